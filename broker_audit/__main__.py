@@ -1,0 +1,3 @@
+from broker_audit.cli.app import main
+
+main()

@@ -1,0 +1,93 @@
+"""One error tree, handled once, by the CLI entry point.
+
+Every domain error carries its exit code and a hint that says what to do next.
+Messages must never contain personal data (names, addresses, emails, passphrases).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    USER_ERROR = 1
+    USAGE = 2
+    VAULT_LOCKED = 3
+    INTEGRITY = 4
+
+
+class BrokerAuditError(Exception):
+    """Base of every error the tool reports to the user as one line."""
+
+    exit_code: ExitCode = ExitCode.USER_ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UserError(BrokerAuditError):
+    """Bad input from the user: a file, an option, an id."""
+
+
+class DataFileError(UserError):
+    """A data file (TOML, CSV) is malformed; the message names file and line."""
+
+
+class UnknownBroker(UserError):
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        hint = (
+            "did you mean: " + ", ".join(suggestions) + "?"
+            if suggestions
+            else "run `broker-audit brokers list` to see every broker"
+        )
+        super().__init__(f"unknown broker {name!r}", hint)
+        self.name = name
+        self.suggestions = suggestions
+
+
+class MissingProfileField(UserError):
+    def __init__(self, field: str, needed_for: str) -> None:
+        super().__init__(
+            f"the profile has no {field}, which {needed_for} needs",
+            f"set it with `broker-audit profile edit --{field.replace('_', '-')} ...`",
+        )
+        self.field = field
+
+
+class IllegalTransition(UserError):
+    """A status change the request lifecycle does not allow."""
+
+
+class UnknownRequest(UserError):
+    pass
+
+
+class VaultError(BrokerAuditError):
+    pass
+
+
+class VaultNotFound(VaultError):
+    pass
+
+
+class VaultExists(VaultError):
+    pass
+
+
+class VaultLocked(VaultError):
+    """No key could unlock the vault: wrong passphrase, missing keyring entry."""
+
+    exit_code = ExitCode.VAULT_LOCKED
+
+
+class VaultCorrupt(VaultError):
+    """The vault's bytes were changed, records dropped or reordered."""
+
+    exit_code = ExitCode.INTEGRITY
+
+
+class VaultTooNew(VaultError):
+    """The vault was written by a newer broker-audit."""
