@@ -18,7 +18,7 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     pass
 
 
-class RightCite(Strict):
+class RightCite(Strict, kw_only=True):
     """Where the law grants one right."""
 
     citation: str
@@ -26,7 +26,7 @@ class RightCite(Strict):
     scope: str = ""  # e.g. for opt-out: "sale, targeted advertising, profiling"
 
 
-class Deadline(Strict):
+class Deadline(Strict, kw_only=True):
     days: int
     clock_starts: Literal["receipt", "request"] = "receipt"
     extension_days: int = 0
@@ -35,14 +35,14 @@ class Deadline(Strict):
     source: Url
 
 
-class Agent(Strict):
+class Agent(Strict, kw_only=True):
     allowed: bool
     rights: list[Right] = []
     citation: str = ""
     source: Url
 
 
-class Appeal(Strict):
+class Appeal(Strict, kw_only=True):
     available: bool
     # days the company has to decide an appeal once it is received
     response_days: int | None = None
@@ -51,20 +51,20 @@ class Appeal(Strict):
     note: str = ""
 
 
-class Complaint(Strict):
+class Complaint(Strict, kw_only=True):
     office: str
     url: Url
     source: Url
 
 
-class Exemption(Strict):
+class Exemption(Strict, kw_only=True):
     kind: Literal["publicly-available", "fcra", "glba", "hipaa", "government", "other"]
     summary: str
     citation: str
     source: Url
 
 
-class Law(Strict):
+class Law(Strict, kw_only=True):
     id: LawId
     jurisdiction: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2}|US|\*)$")]
     name: str
@@ -83,5 +83,5 @@ class Law(Strict):
     notes: str = ""
 
 
-class LawsFile(Strict):
+class LawsFile(Strict, kw_only=True):
     law: list[Law]

@@ -41,7 +41,7 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     pass
 
 
-class Fact(Strict):
+class Fact(Strict, kw_only=True):
     """One sourced value: an email, a URL, a phone number."""
 
     value: str
@@ -50,7 +50,7 @@ class Fact(Strict):
     note: str = ""
 
 
-class PostalAddress(Strict):
+class PostalAddress(Strict, kw_only=True):
     """A postal address for requests, as it goes in the window of an envelope."""
 
     organization: str
@@ -72,7 +72,7 @@ class PostalAddress(Strict):
         return out
 
 
-class Contact(Strict):
+class Contact(Strict, kw_only=True):
     email: Fact | None = None
     web_form: Fact | None = None
     phone: Fact | None = None
@@ -80,7 +80,7 @@ class Contact(Strict):
     postal: PostalAddress | None = None
 
 
-class Verification(Strict):
+class Verification(Strict, kw_only=True):
     """What proof of identity the broker asks for. None means unknown."""
 
     asks_ssn: bool | None = None
@@ -90,7 +90,7 @@ class Verification(Strict):
     checked: dt.date
 
 
-class Evidence(Strict):
+class Evidence(Strict, kw_only=True):
     """A documented sale or disclosure of data to a government recipient."""
 
     recipient: Recipient
@@ -101,13 +101,13 @@ class Evidence(Strict):
     checked: dt.date
 
 
-class Source(Strict):
+class Source(Strict, kw_only=True):
     url: Url
     checked: dt.date
     title: str = ""
 
 
-class Broker(Strict):
+class Broker(Strict, kw_only=True):
     id: BrokerId
     name: str
     legal_name: str = ""
@@ -134,7 +134,7 @@ class Broker(Strict):
         return any(e.recipient == recipient for e in self.law_enforcement)
 
 
-class Preset(Strict):
+class Preset(Strict, kw_only=True):
     """A named set of brokers, e.g. `ice-linked`."""
 
     id: BrokerId
@@ -142,6 +142,6 @@ class Preset(Strict):
     brokers: list[BrokerId]
 
 
-class BrokersFile(Strict):
+class BrokersFile(Strict, kw_only=True):
     broker: list[Broker]
     preset: list[Preset] = []

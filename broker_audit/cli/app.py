@@ -1,0 +1,92 @@
+"""The `broker-audit` command: wiring and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli import brokers, init, profile, requests, vault
+from broker_audit.cli.common import globals_of
+
+app = typer.Typer(
+    name="broker-audit",
+    help=(
+        "Get your personal data back from data brokers: find who holds it, send the right "
+        "legal request, keep encrypted proof, and chase the deadlines.\n\n"
+        "Example: broker-audit init && broker-audit request lexisnexis appriss --kind access"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    vault_file: Path = typer.Option(
+        None,
+        "--vault",
+        help="Vault file to use (default: $BROKER_AUDIT_VAULT, then your user data folder).",
+        envvar=None,
+    ),
+    no_keyring: bool = typer.Option(
+        False, "--no-keyring", help="Do not use the OS keyring; unlock with the passphrase."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback for unexpected errors."),
+) -> None:
+    g = globals_of(ctx)
+    g.vault, g.no_keyring, g.debug = vault_file, no_keyring, debug
+
+
+app.command("init")(init.init_command)
+app.add_typer(profile.app, name="profile")
+app.add_typer(brokers.app, name="brokers")
+app.command("request")(requests.request_command)
+app.command("status")(requests.status_command)
+app.command("mark")(requests.mark_command)
+app.command("show")(requests.show_command)
+app.add_typer(vault.app, name="vault")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; domain errors print one line and exit with their code."""
+    import click
+
+    from broker_audit.errors import BrokerAuditError, ExitCode
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="broker-audit", standalone_mode=False)
+    except BrokerAuditError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"hint: {exc.hint}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(int(ExitCode.USER_ERROR))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        # The message may hold personal data (a name in a path, an address): name the type only.
+        typer.echo(
+            f"error: unexpected {type(exc).__name__}; nothing personal is shown here. "
+            "Run again with --debug to see the details.",
+            err=True,
+        )
+        sys.exit(int(ExitCode.USER_ERROR))
+    sys.exit(code if isinstance(code, int) else 0)

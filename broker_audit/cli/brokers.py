@@ -1,0 +1,65 @@
+"""`broker-audit brokers list|show`: browse the registry."""
+
+from __future__ import annotations
+
+import typer
+
+from broker_audit.cli.common import print_json
+
+app = typer.Typer(help="Browse the registry of data brokers.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_command(
+    category: str = typer.Option(None, help="Only this category, e.g. people-search."),
+    sells_to: str = typer.Option(
+        None,
+        "--sells-to",
+        help="Only brokers with documented sales to: immigration-enforcement, law-enforcement, "
+        "federal-government.",
+    ),
+    registry: str = typer.Option(None, help="Only brokers in this state registry: ca, vt, tx, or."),
+    search: str = typer.Option(None, "--search", "-s", help="Text to look for in names and brands."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List the brokers in the registry.
+
+    Example: broker-audit brokers list --sells-to immigration-enforcement
+    """
+    import msgspec
+
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import list_brokers
+
+    brokers = list_brokers(
+        shipped_registry(), category=category, sells_to=sells_to, state_registry=registry,
+        text=search,
+    )
+    if as_json:
+        print_json([msgspec.to_builtins(b) for b in brokers])
+        return
+    from broker_audit.cli.render import render_broker_table
+
+    render_broker_table(brokers)
+
+
+@app.command("show")
+def show_command(
+    broker: str = typer.Argument(..., help="Broker id, name, alias or brand."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show everything we know about one broker, with sources.
+
+    Example: broker-audit brokers show accurint
+    """
+    import msgspec
+
+    from broker_audit.registry.load import shipped_registry
+
+    record = shipped_registry().resolve(broker)
+    if as_json:
+        print_json(msgspec.to_builtins(record))
+        return
+    from broker_audit.cli.render import render_broker
+
+    render_broker(record)

@@ -1,0 +1,95 @@
+"""What every command shares: the vault options, passphrase prompts, today, and output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from broker_audit.errors import UserError, VaultLocked
+
+
+@dataclass
+class Globals:
+    vault: Path | None = None
+    no_keyring: bool = False
+    debug: bool = False
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Globals):
+        root.obj = Globals()
+    return root.obj
+
+
+def today() -> dt.date:
+    """Today, or BROKER_AUDIT_TODAY (YYYY-MM-DD) to see the state of things on another day."""
+    text = os.environ.get("BROKER_AUDIT_TODAY")
+    if text:
+        return parse_date(text, "BROKER_AUDIT_TODAY")
+    return dt.date.today()
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"{what}: {text!r} is not a date", "write dates as YYYY-MM-DD") from None
+
+
+def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PASSPHRASE") -> str:
+    """The passphrase from the environment variable `env_name`, else asked on the terminal."""
+    env = os.environ.get(env_name)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise VaultLocked(
+            "the vault needs its passphrase and there is no terminal to ask on",
+            f"set {env_name}, or run the command in a terminal",
+        )
+    while True:
+        first = typer.prompt("Vault passphrase", hide_input=True, err=True)
+        if not confirm:
+            return first
+        if len(first) < 8:
+            typer.echo("Use at least 8 characters; a few unrelated words are best.", err=True)
+            continue
+        if typer.prompt("Repeat the passphrase", hide_input=True, err=True) == first:
+            return first
+        typer.echo("The two did not match; try again.", err=True)
+
+
+def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
+    from broker_audit.services import VaultAccess, vault_path
+
+    g = globals_of(ctx)
+    return VaultAccess(
+        path=vault_path(g.vault),
+        passphrase=passphrase_prompt,
+        recovery_key=recovery_key,
+        use_keyring=not g.no_keyring,
+    )
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: Any) -> None:
+    """Stdout is data: one JSON document per command."""
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)

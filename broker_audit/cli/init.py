@@ -1,0 +1,106 @@
+"""`broker-audit init`: create the vault and the requester's profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli.common import err, globals_of, passphrase_prompt, print_json
+
+
+def init_command(
+    ctx: typer.Context,
+    profile_file: Path = typer.Option(
+        None, "--profile", help="Read the profile from this TOML file instead of asking."
+    ),
+    passphrase: bool = typer.Option(
+        False, "--passphrase", help="Protect the vault with a passphrase (also when a keyring exists)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Create the encrypted vault and store your profile in it.
+
+    The vault key goes into the OS keyring when a secure one exists; otherwise (or with
+    --passphrase) a passphrase protects it, asked twice or read from BROKER_AUDIT_PASSPHRASE.
+    A recovery key is printed once: write it down.
+
+    Example: BROKER_AUDIT_PASSPHRASE=... broker-audit init --passphrase --profile me.toml
+    """
+    from broker_audit.profile import load_profile_file
+    from broker_audit.services import init_vault, vault_path
+    from broker_audit.vault.vault import keyring_available
+
+    g = globals_of(ctx)
+    path = vault_path(g.vault)
+    if path.exists():
+        from broker_audit.errors import VaultExists
+
+        raise VaultExists(
+            f"a vault already exists at {path}",
+            "use it, choose another with --vault, or remove it with `broker-audit vault forget`",
+        )
+    profile = load_profile_file(profile_file) if profile_file else ask_profile()
+    use_keyring = not g.no_keyring and keyring_available()
+    secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
+    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring)
+    if as_json:
+        print_json(
+            {"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key}
+        )
+        return
+    typer.echo(f"Created the vault at {result.path}")
+    typer.echo(f"Unlocked by: {', '.join(result.slots)}")
+    typer.echo("")
+    typer.echo("Recovery key (shown once; write it down and keep it apart from this computer):")
+    typer.echo(f"    {result.recovery_key}")
+    err("Next: broker-audit brokers list, then broker-audit request BROKER --kind access")
+
+
+def ask_profile() -> object:
+    """Ask for the profile on the terminal, one field at a time."""
+    import datetime as dt
+    import sys
+
+    from broker_audit.errors import UserError
+    from broker_audit.profile import Address, Profile, validate_profile
+
+    if not sys.stdin.isatty():
+        raise UserError(
+            "no profile given and no terminal to ask on",
+            "pass --profile me.toml (see README for its keys)",
+        )
+    ask = typer.prompt
+    name = ask("Full name, as it appears on your mail", err=True)
+    other = ask("Other names you have used (comma-separated, or empty)", default="", err=True)
+    state = ask("State of residence (two letters, e.g. CO)", err=True)
+    addresses = []
+    current = True
+    while True:
+        label = "Current address" if current else "A previous address"
+        line1 = ask(f"{label}: street", default="" if not current else None, err=True)
+        if not line1:
+            break
+        line2 = ask("  apartment, suite (or empty)", default="", err=True)
+        city = ask("  city", err=True)
+        a_state = ask("  state", default=state, err=True)
+        zip_code = ask("  ZIP code", err=True)
+        addresses.append(
+            Address(line1=line1, line2=line2, city=city, state=a_state, zip=zip_code, current=current)
+        )
+        current = False
+        if not typer.confirm("Add a previous address?", default=False, err=True):
+            break
+    email = ask("Email (or empty)", default="", err=True)
+    phone = ask("Phone (or empty)", default="", err=True)
+    birth = ask("Date of birth YYYY-MM-DD (optional; helps brokers find you)", default="", err=True)
+    profile = Profile(
+        name=name,
+        other_names=[n.strip() for n in other.split(",") if n.strip()],
+        email=email,
+        phone=phone,
+        birth_date=dt.date.fromisoformat(birth) if birth else None,
+        state=state,
+        addresses=addresses,
+    )
+    return validate_profile(profile)

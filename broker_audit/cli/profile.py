@@ -1,0 +1,77 @@
+"""`broker-audit profile show|edit`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli.common import access, parse_date, print_json
+
+app = typer.Typer(help="See or change the requester's profile (kept only inside the vault).",
+                  no_args_is_help=True)
+
+
+def profile_dict(profile: object) -> dict:
+    import msgspec
+
+    return msgspec.to_builtins(profile)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
+) -> None:
+    """Show the profile that letters are written from.
+
+    Example: broker-audit profile show --json
+    """
+    from broker_audit.services import show_profile
+
+    profile = show_profile(access(ctx))
+    if as_json:
+        print_json(profile_dict(profile))
+        return
+    from broker_audit.cli.render import render_profile
+
+    render_profile(profile)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: str = typer.Option(None, help="Full name."),
+    other_name: list[str] = typer.Option(None, "--other-name", help="Other names used (repeat)."),
+    email: str = typer.Option(None, help="Email for replies."),
+    phone: str = typer.Option(None, help="Phone number."),
+    birth_date: str = typer.Option(None, "--birth-date", help="Date of birth, YYYY-MM-DD."),
+    state: str = typer.Option(None, help="State of residence, two letters."),
+    from_file: Path = typer.Option(
+        None, "--from-file", help="Replace the whole profile with this TOML file (addresses too)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the new profile as JSON."),
+) -> None:
+    """Change fields of the profile; the old version stays in the encrypted log.
+
+    Addresses change with --from-file (same keys as `init --profile`). The profile is never
+    written to disk in the clear, so there is no editor session.
+
+    Example: broker-audit profile edit --email me@example.org --state CO
+    """
+    from broker_audit.profile import load_profile_file
+    from broker_audit.services import ProfileChanges, edit_profile
+
+    changes = ProfileChanges(
+        name=name,
+        other_names=list(other_name) if other_name else None,
+        email=email,
+        phone=phone,
+        birth_date=parse_date(birth_date, "--birth-date") if birth_date else None,
+        state=state,
+        replace_with=load_profile_file(from_file) if from_file else None,
+    )
+    profile = edit_profile(access(ctx), changes)
+    if as_json:
+        print_json(profile_dict(profile))
+    else:
+        typer.echo("Profile updated.")

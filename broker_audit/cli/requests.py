@@ -1,0 +1,134 @@
+"""`broker-audit request|status|mark|show`: make letters and track them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli.common import access, err, parse_date, print_json, today
+
+
+def request_command(
+    ctx: typer.Context,
+    brokers: list[str] = typer.Argument(..., help="Broker ids, names, aliases or brands."),
+    kind: list[str] = typer.Option(
+        ["access"], "--kind", "-k", help="access, delete or opt-out; repeat or comma-separate."
+    ),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
+    law: str = typer.Option(None, "--law", help="Cite this law id instead of your state's."),
+    templates: Path = typer.Option(
+        None, "--templates", help="Your own templates folder; overrides ours by file name."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+) -> None:
+    """Write request letters and log each request in the vault as drafted.
+
+    Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import parse_formats, request_letters
+
+    kinds = [k for item in kind for k in item.split(",") if k.strip()]
+    results = request_letters(
+        access(ctx), brokers, kinds, out_dir=out, formats=parse_formats(formats), today=today(),
+        registry=shipped_registry(), laws=shipped_laws(), law_override=law,
+        templates_dir=templates,
+    )
+    if as_json:
+        print_json(
+            [
+                {"id": r.request_id, "broker": r.broker_id, "kind": r.kind, "law": r.law_id,
+                 "reference": r.reference, "files": r.files, "warnings": r.warnings}
+                for r in results
+            ]
+        )
+        return
+    for r in results:
+        typer.echo(f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): "
+                   + ", ".join(str(f) for f in r.files))
+    for warning in dict.fromkeys(w for r in results for w in r.warnings):
+        err(f"warning: {warning}")
+    err("When you send a letter: broker-audit mark ID sent --via mail|email|web-form")
+
+
+def status_command(
+    ctx: typer.Context,
+    overdue: bool = typer.Option(False, "--overdue", help="Only requests past their due date."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Every request: its state, sent date, legal due date and days left.
+
+    Example: broker-audit status --overdue
+    """
+    from broker_audit.services import status_rows
+
+    day = today()
+    rows = status_rows(access(ctx), today=day, overdue_only=overdue)
+    if as_json:
+        print_json(
+            [
+                {"id": r.id, "broker": r.broker, "broker_name": r.broker_name, "kind": r.kind,
+                 "state": r.state, "law": r.law, "sent": r.sent, "due": r.due,
+                 "days_left": r.days_left, "overdue": r.overdue, "reference": r.reference}
+                for r in rows
+            ]
+        )
+        return
+    from broker_audit.cli.render import render_status
+
+    render_status(rows, day)
+
+
+def mark_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    state: str = typer.Argument(
+        ...,
+        help="sent, acknowledged, needs-verification, extended, fulfilled, partially-fulfilled, "
+        "denied, no-response, appealed, complained, withdrawn.",
+    ),
+    via: str = typer.Option(None, "--via", help="mail, email, web-form, phone or fax."),
+    tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
+    on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
+    note: str = typer.Option("", "--note", help="A short note kept in the encrypted log."),
+    as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
+) -> None:
+    """Record a status change of a request.
+
+    Example: broker-audit mark 1 sent --via mail --tracking 9407111899560000000000
+    """
+    from broker_audit.services import mark
+
+    view = mark(
+        access(ctx), request_id, state, today=today(),
+        on=parse_date(on, "--on") if on else None, via=via, tracking=tracking, note=note,
+    )
+    if as_json:
+        from broker_audit.cli.render import view_dict
+
+        print_json(view_dict(view, today()))
+        return
+    due = f", due {view.due.isoformat()}" if view.due else ""
+    typer.echo(f"#{request_id} is now {view.state.value}{due}")
+
+
+def show_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The full history of one request.
+
+    Example: broker-audit show 1
+    """
+    from broker_audit.cli.render import render_view, view_dict
+    from broker_audit.services import show_request
+
+    view = show_request(access(ctx), request_id)
+    if as_json:
+        print_json(view_dict(view, today()))
+    else:
+        render_view(view, today())

@@ -1,0 +1,40 @@
+"""Where the shipped data files are: inside an installed wheel, or at the top of a source checkout."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+
+@cache
+def data_root() -> Path:
+    """The folder holding `brokers.toml`, `laws.toml` and `templates/`.
+
+    An installed wheel carries them in `broker_audit/_data`; a source checkout (or an editable
+    install) has them at the repository's top level.
+    """
+    packaged = Path(str(resources.files("broker_audit"))) / "_data"
+    if (packaged / "brokers.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[1]
+
+
+def brokers_file() -> Path:
+    return data_root() / "brokers.toml"
+
+
+def imported_brokers_file() -> Path:
+    return data_root() / "brokers.imported.json"
+
+
+def laws_file() -> Path:
+    return data_root() / "laws.toml"
+
+
+def templates_dir() -> Path:
+    return data_root() / "templates" / "letters"
+
+
+def demo_profile_file() -> Path:
+    return data_root() / "examples" / "demo-profile.toml"

@@ -1,0 +1,112 @@
+"""The log of what the requester did, as typed records sealed in the vault.
+
+The vault stores opaque bytes; this module gives them meaning (profile, requests, status changes)
+and folds them into the current view. Records are appended, never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from broker_audit.errors import UnknownRequest, VaultCorrupt
+from broker_audit.profile import Profile
+from broker_audit.tracking.due import fold
+from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
+from broker_audit.tracking.states import State, check_transition
+
+if TYPE_CHECKING:
+    from broker_audit.vault.vault import Vault
+
+
+class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
+    profile: Profile
+    recorded: dt.datetime
+
+
+Record = ProfileSet | RequestMade | StatusChanged
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(Record)
+
+
+def encode(record: Record) -> bytes:
+    return _encoder.encode(record)
+
+
+def decode(number: int, data: bytes) -> Record:
+    try:
+        return _decoder.decode(data)
+    except msgspec.DecodeError:
+        raise VaultCorrupt(
+            f"vault record {number} decrypted but is not a record this version understands",
+            "the vault may have been written by a newer broker-audit",
+        ) from None
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class Journal:
+    """The vault's records, read once, with typed appends."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.profile: Profile | None = None
+        self.requests: dict[int, RequestMade] = {}
+        self.events: dict[int, list[StatusChanged]] = defaultdict(list)
+        for number, data in vault.records():
+            self._apply(decode(number, data))
+
+    def _apply(self, record: Record) -> None:
+        if isinstance(record, ProfileSet):
+            self.profile = record.profile
+        elif isinstance(record, RequestMade):
+            self.requests[record.id] = record
+        else:
+            self.events[record.request_id].append(record)
+
+    def append(self, records: list[Record]) -> None:
+        """Seal and store `records` in one transaction, then apply them."""
+        if not records:
+            return
+        self.vault.append_many([encode(r) for r in records])
+        for record in records:
+            self._apply(record)
+
+    def next_request_id(self) -> int:
+        return max(self.requests, default=0) + 1
+
+    def view(self, request_id: int) -> RequestView:
+        request = self.requests.get(request_id)
+        if request is None:
+            raise UnknownRequest(
+                f"no request with id {request_id}", "run `broker-audit status` to see the ids"
+            )
+        return fold(request, self.events.get(request_id, ()))
+
+    def views(self) -> list[RequestView]:
+        return [fold(r, self.events.get(i, ())) for i, r in sorted(self.requests.items())]
+
+    def change_status(
+        self,
+        request_id: int,
+        state: State,
+        *,
+        on: dt.date,
+        via: str = "",
+        tracking: str = "",
+        note: str = "",
+    ) -> RequestView:
+        current = self.view(request_id)
+        check_transition(current.state, state, request_id)
+        event = StatusChanged(
+            request_id=request_id, state=state, on=on, via=via, tracking=tracking, note=note,
+            recorded=now(),
+        )
+        self.append([event])
+        return self.view(request_id)

@@ -1,0 +1,133 @@
+"""The requester: who the letters are from. Stored only inside the encrypted vault."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+from broker_audit.errors import DataFileError, MissingProfileField, UserError
+
+StateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]
+
+
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "the District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "the U.S. Virgin Islands", "AS": "American Samoa",
+    "MP": "the Northern Mariana Islands",
+}
+
+
+US_STATES = frozenset(STATE_NAMES)
+
+
+class Address(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    line1: str
+    line2: str = ""
+    city: str
+    state: StateCode
+    zip: str
+    current: bool = False
+
+    def lines(self) -> list[str]:
+        out = [self.line1]
+        if self.line2:
+            out.append(self.line2)
+        out.append(f"{self.city}, {self.state.upper()} {self.zip}")
+        return out
+
+    def one_line(self) -> str:
+        return ", ".join(self.lines())
+
+
+class Profile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    name: str
+    other_names: list[str] = []
+    email: str = ""
+    phone: str = ""
+    birth_date: dt.date | None = None
+    state: StateCode
+    addresses: list[Address] = []
+
+    @property
+    def current_address(self) -> Address | None:
+        for address in self.addresses:
+            if address.current:
+                return address
+        return self.addresses[0] if self.addresses else None
+
+    @property
+    def past_addresses(self) -> list[Address]:
+        current = self.current_address
+        return [a for a in self.addresses if a is not current]
+
+
+def validate_profile(profile: Profile) -> Profile:
+    """Normalise and check a profile; raise UserError naming the bad field."""
+    name = " ".join(profile.name.split())
+    if not name:
+        raise UserError("the profile's name is empty", "give the full name as it appears on mail")
+    state = profile.state.upper()
+    if state not in US_STATES:
+        raise UserError(f"{profile.state!r} is not a US state code", "use two letters, e.g. CO")
+    addresses = []
+    for number, address in enumerate(profile.addresses, start=1):
+        a_state = address.state.upper()
+        if a_state not in US_STATES:
+            raise UserError(f"address {number}: {address.state!r} is not a US state code")
+        if not re.fullmatch(r"\d{5}(-\d{4})?", address.zip.strip()):
+            raise UserError(f"address {number}: the ZIP code must be 5 digits or ZIP+4")
+        addresses.append(msgspec.structs.replace(address, state=a_state, zip=address.zip.strip()))
+    if sum(a.current for a in addresses) > 1:
+        raise UserError("more than one address is marked current = true")
+    if profile.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", profile.email):
+        raise UserError("the profile's email does not look like an email address")
+    if profile.birth_date and profile.birth_date > dt.date.today():
+        raise UserError("the birth date is in the future")
+    return msgspec.structs.replace(
+        profile,
+        name=name,
+        state=state,
+        addresses=addresses,
+        other_names=[n.strip() for n in profile.other_names if n.strip()],
+    )
+
+
+def load_profile_file(path: Path) -> Profile:
+    """Read a profile TOML file (see README: `name`, `state`, `[[addresses]]`, ...)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataFileError(f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        profile = msgspec.convert(raw, Profile)
+    except msgspec.ValidationError as exc:
+        # msgspec names the field path; no values are echoed.
+        raise DataFileError(f"{path}: {exc}", "see the profile keys in README.md") from None
+    return validate_profile(profile)
+
+
+def require(profile: Profile, fields: list[str], needed_for: str) -> None:
+    """Raise MissingProfileField for the first field in `fields` that the profile lacks."""
+    for name in fields:
+        if name == "address":
+            if profile.current_address is None:
+                raise MissingProfileField("address", needed_for)
+        elif not getattr(profile, name):
+            raise MissingProfileField(name, needed_for)

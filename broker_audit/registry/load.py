@@ -1,0 +1,134 @@
+"""Load the broker registry and resolve what a user types to a broker."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from broker_audit import datafiles
+from broker_audit.errors import DataFileError, UnknownBroker, UserError
+from broker_audit.registry.schema import Broker, BrokersFile, Preset
+from broker_audit.tomlerrors import load_toml
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, accents and punctuation folded, corporate suffixes kept: for matching only."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
+
+
+@dataclass(frozen=True)
+class Registry:
+    brokers: tuple[Broker, ...]
+    presets: tuple[Preset, ...] = ()
+    _index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {b.id: b for b in self.brokers}
+        if len(by_id) != len(self.brokers):
+            dupes = sorted({b.id for b in self.brokers if sum(x.id == b.id for x in self.brokers) > 1})
+            raise DataFileError(f"broker ids appear twice: {', '.join(dupes)}")
+        for broker in self.brokers:
+            for name in (broker.id, broker.name, broker.legal_name, *broker.aliases, *broker.brands):
+                key = normalise_name(name)
+                if key:
+                    self._index.setdefault(key, broker.id)
+        for broker in self.brokers:
+            if broker.successor and broker.successor not in by_id:
+                raise DataFileError(
+                    f"broker {broker.id!r} names successor {broker.successor!r}, which is not in the registry"
+                )
+        for preset in self.presets:
+            missing = [b for b in preset.brokers if b not in by_id]
+            if missing:
+                raise DataFileError(
+                    f"preset {preset.id!r} names unknown brokers: {', '.join(missing)}"
+                )
+
+    def get(self, broker_id: str) -> Broker:
+        for broker in self.brokers:
+            if broker.id == broker_id:
+                return broker
+        raise UnknownBroker(broker_id, self.suggest(broker_id))
+
+    def resolve(self, text: str) -> Broker:
+        """A broker by id, name, legal name, alias or brand, case- and accent-insensitive.
+
+        A removed broker (a tombstone) resolves to its successor.
+        """
+        broker_id = self._index.get(normalise_name(text))
+        if broker_id is None:
+            raise UnknownBroker(text, self.suggest(text))
+        broker = self.get(broker_id)
+        while broker.successor:
+            broker = self.get(broker.successor)
+        return broker
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        key = normalise_name(text)
+        close = difflib.get_close_matches(key, list(self._index), n=8, cutoff=0.6)
+        ids: list[str] = []
+        for match in close:
+            broker_id = self._index[match]
+            if broker_id not in ids:
+                ids.append(broker_id)
+        if not ids and key:
+            ids = [bid for k, bid in self._index.items() if key in k][:limit]
+            ids = list(dict.fromkeys(ids))
+        return ids[:limit]
+
+    def preset(self, preset_id: str) -> Preset:
+        for preset in self.presets:
+            if preset.id == preset_id:
+                return preset
+        known = ", ".join(p.id for p in self.presets) or "none"
+        raise UserError(f"unknown preset {preset_id!r}", f"known presets: {known}")
+
+    def active(self) -> list[Broker]:
+        """Brokers that are not tombstones."""
+        return [b for b in self.brokers if not b.successor]
+
+
+def filter_brokers(
+    brokers: Iterable[Broker],
+    *,
+    category: str | None = None,
+    sells_to: str | None = None,
+    registry: str | None = None,
+    text: str | None = None,
+) -> list[Broker]:
+    """The brokers matching every filter given."""
+    needle = normalise_name(text) if text else ""
+    out = []
+    for broker in brokers:
+        if category and category not in broker.categories:
+            continue
+        if sells_to and not broker.sells_to(sells_to):
+            continue
+        if registry and registry not in broker.registries:
+            continue
+        if needle:
+            hay = normalise_name(
+                " ".join([broker.id, broker.name, broker.legal_name, broker.parent, broker.notes,
+                          *broker.aliases, *broker.brands, *broker.holds])
+            )
+            if needle not in hay:
+                continue
+        out.append(broker)
+    return out
+
+
+def load_registry(path: Path | None = None) -> Registry:
+    """Parse and validate `brokers.toml` (the shipped one unless `path` is given)."""
+    data = load_toml(path or datafiles.brokers_file(), BrokersFile, table="broker")
+    return Registry(tuple(data.broker), tuple(data.preset))
+
+
+@cache
+def shipped_registry() -> Registry:
+    return load_registry()
