@@ -42,11 +42,20 @@ def long_date(day: dt.date) -> str:
 
 
 def recipient_lines(broker: Broker) -> list[str]:
-    """The window-envelope block; a broker without a confirmed postal address cannot be mailed."""
+    """The window-envelope block.
+
+    A broker without a confirmed postal address cannot be mailed: the block then names the
+    channel the letter must go through instead, so nobody mails it to a guessed address.
+    """
     postal = broker.contact.postal
-    if postal is None:
-        return [broker.legal_name or broker.name, "(no confirmed postal address: send by email or web form)"]
-    return postal.lines()
+    if postal is not None:
+        return postal.lines()
+    lines = [broker.legal_name or broker.name, "No confirmed postal address."]
+    if broker.contact.web_form:
+        lines += ["Send through the web form:", broker.contact.web_form.value]
+    elif broker.contact.email:
+        lines += ["Send by email to:", broker.contact.email.value]
+    return lines
 
 
 def sender_lines(profile: Profile) -> list[str]:
@@ -104,7 +113,7 @@ def letter_context(
             "citation": law.citation,
             "right_citation": cite.citation if cite else "",
             "deadline_days": deadline.days if deadline else None,
-            "extension_days": deadline.extension_days if deadline else 0,
+            "extension_days": (deadline.extension_days or 0) if deadline else 0,
             "deadline_citation": deadline.citation if deadline else "",
             "appeal": bool(law.appeal and law.appeal.available),
         },

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli import brokers, init, profile, requests, vault
+from broker_audit.cli import brokers, demo, init, profile, requests, vault
 from broker_audit.cli.common import globals_of
 
 app = typer.Typer(
@@ -50,37 +50,31 @@ app.command("status")(requests.status_command)
 app.command("mark")(requests.mark_command)
 app.command("show")(requests.show_command)
 app.add_typer(vault.app, name="vault")
+app.command("demo")(demo.demo_command)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; domain errors print one line and exit with their code."""
-    import click
+    """Run the CLI; domain errors print one line and exit with their code.
 
+    Typer handles --help, usage errors (exit 2) and aborts itself; everything else that escapes a
+    command ends here, so no traceback (and no local variable holding a passphrase or an address)
+    reaches the terminal unless --debug asks for it.
+    """
     from broker_audit.errors import BrokerAuditError, ExitCode
 
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
-    command = typer.main.get_command(app)
     try:
-        code = command.main(args=args, prog_name="broker-audit", standalone_mode=False)
+        app(args=args, prog_name="broker-audit")
     except BrokerAuditError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         if exc.hint:
             typer.echo(f"hint: {exc.hint}", err=True)
         sys.exit(int(exc.exit_code))
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(int(ExitCode.USER_ERROR))
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
-        if debug:
+        if "--debug" in args:
             raise
         # The message may hold personal data (a name in a path, an address): name the type only.
         typer.echo(
@@ -89,4 +83,3 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(int(ExitCode.USER_ERROR))
-    sys.exit(code if isinstance(code, int) else 0)

@@ -29,7 +29,8 @@ class RightCite(Strict, kw_only=True):
 class Deadline(Strict, kw_only=True):
     days: int
     clock_starts: Literal["receipt", "request"] = "receipt"
-    extension_days: int = 0
+    # None: not confirmed. 0: the law allows no extension.
+    extension_days: int | None = None
     extension_note: str = ""
     citation: str
     source: Url

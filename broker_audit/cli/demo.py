@@ -1,0 +1,41 @@
+"""`broker-audit demo`: the whole path on a built-in fictional requester, no prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli.common import err, today
+
+
+def demo_command(
+    out: Path = typer.Option(
+        Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."
+    ),
+) -> None:
+    """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and
+    Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in
+    50 days. The vault is shredded at the end; only the letters stay.
+
+    Example: broker-audit demo --out demo-letters
+    """
+    from broker_audit.cli.render import render_status
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import run_demo
+
+    day = today()
+    result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
+    typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
+    for r in result.letters:
+        typer.echo(f"  #{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): "
+                   + ", ".join(str(f) for f in r.files))
+    for warning in dict.fromkeys(w for r in result.letters for w in r.warnings):
+        err(f"warning: {warning}")
+    typer.echo("")
+    typer.echo("Request #1 was marked sent by certified mail today. Status today:")
+    render_status(result.rows_today, day)
+    typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
+    render_status(result.rows_later, result.later)
+    typer.echo("The demo vault was crypto-shredded. Start for real with: broker-audit init")

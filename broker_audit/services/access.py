@@ -1,0 +1,60 @@
+"""How to find and unlock the vault, shared by every action."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from broker_audit.errors import UserError
+from broker_audit.journal import Journal
+from broker_audit.profile import Profile
+
+
+@dataclass(frozen=True)
+class VaultAccess:
+    """How to find and unlock the vault. The passphrase is asked for only when needed."""
+
+    path: Path
+    passphrase: Callable[[], str] | None = None
+    recovery_key: str | None = None
+    use_keyring: bool = True
+
+
+def vault_path(option: Path | None = None) -> Path:
+    """`--vault`, then BROKER_AUDIT_VAULT, then the platform's user data folder."""
+    if option is not None:
+        return option.expanduser()
+    env = os.environ.get("BROKER_AUDIT_VAULT")
+    if env:
+        return Path(env).expanduser()
+    from broker_audit.vault.vault import default_vault_path
+
+    return default_vault_path()
+
+
+@contextmanager
+def open_journal(access: VaultAccess) -> Iterator[Journal]:
+    from broker_audit.vault.vault import Vault
+
+    vault = Vault.open(
+        access.path,
+        passphrase=access.passphrase,
+        recovery_key=access.recovery_key,
+        use_keyring=access.use_keyring,
+    )
+    try:
+        yield Journal(vault)
+    finally:
+        vault.close()
+
+
+def require_profile(journal: Journal) -> Profile:
+    if journal.profile is None:
+        raise UserError(
+            "the vault holds no profile yet",
+            "set one with `broker-audit profile edit --from-file me.toml`",
+        )
+    return journal.profile

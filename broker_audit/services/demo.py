@@ -1,0 +1,65 @@
+"""The built-in example."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from broker_audit.law.schema import Law
+from broker_audit.registry.load import Registry
+from broker_audit.services.access import VaultAccess
+from broker_audit.services.letters import LetterResult, request_letters
+from broker_audit.services.tracking import StatusRow, mark, status_rows
+from broker_audit.services.vaults import forget_vault, init_vault
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    letters: list[LetterResult]
+    rows_today: list[StatusRow]
+    rows_later: list[StatusRow]
+    later: dt.date
+
+
+def run_demo(
+    out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequence[Law]
+) -> DemoResult:
+    """The whole path on a fictional requester, in a throwaway vault that is shredded at the end.
+
+    Letters to both founding brokers; one is marked sent by mail, and the status is shown today
+    and 50 days on, when the 45-day Colorado deadline has passed.
+    """
+    import secrets
+    import shutil
+    import tempfile
+
+    from broker_audit import datafiles
+    from broker_audit.profile import load_profile_file
+
+    folder = Path(tempfile.mkdtemp(prefix="broker-audit-demo-"))
+    passphrase = secrets.token_urlsafe(24)
+    access = VaultAccess(path=folder / "vault.db", passphrase=lambda: passphrase, use_keyring=False)
+    try:
+        init_vault(
+            access.path, load_profile_file(datafiles.demo_profile_file()),
+            passphrase=passphrase, use_keyring=False,
+        )
+        letters = request_letters(
+            access, ["lexisnexis-risk-solutions", "appriss-insights"], ["access"],
+            out_dir=out_dir, formats=("pdf", "txt"), today=today, registry=registry, laws=laws,
+        )
+        mark(access, letters[0].request_id, "sent", today=today, via="mail",
+             tracking="9407 1118 9956 0000 0000 00")
+        later = today + dt.timedelta(days=50)
+        result = DemoResult(
+            letters=letters,
+            rows_today=status_rows(access, today=today),
+            rows_later=status_rows(access, today=later),
+            later=later,
+        )
+        forget_vault(access)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result

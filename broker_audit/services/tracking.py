@@ -1,0 +1,87 @@
+"""Status of requests and status changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from broker_audit.errors import UserError
+from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.tracking.due import days_left, is_overdue
+from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.states import State, parse_state
+
+VIAS = ("mail", "email", "web-form", "phone", "fax")
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    id: int
+    broker: str
+    broker_name: str
+    kind: str
+    state: str
+    law: str
+    sent: dt.date | None
+    due: dt.date | None
+    days_left: int | None
+    overdue: bool
+    reference: str
+
+
+def status_rows(
+    access: VaultAccess, *, today: dt.date, overdue_only: bool = False
+) -> list[StatusRow]:
+    with open_journal(access) as journal:
+        views = journal.views()
+    rows = [
+        StatusRow(
+            id=v.request.id, broker=v.request.broker_id, broker_name=v.request.broker_name,
+            kind=v.request.kind, state=v.state.value, law=v.request.law_id, sent=v.sent,
+            due=v.due, days_left=days_left(v, today), overdue=is_overdue(v, today),
+            reference=v.request.reference,
+        )
+        for v in views
+    ]
+    return [r for r in rows if r.overdue] if overdue_only else rows
+
+
+def mark(
+    access: VaultAccess,
+    request_id: int,
+    state_text: str,
+    *,
+    today: dt.date,
+    on: dt.date | None = None,
+    via: str | None = None,
+    tracking: str = "",
+    note: str = "",
+) -> RequestView:
+    """Record a status change, refusing one the lifecycle does not allow."""
+    state = parse_state(state_text)
+    on = on or today
+    if on > today:
+        raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
+    if via is not None and via not in VIAS:
+        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(VIAS))
+    if state is State.SENT and not via:
+        raise UserError(
+            "say how the request was sent",
+            f"e.g. `broker-audit mark {request_id} sent --via mail --tracking 9400...`",
+        )
+    with open_journal(access) as journal:
+        current = journal.view(request_id)
+        earliest = current.events[-1].on if current.events else current.request.created.date()
+        if on < earliest:
+            raise UserError(
+                f"{on.isoformat()} is before the request's last change ({earliest.isoformat()})",
+                "status changes are recorded in the order they happened",
+            )
+        return journal.change_status(
+            request_id, state, on=on, via=via or "", tracking=tracking, note=note
+        )
+
+
+def show_request(access: VaultAccess, request_id: int) -> RequestView:
+    with open_journal(access) as journal:
+        return journal.view(request_id)

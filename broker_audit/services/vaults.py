@@ -1,0 +1,114 @@
+"""Creating the vault, the profile in it, and key management."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from broker_audit.errors import UserError
+from broker_audit.journal import Journal, ProfileSet, now
+from broker_audit.profile import Profile, validate_profile
+from broker_audit.services.access import VaultAccess, open_journal, require_profile
+
+
+@dataclass(frozen=True)
+class InitResult:
+    path: Path
+    slots: list[str]
+    recovery_key: str
+
+
+def init_vault(
+    path: Path, profile: Profile, *, passphrase: str | None, use_keyring: bool
+) -> InitResult:
+    """Create the encrypted vault holding `profile`; returns the one-time recovery key."""
+    from broker_audit.vault.vault import Vault
+
+    profile = validate_profile(profile)
+    vault, recovery_key = Vault.create(path, passphrase=passphrase, use_keyring=use_keyring)
+    try:
+        Journal(vault).append([ProfileSet(profile=profile, recorded=now())])
+        slots = vault.slots()
+    finally:
+        vault.close()
+    return InitResult(path=path, slots=slots, recovery_key=recovery_key)
+
+
+def show_profile(access: VaultAccess) -> Profile:
+    with open_journal(access) as journal:
+        return require_profile(journal)
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """Fields to change; None leaves a field as it is."""
+
+    name: str | None = None
+    other_names: list[str] | None = None
+    email: str | None = None
+    phone: str | None = None
+    birth_date: dt.date | None = None
+    state: str | None = None
+    replace_with: Profile | None = None
+
+
+def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
+    """Record a new version of the profile (the old one stays in the append-only log)."""
+    with open_journal(access) as journal:
+        if changes.replace_with is not None:
+            profile = changes.replace_with
+        else:
+            profile = require_profile(journal)
+            updates = {
+                k: v
+                for k, v in (
+                    ("name", changes.name),
+                    ("other_names", changes.other_names),
+                    ("email", changes.email),
+                    ("phone", changes.phone),
+                    ("birth_date", changes.birth_date),
+                    ("state", changes.state),
+                )
+                if v is not None
+            }
+            if not updates:
+                raise UserError("nothing to change", "give at least one option, e.g. --email")
+            profile = msgspec.structs.replace(profile, **updates)
+        profile = validate_profile(profile)
+        journal.append([ProfileSet(profile=profile, recorded=now())])
+        return profile
+
+
+def forget_vault(access: VaultAccess) -> Path:
+    """Crypto-shred: destroy every key slot, then the file."""
+    from broker_audit.vault.vault import Vault
+
+    vault = Vault.open(
+        access.path,
+        passphrase=access.passphrase,
+        recovery_key=access.recovery_key,
+        use_keyring=access.use_keyring,
+    )
+    vault.forget()
+    return access.path
+
+
+def change_passphrase(access: VaultAccess, new: Callable[[], str]) -> list[str]:
+    """Unlock with the current key, then set the passphrase that `new` gives."""
+    from broker_audit.vault.vault import Vault
+
+    vault = Vault.open(
+        access.path,
+        passphrase=access.passphrase,
+        recovery_key=access.recovery_key,
+        use_keyring=access.use_keyring,
+    )
+    try:
+        vault.change_passphrase(new())
+        return vault.slots()
+    finally:
+        vault.close()

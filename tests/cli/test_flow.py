@@ -1,0 +1,209 @@
+"""The individual's whole path through the real CLI: init -> request -> mark -> status -> show."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from broker_audit.cli.app import main
+from broker_audit.registry.load import shipped_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo-profile.toml"
+PASS = "correct horse battery staple"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str], *, env: dict[str, str] | None = None,
+        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+    if env and monkeypatch:
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def vault_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "vault" / "vault.db"
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(path))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASS)
+    return path
+
+
+def test_init_request_mark_status_show(
+    vault_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(["init", "--passphrase", "--profile", str(DEMO), "--json"], capsys)
+    assert code == 0, err
+    created = json.loads(out)
+    assert created["slots"] == ["passphrase", "recovery"]
+    assert len(created["recovery_key"].replace("-", "")) >= 26
+    assert oct(vault_env.stat().st_mode & 0o777) == "0o600"
+    assert oct(vault_env.parent.stat().st_mode & 0o777) == "0o700"
+
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
+    out_dir = tmp_path / "letters"
+    code, out, err = run(
+        ["request", "lexisnexis", "VINE", "--kind", "access,delete", "--out", str(out_dir),
+         "--format", "pdf,txt,eml,html", "--json"], capsys)
+    assert code == 0, err
+    letters = json.loads(out)
+    assert [(x["broker"], x["kind"]) for x in letters] == [
+        ("lexisnexis-risk-solutions", "access"), ("lexisnexis-risk-solutions", "delete"),
+        ("appriss-insights", "access"), ("appriss-insights", "delete")]
+    assert all(x["law"] == "co-cpa" for x in letters)
+    first = letters[0]
+    pdf = next(Path(f) for f in first["files"] if f.endswith(".pdf"))
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    flat = " ".join(text.split())
+    assert "María José Núñez Nguyễn" in flat
+    assert "Colorado Privacy Act" in flat and "6-1-1301" in flat
+    assert "45 days" in flat
+    broker = shipped_registry().get("lexisnexis-risk-solutions")
+    if broker.contact.postal:
+        for line in broker.contact.postal.lines():
+            assert " ".join(line.split()) in flat
+    else:
+        assert "No confirmed postal address" in flat
+    assert "Social Security number" in flat  # says why it is not sent
+    txt = next(Path(f) for f in first["files"] if f.endswith(".txt")).read_text()
+    assert "{{" not in txt and "6-1-1306" in txt
+
+    code, out, err = run(["status", "--json"], capsys)
+    rows = json.loads(out)
+    assert [r["state"] for r in rows] == ["drafted"] * 4
+    assert all(r["sent"] is None and r["due"] is None for r in rows)
+
+    code, out, err = run(["mark", "1", "sent", "--via", "mail", "--tracking", "9407", "--on",
+                          "2026-01-05", "--note", "certified"], capsys)
+    assert code == 0, err
+    assert "due 2026-02-19" in out
+
+    code, out, err = run(["mark", "2", "fulfilled"], capsys)
+    assert code == 1
+    assert "request 2 is drafted; it cannot become fulfilled" in err
+    assert "Traceback" not in err
+
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-25")
+    code, out, err = run(["status", "--json", "--overdue"], capsys)
+    overdue = json.loads(out)
+    assert [(r["id"], r["sent"], r["due"], r["overdue"]) for r in overdue] == [
+        (1, "2026-01-05", "2026-02-19", True)]
+
+    code, out, err = run(["mark", "1", "extended", "--on", "2026-02-10"], capsys)
+    assert code == 0 and "due 2026-04-05" in out
+
+    code, out, err = run(["show", "1", "--json"], capsys)
+    shown = json.loads(out)
+    assert [h["state"] for h in shown["history"]] == ["sent", "extended"]
+    assert shown["history"][0]["tracking"] == "9407"
+    assert shown["history"][0]["note"] == "certified"
+
+    code, out, err = run(["status"], capsys)
+    assert code == 0 and "Núñez" not in out  # the table shows requests, not the requester
+
+
+def test_wrong_passphrase_exit_3_one_line(
+    vault_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "not the passphrase")
+    code, out, err = run(["status"], capsys)
+    assert code == 3
+    assert err.startswith("error: wrong passphrase")
+    assert "Traceback" not in err
+
+
+def test_unknown_broker_exit_1_with_suggestion(
+    vault_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    code, out, err = run(["request", "apriss", "--kind", "access"], capsys)
+    assert code == 1
+    assert "unknown broker 'apriss'" in err and "appriss-insights" in err
+
+
+def test_missing_profile_field_names_field_and_command(
+    vault_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text('name = "Ana Pérez"\nstate = "CA"\n')
+    assert run(["init", "--passphrase", "--profile", str(profile)], capsys)[0] == 0
+    code, out, err = run(["request", "lexisnexis", "--kind", "access", "--out",
+                          str(tmp_path / "l")], capsys)
+    assert code == 1
+    assert "the profile has no address" in err
+    assert "broker-audit profile edit" in err
+    assert not (tmp_path / "l").exists() or not any((tmp_path / "l").iterdir())
+
+
+def test_state_without_law_cites_no_statute(
+    vault_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text(DEMO.read_text().replace('state = "CO"\n\n[[addresses]]',
+                                                'state = "WY"\n\n[[addresses]]', 1))
+    assert run(["init", "--passphrase", "--profile", str(profile)], capsys)[0] == 0
+    code, out, err = run(["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"),
+                          "--format", "txt", "--json"], capsys)
+    assert code == 0, err
+    letter = json.loads(out)[0]
+    assert letter["law"] == "none"
+    text = Path(letter["files"][0]).read_text()
+    for word in ("C.R.S.", "Civ. Code", "U.S.C.", "Privacy Act", "requires you"):
+        assert word not in text
+    assert "cites no statute" in err
+
+
+def test_unexpected_error_leaks_nothing(
+    vault_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    import broker_audit.services as services
+
+    def boom(*args: object, **kwargs: object) -> None:
+        profile = services.show_profile  # noqa: F841 - a local holding personal data nearby
+        secret = f"{PASS} María José Núñez Nguyễn 1550 Calle Ñandú"  # noqa: F841
+        raise RuntimeError(f"failed for María José Núñez Nguyễn at 1550 Calle Ñandú ({PASS})")
+
+    monkeypatch.setattr(services, "status_rows", boom)
+    code, out, err = run(["status"], capsys)
+    assert code == 1
+    for leak in ("Núñez", "Ñandú", PASS, "Traceback"):
+        assert leak not in err and leak not in out
+    assert "--debug" in err
+
+
+def test_vault_forget_needs_confirmation(
+    vault_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    code, out, err = run(["vault", "forget", "--confirm", "no"], capsys)
+    assert code == 1 and vault_env.exists()
+    code, out, err = run(["vault", "forget", "--confirm", "forget"], capsys)
+    assert code == 0 and not vault_env.exists()
+    code, out, err = run(["status"], capsys)
+    assert code != 0 and "broker-audit init" in err
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    commands = [[], ["init"], ["request"], ["status"], ["mark"], ["show"], ["demo"],
+                ["profile", "show"], ["profile", "edit"], ["brokers", "list"], ["brokers", "show"],
+                ["vault", "forget"], ["vault", "passwd"], ["vault", "path"]]
+    env = dict(os.environ, COLUMNS="200")
+    for cmd in commands:
+        proc = subprocess.run([sys.executable, "-m", "broker_audit", *cmd, "--help"],
+                              capture_output=True, text=True, env=env, check=False)
+        assert proc.returncode == 0, (cmd, proc.stderr)
+        assert "Example" in proc.stdout, cmd
