@@ -56,7 +56,7 @@ def build_vault(path: Path, passphrase: str, count: int) -> None:
         batch.append(RequestMade(
             id=i, broker_id=f"broker-{i % 40}", broker_name=f"Broker {i % 40}", kind="access",
             law_id="co-cpa", law_name="Colorado Privacy Act", deadline_days=45, extension_days=45,
-            appeal_days=45, reference=f"BA-{i:08d}", created=created,
+            appeal_days=45, reference=f"BA-{i:08d}", dated=dt.date(2026, 1, 1), created=created,
             files=[f"/home/x/letters/2026-01-01-broker-{i % 40}-access-{i}.pdf"]))
         batch.append(StatusChanged(request_id=i, state=State.SENT, on=dt.date(2026, 1, 1),
                                    via="mail", tracking="9407111899560000000000", recorded=created))

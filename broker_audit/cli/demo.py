@@ -34,7 +34,7 @@ def demo_command(
     for warning in dict.fromkeys(w for r in result.letters for w in r.warnings):
         err(f"warning: {warning}")
     typer.echo("")
-    typer.echo("Request #1 was marked sent by certified mail today. Status today:")
+    typer.echo("Request #1 was marked sent through the web form today. Status today:")
     render_status(result.rows_today, day)
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
     render_status(result.rows_later, result.later)

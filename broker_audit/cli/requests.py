@@ -37,6 +37,8 @@ def request_command(
         registry=shipped_registry(), laws=shipped_laws(), law_override=law,
         templates_dir=templates,
     )
+    for warning in dict.fromkeys(w for r in results for w in r.warnings):
+        err(f"warning: {warning}")
     if as_json:
         print_json(
             [
@@ -49,8 +51,6 @@ def request_command(
     for r in results:
         typer.echo(f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): "
                    + ", ".join(str(f) for f in r.files))
-    for warning in dict.fromkeys(w for r in results for w in r.warnings):
-        err(f"warning: {warning}")
     err("When you send a letter: broker-audit mark ID sent --via mail|email|web-form")
 
 

@@ -28,7 +28,7 @@ def run_demo(
 ) -> DemoResult:
     """The whole path on a fictional requester, in a throwaway vault that is shredded at the end.
 
-    Letters to both founding brokers; one is marked sent by mail, and the status is shown today
+    Letters to both founding brokers; one is marked sent through the web form, and the status is shown today
     and 50 days on, when the 45-day Colorado deadline has passed.
     """
     import secrets
@@ -50,8 +50,8 @@ def run_demo(
             access, ["lexisnexis-risk-solutions", "appriss-insights"], ["access"],
             out_dir=out_dir, formats=("pdf", "txt"), today=today, registry=registry, laws=laws,
         )
-        mark(access, letters[0].request_id, "sent", today=today, via="mail",
-             tracking="9407 1118 9956 0000 0000 00")
+        mark(access, letters[0].request_id, "sent", today=today, via="web-form",
+             note="demo: sent through the broker's web form")
         later = today + dt.timedelta(days=50)
         result = DemoResult(
             letters=letters,

@@ -146,7 +146,7 @@ def request_letters(
                     deadline_days=deadline.days if deadline else None,
                     extension_days=(deadline.extension_days or 0) if deadline else 0,
                     appeal_days=law.appeal.response_days if law.appeal else None,
-                    reference=r.reference, created=created,
+                    reference=r.reference, dated=today, created=created,
                     files=[str(p.resolve()) for p in r.files],
                 )
                 for r in results

@@ -71,7 +71,7 @@ def mark(
         )
     with open_journal(access) as journal:
         current = journal.view(request_id)
-        earliest = current.events[-1].on if current.events else current.request.created.date()
+        earliest = current.events[-1].on if current.events else current.request.dated
         if on < earliest:
             raise UserError(
                 f"{on.isoformat()} is before the request's last change ({earliest.isoformat()})",

@@ -22,7 +22,8 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
     extension_days: int = 0
     appeal_days: int | None = None
     reference: str
-    created: dt.datetime
+    dated: dt.date  # the date printed on the letter
+    created: dt.datetime  # when it was logged
     files: list[str] = []
     linked_to: int | None = None
     client_id: str | None = None

@@ -15,7 +15,7 @@ CREATED = dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC)
 def request(**kw: object) -> RequestMade:
     base = dict(id=1, broker_id="x", broker_name="X", kind="access", law_id="co-cpa",
                 law_name="Colorado Privacy Act", deadline_days=45, extension_days=45,
-                appeal_days=45, reference="BA-TEST", created=CREATED)
+                appeal_days=45, reference="BA-TEST", dated=CREATED.date(), created=CREATED)
     base.update(kw)
     return RequestMade(**base)  # type: ignore[arg-type]
 
