@@ -4,31 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from broker_audit.errors import UserError
+from broker_audit.law.deadlines import RIGHT_OF_KIND
 from broker_audit.law.schema import Law
 from broker_audit.profile import STATE_NAMES, Profile, require
 from broker_audit.registry.schema import Broker
 
-KINDS = ("access", "delete", "opt-out")
-
-# The law's right that each letter kind exercises.
-RIGHT_OF_KIND = {"access": "access", "delete": "delete", "opt-out": "opt-out"}
+# Letters a user asks for with `request`.
+REQUEST_KINDS = ("access", "delete", "opt-out", "correct", "fcra-disclosure")
+# Letters `followup` writes for a request that is late or refused.
+FOLLOWUP_KINDS = ("followup", "appeal", "complaint")
+KINDS = REQUEST_KINDS + FOLLOWUP_KINDS
 
 KIND_TITLES = {
     "access": "Request to know / access my personal data",
     "delete": "Request to delete my personal data",
     "opt-out": "Request to opt out of the sale and sharing of my personal data",
+    "correct": "Request to correct inaccurate personal data",
+    "fcra-disclosure": "Request for disclosure of my consumer file",
+    "followup": "Follow-up: no complete answer to my request",
+    "appeal": "Appeal of your decision on my request",
+    "complaint": "Complaint about a data broker's handling of my privacy request",
 }
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def check_kind(kind: str) -> str:
+def check_kind(kind: str, allowed: tuple[str, ...] = REQUEST_KINDS) -> str:
     kind = kind.strip().lower()
-    if kind not in KINDS:
-        raise UserError(f"unknown letter kind {kind!r}", "kinds are: " + ", ".join(KINDS))
+    if kind not in allowed:
+        raise UserError(f"unknown letter kind {kind!r}", "kinds are: " + ", ".join(allowed))
     return kind
 
 
@@ -58,9 +66,91 @@ def recipient_lines(broker: Broker) -> list[str]:
     return lines
 
 
+def complaint_recipient_lines(law: Law) -> list[str]:
+    """The complaint office: we keep its online form, not a postal address we cannot source."""
+    if law.complaint is None:
+        raise UserError(
+            f"no complaint office is known for the {law.name}",
+            "file with your state Attorney General's consumer protection office",
+        )
+    return [law.complaint.office, "File online at:", law.complaint.url]
+
+
 def sender_lines(profile: Profile) -> list[str]:
     address = profile.current_address
     return [profile.name, *(address.lines() if address else [])]
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The request a follow-up, appeal or complaint is about."""
+
+    reference: str
+    kind: str
+    dated: dt.date
+    sent: dt.date | None
+    via: str
+    tracking: str
+    due: dt.date | None
+    state: str
+    answered_on: dt.date | None
+    appealed_on: dt.date | None
+
+
+def _law_context(law: Law, kind: str) -> dict[str, Any]:
+    right = RIGHT_OF_KIND.get(kind)
+    cite = law.rights.get(right) if right and law.kind != "none" else None  # type: ignore[call-overload]
+    deadline = law.deadline
+    appeal = law.appeal if law.appeal and law.appeal.available else None
+    return {
+        "applies": law.kind != "none" and (cite is not None or right is None),
+        "id": law.id,
+        "kind": law.kind,
+        "name": law.name,
+        "short_name": law.short_name,
+        "citation": law.citation,
+        "right_citation": cite.citation if cite else "",
+        "deadline_days": deadline.days if deadline else None,
+        "extension_days": (deadline.extension_days or 0) if deadline else 0,
+        "deadline_citation": deadline.citation if deadline else "",
+        "appeal": appeal is not None,
+        "appeal_days": appeal.response_days if appeal else None,
+        "appeal_citation": appeal.citation if appeal else "",
+        "complaint_office": law.complaint.office if law.complaint else "",
+        "complaint_url": law.complaint.url if law.complaint else "",
+    }
+
+
+def _fcra_context(fcra: Law) -> dict[str, Any] | None:
+    """The FCRA paragraphs a consumer reporting agency gets besides the state-law request."""
+    if "fcra-disclosure" not in fcra.rights:
+        return None
+    dispute = fcra.rights.get("correct")
+    return {
+        "name": fcra.name,
+        "citation": fcra.rights["fcra-disclosure"].citation,
+        "dispute_citation": dispute.citation if dispute else "",
+        "dispute_days": fcra.deadline.days if dispute and fcra.deadline else None,
+    }
+
+
+def _earlier_context(earlier: Earlier | None) -> dict[str, Any] | None:
+    if earlier is None:
+        return None
+    return {
+        "reference": earlier.reference,
+        "title": KIND_TITLES.get(earlier.kind, earlier.kind),
+        "kind": earlier.kind,
+        "dated": long_date(earlier.dated),
+        "sent": long_date(earlier.sent) if earlier.sent else "",
+        "via": {"mail": "by mail", "email": "by email", "web-form": "through your web form",
+                "fax": "by fax", "phone": "by phone"}.get(earlier.via, ""),
+        "tracking": earlier.tracking,
+        "due": long_date(earlier.due) if earlier.due else "",
+        "state": earlier.state,
+        "answered_on": long_date(earlier.answered_on) if earlier.answered_on else "",
+        "appealed_on": long_date(earlier.appealed_on) if earlier.appealed_on else "",
+    }
 
 
 def letter_context(
@@ -72,21 +162,27 @@ def letter_context(
     fcra: Law | None,
     today: dt.date,
     reference: str,
+    details: str = "",
+    earlier: Earlier | None = None,
 ) -> dict[str, Any]:
     """Everything a template may use. Identity: only what a broker needs to find the person.
 
     No SSN is ever included; the letters say why.
     """
     require(profile, ["name", "address"], f"a letter to {broker.id}")
-    right = RIGHT_OF_KIND[kind]
-    cite = law.rights.get(right) if law.kind != "none" else None
+    if kind == "correct" and not details.strip():
+        raise UserError(
+            "a correction letter needs to say what is wrong",
+            'add --details "my address is listed as X; the correct one is Y"',
+        )
     current = profile.current_address
-    deadline = law.deadline
+    consumer_reporting = "consumer-reporting" in broker.categories
     return {
         "kind": kind,
         "title": KIND_TITLES[kind],
         "today": long_date(today),
         "reference": reference,
+        "details": details.strip(),
         "requester": {
             "name": profile.name,
             "other_names": list(profile.other_names),
@@ -103,24 +199,9 @@ def letter_context(
             "legal_name": broker.legal_name or broker.name,
             "brands": list(broker.brands),
             "email": broker.contact.email.value if broker.contact.email else "",
-            "consumer_reporting": "consumer-reporting" in broker.categories,
+            "consumer_reporting": consumer_reporting,
         },
-        "law": {
-            "applies": law.kind != "none" and cite is not None,
-            "id": law.id,
-            "name": law.name,
-            "short_name": law.short_name,
-            "citation": law.citation,
-            "right_citation": cite.citation if cite else "",
-            "deadline_days": deadline.days if deadline else None,
-            "extension_days": (deadline.extension_days or 0) if deadline else 0,
-            "deadline_citation": deadline.citation if deadline else "",
-            "appeal": bool(law.appeal and law.appeal.available),
-        },
-        "fcra": (
-            {"name": fcra.name, "citation": fcra.rights["fcra-disclosure"].citation}
-            if fcra is not None and "fcra-disclosure" in fcra.rights
-            and "consumer-reporting" in broker.categories
-            else None
-        ),
+        "law": _law_context(law, kind),
+        "fcra": _fcra_context(fcra) if fcra is not None and consumer_reporting else None,
+        "earlier": _earlier_context(earlier),
     }

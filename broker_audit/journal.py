@@ -92,7 +92,7 @@ class Journal:
     def views(self) -> list[RequestView]:
         return [fold(r, self.events.get(i, ())) for i, r in sorted(self.requests.items())]
 
-    def change_status(
+    def status_event(
         self,
         request_id: int,
         state: State,
@@ -101,12 +101,17 @@ class Journal:
         via: str = "",
         tracking: str = "",
         note: str = "",
-    ) -> RequestView:
+    ) -> StatusChanged:
+        """A checked status change for `request_id`, not yet stored."""
         current = self.view(request_id)
         check_transition(current.state, state, request_id)
-        event = StatusChanged(
+        return StatusChanged(
             request_id=request_id, state=state, on=on, via=via, tracking=tracking, note=note,
             recorded=now(),
         )
-        self.append([event])
+
+    def change_status(self, request_id: int, state: State, *, on: dt.date, via: str = "",
+                      tracking: str = "", note: str = "") -> RequestView:
+        self.append([self.status_event(request_id, state, on=on, via=via, tracking=tracking,
+                                       note=note)])
         return self.view(request_id)

@@ -49,6 +49,7 @@ app.command("request")(requests.request_command)
 app.command("status")(requests.status_command)
 app.command("mark")(requests.mark_command)
 app.command("show")(requests.show_command)
+app.command("followup")(requests.followup_command)
 app.add_typer(vault.app, name="vault")
 app.command("demo")(demo.demo_command)
 

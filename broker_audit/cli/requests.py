@@ -13,7 +13,11 @@ def request_command(
     ctx: typer.Context,
     brokers: list[str] = typer.Argument(..., help="Broker ids, names, aliases or brands."),
     kind: list[str] = typer.Option(
-        ["access"], "--kind", "-k", help="access, delete or opt-out; repeat or comma-separate."
+        ["access"], "--kind", "-k",
+        help="access, delete, opt-out, correct or fcra-disclosure; repeat or comma-separate.",
+    ),
+    details: str = typer.Option(
+        "", "--details", help="For a correction: what is wrong and what it should say."
     ),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
     formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
@@ -35,23 +39,65 @@ def request_command(
     results = request_letters(
         access(ctx), brokers, kinds, out_dir=out, formats=parse_formats(formats), today=today(),
         registry=shipped_registry(), laws=shipped_laws(), law_override=law,
-        templates_dir=templates,
+        templates_dir=templates, details=details,
     )
+    _print_letters(results, as_json)
+    err("When you send a letter: broker-audit mark ID sent --via mail|email|web-form")
+
+
+def _print_letters(results: list, as_json: bool) -> None:
     for warning in dict.fromkeys(w for r in results for w in r.warnings):
         err(f"warning: {warning}")
     if as_json:
         print_json(
             [
                 {"id": r.request_id, "broker": r.broker_id, "kind": r.kind, "law": r.law_id,
-                 "reference": r.reference, "files": r.files, "warnings": r.warnings}
+                 "reference": r.reference, "files": r.files, "warnings": r.warnings,
+                 "linked_to": r.linked_to}
                 for r in results
             ]
         )
         return
     for r in results:
-        typer.echo(f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): "
+        about = f", about #{r.linked_to}" if r.linked_to else ""
+        typer.echo(f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}{about}): "
                    + ", ".join(str(f) for f in r.files))
-    err("When you send a letter: broker-audit mark ID sent --via mail|email|web-form")
+
+
+def followup_command(
+    ctx: typer.Context,
+    request_ids: list[int] = typer.Argument(None, help="Only these requests (default: all)."),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
+    details: str = typer.Option("", "--details", help="Extra text, e.g. why you appeal."),
+    templates: Path = typer.Option(
+        None, "--templates", help="Your own templates folder; overrides ours by file name."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+) -> None:
+    """Write the next letter for every late or refused request.
+
+    Late (past the legal due date): a follow-up to the company; still unanswered 10 days after
+    the follow-up was sent: a complaint to the state's complaint office. Denied or partly
+    answered: an appeal where the law grants one, else a complaint. Each is logged as a new
+    request linked to the first; marking an appeal or complaint sent moves the first along.
+
+    Example: broker-audit followup --out letters
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import followup_letters, parse_formats
+
+    result = followup_letters(
+        access(ctx), request_ids or None, out_dir=out, formats=parse_formats(formats),
+        today=today(), registry=shipped_registry(), laws=shipped_laws(), templates_dir=templates,
+        details=details,
+    )
+    for request_id, reason in result.skipped:
+        err(f"#{request_id}: skipped, {reason}")
+    _print_letters(result.letters, as_json)
+    if not result.letters and not as_json:
+        typer.echo("Nothing is late or refused: no letter to write.")
 
 
 def status_command(

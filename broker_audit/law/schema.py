@@ -34,6 +34,8 @@ class Deadline(Strict, kw_only=True):
     extension_note: str = ""
     citation: str
     source: Url
+    # The rights this deadline governs; empty means every right the law grants.
+    applies_to: list[Right] = []
 
 
 class Agent(Strict, kw_only=True):

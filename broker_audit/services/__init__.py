@@ -7,6 +7,7 @@ Each module is light to import; heavy libraries are imported inside the function
 from broker_audit.services.access import VaultAccess, open_journal, require_profile, vault_path
 from broker_audit.services.brokers import list_brokers
 from broker_audit.services.demo import DemoResult, run_demo
+from broker_audit.services.followup import FollowupResult, followup_letters
 from broker_audit.services.letters import (
     FORMATS,
     LetterResult,
@@ -30,6 +31,7 @@ __all__ = [
     "FORMATS",
     "VIAS",
     "DemoResult",
+    "FollowupResult",
     "InitResult",
     "LetterResult",
     "ProfileChanges",
@@ -38,6 +40,7 @@ __all__ = [
     "broker_warnings",
     "change_passphrase",
     "edit_profile",
+    "followup_letters",
     "forget_vault",
     "init_vault",
     "list_brokers",

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from broker_audit.errors import UserError
+from broker_audit.journal import Journal
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.model import RequestView
-from broker_audit.tracking.states import State, parse_state
+from broker_audit.tracking.states import TRANSITIONS, State, parse_state
 
 VIAS = ("mail", "email", "web-form", "phone", "fax")
 
@@ -77,9 +78,27 @@ def mark(
                 f"{on.isoformat()} is before the request's last change ({earliest.isoformat()})",
                 "status changes are recorded in the order they happened",
             )
-        return journal.change_status(
-            request_id, state, on=on, via=via or "", tracking=tracking, note=note
-        )
+        events = [journal.status_event(request_id, state, on=on, via=via or "",
+                                       tracking=tracking, note=note)]
+        events += _chain_events(journal, current, state, on)
+        journal.append(events)
+        return journal.view(request_id)
+
+
+# Sending an appeal or a complaint moves the request it is about along with it.
+_CHAIN_STATE = {"appeal": State.APPEALED, "complaint": State.COMPLAINED}
+
+
+def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date) -> list:
+    original_id = view.request.linked_to
+    follows = _CHAIN_STATE.get(view.request.kind)
+    if state is not State.SENT or original_id is None or follows is None:
+        return []
+    original = journal.view(original_id)
+    if follows not in TRANSITIONS[original.state]:
+        return []
+    note = f"{view.request.kind} #{view.request.id} sent"
+    return [journal.status_event(original_id, follows, on=on, note=note)]
 
 
 def show_request(access: VaultAccess, request_id: int) -> RequestView:

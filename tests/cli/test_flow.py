@@ -9,28 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from cliutil import DEMO, Runner
 from pypdf import PdfReader
 
-from broker_audit.cli.app import main
 from broker_audit.registry.load import shipped_registry
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "examples" / "demo-profile.toml"
 PASS = "correct horse battery staple"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str], *, env: dict[str, str] | None = None,
-        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
-    if env and monkeypatch:
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -42,9 +26,9 @@ def vault_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_init_request_mark_status_show(
-    vault_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    vault_env: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, err = run(["init", "--passphrase", "--profile", str(DEMO), "--json"], capsys)
+    code, out, err = cli(["init", "--passphrase", "--profile", str(DEMO), "--json"])
     assert code == 0, err
     created = json.loads(out)
     assert created["slots"] == ["passphrase", "recovery"]
@@ -54,9 +38,9 @@ def test_init_request_mark_status_show(
 
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     out_dir = tmp_path / "letters"
-    code, out, err = run(
+    code, out, err = cli(
         ["request", "lexisnexis", "VINE", "--kind", "access,delete", "--out", str(out_dir),
-         "--format", "pdf,txt,eml,html", "--json"], capsys)
+         "--format", "pdf,txt,eml,html", "--json"])
     assert code == 0, err
     letters = json.loads(out)
     assert [(x["broker"], x["kind"]) for x in letters] == [
@@ -80,68 +64,68 @@ def test_init_request_mark_status_show(
     txt = next(Path(f) for f in first["files"] if f.endswith(".txt")).read_text()
     assert "{{" not in txt and "6-1-1306" in txt
 
-    code, out, err = run(["status", "--json"], capsys)
+    code, out, err = cli(["status", "--json"])
     rows = json.loads(out)
     assert [r["state"] for r in rows] == ["drafted"] * 4
     assert all(r["sent"] is None and r["due"] is None for r in rows)
 
-    code, out, err = run(["mark", "1", "sent", "--via", "mail", "--tracking", "9407", "--on",
-                          "2026-01-05", "--note", "certified"], capsys)
+    code, out, err = cli(["mark", "1", "sent", "--via", "mail", "--tracking", "9407", "--on",
+                          "2026-01-05", "--note", "certified"])
     assert code == 0, err
     assert "due 2026-02-19" in out
 
-    code, out, err = run(["mark", "2", "fulfilled"], capsys)
+    code, out, err = cli(["mark", "2", "fulfilled"])
     assert code == 1
     assert "request 2 is drafted; it cannot become fulfilled" in err
     assert "Traceback" not in err
 
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-25")
-    code, out, err = run(["status", "--json", "--overdue"], capsys)
+    code, out, err = cli(["status", "--json", "--overdue"])
     overdue = json.loads(out)
     assert [(r["id"], r["sent"], r["due"], r["overdue"]) for r in overdue] == [
         (1, "2026-01-05", "2026-02-19", True)]
 
-    code, out, err = run(["mark", "1", "extended", "--on", "2026-02-10"], capsys)
+    code, out, err = cli(["mark", "1", "extended", "--on", "2026-02-10"])
     assert code == 0 and "due 2026-04-05" in out
 
-    code, out, err = run(["show", "1", "--json"], capsys)
+    code, out, err = cli(["show", "1", "--json"])
     shown = json.loads(out)
     assert [h["state"] for h in shown["history"]] == ["sent", "extended"]
     assert shown["history"][0]["tracking"] == "9407"
     assert shown["history"][0]["note"] == "certified"
 
-    code, out, err = run(["status"], capsys)
+    code, out, err = cli(["status"])
     assert code == 0 and "Núñez" not in out  # the table shows requests, not the requester
 
 
 def test_wrong_passphrase_exit_3_one_line(
-    vault_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    vault_env: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "not the passphrase")
-    code, out, err = run(["status"], capsys)
+    code, out, err = cli(["status"])
     assert code == 3
     assert err.startswith("error: wrong passphrase")
     assert "Traceback" not in err
 
 
 def test_unknown_broker_exit_1_with_suggestion(
-    vault_env: Path, capsys: pytest.CaptureFixture[str]
+    vault_env: Path, cli: Runner
 ) -> None:
-    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
-    code, out, err = run(["request", "apriss", "--kind", "access"], capsys)
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    code, out, err = cli(["request", "apriss", "--kind", "access"])
     assert code == 1
     assert "unknown broker 'apriss'" in err and "appriss-insights" in err
 
 
 def test_missing_profile_field_names_field_and_command(
-    vault_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    vault_env: Path, tmp_path: Path, cli: Runner
 ) -> None:
     profile = tmp_path / "p.toml"
     profile.write_text('name = "Ana Pérez"\nstate = "CA"\n')
-    assert run(["init", "--passphrase", "--profile", str(profile)], capsys)[0] == 0
-    code, out, err = run(["request", "lexisnexis", "--kind", "access", "--out",
-                          str(tmp_path / "l")], capsys)
+    assert cli(["init", "--passphrase", "--profile", str(profile)])[0] == 0
+    code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out",
+                          str(tmp_path / "l")])
     assert code == 1
     assert "the profile has no address" in err
     assert "broker-audit profile edit" in err
@@ -149,14 +133,14 @@ def test_missing_profile_field_names_field_and_command(
 
 
 def test_state_without_law_cites_no_statute(
-    vault_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    vault_env: Path, tmp_path: Path, cli: Runner
 ) -> None:
     profile = tmp_path / "p.toml"
     profile.write_text(DEMO.read_text().replace('state = "CO"\n\n[[addresses]]',
                                                 'state = "WY"\n\n[[addresses]]', 1))
-    assert run(["init", "--passphrase", "--profile", str(profile)], capsys)[0] == 0
-    code, out, err = run(["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"),
-                          "--format", "txt", "--json"], capsys)
+    assert cli(["init", "--passphrase", "--profile", str(profile)])[0] == 0
+    code, out, err = cli(["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"),
+                          "--format", "txt", "--json"])
     assert code == 0, err
     letter = json.loads(out)[0]
     assert letter["law"] == "none"
@@ -167,9 +151,9 @@ def test_state_without_law_cites_no_statute(
 
 
 def test_unexpected_error_leaks_nothing(
-    vault_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    vault_env: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     import broker_audit.services as services
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -178,7 +162,7 @@ def test_unexpected_error_leaks_nothing(
         raise RuntimeError(f"failed for María José Núñez Nguyễn at 1550 Calle Ñandú ({PASS})")
 
     monkeypatch.setattr(services, "status_rows", boom)
-    code, out, err = run(["status"], capsys)
+    code, out, err = cli(["status"])
     assert code == 1
     for leak in ("Núñez", "Ñandú", PASS, "Traceback"):
         assert leak not in err and leak not in out
@@ -186,14 +170,14 @@ def test_unexpected_error_leaks_nothing(
 
 
 def test_vault_forget_needs_confirmation(
-    vault_env: Path, capsys: pytest.CaptureFixture[str]
+    vault_env: Path, cli: Runner
 ) -> None:
-    assert run(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
-    code, out, err = run(["vault", "forget", "--confirm", "no"], capsys)
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    code, out, err = cli(["vault", "forget", "--confirm", "no"])
     assert code == 1 and vault_env.exists()
-    code, out, err = run(["vault", "forget", "--confirm", "forget"], capsys)
+    code, out, err = cli(["vault", "forget", "--confirm", "forget"])
     assert code == 0 and not vault_env.exists()
-    code, out, err = run(["status"], capsys)
+    code, out, err = cli(["status"])
     assert code != 0 and "broker-audit init" in err
 
 

@@ -1,0 +1,129 @@
+"""Follow-up, appeal and complaint letters for requests that are late or refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from broker_audit.law.schema import Law
+from broker_audit.registry.load import Registry
+from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.letters import LetterJob, LetterResult, broker_warnings, issue_letters
+from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.next_step import CHAIN_KINDS, next_step
+from broker_audit.tracking.states import State
+
+# Days a follow-up letter gives the company before the complaint is the next step.
+FOLLOWUP_GRACE_DAYS = 10
+
+
+@dataclass(frozen=True)
+class FollowupResult:
+    letters: list[LetterResult]
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _earlier(view: RequestView) -> object:
+    from broker_audit.compose import Earlier
+
+    sent = next((e for e in view.events if e.state is State.SENT), None)
+    answered = next(
+        (e.on for e in reversed(view.events)
+         if e.state in (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)), None)
+    appealed = next((e.on for e in view.events if e.state is State.APPEALED), None)
+    return Earlier(
+        reference=view.request.reference, kind=view.request.kind, dated=view.request.dated,
+        sent=sent.on if sent else None, via=sent.via if sent else "",
+        tracking=sent.tracking if sent else "", due=view.due, state=view.state.value,
+        answered_on=answered, appealed_on=appealed,
+    )
+
+
+def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.date) -> str | None:
+    step = next_step(view, today, appeal_available=bool(law.appeal and law.appeal.available),
+                     complaint_known=law.complaint is not None)
+    if step == "followup":
+        sent_followups = [v for v in linked if v.request.kind == "followup" and v.sent]
+        late = [v for v in sent_followups
+                if (today - v.sent).days >= FOLLOWUP_GRACE_DAYS]  # type: ignore[operator]
+        if late and law.complaint is not None:
+            return "complaint"
+        if sent_followups:
+            return None  # a follow-up is out and its grace period is still running
+    return step
+
+
+def followup_letters(
+    access: VaultAccess,
+    request_ids: Sequence[int] | None,
+    *,
+    out_dir: Path,
+    formats: Sequence[str] = ("pdf", "txt"),
+    today: dt.date,
+    registry: Registry,
+    laws: Sequence[Law],
+    templates_dir: Path | None = None,
+    details: str = "",
+) -> FollowupResult:
+    """Write the next letter for each late or refused request (or just those in request_ids).
+
+    Each letter is logged as a new request linked to the one it is about. A request that
+    already has a pending letter of the same kind is skipped, so running this twice is safe.
+    """
+    from broker_audit.compose import (
+        complaint_recipient_lines,
+        letter_context,
+        new_reference,
+        recipient_lines,
+    )
+    from broker_audit.law.choose import federal_law
+
+    laws_by_id = {law.id: law for law in laws}
+    fcra = federal_law(laws)
+    with open_journal(access) as journal:
+        profile = require_profile(journal)
+        views = journal.views()
+        if request_ids:
+            views = [journal.view(i) for i in request_ids]
+        jobs: list[LetterJob] = []
+        skipped: list[tuple[int, str]] = []
+        for view in views:
+            request = view.request
+            if request.kind in CHAIN_KINDS:
+                if request_ids:
+                    skipped.append((request.id, f"it is itself a {request.kind}"))
+                continue
+            law = laws_by_id.get(request.law_id)
+            if law is None:
+                skipped.append((request.id, f"law {request.law_id!r} is no longer in the data"))
+                continue
+            linked = [journal.view(i) for i, r in journal.requests.items() if r.linked_to == request.id]
+            kind = _choose(view, linked, law, today)
+            if kind is None:
+                if request_ids:
+                    due = view.due.isoformat() if view.due else "none"
+                    skipped.append((request.id, f"nothing to send yet ({view.state.value}, due {due})"))
+                continue
+            pending = [v for v in linked if v.request.kind == kind and v.state is State.DRAFTED]
+            if pending:
+                skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
+                continue
+            broker = registry.resolve(request.broker_id)
+            reference = new_reference()
+            context = letter_context(
+                kind=kind, profile=profile, broker=broker, law=law, fcra=fcra, today=today,
+                reference=reference, details=details, earlier=_earlier(view),  # type: ignore[arg-type]
+            )
+            complaint = kind == "complaint"
+            jobs.append(LetterJob(
+                broker=broker, kind=kind, law=law, context=context,
+                recipient=tuple(complaint_recipient_lines(law) if complaint else recipient_lines(broker)),
+                email_to=None if complaint else (context["broker"]["email"] or None),
+                reference=reference, linked_to=request.id,
+                warnings=[] if complaint else broker_warnings(broker, law, kind),
+            ))
+        letters = issue_letters(journal, profile, jobs, out_dir=out_dir, formats=formats,
+                                today=today, templates_dir=templates_dir) if jobs else []
+    return FollowupResult(letters=letters, skipped=skipped)

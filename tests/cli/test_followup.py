@@ -1,0 +1,76 @@
+"""`followup`: the next letter for late and refused requests, linked and logged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cliutil import DEMO, Runner
+
+
+@pytest.fixture
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
+    path = tmp_path / "v" / "vault.db"
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(path))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
+    code, _, err = cli(["request", "lexisnexis", "appriss", "--kind", "access", "--out",
+                        str(tmp_path / "l"), "--format", "txt"])
+    assert code == 0, err
+    assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0
+    assert cli(["mark", "2", "sent", "--via", "email"])[0] == 0
+    return path
+
+
+def letters(out: str) -> list[dict]:
+    return json.loads(out)
+
+
+def test_nothing_due_before_the_deadline(vault: Path, tmp_path: Path,
+                                         cli: Runner,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-19")
+    code, out, _ = cli(["followup", "--out", str(tmp_path / "f"), "--json"])
+    assert code == 0 and letters(out) == []
+
+
+def test_chain_followup_then_complaint_and_appeal(vault: Path, tmp_path: Path,
+                                                 cli: Runner,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-20")
+    assert cli(["mark", "2", "denied"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-20")
+    out_dir = tmp_path / "f"
+    code, out, err = cli(["followup", "--out", str(out_dir), "--format", "txt", "--json"])
+    assert code == 0, err
+    made = {(x["linked_to"], x["kind"]) for x in letters(out)}
+    assert made == {(1, "followup"), (2, "appeal")}
+    followup = next(x for x in letters(out) if x["kind"] == "followup")
+    text = " ".join(Path(followup["files"][0]).read_text().split())
+    assert "required you to respond by February 19, 2026" in text
+    assert "Colorado Attorney General" in text
+
+    # running again writes nothing new
+    code, out, err = cli(["followup", "--out", str(out_dir), "--json"])
+    assert letters(out) == [] and "already drafted" in err
+
+    # the appeal is sent: the original request moves to appealed
+    appeal_id = next(x["id"] for x in json.loads(cli(["status", "--json"])[1])
+                     if x["kind"] == "appeal")
+    assert cli(["mark", str(appeal_id), "sent", "--via", "email"])[0] == 0
+    shown = json.loads(cli(["show", "2", "--json"])[1])
+    assert shown["state"] == "appealed"
+
+    # the follow-up is sent and ignored for 10 days: next comes a complaint to the AG
+    followup_id = followup["id"]
+    assert cli(["mark", str(followup_id), "sent", "--via", "web-form"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-03")
+    code, out, err = cli(["followup", "1", "--out", str(out_dir), "--format", "txt", "--json"])
+    made = letters(out)
+    assert [(x["linked_to"], x["kind"]) for x in made] == [(1, "complaint")]
+    complaint = " ".join(Path(made[0]["files"][0]).read_text().split())
+    assert "To the Colorado Attorney General" in complaint
+    assert "Legal deadline for the answer: February 19, 2026" in complaint
+    assert "Answer received: none" in complaint

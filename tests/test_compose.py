@@ -1,0 +1,123 @@
+"""Every law x every letter kind renders, cites the right statute and deadline, and reads back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from broker_audit.compose import (
+    FOLLOWUP_KINDS,
+    REQUEST_KINDS,
+    Earlier,
+    complaint_recipient_lines,
+    letter_context,
+    recipient_lines,
+    sender_lines,
+)
+from broker_audit.law.choose import federal_law
+from broker_audit.law.deadlines import clock_for
+from broker_audit.law.load import shipped_laws
+from broker_audit.letters.pdf import write_pdf
+from broker_audit.letters.render import render_letter
+from broker_audit.letters.text import to_text
+from broker_audit.profile import load_profile_file
+from broker_audit.registry.load import shipped_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 25)
+LAWS = shipped_laws()
+EARLIER = Earlier(
+    reference="BA-EARLIER1", kind="access", dated=dt.date(2026, 9, 1), sent=dt.date(2026, 9, 2),
+    via="mail", tracking="9407 1111", due=dt.date(2026, 10, 17), state="denied",
+    answered_on=dt.date(2026, 10, 1), appealed_on=None,
+)
+STATUTE_MARKS = ("C.R.S.", "Civ. Code", "U.S.C.", "Code Ann.", "requires you", "required you")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cases() -> list[tuple[str, str]]:
+    out = []
+    for law in LAWS:
+        for kind in REQUEST_KINDS + FOLLOWUP_KINDS:
+            if kind == "fcra-disclosure" and law.id != "us-fcra":
+                continue
+            if kind == "appeal" and not (law.appeal and law.appeal.available):
+                continue
+            if kind == "complaint" and law.complaint is None:
+                continue
+            out.append((law.id, kind))
+    return out
+
+
+@pytest.mark.parametrize(("law_id", "kind"), cases())
+def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
+    law = next(x for x in LAWS if x.id == law_id)
+    profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
+    broker = shipped_registry().get("lexisnexis-risk-solutions")
+    context = letter_context(
+        kind=kind, profile=profile, broker=broker, law=law, fcra=federal_law(LAWS), today=TODAY,
+        reference="BA-TESTREF1", details="My address is listed wrongly as 9 Elm St.",
+        earlier=EARLIER if kind in FOLLOWUP_KINDS else None,
+    )
+    recipient = complaint_recipient_lines(law) if kind == "complaint" else recipient_lines(broker)
+    doc = render_letter(kind, context, sender=tuple(sender_lines(profile)),
+                        recipient=tuple(recipient), date=TODAY, reference="BA-TESTREF1")
+    text = flat(to_text(doc))
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+    assert profile.name in text
+    right = {"access": "access", "delete": "delete", "opt-out": "opt-out", "correct": "correct",
+             "fcra-disclosure": "fcra-disclosure"}.get(kind)
+    cite = law.rights.get(right) if right else None  # type: ignore[call-overload]
+    if kind in REQUEST_KINDS:
+        if law.kind != "none" and cite is not None:
+            assert law.name in text
+            assert flat(cite.citation) in text
+            clock = clock_for(law, kind)
+            if clock.days is not None:
+                assert f"{clock.days} days" in text
+        elif kind != "fcra-disclosure":
+            # no law or no such right: ask politely, cite nothing we cannot use
+            assert law.citation == "" or flat(law.citation) not in text
+    if kind == "appeal":
+        assert law.appeal is not None and flat(law.appeal.citation) in text
+        if law.appeal.response_days:
+            assert f"{law.appeal.response_days} days" in text
+    if kind == "complaint":
+        assert law.complaint is not None and law.complaint.office in text
+    if kind in FOLLOWUP_KINDS:
+        assert "BA-EARLIER1" in text
+    pdf = tmp_path / "letter.pdf"
+    write_pdf([doc], pdf)
+    pdf_text = flat(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
+    assert profile.name in pdf_text
+    assert "BA-TESTREF1" in pdf_text
+    if kind in REQUEST_KINDS and law.kind != "none" and cite is not None:
+        assert flat(cite.citation) in pdf_text
+
+
+def test_no_law_letter_cites_no_statute() -> None:
+    law = next(x for x in LAWS if x.kind == "none")
+    profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
+    broker = shipped_registry().get("appriss-insights")  # not a consumer reporting agency
+    for kind in ("access", "delete", "opt-out", "correct"):
+        context = letter_context(kind=kind, profile=profile, broker=broker, law=law,
+                                 fcra=federal_law(LAWS), today=TODAY, reference="BA-X",
+                                 details="wrong address")
+        doc = render_letter(kind, context, sender=("A",), recipient=("B",), date=TODAY,
+                            reference="BA-X")
+        text = to_text(doc)
+        for mark in STATUTE_MARKS:
+            assert mark not in text, (kind, mark)
+
+
+def test_fcra_deadline_is_for_disputes_not_disclosures() -> None:
+    fcra = federal_law(LAWS)
+    assert fcra is not None
+    assert clock_for(fcra, "fcra-disclosure").days is None
+    assert clock_for(fcra, "correct").days == 30
