@@ -1,0 +1,46 @@
+"""RFC 5322 e-mail letters (``.eml``), built with the standard library's ``email`` package."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import re
+from email.message import EmailMessage
+
+from broker_audit.letters.document import Document, label
+from broker_audit.letters.text import body_text
+
+_ID_DOMAIN = "broker-audit.invalid"
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def _header(value: str) -> str:
+    """A header value on one line: line breaks and control characters become spaces."""
+    return _BREAKS.sub(" ", value).strip()
+
+
+def _msgid_domain(address: str | None) -> str:
+    """The sender's mail domain, or a neutral one: never the host name (it can identify a person)."""
+    if address:
+        _, addr = email.utils.parseaddr(address)
+        domain = addr.rpartition("@")[2]
+        if domain and domain.isascii() and all(c.isalnum() or c in ".-" for c in domain):
+            return domain
+    return _ID_DOMAIN
+
+
+def to_eml(doc: Document) -> bytes:
+    """The letter as a UTF-8 e-mail message (CRLF line ends) ready to open in a mail client."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["Subject"] = _header(doc.subject)
+    if doc.email_to:
+        msg["To"] = _header(doc.email_to)
+    if doc.email_from:
+        msg["From"] = _header(doc.email_from)
+    sent = dt.datetime.combine(doc.date, dt.time(9, 0), tzinfo=dt.UTC)
+    msg["Date"] = email.utils.format_datetime(sent)
+    msg["Message-ID"] = email.utils.make_msgid(domain=_msgid_domain(doc.email_from))
+    body = f"{label('reference', doc.language)}: {doc.reference}\n\n{body_text(doc)}\n"
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")
+    return msg.as_bytes()

@@ -1,0 +1,344 @@
+"""Print-ready PDF letters on US Letter, with the recipient in the #10 window-envelope position.
+
+Layout (distances from the page's left and top edges):
+
+- the sender's return address, small, top left; the date and reference top right;
+- the recipient's address wholly inside the window: 1.0-4.25 in across, 2.25-3.25 in down
+  (font shrinks for long or many lines, never below 7 pt; lines that still do not fit are cut);
+- the bold subject and the body below the window; later pages start under a 1 in margin;
+- a footer on every page with the reference and "Page N of M" (M counts the letter's pages).
+
+Many letters go into one PDF, each starting on a new page (or a new odd page, for duplex
+printing). The layout loop is our own (canvas + Frame + Paragraph), which avoids platypus'
+per-document set-up and keeps the cost per page close to drawing with the canvas directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import os
+import tempfile
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from broker_audit.letters.document import (
+    Bullets,
+    Document,
+    Heading,
+    Lines,
+    Paragraph,
+    format_date,
+    label,
+)
+
+INCH = 72.0
+PAGE_WIDTH, PAGE_HEIGHT = 8.5 * INCH, 11 * INCH
+MARGIN = 1.0 * INCH
+WINDOW_LEFT, WINDOW_RIGHT = 1.0 * INCH, 4.25 * INCH
+WINDOW_TOP, WINDOW_BOTTOM = 2.25 * INCH, 3.25 * INCH
+WINDOW_PAD_X, WINDOW_PAD_Y = 0.1 * INCH, 0.08 * INCH
+BODY_TOP_FIRST = 3.55 * INCH
+FOOTER_BASELINE = 0.55 * INCH
+
+FONT = "BA-DejaVuSerif"
+FONT_BOLD = "BA-DejaVuSerif-Bold"
+_GLYPH_TOP, _GLYPH_BOTTOM, _LEADING = 0.95, 0.24, 1.18
+_MAX_ADDRESS_LINES = 7
+_MIN_ADDRESS_SIZE, _MAX_ADDRESS_SIZE = 7.0, 11.0
+
+
+def _font_dir() -> Path:
+    from broker_audit.letters.render import shipped_templates_dir
+
+    return shipped_templates_dir() / "assets"
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the embedded DejaVu Serif faces with reportlab (once per process)."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    assets = _font_dir()
+    pdfmetrics.registerFont(TTFont(FONT, str(assets / "DejaVuSerif.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(assets / "DejaVuSerif-Bold.ttf")))
+    for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
+        addMapping(FONT, bold, italic, name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    body: Any
+    subject: Any
+    heading: Any
+    bullet: Any
+    lines: Any
+
+
+@functools.cache
+def _styles() -> _Styles:
+    """Paragraph styles, built once per process."""
+    from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    register_fonts()
+    body = ParagraphStyle(
+        "ba-body", fontName=FONT, fontSize=10.5, leading=14, alignment=TA_JUSTIFY, spaceAfter=7
+    )
+    return _Styles(
+        body=body,
+        subject=ParagraphStyle(
+            "ba-subject", parent=body, fontName=FONT_BOLD, alignment=TA_LEFT, spaceAfter=12
+        ),
+        heading=ParagraphStyle(
+            "ba-heading",
+            parent=body,
+            fontName=FONT_BOLD,
+            alignment=TA_LEFT,
+            spaceBefore=4,
+            spaceAfter=5,
+            keepWithNext=1,
+        ),
+        bullet=ParagraphStyle(
+            "ba-bullet",
+            parent=body,
+            leftIndent=18,
+            bulletIndent=6,
+            bulletFontName=FONT,
+            spaceAfter=3,
+        ),
+        lines=ParagraphStyle("ba-lines", parent=body, alignment=TA_LEFT),
+    )
+
+
+def _esc(text: str) -> str:
+    return escape(text)
+
+
+def _story(doc: Document, styles: _Styles) -> list[Any]:
+    """The flowables of one letter's body, subject first."""
+    from reportlab.platypus import Paragraph as P
+    from reportlab.platypus import Spacer
+
+    story: list[Any] = [P(_esc(doc.subject), styles.subject)]
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            story.append(P(_esc(block.text), styles.body))
+        elif isinstance(block, Heading):
+            story.append(P(_esc(block.text), styles.heading))
+        elif isinstance(block, Bullets):
+            story.extend(P(_esc(item), styles.bullet, bulletText="\u2022") for item in block.items)
+            story.append(Spacer(0, 4))
+        elif isinstance(block, Lines):
+            story.append(P("<br/>".join(_esc(line) for line in block.lines), styles.lines))
+    return story
+
+
+# --------------------------------------------------------------------------- fixed parts
+
+
+@dataclass(frozen=True, slots=True)
+class AddressBlock:
+    """The recipient's lines as placed in the envelope window: font size, leading, baselines."""
+
+    lines: tuple[str, ...]
+    size: float
+    leading: float
+    x: float
+    first_baseline_from_top: float
+
+
+def _fit_width(line: str, width: float, size: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(line, FONT, size) <= width:
+        return line
+    while line and stringWidth(line + "\u2026", FONT, size) > width:
+        line = line[:-1]
+    return line.rstrip() + "\u2026"
+
+
+def address_block(lines: Iterable[str]) -> AddressBlock:
+    """Place the recipient's address so it shows wholly through a #10 envelope window."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    rows = [line.strip() for line in lines if line.strip()]
+    while len(rows) > _MAX_ADDRESS_LINES:  # keep name first and city/state/zip last
+        rows[-3:-1] = [f"{rows[-3]}, {rows[-2]}"]
+    width = WINDOW_RIGHT - WINDOW_LEFT - 2 * WINDOW_PAD_X
+    height = WINDOW_BOTTOM - WINDOW_TOP - 2 * WINDOW_PAD_Y
+    n = max(len(rows), 1)
+    size = _MAX_ADDRESS_SIZE
+    while size > _MIN_ADDRESS_SIZE and (
+        size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (n - 1)) > height
+        or any(stringWidth(row, FONT, size) > width for row in rows)
+    ):
+        size -= 0.5
+    rows = [_fit_width(row, width, size) for row in rows]
+    return AddressBlock(
+        lines=tuple(rows),
+        size=size,
+        leading=size * _LEADING,
+        x=WINDOW_LEFT + WINDOW_PAD_X,
+        first_baseline_from_top=WINDOW_TOP + WINDOW_PAD_Y + _GLYPH_TOP * size,
+    )
+
+
+def _draw_lines(
+    canv: Any,
+    lines: Iterable[str],
+    x: float,
+    y: float,
+    font: str,
+    size: float,
+    leading: float,
+    right: bool = False,
+) -> None:
+    canv.setFont(font, size)
+    for line in lines:
+        if right:
+            canv.drawRightString(x, y, line)
+        else:
+            canv.drawString(x, y, line)
+        y -= leading
+
+
+def _draw_letterhead(canv: Any, doc: Document) -> None:
+    top = PAGE_HEIGHT - 0.6 * INCH
+    sender = [_fit_width(line, 3.4 * INCH, 8.5) for line in doc.sender[:10]]
+    _draw_lines(canv, sender, MARGIN, top, FONT, 8.5, 10.5)
+    meta = [
+        format_date(doc.date, doc.language),
+        f"{label('reference', doc.language)}: {doc.reference}",
+    ]
+    meta = [_fit_width(line, 2.9 * INCH, 10) for line in meta]
+    _draw_lines(canv, meta, PAGE_WIDTH - MARGIN, top, FONT, 10, 13, right=True)
+    block = address_block(doc.recipient)
+    y = PAGE_HEIGHT - block.first_baseline_from_top
+    _draw_lines(canv, block.lines, block.x, y, FONT, block.size, block.leading)
+
+
+def _draw_footer(canv: Any, doc: Document, page: int, total_form: str) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    canv.setFont(FONT, 8)
+    ref = _fit_width(f"{label('reference', doc.language)}: {doc.reference}", 4.5 * INCH, 8)
+    canv.drawString(MARGIN, FOOTER_BASELINE, ref)
+    text = f"{label('page', doc.language)} {page} {label('of', doc.language)} "
+    x = PAGE_WIDTH - MARGIN - stringWidth(text + "999", FONT, 8)
+    canv.drawString(x, FOOTER_BASELINE, text)
+    canv.saveState()
+    canv.translate(x + stringWidth(text, FONT, 8), FOOTER_BASELINE)
+    canv.doForm(total_form)
+    canv.restoreState()
+
+
+def _define_total(canv: Any, name: str, pages: int) -> None:
+    canv.beginForm(name)
+    canv.setFont(FONT, 8)
+    canv.drawString(0, 0, str(pages))
+    canv.endForm()
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _frame(first: bool) -> Any:
+    from reportlab.platypus import Frame
+
+    top = PAGE_HEIGHT - (BODY_TOP_FIRST if first else MARGIN)
+    return Frame(
+        MARGIN,
+        MARGIN,
+        PAGE_WIDTH - 2 * MARGIN,
+        top - MARGIN,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+
+
+def _draw_letter(canv: Any, doc: Document, form_name: str, styles: _Styles) -> int:
+    """Draw one letter from the current (fresh) page on; returns its page count."""
+    from reportlab.platypus import KeepInFrame
+
+    pending = deque(_story(doc, styles))
+    page = 1
+    _draw_letterhead(canv, doc)
+    _draw_footer(canv, doc, page, form_name)
+    frame = _frame(first=True)
+    while pending:
+        flowable = pending.popleft()
+        if frame.add(flowable, canv, trySplit=1):
+            continue
+        parts = frame.split(flowable, canv)
+        if parts and frame.add(parts[0], canv, trySplit=0):
+            pending.extendleft(reversed(parts[1:]))
+            continue
+        if frame._atTop:  # too big even for an empty frame: shrink it to fit
+            frame.add(KeepInFrame(frame._aW, frame._aH, [flowable], mode="shrink"), canv)
+            continue
+        pending.appendleft(flowable)
+        canv.showPage()
+        page += 1
+        _draw_footer(canv, doc, page, form_name)
+        frame = _frame(first=False)
+    _define_total(canv, form_name, page)
+    canv.showPage()
+    return page
+
+
+def _write(docs: Iterable[Document], out: BinaryIO, start_on_odd: bool) -> int:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    styles = _styles()
+    canv = Canvas(out, pagesize=letter, invariant=0, pageCompression=1)
+    canv.setCreator("broker-audit")
+    for index, doc in enumerate(docs):
+        if start_on_odd and canv.getPageNumber() % 2 == 0:
+            canv.showPage()  # a blank back side, so this letter starts on a front side
+        _draw_letter(canv, doc, f"ba_pages_{index}", styles)
+    pages = canv.getPageNumber() - 1
+    if pages == 0:
+        raise ValueError("no letters to write")
+    canv.save()
+    return pages
+
+
+def write_pdf(docs: Iterable[Document], path: Path, *, start_on_odd: bool = False) -> int:
+    """Write the letters into one PDF at path, each on a new page; returns the page count.
+
+    The PDF is written to a private temporary file (mode 0600) next to path and renamed into
+    place, so an interrupted run never leaves a partial PDF. With ``start_on_odd`` a blank page
+    is inserted where needed so that every letter starts on an odd page (duplex printing).
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            pages = _write(docs, out, start_on_odd)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return pages
+
+
+def pdf_bytes(doc: Document) -> bytes:
+    """One letter as PDF bytes (for previews and tests)."""
+    out = io.BytesIO()
+    _write([doc], out, start_on_odd=False)
+    return out.getvalue()

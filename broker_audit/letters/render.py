@@ -1,0 +1,494 @@
+"""Render a letter template (Jinja2, sandboxed, strict) into a :class:`Document`.
+
+Templates are ``<kind>.txt.j2`` files. A user folder given as ``templates_dir`` overrides the
+shipped templates file by file. Templates are untrusted: they run in a sandbox that refuses access
+to Python internals and stops templates that would exhaust time or memory. Every such failure
+becomes :class:`TemplateRefused` naming the template file, never a traceback.
+
+Limits (per letter): output at most :data:`MAX_OUTPUT` characters; no string, list or number built
+larger than that; at most :data:`MAX_STEPS` loop iterations plus calls; at most
+:data:`MAX_SECONDS` of rendering.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import functools
+import math
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from broker_audit.errors import UserError
+from broker_audit.letters.document import Document
+from broker_audit.letters.markup import MarkupError, find_placeholder, parse_markup
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+MAX_OUTPUT = 200_000
+"""Characters one letter may render to; also the cap on any string or list a template builds."""
+MAX_EMITTED = 4 * MAX_OUTPUT
+"""Characters a render may write in total, counting text written into macros and set blocks."""
+MAX_STEPS = 250_000
+"""Loop iterations plus calls one render may make."""
+MAX_SECONDS = 0.75
+"""Wall-clock time one render may take."""
+_MAX_INT_BITS = 4096
+
+_KIND = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
+class TemplateRefused(UserError):
+    """A letter template could not be rendered safely; the message names the file."""
+
+
+class _LimitExceeded(Exception):
+    """Raised inside a render when a sandbox limit is hit."""
+
+
+def shipped_templates_dir() -> Path:
+    """The folder holding the shipped letter templates (installed wheel or source checkout)."""
+    from broker_audit.datafiles import templates_dir
+
+    return templates_dir()
+
+
+# --------------------------------------------------------------------------- budget
+
+
+class _Budget:
+    """Work one render may still do; kept in a context variable for the sandbox hooks."""
+
+    __slots__ = ("deadline", "emitted", "steps")
+
+    def __init__(self) -> None:
+        self.steps = MAX_STEPS
+        self.emitted = MAX_EMITTED
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def tick(self, n: int = 1) -> None:
+        self.steps -= n
+        if self.steps < 0:
+            raise _LimitExceeded(f"more than {MAX_STEPS} loop iterations and calls")
+        if self.steps % 512 == 0 and time.monotonic() > self.deadline:
+            raise _LimitExceeded(f"rendering took longer than {MAX_SECONDS} s")
+
+
+_BUDGET: contextvars.ContextVar[_Budget] = contextvars.ContextVar("letter_budget")
+
+
+def _budget() -> _Budget:
+    try:
+        return _BUDGET.get()
+    except LookupError:  # only render_template_text sets a budget; never run without limits
+        raise _LimitExceeded("letter templates render only through render_letter") from None
+
+
+def _size(obj: Any, limit: int = MAX_OUTPUT) -> int:
+    """Characters obj would take as text, counted up to just past limit (cheap on shared lists)."""
+    if isinstance(obj, str | bytes):
+        return len(obj)
+    if isinstance(obj, int) and not isinstance(obj, bool):
+        return obj.bit_length() // 3
+    if isinstance(obj, list | tuple | set | frozenset | dict):
+        total = len(obj)
+        for item in obj.items() if isinstance(obj, dict) else obj:
+            if total > limit:
+                break
+            total += 1 + _size(item, limit - total)
+        return total
+    return 0
+
+
+def _check_size(obj: Any, what: str) -> Any:
+    if _size(obj) > MAX_OUTPUT:
+        raise _LimitExceeded(f"{what} would exceed {MAX_OUTPUT} characters")
+    return obj
+
+
+def _check_int_args(args: Iterable[Any], what: str) -> None:
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_OUTPUT:
+            raise _LimitExceeded(f"{what} called with a size above {MAX_OUTPUT}")
+
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+_BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
+_DIGITS = re.compile(r"\d+")
+
+
+def _check_format_string(fmt: str, args: Sequence[Any]) -> None:
+    """Refuse %- or {}-format strings that would pad to a huge width."""
+    specs = [w for m in _PERCENT_SPEC.finditer(fmt) for w in m.groups() if w]
+    specs += _BRACE_SPEC.findall(fmt)
+    for spec in specs:
+        for number in _DIGITS.findall(spec):
+            if len(number) > 6 or int(number) > MAX_OUTPUT:
+                raise _LimitExceeded(f"a format width above {MAX_OUTPUT}")
+    if "*" in "".join(specs) or re.search(r"\{[^{}]*\{", fmt):
+        _check_int_args(args, "format")
+
+
+def _estimate_replace(s: str, old: Any, new: Any, count: Any = -1) -> int:
+    if not isinstance(old, str) or not isinstance(new, str):
+        return len(s)
+    hits = len(s) + 1 if old == "" else s.count(old)
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    return len(s) + hits * len(new)
+
+
+def _estimate_join(sep: Any, items: Any) -> int:
+    n = len(items) if hasattr(items, "__len__") else 0
+    return _size(items) + (_size(sep) * max(n - 1, 0))
+
+
+_STR_AMPLIFIERS = {"ljust", "rjust", "center", "zfill"}
+_STR_FORBIDDEN = {"translate", "expandtabs", "format_map", "maketrans", "encode"}
+
+
+def _precheck_str_method(name: str, owner: str, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+    if name in _STR_AMPLIFIERS:
+        _check_int_args([*args, *kw.values()], f"str.{name}")
+    elif name == "replace":
+        if _estimate_replace(owner, *args[:3], **kw) > MAX_OUTPUT:
+            raise _LimitExceeded(f"str.replace would exceed {MAX_OUTPUT} characters")
+    elif name == "join" and args:
+        if _estimate_join(owner, args[0]) > MAX_OUTPUT:
+            raise _LimitExceeded(f"str.join would exceed {MAX_OUTPUT} characters")
+    elif name == "format":
+        _check_format_string(owner, [*args, *kw.values()])
+
+
+def _precheck_filter(name: str, value: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+    extra = [*args, *kw.values()]
+    _check_int_args(extra, f"filter {name!r}")
+    if name == "replace" and isinstance(value, str):
+        if _estimate_replace(value, *args[:3], **kw) > MAX_OUTPUT:
+            raise _LimitExceeded(f"filter 'replace' would exceed {MAX_OUTPUT} characters")
+    elif name == "join":
+        sep = args[0] if args else kw.get("d", "")
+        if _estimate_join(sep, value) > MAX_OUTPUT:
+            raise _LimitExceeded(f"filter 'join' would exceed {MAX_OUTPUT} characters")
+    elif name == "format" and isinstance(value, str):
+        _check_format_string(value, extra)
+
+
+def _binop_guard(op: str, left: Any, right: Any) -> None:
+    ints = isinstance(left, int) and isinstance(right, int)
+    if op == "*":
+        for seq, n in ((left, right), (right, left)):
+            sized = isinstance(seq, str | list | tuple) and isinstance(n, int) and n > 0
+            if sized and _size(seq) * n > MAX_OUTPUT:
+                raise _LimitExceeded(f"'*' would build more than {MAX_OUTPUT} characters")
+        if ints and left.bit_length() + right.bit_length() > _MAX_INT_BITS:
+            raise _LimitExceeded("'*' would build a huge number")
+    elif op == "**":
+        if ints and abs(left) > 1 and right * math.log2(abs(left)) > _MAX_INT_BITS:
+            raise _LimitExceeded("'**' would build a huge number")
+    elif op == "%" and isinstance(left, str):
+        _check_format_string(left, right if isinstance(right, tuple) else (right,))
+        _check_size(right, "'%' formatting")
+    elif op == "+" and _size(left) + _size(right) > MAX_OUTPUT:
+        raise _LimitExceeded(f"'+' would build more than {MAX_OUTPUT} characters")
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _counted(iterable: Any) -> Iterator[Any]:
+    budget = _budget()
+    for item in iterable:
+        budget.tick()
+        yield item
+
+
+def _make_environment(templates_dir: Path | None) -> Any:
+    """Build the sandboxed, strict Jinja2 environment for one templates folder."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, nodes, pass_context
+    from jinja2.runtime import LoopContext
+    from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
+
+    def guarded_range(*args: int) -> Iterator[int]:
+        rng = range(*args)
+        if len(rng) > MAX_RANGE:
+            raise _LimitExceeded(f"range() longer than {MAX_RANGE}")
+        return _counted(rng)
+
+    @pass_context
+    def ba_iter(_ctx: Any, value: Any) -> Any:
+        return _counted(value)
+
+    @pass_context
+    def ba_emit(_ctx: Any, value: Any) -> Any:
+        budget = _budget()
+        budget.emitted -= _size(value, MAX_EMITTED)
+        if budget.emitted < 0:
+            raise _LimitExceeded(f"the letter would exceed {MAX_OUTPUT} characters")
+        return value
+
+    @pass_context
+    def ba_size(_ctx: Any, value: Any) -> Any:
+        return _check_size(value, "'~' concatenation")
+
+    def guard_filter(name: str, func: Any) -> Any:
+        skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
+
+        @functools.wraps(func)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            budget = _budget()
+            budget.tick()
+            value, extra = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
+            _check_size(value, f"the value of filter {name!r}")
+            for arg in (*extra, *kwargs.values()):
+                _check_size(arg, f"an argument of filter {name!r}")
+            _precheck_filter(name, value, extra, kwargs)
+            return _check_size(func(*args, **kwargs), f"filter {name!r}")
+
+        return guarded
+
+    class LetterSandbox(ImmutableSandboxedEnvironment):
+        """The sandbox plus limits on size, steps and time."""
+
+        intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            if isinstance(obj, str) and attr in _STR_FORBIDDEN:
+                return False
+            return super().is_safe_attribute(obj, attr, value)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _budget().tick()
+            _binop_guard(operator, left, right)
+            return _check_size(super().call_binop(context, operator, left, right), operator)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            _budget().tick()
+            for arg in (*args, *kwargs.values()):
+                _check_size(arg, "a call argument")
+            owner = getattr(__obj, "__self__", None)
+            if isinstance(owner, str):
+                _precheck_str_method(getattr(__obj, "__name__", ""), owner, args, kwargs)
+            elif isinstance(__obj, LoopContext) and args:
+                args = (_counted(args[0]), *args[1:])
+            wrapped = getattr(__obj, "__wrapped__", None)  # the sandbox's str.format wrapper
+            if isinstance(getattr(wrapped, "__self__", None), str):
+                _precheck_str_method(wrapped.__name__, wrapped.__self__, args, kwargs)
+            return _check_size(super().call(__context, __obj, *args, **kwargs), "the result of a call")
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+            # Private hook, pinned by tests: count every loop and every written piece of text.
+            tree = super()._parse(source, name, filename)
+
+            def wrap(node: Any, guard: str) -> Any:
+                if isinstance(node, nodes.TemplateData):
+                    node = nodes.Const(node.data, lineno=node.lineno)
+                return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
+
+            for loop in tree.find_all(nodes.For):
+                loop.iter = wrap(loop.iter, "_ba_iter")
+            for output in tree.find_all(nodes.Output):
+                output.nodes = [wrap(child, "_ba_emit") for child in output.nodes]
+            for concat in tree.find_all(nodes.Concat):
+                concat.nodes = [wrap(child, "_ba_size") for child in concat.nodes]
+            tree.set_environment(self)
+            return tree
+
+    loaders = [FileSystemLoader(str(shipped_templates_dir()))]
+    if templates_dir is not None:
+        loaders.insert(0, FileSystemLoader(str(templates_dir)))
+    env = LetterSandbox(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.filters = {name: guard_filter(name, f) for name, f in env.filters.items()}
+    env.filters.update({"_ba_iter": ba_iter, "_ba_emit": ba_emit, "_ba_size": ba_size})
+    env.globals.pop("lipsum", None)
+    env.globals["range"] = guarded_range
+    return env
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(templates_dir: Path | None) -> Any:
+    return _make_environment(templates_dir)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _one_line(value: str) -> str:
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value.replace("\t", " ")))
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    """Caller data as single-line strings, so a value can never change the letter's structure."""
+    if isinstance(value, str):
+        return _one_line(value)
+    if depth > 8:
+        return value
+    if isinstance(value, Mapping):
+        return {k: _clean(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v, depth + 1) for v in value)
+    return value
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif depth <= 8 and isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v, depth + 1)
+    elif depth <= 8 and isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v, depth + 1)
+
+
+def _template_line(exc: BaseException, filename: str | None) -> str:
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f", line {line}" if line else ""
+
+
+def _load(kind: str, templates_dir: Path | None) -> Template:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    name = f"{kind}.txt.j2"
+    if not _KIND.match(kind):
+        raise TemplateRefused(
+            f"letter kind {kind!r} is not a valid name", "use lowercase letters, digits and '-'"
+        )
+    try:
+        return _environment(templates_dir).get_template(name)
+    except TemplateNotFound:
+        where = f"{templates_dir} or the shipped templates" if templates_dir else "the templates"
+        raise TemplateRefused(
+            f"no letter template {name} in {where}",
+            f"add {name} to your templates folder or pick another --kind",
+        ) from None
+    except TemplateSyntaxError as exc:
+        raise TemplateRefused(
+            f"template {exc.filename or name}, line {exc.lineno}: {exc.message}",
+            "fix the template's Jinja syntax",
+        ) from None
+    except RecursionError:
+        raise TemplateRefused(f"template {name} is nested too deeply") from None
+
+
+def render_template_text(kind: str, context: Mapping[str, Any], templates_dir: Path | None = None) -> str:
+    """Render the template of one letter kind to its markup text, inside the sandbox limits."""
+    from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+
+    template = _load(kind, templates_dir)
+    where = template.filename or template.name or kind
+    token = _BUDGET.set(_Budget())
+    try:
+        text = template.render(context)
+    except UndefinedError as exc:
+        raise TemplateRefused(
+            f"template {where}{_template_line(exc, template.filename)}: {exc.message}",
+            "pass that value or remove it from the template",
+        ) from None
+    except SecurityError as exc:
+        raise TemplateRefused(
+            f"template {where}{_template_line(exc, template.filename)} does something unsafe: {exc.message}",
+            "templates may only use the letter's data, filters and simple expressions",
+        ) from None
+    except _LimitExceeded as exc:
+        raise TemplateRefused(
+            f"template {where}{_template_line(exc, template.filename)} stopped: {exc}",
+            "a letter template must not loop or grow text without bound",
+        ) from None
+    except (RecursionError, MemoryError, OverflowError) as exc:
+        raise TemplateRefused(
+            f"template {where} stopped: {type(exc).__name__} (runaway recursion or size)",
+            "a letter template must not recurse or grow text without bound",
+        ) from None
+    except TemplateError as exc:
+        raise TemplateRefused(
+            f"template {where}{_template_line(exc, template.filename)}: {exc.message}"
+        ) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        raise TemplateRefused(
+            f"template {where}{_template_line(exc, template.filename)} failed: {type(exc).__name__}",
+            "check the expressions in the template",
+        ) from None
+    finally:
+        _BUDGET.reset(token)
+    if len(text) > MAX_OUTPUT:
+        raise TemplateRefused(f"template {where} rendered more than {MAX_OUTPUT} characters")
+    return text
+
+
+def render_letter(
+    kind: str,
+    context: Mapping[str, Any],
+    *,
+    sender: Sequence[str],
+    recipient: Sequence[str],
+    date: dt.date,
+    reference: str,
+    email_to: str | None = None,
+    email_from: str | None = None,
+    templates_dir: Path | None = None,
+    language: str = "en",
+) -> Document:
+    """Render ``<kind>.txt.j2`` with context into a :class:`Document`.
+
+    Besides context, the template sees ``sender_lines``, ``recipient_lines``, ``date`` (a
+    ``datetime.date``) and ``reference``, unless context sets them itself. String values are
+    made single-line first, so data cannot change the letter's structure. Raises
+    :class:`TemplateRefused` for a missing, unsafe or broken template.
+    """
+    sender_t = tuple(_one_line(line) for line in sender)
+    recipient_t = tuple(_one_line(line) for line in recipient)
+    values: dict[str, Any] = {
+        "sender_lines": sender_t,
+        "recipient_lines": recipient_t,
+        "date": date,
+        "reference": _one_line(reference),
+    }
+    values.update(_clean(dict(context)))
+    text = render_template_text(kind, values, templates_dir)
+    where = f"{kind}.txt.j2"
+    checked = text
+    for value in _strings(values):  # data may hold braces; only the template's own text counts
+        if find_placeholder(value):
+            checked = checked.replace(value, "")
+    leftover = find_placeholder(checked)
+    if leftover:
+        raise TemplateRefused(
+            f"template {where} left an unrendered placeholder {leftover!r} in the letter",
+            "check the template's {{ }} and {% %} pairs",
+        )
+    try:
+        parsed = parse_markup(text)
+    except MarkupError as exc:
+        raise TemplateRefused(f"template {where}: {exc}", "start the letter with 'Subject: '") from None
+    return Document(
+        kind=kind,
+        subject=parsed.subject,
+        sender=sender_t,
+        recipient=recipient_t,
+        date=date,
+        reference=values["reference"],
+        blocks=parsed.blocks,
+        email_to=email_to,
+        email_from=email_from,
+        language=language,
+    )
