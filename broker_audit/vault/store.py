@@ -1,0 +1,360 @@
+"""The vault on disk: one SQLite file (WAL, synchronous=FULL), opaque sealed blobs only.
+
+Tables (format 1):
+  meta(key, value)            format_version, vault_id, header_sha256 (clear)
+  migrations(version, name)   which named migrations built this file (clear)
+  slots(kind, params, wrapped) KDF params and salt in the clear, wrapped data key
+  records(n, nonce, sealed)   record number in the clear, sealed content
+  head(id=1, nonce, sealed)   sealed (record count, last tag, header hash)
+
+``header_sha256`` is an unkeyed checksum of the clear header so that accidental damage to a key
+slot is reported as corruption, not as a wrong passphrase; the keyed check is the header hash in
+the sealed head. SQLite errors are reported as VaultCorrupt (or a plain VaultError for a busy,
+full or read-only disk); their text never holds record content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import sqlite3
+import stat
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from broker_audit.errors import VaultCorrupt, VaultError, VaultExists, VaultNotFound, VaultTooNew
+from broker_audit.vault.keys import Slot
+
+APPLICATION_ID = 0x42415654  # "BAVT" in the SQLite header: this file is a broker-audit vault
+BUSY_TIMEOUT_MS = 10_000
+RESTORE_HINT = "restore the vault file from a backup, and do not add to this one"
+_HEADER_TAG = b"broker-audit header v1\x00"
+_META_KEYS = {"format_version", "vault_id", "header_sha256"}
+
+
+def _migration_0001_initial(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY NOT NULL) STRICT, WITHOUT ROWID")
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT")
+    conn.execute(
+        "CREATE TABLE slots (kind TEXT PRIMARY KEY, params BLOB NOT NULL, wrapped BLOB NOT NULL)"
+        " STRICT, WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TABLE records (n INTEGER PRIMARY KEY, nonce BLOB NOT NULL, sealed BLOB NOT NULL) STRICT"
+    )
+    conn.execute(
+        "CREATE TABLE head (id INTEGER PRIMARY KEY CHECK (id = 1), nonce BLOB NOT NULL,"
+        " sealed BLOB NOT NULL) STRICT"
+    )
+
+
+Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
+MIGRATIONS: list[Migration] = [(1, "0001_initial", _migration_0001_initial)]
+"""Ordered, named migrations; the format version is the version of the last one."""
+FORMAT_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class Header:
+    """The clear part of the vault: what unlocking needs."""
+
+    format_version: int
+    vault_id: bytes
+    slots: tuple[Slot, ...]
+
+    def canonical(self) -> bytes:
+        """An unambiguous byte encoding, hashed into the checksum and the sealed head."""
+        parts = [_HEADER_TAG, struct.pack(">I", self.format_version), _lp(self.vault_id)]
+        for slot in sorted(self.slots, key=lambda s: s.kind):
+            parts += [_lp(slot.kind.encode("utf-8")), _lp(slot.params), _lp(slot.wrapped)]
+        return b"".join(parts)
+
+    def digest(self) -> bytes:
+        """SHA-256 of the canonical encoding."""
+        return hashlib.sha256(self.canonical()).digest()
+
+
+def _lp(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+@contextlib.contextmanager
+def sqlite_errors() -> Iterator[None]:
+    """Turn SQLite errors into vault errors (message from SQLite, never from data)."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if any(word in text for word in ("locked", "busy")):
+            raise VaultError(
+                "the vault is in use by another broker-audit", "wait for it to finish, then retry"
+            ) from None
+        if any(word in text for word in ("full", "readonly", "read-only", "unable to open", "i/o")):
+            raise VaultError(f"cannot write the vault file: {exc}", "check the disk") from None
+        raise VaultCorrupt(f"the vault file is damaged ({exc})", RESTORE_HINT) from None
+    except sqlite3.DatabaseError as exc:
+        raise VaultCorrupt(f"the vault file is damaged ({exc})", RESTORE_HINT) from None
+    except UnicodeError:  # damaged text in the schema or a clear field
+        raise VaultCorrupt("the vault file is damaged (bad text)", RESTORE_HINT) from None
+
+
+def _make_private_dirs(folder: Path) -> None:
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)
+        os.chmod(path, 0o700)
+
+
+class Store:
+    """An open SQLite vault file. Use `create` or `open`; call `close` when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+
+    # --- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, header: Header, build: Callable[[Store], None]) -> Store:
+        """Create a new vault file (0600, parent dirs 0700) holding `header`; `build` adds the
+        head in the same transaction. Raises VaultExists."""
+        _make_private_dirs(path.parent)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise VaultExists(
+                "a vault already exists at this path", "open it, or choose another --vault path"
+            ) from None
+        os.close(fd)
+        os.chmod(path, 0o600)
+        try:
+            store = cls._connect(path)
+            with sqlite_errors():
+                store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                with store.transaction():
+                    for version, name, migrate in MIGRATIONS:
+                        migrate(store._conn)
+                        store._conn.execute("INSERT INTO migrations VALUES (?, ?)", (version, name))
+                    store._conn.execute(
+                        "INSERT INTO meta VALUES ('format_version', ?), ('vault_id', ?)",
+                        (header.format_version, header.vault_id),
+                    )
+                    store.write_slots(header.slots)
+                    build(store)
+            store._protect_sidecars()
+            return store
+        except BaseException:
+            remove_files(path)
+            raise
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open an existing vault file; checks it is a vault of a format we can read."""
+        if not path.is_file():
+            raise VaultNotFound(
+                "no vault at this path", "create one with `broker-audit init`, or pass --vault"
+            )
+        store = cls._connect(path)
+        try:
+            with sqlite_errors():
+                (app_id,) = store._conn.execute("PRAGMA application_id").fetchone()
+                if app_id != APPLICATION_ID:
+                    raise VaultCorrupt("this file is not a broker-audit vault", RESTORE_HINT)
+                version = store.format_version()
+                if version > FORMAT_VERSION:
+                    raise VaultTooNew(
+                        f"the vault has format {version}; this broker-audit reads up to {FORMAT_VERSION}",
+                        "upgrade broker-audit (pipx upgrade broker-audit)",
+                    )
+            store._protect_sidecars()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path) -> Store:
+        uri = path.resolve().as_uri() + "?mode=rw"  # rw: never create a file here
+        with sqlite_errors():
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise VaultError("the vault file system does not support WAL", "move it")
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA secure_delete = ON")
+                conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute("PRAGMA trusted_schema = OFF")
+            except BaseException:
+                conn.close()
+                raise
+        return cls(path, conn)
+
+    def _protect_sidecars(self) -> None:
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_IMODE(side.stat().st_mode) != 0o600:
+                    os.chmod(side, 0o600)
+
+    def close(self) -> None:
+        """Close the connection (SQLite checkpoints the WAL when the last one closes)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    # --- transactions ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT); durable when it exits."""
+        with sqlite_errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside sees one consistent state (nests)."""
+        if self._conn.in_transaction:
+            yield
+            return
+        with sqlite_errors():
+            self._conn.execute("BEGIN DEFERRED")
+            try:
+                yield
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the main file and truncate it."""
+        with sqlite_errors():
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # --- header ------------------------------------------------------------------------------
+
+    def format_version(self) -> int:
+        """The clear format version (a damaged value raises VaultCorrupt)."""
+        with sqlite_errors():
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+        if row is None or not isinstance(row[0], int) or row[0] < 1:
+            raise VaultCorrupt("the vault header is damaged (format version)", RESTORE_HINT)
+        return int(row[0])
+
+    def read_header(self) -> Header:
+        """The clear header, checked against its stored checksum."""
+        with sqlite_errors():
+            meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+            rows = self._conn.execute("SELECT kind, params, wrapped FROM slots ORDER BY kind")
+            slots = tuple(Slot(k, p, w) for k, p, w in rows.fetchall())
+        for slot in slots:
+            if not (
+                isinstance(slot.kind, str)
+                and isinstance(slot.params, bytes)
+                and isinstance(slot.wrapped, bytes)
+            ):
+                raise VaultCorrupt("the vault header is damaged (key slot)", RESTORE_HINT)
+        vault_id, checksum = meta.get("vault_id"), meta.get("header_sha256")
+        if not isinstance(vault_id, bytes) or not isinstance(checksum, bytes):
+            raise VaultCorrupt("the vault header is damaged", RESTORE_HINT)
+        header = Header(self.format_version(), vault_id, slots)
+        if header.digest() != checksum or set(meta) != _META_KEYS:
+            raise VaultCorrupt("the vault header is damaged (checksum mismatch)", RESTORE_HINT)
+        return header
+
+    def write_slots(self, slots: tuple[Slot, ...]) -> Header:
+        """Replace every key slot and the header checksum (inside a transaction)."""
+        with sqlite_errors():
+            self._conn.execute("DELETE FROM slots")
+            self._conn.executemany(
+                "INSERT INTO slots VALUES (?, ?, ?)", [(s.kind, s.params, s.wrapped) for s in slots]
+            )
+            rows = self._conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            header = Header(self.format_version(), rows[0], slots)
+            self._conn.execute("INSERT OR REPLACE INTO meta VALUES ('header_sha256', ?)", (header.digest(),))
+        return header
+
+    def overwrite_slot_keys(self) -> None:
+        """Overwrite every slot's wrapped key with random bytes (inside a transaction).
+
+        Used by `forget`; reads no checksum, so it works on a damaged header too.
+        """
+        with sqlite_errors():
+            rows = self._conn.execute("SELECT kind, length(wrapped) FROM slots").fetchall()
+            for kind, size in rows:
+                self._conn.execute(
+                    "UPDATE slots SET wrapped = ? WHERE kind = ?",
+                    (secrets.token_bytes(max(int(size or 0), 1)), kind),
+                )
+
+    def pending_migrations(self) -> list[Migration]:
+        """Migrations this file still needs (none for a current file)."""
+        version = self.format_version()
+        return [m for m in MIGRATIONS if m[0] > version]
+
+    def migrate(self) -> None:
+        """Apply pending migrations in the open transaction and bump the format version."""
+        with sqlite_errors():
+            for version, name, migrate in self.pending_migrations():
+                migrate(self._conn)
+                self._conn.execute("INSERT INTO migrations VALUES (?, ?)", (version, name))
+                self._conn.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (version,))
+
+    # --- records and head ------------------------------------------------------------------
+
+    def read_head(self) -> tuple[bytes, bytes] | None:
+        """(nonce, sealed) of the head, or None if it is missing."""
+        with sqlite_errors():
+            row = self._conn.execute("SELECT nonce, sealed FROM head WHERE id = 1").fetchone()
+        if row is None or not all(isinstance(x, bytes) for x in row):
+            return None
+        return row[0], row[1]
+
+    def write_head(self, nonce: bytes, sealed: bytes) -> None:
+        """Replace the head (inside a transaction)."""
+        with sqlite_errors():
+            self._conn.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?)", (nonce, sealed))
+
+    def iter_records(self) -> Iterator[tuple[int, bytes, bytes]]:
+        """Every stored (n, nonce, sealed) in record-number order."""
+        with sqlite_errors():
+            cursor = self._conn.execute("SELECT n, nonce, sealed FROM records ORDER BY n")
+            while batch := cursor.fetchmany(1024):
+                for row in batch:
+                    n, nonce, sealed = row
+                    if not isinstance(n, int):
+                        raise VaultCorrupt("a vault record number is damaged", RESTORE_HINT)
+                    if not (isinstance(nonce, bytes) and isinstance(sealed, bytes)):
+                        raise VaultCorrupt(f"vault record {n} is damaged", RESTORE_HINT)
+                yield from batch
+
+    def add_record(self, n: int, nonce: bytes, sealed: bytes) -> None:
+        """Insert record n (inside a transaction); an existing n is an error."""
+        with sqlite_errors():
+            self._conn.execute("INSERT INTO records VALUES (?, ?, ?)", (n, nonce, sealed))
+
+    def record_tag(self, n: int) -> bytes | None:
+        """The stored tag (last 16 bytes) of record n, or None."""
+        with sqlite_errors():
+            row = self._conn.execute("SELECT sealed FROM records WHERE n = ?", (n,)).fetchone()
+        return bytes(row[0][-16:]) if row and isinstance(row[0], bytes) else None
+
+
+def remove_files(path: Path) -> None:
+    """Delete the vault file and its -wal/-shm companions (missing ones are fine)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(path) + suffix)

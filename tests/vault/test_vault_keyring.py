@@ -1,0 +1,191 @@
+"""The keyring slot: a real Secret Service (gnome-keyring on a private D-Bus), and refusal of
+backends that keep secrets in the clear."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import chainer, fail, null
+from vault_testlib import PASSPHRASE, MemoryKeyring, raw_sql
+
+from broker_audit.errors import VaultLocked
+from broker_audit.vault import keys
+from broker_audit.vault.vault import Vault, keyring_available
+
+REPO = Path(__file__).resolve().parents[2]
+CHILD = Path(__file__).with_name("vault_keyring_child.py")
+KEYRING_PASSWORD = "test-keyring-password"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def secret_service(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A private D-Bus session with an unlocked gnome-keyring; yields the env for children."""
+    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install gnome-keyring dbus-x11)")
+    home = tmp_path / "keyring-home"
+    runtime = tmp_path / "run"
+    for folder in (home, runtime):
+        folder.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_RUNTIME_DIR=str(runtime),
+        PYTHONPATH=str(REPO),
+        BROKER_AUDIT_TEST_FAST_KDF="1",
+    )
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    daemon = None
+    try:
+        assert bus.stdout is not None
+        address = bus.stdout.readline().decode().strip()
+        if not address:
+            pytest.skip("dbus-daemon did not start")
+        env["DBUS_SESSION_BUS_ADDRESS"] = address
+        daemon = subprocess.Popen(
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        assert daemon.stdin is not None
+        daemon.stdin.write(KEYRING_PASSWORD.encode())
+        daemon.stdin.close()
+        for _ in range(50):
+            if _child(env, "available").startswith("True"):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.skip("gnome-keyring-daemon did not offer the Secret Service")
+        yield env
+    finally:
+        if daemon is not None:
+            _stop(daemon)
+        _stop(bus)
+
+
+def _child(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(CHILD), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"child {args[0]} failed: {result.stderr[-3000:]}")
+    return result.stdout.strip()
+
+
+def test_real_secret_service_keyring_slot(secret_service: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "vault" / "vault.db"
+    assert _child(secret_service, "available") == "True keyring.backends.SecretService"
+    assert _child(secret_service, "create", str(path)) == "keyring,recovery"
+    ((vault_id,),) = raw_sql(path, "SELECT value FROM meta WHERE key = 'vault_id'")
+    assert isinstance(vault_id, bytes)
+    assert _child(secret_service, "peek", vault_id.hex()) == "present"
+    assert _child(secret_service, "open", str(path)) == "one,two"
+    # without the keyring (this process uses the fail backend) there is no way in
+    with pytest.raises(VaultLocked, match="keyring"):
+        Vault.open(path, passphrase=lambda: PASSPHRASE)
+    assert _child(secret_service, "forget", str(path)) == "forgotten"
+    assert not path.exists()
+    assert _child(secret_service, "peek", vault_id.hex()) == "absent"
+
+
+def test_fail_and_null_backends_are_no_keyring(tmp_path: Path) -> None:
+    for backend in (fail.Keyring(), null.Keyring()):
+        keyring.set_keyring(backend)
+        assert keyring_available() is False
+        with pytest.raises(VaultLocked, match="passphrase"):
+            Vault.create(tmp_path / "vault.db", passphrase=None, use_keyring=True)
+        assert not (tmp_path / "vault.db").exists()
+
+
+def test_plaintext_keyring_is_no_keyring(tmp_path: Path) -> None:
+    pytest.importorskip("keyrings.alt")
+    from keyrings.alt.file import PlaintextKeyring
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "plaintext-keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(backend)
+    assert keyring_available() is False
+    with pytest.raises(VaultLocked) as info:
+        Vault.create(tmp_path / "vault.db", passphrase=None, use_keyring=True)
+    assert "passphrase" in (info.value.hint or "")
+    vault, _ = Vault.create(tmp_path / "vault.db", passphrase=PASSPHRASE, use_keyring=True)
+    assert vault.slots() == ["passphrase", "recovery"]
+    vault.close()
+    assert not (tmp_path / "plaintext-keyring.cfg").exists()
+
+
+def test_plaintext_keyring_selected_by_env_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("keyrings.alt")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    for name in ("keyrings.alt.file.PlaintextKeyring", "keyring.backends.fail.Keyring"):
+        env["PYTHON_KEYRING_BACKEND"] = name
+        assert _child(env, "available") == "False None"
+
+
+def test_chainer_uses_only_its_secure_member(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plain = fail.Keyring()
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [plain, memory_keyring])
+    keyring.set_keyring(chainer.ChainerBackend())
+    assert keys.secure_backend() is memory_keyring
+    vault, _ = Vault.create(tmp_path / "vault.db", passphrase=None, use_keyring=True)
+    assert vault.slots() == ["keyring", "recovery"]
+    vault.close()
+    assert len(memory_keyring.entries) == 1
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [plain])
+    assert keyring_available() is False
+
+
+def test_keyring_errors_mean_unavailable(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("no D-Bus")
+
+    monkeypatch.setattr(memory_keyring, "set_password", broken)
+    with pytest.raises(VaultLocked):
+        Vault.create(tmp_path / "vault.db", passphrase=None, use_keyring=True)
+    vault, _ = Vault.create(tmp_path / "vault.db", passphrase=PASSPHRASE, use_keyring=True)
+    assert vault.slots() == ["passphrase", "recovery"]
+    vault.close()
+    monkeypatch.setattr(memory_keyring, "get_password", broken)
+    Vault.open(tmp_path / "vault.db", passphrase=lambda: PASSPHRASE).close()
+
+
+def test_keyring_backend_that_raises_on_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> object:
+        raise RuntimeError("keyring config is broken")
+
+    monkeypatch.setattr(keyring, "get_keyring", broken)
+    assert keyring_available() is False

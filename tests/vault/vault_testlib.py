@@ -1,0 +1,59 @@
+"""Helpers for the vault tests (importable by name: tests/vault is on sys.path under pytest)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from keyring.backend import KeyringBackend
+
+from broker_audit.vault.vault import Vault
+
+PASSPHRASE = "correct horse battery staple"
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring, allow-listed as secure only by the `memory_keyring` fixture."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def backend_name(backend: object) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def make_vault(path: Path, records: list[bytes], passphrase: str | None = PASSPHRASE) -> str:
+    """Create a vault holding `records` (one append each), close it, return the recovery key."""
+    vault, recovery = Vault.create(path, passphrase=passphrase, use_keyring=False)
+    for record in records:
+        vault.append(record)
+    vault.close()
+    return recovery
+
+
+def raw_sql(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Run SQL on the vault file directly, as an attacker or a broken disk would."""
+    conn = sqlite3.connect(path)
+    try:
+        if ";" in sql:  # a script of several statements, no results
+            conn.executescript(sql)
+            return []
+        rows = conn.execute(sql, params).fetchall()
+        conn.commit()
+    finally:
+        conn.close()
+    return rows
