@@ -7,10 +7,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from broker_audit.errors import UserError
+from broker_audit.errors import UserError, VaultNotFound
 from broker_audit.journal import Journal
 from broker_audit.profile import Profile
+
+if TYPE_CHECKING:
+    from broker_audit.vault.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,24 @@ def vault_path(option: Path | None = None) -> Path:
     return default_vault_path()
 
 
-@contextmanager
-def open_journal(access: VaultAccess) -> Iterator[Journal]:
+def open_vault(access: VaultAccess) -> Vault:
+    """Unlock the vault; a missing one is named by its path (the vault's own errors never are)."""
     from broker_audit.vault.vault import Vault
 
-    vault = Vault.open(
-        access.path,
-        passphrase=access.passphrase,
-        recovery_key=access.recovery_key,
-        use_keyring=access.use_keyring,
-    )
+    try:
+        return Vault.open(
+            access.path,
+            passphrase=access.passphrase,
+            recovery_key=access.recovery_key,
+            use_keyring=access.use_keyring,
+        )
+    except VaultNotFound as exc:
+        raise VaultNotFound(f"no vault at {access.path}", exc.hint) from None
+
+
+@contextmanager
+def open_journal(access: VaultAccess) -> Iterator[Journal]:
+    vault = open_vault(access)
     try:
         yield Journal(vault)
     finally:

@@ -12,7 +12,7 @@ import msgspec
 from broker_audit.errors import UserError
 from broker_audit.journal import Journal, ProfileSet, now
 from broker_audit.profile import Profile, validate_profile
-from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
 
 
 @dataclass(frozen=True)
@@ -85,28 +85,16 @@ def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
 
 def forget_vault(access: VaultAccess) -> Path:
     """Crypto-shred: destroy every key slot, then the file."""
-    from broker_audit.vault.vault import Vault
 
-    vault = Vault.open(
-        access.path,
-        passphrase=access.passphrase,
-        recovery_key=access.recovery_key,
-        use_keyring=access.use_keyring,
-    )
+    vault = open_vault(access)
     vault.forget()
     return access.path
 
 
 def change_passphrase(access: VaultAccess, new: Callable[[], str]) -> list[str]:
     """Unlock with the current key, then set the passphrase that `new` gives."""
-    from broker_audit.vault.vault import Vault
 
-    vault = Vault.open(
-        access.path,
-        passphrase=access.passphrase,
-        recovery_key=access.recovery_key,
-        use_keyring=access.use_keyring,
-    )
+    vault = open_vault(access)
     try:
         vault.change_passphrase(new())
         return vault.slots()

@@ -189,3 +189,41 @@ def test_keyring_backend_that_raises_on_lookup(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(keyring, "get_keyring", broken)
     assert keyring_available() is False
+
+
+def test_cli_uses_the_real_keyring_without_a_passphrase(
+    secret_service: dict[str, str], tmp_path: Path
+) -> None:
+    """`broker-audit init` with a usable keyring asks no passphrase; later commands unlock
+    through the keyring alone."""
+    env = dict(secret_service, BROKER_AUDIT_VAULT=str(tmp_path / "v" / "vault.db"))
+    env.pop("BROKER_AUDIT_PASSPHRASE", None)
+    demo = REPO / "examples" / "demo-profile.toml"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "broker_audit", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+
+    made = cli("init", "--profile", str(demo), "--json")
+    assert made.returncode == 0, made.stderr
+    assert '"keyring"' in made.stdout and '"passphrase"' not in made.stdout
+    shown = cli("profile", "show", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "Núñez" in shown.stdout
+    # the same vault without the keyring: locked, exit 3, one line saying how to unlock
+    locked = subprocess.run(
+        [sys.executable, "-m", "broker_audit", "--no-keyring", "status"],
+        env=dict(env, BROKER_AUDIT_PASSPHRASE="guess"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert locked.returncode == 3
+    assert "Traceback" not in locked.stderr
