@@ -97,7 +97,7 @@ class Earlier:
     appealed_on: dt.date | None
 
 
-def _law_context(law: Law, kind: str) -> dict[str, Any]:
+def law_context(law: Law, kind: str) -> dict[str, Any]:
     right = RIGHT_OF_KIND.get(kind)
     cite = law.rights.get(right) if right and law.kind != "none" else None  # type: ignore[call-overload]
     deadline = law.deadline
@@ -201,7 +201,7 @@ def letter_context(
             "email": broker.contact.email.value if broker.contact.email else "",
             "consumer_reporting": consumer_reporting,
         },
-        "law": _law_context(law, kind),
+        "law": law_context(law, kind),
         "fcra": _fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         "earlier": _earlier_context(earlier),
     }

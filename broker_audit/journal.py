@@ -27,7 +27,45 @@ class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
     recorded: dt.datetime
 
 
-Record = ProfileSet | RequestMade | StatusChanged
+class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True):
+    """A clinic's client (the latest record for a client id wins)."""
+
+    client_id: str
+    profile: Profile
+    language: str = "en"
+    recorded: dt.datetime
+
+
+class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """The clinic acting for its clients: the return address and the authorized agent."""
+
+    organization: str
+    contact_name: str = ""
+    address: list[str]
+    email: str = ""
+    phone: str = ""
+
+
+class AgentSet(msgspec.Struct, tag="agent", kw_only=True, frozen=True):
+    agent: AgentProfile
+    recorded: dt.datetime
+
+
+class BatchMade(msgspec.Struct, tag="batch", kw_only=True, frozen=True):
+    """A clinic batch: which requests it made. No client data beyond the request ids."""
+
+    batch_id: str
+    created: dt.datetime
+    dated: dt.date
+    first_request: int
+    last_request: int
+    clients: int
+    brokers: list[str]
+    kinds: list[str]
+    files: list[str] = []
+
+
+Record = ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Record)
@@ -59,6 +97,9 @@ class Journal:
         self.profile: Profile | None = None
         self.requests: dict[int, RequestMade] = {}
         self.events: dict[int, list[StatusChanged]] = defaultdict(list)
+        self.clients: dict[str, ClientSet] = {}
+        self.agent: AgentProfile | None = None
+        self.batches: dict[str, BatchMade] = {}
         for number, data in vault.records():
             self._apply(decode(number, data))
 
@@ -67,8 +108,14 @@ class Journal:
             self.profile = record.profile
         elif isinstance(record, RequestMade):
             self.requests[record.id] = record
-        else:
+        elif isinstance(record, StatusChanged):
             self.events[record.request_id].append(record)
+        elif isinstance(record, ClientSet):
+            self.clients[record.client_id] = record
+        elif isinstance(record, AgentSet):
+            self.agent = record.agent
+        else:
+            self.batches[record.batch_id] = record
 
     def append(self, records: list[Record]) -> None:
         """Seal and store `records` in one transaction, then apply them."""

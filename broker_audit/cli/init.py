@@ -17,6 +17,9 @@ def init_command(
     passphrase: bool = typer.Option(
         False, "--passphrase", help="Protect the vault with a passphrase (also when a keyring exists)."
     ),
+    clinic: Path = typer.Option(
+        None, "--clinic", help="A clinic's vault: the clinic's profile (TOML) instead of a person's."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create the encrypted vault and store your profile in it.
@@ -24,6 +27,9 @@ def init_command(
     The vault key goes into the OS keyring when a secure one exists; otherwise (or with
     --passphrase) a passphrase protects it, asked twice or read from BROKER_AUDIT_PASSPHRASE.
     A recovery key is printed once: write it down.
+
+    A clinic creates one vault for all its clients with --clinic clinic.toml (keys:
+    organization, contact_name, address, email, phone).
 
     Example: BROKER_AUDIT_PASSPHRASE=... broker-audit init --passphrase --profile me.toml
     """
@@ -40,10 +46,17 @@ def init_command(
             f"a vault already exists at {path}",
             "use it, choose another with --vault, or remove it with `broker-audit vault forget`",
         )
-    profile = load_profile_file(profile_file) if profile_file else ask_profile()
+    from broker_audit.cli.bulk import load_clinic
+
+    agent = load_clinic(clinic) if clinic else None
+    if profile_file:
+        profile = load_profile_file(profile_file)
+    else:
+        profile = None if agent is not None else ask_profile()
     use_keyring = not g.no_keyring and keyring_available()
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
-    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring)
+    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring,
+                        clinic=agent)  # type: ignore[arg-type]
     if as_json:
         print_json(
             {"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key}

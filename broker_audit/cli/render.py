@@ -145,3 +145,91 @@ def render_view(view: Any, today: dt.date) -> None:
     for e in view.events:
         table.add_row(e.on.isoformat(), e.state.value, e.via, e.tracking, e.note)
     console.print(table)
+
+
+class progress_bar:
+    """A rich progress bar on stderr with rate and time left; yields `advance(done, total)`."""
+
+    def __init__(self, title: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn(title), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=False,
+        )
+        self._task = None
+
+    def __enter__(self) -> Any:
+        self._progress.start()
+        self._task = self._progress.add_task("work", total=None, rate="")
+
+        def advance(done: int, total: int) -> None:
+            task = self._progress.tasks[0]
+            elapsed = task.elapsed or 0.0
+            rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
+            self._progress.update(self._task, completed=done, total=total, rate=rate)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+
+def render_batch(summary: dict[str, Any]) -> None:
+    if summary["dry_run"]:
+        console.print(f"Dry run: {summary['clients']} clients would get {summary['letters']} "
+                      "letters. Nothing was written.", highlight=False)
+    else:
+        console.print(f"Batch {summary['batch']}: {summary['letters']} letters for "
+                      f"{summary['clients']} clients, {summary['pages']} pages "
+                      f"(requests #{summary['first_request']} to #{summary['last_request']}).",
+                      highlight=False)
+        for path in summary["files"]:
+            console.print(f"  {path}", highlight=False)
+    if summary["unmapped_columns"]:
+        console.print("Columns not used: " + ", ".join(summary["unmapped_columns"]), highlight=False)
+    if summary["duplicates"]:
+        console.print(f"[yellow]{len(summary['duplicates'])} possible duplicate clients:[/yellow] "
+                      + ", ".join(f"row {d['row']} = row {d['same_as_row']}"
+                                  for d in summary["duplicates"][:10]), highlight=False)
+    bad = summary["rows_to_fix"]
+    if bad:
+        table = Table(title=f"{len(bad)} rows skipped: fix them and run again")
+        table.add_column("row", justify="right")
+        table.add_column("why")
+        for b in bad[:50]:
+            table.add_row(str(b["row"]), b["reason"])
+        console.print(table)
+    if not summary["dry_run"]:
+        console.print(f"After mailing: broker-audit bulk mark {summary['batch']} sent",
+                      highlight=False)
+
+
+def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> None:
+    buckets = ("drafted", "pending", "due-this-week", "overdue", "answered", "closed")
+    table = Table(title=f"Requests by {by} on {today.isoformat()}")
+    table.add_column(by)
+    for b in buckets:
+        table.add_column(b, justify="right", style="bold red" if b == "overdue" else None)
+    for name, counts in sorted(groups.items()):
+        table.add_row(name, *(str(counts.get(b, 0) or "") for b in buckets))
+    console.print(table)
+
+
+def render_stats(stats: Any) -> None:
+    table = Table(title=f"{stats.requests} requests")
+    table.add_column("broker")
+    table.add_column("outcomes")
+    table.add_column("median days to answer", justify="right")
+    for broker, outcomes in stats.by_broker.items():
+        days = stats.days_to_answer.get(broker)
+        table.add_row(broker, ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
+                      "" if days is None else f"{days:g}")
+    console.print(table)

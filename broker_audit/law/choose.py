@@ -44,3 +44,10 @@ def fallback_law(laws: Sequence[Law]) -> Law:
 
 def federal_law(laws: Sequence[Law], law_id: str = "us-fcra") -> Law | None:
     return next((law for law in laws if law.id == law_id), None)
+
+
+def law_for_letter(state_law: Law, kind: str, laws: Sequence[Law]) -> Law:
+    """The law a letter of `kind` is written under: a file disclosure is asked under the FCRA
+    wherever the requester lives; everything else under their state's law."""
+    fcra = federal_law(laws)
+    return fcra if kind == "fcra-disclosure" and fcra is not None else state_law

@@ -94,7 +94,7 @@ def request_letters(
 ) -> list[LetterResult]:
     """Write a letter per broker and kind, and log each as a drafted request."""
     from broker_audit.compose import check_kind, letter_context, new_reference, recipient_lines
-    from broker_audit.law.choose import federal_law, law_for_state
+    from broker_audit.law.choose import federal_law, law_for_letter, law_for_state
 
     kinds = list(dict.fromkeys(check_kind(k) for k in kinds))
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
@@ -107,7 +107,7 @@ def request_letters(
         jobs = []
         for broker in brokers:
             for kind in kinds:
-                law = fcra if kind == "fcra-disclosure" and fcra is not None else state_law
+                law = law_for_letter(state_law, kind, laws)
                 reference = new_reference()
                 context = letter_context(
                     kind=kind, profile=profile, broker=broker, law=law, fcra=fcra, today=today,

@@ -10,7 +10,7 @@ from pathlib import Path
 import msgspec
 
 from broker_audit.errors import UserError
-from broker_audit.journal import Journal, ProfileSet, now
+from broker_audit.journal import AgentProfile, AgentSet, Journal, ProfileSet, Record, now
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
 
@@ -23,15 +23,27 @@ class InitResult:
 
 
 def init_vault(
-    path: Path, profile: Profile, *, passphrase: str | None, use_keyring: bool
+    path: Path,
+    profile: Profile | None,
+    *,
+    passphrase: str | None,
+    use_keyring: bool,
+    clinic: AgentProfile | None = None,
 ) -> InitResult:
-    """Create the encrypted vault holding `profile`; returns the one-time recovery key."""
+    """Create the encrypted vault holding `profile` (an individual) and/or `clinic` (a clinic's
+    vault, whose clients come with each batch); returns the one-time recovery key."""
     from broker_audit.vault.vault import Vault
 
-    profile = validate_profile(profile)
+    if profile is None and clinic is None:
+        raise UserError("give a profile (or, for a clinic, the clinic's profile)")
+    records: list[Record] = []
+    if profile is not None:
+        records.append(ProfileSet(profile=validate_profile(profile), recorded=now()))
+    if clinic is not None:
+        records.append(AgentSet(agent=clinic, recorded=now()))
     vault, recovery_key = Vault.create(path, passphrase=passphrase, use_keyring=use_keyring)
     try:
-        Journal(vault).append([ProfileSet(profile=profile, recorded=now())])
+        Journal(vault).append(records)
         slots = vault.slots()
     finally:
         vault.close()

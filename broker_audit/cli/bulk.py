@@ -1,0 +1,180 @@
+"""`broker-audit bulk letters|mark|status|stats`: clinic mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli.common import access, err, parse_date, print_json, today
+
+app = typer.Typer(help="Clinic mode: many clients from a spreadsheet, one print-ready batch.",
+                  no_args_is_help=True)
+
+
+def load_clinic(path: Path) -> object:
+    import tomllib
+
+    import msgspec
+
+    from broker_audit.errors import DataFileError
+    from broker_audit.journal import AgentProfile
+
+    try:
+        return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), AgentProfile)
+    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
+        raise DataFileError(f"{path}: {exc}", "keys: organization, contact_name, address "
+                            "(list of lines), email, phone") from None
+
+
+@app.command("letters")
+def letters(
+    ctx: typer.Context,
+    clients: Path = typer.Argument(..., help="The intake spreadsheet (CSV from Excel, LibreOffice "
+                                   "or Google Sheets)."),
+    brokers: str = typer.Option("", "--brokers", help="Broker ids or names, comma-separated."),
+    preset: str = typer.Option(None, "--preset", help="A named set: ice-linked, people-search, "
+                               "consumer-reporting."),
+    kind: str = typer.Option("access", "--kind", "-k", help="Letter kinds, comma-separated."),
+    out: Path = typer.Option(Path("batch"), "--out", "-o", help="Folder for the batch files."),
+    lang: str = typer.Option("en", "--lang", help="Cover sheet language when the spreadsheet "
+                             "has no language column: en or es."),
+    column: list[str] = typer.Option(None, "--map", help="COLUMN=field, e.g. 'Apellidos=last_name'."),
+    clinic: Path = typer.Option(None, "--clinic", help="The clinic's profile (TOML); stored in the "
+                                "vault for later batches."),
+    split: bool = typer.Option(False, "--split", help="One PDF per client instead of one per batch."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
+    workers: int = typer.Option(2, "--workers", help="Processes rendering PDFs."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Print every client's cover sheet and letters into one PDF, with address labels and a
+    certified-mail list, and log every letter in the vault under its client.
+
+    Bad rows never stop the batch: they are listed at the end and written to a CSV to fix.
+
+    Example: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.batch import run_batch
+
+    mapping = {}
+    for item in column or []:
+        name, sep, field = item.partition("=")
+        if not sep:
+            from broker_audit.errors import UserError
+
+            raise UserError(f"--map {item!r} needs COLUMN=field")
+        mapping[name.strip()] = field.strip()
+    from broker_audit.cli.render import progress_bar
+
+    with progress_bar("Writing letters") as advance:
+        result = run_batch(
+            access(ctx), clients, brokers=[b for b in brokers.split(",") if b.strip()],
+            preset=preset, kinds=[k for k in kind.split(",") if k.strip()], out_dir=out,
+            today=today(), registry=shipped_registry(), laws=shipped_laws(), column_map=mapping,
+            language=lang, clinic=load_clinic(clinic) if clinic else None,  # type: ignore[arg-type]
+            split=split, dry_run=dry_run, progress=advance, workers=workers,
+        )
+    summary = {
+        "batch": result.batch_id, "dry_run": result.dry_run, "clients": result.clients,
+        "letters": result.letters, "pages": result.pages, "files": result.files,
+        "first_request": result.first_request, "last_request": result.last_request,
+        "rows_to_fix": [{"row": b.row, "reason": b.reason} for b in result.bad_rows],
+        "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
+        "unmapped_columns": result.unmapped_columns,
+    }
+    if as_json:
+        print_json(summary)
+        return
+    from broker_audit.cli.render import render_batch
+
+    render_batch(summary)
+
+
+@app.command("mark")
+def mark(
+    ctx: typer.Context,
+    batch: str = typer.Argument(..., help="Batch id, e.g. B-20261125-1A2B3C."),
+    state: str = typer.Argument("sent", help="The new state for every request of the batch."),
+    on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
+    via: str = typer.Option("mail", "--via", help="mail, email, web-form, phone or fax."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Mark a whole mailing at once. Letters to brokers without a postal address are left for
+    you to send online and mark one by one.
+
+    Example: broker-audit bulk mark B-20261125-1A2B3C sent --on 2026-11-26
+    """
+    from broker_audit.services.clinic import bulk_mark
+
+    day = today()
+    result = bulk_mark(access(ctx), batch, state, on=parse_date(on, "--on") if on else day,
+                       today=day, via=via)
+    if as_json:
+        print_json({"batch": result.batch_id, "marked": result.marked,
+                    "skipped": [{"id": i, "reason": r} for i, r in result.skipped]})
+        return
+    typer.echo(f"Marked {result.marked} requests of {result.batch_id} as {state}.")
+    for request_id, reason in result.skipped[:20]:
+        err(f"#{request_id} left as it is: {reason}")
+    if len(result.skipped) > 20:
+        err(f"... and {len(result.skipped) - 20} more")
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    batch: str = typer.Option(None, "--batch", help="Only this batch."),
+    by: str = typer.Option("client", "--by", help="Group the table by client or broker."),
+    csv_file: Path = typer.Option(None, "--csv", help="Also write every request to this CSV."),
+    ics_file: Path = typer.Option(None, "--ics", help="Also write due dates to this calendar."),
+    as_json: bool = typer.Option(False, "--json", help="Print every request as JSON."),
+) -> None:
+    """The clinic's dashboard: per client (or broker), what is drafted, pending, due this week,
+    overdue and answered.
+
+    Example: broker-audit bulk status --by broker --ics due.ics
+    """
+    from broker_audit.services.clinic import clinic_rows, summarise, write_due_calendar, write_rows_csv
+
+    day = today()
+    rows = clinic_rows(access(ctx), today=day, batch_id=batch)
+    if csv_file:
+        write_rows_csv(rows, csv_file)
+        err(f"wrote {len(rows)} requests to {csv_file}")
+    if ics_file:
+        count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
+        err(f"wrote {count} due dates to {ics_file}")
+    if as_json:
+        import dataclasses
+
+        print_json([dataclasses.asdict(r) for r in rows])
+        return
+    from broker_audit.cli.render import render_clinic_summary
+
+    key = "broker" if by == "broker" else "client_name"
+    render_clinic_summary(summarise(rows, key), by, day)
+
+
+@app.command("stats")
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
+) -> None:
+    """Anonymised counts to publish: requests by broker, kind and outcome, and days to answer.
+    No client data is in it.
+
+    Example: broker-audit bulk stats > clinic-stats.json
+    """
+    import dataclasses
+
+    from broker_audit.services.clinic import clinic_stats
+
+    result = clinic_stats(access(ctx), today=today())
+    if as_json:
+        print_json(dataclasses.asdict(result))
+        return
+    from broker_audit.cli.render import render_stats
+
+    render_stats(result)

@@ -1,0 +1,207 @@
+"""The clinic's view across clients: mark a whole mailing, the dashboard, published counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from broker_audit.errors import UserError
+from broker_audit.journal import Journal
+from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.tracking import VIAS
+from broker_audit.tracking.due import days_left, is_overdue
+from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.states import AWAITING, State
+
+ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
+
+
+def batch_views(journal: Journal, batch_id: str) -> list[RequestView]:
+    if batch_id not in journal.batches:
+        known = ", ".join(sorted(journal.batches)[-5:]) or "none yet"
+        raise UserError(f"no batch {batch_id!r} in this vault", f"recent batches: {known}")
+    return [journal.view(i) for i, r in sorted(journal.requests.items()) if r.batch_id == batch_id]
+
+
+@dataclass(frozen=True)
+class BulkMarkResult:
+    batch_id: str
+    marked: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def bulk_mark(
+    access: VaultAccess, batch_id: str, state_text: str, *, on: dt.date, today: dt.date,
+    via: str = "mail", only_mailable: bool = True,
+) -> BulkMarkResult:
+    """Mark every request of a batch at once (e.g. the evening's mailing as sent).
+
+    Requests that cannot make the transition are listed, not forced. With `only_mailable`,
+    letters to brokers without a postal address (sent by web form or email one by one) are left.
+    """
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.tracking.states import TRANSITIONS, parse_state
+
+    state = parse_state(state_text)
+    if on > today:
+        raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
+    if via not in VIAS:
+        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(VIAS))
+    registry = shipped_registry()
+    with open_journal(access) as journal:
+        events = []
+        skipped = []
+        for view in batch_views(journal, batch_id):
+            request = view.request
+            if state not in TRANSITIONS[view.state]:
+                skipped.append((request.id, f"it is {view.state.value}"))
+                continue
+            if only_mailable and state is State.SENT and via == "mail":
+                broker = next((b for b in registry.brokers if b.id == request.broker_id), None)
+                if broker is None or broker.contact.postal is None:
+                    skipped.append((request.id, "no postal address: send it online, then mark it"))
+                    continue
+            events.append(journal.status_event(request.id, state, on=on,
+                                               via=via if state is State.SENT else ""))
+        journal.append(events)
+    return BulkMarkResult(batch_id=batch_id, marked=len(events), skipped=skipped)
+
+
+@dataclass(frozen=True)
+class ClinicRow:
+    request_id: int
+    client_id: str
+    client_name: str
+    batch_id: str
+    broker: str
+    kind: str
+    state: str
+    sent: dt.date | None
+    due: dt.date | None
+    days_left: int | None
+    bucket: str  # drafted, pending, due-this-week, overdue, answered, closed
+
+
+def bucket_of(view: RequestView, today: dt.date) -> str:
+    if view.state is State.DRAFTED:
+        return "drafted"
+    if view.state in ANSWERED:
+        return "answered"
+    if view.state in AWAITING or view.state is State.NO_RESPONSE:
+        if is_overdue(view, today) or view.state is State.NO_RESPONSE:
+            return "overdue"
+        left = days_left(view, today)
+        return "due-this-week" if left is not None and left <= 7 else "pending"
+    return "closed"
+
+
+def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = None) -> list[ClinicRow]:
+    with open_journal(access) as journal:
+        rows = []
+        for view in journal.views():
+            r = view.request
+            if r.client_id is None or (batch_id and r.batch_id != batch_id):
+                continue
+            client = journal.clients.get(r.client_id)
+            rows.append(ClinicRow(
+                request_id=r.id, client_id=r.client_id,
+                client_name=client.profile.name if client else "", batch_id=r.batch_id or "",
+                broker=r.broker_id, kind=r.kind, state=view.state.value, sent=view.sent,
+                due=view.due, days_left=days_left(view, today), bucket=bucket_of(view, today),
+            ))
+    return rows
+
+
+def summarise(rows: Sequence[ClinicRow], key: str) -> dict[str, Counter[str]]:
+    """Counts of buckets per client or per broker."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        out[getattr(row, key)][row.bucket] += 1
+    return dict(out)
+
+
+def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
+    """The dashboard as a spreadsheet; every cell neutralised against formula injection."""
+    import csv
+
+    from broker_audit.intake import neutralise_cell
+
+    fields = ["request_id", "client_id", "client_name", "batch_id", "broker", "kind", "state",
+              "sent", "due", "days_left", "bucket"]
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fields)
+        for row in rows:
+            values = [getattr(row, f) for f in fields]
+            writer.writerow([neutralise_cell("" if v is None else str(v)) for v in values])
+    tmp.replace(path)
+
+
+def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: str) -> int:
+    """An .ics calendar of due dates. Events name the request, broker and client id, never the
+    client's name: calendars are often synced to other people's servers."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//broker-audit//clinic due dates//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", calendar_name)
+    count = 0
+    stamp = dt.datetime.now(dt.UTC)
+    for row in rows:
+        if row.due is None or row.bucket in ("answered", "closed", "drafted"):
+            continue
+        event = Event()
+        event.add("uid", f"broker-audit-request-{row.request_id}-{row.due.isoformat()}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", row.due)
+        event.add("dtend", row.due + dt.timedelta(days=1))
+        event.add("summary", f"Due: {row.broker} {row.kind} (request #{row.request_id}, "
+                             f"client {row.client_id})")
+        cal.add_component(event)
+        count += 1
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(cal.to_ical())
+    tmp.replace(path)
+    return count
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Anonymised counts a clinic can publish: no client, no date of birth, no address."""
+
+    requests: int
+    by_broker: dict[str, dict[str, int]]
+    by_kind: dict[str, dict[str, int]]
+    days_to_answer: dict[str, float | None]  # per broker, median days from sent to answer
+    answered_in_time: dict[str, dict[str, int]]
+
+
+def clinic_stats(access: VaultAccess, *, today: dt.date) -> Stats:
+    with open_journal(access) as journal:
+        views = [v for v in journal.views() if v.request.client_id is not None]
+    by_broker: dict[str, Counter[str]] = defaultdict(Counter)
+    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    waits: dict[str, list[int]] = defaultdict(list)
+    timely: dict[str, Counter[str]] = defaultdict(Counter)
+    for view in views:
+        outcome = bucket_of(view, today) if view.state not in ANSWERED else view.state.value
+        by_broker[view.request.broker_id][outcome] += 1
+        by_kind[view.request.kind][outcome] += 1
+        answer = next((e.on for e in view.events if e.state in ANSWERED), None)
+        if answer and view.sent:
+            waits[view.request.broker_id].append((answer - view.sent).days)
+            if view.due:
+                timely[view.request.broker_id]["in-time" if answer <= view.due else "late"] += 1
+    return Stats(
+        requests=len(views),
+        by_broker={k: dict(v) for k, v in sorted(by_broker.items())},
+        by_kind={k: dict(v) for k, v in sorted(by_kind.items())},
+        days_to_answer={k: (statistics.median(v) if v else None) for k, v in sorted(waits.items())},
+        answered_in_time={k: dict(v) for k, v in sorted(timely.items())},
+    )
