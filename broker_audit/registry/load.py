@@ -123,10 +123,35 @@ def filter_brokers(
     return out
 
 
-def load_registry(path: Path | None = None) -> Registry:
-    """Parse and validate `brokers.toml` (the shipped one unless `path` is given)."""
+def load_registry(path: Path | None = None, imported: Path | None = None) -> Registry:
+    """Parse and validate `brokers.toml` (the shipped one unless `path` is given).
+
+    Brokers imported from the state registries are merged in from `imported`; when neither `path`
+    nor `imported` is given, from `imported_file()` if it exists. Curated facts always win: see
+    `registry/merge.py`.
+    """
     data = load_toml(path or datafiles.brokers_file(), BrokersFile, table="broker")
-    return Registry(tuple(data.broker), tuple(data.preset))
+    brokers: list[Broker] = data.broker
+    extra = imported
+    if extra is None and path is None:
+        extra = imported_file()
+    if extra is not None and extra.is_file():
+        from broker_audit.registry.merge import load_imported, merge_imported
+
+        brokers = merge_imported(brokers, load_imported(extra).broker)
+    return Registry(tuple(brokers), tuple(data.preset))
+
+
+def imported_file() -> Path:
+    """Where imported brokers are kept: $BROKER_AUDIT_IMPORTED, else beside `brokers.toml`.
+
+    The variable is for installs whose data folder is read-only: import with `--into PATH` and
+    point BROKER_AUDIT_IMPORTED at the same PATH.
+    """
+    import os
+
+    env = os.environ.get("BROKER_AUDIT_IMPORTED")
+    return Path(env).expanduser() if env else datafiles.imported_brokers_file()
 
 
 @cache

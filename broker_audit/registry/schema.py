@@ -101,6 +101,46 @@ class Evidence(Strict, kw_only=True):
     checked: dt.date
 
 
+class Disclosures(Strict, kw_only=True):
+    """What a broker declared about itself in a state data-broker registry.
+
+    Each flag is the broker's own yes/no answer; None means the registry did not ask or the broker
+    did not answer. They are the broker's words, sourced to the registry page, not our findings.
+    """
+
+    registry: Registry
+    source: Url
+    checked: dt.date
+    collects_minors: bool | None = None
+    collects_precise_geolocation: bool | None = None
+    collects_reproductive_health: bool | None = None
+    collects_immigration_status: bool | None = None  # citizenship or immigration status
+    collects_biometric: bool | None = None
+    collects_sexual_orientation: bool | None = None
+    collects_gender_identity: bool | None = None
+    collects_union_membership: bool | None = None
+    collects_account_login: bool | None = None
+    collects_government_id: bool | None = None
+    collects_genetic: bool | None = None
+    shares_with_foreign_actors: bool | None = None
+    shares_with_federal_government: bool | None = None
+    shares_with_state_government: bool | None = None
+    shares_with_law_enforcement: bool | None = None
+    shares_with_genai_developers: bool | None = None
+    fcra_covered: bool | None = None
+    glba_covered: bool | None = None
+    iippa_covered: bool | None = None
+    cmia_covered: bool | None = None
+    hipaa_covered: bool | None = None
+
+
+# A registry disclosure of sharing with these recipients counts for `Broker.sells_to`.
+DISCLOSED_RECIPIENTS = {
+    "federal-government": "shares_with_federal_government",
+    "law-enforcement": "shares_with_law_enforcement",
+}
+
+
 class Source(Strict, kw_only=True):
     url: Url
     checked: dt.date
@@ -129,9 +169,15 @@ class Broker(Strict, kw_only=True):
     # A removed broker stays as a tombstone so its id keeps meaning something.
     successor: BrokerId | None = None
     origin: Literal["curated", "imported"] = "curated"
+    # Self-declared answers from a state registry (California's CPPA export has them).
+    disclosures: Disclosures | None = None
 
     def sells_to(self, recipient: str) -> bool:
-        return any(e.recipient == recipient for e in self.law_enforcement)
+        """Documented evidence of sales to `recipient`, or the broker's own registry disclosure."""
+        if any(e.recipient == recipient for e in self.law_enforcement):
+            return True
+        flag = DISCLOSED_RECIPIENTS.get(recipient)
+        return bool(flag and self.disclosures is not None and getattr(self.disclosures, flag))
 
 
 class Preset(Strict, kw_only=True):
@@ -145,3 +191,23 @@ class Preset(Strict, kw_only=True):
 class BrokersFile(Strict, kw_only=True):
     broker: list[Broker]
     preset: list[Preset] = []
+
+
+class ImportRun(Strict, kw_only=True):
+    """One import of one state registry export into `brokers.imported.json`."""
+
+    registry: Registry
+    form: str  # which export layout was read, e.g. "cppa" or "ca-ag"
+    source: Url
+    file: str
+    imported_on: dt.date
+    rows: int
+    unmapped: list[str] = []
+
+
+class ImportedFile(Strict, kw_only=True):
+    """`brokers.imported.json`: brokers read from official registries, kept apart from curated ones."""
+
+    format: int = 1
+    imports: list[ImportRun] = []
+    broker: list[Broker] = []

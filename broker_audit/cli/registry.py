@@ -1,0 +1,212 @@
+"""`broker-audit registry import|update|check`: refresh from the state registries; validate.
+
+The human output is drawn here (a few plain lines on stderr, tables on stdout) rather than in
+cli/render.py, which this change does not own; `--json` prints one object on stdout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from broker_audit.cli.common import err, print_json, today
+
+app = typer.Typer(
+    help="Refresh the registry from official state registries, and validate it.\n\n"
+    "Example: broker-audit registry import --source ca registry.csv",
+    no_args_is_help=True,
+)
+
+_INTO_HELP = (
+    "Imported-brokers file to write (default: $BROKER_AUDIT_IMPORTED, else brokers.imported.json beside "
+    "brokers.toml). If the install folder is read-only, write elsewhere and set BROKER_AUDIT_IMPORTED to "
+    "that file so the other commands read it."
+)
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(
+        ...,
+        metavar="FILE",
+        exists=True,
+        dir_okay=False,
+        help="The registry export (CSV, or a saved HTML results page for Oregon).",
+    ),
+    source: str = typer.Option(..., "--source", help="Which registry: ca, vt, tx or or."),
+    into: Path = typer.Option(None, "--into", help=_INTO_HELP),
+    source_url: str = typer.Option(
+        None,
+        "--source-url",
+        help="The official page the facts are sourced to (default: the registry's own page).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+) -> None:
+    """Import a state data-broker registry export; curated facts are never overwritten.
+
+    Example: broker-audit registry import --source ca registry.csv --into ./brokers.imported.json
+    """
+    from broker_audit.services.registry import import_registry
+
+    result = import_registry(source, file, today=today(), into=into, source_url=source_url)
+    _print_import(result, as_json)
+
+
+@app.command("update")
+def update_command(
+    url: str = typer.Option(
+        None, "--url", help="Where to download the California export from (default: the CPPA's registry.csv)."
+    ),
+    into: Path = typer.Option(None, "--into", help=_INTO_HELP),
+    timeout: float = typer.Option(30.0, help="Seconds to wait for the server."),
+    retries: int = typer.Option(3, help="Further attempts after a timeout or a server error."),
+    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+) -> None:
+    """Download California's current data broker registry and import it (the only network use).
+
+    Example: broker-audit registry update --into ./brokers.imported.json
+    """
+    from broker_audit.services.registry import DEFAULT_UPDATE_URL, update_registry
+
+    err(f"downloading {url or DEFAULT_UPDATE_URL} ...")
+    result = update_registry(
+        today=today(), url=url or DEFAULT_UPDATE_URL, into=into, timeout=timeout, retries=retries
+    )
+    _print_import(result, as_json)
+
+
+@app.command("check")
+def check_command(
+    online: bool = typer.Option(False, "--online", help="Also check that each web form and website answers."),
+    max_age_days: int = typer.Option(365, "--max-age-days", help="Warn about facts checked longer ago."),
+    max_urls: int = typer.Option(200, "--max-urls", help="With --online: check at most this many URLs."),
+    delay: float = typer.Option(1.0, "--delay", help="With --online: seconds between requests to one host."),
+    timeout: float = typer.Option(10.0, "--timeout", help="With --online: seconds to wait for an answer."),
+    brokers_file: Path = typer.Option(
+        None, "--brokers", help="Curated file to check (default: the shipped one)."
+    ),
+    imported: Path = typer.Option(
+        None, "--imported", help="Imported file to check (default: the shipped one)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    """Validate the registry with named rules; exit 1 when any rule finds an error.
+
+    Example: broker-audit registry check --json
+    """
+    from broker_audit.services.registry import check_registry
+
+    report = check_registry(
+        today=today(),
+        online=online,
+        max_age_days=max_age_days,
+        max_urls=max_urls,
+        timeout=timeout,
+        delay=delay,
+        brokers_file=brokers_file,
+        imported_file=imported,
+    )
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "errors": report.errors,
+                "warnings": report.warnings,
+                "brokers": report.brokers,
+                "links_checked": report.links_checked,
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "severity": f.severity,
+                        "broker": f.broker,
+                        "where": f.where,
+                        "message": f.message,
+                        "fix": f.fix,
+                    }
+                    for f in report.findings
+                ],
+                "rules": [
+                    {"id": r.id, "name": r.name, "description": r.description, "fix": r.fix}
+                    for r in report.rules
+                ],
+            }
+        )
+    else:
+        _print_check(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_import(result: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "registry": result.registry,
+                "form": result.form,
+                "source_url": result.source_url,
+                "file": result.file,
+                "into": result.into,
+                "rows": result.rows,
+                "brokers": result.brokers,
+                "usable": result.usable,
+                "coverage": round(result.coverage, 4),
+                "matched": [{"name": n, "into": i, "origin": o} for n, i, o in result.matched],
+                "new": result.new,
+                "changed": result.changed,
+                "gone": result.gone,
+                "columns": [{"label": label, "kind": kind} for label, kind in result.columns],
+                "unmapped": result.unmapped,
+                "ignored": result.ignored,
+                "skipped": [{"line": line, "why": why} for line, why in result.skipped],
+            }
+        )
+        return
+    print(f"Imported {result.brokers} brokers from {result.rows} rows ({result.form}) into {result.into}")
+    print(f"  with an email or web address: {result.usable} of {result.rows} ({result.coverage:.1%})")
+    curated = [m for m in result.matched if m[2] == "curated"]
+    print(
+        f"  matched to curated brokers: {len(curated)}"
+        + (" (" + ", ".join(sorted({i for _, i, _ in curated})) + ")" if curated else "")
+    )
+    print(f"  new: {len(result.new)}, changed: {len(result.changed)}, gone: {len(result.gone)}")
+    for label, ids in (("gone", result.gone), ("changed", result.changed)):
+        if ids:
+            print(f"  {label}: " + ", ".join(ids[:20]) + (" ..." if len(ids) > 20 else ""))
+    if result.unmapped:
+        err("columns not understood (left out): " + "; ".join(result.unmapped))
+    if result.ignored:
+        err(f"columns recognised and not kept: {len(result.ignored)} (request metrics)")
+    for line, why in result.skipped[:20]:
+        err(f"skipped {result.file}:{line}: {why}")
+
+
+def _print_check(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if report.findings:
+        table = Table(title=f"registry check: {report.errors} errors, {report.warnings} warnings")
+        for column in ("rule", "severity", "broker", "where", "message"):
+            table.add_column(column)
+        for f in report.findings:
+            table.add_row(
+                f.rule,
+                f.severity,
+                f.broker,
+                f.where,
+                f.message,
+                style="red" if f.severity == "error" else None,
+            )
+        console.print(table)
+        for rule in sorted({f.rule for f in report.findings}):
+            from broker_audit.registry.check import RULE_BY_ID
+
+            console.print(f"{rule}: {RULE_BY_ID[rule].fix}", highlight=False)
+    extra = f", {report.links_checked} links checked" if report.links_checked else ""
+    console.print(
+        f"{report.brokers} brokers checked{extra}: {report.errors} errors, {report.warnings} warnings",
+        highlight=False,
+    )

@@ -1,0 +1,67 @@
+"""Vermont's data broker registry (Secretary of State), from its CSV export.
+
+The registry search at bizfilings.vermont.gov offers a bulk download of data broker filings; the
+portal refuses automated clients (HTTP 403), so `registry update` does not fetch it: a person
+downloads it in a browser (save as CSV if it comes as a spreadsheet) and runs
+`broker-audit registry import --source vt FILE`. Its columns are the questions of the annual
+filing (9 V.S.A. § 2446): name, address, email, website, how to opt out, whether an authorized
+agent may opt out for you, purchaser credentialing, breaches, and knowledge of minors' data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from broker_audit.registry.imports.base import ImportedRows, Rule, from_cells, norm_label
+from broker_audit.registry.imports.table import read_table
+
+VT_URL = "https://sos.vermont.gov/corporations/other-services/data-brokers/"
+
+RULES: tuple[Rule, ...] = (
+    Rule("note", (" statement detailing", " if so ")),
+    Rule("bool:collects_minors", (" minors", " minor ")),
+    Rule("instructions", (" method", " how to opt", " how a consumer")),
+    Rule(
+        "note",
+        (
+            " opt out",
+            " credentialing",
+            " breach",
+            " additional information",
+            " third party",
+            " consumers affected",
+        ),
+    ),
+    Rule("id", (" registration id", " registration number", " filing number")),
+    Rule("ignore", (" renewal", " termination", " business type", " expiration")),
+    Rule("registered", (" created date", " registration date", " date registered", " filing date")),
+    Rule("status", (" status",)),
+    Rule("email", (" email",)),
+    Rule("phone", (" phone",)),
+    Rule("website", (" internet address", " website", " web site", " url ")),
+    Rule("name", (" broker name", " name ")),
+    Rule("address", (" address",)),
+)
+
+
+def _is_header(cells: tuple[str, ...]) -> bool:
+    return sum(bool(c) for c in cells) >= 2 and any(" name " in norm_label(c) for c in cells)
+
+
+class Vermont:
+    registry = "vt"
+
+    def parse(self, path: Path) -> ImportedRows:
+        table = read_table(path, is_header=_is_header)
+        return from_cells(
+            path,
+            table.header,
+            table.header_line,
+            list(zip(table.lines, table.rows, strict=True)),
+            RULES,
+            registry="vt",
+            form="vt-sos",
+            source_url=VT_URL,
+            title="Vermont data broker registry (Secretary of State)",
+            encoding=table.encoding,
+        )

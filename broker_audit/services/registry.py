@@ -1,0 +1,203 @@
+"""Refreshing and checking the registry: import an export, update from the web, check the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from broker_audit import datafiles
+
+if TYPE_CHECKING:
+    from broker_audit.registry.check import CheckReport
+
+DEFAULT_UPDATE_URL = "https://cppa.ca.gov/data_broker_registry/registry.csv"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    registry: str
+    form: str
+    source_url: str
+    file: str
+    into: Path
+    rows: int
+    brokers: int  # imported records written for this registry
+    usable: int  # rows with an email or web address
+    matched: tuple[tuple[str, str, str], ...]  # (imported name, merged into id, "curated"/"imported")
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    gone: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
+    unmapped: tuple[str, ...]
+    ignored: tuple[str, ...]
+    skipped: tuple[tuple[int, str], ...]
+    downloaded_bytes: int = 0
+    attempts: int = 0
+
+    @property
+    def coverage(self) -> float:
+        return self.usable / self.rows if self.rows else 0.0
+
+
+def import_registry(
+    source: str,
+    file: Path,
+    *,
+    today: dt.date,
+    into: Path | None = None,
+    source_url: str | None = None,
+    brokers_file: Path | None = None,
+) -> ImportResult:
+    """Read a state registry export and store its brokers in the imported file (`into`).
+
+    Records of other registries in that file are kept; this registry's are replaced, keeping the
+    ids of brokers seen before. Nothing in `brokers.toml` is touched.
+    """
+    from broker_audit.registry.imports import importer_for
+    from broker_audit.registry.load import imported_file, load_registry
+    from broker_audit.registry.merge import (
+        build_brokers,
+        diff,
+        load_imported,
+        match_key,
+        merge,
+        save_imported,
+    )
+    from broker_audit.registry.schema import ImportedFile, ImportRun
+
+    target = into or imported_file()
+    rows = importer_for(source).parse(file)
+    url = source_url or rows.source_url
+    _check_url(url)
+    # Given a path, load_registry reads the curated file alone (no imported merge).
+    curated = load_registry(brokers_file or datafiles.brokers_file())
+    existing = load_imported(target) if target.is_file() else ImportedFile()
+    previous = [b for b in existing.broker if b.registries and b.registries[0] == source]
+    others = [b for b in existing.broker if not (b.registries and b.registries[0] == source)]
+    built = build_brokers(
+        rows,
+        source_url=url,
+        today=today,
+        taken_ids={b.id for b in curated.brokers} | {b.id for b in others},
+        previous_ids={match_key(b.name): b.id for b in previous},
+    )
+    changes = diff(previous, built.brokers)
+    run = ImportRun(
+        registry=source,
+        form=rows.form,
+        source=url,
+        file=file.name,
+        imported_on=today,  # type: ignore[arg-type]
+        rows=len(rows.rows),
+        unmapped=list(rows.unmapped),
+    )
+    data = ImportedFile(
+        imports=[*[r for r in existing.imports if r.registry != source], run],
+        broker=[*others, *built.brokers],
+    )
+    # Validate what is written exactly as a later load will read it.
+    import msgspec
+
+    data = msgspec.json.decode(msgspec.json.encode(data), type=ImportedFile)
+    save_imported(target, data)
+    _, matches = merge(curated.brokers, built.brokers)
+    return ImportResult(
+        registry=source,
+        form=rows.form,
+        source_url=url,
+        file=str(file),
+        into=target,
+        rows=len(rows.rows),
+        brokers=len(built.brokers),
+        usable=sum(r.usable for r in rows.rows),
+        matched=tuple((m.imported_name, m.into, m.origin) for m in matches),
+        new=changes.new,
+        changed=changes.changed,
+        gone=changes.gone,
+        columns=rows.columns,
+        unmapped=rows.unmapped,
+        ignored=rows.ignored,
+        skipped=(*rows.skipped, *built.duplicates),
+    )
+
+
+def _check_url(url: str) -> None:
+    import re
+
+    from broker_audit.errors import UserError
+
+    if not re.match(r"^https?://\S+$", url):
+        raise UserError(
+            f"source URL {url!r} is not an http(s) URL",
+            "pass the registry page, e.g. --source-url https://cppa.ca.gov/data_broker_registry/",
+        )
+
+
+def update_registry(
+    *,
+    today: dt.date,
+    url: str = DEFAULT_UPDATE_URL,
+    into: Path | None = None,
+    timeout: float = 30.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+    brokers_file: Path | None = None,
+) -> ImportResult:
+    """Download California's current export and import it. The facts are sourced to the registry
+    page (https://cppa.ca.gov/data_broker_registry/) when the default URL is used."""
+    from broker_audit.registry.fetch import download
+    from broker_audit.registry.imports.california import CPPA_URL
+
+    with tempfile.TemporaryDirectory(prefix="broker-audit-") as tmp:
+        got = download(url, Path(tmp) / "registry.csv", timeout=timeout, retries=retries, backoff=backoff)
+        result = import_registry(
+            "ca",
+            got.path,
+            today=today,
+            into=into,
+            source_url=CPPA_URL if url == DEFAULT_UPDATE_URL else None,
+            brokers_file=brokers_file,
+        )
+    from dataclasses import replace
+
+    return replace(result, file=url, downloaded_bytes=got.bytes, attempts=got.attempts)
+
+
+def _imported_file() -> Path:
+    from broker_audit.registry.load import imported_file
+
+    return imported_file()
+
+
+def check_registry(
+    *,
+    today: dt.date,
+    online: bool = False,
+    max_age_days: int = 365,
+    max_urls: int = 200,
+    timeout: float = 10.0,
+    delay: float = 1.0,
+    brokers_file: Path | None = None,
+    imported_file: Path | None = None,
+) -> CheckReport:
+    """Run the named rules over the curated and the imported registry."""
+    from broker_audit.registry.check import run_check
+
+    links = None
+    if online:
+        from broker_audit.registry.fetch import check_links
+
+        def links(urls: list[str]) -> list[object]:
+            return list(check_links(urls, timeout=timeout, delay=delay, max_urls=max_urls))
+
+    return run_check(
+        brokers_file=brokers_file or datafiles.brokers_file(),
+        imported_file=imported_file if imported_file is not None else _imported_file(),
+        today=today,
+        max_age_days=max_age_days,
+        online=online,
+        check_links=links,
+    )

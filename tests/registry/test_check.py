@@ -1,0 +1,260 @@
+"""`registry check`: named rules, offline and (against 127.0.0.1 only) online."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from broker_audit import datafiles
+from broker_audit.registry.check import RULES, run_check
+from broker_audit.registry.fetch import check_links
+from broker_audit.services.registry import check_registry, import_registry
+
+TODAY = dt.date(2026, 11, 25)
+CPPA = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "registries" / "cppa-2025-sample.csv"
+
+RECORD = """\
+[[broker]]
+id = "{id}"
+name = "{name}"
+categories = ["marketing"]
+checked = {checked}
+{extra}
+[[broker.sources]]
+url = "https://example.org/{id}"
+checked = {checked}
+"""
+
+
+def toml(*records: str, presets: str = "") -> str:
+    return "\n".join(records) + presets
+
+
+def record(broker_id: str, name: str = "", checked: str = "2026-11-01", extra: str = "") -> str:
+    return RECORD.format(id=broker_id, name=name or broker_id, checked=checked, extra=extra)
+
+
+def rules_found(path: Path, imported: Path | None = None) -> dict[str, set[str]]:
+    report = run_check(brokers_file=path, imported_file=imported, today=TODAY)
+    out: dict[str, set[str]] = {}
+    for f in report.findings:
+        out.setdefault(f.rule, set()).add(f.severity)
+    return out
+
+
+def test_rules_have_stable_unique_ids_and_fixes() -> None:
+    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(13)]
+    assert all(r.description and r.fix for r in RULES)
+
+
+def test_shipped_registry_has_no_errors() -> None:
+    report = run_check(brokers_file=datafiles.brokers_file(), imported_file=None, today=dt.date.today())
+    assert report.errors == 0, [f for f in report.findings if f.severity == "error"]
+    assert report.brokers >= 2
+
+
+def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
+    email = (
+        '[broker.contact.email]\nvalue = "not an email"\nsource = "https://example.org/e"\n'
+        "checked = 2026-11-01\n"
+    )
+    postal = (
+        '[broker.contact.postal]\norganization = "X"\nstreet = ["1 Main St"]\ncity = "Denver"\nstate = "ZZ"\n'
+        'zip = "80202"\nsource = "https://example.org/p"\nchecked = 2026-11-01\n'
+    )
+    wrong_zip = postal.replace('"ZZ"', '"CA"')
+    evidence = (
+        '[[broker.law_enforcement]]\nrecipient = "law-enforcement"\nagency = "X"\nsummary = "Y"\n'
+        'year = 1980\nsource = "https://example.org/ev"\nchecked = 2026-11-01\n'
+    )
+    cases = {
+        "R003": record("future", checked="2027-01-01"),
+        "R004": record("bad-state", extra=postal),
+        "R007": record("old-evidence", extra=evidence),
+        "R008": record("tomb", extra='successor = "nobody"\n'),
+        "R009": record("unreachable"),
+        "R010": record("bad-email", extra='website = "https://x.example"\n' + email),
+        "R011": record("no-email", extra='website = "https://x.example"\nchannels = ["email"]\n'),
+    }
+    expected = {
+        "R003": "error",
+        "R004": "error",
+        "R007": "error",
+        "R008": "error",
+        "R009": "warning",
+        "R010": "error",
+        "R011": "warning",
+    }
+    for rule, text in cases.items():
+        path = tmp_path / f"{rule}.toml"
+        path.write_text(toml(text))
+        found = rules_found(path)
+        assert expected[rule] in found.get(rule, set()), (rule, found)
+    path = tmp_path / "zip.toml"
+    path.write_text(toml(record("wrong-zip", extra=wrong_zip)))
+    assert rules_found(path)["R004"] == {"warning"}
+    path = tmp_path / "stale.toml"
+    path.write_text(toml(record("stale", checked="2024-01-01", extra='website = "https://x.example"\n')))
+    assert rules_found(path)["R003"] == {"warning"}
+    path = tmp_path / "dupes.toml"
+    path.write_text(
+        toml(
+            record("same"),
+            record("same"),
+            presets='\n[[preset]]\nid = "p"\ndescription = "d"\nbrokers = ["same", "ghost"]\n',
+        )
+    )
+    found = rules_found(path)
+    assert found["R006"] == {"error"} and found["R005"] == {"error"}
+
+
+def test_schema_failure_is_rule_r000_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "brokers.toml"
+    path.write_text(toml(record("ok"), record("Bad Id")))
+    report = run_check(brokers_file=path, imported_file=None, today=TODAY)
+    assert [f.rule for f in report.findings] == ["R000"] and not report.ok
+    assert f"{path}:" in report.findings[0].message
+
+
+def test_imported_file_is_checked_too(tmp_path: Path) -> None:
+    curated = tmp_path / "brokers.toml"
+    curated.write_text(toml(record("mock-risk-solutions", extra='website = "https://x.example"\n')))
+    into = tmp_path / "imported.json"
+    import_registry("ca", CPPA, today=TODAY, into=into, brokers_file=curated)
+    report = run_check(brokers_file=curated, imported_file=into, today=TODAY)
+    assert report.brokers == 31 and report.ok
+    into.write_text("{not json")
+    report = run_check(brokers_file=curated, imported_file=into, today=TODAY)
+    assert [f.rule for f in report.findings] == ["R000"] and str(into) in report.findings[0].message
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from broker_audit.cli.app import main
+
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_check_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(toml(record("fine", checked="2020-01-01", extra='website = "https://x.example"\n')))
+    code, out, err = run_cli(
+        ["registry", "check", "--brokers", str(good), "--imported", str(tmp_path / "none"), "--json"], capsys
+    )
+    report = json.loads(out)
+    assert code == 0, err  # warnings (a stale date) do not fail the check
+    assert report["ok"] is True and report["warnings"] >= 1 and report["errors"] == 0
+    assert {r["id"] for r in report["rules"]} >= {"R001", "R012"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text(toml(record("future", checked="2999-01-01")))
+    code, out, _ = run_cli(["registry", "check", "--brokers", str(bad), "--json"], capsys)
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False
+    finding = next(f for f in report["findings"] if f["rule"] == "R003")
+    assert finding["broker"] == "future" and finding["fix"].startswith("Re-check")
+    code, out, _ = run_cli(["registry", "check", "--brokers", str(bad)], capsys)
+    assert code == 1 and "R003" in out
+
+
+# --- online, against 127.0.0.1 only ---------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    in_flight = 0
+    most = 0
+    lock = threading.Lock()
+    log: ClassVar[list[tuple[str, str]]] = []
+
+    def _serve(self, body: bool) -> None:
+        cls = type(self)
+        with cls.lock:
+            cls.in_flight += 1
+            cls.most = max(cls.most, cls.in_flight)
+            cls.log.append((self.command, self.path))
+        time.sleep(0.05)
+        status = 200
+        if self.path.startswith("/dead"):
+            status = 404
+        elif self.path.startswith("/no-head") and self.command == "HEAD":
+            status = 405
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        if body:
+            self.wfile.write(b"ok")
+        with cls.lock:
+            cls.in_flight -= 1
+
+    def do_GET(self) -> None:
+        self._serve(True)
+
+    def do_HEAD(self) -> None:
+        self._serve(False)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    _Handler.in_flight = _Handler.most = 0
+    _Handler.log = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_check_links_head_then_get_one_at_a_time_per_host(site: str) -> None:
+    urls = [f"{site}/ok/1", f"{site}/no-head", f"{site}/dead", f"{site}/ok/2", f"{site}/ok/3"]
+    statuses = check_links(urls, timeout=2, delay=0.01, max_urls=4, workers=4)
+    assert [s.url for s in statuses] == urls[:4]  # bounded by max_urls
+    by_url = {s.url: s for s in statuses}
+    assert by_url[f"{site}/ok/1"].ok and by_url[f"{site}/ok/1"].method == "HEAD"
+    assert by_url[f"{site}/no-head"].ok and by_url[f"{site}/no-head"].method == "GET"
+    assert not by_url[f"{site}/dead"].ok and by_url[f"{site}/dead"].status == 404
+    assert _Handler.most == 1  # never two requests at once to one host
+    assert ("GET", "/ok/3") not in _Handler.log and ("HEAD", "/ok/3") not in _Handler.log
+
+
+def test_online_check_reports_dead_links(site: str, tmp_path: Path) -> None:
+    curated = tmp_path / "brokers.toml"
+    curated.write_text(
+        toml(
+            record("alive", extra=f'website = "{site}/ok/a"\n'),
+            record("gone", extra=f'website = "{site}/dead/b"\n'),
+        )
+    )
+    report = check_registry(
+        today=TODAY,
+        online=True,
+        delay=0.01,
+        timeout=2,
+        brokers_file=curated,
+        imported_file=tmp_path / "none.json",
+    )
+    dead = [f for f in report.findings if f.rule == "R012"]
+    assert report.links_checked == 2
+    assert [(f.broker, f.severity) for f in dead] == [("gone", "error")]
+    assert "HTTP 404" in dead[0].message and not report.ok
+    # Offline, the same registry passes: nothing is fetched.
+    _Handler.log = []
+    assert check_registry(today=TODAY, brokers_file=curated, imported_file=tmp_path / "none.json").ok
+    assert _Handler.log == []
