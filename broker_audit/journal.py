@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from broker_audit.audit.questions import Answers
 from broker_audit.errors import UnknownRequest, VaultCorrupt
 from broker_audit.profile import Profile
 from broker_audit.tracking.due import fold
@@ -65,7 +66,14 @@ class BatchMade(msgspec.Struct, tag="batch", kw_only=True, frozen=True):
     files: list[str] = []
 
 
-Record = ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade
+class AnswersSet(msgspec.Struct, tag="answers", kw_only=True, frozen=True):
+    """The audit questionnaire's answers (the latest wins)."""
+
+    answers: Answers
+    recorded: dt.datetime
+
+
+Record = ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Record)
@@ -100,6 +108,7 @@ class Journal:
         self.clients: dict[str, ClientSet] = {}
         self.agent: AgentProfile | None = None
         self.batches: dict[str, BatchMade] = {}
+        self.answers: Answers | None = None
         for number, data in vault.records():
             self._apply(decode(number, data))
 
@@ -114,6 +123,8 @@ class Journal:
             self.clients[record.client_id] = record
         elif isinstance(record, AgentSet):
             self.agent = record.agent
+        elif isinstance(record, AnswersSet):
+            self.answers = record.answers
         else:
             self.batches[record.batch_id] = record
 

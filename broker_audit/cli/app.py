@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli import brokers, demo, init, profile, requests, vault
+from broker_audit.cli import audit, brokers, bulk, demo, init, profile, registry, requests, vault
 from broker_audit.cli.common import globals_of
 
 app = typer.Typer(
@@ -51,7 +51,10 @@ app.command("mark")(requests.mark_command)
 app.command("show")(requests.show_command)
 app.command("followup")(requests.followup_command)
 app.add_typer(vault.app, name="vault")
+app.add_typer(registry.app, name="registry")
 app.command("demo")(demo.demo_command)
+app.add_typer(bulk.app, name="bulk")
+app.command("audit")(audit.audit_command)
 
 
 def main(argv: list[str] | None = None) -> None:

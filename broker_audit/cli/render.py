@@ -233,3 +233,31 @@ def render_stats(stats: Any) -> None:
         table.add_row(broker, ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
                       "" if days is None else f"{days:g}")
     console.print(table)
+
+
+def render_audit(report: Any) -> None:
+    from broker_audit.audit.rank import TIERS
+
+    s = report.score
+    console.print(f"[bold]Exposure audit[/bold] ({report.today.isoformat()}, {report.state}, "
+                  f"{report.law})", highlight=False)
+    console.print(f"Progress {s.percent}%: asked {s.covered}, answered {s.answered}, "
+                  f"deleted {s.deleted} of {s.listed} brokers", highlight=False)
+    table = Table()
+    table.add_column("#", justify="right")
+    table.add_column("broker")
+    table.add_column("why (details and sources: --html or --json)")
+    table.add_column("your requests")
+    colours = {1: "bold red", 2: "red", 3: "yellow", 4: ""}
+    for n, row in enumerate(report.rows, start=1):
+        r = row.ranked
+        reasons = ", ".join(dict.fromkeys(x.short or x.text for x in r.reasons))
+        requests = "\n".join(f"#{q.id} {q.kind}: {q.state}" + (" OVERDUE" if q.overdue else "")
+                             for q in row.requests) or "none yet"
+        table.add_row(str(n), f"[{colours[r.tier]}]{r.broker.name}[/]\n{TIERS[r.tier]}",
+                      reasons, requests)
+    console.print(table)
+    if report.actions:
+        console.print("[bold]Next[/bold]")
+        for n, action in enumerate(report.actions, start=1):
+            console.print(f" {n}. {action.text}\n    {action.command}", highlight=False)

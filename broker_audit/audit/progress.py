@@ -1,0 +1,115 @@
+"""Merge the ranking with what the vault says was asked and answered; score; next actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from broker_audit.audit.rank import Ranked
+from broker_audit.tracking.due import is_overdue
+from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.next_step import CHAIN_KINDS
+from broker_audit.tracking.states import AWAITING, State
+
+_ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    id: int
+    kind: str
+    state: str
+    sent: dt.date | None
+    due: dt.date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class BrokerStanding:
+    ranked: Ranked
+    requests: tuple[RequestSummary, ...]
+    covered: bool  # a request was sent
+    answered: bool  # the broker answered something
+    deleted: bool  # a deletion request was fulfilled
+
+
+@dataclass(frozen=True)
+class Score:
+    listed: int
+    covered: int
+    answered: int
+    deleted: int
+
+    @property
+    def percent(self) -> int:
+        """One number for progress: each broker counts a third for each step done."""
+        if not self.listed:
+            return 100
+        return round(100 * (self.covered + self.answered + self.deleted) / (3 * self.listed))
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    command: str
+
+
+def standings(ranked: Sequence[Ranked], views: Sequence[RequestView], today: dt.date) -> list[BrokerStanding]:
+    by_broker: dict[str, list[RequestView]] = defaultdict(list)
+    for view in views:
+        if view.request.kind not in CHAIN_KINDS:
+            by_broker[view.request.broker_id].append(view)
+    out = []
+    for r in ranked:
+        mine = by_broker.get(r.broker.id, [])
+        out.append(BrokerStanding(
+            ranked=r,
+            requests=tuple(RequestSummary(
+                id=v.request.id, kind=v.request.kind, state=v.state.value, sent=v.sent,
+                due=v.due, overdue=is_overdue(v, today)) for v in mine),
+            covered=any(v.sent for v in mine),
+            answered=any(e.state in _ANSWERED for v in mine for e in v.events),
+            deleted=any(v.request.kind == "delete" and v.state is State.FULFILLED for v in mine),
+        ))
+    return out
+
+
+def score(rows: Sequence[BrokerStanding]) -> Score:
+    return Score(listed=len(rows), covered=sum(r.covered for r in rows),
+                 answered=sum(r.answered for r in rows), deleted=sum(r.deleted for r in rows))
+
+
+def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]:
+    """The few steps that matter most now, most urgent first."""
+    actions: list[Action] = []
+    overdue = [r for r in rows if any(q.overdue for q in r.requests)]
+    if overdue:
+        names = ", ".join(r.ranked.broker.name for r in overdue[:3])
+        actions.append(Action(f"{len(overdue)} broker(s) are late ({names}): send the follow-up "
+                              "letters", "broker-audit followup"))
+    refused = [r for r in rows if any(q.state in ("denied", "partially-fulfilled") for q in r.requests)]
+    if refused:
+        names = ", ".join(r.ranked.broker.name for r in refused[:3])
+        actions.append(Action(f"{names} refused part of a request: appeal or complain",
+                              "broker-audit followup"))
+    drafted = [q for r in rows for q in r.requests if q.state == "drafted"]
+    if drafted:
+        actions.append(Action(f"{len(drafted)} letter(s) are written but not marked sent: send "
+                              "them, then record it", f"broker-audit mark {drafted[0].id} sent --via mail"))
+    untouched = [r for r in rows if not r.requests]
+    for r in untouched[:2]:
+        why = "sells to immigration enforcement" if r.ranked.tier == 1 else "likely holds your data"
+        actions.append(Action(f"Ask {r.ranked.broker.name} to delete your data ({why})",
+                              f"broker-audit request {r.ranked.broker.id} --kind delete"))
+    accessed = [r for r in rows if r.answered and not any(q.kind == "delete" for q in r.requests)]
+    for r in accessed[:1]:
+        actions.append(Action(f"{r.ranked.broker.name} answered; now ask it to delete your data",
+                              f"broker-audit request {r.ranked.broker.id} --kind delete"))
+    awaiting = [q for r in rows for q in r.requests if q.state in {s.value for s in AWAITING}]
+    if not actions and awaiting:
+        soonest = min((q for q in awaiting if q.due), key=lambda q: q.due, default=None)  # type: ignore[arg-type,return-value]
+        if soonest is not None:
+            actions.append(Action(f"Wait: the next answer is due {soonest.due}", "broker-audit status"))
+    return actions[:limit]

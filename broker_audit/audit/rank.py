@@ -1,0 +1,109 @@
+"""Rank the brokers that most likely hold a person's data, most dangerous first. Pure: no I/O.
+
+Danger comes first: documented sales to immigration enforcement, then to police, then what a
+broker itself disclosed to a state registry (sharing with the federal government or law
+enforcement, collecting immigration status), then the rest. Within a tier, brokers whose data
+matches more of the person's life come first. Every reason carries its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from broker_audit.audit.questions import QUESTIONS, Answers
+from broker_audit.registry.schema import Broker
+
+TIERS = {
+    1: "documented sales or sharing with immigration enforcement",
+    2: "documented sales or sharing with police or other government",
+    3: "told a state registry it shares with government or collects immigration status",
+    4: "likely holds your data",
+}
+
+# Everyone with an address is in people-search and marketing files.
+_EVERYONE = frozenset({"people-search", "marketing"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    source: str = ""
+    short: str = ""  # a few words for the terminal table
+
+
+@dataclass(frozen=True)
+class Ranked:
+    broker: Broker
+    tier: int
+    likelihood: int  # how many of the person's exposures the broker's data matches
+    reasons: tuple[Reason, ...]
+
+
+def _disclosure_reasons(broker: Broker) -> list[Reason]:
+    """Registry disclosures, where the registry data gives them (imported records)."""
+    disclosures = getattr(broker, "disclosures", None)
+    if disclosures is None:
+        return []
+    out = []
+    source = getattr(disclosures, "source", "") or ""
+    checks = (
+        ("shares_with_federal_government", "told the state registry it shares data with the "
+                                           "federal government"),
+        ("shares_with_law_enforcement", "told the state registry it shares data with law enforcement"),
+        ("collects_immigration_status", "told the state registry it collects citizenship or "
+                                        "immigration status"),
+    )
+    for attribute, text in checks:
+        if getattr(disclosures, attribute, None):
+            out.append(Reason(text, source, short="registry: " + text.split(" it ")[-1]))
+    return out
+
+
+def _matches(broker: Broker, answers: Answers) -> list[Reason]:
+    holds = " ".join(broker.holds).lower()
+    source = broker.sources[0].url if broker.sources else ""
+    out = []
+    for question in QUESTIONS:
+        answer = getattr(answers, question.key)
+        if answer is False:
+            continue
+        hit_category = set(question.categories) & set(broker.categories)
+        hit_words = [w for w in question.words if w in holds]
+        if hit_category or hit_words:
+            what = ", ".join(sorted(hit_category) or hit_words[:2])
+            maybe = "" if answer else " (you did not say; it may apply)"
+            out.append(Reason(f"its data ({what}) matches: {question.text_en.lower()}{maybe}",
+                              source, short=question.short + ("?" if answer is None else "")))
+    return out
+
+
+def rank_brokers(brokers: Sequence[Broker], answers: Answers) -> list[Ranked]:
+    ranked = []
+    for broker in brokers:
+        if broker.successor:
+            continue
+        reasons: list[Reason] = []
+        ice = [e for e in broker.law_enforcement if e.recipient == "immigration-enforcement"]
+        police = [e for e in broker.law_enforcement if e.recipient != "immigration-enforcement"]
+        for e in ice + police:
+            who = "ICE/immigration" if e.recipient == "immigration-enforcement" else e.recipient
+            reasons.append(Reason(f"{e.year}: {e.agency}: {e.summary}", e.source,
+                                  short=f"{who} {e.year}"))
+        disclosed = _disclosure_reasons(broker)
+        reasons += disclosed
+        tier = 1 if ice else 2 if police else 3 if disclosed else 4
+        matches = _matches(broker, answers)
+        everyone = _EVERYONE & set(broker.categories)
+        if everyone:
+            source = broker.sources[0].url if broker.sources else ""
+            matches.append(Reason(f"a {sorted(everyone)[0]} company: it compiles files on "
+                                  "almost every adult with an address", source,
+                                  short=sorted(everyone)[0]))
+        if not matches and tier == 4:
+            continue  # nothing suggests it holds this person's data
+        reasons += matches
+        ranked.append(Ranked(broker=broker, tier=tier, likelihood=len(matches),
+                             reasons=tuple(reasons)))
+    ranked.sort(key=lambda r: (r.tier, -r.likelihood, r.broker.name.lower()))
+    return ranked

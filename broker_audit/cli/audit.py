@@ -1,0 +1,110 @@
+"""`broker-audit audit`: the exposure report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from broker_audit.cli.common import access, err, print_json, today
+
+
+def _ask_questions(stored: Any, lang: str) -> Any:
+    from broker_audit.audit.questions import QUESTIONS, Answers
+
+    err("A few questions decide which brokers likely hold your data. Answers stay in the "
+        "encrypted vault. Answer y, n, or press Enter if you are not sure.")
+    values = {}
+    for q in QUESTIONS:
+        text = q.text_es if lang == "es" else q.text_en
+        old = getattr(stored, q.key) if stored else None
+        default = {True: "y", False: "n", None: ""}[old]
+        reply = typer.prompt(f"{text} [y/n]", default=default, show_default=bool(default),
+                             err=True).strip().lower()
+        values[q.key] = True if reply in ("y", "yes", "s", "si", "sí") else \
+            False if reply in ("n", "no") else None
+    return Answers(**values)
+
+
+def _answers_from_options(options: list[str], stored: Any) -> Any:
+    import msgspec
+
+    from broker_audit.audit.questions import QUESTIONS, Answers
+    from broker_audit.errors import UserError
+
+    keys = {q.key for q in QUESTIONS}
+    values = msgspec.structs.asdict(stored) if stored else {}
+    for item in options:
+        key, _, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if key not in keys:
+            raise UserError(f"unknown question {key!r}", "questions: " + ", ".join(sorted(keys)))
+        values[key] = {"yes": True, "y": True, "no": False, "n": False}.get(value.strip().lower())
+    return Answers(**values)
+
+
+def audit_command(
+    ctx: typer.Context,
+    html: Path = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
+    answer: list[str] = typer.Option(None, "--answer", help="QUESTION=yes|no|unknown, without "
+                                     "prompts, e.g. booked_in_jail=yes (repeat)."),
+    questions: bool = typer.Option(False, "--questions", help="Ask the questions again."),
+    lang: str = typer.Option("en", "--lang", help="Language of the questions: en or es."),
+    limit: int = typer.Option(None, "--limit", help="Show only the first N brokers."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Who likely holds your data, what they did with it, and what is left to do.
+
+    Brokers with documented sales to immigration enforcement come first, then to police, then
+    those that told a state registry they share with government; each line says why, with its
+    source. Your requests, due dates and answers are merged in, with a progress score and the
+    next three actions.
+
+    Example: broker-audit audit --html audit.html
+    """
+    import sys
+
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.audit import run_audit
+
+    def ask(stored: Any) -> Any:
+        if answer:
+            return _answers_from_options(answer, stored)
+        if (stored is None or questions) and sys.stdin.isatty() and not as_json:
+            return _ask_questions(stored, lang)
+        return None
+
+    report = run_audit(access(ctx), today=today(), registry=shipped_registry(), laws=shipped_laws(),
+                       ask=ask, html=html, limit=limit)
+    if html:
+        err(f"wrote {html}")
+    if as_json:
+        print_json(report_dict(report))
+        return
+    from broker_audit.cli.render import render_audit
+
+    render_audit(report)
+
+
+def report_dict(report: Any) -> dict[str, Any]:
+    import msgspec
+
+    return {
+        "date": report.today, "state": report.state, "law": report.law,
+        "answers": msgspec.structs.asdict(report.answers),
+        "score": {"listed": report.score.listed, "covered": report.score.covered,
+                  "answered": report.score.answered, "deleted": report.score.deleted,
+                  "percent": report.score.percent},
+        "next_actions": [{"text": a.text, "command": a.command} for a in report.actions],
+        "brokers": [
+            {"id": row.ranked.broker.id, "name": row.ranked.broker.name, "tier": row.ranked.tier,
+             "likelihood": row.ranked.likelihood,
+             "reasons": [{"text": r.text, "source": r.source} for r in row.ranked.reasons],
+             "requests": [{"id": q.id, "kind": q.kind, "state": q.state, "sent": q.sent,
+                           "due": q.due, "overdue": q.overdue} for q in row.requests],
+             "covered": row.covered, "answered": row.answered, "deleted": row.deleted}
+            for row in report.rows
+        ],
+    }

@@ -1,0 +1,75 @@
+"""The exposure audit: who likely holds my data, what they did with it, what is left to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
+from broker_audit.audit.questions import Answers
+from broker_audit.journal import AnswersSet, now
+from broker_audit.law.schema import Law
+from broker_audit.registry.load import Registry
+from broker_audit.services.access import VaultAccess, open_journal, require_profile
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    today: dt.date
+    state: str
+    law: str
+    answers: Answers
+    rows: list[BrokerStanding]
+    score: Score
+    actions: list[Action]
+    html: Path | None = None
+
+
+def run_audit(
+    access: VaultAccess,
+    *,
+    today: dt.date,
+    registry: Registry,
+    laws: Sequence[Law],
+    ask: Callable[[Answers | None], Answers | None] | None = None,
+    html: Path | None = None,
+    limit: int | None = None,
+) -> AuditReport:
+    """Rank the brokers for the requester and merge in every request from the vault.
+
+    `ask` is called with the stored answers (None on the first run); what it returns, if
+    different, is stored in the vault for the next run.
+    """
+    from broker_audit.audit.rank import rank_brokers
+    from broker_audit.law.choose import law_for_state
+
+    with open_journal(access) as journal:
+        profile = require_profile(journal)
+        answers = journal.answers
+        if ask is not None:
+            given = ask(answers)
+            if given is not None and given != answers:
+                journal.append([AnswersSet(answers=given, recorded=now())])
+                answers = given
+        answers = answers or Answers()
+        views = journal.views()
+    ranked = rank_brokers(registry.active(), answers)
+    if limit:
+        ranked = ranked[:limit]
+    rows = standings(ranked, views, today)
+    law = law_for_state(laws, profile.state, on=today)
+    report = AuditReport(today=today, state=profile.state, law=law.name, answers=answers,
+                         rows=rows, score=score(rows), actions=next_actions(rows))
+    if html is not None:
+        from broker_audit.audit.html_report import audit_html
+
+        text = audit_html(title="Data broker exposure audit", today=today, state=profile.state,
+                          law=law.name, rows=rows, score=report.score, actions=report.actions)
+        tmp = html.with_name(html.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o600)
+        tmp.replace(html)
+        report = AuditReport(**{**report.__dict__, "html": html})
+    return report
