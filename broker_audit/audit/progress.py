@@ -94,10 +94,13 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
         names = ", ".join(r.ranked.broker.name for r in refused[:3])
         actions.append(Action(f"{names} refused part of a request: appeal or complain",
                               "broker-audit followup"))
-    drafted = [q for r in rows for q in r.requests if q.state == "drafted"]
+    drafted = [(r, q) for r in rows for q in r.requests if q.state == "drafted"]
     if drafted:
+        broker, first = drafted[0][0].ranked.broker, drafted[0][1]
+        contact = broker.contact
+        via = "mail" if contact.postal else "web-form" if contact.web_form else "email"
         actions.append(Action(f"{len(drafted)} letter(s) are written but not marked sent: send "
-                              "them, then record it", f"broker-audit mark {drafted[0].id} sent --via mail"))
+                              "them, then record it", f"broker-audit mark {first.id} sent --via {via}"))
     untouched = [r for r in rows if not r.requests]
     for r in untouched[:2]:
         why = "sells to immigration enforcement" if r.ranked.tier == 1 else "likely holds your data"

@@ -38,6 +38,7 @@ class Ranked:
     tier: int
     likelihood: int  # how many of the person's exposures the broker's data matches
     reasons: tuple[Reason, ...]
+    in_your_state: bool = False  # documented evidence about the person's own state
 
 
 def _disclosure_reasons(broker: Broker) -> list[Reason]:
@@ -78,19 +79,27 @@ def _matches(broker: Broker, answers: Answers) -> list[Reason]:
     return out
 
 
-def rank_brokers(brokers: Sequence[Broker], answers: Answers) -> list[Ranked]:
+def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -> list[Ranked]:
+    """Most dangerous and most likely first; documented evidence about `state` leads its tier."""
     ranked = []
     for broker in brokers:
         if broker.successor:
             continue
         reasons: list[Reason] = []
-        ice = [e for e in broker.law_enforcement if e.recipient == "immigration-enforcement"]
-        police = [e for e in broker.law_enforcement if e.recipient != "immigration-enforcement"]
-        for e in ice + police:
+        documented = [e for e in broker.law_enforcement if not e.self_reported]
+        ice = [e for e in documented if e.recipient == "immigration-enforcement"]
+        police = [e for e in documented if e.recipient != "immigration-enforcement"]
+        local = [e for e in documented if state and state in e.states]
+        for e in sorted(ice + police, key=lambda e: (e not in local, -e.year)):
             who = "ICE/immigration" if e.recipient == "immigration-enforcement" else e.recipient
+            where = f" in {state}" if e in local else ""
             reasons.append(Reason(f"{e.year}: {e.agency}: {e.summary}", e.source,
-                                  short=f"{who} {e.year}"))
+                                  short=f"{who}{where} {e.year}"))
         disclosed = _disclosure_reasons(broker)
+        for e in broker.law_enforcement:
+            if e.self_reported:
+                disclosed.append(Reason(f"{e.year}: {e.summary}", e.source,
+                                        short=f"registry: shares with {e.recipient}"))
         reasons += disclosed
         tier = 1 if ice else 2 if police else 3 if disclosed else 4
         matches = _matches(broker, answers)
@@ -103,7 +112,8 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers) -> list[Ranked]:
         if not matches and tier == 4:
             continue  # nothing suggests it holds this person's data
         reasons += matches
-        ranked.append(Ranked(broker=broker, tier=tier, likelihood=len(matches),
-                             reasons=tuple(reasons)))
-    ranked.sort(key=lambda r: (r.tier, -r.likelihood, r.broker.name.lower()))
+        sure = sum(1 for m in matches if not m.short.endswith("?"))
+        ranked.append(Ranked(broker=broker, tier=tier, likelihood=sure * 2 + (len(matches) - sure),
+                             reasons=tuple(reasons), in_your_state=bool(local)))
+    ranked.sort(key=lambda r: (r.tier, not r.in_your_state, -r.likelihood, r.broker.name.lower()))
     return ranked

@@ -6,22 +6,35 @@ import datetime as dt
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 console = Console()
 
 
+def _e(value: Any) -> str:
+    """Data shown inside rich markup, escaped so that brackets in it stay text."""
+    return escape(str(value))
+
+
+def add_text_row(table: Table, *values: Any, style: str | None = None) -> None:
+    """Add a row of plain text: data never goes through rich markup (a name like "[/]"
+    would break it, or restyle the table)."""
+    table.add_row(*(v if isinstance(v, Text) else Text(str(v)) for v in values), style=style)
+
+
 def render_profile(profile: Any) -> None:
     table = Table(show_header=False, box=None)
-    table.add_row("Name", profile.name)
+    add_text_row(table, "Name", profile.name)
     if profile.other_names:
-        table.add_row("Other names", "; ".join(profile.other_names))
-    table.add_row("State", profile.state)
+        add_text_row(table, "Other names", "; ".join(profile.other_names))
+    add_text_row(table, "State", profile.state)
     for address in profile.addresses:
-        table.add_row("Address" + (" (current)" if address.current else ""), address.one_line())
-    table.add_row("Email", profile.email or "-")
-    table.add_row("Phone", profile.phone or "-")
-    table.add_row("Date of birth", profile.birth_date.isoformat() if profile.birth_date else "-")
+        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line())
+    add_text_row(table, "Email", profile.email or "-")
+    add_text_row(table, "Phone", profile.phone or "-")
+    add_text_row(table, "Date of birth", profile.birth_date.isoformat() if profile.birth_date else "-")
     console.print(table)
 
 
@@ -33,22 +46,25 @@ def render_broker_table(brokers: list[Any]) -> None:
     table.add_column("sells to government", style="red")
     for b in brokers:
         recipients = sorted({e.recipient for e in b.law_enforcement})
-        table.add_row(b.id, b.name, ", ".join(b.categories), ", ".join(recipients))
+        add_text_row(table, b.id, b.name, ", ".join(b.categories), ", ".join(recipients))
     console.print(table)
 
 
 def _fact(label: str, fact: Any) -> list[str]:
     if fact is None:
-        return [f"  {label}: unknown"]
-    return [f"  {label}: {fact.value}", f"      source: {fact.source} (checked {fact.checked})"]
+        return [f"  {_e(label)}: unknown"]
+    return [
+        f"  {_e(label)}: {_e(fact.value)}",
+        f"      source: {_e(fact.source)} (checked {_e(fact.checked)})",
+    ]
 
 
 def render_broker(b: Any) -> None:
-    lines = [f"[bold]{b.name}[/bold] ({b.id})"]
+    lines = [f"[bold]{_e(b.name)}[/bold] ({_e(b.id)})"]
     if b.legal_name:
-        lines.append(f"  legal name: {b.legal_name}")
+        lines.append(f"  legal name: {_e(b.legal_name)}")
     if b.parent:
-        lines.append(f"  parent: {b.parent}")
+        lines.append(f"  parent: {_e(b.parent)}")
     if b.brands:
         lines.append("  brands: " + ", ".join(b.brands))
     lines.append("  categories: " + ", ".join(b.categories))
@@ -59,7 +75,7 @@ def render_broker(b: Any) -> None:
     lines += _fact("email", c.email) + _fact("web form", c.web_form) + _fact("phone", c.phone)
     if c.postal:
         lines.append("  postal: " + " / ".join(c.postal.lines()))
-        lines.append(f"      source: {c.postal.source} (checked {c.postal.checked})")
+        lines.append(f"      source: {_e(c.postal.source)} (checked {_e(c.postal.checked)})")
     else:
         lines.append("  postal: unknown")
     if b.channels:
@@ -69,24 +85,28 @@ def render_broker(b: Any) -> None:
     v = b.verification
     if v is not None:
         if v.asks_ssn:
-            lines.append("[bold red]  Warning: asks for a Social Security number. Do not volunteer "
-                         "it; ask why it is needed.[/bold red]")
+            lines.append(
+                "[bold red]  Warning: asks for a Social Security number. Do not volunteer "
+                "it; ask why it is needed.[/bold red]"
+            )
         if v.asks_id_copy:
-            lines.append("[bold red]  Warning: asks for a copy of an ID. Send one only if you must, "
-                         "with the number partly covered.[/bold red]")
+            lines.append(
+                "[bold red]  Warning: asks for a copy of an ID. Send one only if you must, "
+                "with the number partly covered.[/bold red]"
+            )
         if v.details:
-            lines.append(f"  verification: {v.details}")
-        lines.append(f"      source: {v.source} (checked {v.checked})")
+            lines.append(f"  verification: {_e(v.details)}")
+        lines.append(f"      source: {_e(v.source)} (checked {_e(v.checked)})")
     if b.law_enforcement:
         lines.append("[bold]Documented sales or sharing with government[/bold]")
         for e in b.law_enforcement:
-            lines.append(f"  {e.year} {e.agency} ({e.recipient}): {e.summary}")
-            lines.append(f"      source: {e.source} (checked {e.checked})")
+            lines.append(f"  {_e(e.year)} {_e(e.agency)} ({_e(e.recipient)}): {_e(e.summary)}")
+            lines.append(f"      source: {_e(e.source)} (checked {_e(e.checked)})")
     lines.append("[bold]Sources[/bold]")
     for s in b.sources:
-        lines.append(f"  {s.url} (checked {s.checked})")
+        lines.append(f"  {_e(s.url)} (checked {_e(s.checked)})")
     if b.notes:
-        lines.append(f"  notes: {b.notes}")
+        lines.append(f"  notes: {_e(b.notes)}")
     for line in lines:
         console.print(line, highlight=False)
 
@@ -103,9 +123,15 @@ def render_status(rows: list[Any], today: dt.date) -> None:
         left = "" if r.days_left is None else str(r.days_left)
         if r.overdue:
             left += " OVERDUE"
-        table.add_row(
-            str(r.id), r.broker_name, r.kind, r.state,
-            r.sent.isoformat() if r.sent else "-", r.due.isoformat() if r.due else "-", left,
+        add_text_row(
+            table,
+            str(r.id),
+            r.broker_name,
+            r.kind,
+            r.state,
+            r.sent.isoformat() if r.sent else "-",
+            r.due.isoformat() if r.due else "-",
+            left,
             style=style,
         )
     console.print(table)
@@ -116,13 +142,29 @@ def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
 
     r = view.request
     return {
-        "id": r.id, "broker": r.broker_id, "broker_name": r.broker_name, "kind": r.kind,
-        "law": r.law_id, "reference": r.reference, "state": view.state.value, "sent": view.sent,
-        "due": view.due, "days_left": days_left(view, today), "overdue": is_overdue(view, today),
-        "created": r.created, "files": r.files, "linked_to": r.linked_to,
+        "id": r.id,
+        "broker": r.broker_id,
+        "broker_name": r.broker_name,
+        "kind": r.kind,
+        "law": r.law_id,
+        "reference": r.reference,
+        "state": view.state.value,
+        "sent": view.sent,
+        "due": view.due,
+        "days_left": days_left(view, today),
+        "overdue": is_overdue(view, today),
+        "created": r.created,
+        "files": r.files,
+        "linked_to": r.linked_to,
         "history": [
-            {"state": e.state.value, "on": e.on, "via": e.via, "tracking": e.tracking,
-             "note": e.note, "recorded": e.recorded}
+            {
+                "state": e.state.value,
+                "on": e.on,
+                "via": e.via,
+                "tracking": e.tracking,
+                "note": e.note,
+                "recorded": e.recorded,
+            }
             for e in view.events
         ],
     }
@@ -130,20 +172,21 @@ def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
 
 def render_view(view: Any, today: dt.date) -> None:
     r = view.request
-    console.print(f"[bold]#{r.id} {r.broker_name}[/bold] — {r.kind} under {r.law_name}",
-                  highlight=False)
-    console.print(f"  reference {r.reference}, drafted {r.created:%Y-%m-%d}", highlight=False)
+    console.print(
+        f"[bold]#{r.id} {escape(r.broker_name)}[/bold] — {r.kind} under {escape(r.law_name)}", highlight=False
+    )
+    console.print(f"  reference {r.reference}, drafted {r.created:%Y-%m-%d}", highlight=False, markup=False)
     state = view.state.value
     due = f"; due {view.due.isoformat()}" if view.due else ""
-    console.print(f"  state: {state}{due}", highlight=False)
+    console.print(f"  state: {state}{due}", highlight=False, markup=False)
     for f in r.files:
-        console.print(f"  file: {f}", highlight=False)
+        console.print(f"  file: {f}", highlight=False, markup=False)
     table = Table(title="History")
     for col in ("on", "state", "via", "tracking", "note"):
         table.add_column(col)
-    table.add_row(f"{r.created:%Y-%m-%d}", "drafted", "", "", "")
+    add_text_row(table, f"{r.created:%Y-%m-%d}", "drafted", "", "", "")
     for e in view.events:
-        table.add_row(e.on.isoformat(), e.state.value, e.via, e.tracking, e.note)
+        add_text_row(table, e.on.isoformat(), e.state.value, e.via, e.tracking, e.note)
     console.print(table)
 
 
@@ -160,9 +203,13 @@ class progress_bar:
         )
 
         self._progress = Progress(
-            TextColumn(title), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False,
+            TextColumn(title),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
         )
         self._task = None
 
@@ -184,32 +231,44 @@ class progress_bar:
 
 def render_batch(summary: dict[str, Any]) -> None:
     if summary["dry_run"]:
-        console.print(f"Dry run: {summary['clients']} clients would get {summary['letters']} "
-                      "letters. Nothing was written.", highlight=False)
+        console.print(
+            f"Dry run: {summary['clients']} clients would get {summary['letters']} "
+            "letters. Nothing was written.",
+            highlight=False,
+            markup=False,
+        )
     else:
-        console.print(f"Batch {summary['batch']}: {summary['letters']} letters for "
-                      f"{summary['clients']} clients, {summary['pages']} pages "
-                      f"(requests #{summary['first_request']} to #{summary['last_request']}).",
-                      highlight=False)
+        console.print(
+            f"Batch {summary['batch']}: {summary['letters']} letters for "
+            f"{summary['clients']} clients, {summary['pages']} pages "
+            f"(requests #{summary['first_request']} to #{summary['last_request']}).",
+            highlight=False,
+            markup=False,
+        )
         for path in summary["files"]:
-            console.print(f"  {path}", highlight=False)
+            console.print(f"  {path}", highlight=False, markup=False)
     if summary["unmapped_columns"]:
-        console.print("Columns not used: " + ", ".join(summary["unmapped_columns"]), highlight=False)
+        console.print(
+            "Columns not used: " + ", ".join(summary["unmapped_columns"]), highlight=False, markup=False
+        )
     if summary["duplicates"]:
-        console.print(f"[yellow]{len(summary['duplicates'])} possible duplicate clients:[/yellow] "
-                      + ", ".join(f"row {d['row']} = row {d['same_as_row']}"
-                                  for d in summary["duplicates"][:10]), highlight=False)
+        console.print(
+            f"[yellow]{len(summary['duplicates'])} possible duplicate clients:[/yellow] "
+            + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
+            highlight=False,
+        )
     bad = summary["rows_to_fix"]
     if bad:
         table = Table(title=f"{len(bad)} rows skipped: fix them and run again")
         table.add_column("row", justify="right")
         table.add_column("why")
         for b in bad[:50]:
-            table.add_row(str(b["row"]), b["reason"])
+            add_text_row(table, str(b["row"]), b["reason"])
         console.print(table)
     if not summary["dry_run"]:
-        console.print(f"After mailing: broker-audit bulk mark {summary['batch']} sent",
-                      highlight=False)
+        console.print(
+            f"After mailing: broker-audit bulk mark {summary['batch']} sent", highlight=False, markup=False
+        )
 
 
 def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> None:
@@ -219,7 +278,7 @@ def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> No
     for b in buckets:
         table.add_column(b, justify="right", style="bold red" if b == "overdue" else None)
     for name, counts in sorted(groups.items()):
-        table.add_row(name, *(str(counts.get(b, 0) or "") for b in buckets))
+        add_text_row(table, name, *(str(counts.get(b, 0) or "") for b in buckets))
     console.print(table)
 
 
@@ -230,8 +289,12 @@ def render_stats(stats: Any) -> None:
     table.add_column("median days to answer", justify="right")
     for broker, outcomes in stats.by_broker.items():
         days = stats.days_to_answer.get(broker)
-        table.add_row(broker, ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
-                      "" if days is None else f"{days:g}")
+        add_text_row(
+            table,
+            broker,
+            ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
+            "" if days is None else f"{days:g}",
+        )
     console.print(table)
 
 
@@ -239,10 +302,16 @@ def render_audit(report: Any) -> None:
     from broker_audit.audit.rank import TIERS
 
     s = report.score
-    console.print(f"[bold]Exposure audit[/bold] ({report.today.isoformat()}, {report.state}, "
-                  f"{report.law})", highlight=False)
-    console.print(f"Progress {s.percent}%: asked {s.covered}, answered {s.answered}, "
-                  f"deleted {s.deleted} of {s.listed} brokers", highlight=False)
+    console.print(
+        f"[bold]Exposure audit[/bold] ({report.today.isoformat()}, {report.state}, {escape(report.law)})",
+        highlight=False,
+    )
+    console.print(
+        f"Progress {s.percent}%: asked {s.covered}, answered {s.answered}, "
+        f"deleted {s.deleted} of {s.listed} brokers",
+        highlight=False,
+        markup=False,
+    )
     table = Table()
     table.add_column("#", justify="right")
     table.add_column("broker")
@@ -251,13 +320,21 @@ def render_audit(report: Any) -> None:
     colours = {1: "bold red", 2: "red", 3: "yellow", 4: ""}
     for n, row in enumerate(report.rows, start=1):
         r = row.ranked
-        reasons = ", ".join(dict.fromkeys(x.short or x.text for x in r.reasons))
-        requests = "\n".join(f"#{q.id} {q.kind}: {q.state}" + (" OVERDUE" if q.overdue else "")
-                             for q in row.requests) or "none yet"
-        table.add_row(str(n), f"[{colours[r.tier]}]{r.broker.name}[/]\n{TIERS[r.tier]}",
-                      reasons, requests)
+        shorts = list(dict.fromkeys(x.short or x.text for x in r.reasons))
+        sure = [x for x in shorts if not x.endswith("?")]
+        maybe = len(shorts) - len(sure)
+        reasons = ", ".join(sure) + (f" (+{maybe} that may apply)" if maybe else "")
+        requests = (
+            "\n".join(
+                f"#{q.id} {q.kind}: {q.state}" + (" OVERDUE" if q.overdue else "") for q in row.requests
+            )
+            or "none yet"
+        )
+        name = Text(r.broker.name, style=colours[r.tier] or None)
+        name.append("\n" + TIERS[r.tier], style="dim")
+        add_text_row(table, str(n), name, Text(reasons), Text(requests))
     console.print(table)
     if report.actions:
         console.print("[bold]Next[/bold]")
         for n, action in enumerate(report.actions, start=1):
-            console.print(f" {n}. {action.text}\n    {action.command}", highlight=False)
+            console.print(f" {n}. {action.text}\n    {action.command}", highlight=False, markup=False)

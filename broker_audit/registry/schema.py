@@ -99,6 +99,10 @@ class Evidence(Strict, kw_only=True):
     year: int
     source: Url
     checked: dt.date
+    # The broker's own answer to a state registry, not an outside report or a contract record.
+    self_reported: bool = False
+    # States whose residents the item is specifically about (e.g. Colorado jail bookings).
+    states: list[StateCode] = []
 
 
 class Disclosures(Strict, kw_only=True):

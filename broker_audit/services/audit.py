@@ -55,13 +55,13 @@ def run_audit(
                 answers = given
         answers = answers or Answers()
         views = journal.views()
-    ranked = rank_brokers(registry.active(), answers)
-    if limit:
-        ranked = ranked[:limit]
-    rows = standings(ranked, views, today)
+    ranked = rank_brokers(registry.active(), answers, profile.state)
+    every = standings(ranked, views, today)
+    rows = every[:limit] if limit else every
     law = law_for_state(laws, profile.state, on=today)
+    # The score and the next actions always count every broker, whatever is shown.
     report = AuditReport(today=today, state=profile.state, law=law.name, answers=answers,
-                         rows=rows, score=score(rows), actions=next_actions(rows))
+                         rows=rows, score=score(every), actions=next_actions(every))
     if html is not None:
         from broker_audit.audit.html_report import audit_html
 
