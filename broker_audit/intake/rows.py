@@ -1,0 +1,242 @@
+"""One spreadsheet row -> a validated Client, or a BadRow naming every column to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from broker_audit.errors import UserError
+from broker_audit.intake import normalise as norm
+from broker_audit.intake.address import parse_address
+from broker_audit.intake.dates import BadDate, parse_birth_date
+from broker_audit.intake.headers import Columns, column_letter
+from broker_audit.intake.model import BadRow, Client
+from broker_audit.intake.states import state_code, zip_matches_state
+from broker_audit.profile import Address, Profile, validate_profile
+
+NAME_FIELDS = ("first_name", "middle_name", "last_name", "last_name_2")
+_LIST_FIELDS = ("other_names", "previous_address")
+
+
+def generated_id(name: str, birth_date: dt.date | None, zip_code: str) -> str:
+    """A stable id from normalised name + DOB + ZIP5, hashed (BLAKE2b, 64 bits): no personal data shows."""
+    material = f"{norm.name_key(name)}|{birth_date.isoformat() if birth_date else ''}|{zip_code[:5]}"
+    digest = hashlib.blake2b(material.encode(), digest_size=8, person=b"broker-audit-cid").hexdigest()
+    return "c-" + digest
+
+
+@dataclass
+class _Problems:
+    errors: list[str]
+    warnings: list[str]
+
+
+class RowReader:
+    """Turns raw cells into a Client or BadRow, using the header's column mapping."""
+
+    def __init__(
+        self, columns: Columns, *, default_language: str, default_state: str | None, today: dt.date
+    ) -> None:
+        self.columns = columns
+        self.default_language = default_language
+        self.default_state = default_state
+        self.today = today
+
+    # -- cell access ---------------------------------------------------------------------------
+    def label(self, field: str) -> str:
+        indexes = self.columns.fields.get(field, [])
+        if not indexes:
+            return f"no {field} column"
+        return "column " + " / ".join(repr(self.columns.names[i]) for i in indexes)
+
+    def _value(self, cells: list[str], field: str) -> str:
+        for i in self.columns.fields.get(field, ()):
+            if i < len(cells) and cells[i].strip():
+                return cells[i]
+        return ""
+
+    def _values(self, cells: list[str], field: str) -> list[str]:
+        return [cells[i] for i in self.columns.fields.get(field, ()) if i < len(cells) and cells[i].strip()]
+
+    def raw(self, cells: list[str]) -> dict[str, str]:
+        names = self.columns.names
+        return {
+            (names[i] if i < len(names) else f"column {column_letter(i)}"): cell
+            for i, cell in enumerate(cells)
+        }
+
+    # -- the row ---------------------------------------------------------------------------------
+    def read(self, row: int, cells: list[str]) -> Client | BadRow:
+        found = _Problems([], [])
+        width = len(self.columns.names)
+        if any(c.strip() for c in cells[width:]):
+            found.errors.append(
+                f"the row has more cells than the header ({len(cells)} > {width}): a cell probably "
+                "holds an unquoted comma or semicolon; fix it and export again"
+            )
+            return BadRow(row, "; ".join(found.errors), self.raw(cells))
+        name = self._name(cells, found)
+        address, residence = self._address(cells, found)
+        birth_date = self._birth_date(cells, found)
+        other_names = self._other_names(cells, found)
+        previous, unparsed = self._previous(cells, found)
+        phone, note = norm.phone(self._value(cells, "phone"))
+        if note:
+            found.warnings.append(f"{note} ({self.label('phone')})")
+        email, note = norm.email(self._value(cells, "email"))
+        if note:
+            found.warnings.append(f"{note} ({self.label('email')})")
+        language, note = norm.language(self._value(cells, "language"), self.default_language)
+        if note:
+            found.warnings.append(f"{note} ({self.label('language')})")
+        given_id = ""
+        try:
+            given_id = norm.client_id(self._value(cells, "client_id"))
+        except norm.BadValue as exc:
+            found.errors.append(f"client id ({self.label('client_id')}) {exc}")
+        if found.errors or address is None or residence is None:
+            return BadRow(row, "; ".join(found.errors), self.raw(cells))
+        try:
+            profile = validate_profile(
+                Profile(
+                    name=name,
+                    other_names=other_names,
+                    email=email,
+                    phone=phone,
+                    birth_date=birth_date,
+                    state=residence,
+                    addresses=[address, *previous],
+                )
+            )
+        except UserError as exc:
+            return BadRow(row, exc.message, self.raw(cells))
+        return Client(
+            row=row,
+            client_id=given_id or generated_id(name, birth_date, address.zip),
+            profile=profile,
+            language=language,
+            warnings=tuple(found.warnings),
+            unparsed_addresses=tuple(unparsed),
+        )
+
+    def _name(self, cells: list[str], found: _Problems) -> str:
+        parts: list[str] = []
+        failed = False
+        for field in NAME_FIELDS:
+            try:
+                part = norm.name_part(self._value(cells, field))
+            except norm.BadValue as exc:
+                found.errors.append(f"the {field.replace('_', ' ')} ({self.label(field)}) {exc}")
+                failed = True
+                continue
+            if part:
+                parts.append(part)
+        if not parts and not failed:
+            try:
+                full = norm.name_part(self._value(cells, "full_name"))
+            except norm.BadValue as exc:
+                found.errors.append(f"the name ({self.label('full_name')}) {exc}")
+                return ""
+            if full:
+                return full
+            used = [f for f in (*NAME_FIELDS, "full_name") if f in self.columns.fields]
+            labels = " / ".join(self.label(f).removeprefix("column ") for f in used)
+            found.errors.append(f"the name is empty (column {labels}): add the client's name")
+        has_last = any(f in self.columns.fields for f in ("last_name", "last_name_2"))
+        if parts and has_last and not (self._value(cells, "last_name") or self._value(cells, "last_name_2")):
+            found.warnings.append(f"the last name is empty ({self.label('last_name')})")
+        return " ".join(parts)
+
+    def _address(self, cells: list[str], found: _Problems) -> tuple[Address | None, str | None]:
+        line1 = norm.clean(self._value(cells, "line1"))
+        line2 = norm.clean(self._value(cells, "line2"))
+        city = norm.clean(self._value(cells, "city"))
+        state_text = norm.clean(self._value(cells, "state"))
+        zip_text = self._value(cells, "zip")
+        if line1 and not (city or state_text or zip_text.strip()):
+            parsed = parse_address(self._value(cells, "line1"))
+            if parsed:
+                line1, city, state_text, zip_text = parsed.line1, parsed.city, parsed.state, parsed.zip
+                line2 = line2 or parsed.line2
+        errors = found.errors
+        if not line1:
+            errors.append(f"the street address is empty ({self.label('line1')}): add it")
+        if "\ufffd" in line1 + line2 + city:
+            errors.append(
+                "the address has unreadable characters (�): retype it or save the file as 'CSV UTF-8'"
+            )
+        if not city:
+            errors.append(f"the city is empty ({self.label('city')}): add it")
+        state = state_code(state_text) if state_text else self.default_state
+        if state_text and state is None:
+            errors.append(f"the state ({self.label('state')}) is not a US state: write e.g. CO or Colorado")
+        elif state is None:
+            errors.append(f"the state is empty ({self.label('state')}): add it, e.g. CO")
+        zip_value = ""
+        if not zip_text.strip():
+            errors.append(f"the ZIP code is empty ({self.label('zip')}): add the 5-digit ZIP")
+        else:
+            try:
+                zip_value = norm.zip_code(zip_text)
+            except norm.BadValue as exc:
+                errors.append(f"the ZIP code ({self.label('zip')}) {exc}")
+        if state and zip_value and not zip_matches_state(zip_value, state):
+            found.warnings.append(f"the ZIP code ({self.label('zip')}) is not one of the state's: check both")
+        residence = state
+        residence_text = norm.clean(self._value(cells, "residence_state"))
+        if residence_text:
+            residence = state_code(residence_text)
+            if residence is None:
+                errors.append(
+                    f"the state of residence ({self.label('residence_state')}) is not a US state: "
+                    "write e.g. CO or Colorado"
+                )
+        if errors or not state:
+            return None, residence
+        return Address(
+            line1=line1, line2=line2, city=city, state=state, zip=zip_value, current=True
+        ), residence
+
+    def _birth_date(self, cells: list[str], found: _Problems) -> dt.date | None:
+        text = norm.clean(self._value(cells, "birth_date"))
+        if not text:
+            return None
+        try:
+            return parse_birth_date(text, self.today)
+        except BadDate as exc:
+            found.errors.append(f"the date of birth ({self.label('birth_date')}) is not usable: {exc}")
+            return None
+
+    def _other_names(self, cells: list[str], found: _Problems) -> list[str]:
+        names: list[str] = []
+        for text in self._values(cells, "other_names"):
+            try:
+                names.extend(norm.split_list(text))
+            except norm.BadValue as exc:
+                found.warnings.append(f"an other name ({self.label('other_names')}) {exc}; it was left out")
+        return names
+
+    def _previous(self, cells: list[str], found: _Problems) -> tuple[list[Address], list[str]]:
+        addresses: list[Address] = []
+        unparsed: list[str] = []
+        for text in self._values(cells, "previous_address"):
+            for piece in (p for p in text.split(";") if p.strip()):
+                parsed = parse_address(piece)
+                if parsed is None:
+                    unparsed.append(norm.clean(piece))
+                    found.warnings.append(
+                        f"a previous address ({self.label('previous_address')}) is not in the form "
+                        "'street, city, ST ZIP'; it is kept as text only"
+                    )
+                    continue
+                addresses.append(
+                    Address(
+                        line1=parsed.line1,
+                        line2=parsed.line2,
+                        city=parsed.city,
+                        state=parsed.state,
+                        zip=parsed.zip,
+                    )
+                )
+        return addresses, unparsed
