@@ -76,9 +76,39 @@ def complaint_recipient_lines(law: Law) -> list[str]:
     return [law.complaint.office, "File online at:", law.complaint.url]
 
 
-def sender_lines(profile: Profile) -> list[str]:
+def sender_lines(profile: Profile, agent: dict[str, Any] | None = None) -> list[str]:
+    """The return address: the requester's own, or the clinic's when a clinic sends for them.
+
+    An agent with standing under the law writes as itself; without standing the letter stays
+    the client's own request and the clinic is only the return address ("c/o").
+    """
+    if agent is not None:
+        if agent["standing"]:
+            return [agent["organization"], *agent["address"]]
+        return [profile.name, f"c/o {agent['organization']}", *agent["address"]]
     address = profile.current_address
     return [profile.name, *(address.lines() if address else [])]
+
+
+def agent_context(law: Law, kind: str, agent: Any) -> dict[str, Any] | None:
+    """The clinic acting for a client, and whether this law lets an agent make this request.
+
+    `agent` is a `journal.AgentProfile` or None.
+    """
+    if agent is None:
+        return None
+    right = RIGHT_OF_KIND.get(kind)
+    rule = law.agent
+    standing = bool(rule and rule.allowed and right and right in rule.rights and law.kind != "none")
+    return {
+        "organization": agent.organization,
+        "contact_name": agent.contact_name,
+        "address": list(agent.address),
+        "email": agent.email,
+        "phone": agent.phone,
+        "standing": standing,
+        "citation": rule.citation if rule and standing else "",
+    }
 
 
 @dataclass(frozen=True)
@@ -164,6 +194,7 @@ def letter_context(
     reference: str,
     details: str = "",
     earlier: Earlier | None = None,
+    agent: Any = None,
 ) -> dict[str, Any]:
     """Everything a template may use. Identity: only what a broker needs to find the person.
 
@@ -204,4 +235,5 @@ def letter_context(
         "law": law_context(law, kind),
         "fcra": _fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         "earlier": _earlier_context(earlier),
+        "agent": agent_context(law, kind, agent),
     }

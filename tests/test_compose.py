@@ -121,3 +121,40 @@ def test_fcra_deadline_is_for_disputes_not_disclosures() -> None:
     assert fcra is not None
     assert clock_for(fcra, "fcra-disclosure").days is None
     assert clock_for(fcra, "correct").days == 30
+
+
+@pytest.mark.parametrize("law_id", [x.id for x in LAWS if x.kind != "federal"])
+def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
+    """Where the law lets an agent make the request, the clinic writes as agent and the client
+    signs an authorization; elsewhere it stays the client's own signed request, c/o the clinic."""
+    from broker_audit.compose import sender_lines
+    from broker_audit.journal import AgentProfile
+
+    law = next(x for x in LAWS if x.id == law_id)
+    clinic = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
+    profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
+    broker = shipped_registry().get("appriss-insights")
+    for kind in ("access", "delete", "opt-out"):
+        context = letter_context(kind=kind, profile=profile, broker=broker, law=law,
+                                 fcra=federal_law(LAWS), today=TODAY, reference="BA-AGENT01",
+                                 agent=clinic)
+        agent = context["agent"]
+        rule = law.agent
+        expected = bool(rule and rule.allowed and kind in rule.rights and law.kind != "none")
+        assert agent["standing"] is expected, (law_id, kind)
+        sender = tuple(sender_lines(profile, agent))
+        doc = render_letter(kind, context, sender=sender, recipient=("B",), date=TODAY,
+                            reference="BA-AGENT01")
+        text = flat(to_text(doc))
+        assert "(signature and date)" in text
+        if expected:
+            assert sender[0] == "Example Clinic"
+            assert "authorized agent" in text and flat(rule.citation) in text  # type: ignore[union-attr]
+            form = render_letter("authorization", context, sender=sender, recipient=("B",),
+                                 date=TODAY, reference="BA-AGENT01")
+            form_text = flat(to_text(form))
+            assert profile.name in form_text and "Example Clinic" in form_text
+            assert "Signature:" in form_text
+        else:
+            assert sender[:2] == (profile.name, "c/o Example Clinic")
+            assert "authorized agent" not in text

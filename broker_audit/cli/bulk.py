@@ -43,6 +43,8 @@ def letters(
     clinic: Path = typer.Option(None, "--clinic", help="The clinic's profile (TOML); stored in the "
                                 "vault for later batches."),
     split: bool = typer.Option(False, "--split", help="One PDF per client instead of one per batch."),
+    agent: bool = typer.Option(False, "--agent", help="The clinic acts as each client's authorized "
+                               "agent where the law allows it (with a signed-authorization page)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
     workers: int = typer.Option(2, "--workers", help="Processes rendering PDFs."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -66,15 +68,18 @@ def letters(
 
             raise UserError(f"--map {item!r} needs COLUMN=field")
         mapping[name.strip()] = field.strip()
+    import contextlib
+
     from broker_audit.cli.render import progress_bar
 
-    with progress_bar("Writing letters") as advance:
+    bar = contextlib.nullcontext(None) if dry_run else progress_bar("Writing letters")
+    with bar as advance:
         result = run_batch(
             access(ctx), clients, brokers=[b for b in brokers.split(",") if b.strip()],
             preset=preset, kinds=[k for k in kind.split(",") if k.strip()], out_dir=out,
             today=today(), registry=shipped_registry(), laws=shipped_laws(), column_map=mapping,
             language=lang, clinic=load_clinic(clinic) if clinic else None,  # type: ignore[arg-type]
-            split=split, dry_run=dry_run, progress=advance, workers=workers,
+            split=split, as_agent=agent, dry_run=dry_run, progress=advance, workers=workers,
         )
     summary = {
         "batch": result.batch_id, "dry_run": result.dry_run, "clients": result.clients,

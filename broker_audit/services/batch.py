@@ -85,6 +85,7 @@ def run_batch(
     language: str = "en",
     clinic: AgentProfile | None = None,
     split: bool = False,
+    as_agent: bool = False,
     dry_run: bool = False,
     templates_dir: Path | None = None,
     progress: Progress | None = None,
@@ -131,7 +132,8 @@ def run_batch(
         try:
             pages = _write_pdfs(plans, agent, out_dir, batch_id, today=today, laws=laws,
                                 templates_dir=templates_dir, split=split, files=files,
-                                progress=progress, total=total, workers=workers)
+                                progress=progress, total=total, workers=workers,
+                                as_agent=as_agent)
             files += _write_mailing(plans, out_dir, batch_id)
             if intake.bad:
                 bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
@@ -164,9 +166,14 @@ def _clinic_dict(agent: AgentProfile) -> dict[str, Any]:
 
 def client_documents(
     plan: _Planned, agent: AgentProfile, *, today: dt.date, laws: Sequence[Law],
-    templates_dir: Path | None,
+    templates_dir: Path | None, as_agent: bool = False,
 ) -> list[Any]:
-    """The cover sheet, then each letter, for one client."""
+    """The cover sheet, then each letter, for one client.
+
+    As the client's agent, a letter the law lets an agent make is followed by the
+    authorization page for the client to sign; any other letter stays the client's own,
+    signed by the client, with the clinic as the return address.
+    """
     from broker_audit.compose import letter_context, recipient_lines, sender_lines
     from broker_audit.cover import CoverLetter, cover_context, template_kind
     from broker_audit.law.choose import federal_law, law_for_letter
@@ -188,19 +195,23 @@ def client_documents(
     for _, broker, kind, reference in plan.letters:
         law = law_for_letter(plan.law, kind, laws)
         context = letter_context(kind=kind, profile=profile, broker=broker, law=law, fcra=fcra,
-                                 today=today, reference=reference)
-        docs.append(render_letter(
-            kind, context, sender=sender, recipient=tuple(recipient_lines(broker)), date=today,
-            reference=reference, email_to=context["broker"]["email"] or None,
-            email_from=profile.email or None, templates_dir=templates_dir,
-        ))
+                                 today=today, reference=reference,
+                                 agent=agent if as_agent else None)
+        letter_sender = tuple(sender_lines(profile, context["agent"]))
+        common = dict(recipient=tuple(recipient_lines(broker)), date=today, reference=reference,
+                      templates_dir=templates_dir)
+        docs.append(render_letter(kind, context, sender=letter_sender,
+                                  email_to=context["broker"]["email"] or None,
+                                  email_from=profile.email or None, **common))
+        if context["agent"] and context["agent"]["standing"]:
+            docs.append(render_letter("authorization", context, sender=letter_sender, **common))
     return docs
 
 
 def _write_pdfs(
     plans: list[_Planned], agent: AgentProfile, out_dir: Path, batch_id: str, *, today: dt.date,
     laws: Sequence[Law], templates_dir: Path | None, split: bool, files: list[Path],
-    progress: Progress | None, total: int, workers: int,
+    progress: Progress | None, total: int, workers: int, as_agent: bool,
 ) -> int:
     from broker_audit.letters.batch_pdf import write_batch_pdf, write_pdf_per_group
 
@@ -209,7 +220,7 @@ def _write_pdfs(
     def documents() -> Iterator[Any]:
         for plan in plans:
             yield from client_documents(plan, agent, today=today, laws=laws,
-                                        templates_dir=templates_dir)
+                                        templates_dir=templates_dir, as_agent=as_agent)
 
     def tick(n: int) -> None:
         nonlocal done
@@ -220,7 +231,8 @@ def _write_pdfs(
     if split:
         folder = out_dir / batch_id
         groups = ((p.client.client_id, client_documents(p, agent, today=today, laws=laws,
-                                                        templates_dir=templates_dir))
+                                                        templates_dir=templates_dir,
+                                                        as_agent=as_agent))
                   for p in plans)
         written = write_pdf_per_group(groups, folder, workers=workers, progress=tick)
         files.extend(written.paths)
