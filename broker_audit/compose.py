@@ -28,6 +28,7 @@ KIND_TITLES = {
     "followup": "Follow-up: no complete answer to my request",
     "appeal": "Appeal of your decision on my request",
     "complaint": "Complaint about a data broker's handling of my privacy request",
+    "cora": "Colorado Open Records Act request to a sheriff",
 }
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -236,4 +237,22 @@ def letter_context(
         "fcra": _fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         "earlier": _earlier_context(earlier),
         "agent": agent_context(law, kind, agent),
+    }
+
+
+def cora_context(
+    *, profile: Profile, agency: str, law: Law, today: dt.date, reference: str, since: dt.date
+) -> dict[str, Any]:
+    """An open-records request needs no identity details: the law lets anyone ask."""
+    if law.kind != "open-records":
+        raise UserError(f"{law.id} is not an open-records law")
+    return {
+        "kind": "cora",
+        "title": KIND_TITLES["cora"],
+        "today": long_date(today),
+        "reference": reference,
+        "since": long_date(since),
+        "agency": {"name": agency},
+        "requester": {"name": profile.name, "email": profile.email, "phone": profile.phone},
+        "law": law_context(law, "access"),
     }

@@ -23,10 +23,11 @@ def law_for_state(
     """
     if override:
         for law in laws:
-            if law.id == override:
+            if law.id == override and law.kind != "open-records":
                 return law
         raise UserError(
-            f"unknown law {override!r}", "known laws: " + ", ".join(sorted(x.id for x in laws))
+            f"unknown privacy law {override!r}",
+            "known laws: " + ", ".join(sorted(x.id for x in laws if x.kind != "open-records")),
         )
     state = state.upper()
     for law in laws:

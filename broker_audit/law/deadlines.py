@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from broker_audit.law.schema import Law
@@ -23,6 +24,7 @@ class Clock:
     days: int | None
     extension_days: int = 0
     appeal_days: int | None = None
+    working_days: bool = False
 
 
 def clock_for(law: Law, kind: str) -> Clock:
@@ -42,5 +44,20 @@ def clock_for(law: Law, kind: str) -> Clock:
     if deadline.applies_to and right not in deadline.applies_to:
         return Clock(days=None, appeal_days=appeal_days)
     return Clock(
-        days=deadline.days, extension_days=deadline.extension_days or 0, appeal_days=appeal_days
+        days=deadline.days, extension_days=deadline.extension_days or 0, appeal_days=appeal_days,
+        working_days=deadline.working_days,
     )
+
+
+def add_days(start: dt.date, days: int, *, working_days: bool = False) -> dt.date:
+    """`start` plus `days` calendar days, or plus `days` working days (Monday to Friday, the day
+    of `start` not counted), with dateutil's recurrence rules rather than hand-rolled loops."""
+    if not working_days:
+        return start + dt.timedelta(days=days)
+    if days <= 0:
+        return start
+    from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
+
+    rule = rrule(DAILY, dtstart=start + dt.timedelta(days=1), byweekday=(MO, TU, WE, TH, FR),
+                 count=days)
+    return rule[-1].date()

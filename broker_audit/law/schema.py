@@ -11,7 +11,7 @@ LawId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")]
 
 Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure"]
-LawKind = Literal["state-comprehensive", "federal", "none"]
+LawKind = Literal["state-comprehensive", "federal", "open-records", "none"]
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -28,6 +28,9 @@ class RightCite(Strict, kw_only=True):
 
 class Deadline(Strict, kw_only=True):
     days: int
+    # Working days skip Saturdays and Sundays (public holidays are not counted out: a due date
+    # may come a day early, never late).
+    working_days: bool = False
     clock_starts: Literal["receipt", "request"] = "receipt"
     # None: not confirmed. 0: the law allows no extension.
     extension_days: int | None = None

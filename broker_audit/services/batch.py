@@ -110,9 +110,13 @@ def run_batch(
     batch_id = new_batch_id(today)
     if dry_run:
         return BatchResult(
-            batch_id=batch_id, clients=len(intake.clients),
-            letters=len(intake.clients) * len(chosen) * len(kinds), bad_rows=intake.bad,
-            duplicates=intake.duplicates, unmapped_columns=intake.unmapped_columns, dry_run=True,
+            batch_id=batch_id,
+            clients=len(intake.clients),
+            letters=len(intake.clients) * len(chosen) * len(kinds),
+            bad_rows=intake.bad,
+            duplicates=intake.duplicates,
+            unmapped_columns=intake.unmapped_columns,
+            dry_run=True,
         )
     with open_journal(access) as journal:
         agent = clinic_of(journal, clinic)
@@ -130,25 +134,41 @@ def run_batch(
         out_dir.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
         try:
-            pages = _write_pdfs(plans, agent, out_dir, batch_id, today=today, laws=laws,
-                                templates_dir=templates_dir, split=split, files=files,
-                                progress=progress, total=total, workers=workers,
-                                as_agent=as_agent)
+            pages = _write_pdfs(
+                plans,
+                agent,
+                out_dir,
+                batch_id,
+                today=today,
+                laws=laws,
+                templates_dir=templates_dir,
+                split=split,
+                files=files,
+                progress=progress,
+                total=total,
+                workers=workers,
+                as_agent=as_agent,
+            )
             files += _write_mailing(plans, out_dir, batch_id)
             if intake.bad:
                 bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                 write_bad_rows_csv(intake.bad, bad_csv)
                 files.append(bad_csv)
-            _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, kinds,
-                       files, laws)
+            _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, kinds, files, laws)
         except BaseException:
             for path in files:
                 path.unlink(missing_ok=True)
             raise
     return BatchResult(
-        batch_id=batch_id, clients=len(plans), letters=total, bad_rows=intake.bad,
-        duplicates=intake.duplicates, unmapped_columns=intake.unmapped_columns, files=files,
-        pages=pages, first_request=plans[0].letters[0][0] if total else None,
+        batch_id=batch_id,
+        clients=len(plans),
+        letters=total,
+        bad_rows=intake.bad,
+        duplicates=intake.duplicates,
+        unmapped_columns=intake.unmapped_columns,
+        files=files,
+        pages=pages,
+        first_request=plans[0].letters[0][0] if total else None,
         last_request=plans[-1].letters[-1][0] if total else None,
     )
 
@@ -160,13 +180,23 @@ def _reference() -> str:
 
 
 def _clinic_dict(agent: AgentProfile) -> dict[str, Any]:
-    return {"organization": agent.organization, "contact_name": agent.contact_name,
-            "address": list(agent.address), "email": agent.email, "phone": agent.phone}
+    return {
+        "organization": agent.organization,
+        "contact_name": agent.contact_name,
+        "address": list(agent.address),
+        "email": agent.email,
+        "phone": agent.phone,
+    }
 
 
 def client_documents(
-    plan: _Planned, agent: AgentProfile, *, today: dt.date, laws: Sequence[Law],
-    templates_dir: Path | None, as_agent: bool = False,
+    plan: _Planned,
+    agent: AgentProfile,
+    *,
+    today: dt.date,
+    laws: Sequence[Law],
+    templates_dir: Path | None,
+    as_agent: bool = False,
 ) -> list[Any]:
     """The cover sheet, then each letter, for one client.
 
@@ -185,33 +215,71 @@ def client_documents(
     sender = tuple(sender_lines(profile))
     cover = render_letter(
         template_kind(language),
-        cover_context(client_name=profile.name, language=language, clinic=_clinic_dict(agent),
-                      letters=[CoverLetter(b, k, r) for _, b, k, r in plan.letters],
-                      law=plan.law, today=today),
-        sender=(agent.organization, *agent.address), recipient=sender, date=today,
-        reference=f"{plan.client.client_id}", templates_dir=templates_dir, language=language,
+        cover_context(
+            client_name=profile.name,
+            language=language,
+            clinic=_clinic_dict(agent),
+            letters=[CoverLetter(b, k, r) for _, b, k, r in plan.letters],
+            law=plan.law,
+            today=today,
+        ),
+        sender=(agent.organization, *agent.address),
+        recipient=sender,
+        date=today,
+        reference=f"{plan.client.client_id}",
+        templates_dir=templates_dir,
+        language=language,
     )
     docs = [cover]
     for _, broker, kind, reference in plan.letters:
         law = law_for_letter(plan.law, kind, laws)
-        context = letter_context(kind=kind, profile=profile, broker=broker, law=law, fcra=fcra,
-                                 today=today, reference=reference,
-                                 agent=agent if as_agent else None)
+        context = letter_context(
+            kind=kind,
+            profile=profile,
+            broker=broker,
+            law=law,
+            fcra=fcra,
+            today=today,
+            reference=reference,
+            agent=agent if as_agent else None,
+        )
         letter_sender = tuple(sender_lines(profile, context["agent"]))
-        common = dict(recipient=tuple(recipient_lines(broker)), date=today, reference=reference,
-                      templates_dir=templates_dir)
-        docs.append(render_letter(kind, context, sender=letter_sender,
-                                  email_to=context["broker"]["email"] or None,
-                                  email_from=profile.email or None, **common))
+        common = dict(
+            recipient=tuple(recipient_lines(broker)),
+            date=today,
+            reference=reference,
+            templates_dir=templates_dir,
+        )
+        docs.append(
+            render_letter(
+                kind,
+                context,
+                sender=letter_sender,
+                email_to=context["broker"]["email"] or None,
+                email_from=profile.email or None,
+                **common,
+            )
+        )
         if context["agent"] and context["agent"]["standing"]:
             docs.append(render_letter("authorization", context, sender=letter_sender, **common))
     return docs
 
 
 def _write_pdfs(
-    plans: list[_Planned], agent: AgentProfile, out_dir: Path, batch_id: str, *, today: dt.date,
-    laws: Sequence[Law], templates_dir: Path | None, split: bool, files: list[Path],
-    progress: Progress | None, total: int, workers: int, as_agent: bool,
+    plans: list[_Planned],
+    agent: AgentProfile,
+    out_dir: Path,
+    batch_id: str,
+    *,
+    today: dt.date,
+    laws: Sequence[Law],
+    templates_dir: Path | None,
+    split: bool,
+    files: list[Path],
+    progress: Progress | None,
+    total: int,
+    workers: int,
+    as_agent: bool,
 ) -> int:
     from broker_audit.letters.batch_pdf import write_batch_pdf, write_pdf_per_group
 
@@ -219,8 +287,9 @@ def _write_pdfs(
 
     def documents() -> Iterator[Any]:
         for plan in plans:
-            yield from client_documents(plan, agent, today=today, laws=laws,
-                                        templates_dir=templates_dir, as_agent=as_agent)
+            yield from client_documents(
+                plan, agent, today=today, laws=laws, templates_dir=templates_dir, as_agent=as_agent
+            )
 
     def tick(n: int) -> None:
         nonlocal done
@@ -230,10 +299,15 @@ def _write_pdfs(
 
     if split:
         folder = out_dir / batch_id
-        groups = ((p.client.client_id, client_documents(p, agent, today=today, laws=laws,
-                                                        templates_dir=templates_dir,
-                                                        as_agent=as_agent))
-                  for p in plans)
+        groups = (
+            (
+                p.client.client_id,
+                client_documents(
+                    p, agent, today=today, laws=laws, templates_dir=templates_dir, as_agent=as_agent
+                ),
+            )
+            for p in plans
+        )
         written = write_pdf_per_group(groups, folder, workers=workers, progress=tick)
         files.extend(written.paths)
         return written.pages
@@ -253,10 +327,15 @@ def _write_mailing(plans: list[_Planned], out_dir: Path, batch_id: str) -> list[
         for request_id, broker, kind, reference in plan.letters:
             if broker.contact.postal is None:
                 continue
-            pieces.append(MailPiece(
-                reference=reference, request_id=request_id, recipient=broker.contact.postal.lines(),
-                sender_name=sender.name, kind=kind,
-            ))
+            pieces.append(
+                MailPiece(
+                    reference=reference,
+                    request_id=request_id,
+                    recipient=broker.contact.postal.lines(),
+                    sender_name=sender.name,
+                    kind=kind,
+                )
+            )
     if not pieces:
         return []
     labels = out_dir / f"{batch_id}-labels.pdf"
@@ -268,8 +347,16 @@ def _write_mailing(plans: list[_Planned], out_dir: Path, batch_id: str) -> list[
 
 
 def _log_batch(
-    journal: Journal, plans: list[_Planned], agent: AgentProfile, store_agent: bool, batch_id: str,
-    today: dt.date, brokers: list[Broker], kinds: list[str], files: list[Path], laws: Sequence[Law],
+    journal: Journal,
+    plans: list[_Planned],
+    agent: AgentProfile,
+    store_agent: bool,
+    batch_id: str,
+    today: dt.date,
+    brokers: list[Broker],
+    kinds: list[str],
+    files: list[Path],
+    laws: Sequence[Law],
 ) -> None:
     from broker_audit.law.choose import law_for_letter
     from broker_audit.law.deadlines import clock_for
@@ -280,23 +367,48 @@ def _log_batch(
         client = plan.client
         known = journal.clients.get(client.client_id)
         if known is None or known.profile != client.profile or known.language != client.language:
-            records.append(ClientSet(client_id=client.client_id, profile=client.profile,
-                                     language=client.language, recorded=created))
+            records.append(
+                ClientSet(
+                    client_id=client.client_id,
+                    profile=client.profile,
+                    language=client.language,
+                    recorded=created,
+                )
+            )
         for request_id, broker, kind, reference in plan.letters:
             law = law_for_letter(plan.law, kind, laws)
             clock = clock_for(law, kind)
-            records.append(RequestMade(
-                id=request_id, broker_id=broker.id, broker_name=broker.name, kind=kind,
-                law_id=law.id, law_name=law.name, deadline_days=clock.days,
-                extension_days=clock.extension_days, appeal_days=clock.appeal_days,
-                reference=reference, dated=today, created=created, client_id=client.client_id,
-                batch_id=batch_id,
-            ))
+            records.append(
+                RequestMade(
+                    id=request_id,
+                    broker_id=broker.id,
+                    broker_name=broker.name,
+                    kind=kind,
+                    law_id=law.id,
+                    law_name=law.name,
+                    deadline_days=clock.days,
+                    working_days=clock.working_days,
+                    extension_days=clock.extension_days,
+                    appeal_days=clock.appeal_days,
+                    reference=reference,
+                    dated=today,
+                    created=created,
+                    client_id=client.client_id,
+                    batch_id=batch_id,
+                )
+            )
     if plans and plans[0].letters:
-        records.append(BatchMade(
-            batch_id=batch_id, created=created, dated=today,
-            first_request=plans[0].letters[0][0], last_request=plans[-1].letters[-1][0],
-            clients=len(plans), brokers=[b.id for b in brokers], kinds=kinds,
-            files=[str(f.resolve()) for f in files],
-        ))
+        records.append(
+            BatchMade(
+                batch_id=batch_id,
+                created=created,
+                dated=today,
+                first_request=plans[0].letters[0][0],
+                last_request=plans[-1].letters[-1][0],
+                clients=len(plans),
+                brokers=[b.id for b in brokers],
+                kinds=kinds,
+                files=[str(f.resolve()) for f in files],
+            )
+        )
     journal.append(records)

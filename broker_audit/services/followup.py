@@ -12,7 +12,7 @@ from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.letters import LetterJob, LetterResult, broker_warnings, issue_letters
 from broker_audit.tracking.model import RequestView
-from broker_audit.tracking.next_step import CHAIN_KINDS, next_step
+from broker_audit.tracking.next_step import FOLLOWABLE, next_step
 from broker_audit.tracking.states import State
 
 # Days a follow-up letter gives the company before the complaint is the next step.
@@ -91,9 +91,9 @@ def followup_letters(
         skipped: list[tuple[int, str]] = []
         for view in views:
             request = view.request
-            if request.kind in CHAIN_KINDS:
+            if request.kind not in FOLLOWABLE:
                 if request_ids:
-                    skipped.append((request.id, f"it is itself a {request.kind}"))
+                    skipped.append((request.id, f"no follow-up letter for a {request.kind} letter"))
                 continue
             law = laws_by_id.get(request.law_id)
             if law is None:

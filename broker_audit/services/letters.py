@@ -52,9 +52,7 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise UserError(
-            f"unknown format {', '.join(bad) or '(none)'}", "formats are: " + ",".join(FORMATS)
-        )
+        raise UserError(f"unknown format {', '.join(bad) or '(none)'}", "formats are: " + ",".join(FORMATS))
     return list(dict.fromkeys(formats))
 
 
@@ -110,17 +108,30 @@ def request_letters(
                 law = law_for_letter(state_law, kind, laws)
                 reference = new_reference()
                 context = letter_context(
-                    kind=kind, profile=profile, broker=broker, law=law, fcra=fcra, today=today,
-                    reference=reference, details=details,
+                    kind=kind,
+                    profile=profile,
+                    broker=broker,
+                    law=law,
+                    fcra=fcra,
+                    today=today,
+                    reference=reference,
+                    details=details,
                 )
-                jobs.append(LetterJob(
-                    broker=broker, kind=kind, law=law, context=context,
-                    recipient=tuple(recipient_lines(broker)),
-                    email_to=context["broker"]["email"] or None, reference=reference,
-                    warnings=broker_warnings(broker, law, kind),
-                ))
-        return issue_letters(journal, profile, jobs, out_dir=out_dir, formats=formats,
-                             today=today, templates_dir=templates_dir)
+                jobs.append(
+                    LetterJob(
+                        broker=broker,
+                        kind=kind,
+                        law=law,
+                        context=context,
+                        recipient=tuple(recipient_lines(broker)),
+                        email_to=context["broker"]["email"] or None,
+                        reference=reference,
+                        warnings=broker_warnings(broker, law, kind),
+                    )
+                )
+        return issue_letters(
+            journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
+        )
 
 
 def issue_letters(
@@ -147,8 +158,14 @@ def issue_letters(
     first_id = journal.next_request_id()
     documents = [
         render.render_letter(
-            job.kind, job.context, sender=sender, recipient=job.recipient, date=today,
-            reference=job.reference, email_to=job.email_to, email_from=profile.email or None,
+            job.kind,
+            job.context,
+            sender=sender,
+            recipient=job.recipient,
+            date=today,
+            reference=job.reference,
+            email_to=job.email_to,
+            email_from=profile.email or None,
             templates_dir=templates_dir,
         )
         for job in jobs
@@ -162,11 +179,19 @@ def issue_letters(
             stem = out_dir / f"{today.isoformat()}-{job.broker.id}-{job.kind}-{request_id}"
             files = write_letter(document, stem, formats)
             written.extend(files)
-            results.append(LetterResult(
-                request_id=request_id, broker_id=job.broker.id, broker_name=job.broker.name,
-                kind=job.kind, law_id=job.law.id, reference=job.reference, files=files,
-                warnings=job.warnings, linked_to=job.linked_to,
-            ))
+            results.append(
+                LetterResult(
+                    request_id=request_id,
+                    broker_id=job.broker.id,
+                    broker_name=job.broker.name,
+                    kind=job.kind,
+                    law_id=job.law.id,
+                    reference=job.reference,
+                    files=files,
+                    warnings=job.warnings,
+                    linked_to=job.linked_to,
+                )
+            )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -175,13 +200,25 @@ def issue_letters(
     records = []
     for job, result in zip(jobs, results, strict=True):
         clock = clock_for(job.law, job.kind)
-        records.append(RequestMade(
-            id=result.request_id, broker_id=job.broker.id, broker_name=job.broker.name,
-            kind=job.kind, law_id=job.law.id, law_name=job.law.name, deadline_days=clock.days,
-            extension_days=clock.extension_days, appeal_days=clock.appeal_days,
-            reference=job.reference, dated=today, created=created,
-            files=[str(p.resolve()) for p in result.files], linked_to=job.linked_to,
-        ))
+        records.append(
+            RequestMade(
+                id=result.request_id,
+                broker_id=job.broker.id,
+                broker_name=job.broker.name,
+                kind=job.kind,
+                law_id=job.law.id,
+                law_name=job.law.name,
+                deadline_days=clock.days,
+                working_days=clock.working_days,
+                extension_days=clock.extension_days,
+                appeal_days=clock.appeal_days,
+                reference=job.reference,
+                dated=today,
+                created=created,
+                files=[str(p.resolve()) for p in result.files],
+                linked_to=job.linked_to,
+            )
+        )
     journal.append(records)
     return results
 

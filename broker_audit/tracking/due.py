@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from broker_audit.law.deadlines import add_days
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import AWAITING, State
 
@@ -31,7 +32,7 @@ def due_date(request: RequestMade, events: Iterable[StatusChanged]) -> dt.date |
     if sent is None or request.deadline_days is None:
         return None
     days = request.deadline_days + (request.extension_days if extended else 0)
-    return sent + dt.timedelta(days=days)
+    return add_days(sent, days, working_days=request.working_days)
 
 
 def fold(request: RequestMade, events: Iterable[StatusChanged]) -> RequestView:

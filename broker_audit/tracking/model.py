@@ -19,6 +19,7 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
     law_id: str
     law_name: str
     deadline_days: int | None = None
+    working_days: bool = False
     extension_days: int = 0
     appeal_days: int | None = None
     reference: str

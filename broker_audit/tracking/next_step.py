@@ -11,6 +11,8 @@ from broker_audit.tracking.states import AWAITING, State
 # A follow-up of one of these kinds is itself a request that can be late or refused, but it
 # does not start another chain: the chain is driven from the original request.
 CHAIN_KINDS = frozenset({"followup", "appeal", "complaint"})
+# The kinds whose follow-up letters exist (an open-records request is followed up by hand).
+FOLLOWABLE = frozenset({"access", "delete", "opt-out", "correct", "fcra-disclosure"})
 
 
 def next_step(view: RequestView, today: dt.date, *, appeal_available: bool,
@@ -22,7 +24,7 @@ def next_step(view: RequestView, today: dt.date, *, appeal_available: bool,
     - refused in whole or in part: an appeal where the law grants one, else a complaint;
     - an appeal that is itself late or refused: a complaint.
     """
-    if view.request.kind in CHAIN_KINDS:
+    if view.request.kind not in FOLLOWABLE:
         return None
     state = view.state
     if state in (State.DENIED, State.PARTIALLY_FULFILLED):

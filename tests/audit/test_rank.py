@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from broker_audit.audit.progress import next_actions, score, standings
 from broker_audit.audit.questions import Answers
@@ -29,7 +30,7 @@ def test_colorado_resident_with_a_jail_booking_sees_appriss_and_lexisnexis_first
 def test_without_colorado_the_state_specific_evidence_does_not_lead() -> None:
     ranked = rank_brokers(shipped_registry().active(), Answers(booked_in_jail=True), "WA")
     assert not any(r.in_your_state for r in ranked)
-    assert all(r.tier <= s.tier for r, s in zip(ranked, ranked[1:], strict=False))
+    assert all(r.tier <= s.tier for r, s in itertools.pairwise(ranked))
 
 
 def test_self_reported_registry_answers_are_tier_three_not_documented_sales() -> None:

@@ -1,0 +1,44 @@
+"""`broker-audit cora`: a Colorado Open Records Act request to a sheriff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from broker_audit.cli.common import access, err, parse_date, print_json, today
+
+
+def cora_command(
+    ctx: typer.Context,
+    agency: str = typer.Option(..., "--agency", help="The sheriff's office, e.g. \"Adams County "
+                               "Sheriff's Office\"."),
+    address: str = typer.Option(..., "--address", help="Its postal address, lines separated by ';'."),
+    email: str = typer.Option(None, "--email", help="The records custodian's email, for the .eml."),
+    since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
+    formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
+    as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
+) -> None:
+    """Ask a Colorado sheriff for the records of sharing booking data with data brokers
+    (Appriss/VINE, LexisNexis, ...) and with immigration enforcement. The request is logged;
+    the custodian has 3 working days to answer (7 more on notice). No ID is needed to ask.
+
+    Example: broker-audit cora --agency "Example County Sheriff" --address "1 Main St;Town, CO 80000"
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.services import parse_formats
+    from broker_audit.services.cora import cora_request
+
+    result = cora_request(
+        access(ctx), agency=agency, address=address.split(";"), email=email, out_dir=out,
+        formats=parse_formats(formats), today=today(), laws=shipped_laws(),
+        since=parse_date(since, "--since"),
+    )
+    if as_json:
+        print_json({"id": result.request_id, "agency": result.broker_name, "kind": "cora",
+                    "law": result.law_id, "reference": result.reference, "files": result.files})
+        return
+    typer.echo(f"#{result.request_id} {result.broker_name} (CORA): "
+               + ", ".join(str(f) for f in result.files))
+    err(f"When you send it: broker-audit mark {result.request_id} sent --via mail")
