@@ -6,7 +6,7 @@ import typer
 
 from broker_audit.cli.common import print_json
 
-app = typer.Typer(help="Browse the registry of data brokers.", no_args_is_help=True)
+app = typer.Typer(help="Browse the registry of data brokers.\n\nExample: broker-audit brokers list --sells-to immigration-enforcement", no_args_is_help=True)
 
 
 @app.command("list")

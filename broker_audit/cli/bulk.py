@@ -8,7 +8,8 @@ import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
 
-app = typer.Typer(help="Clinic mode: many clients from a spreadsheet, one print-ready batch.",
+app = typer.Typer(help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
+                  "Example: broker-audit bulk letters clients.csv --preset ice-linked",
                   no_args_is_help=True)
 
 

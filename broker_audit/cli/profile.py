@@ -8,7 +8,8 @@ import typer
 
 from broker_audit.cli.common import access, parse_date, print_json
 
-app = typer.Typer(help="See or change the requester's profile (kept only inside the vault).",
+app = typer.Typer(help="See or change the requester's profile (kept only inside the vault).\n\n"
+                  "Example: broker-audit profile show",
                   no_args_is_help=True)
 
 
