@@ -6,7 +6,11 @@ import typer
 
 from broker_audit.cli.common import print_json
 
-app = typer.Typer(help="Browse the registry of data brokers.\n\nExample: broker-audit brokers list --sells-to immigration-enforcement", no_args_is_help=True)
+app = typer.Typer(
+    help="Browse the registry of data brokers.\n\n"
+    "Example: broker-audit brokers list --sells-to immigration-enforcement",
+    no_args_is_help=True,
+)
 
 
 @app.command("list")
@@ -32,7 +36,10 @@ def list_command(
     from broker_audit.services import list_brokers
 
     brokers = list_brokers(
-        shipped_registry(), category=category, sells_to=sells_to, state_registry=registry,
+        shipped_registry(),
+        category=category,
+        sells_to=sells_to,
+        state_registry=registry,
         text=search,
     )
     if as_json:

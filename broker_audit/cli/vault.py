@@ -6,7 +6,10 @@ import typer
 
 from broker_audit.cli.common import access, err, globals_of, passphrase_prompt
 
-app = typer.Typer(help="Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd", no_args_is_help=True)
+app = typer.Typer(
+    help="Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd",
+    no_args_is_help=True,
+)
 
 
 @app.command("forget")
