@@ -149,7 +149,7 @@ def run_batch(
                 workers=workers,
                 as_agent=as_agent,
             )
-            files += _write_mailing(plans, out_dir, batch_id)
+            files += _write_mailing(plans, agent, out_dir, batch_id)
             if intake.bad:
                 bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                 write_bad_rows_csv(intake.bad, bad_csv)
@@ -317,7 +317,7 @@ def _write_pdfs(
     return result.pages
 
 
-def _write_mailing(plans: list[_Planned], out_dir: Path, batch_id: str) -> list[Path]:
+def _write_mailing(plans: list[_Planned], agent: AgentProfile, out_dir: Path, batch_id: str) -> list[Path]:
     """Labels and the certified-mail firm book for the letters that go by post."""
     from broker_audit.letters.mailing import MailPiece, write_firm_mailing_list, write_labels_pdf
 
@@ -342,7 +342,7 @@ def _write_mailing(plans: list[_Planned], out_dir: Path, batch_id: str) -> list[
     book_pdf = out_dir / f"{batch_id}-certified-mail.pdf"
     book_csv = out_dir / f"{batch_id}-certified-mail.csv"
     write_labels_pdf([p.recipient for p in pieces], labels)
-    write_firm_mailing_list(pieces, book_pdf, book_csv)
+    write_firm_mailing_list(pieces, book_pdf, book_csv, sender_lines=(agent.organization, *agent.address))
     return [labels, book_pdf, book_csv]
 
 

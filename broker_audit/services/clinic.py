@@ -84,6 +84,7 @@ class ClinicRow:
     due: dt.date | None
     days_left: int | None
     bucket: str  # drafted, pending, due-this-week, overdue, answered, closed
+    reference: str = ""
 
 
 def bucket_of(view: RequestView, today: dt.date) -> str:
@@ -112,6 +113,7 @@ def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = N
                 client_name=client.profile.name if client else "", batch_id=r.batch_id or "",
                 broker=r.broker_id, kind=r.kind, state=view.state.value, sent=view.sent,
                 due=view.due, days_left=days_left(view, today), bucket=bucket_of(view, today),
+                reference=r.reference,
             ))
     return rows
 
@@ -131,7 +133,7 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
     from broker_audit.intake import neutralise_cell
 
     fields = ["request_id", "client_id", "client_name", "batch_id", "broker", "kind", "state",
-              "sent", "due", "days_left", "bucket"]
+              "sent", "due", "days_left", "bucket", "reference"]
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)

@@ -1,0 +1,384 @@
+"""What a clinic needs to post a batch: address labels and a certified-mail firm mailing book.
+
+- :func:`write_labels_pdf`: Avery 5160 / 8160 sheets (US Letter, 3 x 10 labels of 2.625 x 1 in,
+  top margin 0.5 in, side margin 0.1875 in, 0.125 in between columns, none between rows), in the
+  embedded DejaVu font, each address shrunk to fit its label and never drawn outside it.
+- :func:`write_firm_mailing_list`: a firm mailing book in the columns of USPS PS Form 3877 (Firm
+  Mailing Book for Accountable Mail) as PDF, one row per letter, pages numbered, a total line per
+  page and for the whole book, plus the same rows as a CSV whose every cell is neutralised against
+  formula injection. Postage and fees the clinic does not know yet stay blank to fill in by hand.
+
+Both PDFs are written to a private temporary file and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from broker_audit.intake.csvsafe import neutralise_cell, write_safe_csv
+from broker_audit.letters.pdf import FONT, FONT_BOLD, register_fonts
+
+__all__ = [
+    "LABEL_SHEET",
+    "PS3877_COLUMNS",
+    "LabelSheet",
+    "MailPiece",
+    "label_cells",
+    "neutralise_cell",
+    "write_firm_mailing_list",
+    "write_labels_pdf",
+]
+
+INCH = 72.0
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSheet:
+    """A sheet of address labels; all lengths in points, from the page's top-left corner."""
+
+    page_width: float
+    page_height: float
+    columns: int
+    rows: int
+    label_width: float
+    label_height: float
+    top_margin: float
+    side_margin: float
+    column_gap: float
+    row_gap: float
+    padding: float
+
+
+LABEL_SHEET = LabelSheet(
+    page_width=8.5 * INCH,
+    page_height=11 * INCH,
+    columns=3,
+    rows=10,
+    label_width=2.625 * INCH,
+    label_height=1.0 * INCH,
+    top_margin=0.5 * INCH,
+    side_margin=0.1875 * INCH,
+    column_gap=0.125 * INCH,
+    row_gap=0.0,
+    padding=0.1 * INCH,
+)
+"""Avery 5160 / 8160 (and compatible 30-up address labels)."""
+
+_MAX_LABEL_SIZE, _MIN_LABEL_SIZE = 10.0, 6.5
+_GLYPH_TOP, _GLYPH_BOTTOM, _LEADING = 0.95, 0.24, 1.15
+_MAX_LABEL_LINES = 6
+
+
+def label_cells(sheet: LabelSheet = LABEL_SHEET) -> list[tuple[float, float, float, float]]:
+    """Each label's box as (left, top, right, bottom) from the page's top-left, row by row."""
+    cells = []
+    for row in range(sheet.rows):
+        top = sheet.top_margin + row * (sheet.label_height + sheet.row_gap)
+        for col in range(sheet.columns):
+            left = sheet.side_margin + col * (sheet.label_width + sheet.column_gap)
+            cells.append((left, top, left + sheet.label_width, top + sheet.label_height))
+    return cells
+
+
+def _truncate(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "\u2026", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+def _fit_lines(lines: Sequence[str], width: float, height: float) -> tuple[list[str], float]:
+    """The address lines and a font size that fit width x height (long lines cut, never spilt)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    rows = [line.strip() for line in lines if line and line.strip()]
+    while len(rows) > _MAX_LABEL_LINES:  # keep the name first and the city line last
+        rows[-3:-1] = [f"{rows[-3]}, {rows[-2]}"]
+    n = max(len(rows), 1)
+    size = _MAX_LABEL_SIZE
+    while size > _MIN_LABEL_SIZE and (
+        size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (n - 1)) > height
+        or any(stringWidth(row, FONT, size) > width for row in rows)
+    ):
+        size -= 0.25
+    while n > 2 and size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (n - 1)) > height:
+        rows[-3:-1] = [f"{rows[-3]}, {rows[-2]}"]
+        n = len(rows)
+    return [_truncate(row, FONT, size, width) for row in rows], size
+
+
+def _atomic_pdf(path: Path) -> Iterator[Any]:
+    """Yield a reportlab canvas writing to a private temp file that replaces path on success."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            canv = Canvas(out, pagesize=(8.5 * INCH, 11 * INCH), invariant=0, pageCompression=1)
+            canv.setCreator("broker-audit")
+            yield canv
+            canv.save()
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+_pdf_file = contextlib.contextmanager(_atomic_pdf)
+
+
+def write_labels_pdf(
+    addresses: Sequence[Sequence[str]], path: Path, *, sheet: LabelSheet = LABEL_SHEET
+) -> int:
+    """Write one address label per entry onto Avery 5160 / 8160 sheets; returns the page count.
+
+    Each address is shrunk (10 pt down to 5 pt) to fit inside its label less a 0.1 in padding;
+    lines still too long are cut with an ellipsis, too many lines are merged, so nothing is ever
+    drawn outside a label.
+    """
+    if not addresses:
+        raise ValueError("no addresses to print")
+    register_fonts()
+    cells = label_cells(sheet)
+    per_page = len(cells)
+    width = sheet.label_width - 2 * sheet.padding
+    height = sheet.label_height - 2 * sheet.padding
+    with _pdf_file(path) as canv:
+        canv.setPageSize((sheet.page_width, sheet.page_height))
+        for index, address in enumerate(addresses):
+            if index and index % per_page == 0:
+                canv.showPage()
+            left, top, _, bottom = cells[index % per_page]
+            lines, size = _fit_lines(address, width, height)
+            block = size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (len(lines) - 1))
+            first_top = top + (sheet.label_height - block) / 2 + _GLYPH_TOP * size  # centred
+            canv.setFont(FONT, size)
+            for i, line in enumerate(lines):
+                canv.drawString(
+                    left + sheet.padding, sheet.page_height - first_top - i * _LEADING * size, line
+                )
+        canv.showPage()
+    return (len(addresses) + per_page - 1) // per_page
+
+
+# --------------------------------------------------------------------------- firm mailing book
+
+
+@dataclass(frozen=True, slots=True)
+class MailPiece:
+    """One letter going by certified mail, as the firm mailing book lists it.
+
+    ``article_number`` (the certified-mail number), ``postage`` and ``fee`` are usually known only
+    once the clinic buys the labels; left empty they print as blanks to fill in.
+    """
+
+    reference: str
+    request_id: str
+    recipient: Sequence[str]
+    sender_name: str = ""
+    kind: str = ""
+    article_number: str = ""
+    postage: Decimal | None = None
+    fee: Decimal | None = None
+
+
+PS3877_COLUMNS = (
+    "Article Number",
+    "Name of Addressee, Street, and Post Office Address",
+    "Postage",
+    "Fee",
+    "Handling Charge",
+    "Actual Value if Registered",
+    "Insured Value",
+    "Due Sender if COD",
+    "ASR Fee",
+    "ASRD Fee",
+    "RD Fee",
+    "RR Fee",
+    "SC Fee",
+    "SCRD Fee",
+    "SH Fee",
+)
+"""The entry columns of PS Form 3877, in order."""
+
+_CSV_EXTRA = ("Line", "Reference", "Request ID", "Sender (client)", "Letter kind")
+
+# column widths in inches on a landscape Letter page (11 x 8.5 in, 0.4 in margins: 10.2 in)
+_WIDTHS = (0.35, 1.45, 2.85, 0.5, 0.45, 0.5, 0.55, 0.5, 0.5, 0.4, 0.45, 0.35, 0.35, 0.35, 0.4, 0.35)
+_HEADS = ("Line", *PS3877_COLUMNS)
+_ROWS_PER_PAGE = 10
+_ROW_HEIGHT = 0.5 * INCH
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _address(piece: MailPiece) -> str:
+    return ", ".join(line.strip() for line in piece.recipient if line and line.strip())
+
+
+def _header_cell(canv: Any, text: str, x: float, y: float, width: float) -> None:
+    """A column heading wrapped onto up to four 5.5 pt lines."""
+    words, lines, line = text.split(), [], ""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for word in words:
+        trial = f"{line} {word}".strip()
+        if stringWidth(trial, FONT_BOLD, 5.5) <= width - 4 or not line:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    canv.setFont(FONT_BOLD, 5.5)
+    for i, row in enumerate(lines[:4]):
+        canv.drawString(x + 2, y - 7 - i * 6.5, _truncate(row, FONT_BOLD, 5.5, width - 4))
+
+
+def write_firm_mailing_list(
+    entries: Sequence[MailPiece],
+    pdf_path: Path,
+    csv_path: Path,
+    *,
+    sender_lines: Sequence[str] = (),
+    mail_type: str = "Certified Mail",
+) -> int:
+    """Write the firm mailing book (PS Form 3877 columns) as PDF and CSV; returns the PDF's pages.
+
+    One row per letter, 10 rows a page, landscape US Letter, each page headed with the sender's
+    name and address (blank lines to write on when ``sender_lines`` is empty) and closed with the
+    number of pieces and the known postage and fees on that page; the last page adds the totals
+    for the whole book. The CSV has the same columns plus the line number, letter reference,
+    request id, client and letter kind; every cell is neutralised against formula injection.
+    """
+    if not entries:
+        raise ValueError("no mail pieces to list")
+    register_fonts()
+    page_w, page_h = 11 * INCH, 8.5 * INCH
+    margin = 0.4 * INCH
+    pages = (len(entries) + _ROWS_PER_PAGE - 1) // _ROWS_PER_PAGE
+    xs = [margin]
+    for w in _WIDTHS:
+        xs.append(xs[-1] + w * INCH)
+    total_postage = sum((p.postage for p in entries if p.postage is not None), Decimal(0))
+    total_fee = sum((p.fee for p in entries if p.fee is not None), Decimal(0))
+    with _pdf_file(pdf_path) as canv:
+        canv.setPageSize((page_w, page_h))
+        for page in range(pages):
+            rows = entries[page * _ROWS_PER_PAGE : (page + 1) * _ROWS_PER_PAGE]
+            top = page_h - margin
+            canv.setFont(FONT_BOLD, 11)
+            canv.drawString(margin, top - 11, "Firm Mailing Book for Accountable Mail (PS Form 3877 columns)")
+            canv.setFont(FONT, 8)
+            canv.drawString(margin, top - 24, f"Type of mail or service: {mail_type}")
+            canv.drawString(margin, top - 36, "Name and Address of Sender:")
+            sender = [line for line in sender_lines if line.strip()][:4]
+            for i, line in enumerate(sender or ["_" * 60] * 3):
+                canv.drawString(margin + 1.9 * INCH, top - 36 - i * 10, _truncate(line, FONT, 8, 4 * INCH))
+            canv.drawRightString(page_w - margin, top - 11, f"Page {page + 1} of {pages}")
+            canv.drawRightString(page_w - margin, top - 24, "Postmark and date of receipt:")
+            canv.rect(page_w - margin - 1.6 * INCH, top - 76, 1.6 * INCH, 48)
+            table_top = top - 84
+            head_h = 30.0
+            canv.setLineWidth(0.5)
+            canv.rect(
+                xs[0],
+                table_top - head_h - len(rows) * _ROW_HEIGHT,
+                xs[-1] - xs[0],
+                head_h + len(rows) * _ROW_HEIGHT,
+            )
+            for x in xs[1:-1]:
+                canv.line(x, table_top, x, table_top - head_h - len(rows) * _ROW_HEIGHT)
+            for i, head in enumerate(_HEADS):
+                _header_cell(canv, head, xs[i], table_top, xs[i + 1] - xs[i])
+            y = table_top - head_h
+            for n, piece in enumerate(rows, start=page * _ROWS_PER_PAGE + 1):
+                canv.line(xs[0], y, xs[-1], y)
+                canv.setFont(FONT, 7)
+                canv.drawString(xs[0] + 2, y - 10, str(n))
+                number = _truncate(piece.article_number, FONT, 7, xs[2] - xs[1] - 4)
+                canv.drawString(xs[1] + 2, y - 10, number)
+                ref = f"Ref. {piece.reference}"
+                canv.setFont(FONT, 6)
+                canv.drawString(xs[1] + 2, y - 30, _truncate(ref, FONT, 6, xs[2] - xs[1] - 4))
+                lines, size = _fit_lines(piece.recipient, xs[3] - xs[2] - 4, _ROW_HEIGHT - 4)
+                size = min(size, 7.0)
+                canv.setFont(FONT, size)
+                for i, line in enumerate(lines):
+                    canv.drawString(
+                        xs[2] + 2,
+                        y - 2 - _GLYPH_TOP * size - i * _LEADING * size,
+                        _truncate(line, FONT, size, xs[3] - xs[2] - 4),
+                    )
+                canv.setFont(FONT, 7)
+                for col, value in ((3, piece.postage), (4, piece.fee)):
+                    canv.drawRightString(xs[col + 1] - 2, y - 10, _money(value))
+                y -= _ROW_HEIGHT
+            postage = sum((p.postage for p in rows if p.postage is not None), Decimal(0))
+            fees = sum((p.fee for p in rows if p.fee is not None), Decimal(0))
+            canv.setFont(FONT_BOLD, 8)
+            y -= 14
+            canv.drawString(margin, y, f"Total number of pieces listed by sender: {len(rows)}")
+            canv.drawString(margin + 3.2 * INCH, y, "Total number of pieces received at post office: ______")
+            canv.drawString(margin + 6.9 * INCH, y, f"Page postage: {postage:.2f}   Page fees: {fees:.2f}")
+            canv.setFont(FONT, 8)
+            canv.drawString(
+                margin, y - 14, "Postmaster, per (name of receiving employee): ______________________________"
+            )
+            if page == pages - 1:
+                canv.setFont(FONT_BOLD, 9)
+                canv.drawString(
+                    margin,
+                    y - 32,
+                    f"Total for this mailing: {len(entries)} pieces; postage "
+                    f"{total_postage:.2f}; fees {total_fee:.2f} (blank amounts not counted)",
+                )
+            canv.showPage()
+    header = (*_CSV_EXTRA[:1], *PS3877_COLUMNS, *_CSV_EXTRA[1:])
+    rows_out = (
+        (
+            n,
+            p.article_number,
+            _address(p),
+            _money(p.postage),
+            _money(p.fee),
+            *[""] * 11,
+            p.reference,
+            p.request_id,
+            p.sender_name,
+            p.kind,
+        )
+        for n, p in enumerate(entries, start=1)
+    )
+    total_row = (
+        "Total",
+        f"{len(entries)} pieces",
+        "",
+        f"{total_postage:.2f}",
+        f"{total_fee:.2f}",
+        *[""] * 11,
+        "",
+        "",
+        "",
+        "",
+    )
+    write_safe_csv(Path(csv_path), header, [*rows_out, total_row])
+    return pages

@@ -1,0 +1,126 @@
+"""Clinic mode end to end: a messy spreadsheet in, one print-ready PDF out, all logged."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cliutil import ROOT, Runner
+from pypdf import PdfReader
+
+CLINIC = ROOT / "examples" / "clinic.toml"
+
+ROWS = [
+    ["First Name", "Last Name", "Street Address", "Apt", "City", "State", "ZIP Code", "DOB",
+     "Phone", "Email", "Language"],
+    ["María José", "Núñez García", "1550 Calle Ñandú", "Apt 4B", "Denver", "Colorado", "80204",
+     "4/12/1988", "(303) 555-0147", "maria@example.org", "Español"],
+    ["Trần", "Văn Minh", "27 Hưng Đạo St", "", "Aurora", "CO", "80010", "1979-02-03",
+     "303.555.0199", "", "English"],
+    ["=HYPERLINK(\"http://evil.example\")", "", "", "", "Denver", "CO", "80204", "", "", "", ""],
+    ["Fatima", "Ahmed", "44 Oak Rd", "", "Los Angeles", "CA", "90012", "7/9/1992", "", "", "en"],
+]
+
+
+@pytest.fixture
+def clinic_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
+    assert cli(["init", "--passphrase", "--clinic", str(CLINIC)])[0] == 0
+    sheet = tmp_path / "clients.csv"
+    # Excel's "CSV UTF-8": BOM, semicolons (a European locale), CRLF
+    with sheet.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(ROWS)
+    return sheet
+
+
+def test_batch_pdf_has_the_right_client_on_every_letter(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    out = tmp_path / "batch"
+    code, stdout, err = cli(["bulk", "letters", str(clinic_vault), "--brokers",
+                             "lexisnexis,appriss,equifax", "--kind", "access",
+                             "--out", str(out), "--workers", "1", "--json"])
+    assert code == 0, err
+    summary = json.loads(stdout)
+    assert summary["clients"] == 3 and summary["letters"] == 9
+    assert [b["row"] for b in summary["rows_to_fix"]] == [4]
+    pdf = next(Path(f) for f in summary["files"] if re.search(r"B-\d{8}-\w+\.pdf$", f))
+    reader = PdfReader(pdf)
+    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    client_of = {r["reference"]: r["client_name"] for r in rows}
+    assert len(client_of) == 9
+    seen = 0
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        match = re.search(r"Request to know.*?\(ref\. (BA-\w+)\)", text)
+        if not match:
+            continue
+        seen += 1
+        assert number % 2 == 1, f"letter {match.group(1)} starts on even page {number}"
+        assert client_of[match.group(1)] in text
+    assert seen == 9
+    # the spreadsheet's formula never reaches a CSV we write as a formula
+    bad = next(Path(f) for f in summary["files"] if f.endswith("rows-to-fix.csv"))
+    for row in csv.reader(bad.open(encoding="utf-8-sig")):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+    # labels and the certified-mail book for the letters that go by post
+    book = next(Path(f) for f in summary["files"] if f.endswith("certified-mail.csv"))
+    lines = list(csv.reader(book.open(encoding="utf-8-sig")))
+    assert len(lines) > 1
+
+
+def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
+    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import broker_audit.letters.render as render
+
+    real = render.render_letter
+    calls = {"n": 0}
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_letter", flaky)
+    out = tmp_path / "batch"
+    code, _, err = cli(["bulk", "letters", str(clinic_vault), "--preset", "ice-linked",
+                        "--out", str(out), "--workers", "1"])
+    assert code != 0
+    assert not list(out.glob("*.pdf")) if out.exists() else True
+    monkeypatch.setattr(render, "render_letter", real)
+    assert json.loads(cli(["bulk", "status", "--json"])[1]) == []
+
+
+def test_mark_dashboard_calendar_and_stats(clinic_vault: Path, tmp_path: Path, cli: Runner,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    code, stdout, err = cli(["bulk", "letters", str(clinic_vault), "--brokers",
+                             "equifax,appriss", "--out", str(tmp_path / "b"),
+                             "--workers", "1", "--json"])
+    assert code == 0, err
+    batch = json.loads(stdout)["batch"]
+    code, stdout, err = cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25", "--json"])
+    marked = json.loads(stdout)
+    # Equifax has a postal address (mailed); Appriss has none (sent online, by hand)
+    assert marked["marked"] == 3 and len(marked["skipped"]) == 3
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-15")
+    ics = tmp_path / "due.ics"
+    table = tmp_path / "status.csv"
+    code, stdout, err = cli(["bulk", "status", "--json", "--ics", str(ics), "--csv", str(table)])
+    rows = json.loads(stdout)
+    assert {r["bucket"] for r in rows} == {"overdue", "drafted"}
+    calendar = ics.read_text()
+    assert calendar.count("BEGIN:VEVENT") == 3 and "Núñez" not in calendar
+    assert "Núñez" in table.read_text(encoding="utf-8-sig")
+    code, stdout, err = cli(["bulk", "stats"])
+    stats = json.loads(stdout)
+    assert stats["requests"] == 6
+    text = json.dumps(stats, ensure_ascii=False)
+    for private in ("Núñez", "Trần", "Ahmed", "80204", "1988"):
+        assert private not in text
