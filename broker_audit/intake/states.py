@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from broker_audit.intake.headers import squash
 from broker_audit.profile import STATE_NAMES
+from broker_audit.usps import ZIP_AREA, zip_matches_state  # noqa: F401 (re-exported)
 
 _SPANISH = {
     "NY": ("nueva york",),
@@ -106,23 +107,3 @@ _TABLE = _build()
 def state_code(text: str) -> str | None:
     """'Colorado', 'co', 'CO.', 'Nueva York', 'Carolina del Norte', 'Calif.' -> code; else None."""
     return _TABLE.get(squash(text))
-
-
-# First digit of the ZIP codes of each state (USPS national areas), to catch swapped or typo'd ZIPs.
-ZIP_AREA = {
-    "0": "CT MA ME NH NJ NY PR RI VT VI",
-    "1": "DE NY PA",
-    "2": "DC MD NC SC VA WV",
-    "3": "AL FL GA MS TN",
-    "4": "IN KY MI OH",
-    "5": "IA MN MT ND SD WI",
-    "6": "IL KS MO NE",
-    "7": "AR LA OK TX",
-    "8": "AZ CO ID NM NV UT WY",
-    "9": "AK CA HI OR WA GU AS MP",
-}
-
-
-def zip_matches_state(zip_code: str, state: str) -> bool:
-    """False when the ZIP's first digit belongs to another part of the country than the state."""
-    return state in ZIP_AREA.get(zip_code[:1], "").split()

@@ -18,6 +18,7 @@ from typing import Literal
 from broker_audit.errors import DataFileError
 from broker_audit.registry.imports.extract import US_STATES
 from broker_audit.registry.schema import Broker, BrokersFile, Preset
+from broker_audit.usps import zip_matches_state
 
 Severity = Literal["error", "warning"]
 
@@ -111,18 +112,6 @@ RULES: tuple[Rule, ...] = (
 RULE_BY_ID = {r.id: r for r in RULES}
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-_ZIP_REGION = {
-    "0": "CT MA ME NH NJ PR RI VT VI",
-    "1": "DE NY PA",
-    "2": "DC MD NC SC VA WV",
-    "3": "AL FL GA MS TN",
-    "4": "IN KY MI OH",
-    "5": "IA MN MT ND SD WI",
-    "6": "IL KS MO NE",
-    "7": "AR LA OK TX",
-    "8": "AZ CO ID NM NV UT WY",
-    "9": "AK CA HI OR WA GU AS MP",
-}
 
 
 @dataclass(frozen=True)
@@ -233,7 +222,7 @@ def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> No
                 b.id,
                 "contact.postal",
             )
-        elif postal.state not in _ZIP_REGION.get(postal.zip[:1], ""):
+        elif not zip_matches_state(postal.zip, postal.state):
             out.add(
                 "R004",
                 "warning",

@@ -15,7 +15,7 @@ from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.tracking.model import RequestMade
+from broker_audit.services.letters import plan_letter, render_job, request_record
 
 Progress = Callable[[int, int], None]
 
@@ -204,14 +204,12 @@ def client_documents(
     authorization page for the client to sign; any other letter stays the client's own,
     signed by the client, with the clinic as the return address.
     """
-    from broker_audit.compose import letter_context, recipient_lines, sender_lines
+    from broker_audit.compose import sender_lines
     from broker_audit.cover import CoverLetter, cover_context, template_kind
-    from broker_audit.law.choose import federal_law, law_for_letter
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile
     language = plan.client.language
-    fcra = federal_law(laws)
     sender = tuple(sender_lines(profile))
     cover = render_letter(
         template_kind(language),
@@ -232,36 +230,13 @@ def client_documents(
     )
     docs = [cover]
     for _, broker, kind, reference in plan.letters:
-        law = law_for_letter(plan.law, kind, laws)
-        context = letter_context(
-            kind=kind,
-            profile=profile,
-            broker=broker,
-            law=law,
-            fcra=fcra,
-            today=today,
-            reference=reference,
-            agent=agent if as_agent else None,
-        )
-        letter_sender = tuple(sender_lines(profile, context["agent"]))
-        common = dict(
-            recipient=tuple(recipient_lines(broker)),
-            date=today,
-            reference=reference,
-            templates_dir=templates_dir,
-        )
-        docs.append(
-            render_letter(
-                kind,
-                context,
-                sender=letter_sender,
-                email_to=context["broker"]["email"] or None,
-                email_from=profile.email or None,
-                **common,
-            )
-        )
-        if context["agent"] and context["agent"]["standing"]:
-            docs.append(render_letter("authorization", context, sender=letter_sender, **common))
+        job = plan_letter(broker, kind, profile=profile, state_law=plan.law, laws=laws, today=today,
+                          agent=agent if as_agent else None, reference=reference)
+        email_from = profile.email or None
+        docs.append(render_job(job, today=today, email_from=email_from, templates_dir=templates_dir))
+        if job.context["agent"] and job.context["agent"]["standing"]:
+            docs.append(render_job(job, today=today, email_from=email_from,
+                                   templates_dir=templates_dir, kind="authorization"))
     return docs
 
 
@@ -359,7 +334,6 @@ def _log_batch(
     laws: Sequence[Law],
 ) -> None:
     from broker_audit.law.choose import law_for_letter
-    from broker_audit.law.deadlines import clock_for
 
     created = now()
     records: list[Any] = [AgentSet(agent=agent, recorded=created)] if store_agent else []
@@ -376,27 +350,11 @@ def _log_batch(
                 )
             )
         for request_id, broker, kind, reference in plan.letters:
-            law = law_for_letter(plan.law, kind, laws)
-            clock = clock_for(law, kind)
-            records.append(
-                RequestMade(
-                    id=request_id,
-                    broker_id=broker.id,
-                    broker_name=broker.name,
-                    kind=kind,
-                    law_id=law.id,
-                    law_name=law.name,
-                    deadline_days=clock.days,
-                    working_days=clock.working_days,
-                    extension_days=clock.extension_days,
-                    appeal_days=clock.appeal_days,
-                    reference=reference,
-                    dated=today,
-                    created=created,
-                    client_id=client.client_id,
-                    batch_id=batch_id,
-                )
-            )
+            records.append(request_record(
+                request_id=request_id, broker=broker, kind=kind,
+                law=law_for_letter(plan.law, kind, laws), reference=reference, today=today,
+                created=created, client_id=client.client_id, batch_id=batch_id,
+            ))
     if plans and plans[0].letters:
         records.append(
             BatchMade(

@@ -10,7 +10,7 @@ from pathlib import Path
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
-from broker_audit.services.letters import LetterJob, LetterResult, broker_warnings, issue_letters
+from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.next_step import FOLLOWABLE, next_step
 from broker_audit.tracking.states import State
@@ -72,16 +72,7 @@ def followup_letters(
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     """
-    from broker_audit.compose import (
-        complaint_recipient_lines,
-        letter_context,
-        new_reference,
-        recipient_lines,
-    )
-    from broker_audit.law.choose import federal_law
-
     laws_by_id = {law.id: law for law in laws}
-    fcra = federal_law(laws)
     with open_journal(access) as journal:
         profile = require_profile(journal)
         views = journal.views()
@@ -110,19 +101,10 @@ def followup_letters(
             if pending:
                 skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
                 continue
-            broker = registry.resolve(request.broker_id)
-            reference = new_reference()
-            context = letter_context(
-                kind=kind, profile=profile, broker=broker, law=law, fcra=fcra, today=today,
-                reference=reference, details=details, earlier=_earlier(view),  # type: ignore[arg-type]
-            )
-            complaint = kind == "complaint"
-            jobs.append(LetterJob(
-                broker=broker, kind=kind, law=law, context=context,
-                recipient=tuple(complaint_recipient_lines(law) if complaint else recipient_lines(broker)),
-                email_to=None if complaint else (context["broker"]["email"] or None),
-                reference=reference, linked_to=request.id,
-                warnings=[] if complaint else broker_warnings(broker, law, kind),
+            jobs.append(plan_letter(
+                registry.resolve(request.broker_id), kind, profile=profile, state_law=law,
+                laws=laws, today=today, details=details, earlier=_earlier(view),
+                linked_to=request.id,
             ))
         letters = issue_letters(journal, profile, jobs, out_dir=out_dir, formats=formats,
                                 today=today, templates_dir=templates_dir) if jobs else []

@@ -42,6 +42,7 @@ class LetterJob:
     law: Law
     context: dict[str, Any]
     recipient: tuple[str, ...]
+    sender: tuple[str, ...]
     email_to: str | None
     reference: str
     warnings: list[str] = field(default_factory=list)
@@ -91,8 +92,8 @@ def request_letters(
     details: str = "",
 ) -> list[LetterResult]:
     """Write a letter per broker and kind, and log each as a drafted request."""
-    from broker_audit.compose import check_kind, letter_context, new_reference, recipient_lines
-    from broker_audit.law.choose import federal_law, law_for_letter, law_for_state
+    from broker_audit.compose import check_kind
+    from broker_audit.law.choose import law_for_state
 
     kinds = list(dict.fromkeys(check_kind(k) for k in kinds))
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
@@ -101,37 +102,104 @@ def request_letters(
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
-        fcra = federal_law(laws)
-        jobs = []
-        for broker in brokers:
-            for kind in kinds:
-                law = law_for_letter(state_law, kind, laws)
-                reference = new_reference()
-                context = letter_context(
-                    kind=kind,
-                    profile=profile,
-                    broker=broker,
-                    law=law,
-                    fcra=fcra,
-                    today=today,
-                    reference=reference,
-                    details=details,
-                )
-                jobs.append(
-                    LetterJob(
-                        broker=broker,
-                        kind=kind,
-                        law=law,
-                        context=context,
-                        recipient=tuple(recipient_lines(broker)),
-                        email_to=context["broker"]["email"] or None,
-                        reference=reference,
-                        warnings=broker_warnings(broker, law, kind),
-                    )
-                )
+        jobs = [
+            plan_letter(broker, kind, profile=profile, state_law=state_law, laws=laws, today=today,
+                        details=details)
+            for broker in brokers
+            for kind in kinds
+        ]
         return issue_letters(
             journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
         )
+
+
+def plan_letter(
+    broker: Broker,
+    kind: str,
+    *,
+    profile: Profile,
+    state_law: Law,
+    laws: Sequence[Law],
+    today: dt.date,
+    details: str = "",
+    earlier: Any = None,
+    agent: Any = None,
+    linked_to: int | None = None,
+    reference: str | None = None,
+) -> LetterJob:
+    """Everything one letter needs before it is rendered: its law, context, addresses.
+
+    A complaint goes to the law's complaint office, not to the broker; everything else to the
+    broker's privacy desk. `agent` (a clinic) changes the return address and the wording.
+    """
+    from broker_audit.compose import (
+        complaint_recipient_lines,
+        letter_context,
+        new_reference,
+        recipient_lines,
+        sender_lines,
+    )
+    from broker_audit.law.choose import federal_law, law_for_letter
+
+    law = law_for_letter(state_law, kind, laws)
+    reference = reference or new_reference()
+    context = letter_context(
+        kind=kind, profile=profile, broker=broker, law=law, fcra=federal_law(laws), today=today,
+        reference=reference, details=details, earlier=earlier, agent=agent,
+    )
+    complaint = kind == "complaint"
+    return LetterJob(
+        broker=broker,
+        kind=kind,
+        law=law,
+        context=context,
+        recipient=tuple(complaint_recipient_lines(law) if complaint else recipient_lines(broker)),
+        sender=tuple(sender_lines(profile, context["agent"])),
+        email_to=None if complaint else (context["broker"]["email"] or None),
+        reference=reference,
+        warnings=[] if complaint else broker_warnings(broker, law, kind),
+        linked_to=linked_to,
+    )
+
+
+def render_job(job: LetterJob, *, today: dt.date, email_from: str | None,
+               templates_dir: Path | None, kind: str | None = None) -> Any:
+    """The job's Document (or, with `kind`, another template over the same context, such as
+    the authorization page that goes with an agent's letter)."""
+    from broker_audit.letters import render
+
+    return render.render_letter(
+        kind or job.kind, job.context, sender=job.sender, recipient=job.recipient, date=today,
+        reference=job.reference, email_to=None if kind else job.email_to, email_from=email_from,
+        templates_dir=templates_dir,
+    )
+
+
+def request_record(
+    *,
+    request_id: int,
+    broker: Broker,
+    kind: str,
+    law: Law,
+    reference: str,
+    today: dt.date,
+    created: dt.datetime,
+    files: Sequence[Path] = (),
+    linked_to: int | None = None,
+    client_id: str | None = None,
+    batch_id: str | None = None,
+) -> RequestMade:
+    """The log record of a drafted letter, with the legal clock it starts when sent."""
+    from broker_audit.law.deadlines import clock_for
+
+    clock = clock_for(law, kind)
+    return RequestMade(
+        id=request_id, broker_id=broker.id, broker_name=broker.name, kind=kind, law_id=law.id,
+        law_name=law.name, deadline_days=clock.days, working_days=clock.working_days,
+        extension_days=clock.extension_days, appeal_days=clock.appeal_days, reference=reference,
+        dated=today, created=created, files=[str(p.resolve()) for p in files],
+        linked_to=linked_to, client_id=client_id, batch_id=batch_id,
+    )
 
 
 def issue_letters(
@@ -150,24 +218,9 @@ def issue_letters(
     vault transaction after every file is written, so a failure leaves neither stray log
     entries nor letters that the log does not know of.
     """
-    from broker_audit.compose import sender_lines
-    from broker_audit.law.deadlines import clock_for
-    from broker_audit.letters import render
-
-    sender = tuple(sender_lines(profile))
     first_id = journal.next_request_id()
     documents = [
-        render.render_letter(
-            job.kind,
-            job.context,
-            sender=sender,
-            recipient=job.recipient,
-            date=today,
-            reference=job.reference,
-            email_to=job.email_to,
-            email_from=profile.email or None,
-            templates_dir=templates_dir,
-        )
+        render_job(job, today=today, email_from=profile.email or None, templates_dir=templates_dir)
         for job in jobs
     ]
     written: list[Path] = []
@@ -197,29 +250,12 @@ def issue_letters(
             path.unlink(missing_ok=True)
         raise
     created = now()
-    records = []
-    for job, result in zip(jobs, results, strict=True):
-        clock = clock_for(job.law, job.kind)
-        records.append(
-            RequestMade(
-                id=result.request_id,
-                broker_id=job.broker.id,
-                broker_name=job.broker.name,
-                kind=job.kind,
-                law_id=job.law.id,
-                law_name=job.law.name,
-                deadline_days=clock.days,
-                working_days=clock.working_days,
-                extension_days=clock.extension_days,
-                appeal_days=clock.appeal_days,
-                reference=job.reference,
-                dated=today,
-                created=created,
-                files=[str(p.resolve()) for p in result.files],
-                linked_to=job.linked_to,
-            )
-        )
-    journal.append(records)
+    journal.append([
+        request_record(request_id=result.request_id, broker=job.broker, kind=job.kind, law=job.law,
+                       reference=job.reference, today=today, created=created, files=result.files,
+                       linked_to=job.linked_to)
+        for job, result in zip(jobs, results, strict=True)
+    ])
     return results
 
 

@@ -1,0 +1,84 @@
+"""The whole clinic batch, end to end, as `broker-audit bulk letters` runs it: spreadsheet intake,
+law choice, rendering, the print PDF in two processes, labels, the mailing book, and every letter
+logged in the (real Argon2id-protected) vault. Prints figures; never asserted in tests.
+
+    python bench/bench_clinic.py [--clients 1000] [--brokers 20] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_batch import RssSampler  # noqa: E402
+
+FIRST = ["María José", "Trần", "José", "Ana", "Fatima", "Nguyễn Thị", "Luis", "Guadalupe", "Wei",
+         "Oksana", "Kwame", "Sofía", "Ngọc Anh", "Ibrahim", "Rosa"]
+LAST = ["Núñez García", "Văn Minh", "Pérez", "López Hernández", "Ahmed", "Lan", "Rodríguez",
+        "Castañeda", "Zhang", "Kovalenko", "Mensah", "Muñoz", "Phạm", "Diallo", "Ávila"]
+STATES = [("CO", "Denver", "802"), ("CA", "Los Angeles", "900"), ("TX", "Houston", "770"),
+          ("WY", "Cheyenne", "820"), ("VA", "Richmond", "232")]
+
+
+def spreadsheet(path: Path, clients: int) -> None:
+    rng = random.Random(7)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["Nombre", "Apellidos", "Dirección", "Ciudad", "Estado", "Código postal",
+                         "Fecha de nacimiento", "Idioma"])
+        for i in range(clients):
+            state, city, zip3 = rng.choice(STATES)
+            writer.writerow([rng.choice(FIRST), f"{rng.choice(LAST)} {i}", f"{100 + i} Calle {i}",
+                             city, state, f"{zip3}{rng.randint(10, 99)}",
+                             f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(1950, 2004)}",
+                             rng.choice(["es", "en"])])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--brokers", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    from broker_audit.journal import AgentProfile
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import VaultAccess
+    from broker_audit.services.batch import run_batch
+    from broker_audit.services.vaults import init_vault
+
+    registry = shipped_registry()
+    brokers = [b.id for b in registry.active()][: args.brokers]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sheet = folder / "clients.csv"
+        spreadsheet(sheet, args.clients)
+        clinic = AgentProfile(organization="Bench Clinic", address=["1 Main St", "Denver, CO 80205"])
+        vault = folder / "v" / "vault.db"
+        init_vault(vault, None, passphrase="bench passphrase", use_keyring=False, clinic=clinic)
+        access = VaultAccess(path=vault, passphrase=lambda: "bench passphrase", use_keyring=False)
+        start = time.perf_counter()
+        with RssSampler() as rss:
+            result = run_batch(access, sheet, brokers=brokers, kinds=["access"],
+                               out_dir=folder / "out", today=dt.date(2026, 11, 25),
+                               registry=registry, laws=shipped_laws(), workers=args.workers)
+        wall = time.perf_counter() - start
+        pdf = next(p for p in result.files if p.suffix == ".pdf" and p.stem == result.batch_id)
+        print(f"{result.clients} clients x {len(brokers)} brokers = {result.letters} letters, "
+              f"{result.pages} pages, workers={args.workers}")
+        print(f"wall {wall:.1f} s, {result.letters / wall:.0f} letters/s, "
+              f"peak RSS all processes {rss.peak_kb / 1024:.0f} MB, "
+              f"PDF {os.path.getsize(pdf) / 1e6:.0f} MB, {len(result.bad_rows)} bad rows")
+
+
+if __name__ == "__main__":
+    main()
