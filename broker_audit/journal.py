@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
@@ -73,7 +73,32 @@ class AnswersSet(msgspec.Struct, tag="answers", kw_only=True, frozen=True):
     recorded: dt.datetime
 
 
-Record = ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet
+ScanOutcome = Literal["found", "not-found", "blocked", "could-not-read", "error"]
+# Answers that say something about the listing; the others say only that the check failed.
+CONCLUSIVE_SCAN_OUTCOMES = frozenset({"found", "not-found"})
+
+
+class ScanFinding(msgspec.Struct, kw_only=True, frozen=True):
+    """What one people-search site showed: only what the audit needs."""
+
+    broker_id: str
+    outcome: ScanOutcome
+    on: dt.date
+    listing_url: str = ""
+    matched_name: str = ""
+    matched_location: str = ""
+    detail: str = ""
+
+
+class ScanResultSet(msgspec.Struct, tag="scan", kw_only=True, frozen=True):
+    """One `broker-audit scan` run."""
+
+    results: list[ScanFinding]
+    recorded: dt.datetime
+
+
+Record = (ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet
+          | ScanResultSet)
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Record)
@@ -109,6 +134,7 @@ class Journal:
         self.agent: AgentProfile | None = None
         self.batches: dict[str, BatchMade] = {}
         self.answers: Answers | None = None
+        self.scans: list[ScanResultSet] = []
         for number, data in vault.records():
             self._apply(decode(number, data))
 
@@ -125,6 +151,8 @@ class Journal:
             self.agent = record.agent
         elif isinstance(record, AnswersSet):
             self.answers = record.answers
+        elif isinstance(record, ScanResultSet):
+            self.scans.append(record)
         else:
             self.batches[record.batch_id] = record
 
@@ -135,6 +163,18 @@ class Journal:
         self.vault.append_many([encode(r) for r in records])
         for record in records:
             self._apply(record)
+
+    def scan_findings(self) -> dict[str, ScanFinding]:
+        """The latest scan answer per broker: a later found / not-found replaces an earlier one;
+        a later blocked or failed check never erases what an earlier scan saw."""
+        latest: dict[str, ScanFinding] = {}
+        for scan in self.scans:
+            for finding in scan.results:
+                old = latest.get(finding.broker_id)
+                if (old is None or finding.outcome in CONCLUSIVE_SCAN_OUTCOMES
+                        or old.outcome not in CONCLUSIVE_SCAN_OUTCOMES):
+                    latest[finding.broker_id] = finding
+        return latest
 
     def next_request_id(self) -> int:
         return max(self.requests, default=0) + 1

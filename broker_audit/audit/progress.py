@@ -94,6 +94,14 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
         names = ", ".join(r.ranked.broker.name for r in refused[:3])
         actions.append(Action(f"{names} refused part of a request: appeal or complain",
                               "broker-audit followup"))
+    listed = [r for r in rows if r.ranked.listed
+              and not any(q.kind in ("opt-out", "delete") and q.state != "withdrawn" for q in r.requests)]
+    for r in listed[:2]:
+        broker = r.ranked.broker
+        form = f" or use its opt-out form {broker.contact.web_form.value}" if broker.contact.web_form else ""
+        where = f" ({r.ranked.listing})" if r.ranked.listing else ""
+        actions.append(Action(f"{broker.name} shows a public listing of you{where}: ask it to take it "
+                              f"down{form}", f"broker-audit request {broker.id} --kind opt-out"))
     drafted = [(r, q) for r in rows for q in r.requests if q.state == "drafted"]
     if drafted:
         broker, first = drafted[0][0].ranked.broker, drafted[0][1]

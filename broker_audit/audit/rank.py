@@ -8,8 +8,10 @@ matches more of the person's life come first. Every reason carries its source.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from broker_audit.audit.questions import QUESTIONS, Answers
 from broker_audit.registry.schema import Broker
@@ -39,6 +41,12 @@ class Ranked:
     likelihood: int  # how many of the person's exposures the broker's data matches
     reasons: tuple[Reason, ...]
     in_your_state: bool = False  # documented evidence about the person's own state
+    listing: str = ""  # a public listing of the person that `broker-audit scan` found (its URL)
+    listed: bool = False  # a scan found a listing (even one whose URL could not be read)
+
+
+def _order(r: Ranked) -> tuple[int, bool, bool, int, str]:
+    return (r.tier, not r.in_your_state, not r.listed, -r.likelihood, r.broker.name.lower())
 
 
 def _disclosure_reasons(broker: Broker) -> list[Reason]:
@@ -115,5 +123,32 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
         sure = sum(1 for m in matches if not m.short.endswith("?"))
         ranked.append(Ranked(broker=broker, tier=tier, likelihood=sure * 2 + (len(matches) - sure),
                              reasons=tuple(reasons), in_your_state=bool(local)))
-    ranked.sort(key=lambda r: (r.tier, not r.in_your_state, -r.likelihood, r.broker.name.lower()))
+    ranked.sort(key=_order)
     return ranked
+
+
+def with_scan_findings(ranked: Sequence[Ranked], findings: Mapping[str, Any],
+                       brokers: Sequence[Broker] = ()) -> list[Ranked]:
+    """Add "a scan found your listing" as the first reason of each broker where the latest scan
+    found one (`findings`: broker id -> the journal's ScanFinding). A listed broker the ranking
+    left out (from `brokers`) is added; listed brokers lead their tier."""
+    found = {b: f for b, f in findings.items() if f.outcome == "found"}
+    if not found:
+        return list(ranked)
+    out = []
+    present = {r.broker.id for r in ranked}
+    extra = [Ranked(broker=b, tier=4, likelihood=0, reasons=()) for b in brokers
+             if b.id in found and b.id not in present and not b.successor]
+    for r in [*ranked, *extra]:
+        finding = found.get(r.broker.id)
+        if finding is None:
+            out.append(r)
+            continue
+        where = f" ({finding.matched_location})" if finding.matched_location else ""
+        reason = Reason(f"a scan on {finding.on.isoformat()} found a public listing of you{where}"
+                        + (f": {finding.listing_url}" if finding.listing_url else ""),
+                        finding.listing_url, short="listing found by scan")
+        out.append(dataclasses.replace(r, reasons=(reason, *r.reasons), listing=finding.listing_url,
+                                       listed=True))
+    out.sort(key=_order)
+    return out

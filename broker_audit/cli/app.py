@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli import audit, brokers, bulk, cora, demo, init, profile, registry, requests, vault
+from broker_audit.cli import audit, brokers, bulk, cora, demo, init, profile, registry, requests, scan, vault
 from broker_audit.cli.common import globals_of
 
 app = typer.Typer(
@@ -55,6 +55,7 @@ app.add_typer(registry.app, name="registry")
 app.command("demo")(demo.demo_command)
 app.add_typer(bulk.app, name="bulk")
 app.command("audit")(audit.audit_command)
+app.command("scan")(scan.scan_command)
 app.command("cora")(cora.cora_command)
 
 

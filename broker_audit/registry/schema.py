@@ -8,6 +8,7 @@ Unknown keys are errors, so a typo in the data file cannot silently drop a fact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 import msgspec
@@ -151,6 +152,56 @@ class Source(Strict, kw_only=True):
     title: str = ""
 
 
+# --- people-search scan rules ---------------------------------------------------------------------
+
+# What may appear in a search URL template: {first}, {last}, {city}, {state}, each with optional
+# filters after "|": lower, upper, title, state-name (the state's full name instead of its code).
+SEARCH_PLACEHOLDERS = frozenset({"first", "last", "city", "state"})
+SEARCH_FILTERS = frozenset({"lower", "upper", "title", "state-name"})
+SEARCH_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+class SearchRule(Strict, kw_only=True):
+    """How to look a person up on a broker's public search page, and how to read the answer.
+
+    The parsing rules are data, not code: CSS selectors (as BeautifulSoup's `select` reads them)
+    and text markers. `verified` says whether they were checked against a real saved result page;
+    unverified rules come from third-party descriptions of the site and may be wrong, which a scan
+    reports as "could not read", never as "not found".
+    """
+
+    # e.g. "https://www.fastpeoplesearch.com/name/{first}-{last}_{city}-{state}"
+    url: Url
+    # "path": each value folded to ASCII, anything but letters and digits -> `separator`.
+    # "query": each value percent-encoded, spaces as %20.
+    encoding: Literal["path", "query"] = "path"
+    separator: str = "-"
+    results: str  # CSS selector of one result item (a person card)
+    name: str  # CSS selector, inside an item, of the person's name
+    location: str = ""  # CSS selector, inside an item, of the city/state text
+    link: str = "a[href]"  # CSS selector, inside an item, of the link to the listing ("" = the item)
+    link_attribute: str = "href"
+    no_results: list[str] = []  # page text (case-insensitive) that means "no one by that name"
+    blocked: list[str] = []  # page text that means a captcha, a bot wall or a rate limit
+    verified: bool = False
+    source: Url
+    checked: dt.date
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for token in SEARCH_PLACEHOLDER_RE.findall(self.url):
+            key, *filters = token.split("|")
+            if key not in SEARCH_PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {{{key}}} in the search url; "
+                                 f"use {', '.join(sorted(SEARCH_PLACEHOLDERS))}")
+            unknown = [f for f in filters if f not in SEARCH_FILTERS]
+            if unknown:
+                raise ValueError(f"unknown filter {unknown[0]!r} in the search url; "
+                                 f"use {', '.join(sorted(SEARCH_FILTERS))}")
+        if not {"first", "last"} <= {t.split("|")[0] for t in SEARCH_PLACEHOLDER_RE.findall(self.url)}:
+            raise ValueError("the search url needs both {first} and {last}")
+
+
 class Broker(Strict, kw_only=True):
     id: BrokerId
     name: str
@@ -175,6 +226,8 @@ class Broker(Strict, kw_only=True):
     origin: Literal["curated", "imported"] = "curated"
     # Self-declared answers from a state registry (California's CPPA export has them).
     disclosures: Disclosures | None = None
+    # A public people-search page that `broker-audit scan` may query, when the user asks.
+    search: SearchRule | None = None
 
     def sells_to(self, recipient: str) -> bool:
         """Documented evidence of sales to `recipient`, or the broker's own registry disclosure."""

@@ -42,7 +42,7 @@ def run_audit(
     `ask` is called with the stored answers (None on the first run); what it returns, if
     different, is stored in the vault for the next run.
     """
-    from broker_audit.audit.rank import rank_brokers
+    from broker_audit.audit.rank import rank_brokers, with_scan_findings
     from broker_audit.law.choose import law_for_state
 
     with open_journal(access) as journal:
@@ -55,7 +55,9 @@ def run_audit(
                 answers = given
         answers = answers or Answers()
         views = journal.views()
-    ranked = rank_brokers(registry.active(), answers, profile.state)
+        findings = journal.scan_findings()
+    ranked = with_scan_findings(rank_brokers(registry.active(), answers, profile.state), findings,
+                                registry.active())
     every = standings(ranked, views, today)
     rows = every[:limit] if limit else every
     law = law_for_state(laws, profile.state, on=today)

@@ -1,0 +1,100 @@
+"""`broker-audit scan`: look for the requester's listing on people-search sites, only when asked.
+
+Nothing is sent before `confirm` has seen the exact list of URLs and said yes; `dry_run` shows the
+list and sends nothing. Results are stored in the vault (a `ScanResultSet`) and feed the audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from broker_audit.errors import UserError
+from broker_audit.journal import ScanFinding, ScanResultSet, now
+from broker_audit.registry.load import Registry
+from broker_audit.scan.plan import PlannedSearch
+from broker_audit.services.access import VaultAccess, open_journal, require_profile
+
+DEFAULT_DELAY = 2.0
+DEFAULT_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    searches: list[PlannedSearch]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (broker id, why)
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    plan: ScanPlan
+    sent: bool  # whether anything went over the network
+    results: list[ScanFinding] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list, list[tuple[str, str]]]:
+    if not wanted:
+        return [b for b in registry.active() if b.search is not None], []
+    chosen, skipped = [], []
+    for text in wanted:
+        broker = registry.resolve(text)
+        if broker.search is None:
+            skipped.append((broker.id, "no public search rule in the registry"))
+        elif broker not in chosen:
+            chosen.append(broker)
+    return chosen, skipped
+
+
+def run_scan(
+    access: VaultAccess,
+    *,
+    registry: Registry,
+    confirm: Callable[[ScanPlan], bool],
+    brokers: Sequence[str] = (),
+    search_name: str | None = None,
+    dry_run: bool = False,
+    delay: float = DEFAULT_DELAY,
+    timeout: float = DEFAULT_TIMEOUT,
+    base_url: str | None = None,
+    base_urls: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[PlannedSearch, ScanFinding], None] | None = None,
+) -> ScanReport:
+    """Plan the searches, ask `confirm` (unless `dry_run`), send them one by one, store the results.
+
+    `base_url` (every broker) or `base_urls` (per broker id) replace the sites' addresses: the hook
+    tests use to point the rules at a local server.
+    """
+    from broker_audit.scan.fetch import Pacer, check_listing
+    from broker_audit.scan.plan import person_from_profile, plan_searches
+
+    chosen, skipped = _chosen_brokers(registry, brokers)
+    with open_journal(access) as journal:
+        person = person_from_profile(require_profile(journal), search_name)
+        plan = ScanPlan(plan_searches(chosen, person, base_url=base_url, base_urls=base_urls), skipped)
+        if not plan.searches:
+            raise UserError("none of the chosen brokers has a public search rule",
+                            "run `broker-audit scan --dry-run` to see the brokers that have one")
+        if dry_run:
+            return ScanReport(plan=plan, sent=False, dry_run=True)
+        if not confirm(plan):
+            return ScanReport(plan=plan, sent=False)
+        on = today or dt.date.today()
+        pacer = Pacer(delay=delay, sleep=sleep)
+        rules = {b.id: b.search for b in chosen}
+        results = []
+        for search in plan.searches:
+            reading = check_listing(search, rules[search.broker_id], person, pacer=pacer, timeout=timeout)
+            finding = ScanFinding(broker_id=search.broker_id, outcome=reading.outcome,  # type: ignore[arg-type]
+                                  on=on, listing_url=reading.listing_url,
+                                  matched_name=reading.matched_name,
+                                  matched_location=reading.matched_location, detail=reading.detail)
+            results.append(finding)
+            if progress is not None:
+                progress(search, finding)
+        journal.append([ScanResultSet(results=results, recorded=now())])
+    return ScanReport(plan=plan, sent=True, results=results)

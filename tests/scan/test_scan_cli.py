@@ -1,0 +1,87 @@
+"""`broker-audit scan` wiring: the list is shown before anything is sent, --dry-run and "no" send
+nothing, --yes sends, and a found listing appears in `broker-audit audit` with its opt-out."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import DEMO, PASSPHRASE, Answer, Server, page
+
+from broker_audit.cli.app import main
+
+FPS_PATH = "/name/maria-nguyen_denver-co"
+
+
+def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    return tmp_path
+
+
+def test_dry_run_lists_every_url_and_sends_nothing(home: Path, server: Server,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(["scan", "--dry-run", "--base-url", server.url], capsys)
+    assert code == 0, err
+    assert f"{server.url}/name/maria-nguyen_denver-co" in err
+    assert f"{server.url}/results?name=Maria%20Nguyen&citystatezip=Denver,CO" in err
+    assert "Nothing was sent." in err
+    code, out, err = cli(["scan", "--dry-run", "--json", "--base-url", server.url], capsys)
+    plan = json.loads(out)
+    assert plan["sent"] is False and len(plan["searches"]) == 4
+    assert server.seen == []
+
+
+def test_answering_no_sends_nothing(home: Path, server: Server, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, out, err = cli(["scan", "--base-url", server.url], capsys)
+    assert code == 0, err
+    assert "Send these 4 searches?" in err and "Nothing was sent." in err
+    assert server.seen == []
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no answer at all is a no
+    assert cli(["scan", "--base-url", server.url], capsys)[0] == 0
+    assert server.seen == []
+
+
+def test_a_found_listing_feeds_the_audit(home: Path, server: Server,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    server.routes[FPS_PATH] = Answer(body=page("fps_found.html"))
+    code, out, err = cli(["scan", "--yes", "--json", "--delay", "1", "--broker", "fastpeoplesearch",
+                          "--base-url", server.url], capsys)
+    assert code == 0, err
+    result = json.loads(out)["results"][0]
+    assert result["outcome"] == "found"
+    assert result["listing_url"] == server.url + "/maria-nguyen_id_G-2"
+    assert server.paths() == ["/robots.txt", FPS_PATH]
+
+    code, out, err = cli(["audit", "--json"], capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    fps = next(b for b in report["brokers"] if b["id"] == "fastpeoplesearch-network")
+    assert fps["reasons"][0]["source"] == server.url + "/maria-nguyen_id_G-2"
+    assert "found a public listing" in fps["reasons"][0]["text"]
+    commands = [a["command"] for a in report["next_actions"]]
+    assert "broker-audit request fastpeoplesearch-network --kind opt-out" in commands
+    action = next(a for a in report["next_actions"] if "fastpeoplesearch" in a["command"])
+    assert "https://www.fastpeoplesearch.com/removal" in action["text"]
+
+
+def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(["scan", "--help"], capsys)
+    assert code == 0 and "Example: broker-audit scan" in out
