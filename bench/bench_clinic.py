@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_batch import RssSampler  # noqa: E402
+from bench_batch import RssSampler
 
 FIRST = ["María José", "Trần", "José", "Ana", "Fatima", "Nguyễn Thị", "Luis", "Guadalupe", "Wei",
          "Oksana", "Kwame", "Sofía", "Ngọc Anh", "Ibrahim", "Rosa"]

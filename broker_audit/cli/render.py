@@ -97,6 +97,11 @@ def render_broker(b: Any) -> None:
         if v.details:
             lines.append(f"  verification: {_e(v.details)}")
         lines.append(f"      source: {_e(v.source)} (checked {_e(v.checked)})")
+    if b.residency_limit is not None:
+        lines.append(f"[yellow]  Answers only some states' residents: {_e(b.residency_limit.value)}[/yellow]")
+        lines.append(
+            f"      source: {_e(b.residency_limit.source)} (checked {_e(b.residency_limit.checked)})"
+        )
     if b.law_enforcement:
         lines.append("[bold]Documented sales or sharing with government[/bold]")
         for e in b.law_enforcement:

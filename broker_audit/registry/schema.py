@@ -218,6 +218,9 @@ class Broker(Strict, kw_only=True):
     rights: list[Right] = []
     registries: list[Registry] = []
     law_enforcement: list[Evidence] = []
+    # Set where the broker says it answers privacy requests only from residents of some states:
+    # a requester elsewhere is warned before sending.
+    residency_limit: Fact | None = None
     sources: list[Source]
     checked: dt.date
     notes: str = ""

@@ -72,6 +72,9 @@ def broker_warnings(broker: Broker, law: Law, kind: str = "access") -> list[str]
             f"{broker.id}: your state has no privacy law in our data; the letter asks politely "
             "and cites no statute"
         )
+        if broker.residency_limit is not None:
+            out.append(f"{broker.id}: may refuse requests from your state: "
+                       f"{broker.residency_limit.value} (source: {broker.residency_limit.source})")
     if kind == "fcra-disclosure" and "consumer-reporting" not in broker.categories:
         out.append(f"{broker.id}: not known as a consumer reporting agency; the FCRA may not apply")
     return out

@@ -148,6 +148,9 @@ def test_state_without_law_cites_no_statute(
     for word in ("C.R.S.", "Civ. Code", "U.S.C.", "Privacy Act", "requires you"):
         assert word not in text
     assert "cites no statute" in err
+    code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"),
+                          "--format", "txt"])
+    assert code == 0 and "may refuse requests from your state" in err
 
 
 def test_unexpected_error_leaks_nothing(
