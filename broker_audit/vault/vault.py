@@ -30,8 +30,8 @@ _HEAD = struct.Struct(">Q16s32s")  # record count, last tag, header digest
 _N = struct.Struct(">Q")
 
 UNLOCK_HINT = (
-    "unlock it with your passphrase (prompt or BROKER_AUDIT_PASSPHRASE) or with the recovery key"
-    " shown at `broker-audit init`"
+    "unlock it with your passphrase (asked, or BROKER_AUDIT_PASSPHRASE); if it is lost, "
+    "`broker-audit vault passwd --recovery` sets a new one with the recovery key shown at init"
 )
 
 

@@ -210,3 +210,22 @@ def test_every_command_has_help_with_an_example() -> None:
                               capture_output=True, text=True, env=env, check=False)
         assert proc.returncode == 0, (cmd, proc.stderr)
         assert "Example" in proc.stdout, cmd
+
+
+def test_lost_passphrase_is_replaced_with_the_recovery_key(vault_env: Path, cli: Runner) -> None:
+    code, out, _ = cli(["init", "--passphrase", "--profile", str(DEMO), "--json"])
+    recovery = json.loads(out)["recovery_key"]
+    env = dict(os.environ, BROKER_AUDIT_NEW_PASSPHRASE="a brand new passphrase")
+    env.pop("BROKER_AUDIT_PASSPHRASE")
+    proc = subprocess.run([sys.executable, "-m", "broker_audit", "vault", "passwd", "--recovery"],
+                          input=recovery.lower().replace("-", " ") + "\n", capture_output=True,
+                          text=True, env=env, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    env["BROKER_AUDIT_PASSPHRASE"] = "a brand new passphrase"
+    shown = subprocess.run([sys.executable, "-m", "broker_audit", "profile", "show", "--json"],
+                           capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert shown.returncode == 0 and "Núñez" in shown.stdout
+    env["BROKER_AUDIT_PASSPHRASE"] = "correct horse battery staple"
+    old = subprocess.run([sys.executable, "-m", "broker_audit", "status"], capture_output=True,
+                         text=True, env=env, check=False, timeout=120)
+    assert old.returncode == 3 and "vault passwd --recovery" in old.stderr
