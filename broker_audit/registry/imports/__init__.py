@@ -21,11 +21,11 @@ def importer_for(source: str) -> RegistryImporter:
     if source == "vt":
         from broker_audit.registry.imports.vermont import Vermont
 
-        return Vermont()
+        return Vermont
     if source == "tx":
         from broker_audit.registry.imports.texas import Texas
 
-        return Texas()
+        return Texas
     if source == "or":
         from broker_audit.registry.imports.oregon import Oregon
 

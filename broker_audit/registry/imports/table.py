@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from broker_audit.errors import DataFileError
 
@@ -99,3 +100,35 @@ def read_table(path: Path, *, is_header: object = None, scan: int = 10) -> Table
         lines=tuple(n for _, n in body),
         encoding=encoding,
     )
+
+
+@dataclass(frozen=True)
+class CsvRegistry:
+    """A state registry whose export is one CSV table: what differs is only its labels and names.
+
+    `min_filled` is how many non-empty cells the header row has at least, so a preamble above
+    it ("Record Name", "Exported On") is skipped.
+    """
+
+    registry: str
+    form: str
+    source_url: str
+    title: str
+    rules: tuple[Any, ...]
+    min_filled: int = 2
+
+    def _is_header(self, cells: tuple[str, ...]) -> bool:
+        from broker_audit.registry.imports.base import norm_label
+
+        filled = sum(bool(c) for c in cells)
+        return filled >= self.min_filled and any(" name " in norm_label(c) for c in cells)
+
+    def parse(self, path: Path) -> Any:
+        from broker_audit.registry.imports.base import from_cells
+
+        table = read_table(path, is_header=self._is_header)
+        return from_cells(
+            path, table.header, table.header_line, list(zip(table.lines, table.rows, strict=True)),
+            self.rules, registry=self.registry, form=self.form, source_url=self.source_url,
+            title=self.title, encoding=table.encoding,
+        )

@@ -13,10 +13,8 @@ phone, website, categories of data processed, purchaser credentialing, known-chi
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from broker_audit.registry.imports.base import ImportedRows, Rule, from_cells, norm_label
-from broker_audit.registry.imports.table import read_table
+from broker_audit.registry.imports.base import Rule
+from broker_audit.registry.imports.table import CsvRegistry
 
 TX_URL = "https://www.sos.state.tx.us/statdoc/data-brokers.shtml"
 
@@ -65,24 +63,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _is_header(cells: tuple[str, ...]) -> bool:
-    return sum(bool(c) for c in cells) >= 3 and any(" name " in norm_label(c) for c in cells)
-
-
-class Texas:
-    registry = "tx"
-
-    def parse(self, path: Path) -> ImportedRows:
-        table = read_table(path, is_header=_is_header)
-        return from_cells(
-            path,
-            table.header,
-            table.header_line,
-            list(zip(table.lines, table.rows, strict=True)),
-            RULES,
-            registry="tx",
-            form="tx-sos",
-            source_url=TX_URL,
-            title="Texas data broker registry (Secretary of State)",
-            encoding=table.encoding,
-        )
+Texas = CsvRegistry(
+    registry="tx",
+    form="tx-sos",
+    source_url=TX_URL,
+    title="Texas data broker registry (Secretary of State)",
+    rules=RULES,
+    min_filled=3,
+)

@@ -10,10 +10,8 @@ agent may opt out for you, purchaser credentialing, breaches, and knowledge of m
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from broker_audit.registry.imports.base import ImportedRows, Rule, from_cells, norm_label
-from broker_audit.registry.imports.table import read_table
+from broker_audit.registry.imports.base import Rule
+from broker_audit.registry.imports.table import CsvRegistry
 
 VT_URL = "https://sos.vermont.gov/corporations/other-services/data-brokers/"
 
@@ -44,24 +42,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _is_header(cells: tuple[str, ...]) -> bool:
-    return sum(bool(c) for c in cells) >= 2 and any(" name " in norm_label(c) for c in cells)
-
-
-class Vermont:
-    registry = "vt"
-
-    def parse(self, path: Path) -> ImportedRows:
-        table = read_table(path, is_header=_is_header)
-        return from_cells(
-            path,
-            table.header,
-            table.header_line,
-            list(zip(table.lines, table.rows, strict=True)),
-            RULES,
-            registry="vt",
-            form="vt-sos",
-            source_url=VT_URL,
-            title="Vermont data broker registry (Secretary of State)",
-            encoding=table.encoding,
-        )
+Vermont = CsvRegistry(
+    registry="vt",
+    form="vt-sos",
+    source_url=VT_URL,
+    title="Vermont data broker registry (Secretary of State)",
+    rules=RULES,
+    min_filled=2,
+)
