@@ -73,10 +73,14 @@ def init_command(
 def ask_profile() -> object:
     """Ask for the profile on the terminal, one field at a time."""
     import datetime as dt
+    import re
     import sys
+    from collections.abc import Callable
+    from typing import Any
 
     from broker_audit.errors import UserError
-    from broker_audit.profile import Address, Profile, validate_profile
+    from broker_audit.intake.states import state_code
+    from broker_audit.profile import US_STATES, Address, Profile, validate_profile
 
     if not sys.stdin.isatty():
         raise UserError(
@@ -84,9 +88,35 @@ def ask_profile() -> object:
             "pass --profile me.toml (see README for its keys)",
         )
     ask = typer.prompt
+
+    def ask_valid(text: str, check: Callable[[str], object], **kw: Any) -> str:
+        """Ask again until the answer passes `check` (which raises UserError with the reason)."""
+        while True:
+            answer = str(ask(text, err=True, **kw)).strip()
+            try:
+                check(answer)
+                return answer
+            except (UserError, ValueError) as exc:
+                typer.echo(f"  {getattr(exc, 'message', 'not valid')}; try again", err=True)
+
+    def state_ok(text: str) -> None:
+        if (state_code(text) or text.upper()) not in US_STATES:
+            raise UserError("give a US state, e.g. CO or Colorado")
+
+    def zip_ok(text: str) -> None:
+        if not re.fullmatch(r"\d{5}(-\d{4})?", text):
+            raise UserError("a ZIP code is 5 digits, or ZIP+4 like 80204-1234")
+
+    def date_ok(text: str) -> None:
+        if text and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise UserError("write the date as YYYY-MM-DD")
+        if text:
+            dt.date.fromisoformat(text)
+
     name = ask("Full name, as it appears on your mail", err=True)
     other = ask("Other names you have used (comma-separated, or empty)", default="", err=True)
-    state = ask("State of residence (two letters, e.g. CO)", err=True)
+    state = ask_valid("State of residence (e.g. CO)", state_ok)
+    state = state_code(state) or state.upper()
     addresses = []
     current = True
     while True:
@@ -96,8 +126,9 @@ def ask_profile() -> object:
             break
         line2 = ask("  apartment, suite (or empty)", default="", err=True)
         city = ask("  city", err=True)
-        a_state = ask("  state", default=state, err=True)
-        zip_code = ask("  ZIP code", err=True)
+        a_state = ask_valid("  state", state_ok, default=state)
+        a_state = state_code(a_state) or a_state.upper()
+        zip_code = ask_valid("  ZIP code", zip_ok)
         addresses.append(
             Address(line1=line1, line2=line2, city=city, state=a_state, zip=zip_code, current=current)
         )
@@ -106,7 +137,8 @@ def ask_profile() -> object:
             break
     email = ask("Email (or empty)", default="", err=True)
     phone = ask("Phone (or empty)", default="", err=True)
-    birth = ask("Date of birth YYYY-MM-DD (optional; helps brokers find you)", default="", err=True)
+    birth = ask_valid("Date of birth YYYY-MM-DD (optional; helps brokers find you)", date_ok,
+                      default="")
     profile = Profile(
         name=name,
         other_names=[n.strip() for n in other.split(",") if n.strip()],
