@@ -229,3 +229,31 @@ def test_lost_passphrase_is_replaced_with_the_recovery_key(vault_env: Path, cli:
     old = subprocess.run([sys.executable, "-m", "broker_audit", "status"], capture_output=True,
                          text=True, env=env, check=False, timeout=120)
     assert old.returncode == 3 and "vault passwd --recovery" in old.stderr
+
+
+def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Runner) -> None:
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    code, out, err = cli(["profile", "edit", "--email", "new@example.org", "--state", "ca", "--json"])
+    assert code == 0, err
+    assert json.loads(out)["email"] == "new@example.org" and json.loads(out)["state"] == "CA"
+    code, out, err = cli(["profile", "edit", "--state", "ZZ"])
+    assert code == 1 and "not a US state code" in err
+    assert json.loads(cli(["profile", "show", "--json"])[1])["state"] == "CA"
+    ours = tmp_path / "tpl"
+    ours.mkdir()
+    (ours / "delete.txt.j2").write_text(
+        "Subject: Our clinic's deletion letter {{ reference }}\n\nPlease delete the data of "
+        "{{ requester.name }} under the {{ law.name }}.\n")
+    code, out, err = cli(["request", "spokeo", "--kind", "delete,access", "--templates", str(ours),
+                          "--out", str(tmp_path / "l"), "--format", "txt", "--json"])
+    assert code == 0, err
+    made = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in json.loads(out)}
+    assert "Our clinic's deletion letter" in made["delete"]
+    assert "California Consumer Privacy Act" in made["delete"]
+    assert "Request to know" in made["access"]  # not overridden: ours
+    evil = tmp_path / "evil"  # a new folder: templates are compiled once per folder and process
+    evil.mkdir()
+    (evil / "access.txt.j2").write_text("Subject: x\n\n{{ ''.__class__.__mro__ }}\n")
+    code, out, err = cli(["request", "spokeo", "--kind", "access", "--templates", str(evil),
+                          "--out", str(tmp_path / "l2")])
+    assert code == 1 and "access.txt.j2" in err and "Traceback" not in err
