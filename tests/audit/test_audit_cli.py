@@ -7,40 +7,29 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-from broker_audit.cli.app import main
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-profile.toml"
 
 
-def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any) -> Path:
     monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
-    assert cli(["init", "--passphrase", "--profile", str(DEMO)], capsys)[0] == 0
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     assert cli(["request", "appriss", "--kind", "access", "--out", str(tmp_path / "l"),
-                "--format", "txt"], capsys)[0] == 0
-    assert cli(["mark", "1", "sent", "--via", "email"], capsys)[0] == 0
+                "--format", "txt"])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
     return tmp_path
 
 
-def test_answers_are_stored_and_json_lists_sources(vault: Path, capsys: pytest.CaptureFixture[str],
+def test_answers_are_stored_and_json_lists_sources(vault: Path, cli: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, err = cli(["audit", "--answer", "booked_in_jail=yes", "--json"], capsys)
+    code, out, err = cli(["audit", "--answer", "booked_in_jail=yes", "--json"])
     assert code == 0, err
     report = json.loads(out)
     assert report["answers"]["booked_in_jail"] is True
@@ -51,7 +40,7 @@ def test_answers_are_stored_and_json_lists_sources(vault: Path, capsys: pytest.C
     assert appriss["requests"][0]["state"] == "sent"
     # the next run remembers the answers without asking
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-01")
-    code, out, err = cli(["audit", "--json"], capsys)
+    code, out, err = cli(["audit", "--json"])
     again = json.loads(out)
     assert again["answers"]["booked_in_jail"] is True
     appriss = next(b for b in again["brokers"] if b["id"] == "appriss-insights")
@@ -59,12 +48,12 @@ def test_answers_are_stored_and_json_lists_sources(vault: Path, capsys: pytest.C
     assert again["next_actions"][0]["command"] == "broker-audit followup"
 
 
-def test_html_report_renders_in_headless_chromium(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_html_report_renders_in_headless_chromium(vault: Path, cli: Any) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("chromium is not installed (apt-get install chromium)")
     html = vault / "audit.html"
-    code, _, err = cli(["audit", "--answer", "booked_in_jail=yes", "--html", str(html)], capsys)
+    code, _, err = cli(["audit", "--answer", "booked_in_jail=yes", "--html", str(html)])
     assert code == 0, err
     text = html.read_text()
     assert "<script" not in text and "http-equiv=\"Content-Security-Policy\"" in text
