@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Install broker-audit with its test extras into .venv and run the whole test suite.
-# Used by the README and by .ci/run. Safe to run again: it reuses .venv.
+# Install broker-audit with its test tools from the lock into .venv, then run every check CI runs:
+# ruff (lint and format), mypy, and the whole pytest suite including the slow tests.
+#   bash scripts/test.sh                 everything (the README's command; CI adds --fresh)
+#   bash scripts/test.sh --fresh         start from a new .venv
+#   bash scripts/test.sh --fast          skip the tests marked slow (quick local runs)
+# Other arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+install_args=(test)
+pytest_args=(--run-slow)
+for arg in "$@"; do
+  case "$arg" in
+    --fresh) install_args+=(--fresh) ;;
+    --fast) pytest_args=() ;;
+    *) pytest_args+=("$arg") ;;
+  esac
+done
 
 # Real parts the tests use where they can run: GNOME Keyring on a private D-Bus session (the
 # keyring tests) and Chromium (the audit report is rendered in a real headless browser).
@@ -16,8 +30,12 @@ if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/nu
     || echo "note: could not install ${missing[*]}; the tests that need them will skip" >&2
 fi
 
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
-.venv/bin/python -m ruff check .
-exec .venv/bin/python -m pytest "$@"
+bash scripts/install.sh "${install_args[@]}"
+echo "== ruff check" >&2
+.venv/bin/ruff check .
+echo "== ruff format --check" >&2
+.venv/bin/ruff format --check .
+echo "== mypy" >&2
+.venv/bin/mypy
+echo "== pytest" >&2
+exec .venv/bin/python -m pytest "${pytest_args[@]}"

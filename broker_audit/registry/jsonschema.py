@@ -1,28 +1,56 @@
 """JSON Schemas of the data files, generated from the typed records, so editors can validate
-`brokers.toml` and `laws.toml` as people type (e.g. with Taplo or Even Better TOML)."""
+`brokers.toml` and `laws.toml` as people type (e.g. with Taplo or Even Better TOML).
+
+Regenerate with `python -m broker_audit.registry.jsonschema`. Descriptions are normalised here
+(docstrings dedented, as `inspect.cleandoc` does), so the files depend on the records, not on how
+a given msgspec release formats a docstring.
+"""
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
+from typing import Any
 
 SCHEMAS = {"brokers.schema.json": "brokers", "laws.schema.json": "laws"}
 
 
-def schema_text(which: str) -> str:
+def schema(which: str) -> dict[str, Any]:
+    """The JSON Schema of `brokers.toml` ("brokers") or `laws.toml` ("laws") as a dict."""
     import msgspec
 
+    top: type
     if which == "brokers":
-        from broker_audit.registry.schema import BrokersFile as Top
+        from broker_audit.registry.schema import BrokersFile
+
+        top = BrokersFile
     else:
-        from broker_audit.law.schema import LawsFile as Top  # type: ignore[assignment]
-    return json.dumps(msgspec.json.schema(Top), indent=2, sort_keys=True) + "\n"
+        from broker_audit.law.schema import LawsFile
+
+        top = LawsFile
+    return _normalise(msgspec.json.schema(top))
+
+
+def _normalise(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: inspect.cleandoc(value) if key == "description" and isinstance(value, str) else _normalise(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_normalise(item) for item in node]
+    return node
+
+
+def schema_text(which: str) -> str:
+    return json.dumps(schema(which), indent=2, sort_keys=True) + "\n"
 
 
 def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, which in SCHEMAS.items():
-        path = folder / name
+        path = folder / name  # public files for editors, written by a developer: not personal data
         path.write_text(schema_text(which), encoding="utf-8")
         written.append(path)
     return written
