@@ -20,26 +20,79 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import RssSampler
 
-FIRST = ["María José", "Trần", "José", "Ana", "Fatima", "Nguyễn Thị", "Luis", "Guadalupe", "Wei",
-         "Oksana", "Kwame", "Sofía", "Ngọc Anh", "Ibrahim", "Rosa"]
-LAST = ["Núñez García", "Văn Minh", "Pérez", "López Hernández", "Ahmed", "Lan", "Rodríguez",
-        "Castañeda", "Zhang", "Kovalenko", "Mensah", "Muñoz", "Phạm", "Diallo", "Ávila"]
-STATES = [("CO", "Denver", "802"), ("CA", "Los Angeles", "900"), ("TX", "Houston", "770"),
-          ("WY", "Cheyenne", "820"), ("VA", "Richmond", "232")]
+FIRST = [
+    "María José",
+    "Trần",
+    "José",
+    "Ana",
+    "Fatima",
+    "Nguyễn Thị",
+    "Luis",
+    "Guadalupe",
+    "Wei",
+    "Oksana",
+    "Kwame",
+    "Sofía",
+    "Ngọc Anh",
+    "Ibrahim",
+    "Rosa",
+]
+LAST = [
+    "Núñez García",
+    "Văn Minh",
+    "Pérez",
+    "López Hernández",
+    "Ahmed",
+    "Lan",
+    "Rodríguez",
+    "Castañeda",
+    "Zhang",
+    "Kovalenko",
+    "Mensah",
+    "Muñoz",
+    "Phạm",
+    "Diallo",
+    "Ávila",
+]
+STATES = [
+    ("CO", "Denver", "802"),
+    ("CA", "Los Angeles", "900"),
+    ("TX", "Houston", "770"),
+    ("WY", "Cheyenne", "820"),
+    ("VA", "Richmond", "232"),
+]
 
 
 def spreadsheet(path: Path, clients: int) -> None:
     rng = random.Random(7)
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(["Nombre", "Apellidos", "Dirección", "Ciudad", "Estado", "Código postal",
-                         "Fecha de nacimiento", "Idioma"])
+        writer.writerow(
+            [
+                "Nombre",
+                "Apellidos",
+                "Dirección",
+                "Ciudad",
+                "Estado",
+                "Código postal",
+                "Fecha de nacimiento",
+                "Idioma",
+            ]
+        )
         for i in range(clients):
             state, city, zip3 = rng.choice(STATES)
-            writer.writerow([rng.choice(FIRST), f"{rng.choice(LAST)} {i}", f"{100 + i} Calle {i}",
-                             city, state, f"{zip3}{rng.randint(10, 99)}",
-                             f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(1950, 2004)}",
-                             rng.choice(["es", "en"])])
+            writer.writerow(
+                [
+                    rng.choice(FIRST),
+                    f"{rng.choice(LAST)} {i}",
+                    f"{100 + i} Calle {i}",
+                    city,
+                    state,
+                    f"{zip3}{rng.randint(10, 99)}",
+                    f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(1950, 2004)}",
+                    rng.choice(["es", "en"]),
+                ]
+            )
 
 
 def main() -> None:
@@ -68,16 +121,28 @@ def main() -> None:
         access = VaultAccess(path=vault, passphrase=lambda: "bench passphrase", use_keyring=False)
         start = time.perf_counter()
         with RssSampler() as rss:
-            result = run_batch(access, sheet, brokers=brokers, kinds=["access"],
-                               out_dir=folder / "out", today=dt.date(2026, 11, 25),
-                               registry=registry, laws=shipped_laws(), workers=args.workers)
+            result = run_batch(
+                access,
+                sheet,
+                brokers=brokers,
+                kinds=["access"],
+                out_dir=folder / "out",
+                today=dt.date(2026, 11, 25),
+                registry=registry,
+                laws=shipped_laws(),
+                workers=args.workers,
+            )
         wall = time.perf_counter() - start
         pdf = next(p for p in result.files if p.suffix == ".pdf" and p.stem == result.batch_id)
-        print(f"{result.clients} clients x {len(brokers)} brokers = {result.letters} letters, "
-              f"{result.pages} pages, workers={args.workers}")
-        print(f"wall {wall:.1f} s, {result.letters / wall:.0f} letters/s, "
-              f"peak RSS all processes {rss.peak_kb / 1024:.0f} MB, "
-              f"PDF {os.path.getsize(pdf) / 1e6:.0f} MB, {len(result.bad_rows)} bad rows")
+        print(
+            f"{result.clients} clients x {len(brokers)} brokers = {result.letters} letters, "
+            f"{result.pages} pages, workers={args.workers}"
+        )
+        print(
+            f"wall {wall:.1f} s, {result.letters / wall:.0f} letters/s, "
+            f"peak RSS all processes {rss.peak_kb / 1024:.0f} MB, "
+            f"PDF {os.path.getsize(pdf) / 1e6:.0f} MB, {len(result.bad_rows)} bad rows"
+        )
 
 
 if __name__ == "__main__":

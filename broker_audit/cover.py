@@ -22,14 +22,20 @@ KIND_TITLES_ES = {
 }
 
 _GOALS = {
-    "en": {"access": "show you the data they hold about you and say to whom they sold it",
-           "delete": "delete your data", "opt-out": "stop selling and sharing your data",
-           "correct": "correct wrong data about you",
-           "fcra-disclosure": "send you your consumer file"},
-    "es": {"access": "mostrarle los datos que tienen sobre usted y decirle a quién los vendieron",
-           "delete": "eliminar sus datos", "opt-out": "dejar de vender y compartir sus datos",
-           "correct": "corregir datos equivocados sobre usted",
-           "fcra-disclosure": "enviarle su expediente de consumidor"},
+    "en": {
+        "access": "show you the data they hold about you and say to whom they sold it",
+        "delete": "delete your data",
+        "opt-out": "stop selling and sharing your data",
+        "correct": "correct wrong data about you",
+        "fcra-disclosure": "send you your consumer file",
+    },
+    "es": {
+        "access": "mostrarle los datos que tienen sobre usted y decirle a quién los vendieron",
+        "delete": "eliminar sus datos",
+        "opt-out": "dejar de vender y compartir sus datos",
+        "correct": "corregir datos equivocados sobre usted",
+        "fcra-disclosure": "enviarle su expediente de consumidor",
+    },
 }
 
 _AND = {"en": "and", "es": "y"}
@@ -53,13 +59,22 @@ def _how(broker: Broker, language: str) -> str:
     if c.postal is not None:
         return "It goes by mail." if language == "en" else "Se envía por correo."
     if c.web_form is not None:
-        return (f"We submit it on the company's web form ({c.web_form.value})." if language == "en"
-                else f"La enviamos por el formulario web de la empresa ({c.web_form.value}).")
+        return (
+            f"We submit it on the company's web form ({c.web_form.value})."
+            if language == "en"
+            else f"La enviamos por el formulario web de la empresa ({c.web_form.value})."
+        )
     if c.email is not None:
-        return (f"We email it to {c.email.value}." if language == "en"
-                else f"La enviamos por correo electrónico a {c.email.value}.")
-    return ("We have no confirmed way to send it yet; we will tell you." if language == "en"
-            else "Aún no tenemos una forma confirmada de enviarla; le avisaremos.")
+        return (
+            f"We email it to {c.email.value}."
+            if language == "en"
+            else f"La enviamos por correo electrónico a {c.email.value}."
+        )
+    return (
+        "We have no confirmed way to send it yet; we will tell you."
+        if language == "en"
+        else "Aún no tenemos una forma confirmada de enviarla; le avisaremos."
+    )
 
 
 def _join(items: Sequence[str], language: str) -> str:
@@ -87,8 +102,12 @@ def cover_context(
         "clinic": clinic,
         "goals": _join([_GOALS[language][x.kind] for x in letters], language),
         "letters": [
-            {"broker": x.broker.name, "title": titles[x.kind], "reference": x.reference,
-             "how": _how(x.broker, language)}
+            {
+                "broker": x.broker.name,
+                "title": titles[x.kind],
+                "reference": x.reference,
+                "how": _how(x.broker, language),
+            }
             for x in letters
         ],
         "law": law_context(law, "access"),

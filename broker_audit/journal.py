@@ -97,8 +97,9 @@ class ScanResultSet(msgspec.Struct, tag="scan", kw_only=True, frozen=True):
     recorded: dt.datetime
 
 
-Record = (ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet
-          | ScanResultSet)
+Record = (
+    ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet | ScanResultSet
+)
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Record)
@@ -171,8 +172,11 @@ class Journal:
         for scan in self.scans:
             for finding in scan.results:
                 old = latest.get(finding.broker_id)
-                if (old is None or finding.outcome in CONCLUSIVE_SCAN_OUTCOMES
-                        or old.outcome not in CONCLUSIVE_SCAN_OUTCOMES):
+                if (
+                    old is None
+                    or finding.outcome in CONCLUSIVE_SCAN_OUTCOMES
+                    or old.outcome not in CONCLUSIVE_SCAN_OUTCOMES
+                ):
                     latest[finding.broker_id] = finding
         return latest
 
@@ -204,12 +208,17 @@ class Journal:
         current = self.view(request_id)
         check_transition(current.state, state, request_id)
         return StatusChanged(
-            request_id=request_id, state=state, on=on, via=via, tracking=tracking, note=note,
+            request_id=request_id,
+            state=state,
+            on=on,
+            via=via,
+            tracking=tracking,
+            note=note,
             recorded=now(),
         )
 
-    def change_status(self, request_id: int, state: State, *, on: dt.date, via: str = "",
-                      tracking: str = "", note: str = "") -> RequestView:
-        self.append([self.status_event(request_id, state, on=on, via=via, tracking=tracking,
-                                       note=note)])
+    def change_status(
+        self, request_id: int, state: State, *, on: dt.date, via: str = "", tracking: str = "", note: str = ""
+    ) -> RequestView:
+        self.append([self.status_event(request_id, state, on=on, via=via, tracking=tracking, note=note)])
         return self.view(request_id)

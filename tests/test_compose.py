@@ -30,9 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
 LAWS = shipped_laws()
 EARLIER = Earlier(
-    reference="BA-EARLIER1", kind="access", dated=dt.date(2026, 9, 1), sent=dt.date(2026, 9, 2),
-    via="mail", tracking="9407 1111", due=dt.date(2026, 10, 17), state="denied",
-    answered_on=dt.date(2026, 10, 1), appealed_on=None,
+    reference="BA-EARLIER1",
+    kind="access",
+    dated=dt.date(2026, 9, 1),
+    sent=dt.date(2026, 9, 2),
+    via="mail",
+    tracking="9407 1111",
+    due=dt.date(2026, 10, 17),
+    state="denied",
+    answered_on=dt.date(2026, 10, 1),
+    appealed_on=None,
 )
 STATUTE_MARKS = ("C.R.S.", "Civ. Code", "U.S.C.", "Code Ann.", "requires you", "required you")
 
@@ -63,18 +70,35 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
     profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
     broker = shipped_registry().get("lexisnexis-risk-solutions")
     context = letter_context(
-        kind=kind, profile=profile, broker=broker, law=law, fcra=federal_law(LAWS), today=TODAY,
-        reference="BA-TESTREF1", details="My address is listed wrongly as 9 Elm St.",
+        kind=kind,
+        profile=profile,
+        broker=broker,
+        law=law,
+        fcra=federal_law(LAWS),
+        today=TODAY,
+        reference="BA-TESTREF1",
+        details="My address is listed wrongly as 9 Elm St.",
         earlier=EARLIER if kind in FOLLOWUP_KINDS else None,
     )
     recipient = complaint_recipient_lines(law) if kind == "complaint" else recipient_lines(broker)
-    doc = render_letter(kind, context, sender=tuple(sender_lines(profile)),
-                        recipient=tuple(recipient), date=TODAY, reference="BA-TESTREF1")
+    doc = render_letter(
+        kind,
+        context,
+        sender=tuple(sender_lines(profile)),
+        recipient=tuple(recipient),
+        date=TODAY,
+        reference="BA-TESTREF1",
+    )
     text = flat(to_text(doc))
     assert "{{" not in text and "{%" not in text and "}}" not in text
     assert profile.name in text
-    right = {"access": "access", "delete": "delete", "opt-out": "opt-out", "correct": "correct",
-             "fcra-disclosure": "fcra-disclosure"}.get(kind)
+    right = {
+        "access": "access",
+        "delete": "delete",
+        "opt-out": "opt-out",
+        "correct": "correct",
+        "fcra-disclosure": "fcra-disclosure",
+    }.get(kind)
     cite = law.rights.get(right) if right else None  # type: ignore[call-overload]
     if kind in REQUEST_KINDS:
         if law.kind != "none" and cite is not None:
@@ -108,11 +132,17 @@ def test_no_law_letter_cites_no_statute() -> None:
     profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
     broker = shipped_registry().get("appriss-insights")  # not a consumer reporting agency
     for kind in ("access", "delete", "opt-out", "correct"):
-        context = letter_context(kind=kind, profile=profile, broker=broker, law=law,
-                                 fcra=federal_law(LAWS), today=TODAY, reference="BA-X",
-                                 details="wrong address")
-        doc = render_letter(kind, context, sender=("A",), recipient=("B",), date=TODAY,
-                            reference="BA-X")
+        context = letter_context(
+            kind=kind,
+            profile=profile,
+            broker=broker,
+            law=law,
+            fcra=federal_law(LAWS),
+            today=TODAY,
+            reference="BA-X",
+            details="wrong address",
+        )
+        doc = render_letter(kind, context, sender=("A",), recipient=("B",), date=TODAY, reference="BA-X")
         text = to_text(doc)
         for mark in STATUTE_MARKS:
             assert mark not in text, (kind, mark)
@@ -137,23 +167,32 @@ def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
     profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
     broker = shipped_registry().get("appriss-insights")
     for kind in ("access", "delete", "opt-out"):
-        context = letter_context(kind=kind, profile=profile, broker=broker, law=law,
-                                 fcra=federal_law(LAWS), today=TODAY, reference="BA-AGENT01",
-                                 agent=clinic)
+        context = letter_context(
+            kind=kind,
+            profile=profile,
+            broker=broker,
+            law=law,
+            fcra=federal_law(LAWS),
+            today=TODAY,
+            reference="BA-AGENT01",
+            agent=clinic,
+        )
         agent = context["agent"]
         rule = law.agent
         expected = bool(rule and rule.allowed and kind in rule.rights and law.kind != "none")
         assert agent["standing"] is expected, (law_id, kind)
         sender = tuple(sender_lines(profile, agent))
-        doc = render_letter(kind, context, sender=sender, recipient=("B",), date=TODAY,
-                            reference="BA-AGENT01")
+        doc = render_letter(
+            kind, context, sender=sender, recipient=("B",), date=TODAY, reference="BA-AGENT01"
+        )
         text = flat(to_text(doc))
         assert "(signature and date)" in text
         if expected:
             assert sender[0] == "Example Clinic"
             assert "authorized agent" in text and flat(rule.citation) in text  # type: ignore[union-attr]
-            form = render_letter("authorization", context, sender=sender, recipient=("B",),
-                                 date=TODAY, reference="BA-AGENT01")
+            form = render_letter(
+                "authorization", context, sender=sender, recipient=("B",), date=TODAY, reference="BA-AGENT01"
+            )
             form_text = flat(to_text(form))
             assert profile.name in form_text and "Example Clinic" in form_text
             assert "Signature:" in form_text

@@ -15,16 +15,30 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(dist), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     wheel = next(dist.glob("broker_audit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("broker_audit/_data/brokers.toml", "broker_audit/_data/laws.toml",
-                   "broker_audit/_data/templates/letters/access.txt.j2",
-                   "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
-                   "broker_audit/_data/examples/demo-profile.toml"):
+    for needed in (
+        "broker_audit/_data/brokers.toml",
+        "broker_audit/_data/laws.toml",
+        "broker_audit/_data/templates/letters/access.txt.j2",
+        "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
+        "broker_audit/_data/examples/demo-profile.toml",
+    ):
         assert needed in names, needed
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -32,18 +46,29 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
     elsewhere.mkdir()
     env = dict(os.environ, PYTHONPATH=str(site))
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import broker_audit.datafiles as d; print(d.data_root()); "
-         "from broker_audit.registry.load import shipped_registry; "
-         "print(shipped_registry().resolve('accurint').id)"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import broker_audit.datafiles as d; print(d.data_root()); "
+            "from broker_audit.registry.load import shipped_registry; "
+            "print(shipped_registry().resolve('accurint').id)",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     root, broker = probe.stdout.split()
     assert root == str(site / "broker_audit" / "_data")
     assert broker == "lexisnexis-risk-solutions"
     demo = subprocess.run(
         [sys.executable, "-m", "broker_audit", "demo", "--out", "letters"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=False,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert demo.returncode == 0, demo.stderr
     assert len(list((elsewhere / "letters").glob("*.pdf"))) == 2

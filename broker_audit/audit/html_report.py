@@ -24,8 +24,10 @@ def _chart(score: Score) -> str:
     """Three horizontal bars: covered, answered, deleted, out of the brokers listed."""
     width = 360
     rows = [("Asked", score.covered), ("Answered", score.answered), ("Deleted", score.deleted)]
-    parts = [f'<svg role="img" aria-label="progress" width="{width + 170}" height="{len(rows) * 30 + 10}"'
-             ' xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg role="img" aria-label="progress" width="{width + 170}" height="{len(rows) * 30 + 10}"'
+        ' xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i, (label, value) in enumerate(rows):
         y = 8 + i * 30
         filled = 0 if not score.listed else round(width * value / score.listed)
@@ -43,33 +45,58 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{escape(url, quote=True)}" rel="noreferrer noopener">{escape(text)}</a>'
 
 
-def audit_html(*, title: str, today: dt.date, state: str, law: str, rows: list[BrokerStanding],
-               score: Score, actions: list[Action]) -> str:
-    body = [f"<h1>{escape(title)}</h1>",
-            f"<p>Report of {escape(today.isoformat())}. State of residence: {escape(state)}. "
-            f"Law cited in your letters: {escape(law)}.</p>",
-            f"<h2>Progress: {score.percent}%</h2>", _chart(score),
-            "<h2>What to do next</h2><ol>"]
+def audit_html(
+    *,
+    title: str,
+    today: dt.date,
+    state: str,
+    law: str,
+    rows: list[BrokerStanding],
+    score: Score,
+    actions: list[Action],
+) -> str:
+    body = [
+        f"<h1>{escape(title)}</h1>",
+        f"<p>Report of {escape(today.isoformat())}. State of residence: {escape(state)}. "
+        f"Law cited in your letters: {escape(law)}.</p>",
+        f"<h2>Progress: {score.percent}%</h2>",
+        _chart(score),
+        "<h2>What to do next</h2><ol>",
+    ]
     for action in actions:
         body.append(f"<li>{escape(action.text)}<br><code>{escape(action.command)}</code></li>")
-    body.append("</ol><h2>Who likely holds your data</h2><table><thead><tr><th>Broker</th>"
-                "<th>Why it is on the list</th><th>Your requests</th></tr></thead><tbody>")
+    body.append(
+        "</ol><h2>Who likely holds your data</h2><table><thead><tr><th>Broker</th>"
+        "<th>Why it is on the list</th><th>Your requests</th></tr></thead><tbody>"
+    )
     for row in rows:
         r = row.ranked
-        reasons = "".join(f"<li>{_link(x.source, x.text) if x.source else escape(x.text)}</li>"
-                          for x in r.reasons)
-        requests = "<br>".join(
-            f'<span class="{"overdue" if q.overdue else ""}">#{q.id} {escape(q.kind)}: '
-            f'{escape(q.state)}{" (due " + escape(q.due.isoformat()) + ")" if q.due else ""}'
-            f'{" OVERDUE" if q.overdue else ""}</span>'
-            for q in row.requests) or "none yet"
-        body.append(f'<tr class="tier{r.tier}"><td><strong>{escape(r.broker.name)}</strong><br>'
-                    f"<small>{escape(TIERS[r.tier])}</small></td><td><ul class=\"reasons\">{reasons}"
-                    f"</ul></td><td>{requests}</td></tr>")
-    body.append("</tbody></table><footer>Made by broker-audit on this computer. It contains "
-                "personal information: keep it private.</footer>")
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'; img-src data:\">"
-            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
-            + "".join(body) + "</body></html>\n")
+        reasons = "".join(
+            f"<li>{_link(x.source, x.text) if x.source else escape(x.text)}</li>" for x in r.reasons
+        )
+        requests = (
+            "<br>".join(
+                f'<span class="{"overdue" if q.overdue else ""}">#{q.id} {escape(q.kind)}: '
+                f"{escape(q.state)}{' (due ' + escape(q.due.isoformat()) + ')' if q.due else ''}"
+                f"{' OVERDUE' if q.overdue else ''}</span>"
+                for q in row.requests
+            )
+            or "none yet"
+        )
+        body.append(
+            f'<tr class="tier{r.tier}"><td><strong>{escape(r.broker.name)}</strong><br>'
+            f'<small>{escape(TIERS[r.tier])}</small></td><td><ul class="reasons">{reasons}'
+            f"</ul></td><td>{requests}</td></tr>"
+        )
+    body.append(
+        "</tbody></table><footer>Made by broker-audit on this computer. It contains "
+        "personal information: keep it private.</footer>"
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">"
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        + "".join(body)
+        + "</body></html>\n"
+    )

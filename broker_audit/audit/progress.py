@@ -64,21 +64,35 @@ def standings(ranked: Sequence[Ranked], views: Sequence[RequestView], today: dt.
     out = []
     for r in ranked:
         mine = by_broker.get(r.broker.id, [])
-        out.append(BrokerStanding(
-            ranked=r,
-            requests=tuple(RequestSummary(
-                id=v.request.id, kind=v.request.kind, state=v.state.value, sent=v.sent,
-                due=v.due, overdue=is_overdue(v, today)) for v in mine),
-            covered=any(v.sent for v in mine),
-            answered=any(e.state in _ANSWERED for v in mine for e in v.events),
-            deleted=any(v.request.kind == "delete" and v.state is State.FULFILLED for v in mine),
-        ))
+        out.append(
+            BrokerStanding(
+                ranked=r,
+                requests=tuple(
+                    RequestSummary(
+                        id=v.request.id,
+                        kind=v.request.kind,
+                        state=v.state.value,
+                        sent=v.sent,
+                        due=v.due,
+                        overdue=is_overdue(v, today),
+                    )
+                    for v in mine
+                ),
+                covered=any(v.sent for v in mine),
+                answered=any(e.state in _ANSWERED for v in mine for e in v.events),
+                deleted=any(v.request.kind == "delete" and v.state is State.FULFILLED for v in mine),
+            )
+        )
     return out
 
 
 def score(rows: Sequence[BrokerStanding]) -> Score:
-    return Score(listed=len(rows), covered=sum(r.covered for r in rows),
-                 answered=sum(r.answered for r in rows), deleted=sum(r.deleted for r in rows))
+    return Score(
+        listed=len(rows),
+        covered=sum(r.covered for r in rows),
+        answered=sum(r.answered for r in rows),
+        deleted=sum(r.deleted for r in rows),
+    )
 
 
 def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]:
@@ -87,37 +101,62 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
     overdue = [r for r in rows if any(q.overdue for q in r.requests)]
     if overdue:
         names = ", ".join(r.ranked.broker.name for r in overdue[:3])
-        actions.append(Action(f"{len(overdue)} broker(s) are late ({names}): send the follow-up "
-                              "letters", "broker-audit followup"))
+        actions.append(
+            Action(
+                f"{len(overdue)} broker(s) are late ({names}): send the follow-up letters",
+                "broker-audit followup",
+            )
+        )
     refused = [r for r in rows if any(q.state in ("denied", "partially-fulfilled") for q in r.requests)]
     if refused:
         names = ", ".join(r.ranked.broker.name for r in refused[:3])
-        actions.append(Action(f"{names} refused part of a request: appeal or complain",
-                              "broker-audit followup"))
-    listed = [r for r in rows if r.ranked.listed
-              and not any(q.kind in ("opt-out", "delete") and q.state != "withdrawn" for q in r.requests)]
+        actions.append(
+            Action(f"{names} refused part of a request: appeal or complain", "broker-audit followup")
+        )
+    listed = [
+        r
+        for r in rows
+        if r.ranked.listed
+        and not any(q.kind in ("opt-out", "delete") and q.state != "withdrawn" for q in r.requests)
+    ]
     for r in listed[:2]:
         broker = r.ranked.broker
         form = f" or use its opt-out form {broker.contact.web_form.value}" if broker.contact.web_form else ""
         where = f" ({r.ranked.listing})" if r.ranked.listing else ""
-        actions.append(Action(f"{broker.name} shows a public listing of you{where}: ask it to take it "
-                              f"down{form}", f"broker-audit request {broker.id} --kind opt-out"))
+        actions.append(
+            Action(
+                f"{broker.name} shows a public listing of you{where}: ask it to take it down{form}",
+                f"broker-audit request {broker.id} --kind opt-out",
+            )
+        )
     drafted = [(r, q) for r in rows for q in r.requests if q.state == "drafted"]
     if drafted:
         broker, first = drafted[0][0].ranked.broker, drafted[0][1]
         contact = broker.contact
         via = "mail" if contact.postal else "web-form" if contact.web_form else "email"
-        actions.append(Action(f"{len(drafted)} letter(s) are written but not marked sent: send "
-                              "them, then record it", f"broker-audit mark {first.id} sent --via {via}"))
+        actions.append(
+            Action(
+                f"{len(drafted)} letter(s) are written but not marked sent: send them, then record it",
+                f"broker-audit mark {first.id} sent --via {via}",
+            )
+        )
     untouched = [r for r in rows if not r.requests]
     for r in untouched[:2]:
         why = "sells to immigration enforcement" if r.ranked.tier == 1 else "likely holds your data"
-        actions.append(Action(f"Ask {r.ranked.broker.name} to delete your data ({why})",
-                              f"broker-audit request {r.ranked.broker.id} --kind delete"))
+        actions.append(
+            Action(
+                f"Ask {r.ranked.broker.name} to delete your data ({why})",
+                f"broker-audit request {r.ranked.broker.id} --kind delete",
+            )
+        )
     accessed = [r for r in rows if r.answered and not any(q.kind == "delete" for q in r.requests)]
     for r in accessed[:1]:
-        actions.append(Action(f"{r.ranked.broker.name} answered; now ask it to delete your data",
-                              f"broker-audit request {r.ranked.broker.id} --kind delete"))
+        actions.append(
+            Action(
+                f"{r.ranked.broker.name} answered; now ask it to delete your data",
+                f"broker-audit request {r.ranked.broker.id} --kind delete",
+            )
+        )
     awaiting = [q for r in rows for q in r.requests if q.state in {s.value for s in AWAITING}]
     if not actions and awaiting:
         soonest = min((q for q in awaiting if q.due), key=lambda q: q.due, default=None)  # type: ignore[arg-type,return-value]

@@ -57,11 +57,15 @@ def _disclosure_reasons(broker: Broker) -> list[Reason]:
     out = []
     source = getattr(disclosures, "source", "") or ""
     checks = (
-        ("shares_with_federal_government", "told the state registry it shares data with the "
-                                           "federal government"),
+        (
+            "shares_with_federal_government",
+            "told the state registry it shares data with the federal government",
+        ),
         ("shares_with_law_enforcement", "told the state registry it shares data with law enforcement"),
-        ("collects_immigration_status", "told the state registry it collects citizenship or "
-                                        "immigration status"),
+        (
+            "collects_immigration_status",
+            "told the state registry it collects citizenship or immigration status",
+        ),
     )
     for attribute, text in checks:
         if getattr(disclosures, attribute, None):
@@ -82,8 +86,13 @@ def _matches(broker: Broker, answers: Answers) -> list[Reason]:
         if hit_category or hit_words:
             what = ", ".join(sorted(hit_category) or hit_words[:2])
             maybe = "" if answer else " (you did not say; it may apply)"
-            out.append(Reason(f"its data ({what}) matches: {question.text_en.lower()}{maybe}",
-                              source, short=question.short + ("?" if answer is None else "")))
+            out.append(
+                Reason(
+                    f"its data ({what}) matches: {question.text_en.lower()}{maybe}",
+                    source,
+                    short=question.short + ("?" if answer is None else ""),
+                )
+            )
     return out
 
 
@@ -101,34 +110,49 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
         for e in sorted(ice + police, key=lambda e: (e not in local, -e.year)):
             who = "ICE/immigration" if e.recipient == "immigration-enforcement" else e.recipient
             where = f" in {state}" if e in local else ""
-            reasons.append(Reason(f"{e.year}: {e.agency}: {e.summary}", e.source,
-                                  short=f"{who}{where} {e.year}"))
+            reasons.append(
+                Reason(f"{e.year}: {e.agency}: {e.summary}", e.source, short=f"{who}{where} {e.year}")
+            )
         disclosed = _disclosure_reasons(broker)
         for e in broker.law_enforcement:
             if e.self_reported:
-                disclosed.append(Reason(f"{e.year}: {e.summary}", e.source,
-                                        short=f"registry: shares with {e.recipient}"))
+                disclosed.append(
+                    Reason(f"{e.year}: {e.summary}", e.source, short=f"registry: shares with {e.recipient}")
+                )
         reasons += disclosed
         tier = 1 if ice else 2 if police else 3 if disclosed else 4
         matches = _matches(broker, answers)
         everyone = _EVERYONE & set(broker.categories)
         if everyone:
             source = broker.sources[0].url if broker.sources else ""
-            matches.append(Reason(f"a {sorted(everyone)[0]} company: it compiles files on "
-                                  "almost every adult with an address", source,
-                                  short=sorted(everyone)[0]))
+            matches.append(
+                Reason(
+                    f"a {sorted(everyone)[0]} company: it compiles files on "
+                    "almost every adult with an address",
+                    source,
+                    short=sorted(everyone)[0],
+                )
+            )
         if not matches and tier == 4:
             continue  # nothing suggests it holds this person's data
         reasons += matches
         sure = sum(1 for m in matches if not m.short.endswith("?"))
-        ranked.append(Ranked(broker=broker, tier=tier, likelihood=sure * 2 + (len(matches) - sure),
-                             reasons=tuple(reasons), in_your_state=bool(local)))
+        ranked.append(
+            Ranked(
+                broker=broker,
+                tier=tier,
+                likelihood=sure * 2 + (len(matches) - sure),
+                reasons=tuple(reasons),
+                in_your_state=bool(local),
+            )
+        )
     ranked.sort(key=_order)
     return ranked
 
 
-def with_scan_findings(ranked: Sequence[Ranked], findings: Mapping[str, Any],
-                       brokers: Sequence[Broker] = ()) -> list[Ranked]:
+def with_scan_findings(
+    ranked: Sequence[Ranked], findings: Mapping[str, Any], brokers: Sequence[Broker] = ()
+) -> list[Ranked]:
     """Add "a scan found your listing" as the first reason of each broker where the latest scan
     found one (`findings`: broker id -> the journal's ScanFinding). A listed broker the ranking
     left out (from `brokers`) is added; listed brokers lead their tier."""
@@ -137,18 +161,25 @@ def with_scan_findings(ranked: Sequence[Ranked], findings: Mapping[str, Any],
         return list(ranked)
     out = []
     present = {r.broker.id for r in ranked}
-    extra = [Ranked(broker=b, tier=4, likelihood=0, reasons=()) for b in brokers
-             if b.id in found and b.id not in present and not b.successor]
+    extra = [
+        Ranked(broker=b, tier=4, likelihood=0, reasons=())
+        for b in brokers
+        if b.id in found and b.id not in present and not b.successor
+    ]
     for r in [*ranked, *extra]:
         finding = found.get(r.broker.id)
         if finding is None:
             out.append(r)
             continue
         where = f" ({finding.matched_location})" if finding.matched_location else ""
-        reason = Reason(f"a scan on {finding.on.isoformat()} found a public listing of you{where}"
-                        + (f": {finding.listing_url}" if finding.listing_url else ""),
-                        finding.listing_url, short="listing found by scan")
-        out.append(dataclasses.replace(r, reasons=(reason, *r.reasons), listing=finding.listing_url,
-                                       listed=True))
+        reason = Reason(
+            f"a scan on {finding.on.isoformat()} found a public listing of you{where}"
+            + (f": {finding.listing_url}" if finding.listing_url else ""),
+            finding.listing_url,
+            short="listing found by scan",
+        )
+        out.append(
+            dataclasses.replace(r, reasons=(reason, *r.reasons), listing=finding.listing_url, listed=True)
+        )
     out.sort(key=_order)
     return out

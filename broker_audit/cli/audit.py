@@ -13,17 +13,23 @@ from broker_audit.cli.common import access, err, print_json, today
 def _ask_questions(stored: Any, lang: str) -> Any:
     from broker_audit.audit.questions import QUESTIONS, Answers
 
-    err("A few questions decide which brokers likely hold your data. Answers stay in the "
-        "encrypted vault. Answer y, n, or press Enter if you are not sure.")
+    err(
+        "A few questions decide which brokers likely hold your data. Answers stay in the "
+        "encrypted vault. Answer y, n, or press Enter if you are not sure."
+    )
     values = {}
     for q in QUESTIONS:
         text = q.text_es if lang == "es" else q.text_en
         old = getattr(stored, q.key) if stored else None
         default = {True: "y", False: "n", None: ""}[old]
-        reply = typer.prompt(f"{text} [y/n]", default=default, show_default=bool(default),
-                             err=True).strip().lower()
-        values[q.key] = True if reply in ("y", "yes", "s", "si", "sí") else \
-            False if reply in ("n", "no") else None
+        reply = (
+            typer.prompt(f"{text} [y/n]", default=default, show_default=bool(default), err=True)
+            .strip()
+            .lower()
+        )
+        values[q.key] = (
+            True if reply in ("y", "yes", "s", "si", "sí") else False if reply in ("n", "no") else None
+        )
     return Answers(**values)
 
 
@@ -47,8 +53,9 @@ def _answers_from_options(options: list[str], stored: Any) -> Any:
 def audit_command(
     ctx: typer.Context,
     html: Path = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
-    answer: list[str] = typer.Option(None, "--answer", help="QUESTION=yes|no|unknown, without "
-                                     "prompts, e.g. booked_in_jail=yes (repeat)."),
+    answer: list[str] = typer.Option(
+        None, "--answer", help="QUESTION=yes|no|unknown, without prompts, e.g. booked_in_jail=yes (repeat)."
+    ),
     questions: bool = typer.Option(False, "--questions", help="Ask the questions again."),
     lang: str = typer.Option("en", "--lang", help="Language of the questions: en or es."),
     limit: int = typer.Option(None, "--limit", help="Show only the first N brokers."),
@@ -76,8 +83,15 @@ def audit_command(
             return _ask_questions(stored, lang)
         return None
 
-    report = run_audit(access(ctx), today=today(), registry=shipped_registry(), laws=shipped_laws(),
-                       ask=ask, html=html, limit=limit)
+    report = run_audit(
+        access(ctx),
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        ask=ask,
+        html=html,
+        limit=limit,
+    )
     if html:
         err(f"wrote {html}")
     if as_json:
@@ -92,19 +106,40 @@ def report_dict(report: Any) -> dict[str, Any]:
     import msgspec
 
     return {
-        "date": report.today, "state": report.state, "law": report.law,
+        "date": report.today,
+        "state": report.state,
+        "law": report.law,
         "answers": msgspec.structs.asdict(report.answers),
-        "score": {"listed": report.score.listed, "covered": report.score.covered,
-                  "answered": report.score.answered, "deleted": report.score.deleted,
-                  "percent": report.score.percent},
+        "score": {
+            "listed": report.score.listed,
+            "covered": report.score.covered,
+            "answered": report.score.answered,
+            "deleted": report.score.deleted,
+            "percent": report.score.percent,
+        },
         "next_actions": [{"text": a.text, "command": a.command} for a in report.actions],
         "brokers": [
-            {"id": row.ranked.broker.id, "name": row.ranked.broker.name, "tier": row.ranked.tier,
-             "likelihood": row.ranked.likelihood,
-             "reasons": [{"text": r.text, "source": r.source} for r in row.ranked.reasons],
-             "requests": [{"id": q.id, "kind": q.kind, "state": q.state, "sent": q.sent,
-                           "due": q.due, "overdue": q.overdue} for q in row.requests],
-             "covered": row.covered, "answered": row.answered, "deleted": row.deleted}
+            {
+                "id": row.ranked.broker.id,
+                "name": row.ranked.broker.name,
+                "tier": row.ranked.tier,
+                "likelihood": row.ranked.likelihood,
+                "reasons": [{"text": r.text, "source": r.source} for r in row.ranked.reasons],
+                "requests": [
+                    {
+                        "id": q.id,
+                        "kind": q.kind,
+                        "state": q.state,
+                        "sent": q.sent,
+                        "due": q.due,
+                        "overdue": q.overdue,
+                    }
+                    for q in row.requests
+                ],
+                "covered": row.covered,
+                "answered": row.answered,
+                "deleted": row.deleted,
+            }
             for row in report.rows
         ],
     }

@@ -8,9 +8,11 @@ import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
 
-app = typer.Typer(help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
-                  "Example: broker-audit bulk letters clients.csv --preset ice-linked",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
+    "Example: broker-audit bulk letters clients.csv --preset ice-linked",
+    no_args_is_help=True,
+)
 
 
 def load_clinic(path: Path) -> object:
@@ -24,28 +26,37 @@ def load_clinic(path: Path) -> object:
     try:
         return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), AgentProfile)
     except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
-        raise DataFileError(f"{path}: {exc}", "keys: organization, contact_name, address "
-                            "(list of lines), email, phone") from None
+        raise DataFileError(
+            f"{path}: {exc}", "keys: organization, contact_name, address (list of lines), email, phone"
+        ) from None
 
 
 @app.command("letters")
 def letters(
     ctx: typer.Context,
-    clients: Path = typer.Argument(..., help="The intake spreadsheet (CSV from Excel, LibreOffice "
-                                   "or Google Sheets)."),
+    clients: Path = typer.Argument(
+        ..., help="The intake spreadsheet (CSV from Excel, LibreOffice or Google Sheets)."
+    ),
     brokers: str = typer.Option("", "--brokers", help="Broker ids or names, comma-separated."),
-    preset: str = typer.Option(None, "--preset", help="A named set: ice-linked, people-search, "
-                               "consumer-reporting."),
+    preset: str = typer.Option(
+        None, "--preset", help="A named set: ice-linked, people-search, consumer-reporting."
+    ),
     kind: str = typer.Option("access", "--kind", "-k", help="Letter kinds, comma-separated."),
     out: Path = typer.Option(Path("batch"), "--out", "-o", help="Folder for the batch files."),
-    lang: str = typer.Option("en", "--lang", help="Cover sheet language when the spreadsheet "
-                             "has no language column: en or es."),
+    lang: str = typer.Option(
+        "en", "--lang", help="Cover sheet language when the spreadsheet has no language column: en or es."
+    ),
     column: list[str] = typer.Option(None, "--map", help="COLUMN=field, e.g. 'Apellidos=last_name'."),
-    clinic: Path = typer.Option(None, "--clinic", help="The clinic's profile (TOML); stored in the "
-                                "vault for later batches."),
+    clinic: Path = typer.Option(
+        None, "--clinic", help="The clinic's profile (TOML); stored in the vault for later batches."
+    ),
     split: bool = typer.Option(False, "--split", help="One PDF per client instead of one per batch."),
-    agent: bool = typer.Option(False, "--agent", help="The clinic acts as each client's authorized "
-                               "agent where the law allows it (with a signed-authorization page)."),
+    agent: bool = typer.Option(
+        False,
+        "--agent",
+        help="The clinic acts as each client's authorized "
+        "agent where the law allows it (with a signed-authorization page).",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
     workers: int = typer.Option(2, "--workers", help="Processes rendering PDFs."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -76,16 +87,33 @@ def letters(
     bar = contextlib.nullcontext(None) if dry_run else progress_bar("Writing letters")
     with bar as advance:
         result = run_batch(
-            access(ctx), clients, brokers=[b for b in brokers.split(",") if b.strip()],
-            preset=preset, kinds=[k for k in kind.split(",") if k.strip()], out_dir=out,
-            today=today(), registry=shipped_registry(), laws=shipped_laws(), column_map=mapping,
-            language=lang, clinic=load_clinic(clinic) if clinic else None,  # type: ignore[arg-type]
-            split=split, as_agent=agent, dry_run=dry_run, progress=advance, workers=workers,
+            access(ctx),
+            clients,
+            brokers=[b for b in brokers.split(",") if b.strip()],
+            preset=preset,
+            kinds=[k for k in kind.split(",") if k.strip()],
+            out_dir=out,
+            today=today(),
+            registry=shipped_registry(),
+            laws=shipped_laws(),
+            column_map=mapping,
+            language=lang,
+            clinic=load_clinic(clinic) if clinic else None,  # type: ignore[arg-type]
+            split=split,
+            as_agent=agent,
+            dry_run=dry_run,
+            progress=advance,
+            workers=workers,
         )
     summary = {
-        "batch": result.batch_id, "dry_run": result.dry_run, "clients": result.clients,
-        "letters": result.letters, "pages": result.pages, "files": result.files,
-        "first_request": result.first_request, "last_request": result.last_request,
+        "batch": result.batch_id,
+        "dry_run": result.dry_run,
+        "clients": result.clients,
+        "letters": result.letters,
+        "pages": result.pages,
+        "files": result.files,
+        "first_request": result.first_request,
+        "last_request": result.last_request,
         "rows_to_fix": [{"row": b.row, "reason": b.reason} for b in result.bad_rows],
         "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
         "unmapped_columns": result.unmapped_columns,
@@ -115,11 +143,17 @@ def mark(
     from broker_audit.services.clinic import bulk_mark
 
     day = today()
-    result = bulk_mark(access(ctx), batch, state, on=parse_date(on, "--on") if on else day,
-                       today=day, via=via)
+    result = bulk_mark(
+        access(ctx), batch, state, on=parse_date(on, "--on") if on else day, today=day, via=via
+    )
     if as_json:
-        print_json({"batch": result.batch_id, "marked": result.marked,
-                    "skipped": [{"id": i, "reason": r} for i, r in result.skipped]})
+        print_json(
+            {
+                "batch": result.batch_id,
+                "marked": result.marked,
+                "skipped": [{"id": i, "reason": r} for i, r in result.skipped],
+            }
+        )
         return
     typer.echo(f"Marked {result.marked} requests of {result.batch_id} as {state}.")
     for request_id, reason in result.skipped[:20]:

@@ -11,8 +11,9 @@ from broker_audit.cli.common import access, err, parse_date, print_json, today
 
 def cora_command(
     ctx: typer.Context,
-    agency: str = typer.Option(..., "--agency", help="The sheriff's office, e.g. \"Adams County "
-                               "Sheriff's Office\"."),
+    agency: str = typer.Option(
+        ..., "--agency", help="The sheriff's office, e.g. \"Adams County Sheriff's Office\"."
+    ),
     address: str = typer.Option(..., "--address", help="Its postal address, lines separated by ';'."),
     email: str = typer.Option(None, "--email", help="The records custodian's email, for the .eml."),
     since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
@@ -31,14 +32,29 @@ def cora_command(
     from broker_audit.services.cora import cora_request
 
     result = cora_request(
-        access(ctx), agency=agency, address=address.split(";"), email=email, out_dir=out,
-        formats=parse_formats(formats), today=today(), laws=shipped_laws(),
+        access(ctx),
+        agency=agency,
+        address=address.split(";"),
+        email=email,
+        out_dir=out,
+        formats=parse_formats(formats),
+        today=today(),
+        laws=shipped_laws(),
         since=parse_date(since, "--since"),
     )
     if as_json:
-        print_json({"id": result.request_id, "agency": result.broker_name, "kind": "cora",
-                    "law": result.law_id, "reference": result.reference, "files": result.files})
+        print_json(
+            {
+                "id": result.request_id,
+                "agency": result.broker_name,
+                "kind": "cora",
+                "law": result.law_id,
+                "reference": result.reference,
+                "files": result.files,
+            }
+        )
         return
-    typer.echo(f"#{result.request_id} {result.broker_name} (CORA): "
-               + ", ".join(str(f) for f in result.files))
+    typer.echo(
+        f"#{result.request_id} {result.broker_name} (CORA): " + ", ".join(str(f) for f in result.files)
+    )
     err(f"When you send it: broker-audit mark {result.request_id} sent --via mail")

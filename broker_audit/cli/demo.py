@@ -10,9 +10,7 @@ from broker_audit.cli.common import err, today
 
 
 def demo_command(
-    out: Path = typer.Option(
-        Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."
-    ),
+    out: Path = typer.Option(Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."),
 ) -> None:
     """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and
     Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in
@@ -29,8 +27,9 @@ def demo_command(
     result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
     for r in result.letters:
-        typer.echo(f"  #{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): "
-                   + ", ".join(str(f) for f in r.files))
+        typer.echo(
+            f"  #{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): " + ", ".join(str(f) for f in r.files)
+        )
     for warning in dict.fromkeys(w for r in result.letters for w in r.warnings):
         err(f"warning: {warning}")
     typer.echo("")

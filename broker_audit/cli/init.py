@@ -55,12 +55,9 @@ def init_command(
         profile = None if agent is not None else ask_profile()
     use_keyring = not g.no_keyring and keyring_available()
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
-    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring,
-                        clinic=agent)  # type: ignore[arg-type]
+    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)  # type: ignore[arg-type]
     if as_json:
-        print_json(
-            {"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key}
-        )
+        print_json({"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
         return
     typer.echo(f"Created the vault at {result.path}")
     typer.echo(f"Unlocked by: {', '.join(result.slots)}")
@@ -137,8 +134,7 @@ def ask_profile() -> object:
             break
     email = ask("Email (or empty)", default="", err=True)
     phone = ask("Phone (or empty)", default="", err=True)
-    birth = ask_valid("Date of birth YYYY-MM-DD (optional; helps brokers find you)", date_ok,
-                      default="")
+    birth = ask_valid("Date of birth YYYY-MM-DD (optional; helps brokers find you)", date_ok, default="")
     profile = Profile(
         name=name,
         other_names=[n.strip() for n in other.split(",") if n.strip()],

@@ -8,9 +8,11 @@ import typer
 
 from broker_audit.cli.common import access, parse_date, print_json
 
-app = typer.Typer(help="See or change the requester's profile (kept only inside the vault).\n\n"
-                  "Example: broker-audit profile show",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="See or change the requester's profile (kept only inside the vault).\n\n"
+    "Example: broker-audit profile show",
+    no_args_is_help=True,
+)
 
 
 def profile_dict(profile: object) -> dict:
@@ -20,9 +22,7 @@ def profile_dict(profile: object) -> dict:
 
 
 @app.command("show")
-def show(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
-) -> None:
+def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Show the profile that letters are written from.
 
     Example: broker-audit profile show --json

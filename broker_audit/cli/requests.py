@@ -13,7 +13,9 @@ def request_command(
     ctx: typer.Context,
     brokers: list[str] = typer.Argument(..., help="Broker ids, names, aliases or brands."),
     kind: list[str] = typer.Option(
-        ["access"], "--kind", "-k",
+        ["access"],
+        "--kind",
+        "-k",
         help="access, delete, opt-out, correct or fcra-disclosure; repeat or comma-separate.",
     ),
     details: str = typer.Option(
@@ -37,9 +39,17 @@ def request_command(
 
     kinds = [k for item in kind for k in item.split(",") if k.strip()]
     results = request_letters(
-        access(ctx), brokers, kinds, out_dir=out, formats=parse_formats(formats), today=today(),
-        registry=shipped_registry(), laws=shipped_laws(), law_override=law,
-        templates_dir=templates, details=details,
+        access(ctx),
+        brokers,
+        kinds,
+        out_dir=out,
+        formats=parse_formats(formats),
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        law_override=law,
+        templates_dir=templates,
+        details=details,
     )
     _print_letters(results, as_json)
     err("When you send a letter: broker-audit mark ID sent --via mail|email|web-form")
@@ -51,17 +61,26 @@ def _print_letters(results: list, as_json: bool) -> None:
     if as_json:
         print_json(
             [
-                {"id": r.request_id, "broker": r.broker_id, "kind": r.kind, "law": r.law_id,
-                 "reference": r.reference, "files": r.files, "warnings": r.warnings,
-                 "linked_to": r.linked_to}
+                {
+                    "id": r.request_id,
+                    "broker": r.broker_id,
+                    "kind": r.kind,
+                    "law": r.law_id,
+                    "reference": r.reference,
+                    "files": r.files,
+                    "warnings": r.warnings,
+                    "linked_to": r.linked_to,
+                }
                 for r in results
             ]
         )
         return
     for r in results:
         about = f", about #{r.linked_to}" if r.linked_to else ""
-        typer.echo(f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}{about}): "
-                   + ", ".join(str(f) for f in r.files))
+        typer.echo(
+            f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}{about}): "
+            + ", ".join(str(f) for f in r.files)
+        )
 
 
 def followup_command(
@@ -89,8 +108,14 @@ def followup_command(
     from broker_audit.services import followup_letters, parse_formats
 
     result = followup_letters(
-        access(ctx), request_ids or None, out_dir=out, formats=parse_formats(formats),
-        today=today(), registry=shipped_registry(), laws=shipped_laws(), templates_dir=templates,
+        access(ctx),
+        request_ids or None,
+        out_dir=out,
+        formats=parse_formats(formats),
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        templates_dir=templates,
         details=details,
     )
     for request_id, reason in result.skipped:
@@ -116,9 +141,19 @@ def status_command(
     if as_json:
         print_json(
             [
-                {"id": r.id, "broker": r.broker, "broker_name": r.broker_name, "kind": r.kind,
-                 "state": r.state, "law": r.law, "sent": r.sent, "due": r.due,
-                 "days_left": r.days_left, "overdue": r.overdue, "reference": r.reference}
+                {
+                    "id": r.id,
+                    "broker": r.broker,
+                    "broker_name": r.broker_name,
+                    "kind": r.kind,
+                    "state": r.state,
+                    "law": r.law,
+                    "sent": r.sent,
+                    "due": r.due,
+                    "days_left": r.days_left,
+                    "overdue": r.overdue,
+                    "reference": r.reference,
+                }
                 for r in rows
             ]
         )
@@ -149,8 +184,14 @@ def mark_command(
     from broker_audit.services import mark
 
     view = mark(
-        access(ctx), request_id, state, today=today(),
-        on=parse_date(on, "--on") if on else None, via=via, tracking=tracking, note=note,
+        access(ctx),
+        request_id,
+        state,
+        today=today(),
+        on=parse_date(on, "--on") if on else None,
+        via=via,
+        tracking=tracking,
+        note=note,
     )
     if as_json:
         from broker_audit.cli.render import view_dict

@@ -14,31 +14,41 @@ from broker_audit.cli.common import access, err, print_json, today
 
 
 def _show_plan(plan: Any) -> None:
-    err(f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
-        "one at a time:")
+    err(
+        f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
+        "one at a time:"
+    )
     for s in plan.searches:
         note = "" if s.verified else "  (reading rules not checked against a real page)"
         err(f"  {s.broker_name}: {s.url}{note}")
     for broker_id, why in plan.skipped:
         err(f"  skipped {broker_id}: {why}")
-    err("Each site first gets a request for its robots.txt (without your name); a site whose "
-        "robots.txt forbids the search is not searched.")
+    err(
+        "Each site first gets a request for its robots.txt (without your name); a site whose "
+        "robots.txt forbids the search is not searched."
+    )
 
 
 def scan_command(
     ctx: typer.Context,
     broker: list[str] = typer.Option(None, "--broker", help="Only this broker (id or name; repeat)."),
-    name: str = typer.Option(None, "--name", help="Search this name instead of the profile's "
-                             "(first and last word are sent), e.g. a name you are better known by."),
-    yes: bool = typer.Option(False, "--yes", help="Send without asking (for scripts); the list is "
-                             "still shown."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be searched where; send "
-                                 "nothing."),
-    delay: float = typer.Option(2.0, "--delay", min=1.0, help="Seconds between two requests to the "
-                                "same site (at least 1)."),
+    name: str = typer.Option(
+        None,
+        "--name",
+        help="Search this name instead of the profile's "
+        "(first and last word are sent), e.g. a name you are better known by.",
+    ),
+    yes: bool = typer.Option(
+        False, "--yes", help="Send without asking (for scripts); the list is still shown."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be searched where; send nothing."),
+    delay: float = typer.Option(
+        2.0, "--delay", min=1.0, help="Seconds between two requests to the same site (at least 1)."
+    ),
     timeout: float = typer.Option(20.0, "--timeout", min=1.0, help="Seconds to wait for a site."),
-    base_url: str = typer.Option(None, "--base-url", hidden=True,
-                                 help="Send every search to this server instead (for tests)."),
+    base_url: str = typer.Option(
+        None, "--base-url", hidden=True, help="Send every search to this server instead (for tests)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan and results as JSON."),
 ) -> None:
     """Look for a public listing of you on people-search sites (sends your name; only when asked).
@@ -66,9 +76,19 @@ def scan_command(
     def progress(search: Any, finding: Any) -> None:
         err(f"  {search.broker_name}: {finding.outcome.replace('-', ' ')}")
 
-    report = run_scan(access(ctx), registry=shipped_registry(), confirm=confirm, brokers=broker or (),
-                      search_name=name, dry_run=dry_run, delay=delay, timeout=timeout,
-                      base_url=base_url, today=today(), progress=None if as_json else progress)
+    report = run_scan(
+        access(ctx),
+        registry=shipped_registry(),
+        confirm=confirm,
+        brokers=broker or (),
+        search_name=name,
+        dry_run=dry_run,
+        delay=delay,
+        timeout=timeout,
+        base_url=base_url,
+        today=today(),
+        progress=None if as_json else progress,
+    )
     if report.dry_run and not as_json:
         _show_plan(report.plan)
     if not report.sent:
@@ -84,12 +104,23 @@ def scan_dict(report: Any) -> dict[str, Any]:
     return {
         "dry_run": report.dry_run,
         "sent": report.sent,
-        "searches": [{"broker": s.broker_id, "name": s.broker_name, "url": s.url, "verified": s.verified}
-                     for s in report.plan.searches],
+        "searches": [
+            {"broker": s.broker_id, "name": s.broker_name, "url": s.url, "verified": s.verified}
+            for s in report.plan.searches
+        ],
         "skipped": [{"broker": b, "why": why} for b, why in report.plan.skipped],
-        "results": [{"broker": f.broker_id, "outcome": f.outcome, "listing_url": f.listing_url,
-                     "matched_name": f.matched_name, "matched_location": f.matched_location,
-                     "detail": f.detail, "date": f.on} for f in report.results],
+        "results": [
+            {
+                "broker": f.broker_id,
+                "outcome": f.outcome,
+                "listing_url": f.listing_url,
+                "matched_name": f.matched_name,
+                "matched_location": f.matched_location,
+                "detail": f.detail,
+                "date": f.on,
+            }
+            for f in report.results
+        ],
     }
 
 
@@ -109,9 +140,16 @@ def _render_results(report: Any) -> None:
     found = [f for f in report.results if f.outcome == "found"]
     for f in found:
         form = names[f.broker_id].opt_out
-        console.print(f"Ask {names[f.broker_id].broker_name} to take the listing down: "
-                      f"broker-audit request {f.broker_id} --kind opt-out"
-                      + (f"  (or its opt-out form: {form})" if form else ""), markup=False, highlight=False)
+        console.print(
+            f"Ask {names[f.broker_id].broker_name} to take the listing down: "
+            f"broker-audit request {f.broker_id} --kind opt-out"
+            + (f"  (or its opt-out form: {form})" if form else ""),
+            markup=False,
+            highlight=False,
+        )
     if any(f.outcome in ("blocked", "could-not-read", "error") for f in report.results):
-        console.print("Blocked or unreadable sites were not checked: look there yourself in a browser.",
-                      markup=False, highlight=False)
+        console.print(
+            "Blocked or unreadable sites were not checked: look there yourself in a browser.",
+            markup=False,
+            highlight=False,
+        )

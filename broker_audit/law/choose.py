@@ -13,9 +13,7 @@ def in_force(law: Law, on: dt.date) -> bool:
     return law.effective is None or law.effective <= on
 
 
-def law_for_state(
-    laws: Sequence[Law], state: str, *, on: dt.date, override: str | None = None
-) -> Law:
+def law_for_state(laws: Sequence[Law], state: str, *, on: dt.date, override: str | None = None) -> Law:
     """The comprehensive privacy law of the requester's state in force on `on`.
 
     A law enacted but not yet in force is never cited; a state without one gets the fallback

@@ -44,7 +44,9 @@ def clock_for(law: Law, kind: str) -> Clock:
     if deadline.applies_to and right not in deadline.applies_to:
         return Clock(days=None, appeal_days=appeal_days)
     return Clock(
-        days=deadline.days, extension_days=deadline.extension_days or 0, appeal_days=appeal_days,
+        days=deadline.days,
+        extension_days=deadline.extension_days or 0,
+        appeal_days=appeal_days,
         working_days=deadline.working_days,
     )
 
@@ -58,6 +60,5 @@ def add_days(start: dt.date, days: int, *, working_days: bool = False) -> dt.dat
         return start
     from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
 
-    rule = rrule(DAILY, dtstart=start + dt.timedelta(days=1), byweekday=(MO, TU, WE, TH, FR),
-                 count=days)
+    rule = rrule(DAILY, dtstart=start + dt.timedelta(days=1), byweekday=(MO, TU, WE, TH, FR), count=days)
     return rule[-1].date()

@@ -18,7 +18,7 @@ def load_laws(path: Path | None = None) -> tuple[Law, ...]:
     if dupes:
         raise DataFileError(f"law ids appear twice: {', '.join(dupes)}")
     if not any(law.kind == "none" for law in data.law):
-        raise DataFileError("laws.toml has no fallback law (kind = \"none\")")
+        raise DataFileError('laws.toml has no fallback law (kind = "none")')
     return tuple(data.law)
 
 

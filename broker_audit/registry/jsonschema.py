@@ -35,7 +35,9 @@ def schema(which: str) -> dict[str, Any]:
 def _normalise(node: Any) -> Any:
     if isinstance(node, dict):
         return {
-            key: inspect.cleandoc(value) if key == "description" and isinstance(value, str) else _normalise(value)
+            key: inspect.cleandoc(value)
+            if key == "description" and isinstance(value, str)
+            else _normalise(value)
             for key, value in node.items()
         }
     if isinstance(node, list):

@@ -46,9 +46,7 @@ class Registry:
         for preset in self.presets:
             missing = [b for b in preset.brokers if b not in by_id]
             if missing:
-                raise DataFileError(
-                    f"preset {preset.id!r} names unknown brokers: {', '.join(missing)}"
-                )
+                raise DataFileError(f"preset {preset.id!r} names unknown brokers: {', '.join(missing)}")
 
     def get(self, broker_id: str) -> Broker:
         for broker in self.brokers:
@@ -114,8 +112,18 @@ def filter_brokers(
             continue
         if needle:
             hay = normalise_name(
-                " ".join([broker.id, broker.name, broker.legal_name, broker.parent, broker.notes,
-                          *broker.aliases, *broker.brands, *broker.holds])
+                " ".join(
+                    [
+                        broker.id,
+                        broker.name,
+                        broker.legal_name,
+                        broker.parent,
+                        broker.notes,
+                        *broker.aliases,
+                        *broker.brands,
+                        *broker.holds,
+                    ]
+                )
             )
             if needle not in hay:
                 continue

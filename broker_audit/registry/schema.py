@@ -192,12 +192,16 @@ class SearchRule(Strict, kw_only=True):
         for token in SEARCH_PLACEHOLDER_RE.findall(self.url):
             key, *filters = token.split("|")
             if key not in SEARCH_PLACEHOLDERS:
-                raise ValueError(f"unknown placeholder {{{key}}} in the search url; "
-                                 f"use {', '.join(sorted(SEARCH_PLACEHOLDERS))}")
+                raise ValueError(
+                    f"unknown placeholder {{{key}}} in the search url; "
+                    f"use {', '.join(sorted(SEARCH_PLACEHOLDERS))}"
+                )
             unknown = [f for f in filters if f not in SEARCH_FILTERS]
             if unknown:
-                raise ValueError(f"unknown filter {unknown[0]!r} in the search url; "
-                                 f"use {', '.join(sorted(SEARCH_FILTERS))}")
+                raise ValueError(
+                    f"unknown filter {unknown[0]!r} in the search url; "
+                    f"use {', '.join(sorted(SEARCH_FILTERS))}"
+                )
         if not {"first", "last"} <= {t.split("|")[0] for t in SEARCH_PLACEHOLDER_RE.findall(self.url)}:
             raise ValueError("the search url needs both {first} and {last}")
 

@@ -24,8 +24,7 @@ from broker_audit.registry.schema import SearchRule
 from broker_audit.scan.parse import Reading, is_html, read_page
 from broker_audit.scan.plan import Person, PlannedSearch
 
-USER_AGENT = (f"broker-audit/{__version__} (+personal data audit; one search on behalf of the "
-              "person named)")
+USER_AGENT = f"broker-audit/{__version__} (+personal data audit; one search on behalf of the person named)"
 MAX_BYTES = 3 * 1024 * 1024
 MAX_ROBOTS_BYTES = 512 * 1024
 MAX_REDIRECTS = 3
@@ -71,8 +70,9 @@ def _read_limited(response: Any, limit: int, timeout: float, clock: Callable[[],
     for chunk in response.iter_content(chunk_size=65536):
         size += len(chunk)
         if size > limit:
-            raise _Stop(Reading("could-not-read", f"the answer is larger than {limit // 1024} kB; "
-                                                  "not a result page"))
+            raise _Stop(
+                Reading("could-not-read", f"the answer is larger than {limit // 1024} kB; not a result page")
+            )
         if clock() - start > 3 * timeout:
             raise requests.Timeout()
         chunks.append(chunk)
@@ -87,11 +87,13 @@ def _robots(session: Any, site: str, pacer: Pacer, timeout: float) -> RobotFileP
         if status in (401, 403):
             robots.disallow_all = True  # type: ignore[attr-defined]  # set by RobotFileParser.read too
         elif status == 429:
-            raise _Stop(Reading("blocked", "the site is rate-limiting (HTTP 429 for robots.txt); "
-                                           "try again later"))
+            raise _Stop(
+                Reading("blocked", "the site is rate-limiting (HTTP 429 for robots.txt); try again later")
+            )
         elif status >= 500:
-            raise _Stop(Reading("error", f"robots.txt could not be read (HTTP {status}); nothing "
-                                         "was searched"))
+            raise _Stop(
+                Reading("error", f"robots.txt could not be read (HTTP {status}); nothing was searched")
+            )
         elif status >= 400:
             robots.allow_all = True  # type: ignore[attr-defined]
         else:
@@ -108,21 +110,33 @@ def _crawl_delay(robots: RobotFileParser) -> float:
     return min(max(value, 0.0), MAX_CRAWL_DELAY)
 
 
-def _search(session: Any, search: PlannedSearch, rule: SearchRule, person: Person,
-            robots: RobotFileParser, pacer: Pacer, timeout: float) -> Reading:
+def _search(
+    session: Any,
+    search: PlannedSearch,
+    rule: SearchRule,
+    person: Person,
+    robots: RobotFileParser,
+    pacer: Pacer,
+    timeout: float,
+) -> Reading:
     site = origin(search.url)
     url = search.url
     for _hop in range(MAX_REDIRECTS + 1):
         if not robots.can_fetch(USER_AGENT, url):
-            return Reading("blocked", "blocked by robots.txt: the site asks robots not to search "
-                                      "there, so nothing was sent")
+            return Reading(
+                "blocked",
+                "blocked by robots.txt: the site asks robots not to search there, so nothing was sent",
+            )
         pacer.wait(site, _crawl_delay(robots))
         with session.get(url, timeout=timeout, allow_redirects=False, stream=True) as response:
             if response.is_redirect:
                 target = urljoin(url, response.headers.get("Location", ""))
                 if origin(target) != site:
-                    return Reading("could-not-read", f"the site sent the search on to another site "
-                                                     f"({urlsplit(target).hostname}); not followed")
+                    return Reading(
+                        "could-not-read",
+                        f"the site sent the search on to another site "
+                        f"({urlsplit(target).hostname}); not followed",
+                    )
                 url = target
                 continue
             status = response.status_code
@@ -143,14 +157,20 @@ def _search(session: Any, search: PlannedSearch, rule: SearchRule, person: Perso
     return Reading("could-not-read", f"more than {MAX_REDIRECTS} redirects")
 
 
-def check_listing(search: PlannedSearch, rule: SearchRule, person: Person, *, pacer: Pacer,
-                  timeout: float) -> Reading:
+def check_listing(
+    search: PlannedSearch, rule: SearchRule, person: Person, *, pacer: Pacer, timeout: float
+) -> Reading:
     """robots.txt, then at most one search request (plus same-site redirects) to one site."""
     import requests
 
     session = requests.Session()
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml",
-                            "Accept-Language": "en-US,en;q=0.8"})
+    session.headers.update(
+        {
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml",
+            "Accept-Language": "en-US,en;q=0.8",
+        }
+    )
     try:
         robots = _robots(session, origin(search.url), pacer, timeout)
         return _search(session, search, rule, person, robots, pacer, timeout)
@@ -159,8 +179,9 @@ def check_listing(search: PlannedSearch, rule: SearchRule, person: Person, *, pa
     except requests.Timeout:
         return Reading("error", f"no answer within {timeout:g} seconds")
     except requests.ConnectionError:
-        return Reading("error", "could not connect (the site's name did not resolve, or the "
-                                "connection failed)")
+        return Reading(
+            "error", "could not connect (the site's name did not resolve, or the connection failed)"
+        )
     except requests.RequestException as exc:
         return Reading("error", f"the request failed ({type(exc).__name__})")
     finally:

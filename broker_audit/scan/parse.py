@@ -53,8 +53,7 @@ def _place_matches(text: str, person: Person) -> str:
     norm = f" {normalise(text)} "
     for place in person.places:
         city = normalise(place.city)
-        in_state = (f" {place.state.lower()} " in norm
-                    or f" {normalise(state_name(place.state))} " in norm)
+        in_state = f" {place.state.lower()} " in norm or f" {normalise(state_name(place.state))} " in norm
         if city and f" {city} " in norm and in_state:
             return f"{place.city}, {place.state}"
     return ""
@@ -86,8 +85,11 @@ def read_page(html: str | bytes, rule: SearchRule, person: Person, page_url: str
         items = [el for el in soup.select(rule.results) if el.select_one(rule.name) is not None]
         captcha = soup.select_one(GENERIC_CAPTCHA_SELECTORS)
     except SelectorSyntaxError:
-        return Reading("could-not-read", "the broker's rule has a CSS selector that does not parse; "
-                                         "fix its [broker.search] table in brokers.toml")
+        return Reading(
+            "could-not-read",
+            "the broker's rule has a CSS selector that does not parse; "
+            "fix its [broker.search] table in brokers.toml",
+        )
     page_text = f" {normalise(soup.get_text(' '))} "
 
     if items:
@@ -99,21 +101,32 @@ def read_page(html: str | bytes, rule: SearchRule, person: Person, page_url: str
             place = _place_matches((where or item).get_text(" "), person)
             if not place:
                 continue
-            return Reading("found", "a listing with your name and your city and state",
-                           listing_url=_listing_link(item, rule, page_url), matched_name=name,
-                           matched_location=_text(where) if where is not None else place)
-        return Reading("not-found", f"{len(items)} listing(s) on the page, none with your name "
-                                    "in your city and state")
+            return Reading(
+                "found",
+                "a listing with your name and your city and state",
+                listing_url=_listing_link(item, rule, page_url),
+                matched_name=name,
+                matched_location=_text(where) if where is not None else place,
+            )
+        return Reading(
+            "not-found", f"{len(items)} listing(s) on the page, none with your name in your city and state"
+        )
     markers = [*rule.blocked, *GENERIC_BLOCKED_TEXT]
     if captcha is not None or any(f" {normalise(m)} " in page_text for m in markers if normalise(m)):
         return Reading("blocked", "the site showed a captcha or a bot check instead of results")
     if any(f" {normalise(m)} " in page_text for m in rule.no_results if normalise(m)):
         return Reading("not-found", "the site says it has no records for that search")
-    return Reading("could-not-read", "no result items and no 'no results' message: the page layout "
-                                     "may have changed, so this is not a 'not found'")
+    return Reading(
+        "could-not-read",
+        "no result items and no 'no results' message: the page layout "
+        "may have changed, so this is not a 'not found'",
+    )
 
 
 def is_html(content_type: str, body: bytes) -> bool:
     head = body[:512].lstrip().lower()
-    return "html" in content_type.lower() or head.startswith((b"<!doctype html", b"<html")) or bool(
-        re.match(rb"<(head|body|div)\b", head))
+    return (
+        "html" in content_type.lower()
+        or head.startswith((b"<!doctype html", b"<html"))
+        or bool(re.match(rb"<(head|body|div)\b", head))
+    )

@@ -49,8 +49,9 @@ class Person:
 def _first_last(name: str) -> tuple[str, str]:
     parts = name.split()
     if len(parts) < 2:
-        raise UserError("a scan needs a first and a last name",
-                        "give the name to search with --name \"First Last\"")
+        raise UserError(
+            "a scan needs a first and a last name", 'give the name to search with --name "First Last"'
+        )
     return parts[0], parts[-1]
 
 
@@ -67,8 +68,14 @@ def person_from_profile(profile: Profile, search_name: str | None = None) -> Per
             f, la = _first_last(name)
             names.append((normalise(f), normalise(la)))
     places = [Place(a.city, a.state.upper()) for a in profile.addresses]
-    return Person(first=first, last=last, city=address.city, state=address.state.upper(),
-                  names=tuple(dict.fromkeys(names)), places=tuple(dict.fromkeys(places)))
+    return Person(
+        first=first,
+        last=last,
+        city=address.city,
+        state=address.state.upper(),
+        names=tuple(dict.fromkeys(names)),
+        places=tuple(dict.fromkeys(places)),
+    )
 
 
 def _slug(value: str, rule: SearchRule, filters: list[str]) -> str:
@@ -114,7 +121,10 @@ class PlannedSearch:
 
 
 def plan_searches(
-    brokers: list[Broker], person: Person, *, base_url: str | None = None,
+    brokers: list[Broker],
+    person: Person,
+    *,
+    base_url: str | None = None,
     base_urls: dict[str, str] | None = None,
 ) -> list[PlannedSearch]:
     out = []
@@ -123,7 +133,13 @@ def plan_searches(
             continue
         base = (base_urls or {}).get(broker.id) or base_url
         form = broker.contact.web_form.value if broker.contact.web_form else ""
-        out.append(PlannedSearch(broker_id=broker.id, broker_name=broker.name,
-                                 url=search_url(broker.search, person, base),
-                                 verified=broker.search.verified, opt_out=form))
+        out.append(
+            PlannedSearch(
+                broker_id=broker.id,
+                broker_name=broker.name,
+                url=search_url(broker.search, person, base),
+                verified=broker.search.verified,
+                opt_out=form,
+            )
+        )
     return out

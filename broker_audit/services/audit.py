@@ -56,19 +56,34 @@ def run_audit(
         answers = answers or Answers()
         views = journal.views()
         findings = journal.scan_findings()
-    ranked = with_scan_findings(rank_brokers(registry.active(), answers, profile.state), findings,
-                                registry.active())
+    ranked = with_scan_findings(
+        rank_brokers(registry.active(), answers, profile.state), findings, registry.active()
+    )
     every = standings(ranked, views, today)
     rows = every[:limit] if limit else every
     law = law_for_state(laws, profile.state, on=today)
     # The score and the next actions always count every broker, whatever is shown.
-    report = AuditReport(today=today, state=profile.state, law=law.name, answers=answers,
-                         rows=rows, score=score(every), actions=next_actions(every))
+    report = AuditReport(
+        today=today,
+        state=profile.state,
+        law=law.name,
+        answers=answers,
+        rows=rows,
+        score=score(every),
+        actions=next_actions(every),
+    )
     if html is not None:
         from broker_audit.audit.html_report import audit_html
 
-        text = audit_html(title="Data broker exposure audit", today=today, state=profile.state,
-                          law=law.name, rows=rows, score=report.score, actions=report.actions)
+        text = audit_html(
+            title="Data broker exposure audit",
+            today=today,
+            state=profile.state,
+            law=law.name,
+            rows=rows,
+            score=report.score,
+            actions=report.actions,
+        )
         tmp = html.with_name(html.name + ".part")
         tmp.write_text(text, encoding="utf-8")
         tmp.chmod(0o600)

@@ -230,13 +230,24 @@ def client_documents(
     )
     docs = [cover]
     for _, broker, kind, reference in plan.letters:
-        job = plan_letter(broker, kind, profile=profile, state_law=plan.law, laws=laws, today=today,
-                          agent=agent if as_agent else None, reference=reference)
+        job = plan_letter(
+            broker,
+            kind,
+            profile=profile,
+            state_law=plan.law,
+            laws=laws,
+            today=today,
+            agent=agent if as_agent else None,
+            reference=reference,
+        )
         email_from = profile.email or None
         docs.append(render_job(job, today=today, email_from=email_from, templates_dir=templates_dir))
         if job.context["agent"] and job.context["agent"]["standing"]:
-            docs.append(render_job(job, today=today, email_from=email_from,
-                                   templates_dir=templates_dir, kind="authorization"))
+            docs.append(
+                render_job(
+                    job, today=today, email_from=email_from, templates_dir=templates_dir, kind="authorization"
+                )
+            )
     return docs
 
 
@@ -350,11 +361,19 @@ def _log_batch(
                 )
             )
         for request_id, broker, kind, reference in plan.letters:
-            records.append(request_record(
-                request_id=request_id, broker=broker, kind=kind,
-                law=law_for_letter(plan.law, kind, laws), reference=reference, today=today,
-                created=created, client_id=client.client_id, batch_id=batch_id,
-            ))
+            records.append(
+                request_record(
+                    request_id=request_id,
+                    broker=broker,
+                    kind=kind,
+                    law=law_for_letter(plan.law, kind, laws),
+                    reference=reference,
+                    today=today,
+                    created=created,
+                    client_id=client.client_id,
+                    batch_id=batch_id,
+                )
+            )
     if plans and plans[0].letters:
         records.append(
             BatchMade(

@@ -35,8 +35,14 @@ class BulkMarkResult:
 
 
 def bulk_mark(
-    access: VaultAccess, batch_id: str, state_text: str, *, on: dt.date, today: dt.date,
-    via: str = "mail", only_mailable: bool = True,
+    access: VaultAccess,
+    batch_id: str,
+    state_text: str,
+    *,
+    on: dt.date,
+    today: dt.date,
+    via: str = "mail",
+    only_mailable: bool = True,
 ) -> BulkMarkResult:
     """Mark every request of a batch at once (e.g. the evening's mailing as sent).
 
@@ -65,8 +71,9 @@ def bulk_mark(
                 if broker is None or broker.contact.postal is None:
                     skipped.append((request.id, "no postal address: send it online, then mark it"))
                     continue
-            events.append(journal.status_event(request.id, state, on=on,
-                                               via=via if state is State.SENT else ""))
+            events.append(
+                journal.status_event(request.id, state, on=on, via=via if state is State.SENT else "")
+            )
         journal.append(events)
     return BulkMarkResult(batch_id=batch_id, marked=len(events), skipped=skipped)
 
@@ -108,13 +115,22 @@ def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = N
             if r.client_id is None or (batch_id and r.batch_id != batch_id):
                 continue
             client = journal.clients.get(r.client_id)
-            rows.append(ClinicRow(
-                request_id=r.id, client_id=r.client_id,
-                client_name=client.profile.name if client else "", batch_id=r.batch_id or "",
-                broker=r.broker_id, kind=r.kind, state=view.state.value, sent=view.sent,
-                due=view.due, days_left=days_left(view, today), bucket=bucket_of(view, today),
-                reference=r.reference,
-            ))
+            rows.append(
+                ClinicRow(
+                    request_id=r.id,
+                    client_id=r.client_id,
+                    client_name=client.profile.name if client else "",
+                    batch_id=r.batch_id or "",
+                    broker=r.broker_id,
+                    kind=r.kind,
+                    state=view.state.value,
+                    sent=view.sent,
+                    due=view.due,
+                    days_left=days_left(view, today),
+                    bucket=bucket_of(view, today),
+                    reference=r.reference,
+                )
+            )
     return rows
 
 
@@ -132,8 +148,20 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
 
     from broker_audit.intake import neutralise_cell
 
-    fields = ["request_id", "client_id", "client_name", "batch_id", "broker", "kind", "state",
-              "sent", "due", "days_left", "bucket", "reference"]
+    fields = [
+        "request_id",
+        "client_id",
+        "client_name",
+        "batch_id",
+        "broker",
+        "kind",
+        "state",
+        "sent",
+        "due",
+        "days_left",
+        "bucket",
+        "reference",
+    ]
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
@@ -163,8 +191,9 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due)
         event.add("dtend", row.due + dt.timedelta(days=1))
-        event.add("summary", f"Due: {row.broker} {row.kind} (request #{row.request_id}, "
-                             f"client {row.client_id})")
+        event.add(
+            "summary", f"Due: {row.broker} {row.kind} (request #{row.request_id}, client {row.client_id})"
+        )
         cal.add_component(event)
         count += 1
     tmp = path.with_name(path.name + ".part")

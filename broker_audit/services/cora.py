@@ -46,38 +46,66 @@ def cora_request(
     if law is None:
         raise UserError("the law data has no Colorado Open Records Act entry (co-cora)")
     if not agency.strip() or not [line for line in address if line.strip()]:
-        raise UserError("name the agency and its postal address",
-                        'e.g. --agency "Adams County Sheriff\'s Office" --address "line 1;City, CO 80000"')
+        raise UserError(
+            "name the agency and its postal address",
+            'e.g. --agency "Adams County Sheriff\'s Office" --address "line 1;City, CO 80000"',
+        )
     if since > today:
         raise UserError("--since is in the future")
     reference = new_reference()
     with open_journal(access) as journal:
         profile = require_profile(journal)
-        context = cora_context(profile=profile, agency=agency.strip(), law=law, today=today,
-                               reference=reference, since=since)
+        context = cora_context(
+            profile=profile, agency=agency.strip(), law=law, today=today, reference=reference, since=since
+        )
         document = render_letter(
-            "cora", context, sender=tuple(sender_lines(profile)),
+            "cora",
+            context,
+            sender=tuple(sender_lines(profile)),
             recipient=(agency.strip(), *(line.strip() for line in address if line.strip())),
-            date=today, reference=reference, email_to=email or None,
-            email_from=profile.email or None, templates_dir=templates_dir,
+            date=today,
+            reference=reference,
+            email_to=email or None,
+            email_from=profile.email or None,
+            templates_dir=templates_dir,
         )
         request_id = journal.next_request_id()
         broker_id = agency_id(agency)
         out_dir.mkdir(parents=True, exist_ok=True)
-        files = write_letter(document, out_dir / f"{today.isoformat()}-{broker_id}-cora-{request_id}",
-                             formats)
+        files = write_letter(
+            document, out_dir / f"{today.isoformat()}-{broker_id}-cora-{request_id}", formats
+        )
         clock = clock_for(law, "access")
         try:
-            journal.append([RequestMade(
-                id=request_id, broker_id=broker_id, broker_name=agency.strip(), kind="cora",
-                law_id=law.id, law_name=law.name, deadline_days=clock.days,
-                working_days=clock.working_days, extension_days=clock.extension_days,
-                reference=reference, dated=today, created=now(),
-                files=[str(f.resolve()) for f in files],
-            )])
+            journal.append(
+                [
+                    RequestMade(
+                        id=request_id,
+                        broker_id=broker_id,
+                        broker_name=agency.strip(),
+                        kind="cora",
+                        law_id=law.id,
+                        law_name=law.name,
+                        deadline_days=clock.days,
+                        working_days=clock.working_days,
+                        extension_days=clock.extension_days,
+                        reference=reference,
+                        dated=today,
+                        created=now(),
+                        files=[str(f.resolve()) for f in files],
+                    )
+                ]
+            )
         except BaseException:
             for f in files:
                 f.unlink(missing_ok=True)
             raise
-    return LetterResult(request_id=request_id, broker_id=broker_id, broker_name=agency.strip(),
-                        kind="cora", law_id=law.id, reference=reference, files=files)
+    return LetterResult(
+        request_id=request_id,
+        broker_id=broker_id,
+        broker_name=agency.strip(),
+        kind="cora",
+        law_id=law.id,
+        reference=reference,
+        files=files,
+    )

@@ -23,9 +23,7 @@ class DemoResult:
     later: dt.date
 
 
-def run_demo(
-    out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequence[Law]
-) -> DemoResult:
+def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequence[Law]) -> DemoResult:
     """The whole path on a fictional requester, in a throwaway vault that is shredded at the end.
 
     Letters to both founding brokers; one is marked sent through the web form, and the status is shown today
@@ -43,15 +41,29 @@ def run_demo(
     access = VaultAccess(path=folder / "vault.db", passphrase=lambda: passphrase, use_keyring=False)
     try:
         init_vault(
-            access.path, load_profile_file(datafiles.demo_profile_file()),
-            passphrase=passphrase, use_keyring=False,
+            access.path,
+            load_profile_file(datafiles.demo_profile_file()),
+            passphrase=passphrase,
+            use_keyring=False,
         )
         letters = request_letters(
-            access, ["lexisnexis-risk-solutions", "appriss-insights"], ["access"],
-            out_dir=out_dir, formats=("pdf", "txt"), today=today, registry=registry, laws=laws,
+            access,
+            ["lexisnexis-risk-solutions", "appriss-insights"],
+            ["access"],
+            out_dir=out_dir,
+            formats=("pdf", "txt"),
+            today=today,
+            registry=registry,
+            laws=laws,
         )
-        mark(access, letters[0].request_id, "sent", today=today, via="web-form",
-             note="demo: sent through the broker's web form")
+        mark(
+            access,
+            letters[0].request_id,
+            "sent",
+            today=today,
+            via="web-form",
+            note="demo: sent through the broker's web form",
+        )
         later = today + dt.timedelta(days=50)
         result = DemoResult(
             letters=letters,

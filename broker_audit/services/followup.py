@@ -30,24 +30,38 @@ def _earlier(view: RequestView) -> object:
 
     sent = next((e for e in view.events if e.state is State.SENT), None)
     answered = next(
-        (e.on for e in reversed(view.events)
-         if e.state in (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)), None)
+        (
+            e.on
+            for e in reversed(view.events)
+            if e.state in (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)
+        ),
+        None,
+    )
     appealed = next((e.on for e in view.events if e.state is State.APPEALED), None)
     return Earlier(
-        reference=view.request.reference, kind=view.request.kind, dated=view.request.dated,
-        sent=sent.on if sent else None, via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "", due=view.due, state=view.state.value,
-        answered_on=answered, appealed_on=appealed,
+        reference=view.request.reference,
+        kind=view.request.kind,
+        dated=view.request.dated,
+        sent=sent.on if sent else None,
+        via=sent.via if sent else "",
+        tracking=sent.tracking if sent else "",
+        due=view.due,
+        state=view.state.value,
+        answered_on=answered,
+        appealed_on=appealed,
     )
 
 
 def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.date) -> str | None:
-    step = next_step(view, today, appeal_available=bool(law.appeal and law.appeal.available),
-                     complaint_known=law.complaint is not None)
+    step = next_step(
+        view,
+        today,
+        appeal_available=bool(law.appeal and law.appeal.available),
+        complaint_known=law.complaint is not None,
+    )
     if step == "followup":
         sent_followups = [v for v in linked if v.request.kind == "followup" and v.sent]
-        late = [v for v in sent_followups
-                if (today - v.sent).days >= FOLLOWUP_GRACE_DAYS]  # type: ignore[operator]
+        late = [v for v in sent_followups if (today - v.sent).days >= FOLLOWUP_GRACE_DAYS]  # type: ignore[operator]
         if late and law.complaint is not None:
             return "complaint"
         if sent_followups:
@@ -101,11 +115,30 @@ def followup_letters(
             if pending:
                 skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
                 continue
-            jobs.append(plan_letter(
-                registry.resolve(request.broker_id), kind, profile=profile, state_law=law,
-                laws=laws, today=today, details=details, earlier=_earlier(view),
-                linked_to=request.id,
-            ))
-        letters = issue_letters(journal, profile, jobs, out_dir=out_dir, formats=formats,
-                                today=today, templates_dir=templates_dir) if jobs else []
+            jobs.append(
+                plan_letter(
+                    registry.resolve(request.broker_id),
+                    kind,
+                    profile=profile,
+                    state_law=law,
+                    laws=laws,
+                    today=today,
+                    details=details,
+                    earlier=_earlier(view),
+                    linked_to=request.id,
+                )
+            )
+        letters = (
+            issue_letters(
+                journal,
+                profile,
+                jobs,
+                out_dir=out_dir,
+                formats=formats,
+                today=today,
+                templates_dir=templates_dir,
+            )
+            if jobs
+            else []
+        )
     return FollowupResult(letters=letters, skipped=skipped)

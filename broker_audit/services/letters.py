@@ -73,8 +73,10 @@ def broker_warnings(broker: Broker, law: Law, kind: str = "access") -> list[str]
             "and cites no statute"
         )
         if broker.residency_limit is not None:
-            out.append(f"{broker.id}: may refuse requests from your state: "
-                       f"{broker.residency_limit.value} (source: {broker.residency_limit.source})")
+            out.append(
+                f"{broker.id}: may refuse requests from your state: "
+                f"{broker.residency_limit.value} (source: {broker.residency_limit.source})"
+            )
     if kind == "fcra-disclosure" and "consumer-reporting" not in broker.categories:
         out.append(f"{broker.id}: not known as a consumer reporting agency; the FCRA may not apply")
     return out
@@ -106,8 +108,9 @@ def request_letters(
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
         jobs = [
-            plan_letter(broker, kind, profile=profile, state_law=state_law, laws=laws, today=today,
-                        details=details)
+            plan_letter(
+                broker, kind, profile=profile, state_law=state_law, laws=laws, today=today, details=details
+            )
             for broker in brokers
             for kind in kinds
         ]
@@ -147,8 +150,16 @@ def plan_letter(
     law = law_for_letter(state_law, kind, laws)
     reference = reference or new_reference()
     context = letter_context(
-        kind=kind, profile=profile, broker=broker, law=law, fcra=federal_law(laws), today=today,
-        reference=reference, details=details, earlier=earlier, agent=agent,
+        kind=kind,
+        profile=profile,
+        broker=broker,
+        law=law,
+        fcra=federal_law(laws),
+        today=today,
+        reference=reference,
+        details=details,
+        earlier=earlier,
+        agent=agent,
     )
     complaint = kind == "complaint"
     return LetterJob(
@@ -165,15 +176,27 @@ def plan_letter(
     )
 
 
-def render_job(job: LetterJob, *, today: dt.date, email_from: str | None,
-               templates_dir: Path | None, kind: str | None = None) -> Any:
+def render_job(
+    job: LetterJob,
+    *,
+    today: dt.date,
+    email_from: str | None,
+    templates_dir: Path | None,
+    kind: str | None = None,
+) -> Any:
     """The job's Document (or, with `kind`, another template over the same context, such as
     the authorization page that goes with an agent's letter)."""
     from broker_audit.letters import render
 
     return render.render_letter(
-        kind or job.kind, job.context, sender=job.sender, recipient=job.recipient, date=today,
-        reference=job.reference, email_to=None if kind else job.email_to, email_from=email_from,
+        kind or job.kind,
+        job.context,
+        sender=job.sender,
+        recipient=job.recipient,
+        date=today,
+        reference=job.reference,
+        email_to=None if kind else job.email_to,
+        email_from=email_from,
         templates_dir=templates_dir,
     )
 
@@ -197,11 +220,23 @@ def request_record(
 
     clock = clock_for(law, kind)
     return RequestMade(
-        id=request_id, broker_id=broker.id, broker_name=broker.name, kind=kind, law_id=law.id,
-        law_name=law.name, deadline_days=clock.days, working_days=clock.working_days,
-        extension_days=clock.extension_days, appeal_days=clock.appeal_days, reference=reference,
-        dated=today, created=created, files=[str(p.resolve()) for p in files],
-        linked_to=linked_to, client_id=client_id, batch_id=batch_id,
+        id=request_id,
+        broker_id=broker.id,
+        broker_name=broker.name,
+        kind=kind,
+        law_id=law.id,
+        law_name=law.name,
+        deadline_days=clock.days,
+        working_days=clock.working_days,
+        extension_days=clock.extension_days,
+        appeal_days=clock.appeal_days,
+        reference=reference,
+        dated=today,
+        created=created,
+        files=[str(p.resolve()) for p in files],
+        linked_to=linked_to,
+        client_id=client_id,
+        batch_id=batch_id,
     )
 
 
@@ -253,12 +288,22 @@ def issue_letters(
             path.unlink(missing_ok=True)
         raise
     created = now()
-    journal.append([
-        request_record(request_id=result.request_id, broker=job.broker, kind=job.kind, law=job.law,
-                       reference=job.reference, today=today, created=created, files=result.files,
-                       linked_to=job.linked_to)
-        for job, result in zip(jobs, results, strict=True)
-    ])
+    journal.append(
+        [
+            request_record(
+                request_id=result.request_id,
+                broker=job.broker,
+                kind=job.kind,
+                law=job.law,
+                reference=job.reference,
+                today=today,
+                created=created,
+                files=result.files,
+                linked_to=job.linked_to,
+            )
+            for job, result in zip(jobs, results, strict=True)
+        ]
+    )
     return results
 
 

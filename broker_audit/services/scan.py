@@ -77,8 +77,10 @@ def run_scan(
         person = person_from_profile(require_profile(journal), search_name)
         plan = ScanPlan(plan_searches(chosen, person, base_url=base_url, base_urls=base_urls), skipped)
         if not plan.searches:
-            raise UserError("none of the chosen brokers has a public search rule",
-                            "run `broker-audit scan --dry-run` to see the brokers that have one")
+            raise UserError(
+                "none of the chosen brokers has a public search rule",
+                "run `broker-audit scan --dry-run` to see the brokers that have one",
+            )
         if dry_run:
             return ScanReport(plan=plan, sent=False, dry_run=True)
         if not confirm(plan):
@@ -89,10 +91,15 @@ def run_scan(
         results = []
         for search in plan.searches:
             reading = check_listing(search, rules[search.broker_id], person, pacer=pacer, timeout=timeout)
-            finding = ScanFinding(broker_id=search.broker_id, outcome=reading.outcome,  # type: ignore[arg-type]
-                                  on=on, listing_url=reading.listing_url,
-                                  matched_name=reading.matched_name,
-                                  matched_location=reading.matched_location, detail=reading.detail)
+            finding = ScanFinding(
+                broker_id=search.broker_id,
+                outcome=reading.outcome,  # type: ignore[arg-type]
+                on=on,
+                listing_url=reading.listing_url,
+                matched_name=reading.matched_name,
+                matched_location=reading.matched_location,
+                detail=reading.detail,
+            )
             results.append(finding)
             if progress is not None:
                 progress(search, finding)

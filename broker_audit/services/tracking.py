@@ -30,16 +30,21 @@ class StatusRow:
     reference: str
 
 
-def status_rows(
-    access: VaultAccess, *, today: dt.date, overdue_only: bool = False
-) -> list[StatusRow]:
+def status_rows(access: VaultAccess, *, today: dt.date, overdue_only: bool = False) -> list[StatusRow]:
     with open_journal(access) as journal:
         views = journal.views()
     rows = [
         StatusRow(
-            id=v.request.id, broker=v.request.broker_id, broker_name=v.request.broker_name,
-            kind=v.request.kind, state=v.state.value, law=v.request.law_id, sent=v.sent,
-            due=v.due, days_left=days_left(v, today), overdue=is_overdue(v, today),
+            id=v.request.id,
+            broker=v.request.broker_id,
+            broker_name=v.request.broker_name,
+            kind=v.request.kind,
+            state=v.state.value,
+            law=v.request.law_id,
+            sent=v.sent,
+            due=v.due,
+            days_left=days_left(v, today),
+            overdue=is_overdue(v, today),
             reference=v.request.reference,
         )
         for v in views
@@ -78,8 +83,7 @@ def mark(
                 f"{on.isoformat()} is before the request's last change ({earliest.isoformat()})",
                 "status changes are recorded in the order they happened",
             )
-        events = [journal.status_event(request_id, state, on=on, via=via or "",
-                                       tracking=tracking, note=note)]
+        events = [journal.status_event(request_id, state, on=on, via=via or "", tracking=tracking, note=note)]
         events += _chain_events(journal, current, state, on)
         journal.append(events)
         return journal.view(request_id)

@@ -15,8 +15,9 @@ CHAIN_KINDS = frozenset({"followup", "appeal", "complaint"})
 FOLLOWABLE = frozenset({"access", "delete", "opt-out", "correct", "fcra-disclosure"})
 
 
-def next_step(view: RequestView, today: dt.date, *, appeal_available: bool,
-              complaint_known: bool) -> str | None:
+def next_step(
+    view: RequestView, today: dt.date, *, appeal_available: bool, complaint_known: bool
+) -> str | None:
     """The kind of the next letter for `view`, or None when nothing is due yet.
 
     - late (past its legal due date, or marked no-response): a follow-up to the company; once a

@@ -27,14 +27,23 @@ _ANSWERS = {State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED}
 
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.DRAFTED: frozenset({State.SENT, State.WITHDRAWN}),
-    State.SENT: frozenset({State.ACKNOWLEDGED, State.NEEDS_VERIFICATION, State.EXTENDED,
-                           State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}),
-    State.ACKNOWLEDGED: frozenset({State.NEEDS_VERIFICATION, State.EXTENDED, State.NO_RESPONSE,
-                                   State.WITHDRAWN, *_ANSWERS}),
-    State.NEEDS_VERIFICATION: frozenset({State.ACKNOWLEDGED, State.EXTENDED, State.NO_RESPONSE,
-                                         State.WITHDRAWN, *_ANSWERS}),
-    State.EXTENDED: frozenset({State.NEEDS_VERIFICATION, State.NO_RESPONSE, State.WITHDRAWN,
-                               *_ANSWERS}),
+    State.SENT: frozenset(
+        {
+            State.ACKNOWLEDGED,
+            State.NEEDS_VERIFICATION,
+            State.EXTENDED,
+            State.NO_RESPONSE,
+            State.WITHDRAWN,
+            *_ANSWERS,
+        }
+    ),
+    State.ACKNOWLEDGED: frozenset(
+        {State.NEEDS_VERIFICATION, State.EXTENDED, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}
+    ),
+    State.NEEDS_VERIFICATION: frozenset(
+        {State.ACKNOWLEDGED, State.EXTENDED, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}
+    ),
+    State.EXTENDED: frozenset({State.NEEDS_VERIFICATION, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}),
     State.NO_RESPONSE: frozenset({State.COMPLAINED, State.WITHDRAWN, *_ANSWERS}),
     State.PARTIALLY_FULFILLED: frozenset({State.FULFILLED, State.APPEALED, State.COMPLAINED}),
     State.DENIED: frozenset({State.APPEALED, State.COMPLAINED}),
@@ -66,6 +75,4 @@ def check_transition(current: State, new: State, request_id: int) -> None:
         hint = "from " + current.value + " it can go to: " + ", ".join(sorted(s.value for s in allowed))
     else:
         hint = f"{current.value} is final; make a new request with `broker-audit request`"
-    raise IllegalTransition(
-        f"request {request_id} is {current.value}; it cannot become {new.value}", hint
-    )
+    raise IllegalTransition(f"request {request_id} is {current.value}; it cannot become {new.value}", hint)

@@ -21,20 +21,22 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any) -> Path:
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    assert cli(["request", "appriss", "--kind", "access", "--out", str(tmp_path / "l"),
-                "--format", "txt"])[0] == 0
+    assert (
+        cli(["request", "appriss", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"])[0]
+        == 0
+    )
     assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
     return tmp_path
 
 
-def test_answers_are_stored_and_json_lists_sources(vault: Path, cli: Any,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answers_are_stored_and_json_lists_sources(
+    vault: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, err = cli(["audit", "--answer", "booked_in_jail=yes", "--json"])
     assert code == 0, err
     report = json.loads(out)
     assert report["answers"]["booked_in_jail"] is True
-    assert {b["id"] for b in report["brokers"][:2]} == {"appriss-insights",
-                                                        "lexisnexis-risk-solutions"}
+    assert {b["id"] for b in report["brokers"][:2]} == {"appriss-insights", "lexisnexis-risk-solutions"}
     assert all(r["source"].startswith("http") for r in report["brokers"][0]["reasons"])
     appriss = next(b for b in report["brokers"] if b["id"] == "appriss-insights")
     assert appriss["requests"][0]["state"] == "sent"
@@ -56,17 +58,34 @@ def test_html_report_renders_in_headless_chromium(vault: Path, cli: Any) -> None
     code, _, err = cli(["audit", "--answer", "booked_in_jail=yes", "--html", str(html)])
     assert code == 0, err
     text = html.read_text()
-    assert "<script" not in text and "http-equiv=\"Content-Security-Policy\"" in text
+    assert "<script" not in text and 'http-equiv="Content-Security-Policy"' in text
     assert oct(html.stat().st_mode & 0o777) == "0o600"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={vault / 'chromium-profile'}"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", html.as_uri()], capture_output=True,
-                         text=True, timeout=120, check=False)
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={vault / 'chromium-profile'}",
+    ]
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", html.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "Appriss Insights" in dom.stdout and "LexisNexis Risk Solutions" in dom.stdout
     assert "Progress:" in dom.stdout and "<svg" in dom.stdout
     shot = vault / "audit.png"
-    subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1000,1400",
-                    html.as_uri()], capture_output=True, timeout=120, check=False)
+    subprocess.run(
+        [browser, *flags, f"--screenshot={shot}", "--window-size=1000,1400", html.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert shot.exists() and shot.stat().st_size > 10_000  # a real rendered page, not blank

@@ -51,9 +51,20 @@ def test_a_no_answer_removes_brokers_that_only_match_it() -> None:
 
 
 def _request(i: int, broker: str, kind: str = "access") -> RequestMade:
-    return RequestMade(id=i, broker_id=broker, broker_name=broker, kind=kind, law_id="co-cpa",
-                       law_name="Colorado Privacy Act", deadline_days=45, extension_days=45,
-                       appeal_days=45, reference=f"BA-{i}", dated=CREATED.date(), created=CREATED)
+    return RequestMade(
+        id=i,
+        broker_id=broker,
+        broker_name=broker,
+        kind=kind,
+        law_id="co-cpa",
+        law_name="Colorado Privacy Act",
+        deadline_days=45,
+        extension_days=45,
+        appeal_days=45,
+        reference=f"BA-{i}",
+        dated=CREATED.date(),
+        created=CREATED,
+    )
 
 
 def _event(i: int, state: State, on: dt.date) -> StatusChanged:
@@ -65,8 +76,10 @@ def test_progress_merges_requests_scores_and_picks_next_actions() -> None:
     sent = dt.date(2026, 1, 5)
     views = [
         fold(_request(1, "lexisnexis-risk-solutions"), [_event(1, State.SENT, sent)]),
-        fold(_request(2, "appriss-insights", "delete"),
-             [_event(2, State.SENT, sent), _event(2, State.FULFILLED, dt.date(2026, 2, 1))]),
+        fold(
+            _request(2, "appriss-insights", "delete"),
+            [_event(2, State.SENT, sent), _event(2, State.FULFILLED, dt.date(2026, 2, 1))],
+        ),
         fold(_request(3, "thomson-reuters-clear"), []),
     ]
     rows = standings(ranked, views, dt.date(2026, 3, 1))

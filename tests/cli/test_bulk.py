@@ -14,13 +14,46 @@ from pypdf import PdfReader
 CLINIC = ROOT / "examples" / "clinic.toml"
 
 ROWS = [
-    ["First Name", "Last Name", "Street Address", "Apt", "City", "State", "ZIP Code", "DOB",
-     "Phone", "Email", "Language"],
-    ["María José", "Núñez García", "1550 Calle Ñandú", "Apt 4B", "Denver", "Colorado", "80204",
-     "4/12/1988", "(303) 555-0147", "maria@example.org", "Español"],
-    ["Trần", "Văn Minh", "27 Hưng Đạo St", "", "Aurora", "CO", "80010", "1979-02-03",
-     "303.555.0199", "", "English"],
-    ["=HYPERLINK(\"http://evil.example\")", "", "", "", "Denver", "CO", "80204", "", "", "", ""],
+    [
+        "First Name",
+        "Last Name",
+        "Street Address",
+        "Apt",
+        "City",
+        "State",
+        "ZIP Code",
+        "DOB",
+        "Phone",
+        "Email",
+        "Language",
+    ],
+    [
+        "María José",
+        "Núñez García",
+        "1550 Calle Ñandú",
+        "Apt 4B",
+        "Denver",
+        "Colorado",
+        "80204",
+        "4/12/1988",
+        "(303) 555-0147",
+        "maria@example.org",
+        "Español",
+    ],
+    [
+        "Trần",
+        "Văn Minh",
+        "27 Hưng Đạo St",
+        "",
+        "Aurora",
+        "CO",
+        "80010",
+        "1979-02-03",
+        "303.555.0199",
+        "",
+        "English",
+    ],
+    ['=HYPERLINK("http://evil.example")', "", "", "", "Denver", "CO", "80204", "", "", "", ""],
     ["Fatima", "Ahmed", "44 Oak Rd", "", "Los Angeles", "CA", "90012", "7/9/1992", "", "", "en"],
 ]
 
@@ -42,9 +75,22 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     clinic_vault: Path, tmp_path: Path, cli: Runner
 ) -> None:
     out = tmp_path / "batch"
-    code, stdout, err = cli(["bulk", "letters", str(clinic_vault), "--brokers",
-                             "lexisnexis,appriss,equifax", "--kind", "access",
-                             "--out", str(out), "--workers", "1", "--json"])
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "lexisnexis,appriss,equifax",
+            "--kind",
+            "access",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
     assert code == 0, err
     summary = json.loads(stdout)
     assert summary["clients"] == 3 and summary["letters"] == 9
@@ -90,19 +136,32 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
 
     monkeypatch.setattr(render, "render_letter", flaky)
     out = tmp_path / "batch"
-    code, _, err = cli(["bulk", "letters", str(clinic_vault), "--preset", "ice-linked",
-                        "--out", str(out), "--workers", "1"])
+    code, _, err = cli(
+        ["bulk", "letters", str(clinic_vault), "--preset", "ice-linked", "--out", str(out), "--workers", "1"]
+    )
     assert code != 0
     assert not list(out.glob("*.pdf")) if out.exists() else True
     monkeypatch.setattr(render, "render_letter", real)
     assert json.loads(cli(["bulk", "status", "--json"])[1]) == []
 
 
-def test_mark_dashboard_calendar_and_stats(clinic_vault: Path, tmp_path: Path, cli: Runner,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    code, stdout, err = cli(["bulk", "letters", str(clinic_vault), "--brokers",
-                             "equifax,appriss", "--out", str(tmp_path / "b"),
-                             "--workers", "1", "--json"])
+def test_mark_dashboard_calendar_and_stats(
+    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax,appriss",
+            "--out",
+            str(tmp_path / "b"),
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
     assert code == 0, err
     batch = json.loads(stdout)["batch"]
     code, stdout, err = cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25", "--json"])

@@ -24,9 +24,20 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-27")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    code, out, err = cli(["cora", "--agency", "Example County Sheriff's Office", "--address",
-                          "1 Justice Way;Example, CO 80000", "--out", str(tmp_path / "l"),
-                          "--format", "txt,pdf", "--json"])
+    code, out, err = cli(
+        [
+            "cora",
+            "--agency",
+            "Example County Sheriff's Office",
+            "--address",
+            "1 Justice Way;Example, CO 80000",
+            "--out",
+            str(tmp_path / "l"),
+            "--format",
+            "txt,pdf",
+            "--json",
+        ]
+    )
     assert code == 0, err
     made = json.loads(out)
     text = " ".join(Path(made["files"][0]).read_text().split())

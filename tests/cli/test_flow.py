@@ -39,13 +39,27 @@ def test_init_request_mark_status_show(
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     out_dir = tmp_path / "letters"
     code, out, err = cli(
-        ["request", "lexisnexis", "VINE", "--kind", "access,delete", "--out", str(out_dir),
-         "--format", "pdf,txt,eml,html", "--json"])
+        [
+            "request",
+            "lexisnexis",
+            "VINE",
+            "--kind",
+            "access,delete",
+            "--out",
+            str(out_dir),
+            "--format",
+            "pdf,txt,eml,html",
+            "--json",
+        ]
+    )
     assert code == 0, err
     letters = json.loads(out)
     assert [(x["broker"], x["kind"]) for x in letters] == [
-        ("lexisnexis-risk-solutions", "access"), ("lexisnexis-risk-solutions", "delete"),
-        ("appriss-insights", "access"), ("appriss-insights", "delete")]
+        ("lexisnexis-risk-solutions", "access"),
+        ("lexisnexis-risk-solutions", "delete"),
+        ("appriss-insights", "access"),
+        ("appriss-insights", "delete"),
+    ]
     assert all(x["law"] == "co-cpa" for x in letters)
     first = letters[0]
     pdf = next(Path(f) for f in first["files"] if f.endswith(".pdf"))
@@ -69,8 +83,21 @@ def test_init_request_mark_status_show(
     assert [r["state"] for r in rows] == ["drafted"] * 4
     assert all(r["sent"] is None and r["due"] is None for r in rows)
 
-    code, out, err = cli(["mark", "1", "sent", "--via", "mail", "--tracking", "9407", "--on",
-                          "2026-01-05", "--note", "certified"])
+    code, out, err = cli(
+        [
+            "mark",
+            "1",
+            "sent",
+            "--via",
+            "mail",
+            "--tracking",
+            "9407",
+            "--on",
+            "2026-01-05",
+            "--note",
+            "certified",
+        ]
+    )
     assert code == 0, err
     assert "due 2026-02-19" in out
 
@@ -83,7 +110,8 @@ def test_init_request_mark_status_show(
     code, out, err = cli(["status", "--json", "--overdue"])
     overdue = json.loads(out)
     assert [(r["id"], r["sent"], r["due"], r["overdue"]) for r in overdue] == [
-        (1, "2026-01-05", "2026-02-19", True)]
+        (1, "2026-01-05", "2026-02-19", True)
+    ]
 
     code, out, err = cli(["mark", "1", "extended", "--on", "2026-02-10"])
     assert code == 0 and "due 2026-04-05" in out
@@ -109,38 +137,33 @@ def test_wrong_passphrase_exit_3_one_line(
     assert "Traceback" not in err
 
 
-def test_unknown_broker_exit_1_with_suggestion(
-    vault_env: Path, cli: Runner
-) -> None:
+def test_unknown_broker_exit_1_with_suggestion(vault_env: Path, cli: Runner) -> None:
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     code, out, err = cli(["request", "apriss", "--kind", "access"])
     assert code == 1
     assert "unknown broker 'apriss'" in err and "appriss-insights" in err
 
 
-def test_missing_profile_field_names_field_and_command(
-    vault_env: Path, tmp_path: Path, cli: Runner
-) -> None:
+def test_missing_profile_field_names_field_and_command(vault_env: Path, tmp_path: Path, cli: Runner) -> None:
     profile = tmp_path / "p.toml"
     profile.write_text('name = "Ana Pérez"\nstate = "CA"\n')
     assert cli(["init", "--passphrase", "--profile", str(profile)])[0] == 0
-    code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out",
-                          str(tmp_path / "l")])
+    code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l")])
     assert code == 1
     assert "the profile has no address" in err
     assert "broker-audit profile edit" in err
     assert not (tmp_path / "l").exists() or not any((tmp_path / "l").iterdir())
 
 
-def test_state_without_law_cites_no_statute(
-    vault_env: Path, tmp_path: Path, cli: Runner
-) -> None:
+def test_state_without_law_cites_no_statute(vault_env: Path, tmp_path: Path, cli: Runner) -> None:
     profile = tmp_path / "p.toml"
-    profile.write_text(DEMO.read_text().replace('state = "CO"\n\n[[addresses]]',
-                                                'state = "WY"\n\n[[addresses]]', 1))
+    profile.write_text(
+        DEMO.read_text().replace('state = "CO"\n\n[[addresses]]', 'state = "WY"\n\n[[addresses]]', 1)
+    )
     assert cli(["init", "--passphrase", "--profile", str(profile)])[0] == 0
-    code, out, err = cli(["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"),
-                          "--format", "txt", "--json"])
+    code, out, err = cli(
+        ["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt", "--json"]
+    )
     assert code == 0, err
     letter = json.loads(out)[0]
     assert letter["law"] == "none"
@@ -148,8 +171,9 @@ def test_state_without_law_cites_no_statute(
     for word in ("C.R.S.", "Civ. Code", "U.S.C.", "Privacy Act", "requires you"):
         assert word not in text
     assert "cites no statute" in err
-    code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"),
-                          "--format", "txt"])
+    code, out, err = cli(
+        ["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"]
+    )
     assert code == 0 and "may refuse requests from your state" in err
 
 
@@ -172,9 +196,7 @@ def test_unexpected_error_leaks_nothing(
     assert "--debug" in err
 
 
-def test_vault_forget_needs_confirmation(
-    vault_env: Path, cli: Runner
-) -> None:
+def test_vault_forget_needs_confirmation(vault_env: Path, cli: Runner) -> None:
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     code, out, err = cli(["vault", "forget", "--confirm", "no"])
     assert code == 1 and vault_env.exists()
@@ -206,8 +228,13 @@ def test_every_command_has_help_with_an_example() -> None:
     assert ["bulk", "letters"] in paths and ["audit"] in paths  # the walk found the tree
     env = dict(os.environ, COLUMNS="200")
     for cmd in paths:
-        proc = subprocess.run([sys.executable, "-m", "broker_audit", *cmd, "--help"],
-                              capture_output=True, text=True, env=env, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "broker_audit", *cmd, "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         assert proc.returncode == 0, (cmd, proc.stderr)
         assert "Example" in proc.stdout, cmd
 
@@ -217,17 +244,35 @@ def test_lost_passphrase_is_replaced_with_the_recovery_key(vault_env: Path, cli:
     recovery = json.loads(out)["recovery_key"]
     env = dict(os.environ, BROKER_AUDIT_NEW_PASSPHRASE="a brand new passphrase")
     env.pop("BROKER_AUDIT_PASSPHRASE")
-    proc = subprocess.run([sys.executable, "-m", "broker_audit", "vault", "passwd", "--recovery"],
-                          input=recovery.lower().replace("-", " ") + "\n", capture_output=True,
-                          text=True, env=env, check=False, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "broker_audit", "vault", "passwd", "--recovery"],
+        input=recovery.lower().replace("-", " ") + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     env["BROKER_AUDIT_PASSPHRASE"] = "a brand new passphrase"
-    shown = subprocess.run([sys.executable, "-m", "broker_audit", "profile", "show", "--json"],
-                           capture_output=True, text=True, env=env, check=False, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-m", "broker_audit", "profile", "show", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
     assert shown.returncode == 0 and "Núñez" in shown.stdout
     env["BROKER_AUDIT_PASSPHRASE"] = "correct horse battery staple"
-    old = subprocess.run([sys.executable, "-m", "broker_audit", "status"], capture_output=True,
-                         text=True, env=env, check=False, timeout=120)
+    old = subprocess.run(
+        [sys.executable, "-m", "broker_audit", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
     assert old.returncode == 3 and "vault passwd --recovery" in old.stderr
 
 
@@ -243,9 +288,23 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
     ours.mkdir()
     (ours / "delete.txt.j2").write_text(
         "Subject: Our clinic's deletion letter {{ reference }}\n\nPlease delete the data of "
-        "{{ requester.name }} under the {{ law.name }}.\n")
-    code, out, err = cli(["request", "spokeo", "--kind", "delete,access", "--templates", str(ours),
-                          "--out", str(tmp_path / "l"), "--format", "txt", "--json"])
+        "{{ requester.name }} under the {{ law.name }}.\n"
+    )
+    code, out, err = cli(
+        [
+            "request",
+            "spokeo",
+            "--kind",
+            "delete,access",
+            "--templates",
+            str(ours),
+            "--out",
+            str(tmp_path / "l"),
+            "--format",
+            "txt",
+            "--json",
+        ]
+    )
     assert code == 0, err
     made = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in json.loads(out)}
     assert "Our clinic's deletion letter" in made["delete"]
@@ -254,6 +313,7 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
     evil = tmp_path / "evil"  # a new folder: templates are compiled once per folder and process
     evil.mkdir()
     (evil / "access.txt.j2").write_text("Subject: x\n\n{{ ''.__class__.__mro__ }}\n")
-    code, out, err = cli(["request", "spokeo", "--kind", "access", "--templates", str(evil),
-                          "--out", str(tmp_path / "l2")])
+    code, out, err = cli(
+        ["request", "spokeo", "--kind", "access", "--templates", str(evil), "--out", str(tmp_path / "l2")]
+    )
     assert code == 1 and "access.txt.j2" in err and "Traceback" not in err

@@ -16,8 +16,19 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
-    code, _, err = cli(["request", "lexisnexis", "appriss", "--kind", "access", "--out",
-                        str(tmp_path / "l"), "--format", "txt"])
+    code, _, err = cli(
+        [
+            "request",
+            "lexisnexis",
+            "appriss",
+            "--kind",
+            "access",
+            "--out",
+            str(tmp_path / "l"),
+            "--format",
+            "txt",
+        ]
+    )
     assert code == 0, err
     assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0
     assert cli(["mark", "2", "sent", "--via", "email"])[0] == 0
@@ -28,17 +39,17 @@ def letters(out: str) -> list[dict]:
     return json.loads(out)
 
 
-def test_nothing_due_before_the_deadline(vault: Path, tmp_path: Path,
-                                         cli: Runner,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_due_before_the_deadline(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-19")
     code, out, _ = cli(["followup", "--out", str(tmp_path / "f"), "--json"])
     assert code == 0 and letters(out) == []
 
 
-def test_chain_followup_then_complaint_and_appeal(vault: Path, tmp_path: Path,
-                                                 cli: Runner,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chain_followup_then_complaint_and_appeal(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-20")
     assert cli(["mark", "2", "denied"])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-20")
@@ -57,8 +68,7 @@ def test_chain_followup_then_complaint_and_appeal(vault: Path, tmp_path: Path,
     assert letters(out) == [] and "already drafted" in err
 
     # the appeal is sent: the original request moves to appealed
-    appeal_id = next(x["id"] for x in json.loads(cli(["status", "--json"])[1])
-                     if x["kind"] == "appeal")
+    appeal_id = next(x["id"] for x in json.loads(cli(["status", "--json"])[1]) if x["kind"] == "appeal")
     assert cli(["mark", str(appeal_id), "sent", "--via", "email"])[0] == 0
     shown = json.loads(cli(["show", "2", "--json"])[1])
     assert shown["state"] == "appealed"

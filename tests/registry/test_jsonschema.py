@@ -26,7 +26,9 @@ def test_schema_files_do_not_drift(name: str, which: str) -> None:
 
 def test_descriptions_are_dedented_whatever_the_generator_gives() -> None:
     raw = {"properties": {"a": {"description": "First line.\n\n    Indented second paragraph."}}}
-    assert _normalise(raw) == {"properties": {"a": {"description": "First line.\n\nIndented second paragraph."}}}
+    assert _normalise(raw) == {
+        "properties": {"a": {"description": "First line.\n\nIndented second paragraph."}}
+    }
 
 
 def test_broker_schema_requires_a_source_on_every_fact() -> None:

@@ -12,8 +12,13 @@ def test_shipped_registry_validates_and_every_record_is_sourced() -> None:
     for broker in registry.brokers:
         assert broker.sources, broker.id
         assert broker.checked, broker.id
-        for fact in (broker.contact.email, broker.contact.web_form, broker.contact.phone,
-                     broker.contact.fax, broker.contact.postal):
+        for fact in (
+            broker.contact.email,
+            broker.contact.web_form,
+            broker.contact.phone,
+            broker.contact.fax,
+            broker.contact.postal,
+        ):
             if fact is not None:
                 assert fact.source.startswith("http") and fact.checked, broker.id
         for evidence in broker.law_enforcement:

@@ -59,8 +59,9 @@ def serve() -> Iterator[Server]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            state.seen.append(Seen(self.path, self.headers.get("User-Agent", ""),
-                                   self.headers.get("Cookie", "")))
+            state.seen.append(
+                Seen(self.path, self.headers.get("User-Agent", ""), self.headers.get("Cookie", ""))
+            )
             answer = state.routes.get(self.path) or Answer(404, b"not found", "text/plain")
             if answer.delay:
                 time.sleep(answer.delay)

@@ -34,8 +34,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     return tmp_path
 
 
-def test_dry_run_lists_every_url_and_sends_nothing(home: Path, server: Server,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_lists_every_url_and_sends_nothing(
+    home: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = cli(["scan", "--dry-run", "--base-url", server.url], capsys)
     assert code == 0, err
     assert f"{server.url}/name/maria-nguyen_denver-co" in err
@@ -47,8 +48,9 @@ def test_dry_run_lists_every_url_and_sends_nothing(home: Path, server: Server,
     assert server.seen == []
 
 
-def test_answering_no_sends_nothing(home: Path, server: Server, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answering_no_sends_nothing(
+    home: Path, server: Server, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     code, out, err = cli(["scan", "--base-url", server.url], capsys)
     assert code == 0, err
@@ -59,11 +61,14 @@ def test_answering_no_sends_nothing(home: Path, server: Server, capsys: pytest.C
     assert server.seen == []
 
 
-def test_a_found_listing_feeds_the_audit(home: Path, server: Server,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_found_listing_feeds_the_audit(
+    home: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     server.routes[FPS_PATH] = Answer(body=page("fps_found.html"))
-    code, out, err = cli(["scan", "--yes", "--json", "--delay", "1", "--broker", "fastpeoplesearch",
-                          "--base-url", server.url], capsys)
+    code, out, err = cli(
+        ["scan", "--yes", "--json", "--delay", "1", "--broker", "fastpeoplesearch", "--base-url", server.url],
+        capsys,
+    )
     assert code == 0, err
     result = json.loads(out)["results"][0]
     assert result["outcome"] == "found"

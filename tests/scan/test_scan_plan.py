@@ -39,15 +39,22 @@ def test_shipped_rules_make_the_urls_their_sources_describe() -> None:
 
 def test_slugs_fold_accents_and_punctuation_and_use_state_names() -> None:
     profile = msgspec.structs.replace(load_profile_file(DEMO), name="José O'Brien-Ávila")
-    profile = msgspec.structs.replace(profile, addresses=[msgspec.structs.replace(
-        profile.addresses[0], city="Colorado Springs")])
+    profile = msgspec.structs.replace(
+        profile, addresses=[msgspec.structs.replace(profile.addresses[0], city="Colorado Springs")]
+    )
     person = person_from_profile(profile)
-    assert search_url(rule("https://x.test/{first|lower}-{last|lower}/{state|state-name}/{city}"),
-                      person) == "https://x.test/jose-o-brien-avila/Colorado/Colorado-Springs"
-    assert search_url(rule("https://x.test/s?n={first}%20{last}&w={city|upper}", encoding="query"),
-                      person) == "https://x.test/s?n=Jose%20O%27Brien-Avila&w=COLORADO%20SPRINGS"
-    assert search_url(rule("https://x.test/{first}/{last}"), person, "http://127.0.0.1:9/p") == \
-        "http://127.0.0.1:9/p/Jose/O-Brien-Avila"
+    assert (
+        search_url(rule("https://x.test/{first|lower}-{last|lower}/{state|state-name}/{city}"), person)
+        == "https://x.test/jose-o-brien-avila/Colorado/Colorado-Springs"
+    )
+    assert (
+        search_url(rule("https://x.test/s?n={first}%20{last}&w={city|upper}", encoding="query"), person)
+        == "https://x.test/s?n=Jose%20O%27Brien-Avila&w=COLORADO%20SPRINGS"
+    )
+    assert (
+        search_url(rule("https://x.test/{first}/{last}"), person, "http://127.0.0.1:9/p")
+        == "http://127.0.0.1:9/p/Jose/O-Brien-Avila"
+    )
 
 
 def test_search_name_option_and_missing_address() -> None:
@@ -57,11 +64,14 @@ def test_search_name_option_and_missing_address() -> None:
         person_from_profile(msgspec.structs.replace(profile, addresses=[]))
 
 
-@pytest.mark.parametrize("url, message", [
-    ("https://x.test/{first}/{surname}", "unknown placeholder"),
-    ("https://x.test/{first|shout}/{last}", "unknown filter"),
-    ("https://x.test/{first}", "needs both"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("https://x.test/{first}/{surname}", "unknown placeholder"),
+        ("https://x.test/{first|shout}/{last}", "unknown filter"),
+        ("https://x.test/{first}", "needs both"),
+    ],
+)
 def test_the_schema_refuses_bad_templates(url: str, message: str) -> None:
     with pytest.raises(msgspec.ValidationError, match=message):
         rule(url)

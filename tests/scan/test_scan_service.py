@@ -22,13 +22,29 @@ FPS_PATH = "/fps/name/maria-nguyen_denver-co"
 TPS_PATH = "/tps/results?name=Maria%20Nguyen&citystatezip=Denver,CO"
 
 
-def scan(vault: VaultAccess, server: Server, brokers: tuple[str, ...] = (FPS,), *, confirm: bool = True,
-         timeout: float = 5.0, sleeps: list[float] | None = None, **kw: object) -> ScanReport:
+def scan(
+    vault: VaultAccess,
+    server: Server,
+    brokers: tuple[str, ...] = (FPS,),
+    *,
+    confirm: bool = True,
+    timeout: float = 5.0,
+    sleeps: list[float] | None = None,
+    **kw: object,
+) -> ScanReport:
     prefixes = {FPS: "/fps", TPS: "/tps"}
-    return run_scan(vault, registry=shipped_registry(), confirm=lambda plan: confirm, brokers=brokers,
-                    base_urls={b: server.url + prefixes.get(b, "") for b in brokers}, today=TODAY,
-                    timeout=timeout, delay=2.0,
-                    sleep=(sleeps.append if sleeps is not None else lambda s: None), **kw)  # type: ignore[arg-type]
+    return run_scan(
+        vault,
+        registry=shipped_registry(),
+        confirm=lambda plan: confirm,
+        brokers=brokers,
+        base_urls={b: server.url + prefixes.get(b, "") for b in brokers},
+        today=TODAY,
+        timeout=timeout,
+        delay=2.0,
+        sleep=(sleeps.append if sleeps is not None else lambda s: None),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def only(report: ScanReport) -> ScanFinding:
@@ -90,8 +106,9 @@ def test_a_captcha_page_is_blocked_not_not_found(vault: VaultAccess, server: Ser
 
 
 def test_robots_txt_disallow_sends_nothing_with_the_name(vault: VaultAccess, server: Server) -> None:
-    server.routes["/robots.txt"] = Answer(body=b"User-agent: *\nDisallow: /fps/name/\n",
-                                          content_type="text/plain")
+    server.routes["/robots.txt"] = Answer(
+        body=b"User-agent: *\nDisallow: /fps/name/\n", content_type="text/plain"
+    )
     server.routes[FPS_PATH] = Answer(body=page("fps_found.html"))
     finding = only(scan(vault, server))
     assert finding.outcome == "blocked"
@@ -129,8 +146,9 @@ def test_an_earlier_found_survives_a_later_blocked_check(vault: VaultAccess, ser
     assert stored(vault)[FPS].outcome == "found"
 
 
-def test_redirects_to_another_site_are_not_followed(vault: VaultAccess, server: Server,
-                                                    make_server: Callable[[], Server]) -> None:
+def test_redirects_to_another_site_are_not_followed(
+    vault: VaultAccess, server: Server, make_server: Callable[[], Server]
+) -> None:
     other = make_server()
     server.routes[FPS_PATH] = Answer(status=302, headers={"Location": other.url + "/x?name=Maria"})
     finding = only(scan(vault, server))
@@ -150,10 +168,14 @@ def test_dry_run_and_a_no_send_nothing(vault: VaultAccess, server: Server) -> No
 
 
 def test_the_name_goes_only_to_the_listed_sites_and_no_cookie_crosses_sites(
-        vault: VaultAccess, make_server: Callable[[], Server]) -> None:
+    vault: VaultAccess, make_server: Callable[[], Server]
+) -> None:
     a, b = make_server(), make_server()
-    a.routes["/robots.txt"] = Answer(body=b"User-agent: *\nAllow: /\n", content_type="text/plain",
-                                     headers={"Set-Cookie": "tracker=site-a; Path=/"})
+    a.routes["/robots.txt"] = Answer(
+        body=b"User-agent: *\nAllow: /\n",
+        content_type="text/plain",
+        headers={"Set-Cookie": "tracker=site-a; Path=/"},
+    )
     a.routes[FPS_PATH] = Answer(body=page("fps_found.html"))
     b.routes[TPS_PATH] = Answer(body=page("tps_no_results.html"))
     seen_plan: list[str] = []
@@ -162,9 +184,16 @@ def test_the_name_goes_only_to_the_listed_sites_and_no_cookie_crosses_sites(
         seen_plan.extend(s.url for s in plan.searches)  # type: ignore[attr-defined]
         return True
 
-    report = run_scan(vault, registry=shipped_registry(), confirm=confirm, brokers=(FPS, TPS),
-                      base_urls={FPS: a.url + "/fps", TPS: b.url + "/tps"}, today=TODAY, delay=2.0,
-                      sleep=lambda s: None)
+    report = run_scan(
+        vault,
+        registry=shipped_registry(),
+        confirm=confirm,
+        brokers=(FPS, TPS),
+        base_urls={FPS: a.url + "/fps", TPS: b.url + "/tps"},
+        today=TODAY,
+        delay=2.0,
+        sleep=lambda s: None,
+    )
     assert [f.outcome for f in report.results] == ["found", "not-found"]
     sent = [server.url + s.path for server in (a, b) for s in server.seen if s.path != "/robots.txt"]
     assert sorted(sent) == sorted(seen_plan)
@@ -182,7 +211,8 @@ def test_requests_to_one_site_are_spaced_by_the_delay(vault: VaultAccess, server
 
 
 def test_a_broker_without_rules_is_skipped_and_nothing_to_do_is_an_error(
-        vault: VaultAccess, server: Server) -> None:
+    vault: VaultAccess, server: Server
+) -> None:
     with pytest.raises(UserError, match="none of the chosen brokers"):
         scan(vault, server, ("lexisnexis",))
     report = scan(vault, server, (FPS, "lexisnexis"), dry_run=True)

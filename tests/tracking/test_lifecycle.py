@@ -13,9 +13,20 @@ CREATED = dt.datetime(2026, 1, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def request(**kw: object) -> RequestMade:
-    base = dict(id=1, broker_id="x", broker_name="X", kind="access", law_id="co-cpa",
-                law_name="Colorado Privacy Act", deadline_days=45, extension_days=45,
-                appeal_days=45, reference="BA-TEST", dated=CREATED.date(), created=CREATED)
+    base = dict(
+        id=1,
+        broker_id="x",
+        broker_name="X",
+        kind="access",
+        law_id="co-cpa",
+        law_name="Colorado Privacy Act",
+        deadline_days=45,
+        extension_days=45,
+        appeal_days=45,
+        reference="BA-TEST",
+        dated=CREATED.date(),
+        created=CREATED,
+    )
     base.update(kw)
     return RequestMade(**base)  # type: ignore[arg-type]
 
@@ -37,8 +48,9 @@ def test_overdue_and_days_left() -> None:
     assert days_left(view, dt.date(2026, 2, 18)) == 1
     assert not is_overdue(view, dt.date(2026, 2, 19))
     assert is_overdue(view, dt.date(2026, 2, 20))
-    answered = fold(request(), [event(State.SENT, dt.date(2026, 1, 5)),
-                                event(State.FULFILLED, dt.date(2026, 1, 20))])
+    answered = fold(
+        request(), [event(State.SENT, dt.date(2026, 1, 5)), event(State.FULFILLED, dt.date(2026, 1, 20))]
+    )
     assert not is_overdue(answered, dt.date(2026, 6, 1))
 
 
@@ -48,8 +60,11 @@ def test_drafted_has_no_due_date_and_no_law_has_none() -> None:
 
 
 def test_appeal_starts_its_own_clock() -> None:
-    events = [event(State.SENT, dt.date(2026, 1, 5)), event(State.DENIED, dt.date(2026, 1, 10)),
-              event(State.APPEALED, dt.date(2026, 1, 12))]
+    events = [
+        event(State.SENT, dt.date(2026, 1, 5)),
+        event(State.DENIED, dt.date(2026, 1, 10)),
+        event(State.APPEALED, dt.date(2026, 1, 12)),
+    ]
     assert fold(request(), events).due == dt.date(2026, 2, 26)
 
 

@@ -128,7 +128,14 @@ class CsvRegistry:
 
         table = read_table(path, is_header=self._is_header)
         return from_cells(
-            path, table.header, table.header_line, list(zip(table.lines, table.rows, strict=True)),
-            self.rules, registry=self.registry, form=self.form, source_url=self.source_url,
-            title=self.title, encoding=table.encoding,
+            path,
+            table.header,
+            table.header_line,
+            list(zip(table.lines, table.rows, strict=True)),
+            self.rules,
+            registry=self.registry,
+            form=self.form,
+            source_url=self.source_url,
+            title=self.title,
+            encoding=table.encoding,
         )
