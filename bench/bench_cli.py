@@ -39,8 +39,8 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> float:
 
 
 def build_vault(path: Path, passphrase: str, count: int) -> None:
-    from broker_audit.journal import Journal, ProfileSet, now
     from broker_audit.profile import Address, Profile
+    from broker_audit.tracking.journal import Journal, ProfileSet, now
     from broker_audit.tracking.model import RequestMade, StatusChanged
     from broker_audit.tracking.states import State
     from broker_audit.vault.vault import Vault

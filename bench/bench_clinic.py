@@ -102,12 +102,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    from broker_audit.journal import AgentProfile
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import VaultAccess
     from broker_audit.services.batch import run_batch
     from broker_audit.services.vaults import init_vault
+    from broker_audit.tracking.journal import AgentProfile
 
     registry = shipped_registry()
     brokers = [b.id for b in registry.active()][: args.brokers]

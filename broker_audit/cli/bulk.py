@@ -21,7 +21,7 @@ def load_clinic(path: Path) -> object:
     import msgspec
 
     from broker_audit.errors import DataFileError
-    from broker_audit.journal import AgentProfile
+    from broker_audit.tracking.journal import AgentProfile
 
     try:
         return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), AgentProfile)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError, VaultNotFound
-from broker_audit.journal import Journal
 from broker_audit.profile import Profile
+from broker_audit.tracking.journal import Journal
 
 if TYPE_CHECKING:
     from broker_audit.vault.vault import Vault

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from broker_audit.errors import UserError
-from broker_audit.journal import AgentProfile, AgentSet, BatchMade, ClientSet, Journal, now
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import plan_letter, render_job, request_record
+from broker_audit.tracking.journal import AgentProfile, AgentSet, BatchMade, ClientSet, Journal, now
 
 Progress = Callable[[int, int], None]
 
@@ -97,10 +97,10 @@ def run_batch(
     logged until every file is written; if logging fails the files are removed again, so the
     vault and the folder always agree.
     """
-    from broker_audit.compose import check_kind
-    from broker_audit.cover import LANGUAGES
     from broker_audit.intake import read_clients, write_bad_rows_csv
     from broker_audit.law.choose import law_for_state
+    from broker_audit.letters.compose import check_kind
+    from broker_audit.letters.cover import LANGUAGES
 
     if language not in LANGUAGES:
         raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
@@ -174,7 +174,7 @@ def run_batch(
 
 
 def _reference() -> str:
-    from broker_audit.compose import new_reference
+    from broker_audit.letters.compose import new_reference
 
     return new_reference()
 
@@ -204,8 +204,8 @@ def client_documents(
     authorization page for the client to sign; any other letter stays the client's own,
     signed by the client, with the clinic as the return address.
     """
-    from broker_audit.compose import sender_lines
-    from broker_audit.cover import CoverLetter, cover_context, template_kind
+    from broker_audit.letters.compose import sender_lines
+    from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile

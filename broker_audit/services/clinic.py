@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from broker_audit.errors import UserError
-from broker_audit.journal import Journal
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.tracking import VIAS
 from broker_audit.tracking.due import days_left, is_overdue
+from broker_audit.tracking.journal import Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from broker_audit.errors import UserError
-from broker_audit.journal import now
 from broker_audit.law.schema import Law
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.letters import LetterResult, write_letter
+from broker_audit.tracking.journal import now
 from broker_audit.tracking.model import RequestMade
 
 
@@ -38,8 +38,8 @@ def cora_request(
     The agency's address comes from the user: we keep no directory of sheriffs' offices we
     could source, and an address we guessed would lose the request.
     """
-    from broker_audit.compose import cora_context, new_reference, sender_lines
     from broker_audit.law.deadlines import clock_for
+    from broker_audit.letters.compose import cora_context, new_reference, sender_lines
     from broker_audit.letters.render import render_letter
 
     law = next((x for x in laws if x.id == "co-cora"), None)

@@ -26,7 +26,7 @@ class FollowupResult:
 
 
 def _earlier(view: RequestView) -> object:
-    from broker_audit.compose import Earlier
+    from broker_audit.letters.compose import Earlier
 
     sent = next((e for e in view.events if e.state is State.SENT), None)
     answered = next(

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from broker_audit.errors import UserError
-from broker_audit.journal import Journal, now
 from broker_audit.law.schema import Law
 from broker_audit.profile import Profile
 from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.model import RequestMade
 
 FORMATS = ("pdf", "txt", "eml", "html")
@@ -97,8 +97,8 @@ def request_letters(
     details: str = "",
 ) -> list[LetterResult]:
     """Write a letter per broker and kind, and log each as a drafted request."""
-    from broker_audit.compose import check_kind
     from broker_audit.law.choose import law_for_state
+    from broker_audit.letters.compose import check_kind
 
     kinds = list(dict.fromkeys(check_kind(k) for k in kinds))
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
@@ -138,14 +138,14 @@ def plan_letter(
     A complaint goes to the law's complaint office, not to the broker; everything else to the
     broker's privacy desk. `agent` (a clinic) changes the return address and the wording.
     """
-    from broker_audit.compose import (
+    from broker_audit.law.choose import federal_law, law_for_letter
+    from broker_audit.letters.compose import (
         complaint_recipient_lines,
         letter_context,
         new_reference,
         recipient_lines,
         sender_lines,
     )
-    from broker_audit.law.choose import federal_law, law_for_letter
 
     law = law_for_letter(state_law, kind, laws)
     reference = reference or new_reference()

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from broker_audit.errors import UserError
-from broker_audit.journal import ScanFinding, ScanResultSet, now
 from broker_audit.registry.load import Registry
 from broker_audit.scan.plan import PlannedSearch
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.tracking.journal import ScanFinding, ScanResultSet, now
 
 DEFAULT_DELAY = 2.0
 DEFAULT_TIMEOUT = 20.0

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from broker_audit.errors import UserError
-from broker_audit.journal import Journal
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
+from broker_audit.tracking.journal import Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import TRANSITIONS, State, parse_state
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import msgspec
 
 from broker_audit.errors import UserError
-from broker_audit.journal import AgentProfile, AgentSet, Journal, ProfileSet, Record, now
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
+from broker_audit.tracking.journal import AgentProfile, AgentSet, Journal, ProfileSet, Record, now
 
 
 @dataclass(frozen=True)

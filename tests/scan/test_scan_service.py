@@ -9,11 +9,11 @@ import pytest
 from conftest import Answer, Server, page
 
 from broker_audit.errors import UserError
-from broker_audit.journal import ScanFinding
 from broker_audit.registry.load import shipped_registry
 from broker_audit.scan.fetch import USER_AGENT
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.scan import ScanReport, run_scan
+from broker_audit.tracking.journal import ScanFinding
 
 TODAY = dt.date(2026, 11, 25)
 FPS = "fastpeoplesearch-network"

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from broker_audit.compose import KIND_TITLES, law_context
 from broker_audit.law.schema import Law
+from broker_audit.letters.compose import KIND_TITLES, law_context
 from broker_audit.registry.schema import Broker
 
 LANGUAGES = ("en", "es")

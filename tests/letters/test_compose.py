@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from broker_audit.compose import (
+from broker_audit.law.choose import federal_law
+from broker_audit.law.deadlines import clock_for
+from broker_audit.law.load import shipped_laws
+from broker_audit.letters.compose import (
     FOLLOWUP_KINDS,
     REQUEST_KINDS,
     Earlier,
@@ -17,16 +20,13 @@ from broker_audit.compose import (
     recipient_lines,
     sender_lines,
 )
-from broker_audit.law.choose import federal_law
-from broker_audit.law.deadlines import clock_for
-from broker_audit.law.load import shipped_laws
 from broker_audit.letters.pdf import write_pdf
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import load_profile_file
 from broker_audit.registry.load import shipped_registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)
 LAWS = shipped_laws()
 EARLIER = Earlier(
@@ -159,8 +159,8 @@ def test_fcra_deadline_is_for_disputes_not_disclosures() -> None:
 def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
     """Where the law lets an agent make the request, the clinic writes as agent and the client
     signs an authorization; elsewhere it stays the client's own signed request, c/o the clinic."""
-    from broker_audit.compose import sender_lines
-    from broker_audit.journal import AgentProfile
+    from broker_audit.letters.compose import sender_lines
+    from broker_audit.tracking.journal import AgentProfile
 
     law = next(x for x in LAWS if x.id == law_id)
     clinic = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
