@@ -7,28 +7,13 @@ from pathlib import Path
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.services.clinic import load_clinic_file
 
 app = typer.Typer(
     help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
     "Example: broker-audit bulk letters clients.csv --preset ice-linked",
     no_args_is_help=True,
 )
-
-
-def load_clinic(path: Path) -> object:
-    import tomllib
-
-    import msgspec
-
-    from broker_audit.errors import DataFileError
-    from broker_audit.tracking.journal import AgentProfile
-
-    try:
-        return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), AgentProfile)
-    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
-        raise DataFileError(
-            f"{path}: {exc}", "keys: organization, contact_name, address (list of lines), email, phone"
-        ) from None
 
 
 @app.command("letters")
@@ -98,7 +83,7 @@ def letters(
             laws=shipped_laws(),
             column_map=mapping,
             language=lang,
-            clinic=load_clinic(clinic) if clinic else None,  # type: ignore[arg-type]
+            clinic=load_clinic_file(clinic) if clinic else None,
             split=split,
             as_agent=agent,
             dry_run=dry_run,

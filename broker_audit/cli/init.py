@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from broker_audit.profile import Profile
 
 from broker_audit.cli.common import err, globals_of, passphrase_prompt, print_json
 
@@ -46,16 +50,17 @@ def init_command(
             f"a vault already exists at {path}",
             "use it, choose another with --vault, or remove it with `broker-audit vault forget`",
         )
-    from broker_audit.cli.bulk import load_clinic
+    from broker_audit.services.clinic import load_clinic_file
 
-    agent = load_clinic(clinic) if clinic else None
+    agent = load_clinic_file(clinic) if clinic else None
+    profile: Profile | None = None
     if profile_file:
         profile = load_profile_file(profile_file)
-    else:
-        profile = None if agent is not None else ask_profile()
+    elif agent is None:
+        profile = ask_profile()
     use_keyring = not g.no_keyring and keyring_available()
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
-    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)  # type: ignore[arg-type]
+    result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)
     if as_json:
         print_json({"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
         return
@@ -67,7 +72,7 @@ def init_command(
     err("Next: broker-audit brokers list, then broker-audit request BROKER --kind access")
 
 
-def ask_profile() -> object:
+def ask_profile() -> Profile:
     """Ask for the profile on the terminal, one field at a time."""
     import datetime as dt
     import re

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 console = Console()
 
@@ -216,7 +219,7 @@ class progress_bar:
             console=Console(stderr=True),
             transient=False,
         )
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Any:
         self._progress.start()
@@ -226,6 +229,7 @@ class progress_bar:
             task = self._progress.tasks[0]
             elapsed = task.elapsed or 0.0
             rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
+            assert self._task is not None
             self._progress.update(self._task, completed=done, total=total, rate=rate)
 
         return advance
@@ -335,7 +339,7 @@ def render_audit(report: Any) -> None:
             )
             or "none yet"
         )
-        name = Text(r.broker.name, style=colours[r.tier] or None)
+        name = Text(r.broker.name, style=colours[r.tier] or "")
         name.append("\n" + TIERS[r.tier], style="dim")
         add_text_row(table, str(n), name, Text(reasons), Text(requests))
     console.print(table)

@@ -18,7 +18,7 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     pass
 
 
-class RightCite(Strict, kw_only=True):
+class RightCite(Strict, kw_only=True, frozen=True):
     """Where the law grants one right."""
 
     citation: str
@@ -26,7 +26,7 @@ class RightCite(Strict, kw_only=True):
     scope: str = ""  # e.g. for opt-out: "sale, targeted advertising, profiling"
 
 
-class Deadline(Strict, kw_only=True):
+class Deadline(Strict, kw_only=True, frozen=True):
     days: int
     # Working days skip Saturdays and Sundays (public holidays are not counted out: a due date
     # may come a day early, never late).
@@ -41,14 +41,14 @@ class Deadline(Strict, kw_only=True):
     applies_to: list[Right] = []
 
 
-class Agent(Strict, kw_only=True):
+class Agent(Strict, kw_only=True, frozen=True):
     allowed: bool
     rights: list[Right] = []
     citation: str = ""
     source: Url
 
 
-class Appeal(Strict, kw_only=True):
+class Appeal(Strict, kw_only=True, frozen=True):
     available: bool
     # days the company has to decide an appeal once it is received
     response_days: int | None = None
@@ -57,20 +57,20 @@ class Appeal(Strict, kw_only=True):
     note: str = ""
 
 
-class Complaint(Strict, kw_only=True):
+class Complaint(Strict, kw_only=True, frozen=True):
     office: str
     url: Url
     source: Url
 
 
-class Exemption(Strict, kw_only=True):
+class Exemption(Strict, kw_only=True, frozen=True):
     kind: Literal["publicly-available", "fcra", "glba", "hipaa", "government", "other"]
     summary: str
     citation: str
     source: Url
 
 
-class Law(Strict, kw_only=True):
+class Law(Strict, kw_only=True, frozen=True):
     id: LawId
     jurisdiction: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2}|US|\*)$")]
     name: str
@@ -89,5 +89,5 @@ class Law(Strict, kw_only=True):
     notes: str = ""
 
 
-class LawsFile(Strict, kw_only=True):
+class LawsFile(Strict, kw_only=True, frozen=True):
     law: list[Law]

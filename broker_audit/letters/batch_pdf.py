@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from broker_audit.letters.document import Document
 
@@ -344,7 +344,7 @@ def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield chunk
 
 
-def _shutdown(pool: ProcessPoolExecutor, pending: Iterable[Future[object]]) -> None:
+def _shutdown(pool: ProcessPoolExecutor, pending: Iterable[Future[Any]]) -> None:
     for future in pending:
         future.cancel()
     pool.shutdown(wait=True, cancel_futures=True)

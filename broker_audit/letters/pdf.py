@@ -177,7 +177,7 @@ def _repeated_paragraph_class() -> type:
     from reportlab.platypus import Paragraph as P
     from reportlab.platypus.flowables import Flowable
 
-    class RepeatedParagraph(Flowable):  # type: ignore[misc]
+    class RepeatedParagraph(Flowable):
         """A paragraph whose line breaks are cached and which is drawn as a form, once per PDF."""
 
         def __init__(self, key: tuple[str, str, str | None], style: Any) -> None:
@@ -201,7 +201,7 @@ def _repeated_paragraph_class() -> type:
             return availWidth, height
 
         def split(self, availWidth: float, availHeight: float) -> list[Any]:
-            return self._paragraph().split(availWidth, availHeight)  # type: ignore[no-any-return]
+            return self._paragraph().split(availWidth, availHeight)
 
         def draw(self) -> None:
             canv = self.canv

@@ -278,8 +278,9 @@ def _make_environment(templates_dir: Path | None) -> Any:
             elif isinstance(__obj, LoopContext) and args:
                 args = (_counted(args[0]), *args[1:])
             wrapped = getattr(__obj, "__wrapped__", None)  # the sandbox's str.format wrapper
-            if isinstance(getattr(wrapped, "__self__", None), str):
-                _precheck_str_method(wrapped.__name__, wrapped.__self__, args, kwargs)
+            wrapped_owner = getattr(wrapped, "__self__", None)
+            if isinstance(wrapped_owner, str):
+                _precheck_str_method(getattr(wrapped, "__name__", ""), wrapped_owner, args, kwargs)
             return _check_size(super().call(__context, __obj, *args, **kwargs), "the result of a call")
 
         def _parse(self, source: str, name: str | None, filename: str | None) -> Any:

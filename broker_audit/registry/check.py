@@ -313,7 +313,7 @@ def _successor_rules(out: _Out, records: Sequence[Broker]) -> None:
 
 def link_targets(brokers: Sequence[Broker]) -> list[tuple[str, str, str]]:
     """(url, broker id, origin) of each web form and website, curated first."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for b in sorted(brokers, key=lambda x: x.origin != "curated"):
         if b.successor:
             continue

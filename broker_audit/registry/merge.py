@@ -239,7 +239,7 @@ def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: st
     flags = {k: v for k, v in row.disclosures}
     disclosures = None
     if any(v is not None for v in flags.values()):
-        disclosures = Disclosures(registry=imported.registry, source=source, checked=today, **flags)  # type: ignore[arg-type]
+        disclosures = Disclosures(registry=imported.registry, source=source, checked=today, **flags)
     return Broker(
         id=broker_id,
         name=row.name,
@@ -248,7 +248,7 @@ def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: st
         website=row.website,
         contact=contact,
         channels=channels,  # type: ignore[arg-type]
-        registries=[imported.registry],  # type: ignore[list-item]
+        registries=[imported.registry],
         sources=[Source(url=source, checked=today, title=imported.title)],
         checked=today,
         notes="\n".join(notes),

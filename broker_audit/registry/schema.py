@@ -42,7 +42,7 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     pass
 
 
-class Fact(Strict, kw_only=True):
+class Fact(Strict, kw_only=True, frozen=True):
     """One sourced value: an email, a URL, a phone number."""
 
     value: str
@@ -51,7 +51,7 @@ class Fact(Strict, kw_only=True):
     note: str = ""
 
 
-class PostalAddress(Strict, kw_only=True):
+class PostalAddress(Strict, kw_only=True, frozen=True):
     """A postal address for requests, as it goes in the window of an envelope."""
 
     organization: str
@@ -73,7 +73,7 @@ class PostalAddress(Strict, kw_only=True):
         return out
 
 
-class Contact(Strict, kw_only=True):
+class Contact(Strict, kw_only=True, frozen=True):
     email: Fact | None = None
     web_form: Fact | None = None
     phone: Fact | None = None
@@ -81,7 +81,7 @@ class Contact(Strict, kw_only=True):
     postal: PostalAddress | None = None
 
 
-class Verification(Strict, kw_only=True):
+class Verification(Strict, kw_only=True, frozen=True):
     """What proof of identity the broker asks for. None means unknown."""
 
     asks_ssn: bool | None = None
@@ -91,7 +91,7 @@ class Verification(Strict, kw_only=True):
     checked: dt.date
 
 
-class Evidence(Strict, kw_only=True):
+class Evidence(Strict, kw_only=True, frozen=True):
     """A documented sale or disclosure of data to a government recipient."""
 
     recipient: Recipient
@@ -106,7 +106,7 @@ class Evidence(Strict, kw_only=True):
     states: list[StateCode] = []
 
 
-class Disclosures(Strict, kw_only=True):
+class Disclosures(Strict, kw_only=True, frozen=True):
     """What a broker declared about itself in a state data-broker registry.
 
     Each flag is the broker's own yes/no answer; None means the registry did not ask or the broker
@@ -146,7 +146,7 @@ DISCLOSED_RECIPIENTS = {
 }
 
 
-class Source(Strict, kw_only=True):
+class Source(Strict, kw_only=True, frozen=True):
     url: Url
     checked: dt.date
     title: str = ""
@@ -161,7 +161,7 @@ SEARCH_FILTERS = frozenset({"lower", "upper", "title", "state-name"})
 SEARCH_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
-class SearchRule(Strict, kw_only=True):
+class SearchRule(Strict, kw_only=True, frozen=True):
     """How to look a person up on a broker's public search page, and how to read the answer.
 
     The parsing rules are data, not code: CSS selectors (as BeautifulSoup's `select` reads them)
@@ -206,7 +206,7 @@ class SearchRule(Strict, kw_only=True):
             raise ValueError("the search url needs both {first} and {last}")
 
 
-class Broker(Strict, kw_only=True):
+class Broker(Strict, kw_only=True, frozen=True):
     id: BrokerId
     name: str
     legal_name: str = ""
@@ -244,7 +244,7 @@ class Broker(Strict, kw_only=True):
         return bool(flag and self.disclosures is not None and getattr(self.disclosures, flag))
 
 
-class Preset(Strict, kw_only=True):
+class Preset(Strict, kw_only=True, frozen=True):
     """A named set of brokers, e.g. `ice-linked`."""
 
     id: BrokerId
@@ -252,12 +252,12 @@ class Preset(Strict, kw_only=True):
     brokers: list[BrokerId]
 
 
-class BrokersFile(Strict, kw_only=True):
+class BrokersFile(Strict, kw_only=True, frozen=True):
     broker: list[Broker]
     preset: list[Preset] = []
 
 
-class ImportRun(Strict, kw_only=True):
+class ImportRun(Strict, kw_only=True, frozen=True):
     """One import of one state registry export into `brokers.imported.json`."""
 
     registry: Registry
@@ -269,7 +269,7 @@ class ImportRun(Strict, kw_only=True):
     unmapped: list[str] = []
 
 
-class ImportedFile(Strict, kw_only=True):
+class ImportedFile(Strict, kw_only=True, frozen=True):
     """`brokers.imported.json`: brokers read from official registries, kept apart from curated ones."""
 
     format: int = 1

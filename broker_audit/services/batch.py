@@ -316,7 +316,7 @@ def _write_mailing(plans: list[_Planned], agent: AgentProfile, out_dir: Path, ba
             pieces.append(
                 MailPiece(
                     reference=reference,
-                    request_id=request_id,
+                    request_id=str(request_id),
                     recipient=broker.contact.postal.lines(),
                     sender_name=sender.name,
                     kind=kind,

@@ -13,11 +13,27 @@ from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.tracking import VIAS
 from broker_audit.tracking.due import days_left, is_overdue
-from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
+
+
+def load_clinic_file(path: Path) -> AgentProfile:
+    """The clinic's profile from its TOML file (organization, contact_name, address, email, phone)."""
+    import tomllib
+
+    import msgspec
+
+    from broker_audit.errors import DataFileError
+
+    try:
+        return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), AgentProfile)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
+        raise DataFileError(
+            f"{path}: {exc}", "keys: organization, contact_name, address (list of lines), email, phone"
+        ) from None
 
 
 def batch_views(journal: Journal, batch_id: str) -> list[RequestView]:

@@ -86,11 +86,11 @@ def import_registry(
     )
     changes = diff(previous, built.brokers)
     run = ImportRun(
-        registry=source,
+        registry=rows.registry,
         form=rows.form,
         source=url,
         file=file.name,
-        imported_on=today,  # type: ignore[arg-type]
+        imported_on=today,
         rows=len(rows.rows),
         unmapped=list(rows.unmapped),
     )

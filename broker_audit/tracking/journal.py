@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
@@ -157,7 +158,7 @@ class Journal:
         else:
             self.batches[record.batch_id] = record
 
-    def append(self, records: list[Record]) -> None:
+    def append(self, records: Sequence[Record]) -> None:
         """Seal and store `records` in one transaction, then apply them."""
         if not records:
             return

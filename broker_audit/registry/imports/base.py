@@ -14,6 +14,7 @@ from typing import Protocol
 
 from broker_audit.registry.imports import extract
 from broker_audit.registry.imports.extract import Postal
+from broker_audit.registry.schema import Registry
 
 # Kinds a column can be mapped to. "bool:<flag>" is a yes/no disclosure; "note" goes to the notes.
 SINGLE = {
@@ -58,7 +59,7 @@ class ImportedRow:
 class ImportedRows:
     """The result of reading one registry export."""
 
-    registry: str  # "ca", "vt", "tx", "or"
+    registry: Registry  # "ca", "vt", "tx", "or"
     form: str  # which layout, e.g. "cppa", "ca-ag", "vt-sos"
     source_url: str  # the official page the facts are sourced to, unless the caller gives one
     title: str
@@ -79,7 +80,8 @@ class ImportedRows:
 class RegistryImporter(Protocol):
     """One state registry's export format."""
 
-    registry: str
+    @property
+    def registry(self) -> str: ...
 
     def parse(self, path: Path) -> ImportedRows: ...
 
@@ -306,7 +308,7 @@ def from_cells(
     body: Sequence[tuple[int, Sequence[str]]],
     rules: Sequence[Rule],
     *,
-    registry: str,
+    registry: Registry,
     form: str,
     source_url: str,
     title: str,

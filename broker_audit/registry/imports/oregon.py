@@ -84,9 +84,8 @@ def _html_table(path: Path, text: str) -> tuple[list[str], int, list[tuple[int, 
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    candidates = (
-        [soup.find("table", id="datagrid_results")] if soup.find("table", id="datagrid_results") else []
-    )
+    grid = soup.find("table", id="datagrid_results")
+    candidates = [grid] if grid is not None else []
     candidates += soup.find_all("table")
     for table in candidates:
         rows = table.find_all("tr", recursive=False) or table.find_all("tr")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from broker_audit.errors import DataFileError
+from broker_audit.registry.schema import Registry
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(path: Path, *, is_header: object = None, scan: int = 10) -> Table:
+def read_table(
+    path: Path, *, is_header: Callable[[tuple[str, ...]], bool] | None = None, scan: int = 10
+) -> Table:
     """Parse `path` as CSV. Quoted newlines are kept inside their field.
 
     `is_header(cells) -> bool` picks the header among the first `scan` rows, so an export with a
@@ -80,10 +84,10 @@ def read_table(path: Path, *, is_header: object = None, scan: int = 10) -> Table
             "a quote is probably not closed; fix that line or export the file again",
         ) from None
     header_at = None
-    for index, row in enumerate(rows[:scan]):
-        if not any(row):
+    for index, cells in enumerate(rows[:scan]):
+        if not any(cells):
             continue
-        if is_header is None or is_header(row):  # type: ignore[operator]
+        if is_header is None or is_header(cells):
             header_at = index
             break
     if header_at is None:
@@ -110,7 +114,7 @@ class CsvRegistry:
     it ("Record Name", "Exported On") is skipped.
     """
 
-    registry: str
+    registry: Registry
     form: str
     source_url: str
     title: str
