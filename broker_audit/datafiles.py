@@ -25,7 +25,16 @@ def brokers_file() -> Path:
 
 
 def imported_brokers_file() -> Path:
-    return data_root() / "brokers.imported.json"
+    """Where `registry import` and `registry update` keep the brokers they read: the user's data
+    folder (never the install folder, which may be read-only and is replaced on upgrade)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("broker-audit") / "brokers.imported.json"
+
+
+def shipped_imports_dir() -> Path:
+    """The state-registry imports that ship with broker-audit (e.g. California's 2020 registry)."""
+    return data_root() / "registries"
 
 
 def laws_file() -> Path:

@@ -174,3 +174,13 @@ def require(profile: Profile, fields: list[str], needed_for: str) -> None:
                 raise MissingProfileField("address", needed_for)
         elif not getattr(profile, name):
             raise MissingProfileField(name, needed_for)
+
+
+class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """The clinic acting for its clients: the return address and the authorized agent."""
+
+    organization: str
+    contact_name: str = ""
+    address: list[str]
+    email: str = ""
+    phone: str = ""

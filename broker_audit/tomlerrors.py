@@ -65,7 +65,8 @@ def _describe(path: Path, text: str, raw: dict[str, Any], table: str, message: s
     keys = [k for k, _ in parts[2:] if k]
     if keys and line:
         line = _key_line(text, line, keys) or line
-    field = ".".join(k or f"[{i}]" for k, i in parts[2:]) or "(record)"
+    field = "".join(f"[{i}]" if not k else (f".{k}" if n else k) for n, (k, i) in enumerate(parts[2:]))
+    field = field or "(record)"
     return f"{path}:{line}: {table} {record_id!r}, field {field}: {detail}"
 
 

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from broker_audit.audit.rank import Ranked
+from broker_audit.registry.routes import form_route, ranked_routes
 from broker_audit.tracking.due import is_overdue
 from broker_audit.tracking.model import RequestView
-from broker_audit.tracking.next_step import CHAIN_KINDS
+from broker_audit.tracking.next_step import in_chain
 from broker_audit.tracking.states import AWAITING, State
 
 _ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
@@ -59,7 +60,7 @@ class Action:
 def standings(ranked: Sequence[Ranked], views: Sequence[RequestView], today: dt.date) -> list[BrokerStanding]:
     by_broker: dict[str, list[RequestView]] = defaultdict(list)
     for view in views:
-        if view.request.kind not in CHAIN_KINDS:
+        if not in_chain(view.request.kind):
             by_broker[view.request.broker_id].append(view)
     out = []
     for r in ranked:
@@ -121,7 +122,8 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
     ]
     for r in listed[:2]:
         broker = r.ranked.broker
-        form = f" or use its opt-out form {broker.contact.web_form.value}" if broker.contact.web_form else ""
+        opt_out_form = form_route(broker, "opt-out")
+        form = f" or use its opt-out form {opt_out_form.value}" if opt_out_form else ""
         where = f" ({r.ranked.listing})" if r.ranked.listing else ""
         actions.append(
             Action(
@@ -132,8 +134,8 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
     drafted = [(r, q) for r in rows for q in r.requests if q.state == "drafted"]
     if drafted:
         broker, first = drafted[0][0].ranked.broker, drafted[0][1]
-        contact = broker.contact
-        via = "mail" if contact.postal else "web-form" if contact.web_form else "email"
+        best = ranked_routes(broker, (), "")
+        via = best[0].channel if best else "mail"
         actions.append(
             Action(
                 f"{len(drafted)} letter(s) are written but not marked sent: send them, then record it",

@@ -102,6 +102,9 @@ def letters(
         "rows_to_fix": [{"row": b.row, "reason": b.reason} for b in result.bad_rows],
         "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
         "unmapped_columns": result.unmapped_columns,
+        "by_channel": result.by_channel,
+        "no_route": result.no_route,
+        "no_route_brokers": result.no_route_brokers,
     }
     if as_json:
         print_json(summary)
@@ -120,8 +123,9 @@ def mark(
     via: str = typer.Option("mail", "--via", help="mail, email, web-form, phone or fax."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Mark a whole mailing at once. Letters to brokers without a postal address are left for
-    you to send online and mark one by one.
+    """Mark a whole batch at once. Sent or delivered `--via` a route marks only the letters that go
+    by that route (a mailing marked sent never claims a web-form request went out); the others are
+    left alone and counted.
 
     Example: broker-audit bulk mark B-20261125-1A2B3C sent --on 2026-11-26
     """
@@ -140,7 +144,9 @@ def mark(
             }
         )
         return
-    typer.echo(f"Marked {result.marked} requests of {result.batch_id} as {state}.")
+    typer.echo(
+        f"Marked {result.marked} requests of {result.batch_id} as {state}; left {len(result.skipped)} alone."
+    )
     for request_id, reason in result.skipped[:20]:
         err(f"#{request_id} left as it is: {reason}")
     if len(result.skipped) > 20:

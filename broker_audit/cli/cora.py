@@ -22,16 +22,19 @@ def cora_command(
     as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
 ) -> None:
     """Ask a Colorado sheriff for the records of sharing booking data with data brokers
-    (Appriss/VINE, LexisNexis, ...) and with immigration enforcement. The request is logged;
-    the custodian has 3 working days to answer (7 more on notice). No ID is needed to ask.
+    (Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice
+    Records Act (criminal justice records: released at the custodian's discretion, at reasonable
+    times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts).
+    The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault
+    tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.
 
     Example: broker-audit cora --agency "Example County Sheriff" --address "1 Main St;Town, CO 80000"
     """
     from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
-    from broker_audit.services.cora import cora_request
+    from broker_audit.services.cora import records_request
 
-    result = cora_request(
+    result = records_request(
         access(ctx),
         agency=agency,
         address=address.split(";"),
@@ -47,7 +50,7 @@ def cora_command(
             {
                 "id": result.request_id,
                 "agency": result.broker_name,
-                "kind": "cora",
+                "kind": result.kind,
                 "law": result.law_id,
                 "reference": result.reference,
                 "files": result.files,
@@ -55,6 +58,8 @@ def cora_command(
         )
         return
     typer.echo(
-        f"#{result.request_id} {result.broker_name} (CORA): " + ", ".join(str(f) for f in result.files)
+        f"#{result.request_id} {result.broker_name} (CCJRA and CORA): "
+        + ", ".join(str(f) for f in result.files)
     )
+    err("Sign the statement at the end of the letter before you send it (C.R.S. 24-72-305.5).")
     err(f"When you send it: broker-audit mark {result.request_id} sent --via mail")

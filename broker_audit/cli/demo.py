@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import err, today
+from broker_audit.cli.common import today
 
 
 def demo_command(
@@ -25,15 +25,14 @@ def demo_command(
 
     day = today()
     result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
+    from broker_audit.cli.render import render_letters
+
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
-    for r in result.letters:
-        typer.echo(
-            f"  #{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}): " + ", ".join(str(f) for f in r.files)
-        )
-    for warning in dict.fromkeys(w for r in result.letters for w in r.warnings):
-        err(f"warning: {warning}")
+    render_letters(result.letters, result.no_route, [])
     typer.echo("")
-    typer.echo("Request #1 was marked sent through the web form today. Status today:")
+    if result.letters:
+        first = result.letters[0]
+        typer.echo(f"Request #{first.request_id} was marked sent {first.channel} today. Status today:")
     render_status(result.rows_today, day)
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
     render_status(result.rows_later, result.later)

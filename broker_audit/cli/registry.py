@@ -183,30 +183,39 @@ def _print_import(result: Any, as_json: bool) -> None:
 
 
 def _print_check(report: Any) -> None:
+    """Errors in full; warnings counted by rule with a few examples (all of them with --json)."""
+    from collections import defaultdict
+
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
-    if report.findings:
-        table = Table(title=f"registry check: {report.errors} errors, {report.warnings} warnings")
-        for column in ("rule", "severity", "broker", "where", "message"):
+    fixes = {r.id: r.fix for r in report.rules}
+    errors = [f for f in report.findings if f.severity == "error"]
+    if errors:
+        table = Table(title=f"{len(errors)} errors")
+        for column in ("rule", "subject", "where", "message"):
             table.add_column(column)
-        for f in report.findings:
-            table.add_row(
-                f.rule,
-                f.severity,
-                f.broker,
-                f.where,
-                f.message,
-                style="red" if f.severity == "error" else None,
-            )
+        for f in errors:
+            table.add_row(*(Text(x) for x in (f.rule, f.broker, f.where, f.message)), style="red")
         console.print(table)
-        for rule in sorted({f.rule for f in report.findings}):
-            from broker_audit.registry.check import RULE_BY_ID
-
-            console.print(f"{rule}: {RULE_BY_ID[rule].fix}", highlight=False)
+    warnings: dict[str, list[Any]] = defaultdict(list)
+    for f in report.findings:
+        if f.severity == "warning":
+            warnings[f.rule].append(f)
+    for rule, found in sorted(warnings.items()):
+        console.print(Text(f"{rule}: {len(found)} warnings. Fix: {fixes.get(rule, '')}"))
+        for f in found[:3]:
+            console.print(Text(f"  {f.broker} {f.where}: {f.message}"))
+        if len(found) > 3:
+            console.print(Text(f"  ... and {len(found) - 3} more (--json lists them all)"))
+    for rule in sorted({f.rule for f in errors}):
+        console.print(Text(f"{rule}: {fixes.get(rule, '')}"))
     extra = f", {report.links_checked} links checked" if report.links_checked else ""
     console.print(
-        f"{report.brokers} brokers checked{extra}: {report.errors} errors, {report.warnings} warnings",
-        highlight=False,
+        Text(
+            f"{report.brokers} brokers and {report.laws} laws checked{extra}: "
+            f"{report.errors} errors, {report.warnings} warnings"
+        )
     )

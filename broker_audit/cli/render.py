@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
 console = Console()
+err_console = Console(stderr=True)
 
 
 def _e(value: Any) -> str:
@@ -53,13 +54,22 @@ def render_broker_table(brokers: list[Any]) -> None:
     console.print(table)
 
 
-def _fact(label: str, fact: Any) -> list[str]:
-    if fact is None:
-        return [f"  {_e(label)}: unknown"]
-    return [
-        f"  {_e(label)}: {_e(fact.value)}",
-        f"      source: {_e(fact.source)} (checked {_e(fact.checked)})",
-    ]
+def _route_lines(route: Any) -> list[str]:
+    limits = []
+    if route.rights:
+        limits.append("for " + ", ".join(route.rights))
+    if route.states:
+        limits.append("residents of " + ", ".join(route.states))
+    if route.only_for:
+        limits.append("only for " + route.only_for)
+    where = route.provenance() or f"checked {route.checked}"
+    head = f"  {route.channel}: {route.address()}" + (f" ({'; '.join(limits)})" if limits else "")
+    out = [_e(head), f"      {_e(route.grade)}: {_e(route.source)} ({_e(where)})"]
+    if route.via_parent:
+        out.append(f"      the privacy desk of {_e(route.via_parent)}")
+    if route.note:
+        out.append(f"      note: {_e(route.note)}")
+    return out
 
 
 def render_broker(b: Any) -> None:
@@ -73,16 +83,11 @@ def render_broker(b: Any) -> None:
     lines.append("  categories: " + ", ".join(b.categories))
     if b.holds:
         lines.append("  holds: " + ", ".join(b.holds))
-    lines.append("[bold]Contact[/bold]")
-    c = b.contact
-    lines += _fact("email", c.email) + _fact("web form", c.web_form) + _fact("phone", c.phone)
-    if c.postal:
-        lines.append("  postal: " + " / ".join(c.postal.lines()))
-        lines.append(f"      source: {_e(c.postal.source)} (checked {_e(c.postal.checked)})")
-    else:
-        lines.append("  postal: unknown")
-    if b.channels:
-        lines.append("  send by, in order: " + ", ".join(b.channels))
+    lines.append("[bold]How to send a request[/bold]")
+    if not b.routes:
+        lines.append("  [yellow]no route known yet: no letter can be sent[/yellow]")
+    for route in b.routes:
+        lines += _route_lines(route)
     if b.rights:
         lines.append("  rights honoured: " + ", ".join(b.rights))
     v = b.verification
@@ -126,11 +131,15 @@ def render_status(rows: list[Any], today: dt.date) -> None:
     table = Table(title=f"Requests on {today.isoformat()}")
     for col in ("id", "broker", "kind", "state", "sent", "due", "days left"):
         table.add_column(col, justify="right" if col in ("id", "days left") else "left")
+    estimated = False
     for r in rows:
         style = "bold red" if r.overdue else None
         left = "" if r.days_left is None else str(r.days_left)
         if r.overdue:
             left += " OVERDUE"
+        due = r.due.isoformat() if r.due else "-"
+        if r.due and r.due_estimated:
+            due, estimated = f"~{due}", True
         add_text_row(
             table,
             str(r.id),
@@ -138,11 +147,40 @@ def render_status(rows: list[Any], today: dt.date) -> None:
             r.kind,
             r.state,
             r.sent.isoformat() if r.sent else "-",
-            r.due.isoformat() if r.due else "-",
+            due,
             left,
             style=style,
         )
     console.print(table)
+    if estimated:
+        console.print(
+            "~ an estimate: the legal clock runs from the day the letter was received; record it with "
+            "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt).",
+            highlight=False,
+            markup=False,
+        )
+
+
+def render_letters(letters: list[Any], no_route: list[Any], warnings: list[str]) -> None:
+    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
+    for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
+        err_console.print(f"warning: {warning}", highlight=False, markup=False)
+    for r in letters:
+        about = f", about #{r.linked_to}" if r.linked_to else ""
+        console.print(
+            f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}{about}) {r.channel} to {r.route}: "
+            + ", ".join(str(f) for f in r.files),
+            highlight=False,
+            markup=False,
+        )
+    for n in no_route:
+        console.print(
+            f"no letter: {n.broker_name} ({n.kind}): no route known yet. You can:",
+            highlight=False,
+            markup=False,
+        )
+        for advice in n.advice:
+            console.print(f"  - {advice}", highlight=False, markup=False)
 
 
 def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
@@ -152,13 +190,17 @@ def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
     return {
         "id": r.id,
         "broker": r.broker_id,
-        "broker_name": r.broker_name,
+        "broker_name": r.recipient_name,
         "kind": r.kind,
         "law": r.law_id,
         "reference": r.reference,
         "state": view.state.value,
         "sent": view.sent,
+        "delivered": view.delivered,
         "due": view.due,
+        "due_estimated": view.due_estimated,
+        "channel": r.channel,
+        "channels": r.channels,
         "days_left": days_left(view, today),
         "overdue": is_overdue(view, today),
         "created": r.created,
@@ -181,11 +223,16 @@ def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
 def render_view(view: Any, today: dt.date) -> None:
     r = view.request
     console.print(
-        f"[bold]#{r.id} {escape(r.broker_name)}[/bold] — {r.kind} under {escape(r.law_name)}", highlight=False
+        f"[bold]#{r.id} {escape(r.recipient_name)}[/bold] — {r.kind} under {escape(r.law_name)}",
+        highlight=False,
     )
     console.print(f"  reference {r.reference}, drafted {r.created:%Y-%m-%d}", highlight=False, markup=False)
     state = view.state.value
-    due = f"; due {view.due.isoformat()}" if view.due else ""
+    due = ""
+    if view.due:
+        due = f"; due {view.due.isoformat()}"
+        if view.due_estimated:
+            due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     console.print(f"  state: {state}{due}", highlight=False, markup=False)
     for f in r.files:
         console.print(f"  file: {f}", highlight=False, markup=False)
@@ -256,6 +303,20 @@ def render_batch(summary: dict[str, Any]) -> None:
         )
         for path in summary["files"]:
             console.print(f"  {path}", highlight=False, markup=False)
+    channels = summary.get("by_channel") or {}
+    if channels or summary.get("no_route"):
+        parts = [f"{n} by {channel}" for channel, n in sorted(channels.items())]
+        if summary.get("no_route"):
+            unknown = ", ".join(summary["no_route_brokers"])
+            parts.append(f"{summary['no_route']} not written (no route known: {unknown})")
+        console.print("Routes: " + "; ".join(parts) + ".", highlight=False, markup=False)
+        if any(c != "mail" for c in channels):
+            console.print(
+                "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
+                "-worklist.pdf, -email/) holds the letters to send by email, web form or phone.",
+                highlight=False,
+                markup=False,
+            )
     if summary["unmapped_columns"]:
         console.print(
             "Columns not used: " + ", ".join(summary["unmapped_columns"]), highlight=False, markup=False
@@ -276,7 +337,9 @@ def render_batch(summary: dict[str, Any]) -> None:
         console.print(table)
     if not summary["dry_run"]:
         console.print(
-            f"After mailing: broker-audit bulk mark {summary['batch']} sent", highlight=False, markup=False
+            f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail",
+            highlight=False,
+            markup=False,
         )
 
 

@@ -18,18 +18,35 @@ def request_command(
         "-k",
         help="access, delete, opt-out, correct or fcra-disclosure; repeat or comma-separate.",
     ),
+    via: str = typer.Option(
+        None,
+        "--via",
+        help="Send by this route: mail, email, web-form, phone or fax (default: the best-sourced route "
+        "that serves your state).",
+    ),
     details: str = typer.Option(
         "", "--details", help="For a correction: what is wrong and what it should say."
     ),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
-    formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
-    law: str = typer.Option(None, "--law", help="Cite this law id instead of your state's."),
+    formats: str = typer.Option(
+        None,
+        "--format",
+        help="Any of pdf,txt,eml,html (default: the route's own: a window-envelope PDF for mail, an .eml "
+        "for email, a submission sheet for a web form).",
+    ),
+    law: str = typer.Option(
+        None,
+        "--law",
+        help="Cite this law id instead of your state's (it must be in force and give you rights).",
+    ),
     templates: Path = typer.Option(
         None, "--templates", help="Your own templates folder; overrides ours by file name."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
-    """Write request letters and log each request in the vault as drafted.
+    """Write request letters, each as the artefact of its route, and log each request as drafted.
+
+    A broker with no known route gets no letter: you are told what else to do.
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
@@ -38,56 +55,63 @@ def request_command(
     from broker_audit.services import parse_formats, request_letters
 
     kinds = [k for item in kind for k in item.split(",") if k.strip()]
-    results = request_letters(
+    result = request_letters(
         access(ctx),
         brokers,
         kinds,
         out_dir=out,
-        formats=parse_formats(formats),
+        formats=parse_formats(formats) if formats else None,
         today=today(),
         registry=shipped_registry(),
         laws=shipped_laws(),
         law_override=law,
+        via=via,
         templates_dir=templates,
         details=details,
     )
-    _print_letters(results, as_json)
-    err("When you send a letter: broker-audit mark ID sent --via mail|email|web-form")
+    _print_letters(result.letters, result.no_route, result.warnings, as_json)
+    if result.letters:
+        err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
 
 
-def _print_letters(results: list, as_json: bool) -> None:
-    for warning in dict.fromkeys(w for r in results for w in r.warnings):
-        err(f"warning: {warning}")
+def _print_letters(letters: list, no_route: list, warnings: list[str], as_json: bool) -> None:
     if as_json:
+        for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
+            err(f"warning: {warning}")
         print_json(
-            [
-                {
-                    "id": r.request_id,
-                    "broker": r.broker_id,
-                    "kind": r.kind,
-                    "law": r.law_id,
-                    "reference": r.reference,
-                    "files": r.files,
-                    "warnings": r.warnings,
-                    "linked_to": r.linked_to,
-                }
-                for r in results
-            ]
+            {
+                "letters": [
+                    {
+                        "id": r.request_id,
+                        "broker": r.broker_id,
+                        "kind": r.kind,
+                        "law": r.law_id,
+                        "reference": r.reference,
+                        "channel": r.channel,
+                        "send_to": r.route,
+                        "files": r.files,
+                        "warnings": r.warnings,
+                        "linked_to": r.linked_to,
+                    }
+                    for r in letters
+                ],
+                "no_route": [{"broker": n.broker_id, "kind": n.kind, "advice": n.advice} for n in no_route],
+                "warnings": warnings,
+            }
         )
         return
-    for r in results:
-        about = f", about #{r.linked_to}" if r.linked_to else ""
-        typer.echo(
-            f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}{about}): "
-            + ", ".join(str(f) for f in r.files)
-        )
+    from broker_audit.cli.render import render_letters
+
+    render_letters(letters, no_route, warnings)
 
 
 def followup_command(
     ctx: typer.Context,
     request_ids: list[int] = typer.Argument(None, help="Only these requests (default: all)."),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
-    formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
+    formats: str = typer.Option(
+        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of each letter's route)."
+    ),
     details: str = typer.Option("", "--details", help="Extra text, e.g. why you appeal."),
     templates: Path = typer.Option(
         None, "--templates", help="Your own templates folder; overrides ours by file name."
@@ -111,7 +135,7 @@ def followup_command(
         access(ctx),
         request_ids or None,
         out_dir=out,
-        formats=parse_formats(formats),
+        formats=parse_formats(formats) if formats else None,
         today=today(),
         registry=shipped_registry(),
         laws=shipped_laws(),
@@ -120,7 +144,7 @@ def followup_command(
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, as_json)
+    _print_letters(result.letters, [], [], as_json)
     if not result.letters and not as_json:
         typer.echo("Nothing is late or refused: no letter to write.")
 
@@ -149,7 +173,10 @@ def status_command(
                     "state": r.state,
                     "law": r.law,
                     "sent": r.sent,
+                    "delivered": r.delivered,
                     "due": r.due,
+                    "due_estimated": r.due_estimated,
+                    "channel": r.channel,
                     "days_left": r.days_left,
                     "overdue": r.overdue,
                     "reference": r.reference,
@@ -168,8 +195,8 @@ def mark_command(
     request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
     state: str = typer.Argument(
         ...,
-        help="sent, acknowledged, needs-verification, extended, fulfilled, partially-fulfilled, "
-        "denied, no-response, appealed, complained, withdrawn.",
+        help="sent, delivered (received: the legal clock starts), acknowledged, needs-verification, "
+        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn.",
     ),
     via: str = typer.Option(None, "--via", help="mail, email, web-form, phone or fax."),
     tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
@@ -178,6 +205,9 @@ def mark_command(
     as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
 ) -> None:
     """Record a status change of a request.
+
+    `sent --via` must name a route the request has. Record `delivered --on DATE` from the
+    certified-mail tracking or the return receipt: the legal deadline counts from that day.
 
     Example: broker-audit mark 1 sent --via mail --tracking 9407111899560000000000
     """

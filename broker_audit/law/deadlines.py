@@ -1,4 +1,4 @@
-"""Which legal clock a letter starts, by law and letter kind."""
+"""Which legal clock a letter starts, from the law's data right by right. Pure: no I/O."""
 
 from __future__ import annotations
 
@@ -6,49 +6,58 @@ import datetime as dt
 from dataclasses import dataclass
 
 from broker_audit.law.schema import Law
-
-# The right that each request letter exercises; follow-up kinds exercise none of their own.
-RIGHT_OF_KIND = {
-    "access": "access",
-    "delete": "delete",
-    "opt-out": "opt-out",
-    "correct": "correct",
-    "fcra-disclosure": "fcra-disclosure",
-}
+from broker_audit.vocabulary import LetterKind
 
 
 @dataclass(frozen=True)
 class Clock:
-    """Days the recipient has to answer (None: no legal clock) and the one extension."""
+    """Days the recipient has to answer from receipt (None: no legal clock) and the extension.
+
+    `stated` says a letter may state the day count: the period's statute text was read. A clock
+    from official guidance or a tracker is still tracked, but letters stay silent on the count.
+    """
 
     days: int | None
     extension_days: int = 0
     appeal_days: int | None = None
     working_days: bool = False
+    stated: bool = False
+    citation: str = ""
 
 
-def clock_for(law: Law, kind: str) -> Clock:
-    """The clock a letter of `kind` under `law` starts when it is sent.
+def clock_for(law: Law, letter: LetterKind) -> Clock:
+    """The clock a letter of `letter`'s kind under `law` starts when it is received.
 
-    A deadline limited to some rights (the FCRA's 30 days are for disputes, not for file
-    disclosures) starts only for letters exercising them. An appeal starts the appeal clock;
-    a follow-up or a complaint starts none.
+    Each right has its own period (the CCPA's opt-out: 15 business days; its access: 45 days);
+    a right without a period in the data starts no clock. An appeal starts the appeal clock; a
+    follow-up or a complaint starts none.
     """
-    appeal_days = law.appeal.response_days if law.appeal and law.appeal.available else None
-    if kind == "appeal":
-        return Clock(days=appeal_days)
-    right = RIGHT_OF_KIND.get(kind)
-    deadline = law.deadline
-    if right is None or deadline is None or law.kind == "none":
+    appeal = law.appeal if law.appeal and law.appeal.available else None
+    appeal_days = appeal.response_days if appeal else None
+    if letter.clock == "appeal":
+        return Clock(
+            days=appeal_days,
+            stated=bool(appeal and appeal.text_seen),
+            citation=appeal.citation if appeal else "",
+        )
+    if letter.clock not in ("right", "records") or law.kind == "none":
         return Clock(days=None, appeal_days=appeal_days)
-    if deadline.applies_to and right not in deadline.applies_to:
-        return Clock(days=None, appeal_days=appeal_days)
-    return Clock(
-        days=deadline.days,
-        extension_days=deadline.extension_days or 0,
-        appeal_days=appeal_days,
-        working_days=deadline.working_days,
-    )
+    for right in letter.rights:
+        rule = law.rights.get(right)
+        if rule is None:
+            continue
+        period = rule.period
+        if period is None:
+            return Clock(days=None, appeal_days=appeal_days)
+        return Clock(
+            days=period.days,
+            extension_days=period.extension_days or 0,
+            appeal_days=appeal_days,
+            working_days=period.unit == "business",
+            stated=period.text_seen,
+            citation=period.citation,
+        )
+    return Clock(days=None, appeal_days=appeal_days)
 
 
 def add_days(start: dt.date, days: int, *, working_days: bool = False) -> dt.date:

@@ -7,60 +7,103 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from broker_audit.vocabulary import Grade, Right
+
 LawId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")]
 
-Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure"]
-LawKind = Literal["state-comprehensive", "federal", "open-records", "none"]
+LawKind = Literal["state-comprehensive", "state-data-broker", "federal", "open-records", "none"]
+Unit = Literal["calendar", "business"]
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
     pass
 
 
-class RightCite(Strict, kw_only=True, frozen=True):
-    """Where the law grants one right."""
+class Period(Strict, kw_only=True, frozen=True):
+    """How long the recipient has to answer, counted from receipt of the request.
 
-    citation: str
-    source: Url
-    scope: str = ""  # e.g. for opt-out: "sale, targeted advertising, profiling"
+    `text_seen` is true only when the statute or regulation text that sets the period was read;
+    otherwise (official guidance, a tracker) the vault still tracks the clock, but letters state
+    no day count. `extension_days`: None when unknown, 0 when the law allows none.
+    `extension_when` is the letter's wording of when the extension is allowed, after "You may
+    extend that period once, by up to N more days, ..."; empty means the common wording (where
+    reasonably necessary, telling the requester and why within the first period).
+    """
 
-
-class Deadline(Strict, kw_only=True, frozen=True):
     days: int
-    # Working days skip Saturdays and Sundays (public holidays are not counted out: a due date
-    # may come a day early, never late).
-    working_days: bool = False
-    clock_starts: Literal["receipt", "request"] = "receipt"
-    # None: not confirmed. 0: the law allows no extension.
+    unit: Unit = "calendar"
     extension_days: int | None = None
-    extension_note: str = ""
+    extension_when: str = ""
     citation: str
     source: Url
-    # The rights this deadline governs; empty means every right the law grants.
-    applies_to: list[Right] = []
+    grade: Grade
+    text_seen: bool = False
+    note: str = ""
 
 
-class Agent(Strict, kw_only=True, frozen=True):
+class AgentRule(Strict, kw_only=True, frozen=True):
+    """Whether an authorized agent (e.g. a clinic) may make a request for this right."""
+
     allowed: bool
-    rights: list[Right] = []
+    scope: str = ""  # e.g. "opt-out requests only"
     citation: str = ""
+    source: Url | None = None
+    grade: Grade | None = None
+
+
+class RightRule(Strict, kw_only=True, frozen=True):
+    """One right a law gives, in the words a letter can claim.
+
+    `scope` is written to follow the letter's verb, in the requester's voice: "I request that you
+    delete <scope>" ("the personal data I provided to you"), "I opt out of <scope>", "I request
+    <scope>" for access. `limited` is true when the right covers less than everything the letter
+    asks for (all the data a broker holds about the person, every kind of processing): the letter
+    then asks for the rest as a request, not as a right. `text_seen` is true only when the statute
+    text of the right was read; otherwise the letter cites the law but states no scope of its own.
+    """
+
+    citation: str
+    scope: str
+    limited: bool = False
     source: Url
+    grade: Grade
+    text_seen: bool = False
+    period: Period | None = None
+    agent: AgentRule | None = None
+    note: str = ""
 
 
 class Appeal(Strict, kw_only=True, frozen=True):
     available: bool
     # days the company has to decide an appeal once it is received
     response_days: int | None = None
+    extension_days: int | None = None
     citation: str = ""
     source: Url
+    grade: Grade | None = None
+    text_seen: bool = False
     note: str = ""
+
+
+class Platform(Strict, kw_only=True, frozen=True):
+    """A state-run service that sends one request to many brokers (California's DROP)."""
+
+    name: str
+    url: Url
+    citation: str
+    covers: str  # what it does, in a sentence the user reads
+    excludes: str  # what it does not do
+    processing_from: dt.date | None = None  # from when brokers must act on it
+    source: Url
+    grade: Grade
 
 
 class Complaint(Strict, kw_only=True, frozen=True):
     office: str
     url: Url
     source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
 
 
 class Exemption(Strict, kw_only=True, frozen=True):
@@ -80,11 +123,10 @@ class Law(Strict, kw_only=True, frozen=True):
     effective: dt.date | None = None
     source: Url | None = None
     checked: dt.date
-    rights: dict[Right, RightCite] = {}
-    deadline: Deadline | None = None
-    agent: Agent | None = None
+    rights: dict[Right, RightRule] = {}
     appeal: Appeal | None = None
     complaint: Complaint | None = None
+    platform: Platform | None = None
     exemptions: list[Exemption] = []
     notes: str = ""
 

@@ -1,44 +1,42 @@
-"""What a letter says about whom: the template context built from profile, broker and law."""
+"""What a letter says about whom: the typed template context from profile, recipient, law, route."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from broker_audit.errors import UserError
-from broker_audit.law.deadlines import RIGHT_OF_KIND
-from broker_audit.law.schema import Law
-from broker_audit.profile import STATE_NAMES, Profile, require
-from broker_audit.registry.schema import Broker
-
-# Letters a user asks for with `request`.
-REQUEST_KINDS = ("access", "delete", "opt-out", "correct", "fcra-disclosure")
-# Letters `followup` writes for a request that is late or refused.
-FOLLOWUP_KINDS = ("followup", "appeal", "complaint")
-KINDS = REQUEST_KINDS + FOLLOWUP_KINDS
-
-KIND_TITLES = {
-    "access": "Request to know / access my personal data",
-    "delete": "Request to delete my personal data",
-    "opt-out": "Request to opt out of the sale and sharing of my personal data",
-    "correct": "Request to correct inaccurate personal data",
-    "fcra-disclosure": "Request for disclosure of my consumer file",
-    "followup": "Follow-up: no complete answer to my request",
-    "appeal": "Appeal of your decision on my request",
-    "complaint": "Complaint about a data broker's handling of my privacy request",
-    "cora": "Colorado Open Records Act request to a sheriff",
-}
+from broker_audit.law.schema import Law, RightRule
+from broker_audit.letters.context import (
+    AgentContext,
+    EarlierContext,
+    FcraContext,
+    LawContext,
+    LetterContext,
+    PeriodContext,
+    RecipientContext,
+    RecordsContext,
+    RequesterContext,
+    RightContext,
+    RouteContext,
+)
+from broker_audit.profile import STATE_NAMES, AgentProfile, Profile, require
+from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
+from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+UNIT_WORDS = {"calendar": "days", "business": "business days"}
 
 
-def check_kind(kind: str, allowed: tuple[str, ...] = REQUEST_KINDS) -> str:
-    kind = kind.strip().lower()
-    if kind not in allowed:
-        raise UserError(f"unknown letter kind {kind!r}", "kinds are: " + ", ".join(allowed))
-    return kind
+def check_kind(text: str, group: str = "request") -> LetterKind:
+    """The letter kind named by `text`, which must be of `group` (what `request` may write)."""
+    key = text.strip().lower()
+    found = KINDS.get(key)
+    allowed = [k.id for k in KINDS.values() if k.group == group]
+    if found is None or found.group != group:
+        raise UserError(f"unknown letter kind {key!r}", "kinds are: " + ", ".join(allowed))
+    return found
 
 
 def new_reference() -> str:
@@ -50,21 +48,27 @@ def long_date(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def recipient_lines(broker: Broker) -> list[str]:
-    """The window-envelope block.
+# --- addresses ------------------------------------------------------------------------------------
 
-    A broker without a confirmed postal address cannot be mailed: the block then names the
-    channel the letter must go through instead, so nobody mails it to a guessed address.
+
+def recipient_lines(broker: Broker, route: Route | None) -> list[str]:
+    """The address block of a letter to a broker, as its route sends it.
+
+    Mail: the postal address (it shows in the envelope window). Email, web form, phone, fax: the
+    company's name and where the letter goes, so nobody mails it to a guessed address.
     """
-    postal = broker.contact.postal
-    if postal is not None:
-        return postal.lines()
-    lines = [broker.legal_name or broker.name, "No confirmed postal address."]
-    if broker.contact.web_form:
-        lines += ["Send through the web form:", broker.contact.web_form.value]
-    elif broker.contact.email:
-        lines += ["Send by email to:", broker.contact.email.value]
-    return lines
+    name = broker.legal_name or broker.name
+    if route is None:
+        return [name, "No known way to send this request."]
+    if route.channel == "mail" and route.postal is not None:
+        return route.postal.lines()
+    how = {
+        "email": "By email to:",
+        "web-form": "Through its web form:",
+        "phone": "By phone:",
+        "fax": "By fax to:",
+    }.get(route.channel, "Send to:")
+    return [name, how, route.value]
 
 
 def complaint_recipient_lines(law: Law) -> list[str]:
@@ -77,39 +81,121 @@ def complaint_recipient_lines(law: Law) -> list[str]:
     return [law.complaint.office, "File online at:", law.complaint.url]
 
 
-def sender_lines(profile: Profile, agent: dict[str, Any] | None = None) -> list[str]:
+def sender_lines(profile: Profile, agent: AgentContext | None = None) -> list[str]:
     """The return address: the requester's own, or the clinic's when a clinic sends for them.
 
     An agent with standing under the law writes as itself; without standing the letter stays
     the client's own request and the clinic is only the return address ("c/o").
     """
     if agent is not None:
-        if agent["standing"]:
-            return [agent["organization"], *agent["address"]]
-        return [profile.name, f"c/o {agent['organization']}", *agent["address"]]
+        if agent.standing:
+            return [agent.organization, *agent.address]
+        return [profile.name, f"c/o {agent.organization}", *agent.address]
     address = profile.current_address
     return [profile.name, *(address.lines() if address else [])]
 
 
-def agent_context(law: Law, kind: str, agent: Any) -> dict[str, Any] | None:
-    """The clinic acting for a client, and whether this law lets an agent make this request.
+# --- law -----------------------------------------------------------------------------------------
 
-    `agent` is a `journal.AgentProfile` or None.
-    """
+
+def right_rule(law: Law, letter: LetterKind) -> tuple[str, RightRule] | None:
+    """The first of the letter's rights that `law` gives, with its rule."""
+    if law.kind == "none":
+        return None
+    for right in letter.rights:
+        rule = law.rights.get(right)
+        if rule is not None:
+            return right, rule
+    return None
+
+
+def _period(rule: RightRule | None, law: Law) -> PeriodContext | None:
+    period = rule.period if rule is not None else None
+    if period is None or not period.text_seen:
+        return None
+    unit = (
+        "working days"
+        if law.kind == "open-records" and period.unit == "business"
+        else UNIT_WORDS[period.unit]
+    )
+    return PeriodContext(
+        days=period.days,
+        unit=unit,
+        extension_days=period.extension_days,
+        extension_when=period.extension_when,
+        citation=period.citation,
+    )
+
+
+def law_context(law: Law, letter: LetterKind) -> LawContext:
+    """What a letter of `letter`'s kind may claim under `law`."""
+    found = right_rule(law, letter)
+    rule = found[1] if found else None
+    appeal = law.appeal if law.appeal and law.appeal.available else None
+    claims = law.kind != "none" and (rule is not None or not letter.rights)
+    return LawContext(
+        applies=claims,
+        id=law.id,
+        kind=law.kind,
+        name=law.name,
+        short_name=law.short_name,
+        citation=law.citation,
+        right=(
+            RightContext(
+                id=found[0],
+                citation=rule.citation,
+                scope=rule.scope,
+                limited=rule.limited,
+                stated=rule.text_seen,
+            )
+            if found and rule
+            else None
+        ),
+        period=_period(rule, law),
+        agent_allowed=bool(rule and rule.agent and rule.agent.allowed),
+        agent_citation=(rule.agent.citation if rule and rule.agent and rule.agent.allowed else ""),
+        appeal=appeal is not None,
+        appeal_days=appeal.response_days if appeal and appeal.text_seen else None,
+        appeal_citation=appeal.citation if appeal else "",
+        complaint_office=law.complaint.office if law.complaint else "",
+        complaint_url=law.complaint.url if law.complaint else "",
+    )
+
+
+def _fcra_context(fcra: Law) -> FcraContext | None:
+    """The FCRA paragraphs a consumer reporting agency gets besides the state-law request."""
+    disclosure = fcra.rights.get("fcra-disclosure")
+    if disclosure is None:
+        return None
+    dispute = fcra.rights.get("correct")
+    period = dispute.period if dispute else None
+    return FcraContext(
+        name=fcra.name,
+        citation=disclosure.citation,
+        dispute_citation=dispute.citation if dispute else "",
+        dispute_days=period.days if period and period.text_seen else None,
+    )
+
+
+def agent_context(law: Law, letter: LetterKind, agent: AgentProfile | None) -> AgentContext | None:
+    """The clinic acting for a client, and whether this law lets an agent make this request."""
     if agent is None:
         return None
-    right = RIGHT_OF_KIND.get(kind)
-    rule = law.agent
-    standing = bool(rule and rule.allowed and right and right in rule.rights and law.kind != "none")
-    return {
-        "organization": agent.organization,
-        "contact_name": agent.contact_name,
-        "address": list(agent.address),
-        "email": agent.email,
-        "phone": agent.phone,
-        "standing": standing,
-        "citation": rule.citation if rule and standing else "",
-    }
+    found = right_rule(law, letter)
+    rule = found[1].agent if found else None
+    standing = bool(rule and rule.allowed)
+    return AgentContext(
+        organization=agent.organization,
+        contact_name=agent.contact_name,
+        address=list(agent.address),
+        email=agent.email,
+        phone=agent.phone,
+        standing=standing,
+        citation=rule.citation if rule and standing else "",
+    )
+
+
+# --- the earlier request --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -122,142 +208,155 @@ class Earlier:
     sent: dt.date | None
     via: str
     tracking: str
+    delivered: dt.date | None
     due: dt.date | None
+    due_estimated: bool
     state: str
     answered_on: dt.date | None
     appealed_on: dt.date | None
 
 
-def law_context(law: Law, kind: str) -> dict[str, Any]:
-    right = RIGHT_OF_KIND.get(kind)
-    cite = law.rights.get(right) if right and law.kind != "none" else None  # type: ignore[call-overload]
-    deadline = law.deadline
-    appeal = law.appeal if law.appeal and law.appeal.available else None
-    return {
-        "applies": law.kind != "none" and (cite is not None or right is None),
-        "id": law.id,
-        "kind": law.kind,
-        "name": law.name,
-        "short_name": law.short_name,
-        "citation": law.citation,
-        "right_citation": cite.citation if cite else "",
-        "deadline_days": deadline.days if deadline else None,
-        "extension_days": (deadline.extension_days or 0) if deadline else 0,
-        "deadline_citation": deadline.citation if deadline else "",
-        "appeal": appeal is not None,
-        "appeal_days": appeal.response_days if appeal else None,
-        "appeal_citation": appeal.citation if appeal else "",
-        "complaint_office": law.complaint.office if law.complaint else "",
-        "complaint_url": law.complaint.url if law.complaint else "",
-    }
-
-
-def _fcra_context(fcra: Law) -> dict[str, Any] | None:
-    """The FCRA paragraphs a consumer reporting agency gets besides the state-law request."""
-    if "fcra-disclosure" not in fcra.rights:
-        return None
-    dispute = fcra.rights.get("correct")
-    return {
-        "name": fcra.name,
-        "citation": fcra.rights["fcra-disclosure"].citation,
-        "dispute_citation": dispute.citation if dispute else "",
-        "dispute_days": fcra.deadline.days if dispute and fcra.deadline else None,
-    }
-
-
-def _earlier_context(earlier: Earlier | None) -> dict[str, Any] | None:
+def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None:
     if earlier is None:
         return None
-    return {
-        "reference": earlier.reference,
-        "title": KIND_TITLES.get(earlier.kind, earlier.kind),
-        "kind": earlier.kind,
-        "dated": long_date(earlier.dated),
-        "sent": long_date(earlier.sent) if earlier.sent else "",
-        "via": {
-            "mail": "by mail",
-            "email": "by email",
-            "web-form": "through your web form",
-            "fax": "by fax",
-            "phone": "by phone",
-        }.get(earlier.via, ""),
-        "tracking": earlier.tracking,
-        "due": long_date(earlier.due) if earlier.due else "",
-        "state": earlier.state,
-        "answered_on": long_date(earlier.answered_on) if earlier.answered_on else "",
-        "appealed_on": long_date(earlier.appealed_on) if earlier.appealed_on else "",
-    }
+    try:
+        about = kind(earlier.kind)
+    except KeyError:
+        about = None
+    found = right_rule(law, about) if about else None
+    period = _period(found[1] if found else None, law)
+    # The legal due date is stated only when it is the law's own: counted from a known receipt
+    # date, over a period whose statute text was read.
+    legal_due = earlier.due if (earlier.due and not earlier.due_estimated and period) else None
+    return EarlierContext(
+        reference=earlier.reference,
+        title=about.title if about else earlier.kind,
+        kind=earlier.kind,
+        dated=long_date(earlier.dated),
+        sent=long_date(earlier.sent) if earlier.sent else "",
+        via=CHANNEL_WORDS.get(earlier.via, ""),
+        tracking=earlier.tracking,
+        delivered=long_date(earlier.delivered) if earlier.delivered else "",
+        due=long_date(legal_due) if legal_due else "",
+        period_days=period.days if period else None,
+        period_unit=period.unit if period else "days",
+        period_citation=period.citation if period else "",
+        state=earlier.state,
+        answered_on=long_date(earlier.answered_on) if earlier.answered_on else "",
+        appealed_on=long_date(earlier.appealed_on) if earlier.appealed_on else "",
+    )
+
+
+# --- whole letters --------------------------------------------------------------------------------
+
+
+def requester_context(profile: Profile) -> RequesterContext:
+    current = profile.current_address
+    return RequesterContext(
+        name=profile.name,
+        other_names=list(profile.other_names),
+        email=profile.email,
+        phone=profile.phone,
+        birth_date=long_date(profile.birth_date) if profile.birth_date else "",
+        address=current.one_line() if current else "",
+        past_addresses=[a.one_line() for a in profile.past_addresses],
+        state=STATE_NAMES.get(profile.state, profile.state),
+    )
+
+
+def broker_recipient(broker: Broker) -> RecipientContext:
+    return RecipientContext(
+        kind="broker",
+        id=broker.id,
+        name=broker.name,
+        legal_name=broker.legal_name or broker.name,
+        brands=list(broker.brands),
+        consumer_reporting="consumer-reporting" in broker.categories,
+    )
+
+
+def route_context(route: Route | None) -> RouteContext | None:
+    if route is None:
+        return None
+    return RouteContext(
+        channel=route.channel,
+        address=route.address(),
+        words=CHANNEL_WORDS.get(route.channel, ""),
+        provenance=route.provenance(),
+        registry_name=REGISTRY_NAMES.get(route.registry, route.registry) if route.registry else "",
+        filed=route.filed,
+        via_parent=route.via_parent,
+    )
 
 
 def letter_context(
     *,
-    kind: str,
+    letter: LetterKind,
     profile: Profile,
     broker: Broker,
     law: Law,
     fcra: Law | None,
     today: dt.date,
     reference: str,
+    route: Route | None = None,
     details: str = "",
     earlier: Earlier | None = None,
-    agent: Any = None,
-) -> dict[str, Any]:
-    """Everything a template may use. Identity: only what a broker needs to find the person.
+    agent: AgentProfile | None = None,
+) -> LetterContext:
+    """Everything a letter template may use. Identity: only what a broker needs to find the person.
 
     No SSN is ever included; the letters say why.
     """
     require(profile, ["name", "address"], f"a letter to {broker.id}")
-    if kind == "correct" and not details.strip():
+    if letter.needs_details and not details.strip():
         raise UserError(
             "a correction letter needs to say what is wrong",
             'add --details "my address is listed as X; the correct one is Y"',
         )
-    current = profile.current_address
-    consumer_reporting = "consumer-reporting" in broker.categories
-    return {
-        "kind": kind,
-        "title": KIND_TITLES[kind],
-        "today": long_date(today),
-        "reference": reference,
-        "details": details.strip(),
-        "requester": {
-            "name": profile.name,
-            "other_names": list(profile.other_names),
-            "email": profile.email,
-            "phone": profile.phone,
-            "birth_date": long_date(profile.birth_date) if profile.birth_date else "",
-            "address": current.one_line() if current else "",
-            "past_addresses": [a.one_line() for a in profile.past_addresses],
-            "state": STATE_NAMES.get(profile.state, profile.state),
-        },
-        "broker": {
-            "id": broker.id,
-            "name": broker.name,
-            "legal_name": broker.legal_name or broker.name,
-            "brands": list(broker.brands),
-            "email": broker.contact.email.value if broker.contact.email else "",
-            "consumer_reporting": consumer_reporting,
-        },
-        "law": law_context(law, kind),
-        "fcra": _fcra_context(fcra) if fcra is not None and consumer_reporting else None,
-        "earlier": _earlier_context(earlier),
-        "agent": agent_context(law, kind, agent),
-    }
+    recipient = broker_recipient(broker)
+    consumer_reporting = recipient.consumer_reporting
+    return LetterContext(
+        kind=letter.id,
+        title=letter.title,
+        today=long_date(today),
+        reference=reference,
+        details=details.strip(),
+        requester=requester_context(profile),
+        broker=recipient,
+        law=law_context(law, letter),
+        route=route_context(route),
+        fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
+        earlier=_earlier_context(earlier, law),
+        agent=agent_context(law, letter, agent),
+    )
 
 
-def cora_context(
-    *, profile: Profile, agency: str, law: Law, today: dt.date, reference: str, since: dt.date
-) -> dict[str, Any]:
-    """An open-records request needs no identity details: the law lets anyone ask."""
-    if law.kind != "open-records":
-        raise UserError(f"{law.id} is not an open-records law")
-    return {
-        "kind": "cora",
-        "title": KIND_TITLES["cora"],
-        "today": long_date(today),
-        "reference": reference,
-        "since": long_date(since),
-        "agency": {"name": agency},
-        "requester": {"name": profile.name, "email": profile.email, "phone": profile.phone},
-        "law": law_context(law, "access"),
-    }
+def records_context(
+    *,
+    profile: Profile,
+    agency: str,
+    cora: Law,
+    ccjra: Law | None,
+    today: dt.date,
+    reference: str,
+    since: dt.date,
+) -> LetterContext:
+    """An open-records request needs no identity details: the laws let anyone ask."""
+    if cora.kind != "open-records":
+        raise UserError(f"{cora.id} is not an open-records law")
+    letter = kind("records")
+    recipient = RecipientContext(kind="agency", name=agency, legal_name=agency)
+    return LetterContext(
+        kind=letter.id,
+        title=letter.title,
+        today=long_date(today),
+        reference=reference,
+        requester=RequesterContext(name=profile.name, email=profile.email, phone=profile.phone),
+        broker=recipient,
+        agency=recipient,
+        law=law_context(cora, letter),
+        records=RecordsContext(
+            since=long_date(since),
+            ccjra=law_context(ccjra, letter) if ccjra is not None else None,
+        ),
+    )

@@ -1,79 +1,70 @@
-"""The cover sheet a clinic client gets with their letters, in the client's language."""
+"""The cover sheet a clinic client gets with their letters, in the client's language.
+
+It says what the clinic will mail, what it will send by email or web form, and what it cannot
+send yet, all in the future tense: the sheet is printed before anything is sent.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from broker_audit.law.schema import Law
-from broker_audit.letters.compose import KIND_TITLES, law_context
-from broker_audit.registry.schema import Broker
+from broker_audit.law.schema import Law, Platform
+from broker_audit.letters.compose import law_context
+from broker_audit.letters.context import ClinicContext, CoverContext, CoverItem, PlatformContext
+from broker_audit.profile import AgentProfile
+from broker_audit.vocabulary import kind
 
 LANGUAGES = ("en", "es")
-
-KIND_TITLES_ES = {
-    "access": "Solicitud de acceso a mis datos personales",
-    "delete": "Solicitud de eliminación de mis datos personales",
-    "opt-out": "Solicitud de exclusión de la venta de mis datos personales",
-    "correct": "Solicitud de corrección de datos personales",
-    "fcra-disclosure": "Solicitud de divulgación de mi expediente de consumidor",
-}
-
-_GOALS = {
-    "en": {
-        "access": "show you the data they hold about you and say to whom they sold it",
-        "delete": "delete your data",
-        "opt-out": "stop selling and sharing your data",
-        "correct": "correct wrong data about you",
-        "fcra-disclosure": "send you your consumer file",
-    },
-    "es": {
-        "access": "mostrarle los datos que tienen sobre usted y decirle a quién los vendieron",
-        "delete": "eliminar sus datos",
-        "opt-out": "dejar de vender y compartir sus datos",
-        "correct": "corregir datos equivocados sobre usted",
-        "fcra-disclosure": "enviarle su expediente de consumidor",
-    },
-}
 
 _AND = {"en": "and", "es": "y"}
 
 
 @dataclass(frozen=True)
 class CoverLetter:
-    """One letter as the cover sheet lists it."""
+    """One letter as the cover sheet lists it. `channel` is "" when no route is known."""
 
-    broker: Broker
+    broker_name: str
     kind: str
-    reference: str
+    reference: str = ""
+    channel: str = ""
+    address: str = ""  # the email address, form URL or phone number for online routes
 
 
 def template_kind(language: str) -> str:
     return "cover" if language == "en" else f"cover-{language}"
 
 
-def _how(broker: Broker, language: str) -> str:
-    c = broker.contact
-    if c.postal is not None:
-        return "It goes by mail." if language == "en" else "Se envía por correo."
-    if c.web_form is not None:
+def _how(letter: CoverLetter, language: str) -> str:
+    en = language == "en"
+    if letter.channel == "mail":
+        return "We will mail it." if en else "La enviaremos por correo postal."
+    if letter.channel == "email":
         return (
-            f"We submit it on the company's web form ({c.web_form.value})."
-            if language == "en"
-            else f"La enviamos por el formulario web de la empresa ({c.web_form.value})."
+            f"We will email it to {letter.address}."
+            if en
+            else f"La enviaremos por correo electrónico a {letter.address}."
         )
-    if c.email is not None:
+    if letter.channel == "web-form":
         return (
-            f"We email it to {c.email.value}."
-            if language == "en"
-            else f"La enviamos por correo electrónico a {c.email.value}."
+            f"We will submit it on the company's web form ({letter.address})."
+            if en
+            else f"La enviaremos por el formulario web de la empresa ({letter.address})."
         )
+    if letter.channel == "phone":
+        return (
+            f"We will make the request by phone ({letter.address})."
+            if en
+            else f"Haremos la solicitud por teléfono ({letter.address})."
+        )
+    if letter.channel == "fax":
+        return f"We will fax it to {letter.address}." if en else f"La enviaremos por fax al {letter.address}."
     return (
-        "We have no confirmed way to send it yet; we will tell you."
-        if language == "en"
-        else "Aún no tenemos una forma confirmada de enviarla; le avisaremos."
+        "We know no way to reach this company yet, so no letter was written; we will tell you when we do."
+        if en
+        else "Todavía no conocemos una forma de contactar a esta empresa, así que no escribimos la carta; "
+        "le avisaremos."
     )
 
 
@@ -88,27 +79,43 @@ def cover_context(
     *,
     client_name: str,
     language: str,
-    clinic: dict[str, Any],
+    clinic: AgentProfile,
     letters: Sequence[CoverLetter],
     law: Law,
     today: dt.date,
-) -> dict[str, Any]:
+    platform: Platform | None = None,
+) -> CoverContext:
     from broker_audit.letters.document import format_date
 
-    titles = KIND_TITLES if language == "en" else KIND_TITLES_ES
-    return {
-        "client": {"name": client_name},
-        "today": format_date(today, language),
-        "clinic": clinic,
-        "goals": _join([_GOALS[language][x.kind] for x in letters], language),
-        "letters": [
-            {
-                "broker": x.broker.name,
-                "title": titles[x.kind],
-                "reference": x.reference,
-                "how": _how(x.broker, language),
-            }
-            for x in letters
-        ],
-        "law": law_context(law, "access"),
-    }
+    def item(x: CoverLetter) -> CoverItem:
+        return CoverItem(
+            broker=x.broker_name,
+            title=kind(x.kind).title_in(language),
+            reference=x.reference,
+            how=_how(x, language),
+        )
+
+    return CoverContext(
+        client={"name": client_name},
+        today=format_date(today, language),
+        clinic=ClinicContext(
+            organization=clinic.organization,
+            contact_name=clinic.contact_name,
+            address=list(clinic.address),
+            email=clinic.email,
+            phone=clinic.phone,
+        ),
+        goals=_join([kind(x.kind).goal_in(language) for x in letters], language),
+        letters=[item(x) for x in letters],
+        mailed=[item(x) for x in letters if x.channel == "mail"],
+        online=[item(x) for x in letters if x.channel and x.channel != "mail"],
+        unsent=[item(x) for x in letters if not x.channel],
+        law=law_context(law, kind("access")),
+        platform=(
+            PlatformContext(
+                name=platform.name, url=platform.url, covers=platform.covers, excludes=platform.excludes
+            )
+            if platform is not None
+            else None
+        ),
+    )

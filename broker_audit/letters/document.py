@@ -55,6 +55,7 @@ class Document:
     email_to: str | None
     email_from: str | None
     language: str = "en"
+    compact: bool = False  # a sheet that must fit one page (a web form's): smaller type in the PDF
 
 
 _MONTHS = {

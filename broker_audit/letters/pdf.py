@@ -50,6 +50,7 @@ WINDOW_LEFT, WINDOW_RIGHT = 1.0 * INCH, 4.25 * INCH
 WINDOW_TOP, WINDOW_BOTTOM = 2.25 * INCH, 3.25 * INCH
 WINDOW_PAD_X, WINDOW_PAD_Y = 0.1 * INCH, 0.08 * INCH
 BODY_TOP_FIRST = 3.55 * INCH
+BODY_TOP_NO_WINDOW = 1.75 * INCH  # a sheet with no recipient (a web form's): no window to clear
 FOOTER_BASELINE = 0.55 * INCH
 
 FONT = "BA-DejaVuSerif"
@@ -89,22 +90,29 @@ class _Styles:
 
 
 @functools.cache
-def _styles() -> _Styles:
-    """Paragraph styles, built once per process."""
+def _styles(compact: bool = False) -> _Styles:
+    """Paragraph styles, built once per process (a compact set for one-page sheets)."""
     from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
     register_fonts()
+    size, leading, after = (9.0, 11.5, 5) if compact else (10.5, 14, 7)
+    prefix = "ba-compact" if compact else "ba"
     body = ParagraphStyle(
-        "ba-body", fontName=FONT, fontSize=10.5, leading=14, alignment=TA_JUSTIFY, spaceAfter=7
+        f"{prefix}-body",
+        fontName=FONT,
+        fontSize=size,
+        leading=leading,
+        alignment=TA_JUSTIFY,
+        spaceAfter=after,
     )
     return _Styles(
         body=body,
         subject=ParagraphStyle(
-            "ba-subject", parent=body, fontName=FONT_BOLD, alignment=TA_LEFT, spaceAfter=12
+            f"{prefix}-subject", parent=body, fontName=FONT_BOLD, alignment=TA_LEFT, spaceAfter=12
         ),
         heading=ParagraphStyle(
-            "ba-heading",
+            f"{prefix}-heading",
             parent=body,
             fontName=FONT_BOLD,
             alignment=TA_LEFT,
@@ -113,14 +121,14 @@ def _styles() -> _Styles:
             keepWithNext=1,
         ),
         bullet=ParagraphStyle(
-            "ba-bullet",
+            f"{prefix}-bullet",
             parent=body,
             leftIndent=18,
             bulletIndent=6,
             bulletFontName=FONT,
             spaceAfter=3,
         ),
-        lines=ParagraphStyle("ba-lines", parent=body, alignment=TA_LEFT),
+        lines=ParagraphStyle(f"{prefix}-lines", parent=body, alignment=TA_LEFT),
     )
 
 
@@ -308,6 +316,8 @@ def _draw_letterhead(canv: Any, doc: Document) -> None:
     ]
     meta = [_fit_width(line, 2.9 * INCH, 10) for line in meta]
     _draw_lines(canv, meta, PAGE_WIDTH - MARGIN, top, FONT, 10, 13, right=True)
+    if not doc.recipient:  # a sheet, not a letter to mail: nothing in the envelope window
+        return
     block = address_block(doc.recipient)
     y = PAGE_HEIGHT - block.first_baseline_from_top
     _draw_lines(canv, block.lines, block.x, y, FONT, block.size, block.leading)
@@ -338,10 +348,10 @@ def _define_total(canv: Any, name: str, pages: int) -> None:
 # --------------------------------------------------------------------------- layout
 
 
-def _frame(first: bool) -> Any:
+def _frame(first: bool, window: bool = True) -> Any:
     from reportlab.platypus import Frame
 
-    top = PAGE_HEIGHT - (BODY_TOP_FIRST if first else MARGIN)
+    top = PAGE_HEIGHT - ((BODY_TOP_FIRST if window else BODY_TOP_NO_WINDOW) if first else MARGIN)
     return Frame(
         MARGIN,
         MARGIN,
@@ -358,11 +368,11 @@ def _draw_letter(canv: Any, doc: Document, form_name: str, styles: _Styles) -> i
     """Draw one letter from the current (fresh) page on; returns its page count."""
     from reportlab.platypus import KeepInFrame
 
-    pending = deque(_story(doc, styles))
+    pending = deque(_story(doc, _styles(compact=True) if doc.compact else styles))
     page = 1
     _draw_letterhead(canv, doc)
     _draw_footer(canv, doc, page, form_name)
-    frame = _frame(first=True)
+    frame = _frame(first=True, window=bool(doc.recipient))
     while pending:
         flowable = pending.popleft()
         if frame.add(flowable, canv, trySplit=1):

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from broker_audit.errors import UserError
 from broker_audit.letters.document import Document
 from broker_audit.letters.markup import MarkupError, find_placeholder, parse_markup
@@ -438,7 +440,7 @@ def render_template_text(kind: str, context: Mapping[str, Any], templates_dir: P
 
 def render_letter(
     kind: str,
-    context: Mapping[str, Any],
+    context: Mapping[str, Any] | msgspec.Struct,
     *,
     sender: Sequence[str],
     recipient: Sequence[str],
@@ -464,7 +466,11 @@ def render_letter(
         "date": date,
         "reference": _one_line(reference),
     }
-    values.update(_clean(dict(context)))
+    # A typed context (letters/context.py) reaches the sandbox as plain values.
+    plain: Mapping[str, Any] = (
+        msgspec.to_builtins(context) if isinstance(context, msgspec.Struct) else context
+    )
+    values.update(_clean(dict(plain)))
     text = render_template_text(kind, values, templates_dir)
     where = f"{kind}.txt.j2"
     checked = text

@@ -17,7 +17,7 @@ from typing import Literal
 
 from broker_audit.errors import DataFileError
 from broker_audit.registry.imports.extract import US_STATES
-from broker_audit.registry.schema import Broker, BrokersFile, Preset
+from broker_audit.registry.schema import Broker, BrokersFile, Preset, Route
 from broker_audit.usps import zip_matches_state
 
 Severity = Literal["error", "warning"]
@@ -95,12 +95,7 @@ RULES: tuple[Rule, ...] = (
         "Find the privacy contact and add it, with its source.",
     ),
     Rule("R010", "email-syntax", "Email addresses are well formed.", "Correct the address at its source."),
-    Rule(
-        "R011",
-        "channels-have-facts",
-        "Each channel listed in `channels` has its contact fact (warning).",
-        "Add the missing contact fact or remove the channel.",
-    ),
+    # R011 (channels-have-facts) is retired: `channels` gave way to routes. Its id is not reused.
     Rule(
         "R012",
         "links-answer",
@@ -109,7 +104,58 @@ RULES: tuple[Rule, ...] = (
         "Find the new address and update the fact.",
     ),
 )
+RULES += (
+    Rule(
+        "R013",
+        "no-proxy-or-mirror",
+        "No source, route or website URL is a proxy, a mirror, a redirector or a cache: the "
+        "canonical page goes in `source`, and where it was read in `read_at`.",
+        "Find the original page's URL; keep the copy's address in `read_at`.",
+    ),
+    Rule(
+        "R014",
+        "weak-route",
+        "A route read only on a weak source (a third-party copy) is listed (warning): it is printed "
+        "only with a warning to the user.",
+        "Confirm the route on the company's own page or filing and raise its grade.",
+    ),
+    Rule(
+        "R015",
+        "primary-route-for-government-sellers",
+        "A broker documented as selling to immigration or law enforcement has a primary-graded "
+        "route (warning).",
+        "Find its request route on its own privacy page or its registry filing.",
+    ),
+    Rule(
+        "R016",
+        "route-fresh",
+        "Every route was checked, and any registry filing it comes from was made, in the last 18 "
+        "months (warning).",
+        "Check the route again at its source, or against the current registry, and update `checked`.",
+    ),
+)
 RULE_BY_ID = {r.id: r for r in RULES}
+ROUTE_MAX_AGE_DAYS = 548  # 18 months
+
+# Hosts that serve other sites' pages: proxies, mirrors, caches, front-ends. A URL on one of them
+# (or one that carries a second URL inside it) is never a canonical source.
+_PROXY_HOSTS = (
+    "altruwe.org",
+    "1.800.gay",
+    "megalodon.jp",
+    "web.archive.org",
+    "archive.org",
+    "archive.ph",
+    "archive.today",
+    "archive.is",
+    "redlib.",
+    "libreddit.",
+    "teddit.",
+    "translate.goog",
+    "webcache.googleusercontent.com",
+    "hn.jakechampion.name",
+)
+_EMBEDDED_IN_PATH = re.compile(r"(?i)/https?(?::|%3A)?/+[a-z0-9-]+\.[a-z]")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
@@ -124,7 +170,12 @@ class Finding:
 
     @property
     def fix(self) -> str:
-        return RULE_BY_ID[self.rule].fix
+        rule = RULE_BY_ID.get(self.rule)
+        if rule is None:  # a law rule (L...), run beside these by `registry check`
+            from broker_audit.law.check import LAW_RULE_BY_ID
+
+            return LAW_RULE_BY_ID[self.rule].fix
+        return rule.fix
 
 
 @dataclass(frozen=True)
@@ -133,6 +184,7 @@ class CheckReport:
     brokers: int
     links_checked: int = 0
     rules: tuple[Rule, ...] = field(default=RULES, repr=False)
+    laws: int = 0
 
     @property
     def errors(self) -> int:
@@ -155,16 +207,48 @@ class _Out:
         self.findings.append(Finding(rule, severity, message, broker, where))
 
 
+def is_proxy_url(url: str) -> bool:
+    """A URL that serves another site's page (a proxy, mirror, cache or redirector)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if any(
+        host == h or host.endswith("." + h) or (h.endswith(".") and host.startswith(h)) for h in _PROXY_HOSTS
+    ):
+        return True
+    if any(value.lower().startswith(("http://", "https://")) for _, value in parse_qsl(parts.query)):
+        return True  # a redirector or proxy carrying the real address as a parameter
+    return bool(_EMBEDDED_IN_PATH.search(parts.path))
+
+
+def _urls(broker: Broker) -> Iterable[tuple[str, str]]:
+    """(field, url) of every URL a record would show a user or print in a letter."""
+    if broker.website:
+        yield "website", broker.website
+    for i, s in enumerate(broker.sources):
+        yield f"sources[{i}]", s.url
+    for i, r in enumerate(broker.routes):
+        yield f"routes[{i}].source", r.source
+        if r.channel == "web-form":
+            yield f"routes[{i}].value", r.value
+    if broker.residency_limit is not None:
+        yield "residency_limit", broker.residency_limit.source
+    if broker.verification is not None:
+        yield "verification", broker.verification.source
+    for i, e in enumerate(broker.law_enforcement):
+        yield f"law_enforcement[{i}]", e.source
+
+
 def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
     """(field, checked date, source) of every dated item of a record."""
     yield "checked", broker.checked, ""
     for i, s in enumerate(broker.sources):
         yield f"sources[{i}]", s.checked, s.url
-    c = broker.contact
-    for name in ("email", "web_form", "phone", "fax", "postal"):
-        fact = getattr(c, name)
-        if fact is not None:
-            yield f"contact.{name}", fact.checked, fact.source
+    for i, r in enumerate(broker.routes):
+        yield f"routes[{i}]", r.checked, r.source
+    if broker.residency_limit is not None:
+        yield "residency_limit", broker.residency_limit.checked, broker.residency_limit.source
     if broker.verification is not None:
         yield "verification", broker.verification.checked, broker.verification.source
     for i, e in enumerate(broker.law_enforcement):
@@ -212,24 +296,8 @@ def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> No
                 b.id,
                 where,
             )
-    postal = b.contact.postal
-    if postal is not None:
-        if postal.state not in US_STATES:
-            out.add(
-                "R004",
-                "error",
-                f"postal state {postal.state!r} is not a US state code",
-                b.id,
-                "contact.postal",
-            )
-        elif not zip_matches_state(postal.zip, postal.state):
-            out.add(
-                "R004",
-                "warning",
-                f"ZIP {postal.zip} does not belong to {postal.state}",
-                b.id,
-                "contact.postal",
-            )
+    for i, route in enumerate(b.routes):
+        _route_rules(out, b, i, route, today)
     for i, e in enumerate(b.law_enforcement):
         if not 1990 <= e.year <= today.year:
             out.add(
@@ -239,21 +307,52 @@ def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> No
                 b.id,
                 f"law_enforcement[{i}]",
             )
-    c = b.contact
-    if not b.successor and not (c.email or c.web_form or c.postal or b.website):
-        out.add("R009", "warning", "no email, web form, postal address or website", b.id, "contact")
-    if c.email is not None and not _EMAIL.match(c.email.value):
-        out.add("R010", "error", f"email {c.email.value!r} is not well formed", b.id, "contact.email")
-    present = {"email": c.email, "web-form": c.web_form, "mail": c.postal, "phone": c.phone, "fax": c.fax}
-    for channel in b.channels:
-        if present.get(channel) is None:
-            out.add(
-                "R011",
-                "warning",
-                f"channel {channel!r} is listed but there is no such contact fact",
-                b.id,
-                "channels",
-            )
+    if not b.successor and not b.routes and not b.website:
+        out.add("R009", "warning", "no route (mail, email, web form, phone) and no website", b.id, "routes")
+    elif not b.successor and not b.routes and b.origin == "curated":
+        out.add("R009", "warning", "no route known: letters to it cannot be sent", b.id, "routes")
+    for where, url in _urls(b):
+        if is_proxy_url(url):
+            out.add("R013", "error", f"{where} is a proxy or mirror URL: {url}", b.id, where)
+    sells = b.sells_to("immigration-enforcement") or b.sells_to("law-enforcement")
+    if sells and not b.successor and not any(r.grade == "primary" and not r.only_for for r in b.routes):
+        out.add(
+            "R015",
+            "warning",
+            "sells to immigration or law enforcement but has no primary-graded route",
+            b.id,
+            "routes",
+        )
+
+
+def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> None:
+    where = f"routes[{i}]"
+    postal = route.postal
+    if postal is not None:
+        if postal.state not in US_STATES:
+            out.add("R004", "error", f"postal state {postal.state!r} is not a US state code", b.id, where)
+        elif not zip_matches_state(postal.zip, postal.state):
+            out.add("R004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}", b.id, where)
+    if route.channel == "email" and not _EMAIL.match(route.value):
+        out.add("R010", "error", f"email {route.value!r} is not well formed", b.id, where)
+    if route.grade == "weak":
+        out.add(
+            "R014",
+            "warning",
+            f"{route.channel} route {route.address()!r} has only a weak source",
+            b.id,
+            where,
+        )
+    if (today - route.checked).days > ROUTE_MAX_AGE_DAYS:
+        out.add("R016", "warning", f"{route.channel} route last checked {route.checked}", b.id, where)
+    elif route.filed is not None and today.year - route.filed >= 2 and b.origin == "curated":
+        out.add(
+            "R016",
+            "warning",
+            f"{route.channel} route is {route.provenance()}; confirm it is still current",
+            b.id,
+            where,
+        )
 
 
 def _id_rules(out: _Out, curated: Sequence[Broker], imported: Sequence[Broker]) -> None:
@@ -317,7 +416,8 @@ def link_targets(brokers: Sequence[Broker]) -> list[tuple[str, str, str]]:
     for b in sorted(brokers, key=lambda x: x.origin != "curated"):
         if b.successor:
             continue
-        for url in (b.contact.web_form.value if b.contact.web_form else None, b.website):
+        forms = [r.value for r in b.routes if r.channel == "web-form"]
+        for url in (*forms, b.website):
             if url and url.startswith(("http://", "https://")):
                 out.append((url, b.id, b.origin))
     return out
@@ -328,6 +428,7 @@ def run_check(
     brokers_file: Path,
     imported_file: Path | None,
     today: dt.date,
+    shipped_imports: Sequence[Path] = (),
     max_age_days: int = 365,
     online: bool = False,
     check_links: Callable[[list[str]], list[object]] | None = None,
@@ -343,11 +444,15 @@ def run_check(
         out.add("R000", "error", exc.message, "", str(brokers_file))
         return CheckReport(tuple(out.findings), 0)
     imported: list[Broker] = []
-    if imported_file is not None and imported_file.is_file():
+    files = [
+        *shipped_imports,
+        *([imported_file] if imported_file is not None and imported_file.is_file() else []),
+    ]
+    for file in files:
         try:
-            imported = list(load_imported(imported_file).broker)
+            imported += list(load_imported(file).broker)
         except DataFileError as exc:
-            out.add("R000", "error", exc.message, "", str(imported_file))
+            out.add("R000", "error", exc.message, "", str(file))
     findings = out.findings + check_records(
         curated.broker, imported, curated.preset, today=today, max_age_days=max_age_days
     )

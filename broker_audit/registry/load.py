@@ -134,8 +134,10 @@ def filter_brokers(
 def load_registry(path: Path | None = None, imported: Path | None = None) -> Registry:
     """Parse and validate `brokers.toml` (the shipped one unless `path` is given).
 
-    Brokers imported from the state registries are merged in from `imported`; when neither `path`
-    nor `imported` is given, from `imported_file()` if it exists. Curated facts always win: see
+    Brokers from the state registries are merged in: the shipped imports (`registries/*.json`,
+    e.g. California's 2020 registry) and the user's own imports (`imported`, else
+    `imported_file()` when neither `path` nor `imported` is given). A registry the user imported
+    again replaces the shipped import of that registry. Curated facts always win: see
     `registry/merge.py`.
     """
     data = load_toml(path or datafiles.brokers_file(), BrokersFile, table="broker")
@@ -143,19 +145,35 @@ def load_registry(path: Path | None = None, imported: Path | None = None) -> Reg
     extra = imported
     if extra is None and path is None:
         extra = imported_file()
-    if extra is not None and extra.is_file():
-        from broker_audit.registry.merge import load_imported, merge_imported
+    extra_brokers = imported_brokers(extra, shipped=path is None)
+    if extra_brokers:
+        from broker_audit.registry.merge import merge_imported
 
-        brokers = merge_imported(brokers, load_imported(extra).broker)
+        brokers = merge_imported(brokers, extra_brokers)
     return Registry(tuple(brokers), tuple(data.preset))
 
 
-def imported_file() -> Path:
-    """Where imported brokers are kept: $BROKER_AUDIT_IMPORTED, else beside `brokers.toml`.
+def imported_brokers(user_file: Path | None, *, shipped: bool = True) -> list[Broker]:
+    """The shipped imports (unless the user imported that registry again), then the user's."""
+    from broker_audit.registry.merge import load_imported
 
-    The variable is for installs whose data folder is read-only: import with `--into PATH` and
-    point BROKER_AUDIT_IMPORTED at the same PATH.
-    """
+    own = load_imported(user_file) if user_file is not None and user_file.is_file() else None
+    own_registries = {run.registry for run in own.imports} if own is not None else set()
+    out: list[Broker] = []
+    if shipped:
+        folder = datafiles.shipped_imports_dir()
+        for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            bundle = load_imported(file)
+            if not {run.registry for run in bundle.imports} & own_registries:
+                out.extend(bundle.broker)
+    if own is not None:
+        out.extend(own.broker)
+    return out
+
+
+def imported_file() -> Path:
+    """Where the user's imported brokers are kept: $BROKER_AUDIT_IMPORTED, else
+    `brokers.imported.json` in the user's data folder (next to the vault)."""
     import os
 
     env = os.environ.get("BROKER_AUDIT_IMPORTED")

@@ -3,8 +3,10 @@
 Rules:
 - Imported brokers live in `brokers.imported.json`, never in `brokers.toml`.
 - They are matched to curated brokers (and to each other) by normalised name and by web domain.
-- An import never overwrites a curated fact. A matched curated broker only gains the registry's
-  membership (`registries`) and, when it has none, the registry's disclosures.
+- An import never overwrites a curated fact. A matched curated broker gains the registry's
+  membership (`registries`), the registry's disclosures when it has none, and the routes the
+  filing gives for channels it has no route for: the filing is the broker's own word, marked
+  with the registry and the year it was filed ("as filed with California in 2020").
 - Every imported fact is sourced to the registry page and checked on the day of the import.
 """
 
@@ -25,16 +27,16 @@ import msgspec
 from broker_audit.errors import DataFileError
 from broker_audit.registry.schema import (
     Broker,
-    Contact,
     Disclosures,
-    Fact,
     ImportedFile,
-    PostalAddress,
+    Postal,
+    Route,
     Source,
 )
 
 if TYPE_CHECKING:  # importing the importers costs ~15 ms a start-up does not need
     from broker_audit.registry.imports.base import ImportedRow, ImportedRows
+    from broker_audit.vocabulary import Channel
 
 _SUFFIXES = {
     "inc",
@@ -143,7 +145,8 @@ def broker_keys(broker: Broker) -> list[str]:
         key = match_key(name)
         if key:
             keys.append("n:" + key)
-    for url in (broker.website, broker.contact.web_form.value if broker.contact.web_form else None):
+    form = next((r.value for r in broker.routes if r.channel == "web-form"), None)
+    for url in (broker.website, form):
         dom = domain(url)
         if dom and dom not in _SHARED_DOMAINS:
             keys.append("d:" + dom)
@@ -191,42 +194,51 @@ def build_brokers(
     return Built(tuple(out), tuple(duplicates))
 
 
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
 def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: str, today: dt.date) -> Broker:
     where = f"registry row at line {row.line}"
+    year = _YEAR.search(row.registered)
+    filed = int(year.group(0)) if year else None
+    notes: list[str] = []
 
-    def fact(value: str) -> Fact:
-        return Fact(value=value, source=source, checked=today, note=where)
+    def route(channel: Channel, value: str = "", postal: Postal | None = None) -> Route | None:
+        try:
+            return Route(
+                channel=channel,
+                value=value,
+                postal=postal,
+                grade="primary",  # the broker's own filing with a regulator
+                source=source,
+                read_at=imported.path.name,
+                checked=today,
+                registry=imported.registry,
+                filed=filed,
+                note=where,
+            )
+        except ValueError as exc:  # e.g. "privacy [at] example" that could not be read
+            notes.append(f"Not used as a {channel} route: {value!r} ({exc}).")
+            return None
 
     postal = None
     if row.postal is not None:
         organization = _DBA.sub("", row.name).strip(" ,") or row.name
-        postal = PostalAddress(
+        postal = Postal(
             organization=organization,
             street=list(row.postal.street),
             city=row.postal.city,
             state=row.postal.state,
             zip=row.postal.zip,
-            source=source,
-            checked=today,
-            note=where,
         )
-    contact = Contact(
-        email=fact(row.emails[0]) if row.emails else None,
-        web_form=fact(row.web_form) if row.web_form else None,
-        phone=fact(row.phones[0]) if row.phones else None,
-        postal=postal,
-    )
-    channels = [
-        c
-        for c, present in (
-            ("email", row.emails),
-            ("web-form", row.web_form),
-            ("mail", postal),
-            ("phone", row.phones),
-        )
-        if present
+    candidates = [
+        route("mail", postal=postal) if postal is not None else None,
+        route("email", row.emails[0]) if row.emails else None,
+        route("web-form", row.web_form) if row.web_form else None,
+        route("phone", row.phones[0]) if row.phones else None,
     ]
-    notes = [f"Imported from the {imported.title}."]
+    routes = [r for r in candidates if r is not None]
+    notes.insert(0, f"Imported from the {imported.title}.")
     if row.registered:
         notes.append(f"Registered: {row.registered}.")
     if row.status:
@@ -246,8 +258,7 @@ def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: st
         aliases=list(row.aliases),
         categories=[],
         website=row.website,
-        contact=contact,
-        channels=channels,  # type: ignore[arg-type]
+        routes=routes,
         registries=[imported.registry],
         sources=[Source(url=source, checked=today, title=imported.title)],
         checked=today,
@@ -301,7 +312,7 @@ def save_imported(path: Path, data: ImportedFile) -> None:
 def _facts(value: Any) -> Any:
     """A record without its `checked` dates and import notes, to see whether its facts changed."""
     if isinstance(value, dict):
-        return {k: _facts(v) for k, v in value.items() if k not in ("checked", "note", "notes")}
+        return {k: _facts(v) for k, v in value.items() if k not in ("checked", "note", "notes", "read_at")}
     if isinstance(value, list):
         return [_facts(v) for v in value]
     return value
@@ -337,8 +348,9 @@ def diff(previous: Sequence[Broker], current: Sequence[Broker]) -> Diff:
 def _absorb(target: Broker, extra: Broker) -> Broker:
     """`target` with what `extra` (an imported record) may add to it.
 
-    A curated target gains only registry membership and, if it has none, disclosures. An imported
-    target (the same broker in a second registry) also gains the contact facts it lacks.
+    Any target gains the registry's membership, its disclosures if it has none, and the routes of
+    the channels it lacks. An imported target (the same broker in a second registry) also gains
+    a website. Nothing the target has is replaced.
     """
     changes: dict[str, Any] = {}
     registries = list(dict.fromkeys([*target.registries, *extra.registries]))
@@ -346,17 +358,15 @@ def _absorb(target: Broker, extra: Broker) -> Broker:
         changes["registries"] = registries
     if target.disclosures is None and extra.disclosures is not None:
         changes["disclosures"] = extra.disclosures
-    if target.origin == "imported":
-        contact = target.contact
-        filled = {
-            f: getattr(extra.contact, f)
-            for f in ("email", "web_form", "phone", "fax", "postal")
-            if getattr(contact, f) is None and getattr(extra.contact, f) is not None
-        }
-        if filled:
-            changes["contact"] = msgspec.structs.replace(contact, **filled)
-        if target.website is None and extra.website:
-            changes["website"] = extra.website
+    # A registry filing is the broker's own word: it may add routes for the channels the target
+    # lacks (marked with the registry and its year), never replace one the target has.
+    have = {r.channel for r in target.routes}
+    added = [r for r in extra.routes if r.channel not in have]
+    if added:
+        changes["routes"] = [*target.routes, *added]
+    if target.origin == "imported" and target.website is None and extra.website:
+        changes["website"] = extra.website
+    if added or target.origin == "imported":
         sources = [
             *target.sources,
             *[s for s in extra.sources if s.url not in {t.url for t in target.sources}],

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from broker_audit.vocabulary import Channel, Grade, Right
+
 BrokerId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")]
 StateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
@@ -27,8 +29,6 @@ Category = Literal[
     "marketing",
     "risk-analytics",
 ]
-Right = Literal["access", "delete", "opt-out", "correct", "fcra-disclosure"]
-Channel = Literal["email", "mail", "web-form", "phone", "fax"]
 Registry = Literal["ca", "vt", "tx", "or"]
 Recipient = Literal[
     "immigration-enforcement",  # ICE, CBP, DHS components
@@ -43,15 +43,17 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
 
 
 class Fact(Strict, kw_only=True, frozen=True):
-    """One sourced value: an email, a URL, a phone number."""
+    """One sourced value, e.g. the broker's own words on whose requests it answers."""
 
     value: str
     source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade | None = None
     checked: dt.date
     note: str = ""
 
 
-class PostalAddress(Strict, kw_only=True, frozen=True):
+class Postal(Strict, kw_only=True, frozen=True):
     """A postal address for requests, as it goes in the window of an envelope."""
 
     organization: str
@@ -60,9 +62,6 @@ class PostalAddress(Strict, kw_only=True, frozen=True):
     city: str
     state: StateCode
     zip: Annotated[str, msgspec.Meta(pattern=r"^\d{5}(-\d{4})?$")]
-    source: Url
-    checked: dt.date
-    note: str = ""
 
     def lines(self) -> list[str]:
         out = [self.organization]
@@ -73,12 +72,67 @@ class PostalAddress(Strict, kw_only=True, frozen=True):
         return out
 
 
-class Contact(Strict, kw_only=True, frozen=True):
-    email: Fact | None = None
-    web_form: Fact | None = None
-    phone: Fact | None = None
-    fax: Fact | None = None
-    postal: PostalAddress | None = None
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Oregon"}
+
+
+class Route(Strict, kw_only=True, frozen=True):
+    """One way to send a privacy request to a broker, with where we read it and how sure it is.
+
+    `rights` and `states` say what the source says the route is for: a route listed only for
+    Californians has `states = ["CA"]`; empty means the source sets no limit. `source` is the
+    canonical URL of the page (never a proxy or a mirror); `read_at` says where it was actually
+    read when that was a copy (an archive, the registry's export file) and is never printed in a
+    letter. A route from a state registry filing names the registry and the year it was filed, so
+    a letter can say "as filed with California in 2020".
+    """
+
+    channel: Channel
+    value: str = ""  # the email address, the form's URL or the phone number; "" for mail
+    postal: Postal | None = None  # mail: the address as it goes on the envelope
+    rights: list[Right] = []
+    states: list[StateCode] = []
+    grade: Grade
+    source: Url
+    read_at: str = ""
+    checked: dt.date
+    registry: Registry | None = None
+    filed: int | None = None  # the year of the registry filing
+    via_parent: str = ""  # the parent company's desk, which says it answers for this broker
+    # Set when the source gives the route only to some requesters (e.g. "protected individuals
+    # under Cal. Gov. Code 6208.1(b)", "the TruthFinder brand"): never chosen on its own.
+    only_for: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.channel == "mail":
+            if self.postal is None:
+                raise ValueError("a mail route needs its `postal` address")
+        elif not self.value:
+            raise ValueError(f"a {self.channel} route needs its `value`")
+        if self.channel == "email" and not _EMAIL.match(self.value):
+            raise ValueError(f"{self.value!r} is not an email address")
+        if self.channel == "web-form" and not self.value.startswith(("https://", "http://")):
+            raise ValueError(f"a web form's value is its URL, not {self.value!r}")
+        if self.filed is not None and self.registry is None:
+            raise ValueError("`filed` is the year of a registry filing: name the `registry` too")
+
+    def address(self) -> str:
+        """The route's address as one line: the email, URL, number, or the postal lines."""
+        return " / ".join(self.postal.lines()) if self.postal is not None else self.value
+
+    def provenance(self) -> str:
+        """Where the route comes from, in words: "as filed with California in 2020", or ""."""
+        if self.registry is None:
+            return ""
+        where = f"as filed with {REGISTRY_NAMES.get(self.registry, self.registry)}"
+        return f"{where} in {self.filed}" if self.filed else where
+
+    def serves(self, right: str | None = None, state: str | None = None) -> bool:
+        """Whether the source says the route takes requests for `right` from residents of `state`."""
+        if right is not None and self.rights and right not in self.rights:
+            return False
+        return not (state is not None and self.states and state not in self.states)
 
 
 class Verification(Strict, kw_only=True, frozen=True):
@@ -88,6 +142,8 @@ class Verification(Strict, kw_only=True, frozen=True):
     asks_id_copy: bool | None = None
     details: str = ""
     source: Url
+    read_at: str = ""
+    grade: Grade | None = None
     checked: dt.date
 
 
@@ -99,6 +155,8 @@ class Evidence(Strict, kw_only=True, frozen=True):
     summary: str
     year: int
     source: Url
+    read_at: str = ""
+    grade: Grade | None = None
     checked: dt.date
     # The broker's own answer to a state registry, not an outside report or a contract record.
     self_reported: bool = False
@@ -148,6 +206,8 @@ DISCLOSED_RECIPIENTS = {
 
 class Source(Strict, kw_only=True, frozen=True):
     url: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade | None = None
     checked: dt.date
     title: str = ""
 
@@ -216,8 +276,8 @@ class Broker(Strict, kw_only=True, frozen=True):
     categories: list[Category]
     holds: list[str] = []
     website: Url | None = None
-    contact: Contact = Contact()
-    channels: list[Channel] = []
+    # How to send a request, as the data lists them; see `Route` and `registry/routes.py`.
+    routes: list[Route] = []
     verification: Verification | None = None
     rights: list[Right] = []
     registries: list[Registry] = []

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 
 from broker_audit.errors import MissingProfileField, UserError
 from broker_audit.profile import STATE_NAMES, Profile
+from broker_audit.registry.routes import form_route
 from broker_audit.registry.schema import SEARCH_PLACEHOLDER_RE, Broker, SearchRule
 
 
@@ -132,7 +133,8 @@ def plan_searches(
         if broker.search is None:
             continue
         base = (base_urls or {}).get(broker.id) or base_url
-        form = broker.contact.web_form.value if broker.contact.web_form else ""
+        opt_out_form = form_route(broker, "opt-out")
+        form = opt_out_form.value if opt_out_form else ""
         out.append(
             PlannedSearch(
                 broker_id=broker.id,

@@ -4,18 +4,12 @@ Nothing here prints or prompts: passphrases come in as callables, progress as ca
 Each module is light to import; heavy libraries are imported inside the functions that use them.
 """
 
+from broker_audit.letters.formats import FORMATS, parse_formats, write_letter
 from broker_audit.services.access import VaultAccess, open_journal, require_profile, vault_path
 from broker_audit.services.brokers import list_brokers
 from broker_audit.services.demo import DemoResult, run_demo
 from broker_audit.services.followup import FollowupResult, followup_letters
-from broker_audit.services.letters import (
-    FORMATS,
-    LetterResult,
-    broker_warnings,
-    parse_formats,
-    request_letters,
-    write_letter,
-)
+from broker_audit.services.letters import LetterResult, LettersResult, broker_warnings, request_letters
 from broker_audit.services.tracking import VIAS, StatusRow, mark, show_request, status_rows
 from broker_audit.services.vaults import (
     InitResult,
@@ -34,6 +28,7 @@ __all__ = [
     "FollowupResult",
     "InitResult",
     "LetterResult",
+    "LettersResult",
     "ProfileChanges",
     "StatusRow",
     "VaultAccess",

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broker_audit.errors import UserError
-from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
-from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.services.letters import plan_letter, render_job, request_record
-from broker_audit.tracking.journal import AgentProfile, AgentSet, BatchMade, ClientSet, Journal, now
+from broker_audit.services.letters import (
+    LetterJob,
+    NoRoute,
+    no_route_entry,
+    plan_letter,
+    render_job,
+    request_record,
+    route_document,
+)
+from broker_audit.tracking.journal import AgentSet, BatchMade, ClientSet, Journal, Record, now
+
+if TYPE_CHECKING:
+    from broker_audit.intake import Client
+    from broker_audit.law.schema import Law
+    from broker_audit.letters.document import Document
+    from broker_audit.profile import AgentProfile
+    from broker_audit.registry.load import Registry
+    from broker_audit.registry.schema import Broker
+    from broker_audit.vocabulary import LetterKind
 
 Progress = Callable[[int, int], None]
 
@@ -24,7 +39,7 @@ Progress = Callable[[int, int], None]
 class BatchResult:
     batch_id: str
     clients: int
-    letters: int
+    letters: int  # letters written and logged (every route)
     bad_rows: list[Any]
     duplicates: list[tuple[int, int]]
     unmapped_columns: list[str]
@@ -33,15 +48,33 @@ class BatchResult:
     dry_run: bool = False
     first_request: int | None = None
     last_request: int | None = None
+    by_channel: dict[str, int] = field(default_factory=dict)  # letters per route channel
+    no_route: int = 0  # letters not written: no route known to the broker
+    no_route_brokers: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class _Planned:
+class PlannedLetter:
+    """One client's letter, planned (route, law, context) before anything is rendered."""
+
+    request_id: int
+    job: LetterJob
+
+
+@dataclass(frozen=True)
+class ClientPlan:
     """One client's letters, planned before anything is rendered."""
 
-    client: Any  # broker_audit.intake.Client
+    client: Client
     law: Law
-    letters: list[tuple[int, Broker, str, str]]  # request id, broker, kind, reference
+    letters: list[PlannedLetter]
+    unsent: list[NoRoute]
+
+    def by_mail(self) -> list[PlannedLetter]:
+        return [p for p in self.letters if p.job.channel == "mail"]
+
+    def online(self) -> list[PlannedLetter]:
+        return [p for p in self.letters if p.job.channel != "mail"]
 
 
 def new_batch_id(today: dt.date) -> str:
@@ -93,44 +126,65 @@ def run_batch(
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
-    Bad rows never stop the batch: they are reported and written to a CSV to fix. Nothing is
-    logged until every file is written; if logging fails the files are removed again, so the
-    vault and the folder always agree.
+    Each letter goes by the route that fits the client's state. The print PDF holds every
+    client's cover sheet and the letters that go by mail (with labels and the certified-mail
+    book); letters that go by email, web form or phone go into a work list for the volunteer
+    (a CSV, a printable sheet per letter, and `.eml` files). A broker with no known route gets no
+    letter: the cover sheet says so. Bad rows never stop the batch: they are reported and written
+    to a CSV to fix. Nothing is logged until every file is written; if logging fails the files are
+    removed again, so the vault and the folder always agree.
     """
     from broker_audit.intake import read_clients, write_bad_rows_csv
-    from broker_audit.law.choose import law_for_state
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.cover import LANGUAGES
 
     if language not in LANGUAGES:
         raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
-    kinds = list(dict.fromkeys(check_kind(k) for k in kinds))
+    letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
     chosen = batch_brokers(registry, brokers, preset)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)
     batch_id = new_batch_id(today)
-    if dry_run:
+
+    def summary(plans: list[ClientPlan]) -> BatchResult:
+        unsent = [u for plan in plans for u in plan.unsent]
+        ids = [p.request_id for plan in plans for p in plan.letters]
         return BatchResult(
             batch_id=batch_id,
-            clients=len(intake.clients),
-            letters=len(intake.clients) * len(chosen) * len(kinds),
+            clients=len(plans),
+            letters=len(ids),
             bad_rows=intake.bad,
             duplicates=intake.duplicates,
             unmapped_columns=intake.unmapped_columns,
-            dry_run=True,
+            dry_run=dry_run,
+            first_request=min(ids) if ids else None,
+            last_request=max(ids) if ids else None,
+            by_channel=dict(Counter(p.job.channel for plan in plans for p in plan.letters)),
+            no_route=len(unsent),
+            no_route_brokers=sorted({u.broker_id for u in unsent}),
         )
+
+    if dry_run:  # plans the letters (routes, laws) without opening the vault
+        plans = plan_clients(
+            intake.clients,
+            chosen,
+            letters,
+            laws=laws,
+            today=today,
+            first_id=1,
+            agent=clinic if as_agent else None,
+        )
+        return summary(plans)
     with open_journal(access) as journal:
         agent = clinic_of(journal, clinic)
-        next_id = journal.next_request_id()
-        plans = []
-        for client in intake.clients:
-            law = law_for_state(laws, client.profile.state, on=today)
-            letters = []
-            for broker in chosen:
-                for kind in kinds:
-                    letters.append((next_id, broker, kind, _reference()))
-                    next_id += 1
-            plans.append(_Planned(client=client, law=law, letters=letters))
-        total = sum(len(p.letters) for p in plans)
+        plans = plan_clients(
+            intake.clients,
+            chosen,
+            letters,
+            laws=laws,
+            today=today,
+            first_id=journal.next_request_id(),
+            agent=agent if as_agent else None,
+        )
         out_dir.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
         try:
@@ -145,64 +199,76 @@ def run_batch(
                 split=split,
                 files=files,
                 progress=progress,
-                total=total,
                 workers=workers,
-                as_agent=as_agent,
             )
             files += _write_mailing(plans, agent, out_dir, batch_id)
+            files += _write_worklist(plans, out_dir, batch_id, today=today, templates_dir=templates_dir)
             if intake.bad:
                 bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                 write_bad_rows_csv(intake.bad, bad_csv)
                 files.append(bad_csv)
-            _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, kinds, files, laws)
+            _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files)
         except BaseException:
             for path in files:
                 path.unlink(missing_ok=True)
             raise
-    return BatchResult(
-        batch_id=batch_id,
-        clients=len(plans),
-        letters=total,
-        bad_rows=intake.bad,
-        duplicates=intake.duplicates,
-        unmapped_columns=intake.unmapped_columns,
-        files=files,
-        pages=pages,
-        first_request=plans[0].letters[0][0] if total else None,
-        last_request=plans[-1].letters[-1][0] if total else None,
-    )
+    return replace(summary(plans), files=files, pages=pages)
 
 
-def _reference() -> str:
+def plan_clients(
+    clients: Sequence[Client],
+    brokers: Sequence[Broker],
+    letters: Sequence[LetterKind],
+    *,
+    laws: Sequence[Law],
+    today: dt.date,
+    first_id: int,
+    agent: AgentProfile | None,
+) -> list[ClientPlan]:
+    """Every client's letters, with request ids from `first_id`; no route, no letter."""
+    from broker_audit.law.choose import law_for_state
     from broker_audit.letters.compose import new_reference
 
-    return new_reference()
-
-
-def _clinic_dict(agent: AgentProfile) -> dict[str, Any]:
-    return {
-        "organization": agent.organization,
-        "contact_name": agent.contact_name,
-        "address": list(agent.address),
-        "email": agent.email,
-        "phone": agent.phone,
-    }
+    next_id = first_id
+    plans = []
+    for client in clients:
+        law = law_for_state(laws, client.profile.state, on=today)
+        planned: list[PlannedLetter] = []
+        unsent: list[NoRoute] = []
+        for broker in brokers:
+            for letter in letters:
+                job = plan_letter(
+                    broker,
+                    letter,
+                    profile=client.profile,
+                    state_law=law,
+                    laws=laws,
+                    today=today,
+                    agent=agent,
+                    reference=new_reference(),
+                )
+                if job.route is None:
+                    unsent.append(no_route_entry(job, client.profile.state, laws))
+                    continue
+                planned.append(PlannedLetter(request_id=next_id, job=job))
+                next_id += 1
+        plans.append(ClientPlan(client=client, law=law, letters=planned, unsent=unsent))
+    return plans
 
 
 def client_documents(
-    plan: _Planned,
+    plan: ClientPlan,
     agent: AgentProfile,
     *,
     today: dt.date,
     laws: Sequence[Law],
     templates_dir: Path | None,
-    as_agent: bool = False,
-) -> list[Any]:
-    """The cover sheet, then each letter, for one client.
+) -> list[Document]:
+    """The cover sheet, then each letter that goes by mail, for one client.
 
-    As the client's agent, a letter the law lets an agent make is followed by the
-    authorization page for the client to sign; any other letter stays the client's own,
-    signed by the client, with the clinic as the return address.
+    As the client's agent, a letter the law lets an agent make is followed by the authorization
+    page for the client to sign; any other letter stays the client's own, signed by the client,
+    with the clinic as the return address.
     """
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
@@ -210,49 +276,57 @@ def client_documents(
 
     profile = plan.client.profile
     language = plan.client.language
-    sender = tuple(sender_lines(profile))
+    listed = [
+        CoverLetter(
+            broker_name=p.job.recipient_name,
+            kind=p.job.kind,
+            reference=p.job.reference,
+            channel=p.job.channel,
+            address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
+        )
+        for p in plan.letters
+    ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]
+    platform = next(
+        (x.platform for x in laws if x.platform is not None and x.jurisdiction == profile.state.upper()), None
+    )
     cover = render_letter(
         template_kind(language),
         cover_context(
             client_name=profile.name,
             language=language,
-            clinic=_clinic_dict(agent),
-            letters=[CoverLetter(b, k, r) for _, b, k, r in plan.letters],
+            clinic=agent,
+            letters=listed,
             law=plan.law,
             today=today,
+            platform=platform,
         ),
         sender=(agent.organization, *agent.address),
-        recipient=sender,
+        recipient=tuple(sender_lines(profile)),
         date=today,
         reference=f"{plan.client.client_id}",
         templates_dir=templates_dir,
         language=language,
     )
     docs = [cover]
-    for _, broker, kind, reference in plan.letters:
-        job = plan_letter(
-            broker,
-            kind,
-            profile=profile,
-            state_law=plan.law,
-            laws=laws,
-            today=today,
-            agent=agent if as_agent else None,
-            reference=reference,
-        )
-        email_from = profile.email or None
+    email_from = profile.email or None
+    for planned in plan.by_mail():
+        job = planned.job
         docs.append(render_job(job, today=today, email_from=email_from, templates_dir=templates_dir))
-        if job.context["agent"] and job.context["agent"]["standing"]:
+        if job.context.agent is not None and job.context.agent.standing:
             docs.append(
                 render_job(
-                    job, today=today, email_from=email_from, templates_dir=templates_dir, kind="authorization"
+                    job,
+                    today=today,
+                    email_from=email_from,
+                    templates_dir=templates_dir,
+                    template="authorization",
                 )
             )
     return docs
 
 
 def _write_pdfs(
-    plans: list[_Planned],
+    plans: list[ClientPlan],
     agent: AgentProfile,
     out_dir: Path,
     batch_id: str,
@@ -263,34 +337,27 @@ def _write_pdfs(
     split: bool,
     files: list[Path],
     progress: Progress | None,
-    total: int,
     workers: int,
-    as_agent: bool,
 ) -> int:
+    """The print PDF: every client's cover sheet and mailed letters."""
     from broker_audit.letters.batch_pdf import write_batch_pdf, write_pdf_per_group
 
-    done = 0
+    total = sum(1 + len(p.by_mail()) for p in plans)
 
-    def documents() -> Iterator[Any]:
+    def documents() -> Iterator[Document]:
         for plan in plans:
-            yield from client_documents(
-                plan, agent, today=today, laws=laws, templates_dir=templates_dir, as_agent=as_agent
-            )
+            yield from client_documents(plan, agent, today=today, laws=laws, templates_dir=templates_dir)
 
     def tick(n: int) -> None:
-        nonlocal done
-        done = n
         if progress is not None:
-            progress(min(done, total + len(plans)), total + len(plans))
+            progress(min(n, total), total)
 
     if split:
         folder = out_dir / batch_id
         groups = (
             (
                 p.client.client_id,
-                client_documents(
-                    p, agent, today=today, laws=laws, templates_dir=templates_dir, as_agent=as_agent
-                ),
+                client_documents(p, agent, today=today, laws=laws, templates_dir=templates_dir),
             )
             for p in plans
         )
@@ -303,25 +370,21 @@ def _write_pdfs(
     return result.pages
 
 
-def _write_mailing(plans: list[_Planned], agent: AgentProfile, out_dir: Path, batch_id: str) -> list[Path]:
+def _write_mailing(plans: list[ClientPlan], agent: AgentProfile, out_dir: Path, batch_id: str) -> list[Path]:
     """Labels and the certified-mail firm book for the letters that go by post."""
     from broker_audit.letters.mailing import MailPiece, write_firm_mailing_list, write_labels_pdf
 
-    pieces = []
-    for plan in plans:
-        sender = plan.client.profile
-        for request_id, broker, kind, reference in plan.letters:
-            if broker.contact.postal is None:
-                continue
-            pieces.append(
-                MailPiece(
-                    reference=reference,
-                    request_id=str(request_id),
-                    recipient=broker.contact.postal.lines(),
-                    sender_name=sender.name,
-                    kind=kind,
-                )
-            )
+    pieces = [
+        MailPiece(
+            reference=p.job.reference,
+            request_id=str(p.request_id),
+            recipient=list(p.job.recipient),
+            sender_name=plan.client.profile.name,
+            kind=p.job.kind,
+        )
+        for plan in plans
+        for p in plan.by_mail()
+    ]
     if not pieces:
         return []
     labels = out_dir / f"{batch_id}-labels.pdf"
@@ -332,22 +395,90 @@ def _write_mailing(plans: list[_Planned], agent: AgentProfile, out_dir: Path, ba
     return [labels, book_pdf, book_csv]
 
 
+WORKLIST_COLUMNS = (
+    "request_id",
+    "client_id",
+    "client_name",
+    "broker",
+    "kind",
+    "channel",
+    "send_to",
+    "reference",
+    "file",
+)
+
+
+def _write_worklist(
+    plans: list[ClientPlan], out_dir: Path, batch_id: str, *, today: dt.date, templates_dir: Path | None
+) -> list[Path]:
+    """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
+    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s."""
+    from broker_audit.intake.csvsafe import write_safe_csv
+    from broker_audit.letters.formats import write_letter
+    from broker_audit.letters.pdf import write_pdf
+
+    online = [(plan, p) for plan in plans for p in plan.online()]
+    if not online:
+        return []
+    written: list[Path] = []
+    rows: list[list[str]] = []
+    documents: list[Document] = []
+    email_dir = out_dir / f"{batch_id}-email"
+    try:
+        for plan, planned in online:
+            job, profile = planned.job, plan.client.profile
+            letter = render_job(
+                job, today=today, email_from=profile.email or None, templates_dir=templates_dir
+            )
+            documents.append(route_document(job, letter, profile))
+            file = ""
+            if job.channel == "email":
+                email_dir.mkdir(mode=0o700, exist_ok=True)
+                stem = (
+                    email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
+                )
+                (eml,) = write_letter(letter, stem, ("eml",))
+                written.append(eml)
+                file = str(eml.relative_to(out_dir))
+            rows.append(
+                [
+                    str(planned.request_id),
+                    plan.client.client_id,
+                    profile.name,
+                    job.recipient_name,
+                    job.kind,
+                    job.channel,
+                    job.route.address() if job.route else "",
+                    job.reference,
+                    file,
+                ]
+            )
+        csv_path = out_dir / f"{batch_id}-worklist.csv"
+        write_safe_csv(csv_path, WORKLIST_COLUMNS, rows)
+        written.append(csv_path)
+        pdf_path = out_dir / f"{batch_id}-worklist.pdf"
+        write_pdf(documents, pdf_path)
+        written.append(pdf_path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
 def _log_batch(
     journal: Journal,
-    plans: list[_Planned],
+    plans: list[ClientPlan],
     agent: AgentProfile,
     store_agent: bool,
     batch_id: str,
     today: dt.date,
     brokers: list[Broker],
-    kinds: list[str],
+    letters: list[LetterKind],
     files: list[Path],
-    laws: Sequence[Law],
 ) -> None:
-    from broker_audit.law.choose import law_for_letter
-
     created = now()
-    records: list[Any] = [AgentSet(agent=agent, recorded=created)] if store_agent else []
+    records: list[Record] = [AgentSet(agent=agent, recorded=created)] if store_agent else []
     for plan in plans:
         client = plan.client
         known = journal.clients.get(client.client_id)
@@ -360,31 +491,29 @@ def _log_batch(
                     recorded=created,
                 )
             )
-        for request_id, broker, kind, reference in plan.letters:
+        for planned in plan.letters:
             records.append(
                 request_record(
-                    request_id=request_id,
-                    broker=broker,
-                    kind=kind,
-                    law=law_for_letter(plan.law, kind, laws),
-                    reference=reference,
+                    planned.job,
+                    request_id=planned.request_id,
                     today=today,
                     created=created,
                     client_id=client.client_id,
                     batch_id=batch_id,
                 )
             )
-    if plans and plans[0].letters:
+    ids = [p.request_id for plan in plans for p in plan.letters]
+    if ids:
         records.append(
             BatchMade(
                 batch_id=batch_id,
                 created=created,
                 dated=today,
-                first_request=plans[0].letters[0][0],
-                last_request=plans[-1].letters[-1][0],
+                first_request=min(ids),
+                last_request=max(ids),
                 clients=len(plans),
                 brokers=[b.id for b in brokers],
-                kinds=kinds,
+                kinds=[k.id for k in letters],
                 files=[str(f.resolve()) for f in files],
             )
         )

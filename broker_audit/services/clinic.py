@@ -16,6 +16,7 @@ from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
+from broker_audit.vocabulary import CHANNEL_WORDS
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -58,14 +59,14 @@ def bulk_mark(
     on: dt.date,
     today: dt.date,
     via: str = "mail",
-    only_mailable: bool = True,
 ) -> BulkMarkResult:
     """Mark every request of a batch at once (e.g. the evening's mailing as sent).
 
-    Requests that cannot make the transition are listed, not forced. With `only_mailable`,
-    letters to brokers without a postal address (sent by web form or email one by one) are left.
+    Sent or delivered `--via` a channel marks only the requests that go by that channel (the
+    route each letter was made for); the others are left alone and listed, so a mailing marked
+    sent never claims a web-form request went out. Requests that cannot make the transition are
+    listed, not forced.
     """
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.tracking.states import TRANSITIONS, parse_state
 
     state = parse_state(state_text)
@@ -73,23 +74,23 @@ def bulk_mark(
         raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
     if via not in VIAS:
         raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(VIAS))
-    registry = shipped_registry()
+    by_channel = state in (State.SENT, State.DELIVERED)
     with open_journal(access) as journal:
         events = []
         skipped = []
         for view in batch_views(journal, batch_id):
             request = view.request
+            if by_channel and request.channels is not None and request.channel != via:
+                how = f"it goes {CHANNEL_WORDS.get(request.channel, 'by no known route')}"
+                skipped.append((request.id, f"{how}, not {CHANNEL_WORDS.get(via, via)}"))
+                continue
             if state not in TRANSITIONS[view.state]:
                 skipped.append((request.id, f"it is {view.state.value}"))
                 continue
-            if only_mailable and state is State.SENT and via == "mail":
-                broker = next((b for b in registry.brokers if b.id == request.broker_id), None)
-                if broker is None or broker.contact.postal is None:
-                    skipped.append((request.id, "no postal address: send it online, then mark it"))
-                    continue
-            events.append(
-                journal.status_event(request.id, state, on=on, via=via if state is State.SENT else "")
-            )
+            if state is State.DELIVERED and view.delivered is not None:
+                skipped.append((request.id, "its receipt is already recorded"))
+                continue
+            events.append(journal.status_event(request.id, state, on=on, via=via if by_channel else ""))
         journal.append(events)
     return BulkMarkResult(batch_id=batch_id, marked=len(events), skipped=skipped)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess
-from broker_audit.services.letters import LetterResult, request_letters
+from broker_audit.services.letters import LetterResult, NoRoute, request_letters
 from broker_audit.services.tracking import StatusRow, mark, status_rows
 from broker_audit.services.vaults import forget_vault, init_vault
 
@@ -18,6 +18,7 @@ from broker_audit.services.vaults import forget_vault, init_vault
 @dataclass(frozen=True)
 class DemoResult:
     letters: list[LetterResult]
+    no_route: list[NoRoute]
     rows_today: list[StatusRow]
     rows_later: list[StatusRow]
     later: dt.date
@@ -26,8 +27,9 @@ class DemoResult:
 def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequence[Law]) -> DemoResult:
     """The whole path on a fictional requester, in a throwaway vault that is shredded at the end.
 
-    Letters to both founding brokers; one is marked sent through the web form, and the status is shown today
-    and 50 days on, when the 45-day Colorado deadline has passed.
+    Access letters to LexisNexis and Appriss, each by the route that serves a Colorado resident
+    (Appriss has none known: the demo shows what to do instead); the first is marked sent, and
+    the status is shown today and 50 days on, when the 45-day Colorado deadline has passed.
     """
     import secrets
     import shutil
@@ -46,27 +48,29 @@ def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequenc
             passphrase=passphrase,
             use_keyring=False,
         )
-        letters = request_letters(
+        written = request_letters(
             access,
             ["lexisnexis-risk-solutions", "appriss-insights"],
             ["access"],
             out_dir=out_dir,
-            formats=("pdf", "txt"),
             today=today,
             registry=registry,
             laws=laws,
         )
-        mark(
-            access,
-            letters[0].request_id,
-            "sent",
-            today=today,
-            via="web-form",
-            note="demo: sent through the broker's web form",
-        )
+        letters = written.letters
+        if letters:
+            mark(
+                access,
+                letters[0].request_id,
+                "sent",
+                today=today,
+                via=letters[0].channel,
+                note=f"demo: sent {letters[0].channel}",
+            )
         later = today + dt.timedelta(days=50)
         result = DemoResult(
             letters=letters,
+            no_route=written.no_route,
             rows_today=status_rows(access, today=today),
             rows_later=status_rows(access, today=later),
             later=later,

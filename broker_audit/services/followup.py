@@ -6,14 +6,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
 from broker_audit.tracking.model import RequestView
-from broker_audit.tracking.next_step import FOLLOWABLE, next_step
+from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
+
+if TYPE_CHECKING:
+    from broker_audit.letters.compose import Earlier
+    from broker_audit.profile import Profile
+    from broker_audit.registry.schema import Broker
 
 # Days a follow-up letter gives the company before the complaint is the next step.
 FOLLOWUP_GRACE_DAYS = 10
@@ -25,7 +31,7 @@ class FollowupResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _earlier(view: RequestView) -> object:
+def _earlier(view: RequestView) -> Earlier:
     from broker_audit.letters.compose import Earlier
 
     sent = next((e for e in view.events if e.state is State.SENT), None)
@@ -45,7 +51,9 @@ def _earlier(view: RequestView) -> object:
         sent=sent.on if sent else None,
         via=sent.via if sent else "",
         tracking=sent.tracking if sent else "",
+        delivered=view.delivered,
         due=view.due,
+        due_estimated=view.due_estimated,
         state=view.state.value,
         answered_on=answered,
         appealed_on=appealed,
@@ -69,12 +77,49 @@ def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.da
     return step
 
 
+def plan_followup(
+    broker: Broker,
+    kind_id: str,
+    *,
+    profile: Profile,
+    law: Law,
+    laws: Sequence[Law],
+    today: dt.date,
+    details: str,
+    earlier: Earlier,
+    linked_to: int,
+    via: str | None,
+) -> LetterJob:
+    """The next letter about an earlier request, sent the way the first went when it still can."""
+    from broker_audit.errors import UserError
+    from broker_audit.vocabulary import kind
+
+    def plan(channel: str | None) -> LetterJob:
+        return plan_letter(
+            broker,
+            kind(kind_id),
+            profile=profile,
+            state_law=law,
+            laws=laws,
+            today=today,
+            details=details,
+            earlier=earlier,
+            linked_to=linked_to,
+            via=channel,
+        )
+
+    try:
+        return plan(via)
+    except UserError:  # the first route is gone: the best one now
+        return plan(None)
+
+
 def followup_letters(
     access: VaultAccess,
     request_ids: Sequence[int] | None,
     *,
     out_dir: Path,
-    formats: Sequence[str] = ("pdf", "txt"),
+    formats: Sequence[str] | None = None,
     today: dt.date,
     registry: Registry,
     laws: Sequence[Law],
@@ -96,7 +141,7 @@ def followup_letters(
         skipped: list[tuple[int, str]] = []
         for view in views:
             request = view.request
-            if request.kind not in FOLLOWABLE:
+            if not followable(request.kind):
                 if request_ids:
                     skipped.append((request.id, f"no follow-up letter for a {request.kind} letter"))
                 continue
@@ -116,16 +161,17 @@ def followup_letters(
                 skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
                 continue
             jobs.append(
-                plan_letter(
+                plan_followup(
                     registry.resolve(request.broker_id),
                     kind,
                     profile=profile,
-                    state_law=law,
+                    law=law,
                     laws=laws,
                     today=today,
                     details=details,
                     earlier=_earlier(view),
                     linked_to=request.id,
+                    via=request.channel or None,
                 )
             )
         letters = (

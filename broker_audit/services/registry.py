@@ -183,8 +183,13 @@ def check_registry(
     brokers_file: Path | None = None,
     imported_file: Path | None = None,
 ) -> CheckReport:
-    """Run the named rules over the curated and the imported registry."""
-    from broker_audit.registry.check import run_check
+    """Run the named rules over the curated registry, the shipped and the user's imports, and
+    the law data (L-rules, see law/check.py)."""
+    from dataclasses import replace
+
+    from broker_audit.law.check import LAW_RULES, check_laws
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.check import Finding, Rule, run_check
 
     links = None
     if online:
@@ -193,11 +198,28 @@ def check_registry(
         def links(urls: list[str]) -> list[object]:
             return list(check_links(urls, timeout=timeout, delay=delay, max_urls=max_urls))
 
-    return run_check(
+    report = run_check(
         brokers_file=brokers_file or datafiles.brokers_file(),
         imported_file=imported_file if imported_file is not None else _imported_file(),
+        shipped_imports=[] if brokers_file is not None else shipped_import_files(),
         today=today,
         max_age_days=max_age_days,
         online=online,
         check_links=links,
     )
+    laws = shipped_laws()
+    law_findings = [
+        Finding(f.rule, f.severity, f.message, f.law, f"laws.toml {f.where}")
+        for f in check_laws(laws, today=today)
+    ]
+    return replace(
+        report,
+        findings=(*report.findings, *law_findings),
+        rules=(*report.rules, *(Rule(r.id, r.name, r.description, r.fix) for r in LAW_RULES)),
+        laws=len(laws),
+    )
+
+
+def shipped_import_files() -> list[Path]:
+    folder = datafiles.shipped_imports_dir()
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []

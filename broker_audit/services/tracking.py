@@ -9,10 +9,9 @@ from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import Journal
-from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.model import RequestMade, RequestView
 from broker_audit.tracking.states import TRANSITIONS, State, parse_state
-
-VIAS = ("mail", "email", "web-form", "phone", "fax")
+from broker_audit.vocabulary import CHANNELS as VIAS
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,9 @@ class StatusRow:
     days_left: int | None
     overdue: bool
     reference: str
+    delivered: dt.date | None = None
+    due_estimated: bool = False
+    channel: str = ""
 
 
 def status_rows(access: VaultAccess, *, today: dt.date, overdue_only: bool = False) -> list[StatusRow]:
@@ -37,7 +39,7 @@ def status_rows(access: VaultAccess, *, today: dt.date, overdue_only: bool = Fal
         StatusRow(
             id=v.request.id,
             broker=v.request.broker_id,
-            broker_name=v.request.broker_name,
+            broker_name=v.request.recipient_name,
             kind=v.request.kind,
             state=v.state.value,
             law=v.request.law_id,
@@ -46,6 +48,9 @@ def status_rows(access: VaultAccess, *, today: dt.date, overdue_only: bool = Fal
             days_left=days_left(v, today),
             overdue=is_overdue(v, today),
             reference=v.request.reference,
+            delivered=v.delivered,
+            due_estimated=v.due_estimated,
+            channel=v.request.channel,
         )
         for v in views
     ]
@@ -77,6 +82,12 @@ def mark(
         )
     with open_journal(access) as journal:
         current = journal.view(request_id)
+        check_channel(current.request, state, via)
+        if state is State.DELIVERED and current.delivered is not None:
+            raise UserError(
+                f"request {request_id} was already recorded as received on {current.delivered.isoformat()}",
+                "a request is received once; the legal clock runs from that day",
+            )
         earliest = current.events[-1].on if current.events else current.request.dated
         if on < earliest:
             raise UserError(
@@ -87,6 +98,25 @@ def mark(
         events += _chain_events(journal, current, state, on)
         journal.append(events)
         return journal.view(request_id)
+
+
+def check_channel(request: RequestMade, state: State, via: str | None) -> None:
+    """Refuse to record a request as sent by a channel it has no route for (false proof of
+    sending starts a legal clock that never ran), or sent at all when it has no route."""
+    allowed = request.channels
+    if allowed is None or via is None or state not in (State.SENT, State.DELIVERED):
+        return
+    if not allowed:
+        raise UserError(
+            f"request {request.id} has no known route: it cannot have been sent",
+            "withdraw it (`broker-audit mark ID withdrawn`) or make a new request once a route is known",
+        )
+    if via not in allowed:
+        raise UserError(
+            f"request {request.id} cannot have gone {via}: {request.recipient_name or 'the recipient'} "
+            f"has no {via} route for it",
+            "its routes are: " + ", ".join(allowed),
+        )
 
 
 # Sending an appeal or a complaint moves the request it is about along with it.

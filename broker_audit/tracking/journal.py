@@ -15,7 +15,7 @@ import msgspec
 
 from broker_audit.audit.questions import Answers
 from broker_audit.errors import UnknownRequest, VaultCorrupt
-from broker_audit.profile import Profile
+from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.due import fold
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import State, check_transition
@@ -36,16 +36,6 @@ class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True):
     profile: Profile
     language: str = "en"
     recorded: dt.datetime
-
-
-class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """The clinic acting for its clients: the return address and the authorized agent."""
-
-    organization: str
-    contact_name: str = ""
-    address: list[str]
-    email: str = ""
-    phone: str = ""
 
 
 class AgentSet(msgspec.Struct, tag="agent", kw_only=True, frozen=True):

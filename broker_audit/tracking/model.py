@@ -12,16 +12,23 @@ from broker_audit.tracking.states import State
 class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
     """A letter was drafted: the request exists from now on (state drafted)."""
 
+    @property
+    def recipient_name(self) -> str:
+        """Who the request went to, for display: the broker, or the agency."""
+        return self.broker_name or self.agency
+
     id: int
     broker_id: str
     broker_name: str
     kind: str
     law_id: str
     law_name: str
-    deadline_days: int | None = None
+    deadline_days: int | None = None  # the response period, counted from receipt
     working_days: bool = False
     extension_days: int = 0
     appeal_days: int | None = None
+    # The period's statute text was read: a follow-up may state the legal due date.
+    deadline_stated: bool = False
     reference: str
     dated: dt.date  # the date printed on the letter
     created: dt.datetime  # when it was logged
@@ -29,6 +36,14 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
     linked_to: int | None = None
     client_id: str | None = None
     batch_id: str | None = None
+    # Who the letter is to: "broker", "complaint-office" or "agency" (a sheriff's office; then
+    # `broker_id` and `broker_name` are empty and `agency` names it).
+    recipient: str = "broker"
+    agency: str = ""
+    # The channel the letter was made for, and every channel it may be sent by. None: a record
+    # from before routes were recorded, which may be marked sent by any channel.
+    channel: str = ""
+    channels: list[str] | None = None
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
@@ -42,10 +57,17 @@ class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
 
 
 class RequestView(msgspec.Struct, kw_only=True, frozen=True):
-    """A request with its history and what follows from it (state, sent, due)."""
+    """A request with its history and what follows from it (state, sent, received, due).
+
+    `due` counts from the day the recipient received the request (`delivered`). Before that is
+    known it counts from an estimate (sent plus the channel's delivery allowance) and
+    `due_estimated` is true: such a date is shown as an estimate, never stated in a letter.
+    """
 
     request: RequestMade
     events: tuple[StatusChanged, ...]
     state: State
     sent: dt.date | None
     due: dt.date | None
+    delivered: dt.date | None = None
+    due_estimated: bool = False

@@ -7,12 +7,21 @@ import datetime as dt
 from broker_audit.tracking.due import is_overdue
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
+from broker_audit.vocabulary import KIND_ALIASES, KINDS
 
-# A follow-up of one of these kinds is itself a request that can be late or refused, but it
-# does not start another chain: the chain is driven from the original request.
-CHAIN_KINDS = frozenset({"followup", "appeal", "complaint"})
-# The kinds whose follow-up letters exist (an open-records request is followed up by hand).
-FOLLOWABLE = frozenset({"access", "delete", "opt-out", "correct", "fcra-disclosure"})
+
+def followable(kind_id: str) -> bool:
+    """Whether a late or refused letter of this kind gets follow-up letters (from the kinds table;
+    a follow-up, appeal or complaint does not start a chain of its own, and an open-records
+    request is followed up by hand)."""
+    found = KINDS.get(KIND_ALIASES.get(kind_id, kind_id))
+    return bool(found and found.followable)
+
+
+def in_chain(kind_id: str) -> bool:
+    """Whether a letter of this kind was written about an earlier request."""
+    found = KINDS.get(kind_id)
+    return bool(found and found.group == "chain")
 
 
 def next_step(
@@ -25,7 +34,7 @@ def next_step(
     - refused in whole or in part: an appeal where the law grants one, else a complaint;
     - an appeal that is itself late or refused: a complaint.
     """
-    if view.request.kind not in FOLLOWABLE:
+    if not followable(view.request.kind):
         return None
     state = view.state
     if state in (State.DENIED, State.PARTIALLY_FULFILLED):

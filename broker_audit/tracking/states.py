@@ -10,6 +10,7 @@ from broker_audit.errors import IllegalTransition
 class State(StrEnum):
     DRAFTED = "drafted"
     SENT = "sent"
+    DELIVERED = "delivered"
     ACKNOWLEDGED = "acknowledged"
     NEEDS_VERIFICATION = "needs-verification"
     EXTENDED = "extended"
@@ -22,12 +23,26 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-_OPEN = {State.SENT, State.ACKNOWLEDGED, State.NEEDS_VERIFICATION, State.EXTENDED}
+_OPEN = {State.SENT, State.DELIVERED, State.ACKNOWLEDGED, State.NEEDS_VERIFICATION, State.EXTENDED}
 _ANSWERS = {State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED}
 
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.DRAFTED: frozenset({State.SENT, State.WITHDRAWN}),
     State.SENT: frozenset(
+        {
+            State.DELIVERED,
+            State.ACKNOWLEDGED,
+            State.NEEDS_VERIFICATION,
+            State.EXTENDED,
+            State.NO_RESPONSE,
+            State.WITHDRAWN,
+            *_ANSWERS,
+        }
+    ),
+    # Receipt (a return receipt, certified-mail tracking) may be recorded after the company has
+    # already answered something: it is kept as the day the legal clock started, and does not
+    # move the request back (see `tracking.due.fold`).
+    State.DELIVERED: frozenset(
         {
             State.ACKNOWLEDGED,
             State.NEEDS_VERIFICATION,
@@ -38,12 +53,21 @@ TRANSITIONS: dict[State, frozenset[State]] = {
         }
     ),
     State.ACKNOWLEDGED: frozenset(
-        {State.NEEDS_VERIFICATION, State.EXTENDED, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}
+        {
+            State.DELIVERED,
+            State.NEEDS_VERIFICATION,
+            State.EXTENDED,
+            State.NO_RESPONSE,
+            State.WITHDRAWN,
+            *_ANSWERS,
+        }
     ),
     State.NEEDS_VERIFICATION: frozenset(
-        {State.ACKNOWLEDGED, State.EXTENDED, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}
+        {State.DELIVERED, State.ACKNOWLEDGED, State.EXTENDED, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}
     ),
-    State.EXTENDED: frozenset({State.NEEDS_VERIFICATION, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}),
+    State.EXTENDED: frozenset(
+        {State.DELIVERED, State.NEEDS_VERIFICATION, State.NO_RESPONSE, State.WITHDRAWN, *_ANSWERS}
+    ),
     State.NO_RESPONSE: frozenset({State.COMPLAINED, State.WITHDRAWN, *_ANSWERS}),
     State.PARTIALLY_FULFILLED: frozenset({State.FULFILLED, State.APPEALED, State.COMPLAINED}),
     State.DENIED: frozenset({State.APPEALED, State.COMPLAINED}),

@@ -22,7 +22,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any) -> Path:
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     assert (
-        cli(["request", "appriss", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"])[0]
+        cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"])[0]
         == 0
     )
     assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
@@ -38,15 +38,15 @@ def test_answers_are_stored_and_json_lists_sources(
     assert report["answers"]["booked_in_jail"] is True
     assert {b["id"] for b in report["brokers"][:2]} == {"appriss-insights", "lexisnexis-risk-solutions"}
     assert all(r["source"].startswith("http") for r in report["brokers"][0]["reasons"])
-    appriss = next(b for b in report["brokers"] if b["id"] == "appriss-insights")
-    assert appriss["requests"][0]["state"] == "sent"
+    lexis = next(b for b in report["brokers"] if b["id"] == "lexisnexis-risk-solutions")
+    assert lexis["requests"][0]["state"] == "sent"
     # the next run remembers the answers without asking
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-01")
     code, out, err = cli(["audit", "--json"])
     again = json.loads(out)
     assert again["answers"]["booked_in_jail"] is True
-    appriss = next(b for b in again["brokers"] if b["id"] == "appriss-insights")
-    assert appriss["requests"][0]["overdue"] is True
+    lexis = next(b for b in again["brokers"] if b["id"] == "lexisnexis-risk-solutions")
+    assert lexis["requests"][0]["overdue"] is True
     assert again["next_actions"][0]["command"] == "broker-audit followup"
 
 

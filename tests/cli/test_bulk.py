@@ -93,31 +93,56 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     )
     assert code == 0, err
     summary = json.loads(stdout)
-    assert summary["clients"] == 3 and summary["letters"] == 9
+    # Each letter goes by the route that serves the client's state. Equifax: its privacy mail
+    # address for all three. LexisNexis: the email it filed with California (no state limit) for
+    # the two Coloradans; its California CCPA mailbox for the Californian. Appriss: no route
+    # known, so no letter: the cover sheet says so.
+    assert summary["clients"] == 3 and summary["letters"] == 6
+    assert summary["by_channel"] == {"mail": 4, "email": 2}
+    assert summary["no_route"] == 3 and summary["no_route_brokers"] == ["appriss-insights"]
     assert [b["row"] for b in summary["rows_to_fix"]] == [4]
     pdf = next(Path(f) for f in summary["files"] if re.search(r"B-\d{8}-\w+\.pdf$", f))
     reader = PdfReader(pdf)
     rows = json.loads(cli(["bulk", "status", "--json"])[1])
     client_of = {r["reference"]: r["client_name"] for r in rows}
-    assert len(client_of) == 9
+    assert len(client_of) == 6
     seen = 0
+    covers = 0
     for number, page in enumerate(reader.pages, start=1):
         text = " ".join(page.extract_text().split())
+        if "what happens next" in text.lower() or "lo que sigue" in text.lower():
+            covers += 1
+            assert "Appriss Insights" in text  # listed as not reachable yet, in the future tense
+            assert ("We know no way to reach this company yet" in text) or ("Todavía no conocemos" in text)
         match = re.search(r"Request to know.*?\(ref\. (BA-\w+)\)", text)
         if not match:
             continue
         seen += 1
         assert number % 2 == 1, f"letter {match.group(1)} starts on even page {number}"
         assert client_of[match.group(1)] in text
-    assert seen == 9
+        assert "By email to" not in text  # only mailed letters go into the print PDF
+    assert seen == 4 and covers == 3
+    # the Spanish cover sheet speaks of what will be sent, not of what was sent
+    spanish = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "La enviaremos por correo postal" in spanish and "La enviamos" not in spanish
     # the spreadsheet's formula never reaches a CSV we write as a formula
     bad = next(Path(f) for f in summary["files"] if f.endswith("rows-to-fix.csv"))
     for row in csv.reader(bad.open(encoding="utf-8-sig")):
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
-    # labels and the certified-mail book for the letters that go by post
+    # labels and the certified-mail book: the four letters that go by post, no more
     book = next(Path(f) for f in summary["files"] if f.endswith("certified-mail.csv"))
     lines = list(csv.reader(book.open(encoding="utf-8-sig")))
-    assert len(lines) > 1
+    assert lines[-1][:2] == ["Total", "4 pieces"] and len(lines) == 1 + 4 + 1
+    # the volunteer's work list: the two emails, each with its .eml addressed to LexisNexis
+    work = next(Path(f) for f in summary["files"] if f.endswith("worklist.csv"))
+    listed = list(csv.DictReader(work.open(encoding="utf-8-sig")))
+    assert [(r["channel"], r["send_to"]) for r in listed] == [
+        ("email", "consumer.documents@lexisnexis.com")
+    ] * 2
+    for row in listed:
+        eml = (work.parent / row["file"]).read_text()
+        assert "To: consumer.documents@lexisnexis.com" in eml
+    assert any(f.endswith("worklist.pdf") for f in summary["files"])
 
 
 def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
@@ -163,23 +188,67 @@ def test_mark_dashboard_calendar_and_stats(
         ]
     )
     assert code == 0, err
-    batch = json.loads(stdout)["batch"]
+    summary = json.loads(stdout)
+    batch = summary["batch"]
+    # Equifax goes by mail; Appriss has no route, so no letter was written or logged
+    assert summary["letters"] == 3 and summary["no_route"] == 3
     code, stdout, err = cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25", "--json"])
     marked = json.loads(stdout)
-    # Equifax has a postal address (mailed); Appriss has none (sent online, by hand)
-    assert marked["marked"] == 3 and len(marked["skipped"]) == 3
+    assert marked["marked"] == 3 and marked["skipped"] == []
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-15")
     ics = tmp_path / "due.ics"
     table = tmp_path / "status.csv"
     code, stdout, err = cli(["bulk", "status", "--json", "--ics", str(ics), "--csv", str(table)])
     rows = json.loads(stdout)
-    assert {r["bucket"] for r in rows} == {"overdue", "drafted"}
+    # mailed November 25, received ~December 2 (an estimate), due ~January 16: due this week
+    assert {r["bucket"] for r in rows} == {"due-this-week"}, rows
+    # the return receipts say they arrived on November 28: due January 12, overdue now
+    code, stdout, err = cli(["bulk", "mark", batch, "delivered", "--on", "2026-11-28", "--json"])
+    assert code == 0 and json.loads(stdout)["marked"] == 3, err
+    code, stdout, err = cli(["bulk", "status", "--json", "--ics", str(ics), "--csv", str(table)])
+    rows = json.loads(stdout)
+    assert {r["bucket"] for r in rows} == {"overdue"} and {r["due"] for r in rows} == {"2027-01-12"}, rows
     calendar = ics.read_text()
     assert calendar.count("BEGIN:VEVENT") == 3 and "Núñez" not in calendar
     assert "Núñez" in table.read_text(encoding="utf-8-sig")
     code, stdout, err = cli(["bulk", "stats"])
     stats = json.loads(stdout)
-    assert stats["requests"] == 6
+    assert stats["requests"] == 3
     text = json.dumps(stats, ensure_ascii=False)
     for private in ("Núñez", "Trần", "Ahmed", "80204", "1988"):
         assert private not in text
+
+
+def test_bulk_mark_via_web_form_marks_only_web_form_requests(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """A mixed batch: Equifax by mail, Fog Data Science through its (only) web form. Marking the
+    batch sent through web forms marks the three Fog requests and leaves the mailed ones alone."""
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax,fog-data-science",
+            "--out",
+            str(tmp_path / "b"),
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
+    assert code == 0, err
+    summary = json.loads(stdout)
+    assert summary["by_channel"] == {"mail": 3, "web-form": 3}
+    code, stdout, err = cli(["bulk", "mark", summary["batch"], "sent", "--via", "web-form", "--json"])
+    assert code == 0, err
+    marked = json.loads(stdout)
+    assert marked["marked"] == 3 and len(marked["skipped"]) == 3
+    assert all("goes by mail, not through your web form" in s["reason"] for s in marked["skipped"])
+    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    states = {(r["broker"], r["state"]) for r in rows}
+    assert states == {("fog-data-science", "sent"), ("equifax", "drafted")}, states
+    # and the text output says how many it left alone
+    code, stdout, _ = cli(["bulk", "mark", summary["batch"], "sent", "--via", "mail"])
+    assert code == 0 and "Marked 3 requests" in stdout and "left 3 alone" in stdout

@@ -1,4 +1,6 @@
-"""`broker-audit cora`: an open-records request with a working-day clock."""
+"""`broker-audit cora`: a records request to a sheriff under both acts (the Criminal Justice
+Records Act for criminal justice records, the Open Records Act for the rest), with the statement
+the CCJRA asks the requester to sign, and the Open Records Act's working-day clock tracked."""
 
 from __future__ import annotations
 
@@ -42,12 +44,28 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
     made = json.loads(out)
     text = " ".join(Path(made["files"][0]).read_text().split())
     assert "Colorado Open Records Act" in text and "C.R.S. 24-72-203(1)(a)" in text
+    assert "Colorado Criminal Justice Records Act" in text and "C.R.S. 24-72-301 to 24-72-309" in text
+    assert "will not be used for the direct solicitation of business for pecuniary gain" in text
+    assert "24-72-305.5" in text and "(signature and date)" in text
     assert "Appriss" in text and "Immigration and Customs Enforcement" in text
-    assert "3 working days" in text
-    assert "1988" not in text  # no date of birth: the Act lets anyone ask
+    # The 3-working-day period is from official guidance, not statute text read here: the letter
+    # states no day count and asks for criminal justice records "at a reasonable time".
+    assert "3 working days" not in text and "reasonable time" in text
+    assert "1988" not in text  # no date of birth: the Acts let anyone ask
     assert "Example County Sheriff's Office" in text
+    assert made["kind"] == "records"
+    # The vault tracks the Open Records Act's clock: mailed Friday November 27, received
+    # (estimate) Friday December 4, 3 working days: Wednesday December 9.
     code, out, err = cli(["mark", str(made["id"]), "sent", "--via", "mail"])
-    assert code == 0 and "due 2026-12-02" in out
+    assert code == 0 and "due 2026-12-09" in out, out
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
+    code, out, err = cli(["mark", str(made["id"]), "delivered", "--on", "2026-11-30"])
+    assert code == 0 and "due 2026-12-03" in out, out  # Monday + 3 working days
+    shown = json.loads(cli(["show", str(made["id"]), "--json"])[1])
+    assert shown["broker"] == "" and shown["broker_name"] == "Example County Sheriff's Office"
     # no follow-up letter is invented for it
     code, out, err = cli(["followup", "--json", "--out", str(tmp_path / "f")])
-    assert json.loads(out) == []
+    assert json.loads(out)["letters"] == []
+    # it cannot be marked sent by a channel it has no address for
+    code, out, err = cli(["mark", str(made["id"]), "acknowledged"])
+    assert code == 0

@@ -38,13 +38,16 @@ def test_init_request_mark_status_show(
 
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     out_dir = tmp_path / "letters"
+    # LexisNexis by mail: its only postal route is the Consumer Center box it filed with
+    # California for CCPA requests, so a Coloradan's letter goes there with a warning saying so.
     code, out, err = cli(
         [
             "request",
             "lexisnexis",
-            "VINE",
             "--kind",
-            "access,delete",
+            "access",
+            "--via",
+            "mail",
             "--out",
             str(out_dir),
             "--format",
@@ -53,34 +56,48 @@ def test_init_request_mark_status_show(
         ]
     )
     assert code == 0, err
-    letters = json.loads(out)
-    assert [(x["broker"], x["kind"]) for x in letters] == [
-        ("lexisnexis-risk-solutions", "access"),
-        ("lexisnexis-risk-solutions", "delete"),
-        ("appriss-insights", "access"),
-        ("appriss-insights", "delete"),
-    ]
-    assert all(x["law"] == "co-cpa" for x in letters)
-    first = letters[0]
+    first = json.loads(out)["letters"][0]
+    assert (first["broker"], first["kind"], first["law"], first["channel"]) == (
+        "lexisnexis-risk-solutions",
+        "access",
+        "co-cpa",
+        "mail",
+    )
+    assert "listed for residents of CA" in err and "as filed with California in 2020" in err
     pdf = next(Path(f) for f in first["files"] if f.endswith(".pdf"))
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     flat = " ".join(text.split())
     assert "María José Núñez Nguyễn" in flat
-    assert "Colorado Privacy Act" in flat and "6-1-1301" in flat
-    assert "45 days" in flat
+    assert "Colorado Privacy Act" in flat and "C.R.S. 6-1-1306(1)(b)" in flat
+    assert "within 45 days of receiving this request" in flat
     broker = shipped_registry().get("lexisnexis-risk-solutions")
-    if broker.contact.postal:
-        for line in broker.contact.postal.lines():
-            assert " ".join(line.split()) in flat
-    else:
-        assert "No confirmed postal address" in flat
+    mail = next(r for r in broker.routes if r.channel == "mail" and not r.only_for)
+    assert mail.postal is not None
+    for line in mail.postal.lines():
+        assert " ".join(line.split()) in flat  # the envelope window: P.O. Box 105108, Atlanta
+    assert "P.O. Box 105108" in flat and "Atlanta, GA 30348-5295" in flat
+    assert "filing with California's data broker registry" in flat
     assert "Social Security number" in flat  # says why it is not sent
     txt = next(Path(f) for f in first["files"] if f.endswith(".txt")).read_text()
     assert "{{" not in txt and "6-1-1306" in txt
+    # Without --via: the best route that serves Colorado. Appriss has none: no letter, and the
+    # user is told what else to do.
+    code, out, err = cli(
+        ["request", "lexisnexis", "VINE", "--kind", "delete", "--out", str(out_dir), "--json"]
+    )
+    assert code == 0, err
+    made = json.loads(out)
+    assert [(x["broker"], x["channel"], x["send_to"]) for x in made["letters"]] == [
+        ("lexisnexis-risk-solutions", "email", "consumer.documents@lexisnexis.com")
+    ]
+    eml = next(Path(f) for f in made["letters"][0]["files"] if f.endswith(".eml")).read_text()
+    assert "To: consumer.documents@lexisnexis.com" in eml
+    assert [n["broker"] for n in made["no_route"]] == ["appriss-insights"]
+    assert any("Equifax" in advice for advice in made["no_route"][0]["advice"])
 
     code, out, err = cli(["status", "--json"])
     rows = json.loads(out)
-    assert [r["state"] for r in rows] == ["drafted"] * 4
+    assert [r["state"] for r in rows] == ["drafted"] * 2
     assert all(r["sent"] is None and r["due"] is None for r in rows)
 
     code, out, err = cli(
@@ -99,7 +116,11 @@ def test_init_request_mark_status_show(
         ]
     )
     assert code == 0, err
-    assert "due 2026-02-19" in out
+    # mailed January 5; until the receipt is known, it is estimated 7 days later: due February 26
+    assert "due 2026-02-26" in out
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-09")  # the return receipt came back
+    code, out, err = cli(["mark", "1", "delivered", "--on", "2026-01-08"])
+    assert code == 0 and "due 2026-02-22" in out, out  # 45 days from receipt (6-1-1306(2)(a))
 
     code, out, err = cli(["mark", "2", "fulfilled"])
     assert code == 1
@@ -109,21 +130,57 @@ def test_init_request_mark_status_show(
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-25")
     code, out, err = cli(["status", "--json", "--overdue"])
     overdue = json.loads(out)
-    assert [(r["id"], r["sent"], r["due"], r["overdue"]) for r in overdue] == [
-        (1, "2026-01-05", "2026-02-19", True)
+    assert [(r["id"], r["sent"], r["delivered"], r["due"], r["overdue"]) for r in overdue] == [
+        (1, "2026-01-05", "2026-01-08", "2026-02-22", True)
     ]
 
     code, out, err = cli(["mark", "1", "extended", "--on", "2026-02-10"])
-    assert code == 0 and "due 2026-04-05" in out
+    assert code == 0 and "due 2026-04-08" in out
 
     code, out, err = cli(["show", "1", "--json"])
     shown = json.loads(out)
-    assert [h["state"] for h in shown["history"]] == ["sent", "extended"]
+    assert [h["state"] for h in shown["history"]] == ["sent", "delivered", "extended"]
     assert shown["history"][0]["tracking"] == "9407"
     assert shown["history"][0]["note"] == "certified"
 
     code, out, err = cli(["status"])
     assert code == 0 and "Núñez" not in out  # the table shows requests, not the requester
+
+
+def test_web_form_only_broker_gets_a_submission_sheet_and_no_false_sent(
+    vault_env: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fog Data Science can only be reached through a web form (read on a weak copy, listed for
+    Californians): the artefact is a one-page sheet with the form's URL and the text to paste, not
+    a letter with a URL in an envelope window; and it cannot be marked sent by mail."""
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
+    code, out, err = cli(
+        ["request", "fog-data-science", "--kind", "delete", "--out", str(tmp_path / "l"), "--json"]
+    )
+    assert code == 0, err
+    letter = json.loads(out)["letters"][0]
+    assert letter["channel"] == "web-form" and letter["send_to"] == "https://www.fogdatascience.com/opt-out"
+    assert "weak source" in err
+    pdf = next(Path(f) for f in letter["files"] if f.endswith(".pdf"))
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    flat = " ".join(reader.pages[0].extract_text().split())
+    assert flat.startswith("María José Núñez Nguyễn") or "Web form sheet" in flat
+    assert "Web form sheet" in flat and "https://www.fogdatascience.com/opt-out" in flat
+    assert "Text to paste" in flat and "What not to give it" in flat
+    assert "Colorado Privacy Act" in flat  # the request itself is in the text to paste
+    # nothing sits in the envelope window: the recipient block is empty
+    from broker_audit.letters.pdf import address_block
+
+    window_text = flat.split("Web form sheet")[0]
+    assert "fogdatascience" not in window_text
+    assert address_block(()).lines == ()
+    code, out, err = cli(["mark", str(letter["id"]), "sent", "--via", "mail"])
+    assert code == 1 and "has no mail route" in err and "web-form" in err
+    assert json.loads(cli(["show", str(letter["id"]), "--json"])[1])["state"] == "drafted"
+    code, out, err = cli(["mark", str(letter["id"]), "sent", "--via", "web-form"])
+    assert code == 0, err
 
 
 def test_wrong_passphrase_exit_3_one_line(
@@ -165,7 +222,12 @@ def test_state_without_law_cites_no_statute(vault_env: Path, tmp_path: Path, cli
         ["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt", "--json"]
     )
     assert code == 0, err
-    letter = json.loads(out)[0]
+    assert json.loads(out)["letters"] == []  # Appriss has no known route: no letter
+    code, out, err = cli(
+        ["request", "equifax", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt", "--json"]
+    )
+    assert code == 0, err
+    letter = json.loads(out)["letters"][0]
     assert letter["law"] == "none"
     text = Path(letter["files"][0]).read_text()
     for word in ("C.R.S.", "Civ. Code", "U.S.C.", "Privacy Act", "requires you"):
@@ -306,7 +368,7 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
         ]
     )
     assert code == 0, err
-    made = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in json.loads(out)}
+    made = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in json.loads(out)["letters"]}
     assert "Our clinic's deletion letter" in made["delete"]
     assert "California Consumer Privacy Act" in made["delete"]
     assert "Request to know" in made["access"]  # not overridden: ours

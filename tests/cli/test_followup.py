@@ -20,7 +20,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
         [
             "request",
             "lexisnexis",
-            "appriss",
+            "equifax",
             "--kind",
             "access",
             "--out",
@@ -30,13 +30,14 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
         ]
     )
     assert code == 0, err
-    assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0
-    assert cli(["mark", "2", "sent", "--via", "email"])[0] == 0
+    # LexisNexis goes by email (received the day it is sent), Equifax by mail
+    assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
+    assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
     return path
 
 
 def letters(out: str) -> list[dict]:
-    return json.loads(out)
+    return json.loads(out)["letters"]
 
 
 def test_nothing_due_before_the_deadline(
@@ -51,6 +52,7 @@ def test_chain_followup_then_complaint_and_appeal(
     vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-20")
+    assert cli(["mark", "1", "delivered", "--on", "2026-01-05"])[0] == 0  # the email's receipt
     assert cli(["mark", "2", "denied"])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-20")
     out_dir = tmp_path / "f"
@@ -60,7 +62,11 @@ def test_chain_followup_then_complaint_and_appeal(
     assert made == {(1, "followup"), (2, "appeal")}
     followup = next(x for x in letters(out) if x["kind"] == "followup")
     text = " ".join(Path(followup["files"][0]).read_text().split())
-    assert "required you to respond by February 19, 2026" in text
+    assert "You received it on January 5, 2026" in text
+    assert (
+        "required you to respond within 45 days of receiving it (C.R.S. 6-1-1306(2)(a)), "
+        "that is by February 19, 2026" in text
+    )
     assert "Colorado Attorney General" in text
 
     # running again writes nothing new
@@ -82,5 +88,26 @@ def test_chain_followup_then_complaint_and_appeal(
     assert [(x["linked_to"], x["kind"]) for x in made] == [(1, "complaint")]
     complaint = " ".join(Path(made[0]["files"][0]).read_text().split())
     assert "To the Colorado Attorney General" in complaint
-    assert "Legal deadline for the answer: February 19, 2026" in complaint
+    assert "Received by the company: January 5, 2026" in complaint
+    assert (
+        "Legal deadline for the answer: February 19, 2026 (45 days from receipt, C.R.S. 6-1-1306(2)(a))"
+        in complaint
+    )
     assert "Answer received: none" in complaint
+
+
+def test_without_a_receipt_date_no_legal_deadline_is_stated(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statute counts from receipt. Until the receipt date is recorded, the due date is an
+    estimate: the follow-up names the period and the sent date, never a date as the deadline."""
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-01")
+    code, out, err = cli(["followup", "2", "--out", str(tmp_path / "f"), "--format", "txt", "--json"])
+    assert code == 0, err
+    (made,) = letters(out)
+    text = " ".join(Path(made["files"][0]).read_text().split())
+    assert "requires a response within 45 days of receiving a request (C.R.S. 6-1-1306(2)(a))" in text
+    assert "My letter of January 5, 2026 has had that time and more" in text
+    assert "required you to respond by" not in text and "that is by" not in text
+    shown = json.loads(cli(["show", "2", "--json"])[1])
+    assert shown["due_estimated"] is True and shown["delivered"] is None

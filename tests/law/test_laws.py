@@ -8,21 +8,22 @@ from broker_audit.law.load import shipped_laws
 TODAY = dt.date(2026, 11, 25)
 
 
-def test_every_law_has_sources_and_every_law_in_force_a_deadline() -> None:
+def test_every_right_is_sourced_and_every_law_in_force_has_periods() -> None:
     for law in shipped_laws():
         assert law.checked
-        for right, cite in law.rights.items():
-            assert cite.source.startswith("http"), (law.id, right)
-            assert cite.citation, (law.id, right)
+        for right, rule in law.rights.items():
+            assert rule.source.startswith("http"), (law.id, right)
+            assert rule.citation and rule.scope, (law.id, right)
+            if rule.period is not None:
+                assert rule.period.source.startswith("http") and rule.period.citation, (law.id, right)
         if law.kind == "state-comprehensive":
             assert law.source, law.id
             assert law.effective is not None, law.id
             # A law enacted but not yet in force may still lack its details: it is never cited
-            # before its effective date. One in force must have its deadline, with a source.
+            # before its effective date. One in force gives rights, each with its period.
             if law.effective <= TODAY:
-                assert law.deadline is not None, law.id
-                assert law.deadline.source.startswith("http"), law.id
                 assert law.rights, law.id
+                assert all(r.period is not None for r in law.rights.values()), law.id
 
 
 def test_enacted_law_is_not_cited_before_it_takes_effect() -> None:
@@ -36,18 +37,24 @@ def test_colorado_gets_the_cpa_with_45_days() -> None:
     law = law_for_state(shipped_laws(), "co", on=TODAY)
     assert law.id == "co-cpa"
     assert "6-1-1301" in law.citation
-    assert law.deadline is not None and law.deadline.days == 45
-    assert law.deadline.extension_days == 45
+    period = law.rights["delete"].period
+    assert period is not None and (period.days, period.unit, period.extension_days) == (45, "calendar", 45)
+    assert period.text_seen and period.citation == "C.R.S. 6-1-1306(2)(a)"
 
 
 def test_california_gets_the_ccpa() -> None:
     law = law_for_state(shipped_laws(), "CA", on=TODAY)
-    assert law.id == "ca-ccpa" and law.deadline is not None and law.deadline.days == 45
+    assert law.id == "ca-ccpa"
+    access = law.rights["access"].period
+    assert access is not None and access.days == 45
+    # The opt-out has its own period (11 CCR 7026): 15 business days, no extension.
+    opt_out = law.rights["opt-out"].period
+    assert opt_out is not None and (opt_out.days, opt_out.unit, opt_out.extension_days) == (15, "business", 0)
 
 
 def test_state_without_law_gets_fallback() -> None:
     law = law_for_state(shipped_laws(), "WY", on=TODAY)
-    assert law.kind == "none" and not law.rights and law.deadline is None
+    assert law.kind == "none" and not law.rights
 
 
 def test_law_not_yet_in_force_is_not_cited() -> None:
@@ -56,7 +63,8 @@ def test_law_not_yet_in_force_is_not_cited() -> None:
 
 
 def test_override_by_id_and_unknown_override() -> None:
-    assert law_for_state(shipped_laws(), "WY", on=TODAY, override="ca-ccpa").id == "ca-ccpa"
+    assert law_for_state(shipped_laws(), "CA", on=TODAY, override="ca-ccpa").id == "ca-ccpa"
+    assert law_for_state(shipped_laws(), "WY", on=TODAY, override="us-fcra").id == "us-fcra"
     from broker_audit.errors import UserError
 
     with pytest.raises(UserError):

@@ -1,4 +1,5 @@
-"""Every law x every letter kind renders, cites the right statute and deadline, and reads back."""
+"""Every law x every letter kind renders, claims exactly the right its statute gives (citation,
+scope, period from that right's own data), and reads back from the PDF."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from broker_audit.law.choose import federal_law
 from broker_audit.law.deadlines import clock_for
 from broker_audit.law.load import shipped_laws
 from broker_audit.letters.compose import (
-    FOLLOWUP_KINDS,
-    REQUEST_KINDS,
     Earlier,
     complaint_recipient_lines,
     letter_context,
@@ -25,6 +24,11 @@ from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import load_profile_file
 from broker_audit.registry.load import shipped_registry
+from broker_audit.vocabulary import kind as kind_of
+from broker_audit.vocabulary import kinds_in
+
+REQUEST_KINDS = kinds_in("request")
+FOLLOWUP_KINDS = kinds_in("chain")
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)
@@ -36,7 +40,9 @@ EARLIER = Earlier(
     sent=dt.date(2026, 9, 2),
     via="mail",
     tracking="9407 1111",
-    due=dt.date(2026, 10, 17),
+    delivered=dt.date(2026, 9, 5),
+    due=dt.date(2026, 10, 20),
+    due_estimated=False,
     state="denied",
     answered_on=dt.date(2026, 10, 1),
     appealed_on=None,
@@ -67,10 +73,11 @@ def cases() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("law_id", "kind"), cases())
 def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
     law = next(x for x in LAWS if x.id == law_id)
+    letter = kind_of(kind)
     profile = load_profile_file(ROOT / "examples" / "demo-profile.toml")
     broker = shipped_registry().get("lexisnexis-risk-solutions")
     context = letter_context(
-        kind=kind,
+        letter=letter,
         profile=profile,
         broker=broker,
         law=law,
@@ -80,7 +87,7 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
         details="My address is listed wrongly as 9 Elm St.",
         earlier=EARLIER if kind in FOLLOWUP_KINDS else None,
     )
-    recipient = complaint_recipient_lines(law) if kind == "complaint" else recipient_lines(broker)
+    recipient = complaint_recipient_lines(law) if kind == "complaint" else recipient_lines(broker, None)
     doc = render_letter(
         kind,
         context,
@@ -92,28 +99,35 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
     text = flat(to_text(doc))
     assert "{{" not in text and "{%" not in text and "}}" not in text
     assert profile.name in text
-    right = {
-        "access": "access",
-        "delete": "delete",
-        "opt-out": "opt-out",
-        "correct": "correct",
-        "fcra-disclosure": "fcra-disclosure",
-    }.get(kind)
-    cite = law.rights.get(right) if right else None  # type: ignore[call-overload]
+    rule = (
+        next((law.rights[r] for r in letter.rights if r in law.rights), None) if law.kind != "none" else None
+    )
     if kind in REQUEST_KINDS:
-        if law.kind != "none" and cite is not None:
+        if rule is not None:
             assert law.name in text
-            assert flat(cite.citation) in text
-            clock = clock_for(law, kind)
-            if clock.days is not None:
-                assert f"{clock.days} days" in text
+            assert flat(rule.citation) in text
+            if rule.text_seen:  # the statute text was read: the letter claims its scope, no more
+                assert flat(rule.scope) in text
+            if rule.limited:  # and asks for the rest as a request, not as a right
+                assert "not as a claim under the Act" in text
+            period = rule.period
+            if period is not None and period.text_seen and kind != "fcra-disclosure":
+                unit = "days" if period.unit == "calendar" else "business days"
+                assert f"within {period.days} {unit} of receiving" in text
+                assert flat(period.citation) in text
+            elif period is not None and kind != "fcra-disclosure":
+                # the period's statute text was not read: the letter states no day count
+                assert f"within {period.days} " not in text
+                assert "within the time the" in text
         elif kind != "fcra-disclosure":
             # no law or no such right: ask politely, cite nothing we cannot use
             assert law.citation == "" or flat(law.citation) not in text
     if kind == "appeal":
         assert law.appeal is not None and flat(law.appeal.citation) in text
-        if law.appeal.response_days:
+        if law.appeal.response_days and law.appeal.text_seen:
             assert f"{law.appeal.response_days} days" in text
+        elif law.appeal.response_days:
+            assert f"{law.appeal.response_days} days" not in text
     if kind == "complaint":
         assert law.complaint is not None and law.complaint.office in text
     if kind in FOLLOWUP_KINDS:
@@ -123,8 +137,8 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
     pdf_text = flat(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
     assert profile.name in pdf_text
     assert "BA-TESTREF1" in pdf_text
-    if kind in REQUEST_KINDS and law.kind != "none" and cite is not None:
-        assert flat(cite.citation) in pdf_text
+    if kind in REQUEST_KINDS and rule is not None:
+        assert flat(rule.citation) in pdf_text
 
 
 def test_no_law_letter_cites_no_statute() -> None:
@@ -133,7 +147,7 @@ def test_no_law_letter_cites_no_statute() -> None:
     broker = shipped_registry().get("appriss-insights")  # not a consumer reporting agency
     for kind in ("access", "delete", "opt-out", "correct"):
         context = letter_context(
-            kind=kind,
+            letter=kind_of(kind),
             profile=profile,
             broker=broker,
             law=law,
@@ -151,8 +165,9 @@ def test_no_law_letter_cites_no_statute() -> None:
 def test_fcra_deadline_is_for_disputes_not_disclosures() -> None:
     fcra = federal_law(LAWS)
     assert fcra is not None
-    assert clock_for(fcra, "fcra-disclosure").days is None
-    assert clock_for(fcra, "correct").days == 30
+    assert clock_for(fcra, kind_of("fcra-disclosure")).days is None
+    dispute = clock_for(fcra, kind_of("correct"))
+    assert (dispute.days, dispute.stated) == (30, True)
 
 
 @pytest.mark.parametrize("law_id", [x.id for x in LAWS if x.kind not in ("federal", "open-records")])
@@ -160,7 +175,7 @@ def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
     """Where the law lets an agent make the request, the clinic writes as agent and the client
     signs an authorization; elsewhere it stays the client's own signed request, c/o the clinic."""
     from broker_audit.letters.compose import sender_lines
-    from broker_audit.tracking.journal import AgentProfile
+    from broker_audit.profile import AgentProfile
 
     law = next(x for x in LAWS if x.id == law_id)
     clinic = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
@@ -168,7 +183,7 @@ def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
     broker = shipped_registry().get("appriss-insights")
     for kind in ("access", "delete", "opt-out"):
         context = letter_context(
-            kind=kind,
+            letter=kind_of(kind),
             profile=profile,
             broker=broker,
             law=law,
@@ -177,10 +192,12 @@ def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
             reference="BA-AGENT01",
             agent=clinic,
         )
-        agent = context["agent"]
-        rule = law.agent
-        expected = bool(rule and rule.allowed and kind in rule.rights and law.kind != "none")
-        assert agent["standing"] is expected, (law_id, kind)
+        agent = context.agent
+        assert agent is not None
+        rule = law.rights.get(kind)  # type: ignore[call-overload]
+        agent_rule = rule.agent if rule is not None else None
+        expected = bool(agent_rule and agent_rule.allowed and law.kind != "none")
+        assert agent.standing is expected, (law_id, kind)
         sender = tuple(sender_lines(profile, agent))
         doc = render_letter(
             kind, context, sender=sender, recipient=("B",), date=TODAY, reference="BA-AGENT01"
@@ -189,7 +206,7 @@ def test_agent_letters_follow_each_laws_agent_rule(law_id: str) -> None:
         assert "(signature and date)" in text
         if expected:
             assert sender[0] == "Example Clinic"
-            assert "authorized agent" in text and flat(rule.citation) in text  # type: ignore[union-attr]
+            assert "authorized agent" in text and flat(agent_rule.citation) in text  # type: ignore[union-attr]
             form = render_letter(
                 "authorization", context, sender=sender, recipient=("B",), date=TODAY, reference="BA-AGENT01"
             )

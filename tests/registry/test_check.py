@@ -51,7 +51,8 @@ def rules_found(path: Path, imported: Path | None = None) -> dict[str, set[str]]
 
 
 def test_rules_have_stable_unique_ids_and_fixes() -> None:
-    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(13)]
+    # R011 (channels-have-facts) is retired and its id never reused.
+    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(17) if n != 11]
     assert all(r.description and r.fix for r in RULES)
 
 
@@ -61,28 +62,51 @@ def test_shipped_registry_has_no_errors() -> None:
     assert report.brokers >= 2
 
 
+def route(
+    channel: str,
+    value: str = "",
+    *,
+    grade: str = "primary",
+    source: str = "https://example.org/r",
+    checked: str = "2026-11-01",
+    extra: str = "",
+) -> str:
+    text = f'[[broker.routes]]\nchannel = "{channel}"\n'
+    if value:
+        text += f'value = "{value}"\n'
+    return text + f'grade = "{grade}"\nsource = "{source}"\nchecked = {checked}\n{extra}'
+
+
 def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
-    email = (
-        '[broker.contact.email]\nvalue = "not an email"\nsource = "https://example.org/e"\n'
-        "checked = 2026-11-01\n"
-    )
-    postal = (
-        '[broker.contact.postal]\norganization = "X"\nstreet = ["1 Main St"]\ncity = "Denver"\nstate = "ZZ"\n'
-        'zip = "80202"\nsource = "https://example.org/p"\nchecked = 2026-11-01\n'
+    postal = route(
+        "mail",
+        extra='[broker.routes.postal]\norganization = "X"\nstreet = ["1 Main St"]\ncity = "Denver"\n'
+        'state = "ZZ"\nzip = "80202"\n',
     )
     wrong_zip = postal.replace('"ZZ"', '"CA"')
     evidence = (
         '[[broker.law_enforcement]]\nrecipient = "law-enforcement"\nagency = "X"\nsummary = "Y"\n'
         'year = 1980\nsource = "https://example.org/ev"\nchecked = 2026-11-01\n'
     )
+    ice = evidence.replace('"law-enforcement"', '"immigration-enforcement"').replace("1980", "2022")
     cases = {
         "R003": record("future", checked="2027-01-01"),
         "R004": record("bad-state", extra=postal),
         "R007": record("old-evidence", extra=evidence),
         "R008": record("tomb", extra='successor = "nobody"\n'),
         "R009": record("unreachable"),
-        "R010": record("bad-email", extra='website = "https://x.example"\n' + email),
-        "R011": record("no-email", extra='website = "https://x.example"\nchannels = ["email"]\n'),
+        "R010": record("bad-email", extra=route("email", "privacy@exa_mple.com")),
+        "R013": record(
+            "proxied",
+            extra=route(
+                "web-form",
+                "https://example.org/form",
+                source="https://app.altruwe.org/proxy?url=https%3A%2F%2Fexample.org",
+            ),
+        ),
+        "R014": record("weak", extra=route("email", "privacy@example.org", grade="weak")),
+        "R015": record("sells-to-ice", extra=ice + route("email", "privacy@example.org", grade="secondary")),
+        "R016": record("stale-route", extra=route("email", "privacy@example.org", checked="2025-01-01")),
     }
     expected = {
         "R003": "error",
@@ -91,7 +115,10 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R008": "error",
         "R009": "warning",
         "R010": "error",
-        "R011": "warning",
+        "R013": "error",
+        "R014": "warning",
+        "R015": "warning",
+        "R016": "warning",
     }
     for rule, text in cases.items():
         path = tmp_path / f"{rule}.toml"
@@ -116,6 +143,46 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
     assert found["R006"] == {"error"} and found["R005"] == {"error"}
 
 
+def test_no_shipped_url_is_a_proxy_or_mirror() -> None:
+    """The shipped data passes R013 (the same rule fails on the fixture above)."""
+    report = check_registry(today=dt.date(2026, 12, 1))  # after the shipped data was checked
+    assert not [f for f in report.findings if f.rule in ("R013", "L006")]
+    assert report.errors == 0, [f for f in report.findings if f.severity == "error"]
+    # and its warnings are listed, not hidden: e.g. the brokers still without any route
+    assert {f.broker for f in report.findings if f.rule == "R009"} >= {"appriss-insights"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://app.altruwe.org/proxy?url=https%3A%2F%2Frisk.lexisnexis.com%2Fstate-privacy-act-notice",
+        "https://1.800.gay:443/https/www.experian.com/privacy",
+        "https://megalodon.jp/ref/2026-0115-1333-20/https://cppa.ca.gov:443/webapplications/complaint",
+        "https://redlib.deleted.directory/r/CCPA/comments/iyhns9/equifax_ccpa_request",
+        "https://web.archive.org/web/2021/https://www.acxiom.com/",
+        "https://www.google.com/url?q=https://www.spokeo.com/optout",
+    ],
+)
+def test_proxy_and_mirror_urls_are_recognised(url: str) -> None:
+    from broker_audit.registry.check import is_proxy_url
+
+    assert is_proxy_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://oag.ca.gov/data-brokers",
+        "https://coag.gov/file-complaint/?fbclid=x",
+        "https://www.spokeo.com/optout",
+    ],
+)
+def test_canonical_urls_are_not_flagged(url: str) -> None:
+    from broker_audit.registry.check import is_proxy_url
+
+    assert not is_proxy_url(url)
+
+
 def test_schema_failure_is_rule_r000_with_the_line(tmp_path: Path) -> None:
     path = tmp_path / "brokers.toml"
     path.write_text(toml(record("ok"), record("Bad Id")))
@@ -130,10 +197,11 @@ def test_imported_file_is_checked_too(tmp_path: Path) -> None:
     into = tmp_path / "imported.json"
     import_registry("ca", CPPA, today=TODAY, into=into, brokers_file=curated)
     report = run_check(brokers_file=curated, imported_file=into, today=TODAY)
-    assert report.brokers == 31 and report.ok
+    assert report.brokers == 31 and report.ok, report.findings
     into.write_text("{not json")
     report = run_check(brokers_file=curated, imported_file=into, today=TODAY)
-    assert [f.rule for f in report.findings] == ["R000"] and str(into) in report.findings[0].message
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert [f.rule for f in errors] == ["R000"] and str(into) in errors[0].message
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

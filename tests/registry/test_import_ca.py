@@ -255,7 +255,8 @@ def test_cli_import_json(
     assert stored["imports"][0]["imported_on"] == "2026-11-25"
     assert {b["origin"] for b in stored["broker"]} == {"imported"}
     assert all(b["checked"] == "2026-11-25" for b in stored["broker"])
-    assert dt.date.fromisoformat(stored["broker"][0]["contact"]["email"]["checked"]) == dt.date(2026, 11, 25)
+    email = next(r for r in stored["broker"][0]["routes"] if r["channel"] == "email")
+    assert dt.date.fromisoformat(email["checked"]) == dt.date(2026, 11, 25) and email["registry"] == "ca"
     code, _, err = run_cli(["registry", "import", "--source", "xx", str(CPPA), "--into", str(into)], capsys)
     assert code == 1 and "unknown registry 'xx'" in err
 
@@ -263,3 +264,20 @@ def test_cli_import_json(
 def test_importer_for_each_state() -> None:
     for source in ("ca", "vt", "tx", "or"):
         assert importer_for(source).registry == source
+
+
+def test_shipped_california_import_matches_a_fresh_import(tmp_path: Path) -> None:
+    """registries/ca-ag-2020.json is what `registry import` makes of the shipped 2020 export:
+    rebuilt by `python -m broker_audit.registry.shipped`; this fails when it drifts."""
+    from broker_audit import datafiles
+    from broker_audit.registry.shipped import rebuild
+
+    (fresh,) = rebuild(into=tmp_path)
+    shipped = datafiles.shipped_imports_dir() / fresh.name
+    assert json.loads(fresh.read_text()) == json.loads(shipped.read_text())
+    brokers = json.loads(shipped.read_text())["broker"]
+    assert len(brokers) > 400
+    routes = [r for b in brokers for r in b["routes"]]
+    assert all(
+        r["grade"] == "primary" and r["registry"] == "ca" and r["filed"] in (2019, 2020, 2021) for r in routes
+    )

@@ -12,15 +12,8 @@ def test_shipped_registry_validates_and_every_record_is_sourced() -> None:
     for broker in registry.brokers:
         assert broker.sources, broker.id
         assert broker.checked, broker.id
-        for fact in (
-            broker.contact.email,
-            broker.contact.web_form,
-            broker.contact.phone,
-            broker.contact.fax,
-            broker.contact.postal,
-        ):
-            if fact is not None:
-                assert fact.source.startswith("http") and fact.checked, broker.id
+        for route in broker.routes:
+            assert route.source.startswith("http") and route.checked and route.grade, broker.id
         for evidence in broker.law_enforcement:
             assert evidence.source.startswith("http") and evidence.checked, broker.id
 
@@ -71,8 +64,10 @@ id = "bad-one"
 name = "Bad"
 categories = ["marketing"]
 checked = 2026-11-25
-[broker.contact.email]
+[[broker.routes]]
+channel = "email"
 value = "privacy@example.org"
+grade = "primary"
 source = "not a url"
 checked = 2026-11-25
 [[broker.sources]]
@@ -87,8 +82,8 @@ def test_bad_value_names_file_line_and_broker(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         load_registry(path)
     message = caught.value.message
-    assert f"{path}:17:" in message
-    assert "'bad-one'" in message and "contact.email.source" in message
+    assert f"{path}:19:" in message
+    assert "'bad-one'" in message and "routes[0].source" in message
 
 
 def test_unknown_key_is_an_error(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from broker_audit.errors import DataFileError
+from broker_audit.errors import DataFileError, UnknownBroker
 from broker_audit.registry.load import filter_brokers, load_registry
 from broker_audit.registry.merge import load_imported, match_key, slug
 from broker_audit.services.registry import import_registry
@@ -29,8 +29,10 @@ website = "https://www.exampledata.example"
 checked = 2026-10-01
 notes = "Curated by hand."
 
-[broker.contact.email]
+[[broker.routes]]
+channel = "email"
 value = "requests@exampledata.example"
+grade = "primary"
 source = "https://www.exampledata.example/privacy"
 checked = 2026-10-01
 
@@ -94,28 +96,36 @@ def test_merge_never_overwrites_a_curated_fact(tmp_path: Path, curated: Path) ->
     registry = load_registry(curated, imported=into)
     after = registry.get("example-data")
     # Every curated fact is as it was ...
-    for field in (
-        "name",
-        "legal_name",
-        "categories",
-        "website",
-        "contact",
-        "sources",
-        "checked",
-        "notes",
-        "channels",
-        "aliases",
-        "origin",
-    ):
+    for field in ("name", "legal_name", "categories", "website", "checked", "notes", "aliases", "origin"):
         assert getattr(after, field) == getattr(before, field), field
-    assert after.contact.email is not None and after.contact.email.value == "requests@exampledata.example"
-    # ... it only gains membership and the registry's disclosures.
+    # ... it gains membership and the registry's disclosures ...
     assert after.registries == ["ca"]
     assert after.disclosures is not None and after.disclosures.collects_immigration_status is True
     # One broker, not two; the imported twin resolves to the curated record.
     assert registry.resolve("Example Data Co LLC").id == "example-data"
     assert sum(b.name == "Example Data Co LLC" for b in registry.brokers) == 0
     assert len(registry.brokers) == 3 + 30 - 2  # Example Data and Demo Identity Graph merged
+
+
+def test_curated_broker_gains_the_registrys_routes_and_keeps_its_own(tmp_path: Path, curated: Path) -> None:
+    """The filing gives privacy@exampledata.example, (800) 555-0000 and 1 Example Way, Sacramento.
+    The curated email route stays as it was (the filing's email is not added over it); the
+    channels the curated record lacks (mail, phone) are added, graded primary, marked as filed
+    with California, sourced to the registry."""
+    into = tmp_path / "imported.json"
+    import_registry("ca", CPPA, today=TODAY, into=into, brokers_file=curated)
+    after = load_registry(curated, imported=into).get("example-data")
+    by_channel = {r.channel: r for r in after.routes}
+    assert after.routes[0].value == "requests@exampledata.example" and after.routes[0].registry is None
+    assert [r.value for r in after.routes if r.channel == "email"] == ["requests@exampledata.example"]
+    mail = by_channel["mail"]
+    assert mail.postal is not None and mail.postal.city == "Sacramento" and mail.postal.zip == "95814"
+    assert by_channel["phone"].value == "1-800-555-0000"
+    for added in (mail, by_channel["phone"]):
+        assert added.grade == "primary" and added.registry == "ca"
+        assert added.source == "https://cppa.ca.gov/data_broker_registry/"
+        assert added.provenance().startswith("as filed with California")
+    assert "https://cppa.ca.gov/data_broker_registry/" in {s.url for s in after.sources}
 
 
 def test_curated_disclosures_are_kept(tmp_path: Path, curated: Path) -> None:
@@ -145,14 +155,9 @@ def test_imported_facts_are_sourced_to_the_registry(tmp_path: Path, curated: Pat
     for broker in load_imported(into).broker:
         assert broker.origin == "imported" and broker.registries == ["ca"] and broker.checked == TODAY
         assert broker.sources[0].url == "https://cppa.ca.gov/data_broker_registry/"
-        for fact in (
-            broker.contact.email,
-            broker.contact.web_form,
-            broker.contact.phone,
-            broker.contact.postal,
-        ):
-            if fact is not None:
-                assert fact.source == "https://cppa.ca.gov/data_broker_registry/" and fact.checked == TODAY
+        for route in broker.routes:
+            assert route.source == "https://cppa.ca.gov/data_broker_registry/" and route.checked == TODAY
+            assert route.grade == "primary" and route.registry == "ca" and route.read_at == CPPA.name
     # A documented default for the older export; a page passed in wins.
     other = tmp_path / "other.json"
     import_registry(
@@ -229,7 +234,7 @@ def test_registries_are_kept_apart_and_merged_in_the_view(tmp_path: Path, curate
     registry = load_registry(curated, imported=into)
     assert registry.get("example-data").registries == ["ca", "tx"]
     lone = registry.resolve("Lone Star Example Data LLC")
-    assert lone.registries == ["tx"] and lone.contact.email is not None
+    assert lone.registries == ["tx"] and any(r.channel == "email" for r in lone.routes)
     # Re-importing Texas replaces only the Texas records.
     import_registry("tx", FIXTURES / "tx-sos-sample.csv", today=TODAY, into=into, brokers_file=curated)
     assert sum(b.registries == ["ca"] for b in load_imported(into).broker) == 30
@@ -242,7 +247,7 @@ def test_oregon_membership_joins_a_known_broker(tmp_path: Path, curated: Path) -
     registry = load_registry(curated, imported=into)
     assert "or" in registry.get("example-data").registries
     cascade = registry.resolve("Cascade Sample Insights Inc")
-    assert cascade.registries == ["or"] and cascade.contact.email is None
+    assert cascade.registries == ["or"] and not cascade.routes
 
 
 def test_shipped_load_merges_the_imported_file_when_present(
@@ -253,10 +258,17 @@ def test_shipped_load_merges_the_imported_file_when_present(
     into = tmp_path / "brokers.imported.json"
     monkeypatch.setattr(datafiles, "imported_brokers_file", lambda: into)
     plain = load_registry()
+    # A fresh install already knows California's 2020 registry (shipped in registries/) ...
+    assert len(plain.brokers) > 400
+    assert plain.resolve("Allant Group, LLC").origin == "imported"
+    curated_only = load_registry(datafiles.brokers_file())
+    # ... and a new import of the California registry replaces the shipped one.
     import_registry("ca", CPPA, today=TODAY, into=into)
     merged = load_registry()
-    assert len(merged.brokers) == len(plain.brokers) + 30
+    assert len(merged.brokers) == len(curated_only.brokers) + 30  # none of the 30 match a shipped curated one
     assert merged.resolve("Mock Risk Solutions").origin == "imported"
+    with pytest.raises(UnknownBroker):
+        merged.resolve("Allant Group, LLC")
 
 
 def test_damaged_imported_file_is_a_clear_error(tmp_path: Path, curated: Path) -> None:

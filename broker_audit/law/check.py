@@ -1,0 +1,219 @@
+"""Named rules over `laws.toml`, run by `broker-audit registry check` beside the broker rules.
+
+Each rule has a stable id (L-prefixed, never reused), a description and a fix, like the broker
+rules in `registry/check.py`. L005 renders every letter kind under every law with a made-up
+requester, so a template that reads a field a law lacks fails here, not in someone's letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from broker_audit.law.schema import Law
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class LawRule:
+    id: str
+    name: str
+    description: str
+    fix: str
+
+
+LAW_RULES: tuple[LawRule, ...] = (
+    LawRule(
+        "L001",
+        "right-cited",
+        "Every right of a law has a citation, a scope in words a letter can use, and a source.",
+        "Add the subsection, the scope and the page of the statute text.",
+    ),
+    LawRule(
+        "L002",
+        "right-has-period",
+        "Every right of a comprehensive law in force has a response period with its unit and a "
+        "source (warning: without one, no clock runs in the vault).",
+        "Find the response period in the statute (usually the section on responding to requests).",
+    ),
+    LawRule(
+        "L003",
+        "period-from-statute",
+        "A response period read only in a secondary source or in guidance is listed (warning): the "
+        "vault tracks it, but letters state no day count until the statute text is read.",
+        "Read the statute text of the period and set `text_seen = true` with its source.",
+    ),
+    LawRule(
+        "L004",
+        "appeal-period",
+        "An appeal the law grants has a decision period from a primary source (warning).",
+        "Find the appeal subsection and add `response_days` with its source.",
+    ),
+    LawRule(
+        "L005",
+        "templates-render",
+        "Every letter kind renders under every law with a made-up requester: no template reads a "
+        "field the law lacks.",
+        "Fix the template, or give the law the field it needs.",
+    ),
+    LawRule(
+        "L006",
+        "no-proxy-or-mirror",
+        "No law's source URL is a proxy, mirror or cache.",
+        "Cite the statute page itself; keep where it was read in a note.",
+    ),
+)
+LAW_RULE_BY_ID = {r.id: r for r in LAW_RULES}
+
+
+@dataclass(frozen=True)
+class LawFinding:
+    rule: str
+    severity: Severity
+    message: str
+    law: str
+    where: str = ""
+
+    @property
+    def fix(self) -> str:
+        return LAW_RULE_BY_ID[self.rule].fix
+
+
+def check_laws(laws: Sequence[Law], *, today: dt.date, render: bool = True) -> list[LawFinding]:
+    """Every law rule over the law data."""
+    from broker_audit.law.choose import in_force
+    from broker_audit.registry.check import is_proxy_url
+
+    out: list[LawFinding] = []
+    for law in laws:
+        for right, rule in law.rights.items():
+            where = f"rights.{right}"
+            if not rule.citation.strip() or not rule.scope.strip():
+                out.append(LawFinding("L001", "error", f"{right} has no citation or no scope", law.id, where))
+            period = rule.period
+            if period is None:
+                if law.kind == "state-comprehensive" and in_force(law, today):
+                    out.append(
+                        LawFinding("L002", "warning", f"{right} has no response period", law.id, where)
+                    )
+            elif not period.text_seen or period.grade != "primary":
+                out.append(
+                    LawFinding(
+                        "L003",
+                        "warning",
+                        f"{right}: {period.days} {period.unit} days from a {period.grade} source, statute "
+                        f"text {'seen' if period.text_seen else 'not seen'}: letters state no day count",
+                        law.id,
+                        where + ".period",
+                    )
+                )
+        appeal = law.appeal
+        if (
+            appeal is not None
+            and appeal.available
+            and (appeal.response_days is None or appeal.grade != "primary" or not appeal.text_seen)
+        ):
+            days = f"{appeal.response_days} days" if appeal.response_days else "no period"
+            out.append(
+                LawFinding("L004", "warning", f"appeal: {days}, not from statute text", law.id, "appeal")
+            )
+        for where, url in _law_urls(law):
+            if is_proxy_url(url):
+                out.append(
+                    LawFinding("L006", "error", f"{where} is a proxy or mirror URL: {url}", law.id, where)
+                )
+    if render:
+        out += _render_all(laws, today)
+    return out
+
+
+def _law_urls(law: Law) -> Iterable[tuple[str, str]]:
+    if law.source:
+        yield "source", law.source
+    for right, rule in law.rights.items():
+        yield f"rights.{right}.source", rule.source
+        if rule.period is not None:
+            yield f"rights.{right}.period.source", rule.period.source
+    if law.appeal is not None:
+        yield "appeal.source", law.appeal.source
+    if law.complaint is not None:
+        yield "complaint.source", law.complaint.source
+
+
+def _render_all(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
+    """Render each request and follow-up kind under each law for a made-up requester."""
+    from broker_audit.errors import BrokerAuditError
+    from broker_audit.law.choose import federal_law
+    from broker_audit.letters.compose import Earlier, letter_context, records_context
+    from broker_audit.letters.render import render_letter
+    from broker_audit.profile import Address, Profile
+    from broker_audit.registry.schema import Broker
+    from broker_audit.vocabulary import KINDS
+
+    profile = Profile(
+        name="Test Requester",
+        state="CO",
+        addresses=[Address(line1="1 Test St", city="Denver", state="CO", zip="80202", current=True)],
+    )
+    broker = Broker(
+        id="test-broker", name="Test Broker", categories=["consumer-reporting"], sources=[], checked=today
+    )
+    earlier = Earlier(
+        reference="BA-TEST0000",
+        kind="access",
+        dated=today,
+        sent=today,
+        via="mail",
+        tracking="",
+        delivered=today,
+        due=today,
+        due_estimated=False,
+        state="denied",
+        answered_on=today,
+        appealed_on=None,
+    )
+    out: list[LawFinding] = []
+    fcra = federal_law(laws)
+    for law in laws:
+        for letter in KINDS.values():
+            if letter.group == "page" or (letter.group == "records") != (law.kind == "open-records"):
+                continue
+            if letter.recipient == "complaint-office" and law.complaint is None:
+                continue
+            try:
+                if letter.group == "records":
+                    context = records_context(
+                        profile=profile,
+                        agency="Test Sheriff",
+                        cora=law,
+                        ccjra=None,
+                        today=today,
+                        reference="BA-TEST0000",
+                        since=today,
+                    )
+                else:
+                    context = letter_context(
+                        letter=letter,
+                        profile=profile,
+                        broker=broker,
+                        law=law,
+                        fcra=fcra,
+                        today=today,
+                        reference="BA-TEST0000",
+                        details="test details",
+                        earlier=earlier if letter.group == "chain" else None,
+                    )
+                render_letter(
+                    letter.template_name,
+                    context,
+                    sender=("Test",),
+                    recipient=("Test",),
+                    date=today,
+                    reference="BA-TEST0000",
+                )
+            except BrokerAuditError as exc:
+                out.append(LawFinding("L005", "error", f"{letter.id}: {exc.message}", law.id, "templates"))
+    return out

@@ -1,0 +1,91 @@
+"""The one-page sheet for a request that goes through a web form or by phone, not by post.
+
+A form or a call needs no envelope: the sheet says where to go, what the form will ask and what to
+give it, what not to give it, and the text to paste (the letter's own paragraphs). It has no
+recipient block, so it cannot be mistaken for a letter to mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from broker_audit.letters.document import Block, Bullets, Document, Heading, Lines, Paragraph
+from broker_audit.registry.schema import Broker, Route
+
+_IDENTITY_HEADINGS = ("How to find my records",)
+
+
+def _text_to_paste(letter: Document) -> list[Block]:
+    """The letter's body without its identity details and signature: the form asks for those."""
+    out: list[Block] = []
+    blocks = list(letter.blocks)
+    if blocks and isinstance(blocks[-1], Lines):
+        blocks.pop()  # the signature
+    if blocks and isinstance(blocks[-1], Paragraph) and blocks[-1].text.rstrip(",") == "Sincerely":
+        blocks.pop()
+    if blocks and isinstance(blocks[-1], Paragraph) and blocks[-1].text.startswith("Please send your answer"):
+        blocks.pop()  # where to answer: the form asks for the contact details
+    skipping = 0
+    for block in blocks:
+        if isinstance(block, Heading) and block.text in _IDENTITY_HEADINGS:
+            skipping = 1  # the heading, its introduction, the identity lines, the note on the SSN
+            continue
+        if skipping:
+            if isinstance(block, Lines):
+                skipping = 2
+            elif skipping == 2:
+                skipping = 0
+            continue
+        out.append(block)
+    return out
+
+
+def submission_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
+    """The sheet for `letter` sent through `route` (a web form or a phone line)."""
+    name = broker.legal_name or broker.name
+    verification = broker.verification
+    if route.channel == "phone":
+        where: list[Block] = [Heading("Where to call"), Paragraph(f"Call {name} at {route.value}.")]
+        intro = (
+            "When you call, say that you are making the request below, and read it out. Ask for a "
+            "reference number and write it down with the date and time."
+        )
+    else:
+        where = [Heading("Where to submit it"), Paragraph(f"{name}'s web form: {route.value}")]
+        intro = (
+            "Open the form, choose the request type that matches, give only the details below, and "
+            "paste the text at the end into its message field. Keep the confirmation page or email: "
+            "it proves the date."
+        )
+    dont = [
+        "Your Social Security number, unless the law requires it for this request (it rarely does).",
+        "A copy of an ID document, unless the company tells you in writing why it needs one for this "
+        "request.",
+    ]
+    if verification is not None and (verification.asks_ssn or verification.asks_id_copy):
+        asks = []
+        if verification.asks_ssn:
+            asks.append("a Social Security number")
+        if verification.asks_id_copy:
+            asks.append("a copy of an ID")
+        asked = " and ".join(asks)
+        dont.append(f"Our data says this company asks for {asked}; give it only if you must.")
+    if route.grade != "primary":
+        dont.append(
+            f"This address comes from a {route.grade} source ({route.source}): check that it is the "
+            "company's own page before you type anything."
+        )
+    blocks: list[Block] = [
+        Paragraph(intro),
+        *where,
+        Heading("What to give it"),
+        Lines(tuple(identity)),
+        Heading("What not to give it"),
+        Bullets(tuple(dont)),
+        Heading("Text to paste"),
+        *_text_to_paste(letter),
+    ]
+    subject = ("Call sheet: " if route.channel == "phone" else "Web form sheet: ") + letter.subject
+    return replace(
+        letter, kind=f"{letter.kind}-sheet", subject=subject, recipient=(), blocks=tuple(blocks), compact=True
+    )

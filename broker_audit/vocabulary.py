@@ -1,0 +1,211 @@
+"""The words every part of broker-audit shares: rights, source grades, channels, letter kinds.
+
+Each is defined once, here, as data. The registry and the law schemas, the letter pipeline, the
+legal clocks, the next-step rules, the cover sheets and the CLI all read this module; adding a
+letter kind means adding a `LetterKind` to `KINDS` (or calling `register_kind`) and its template,
+nothing else. This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+# What a privacy law gives a person, right by right. "fcra-disclosure" is the FCRA's file
+# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format.
+Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure"]
+RIGHTS: tuple[str, ...] = get_args(Right)
+
+# How much a fact can be trusted, by where it was read:
+# primary   - the company's own page or filing, a regulator's registry, statute or regulation text,
+#             official agency guidance, a court or SEC filing;
+# secondary - reputable press, a legal tracker, a well-kept public list;
+# weak      - a third-party copy, a mirror, a proxy, an SEO or coupon page.
+Grade = Literal["primary", "secondary", "weak"]
+GRADES: tuple[str, ...] = get_args(Grade)
+
+# How a request reaches its recipient.
+Channel = Literal["mail", "email", "web-form", "phone", "fax"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+CHANNEL_WORDS = {
+    "mail": "by mail",
+    "email": "by email",
+    "web-form": "through your web form",
+    "phone": "by phone",
+    "fax": "by fax",
+}
+
+# Who a letter is addressed to.
+RecipientKind = Literal["broker", "complaint-office", "agency"]
+# Which legal clock a letter starts when it is received:
+#   right   - the response period of the right(s) it exercises, from the law's data;
+#   appeal  - the law's period for deciding an appeal;
+#   records - the open-records act's period (working days), for the part it governs;
+#   none    - no clock (a follow-up asks for an answer within a period we choose, not the law).
+Clock = Literal["right", "appeal", "records", "none"]
+# What a kind is: asked for by the user (`request`), written by `followup` about an earlier
+# request (`chain`), a public-records request (`records`), or a page that goes with another
+# letter (`page`: the agent's authorization, a clinic's cover sheet).
+KindGroup = Literal["request", "chain", "records", "page"]
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    """One kind of letter: what it asks for, under which rights, and how it is tracked."""
+
+    id: str
+    group: KindGroup
+    rights: tuple[Right, ...]  # the rights it exercises, in order of preference; () for none
+    title: str  # the letter's subject line
+    title_es: str = ""  # the subject as a Spanish-language cover sheet lists it
+    goal: str = ""  # the cover sheet's "The letters ask them to ..."
+    goal_es: str = ""
+    clock: Clock = "right"
+    recipient: RecipientKind = "broker"
+    followable: bool = False  # a late or refused letter of this kind gets a follow-up chain
+    template: str = ""  # the template's name without `.txt.j2`; the id when empty
+    needs_details: bool = False  # the letter needs the user's own text (--details)
+
+    @property
+    def template_name(self) -> str:
+        return self.template or self.id
+
+    def title_in(self, language: str) -> str:
+        return self.title_es if language == "es" and self.title_es else self.title
+
+    def goal_in(self, language: str) -> str:
+        return self.goal_es if language == "es" and self.goal_es else self.goal
+
+
+KINDS: dict[str, LetterKind] = {
+    k.id: k
+    for k in (
+        LetterKind(
+            id="access",
+            group="request",
+            rights=("access",),
+            title="Request to know / access my personal data",
+            title_es="Solicitud de acceso a mis datos personales",
+            goal="show you the data they hold about you and say to whom they sold it",
+            goal_es="mostrarle los datos que tienen sobre usted y decirle a quién los vendieron",
+            followable=True,
+        ),
+        LetterKind(
+            id="delete",
+            group="request",
+            rights=("delete",),
+            title="Request to delete my personal data",
+            title_es="Solicitud de eliminación de mis datos personales",
+            goal="delete your data",
+            goal_es="eliminar sus datos",
+            followable=True,
+        ),
+        LetterKind(
+            id="opt-out",
+            group="request",
+            rights=("opt-out",),
+            title="Request to opt out of the sale and sharing of my personal data",
+            title_es="Solicitud de exclusión de la venta de mis datos personales",
+            goal="stop selling and sharing your data",
+            goal_es="dejar de vender y compartir sus datos",
+            followable=True,
+        ),
+        LetterKind(
+            id="correct",
+            group="request",
+            rights=("correct",),
+            title="Request to correct inaccurate personal data",
+            title_es="Solicitud de corrección de datos personales",
+            goal="correct wrong data about you",
+            goal_es="corregir datos equivocados sobre usted",
+            followable=True,
+            needs_details=True,
+        ),
+        LetterKind(
+            id="fcra-disclosure",
+            group="request",
+            rights=("fcra-disclosure",),
+            title="Request for disclosure of my consumer file",
+            title_es="Solicitud de divulgación de mi expediente de consumidor",
+            goal="send you your consumer file",
+            goal_es="enviarle su expediente de consumidor",
+            followable=True,
+        ),
+        LetterKind(
+            id="followup",
+            group="chain",
+            rights=(),
+            title="Follow-up: no complete answer to my request",
+            title_es="Seguimiento: sin respuesta completa a mi solicitud",
+            clock="none",
+        ),
+        LetterKind(
+            id="appeal",
+            group="chain",
+            rights=(),
+            title="Appeal of your decision on my request",
+            title_es="Apelación de la decisión sobre mi solicitud",
+            clock="appeal",
+        ),
+        LetterKind(
+            id="complaint",
+            group="chain",
+            rights=(),
+            title="Complaint about a data broker's handling of my privacy request",
+            title_es="Queja sobre cómo una empresa de datos trató mi solicitud",
+            clock="none",
+            recipient="complaint-office",
+        ),
+        LetterKind(
+            id="records",
+            group="records",
+            rights=("access",),
+            title="Records request to a sheriff: booking data shared with data brokers and ICE",
+            clock="records",
+            recipient="agency",
+        ),
+        LetterKind(
+            id="authorization",
+            group="page",
+            rights=(),
+            title="Authorization of an agent to make a privacy request",
+            clock="none",
+        ),
+    )
+}
+
+# Ids that older versions wrote into the vault for kinds that now have another id.
+KIND_ALIASES = {"cora": "records"}
+
+
+def kind(kind_id: str) -> LetterKind:
+    """The kind with this id (an alias resolves); KeyError names the known ids."""
+    found = KINDS.get(KIND_ALIASES.get(kind_id, kind_id))
+    if found is None:
+        raise KeyError(f"unknown letter kind {kind_id!r}; known: {', '.join(KINDS)}")
+    return found
+
+
+def kinds_in(group: KindGroup) -> tuple[str, ...]:
+    """The ids of the kinds in `group`, in table order."""
+    return tuple(k.id for k in KINDS.values() if k.group == group)
+
+
+def request_kinds() -> tuple[str, ...]:
+    """The kinds a user asks for with `broker-audit request` and clinic batches."""
+    return kinds_in("request")
+
+
+def register_kind(new: LetterKind) -> None:
+    """Add a kind (its template must exist in the templates folder used)."""
+    if new.id in KINDS:
+        raise ValueError(f"letter kind {new.id!r} exists")
+    unknown = [r for r in new.rights if r not in RIGHTS]
+    if unknown:
+        raise ValueError(f"unknown right(s) {unknown} for letter kind {new.id!r}")
+    KINDS[new.id] = new
+
+
+def unregister_kind(kind_id: str) -> None:
+    """Remove a kind added with `register_kind` (tests)."""
+    KINDS.pop(kind_id, None)
