@@ -43,6 +43,9 @@ def letters(
         "agent where the law allows it (with a signed-authorization page).",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
+    templates: Path = typer.Option(
+        None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
+    ),
     workers: int = typer.Option(2, "--workers", help="Processes rendering PDFs."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -87,6 +90,7 @@ def letters(
             split=split,
             as_agent=agent,
             dry_run=dry_run,
+            templates_dir=templates,
             progress=advance,
             workers=workers,
         )
