@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -161,7 +162,9 @@ def render_status(rows: list[Any], today: dt.date) -> None:
         )
 
 
-def render_letters(letters: list[Any], no_route: list[Any], warnings: list[str]) -> None:
+def render_letters(
+    letters: list[Any], no_route: list[Any], warnings: list[str], notes: Sequence[str] = ()
+) -> None:
     """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
         err_console.print(f"warning: {warning}", highlight=False, markup=False)
@@ -181,6 +184,8 @@ def render_letters(letters: list[Any], no_route: list[Any], warnings: list[str])
         )
         for advice in n.advice:
             console.print(f"  - {advice}", highlight=False, markup=False)
+    for note in notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False)
 
 
 def view_dict(view: Any, today: dt.date) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -69,12 +70,14 @@ def request_command(
         templates_dir=templates,
         details=details,
     )
-    _print_letters(result.letters, result.no_route, result.warnings, as_json)
+    _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
 
 
-def _print_letters(letters: list, no_route: list, warnings: list[str], as_json: bool) -> None:
+def _print_letters(
+    letters: list, no_route: list, warnings: list[str], as_json: bool, notes: Sequence[str] = ()
+) -> None:
     if as_json:
         for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
             err(f"warning: {warning}")
@@ -97,12 +100,15 @@ def _print_letters(letters: list, no_route: list, warnings: list[str], as_json: 
                 ],
                 "no_route": [{"broker": n.broker_id, "kind": n.kind, "advice": n.advice} for n in no_route],
                 "warnings": warnings,
+                "notes": list(notes),
             }
         )
+        for note in notes:
+            err(f"note: {note}")
         return
     from broker_audit.cli.render import render_letters
 
-    render_letters(letters, no_route, warnings)
+    render_letters(letters, no_route, warnings, notes)
 
 
 def followup_command(

@@ -63,6 +63,17 @@ def run_audit(
     rows = every[:limit] if limit else every
     law = law_for_state(laws, profile.state, on=today)
     # The score and the next actions always count every broker, whatever is shown.
+    actions = next_actions(every)
+    platform = next((x.platform for x in laws if x.platform and x.jurisdiction == profile.state.upper()), None)
+    if platform is not None:
+        # California residents: one state-run request reaches every registered broker.
+        actions.insert(
+            min(1, len(actions)),
+            Action(
+                f"Use the {platform.name} ({platform.url}): {platform.covers}. But {platform.excludes}.",
+                platform.url,
+            ),
+        )
     report = AuditReport(
         today=today,
         state=profile.state,
@@ -70,7 +81,7 @@ def run_audit(
         answers=answers,
         rows=rows,
         score=score(every),
-        actions=next_actions(every),
+        actions=actions,
     )
     if html is not None:
         from broker_audit.audit.html_report import audit_html

@@ -56,6 +56,7 @@ class LettersResult:
     letters: list[LetterResult]
     no_route: list[NoRoute] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the whole run (e.g. residence)
+    notes: list[str] = field(default_factory=list)  # what else the requester can do (e.g. DROP)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,11 @@ def request_letters(
         results = issue_letters(
             journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
         )
-    return LettersResult(letters=results, no_route=no_route, warnings=warnings)
+    notes = []
+    platform = platform_sentence(profile.state, laws)
+    if platform and any(k.id in ("delete", "opt-out") for k in letters):
+        notes.append(platform[0].upper() + platform[1:])
+    return LettersResult(letters=results, no_route=no_route, warnings=warnings, notes=notes)
 
 
 def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
@@ -182,7 +187,10 @@ def platform_sentence(state: str, laws: Sequence[Law]) -> str:
     for law in laws:
         if law.platform is not None and law.jurisdiction == state.upper():
             p = law.platform
-            return f"use the {p.name} ({p.url}): {p.covers}; {p.excludes}"
+            return (
+                f"as a resident of {law.jurisdiction}, you can also use the {p.name} ({p.url}): {p.covers}. "
+                f"But {p.excludes}."
+            )
     return ""
 
 

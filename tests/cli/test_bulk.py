@@ -125,6 +125,9 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     # the Spanish cover sheet speaks of what will be sent, not of what was sent
     spanish = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "La enviaremos por correo postal" in spanish and "La enviamos" not in spanish
+    # the Californian's cover sheet points to the state's DROP platform, and says what it does not do
+    assert "Because you live in California" in spanish and "https://privacy.ca.gov/drop/" in spanish
+    assert spanish.count("privacy.ca.gov/drop") == 1  # the two Coloradans' sheets do not
     # the spreadsheet's formula never reaches a CSV we write as a formula
     bad = next(Path(f) for f in summary["files"] if f.endswith("rows-to-fix.csv"))
     for row in csv.reader(bad.open(encoding="utf-8-sig")):
