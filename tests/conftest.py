@@ -17,6 +17,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--run-slow", action="store_true", help="also run the tests marked slow (CI and scripts/test.sh do)"
     )
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden from the current templates"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
