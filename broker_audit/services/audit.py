@@ -64,7 +64,8 @@ def run_audit(
     law = law_for_state(laws, profile.state, on=today)
     # The score and the next actions always count every broker, whatever is shown.
     actions = next_actions(every)
-    platform = next((x.platform for x in laws if x.platform and x.jurisdiction == profile.state.upper()), None)
+    state = profile.state.upper()
+    platform = next((x.platform for x in laws if x.platform and x.jurisdiction == state), None)
     if platform is not None:
         # California residents: one state-run request reaches every registered broker.
         actions.insert(

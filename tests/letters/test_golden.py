@@ -22,8 +22,8 @@ from broker_audit.letters.compose import (
     Earlier,
     complaint_recipient_lines,
     letter_context,
-    records_context,
     recipient_lines,
+    records_context,
     sender_lines,
 )
 from broker_audit.letters.context import LetterContext
