@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 import email.utils
 import re
+from email.headerregistry import Address
 from email.message import EmailMessage
 
 from broker_audit.letters.document import Document, label
@@ -18,6 +20,17 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 def _header(value: str) -> str:
     """A header value on one line: line breaks and control characters become spaces."""
     return _BREAKS.sub(" ", value).strip()
+
+
+def _address(value: str) -> str | Address:
+    """An address header: ``Name <addr>`` is built from its parts, so the display name is quoted
+    as needed (Python's header parser crashes on some bare names, such as "." or ",.")."""
+    value = _header(value)
+    name, sep, rest = value.rpartition("<")
+    if sep and rest.endswith(">") and name.strip():
+        with contextlib.suppress(ValueError, IndexError, AttributeError):
+            return Address(display_name=name.strip(), addr_spec=rest[:-1].strip())
+    return value
 
 
 def _msgid_domain(address: str | None) -> str:
@@ -35,9 +48,9 @@ def to_eml(doc: Document) -> bytes:
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["Subject"] = _header(doc.subject)
     if doc.email_to:
-        msg["To"] = _header(doc.email_to)
+        msg["To"] = _address(doc.email_to)
     if doc.email_from:
-        msg["From"] = _header(doc.email_from)
+        msg["From"] = _address(doc.email_from)
     sent = dt.datetime.combine(doc.date, dt.time(9, 0), tzinfo=dt.UTC)
     msg["Date"] = email.utils.format_datetime(sent)
     msg["Message-ID"] = email.utils.make_msgid(domain=_msgid_domain(doc.email_from))
