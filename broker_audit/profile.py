@@ -11,6 +11,7 @@ from typing import Annotated
 import msgspec
 
 from broker_audit.errors import DataFileError, MissingProfileField, UserError
+from broker_audit.usps import zip_problem
 
 StateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]
 
@@ -134,6 +135,9 @@ def validate_profile(profile: Profile) -> Profile:
             raise UserError(f"address {number}: {address.state!r} is not a US state code")
         if not re.fullmatch(r"\d{5}(-\d{4})?", address.zip.strip()):
             raise UserError(f"address {number}: the ZIP code must be 5 digits or ZIP+4")
+        problem = zip_problem(address.zip.strip(), a_state)
+        if problem:
+            raise UserError(f"address {number}: {problem}")
         addresses.append(msgspec.structs.replace(address, state=a_state, zip=address.zip.strip()))
     if sum(a.current for a in addresses) > 1:
         raise UserError("more than one address is marked current = true")

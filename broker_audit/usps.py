@@ -21,3 +21,17 @@ ZIP_AREA = {
 def zip_matches_state(zip_code: str, state: str) -> bool:
     """False when the ZIP's first digit belongs to another part of the country than the state."""
     return state in ZIP_AREA.get(zip_code[:1], "").split()
+
+
+def zips_start_with_zero(state: str) -> bool:
+    """Whether some of the state's ZIP codes begin with 0: only there can a spreadsheet have
+    dropped a leading zero (02134 shown as 2134)."""
+    return state.upper() in ZIP_AREA["0"].split()
+
+
+def zip_problem(zip_code: str, state: str) -> str | None:
+    """Why `zip_code` cannot be an address in `state`, or None. One rule for the profile and the
+    clinic intake."""
+    if not zip_matches_state(zip_code, state):
+        return f"ZIP {zip_code} is not in {state} (its ZIP codes start with another digit): check both"
+    return None

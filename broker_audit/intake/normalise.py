@@ -71,9 +71,20 @@ def split_list(text: str) -> list[str]:
     return [part for part in (name_part(p) for p in re.split(r"[;|\n\r]+", text)) if part]
 
 
-def zip_code(text: str) -> str:
-    """'80204', '80204-1234', '802041234', '80204 1234' -> canonical; Excel-mangled '2134' -> '02134'."""
+def zip_code(text: str, state: str | None = None) -> str:
+    """'80204', '80204-1234', '802041234', '80204 1234' -> canonical; Excel-mangled '2134' -> '02134'.
+
+    A short ZIP is padded with zeros only where the state's ZIP codes start with 0 (a spreadsheet
+    dropped the zero): a 4-digit ZIP in Colorado is a typing error, not 08020 in New Jersey.
+    """
+    from broker_audit.usps import zips_start_with_zero
+
     value = excel_number(clean(text)).replace(" ", "-")
+    short = len(value.split("-")[0].replace("-", "")) < 5
+    if short and state is not None and value.replace("-", "").isdigit() and not zips_start_with_zero(state):
+        raise BadValue(
+            f"has fewer than 5 digits, and {state} ZIP codes do not start with 0: write all 5 digits"
+        )
     digits = value.replace("-", "")
     if not digits.isdigit() or value.count("-") > 1:
         raise BadValue("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)")

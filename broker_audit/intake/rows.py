@@ -178,11 +178,13 @@ class RowReader:
             errors.append(f"the ZIP code is empty ({self.label('zip')}): add the 5-digit ZIP")
         else:
             try:
-                zip_value = norm.zip_code(zip_text)
+                zip_value = norm.zip_code(zip_text, state)
             except norm.BadValue as exc:
                 errors.append(f"the ZIP code ({self.label('zip')}) {exc}")
         if state and zip_value and not zip_matches_state(zip_value, state):
-            found.warnings.append(f"the ZIP code ({self.label('zip')}) is not one of the state's: check both")
+            errors.append(
+                f"the ZIP code ({self.label('zip')}) is not one of {state}'s: check the ZIP and the state"
+            )
         residence = state
         residence_text = norm.clean(self._value(cells, "residence_state"))
         if residence_text:

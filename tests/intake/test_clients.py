@@ -92,12 +92,41 @@ def test_one_row_with_several_problems_lists_them_all(tmp_path: Path) -> None:
 
 
 def test_non_fatal_problems_are_warnings(tmp_path: Path) -> None:
-    [client] = read(
-        tmp_path, [HEADER_EN, with_(MINH, Phone="555-01", Email="not an email", ZIP="02134")]
-    ).clients
+    [client] = read(tmp_path, [HEADER_EN, with_(MINH, Phone="555-01", Email="not an email")]).clients
     assert client.profile.phone == "" and client.profile.email == ""
     text = " ".join(client.warnings)
-    assert "'Phone'" in text and "'Email'" in text and "not one of the state's" in text
+    assert "'Phone'" in text and "'Email'" in text
+
+
+def test_zip_codes_are_checked_against_the_state(tmp_path: Path) -> None:
+    """A Massachusetts ZIP that lost its leading zero in Excel (2134) is 02134; a 4-digit ZIP in a
+    Colorado row is a typo, not New Jersey's 08020: that row goes to the rows to fix, as does a
+    ZIP from another part of the country. The profile path applies the same rule."""
+    intake = read(
+        tmp_path,
+        [
+            HEADER_EN,
+            with_(MINH, ZIP="8020"),
+            with_(MINH, First_Name="Ana", ZIP="02134"),
+            ["José", "Núñez", "9 Oak Ave", "Unit 2", "Boston", "MA", "2134", "", "", ""],
+        ],
+    )
+    assert [c.profile.addresses[0].zip for c in intake.clients] == ["02134"]
+    reasons = {b.row: b.reason for b in intake.bad}
+    assert "fewer than 5 digits, and CO ZIP codes do not start with 0" in reasons[2]
+    assert "is not one of CO's" in reasons[3]
+    from broker_audit.errors import UserError
+    from broker_audit.profile import Address, Profile, validate_profile
+
+    with pytest.raises(UserError) as caught:
+        validate_profile(
+            Profile(
+                name="Ana",
+                state="CO",
+                addresses=[Address(line1="1 A St", city="Denver", state="CO", zip="08020", current=True)],
+            )
+        )
+    assert "ZIP 08020 is not in CO" in caught.value.message
 
 
 def test_unquoted_comma_shifting_a_row_is_bad_not_garbage(tmp_path: Path) -> None:
