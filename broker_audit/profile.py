@@ -188,3 +188,43 @@ class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     address: list[str]
     email: str = ""
     phone: str = ""
+
+
+# --- one answer at a time (the interactive `init` asks field by field) ----------------------------
+
+
+def parse_state(text: str) -> str:
+    """'co', 'Colorado', 'Carolina del Norte' -> a two-letter code; UserError if not a US state."""
+    from broker_audit.intake.states import state_code
+
+    code = state_code(text) or text.strip().upper()
+    if code not in US_STATES:
+        raise UserError(f"{text.strip()!r} is not a US state", "give a US state, e.g. CO or Colorado")
+    return code
+
+
+def parse_zip(text: str, state: str) -> str:
+    """A ZIP code for an address in `state`: 5 digits or ZIP+4, in that state's ZIP area."""
+    value = text.strip()
+    if not re.fullmatch(r"\d{5}(-\d{4})?", value):
+        raise UserError("a ZIP code is 5 digits, or ZIP+4 like 80204-1234")
+    problem = zip_problem(value, state)
+    if problem:
+        raise UserError(problem)
+    return value
+
+
+def parse_birth_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """'' -> None; 'YYYY-MM-DD' -> a date between 1900 and today."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UserError("write the date as YYYY-MM-DD, e.g. 1988-04-12")
+    if not dt.date(1900, 1, 1) <= day <= (today or dt.date.today()):
+        raise UserError("a birth date is between 1900 and today")
+    return day

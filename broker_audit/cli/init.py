@@ -69,20 +69,28 @@ def init_command(
     typer.echo("")
     typer.echo("Recovery key (shown once; write it down and keep it apart from this computer):")
     typer.echo(f"    {result.recovery_key}")
-    err("Next: broker-audit brokers list, then broker-audit request BROKER --kind access")
+    if agent is not None:
+        err("Next: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete --dry-run")
+    else:
+        err("Next: broker-audit brokers list, then broker-audit request BROKER --kind access")
 
 
 def ask_profile() -> Profile:
     """Ask for the profile on the terminal, one field at a time."""
-    import datetime as dt
-    import re
+    import functools
     import sys
     from collections.abc import Callable
     from typing import Any
 
     from broker_audit.errors import UserError
-    from broker_audit.intake.states import state_code
-    from broker_audit.profile import US_STATES, Address, Profile, validate_profile
+    from broker_audit.profile import (
+        Address,
+        Profile,
+        parse_birth_date,
+        parse_state,
+        parse_zip,
+        validate_profile,
+    )
 
     if not sys.stdin.isatty():
         raise UserError(
@@ -91,34 +99,18 @@ def ask_profile() -> Profile:
         )
     ask = typer.prompt
 
-    def ask_valid(text: str, check: Callable[[str], object], **kw: Any) -> str:
-        """Ask again until the answer passes `check` (which raises UserError with the reason)."""
+    def ask_valid(text: str, parse: Callable[[str], Any], **kw: Any) -> Any:
+        """Ask again until `parse` accepts the answer (it raises UserError with the reason)."""
         while True:
-            answer = str(ask(text, err=True, **kw)).strip()
+            answer = str(ask(text, err=True, **kw))
             try:
-                check(answer)
-                return answer
-            except (UserError, ValueError) as exc:
-                typer.echo(f"  {getattr(exc, 'message', 'not valid')}; try again", err=True)
-
-    def state_ok(text: str) -> None:
-        if (state_code(text) or text.upper()) not in US_STATES:
-            raise UserError("give a US state, e.g. CO or Colorado")
-
-    def zip_ok(text: str) -> None:
-        if not re.fullmatch(r"\d{5}(-\d{4})?", text):
-            raise UserError("a ZIP code is 5 digits, or ZIP+4 like 80204-1234")
-
-    def date_ok(text: str) -> None:
-        if text and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise UserError("write the date as YYYY-MM-DD")
-        if text:
-            dt.date.fromisoformat(text)
+                return parse(answer)
+            except UserError as exc:
+                typer.echo(f"  {exc.message}; try again", err=True)
 
     name = ask("Full name, as it appears on your mail", err=True)
     other = ask("Other names you have used (comma-separated, or empty)", default="", err=True)
-    state = ask_valid("State of residence (e.g. CO)", state_ok)
-    state = state_code(state) or state.upper()
+    state = ask_valid("State of residence (e.g. CO)", parse_state)
     addresses = []
     current = True
     while True:
@@ -128,9 +120,8 @@ def ask_profile() -> Profile:
             break
         line2 = ask("  apartment, suite (or empty)", default="", err=True)
         city = ask("  city", err=True)
-        a_state = ask_valid("  state", state_ok, default=state)
-        a_state = state_code(a_state) or a_state.upper()
-        zip_code = ask_valid("  ZIP code", zip_ok)
+        a_state = ask_valid("  state", parse_state, default=state)
+        zip_code = ask_valid("  ZIP code", functools.partial(parse_zip, state=a_state))
         addresses.append(
             Address(line1=line1, line2=line2, city=city, state=a_state, zip=zip_code, current=current)
         )
@@ -139,13 +130,15 @@ def ask_profile() -> Profile:
             break
     email = ask("Email (or empty)", default="", err=True)
     phone = ask("Phone (or empty)", default="", err=True)
-    birth = ask_valid("Date of birth YYYY-MM-DD (optional; helps brokers find you)", date_ok, default="")
+    birth = ask_valid(
+        "Date of birth YYYY-MM-DD (optional; helps brokers find you)", parse_birth_date, default=""
+    )
     profile = Profile(
         name=name,
         other_names=[n.strip() for n in other.split(",") if n.strip()],
         email=email,
         phone=phone,
-        birth_date=dt.date.fromisoformat(birth) if birth else None,
+        birth_date=birth,
         state=state,
         addresses=addresses,
     )
