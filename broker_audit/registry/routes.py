@@ -125,6 +125,11 @@ def no_route_advice(broker: Broker, *, complaint_office: str = "", platform: str
     """What a user can do for a broker with no known route. `platform` is a sentence about a
     state's deletion platform the requester can use (California's DROP), from the law data."""
     out = []
+    other = sorted({r for route in broker.routes if not route.only_for for r in route.rights})
+    if other:
+        kinds = ", ".join(other)
+        example = f"broker-audit request {broker.id} --kind {other[0]}"
+        out.append(f"its known routes take only {kinds} requests: e.g. `{example}`")
     if broker.parent:
         out.append(
             f"write to its parent company, {broker.parent}, and ask it to forward your request or to "
