@@ -10,10 +10,7 @@ accents right, CRLF line ends, every cell quoted, written atomically and readabl
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -37,22 +34,13 @@ def neutralise_cell(value: str) -> str:
 
 def write_safe_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write a CSV where every cell (header included) is neutralised; atomic, mode 0600."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-            writer.writerow([neutralise_cell(str(cell)) for cell in header])
-            for row in rows:
-                writer.writerow([neutralise_cell("" if cell is None else str(cell)) for cell in row])
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o600)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    from broker_audit.files import atomic_text
+
+    with atomic_text(Path(path), what="CSV file", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow([neutralise_cell(str(cell)) for cell in header])
+        for row in rows:
+            writer.writerow([neutralise_cell("" if cell is None else str(cell)) for cell in row])
 
 
 def write_bad_rows_csv(bad: list[BadRow], path: Path) -> None:

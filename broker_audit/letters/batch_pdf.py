@@ -20,8 +20,6 @@ import itertools
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -71,9 +69,10 @@ def _init_worker() -> None:
 
 def _render_chunk(docs: list[Document], folder: str, start_on_odd: bool) -> tuple[str, int, list[int]]:
     """Draw docs into a new private PDF in folder; returns its path, page count and first pages."""
+    from broker_audit.files import temp_file
     from broker_audit.letters import pdf
 
-    fd, name = tempfile.mkstemp(dir=folder, prefix="chunk-", suffix=".pdf")
+    fd, name = temp_file(folder, ".pdf")
     firsts: list[int] = []
     try:
         with os.fdopen(fd, "wb") as out:
@@ -87,10 +86,11 @@ def _render_chunk(docs: list[Document], folder: str, start_on_odd: bool) -> tupl
 
 def _render_group(docs: list[Document], path: str, start_on_odd: bool) -> tuple[int, list[int]]:
     """Draw one group's documents into its own PDF at path."""
+    from broker_audit.files import new_file
     from broker_audit.letters import pdf
 
     firsts: list[int] = []
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = new_file(path)
     with os.fdopen(fd, "wb") as out:
         pages = pdf._write(docs, out, start_on_odd, firsts)
     return pages, firsts
@@ -312,12 +312,14 @@ def _object(num: int, body: bytes) -> bytes:
 
 
 def join_pdfs(parts: Iterable[Path], path: Path, *, start_on_odd: bool = False) -> list[int]:
-    """Join reportlab-made PDFs into one at path (not atomic; for benchmarks and tools).
+    """Join reportlab-made PDFs into one at path (for benchmarks and tools).
 
     Returns the page each part starts on.
     """
+    from broker_audit.files import atomic_file
+
     starts = []
-    with open(path, "wb") as out:
+    with atomic_file(Path(path), what="joined PDF") as out:
         joiner = StreamingJoiner(out, start_on_odd=start_on_odd)
         for part in parts:
             starts.append(joiner.append(Path(part).read_bytes()))
@@ -369,20 +371,22 @@ def write_batch_pdf(
     """
     import time
 
+    from broker_audit.files import atomic_file, work_dir
+
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     path = Path(path)
-    folder = path.parent
-    work = tempfile.mkdtemp(dir=folder, prefix=f".{path.name}.", suffix=".chunks")
     pending: deque[Future[tuple[str, int, list[int]]]] = deque()
     first_pages: list[int] = []
     join_seconds, chunks = 0.0, 0
-    pool: ProcessPoolExecutor | None = None
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    # Chunks go to a private folder beside the target, the PDF to a private temporary file that
+    # replaces path at the end; both are removed on any error (or by the next run if killed).
+    with (
+        work_dir(path.parent, path.name, what="batch PDF chunks") as work,
+        atomic_file(path, what="batch PDF") as out,
+    ):
         pool = _pool(workers)
-        with os.fdopen(fd, "wb") as out:
+        try:
             joiner = StreamingJoiner(out, start_on_odd=start_on_odd)
             batches = _batched(documents, chunk_size)
             more = True
@@ -392,7 +396,7 @@ def write_batch_pdf(
                     if batch is None:
                         more = False
                     else:
-                        pending.append(pool.submit(_render_chunk, batch, work, start_on_odd))
+                        pending.append(pool.submit(_render_chunk, batch, str(work), start_on_odd))
                 if not pending:
                     break
                 name, _, firsts = pending.popleft().result()
@@ -409,20 +413,11 @@ def write_batch_pdf(
                     progress(len(first_pages))
             started = time.perf_counter()
             pages = joiner.finish()
-            out.flush()
-            os.fsync(out.fileno())
             join_seconds += time.perf_counter() - started
-        os.replace(tmp, path)
-    except BaseException:
-        if pool is not None:
-            _shutdown(pool, pending)
-        if tmp:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    pool.shutdown(wait=True)
-    shutil.rmtree(work, ignore_errors=True)
+        except BaseException:
+            _shutdown(pool, pending)  # workers stop before their folder is removed
+            raise
+        pool.shutdown(wait=True)
     return BatchPdfResult(
         pages=pages,
         documents=len(first_pages),
@@ -463,48 +458,47 @@ def write_pdf_per_group(
     been drawn, so a failure or an interrupt adds no file to folder. ``progress(n)`` gets the
     number of documents written so far.
     """
+    from broker_audit.files import move_into_place, work_dir
+
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=folder, prefix=".groups-", suffix=".part"))
-    pool = _pool(workers)
     pending: deque[tuple[str, Path, Future[tuple[int, list[int]]]]] = deque()
     taken: set[str] = set()
     written: list[tuple[str, Path]] = []
     first_pages: dict[str, list[int]] = {}
     pages = documents = 0
-    try:
-        it = iter(groups)
-        more = True
-        while more or pending:
-            while more and len(pending) < 2 * workers + 2:
-                group = next(it, None)
-                if group is None:
-                    more = False
-                    continue
-                name, docs = group
-                staged = stage / f"{safe_file_stem(name, taken)}.pdf"
-                pending.append(
-                    (name, staged, pool.submit(_render_group, list(docs), str(staged), start_on_odd))
-                )
-            if not pending:
-                break
-            name, staged, future = pending.popleft()
-            count, firsts = future.result()
-            pages += count
-            documents += len(firsts)
-            first_pages[name] = firsts
-            written.append((name, staged))
-            if progress is not None:
-                progress(documents)
+    with work_dir(folder, "groups", what="per-client PDFs") as stage:
+        pool = _pool(workers)
+        try:
+            it = iter(groups)
+            more = True
+            while more or pending:
+                while more and len(pending) < 2 * workers + 2:
+                    group = next(it, None)
+                    if group is None:
+                        more = False
+                        continue
+                    name, docs = group
+                    staged = stage / f"{safe_file_stem(name, taken)}.pdf"
+                    pending.append(
+                        (name, staged, pool.submit(_render_group, list(docs), str(staged), start_on_odd))
+                    )
+                if not pending:
+                    break
+                name, staged, future = pending.popleft()
+                count, firsts = future.result()
+                pages += count
+                documents += len(firsts)
+                first_pages[name] = firsts
+                written.append((name, staged))
+                if progress is not None:
+                    progress(documents)
+        except BaseException:
+            _shutdown(pool, (f for _, _, f in pending))  # workers stop before their folder goes
+            raise
+        pool.shutdown(wait=True)
         paths = []
         for _, staged in written:
             final = folder / staged.name
-            os.replace(staged, final)
+            move_into_place(staged, final, what="client PDF")
             paths.append(final)
-    except BaseException:
-        _shutdown(pool, (f for _, _, f in pending))
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    pool.shutdown(wait=True)
-    shutil.rmtree(stage, ignore_errors=True)
     return GroupPdfResult(paths=paths, pages=pages, documents=documents, first_pages=first_pages)

@@ -43,30 +43,30 @@ class _Text:
     suffix = "txt"
 
     def write(self, document: Document, path: Path) -> None:
-        from broker_audit.files import write_private_bytes
+        from broker_audit.files import write_text
         from broker_audit.letters.text import to_text
 
-        write_private_bytes(path, to_text(document).encode("utf-8"))
+        write_text(path, to_text(document), what="letter")
 
 
 class _Eml:
     suffix = "eml"
 
     def write(self, document: Document, path: Path) -> None:
-        from broker_audit.files import write_private_bytes
+        from broker_audit.files import write_bytes
         from broker_audit.letters.eml import to_eml
 
-        write_private_bytes(path, to_eml(document))
+        write_bytes(path, to_eml(document), what="letter")
 
 
 class _Html:
     suffix = "html"
 
     def write(self, document: Document, path: Path) -> None:
-        from broker_audit.files import write_private_bytes
+        from broker_audit.files import write_text
         from broker_audit.letters.html import to_html
 
-        write_private_bytes(path, to_html(document).encode("utf-8"))
+        write_text(path, to_html(document), what="letter")
 
 
 WRITERS: dict[str, Writer] = {w.suffix: w for w in (_Pdf(), _Text(), _Eml(), _Html())}

@@ -14,8 +14,6 @@ Both PDFs are written to a private temporary file and renamed into place.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -120,25 +118,17 @@ def _fit_lines(lines: Sequence[str], width: float, height: float) -> tuple[list[
     return [_truncate(row, FONT, size, width) for row in rows], size
 
 
-def _atomic_pdf(path: Path) -> Iterator[Any]:
-    """Yield a reportlab canvas writing to a private temp file that replaces path on success."""
+def _atomic_pdf(path: Path, what: str) -> Iterator[Any]:
+    """Yield a reportlab canvas writing through the safe-write helper (0600, atomic, no links)."""
     from reportlab.pdfgen.canvas import Canvas
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            canv = Canvas(out, pagesize=(8.5 * INCH, 11 * INCH), invariant=0, pageCompression=1)
-            canv.setCreator("broker-audit")
-            yield canv
-            canv.save()
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    from broker_audit.files import atomic_file
+
+    with atomic_file(Path(path), what=what) as out:
+        canv = Canvas(out, pagesize=(8.5 * INCH, 11 * INCH), invariant=0, pageCompression=1)
+        canv.setCreator("broker-audit")
+        yield canv
+        canv.save()
 
 
 _pdf_file = contextlib.contextmanager(_atomic_pdf)
@@ -160,7 +150,7 @@ def write_labels_pdf(
     per_page = len(cells)
     width = sheet.label_width - 2 * sheet.padding
     height = sheet.label_height - 2 * sheet.padding
-    with _pdf_file(path) as canv:
+    with _pdf_file(path, "address labels") as canv:
         canv.setPageSize((sheet.page_width, sheet.page_height))
         for index, address in enumerate(addresses):
             if index and index % per_page == 0:
@@ -280,7 +270,7 @@ def write_firm_mailing_list(
         xs.append(xs[-1] + w * INCH)
     total_postage = sum((p.postage for p in entries if p.postage is not None), Decimal(0))
     total_fee = sum((p.fee for p in entries if p.fee is not None), Decimal(0))
-    with _pdf_file(pdf_path) as canv:
+    with _pdf_file(pdf_path, "certified-mail list") as canv:
         canv.setPageSize((page_w, page_h))
         for page in range(pages):
             rows = entries[page * _ROWS_PER_PAGE : (page + 1) * _ROWS_PER_PAGE]

@@ -21,11 +21,8 @@ written binary rather than ASCII85. With reportlab's C accelerators (``rl-accel`
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
-import os
-import tempfile
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -428,23 +425,15 @@ def _write(
 def write_pdf(docs: Iterable[Document], path: Path, *, start_on_odd: bool = False) -> int:
     """Write the letters into one PDF at path, each on a new page; returns the page count.
 
-    The PDF is written to a private temporary file (mode 0600) next to path and renamed into
-    place, so an interrupted run never leaves a partial PDF. With ``start_on_odd`` a blank page
-    is inserted where needed so that every letter starts on an odd page (duplex printing).
+    The PDF goes through the safe-write helper (:func:`broker_audit.files.atomic_file`): a private
+    temporary file next to path, renamed into place, so an interrupted run never leaves a partial
+    PDF and a link at path is refused. With ``start_on_odd`` a blank page is inserted where needed
+    so that every letter starts on an odd page (duplex printing).
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            pages = _write(docs, out, start_on_odd)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return pages
+    from broker_audit.files import atomic_file
+
+    with atomic_file(Path(path), what="PDF letter") as out:
+        return _write(docs, out, start_on_odd)
 
 
 def pdf_bytes(doc: Document) -> bytes:

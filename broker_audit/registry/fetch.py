@@ -86,8 +86,9 @@ def download(
         except requests.RequestException as exc:
             raise FetchError(f"{url}: {exc}", "check the address; give another with --url") from None
         _check_csv(url, body, content_type)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(body)
+        from broker_audit.files import write_bytes
+
+        write_bytes(dest, body, what="downloaded registry export")
         return Downloaded(url=url, path=dest, bytes=len(body), attempts=attempt, content_type=content_type)
     raise FetchError(
         f"{url}: download failed after {retries + 1} attempts: {last}",

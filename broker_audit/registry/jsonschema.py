@@ -50,10 +50,12 @@ def schema_text(which: str) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
+    from broker_audit.files import write_text
+
     written = []
     for name, which in SCHEMAS.items():
         path = folder / name  # public files for editors, written by a developer: not personal data
-        path.write_text(schema_text(which), encoding="utf-8")
+        write_text(path, schema_text(which), what="JSON Schema")
         written.append(path)
     return written
 

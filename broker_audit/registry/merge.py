@@ -13,7 +13,6 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -290,20 +289,10 @@ def load_imported(path: Path) -> ImportedFile:
 
 def save_imported(path: Path, data: ImportedFile) -> None:
     """Write atomically (temp file, fsync, rename), so a crash leaves the old file or the new one."""
-    import tempfile
+    from broker_audit.files import write_bytes
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = msgspec.json.format(msgspec.json.encode(data), indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=".brokers.imported.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, payload + b"\n", what="imported-brokers file")
 
 
 # --- new, changed, gone ---------------------------------------------------------------------------

@@ -96,9 +96,8 @@ def run_audit(
             score=report.score,
             actions=report.actions,
         )
-        tmp = html.with_name(html.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.chmod(0o600)
-        tmp.replace(html)
+        from broker_audit.files import write_text
+
+        write_text(html, text, what="HTML report")
         report = AuditReport(**{**report.__dict__, "html": html})
     return report

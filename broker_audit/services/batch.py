@@ -185,7 +185,9 @@ def run_batch(
             first_id=journal.next_request_id(),
             agent=agent if as_agent else None,
         )
-        out_dir.mkdir(parents=True, exist_ok=True)
+        from broker_audit.files import ensure_folder
+
+        ensure_folder(out_dir, what="batch folder")
         files: list[Path] = []
         try:
             pages = _write_pdfs(
@@ -413,6 +415,7 @@ def _write_worklist(
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
     with a page set per letter (the submission sheet, or the email to send), and the `.eml`s."""
+    from broker_audit.files import ensure_folder
     from broker_audit.intake.csvsafe import write_safe_csv
     from broker_audit.letters.formats import write_letter
     from broker_audit.letters.pdf import write_pdf
@@ -433,7 +436,7 @@ def _write_worklist(
             documents.append(route_document(job, letter, profile))
             file = ""
             if job.channel == "email":
-                email_dir.mkdir(mode=0o700, exist_ok=True)
+                ensure_folder(email_dir, what="folder for the batch's e-mails")
                 stem = (
                     email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
                 )

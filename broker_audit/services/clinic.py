@@ -179,14 +179,14 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
         "bucket",
         "reference",
     ]
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
+    from broker_audit.files import atomic_text
+
+    with atomic_text(path, what="CSV file", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
         for row in rows:
             values = [getattr(row, f) for f in fields]
             writer.writerow([neutralise_cell("" if v is None else str(v)) for v in values])
-    tmp.replace(path)
 
 
 def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: str) -> int:
@@ -213,9 +213,9 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         )
         cal.add_component(event)
         count += 1
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(cal.to_ical())
-    tmp.replace(path)
+    from broker_audit.files import write_bytes
+
+    write_bytes(path, cal.to_ical(), what="calendar")
     return count
 
 

@@ -425,10 +425,12 @@ def issue_letters(
         )
         for job in jobs
     ]
+    from broker_audit.files import ensure_folder
+
     written: list[Path] = []
     results = []
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out_dir, what="letters folder")
         for offset, (job, document) in enumerate(zip(jobs, documents, strict=True)):
             request_id = first_id + offset
             stem = out_dir / f"{today.isoformat()}-{job.recipient_id}-{job.kind}-{request_id}"

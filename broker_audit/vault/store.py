@@ -199,7 +199,7 @@ class Store:
         return cls(path, conn)
 
     def _protect_sidecars(self) -> None:
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm"):  # "": a vault copied back as 0644 is made 0600 again
             side = Path(str(self.path) + suffix)
             with contextlib.suppress(FileNotFoundError):
                 if stat.S_IMODE(side.stat().st_mode) != 0o600:
