@@ -301,6 +301,23 @@ def _check_target(dfd: int, name: str, path: Path, what: str) -> None:
         )
 
 
+def check_target(path: Path, *, what: str = "file") -> None:
+    """Refuse early (before any work) a link, folder or device where `path` is to be written."""
+    path = Path(path)
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise write_error(exc, path, what) from None
+    if not stat.S_ISREG(st.st_mode):
+        dfd = _open_dir(path.parent, f"folder for the {what}")
+        try:
+            _check_target(dfd, path.name, path, what)
+        finally:
+            os.close(dfd)
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path, *, what: str = "file") -> Iterator[BinaryIO]:
     """Yield a binary file that becomes `path` (mode 0600) when the block ends without error.

@@ -56,6 +56,7 @@ def import_registry(
     Records of other registries in that file are kept; this registry's are replaced, keeping the
     ids of brokers seen before. Nothing in `brokers.toml` is touched.
     """
+    from broker_audit.files import check_target
     from broker_audit.registry.imports import importer_for
     from broker_audit.registry.load import imported_file, load_registry
     from broker_audit.registry.merge import (
@@ -69,6 +70,7 @@ def import_registry(
     from broker_audit.registry.schema import ImportedFile, ImportRun
 
     target = into or imported_file()
+    check_target(target, what="imported-brokers file")  # before reading it: never through a link
     rows = importer_for(source).parse(file)
     url = source_url or rows.source_url
     _check_url(url)
