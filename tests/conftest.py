@@ -65,15 +65,25 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], tuple[int, str, str]]:
-    """`cli(args)` runs `broker-audit args` in-process; returns (exit code, stdout, stderr)."""
+    """`cli(args)` runs `broker-audit args` in-process; returns (exit code, stdout, stderr).
+
+    Like a shell, which hands every new process the same environment, the passphrase variables
+    the command takes out of os.environ are put back for the next command.
+    """
+    import os
+
     from broker_audit.cli.app import main
+    from broker_audit.cli.common import SECRET_VARIABLES
 
     def run(args: list[str]) -> tuple[int, str, str]:
+        shell = {name: os.environ[name] for name in SECRET_VARIABLES if name in os.environ}
         code = 0
         try:
             main(args)
         except SystemExit as exc:
             code = int(exc.code or 0)
+        finally:
+            os.environ.update(shell)
         out, err = capsys.readouterr()
         return code, out, err
 

@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> None:
     command ends here, so no traceback (and no local variable holding a passphrase or an address)
     reaches the terminal unless --debug asks for it.
     """
+    from broker_audit.cli.common import take_secrets
     from broker_audit.errors import BrokerAuditError, ExitCode
 
+    take_secrets()  # passphrases leave os.environ before any command runs
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="broker-audit")

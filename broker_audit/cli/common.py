@@ -44,9 +44,37 @@ def parse_date(text: str, what: str) -> dt.date:
         raise UserError(f"{what}: {text!r} is not a date", "write dates as YYYY-MM-DD") from None
 
 
+SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE")
+"""Environment variables that hold a passphrase: taken out of os.environ as soon as they are read."""
+
+_secrets: dict[str, str] = {}
+
+
+def take_secrets() -> None:
+    """Move the passphrase variables out of the environment, for this command only.
+
+    Once read they are gone from ``os.environ``: worker processes, anything a template or a
+    library might read from the environment, and crash reports never see them. (The kernel's copy
+    of the start-up environment, /proc/self/environ, stays as it was; the template loader is what
+    keeps templates away from it.)
+    """
+    _secrets.clear()
+    for name in SECRET_VARIABLES:
+        value = os.environ.pop(name, None)
+        if value:
+            _secrets[name] = value
+
+
+def _secret(name: str) -> str | None:
+    value = os.environ.pop(name, None)  # set after take_secrets (a library caller): take it now
+    if value:
+        _secrets[name] = value
+    return _secrets.get(name)
+
+
 def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PASSPHRASE") -> str:
     """The passphrase from the environment variable `env_name`, else asked on the terminal."""
-    env = os.environ.get(env_name)
+    env = _secret(env_name)
     if env:
         return env
     if not sys.stdin.isatty():

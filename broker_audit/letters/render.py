@@ -7,11 +7,17 @@ becomes :class:`TemplateRefused` naming the template file, never a traceback.
 
 Limits (per letter): output at most :data:`MAX_OUTPUT` characters; no string, list or number built
 larger than that; at most :data:`MAX_STEPS` loop iterations plus calls; at most
-:data:`MAX_SECONDS` of rendering.
+:data:`MAX_SECONDS` of rendering; at most :data:`MAX_BLOCKS` blocks and :data:`MAX_BLOCK_CHARS`
+characters in one block, so laying the letter out as a PDF is bounded too.
+
+Templates are read only as regular files inside their folder (:class:`FolderLoader`): every path
+component is opened with ``O_NOFOLLOW`` relative to the one before, so a symbolic link (to ``/``,
+to ``/proc/self/environ``, to a key file), a ``..`` or an absolute name is refused, never followed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import functools
@@ -25,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from broker_audit.errors import UserError
-from broker_audit.letters.document import Document
+from broker_audit.letters.document import Block, Bullets, Document, Lines
 from broker_audit.letters.markup import MarkupError, find_placeholder, parse_markup
 
 if TYPE_CHECKING:
@@ -39,6 +45,12 @@ MAX_STEPS = 250_000
 """Loop iterations plus calls one render may make."""
 MAX_SECONDS = 0.75
 """Wall-clock time one render may take."""
+MAX_BLOCKS = 2_000
+"""Paragraphs, headings, bullet items and lines one letter may have (a real one has under 100)."""
+MAX_BLOCK_CHARS = 20_000
+"""Characters in one paragraph, bullet or group of kept lines (a real paragraph has under 2,000)."""
+MAX_TEMPLATE_BYTES = 256 * 1024
+"""Size of one template file."""
 _MAX_INT_BITS = 4096
 
 _KIND = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -201,6 +213,104 @@ def _binop_guard(op: str, left: Any, right: Any) -> None:
         raise _LimitExceeded(f"'+' would build more than {MAX_OUTPUT} characters")
 
 
+# --------------------------------------------------------------------------- loading
+
+
+def _refused(name: str, why: str) -> TemplateRefused:
+    return TemplateRefused(
+        f"template {name}: {why}",
+        "templates are read only as regular files inside the templates folder (no links, no '..')",
+    )
+
+
+def _read_template(folder: Path, name: str) -> str | None:
+    """The text of folder/name, opened component by component without following any link.
+
+    None when there is no such file (so the next folder is tried); TemplateRefused for a name
+    or file that could reach outside the folder, a non-regular file, a huge or non-UTF-8 one.
+    """
+    import errno
+    import os
+    import stat
+
+    pieces = name.split("/")
+    if "\\" in name or "\x00" in name or any(p in ("", ".", "..") for p in pieces):
+        raise _refused(name, "the name leaves the templates folder")
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    directory = getattr(os, "O_DIRECTORY", 0)
+    try:
+        dfd = os.open(folder, flags | directory)  # the folder itself is the user's choice
+    except FileNotFoundError:
+        raise TemplateRefused(
+            f"templates folder {folder} does not exist", "check the --templates path"
+        ) from None
+    except OSError as exc:
+        raise TemplateRefused(
+            f"cannot open the templates folder {folder}: {exc.strerror}", "check the --templates path"
+        ) from None
+    fds = [dfd]
+    try:
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            mode = flags | nofollow | (getattr(os, "O_NONBLOCK", 0) if last else directory)
+            try:
+                fd = os.open(piece, mode, dir_fd=fds[-1])
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                is_link = exc.errno in (errno.ELOOP, errno.EMLINK)
+                if exc.errno == errno.ENOTDIR:  # Linux, for a link opened as a folder
+                    with contextlib.suppress(OSError):
+                        is_link = stat.S_ISLNK(os.stat(piece, dir_fd=fds[-1], follow_symlinks=False).st_mode)
+                    if not is_link:
+                        raise _refused(name, "passes through a file, not a folder") from None
+                if is_link:
+                    raise _refused(name, "is a symbolic link or passes through one") from None
+                raise _refused(name, f"cannot be read ({exc.strerror})") from None
+            fds.append(fd)
+        st = os.fstat(fds[-1])
+        if not stat.S_ISREG(st.st_mode):
+            raise _refused(name, "is not a regular file")
+        if st.st_size > MAX_TEMPLATE_BYTES:
+            raise _refused(name, f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB")
+        with os.fdopen(fds.pop(), "rb") as handle:
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise _refused(name, f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TemplateRefused(
+            f"template {name}, line {line}: not UTF-8 text", "save the template as UTF-8"
+        ) from None
+
+
+def _folder_loader_class() -> type:
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class FolderLoader(BaseLoader):
+        """Jinja loader for one folder: regular files inside it only (see :func:`_read_template`)."""
+
+        def __init__(self, folder: Path) -> None:
+            self.folder = Path(folder)
+
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            source = _read_template(self.folder, template)
+            if source is None:
+                raise TemplateNotFound(template)
+            return source, str(self.folder / template), lambda: True
+
+    return FolderLoader
+
+
+FolderLoader = functools.cache(_folder_loader_class)
+
+
 # --------------------------------------------------------------------------- environment
 
 
@@ -213,7 +323,7 @@ def _counted(iterable: Any) -> Iterator[Any]:
 
 def _make_environment(templates_dir: Path | None) -> Any:
     """Build the sandboxed, strict Jinja2 environment for one templates folder."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, nodes, pass_context
+    from jinja2 import ChoiceLoader, StrictUndefined, nodes, pass_context
     from jinja2.runtime import LoopContext
     from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
@@ -303,9 +413,10 @@ def _make_environment(templates_dir: Path | None) -> Any:
             tree.set_environment(self)
             return tree
 
-    loaders = [FileSystemLoader(str(shipped_templates_dir()))]
+    loader = FolderLoader()
+    loaders = [loader(shipped_templates_dir())]
     if templates_dir is not None:
-        loaders.insert(0, FileSystemLoader(str(templates_dir)))
+        loaders.insert(0, loader(templates_dir))
     env = LetterSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
@@ -438,6 +549,36 @@ def render_template_text(kind: str, context: Mapping[str, Any], templates_dir: P
     return text
 
 
+def _check_layout_bounds(subject: str, blocks: Sequence[Block], where: str) -> None:
+    """Refuse a letter whose layout would be unbounded: too many blocks, or one block too long.
+
+    Laying a paragraph out costs more than rendering it (line breaking, long words split letter by
+    letter), so the PDF engine's time is bounded here, before anything is drawn or written.
+    """
+    parts = 0
+    for block in blocks:
+        if isinstance(block, Bullets):
+            pieces: Sequence[str] = block.items
+        elif isinstance(block, Lines):
+            pieces = block.lines
+        else:
+            pieces = (block.text,)
+        parts += len(pieces)
+        longest = max((len(p) for p in pieces), default=0)
+        if isinstance(block, Lines):
+            longest = sum(len(p) for p in pieces)
+        if longest > MAX_BLOCK_CHARS or len(subject) > MAX_BLOCK_CHARS:
+            raise TemplateRefused(
+                f"template {where} made a paragraph longer than {MAX_BLOCK_CHARS:,} characters",
+                "split long text into paragraphs (a blank line between them)",
+            )
+    if parts > MAX_BLOCKS:
+        raise TemplateRefused(
+            f"template {where} made a letter of more than {MAX_BLOCKS:,} paragraphs, items and lines",
+            "a letter template must not loop or grow text without bound",
+        )
+
+
 def render_letter(
     kind: str,
     context: Mapping[str, Any] | msgspec.Struct,
@@ -487,6 +628,7 @@ def render_letter(
         parsed = parse_markup(text)
     except MarkupError as exc:
         raise TemplateRefused(f"template {where}: {exc}", "start the letter with 'Subject: '") from None
+    _check_layout_bounds(parsed.subject, parsed.blocks, where)
     return Document(
         kind=kind,
         subject=parsed.subject,

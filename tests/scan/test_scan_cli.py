@@ -5,22 +5,27 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from conftest import DEMO, PASSPHRASE, Answer, Server, page
 
 from broker_audit.cli.app import main
+from broker_audit.cli.common import SECRET_VARIABLES
 
 FPS_PATH = "/name/maria-nguyen_denver-co"
 
 
 def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    shell = {name: os.environ[name] for name in SECRET_VARIABLES if name in os.environ}
     code = 0
     try:
         main(args)
     except SystemExit as exc:
         code = int(exc.code or 0)
+    finally:
+        os.environ.update(shell)  # as a shell would give the next command (see tests/conftest.py)
     out, err = capsys.readouterr()
     return code, out, err
 
