@@ -454,17 +454,17 @@ def move_into_place(source: Path, target: Path, *, what: str = "file") -> None:
 class _Limited(io.FileIO):
     """A raw file that refuses to read past `limit` bytes (a file growing while it is read)."""
 
-    def __init__(self, fd: int, limit: int, path: Path | str, what: str) -> None:
+    def __init__(self, fd: int, limit: int, path: Path | str, what: str, hint: str | None) -> None:
         super().__init__(fd, "rb", closefd=True)
         self._left = limit
         self._limit = limit
-        self._where = (path, what)
+        self._where = (path, what, hint)
 
     def _count(self, n: int) -> None:
         self._left -= n
         if self._left < 0:
-            path, what = self._where
-            raise _too_large(path, what, self._limit)
+            path, what, hint = self._where
+            raise _too_large(path, what, self._limit, hint)
 
     def readinto(self, buffer: Any) -> int | None:
         n = super().readinto(buffer)
@@ -480,14 +480,13 @@ class _Limited(io.FileIO):
         return b"".join(chunks)
 
 
-def _too_large(path: Path | str, what: str, limit: int) -> InputRefused:
+def _too_large(path: Path | str, what: str, limit: int, hint: str | None) -> InputRefused:
     return InputRefused(
-        f"{path} is larger than {_mb(limit)}, the limit for a {what}",
-        f"is this the right file? split a larger {what} into parts",
+        f"{path} is larger than {_mb(limit)}, the limit for a {what}", hint or "is this the right file?"
     )
 
 
-def open_input(path: Path | str, *, what: str, limit: int) -> BinaryIO:
+def open_input(path: Path | str, *, what: str, limit: int, hint: str | None = None) -> BinaryIO:
     """Open a file a user gave for reading: a regular file of at most `limit` bytes.
 
     A FIFO, socket or device is refused at once (it would block or never end), a folder too;
@@ -507,18 +506,19 @@ def open_input(path: Path | str, *, what: str, limit: int) -> BinaryIO:
                 f"save the {what} as a file and give that",
             )
         if st.st_size > limit:
-            raise _too_large(path, what, limit)
+            raise _too_large(path, what, limit, hint)
         os.set_blocking(fd, True)
-        raw = _Limited(fd, limit, path, what)
+        raw = _Limited(fd, limit, path, what, hint)
     except BaseException:
         os.close(fd)
         raise
     return io.BufferedReader(raw, buffer_size=1024 * 1024)
 
 
-def read_input(path: Path | str, *, what: str, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes (see :func:`open_input`)."""
-    with open_input(path, what=what, limit=limit) as stream:
+def read_input(path: Path | str, *, what: str, limit: int, hint: str | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (see :func:`open_input`);
+    `hint` says what to do when it is larger."""
+    with open_input(path, what=what, limit=limit, hint=hint) as stream:
         try:
             return stream.read()
         except OSError as exc:

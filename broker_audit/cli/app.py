@@ -74,9 +74,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=args, prog_name="broker-audit")
     except BrokerAuditError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
+        from broker_audit.cleantext import clean_line
+
+        # One line each: a message may quote a value from a file (a template name, a cell).
+        typer.echo(f"error: {clean_line(exc.message)}", err=True)
         if exc.hint:
-            typer.echo(f"hint: {exc.hint}", err=True)
+            typer.echo(f"hint: {clean_line(exc.hint)}", err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

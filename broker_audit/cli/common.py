@@ -115,9 +115,16 @@ def _default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """Stdout is data: one JSON document per command."""
-    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+    """Stdout is data: one JSON document per command. Characters a terminal would act on are
+    written as \\u escapes (json.dumps leaves C1 controls and bidi controls raw)."""
+    from broker_audit.cleantext import json_safe
+
+    text = json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    """A line on stderr; data in it loses its escape sequences and control characters."""
+    from broker_audit.cleantext import clean_lines
+
+    typer.echo(clean_lines(message), err=True)

@@ -57,7 +57,9 @@ def cora_command(
             }
         )
         return
-    typer.echo(
+    from broker_audit.cli.render import say
+
+    say(
         f"#{result.request_id} {result.broker_name} (CCJRA and CORA): "
         + ", ".join(str(f) for f in result.files)
     )

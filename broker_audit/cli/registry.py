@@ -1,7 +1,6 @@
 """`broker-audit registry import|update|check`: refresh from the state registries; validate.
 
-The human output is drawn here (a few plain lines on stderr, tables on stdout) rather than in
-cli/render.py, which this change does not own; `--json` prints one object on stdout.
+Human output is drawn by cli/render.py; `--json` prints one object on stdout.
 """
 
 from __future__ import annotations
@@ -163,59 +162,12 @@ def _print_import(result: Any, as_json: bool) -> None:
             }
         )
         return
-    print(f"Imported {result.brokers} brokers from {result.rows} rows ({result.form}) into {result.into}")
-    print(f"  with an email or web address: {result.usable} of {result.rows} ({result.coverage:.1%})")
-    curated = [m for m in result.matched if m[2] == "curated"]
-    print(
-        f"  matched to curated brokers: {len(curated)}"
-        + (" (" + ", ".join(sorted({i for _, i, _ in curated})) + ")" if curated else "")
-    )
-    print(f"  new: {len(result.new)}, changed: {len(result.changed)}, gone: {len(result.gone)}")
-    for label, ids in (("gone", result.gone), ("changed", result.changed)):
-        if ids:
-            print(f"  {label}: " + ", ".join(ids[:20]) + (" ..." if len(ids) > 20 else ""))
-    if result.unmapped:
-        err("columns not understood (left out): " + "; ".join(result.unmapped))
-    if result.ignored:
-        err(f"columns recognised and not kept: {len(result.ignored)} (request metrics)")
-    for line, why in result.skipped[:20]:
-        err(f"skipped {result.file}:{line}: {why}")
+    from broker_audit.cli.render import render_import
+
+    render_import(result)
 
 
 def _print_check(report: Any) -> None:
-    """Errors in full; warnings counted by rule with a few examples (all of them with --json)."""
-    from collections import defaultdict
+    from broker_audit.cli.render import render_check
 
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console()
-    fixes = {r.id: r.fix for r in report.rules}
-    errors = [f for f in report.findings if f.severity == "error"]
-    if errors:
-        table = Table(title=f"{len(errors)} errors")
-        for column in ("rule", "subject", "where", "message"):
-            table.add_column(column)
-        for f in errors:
-            table.add_row(*(Text(x) for x in (f.rule, f.broker, f.where, f.message)), style="red")
-        console.print(table)
-    warnings: dict[str, list[Any]] = defaultdict(list)
-    for f in report.findings:
-        if f.severity == "warning":
-            warnings[f.rule].append(f)
-    for rule, found in sorted(warnings.items()):
-        console.print(Text(f"{rule}: {len(found)} warnings. Fix: {fixes.get(rule, '')}"))
-        for f in found[:3]:
-            console.print(Text(f"  {f.broker} {f.where}: {f.message}"))
-        if len(found) > 3:
-            console.print(Text(f"  ... and {len(found) - 3} more (--json lists them all)"))
-    for rule in sorted({f.rule for f in errors}):
-        console.print(Text(f"{rule}: {fixes.get(rule, '')}"))
-    extra = f", {report.links_checked} links checked" if report.links_checked else ""
-    console.print(
-        Text(
-            f"{report.brokers} brokers and {report.laws} laws checked{extra}: "
-            f"{report.errors} errors, {report.warnings} warnings"
-        )
-    )
+    render_check(report)

@@ -1,15 +1,23 @@
-"""The one place that draws for humans: rich tables and panels on the terminal."""
+"""The one place that draws for humans: rich tables and lines on the terminal.
+
+Data is never interpreted as rich markup (``privacy[at]example.com`` stays as it is, a ``[/]`` in a
+field is text): it goes into ``Text`` objects, never into a markup string. Every piece of text
+from outside (registry, imports, scans, the vault, spreadsheets) passes :func:`_c` or
+:func:`add_text_row`, which strip escape sequences and control characters
+(:mod:`broker_audit.cleantext`), before it reaches the terminal.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+from broker_audit.cleantext import clean_lines, clean_value
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -18,15 +26,35 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _e(value: Any) -> str:
-    """Data shown inside rich markup, escaped so that brackets in it stay text."""
-    return escape(str(value))
+def _c(value: Any) -> str:
+    """One line of data, safe for the terminal."""
+    return clean_value(value)
+
+
+def _cell(value: Any) -> Text:
+    if isinstance(value, Text):
+        plain = clean_lines(value.plain)
+        return value if plain == value.plain else Text(plain, style=value.style)
+    return Text(clean_lines(value if isinstance(value, str) else str(value)))
 
 
 def add_text_row(table: Table, *values: Any, style: str | None = None) -> None:
     """Add a row of plain text: data never goes through rich markup (a name like "[/]"
-    would break it, or restyle the table)."""
-    table.add_row(*(v if isinstance(v, Text) else Text(str(v)) for v in values), style=style)
+    would break it, or restyle the table) and loses its control characters."""
+    table.add_row(*(_cell(v) for v in values), style=style)
+
+
+def say(*parts: str | tuple[str, str], err: bool = False) -> None:
+    """Print one line of plain text (no markup); a part may be (text, style). Data is cleaned."""
+    line = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, "")
+        line.append(clean_lines(text), style=style)
+    (_stderr() if err else console).print(line, highlight=False, soft_wrap=True)
+
+
+def _stderr() -> Console:
+    return err_console
 
 
 def render_profile(profile: Any) -> None:
@@ -55,79 +83,90 @@ def render_broker_table(brokers: list[Any]) -> None:
     console.print(table)
 
 
-def _route_lines(route: Any) -> list[str]:
+def _route_lines(route: Any) -> list[tuple[str, str]]:
     limits = []
     if route.rights:
-        limits.append("for " + ", ".join(route.rights))
+        limits.append("for " + _join(route.rights))
     if route.states:
-        limits.append("residents of " + ", ".join(route.states))
+        limits.append("residents of " + _join(route.states))
     if route.only_for:
-        limits.append("only for " + route.only_for)
+        limits.append("only for " + _c(route.only_for))
     where = route.provenance() or f"checked {route.checked}"
-    head = f"  {route.channel}: {route.address()}" + (f" ({'; '.join(limits)})" if limits else "")
-    out = [_e(head), f"      {_e(route.grade)}: {_e(route.source)} ({_e(where)})"]
+    head = f"  {_c(route.channel)}: {_c(route.address())}" + (f" ({'; '.join(limits)})" if limits else "")
+    out = [(head, ""), (f"      {_c(route.grade)}: {_c(route.source)} ({_c(where)})", "")]
     if route.via_parent:
-        out.append(f"      the privacy desk of {_e(route.via_parent)}")
+        out.append((f"      the privacy desk of {_c(route.via_parent)}", ""))
     if route.note:
-        out.append(f"      note: {_e(route.note)}")
+        out.append((f"      note: {_c(route.note)}", ""))
     return out
 
 
+def _join(values: Iterable[Any]) -> str:
+    return ", ".join(_c(v) for v in values)
+
+
 def render_broker(b: Any) -> None:
-    lines = [f"[bold]{_e(b.name)}[/bold] ({_e(b.id)})"]
+    bold, warn = "bold", "bold red"
+    lines: list[tuple[str, str]] = [(f"{_c(b.name)} ({_c(b.id)})", bold)]
     if b.legal_name:
-        lines.append(f"  legal name: {_e(b.legal_name)}")
+        lines.append((f"  legal name: {_c(b.legal_name)}", ""))
     if b.parent:
-        lines.append(f"  parent: {_e(b.parent)}")
+        lines.append((f"  parent: {_c(b.parent)}", ""))
     if b.brands:
-        lines.append("  brands: " + ", ".join(b.brands))
-    lines.append("  categories: " + ", ".join(b.categories))
+        lines.append(("  brands: " + _join(b.brands), ""))
+    lines.append(("  categories: " + _join(b.categories), ""))
     if b.holds:
-        lines.append("  holds: " + ", ".join(b.holds))
-    lines.append("[bold]How to send a request[/bold]")
+        lines.append(("  holds: " + _join(b.holds), ""))
+    lines.append(("How to send a request", bold))
     if not b.routes:
-        lines.append("  [yellow]no route known yet: no letter can be sent[/yellow]")
+        lines.append(("  no route known yet: no letter can be sent", "yellow"))
     for route in b.routes:
         lines += _route_lines(route)
     if b.rights:
-        lines.append("  rights honoured: " + ", ".join(b.rights))
+        lines.append(("  rights honoured: " + _join(b.rights), ""))
     v = b.verification
     if v is not None:
         if v.asks_ssn:
             lines.append(
-                "[bold red]  Warning: asks for a Social Security number. Do not volunteer "
-                "it; ask why it is needed.[/bold red]"
+                (
+                    "  Warning: asks for a Social Security number. Do not volunteer "
+                    "it; ask why it is needed.",
+                    warn,
+                )
             )
         if v.asks_id_copy:
             lines.append(
-                "[bold red]  Warning: asks for a copy of an ID. Send one only if you must, "
-                "with the number partly covered.[/bold red]"
+                (
+                    "  Warning: asks for a copy of an ID. Send one only if you must, "
+                    "with the number partly covered.",
+                    warn,
+                )
             )
         if v.details:
-            lines.append(f"  verification: {_e(v.details)}")
-        lines.append(f"      source: {_e(v.source)} (checked {_e(v.checked)})")
+            lines.append((f"  verification: {_c(v.details)}", ""))
+        lines.append((f"      source: {_c(v.source)} (checked {_c(v.checked)})", ""))
     if b.residency_limit is not None:
-        lines.append(f"[yellow]  Answers only some states' residents: {_e(b.residency_limit.value)}[/yellow]")
+        lines.append((f"  Answers only some states' residents: {_c(b.residency_limit.value)}", "yellow"))
         lines.append(
-            f"      source: {_e(b.residency_limit.source)} (checked {_e(b.residency_limit.checked)})"
+            (f"      source: {_c(b.residency_limit.source)} (checked {_c(b.residency_limit.checked)})", "")
         )
     if b.law_enforcement:
-        lines.append("[bold]Documented sales or sharing with government[/bold]")
+        lines.append(("Documented sales or sharing with government", bold))
         for e in b.law_enforcement:
-            lines.append(f"  {_e(e.year)} {_e(e.agency)} ({_e(e.recipient)}): {_e(e.summary)}")
-            lines.append(f"      source: {_e(e.source)} (checked {_e(e.checked)})")
-    lines.append("[bold]Sources[/bold]")
+            lines.append((f"  {_c(e.year)} {_c(e.agency)} ({_c(e.recipient)}): {_c(e.summary)}", ""))
+            lines.append((f"      source: {_c(e.source)} (checked {_c(e.checked)})", ""))
+    lines.append(("Sources", bold))
     for s in b.sources:
-        lines.append(f"  {_e(s.url)} (checked {_e(s.checked)})")
+        lines.append((f"  {_c(s.url)} (checked {_c(s.checked)})", ""))
     if b.notes:
-        lines.append(f"  notes: {_e(b.notes)}")
-    for line in lines:
-        console.print(line, highlight=False)
+        lines.append((f"  notes: {_c(b.notes)}", ""))
+    for text, style in lines:
+        say((text, style))
 
 
 def render_status(rows: list[Any], today: dt.date) -> None:
     if not rows:
-        console.print("No requests yet. Make one with: broker-audit request BROKER --kind access")
+        say("No requests yet. Make one with: broker-audit request BROKER --kind access")
         return
     table = Table(title=f"Requests on {today.isoformat()}")
     for col in ("id", "broker", "kind", "state", "sent", "due", "days left"):
@@ -154,11 +193,9 @@ def render_status(rows: list[Any], today: dt.date) -> None:
         )
     console.print(table)
     if estimated:
-        console.print(
+        say(
             "~ an estimate: the legal clock runs from the day the letter was received; record it with "
-            "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt).",
-            highlight=False,
-            markup=False,
+            "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt)."
         )
 
 
@@ -167,25 +204,19 @@ def render_letters(
 ) -> None:
     """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
-        err_console.print(f"warning: {warning}", highlight=False, markup=False)
+        say(f"warning: {_c(warning)}", err=True)
     for r in letters:
         about = f", about #{r.linked_to}" if r.linked_to else ""
-        console.print(
-            f"#{r.request_id} {r.broker_name} ({r.kind}, {r.law_id}{about}) {r.channel} to {r.route}: "
-            + ", ".join(str(f) for f in r.files),
-            highlight=False,
-            markup=False,
+        say(
+            f"#{r.request_id} {_c(r.broker_name)} ({_c(r.kind)}, {_c(r.law_id)}{about}) "
+            f"{_c(r.channel)} to {_c(r.route)}: " + ", ".join(_c(f) for f in r.files)
         )
     for n in no_route:
-        console.print(
-            f"no letter: {n.broker_name} ({n.kind}): no route known yet. You can:",
-            highlight=False,
-            markup=False,
-        )
+        say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): no route known yet. You can:")
         for advice in n.advice:
-            console.print(f"  - {advice}", highlight=False, markup=False)
+            say(f"  - {_c(advice)}")
     for note in notes:
-        err_console.print(f"note: {note}", highlight=False, markup=False)
+        say(f"note: {_c(note)}", err=True)
 
 
 def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
@@ -227,20 +258,17 @@ def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
 
 def render_view(view: Any, today: dt.date) -> None:
     r = view.request
-    console.print(
-        f"[bold]#{r.id} {escape(r.recipient_name)}[/bold] — {r.kind} under {escape(r.law_name)}",
-        highlight=False,
-    )
-    console.print(f"  reference {r.reference}, drafted {r.created:%Y-%m-%d}", highlight=False, markup=False)
+    say((f"#{r.id} {_c(r.recipient_name)}", "bold"), f" — {_c(r.kind)} under {_c(r.law_name)}")
+    say(f"  reference {_c(r.reference)}, drafted {r.created:%Y-%m-%d}")
     state = view.state.value
     due = ""
     if view.due:
         due = f"; due {view.due.isoformat()}"
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
-    console.print(f"  state: {state}{due}", highlight=False, markup=False)
+    say(f"  state: {state}{due}")
     for f in r.files:
-        console.print(f"  file: {f}", highlight=False, markup=False)
+        say(f"  file: {_c(f)}")
     table = Table(title="History")
     for col in ("on", "state", "via", "tracking", "note"):
         table.add_column(col)
@@ -292,45 +320,36 @@ class progress_bar:
 
 def render_batch(summary: dict[str, Any]) -> None:
     if summary["dry_run"]:
-        console.print(
+        say(
             f"Dry run: {summary['clients']} clients would get {summary['letters']} "
-            "letters. Nothing was written.",
-            highlight=False,
-            markup=False,
+            "letters. Nothing was written."
         )
     else:
-        console.print(
+        say(
             f"Batch {summary['batch']}: {summary['letters']} letters for "
             f"{summary['clients']} clients, {summary['pages']} pages "
-            f"(requests #{summary['first_request']} to #{summary['last_request']}).",
-            highlight=False,
-            markup=False,
+            f"(requests #{summary['first_request']} to #{summary['last_request']})."
         )
         for path in summary["files"]:
-            console.print(f"  {path}", highlight=False, markup=False)
+            say(f"  {_c(path)}")
     channels = summary.get("by_channel") or {}
     if channels or summary.get("no_route"):
-        parts = [f"{n} by {channel}" for channel, n in sorted(channels.items())]
+        parts = [f"{n} by {_c(channel)}" for channel, n in sorted(channels.items())]
         if summary.get("no_route"):
-            unknown = ", ".join(summary["no_route_brokers"])
+            unknown = _join(summary["no_route_brokers"])
             parts.append(f"{summary['no_route']} not written (no route known: {unknown})")
-        console.print("Routes: " + "; ".join(parts) + ".", highlight=False, markup=False)
+        say("Routes: " + "; ".join(parts) + ".")
         if any(c != "mail" for c in channels):
-            console.print(
+            say(
                 "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
-                "-worklist.pdf, -email/) holds the letters to send by email, web form or phone.",
-                highlight=False,
-                markup=False,
+                "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
             )
     if summary["unmapped_columns"]:
-        console.print(
-            "Columns not used: " + ", ".join(summary["unmapped_columns"]), highlight=False, markup=False
-        )
+        say("Columns not used: " + _join(summary["unmapped_columns"]))
     if summary["duplicates"]:
-        console.print(
-            f"[yellow]{len(summary['duplicates'])} possible duplicate clients:[/yellow] "
-            + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
-            highlight=False,
+        say(
+            (f"{len(summary['duplicates'])} possible duplicate clients:", "yellow"),
+            " " + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
         )
     bad = summary["rows_to_fix"]
     if bad:
@@ -341,11 +360,7 @@ def render_batch(summary: dict[str, Any]) -> None:
             add_text_row(table, str(b["row"]), b["reason"])
         console.print(table)
     if not summary["dry_run"]:
-        console.print(
-            f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail",
-            highlight=False,
-            markup=False,
-        )
+        say(f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail")
 
 
 def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> None:
@@ -379,15 +394,10 @@ def render_audit(report: Any) -> None:
     from broker_audit.audit.rank import TIERS
 
     s = report.score
-    console.print(
-        f"[bold]Exposure audit[/bold] ({report.today.isoformat()}, {report.state}, {escape(report.law)})",
-        highlight=False,
-    )
-    console.print(
+    say(("Exposure audit", "bold"), f" ({report.today.isoformat()}, {_c(report.state)}, {_c(report.law)})")
+    say(
         f"Progress {s.percent}%: asked {s.covered}, answered {s.answered}, "
-        f"deleted {s.deleted} of {s.listed} brokers",
-        highlight=False,
-        markup=False,
+        f"deleted {s.deleted} of {s.listed} brokers"
     )
     table = Table()
     table.add_column("#", justify="right")
@@ -397,21 +407,130 @@ def render_audit(report: Any) -> None:
     colours = {1: "bold red", 2: "red", 3: "yellow", 4: ""}
     for n, row in enumerate(report.rows, start=1):
         r = row.ranked
-        shorts = list(dict.fromkeys(x.short or x.text for x in r.reasons))
+        shorts = list(dict.fromkeys(_c(x.short or x.text) for x in r.reasons))
         sure = [x for x in shorts if not x.endswith("?")]
         maybe = len(shorts) - len(sure)
         reasons = ", ".join(sure) + (f" (+{maybe} that may apply)" if maybe else "")
         requests = (
             "\n".join(
-                f"#{q.id} {q.kind}: {q.state}" + (" OVERDUE" if q.overdue else "") for q in row.requests
+                f"#{q.id} {_c(q.kind)}: {_c(q.state)}" + (" OVERDUE" if q.overdue else "")
+                for q in row.requests
             )
             or "none yet"
         )
-        name = Text(r.broker.name, style=colours[r.tier] or "")
+        name = Text(_c(r.broker.name), style=colours[r.tier] or "")
         name.append("\n" + TIERS[r.tier], style="dim")
         add_text_row(table, str(n), name, Text(reasons), Text(requests))
     console.print(table)
     if report.actions:
-        console.print("[bold]Next[/bold]")
+        say(("Next", "bold"))
         for n, action in enumerate(report.actions, start=1):
-            console.print(f" {n}. {action.text}\n    {action.command}", highlight=False, markup=False)
+            say(f" {n}. {_c(action.text)}")
+            say(f"    {_c(action.command)}")
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def render_import(result: Any) -> None:
+    """What `registry import` and `registry update` did (every name and reason is from the file)."""
+    say(
+        f"Imported {result.brokers} brokers from {result.rows} rows ({_c(result.form)}) "
+        f"into {_c(result.into)}"
+    )
+    say(f"  with an email or web address: {result.usable} of {result.rows} ({result.coverage:.1%})")
+    curated = [m for m in result.matched if m[2] == "curated"]
+    say(
+        f"  matched to curated brokers: {len(curated)}"
+        + (" (" + _join(sorted({i for _, i, _ in curated})) + ")" if curated else "")
+    )
+    say(f"  new: {len(result.new)}, changed: {len(result.changed)}, gone: {len(result.gone)}")
+    for label, ids in (("gone", result.gone), ("changed", result.changed)):
+        if ids:
+            say(f"  {label}: " + _join(ids[:20]) + (" ..." if len(ids) > 20 else ""))
+    if result.unmapped:
+        say("columns not understood (left out): " + "; ".join(_c(u) for u in result.unmapped), err=True)
+    if result.ignored:
+        say(f"columns recognised and not kept: {len(result.ignored)} (request metrics)", err=True)
+    for line, why in result.skipped[:20]:
+        say(f"skipped {_c(result.file)}:{line}: {_c(why)}", err=True)
+
+
+def render_check(report: Any) -> None:
+    """`registry check`: errors in full; warnings counted by rule with a few examples (all of them
+    with --json)."""
+    from collections import defaultdict
+
+    fixes = {r.id: r.fix for r in report.rules}
+    errors = [f for f in report.findings if f.severity == "error"]
+    if errors:
+        table = Table(title=f"{len(errors)} errors")
+        for column in ("rule", "subject", "where", "message"):
+            table.add_column(column)
+        for f in errors:
+            add_text_row(table, f.rule, f.broker, f.where, f.message, style="red")
+        console.print(table)
+    warnings: dict[str, list[Any]] = defaultdict(list)
+    for f in report.findings:
+        if f.severity == "warning":
+            warnings[f.rule].append(f)
+    for rule, found in sorted(warnings.items()):
+        say(f"{rule}: {len(found)} warnings. Fix: {_c(fixes.get(rule, ''))}")
+        for f in found[:3]:
+            say(f"  {_c(f.broker)} {_c(f.where)}: {_c(f.message)}")
+        if len(found) > 3:
+            say(f"  ... and {len(found) - 3} more (--json lists them all)")
+    for rule in sorted({f.rule for f in errors}):
+        say(f"{rule}: {_c(fixes.get(rule, ''))}")
+    extra = f", {report.links_checked} links checked" if report.links_checked else ""
+    say(
+        f"{report.brokers} brokers and {report.laws} laws checked{extra}: "
+        f"{report.errors} errors, {report.warnings} warnings"
+    )
+
+
+# --------------------------------------------------------------------------- scan
+
+
+def render_scan_plan(plan: Any) -> None:
+    """The searches `scan` would send, on stderr, before anything is sent."""
+    say(
+        f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
+        "one at a time:",
+        err=True,
+    )
+    for s in plan.searches:
+        note = "" if s.verified else "  (reading rules not checked against a real page)"
+        say(f"  {_c(s.broker_name)}: {_c(s.url)}{note}", err=True)
+    for broker_id, why in plan.skipped:
+        say(f"  skipped {_c(broker_id)}: {_c(why)}", err=True)
+    say(
+        "Each site first gets a request for its robots.txt (without your name); a site whose "
+        "robots.txt forbids the search is not searched.",
+        err=True,
+    )
+
+
+def render_scan_progress(search: Any, finding: Any) -> None:
+    say(f"  {_c(search.broker_name)}: {_c(finding.outcome.replace('-', ' '))}", err=True)
+
+
+def render_scan_results(report: Any) -> None:
+    """What each scanned site showed (names, places and links come from the scanned pages)."""
+    names = {s.broker_id: s for s in report.plan.searches}
+    table = Table()
+    for column in ("broker", "result", "details"):
+        table.add_column(column)
+    for f in report.results:
+        details = "\n".join(_c(x) for x in (f.matched_name, f.matched_location, f.listing_url, f.detail) if x)
+        add_text_row(table, names[f.broker_id].broker_name, f.outcome.replace("-", " "), details)
+    console.print(table)
+    for f in (f for f in report.results if f.outcome == "found"):
+        form = names[f.broker_id].opt_out
+        say(
+            f"Ask {_c(names[f.broker_id].broker_name)} to take the listing down: "
+            f"broker-audit request {_c(f.broker_id)} --kind opt-out"
+            + (f"  (or its opt-out form: {_c(form)})" if form else "")
+        )
+    if any(f.outcome in ("blocked", "could-not-read", "error") for f in report.results):
+        say("Blocked or unreadable sites were not checked: look there yourself in a browser.")

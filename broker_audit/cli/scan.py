@@ -1,7 +1,7 @@
 """`broker-audit scan`: look for your listing on people-search sites (online, only when asked).
 
-The human output is drawn here (the plan on stderr, a results table on stdout) rather than in
-cli/render.py, which this change does not own; `--json` prints one object on stdout.
+Human output (the plan on stderr, a results table on stdout) is drawn by cli/render.py; `--json`
+prints one object on stdout.
 """
 
 from __future__ import annotations
@@ -14,19 +14,9 @@ from broker_audit.cli.common import access, err, print_json, today
 
 
 def _show_plan(plan: Any) -> None:
-    err(
-        f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
-        "one at a time:"
-    )
-    for s in plan.searches:
-        note = "" if s.verified else "  (reading rules not checked against a real page)"
-        err(f"  {s.broker_name}: {s.url}{note}")
-    for broker_id, why in plan.skipped:
-        err(f"  skipped {broker_id}: {why}")
-    err(
-        "Each site first gets a request for its robots.txt (without your name); a site whose "
-        "robots.txt forbids the search is not searched."
-    )
+    from broker_audit.cli.render import render_scan_plan
+
+    render_scan_plan(plan)
 
 
 def scan_command(
@@ -73,8 +63,7 @@ def scan_command(
         except (typer.Abort, EOFError):
             return False
 
-    def progress(search: Any, finding: Any) -> None:
-        err(f"  {search.broker_name}: {finding.outcome.replace('-', ' ')}")
+    from broker_audit.cli.render import render_scan_progress as progress
 
     report = run_scan(
         access(ctx),
@@ -125,31 +114,6 @@ def scan_dict(report: Any) -> dict[str, Any]:
 
 
 def _render_results(report: Any) -> None:
-    from rich.table import Table
+    from broker_audit.cli.render import render_scan_results
 
-    from broker_audit.cli.render import add_text_row, console
-
-    names = {s.broker_id: s for s in report.plan.searches}
-    table = Table()
-    for column in ("broker", "result", "details"):
-        table.add_column(column)
-    for f in report.results:
-        details = "\n".join(x for x in (f.matched_name, f.matched_location, f.listing_url, f.detail) if x)
-        add_text_row(table, names[f.broker_id].broker_name, f.outcome.replace("-", " "), details)
-    console.print(table)
-    found = [f for f in report.results if f.outcome == "found"]
-    for f in found:
-        form = names[f.broker_id].opt_out
-        console.print(
-            f"Ask {names[f.broker_id].broker_name} to take the listing down: "
-            f"broker-audit request {f.broker_id} --kind opt-out"
-            + (f"  (or its opt-out form: {form})" if form else ""),
-            markup=False,
-            highlight=False,
-        )
-    if any(f.outcome in ("blocked", "could-not-read", "error") for f in report.results):
-        console.print(
-            "Blocked or unreadable sites were not checked: look there yourself in a browser.",
-            markup=False,
-            highlight=False,
-        )
+    render_scan_results(report)

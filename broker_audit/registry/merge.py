@@ -270,14 +270,24 @@ def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: st
 # --- the imported file ----------------------------------------------------------------------------
 
 
+MAX_IMPORTED_BYTES = 40 * 1024 * 1024
+"""Size of `brokers.imported.json`: four registries at their import bounds make ~30 MB."""
+MAX_IMPORTED_BROKERS = 8_000
+"""Brokers in `brokers.imported.json`: four registries of at most 2,000 each."""
+_REIMPORT = "delete it and run `broker-audit registry import` (or `update`) again"
+
+
 def load_imported(path: Path) -> ImportedFile:
-    """Read `brokers.imported.json`; a damaged file is a DataFileError naming it."""
+    """Read `brokers.imported.json`; a damaged or oversized file is a DataFileError naming it.
+
+    Every command loads this file, so one larger than any import can make (an old version's, a
+    hand-made one) is refused rather than slowing every command down.
+    """
+    from broker_audit.files import read_input
+
+    data = read_input(path, what="imported-brokers file", limit=MAX_IMPORTED_BYTES, hint=_REIMPORT)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        return msgspec.json.decode(data, type=ImportedFile)
+        imported = msgspec.json.decode(data, type=ImportedFile)
     except msgspec.ValidationError as exc:
         raise DataFileError(
             f"{path}: not a valid imported-brokers file: {exc}",
@@ -285,6 +295,12 @@ def load_imported(path: Path) -> ImportedFile:
         ) from None
     except msgspec.DecodeError as exc:
         raise DataFileError(f"{path}: not valid JSON: {exc}", "delete it and import again") from None
+    if len(imported.broker) > MAX_IMPORTED_BROKERS:
+        raise DataFileError(
+            f"{path}: more than {MAX_IMPORTED_BROKERS:,} imported brokers; no import makes that many",
+            _REIMPORT,
+        )
+    return imported
 
 
 def save_imported(path: Path, data: ImportedFile) -> None:

@@ -35,6 +35,12 @@ class ScanReport:
     dry_run: bool = False
 
 
+def _clean(text: str) -> str:
+    from broker_audit.cleantext import clean_line
+
+    return clean_line(text or "")[:2000]
+
+
 def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list, list[tuple[str, str]]]:
     if not wanted:
         return [b for b in registry.active() if b.search is not None], []
@@ -91,14 +97,16 @@ def run_scan(
         results = []
         for search in plan.searches:
             reading = check_listing(search, rules[search.broker_id], person, pacer=pacer, timeout=timeout)
+            # What a page says is kept as text only: no escape sequences or control characters
+            # reach the vault (and from there a terminal).
             finding = ScanFinding(
                 broker_id=search.broker_id,
                 outcome=reading.outcome,  # type: ignore[arg-type]
                 on=on,
-                listing_url=reading.listing_url,
-                matched_name=reading.matched_name,
-                matched_location=reading.matched_location,
-                detail=reading.detail,
+                listing_url=_clean(reading.listing_url),
+                matched_name=_clean(reading.matched_name),
+                matched_location=_clean(reading.matched_location),
+                detail=_clean(reading.detail),
             )
             results.append(finding)
             if progress is not None:

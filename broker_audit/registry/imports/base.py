@@ -170,15 +170,28 @@ def short(label: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+MAX_NAME_CHARS = 300
+MAX_NOTES_CHARS = 3_000
+"""Characters of notes kept per broker (the largest real row, California 2020, has ~2,000)."""
+MAX_LIST = 10
+"""Aliases, emails and phone numbers kept per broker."""
+
+
 def build_row(
     line: int, cells: Sequence[str], columns: ColumnMap, *, note_limit: int = 600
 ) -> ImportedRow | str:
-    """One ImportedRow from a row of cells, or the reason it cannot be used."""
+    """One ImportedRow from a row of cells, or the reason it cannot be used.
+
+    Cells lose escape sequences and control characters; names, notes and lists are bounded, so
+    no row can make the imported registry, which every command loads, large.
+    """
+    from broker_audit.registry.imports.table import cut_cell
+
     got: dict[str, list[str]] = {}
     notes: list[str] = []
     disclosures: dict[str, bool | None] = {}
     for label, kind, value in zip(columns.header, columns.kinds, cells, strict=False):
-        value = value.strip()
+        value = cut_cell(value).strip()
         if kind is None or kind == "ignore":
             continue
         if kind.startswith("bool:"):
@@ -195,6 +208,8 @@ def build_row(
     name = " ".join(got.get("name", [""])[0].split())
     if not name:
         return "no broker name"
+    if len(name) > MAX_NAME_CHARS:
+        return f"the broker name is longer than {MAX_NAME_CHARS} characters"
     aliases = [a for a in _DBA.split(name) if a and a != name] if _DBA.search(name) else []
     for value in got.get("dba", []):
         aliases += [a.strip() for a in re.split(r"[;\n]|,\s*(?=[A-Z])", value) if a.strip()]
@@ -226,17 +241,28 @@ def build_row(
             + got.get("country", [])
         )
         notes.insert(0, f"Address as registered (not read as a US postal address): {' '.join(where.split())}")
+    kept_notes: list[str] = []
+    room = MAX_NOTES_CHARS
+    for note in notes:
+        if len(note) > room:
+            if room > 40:
+                kept_notes.append(note[: room - 1].rstrip() + "…")
+            break
+        kept_notes.append(note)
+        room -= len(note)
     return ImportedRow(
         line=line,
         name=name,
-        aliases=tuple(dict.fromkeys(a for a in aliases if a.lower() != name.lower())),
+        aliases=tuple(dict.fromkeys(a[:MAX_NAME_CHARS] for a in aliases if a.lower() != name.lower()))[
+            :MAX_LIST
+        ],
         website=website,
-        emails=_unique_ci(emails),
+        emails=_unique_ci(emails)[:MAX_LIST],
         web_form=web_form,
-        phones=tuple(dict.fromkeys(phones)),
+        phones=tuple(dict.fromkeys(phones))[:MAX_LIST],
         postal=postal,
         disclosures=tuple(sorted(disclosures.items())),
-        notes=tuple(notes),
+        notes=tuple(kept_notes),
         registered=(got.get("registered") or [""])[0],
         status=(got.get("status") or [""])[0],
     )
@@ -323,6 +349,10 @@ def from_cells(
             f"{path}:{header_line}: no column looks like the data broker's name",
             "columns found: " + "; ".join(h for h in header if h),
         )
+    from broker_audit.registry.imports.table import MAX_ROWS, too_many_rows
+
+    if len(body) > MAX_ROWS:
+        raise too_many_rows(path)
     builder = RowsBuilder(columns)
     for line, cells in body:
         builder.add(line, cells)

@@ -1,4 +1,10 @@
-"""Read a registry export (CSV in any common dialect and encoding) into rows with line numbers."""
+"""Read a registry export (CSV in any common dialect and encoding) into rows with line numbers.
+
+Bounds, so that a huge or hostile file cannot make the imported registry (which every command
+loads) large: the export must be a regular file of at most :data:`MAX_EXPORT_BYTES`, with at most
+:data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns; a cell longer than :data:`MAX_CELL_CHARS`
+is cut. The largest real export (California's CPPA, 2025) has ~550 rows and 77 columns.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,30 @@ from typing import Any
 
 from broker_audit.errors import DataFileError
 from broker_audit.registry.schema import Registry
+
+MAX_EXPORT_BYTES = 16 * 1024 * 1024
+"""Size of a registry export file (California's 2020 export is 0.36 MB)."""
+MAX_ROWS = 2_000
+"""Brokers one registry export may list (no state registry lists more than ~600)."""
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 4_000
+"""Characters kept of one cell; the rest is cut with an ellipsis."""
+
+
+def too_many_rows(path: Path) -> DataFileError:
+    return DataFileError(
+        f"{path}: more than {MAX_ROWS:,} rows; no state registry lists that many data brokers",
+        "is this the registry's export? import each registry's own file",
+    )
+
+
+def cut_cell(value: str) -> str:
+    """A cell bounded to MAX_CELL_CHARS, without escape sequences or control characters."""
+    from broker_audit.cleantext import clean_lines
+
+    if len(value) > MAX_CELL_CHARS:
+        value = value[: MAX_CELL_CHARS - 1] + "…"
+    return clean_lines(value)
 
 
 @dataclass(frozen=True)
@@ -28,10 +58,14 @@ class Table:
 
 def decode(path: Path) -> tuple[str, str]:
     """The text of `path` and the encoding used: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}", "check the file name") from None
+    from broker_audit.files import read_input
+
+    data = read_input(
+        path,
+        what="registry export",
+        limit=MAX_EXPORT_BYTES,
+        hint="is this the registry's export? (California's is well under 2 MB)",
+    )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
@@ -77,7 +111,14 @@ def read_table(
         for row in reader:
             starts.append(last + 1)
             last = reader.line_num
-            rows.append(tuple(cell.strip() for cell in row))
+            if len(rows) > MAX_ROWS + 10:  # a preamble of a few lines, then the brokers
+                raise too_many_rows(path)
+            if len(row) > MAX_COLUMNS:
+                raise DataFileError(
+                    f"{path}:{last}: more than {MAX_COLUMNS} columns",
+                    "is this the registry's export? (California's has 77 columns)",
+                )
+            rows.append(tuple(cut_cell(cell).strip() for cell in row))
     except csv.Error as exc:
         raise DataFileError(
             f"{path}:{last + 1}: malformed CSV: {exc}",

@@ -1,0 +1,64 @@
+"""Text from outside (registry rows, imported files, scanned pages, replies, spreadsheets, the vault)
+made safe to show on a terminal or to store.
+
+A terminal obeys what it is sent: ``ESC [2J`` clears the screen, ``ESC ] 8 ; ; URL ESC \\`` makes an
+invisible link (OSC 8), a carriage return overwrites the start of the line, and the bidi controls
+(U+202A-U+202E, U+2066-U+2069) reorder text so that it reads differently from what it is. Every
+path that prints data goes through :func:`clean_line` or :func:`clean_lines` (``cli/render.py``,
+the CLI's error line); services clean text from outside with :func:`clean_line` before it is
+stored; :func:`json_safe` escapes the same characters in JSON output without losing them.
+
+Removed: escape sequences whole (CSI, OSC, DCS, SOS, PM, APC, two-byte escapes, and their 8-bit C1
+forms), every other C0 and C1 control and DEL, and the bidi embedding, override and isolate
+controls. Line breaks (LF, CR LF, VT, FF, NEL, U+2028, U+2029) become a space, or a newline where
+several lines are wanted; a tab becomes a space. Letters, marks, joiners (ZWJ, needed by emoji and
+many scripts) and the left-to-right / right-to-left marks used in real Arabic and Hebrew text stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = re.compile(
+    r"""
+      (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?        # CSI ... final byte
+    | (?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?
+                                                                  # OSC, DCS, SOS, PM, APC strings
+    | \x1b [\x20-\x2f]* [\x30-\x7e]?                               # other escapes (ESC c, ESC ( B)
+    """,
+    re.VERBOSE,
+)
+_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # json.dumps leaves these
+
+
+def clean_lines(text: str) -> str:
+    """`text` without escape sequences and control characters, its line breaks kept as newlines."""
+    if not _UNSAFE.search(text):
+        return text
+    text = _ESCAPES.sub("", text)
+    text = _BREAKS.sub("\n", text).replace("\t", " ")
+    return _CONTROLS.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """`text` as one line: no escape sequences or control characters, line breaks as spaces."""
+    if not _UNSAFE.search(text):
+        return text
+    return clean_lines(text).replace("\n", " ")
+
+
+def clean_value(value: object) -> str:
+    """Any value as one clean line of text (for table cells and messages)."""
+    return clean_line(value if isinstance(value, str) else str(value))
+
+
+def json_safe(text: str) -> str:
+    """A JSON document with the characters a terminal would act on written as ``\\uXXXX``.
+
+    ``json.dumps`` escapes C0 controls itself but writes C1 controls, DEL and the bidi controls
+    as they are; inside a JSON string the escaped form means the same, so nothing is lost.
+    """
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
