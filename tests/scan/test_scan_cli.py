@@ -95,3 +95,30 @@ def test_a_found_listing_feeds_the_audit(
 def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(["scan", "--help"], capsys)
     assert code == 0 and "Example: broker-audit scan" in out
+
+
+def test_escape_sequences_in_a_scanned_page_reach_neither_terminal_nor_vault(
+    home: Path, server: Server, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 12, item 4: a page's clear-screen, OSC 8 hidden link and bidi override."""
+    hostile = "Denver, CO\x1b[2J\x1b]8;;http://evil.example/\x07here\x1b]8;;\x07\u202e\x9b31m"
+    body = page("fps_found.html").replace(b"Age 37 &bull; Denver, CO", ("Age 37 &bull; " + hostile).encode())
+    server.routes[FPS_PATH] = Answer(body=body)
+    monkeypatch.setenv("COLUMNS", "300")
+    args = ["scan", "--yes", "--delay", "1", "--broker", "fastpeoplesearch", "--base-url", server.url]
+    code, out, err = cli(args, capsys)
+    assert code == 0, err
+    assert "found" in out
+    for text in (out, err):
+        assert not any(c in text for c in ("\x1b", "\x07", "\u202e", "\x9b"))
+    from broker_audit.services.access import VaultAccess, open_journal
+
+    access = VaultAccess(path=home / "v" / "vault.db", passphrase=lambda: PASSPHRASE, use_keyring=False)
+    with open_journal(access) as journal:  # what the vault kept
+        (finding,) = [f for f in journal.scan_findings().values() if f.outcome == "found"]
+    assert finding.matched_location.startswith("Age 37 • Denver, CO")
+    for text in (finding.matched_location, finding.matched_name, finding.listing_url, finding.detail):
+        assert not any(c in text for c in ("\x1b", "\x07", "\u202e", "\x9b"))
+    code, out, err = cli(["audit"], capsys)
+    assert code == 0, err
+    assert not any(c in out + err for c in ("\x1b", "\x07", "\u202e", "\x9b"))
