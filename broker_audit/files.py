@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from broker_audit.errors import UserError
+from broker_audit.errors import DataFileError, UserError
 
 TEMP_TAG = ".ba-"
 PART = ".part"
@@ -61,7 +61,7 @@ class UnsafeTarget(UserError):
     """The place a file should go is a symbolic link, a folder or a device: nothing is written."""
 
 
-class InputRefused(UserError):
+class InputRefused(DataFileError):
     """A file given to read is not a regular file, is too large, or is not text."""
 
 
@@ -402,7 +402,7 @@ def work_dir(folder: Path, name: str, *, what: str = "temporary files") -> Itera
         try:
             tmp, fd = _create_locked(dfd, name, CHUNKS, "dir")
         except OSError as exc:
-            raise write_error(exc, folder / name, what) from None
+            raise write_error(exc, folder, f"folder for the {what}") from None
         try:
             yield folder / tmp
         finally:

@@ -156,10 +156,11 @@ def validate_profile(profile: Profile) -> Profile:
 
 def load_profile_file(path: Path) -> Profile:
     """Read a profile TOML file (see README: `name`, `state`, `[[addresses]]`, ...)."""
+    from broker_audit.files import read_input_text
+
+    text = read_input_text(path, what="profile", limit=1024 * 1024)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}") from None
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{path}: not valid TOML: {exc}") from None
     try:

@@ -22,10 +22,9 @@ def load_toml(path: Path, typ: type[T], *, table: str) -> T:
     `table` is the name of the top-level array of tables (`broker`, `law`) so that a validation
     error can name the record id and the line where that record starts.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}") from None
+    from broker_audit.files import read_input_text
+
+    text = read_input_text(path, what="data file", limit=64 * 1024 * 1024)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

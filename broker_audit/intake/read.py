@@ -4,7 +4,8 @@ Encodings: UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text", BOM or not
 a file mixing UTF-8 and Windows-1252 lines (pasted together) is decoded line by line.
 Delimiters: comma, semicolon, tab or pipe (csv.Sniffer, checked against the header line), Excel's
 `sep=;` first line, CRLF, LF or old-Mac CR line ends, quoted newlines inside cells.
-The file is streamed: only a sample is read up front, rows are yielded one at a time.
+The file is streamed: only a sample is read up front, rows are yielded one at a time. It must be
+a regular file (a FIFO would wait forever) of at most :data:`MAX_SPREADSHEET_BYTES`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import BinaryIO
 
 from broker_audit.errors import DataFileError
 
+MAX_SPREADSHEET_BYTES = 64 * 1024 * 1024
+"""Size of an intake spreadsheet: 5,000 clients take about 1.5 MB; this is 40 times that."""
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 _CHUNK = 1024 * 1024
@@ -50,6 +53,18 @@ class Dialect:
 
 def _fail(path: Path, what: str, hint: str | None = _SAVE_AS) -> DataFileError:
     return DataFileError(f"{path}: {what}", hint)
+
+
+def _open(path: Path) -> BinaryIO:
+    """The spreadsheet, opened as a regular file of bounded size (see broker_audit.files)."""
+    from broker_audit.files import open_input
+
+    return open_input(
+        path,
+        what="spreadsheet",
+        limit=MAX_SPREADSHEET_BYTES,
+        hint="split the sheet into several files of fewer clients and run one batch per file",
+    )
 
 
 def _utf16_guess(sample: bytes) -> str | None:
@@ -96,7 +111,7 @@ def _split_lines(stream: BinaryIO, line_end: bytes) -> Iterator[bytes]:
 def _classify_8bit(path: Path, line_end: bytes) -> str:
     """One streaming pass: 'utf-8', 'cp1252', or 'mixed' when both kinds of lines occur."""
     utf8_lines = bad_lines = 0
-    with path.open("rb") as stream:
+    with _open(path) as stream:
         for line in _split_lines(stream, line_end):
             if line.isascii():
                 continue
@@ -152,12 +167,8 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 def sniff(path: Path) -> Dialect:
     """Look at the first 64 kB: encoding, delimiter, line ends. Raise DataFileError if not a sheet."""
     try:
-        with path.open("rb") as stream:
+        with _open(path) as stream:
             sample = stream.read(SAMPLE_BYTES)
-    except IsADirectoryError:
-        raise _fail(path, "is a folder, not a spreadsheet file", None) from None
-    except FileNotFoundError:
-        raise _fail(path, "no such file", "check the path and the file name") from None
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})", None) from None
     if not sample.strip(b" \t\r\n,;\xef\xbb\xbf\xff\xfe\x00"):
@@ -197,14 +208,14 @@ def sniff(path: Path) -> Dialect:
 
 def _text_lines(path: Path, dialect: Dialect) -> Iterator[str]:
     if dialect.encoding.startswith("utf-16"):
-        with path.open("r", encoding=dialect.encoding, errors="replace", newline="") as text:
+        with io.TextIOWrapper(_open(path), encoding=dialect.encoding, errors="replace", newline="") as text:
             first = True
             for line in text:
                 yield line.lstrip("\ufeff") if first else line
                 first = False
         return
     encoding = "mixed" if dialect.encoding.startswith("mixed") else dialect.encoding
-    with path.open("rb") as stream:
+    with _open(path) as stream:
         first = True
         for raw in _split_lines(stream, dialect.line_end):
             line = _decode_line(raw, encoding)

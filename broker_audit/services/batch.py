@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from broker_audit.vocabulary import LetterKind
 
 Progress = Callable[[int, int], None]
+MAX_WORKERS = 32
+"""Processes drawing PDFs at most (each holds ~60 MB)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,11 @@ def run_batch(
 
     if language not in LANGUAGES:
         raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UserError(
+            f"--workers must be between 1 and {MAX_WORKERS}, not {workers}",
+            "the number of processes drawing PDFs; 2 suits most computers",
+        )
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
     chosen = batch_brokers(registry, brokers, preset)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)

@@ -28,10 +28,12 @@ def load_clinic_file(path: Path) -> AgentProfile:
     import msgspec
 
     from broker_audit.errors import DataFileError
+    from broker_audit.files import read_input_text
 
+    text = read_input_text(path, what="clinic file", limit=1024 * 1024)
     try:
-        return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), AgentProfile)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
+        return msgspec.convert(tomllib.loads(text), AgentProfile)
+    except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         raise DataFileError(
             f"{path}: {exc}", "keys: organization, contact_name, address (list of lines), email, phone"
         ) from None
