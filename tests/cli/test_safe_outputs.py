@@ -77,7 +77,7 @@ def test_letters_in_every_format_are_0600_in_a_0700_folder(
     finally:
         os.umask(0o022)
     assert code == 0, err
-    written = [Path(f) for f in json.loads(stdout)[0]["files"]]
+    written = [Path(f) for f in json.loads(stdout)["letters"][0]["files"]]
     assert sorted(p.suffix for p in written) == [".eml", ".html", ".pdf", ".txt"]
     for path in written:
         assert _mode(path) == 0o600, path.name

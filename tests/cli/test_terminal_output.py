@@ -49,7 +49,8 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Pat
     assert broker["id"] == "example-data"
     broker["name"] = HOSTILE
     broker["notes"] = HOSTILE
-    broker["contact"]["email"]["value"] = "privacy[at]example.com [/] " + HOSTILE
+    web_form = next(r for r in broker["routes"] if r["channel"] == "web-form")
+    web_form["note"] = "write to privacy[at]example.com [/] " + HOSTILE
     broker["categories"] = ["people-search"]  # ranks it high in the audit
     imported.write_text(json.dumps(data))
     monkeypatch.setenv("BROKER_AUDIT_IMPORTED", str(imported))
@@ -66,7 +67,7 @@ def test_brokers_list_and_show(hostile: Path, cli: Runner) -> None:
     code, out, err = cli(["brokers", "show", "example-data"])
     assert code == 0, err
     _clean(out + err)
-    assert "privacy[at]example.com [/]" in out
+    assert "note: write to privacy[at]example.com [/] Evil" in out
 
 
 def test_json_keeps_the_data_but_escapes_what_a_terminal_acts_on(hostile: Path, cli: Runner) -> None:
@@ -92,6 +93,10 @@ def test_request_status_show_and_audit(hostile: Path, cli: Runner, tmp_path: Pat
 
 def test_registry_check_shows_brackets_as_they_are(hostile: Path, cli: Runner) -> None:
     """issue 13: `privacy[at]example.com` was shown as `privacyexample.com`; `[/]` crashed it."""
+    data = json.loads(hostile.read_text())
+    email = next(r for r in data["broker"][0]["routes"] if r["channel"] == "email")
+    email["value"] = "privacy[at]example.com [/] " + HOSTILE  # not an address: a finding quotes it
+    hostile.write_text(json.dumps(data))
     code, out, err = cli(["registry", "check", "--imported", str(hostile)])
     assert "unexpected" not in err
     _clean(out + err)
