@@ -219,3 +219,23 @@ def test_text_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     path.write_bytes(b'name = "Ana"\ncity = "Bogot\xe1"\n')
     with pytest.raises(files.InputRefused, match=r"me.toml:2: the profile is not UTF-8"):
         files.read_input_text(path, what="profile", limit=1000)
+
+
+def test_a_deferred_block_syncs_each_folder_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of batch files: each file's data is fsynced, its folder once at the end."""
+    calls: list[bool] = []
+    real = os.fsync
+
+    def counting(fd: int) -> None:
+        calls.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    with files.deferred_folder_sync():
+        for n in range(5):
+            files.write_text(tmp_path / "out" / f"{n}.eml", "x")
+        assert calls == [False] * 5
+    assert calls == [False] * 5 + [True]
+    calls.clear()
+    files.write_text(tmp_path / "out" / "one.txt", "x")
+    assert calls == [False, True]

@@ -192,30 +192,31 @@ def run_batch(
             first_id=journal.next_request_id(),
             agent=agent if as_agent else None,
         )
-        from broker_audit.files import ensure_folder
+        from broker_audit.files import deferred_folder_sync, ensure_folder
 
         ensure_folder(out_dir, what="batch folder")
         files: list[Path] = []
         try:
-            pages = _write_pdfs(
-                plans,
-                agent,
-                out_dir,
-                batch_id,
-                today=today,
-                laws=laws,
-                templates_dir=templates_dir,
-                split=split,
-                files=files,
-                progress=progress,
-                workers=workers,
-            )
-            files += _write_mailing(plans, agent, out_dir, batch_id)
-            files += _write_worklist(plans, out_dir, batch_id, today=today, templates_dir=templates_dir)
-            if intake.bad:
-                bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
-                write_bad_rows_csv(intake.bad, bad_csv)
-                files.append(bad_csv)
+            with deferred_folder_sync():  # each folder fsynced once, before the batch is logged
+                pages = _write_pdfs(
+                    plans,
+                    agent,
+                    out_dir,
+                    batch_id,
+                    today=today,
+                    laws=laws,
+                    templates_dir=templates_dir,
+                    split=split,
+                    files=files,
+                    progress=progress,
+                    workers=workers,
+                )
+                files += _write_mailing(plans, agent, out_dir, batch_id)
+                files += _write_worklist(plans, out_dir, batch_id, today=today, templates_dir=templates_dir)
+                if intake.bad:
+                    bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
+                    write_bad_rows_csv(intake.bad, bad_csv)
+                    files.append(bad_csv)
             _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files)
         except BaseException:
             for path in files:

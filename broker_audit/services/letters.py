@@ -414,7 +414,6 @@ def issue_letters(
     vault transaction after every file is written, so a failure leaves neither stray log
     entries nor letters that the log does not know of.
     """
-    from broker_audit.letters.formats import formats_for, write_letter
 
     first_id = journal.next_request_id()
     documents = [
@@ -425,32 +424,14 @@ def issue_letters(
         )
         for job in jobs
     ]
-    from broker_audit.files import ensure_folder
+    from broker_audit.files import deferred_folder_sync, ensure_folder
 
     written: list[Path] = []
-    results = []
+    results: list[LetterResult] = []
     try:
         ensure_folder(out_dir, what="letters folder")
-        for offset, (job, document) in enumerate(zip(jobs, documents, strict=True)):
-            request_id = first_id + offset
-            stem = out_dir / f"{today.isoformat()}-{job.recipient_id}-{job.kind}-{request_id}"
-            files = write_letter(document, stem, formats_for(job.channel, formats))
-            written.extend(files)
-            results.append(
-                LetterResult(
-                    request_id=request_id,
-                    broker_id=job.recipient_id,
-                    broker_name=job.recipient_name,
-                    kind=job.kind,
-                    law_id=job.law.id,
-                    reference=job.reference,
-                    files=files,
-                    warnings=job.warnings,
-                    linked_to=job.linked_to,
-                    channel=job.channel,
-                    route=job.route.address() if job.route else " / ".join(job.recipient[1:]),
-                )
-            )
+        with deferred_folder_sync():  # the folder is fsynced once, before the requests are logged
+            _write_all(jobs, documents, first_id, out_dir, today, formats, written, results)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -465,3 +446,37 @@ def issue_letters(
         ]
     )
     return results
+
+
+def _write_all(
+    jobs: Sequence[LetterJob],
+    documents: Sequence[Document],
+    first_id: int,
+    out_dir: Path,
+    today: dt.date,
+    formats: Sequence[str] | None,
+    written: list[Path],
+    results: list[LetterResult],
+) -> None:
+    from broker_audit.letters.formats import formats_for, write_letter
+
+    for offset, (job, document) in enumerate(zip(jobs, documents, strict=True)):
+        request_id = first_id + offset
+        stem = out_dir / f"{today.isoformat()}-{job.recipient_id}-{job.kind}-{request_id}"
+        files = write_letter(document, stem, formats_for(job.channel, formats))
+        written.extend(files)
+        results.append(
+            LetterResult(
+                request_id=request_id,
+                broker_id=job.recipient_id,
+                broker_name=job.recipient_name,
+                kind=job.kind,
+                law_id=job.law.id,
+                reference=job.reference,
+                files=files,
+                warnings=job.warnings,
+                linked_to=job.linked_to,
+                channel=job.channel,
+                route=job.route.address() if job.route else " / ".join(job.recipient[1:]),
+            )
+        )
