@@ -21,7 +21,7 @@ from broker_audit.errors import UserError
 
 USER_AGENT = "broker-audit/0.1 (+registry update)"
 CHECK_USER_AGENT = "broker-audit/0.1 (+registry check --online)"
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # = registry.imports.table.MAX_EXPORT_BYTES: no larger export is imported
 
 
 class FetchError(UserError):
