@@ -113,14 +113,14 @@ def _due(
         return Due(_plus(appealed, request.appeal_days, False), estimated=True)
     if request.deadline_days is None:
         return Due(None)
+    received: dt.date | None = None
+    estimated = False
     if delivered is not None:
-        received, estimated = delivered, False
+        received = delivered
     elif sent is not None:
         allowance = DELIVERY_ALLOWANCE.get(sent.via, UNKNOWN_CHANNEL_ALLOWANCE)
         received, estimated = _plus(sent.on, allowance, False), True
-        if received is None:
-            return Due(None)
-    else:
+    if received is None:
         return Due(None)
     days = request.deadline_days + (request.extension_days if extended else 0)
     return Due(_plus(received, days, request.working_days), estimated=estimated)

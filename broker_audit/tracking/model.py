@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import msgspec
 
@@ -17,6 +18,8 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
         """Who the request went to, for display: the broker, or the agency."""
         return self.broker_name or self.agency
 
+    VERSION: ClassVar[int] = 1  # see tracking/records.py for when to bump it
+    v: int = 1
     id: int
     broker_id: str
     broker_name: str
@@ -47,6 +50,8 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
+    VERSION: ClassVar[int] = 1
+    v: int = 1
     request_id: int
     state: State
     on: dt.date

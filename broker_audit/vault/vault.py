@@ -539,6 +539,11 @@ class Transaction:
         """The number of records, including those appended in this transaction."""
         return self._count
 
+    @property
+    def holds_lock(self) -> bool:
+        """False after a commit whose re-locking found another writer (the next append waits)."""
+        return self._active
+
     def take_new_records(self) -> list[tuple[int, bytes]]:
         """Hand over (and forget) the records other processes appended before this hold."""
         new, self.new_records = self.new_records, []
