@@ -415,15 +415,19 @@ class Vault:
         seen = self._seen.load()
         warnings = [self._seen.problem] if self._seen.problem else []
         count = self._count
+        # A log with a torn tail may be hiding damage: what it shows is never remembered as
+        # seen (the first write, if one is allowed, records the state it builds on).
+        remember = not store.wal.torn_frames
         if seen is None:
             if store.wal.torn_frames:
                 warnings.append(
                     "the vault's write-ahead log ends with an incomplete write (a crash, or damage): "
                     "if a change you saw saved is missing, restore the vault from a backup"
                 )
-            self._seen.save(self._seen_state(), contains=self._holds)
+            elif remember:
+                self._seen.save(self._seen_state(), contains=self._holds)
         elif self._holds(seen):
-            if seen.count < count or seen.changed_at != self._changed_at:
+            if remember and (seen.count < count or seen.changed_at != self._changed_at):
                 self._seen.save(self._seen_state(), contains=self._holds)
         elif seen.count > count:
             when = _when(seen.changed_at)

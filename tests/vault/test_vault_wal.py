@@ -102,7 +102,7 @@ def test_refused_wal_is_kept_and_writes_are_refused(tmp_path: Path) -> None:
         "older than the one last seen" in w and "it has 8 records, 9 were seen" in w
         for w in vault.info.warnings
     )
-    with pytest.raises(VaultCorrupt, match="write-ahead log .* lost saved changes") as info:
+    with pytest.raises(VaultCorrupt, match=r"write-ahead log .* lost saved changes") as info:
         vault.append(b"more")
     assert "move vault.db-wal" in (info.value.hint or "")
     vault.close()
