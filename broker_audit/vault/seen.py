@@ -93,6 +93,7 @@ class SeenStore:
         `head`). Best effort: a failure to remember is never an error of the write it follows.
         """
         with contextlib.suppress(OSError), self._locked():
+            self._remove_leftovers()
             current = self.load()
             if current is not None:
                 if contains(current):  # the vault holds what was seen: only ever move forward
@@ -127,6 +128,15 @@ class SeenStore:
         }
         data["mac"] = self._mac(data).hex()
         return json.dumps(data, sort_keys=True)
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of a save that was killed (only a lock holder writes one)."""
+        if self._in_keyring:
+            return
+        target = self._file()
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def _file(self) -> Path:
         return seen_dir() / f"{self._vault_id.hex()}.json"
