@@ -441,7 +441,7 @@ class Store:
 
     def _has_table(self, name: str) -> bool:
         with sqlite_errors():
-            row = self._conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (name,))
+            row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
             return row.fetchone() is not None
 
     def read_snapshot(self) -> tuple[int, bytes, bytes] | None:

@@ -187,7 +187,8 @@ class Vault:
                 vault = cls(path, store, header, data_key, use_keyring=use_keyring)
                 vault._load(header)
                 vault._compare_with_seen()
-            vault._upgrade(header, typed_passphrase)
+            if not store.read_only:  # a torn log is kept as it is until a write is allowed
+                vault._upgrade(typed_passphrase)
         except BaseException:
             store.close()
             raise
@@ -450,14 +451,17 @@ class Vault:
             )
         self.info = OpenInfo(records=count, last_change=_when(self._changed_at), warnings=tuple(warnings))
 
-    def _upgrade(self, header: Header, typed_passphrase: str | None) -> None:
+    def _upgrade(self, typed_passphrase: str | None) -> None:
         """Named migrations, and a passphrase slot from before format 2 re-wrapped with today's
-        cost when the passphrase was just typed. Skipped when the vault must not be written."""
+        cost when the passphrase was just typed. Skipped when the vault must not be written
+        (it is read as it is; any write runs the migrations first)."""
         store, sealer = self._open_parts()
+        with store.snapshot():
+            header = store.read_header()
         slot = next((s for s in header.slots if s.kind == "passphrase"), None)
         legacy = slot is not None and typed_passphrase is not None and _is_legacy(slot)
-        if self._write_refusal is not None or store.read_only:
-            return  # must not be written, or its log must be kept as it is: read as it is
+        if self._write_refusal is not None:
+            return
         if not (store.pending_migrations() or legacy):
             return
         with store.transaction():
@@ -513,6 +517,8 @@ class Vault:
         store, _ = self._open_parts()
         if self._write_refusal is not None:
             raise self._write_refusal
+        if store.pending_migrations():  # opened read-only as an older format: migrate first
+            self._upgrade(None)
         if not store.begin(wait=wait):
             yield None
             return

@@ -142,3 +142,27 @@ def test_shipped_code_has_no_fast_kdf_switch(tmp_path: Path) -> None:
     assert (slot["t"], slot["m_kib"], slot["p"], slot["v"]) == (3, 65536, 4, 2)
     shipped = [p for p in (REPO / "broker_audit").rglob("*.py") if "TEST_FAST" in p.read_text()]
     assert shipped == []
+
+
+def test_a_write_to_a_format1_vault_opened_read_only_migrates_it_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves: a format-1 vault opened read-only (its WAL had a torn tail, so nothing was
+    migrated at open) is migrated before the first write, so the new head is never written
+    into an old-format file; it then reopens with every record."""
+    from broker_audit.vault import store
+    from broker_audit.vault.wal import WalReport
+
+    path = tmp_path / "format1.db"
+    shutil.copyfile(FORMAT1, path)
+    secrets_ = json.loads(FORMAT1.with_name("format1.db.json").read_text())
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "inspect_wal", lambda _: WalReport(torn_frames=1))
+        vault = Vault.open(path, recovery_key=secrets_["recovery_key"])
+        assert vault.count == 3 and raw_sql(path, "SELECT count(*) FROM migrations") == [(1,)]
+        assert vault.append(b"written after a crash") == 4
+        vault.close()
+    assert raw_sql(path, "SELECT count(*) FROM migrations") == [(2,)]
+    vault = Vault.open(path, recovery_key=secrets_["recovery_key"])
+    assert [n for n, _ in vault.records()] == [1, 2, 3, 4]
+    vault.close()
