@@ -28,7 +28,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli) -> Path:  # type
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASS)
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    code, _, err = cli(["request", "appriss", "--out", str(tmp_path / "l"), "--format", "txt"])
+    code, _, err = cli(["request", "lexisnexis", "--out", str(tmp_path / "l"), "--format", "txt"])
     assert code == 0, err
     return path
 
@@ -54,8 +54,8 @@ def test_the_range() -> None:
 @pytest.mark.parametrize(
     ("env", "args"),
     [
-        ({"BROKER_AUDIT_TODAY": "9999-12-20"}, ["mark", "1", "sent", "--via", "mail"]),
-        ({}, ["mark", "1", "sent", "--via", "mail", "--on", "1899-12-31"]),
+        ({"BROKER_AUDIT_TODAY": "9999-12-20"}, ["mark", "1", "sent", "--via", "email"]),
+        ({}, ["mark", "1", "sent", "--via", "email", "--on", "1899-12-31"]),
         ({"BROKER_AUDIT_TODAY": "0001-01-01"}, ["status"]),
         ({}, ["profile", "edit", "--birth-date", "1800-05-01"]),
         ({"BROKER_AUDIT_TODAY": "9999-12-20"}, ["request", "lexisnexis", "--format", "txt"]),
@@ -85,7 +85,7 @@ def test_services_and_the_journal_refuse_them_too(vault: Path) -> None:
     before sealing (a record whose date is out of range is never written)."""
     access = VaultAccess(path=vault, passphrase=lambda: PASS)
     with pytest.raises(UserError, match="today"):
-        mark(access, 1, "sent", today=dt.date(9999, 12, 20), via="mail")
+        mark(access, 1, "sent", today=dt.date(9999, 12, 20), via="email")
     before = _records(vault)
     with Vault.open(vault, passphrase=lambda: PASS) as opened:
         journal = Journal(opened)

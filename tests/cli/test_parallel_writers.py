@@ -54,7 +54,7 @@ def test_four_parallel_requests_get_four_ids(vault_env: Path, tmp_path: Path) ->
     runs = [_start("request", "lexisnexis", "--format", "txt", "--out", str(out), "--json") for _ in range(4)]
     results = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [err[-800:] for _, err in results]
-    ids = sorted(letter["id"] for stdout, _ in results for letter in json.loads(stdout))
+    ids = sorted(letter["id"] for stdout, _ in results for letter in json.loads(stdout)["letters"])
     assert ids == [1, 2, 3, 4]
     assert len(list(out.glob("*.txt"))) == 4
     journal = _journal(vault_env)
@@ -69,15 +69,15 @@ def test_parallel_marks_never_store_a_forbidden_history(vault_env: Path, tmp_pat
     """Proves: transitions are checked under the lock: of six conflicting `mark` runs at once,
     each either succeeds or is refused with exit 1 (the lifecycle's message), and the stored
     events of each request replay legally from drafted, one per successful run."""
-    code, _, err = cli(["request", "lexisnexis", "appriss", "--format", "txt", "--out", str(tmp_path / "l")])
+    code, _, err = cli(["request", "lexisnexis", "spokeo", "--format", "txt", "--out", str(tmp_path / "l")])
     assert code == 0, err
     commands = [
-        ("1", "sent", "--via", "mail"),
+        ("1", "sent", "--via", "email"),
         ("1", "withdrawn"),
         ("1", "sent", "--via", "email"),
         ("1", "fulfilled"),
-        ("2", "sent", "--via", "mail"),
-        ("2", "sent", "--via", "mail"),
+        ("2", "sent", "--via", "email"),
+        ("2", "sent", "--via", "email"),
     ]
     runs = [_start("mark", *command) for command in commands]
     results = [run.communicate(timeout=120) for run in runs]
