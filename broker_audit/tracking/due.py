@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from broker_audit.law.deadlines import add_days
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
@@ -32,8 +33,10 @@ UNKNOWN_CHANNEL_ALLOWANCE = 7
 _LAST_DAY = dt.date.max - dt.timedelta(days=366)  # room for "+ 1 day" in calendars and the like
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(msgspec.Struct, frozen=True, gc=False):
+    """A due date, and whether it counts from an estimated day of receipt. (A msgspec struct,
+    as `Current` is: `status` makes 100,000 of each in milliseconds, frozen dataclasses in 0.3 s.)"""
+
     date: dt.date | None
     estimated: bool = False
 
@@ -57,8 +60,7 @@ def next_state(state: State, event: State) -> State:
     return event
 
 
-@dataclass(frozen=True)
-class Current:
+class Current(msgspec.Struct, frozen=True, gc=False):
     """What a request's events say now (see `current`)."""
 
     state: State
@@ -79,15 +81,18 @@ def current(request: RequestMade, events: Iterable[StatusChanged]) -> Current:
     delivered: dt.date | None = None
     extended = False
     appealed: dt.date | None = None
-    for event in events:
+    for event in events:  # `next_state`, inlined: this loop runs for every request on `status`
         kind = event.state
-        state = next_state(state, kind)
+        if kind is State.DELIVERED:
+            if state is State.SENT:
+                state = kind
+            if delivered is None:
+                delivered = event.on
+            continue
+        state = kind
         if kind is State.SENT:
             if sent is None:
                 sent = event
-        elif kind is State.DELIVERED:
-            if delivered is None:
-                delivered = event.on
         elif kind is State.EXTENDED:
             extended = True
         elif kind is State.APPEALED:

@@ -10,7 +10,7 @@ import msgspec
 from broker_audit.tracking.states import State
 
 
-class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
+class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=False):
     """A letter was drafted: the request exists from now on (state drafted)."""
 
     @property
@@ -49,7 +49,7 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
     channels: list[str] | None = None
 
 
-class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
+class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):
     VERSION: ClassVar[int] = 1
     v: int = 1
     request_id: int
@@ -61,7 +61,7 @@ class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
     recorded: dt.datetime
 
 
-class RequestView(msgspec.Struct, kw_only=True, frozen=True):
+class RequestView(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     """A request with its history and what follows from it (state, sent, received, due).
 
     `due` counts from the day the recipient received the request (`delivered`). Before that is

@@ -33,7 +33,7 @@ class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
     recorded: dt.datetime
 
 
-class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True):
+class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True, gc=False):
     """A clinic's client (the latest record for a client id wins)."""
 
     VERSION: ClassVar[int] = 1
