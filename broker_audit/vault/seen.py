@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from broker_audit.vault import crypto, keys
 
 _MAC_INFO = b"broker-audit last seen v1"
 FORMAT = 1
+_FILE_BYTES = 512  # the JSON, padded with spaces: every save writes the same bytes in place
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,15 @@ class SeenStore:
 
     def load(self) -> SeenState | None:
         """The stored state, or None (none yet, unreadable, or not MACed by this vault's key)."""
+        if self._in_keyring:
+            return self._load()
+        try:
+            with self._locked(shared=True):
+                return self._load()
+        except OSError:
+            return None
+
+    def _load(self) -> SeenState | None:
         text = self._read_text()
         if text is None:
             return None
@@ -93,8 +102,7 @@ class SeenStore:
         `head`). Best effort: a failure to remember is never an error of the write it follows.
         """
         with contextlib.suppress(OSError), self._locked():
-            self._remove_leftovers()
-            current = self.load()
+            current = self._load()
             if current is not None:
                 if contains(current):  # the vault holds what was seen: only ever move forward
                     moves_on = current.count < state.count
@@ -129,15 +137,6 @@ class SeenStore:
         data["mac"] = self._mac(data).hex()
         return json.dumps(data, sort_keys=True)
 
-    def _remove_leftovers(self) -> None:
-        """Temporary files of a save that was killed (only a lock holder writes one)."""
-        if self._in_keyring:
-            return
-        target = self._file()
-        for stale in target.parent.glob(f".{target.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-
     def _file(self) -> Path:
         return seen_dir() / f"{self._vault_id.hex()}.json"
 
@@ -155,36 +154,35 @@ class SeenStore:
             return None
 
     def _write_text(self, text: str) -> None:
-        if self._in_keyring and keys.keyring_set_text(self._vault_id, keys.LAST_SEEN_ITEM, text):
-            return
+        """Into the keyring item, or over the file in place (under the lock; no temp file and
+        rename, which on ext4 flushes like an fsync and would double the cost of a commit). A
+        write torn by a crash fails its MAC and reads as unreadable, never as another state."""
         if self._in_keyring:
-            return  # the keyring refused: a file would be read by nobody
-        target = self._file()
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            keys.keyring_set_text(self._vault_id, keys.LAST_SEEN_ITEM, text)
+            return  # if the keyring refused, a file would be read by nobody
+        data = text.encode("ascii").ljust(_FILE_BYTES)
+        fd = os.open(self._file(), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("ascii"))
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+        finally:
+            os.close(fd)
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """An exclusive lock on `seen/.lock` (a file of its own: never the vault's)."""
+    def _locked(self, *, shared: bool = False) -> Iterator[None]:
+        """A lock on `seen/.lock` (a file of its own, never the vault's): exclusive to save,
+        shared to read."""
         folder = seen_dir()
         _make_private_dirs(folder)
         fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            _lock_fd(fd)
+            _lock_fd(fd, shared=shared)
             yield
         finally:
             os.close(fd)  # closing releases the lock
 
 
-def _lock_fd(fd: int) -> None:
+def _lock_fd(fd: int, *, shared: bool) -> None:
     if os.name == "nt":
         import msvcrt
 
@@ -192,7 +190,7 @@ def _lock_fd(fd: int) -> None:
         return
     import fcntl
 
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
 
 
 def _make_private_dirs(folder: Path) -> None:
