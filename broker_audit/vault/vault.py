@@ -1,7 +1,8 @@
 """The vault's public face: an append-only log of opaque records, sealed at rest.
 
 How records, the head and the snapshot are bound together is in `chain`; the file and its
-writer lock in `store`; the last state seen outside the file in `seen`; blobs in `blobs`.
+writer lock in `store` (its write-ahead log read first by `wal`); unlocking in `unlock`; a
+writer's hold in `transaction`; the last state seen outside the file in `seen`; blobs in `blobs`.
 
 Opening is O(new records): the chain is verified from the end of the last sealed snapshot (a
 point the snapshot is bound to) to the head, and those records are decrypted once and handed to
@@ -23,7 +24,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
 
 from broker_audit.errors import UserError, VaultCorrupt, VaultError, VaultExists, VaultLocked
 from broker_audit.vault import blobs, crypto, keys
@@ -32,24 +32,19 @@ from broker_audit.vault.chain import (
     ZERO_TAG,
     Head,
     read_head,
-    record_ad,
     seal_head,
     snapshot_ad,
-    tag_of,
     walk,
 )
 from broker_audit.vault.keys import Slot, keyring_available
 from broker_audit.vault.seen import SeenState, SeenStore
 from broker_audit.vault.store import FORMAT_VERSION, RESTORE_HINT, WAL_HINT, Header, Store, remove_files
+from broker_audit.vault.transaction import Transaction
+from broker_audit.vault.unlock import is_legacy, unlock
 
 __all__ = ["BlobRef", "Loaded", "OpenInfo", "Transaction", "Vault", "default_vault_path", "keyring_available"]
 
 VAULT_ID_BYTES = 16
-
-UNLOCK_HINT = (
-    "unlock it with your passphrase (asked, or BROKER_AUDIT_PASSPHRASE); if it is lost, "
-    "`broker-audit vault passwd --recovery` sets a new one with the recovery key shown at init"
-)
 
 
 def default_vault_path() -> Path:
@@ -183,7 +178,7 @@ class Vault:
         try:
             with store.snapshot():
                 header = store.read_header()
-                data_key, typed_passphrase = _unlock(header, passphrase, recovery_key, use_keyring)
+                data_key, typed_passphrase = unlock(header, passphrase, recovery_key, use_keyring)
                 vault = cls(path, store, header, data_key, use_keyring=use_keyring)
                 vault._load(header)
                 vault._compare_with_seen()
@@ -459,7 +454,7 @@ class Vault:
         with store.snapshot():
             header = store.read_header()
         slot = next((s for s in header.slots if s.kind == "passphrase"), None)
-        legacy = slot is not None and typed_passphrase is not None and _is_legacy(slot)
+        legacy = slot is not None and typed_passphrase is not None and is_legacy(slot)
         if self._write_refusal is not None:
             return
         if not (store.pending_migrations() or legacy):
@@ -532,133 +527,6 @@ class Vault:
         store.rollback()  # nothing uncommitted is kept; this releases the lock
 
 
-class Transaction:
-    """One writer's hold on the vault. See `Vault.transaction`."""
-
-    def __init__(self, vault: Vault) -> None:
-        self._vault = vault
-        self.new_records: list[tuple[int, bytes]] = []
-        self._count, self._tag = vault._count, vault._tag
-        self._added = False
-        self._dirty = False
-        self._active = True
-        self._snapshot_at: int | None = None
-
-    @property
-    def count(self) -> int:
-        """The number of records, including those appended in this transaction."""
-        return self._count
-
-    @property
-    def holds_lock(self) -> bool:
-        """False after a commit whose re-locking found another writer (the next append waits)."""
-        return self._active
-
-    def take_new_records(self) -> list[tuple[int, bytes]]:
-        """Hand over (and forget) the records other processes appended before this hold."""
-        new, self.new_records = self.new_records, []
-        return new
-
-    def append(self, records: Sequence[bytes]) -> list[int]:
-        """Seal and store records after the last one (durable at `commit`); their numbers."""
-        store, sealer = self._parts()
-        numbers = []
-        for record in records:
-            n = self._count + 1
-            nonce, sealed = sealer.seal(bytes(record), record_ad(self._vault._vault_id, n, self._tag))
-            store.add_record(n, nonce, sealed)
-            self._count, self._tag = n, tag_of(sealed)
-            numbers.append(n)
-        if numbers:
-            self._added = self._dirty = True
-        return numbers
-
-    def put_blob(self, data: bytes | BinaryIO) -> BlobRef:
-        """Store `data` (bytes, or a binary file read from its position) as a sealed, chunked
-        blob, bound to the next record appended in this transaction, which must reference it."""
-        store, sealer = self._parts()
-        size = blobs.blob_size(data)
-        if size > blobs.MAX_BLOB_BYTES:
-            raise UserError("the attachment is too large to keep in the vault (over 4 GiB)")
-        ref = BlobRef(
-            blob_id=secrets.token_bytes(blobs.BLOB_ID_BYTES),
-            record=self._count + 1,
-            size=size,
-            chunks=blobs.chunk_count(size),
-        )
-        written = 0
-        for idx, chunk in enumerate(blobs.iter_chunks(data, size)):
-            ad = blobs.chunk_ad(self._vault._vault_id, ref.blob_id, ref.record, idx, ref.chunks)
-            nonce, sealed = sealer.seal(chunk, ad)
-            store.add_blob_chunk(ref.blob_id, idx, ref.chunks, ref.record, nonce, sealed)
-            written += 1
-        if written != ref.chunks:
-            raise ValueError("the attachment changed size while it was stored")
-        self._dirty = True
-        return ref
-
-    def set_snapshot(self, data: bytes) -> None:
-        """Seal `data` (the derived state after every record so far) as the vault's snapshot,
-        bound to the current last record (durable at `commit`)."""
-        store, sealer = self._parts()
-        nonce, sealed = sealer.seal(data, snapshot_ad(self._vault._vault_id, self._count, self._tag))
-        store.write_snapshot(self._count, nonce, sealed)
-        self._dirty = True
-        self._snapshot_at = self._count
-
-    def commit(self) -> None:
-        """Make everything since the last commit durable (the head is sealed with it), record
-        the new head outside the vault, and keep holding the lock if no one else took it."""
-        if not self._dirty:
-            return
-        vault = self._vault
-        store, sealer = self._parts()
-        if self._added:
-            changed_at = int(time.time())
-            head = Head(self._count, self._tag, changed_at)
-            store.write_head(*seal_head(sealer, store.read_header(), head))
-            vault._changed_at = changed_at
-        store.commit()  # durable from here on: nothing below may fail the caller
-        vault._count, vault._tag = self._count, self._tag
-        if self._snapshot_at is not None:
-            vault._snapshot_count = self._snapshot_at
-            self._snapshot_at = None
-        added, self._added, self._dirty = self._added, False, False
-        try:
-            self._active = store.begin(wait=False)
-            if self._active:
-                self._catch_up()
-        except VaultError:
-            self._active = False
-        if added:
-            with contextlib.suppress(VaultError):
-                vault._save_seen(rebase=True)
-
-    # --- internals ---------------------------------------------------------------------------
-
-    def _parts(self) -> tuple[Store, crypto.Sealer]:
-        store, sealer = self._vault._open_parts()
-        if not self._active:  # the lock was lost after a commit: take it again, catch up
-            store.begin(wait=True)
-            self._active = True
-            self._catch_up()
-        return store, sealer
-
-    def _catch_up(self) -> None:
-        """Inside the lock: verify what others appended after this handle's end."""
-        vault = self._vault
-        store, sealer = vault._open_parts()
-        header = store.read_header()
-        head = read_head(store, sealer, header)
-        known, tag = vault._count, vault._tag
-        if head.count < known or (known and store.record_tag(known) != tag):
-            raise VaultCorrupt(f"vault record {known} does not match the sealed head", RESTORE_HINT)
-        new = list(walk(store, sealer, vault._vault_id, known, tag, head))
-        self.new_records.extend(new)
-        vault._count, vault._tag, vault._changed_at = head.count, head.last_tag, head.changed_at
-        self._count, self._tag = head.count, head.last_tag
-
-
 def _when(timestamp: int) -> dt.datetime | None:
     if timestamp <= 0:
         return None
@@ -666,73 +534,3 @@ def _when(timestamp: int) -> dt.datetime | None:
         return dt.datetime.fromtimestamp(timestamp, dt.UTC)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _is_legacy(slot: Slot) -> bool:
-    try:
-        return "v" not in slot.params_dict()
-    except (ValueError, UnicodeError):
-        return False
-
-
-def _unlock(
-    header: Header,
-    passphrase: Callable[[], str] | None,
-    recovery_key: str | None,
-    use_keyring: bool,
-) -> tuple[bytes, str | None]:
-    """Recover the data key from the first slot the caller can open; (key, the passphrase if
-    one was typed)."""
-    slots = {slot.kind: slot for slot in header.slots}
-    vid = header.vault_id
-    try:
-        if recovery_key is not None:
-            slot = slots.get("recovery")
-            if slot is None:
-                raise VaultLocked("this vault has no recovery key slot", UNLOCK_HINT)
-            try:
-                wrap_key = keys.recovery_wrap_key(slot, recovery_key)
-            except ValueError:
-                raise VaultLocked(
-                    "that is not a well-formed recovery key",
-                    "type the 32 characters shown at `broker-audit init` (hyphens optional)",
-                ) from None
-            return _unwrap_or_locked(slot, vid, wrap_key, "the recovery key does not fit this vault"), None
-        if use_keyring and "keyring" in slots:
-            secret = keys.keyring_fetch(vid)
-            if secret is not None:
-                try:
-                    key = keys.unwrap(slots["keyring"], vid, keys.keyring_wrap_key(slots["keyring"], secret))
-                    return key, None
-                except keys.SlotUnwrapError:
-                    pass  # a stale keyring entry: fall back to the passphrase
-    except (KeyError, TypeError, ValueError):
-        raise VaultCorrupt("a vault key slot is damaged", RESTORE_HINT) from None
-    if passphrase is not None and "passphrase" in slots:
-        slot = slots["passphrase"]
-        try:
-            keys.passphrase_cost(slot)  # before asking: a changed slot is refused, not derived
-        except keys.SlotChanged as exc:
-            raise VaultCorrupt(f"the vault's key slot was changed ({exc})", RESTORE_HINT) from None
-        text = passphrase()
-        try:
-            wrap_key = keys.passphrase_wrap_key(slot, text)
-        except MemoryError:
-            raise VaultError(
-                "this computer cannot spare the memory the vault's passphrase needs",
-                "close other programs and retry, or unlock with the recovery key",
-            ) from None
-        return _unwrap_or_locked(slot, vid, wrap_key, "wrong passphrase for this vault"), text
-    if "keyring" in slots and "passphrase" not in slots:
-        raise VaultLocked(
-            "the OS keyring did not give the vault key",
-            "log in to the desktop session that holds the keyring, or use the recovery key",
-        )
-    raise VaultLocked("no key was given that unlocks the vault", UNLOCK_HINT)
-
-
-def _unwrap_or_locked(slot: Slot, vault_id: bytes, wrap_key: bytes, message: str) -> bytes:
-    try:
-        return keys.unwrap(slot, vault_id, wrap_key)
-    except keys.SlotUnwrapError:
-        raise VaultLocked(message, UNLOCK_HINT) from None
