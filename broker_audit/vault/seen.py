@@ -163,7 +163,8 @@ class SeenStore:
         data = text.encode("ascii").ljust(_FILE_BYTES)
         fd = os.open(self._file(), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            os.pwrite(fd, data, 0)
+            os.lseek(fd, 0, os.SEEK_SET)  # (os.pwrite does not exist on Windows)
+            os.write(fd, data)
             os.ftruncate(fd, len(data))
         finally:
             os.close(fd)
