@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     VAULT_LOCKED = 3
     INTEGRITY = 4
+    TOO_NEW = 5  # the vault (or a record in it) was written by a newer broker-audit
 
 
 class BrokerAuditError(Exception):
@@ -91,3 +92,9 @@ class VaultCorrupt(VaultError):
 
 class VaultTooNew(VaultError):
     """The vault was written by a newer broker-audit."""
+
+    exit_code = ExitCode.TOO_NEW
+
+
+class RecordTooNew(VaultTooNew):
+    """A record in the vault is of a type or version that a newer broker-audit wrote."""

@@ -145,6 +145,10 @@ def validate_profile(profile: Profile) -> Profile:
         raise UserError("the profile's email does not look like an email address")
     if profile.birth_date and profile.birth_date > dt.date.today():
         raise UserError("the birth date is in the future")
+    if profile.birth_date:
+        from broker_audit.dates import check_date
+
+        check_date(profile.birth_date, "the birth date")
     return msgspec.structs.replace(
         profile,
         name=name,

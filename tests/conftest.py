@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "sitecustom"))
+import fast_kdf  # noqa: E402  (test-only: the weak Argon2id cost, here and in child processes)
+
 DEMO_PROFILE = ROOT / "examples" / "demo-profile.toml"
 TEST_PASSPHRASE = "correct horse battery staple"
 
@@ -42,10 +46,19 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("BROKER_AUDIT_PASSPHRASE", raising=False)
     monkeypatch.delenv("BROKER_AUDIT_TODAY", raising=False)
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    monkeypatch.setenv("BROKER_AUDIT_TEST_FAST_KDF", "1")
+    monkeypatch.delenv("BROKER_AUDIT_TEST_FAST_KDF", raising=False)  # no longer read by anything
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("PYTHONPATH", fast_kdf.child_env()["PYTHONPATH"])  # children: the weak cost too
     monkeypatch.chdir(tmp_path)
     return home
+
+
+@pytest.fixture(autouse=True)
+def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A weak Argon2id cost for new passphrase slots, accepted when read back (test-only)."""
+    from broker_audit.vault import crypto
+
+    monkeypatch.setattr(crypto, "PASSPHRASE_COSTS", fast_kdf.costs(crypto))
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from broker_audit.errors import UserError, VaultLocked
+from broker_audit.errors import VaultLocked
 
 
 @dataclass
@@ -30,7 +30,8 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 
 def today() -> dt.date:
-    """Today, or BROKER_AUDIT_TODAY (YYYY-MM-DD) to see the state of things on another day."""
+    """Today, or BROKER_AUDIT_TODAY (YYYY-MM-DD) to see the state of things on another day
+    (within the range every date must fall in: broker_audit/dates.py)."""
     text = os.environ.get("BROKER_AUDIT_TODAY")
     if text:
         return parse_date(text, "BROKER_AUDIT_TODAY")
@@ -38,10 +39,10 @@ def today() -> dt.date:
 
 
 def parse_date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"{what}: {text!r} is not a date", "write dates as YYYY-MM-DD") from None
+    """A YYYY-MM-DD option, range-checked (1900-01-01 to ten years from now) before any use."""
+    from broker_audit.dates import parse_date as parse_checked
+
+    return parse_checked(text, what)
 
 
 SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE")
@@ -103,7 +104,16 @@ def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
         passphrase=passphrase_prompt,
         recovery_key=recovery_key,
         use_keyring=not g.no_keyring,
+        on_unlock=show_unlock,
     )
+
+
+def show_unlock(info: Any) -> None:
+    """On stderr: "vault: N records, last change DATE", then any warning about the vault (our
+    own words and numbers only; plain text, so it costs no rich import)."""
+    err(f"vault: {info.summary()}")
+    for warning in info.warnings:
+        err(f"warning: {warning}")
 
 
 def _default(value: Any) -> Any:

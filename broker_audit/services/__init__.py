@@ -14,11 +14,13 @@ from broker_audit.services.tracking import VIAS, StatusRow, mark, show_request, 
 from broker_audit.services.vaults import (
     InitResult,
     ProfileChanges,
+    VerifyResult,
     change_passphrase,
     edit_profile,
     forget_vault,
     init_vault,
     show_profile,
+    verify_vault,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "ProfileChanges",
     "StatusRow",
     "VaultAccess",
+    "VerifyResult",
     "broker_warnings",
     "change_passphrase",
     "edit_profile",
@@ -49,5 +52,6 @@ __all__ = [
     "show_request",
     "status_rows",
     "vault_path",
+    "verify_vault",
     "write_letter",
 ]

@@ -14,17 +14,23 @@ from broker_audit.profile import Profile
 from broker_audit.tracking.journal import Journal
 
 if TYPE_CHECKING:
-    from broker_audit.vault.vault import Vault
+    from broker_audit.vault.vault import OpenInfo, Vault
 
 
 @dataclass(frozen=True)
 class VaultAccess:
-    """How to find and unlock the vault. The passphrase is asked for only when needed."""
+    """How to find and unlock the vault. The passphrase is asked for only when needed.
+
+    `on_unlock`, if given, receives what unlocking found (`OpenInfo`: "N records, last change
+    DATE" and warnings such as "this vault is older than the one last seen here") once per
+    unlock; the CLI shows it on stderr. Services never print it themselves.
+    """
 
     path: Path
     passphrase: Callable[[], str] | None = None
     recovery_key: str | None = None
     use_keyring: bool = True
+    on_unlock: Callable[[OpenInfo], None] | None = None
 
 
 def vault_path(option: Path | None = None) -> Path:
@@ -44,7 +50,7 @@ def open_vault(access: VaultAccess) -> Vault:
     from broker_audit.vault.vault import Vault
 
     try:
-        return Vault.open(
+        vault = Vault.open(
             access.path,
             passphrase=access.passphrase,
             recovery_key=access.recovery_key,
@@ -52,10 +58,15 @@ def open_vault(access: VaultAccess) -> Vault:
         )
     except VaultNotFound as exc:
         raise VaultNotFound(f"no vault at {access.path}", exc.hint) from None
+    if access.on_unlock is not None:
+        access.on_unlock(vault.info)
+    return vault
 
 
 @contextmanager
 def open_journal(access: VaultAccess) -> Iterator[Journal]:
+    """The unlocked vault's journal. A service that writes does so in `with journal.write():`,
+    reading ids and current states inside that block (see tracking/journal.py)."""
     vault = open_vault(access)
     try:
         yield Journal(vault)

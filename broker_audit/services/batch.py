@@ -181,7 +181,7 @@ def run_batch(
             agent=clinic if as_agent else None,
         )
         return summary(plans)
-    with open_journal(access) as journal:
+    with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
         agent = clinic_of(journal, clinic)
         plans = plan_clients(
             intake.clients,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.tracking import VIAS
@@ -72,12 +73,14 @@ def bulk_mark(
     from broker_audit.tracking.states import TRANSITIONS, parse_state
 
     state = parse_state(state_text)
+    check_date(today, "today")
+    check_date(on, "--on")
     if on > today:
         raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
     if via not in VIAS:
         raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(VIAS))
     by_channel = state in (State.SENT, State.DELIVERED)
-    with open_journal(access) as journal:
+    with open_journal(access) as journal, journal.write():  # states are read under the writer lock
         events = []
         skipped = []
         for view in batch_views(journal, batch_id):

@@ -132,7 +132,7 @@ def followup_letters(
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     """
     laws_by_id = {law.id: law for law in laws}
-    with open_journal(access) as journal:
+    with open_journal(access) as journal, journal.write():  # "already drafted" is read under the lock
         profile = require_profile(journal)
         views = journal.views()
         if request_ids:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, now
@@ -399,6 +400,25 @@ def request_record(
 
 
 def issue_letters(
+    journal: Journal,
+    profile: Profile,
+    jobs: Sequence[LetterJob],
+    *,
+    out_dir: Path,
+    formats: Sequence[str] | None,
+    today: dt.date,
+    templates_dir: Path | None,
+) -> list[LetterResult]:
+    """`_issue_letters_locked` under the vault's writer lock: the request ids it gives the
+    letters (and their file names) are read inside it, so parallel runs never share an id."""
+    check_date(today, "today")
+    with journal.write():
+        return _issue_letters_locked(
+            journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
+        )
+
+
+def _issue_letters_locked(
     journal: Journal,
     profile: Profile,
     jobs: Sequence[LetterJob],

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+import msgspec
+
+from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.tracking.due import days_left, is_overdue
-from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.due import Current, days_left_on, overdue_on
+from broker_audit.tracking.journal import Journal, paused_gc
 from broker_audit.tracking.model import RequestMade, RequestView
 from broker_audit.tracking.states import TRANSITIONS, State, parse_state
 from broker_audit.vocabulary import CHANNELS as VIAS
 
 
-@dataclass(frozen=True)
-class StatusRow:
+class StatusRow(msgspec.Struct, frozen=True, gc=False):
+    """One request as `status` shows it (a msgspec struct: 100,000 of them are made in 20 ms,
+    and they encode straight to JSON)."""
+
     id: int
     broker: str
     broker_name: str
@@ -33,28 +37,35 @@ class StatusRow:
 
 
 def status_rows(access: VaultAccess, *, today: dt.date, overdue_only: bool = False) -> list[StatusRow]:
-    with open_journal(access) as journal:
-        views = journal.views()
-    rows = [
-        StatusRow(
-            id=v.request.id,
-            broker=v.request.broker_id,
-            broker_name=v.request.recipient_name,
-            kind=v.request.kind,
-            state=v.state.value,
-            law=v.request.law_id,
-            sent=v.sent,
-            due=v.due,
-            days_left=days_left(v, today),
-            overdue=is_overdue(v, today),
-            reference=v.request.reference,
-            delivered=v.delivered,
-            due_estimated=v.due_estimated,
-            channel=v.request.channel,
-        )
-        for v in views
-    ]
+    """Every request's row, by id (only the overdue ones with `overdue_only`)."""
+    current = _current(access)
+    with paused_gc():
+        rows = [
+            StatusRow(
+                id=r.id,
+                broker=r.broker_id,
+                broker_name=r.recipient_name,
+                kind=r.kind,
+                state=now.state.value,
+                law=r.law_id,
+                sent=now.sent,
+                due=now.due.date,
+                days_left=days_left_on(now.state, now.due.date, today),
+                overdue=overdue_on(now.state, now.due.date, today),
+                reference=r.reference,
+                delivered=now.delivered,
+                due_estimated=now.due.estimated,
+                channel=r.channel,
+            )
+            for r, now in current
+        ]
     return [r for r in rows if r.overdue] if overdue_only else rows
+
+
+def _current(access: VaultAccess) -> list[tuple[RequestMade, Current]]:
+    """Each request with its state, dates and due date (the journal is freed on return)."""
+    with open_journal(access) as journal:
+        return journal.current()
 
 
 def mark(
@@ -68,9 +79,13 @@ def mark(
     tracking: str = "",
     note: str = "",
 ) -> RequestView:
-    """Record a status change, refusing one the lifecycle does not allow."""
+    """Record a status change, refusing one the lifecycle does not allow.
+
+    The request's current state is read inside the vault's writer lock, so two `mark` runs at
+    once never write a history the lifecycle forbids."""
     state = parse_state(state_text)
-    on = on or today
+    check_date(today, "today")
+    on = check_date(on or today, "--on")
     if on > today:
         raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
     if via is not None and via not in VIAS:
@@ -80,7 +95,7 @@ def mark(
             "say how the request was sent",
             f"e.g. `broker-audit mark {request_id} sent --via mail --tracking 9400...`",
         )
-    with open_journal(access) as journal:
+    with open_journal(access) as journal, journal.write():
         current = journal.view(request_id)
         check_channel(current.request, state, via)
         if state is State.DELIVERED and current.delivered is not None:

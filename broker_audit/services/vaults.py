@@ -70,7 +70,7 @@ class ProfileChanges:
 
 def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
     """Record a new version of the profile (the old one stays in the append-only log)."""
-    with open_journal(access) as journal:
+    with open_journal(access) as journal, journal.write():  # changes apply to the latest profile
         if changes.replace_with is not None:
             profile = changes.replace_with
         else:
@@ -93,6 +93,47 @@ def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
         profile = validate_profile(profile)
         journal.append([ProfileSet(profile=profile, recorded=now())])
         return profile
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What `vault verify` checked, walking from the first record."""
+
+    records: int
+    requests: int
+    blobs: int
+    chunks: int
+    snapshot: str  # "matches the records", "rebuilt" (it did not), "none yet"
+    last_change: dt.datetime | None
+
+
+def verify_vault(access: VaultAccess) -> VerifyResult:
+    """The full walk: every record's seal and chain link from the first, the sealed head, every
+    attachment chunk, every record readable by this version; then the derived snapshot is
+    compared with a fold of all records and rebuilt if it differs (it is never trusted here).
+    Any damage raises VaultCorrupt naming the first bad record."""
+    vault = open_vault(access)
+    try:
+        report = vault.verify()
+        had_snapshot = vault.snapshot_count is not None
+        from_snapshot = Journal(vault)
+        from_records = Journal(vault, use_snapshot=False)
+        status = "none yet"
+        if had_snapshot:
+            status = "matches the records"
+            if from_snapshot.state() != from_records.state():
+                from_records.rebuild_snapshot()
+                status = "rebuilt"
+        return VerifyResult(
+            records=report.records,
+            requests=len(from_records.requests),
+            blobs=report.blobs,
+            chunks=report.chunks,
+            snapshot=status,
+            last_change=vault.info.last_change,
+        )
+    finally:
+        vault.close()
 
 
 def forget_vault(access: VaultAccess) -> Path:

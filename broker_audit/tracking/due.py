@@ -5,13 +5,20 @@ day is known when the user records it (`mark ID delivered --on DATE`, from certi
 tracking or a return receipt); until then it is estimated as the sent date plus a delivery
 allowance for the channel, and the due date is an estimate: shown as such, never stated as the
 legal deadline in a letter.
+
+Reading never fails on a stored date: a date too far out to compute a deadline from (the year
+9999 a test leak once stored) gives no due date rather than an OverflowError. A request's state,
+dates and due date come from one pass over its events (`current`), which `status` uses directly
+for every request and `fold` wraps in a view.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from broker_audit.law.deadlines import add_days
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
@@ -23,11 +30,105 @@ from broker_audit.tracking.states import AWAITING, State
 DELIVERY_ALLOWANCE = {"mail": 7, "fax": 0, "email": 0, "web-form": 0, "phone": 0}
 UNKNOWN_CHANNEL_ALLOWANCE = 7
 
+_LAST_DAY = dt.date.max - dt.timedelta(days=366)  # room for "+ 1 day" in calendars and the like
 
-@dataclass(frozen=True)
-class Due:
+
+class Due(msgspec.Struct, frozen=True, gc=False):
+    """A due date, and whether it counts from an estimated day of receipt. (A msgspec struct,
+    as `Current` is: `status` makes 100,000 of each in milliseconds, frozen dataclasses in 0.3 s.)"""
+
     date: dt.date | None
     estimated: bool = False
+
+
+@functools.lru_cache(maxsize=8192)
+def _plus(start: dt.date, days: int, working_days: bool) -> dt.date | None:
+    """`add_days`, remembered (a clinic's requests share a few dates), or None if the result is
+    not a date (overflow) or lies in the last year a date can hold."""
+    try:
+        day = add_days(start, days, working_days=working_days)
+    except (OverflowError, ValueError):  # a stored date at the end of the calendar
+        return None
+    return day if day <= _LAST_DAY else None
+
+
+def next_state(state: State, event: State) -> State:
+    """The state after `event`: a receipt recorded after an answer keeps the answer's state (see
+    states.TRANSITIONS); any other event is the new state."""
+    if event is State.DELIVERED and state is not State.SENT:
+        return state
+    return event
+
+
+class Current(msgspec.Struct, frozen=True, gc=False):
+    """What a request's events say now (see `current`)."""
+
+    state: State
+    sent: dt.date | None
+    delivered: dt.date | None
+    due: Due
+
+
+def current(request: RequestMade, events: Iterable[StatusChanged]) -> Current:
+    """The request's state, sent and received dates and due date, in one pass over its events
+    (in the order recorded: the order each transition was checked in).
+
+    The clock runs from receipt (or sent + the channel's allowance, an estimate); one extension,
+    when recorded, adds the law's extension days; an appeal starts the appeal clock from the day
+    the appeal went out (an estimate: its receipt is tracked on the appeal)."""
+    state = State.DRAFTED
+    sent: StatusChanged | None = None
+    delivered: dt.date | None = None
+    extended = False
+    appealed: dt.date | None = None
+    for event in events:  # `next_state`, inlined: this loop runs for every request on `status`
+        kind = event.state
+        if kind is State.DELIVERED:
+            if state is State.SENT:
+                state = kind
+            if delivered is None:
+                delivered = event.on
+            continue
+        state = kind
+        if kind is State.SENT:
+            if sent is None:
+                sent = event
+        elif kind is State.EXTENDED:
+            extended = True
+        elif kind is State.APPEALED:
+            appealed = event.on
+    return Current(
+        state=state,
+        sent=sent.on if sent else None,
+        delivered=delivered,
+        due=_due(request, sent, delivered, extended, appealed),
+    )
+
+
+def _due(
+    request: RequestMade,
+    sent: StatusChanged | None,
+    delivered: dt.date | None,
+    extended: bool,
+    appealed: dt.date | None,
+) -> Due:
+    if appealed is not None:
+        if not request.appeal_days:
+            return Due(None)
+        return Due(_plus(appealed, request.appeal_days, False), estimated=True)
+    if request.deadline_days is None:
+        return Due(None)
+    received: dt.date | None = None
+    estimated = False
+    if delivered is not None:
+        received = delivered
+    elif sent is not None:
+        allowance = DELIVERY_ALLOWANCE.get(sent.via, UNKNOWN_CHANNEL_ALLOWANCE)
+        received, estimated = _plus(sent.on, allowance, False), True
+    if received is None:
+        return Due(None)
+    days = request.deadline_days + (request.extension_days if extended else 0)
+    return Due(_plus(received, days, request.working_days), estimated=estimated)
 
 
 def received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]:
@@ -41,61 +142,42 @@ def received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]:
     if sent is None:
         return None, False
     allowance = DELIVERY_ALLOWANCE.get(sent.via, UNKNOWN_CHANNEL_ALLOWANCE)
-    return sent.on + dt.timedelta(days=allowance), True
+    return _plus(sent.on, allowance, False), True
 
 
 def due_date(request: RequestMade, events: Iterable[StatusChanged]) -> Due:
-    """When the recipient must answer, or Due(None) when no legal clock runs.
-
-    One extension, when recorded, adds the law's extension days. An appeal starts the appeal
-    clock from the day the appeal went out (an estimate: its receipt is tracked on the appeal).
-    """
-    history = list(events)
-    extended = any(e.state is State.EXTENDED for e in history)
-    appealed = next((e.on for e in reversed(history) if e.state is State.APPEALED), None)
-    if appealed is not None:
-        if not request.appeal_days:
-            return Due(None)
-        return Due(appealed + dt.timedelta(days=request.appeal_days), estimated=True)
-    if request.deadline_days is None:
-        return Due(None)
-    received, estimated = received_on(history)
-    if received is None:
-        return Due(None)
-    days = request.deadline_days + (request.extension_days if extended else 0)
-    try:
-        return Due(add_days(received, days, working_days=request.working_days), estimated=estimated)
-    except (OverflowError, ValueError):  # a stored date at the end of the calendar
-        return Due(None)
+    """When the recipient must answer, or Due(None) when no legal clock runs (see `current`)."""
+    return current(request, events).due
 
 
 def fold(request: RequestMade, events: Iterable[StatusChanged]) -> RequestView:
-    history = tuple(events)  # in the order recorded: the order each transition was checked in
-    state = State.DRAFTED
-    for event in history:
-        # A receipt recorded after an answer keeps the answer's state (see states.TRANSITIONS).
-        if event.state is State.DELIVERED and state is not State.SENT:
-            continue
-        state = event.state
-    sent = next((e.on for e in history if e.state is State.SENT), None)
-    delivered = next((e.on for e in history if e.state is State.DELIVERED), None)
-    due = due_date(request, history)
+    """The request with its history and what follows from it."""
+    history = tuple(events)
+    now = current(request, history)
     return RequestView(
         request=request,
         events=history,
-        state=state,
-        sent=sent,
-        due=due.date,
-        delivered=delivered,
-        due_estimated=due.estimated,
+        state=now.state,
+        sent=now.sent,
+        due=now.due.date,
+        delivered=now.delivered,
+        due_estimated=now.due.estimated,
     )
 
 
+def overdue_on(state: State, due: dt.date | None, today: dt.date) -> bool:
+    return state in AWAITING and due is not None and today > due
+
+
+def days_left_on(state: State, due: dt.date | None, today: dt.date) -> int | None:
+    if due is None or state not in AWAITING:
+        return None
+    return (due - today).days
+
+
 def is_overdue(view: RequestView, today: dt.date) -> bool:
-    return view.state in AWAITING and view.due is not None and today > view.due
+    return overdue_on(view.state, view.due, today)
 
 
 def days_left(view: RequestView, today: dt.date) -> int | None:
-    if view.due is None or view.state not in AWAITING:
-        return None
-    return (view.due - today).days
+    return days_left_on(view.state, view.due, today)

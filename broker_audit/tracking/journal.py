@@ -1,123 +1,110 @@
 """The log of what the requester did, as typed records sealed in the vault.
 
-The vault stores opaque bytes; this module gives them meaning (profile, requests, status changes)
-and folds them into the current view. Records are appended, never rewritten.
+The vault stores opaque bytes; this module gives them meaning (the record types are in
+`tracking.records`) and folds them into the current view. Records are appended, never rewritten.
+
+Reading is O(new records): the journal starts from the vault's sealed snapshot of its derived
+state (`tracking.snapshot`) and applies the records after it, each decrypted once; it writes a
+new snapshot when the records after it grow past `SNAPSHOT_AFTER` (or a fraction of the log).
+
+Writing: everything a write depends on is read inside the vault's writer lock.
+
+    with journal.write():                       # the lock; records others added are applied
+        request_id = journal.next_request_id()  # read under the lock
+        ...                                     # render, write files, compute records
+        journal.append(records)                 # durable when it returns
+
+`append` outside a `write()` block takes the lock for itself. Inside the lock `append` checks
+again what the lifecycle allows (every status change against the state the log is in, in order)
+and that no request id is taken, so no history the lifecycle forbids is ever written, whoever
+computed it. Attachments: `put_blob(data)` inside the block, then `append` the record holding the
+returned `BlobRef` (it is bound to that record); `read_blob(ref)` streams it back, verified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
-
-import msgspec
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.audit.questions import Answers
-from broker_audit.errors import UnknownRequest, VaultCorrupt
-from broker_audit.profile import AgentProfile, Profile
-from broker_audit.tracking.due import fold
+from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
+from broker_audit.profile import Profile
+from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
+from broker_audit.tracking.records import (
+    CONCLUSIVE_SCAN_OUTCOMES,
+    RECORD_VERSIONS,
+    AgentProfile,
+    AgentSet,
+    AnswersSet,
+    BatchMade,
+    ClientSet,
+    ProfileSet,
+    Record,
+    ScanFinding,
+    ScanOutcome,
+    ScanResultSet,
+    check_record,
+    decode,
+    encode,
+    now,
+    too_new,
+)
+from broker_audit.tracking.snapshot import DerivedState, decode_state, encode_state
 from broker_audit.tracking.states import State, check_transition
 
 if TYPE_CHECKING:
-    from broker_audit.vault.vault import Vault
+    from broker_audit.vault.blobs import BlobRef
+    from broker_audit.vault.vault import Transaction, Vault
+
+__all__ = [
+    "CONCLUSIVE_SCAN_OUTCOMES",
+    "RECORD_VERSIONS",
+    "AgentProfile",
+    "AgentSet",
+    "AnswersSet",
+    "BatchMade",
+    "ClientSet",
+    "Journal",
+    "ProfileSet",
+    "Record",
+    "ScanFinding",
+    "ScanOutcome",
+    "ScanResultSet",
+    "decode",
+    "encode",
+    "now",
+]
+
+SNAPSHOT_AFTER = 256
+"""Records after the snapshot that make the next write (or read) seal a new one; in a large log
+the threshold is a fraction of it (`SNAPSHOT_FRACTION`), so rewriting it costs O(1) a record."""
+SNAPSHOT_FRACTION = 8
 
 
-class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
-    profile: Profile
-    recorded: dt.datetime
-
-
-class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True):
-    """A clinic's client (the latest record for a client id wins)."""
-
-    client_id: str
-    profile: Profile
-    language: str = "en"
-    recorded: dt.datetime
-
-
-class AgentSet(msgspec.Struct, tag="agent", kw_only=True, frozen=True):
-    agent: AgentProfile
-    recorded: dt.datetime
-
-
-class BatchMade(msgspec.Struct, tag="batch", kw_only=True, frozen=True):
-    """A clinic batch: which requests it made. No client data beyond the request ids."""
-
-    batch_id: str
-    created: dt.datetime
-    dated: dt.date
-    first_request: int
-    last_request: int
-    clients: int
-    brokers: list[str]
-    kinds: list[str]
-    files: list[str] = []
-
-
-class AnswersSet(msgspec.Struct, tag="answers", kw_only=True, frozen=True):
-    """The audit questionnaire's answers (the latest wins)."""
-
-    answers: Answers
-    recorded: dt.datetime
-
-
-ScanOutcome = Literal["found", "not-found", "blocked", "could-not-read", "error"]
-# Answers that say something about the listing; the others say only that the check failed.
-CONCLUSIVE_SCAN_OUTCOMES = frozenset({"found", "not-found"})
-
-
-class ScanFinding(msgspec.Struct, kw_only=True, frozen=True):
-    """What one people-search site showed: only what the audit needs."""
-
-    broker_id: str
-    outcome: ScanOutcome
-    on: dt.date
-    listing_url: str = ""
-    matched_name: str = ""
-    matched_location: str = ""
-    detail: str = ""
-
-
-class ScanResultSet(msgspec.Struct, tag="scan", kw_only=True, frozen=True):
-    """One `broker-audit scan` run."""
-
-    results: list[ScanFinding]
-    recorded: dt.datetime
-
-
-Record = (
-    ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet | ScanResultSet
-)
-
-_encoder = msgspec.msgpack.Encoder()
-_decoder = msgspec.msgpack.Decoder(Record)
-
-
-def encode(record: Record) -> bytes:
-    return _encoder.encode(record)
-
-
-def decode(number: int, data: bytes) -> Record:
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large log is folded: records hold no cycles,
+    and at 100,000 requests its repeated passes over the new objects cost more than the fold."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _decoder.decode(data)
-    except msgspec.DecodeError:
-        raise VaultCorrupt(
-            f"vault record {number} decrypted but is not a record this version understands",
-            "the vault may have been written by a newer broker-audit",
-        ) from None
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Journal:
-    """The vault's records, read once, with typed appends."""
+    """The vault's records, folded into the current state, with checked appends."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, *, use_snapshot: bool = True) -> None:
+        """Fold the vault's records (from its snapshot unless `use_snapshot` is off: then every
+        record from the first, as `vault verify` does to check the snapshot)."""
         self.vault = vault
         self.profile: Profile | None = None
         self.requests: dict[int, RequestMade] = {}
@@ -127,34 +114,25 @@ class Journal:
         self.batches: dict[str, BatchMade] = {}
         self.answers: Answers | None = None
         self.scans: list[ScanResultSet] = []
-        for number, data in vault.records():
-            self._apply(decode(number, data))
+        self._tx: Transaction | None = None
+        self._snapshot_count: int | None = None
+        with paused_gc():
+            if not use_snapshot:
+                self._apply_numbered(vault.records())
+                return
+            loaded = vault.load()
+            state = decode_state(loaded.snapshot) if loaded.snapshot is not None else None
+            if loaded.snapshot is not None and state is None:  # another version's: read all
+                loaded = vault.load()
+            if state is not None:
+                self._restore(state)
+                self._snapshot_count = loaded.snapshot_count
+            del state
+            self._apply_numbered(loaded.records)
+            del loaded
+        self._snapshot_if_due(wait=False)
 
-    def _apply(self, record: Record) -> None:
-        if isinstance(record, ProfileSet):
-            self.profile = record.profile
-        elif isinstance(record, RequestMade):
-            self.requests[record.id] = record
-        elif isinstance(record, StatusChanged):
-            self.events[record.request_id].append(record)
-        elif isinstance(record, ClientSet):
-            self.clients[record.client_id] = record
-        elif isinstance(record, AgentSet):
-            self.agent = record.agent
-        elif isinstance(record, AnswersSet):
-            self.answers = record.answers
-        elif isinstance(record, ScanResultSet):
-            self.scans.append(record)
-        else:
-            self.batches[record.batch_id] = record
-
-    def append(self, records: Sequence[Record]) -> None:
-        """Seal and store `records` in one transaction, then apply them."""
-        if not records:
-            return
-        self.vault.append_many([encode(r) for r in records])
-        for record in records:
-            self._apply(record)
+    # --- reading ---------------------------------------------------------------------------
 
     def scan_findings(self) -> dict[str, ScanFinding]:
         """The latest scan answer per broker: a later found / not-found replaces an earlier one;
@@ -172,6 +150,7 @@ class Journal:
         return latest
 
     def next_request_id(self) -> int:
+        """The id the next request gets: read it inside `write()`, so no one else takes it."""
         return max(self.requests, default=0) + 1
 
     def view(self, request_id: int) -> RequestView:
@@ -182,8 +161,79 @@ class Journal:
             )
         return fold(request, self.events.get(request_id, ()))
 
+    def current(self) -> list[tuple[RequestMade, Current]]:
+        """Every request by id with its state, dates and due date: what `status` needs, without
+        building a view (and its history) per request."""
+        events = self.events
+        with paused_gc():
+            return [(r, current(r, events.get(i, ()))) for i, r in sorted(self.requests.items())]
+
     def views(self) -> list[RequestView]:
-        return [fold(r, self.events.get(i, ())) for i, r in sorted(self.requests.items())]
+        events = self.events
+        with paused_gc():
+            return [fold(r, events.get(i, ())) for i, r in sorted(self.requests.items())]
+
+    def state(self) -> DerivedState:
+        """Everything folded so far, as the snapshot keeps it."""
+        return self._state()
+
+    def rebuild_snapshot(self) -> None:
+        """Seal this journal's state as the vault's snapshot now (under the writer lock)."""
+        with self.write():
+            assert self._tx is not None
+            self._tx.set_snapshot(encode_state(self._state()))
+            self._tx.commit()
+            self._snapshot_count = self.vault.snapshot_count
+
+    def read_blob(self, ref: BlobRef) -> Iterator[bytes]:
+        """A stored attachment, chunk by chunk, each verified (VaultCorrupt on any mismatch)."""
+        return self.vault.read_blob(ref)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Journal]:
+        """Hold the vault's writer lock for the block, with every record other processes added
+        applied first (see the module docstring). Re-entrant: an inner block is the outer one."""
+        if self._tx is not None:
+            yield self
+            return
+        with self.vault.transaction() as tx:
+            self._tx = tx
+            try:
+                self._apply_numbered(tx.take_new_records())
+                yield self
+            finally:
+                self._tx = None
+
+    def append(self, records: Sequence[Record]) -> None:
+        """Check, seal and store `records` in one transaction (durable when this returns), then
+        apply them. Outside a `write()` block, takes the lock for itself."""
+        if not records:
+            return
+        if self._tx is None:
+            with self.write():
+                self.append(records)
+            return
+        tx = self._tx
+        first = tx.count + 1
+        for offset, record in enumerate(records):
+            check_record(record, first + offset)
+        self._check_lifecycle(records)
+        tx.append([encode(r) for r in records])
+        tx.commit()
+        for record in records:
+            self._apply(record)
+        self._apply_numbered(tx.take_new_records())
+        self._snapshot_if_due(wait=True)
+
+    def put_blob(self, data: bytes | BinaryIO) -> BlobRef:
+        """Store an attachment (bytes, or a binary file read from its position) as an encrypted
+        blob bound to the next record `append`ed in this `write()` block, which must hold the
+        returned reference."""
+        if self._tx is None:
+            raise RuntimeError("put_blob needs the writer lock: call it inside `with journal.write():`")
+        return self._tx.put_blob(data)
 
     def status_event(
         self,
@@ -213,3 +263,99 @@ class Journal:
     ) -> RequestView:
         self.append([self.status_event(request_id, state, on=on, via=via, tracking=tracking, note=note)])
         return self.view(request_id)
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _apply(self, record: Record) -> None:
+        if isinstance(record, ProfileSet):
+            self.profile = record.profile
+        elif isinstance(record, RequestMade):
+            self.requests[record.id] = record
+        elif isinstance(record, StatusChanged):
+            self.events[record.request_id].append(record)
+        elif isinstance(record, ClientSet):
+            self.clients[record.client_id] = record
+        elif isinstance(record, AgentSet):
+            self.agent = record.agent
+        elif isinstance(record, AnswersSet):
+            self.answers = record.answers
+        elif isinstance(record, ScanResultSet):
+            self.scans.append(record)
+        elif isinstance(record, BatchMade):
+            self.batches[record.batch_id] = record
+        else:  # a type in the union that this fold forgot: never file it as something else
+            raise too_new(0, encode(record))
+
+    def _apply_numbered(self, numbered: Sequence[tuple[int, bytes]]) -> None:
+        for number, data in numbered:
+            self._apply(decode(number, data))
+
+    def _check_lifecycle(self, records: Sequence[Record]) -> None:
+        """Inside the lock: each status change must be allowed from the state the log (and the
+        records before it in this append) leaves its request in; no request id may be taken."""
+        states: dict[int, State] = {}
+        for record in records:
+            if isinstance(record, RequestMade):
+                if record.id in self.requests or record.id in states:
+                    raise VaultError(
+                        f"request #{record.id} was just made by another broker-audit",
+                        "nothing was logged; run the command again",
+                    )
+                states[record.id] = State.DRAFTED
+            elif isinstance(record, StatusChanged):
+                current = states.get(record.request_id)
+                if current is None:
+                    current = self.view(record.request_id).state
+                check_transition(current, record.state, record.request_id)
+                states[record.request_id] = next_state(current, record.state)
+
+    def _state(self) -> DerivedState:
+        return DerivedState(
+            profile=self.profile,
+            requests=list(self.requests.values()),
+            events={k: v for k, v in self.events.items() if v},
+            clients=list(self.clients.values()),
+            agent=self.agent,
+            batches=list(self.batches.values()),
+            answers=self.answers,
+            scans=self.scans,
+        )
+
+    def _restore(self, state: DerivedState) -> None:
+        self.profile = state.profile
+        self.requests = {r.id: r for r in state.requests}
+        self.events = defaultdict(list, state.events)
+        self.clients = {c.client_id: c for c in state.clients}
+        self.agent = state.agent
+        self.batches = {b.batch_id: b for b in state.batches}
+        self.answers = state.answers
+        self.scans = list(state.scans)
+
+    def _snapshot_due(self, count: int) -> bool:
+        behind = count - (self._snapshot_count or 0)
+        return behind >= max(SNAPSHOT_AFTER, count // SNAPSHOT_FRACTION)
+
+    def _snapshot_if_due(self, *, wait: bool) -> None:
+        """Seal the derived state as the vault's snapshot if enough records came after the last
+        one: inside an append's lock (`wait`), or, after reading, only if no one else writes.
+        Never an error: a snapshot is an optimisation."""
+        if not self._snapshot_due(self.vault.count):
+            return
+        try:
+            if wait and self._tx is not None:
+                if self._tx.holds_lock:
+                    self._tx.set_snapshot(encode_state(self._state()))
+                    self._tx.commit()
+                    self._snapshot_count = self.vault.snapshot_count
+                return
+            with self.vault.try_transaction() as tx:
+                if tx is None:
+                    return
+                self._apply_numbered(tx.take_new_records())
+                tx.set_snapshot(encode_state(self._state()))
+                tx.commit()
+                self._snapshot_count = self.vault.snapshot_count
+        except VaultTooNew:
+            raise
+        except VaultError:
+            return

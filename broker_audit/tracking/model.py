@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import msgspec
 
 from broker_audit.tracking.states import State
 
 
-class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
+class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=False):
     """A letter was drafted: the request exists from now on (state drafted)."""
 
     @property
@@ -17,6 +18,8 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
         """Who the request went to, for display: the broker, or the agency."""
         return self.broker_name or self.agency
 
+    VERSION: ClassVar[int] = 1  # see tracking/records.py for when to bump it
+    v: int = 1
     id: int
     broker_id: str
     broker_name: str
@@ -46,7 +49,9 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True):
     channels: list[str] | None = None
 
 
-class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
+class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):
+    VERSION: ClassVar[int] = 1
+    v: int = 1
     request_id: int
     state: State
     on: dt.date
@@ -56,7 +61,7 @@ class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True):
     recorded: dt.datetime
 
 
-class RequestView(msgspec.Struct, kw_only=True, frozen=True):
+class RequestView(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     """A request with its history and what follows from it (state, sent, received, due).
 
     `due` counts from the day the recipient received the request (`delivered`). Before that is

@@ -3,15 +3,14 @@
 Everything here comes from `cryptography`; nothing is home-made except the encoding of the
 recovery key (Crockford base32 in readable groups).
 
-Test speed: set ``BROKER_AUDIT_TEST_FAST_KDF=1`` (or assign ``FAST_KDF = True`` in this module)
-and new passphrase slots use a weak Argon2id setting so test suites stay fast. Never set it for
-real use: the parameters are written into the vault header, so a slot made that way stays weak
-until the passphrase is changed. The default is Argon2id t=3, m=64 MiB, p=4.
+New passphrase slots use Argon2id t=3, m=64 MiB, p=4 (`PASSPHRASE_COSTS[0]`). There is no switch
+to weaken it: the test suite replaces these constants in its own conftest (and, for the
+processes it starts, in a sitecustomize on its own path), never through the shipped code.
+Costs read from a vault are checked against `ARGON2_LIMITS` before anything is derived.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -27,9 +26,6 @@ NONCE_BYTES = 12
 TAG_BYTES = 16
 SALT_BYTES = 16
 RECOVERY_BYTES = 20  # 160 bits -> 32 Crockford base32 characters, 8 groups of 4
-
-FAST_KDF = False
-"""Module switch for tests: when True (or env BROKER_AUDIT_TEST_FAST_KDF=1), weak Argon2id."""
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CROCKFORD_READ = {c: i for i, c in enumerate(_CROCKFORD)} | {"O": 0, "I": 1, "L": 1}
@@ -47,14 +43,42 @@ class Argon2Params:
 
 
 STRONG_ARGON2 = Argon2Params(t=3, m_kib=64 * 1024, p=4)
-FAST_TEST_ARGON2 = Argon2Params(t=1, m_kib=64, p=1)
+PASSPHRASE_COSTS: tuple[Argon2Params, ...] = (STRONG_ARGON2,)
+"""Every cost a (version 2) passphrase slot may carry; new slots get the first. A slot whose
+cost is not listed here was changed, and is refused before anything is derived. A future,
+stronger cost is added in front, never in place of one that vaults already use."""
+
+
+@dataclass(frozen=True)
+class Argon2Limits:
+    """What a cost read from a vault may be before we spend time or memory on it."""
+
+    max_t: int = 10
+    max_m_kib: int = 1024 * 1024  # 1 GiB
+    max_p: int = 16
+    max_work_kib: int = 8 * 1024 * 1024  # t * m: about 8 passes over 1 GiB (a few seconds)
+
+
+ARGON2_LIMITS = Argon2Limits()
+
+
+def argon2_params_problem(params: Argon2Params) -> str | None:
+    """Why `params` must not be used, or None if they are within `ARGON2_LIMITS`."""
+    limits = ARGON2_LIMITS
+    if not 1 <= params.t <= limits.max_t:
+        return "its time cost is out of range"
+    if not 1 <= params.p <= limits.max_p:
+        return "its parallelism is out of range"
+    if not 8 * params.p <= params.m_kib <= limits.max_m_kib:
+        return "its memory cost is out of range"
+    if params.t * params.m_kib > limits.max_work_kib:
+        return "its total cost is out of range"
+    return None
 
 
 def default_argon2_params() -> Argon2Params:
-    """The Argon2id cost for new passphrase slots (strong unless the test switch is on)."""
-    if FAST_KDF or os.environ.get("BROKER_AUDIT_TEST_FAST_KDF") == "1":
-        return FAST_TEST_ARGON2
-    return STRONG_ARGON2
+    """The Argon2id cost for new passphrase slots."""
+    return PASSPHRASE_COSTS[0]
 
 
 def new_key() -> bytes:
@@ -83,7 +107,14 @@ class Sealer:
 
 
 def passphrase_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
-    """Derive a 256-bit wrap key from a passphrase (NFC-normalised UTF-8) with Argon2id."""
+    """Derive a 256-bit wrap key from a passphrase (NFC-normalised UTF-8) with Argon2id.
+
+    Raises ValueError for a cost outside `ARGON2_LIMITS` (checked first, so a changed cost can
+    neither exhaust memory nor hang) and MemoryError if this machine cannot spare the memory.
+    """
+    problem = argon2_params_problem(params)
+    if problem is not None:
+        raise ValueError(problem)
     kdf = Argon2id(
         salt=salt,
         length=KEY_BYTES,

@@ -5,6 +5,12 @@ A slot is (kind, params, wrapped). ``params`` is canonical JSON kept in the clea
 salt); ``wrapped`` is nonce + AES-256-GCM(data key) with the vault id, kind and params bound in as
 associated data, so a slot cannot be moved to another vault or have its parameters swapped.
 
+A passphrase slot's Argon2id cost is also checked before it is used: a version 2 slot (``"v": 2``,
+written since vault format 2) must carry one of the costs this code writes
+(`crypto.PASSPHRASE_COSTS`), and any slot's cost must lie within `crypto.ARGON2_LIMITS`. A slot
+that fails either was changed (`SlotChanged`): it is refused before any memory or time is spent,
+instead of deriving for minutes or reporting a wrong passphrase.
+
 Only secure keyring backends count (an allowlist, checked by exact class). A backend that keeps
 secrets in the clear (keyrings.alt), the fail and null backends, or a chainer without a secure
 backend means "no keyring". Any exception from a keyring means "not available".
@@ -41,6 +47,12 @@ _KEYRING_INFO = b"broker-audit keyring slot v1"
 
 class SlotUnwrapError(Exception):
     """The key offered does not open this slot (wrong key, or the slot was changed)."""
+
+
+class SlotChanged(Exception):
+    """The slot's parameters are not ones broker-audit writes: the slot was changed or damaged.
+
+    The message says which part, never a value."""
 
 
 @dataclass(frozen=True)
@@ -88,21 +100,66 @@ def unwrap(slot: Slot, vault_id: bytes, wrap_key: bytes) -> bytes:
 # --- passphrase -----------------------------------------------------------------------------
 
 
+PASSPHRASE_SLOT_VERSION = 2
+
+
 def passphrase_slot(vault_id: bytes, data_key: bytes, passphrase: str) -> Slot:
-    """A new passphrase slot with a fresh salt and the default Argon2id cost."""
+    """A new (version 2) passphrase slot with a fresh salt and the current Argon2id cost."""
     cost = crypto.default_argon2_params()
     salt = secrets.token_bytes(crypto.SALT_BYTES)
-    params = {"kdf": "argon2id", "t": cost.t, "m_kib": cost.m_kib, "p": cost.p, "salt": salt.hex()}
+    params = {
+        "kdf": "argon2id",
+        "v": PASSPHRASE_SLOT_VERSION,
+        "t": cost.t,
+        "m_kib": cost.m_kib,
+        "p": cost.p,
+        "salt": salt.hex(),
+    }
     return _wrap(vault_id, "passphrase", params, crypto.passphrase_key(passphrase, salt, cost), data_key)
 
 
-def passphrase_wrap_key(slot: Slot, passphrase: str) -> bytes:
-    """The wrap key for a passphrase slot, using the cost and salt stored in it."""
-    params = slot.params_dict()
+def passphrase_cost(slot: Slot) -> tuple[crypto.Argon2Params, bytes]:
+    """The checked (cost, salt) of a passphrase slot; SlotChanged if they cannot be trusted.
+
+    Nothing is derived here: this is the check that runs before Argon2id does.
+    """
+    try:
+        params = slot.params_dict()
+    except (ValueError, UnicodeError):
+        raise SlotChanged("its parameters are not readable") from None
     if params.get("kdf") != "argon2id":
-        raise ValueError("unknown passphrase KDF")
-    cost = crypto.Argon2Params(t=int(params["t"]), m_kib=int(params["m_kib"]), p=int(params["p"]))
-    return crypto.passphrase_key(passphrase, bytes.fromhex(params["salt"]), cost)
+        raise SlotChanged("its key derivation is not Argon2id")
+    legacy = "v" not in params  # written before vault format 2: the cost is only bounded
+    expected = {"kdf", "t", "m_kib", "p", "salt"} | (set() if legacy else {"v"})
+    version_ok = legacy or (type(params["v"]) is int and params["v"] == PASSPHRASE_SLOT_VERSION)
+    if set(params) != expected or not version_ok:
+        raise SlotChanged("its parameters are not ones broker-audit writes")
+    values = [params["t"], params["m_kib"], params["p"]]
+    if not all(type(v) is int for v in values) or not isinstance(params["salt"], str):
+        raise SlotChanged("its parameters are not numbers")
+    try:
+        salt = bytes.fromhex(params["salt"])
+    except ValueError:
+        raise SlotChanged("its salt is not readable") from None
+    if len(salt) != crypto.SALT_BYTES:
+        raise SlotChanged("its salt has the wrong length")
+    cost = crypto.Argon2Params(t=values[0], m_kib=values[1], p=values[2])
+    problem = crypto.argon2_params_problem(cost)
+    if problem is not None:
+        raise SlotChanged(problem)
+    if not legacy and cost not in crypto.PASSPHRASE_COSTS:
+        raise SlotChanged("its cost is not one broker-audit writes")
+    return cost, salt
+
+
+def passphrase_wrap_key(slot: Slot, passphrase: str) -> bytes:
+    """The wrap key for a passphrase slot, using the cost and salt stored in it (checked first).
+
+    Raises SlotChanged for a cost or salt that cannot be trusted, MemoryError if this machine
+    cannot spare the memory the (in-range) cost asks for.
+    """
+    cost, salt = passphrase_cost(slot)
+    return crypto.passphrase_key(passphrase, salt, cost)
 
 
 # --- recovery -------------------------------------------------------------------------------
@@ -174,8 +231,36 @@ def keyring_available() -> bool:
     return secure_backend() is not None
 
 
-def _username(vault_id: bytes) -> str:
-    return vault_id.hex()
+def _username(vault_id: bytes, item: str = "") -> str:
+    return vault_id.hex() + (f":{item}" if item else "")
+
+
+LAST_SEEN_ITEM = "last-seen"
+"""The keyring item (beside the key's) that remembers the last state of the vault seen here."""
+
+
+def keyring_get_text(vault_id: bytes, item: str) -> str | None:
+    """The text kept for this vault under `item` in a secure keyring, or None. Never raises."""
+    backend = secure_backend()
+    if backend is None:
+        return None
+    try:
+        text = backend.get_password(KEYRING_SERVICE, _username(vault_id, item))
+    except Exception:
+        return None
+    return text if isinstance(text, str) else None
+
+
+def keyring_set_text(vault_id: bytes, item: str, text: str) -> bool:
+    """Keep `text` for this vault under `item` in a secure keyring; True if it took it."""
+    backend = secure_backend()
+    if backend is None:
+        return False
+    try:
+        backend.set_password(KEYRING_SERVICE, _username(vault_id, item), text)
+    except Exception:
+        return False
+    return True
 
 
 def keyring_store(vault_id: bytes) -> bytes | None:
@@ -212,16 +297,16 @@ def keyring_fetch(vault_id: bytes) -> bytes | None:
     return secret if len(secret) == crypto.KEY_BYTES else None
 
 
-def keyring_delete(vault_id: bytes) -> bool:
-    """Delete this vault's keyring entry; True if it is gone (or was never there)."""
+def keyring_delete(vault_id: bytes, item: str = "") -> bool:
+    """Delete this vault's keyring entry (or its `item`); True if it is gone (or was never there)."""
     backend = secure_backend()
     if backend is None:
         return False
     try:
-        backend.delete_password(KEYRING_SERVICE, _username(vault_id))
+        backend.delete_password(KEYRING_SERVICE, _username(vault_id, item))
     except Exception:
         try:
-            return backend.get_password(KEYRING_SERVICE, _username(vault_id)) is None
+            return backend.get_password(KEYRING_SERVICE, _username(vault_id, item)) is None
         except Exception:
             return False
     return True

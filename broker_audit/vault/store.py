@@ -1,11 +1,20 @@
 """The vault on disk: one SQLite file (WAL, synchronous=FULL), opaque sealed blobs only.
 
-Tables (format 1):
+Tables (format 2):
   meta(key, value)            format_version, vault_id, header_sha256 (clear)
   migrations(version, name)   which named migrations built this file (clear)
   slots(kind, params, wrapped) KDF params and salt in the clear, wrapped data key
   records(n, nonce, sealed)   record number in the clear, sealed content
-  head(id=1, nonce, sealed)   sealed (record count, last tag, header hash)
+  head(id=1, nonce, sealed)   sealed (record count, last tag, header hash, time of last change)
+  snapshot(id=1, n, nonce, sealed)   sealed derived state after record n (format 2)
+  blobs(blob_id, idx, chunks, record, nonce, sealed)  sealed chunks of large byte strings (format 2)
+
+One writer at a time: every write is a `BEGIN IMMEDIATE` transaction, so SQLite's own write lock
+is the vault's writer lock; a second writer waits up to `LOCK_WAIT_MS`, then gets "the vault is in
+use by another broker-audit". Before SQLite sees the file, its write-ahead log is read by
+`wal.inspect_wal`: a log whose damage would drop committed transactions is refused, and a log
+with a torn tail is opened read-only (SQLite cannot checkpoint or delete it) until the vault has
+shown that no acknowledged write is missing.
 
 ``header_sha256`` is an unkeyed checksum of the clear header so that accidental damage to a key
 slot is reported as corruption, not as a wrong passphrase; the keyed check is the header hash in
@@ -28,10 +37,18 @@ from pathlib import Path
 
 from broker_audit.errors import VaultCorrupt, VaultError, VaultExists, VaultNotFound, VaultTooNew
 from broker_audit.vault.keys import Slot
+from broker_audit.vault.wal import WalReport, inspect_wal
 
 APPLICATION_ID = 0x42415654  # "BAVT" in the SQLite header: this file is a broker-audit vault
-BUSY_TIMEOUT_MS = 10_000
+LOCK_WAIT_MS = 10_000
+"""How long a writer waits for another to finish before giving up with "in use"."""
+WAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes of -wal kept after a checkpoint; larger ones are cut back
 RESTORE_HINT = "restore the vault file from a backup, and do not add to this one"
+WAL_HINT = (
+    "restore the vault from a backup; or, to open it as it was before the damage, move vault.db-wal "
+    "and vault.db-shm to another folder (keep them: the lost changes are in them)"
+)
+IN_USE = "the vault is in use by another broker-audit"
 _HEADER_TAG = b"broker-audit header v1\x00"
 _META_KEYS = {"format_version", "vault_id", "header_sha256"}
 
@@ -52,8 +69,27 @@ def _migration_0001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0002_snapshot_blobs(conn: sqlite3.Connection) -> None:
+    """The derived-state snapshot (O(new records) opening) and chunked blobs (attachments).
+
+    The vault code also writes the head in its version 2 form (with the time of the last
+    change) in the same transaction."""
+    conn.execute(
+        "CREATE TABLE snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL,"
+        " nonce BLOB NOT NULL, sealed BLOB NOT NULL) STRICT"
+    )
+    conn.execute(
+        "CREATE TABLE blobs (blob_id BLOB NOT NULL, idx INTEGER NOT NULL, chunks INTEGER NOT NULL,"
+        " record INTEGER NOT NULL, nonce BLOB NOT NULL, sealed BLOB NOT NULL,"
+        " PRIMARY KEY (blob_id, idx)) STRICT"
+    )
+
+
 Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
-MIGRATIONS: list[Migration] = [(1, "0001_initial", _migration_0001_initial)]
+MIGRATIONS: list[Migration] = [
+    (1, "0001_initial", _migration_0001_initial),
+    (2, "0002_snapshot_blobs", _migration_0002_snapshot_blobs),
+]
 """Ordered, named migrations; the format version is the version of the last one."""
 FORMAT_VERSION = MIGRATIONS[-1][0]
 
@@ -90,9 +126,7 @@ def sqlite_errors() -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         text = str(exc).lower()
         if any(word in text for word in ("locked", "busy")):
-            raise VaultError(
-                "the vault is in use by another broker-audit", "wait for it to finish, then retry"
-            ) from None
+            raise VaultError(IN_USE, "wait for it to finish, then retry") from None
         if any(word in text for word in ("full", "readonly", "read-only", "unable to open", "i/o")):
             raise VaultError(f"cannot write the vault file: {exc}", "check the disk") from None
         raise VaultCorrupt(f"the vault file is damaged ({exc})", RESTORE_HINT) from None
@@ -115,9 +149,11 @@ def _make_private_dirs(folder: Path) -> None:
 class Store:
     """An open SQLite vault file. Use `create` or `open`; call `close` when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
         self.path = path
         self._conn = conn
+        self.read_only = read_only
+        self.wal = WalReport()
 
     # --- opening --------------------------------------------------------------------------
 
@@ -161,7 +197,17 @@ class Store:
             raise VaultNotFound(
                 "no vault at this path", "create one with `broker-audit init`, or pass --vault"
             )
-        store = cls._connect(path)
+        report = inspect_wal(path)
+        if report.lost_commits:
+            raise VaultCorrupt(
+                f"the vault's write-ahead log (vault.db-wal) is damaged: {report.lost_commits} saved "
+                "change(s) after the damage would be lost",
+                WAL_HINT,
+            )
+        # A torn tail: open read-only, so that nothing checkpoints (and deletes) the log before
+        # the vault has been compared with the last state seen on this computer.
+        store = cls._connect(path, read_only=report.torn_frames > 0)
+        store.wal = report
         try:
             with sqlite_errors():
                 (app_id,) = store._conn.execute("PRAGMA application_id").fetchone()
@@ -180,23 +226,19 @@ class Store:
         return store
 
     @classmethod
-    def _connect(cls, path: Path) -> Store:
-        uri = path.resolve().as_uri() + "?mode=rw"  # rw: never create a file here
-        with sqlite_errors():
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            try:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise VaultError("the vault file system does not support WAL", "move it")
-                conn.execute("PRAGMA synchronous = FULL")
-                conn.execute("PRAGMA secure_delete = ON")
-                conn.execute("PRAGMA temp_store = MEMORY")
-                conn.execute("PRAGMA trusted_schema = OFF")
-            except BaseException:
-                conn.close()
-                raise
-        return cls(path, conn)
+    def _connect(cls, path: Path, *, read_only: bool = False) -> Store:
+        conn = _connection(path, read_only=read_only)
+        return cls(path, conn, read_only=read_only)
+
+    def make_writable(self) -> None:
+        """Reopen read-write if this store was opened read-only (see `open`)."""
+        if not self.read_only:
+            return
+        conn = _connection(self.path, read_only=False)
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn, self.read_only = conn, False
+        self._protect_sidecars()
 
     def _protect_sidecars(self) -> None:
         for suffix in ("", "-wal", "-shm"):  # "": a vault copied back as 0644 is made 0600 again
@@ -215,15 +257,48 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE ... COMMIT); durable when it exits."""
+        self.begin()
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def begin(self, *, wait: bool = True) -> bool:
+        """BEGIN IMMEDIATE: take the writer lock, waiting up to LOCK_WAIT_MS (or not at all).
+
+        Returns False if `wait` is off and another writer holds the lock; raises VaultError
+        ("in use") if it is still held after the wait."""
+        self.make_writable()
         with sqlite_errors():
-            self._conn.execute("BEGIN IMMEDIATE")
+            if wait:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return True
+            self._conn.execute("PRAGMA busy_timeout = 0")
             try:
-                yield
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.execute("ROLLBACK")
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                    return False
                 raise
+            finally:
+                self._conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        return True
+
+    def commit(self) -> None:
+        """COMMIT: durable when this returns."""
+        with sqlite_errors():
             self._conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -328,10 +403,20 @@ class Store:
         with sqlite_errors():
             self._conn.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?)", (nonce, sealed))
 
-    def iter_records(self) -> Iterator[tuple[int, bytes, bytes]]:
-        """Every stored (n, nonce, sealed) in record-number order."""
+    def record_count(self) -> int:
+        """How many record rows are stored (whatever the head says)."""
         with sqlite_errors():
-            cursor = self._conn.execute("SELECT n, nonce, sealed FROM records ORDER BY n")
+            return int(self._conn.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def iter_records(self, after: int = 0) -> Iterator[tuple[int, bytes, bytes]]:
+        """Every stored (n, nonce, sealed) with n > `after`, in record-number order."""
+        with sqlite_errors():
+            if after <= 0:  # the full walk sees every row, including any numbered 0 or below
+                cursor = self._conn.execute("SELECT n, nonce, sealed FROM records ORDER BY n")
+            else:
+                cursor = self._conn.execute(
+                    "SELECT n, nonce, sealed FROM records WHERE n > ? ORDER BY n", (after,)
+                )
             while batch := cursor.fetchmany(1024):
                 for row in batch:
                     n, nonce, sealed = row
@@ -351,6 +436,97 @@ class Store:
         with sqlite_errors():
             row = self._conn.execute("SELECT sealed FROM records WHERE n = ?", (n,)).fetchone()
         return bytes(row[0][-16:]) if row and isinstance(row[0], bytes) else None
+
+    # --- snapshot (format 2) ------------------------------------------------------------------
+
+    def _has_table(self, name: str) -> bool:
+        with sqlite_errors():
+            row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+            return row.fetchone() is not None
+
+    def read_snapshot(self) -> tuple[int, bytes, bytes] | None:
+        """(n, nonce, sealed) of the derived-state snapshot, or None (none, or malformed)."""
+        if not self._has_table("snapshot"):
+            return None
+        with sqlite_errors():
+            row = self._conn.execute("SELECT n, nonce, sealed FROM snapshot WHERE id = 1").fetchone()
+        if row is None or not isinstance(row[0], int) or not all(isinstance(x, bytes) for x in row[1:]):
+            return None
+        return row[0], row[1], row[2]
+
+    def write_snapshot(self, n: int, nonce: bytes, sealed: bytes) -> None:
+        """Replace the snapshot (inside a transaction)."""
+        with sqlite_errors():
+            self._conn.execute("INSERT OR REPLACE INTO snapshot VALUES (1, ?, ?, ?)", (n, nonce, sealed))
+
+    # --- blobs (format 2) ---------------------------------------------------------------------
+
+    def add_blob_chunk(
+        self, blob_id: bytes, idx: int, chunks: int, record: int, nonce: bytes, sealed: bytes
+    ) -> None:
+        """Store one sealed chunk (inside a transaction)."""
+        with sqlite_errors():
+            self._conn.execute(
+                "INSERT INTO blobs VALUES (?, ?, ?, ?, ?, ?)", (blob_id, idx, chunks, record, nonce, sealed)
+            )
+
+    def blob_chunk(self, blob_id: bytes, idx: int) -> tuple[int, int, bytes, bytes] | None:
+        """(chunks, record, nonce, sealed) of one stored chunk, or None."""
+        if not self._has_table("blobs"):
+            return None
+        with sqlite_errors():
+            row = self._conn.execute(
+                "SELECT chunks, record, nonce, sealed FROM blobs WHERE blob_id = ? AND idx = ?",
+                (blob_id, idx),
+            ).fetchone()
+        if row is None or not all(isinstance(x, int) for x in row[:2]):
+            return None
+        if not all(isinstance(x, bytes) for x in row[2:]):
+            return None
+        return row[0], row[1], row[2], row[3]
+
+    def blob_chunk_count(self, blob_id: bytes) -> int:
+        """How many chunk rows a blob has (whatever its chunks say)."""
+        if not self._has_table("blobs"):
+            return 0
+        with sqlite_errors():
+            return int(
+                self._conn.execute("SELECT count(*) FROM blobs WHERE blob_id = ?", (blob_id,)).fetchone()[0]
+            )
+
+    def iter_blob_chunks(self) -> Iterator[tuple[object, ...]]:
+        """Every stored (blob_id, idx, chunks, record, nonce, sealed), by blob then index (unchecked)."""
+        if not self._has_table("blobs"):
+            return
+        with sqlite_errors():
+            cursor = self._conn.execute(
+                "SELECT blob_id, idx, chunks, record, nonce, sealed FROM blobs ORDER BY blob_id, idx"
+            )
+            while batch := cursor.fetchmany(16):
+                yield from batch
+
+
+def _connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")  # never create a file
+    with sqlite_errors():
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+            mode = conn.execute(
+                "PRAGMA journal_mode" if read_only else "PRAGMA journal_mode = WAL"
+            ).fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise VaultError("the vault file system does not support WAL", "move it")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA trusted_schema = OFF")
+            if not read_only:
+                conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        except BaseException:
+            conn.close()
+            raise
+    return conn
 
 
 def remove_files(path: Path) -> None:

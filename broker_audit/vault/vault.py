@@ -1,38 +1,50 @@
 """The vault's public face: an append-only log of opaque records, sealed at rest.
 
-Each record n is sealed with AES-256-GCM under the data key, with (vault id, n, tag of record
-n-1) as associated data, so any changed, removed or reordered record fails to verify. A sealed
-head (record count, last tag, hash of the clear header) is rewritten in the same SQLite
-transaction as every append, so a dropped tail or an edited key slot is caught too.
+How records, the head and the snapshot are bound together is in `chain`; the file and its
+writer lock in `store` (its write-ahead log read first by `wal`); unlocking in `unlock`; a
+writer's hold in `transaction`; the last state seen outside the file in `seen`; blobs in `blobs`.
+
+Opening is O(new records): the chain is verified from the end of the last sealed snapshot (a
+point the snapshot is bound to) to the head, and those records are decrypted once and handed to
+the journal (`load`). `records()` and `verify()` walk the whole chain.
+
+Writing goes through `transaction()`: it takes the writer lock (SQLite's BEGIN IMMEDIATE),
+catches up with what other processes appended (verified, handed over as `new_records`), and
+lets the caller append records, blobs and a snapshot; `commit()` makes them durable, then
+records the new head outside the vault.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import secrets
-import struct
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from broker_audit.errors import UserError, VaultCorrupt, VaultError, VaultExists, VaultLocked
-from broker_audit.vault import crypto, keys
+from broker_audit.vault import blobs, crypto, keys
+from broker_audit.vault.blobs import BlobRef
+from broker_audit.vault.chain import (
+    ZERO_TAG,
+    Head,
+    read_head,
+    seal_head,
+    snapshot_ad,
+    walk,
+)
 from broker_audit.vault.keys import Slot, keyring_available
-from broker_audit.vault.store import FORMAT_VERSION, RESTORE_HINT, Header, Store, remove_files
+from broker_audit.vault.seen import SeenState, SeenStore
+from broker_audit.vault.store import FORMAT_VERSION, RESTORE_HINT, WAL_HINT, Header, Store, remove_files
+from broker_audit.vault.transaction import Transaction
+from broker_audit.vault.unlock import is_legacy, unlock
 
-__all__ = ["Vault", "default_vault_path", "keyring_available"]
+__all__ = ["BlobRef", "Loaded", "OpenInfo", "Transaction", "Vault", "default_vault_path", "keyring_available"]
 
 VAULT_ID_BYTES = 16
-_ZERO_TAG = bytes(crypto.TAG_BYTES)
-_RECORD_AD = b"broker-audit record v1\x00"
-_HEAD_AD = b"broker-audit head v1\x00"
-_HEAD = struct.Struct(">Q16s32s")  # record count, last tag, header digest
-_N = struct.Struct(">Q")
-
-UNLOCK_HINT = (
-    "unlock it with your passphrase (asked, or BROKER_AUDIT_PASSPHRASE); if it is lost, "
-    "`broker-audit vault passwd --recovery` sets a new one with the recovery key shown at init"
-)
 
 
 def default_vault_path() -> Path:
@@ -42,17 +54,59 @@ def default_vault_path() -> Path:
     return platformdirs.user_data_path("broker-audit") / "vault.db"
 
 
+@dataclass(frozen=True)
+class OpenInfo:
+    """What unlocking found: the record count, the last change, and anything to warn about."""
+
+    records: int
+    last_change: dt.datetime | None
+    warnings: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """The line shown on unlock: N records, last change DATE (no personal data)."""
+        when = self.last_change.strftime("%Y-%m-%d %H:%M UTC") if self.last_change else "unknown"
+        return f"{self.records} record{'s' if self.records != 1 else ''}, last change {when}"
+
+
+@dataclass
+class Loaded:
+    """What opening read: the sealed snapshot's plaintext (if valid) and the records after it."""
+
+    snapshot: bytes | None
+    snapshot_count: int
+    records: list[tuple[int, bytes]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The result of a full walk: records, blobs and chunks checked; the snapshot's point."""
+
+    records: int
+    blobs: int
+    chunks: int
+    snapshot_count: int | None
+
+
 class Vault:
     """An open, unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
     path: Path
 
-    def __init__(self, path: Path, store: Store, vault_id: bytes, data_key: bytes) -> None:
+    def __init__(
+        self, path: Path, store: Store, header: Header, data_key: bytes, *, use_keyring: bool = True
+    ) -> None:
         self.path = path
         self._store: Store | None = store
-        self._vault_id = vault_id
+        self._vault_id = header.vault_id
         self._key: bytes | None = data_key  # needed to wrap a new passphrase slot
         self._sealer: crypto.Sealer | None = crypto.Sealer(data_key)
+        in_keyring = use_keyring and any(s.kind == "keyring" for s in header.slots) and keyring_available()
+        self._seen = SeenStore(header.vault_id, data_key, in_keyring=in_keyring)
+        self._count, self._tag, self._changed_at = 0, ZERO_TAG, 0  # the verified end this handle knows
+        self._loaded: Loaded | None = None
+        self._snapshot_count: int | None = None
+        self._write_refusal: VaultError | None = None
+        self.info = OpenInfo(records=0, last_change=None)
 
     # --- create and open ---------------------------------------------------------------------
 
@@ -87,15 +141,19 @@ class Vault:
         recovery, recovery_text = keys.recovery_slot(vault_id, data_key)
         header = Header(FORMAT_VERSION, vault_id, (*slots, recovery))
         sealer = crypto.Sealer(data_key)
+        empty = Head(0, ZERO_TAG, int(time.time()))
         try:
-            store = Store.create(
-                path, header, lambda st: st.write_head(*_seal_head(sealer, header, 0, _ZERO_TAG))
-            )
+            store = Store.create(path, header, lambda st: st.write_head(*seal_head(sealer, header, empty)))
         except BaseException:
             if secret is not None:
                 keys.keyring_delete(vault_id)
             raise
-        return cls(path, store, vault_id, data_key), recovery_text
+        vault = cls(path, store, header, data_key, use_keyring=use_keyring)
+        vault._count, vault._changed_at = 0, empty.changed_at
+        vault._loaded = Loaded(snapshot=None, snapshot_count=0)
+        vault.info = OpenInfo(records=0, last_change=_when(empty.changed_at))
+        vault._save_seen(rebase=True)
+        return vault, recovery_text
 
     @classmethod
     def open(
@@ -109,52 +167,131 @@ class Vault:
         """Unlock and verify a vault.
 
         Tries the recovery key if given; else the keyring slot if usable and present; else calls
-        `passphrase` (it may prompt). Wrong key -> VaultLocked. Verifies every record and the
-        sealed head; any mismatch -> VaultCorrupt naming the first bad record. No file ->
-        VaultNotFound; newer format -> VaultTooNew.
+        `passphrase` (it may prompt). Wrong key -> VaultLocked. Verifies the sealed head and the
+        records after the last sealed snapshot (all of them if there is none); any mismatch ->
+        VaultCorrupt naming the first bad record. A write-ahead log whose damage would drop saved
+        changes -> VaultCorrupt. No file -> VaultNotFound; newer format -> VaultTooNew.
+        A vault older than the last one seen on this computer opens with a warning in `info`.
         """
         path = Path(path)
         store = Store.open(path)
         try:
             with store.snapshot():
                 header = store.read_header()
-                data_key = _unlock(header, passphrase, recovery_key, use_keyring)
-                vault = cls(path, store, header.vault_id, data_key)
-                vault._verify(collect=False)
-            if store.pending_migrations():
-                vault._migrate()
+                data_key, typed_passphrase = unlock(header, passphrase, recovery_key, use_keyring)
+                vault = cls(path, store, header, data_key, use_keyring=use_keyring)
+                vault._load(header)
+                vault._compare_with_seen()
+            if not store.read_only:  # a torn log is kept as it is until a write is allowed
+                vault._upgrade(typed_passphrase)
         except BaseException:
             store.close()
             raise
         return vault
 
-    # --- records -----------------------------------------------------------------------------
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        """The number of records this handle has verified (the head when it last looked)."""
+        return self._count
+
+    @property
+    def snapshot_count(self) -> int | None:
+        """The record number the stored snapshot is bound to, if it is valid (else None)."""
+        return self._snapshot_count
+
+    def load(self) -> Loaded:
+        """The snapshot and the verified records after it, as read when the vault was opened.
+
+        Each record was decrypted once, by the verification; this hands the plaintexts over and
+        forgets them. A second call walks the whole chain again (with no snapshot)."""
+        loaded, self._loaded = self._loaded, None
+        if loaded is None:
+            return Loaded(snapshot=None, snapshot_count=0, records=self.records())
+        return loaded
+
+    def records(self) -> list[tuple[int, bytes]]:
+        """All records, decrypted and verified from the first, in order."""
+        store, sealer = self._open_parts()
+        with store.snapshot():
+            head = read_head(store, sealer, store.read_header())
+            return list(walk(store, sealer, self._vault_id, 0, ZERO_TAG, head))
+
+    def verify(self) -> VerifyReport:
+        """The full walk: every record from the first, the head, every blob chunk, the snapshot."""
+        store, sealer = self._open_parts()
+        with store.snapshot():
+            head = read_head(store, sealer, store.read_header())
+            checked = sum(1 for _ in walk(store, sealer, self._vault_id, 0, ZERO_TAG, head))
+            blob_count, chunk_count = self._verify_blobs(head.count)
+            snapshot = self._read_snapshot(head)
+        return VerifyReport(
+            records=checked,
+            blobs=blob_count,
+            chunks=chunk_count,
+            snapshot_count=None if snapshot is None else snapshot[0],
+        )
+
+    def read_blob(self, ref: BlobRef) -> Iterator[bytes]:
+        """The blob's chunks, each verified as it is read; VaultCorrupt on any mismatch."""
+        store, sealer = self._open_parts()
+        size = 0
+        if store.blob_chunk_count(ref.blob_id) != ref.chunks:
+            raise VaultCorrupt("a stored attachment has missing or extra parts", RESTORE_HINT)
+        for idx in range(ref.chunks):
+            row = store.blob_chunk(ref.blob_id, idx)
+            if row is None:
+                raise VaultCorrupt(f"part {idx + 1} of a stored attachment is missing", RESTORE_HINT)
+            chunks, record, nonce, sealed = row
+            ad = blobs.chunk_ad(self._vault_id, ref.blob_id, ref.record, idx, ref.chunks)
+            try:
+                if chunks != ref.chunks or record != ref.record:
+                    raise crypto.InvalidTag()
+                plain = sealer.open(nonce, sealed, ad)
+            except crypto.InvalidTag:
+                raise VaultCorrupt(
+                    f"part {idx + 1} of a stored attachment is damaged, changed or out of place", RESTORE_HINT
+                ) from None
+            size += len(plain)
+            if size > ref.size:
+                break
+            yield plain
+        if size != ref.size:
+            raise VaultCorrupt("a stored attachment does not have the size its record gives", RESTORE_HINT)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the writer lock for the block (waiting up to `store.LOCK_WAIT_MS` for another
+        writer, then VaultError "in use"). `Transaction.new_records` holds what other processes
+        appended since this handle last looked. Nothing is stored unless `commit()` is called;
+        an exception rolls back what was not committed."""
+        with self._transaction(wait=True) as tx:
+            assert tx is not None
+            yield tx
+
+    @contextlib.contextmanager
+    def try_transaction(self) -> Iterator[Transaction | None]:
+        """Like `transaction`, but yields None at once if another writer holds the lock, the
+        vault must not be written, or it is open read-only (for optional work: a snapshot)."""
+        if self._write_refusal is not None or self._open_parts()[0].read_only:
+            yield None
+            return
+        with self._transaction(wait=False) as tx:
+            yield tx
 
     def append(self, record: bytes) -> int:
         """Seal and store one record; durable when this returns. Returns its number (1-based)."""
         return self.append_many([record])[0]
 
-    def append_many(self, records: list[bytes]) -> list[int]:
+    def append_many(self, records: Sequence[bytes]) -> list[int]:
         """Seal and store several records in one transaction; returns their numbers."""
-        store, sealer = self._open_parts()
-        numbers: list[int] = []
-        with store.transaction():
-            header = store.read_header()
-            count, last_tag = self._head_state(header)
-            if count and store.record_tag(count) != last_tag:
-                raise VaultCorrupt(f"vault record {count} does not match the sealed head", RESTORE_HINT)
-            for record in records:
-                count += 1
-                nonce, sealed = sealer.seal(bytes(record), self._record_ad(count, last_tag))
-                store.add_record(count, nonce, sealed)
-                last_tag = sealed[-crypto.TAG_BYTES :]
-                numbers.append(count)
-            store.write_head(*_seal_head(sealer, header, count, last_tag))
+        with self.transaction() as tx:
+            numbers = tx.append(records)
+            tx.commit()
         return numbers
-
-    def records(self) -> list[tuple[int, bytes]]:
-        """All records, decrypted and verified, in order."""
-        return self._verify(collect=True)
 
     # --- keys --------------------------------------------------------------------------------
 
@@ -175,8 +312,9 @@ class Vault:
         self._replace_slots(lambda old: (*(s for s in old if s.kind != "passphrase"), slot))
 
     def forget(self) -> None:
-        """Crypto-shred: delete the keyring entry, overwrite every key slot and commit, then
-        delete the vault file and its -wal/-shm companions."""
+        """Crypto-shred: delete the keyring entries, overwrite every key slot and commit, then
+        delete the vault file (records, blobs, snapshot) and its -wal/-shm companions, and the
+        last state remembered outside it."""
         store, _ = self._open_parts()
         try:
             with store.snapshot():
@@ -191,6 +329,7 @@ class Vault:
             with contextlib.suppress(VaultError):
                 store.checkpoint()  # move the overwritten page into the main file now
         finally:
+            self._seen.forget()
             self.close()
             remove_files(self.path)
 
@@ -199,6 +338,7 @@ class Vault:
         if self._store is not None:
             self._store.close()
         self._store, self._sealer, self._key = None, None, None
+        self._loaded = None
 
     def __enter__(self) -> Vault:
         return self
@@ -218,124 +358,179 @@ class Vault:
             raise VaultError("the vault is closed", "open it again")
         return self._store, self._sealer
 
-    def _record_ad(self, n: int, prev_tag: bytes) -> bytes:
-        return _RECORD_AD + self._vault_id + _N.pack(n) + prev_tag
-
-    def _head_state(self, header: Header) -> tuple[int, bytes]:
-        """(count, last tag) from the sealed head, checked against the clear header."""
+    def _read_snapshot(self, head: Head) -> tuple[int, bytes, bytes] | None:
+        """(n, tag of record n, plaintext) of the stored snapshot, if it opens at a point that
+        exists in this history; None otherwise (none, stale beyond the head, damaged)."""
         store, sealer = self._open_parts()
-        raw = store.read_head()
+        row = store.read_snapshot()
+        if row is None:
+            return None
+        n, nonce, sealed = row
+        if not 0 <= n <= head.count:
+            return None
+        tag = ZERO_TAG if n == 0 else store.record_tag(n)
+        if tag is None:
+            return None
         try:
-            if raw is None:
-                raise crypto.InvalidTag()
-            plain = sealer.open(raw[0], raw[1], _HEAD_AD + self._vault_id)
-            count, last_tag, digest = _HEAD.unpack(plain)
-        except (crypto.InvalidTag, struct.error):
-            raise VaultCorrupt("the vault head is damaged or was changed", RESTORE_HINT) from None
-        if digest != header.digest():
-            raise VaultCorrupt("the vault header does not match its sealed head", RESTORE_HINT)
-        return count, last_tag
+            return n, tag, sealer.open(nonce, sealed, snapshot_ad(self._vault_id, n, tag))
+        except crypto.InvalidTag:
+            return None
 
-    def _verify(self, *, collect: bool) -> list[tuple[int, bytes]]:
-        """Check the whole chain against the head in one consistent read; name the first bad
-        record. Returns the plaintexts if `collect`."""
+    def _load(self, header: Header) -> None:
+        """Verify from the snapshot's point to the head, keeping the plaintexts for `load`."""
         store, sealer = self._open_parts()
-        out: list[tuple[int, bytes]] = []
+        head = read_head(store, sealer, header)
+        snapshot = self._read_snapshot(head)
+        after, prev = (snapshot[0], snapshot[1]) if snapshot else (0, ZERO_TAG)
+        records = list(walk(store, sealer, self._vault_id, after, prev, head))
+        self._loaded = Loaded(
+            snapshot=snapshot[2] if snapshot else None, snapshot_count=after, records=records
+        )
+        self._snapshot_count = after if snapshot else None
+        self._count, self._tag, self._changed_at = head.count, head.last_tag, head.changed_at
+
+    def _holds(self, state: SeenState) -> bool:
+        """True if this vault's record `state.count` exists and has tag `state.head`."""
+        store, _ = self._open_parts()
+        if state.count == 0:
+            return state.head == ZERO_TAG
+        return store.record_tag(state.count) == state.head
+
+    def _seen_state(self) -> SeenState:
+        return SeenState(count=self._count, head=self._tag, changed_at=self._changed_at)
+
+    def _save_seen(self, *, rebase: bool) -> None:
+        store, _ = self._open_parts()
         with store.snapshot():
-            count, last_tag = self._head_state(store.read_header())
-            prev, expected = _ZERO_TAG, 1
-            for n, nonce, sealed in store.iter_records():
-                if n < expected:
-                    raise VaultCorrupt(f"vault record {n} has no valid number", RESTORE_HINT)
-                if n > expected and expected <= count:
-                    raise VaultCorrupt(f"vault record {expected} is missing or out of place", RESTORE_HINT)
-                if n > count:
-                    raise VaultCorrupt(f"vault record {n} lies beyond the sealed end", RESTORE_HINT)
-                try:
-                    plain = sealer.open(nonce, sealed, self._record_ad(n, prev))
-                except crypto.InvalidTag:
-                    raise VaultCorrupt(
-                        f"vault record {n} is damaged, changed or out of place", RESTORE_HINT
-                    ) from None
-                if collect:
-                    out.append((n, plain))
-                prev, expected = sealed[-crypto.TAG_BYTES :], expected + 1
-            if expected <= count:
-                raise VaultCorrupt(f"vault record {expected} is missing: the vault ends early", RESTORE_HINT)
-            if prev != last_tag:
-                raise VaultCorrupt(f"vault record {count} does not match the sealed head", RESTORE_HINT)
-        return out
+            self._seen.save(self._seen_state(), contains=self._holds, rebase=rebase)
+
+    def _compare_with_seen(self) -> None:
+        """Compare with the last state seen on this computer: warn about an older or different
+        copy, refuse writes if the write-ahead log lost what was seen, else remember this one."""
+        store, _ = self._open_parts()
+        seen = self._seen.load()
+        warnings = [self._seen.problem] if self._seen.problem else []
+        count = self._count
+        # A log with a torn tail may be hiding damage: what it shows is never remembered as
+        # seen (the first write, if one is allowed, records the state it builds on).
+        remember = not store.wal.torn_frames
+        if seen is None:
+            if store.wal.torn_frames:
+                warnings.append(
+                    "the vault's write-ahead log ends with an incomplete write (a crash, or damage): "
+                    "if a change you saw saved is missing, restore the vault from a backup"
+                )
+            elif remember:
+                self._seen.save(self._seen_state(), contains=self._holds)
+        elif self._holds(seen):
+            if remember and (seen.count < count or seen.changed_at != self._changed_at):
+                self._seen.save(self._seen_state(), contains=self._holds)
+        elif seen.count > count:
+            when = _when(seen.changed_at)
+            warnings.append(
+                f"this vault is older than the one last seen on this computer: it has {count} "
+                f"records, {seen.count} were seen"
+                + (f" (last change {when:%Y-%m-%d %H:%M} UTC)" if when else "")
+                + "; a restored backup or a sync conflict? Keep the newer copy if you have it"
+            )
+            if store.wal.torn_frames:
+                self._write_refusal = VaultCorrupt(
+                    f"the vault's write-ahead log (vault.db-wal) lost saved changes: {seen.count - count} "
+                    "record(s) seen on this computer are missing; nothing is written to it",
+                    WAL_HINT,
+                )
+        else:
+            warnings.append(
+                f"this vault differs from the one last seen on this computer ({seen.count} records "
+                f"then, {count} now, with a different history): a sync conflict, or another copy?"
+            )
+        self.info = OpenInfo(records=count, last_change=_when(self._changed_at), warnings=tuple(warnings))
+
+    def _upgrade(self, typed_passphrase: str | None) -> None:
+        """Named migrations, and a passphrase slot from before format 2 re-wrapped with today's
+        cost when the passphrase was just typed. Skipped when the vault must not be written
+        (it is read as it is; any write runs the migrations first)."""
+        store, sealer = self._open_parts()
+        with store.snapshot():
+            header = store.read_header()
+        slot = next((s for s in header.slots if s.kind == "passphrase"), None)
+        legacy = slot is not None and typed_passphrase is not None and is_legacy(slot)
+        if self._write_refusal is not None:
+            return
+        if not (store.pending_migrations() or legacy):
+            return
+        with store.transaction():
+            current = store.read_header()
+            head = read_head(store, sealer, current)
+            slots = current.slots
+            if legacy and self._key is not None and typed_passphrase is not None:
+                fresh = keys.passphrase_slot(self._vault_id, self._key, typed_passphrase)
+                slots = (*(s for s in slots if s.kind != "passphrase"), fresh)
+            store.migrate()
+            new_header = store.write_slots(slots)
+            store.write_head(*seal_head(sealer, new_header, head))
 
     def _replace_slots(self, change: Callable[[tuple[Slot, ...]], tuple[Slot, ...]]) -> None:
         store, sealer = self._open_parts()
+        if self._write_refusal is not None:
+            raise self._write_refusal
         with store.transaction():
             header = store.read_header()
-            count, last_tag = self._head_state(header)
+            head = read_head(store, sealer, header)
             new_header = store.write_slots(change(header.slots))
-            store.write_head(*_seal_head(sealer, new_header, count, last_tag))
+            store.write_head(*seal_head(sealer, new_header, head))
 
-    def _migrate(self) -> None:
+    def _verify_blobs(self, count: int) -> tuple[int, int]:
+        """Check every stored chunk opens and every blob is whole; (blobs, chunks)."""
         store, sealer = self._open_parts()
-        with store.transaction():
-            header = store.read_header()
-            count, last_tag = self._head_state(header)
-            store.migrate()
-            new_header = store.write_slots(header.slots)
-            store.write_head(*_seal_head(sealer, new_header, count, last_tag))
-
-
-def _seal_head(sealer: crypto.Sealer, header: Header, count: int, last_tag: bytes) -> tuple[bytes, bytes]:
-    return sealer.seal(_HEAD.pack(count, last_tag, header.digest()), _HEAD_AD + header.vault_id)
-
-
-def _unlock(
-    header: Header,
-    passphrase: Callable[[], str] | None,
-    recovery_key: str | None,
-    use_keyring: bool,
-) -> bytes:
-    """Recover the data key from the first slot the caller can open."""
-    slots = {slot.kind: slot for slot in header.slots}
-    vid = header.vault_id
-    try:
-        if recovery_key is not None:
-            slot = slots.get("recovery")
-            if slot is None:
-                raise VaultLocked("this vault has no recovery key slot", UNLOCK_HINT)
+        seen: dict[bytes, tuple[int, int, int]] = {}  # blob id -> (chunks, record, next index)
+        total = 0
+        for blob_id, idx, chunks, record, nonce, sealed in store.iter_blob_chunks():
+            if not (
+                isinstance(blob_id, bytes)
+                and all(isinstance(x, int) for x in (idx, chunks, record))
+                and isinstance(nonce, bytes)
+                and isinstance(sealed, bytes)
+            ):
+                raise VaultCorrupt("a stored attachment is damaged", RESTORE_HINT)
+            assert isinstance(idx, int) and isinstance(chunks, int) and isinstance(record, int)
+            expected = seen.get(blob_id, (chunks, record, 0))
+            if (chunks, record, idx) != expected or not 1 <= record <= count:
+                raise VaultCorrupt("a stored attachment has missing, extra or moved parts", RESTORE_HINT)
             try:
-                wrap_key = keys.recovery_wrap_key(slot, recovery_key)
-            except ValueError:
-                raise VaultLocked(
-                    "that is not a well-formed recovery key",
-                    "type the 32 characters shown at `broker-audit init` (hyphens optional)",
-                ) from None
-            return _unwrap_or_locked(slot, vid, wrap_key, "the recovery key does not fit this vault")
-        if use_keyring and "keyring" in slots:
-            secret = keys.keyring_fetch(vid)
-            if secret is not None:
-                try:
-                    return keys.unwrap(slots["keyring"], vid, keys.keyring_wrap_key(slots["keyring"], secret))
-                except keys.SlotUnwrapError:
-                    pass  # a stale keyring entry: fall back to the passphrase
-    except (KeyError, TypeError, ValueError):
-        raise VaultCorrupt("a vault key slot is damaged", RESTORE_HINT) from None
-    if passphrase is not None and "passphrase" in slots:
-        slot, text = slots["passphrase"], passphrase()
+                sealer.open(nonce, sealed, blobs.chunk_ad(self._vault_id, blob_id, record, idx, chunks))
+            except crypto.InvalidTag:
+                raise VaultCorrupt("a stored attachment is damaged or was changed", RESTORE_HINT) from None
+            seen[blob_id] = (chunks, record, idx + 1)
+            total += 1
+        if any(nxt != chunks for chunks, _, nxt in seen.values()):
+            raise VaultCorrupt("a stored attachment has missing parts", RESTORE_HINT)
+        return len(seen), total
+
+    @contextlib.contextmanager
+    def _transaction(self, *, wait: bool) -> Iterator[Transaction | None]:
+        store, _ = self._open_parts()
+        if self._write_refusal is not None:
+            raise self._write_refusal
+        if store.pending_migrations():  # opened read-only as an older format: migrate first
+            self._upgrade(None)
+        if not store.begin(wait=wait):
+            yield None
+            return
+        tx = Transaction(self)
         try:
-            wrap_key = keys.passphrase_wrap_key(slot, text)
-        except (KeyError, TypeError, ValueError):
-            raise VaultCorrupt("the vault's passphrase slot is damaged", RESTORE_HINT) from None
-        return _unwrap_or_locked(slot, vid, wrap_key, "wrong passphrase for this vault")
-    if "keyring" in slots and "passphrase" not in slots:
-        raise VaultLocked(
-            "the OS keyring did not give the vault key",
-            "log in to the desktop session that holds the keyring, or use the recovery key",
-        )
-    raise VaultLocked("no key was given that unlocks the vault", UNLOCK_HINT)
+            tx._catch_up()
+            yield tx
+        except BaseException:
+            store.rollback()
+            raise
+        store.rollback()  # nothing uncommitted is kept; this releases the lock
 
 
-def _unwrap_or_locked(slot: Slot, vault_id: bytes, wrap_key: bytes, message: str) -> bytes:
+def _when(timestamp: int) -> dt.datetime | None:
+    if timestamp <= 0:
+        return None
     try:
-        return keys.unwrap(slot, vault_id, wrap_key)
-    except keys.SlotUnwrapError:
-        raise VaultLocked(message, UNLOCK_HINT) from None
+        return dt.datetime.fromtimestamp(timestamp, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

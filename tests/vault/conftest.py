@@ -1,7 +1,8 @@
 """Shared fixtures for the vault tests.
 
-Every test gets the fast (weak) Argon2id setting and the keyring `fail` backend, so no test ever
-touches the developer's real keyring; tests that want a keyring install one explicitly.
+Every test gets the fast (weak) Argon2id cost (tests/conftest.py) and the keyring `fail` backend,
+so no test ever touches the developer's real keyring; tests that want a keyring install one
+explicitly.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from broker_audit.vault import keys
 
 @pytest.fixture(autouse=True)
 def _vault_test_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("BROKER_AUDIT_TEST_FAST_KDF", "1")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())

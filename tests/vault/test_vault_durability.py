@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import fast_kdf
 import pytest
 from vault_appender import payload
 from vault_testlib import make_vault
@@ -22,9 +23,8 @@ ROUNDS = 30
 
 
 def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    env["BROKER_AUDIT_TEST_FAST_KDF"] = "1"
+    env = fast_kdf.child_env()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], str(REPO)]))
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     return env
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import fast_kdf
 import keyring
 import pytest
 from keyring.backends import chainer, fail, null
@@ -51,8 +52,7 @@ def secret_service(tmp_path: Path) -> Iterator[dict[str, str]]:
         XDG_DATA_HOME=str(home / ".local" / "share"),
         XDG_CONFIG_HOME=str(home / ".config"),
         XDG_RUNTIME_DIR=str(runtime),
-        PYTHONPATH=str(REPO),
-        BROKER_AUDIT_TEST_FAST_KDF="1",
+        PYTHONPATH=os.pathsep.join([str(fast_kdf.FOLDER), str(REPO)]),
     )
     bus = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
@@ -146,7 +146,7 @@ def test_plaintext_keyring_is_no_keyring(tmp_path: Path) -> None:
 
 def test_plaintext_keyring_selected_by_env_is_refused(tmp_path: Path) -> None:
     pytest.importorskip("keyrings.alt")
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fast_kdf.FOLDER), str(REPO)]))
     for name in ("keyrings.alt.file.PlaintextKeyring", "keyring.backends.fail.Keyring"):
         env["PYTHON_KEYRING_BACKEND"] = name
         assert _child(env, "available") == "False None"
@@ -162,7 +162,8 @@ def test_chainer_uses_only_its_secure_member(
     vault, _ = Vault.create(tmp_path / "vault.db", passphrase=None, use_keyring=True)
     assert vault.slots() == ["keyring", "recovery"]
     vault.close()
-    assert len(memory_keyring.entries) == 1
+    # the key's secret and the last-seen state, both in the secure member only
+    assert sorted(u.partition(":")[2] for _, u in memory_keyring.entries) == ["", "last-seen"]
     monkeypatch.setattr(chainer.ChainerBackend, "backends", [plain])
     assert keyring_available() is False
 

@@ -57,3 +57,28 @@ def raw_sql(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple
     finally:
         conn.close()
     return rows
+
+
+def refresh_header_checksum(path: Path) -> None:
+    """Recompute the clear header's unkeyed checksum after editing a slot, as a deliberate
+    tamperer would (so the edit gets past the accidental-damage check)."""
+    from broker_audit.vault.keys import Slot
+    from broker_audit.vault.store import Header
+
+    ((version,),) = raw_sql(path, "SELECT value FROM meta WHERE key = 'format_version'")
+    ((vault_id,),) = raw_sql(path, "SELECT value FROM meta WHERE key = 'vault_id'")
+    slots = tuple(Slot(k, p, w) for k, p, w in raw_sql(path, "SELECT kind, params, wrapped FROM slots"))  # type: ignore[arg-type]
+    header = Header(int(version), vault_id, slots)  # type: ignore[arg-type]
+    raw_sql(path, "UPDATE meta SET value = ? WHERE key = 'header_sha256'", (header.digest(),))
+
+
+def copy_vault(source: Path, target: Path) -> None:
+    """Copy a closed vault file (and its -wal if one was left) to `target`."""
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    for side in ("-wal", "-shm"):
+        Path(str(target) + side).unlink(missing_ok=True)
+        if Path(str(source) + side).exists():
+            shutil.copyfile(str(source) + side, str(target) + side)
