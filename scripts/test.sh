@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install broker-audit with its test tools from the lock into .venv, then run every check CI runs:
-# ruff (lint and format), mypy, and the whole pytest suite including the slow tests.
+# ruff (lint and format), mypy, the named checks over the shipped data, and the whole pytest
+# suite including the slow tests.
 #   bash scripts/test.sh                 everything (the README's command; CI adds --fresh)
 #   bash scripts/test.sh --fresh         start from a new .venv
 #   bash scripts/test.sh --fast          skip the tests marked slow (quick local runs)
@@ -37,5 +38,7 @@ echo "== ruff format --check" >&2
 .venv/bin/ruff format --check .
 echo "== mypy" >&2
 .venv/bin/mypy
+echo "== registry check (the shipped brokers and laws: errors fail, warnings are listed)" >&2
+.venv/bin/broker-audit registry check
 echo "== pytest" >&2
 exec .venv/bin/python -m pytest "${pytest_args[@]}"
