@@ -30,8 +30,6 @@ def list_command(
 
     Example: broker-audit brokers list --sells-to immigration-enforcement
     """
-    import msgspec
-
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import list_brokers
 
@@ -43,9 +41,9 @@ def list_command(
         text=search,
     )
     if as_json:
-        print_json([msgspec.to_builtins(b) for b in brokers])
+        print_json(brokers)
         return
-    from broker_audit.cli.render import render_broker_table
+    from broker_audit.cli.listing import render_broker_table
 
     render_broker_table(brokers)
 
