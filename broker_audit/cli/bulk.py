@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
-from broker_audit.services.clinic import load_clinic_file
 
 app = typer.Typer(
     help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
@@ -59,6 +58,7 @@ def letters(
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.batch import run_batch
+    from broker_audit.services.clinic import load_clinic_file
 
     mapping = {}
     for item in column or []:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -13,7 +12,6 @@ from pathlib import Path
 from broker_audit import datafiles
 from broker_audit.errors import DataFileError, UnknownBroker, UserError
 from broker_audit.registry.schema import Broker, BrokersFile, Preset
-from broker_audit.tomlerrors import load_toml
 
 
 def normalise_name(text: str) -> str:
@@ -33,11 +31,12 @@ class Registry:
         if len(by_id) != len(self.brokers):
             dupes = sorted({b.id for b in self.brokers if sum(x.id == b.id for x in self.brokers) > 1})
             raise DataFileError(f"broker ids appear twice: {', '.join(dupes)}")
-        for broker in self.brokers:
-            for name in (broker.id, broker.name, broker.legal_name, *broker.aliases, *broker.brands):
-                key = normalise_name(name)
-                if key:
-                    self._index.setdefault(key, broker.id)
+        if not self._index:  # a registry from the pre-built cache comes with its index
+            for broker in self.brokers:
+                for name in (broker.id, broker.name, broker.legal_name, *broker.aliases, *broker.brands):
+                    key = normalise_name(name)
+                    if key:
+                        self._index.setdefault(key, broker.id)
         for broker in self.brokers:
             if broker.successor and broker.successor not in by_id:
                 raise DataFileError(
@@ -68,6 +67,8 @@ class Registry:
         return broker
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
+        import difflib
+
         key = normalise_name(text)
         close = difflib.get_close_matches(key, list(self._index), n=8, cutoff=0.6)
         ids: list[str] = []
@@ -140,6 +141,8 @@ def load_registry(path: Path | None = None, imported: Path | None = None) -> Reg
     again replaces the shipped import of that registry. Curated facts always win: see
     `registry/merge.py`.
     """
+    from broker_audit.tomlerrors import load_toml
+
     data = load_toml(path or datafiles.brokers_file(), BrokersFile, table="broker")
     brokers: list[Broker] = data.broker
     extra = imported
@@ -182,4 +185,19 @@ def imported_file() -> Path:
 
 @cache
 def shipped_registry() -> Registry:
-    return load_registry()
+    """The shipped registry merged with the imported brokers, from the pre-built cache when it
+    was built from the same files (see `registry/cache.py`)."""
+    from broker_audit.registry import cache as prebuilt
+
+    imported = imported_file()
+    shipped = datafiles.shipped_imports_dir()
+    sources: list[Path | None] = [datafiles.brokers_file(), imported if imported.is_file() else None]
+    sources += sorted(shipped.glob("*.json")) if shipped.is_dir() else []
+    key = prebuilt.cache_key(sources)
+    where = prebuilt.cache_file()
+    cached = prebuilt.read(where, key)
+    if cached is not None:
+        return Registry(tuple(cached.brokers), tuple(cached.presets), cached.index)
+    registry = load_registry()
+    prebuilt.write(where, key, list(registry.brokers), list(registry.presets), registry._index)
+    return registry
