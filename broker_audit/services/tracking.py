@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -129,9 +130,12 @@ def report_of(
     by_state = {s.value: counts[s.value] for s in State if counts[s.value]}
     overdue = sum(1 for r in rows if r.overdue)
     due_soon = sum(1 for r in rows if _due_soon(r))
-    if urgent_first:
-        rows.sort(key=_urgency)
-    shown = rows if limit is None else rows[:limit]
+    if urgent_first and limit is not None and limit < len(rows) // 8:
+        shown = heapq.nsmallest(limit, rows, key=_urgency)  # the most urgent, without sorting all
+    else:
+        if urgent_first:
+            rows.sort(key=_urgency)
+        shown = rows if limit is None else rows[:limit]
     return StatusReport(
         today=today,
         total=len(entries),
@@ -169,10 +173,10 @@ def _due_soon(row: StatusRow) -> bool:
 
 def _urgency(row: StatusRow) -> tuple[int, int, int]:
     """Overdue, then due soon, then awaiting an answer, each by days left; then the rest by id."""
-    if row.days_left is None:
+    left = row.days_left
+    if left is None:
         return (3, 0, row.id)
-    group = 0 if row.overdue else 1 if _due_soon(row) else 2
-    return (group, row.days_left, row.id)
+    return (0 if left < 0 else 1 if left <= DUE_SOON_DAYS else 2, left, row.id)
 
 
 def select_entries(entries: Sequence[Entry], query: StatusQuery, today: dt.date) -> list[Entry]:
@@ -181,8 +185,15 @@ def select_entries(entries: Sequence[Entry], query: StatusQuery, today: dt.date)
     one is an error that lists the choices, never an empty result."""
     states = {_state_choice(s) for s in query.states}
     brokers = _broker_choices(query.brokers, entries)
-    clients = _choices(query.clients, {r.client_id for r, _ in entries}, "client", "clients", "--client")
-    batches = _choices(query.batches, {r.batch_id for r, _ in entries}, "batch", "batches", "--batch")
+    clients = batches = set()
+    if query.clients:
+        present = {r.client_id for r, _ in entries}
+        clients = _choices(query.clients, present, "client", "clients", "--client")
+    if query.batches:
+        present = {r.batch_id for r, _ in entries}
+        batches = _choices(query.batches, present, "batch", "batches", "--batch")
+    if not (states or brokers or clients or batches or query.overdue_only):
+        return list(entries)
     out = []
     for r, now in entries:
         if (
