@@ -137,7 +137,7 @@ def raw_reportlab(docs: list[Document]) -> int:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph as P
 
-    styles = pdf._styles()
+    styles = pdf.paragraph_styles()
     canv = Canvas(io.BytesIO(), pagesize=letter, invariant=0, pageCompression=1)
     width = pdf.PAGE_WIDTH - 2 * pdf.MARGIN
     for doc in docs:
