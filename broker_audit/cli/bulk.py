@@ -45,7 +45,9 @@ def letters(
     templates: Path = typer.Option(
         None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
     ),
-    workers: int = typer.Option(2, "--workers", help="Processes rendering PDFs."),
+    workers: int = typer.Option(
+        None, "--workers", help="Processes drawing the PDF (default: one per usable core)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Print every client's cover sheet and letters into one PDF, with address labels and a
