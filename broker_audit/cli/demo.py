@@ -34,6 +34,7 @@ def demo_command(
         first = result.letters[0]
         typer.echo(f"Request #{first.request_id} was marked sent {first.channel} today. Status today:")
     render_status(result.status_today)
+    typer.echo("")
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
     render_status(result.status_later)
     typer.echo("The demo vault was crypto-shredded. Start for real with: broker-audit init")
