@@ -76,13 +76,13 @@ def render_status(report: Any) -> None:
 
 
 def render_broker_table(brokers: list[Any]) -> None:
-    """A plain table (rich takes 0.2 s for 600 imported brokers), paged on a terminal."""
+    """Listing rows (registry/listing.py) as a plain table, paged on a terminal."""
     cells = [
         [
             table.clean(b.id),
             table.clean(b.name),
             table.clean(", ".join(b.categories)),
-            table.clean(", ".join(sorted({e.recipient for e in b.law_enforcement}))),
+            table.clean(", ".join(b.documented)),
         ]
         for b in brokers
     ]

@@ -11,9 +11,7 @@ anything reaches the terminal.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -34,6 +32,8 @@ def cell_width(text: str) -> int:
     """Columns `text` takes on a terminal: wide East Asian characters 2, combining marks 0."""
     if text.isascii():
         return len(text)
+    import unicodedata
+
     width = 0
     for char in text:
         if unicodedata.combining(char):
@@ -129,7 +129,7 @@ def terminal_width(stream: TextIO | None = None) -> int | None:
     if os.environ.get("COLUMNS", "").isdigit():
         return int(os.environ["COLUMNS"])
     if _isatty(stream):
-        return shutil.get_terminal_size().columns
+        return _terminal_size().columns
     return None
 
 
@@ -154,11 +154,26 @@ def show(lines: Iterable[str], *, stream: TextIO | None = None, page: bool = Tru
     """
     stream = stream or sys.stdout
     lines = list(lines)
-    if page and _isatty(stream) and len(lines) > shutil.get_terminal_size().lines - 1:
+    if page and _isatty(stream) and len(lines) > _terminal_size().lines - 1:
         command = _pager_command()
         if command and _page(command, lines):
             return
     _write(stream, lines)
+
+
+def _terminal_size() -> os.terminal_size:
+    """The terminal's size (COLUMNS and LINES win), as shutil reports it, without importing it."""
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        size = os.terminal_size((80, 24))
+    columns, lines = os.environ.get("COLUMNS", ""), os.environ.get("LINES", "")
+    return os.terminal_size(
+        (
+            int(columns) if columns.isdigit() and int(columns) > 0 else size.columns or 80,
+            int(lines) if lines.isdigit() and int(lines) > 0 else size.lines or 24,
+        )
+    )
 
 
 def _write(stream: TextIO, lines: Sequence[str]) -> None:
@@ -174,6 +189,8 @@ def _pager_command() -> str | None:
     command = os.environ.get("PAGER", "").strip()
     if command:
         return command
+    import shutil
+
     return "less" if shutil.which("less") else None
 
 

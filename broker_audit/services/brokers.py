@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from broker_audit.errors import UserError
 from broker_audit.registry.load import Registry, filter_brokers
-from broker_audit.registry.schema import Broker, Category, Recipient
-from broker_audit.registry.schema import Registry as StateRegistry
 
-CATEGORIES: tuple[str, ...] = get_args(Category)
-RECIPIENTS: tuple[str, ...] = get_args(Recipient)
-STATE_REGISTRIES: tuple[str, ...] = get_args(StateRegistry)
+if TYPE_CHECKING:
+    from broker_audit.registry.listing import BrokerRow
+    from broker_audit.registry.schema import Broker
+
 # What people type for a recipient, for the "did you mean" of the error (never accepted silently).
 _RECIPIENT_WORDS = {
     "ice": "immigration-enforcement",
@@ -36,13 +35,41 @@ def list_brokers(
 ) -> list[Broker]:
     """The active brokers matching every filter given. A filter value that is not one of its
     choices is an error listing them (it would otherwise match nothing, silently)."""
-    return filter_brokers(
-        registry.active(),
-        category=_choice(category, CATEGORIES, "--category", "categories"),
-        sells_to=_choice(sells_to, RECIPIENTS, "--sells-to", "recipients", _RECIPIENT_WORDS),
-        registry=_choice(state_registry, STATE_REGISTRIES, "--registry", "state registries"),
-        text=text,
-    )
+    return filter_brokers(registry.active(), **_filters(category, sells_to, state_registry, text))
+
+
+def list_broker_rows(
+    *,
+    category: str | None = None,
+    sells_to: str | None = None,
+    state_registry: str | None = None,
+    text: str | None = None,
+) -> list[BrokerRow]:
+    """`list_brokers` over the shipped registry as listing rows (id, name, categories, who it
+    sells to): what `brokers list` shows, read without decoding the full records."""
+    from broker_audit.registry.listing import filter_rows
+    from broker_audit.registry.load import shipped_rows
+
+    rows = [row for row in shipped_rows() if row.active]
+    return filter_rows(rows, **_filters(category, sells_to, state_registry, text))
+
+
+def _filters(
+    category: str | None, sells_to: str | None, state_registry: str | None, text: str | None
+) -> dict[str, str | None]:
+    """The filters with their values checked against the schema's choices."""
+    if category is None and sells_to is None and state_registry is None:
+        return {"text": text}
+    from broker_audit.registry import schema
+
+    return {
+        "category": _choice(category, get_args(schema.Category), "--category", "categories"),
+        "sells_to": _choice(
+            sells_to, get_args(schema.Recipient), "--sells-to", "recipients", _RECIPIENT_WORDS
+        ),
+        "registry": _choice(state_registry, get_args(schema.Registry), "--registry", "state registries"),
+        "text": text,
+    }
 
 
 def _choice(

@@ -90,3 +90,23 @@ def test_a_cache_that_cannot_be_written_only_costs_time(
     monkeypatch.setenv("BROKER_AUDIT_CACHE", str(blocker))
     assert _fresh().get("example-data").id == "example-data"
     assert not cache.cache_file().exists()
+
+
+def test_listing_rows_come_from_the_cache_and_match_the_records(
+    sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typing import get_args
+
+    from broker_audit.registry import listing, schema
+
+    assert get_args(schema.Recipient) == listing.RECIPIENTS
+    registry = _fresh()  # builds the cache
+    expected = [listing.row_of(b) for b in registry.brokers]
+    _no_parsing(monkeypatch)
+    monkeypatch.setattr(cache, "read", lambda *a: pytest.fail("records decoded to list them"))
+    rows = load.shipped_rows()
+    assert rows == expected
+    for filters in ({"sells_to": "law-enforcement"}, {"registry": "ca"}, {"text": "identity graph"}):
+        assert [r.id for r in listing.filter_rows(rows, **filters)] == [
+            b.id for b in load.filter_brokers(registry.brokers, **filters)
+        ]
