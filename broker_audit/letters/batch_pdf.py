@@ -101,19 +101,21 @@ def _init_worker(render: Render | None) -> None:
     pdf.paragraph_styles()  # registers the fonts
 
 
-def _documents(items: list[Any]) -> list[Document]:
-    if _render is None:
+def _documents(items: list[Any], render: Render | None) -> list[Document]:
+    if render is None:
         return items
-    return [doc for item in items for doc in _render(item)]
+    return [doc for item in items for doc in render(item)]
 
 
-def _render_chunk(items: list[Any], folder: str, start_on_odd: bool) -> tuple[str, int, list[int]]:
+def _render_chunk(
+    items: list[Any], folder: str, start_on_odd: bool, render: Render | None = None
+) -> tuple[str, int, list[int]]:
     """Draw the items' documents into a new private PDF in folder; returns its path, page count
-    and the page each document starts on."""
+    and the page each document starts on. In a worker, `render` is the one it was started with."""
     from broker_audit.files import temp_file
     from broker_audit.letters import pdf
 
-    docs = _documents(items)
+    docs = _documents(items, render or _render)
     fd, name = temp_file(folder, ".pdf")
     firsts: list[int] = []
     try:
@@ -133,7 +135,7 @@ def _render_group(item: Any, path: str, start_on_odd: bool) -> tuple[int, list[i
     from broker_audit.files import new_file
     from broker_audit.letters import pdf
 
-    docs = _documents([item]) if _render is not None else list(item)
+    docs = _documents([item], _render) if _render is not None else list(item)
     firsts: list[int] = []
     fd = new_file(path)
     with os.fdopen(fd, "wb") as out:
@@ -159,6 +161,16 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
+
+
+def _done(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """`fn(*args)` run here, as a finished future (its exception, if any, raised by result())."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
 
 
 def _shutdown(pool: ProcessPoolExecutor, pending: Iterable[Future[Any]]) -> None:
@@ -200,6 +212,7 @@ def write_batch_pdf(
     pending: deque[Future[tuple[str, int, list[int]]]] = deque()
     first_pages: list[int] = []
     join_seconds, chunks = 0.0, 0
+    one_chunk = isinstance(items, Sequence) and len(items) <= chunk_size
     # Chunks go to a private folder beside the target, the PDF to a private temporary file that
     # replaces path at the end, once read back; both are removed on any error (or by the next
     # run if this one is killed).
@@ -207,7 +220,8 @@ def write_batch_pdf(
         work_dir(path.parent, path.name, what="batch PDF chunks") as work,
         atomic_file(path, what="batch PDF") as out,
     ):
-        pool = _pool(workers, render)
+        # one chunk is drawn here: starting worker processes would take longer than drawing it
+        pool = None if one_chunk else _pool(workers, render)
         try:
             joiner = StreamingJoiner(out, start_on_odd=start_on_odd)
             batches = _batched(items, chunk_size)
@@ -217,6 +231,8 @@ def write_batch_pdf(
                     batch = next(batches, None)
                     if batch is None:
                         more = False
+                    elif pool is None:
+                        pending.append(_done(_render_chunk, batch, str(work), start_on_odd, render))
                     else:
                         pending.append(pool.submit(_render_chunk, batch, str(work), start_on_odd))
                 if not pending:
@@ -238,9 +254,11 @@ def write_batch_pdf(
             out.flush()
             join_seconds += time.perf_counter() - started
         except BaseException:
-            _shutdown(pool, pending)  # workers stop before their folder is removed
+            if pool is not None:
+                _shutdown(pool, pending)  # workers stop before their folder is removed
             raise
-        pool.shutdown(wait=True)
+        if pool is not None:
+            pool.shutdown(wait=True)
         started = time.perf_counter()
         check_joined(out.fileno(), pages, name=path.name)  # before it replaces anything
         check_seconds = time.perf_counter() - started

@@ -217,7 +217,9 @@ def run_batch(
                     workers=workers,
                 )
                 files += _write_mailing(plans, agent, out_dir, batch_id)
-                files += _write_worklist(plans, out_dir, batch_id, today=today, templates_dir=templates_dir)
+                files += _write_worklist(
+                    plans, out_dir, batch_id, today=today, templates_dir=templates_dir, workers=workers
+                )
                 if intake.bad:
                     bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                     write_bad_rows_csv(intake.bad, bad_csv)
@@ -358,13 +360,43 @@ class ClientRenderer:
     kinds: tuple[LetterKind, ...] = ()  # the letter kinds the parent knew (one added at run time too)
 
     def __call__(self, plan: ClientPlan) -> list[Document]:
-        from broker_audit.vocabulary import KINDS
-
-        for known in self.kinds:  # a spawned worker starts from the shipped table
-            KINDS.setdefault(known.id, known)
+        _know_kinds(self.kinds)
         return client_documents(
             plan, self.agent, today=self.today, laws=self.laws, templates_dir=self.templates_dir
         )
+
+
+@dataclass(frozen=True)
+class SheetRenderer:
+    """Fills in one letter that goes online and makes its work-list pages (the submission sheet
+    for a web form or a call, the letter itself for an email), in a worker process."""
+
+    today: dt.date
+    templates_dir: Path | None
+    kinds: tuple[LetterKind, ...] = ()
+
+    def __call__(self, item: tuple[LetterJob, Any]) -> list[Document]:
+        _know_kinds(self.kinds)
+        job, profile = item
+        letter = render_job(
+            job, today=self.today, email_from=profile.email or None, templates_dir=self.templates_dir
+        )
+        return [route_document(job, letter, profile)]
+
+
+def _known_kinds() -> tuple[LetterKind, ...]:
+    from broker_audit.vocabulary import KINDS
+
+    return tuple(KINDS.values())
+
+
+def _know_kinds(kinds: tuple[LetterKind, ...]) -> None:
+    """In a worker: the letter kinds the parent knew (a spawned worker starts from the shipped
+    table; one added at run time must come along)."""
+    from broker_audit.vocabulary import KINDS
+
+    for known in kinds:
+        KINDS.setdefault(known.id, known)
 
 
 def _write_pdfs(
@@ -386,10 +418,8 @@ def _write_pdfs(
     from broker_audit.letters.batch_pdf import DEFAULT_CHUNK_SIZE, write_batch_pdf, write_pdf_per_group
 
     total = sum(1 + len(p.by_mail()) for p in plans)
-    from broker_audit.vocabulary import KINDS
-
     renderer = ClientRenderer(
-        agent=agent, today=today, laws=tuple(laws), templates_dir=templates_dir, kinds=tuple(KINDS.values())
+        agent=agent, today=today, laws=tuple(laws), templates_dir=templates_dir, kinds=_known_kinds()
     )
 
     def tick(n: int) -> None:
@@ -457,31 +487,36 @@ WORKLIST_COLUMNS = (
 
 
 def _write_worklist(
-    plans: list[ClientPlan], out_dir: Path, batch_id: str, *, today: dt.date, templates_dir: Path | None
+    plans: list[ClientPlan],
+    out_dir: Path,
+    batch_id: str,
+    *,
+    today: dt.date,
+    templates_dir: Path | None,
+    workers: int | None = None,
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
-    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s."""
+    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s.
+    The PDF is drawn, and its letters filled in, by the worker processes, like the print PDF."""
     from broker_audit.files import ensure_folder
     from broker_audit.intake.csvsafe import write_safe_csv
+    from broker_audit.letters.batch_pdf import write_batch_pdf
     from broker_audit.letters.formats import write_letter
-    from broker_audit.letters.pdf import write_pdf
 
     online = [(plan, p) for plan in plans for p in plan.online()]
     if not online:
         return []
     written: list[Path] = []
     rows: list[list[str]] = []
-    documents: list[Document] = []
     email_dir = out_dir / f"{batch_id}-email"
     try:
         for plan, planned in online:
             job, profile = planned.job, plan.client.profile
-            letter = render_job(
-                job, today=today, email_from=profile.email or None, templates_dir=templates_dir
-            )
-            documents.append(route_document(job, letter, profile))
             file = ""
             if job.channel == "email":
+                letter = render_job(
+                    job, today=today, email_from=profile.email or None, templates_dir=templates_dir
+                )
                 ensure_folder(email_dir, what="folder for the batch's e-mails")
                 stem = (
                     email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
@@ -506,7 +541,13 @@ def _write_worklist(
         write_safe_csv(csv_path, WORKLIST_COLUMNS, rows)
         written.append(csv_path)
         pdf_path = out_dir / f"{batch_id}-worklist.pdf"
-        write_pdf(documents, pdf_path)
+        write_batch_pdf(
+            [(p.job, plan.client.profile) for plan, p in online],
+            pdf_path,
+            render=SheetRenderer(today=today, templates_dir=templates_dir, kinds=_known_kinds()),
+            workers=workers,
+            start_on_odd=False,
+        )
         written.append(pdf_path)
     except BaseException:
         for path in written:
