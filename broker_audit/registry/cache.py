@@ -128,19 +128,15 @@ def write(
     index: dict[str, str],
     rows: list[BrokerRow],
 ) -> None:
-    """Replace the cache atomically (private temporary file, then rename); errors are ignored."""
-    import tempfile
+    """Replace the cache through the safe-write helper (a private temporary file renamed into
+    place, never through a link); a cache that cannot be written is only a slower start."""
+    from broker_audit.errors import BrokerAuditError
+    from broker_audit.files import atomic_file
 
     cached = _records()[0](brokers=brokers, presets=presets, index=index)
     row_bytes = msgspec.msgpack.encode(rows)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".registry.", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as out:
+        with atomic_file(path, what="registry cache") as out:
             out.write(key + _LENGTH.pack(len(row_bytes)) + row_bytes + msgspec.msgpack.encode(cached))
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    except (OSError, BrokerAuditError):
+        pass
