@@ -1,6 +1,7 @@
 """Clinic batch into one print PDF: letters/s, wall time, peak RSS of all processes, join step.
 
-Usage: python bench/bench_batch.py [--letters N] [--workers 2,1] [--chunk-size N] [--compare-join]
+Usage: python bench/bench_batch.py [--letters N] [--workers default,2] [--chunk-size N]
+                                   [--compare-join | --compare-size]
 
 Builds 1,000 clients x 20 brokers = 20,000 letters (default) through the real template pipeline
 (sandboxed Jinja2 + markup, in the parent, lazily), with one cover sheet per client (per 20
@@ -9,7 +10,12 @@ are the same for every client of one broker and law, the greeting, identity line
 carry the client's Unicode name and address. Never asserted in tests.
 
 ``--compare-join`` renders the chunks once, then joins them in fresh processes with our streaming
-joiner, pypdf and pikepdf (each if installed), reporting time and peak RSS of each.
+joiner (with and without the read-back check), pypdf and pikepdf (each if installed), reporting
+time and peak RSS of each.
+
+``--compare-size`` writes the same letters as a batch (chunks drawn by workers, joined) and with a
+plain reportlab loop into one PDF (bench_pdf.raw_reportlab: same fonts, compression and binary
+streams), and prints the two file sizes.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a source checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_pdf
 
 from broker_audit.letters import batch_pdf
 from broker_audit.letters.document import Document
@@ -223,7 +230,7 @@ class RssSampler:
         self._thread.join()
 
 
-def run(letters: int, workers: int, chunk_size: int | None, folder: Path) -> None:
+def run(letters: int, workers: int | None, chunk_size: int | None, folder: Path) -> None:
     templates = folder / "templates"
     templates.mkdir(exist_ok=True)
     (templates / "letter.txt.j2").write_text(LETTER, encoding="utf-8")
@@ -235,15 +242,17 @@ def run(letters: int, workers: int, chunk_size: int | None, folder: Path) -> Non
         result = batch_pdf.write_batch_pdf(documents(letters, templates), path, workers=workers, **kwargs)
         wall = time.perf_counter() - start
     covers = result.documents - letters
+    name = f"default ({batch_pdf.usable_cores()})" if workers is None else str(workers)
     print(
-        f"workers={workers}: {letters:,} letters + {covers:,} covers, {result.pages:,} pages, "
+        f"workers={name}: {letters:,} letters + {covers:,} covers, {result.pages:,} pages, "
         f"{path.stat().st_size / 1e6:,.1f} MB"
     )
     print(f"  wall {wall:.1f} s, {letters / wall:,.0f} letters/s, {result.pages / wall:,.0f} pages/s")
     print(f"  peak RSS, all processes: {rss.peak_kb / 1024:,.0f} MB")
     print(
         f"  join (streaming, in the parent, overlapped with the workers): {result.join_seconds:.2f} s "
-        f"over {result.chunks} chunks"
+        f"over {result.chunks} chunks; read-back check {result.check_seconds:.2f} s; "
+        f"{result.shared_objects:,} font and form objects kept once"
     )
     path.unlink()
 
@@ -252,8 +261,20 @@ def run(letters: int, workers: int, chunk_size: int | None, folder: Path) -> Non
 
 
 def _join_streaming(parts: list[Path], out: Path) -> int:
-    batch_pdf.join_pdfs(parts, out, start_on_odd=True)
-    return len(parts)
+    from broker_audit.letters.join import StreamingJoiner
+
+    with open(out, "wb") as handle:
+        joiner = StreamingJoiner(handle, start_on_odd=True)
+        for part in parts:
+            joiner.append(part.read_bytes())
+        return joiner.finish()
+
+
+def _join_streaming_checked(parts: list[Path], out: Path) -> int:
+    from broker_audit.letters.join import check_joined
+
+    pages = _join_streaming(parts, out)
+    return check_joined(out, pages)
 
 
 def _join_pypdf(parts: list[Path], out: Path) -> int:
@@ -280,7 +301,12 @@ def _join_pikepdf(parts: list[Path], out: Path) -> int:
     return len(pdf.pages)
 
 
-JOINERS = {"streaming": _join_streaming, "pypdf": _join_pypdf, "pikepdf": _join_pikepdf}
+JOINERS = {
+    "streaming": _join_streaming,
+    "streaming+check": _join_streaming_checked,
+    "pypdf": _join_pypdf,
+    "pikepdf": _join_pikepdf,
+}
 
 
 def _join_child(method: str, folder: Path) -> None:
@@ -313,14 +339,14 @@ def compare_join(letters: int, chunk_size: int, folder: Path) -> None:
     pages = 0
     for i, batch in enumerate(batch_pdf._batched(documents(letters, templates), chunk_size)):
         with open(chunks / f"chunk-{i:05d}.pdf", "wb") as out:
-            pages += pdf._write(batch, out, True)
+            pages += pdf.write_documents(batch, out, start_on_odd=True, shared_fonts=True)
     n = len(list(chunks.glob("chunk-*.pdf")))
     print(f"joining {n} chunks of {chunk_size} documents, {pages:,} pages (before padding between chunks):")
     import importlib.util
 
     for method in JOINERS:
-        if method != "streaming" and importlib.util.find_spec(method) is None:
-            print(f"  {method:9s} not installed (pip install {method}); skipped")
+        if not method.startswith("streaming") and importlib.util.find_spec(method) is None:
+            print(f"  {method:15s} not installed (pip install {method}); skipped")
             continue
         done = subprocess.run(
             [sys.executable, __file__, "--join-child", method, str(chunks)],
@@ -330,24 +356,49 @@ def compare_join(letters: int, chunk_size: int, folder: Path) -> None:
         )
         wall, base, peak, size = done.stdout.split()
         print(
-            f"  {method:9s} {float(wall):6.2f} s  {pages / float(wall):8,.0f} pages/s  peak RSS "
+            f"  {method:15s} {float(wall):6.2f} s  {pages / float(wall):8,.0f} pages/s  peak RSS "
             f"{float(peak):6.0f} MB (process before joining: {float(base):.0f} MB)  "
             f"{int(size) / 1e6:,.1f} MB file"
         )
 
 
+def compare_size(letters: int, workers: int | None, folder: Path) -> None:
+    """The same letters as a batch PDF and as one plain reportlab PDF: bytes of each."""
+    import bench_pdf
+
+    templates = folder / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "letter.txt.j2").write_text(LETTER, encoding="utf-8")
+    (templates / "cover.txt.j2").write_text(COVER, encoding="utf-8")
+    docs = list(documents(letters, templates))
+    batch = folder / "batch.pdf"
+    result = batch_pdf.write_batch_pdf(docs, batch, workers=workers, start_on_odd=False)
+    plain = folder / "plain.pdf"
+    with open(plain, "wb") as out:
+        plain_pages = bench_pdf.raw_reportlab(docs, out)
+    a, b = batch.stat().st_size, plain.stat().st_size
+    print(f"{len(docs):,} documents ({letters:,} letters and their cover sheets):")
+    print(f"  batch PDF ({result.chunks} chunks, joined): {result.pages:,} pages, {a / 1e6:,.2f} MB")
+    print(f"  plain reportlab loop, one PDF:       {plain_pages:,} pages, {b / 1e6:,.2f} MB")
+    print(f"  batch / plain: {a / b:.2f}x the bytes")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=20_000)
-    parser.add_argument("--workers", default="2,1", help="comma-separated worker counts to run")
+    parser.add_argument("--workers", default="default,2", help="worker counts to run: default,2,1")
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument(
         "--compare-join",
         action="store_true",
         help="only compare joining methods (streaming, pypdf, pikepdf) on the same chunks",
     )
+    parser.add_argument(
+        "--compare-size", action="store_true", help="only compare the batch PDF's size with a plain loop's"
+    )
     parser.add_argument("--join-child", nargs=2, metavar=("METHOD", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    settings = [None if w == "default" else int(w) for w in args.workers.split(",")]
     if args.join_child:
         _join_child(args.join_child[0], Path(args.join_child[1]))
         return
@@ -355,8 +406,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             compare_join(args.letters, args.chunk_size or batch_pdf.DEFAULT_CHUNK_SIZE, Path(tmp))
         return
+    if args.compare_size:
+        with tempfile.TemporaryDirectory() as tmp:
+            compare_size(args.letters, settings[0], Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        for workers in (int(w) for w in args.workers.split(",")):
+        for workers in settings:
             run(args.letters, workers, args.chunk_size, Path(tmp))
 
 

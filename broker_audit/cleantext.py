@@ -62,3 +62,14 @@ def json_safe(text: str) -> str:
     as they are; inside a JSON string the escaped form means the same, so nothing is lost.
     """
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# The characters of _JSON_RAW as UTF-8: DEL, C1 (U+0080-U+009F), U+2028-U+202E, U+2066-U+2069.
+_JSON_RAW_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def json_safe_bytes(data: bytes) -> bytes:
+    """:func:`json_safe` for UTF-8 encoded JSON, as msgspec writes it (untouched when clean)."""
+    if not _JSON_RAW_UTF8.search(data):
+        return data
+    return json_safe(data.decode("utf-8")).encode("utf-8")

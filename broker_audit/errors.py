@@ -98,3 +98,18 @@ class VaultTooNew(VaultError):
 
 class RecordTooNew(VaultTooNew):
     """A record in the vault is of a type or version that a newer broker-audit wrote."""
+
+
+class PdfError(BrokerAuditError):
+    """A PDF the tool made or was asked to join is not what it must be."""
+
+    exit_code = ExitCode.INTEGRITY
+
+
+class JoinError(PdfError):
+    """The batch joiner was given a PDF that is not one of its own chunks (encrypted, updated
+    incrementally, with outlines or form fields, or laid out otherwise than it copies)."""
+
+
+class BatchCheckFailed(PdfError):
+    """The joined batch PDF, read back, is not what was written (pages, cross-references)."""

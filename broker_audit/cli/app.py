@@ -1,17 +1,128 @@
-"""The `broker-audit` command: wiring and the one place errors become exit codes."""
+"""The `broker-audit` command: wiring and the one place errors become exit codes.
+
+Subcommands are imported when they run, not to start: `broker-audit --help` lists them from the
+table below and imports none, and `broker-audit status` imports only `cli/requests.py`. Each entry
+holds the first paragraph of the command's help, as `--help` lists it (a test keeps them equal).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from broker_audit.cli import audit, brokers, bulk, cora, demo, init, profile, registry, requests, scan, vault
 from broker_audit.cli.common import globals_of
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """Where a subcommand lives: a typer app (a group) or a command function, and its summary."""
+
+    module: str
+    attribute: str  # "app" for a group, else the command function
+    summary: str
+
+    def load(self, name: str) -> Any:
+        target = getattr(importlib.import_module(f"broker_audit.cli.{self.module}"), self.attribute)
+        if isinstance(target, typer.Typer):
+            group = typer.main.get_group(target)
+            group.name = name
+            return group
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        return typer.main.get_command(single)
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "init": Subcommand("init", "init_command", "Create the encrypted vault and store your profile in it."),
+    "request": Subcommand(
+        "requests",
+        "request_command",
+        "Write request letters, each as the artefact of its route, and log each request as drafted.",
+    ),
+    "status": Subcommand(
+        "requests",
+        "status_command",
+        "Your requests: a summary by state, the overdue and due-soon ones first.",
+    ),
+    "mark": Subcommand("requests", "mark_command", "Record a status change of a request."),
+    "show": Subcommand("requests", "show_command", "The full history of one request."),
+    "followup": Subcommand(
+        "requests", "followup_command", "Write the next letter for every late or refused request."
+    ),
+    "demo": Subcommand(
+        "demo",
+        "demo_command",
+        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and\n"
+        "Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in\n"
+        "50 days. The vault is shredded at the end; only the letters stay.",
+    ),
+    "audit": Subcommand(
+        "audit", "audit_command", "Who likely holds your data, what they did with it, and what is left to do."
+    ),
+    "scan": Subcommand(
+        "scan",
+        "scan_command",
+        "Look for a public listing of you on people-search sites (sends your name; only when asked).",
+    ),
+    "cora": Subcommand(
+        "cora",
+        "cora_command",
+        "Ask a Colorado sheriff for the records of sharing booking data with data brokers\n"
+        "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice\n"
+        "Records Act (criminal justice records: released at the custodian's discretion, at reasonable\n"
+        "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts).\n"
+        "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault\n"
+        "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.",
+    ),
+    "profile": Subcommand(
+        "profile", "app", "See or change the requester's profile (kept only inside the vault)."
+    ),
+    "brokers": Subcommand("brokers", "app", "Browse the registry of data brokers."),
+    "vault": Subcommand("vault", "app", "Manage the encrypted vault and its keys."),
+    "registry": Subcommand(
+        "registry", "app", "Refresh the registry from official state registries, and validate it."
+    ),
+    "bulk": Subcommand("bulk", "app", "Clinic mode: many clients from a spreadsheet, one print-ready batch."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The root group. Until a subcommand runs, `commands` holds stand-ins that carry only its
+    name and summary (enough for --help, and for "did you mean" on a typo)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._listing = False
+        self._loaded: set[str] = set()
+        for name, sub in SUBCOMMANDS.items():
+            self.commands[name] = TyperCommand(name, help=sub.summary, rich_markup_mode=self.rich_markup_mode)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        sub = SUBCOMMANDS.get(cmd_name)
+        if sub is None or self._listing:
+            return super().get_command(ctx, cmd_name)
+        if cmd_name not in self._loaded:
+            self.commands[cmd_name] = sub.load(cmd_name)
+            self._loaded.add(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
     name="broker-audit",
+    cls=LazyGroup,
     help=(
         "Get your personal data back from data brokers: find who holds it, send the right "
         "legal request, keep encrypted proof, and chase the deadlines.\n\n"
@@ -40,23 +151,6 @@ def root(
 ) -> None:
     g = globals_of(ctx)
     g.vault, g.no_keyring, g.debug = vault_file, no_keyring, debug
-
-
-app.command("init")(init.init_command)
-app.add_typer(profile.app, name="profile")
-app.add_typer(brokers.app, name="brokers")
-app.command("request")(requests.request_command)
-app.command("status")(requests.status_command)
-app.command("mark")(requests.mark_command)
-app.command("show")(requests.show_command)
-app.command("followup")(requests.followup_command)
-app.add_typer(vault.app, name="vault")
-app.add_typer(registry.app, name="registry")
-app.command("demo")(demo.demo_command)
-app.add_typer(bulk.app, name="bulk")
-app.command("audit")(audit.audit_command)
-app.command("scan")(scan.scan_command)
-app.command("cora")(cora.cora_command)
 
 
 def main(argv: list[str] | None = None) -> None:

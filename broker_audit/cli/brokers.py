@@ -30,24 +30,16 @@ def list_command(
 
     Example: broker-audit brokers list --sells-to immigration-enforcement
     """
-    import msgspec
+    from broker_audit.cli.listing import render_broker_table
+    from broker_audit.services.brokers import list_broker_rows, list_brokers
 
-    from broker_audit.registry.load import shipped_registry
-    from broker_audit.services import list_brokers
-
-    brokers = list_brokers(
-        shipped_registry(),
-        category=category,
-        sells_to=sells_to,
-        state_registry=registry,
-        text=search,
-    )
+    filters = {"category": category, "sells_to": sells_to, "state_registry": registry, "text": search}
     if as_json:
-        print_json([msgspec.to_builtins(b) for b in brokers])
-        return
-    from broker_audit.cli.render import render_broker_table
+        from broker_audit.registry.load import shipped_registry
 
-    render_broker_table(brokers)
+        print_json(list_brokers(shipped_registry(), **filters))
+        return
+    render_broker_table(list_broker_rows(**filters))
 
 
 @app.command("show")

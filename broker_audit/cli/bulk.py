@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
-from broker_audit.services.clinic import load_clinic_file
 
 app = typer.Typer(
     help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
@@ -46,7 +45,9 @@ def letters(
     templates: Path = typer.Option(
         None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
     ),
-    workers: int = typer.Option(2, "--workers", help="Processes rendering PDFs."),
+    workers: int = typer.Option(
+        None, "--workers", help="Processes drawing the PDF (default: one per usable core)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Print every client's cover sheet and letters into one PDF, with address labels and a
@@ -59,6 +60,7 @@ def letters(
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.batch import run_batch
+    from broker_audit.services.clinic import load_clinic_file
 
     mapping = {}
     for item in column or []:

@@ -18,7 +18,7 @@ def demo_command(
 
     Example: broker-audit demo --out demo-letters
     """
-    from broker_audit.cli.render import render_status
+    from broker_audit.cli.listing import render_status
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import run_demo
@@ -33,7 +33,8 @@ def demo_command(
     if result.letters:
         first = result.letters[0]
         typer.echo(f"Request #{first.request_id} was marked sent {first.channel} today. Status today:")
-    render_status(result.rows_today, day)
+    render_status(result.status_today)
+    typer.echo("")
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
-    render_status(result.rows_later, result.later)
+    render_status(result.status_later)
     typer.echo("The demo vault was crypto-shredded. Start for real with: broker-audit init")

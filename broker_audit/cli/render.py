@@ -71,18 +71,6 @@ def render_profile(profile: Any) -> None:
     console.print(table)
 
 
-def render_broker_table(brokers: list[Any]) -> None:
-    table = Table(title=f"{len(brokers)} brokers")
-    table.add_column("id", style="bold")
-    table.add_column("name")
-    table.add_column("categories")
-    table.add_column("sells to government", style="red")
-    for b in brokers:
-        recipients = sorted({e.recipient for e in b.law_enforcement})
-        add_text_row(table, b.id, b.name, ", ".join(b.categories), ", ".join(recipients))
-    console.print(table)
-
-
 def _route_lines(route: Any) -> list[tuple[str, str]]:
     limits = []
     if route.rights:
@@ -164,41 +152,6 @@ def render_broker(b: Any) -> None:
         say((text, style))
 
 
-def render_status(rows: list[Any], today: dt.date) -> None:
-    if not rows:
-        say("No requests yet. Make one with: broker-audit request BROKER --kind access")
-        return
-    table = Table(title=f"Requests on {today.isoformat()}")
-    for col in ("id", "broker", "kind", "state", "sent", "due", "days left"):
-        table.add_column(col, justify="right" if col in ("id", "days left") else "left")
-    estimated = False
-    for r in rows:
-        style = "bold red" if r.overdue else None
-        left = "" if r.days_left is None else str(r.days_left)
-        if r.overdue:
-            left += " OVERDUE"
-        due = r.due.isoformat() if r.due else "-"
-        if r.due and r.due_estimated:
-            due, estimated = f"~{due}", True
-        add_text_row(
-            table,
-            str(r.id),
-            r.broker_name,
-            r.kind,
-            r.state,
-            r.sent.isoformat() if r.sent else "-",
-            due,
-            left,
-            style=style,
-        )
-    console.print(table)
-    if estimated:
-        say(
-            "~ an estimate: the legal clock runs from the day the letter was received; record it with "
-            "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt)."
-        )
-
-
 def render_letters(
     letters: list[Any], no_route: list[Any], warnings: list[str], notes: Sequence[str] = ()
 ) -> None:
@@ -219,9 +172,8 @@ def render_letters(
         say(f"note: {_c(note)}", err=True)
 
 
-def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
-    from broker_audit.tracking.due import days_left, is_overdue
-
+def view_dict(detail: Any) -> dict[str, Any]:
+    view = detail.view
     r = view.request
     return {
         "id": r.id,
@@ -237,8 +189,8 @@ def view_dict(view: Any, today: dt.date) -> dict[str, Any]:
         "due_estimated": view.due_estimated,
         "channel": r.channel,
         "channels": r.channels,
-        "days_left": days_left(view, today),
-        "overdue": is_overdue(view, today),
+        "days_left": detail.days_left,
+        "overdue": detail.overdue,
         "created": r.created,
         "files": r.files,
         "linked_to": r.linked_to,

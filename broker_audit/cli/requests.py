@@ -155,45 +155,63 @@ def followup_command(
         typer.echo("Nothing is late or refused: no letter to write.")
 
 
+def _values(options: list[str] | None) -> tuple[str, ...]:
+    """Repeated options and comma-separated values, as one tuple."""
+    return tuple(v.strip() for item in options or [] for v in item.split(",") if v.strip())
+
+
 def status_command(
     ctx: typer.Context,
     overdue: bool = typer.Option(False, "--overdue", help="Only requests past their due date."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    broker: list[str] = typer.Option(
+        None, "--broker", metavar="BROKER", help="Only these brokers (ids or names)."
+    ),
+    state: list[str] = typer.Option(
+        None, "--state", metavar="STATE", help="Only requests in these states, e.g. sent."
+    ),
+    client: list[str] = typer.Option(
+        None, "--client", metavar="CLIENT", help="Only these clients (clinic mode)."
+    ),
+    batch: list[str] = typer.Option(
+        None, "--batch", metavar="BATCH", help="Only these batches (clinic mode)."
+    ),
+    show_all: bool = typer.Option(False, "--all", help="Every request, not only the most urgent."),
+    limit: int = typer.Option(
+        None, "--limit", metavar="N", help="At most N requests (the table shows 50 unless told)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON: every request selected, by id."),
 ) -> None:
-    """Every request: its state, sent date, legal due date and days left.
+    """Your requests: a summary by state, the overdue and due-soon ones first.
 
-    Example: broker-audit status --overdue
+    Each with its state, sent date, legal due date and days left.
+    The table shows the 50 most urgent (--all: every one); --json, every one selected, by id.
+    Filters combine; repeat one, or comma-separate its values.
+
+    Example: broker-audit status --overdue --broker lexisnexis
     """
-    from broker_audit.services import status_rows
+    from broker_audit.services import StatusQuery, status_report
 
     day = today()
-    rows = status_rows(access(ctx), today=day, overdue_only=overdue)
+    query = StatusQuery(
+        brokers=tuple(broker or ()),  # names may hold commas: the service splits what it must
+        states=_values(state),
+        clients=_values(client),
+        batches=_values(batch),
+        overdue_only=overdue,
+    )
     if as_json:
-        print_json(
-            [
-                {
-                    "id": r.id,
-                    "broker": r.broker,
-                    "broker_name": r.broker_name,
-                    "kind": r.kind,
-                    "state": r.state,
-                    "law": r.law,
-                    "sent": r.sent,
-                    "delivered": r.delivered,
-                    "due": r.due,
-                    "due_estimated": r.due_estimated,
-                    "channel": r.channel,
-                    "days_left": r.days_left,
-                    "overdue": r.overdue,
-                    "reference": r.reference,
-                }
-                for r in rows
-            ]
+        report = status_report(
+            access(ctx), today=day, query=query, limit=None if show_all else limit, urgent_first=False
         )
+        print_json(report.rows)
         return
-    from broker_audit.cli.render import render_status
+    from broker_audit.cli.listing import render_status
+    from broker_audit.services.tracking import DEFAULT_LIMIT
 
-    render_status(rows, day)
+    report = status_report(
+        access(ctx), today=day, query=query, limit=None if show_all else (limit or DEFAULT_LIMIT)
+    )
+    render_status(report)
 
 
 def mark_command(
@@ -231,8 +249,9 @@ def mark_command(
     )
     if as_json:
         from broker_audit.cli.render import view_dict
+        from broker_audit.services import detail_of
 
-        print_json(view_dict(view, today()))
+        print_json(view_dict(detail_of(view, today())))
         return
     due = f", due {view.due.isoformat()}" if view.due else ""
     typer.echo(f"#{request_id} is now {view.state.value}{due}")
@@ -248,10 +267,10 @@ def show_command(
     Example: broker-audit show 1
     """
     from broker_audit.cli.render import render_view, view_dict
-    from broker_audit.services import show_request
+    from broker_audit.services import detail_of, show_request
 
-    view = show_request(access(ctx), request_id)
+    detail = detail_of(show_request(access(ctx), request_id), today())
     if as_json:
-        print_json(view_dict(view, today()))
+        print_json(view_dict(detail))
     else:
-        render_view(view, today())
+        render_view(detail.view, today())

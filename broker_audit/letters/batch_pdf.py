@@ -1,10 +1,10 @@
 """Print engine for clinic batches: thousands of letters into one print-ready PDF, memory flat.
 
-Documents are cut into chunks; worker processes draw each chunk into its own small PDF with
-:mod:`broker_audit.letters.pdf`; the parent joins the chunks, in order, into one PDF as they come
-back, streaming: each chunk's objects are copied byte for byte with their numbers shifted, so the
-joining step holds one chunk at a time and a few integers per page (a pypdf merge of 40,000 pages
-held them all; see ``bench/bench_batch.py --compare-join``).
+The batch is cut into chunks; worker processes (one per usable core by default) turn each chunk
+into letters (with a `render` function, so the templates too are filled in the workers) and draw
+them into a small PDF with :mod:`broker_audit.letters.pdf`; the parent joins the chunks, in order,
+into one PDF as they come back (:mod:`broker_audit.letters.join`), while the workers draw the next
+ones. The joined file is read back and checked before it replaces anything.
 
 Every document starts on an odd page when ``start_on_odd`` (a blank back side is inserted, also
 between chunks), so duplex printing never puts two letters on one sheet. The PDF is written to a
@@ -20,20 +20,49 @@ import itertools
 import multiprocessing
 import os
 import re
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+from broker_audit.errors import JoinError
 from broker_audit.letters.document import Document
+from broker_audit.letters.join import StreamingJoiner, check_joined, join_pdfs
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "BatchPdfResult",
+    "GroupPdfResult",
+    "JoinError",
+    "join_pdfs",
+    "safe_file_stem",
+    "usable_cores",
+    "write_batch_pdf",
+    "write_pdf_per_group",
+]
 
 DEFAULT_CHUNK_SIZE = 200
 """Documents per chunk: ~400 pages, ~6 MB of reportlab state in a worker, a few ms to join."""
 
 Progress = Callable[[int], None]
+Render = Callable[[Any], Sequence[Document]]
+"""Turns one item of a batch into its documents, in a worker: a module-level function or a
+picklable callable object (it is sent to each worker once)."""
+
+
+def usable_cores() -> int:
+    """The processors this process may run on: os.process_cpu_count() (Python 3.13), else the
+    CPU affinity mask, else os.cpu_count(); at least 1."""
+    count = getattr(os, "process_cpu_count", None)
+    if count is not None:
+        found = count()
+    elif hasattr(os, "sched_getaffinity"):
+        found = len(os.sched_getaffinity(0))
+    else:
+        found = os.cpu_count()
+    return max(1, found or 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +74,8 @@ class BatchPdfResult:
     first_pages: list[int]
     chunks: int = 0
     join_seconds: float = 0.0
+    check_seconds: float = 0.0
+    shared_objects: int = 0  # fonts and forms kept once instead of once per chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,24 +90,39 @@ class GroupPdfResult:
 
 # --------------------------------------------------------------------------- worker side
 
+_render: Render | None = None
 
-def _init_worker() -> None:
+
+def _init_worker(render: Render | None) -> None:
     from broker_audit.letters import pdf
 
-    pdf.register_fonts()
-    pdf._styles()
+    global _render
+    _render = render
+    pdf.paragraph_styles()  # registers the fonts
 
 
-def _render_chunk(docs: list[Document], folder: str, start_on_odd: bool) -> tuple[str, int, list[int]]:
-    """Draw docs into a new private PDF in folder; returns its path, page count and first pages."""
+def _documents(items: list[Any], render: Render | None) -> list[Document]:
+    if render is None:
+        return items
+    return [doc for item in items for doc in render(item)]
+
+
+def _render_chunk(
+    items: list[Any], folder: str, start_on_odd: bool, render: Render | None = None
+) -> tuple[str, int, list[int]]:
+    """Draw the items' documents into a new private PDF in folder; returns its path, page count
+    and the page each document starts on. In a worker, `render` is the one it was started with."""
     from broker_audit.files import temp_file
     from broker_audit.letters import pdf
 
+    docs = _documents(items, render or _render)
     fd, name = temp_file(folder, ".pdf")
     firsts: list[int] = []
     try:
         with os.fdopen(fd, "wb") as out:
-            pages = pdf._write(docs, out, start_on_odd, firsts)
+            pages = pdf.write_documents(
+                docs, out, start_on_odd=start_on_odd, first_pages=firsts, shared_fonts=True
+            )
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name)
@@ -84,266 +130,47 @@ def _render_chunk(docs: list[Document], folder: str, start_on_odd: bool) -> tupl
     return name, pages, firsts
 
 
-def _render_group(docs: list[Document], path: str, start_on_odd: bool) -> tuple[int, list[int]]:
+def _render_group(item: Any, path: str, start_on_odd: bool) -> tuple[int, list[int]]:
     """Draw one group's documents into its own PDF at path."""
     from broker_audit.files import new_file
     from broker_audit.letters import pdf
 
+    docs = _documents([item], _render) if _render is not None else list(item)
     firsts: list[int] = []
     fd = new_file(path)
     with os.fdopen(fd, "wb") as out:
-        pages = pdf._write(docs, out, start_on_odd, firsts)
+        pages = pdf.write_documents(docs, out, start_on_odd=start_on_odd, first_pages=firsts)
     return pages, firsts
-
-
-# --------------------------------------------------------------------------- streaming join
-
-_OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
-_STREAM = re.compile(rb"stream\r?\n")
-_XREF_SECTION = re.compile(rb"\s*(\d+)\s+(\d+)\s*[\r\n]+")
-_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
-# a literal string, a hex string, or an indirect reference: only references are rewritten
-_TOKEN = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(\d+)\s+\d+\s+R\b")
-_REF = re.compile(rb"/(\w+)\s+(\d+)\s+\d+\s+R")
-_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
-_REFS = re.compile(rb"(\d+)\s+\d+\s+R")
-_INHERITED = re.compile(rb"/(Resources|MediaBox|CropBox|Rotate)\b")
-_MEDIABOX = b"[ 0 0 612 792 ]"
-
-
-class JoinError(ValueError):
-    """A chunk PDF is not in the simple form the streaming joiner copies (classic xref, flat tree)."""
-
-
-@dataclass(slots=True)
-class _Chunk:
-    objects: dict[int, bytes]  # object number -> its bytes, "n 0 obj" to before the next object
-    size: int  # the trailer's /Size: object numbers run 1 .. size - 1
-    root: int
-    info: int | None
-
-    def dictionary(self, num: int) -> bytes:
-        raw = self.objects[num]
-        match = _STREAM.search(raw)
-        return raw[: match.start()] if match else raw
-
-    def ref(self, num: int, key: bytes) -> int | None:
-        for match in _REF.finditer(self.dictionary(num)):
-            if match.group(1) == key:
-                return int(match.group(2))
-        return None
-
-    def page_tree(self) -> tuple[int, list[int]]:
-        """The page tree's (single, flat) node and its pages in order."""
-        node = self.ref(self.root, b"Pages")
-        if node is None or node not in self.objects:
-            raise JoinError("chunk has no page tree")
-        head = self.dictionary(node)
-        kids = _KIDS.search(head)
-        if kids is None or _INHERITED.search(head):
-            raise JoinError("chunk page tree carries inherited attributes")
-        pages = [int(kid.group(1)) for kid in _REFS.finditer(kids.group(1))]
-        for page in pages:
-            if b"/Kids" in self.dictionary(page):
-                raise JoinError("chunk page tree is nested")
-        return node, pages
-
-
-def _read_chunk(data: bytes) -> _Chunk:
-    """Index a reportlab-written PDF: object slices by its (classic) xref table."""
-    if not data.startswith(b"%PDF-"):
-        raise JoinError("chunk is not a PDF")
-    at = data.rfind(b"startxref")
-    if at < 0:
-        raise JoinError("chunk has no startxref")
-    xref_at = int(data[at + 9 :].split()[0])
-    if data[xref_at : xref_at + 4] != b"xref":
-        raise JoinError("chunk uses an xref stream")
-    pos = xref_at + 4
-    offsets: dict[int, int] = {}
-    while (section := _XREF_SECTION.match(data, pos)) is not None:
-        first, count = int(section.group(1)), int(section.group(2))
-        pos = section.end()
-        for i in range(count):
-            row = _XREF_ROW.match(data, pos)
-            if row is None:
-                raise JoinError("chunk xref table is damaged")
-            if row.group(3) == b"n":
-                offsets[first + i] = int(row.group(1))
-            pos = row.end()
-            while data[pos : pos + 1] in (b" ", b"\r", b"\n"):
-                pos += 1
-    trailer = data[pos:at]
-    if not trailer.lstrip().startswith(b"trailer"):
-        raise JoinError("chunk has several xref sections (incremental update)")
-    refs = {m.group(1): int(m.group(2)) for m in _REF.finditer(trailer)}
-    size = re.search(rb"/Size\s+(\d+)", trailer)
-    if b"Root" not in refs or size is None:
-        raise JoinError("chunk has no catalog")
-    ordered = sorted(offsets.items(), key=lambda item: item[1])
-    ends = [off for _, off in ordered[1:]] + [xref_at]
-    objects = {}
-    for (num, start), end in zip(ordered, ends, strict=True):
-        head = _OBJ_HEAD.match(data, start)
-        if head is None or int(head.group(1)) != num or num >= int(size.group(1)):
-            raise JoinError(f"chunk xref points past object {num}")
-        objects[num] = data[start:end]
-    return _Chunk(objects=objects, size=int(size.group(1)), root=refs[b"Root"], info=refs.get(b"Info"))
-
-
-class StreamingJoiner:
-    """Append PDFs made by reportlab into one output file, page order kept, one chunk in memory.
-
-    A chunk's objects keep their order and are shifted by a constant (every ``n 0 R`` becomes
-    ``n+base 0 R``, found by one regular expression over the dictionaries only); its page-tree node
-    becomes a child of the new root; its catalog and info become ``null``; stream data is copied
-    unchanged. Memory: the current chunk plus 8 bytes per object written.
-    """
-
-    ROOT_PAGES, CATALOG, INFO = 1, 2, 3
-
-    def __init__(self, out: BinaryIO, *, start_on_odd: bool = False) -> None:
-        self._out = out
-        self._start_on_odd = start_on_odd
-        self._offsets = array("Q", [0, 0, 0, 0])  # index = object number; 1-3 written last
-        self._nodes = array("Q")
-        self._pos = 0
-        self.pages = 0
-        self._emit([b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"])
-
-    def _emit(self, pieces: list[bytes]) -> None:
-        for piece in pieces:
-            self._out.write(piece)
-            self._pos += len(piece)
-
-    def append(self, data: bytes) -> int:
-        """Append one chunk's pages; returns the 1-based page its first page lands on."""
-        chunk = _read_chunk(data)
-        node, pages = chunk.page_tree()
-        base = len(self._offsets) - 1
-        self._offsets.extend(array("Q", bytes(8 * (chunk.size - 1))))  # numbers base+1 .. base+size-1
-
-        def shift(match: re.Match[bytes]) -> bytes:
-            old = match.group(1)
-            return match.group(0) if old is None else b"%d 0 R" % (int(old) + base)
-
-        offsets, pos = self._offsets, self._pos
-        pieces: list[bytes] = []
-
-        def put(num: int, piece: bytes) -> None:
-            nonlocal pos
-            offsets[num] = pos
-            pieces.append(piece)
-            pos += len(piece)
-
-        dropped = {chunk.root, node} | ({chunk.info} if chunk.info is not None else set())
-        for old in range(1, chunk.size):
-            raw = chunk.objects.get(old)
-            new = old + base
-            if raw is None or old in dropped:
-                if old != node:
-                    put(new, b"%d 0 obj\nnull\nendobj\n" % new)
-                continue
-            head = _OBJ_HEAD.match(raw)
-            assert head is not None
-            stream = _STREAM.search(raw, head.end())
-            split = stream.start() if stream else len(raw)
-            dictionary = raw[head.end() : split]
-            if b" R" in dictionary:
-                dictionary = _TOKEN.sub(shift, dictionary)
-            put(new, b"%d 0 obj%s%s" % (new, dictionary, raw[split:]))
-        kids = [page + base for page in pages]
-        if self._start_on_odd and self.pages % 2 == 1:
-            blank = len(offsets)
-            offsets.append(0)
-            put(
-                blank,
-                _object(
-                    blank,
-                    b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>"
-                    % (node + base, _MEDIABOX),
-                ),
-            )
-            kids.insert(0, blank)
-        put(
-            node + base,
-            _object(
-                node + base,
-                b"<< /Type /Pages /Parent %d 0 R /Count %d /Kids [ %s ] >>"
-                % (self.ROOT_PAGES, len(kids), b" ".join(b"%d 0 R" % k for k in kids)),
-            ),
-        )
-        self._emit(pieces)
-        self._nodes.append(node + base)
-        first = self.pages + len(kids) - len(pages) + 1
-        self.pages += len(kids)
-        return first
-
-    def finish(self, producer: str = "broker-audit") -> int:
-        """Write the page tree root, catalog, info, xref and trailer; returns the page count."""
-        if self.pages == 0:
-            raise ValueError("no pages to write")
-        kids = b" ".join(b"%d 0 R" % k for k in self._nodes)
-        name = producer.encode("ascii", "replace").replace(b"(", b"").replace(b")", b"")
-        for num, body in (
-            (self.ROOT_PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (self.pages, kids)),
-            (self.CATALOG, b"<< /Type /Catalog /Pages %d 0 R /PageMode /UseNone >>" % self.ROOT_PAGES),
-            (self.INFO, b"<< /Producer (%s) /Creator (%s) >>" % (name, name)),
-        ):
-            self._offsets[num] = self._pos
-            self._emit([_object(num, body)])
-        xref_at = self._pos
-        size = len(self._offsets)
-        self._emit([b"xref\n0 %d\n0000000000 65535 f \n" % size])
-        for begin in range(1, size, 4096):
-            rows = self._offsets[begin : begin + 4096]
-            self._emit([b"".join(b"%010d 00000 n \n" % off for off in rows)])
-        self._emit(
-            [
-                b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-                % (size, self.CATALOG, self.INFO, xref_at)
-            ]
-        )
-        return self.pages
-
-
-def _object(num: int, body: bytes) -> bytes:
-    return b"%d 0 obj\n%s\nendobj\n" % (num, body)
-
-
-def join_pdfs(parts: Iterable[Path], path: Path, *, start_on_odd: bool = False) -> list[int]:
-    """Join reportlab-made PDFs into one at path (for benchmarks and tools).
-
-    Returns the page each part starts on.
-    """
-    from broker_audit.files import atomic_file
-
-    starts = []
-    with atomic_file(Path(path), what="joined PDF") as out:
-        joiner = StreamingJoiner(out, start_on_odd=start_on_odd)
-        for part in parts:
-            starts.append(joiner.append(Path(part).read_bytes()))
-        joiner.finish()
-    return starts
 
 
 # --------------------------------------------------------------------------- batch
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, render: Render | None) -> ProcessPoolExecutor:
     # spawn: workers hold no copy of the parent's memory (vault keys, profiles), and their RSS
     # is their own, not copy-on-write pages of a big parent.
     return ProcessPoolExecutor(
         max_workers=max(1, workers),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
+        initargs=(render,),
     )
 
 
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
+
+
+def _done(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """`fn(*args)` run here, as a finished future (its exception, if any, raised by result())."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
 
 
 def _shutdown(pool: ProcessPoolExecutor, pending: Iterable[Future[Any]]) -> None:
@@ -353,21 +180,26 @@ def _shutdown(pool: ProcessPoolExecutor, pending: Iterable[Future[Any]]) -> None
 
 
 def write_batch_pdf(
-    documents: Iterable[Document],
+    items: Iterable[Any],
     path: Path,
     *,
-    workers: int = 2,
+    render: Render | None = None,
+    workers: int | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start_on_odd: bool = True,
     progress: Progress | None = None,
 ) -> BatchPdfResult:
     """Write every document into one print-ready PDF at path, drawn by worker processes.
 
-    ``documents`` is read lazily, ``chunk_size`` at a time, with at most ``workers + 2`` chunks
-    in flight, so memory stays flat whatever the batch size. ``progress(n)`` is called with the
-    number of documents written so far, in order, as chunks are joined. Returns the page count,
-    the document count and the 1-based page each document starts on. On any error or interrupt
-    no file appears at path (a previous one is kept) and the temporary chunks are removed.
+    `items` are the documents, or, with `render`, what `render` turns into documents in the
+    workers (a client's plan: its cover sheet and letters), so that filling in the templates is
+    spread over the workers too. `items` is read lazily, ``chunk_size`` at a time, with at most
+    ``workers + 2`` chunks in flight, so memory stays flat whatever the batch size. ``workers``
+    defaults to the usable cores. ``progress(n)`` is called with the number of documents written
+    so far, in order, as chunks are joined. The joined file is read back (`check_joined`) before
+    it is renamed into place. Returns the page count, the document count and the 1-based page
+    each document starts on. On any error or interrupt no file appears at path (a previous one is
+    kept) and the temporary chunks are removed.
     """
     import time
 
@@ -375,26 +207,32 @@ def write_batch_pdf(
 
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    workers = workers or usable_cores()
     path = Path(path)
     pending: deque[Future[tuple[str, int, list[int]]]] = deque()
     first_pages: list[int] = []
     join_seconds, chunks = 0.0, 0
+    one_chunk = isinstance(items, Sequence) and len(items) <= chunk_size
     # Chunks go to a private folder beside the target, the PDF to a private temporary file that
-    # replaces path at the end; both are removed on any error (or by the next run if killed).
+    # replaces path at the end, once read back; both are removed on any error (or by the next
+    # run if this one is killed).
     with (
         work_dir(path.parent, path.name, what="batch PDF chunks") as work,
         atomic_file(path, what="batch PDF") as out,
     ):
-        pool = _pool(workers)
+        # one chunk is drawn here: starting worker processes would take longer than drawing it
+        pool = None if one_chunk else _pool(workers, render)
         try:
             joiner = StreamingJoiner(out, start_on_odd=start_on_odd)
-            batches = _batched(documents, chunk_size)
+            batches = _batched(items, chunk_size)
             more = True
             while more or pending:
                 while more and len(pending) < workers + 2:
                     batch = next(batches, None)
                     if batch is None:
                         more = False
+                    elif pool is None:
+                        pending.append(_done(_render_chunk, batch, str(work), start_on_odd, render))
                     else:
                         pending.append(pool.submit(_render_chunk, batch, str(work), start_on_odd))
                 if not pending:
@@ -413,17 +251,25 @@ def write_batch_pdf(
                     progress(len(first_pages))
             started = time.perf_counter()
             pages = joiner.finish()
+            out.flush()
             join_seconds += time.perf_counter() - started
         except BaseException:
-            _shutdown(pool, pending)  # workers stop before their folder is removed
+            if pool is not None:
+                _shutdown(pool, pending)  # workers stop before their folder is removed
             raise
-        pool.shutdown(wait=True)
+        if pool is not None:
+            pool.shutdown(wait=True)
+        started = time.perf_counter()
+        check_joined(out.fileno(), pages, name=path.name)  # before it replaces anything
+        check_seconds = time.perf_counter() - started
     return BatchPdfResult(
         pages=pages,
         documents=len(first_pages),
         first_pages=first_pages,
         chunks=chunks,
         join_seconds=join_seconds,
+        check_seconds=check_seconds,
+        shared_objects=joiner.shared_objects,
     )
 
 
@@ -444,16 +290,19 @@ def safe_file_stem(name: str, taken: set[str]) -> str:
 
 
 def write_pdf_per_group(
-    groups: Iterable[tuple[str, Sequence[Document]]],
+    groups: Iterable[tuple[str, Any]],
     folder: Path,
     *,
-    workers: int = 2,
+    render: Render | None = None,
+    workers: int | None = None,
     start_on_odd: bool = True,
     progress: Progress | None = None,
 ) -> GroupPdfResult:
     """Write one PDF per group (e.g. per client) into folder, named after the group.
 
-    Groups are read lazily and drawn by worker processes. All files are first written into a
+    A group is (name, documents), or with `render`, (name, what `render` turns into them in a
+    worker). Groups are read lazily and drawn by worker processes (by default one per usable
+    core). All files are first written into a
     private temporary folder inside ``folder`` and moved into place only when every group has
     been drawn, so a failure or an interrupt adds no file to folder. ``progress(n)`` gets the
     number of documents written so far.
@@ -461,13 +310,14 @@ def write_pdf_per_group(
     from broker_audit.files import move_into_place, work_dir
 
     folder = Path(folder)
+    workers = workers or usable_cores()
     pending: deque[tuple[str, Path, Future[tuple[int, list[int]]]]] = deque()
     taken: set[str] = set()
     written: list[tuple[str, Path]] = []
     first_pages: dict[str, list[int]] = {}
     pages = documents = 0
     with work_dir(folder, "groups", what="per-client PDFs") as stage:
-        pool = _pool(workers)
+        pool = _pool(workers, render)
         try:
             it = iter(groups)
             more = True
@@ -477,10 +327,11 @@ def write_pdf_per_group(
                     if group is None:
                         more = False
                         continue
-                    name, docs = group
+                    name, item = group
                     staged = stage / f"{safe_file_stem(name, taken)}.pdf"
+                    item = item if render is not None else list(item)
                     pending.append(
-                        (name, staged, pool.submit(_render_group, list(docs), str(staged), start_on_odd))
+                        (name, staged, pool.submit(_render_group, item, str(staged), start_on_odd))
                     )
                 if not pending:
                     break

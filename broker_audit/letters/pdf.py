@@ -12,11 +12,22 @@ Many letters go into one PDF, each starting on a new page (or a new odd page, fo
 printing). The layout loop is our own (canvas + Frame + Paragraph), which avoids platypus'
 per-document set-up and keeps the cost per page close to drawing with the canvas directly.
 
-Speed for batches: a paragraph seen a second time in a process (most body paragraphs are the same
-for every client of one broker and law) has its line breaks cached and is drawn once per PDF as a
-form XObject that later letters reuse; recipient blocks are laid out once per address; streams are
-written binary rather than ASCII85. With reportlab's C accelerators (``rl-accel``) this draws about
-1,000 letter pages a second in one process, against ~400 before.
+Speed and size for batches: a paragraph that occurs more than once in one PDF (most body
+paragraphs are the same for every client of one broker and law) has its line breaks computed once
+and is drawn once, as a form XObject the other letters reuse; a paragraph that occurs once is drawn
+as usual. What is repeated is counted per PDF, before drawing, so the outcome never depends on what
+the process drew before. Letters with the same page count share one "of M" form. Recipient blocks
+are laid out once per address; streams are written binary rather than ASCII85. With reportlab's C
+accelerators (``rl-accel``) this draws about 1,000 letter pages a second in one process.
+
+A batch is drawn in chunks by several processes and joined (``batch_pdf``). For the joiner to keep
+one copy of each font and each repeated paragraph, chunks are drawn with ``shared_fonts``: every
+chunk assigns the same character codes to the same characters (see ``SHARED_CHARACTERS``), so equal
+objects in two chunks are equal byte for byte.
+
+The few reportlab internals this relies on (a canvas' document, its object numbering, a font's
+per-document code assignment) are used only in the functions marked "reportlab internals" below;
+reportlab is pinned to a narrow range for them (pyproject.toml) and the tests read the results back.
 """
 
 from __future__ import annotations
@@ -50,6 +61,7 @@ BODY_TOP_FIRST = 3.55 * INCH
 BODY_TOP_NO_WINDOW = 1.75 * INCH  # a sheet with no recipient (a web form's): no window to clear
 FOOTER_BASELINE = 0.55 * INCH
 
+CREATOR = "broker-audit"  # the /Creator of every PDF drawn here; the batch joiner checks it
 FONT = "BA-DejaVuSerif"
 FONT_BOLD = "BA-DejaVuSerif-Bold"
 _GLYPH_TOP, _GLYPH_BOTTOM, _LEADING = 0.95, 0.24, 1.18
@@ -87,8 +99,9 @@ class _Styles:
 
 
 @functools.cache
-def _styles(compact: bool = False) -> _Styles:
-    """Paragraph styles, built once per process (a compact set for one-page sheets)."""
+def paragraph_styles(compact: bool = False) -> _Styles:
+    """Paragraph styles, built once per process, with the fonts registered (a compact set for
+    one-page sheets)."""
     from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
@@ -166,45 +179,67 @@ def _new_paragraph(markup: str, style: Any, bullet: str | None = None) -> Any:
     return paragraph
 
 
-_SEEN_LIMIT = 50_000
-_HEIGHTS_LIMIT = 20_000
-_seen: set[int] = set()
-_heights: dict[tuple[str, str, str | None, float], float] = {}
+ParagraphKey = tuple[str, str, str | None]  # markup, style name, bullet
 
 
-def _para(markup: str, style: Any, bullet: str | None = None) -> Any:
-    """A paragraph flowable; text seen before in this process becomes a cached one.
+class _DocumentCache:
+    """What one PDF shares between its letters: which paragraphs repeat, their heights per
+    width, and the forms already drawn. Made for each PDF and dropped with it."""
 
-    Most body paragraphs are identical for every client of one broker and law. The second time a
-    paragraph's text, style and bullet are seen, it is laid out as a ``RepeatedParagraph``,
-    which breaks its lines once per width and draws it once per PDF as a form XObject. A paragraph
-    seen once (names, addresses) is drawn as usual, so unique text costs no form.
-    """
-    key = (markup, style.name, bullet)
-    marker = hash(key)
-    if marker in _seen:
-        return _repeated_class()(key, style)
-    if len(_seen) >= _SEEN_LIMIT:
-        _seen.clear()
-    _seen.add(marker)
-    return _new_paragraph(markup, style, bullet)
+    def __init__(self, repeated: set[ParagraphKey]) -> None:
+        self.repeated = repeated
+        self.heights: dict[tuple[str, str, str | None, float], float] = {}
+        self.forms: dict[tuple[str, str, str | None, float], str] = {}
+        self.totals: set[int] = set()  # page counts whose "of M" form is drawn
 
 
-def _story(doc: Document, styles: _Styles) -> list[Any]:
-    """The flowables of one letter's body, subject first."""
-    from reportlab.platypus import Spacer
-
-    story: list[Any] = [_new_paragraph(_esc(doc.subject), styles.subject)]
+def _blocks(doc: Document, styles: _Styles) -> list[tuple[str, Any, str | None]]:
+    """The body's paragraphs as (markup, style, bullet); None markup for a bullet list's end."""
+    out: list[tuple[str, Any, str | None]] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            story.append(_para(_esc(block.text), styles.body))
+            out.append((_esc(block.text), styles.body, None))
         elif isinstance(block, Heading):
-            story.append(_para(_esc(block.text), styles.heading))
+            out.append((_esc(block.text), styles.heading, None))
         elif isinstance(block, Bullets):
-            story.extend(_para(_esc(item), styles.bullet, "\u2022") for item in block.items)
-            story.append(Spacer(0, 4))
+            out.extend((_esc(item), styles.bullet, "\u2022") for item in block.items)
+            out.append(("", None, None))  # the space after a list
         elif isinstance(block, Lines):
-            story.append(_para("<br/>".join(_esc(line) for line in block.lines), styles.lines))
+            out.append(("<br/>".join(_esc(line) for line in block.lines), styles.lines, None))
+    return out
+
+
+def _repeated_keys(bodies: Iterable[list[tuple[str, Any, str | None]]]) -> set[ParagraphKey]:
+    """The paragraphs that occur more than once among these letters."""
+    seen: set[ParagraphKey] = set()
+    repeated: set[ParagraphKey] = set()
+    for body in bodies:
+        for markup, style, bullet in body:
+            if style is None:
+                continue
+            key = (markup, style.name, bullet)
+            if key in seen:
+                repeated.add(key)
+            else:
+                seen.add(key)
+    return repeated
+
+
+def _story(
+    doc: Document, body: list[tuple[str, Any, str | None]], styles: _Styles, cache: _DocumentCache
+) -> list[Any]:
+    """The flowables of one letter's body, subject first; repeated paragraphs become forms."""
+    from reportlab.platypus import Spacer
+
+    repeated_class = _repeated_class()
+    story: list[Any] = [_new_paragraph(_esc(doc.subject), styles.subject)]
+    for markup, style, bullet in body:
+        if style is None:
+            story.append(Spacer(0, 4))
+        elif (markup, style.name, bullet) in cache.repeated:
+            story.append(repeated_class((markup, style.name, bullet), style, cache))
+        else:
+            story.append(_new_paragraph(markup, style, bullet))
     return story
 
 
@@ -212,12 +247,14 @@ def _repeated_paragraph_class() -> type:
     from reportlab.platypus.flowables import Flowable
 
     class RepeatedParagraph(Flowable):
-        """A paragraph whose line breaks are cached and which is drawn as a form, once per PDF."""
+        """A paragraph that recurs in this PDF: its line breaks are computed once per width and
+        it is drawn once, as a form the other occurrences place."""
 
-        def __init__(self, key: tuple[str, str, str | None], style: Any) -> None:
+        def __init__(self, key: ParagraphKey, style: Any, cache: _DocumentCache) -> None:
             super().__init__()
             self.key = key
             self.style = style
+            self.cache = cache
 
         def _paragraph(self) -> Any:
             markup, _, bullet = self.key
@@ -225,12 +262,10 @@ def _repeated_paragraph_class() -> type:
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
             cache_key = (*self.key, availWidth)
-            height = _heights.get(cache_key)
+            height = self.cache.heights.get(cache_key)
             if height is None:
                 _, height = self._paragraph().wrap(availWidth, availHeight)
-                if len(_heights) >= _HEIGHTS_LIMIT:
-                    _heights.clear()
-                _heights[cache_key] = height
+                self.cache.heights[cache_key] = height
             self.width, self.height = availWidth, height
             return availWidth, height
 
@@ -239,7 +274,7 @@ def _repeated_paragraph_class() -> type:
 
         def draw(self) -> None:
             canv = self.canv
-            forms: dict[tuple[Any, ...], str] = canv.__dict__.setdefault("_ba_paragraph_forms", {})
+            forms = self.cache.forms
             form_key = (*self.key, self.width)
             name = forms.get(form_key)
             if name is None:
@@ -364,11 +399,60 @@ def _draw_footer(canv: Any, doc: Document, page: int, total_form: str) -> None:
     canv.restoreState()
 
 
-def _define_total(canv: Any, name: str, pages: int) -> None:
-    canv.beginForm(name)
-    canv.setFont(FONT, 8)
-    canv.drawString(0, 0, str(pages))
-    canv.endForm()
+def _page_total(canv: Any, letter_form: str, pages: int, cache: _DocumentCache) -> None:
+    """Make the letter's "of M" form the one form of this PDF that shows M.
+
+    The footers placed `letter_form` before the page count was known; now one form per count is
+    drawn (the first letter with that count draws it) and the letter's name is made to stand for
+    it, so a PDF of 200 letters holds a handful of these forms, not 200."""
+    shared = f"ba_total_{pages}"
+    if pages not in cache.totals:
+        canv.beginForm(shared)
+        canv.setFont(FONT, 8)
+        canv.drawString(0, 0, str(pages))
+        canv.endForm()
+        cache.totals.add(pages)
+    _alias_form(canv, letter_form, shared)
+
+
+def _alias_form(canv: Any, alias: str, target: str) -> None:
+    """reportlab internals: references to form `alias` resolve to form `target`'s object.
+
+    A form's name becomes an object number only when the PDF is written (a reference is looked up
+    by name in the document's numbering), so giving the alias the target's number makes every use
+    of the alias point to the target; the alias itself is never written."""
+    doc = canv._doc
+    numbers = doc.idToObjectNumberAndVersion
+    numbers[doc.getXObjectName(alias)] = numbers[doc.getXObjectName(target)]
+
+
+SHARED_CHARACTERS = "".join(
+    [
+        *map(chr, range(0xA1, 0x100)),  # Latin-1: Spanish, French, German, Portuguese, §, ©, °
+        *map(chr, range(0x100, 0x180)),  # Latin Extended-A: Polish, Czech, Turkish, Romanian, ...
+        "\u01a0\u01a1\u01af\u01b0",  # O and U with horn (Vietnamese)
+        *map(chr, range(0x1EA0, 0x1EFA)),  # Vietnamese letters with tone marks
+        "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122",
+    ]
+)
+"""Characters every chunk of a batch codes alike, in this order: what letters to clients in the
+US are written with. Other characters get codes in the order a chunk first uses them."""
+
+
+def _share_font_codes(canv: Any) -> None:
+    """reportlab internals: give SHARED_CHARACTERS the same codes (and the two faces the same
+    font names) in every PDF drawn with this, before anything is drawn.
+
+    reportlab numbers a font's characters per document, in the order of first use, and embeds the
+    glyphs of each 256-code subset; two chunks that used characters in another order would embed
+    different subsets and draw the same paragraph with different bytes. Coded alike, their font
+    subsets and repeated-paragraph forms are equal, and the joiner keeps one of each."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for name in (FONT, FONT_BOLD):
+        font = pdfmetrics.getFont(name)
+        font.getSubsetInternalName(0, canv._doc)  # F2 regular, F3 bold, whatever is drawn first
+        font.splitString(SHARED_CHARACTERS, canv._doc)
 
 
 # --------------------------------------------------------------------------- layout
@@ -390,11 +474,18 @@ def _frame(first: bool, window: bool = True) -> Any:
     )
 
 
-def _draw_letter(canv: Any, doc: Document, form_name: str, styles: _Styles) -> int:
+def _draw_letter(
+    canv: Any,
+    doc: Document,
+    body: list[tuple[str, Any, str | None]],
+    form_name: str,
+    styles: _Styles,
+    cache: _DocumentCache,
+) -> int:
     """Draw one letter from the current (fresh) page on; returns its page count."""
     from reportlab.platypus import KeepInFrame
 
-    pending = deque(_story(doc, _styles(compact=True) if doc.compact else styles))
+    pending = deque(_story(doc, body, styles, cache))
     page = 1
     _draw_letterhead(canv, doc)
     _draw_footer(canv, doc, page, form_name)
@@ -415,36 +506,53 @@ def _draw_letter(canv: Any, doc: Document, form_name: str, styles: _Styles) -> i
         page += 1
         _draw_footer(canv, doc, page, form_name)
         frame = _frame(first=False)
-    _define_total(canv, form_name, page)
+    _page_total(canv, form_name, page, cache)
     canv.showPage()
     return page
 
 
-def _write(
-    docs: Iterable[Document], out: BinaryIO, start_on_odd: bool, first_pages: list[int] | None = None
+def write_documents(
+    docs: Iterable[Document],
+    out: BinaryIO,
+    *,
+    start_on_odd: bool = False,
+    first_pages: list[int] | None = None,
+    shared_fonts: bool = False,
 ) -> int:
-    """Draw docs into one PDF on out; returns the page count.
+    """Draw the letters into one PDF on `out`, each from a new page; returns the page count.
 
-    When first_pages is given, the 1-based page each document starts on is appended to it.
+    With ``start_on_odd`` a blank page is inserted where needed so that every letter starts on
+    an odd page (duplex printing). When ``first_pages`` is given, the 1-based page each letter
+    starts on is appended to it. ``shared_fonts`` codes characters as every batch chunk does
+    (for the joiner; it embeds a few more glyphs than the letters use).
     """
     from reportlab import rl_config
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen.canvas import Canvas
 
-    styles = _styles()
+    styles = paragraph_styles()
+    compact = paragraph_styles(compact=True)
+    letters = [
+        (doc, doc_styles, _blocks(doc, doc_styles))
+        for doc in docs
+        for doc_styles in [compact if doc.compact else styles]
+    ]
+    if not letters:
+        raise ValueError("no letters to write")
+    cache = _DocumentCache(_repeated_keys(body for _, _, body in letters))
     a85, rl_config.useA85 = rl_config.useA85, 0  # binary streams: smaller and faster than ASCII85
     try:
         canv = Canvas(out, pagesize=letter, invariant=0, pageCompression=1)
-        canv.setCreator("broker-audit")
-        for index, doc in enumerate(docs):
+        canv.setCreator(CREATOR)
+        if shared_fonts:
+            _share_font_codes(canv)
+        for index, (doc, doc_styles, body) in enumerate(letters):
             if start_on_odd and canv.getPageNumber() % 2 == 0:
                 canv.showPage()  # a blank back side, so this letter starts on a front side
             if first_pages is not None:
                 first_pages.append(canv.getPageNumber())
-            _draw_letter(canv, doc, f"ba_pages_{index}", styles)
+            _draw_letter(canv, doc, body, f"ba_pages_{index}", doc_styles, cache)
         pages = canv.getPageNumber() - 1
-        if pages == 0:
-            raise ValueError("no letters to write")
         canv.save()
     finally:
         rl_config.useA85 = a85
@@ -462,11 +570,11 @@ def write_pdf(docs: Iterable[Document], path: Path, *, start_on_odd: bool = Fals
     from broker_audit.files import atomic_file
 
     with atomic_file(Path(path), what="PDF letter") as out:
-        return _write(docs, out, start_on_odd)
+        return write_documents(docs, out, start_on_odd=start_on_odd)
 
 
 def pdf_bytes(doc: Document) -> bytes:
     """One letter as PDF bytes (for previews and tests)."""
     out = io.BytesIO()
-    _write([doc], out, start_on_odd=False)
+    write_documents([doc], out)
     return out.getvalue()

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from broker_audit import datafiles
 from broker_audit.errors import DataFileError, UnknownBroker, UserError
-from broker_audit.registry.schema import Broker, BrokersFile, Preset
-from broker_audit.tomlerrors import load_toml
+from broker_audit.registry.listing import BrokerRow, filter_rows, normalise_name, row_of
 
+if TYPE_CHECKING:  # the schema is imported where records are parsed, not to list them
+    from broker_audit.registry.schema import Broker, Preset
 
-def normalise_name(text: str) -> str:
-    """Lower-case, accents and punctuation folded, corporate suffixes kept: for matching only."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
+__all__ = [
+    "Registry",
+    "filter_brokers",
+    "load_registry",
+    "normalise_name",
+    "shipped_registry",
+    "shipped_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,12 @@ class Registry:
         if len(by_id) != len(self.brokers):
             dupes = sorted({b.id for b in self.brokers if sum(x.id == b.id for x in self.brokers) > 1})
             raise DataFileError(f"broker ids appear twice: {', '.join(dupes)}")
-        for broker in self.brokers:
-            for name in (broker.id, broker.name, broker.legal_name, *broker.aliases, *broker.brands):
-                key = normalise_name(name)
-                if key:
-                    self._index.setdefault(key, broker.id)
+        if not self._index:  # a registry from the pre-built cache comes with its index
+            for broker in self.brokers:
+                for name in (broker.id, broker.name, broker.legal_name, *broker.aliases, *broker.brands):
+                    key = normalise_name(name)
+                    if key:
+                        self._index.setdefault(key, broker.id)
         for broker in self.brokers:
             if broker.successor and broker.successor not in by_id:
                 raise DataFileError(
@@ -68,6 +72,8 @@ class Registry:
         return broker
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
+        import difflib
+
         key = normalise_name(text)
         close = difflib.get_close_matches(key, list(self._index), n=8, cutoff=0.6)
         ids: list[str] = []
@@ -100,35 +106,13 @@ def filter_brokers(
     registry: str | None = None,
     text: str | None = None,
 ) -> list[Broker]:
-    """The brokers matching every filter given."""
-    needle = normalise_name(text) if text else ""
-    out = []
-    for broker in brokers:
-        if category and category not in broker.categories:
-            continue
-        if sells_to and not broker.sells_to(sells_to):
-            continue
-        if registry and registry not in broker.registries:
-            continue
-        if needle:
-            hay = normalise_name(
-                " ".join(
-                    [
-                        broker.id,
-                        broker.name,
-                        broker.legal_name,
-                        broker.parent,
-                        broker.notes,
-                        *broker.aliases,
-                        *broker.brands,
-                        *broker.holds,
-                    ]
-                )
-            )
-            if needle not in hay:
-                continue
-        out.append(broker)
-    return out
+    """The brokers matching every filter given (the listing rows' filter, on the records)."""
+    brokers = list(brokers)
+    rows = filter_rows(
+        (row_of(b) for b in brokers), category=category, sells_to=sells_to, registry=registry, text=text
+    )
+    keep = {row.id for row in rows}
+    return [b for b in brokers if b.id in keep]
 
 
 def load_registry(path: Path | None = None, imported: Path | None = None) -> Registry:
@@ -140,6 +124,9 @@ def load_registry(path: Path | None = None, imported: Path | None = None) -> Reg
     again replaces the shipped import of that registry. Curated facts always win: see
     `registry/merge.py`.
     """
+    from broker_audit.registry.schema import BrokersFile
+    from broker_audit.tomlerrors import load_toml
+
     data = load_toml(path or datafiles.brokers_file(), BrokersFile, table="broker")
     brokers: list[Broker] = data.broker
     extra = imported
@@ -180,6 +167,45 @@ def imported_file() -> Path:
     return Path(env).expanduser() if env else datafiles.imported_brokers_file()
 
 
+def _cache_key() -> bytes:
+    """The pre-built registry's key: every file it is built from (see `registry/cache.py`)."""
+    from broker_audit.registry import cache as prebuilt
+
+    imported = imported_file()
+    shipped = datafiles.shipped_imports_dir()
+    sources: list[Path | None] = [datafiles.brokers_file(), imported if imported.is_file() else None]
+    sources += sorted(shipped.glob("*.json")) if shipped.is_dir() else []
+    return prebuilt.cache_key(sources)
+
+
 @cache
 def shipped_registry() -> Registry:
-    return load_registry()
+    """The shipped registry merged with the imported brokers, from the pre-built cache when it
+    was built from the same files (see `registry/cache.py`)."""
+    from broker_audit.registry import cache as prebuilt
+
+    key, where = _cache_key(), prebuilt.cache_file()
+    cached = prebuilt.read(where, key)
+    if cached is not None:
+        return Registry(tuple(cached.brokers), tuple(cached.presets), cached.index)
+    registry = load_registry()
+    prebuilt.write(
+        where,
+        key,
+        list(registry.brokers),
+        list(registry.presets),
+        registry._index,
+        [row_of(b) for b in registry.brokers],
+    )
+    return registry
+
+
+def shipped_rows() -> list[BrokerRow]:
+    """One listing row per broker of `shipped_registry()`, read from the pre-built cache without
+    decoding the records (built, and the cache written, when it is stale)."""
+    from broker_audit.registry import cache as prebuilt
+
+    rows = prebuilt.read_rows(prebuilt.cache_file(), _cache_key())
+    if rows is not None:
+        return rows
+    return [row_of(b) for b in shipped_registry().brokers]

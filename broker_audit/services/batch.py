@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,7 +124,7 @@ def run_batch(
     dry_run: bool = False,
     templates_dir: Path | None = None,
     progress: Progress | None = None,
-    workers: int = 2,
+    workers: int | None = None,
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
@@ -134,7 +134,8 @@ def run_batch(
     (a CSV, a printable sheet per letter, and `.eml` files). A broker with no known route gets no
     letter: the cover sheet says so. Bad rows never stop the batch: they are reported and written
     to a CSV to fix. Nothing is logged until every file is written; if logging fails the files are
-    removed again, so the vault and the folder always agree.
+    removed again, so the vault and the folder always agree. `workers` (processes drawing the PDF)
+    defaults to the usable cores.
     """
     from broker_audit.intake import read_clients, write_bad_rows_csv
     from broker_audit.letters.compose import check_kind
@@ -142,11 +143,15 @@ def run_batch(
 
     if language not in LANGUAGES:
         raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
-    if not 1 <= workers <= MAX_WORKERS:
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UserError(
             f"--workers must be between 1 and {MAX_WORKERS}, not {workers}",
-            "the number of processes drawing PDFs; 2 suits most computers",
+            "the number of processes drawing PDFs; leave it out for one per usable core",
         )
+    if workers is None:
+        from broker_audit.letters.batch_pdf import usable_cores
+
+        workers = min(usable_cores(), MAX_WORKERS)
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
     chosen = batch_brokers(registry, brokers, preset)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)
@@ -212,7 +217,9 @@ def run_batch(
                     workers=workers,
                 )
                 files += _write_mailing(plans, agent, out_dir, batch_id)
-                files += _write_worklist(plans, out_dir, batch_id, today=today, templates_dir=templates_dir)
+                files += _write_worklist(
+                    plans, out_dir, batch_id, today=today, templates_dir=templates_dir, workers=workers
+                )
                 if intake.bad:
                     bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                     write_bad_rows_csv(intake.bad, bad_csv)
@@ -335,6 +342,63 @@ def client_documents(
     return docs
 
 
+def _signed_by_client(letter: PlannedLetter) -> int:
+    """1 if the letter comes with an authorization page for the client to sign (see below)."""
+    agent = letter.job.context.agent
+    return 1 if agent is not None and agent.standing else 0
+
+
+@dataclass(frozen=True)
+class ClientRenderer:
+    """Fills in one client's cover sheet and mailed letters, in a worker process (sent to each
+    worker once, with what every client shares); the client's plan comes with its chunk."""
+
+    agent: AgentProfile
+    today: dt.date
+    laws: tuple[Law, ...]
+    templates_dir: Path | None
+    kinds: tuple[LetterKind, ...] = ()  # the letter kinds the parent knew (one added at run time too)
+
+    def __call__(self, plan: ClientPlan) -> list[Document]:
+        _know_kinds(self.kinds)
+        return client_documents(
+            plan, self.agent, today=self.today, laws=self.laws, templates_dir=self.templates_dir
+        )
+
+
+@dataclass(frozen=True)
+class SheetRenderer:
+    """Fills in one letter that goes online and makes its work-list pages (the submission sheet
+    for a web form or a call, the letter itself for an email), in a worker process."""
+
+    today: dt.date
+    templates_dir: Path | None
+    kinds: tuple[LetterKind, ...] = ()
+
+    def __call__(self, item: tuple[LetterJob, Any]) -> list[Document]:
+        _know_kinds(self.kinds)
+        job, profile = item
+        letter = render_job(
+            job, today=self.today, email_from=profile.email or None, templates_dir=self.templates_dir
+        )
+        return [route_document(job, letter, profile)]
+
+
+def _known_kinds() -> tuple[LetterKind, ...]:
+    from broker_audit.vocabulary import KINDS
+
+    return tuple(KINDS.values())
+
+
+def _know_kinds(kinds: tuple[LetterKind, ...]) -> None:
+    """In a worker: the letter kinds the parent knew (a spawned worker starts from the shipped
+    table; one added at run time must come along)."""
+    from broker_audit.vocabulary import KINDS
+
+    for known in kinds:
+        KINDS.setdefault(known.id, known)
+
+
 def _write_pdfs(
     plans: list[ClientPlan],
     agent: AgentProfile,
@@ -347,16 +411,16 @@ def _write_pdfs(
     split: bool,
     files: list[Path],
     progress: Progress | None,
-    workers: int,
+    workers: int | None,
 ) -> int:
-    """The print PDF: every client's cover sheet and mailed letters."""
-    from broker_audit.letters.batch_pdf import write_batch_pdf, write_pdf_per_group
+    """The print PDF: every client's cover sheet and mailed letters, the templates filled in by
+    the worker processes that draw them (the parent plans and joins)."""
+    from broker_audit.letters.batch_pdf import DEFAULT_CHUNK_SIZE, write_batch_pdf, write_pdf_per_group
 
     total = sum(1 + len(p.by_mail()) for p in plans)
-
-    def documents() -> Iterator[Document]:
-        for plan in plans:
-            yield from client_documents(plan, agent, today=today, laws=laws, templates_dir=templates_dir)
+    renderer = ClientRenderer(
+        agent=agent, today=today, laws=tuple(laws), templates_dir=templates_dir, kinds=_known_kinds()
+    )
 
     def tick(n: int) -> None:
         if progress is not None:
@@ -364,18 +428,22 @@ def _write_pdfs(
 
     if split:
         folder = out_dir / batch_id
-        groups = (
-            (
-                p.client.client_id,
-                client_documents(p, agent, today=today, laws=laws, templates_dir=templates_dir),
-            )
-            for p in plans
-        )
-        written = write_pdf_per_group(groups, folder, workers=workers, progress=tick)
+        groups = ((p.client.client_id, p) for p in plans)
+        written = write_pdf_per_group(groups, folder, render=renderer, workers=workers, progress=tick)
         files.extend(written.paths)
         return written.pages
+    documents = sum(1 + sum(1 + _signed_by_client(m) for m in p.by_mail()) for p in plans)
+    per_client = max(1, round(documents / max(1, len(plans))))
     path = out_dir / f"{batch_id}.pdf"
-    result = write_batch_pdf(documents(), path, workers=workers, start_on_odd=True, progress=tick)
+    result = write_batch_pdf(
+        plans,
+        path,
+        render=renderer,
+        workers=workers,
+        chunk_size=max(1, round(DEFAULT_CHUNK_SIZE / per_client)),
+        start_on_odd=True,
+        progress=tick,
+    )
     files.append(path)
     return result.pages
 
@@ -419,31 +487,36 @@ WORKLIST_COLUMNS = (
 
 
 def _write_worklist(
-    plans: list[ClientPlan], out_dir: Path, batch_id: str, *, today: dt.date, templates_dir: Path | None
+    plans: list[ClientPlan],
+    out_dir: Path,
+    batch_id: str,
+    *,
+    today: dt.date,
+    templates_dir: Path | None,
+    workers: int | None = None,
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
-    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s."""
+    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s.
+    The PDF is drawn, and its letters filled in, by the worker processes, like the print PDF."""
     from broker_audit.files import ensure_folder
     from broker_audit.intake.csvsafe import write_safe_csv
+    from broker_audit.letters.batch_pdf import write_batch_pdf
     from broker_audit.letters.formats import write_letter
-    from broker_audit.letters.pdf import write_pdf
 
     online = [(plan, p) for plan in plans for p in plan.online()]
     if not online:
         return []
     written: list[Path] = []
     rows: list[list[str]] = []
-    documents: list[Document] = []
     email_dir = out_dir / f"{batch_id}-email"
     try:
         for plan, planned in online:
             job, profile = planned.job, plan.client.profile
-            letter = render_job(
-                job, today=today, email_from=profile.email or None, templates_dir=templates_dir
-            )
-            documents.append(route_document(job, letter, profile))
             file = ""
             if job.channel == "email":
+                letter = render_job(
+                    job, today=today, email_from=profile.email or None, templates_dir=templates_dir
+                )
                 ensure_folder(email_dir, what="folder for the batch's e-mails")
                 stem = (
                     email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
@@ -468,7 +541,13 @@ def _write_worklist(
         write_safe_csv(csv_path, WORKLIST_COLUMNS, rows)
         written.append(csv_path)
         pdf_path = out_dir / f"{batch_id}-worklist.pdf"
-        write_pdf(documents, pdf_path)
+        write_batch_pdf(
+            [(p.job, plan.client.profile) for plan, p in online],
+            pdf_path,
+            render=SheetRenderer(today=today, templates_dir=templates_dir, kinds=_known_kinds()),
+            workers=workers,
+            start_on_odd=False,
+        )
         written.append(pdf_path)
     except BaseException:
         for path in written:

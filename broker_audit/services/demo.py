@@ -11,7 +11,7 @@ from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess
 from broker_audit.services.letters import LetterResult, NoRoute, request_letters
-from broker_audit.services.tracking import StatusRow, mark, status_rows
+from broker_audit.services.tracking import StatusReport, mark, status_report
 from broker_audit.services.vaults import forget_vault, init_vault
 
 
@@ -19,8 +19,8 @@ from broker_audit.services.vaults import forget_vault, init_vault
 class DemoResult:
     letters: list[LetterResult]
     no_route: list[NoRoute]
-    rows_today: list[StatusRow]
-    rows_later: list[StatusRow]
+    status_today: StatusReport
+    status_later: StatusReport
     later: dt.date
 
 
@@ -71,8 +71,8 @@ def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequenc
         result = DemoResult(
             letters=letters,
             no_route=written.no_route,
-            rows_today=status_rows(access, today=today),
-            rows_later=status_rows(access, today=later),
+            status_today=status_report(access, today=today),
+            status_later=status_report(access, today=later),
             later=later,
         )
         forget_vault(access)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import msgspec
 
@@ -17,8 +21,8 @@ from broker_audit.vocabulary import CHANNELS as VIAS
 
 
 class StatusRow(msgspec.Struct, frozen=True, gc=False):
-    """One request as `status` shows it (a msgspec struct: 100,000 of them are made in 20 ms,
-    and they encode straight to JSON)."""
+    """One request as `status` lists it. Its fields are the keys of `status --json`, in order
+    (a msgspec struct: 100,000 of them are made in 20 ms, and they encode straight to JSON)."""
 
     id: int
     broker: str
@@ -27,45 +31,264 @@ class StatusRow(msgspec.Struct, frozen=True, gc=False):
     state: str
     law: str
     sent: dt.date | None
+    delivered: dt.date | None
     due: dt.date | None
+    due_estimated: bool
+    channel: str
     days_left: int | None
     overdue: bool
     reference: str
-    delivered: dt.date | None = None
-    due_estimated: bool = False
-    channel: str = ""
 
 
-def status_rows(access: VaultAccess, *, today: dt.date, overdue_only: bool = False) -> list[StatusRow]:
-    """Every request's row, by id (only the overdue ones with `overdue_only`)."""
-    current = _current(access)
+Entry = tuple[RequestMade, Current]
+"""A request and what its events say now (`Journal.current`)."""
+
+DUE_SOON_DAYS = 7
+"""A request whose legal due date is at most this many days away is due soon."""
+
+DEFAULT_LIMIT = 50
+"""Rows the status table shows unless asked for more: the most urgent ones."""
+
+
+@dataclass(frozen=True)
+class StatusQuery:
+    """Which requests `status` shows. Each tuple is a set of allowed values (empty: any)."""
+
+    brokers: tuple[str, ...] = ()  # broker ids, names or aliases; "a,b" is a and b unless a name
+    states: tuple[str, ...] = ()
+    clients: tuple[str, ...] = ()
+    batches: tuple[str, ...] = ()
+    overdue_only: bool = False
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The status of the requests a query selects, counted, with the rows to show."""
+
+    today: dt.date
+    total: int  # every request in the vault
+    matched: int  # the requests the query selects
+    by_state: dict[str, int]  # matched requests per state, in the lifecycle's order, none empty
+    overdue: int
+    due_soon: int  # awaiting an answer, due within DUE_SOON_DAYS, not yet overdue
+    rows: list[StatusRow]  # urgent first (or by id), at most `limit`
+    limit: int | None
+
+    @property
+    def hidden(self) -> int:
+        """Matched requests not in `rows`."""
+        return self.matched - len(self.rows)
+
+
+def status_rows(
+    access: VaultAccess, *, today: dt.date, overdue_only: bool = False, query: StatusQuery | None = None
+) -> list[StatusRow]:
+    """Every request the query selects (all when none), by id."""
+    query = query or StatusQuery(overdue_only=overdue_only)
+    entries = _current(access)
     with paused_gc():
-        rows = [
-            StatusRow(
-                id=r.id,
-                broker=r.broker_id,
-                broker_name=r.recipient_name,
-                kind=r.kind,
-                state=now.state.value,
-                law=r.law_id,
-                sent=now.sent,
-                due=now.due.date,
-                days_left=days_left_on(now.state, now.due.date, today),
-                overdue=overdue_on(now.state, now.due.date, today),
-                reference=r.reference,
-                delivered=now.delivered,
-                due_estimated=now.due.estimated,
-                channel=r.channel,
-            )
-            for r, now in current
-        ]
-    return [r for r in rows if r.overdue] if overdue_only else rows
+        return [_row(r, now, today) for r, now in select_entries(entries, query, today)]
 
 
-def _current(access: VaultAccess) -> list[tuple[RequestMade, Current]]:
+def status_report(
+    access: VaultAccess,
+    *,
+    today: dt.date,
+    query: StatusQuery | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    urgent_first: bool = True,
+) -> StatusReport:
+    """Counts by state of the selected requests and the rows to show: with `urgent_first`, the
+    overdue ones (longest overdue first), then those due soon, then the others awaiting an
+    answer by due date, then the rest by id; at most `limit` rows (None: all)."""
+    entries = _current(access)
+    with paused_gc():
+        return report_of(
+            entries, today=today, query=query or StatusQuery(), limit=limit, urgent_first=urgent_first
+        )
+
+
+def _current(access: VaultAccess) -> list[Entry]:
     """Each request with its state, dates and due date (the journal is freed on return)."""
     with open_journal(access) as journal:
         return journal.current()
+
+
+def report_of(
+    entries: Sequence[Entry],
+    *,
+    today: dt.date,
+    query: StatusQuery,
+    limit: int | None = DEFAULT_LIMIT,
+    urgent_first: bool = True,
+) -> StatusReport:
+    """`status_report` over requests already read (the pure part, for tests and other services)."""
+    if limit is not None and limit < 0:
+        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+    rows = [_row(r, now, today) for r, now in select_entries(entries, query, today)]
+    counts = Counter(r.state for r in rows)
+    by_state = {s.value: counts[s.value] for s in State if counts[s.value]}
+    overdue = sum(1 for r in rows if r.overdue)
+    due_soon = sum(1 for r in rows if _due_soon(r))
+    if urgent_first and limit is not None and limit < len(rows) // 8:
+        shown = heapq.nsmallest(limit, rows, key=_urgency)  # the most urgent, without sorting all
+    else:
+        if urgent_first:
+            rows.sort(key=_urgency)
+        shown = rows if limit is None else rows[:limit]
+    return StatusReport(
+        today=today,
+        total=len(entries),
+        matched=len(rows),
+        by_state=by_state,
+        overdue=overdue,
+        due_soon=due_soon,
+        rows=shown,
+        limit=limit,
+    )
+
+
+def _row(r: RequestMade, now: Current, today: dt.date) -> StatusRow:
+    return StatusRow(
+        id=r.id,
+        broker=r.broker_id,
+        broker_name=r.recipient_name,
+        kind=r.kind,
+        state=now.state.value,
+        law=r.law_id,
+        sent=now.sent,
+        delivered=now.delivered,
+        due=now.due.date,
+        due_estimated=now.due.estimated,
+        channel=r.channel,
+        days_left=days_left_on(now.state, now.due.date, today),
+        overdue=overdue_on(now.state, now.due.date, today),
+        reference=r.reference,
+    )
+
+
+def _due_soon(row: StatusRow) -> bool:
+    return not row.overdue and row.days_left is not None and row.days_left <= DUE_SOON_DAYS
+
+
+def _urgency(row: StatusRow) -> tuple[int, int, int]:
+    """Overdue, then due soon, then awaiting an answer, each by days left; then the rest by id."""
+    left = row.days_left
+    if left is None:
+        return (3, 0, row.id)
+    return (0 if left < 0 else 1 if left <= DUE_SOON_DAYS else 2, left, row.id)
+
+
+def select_entries(entries: Sequence[Entry], query: StatusQuery, today: dt.date) -> list[Entry]:
+    """The requests the query selects, in their order. Every filter value must name something
+    that exists (a state of the lifecycle; a broker, client or batch of some request): an unknown
+    one is an error that lists the choices, never an empty result."""
+    states = {_state_choice(s) for s in query.states}
+    brokers = _broker_choices(query.brokers, entries)
+    clients = batches = set()
+    if query.clients:
+        present = {r.client_id for r, _ in entries}
+        clients = _choices(query.clients, present, "client", "clients", "--client")
+    if query.batches:
+        present = {r.batch_id for r, _ in entries}
+        batches = _choices(query.batches, present, "batch", "batches", "--batch")
+    if not (states or brokers or clients or batches or query.overdue_only):
+        return list(entries)
+    out = []
+    for r, now in entries:
+        if (
+            (states and now.state not in states)
+            or (brokers and r.broker_id not in brokers)
+            or (clients and r.client_id not in clients)
+            or (batches and r.batch_id not in batches)
+            or (query.overdue_only and not overdue_on(now.state, now.due.date, today))
+        ):
+            continue
+        out.append((r, now))
+    return out
+
+
+def _choice_list(values: Iterable[str], limit: int = 12) -> str:
+    ordered = sorted(values)
+    shown = ", ".join(ordered[:limit])
+    return shown + (f", ... ({len(ordered):,} in all)" if len(ordered) > limit else "")
+
+
+def _state_choice(text: str) -> State:
+    key = text.strip().lower().replace("_", "-").replace(" ", "-")
+    try:
+        return State(key)
+    except ValueError:
+        raise UserError(
+            f"--state {text!r} is not a state", "states are: " + ", ".join(s.value for s in State)
+        ) from None
+
+
+def _choices(given: Sequence[str], present: set[str | None], what: str, whats: str, option: str) -> set[str]:
+    known = {p for p in present if p}
+    chosen = set()
+    for text in given:
+        value = text.strip()
+        if value not in known:
+            hint = f"{whats} with requests: {_choice_list(known)}" if known else f"no request has a {what}"
+            raise UserError(f"{option} {text!r}: no request in this vault has that {what}", hint)
+        chosen.add(value)
+    return chosen
+
+
+def _broker_choices(given: Sequence[str], entries: Sequence[Entry]) -> set[str]:
+    """Broker ids for what the user typed: an id or a name of a broker of some request, or
+    anything the registry resolves (an alias, a brand) to such a broker or to any broker."""
+    if not given:
+        return set()
+    from broker_audit.registry.load import normalise_name
+
+    names: dict[str, str] = {}
+    for r, _ in entries:
+        names.setdefault(normalise_name(r.broker_id), r.broker_id)
+        names.setdefault(normalise_name(r.recipient_name), r.broker_id)
+    chosen = set()
+    for given_text in given:
+        whole = names.get(normalise_name(given_text))
+        if whole is not None:  # a name with a comma in it, e.g. "Acme, LLC"
+            chosen.add(whole)
+            continue
+        for text in (t for t in given_text.split(",") if t.strip()):
+            broker_id = names.get(normalise_name(text))
+            if broker_id is None:
+                broker_id = _registry_broker(text.strip(), sorted(set(names.values())))
+            chosen.add(broker_id)
+    return chosen
+
+
+def _registry_broker(text: str, in_vault: list[str]) -> str:
+    from broker_audit.errors import UnknownBroker
+    from broker_audit.registry.load import shipped_registry
+
+    try:
+        return shipped_registry().resolve(text).id
+    except UnknownBroker as exc:
+        hint = f"brokers with requests: {_choice_list(in_vault)}" if in_vault else exc.hint
+        raise UserError(
+            f"--broker {text!r} is not a broker of any request, nor one in the registry", hint
+        ) from None
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """One request with its whole history and where its legal clock stands today."""
+
+    view: RequestView
+    days_left: int | None
+    overdue: bool
+
+
+def detail_of(view: RequestView, today: dt.date) -> RequestDetail:
+    return RequestDetail(
+        view=view,
+        days_left=days_left_on(view.state, view.due, today),
+        overdue=overdue_on(view.state, view.due, today),
+    )
 
 
 def mark(

@@ -149,27 +149,41 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
 
 
 def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
-    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+    clinic_vault: Path, tmp_path: Path, cli: Runner
 ) -> None:
-    import broker_audit.letters.render as render
+    """A letter that fails to render in a worker process (the clinic's own template breaks for
+    one client) stops the batch: no PDF, no labels, nothing logged."""
+    import datetime as dt
 
-    real = render.render_letter
-    calls = {"n": 0}
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import VaultAccess
+    from broker_audit.services.batch import run_batch
 
-    def flaky(*args: object, **kwargs: object) -> object:
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise RuntimeError("disk full")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "render_letter", flaky)
-    out = tmp_path / "batch"
-    code, _, err = cli(
-        ["bulk", "letters", str(clinic_vault), "--preset", "ice-linked", "--out", str(out), "--workers", "1"]
+    templates = tmp_path / "ours"
+    templates.mkdir()
+    (templates / "access.txt.j2").write_text(
+        "Subject: Access (ref. {{ reference }})\n\n"
+        '{% if requester.name.startswith("Trần") %}{{ no_such_field }}{% endif %}Please give me my data.\n'
     )
-    assert code != 0
-    assert not list(out.glob("*.pdf")) if out.exists() else True
-    monkeypatch.setattr(render, "render_letter", real)
+    out = tmp_path / "batch"
+    access = VaultAccess(
+        path=tmp_path / "v" / "vault.db", passphrase=lambda: "correct horse battery staple", use_keyring=False
+    )
+    with pytest.raises(Exception, match="no_such_field"):
+        run_batch(
+            access,
+            clinic_vault,
+            preset="ice-linked",
+            kinds=["access"],
+            out_dir=out,
+            today=dt.date(2026, 11, 25),
+            registry=shipped_registry(),
+            laws=shipped_laws(),
+            templates_dir=templates,
+            workers=2,
+        )
+    assert list(out.iterdir()) == [] if out.exists() else True
     assert json.loads(cli(["bulk", "status", "--json"])[1]) == []
 
 

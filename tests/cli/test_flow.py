@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cliutil import DEMO, Runner
@@ -250,7 +251,7 @@ def test_unexpected_error_leaks_nothing(
         secret = f"{PASS} María José Núñez Nguyễn 1550 Calle Ñandú"  # noqa: F841
         raise RuntimeError(f"failed for María José Núñez Nguyễn at 1550 Calle Ñandú ({PASS})")
 
-    monkeypatch.setattr(services, "status_rows", boom)
+    monkeypatch.setattr(services, "status_report", boom)
     code, out, err = cli(["status"])
     assert code == 1
     for leak in ("Núñez", "Ñandú", PASS, "Traceback"):
@@ -276,10 +277,13 @@ def _command_paths() -> list[list[str]]:
 
     paths: list[list[str]] = [[]]
 
-    def walk(command: object, prefix: list[str]) -> None:
-        for name, sub in getattr(command, "commands", {}).items():
+    def walk(command: Any, prefix: list[str]) -> None:
+        if not hasattr(command, "list_commands"):
+            return
+        ctx = typer.Context(command)
+        for name in command.list_commands(ctx):  # loads the lazily imported subcommands
             paths.append([*prefix, name])
-            walk(sub, [*prefix, name])
+            walk(command.get_command(ctx, name), [*prefix, name])
 
     walk(typer.main.get_command(app), [])
     return paths
@@ -379,3 +383,15 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
         ["request", "spokeo", "--kind", "access", "--templates", str(evil), "--out", str(tmp_path / "l2")]
     )
     assert code == 1 and "access.txt.j2" in err and "Traceback" not in err
+
+
+def test_brokers_list_refuses_an_unknown_filter_value(cli: Runner) -> None:
+    code, out, err = cli(["brokers", "list", "--sells-to", "ice"])
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "error: --sells-to 'ice' is not one of the recipients",
+        "hint: did you mean immigration-enforcement? recipients: immigration-enforcement, law-enforcement, "
+        "federal-government, corrections",
+    ]
+    code, out, err = cli(["brokers", "list", "--sells-to", "immigration-enforcement"])
+    assert code == 0 and "lexisnexis-risk-solutions" in out and out.splitlines()[0].endswith(" brokers")

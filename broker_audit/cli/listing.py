@@ -1,0 +1,98 @@
+"""Long listings, drawn without rich: `status` (up to 100,000 requests) and `brokers list`.
+
+rich renders about 3,000 table rows a second; these listings are plain tables from
+`cli/table.py` instead (and this module imports no rich, which saves 20 ms of start-up).
+Like `cli/render.py`, this is a place that prints; nothing else does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from broker_audit.cli import table
+
+
+def render_status(report: Any) -> None:
+    """The summary by state, then the rows (most urgent first), drawn as a plain table: rich
+    would take a minute for 100,000 rows. Through a pager on a terminal when it is long."""
+    if report.total == 0:
+        table.show(["No requests yet. Make one with: broker-audit request BROKER --kind access"])
+        return
+    colour = table.use_colour()
+    head = f"{report.matched:,} requests on {report.today.isoformat()}"
+    if report.matched != report.total:
+        head += f" (of {report.total:,} in the vault)"
+    urgent = f"{report.overdue:,} overdue, {report.due_soon:,} due within a week"
+    lines = [head + ": " + urgent]
+    if report.by_state:
+        lines.append("  " + ", ".join(f"{state} {n:,}" for state, n in report.by_state.items()))
+    if report.rows:
+        columns = [
+            table.Column("id", right=True, shrink=False),
+            table.Column("broker", min_width=12),
+            table.Column("kind"),
+            table.Column("state"),
+            table.Column("sent"),
+            table.Column("due"),
+            table.Column("days left", right=True),
+        ]
+        cells = []
+        estimated = False
+        for r in report.rows:
+            left = "" if r.days_left is None else str(r.days_left)
+            due = r.due.isoformat() if r.due else "-"
+            if r.due and r.due_estimated:
+                due, estimated = f"~{due}", True
+            cells.append(
+                [
+                    str(r.id),
+                    table.clean(r.broker_name),
+                    table.clean(r.kind),
+                    r.state,
+                    r.sent.isoformat() if r.sent else "-",
+                    due,
+                    left + " OVERDUE" if r.overdue else left,
+                ]
+            )
+        lines.append("")
+        lines += table.format_table(
+            columns,
+            cells,
+            width=table.terminal_width(),
+            styles=["bold red" if r.overdue else None for r in report.rows],
+            colour=colour,
+        )
+        if estimated:
+            lines.append(
+                "~ an estimate: the legal clock runs from the day the letter was received; record it with "
+                "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt)."
+            )
+    if report.hidden:
+        lines.append(
+            f"{report.hidden:,} more not shown: --all for every one, --limit N for N; "
+            "filter with --state, --broker, --client, --batch."
+        )
+    table.show(lines)
+
+
+def render_broker_table(brokers: list[Any]) -> None:
+    """Listing rows (registry/listing.py) as a plain table, paged on a terminal."""
+    cells = [
+        [
+            table.clean(b.id),
+            table.clean(b.name),
+            table.clean(", ".join(b.categories)),
+            table.clean(", ".join(b.documented)),
+        ]
+        for b in brokers
+    ]
+    columns = [
+        table.Column("id", shrink=False),
+        table.Column("name", min_width=12),
+        table.Column("categories", min_width=10),
+        table.Column("sells to government", min_width=10),
+    ]
+    colour = table.use_colour()
+    lines = [f"{len(brokers)} brokers", ""]
+    lines += table.format_table(columns, cells, width=table.terminal_width(), colour=colour)
+    table.show(lines)
