@@ -7,7 +7,20 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli import audit, brokers, bulk, cora, demo, init, profile, registry, requests, scan, vault
+from broker_audit.cli import (
+    audit,
+    brokers,
+    bulk,
+    cora,
+    demo,
+    init,
+    mail,
+    profile,
+    registry,
+    requests,
+    scan,
+    vault,
+)
 from broker_audit.cli.common import globals_of
 
 app = typer.Typer(
@@ -57,6 +70,11 @@ app.add_typer(bulk.app, name="bulk")
 app.command("audit")(audit.audit_command)
 app.command("scan")(scan.scan_command)
 app.command("cora")(cora.cora_command)
+app.add_typer(mail.app, name="mail")
+app.command("send")(mail.send_command)
+app.command("inbox")(mail.inbox_command)
+app.command("reply")(mail.reply_command)
+app.command("evidence")(mail.evidence_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -247,11 +247,14 @@ def show_command(
 
     Example: broker-audit show 1
     """
-    from broker_audit.cli.render import render_view, view_dict
-    from broker_audit.services import show_request
+    import dataclasses
 
-    view = show_request(access(ctx), request_id)
+    from broker_audit.cli.render import render_replies, render_view, view_dict
+    from broker_audit.services.replies import request_detail
+
+    view, replies = request_detail(access(ctx), request_id)
     if as_json:
-        print_json(view_dict(view, today()))
+        print_json({**view_dict(view, today()), "replies": [dataclasses.asdict(r) for r in replies]})
     else:
         render_view(view, today())
+        render_replies(replies)

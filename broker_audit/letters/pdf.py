@@ -470,3 +470,10 @@ def pdf_bytes(doc: Document) -> bytes:
     out = io.BytesIO()
     _write([doc], out, start_on_odd=False)
     return out.getvalue()
+
+
+def pdf_bytes_and_pages(doc: Document) -> tuple[bytes, int]:
+    """One document as PDF bytes, in memory, with its page count (a one-page sheet checks it)."""
+    out = io.BytesIO()
+    pages = _write([doc], out, start_on_odd=False)
+    return out.getvalue(), pages
