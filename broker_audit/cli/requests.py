@@ -208,6 +208,9 @@ def mark_command(
     tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
     on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
     note: str = typer.Option("", "--note", help="A short note kept in the encrypted log."),
+    reply: int = typer.Option(
+        None, "--reply", help="Read this state from the stored reply N (`show ID` lists them), dated its day."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
 ) -> None:
     """Record a status change of a request.
@@ -228,6 +231,7 @@ def mark_command(
         via=via,
         tracking=tracking,
         note=note,
+        reply_id=reply,
     )
     if as_json:
         from broker_audit.cli.render import view_dict

@@ -25,5 +25,5 @@ def tls_context(cafile: Path | str | None = None) -> ssl.SSLContext:
 def describe_tls_error(exc: ssl.SSLError) -> str:
     """A short reason for a TLS failure (the library's words, which hold no user data)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return exc.verify_message or "certificate verify failed"
+        return f"its certificate could not be verified ({exc.verify_message or 'not trusted'})"
     return exc.reason or type(exc).__name__
