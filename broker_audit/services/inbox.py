@@ -155,6 +155,17 @@ def _may_be_about_us(header: bytes, known: Known, text_hits: bool) -> bool:
     return bool(domain) and any(domain_belongs(domain, ds) for ds in known.domains.values())
 
 
+def _header_request(header: bytes, known: Known) -> int | None:
+    """The request a message's headers point at (for a message not read further), or None."""
+    head = BytesHeaderParser(policy=default_policy).parsebytes(header)
+    ids = message_ids(f"{head.get('In-Reply-To', '') or ''} {head.get('References', '') or ''}")
+    hit = next((known.message_ids[i] for i in ids if i in known.message_ids), None)
+    if hit is None:
+        refs = [r for r in references_in(str(head.get("Subject", "") or "")) if r in known.references]
+        hit = known.references[refs[0]] if refs else None
+    return hit
+
+
 def _header_fields(header: bytes) -> tuple[str, str, str]:
     head = BytesHeaderParser(policy=default_policy).parsebytes(header)
     from email.utils import parseaddr
@@ -235,6 +246,7 @@ def read_inbox(
                             subject,
                             f"{env.size / 2**20:.1f} MB, over the {max_mb} MB limit: left on the server, "
                             f"not stored; to keep it run again with --max-size {env.size // 2**20 + 1}",
+                            request_id=_header_request(env.header, known),
                             size=env.size,
                         )
                     )
