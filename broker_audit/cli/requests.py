@@ -151,6 +151,11 @@ def followup_command(
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
     _print_letters(result.letters, [], [], as_json)
+    for about in dict.fromkeys(r.linked_to for r in result.letters if r.linked_to):
+        err(
+            "The letter says a timeline with copies is enclosed: "
+            f"broker-audit evidence {about} --out evidence-{about}"
+        )
     if not result.letters and not as_json:
         typer.echo("Nothing is late or refused: no letter to write.")
 
