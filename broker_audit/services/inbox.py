@@ -23,8 +23,9 @@ from broker_audit.mail.match import Known, broker_domains, domain_belongs, match
 from broker_audit.mail.parse import domain_of, message_ids
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.mail import account_password, cafile_for, require_account
-from broker_audit.services.replies import ReplySummary, apply_reply, store_reply, summarize
+from broker_audit.services.replies import ReplyBuffer, ReplySummary, apply_reply, summarize
 from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.mail_records import ReplyStored
 from broker_audit.tracking.next_step import in_chain
 from broker_audit.tracking.states import AWAITING
 
@@ -217,6 +218,8 @@ def read_inbox(
             cafile=cafile_for(account, cafile),
         )
         secret = account_password(account, password)
+        buffer = ReplyBuffer(journal)  # replies are stored a hundred (or 16 MB) at a time
+        kept: list[ReplyStored] = []
         stored: list[ReplySummary] = []
         notices: list[InboxNotice] = []
         ignored = already = fetched = 0
@@ -227,76 +230,80 @@ def read_inbox(
             session.examine(folder)
             uids = session.search_since(since)
             text_hits = set(session.search_since(since, "BA-")) if uids else set()
-            for done, env in enumerate(session.envelopes(uids), start=1):
-                if progress is not None and done % 100 == 0:
-                    progress(done, len(uids))
-                if not _may_be_about_us(env.header, known, env.uid in text_hits):
-                    ignored += 1
-                    continue
-                from_addr, subject, message_id = _header_fields(env.header)
-                if message_id and message_id in stored_ids:
-                    already += 1
-                    continue
-                if env.size > max_bytes:
-                    notices.append(
-                        InboxNotice(
-                            "too-large",
-                            env.arrived,
-                            from_addr,
-                            subject,
-                            f"{env.size / 2**20:.1f} MB, over the {max_mb} MB limit: left on the server, "
-                            f"not stored; to keep it run again with --max-size {env.size // 2**20 + 1}",
-                            request_id=_header_request(env.header, known),
-                            size=env.size,
+            try:
+                for done, env in enumerate(session.envelopes(uids), start=1):
+                    if progress is not None and done % 100 == 0:
+                        progress(done, len(uids))
+                    if not _may_be_about_us(env.header, known, env.uid in text_hits):
+                        ignored += 1
+                        continue
+                    from_addr, subject, message_id = _header_fields(env.header)
+                    if message_id and message_id in stored_ids:
+                        already += 1
+                        continue
+                    if env.size > max_bytes:
+                        notices.append(
+                            InboxNotice(
+                                "too-large",
+                                env.arrived,
+                                from_addr,
+                                subject,
+                                f"{env.size / 2**20:.1f} MB, over the {max_mb} MB limit: left on the server, "
+                                f"not stored; to keep it run again with --max-size {env.size // 2**20 + 1}",
+                                request_id=_header_request(env.header, known),
+                                size=env.size,
+                            )
                         )
-                    )
-                    continue
-                raw = session.message(env.uid)
-                fetched += 1
-                parsed = parse_message(raw)
-                found = _match(parsed, known)
-                if found.outcome == "ignored":
-                    ignored += 1
-                    continue
-                if found.outcome != "matched" or found.request_id is None:
-                    notices.append(
-                        InboxNotice(
-                            found.outcome,
-                            env.arrived,
-                            parsed.from_addr,
-                            parsed.subject,
-                            found.reason,
-                            request_id=found.request_id,
-                            candidates=found.candidates,
-                            size=env.size,
+                        continue
+                    raw = session.message(env.uid)
+                    fetched += 1
+                    parsed = parse_message(raw)
+                    found = _match(parsed, known)
+                    if found.outcome == "ignored":
+                        ignored += 1
+                        continue
+                    if found.outcome != "matched" or found.request_id is None:
+                        notices.append(
+                            InboxNotice(
+                                found.outcome,
+                                env.arrived,
+                                parsed.from_addr,
+                                parsed.subject,
+                                found.reason,
+                                request_id=found.request_id,
+                                candidates=found.candidates,
+                                size=env.size,
+                            )
                         )
+                        continue
+                    suggestion = suggest_state(parsed.subject, parsed.text)
+                    buffer.add(
+                        request_id=found.request_id,
+                        received=env.arrived,
+                        source="imap",
+                        matched_by=found.matched_by or "reference",
+                        original=raw,
+                        original_name="message.eml",
+                        original_type="message/rfc822",
+                        from_addr=parsed.from_addr,
+                        to_addr=parsed.to_addr,
+                        subject=parsed.subject,
+                        message_id=parsed.message_id,
+                        headers=parsed.headers,
+                        text=parsed.text,
+                        attachments=parsed.attachments,
+                        suggested=suggestion.state,
+                        reason=suggestion.reason,
                     )
-                    continue
-                suggestion = suggest_state(parsed.subject, parsed.text)
-                reply = store_reply(
-                    journal,
-                    request_id=found.request_id,
-                    received=env.arrived,
-                    source="imap",
-                    matched_by=found.matched_by or "reference",
-                    original=raw,
-                    original_name="message.eml",
-                    original_type="message/rfc822",
-                    from_addr=parsed.from_addr,
-                    to_addr=parsed.to_addr,
-                    subject=parsed.subject,
-                    message_id=parsed.message_id,
-                    headers=parsed.headers,
-                    text=parsed.text,
-                    attachments=parsed.attachments,
-                    suggested=suggestion.state,
-                    reason=suggestion.reason,
-                )
-                del raw
-                if parsed.message_id:
-                    stored_ids.add(parsed.message_id)
-                stored.append(summarize(journal, reply))
-                to_file.append(env.uid)
+                    del raw
+                    if parsed.message_id:
+                        stored_ids.add(parsed.message_id)
+                    to_file.append(env.uid)
+                    if buffer.full:
+                        kept += buffer.flush()
+            finally:  # what was read is kept even if the connection breaks off
+                kept += buffer.flush()
+            stored = [summarize(journal, reply) for reply in kept]
             if file_into and to_file and (confirm_filing is None or confirm_filing(len(to_file), file_into)):
                 filed_how = session.file_into(to_file, file_into)
         applied: list[Applied] = []

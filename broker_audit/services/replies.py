@@ -4,8 +4,10 @@ and listing a request's replies for `show`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
@@ -88,61 +90,92 @@ def summarize(journal: Journal, reply: ReplyStored) -> ReplySummary:
     )
 
 
-def store_reply(
-    journal: Journal,
-    *,
-    request_id: int,
-    received: dt.datetime,
-    source: ReplySource,
-    matched_by: MatchedBy,
-    original: bytes,
-    original_name: str,
-    original_type: str,
-    from_addr: str = "",
-    to_addr: str = "",
-    subject: str = "",
-    message_id: str = "",
-    headers: tuple[tuple[str, str], ...] = (),
-    text: str = "",
-    attachments: tuple[AttachmentInfo, ...] = (),
-    suggested: str = "",
-    reason: str = "",
-    note: str = "",
-) -> ReplyStored:
-    """Keep a reply (its original bytes sealed in the vault) linked to its request."""
-    from broker_audit.mail.parse import sha256, stored_text
+class ReplyBuffer:
+    """Replies waiting to be stored together: one vault transaction for many (inbox), flushed by
+    count or size. A reply is in the vault only once `flush` returns."""
 
-    reply_id = journal.next_reply_id()
-    kept_text, truncated = stored_text(text)
+    def __init__(self, journal: Journal, *, max_items: int = 100, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.journal = journal
+        self.max_items, self.max_bytes = max_items, max_bytes
+        self._items: list[tuple[list[bytes], Callable[[list[Payload]], ReplyStored]]] = []
+        self._bytes = 0
 
-    def build(payloads: list[Payload]) -> ReplyStored:
-        return ReplyStored(
-            id=reply_id,
-            request_id=request_id,
-            received=received,
-            source=source,
-            matched_by=matched_by,
-            from_addr=from_addr,
-            to_addr=to_addr,
-            subject=subject,
-            message_id=message_id,
-            headers=list(headers),
-            text=kept_text,
-            text_truncated=truncated,
-            original_name=original_name,
-            original_type=original_type,
-            original_size=len(original),
-            sha256=sha256(original),
-            original=payloads[0],
-            attachments=list(attachments),
-            suggested=suggested,
-            suggestion_reason=reason,
-            note=note,
-            recorded=now(),
-        )
+    @property
+    def full(self) -> bool:
+        return len(self._items) >= self.max_items or self._bytes >= self.max_bytes
 
-    record = journal.append_with_payloads([original], build)
-    assert isinstance(record, ReplyStored)
+    def add(
+        self,
+        *,
+        request_id: int,
+        received: dt.datetime,
+        source: ReplySource,
+        matched_by: MatchedBy,
+        original: bytes,
+        original_name: str,
+        original_type: str,
+        from_addr: str = "",
+        to_addr: str = "",
+        subject: str = "",
+        message_id: str = "",
+        headers: tuple[tuple[str, str], ...] = (),
+        text: str = "",
+        attachments: tuple[AttachmentInfo, ...] = (),
+        suggested: str = "",
+        reason: str = "",
+        note: str = "",
+    ) -> int:
+        """Queue a reply; returns the id it will have."""
+        from broker_audit.mail.parse import sha256, stored_text
+
+        reply_id = self.journal.next_reply_id() + len(self._items)
+        kept_text, truncated = stored_text(text)
+        digest = sha256(original)
+
+        def build(payloads: list[Payload]) -> ReplyStored:
+            return ReplyStored(
+                id=reply_id,
+                request_id=request_id,
+                received=received,
+                source=source,
+                matched_by=matched_by,
+                from_addr=from_addr,
+                to_addr=to_addr,
+                subject=subject,
+                message_id=message_id,
+                headers=list(headers),
+                text=kept_text,
+                text_truncated=truncated,
+                original_name=original_name,
+                original_type=original_type,
+                original_size=len(original),
+                sha256=digest,
+                original=payloads[0],
+                attachments=list(attachments),
+                suggested=suggested,
+                suggestion_reason=reason,
+                note=note,
+                recorded=now(),
+            )
+
+        self._items.append(([original], build))
+        self._bytes += len(original)
+        return reply_id
+
+    def flush(self) -> list[ReplyStored]:
+        """Store every queued reply in one transaction; the records stored."""
+        items, self._items, self._bytes = self._items, [], 0
+        if not items:
+            return []
+        records = self.journal.append_many_with_payloads(items)
+        return [r for r in records if isinstance(r, ReplyStored)]
+
+
+def store_reply(journal: Journal, **fields: Any) -> ReplyStored:
+    """Keep one reply (its original bytes sealed in the vault) linked to its request."""
+    buffer = ReplyBuffer(journal)
+    buffer.add(**fields)
+    (record,) = buffer.flush()
     return record
 
 
@@ -312,7 +345,7 @@ def add_reply_file(
             suggested=suggestion.state if suggestion else "",
             reason=suggestion.reason if suggestion else "",
             note=note,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
         applied = ""
         if state is not None:

@@ -245,14 +245,31 @@ class Journal:
         self._snapshot_if_due(wait=True)
 
     def append_with_payloads(
-        self, payloads: Sequence[bytes], build: Callable[[list[Payload]], Record]
+        self,
+        payloads: Sequence[bytes],
+        build: Callable[[list[Payload]], Record],
+        *,
+        before: Sequence[Record] = (),
+        after: Sequence[Record] = (),
     ) -> Record:
-        """Store `payloads` (a message, a file) and the record `build` makes from their references,
-        in one transaction. The payloads are sealed inside the record for now; the vault's blob
-        store will keep them apart, bound to the record, without changing callers."""
-        record = build([Inline(bytes(data)) for data in payloads])
-        self.append([record])
+        """Store `before`, then `payloads` (a message, a file) with the record `build` makes from
+        their references, then `after`, in one transaction."""
+        (record,) = self.append_many_with_payloads([(payloads, build)], before=before, after=after)
         return record
+
+    def append_many_with_payloads(
+        self,
+        items: Sequence[tuple[Sequence[bytes], Callable[[list[Payload]], Record]]],
+        *,
+        before: Sequence[Record] = (),
+        after: Sequence[Record] = (),
+    ) -> list[Record]:
+        """Several records with their payloads, in one transaction (one fsync for a whole batch).
+        The payloads are sealed inside their records for now; the vault's blob store will keep
+        them apart, each bound to the record that references it, without changing callers."""
+        records = [build([Inline(bytes(data)) for data in payloads]) for payloads, build in items]
+        self.append([*before, *records, *after])
+        return records
 
     def put_blob(self, data: bytes | BinaryIO) -> BlobRef:
         """Store an attachment (bytes, or a binary file read from its position) as an encrypted
