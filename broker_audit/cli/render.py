@@ -539,6 +539,11 @@ def render_scan_results(report: Any) -> None:
 # --- mail: setup, send, inbox, reply, evidence ----------------------------------------------------
 
 
+def _safe(text: object) -> str:
+    """Text from mail (a subject, a sender, a quoted reply) comes from outside: cleaned."""
+    return clean_value(text)
+
+
 def _say(text: str, *, err: bool = False) -> None:
     """One line of mail data (subjects, senders and quoted replies come from outside): cleaned."""
     say(text, err=err)
@@ -711,10 +716,10 @@ def render_replies(replies: Sequence[Any]) -> None:
             table,
             str(r.reply_id),
             f"{r.received:%Y-%m-%d}",
-            r.from_addr or ("by post / by hand" if r.source == "file" else "-"),
-            r.subject or r.original_name,
+            _safe(r.from_addr or ("by post / by hand" if r.source == "file" else "-")),
+            _safe(r.subject or r.original_name),
             status,
-            files,
+            _safe(files),
         )
     console.print(table)
 

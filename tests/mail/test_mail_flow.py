@@ -155,3 +155,31 @@ def test_the_password_env_var_is_read_once_and_removed(
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
     cli(["send", "--dry-run"])
     assert "BROKER_AUDIT_MAIL_PASSWORD" not in os.environ
+
+
+def test_hostile_reply_text_never_reaches_the_terminal(
+    vault_path: Path,
+    cli: Runner,
+    smtp_tls: SmtpServer,
+    imap: ImapServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out, err = cli(["request", "lexisnexis", "--kind", "delete", "--via", "email", "--json"])
+    (letter,) = json.loads(out)["letters"]
+    _setup(cli, smtp_tls, imap, monkeypatch)
+    hostile = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\u202egnp.exe\x9b31m"
+    imap.deliver(
+        reply_message(
+            sender="privacy@lexisnexis.com",
+            subject=f"ref. {letter['reference']} {hostile}",
+            body=f"We have received your request. {hostile}",
+            attachment=(f"x{hostile}.pdf", "application/pdf", tiny_pdf("x")),
+        )
+    )
+    monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
+    code, out, err = cli(["inbox", "--cafile", str(imap.cafile)])
+    assert code == 0, err
+    code, shown, err2 = cli(["show", str(letter["id"])])
+    for text in (out, err, shown, err2):
+        assert "\x1b" not in text and "\u202e" not in text and "\x9b" not in text and "\x07" not in text
+    assert "click" in out and "gnp.exe" in shown
