@@ -106,6 +106,7 @@ def send_command(
     """
     from broker_audit.cli.render import render_send_plan, render_send_result
     from broker_audit.errors import NeedsAttention
+    from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.send import send_requests
 
@@ -125,6 +126,7 @@ def send_command(
         cap=daily_cap,
         pace=pace,
         cafile=cafile,
+        laws=shipped_laws(),
     )
     if as_json:
         print_json(_plain(result))

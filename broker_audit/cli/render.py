@@ -579,7 +579,12 @@ def render_send_plan(plan: Any) -> None:
         for item in plan.to_send:
             _say(
                 f"  #{item.request_id} {item.broker_name} ({item.kind}) to {', '.join(item.to)}: "
-                f"{item.subject}",
+                f"{item.subject}"
+                + (
+                    f" (with the timeline of #{item.encloses_timeline_of})"
+                    if item.encloses_timeline_of is not None
+                    else ""
+                ),
                 err=True,
             )
     for item in plan.over_cap:

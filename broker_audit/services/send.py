@@ -33,6 +33,7 @@ from broker_audit.tracking.model import RequestMade
 from broker_audit.tracking.states import State
 
 if TYPE_CHECKING:
+    from broker_audit.law.schema import Law
     from broker_audit.registry.load import Registry
 
 DEFAULT_PACE_SECONDS = 5.0
@@ -49,6 +50,9 @@ class PlannedSend:
     to: tuple[str, ...]
     subject: str
     file: Path
+    # A follow-up or appeal says "a timeline with copies is enclosed": the timeline of the
+    # request it is about goes with it as a PDF, made in memory when it is sent.
+    encloses_timeline_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,8 @@ def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> Pla
             f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
             f"{request.recipient_name} in the registry; check `broker-audit brokers show {request.broker_id}`"
         )
+    from broker_audit.tracking.next_step import in_chain
+
     return PlannedSend(
         request_id=request.id,
         broker_name=request.recipient_name,
@@ -197,6 +203,7 @@ def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> Pla
         to=to,
         subject=subject,
         file=path,
+        encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
     )
 
 
@@ -252,7 +259,12 @@ def plan_sending(
     )
 
 
-def outgoing_message(letter: EmailMessage, from_addr: str, sent_at: dt.datetime) -> tuple[bytes, str]:
+def outgoing_message(
+    letter: EmailMessage,
+    from_addr: str,
+    sent_at: dt.datetime,
+    enclosures: Sequence[tuple[str, bytes]] = (),
+) -> tuple[bytes, str]:
     """The letter as it goes out: From the user's mailbox (keeping the letter's display name), a
     fresh Date and Message-ID; Bcc and other envelope headers dropped. (bytes, Message-ID)."""
     import email.utils
@@ -282,6 +294,8 @@ def outgoing_message(letter: EmailMessage, from_addr: str, sent_at: dt.datetime)
         if isinstance(payload, bytes):
             maintype, _, subtype = part.get_content_type().partition("/")
             msg.add_attachment(payload, maintype=maintype, subtype=subtype, filename=part.get_filename())
+    for name, data in enclosures:
+        msg.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     return msg.as_bytes(), message_id
 
 
@@ -298,6 +312,7 @@ def send_requests(
     cap: int = DEFAULT_DAILY_CAP,
     pace: float = DEFAULT_PACE_SECONDS,
     cafile: Path | None = None,
+    laws: Sequence[Law] = (),
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], dt.datetime] = now,
     progress: Callable[[int, int], None] | None = None,
@@ -332,7 +347,10 @@ def send_requests(
                     sleep(pace)
                 sent_at = clock()
                 try:
-                    data, message_id = outgoing_message(_load_letter(item.file), account.from_addr, sent_at)
+                    enclosures = _enclosures(journal, item, laws, today)
+                    data, message_id = outgoing_message(
+                        _load_letter(item.file), account.from_addr, sent_at, enclosures
+                    )
                     accepted = session.send(account.from_addr, list(item.to), data)
                 except Refused as exc:
                     failed.append(SendFailure(item.request_id, item.broker_name, item.to, exc.reason))
@@ -369,6 +387,19 @@ def send_requests(
     return SendResult(
         plan=plan, dry_run=False, confirmed=True, sent=sent, failed=failed, not_attempted=not_attempted
     )
+
+
+def _enclosures(
+    journal: Journal, item: PlannedSend, laws: Sequence[Law], today: dt.date
+) -> list[tuple[str, bytes]]:
+    """The timeline a follow-up or appeal says is enclosed, as a PDF made in memory."""
+    if item.encloses_timeline_of is None or item.encloses_timeline_of not in journal.requests:
+        return []
+    from broker_audit.services.evidence import timeline_pdf
+
+    view = journal.view(item.encloses_timeline_of)
+    law = next((x for x in laws if x.id == view.request.law_id), None)
+    return [(f"timeline-{view.request.reference}.pdf", timeline_pdf(journal, view, law, today))]
 
 
 def _log_sent(

@@ -328,3 +328,22 @@ def test_no_plaintext_reply_or_attachment_on_disk(
         repr(marker.encode()[:20]),
         repr(as_sent[:20]),
     }
+
+
+def test_file_into_moves_only_the_matched_replies(access: VaultAccess, sent: Sent, imap: ImapServer) -> None:
+    _deliver_the_set(imap, sent, uuid.uuid4().hex)
+    asked: list[tuple[int, str]] = []
+    result = _inbox(
+        access, imap, file_into="Data brokers", confirm_filing=lambda n, f: asked.append((n, f)) or True
+    )
+    assert asked == [(6, "Data brokers")] and result.filed == 6 and result.filed_how == "moved"
+    filed = list((imap.maildir / ".Data brokers" / "cur").iterdir()) + list(
+        (imap.maildir / ".Data brokers" / "new").iterdir()
+    )
+    left = list((imap.maildir / "cur").iterdir()) + list((imap.maildir / "new").iterdir())
+    assert len(filed) == 6 and len(left) == 1  # the newsletter stays where it was
+    assert b"Everything must go" in left[0].read_bytes()
+    declined = _inbox(
+        access, imap, folder="Data brokers", file_into="Elsewhere", confirm_filing=lambda n, f: False
+    )
+    assert declined.filed == 0 and declined.already_stored == 6

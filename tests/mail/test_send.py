@@ -194,3 +194,43 @@ def test_mail_requests_and_unknown_ids_are_refused(
     assert result.plan.skipped[0].reason == "it was made for mail, not email"
     with pytest.raises(UserError, match="no request with id 99"):
         _send(access, [99])
+
+
+def test_a_follow_up_by_email_encloses_the_timeline(
+    access: VaultAccess, tmp_path: Path, smtp_tls: SmtpServer
+) -> None:
+    import datetime as dt
+    import io
+
+    from pypdf import PdfReader
+
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.services.followup import followup_letters
+
+    letter = email_request(access, tmp_path)
+    set_up_mail(access, smtp_tls)
+    _send(access)
+    later = TODAY + dt.timedelta(days=60)  # Colorado: 45 days from receipt have passed
+    (follow,) = followup_letters(
+        access, None, out_dir=tmp_path / "f", today=later, registry=shipped_registry(), laws=shipped_laws()
+    ).letters
+    assert (follow.kind, follow.channel, follow.linked_to) == ("followup", "email", letter.request_id)
+    result = send_requests(
+        access,
+        None,
+        registry=shipped_registry(),
+        today=later,
+        password=lambda: PASSWORD,
+        confirm=lambda plan: True,
+        pace=0,
+        laws=shipped_laws(),
+    )
+    assert [s.request_id for s in result.sent] == [follow.request_id]
+    msg = email.message_from_bytes(smtp_tls.received[-1].data, policy=email.policy.default)
+    body = " ".join(msg.get_body(preferencelist=("plain",)).get_content().split())
+    assert "A timeline with copies is enclosed." in body
+    (attachment,) = list(msg.iter_attachments())
+    assert attachment.get_filename() == f"timeline-{letter.reference}.pdf"
+    text = " ".join(PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().split())
+    assert f"Timeline of my request {letter.reference}" in text and "Sent by email" in text
+    assert "15 days late" in text
