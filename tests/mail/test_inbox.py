@@ -197,16 +197,26 @@ def test_a_forged_reference_from_an_unknown_domain_is_flagged(
             in_reply_to=sent.msgids["equifax"],
         )
     )
+    imap.deliver(  # the reference only in the body: found by the server-side text search
+        reply_message(
+            sender="support@mailer.example",
+            subject="Important notice",
+            body=f"Regarding {sent.refs['experian']}: we have completed your request.",
+        )
+    )
     result = _inbox(access, imap, decide=lambda r: r.suggested)
     assert result.stored == [] and result.applied == []
     kinds = sorted((n.kind, n.request_id) for n in result.notices)
-    assert kinds == [("flagged", sent.ids["lexis"]), ("flagged", sent.ids["equifax"])]
+    assert kinds == sorted(
+        [("flagged", sent.ids["lexis"]), ("flagged", sent.ids["equifax"]), ("flagged", sent.ids["experian"])]
+    )
     forged = next(n for n in result.notices if n.request_id == sent.ids["lexis"])
     assert "lexisnexis-support.example" in forged.reason and "not trusted, nothing changed" in forged.reason
     assert result.needs_attention
     with open_journal(access) as journal:
         assert not journal.replies
         assert journal.view(sent.ids["lexis"]).state is State.SENT
+        assert journal.view(sent.ids["experian"]).state is State.SENT
 
 
 def test_unmatched_mail_from_a_broker_is_listed(access: VaultAccess, sent: Sent, imap: ImapServer) -> None:
