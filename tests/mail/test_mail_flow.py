@@ -183,3 +183,55 @@ def test_hostile_reply_text_never_reaches_the_terminal(
     for text in (out, err, shown, err2):
         assert "\x1b" not in text and "\u202e" not in text and "\x9b" not in text and "\x07" not in text
     assert "click" in out and "gnp.exe" in shown
+
+
+def test_cli_tls_failure_server_down_and_a_forged_reply(
+    vault_path: Path,
+    cli: Runner,
+    smtp_tls: SmtpServer,
+    smtp_starttls: SmtpServer,
+    imap: ImapServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mailservers import free_port
+
+    code, out, err = cli(["request", "lexisnexis", "--kind", "delete", "--via", "email", "--json"])
+    (letter,) = json.loads(out)["letters"]
+    _setup(cli, smtp_tls, imap, monkeypatch)
+    # the wrong certificate authority: TLS fails, one line, exit 1, nothing marked
+    monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
+    code, out, err = cli(["send", "--yes", "--cafile", str(smtp_starttls.cafile)])
+    assert code == 1 and "Traceback" not in err
+    assert (
+        f"error: TLS with the SMTP server 127.0.0.1:{smtp_tls.port} failed: its certificate could not" in err
+    )
+    # the server is down
+    monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
+    port = free_port()
+    code, _, err = cli(
+        ["mail", "setup", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-user", USER]
+    )
+    assert code == 0, err
+    monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
+    code, out, err = cli(["send", "--yes"])
+    assert code == 1 and f"error: cannot reach the SMTP server 127.0.0.1:{port}: Connection refused" in err
+    assert (
+        smtp_tls.received == []
+        and json.loads(cli(["show", str(letter["id"]), "--json"])[1])["state"] == "drafted"
+    )
+    # a forged reference from an unknown domain: listed, exit 1, nothing changed or stored
+    _setup(cli, smtp_tls, imap, monkeypatch)
+    imap.deliver(
+        reply_message(
+            sender="privacy@lexisnexis.help",
+            subject=f"Re: (ref. {letter['reference']})",
+            body="We have deleted your data.",
+        )
+    )
+    monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
+    code, out, err = cli(["inbox", "--accept", "--cafile", str(imap.cafile)])
+    assert code == 1
+    assert f"FLAGGED, not trusted (#{letter['id']})" in out and "lexisnexis.help" in out
+    assert "error: some messages need your attention" in err
+    shown = json.loads(cli(["show", str(letter["id"]), "--json"])[1])
+    assert shown["state"] == "drafted" and shown["replies"] == []
