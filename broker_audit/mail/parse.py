@@ -52,7 +52,10 @@ class ParsedMessage:
 
 
 def _clean(value: object) -> str:
-    return _CONTROL.sub("", " ".join(str(value).split()))
+    """A header value from outside, as one clean line (no escape sequences or controls)."""
+    from broker_audit.cleantext import clean_line
+
+    return " ".join(clean_line(str(value)).split())
 
 
 def _header(msg: Message, name: str) -> str:
@@ -180,6 +183,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
     text = "\n\n".join(t.strip() for t in plain if t.strip())
     if not text and html:
         text = "\n\n".join(html_to_text(h) for h in html)
+    from broker_audit.cleantext import clean_lines
+
+    text = clean_lines(text)  # kept and shown: the original message keeps every byte
     attachments = tuple(
         AttachmentInfo(name=name, content_type=ctype, size=len(data), sha256=hashlib.sha256(data).hexdigest())
         for name, ctype, data in iter_attachments(msg)

@@ -231,18 +231,13 @@ def timeline_pdf(journal: Journal, view: RequestView, law: Law | None, today: dt
 
 
 def _read_letter(path: Path) -> bytes | None:
-    import os
-    import stat
+    """A letter file recorded on the request, or None when it is gone or no longer a file."""
+    from broker_audit.files import read_input
 
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        return read_input(path, what="letter", limit=_MAX_LETTER_BYTES)
+    except UserError:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_LETTER_BYTES:
-            return None
-        return handle.read(_MAX_LETTER_BYTES + 1)
 
 
 def _mailing_proof(journal: Journal, views: Sequence[RequestView]) -> str:
@@ -274,7 +269,7 @@ def write_evidence(
     access: VaultAccess, request_id: int, *, out_dir: Path, today: dt.date, laws: Sequence[Law]
 ) -> EvidenceResult:
     """Write the complaint packet for `request_id` into `out_dir`."""
-    from broker_audit.files import write_private_bytes
+    from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
     from broker_audit.mail.parse import iter_attachments
 
     with open_journal(access) as journal:
@@ -315,13 +310,13 @@ def write_evidence(
         deadline = _deadline(view, today)
     written: list[Path] = []
     try:
-        _private_dir(out_dir)
-        for name, data in outputs:
-            path = out_dir / name
-            if path.parent != out_dir:
-                _private_dir(path.parent)
-            write_private_bytes(path, data)
-            written.append(path)
+        ensure_folder(out_dir, what="evidence folder")
+        with deferred_folder_sync():
+            for name, data in outputs:
+                path = out_dir / name
+                if path.parent != out_dir:
+                    ensure_folder(path.parent, what="evidence folder")
+                written.append(write_bytes(path, data, what="evidence file"))
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -334,9 +329,3 @@ def write_evidence(
         timeline=rows,
         deadline=deadline,
     )
-
-
-def _private_dir(folder: Path) -> None:
-    if folder.is_symlink():
-        raise UserError(f"{folder} is a symbolic link; not writing into it", "choose another --out folder")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)

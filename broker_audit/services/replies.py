@@ -245,26 +245,15 @@ class ReplyAdded:
 
 
 def read_reply_file(path: Path) -> bytes:
-    """The file's bytes: a regular file (no link, no FIFO), at most MAX_REPLY_FILE_BYTES."""
-    import os
-    import stat
+    """The file's bytes: a regular file (no FIFO, no device), at most MAX_REPLY_FILE_BYTES."""
+    from broker_audit.files import read_input
 
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}", "give the path of the saved reply") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{path} is not a regular file")
-        if info.st_size > MAX_REPLY_FILE_BYTES:
-            raise UserError(
-                f"{path} is {info.st_size / 1024 / 1024:.0f} MB, over the "
-                f"{MAX_REPLY_FILE_BYTES // 1024 // 1024} MB a reply may be",
-                "scan it at a lower resolution, or split it into pages",
-            )
-        data = handle.read(MAX_REPLY_FILE_BYTES + 1)
-    return data
+    return read_input(
+        path,
+        what="reply file",
+        limit=MAX_REPLY_FILE_BYTES,
+        hint="scan it at a lower resolution, or split it into pages",
+    )
 
 
 def add_reply_file(

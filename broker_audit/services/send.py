@@ -125,20 +125,9 @@ def letter_file(journal: Journal, request: RequestMade) -> Path | None:
 
 
 def _read_letter(path: Path) -> bytes:
-    import os
-    import stat
+    from broker_audit.files import read_input
 
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise UserError(f"cannot read the letter {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"the letter {path} is not a regular file")
-        if info.st_size > MAX_LETTER_BYTES:
-            raise UserError(f"the letter {path} is over {MAX_LETTER_BYTES // 1024 // 1024} MB")
-        return handle.read(MAX_LETTER_BYTES + 1)
+    return read_input(path, what="letter", limit=MAX_LETTER_BYTES)
 
 
 def _load_letter(path: Path) -> EmailMessage:

@@ -135,6 +135,7 @@ def test_cli_errors_are_one_line(
     ]
     assert "Traceback" not in err and "wrong" not in err
     # no password and no terminal: a clear refusal, not a hang
+    monkeypatch.delenv("BROKER_AUDIT_MAIL_PASSWORD")
     code, out, err = cli(["send", "--yes", "--cafile", str(smtp_tls.cafile)])
     assert code == 1 and "error: the mail password is needed and there is no terminal to ask on" in err
     # without --yes and no terminal: nothing is sent
@@ -151,9 +152,12 @@ def test_the_password_env_var_is_read_once_and_removed(
 ) -> None:
     import os
 
+    from broker_audit.cli.app import main
+
     _setup(cli, smtp_tls, None, monkeypatch)
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
-    cli(["send", "--dry-run"])
+    with pytest.raises(SystemExit):  # main itself, not the `cli` fixture (which acts as a shell)
+        main(["send", "--dry-run"])
     assert "BROKER_AUDIT_MAIL_PASSWORD" not in os.environ
 
 
