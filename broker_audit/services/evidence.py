@@ -170,13 +170,24 @@ def timeline_rows(journal: Journal, view: RequestView) -> list[TimelineRow]:
 
 
 def timeline_document(
-    journal: Journal, view: RequestView, law: Law | None, today: dt.date, *, excerpt_limit: int = 160
+    journal: Journal,
+    view: RequestView,
+    law: Law | None,
+    today: dt.date,
+    *,
+    excerpt_limit: int = 160,
+    max_rows: int = 60,
 ) -> Document:
     from broker_audit.letters.document import Bullets, Document, Heading, Lines, Paragraph
 
     request = view.request
     asked, under = _asked(view, law)
     rows = timeline_rows(journal, view)
+    if len(rows) > max_rows:  # the first events and the latest, and how many are left out
+        head, tail = rows[: max_rows // 2], rows[-(max_rows - max_rows // 2 - 1) :]
+        skipped = len(rows) - len(head) - len(tail)
+        gap = TimelineRow(tail[0].on, f"... {skipped} more events: see mailing-proof.txt and replies/.")
+        rows = [*head, gap, *tail]
     if excerpt_limit < 160:
         rows = [
             TimelineRow(
@@ -223,8 +234,9 @@ def timeline_pdf(journal: Journal, view: RequestView, law: Law | None, today: dt
     from broker_audit.letters.pdf import pdf_bytes_and_pages
 
     data = b""
-    for limit in (160, 100, 60, 20):
-        data, pages = pdf_bytes_and_pages(timeline_document(journal, view, law, today, excerpt_limit=limit))
+    for limit, rows in ((160, 60), (100, 60), (60, 40), (20, 30), (20, 20), (0, 12)):
+        document = timeline_document(journal, view, law, today, excerpt_limit=limit, max_rows=rows)
+        data, pages = pdf_bytes_and_pages(document)
         if pages == 1:
             return data
     return data

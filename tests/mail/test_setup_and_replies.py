@@ -213,3 +213,28 @@ def test_clinic_batch_is_sent_only_with_batch(
     assert len(smtp_tls.received) == emails
     assert {r.rcpt_tos[0] for r in smtp_tls.received} <= {"privacy@spokeo.com", "legal@spokeo.com"}
     assert {r.mail_from for r in smtp_tls.received} == {USER}
+
+
+def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.services import mark
+    from broker_audit.services.evidence import write_evidence
+
+    letter = email_request(access, tmp_path)
+    mark(access, letter.request_id, "sent", today=TODAY, via="email")
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("We have received your request and are reviewing it carefully. " * 80)
+    for _ in range(45):
+        add_reply_file(access, letter.request_id, long_text, today=TODAY)
+    result = write_evidence(
+        access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, laws=shipped_laws()
+    )
+    reader = PdfReader(io.BytesIO((tmp_path / "p" / "timeline.pdf").read_bytes()))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "more events: see mailing-proof.txt and replies/" in text and "Reply #45" in text
+    assert len([f for f in result.files if f.parent.name == "replies"]) == 45
