@@ -113,7 +113,7 @@ def test_safe_attachment_names() -> None:
 
 def test_a_newer_record_version_is_refused() -> None:
     account = MailAccountSet(
-        version=2,
+        v=2,
         account_id="x",
         from_addr="me@example.org",
         smtp_host="smtp.example.org",
