@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
-from broker_audit.mail.match import Known, broker_domains, domain_belongs, match_message, references_in
+from broker_audit.mail.match import Known, broker_domains, domain_belongs, references_in
 from broker_audit.mail.parse import domain_of, message_ids
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.mail import account_password, cafile_for, require_account
@@ -332,6 +332,3 @@ def read_inbox(
         filed_how=filed_how,
         filed_into=file_into or "",
     )
-
-
-__all__ = ["InboxNotice", "InboxResult", "match_message", "read_inbox"]

@@ -366,7 +366,15 @@ def send_requests(
                     break
                 acceptance = f"{accepted.code} {accepted.text}".strip()
                 _log_sent(
-                    journal, item, today, message_id, acceptance, accepted.server, sent_at, data, account
+                    journal,
+                    item,
+                    today,
+                    message_id,
+                    acceptance,
+                    accepted.server,
+                    sent_at,
+                    data,
+                    account.from_addr,
                 )
                 sent.append(
                     SentOne(item.request_id, item.broker_name, item.to, message_id, acceptance, sent_at)
@@ -400,12 +408,11 @@ def _log_sent(
     server: str,
     sent_at: dt.datetime,
     data: bytes,
-    account: object,
+    from_addr: str,
 ) -> None:
     """The `sent` event and the proof of sending with the exact message, in one transaction."""
     from broker_audit.mail.parse import sha256
 
-    from_addr = getattr(account, "from_addr", "")
     event = journal.status_event(
         item.request_id,
         State.SENT,
