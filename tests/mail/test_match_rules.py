@@ -124,3 +124,9 @@ def test_a_newer_record_version_is_refused() -> None:
     )
     with pytest.raises(VaultTooNew, match="MailAccountSet of version 2"):
         decode(7, encode(account))
+
+
+@pytest.mark.parametrize("command", [["mail", "setup"], ["send"], ["inbox"], ["reply"], ["evidence"]])
+def test_every_mail_command_has_help_with_an_example(command: list[str], cli: object) -> None:
+    code, out, _ = cli([*command, "--help"])  # type: ignore[operator]
+    assert code == 0 and "Example: broker-audit" in " ".join(out.split())
