@@ -99,6 +99,7 @@ class VaultTooNew(VaultError):
 class RecordTooNew(VaultTooNew):
     """A record in the vault is of a type or version that a newer broker-audit wrote."""
 
+
 class MailError(UserError):
     """Sending or reading mail failed; the message names the server, never the user's data."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from broker_audit.errors import VaultLocked
+from broker_audit.errors import UserError, VaultLocked
 
 
 @dataclass

@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broker_audit.errors import MailServerUnreachable, UserError
+from broker_audit.errors import MailServerUnreachable, UserError, VaultError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.mail import account_password, cafile_for, require_account
 from broker_audit.tracking.journal import Journal, now
@@ -34,6 +34,7 @@ from broker_audit.tracking.states import State
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
+    from broker_audit.mail.smtp import SmtpSession
     from broker_audit.registry.load import Registry
 
 DEFAULT_PACE_SECONDS = 5.0
@@ -89,6 +90,7 @@ class SendFailure:
     to: tuple[str, ...]
     reason: str
     maybe_sent: bool = False
+    stop: bool = False  # the connection is gone: nothing more is tried
 
 
 @dataclass(frozen=True)
@@ -307,7 +309,7 @@ def send_requests(
     progress: Callable[[int, int], None] | None = None,
 ) -> SendResult:
     """Send the drafted email requests (all, or `request_ids`) after `confirm(plan)` says yes."""
-    from broker_audit.mail.smtp import MaybeSent, Refused, SmtpSession, SmtpSettings
+    from broker_audit.mail.smtp import SmtpSession, SmtpSettings
 
     if pace < 0:
         raise UserError("--pace cannot be negative")
@@ -334,56 +336,73 @@ def send_requests(
             for index, item in enumerate(plan.to_send):
                 if index:
                     sleep(pace)
-                sent_at = clock()
                 try:
-                    enclosures = _enclosures(journal, item, laws, today)
-                    data, message_id = outgoing_message(
-                        _load_letter(item.file), account.from_addr, sent_at, enclosures
-                    )
-                    accepted = session.send(account.from_addr, list(item.to), data)
-                except Refused as exc:
-                    failed.append(SendFailure(item.request_id, item.broker_name, item.to, exc.reason))
-                    continue
-                except UserError as exc:  # the letter file changed or went away since the plan
-                    failed.append(SendFailure(item.request_id, item.broker_name, item.to, exc.message))
-                    continue
-                except MaybeSent:
-                    failed.append(
-                        SendFailure(
-                            item.request_id,
-                            item.broker_name,
-                            item.to,
-                            "the connection broke while the message was handed over: it may have been "
-                            "sent; look in your mailbox's Sent folder before you send it again",
-                            maybe_sent=True,
-                        )
-                    )
-                    not_attempted = plan.to_send[index + 1 :]
-                    break
-                except MailServerUnreachable as exc:
+                    # Under the writer lock: the request is checked to be still drafted (another
+                    # broker-audit may have sent it meanwhile), sent, and logged before anyone
+                    # else writes, so it can never go out twice.
+                    with journal.write():
+                        outcome = _send_one(journal, session, item, account.from_addr, today, laws, clock)
+                except VaultError as exc:  # the vault is in use: stop before sending more
                     failed.append(SendFailure(item.request_id, item.broker_name, item.to, exc.message))
                     not_attempted = plan.to_send[index + 1 :]
                     break
-                acceptance = f"{accepted.code} {accepted.text}".strip()
-                _log_sent(
-                    journal,
-                    item,
-                    today,
-                    message_id,
-                    acceptance,
-                    accepted.server,
-                    sent_at,
-                    data,
-                    account.from_addr,
-                )
-                sent.append(
-                    SentOne(item.request_id, item.broker_name, item.to, message_id, acceptance, sent_at)
-                )
-                if progress is not None:
-                    progress(index + 1, len(plan.to_send))
+                if isinstance(outcome, SentOne):
+                    sent.append(outcome)
+                    if progress is not None:
+                        progress(index + 1, len(plan.to_send))
+                    continue
+                failed.append(outcome)
+                if outcome.stop:
+                    not_attempted = plan.to_send[index + 1 :]
+                    break
     return SendResult(
         plan=plan, dry_run=False, confirmed=True, sent=sent, failed=failed, not_attempted=not_attempted
     )
+
+
+def _send_one(
+    journal: Journal,
+    session: SmtpSession,
+    item: PlannedSend,
+    from_addr: str,
+    today: dt.date,
+    laws: Sequence[Law],
+    clock: Callable[[], dt.datetime],
+) -> SentOne | SendFailure:
+    """Send one planned request and log it (the caller holds the writer lock)."""
+    from broker_audit.mail.smtp import MaybeSent, Refused
+
+    def failure(reason: str, *, stop: bool = False, maybe_sent: bool = False) -> SendFailure:
+        return SendFailure(
+            item.request_id, item.broker_name, item.to, reason, maybe_sent=maybe_sent, stop=stop
+        )
+
+    state = journal.view(item.request_id).state
+    if state is not State.DRAFTED:
+        return failure(
+            f"it is {state.value} now (another broker-audit recorded it meanwhile); not sent again"
+        )
+    sent_at = clock()
+    try:
+        enclosures = _enclosures(journal, item, laws, today)
+        data, message_id = outgoing_message(_load_letter(item.file), from_addr, sent_at, enclosures)
+        accepted = session.send(from_addr, list(item.to), data)
+    except Refused as exc:
+        return failure(exc.reason)
+    except UserError as exc:  # the letter file changed or went away since the plan
+        if isinstance(exc, MailServerUnreachable):
+            return failure(exc.message, stop=True)
+        return failure(exc.message)
+    except MaybeSent:
+        return failure(
+            "the connection broke while the message was handed over: it may have been sent; look in "
+            "your mailbox's Sent folder before you send it again",
+            stop=True,
+            maybe_sent=True,
+        )
+    acceptance = f"{accepted.code} {accepted.text}".strip()
+    _log_sent(journal, item, today, message_id, acceptance, accepted.server, sent_at, data, from_addr)
+    return SentOne(item.request_id, item.broker_name, item.to, message_id, acceptance, sent_at)
 
 
 def _enclosures(

@@ -31,9 +31,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.audit.questions import Answers
-from broker_audit.errors import UnknownRequest, VaultCorrupt, VaultError, VaultTooNew
+from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
+from broker_audit.tracking.mail_records import BlobRef as PayloadRef
 from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.records import (
@@ -140,10 +141,15 @@ class Journal:
     # --- reading ---------------------------------------------------------------------------
 
     def read_payload(self, payload: Payload) -> bytes:
-        """The bytes a payload holds, checked."""
+        """The bytes a payload holds, each chunk verified (VaultCorrupt on any mismatch)."""
         if isinstance(payload, Inline):
             return payload.data
-        raise VaultCorrupt("a stored attachment is in a form this version cannot read")
+        from broker_audit.vault.blobs import BlobRef as VaultBlobRef
+
+        ref = VaultBlobRef(
+            blob_id=payload.blob_id, record=payload.record, size=payload.size, chunks=payload.chunks
+        )
+        return b"".join(self.read_blob(ref))
 
     def next_reply_id(self) -> int:
         return max(self.replies, default=0) + 1
@@ -264,11 +270,38 @@ class Journal:
         before: Sequence[Record] = (),
         after: Sequence[Record] = (),
     ) -> list[Record]:
-        """Several records with their payloads, in one transaction (one fsync for a whole batch).
-        The payloads are sealed inside their records for now; the vault's blob store will keep
-        them apart, each bound to the record that references it, without changing callers."""
-        records = [build([Inline(bytes(data)) for data in payloads]) for payloads, build in items]
-        self.append([*before, *records, *after])
+        """Several records with their payloads in one transaction under the writer lock (one
+        fsync for a whole batch): `before`, then each item's payloads as blobs and the record
+        `build` makes from their references (each blob bound to that record), then `after`."""
+        with self.write():
+            tx = self._tx
+            assert tx is not None
+            self._check_lifecycle([*before, *after])  # the payload records have no lifecycle
+            records: list[Record] = []
+
+            def add(record: Record) -> None:
+                check_record(record, tx.count + 1)
+                tx.append([encode(record)])
+
+            for record in before:
+                add(record)
+            for payloads, build in items:
+                refs: list[Payload] = []
+                for data in payloads:
+                    ref = tx.put_blob(bytes(data))  # bound to the record appended next
+                    refs.append(
+                        PayloadRef(blob_id=ref.blob_id, record=ref.record, size=ref.size, chunks=ref.chunks)
+                    )
+                record = build(refs)
+                add(record)
+                records.append(record)
+            for record in after:
+                add(record)
+            tx.commit()
+            for record in (*before, *records, *after):
+                self._apply(record)
+            self._apply_numbered(tx.take_new_records())
+            self._snapshot_if_due(wait=True)
         return records
 
     def put_blob(self, data: bytes | BinaryIO) -> BlobRef:

@@ -4,9 +4,10 @@ Each type carries a version `v` (its newest in `VERSION`), like every record typ
 `tracking.records`, whose union holds them: a newer version than this code knows is refused there
 (RecordTooNew), never half-read.
 
-Bytes that can be large (the exact message sent, a reply's original, its attachments) are kept as
-a `Payload`: today `Inline` (inside the sealed record); once the vault's blob store is in use, as a
-`Blob` reference whose chunks are sealed apart and bound to the record that references them.
+Bytes that can be large (the exact message sent, a reply's original with its attachments) are kept
+as a `Payload`: a `BlobRef` to the vault's blob store, whose 1 MiB chunks are sealed apart, each
+bound to the record that references it, so opening the vault never reads them. (`Inline`, bytes
+sealed inside the record itself, is read too: records written before the blob store.)
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ class Inline(msgspec.Struct, tag="inline", frozen=True):
         return len(self.data)
 
 
-class Blob(msgspec.Struct, tag="blob", frozen=True):
-    """Bytes kept in the vault's blob store (sealed in chunks, bound to the referencing record)."""
+class BlobRef(msgspec.Struct, tag="blob", frozen=True):
+    """Bytes kept in the vault's blob store: `vault.blobs.BlobRef` as a record field (the same
+    name, so `records.check_record` checks that it is bound to the record holding it)."""
 
     blob_id: bytes
     record: int
@@ -36,7 +38,7 @@ class Blob(msgspec.Struct, tag="blob", frozen=True):
     chunks: int
 
 
-Payload = Inline | Blob
+Payload = Inline | BlobRef
 
 Security = Literal["starttls", "tls"]
 

@@ -253,6 +253,13 @@ def test_a_30_mb_attachment(access: VaultAccess, sent: Sent, imap: ImapServer) -
     with open_journal(access) as journal:
         stored = journal.replies[reply.reply_id]
         assert stored.original_size > 40 * 1024 * 1024
+        # kept in the vault's blob store, in 1 MiB chunks bound to the reply's record
+        from broker_audit.tracking.mail_records import BlobRef
+
+        assert isinstance(stored.original, BlobRef)
+        assert stored.original.chunks == -(-stored.original_size // 2**20)
+        report = journal.vault.verify()
+        assert report.blobs >= 6 and report.chunks >= stored.original.chunks
         import email
         import email.policy
 

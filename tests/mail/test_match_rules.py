@@ -122,7 +122,7 @@ def test_a_newer_record_version_is_refused() -> None:
         smtp_user="me@example.org",
         recorded=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
-    with pytest.raises(VaultTooNew, match="MailAccountSet of version 2"):
+    with pytest.raises(VaultTooNew, match="record 7 is a 'mail-account' record, version 2"):
         decode(7, encode(account))
 
 
