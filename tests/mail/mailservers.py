@@ -150,12 +150,8 @@ def smtp_server(folder: Path, security: str = "tls") -> Iterator[SmtpServer]:
     else:
         kwargs["tls_context"] = context
         kwargs["require_starttls"] = True
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # AUTH without STARTTLS: here it is inside TLS
-        controller = Controller(_Handler(server), **kwargs)
-        controller.start()
+    controller = Controller(_Handler(server), **kwargs)
+    controller.start()
     try:
         yield server
     finally:

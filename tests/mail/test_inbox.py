@@ -23,6 +23,9 @@ from broker_audit.services.inbox import InboxResult, read_inbox
 from broker_audit.services.send import send_requests
 from broker_audit.tracking.states import State
 
+# aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 

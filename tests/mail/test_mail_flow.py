@@ -15,6 +15,9 @@ import pytest
 from mailservers import PASSWORD, USER, ImapServer, SmtpServer, reply_message, tiny_pdf
 from pypdf import PdfReader
 
+# aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 Runner = Callable[[list[str]], tuple[int, str, str]]
 TODAY = dt.date.today()
 

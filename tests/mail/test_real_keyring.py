@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from mailservers import PASSWORD, USER, SmtpServer
 
+# aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 REPO = Path(__file__).resolve().parents[2]
 PEEK = (
     "import sys\n"

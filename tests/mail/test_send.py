@@ -17,6 +17,9 @@ from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.send import SendResult, send_requests
 from broker_audit.tracking.states import State
 
+# aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 
 def _send(access: VaultAccess, ids: list[int] | None = None, **kwargs: object) -> SendResult:
     options: dict = {"password": lambda: PASSWORD, "confirm": lambda plan: True, "pace": 0.0}

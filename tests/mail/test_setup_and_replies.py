@@ -21,6 +21,9 @@ from broker_audit.services.replies import add_reply_file
 from broker_audit.tracking.states import State
 from broker_audit.vault import keys
 
+# aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 Runner = Callable[[list[str]], tuple[int, str, str]]
 
 
