@@ -113,3 +113,31 @@ class JoinError(PdfError):
 
 class BatchCheckFailed(PdfError):
     """The joined batch PDF, read back, is not what was written (pages, cross-references)."""
+
+
+class MailError(UserError):
+    """Sending or reading mail failed; the message names the server, never the user's data."""
+
+
+class MailNotSetUp(MailError):
+    pass
+
+
+class MailServerUnreachable(MailError):
+    """The mail server did not answer: down, wrong host or port, no network."""
+
+
+class MailTLSFailed(MailError):
+    """The server's certificate could not be verified, or TLS could not be set up."""
+
+
+class MailLoginFailed(MailError):
+    """The server refused the user name or password."""
+
+
+class MailPasswordMissing(MailError):
+    """No password in the keyring, none in the environment, and no terminal to ask on."""
+
+
+class NeedsAttention(UserError):
+    """A command did what it could; some items (a failed send, a flagged reply) need the user."""

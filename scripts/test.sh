@@ -20,10 +20,12 @@ for arg in "$@"; do
 done
 
 # Real parts the tests use where they can run: GNOME Keyring on a private D-Bus session (the
-# keyring tests) and Chromium (the audit report is rendered in a real headless browser).
-# CI runs as root on Debian and installs them; elsewhere those tests skip and say why.
+# keyring tests), Chromium (the audit report is rendered in a real headless browser) and Dovecot
+# (the inbox tests read a real IMAP server on 127.0.0.1; the suite starts its own, never the
+# system's). CI runs as root on Debian and installs them; elsewhere those tests skip and say why.
 missing=()
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
+{ command -v dovecot || test -x /usr/sbin/dovecot; } >/dev/null 2>&1 || missing+=(dovecot-imapd)
 command -v dbus-daemon >/dev/null 2>&1 || missing+=(dbus dbus-x11)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -89,6 +89,27 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "registry", "app", "Refresh the registry from official state registries, and validate it."
     ),
     "bulk": Subcommand("bulk", "app", "Clinic mode: many clients from a spreadsheet, one print-ready batch."),
+    "mail": Subcommand("mail", "app", "Your own mailbox, for `send` and `inbox`."),
+    "send": Subcommand(
+        "mail",
+        "send_command",
+        "Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.",
+    ),
+    "inbox": Subcommand(
+        "mail",
+        "inbox_command",
+        "Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, suggest a state.",
+    ),
+    "reply": Subcommand(
+        "mail",
+        "reply_command",
+        "Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.",
+    ),
+    "evidence": Subcommand(
+        "mail",
+        "evidence_command",
+        "Write a complaint packet: a one-page timeline PDF, the letters, the proof of mailing, the replies.",
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from broker_audit.errors import VaultLocked
+from broker_audit.errors import UserError, VaultLocked
 
 
 @dataclass
@@ -44,8 +44,10 @@ def parse_date(text: str, what: str) -> dt.date:
     return parse_checked(text, what)
 
 
-SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE")
-"""Environment variables that hold a passphrase: taken out of os.environ as soon as they are read."""
+MAIL_PASSWORD_ENV = "BROKER_AUDIT_MAIL_PASSWORD"
+SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE", MAIL_PASSWORD_ENV)
+"""Environment variables that hold a passphrase or the mail password: taken out of os.environ as
+soon as they are read."""
 
 _secrets: dict[str, str] = {}
 
@@ -92,6 +94,32 @@ def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PA
         if typer.prompt("Repeat the passphrase", hide_input=True, err=True) == first:
             return first
         typer.echo("The two did not match; try again.", err=True)
+
+
+def mail_password_prompt() -> str:
+    """The mail password: BROKER_AUDIT_MAIL_PASSWORD (taken at start-up), else asked, hidden."""
+    from broker_audit.errors import MailPasswordMissing
+
+    value = _secret(MAIL_PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise MailPasswordMissing(
+            "the mail password is needed and there is no terminal to ask on",
+            f"set {MAIL_PASSWORD_ENV} for this run, or run the command in a terminal",
+        )
+    return typer.prompt("Mail password (or app password)", hide_input=True, err=True)
+
+
+def ask_yes(question: str, *, yes: bool, what: str) -> bool:
+    """True with --yes; else ask on the terminal; with no terminal, refuse with a hint."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"refusing to {what} without confirmation", "pass --yes (scripts) or run it in a terminal"
+        )
+    return typer.confirm(question, default=False, err=True)
 
 
 def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:

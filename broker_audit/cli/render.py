@@ -486,3 +486,205 @@ def render_scan_results(report: Any) -> None:
         )
     if any(f.outcome in ("blocked", "could-not-read", "error") for f in report.results):
         say("Blocked or unreadable sites were not checked: look there yourself in a browser.")
+
+
+# --- mail: setup, send, inbox, reply, evidence ----------------------------------------------------
+
+
+def _safe(text: object) -> str:
+    """Text from mail (a subject, a sender, a quoted reply) comes from outside: cleaned."""
+    return clean_value(text)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """One line of mail data (subjects, senders and quoted replies come from outside): cleaned."""
+    say(text, err=err)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} kB"
+    return f"{n} B"
+
+
+def render_mail_setup(result: Any) -> None:
+    a = result.account
+    _say(
+        f"Sending from {a.from_addr} through {a.smtp_host}:{a.smtp_port} ({a.smtp_security}) as {a.smtp_user}"
+    )
+    if a.imap_host:
+        _say(f"Reading replies from {a.imap_host}:{a.imap_port} (TLS) as {a.imap_user}")
+    if result.password_in_keyring:
+        _say("The password is kept in your OS keyring.")
+    else:
+        _say(
+            "No secure OS keyring: the password is not kept anywhere; `send` and `inbox` ask for it "
+            "(or read BROKER_AUDIT_MAIL_PASSWORD once)."
+        )
+
+
+def render_send_plan(plan: Any) -> None:
+    if plan.to_send:
+        _say(f"From {plan.from_addr} through {plan.server}:", err=True)
+        for item in plan.to_send:
+            _say(
+                f"  #{item.request_id} {item.broker_name} ({item.kind}) to {', '.join(item.to)}: "
+                f"{item.subject}"
+                + (
+                    f" (with the timeline of #{item.encloses_timeline_of})"
+                    if item.encloses_timeline_of is not None
+                    else ""
+                ),
+                err=True,
+            )
+    for item in plan.over_cap:
+        _say(
+            f"  #{item.request_id} {item.broker_name}: left for another day (daily cap {plan.cap}, "
+            f"{plan.sent_today} sent today)",
+            err=True,
+        )
+    for skip in plan.skipped:
+        _say(f"  #{skip.request_id}: not sent: {skip.reason}", err=True)
+
+
+def render_send_result(result: Any) -> None:
+    plan = result.plan
+    if result.dry_run:
+        render_send_plan(plan)
+        _say(f"Dry run: {len(plan.to_send)} email(s) would be sent. Nothing was sent.")
+        return
+    if not plan.to_send:
+        render_send_plan(plan)
+        _say("No drafted email request to send.")
+        return
+    if not result.confirmed:
+        _say("Nothing was sent.")
+        return
+    for one in result.sent:
+        _say(
+            f"#{one.request_id} {one.broker_name}: sent to {', '.join(one.to)}, {one.message_id} "
+            f"({one.acceptance})"
+        )
+    for fail in result.failed:
+        _say(f"#{fail.request_id} {fail.broker_name}: NOT sent, still drafted: {fail.reason}")
+    for item in result.not_attempted:
+        _say(f"#{item.request_id} {item.broker_name}: not attempted, still drafted")
+    if result.sent:
+        _say(
+            "The legal clock runs from receipt; for email that is taken as the day sent (an estimate "
+            "until you record it: `broker-audit mark ID delivered --on DATE`). "
+            "`broker-audit inbox` reads the replies."
+        )
+
+
+def _reply_line(r: Any) -> str:
+    files = ", ".join(f"{name} ({_size(size)})" for name, size in r.attachments)
+    status = (
+        f"confirmed {r.confirmed}"
+        if r.confirmed
+        else (f"suggested {r.suggested}" if r.suggested else "no suggestion")
+    )
+    return (
+        f"reply #{r.reply_id} to #{r.request_id} ({r.broker_name}), {r.received:%Y-%m-%d} from "
+        f"{r.from_addr or r.source}: {r.subject or r.original_name} [{status}]"
+        + (f"; attachments: {files}" if files else "")
+    )
+
+
+def ask_reply_state(r: Any) -> str | None:
+    """Ask the user which state a reply means (Enter takes the suggestion); None to leave it."""
+    import typer
+
+    _say(_reply_line(r), err=True)
+    if r.excerpt:
+        _say(f"  \u201c{r.excerpt}\u201d", err=True)
+    if r.reason:
+        _say(f"  why: {r.reason}", err=True)
+    if r.why_not and not r.can_apply:
+        _say(f"  ({r.why_not})", err=True)
+    default = r.suggested if r.can_apply else ""
+    answer = typer.prompt(
+        f"  State for #{r.request_id} (Enter: {default or 'leave it'}; or a state; '-' to leave it)",
+        default=default or "-",
+        show_default=False,
+        err=True,
+    ).strip()
+    return None if answer in ("", "-") else answer
+
+
+def render_inbox(result: Any) -> None:
+    _say(
+        f"{result.folder} since {result.since.isoformat()}: {result.scanned} messages, {len(result.stored)} "
+        f"replies kept, {result.already_stored} kept before, {result.ignored} not about a request "
+        "(not stored)."
+    )
+    for r in result.stored:
+        _say(_reply_line(r))
+        if r.reason and not r.confirmed:
+            _say(f"  why: {r.reason}")
+        if r.suggested and not r.confirmed and r.can_apply:
+            _say(f"  to apply: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id}")
+        elif r.why_not and not r.confirmed and r.suggested:
+            _say(f"  ({r.why_not})")
+    for a in result.applied:
+        if a.error:
+            _say(f"reply #{a.reply_id}: not applied: {a.error}")
+        else:
+            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id})")
+    labels = {
+        "flagged": "FLAGGED, not trusted",
+        "unmatched": "from a broker, not matched",
+        "bounce": "NOT DELIVERED",
+        "too-large": "too large",
+    }
+    for n in result.notices:
+        about = f" (#{n.request_id})" if n.request_id else ""
+        cands = f"; open requests: {', '.join('#' + str(c) for c in n.candidates)}" if n.candidates else ""
+        _say(f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr}: {n.subject}")
+        _say(f"  {n.reason}{cands}")
+    if result.filed:
+        _say(f"{result.filed} matched message(s) {result.filed_how} into {result.filed_into}.")
+
+
+def render_reply_added(added: Any) -> None:
+    _say(_reply_line(added.reply))
+    if added.applied:
+        _say(f"#{added.reply.request_id} is now {added.applied}")
+    elif added.reply.suggested:
+        _say(f"  why: {added.reply.reason}")
+        _say(
+            f"  to apply: broker-audit mark {added.reply.request_id} {added.reply.suggested} "
+            f"--reply {added.reply.reply_id}"
+        )
+
+
+def render_replies(replies: Sequence[Any]) -> None:
+    if not replies:
+        return
+    table = Table(title="Replies")
+    for col in ("#", "received", "from", "subject", "status", "attachments"):
+        table.add_column(col)
+    for r in replies:
+        status = r.confirmed or (f"suggested: {r.suggested}" if r.suggested else "-")
+        files = "\n".join(f"{name} ({_size(size)})" for name, size in r.attachments) or "-"
+        add_text_row(
+            table,
+            str(r.reply_id),
+            f"{r.received:%Y-%m-%d}",
+            _safe(r.from_addr or ("by post / by hand" if r.source == "file" else "-")),
+            _safe(r.subject or r.original_name),
+            status,
+            _safe(files),
+        )
+    console.print(table)
+
+
+def render_evidence(result: Any) -> None:
+    _say(f"Complaint packet for #{result.request_id} in {result.out_dir}:")
+    for path in result.files:
+        _say(f"  {path}")
+    for name in result.missing:
+        _say(f"  missing (no longer on disk): {name}", err=True)
+    _say(result.deadline)

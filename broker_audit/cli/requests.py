@@ -151,6 +151,11 @@ def followup_command(
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
     _print_letters(result.letters, [], [], as_json)
+    for about in dict.fromkeys(r.linked_to for r in result.letters if r.linked_to):
+        err(
+            "The letter says a timeline with copies is enclosed: "
+            f"broker-audit evidence {about} --out evidence-{about}"
+        )
     if not result.letters and not as_json:
         typer.echo("Nothing is late or refused: no letter to write.")
 
@@ -226,6 +231,9 @@ def mark_command(
     tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
     on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
     note: str = typer.Option("", "--note", help="A short note kept in the encrypted log."),
+    reply: int = typer.Option(
+        None, "--reply", help="Read this state from the stored reply N (`show ID` lists them), dated its day."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
 ) -> None:
     """Record a status change of a request.
@@ -246,6 +254,7 @@ def mark_command(
         via=via,
         tracking=tracking,
         note=note,
+        reply_id=reply,
     )
     if as_json:
         from broker_audit.cli.render import view_dict
@@ -266,11 +275,16 @@ def show_command(
 
     Example: broker-audit show 1
     """
-    from broker_audit.cli.render import render_view, view_dict
-    from broker_audit.services import detail_of, show_request
+    import dataclasses
 
-    detail = detail_of(show_request(access(ctx), request_id), today())
+    from broker_audit.cli.render import render_replies, render_view, view_dict
+    from broker_audit.services import detail_of
+    from broker_audit.services.replies import request_detail
+
+    view, replies = request_detail(access(ctx), request_id)
+    detail = detail_of(view, today())
     if as_json:
-        print_json(view_dict(detail))
+        print_json({**view_dict(detail), "replies": [dataclasses.asdict(r) for r in replies]})
     else:
         render_view(detail.view, today())
+        render_replies(replies)

@@ -578,3 +578,10 @@ def pdf_bytes(doc: Document) -> bytes:
     out = io.BytesIO()
     write_documents([doc], out)
     return out.getvalue()
+
+
+def pdf_bytes_and_pages(doc: Document) -> tuple[bytes, int]:
+    """One document as PDF bytes, in memory, with its page count (a one-page sheet checks it)."""
+    out = io.BytesIO()
+    pages = write_documents([doc], out)
+    return out.getvalue(), pages

@@ -301,11 +301,15 @@ def mark(
     via: str | None = None,
     tracking: str = "",
     note: str = "",
+    reply_id: int | None = None,
 ) -> RequestView:
-    """Record a status change, refusing one the lifecycle does not allow.
+    """Record a status change, refusing one the lifecycle does not allow. With `reply_id`, the
+    change is read from that stored reply (dated the day it came) and linked to it.
 
     The request's current state is read inside the vault's writer lock, so two `mark` runs at
     once never write a history the lifecycle forbids."""
+    if reply_id is not None:
+        return _mark_from_reply(access, request_id, state_text, reply_id, today)
     state = parse_state(state_text)
     check_date(today, "today")
     on = check_date(on or today, "--on")
@@ -335,6 +339,22 @@ def mark(
         events = [journal.status_event(request_id, state, on=on, via=via or "", tracking=tracking, note=note)]
         events += _chain_events(journal, current, state, on)
         journal.append(events)
+        return journal.view(request_id)
+
+
+def _mark_from_reply(
+    access: VaultAccess, request_id: int, state_text: str, reply_id: int, today: dt.date
+) -> RequestView:
+    from broker_audit.services.replies import apply_reply
+
+    with open_journal(access) as journal, journal.write():
+        reply = journal.replies.get(reply_id)
+        if reply is None or reply.request_id != request_id:
+            raise UserError(
+                f"request {request_id} has no reply #{reply_id}",
+                f"`broker-audit show {request_id}` lists them",
+            )
+        apply_reply(journal, reply_id, state_text, today)
         return journal.view(request_id)
 
 

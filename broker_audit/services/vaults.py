@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,7 +140,12 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
 def forget_vault(access: VaultAccess) -> Path:
     """Crypto-shred: destroy every key slot, then the file."""
 
+    from broker_audit.errors import BrokerAuditError
+    from broker_audit.services.mail import forget_mail_password
+
     vault = open_vault(access)
+    with contextlib.suppress(BrokerAuditError):  # an unreadable record must not stop the shredding
+        forget_mail_password(Journal(vault))  # the mail password in the keyring goes too
     vault.forget()
     return access.path
 

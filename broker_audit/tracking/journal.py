@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -34,6 +34,8 @@ from broker_audit.audit.questions import Answers
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
+from broker_audit.tracking.mail_records import BlobRef as PayloadRef
+from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.records import (
     CONCLUSIVE_SCAN_OUTCOMES,
@@ -114,6 +116,10 @@ class Journal:
         self.batches: dict[str, BatchMade] = {}
         self.answers: Answers | None = None
         self.scans: list[ScanResultSet] = []
+        self.mail_account: MailAccountSet | None = None
+        self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
+        self.replies: dict[int, ReplyStored] = {}
+        self.replies_by_request: dict[int, list[int]] = defaultdict(list)
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -133,6 +139,23 @@ class Journal:
         self._snapshot_if_due(wait=False)
 
     # --- reading ---------------------------------------------------------------------------
+
+    def read_payload(self, payload: Payload) -> bytes:
+        """The bytes a payload holds, each chunk verified (VaultCorrupt on any mismatch)."""
+        if isinstance(payload, Inline):
+            return payload.data
+        from broker_audit.vault.blobs import BlobRef as VaultBlobRef
+
+        ref = VaultBlobRef(
+            blob_id=payload.blob_id, record=payload.record, size=payload.size, chunks=payload.chunks
+        )
+        return b"".join(self.read_blob(ref))
+
+    def next_reply_id(self) -> int:
+        return max(self.replies, default=0) + 1
+
+    def request_replies(self, request_id: int) -> list[ReplyStored]:
+        return [self.replies[i] for i in self.replies_by_request.get(request_id, ())]
 
     def scan_findings(self) -> dict[str, ScanFinding]:
         """The latest scan answer per broker: a later found / not-found replaces an earlier one;
@@ -227,6 +250,60 @@ class Journal:
         self._apply_numbered(tx.take_new_records())
         self._snapshot_if_due(wait=True)
 
+    def append_with_payloads(
+        self,
+        payloads: Sequence[bytes],
+        build: Callable[[list[Payload]], Record],
+        *,
+        before: Sequence[Record] = (),
+        after: Sequence[Record] = (),
+    ) -> Record:
+        """Store `before`, then `payloads` (a message, a file) with the record `build` makes from
+        their references, then `after`, in one transaction."""
+        (record,) = self.append_many_with_payloads([(payloads, build)], before=before, after=after)
+        return record
+
+    def append_many_with_payloads(
+        self,
+        items: Sequence[tuple[Sequence[bytes], Callable[[list[Payload]], Record]]],
+        *,
+        before: Sequence[Record] = (),
+        after: Sequence[Record] = (),
+    ) -> list[Record]:
+        """Several records with their payloads in one transaction under the writer lock (one
+        fsync for a whole batch): `before`, then each item's payloads as blobs and the record
+        `build` makes from their references (each blob bound to that record), then `after`."""
+        with self.write():
+            tx = self._tx
+            assert tx is not None
+            self._check_lifecycle([*before, *after])  # the payload records have no lifecycle
+            records: list[Record] = []
+
+            def add(record: Record) -> None:
+                check_record(record, tx.count + 1)
+                tx.append([encode(record)])
+
+            for record in before:
+                add(record)
+            for payloads, build in items:
+                refs: list[Payload] = []
+                for data in payloads:
+                    ref = tx.put_blob(bytes(data))  # bound to the record appended next
+                    refs.append(
+                        PayloadRef(blob_id=ref.blob_id, record=ref.record, size=ref.size, chunks=ref.chunks)
+                    )
+                record = build(refs)
+                add(record)
+                records.append(record)
+            for record in after:
+                add(record)
+            tx.commit()
+            for record in (*before, *records, *after):
+                self._apply(record)
+            self._apply_numbered(tx.take_new_records())
+            self._snapshot_if_due(wait=True)
+        return records
+
     def put_blob(self, data: bytes | BinaryIO) -> BlobRef:
         """Store an attachment (bytes, or a binary file read from its position) as an encrypted
         blob bound to the next record `append`ed in this `write()` block, which must hold the
@@ -244,6 +321,7 @@ class Journal:
         via: str = "",
         tracking: str = "",
         note: str = "",
+        reply_id: int | None = None,
     ) -> StatusChanged:
         """A checked status change for `request_id`, not yet stored."""
         current = self.view(request_id)
@@ -256,6 +334,7 @@ class Journal:
             tracking=tracking,
             note=note,
             recorded=now(),
+            reply_id=reply_id,
         )
 
     def change_status(
@@ -283,6 +362,13 @@ class Journal:
             self.scans.append(record)
         elif isinstance(record, BatchMade):
             self.batches[record.batch_id] = record
+        elif isinstance(record, MailAccountSet):
+            self.mail_account = record
+        elif isinstance(record, EmailSent):
+            self.sent_mail[record.request_id].append(record)
+        elif isinstance(record, ReplyStored):
+            self.replies[record.id] = record
+            self.replies_by_request[record.request_id].append(record.id)
         else:  # a type in the union that this fold forgot: never file it as something else
             raise too_new(0, encode(record))
 
@@ -319,6 +405,9 @@ class Journal:
             batches=list(self.batches.values()),
             answers=self.answers,
             scans=self.scans,
+            mail_account=self.mail_account,
+            sent_mail=[sent for items in self.sent_mail.values() for sent in items],
+            replies=list(self.replies.values()),
         )
 
     def _restore(self, state: DerivedState) -> None:
@@ -330,6 +419,14 @@ class Journal:
         self.batches = {b.batch_id: b for b in state.batches}
         self.answers = state.answers
         self.scans = list(state.scans)
+        self.mail_account = state.mail_account
+        self.sent_mail = defaultdict(list)
+        for sent in state.sent_mail:
+            self.sent_mail[sent.request_id].append(sent)
+        self.replies = {r.id: r for r in state.replies}
+        self.replies_by_request = defaultdict(list)
+        for reply in state.replies:
+            self.replies_by_request[reply.request_id].append(reply.id)
 
     def _snapshot_due(self, count: int) -> bool:
         behind = count - (self._snapshot_count or 0)

@@ -59,6 +59,7 @@ class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=F
     tracking: str = ""
     note: str = ""
     recorded: dt.datetime
+    reply_id: int | None = None  # the stored reply this change was read from (`inbox`, `reply`)
 
 
 class RequestView(msgspec.Struct, kw_only=True, frozen=True, gc=False):

@@ -23,6 +23,7 @@ from broker_audit.audit.questions import Answers
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 
 
@@ -103,7 +104,17 @@ class ScanResultSet(msgspec.Struct, tag="scan", kw_only=True, frozen=True):
 
 
 Record = (
-    ProfileSet | RequestMade | StatusChanged | ClientSet | AgentSet | BatchMade | AnswersSet | ScanResultSet
+    ProfileSet
+    | RequestMade
+    | StatusChanged
+    | ClientSet
+    | AgentSet
+    | BatchMade
+    | AnswersSet
+    | ScanResultSet
+    | MailAccountSet
+    | EmailSent
+    | ReplyStored
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -114,6 +125,9 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     BatchMade,
     AnswersSet,
     ScanResultSet,
+    MailAccountSet,
+    EmailSent,
+    ReplyStored,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]

@@ -23,11 +23,13 @@ import msgspec
 
 from broker_audit.audit.questions import Answers
 from broker_audit.profile import Profile
+from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import AgentProfile, BatchMade, ClientSet, ScanResultSet
 
-SNAPSHOT_VERSION = 1
-"""Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt."""
+SNAPSHOT_VERSION = 2
+"""Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
+2: the mail account, the emails sent and the replies kept."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):
@@ -39,6 +41,9 @@ class DerivedState(msgspec.Struct, kw_only=True):
     batches: list[BatchMade] = []
     answers: Answers | None = None
     scans: list[ScanResultSet] = []
+    mail_account: MailAccountSet | None = None
+    sent_mail: list[EmailSent] = []
+    replies: list[ReplyStored] = []
 
 
 _PREFIX = b"broker-audit state " + SNAPSHOT_VERSION.to_bytes(2, "big")

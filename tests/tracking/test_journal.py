@@ -120,6 +120,9 @@ def test_every_record_type_carries_its_version() -> None:
         "batch",
         "answers",
         "scan",
+        "mail-account",
+        "email-sent",
+        "reply",
     }
     assert len(RECORD_TYPES) == len(RECORD_VERSIONS)
     assert msgspec.msgpack.decode(encode(event(1, State.SENT)))["v"] == 1

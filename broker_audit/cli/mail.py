@@ -1,0 +1,262 @@
+"""`broker-audit mail setup | send | inbox | reply | evidence`: email out, replies in, the packet."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from broker_audit.cli.common import (
+    access,
+    ask_yes,
+    err,
+    globals_of,
+    mail_password_prompt,
+    parse_date,
+    print_json,
+    today,
+)
+
+app = typer.Typer(
+    help="Your own mailbox, for `send` and `inbox`.\n\n"
+    "Example: broker-audit mail setup --smtp-host smtp.example.org --smtp-user me@example.org "
+    "--imap-host imap.example.org",
+    no_args_is_help=True,
+)
+
+
+def _plain(value: Any) -> Any:
+    return (
+        dataclasses.asdict(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type)
+        else value
+    )
+
+
+@app.command("setup")
+def setup_command(
+    ctx: typer.Context,
+    smtp_host: str = typer.Option(
+        ..., "--smtp-host", help="Your provider's SMTP server, e.g. smtp.example.org."
+    ),
+    smtp_port: int = typer.Option(587, "--smtp-port", help="587 for starttls, 465 for tls."),
+    smtp_security: str = typer.Option("starttls", "--smtp-security", help="starttls or tls (never plain)."),
+    smtp_user: str = typer.Option(..., "--smtp-user", help="Your login, usually your email address."),
+    from_addr: str = typer.Option("", "--from", help="The address to send from (default: the SMTP user)."),
+    imap_host: str = typer.Option("", "--imap-host", help="Your provider's IMAP server, for `inbox`."),
+    imap_port: int = typer.Option(993, "--imap-port", help="IMAP over TLS, usually 993."),
+    imap_user: str = typer.Option("", "--imap-user", help="IMAP login (default: the SMTP user)."),
+    cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file instead of the system's."),
+) -> None:
+    """Set up your own mailbox for sending requests and reading replies.
+
+    The settings go into the encrypted vault. The password (or app password) goes into the OS
+    keyring when a secure one exists; otherwise nothing keeps it and `send` and `inbox` ask for it
+    each time (or read BROKER_AUDIT_MAIL_PASSWORD once). It never goes on the command line.
+    Nothing connects to the server here.
+
+    Example: broker-audit mail setup --smtp-host smtp.example.org --smtp-user me@example.org
+    """
+    from broker_audit.services.mail import MailSettings, setup_mail
+
+    result = setup_mail(
+        access(ctx),
+        MailSettings(
+            smtp_host=smtp_host.strip(),
+            smtp_port=smtp_port,
+            smtp_security=smtp_security.strip().lower(),
+            smtp_user=smtp_user.strip(),
+            from_addr=from_addr.strip(),
+            imap_host=imap_host.strip(),
+            imap_port=imap_port,
+            imap_user=imap_user.strip(),
+            cafile=cafile,
+        ),
+        password=mail_password_prompt,
+        use_keyring=not globals_of(ctx).no_keyring,
+    )
+    from broker_audit.cli.render import render_mail_setup
+
+    render_mail_setup(result)
+
+
+def send_command(
+    ctx: typer.Context,
+    request_ids: list[int] = typer.Argument(None, help="Only these requests (default: every drafted email)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Send without asking (scripts)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent; send nothing."),
+    pace: float = typer.Option(5.0, "--pace", help="Seconds between two messages."),
+    daily_cap: int = typer.Option(
+        20, "--daily-cap", help="At most this many emails a day, counting earlier sends."
+    ),
+    batch: str = typer.Option(None, "--batch", help="Send the email requests of this clinic batch."),
+    cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the SMTP server."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.
+
+    Shows what goes to whom and asks first. Requests of a clinic batch are sent only with --batch.
+    A refused message stays drafted, with the server's reason. This and `inbox` (with `scan` and
+    `registry update`) are the only commands that connect, and only when you run them.
+
+    Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
+    """
+    from broker_audit.cli.render import render_send_plan, render_send_result
+    from broker_audit.errors import NeedsAttention
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.send import send_requests
+
+    def confirm(plan: Any) -> bool:
+        render_send_plan(plan)
+        return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
+
+    result = send_requests(
+        access(ctx),
+        request_ids or None,
+        registry=shipped_registry(),
+        today=today(),
+        password=mail_password_prompt,
+        confirm=confirm,
+        batch=batch,
+        dry_run=dry_run,
+        cap=daily_cap,
+        pace=pace,
+        cafile=cafile,
+        laws=shipped_laws(),
+    )
+    if as_json:
+        print_json(_plain(result))
+    else:
+        render_send_result(result)
+    if result.failed or result.not_attempted:
+        raise NeedsAttention(
+            f"{len(result.failed) + len(result.not_attempted)} of {len(result.plan.to_send)} "
+            "email(s) not sent; they stay drafted",
+            "see the reasons above, then run `broker-audit send` again",
+        )
+
+
+def inbox_command(
+    ctx: typer.Context,
+    since: str = typer.Option(
+        None, "--since", help="Read mail from this day, YYYY-MM-DD (default: first open send)."
+    ),
+    folder: str = typer.Option("INBOX", "--folder", help="The mailbox folder to read."),
+    file_into: str = typer.Option(None, "--file-into", help="Move the matched replies into this folder."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="File without asking (with --file-into)."),
+    accept: bool = typer.Option(
+        False, "--accept", help="Apply the suggested states of replies matched by reference."
+    ),
+    max_size: int = typer.Option(25, "--max-size", help="Keep messages up to this many MB."),
+    cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the IMAP server."),
+    as_json: bool = typer.Option(False, "--json", help="List the replies and suggestions as JSON."),
+) -> None:
+    """Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, suggest a state.
+
+    Read-only on the server unless --file-into. A reply is matched by our reference, by the
+    Message-ID we sent, or by the broker's domain; a reference from an unknown domain is flagged and
+    changes nothing. You confirm each suggested state (or --accept applies those matched by
+    reference or Message-ID). Unrelated mail is ignored and never stored.
+
+    Example: broker-audit inbox --since 2026-01-01
+    """
+    from broker_audit.cli.render import ask_reply_state, render_inbox
+    from broker_audit.errors import NeedsAttention
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.inbox import read_inbox
+
+    interactive = sys.stdin.isatty() and not as_json and not accept
+    decide = None
+    if accept:
+        decide = lambda r: r.suggested if r.can_apply and r.matched_by != "domain" else None  # noqa: E731
+    elif interactive:
+        decide = ask_reply_state
+
+    def confirm_filing(count: int, folder_name: str) -> bool:
+        if not yes and not sys.stdin.isatty():
+            err(f"not filed: pass --yes to move {count} message(s) into {folder_name}")
+            return False
+        return ask_yes(f"Move {count} matched message(s) into {folder_name}?", yes=yes, what="file messages")
+
+    result = read_inbox(
+        access(ctx),
+        registry=shipped_registry(),
+        today=today(),
+        password=mail_password_prompt,
+        since=parse_date(since, "--since") if since else None,
+        folder=folder,
+        cafile=cafile,
+        max_mb=max_size,
+        decide=decide,
+        file_into=file_into,
+        confirm_filing=confirm_filing,
+    )
+    if as_json:
+        print_json(_plain(result))
+    else:
+        render_inbox(result)
+    if result.needs_attention:
+        raise NeedsAttention(
+            "some messages need your attention (listed above); nothing was changed because of them",
+            "check each one; add a genuine reply by hand with `broker-audit reply ID --file saved.eml`",
+        )
+
+
+def reply_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    file: Path = typer.Option(
+        ..., "--file", help="The reply: a scan or photo (.pdf, .jpg, .png), .eml or .txt."
+    ),
+    on: str = typer.Option(None, "--on", help="The day it came, YYYY-MM-DD (default today)."),
+    state: str = typer.Option(None, "--state", help="Record this state too, e.g. fulfilled or denied."),
+    note: str = typer.Option("", "--note", help="A short note kept with it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the stored reply as JSON."),
+) -> None:
+    """Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.
+
+    The file is copied into the vault; you may delete your copy afterwards.
+
+    Example: broker-audit reply 3 --file letter-scan.pdf --on 2026-02-10 --state denied
+    """
+    from broker_audit.cli.render import render_reply_added
+    from broker_audit.services.replies import add_reply_file
+
+    added = add_reply_file(
+        access(ctx),
+        request_id,
+        file,
+        today=today(),
+        on=parse_date(on, "--on") if on else None,
+        state=state,
+        note=note,
+    )
+    if as_json:
+        print_json(_plain(added))
+    else:
+        render_reply_added(added)
+
+
+def evidence_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the packet (created 0700)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the files written as JSON."),
+) -> None:
+    """Write a complaint packet: a one-page timeline PDF, the letters, the proof of mailing, the replies.
+
+    Example: broker-audit evidence 3 --out complaint-3
+    """
+    from broker_audit.cli.render import render_evidence
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.services.evidence import write_evidence
+
+    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), laws=shipped_laws())
+    if as_json:
+        print_json(_plain(result))
+    else:
+        render_evidence(result)

@@ -1,0 +1,343 @@
+"""`broker-audit evidence ID --out DIR`: a complaint packet for one request.
+
+The packet: `timeline.pdf`, one page saying what was asked, under which law and right, when and how
+it was sent, when it was received, every reply and what it said, the legal deadline and how it was
+missed; copies of the letters (the files recorded on the request and on its follow-ups, where they
+still exist); `mailing-proof.txt` (tracking numbers, the mail server's acceptance, Message-IDs) with
+each message exactly as sent; and every reply with its attachments, decrypted from the vault. Every
+file is written 0600 through the one safe-write helper, into a 0700 folder; nothing else is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from broker_audit.errors import UserError
+from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.replies import confirmed_state, excerpt
+from broker_audit.tracking.due import days_left, is_overdue
+from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.states import State
+
+if TYPE_CHECKING:
+    from broker_audit.law.schema import Law
+    from broker_audit.letters.document import Block, Document
+
+ANSWER_STATES = (State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED)
+_MAX_LETTER_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    on: dt.date
+    what: str
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    request_id: int
+    out_dir: Path
+    files: list[Path]
+    missing: list[str] = field(default_factory=list)  # letter files recorded but gone
+    timeline: list[TimelineRow] = field(default_factory=list)
+    deadline: str = ""
+
+
+def _long(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _chain(journal: Journal, request_id: int) -> list[RequestView]:
+    """The follow-ups, appeals and complaints written about this request, oldest first."""
+    return [journal.view(i) for i, r in sorted(journal.requests.items()) if r.linked_to == request_id]
+
+
+def _law(laws: Sequence[Law], law_id: str) -> Law | None:
+    return next((law for law in laws if law.id == law_id), None)
+
+
+def _asked(view: RequestView, law: Law | None) -> tuple[str, str]:
+    """(what was asked, under which law and right) in words."""
+    from broker_audit.vocabulary import KIND_ALIASES, KINDS
+
+    request = view.request
+    kind = KINDS.get(KIND_ALIASES.get(request.kind, request.kind))
+    title = kind.title if kind else request.kind
+    if law is None or law.kind == "none":
+        return title, f"{request.law_name or 'no privacy law'} (no statute cited)"
+    rights = kind.rights if kind else ()
+    cited = next(((r, law.rights[r]) for r in rights if r in law.rights), None)
+    if cited is None:
+        return title, f"the {law.name} ({law.citation}); it gives no {request.kind} right: asked as a request"
+    right, rule = cited
+    return title, f"the {law.name}, right to {right} ({rule.citation})"
+
+
+def _deadline(view: RequestView, today: dt.date) -> str:
+    request = view.request
+    if request.deadline_days is None or view.due is None:
+        if view.sent is None:
+            return "Not sent yet: no deadline runs."
+        return "No legal response period applies in our data."
+    unit = "business days" if request.working_days else "days"
+    counted = "from receipt" if not view.due_estimated else "from receipt (receipt estimated as the day sent)"
+    extended = any(e.state is State.EXTENDED for e in view.events)
+    period = f"{request.deadline_days} {unit} {counted}"
+    if extended and request.extension_days:
+        period += f", plus the {request.extension_days}-day extension the company took"
+    due = _long(view.due)
+    answered = next((e for e in view.events if e.state in ANSWER_STATES), None)
+    if answered is not None:
+        late = (answered.on - view.due).days
+        how = f"answered ({answered.state.value}) on {_long(answered.on)}"
+        return f"The law gave {period}: due {due}. The company {how}, " + (
+            f"{late} days after the deadline." if late > 0 else "within the deadline."
+        )
+    if is_overdue(view, today):
+        left = days_left(view, today) or 0
+        return f"The law gave {period}: due {due}. No complete answer by {_long(today)}: {-left} days late."
+    if view.state in (State.NO_RESPONSE, State.COMPLAINED, State.APPEALED):
+        return f"The law gave {period}: due {due}. State now: {view.state.value}."
+    return f"The law gives {period}: due {due}; not yet passed on {_long(today)}."
+
+
+def timeline_rows(journal: Journal, view: RequestView) -> list[TimelineRow]:
+    """Every dated fact about the request and its chain, in order."""
+    from broker_audit.vocabulary import CHANNEL_WORDS
+
+    request = view.request
+    rows = [TimelineRow(request.dated, f"Letter dated (reference {request.reference}).")]
+    sent_mail = {s.message_id: s for s in journal.sent_mail.get(request.id, [])}
+    for event in view.events:
+        if event.reply_id is not None:
+            continue  # shown with its reply
+        if event.state is State.SENT:
+            how = CHANNEL_WORDS.get(event.via, event.via or "by an unrecorded channel")
+            text = f"Sent {how}"
+            proof = sent_mail.get(event.tracking)
+            if proof is not None:
+                text += (
+                    f" to {', '.join(proof.to_addrs)}; accepted by the mail server {proof.server} at "
+                    f"{proof.sent_at:%H:%M} UTC ({proof.reply_text}); Message-ID {proof.message_id}"
+                )
+            elif event.tracking:
+                text += f", tracking number {event.tracking}"
+            rows.append(TimelineRow(event.on, text + "."))
+        elif event.state is State.DELIVERED:
+            rows.append(
+                TimelineRow(
+                    event.on, "Received by the company" + (f" ({event.note})" if event.note else "") + "."
+                )
+            )
+        else:
+            note = f": {event.note}" if event.note else ""
+            rows.append(TimelineRow(event.on, f"Recorded as {event.state.value}{note}."))
+    for reply in journal.request_replies(request.id):
+        status = confirmed_state(journal, reply)
+        said = (
+            f"recorded as {status}"
+            if status
+            else (f"suggested: {reply.suggested}" if reply.suggested else "no status recorded")
+        )
+        who = reply.from_addr or ("a letter by post" if reply.source == "file" else "the company")
+        what = f'"{reply.subject}"' if reply.subject else reply.original_name
+        summary = excerpt(reply.text, 160)
+        files = f"; {len(reply.attachments)} attachment(s)" if reply.attachments else ""
+        rows.append(
+            TimelineRow(
+                reply.received.date(),
+                f"Reply #{reply.id} from {who}: {what} ({said}{files})"
+                + (f'. It says: "{summary}"' if summary else "."),
+            )
+        )
+    for linked in _chain(journal, request.id):
+        if linked.sent is not None:
+            via = next((e.via for e in linked.events if e.state is State.SENT), "")
+            rows.append(
+                TimelineRow(
+                    linked.sent,
+                    f"{linked.request.kind.capitalize()} sent {CHANNEL_WORDS.get(via, via)} "
+                    f"(reference {linked.request.reference}).",
+                )
+            )
+    rows.sort(key=lambda r: r.on)
+    return rows
+
+
+def timeline_document(
+    journal: Journal,
+    view: RequestView,
+    law: Law | None,
+    today: dt.date,
+    *,
+    excerpt_limit: int = 160,
+    max_rows: int = 60,
+) -> Document:
+    from broker_audit.letters.document import Bullets, Document, Heading, Lines, Paragraph
+
+    request = view.request
+    asked, under = _asked(view, law)
+    rows = timeline_rows(journal, view)
+    if len(rows) > max_rows:  # the first events and the latest, and how many are left out
+        head, tail = rows[: max_rows // 2], rows[-(max_rows - max_rows // 2 - 1) :]
+        skipped = len(rows) - len(head) - len(tail)
+        gap = TimelineRow(tail[0].on, f"... {skipped} more events: see mailing-proof.txt and replies/.")
+        rows = [*head, gap, *tail]
+    if excerpt_limit < 160:
+        rows = [
+            TimelineRow(
+                r.on, r.what if len(r.what) <= excerpt_limit + 120 else r.what[: excerpt_limit + 119] + "…"
+            )
+            for r in rows
+        ]
+    blocks: list[Block] = [
+        Lines(
+            (
+                f"Request: {asked}",
+                f"To: {request.recipient_name}",
+                f"Under: {under}",
+                f"Reference: {request.reference}",
+            )
+        ),
+        Heading("What happened"),
+        Bullets(tuple(f"{r.on.isoformat()}: {r.what}" for r in rows)),
+        Heading("The legal deadline"),
+        Paragraph(_deadline(view, today)),
+        Heading("Enclosed"),
+        Paragraph(
+            "Copies of the letter, the proof of mailing (tracking numbers, the mail server's acceptance, "
+            "Message-IDs and each message as sent) and every reply with its attachments, as kept in "
+            f"an encrypted log by broker-audit. Prepared {_long(today)}."
+        ),
+    ]
+    return Document(
+        kind="timeline",
+        subject=f"Timeline of my request {request.reference} to {request.recipient_name}",
+        sender=(),
+        recipient=(),
+        date=today,
+        reference=request.reference,
+        blocks=tuple(blocks),
+        email_to=None,
+        email_from=None,
+        compact=True,
+    )
+
+
+def timeline_pdf(journal: Journal, view: RequestView, law: Law | None, today: dt.date) -> bytes:
+    """The timeline as a one-page PDF: long replies are quoted shorter until it fits."""
+    from broker_audit.letters.pdf import pdf_bytes_and_pages
+
+    data = b""
+    for limit, rows in ((160, 60), (100, 60), (60, 40), (20, 30), (20, 20), (0, 12)):
+        document = timeline_document(journal, view, law, today, excerpt_limit=limit, max_rows=rows)
+        data, pages = pdf_bytes_and_pages(document)
+        if pages == 1:
+            return data
+    return data
+
+
+def _read_letter(path: Path) -> bytes | None:
+    """A letter file recorded on the request, or None when it is gone or no longer a file."""
+    from broker_audit.files import read_input
+
+    try:
+        return read_input(path, what="letter", limit=_MAX_LETTER_BYTES)
+    except UserError:
+        return None
+
+
+def _mailing_proof(journal: Journal, views: Sequence[RequestView]) -> str:
+    lines = ["Proof of mailing", "================", ""]
+    for view in views:
+        request = view.request
+        lines.append(f"Request #{request.id} ({request.kind}, reference {request.reference})")
+        for event in view.events:
+            if event.state in (State.SENT, State.DELIVERED):
+                lines.append(
+                    f"  {event.on.isoformat()} {event.state.value}"
+                    + (f" via {event.via}" if event.via else "")
+                    + (f", tracking {event.tracking}" if event.tracking else "")
+                    + (f" ({event.note})" if event.note else "")
+                )
+        for n, sent in enumerate(journal.sent_mail.get(request.id, []), start=1):
+            lines += [
+                f"  Email sent {sent.sent_at.isoformat()} from {sent.from_addr} "
+                f"to {', '.join(sent.to_addrs)}",
+                f"    accepted by the mail server {sent.server}: {sent.reply_text}",
+                f"    Message-ID: {sent.message_id}",
+                f"    SHA-256 of the message as sent: {sent.sha256} (sent-{request.id}-{n}.eml)",
+            ]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_evidence(
+    access: VaultAccess, request_id: int, *, out_dir: Path, today: dt.date, laws: Sequence[Law]
+) -> EvidenceResult:
+    """Write the complaint packet for `request_id` into `out_dir`."""
+    from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
+    from broker_audit.mail.parse import iter_attachments
+
+    with open_journal(access) as journal:
+        view = journal.view(request_id)
+        if view.request.linked_to is not None and view.request.kind in ("followup", "appeal", "complaint"):
+            raise UserError(
+                f"#{request_id} is a {view.request.kind} about #{view.request.linked_to}",
+                f"make the packet for the request itself: `broker-audit evidence {view.request.linked_to}`",
+            )
+        chain = [view, *_chain(journal, request_id)]
+        pdf = timeline_pdf(journal, view, _law(laws, view.request.law_id), today)
+        outputs: list[tuple[str, bytes]] = [("timeline.pdf", pdf)]
+        missing: list[str] = []
+        for item in chain:
+            for name in item.request.files:
+                data = _read_letter(Path(name))
+                if data is None:
+                    missing.append(name)
+                else:
+                    outputs.append((f"letter-{item.request.id}-{Path(name).name}", data))
+        outputs.append(("mailing-proof.txt", _mailing_proof(journal, chain).encode("utf-8")))
+        for item in chain:
+            for n, sent in enumerate(journal.sent_mail.get(item.request.id, []), start=1):
+                outputs.append((f"sent-{item.request.id}-{n}.eml", journal.read_payload(sent.message)))
+        for reply in journal.request_replies(request_id):
+            original = journal.read_payload(reply.original)
+            if reply.original_type == "message/rfc822":
+                outputs.append((f"replies/reply-{reply.id}-message.eml", original))
+                import email
+                import email.policy
+
+                msg = email.message_from_bytes(original, policy=email.policy.default)
+                for index, (name, _, data) in enumerate(iter_attachments(msg), start=1):
+                    outputs.append((f"replies/reply-{reply.id}-{index}-{name}", data))
+            else:
+                outputs.append((f"replies/reply-{reply.id}-{reply.original_name}", original))
+        rows = timeline_rows(journal, view)
+        deadline = _deadline(view, today)
+    written: list[Path] = []
+    try:
+        ensure_folder(out_dir, what="evidence folder")
+        with deferred_folder_sync():
+            for name, data in outputs:
+                path = out_dir / name
+                if path.parent != out_dir:
+                    ensure_folder(path.parent, what="evidence folder")
+                written.append(write_bytes(path, data, what="evidence file"))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return EvidenceResult(
+        request_id=request_id,
+        out_dir=out_dir,
+        files=written,
+        missing=missing,
+        timeline=rows,
+        deadline=deadline,
+    )

@@ -1,0 +1,355 @@
+"""Replies kept in the vault: storing one (from `inbox` or `reply --file`), applying its status,
+and listing a request's replies for `show`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from broker_audit.errors import UserError
+from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.tracking.journal import Journal, now
+from broker_audit.tracking.mail_records import AttachmentInfo, MatchedBy, Payload, ReplySource, ReplyStored
+from broker_audit.tracking.model import RequestView, StatusChanged
+from broker_audit.tracking.states import TRANSITIONS, State, parse_state
+
+
+@dataclass(frozen=True)
+class ReplySummary:
+    """One stored reply as `show`, `inbox` and `reply` present it."""
+
+    reply_id: int
+    request_id: int
+    broker_name: str
+    received: dt.datetime
+    source: str
+    matched_by: str
+    from_addr: str
+    subject: str
+    suggested: str
+    reason: str
+    confirmed: str  # the state applied from this reply, or ""
+    attachments: tuple[tuple[str, int], ...]  # (name, size)
+    original_name: str
+    original_size: int
+    excerpt: str
+    request_state: str = ""
+    can_apply: bool = False
+    why_not: str = ""
+
+
+def confirmed_state(journal: Journal, reply: ReplyStored) -> str:
+    for event in journal.events.get(reply.request_id, ()):
+        if event.reply_id == reply.id:
+            return event.state.value
+    return ""
+
+
+def excerpt(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def summarize(journal: Journal, reply: ReplyStored) -> ReplySummary:
+    view = journal.view(reply.request_id)
+    confirmed = confirmed_state(journal, reply)
+    can_apply, why_not = False, ""
+    if confirmed:
+        why_not = f"already applied: {confirmed}"
+    elif not reply.suggested:
+        why_not = "no suggestion"
+    else:
+        allowed = TRANSITIONS[view.state]
+        can_apply = State(reply.suggested) in allowed
+        if not can_apply:
+            why_not = f"request #{reply.request_id} is {view.state.value}; it cannot become {reply.suggested}"
+            if view.state is State.DRAFTED:
+                why_not += " (record how it was sent first: `broker-audit mark ID sent --via ...`)"
+    return ReplySummary(
+        reply_id=reply.id,
+        request_id=reply.request_id,
+        broker_name=view.request.recipient_name,
+        received=reply.received,
+        source=reply.source,
+        matched_by=reply.matched_by,
+        from_addr=reply.from_addr,
+        subject=reply.subject,
+        suggested=reply.suggested,
+        reason=reply.suggestion_reason,
+        confirmed=confirmed,
+        attachments=tuple((a.name, a.size) for a in reply.attachments),
+        original_name=reply.original_name,
+        original_size=reply.original_size,
+        excerpt=excerpt(reply.text),
+        request_state=view.state.value,
+        can_apply=can_apply,
+        why_not=why_not,
+    )
+
+
+class ReplyBuffer:
+    """Replies waiting to be stored together: one vault transaction for many (inbox), flushed by
+    count or size. A reply is in the vault only once `flush` returns."""
+
+    def __init__(self, journal: Journal, *, max_items: int = 100, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.journal = journal
+        self.max_items, self.max_bytes = max_items, max_bytes
+        self._items: list[tuple[list[bytes], Callable[[list[Payload]], ReplyStored]]] = []
+        self._bytes = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self._items) >= self.max_items or self._bytes >= self.max_bytes
+
+    def add(
+        self,
+        *,
+        request_id: int,
+        received: dt.datetime,
+        source: ReplySource,
+        matched_by: MatchedBy,
+        original: bytes,
+        original_name: str,
+        original_type: str,
+        from_addr: str = "",
+        to_addr: str = "",
+        subject: str = "",
+        message_id: str = "",
+        headers: tuple[tuple[str, str], ...] = (),
+        text: str = "",
+        attachments: tuple[AttachmentInfo, ...] = (),
+        suggested: str = "",
+        reason: str = "",
+        note: str = "",
+    ) -> int:
+        """Queue a reply; returns the id it will have."""
+        from broker_audit.mail.parse import sha256, stored_text
+
+        reply_id = self.journal.next_reply_id() + len(self._items)
+        kept_text, truncated = stored_text(text)
+        digest = sha256(original)
+
+        def build(payloads: list[Payload]) -> ReplyStored:
+            return ReplyStored(
+                id=reply_id,
+                request_id=request_id,
+                received=received,
+                source=source,
+                matched_by=matched_by,
+                from_addr=from_addr,
+                to_addr=to_addr,
+                subject=subject,
+                message_id=message_id,
+                headers=list(headers),
+                text=kept_text,
+                text_truncated=truncated,
+                original_name=original_name,
+                original_type=original_type,
+                original_size=len(original),
+                sha256=digest,
+                original=payloads[0],
+                attachments=list(attachments),
+                suggested=suggested,
+                suggestion_reason=reason,
+                note=note,
+                recorded=now(),
+            )
+
+        self._items.append(([original], build))
+        self._bytes += len(original)
+        return reply_id
+
+    def flush(self) -> list[ReplyStored]:
+        """Store every queued reply in one transaction; the records stored."""
+        items, self._items, self._bytes = self._items, [], 0
+        if not items:
+            return []
+        records = self.journal.append_many_with_payloads(items)
+        return [r for r in records if isinstance(r, ReplyStored)]
+
+
+def store_reply(journal: Journal, **fields: Any) -> ReplyStored:
+    """Keep one reply (its original bytes sealed in the vault) linked to its request."""
+    buffer = ReplyBuffer(journal)
+    buffer.add(**fields)
+    (record,) = buffer.flush()
+    return record
+
+
+def reply_status_event(
+    journal: Journal, reply: ReplyStored, state_text: str, today: dt.date
+) -> StatusChanged:
+    """The checked status change a reply leads to (not yet stored).
+
+    It is dated the day the reply arrived, or the request's last change when that came later
+    (changes are recorded in the order they happened), never after today.
+    """
+    state = parse_state(state_text)
+    if state in (State.SENT, State.DELIVERED, State.DRAFTED):
+        raise UserError(
+            f"a reply cannot make a request {state.value}",
+            "record sending or receipt with `broker-audit mark ID sent|delivered`",
+        )
+    view = journal.view(reply.request_id)
+    on = min(reply.received.date(), today)
+    if view.events:
+        on = max(on, view.events[-1].on)
+    on = max(on, view.request.dated)
+    what = reply.subject or reply.original_name
+    return journal.status_event(
+        reply.request_id,
+        state,
+        on=on,
+        note=f"reply #{reply.id}: {what}"[:200],
+        reply_id=reply.id,
+    )
+
+
+def apply_reply(journal: Journal, reply_id: int, state_text: str | None, today: dt.date) -> ReplySummary:
+    """Apply a reply's suggested state (or `state_text`) to its request."""
+    reply = journal.replies.get(reply_id)
+    if reply is None:
+        raise UserError(f"no reply with id {reply_id}", "`broker-audit show ID` lists a request's replies")
+    if confirmed_state(journal, reply):
+        raise UserError(f"reply #{reply_id} was already applied ({confirmed_state(journal, reply)})")
+    chosen = state_text or reply.suggested
+    if not chosen:
+        raise UserError(
+            f"reply #{reply_id} has no suggested state", "name the state, e.g. `--state acknowledged`"
+        )
+    event = reply_status_event(journal, reply, chosen, today)
+    journal.append([event])
+    return summarize(journal, reply)
+
+
+# --- `broker-audit reply ID --file ...`: a reply that came by post or was saved by hand ---------
+
+REPLY_FILE_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".txt": ("text/plain", ()),
+    ".eml": ("message/rfc822", ()),
+}
+MAX_REPLY_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReplyAdded:
+    reply: ReplySummary
+    applied: str = ""
+
+
+def read_reply_file(path: Path) -> bytes:
+    """The file's bytes: a regular file (no FIFO, no device), at most MAX_REPLY_FILE_BYTES."""
+    from broker_audit.files import read_input
+
+    return read_input(
+        path,
+        what="reply file",
+        limit=MAX_REPLY_FILE_BYTES,
+        hint="scan it at a lower resolution, or split it into pages",
+    )
+
+
+def add_reply_file(
+    access: VaultAccess,
+    request_id: int,
+    path: Path,
+    *,
+    today: dt.date,
+    on: dt.date | None = None,
+    state: str | None = None,
+    note: str = "",
+) -> ReplyAdded:
+    """Keep a reply saved by hand (a scan or photo of a letter, a saved email, a text) in the vault,
+    linked to its request; with `state`, apply that state to the request too."""
+    from broker_audit.mail.parse import parse_message, safe_name
+    from broker_audit.mail.rules import suggest_state
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in REPLY_FILE_TYPES:
+        raise UserError(
+            f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"
+        )
+    on = on or today
+    if on > today:
+        raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
+    content_type, magic = REPLY_FILE_TYPES[suffix]
+    data = read_reply_file(path)
+    if magic and not any(data.startswith(m) for m in magic):
+        raise UserError(f"{path.name} does not look like a {suffix[1:].upper()} file", "check the file")
+    received = dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
+    fields: dict[str, object] = {}
+    if suffix == ".eml":
+        parsed = parse_message(data)
+        fields = {
+            "from_addr": parsed.from_addr,
+            "to_addr": parsed.to_addr,
+            "subject": parsed.subject,
+            "message_id": parsed.message_id,
+            "headers": parsed.headers,
+            "text": parsed.text,
+            "attachments": parsed.attachments,
+        }
+        text, subject = parsed.text, parsed.subject
+    else:
+        text = data.decode("utf-8", "replace") if suffix == ".txt" else ""
+        subject = ""
+        fields = {"text": text}
+    name = safe_name(path.name, f"reply{suffix}")
+    if suffix != ".eml":
+        from broker_audit.mail.parse import sha256
+
+        fields["attachments"] = (
+            AttachmentInfo(name=name, content_type=content_type, size=len(data), sha256=sha256(data)),
+        )
+    suggestion = suggest_state(subject, text) if text else None
+    with open_journal(access) as journal:
+        view = journal.view(request_id)  # UnknownRequest for a wrong id
+        if state is not None:  # refuse a state that cannot be applied before anything is stored
+            from broker_audit.tracking.states import check_transition
+
+            wanted = parse_state(state)
+            if wanted in (State.SENT, State.DELIVERED, State.DRAFTED):
+                raise UserError(
+                    f"a reply cannot make a request {wanted.value}",
+                    "record sending or receipt with `broker-audit mark ID sent|delivered`",
+                )
+            check_transition(view.state, wanted, request_id)
+        reply = store_reply(
+            journal,
+            request_id=view.request.id,
+            received=received,
+            source="file",
+            matched_by="by hand",
+            original=data,
+            original_name=name,
+            original_type=content_type,
+            suggested=suggestion.state if suggestion else "",
+            reason=suggestion.reason if suggestion else "",
+            note=note,
+            **fields,
+        )
+        applied = ""
+        if state is not None:
+            applied = apply_reply(journal, reply.id, state, today).confirmed
+        return ReplyAdded(reply=summarize(journal, journal.replies[reply.id]), applied=applied)
+
+
+def request_replies(access: VaultAccess, request_id: int) -> list[ReplySummary]:
+    with open_journal(access) as journal:
+        journal.view(request_id)
+        return [summarize(journal, r) for r in journal.request_replies(request_id)]
+
+
+def request_detail(access: VaultAccess, request_id: int) -> tuple[RequestView, list[ReplySummary]]:
+    """A request's view and its replies, read in one unlock (for `show`)."""
+    with open_journal(access) as journal:
+        view = journal.view(request_id)
+        return view, [summarize(journal, r) for r in journal.request_replies(request_id)]

@@ -1,0 +1,127 @@
+"""Vault records for email: the mail account, each message sent, each reply kept.
+
+Each type carries a version `v` (its newest in `VERSION`), like every record type in
+`tracking.records`, whose union holds them: a newer version than this code knows is refused there
+(RecordTooNew), never half-read.
+
+Bytes that can be large (the exact message sent, a reply's original with its attachments) are kept
+as a `Payload`: a `BlobRef` to the vault's blob store, whose 1 MiB chunks are sealed apart, each
+bound to the record that references it, so opening the vault never reads them. (`Inline`, bytes
+sealed inside the record itself, is read too: records written before the blob store.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Literal
+
+import msgspec
+
+
+class Inline(msgspec.Struct, tag="inline", frozen=True):
+    """Bytes kept inside the sealed record itself."""
+
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+class BlobRef(msgspec.Struct, tag="blob", frozen=True):
+    """Bytes kept in the vault's blob store: `vault.blobs.BlobRef` as a record field (the same
+    name, so `records.check_record` checks that it is bound to the record holding it)."""
+
+    blob_id: bytes
+    record: int
+    size: int
+    chunks: int
+
+
+Payload = Inline | BlobRef
+
+Security = Literal["starttls", "tls"]
+
+
+class MailAccountSet(msgspec.Struct, tag="mail-account", kw_only=True, frozen=True):
+    """The user's own mailbox (the latest record wins). The password is never here: it is in the
+    OS keyring under `account_id` when a secure keyring exists, else asked each time."""
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    account_id: str  # the keyring item's user name: random, says nothing about the user
+    from_addr: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: Security
+    smtp_user: str
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_user: str = ""
+    password_in_keyring: bool = False
+    cafile: str = ""  # a CA bundle to trust instead of the system's (a self-hosted server)
+    recorded: dt.datetime
+
+
+class EmailSent(msgspec.Struct, tag="email-sent", kw_only=True, frozen=True):
+    """One request sent by `broker-audit send`: the proof of sending, with the exact message."""
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    request_id: int
+    message_id: str
+    sent_at: dt.datetime
+    from_addr: str
+    to_addrs: list[str]
+    server: str  # host:port of the submission server that accepted it
+    reply_code: int  # its final reply to DATA (250)
+    reply_text: str
+    sha256: str  # of the message bytes
+    message: Payload
+
+
+class AttachmentInfo(msgspec.Struct, kw_only=True, frozen=True):
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+ReplySource = Literal["imap", "file"]
+MatchedBy = Literal["message-id", "reference", "domain", "by hand"]
+
+
+class ReplyStored(msgspec.Struct, tag="reply", kw_only=True, frozen=True):
+    """A broker's reply, linked to its request: read by `inbox`, or added by `reply --file`.
+
+    `original` is the whole message (an `.eml`) or the file added by hand (a scan, a photo); the
+    record keeps the headers that matter, the start of the text and what each attachment is.
+    """
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    id: int
+    request_id: int
+    received: dt.datetime  # the mail server's arrival time (INTERNALDATE), or the day given
+    source: ReplySource
+    matched_by: MatchedBy
+    from_addr: str = ""
+    to_addr: str = ""
+    subject: str = ""
+    message_id: str = ""
+    headers: list[tuple[str, str]] = []
+    text: str = ""  # the plain text (HTML reduced to text), cut at `TEXT_LIMIT` characters
+    text_truncated: bool = False
+    original_name: str
+    original_type: str
+    original_size: int
+    sha256: str  # of the original
+    original: Payload
+    attachments: list[AttachmentInfo] = []
+    suggested: str = ""  # a state, or "" for no suggestion
+    suggestion_reason: str = ""
+    note: str = ""
+    recorded: dt.datetime
+
+
+TEXT_LIMIT = 20_000
