@@ -129,9 +129,15 @@ class LazyGroup(TyperGroup):
         if sub is None or self._listing:
             return super().get_command(ctx, cmd_name)
         if cmd_name not in self._loaded:
-            self.commands[cmd_name] = sub.load(cmd_name)
+            self.commands[cmd_name] = hide_flag_types(sub.load(cmd_name))
             self._loaded.add(cmd_name)
         return self.commands[cmd_name]
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None and option.metavar is None:
+            option.metavar = ""
+        return option
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
@@ -150,10 +156,39 @@ app = typer.Typer(
         "Example: broker-audit init && broker-audit request lexisnexis appriss --kind access"
     ),
     no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from broker_audit import __version__
+
+        typer.echo(f"broker-audit {__version__}")
+        raise typer.Exit()
+
+
+def hide_flag_types(command: Any) -> Any:
+    """Flags take no value: show none in --help (typer would print "<bool>", which invites
+    `--json true`)."""
+    for param in getattr(command, "params", ()):
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    make_help = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = make_help(ctx)
+        if option is not None and option.metavar is None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        hide_flag_types(sub)
+    return command
 
 
 @app.callback()
@@ -166,9 +201,17 @@ def root(
         envvar=None,
     ),
     no_keyring: bool = typer.Option(
-        False, "--no-keyring", help="Do not use the OS keyring; unlock with the passphrase."
+        False, "--no-keyring", help="Do not use the OS keyring; unlock with the passphrase.", metavar=""
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show a traceback for unexpected errors."),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback for unexpected errors.", metavar=""),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+        metavar="",
+    ),
 ) -> None:
     g = globals_of(ctx)
     g.vault, g.no_keyring, g.debug = vault_file, no_keyring, debug

@@ -123,6 +123,11 @@ def followup_command(
         None, "--templates", help="Your own templates folder; overrides ours by file name."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+    as_of: str = typer.Option(
+        None,
+        "--as-of",
+        help="Decide what is late as of this day, YYYY-MM-DD (default today); the letters are dated it.",
+    ),
 ) -> None:
     """Write the next letter for every late or refused request.
 
@@ -142,7 +147,7 @@ def followup_command(
         request_ids or None,
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
-        today=today(),
+        today=parse_date(as_of, "--as-of") if as_of else today(),
         registry=shipped_registry(),
         laws=shipped_laws(),
         templates_dir=templates,
@@ -185,6 +190,9 @@ def status_command(
         None, "--limit", metavar="N", help="At most N requests (the table shows 50 unless told)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON: every request selected, by id."),
+    as_of: str = typer.Option(
+        None, "--as-of", help="See the state of things on this day, YYYY-MM-DD (default today)."
+    ),
 ) -> None:
     """Your requests: a summary by state, the overdue and due-soon ones first.
 
@@ -196,7 +204,7 @@ def status_command(
     """
     from broker_audit.services import StatusQuery, status_report
 
-    day = today()
+    day = parse_date(as_of, "--as-of") if as_of else today()
     query = StatusQuery(
         brokers=tuple(broker or ()),  # names may hold commas: the service splits what it must
         states=_values(state),

@@ -188,6 +188,7 @@ def write_batch_pdf(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start_on_odd: bool = True,
     progress: Progress | None = None,
+    title: str = "",
 ) -> BatchPdfResult:
     """Write every document into one print-ready PDF at path, drawn by worker processes.
 
@@ -250,7 +251,7 @@ def write_batch_pdf(
                 if progress is not None:
                     progress(len(first_pages))
             started = time.perf_counter()
-            pages = joiner.finish()
+            pages = joiner.finish(title=title)
             out.flush()
             join_seconds += time.perf_counter() - started
         except BaseException:

@@ -407,8 +407,10 @@ class StreamingJoiner:
         self.pages += len(kids)
         return first
 
-    def finish(self, producer: str = "broker-audit") -> int:
-        """Write the page tree root, catalog, info, xref and trailer; returns the page count."""
+    def finish(self, producer: str = "broker-audit", title: str = "") -> int:
+        """Write the page tree root, catalog, info, xref and trailer; returns the page count.
+
+        `title` (ASCII, e.g. the batch id) becomes the document's title."""
         if self.pages == 0:
             raise ValueError("no pages to write")
         kids = b" ".join(b"%d 0 R" % k for k in self._nodes)
@@ -416,7 +418,7 @@ class StreamingJoiner:
         for num, body in (
             (self.ROOT_PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (self.pages, kids)),
             (self.CATALOG, b"<< /Type /Catalog /Pages %d 0 R /PageMode /UseNone >>" % self.ROOT_PAGES),
-            (self.INFO, b"<< /Producer (%s) /Creator (%s) >>" % (name, name)),
+            (self.INFO, b"<< /Producer (%s) /Creator (%s)%s >>" % (name, name, _title_entry(title))),
         ):
             self._offsets[num] = self._pos
             self._emit([_indirect(num, body)])
@@ -549,3 +551,9 @@ def check_joined(source: Path | int, pages: int, *, name: str | None = None) -> 
         if found != int(count.group(1)) or found != pages:
             raise fail(f"{found} pages where {pages} were written")
     return found
+
+
+def _title_entry(title: str) -> bytes:
+    """` /Title (...)` for the info dictionary, ASCII only, no characters a PDF string escapes."""
+    clean = "".join(c for c in title if c.isascii() and c.isprintable() and c not in "()\\")
+    return b" /Title (%s)" % clean.encode("ascii") if clean else b""

@@ -544,6 +544,7 @@ def write_documents(
     try:
         canv = Canvas(out, pagesize=letter, invariant=0, pageCompression=1)
         canv.setCreator(CREATOR)
+        _set_metadata(canv, [doc for doc, _, _ in letters])
         if shared_fonts:
             _share_font_codes(canv)
         for index, (doc, doc_styles, body) in enumerate(letters):
@@ -557,6 +558,20 @@ def write_documents(
     finally:
         rl_config.useA85 = a85
     return pages
+
+
+def _set_metadata(canv: Any, docs: list[Document]) -> None:
+    """Title, author and subject, instead of reportlab's "untitled" and "anonymous": one letter
+    carries its own subject and sender; several letters are a batch, named by no person."""
+    if len(docs) == 1:
+        doc = docs[0]
+        canv.setTitle(doc.subject)
+        canv.setAuthor(doc.sender[0] if doc.sender else "")
+        canv.setSubject(f"{doc.kind} ({label('reference', doc.language)} {doc.reference})")
+    else:
+        canv.setTitle(f"{len(docs)} letters")
+        canv.setAuthor("")
+        canv.setSubject("Letters written by broker-audit")
 
 
 def write_pdf(docs: Iterable[Document], path: Path, *, start_on_odd: bool = False) -> int:

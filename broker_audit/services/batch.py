@@ -443,6 +443,7 @@ def _write_pdfs(
         chunk_size=max(1, round(DEFAULT_CHUNK_SIZE / per_client)),
         start_on_odd=True,
         progress=tick,
+        title=f"broker-audit batch {batch_id}",
     )
     files.append(path)
     return result.pages
@@ -547,6 +548,7 @@ def _write_worklist(
             render=SheetRenderer(today=today, templates_dir=templates_dir, kinds=_known_kinds()),
             workers=workers,
             start_on_odd=False,
+            title=f"broker-audit batch {batch_id}: work list",
         )
         written.append(pdf_path)
     except BaseException:

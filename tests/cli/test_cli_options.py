@@ -1,0 +1,60 @@
+"""Small promises of the command line: --version, flags shown without a value type, and the day
+to look at (--as-of) on status and followup instead of an undocumented variable."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cliutil import DEMO, Runner
+
+
+def test_version(cli: Runner) -> None:
+    from broker_audit import __version__
+
+    code, out, _ = cli(["--version"])
+    assert code == 0 and out.strip() == f"broker-audit {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["status"], ["request"], ["bulk", "letters"], ["registry", "check"]])
+def test_flags_show_no_value_type(cli: Runner, command: list[str]) -> None:
+    """typer prints "<bool>" after a flag, which invites `--json true` (an error): flags show none."""
+    code, out, _ = cli([*command, "--help"])
+    assert code == 0 and "<bool>" not in out
+
+
+def test_status_and_followup_as_of(tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    assert cli(["request", "equifax", "--out", str(tmp_path / "l")])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    rows = json.loads(cli(["status", "--json", "--as-of", "2026-03-01"])[1])
+    assert rows[0]["overdue"] is True and rows[0]["days_left"] < 0
+    rows = json.loads(cli(["status", "--json"])[1])
+    assert rows[0]["overdue"] is False
+    code, out, err = cli(["followup", "--as-of", "2026-03-01", "--out", str(tmp_path / "f"), "--json"])
+    assert code == 0, err
+    (letter,) = json.loads(out)["letters"]
+    assert letter["kind"] == "followup" and re.search(r"2026-03-01", letter["files"][0])
+    code, _, err = cli(["status", "--as-of", "03/01/2026"])
+    assert code == 1 and "--as-of" in err
+
+
+def test_pdf_metadata_names_the_letter(tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    code, out, err = cli(["request", "equifax", "--out", str(tmp_path / "l"), "--json"])
+    assert code == 0, err
+    pdf = next(Path(f) for f in json.loads(out)["letters"][0]["files"] if f.endswith(".pdf"))
+    meta = PdfReader(pdf).metadata
+    assert meta is not None
+    assert meta.title.startswith("Request to know / access my personal data")
+    assert meta.author == "María José Núñez Nguyễn" and meta.subject.startswith("access (Reference BA-")
+    assert "untitled" not in str(meta).lower() and "anonymous" not in str(meta).lower()
