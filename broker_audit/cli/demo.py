@@ -26,13 +26,15 @@ def demo_command(
     day = today()
     result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
     from broker_audit.cli.render import render_letters
+    from broker_audit.vocabulary import CHANNEL_WORDS
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
     render_letters(result.letters, result.no_route, [])
     typer.echo("")
     if result.letters:
         first = result.letters[0]
-        typer.echo(f"Request #{first.request_id} was marked sent {first.channel} today. Status today:")
+        how = CHANNEL_WORDS.get(first.channel, first.channel)
+        typer.echo(f"Request #{first.request_id} was marked sent {how} today. Status today:")
     render_status(result.status_today)
     typer.echo("")
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
