@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "sitecustom"))
 import fast_kdf  # noqa: E402  (test-only: the weak Argon2id cost, here and in child processes)
 
+pytest_plugins = ["keyring_session"]  # the real Secret Service fixture: secret_service
+
 DEMO_PROFILE = ROOT / "examples" / "demo-profile.toml"
 TEST_PASSPHRASE = "correct horse battery staple"
 

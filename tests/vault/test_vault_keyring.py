@@ -4,11 +4,8 @@ backends that keep secrets in the clear."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import fast_kdf
@@ -24,69 +21,6 @@ from broker_audit.vault.vault import Vault, keyring_available
 REPO = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("vault_keyring_child.py")
 KEYRING_PASSWORD = "test-keyring-password"
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def secret_service(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A private D-Bus session with an unlocked gnome-keyring; yields the env for children."""
-    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt-get install gnome-keyring dbus-x11)")
-    home = tmp_path / "keyring-home"
-    runtime = tmp_path / "run"
-    for folder in (home, runtime):
-        folder.mkdir(mode=0o700)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
-    env.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_RUNTIME_DIR=str(runtime),
-        PYTHONPATH=os.pathsep.join([str(fast_kdf.FOLDER), str(REPO)]),
-    )
-    bus = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        env=env,
-    )
-    daemon = None
-    try:
-        assert bus.stdout is not None
-        address = bus.stdout.readline().decode().strip()
-        if not address:
-            pytest.skip("dbus-daemon did not start")
-        env["DBUS_SESSION_BUS_ADDRESS"] = address
-        daemon = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        assert daemon.stdin is not None
-        daemon.stdin.write(KEYRING_PASSWORD.encode())
-        daemon.stdin.close()
-        for _ in range(50):
-            if _child(env, "available").startswith("True"):
-                break
-            time.sleep(0.1)
-        else:
-            pytest.skip("gnome-keyring-daemon did not offer the Secret Service")
-        yield env
-    finally:
-        if daemon is not None:
-            _stop(daemon)
-        _stop(bus)
 
 
 def _child(env: dict[str, str], *args: str) -> str:
