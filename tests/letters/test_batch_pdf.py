@@ -51,6 +51,7 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+@pytest.mark.slow
 def test_batch_reads_back_with_each_letter_on_an_odd_first_page(out: Path) -> None:
     docs = _docs(240)
     seen: list[int] = []

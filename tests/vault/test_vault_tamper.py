@@ -187,6 +187,7 @@ def _flip_range(data: bytes, recovery: str, work: Path, indexes: range) -> tuple
     return counts, silent
 
 
+@pytest.mark.slow
 def test_every_byte_of_the_file(pristine: tuple[Path, str], tmp_path: Path) -> None:
     """Flip each byte of the whole (checkpointed) file: an error, or exactly the records."""
     original, recovery = pristine
@@ -242,6 +243,7 @@ def test_torn_wal_is_never_merged(tmp_path: Path) -> None:
     assert max(seen_lengths) == len(everything) and len(seen_lengths) > 2
 
 
+@pytest.mark.slow
 def test_damaged_wal_bytes_never_change_records(tmp_path: Path) -> None:
     db, wal, recovery, everything = _appended_copy(tmp_path)
     db_bytes, wal_bytes = db.read_bytes(), wal.read_bytes()

@@ -63,6 +63,7 @@ def _outcome(path: Path) -> str:
         vault.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seen_state", ["kept", "lost"])
 def test_wal_damage_never_opens_an_older_state_silently(tmp_path: Path, seen_state: str) -> None:
     """Proves: a flipped byte anywhere in a WAL holding 6 commits either is refused (the WAL is
