@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import fast_kdf
+import keyring.backend
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,3 +82,22 @@ def secret_service(tmp_path: Path) -> Iterator[dict[str, str]]:
         if daemon is not None:
             stop(daemon)
         stop(bus)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """An in-memory keyring, allow-listed as secure only by the `memory_keyring` fixture."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from broker_audit.errors import UserError
-from broker_audit.law.schema import Law
+from broker_audit.law.schema import Law, Platform
 
 # Kinds of law a requester's state may have, the one that gives most rights first.
 _STATE_KINDS = ("state-comprehensive", "state-data-broker")
@@ -72,6 +72,13 @@ def law_for_letter(state_law: Law, kind: str, laws: Sequence[Law]) -> Law:
     wherever the requester lives; everything else under their state's law."""
     fcra = federal_law(laws)
     return fcra if kind == "fcra-disclosure" and fcra is not None else state_law
+
+
+def platform_for(laws: Sequence[Law], state: str) -> Platform | None:
+    """The state-run platform a resident of `state` can use (California's DROP), if any."""
+    return next(
+        (x.platform for x in laws if x.platform is not None and x.jurisdiction == state.upper()), None
+    )
 
 
 def residence_warning(profile_state: str, address_state: str | None) -> str | None:

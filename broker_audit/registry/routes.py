@@ -25,10 +25,7 @@ class RouteChoice:
     """The route a letter takes (None: no route known) and what the user should know."""
 
     route: Route | None
-    serves_state: bool = True
     warnings: tuple[str, ...] = ()
-    # When there is no route: what the user can do instead, in order.
-    advice: tuple[str, ...] = ()
     # Every channel this request may be sent by (the chosen one first); `mark` refuses others.
     channels: tuple[str, ...] = field(default=())
 
@@ -83,12 +80,11 @@ def choose_route(
             )
         ranked = picked + [r for r in ranked if r.channel != via]
     if not ranked:
-        return RouteChoice(route=None, serves_state=False, warnings=(), advice=())
+        return RouteChoice(route=None)
     route = ranked[0]
     channels = tuple(dict.fromkeys(r.channel for r in ranked))
     return RouteChoice(
         route=route,
-        serves_state=route.serves(state=state),
         warnings=tuple(route_warnings(broker, route, state)),
         channels=channels,
     )

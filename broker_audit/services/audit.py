@@ -43,7 +43,7 @@ def run_audit(
     different, is stored in the vault for the next run.
     """
     from broker_audit.audit.rank import rank_brokers, with_scan_findings
-    from broker_audit.law.choose import law_for_state
+    from broker_audit.law.choose import law_for_state, platform_for
 
     with open_journal(access) as journal:
         profile = require_profile(journal)
@@ -64,8 +64,7 @@ def run_audit(
     law = law_for_state(laws, profile.state, on=today)
     # The score and the next actions always count every broker, whatever is shown.
     actions = next_actions(every)
-    state = profile.state.upper()
-    platform = next((x.platform for x in laws if x.platform and x.jurisdiction == state), None)
+    platform = platform_for(laws, profile.state)
     if platform is not None:
         # California residents: one state-run request reaches every registered broker.
         actions.insert(

@@ -287,6 +287,7 @@ def client_documents(
     page for the client to sign; any other letter stays the client's own, signed by the client,
     with the clinic as the return address.
     """
+    from broker_audit.law.choose import platform_for
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
     from broker_audit.letters.render import render_letter
@@ -303,9 +304,7 @@ def client_documents(
         )
         for p in plan.letters
     ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]
-    platform = next(
-        (x.platform for x in laws if x.platform is not None and x.jurisdiction == profile.state.upper()), None
-    )
+    platform = platform_for(laws, profile.state)
     cover = render_letter(
         template_kind(language),
         cover_context(

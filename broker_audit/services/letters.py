@@ -185,14 +185,13 @@ def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
 
 def platform_sentence(state: str, laws: Sequence[Law]) -> str:
     """What a state's deletion platform (California's DROP) does for this requester, or ""."""
-    for law in laws:
-        if law.platform is not None and law.jurisdiction == state.upper():
-            p = law.platform
-            return (
-                f"as a resident of {law.jurisdiction}, you can also use the {p.name} ({p.url}): {p.covers}. "
-                f"But {p.excludes}."
-            )
-    return ""
+    from broker_audit.law.choose import platform_for
+
+    p = platform_for(laws, state)
+    if p is None:
+        return ""
+    where = f"as a resident of {state.upper()}, you can also use the {p.name} ({p.url})"
+    return f"{where}: {p.covers}. But {p.excludes}."
 
 
 def broker_warnings(broker: Broker, law: Law, letter: LetterKind) -> list[str]:

@@ -7,9 +7,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from broker_audit.letters.compose import Earlier
 from broker_audit.letters.document import Bullets, Document, Heading, Lines, Paragraph
 
 FIXTURE_TEMPLATES = Path(__file__).parent / "fixtures" / "templates"
+
+# The request a follow-up, appeal or complaint is about: sent by mail, received three days later,
+# refused; its legal due date known (from the receipt) and stated.
+EARLIER = Earlier(
+    reference="BA-EARLIER1",
+    kind="access",
+    dated=dt.date(2026, 9, 1),
+    sent=dt.date(2026, 9, 2),
+    via="mail",
+    tracking="9407 1111",
+    delivered=dt.date(2026, 9, 5),
+    due=dt.date(2026, 10, 20),
+    due_estimated=False,
+    state="denied",
+    answered_on=dt.date(2026, 10, 1),
+    appealed_on=None,
+)
 
 SENDER = ("Nguyễn Thị Minh Khai", "1200 Calle Olvera Apt 4B", "Los Angeles, CA 90012")
 RECIPIENT = (

@@ -13,7 +13,6 @@ from broker_audit.law.choose import federal_law
 from broker_audit.law.deadlines import clock_for
 from broker_audit.law.load import shipped_laws
 from broker_audit.letters.compose import (
-    Earlier,
     complaint_recipient_lines,
     letter_context,
     recipient_lines,
@@ -27,26 +26,14 @@ from broker_audit.registry.load import shipped_registry
 from broker_audit.vocabulary import kind as kind_of
 from broker_audit.vocabulary import kinds_in
 
+from .helpers import EARLIER
+
 REQUEST_KINDS = kinds_in("request")
 FOLLOWUP_KINDS = kinds_in("chain")
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)
 LAWS = shipped_laws()
-EARLIER = Earlier(
-    reference="BA-EARLIER1",
-    kind="access",
-    dated=dt.date(2026, 9, 1),
-    sent=dt.date(2026, 9, 2),
-    via="mail",
-    tracking="9407 1111",
-    delivered=dt.date(2026, 9, 5),
-    due=dt.date(2026, 10, 20),
-    due_estimated=False,
-    state="denied",
-    answered_on=dt.date(2026, 10, 1),
-    appealed_on=None,
-)
 STATUTE_MARKS = ("C.R.S.", "Civ. Code", "U.S.C.", "Code Ann.", "requires you", "required you")
 
 

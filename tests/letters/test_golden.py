@@ -19,7 +19,6 @@ from broker_audit.law.choose import federal_law
 from broker_audit.law.load import shipped_laws
 from broker_audit.law.schema import Law
 from broker_audit.letters.compose import (
-    Earlier,
     complaint_recipient_lines,
     letter_context,
     recipient_lines,
@@ -32,6 +31,8 @@ from broker_audit.letters.text import to_text
 from broker_audit.profile import AgentProfile, Profile, load_profile_file
 from broker_audit.registry.schema import Broker, Postal, Route, Source
 from broker_audit.vocabulary import KINDS
+
+from .helpers import EARLIER
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
@@ -63,20 +64,6 @@ BROKER = Broker(
     routes=[ROUTE],
     sources=[Source(url="https://example.org/privacy", checked=TODAY)],
     checked=TODAY,
-)
-EARLIER = Earlier(
-    reference="BA-EARLIER1",
-    kind="access",
-    dated=dt.date(2026, 9, 1),
-    sent=dt.date(2026, 9, 2),
-    via="mail",
-    tracking="9407 1111",
-    delivered=dt.date(2026, 9, 5),
-    due=dt.date(2026, 10, 20),
-    due_estimated=False,
-    state="denied",
-    answered_on=dt.date(2026, 10, 1),
-    appealed_on=None,
 )
 CLINIC = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
 

@@ -11,6 +11,7 @@ import keyring
 import pytest
 from conftest import ROOT, TODAY, email_request
 from keyring.backends import fail
+from keyring_session import MemoryKeyring
 from mailservers import PASSWORD, USER, SmtpServer, tiny_pdf
 
 from broker_audit.errors import UserError
@@ -25,23 +26,6 @@ from broker_audit.vault import keys
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 Runner = Callable[[list[str]], tuple[int, str, str]]
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 @pytest.fixture

@@ -5,30 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from keyring.backend import KeyringBackend
+from keyring_session import MemoryKeyring  # noqa: F401  (re-exported for the vault tests)
 
 from broker_audit.vault.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring, allow-listed as secure only by the `memory_keyring` fixture."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 def backend_name(backend: object) -> str:
