@@ -17,7 +17,9 @@ many scripts) and the left-to-right / right-to-left marks used in real Arabic an
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 _ESCAPES = re.compile(
     r"""
@@ -73,3 +75,18 @@ def json_safe_bytes(data: bytes) -> bytes:
     if not _JSON_RAW_UTF8.search(data):
         return data
     return json_safe(data.decode("utf-8")).encode("utf-8")
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def squash(text: str) -> str:
+    """Lower-case, accent-free, words separated by one space: 'Código  Postal*' -> 'codigo postal'.
+
+    Only ASCII letters and digits survive: for headers, states, languages. Names use `name_key`."""
+    if text.isascii():
+        return " ".join(_NON_ALNUM.sub(" ", text.lower()).split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(_NON_ALNUM.sub(" ", plain).split())

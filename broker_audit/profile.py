@@ -11,79 +11,16 @@ from typing import Annotated
 import msgspec
 
 from broker_audit.errors import DataFileError, MissingProfileField, UserError
-from broker_audit.usps import zip_problem
+from broker_audit.geography import US_STATES, state_code, zip_problem
 
-StateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]
-
-
-STATE_NAMES = {
-    "AL": "Alabama",
-    "AK": "Alaska",
-    "AZ": "Arizona",
-    "AR": "Arkansas",
-    "CA": "California",
-    "CO": "Colorado",
-    "CT": "Connecticut",
-    "DE": "Delaware",
-    "DC": "the District of Columbia",
-    "FL": "Florida",
-    "GA": "Georgia",
-    "HI": "Hawaii",
-    "ID": "Idaho",
-    "IL": "Illinois",
-    "IN": "Indiana",
-    "IA": "Iowa",
-    "KS": "Kansas",
-    "KY": "Kentucky",
-    "LA": "Louisiana",
-    "ME": "Maine",
-    "MD": "Maryland",
-    "MA": "Massachusetts",
-    "MI": "Michigan",
-    "MN": "Minnesota",
-    "MS": "Mississippi",
-    "MO": "Missouri",
-    "MT": "Montana",
-    "NE": "Nebraska",
-    "NV": "Nevada",
-    "NH": "New Hampshire",
-    "NJ": "New Jersey",
-    "NM": "New Mexico",
-    "NY": "New York",
-    "NC": "North Carolina",
-    "ND": "North Dakota",
-    "OH": "Ohio",
-    "OK": "Oklahoma",
-    "OR": "Oregon",
-    "PA": "Pennsylvania",
-    "RI": "Rhode Island",
-    "SC": "South Carolina",
-    "SD": "South Dakota",
-    "TN": "Tennessee",
-    "TX": "Texas",
-    "UT": "Utah",
-    "VT": "Vermont",
-    "VA": "Virginia",
-    "WA": "Washington",
-    "WV": "West Virginia",
-    "WI": "Wisconsin",
-    "WY": "Wyoming",
-    "PR": "Puerto Rico",
-    "GU": "Guam",
-    "VI": "the U.S. Virgin Islands",
-    "AS": "American Samoa",
-    "MP": "the Northern Mariana Islands",
-}
-
-
-US_STATES = frozenset(STATE_NAMES)
+AnyCaseStateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]  # upper-cased when validated
 
 
 class Address(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
     line1: str
     line2: str = ""
     city: str
-    state: StateCode
+    state: AnyCaseStateCode
     zip: str
     current: bool = False
 
@@ -104,7 +41,7 @@ class Profile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
     email: str = ""
     phone: str = ""
     birth_date: dt.date | None = None
-    state: StateCode
+    state: AnyCaseStateCode
     addresses: list[Address] = []
 
     @property
@@ -200,8 +137,6 @@ class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
 
 def parse_state(text: str) -> str:
     """'co', 'Colorado', 'Carolina del Norte' -> a two-letter code; UserError if not a US state."""
-    from broker_audit.intake.states import state_code
-
     code = state_code(text) or text.strip().upper()
     if code not in US_STATES:
         raise UserError(f"{text.strip()!r} is not a US state", "give a US state, e.g. CO or Colorado")

@@ -1,26 +1,12 @@
 """The short questionnaire behind the exposure audit: what in a person's life feeds which brokers.
 
-Answers are stored only in the encrypted vault. Each answer is yes, no or unknown (None):
-unknown counts as "maybe", so a skipped question never hides a broker.
+Answers (`tracking.records.Answers`) are stored only in the encrypted vault. Each answer is yes,
+no or unknown (None): unknown counts as "maybe", so a skipped question never hides a broker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import msgspec
-
-
-class Answers(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    booked_in_jail: bool | None = None
-    court_case: bool | None = None
-    owns_vehicle: bool | None = None
-    rents_home: bool | None = None
-    owns_home: bool | None = None
-    credit_file: bool | None = None
-    mobile_phone: bool | None = None
-    utility_accounts: bool | None = None
-    employed_on_payroll: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from broker_audit.audit.questions import QUESTIONS, Answers
+from broker_audit.audit.questions import QUESTIONS
 from broker_audit.registry.schema import Broker
+from broker_audit.tracking.records import Answers
 
 TIERS = {
     1: "documented sales or sharing with immigration enforcement",

@@ -11,7 +11,8 @@ from broker_audit.cli.common import access, err, print_json, today
 
 
 def _ask_questions(stored: Any, lang: str) -> Any:
-    from broker_audit.audit.questions import QUESTIONS, Answers
+    from broker_audit.audit.questions import QUESTIONS
+    from broker_audit.tracking.records import Answers
 
     err(
         "A few questions decide which brokers likely hold your data. Answers stay in the "
@@ -36,8 +37,9 @@ def _ask_questions(stored: Any, lang: str) -> Any:
 def _answers_from_options(options: list[str], stored: Any) -> Any:
     import msgspec
 
-    from broker_audit.audit.questions import QUESTIONS, Answers
+    from broker_audit.audit.questions import QUESTIONS
     from broker_audit.errors import UserError
+    from broker_audit.tracking.records import Answers
 
     keys = {q.key for q in QUESTIONS}
     values = msgspec.structs.asdict(stored) if stored else {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from broker_audit.geography import state_code
 from broker_audit.intake.normalise import BadValue, clean, zip_code
-from broker_audit.intake.states import state_code
 
 _UNIT = re.compile(
     r"^(apt|apt\.|apartment|unit|suite|ste|ste\.|#|no\.?|apto\.?|apartamento|depto\.?|departamento|"

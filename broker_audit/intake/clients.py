@@ -7,12 +7,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from broker_audit.errors import DataFileError, UserError
+from broker_audit.geography import state_code
 from broker_audit.intake.headers import FIELDS, Columns, map_columns, recognised_count, squash
 from broker_audit.intake.model import BadRow, Client, Intake
 from broker_audit.intake.normalise import name_key
 from broker_audit.intake.read import RawRow, iter_rows, sniff
 from broker_audit.intake.rows import RowReader
-from broker_audit.intake.states import state_code
 
 HEADER_SEARCH_ROWS = 10  # a title or notes above the header row are skipped, up to this many rows
 _NAME_FIELDS = ("first_name", "middle_name", "last_name", "last_name_2", "full_name")

@@ -6,12 +6,11 @@ Matching ignores case, accents, spaces and punctuation: "Código postal", "codig
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from broker_audit.cleantext import squash
 from broker_audit.errors import UserError
 
 # Every field a row can give. Values are what `column_map` accepts (besides header spellings).
@@ -109,21 +108,6 @@ _SPELLINGS: dict[str, str] = {
 AMBIGUOUS_NOMBRE = "nombre"
 _LAST_FIELDS = ("last_name", "last_name_2")
 _PREFIXES = ("client s ", "client ", "clients ", "cliente ", "del cliente ", "applicant ", "solicitante ")
-
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def squash(text: str) -> str:
-    """Lower-case, accent-free, words separated by one space: 'Código  Postal*' -> 'codigo postal'.
-
-    Only ASCII letters and digits survive: for headers, states, languages. Names use `name_key`."""
-    if text.isascii():
-        return " ".join(_NON_ALNUM.sub(" ", text.lower()).split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(_NON_ALNUM.sub(" ", plain).split())
 
 
 def _key(text: str) -> str:

@@ -77,7 +77,7 @@ def zip_code(text: str, state: str | None = None) -> str:
     A short ZIP is padded with zeros only where the state's ZIP codes start with 0 (a spreadsheet
     dropped the zero): a 4-digit ZIP in Colorado is a typing error, not 08020 in New Jersey.
     """
-    from broker_audit.usps import zips_start_with_zero
+    from broker_audit.geography import zips_start_with_zero
 
     value = excel_number(clean(text)).replace(" ", "-")
     short = len(value.split("-")[0].replace("-", "")) < 5

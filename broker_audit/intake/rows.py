@@ -7,12 +7,12 @@ import hashlib
 from dataclasses import dataclass
 
 from broker_audit.errors import UserError
+from broker_audit.geography import state_code, zip_matches_state
 from broker_audit.intake import normalise as norm
 from broker_audit.intake.address import parse_address
 from broker_audit.intake.dates import BadDate, parse_birth_date
 from broker_audit.intake.headers import Columns, column_letter
 from broker_audit.intake.model import BadRow, Client
-from broker_audit.intake.states import state_code, zip_matches_state
 from broker_audit.profile import Address, Profile, validate_profile
 
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "last_name_2")

@@ -2,7 +2,8 @@
 
 Each rule has a stable id (L-prefixed, never reused), a description and a fix, like the broker
 rules in `registry/check.py`. L005 renders every letter kind under every law with a made-up
-requester, so a template that reads a field a law lacks fails here, not in someone's letter.
+requester, so a template that reads a field a law lacks fails there, not in someone's letter;
+rendering is above the law layer, so that rule runs in `services/lettercheck.py`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from broker_audit.law.schema import Law
+from broker_audit.provenance import is_proxy_url
 
 Severity = Literal["error", "warning"]
 
@@ -82,10 +84,9 @@ class LawFinding:
         return LAW_RULE_BY_ID[self.rule].fix
 
 
-def check_laws(laws: Sequence[Law], *, today: dt.date, render: bool = True) -> list[LawFinding]:
-    """Every law rule over the law data."""
+def check_laws(laws: Sequence[Law], *, today: dt.date) -> list[LawFinding]:
+    """Every law rule over the law data but L005, which renders letters (services/lettercheck.py)."""
     from broker_audit.law.choose import in_force
-    from broker_audit.registry.check import is_proxy_url
 
     out: list[LawFinding] = []
     for law in laws:
@@ -125,8 +126,6 @@ def check_laws(laws: Sequence[Law], *, today: dt.date, render: bool = True) -> l
                 out.append(
                     LawFinding("L006", "error", f"{where} is a proxy or mirror URL: {url}", law.id, where)
                 )
-    if render:
-        out += _render_all(laws, today)
     return out
 
 
@@ -141,79 +140,3 @@ def _law_urls(law: Law) -> Iterable[tuple[str, str]]:
         yield "appeal.source", law.appeal.source
     if law.complaint is not None:
         yield "complaint.source", law.complaint.source
-
-
-def _render_all(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
-    """Render each request and follow-up kind under each law for a made-up requester."""
-    from broker_audit.errors import BrokerAuditError
-    from broker_audit.law.choose import federal_law
-    from broker_audit.letters.compose import Earlier, letter_context, records_context
-    from broker_audit.letters.render import render_letter
-    from broker_audit.profile import Address, Profile
-    from broker_audit.registry.schema import Broker
-    from broker_audit.vocabulary import KINDS
-
-    profile = Profile(
-        name="Test Requester",
-        state="CO",
-        addresses=[Address(line1="1 Test St", city="Denver", state="CO", zip="80202", current=True)],
-    )
-    broker = Broker(
-        id="test-broker", name="Test Broker", categories=["consumer-reporting"], sources=[], checked=today
-    )
-    earlier = Earlier(
-        reference="BA-TEST0000",
-        kind="access",
-        dated=today,
-        sent=today,
-        via="mail",
-        tracking="",
-        delivered=today,
-        due=today,
-        due_estimated=False,
-        state="denied",
-        answered_on=today,
-        appealed_on=None,
-    )
-    out: list[LawFinding] = []
-    fcra = federal_law(laws)
-    for law in laws:
-        for letter in KINDS.values():
-            if letter.group == "page" or (letter.group == "records") != (law.kind == "open-records"):
-                continue
-            if letter.recipient == "complaint-office" and law.complaint is None:
-                continue
-            try:
-                if letter.group == "records":
-                    context = records_context(
-                        profile=profile,
-                        agency="Test Sheriff",
-                        cora=law,
-                        ccjra=None,
-                        today=today,
-                        reference="BA-TEST0000",
-                        since=today,
-                    )
-                else:
-                    context = letter_context(
-                        letter=letter,
-                        profile=profile,
-                        broker=broker,
-                        law=law,
-                        fcra=fcra,
-                        today=today,
-                        reference="BA-TEST0000",
-                        details="test details",
-                        earlier=earlier if letter.group == "chain" else None,
-                    )
-                render_letter(
-                    letter.template_name,
-                    context,
-                    sender=("Test",),
-                    recipient=("Test",),
-                    date=today,
-                    reference="BA-TEST0000",
-                )
-            except BrokerAuditError as exc:
-                out.append(LawFinding("L005", "error", f"{letter.id}: {exc.message}", law.id, "templates"))
-    return out

@@ -7,17 +7,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from broker_audit.strict import Id, Strict, Url
 from broker_audit.vocabulary import Grade, Right
 
-LawId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")]
+LawId = Id
 
 LawKind = Literal["state-comprehensive", "state-data-broker", "federal", "open-records", "none"]
 Unit = Literal["calendar", "business"]
-
-
-class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    pass
 
 
 class Period(Strict, kw_only=True, frozen=True):

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from broker_audit.errors import UserError
+from broker_audit.geography import STATE_NAMES
 from broker_audit.law.schema import Law, RightRule
 from broker_audit.letters.context import (
     AgentContext,
@@ -21,7 +22,7 @@ from broker_audit.letters.context import (
     RightContext,
     RouteContext,
 )
-from broker_audit.profile import STATE_NAMES, AgentProfile, Profile, require
+from broker_audit.profile import AgentProfile, Profile, require
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
 from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
 

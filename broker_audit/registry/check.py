@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Literal
 
 from broker_audit.errors import DataFileError
-from broker_audit.registry.imports.extract import US_STATES
+from broker_audit.geography import US_STATES, zip_matches_state
+from broker_audit.provenance import is_proxy_url
 from broker_audit.registry.schema import Broker, BrokersFile, Preset, Route
-from broker_audit.usps import zip_matches_state
 
 Severity = Literal["error", "warning"]
 
@@ -137,25 +137,6 @@ RULES += (
 RULE_BY_ID = {r.id: r for r in RULES}
 ROUTE_MAX_AGE_DAYS = 548  # 18 months
 
-# Hosts that serve other sites' pages: proxies, mirrors, caches, front-ends. A URL on one of them
-# (or one that carries a second URL inside it) is never a canonical source.
-_PROXY_HOSTS = (
-    "altruwe.org",
-    "1.800.gay",
-    "megalodon.jp",
-    "web.archive.org",
-    "archive.org",
-    "archive.ph",
-    "archive.today",
-    "archive.is",
-    "redlib.",
-    "libreddit.",
-    "teddit.",
-    "translate.goog",
-    "webcache.googleusercontent.com",
-    "hn.jakechampion.name",
-)
-_EMBEDDED_IN_PATH = re.compile(r"(?i)/https?(?::|%3A)?/+[a-z0-9-]+\.[a-z]")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
@@ -168,14 +149,7 @@ class Finding:
     broker: str = ""
     where: str = ""
 
-    @property
-    def fix(self) -> str:
-        rule = RULE_BY_ID.get(self.rule)
-        if rule is None:  # a law rule (L...), run beside these by `registry check`
-            from broker_audit.law.check import LAW_RULE_BY_ID
-
-            return LAW_RULE_BY_ID[self.rule].fix
-        return rule.fix
+    fix: str = ""  # what to do about it: the rule's fix unless the finding says more
 
 
 @dataclass(frozen=True)
@@ -204,22 +178,7 @@ class _Out:
         self.findings: list[Finding] = []
 
     def add(self, rule: str, severity: Severity, message: str, broker: str = "", where: str = "") -> None:
-        self.findings.append(Finding(rule, severity, message, broker, where))
-
-
-def is_proxy_url(url: str) -> bool:
-    """A URL that serves another site's page (a proxy, mirror, cache or redirector)."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if any(
-        host == h or host.endswith("." + h) or (h.endswith(".") and host.startswith(h)) for h in _PROXY_HOSTS
-    ):
-        return True
-    if any(value.lower().startswith(("http://", "https://")) for _, value in parse_qsl(parts.query)):
-        return True  # a redirector or proxy carrying the real address as a parameter
-    return bool(_EMBEDDED_IN_PATH.search(parts.path))
+        self.findings.append(Finding(rule, severity, message, broker, where, RULE_BY_ID[rule].fix))
 
 
 def _urls(broker: Broker) -> Iterable[tuple[str, str]]:
@@ -477,6 +436,7 @@ def run_check(
                     f"{url} does not answer ({answer})",
                     broker_id,
                     "link",
+                    RULE_BY_ID["R012"].fix,
                 )
             )
     return CheckReport(tuple(findings), len(curated.broker) + len(imported), links)

@@ -13,11 +13,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from broker_audit.strict import Id, StateCode, Strict, Url
 from broker_audit.vocabulary import Channel, Grade, Right
 
-BrokerId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")]
-StateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
+BrokerId = Id
 
 Category = Literal[
     "people-search",
@@ -36,10 +35,6 @@ Recipient = Literal[
     "federal-government",  # other federal agencies
     "corrections",  # jails and prisons (e.g. as data source or customer)
 ]
-
-
-class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    pass
 
 
 class Fact(Strict, kw_only=True, frozen=True):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from broker_audit.errors import MissingProfileField, UserError
-from broker_audit.profile import STATE_NAMES, Profile
+from broker_audit.geography import STATE_NAMES
+from broker_audit.profile import Profile
 from broker_audit.registry.routes import form_route
 from broker_audit.registry.schema import SEARCH_PLACEHOLDER_RE, Broker, SearchRule
 

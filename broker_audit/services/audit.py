@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
-from broker_audit.audit.questions import Answers
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import AnswersSet, now
+from broker_audit.tracking.records import Answers
 
 
 @dataclass(frozen=True)

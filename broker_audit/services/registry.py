@@ -192,6 +192,7 @@ def check_registry(
     from broker_audit.law.check import LAW_RULES, check_laws
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.check import Finding, Rule, run_check
+    from broker_audit.services.lettercheck import render_every_kind
 
     links = None
     if online:
@@ -211,8 +212,8 @@ def check_registry(
     )
     laws = shipped_laws()
     law_findings = [
-        Finding(f.rule, f.severity, f.message, f.law, f"laws.toml {f.where}")
-        for f in check_laws(laws, today=today)
+        Finding(f.rule, f.severity, f.message, f.law, f"laws.toml {f.where}", f.fix)
+        for f in [*check_laws(laws, today=today), *render_every_kind(laws, today)]
     ]
     return replace(
         report,
@@ -225,3 +226,24 @@ def check_registry(
 def shipped_import_files() -> list[Path]:
     folder = datafiles.shipped_imports_dir()
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None) -> list[Path]:
+    """Re-import every shipped export from `folder` and write its JSON into `into`."""
+    from broker_audit.registry.shipped import SHIPPED
+
+    folder = folder or datafiles.shipped_imports_dir()
+    into = into or folder
+    written = []
+    for item in SHIPPED:
+        target = into / (Path(item.export).stem + ".json")
+        target.unlink(missing_ok=True)
+        import_registry(
+            item.registry,
+            folder / item.export,
+            today=item.imported_on,
+            into=target,
+            source_url=item.source_url,
+        )
+        written.append(target)
+    return written

@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
-from broker_audit.audit.questions import Answers
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
@@ -42,6 +41,7 @@ from broker_audit.tracking.records import (
     RECORD_VERSIONS,
     AgentProfile,
     AgentSet,
+    Answers,
     AnswersSet,
     BatchMade,
     ClientSet,

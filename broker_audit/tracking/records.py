@@ -19,12 +19,25 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
-from broker_audit.audit.questions import Answers
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
+
+
+class Answers(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """The exposure questionnaire (audit/questions.py): yes, no or unknown (None) per question."""
+
+    booked_in_jail: bool | None = None
+    court_case: bool | None = None
+    owns_vehicle: bool | None = None
+    rents_home: bool | None = None
+    owns_home: bool | None = None
+    credit_file: bool | None = None
+    mobile_phone: bool | None = None
+    utility_accounts: bool | None = None
+    employed_on_payroll: bool | None = None
 
 
 class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):

@@ -13,7 +13,7 @@ import contextlib
 import secrets
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO, Protocol
 
 from broker_audit.errors import UserError, VaultCorrupt, VaultError
 from broker_audit.vault import blobs, crypto
@@ -21,14 +21,26 @@ from broker_audit.vault.blobs import BlobRef
 from broker_audit.vault.chain import Head, read_head, record_ad, seal_head, snapshot_ad, tag_of, walk
 from broker_audit.vault.store import RESTORE_HINT, Store
 
-if TYPE_CHECKING:
-    from broker_audit.vault.vault import Vault
+
+class TransactionOwner(Protocol):
+    """What a transaction reads and moves on the open vault (`vault.Vault`): its id, its known
+    end of the log, its store and sealer, and the record of the last state seen."""
+
+    _vault_id: bytes
+    _count: int
+    _tag: bytes
+    _changed_at: int
+    _snapshot_count: int | None
+
+    def _open_parts(self) -> tuple[Store, crypto.Sealer]: ...
+
+    def _save_seen(self, *, rebase: bool) -> None: ...
 
 
 class Transaction:
     """One writer's hold on the vault. See `Vault.transaction`."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: TransactionOwner) -> None:
         self._vault = vault
         self.new_records: list[tuple[int, bytes]] = []
         self._count, self._tag = vault._count, vault._tag

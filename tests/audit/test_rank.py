@@ -6,11 +6,11 @@ import datetime as dt
 import itertools
 
 from broker_audit.audit.progress import next_actions, score, standings
-from broker_audit.audit.questions import Answers
 from broker_audit.audit.rank import rank_brokers
 from broker_audit.registry.load import shipped_registry
 from broker_audit.tracking.due import fold
 from broker_audit.tracking.model import RequestMade, StatusChanged
+from broker_audit.tracking.records import Answers
 from broker_audit.tracking.states import State
 
 CREATED = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from broker_audit.geography import state_code, zip_matches_state
 from broker_audit.intake import normalise as norm
 from broker_audit.intake.address import ParsedAddress, parse_address
 from broker_audit.intake.dates import BadDate, parse_birth_date
-from broker_audit.intake.states import state_code, zip_matches_state
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -268,11 +268,11 @@ def test_importer_for_each_state() -> None:
 
 def test_shipped_california_import_matches_a_fresh_import(tmp_path: Path) -> None:
     """registries/ca-ag-2020.json is what `registry import` makes of the shipped 2020 export:
-    rebuilt by `python -m broker_audit.registry.shipped`; this fails when it drifts."""
+    rebuilt by `python scripts/rebuild_shipped_registries.py`; this fails when it drifts."""
     from broker_audit import datafiles
-    from broker_audit.registry.shipped import rebuild
+    from broker_audit.services.registry import rebuild_shipped_imports
 
-    (fresh,) = rebuild(into=tmp_path)
+    (fresh,) = rebuild_shipped_imports(into=tmp_path)
     shipped = datafiles.shipped_imports_dir() / fresh.name
     assert json.loads(fresh.read_text()) == json.loads(shipped.read_text())
     brokers = json.loads(shipped.read_text())["broker"]

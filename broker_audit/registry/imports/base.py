@@ -14,6 +14,7 @@ from typing import Protocol
 
 from broker_audit.registry.imports import extract
 from broker_audit.registry.imports.extract import Postal
+from broker_audit.registry.imports.table import MAX_ROWS, cut_cell, read_table, too_many_rows
 from broker_audit.registry.schema import Registry
 
 # Kinds a column can be mapped to. "bool:<flag>" is a yes/no disclosure; "note" goes to the notes.
@@ -185,8 +186,6 @@ def build_row(
     Cells lose escape sequences and control characters; names, notes and lists are bounded, so
     no row can make the imported registry, which every command loads, large.
     """
-    from broker_audit.registry.imports.table import cut_cell
-
     got: dict[str, list[str]] = {}
     notes: list[str] = []
     disclosures: dict[str, bool | None] = {}
@@ -349,8 +348,6 @@ def from_cells(
             f"{path}:{header_line}: no column looks like the data broker's name",
             "columns found: " + "; ".join(h for h in header if h),
         )
-    from broker_audit.registry.imports.table import MAX_ROWS, too_many_rows
-
     if len(body) > MAX_ROWS:
         raise too_many_rows(path)
     builder = RowsBuilder(columns)
@@ -369,3 +366,38 @@ def from_cells(
         skipped=tuple(builder.skipped),
         encoding=encoding,
     )
+
+
+@dataclass(frozen=True)
+class CsvRegistry:
+    """A state registry whose export is one CSV table: what differs is only its labels and names.
+
+    `min_filled` is how many non-empty cells the header row has at least, so a preamble above
+    it ("Record Name", "Exported On") is skipped.
+    """
+
+    registry: Registry
+    form: str
+    source_url: str
+    title: str
+    rules: tuple[Rule, ...]
+    min_filled: int = 2
+
+    def _is_header(self, cells: tuple[str, ...]) -> bool:
+        filled = sum(bool(c) for c in cells)
+        return filled >= self.min_filled and any(" name " in norm_label(c) for c in cells)
+
+    def parse(self, path: Path) -> ImportedRows:
+        table = read_table(path, is_header=self._is_header)
+        return from_cells(
+            path,
+            table.header,
+            table.header_line,
+            list(zip(table.lines, table.rows, strict=True)),
+            self.rules,
+            registry=self.registry,
+            form=self.form,
+            source_url=self.source_url,
+            title=self.title,
+            encoding=table.encoding,
+        )

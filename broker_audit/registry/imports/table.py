@@ -14,10 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from broker_audit.errors import DataFileError
-from broker_audit.registry.schema import Registry
 
 MAX_EXPORT_BYTES = 16 * 1024 * 1024
 """Size of a registry export file (California's 2020 export is 0.36 MB)."""
@@ -145,42 +143,3 @@ def read_table(
         lines=tuple(n for _, n in body),
         encoding=encoding,
     )
-
-
-@dataclass(frozen=True)
-class CsvRegistry:
-    """A state registry whose export is one CSV table: what differs is only its labels and names.
-
-    `min_filled` is how many non-empty cells the header row has at least, so a preamble above
-    it ("Record Name", "Exported On") is skipped.
-    """
-
-    registry: Registry
-    form: str
-    source_url: str
-    title: str
-    rules: tuple[Any, ...]
-    min_filled: int = 2
-
-    def _is_header(self, cells: tuple[str, ...]) -> bool:
-        from broker_audit.registry.imports.base import norm_label
-
-        filled = sum(bool(c) for c in cells)
-        return filled >= self.min_filled and any(" name " in norm_label(c) for c in cells)
-
-    def parse(self, path: Path) -> Any:
-        from broker_audit.registry.imports.base import from_cells
-
-        table = read_table(path, is_header=self._is_header)
-        return from_cells(
-            path,
-            table.header,
-            table.header_line,
-            list(zip(table.lines, table.rows, strict=True)),
-            self.rules,
-            registry=self.registry,
-            form=self.form,
-            source_url=self.source_url,
-            title=self.title,
-            encoding=table.encoding,
-        )

@@ -13,8 +13,7 @@ phone, website, categories of data processed, purchaser credentialing, known-chi
 
 from __future__ import annotations
 
-from broker_audit.registry.imports.base import Rule
-from broker_audit.registry.imports.table import CsvRegistry
+from broker_audit.registry.imports.base import CsvRegistry, Rule
 
 TX_URL = "https://www.sos.state.tx.us/statdoc/data-brokers.shtml"
 

@@ -10,8 +10,7 @@ agent may opt out for you, purchaser credentialing, breaches, and knowledge of m
 
 from __future__ import annotations
 
-from broker_audit.registry.imports.base import Rule
-from broker_audit.registry.imports.table import CsvRegistry
+from broker_audit.registry.imports.base import CsvRegistry, Rule
 
 VT_URL = "https://sos.vermont.gov/corporations/other-services/data-brokers/"
 

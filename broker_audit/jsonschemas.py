@@ -1,7 +1,7 @@
 """JSON Schemas of the data files, generated from the typed records, so editors can validate
 `brokers.toml` and `laws.toml` as people type (e.g. with Taplo or Even Better TOML).
 
-Regenerate with `python -m broker_audit.registry.jsonschema`. Descriptions are normalised here
+Regenerate with `python -m broker_audit.jsonschemas`. Descriptions are normalised here
 (docstrings dedented, as `inspect.cleandoc` does), so the files depend on the records, not on how
 a given msgspec release formats a docstring.
 """
@@ -61,5 +61,5 @@ def write_schemas(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for p in write_schemas(Path(__file__).resolve().parents[2] / "schema"):
+    for p in write_schemas(Path(__file__).resolve().parents[1] / "schema"):
         print(p)

@@ -1,5 +1,5 @@
 """The checked-in JSON Schemas match the typed records; regenerate with
-`python -m broker_audit.registry.jsonschema`.
+`python -m broker_audit.jsonschemas`.
 
 The files are compared as JSON values, not as text, so neither key order nor whitespace matters;
 descriptions are normalised by the generator, so a msgspec release that keeps a docstring's
@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from broker_audit.registry.jsonschema import SCHEMAS, _normalise, schema
+from broker_audit.jsonschemas import SCHEMAS, _normalise, schema
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(("name", "which"), SCHEMAS.items())
 def test_schema_files_do_not_drift(name: str, which: str) -> None:
     assert json.loads((ROOT / "schema" / name).read_text(encoding="utf-8")) == schema(which), (
-        f"schema/{name} is stale: run python -m broker_audit.registry.jsonschema"
+        f"schema/{name} is stale: run python -m broker_audit.jsonschemas"
     )
 
 
