@@ -80,10 +80,10 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Print what was checked as JSON."),
 ) -> None:
     """Check the whole vault from its first record: every seal, every link of the chain, the
-    sealed head, every attachment, and the snapshot that makes opening fast.
+    sealed head, every attachment, and the index that lets a command read only what it shows.
 
-    Opening the vault checks only what was added since the last snapshot; run this now and
-    then, and after restoring a backup. Exit 4 names the first damaged record.
+    Opening the vault checks only the index's seals and what was added since it was written;
+    run this now and then, and after restoring a backup. Exit 4 names the first damaged record.
 
     Example: broker-audit vault verify
     """
@@ -97,7 +97,7 @@ def verify(
                 "requests": result.requests,
                 "attachments": result.blobs,
                 "attachment_parts": result.chunks,
-                "snapshot": result.snapshot,
+                "index": result.index,
                 "last_change": result.last_change,
             }
         )
@@ -106,4 +106,4 @@ def verify(
         f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "
         f"attachments ({result.chunks} parts): every seal and link is whole and the head matches."
     )
-    typer.echo(f"Snapshot: {result.snapshot}.")
+    typer.echo(f"Index: {result.index}.")

@@ -42,7 +42,7 @@ class ReplySummary:
 
 
 def confirmed_state(journal: Journal, reply: ReplyStored) -> str:
-    for event in journal.events.get(reply.request_id, ()):
+    for event in journal.view(reply.request_id).events:  # one request's chunk, not every request
         if event.reply_id == reply.id:
             return event.state.value
     return ""

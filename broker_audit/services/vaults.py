@@ -104,33 +104,40 @@ class VerifyResult:
     requests: int
     blobs: int
     chunks: int
-    snapshot: str  # "matches the records", "rebuilt" (it did not), "none yet"
+    index: str  # "matches the records", "rebuilt" (it did not), "built" (there was none)
     last_change: dt.datetime | None
 
 
 def verify_vault(access: VaultAccess) -> VerifyResult:
     """The full walk: every record's seal and chain link from the first, the sealed head, every
-    attachment chunk, every record readable by this version; then the derived snapshot is
-    compared with a fold of all records and rebuilt if it differs (it is never trusted here).
-    Any damage raises VaultCorrupt naming the first bad record."""
+    attachment chunk, every record readable by this version; then the derived index is compared,
+    part by part, with an index built from every record, and rebuilt if it differs or a part of
+    it is damaged, missing or left over (it is never trusted here). Any damage to the records
+    raises VaultCorrupt naming the first bad record."""
+    from broker_audit.tracking.index import RequestIndex
+
     vault = open_vault(access)
     try:
         report = vault.verify()
-        had_snapshot = vault.snapshot_count is not None
-        from_snapshot = Journal(vault)
-        from_records = Journal(vault, use_snapshot=False)
-        status = "none yet"
-        if had_snapshot:
-            status = "matches the records"
-            if from_snapshot.state() != from_records.state():
-                from_records.rebuild_snapshot()
-                status = "rebuilt"
+        journal = Journal(vault)  # the stored index, with the records after it applied
+        index = journal.index
+        assert index is not None
+        with vault.reading():
+            truth = RequestIndex.empty(vault)
+            truth.rebuild()
+            problems = index.differences(truth)
+            requests = truth.summary.requests
+        if index.origin == "stored" and (problems or vault.verify().parts != index.part_count()):
+            journal.rebuild_index()
+            status = "rebuilt"
+        else:
+            status = {"stored": "matches the records", "rebuilt": "rebuilt"}.get(index.origin, "built")
         return VerifyResult(
             records=report.records,
-            requests=len(from_records.requests),
+            requests=requests,
             blobs=report.blobs,
             chunks=report.chunks,
-            snapshot=status,
+            index=status,
             last_change=vault.info.last_change,
         )
     finally:

@@ -3,9 +3,13 @@
 The vault stores opaque bytes; this module gives them meaning (the record types are in
 `tracking.records`) and folds them into the current view. Records are appended, never rewritten.
 
-Reading is O(new records): the journal starts from the vault's sealed snapshot of its derived
-state (`tracking.snapshot`) and applies the records after it, each decrypted once; it writes a
-new snapshot when the records after it grow past `SNAPSHOT_AFTER` (or a fraction of the log).
+Reading reads only what is asked for: the vault keeps the fold of its records as a derived index
+in sealed parts (`tracking.index`), so `view(id)` reads one request's chunk, `next_request_id()`
+the index's summary, and the whole fold (`journal.requests`, `journal.clients`, ...) is filled
+from the index the first time a service asks for it (`tracking.fold`). The index is kept by every
+append, under the writer's lock, in the same transaction as the records; records after it (from a
+writer that does not keep it) are applied when the vault is opened, and the index is written then
+if no one else is writing.
 
 Writing: everything a write depends on is read inside the vault's writer lock.
 
@@ -25,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
@@ -33,6 +36,8 @@ from typing import TYPE_CHECKING, BinaryIO
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
+from broker_audit.tracking.fold import Fold
+from broker_audit.tracking.index import IndexDamaged, RequestIndex
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
 from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
@@ -54,9 +59,8 @@ from broker_audit.tracking.records import (
     decode,
     encode,
     now,
-    too_new,
 )
-from broker_audit.tracking.snapshot import DerivedState, decode_state, encode_state
+from broker_audit.tracking.snapshot import DerivedState
 from broker_audit.tracking.states import State, check_transition
 
 if TYPE_CHECKING:
@@ -82,11 +86,6 @@ __all__ = [
     "now",
 ]
 
-SNAPSHOT_AFTER = 256
-"""Records after the snapshot that make the next write (or read) seal a new one; in a large log
-the threshold is a fraction of it (`SNAPSHOT_FRACTION`), so rewriting it costs O(1) a record."""
-SNAPSHOT_FRACTION = 8
-
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
@@ -105,38 +104,104 @@ class Journal:
     """The vault's records, folded into the current state, with checked appends."""
 
     def __init__(self, vault: Vault, *, use_snapshot: bool = True) -> None:
-        """Fold the vault's records (from its snapshot unless `use_snapshot` is off: then every
-        record from the first, as `vault verify` does to check the snapshot)."""
+        """Open the vault's derived index (applying the records after it, or building it from
+        every record if it is missing, damaged or made by other rules), or, with `use_snapshot`
+        off, fold every record from the first and use no index (as `vault verify` does to check
+        the index)."""
         self.vault = vault
-        self.profile: Profile | None = None
-        self.requests: dict[int, RequestMade] = {}
-        self.events: dict[int, list[StatusChanged]] = defaultdict(list)
-        self.clients: dict[str, ClientSet] = {}
-        self.agent: AgentProfile | None = None
-        self.batches: dict[str, BatchMade] = {}
-        self.answers: Answers | None = None
-        self.scans: list[ScanResultSet] = []
-        self.mail_account: MailAccountSet | None = None
-        self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
-        self.replies: dict[int, ReplyStored] = {}
-        self.replies_by_request: dict[int, list[int]] = defaultdict(list)
         self._tx: Transaction | None = None
-        self._snapshot_count: int | None = None
+        self._fold = Fold()
+        self._index: RequestIndex | None = None
         with paused_gc():
             if not use_snapshot:
+                self._fold.rest_at = self._fold.requests_at = 0
                 self._apply_numbered(vault.records())
                 return
             loaded = vault.load()
-            state = decode_state(loaded.snapshot) if loaded.snapshot is not None else None
-            if loaded.snapshot is not None and state is None:  # another version's: read all
-                loaded = vault.load()
-            if state is not None:
-                self._restore(state)
-                self._snapshot_count = loaded.snapshot_count
-            del state
-            self._apply_numbered(loaded.records)
+            with vault.reading():
+                self._index = RequestIndex.open(vault, loaded)
             del loaded
-        self._snapshot_if_due(wait=False)
+        self.save_index()
+
+    # --- the fold, filled from the index when a service first asks ------------------------
+
+    @property
+    def profile(self) -> Profile | None:
+        return self._rest().profile
+
+    @property
+    def agent(self) -> AgentProfile | None:
+        return self._rest().agent
+
+    @property
+    def answers(self) -> Answers | None:
+        return self._rest().answers
+
+    @property
+    def mail_account(self) -> MailAccountSet | None:
+        return self._rest().mail_account
+
+    @property
+    def clients(self) -> dict[str, ClientSet]:
+        return self._rest().clients
+
+    @property
+    def batches(self) -> dict[str, BatchMade]:
+        return self._rest().batches
+
+    @property
+    def scans(self) -> list[ScanResultSet]:
+        return self._rest().scans
+
+    @property
+    def requests(self) -> dict[int, RequestMade]:
+        return self._all_requests().requests
+
+    @property
+    def events(self) -> dict[int, list[StatusChanged]]:
+        return self._all_requests().events
+
+    @property
+    def sent_mail(self) -> dict[int, list[EmailSent]]:
+        return self._all_requests().sent_mail
+
+    @property
+    def replies(self) -> dict[int, ReplyStored]:
+        return self._all_requests().replies
+
+    @property
+    def replies_by_request(self) -> dict[int, list[int]]:
+        return self._all_requests().replies_by_request
+
+    def _rest(self) -> Fold:
+        if self._fold.rest_at is None:
+            index = self._index
+            assert index is not None
+            with self.vault.reading():
+                index.sync()
+                self._fold.fill_rest(index.rest(), index.point)
+        return self._fold
+
+    def _all_requests(self) -> Fold:
+        if self._fold.requests_at is None:
+            index = self._index
+            assert index is not None
+            with self.vault.reading(), paused_gc():
+                index.sync()
+                for request_id, entry in index.entries():
+                    self._fold.fill_request(
+                        entry.request, request_id, entry.events, entry.sent_mail, entry.replies
+                    )
+                self._fold.requests_filled(index.point)
+        return self._fold
+
+    def _synced(self) -> RequestIndex | None:
+        """The index, up to date in the current view of the file; None when the requests are
+        already in memory (then they answer)."""
+        if self._fold.requests_at is not None or self._index is None:
+            return None
+        self._index.sync()
+        return self._index
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -152,9 +217,18 @@ class Journal:
         return b"".join(self.read_blob(ref))
 
     def next_reply_id(self) -> int:
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                return index.summary.max_reply + 1
         return max(self.replies, default=0) + 1
 
     def request_replies(self, request_id: int) -> list[ReplyStored]:
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                entry = index.entry(request_id)
+                return list(entry.replies) if entry is not None else []
         return [self.replies[i] for i in self.replies_by_request.get(request_id, ())]
 
     def scan_findings(self) -> dict[str, ScanFinding]:
@@ -174,19 +248,31 @@ class Journal:
 
     def next_request_id(self) -> int:
         """The id the next request gets: read it inside `write()`, so no one else takes it."""
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                return index.summary.max_request + 1
         return max(self.requests, default=0) + 1
 
     def view(self, request_id: int) -> RequestView:
-        request = self.requests.get(request_id)
+        """One request with its history (reads only its chunk of the index)."""
+        request: RequestMade | None
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                entry = index.entry(request_id)
+                request, events = (entry.request, entry.events) if entry is not None else (None, [])
+            else:
+                request, events = self.requests.get(request_id), self.events.get(request_id, [])
         if request is None:
             raise UnknownRequest(
                 f"no request with id {request_id}", "run `broker-audit status` to see the ids"
             )
-        return fold(request, self.events.get(request_id, ()))
+        return fold(request, events)
 
     def current(self) -> list[tuple[RequestMade, Current]]:
-        """Every request by id with its state, dates and due date: what `status` needs, without
-        building a view (and its history) per request."""
+        """Every request by id with its state, dates and due date, without building a view (and
+        its history) per request."""
         events = self.events
         with paused_gc():
             return [(r, current(r, events.get(i, ()))) for i, r in sorted(self.requests.items())]
@@ -197,16 +283,28 @@ class Journal:
             return [fold(r, events.get(i, ())) for i, r in sorted(self.requests.items())]
 
     def state(self) -> DerivedState:
-        """Everything folded so far, as the snapshot keeps it."""
-        return self._state()
+        """Everything folded so far, in a canonical order (see `Fold.state`)."""
+        self._rest()
+        self._all_requests()
+        return self._fold.state()
 
-    def rebuild_snapshot(self) -> None:
-        """Seal this journal's state as the vault's snapshot now (under the writer lock)."""
+    @property
+    def index(self) -> RequestIndex | None:
+        """The derived index, up to date in a view of the file of its own (None for a journal
+        folded from the records: `use_snapshot` off). Read it inside `vault.reading()`."""
+        if self._index is not None:
+            with self.vault.reading():
+                self._index.sync()
+        return self._index
+
+    def rebuild_index(self) -> None:
+        """Build the derived index from every record again and write it now (under the writer
+        lock), whatever the stored one holds."""
         with self.write():
-            assert self._tx is not None
-            self._tx.set_snapshot(encode_state(self._state()))
-            self._tx.commit()
-            self._snapshot_count = self.vault.snapshot_count
+            if self._index is None:
+                self._index = RequestIndex.empty(self.vault)
+            self._index.rebuild()
+            self._commit()
 
     def read_blob(self, ref: BlobRef) -> Iterator[bytes]:
         """A stored attachment, chunk by chunk, each verified (VaultCorrupt on any mismatch)."""
@@ -225,9 +323,13 @@ class Journal:
             self._tx = tx
             try:
                 self._apply_numbered(tx.take_new_records())
+                if self._index is not None:
+                    self._index.sync()
                 yield self
             finally:
                 self._tx = None
+                if self._index is not None and self._index._pending:  # not committed
+                    self._index.invalidate()
 
     def append(self, records: Sequence[Record]) -> None:
         """Check, seal and store `records` in one transaction (durable when this returns), then
@@ -243,12 +345,9 @@ class Journal:
         for offset, record in enumerate(records):
             check_record(record, first + offset)
         self._check_lifecycle(records)
-        tx.append([encode(r) for r in records])
-        tx.commit()
-        for record in records:
-            self._apply(record)
-        self._apply_numbered(tx.take_new_records())
-        self._snapshot_if_due(wait=True)
+        for offset, record in enumerate(records):
+            self._store(first + offset, record)
+        self._commit()
 
     def append_with_payloads(
         self,
@@ -281,7 +380,7 @@ class Journal:
 
             def add(record: Record) -> None:
                 check_record(record, tx.count + 1)
-                tx.append([encode(record)])
+                self._store(tx.count + 1, record)
 
             for record in before:
                 add(record)
@@ -297,11 +396,7 @@ class Journal:
                 records.append(record)
             for record in after:
                 add(record)
-            tx.commit()
-            for record in (*before, *records, *after):
-                self._apply(record)
-            self._apply_numbered(tx.take_new_records())
-            self._snapshot_if_due(wait=True)
+            self._commit()
         return records
 
     def put_blob(self, data: bytes | BinaryIO) -> BlobRef:
@@ -345,36 +440,48 @@ class Journal:
 
     # --- internals -------------------------------------------------------------------------
 
-    def _apply(self, record: Record) -> None:
-        if isinstance(record, ProfileSet):
-            self.profile = record.profile
-        elif isinstance(record, RequestMade):
-            self.requests[record.id] = record
-        elif isinstance(record, StatusChanged):
-            self.events[record.request_id].append(record)
-        elif isinstance(record, ClientSet):
-            self.clients[record.client_id] = record
-        elif isinstance(record, AgentSet):
-            self.agent = record.agent
-        elif isinstance(record, AnswersSet):
-            self.answers = record.answers
-        elif isinstance(record, ScanResultSet):
-            self.scans.append(record)
-        elif isinstance(record, BatchMade):
-            self.batches[record.batch_id] = record
-        elif isinstance(record, MailAccountSet):
-            self.mail_account = record
-        elif isinstance(record, EmailSent):
-            self.sent_mail[record.request_id].append(record)
-        elif isinstance(record, ReplyStored):
-            self.replies[record.id] = record
-            self.replies_by_request[record.request_id].append(record.id)
-        else:  # a type in the union that this fold forgot: never file it as something else
-            raise too_new(0, encode(record))
+    def _store(self, number: int, record: Record) -> None:
+        """Inside the lock: apply `record` to the index (reading what it touches first), then
+        seal it as record `number` and apply it to what is in memory."""
+        tx = self._tx
+        assert tx is not None and number == tx.count + 1
+        if self._index is not None:
+            self._index.applying(number, record)
+        tx.append([encode(record)])
+        self._fold.apply(number, record)
+
+    def _commit(self) -> None:
+        """Write the index's changed parts and root with the records, commit, then apply what
+        other processes appended before the lock was taken again."""
+        tx = self._tx
+        assert tx is not None
+        index = self._index
+        if index is not None:
+            try:
+                index.write(tx)
+            except IndexDamaged:  # never stops a write: the records go in, the index catches up
+                index.invalidate()
+                index = None
+        try:
+            tx.commit()
+        except BaseException:
+            if index is not None:
+                index.invalidate()
+            raise
+        if index is not None:
+            index.committed()
+        self._apply_numbered(tx.take_new_records())
 
     def _apply_numbered(self, numbered: Sequence[tuple[int, bytes]]) -> None:
         for number, data in numbered:
-            self._apply(decode(number, data))
+            self._fold.apply(number, decode(number, data))
+
+    def _has_request(self, request_id: int) -> bool:
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                return index.has_request(request_id)
+        return request_id in self.requests
 
     def _check_lifecycle(self, records: Sequence[Record]) -> None:
         """Inside the lock: each status change must be allowed from the state the log (and the
@@ -382,7 +489,7 @@ class Journal:
         states: dict[int, State] = {}
         for record in records:
             if isinstance(record, RequestMade):
-                if record.id in self.requests or record.id in states:
+                if record.id in states or self._has_request(record.id):
                     raise VaultError(
                         f"request #{record.id} was just made by another broker-audit",
                         "nothing was logged; run the command again",
@@ -395,63 +502,25 @@ class Journal:
                 check_transition(current, record.state, record.request_id)
                 states[record.request_id] = next_state(current, record.state)
 
-    def _state(self) -> DerivedState:
-        return DerivedState(
-            profile=self.profile,
-            requests=list(self.requests.values()),
-            events={k: v for k, v in self.events.items() if v},
-            clients=list(self.clients.values()),
-            agent=self.agent,
-            batches=list(self.batches.values()),
-            answers=self.answers,
-            scans=self.scans,
-            mail_account=self.mail_account,
-            sent_mail=[sent for items in self.sent_mail.values() for sent in items],
-            replies=list(self.replies.values()),
-        )
-
-    def _restore(self, state: DerivedState) -> None:
-        self.profile = state.profile
-        self.requests = {r.id: r for r in state.requests}
-        self.events = defaultdict(list, state.events)
-        self.clients = {c.client_id: c for c in state.clients}
-        self.agent = state.agent
-        self.batches = {b.batch_id: b for b in state.batches}
-        self.answers = state.answers
-        self.scans = list(state.scans)
-        self.mail_account = state.mail_account
-        self.sent_mail = defaultdict(list)
-        for sent in state.sent_mail:
-            self.sent_mail[sent.request_id].append(sent)
-        self.replies = {r.id: r for r in state.replies}
-        self.replies_by_request = defaultdict(list)
-        for reply in state.replies:
-            self.replies_by_request[reply.request_id].append(reply.id)
-
-    def _snapshot_due(self, count: int) -> bool:
-        behind = count - (self._snapshot_count or 0)
-        return behind >= max(SNAPSHOT_AFTER, count // SNAPSHOT_FRACTION)
-
-    def _snapshot_if_due(self, *, wait: bool) -> None:
-        """Seal the derived state as the vault's snapshot if enough records came after the last
-        one: inside an append's lock (`wait`), or, after reading, only if no one else writes.
-        Never an error: a snapshot is an optimisation."""
-        if not self._snapshot_due(self.vault.count):
+    def save_index(self) -> None:
+        """Write the index if it holds more than the stored one (records applied after it, or
+        rebuilt after damage was found), unless another process is writing (then it is left for
+        later). Never an error: the index is derived. Called after opening and after a command."""
+        index = self._index
+        if index is None or not index.changed:
             return
         try:
-            if wait and self._tx is not None:
-                if self._tx.holds_lock:
-                    self._tx.set_snapshot(encode_state(self._state()))
-                    self._tx.commit()
-                    self._snapshot_count = self.vault.snapshot_count
-                return
             with self.vault.try_transaction() as tx:
                 if tx is None:
                     return
-                self._apply_numbered(tx.take_new_records())
-                tx.set_snapshot(encode_state(self._state()))
-                tx.commit()
-                self._snapshot_count = self.vault.snapshot_count
+                self._tx = tx
+                try:
+                    self._apply_numbered(tx.take_new_records())
+                    index.sync()
+                    if index.changed:
+                        self._commit()
+                finally:
+                    self._tx = None
         except VaultTooNew:
             raise
         except VaultError:

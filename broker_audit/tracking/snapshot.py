@@ -1,23 +1,11 @@
-"""The journal's derived state, sealed in the vault so that opening reads O(new records).
+"""Everything the records say, folded, as one value: what `Journal.state()` returns and what
+`vault verify` compares (the fold of every record against what the derived index holds).
 
-The snapshot holds what folding every record gives: the latest profile, agent and answers, every
-request with its events in the order they were recorded, the latest record per client, batches
-and scans. The vault seals it bound to the record it was taken after (number and tag), so it can
-only be used where that point of the history still exists, and it is rebuilt from the records
-whenever it is missing, damaged, of another version, or falls too far behind.
-
-Only facts are kept: due dates and states are computed from them on every read, so a change in
-the deadline rules never leaves a stale answer in a snapshot.
-
-The msgpack is compressed (zlib, level 1: 47 MB of state at 100,000 requests becomes 3 MB, in
-80 ms each way) before the vault seals it, so reading, sealing and rewriting it move a fifteenth of
-the bytes. Compressing before encrypting leaks only the compressed length, to someone who can read
-the file; record lengths are visible the same way.
+Only facts are kept: due dates and states are computed from them on every read. The vault keeps
+this state as the derived index (`tracking.index`), in parts, not as one value.
 """
 
 from __future__ import annotations
-
-import zlib
 
 import msgspec
 
@@ -25,10 +13,6 @@ from broker_audit.profile import Profile
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import AgentProfile, Answers, BatchMade, ClientSet, ScanResultSet
-
-SNAPSHOT_VERSION = 2
-"""Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
-2: the mail account, the emails sent and the replies kept."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):
@@ -43,22 +27,3 @@ class DerivedState(msgspec.Struct, kw_only=True):
     mail_account: MailAccountSet | None = None
     sent_mail: list[EmailSent] = []
     replies: list[ReplyStored] = []
-
-
-_PREFIX = b"broker-audit state " + SNAPSHOT_VERSION.to_bytes(2, "big")
-_encoder = msgspec.msgpack.Encoder()
-_decoder = msgspec.msgpack.Decoder(DerivedState)
-
-
-def encode_state(state: DerivedState) -> bytes:
-    return _PREFIX + zlib.compress(_encoder.encode(state), 1)
-
-
-def decode_state(data: bytes) -> DerivedState | None:
-    """The state in `data`, or None if it is of another version or does not decode (rebuild)."""
-    if not data.startswith(_PREFIX):
-        return None
-    try:
-        return _decoder.decode(zlib.decompress(memoryview(data)[len(_PREFIX) :]))
-    except (msgspec.DecodeError, zlib.error):
-        return None

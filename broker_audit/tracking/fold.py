@@ -1,0 +1,169 @@
+"""What the records say once folded: the latest profile, agent, answers and mail account, each
+client's latest record, the batches and scans (the "rest"), and every request with its events,
+emails sent and replies kept. Pure: no I/O.
+
+`Fold` is the in-memory form the journal hands to services (`journal.requests`, `journal.events`,
+...). Its two halves can be filled apart: the rest and the requests, each from the records or
+from the derived index (`tracking.index`), each remembering the last record it holds so that a
+record is never applied twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import msgspec
+
+from broker_audit.profile import Profile
+from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
+from broker_audit.tracking.model import RequestMade, StatusChanged
+from broker_audit.tracking.records import (
+    AgentProfile,
+    AgentSet,
+    Answers,
+    AnswersSet,
+    BatchMade,
+    ClientSet,
+    ProfileSet,
+    Record,
+    ScanResultSet,
+    encode,
+    too_new,
+)
+from broker_audit.tracking.snapshot import DerivedState
+
+REST_TYPES = (ProfileSet, ClientSet, AgentSet, AnswersSet, ScanResultSet, BatchMade, MailAccountSet)
+"""Record types that change the rest; every other type changes one request."""
+REQUEST_TYPES = (RequestMade, StatusChanged, EmailSent, ReplyStored)
+
+
+class Rest(msgspec.Struct, kw_only=True, gc=False):
+    """Everything the records say that is not about one request (a part of the derived index)."""
+
+    profile: Profile | None = None
+    agent: AgentProfile | None = None
+    answers: Answers | None = None
+    mail_account: MailAccountSet | None = None
+    clients: list[ClientSet] = []  # the latest record per client, in the order first seen
+    batches: list[BatchMade] = []  # the latest record per batch, in the order first seen
+    scans: list[ScanResultSet] = []
+
+
+class Fold:
+    """The records folded in memory (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.profile: Profile | None = None
+        self.agent: AgentProfile | None = None
+        self.answers: Answers | None = None
+        self.mail_account: MailAccountSet | None = None
+        self.clients: dict[str, ClientSet] = {}
+        self.batches: dict[str, BatchMade] = {}
+        self.scans: list[ScanResultSet] = []
+        self.requests: dict[int, RequestMade] = {}
+        self.events: dict[int, list[StatusChanged]] = defaultdict(list)
+        self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
+        self.replies: dict[int, ReplyStored] = {}
+        self.replies_by_request: dict[int, list[int]] = defaultdict(list)
+        self.rest_at: int | None = None  # the last record the rest holds (None: not filled)
+        self.requests_at: int | None = None  # the last record the requests hold
+
+    def apply(self, number: int, record: Record) -> None:
+        """Apply record `number` to each half that is filled and does not hold it yet."""
+        if isinstance(record, REST_TYPES):
+            if self.rest_at is not None and number > self.rest_at:
+                self.apply_rest(record)
+                self.rest_at = number
+        elif isinstance(record, REQUEST_TYPES):
+            if self.requests_at is not None and number > self.requests_at:
+                self.apply_request(record)
+                self.requests_at = number
+        else:  # a type in the union that this fold forgot: never file it as something else
+            raise too_new(number, encode(record))
+
+    def apply_rest(self, record: Record) -> None:
+        if isinstance(record, ProfileSet):
+            self.profile = record.profile
+        elif isinstance(record, ClientSet):
+            self.clients[record.client_id] = record
+        elif isinstance(record, AgentSet):
+            self.agent = record.agent
+        elif isinstance(record, AnswersSet):
+            self.answers = record.answers
+        elif isinstance(record, ScanResultSet):
+            self.scans.append(record)
+        elif isinstance(record, BatchMade):
+            self.batches[record.batch_id] = record
+        elif isinstance(record, MailAccountSet):
+            self.mail_account = record
+
+    def apply_request(self, record: Record) -> None:
+        if isinstance(record, RequestMade):
+            self.requests[record.id] = record
+        elif isinstance(record, StatusChanged):
+            self.events[record.request_id].append(record)
+        elif isinstance(record, EmailSent):
+            self.sent_mail[record.request_id].append(record)
+        elif isinstance(record, ReplyStored):
+            self.replies[record.id] = record
+            self.replies_by_request[record.request_id].append(record.id)
+
+    def fill_rest(self, rest: Rest, at: int) -> None:
+        """The rest as the index holds it after record `at`."""
+        self.profile, self.agent, self.answers = rest.profile, rest.agent, rest.answers
+        self.mail_account = rest.mail_account
+        self.clients = {c.client_id: c for c in rest.clients}
+        self.batches = {b.batch_id: b for b in rest.batches}
+        self.scans = list(rest.scans)
+        self.rest_at = at
+
+    def rest(self) -> Rest:
+        return Rest(
+            profile=self.profile,
+            agent=self.agent,
+            answers=self.answers,
+            mail_account=self.mail_account,
+            clients=list(self.clients.values()),
+            batches=list(self.batches.values()),
+            scans=list(self.scans),
+        )
+
+    def fill_request(
+        self,
+        request: RequestMade | None,
+        request_id: int,
+        events: list[StatusChanged],
+        sent_mail: list[EmailSent],
+        replies: list[ReplyStored],
+    ) -> None:
+        """One request's part of the fold, as the index holds it (call `requests_filled` after
+        the last)."""
+        if request is not None:
+            self.requests[request_id] = request
+        if events:
+            self.events[request_id] = list(events)  # a copy: the index keeps applying to its own
+        if sent_mail:
+            self.sent_mail[request_id] = list(sent_mail)
+        for reply in replies:
+            self.replies[reply.id] = reply
+            self.replies_by_request[request_id].append(reply.id)
+
+    def requests_filled(self, at: int) -> None:
+        self.requests_at = at
+
+    def state(self) -> DerivedState:
+        """Everything folded, in a canonical order (requests by id, then the order recorded), so
+        that two folds of the same records compare equal however they were filled."""
+        return DerivedState(
+            profile=self.profile,
+            requests=[self.requests[i] for i in sorted(self.requests)],
+            events={k: list(self.events[k]) for k in sorted(self.events) if self.events[k]},
+            clients=sorted(self.clients.values(), key=lambda c: c.client_id),
+            agent=self.agent,
+            batches=sorted(self.batches.values(), key=lambda b: b.batch_id),
+            answers=self.answers,
+            scans=list(self.scans),
+            mail_account=self.mail_account,
+            sent_mail=[sent for k in sorted(self.sent_mail) for sent in self.sent_mail[k]],
+            replies=[self.replies[i] for i in sorted(self.replies)],
+        )
