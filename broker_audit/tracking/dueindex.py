@@ -73,6 +73,7 @@ class DueIndex:
         self.next_key = next_key
         self._load = load
         self._pages: dict[int, list[Key]] = {}
+        self._firsts: list[Key] | None = None  # each page's first key, while no first changes
         self.dirty: set[int] = set()  # part keys of pages to write
         self.dropped: set[int] = set()  # part keys of pages to remove
 
@@ -93,7 +94,7 @@ class DueIndex:
 
     def count_before(self, due: int) -> int:
         """How many keys have a due day before `due` (an ordinal)."""
-        firsts = self._firsts()
+        firsts = self._first_keys()
         probe = (due,)  # sorts before every key of that day
         j = bisect_left(firsts, probe)
         if j == 0:
@@ -146,18 +147,21 @@ class DueIndex:
             self._changed(i)
             return
         ref = self.refs.pop(i)
+        self._firsts = None
         self._pages.pop(ref.key, None)
         self.dirty.discard(ref.key)
         self.dropped.add(ref.key)
 
     # --- internals -------------------------------------------------------------------------
 
-    def _firsts(self) -> list[Key]:
-        return [(ref.first_due, ref.first_id) for ref in self.refs]
+    def _first_keys(self) -> list[Key]:
+        if self._firsts is None:
+            self._firsts = [(ref.first_due, ref.first_id) for ref in self.refs]
+        return self._firsts
 
     def _position(self, key: Key) -> int:
         """The page that holds `key`, or would: the last whose first key is not after it."""
-        return max(bisect_right(self._firsts(), key) - 1, 0)
+        return max(bisect_right(self._first_keys(), key) - 1, 0)
 
     def _page(self, i: int) -> list[Key]:
         ref = self.refs[i]
@@ -178,13 +182,16 @@ class DueIndex:
         ref = self.refs[i]
         page = self._pages[ref.key]
         ref.count = len(page)
-        ref.first_due, ref.first_id = page[0]
+        if (ref.first_due, ref.first_id) != page[0]:
+            ref.first_due, ref.first_id = page[0]
+            self._firsts = None
         self.dirty.add(ref.key)
 
     def _new_page(self, i: int, keys: list[Key]) -> None:
         key = self.next_key
         self.next_key += 1
         self.refs.insert(i, PageRef(key=key, first_due=keys[0][0], first_id=keys[0][1], count=len(keys)))
+        self._firsts = None
         self._pages[key] = keys
         self.dirty.add(key)
 

@@ -103,16 +103,23 @@ def fill(journal: Journal, count: int) -> None:
             journal.append([event(request_id, State.FULFILLED, days=60)])
 
 
-def expected_reports(truth: Journal, today: dt.date, limit: int) -> object:
+def expected_reports(
+    truth: Journal, today: dt.date, limit: int | None, *, urgent_first: bool = True
+) -> object:
+    """The status report over every request of a fold of the records."""
     listed = [listed_of(r, state) for r, state in truth.current()]
-    return report_over(listed, today=today, query=StatusQuery(), limit=limit)
+    return report_over(listed, today=today, query=StatusQuery(), limit=limit, urgent_first=urgent_first)
 
 
 def check_against_the_records(path: Path) -> None:
     """What a fresh reader of the index answers equals a fold of every record: each request's
     view, the status report (counts, urgent rows) on several days, and the whole state."""
-    truth = opened(path, use_snapshot=False)
-    reader = opened(path)
+    check_against_the_records_with(path, PASS)
+
+
+def check_against_the_records_with(path: Path, passphrase: str) -> None:
+    truth = Journal(Vault.open(path, passphrase=lambda: passphrase), use_snapshot=False)
+    reader = Journal(Vault.open(path, passphrase=lambda: passphrase))
     for request_id in sorted(truth.requests):
         assert reader.view(request_id) == truth.view(request_id)
     index = reader.index
@@ -122,6 +129,9 @@ def check_against_the_records(path: Path) -> None:
             for limit in (1, 3, 50):
                 got = _report_from_index(index, today=today, limit=limit, urgent_first=True)
                 assert got == expected_reports(truth, today, limit)
+            for by_id_limit in (None, 2):  # `status --json`: every request (or the first n) by id
+                got = _report_from_index(index, today=today, limit=by_id_limit, urgent_first=False)
+                assert got == expected_reports(truth, today, by_id_limit, urgent_first=False)
     assert reader.state() == truth.state()
     reader.vault.close()
     truth.vault.close()
@@ -498,3 +508,63 @@ def test_due_pages_agree_with_a_sorted_list(changes: list[tuple[bool, int, int]]
             assert pages.first(day % 7) == model[: day % 7]
     finally:
         dueindex.PAGE_MAX = old_max
+
+
+# --- older vaults --------------------------------------------------------------------------------
+
+FORMAT2 = Path(__file__).resolve().parents[1] / "fixtures" / "vaults" / "format2.db"
+
+
+def test_a_format2_vault_is_migrated_and_its_index_built(tmp_path: Path) -> None:
+    """Proves: a vault written by the previous version (format 2, its whole-state snapshot after
+    record 7, record 8 after it; tests/fixtures/vaults/make_format2.py) opens with every record,
+    is migrated by the named migration 0003_derived_parts, and gets an index built from its
+    records (the old snapshot is dropped, never read as an index) that `vault verify` finds
+    whole."""
+    import json
+    import shutil
+
+    from broker_audit.services import VaultAccess, verify_vault
+
+    path = tmp_path / "format2.db"
+    shutil.copyfile(FORMAT2, path)
+    secrets_ = json.loads(FORMAT2.with_name("format2.db.json").read_text())
+    journal = Journal(Vault.open(path, passphrase=lambda: secrets_["passphrase"]))
+    assert journal.index is not None and journal.index.origin == "rebuilt"  # the old snapshot: unusable
+    assert [journal.view(i).state for i in (1, 2, 3)] == [State.DELIVERED, State.DENIED, State.DRAFTED]
+    assert journal.profile is not None and journal.profile.name == "Ana Example"
+    assert journal.vault.snapshot_count == journal.vault.count == 8  # the index, written at open
+    journal.vault.close()
+    assert sql(path, "SELECT name FROM migrations ORDER BY version")[-1] == ("0003_derived_parts",)
+    assert sql(path, "SELECT value FROM meta WHERE key = 'format_version'") == [(3,)]
+    ((root,),) = sql(path, "SELECT sealed FROM snapshot")
+    assert isinstance(root, bytes) and len(root) < 1000  # a small root now, not the whole state
+    result = verify_vault(VaultAccess(path=path, passphrase=lambda: secrets_["passphrase"]))
+    assert (result.records, result.requests, result.index) == (8, 3, "matches the records")
+    check_against_the_records_with(path, secrets_["passphrase"])
+
+
+def test_a_format2_vault_opened_read_only_is_read_through_an_index_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves: a format-2 vault that must not be written (opened read-only: its write-ahead log
+    had a torn tail) is read through an index built in memory, and nothing is written to it:
+    it stays format 2 with its old snapshot."""
+    import json
+    import shutil
+
+    from broker_audit.vault import store
+    from broker_audit.vault.wal import WalReport
+
+    path = tmp_path / "format2.db"
+    shutil.copyfile(FORMAT2, path)
+    secrets_ = json.loads(FORMAT2.with_name("format2.db.json").read_text())
+    before = sql(path, "SELECT n, nonce, sealed FROM snapshot")
+    monkeypatch.setattr(store, "inspect_wal", lambda _: WalReport(torn_frames=1))
+    journal = Journal(Vault.open(path, recovery_key=secrets_["recovery_key"]))
+    assert [journal.view(i).state for i in (1, 2, 3)] == [State.DELIVERED, State.DENIED, State.DRAFTED]
+    assert journal.next_request_id() == 4
+    journal.save_index()  # nothing to write into a vault opened read-only
+    journal.vault.close()
+    assert sql(path, "SELECT value FROM meta WHERE key = 'format_version'") == [(2,)]
+    assert sql(path, "SELECT n, nonce, sealed FROM snapshot") == before
