@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,12 +154,16 @@ def _default(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """Stdout is data: one JSON document per command.
 
-    Encoded by msgspec. A list is written one element per line, a few thousand elements at a
-    time, so a long one (100,000 requests) is never held as one string; an object is indented.
-    Dates are ISO 8601 (`2026-01-05`), times RFC 3339 (`2026-01-05T10:00:00Z`). Characters a
-    terminal would act on are written as \\u escapes (msgspec, like json.dumps, leaves C1 and bidi
-    controls raw).
+    Encoded by msgspec. A list (or an iterator, such as `status --json`'s rows read a chunk of
+    the vault's index at a time) is written one element per line, 5,000 elements at a time, so a
+    long one (a million requests) is never held whole, as objects or as one string; nothing is
+    written until its first elements are ready, so an error in making them leaves stdout empty.
+    An object is indented. Dates are ISO 8601 (`2026-01-05`), times RFC 3339
+    (`2026-01-05T10:00:00Z`). Characters a terminal would act on are written as \\u escapes
+    (msgspec, like json.dumps, leaves C1 and bidi controls raw).
     """
+    import itertools
+
     import msgspec
 
     from broker_audit.cleantext import json_safe_bytes
@@ -167,16 +172,25 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
     out = getattr(sys.stdout, "buffer", None)
     write = out.write if out is not None else (lambda b: sys.stdout.write(b.decode("utf-8")))
-    if isinstance(data, list | tuple):
-        if not data:
+
+    def lines(items: list[Any]) -> bytes:
+        # one element a line, in one call: a JSON text holds no raw newline, so the newlines
+        # msgspec puts between the elements are the only ones to follow with ","
+        return json_safe_bytes(encoder.encode_lines(items)[:-1].replace(b"\n", b",\n"))
+
+    if isinstance(data, list | tuple | Iterator):
+        items = iter(data)
+        piece = list(itertools.islice(items, 5000))
+        if not piece:
             write(b"[]\n")
         else:
             write(b"[\n")
-            for start in range(0, len(data), 5000):
-                # one element a line, in one call: a JSON text holds no raw newline, so the
-                # newlines msgspec puts between the elements are the only ones to follow with ","
-                piece = encoder.encode_lines(data[start : start + 5000])[:-1].replace(b"\n", b",\n")
-                write(json_safe_bytes(piece) + (b",\n" if start + 5000 < len(data) else b"\n"))
+            while True:
+                following = list(itertools.islice(items, 5000))
+                write(lines(piece) + (b",\n" if following else b"\n"))
+                if not following:
+                    break
+                piece = following
             write(b"]\n")
     else:
         write(json_safe_bytes(msgspec.json.format(encoder.encode(data), indent=2)) + b"\n")

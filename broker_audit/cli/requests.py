@@ -213,10 +213,9 @@ def status_command(
         overdue_only=overdue,
     )
     if as_json:
-        report = status_report(
-            access(ctx), today=day, query=query, limit=None if show_all else limit, urgent_first=False
-        )
-        print_json(report.rows)
+        from broker_audit.services.tracking import iter_status_rows
+
+        print_json(iter_status_rows(access(ctx), today=day, query=query, limit=None if show_all else limit))
         return
     from broker_audit.cli.listing import render_status
     from broker_audit.services.tracking import DEFAULT_LIMIT

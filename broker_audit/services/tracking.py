@@ -6,7 +6,7 @@ import datetime as dt
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -121,6 +121,27 @@ def status_report(
             listed = list(index.all_listed())
             return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
         return _report_from_index(index, today=today, limit=limit, urgent_first=urgent_first)
+
+
+def iter_status_rows(
+    access: VaultAccess, *, today: dt.date, query: StatusQuery | None = None, limit: int | None = None
+) -> Iterator[StatusRow]:
+    """`status --json`: the selected requests by id (the first `limit`; all if None), made as
+    they are consumed. Without a filter they are read from the index a chunk at a time, so memory
+    stays flat at a million requests; with one, every request's listed facts are read first (the
+    filter's values are checked against them before the first row)."""
+    query = query or StatusQuery()
+    if limit is not None and limit < 0:
+        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+    with open_journal(access) as journal, journal.vault.reading(), paused_gc():
+        index = journal.index
+        if index is not None and not _filtered(query):
+            selected: Iterable[Listed] = index.all_listed()
+        else:
+            listed = list(index.all_listed()) if index is not None else _listed_from(journal)
+            selected = select_listed(listed, query, today)
+        for item in itertools.islice(selected, limit):
+            yield row_of(item, today)
 
 
 def _filtered(query: StatusQuery) -> bool:

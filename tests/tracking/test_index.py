@@ -568,3 +568,42 @@ def test_a_format2_vault_opened_read_only_is_read_through_an_index_in_memory(
     journal.vault.close()
     assert sql(path, "SELECT value FROM meta WHERE key = 'format_version'") == [(2,)]
     assert sql(path, "SELECT n, nonce, sealed FROM snapshot") == before
+
+
+def test_status_json_rows_are_every_request_by_id(path: Path, small: None) -> None:
+    """Proves: `status --json`'s rows, made a chunk of the index at a time, are every request by
+    id as a fold of the records gives them; with a filter or a limit, the ones it selects."""
+    from broker_audit.services import VaultAccess
+    from broker_audit.services.tracking import iter_status_rows, row_of, status_rows
+
+    fill(opened(path), 14)
+    access = VaultAccess(path=path, passphrase=lambda: PASS)
+    today = dt.date(2026, 5, 10)
+    truth = opened(path, use_snapshot=False)
+    expected = [row_of(listed_of(r, state), today) for r, state in truth.current()]
+    assert list(iter_status_rows(access, today=today)) == expected == status_rows(access, today=today)
+    assert [r.id for r in iter_status_rows(access, today=today, limit=3)] == [1, 2, 3]
+    sent = StatusQuery(states=("sent",))
+    assert list(iter_status_rows(access, today=today, query=sent)) == [
+        r for r in expected if r.state == "sent"
+    ]
+    overdue = StatusQuery(overdue_only=True)
+    assert list(iter_status_rows(access, today=today, query=overdue)) == [r for r in expected if r.overdue]
+
+
+def test_many_records_after_the_index_are_read_again_not_kept(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves: when more records follow the index than opening keeps (`KEEP_AT_OPEN`: the first
+    open of a large vault without an index), they are verified at open, then read again as the
+    index is built, with the same result as a fold of every record."""
+    from broker_audit.vault import vault as vault_module
+
+    monkeypatch.setattr(vault_module, "KEEP_AT_OPEN", 5)
+    raw_append(path, [encode(request(i)) for i in range(1, 21)] + [encode(event(7, State.SENT))])
+    with Vault.open(path, passphrase=lambda: PASS) as vault:
+        assert not isinstance(vault.load().records, list)
+    journal = opened(path)
+    assert journal.view(7).state is State.SENT and journal.next_request_id() == 21
+    journal.vault.close()
+    check_against_the_records(path)
