@@ -21,7 +21,7 @@ import datetime as dt
 import hmac
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +48,7 @@ from broker_audit.vault.unlock import is_legacy, unlock
 __all__ = ["BlobRef", "Loaded", "OpenInfo", "Transaction", "Vault", "default_vault_path", "keyring_available"]
 
 VAULT_ID_BYTES = 16
+_TOO_MANY: list[tuple[int, bytes]] = []  # marks records verified at open but not kept
 
 
 def default_vault_path() -> Path:
@@ -73,12 +74,19 @@ class OpenInfo:
 
 @dataclass
 class Loaded:
-    """What opening read: the sealed snapshot's plaintext (if valid) and the records after it."""
+    """What opening read: the sealed snapshot's plaintext (if valid) and the records after it
+    (a list; or, when there were more than `KEEP_AT_OPEN`, an iterator that reads them again)."""
 
     snapshot: bytes | None
     snapshot_count: int
-    records: list[tuple[int, bytes]] = field(default_factory=list)
+    records: Iterable[tuple[int, bytes]] = field(default_factory=list)
     snapshot_tag: bytes | None = None  # which stored snapshot was read (its seal's tag), if any
+
+
+KEEP_AT_OPEN = 65_536
+"""Records after the snapshot whose plaintexts opening keeps for `load`, so that each is
+decrypted once. Beyond that (the first open of a large vault without an index) they are verified
+and dropped, and `load` reads them again as they are consumed: memory, not time, is what runs out."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,8 @@ class Vault:
         loaded, self._loaded = self._loaded, None
         if loaded is None:
             return Loaded(snapshot=None, snapshot_count=0, records=self.records())
+        if loaded.records is _TOO_MANY:
+            loaded.records = self.iter_records(loaded.snapshot_count)
         return loaded
 
     def records(self) -> list[tuple[int, bytes]]:
@@ -444,7 +454,12 @@ class Vault:
         head = read_head(store, sealer, header)
         snapshot = self._read_snapshot(head)
         after, prev = (snapshot[0], snapshot[1]) if snapshot else (0, ZERO_TAG)
-        records = list(walk(store, sealer, self._vault_id, after, prev, head))
+        records: list[tuple[int, bytes]] = []
+        for n, plain in walk(store, sealer, self._vault_id, after, prev, head):
+            if records is not _TOO_MANY:
+                records.append((n, plain))
+                if len(records) > KEEP_AT_OPEN:
+                    records = _TOO_MANY
         self._loaded = Loaded(
             snapshot=snapshot[2] if snapshot else None,
             snapshot_count=after,
