@@ -118,16 +118,16 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
 
     vault = open_vault(access)
     try:
-        report = vault.verify()
-        journal = Journal(vault)  # the stored index, with the records after it applied
+        journal = Journal(vault)  # the stored index, with the records after it applied (and written)
         index = journal.index
         assert index is not None
+        report = vault.verify()
         with vault.reading():
             truth = RequestIndex.empty(vault)
             truth.rebuild()
             problems = index.differences(truth)
             requests = truth.summary.requests
-        if index.origin == "stored" and (problems or vault.verify().parts != index.part_count()):
+        if index.origin == "stored" and (problems or report.parts != index.part_count()):
             journal.rebuild_index()
             status = "rebuilt"
         else:
