@@ -181,8 +181,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--before", type=Path, help="a tree of the previous code to compare with")
     parser.add_argument("--keep", type=Path, help="build the vaults in this folder and keep them")
+    parser.add_argument("--commands", default=",".join(COMMANDS), help="a subset, e.g. unlock,show,mark")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    commands = ["unlock", *(c for c in args.commands.split(",") if c in COMMANDS and c != "unlock")]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.runs} runs")
     with tempfile.TemporaryDirectory() as scratch:
         tmp = args.keep or Path(scratch)
@@ -204,7 +206,7 @@ def main() -> None:
             loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
             # every command at every size once a round, in a new order each round (before and
             # after side by side), so neither the load nor what ran just before favours one
-            steps = [(size, name) for size in sizes for name in COMMANDS]
+            steps = [(size, name) for size in sizes for name in commands]
             shuffle.shuffle(steps)
             for size, name in steps:
                 for tree in shuffle.sample(trees, len(trees)):
@@ -220,17 +222,19 @@ def main() -> None:
             f"the end; 1-min load at each round's start {min(loads):.2f} to {max(loads):.2f} (median "
             f"{statistics.median(loads):.2f}); {time.perf_counter() - started:.0f} s of runs"
         )
-        report(figures, trees, sizes)
+        report(figures, trees, sizes, commands)
 
 
-def report(figures: dict[tuple[str, int, str], Figures], trees: list[Tree], sizes: list[int]) -> None:
+def report(
+    figures: dict[tuple[str, int, str], Figures], trees: list[Tree], sizes: list[int], commands: list[str]
+) -> None:
     base = sizes[0]
     for tree in trees:
         print(
             f"\n{tree.label}: median wall; x the same at {base:,}; x unlock at that size; the same three "
             "for CPU time (user + system); peak RSS"
         )
-        for name in COMMANDS:
+        for name in commands:
             for size in sizes:
                 f = figures[(tree.label, size, name)]
                 first, unlock = figures[(tree.label, base, name)], figures[(tree.label, size, "unlock")]
@@ -245,7 +249,7 @@ def report(figures: dict[tuple[str, int, str], Figures], trees: list[Tree], size
         f"\nx the same command at {base:,} (goal at 100,000: status 1.5x, show, mark 1.2x), before -> after"
     )
     print("  " + " " * 14 + "".join(f"{size:>22,}" for size in sizes[1:]))
-    for name in COMMANDS[1:]:
+    for name in commands[1:]:
         cells = []
         for size in sizes[1:]:
             before, after = (
