@@ -43,160 +43,62 @@ about who a request is to, its state or its dates.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
-from broker_audit.tracking import due as due_rules
-from broker_audit.tracking.due import Current, current
-from broker_audit.tracking.dueindex import DueIndex, IndexDamaged, Key, PageRef
+from broker_audit.tracking.due import current
+from broker_audit.tracking.dueindex import DueIndex, IndexDamaged, Key
 from broker_audit.tracking.fold import REST_TYPES, Fold, Rest
+from broker_audit.tracking.indexformat import (
+    CHUNK,
+    DUE,
+    ENTRIES,
+    FACTS,
+    REST,
+    Entry,
+    Listed,
+    Summary,
+    chunk_of,
+    clocked,
+    decode_entries,
+    decode_entry,
+    decode_facts,
+    decode_rest,
+    decode_root,
+    due_key,
+    encode_entries,
+    encode_facts,
+    encode_rest,
+    encode_root,
+    listed_of,
+    rules_fingerprint,
+)
 from broker_audit.tracking.mail_records import EmailSent, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import Record, decode, encode, too_new
-from broker_audit.tracking.states import AWAITING, State
 
 if TYPE_CHECKING:
     from broker_audit.vault.vault import Loaded, Transaction, Vault
 
-__all__ = ["CHUNK", "Entry", "IndexDamaged", "Listed", "RequestIndex", "Summary"]
+__all__ = [
+    "CHUNK",
+    "DUE",
+    "ENTRIES",
+    "FACTS",
+    "REST",
+    "Entry",
+    "IndexDamaged",
+    "Listed",
+    "RequestIndex",
+    "Summary",
+    "chunk_of",
+    "listed_of",
+]
 
-INDEX_VERSION = 1
-"""Bump when the shape or the meaning of a part or of the root changes: other versions are rebuilt."""
-CHUNK = 256
-"""Request ids per chunk: what `show` and `mark` decrypt (about 100 KiB) to read one request."""
-FACTS, ENTRIES, DUE, REST = 1, 2, 3, 4
-_PREFIX = b"broker-audit index " + INDEX_VERSION.to_bytes(2, "big")
 _NO_TAGS = bytes(32)
 T = TypeVar("T")
-
-
-class Listed(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    """One request as `status` lists it, without what depends on the day it is asked (days left,
-    overdue): computed from the request's records when they change."""
-
-    id: int
-    broker: str
-    broker_name: str
-    kind: str
-    state: State
-    law: str
-    sent: dt.date | None
-    delivered: dt.date | None
-    due: dt.date | None
-    due_estimated: bool
-    channel: str
-    reference: str
-    client_id: str | None
-    batch_id: str | None
-
-
-class Entry(msgspec.Struct, array_like=True, gc=False):
-    """One request's records, in the order recorded (`request` is None while only records about
-    it, not the request itself, have been seen)."""
-
-    request: RequestMade | None = None
-    events: list[StatusChanged] = []
-    sent_mail: list[EmailSent] = []
-    replies: list[ReplyStored] = []
-
-
-class Summary(msgspec.Struct, kw_only=True, gc=False):
-    """The root: what `status` counts, and where every part is (its seal's tag)."""
-
-    rules: bytes
-    requests: int = 0
-    max_request: int = 0
-    max_reply: int = 0
-    by_state: dict[str, int] = {}
-    chunks: dict[int, bytes] = {}  # chunk -> tag of its FACTS part + tag of its ENTRIES part
-    due: list[PageRef] = []
-    next_page: int = 0
-    rest: bytes = b""  # tag of the REST part; empty while there is none
-
-
-_summary_decoder = msgspec.msgpack.Decoder(Summary)
-_facts_decoder = msgspec.msgpack.Decoder(list[Listed])
-_entries_decoder = msgspec.msgpack.Decoder(list[tuple[int, msgspec.Raw]])
-_entry_decoder = msgspec.msgpack.Decoder(Entry)
-_rest_decoder = msgspec.msgpack.Decoder(Rest)
-_encoder = msgspec.msgpack.Encoder()
-
-
-@functools.cache
-def rules_fingerprint() -> bytes:
-    """What the index's states and due dates were computed by: this module, the lifecycle and
-    due-date modules and the deadline arithmetic (their source), the delivery allowances, and the
-    version of broker-audit. Another fingerprint in a root means the index is rebuilt."""
-    from broker_audit import __version__
-    from broker_audit.law import deadlines
-    from broker_audit.tracking import states
-
-    digest = hashlib.sha256(b"broker-audit index rules %d %s\x00" % (INDEX_VERSION, __version__.encode()))
-    digest.update(repr(sorted(due_rules.DELIVERY_ALLOWANCE.items())).encode())
-    digest.update(repr(due_rules.UNKNOWN_CHANNEL_ALLOWANCE).encode())
-    for module in (due_rules, states, deadlines):
-        source = module.__file__ or ""
-        try:
-            with open(source, "rb") as handle:
-                digest.update(handle.read())
-        except OSError:  # no source shipped: the version above stands for it
-            digest.update(source.encode())
-    with open(__file__, "rb") as handle:
-        digest.update(handle.read())
-    return digest.digest()[:16]
-
-
-def encode_root(summary: Summary) -> bytes:
-    return _PREFIX + _encoder.encode(summary)
-
-
-def decode_root(data: bytes) -> Summary | None:
-    """The summary in `data`, or None if it is of another version or rules, or does not decode."""
-    if not data.startswith(_PREFIX):
-        return None
-    try:
-        summary = _summary_decoder.decode(memoryview(data)[len(_PREFIX) :])
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
-    return summary if summary.rules == rules_fingerprint() else None
-
-
-def chunk_of(request_id: int) -> int:
-    return (request_id - 1) // CHUNK
-
-
-def listed_of(request: RequestMade, now: Current) -> Listed:
-    return Listed(
-        id=request.id,
-        broker=request.broker_id,
-        broker_name=request.recipient_name,
-        kind=request.kind,
-        state=now.state,
-        law=request.law_id,
-        sent=now.sent,
-        delivered=now.delivered,
-        due=now.due.date,
-        due_estimated=now.due.estimated,
-        channel=request.channel,
-        reference=request.reference,
-        client_id=request.client_id,
-        batch_id=request.batch_id,
-    )
-
-
-def clocked(listed: Listed) -> bool:
-    """Whether the request is in the due-date index: it awaits an answer by a known day."""
-    return listed.due is not None and listed.state in AWAITING
-
-
-def due_key(listed: Listed) -> Key:
-    assert listed.due is not None
-    return (listed.due.toordinal(), listed.id)
 
 
 class RequestIndex:
@@ -433,10 +335,7 @@ class RequestIndex:
         self._dirty_entries.add(chunk)
 
     def _decode_facts(self, chunk: int, tags: bytes) -> list[Listed]:
-        try:
-            items = _facts_decoder.decode(self._part(FACTS, chunk, tags[:16]))
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            raise IndexDamaged("a chunk of facts does not decode") from None
+        items = decode_facts(self._part(FACTS, chunk, tags[:16]))
         if any(chunk_of(item.id) != chunk for item in items):
             raise IndexDamaged("a chunk of facts holds a request of another chunk")
         return items
@@ -459,10 +358,7 @@ class RequestIndex:
             if tags is None:
                 self._new_chunk(chunk)
                 return self._entries[chunk]
-            try:
-                pairs = _entries_decoder.decode(zlib.decompress(self._part(ENTRIES, chunk, tags[16:])))
-            except (msgspec.DecodeError, msgspec.ValidationError, zlib.error):
-                raise IndexDamaged("a chunk of requests does not decode") from None
+            pairs = decode_entries(self._part(ENTRIES, chunk, tags[16:]))
             entries = dict(pairs)
             if len(entries) != len(pairs) or any(chunk_of(i) != chunk for i in entries):
                 raise IndexDamaged("a chunk of requests holds a request twice or of another chunk")
@@ -473,11 +369,7 @@ class RequestIndex:
         entries = self._chunk_entries(chunk_of(request_id))
         entry = entries.get(request_id)
         if isinstance(entry, msgspec.Raw):
-            try:
-                entry = _entry_decoder.decode(entry)
-            except (msgspec.DecodeError, msgspec.ValidationError):
-                raise IndexDamaged("a request in the index does not decode") from None
-            entries[request_id] = entry
+            entry = entries[request_id] = decode_entry(entry)
         return entry
 
     def _entry(self, request_id: int) -> Entry:
@@ -493,11 +385,7 @@ class RequestIndex:
         if self._rest is None:
             fold = Fold()
             if self.summary.rest:
-                try:
-                    rest = _rest_decoder.decode(self._part(REST, 0, self.summary.rest))
-                except (msgspec.DecodeError, msgspec.ValidationError):
-                    raise IndexDamaged("the rest of the index does not decode") from None
-                fold.fill_rest(rest, self.point)
+                fold.fill_rest(decode_rest(self._part(REST, 0, self.summary.rest)), self.point)
             self._rest = fold
         return self._rest
 
@@ -604,11 +492,11 @@ class RequestIndex:
             facts_tag, entries_tag = tags[:16], tags[16:]
             if chunk in self._dirty_facts:
                 facts = self._facts[chunk]
-                facts_tag = tx.put_part(FACTS, chunk, _encoder.encode([facts[i] for i in sorted(facts)]))
+                facts_tag = tx.put_part(FACTS, chunk, encode_facts([facts[i] for i in sorted(facts)]))
             if chunk in self._dirty_entries:
                 entries = self._entries[chunk]
                 pairs = [(i, entries[i]) for i in sorted(entries)]
-                entries_tag = tx.put_part(ENTRIES, chunk, zlib.compress(_encoder.encode(pairs), 1))
+                entries_tag = tx.put_part(ENTRIES, chunk, encode_entries(pairs))
             self.summary.chunks[chunk] = facts_tag + entries_tag
         for ref, data in self.due.pages_to_write():
             ref.tag = tx.put_part(DUE, ref.key, data)
@@ -616,7 +504,7 @@ class RequestIndex:
             for key in self.due.dropped:
                 tx.drop_part(DUE, key)
         if self._rest_dirty and self._rest is not None:
-            self.summary.rest = tx.put_part(REST, 0, _encoder.encode(self._rest.rest()))
+            self.summary.rest = tx.put_part(REST, 0, encode_rest(self._rest.rest()))
         self.summary.due, self.summary.next_page = self.due.refs, self.due.next_key
         self._written_tag = tx.set_snapshot(encode_root(self.summary))
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from broker_audit.profile import Profile
 from broker_audit.services.tracking import StatusQuery, _report_from_index, report_over
-from broker_audit.tracking import dueindex
+from broker_audit.tracking import dueindex, indexformat
 from broker_audit.tracking import index as index_module
 from broker_audit.tracking.index import DUE, ENTRIES, FACTS, REST, RequestIndex, chunk_of, listed_of
 from broker_audit.tracking.journal import Journal, ProfileSet, encode, now
@@ -169,7 +169,7 @@ class Decrypts:
 def small(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of 4 request ids and due-date pages of at most 4 keys, so a few dozen requests
     fill many parts."""
-    monkeypatch.setattr(index_module, "CHUNK", 4)
+    monkeypatch.setattr(indexformat, "CHUNK", 4)
     monkeypatch.setattr(dueindex, "PAGE_MAX", 4)
     monkeypatch.setattr(dueindex, "PAGE_FILL", 2)
 
@@ -362,7 +362,8 @@ def test_an_index_made_by_other_rules_is_rebuilt(path: Path, monkeypatch: pytest
     """Proves: an index whose root carries another rules fingerprint (due dates computed by other
     code) is not read: it is rebuilt from the records with today's rules."""
     fill(opened(path), 5)
-    monkeypatch.setattr(index_module, "rules_fingerprint", lambda: b"other rules 0001")
+    for module in (index_module, indexformat):
+        monkeypatch.setattr(module, "rules_fingerprint", lambda: b"other rules 0001")
     journal = opened(path)
     assert journal.index is not None and journal.index.origin == "rebuilt"
     journal.vault.close()
@@ -419,7 +420,7 @@ def test_the_index_never_shows_a_state_the_records_do_not_support(
     the index's back, damaged bytes, parts put back from older states and reopening, every
     answer read through the index (each view, status on three days, the whole state) equals a
     fold of every record."""
-    monkeypatch.setattr(index_module, "CHUNK", 3)
+    monkeypatch.setattr(indexformat, "CHUNK", 3)
     monkeypatch.setattr(dueindex, "PAGE_MAX", 3)
     monkeypatch.setattr(dueindex, "PAGE_FILL", 2)
     with tempfile.TemporaryDirectory() as tmp:
