@@ -58,8 +58,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "demo": Subcommand(
         "demo",
         "demo_command",
-        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and\n"
-        "Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in\n"
+        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and "
+        "Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in "
         "50 days. The vault is shredded at the end; only the letters stay.",
     ),
     "audit": Subcommand(
@@ -73,11 +73,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "cora": Subcommand(
         "cora",
         "cora_command",
-        "Ask a Colorado sheriff for the records of sharing booking data with data brokers\n"
-        "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice\n"
-        "Records Act (criminal justice records: released at the custodian's discretion, at reasonable\n"
-        "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts).\n"
-        "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault\n"
+        "Ask a Colorado sheriff for the records of sharing booking data with data brokers "
+        "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice "
+        "Records Act (criminal justice records: released at the custodian's discretion, at reasonable "
+        "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts). "
+        "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault "
         "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.",
     ),
     "profile": Subcommand(
@@ -129,7 +129,7 @@ class LazyGroup(TyperGroup):
         if sub is None or self._listing:
             return super().get_command(ctx, cmd_name)
         if cmd_name not in self._loaded:
-            self.commands[cmd_name] = hide_flag_types(sub.load(cmd_name))
+            self.commands[cmd_name] = tidy_help(sub.load(cmd_name))
             self._loaded.add(cmd_name)
         return self.commands[cmd_name]
 
@@ -171,12 +171,24 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def hide_flag_types(command: Any) -> Any:
-    """Flags take no value: show none in --help (typer would print "<bool>", which invites
-    `--json true`)."""
+def tidy_help(command: Any) -> Any:
+    """Help that reads well in any terminal width: paragraphs flow (a docstring's hard line breaks
+    are joined, so the terminal wraps them once), flags show no value type (typer would print
+    "<bool>", which invites `--json true`), and a value shows its name (KIND, OUT), not a Python
+    type such as "<list[str]>"."""
+    if getattr(command, "help", None):
+        command.help = reflow(command.help)
+    if getattr(command, "short_help", None):
+        command.short_help = reflow(command.short_help)
     for param in getattr(command, "params", ()):
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
+        if getattr(param, "help", None):
+            param.help = reflow(param.help)
+        if getattr(param, "param_type_name", "") == "argument":
+            param.display_type_rich = _no_type  # its name (BROKERS) already says what it takes
+            if param.metavar is None and param.name:
+                param.metavar = param.name.upper()
+        elif param.metavar is None:
+            param.metavar = "" if getattr(param, "is_flag", False) else (param.name or "").upper()
     make_help = command.get_help_option
 
     def get_help_option(ctx: Any) -> Any:
@@ -187,8 +199,30 @@ def hide_flag_types(command: Any) -> Any:
 
     command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
-        hide_flag_types(sub)
+        tidy_help(sub)
     return command
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph of a docstring into one, keeping list items, indented
+    lines and command examples on lines of their own."""
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            keep = line.startswith((" ", "-", "*", "broker-audit ", "$"))
+            if lines and not keep:
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 @app.callback()

@@ -25,6 +25,40 @@ def test_flags_show_no_value_type(cli: Runner, command: list[str]) -> None:
     assert code == 0 and "<bool>" not in out
 
 
+def _all_commands() -> list[list[str]]:
+    import typer
+
+    from broker_audit.cli.app import SUBCOMMANDS, app
+
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    paths: list[list[str]] = []
+    for name in SUBCOMMANDS:
+        command = root.get_command(ctx, name)
+        subs = getattr(command, "commands", {})
+        paths += [[name, sub] for sub in subs] if subs else [[name]]
+    return paths
+
+
+def test_no_help_shows_a_python_type_or_a_hard_wrapped_line(
+    cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values show their name (KIND), not "<list[str]>"; a docstring's line breaks are joined so the
+    terminal wraps each paragraph once (no "... and" / "Appriss ..." ragged pairs)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for path in _all_commands():
+        code, out, _ = cli([*path, "--help"])
+        assert code == 0, path
+        assert not re.search(r"<(list\[|str>|path>|int>|bool>)", out), (path, out)
+        for line in out.splitlines():
+            inner = line.strip("│ ").rstrip()
+            # at 200 columns no sentence needs to break before 100: a short line that does not
+            # end a sentence is a hard wrap carried over from the source
+            if 30 < len(inner) < 90 and inner[-1].isalpha() and not line.startswith(" Usage"):
+                nxt = out.splitlines()[out.splitlines().index(line) + 1].strip("│ ")
+                assert not (nxt and nxt[0].islower()), (path, line, nxt)
+
+
 def test_status_and_followup_as_of(tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
