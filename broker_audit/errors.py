@@ -49,12 +49,20 @@ class UnknownBroker(UserError):
         self.suggestions = suggestions
 
 
+# Profile fields `profile edit` sets by option; the rest (addresses) come from a profile file.
+EDITABLE_PROFILE_FIELDS = ("name", "email", "phone", "birth_date", "state")
+
+
 class MissingProfileField(UserError):
     def __init__(self, field: str, needed_for: str) -> None:
-        super().__init__(
-            f"the profile has no {field}, which {needed_for} needs",
-            f"set it with `broker-audit profile edit --{field.replace('_', '-')} ...`",
-        )
+        if field in EDITABLE_PROFILE_FIELDS:
+            hint = f"set it with `broker-audit profile edit --{field.replace('_', '-')} ...`"
+        else:
+            hint = (
+                "add it to a profile file (see examples/demo-profile.toml) and run "
+                "`broker-audit profile edit --from-file FILE`"
+            )
+        super().__init__(f"the profile has no {field}, which {needed_for} needs", hint)
         self.field = field
 
 

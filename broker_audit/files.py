@@ -570,8 +570,3 @@ def read_input_text(path: Path | str, *, what: str, limit: int) -> str:
             f"{path}:{line}: the {what} is not UTF-8 text",
             "save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)",
         ) from None
-
-
-def write_private_bytes(path: Path, data: bytes) -> None:
-    """The same as :func:`write_bytes` (the name letters/formats.py first used)."""
-    write_bytes(path, data, what="letter")

@@ -108,7 +108,11 @@ def load_profile_file(path: Path) -> Profile:
         profile = msgspec.convert(raw, Profile)
     except msgspec.ValidationError as exc:
         # msgspec names the field path; no values are echoed.
-        raise DataFileError(f"{path}: {exc}", "see the profile keys in README.md") from None
+        from broker_audit.tomlerrors import describe_field_error
+
+        raise DataFileError(
+            describe_field_error(path, str(exc)), "see the profile keys in README.md"
+        ) from None
     return validate_profile(profile)
 
 

@@ -34,6 +34,9 @@ def _ask_questions(stored: Any, lang: str) -> Any:
     return Answers(**values)
 
 
+_ANSWER_WORDS = {"yes": True, "y": True, "no": False, "n": False, "unknown": None, "": None}
+
+
 def _answers_from_options(options: list[str], stored: Any) -> Any:
     import msgspec
 
@@ -48,7 +51,12 @@ def _answers_from_options(options: list[str], stored: Any) -> Any:
         key = key.strip().replace("-", "_")
         if key not in keys:
             raise UserError(f"unknown question {key!r}", "questions: " + ", ".join(sorted(keys)))
-        values[key] = {"yes": True, "y": True, "no": False, "n": False}.get(value.strip().lower())
+        word = value.strip().lower()
+        if word not in _ANSWER_WORDS:
+            raise UserError(
+                f"--answer {item}: {value.strip()!r} is not an answer", "answer yes, no or unknown"
+            )
+        values[key] = _ANSWER_WORDS[word]
     return Answers(**values)
 
 
@@ -74,9 +82,13 @@ def audit_command(
     """
     import sys
 
+    from broker_audit.errors import UserError
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.audit import run_audit
+
+    if lang not in ("en", "es"):
+        raise UserError(f"--lang {lang}: the questions are in en or es", "use --lang en or --lang es")
 
     def ask(stored: Any) -> Any:
         if answer:

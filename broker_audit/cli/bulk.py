@@ -177,6 +177,7 @@ def status(
 
     day = today()
     rows = clinic_rows(access(ctx), today=day, batch_id=batch)
+    summary = summarise(rows, by)
     if csv_file:
         write_rows_csv(rows, csv_file)
         err(f"wrote {len(rows)} requests to {csv_file}")
@@ -190,8 +191,7 @@ def status(
         return
     from broker_audit.cli.render import render_clinic_summary
 
-    key = "broker" if by == "broker" else "client_name"
-    render_clinic_summary(summarise(rows, key), by, day)
+    render_clinic_summary(summary, by, day)
 
 
 @app.command("stats")

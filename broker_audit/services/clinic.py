@@ -132,8 +132,11 @@ def bucket_of(view: RequestView, today: dt.date) -> str:
 def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = None) -> list[ClinicRow]:
     with open_journal(access) as journal:
         rows = []
+        batches: set[str] = set()
         for view in journal.views():
             r = view.request
+            if r.batch_id:
+                batches.add(r.batch_id)
             if r.client_id is None or (batch_id and r.batch_id != batch_id):
                 continue
             client = journal.clients.get(r.client_id)
@@ -153,14 +156,27 @@ def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = N
                     reference=r.reference,
                 )
             )
+    if batch_id and batch_id not in batches:
+        known = sorted(batches)[-5:]
+        raise UserError(
+            f"no batch {batch_id!r} in this vault",
+            ("recent batches: " + ", ".join(known))
+            if known
+            else "write one with `broker-audit bulk letters`",
+        )
     return rows
 
 
-def summarise(rows: Sequence[ClinicRow], key: str) -> dict[str, Counter[str]]:
-    """Counts of buckets per client or per broker."""
+GROUPINGS = {"client": "client_name", "broker": "broker"}
+
+
+def summarise(rows: Sequence[ClinicRow], by: str) -> dict[str, Counter[str]]:
+    """Counts of buckets per client or per broker (`by`: client or broker)."""
+    if by not in GROUPINGS:
+        raise UserError(f"--by {by}: group by client or broker", "use --by client or --by broker")
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
-        out[getattr(row, key)][row.bucket] += 1
+        out[getattr(row, GROUPINGS[by])][row.bucket] += 1
     return dict(out)
 
 

@@ -273,6 +273,8 @@ def add_reply_file(
 
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UserError(f"{path.name} is a folder", "give one reply file: --file FOLDER/reply.pdf")
     if suffix not in REPLY_FILE_TYPES:
         raise UserError(
             f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"

@@ -205,3 +205,42 @@ def test_inputs_that_are_not_regular_files_or_too_big(
     _one_user_error(
         cli(["registry", "import", "--source", "vt", str(VT)]), "larger than 1,000 bytes, the limit"
     )
+
+
+# Issue 22, "Messages": each was accepted silently, exited 0 or gave a hint naming no real option.
+
+
+def test_reply_file_that_is_a_folder(home: Path, cli: Runner) -> None:
+    assert cli(["request", "equifax", "--out", str(home / "l")])[0] == 0
+    _one_user_error(cli(["reply", "1", "--file", str(home / "adir")]), "adir is a folder")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["audit", "--lang", "fr", "--json"], "--lang fr"),
+        (["audit", "--answer", "booked_in_jail=maybe", "--json"], "'maybe' is not an answer"),
+        (["bulk", "status", "--batch", "B-NOPE"], "no batch 'B-NOPE'"),
+        (["bulk", "status", "--by", "nosuch"], "--by nosuch"),
+        (["status", "--broker", "nosuch"], "--broker 'nosuch'"),
+    ],
+)
+def test_choices_are_checked(home: Path, cli: Runner, args: list[str], expected: str) -> None:
+    _one_user_error(cli(args), expected)
+
+
+def test_a_missing_address_names_a_real_way_to_add_one(home: Path, cli: Runner) -> None:
+    from broker_audit.errors import MissingProfileField
+
+    hint = MissingProfileField("address", "a scan").hint
+    assert "profile edit --from-file" in hint and "--address" not in hint
+    code, out, _ = cli(["profile", "edit", "--help"])
+    assert code == 0 and "--from-file" in out
+
+
+def test_a_bad_birth_date_in_a_profile_says_how_to_write_it(home: Path, cli: Runner) -> None:
+    profile = home / "p.toml"
+    profile.write_text('name = "Ana Núñez"\nstate = "CO"\nbirth_date = "14/03/1987"\n', encoding="utf-8")
+    result = cli(["profile", "edit", "--from-file", str(profile)])
+    _one_user_error(result, "birth_date: not a date: write it as YYYY-MM-DD")
+    assert "RFC3339" not in result[2]

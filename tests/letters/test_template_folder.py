@@ -142,10 +142,10 @@ def test_a_huge_template_file_is_refused(tpl: Path) -> None:
 def test_199000_angle_brackets_are_refused_at_once(tpl: Path) -> None:
     """The reported case: one template of 199,000 '<' took 140 s to lay out as a PDF."""
     (tpl / "access.txt.j2").write_text("Subject: x\n\n" + "<" * 199_000 + "\n")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine slows the wall clock, not the work
     with pytest.raises(TemplateRefused, match="paragraph longer than 20,000 characters"):
         letter(tpl)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_too_many_blocks_are_refused(tpl: Path) -> None:
@@ -161,7 +161,7 @@ def test_the_largest_letter_allowed_lays_out_in_seconds(tpl: Path) -> None:
     the whole 199,000 in one paragraph 140 s."""
     _write(tpl, "{% for i in range(10) %}{{ '<' * 19990 }}\n\n{% endfor %}")
     doc = letter(tpl)
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine slows the wall clock, not the work
     data = pdf.pdf_bytes(doc)  # type: ignore[arg-type]
     assert data.startswith(b"%PDF")
-    assert time.monotonic() - started < 15  # ~2 s on the reference machine
+    assert time.process_time() - started < 15  # ~2 s on the reference machine

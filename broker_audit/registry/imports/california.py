@@ -20,7 +20,6 @@ from broker_audit.registry.imports.base import ImportedRows, Rule, from_cells, m
 from broker_audit.registry.imports.table import read_table
 
 CPPA_URL = "https://cppa.ca.gov/data_broker_registry/"
-CPPA_CSV_URL = "https://cppa.ca.gov/data_broker_registry/registry.csv"
 AG_URL = "https://oag.ca.gov/data-brokers"
 
 _LAWS = (
