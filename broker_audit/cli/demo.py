@@ -39,4 +39,7 @@ def demo_command(
     typer.echo("")
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
     render_status(result.status_later)
-    typer.echo("The demo vault was crypto-shredded. Start for real with: broker-audit init")
+    typer.echo(
+        "The demo vault was crypto-shredded. Start for real with: broker-audit init "
+        "(from this folder: .venv/bin/broker-audit init, or activate .venv first)"
+    )
