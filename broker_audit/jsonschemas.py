@@ -29,7 +29,8 @@ def schema(which: str) -> dict[str, Any]:
         from broker_audit.law.schema import LawsFile
 
         top = LawsFile
-    return _normalise(msgspec.json.schema(top))
+    normalised: dict[str, Any] = _normalise(msgspec.json.schema(top))
+    return normalised
 
 
 def _normalise(node: Any) -> Any:

@@ -85,7 +85,7 @@ def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PA
             f"set {env_name}, or run the command in a terminal",
         )
     while True:
-        first = typer.prompt("Vault passphrase", hide_input=True, err=True)
+        first = str(typer.prompt("Vault passphrase", hide_input=True, err=True))
         if not confirm:
             return first
         if len(first) < 8:
@@ -108,7 +108,7 @@ def mail_password_prompt() -> str:
             "the mail password is needed and there is no terminal to ask on",
             f"set {MAIL_PASSWORD_ENV} for this run, or run the command in a terminal",
         )
-    return typer.prompt("Mail password (or app password)", hide_input=True, err=True)
+    return str(typer.prompt("Mail password (or app password)", hide_input=True, err=True))
 
 
 def ask_yes(question: str, *, yes: bool, what: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -15,10 +16,11 @@ app = typer.Typer(
 )
 
 
-def profile_dict(profile: object) -> dict:
+def profile_dict(profile: object) -> dict[str, Any]:
     import msgspec
 
-    return msgspec.to_builtins(profile)
+    built: dict[str, Any] = msgspec.to_builtins(profile)
+    return built
 
 
 @app.command("show")

@@ -153,7 +153,7 @@ def render_broker(b: Any) -> None:
 
 
 def render_letters(
-    letters: list[Any], no_route: list[Any], warnings: list[str], notes: Sequence[str] = ()
+    letters: Sequence[Any], no_route: Sequence[Any], warnings: list[str], notes: Sequence[str] = ()
 ) -> None:
     """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
+
+if TYPE_CHECKING:
+    from broker_audit.services.letters import LetterResult, NoRoute
 
 
 def request_command(
@@ -76,7 +80,11 @@ def request_command(
 
 
 def _print_letters(
-    letters: list, no_route: list, warnings: list[str], as_json: bool, notes: Sequence[str] = ()
+    letters: Sequence[LetterResult],
+    no_route: Sequence[NoRoute],
+    warnings: list[str],
+    as_json: bool,
+    notes: Sequence[str] = (),
 ) -> None:
     if as_json:
         for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):

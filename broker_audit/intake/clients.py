@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from broker_audit.cleantext import squash
 from broker_audit.errors import DataFileError, UserError
 from broker_audit.geography import state_code
-from broker_audit.intake.headers import FIELDS, Columns, map_columns, recognised_count, squash
+from broker_audit.intake.headers import FIELDS, Columns, map_columns, recognised_count
 from broker_audit.intake.model import BadRow, Client, Intake
 from broker_audit.intake.normalise import name_key
 from broker_audit.intake.read import RawRow, iter_rows, sniff

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from broker_audit.intake.headers import squash
+from broker_audit.cleantext import squash
 
 _MONTHS = {
     "january": 1,

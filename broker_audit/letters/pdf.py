@@ -246,7 +246,7 @@ def _story(
 def _repeated_paragraph_class() -> type:
     from reportlab.platypus.flowables import Flowable
 
-    class RepeatedParagraph(Flowable):
+    class RepeatedParagraph(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         """A paragraph that recurs in this PDF: its line breaks are computed once per width and
         it is drawn once, as a form the other occurrences place."""
 
@@ -270,7 +270,8 @@ def _repeated_paragraph_class() -> type:
             return availWidth, height
 
         def split(self, availWidth: float, availHeight: float) -> list[Any]:
-            return self._paragraph().split(availWidth, availHeight)
+            parts: list[Any] = self._paragraph().split(availWidth, availHeight)
+            return parts
 
         def draw(self) -> None:
             canv = self.canv
@@ -553,7 +554,7 @@ def write_documents(
             if first_pages is not None:
                 first_pages.append(canv.getPageNumber())
             _draw_letter(canv, doc, body, f"ba_pages_{index}", doc_styles, cache)
-        pages = canv.getPageNumber() - 1
+        pages = int(canv.getPageNumber()) - 1
         canv.save()
     finally:
         rl_config.useA85 = a85

@@ -488,7 +488,8 @@ def _load(kind: str, templates_dir: Path | None) -> Template:
             f"letter kind {kind!r} is not a valid name", "use lowercase letters, digits and '-'"
         )
     try:
-        return _environment(templates_dir).get_template(name)
+        template: Template = _environment(templates_dir).get_template(name)
+        return template
     except TemplateNotFound:
         where = f"{templates_dir} or the shipped templates" if templates_dir else "the templates"
         raise TemplateRefused(

@@ -119,7 +119,7 @@ class ImapSession:
             finally:
                 c.select_folder(source, readonly=True)
 
-        return self._call(run, f"file messages into {folder!r}")
+        return str(self._call(run, f"file messages into {folder!r}"))
 
     def _call(self, action: Any, what: str) -> Any:
         from imapclient.exceptions import IMAPClientError

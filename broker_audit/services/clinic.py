@@ -12,12 +12,12 @@ from pathlib import Path
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.services.tracking import VIAS
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 from broker_audit.vocabulary import CHANNEL_WORDS
+from broker_audit.vocabulary import CHANNELS as VIAS
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 

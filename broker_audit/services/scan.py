@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from broker_audit.errors import UserError
 from broker_audit.registry.load import Registry
+from broker_audit.registry.schema import Broker
 from broker_audit.scan.plan import PlannedSearch
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import ScanFinding, ScanResultSet, now
@@ -41,7 +42,7 @@ def _clean(text: str) -> str:
     return clean_line(text or "")[:2000]
 
 
-def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list, list[tuple[str, str]]]:
+def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list[Broker], list[tuple[str, str]]]:
     if not wanted:
         return [b for b in registry.active() if b.search is not None], []
     chosen, skipped = [], []
@@ -93,7 +94,7 @@ def run_scan(
             return ScanReport(plan=plan, sent=False)
         on = today or dt.date.today()
         pacer = Pacer(delay=delay, sleep=sleep)
-        rules = {b.id: b.search for b in chosen}
+        rules = {b.id: b.search for b in chosen if b.search is not None}
         results = []
         for search in plan.searches:
             reading = check_listing(search, rules[search.broker_id], person, pacer=pacer, timeout=timeout)

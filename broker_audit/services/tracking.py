@@ -15,7 +15,7 @@ from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import Current, days_left_on, overdue_on
 from broker_audit.tracking.journal import Journal, paused_gc
-from broker_audit.tracking.model import RequestMade, RequestView
+from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import TRANSITIONS, State, parse_state
 from broker_audit.vocabulary import CHANNELS as VIAS
 
@@ -381,7 +381,7 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
 _CHAIN_STATE = {"appeal": State.APPEALED, "complaint": State.COMPLAINED}
 
 
-def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date) -> list:
+def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date) -> list[StatusChanged]:
     original_id = view.request.linked_to
     follows = _CHAIN_STATE.get(view.request.kind)
     if state is not State.SENT or original_id is None or follows is None:

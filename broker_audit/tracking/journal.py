@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
-from broker_audit.profile import Profile
+from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
 from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
@@ -39,7 +39,6 @@ from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.records import (
     CONCLUSIVE_SCAN_OUTCOMES,
     RECORD_VERSIONS,
-    AgentProfile,
     AgentSet,
     Answers,
     AnswersSet,

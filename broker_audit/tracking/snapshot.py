@@ -21,10 +21,10 @@ import zlib
 
 import msgspec
 
-from broker_audit.profile import Profile
+from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
-from broker_audit.tracking.records import AgentProfile, Answers, BatchMade, ClientSet, ScanResultSet
+from broker_audit.tracking.records import Answers, BatchMade, ClientSet, ScanResultSet
 
 SNAPSHOT_VERSION = 2
 """Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
