@@ -44,7 +44,13 @@ FEDERAL_IMMIGRATION = (
         "us-cbp",
         "U.S. Customs and Border Protection (CBP)",
         "federal-immigration",
-        ("Customs and Border Protection", "CBP", "Border Patrol", "Patrulla Fronteriza", "Oficina de Aduanas y Proteccion Fronteriza"),
+        (
+            "Customs and Border Protection",
+            "CBP",
+            "Border Patrol",
+            "Patrulla Fronteriza",
+            "Oficina de Aduanas y Proteccion Fronteriza",
+        ),
     ),
     AgencyName(
         "us-dhs",

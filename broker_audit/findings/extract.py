@@ -200,6 +200,8 @@ class Proposed:
     line_no: int = 0
     line: str = ""
     detail: str = ""
+    evidence: tuple[int, ...] | list[int] = ()
+    about: int | None = None
 
 
 _SPANISH_WORDS = re.compile(r"\b(?:de|la|el|los|las|su|sus|que|por|con|para|una|del|informaci[oó]n)\b", re.I)

@@ -48,7 +48,7 @@ class Doc:
         return "\n".join(out)
 
 
-COLUMNS = (72, 300, 400)
+COLUMNS = (72, 340, 430)
 
 
 def pdf_bytes(doc: Doc) -> bytes:
