@@ -68,8 +68,8 @@ def compliance_findings(
                 recipient_key(finding.matched, finding.value) in previous.recipients
             )
             detail = (
-                f"{finding.value} is listed as receiving your data on {finding.on.isoformat()}, after the "
-                f"company {when} your {what} request (#{promise.request_id}, {promise.reference}) on "
+                f"{finding.value} is listed as receiving the data on {finding.on.isoformat()}, after the "
+                f"company {when} the {what} request (#{promise.request_id}, {promise.reference}) on "
                 f"{promise.since.isoformat()}"
             )
             if previous is not None:
@@ -107,7 +107,7 @@ def compliance_findings(
                         line_no=first.line_no,
                         line=first.line,
                         detail=(
-                            f"the company confirmed deleting your data on {promise.deleted_on.isoformat()} "
+                            f"the company confirmed deleting the data on {promise.deleted_on.isoformat()} "
                             f"(request #{promise.request_id}, {promise.reference}), yet this answer of "
                             f"{received.isoformat()} still shows: {categories}."
                         ),

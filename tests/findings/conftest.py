@@ -11,15 +11,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from broker_audit.findings.ocr import OcrStatus, availability  # noqa: E402
-from broker_audit.law.load import shipped_laws  # noqa: E402
-from broker_audit.profile import load_profile_file  # noqa: E402
-from broker_audit.registry.load import shipped_registry  # noqa: E402
-from broker_audit.services import VaultAccess  # noqa: E402
-from broker_audit.services.letters import request_letters  # noqa: E402
-from broker_audit.services.replies import add_reply_file  # noqa: E402
-from broker_audit.services.tracking import mark  # noqa: E402
-from broker_audit.services.vaults import init_vault  # noqa: E402
+from broker_audit.findings.ocr import OcrStatus, availability
+from broker_audit.law.load import shipped_laws
+from broker_audit.profile import load_profile_file
+from broker_audit.registry.load import shipped_registry
+from broker_audit.services import VaultAccess
+from broker_audit.services.letters import request_letters
+from broker_audit.services.replies import add_reply_file
+from broker_audit.services.tracking import mark
+from broker_audit.services.vaults import init_vault
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-profile.toml"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import docs
 import pytest
 from conftest import NO_OCR, TODAY, Requester, keep_reply, ocr_or_skip
 
+import docs
 from broker_audit.errors import UserError
 from broker_audit.findings.ocr import OcrStatus
 from broker_audit.registry.load import shipped_registry
