@@ -66,7 +66,7 @@ def _box(node: Node, x: float, y: float) -> str:
             'stroke="#000" stroke-width="1"/>'
         )
     weight = ' font-weight="bold"' if node.column == "broker" or marked else ""
-    label = escape(_short(node.label))
+    label = escape(_short(node.label, CHARS - 4 if weight else CHARS))
     parts.append(f'<text x="{x + 8}" y="{y + (16 if words else 25)}" font-size="12"{weight}>{label}</text>')
     if words:
         parts.append(
@@ -76,16 +76,19 @@ def _box(node: Node, x: float, y: float) -> str:
     return "".join(parts)
 
 
-def _edge(edge: Edge, start: tuple[float, float], end: tuple[float, float]) -> str:
+def _edge(edge: Edge, start: tuple[float, float], end: tuple[float, float], slot: int = 0) -> str:
     x1, y1 = start[0] + BOX_W, start[1] + BOX_H / 2
     x2, y2 = end[0], end[1] + BOX_H / 2
     mid = (x1 + x2) / 2
     width, dash = _style(edge)
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
-    # The number sits on the curve, nearer its far end, so numbers from one box do not overlap.
-    t = 0.7
-    bx = (1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * mid + 3 * (1 - t) * t**2 * mid + t**3 * x2
-    by = (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * y1 + 3 * (1 - t) * t**2 * y2 + t**3 * y2
+    # The number sits by the box that is not the broker's, so the numbers of one broker's many
+    # edges never pile up: near the source for an incoming edge, near the recipient for an outgoing.
+    # Several edges into one box (`slot` counts them) put their numbers side by side.
+    if edge.source.startswith("broker:"):
+        bx, by = x2 - 18 - 21 * slot, y2
+    else:
+        bx, by = x1 + 18 + 21 * slot, y1
     what = "documented in public records" if edge.documented else "from your confirmed findings"
     return (
         f'<a href="#edge-{edge.number}"><title>Edge {edge.number}: {escape(what)}</title>'
@@ -101,7 +104,7 @@ def flow_svg(flow: FlowMap) -> str:
     rows = max((sum(1 for n in flow.nodes if n.column == c) for c in COLUMN_X), default=1)
     height = TOP + 22 + rows * (BOX_H + GAP) + 70
     parts = [
-        f'<svg role="img" aria-labelledby="map-title" width="{WIDTH}" height="{height}" '
+        f'<svg role="img" aria-labelledby="map-title" width="100%" '
         f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" '
         'font-family="DejaVu Sans, Arial, sans-serif">',
         '<title id="map-title">Where your data came from and who got it</title>',
@@ -112,8 +115,11 @@ def flow_svg(flow: FlowMap) -> str:
         parts.append(
             f'<text x="{x}" y="{TOP}" font-size="13" font-weight="bold">{COLUMN_TITLES[column]}</text>'
         )
+    slots: dict[str, int] = {}
     for edge in flow.edges:
-        parts.append(_edge(edge, places[edge.source], places[edge.target]))
+        end = edge.target if edge.source.startswith("broker:") else edge.source
+        parts.append(_edge(edge, places[edge.source], places[edge.target], slots.get(end, 0)))
+        slots[end] = slots.get(end, 0) + 1
     for node in flow.nodes:
         parts.append(_box(node, *places[node.key]))
     legend_y = height - 40

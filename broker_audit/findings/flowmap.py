@@ -101,14 +101,14 @@ def build_map(
     findings: Iterable[Current],
     requests: Mapping[int, RequestFacts],
     *,
-    documented: Mapping[str, Sequence[tuple[str, str, str, str]]] | None = None,
+    documented: Mapping[str, Sequence[tuple[str, str, str, str, str]]] | None = None,
     names: Mapping[str, str] | None = None,
 ) -> FlowMap:
     """The map from `findings` (only confirmed ones are used; the others are counted).
 
     `documented`: per broker id, the registry's evidence of sales as (recipient kind, agency,
-    summary, source URL), drawn for brokers that appear in the map. `names`: display names for
-    matched keys ("agency:us-ice" -> "U.S. Immigration and Customs Enforcement (ICE)")."""
+    summary, source URL, matched key of the agency or ""), drawn for brokers in the map.
+    `names`: display names for matched keys ("agency:us-ice" -> the agency's full name)."""
     names = names or {}
     nodes: dict[str, Node] = {}
     edges: dict[tuple[str, str, bool], Edge] = {}
@@ -147,21 +147,17 @@ def build_map(
         )
     brokers_shown = {n.key.split(":", 1)[1] for n in nodes.values() if n.column == "broker"}
     for broker_id in sorted(brokers_shown):
-        for kind, agency, summary, url in (documented or {}).get(broker_id, ()):
+        for kind, agency, summary, url, matched in (documented or {}).get(broker_id, ()):
             role = _REGISTRY_ROLES.get(kind, "government")
-            key = f"recipient:{fold(agency)}"
-            existing = next(
-                (n for n in nodes.values() if n.column == "recipient" and fold(n.label) == fold(agency)), None
-            )
-            if existing is not None:
-                key = existing.key
-            nodes.setdefault(key, Node(key, agency, "recipient", role))
+            key = _name_key("recipient", matched, agency)
+            label = names.get(matched, agency) if matched else agency
+            nodes.setdefault(key, Node(key, label, "recipient", role))
             ends = (f"broker:{broker_id}", key)
             if (*ends, True) not in edges:
                 edges[(*ends, True)] = Edge(
                     0, ends[0], ends[1], role, documented=True, url=url, summary=summary
                 )
-    ordered = sorted(edges.values(), key=lambda e: (e.documented, e.source != e.target, e.source, e.target))
+    ordered = list(edges.values())
     order = {"source": 0, "broker": 1, "recipient": 2}
     ordered.sort(
         key=lambda e: (

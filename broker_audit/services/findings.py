@@ -480,13 +480,16 @@ def findings_map(journal: Journal, registry: Registry) -> FlowMap:
             i: journal.replies[i].received.date() for i in journal.replies_by_request.get(request_id, ())
         }
         facts[request_id] = RequestFacts(request.broker_id, request.recipient_name, request.reference, dates)
-    documented: dict[str, list[tuple[str, str, str, str]]] = {}
+    documented: dict[str, list[tuple[str, str, str, str, str]]] = {}
     for broker_id in {r.broker_id for r in journal.requests.values() if r.broker_id}:
         try:
             broker = registry.get(broker_id)
         except Exception:  # a broker no longer in the registry: nothing documented to draw
             continue
-        documented[broker_id] = [(e.recipient, e.agency, e.summary, e.source) for e in broker.law_enforcement]
+        documented[broker_id] = [
+            (e.recipient, e.agency, e.summary, e.source, identify(e.agency, directory.names).matched)
+            for e in broker.law_enforcement
+        ]
     return build_map(
         current_findings(journal.proposals, journal.reviews),
         facts,

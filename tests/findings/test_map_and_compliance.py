@@ -8,9 +8,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import docs
 from conftest import NO_OCR, TODAY, Requester, keep_reply
 
+import docs
 from broker_audit.law.load import shipped_laws
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess
