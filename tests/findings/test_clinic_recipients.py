@@ -15,7 +15,9 @@ from broker_audit.tracking.model import RequestMade
 BROKER = "lexisnexis-risk-solutions"
 
 
-def _client_answer(request_id: int, client: str, recipients: list[tuple[str, str, str]], accept: bool) -> list[object]:
+def _client_answer(
+    request_id: int, client: str, recipients: list[tuple[str, str, str]], accept: bool
+) -> list[object]:
     request = RequestMade(
         id=request_id, broker_id=BROKER, broker_name="LexisNexis Risk Solutions", kind="access",
         law_id="co-cpa", law_name="Colorado Privacy Act", reference=f"BA-TEST{request_id:04d}",
@@ -49,7 +51,9 @@ def test_counts_clients_with_confirmed_recipients_and_hides_small_ones(
     records += _client_answer(8, "C1", [ICE], accept=True)  # a second answer for C1: still one client
     with open_journal(access) as journal:
         journal.append(records)  # type: ignore[arg-type]
-    result = recipient_counts(access, names={"agency:us-ice": "U.S. Immigration and Customs Enforcement (ICE)"})
+    result = recipient_counts(
+        access, names={"agency:us-ice": "U.S. Immigration and Customs Enforcement (ICE)"}
+    )
     assert result.clients == 6
     counts = result.by_broker[BROKER]
     assert counts["kind: immigration-enforcement"] == 6
