@@ -122,7 +122,12 @@ def colorado_agencies() -> list[AgencyName]:
             "state-dmv",
             "Colorado Division of Motor Vehicles (Department of Revenue)",
             "state-agency",
-            ("Colorado Division of Motor Vehicles", "Colorado DMV"),
+            (
+                "Colorado Division of Motor Vehicles",
+                "Colorado DMV",
+                "Division de Vehiculos Motorizados de Colorado",
+                "Division de Vehiculos de Motor de Colorado",
+            ),
             "CO",
         ),
         AgencyName("state-csp", "Colorado State Patrol", "state-agency", (), "CO"),

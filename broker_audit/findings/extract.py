@@ -30,7 +30,7 @@ from broker_audit.findings.names import NameDirectory, fold, identify
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("bookings", r"\b(?:bookings?|arrests?|incarcerations?|jail|custody|inmates?|detenci(?:o|ó)n(?:es)?|arrestos?|"
      r"encarcelamientos?|c(?:a|á)rcel|registros? de ingreso)\b"),
-    ("court-records", r"\b(?:court|criminal records?|criminal history|judgments?|liens?|bankruptc(?:y|ies)|"
+    ("court-records", r"\b(?:court|public records|criminal records?|criminal history|judgments?|liens?|bankruptc(?:y|ies)|"
      r"civil cases?|evictions?|antecedentes penales|registros? judiciales|expedientes? judiciales|"
      r"sentencias?|juicios?|desalojos?|quiebras?)\b"),
     ("vehicles", r"\b(?:vehicles?|motor vehicle|license plates?|licence plates?|vehicle registrations?|"
@@ -59,13 +59,13 @@ _SOURCES_HEAD = re.compile(
 )
 _RECIPIENTS_HEAD = re.compile(
     r"\b(?:recipients?|inquir(?:y|ies)|who (?:has )?(?:received|requested|viewed|accessed)|"
-    r"disclosed (?:to|your)|disclosures? of your|shared (?:with|your)|sold (?:to|your)|third parties (?:to|with) (?:whom|which)|"
+    r"licen[cs]ed (?:it |them |your data |the data )?to|(?:sold|provided|gave) (?:it|them|your data|the data) to|disclosed (?:to|your)|disclosures? of your|shared (?:with|your)|sold (?:to|your)|third parties (?:to|with) (?:whom|which)|"
     r"destinatarios?|consultas|a qui(?:e|é)n(?:es)?|divulga(?:mos|do a)|compart(?:imos|ido|ida)|vend(?:imos|ido|ida)|"
     r"terceros (?:a|con) (?:los )?(?:que|quienes))\b",
     re.IGNORECASE,
 )
 _CATEGORIES_HEAD = re.compile(
-    r"\b(?:categories of (?:personal )?(?:information|data)|types of (?:personal )?(?:information|data)|"
+    r"\b(?:(?:data|information) we (?:hold|have|keep|collected)|datos que (?:tenemos|conservamos|recopilamos)|categories of (?:personal )?(?:information|data)|types of (?:personal )?(?:information|data)|"
     r"categor(?:i|í)as de (?:datos|informaci(?:o|ó)n)|tipos de (?:datos|informaci(?:o|ó)n))\b",
     re.IGNORECASE,
 )
@@ -84,7 +84,8 @@ _SOURCE_LABELS = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-•*·–—▪◦o]\s+|\d{1,3}[.)]\s+|\(\w\)\s+)")
 _SENTENCE_WORDS = re.compile(
     r"\b(?:we|our|you|your|this|these|following|please|if|may|may have|will|has been|"
-    r"nosotros|nuestr[oa]s?|usted|su|sus|este|esta|estos|siguientes?|por favor|si|puede|hemos|le)\b",
+    r"sincerely|regards|thank you|nosotros|nuestr[oa]s?|usted|su|sus|este|esta|estos|siguientes?|por favor|si|puede|hemos|le|"
+    r"saludos|atentamente|gracias)\b",
     re.IGNORECASE,
 )
 _COLUMN_HEADS = re.compile(
@@ -239,10 +240,17 @@ def _words(text: str) -> int:
 
 def _heading_kind(text: str) -> str | None:
     """What a heading line announces: sources, recipients, categories, a data category
-    ("holds:<category>"), "other" for any other heading, or None when the line is no heading."""
+    ("holds:<category>"), "other" for any other heading, "keep" for a line that introduces the
+    section it is in (column headings, "The following ... :"), or None when it is no heading."""
     if _BULLET.match(text):
         return None  # a list item is never a heading
     plain = text.strip()
+    if all(_COLUMN_HEADS.match(p) for p in re.split(r"\s{2,}", plain)):
+        # A table's column headings: "Recipient  Date  Purpose" opens a table of recipients;
+        # "Company  Date" says nothing new.
+        if _RECIPIENTS_HEAD.search(plain):
+            return "recipients"
+        return "sources" if _SOURCES_HEAD.search(plain) else "keep"
     words = _words(plain)
     if ":" in plain.rstrip(":"):
         return None  # "Source: Weld County Sheriff" is a labelled line, not a heading
@@ -265,6 +273,8 @@ def _heading_kind(text: str) -> str | None:
         for category, pattern in _CATEGORY_RES:
             if pattern.search(plain):
                 return f"holds:{category}"
+    if intro and not short:
+        return "keep"  # "The following organizations received ...:" introduces the section it is in
     return "other"
 
 
@@ -325,6 +335,8 @@ def _entry_name(text: str, spanish: bool) -> tuple[str, dt.date | None, str] | N
     if not pieces:
         return None
     name = pieces[0].strip(" :;,.")
+    if name.count("(") > name.count(")"):  # "CBP (contract dated" + a date: the note is no name
+        name = name[: name.rindex("(")].strip(" :;,.")
     purpose = " ".join(pieces[1:])
     if dates:
         purpose = (purpose + " " + plain[dates[-1][2] :]).strip()
@@ -404,6 +416,8 @@ class Extractor:
 
         for line in lines:
             heading = _heading_kind(line.text)
+            if heading == "keep":
+                continue
             if heading is not None:
                 section = heading
                 if heading.startswith("holds:"):
