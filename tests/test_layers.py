@@ -27,6 +27,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("law", "scan"),
     ("letters", "jsonschemas"),
     ("tracking",),
+    ("findings",),
     ("audit", "mail"),
     ("services",),
     ("cli",),

@@ -54,7 +54,10 @@ def audit_html(
     rows: list[BrokerStanding],
     score: Score,
     actions: list[Action],
+    sections: tuple[str, ...] = (),
 ) -> str:
+    """The report. `sections`: HTML parts built (and escaped) by their own modules, such as the
+    map of what the brokers' answers showed (audit/flow_svg.py), placed before the broker table."""
     body = [
         f"<h1>{escape(title)}</h1>",
         f"<p>Report of {escape(today.isoformat())}. State of residence: {escape(state)}. "
@@ -65,8 +68,10 @@ def audit_html(
     ]
     for action in actions:
         body.append(f"<li>{escape(action.text)}<br><code>{escape(action.command)}</code></li>")
+    body.append("</ol>")
+    body.extend(sections)
     body.append(
-        "</ol><h2>Who likely holds your data</h2><table><thead><tr><th>Broker</th>"
+        "<h2>Who likely holds your data</h2><table><thead><tr><th>Broker</th>"
         "<th>Why it is on the list</th><th>Your requests</th></tr></thead><tbody>"
     )
     for row in rows:

@@ -105,6 +105,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "reply_command",
         "Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.",
     ),
+    "findings": Subcommand(
+        "findings",
+        "findings_command",
+        "What the brokers' answers say: data held, where it came from, who got it, and the verdict.",
+    ),
     "evidence": Subcommand(
         "mail",
         "evidence_command",

@@ -112,8 +112,11 @@ def audit_command(
         print_json(report_dict(report))
         return
     from broker_audit.cli.render import render_audit
+    from broker_audit.cli.render_findings import render_flow
 
     render_audit(report)
+    if report.flow is not None:
+        render_flow(report.flow, report.finding_steps)
 
 
 def report_dict(report: Any) -> dict[str, Any]:
@@ -156,4 +159,33 @@ def report_dict(report: Any) -> dict[str, Any]:
             }
             for row in report.rows
         ],
+        **findings_dict(report),
+    }
+
+
+def findings_dict(report: Any) -> dict[str, Any]:
+    """The map of confirmed findings and the steps they suggest (nothing unconfirmed)."""
+    import dataclasses
+
+    flow = report.flow
+    if flow is None:
+        return {}
+    nodes = {n.key: n for n in flow.nodes}
+    return {
+        "map": {
+            "edges": [
+                {
+                    "number": e.number,
+                    "from": nodes[e.source].label,
+                    "to": nodes[e.target].label,
+                    "role": e.role,
+                    "documented": e.documented,
+                    "source_url": e.url,
+                    "evidence": [dataclasses.asdict(ev) for ev in e.evidence],
+                }
+                for e in flow.edges
+            ],
+            "findings_awaiting_review": flow.proposed,
+        },
+        "finding_steps": [dataclasses.asdict(s) for s in report.finding_steps],
     }

@@ -215,3 +215,32 @@ def stats(
     from broker_audit.cli.render import render_stats
 
     render_stats(result)
+
+
+# --- what the brokers' answers disclosed, across clients (services/clinic_findings.py) ---------
+
+
+@app.command("recipients")
+def recipients(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
+) -> None:
+    """Anonymised counts to publish: per broker, how many clients' confirmed findings name each
+    kind of recipient (immigration enforcement, law enforcement, ...) and each known agency or
+    broker. Counts under 5 are shown as "<5". No client data, no free-text names.
+
+    Example: broker-audit bulk recipients > disclosed-recipients.json
+    """
+    import dataclasses
+
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.clinic_findings import recipient_counts
+    from broker_audit.services.findings import name_directory
+
+    result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
+    if as_json:
+        print_json(dataclasses.asdict(result))
+        return
+    from broker_audit.cli.render_findings import render_recipient_counts
+
+    render_recipient_counts(result)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
+from broker_audit.findings.flowmap import FlowMap
+from broker_audit.findings.steps import Step
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
@@ -25,6 +27,9 @@ class AuditReport:
     score: Score
     actions: list[Action]
     html: Path | None = None
+    # What the brokers' answers showed (confirmed findings only) and what to do about it.
+    flow: FlowMap | None = None
+    finding_steps: list[Step] = field(default_factory=list)
 
 
 def run_audit(
@@ -56,6 +61,10 @@ def run_audit(
         answers = answers or Answers()
         views = journal.views()
         findings = journal.scan_findings()
+        from broker_audit.services.findings import findings_map, findings_steps
+
+        flow = findings_map(journal, registry)
+        finding_steps = findings_steps(journal, registry)
     ranked = with_scan_findings(
         rank_brokers(registry.active(), answers, profile.state), findings, registry.active()
     )
@@ -82,8 +91,11 @@ def run_audit(
         rows=rows,
         score=score(every),
         actions=actions,
+        flow=flow,
+        finding_steps=finding_steps,
     )
     if html is not None:
+        from broker_audit.audit.flow_svg import flow_section
         from broker_audit.audit.html_report import audit_html
 
         text = audit_html(
@@ -93,7 +105,8 @@ def run_audit(
             law=law.name,
             rows=rows,
             score=report.score,
-            actions=report.actions,
+            actions=[*report.actions, *(Action(s.text, s.command) for s in finding_steps)],
+            sections=(flow_section(flow),),
         )
         from broker_audit.files import write_text
 

@@ -165,7 +165,27 @@ def timeline_rows(journal: Journal, view: RequestView) -> list[TimelineRow]:
                     f"(reference {linked.request.reference}).",
                 )
             )
+    rows.extend(_flag_rows(journal, request.id))
     rows.sort(key=lambda r: r.on)
+    return rows
+
+
+def _flag_rows(journal: Journal, request_id: int) -> list[TimelineRow]:
+    """Immigration enforcement named as a recipient in a confirmed finding: flagged in the timeline."""
+    from broker_audit.services.findings import immigration_flags
+
+    rows = []
+    for current in immigration_flags(journal, request_id):
+        f, reply = current.finding, journal.replies.get(current.reply_id)
+        on = reply.received.date() if reply else f.on or journal.requests[request_id].dated
+        dated = f" on {f.on.isoformat()}" if f.on else ""
+        rows.append(
+            TimelineRow(
+                on,
+                f"FLAG: the company's answer (reply #{current.reply_id}) names immigration enforcement as a "
+                f'recipient of my data: {f.value}{dated} (confirmed finding {f.n}: "{f.line}").',
+            )
+        )
     return rows
 
 
@@ -303,6 +323,11 @@ def write_evidence(
                 else:
                     outputs.append((f"letter-{item.request.id}-{Path(name).name}", data))
         outputs.append(("mailing-proof.txt", _mailing_proof(journal, chain).encode("utf-8")))
+        from broker_audit.services.findings import findings_text
+
+        confirmed = findings_text(journal, request_id)
+        if confirmed:
+            outputs.append(("findings.txt", confirmed.encode("utf-8")))
         for item in chain:
             for n, sent in enumerate(journal.sent_mail.get(item.request.id, []), start=1):
                 outputs.append((f"sent-{item.request.id}-{n}.eml", journal.read_payload(sent.message)))

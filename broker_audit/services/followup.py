@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.findings import compliance_details
 from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.next_step import followable, next_step
@@ -151,6 +152,15 @@ def followup_letters(
                 continue
             linked = [journal.view(i) for i, r in journal.requests.items() if r.linked_to == request.id]
             kind = _choose(view, linked, law, today)
+            letter_details = details
+            # A confirmed finding that the broker broke this request (compliance watch): complain.
+            broken = compliance_details(journal, request.id)
+            if (
+                broken
+                and law.complaint is not None
+                and not any(v.request.kind == "complaint" for v in linked)
+            ):
+                kind, letter_details = "complaint", f"{details}\n\n{broken}".strip()
             if kind is None:
                 if request_ids:
                     due = view.due.isoformat() if view.due else "none"
@@ -168,7 +178,7 @@ def followup_letters(
                     law=law,
                     laws=laws,
                     today=today,
-                    details=details,
+                    details=letter_details,
                     earlier=_earlier(view),
                     linked_to=request.id,
                     via=request.channel or None,

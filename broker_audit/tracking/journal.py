@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
+from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
 from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
@@ -119,6 +120,11 @@ class Journal:
         self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
         self.replies: dict[int, ReplyStored] = {}
         self.replies_by_request: dict[int, list[int]] = defaultdict(list)
+        # What the answers say (tracking/finding_records.py): the latest text read per reply, and
+        # every proposal and review in the order recorded.
+        self.answer_reads: dict[int, AnswerRead] = {}
+        self.proposals: list[FindingsProposed] = []
+        self.reviews: list[FindingsReviewed] = []
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -368,6 +374,12 @@ class Journal:
         elif isinstance(record, ReplyStored):
             self.replies[record.id] = record
             self.replies_by_request[record.request_id].append(record.id)
+        elif isinstance(record, AnswerRead):
+            self.answer_reads[record.reply_id] = record
+        elif isinstance(record, FindingsProposed):
+            self.proposals.append(record)
+        elif isinstance(record, FindingsReviewed):
+            self.reviews.append(record)
         else:  # a type in the union that this fold forgot: never file it as something else
             raise too_new(0, encode(record))
 
@@ -407,6 +419,9 @@ class Journal:
             mail_account=self.mail_account,
             sent_mail=[sent for items in self.sent_mail.values() for sent in items],
             replies=list(self.replies.values()),
+            answer_reads=list(self.answer_reads.values()),
+            proposals=self.proposals,
+            reviews=self.reviews,
         )
 
     def _restore(self, state: DerivedState) -> None:
@@ -426,6 +441,9 @@ class Journal:
         self.replies_by_request = defaultdict(list)
         for reply in state.replies:
             self.replies_by_request[reply.request_id].append(reply.id)
+        self.answer_reads = {r.reply_id: r for r in state.answer_reads}
+        self.proposals = list(state.proposals)
+        self.reviews = list(state.reviews)
 
     def _snapshot_due(self, count: int) -> bool:
         behind = count - (self._snapshot_count or 0)

@@ -22,6 +22,7 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 
@@ -128,6 +129,9 @@ Record = (
     | MailAccountSet
     | EmailSent
     | ReplyStored
+    | AnswerRead
+    | FindingsProposed
+    | FindingsReviewed
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -141,6 +145,9 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     MailAccountSet,
     EmailSent,
     ReplyStored,
+    AnswerRead,
+    FindingsProposed,
+    FindingsReviewed,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]

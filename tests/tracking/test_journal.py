@@ -123,6 +123,9 @@ def test_every_record_type_carries_its_version() -> None:
         "mail-account",
         "email-sent",
         "reply",
+        "answer-read",
+        "findings-proposed",
+        "findings-reviewed",
     }
     assert len(RECORD_TYPES) == len(RECORD_VERSIONS)
     assert msgspec.msgpack.decode(encode(event(1, State.SENT)))["v"] == 1
