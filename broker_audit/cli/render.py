@@ -436,7 +436,7 @@ def render_check(report: Any) -> None:
         say(f"{rule}: {_c(fixes.get(rule, ''))}")
     extra = f", {report.links_checked} links checked" if report.links_checked else ""
     say(
-        f"{report.brokers} brokers and {report.laws} laws checked{extra}: "
+        f"{report.brokers} brokers, {report.laws} laws and {report.agencies} agencies checked{extra}: "
         f"{report.errors} errors, {report.warnings} warnings"
     )
 
