@@ -216,11 +216,12 @@ def check_registry(
         Finding(f.rule, f.severity, f.message, f.law, f"laws.toml {f.where}", f.fix)
         for f in [*check_laws(laws, today=today), *render_every_kind(laws, today)]
     ]
-    from broker_audit.registry.agency_check import AGENCY_RULES, run_agency_check
+    from broker_audit.registry.agency_check import AGENCY_RULES, AgencyFinding, run_agency_check
 
     # Like the shipped imports: checking a brokers file of one's own does not check the shipped
     # directory of agencies unless it is named too.
-    agencies, found = 0, []
+    agencies: int = 0
+    found: list[AgencyFinding] = []
     if agencies_file is not None or brokers_file is None:
         agencies, found = run_agency_check(agencies_file or datafiles.agencies_file(), today=today)
     agency_findings = [
