@@ -188,6 +188,14 @@ KINDS: dict[str, LetterKind] = {
             recipient="agency",
         ),
         LetterKind(
+            id="records-followup",
+            group="records",
+            rights=(),
+            title="Follow-up: my records request has not been answered",
+            clock="none",
+            recipient="agency",
+        ),
+        LetterKind(
             id="authorization",
             group="page",
             rights=(),

@@ -29,13 +29,13 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 # What a letter asks about, by kind of agency, when the record does not say (`Agency.data`).
 DATA_WORDS: dict[str, tuple[str, str]] = {
-    "county-sheriff": ("booking, jail or arrest data", "booking data"),
-    "city-county-sheriff": ("booking, jail or arrest data", "booking data"),
+    "county-sheriff": ("booking, jail, arrest or mugshot data", "booking data"),
+    "city-county-sheriff": ("booking, jail, arrest or mugshot data", "booking data"),
     "state-agency": (
         "personal data about people, such as arrest, booking, licence or address data",
         "personal data",
     ),
-    "association": ("booking, jail or arrest data", "booking data"),
+    "association": ("booking, jail, arrest or mugshot data", "booking data"),
 }
 
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import Profile
+from broker_audit.tracking.campaign_records import CampaignMade, CampaignMember, FindingRecorded
 from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
 from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
@@ -70,7 +71,9 @@ __all__ = [
     "AgentSet",
     "AnswersSet",
     "BatchMade",
+    "CampaignMade",
     "ClientSet",
+    "FindingRecorded",
     "Journal",
     "ProfileSet",
     "Record",
@@ -120,6 +123,8 @@ class Journal:
         self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
         self.replies: dict[int, ReplyStored] = {}
         self.replies_by_request: dict[int, list[int]] = defaultdict(list)
+        self.campaigns: dict[str, CampaignMade] = {}
+        self.findings: list[FindingRecorded] = []
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -171,6 +176,21 @@ class Journal:
                 ):
                     latest[finding.broker_id] = finding
         return latest
+
+    def campaign_member(self, request_id: int) -> tuple[CampaignMade, CampaignMember] | None:
+        """The campaign and agency a request (or a follow-up linked to one) was written for."""
+        seen = set()
+        while request_id not in seen:
+            seen.add(request_id)
+            for campaign in self.campaigns.values():
+                for member in campaign.members:
+                    if member.request_id == request_id:
+                        return campaign, member
+            request = self.requests.get(request_id)
+            if request is None or request.linked_to is None:
+                return None
+            request_id = request.linked_to
+        return None
 
     def next_request_id(self) -> int:
         """The id the next request gets: read it inside `write()`, so no one else takes it."""
@@ -369,6 +389,10 @@ class Journal:
         elif isinstance(record, ReplyStored):
             self.replies[record.id] = record
             self.replies_by_request[record.request_id].append(record.id)
+        elif isinstance(record, CampaignMade):
+            self.campaigns[record.campaign_id] = record
+        elif isinstance(record, FindingRecorded):
+            self.findings.append(record)
         else:  # a type in the union that this fold forgot: never file it as something else
             raise too_new(0, encode(record))
 
@@ -408,6 +432,8 @@ class Journal:
             mail_account=self.mail_account,
             sent_mail=[sent for items in self.sent_mail.values() for sent in items],
             replies=list(self.replies.values()),
+            campaigns=list(self.campaigns.values()),
+            findings=list(self.findings),
         )
 
     def _restore(self, state: DerivedState) -> None:
@@ -427,6 +453,8 @@ class Journal:
         self.replies_by_request = defaultdict(list)
         for reply in state.replies:
             self.replies_by_request[reply.request_id].append(reply.id)
+        self.campaigns = {c.campaign_id: c for c in state.campaigns}
+        self.findings = list(state.findings)
 
     def _snapshot_due(self, count: int) -> bool:
         behind = count - (self._snapshot_count or 0)

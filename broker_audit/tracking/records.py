@@ -22,6 +22,7 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.campaign_records import CampaignMade, FindingRecorded
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 
@@ -128,6 +129,8 @@ Record = (
     | MailAccountSet
     | EmailSent
     | ReplyStored
+    | CampaignMade
+    | FindingRecorded
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -141,6 +144,8 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     MailAccountSet,
     EmailSent,
     ReplyStored,
+    CampaignMade,
+    FindingRecorded,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]
