@@ -80,7 +80,9 @@ def test_the_immigration_data_laws_are_context_cited_as_read() -> None:
 
     cora = next(law for law in shipped_laws() if law.id == "co-cora")
     assert [c.citation for c in cora.context] == ["C.R.S. 24-74-101 et seq.", "C.R.S. 24-76.6-101 et seq."]
-    assert "SB25-276" in cora.context[0].history and all(c.source.startswith("https://") for c in cora.context)
+    assert "SB25-276" in cora.context[0].history and all(
+        c.source.startswith("https://") for c in cora.context
+    )
     assert not [f for f in check_laws(shipped_laws(), today=dt.date(2026, 12, 8)) if f.rule == "L007"]
     bad = msgspec.structs.replace(
         cora, context=[msgspec.structs.replace(cora.context[0], citation="C.R.S. 24-74-103(1)")]
