@@ -370,7 +370,7 @@ _ANSWERED = frozenset({"fulfilled", "partially-fulfilled", "denied"})
 
 def _chain(journal: Journal, request_id: int) -> list[int]:
     """The request and the follow-ups linked to it, in order."""
-    return [request_id, *sorted(i for i, r in journal.requests.items() if r.linked_to == request_id)]
+    return [request_id, *sorted(journal.linked.get(request_id, ()))]
 
 
 def findings_of(journal: Journal, campaign: CampaignMade, member: CampaignMember) -> list[FindingRecorded]:

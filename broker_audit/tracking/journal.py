@@ -125,6 +125,10 @@ class Journal:
         self.replies_by_request: dict[int, list[int]] = defaultdict(list)
         self.campaigns: dict[str, CampaignMade] = {}
         self.findings: list[FindingRecorded] = []
+        # Derived indexes (never stored): request id -> the requests linked to it (follow-ups,
+        # appeals, complaints), and -> its campaign and agency.
+        self.linked: dict[int, list[int]] = defaultdict(list)
+        self._campaign_of: dict[int, tuple[CampaignMade, CampaignMember]] = {}
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -182,10 +186,9 @@ class Journal:
         seen = set()
         while request_id not in seen:
             seen.add(request_id)
-            for campaign in self.campaigns.values():
-                for member in campaign.members:
-                    if member.request_id == request_id:
-                        return campaign, member
+            found = self._campaign_of.get(request_id)
+            if found is not None:
+                return found
             request = self.requests.get(request_id)
             if request is None or request.linked_to is None:
                 return None
@@ -370,6 +373,8 @@ class Journal:
             self.profile = record.profile
         elif isinstance(record, RequestMade):
             self.requests[record.id] = record
+            if record.linked_to is not None:
+                self.linked[record.linked_to].append(record.id)
         elif isinstance(record, StatusChanged):
             self.events[record.request_id].append(record)
         elif isinstance(record, ClientSet):
@@ -390,11 +395,17 @@ class Journal:
             self.replies[record.id] = record
             self.replies_by_request[record.request_id].append(record.id)
         elif isinstance(record, CampaignMade):
-            self.campaigns[record.campaign_id] = record
+            self._add_campaign(record)
         elif isinstance(record, FindingRecorded):
             self.findings.append(record)
         else:  # a type in the union that this fold forgot: never file it as something else
             raise too_new(0, encode(record))
+
+    def _add_campaign(self, campaign: CampaignMade) -> None:
+        self.campaigns[campaign.campaign_id] = campaign
+        for member in campaign.members:
+            if member.request_id is not None:
+                self._campaign_of[member.request_id] = (campaign, member)
 
     def _apply_numbered(self, numbered: Sequence[tuple[int, bytes]]) -> None:
         for number, data in numbered:
@@ -453,7 +464,13 @@ class Journal:
         self.replies_by_request = defaultdict(list)
         for reply in state.replies:
             self.replies_by_request[reply.request_id].append(reply.id)
-        self.campaigns = {c.campaign_id: c for c in state.campaigns}
+        self.linked = defaultdict(list)
+        for request in state.requests:
+            if request.linked_to is not None:
+                self.linked[request.linked_to].append(request.id)
+        self.campaigns, self._campaign_of = {}, {}
+        for campaign in state.campaigns:
+            self._add_campaign(campaign)
         self.findings = list(state.findings)
 
     def _snapshot_due(self, count: int) -> bool:
