@@ -29,6 +29,7 @@ from broker_audit.tracking.journal import Journal, now
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
+    from broker_audit.letters.compose import Earlier
     from broker_audit.letters.records_identity import RecordsRequester, RequesterKind
     from broker_audit.registry.agencies import Agency, AgencyRoute, Directory
     from broker_audit.tracking.model import RequestView
@@ -67,19 +68,18 @@ def agency_job(
     today: dt.date,
     since: dt.date,
     kind_id: str = "records",
-    earlier: object = None,
+    earlier: Earlier | None = None,
     linked_to: int | None = None,
     warnings: Sequence[str] = (),
 ) -> LetterJob:
     """One records letter (or follow-up) to an agency, planned for the pipeline."""
     from broker_audit.law.deadlines import clock_for
-    from broker_audit.letters.compose import Earlier, new_reference, records_context
+    from broker_audit.letters.compose import new_reference, records_context
     from broker_audit.vocabulary import kind
 
     cora, ccjra = _laws(laws)
     letter = kind(kind_id)
     reference = new_reference()
-    assert earlier is None or isinstance(earlier, Earlier)
     context = records_context(
         profile=None,
         agency=agency_name,
@@ -501,7 +501,8 @@ def campaign_followup(
         answered_on=None,
         appealed_on=None,
     )
-    requester = records_requester(journal.profile, journal.agent, campaign.requester)  # type: ignore[arg-type]
+    as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
+    requester = records_requester(journal.profile, journal.agent, as_kind)
     route = member.route
     return agency_job(
         member.agency_name,
@@ -524,19 +525,22 @@ def campaign_followup(
 def _route_again(route: MemberRoute, checked: dt.date) -> AgencyRoute | None:
     """The campaign letter's route as an agency route, for a follow-up's sheet (web form, phone);
     a letter by mail or email needs only its recipient lines."""
+    import msgspec
+
     from broker_audit.registry.agencies import AgencyRoute
 
     if route.channel not in ("web-form", "phone", "email"):
         return None
-    return AgencyRoute(
-        channel=route.channel,  # type: ignore[arg-type]
-        value=route.address,
-        door=route.door,  # type: ignore[arg-type]
-        grade=route.grade,  # type: ignore[arg-type]
-        source=route.source,
-        checked=checked,
-        note=route.note,
-    )
+    fields = {
+        "channel": route.channel,
+        "value": route.address,
+        "door": route.door,
+        "grade": route.grade,
+        "source": route.source,
+        "checked": checked,
+        "note": route.note,
+    }
+    return msgspec.convert(fields, AgencyRoute)  # checked again, as when it was read
 
 
 def _data_words(member: CampaignMember) -> tuple[str, str]:
