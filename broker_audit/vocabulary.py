@@ -35,6 +35,29 @@ CHANNEL_WORDS = {
     "fax": "by fax",
 }
 
+# What kind of door a route is, from the source's own words: a `request-channel` the company or
+# agency names for requests (its form, its records or privacy request address, its filed request
+# phone); a `contact` (a registry contact field, a general inbox, a records division's mailbox the
+# page does not name for requests); a `registered` address (head office, registered agent, an
+# office's street address only). When unsure, `contact`. A default route is a request channel; a
+# contact only when no request channel exists (with a warning); a registered address never.
+Door = Literal["request-channel", "contact", "registered"]
+DOORS: tuple[str, ...] = get_args(Door)
+
+# What a records request's answer showed, as the user records it per agency (`campaign finding`).
+Finding = Literal["appriss", "lexisnexis", "vine", "ice-access", "other-vendor", "none", "refused", "fee"]
+FINDINGS: tuple[str, ...] = get_args(Finding)
+FINDING_WORDS = {
+    "appriss": "a contract or agreement with Appriss",
+    "lexisnexis": "a contract or agreement with LexisNexis",
+    "vine": "a VINE agreement",
+    "ice-access": "access by ICE or DHS to booking data",
+    "other-vendor": "another vendor that receives or resells the data",
+    "none": "no such records (the agency says it has none)",
+    "refused": "refused or withheld",
+    "fee": "asked for a fee",
+}
+
 # Who a letter is addressed to.
 RecipientKind = Literal["broker", "complaint-office", "agency"]
 # Which legal clock a letter starts when it is received:
@@ -162,6 +185,14 @@ KINDS: dict[str, LetterKind] = {
             rights=("access",),
             title="Records request to a sheriff: booking data shared with data brokers and ICE",
             clock="records",
+            recipient="agency",
+        ),
+        LetterKind(
+            id="records-followup",
+            group="records",
+            rights=(),
+            title="Follow-up: my records request has not been answered",
+            clock="none",
             recipient="agency",
         ),
         LetterKind(

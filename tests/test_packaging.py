@@ -1,5 +1,5 @@
-"""The wheel carries brokers.toml, laws.toml, the templates and the font, and an installed copy
-finds them away from the source tree."""
+"""The wheel carries brokers.toml, laws.toml, agencies.toml, the templates and the font, and an
+installed copy finds them away from the source tree."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
     for needed in (
         "broker_audit/_data/brokers.toml",
         "broker_audit/_data/laws.toml",
+        "broker_audit/_data/agencies.toml",
         "broker_audit/_data/templates/letters/access.txt.j2",
         "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
         "broker_audit/_data/examples/demo-profile.toml",
@@ -52,7 +53,9 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
             "-c",
             "import broker_audit.datafiles as d; print(d.data_root()); "
             "from broker_audit.registry.load import shipped_registry; "
-            "print(shipped_registry().resolve('accurint').id)",
+            "print(shipped_registry().resolve('accurint').id); "
+            "from broker_audit.registry.agencies import shipped_agencies; "
+            "print(len(shipped_agencies().group('co-sheriffs')))",
         ],
         cwd=elsewhere,
         env=env,
@@ -60,9 +63,10 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    root, broker = probe.stdout.split()
+    root, broker, sheriffs = probe.stdout.split()
     assert root == str(site / "broker_audit" / "_data")
     assert broker == "lexisnexis-risk-solutions"
+    assert sheriffs == "64"
     demo = subprocess.run(
         [sys.executable, "-m", "broker_audit", "demo", "--out", "letters"],
         cwd=elsewhere,

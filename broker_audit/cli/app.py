@@ -80,6 +80,16 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault "
         "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.",
     ),
+    "campaign": Subcommand(
+        "campaign",
+        "app",
+        "A records campaign (`cora --all`): what each agency's answer showed, and the table of it.",
+    ),
+    "agencies": Subcommand(
+        "agencies",
+        "app",
+        "The agencies a records request goes to: Colorado's sheriffs and state agencies.",
+    ),
     "profile": Subcommand(
         "profile", "app", "See or change the requester's profile (kept only inside the vault)."
     ),

@@ -436,7 +436,7 @@ def render_check(report: Any) -> None:
         say(f"{rule}: {_c(fixes.get(rule, ''))}")
     extra = f", {report.links_checked} links checked" if report.links_checked else ""
     say(
-        f"{report.brokers} brokers and {report.laws} laws checked{extra}: "
+        f"{report.brokers} brokers, {report.laws} laws and {report.agencies} agencies checked{extra}: "
         f"{report.errors} errors, {report.warnings} warnings"
     )
 
@@ -688,3 +688,83 @@ def render_evidence(result: Any) -> None:
     for name in result.missing:
         _say(f"  missing (no longer on disk): {name}", err=True)
     _say(result.deadline)
+
+
+# --------------------------------------------------------------------------- campaigns and agencies
+
+
+def render_campaign_started(result: Any) -> None:
+    """What `cora --all` wrote: each agency's letter and where it goes, then the agencies without
+    a route, then what to do next."""
+    for warning in dict.fromkeys(result.warnings):
+        say(f"warning: {_c(warning)}", err=True)
+    who = "the clinic" if result.requester == "clinic" else "you (name and e-mail only)"
+    say(
+        f"Campaign {result.campaign_id} ({_c(result.scope)}), from {who}: "
+        f"{len(result.letters)} letters, {len(result.without_route)} agencies without a known route"
+    )
+    for r in result.letters:
+        say(
+            f"#{r.request_id} {_c(r.broker_name)}: {_c(r.channel)} to {_c(r.route)}: "
+            + ", ".join(_c(f) for f in r.files)
+        )
+    if result.without_route:
+        say("No letter (no request channel or contact known; see `broker-audit agencies show ID`):")
+        for m in result.without_route:
+            leads = f" Leads to confirm: {'; '.join(m.leads)}" if m.leads else ""
+            say(f"  {_c(m.agency_name)} ({_c(m.agency_id)}).{_c(leads)}")
+    say("Sign the statement at the end of each letter before you send it (C.R.S. 24-72-305.5).", err=True)
+    say("When you send one: broker-audit mark ID sent --via ROUTE (the route printed above)", err=True)
+    say(f"Then: broker-audit status --campaign {result.campaign_id}", err=True)
+
+
+def render_campaign_list(campaigns: Sequence[Any]) -> None:
+    if not campaigns:
+        say("No campaigns yet. Start one with: broker-audit cora --all co-sheriffs")
+        return
+    for c in campaigns:
+        say(
+            f"{c.campaign_id}  {c.dated.isoformat()}  {_c(c.scope)}: "
+            f"{c.letters} letters to {c.agencies} agencies"
+        )
+
+
+def render_finding(record: Any) -> None:
+    from broker_audit.vocabulary import FINDING_WORDS
+
+    amount = f" ({_c(record.amount)})" if record.amount else ""
+    evidence = f"reply #{record.reply_id}" if record.reply_id is not None else _c(record.evidence)
+    say(
+        f"{_c(record.agency_id)}: {FINDING_WORDS.get(record.finding, record.finding)}{amount}, "
+        f"{record.on.isoformat()}, evidence: {evidence}"
+    )
+
+
+def render_export(result: Any) -> None:
+    say(f"Campaign {result.campaign_id}: {len(result.rows)} rows")
+    for path in result.files:
+        say(f"  {_c(path)}")
+
+
+def render_agency(agency: Any, choice: Any) -> None:
+    """`agencies show`: the agency, its routes with where each was read, what is unknown."""
+    lines: list[tuple[str, str]] = [(f"{_c(agency.name)} ({_c(agency.id)}), {_c(agency.kind)}", "bold")]
+    if choice.route is not None:
+        lines.append(
+            (f"  a campaign letter goes: {_c(choice.route.channel)} to {_c(choice.route.address())}", "")
+        )
+    else:
+        lines.append(("  no route a letter can use is known", "red"))
+    for w in choice.warnings:
+        lines.append((f"  warning: {_c(w)}", "yellow"))
+    for r in agency.routes:
+        lines.append((f"  {_c(r.channel)}: {_c(r.address())}", ""))
+        lines.append((f"      {r.door}, {r.grade}; source: {_c(r.source)} (checked {r.checked})", ""))
+        if r.note:
+            lines.append((f"      {_c(r.note)}", "dim"))
+    if agency.unknown:
+        lines.append((f"  unknown: {_c('; '.join(agency.unknown))}", ""))
+    if agency.notes:
+        lines.append((f"  notes: {_c(agency.notes)}", ""))
+    for text, style in lines:
+        say((text, style))

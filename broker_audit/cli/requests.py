@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -164,7 +165,9 @@ def followup_command(
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
     _print_letters(result.letters, [], [], as_json)
-    for about in dict.fromkeys(r.linked_to for r in result.letters if r.linked_to):
+    for about in dict.fromkeys(
+        r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
+    ):
         err(
             "The letter says a timeline with copies is enclosed: "
             f"broker-audit evidence {about} --out evidence-{about}"
@@ -193,6 +196,13 @@ def status_command(
     batch: list[str] = typer.Option(
         None, "--batch", metavar="BATCH", help="Only these batches (clinic mode)."
     ),
+    campaign: str = typer.Option(
+        None,
+        "--campaign",
+        metavar="ID",
+        help="A records campaign (`cora --all`), agency by agency: who answered, who is late, who asked "
+        "for fees.",
+    ),
     show_all: bool = typer.Option(False, "--all", help="Every request, not only the most urgent."),
     limit: int = typer.Option(
         None, "--limit", metavar="N", help="At most N requests (the table shows 50 unless told)."
@@ -209,10 +219,17 @@ def status_command(
     Filters combine; repeat one, or comma-separate its values.
 
     Example: broker-audit status --overdue --broker lexisnexis
+
+    Example: broker-audit status --campaign C-20261207-1A2B3C
     """
     from broker_audit.services import StatusQuery, status_report
 
     day = parse_date(as_of, "--as-of") if as_of else today()
+    if campaign is not None:
+        if overdue or broker or state or client or batch:
+            raise typer.BadParameter("--campaign shows every agency of the campaign; use no other filter")
+        _campaign_status(ctx, campaign, day, as_json)
+        return
     query = StatusQuery(
         brokers=tuple(broker or ()),  # names may hold commas: the service splits what it must
         states=_values(state),
@@ -233,6 +250,34 @@ def status_command(
         access(ctx), today=day, query=query, limit=None if show_all else (limit or DEFAULT_LIMIT)
     )
     render_status(report)
+
+
+def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json: bool) -> None:
+    import dataclasses
+
+    from broker_audit.services.campaign import campaign_report
+
+    report = campaign_report(access(ctx), campaign_id, today=day)
+    if as_json:
+        print_json(
+            {
+                "campaign": report.campaign_id,
+                "dated": report.dated,
+                "scope": report.scope,
+                "requester": report.requester,
+                "today": report.today,
+                "letters": report.letters,
+                "answered": report.answered,
+                "late": report.late,
+                "fees": report.fees,
+                "without_route": report.without_route,
+                "agencies": [dataclasses.asdict(r) for r in report.rows],
+            }
+        )
+        return
+    from broker_audit.cli.listing import render_campaign_status
+
+    render_campaign_status(report)
 
 
 def mark_command(

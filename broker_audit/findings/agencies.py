@@ -181,8 +181,19 @@ def read_agency_names(path: Path) -> list[AgencyName]:
 
 
 def agency_names(path: Path | None = None) -> list[AgencyName]:
-    """The directory's agencies (when the file exists), then the built-in ones it lacks."""
+    """The directory's agencies (when the file exists), then the built-in ones it lacks. An agency
+    in both keeps the directory's name and kind and the spellings of both (the directory names an
+    office as it calls itself; answers often use the shorter names built in here)."""
+    import dataclasses
+
     where = path or directory_file()
     listed = read_agency_names(where) if where.is_file() else []
-    have = {a.id for a in listed}
-    return [*listed, *(a for a in built_in_agencies() if a.id not in have)]
+    built_in = {a.id: a for a in built_in_agencies()}
+    merged = []
+    for agency in listed:
+        known = built_in.pop(agency.id, None)
+        if known is not None:
+            spellings = (*agency.aliases, known.name, *known.aliases)
+            agency = dataclasses.replace(agency, aliases=tuple(dict.fromkeys(spellings)))
+        merged.append(agency)
+    return [*merged, *built_in.values()]

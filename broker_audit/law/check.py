@@ -9,6 +9,7 @@ rendering is above the law layer, so that rule runs in `services/lettercheck.py`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -17,6 +18,7 @@ from broker_audit.law.schema import Law
 from broker_audit.provenance import is_proxy_url
 
 Severity = Literal["error", "warning"]
+_SUBSECTION = re.compile(r"\([0-9a-zA-Z.]+\)")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,13 @@ LAW_RULES: tuple[LawRule, ...] = (
         "no-proxy-or-mirror",
         "No law's source URL is a proxy, mirror or cache.",
         "Cite the statute page itself; keep where it was read in a note.",
+    ),
+    LawRule(
+        "L007",
+        "context-cited-as-read",
+        "A statute a letter names as context carries no subsection unless its text was read "
+        "(`text_seen`), and says what it is about.",
+        'Cite the article or section ("C.R.S. 24-74-101 et seq.") until the subsection\'s text is read.',
     ),
 )
 LAW_RULE_BY_ID = {r.id: r for r in LAW_RULES}
@@ -121,6 +130,22 @@ def check_laws(laws: Sequence[Law], *, today: dt.date) -> list[LawFinding]:
             out.append(
                 LawFinding("L004", "warning", f"appeal: {days}, not from statute text", law.id, "appeal")
             )
+        for i, statute in enumerate(law.context):
+            where = f"context[{i}]"
+            if not statute.words.strip() or not statute.citation.strip():
+                out.append(
+                    LawFinding("L007", "error", "context statute without citation or words", law.id, where)
+                )
+            elif not statute.text_seen and _SUBSECTION.search(statute.citation):
+                out.append(
+                    LawFinding(
+                        "L007",
+                        "error",
+                        f"{statute.citation} cites a subsection whose text was not read",
+                        law.id,
+                        where,
+                    )
+                )
         for where, url in _law_urls(law):
             if is_proxy_url(url):
                 out.append(
@@ -140,3 +165,5 @@ def _law_urls(law: Law) -> Iterable[tuple[str, str]]:
         yield "appeal.source", law.appeal.source
     if law.complaint is not None:
         yield "complaint.source", law.complaint.source
+    for i, statute in enumerate(law.context):
+        yield f"context[{i}].source", statute.source

@@ -109,6 +109,27 @@ class Exemption(Strict, kw_only=True, frozen=True):
     source: Url
 
 
+class ContextStatute(Strict, kw_only=True, frozen=True):
+    """A statute a letter under this law names as the background of what it asks for, never as a
+    right it claims (e.g. Colorado's limits on sharing data with immigration enforcement, named in
+    a records request to a sheriff).
+
+    `citation` stays at the level of the text that was read: an article ("C.R.S. 24-74-101 et
+    seq."), never a subsection unless `text_seen`. `words` follows the citation in a sentence of
+    the letter ("..., which <words>"); `history` names the bills that made and changed it.
+    """
+
+    citation: str
+    history: str = ""  # e.g. "SB21-131, as amended by SB25-276, signed May 23, 2025"
+    words: str
+    source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade
+    checked: dt.date
+    text_seen: bool = False
+    note: str = ""
+
+
 class Law(Strict, kw_only=True, frozen=True):
     id: LawId
     jurisdiction: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2}|US|\*)$")]
@@ -124,6 +145,7 @@ class Law(Strict, kw_only=True, frozen=True):
     complaint: Complaint | None = None
     platform: Platform | None = None
     exemptions: list[Exemption] = []
+    context: list[ContextStatute] = []
     notes: str = ""
 
 

@@ -21,6 +21,7 @@ from broker_audit.letters.context import (
     RequesterContext,
     RightContext,
     RouteContext,
+    StatuteContext,
 )
 from broker_audit.profile import AgentProfile, Profile, require
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
@@ -334,30 +335,53 @@ def letter_context(
 
 def records_context(
     *,
-    profile: Profile,
+    profile: Profile | None,
     agency: str,
     cora: Law,
     ccjra: Law | None,
     today: dt.date,
     reference: str,
     since: dt.date,
+    requester: RequesterContext | None = None,
+    organization: str = "",
+    data: tuple[str, str] | None = None,
+    letter: LetterKind | None = None,
+    earlier: Earlier | None = None,
 ) -> LetterContext:
-    """An open-records request needs no identity details: the laws let anyone ask."""
+    """An open-records request needs no identity details: the laws let anyone ask.
+
+    `requester` is who the letter is from when it is not the profile as it stands (a campaign's
+    clinic, or the person with name and e-mail only: `letters/records_identity.py`); `data` what
+    it asks about ((words, short words): a sheriff's booking data by default); `letter` the kind
+    (the request, or its follow-up with `earlier`)."""
     if cora.kind != "open-records":
         raise UserError(f"{cora.id} is not an open-records law")
-    letter = kind("records")
+    letter = letter or kind("records")
+    if requester is None:
+        if profile is None:
+            raise UserError("a records request needs the requester's name")
+        requester = RequesterContext(name=profile.name, email=profile.email, phone=profile.phone)
     recipient = RecipientContext(kind="agency", name=agency, legal_name=agency)
+    words, short = data or ("booking, jail, arrest or mugshot data", "booking data")
+    asked = kind("records")  # a follow-up is about the request's rights and clock
     return LetterContext(
         kind=letter.id,
         title=letter.title,
         today=long_date(today),
         reference=reference,
-        requester=RequesterContext(name=profile.name, email=profile.email, phone=profile.phone),
+        requester=requester,
         broker=recipient,
         agency=recipient,
-        law=law_context(cora, letter),
+        law=law_context(cora, asked),
+        earlier=_earlier_context(earlier, cora),
         records=RecordsContext(
             since=long_date(since),
-            ccjra=law_context(ccjra, letter) if ccjra is not None else None,
+            ccjra=law_context(ccjra, asked) if ccjra is not None else None,
+            data=words,
+            data_short=short,
+            context=[
+                StatuteContext(citation=c.citation, history=c.history, words=c.words) for c in cora.context
+            ],
+            organization=organization,
         ),
     )

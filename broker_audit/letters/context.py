@@ -124,11 +124,23 @@ class AgentContext(Context, frozen=True, kw_only=True):
     citation: str = ""
 
 
+class StatuteContext(Context, frozen=True, kw_only=True):
+    """A statute a records request names as the background of what it asks for, never as a claim."""
+
+    citation: str
+    history: str = ""  # "SB21-131, as amended by SB25-276, signed May 23, 2025"
+    words: str  # follows "which" in the letter's sentence
+
+
 class RecordsContext(Context, frozen=True, kw_only=True):
-    """What an open-records letter to a sheriff asks for, under which acts."""
+    """What an open-records letter to a sheriff or a state agency asks for, under which acts."""
 
     since: str
     ccjra: LawContext | None = None
+    data: str = "booking, jail, arrest or mugshot data"  # what the letter asks about
+    data_short: str = "booking data"  # the same in a few words, for the subject line
+    context: list[StatuteContext] = []  # the immigration data laws, named as background
+    organization: str = ""  # the clinic or organisation that makes the request, if one does
 
 
 class LetterContext(Context, frozen=True, kw_only=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from broker_audit.letters.document import Block, Bullets, Document, Heading, Lines, Paragraph
+from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import Broker, Route
 
 _IDENTITY_HEADINGS = ("How to find my records",)
@@ -74,6 +75,56 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
         dont.append(
             f"This address comes from a {route.grade} source ({route.source}): check that it is the "
             "company's own page before you type anything."
+        )
+    blocks: list[Block] = [
+        Paragraph(intro),
+        *where,
+        Heading("What to give it"),
+        Lines(tuple(identity)),
+        Heading("What not to give it"),
+        Bullets(tuple(dont)),
+        Heading("Text to paste"),
+        *_text_to_paste(letter),
+    ]
+    subject = ("Call sheet: " if route.channel == "phone" else "Web form sheet: ") + letter.subject
+    return replace(
+        letter, kind=f"{letter.kind}-sheet", subject=subject, recipient=(), blocks=tuple(blocks), compact=True
+    )
+
+
+def agency_submission_sheet(
+    letter: Document, agency_name: str, route: AgencyRoute, identity: list[str]
+) -> Document:
+    """The sheet for a records request that goes through an agency's web form (or that a page
+    says to start from: the route's note says which), or by phone."""
+    if route.channel == "phone":
+        where: list[Block] = [
+            Heading("Where to call"),
+            Paragraph(f"Call the {agency_name} at {route.value}."),
+        ]
+        intro = (
+            "Ask how the office takes written records requests, and send this request that way. Write "
+            "down the date, the name of the person you spoke to and any reference number."
+        )
+    else:
+        where = [Heading("Where to submit it"), Paragraph(f"Start at: {route.value}")]
+        intro = (
+            "Open the page, follow the agency's own way to file a records request (its online form, or "
+            "its form to print and send), give only the details below, and paste or attach the text "
+            "at the end. Keep the confirmation page or email: it proves the date."
+        )
+    if route.note:
+        where.append(Paragraph(f"From our directory: {route.note}"))
+    dont = [
+        "A home address or a phone number: the agency needs only a way to send the records.",
+        "An ID document: for records under the Open Records Act a custodian may not require one "
+        "(C.R.S. 24-72-203(1)(a)). Some sheriffs ask for one, or for a notarized statement, for "
+        "criminal justice records; decide before you give it.",
+    ]
+    if route.grade != "primary":
+        dont.append(
+            f"This address comes from a {route.grade} source ({route.source}): check that it is the "
+            "agency's own page before you type anything."
         )
     blocks: list[Block] = [
         Paragraph(intro),

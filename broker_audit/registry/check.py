@@ -159,6 +159,7 @@ class CheckReport:
     links_checked: int = 0
     rules: tuple[Rule, ...] = field(default=RULES, repr=False)
     laws: int = 0
+    agencies: int = 0
 
     @property
     def errors(self) -> int:

@@ -132,9 +132,11 @@ def followup_letters(
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     """
+    from broker_audit.services.campaign import campaign_followup
+
     laws_by_id = {law.id: law for law in laws}
     with open_journal(access) as journal, journal.write():  # "already drafted" is read under the lock
-        profile = require_profile(journal)
+        profile = journal.profile  # a clinic's vault may have none: its campaigns need none
         views = journal.views()
         if request_ids:
             views = [journal.view(i) for i in request_ids]
@@ -142,6 +144,13 @@ def followup_letters(
         skipped: list[tuple[int, str]] = []
         for view in views:
             request = view.request
+            if request.recipient == "agency":  # a campaign's records request: its own follow-up
+                planned = campaign_followup(journal, view, today=today, laws=laws)
+                if isinstance(planned, LetterJob):
+                    jobs.append(planned)
+                elif request_ids:
+                    skipped.append((request.id, planned or "no follow-up letter for a records request"))
+                continue
             if not followable(request.kind):
                 if request_ids:
                     skipped.append((request.id, f"no follow-up letter for a {request.kind} letter"))
@@ -174,7 +183,7 @@ def followup_letters(
                 plan_followup(
                     registry.resolve(request.broker_id),
                     kind,
-                    profile=profile,
+                    profile=require_profile(journal),
                     law=law,
                     laws=laws,
                     today=today,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from broker_audit.errors import BrokerAuditError
 from broker_audit.law.check import LawFinding
@@ -60,6 +61,8 @@ def render_every_kind(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
                         today=today,
                         reference="BA-TEST0000",
                         since=today,
+                        letter=letter,
+                        earlier=replace(earlier, kind="records") if letter.id != "records" else None,
                     )
                 else:
                     context = letter_context(

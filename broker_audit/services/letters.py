@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from broker_audit.letters.context import LetterContext
     from broker_audit.letters.document import Document
     from broker_audit.profile import AgentProfile, Profile
+    from broker_audit.registry.agencies import AgencyRoute
     from broker_audit.registry.load import Registry
     from broker_audit.registry.schema import Broker, Route
+    from broker_audit.tracking.records import Record
     from broker_audit.vocabulary import LetterKind
 
 
@@ -68,7 +70,7 @@ class LetterJob:
     letter: LetterKind
     law: Law
     context: LetterContext
-    route: Route | None
+    route: Route | AgencyRoute | None  # an agency's route for a campaign's records request
     channels: tuple[str, ...]
     recipient: tuple[str, ...]
     sender: tuple[str, ...]
@@ -78,6 +80,12 @@ class LetterJob:
     recipient_kind: str = "broker"
     warnings: list[str] = field(default_factory=list)
     linked_to: int | None = None
+    # Who the letter is from when that is not the profile as it stands (a campaign's requester):
+    # the .eml's From and what a web form is given. Empty: the profile's.
+    email_from: str = ""
+    identity: tuple[str, ...] = ()
+    # The agency's id, for file names (a campaign's letters); else a slug of its name.
+    agency_id: str = ""
 
     @property
     def kind(self) -> str:
@@ -88,6 +96,8 @@ class LetterJob:
         """The broker's id, or a slug of the agency's name (for file names only)."""
         if self.broker is not None:
             return self.broker.id
+        if self.agency_id:
+            return self.agency_id
         return "agency-" + (
             re.sub(r"[^a-z0-9]+", "-", self.context.broker.name.lower()).strip("-") or "unnamed"
         )
@@ -331,14 +341,23 @@ def render_job(
     )
 
 
-def route_document(job: LetterJob, document: Document, profile: Profile) -> Document:
+def route_document(job: LetterJob, document: Document, profile: Profile | None) -> Document:
     """The artefact of the job's route: the letter itself for mail and email, a submission sheet
     for a web form or a phone call."""
-    if job.route is None or job.broker is None or job.route.channel not in ("web-form", "phone"):
+    if job.route is None or job.route.channel not in ("web-form", "phone"):
+        return document
+    from broker_audit.registry.agencies import AgencyRoute
+
+    identity = list(job.identity) or (identity_lines(profile) if profile is not None else [])
+    if isinstance(job.route, AgencyRoute):
+        from broker_audit.letters.sheet import agency_submission_sheet
+
+        return agency_submission_sheet(document, job.recipient_name, job.route, identity)
+    if job.broker is None:
         return document
     from broker_audit.letters.sheet import submission_sheet
 
-    return submission_sheet(document, job.broker, job.route, identity_lines(profile))
+    return submission_sheet(document, job.broker, job.route, identity)
 
 
 def identity_lines(profile: Profile) -> list[str]:
@@ -400,32 +419,45 @@ def request_record(
 
 def issue_letters(
     journal: Journal,
-    profile: Profile,
+    profile: Profile | None,
     jobs: Sequence[LetterJob],
     *,
     out_dir: Path,
     formats: Sequence[str] | None,
     today: dt.date,
     templates_dir: Path | None,
+    also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
 ) -> list[LetterResult]:
     """`_issue_letters_locked` under the vault's writer lock: the request ids it gives the
-    letters (and their file names) are read inside it, so parallel runs never share an id."""
+    letters (and their file names) are read inside it, so parallel runs never share an id.
+
+    `profile` is None when every job says who it is from (a campaign in a clinic's vault).
+    `also_log` makes records that go into the same vault transaction as the requests (a
+    campaign's record of which agency got which request)."""
     check_date(today, "today")
     with journal.write():
         return _issue_letters_locked(
-            journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
+            journal,
+            profile,
+            jobs,
+            out_dir=out_dir,
+            formats=formats,
+            today=today,
+            templates_dir=templates_dir,
+            also_log=also_log,
         )
 
 
 def _issue_letters_locked(
     journal: Journal,
-    profile: Profile,
+    profile: Profile | None,
     jobs: Sequence[LetterJob],
     *,
     out_dir: Path,
     formats: Sequence[str] | None,
     today: dt.date,
     templates_dir: Path | None,
+    also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
 ) -> list[LetterResult]:
     """Render every job, write the files, then log every letter as a drafted request.
 
@@ -438,7 +470,12 @@ def _issue_letters_locked(
     documents = [
         route_document(
             job,
-            render_job(job, today=today, email_from=profile.email or None, templates_dir=templates_dir),
+            render_job(
+                job,
+                today=today,
+                email_from=job.email_from or (profile.email if profile is not None else "") or None,
+                templates_dir=templates_dir,
+            ),
             profile,
         )
         for job in jobs
@@ -456,14 +493,18 @@ def _issue_letters_locked(
             path.unlink(missing_ok=True)
         raise
     created = now()
-    journal.append(
-        [
-            request_record(
-                job, request_id=result.request_id, today=today, created=created, files=result.files
-            )
-            for job, result in zip(jobs, results, strict=True)
-        ]
-    )
+    records: list[Record] = [
+        request_record(job, request_id=result.request_id, today=today, created=created, files=result.files)
+        for job, result in zip(jobs, results, strict=True)
+    ]
+    if also_log is not None:
+        records += also_log(results)
+    try:
+        journal.append(records)
+    except BaseException:
+        for path in written:  # nothing was logged: no letter the log does not know of
+            path.unlink(missing_ok=True)
+        raise
     return results
 
 
@@ -496,6 +537,13 @@ def _write_all(
                 warnings=job.warnings,
                 linked_to=job.linked_to,
                 channel=job.channel,
-                route=job.route.address() if job.route else " / ".join(job.recipient[1:]),
+                route=job.route.address() if job.route else _send_to(job),
             )
         )
+
+
+def _send_to(job: LetterJob) -> str:
+    """Where a letter without a route record goes, as one line: an agency's whole postal address
+    (its first line is the agency's name or its office), else the lines after the name."""
+    lines = job.recipient if job.broker is None and job.channel == "mail" else job.recipient[1:]
+    return " / ".join(lines)

@@ -184,9 +184,10 @@ def check_registry(
     delay: float = 1.0,
     brokers_file: Path | None = None,
     imported_file: Path | None = None,
+    agencies_file: Path | None = None,
 ) -> CheckReport:
-    """Run the named rules over the curated registry, the shipped and the user's imports, and
-    the law data (L-rules, see law/check.py)."""
+    """Run the named rules over the curated registry, the shipped and the user's imports, the law
+    data (L-rules, see law/check.py) and the agency directory (A-rules, registry/agency_check.py)."""
     from dataclasses import replace
 
     from broker_audit.law.check import LAW_RULES, check_laws
@@ -215,11 +216,28 @@ def check_registry(
         Finding(f.rule, f.severity, f.message, f.law, f"laws.toml {f.where}", f.fix)
         for f in [*check_laws(laws, today=today), *render_every_kind(laws, today)]
     ]
+    from broker_audit.registry.agency_check import AGENCY_RULES, AgencyFinding, run_agency_check
+
+    # Like the shipped imports: checking a brokers file of one's own does not check the shipped
+    # directory of agencies unless it is named too.
+    agencies: int = 0
+    found: list[AgencyFinding] = []
+    if agencies_file is not None or brokers_file is None:
+        agencies, found = run_agency_check(agencies_file or datafiles.agencies_file(), today=today)
+    agency_findings = [
+        Finding(f.rule, f.severity, f.message, f.agency, f"agencies.toml {f.where}".strip(), f.fix)
+        for f in found
+    ]
     return replace(
         report,
-        findings=(*report.findings, *law_findings),
-        rules=(*report.rules, *(Rule(r.id, r.name, r.description, r.fix) for r in LAW_RULES)),
+        findings=(*report.findings, *law_findings, *agency_findings),
+        rules=(
+            *report.rules,
+            *(Rule(r.id, r.name, r.description, r.fix) for r in LAW_RULES),
+            *(Rule(r.id, r.name, r.description, r.fix) for r in AGENCY_RULES),
+        ),
         laws=len(laws),
+        agencies=agencies,
     )
 
 

@@ -2,7 +2,8 @@
 
 The message sent is the `.eml` letter written by `request` (or by a clinic batch), with the user's
 mailbox as From, a fresh Date and a fresh Message-ID that we keep to match replies. It goes only to
-an address that is one of the broker's email routes in the registry. Each accepted message is
+an address that is one of the broker's email routes in the registry (for a campaign's records
+request, the agency's e-mail route it was written for). Each accepted message is
 logged at once (the `sent` event, via email, with the Message-ID as its tracking number and the
 server's acceptance as its note, and the exact message kept in the vault), so a run that breaks
 off never forgets what went out; a refused one stays drafted with the server's reason.
@@ -151,6 +152,14 @@ def _broker_emails(registry: Registry, broker_id: str) -> set[str]:
     return {r.value.lower() for r in broker.routes if r.channel == "email" and not r.only_for}
 
 
+def _agency_emails(journal: Journal, request_id: int) -> set[str]:
+    """The e-mail a campaign's records request (or its follow-up) was written for, from the agency
+    directory when the campaign was made."""
+    found = journal.campaign_member(request_id)
+    route = found[1].route if found is not None else None
+    return {route.address.lower()} if route is not None and route.channel == "email" else set()
+
+
 def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> PlannedSend | str:
     """A request ready to send, or why it is not."""
     from email.utils import getaddresses
@@ -177,12 +186,20 @@ def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> Pla
     to = tuple(addr.lower() for _, addr in getaddresses([str(msg.get("To", ""))]) if addr)
     if not to:
         return f"its letter {path} has no To: address"
-    allowed = _broker_emails(registry, request.broker_id)
+    if request.recipient == "agency":  # a campaign's records request: the route it was written for
+        allowed, where = _agency_emails(journal, request.id), "the agency directory"
+    else:
+        allowed, where = _broker_emails(registry, request.broker_id), "the registry"
     strange = [a for a in to if a not in allowed]
     if strange:
+        check = (
+            "`broker-audit status --campaign ID`"
+            if request.recipient == "agency"
+            else f"`broker-audit brokers show {request.broker_id}`"
+        )
         return (
             f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
-            f"{request.recipient_name} in the registry; check `broker-audit brokers show {request.broker_id}`"
+            f"{request.recipient_name} in {where}; check {check}"
         )
     from broker_audit.tracking.next_step import in_chain
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade, CampaignMember
 from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
@@ -66,10 +67,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CONCLUSIVE_SCAN_OUTCOMES",
     "RECORD_VERSIONS",
+    "AgencyFindingRecorded",
     "AgentProfile",
     "AgentSet",
     "AnswersSet",
     "BatchMade",
+    "CampaignMade",
     "ClientSet",
     "Journal",
     "ProfileSet",
@@ -125,6 +128,12 @@ class Journal:
         self.answer_reads: dict[int, AnswerRead] = {}
         self.proposals: list[FindingsProposed] = []
         self.reviews: list[FindingsReviewed] = []
+        self.campaigns: dict[str, CampaignMade] = {}
+        self.agency_findings: list[AgencyFindingRecorded] = []
+        # Derived indexes (never stored): request id -> the requests linked to it (follow-ups,
+        # appeals, complaints), and -> its campaign and agency.
+        self.linked: dict[int, list[int]] = defaultdict(list)
+        self._campaign_of: dict[int, tuple[CampaignMade, CampaignMember]] = {}
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -176,6 +185,20 @@ class Journal:
                 ):
                     latest[finding.broker_id] = finding
         return latest
+
+    def campaign_member(self, request_id: int) -> tuple[CampaignMade, CampaignMember] | None:
+        """The campaign and agency a request (or a follow-up linked to one) was written for."""
+        seen = set()
+        while request_id not in seen:
+            seen.add(request_id)
+            found = self._campaign_of.get(request_id)
+            if found is not None:
+                return found
+            request = self.requests.get(request_id)
+            if request is None or request.linked_to is None:
+                return None
+            request_id = request.linked_to
+        return None
 
     def next_request_id(self) -> int:
         """The id the next request gets: read it inside `write()`, so no one else takes it."""
@@ -355,6 +378,8 @@ class Journal:
             self.profile = record.profile
         elif isinstance(record, RequestMade):
             self.requests[record.id] = record
+            if record.linked_to is not None:
+                self.linked[record.linked_to].append(record.id)
         elif isinstance(record, StatusChanged):
             self.events[record.request_id].append(record)
         elif isinstance(record, ClientSet):
@@ -380,8 +405,18 @@ class Journal:
             self.proposals.append(record)
         elif isinstance(record, FindingsReviewed):
             self.reviews.append(record)
+        elif isinstance(record, CampaignMade):
+            self._add_campaign(record)
+        elif isinstance(record, AgencyFindingRecorded):
+            self.agency_findings.append(record)
         else:  # a type in the union that this fold forgot: never file it as something else
             raise too_new(0, encode(record))
+
+    def _add_campaign(self, campaign: CampaignMade) -> None:
+        self.campaigns[campaign.campaign_id] = campaign
+        for member in campaign.members:
+            if member.request_id is not None:
+                self._campaign_of[member.request_id] = (campaign, member)
 
     def _apply_numbered(self, numbered: Sequence[tuple[int, bytes]]) -> None:
         for number, data in numbered:
@@ -422,6 +457,8 @@ class Journal:
             answer_reads=list(self.answer_reads.values()),
             proposals=self.proposals,
             reviews=self.reviews,
+            campaigns=list(self.campaigns.values()),
+            agency_findings=list(self.agency_findings),
         )
 
     def _restore(self, state: DerivedState) -> None:
@@ -444,6 +481,14 @@ class Journal:
         self.answer_reads = {r.reply_id: r for r in state.answer_reads}
         self.proposals = list(state.proposals)
         self.reviews = list(state.reviews)
+        self.linked = defaultdict(list)
+        for request in state.requests:
+            if request.linked_to is not None:
+                self.linked[request.linked_to].append(request.id)
+        self.campaigns, self._campaign_of = {}, {}
+        for campaign in state.campaigns:
+            self._add_campaign(campaign)
+        self.agency_findings = list(state.agency_findings)
 
     def _snapshot_due(self, count: int) -> bool:
         behind = count - (self._snapshot_count or 0)

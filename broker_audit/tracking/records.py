@@ -22,6 +22,7 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
@@ -132,6 +133,8 @@ Record = (
     | AnswerRead
     | FindingsProposed
     | FindingsReviewed
+    | CampaignMade
+    | AgencyFindingRecorded
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -148,6 +151,8 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     AnswerRead,
     FindingsProposed,
     FindingsReviewed,
+    CampaignMade,
+    AgencyFindingRecorded,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]

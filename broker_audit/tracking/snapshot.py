@@ -22,6 +22,7 @@ import zlib
 import msgspec
 
 from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
@@ -29,8 +30,8 @@ from broker_audit.tracking.records import Answers, BatchMade, ClientSet, ScanRes
 
 SNAPSHOT_VERSION = 3
 """Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
-2: the mail account, the emails sent and the replies kept. 3: the text read from replies and the
-findings proposed and reviewed."""
+2: the mail account, the emails sent and the replies kept. 3: the text read from replies, the
+findings proposed and reviewed, and the agency campaigns with what each agency's answer showed."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):
@@ -48,6 +49,8 @@ class DerivedState(msgspec.Struct, kw_only=True):
     answer_reads: list[AnswerRead] = []
     proposals: list[FindingsProposed] = []
     reviews: list[FindingsReviewed] = []
+    campaigns: list[CampaignMade] = []
+    agency_findings: list[AgencyFindingRecorded] = []
 
 
 _PREFIX = b"broker-audit state " + SNAPSHOT_VERSION.to_bytes(2, "big")

@@ -86,9 +86,15 @@ def test_colorado_sheriffs_match_by_pattern_and_a_directory_plugs_in(tmp_path: P
         encoding="utf-8",
     )
     listed = agency_names(directory)
-    assert listed[0] == AgencyName(
-        "sheriff-weld", "Weld County Sheriff's Office", "county-sheriff", ("WCSO",), "CO"
+    weld = listed[0]
+    assert (weld.id, weld.name, weld.kind, weld.state) == (
+        "sheriff-weld",
+        "Weld County Sheriff's Office",
+        "county-sheriff",
+        "CO",
     )
+    # the directory's spelling first, then the built-in spellings answers use, e.g. the jail's name
+    assert weld.aliases[0] == "WCSO" and "Weld County Jail" in weld.aliases
     names = NameDirectory(agency_entries(listed))
     assert identify("WCSO", names).matched == "agency:sheriff-weld"
     aurora = identify("Aurora Police Dept", names)

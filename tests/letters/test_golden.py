@@ -8,6 +8,7 @@ and review `git diff tests/golden`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from broker_audit.letters.compose import (
     sender_lines,
 )
 from broker_audit.letters.context import LetterContext
+from broker_audit.letters.records_identity import records_requester
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import AgentProfile, Profile, load_profile_file
@@ -75,10 +77,25 @@ def profile_for(law: Law) -> Profile:
     return msgspec.structs.replace(PROFILE, state=law.jurisdiction)
 
 
+# The records request a records follow-up is about: sent by mail, received, not answered.
+EARLIER_RECORDS = dataclasses.replace(
+    EARLIER, kind="records", state="delivered", due=None, due_estimated=False, answered_on=None
+)
+# A campaign's letters are the clinic's (letters/records_identity.py): no home address, no phone.
+CAMPAIGN_CLINIC = AgentProfile(
+    organization="Example Clinic",
+    contact_name="Ana Example",
+    address=["1 Main St", "Denver, CO 80205"],
+    email="records@clinic.example.org",
+    phone="+1 303 555 0100",
+)
+
+
 def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> LetterContext:
     letter = KINDS[kind_id]
     if letter.group == "records":
         ccjra = next((x for x in LAWS if x.id == "co-ccjra"), None)
+        requester = records_requester(PROFILE, agent) if agent is not None else None
         return records_context(
             profile=PROFILE,
             agency="Example County Sheriff's Office",
@@ -87,6 +104,10 @@ def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> Lette
             today=TODAY,
             reference="BA-GOLDEN01",
             since=dt.date(2019, 1, 1),
+            requester=requester.context() if requester else None,
+            organization=requester.organization if requester else "",
+            letter=letter,
+            earlier=EARLIER_RECORDS if letter.id == "records-followup" else None,
         )
     return letter_context(
         letter=letter,
@@ -118,6 +139,8 @@ def cases() -> Iterator[tuple[str, str, str]]:
             if letter.id == "complaint" and law.complaint is None:
                 continue
             yield law.id, letter.id, "plain"
+            if letter.group == "records":
+                yield law.id, letter.id, "campaign"
             if (
                 letter.group == "request"
                 and law.kind not in ("federal", "open-records")
@@ -128,11 +151,14 @@ def cases() -> Iterator[tuple[str, str, str]]:
 
 def render_case(law_id: str, kind_id: str, variant: str) -> str:
     law = next(x for x in LAWS if x.id == law_id)
-    agent = CLINIC if variant == "agent" else None
+    agent = {"agent": CLINIC, "campaign": CAMPAIGN_CLINIC}.get(variant)
     context = _context(law, kind_id, agent)
+    sender = tuple(sender_lines(PROFILE, context.agent))
+    if variant == "campaign":
+        sender = records_requester(PROFILE, CAMPAIGN_CLINIC).sender
     if kind_id == "complaint":
         recipient = complaint_recipient_lines(law)
-    elif kind_id == "records":
+    elif KINDS[kind_id].group == "records":
         recipient = ["Example County Sheriff's Office", "1 Justice Way", "Example, CO 80000"]
     else:
         recipient = recipient_lines(BROKER, ROUTE)
@@ -140,7 +166,7 @@ def render_case(law_id: str, kind_id: str, variant: str) -> str:
         render_letter(
             KINDS[kind_id].template_name,
             context,
-            sender=tuple(sender_lines(PROFILE, context.agent)),
+            sender=sender,
             recipient=tuple(recipient),
             date=TODAY,
             reference="BA-GOLDEN01",

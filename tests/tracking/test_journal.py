@@ -126,6 +126,8 @@ def test_every_record_type_carries_its_version() -> None:
         "answer-read",
         "findings-proposed",
         "findings-reviewed",
+        "campaign",
+        "agency-finding",
     }
     assert len(RECORD_TYPES) == len(RECORD_VERSIONS)
     assert msgspec.msgpack.decode(encode(event(1, State.SENT)))["v"] == 1
