@@ -19,6 +19,19 @@ def cora_command(
     since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
     formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="Also tell the agency this (repeat or comma-separate): current-address, phone, ...; "
+        "by default the letter gives only your name and e-mail.",
+    ),
+    as_clinic: bool = typer.Option(
+        False, "--as-clinic", help="The clinic makes the request in its own name: the letter names no client."
+    ),
+    clinic: Path = typer.Option(
+        None, "--clinic", help="The clinic's profile (TOML), with --as-clinic (default: the vault's)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
 ) -> None:
     """Ask a Colorado sheriff for the records of sharing booking data with data brokers
@@ -28,10 +41,15 @@ def cora_command(
     The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault
     tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.
 
+    The agency sees everything in the letter: it gives only your name and the e-mail the records
+    go to (no home address, no phone) unless you add more with --disclose, or names no one at all
+    with --as-clinic.
+
     Example: broker-audit cora --agency "Example County Sheriff" --address "1 Main St;Town, CO 80000"
     """
     from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
+    from broker_audit.services.clinic import load_clinic_file
     from broker_audit.services.cora import records_request
 
     result = records_request(
@@ -44,7 +62,11 @@ def cora_command(
         today=today(),
         laws=shipped_laws(),
         since=parse_date(since, "--since"),
+        disclose=disclose or (),
+        as_clinic=as_clinic,
+        clinic=load_clinic_file(clinic) if clinic else None,
     )
+    err(result.disclosure)
     if as_json:
         print_json(
             {
@@ -54,6 +76,8 @@ def cora_command(
                 "law": result.law_id,
                 "reference": result.reference,
                 "files": result.files,
+                "disclosed": result.given,
+                "disclosure": result.disclosure,
             }
         )
         return

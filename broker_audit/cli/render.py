@@ -172,6 +172,37 @@ def render_letters(
         say(f"note: {_c(note)}", err=True)
 
 
+def render_announcements(items: Sequence[Any]) -> None:
+    """What each planned letter will tell whom, printed (on stderr) before any is written, with
+    what a state-law request may not reach at that broker."""
+    for item in items:
+        say(f"{_c(item.line)}", err=True)
+    for reach in dict.fromkeys(i.cannot_reach for i in items if i.cannot_reach):
+        say(f"note: {_c(reach)}", err=True)
+
+
+def disclosure_line(request: Any) -> str:
+    """What a logged letter told its recipient, for `show` and the audit."""
+    from broker_audit.letters.disclosure import field_words
+
+    d = request.disclosed
+    if d is None:
+        return "not recorded (a letter from before disclosures were kept: it gave the whole profile)"
+
+    def words(name: str) -> str:
+        try:
+            return field_words(name)
+        except KeyError:  # a field a newer broker-audit knows
+            return name
+
+    line = d.summary or ", ".join(["your name", *(words(f) for f in d.given)])
+    if d.withheld:
+        line += "; not told: " + ", ".join(words(f) for f in d.withheld)
+    if d.reason:
+        line += f" ({d.reason})"
+    return line
+
+
 def view_dict(detail: Any) -> dict[str, Any]:
     view = detail.view
     r = view.request
@@ -194,6 +225,19 @@ def view_dict(detail: Any) -> dict[str, Any]:
         "created": r.created,
         "files": r.files,
         "linked_to": r.linked_to,
+        "disclosed": (
+            {
+                "given": r.disclosed.given,
+                "withheld": r.disclosed.withheld,
+                "minimal": r.disclosed.minimal,
+                "reason": r.disclosed.reason,
+                "asked": r.disclosed.asked,
+                "reply": r.disclosed.reply,
+                "summary": r.disclosed.summary,
+            }
+            if r.disclosed is not None
+            else None
+        ),
         "history": [
             {
                 "state": e.state.value,
@@ -219,6 +263,7 @@ def render_view(view: Any, today: dt.date) -> None:
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     say(f"  state: {state}{due}")
+    say(f"  told {_c(r.recipient_name)}: {_c(disclosure_line(r))}")
     for f in r.files:
         say(f"  file: {_c(f)}")
     table = Table(title="History")

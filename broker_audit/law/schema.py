@@ -109,6 +109,22 @@ class Exemption(Strict, kw_only=True, frozen=True):
     source: Url
 
 
+class VerificationLimit(Strict, kw_only=True, frozen=True):
+    """A rule that limits what a recipient may collect through a request to verify the requester.
+
+    A letter cites it only when `text_seen` (the rule's text was read): "Under <citation>, you
+    may collect personal data through this request only as <scope>."
+    """
+
+    citation: str
+    scope: str
+    source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade
+    text_seen: bool = False
+    note: str = ""
+
+
 class Law(Strict, kw_only=True, frozen=True):
     id: LawId
     jurisdiction: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2}|US|\*)$")]
@@ -124,6 +140,7 @@ class Law(Strict, kw_only=True, frozen=True):
     complaint: Complaint | None = None
     platform: Platform | None = None
     exemptions: list[Exemption] = []
+    verification_limit: VerificationLimit | None = None
     notes: str = ""
 
 

@@ -15,14 +15,22 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RequesterContext(Context, frozen=True, kw_only=True):
+    """Who the letter is from: only what its disclosure gives (letters/disclosure.py). A field
+    the letter withholds is empty here, so no template can print it."""
+
     name: str
     other_names: list[str] = []
     email: str = ""
     phone: str = ""
     birth_date: str = ""
-    address: str = ""
-    past_addresses: list[str] = []
+    address: str = ""  # the current address, one line
+    past_addresses: list[str] = []  # one line each, with the years when known
     state: str = ""  # the state's name, e.g. "Colorado"
+    advertising_ids: list[str] = []
+    licence_number: str = ""
+    # Where answers go: "home", "reply-address", "clinic" or "email" (by e-mail only).
+    reply_by: str = "home"
+    minimal: bool = False  # the letter gives only what the recipient likely holds already
 
 
 class RecipientContext(Context, frozen=True, kw_only=True):
@@ -35,6 +43,7 @@ class RecipientContext(Context, frozen=True, kw_only=True):
     brands: list[str] = []
     email: str = ""
     consumer_reporting: bool = False
+    location_data: bool = False  # its data is tied to phones' advertising IDs
 
 
 class RightContext(Context, frozen=True, kw_only=True):
@@ -73,6 +82,9 @@ class LawContext(Context, frozen=True, kw_only=True):
     appeal_citation: str = ""
     complaint_office: str = ""
     complaint_url: str = ""
+    # A rule limiting what may be collected to verify a request, when its text was read.
+    verification_citation: str = ""
+    verification_scope: str = ""
 
 
 class RouteContext(Context, frozen=True, kw_only=True):
@@ -154,6 +166,8 @@ class CoverItem(Context, frozen=True, kw_only=True):
     title: str
     reference: str
     how: str
+    tells: str = ""  # what the letter tells the company about the client
+    cannot_reach: str = ""  # what a state-law request may not reach at this broker
 
 
 class ClinicContext(Context, frozen=True, kw_only=True):

@@ -30,6 +30,8 @@ class CoverLetter:
     reference: str = ""
     channel: str = ""
     address: str = ""  # the email address, form URL or phone number for online routes
+    tells: str = ""  # what the letter tells the company about the client, in the client's language
+    cannot_reach: str = ""  # what a state-law request may not reach at this broker
 
 
 def template_kind(language: str) -> str:
@@ -93,6 +95,8 @@ def cover_context(
             title=kind(x.kind).title_in(language),
             reference=x.reference,
             how=_how(x, language),
+            tells=x.tells,
+            cannot_reach=x.cannot_reach,
         )
 
     return CoverContext(

@@ -7,12 +7,19 @@ recipient block, so it cannot be mistaken for a letter to mail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from broker_audit.letters.document import Block, Bullets, Document, Heading, Lines, Paragraph
-from broker_audit.registry.schema import Broker, Route
+from broker_audit.registry.schema import IDENTITY_ITEM_WORDS, Broker, Route
 
 _IDENTITY_HEADINGS = ("How to find my records",)
+# Paragraphs that close the identity section (after its lines): the form asks for those details.
+_IDENTITY_TAILS = (
+    "I am not sending my Social Security number",
+    "The data you hold is tied to phones'",
+    "If the data you hold is tied to a phone's",
+)
 
 
 def _text_to_paste(letter: Document) -> list[Block]:
@@ -28,20 +35,32 @@ def _text_to_paste(letter: Document) -> list[Block]:
     skipping = 0
     for block in blocks:
         if isinstance(block, Heading) and block.text in _IDENTITY_HEADINGS:
-            skipping = 1  # the heading, its introduction, the identity lines, the note on the SSN
+            skipping = 1  # the heading, its introduction, the identity lines, the notes after them
             continue
-        if skipping:
+        if skipping == 1:
             if isinstance(block, Lines):
                 skipping = 2
-            elif skipping == 2:
-                skipping = 0
             continue
+        if skipping == 2:
+            if isinstance(block, Paragraph) and block.text.startswith(_IDENTITY_TAILS):
+                continue
+            skipping = 0
         out.append(block)
     return out
 
 
-def submission_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
-    """The sheet for `letter` sent through `route` (a web form or a phone line)."""
+def submission_sheet(
+    letter: Document,
+    broker: Broker,
+    route: Route,
+    identity: list[str],
+    withheld: Sequence[str] = (),
+    reason: str = "",
+) -> Document:
+    """The sheet for `letter` sent through `route` (a web form or a phone line).
+
+    `identity`: what the letter's disclosure gives, as lines; `withheld`: what it keeps back, in
+    words ("your current address"), and `reason` why."""
     name = broker.legal_name or broker.name
     verification = broker.verification
     if route.channel == "phone":
@@ -62,7 +81,24 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
         "A copy of an ID document, unless the company tells you in writing why it needs one for this "
         "request.",
     ]
-    if verification is not None and (verification.asks_ssn or verification.asks_id_copy):
+    if withheld:
+        why = f" ({reason})" if reason else ""
+        dont.append(
+            "Anything the form asks for beyond the list above: "
+            + ", ".join(withheld)
+            + why
+            + ". Leave it empty where the form allows."
+        )
+        if route.channel == "phone" and any("phone" in w for w in withheld):
+            dont.append("Your phone number: the company may see the number you call from.")
+    if verification is not None and verification.asks:
+        for ask in verification.asks:
+            when = f" ({ask.when})" if ask.when else ""
+            dont.append(
+                f"It is known to ask for {IDENTITY_ITEM_WORDS[ask.item]}{when} [{ask.grade} source]. "
+                f"Risk: {ask.risk} Instead: {ask.instead}"
+            )
+    elif verification is not None and (verification.asks_ssn or verification.asks_id_copy):
         asks = []
         if verification.asks_ssn:
             asks.append("a Social Security number")

@@ -125,6 +125,7 @@ def run_batch(
     templates_dir: Path | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    disclose: Sequence[str] = (),
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
@@ -136,10 +137,16 @@ def run_batch(
     to a CSV to fix. Nothing is logged until every file is written; if logging fails the files are
     removed again, so the vault and the folder always agree. `workers` (processes drawing the PDF)
     defaults to the usable cores.
+
+    What each letter tells its broker is decided per letter (letters/disclosure.py): a letter to
+    a broker that sells to government, police or immigration enforcement gives the client's name,
+    past addresses and e-mail, with the clinic's address as the return address and the address
+    for answers, never the client's home or phone unless `disclose` names them.
     """
     from broker_audit.intake import read_clients, write_bad_rows_csv
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.cover import LANGUAGES
+    from broker_audit.letters.disclosure import parse_disclose
 
     if language not in LANGUAGES:
         raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
@@ -153,6 +160,7 @@ def run_batch(
 
         workers = min(usable_cores(), MAX_WORKERS)
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
+    asked = parse_disclose(disclose)
     chosen = batch_brokers(registry, brokers, preset)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)
     batch_id = new_batch_id(today)
@@ -176,6 +184,10 @@ def run_batch(
         )
 
     if dry_run:  # plans the letters (routes, laws) without opening the vault
+        from broker_audit.profile import AgentProfile
+
+        # Nothing is written: a clinic not given here stands in by name for the reply address.
+        stand_in = clinic or AgentProfile(organization="the clinic", address=["(the clinic's address)"])
         plans = plan_clients(
             intake.clients,
             chosen,
@@ -184,6 +196,8 @@ def run_batch(
             today=today,
             first_id=1,
             agent=clinic if as_agent else None,
+            clinic=stand_in,
+            disclose=asked,
         )
         return summary(plans)
     with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
@@ -196,6 +210,8 @@ def run_batch(
             today=today,
             first_id=journal.next_request_id(),
             agent=agent if as_agent else None,
+            clinic=agent,
+            disclose=asked,
         )
         from broker_audit.files import deferred_folder_sync, ensure_folder
 
@@ -241,8 +257,12 @@ def plan_clients(
     today: dt.date,
     first_id: int,
     agent: AgentProfile | None,
+    clinic: AgentProfile | None = None,
+    disclose: Sequence[str] = (),
 ) -> list[ClientPlan]:
-    """Every client's letters, with request ids from `first_id`; no route, no letter."""
+    """Every client's letters, with request ids from `first_id`; no route, no letter.
+
+    `clinic`: the reply address of every letter that withholds the client's current address."""
     from broker_audit.law.choose import law_for_state
     from broker_audit.letters.compose import new_reference
 
@@ -263,6 +283,8 @@ def plan_clients(
                     today=today,
                     agent=agent,
                     reference=new_reference(),
+                    disclose=disclose,
+                    clinic=clinic,
                 )
                 if job.route is None:
                     unsent.append(no_route_entry(job, client.profile.state, laws))
@@ -290,6 +312,8 @@ def client_documents(
     from broker_audit.law.choose import platform_for
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
+    from broker_audit.letters.disclosure import cover_line
+    from broker_audit.letters.exempt import cannot_reach
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile
@@ -301,6 +325,10 @@ def client_documents(
             reference=p.job.reference,
             channel=p.job.channel,
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
+            tells=cover_line(p.job.disclosure, profile, language),
+            cannot_reach=(
+                cannot_reach(p.job.broker, p.job.kind, language, for_client=True) if p.job.broker else ""
+            ),
         )
         for p in plan.letters
     ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]
@@ -324,20 +352,11 @@ def client_documents(
         language=language,
     )
     docs = [cover]
-    email_from = profile.email or None
     for planned in plan.by_mail():
         job = planned.job
-        docs.append(render_job(job, today=today, email_from=email_from, templates_dir=templates_dir))
+        docs.append(render_job(job, today=today, templates_dir=templates_dir))
         if job.context.agent is not None and job.context.agent.standing:
-            docs.append(
-                render_job(
-                    job,
-                    today=today,
-                    email_from=email_from,
-                    templates_dir=templates_dir,
-                    template="authorization",
-                )
-            )
+            docs.append(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
     return docs
 
 
@@ -376,11 +395,9 @@ class SheetRenderer:
 
     def __call__(self, item: tuple[LetterJob, Any]) -> list[Document]:
         _know_kinds(self.kinds)
-        job, profile = item
-        letter = render_job(
-            job, today=self.today, email_from=profile.email or None, templates_dir=self.templates_dir
-        )
-        return [route_document(job, letter, profile)]
+        job, _profile = item
+        letter = render_job(job, today=self.today, templates_dir=self.templates_dir)
+        return [route_document(job, letter)]
 
 
 def _known_kinds() -> tuple[LetterKind, ...]:
@@ -514,9 +531,7 @@ def _write_worklist(
             job, profile = planned.job, plan.client.profile
             file = ""
             if job.channel == "email":
-                letter = render_job(
-                    job, today=today, email_from=profile.email or None, templates_dir=templates_dir
-                )
+                letter = render_job(job, today=today, templates_dir=templates_dir)
                 ensure_folder(email_dir, what="folder for the batch's e-mails")
                 stem = (
                     email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
