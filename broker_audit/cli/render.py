@@ -64,10 +64,24 @@ def render_profile(profile: Any) -> None:
         add_text_row(table, "Other names", "; ".join(profile.other_names))
     add_text_row(table, "State", profile.state)
     for address in profile.addresses:
-        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line())
+        years = f" ({address.years()})" if address.years() else ""
+        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line() + years)
     add_text_row(table, "Email", profile.email or "-")
     add_text_row(table, "Phone", profile.phone or "-")
     add_text_row(table, "Date of birth", profile.birth_date.isoformat() if profile.birth_date else "-")
+    reply = profile.reply_address
+    add_text_row(table, "Reply address", ", ".join(reply.lines()) if reply else "- (answers by e-mail)")
+    for ad_id in profile.advertising_ids:
+        add_text_row(table, "Advertising ID", ad_id)
+    if profile.licence_number:
+        add_text_row(table, "Licence number", "on file (given only where you --disclose it)")
+    default = "standard" if profile.disclose is None else (", ".join(profile.disclose) or "name only")
+    add_text_row(table, "Letters to other brokers give", default)
+    add_text_row(
+        table,
+        "Letters to government-linked brokers",
+        "name, past addresses, e-mail and a reply address (add more with --disclose)",
+    )
     console.print(table)
 
 
@@ -424,6 +438,23 @@ def render_audit(report: Any) -> None:
         for n, action in enumerate(report.actions, start=1):
             say(f" {n}. {_c(action.text)}")
             say(f"    {_c(action.command)}")
+    render_told(report.told, report.drafted)
+
+
+def render_told(told: Sequence[Any], drafted: int) -> None:
+    """What each sent letter told whom (the audit's last section)."""
+    say(("What your letters told whom", "bold"))
+    if not told:
+        say(" No letter has been sent yet.")
+    for t in told:
+        sent = t.sent.isoformat() if t.sent else "?"
+        say(f" #{t.request_id} {_c(t.kind)} to {_c(t.recipient)} (sent {sent}): {_c(t.told)}")
+        if t.withheld:
+            why = f" ({_c(t.reason)})" if t.reason else ""
+            say(f"    not told: {_c(', '.join(t.withheld))}{why}")
+    if drafted:
+        letters = f"{drafted} letter{'s' if drafted != 1 else ''}"
+        say(f" {letters} drafted and not yet sent: `broker-audit show ID` says what each will tell.")
 
 
 # --------------------------------------------------------------------------- registry

@@ -166,8 +166,14 @@ class CoverItem(Context, frozen=True, kw_only=True):
     title: str
     reference: str
     how: str
-    tells: str = ""  # what the letter tells the company about the client
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
+
+
+class ToldContext(Context, frozen=True, kw_only=True):
+    """Letters that tell their companies the same things about the client."""
+
+    brokers: str  # "Equifax, Venntel and Clearview AI"
+    what: str  # "your name, your e-mail; answers go to the clinic"
 
 
 class ClinicContext(Context, frozen=True, kw_only=True):
@@ -200,3 +206,4 @@ class CoverContext(Context, frozen=True, kw_only=True):
     unsent: list[CoverItem] = []
     law: LawContext
     platform: PlatformContext | None = None  # for residents of a state that runs one
+    told: list[ToldContext] = []  # what the letters tell the companies about the client

@@ -47,10 +47,10 @@ ALL = "all"
 
 # Recipients whose buyers make a letter minimal, in the order the reason names them.
 _GOVERNMENT = (
-    ("immigration-enforcement", "it sells to immigration enforcement"),
-    ("law-enforcement", "it sells to law enforcement"),
-    ("federal-government", "it sells to the federal government"),
-    ("corrections", "it works with jails and prisons"),
+    ("immigration-enforcement", "immigration enforcement"),
+    ("law-enforcement", "law enforcement"),
+    ("federal-government", "the federal government"),
+    ("corrections", "jails and prisons"),
 )
 
 
@@ -91,18 +91,18 @@ def parse_disclose(values: Sequence[str]) -> tuple[str, ...]:
 
 def government_ties(broker: Broker) -> str:
     """Why a letter to `broker` is minimal by default ("it sells to immigration enforcement"), or
-    "" when no sale to government, police or immigration enforcement is known. Counts documented
-    sales and the broker's own registry answers (then says so)."""
+    "" when no sale to government, police or immigration enforcement is known. Documented sales
+    come first; the broker's own answers to a state registry count too, and are named as such."""
     for recipient, words in _GOVERNMENT:
         evidence = [e for e in broker.law_enforcement if e.recipient == recipient]
-        if evidence:
-            own = all(e.self_reported for e in evidence)
-            return words + (" (its own registry filing)" if own else "")
+        if any(not e.self_reported for e in evidence):
+            return f"it works with {words}" if recipient == "corrections" else f"it sells to {words}"
+    for recipient, words in _GOVERNMENT:
         if broker.sells_to(recipient):
-            return words.replace("sells to", "shares data with") + " (its own registry filing)"
+            return f"it told a state registry it shares data with {words}"
     d = broker.disclosures
     if d is not None and d.shares_with_state_government:
-        return "it shares data with state government (its own registry filing)"
+        return "it told a state registry it shares data with state government"
     return ""
 
 
@@ -307,10 +307,3 @@ def announcement(disclosure: Disclosure, profile: Profile, recipient: str) -> st
     for note in disclosure.notes:
         line += f" Note: {note}."
     return line
-
-
-def cover_line(disclosure: Disclosure, profile: Profile, language: str) -> str:
-    """What the client's cover sheet says the letter tells the company."""
-    if language == "es":
-        return f"Le dice a la empresa: {summary(disclosure, profile, 'es')}."
-    return f"It tells the company: {summary(disclosure, profile)}."

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
+from broker_audit.audit.told import Told, told_rows
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
@@ -25,6 +26,8 @@ class AuditReport:
     score: Score
     actions: list[Action]
     html: Path | None = None
+    told: tuple[Told, ...] = ()  # what each sent letter told whom
+    drafted: int = 0  # letters written and not yet sent
 
 
 def run_audit(
@@ -74,6 +77,7 @@ def run_audit(
                 platform.url,
             ),
         )
+    told, drafted = told_rows(views)
     report = AuditReport(
         today=today,
         state=profile.state,
@@ -82,6 +86,8 @@ def run_audit(
         rows=rows,
         score=score(every),
         actions=actions,
+        told=tuple(told),
+        drafted=drafted,
     )
     if html is not None:
         from broker_audit.audit.html_report import audit_html
@@ -94,6 +100,7 @@ def run_audit(
             rows=rows,
             score=report.score,
             actions=report.actions,
+            told=told,
         )
         from broker_audit.files import write_text
 

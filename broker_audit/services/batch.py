@@ -312,7 +312,7 @@ def client_documents(
     from broker_audit.law.choose import platform_for
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
-    from broker_audit.letters.disclosure import cover_line
+    from broker_audit.letters.disclosure import summary
     from broker_audit.letters.exempt import cannot_reach
     from broker_audit.letters.render import render_letter
 
@@ -325,7 +325,7 @@ def client_documents(
             reference=p.job.reference,
             channel=p.job.channel,
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
-            tells=cover_line(p.job.disclosure, profile, language),
+            tells=summary(p.job.disclosure, profile, language),
             cannot_reach=(
                 cannot_reach(p.job.broker, p.job.kind, language, for_client=True) if p.job.broker else ""
             ),
