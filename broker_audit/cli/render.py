@@ -147,6 +147,36 @@ def render_broker(b: Any) -> None:
         if v.details:
             lines.append((f"  verification: {_c(v.details)}", ""))
         lines.append((f"      source: {_c(v.source)} (checked {_c(v.checked)})", ""))
+        if v.asks:
+            from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+
+            lines.append(("What it asks to identify you, the risk, and the least-risk way", bold))
+            for a in v.asks:
+                when = f" ({_c(a.when)})" if a.when else ""
+                lines.append((f"  {_c(IDENTITY_ITEM_WORDS[a.item])}{when}", warn))
+                lines.append((f"      risk: {_c(a.risk)}", ""))
+                lines.append((f"      instead: {_c(a.instead)}", ""))
+                lines.append((f"      {_c(a.grade)}: {_c(a.source)} (checked {_c(a.checked)})", ""))
+                if a.risk_source:
+                    lines.append((f"      the risk, source: {_c(a.risk_source)}", ""))
+    from broker_audit.letters.disclosure import government_ties
+
+    ties = government_ties(b)
+    lines.append(
+        (
+            f"  Letters to it give only your name, past addresses and a reply channel ({_c(ties)}); "
+            "add more with --disclose"
+            if ties
+            else "  Letters to it give your profile's default details (no known sales to government)",
+            "",
+        )
+    )
+    if b.exempt_data is not None:
+        from broker_audit.letters.exempt import cannot_reach
+
+        lines.append((f"  {_c(cannot_reach(b, 'delete'))}", "yellow"))
+        lines.append((f"      its words: {_c(b.exempt_data.summary)}", ""))
+        lines.append((f"      {_c(b.exempt_data.grade)}: {_c(b.exempt_data.source)}", ""))
     if b.residency_limit is not None:
         lines.append((f"  Answers only some states' residents: {_c(b.residency_limit.value)}", "yellow"))
         lines.append(
@@ -167,9 +197,15 @@ def render_broker(b: Any) -> None:
 
 
 def render_letters(
-    letters: list[Any], no_route: list[Any], warnings: list[str], notes: Sequence[str] = ()
+    letters: list[Any],
+    no_route: list[Any],
+    warnings: list[str],
+    notes: Sequence[str] = (),
+    *,
+    told: bool = False,
 ) -> None:
-    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
+    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written.
+    `told`: also what each letter tells its recipient (when it was not announced before writing)."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
         say(f"warning: {_c(warning)}", err=True)
     for r in letters:
@@ -178,6 +214,8 @@ def render_letters(
             f"#{r.request_id} {_c(r.broker_name)} ({_c(r.kind)}, {_c(r.law_id)}{about}) "
             f"{_c(r.channel)} to {_c(r.route)}: " + ", ".join(_c(f) for f in r.files)
         )
+        if told and r.disclosure:
+            say(f"  {_c(r.disclosure)}")
     for n in no_route:
         say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): no route known yet. You can:")
         for advice in n.advice:

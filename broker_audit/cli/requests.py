@@ -92,7 +92,13 @@ def request_command(
 
 
 def _print_letters(
-    letters: list, no_route: list, warnings: list[str], as_json: bool, notes: Sequence[str] = ()
+    letters: list,
+    no_route: list,
+    warnings: list[str],
+    as_json: bool,
+    notes: Sequence[str] = (),
+    *,
+    told: bool = False,
 ) -> None:
     if as_json:
         for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
@@ -127,7 +133,7 @@ def _print_letters(
         return
     from broker_audit.cli.render import render_letters
 
-    render_letters(letters, no_route, warnings, notes)
+    render_letters(letters, no_route, warnings, notes, told=told)
 
 
 def followup_command(
@@ -174,7 +180,7 @@ def followup_command(
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, [], [], as_json)
+    _print_letters(result.letters, [], [], as_json, told=True)
     for about in dict.fromkeys(r.linked_to for r in result.letters if r.linked_to):
         err(
             "The letter says a timeline with copies is enclosed: "

@@ -125,6 +125,19 @@ class VerificationLimit(Strict, kw_only=True, frozen=True):
     note: str = ""
 
 
+class ElectronicDelivery(Strict, kw_only=True, frozen=True):
+    """The law lets the requester have the answer delivered electronically when they authorize
+    it (the FCRA: 15 U.S.C. 1681h(b)). A letter that gives no postal address for the answer
+    authorizes it, citing this, only when `text_seen`."""
+
+    citation: str
+    source: Url
+    read_at: str = ""
+    grade: Grade
+    text_seen: bool = False
+    note: str = ""
+
+
 class Law(Strict, kw_only=True, frozen=True):
     id: LawId
     jurisdiction: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2}|US|\*)$")]
@@ -141,6 +154,7 @@ class Law(Strict, kw_only=True, frozen=True):
     platform: Platform | None = None
     exemptions: list[Exemption] = []
     verification_limit: VerificationLimit | None = None
+    electronic_delivery: ElectronicDelivery | None = None
     notes: str = ""
 
 

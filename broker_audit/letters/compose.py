@@ -173,7 +173,14 @@ def law_context(law: Law, letter: LetterKind) -> LawContext:
         complaint_url=law.complaint.url if law.complaint else "",
         verification_citation=limit.citation if limit else "",
         verification_scope=limit.scope if limit else "",
+        electronic_citation=_electronic(law),
     )
+
+
+def _electronic(law: Law) -> str:
+    """The citation letting the requester authorize an electronic answer, when its text was read."""
+    e = law.electronic_delivery
+    return e.citation if e is not None and e.text_seen else ""
 
 
 def _fcra_context(fcra: Law) -> FcraContext | None:
@@ -188,6 +195,7 @@ def _fcra_context(fcra: Law) -> FcraContext | None:
         citation=disclosure.citation,
         dispute_citation=dispute.citation if dispute else "",
         dispute_days=period.days if period and period.text_seen else None,
+        electronic_citation=_electronic(fcra),
     )
 
 

@@ -85,6 +85,8 @@ class LawContext(Context, frozen=True, kw_only=True):
     # A rule limiting what may be collected to verify a request, when its text was read.
     verification_citation: str = ""
     verification_scope: str = ""
+    # The law lets the requester authorize an electronic answer (cited when its text was read).
+    electronic_citation: str = ""
 
 
 class RouteContext(Context, frozen=True, kw_only=True):
@@ -104,6 +106,7 @@ class FcraContext(Context, frozen=True, kw_only=True):
     citation: str
     dispute_citation: str = ""
     dispute_days: int | None = None
+    electronic_citation: str = ""  # the FCRA lets the consumer authorize electronic disclosure
 
 
 class EarlierContext(Context, frozen=True, kw_only=True):

@@ -190,6 +190,12 @@ def request_letters(
             journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
         )
     notes = []
+    if any(job.disclosure.reply == "email" for job in jobs):
+        notes.append(
+            "Some letters ask for the answer by e-mail only, because they withhold your home address. "
+            "If a company will answer only by post, add a reply_address (a P.O. box, a trusted friend, "
+            "a clinic) to your profile and write that letter again."
+        )
     platform = platform_sentence(profile.state, laws)
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
         notes.append(platform[0].upper() + platform[1:])
@@ -243,8 +249,12 @@ def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> l
             when = f" ({ask.when})" if ask.when else ""
             out.append(
                 f"{broker.id}: known to ask for {IDENTITY_ITEM_WORDS[ask.item]}{when} "
-                f"[{ask.grade} source: {ask.source}]. Risk: {ask.risk} Instead: {ask.instead}"
+                f"[{ask.grade} source]. Instead: {ask.instead}"
             )
+        out.append(
+            f"{broker.id}: what giving each of these risks, and the sources: "
+            f"broker-audit brokers show {broker.id}"
+        )
     else:
         if v is not None and v.asks_ssn:
             out.append(f"{broker.id}: asks for a Social Security number; do not volunteer one")

@@ -160,7 +160,12 @@ def test_no_letter_to_an_immigration_linked_broker_carries_home_or_phone(at_risk
     assert "--kind fcra-disclosure" in err
     # the identity guidance from the data: what LexisNexis asks for, the risk, the alternative
     assert "known to ask for a Social Security number" in flat(err)
-    assert "729-733" in err
+    assert "broker-audit brokers show lexisnexis-risk-solutions" in err
+    code, shown, _ = cli(["brokers", "show", "lexisnexis"])
+    shown = flat(shown)
+    assert "a Social Security number (some request types" in shown and "729-733" in shown
+    assert "instead: Do not give it for a state-law request" in shown
+    assert "weak: https://consumer.risk.lexisnexis.com/" in shown
 
 
 def test_disclose_current_address_brings_it_back(at_risk: Path, cli: Runner) -> None:

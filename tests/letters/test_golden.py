@@ -104,18 +104,22 @@ MINIMAL_CASES = (
     | {("us-fcra", "fcra-disclosure")}
 )
 LOCATION_CASES = {("co-cpa", "access"), ("co-cpa", "delete")}
+# No reply address: answers by e-mail only (the FCRA letter authorizes electronic disclosure).
+EMAIL_ONLY_CASES = {("co-cpa", "access"), ("us-fcra", "fcra-disclosure")}
 
 
 def profile_for(law: Law, variant: str = "plain") -> Profile:
     """The demo requester, living in the law's state (the pipeline never cites another state's law)."""
     base = AT_RISK if variant in ("minimal", "location") else PROFILE
+    if variant == "email-only":
+        base = msgspec.structs.replace(AT_RISK, reply_address=None)
     if law.jurisdiction in ("US", "*"):
         return base
     return msgspec.structs.replace(base, state=law.jurisdiction)
 
 
 def broker_for(variant: str) -> Broker:
-    return {"minimal": GOV_BROKER, "location": LOCATION_BROKER}.get(variant, BROKER)
+    return {"minimal": GOV_BROKER, "email-only": GOV_BROKER, "location": LOCATION_BROKER}.get(variant, BROKER)
 
 
 def _context(law: Law, kind_id: str, variant: str, disclosure: Disclosure) -> LetterContext:
@@ -173,6 +177,8 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 yield law.id, letter.id, "minimal"
             if (law.id, letter.id) in LOCATION_CASES:
                 yield law.id, letter.id, "location"
+            if (law.id, letter.id) in EMAIL_ONLY_CASES:
+                yield law.id, letter.id, "email-only"
 
 
 def render_case(law_id: str, kind_id: str, variant: str) -> str:
