@@ -124,6 +124,7 @@ def letters(
         "by_channel": result.by_channel,
         "no_route": result.no_route,
         "no_route_brokers": result.no_route_brokers,
+        "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
     }
     if as_json:
         print_json(summary)

@@ -393,6 +393,8 @@ def render_batch(summary: dict[str, Any]) -> None:
                 "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
                 "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
             )
+    for group in summary.get("disclosure") or []:
+        say(f"Letters to {_join(group['brokers'])} give {_c(group['tells'])}.", err=True)
     if summary["unmapped_columns"]:
         say("Columns not used: " + _join(summary["unmapped_columns"]))
     if summary["duplicates"]:

@@ -53,6 +53,8 @@ class BatchResult:
     by_channel: dict[str, int] = field(default_factory=dict)  # letters per route channel
     no_route: int = 0  # letters not written: no route known to the broker
     no_route_brokers: list[str] = field(default_factory=list)
+    # What the letters tell, in words, and the brokers that get each: "each client's name, ...".
+    disclosure: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,41 @@ class ClientPlan:
 
     def online(self) -> list[PlannedLetter]:
         return [p for p in self.letters if p.job.channel != "mail"]
+
+
+def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
+    """What the batch's letters tell their brokers, as a sentence per kind of letter with the
+    brokers that get it: printed before anything is written (also by a dry run)."""
+    from broker_audit.letters.disclosure import field_words, join_words
+    from broker_audit.vocabulary import IDENTITY_FIELDS
+
+    fields: dict[tuple[bool, str], set[str]] = {}
+    brokers: dict[tuple[bool, str], dict[str, None]] = {}
+    for plan in plans:
+        for planned in plan.letters:
+            d = planned.job.disclosure
+            reply = (
+                d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
+            ) or {
+                "home": "the client's home",
+                "reply-address": "the client's reply address",
+                "email": "the client's e-mail only",
+                "clinic": "the clinic",
+            }[d.reply]
+            key = (d.minimal, reply)
+            fields.setdefault(key, set()).update(d.given)
+            brokers.setdefault(key, {})[planned.job.recipient_name] = None
+    out: dict[str, list[str]] = {}
+    for (minimal, reply), given in fields.items():
+        words = [field_words(f).removeprefix("your ") for f in IDENTITY_FIELDS if f in given]
+        what = "the client's " + join_words(["name", *words]) + " (what each client has)"
+        if minimal:
+            what += (
+                ", never the home address or phone (they sell to government, police or immigration "
+                "enforcement)"
+            )
+        out[f"{what}; answers go to {reply}"] = list(brokers[(minimal, reply)])
+    return out
 
 
 def new_batch_id(today: dt.date) -> str:
@@ -181,6 +218,7 @@ def run_batch(
             by_channel=dict(Counter(p.job.channel for plan in plans for p in plan.letters)),
             no_route=len(unsent),
             no_route_brokers=sorted({u.broker_id for u in unsent}),
+            disclosure=disclosure_groups(plans),
         )
 
     if dry_run:  # plans the letters (routes, laws) without opening the vault

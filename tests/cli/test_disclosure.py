@@ -380,6 +380,12 @@ def test_clinic_batch_returns_minimal_letters_to_the_clinic(
     assert code == 0, err
     summary = json.loads(stdout)
     assert summary["by_channel"].get("mail", 0) >= 3
+    # what the letters tell, said before anything is written (the dry run says it too)
+    (minimal,) = [g for g in summary["disclosure"] if "never the home address or phone" in g["tells"]]
+    assert minimal["tells"].endswith("answers go to Centro de Derechos Example Clinic")
+    assert "LexisNexis Risk Solutions" in minimal["brokers"] and "Venntel" in minimal["brokers"]
+    code, _, dry = cli(["bulk", "letters", str(sheet), "--preset", "ice-linked", "--dry-run"])
+    assert code == 0 and "never the home address or phone" in dry
     homes = ("1550 Calle", "27 Hưng Đạo", "12 Elm St")
     phones = ("555-0147", "555.0199", "5550147", "5550199")
     pdf = next(Path(f) for f in summary["files"] if re.search(r"B-\d{8}-\w+\.pdf$", f))
