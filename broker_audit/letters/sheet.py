@@ -83,21 +83,16 @@ def submission_sheet(
     ]
     if withheld:
         why = f" ({reason})" if reason else ""
-        dont.append(
-            "Anything the form asks for beyond the list above: "
-            + ", ".join(withheld)
-            + why
-            + ". Leave it empty where the form allows."
-        )
+        dont.append(", ".join(withheld).capitalize() + why + ": leave them empty where the form allows.")
         if route.channel == "phone" and any("phone" in w for w in withheld):
             dont.append("Your phone number: the company may see the number you call from.")
     if verification is not None and verification.asks:
-        for ask in verification.asks:
-            when = f" ({ask.when})" if ask.when else ""
-            dont.append(
-                f"It is known to ask for {IDENTITY_ITEM_WORDS[ask.item]}{when} [{ask.grade} source]. "
-                f"Risk: {ask.risk} Instead: {ask.instead}"
-            )
+        items = list(dict.fromkeys(IDENTITY_ITEM_WORDS[a.item] for a in verification.asks))
+        asked = ", ".join(items[:-1]) + (" or " if len(items) > 1 else "") + items[-1]
+        dont.append(
+            f"It is known to ask for {asked}: give none unless it says in writing what it needs and why "
+            f"(the risk of each and the least-risk way: broker-audit brokers show {broker.id})."
+        )
     elif verification is not None and (verification.asks_ssn or verification.asks_id_copy):
         asks = []
         if verification.asks_ssn:

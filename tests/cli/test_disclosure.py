@@ -460,3 +460,31 @@ def test_an_old_request_without_a_recorded_disclosure_still_reads(
     assert code == 0, err
     new_id = json.loads(stdout)["letters"][0]["id"]
     assert json.loads(cli(["show", str(new_id), "--json"])[1])["disclosed"]["minimal"] is False
+
+
+def test_a_web_form_sheet_lists_only_what_is_given_on_one_page(at_risk: Path, cli: Runner) -> None:
+    code, stdout, err = cli(
+        [
+            "request",
+            "lexisnexis",
+            "--via",
+            "web-form",
+            "--format",
+            "pdf,txt",
+            "--out",
+            str(at_risk / "w"),
+            "--json",
+        ]
+    )
+    assert code == 0, err
+    (letter,) = json.loads(stdout)["letters"]
+    pdf = next(Path(f) for f in letter["files"] if f.endswith(".pdf"))
+    assert len(PdfReader(pdf).pages) == 1
+    assert_minimal(pdf)
+    text = flat(everything_in(pdf))
+    assert "What to give it Name: María José Núñez Nguyễn Previous address: 27 Trần Hưng Đạo Street" in text
+    assert "Your current address, your phone number, your date of birth" in text
+    assert (
+        "It is known to ask for a Social Security number, a driver's licence number or your date of birth"
+        in text
+    )
