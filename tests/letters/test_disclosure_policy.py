@@ -225,3 +225,31 @@ def test_profile_values_are_checked() -> None:
             )
         )
     assert PROFILE.advertising_ids == ["38400000-8cf0-11bd-b23e-10b96e40000d"]  # one form, lower case
+
+
+def test_a_registry_flag_alone_makes_a_letter_minimal() -> None:
+    """An imported broker known only by its own registry answers (CPPA flags: shares with law
+    enforcement, with state government) gets the minimal letter too, and the reason says so."""
+    from broker_audit.registry.schema import Broker, Disclosures
+
+    def imported(**flags: bool) -> Broker:
+        return Broker(
+            id="some-imported-broker",
+            name="Some Imported Broker",
+            categories=["marketing"],
+            sources=[],
+            checked=dt.date(2026, 12, 7),
+            origin="imported",
+            disclosures=Disclosures(
+                registry="ca",
+                source="https://cppa.ca.gov/data_broker_registry/",
+                checked=dt.date(2026, 12, 7),
+                **flags,
+            ),
+        )
+
+    d = decide(PROFILE, broker=imported(shares_with_law_enforcement=True), letter=ACCESS)
+    assert d.minimal and d.reason == "it told a state registry it shares data with law enforcement"
+    d = decide(PROFILE, broker=imported(shares_with_state_government=True), letter=ACCESS)
+    assert d.minimal and d.reason == "it told a state registry it shares data with state government"
+    assert not decide(PROFILE, broker=imported(shares_with_law_enforcement=False), letter=ACCESS).minimal
