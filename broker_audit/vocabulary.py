@@ -57,6 +57,33 @@ FINDING_WORDS = {
     "refused": "refused or withheld",
     "fee": "asked for a fee",
 }
+# What a letter may tell its recipient about the requester, besides the name (always given).
+# Each is a disclosure, decided once per letter (letters/disclosure.py) and kept in the log.
+IdentityField = Literal[
+    "current-address",
+    "past-addresses",
+    "phone",
+    "email",
+    "birth-date",
+    "other-names",
+    "advertising-id",
+    "licence-number",
+]
+IDENTITY_FIELDS: tuple[str, ...] = get_args(IdentityField)
+# What letters to most brokers carried before disclosure was a choice: everything the profile
+# held then. The advertising ID and the licence number are never given unless asked for.
+STANDARD_DISCLOSURE: tuple[str, ...] = (
+    "current-address",
+    "past-addresses",
+    "phone",
+    "email",
+    "birth-date",
+    "other-names",
+)
+# The identifiers a broker that sells to government or police is likely to hold already, and a
+# way to answer: a letter to one gives these by default (plus the reply address, when the
+# current address is withheld). An advertising ID is added for location-data brokers only.
+MINIMAL_DISCLOSURE: tuple[str, ...] = ("past-addresses", "email")
 
 # Who a letter is addressed to.
 RecipientKind = Literal["broker", "complaint-office", "agency"]

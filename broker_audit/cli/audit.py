@@ -159,6 +159,21 @@ def report_dict(report: Any) -> dict[str, Any]:
             }
             for row in report.rows
         ],
+        "told": [
+            {
+                "id": t.request_id,
+                "recipient": t.recipient,
+                "kind": t.kind,
+                "sent": t.sent,
+                "told": t.told,
+                "withheld": list(t.withheld),
+                "minimal": t.minimal,
+                "reason": t.reason,
+                "recorded": t.recorded,
+            }
+            for t in report.told
+        ],
+        "drafted": report.drafted,
         **findings_dict(report),
     }
 

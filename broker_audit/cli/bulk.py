@@ -48,10 +48,22 @@ def letters(
     workers: int = typer.Option(
         None, "--workers", help="Processes drawing the PDF (default: one per usable core)."
     ),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="Also tell the brokers this about each client (repeat or comma-separate): current-address, "
+        "phone, birth-date, ...; all: what letters gave before.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Print every client's cover sheet and letters into one PDF, with address labels and a
     certified-mail list, and log every letter in the vault under its client.
+
+    A letter to a broker that sells to government, police or immigration enforcement gives the
+    client's name, past addresses and e-mail, with the clinic's address as its return address,
+    never the client's home or phone (--disclose adds them). Each cover sheet says what each
+    letter tells its company.
 
     Bad rows never stop the batch: they are listed at the end and written to a CSV to fix.
 
@@ -95,6 +107,7 @@ def letters(
             templates_dir=templates,
             progress=advance,
             workers=workers,
+            disclose=disclose or (),
         )
     summary = {
         "batch": result.batch_id,
@@ -111,6 +124,7 @@ def letters(
         "by_channel": result.by_channel,
         "no_route": result.no_route,
         "no_route_brokers": result.no_route_brokers,
+        "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
     }
     if as_json:
         print_json(summary)

@@ -30,8 +30,8 @@ def cora_command(
         None,
         "--as",
         metavar="clinic|person",
-        help="Campaign letters from the clinic (the default when the vault has one) or from you, "
-        "with your name and e-mail only.",
+        help="Who asks: the clinic in its own name, or you with your name and e-mail only (default: "
+        "you for one agency; for a campaign, the clinic when the vault has one).",
     ),
     via: str = typer.Option(
         None, "--via", help="Campaign: prefer this channel (mail, email or web-form) where an agency has it."
@@ -42,6 +42,16 @@ def cora_command(
         None,
         "--format",
         help="Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign).",
+    ),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="One agency, as yourself: also tell the agency this (repeat or comma-separate): "
+        "current-address, phone, ...; by default the letter gives only your name and e-mail.",
+    ),
+    clinic: Path = typer.Option(
+        None, "--clinic", help="The clinic's profile (TOML), with --as clinic (default: the vault's)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
@@ -58,16 +68,25 @@ def cora_command(
     agencies without a route are listed. Then: `status --campaign ID`, `followup`, `reply ID
     --file`, `campaign finding`, `campaign export`.
 
+    The agency sees everything in the letter: it gives only your name and the e-mail the records
+    go to (no home address, no phone) unless you add more with --disclose, or names no one at all
+    with --as clinic (the clinic asks in its own name).
+
     Example: broker-audit cora --agency "Example County Sheriff" --address "1 Main St;Town, CO 80000"
 
     Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
     from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
+    from broker_audit.services.clinic import load_clinic_file
 
+    if as_kind is not None and as_kind not in ("clinic", "person"):
+        raise typer.BadParameter("--as is clinic or person")
     if group is not None or agencies is not None:
-        if agency or address or email:
-            raise typer.BadParameter("--agency, --address and --email are for one agency, not a campaign")
+        if agency or address or email or disclose:
+            raise typer.BadParameter(
+                "--agency, --address, --email and --disclose are for one agency, not a campaign"
+            )
         _campaign(ctx, group, agencies, as_kind, via, since, out, formats, as_json)
         return
     if not agency or not address:
@@ -84,7 +103,11 @@ def cora_command(
         today=today(),
         laws=shipped_laws(),
         since=parse_date(since, "--since"),
+        disclose=disclose or (),
+        as_clinic=as_kind == "clinic",
+        clinic=load_clinic_file(clinic) if clinic else None,
     )
+    err(result.disclosure)
     if as_json:
         print_json(
             {
@@ -94,6 +117,8 @@ def cora_command(
                 "law": result.law_id,
                 "reference": result.reference,
                 "files": result.files,
+                "disclosed": result.given,
+                "disclosure": result.disclosure,
             }
         )
         return
@@ -123,8 +148,6 @@ def _campaign(
     from broker_audit.services import parse_formats
     from broker_audit.services.campaign import start_campaign
 
-    if as_kind is not None and as_kind not in ("clinic", "person"):
-        raise typer.BadParameter("--as is clinic or person")
     result = start_campaign(
         access(ctx),
         directory=shipped_agencies(),

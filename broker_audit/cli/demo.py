@@ -29,7 +29,7 @@ def demo_command(
     from broker_audit.vocabulary import CHANNEL_WORDS
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
-    render_letters(result.letters, result.no_route, [])
+    render_letters(result.letters, result.no_route, [], told=True)
     typer.echo("")
     if result.letters:
         first = result.letters[0]

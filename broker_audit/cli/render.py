@@ -64,10 +64,24 @@ def render_profile(profile: Any) -> None:
         add_text_row(table, "Other names", "; ".join(profile.other_names))
     add_text_row(table, "State", profile.state)
     for address in profile.addresses:
-        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line())
+        years = f" ({address.years()})" if address.years() else ""
+        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line() + years)
     add_text_row(table, "Email", profile.email or "-")
     add_text_row(table, "Phone", profile.phone or "-")
     add_text_row(table, "Date of birth", profile.birth_date.isoformat() if profile.birth_date else "-")
+    reply = profile.reply_address
+    add_text_row(table, "Reply address", ", ".join(reply.lines()) if reply else "- (answers by e-mail)")
+    for ad_id in profile.advertising_ids:
+        add_text_row(table, "Advertising ID", ad_id)
+    if profile.licence_number:
+        add_text_row(table, "Licence number", "on file (given only where you --disclose it)")
+    default = "standard" if profile.disclose is None else (", ".join(profile.disclose) or "name only")
+    add_text_row(table, "Letters to other brokers give", default)
+    add_text_row(
+        table,
+        "Letters to government-linked brokers",
+        "name, past addresses, e-mail and a reply address (add more with --disclose)",
+    )
     console.print(table)
 
 
@@ -133,6 +147,36 @@ def render_broker(b: Any) -> None:
         if v.details:
             lines.append((f"  verification: {_c(v.details)}", ""))
         lines.append((f"      source: {_c(v.source)} (checked {_c(v.checked)})", ""))
+        if v.asks:
+            from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+
+            lines.append(("What it asks to identify you, the risk, and the least-risk way", bold))
+            for a in v.asks:
+                when = f" ({_c(a.when)})" if a.when else ""
+                lines.append((f"  {_c(IDENTITY_ITEM_WORDS[a.item])}{when}", warn))
+                lines.append((f"      risk: {_c(a.risk)}", ""))
+                lines.append((f"      instead: {_c(a.instead)}", ""))
+                lines.append((f"      {_c(a.grade)}: {_c(a.source)} (checked {_c(a.checked)})", ""))
+                if a.risk_source:
+                    lines.append((f"      the risk, source: {_c(a.risk_source)}", ""))
+    from broker_audit.letters.disclosure import government_ties
+
+    ties = government_ties(b)
+    lines.append(
+        (
+            f"  Letters to it give only your name, past addresses and a reply channel ({_c(ties)}); "
+            "add more with --disclose"
+            if ties
+            else "  Letters to it give your profile's default details (no known sales to government)",
+            "",
+        )
+    )
+    if b.exempt_data is not None:
+        from broker_audit.letters.exempt import cannot_reach
+
+        lines.append((f"  {_c(cannot_reach(b, 'delete'))}", "yellow"))
+        lines.append((f"      its words: {_c(b.exempt_data.summary)}", ""))
+        lines.append((f"      {_c(b.exempt_data.grade)}: {_c(b.exempt_data.source)}", ""))
     if b.residency_limit is not None:
         lines.append((f"  Answers only some states' residents: {_c(b.residency_limit.value)}", "yellow"))
         lines.append(
@@ -153,9 +197,15 @@ def render_broker(b: Any) -> None:
 
 
 def render_letters(
-    letters: Sequence[Any], no_route: Sequence[Any], warnings: list[str], notes: Sequence[str] = ()
+    letters: Sequence[Any],
+    no_route: Sequence[Any],
+    warnings: list[str],
+    notes: Sequence[str] = (),
+    *,
+    told: bool = False,
 ) -> None:
-    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
+    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written.
+    `told`: also what each letter tells its recipient (when it was not announced before writing)."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
         say(f"warning: {_c(warning)}", err=True)
     for r in letters:
@@ -164,12 +214,45 @@ def render_letters(
             f"#{r.request_id} {_c(r.broker_name)} ({_c(r.kind)}, {_c(r.law_id)}{about}) "
             f"{_c(r.channel)} to {_c(r.route)}: " + ", ".join(_c(f) for f in r.files)
         )
+        if told and r.disclosure:
+            say(f"  {_c(r.disclosure)}")
     for n in no_route:
         say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): no route known yet. You can:")
         for advice in n.advice:
             say(f"  - {_c(advice)}")
     for note in notes:
         say(f"note: {_c(note)}", err=True)
+
+
+def render_announcements(items: Sequence[Any]) -> None:
+    """What each planned letter will tell whom, printed (on stderr) before any is written, with
+    what a state-law request may not reach at that broker."""
+    for item in items:
+        say(f"{_c(item.line)}", err=True)
+    for reach in dict.fromkeys(i.cannot_reach for i in items if i.cannot_reach):
+        say(f"note: {_c(reach)}", err=True)
+
+
+def disclosure_line(request: Any) -> str:
+    """What a logged letter told its recipient, for `show` and the audit."""
+    from broker_audit.letters.disclosure import field_words
+
+    d = request.disclosed
+    if d is None:
+        return "not recorded (a letter from before disclosures were kept: it gave the whole profile)"
+
+    def words(name: str) -> str:
+        try:
+            return field_words(name)
+        except KeyError:  # a field a newer broker-audit knows
+            return name
+
+    line = d.summary or ", ".join(["your name", *(words(f) for f in d.given)])
+    if d.withheld:
+        line += "; not told: " + ", ".join(words(f) for f in d.withheld)
+    if d.reason:
+        line += f" ({d.reason})"
+    return line
 
 
 def view_dict(detail: Any) -> dict[str, Any]:
@@ -194,6 +277,19 @@ def view_dict(detail: Any) -> dict[str, Any]:
         "created": r.created,
         "files": r.files,
         "linked_to": r.linked_to,
+        "disclosed": (
+            {
+                "given": r.disclosed.given,
+                "withheld": r.disclosed.withheld,
+                "minimal": r.disclosed.minimal,
+                "reason": r.disclosed.reason,
+                "asked": r.disclosed.asked,
+                "reply": r.disclosed.reply,
+                "summary": r.disclosed.summary,
+            }
+            if r.disclosed is not None
+            else None
+        ),
         "history": [
             {
                 "state": e.state.value,
@@ -219,6 +315,7 @@ def render_view(view: Any, today: dt.date) -> None:
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     say(f"  state: {state}{due}")
+    say(f"  told {_c(r.recipient_name)}: {_c(disclosure_line(r))}")
     for f in r.files:
         say(f"  file: {_c(f)}")
     table = Table(title="History")
@@ -296,6 +393,8 @@ def render_batch(summary: dict[str, Any]) -> None:
                 "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
                 "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
             )
+    for group in summary.get("disclosure") or []:
+        say(f"Letters to {_join(group['brokers'])} give {_c(group['tells'])}.", err=True)
     if summary["unmapped_columns"]:
         say("Columns not used: " + _join(summary["unmapped_columns"]))
     if summary["duplicates"]:
@@ -379,6 +478,23 @@ def render_audit(report: Any) -> None:
         for n, action in enumerate(report.actions, start=1):
             say(f" {n}. {_c(action.text)}")
             say(f"    {_c(action.command)}")
+    render_told(report.told, report.drafted)
+
+
+def render_told(told: Sequence[Any], drafted: int) -> None:
+    """What each sent letter told whom (the audit's last section)."""
+    say(("What your letters told whom", "bold"))
+    if not told:
+        say(" No letter has been sent yet.")
+    for t in told:
+        sent = t.sent.isoformat() if t.sent else "?"
+        say(f" #{t.request_id} {_c(t.kind)} to {_c(t.recipient)} (sent {sent}): {_c(t.told)}")
+        if t.withheld:
+            why = f" ({_c(t.reason)})" if t.reason else ""
+            say(f"    not told: {_c(', '.join(t.withheld))}{why}")
+    if drafted:
+        letters = f"{drafted} letter{'s' if drafted != 1 else ''}"
+        say(f" {letters} drafted and not yet sent: `broker-audit show ID` says what each will tell.")
 
 
 # --------------------------------------------------------------------------- registry

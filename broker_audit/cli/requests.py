@@ -48,14 +48,28 @@ def request_command(
     templates: Path = typer.Option(
         None, "--templates", help="Your own templates folder; overrides ours by file name."
     ),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="Also tell the brokers this (repeat or comma-separate): current-address, past-addresses, "
+        "phone, email, birth-date, other-names, advertising-id, licence-number; all: what letters gave "
+        "before. By default a broker that sells to government, police or immigration enforcement gets "
+        "only your name, past addresses and e-mail.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
-    A broker with no known route gets no letter: you are told what else to do.
+    Before anything is written you are told what each letter tells its broker. A broker that
+    sells to government, police or immigration enforcement gets only your name, your past
+    addresses and a way to answer (your e-mail, your reply address): never your current address
+    or phone unless you add them with --disclose. A broker with no known route gets no letter:
+    you are told what else to do.
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
+    from broker_audit.cli.render import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats, request_letters
@@ -74,6 +88,8 @@ def request_command(
         via=via,
         templates_dir=templates,
         details=details,
+        disclose=disclose or (),
+        announce=render_announcements,
     )
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
@@ -86,6 +102,8 @@ def _print_letters(
     warnings: list[str],
     as_json: bool,
     notes: Sequence[str] = (),
+    *,
+    told: bool = False,
 ) -> None:
     if as_json:
         for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
@@ -104,6 +122,9 @@ def _print_letters(
                         "files": r.files,
                         "warnings": r.warnings,
                         "linked_to": r.linked_to,
+                        "disclosed": r.given,
+                        "disclosure": r.disclosure,
+                        "cannot_reach": r.cannot_reach,
                     }
                     for r in letters
                 ],
@@ -117,7 +138,7 @@ def _print_letters(
         return
     from broker_audit.cli.render import render_letters
 
-    render_letters(letters, no_route, warnings, notes)
+    render_letters(letters, no_route, warnings, notes, told=told)
 
 
 def followup_command(
@@ -164,7 +185,7 @@ def followup_command(
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, [], [], as_json)
+    _print_letters(result.letters, [], [], as_json, told=True)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):

@@ -130,6 +130,35 @@ class ContextStatute(Strict, kw_only=True, frozen=True):
     note: str = ""
 
 
+class VerificationLimit(Strict, kw_only=True, frozen=True):
+    """A rule that limits what a recipient may collect through a request to verify the requester.
+
+    A letter cites it only when `text_seen` (the rule's text was read): "Under <citation>, you
+    may collect personal data through this request only as <scope>."
+    """
+
+    citation: str
+    scope: str
+    source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade
+    text_seen: bool = False
+    note: str = ""
+
+
+class ElectronicDelivery(Strict, kw_only=True, frozen=True):
+    """The law lets the requester have the answer delivered electronically when they authorize
+    it (the FCRA: 15 U.S.C. 1681h(b)). A letter that gives no postal address for the answer
+    authorizes it, citing this, only when `text_seen`."""
+
+    citation: str
+    source: Url
+    read_at: str = ""
+    grade: Grade
+    text_seen: bool = False
+    note: str = ""
+
+
 class Law(Strict, kw_only=True, frozen=True):
     id: LawId
     jurisdiction: Annotated[str, msgspec.Meta(pattern=r"^([A-Z]{2}|US|\*)$")]
@@ -146,6 +175,8 @@ class Law(Strict, kw_only=True, frozen=True):
     platform: Platform | None = None
     exemptions: list[Exemption] = []
     context: list[ContextStatute] = []
+    verification_limit: VerificationLimit | None = None
+    electronic_delivery: ElectronicDelivery | None = None
     notes: str = ""
 
 

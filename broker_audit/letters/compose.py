@@ -23,7 +23,8 @@ from broker_audit.letters.context import (
     RouteContext,
     StatuteContext,
 )
-from broker_audit.profile import AgentProfile, Profile, require
+from broker_audit.letters.disclosure import Disclosure, decide
+from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
 from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
 
@@ -83,16 +84,25 @@ def complaint_recipient_lines(law: Law) -> list[str]:
     return [law.complaint.office, "File online at:", law.complaint.url]
 
 
-def sender_lines(profile: Profile, agent: AgentContext | None = None) -> list[str]:
-    """The return address: the requester's own, or the clinic's when a clinic sends for them.
+def sender_lines(
+    profile: Profile, agent: AgentContext | None = None, disclosure: Disclosure | None = None
+) -> list[str]:
+    """The return address (it shows in a double-window envelope): the letter's reply channel.
 
-    An agent with standing under the law writes as itself; without standing the letter stays
-    the client's own request and the clinic is only the return address ("c/o").
+    A clinic acting for the client: with standing under the law it writes as itself; without,
+    the letter stays the client's own request and the clinic is only the return address
+    ("c/o"). Otherwise the disclosure says where answers go: home only when the letter gives the
+    current address, else the reply address, the clinic, or the name and e-mail alone.
+    `disclosure` None: the requester's home (the clinic's cover sheet, which goes to the client).
     """
     if agent is not None:
         if agent.standing:
             return [agent.organization, *agent.address]
         return [profile.name, f"c/o {agent.organization}", *agent.address]
+    if disclosure is not None and disclosure.reply != "home":
+        if disclosure.reply == "email":
+            return [profile.name, profile.email]
+        return [profile.name, *disclosure.reply_lines]
     address = profile.current_address
     return [profile.name, *(address.lines() if address else [])]
 
@@ -135,6 +145,7 @@ def law_context(law: Law, letter: LetterKind) -> LawContext:
     rule = found[1] if found else None
     appeal = law.appeal if law.appeal and law.appeal.available else None
     claims = law.kind != "none" and (rule is not None or not letter.rights)
+    limit = law.verification_limit if law.verification_limit and law.verification_limit.text_seen else None
     return LawContext(
         applies=claims,
         id=law.id,
@@ -161,7 +172,16 @@ def law_context(law: Law, letter: LetterKind) -> LawContext:
         appeal_citation=appeal.citation if appeal else "",
         complaint_office=law.complaint.office if law.complaint else "",
         complaint_url=law.complaint.url if law.complaint else "",
+        verification_citation=limit.citation if limit else "",
+        verification_scope=limit.scope if limit else "",
+        electronic_citation=_electronic(law),
     )
+
+
+def _electronic(law: Law) -> str:
+    """The citation letting the requester authorize an electronic answer, when its text was read."""
+    e = law.electronic_delivery
+    return e.citation if e is not None and e.text_seen else ""
 
 
 def _fcra_context(fcra: Law) -> FcraContext | None:
@@ -176,6 +196,7 @@ def _fcra_context(fcra: Law) -> FcraContext | None:
         citation=disclosure.citation,
         dispute_citation=dispute.citation if dispute else "",
         dispute_days=period.days if period and period.text_seen else None,
+        electronic_citation=_electronic(fcra),
     )
 
 
@@ -252,17 +273,28 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
 # --- whole letters --------------------------------------------------------------------------------
 
 
-def requester_context(profile: Profile) -> RequesterContext:
+def requester_context(profile: Profile, disclosure: Disclosure) -> RequesterContext:
+    """The requester as the letter shows them: the name, and only the fields `disclosure` gives."""
     current = profile.current_address
+    gives = disclosure.gives
+
+    def past(address: Address) -> str:
+        years = address.years()
+        return f"{address.one_line()} ({years})" if years else address.one_line()
+
     return RequesterContext(
         name=profile.name,
-        other_names=list(profile.other_names),
-        email=profile.email,
-        phone=profile.phone,
-        birth_date=long_date(profile.birth_date) if profile.birth_date else "",
-        address=current.one_line() if current else "",
-        past_addresses=[a.one_line() for a in profile.past_addresses],
+        other_names=list(profile.other_names) if gives("other-names") else [],
+        email=profile.email if gives("email") else "",
+        phone=profile.phone if gives("phone") else "",
+        birth_date=long_date(profile.birth_date) if profile.birth_date and gives("birth-date") else "",
+        address=current.one_line() if current and gives("current-address") else "",
+        past_addresses=[past(a) for a in profile.past_addresses] if gives("past-addresses") else [],
         state=STATE_NAMES.get(profile.state, profile.state),
+        advertising_ids=list(profile.advertising_ids) if gives("advertising-id") else [],
+        licence_number=profile.licence_number if gives("licence-number") else "",
+        reply_by=disclosure.reply,
+        minimal=disclosure.minimal,
     )
 
 
@@ -274,6 +306,7 @@ def broker_recipient(broker: Broker) -> RecipientContext:
         legal_name=broker.legal_name or broker.name,
         brands=list(broker.brands),
         consumer_reporting="consumer-reporting" in broker.categories,
+        location_data="location-data" in broker.categories,
     )
 
 
@@ -304,12 +337,16 @@ def letter_context(
     details: str = "",
     earlier: Earlier | None = None,
     agent: AgentProfile | None = None,
+    disclosure: Disclosure | None = None,
 ) -> LetterContext:
-    """Everything a letter template may use. Identity: only what a broker needs to find the person.
+    """Everything a letter template may use. Identity: only what `disclosure` gives (None: the
+    default for this broker, `letters.disclosure.decide`; planning passes the one it decided).
 
     No SSN is ever included; the letters say why.
     """
-    require(profile, ["name", "address"], f"a letter to {broker.id}")
+    require(profile, ["name"], f"a letter to {broker.id}")
+    if disclosure is None:
+        disclosure = decide(profile, broker=broker, letter=letter)
     if letter.needs_details and not details.strip():
         raise UserError(
             "a correction letter needs to say what is wrong",
@@ -323,7 +360,7 @@ def letter_context(
         today=long_date(today),
         reference=reference,
         details=details.strip(),
-        requester=requester_context(profile),
+        requester=requester_context(profile, disclosure),
         broker=recipient,
         law=law_context(law, letter),
         route=route_context(route),
@@ -347,20 +384,25 @@ def records_context(
     data: tuple[str, str] | None = None,
     letter: LetterKind | None = None,
     earlier: Earlier | None = None,
+    disclosure: Disclosure | None = None,
 ) -> LetterContext:
-    """An open-records request needs no identity details: the laws let anyone ask.
+    """An open-records request needs no identity details: the laws let anyone ask. The agency
+    sees everything in the letter.
 
-    `requester` is who the letter is from when it is not the profile as it stands (a campaign's
-    clinic, or the person with name and e-mail only: `letters/records_identity.py`); `data` what
-    it asks about ((words, short words): a sheriff's booking data by default); `letter` the kind
-    (the request, or its follow-up with `earlier`)."""
+    `requester` is who the letter is from when it is not the profile (a campaign's clinic, or the
+    person with name and e-mail only: `letters/records_identity.py`); otherwise the profile, with
+    only what `disclosure` gives (by default the name and the e-mail the records go to). `data`
+    is what it asks about ((words, short words): a sheriff's booking data by default); `letter`
+    the kind (the request, or its follow-up with `earlier`)."""
     if cora.kind != "open-records":
         raise UserError(f"{cora.id} is not an open-records law")
     letter = letter or kind("records")
     if requester is None:
         if profile is None:
             raise UserError("a records request needs the requester's name")
-        requester = RequesterContext(name=profile.name, email=profile.email, phone=profile.phone)
+        if disclosure is None:
+            disclosure = decide(profile, broker=None, letter=letter)
+        requester = requester_context(profile, disclosure)
     recipient = RecipientContext(kind="agency", name=agency, legal_name=agency)
     words, short = data or ("booking, jail, arrest or mugshot data", "booking data")
     asked = kind("records")  # a follow-up is about the request's rights and clock

@@ -15,14 +15,22 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RequesterContext(Context, frozen=True, kw_only=True):
+    """Who the letter is from: only what its disclosure gives (letters/disclosure.py). A field
+    the letter withholds is empty here, so no template can print it."""
+
     name: str
     other_names: list[str] = []
     email: str = ""
     phone: str = ""
     birth_date: str = ""
-    address: str = ""
-    past_addresses: list[str] = []
+    address: str = ""  # the current address, one line
+    past_addresses: list[str] = []  # one line each, with the years when known
     state: str = ""  # the state's name, e.g. "Colorado"
+    advertising_ids: list[str] = []
+    licence_number: str = ""
+    # Where answers go: "home", "reply-address", "clinic" or "email" (by e-mail only).
+    reply_by: str = "home"
+    minimal: bool = False  # the letter gives only what the recipient likely holds already
 
 
 class RecipientContext(Context, frozen=True, kw_only=True):
@@ -35,6 +43,7 @@ class RecipientContext(Context, frozen=True, kw_only=True):
     brands: list[str] = []
     email: str = ""
     consumer_reporting: bool = False
+    location_data: bool = False  # its data is tied to phones' advertising IDs
 
 
 class RightContext(Context, frozen=True, kw_only=True):
@@ -73,6 +82,11 @@ class LawContext(Context, frozen=True, kw_only=True):
     appeal_citation: str = ""
     complaint_office: str = ""
     complaint_url: str = ""
+    # A rule limiting what may be collected to verify a request, when its text was read.
+    verification_citation: str = ""
+    verification_scope: str = ""
+    # The law lets the requester authorize an electronic answer (cited when its text was read).
+    electronic_citation: str = ""
 
 
 class RouteContext(Context, frozen=True, kw_only=True):
@@ -92,6 +106,7 @@ class FcraContext(Context, frozen=True, kw_only=True):
     citation: str
     dispute_citation: str = ""
     dispute_days: int | None = None
+    electronic_citation: str = ""  # the FCRA lets the consumer authorize electronic disclosure
 
 
 class EarlierContext(Context, frozen=True, kw_only=True):
@@ -166,6 +181,14 @@ class CoverItem(Context, frozen=True, kw_only=True):
     title: str
     reference: str
     how: str
+    cannot_reach: str = ""  # what a state-law request may not reach at this broker
+
+
+class ToldContext(Context, frozen=True, kw_only=True):
+    """Letters that tell their companies the same things about the client."""
+
+    brokers: str  # "Equifax, Venntel and Clearview AI"
+    what: str  # "your name, your e-mail; answers go to the clinic"
 
 
 class ClinicContext(Context, frozen=True, kw_only=True):
@@ -198,3 +221,4 @@ class CoverContext(Context, frozen=True, kw_only=True):
     unsent: list[CoverItem] = []
     law: LawContext
     platform: PlatformContext | None = None  # for residents of a state that runs one
+    told: list[ToldContext] = []  # what the letters tell the companies about the client

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from broker_audit.law.schema import Law, Platform
 from broker_audit.letters.compose import law_context
-from broker_audit.letters.context import ClinicContext, CoverContext, CoverItem, PlatformContext
+from broker_audit.letters.context import ClinicContext, CoverContext, CoverItem, PlatformContext, ToldContext
 from broker_audit.profile import AgentProfile
 from broker_audit.vocabulary import kind
 
@@ -30,6 +30,8 @@ class CoverLetter:
     reference: str = ""
     channel: str = ""
     address: str = ""  # the email address, form URL or phone number for online routes
+    tells: str = ""  # what the letter tells the company about the client, in the client's language
+    cannot_reach: str = ""  # what a state-law request may not reach at this broker
 
 
 def template_kind(language: str) -> str:
@@ -93,7 +95,13 @@ def cover_context(
             title=kind(x.kind).title_in(language),
             reference=x.reference,
             how=_how(x, language),
+            cannot_reach=x.cannot_reach,
         )
+
+    groups: dict[str, list[str]] = {}
+    for x in letters:
+        if x.channel and x.tells:
+            groups.setdefault(x.tells, []).append(x.broker_name)
 
     return CoverContext(
         client={"name": client_name},
@@ -118,4 +126,5 @@ def cover_context(
             if platform is not None
             else None
         ),
+        told=[ToldContext(brokers=_join(names, language), what=what) for what, names in groups.items()],
     )

@@ -15,6 +15,7 @@ from typing import Literal
 
 from broker_audit.errors import UserError
 from broker_audit.letters.context import RequesterContext
+from broker_audit.letters.disclosure import Disclosure
 from broker_audit.profile import AgentProfile, Profile
 
 RequesterKind = Literal["clinic", "person"]
@@ -34,6 +35,32 @@ class RecordsRequester:
     def context(self) -> RequesterContext:
         """The template's `requester`: a name and an e-mail, nothing else."""
         return RequesterContext(name=self.name, email=self.email)
+
+    def disclosure(self) -> Disclosure:
+        """What the letters tell each agency about a person: for a clinic nothing (no client is
+        named), for a person the e-mail the records go to. Kept in the log like any letter's."""
+        if self.kind == "clinic":
+            return Disclosure(
+                given=(),
+                withheld=(),
+                minimal=True,
+                reason="the clinic asks in its own name; no client is named",
+                reply="clinic",
+                reply_lines=self.sender[1:],
+            )
+        return Disclosure(
+            given=("email",),
+            withheld=(),
+            minimal=True,
+            reason="a records request to a government agency, which sees everything in the letter",
+            reply="email",
+        )
+
+    def announcement(self, agency: str) -> str:
+        """The line printed before the letter is written, as for every letter."""
+        if self.kind == "clinic":
+            return f"This letter tells {agency}: {self.organization}'s name and address; no client is named."
+        return f"This letter tells {agency}: your name and your e-mail; answers go to your e-mail only."
 
 
 def records_requester(

@@ -7,13 +7,20 @@ recipient block, so it cannot be mistaken for a letter to mail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from broker_audit.letters.document import Block, Bullets, Document, Heading, Lines, Paragraph
 from broker_audit.registry.agencies import AgencyRoute
-from broker_audit.registry.schema import Broker, Route
+from broker_audit.registry.schema import IDENTITY_ITEM_WORDS, Broker, Route
 
 _IDENTITY_HEADINGS = ("How to find my records",)
+# Paragraphs that close the identity section (after its lines): the form asks for those details.
+_IDENTITY_TAILS = (
+    "I am not sending my Social Security number",
+    "The data you hold is tied to phones'",
+    "If the data you hold is tied to a phone's",
+)
 
 
 def _text_to_paste(letter: Document) -> list[Block]:
@@ -29,20 +36,32 @@ def _text_to_paste(letter: Document) -> list[Block]:
     skipping = 0
     for block in blocks:
         if isinstance(block, Heading) and block.text in _IDENTITY_HEADINGS:
-            skipping = 1  # the heading, its introduction, the identity lines, the note on the SSN
+            skipping = 1  # the heading, its introduction, the identity lines, the notes after them
             continue
-        if skipping:
+        if skipping == 1:
             if isinstance(block, Lines):
                 skipping = 2
-            elif skipping == 2:
-                skipping = 0
             continue
+        if skipping == 2:
+            if isinstance(block, Paragraph) and block.text.startswith(_IDENTITY_TAILS):
+                continue
+            skipping = 0
         out.append(block)
     return out
 
 
-def submission_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
-    """The sheet for `letter` sent through `route` (a web form or a phone line)."""
+def submission_sheet(
+    letter: Document,
+    broker: Broker,
+    route: Route,
+    identity: list[str],
+    withheld: Sequence[str] = (),
+    reason: str = "",
+) -> Document:
+    """The sheet for `letter` sent through `route` (a web form or a phone line).
+
+    `identity`: what the letter's disclosure gives, as lines; `withheld`: what it keeps back, in
+    words ("your current address"), and `reason` why."""
     name = broker.legal_name or broker.name
     verification = broker.verification
     if route.channel == "phone":
@@ -63,7 +82,19 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
         "A copy of an ID document, unless the company tells you in writing why it needs one for this "
         "request.",
     ]
-    if verification is not None and (verification.asks_ssn or verification.asks_id_copy):
+    if withheld:
+        why = f" ({reason})" if reason else ""
+        dont.append(", ".join(withheld).capitalize() + why + ": leave them empty where the form allows.")
+        if route.channel == "phone" and any("phone" in w for w in withheld):
+            dont.append("Your phone number: the company may see the number you call from.")
+    if verification is not None and verification.asks:
+        items = list(dict.fromkeys(IDENTITY_ITEM_WORDS[a.item] for a in verification.asks))
+        asked = ", ".join(items[:-1]) + (" or " if len(items) > 1 else "") + items[-1]
+        dont.append(
+            f"It is known to ask for {asked}: give none unless it says in writing what it needs and why "
+            f"(the risk of each and the least-risk way: broker-audit brokers show {broker.id})."
+        )
+    elif verification is not None and (verification.asks_ssn or verification.asks_id_copy):
         asks = []
         if verification.asks_ssn:
             asks.append("a Social Security number")

@@ -196,6 +196,12 @@ def _urls(broker: Broker) -> Iterable[tuple[str, str]]:
         yield "residency_limit", broker.residency_limit.source
     if broker.verification is not None:
         yield "verification", broker.verification.source
+        for i, a in enumerate(broker.verification.asks):
+            yield f"verification.asks[{i}]", a.source
+            if a.risk_source:
+                yield f"verification.asks[{i}].risk_source", a.risk_source
+    if broker.exempt_data is not None:
+        yield "exempt_data", broker.exempt_data.source
     for i, e in enumerate(broker.law_enforcement):
         yield f"law_enforcement[{i}]", e.source
 
@@ -211,6 +217,10 @@ def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
         yield "residency_limit", broker.residency_limit.checked, broker.residency_limit.source
     if broker.verification is not None:
         yield "verification", broker.verification.checked, broker.verification.source
+        for i, a in enumerate(broker.verification.asks):
+            yield f"verification.asks[{i}]", a.checked, a.source
+    if broker.exempt_data is not None:
+        yield "exempt_data", broker.exempt_data.checked, broker.exempt_data.source
     for i, e in enumerate(broker.law_enforcement):
         yield f"law_enforcement[{i}]", e.checked, e.source
     if broker.disclosures is not None:

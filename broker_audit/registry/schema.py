@@ -130,6 +130,47 @@ class Route(Strict, kw_only=True, frozen=True):
         return not (state is not None and self.states and state not in self.states)
 
 
+# What a broker may ask a requester for to find or verify them.
+IdentityItem = Literal[
+    "ssn",  # the full Social Security number
+    "ssn-last4",
+    "licence-number",  # a driver's licence or state ID number
+    "id-copy",  # a copy of a government ID (licence, passport, consular ID)
+    "photo",  # a photo of the face
+    "advertising-id",  # a phone's mobile advertising ID
+    "birth-date",
+    "proof-of-address",  # a utility bill, bank or insurance statement
+]
+IDENTITY_ITEM_WORDS = {
+    "ssn": "a Social Security number",
+    "ssn-last4": "the last four digits of a Social Security number",
+    "licence-number": "a driver's licence number",
+    "id-copy": "a copy of a government ID",
+    "photo": "a photo of your face",
+    "advertising-id": "your phone's advertising ID",
+    "birth-date": "your date of birth",
+    "proof-of-address": "a utility bill or statement showing your address",
+}
+
+
+class IdentityAsk(Strict, kw_only=True, frozen=True):
+    """One thing the broker is known to ask for, what giving it risks, and the least-risk way.
+
+    `source`/`grade` are for the fact that the broker asks; `risk` and `instead` are the guidance
+    (from the research notes), and `risk_source` the page a risk rests on when it is a fact
+    about the broker (LexisNexis flags ITINs, for one)."""
+
+    item: IdentityItem
+    when: str = ""  # for which requests or channels, as the source says
+    risk: str
+    instead: str  # the least-risk alternative
+    source: Url
+    read_at: str = ""
+    grade: Grade
+    checked: dt.date
+    risk_source: Url | None = None
+
+
 class Verification(Strict, kw_only=True, frozen=True):
     """What proof of identity the broker asks for. None means unknown."""
 
@@ -140,6 +181,28 @@ class Verification(Strict, kw_only=True, frozen=True):
     read_at: str = ""
     grade: Grade | None = None
     checked: dt.date
+    # Item by item, each with its own source: what a letter must not volunteer and the user
+    # should know before giving it.
+    asks: list[IdentityAsk] = []
+
+
+ExemptKind = Literal["public-records", "publicly-available", "fcra", "glba", "dppa"]
+
+
+class ExemptData(Strict, kw_only=True, frozen=True):
+    """The broker's own word that much of its data is exempt from state privacy laws (public
+    records, FCRA, GLBA, DPPA data), so a state-law request may not reach it."""
+
+    kinds: list[ExemptKind]
+    summary: str  # what the broker says, short
+    # The broker or an affiliate is a consumer reporting agency: an FCRA file disclosure is the
+    # other lever.
+    fcra_disclosure: bool = False
+    source: Url
+    read_at: str = ""
+    grade: Grade
+    checked: dt.date
+    note: str = ""
 
 
 class Evidence(Strict, kw_only=True, frozen=True):
@@ -290,6 +353,8 @@ class Broker(Strict, kw_only=True, frozen=True):
     disclosures: Disclosures | None = None
     # A public people-search page that `broker-audit scan` may query, when the user asks.
     search: SearchRule | None = None
+    # What a state-law request may not reach, in the broker's own words.
+    exempt_data: ExemptData | None = None
 
     def sells_to(self, recipient: str) -> bool:
         """Documented evidence of sales to `recipient`, or the broker's own registry disclosure."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
+from broker_audit.audit.told import Told, told_rows
 from broker_audit.findings.flowmap import FlowMap
 from broker_audit.findings.steps import Step
 from broker_audit.law.schema import Law
@@ -30,6 +31,8 @@ class AuditReport:
     # What the brokers' answers showed (confirmed findings only) and what to do about it.
     flow: FlowMap | None = None
     finding_steps: list[Step] = field(default_factory=list)
+    told: tuple[Told, ...] = ()  # what each sent letter told whom
+    drafted: int = 0  # letters written and not yet sent
 
 
 def run_audit(
@@ -83,6 +86,7 @@ def run_audit(
                 platform.url,
             ),
         )
+    told, drafted = told_rows(views)
     report = AuditReport(
         today=today,
         state=profile.state,
@@ -93,6 +97,8 @@ def run_audit(
         actions=actions,
         flow=flow,
         finding_steps=finding_steps,
+        told=tuple(told),
+        drafted=drafted,
     )
     if html is not None:
         from broker_audit.audit.flow_svg import flow_section
@@ -107,6 +113,7 @@ def run_audit(
             score=report.score,
             actions=[*report.actions, *(Action(s.text, s.command) for s in finding_steps)],
             sections=(flow_section(flow),),
+            told=told,
         )
         from broker_audit.files import write_text
 

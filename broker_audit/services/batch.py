@@ -53,6 +53,8 @@ class BatchResult:
     by_channel: dict[str, int] = field(default_factory=dict)  # letters per route channel
     no_route: int = 0  # letters not written: no route known to the broker
     no_route_brokers: list[str] = field(default_factory=list)
+    # What the letters tell, in words, and the brokers that get each: "each client's name, ...".
+    disclosure: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,41 @@ class ClientPlan:
 
     def online(self) -> list[PlannedLetter]:
         return [p for p in self.letters if p.job.channel != "mail"]
+
+
+def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
+    """What the batch's letters tell their brokers, as a sentence per kind of letter with the
+    brokers that get it: printed before anything is written (also by a dry run)."""
+    from broker_audit.letters.disclosure import field_words, join_words
+    from broker_audit.vocabulary import IDENTITY_FIELDS
+
+    fields: dict[tuple[bool, str], set[str]] = {}
+    brokers: dict[tuple[bool, str], dict[str, None]] = {}
+    for plan in plans:
+        for planned in plan.letters:
+            d = planned.job.disclosure
+            reply = (
+                d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
+            ) or {
+                "home": "the client's home",
+                "reply-address": "the client's reply address",
+                "email": "the client's e-mail only",
+                "clinic": "the clinic",
+            }[d.reply]
+            key = (d.minimal, reply)
+            fields.setdefault(key, set()).update(d.given)
+            brokers.setdefault(key, {})[planned.job.recipient_name] = None
+    out: dict[str, list[str]] = {}
+    for (minimal, reply), given in fields.items():
+        words = [field_words(f).removeprefix("your ") for f in IDENTITY_FIELDS if f in given]
+        what = "the client's " + join_words(["name", *words]) + " (what each client has)"
+        if minimal:
+            what += (
+                ", never the home address or phone (they sell to government, police or immigration "
+                "enforcement)"
+            )
+        out[f"{what}; answers go to {reply}"] = list(brokers[(minimal, reply)])
+    return out
 
 
 def new_batch_id(today: dt.date) -> str:
@@ -125,6 +162,7 @@ def run_batch(
     templates_dir: Path | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    disclose: Sequence[str] = (),
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
@@ -136,10 +174,16 @@ def run_batch(
     to a CSV to fix. Nothing is logged until every file is written; if logging fails the files are
     removed again, so the vault and the folder always agree. `workers` (processes drawing the PDF)
     defaults to the usable cores.
+
+    What each letter tells its broker is decided per letter (letters/disclosure.py): a letter to
+    a broker that sells to government, police or immigration enforcement gives the client's name,
+    past addresses and e-mail, with the clinic's address as the return address and the address
+    for answers, never the client's home or phone unless `disclose` names them.
     """
     from broker_audit.intake import read_clients, write_bad_rows_csv
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.cover import LANGUAGES
+    from broker_audit.letters.disclosure import parse_disclose
 
     if language not in LANGUAGES:
         raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
@@ -153,6 +197,7 @@ def run_batch(
 
         workers = min(usable_cores(), MAX_WORKERS)
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
+    asked = parse_disclose(disclose)
     chosen = batch_brokers(registry, brokers, preset)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)
     batch_id = new_batch_id(today)
@@ -173,9 +218,14 @@ def run_batch(
             by_channel=dict(Counter(p.job.channel for plan in plans for p in plan.letters)),
             no_route=len(unsent),
             no_route_brokers=sorted({u.broker_id for u in unsent}),
+            disclosure=disclosure_groups(plans),
         )
 
     if dry_run:  # plans the letters (routes, laws) without opening the vault
+        from broker_audit.profile import AgentProfile
+
+        # Nothing is written: a clinic not given here stands in by name for the reply address.
+        stand_in = clinic or AgentProfile(organization="the clinic", address=["(the clinic's address)"])
         plans = plan_clients(
             intake.clients,
             chosen,
@@ -184,6 +234,8 @@ def run_batch(
             today=today,
             first_id=1,
             agent=clinic if as_agent else None,
+            clinic=stand_in,
+            disclose=asked,
         )
         return summary(plans)
     with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
@@ -196,6 +248,8 @@ def run_batch(
             today=today,
             first_id=journal.next_request_id(),
             agent=agent if as_agent else None,
+            clinic=agent,
+            disclose=asked,
         )
         from broker_audit.files import deferred_folder_sync, ensure_folder
 
@@ -241,8 +295,12 @@ def plan_clients(
     today: dt.date,
     first_id: int,
     agent: AgentProfile | None,
+    clinic: AgentProfile | None = None,
+    disclose: Sequence[str] = (),
 ) -> list[ClientPlan]:
-    """Every client's letters, with request ids from `first_id`; no route, no letter."""
+    """Every client's letters, with request ids from `first_id`; no route, no letter.
+
+    `clinic`: the reply address of every letter that withholds the client's current address."""
     from broker_audit.law.choose import law_for_state
     from broker_audit.letters.compose import new_reference
 
@@ -263,6 +321,8 @@ def plan_clients(
                     today=today,
                     agent=agent,
                     reference=new_reference(),
+                    disclose=disclose,
+                    clinic=clinic,
                 )
                 if job.route is None:
                     unsent.append(no_route_entry(job, client.profile.state, laws))
@@ -290,6 +350,8 @@ def client_documents(
     from broker_audit.law.choose import platform_for
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
+    from broker_audit.letters.disclosure import summary
+    from broker_audit.letters.exempt import cannot_reach
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile
@@ -301,6 +363,10 @@ def client_documents(
             reference=p.job.reference,
             channel=p.job.channel,
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
+            tells=summary(p.job.disclosure, profile, language),
+            cannot_reach=(
+                cannot_reach(p.job.broker, p.job.kind, language, for_client=True) if p.job.broker else ""
+            ),
         )
         for p in plan.letters
     ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]
@@ -324,20 +390,11 @@ def client_documents(
         language=language,
     )
     docs = [cover]
-    email_from = profile.email or None
     for planned in plan.by_mail():
         job = planned.job
-        docs.append(render_job(job, today=today, email_from=email_from, templates_dir=templates_dir))
+        docs.append(render_job(job, today=today, templates_dir=templates_dir))
         if job.context.agent is not None and job.context.agent.standing:
-            docs.append(
-                render_job(
-                    job,
-                    today=today,
-                    email_from=email_from,
-                    templates_dir=templates_dir,
-                    template="authorization",
-                )
-            )
+            docs.append(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
     return docs
 
 
@@ -376,11 +433,9 @@ class SheetRenderer:
 
     def __call__(self, item: tuple[LetterJob, Any]) -> list[Document]:
         _know_kinds(self.kinds)
-        job, profile = item
-        letter = render_job(
-            job, today=self.today, email_from=profile.email or None, templates_dir=self.templates_dir
-        )
-        return [route_document(job, letter, profile)]
+        job, _profile = item
+        letter = render_job(job, today=self.today, templates_dir=self.templates_dir)
+        return [route_document(job, letter)]
 
 
 def _known_kinds() -> tuple[LetterKind, ...]:
@@ -514,9 +569,7 @@ def _write_worklist(
             job, profile = planned.job, plan.client.profile
             file = ""
             if job.channel == "email":
-                letter = render_job(
-                    job, today=today, email_from=profile.email or None, templates_dir=templates_dir
-                )
+                letter = render_job(job, today=today, templates_dir=templates_dir)
                 ensure_folder(email_dir, what="folder for the batch's e-mails")
                 stem = (
                     email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"

@@ -112,6 +112,8 @@ def agency_job(
         email_from=requester.email,
         identity=requester.identity,
         agency_id=agency_id,
+        disclosure=requester.disclosure(),
+        announcement=requester.announcement(agency_name),
     )
 
 

@@ -13,7 +13,7 @@ from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
 from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
-from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
 
@@ -90,8 +90,11 @@ def plan_followup(
     earlier: Earlier,
     linked_to: int,
     via: str | None,
+    earlier_disclosed: Disclosed | None = None,
 ) -> LetterJob:
-    """The next letter about an earlier request, sent the way the first went when it still can."""
+    """The next letter about an earlier request, sent the way the first went when it still can,
+    telling its recipient no more than the first did (`earlier_disclosed`; a request logged
+    before disclosures were recorded gets today's default for its broker)."""
     from broker_audit.errors import UserError
     from broker_audit.vocabulary import kind
 
@@ -107,6 +110,7 @@ def plan_followup(
             earlier=earlier,
             linked_to=linked_to,
             via=channel,
+            earlier_disclosed=earlier_disclosed,
         )
 
     try:
@@ -191,6 +195,7 @@ def followup_letters(
                     earlier=_earlier(view),
                     linked_to=request.id,
                     via=request.channel or None,
+                    earlier_disclosed=request.disclosed,
                 )
             )
         letters = (

@@ -13,6 +13,7 @@ from broker_audit.law.check import LawFinding
 from broker_audit.law.choose import federal_law
 from broker_audit.law.schema import Law
 from broker_audit.letters.compose import Earlier, letter_context, records_context
+from broker_audit.letters.disclosure import Disclosure
 from broker_audit.letters.render import render_letter
 from broker_audit.profile import Address, Profile
 from broker_audit.registry.schema import Broker
@@ -24,7 +25,25 @@ def render_every_kind(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
     profile = Profile(
         name="Test Requester",
         state="CO",
-        addresses=[Address(line1="1 Test St", city="Denver", state="CO", zip="80202", current=True)],
+        email="test@example.org",
+        addresses=[
+            Address(line1="1 Test St", city="Denver", state="CO", zip="80202", current=True),
+            Address(line1="2 Old St", city="Denver", state="CO", zip="80203", until=2019),
+        ],
+    )
+    # Every letter renders both ways: with the whole profile, and minimal (name, past address,
+    # e-mail, answers by e-mail), so a template that reads a withheld field fails here.
+    disclosures = (
+        Disclosure(
+            given=("current-address", "past-addresses", "email"), withheld=(), minimal=False, reason="test"
+        ),
+        Disclosure(
+            given=("past-addresses", "email"),
+            withheld=("current-address",),
+            minimal=True,
+            reason="test",
+            reply="email",
+        ),
     )
     broker = Broker(
         id="test-broker", name="Test Broker", categories=["consumer-reporting"], sources=[], checked=today
@@ -52,38 +71,41 @@ def render_every_kind(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
             if letter.recipient == "complaint-office" and law.complaint is None:
                 continue
             try:
-                if letter.group == "records":
-                    context = records_context(
-                        profile=profile,
-                        agency="Test Sheriff",
-                        cora=law,
-                        ccjra=None,
-                        today=today,
+                for disclosure in disclosures:
+                    if letter.group == "records":
+                        context = records_context(
+                            profile=profile,
+                            agency="Test Sheriff",
+                            cora=law,
+                            ccjra=None,
+                            today=today,
+                            reference="BA-TEST0000",
+                            since=today,
+                            letter=letter,
+                            earlier=replace(earlier, kind="records") if letter.id != "records" else None,
+                            disclosure=disclosure,
+                        )
+                    else:
+                        context = letter_context(
+                            letter=letter,
+                            profile=profile,
+                            broker=broker,
+                            law=law,
+                            fcra=fcra,
+                            today=today,
+                            reference="BA-TEST0000",
+                            details="test details",
+                            earlier=earlier if letter.group == "chain" else None,
+                            disclosure=disclosure,
+                        )
+                    render_letter(
+                        letter.template_name,
+                        context,
+                        sender=("Test",),
+                        recipient=("Test",),
+                        date=today,
                         reference="BA-TEST0000",
-                        since=today,
-                        letter=letter,
-                        earlier=replace(earlier, kind="records") if letter.id != "records" else None,
                     )
-                else:
-                    context = letter_context(
-                        letter=letter,
-                        profile=profile,
-                        broker=broker,
-                        law=law,
-                        fcra=fcra,
-                        today=today,
-                        reference="BA-TEST0000",
-                        details="test details",
-                        earlier=earlier if letter.group == "chain" else None,
-                    )
-                render_letter(
-                    letter.template_name,
-                    context,
-                    sender=("Test",),
-                    recipient=("Test",),
-                    date=today,
-                    reference="BA-TEST0000",
-                )
             except BrokerAuditError as exc:
                 out.append(LawFinding("L005", "error", f"{letter.id}: {exc.message}", law.id, "templates"))
     return out

@@ -13,13 +13,16 @@ from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, now
-from broker_audit.tracking.model import RequestMade
+from broker_audit.tracking.model import Disclosed, RequestMade
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from broker_audit.law.deadlines import Clock
     from broker_audit.law.schema import Law
     from broker_audit.letters.compose import Earlier
-    from broker_audit.letters.context import LetterContext
+    from broker_audit.letters.context import LetterContext, RequesterContext
+    from broker_audit.letters.disclosure import Disclosure
     from broker_audit.letters.document import Document
     from broker_audit.profile import AgentProfile, Profile
     from broker_audit.registry.agencies import AgencyRoute
@@ -42,6 +45,19 @@ class LetterResult:
     linked_to: int | None = None
     channel: str = ""
     route: str = ""  # where it goes: the postal lines, email address, form URL or number
+    disclosure: str = ""  # "This letter tells X: your name, ...": printed before it was written
+    given: list[str] = field(default_factory=list)  # the identity fields it gives
+    cannot_reach: str = ""  # what a state-law request may not reach at this broker
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What one planned letter will tell its recipient, printed before anything is written."""
+
+    recipient: str
+    kind: str
+    line: str  # "This letter tells LexisNexis Risk Solutions: your name, ...; Not told: ..."
+    cannot_reach: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,11 +93,15 @@ class LetterJob:
     email_to: str | None
     reference: str
     clock: Clock
+    disclosure: Disclosure
     recipient_kind: str = "broker"
     warnings: list[str] = field(default_factory=list)
     linked_to: int | None = None
+    summary: str = ""  # the disclosure in words: "your name, your e-mail; answers go to ..."
+    announcement: str = ""  # the line printed before writing
+    cannot_reach: str = ""
     # Who the letter is from when that is not the profile as it stands (a campaign's requester):
-    # the .eml's From and what a web form is given. Empty: the profile's.
+    # the .eml's From and what a web form is given. Empty: the profile's, as disclosed.
     email_from: str = ""
     identity: tuple[str, ...] = ()
     # The agency's id, for file names (a campaign's letters); else a slug of its name.
@@ -128,15 +148,22 @@ def request_letters(
     via: str | None = None,
     templates_dir: Path | None = None,
     details: str = "",
+    disclose: Sequence[str] = (),
+    announce: Callable[[list[Announcement]], None] | None = None,
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
     A broker with no known route gets no letter: it is listed with what the user can do instead.
+    `disclose`: identity fields to give every letter of this run besides its default (`all`: what
+    letters gave before). `announce` is called with what each letter will tell whom, after the
+    letters are planned and before any is written.
     """
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
+    from broker_audit.letters.disclosure import parse_disclose
 
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
+    asked = parse_disclose(disclose)
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
@@ -161,15 +188,24 @@ def request_letters(
                     today=today,
                     details=details,
                     via=via,
+                    disclose=asked,
                 )
                 if job.route is None:
                     no_route.append(no_route_entry(job, profile.state, laws))
                 else:
                     jobs.append(job)
+        if announce is not None and jobs:
+            announce([announcement_of(job) for job in jobs])
         results = issue_letters(
             journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
         )
     notes = []
+    if any(job.disclosure.reply == "email" for job in jobs):
+        notes.append(
+            "Some letters ask for the answer by e-mail only, because they withhold your home address. "
+            "If a company will answer only by post, add a reply_address (a P.O. box, a trusted friend, "
+            "a clinic) to your profile and write that letter again."
+        )
     platform = platform_sentence(profile.state, laws)
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
         notes.append(platform[0].upper() + platform[1:])
@@ -204,14 +240,70 @@ def platform_sentence(state: str, laws: Sequence[Law]) -> str:
     return f"{where}: {p.covers}. But {p.excludes}."
 
 
-def broker_warnings(broker: Broker, law: Law, letter: LetterKind) -> list[str]:
-    """What the requester should know before sending this letter, besides its route."""
+def announcement_of(job: LetterJob) -> Announcement:
+    return Announcement(
+        recipient=job.recipient_name, kind=job.kind, line=job.announcement, cannot_reach=job.cannot_reach
+    )
+
+
+def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> list[str]:
+    """What the broker is known to ask for to find or verify someone, the risk of each and the
+    least-risk alternative (from its `[broker.verification]` data), and, for a location-data
+    broker, what its advertising ID match means."""
+    from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+
     out = []
     v = broker.verification
-    if v is not None and v.asks_ssn:
-        out.append(f"{broker.id}: asks for a Social Security number; do not volunteer one")
-    if v is not None and v.asks_id_copy:
-        out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
+    if v is not None and v.asks:
+        for ask in v.asks:
+            when = f" ({ask.when})" if ask.when else ""
+            out.append(
+                f"{broker.id}: known to ask for {IDENTITY_ITEM_WORDS[ask.item]}{when} "
+                f"[{ask.grade} source]. Instead: {ask.instead}"
+            )
+        out.append(
+            f"{broker.id}: what giving each of these risks, and the sources: "
+            f"broker-audit brokers show {broker.id}"
+        )
+    else:
+        if v is not None and v.asks_ssn:
+            out.append(f"{broker.id}: asks for a Social Security number; do not volunteer one")
+        if v is not None and v.asks_id_copy:
+            out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
+    if "location-data" in broker.categories:
+        if profile.advertising_ids:
+            out.append(
+                f"{broker.id}: the letter gives your phone's advertising ID, the key its location data "
+                "is filed under: it lets the company tie where your phone has been to your name and "
+                "e-mail. Reset or delete the ID on the phone afterwards (README: Advertising IDs)."
+            )
+        else:
+            out.append(
+                f"{broker.id}: its location data is filed under phones' advertising IDs, so without "
+                "one it will likely answer that it holds nothing on you. To add yours: advertising_ids "
+                "in your profile (README: Advertising IDs says how to find it and what giving it means)."
+            )
+        if letter.id == "access":
+            out.append(
+                f"{broker.id}: an answer to an access request is a record of where your phone has "
+                "been: keep it safe, or ask for deletion instead."
+            )
+    return out
+
+
+def broker_warnings(
+    broker: Broker, law: Law, letter: LetterKind, profile: Profile | None = None
+) -> list[str]:
+    """What the requester should know before sending this letter, besides its route."""
+    out = []
+    if profile is not None:
+        out += identity_warnings(broker, profile, letter)
+    else:
+        v = broker.verification
+        if v is not None and v.asks_ssn:
+            out.append(f"{broker.id}: asks for a Social Security number; do not volunteer one")
+        if v is not None and v.asks_id_copy:
+            out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
     if law.kind == "none":
         out.append(
             f"{broker.id}: your state has no privacy law in our data; "
@@ -245,12 +337,19 @@ def plan_letter(
     linked_to: int | None = None,
     reference: str | None = None,
     via: str | None = None,
+    disclose: Sequence[str] = (),
+    clinic: AgentProfile | None = None,
+    earlier_disclosed: Disclosed | None = None,
 ) -> LetterJob:
-    """Everything one letter needs before it is rendered: its law, route, context, addresses.
+    """Everything one letter needs before it is rendered: its law, route, context, addresses,
+    and what it tells its recipient (decided here, once, and carried to every artefact).
 
     A complaint goes to the law's complaint office (its online form), not to the broker;
     everything else to the broker by the route that fits the request and the requester's state.
-    `agent` (a clinic) changes the return address and the wording.
+    `agent` (a clinic) changes the return address and the wording. `disclose`: fields the
+    requester adds to this letter (letters/disclosure.py). `clinic`: a clinic batch's clinic,
+    the reply address of letters that withhold the current address. `earlier_disclosed`: what
+    the request a follow-up is about gave (the follow-up gives no more).
     """
     from broker_audit.law.choose import federal_law, law_for_letter
     from broker_audit.law.deadlines import clock_for
@@ -261,6 +360,8 @@ def plan_letter(
         recipient_lines,
         sender_lines,
     )
+    from broker_audit.letters.disclosure import announcement, decide, summary
+    from broker_audit.letters.exempt import cannot_reach
     from broker_audit.registry.routes import choose_route
 
     law = law_for_letter(state_law, letter.id, laws)
@@ -276,7 +377,21 @@ def plan_letter(
         choice = choose_route(broker, rights=rights, state=profile.state, via=via)
         route, channels = choice.route, choice.channels
         warnings += choice.warnings
-        warnings += broker_warnings(broker, law, letter)
+        warnings += broker_warnings(broker, law, letter, profile)
+    disclosure = decide(
+        profile,
+        broker=broker,
+        letter=letter,
+        asked=disclose,
+        channel=route.channel if route is not None else (channels[0] if channels else ""),
+        clinic=clinic,
+        earlier=earlier_disclosed.given if earlier_disclosed is not None else None,
+        earlier_reason=(
+            f"as in the request it follows ({earlier_disclosed.reason})"
+            if earlier_disclosed is not None and earlier_disclosed.reason
+            else ""
+        ),
+    )
     context = letter_context(
         letter=letter,
         profile=profile,
@@ -289,7 +404,9 @@ def plan_letter(
         details=details,
         earlier=earlier,
         agent=agent,
+        disclosure=disclosure,
     )
+    to_whom = law.complaint.office if complaint and law.complaint else broker.name
     return LetterJob(
         broker=broker,
         letter=letter,
@@ -298,13 +415,17 @@ def plan_letter(
         route=route,
         channels=channels,
         recipient=tuple(complaint_recipient_lines(law) if complaint else recipient_lines(broker, route)),
-        sender=tuple(sender_lines(profile, context.agent)),
+        sender=tuple(sender_lines(profile, context.agent, disclosure)),
         email_to=route.value if route is not None and route.channel == "email" else None,
         reference=reference,
         clock=clock_for(law, letter),
+        disclosure=disclosure,
         recipient_kind=letter.recipient,
         warnings=warnings,
         linked_to=linked_to,
+        summary=summary(disclosure, profile),
+        announcement=announcement(disclosure, profile, to_whom),
+        cannot_reach=cannot_reach(broker, letter.id),
     )
 
 
@@ -320,12 +441,12 @@ def render_job(
     job: LetterJob,
     *,
     today: dt.date,
-    email_from: str | None,
     templates_dir: Path | None,
     template: str | None = None,
 ) -> Document:
     """The job's Document (or, with `template`, another template over the same context, such as
-    the authorization page that goes with an agent's letter)."""
+    the authorization page that goes with an agent's letter). The e-mail's From is the
+    requester's address only when the letter's disclosure gives it."""
     from broker_audit.letters import render
 
     return render.render_letter(
@@ -336,44 +457,70 @@ def render_job(
         date=today,
         reference=job.reference,
         email_to=None if template else job.email_to,
-        email_from=email_from,
+        email_from=job.email_from or job.context.requester.email or None,
         templates_dir=templates_dir,
     )
 
 
-def route_document(job: LetterJob, document: Document, profile: Profile | None) -> Document:
+def route_document(job: LetterJob, document: Document) -> Document:
     """The artefact of the job's route: the letter itself for mail and email, a submission sheet
-    for a web form or a phone call."""
+    for a web form or a phone call (listing only what the letter's disclosure gives)."""
     if job.route is None or job.route.channel not in ("web-form", "phone"):
         return document
     from broker_audit.registry.agencies import AgencyRoute
 
-    identity = list(job.identity) or (identity_lines(profile) if profile is not None else [])
+    identity = list(job.identity) or identity_lines(job.context.requester)
     if isinstance(job.route, AgencyRoute):
         from broker_audit.letters.sheet import agency_submission_sheet
 
         return agency_submission_sheet(document, job.recipient_name, job.route, identity)
     if job.broker is None:
         return document
+    from broker_audit.letters.disclosure import field_words
     from broker_audit.letters.sheet import submission_sheet
 
-    return submission_sheet(document, job.broker, job.route, identity)
+    return submission_sheet(
+        document,
+        job.broker,
+        job.route,
+        identity,
+        withheld=[field_words(f) for f in job.disclosure.withheld],
+        reason=job.disclosure.reason,
+    )
 
 
-def identity_lines(profile: Profile) -> list[str]:
+def identity_lines(requester: RequesterContext) -> list[str]:
     """What a form needs to find the person: the same details the letter gives, no more."""
-    current = profile.current_address
-    lines = [f"Name: {profile.name}"]
-    if current is not None:
-        lines.append(f"Address: {current.one_line()}")
-    lines += [f"Previous address: {a.one_line()}" for a in profile.past_addresses]
-    if profile.email:
-        lines.append(f"Email: {profile.email}")
-    if profile.phone:
-        lines.append(f"Phone: {profile.phone}")
-    if profile.birth_date:
-        lines.append(f"Date of birth: {profile.birth_date.isoformat()} (only if the form requires it)")
+    lines = [f"Name: {requester.name}"]
+    if requester.other_names:
+        lines.append("Other names: " + "; ".join(requester.other_names))
+    if requester.address:
+        lines.append(f"Address: {requester.address}")
+    lines += [f"Previous address: {a}" for a in requester.past_addresses]
+    if requester.email:
+        lines.append(f"Email: {requester.email}")
+    if requester.phone:
+        lines.append(f"Phone: {requester.phone}")
+    if requester.birth_date:
+        lines.append(f"Date of birth: {requester.birth_date} (only if the form requires it)")
+    lines += [f"Mobile advertising ID: {a}" for a in requester.advertising_ids]
+    if requester.licence_number:
+        lines.append(f"Driver's licence number: {requester.licence_number}")
     return lines
+
+
+def disclosed_record(job: LetterJob) -> Disclosed:
+    """The log's copy of what the letter told its recipient."""
+    d = job.disclosure
+    return Disclosed(
+        given=list(d.given),
+        withheld=list(d.withheld),
+        minimal=d.minimal,
+        reason=d.reason,
+        asked=list(d.asked),
+        reply=d.reply,
+        summary=job.summary,
+    )
 
 
 def request_record(
@@ -414,6 +561,7 @@ def request_record(
         recipient=job.recipient_kind,
         channel=job.channel,
         channels=list(job.channels),
+        disclosed=disclosed_record(job),
     )
 
 
@@ -468,17 +616,7 @@ def _issue_letters_locked(
 
     first_id = journal.next_request_id()
     documents = [
-        route_document(
-            job,
-            render_job(
-                job,
-                today=today,
-                email_from=job.email_from or (profile.email if profile is not None else "") or None,
-                templates_dir=templates_dir,
-            ),
-            profile,
-        )
-        for job in jobs
+        route_document(job, render_job(job, today=today, templates_dir=templates_dir)) for job in jobs
     ]
     from broker_audit.files import deferred_folder_sync, ensure_folder
 
@@ -538,6 +676,9 @@ def _write_all(
                 linked_to=job.linked_to,
                 channel=job.channel,
                 route=job.route.address() if job.route else _send_to(job),
+                disclosure=job.announcement,
+                given=list(job.disclosure.given),
+                cannot_reach=job.cannot_reach,
             )
         )
 

@@ -66,6 +66,11 @@ class ProfileChanges:
     phone: str | None = None
     birth_date: dt.date | None = None
     state: str | None = None
+    advertising_ids: list[str] | None = None
+    licence_number: str | None = None
+    # What letters to brokers with no known sales to government carry besides the name
+    # (field names, vocabulary.IDENTITY_FIELDS); [] gives nothing but the name.
+    disclose: list[str] | None = None
     replace_with: Profile | None = None
 
 
@@ -85,6 +90,9 @@ def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
                     ("phone", changes.phone),
                     ("birth_date", changes.birth_date),
                     ("state", changes.state),
+                    ("advertising_ids", changes.advertising_ids),
+                    ("licence_number", changes.licence_number),
+                    ("disclose", changes.disclose),
                 )
                 if v is not None
             }

@@ -10,6 +10,21 @@ import msgspec
 from broker_audit.tracking.states import State
 
 
+class Disclosed(msgspec.Struct, kw_only=True, frozen=True, gc=False):
+    """What a letter told its recipient about the requester, as decided when it was planned.
+
+    Unknown fields are ignored (a newer broker-audit may add some): an older one still reads it.
+    """
+
+    given: list[str]  # identity fields the letter carries besides the name (vocabulary.IDENTITY_FIELDS)
+    withheld: list[str] = []  # fields the profile held that the letter did not carry
+    minimal: bool = False
+    reason: str = ""  # why the default was what it was ("sells to immigration enforcement")
+    asked: list[str] = []  # fields the requester added for this letter (--disclose)
+    reply: str = ""  # where answers go: home, reply-address, clinic, agent or email
+    summary: str = ""  # the sentence printed before writing: "your name, your e-mail; ..."
+
+
 class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=False):
     """A letter was drafted: the request exists from now on (state drafted)."""
 
@@ -47,6 +62,9 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # from before routes were recorded, which may be marked sent by any channel.
     channel: str = ""
     channels: list[str] | None = None
+    # What the letter told its recipient about the requester. None: a record from before
+    # disclosure was decided per letter (those letters carried the whole profile).
+    disclosed: Disclosed | None = None
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

@@ -43,8 +43,11 @@ class Answers(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=T
 
 
 class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
-    VERSION: ClassVar[int] = 1
-    v: int = 1
+    # 2: the profile may hold a reply address, advertising IDs, a licence number, the default
+    # disclosure and the years of an address (Profile forbids unknown fields: version 1 code
+    # could not read them).
+    VERSION: ClassVar[int] = 2
+    v: int = 2
     profile: Profile
     recorded: dt.datetime
 
@@ -52,8 +55,8 @@ class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
 class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True, gc=False):
     """A clinic's client (the latest record for a client id wins)."""
 
-    VERSION: ClassVar[int] = 1
-    v: int = 1
+    VERSION: ClassVar[int] = 2  # 2: as ProfileSet's
+    v: int = 2
     client_id: str
     profile: Profile
     language: str = "en"

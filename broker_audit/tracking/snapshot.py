@@ -31,7 +31,9 @@ from broker_audit.tracking.records import Answers, BatchMade, ClientSet, ScanRes
 SNAPSHOT_VERSION = 3
 """Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
 2: the mail account, the emails sent and the replies kept. 3: the text read from replies, the
-findings proposed and reviewed, and the agency campaigns with what each agency's answer showed."""
+findings proposed and reviewed, the agency campaigns with what each agency's answer showed;
+profiles with a reply address, advertising IDs and a default disclosure; requests with what their
+letter disclosed."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):

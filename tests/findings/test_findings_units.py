@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import NO_OCR, TODAY, Requester, keep_reply
 
 import docs
-from broker_audit.findings.agencies import AgencyName, agency_names
+from broker_audit.findings.agencies import agency_names
 from broker_audit.findings.compare import Promise, compliance_findings
 from broker_audit.findings.extract import Proposed, find_dates
 from broker_audit.findings.ledger import current_findings

@@ -27,11 +27,12 @@ from broker_audit.letters.compose import (
     sender_lines,
 )
 from broker_audit.letters.context import LetterContext
+from broker_audit.letters.disclosure import Disclosure, decide
 from broker_audit.letters.records_identity import records_requester
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
-from broker_audit.profile import AgentProfile, Profile, load_profile_file
-from broker_audit.registry.schema import Broker, Postal, Route, Source
+from broker_audit.profile import AgentProfile, Profile, ReplyAddress, load_profile_file
+from broker_audit.registry.schema import Broker, Evidence, Postal, Route, Source
 from broker_audit.vocabulary import KINDS
 
 from .helpers import EARLIER
@@ -70,11 +71,53 @@ BROKER = Broker(
 CLINIC = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
 
 
-def profile_for(law: Law) -> Profile:
+# A broker that sells to immigration enforcement: its letters are minimal by default (name, past
+# address, reply channel), and a location-data one (its letters ask about the advertising ID).
+GOV_BROKER = msgspec.structs.replace(
+    BROKER,
+    id="example-gov-broker",
+    law_enforcement=[
+        Evidence(
+            recipient="immigration-enforcement",
+            agency="ICE",
+            summary="Example contract.",
+            year=2021,
+            source="https://example.org/contract",
+            checked=TODAY,
+        )
+    ],
+)
+LOCATION_BROKER = msgspec.structs.replace(
+    GOV_BROKER, id="example-location-broker", categories=["location-data"]
+)
+# The requester at risk: a past address with its years, a P.O. box for answers, a phone's ad ID.
+AT_RISK = msgspec.structs.replace(
+    PROFILE,
+    addresses=[
+        PROFILE.addresses[0],
+        msgspec.structs.replace(PROFILE.addresses[1], since=2016, until=2019),
+    ],
+    reply_address=ReplyAddress(line1="P.O. Box 4410", city="Denver", state="CO", zip="80204"),
+    advertising_ids=["38400000-8cf0-11bd-b23e-10b96e40000d"],
+)
+MINIMAL_CASES = (
+    {("co-cpa", k) for k in ("access", "delete", "opt-out", "correct", "followup", "appeal", "complaint")}
+    | {("ca-ccpa", k) for k in ("access", "delete", "opt-out")}
+    | {("us-fcra", "fcra-disclosure")}
+)
+LOCATION_CASES = {("co-cpa", "access"), ("co-cpa", "delete")}
+# No reply address: answers by e-mail only (the FCRA letter authorizes electronic disclosure).
+EMAIL_ONLY_CASES = {("co-cpa", "access"), ("us-fcra", "fcra-disclosure")}
+
+
+def profile_for(law: Law, variant: str = "plain") -> Profile:
     """The demo requester, living in the law's state (the pipeline never cites another state's law)."""
+    base = AT_RISK if variant in ("minimal", "location") else PROFILE
+    if variant == "email-only":
+        base = msgspec.structs.replace(AT_RISK, reply_address=None)
     if law.jurisdiction in ("US", "*"):
-        return PROFILE
-    return msgspec.structs.replace(PROFILE, state=law.jurisdiction)
+        return base
+    return msgspec.structs.replace(base, state=law.jurisdiction)
 
 
 # The records request a records follow-up is about: sent by mail, received, not answered.
@@ -91,7 +134,13 @@ CAMPAIGN_CLINIC = AgentProfile(
 )
 
 
-def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> LetterContext:
+def broker_for(variant: str) -> Broker:
+    return {"minimal": GOV_BROKER, "email-only": GOV_BROKER, "location": LOCATION_BROKER}.get(variant, BROKER)
+
+
+def _context(
+    law: Law, kind_id: str, variant: str, disclosure: Disclosure, agent: AgentProfile | None = None
+) -> LetterContext:
     letter = KINDS[kind_id]
     if letter.group == "records":
         ccjra = next((x for x in LAWS if x.id == "co-ccjra"), None)
@@ -108,11 +157,12 @@ def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> Lette
             organization=requester.organization if requester else "",
             letter=letter,
             earlier=EARLIER_RECORDS if letter.id == "records-followup" else None,
+            disclosure=disclosure,
         )
     return letter_context(
         letter=letter,
-        profile=profile_for(law),
-        broker=BROKER,
+        profile=profile_for(law, variant),
+        broker=broker_for(variant),
         law=law,
         fcra=federal_law(LAWS),
         today=TODAY,
@@ -120,7 +170,8 @@ def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> Lette
         route=ROUTE,
         details="My address is listed wrongly as 9 Elm St.",
         earlier=EARLIER if letter.group == "chain" else None,
-        agent=agent,
+        agent=CLINIC if variant == "agent" else None,
+        disclosure=disclosure,
     )
 
 
@@ -147,13 +198,23 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 and letter.id in ("access", "delete", "opt-out")
             ):
                 yield law.id, letter.id, "agent"
+            if (law.id, letter.id) in MINIMAL_CASES:
+                yield law.id, letter.id, "minimal"
+            if (law.id, letter.id) in LOCATION_CASES:
+                yield law.id, letter.id, "location"
+            if (law.id, letter.id) in EMAIL_ONLY_CASES:
+                yield law.id, letter.id, "email-only"
 
 
 def render_case(law_id: str, kind_id: str, variant: str) -> str:
     law = next(x for x in LAWS if x.id == law_id)
-    agent = {"agent": CLINIC, "campaign": CAMPAIGN_CLINIC}.get(variant)
-    context = _context(law, kind_id, agent)
-    sender = tuple(sender_lines(PROFILE, context.agent))
+    letter = KINDS[kind_id]
+    profile = PROFILE if letter.group == "records" else profile_for(law, variant)
+    broker = None if letter.group == "records" else broker_for(variant)
+    disclosure = decide(profile, broker=broker, letter=letter)
+    agent = CAMPAIGN_CLINIC if variant == "campaign" else None
+    context = _context(law, kind_id, variant, disclosure, agent)
+    sender = tuple(sender_lines(profile, context.agent, disclosure))
     if variant == "campaign":
         sender = records_requester(PROFILE, CAMPAIGN_CLINIC).sender
     if kind_id == "complaint":
@@ -164,7 +225,7 @@ def render_case(law_id: str, kind_id: str, variant: str) -> str:
         recipient = recipient_lines(BROKER, ROUTE)
     text = to_text(
         render_letter(
-            KINDS[kind_id].template_name,
+            letter.template_name,
             context,
             sender=sender,
             recipient=tuple(recipient),
