@@ -35,6 +35,22 @@ CHANNEL_WORDS = {
     "fax": "by fax",
 }
 
+# What kind of door a route is, from the source's own words (DESIGN.md, Routes):
+# request-channel - the company names it for consumer or privacy requests (its request form, its
+#                   privacy request address, its filed request phone line);
+# contact         - a registry contact field, a general privacy inbox for questions (and, when
+#                   unsure, any route);
+# registered      - a head office, a registered agent, an address for service of process.
+# A letter goes by a request channel; by a contact only when none exists, with a warning; never
+# by a registered address.
+Door = Literal["request-channel", "contact", "registered"]
+DOORS: tuple[str, ...] = get_args(Door)
+DOOR_WORDS = {
+    "request-channel": "a channel the company names for privacy requests",
+    "contact": "a contact address, not one the company names for privacy requests",
+    "registered": "a registered or head-office address, not a door for requests",
+}
+
 # Who a letter is addressed to.
 RecipientKind = Literal["broker", "complaint-office", "agency"]
 # Which legal clock a letter starts when it is received:

@@ -39,6 +39,8 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
         "broker_audit/_data/examples/demo-profile.toml",
         "broker_audit/_data/registries/ca-ag-2020.json",
+        "broker_audit/_data/registries/cppa-2025.json",
+        "broker_audit/_data/registries/cppa-2025.csv",
     ):
         assert needed in names, needed
     site = tmp_path / "site"

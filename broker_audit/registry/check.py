@@ -218,21 +218,37 @@ def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
 
 def check_records(
     curated: Sequence[Broker],
-    imported: Sequence[Broker],
+    imported: Sequence[Broker] | Sequence[Sequence[Broker]],
     presets: Sequence[Preset],
     *,
     today: dt.date,
     max_age_days: int = 365,
 ) -> list[Finding]:
-    """Every offline rule over the records."""
+    """Every offline rule over the records. `imported` is one list of imported brokers, or one
+    list per imported file: ids must be unique within a file, while the same broker filed again
+    in another export of the registry (California 2020 and 2025) is the same broker, merged."""
     out = _Out()
-    everyone = [*curated, *imported]
+    files: list[Sequence[Broker]] = (
+        [list(f) for f in imported]  # type: ignore[arg-type]
+        if imported and not isinstance(imported[0], Broker)
+        else [list(imported)]  # type: ignore[arg-type]
+    )
+    every_imported = [b for f in files for b in f]
+    everyone = [*curated, *every_imported]
     for broker in everyone:
         _record_rules(out, broker, today, max_age_days)
-    _id_rules(out, curated, imported)
+    _id_rules(out, curated, files)
     _preset_rules(out, presets, {b.id for b in everyone})
-    _successor_rules(out, everyone)
+    _successor_rules(out, [*curated, *_one_per_id(every_imported)])
     return out.findings
+
+
+def _one_per_id(brokers: Sequence[Broker]) -> list[Broker]:
+    """The first record of each id (a later file's record of the same id is merged into it)."""
+    seen: dict[str, Broker] = {}
+    for b in brokers:
+        seen.setdefault(b.id, b)
+    return list(seen.values())
 
 
 def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> None:
@@ -314,8 +330,8 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
         )
 
 
-def _id_rules(out: _Out, curated: Sequence[Broker], imported: Sequence[Broker]) -> None:
-    for group, records in (("curated", curated), ("imported", imported)):
+def _id_rules(out: _Out, curated: Sequence[Broker], files: Sequence[Sequence[Broker]]) -> None:
+    for group, records in (("curated", curated), *(("imported", f) for f in files)):
         counts = Counter(b.id for b in records)
         for broker_id, n in sorted(counts.items()):
             if n > 1:
@@ -324,7 +340,7 @@ def _id_rules(out: _Out, curated: Sequence[Broker], imported: Sequence[Broker]) 
             if not _SLUG.match(b.id):
                 out.add("R006", "error", f"id {b.id!r} is not slug-shaped", b.id, "id")
     curated_ids = {b.id for b in curated}
-    for b in imported:
+    for b in _one_per_id([b for f in files for b in f]):
         if b.id in curated_ids:
             out.add(
                 "R006",
@@ -402,18 +418,29 @@ def run_check(
     except DataFileError as exc:
         out.add("R000", "error", exc.message, "", str(brokers_file))
         return CheckReport(tuple(out.findings), 0)
-    imported: list[Broker] = []
-    files = [
-        *shipped_imports,
-        *([imported_file] if imported_file is not None and imported_file.is_file() else []),
-    ]
-    for file in files:
+    # The user's import of a registry replaces its shipped exports here as in every other view,
+    # so an import of the shipped file itself is not counted twice.
+    own = None
+    if imported_file is not None and imported_file.is_file():
         try:
-            imported += list(load_imported(file).broker)
+            own = load_imported(imported_file)
+        except DataFileError as exc:
+            out.add("R000", "error", exc.message, "", str(imported_file))
+    replaced = {run.registry for run in own.imports} if own is not None else set()
+    files: list[list[Broker]] = []
+    for file in shipped_imports:
+        try:
+            bundle = load_imported(file)
         except DataFileError as exc:
             out.add("R000", "error", exc.message, "", str(file))
+            continue
+        if not {run.registry for run in bundle.imports} & replaced:
+            files.append(list(bundle.broker))
+    if own is not None:
+        files.append(list(own.broker))
+    imported = [b for f in files for b in f]
     findings = out.findings + check_records(
-        curated.broker, imported, curated.preset, today=today, max_age_days=max_age_days
+        curated.broker, files, curated.preset, today=today, max_age_days=max_age_days
     )
     links = 0
     if online and check_links is not None:
@@ -439,4 +466,6 @@ def run_check(
                     RULE_BY_ID["R012"].fix,
                 )
             )
-    return CheckReport(tuple(findings), len(curated.broker) + len(imported), links)
+    from broker_audit.registry.merge import merge_imported
+
+    return CheckReport(tuple(findings), len(merge_imported(curated.broker, imported)), links)

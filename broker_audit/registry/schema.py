@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from broker_audit.strict import Id, StateCode, Strict, Url
-from broker_audit.vocabulary import Channel, Grade, Right
+from broker_audit.vocabulary import Channel, Door, Grade, Right
 
 BrokerId = Id
 
@@ -67,6 +67,21 @@ class Postal(Strict, kw_only=True, frozen=True):
         return out
 
 
+class OfficialForm(Strict, kw_only=True, frozen=True):
+    """The recipient's own form that a route takes requests on (e.g. the Annual Credit Report
+    Request Form): a letter sent there instead is discarded, so the artefact is a sheet that
+    points to the form and says what it asks for."""
+
+    name: str
+    where: Url  # where the form is published
+    asks: list[str] = []  # what the form asks for, as the source lists it
+    source: Url
+    read_at: str = ""
+    grade: Grade | None = None
+    checked: dt.date
+    note: str = ""
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Oregon"}
 
@@ -74,7 +89,10 @@ REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Ore
 class Route(Strict, kw_only=True, frozen=True):
     """One way to send a privacy request to a broker, with where we read it and how sure it is.
 
-    `rights` and `states` say what the source says the route is for: a route listed only for
+    `door` says what kind of door the source makes it: a `request-channel` the company names for
+    privacy requests, a `contact` (a registry contact field, a general privacy inbox) or a
+    `registered` address (head office, registered agent); see vocabulary.Door. `rights` and
+    `states` say what the source says the route is for: a route listed only for
     Californians has `states = ["CA"]`; empty means the source sets no limit. `source` is the
     canonical URL of the page (never a proxy or a mirror); `read_at` says where it was actually
     read when that was a copy (an archive, the registry's export file) and is never printed in a
@@ -97,6 +115,11 @@ class Route(Strict, kw_only=True, frozen=True):
     # Set when the source gives the route only to some requesters (e.g. "protected individuals
     # under Cal. Gov. Code 6208.1(b)", "the TruthFinder brand"): never chosen on its own.
     only_for: str = ""
+    # What kind of door it is, from the source's words (vocabulary.Door); unset counts as a
+    # contact ("when unsure, contact"), and `registry check` (R017) wants it stated.
+    door: Door | None = None
+    door_words: str = ""  # the source's own words that make it that kind of door, quoted
+    form: OfficialForm | None = None  # the recipient takes requests only on this form of its own
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -111,6 +134,11 @@ class Route(Strict, kw_only=True, frozen=True):
             raise ValueError(f"a web form's value is its URL, not {self.value!r}")
         if self.filed is not None and self.registry is None:
             raise ValueError("`filed` is the year of a registry filing: name the `registry` too")
+
+    @property
+    def door_kind(self) -> str:
+        """The route's door: as stated, else `contact` (what a route is when unsure)."""
+        return self.door or "contact"
 
     def address(self) -> str:
         """The route's address as one line: the email, URL, number, or the postal lines."""

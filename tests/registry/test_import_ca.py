@@ -266,18 +266,80 @@ def test_importer_for_each_state() -> None:
         assert importer_for(source).registry == source
 
 
-def test_shipped_california_import_matches_a_fresh_import(tmp_path: Path) -> None:
-    """registries/ca-ag-2020.json is what `registry import` makes of the shipped 2020 export:
-    rebuilt by `python scripts/rebuild_shipped_registries.py`; this fails when it drifts."""
+def test_shipped_california_imports_match_a_fresh_import(tmp_path: Path) -> None:
+    """registries/cppa-2025.json and ca-ag-2020.json are what `registry import` makes of the shipped
+    exports: rebuilt by `python scripts/rebuild_shipped_registries.py`; this fails when they drift."""
     from broker_audit import datafiles
     from broker_audit.services.registry import rebuild_shipped_imports
 
-    (fresh,) = rebuild_shipped_imports(into=tmp_path)
-    shipped = datafiles.shipped_imports_dir() / fresh.name
-    assert json.loads(fresh.read_text()) == json.loads(shipped.read_text())
-    brokers = json.loads(shipped.read_text())["broker"]
-    assert len(brokers) > 400
-    routes = [r for b in brokers for r in b["routes"]]
+    fresh = rebuild_shipped_imports(into=tmp_path)
+    assert [f.name for f in fresh] == ["cppa-2025.json", "ca-ag-2020.json"]  # newest first
+    for file in fresh:
+        shipped = datafiles.shipped_imports_dir() / file.name
+        assert json.loads(file.read_text()) == json.loads(shipped.read_text()), file.name
+    old = json.loads((datafiles.shipped_imports_dir() / "ca-ag-2020.json").read_text())["broker"]
+    assert len(old) > 400
+    routes = [r for b in old for r in b["routes"]]
     assert all(
         r["grade"] == "primary" and r["registry"] == "ca" and r["filed"] in (2019, 2020, 2021) for r in routes
     )
+
+
+CPPA_2025 = ROOT / "registries" / "cppa-2025.csv"
+
+
+def test_shipped_2025_export_is_the_file_its_readme_describes() -> None:
+    """registries/README.md: the CPPA's 2025 file as copied by mjayjoh/data-broker-analysis at commit
+    f6cf1cd9420ec46b4ff20dbde1b1804891496f09, sha256 058b0fcb..., 67 columns, a guidance row, the
+    header and 535 brokers (three of them the same company filed again: 532 records)."""
+    import csv
+    import hashlib
+
+    data = CPPA_2025.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == (
+        "058b0fcbdee8a8f3ebc651557dd242ca1dc9ce7ac7a7685ed395814d43f34e9c"
+    )
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines(keepends=True)))
+    assert {len(r) for r in rows} == {67}
+    assert len(rows) == 537
+    parsed = California().parse(CPPA_2025)
+    assert parsed.form == "cppa" and len(parsed.rows) == 535
+    assert parsed.unmapped == ()  # every one of the 67 columns is read or deliberately left out
+    assert len(parsed.ignored) == 30  # the 2023 request metrics
+
+
+def test_2025_export_doors_follow_its_columns() -> None:
+    """The 2025 file lists a contact email and phone, the registrant's address and the page where
+    consumers exercise their CCPA rights: contacts, a registered address, a request channel."""
+    from broker_audit import datafiles
+    from broker_audit.registry.merge import load_imported
+
+    bundle = load_imported(datafiles.shipped_imports_dir() / "cppa-2025.json")
+    assert [run.rows for run in bundle.imports] == [535] and len(bundle.broker) == 532
+    doors = {(r.channel, r.door) for b in bundle.broker for r in b.routes}
+    assert doors == {
+        ("email", "contact"),
+        ("phone", "contact"),
+        ("mail", "registered"),
+        ("web-form", "request-channel"),
+    }
+    assert all(r.filed == 2025 and r.registry == "ca" for b in bundle.broker for r in b.routes)
+    clearview = next(b for b in bundle.broker if b.name == "Clearview AI, Inc.")
+    form = next(r for r in clearview.routes if r.channel == "web-form")
+    assert form.value == "https://www.clearview.ai/privacy-and-requests"
+    assert "exercise their CA Consumer Privacy Act rights" in form.door_words
+    assert clearview.disclosures is not None and clearview.disclosures.fcra_covered is False
+    # The 2025 file asks nothing about selling to government: no such answer is made up.
+    assert clearview.disclosures.shares_with_federal_government is None
+
+
+def test_2020_export_doors_follow_its_columns() -> None:
+    """The 2020 Attorney General export: the CCPA instructions column names request channels; the
+    email column is a contact field; the physical address is the registrant's."""
+    parsed = California().parse(ROOT / "registries" / "ca-ag-2020.csv")
+    lexis = next(r for r in parsed.rows if r.name == "LexisNexis Risk Solutions")
+    assert lexis.web_form == "https://consumer.risk.lexisnexis.com/california"
+    assert lexis.web_form_label.startswith("How a consumer may opt out of sale or submit requests")
+    assert lexis.request_phones == ("1-888-217-1591",)
+    assert lexis.request_emails == ()  # its email is only in the protected-individuals column
+    assert lexis.emails[0] == "consumer.documents@lexisnexis.com"
