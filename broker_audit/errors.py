@@ -49,6 +49,10 @@ class UnknownBroker(UserError):
         self.suggestions = suggestions
 
 
+class NoViaRoute(UserError):
+    """`--via CHANNEL` names a channel the broker has no route for, for this request."""
+
+
 class MissingProfileField(UserError):
     def __init__(self, field: str, needed_for: str) -> None:
         super().__init__(

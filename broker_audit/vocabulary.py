@@ -61,8 +61,9 @@ RecipientKind = Literal["broker", "complaint-office", "agency"]
 Clock = Literal["right", "appeal", "records", "none"]
 # What a kind is: asked for by the user (`request`), written by `followup` about an earlier
 # request (`chain`), a public-records request (`records`), or a page that goes with another
-# letter (`page`: the agent's authorization, a clinic's cover sheet).
-KindGroup = Literal["request", "chain", "records", "page"]
+# letter (`page`: the agent's authorization, a clinic's cover sheet), or written by `request` in place
+# of a request a broker cannot receive (`notice`: the complaint that it cannot be reached).
+KindGroup = Literal["request", "chain", "records", "page", "notice"]
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,15 @@ KINDS: dict[str, LetterKind] = {
             rights=(),
             title="Complaint about a data broker's handling of my privacy request",
             title_es="Queja sobre cómo una empresa de datos trató mi solicitud",
+            clock="none",
+            recipient="complaint-office",
+        ),
+        LetterKind(
+            id="unreachable",
+            group="notice",
+            rights=(),
+            title="Complaint: a data broker I cannot reach to make my privacy request",
+            title_es="Queja: una empresa de datos a la que no puedo enviar mi solicitud",
             clock="none",
             recipient="complaint-office",
         ),

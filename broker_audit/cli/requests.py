@@ -22,8 +22,8 @@ def request_command(
     via: str = typer.Option(
         None,
         "--via",
-        help="Send by this route: mail, email, web-form, phone or fax (default: the best-sourced route "
-        "that serves your state).",
+        help="Send by this channel: mail, email, web-form, phone or fax. Brokers without one are listed, "
+        "not written (default: the channel each broker names for requests, by mail where it can).",
     ),
     details: str = typer.Option(
         "", "--details", help="For a correction: what is wrong and what it should say."
@@ -47,7 +47,10 @@ def request_command(
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
-    A broker with no known route gets no letter: you are told what else to do.
+    Each goes by a channel the broker names for privacy requests (a contact address only when it
+    names none, with a warning). A broker no request can reach gets a letter to its parent company
+    and a complaint to your state's complaint office instead; one with no route for this request,
+    no letter: you are told what else to do.
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
@@ -92,13 +95,17 @@ def _print_letters(
                         "reference": r.reference,
                         "channel": r.channel,
                         "send_to": r.route,
+                        "also": r.also,
                         "files": r.files,
                         "warnings": r.warnings,
                         "linked_to": r.linked_to,
                     }
                     for r in letters
                 ],
-                "no_route": [{"broker": n.broker_id, "kind": n.kind, "advice": n.advice} for n in no_route],
+                "no_route": [
+                    {"broker": n.broker_id, "kind": n.kind, "reason": n.reason, "advice": n.advice}
+                    for n in no_route
+                ],
                 "warnings": warnings,
                 "notes": list(notes),
             }

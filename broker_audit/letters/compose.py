@@ -13,6 +13,7 @@ from broker_audit.letters.context import (
     AgentContext,
     EarlierContext,
     FcraContext,
+    ForwardContext,
     LawContext,
     LetterContext,
     PeriodContext,
@@ -21,6 +22,7 @@ from broker_audit.letters.context import (
     RequesterContext,
     RightContext,
     RouteContext,
+    UnreachableContext,
 )
 from broker_audit.profile import AgentProfile, Profile, require
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
@@ -287,6 +289,7 @@ def route_context(route: Route | None) -> RouteContext | None:
         registry_name=REGISTRY_NAMES.get(route.registry, route.registry) if route.registry else "",
         filed=route.filed,
         via_parent=route.via_parent,
+        door=route.door_kind,
     )
 
 
@@ -303,10 +306,14 @@ def letter_context(
     details: str = "",
     earlier: Earlier | None = None,
     agent: AgentProfile | None = None,
+    forward_for: Broker | None = None,
+    unreachable: UnreachableContext | None = None,
 ) -> LetterContext:
     """Everything a letter template may use. Identity: only what a broker needs to find the person.
 
-    No SSN is ever included; the letters say why.
+    No SSN is ever included; the letters say why. `forward_for`: the company the data is really
+    with, when the letter goes to its parent because it cannot be reached; `unreachable`: what a
+    complaint about such a company says was tried.
     """
     require(profile, ["name", "address"], f"a letter to {broker.id}")
     if letter.needs_details and not details.strip():
@@ -329,6 +336,12 @@ def letter_context(
         fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         earlier=_earlier_context(earlier, law),
         agent=agent_context(law, letter, agent),
+        forward=(
+            ForwardContext(name=forward_for.legal_name or forward_for.name, brands=list(forward_for.brands))
+            if forward_for is not None
+            else None
+        ),
+        unreachable=unreachable,
     )
 
 

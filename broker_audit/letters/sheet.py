@@ -89,3 +89,53 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
     return replace(
         letter, kind=f"{letter.kind}-sheet", subject=subject, recipient=(), blocks=tuple(blocks), compact=True
     )
+
+
+def official_form_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
+    """The sheet for a request to a recipient that takes it only on its own form (`route.form`):
+    where to get the form, what it asks for, where to send it. The letter's text is not in it:
+    the recipient would discard a letter, and the form has its own fields."""
+    form = route.form
+    assert form is not None, "official_form_sheet needs a route with its form"
+    name = broker.legal_name or broker.name
+    where = route.postal.lines() if route.postal is not None else [route.address()]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{where[0]} takes this request only on its own form, the {form.name}. A letter sent there "
+            "instead may be thrown away, so this sheet is not a letter to mail: it says how to fill "
+            "in the form and where to send it."
+        ),
+        Heading("Get the form"),
+        Paragraph(f"The {form.name} is published at {form.where}."),
+        Heading("What the form asks for"),
+        Bullets(tuple(form.asks) if form.asks else ("what its own instructions say",)),
+        Heading("What to fill in"),
+        Paragraph(
+            f"Ask only for what this request is about: the report of {name}. Give the details below, "
+            "exactly as the form asks for them:"
+        ),
+        Lines(tuple(identity)),
+        Heading("Where to send it"),
+        Lines(tuple(where)),
+        Paragraph(
+            "Send the form by certified mail with a return receipt and keep a copy of it: the receipt "
+            "proves the day it arrived."
+        ),
+    ]
+    if form.note:
+        blocks.append(Paragraph(form.note))
+    if form.grade not in (None, "primary") or route.grade != "primary":
+        blocks.append(
+            Paragraph(
+                f"Where this comes from: {form.source}. Check the form and the address on the "
+                "recipient's own site before you send anything."
+            )
+        )
+    return replace(
+        letter,
+        kind=f"{letter.kind}-form-sheet",
+        subject=f"Form sheet: {letter.subject}",
+        recipient=(),
+        blocks=tuple(blocks),
+        compact=True,
+    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.dates import check_date
-from broker_audit.errors import UserError
+from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.model import RequestMade
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from broker_audit.law.deadlines import Clock
     from broker_audit.law.schema import Law
     from broker_audit.letters.compose import Earlier
-    from broker_audit.letters.context import LetterContext
+    from broker_audit.letters.context import LetterContext, UnreachableContext
     from broker_audit.letters.document import Document
     from broker_audit.profile import AgentProfile, Profile
     from broker_audit.registry.load import Registry
@@ -40,6 +40,7 @@ class LetterResult:
     linked_to: int | None = None
     channel: str = ""
     route: str = ""  # where it goes: the postal lines, email address, form URL or number
+    also: list[str] = field(default_factory=list)  # other artefacts written for it: "web-form: URL"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class NoRoute:
     broker_name: str
     kind: str
     advice: list[str]
+    reason: str = "no route known yet"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ class LetterJob:
     recipient_kind: str = "broker"
     warnings: list[str] = field(default_factory=list)
     linked_to: int | None = None
+    # The company's own web form for the same request, when the letter goes by mail: its
+    # submission sheet is written beside the letter (registry.routes.portal_beside).
+    alternative: Route | None = None
+    # The broker the request is about, when it goes to `broker`, its parent, because that one
+    # cannot be reached.
+    about: Broker | None = None
 
     @property
     def kind(self) -> str:
@@ -101,7 +109,19 @@ class LetterJob:
 
     @property
     def recipient_name(self) -> str:
-        return self.broker.name if self.broker is not None else self.context.broker.name
+        if self.broker is None:
+            return self.context.broker.name
+        if self.about is not None:
+            return f"{self.broker.name} (for {self.about.name})"
+        return self.broker.name
+
+    @property
+    def routes(self) -> list[str]:
+        """Every route an artefact is written for, the letter's first: "mail: ..."."""
+        out = [f"{self.route.channel}: {self.route.address()}"] if self.route is not None else []
+        if self.alternative is not None:
+            out.append(f"{self.alternative.channel}: {self.alternative.address()}")
+        return out
 
 
 def request_letters(
@@ -121,7 +141,14 @@ def request_letters(
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
-    A broker with no known route gets no letter: it is listed with what the user can do instead.
+    A broker no request can reach (no route at all, or only addresses that are not doors for
+    requests) gets two letters instead, where it can: one to its parent company's request channel
+    asking it to forward the request or name the company that controls the data (logged as a
+    request, with the law's clock), and one to the state's complaint office saying the broker
+    cannot be reached. A broker that has routes, but none for this request, gets no letter: it is
+    listed with what the user can do instead. With `via`, only brokers that have a route by that
+    channel get letters; the others are listed. Raises UserError when no letter at all is written
+    for lack of a `via` route.
     """
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
@@ -130,6 +157,11 @@ def request_letters(
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
+    if via is not None:
+        from broker_audit.vocabulary import CHANNELS
+
+        if via not in CHANNELS:
+            raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
@@ -141,21 +173,36 @@ def request_letters(
         jobs: list[LetterJob] = []
         no_route: list[NoRoute] = []
         for broker in brokers:
-            for letter in letters:
-                job = plan_letter(
+            planned = [
+                _plan_or_miss(broker, letter, profile, state_law, laws, today, details, via)
+                for letter in letters
+            ]
+            missing = [job for job in planned if isinstance(job, LetterJob) and job.route is None]
+            if missing and via is None and unreachable(broker):
+                jobs += plan_unreachable(
                     broker,
-                    letter,
+                    missing,
                     profile=profile,
                     state_law=state_law,
                     laws=laws,
+                    registry=registry,
                     today=today,
                     details=details,
-                    via=via,
                 )
-                if job.route is None:
+                continue
+            for job in planned:
+                if isinstance(job, NoRoute):
+                    no_route.append(job)
+                elif job.route is None:
                     no_route.append(no_route_entry(job, profile.state, laws))
                 else:
                     jobs.append(job)
+        if not jobs and via is not None and no_route:
+            names = ", ".join(dict.fromkeys(n.broker_id for n in no_route))
+            raise UserError(
+                f"no {via} route is known for {names}: no letter was written",
+                "run it again without --via to use the best route each broker has",
+            )
         results = issue_letters(
             journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
         )
@@ -164,6 +211,162 @@ def request_letters(
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
         notes.append(platform[0].upper() + platform[1:])
     return LettersResult(letters=results, no_route=no_route, warnings=warnings, notes=notes)
+
+
+def _plan_or_miss(
+    broker: Broker,
+    letter: LetterKind,
+    profile: Profile,
+    state_law: Law,
+    laws: Sequence[Law],
+    today: dt.date,
+    details: str,
+    via: str | None,
+) -> LetterJob | NoRoute:
+    """The planned letter, or (with `via`) why the broker gets none by that channel."""
+    try:
+        return plan_letter(
+            broker,
+            letter,
+            profile=profile,
+            state_law=state_law,
+            laws=laws,
+            today=today,
+            details=details,
+            via=via,
+        )
+    except NoViaRoute as exc:
+        advice = [exc.hint] if exc.hint else []
+        if unreachable(broker):
+            advice.append(
+                "without --via, `broker-audit request` writes to its parent company (if known) and to "
+                "your state's complaint office that it cannot be reached"
+            )
+        else:
+            advice.append(f"without --via, the letter goes by the best route it has: {exc.message}")
+        return NoRoute(
+            broker_id=broker.id,
+            broker_name=broker.name,
+            kind=letter.id,
+            advice=advice,
+            reason=f"no {via} route",
+        )
+
+
+def unreachable(broker: Broker) -> bool:
+    """Whether no request can reach `broker` by any route: it has none, or only addresses that
+    are not doors for requests (a registered office) or that serve only some requesters."""
+    from broker_audit.registry.routes import is_door
+
+    return not any(is_door(r) for r in broker.routes)
+
+
+def will_write(broker: Broker, kind_id: str, *, state: str, law: Law, registry: Registry) -> bool:
+    """Whether `broker-audit request BROKER --kind KIND_ID` writes something for a resident of
+    `state` under `law`: a letter by one of its routes, or, for a broker no request can reach,
+    the letter to its parent company or the complaint to the law's complaint office."""
+    from broker_audit.registry.routes import ranked_routes
+    from broker_audit.vocabulary import kind
+
+    rights = kind(kind_id).rights
+    if ranked_routes(broker, rights, state):
+        return True
+    if not unreachable(broker):
+        return False
+    parent = parent_of(broker, registry)
+    return (parent is not None and bool(ranked_routes(parent, rights, state))) or law.complaint is not None
+
+
+def parent_of(broker: Broker, registry: Registry) -> Broker | None:
+    """The broker's parent company as a record of the registry, when it has one."""
+    from broker_audit.errors import UnknownBroker
+
+    if not broker.parent:
+        return None
+    try:
+        parent = registry.resolve(broker.parent)
+    except UnknownBroker:
+        return None
+    return parent if parent.id != broker.id else None
+
+
+def plan_unreachable(
+    broker: Broker,
+    missing: Sequence[LetterJob],
+    *,
+    profile: Profile,
+    state_law: Law,
+    laws: Sequence[Law],
+    registry: Registry,
+    today: dt.date,
+    details: str = "",
+) -> list[LetterJob]:
+    """For a broker no request can reach: a letter per request to its parent company's request
+    channel, asking it to forward it or to name the company that controls the data, then one
+    complaint to the state's complaint office saying the broker cannot be reached (where the law
+    names one). Either may be missing: no parent, or a parent with no route for the request; no
+    complaint office."""
+    from broker_audit.letters.context import UnreachableContext
+    from broker_audit.vocabulary import kind
+
+    out: list[LetterJob] = []
+    parent = parent_of(broker, registry)
+    if parent is not None:
+        for job in missing:
+            forward = plan_letter(
+                parent,
+                job.letter,
+                profile=profile,
+                state_law=state_law,
+                laws=laws,
+                today=today,
+                details=details,
+                forward_for=broker,
+            )
+            if forward.route is not None:
+                note = (
+                    f"{broker.id}: no way to reach it is known; this {job.kind} request goes to its parent "
+                    f"company, {parent.name}, asking it to forward the request or to name the company "
+                    "that controls your data"
+                )
+                out.append(replace(forward, about=broker, warnings=[note, *forward.warnings]))
+    if state_law.complaint is None:  # the complaint goes to the office of the requester's own law
+        return out
+    known = [
+        (
+            "head office or registered address"
+            if r.door_kind == "registered"
+            else f"given only to {r.only_for}"
+        )
+        + f": {r.address()}"
+        for r in broker.routes
+    ]
+    how = {
+        "mail": "by mail to",
+        "email": "by email to",
+        "web-form": "through its web form at",
+        "phone": "by phone at",
+        "fax": "by fax to",
+    }
+    letters = [
+        f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
+        f"{how.get(job.channel, 'to')} {job.route.address() if job.route else ''}"
+        for job in out
+    ]
+    complaint = plan_letter(
+        broker,
+        kind("unreachable"),
+        profile=profile,
+        state_law=state_law,
+        laws=laws,
+        today=today,
+        unreachable=UnreachableContext(
+            known=known, parent=parent.name if out and parent else "", parent_letters=letters
+        ),
+    )
+    office = complaint.law.complaint.office if complaint.law.complaint else "complaint office"
+    note = f"{broker.id}: no way to reach it is known; a complaint to the {office} says so"
+    return [*out, replace(complaint, warnings=[note])]
 
 
 def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
@@ -235,12 +438,16 @@ def plan_letter(
     linked_to: int | None = None,
     reference: str | None = None,
     via: str | None = None,
+    forward_for: Broker | None = None,
+    unreachable: UnreachableContext | None = None,
 ) -> LetterJob:
     """Everything one letter needs before it is rendered: its law, route, context, addresses.
 
     A complaint goes to the law's complaint office (its online form), not to the broker;
     everything else to the broker by the route that fits the request and the requester's state.
-    `agent` (a clinic) changes the return address and the wording.
+    `agent` (a clinic) changes the return address and the wording. `forward_for`: `broker` is the
+    parent of that company, which cannot be reached; `unreachable`: what a complaint about a
+    broker that cannot be reached says was tried.
     """
     from broker_audit.law.choose import federal_law, law_for_letter
     from broker_audit.law.deadlines import clock_for
@@ -257,6 +464,7 @@ def plan_letter(
     reference = reference or new_reference()
     complaint = letter.recipient == "complaint-office"
     route: Route | None = None
+    alternative: Route | None = None
     channels: tuple[str, ...] = ()
     warnings: list[str] = []
     if complaint:
@@ -264,7 +472,7 @@ def plan_letter(
     else:
         rights = letter.rights or _earlier_rights(earlier)
         choice = choose_route(broker, rights=rights, state=profile.state, via=via)
-        route, channels = choice.route, choice.channels
+        route, channels, alternative = choice.route, choice.channels, choice.alternative
         warnings += choice.warnings
         warnings += broker_warnings(broker, law, letter)
     context = letter_context(
@@ -279,6 +487,8 @@ def plan_letter(
         details=details,
         earlier=earlier,
         agent=agent,
+        forward_for=forward_for,
+        unreachable=unreachable,
     )
     return LetterJob(
         broker=broker,
@@ -295,6 +505,7 @@ def plan_letter(
         recipient_kind=letter.recipient,
         warnings=warnings,
         linked_to=linked_to,
+        alternative=alternative,
     )
 
 
@@ -333,12 +544,28 @@ def render_job(
 
 def route_document(job: LetterJob, document: Document, profile: Profile) -> Document:
     """The artefact of the job's route: the letter itself for mail and email, a submission sheet
-    for a web form or a phone call."""
-    if job.route is None or job.broker is None or job.route.channel not in ("web-form", "phone"):
+    for a web form or a phone call, and a sheet pointing to the recipient's own form for a route
+    that takes requests only on that form (a letter sent there would be discarded)."""
+    if job.route is None or job.broker is None:
+        return document
+    if job.route.form is not None:
+        from broker_audit.letters.sheet import official_form_sheet
+
+        return official_form_sheet(document, job.broker, job.route, identity_lines(profile))
+    if job.route.channel not in ("web-form", "phone"):
         return document
     from broker_audit.letters.sheet import submission_sheet
 
     return submission_sheet(document, job.broker, job.route, identity_lines(profile))
+
+
+def alternative_document(job: LetterJob, document: Document, profile: Profile) -> Document | None:
+    """The submission sheet for the company's web form written beside a mail letter, or None."""
+    if job.alternative is None or job.broker is None:
+        return None
+    from broker_audit.letters.sheet import submission_sheet
+
+    return submission_sheet(document, job.broker, job.alternative, identity_lines(profile))
 
 
 def identity_lines(profile: Profile) -> list[str]:
@@ -375,7 +602,7 @@ def request_record(
         # A complaint is about the broker (`recipient` says it went to the complaint office); a
         # records request has no broker: the agency is named in `agency`.
         broker_id=broker.id if broker is not None else "",
-        broker_name=broker.name if broker is not None else "",
+        broker_name=job.recipient_name if broker is not None else "",
         agency="" if broker is not None else job.context.broker.name,
         kind=job.kind,
         law_id=job.law.id,
@@ -395,6 +622,8 @@ def request_record(
         recipient=job.recipient_kind,
         channel=job.channel,
         channels=list(job.channels),
+        about=job.about.id if job.about is not None else "",
+        routes=job.routes,
     )
 
 
@@ -435,13 +664,13 @@ def _issue_letters_locked(
     """
 
     first_id = journal.next_request_id()
-    documents = [
-        route_document(
-            job,
-            render_job(job, today=today, email_from=profile.email or None, templates_dir=templates_dir),
-            profile,
-        )
+    letters = [
+        render_job(job, today=today, email_from=profile.email or None, templates_dir=templates_dir)
         for job in jobs
+    ]
+    documents = [
+        (route_document(job, letter, profile), alternative_document(job, letter, profile))
+        for job, letter in zip(jobs, letters, strict=True)
     ]
     from broker_audit.files import deferred_folder_sync, ensure_folder
 
@@ -469,7 +698,7 @@ def _issue_letters_locked(
 
 def _write_all(
     jobs: Sequence[LetterJob],
-    documents: Sequence[Document],
+    documents: Sequence[tuple[Document, Document | None]],
     first_id: int,
     out_dir: Path,
     today: dt.date,
@@ -479,11 +708,18 @@ def _write_all(
 ) -> None:
     from broker_audit.letters.formats import formats_for, write_letter
 
-    for offset, (job, document) in enumerate(zip(jobs, documents, strict=True)):
+    for offset, (job, (document, beside)) in enumerate(zip(jobs, documents, strict=True)):
         request_id = first_id + offset
         stem = out_dir / f"{today.isoformat()}-{job.recipient_id}-{job.kind}-{request_id}"
         files = write_letter(document, stem, formats_for(job.channel, formats))
         written.extend(files)
+        if beside is not None and job.alternative is not None:
+            sheet = Path(f"{stem}-{job.alternative.channel}")
+            # the formats asked for that fit a sheet (a web form is not e-mailed), else its own
+            fits = [f for f in formats or () if f in ("pdf", "txt", "html")]
+            extra = write_letter(beside, sheet, formats_for(job.alternative.channel, fits or None))
+            written.extend(extra)
+            files = [*files, *extra]
         results.append(
             LetterResult(
                 request_id=request_id,
@@ -497,5 +733,6 @@ def _write_all(
                 linked_to=job.linked_to,
                 channel=job.channel,
                 route=job.route.address() if job.route else " / ".join(job.recipient[1:]),
+                also=job.routes[1:],
             )
         )

@@ -208,6 +208,7 @@ def check_registry(
         brokers_file=brokers_file or datafiles.brokers_file(),
         imported_file=imported_file if imported_file is not None else _imported_file(),
         shipped_imports=[] if brokers_file is not None else shipped_import_files(),
+        shipped_exports=shipped_export_files(),
         today=today,
         max_age_days=max_age_days,
         online=online,
@@ -224,6 +225,14 @@ def check_registry(
         rules=(*report.rules, *(Rule(r.id, r.name, r.description, r.fix) for r in LAW_RULES)),
         laws=len(laws),
     )
+
+
+def shipped_export_files() -> list[Path]:
+    """The registry exports shipped in `registries/` (curated routes name them in `read_at`)."""
+    from broker_audit.registry.shipped import SHIPPED
+
+    folder = datafiles.shipped_imports_dir()
+    return [folder / item.export for item in SHIPPED if (folder / item.export).is_file()]
 
 
 def shipped_import_files() -> list[Path]:

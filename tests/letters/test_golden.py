@@ -25,7 +25,7 @@ from broker_audit.letters.compose import (
     records_context,
     sender_lines,
 )
-from broker_audit.letters.context import LetterContext
+from broker_audit.letters.context import LetterContext, UnreachableContext
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import AgentProfile, Profile, load_profile_file
@@ -54,6 +54,18 @@ ROUTE = Route(
     checked=TODAY,
     registry="ca",
     filed=2020,
+    door="request-channel",
+)
+# The same address as a registry's contact field (no request channel known): the "contact" variant.
+CONTACT_ROUTE = msgspec.structs.replace(ROUTE, door="contact")
+PARENT = Broker(
+    id="example-parent",
+    name="Example Parent",
+    legal_name="Example Parent Inc.",
+    categories=["risk-analytics"],
+    routes=[ROUTE],
+    sources=[Source(url="https://example.org/parent", checked=TODAY)],
+    checked=TODAY,
 )
 BROKER = Broker(
     id="example-data-broker",
@@ -75,7 +87,9 @@ def profile_for(law: Law) -> Profile:
     return msgspec.structs.replace(PROFILE, state=law.jurisdiction)
 
 
-def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> LetterContext:
+def _context(
+    law: Law, kind_id: str, agent: AgentProfile | None = None, variant: str = "plain"
+) -> LetterContext:
     letter = KINDS[kind_id]
     if letter.group == "records":
         ccjra = next((x for x in LAWS if x.id == "co-ccjra"), None)
@@ -88,18 +102,32 @@ def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> Lette
             reference="BA-GOLDEN01",
             since=dt.date(2019, 1, 1),
         )
+    unreachable = None
+    if letter.group == "notice":
+        unreachable = UnreachableContext(
+            known=[
+                "head office or registered address: Example Data Broker Inc. / 1 Main St / Example, CA 90000"
+            ],
+            parent="Example Parent",
+            parent_letters=[
+                "my access request of November 25, 2026, reference BA-GOLDEN02, by mail to "
+                "Example Parent Inc. / P.O. Box 1 / Atlanta, GA 30301"
+            ],
+        )
     return letter_context(
         letter=letter,
         profile=profile_for(law),
-        broker=BROKER,
+        broker=PARENT if variant == "forward" else BROKER,
         law=law,
         fcra=federal_law(LAWS),
         today=TODAY,
         reference="BA-GOLDEN01",
-        route=ROUTE,
+        route=CONTACT_ROUTE if variant == "contact" else ROUTE,
         details="My address is listed wrongly as 9 Elm St.",
         earlier=EARLIER if letter.group == "chain" else None,
         agent=agent,
+        forward_for=BROKER if variant == "forward" else None,
+        unreachable=unreachable,
     )
 
 
@@ -115,9 +143,12 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 continue
             if letter.id == "appeal" and not (law.appeal and law.appeal.available):
                 continue
-            if letter.id == "complaint" and law.complaint is None:
+            if letter.recipient == "complaint-office" and law.complaint is None:
                 continue
             yield law.id, letter.id, "plain"
+            if letter.id == "access" and law.id in ("co-cpa", "ca-ccpa"):
+                yield law.id, letter.id, "contact"  # to a contact address: no request channel known
+                yield law.id, letter.id, "forward"  # to the parent of a broker that cannot be reached
             if (
                 letter.group == "request"
                 and law.kind not in ("federal", "open-records")
@@ -129,8 +160,8 @@ def cases() -> Iterator[tuple[str, str, str]]:
 def render_case(law_id: str, kind_id: str, variant: str) -> str:
     law = next(x for x in LAWS if x.id == law_id)
     agent = CLINIC if variant == "agent" else None
-    context = _context(law, kind_id, agent)
-    if kind_id == "complaint":
+    context = _context(law, kind_id, agent, variant)
+    if KINDS[kind_id].recipient == "complaint-office":
         recipient = complaint_recipient_lines(law)
     elif kind_id == "records":
         recipient = ["Example County Sheriff's Office", "1 Justice Way", "Example, CO 80000"]
