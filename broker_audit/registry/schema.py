@@ -93,7 +93,8 @@ class Route(Strict, kw_only=True, frozen=True):
     privacy requests, a `contact` (a registry contact field, a general privacy inbox) or a
     `registered` address (head office, registered agent); see vocabulary.Door. `rights` and
     `states` say what the source says the route is for: a route listed only for
-    Californians has `states = ["CA"]`; empty means the source sets no limit. `source` is the
+    Californians has `states = ["CA"]`; empty means the source sets no limit (empty `rights`: any
+    privacy-law right, but an FCRA file disclosure only where `fcra-disclosure` is listed). `source` is the
     canonical URL of the page (never a proxy or a mirror); `read_at` says where it was actually
     read when that was a copy (an archive, the registry's export file) and is never printed in a
     letter. A route from a state registry filing names the registry and the year it was filed, so
@@ -152,8 +153,12 @@ class Route(Strict, kw_only=True, frozen=True):
         return f"{where} in {self.filed}" if self.filed else where
 
     def serves(self, right: str | None = None, state: str | None = None) -> bool:
-        """Whether the source says the route takes requests for `right` from residents of `state`."""
-        if right is not None and self.rights and right not in self.rights:
+        """Whether the source says the route takes requests for `right` from residents of `state`.
+
+        Empty `rights` means any privacy-law right, but not an FCRA file disclosure: that is asked
+        of a consumer reporting agency by the channel its source names for it (`fcra-disclosure`
+        listed), not by a privacy-request desk."""
+        if right is not None and right not in self.rights and (self.rights or right == "fcra-disclosure"):
             return False
         return not (state is not None and self.states and state not in self.states)
 

@@ -323,7 +323,9 @@ def plan_unreachable(
                 details=details,
                 forward_for=broker,
             )
-            if forward.route is not None:
+            # a parent's route that takes requests only on its own form (the Annual Credit Report
+            # Request Service) cannot carry a request to forward
+            if forward.route is not None and forward.route.form is None:
                 note = (
                     f"{broker.id}: no way to reach it is known; this {job.kind} request goes to its parent "
                     f"company, {parent.name}, asking it to forward the request or to name the company "
