@@ -12,7 +12,8 @@ order (DESIGN.md, Routes):
    own desk, but it may refuse an out-of-state request);
 3. the channel that leaves proof: mail, then email, then web form (then fax, phone);
 4. a route that takes a letter before one that needs the recipient's own form;
-5. the grade of its source; then the most recent.
+5. the grade of its source; then the most recent (a registry filing's year, else the year the
+   source's words date from, else the year it was checked).
 
 When the choice is a mail route and the company also names a web form (a portal) that serves the
 request, the form's submission sheet is written beside the letter: the portal is the fast way,
@@ -77,7 +78,7 @@ def _rank(route: Route, state: str) -> tuple[int, int, int, int, int, int]:
         CHANNEL_ORDER.index(route.channel) if route.channel in CHANNEL_ORDER else len(CHANNEL_ORDER),
         1 if route.form is not None else 0,
         GRADES.index(route.grade),
-        -(route.filed or route.checked.year),
+        -(route.filed or route.written or route.checked.year),
     )
 
 

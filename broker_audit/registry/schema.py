@@ -112,6 +112,9 @@ class Route(Strict, kw_only=True, frozen=True):
     checked: dt.date
     registry: Registry | None = None
     filed: int | None = None  # the year of the registry filing
+    # The year the source's words date from, when the page read is a dated version older than the
+    # check (a 2013 privacy policy read in 2026): the newer of two otherwise equal routes wins.
+    written: int | None = None
     via_parent: str = ""  # the parent company's desk, which says it answers for this broker
     # Set when the source gives the route only to some requesters (e.g. "protected individuals
     # under Cal. Gov. Code 6208.1(b)", "the TruthFinder brand"): never chosen on its own.

@@ -247,3 +247,12 @@ def test_corelogic_is_listed_with_no_route() -> None:
     corelogic = shipped_registry().get("corelogic")
     assert corelogic.routes == [] and corelogic.law_enforcement == []
     assert "No consumer privacy request channel was confirmed" in corelogic.notes
+
+
+def test_equifax_by_email_is_the_address_it_filed_not_its_2013_policy_inbox() -> None:
+    """Asked for by e-mail, an Equifax request goes to usprivacy@equifax.com (its 2020 and 2025
+    filings' contact), not privacy@equifax.com (a 2013 policy's inbox for questions), both
+    contacts: so with the warning that says so."""
+    choice = choose_route(shipped_registry().get("equifax"), rights=("access",), state=CO, via="email")
+    assert choice.route is not None and choice.route.value == "usprivacy@equifax.com"
+    assert any("is a contact address" in w for w in choice.warnings)
