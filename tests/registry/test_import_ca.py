@@ -343,3 +343,66 @@ def test_2020_export_doors_follow_its_columns() -> None:
     assert lexis.request_phones == ("1-888-217-1591",)
     assert lexis.request_emails == ()  # its email is only in the protected-individuals column
     assert lexis.emails[0] == "consumer.documents@lexisnexis.com"
+
+
+def test_2026_header_wording_maps_the_government_and_immigration_flags(tmp_path: Path) -> None:
+    """The CPPA's 2026 file (not shipped: no copy of it could be read here) asks the yes/no questions
+    the 2025 file does not. Its header wording, as a public build script quotes it (curly
+    apostrophes and a non-breaking hyphen included), maps to the flags that feed
+    `brokers list --sells-to` and the audit; the two rows are invented."""
+    from broker_audit.registry.merge import build_brokers
+
+    header = [
+        "Data broker name:",
+        "Data broker primary website:",
+        "Data broker primary contact email address:",
+        "Data broker collects consumers\u2019 citizenship data, including immigration status",
+        "Data broker shared or sold consumers\u2019 data to the federal government in the past year",
+        "Data broker shared or sold consumers\u2019 data to law enforcement in the past year, except when "
+        "required by subpoena or court order",
+        "Data broker shared or sold consumers\u2019 data to a foreign actor in the past year",
+        "The data broker collects consumers\u2019 government\u2011issued identification numbers",
+    ]
+    path = tmp_path / "registry.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerow(
+            [
+                "Example Locator Inc.",
+                "https://locator.example",
+                "privacy@locator.example",
+                "Yes",
+                "Yes",
+                "Yes",
+                "No",
+                "Yes",
+            ]
+        )
+        writer.writerow(
+            [
+                "Sample Lists LLC",
+                "https://lists.example",
+                "privacy@lists.example",
+                "No",
+                "No",
+                "No",
+                "No",
+                "No",
+            ]
+        )
+    rows = California().parse(path)
+    assert rows.form == "cppa" and rows.unmapped == ()
+    kinds = dict((label, kind) for label, kind in rows.columns)
+    assert [kinds[h] for h in header[3:]] == [
+        "bool:collects_immigration_status",
+        "bool:shares_with_federal_government",
+        "bool:shares_with_law_enforcement",
+        "bool:shares_with_foreign_actors",
+        "bool:collects_government_id",
+    ]
+    built = build_brokers(rows, source_url=CPPA_URL, today=dt.date(2026, 12, 7), taken_ids=())
+    locator, lists = built.brokers
+    assert locator.sells_to("federal-government") and locator.sells_to("law-enforcement")
+    assert locator.disclosures is not None and locator.disclosures.collects_immigration_status is True
+    assert not lists.sells_to("federal-government") and not lists.sells_to("law-enforcement")
