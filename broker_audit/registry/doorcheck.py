@@ -69,7 +69,8 @@ def _value_found(route: Route, text: ShippedText) -> bool:
         return bare in text.lower
     if route.channel in ("phone", "fax"):
         digits = re.sub(r"\D", "", route.value)[-10:]
-        return bool(digits) and digits in re.sub(r"\D", "", text.digits)
+        # the ten digits as one number of the file (a leading 1 allowed), not inside a longer one
+        return bool(digits) and re.search(rf"(?<!\d)1?{digits}(?!\d)", text.digits) is not None
     if route.postal is not None:
         number = next(iter(re.findall(r"\d+", " ".join(route.postal.street))), "")
         return bool(number) and number in text.digits and route.postal.zip[:5] in text.digits
