@@ -76,6 +76,11 @@ def request_command(
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
+    if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
+        err(
+            "Send letters by certified mail with a return receipt: the legal clock runs from the day "
+            "it arrived (broker-audit mark ID delivered --on DATE)"
+        )
 
 
 def _print_letters(
