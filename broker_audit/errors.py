@@ -53,6 +53,10 @@ class UnknownBroker(UserError):
 EDITABLE_PROFILE_FIELDS = ("name", "email", "phone", "birth_date", "state")
 
 
+class NoViaRoute(UserError):
+    """`--via CHANNEL` names a channel the broker has no route for, for this request."""
+
+
 class MissingProfileField(UserError):
     def __init__(self, field: str, needed_for: str) -> None:
         if field in EDITABLE_PROFILE_FIELDS:

@@ -35,14 +35,21 @@ CHANNEL_WORDS = {
     "fax": "by fax",
 }
 
-# What kind of door a route is, from the source's own words: a `request-channel` the company or
-# agency names for requests (its form, its records or privacy request address, its filed request
-# phone); a `contact` (a registry contact field, a general inbox, a records division's mailbox the
-# page does not name for requests); a `registered` address (head office, registered agent, an
-# office's street address only). When unsure, `contact`. A default route is a request channel; a
-# contact only when no request channel exists (with a warning); a registered address never.
+# What kind of door a route is, from the source's own words (DESIGN.md, Routes):
+# request-channel - the company names it for consumer or privacy requests (its request form, its
+#                   privacy request address, its filed request phone line);
+# contact         - a registry contact field, a general privacy inbox for questions (and, when
+#                   unsure, any route);
+# registered      - a head office, a registered agent, an address for service of process.
+# A letter goes by a request channel; by a contact only when none exists, with a warning; never
+# by a registered address.
 Door = Literal["request-channel", "contact", "registered"]
 DOORS: tuple[str, ...] = get_args(Door)
+DOOR_WORDS = {
+    "request-channel": "a channel the company names for privacy requests",
+    "contact": "a contact address, not one the company names for privacy requests",
+    "registered": "a registered or head-office address, not a door for requests",
+}
 
 # What a records request's answer showed, as the user records it per agency (`campaign finding`).
 Finding = Literal["appriss", "lexisnexis", "vine", "ice-access", "other-vendor", "none", "refused", "fee"]
@@ -95,8 +102,9 @@ RecipientKind = Literal["broker", "complaint-office", "agency"]
 Clock = Literal["right", "appeal", "records", "none"]
 # What a kind is: asked for by the user (`request`), written by `followup` about an earlier
 # request (`chain`), a public-records request (`records`), or a page that goes with another
-# letter (`page`: the agent's authorization, a clinic's cover sheet).
-KindGroup = Literal["request", "chain", "records", "page"]
+# letter (`page`: the agent's authorization, a clinic's cover sheet), or written by `request` in place
+# of a request a broker cannot receive (`notice`: the complaint that it cannot be reached).
+KindGroup = Literal["request", "chain", "records", "page", "notice"]
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,15 @@ KINDS: dict[str, LetterKind] = {
             rights=(),
             title="Complaint about a data broker's handling of my privacy request",
             title_es="Queja sobre cómo una empresa de datos trató mi solicitud",
+            clock="none",
+            recipient="complaint-office",
+        ),
+        LetterKind(
+            id="unreachable",
+            group="notice",
+            rights=(),
+            title="Complaint: a data broker I cannot reach to make my privacy request",
+            title_es="Queja: una empresa de datos a la que no puedo enviar mi solicitud",
             clock="none",
             recipient="complaint-office",
         ),

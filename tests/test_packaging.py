@@ -40,6 +40,8 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
         "broker_audit/_data/examples/demo-profile.toml",
         "broker_audit/_data/registries/ca-ag-2020.json",
+        "broker_audit/_data/registries/cppa-2025.json",
+        "broker_audit/_data/registries/cppa-2025.csv",
     ):
         assert needed in names, needed
     site = tmp_path / "site"
@@ -76,7 +78,13 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         check=False,
     )
     assert demo.returncode == 0, demo.stderr
-    # LexisNexis by the email it filed with California (an .eml and its text); Appriss has no known
-    # route, so no letter, and the output says what to do instead.
-    assert len(list((elsewhere / "letters").glob("*.eml"))) == 1
-    assert "no route known yet" in demo.stdout
+    # LexisNexis by mail to the Consumer Center box, its portal's sheet beside; Appriss names no
+    # door: a letter to its parent, Equifax, and a complaint to the Colorado AG.
+    written = sorted(p.name for p in (elsewhere / "letters").glob("*.pdf"))
+    assert [n.split("-", 3)[3] for n in written] == [
+        "appriss-insights-unreachable-3.pdf",
+        "equifax-access-2.pdf",
+        "lexisnexis-risk-solutions-access-1-web-form.pdf",
+        "lexisnexis-risk-solutions-access-1.pdf",
+    ]
+    assert "Equifax (for Appriss Insights)" in demo.stdout

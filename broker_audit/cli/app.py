@@ -58,9 +58,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "demo": Subcommand(
         "demo",
         "demo_command",
-        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and "
-        "Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in "
-        "50 days. The vault is shredded at the end; only the letters stay.",
+        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail, "
+        "its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to "
+        "the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the status "
+        "today and in 60 days. The vault is shredded at the end; only the letters stay.",
     ),
     "audit": Subcommand(
         "audit", "audit_command", "Who likely holds your data, what they did with it, and what is left to do."

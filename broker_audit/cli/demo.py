@@ -12,9 +12,10 @@ from broker_audit.cli.common import today
 def demo_command(
     out: Path = typer.Option(Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."),
 ) -> None:
-    """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and
-    Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in
-    50 days. The vault is shredded at the end; only the letters stay.
+    """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail,
+    its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to
+    the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the status
+    today and in 60 days. The vault is shredded at the end; only the letters stay.
 
     Example: broker-audit demo --out demo-letters
     """

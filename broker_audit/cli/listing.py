@@ -31,6 +31,7 @@ def render_status(report: Any) -> None:
             table.Column("id", right=True, shrink=False),
             table.Column("broker", min_width=12),
             table.Column("kind"),
+            table.Column("by"),
             table.Column("state"),
             table.Column("sent"),
             table.Column("due"),
@@ -48,6 +49,7 @@ def render_status(report: Any) -> None:
                     str(r.id),
                     table.clean(r.broker_name),
                     table.clean(r.kind),
+                    _by(r),
                     r.state,
                     r.sent.isoformat() if r.sent else "-",
                     due,
@@ -73,6 +75,12 @@ def render_status(report: Any) -> None:
             "filter with --state, --broker, --client, --batch."
         )
     table.show(lines)
+
+
+def _by(row: Any) -> str:
+    """The channels a request was written for: "mail", or "mail+web-form" with a sheet beside."""
+    channels = [route.split(":", 1)[0] for route in row.routes] or ([row.channel] if row.channel else [])
+    return table.clean("+".join(dict.fromkeys(channels))) or "-"
 
 
 def render_broker_table(brokers: list[Any]) -> None:

@@ -94,8 +94,16 @@ def _route_lines(route: Any) -> list[tuple[str, str]]:
     if route.only_for:
         limits.append("only for " + _c(route.only_for))
     where = route.provenance() or f"checked {route.checked}"
-    head = f"  {_c(route.channel)}: {_c(route.address())}" + (f" ({'; '.join(limits)})" if limits else "")
+    door = {"request-channel": "request channel", "contact": "contact", "registered": "registered address"}
+    kind = door.get(route.door_kind, route.door_kind)
+    head = f"  {_c(route.channel)} [{kind}]: {_c(route.address())}" + (
+        f" ({'; '.join(limits)})" if limits else ""
+    )
     out = [(head, ""), (f"      {_c(route.grade)}: {_c(route.source)} ({_c(where)})", "")]
+    if route.door_words:
+        out.append((f"      its words: {_c(route.door_words)}", ""))
+    if route.form is not None:
+        out.append((f"      only on its own form: {_c(route.form.name)} ({_c(route.form.where)})", ""))
     if route.via_parent:
         out.append((f"      the privacy desk of {_c(route.via_parent)}", ""))
     if route.note:
@@ -214,10 +222,13 @@ def render_letters(
             f"#{r.request_id} {_c(r.broker_name)} ({_c(r.kind)}, {_c(r.law_id)}{about}) "
             f"{_c(r.channel)} to {_c(r.route)}: " + ", ".join(_c(f) for f in r.files)
         )
+        for also in getattr(r, "also", ()):
+            say(f"    and its sheet for {_c(also)}: the fast way; the letter is the one that leaves proof")
         if told and r.disclosure:
             say(f"  {_c(r.disclosure)}")
     for n in no_route:
-        say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): no route known yet. You can:")
+        reason = getattr(n, "reason", "no route known yet")
+        say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): {_c(reason)}. You can:")
         for advice in n.advice:
             say(f"  - {_c(advice)}")
     for note in notes:
@@ -272,6 +283,8 @@ def view_dict(detail: Any) -> dict[str, Any]:
         "due_estimated": view.due_estimated,
         "channel": r.channel,
         "channels": r.channels,
+        "routes": r.routes,
+        "about": r.about,
         "days_left": detail.days_left,
         "overdue": detail.overdue,
         "created": r.created,
@@ -315,6 +328,8 @@ def render_view(view: Any, today: dt.date) -> None:
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     say(f"  state: {state}{due}")
+    for n, route in enumerate(r.routes):
+        say(f"  {'route' if n == 0 else 'also'}: {_c(route)}")
     say(f"  told {_c(r.recipient_name)}: {_c(disclosure_line(r))}")
     for f in r.files:
         say(f"  file: {_c(f)}")

@@ -27,8 +27,8 @@ def request_command(
     via: str = typer.Option(
         None,
         "--via",
-        help="Send by this route: mail, email, web-form, phone or fax (default: the best-sourced route "
-        "that serves your state).",
+        help="Send by this channel: mail, email, web-form, phone or fax. Brokers without one are listed, "
+        "not written (default: the channel each broker names for requests, by mail where it can).",
     ),
     details: str = typer.Option(
         "", "--details", help="For a correction: what is wrong and what it should say."
@@ -61,11 +61,15 @@ def request_command(
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
+    Each goes by a channel the broker names for privacy requests (a contact address only when it
+    names none, with a warning). A broker no request can reach gets a letter to its parent company
+    and a complaint to your state's complaint office instead; one with no route for this request,
+    no letter: you are told what else to do.
+
     Before anything is written you are told what each letter tells its broker. A broker that
     sells to government, police or immigration enforcement gets only your name, your past
     addresses and a way to answer (your e-mail, your reply address): never your current address
-    or phone unless you add them with --disclose. A broker with no known route gets no letter:
-    you are told what else to do.
+    or phone unless you add them with --disclose.
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
@@ -94,6 +98,11 @@ def request_command(
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
+    if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
+        err(
+            "Send letters by certified mail with a return receipt: the legal clock runs from the day "
+            "it arrived (broker-audit mark ID delivered --on DATE)"
+        )
 
 
 def _print_letters(
@@ -119,6 +128,7 @@ def _print_letters(
                         "reference": r.reference,
                         "channel": r.channel,
                         "send_to": r.route,
+                        "also": r.also,
                         "files": r.files,
                         "warnings": r.warnings,
                         "linked_to": r.linked_to,
@@ -128,7 +138,10 @@ def _print_letters(
                     }
                     for r in letters
                 ],
-                "no_route": [{"broker": n.broker_id, "kind": n.kind, "advice": n.advice} for n in no_route],
+                "no_route": [
+                    {"broker": n.broker_id, "kind": n.kind, "reason": n.reason, "advice": n.advice}
+                    for n in no_route
+                ],
                 "warnings": warnings,
                 "notes": list(notes),
             }

@@ -13,6 +13,7 @@ from broker_audit.letters.context import (
     AgentContext,
     EarlierContext,
     FcraContext,
+    ForwardContext,
     LawContext,
     LetterContext,
     PeriodContext,
@@ -22,6 +23,7 @@ from broker_audit.letters.context import (
     RightContext,
     RouteContext,
     StatuteContext,
+    UnreachableContext,
 )
 from broker_audit.letters.disclosure import Disclosure, decide
 from broker_audit.profile import Address, AgentProfile, Profile, require
@@ -321,6 +323,7 @@ def route_context(route: Route | None) -> RouteContext | None:
         registry_name=REGISTRY_NAMES.get(route.registry, route.registry) if route.registry else "",
         filed=route.filed,
         via_parent=route.via_parent,
+        door=route.door_kind,
     )
 
 
@@ -338,11 +341,15 @@ def letter_context(
     earlier: Earlier | None = None,
     agent: AgentProfile | None = None,
     disclosure: Disclosure | None = None,
+    forward_for: Broker | None = None,
+    unreachable: UnreachableContext | None = None,
 ) -> LetterContext:
     """Everything a letter template may use. Identity: only what `disclosure` gives (None: the
     default for this broker, `letters.disclosure.decide`; planning passes the one it decided).
 
-    No SSN is ever included; the letters say why.
+    No SSN is ever included; the letters say why. `forward_for`: the company the data is really
+    with, when the letter goes to its parent because it cannot be reached; `unreachable`: what a
+    complaint about such a company says was tried.
     """
     require(profile, ["name"], f"a letter to {broker.id}")
     if disclosure is None:
@@ -367,6 +374,12 @@ def letter_context(
         fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         earlier=_earlier_context(earlier, law),
         agent=agent_context(law, letter, agent),
+        forward=(
+            ForwardContext(name=forward_for.legal_name or forward_for.name, brands=list(forward_for.brands))
+            if forward_for is not None
+            else None
+        ),
+        unreachable=unreachable,
     )
 
 

@@ -99,6 +99,23 @@ class RouteContext(Context, frozen=True, kw_only=True):
     registry_name: str = ""  # "California", when the route comes from a registry filing
     filed: int | None = None  # the year of that filing
     via_parent: str = ""  # the parent company whose desk this is
+    door: str = "request-channel"  # vocabulary.Door: a contact gets other words than a request door
+
+
+class ForwardContext(Context, frozen=True, kw_only=True):
+    """A request sent to a parent company because the company that holds the data cannot be
+    reached: the parent is asked to forward it, or to name the company that controls the data."""
+
+    name: str  # the company that cannot be reached (its legal name)
+    brands: list[str] = []
+
+
+class UnreachableContext(Context, frozen=True, kw_only=True):
+    """What a complaint about a broker that cannot be reached says was tried."""
+
+    known: list[str] = []  # addresses known for it that are not doors for requests
+    parent: str = ""  # the parent company written to instead, if any
+    parent_letters: list[str] = []  # "access request, reference BA-..., through its web form ..."
 
 
 class FcraContext(Context, frozen=True, kw_only=True):
@@ -174,6 +191,8 @@ class LetterContext(Context, frozen=True, kw_only=True):
     records: RecordsContext | None = None
     # The agency a records request goes to (the same as `broker` there; named for templates).
     agency: RecipientContext | None = None
+    forward: ForwardContext | None = None
+    unreachable: UnreachableContext | None = None
 
 
 class CoverItem(Context, frozen=True, kw_only=True):

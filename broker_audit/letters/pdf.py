@@ -106,7 +106,7 @@ def paragraph_styles(compact: bool = False) -> _Styles:
     from reportlab.lib.styles import ParagraphStyle
 
     register_fonts()
-    size, leading, after = (9.0, 11.5, 5) if compact else (10.5, 14, 7)
+    size, leading, after = (9.0, 11.5, 4) if compact else (10.5, 14, 7)
     prefix = "ba-compact" if compact else "ba"
     body = ParagraphStyle(
         f"{prefix}-body",

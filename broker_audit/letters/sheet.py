@@ -90,6 +90,8 @@ def submission_sheet(
     if verification is not None and verification.asks:
         items = list(dict.fromkeys(IDENTITY_ITEM_WORDS[a.item] for a in verification.asks))
         asked = ", ".join(items[:-1]) + (" or " if len(items) > 1 else "") + items[-1]
+        if any(a.item == "ssn" for a in verification.asks):
+            dont.pop(0)  # the line below names the Social Security number and says more
         dont.append(
             f"It is known to ask for {asked}: give none unless it says in writing what it needs and why "
             f"(the risk of each and the least-risk way: broker-audit brokers show {broker.id})."
@@ -103,8 +105,9 @@ def submission_sheet(
         asked = " and ".join(asks)
         dont.append(f"Our data says this company asks for {asked}; give it only if you must.")
     if route.grade != "primary":
+        where_read = "" if route.source == route.value else f" ({route.source})"
         dont.append(
-            f"This address comes from a {route.grade} source ({route.source}): check that it is the "
+            f"This address comes from a {route.grade} source{where_read}: check that it is the "
             "company's own page before you type anything."
         )
     blocks: list[Block] = [
@@ -170,4 +173,54 @@ def agency_submission_sheet(
     subject = ("Call sheet: " if route.channel == "phone" else "Web form sheet: ") + letter.subject
     return replace(
         letter, kind=f"{letter.kind}-sheet", subject=subject, recipient=(), blocks=tuple(blocks), compact=True
+    )
+
+
+def official_form_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
+    """The sheet for a request to a recipient that takes it only on its own form (`route.form`):
+    where to get the form, what it asks for, where to send it. The letter's text is not in it:
+    the recipient would discard a letter, and the form has its own fields."""
+    form = route.form
+    assert form is not None, "official_form_sheet needs a route with its form"
+    name = broker.legal_name or broker.name
+    where = route.postal.lines() if route.postal is not None else [route.address()]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{where[0]} takes this request only on its own form, the {form.name}. A letter sent there "
+            "instead may be thrown away, so this sheet is not a letter to mail: it says how to fill "
+            "in the form and where to send it."
+        ),
+        Heading("Get the form"),
+        Paragraph(f"The {form.name} is published at {form.where}."),
+        Heading("What the form asks for"),
+        Bullets(tuple(form.asks) if form.asks else ("what its own instructions say",)),
+        Heading("What to fill in"),
+        Paragraph(
+            f"Ask only for what this request is about: the report of {name}. Give the details below, "
+            "exactly as the form asks for them:"
+        ),
+        Lines(tuple(identity)),
+        Heading("Where to send it"),
+        Lines(tuple(where)),
+        Paragraph(
+            "Send the form by certified mail with a return receipt and keep a copy of it: the receipt "
+            "proves the day it arrived."
+        ),
+    ]
+    if form.note:
+        blocks.append(Paragraph(form.note))
+    if form.grade not in (None, "primary") or route.grade != "primary":
+        blocks.append(
+            Paragraph(
+                f"Where this comes from: {form.source}. Check the form and the address on the "
+                "recipient's own site before you send anything."
+            )
+        )
+    return replace(
+        letter,
+        kind=f"{letter.kind}-form-sheet",
+        subject=f"Form sheet: {letter.subject}",
+        recipient=(),
+        blocks=tuple(blocks),
+        compact=True,
     )

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from broker_audit.strict import Id, StateCode, Strict, Url
-from broker_audit.vocabulary import Channel, Grade, Right
+from broker_audit.vocabulary import Channel, Door, Grade, Right
 
 BrokerId = Id
 
@@ -67,6 +67,21 @@ class Postal(Strict, kw_only=True, frozen=True):
         return out
 
 
+class OfficialForm(Strict, kw_only=True, frozen=True):
+    """The recipient's own form that a route takes requests on (e.g. the Annual Credit Report
+    Request Form): a letter sent there instead is discarded, so the artefact is a sheet that
+    points to the form and says what it asks for."""
+
+    name: str
+    where: Url  # where the form is published
+    asks: list[str] = []  # what the form asks for, as the source lists it
+    source: Url
+    read_at: str = ""
+    grade: Grade | None = None
+    checked: dt.date
+    note: str = ""
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Oregon"}
 
@@ -74,8 +89,12 @@ REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Ore
 class Route(Strict, kw_only=True, frozen=True):
     """One way to send a privacy request to a broker, with where we read it and how sure it is.
 
-    `rights` and `states` say what the source says the route is for: a route listed only for
-    Californians has `states = ["CA"]`; empty means the source sets no limit. `source` is the
+    `door` says what kind of door the source makes it: a `request-channel` the company names for
+    privacy requests, a `contact` (a registry contact field, a general privacy inbox) or a
+    `registered` address (head office, registered agent); see vocabulary.Door. `rights` and
+    `states` say what the source says the route is for: a route listed only for
+    Californians has `states = ["CA"]`; empty means the source sets no limit (empty `rights`: any
+    privacy-law right, but an FCRA file disclosure only where `fcra-disclosure` is listed). `source` is the
     canonical URL of the page (never a proxy or a mirror); `read_at` says where it was actually
     read when that was a copy (an archive, the registry's export file) and is never printed in a
     letter. A route from a state registry filing names the registry and the year it was filed, so
@@ -93,10 +112,18 @@ class Route(Strict, kw_only=True, frozen=True):
     checked: dt.date
     registry: Registry | None = None
     filed: int | None = None  # the year of the registry filing
+    # The year the source's words date from, when the page read is a dated version older than the
+    # check (a 2013 privacy policy read in 2026): the newer of two otherwise equal routes wins.
+    written: int | None = None
     via_parent: str = ""  # the parent company's desk, which says it answers for this broker
     # Set when the source gives the route only to some requesters (e.g. "protected individuals
     # under Cal. Gov. Code 6208.1(b)", "the TruthFinder brand"): never chosen on its own.
     only_for: str = ""
+    # What kind of door it is, from the source's words (vocabulary.Door); unset counts as a
+    # contact ("when unsure, contact"), and `registry check` (R017) wants it stated.
+    door: Door | None = None
+    door_words: str = ""  # the source's own words that make it that kind of door, quoted
+    form: OfficialForm | None = None  # the recipient takes requests only on this form of its own
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -112,6 +139,11 @@ class Route(Strict, kw_only=True, frozen=True):
         if self.filed is not None and self.registry is None:
             raise ValueError("`filed` is the year of a registry filing: name the `registry` too")
 
+    @property
+    def door_kind(self) -> str:
+        """The route's door: as stated, else `contact` (what a route is when unsure)."""
+        return self.door or "contact"
+
     def address(self) -> str:
         """The route's address as one line: the email, URL, number, or the postal lines."""
         return " / ".join(self.postal.lines()) if self.postal is not None else self.value
@@ -124,8 +156,12 @@ class Route(Strict, kw_only=True, frozen=True):
         return f"{where} in {self.filed}" if self.filed else where
 
     def serves(self, right: str | None = None, state: str | None = None) -> bool:
-        """Whether the source says the route takes requests for `right` from residents of `state`."""
-        if right is not None and self.rights and right not in self.rights:
+        """Whether the source says the route takes requests for `right` from residents of `state`.
+
+        Empty `rights` means any privacy-law right, but not an FCRA file disclosure: that is asked
+        of a consumer reporting agency by the channel its source names for it (`fcra-disclosure`
+        listed), not by a privacy-request desk."""
+        if right is not None and right not in self.rights and (self.rights or right == "fcra-disclosure"):
             return False
         return not (state is not None and self.states and state not in self.states)
 

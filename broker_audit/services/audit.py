@@ -13,6 +13,7 @@ from broker_audit.findings.flowmap import FlowMap
 from broker_audit.findings.steps import Step
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
+from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import AnswersSet, now
 from broker_audit.tracking.records import Answers
@@ -75,7 +76,12 @@ def run_audit(
     rows = every[:limit] if limit else every
     law = law_for_state(laws, profile.state, on=today)
     # The score and the next actions always count every broker, whatever is shown.
-    actions = next_actions(every)
+    from broker_audit.services.letters import will_write
+
+    def writes(broker: Broker, kind: str) -> bool:
+        return will_write(broker, kind, state=profile.state, law=law, registry=registry)
+
+    actions = next_actions(every, writes=writes)
     platform = platform_for(laws, profile.state)
     if platform is not None:
         # California residents: one state-run request reaches every registered broker.

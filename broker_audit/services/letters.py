@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.dates import check_date
-from broker_audit.errors import UserError
+from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.model import Disclosed, RequestMade
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from broker_audit.law.deadlines import Clock
     from broker_audit.law.schema import Law
     from broker_audit.letters.compose import Earlier
-    from broker_audit.letters.context import LetterContext, RequesterContext
+    from broker_audit.letters.context import LetterContext, RequesterContext, UnreachableContext
     from broker_audit.letters.disclosure import Disclosure
     from broker_audit.letters.document import Document
     from broker_audit.profile import AgentProfile, Profile
@@ -48,6 +48,7 @@ class LetterResult:
     disclosure: str = ""  # "This letter tells X: your name, ...": printed before it was written
     given: list[str] = field(default_factory=list)  # the identity fields it gives
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
+    also: list[str] = field(default_factory=list)  # other artefacts written for it: "web-form: URL"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class NoRoute:
     broker_name: str
     kind: str
     advice: list[str]
+    reason: str = "no route known yet"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,12 @@ class LetterJob:
     identity: tuple[str, ...] = ()
     # The agency's id, for file names (a campaign's letters); else a slug of its name.
     agency_id: str = ""
+    # The company's own web form for the same request, when the letter goes by mail: its
+    # submission sheet is written beside the letter (registry.routes.portal_beside).
+    alternative: Route | None = None
+    # The broker the request is about, when it goes to `broker`, its parent, because that one
+    # cannot be reached.
+    about: Broker | None = None
 
     @property
     def kind(self) -> str:
@@ -131,7 +139,19 @@ class LetterJob:
 
     @property
     def recipient_name(self) -> str:
-        return self.broker.name if self.broker is not None else self.context.broker.name
+        if self.broker is None:
+            return self.context.broker.name
+        if self.about is not None:
+            return f"{self.broker.name} (for {self.about.name})"
+        return self.broker.name
+
+    @property
+    def routes(self) -> list[str]:
+        """Every route an artefact is written for, the letter's first: "mail: ..."."""
+        out = [f"{self.route.channel}: {self.route.address()}"] if self.route is not None else []
+        if self.alternative is not None:
+            out.append(f"{self.alternative.channel}: {self.alternative.address()}")
+        return out
 
 
 def request_letters(
@@ -153,10 +173,17 @@ def request_letters(
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
-    A broker with no known route gets no letter: it is listed with what the user can do instead.
-    `disclose`: identity fields to give every letter of this run besides its default (`all`: what
-    letters gave before). `announce` is called with what each letter will tell whom, after the
-    letters are planned and before any is written.
+    A broker no request can reach (no route at all, or only addresses that are not doors for
+    requests) gets two letters instead, where it can: one to its parent company's request channel
+    asking it to forward the request or name the company that controls the data (logged as a
+    request, with the law's clock), and one to the state's complaint office saying the broker
+    cannot be reached. A broker that has routes, but none for this request, gets no letter: it is
+    listed with what the user can do instead. With `via`, only brokers that have a route by that
+    channel get letters; the others are listed. Raises UserError when no letter at all is written
+    for lack of a `via` route. `disclose`: identity
+    fields to give every letter of this run besides its default (`all`: what letters gave before).
+    `announce` is called with what each letter will tell whom, after the letters are planned and
+    before any is written.
     """
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
@@ -167,6 +194,11 @@ def request_letters(
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
+    if via is not None:
+        from broker_audit.vocabulary import CHANNELS
+
+        if via not in CHANNELS:
+            raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
@@ -178,22 +210,37 @@ def request_letters(
         jobs: list[LetterJob] = []
         no_route: list[NoRoute] = []
         for broker in brokers:
-            for letter in letters:
-                job = plan_letter(
+            planned = [
+                _plan_or_miss(broker, letter, profile, state_law, laws, today, details, via, asked)
+                for letter in letters
+            ]
+            missing = [job for job in planned if isinstance(job, LetterJob) and job.route is None]
+            if missing and via is None and unreachable(broker):
+                jobs += plan_unreachable(
                     broker,
-                    letter,
+                    missing,
                     profile=profile,
                     state_law=state_law,
                     laws=laws,
+                    registry=registry,
                     today=today,
                     details=details,
-                    via=via,
                     disclose=asked,
                 )
-                if job.route is None:
+                continue
+            for job in planned:
+                if isinstance(job, NoRoute):
+                    no_route.append(job)
+                elif job.route is None:
                     no_route.append(no_route_entry(job, profile.state, laws))
                 else:
                     jobs.append(job)
+        if not jobs and via is not None and no_route:
+            names = ", ".join(dict.fromkeys(n.broker_id for n in no_route))
+            raise UserError(
+                f"no {via} route is known for {names}: no letter was written",
+                "run it again without --via to use the best route each broker has",
+            )
         if announce is not None and jobs:
             announce([announcement_of(job) for job in jobs])
         results = issue_letters(
@@ -210,6 +257,171 @@ def request_letters(
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
         notes.append(platform[0].upper() + platform[1:])
     return LettersResult(letters=results, no_route=no_route, warnings=warnings, notes=notes)
+
+
+def _plan_or_miss(
+    broker: Broker,
+    letter: LetterKind,
+    profile: Profile,
+    state_law: Law,
+    laws: Sequence[Law],
+    today: dt.date,
+    details: str,
+    via: str | None,
+    disclose: Sequence[str] = (),
+) -> LetterJob | NoRoute:
+    """The planned letter, or (with `via`) why the broker gets none by that channel."""
+    try:
+        return plan_letter(
+            broker,
+            letter,
+            profile=profile,
+            state_law=state_law,
+            laws=laws,
+            today=today,
+            details=details,
+            via=via,
+            disclose=disclose,
+        )
+    except NoViaRoute as exc:
+        advice = [exc.hint] if exc.hint else []
+        if unreachable(broker):
+            advice.append(
+                "without --via, `broker-audit request` writes to its parent company (if known) and to "
+                "your state's complaint office that it cannot be reached"
+            )
+        else:
+            advice.append(f"without --via, the letter goes by the best route it has: {exc.message}")
+        return NoRoute(
+            broker_id=broker.id,
+            broker_name=broker.name,
+            kind=letter.id,
+            advice=advice,
+            reason=f"no {via} route",
+        )
+
+
+def unreachable(broker: Broker) -> bool:
+    """Whether no request can reach `broker` by any route: it has none, or only addresses that
+    are not doors for requests (a registered office) or that serve only some requesters."""
+    from broker_audit.registry.routes import is_door
+
+    return not any(is_door(r) for r in broker.routes)
+
+
+def will_write(broker: Broker, kind_id: str, *, state: str, law: Law, registry: Registry) -> bool:
+    """Whether `broker-audit request BROKER --kind KIND_ID` writes something for a resident of
+    `state` under `law`: a letter by one of its routes, or, for a broker no request can reach,
+    the letter to its parent company or the complaint to the law's complaint office."""
+    from broker_audit.registry.routes import ranked_routes
+    from broker_audit.vocabulary import kind
+
+    rights = kind(kind_id).rights
+    if ranked_routes(broker, rights, state):
+        return True
+    if not unreachable(broker):
+        return False
+    parent = parent_of(broker, registry)
+    return (parent is not None and bool(ranked_routes(parent, rights, state))) or law.complaint is not None
+
+
+def parent_of(broker: Broker, registry: Registry) -> Broker | None:
+    """The broker's parent company as a record of the registry, when it has one."""
+    from broker_audit.errors import UnknownBroker
+
+    if not broker.parent:
+        return None
+    try:
+        parent = registry.resolve(broker.parent)
+    except UnknownBroker:
+        return None
+    return parent if parent.id != broker.id else None
+
+
+def plan_unreachable(
+    broker: Broker,
+    missing: Sequence[LetterJob],
+    *,
+    profile: Profile,
+    state_law: Law,
+    laws: Sequence[Law],
+    registry: Registry,
+    today: dt.date,
+    details: str = "",
+    disclose: Sequence[str] = (),
+) -> list[LetterJob]:
+    """For a broker no request can reach: a letter per request to its parent company's request
+    channel, asking it to forward it or to name the company that controls the data, then one
+    complaint to the state's complaint office saying the broker cannot be reached (where the law
+    names one). Either may be missing: no parent, or a parent with no route for the request; no
+    complaint office."""
+    from broker_audit.letters.context import UnreachableContext
+    from broker_audit.registry.agencies import AgencyRoute
+    from broker_audit.vocabulary import kind
+
+    out: list[LetterJob] = []
+    parent = parent_of(broker, registry)
+    if parent is not None:
+        for job in missing:
+            forward = plan_letter(
+                parent,
+                job.letter,
+                profile=profile,
+                state_law=state_law,
+                laws=laws,
+                today=today,
+                details=details,
+                forward_for=broker,
+                disclose=disclose,
+            )
+            # a parent's route that takes requests only on its own form (the Annual Credit Report
+            # Request Service) cannot carry a request to forward
+            route = forward.route
+            if route is not None and not isinstance(route, AgencyRoute) and route.form is None:
+                note = (
+                    f"{broker.id}: no way to reach it is known; this {job.kind} request goes to its parent "
+                    f"company, {parent.name}, asking it to forward the request or to name the company "
+                    "that controls your data"
+                )
+                out.append(replace(forward, about=broker, warnings=[note, *forward.warnings]))
+    if state_law.complaint is None:  # the complaint goes to the office of the requester's own law
+        return out
+    known = [
+        (
+            "head office or registered address"
+            if r.door_kind == "registered"
+            else f"given only to {r.only_for}"
+        )
+        + f": {r.address()}"
+        for r in broker.routes
+    ]
+    how = {
+        "mail": "by mail to",
+        "email": "by email to",
+        "web-form": "through its web form at",
+        "phone": "by phone at",
+        "fax": "by fax to",
+    }
+    letters = [
+        f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
+        f"{how.get(job.channel, 'to')} {job.route.address() if job.route else ''}"
+        for job in out
+    ]
+    complaint = plan_letter(
+        broker,
+        kind("unreachable"),
+        profile=profile,
+        state_law=state_law,
+        laws=laws,
+        today=today,
+        unreachable=UnreachableContext(
+            known=known, parent=parent.name if out and parent else "", parent_letters=letters
+        ),
+        disclose=disclose,
+    )
+    office = complaint.law.complaint.office if complaint.law.complaint else "complaint office"
+    note = f"{broker.id}: no way to reach it is known; a complaint to the {office} says so"
+    return [*out, replace(complaint, warnings=[note])]
 
 
 def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
@@ -340,6 +552,8 @@ def plan_letter(
     disclose: Sequence[str] = (),
     clinic: AgentProfile | None = None,
     earlier_disclosed: Disclosed | None = None,
+    forward_for: Broker | None = None,
+    unreachable: UnreachableContext | None = None,
 ) -> LetterJob:
     """Everything one letter needs before it is rendered: its law, route, context, addresses,
     and what it tells its recipient (decided here, once, and carried to every artefact).
@@ -349,7 +563,9 @@ def plan_letter(
     `agent` (a clinic) changes the return address and the wording. `disclose`: fields the
     requester adds to this letter (letters/disclosure.py). `clinic`: a clinic batch's clinic,
     the reply address of letters that withhold the current address. `earlier_disclosed`: what
-    the request a follow-up is about gave (the follow-up gives no more).
+    the request a follow-up is about gave (the follow-up gives no more). `forward_for`:
+    `broker` is the parent of that company, which cannot be reached; `unreachable`: what a
+    complaint about a broker that cannot be reached says was tried.
     """
     from broker_audit.law.choose import federal_law, law_for_letter
     from broker_audit.law.deadlines import clock_for
@@ -360,7 +576,7 @@ def plan_letter(
         recipient_lines,
         sender_lines,
     )
-    from broker_audit.letters.disclosure import announcement, decide, summary
+    from broker_audit.letters.disclosure import announcement, decide, government_ties, summary
     from broker_audit.letters.exempt import cannot_reach
     from broker_audit.registry.routes import choose_route
 
@@ -368,6 +584,7 @@ def plan_letter(
     reference = reference or new_reference()
     complaint = letter.recipient == "complaint-office"
     route: Route | None = None
+    alternative: Route | None = None
     channels: tuple[str, ...] = ()
     warnings: list[str] = []
     if complaint:
@@ -375,12 +592,15 @@ def plan_letter(
     else:
         rights = letter.rights or _earlier_rights(earlier)
         choice = choose_route(broker, rights=rights, state=profile.state, via=via)
-        route, channels = choice.route, choice.channels
+        route, channels, alternative = choice.route, choice.channels, choice.alternative
         warnings += choice.warnings
         warnings += broker_warnings(broker, law, letter, profile)
+    # A request forwarded through a parent tells what the company it is about would be told: the
+    # parent is asked to pass it on (the tighter rule of the two wins).
+    told_as = forward_for if forward_for is not None and government_ties(forward_for) else broker
     disclosure = decide(
         profile,
-        broker=broker,
+        broker=told_as,
         letter=letter,
         asked=disclose,
         channel=route.channel if route is not None else (channels[0] if channels else ""),
@@ -405,6 +625,8 @@ def plan_letter(
         earlier=earlier,
         agent=agent,
         disclosure=disclosure,
+        forward_for=forward_for,
+        unreachable=unreachable,
     )
     to_whom = law.complaint.office if complaint and law.complaint else broker.name
     return LetterJob(
@@ -426,6 +648,7 @@ def plan_letter(
         summary=summary(disclosure, profile),
         announcement=announcement(disclosure, profile, to_whom),
         cannot_reach=cannot_reach(broker, letter.id),
+        alternative=alternative,
     )
 
 
@@ -464,11 +687,19 @@ def render_job(
 
 def route_document(job: LetterJob, document: Document) -> Document:
     """The artefact of the job's route: the letter itself for mail and email, a submission sheet
-    for a web form or a phone call (listing only what the letter's disclosure gives)."""
-    if job.route is None or job.route.channel not in ("web-form", "phone"):
-        return document
+    for a web form or a phone call (listing only what the letter's disclosure gives), and a sheet
+    pointing to the recipient's own form for a route that takes requests only on that form (a
+    letter sent there would be discarded)."""
     from broker_audit.registry.agencies import AgencyRoute
 
+    if job.route is None:
+        return document
+    if job.broker is not None and not isinstance(job.route, AgencyRoute) and job.route.form is not None:
+        from broker_audit.letters.sheet import official_form_sheet
+
+        return official_form_sheet(document, job.broker, job.route, identity_lines(job.context.requester))
+    if job.route.channel not in ("web-form", "phone"):
+        return document
     identity = list(job.identity) or identity_lines(job.context.requester)
     if isinstance(job.route, AgencyRoute):
         from broker_audit.letters.sheet import agency_submission_sheet
@@ -484,6 +715,24 @@ def route_document(job: LetterJob, document: Document) -> Document:
         job.broker,
         job.route,
         identity,
+        withheld=[field_words(f) for f in job.disclosure.withheld],
+        reason=job.disclosure.reason,
+    )
+
+
+def alternative_document(job: LetterJob, document: Document) -> Document | None:
+    """The submission sheet for the company's web form written beside a mail letter, or None
+    (listing only what the letter's disclosure gives)."""
+    if job.alternative is None or job.broker is None:
+        return None
+    from broker_audit.letters.disclosure import field_words
+    from broker_audit.letters.sheet import submission_sheet
+
+    return submission_sheet(
+        document,
+        job.broker,
+        job.alternative,
+        identity_lines(job.context.requester),
         withheld=[field_words(f) for f in job.disclosure.withheld],
         reason=job.disclosure.reason,
     )
@@ -541,7 +790,7 @@ def request_record(
         # A complaint is about the broker (`recipient` says it went to the complaint office); a
         # records request has no broker: the agency is named in `agency`.
         broker_id=broker.id if broker is not None else "",
-        broker_name=broker.name if broker is not None else "",
+        broker_name=job.recipient_name if broker is not None else "",
         agency="" if broker is not None else job.context.broker.name,
         kind=job.kind,
         law_id=job.law.id,
@@ -562,6 +811,8 @@ def request_record(
         channel=job.channel,
         channels=list(job.channels),
         disclosed=disclosed_record(job),
+        about=job.about.id if job.about is not None else "",
+        routes=job.routes,
     )
 
 
@@ -615,8 +866,10 @@ def _issue_letters_locked(
     """
 
     first_id = journal.next_request_id()
+    letters = [render_job(job, today=today, templates_dir=templates_dir) for job in jobs]
     documents = [
-        route_document(job, render_job(job, today=today, templates_dir=templates_dir)) for job in jobs
+        (route_document(job, letter), alternative_document(job, letter))
+        for job, letter in zip(jobs, letters, strict=True)
     ]
     from broker_audit.files import deferred_folder_sync, ensure_folder
 
@@ -648,7 +901,7 @@ def _issue_letters_locked(
 
 def _write_all(
     jobs: Sequence[LetterJob],
-    documents: Sequence[Document],
+    documents: Sequence[tuple[Document, Document | None]],
     first_id: int,
     out_dir: Path,
     today: dt.date,
@@ -658,11 +911,18 @@ def _write_all(
 ) -> None:
     from broker_audit.letters.formats import formats_for, write_letter
 
-    for offset, (job, document) in enumerate(zip(jobs, documents, strict=True)):
+    for offset, (job, (document, beside)) in enumerate(zip(jobs, documents, strict=True)):
         request_id = first_id + offset
         stem = out_dir / f"{today.isoformat()}-{job.recipient_id}-{job.kind}-{request_id}"
         files = write_letter(document, stem, formats_for(job.channel, formats))
         written.extend(files)
+        if beside is not None and job.alternative is not None:
+            sheet = Path(f"{stem}-{job.alternative.channel}")
+            # the formats asked for that fit a sheet (a web form is not e-mailed), else its own
+            fits = [f for f in formats or () if f in ("pdf", "txt", "html")]
+            extra = write_letter(beside, sheet, formats_for(job.alternative.channel, fits or None))
+            written.extend(extra)
+            files = [*files, *extra]
         results.append(
             LetterResult(
                 request_id=request_id,
@@ -679,6 +939,7 @@ def _write_all(
                 disclosure=job.announcement,
                 given=list(job.disclosure.given),
                 cannot_reach=job.cannot_reach,
+                also=job.routes[1:],
             )
         )
 

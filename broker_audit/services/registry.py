@@ -50,11 +50,13 @@ def import_registry(
     into: Path | None = None,
     source_url: str | None = None,
     brokers_file: Path | None = None,
+    filed: int | None = None,
 ) -> ImportResult:
     """Read a state registry export and store its brokers in the imported file (`into`).
 
     Records of other registries in that file are kept; this registry's are replaced, keeping the
-    ids of brokers seen before. Nothing in `brokers.toml` is touched.
+    ids of brokers seen before. Nothing in `brokers.toml` is touched. `filed` is the registration
+    year of an export whose rows carry no date (California's 2025 file).
     """
     from broker_audit.files import check_target
     from broker_audit.registry.imports import importer_for
@@ -85,6 +87,7 @@ def import_registry(
         today=today,
         taken_ids={b.id for b in curated.brokers} | {b.id for b in others},
         previous_ids={match_key(b.name): b.id for b in previous},
+        filed=filed,
     )
     changes = diff(previous, built.brokers)
     run = ImportRun(
@@ -206,6 +209,7 @@ def check_registry(
         brokers_file=brokers_file or datafiles.brokers_file(),
         imported_file=imported_file if imported_file is not None else _imported_file(),
         shipped_imports=[] if brokers_file is not None else shipped_import_files(),
+        shipped_exports=shipped_export_files(),
         today=today,
         max_age_days=max_age_days,
         online=online,
@@ -241,9 +245,18 @@ def check_registry(
     )
 
 
-def shipped_import_files() -> list[Path]:
+def shipped_export_files() -> list[Path]:
+    """The registry exports shipped in `registries/` (curated routes name them in `read_at`)."""
+    from broker_audit.registry.shipped import SHIPPED
+
     folder = datafiles.shipped_imports_dir()
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return [folder / item.export for item in SHIPPED if (folder / item.export).is_file()]
+
+
+def shipped_import_files() -> list[Path]:
+    from broker_audit.registry.load import shipped_bundles
+
+    return shipped_bundles()
 
 
 def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None) -> list[Path]:
@@ -254,7 +267,7 @@ def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None
     into = into or folder
     written = []
     for item in SHIPPED:
-        target = into / (Path(item.export).stem + ".json")
+        target = into / item.bundle
         target.unlink(missing_ok=True)
         import_registry(
             item.registry,
@@ -262,6 +275,7 @@ def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None
             today=item.imported_on,
             into=target,
             source_url=item.source_url,
+            filed=item.filed,
         )
         written.append(target)
     return written

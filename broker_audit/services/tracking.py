@@ -38,6 +38,9 @@ class StatusRow(msgspec.Struct, frozen=True, gc=False):
     days_left: int | None
     overdue: bool
     reference: str
+    # Every route an artefact was written for ("mail: ...", then "web-form: ..." for the sheet of
+    # the company's web form written beside a mail letter).
+    routes: list[str] = []
 
 
 Entry = tuple[RequestMade, Current]
@@ -164,6 +167,7 @@ def _row(r: RequestMade, now: Current, today: dt.date) -> StatusRow:
         days_left=days_left_on(now.state, now.due.date, today),
         overdue=overdue_on(now.state, now.due.date, today),
         reference=r.reference,
+        routes=r.routes,
     )
 
 

@@ -65,6 +65,12 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # What the letter told its recipient about the requester. None: a record from before
     # disclosure was decided per letter (those letters carried the whole profile).
     disclosed: Disclosed | None = None
+    # Every route an artefact was written for, the letter's first ("mail: ...", "web-form: ..."):
+    # a mail letter may have the company's web form's sheet beside it.
+    routes: list[str] = []
+    # The broker the request is about, when it went to another company (its parent) because that
+    # one could not be reached; `broker_id` is then the company written to.
+    about: str = ""
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

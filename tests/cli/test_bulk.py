@@ -93,12 +93,13 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     )
     assert code == 0, err
     summary = json.loads(stdout)
-    # Each letter goes by the route that serves the client's state. Equifax: its privacy mail
-    # address for all three. LexisNexis: the email it filed with California (no state limit) for
-    # the two Coloradans; its California CCPA mailbox for the Californian. Appriss: no route
-    # known, so no letter: the cover sheet says so.
+    # Each letter goes by a request channel that serves the client's state. Equifax: its My Privacy
+    # web form for all three (its 1550 Peachtree and privacy@ addresses are contacts for questions,
+    # from a 2013 policy). LexisNexis: the Consumer Center box, with the state-neutral attention
+    # line for the two Coloradans and the filing's CCPA attention line for the Californian (not the
+    # registry's contact e-mail). Appriss: no route known, so no letter: the cover sheet says so.
     assert summary["clients"] == 3 and summary["letters"] == 6
-    assert summary["by_channel"] == {"mail": 4, "email": 2}
+    assert summary["by_channel"] == {"mail": 3, "web-form": 3}
     assert summary["no_route"] == 3 and summary["no_route_brokers"] == ["appriss-insights"]
     assert [b["row"] for b in summary["rows_to_fix"]] == [4]
     pdf = next(Path(f) for f in summary["files"] if re.search(r"B-\d{8}-\w+\.pdf$", f))
@@ -120,8 +121,9 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
         seen += 1
         assert number % 2 == 1, f"letter {match.group(1)} starts on even page {number}"
         assert client_of[match.group(1)] in text
-        assert "By email to" not in text  # only mailed letters go into the print PDF
-    assert seen == 4 and covers == 3
+        assert "Through its web form" not in text  # only mailed letters go into the print PDF
+        assert "P.O. Box 105108" in text
+    assert seen == 3 and covers == 3
     # the Spanish cover sheet speaks of what will be sent, not of what was sent
     spanish = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "La enviaremos por correo postal" in spanish and "La enviamos" not in spanish
@@ -132,20 +134,20 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     bad = next(Path(f) for f in summary["files"] if f.endswith("rows-to-fix.csv"))
     for row in csv.reader(bad.open(encoding="utf-8-sig")):
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
-    # labels and the certified-mail book: the four letters that go by post, no more
+    # labels and the certified-mail book: the three letters that go by post, no more
     book = next(Path(f) for f in summary["files"] if f.endswith("certified-mail.csv"))
     lines = list(csv.reader(book.open(encoding="utf-8-sig")))
-    assert lines[-1][:2] == ["Total", "4 pieces"] and len(lines) == 1 + 4 + 1
-    # the volunteer's work list: the two emails, each with its .eml addressed to LexisNexis
+    assert lines[-1][:2] == ["Total", "3 pieces"] and len(lines) == 1 + 3 + 1
+    # the volunteer's work list: the three Equifax requests to make on its My Privacy form, whose
+    # submission sheets are in the work list's PDF (no e-mail to send)
     work = next(Path(f) for f in summary["files"] if f.endswith("worklist.csv"))
     listed = list(csv.DictReader(work.open(encoding="utf-8-sig")))
-    assert [(r["channel"], r["send_to"]) for r in listed] == [
-        ("email", "consumer.documents@lexisnexis.com")
-    ] * 2
-    for row in listed:
-        eml = (work.parent / row["file"]).read_text()
-        assert "To: consumer.documents@lexisnexis.com" in eml
-    assert any(f.endswith("worklist.pdf") for f in summary["files"])
+    assert [(r["channel"], r["send_to"], r["file"]) for r in listed] == [
+        ("web-form", "https://www.equifax.com/personal/my-privacy/", "")
+    ] * 3
+    sheets = next(Path(f) for f in summary["files"] if f.endswith("worklist.pdf"))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(sheets).pages)
+    assert text.count("https://www.equifax.com/personal/my-privacy/") >= 3
 
 
 def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
@@ -196,7 +198,7 @@ def test_mark_dashboard_calendar_and_stats(
             "letters",
             str(clinic_vault),
             "--brokers",
-            "equifax,appriss",
+            "experian,appriss",
             "--out",
             str(tmp_path / "b"),
             "--workers",
@@ -207,7 +209,8 @@ def test_mark_dashboard_calendar_and_stats(
     assert code == 0, err
     summary = json.loads(stdout)
     batch = summary["batch"]
-    # Equifax goes by mail; Appriss has no route, so no letter was written or logged
+    # Experian goes by mail (the P.O. Box its filing names for requests); Appriss has no route, so
+    # no letter was written or logged
     assert summary["letters"] == 3 and summary["no_route"] == 3
     code, stdout, err = cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25", "--json"])
     marked = json.loads(stdout)
@@ -239,7 +242,7 @@ def test_mark_dashboard_calendar_and_stats(
 def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     clinic_vault: Path, tmp_path: Path, cli: Runner
 ) -> None:
-    """A mixed batch: Equifax by mail, Fog Data Science through its (only) web form. Marking the
+    """A mixed batch: Experian by mail, Fog Data Science through its (only) web form. Marking the
     batch sent through web forms marks the three Fog requests and leaves the mailed ones alone."""
     code, stdout, err = cli(
         [
@@ -247,7 +250,7 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
             "letters",
             str(clinic_vault),
             "--brokers",
-            "equifax,fog-data-science",
+            "experian,fog-data-science",
             "--out",
             str(tmp_path / "b"),
             "--workers",
@@ -265,7 +268,7 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     assert all("goes by mail, not through your web form" in s["reason"] for s in marked["skipped"])
     rows = json.loads(cli(["bulk", "status", "--json"])[1])
     states = {(r["broker"], r["state"]) for r in rows}
-    assert states == {("fog-data-science", "sent"), ("equifax", "drafted")}, states
+    assert states == {("fog-data-science", "sent"), ("experian", "drafted")}, states
     # and the text output says how many it left alone
     code, stdout, _ = cli(["bulk", "mark", summary["batch"], "sent", "--via", "mail"])
     assert code == 0 and "Marked 3 requests" in stdout and "left 3 alone" in stdout

@@ -84,7 +84,8 @@ def test_pdf_metadata_names_the_letter(tmp_path: Path, cli: Runner, monkeypatch:
     monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    code, out, err = cli(["request", "equifax", "--out", str(tmp_path / "l"), "--json"])
+    # Experian: access requests by mail, to the box its filing names for them
+    code, out, err = cli(["request", "experian", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
     pdf = next(Path(f) for f in json.loads(out)["letters"][0]["files"] if f.endswith(".pdf"))
     meta = PdfReader(pdf).metadata

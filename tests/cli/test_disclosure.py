@@ -213,7 +213,8 @@ def test_a_broker_with_no_known_government_sales_gets_the_profile_default(at_ris
     (letter,) = json.loads(stdout)["letters"]
     assert "current-address" in letter["disclosed"] and "phone" in letter["disclosed"]
     text = flat(Path(letter["files"][0]).read_text())
-    assert "Current address: 1550 Calle Ñandú" in text
+    # Whitepages takes requests on its web form: the sheet lists what to give it
+    assert "Address: 1550 Calle Ñandú" in text
     # what Whitepages says a state-law request cannot reach (its own words, sourced)
     assert "Whitepages says much of its data is public-record data" in flat(err)
 

@@ -56,7 +56,8 @@ def test_four_parallel_requests_get_four_ids(vault_env: Path, tmp_path: Path) ->
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [err[-800:] for _, err in results]
     ids = sorted(letter["id"] for stdout, _ in results for letter in json.loads(stdout)["letters"])
     assert ids == [1, 2, 3, 4]
-    assert len(list(out.glob("*.txt"))) == 4
+    # each a mail letter with the sheet of LexisNexis's portal beside it
+    assert len(list(out.glob("*.txt"))) == 8
     journal = _journal(vault_env)
     assert sorted(journal.requests) == [1, 2, 3, 4]
     stored = {r.id: r.files for r in journal.requests.values()}

@@ -26,7 +26,7 @@ from broker_audit.letters.compose import (
     records_context,
     sender_lines,
 )
-from broker_audit.letters.context import LetterContext
+from broker_audit.letters.context import LetterContext, UnreachableContext
 from broker_audit.letters.disclosure import Disclosure, decide
 from broker_audit.letters.records_identity import records_requester
 from broker_audit.letters.render import render_letter
@@ -57,6 +57,18 @@ ROUTE = Route(
     checked=TODAY,
     registry="ca",
     filed=2020,
+    door="request-channel",
+)
+# The same address as a registry's contact field (no request channel known): the "contact" variant.
+CONTACT_ROUTE = msgspec.structs.replace(ROUTE, door="contact")
+PARENT = Broker(
+    id="example-parent",
+    name="Example Parent",
+    legal_name="Example Parent Inc.",
+    categories=["risk-analytics"],
+    routes=[ROUTE],
+    sources=[Source(url="https://example.org/parent", checked=TODAY)],
+    checked=TODAY,
 )
 BROKER = Broker(
     id="example-data-broker",
@@ -159,19 +171,33 @@ def _context(
             earlier=EARLIER_RECORDS if letter.id == "records-followup" else None,
             disclosure=disclosure,
         )
+    unreachable = None
+    if letter.group == "notice":
+        unreachable = UnreachableContext(
+            known=[
+                "head office or registered address: Example Data Broker Inc. / 1 Main St / Example, CA 90000"
+            ],
+            parent="Example Parent",
+            parent_letters=[
+                "my access request of November 25, 2026, reference BA-GOLDEN02, by mail to "
+                "Example Parent Inc. / P.O. Box 1 / Atlanta, GA 30301"
+            ],
+        )
     return letter_context(
         letter=letter,
         profile=profile_for(law, variant),
-        broker=broker_for(variant),
+        broker=PARENT if variant == "forward" else broker_for(variant),
         law=law,
         fcra=federal_law(LAWS),
         today=TODAY,
         reference="BA-GOLDEN01",
-        route=ROUTE,
+        route=CONTACT_ROUTE if variant == "contact" else ROUTE,
         details="My address is listed wrongly as 9 Elm St.",
         earlier=EARLIER if letter.group == "chain" else None,
         agent=CLINIC if variant == "agent" else None,
         disclosure=disclosure,
+        forward_for=BROKER if variant == "forward" else None,
+        unreachable=unreachable,
     )
 
 
@@ -187,11 +213,14 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 continue
             if letter.id == "appeal" and not (law.appeal and law.appeal.available):
                 continue
-            if letter.id == "complaint" and law.complaint is None:
+            if letter.recipient == "complaint-office" and law.complaint is None:
                 continue
             yield law.id, letter.id, "plain"
             if letter.group == "records":
                 yield law.id, letter.id, "campaign"
+            if letter.id == "access" and law.id in ("co-cpa", "ca-ccpa"):
+                yield law.id, letter.id, "contact"  # to a contact address: no request channel known
+                yield law.id, letter.id, "forward"  # to the parent of a broker that cannot be reached
             if (
                 letter.group == "request"
                 and law.kind not in ("federal", "open-records")
@@ -210,14 +239,14 @@ def render_case(law_id: str, kind_id: str, variant: str) -> str:
     law = next(x for x in LAWS if x.id == law_id)
     letter = KINDS[kind_id]
     profile = PROFILE if letter.group == "records" else profile_for(law, variant)
-    broker = None if letter.group == "records" else broker_for(variant)
+    broker = None if letter.group == "records" else (PARENT if variant == "forward" else broker_for(variant))
     disclosure = decide(profile, broker=broker, letter=letter)
     agent = CAMPAIGN_CLINIC if variant == "campaign" else None
     context = _context(law, kind_id, variant, disclosure, agent)
     sender = tuple(sender_lines(profile, context.agent, disclosure))
     if variant == "campaign":
         sender = records_requester(PROFILE, CAMPAIGN_CLINIC).sender
-    if kind_id == "complaint":
+    if KINDS[kind_id].recipient == "complaint-office":
         recipient = complaint_recipient_lines(law)
     elif KINDS[kind_id].group == "records":
         recipient = ["Example County Sheriff's Office", "1 Justice Way", "Example, CO 80000"]

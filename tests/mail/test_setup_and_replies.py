@@ -159,7 +159,7 @@ def test_clinic_batch_is_sent_only_with_batch(
             "letters",
             str(ROOT / "examples" / "clients.csv"),
             "--brokers",
-            "spokeo",
+            "venntel",
             "--kind",
             "access",
             "--out",
@@ -198,7 +198,8 @@ def test_clinic_batch_is_sent_only_with_batch(
     code, out, err = cli(["send", "--yes", "--pace", "0", "--batch", summary["batch"]])
     assert code == 0, err
     assert len(smtp_tls.received) == emails
-    assert {r.rcpt_tos[0] for r in smtp_tls.received} <= {"privacy@spokeo.com", "legal@spokeo.com"}
+    # Venntel's filing names privacy@venntel.com for "any requests related to the CCPA"
+    assert {r.rcpt_tos[0] for r in smtp_tls.received} == {"privacy@venntel.com"}
     assert {r.mail_from for r in smtp_tls.received} == {USER}
 
 
