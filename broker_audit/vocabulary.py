@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 # What a privacy law gives a person, right by right. "fcra-disclosure" is the FCRA's file
-# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format.
-Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure"]
+# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format;
+# "third-party-list" is a list of the third parties (or their categories, where that is all a law
+# gives) to which the data was disclosed (Minnesota, Oregon), claimed in access letters.
+Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure", "third-party-list"]
 RIGHTS: tuple[str, ...] = get_args(Right)
 
 # How much a fact can be trusted, by where it was read:
