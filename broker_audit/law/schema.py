@@ -98,6 +98,7 @@ class RightRule(Strict, kw_only=True, frozen=True):
     period: Period | None = None
     agent: AgentRule | None = None
     title: str = ""
+    verb: str = ""  # the claim's verb when the kind's ("I opt out of") does not fit the statute
     beyond: str = ""
     explain: str = ""
     note: str = ""
@@ -156,6 +157,11 @@ class Complaint(Strict, kw_only=True, frozen=True):
     grade: Grade | None = None
     checked: dt.date | None = None
     note: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        """A complaint letter can be addressed: an online form or an email is known."""
+        return bool(self.url or self.email)
 
 
 class Exemption(Strict, kw_only=True, frozen=True):

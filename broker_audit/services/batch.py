@@ -301,6 +301,7 @@ def client_documents(
             reference=p.job.reference,
             channel=p.job.channel,
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
+            law=p.job.context.law,
         )
         for p in plan.letters
     ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]

@@ -28,8 +28,14 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     law_name: str
     deadline_days: int | None = None  # the response period, counted from receipt
     working_days: bool = False
+    # The public holidays a business-day period skips ("US", "US-CO"; calendars.py). "" in a
+    # record from before calendars were recorded: its business days skip the federal holidays.
+    calendar: str = ""
     extension_days: int = 0
     appeal_days: int | None = None
+    appeal_extension_days: int = 0  # an appeal decision the law lets the company extend
+    # The first day the clock can run from, whatever the day of receipt (DROP: 2026-08-01).
+    not_before: dt.date | None = None
     # The period's statute text was read: a follow-up may state the legal due date.
     deadline_stated: bool = False
     reference: str

@@ -65,9 +65,10 @@ def test_californians_are_pointed_to_drop(
     text = " ".join(
         Path(next(f for f in made["letters"][0]["files"] if f.endswith(".txt"))).read_text().split()
     )
-    # 1798.105(a)'s wording was read only as quotations: the letter cites it without claiming a
-    # scope of its own, and asks for everything as a request.
-    assert "under the California Consumer Privacy Act" in text and "(Cal. Civ. Code 1798.105(a))" in text
+    # 1798.105(a)'s wording was read only as quotations: the letter cites the Act, not the section
+    # (rule L008), claims no scope of its own, and asks for everything as a request.
+    assert "under the California Consumer Privacy Act" in text and "(Cal. Civ. Code 1798.100 et seq.)" in text
+    assert "1798.105" not in text
     assert "as far as it gives me the right" in text
     assert "as a request and not as a claim under the Act, that you delete all personal data you hold" in text
     code, out, err = cli(["audit", "--json"])
