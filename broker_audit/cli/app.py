@@ -80,6 +80,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault\n"
         "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.",
     ),
+    "drop": Subcommand(
+        "drop",
+        "app",
+        "California's DROP: record your one deletion request to every registered data broker, and\n"
+        "the status DROP shows for each broker; `status` tracks them with the rest.",
+    ),
     "profile": Subcommand(
         "profile", "app", "See or change the requester's profile (kept only inside the vault)."
     ),

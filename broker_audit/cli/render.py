@@ -688,3 +688,17 @@ def render_evidence(result: Any) -> None:
     for name in result.missing:
         _say(f"  missing (no longer on disk): {name}", err=True)
     _say(result.deadline)
+
+
+def render_drop(result: Any) -> None:
+    """A DROP request, or one broker's DROP status, as just recorded."""
+    view = result.view
+    r = view.request
+    due = f"; every registered broker must have processed it by {view.due.isoformat()}" if view.due else ""
+    if r.kind == "drop":
+        ref = f" (DROP ID {r.platform_ref})" if r.platform_ref else ""
+        given = f"; identifiers given: {', '.join(r.identifiers)}" if r.identifiers else ""
+        say(f"#{r.id} {result.platform}: request of {r.dated.isoformat()} recorded{ref}{given}{due}")
+        return
+    verb = "recorded" if result.created else "updated"
+    say(f"#{r.id} DROP status for {_safe(r.broker_name)} {verb}: {view.state.value}{due}")

@@ -17,6 +17,7 @@ from broker_audit.services.letters import (
     NoRoute,
     no_route_entry,
     plan_letter,
+    refuse_fcra_to_non_agencies,
     render_job,
     request_record,
     route_document,
@@ -154,6 +155,7 @@ def run_batch(
         workers = min(usable_cores(), MAX_WORKERS)
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
     chosen = batch_brokers(registry, brokers, preset)
+    refuse_fcra_to_non_agencies(chosen, letters)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)
     batch_id = new_batch_id(today)
 

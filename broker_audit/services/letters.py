@@ -130,6 +130,7 @@ def request_letters(
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
+    refuse_fcra_to_non_agencies(brokers, letters)
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
@@ -216,9 +217,26 @@ def broker_warnings(broker: Broker, law: Law, letter: LetterKind) -> list[str]:
         out.append(
             f"{broker.id}: the {law.name} gives no {letter.id} right; the letter asks for it as a request"
         )
-    if letter.id == "fcra-disclosure" and "consumer-reporting" not in broker.categories:
-        out.append(f"{broker.id}: not known as a consumer reporting agency; the FCRA may not apply")
     return out
+
+
+def refuse_fcra_to_non_agencies(brokers: Sequence[Broker], letters: Sequence[LetterKind]) -> None:
+    """An FCRA file disclosure goes only to brokers recorded, with a source, as consumer reporting
+    agencies (15 U.S.C. 1681g binds no one else): refuse the whole request, naming the others."""
+    if not any(letter.id == "fcra-disclosure" for letter in letters):
+        return
+    others = [b for b in brokers if not b.is_consumer_reporting_agency()]
+    if not others:
+        return
+    if len(others) == 1:
+        from broker_audit.errors import NotConsumerReporting
+
+        raise NotConsumerReporting(others[0].id, others[0].name)
+    raise UserError(
+        "not recorded as consumer reporting agencies, so the FCRA's file disclosure (15 U.S.C. 1681g) "
+        "does not bind them: " + ", ".join(b.id for b in others),
+        "leave them out of this request, or ask them for access instead (--kind access)",
+    )
 
 
 def plan_letter(

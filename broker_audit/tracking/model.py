@@ -18,7 +18,10 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
         """Who the request went to, for display: the broker, or the agency."""
         return self.broker_name or self.agency
 
-    VERSION: ClassVar[int] = 1  # see tracking/records.py for when to bump it
+    # see tracking/records.py for when to bump it. 2: a request made on a state platform
+    # (California's DROP: `recipient` "platform", kinds "drop" and "drop-result"), which an older
+    # broker-audit would misread; such records are written with v=2, every other one with v=1.
+    VERSION: ClassVar[int] = 2
     v: int = 1
     id: int
     broker_id: str
@@ -53,6 +56,11 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # from before routes were recorded, which may be marked sent by any channel.
     channel: str = ""
     channels: list[str] | None = None
+    # A request made on a state platform: the platform's own reference (the DROP ID shown on
+    # confirmation), and which kinds of identifiers were submitted ("email", "phone", ...), not
+    # their values.
+    platform_ref: str = ""
+    identifiers: list[str] = []
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

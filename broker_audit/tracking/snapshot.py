@@ -26,9 +26,10 @@ from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyS
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import AgentProfile, Answers, BatchMade, ClientSet, ScanResultSet
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 """Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
-2: the mail account, the emails sent and the replies kept."""
+2: the mail account, the emails sent and the replies kept. 3: DROP requests and their states
+(an older broker-audit rebuilds from the records and meets the v2 request it cannot read)."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):

@@ -97,8 +97,10 @@ DROP_RESULTS: frozenset[State] = frozenset(
     {State.PENDING, State.DELETED, State.OPTED_OUT, State.EXEMPTED, State.NOT_FOUND}
 )
 DROP_TRANSITIONS: dict[State, frozenset[State]] = {
-    State.DRAFTED: frozenset({State.SENT, State.WITHDRAWN, *DROP_RESULTS}),
-    State.SENT: frozenset({State.WITHDRAWN, *DROP_RESULTS}),
+    State.DRAFTED: frozenset({State.SENT, State.WITHDRAWN}),
+    # Submitted on DROP's site, it is received the same day: its clock is the platform's own.
+    State.SENT: frozenset({State.DELIVERED, State.WITHDRAWN, *DROP_RESULTS}),
+    State.DELIVERED: frozenset({State.WITHDRAWN, *DROP_RESULTS}),
     **{s: frozenset({State.WITHDRAWN, *(DROP_RESULTS - {s})}) for s in DROP_RESULTS},
     State.WITHDRAWN: frozenset(),
 }
