@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from broker_audit.errors import BrokerAuditError
 from broker_audit.law.check import LawFinding, printed_unread
@@ -20,8 +21,11 @@ from broker_audit.registry.schema import Broker, ConsumerReporting
 from broker_audit.vocabulary import KINDS, LetterKind
 
 
-def render_every_kind(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
-    """Render each request and follow-up kind under each law for a made-up requester."""
+def render_every_kind(
+    laws: Sequence[Law], today: dt.date, templates_dir: Path | None = None
+) -> list[LawFinding]:
+    """Render each request and follow-up kind under each law for a made-up requester (with
+    `templates_dir`, the user's own templates over ours)."""
     profile = Profile(
         name="Test Requester",
         state="CO",
@@ -87,6 +91,7 @@ def render_every_kind(laws: Sequence[Law], today: dt.date) -> list[LawFinding]:
                     recipient=("Test",),
                     date=today,
                     reference="BA-TEST0000",
+                    templates_dir=templates_dir,
                 )
             except BrokerAuditError as exc:
                 out.append(LawFinding("L005", "error", f"{letter.id}: {exc.message}", law.id, "templates"))

@@ -269,3 +269,26 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     # and the text output says how many it left alone
     code, stdout, _ = cli(["bulk", "mark", summary["batch"], "sent", "--via", "mail"])
     assert code == 0 and "Marked 3 requests" in stdout and "left 3 alone" in stdout
+
+
+def test_a_batch_refuses_fcra_disclosures_to_brokers_that_are_not_agencies(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    out = tmp_path / "batch"
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax,venntel,clearview-ai",
+            "--kind",
+            "fcra-disclosure",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 1 and "venntel, clearview-ai" in err and "--kind access" in err
+    assert not out.exists()
