@@ -215,8 +215,8 @@ def test_the_minnesota_access_letter_claims_the_third_party_list() -> None:
     )
     oregon = letter_text("or-ocpa", "access")
     assert (
-        "ORS 646A.574(1)(a)(B), I also request a list of the specific third parties, other than natural persons"
-        in oregon
+        "ORS 646A.574(1)(a)(B), I also request a list of the specific third parties, "
+        "other than natural persons" in oregon
     )
     # a law without the right claims none: Colorado's access letter only asks, as a request
     colorado = letter_text("co-cpa", "access")
