@@ -132,7 +132,7 @@ def record_drop(
             recipient="platform",
             kind="drop",
             law_id=law.id,
-            law_name=law.name,
+            law_name=platform.citation,  # the Delete Act, not the CCPA it sits beside
             deadline_days=platform_deadline_days(platform),
             not_before=platform.processing_from,
             reference=drop_id or f"DROP-{submitted.isoformat()}",

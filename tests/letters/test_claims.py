@@ -119,6 +119,22 @@ def test_a_remark_in_a_citation_or_scope_fails_the_law_check() -> None:
     assert not [f for f in check_laws(list(LAWS.values()), today=TODAY) if f.rule in ("L007", "L009")]
 
 
+def test_a_business_day_period_must_name_its_holiday_calendar() -> None:
+    ca = LAWS["ca-ccpa"]
+    opt_out = ca.rights["opt-out"]
+    assert opt_out.period is not None and opt_out.period.holidays == "federal"
+    for holidays, message in (
+        (None, "a business-day period with no `holidays`"),
+        ("state", "no state holiday calendar for CA in calendars.py"),
+    ):
+        period = msgspec.structs.replace(opt_out.period, holidays=holidays)
+        bad = msgspec.structs.replace(
+            ca, rights={**ca.rights, "opt-out": msgspec.structs.replace(opt_out, period=period)}
+        )
+        found = [f for f in check_laws([bad], today=TODAY) if f.rule == "L009"]
+        assert [(f.severity, f.message) for f in found] == [("error", message)]
+
+
 def test_a_template_printing_an_unread_citation_fails(tmp_path: Path) -> None:
     # Maryland's appeal subsection (14-4705) was not read: the shipped appeal states no citation;
     # a template that writes it in by hand is caught by rendering (rule L008).
