@@ -105,6 +105,16 @@ def render_broker(b: Any) -> None:
     lines.append(("  categories: " + _join(b.categories), ""))
     if b.holds:
         lines.append(("  holds: " + _join(b.holds), ""))
+    cra = b.consumer_reporting
+    if cra is not None:
+        who = f" ({_c(cra.entity)})" if cra.entity else ""
+        what = (
+            f"  a consumer reporting agency{who}: FCRA file disclosures (15 U.S.C. 1681g) apply"
+            if cra.agency
+            else "  not a consumer reporting agency: no FCRA file disclosure"
+        )
+        lines.append((what, ""))
+        lines.append((f"      source: {_c(cra.source)} ({_c(cra.grade)}, checked {_c(cra.checked)})", ""))
     lines.append(("How to send a request", bold))
     if not b.routes:
         lines.append(("  no route known yet: no letter can be sent", "yellow"))
