@@ -30,6 +30,7 @@ def record_command(
         help="Which kinds of identifiers you gave DROP, comma-separated: name, birth-date, zip, email, "
         "phone, mobile-ad-id, connected-tv-id, vin (only the kinds are kept, not the values).",
     ),
+    client: str = typer.Option(None, "--client", help="A clinic's client id: the request is the client's."),
     as_json: bool = typer.Option(False, "--json", help="Print the recorded request as JSON."),
 ) -> None:
     """Record the DROP request you made on privacy.ca.gov/drop (California residents only).
@@ -51,6 +52,7 @@ def record_command(
         laws=shipped_laws(),
         drop_id=drop_id,
         identifiers=[x for x in identifiers.split(",") if x.strip()],
+        client_id=client,
     )
     _render(result, as_json)
     typer.echo(
@@ -66,6 +68,9 @@ def result_command(
     broker: str = typer.Argument(..., help="The broker, by id, name or alias."),
     state: str = typer.Argument(..., help="deleted, opted-out, exempted, not-found or pending."),
     on: str = typer.Option(None, "--on", help="The day DROP showed this status, YYYY-MM-DD (default today)."),
+    client: str = typer.Option(
+        None, "--client", help="A clinic's client id: the DROP request is the client's."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the broker's DROP row as JSON."),
 ) -> None:
     """Record the status DROP shows for one broker (its row in `status` is made the first time).
@@ -84,6 +89,7 @@ def result_command(
         registry=shipped_registry(),
         laws=shipped_laws(),
         on=parse_date(on, "--on") if on else None,
+        client_id=client,
     )
     _render(result, as_json)
 

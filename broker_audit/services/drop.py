@@ -26,6 +26,7 @@ from broker_audit.tracking.states import DROP_RESULTS, State, check_transition, 
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law, Platform
+    from broker_audit.profile import Profile
     from broker_audit.registry.load import Registry
     from broker_audit.tracking.journal import Journal
 
@@ -101,8 +102,9 @@ def record_drop(
     laws: Sequence[Law],
     drop_id: str = "",
     identifiers: Sequence[str] = (),
+    client_id: str | None = None,
 ) -> DropResult:
-    """Log the DROP request the user made on `submitted` (drafted and submitted at once)."""
+    """Log the DROP request the user (or a clinic's client, `client_id`) made on `submitted`."""
     check_date(today, "today")
     submitted = check_date(submitted, "--on")
     if submitted > today:
@@ -114,9 +116,9 @@ def record_drop(
     if len(drop_id) > 64:
         raise UserError("that DROP ID is too long", "copy the ID shown on DROP's confirmation page")
     with open_journal(access) as journal, journal.write():
-        profile = require_profile(journal)
+        profile = _requester(journal, client_id)
         law, platform = california_platform(laws, profile.state)
-        earlier = _latest_drop(journal)
+        earlier = _latest_drop(journal, client_id)
         if earlier is not None and earlier.request.dated == submitted:
             raise UserError(
                 f"a DROP request of {submitted.isoformat()} is already recorded (#{earlier.request.id})",
@@ -142,6 +144,7 @@ def record_drop(
             channels=[DROP_CHANNEL],
             platform_ref=drop_id,
             identifiers=kinds,
+            client_id=client_id,
         )
         journal.append([request, *_submitted(request_id, submitted, "submitted on DROP", drop_id)])
         return DropResult(view=journal.view(request_id), platform=platform.name, created=True, results={})
@@ -156,6 +159,7 @@ def record_drop_result(
     registry: Registry,
     laws: Sequence[Law],
     on: dt.date | None = None,
+    client_id: str | None = None,
 ) -> DropResult:
     """Record the status DROP shows for one broker (its row is made the first time)."""
     state = parse_state(state_text)
@@ -170,9 +174,9 @@ def record_drop_result(
         raise UserError(f"{on.isoformat()} is in the future", "give the day DROP showed it with --on")
     broker = registry.resolve(broker_name)
     with open_journal(access) as journal, journal.write():
-        profile = require_profile(journal)
+        profile = _requester(journal, client_id)
         _, platform = california_platform(laws, profile.state)
-        drop = _latest_drop(journal)
+        drop = _latest_drop(journal, client_id)
         if drop is None:
             raise UserError(
                 "no DROP request is recorded yet",
@@ -206,6 +210,7 @@ def record_drop_result(
                 channel=DROP_CHANNEL,
                 channels=[DROP_CHANNEL],
                 platform_ref=drop.request.platform_ref,
+                client_id=client_id,
             )
             records += [
                 made,
@@ -229,9 +234,9 @@ def record_drop_result(
         return DropResult(view=journal.view(row_id), platform=platform.name, created=created, results={})
 
 
-def drop_summary(journal: Journal) -> tuple[RequestView, dict[str, int]] | None:
+def drop_summary(journal: Journal, client_id: str | None = None) -> tuple[RequestView, dict[str, int]] | None:
     """The latest DROP request and how many brokers are in each reported status, or None."""
-    drop = _latest_drop(journal)
+    drop = _latest_drop(journal, client_id)
     if drop is None:
         return None
     counts: dict[str, int] = {}
@@ -258,11 +263,22 @@ def _submitted(request_id: int, on: dt.date, note: str, tracking: str = "") -> l
     ]
 
 
-def _latest_drop(journal: Journal) -> RequestView | None:
+def _requester(journal: Journal, client_id: str | None) -> Profile:
+    """The person whose DROP request this is: the vault's own profile, or a clinic's client."""
+    if client_id is None:
+        return require_profile(journal)
+    client = journal.clients.get(client_id)
+    if client is None:
+        known = ", ".join(sorted(journal.clients)[:12]) or "none yet"
+        raise UserError(f"no client {client_id!r} in this vault", f"clients: {known}")
+    return client.profile
+
+
+def _latest_drop(journal: Journal, client_id: str | None = None) -> RequestView | None:
     drops = [
         journal.view(r.id)
         for r in journal.requests.values()
-        if r.kind == "drop" and r.recipient == "platform"
+        if r.kind == "drop" and r.recipient == "platform" and r.client_id == client_id
     ]
     live = [v for v in drops if v.state is not State.WITHDRAWN]
     return max(live, key=lambda v: (v.request.dated, v.request.id), default=None)

@@ -292,3 +292,36 @@ def test_a_batch_refuses_fcra_disclosures_to_brokers_that_are_not_agencies(
     )
     assert code == 1 and "venntel, clearview-ai" in err and "--kind access" in err
     assert not out.exists()
+
+
+def test_a_clinic_records_a_californian_clients_drop_request(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    code, _, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax",
+            "--out",
+            str(tmp_path / "b"),
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 0, err
+    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    clients = {row["client_name"]: row["client_id"] for row in rows}
+    californian = clients["Fatima Ahmed"]
+    coloradan = next(cid for name, cid in clients.items() if name.startswith("María José"))
+    code, out, err = cli(["drop", "record", "--client", californian, "--on", "2026-11-02", "--json"])
+    assert code == 0, err
+    assert json.loads(out)["due"] == "2027-01-31"  # 2026-11-02 + 45 + 45
+    code, out, err = cli(["drop", "result", "spokeo", "opted-out", "--client", californian, "--json"])
+    assert code == 0, err
+    assert json.loads(out)["state"] == "opted-out"
+    code, out, err = cli(["drop", "record", "--client", coloradan, "--on", "2026-11-02"])
+    assert code == 1 and "DROP is for California residents" in err
+    code, out, err = cli(["drop", "record", "--client", "nobody", "--on", "2026-11-02"])
+    assert code == 1 and "no client 'nobody'" in err
