@@ -70,6 +70,19 @@ class MissingProfileField(UserError):
         self.field = field
 
 
+class NotConsumerReporting(UserError):
+    """An FCRA file disclosure asked of a company not recorded as a consumer reporting agency:
+    15 U.S.C. 1681g binds consumer reporting agencies only."""
+
+    def __init__(self, broker_id: str, broker_name: str) -> None:
+        super().__init__(
+            f"{broker_name} is not recorded as a consumer reporting agency: the FCRA's file "
+            "disclosure (15 U.S.C. 1681g) does not bind it",
+            f"ask it for access instead: `broker-audit request {broker_id} --kind access`",
+        )
+        self.broker_id = broker_id
+
+
 class IllegalTransition(UserError):
     """A status change the request lifecycle does not allow."""
 

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 # What a privacy law gives a person, right by right. "fcra-disclosure" is the FCRA's file
-# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format.
-Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure"]
+# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format;
+# "third-party-list" is a list of the third parties (or their categories, where that is all a law
+# gives) to which the data was disclosed (Minnesota, Oregon), claimed in access letters.
+Right = Literal[
+    "access", "delete", "opt-out", "correct", "portability", "fcra-disclosure", "third-party-list"
+]
 RIGHTS: tuple[str, ...] = get_args(Right)
 
 # How much a fact can be trusted, by where it was read:
@@ -92,19 +96,23 @@ STANDARD_DISCLOSURE: tuple[str, ...] = (
 # current address is withheld). An advertising ID is added for location-data brokers only.
 MINIMAL_DISCLOSURE: tuple[str, ...] = ("past-addresses", "email")
 
-# Who a letter is addressed to.
-RecipientKind = Literal["broker", "complaint-office", "agency"]
+# Who a letter is addressed to ("platform": a state-run service such as California's DROP).
+RecipientKind = Literal["broker", "complaint-office", "agency", "platform"]
 # Which legal clock a letter starts when it is received:
 #   right   - the response period of the right(s) it exercises, from the law's data;
 #   appeal  - the law's period for deciding an appeal;
 #   records - the open-records act's period (working days), for the part it governs;
+#   platform - a state platform's processing cycle (DROP: fetched within 45 days, processed
+#             within 45 more, from 2026-08-01);
 #   none    - no clock (a follow-up asks for an answer within a period we choose, not the law).
-Clock = Literal["right", "appeal", "records", "none"]
+Clock = Literal["right", "appeal", "records", "platform", "none"]
 # What a kind is: asked for by the user (`request`), written by `followup` about an earlier
-# request (`chain`), a public-records request (`records`), or a page that goes with another
-# letter (`page`: the agent's authorization, a clinic's cover sheet), or written by `request` in place
-# of a request a broker cannot receive (`notice`: the complaint that it cannot be reached).
-KindGroup = Literal["request", "chain", "records", "page", "notice"]
+# request (`chain`), a public-records request (`records`), a page that goes with another
+# letter (`page`: the agent's authorization, a clinic's cover sheet), written by `request` in place
+# of a request a broker cannot receive (`notice`: the complaint that it cannot be reached), or a
+# request made on a state platform and tracked here, with no letter (`platform`: DROP and each
+# broker's result).
+KindGroup = Literal["request", "chain", "records", "page", "notice", "platform"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,9 @@ class LetterKind:
     followable: bool = False  # a late or refused letter of this kind gets a follow-up chain
     template: str = ""  # the template's name without `.txt.j2`; the id when empty
     needs_details: bool = False  # the letter needs the user's own text (--details)
+    # Rights it claims besides its main one, wherever the law gives them (an access letter also
+    # claims the list of third parties where a law has that right).
+    also: tuple[Right, ...] = ()
 
     @property
     def template_name(self) -> str:
@@ -142,6 +153,7 @@ KINDS: dict[str, LetterKind] = {
             id="access",
             group="request",
             rights=("access",),
+            also=("third-party-list",),
             title="Request to know / access my personal data",
             title_es="Solicitud de acceso a mis datos personales",
             goal="show you the data they hold about you and say to whom they sold it",
@@ -162,10 +174,11 @@ KINDS: dict[str, LetterKind] = {
             id="opt-out",
             group="request",
             rights=("opt-out",),
-            title="Request to opt out of the sale and sharing of my personal data",
+            # Each law's own subject is in laws.toml (`title`): "sharing" is California's word.
+            title="Request to opt out of the sale of my personal data",
             title_es="Solicitud de exclusión de la venta de mis datos personales",
-            goal="stop selling and sharing your data",
-            goal_es="dejar de vender y compartir sus datos",
+            goal="stop selling your data",
+            goal_es="dejar de vender sus datos",
             followable=True,
         ),
         LetterKind(
@@ -245,6 +258,25 @@ KINDS: dict[str, LetterKind] = {
             rights=(),
             title="Authorization of an agent to make a privacy request",
             clock="none",
+        ),
+        LetterKind(
+            id="drop",
+            group="platform",
+            rights=("delete",),
+            title="DROP request: delete my data at every registered data broker",
+            title_es="Solicitud en DROP: eliminar mis datos en cada corredor de datos registrado",
+            goal="delete your data through California's DROP",
+            goal_es="eliminar sus datos por medio de DROP de California",
+            clock="platform",
+            recipient="platform",
+        ),
+        LetterKind(
+            id="drop-result",
+            group="platform",
+            rights=("delete",),
+            title="DROP result for one data broker",
+            title_es="Resultado de DROP para un corredor de datos",
+            clock="platform",
         ),
     )
 }

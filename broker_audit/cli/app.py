@@ -91,6 +91,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "app",
         "The agencies a records request goes to: Colorado's sheriffs and state agencies.",
     ),
+    "drop": Subcommand(
+        "drop",
+        "app",
+        "California's DROP: record your one deletion request to every registered data broker, and "
+        "the status DROP shows for each broker; `status` tracks them with the rest.",
+    ),
     "profile": Subcommand(
         "profile", "app", "See or change the requester's profile (kept only inside the vault)."
     ),

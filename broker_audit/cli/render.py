@@ -127,6 +127,16 @@ def render_broker(b: Any) -> None:
     lines.append(("  categories: " + _join(b.categories), ""))
     if b.holds:
         lines.append(("  holds: " + _join(b.holds), ""))
+    cra = b.consumer_reporting
+    if cra is not None:
+        who = f" ({_c(cra.entity)})" if cra.entity else ""
+        what = (
+            f"  a consumer reporting agency{who}: FCRA file disclosures (15 U.S.C. 1681g) apply"
+            if cra.agency
+            else "  not a consumer reporting agency: no FCRA file disclosure"
+        )
+        lines.append((what, ""))
+        lines.append((f"      source: {_c(cra.source)} ({_c(cra.grade)}, checked {_c(cra.checked)})", ""))
     lines.append(("How to send a request", bold))
     if not b.routes:
         lines.append(("  no route known yet: no letter can be sent", "yellow"))
@@ -899,3 +909,17 @@ def render_agency(agency: Any, choice: Any) -> None:
         lines.append((f"  notes: {_c(agency.notes)}", ""))
     for text, style in lines:
         say((text, style))
+
+
+def render_drop(result: Any) -> None:
+    """A DROP request, or one broker's DROP status, as just recorded."""
+    view = result.view
+    r = view.request
+    due = f"; every registered broker must have processed it by {view.due.isoformat()}" if view.due else ""
+    if r.kind == "drop":
+        ref = f" (DROP ID {r.platform_ref})" if r.platform_ref else ""
+        given = f"; identifiers given: {', '.join(r.identifiers)}" if r.identifiers else ""
+        say(f"#{r.id} {result.platform}: request of {r.dated.isoformat()} recorded{ref}{given}{due}")
+        return
+    verb = "recorded" if result.created else "updated"
+    say(f"#{r.id} DROP status for {_safe(r.broker_name)} {verb}: {view.state.value}{due}")

@@ -320,7 +320,8 @@ def mark_command(
     state: str = typer.Argument(
         ...,
         help="sent, delivered (received: the legal clock starts), acknowledged, needs-verification, "
-        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn.",
+        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn; "
+        "a DROP row: deleted, opted-out, exempted, not-found, pending (or use `drop result`).",
     ),
     via: str = typer.Option(None, "--via", help="mail, email, web-form, phone or fax."),
     tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),

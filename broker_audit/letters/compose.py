@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from broker_audit.errors import UserError
+from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
 from broker_audit.law.schema import Law, RightRule
 from broker_audit.letters.context import (
@@ -77,13 +77,21 @@ def recipient_lines(broker: Broker, route: Route | None) -> list[str]:
 
 
 def complaint_recipient_lines(law: Law) -> list[str]:
-    """The complaint office: we keep its online form, not a postal address we cannot source."""
-    if law.complaint is None:
+    """The complaint office: its online form or email, not a postal address we cannot source."""
+    complaint = law.complaint
+    if complaint is None:
         raise UserError(
             f"no complaint office is known for the {law.name}",
             "file with your state Attorney General's consumer protection office",
         )
-    return [law.complaint.office, "File online at:", law.complaint.url]
+    if complaint.url:
+        return [complaint.office, "File online at:", complaint.url]
+    if complaint.email:
+        return [complaint.office, "By email to:", complaint.email]
+    raise UserError(
+        f"no complaint form or email is known for the {complaint.office}",
+        "find the office's complaint form on its website and file there; the follow-up letter names it",
+    )
 
 
 def sender_lines(
@@ -123,6 +131,21 @@ def right_rule(law: Law, letter: LetterKind) -> tuple[str, RightRule] | None:
     return None
 
 
+def refer_as(law: Law) -> str:
+    """How a sentence names the law: "the CCPA", or the law's own `refer_as` ("NRS 603A")."""
+    return law.refer_as or f"the {law.short_name}"
+
+
+def title_for(law: Law, letter: LetterKind) -> str:
+    """The letter's subject: the law's own wording for the right when it has one (an opt-out of
+    "the sale and sharing" is California's), for the kind named after that right; else the
+    kind's own."""
+    found = right_rule(law, letter)
+    if found is not None and found[1].title and found[0] == letter.id:
+        return found[1].title
+    return letter.title
+
+
 def _period(rule: RightRule | None, law: Law) -> PeriodContext | None:
     period = rule.period if rule is not None else None
     if period is None or not period.text_seen:
@@ -141,39 +164,59 @@ def _period(rule: RightRule | None, law: Law) -> PeriodContext | None:
     )
 
 
+def right_context(law: Law, right: str, rule: RightRule) -> RightContext:
+    """A right as a letter may put it: its own citation only when its text was read (else the
+    Act's, rule L008), its scope stated only then too."""
+    return RightContext(
+        id=right,
+        citation=rule.citation if rule.text_seen else law.citation,
+        scope=rule.scope,
+        limited=rule.limited,
+        stated=rule.text_seen,
+        verb=rule.verb,
+        beyond=rule.beyond,
+        explain=rule.explain if rule.text_seen else "",
+    )
+
+
 def law_context(law: Law, letter: LetterKind) -> LawContext:
     """What a letter of `letter`'s kind may claim under `law`."""
     found = right_rule(law, letter)
     rule = found[1] if found else None
     appeal = law.appeal if law.appeal and law.appeal.available else None
+    appeal_read = bool(appeal and appeal.text_seen)
     claims = law.kind != "none" and (rule is not None or not letter.rights)
     limit = law.verification_limit if law.verification_limit and law.verification_limit.text_seen else None
+    agent = rule.agent if rule is not None else None
+    also = [
+        right_context(law, right, law.rights[right])
+        for right in letter.also
+        if claims and right in law.rights and law.rights[right].text_seen
+    ]
+    complaint = law.complaint
     return LawContext(
         applies=claims,
         id=law.id,
         kind=law.kind,
         name=law.name,
         short_name=law.short_name,
+        refer_as=refer_as(law),
         citation=law.citation,
-        right=(
-            RightContext(
-                id=found[0],
-                citation=rule.citation,
-                scope=rule.scope,
-                limited=rule.limited,
-                stated=rule.text_seen,
-            )
-            if found and rule
-            else None
-        ),
+        right=right_context(law, found[0], rule) if found and rule else None,
+        also=also,
         period=_period(rule, law),
-        agent_allowed=bool(rule and rule.agent and rule.agent.allowed),
-        agent_citation=(rule.agent.citation if rule and rule.agent and rule.agent.allowed else ""),
+        agent_allowed=bool(agent and agent.allowed),
+        agent_citation=(
+            (agent.citation if agent.text_seen else law.citation) if agent and agent.allowed else ""
+        ),
         appeal=appeal is not None,
-        appeal_days=appeal.response_days if appeal and appeal.text_seen else None,
-        appeal_citation=appeal.citation if appeal else "",
-        complaint_office=law.complaint.office if law.complaint else "",
-        complaint_url=law.complaint.url if law.complaint else "",
+        appeal_days=appeal.response_days if appeal and appeal_read else None,
+        appeal_extension_days=appeal.extension_days if appeal and appeal_read else None,
+        appeal_extension_when=appeal.extension_when if appeal and appeal_read else "",
+        appeal_citation=appeal.citation if appeal and appeal_read else "",
+        complaint_office=complaint.office if complaint else "",
+        complaint_url=(complaint.url or "") if complaint else "",
+        complaint_email=complaint.email if complaint else "",
         verification_citation=limit.citation if limit else "",
         verification_scope=limit.scope if limit else "",
         electronic_citation=_electronic(law),
@@ -203,12 +246,15 @@ def _fcra_context(fcra: Law) -> FcraContext | None:
 
 
 def agent_context(law: Law, letter: LetterKind, agent: AgentProfile | None) -> AgentContext | None:
-    """The clinic acting for a client, and whether this law lets an agent make this request."""
+    """The clinic acting for a client, whether this law lets an agent make this request, and for
+    which part of the right (Texas and Nebraska: an agent opts out of targeted advertising and
+    sale, not profiling)."""
     if agent is None:
         return None
     found = right_rule(law, letter)
     rule = found[1].agent if found else None
     standing = bool(rule and rule.allowed)
+    read = bool(rule and rule.text_seen)
     return AgentContext(
         organization=agent.organization,
         contact_name=agent.contact_name,
@@ -216,7 +262,10 @@ def agent_context(law: Law, letter: LetterKind, agent: AgentProfile | None) -> A
         email=agent.email,
         phone=agent.phone,
         standing=standing,
-        citation=rule.citation if rule and standing else "",
+        citation=(rule.citation if read else law.citation) if rule and standing else "",
+        scope=rule.scope if rule and standing and read else "",
+        claim_citation=rule.claim_citation if rule and standing and read else "",
+        rest=rule.rest if rule and standing and read else "",
     )
 
 
@@ -255,7 +304,7 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
     legal_due = earlier.due if (earlier.due and not earlier.due_estimated and period) else None
     return EarlierContext(
         reference=earlier.reference,
-        title=about.title if about else earlier.kind,
+        title=title_for(law, about) if about else earlier.kind,
         kind=earlier.kind,
         dated=long_date(earlier.dated),
         sent=long_date(earlier.sent) if earlier.sent else "",
@@ -307,7 +356,7 @@ def broker_recipient(broker: Broker) -> RecipientContext:
         name=broker.name,
         legal_name=broker.legal_name or broker.name,
         brands=list(broker.brands),
-        consumer_reporting="consumer-reporting" in broker.categories,
+        consumer_reporting=broker.is_consumer_reporting_agency(),
         location_data="location-data" in broker.categories,
     )
 
@@ -361,9 +410,11 @@ def letter_context(
         )
     recipient = broker_recipient(broker)
     consumer_reporting = recipient.consumer_reporting
+    if letter.id == "fcra-disclosure" and not consumer_reporting:
+        raise NotConsumerReporting(broker.id, broker.name)
     return LetterContext(
         kind=letter.id,
-        title=letter.title,
+        title=title_for(law, letter),
         today=long_date(today),
         reference=reference,
         details=details.strip(),

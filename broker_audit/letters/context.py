@@ -50,10 +50,13 @@ class RightContext(Context, frozen=True, kw_only=True):
     """The right a letter exercises, as far as the statute text that was read supports it."""
 
     id: str
-    citation: str
+    citation: str  # the right's own when its text was read, else the Act's
     scope: str
     limited: bool = False
     stated: bool = False  # the right's statute text was read: the letter may state its scope
+    verb: str = ""  # the claim's own verb ("I direct you not to make any sale of"), if the law has one
+    beyond: str = ""  # what the letter asks for, as a request, past a limited right
+    explain: str = ""  # a paragraph spelling out the right's terms (Nevada's "covered information")
 
 
 class PeriodContext(Context, frozen=True, kw_only=True):
@@ -72,14 +75,20 @@ class LawContext(Context, frozen=True, kw_only=True):
     kind: str
     name: str
     short_name: str
+    refer_as: str = ""  # how a sentence names it: "the CCPA", "NRS 603A"
     citation: str
     right: RightContext | None = None
+    # Rights the letter claims besides its main one (an access letter's list of third parties),
+    # only those whose text was read.
+    also: list[RightContext] = []
     period: PeriodContext | None = None
     agent_allowed: bool = False
     agent_citation: str = ""
     appeal: bool = False
     appeal_days: int | None = None  # stated only when the statute text was read
-    appeal_citation: str = ""
+    appeal_extension_days: int | None = None  # the same
+    appeal_extension_when: str = ""
+    appeal_citation: str = ""  # only when its text was read
     complaint_office: str = ""
     complaint_url: str = ""
     # A rule limiting what may be collected to verify a request, when its text was read.
@@ -87,6 +96,7 @@ class LawContext(Context, frozen=True, kw_only=True):
     verification_scope: str = ""
     # The law lets the requester authorize an electronic answer (cited when its text was read).
     electronic_citation: str = ""
+    complaint_email: str = ""
 
 
 class RouteContext(Context, frozen=True, kw_only=True):
@@ -147,6 +157,11 @@ class EarlierContext(Context, frozen=True, kw_only=True):
 
 
 class AgentContext(Context, frozen=True, kw_only=True):
+    """The clinic acting for a client. With `standing`, the law lets an agent make this request;
+    `scope` (when set) is the only part of the right it lets an agent exercise, claimed under
+    `claim_citation`; `rest` is the part left, which the letter asks for on the client's behalf,
+    as a request."""
+
     organization: str
     contact_name: str = ""
     address: list[str] = []
@@ -154,6 +169,9 @@ class AgentContext(Context, frozen=True, kw_only=True):
     phone: str = ""
     standing: bool = False  # the law lets an agent make this request
     citation: str = ""
+    scope: str = ""
+    claim_citation: str = ""
+    rest: str = ""
 
 
 class StatuteContext(Context, frozen=True, kw_only=True):
@@ -200,6 +218,7 @@ class CoverItem(Context, frozen=True, kw_only=True):
     title: str
     reference: str
     how: str
+    when: str = ""  # the answer period of this request, in the client's language
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
 
 
@@ -222,6 +241,7 @@ class PlatformContext(Context, frozen=True, kw_only=True):
     """A state-run platform that reaches every registered broker (California's DROP)."""
 
     name: str
+    short_name: str = ""
     url: str
     covers: str
     excludes: str

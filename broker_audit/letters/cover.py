@@ -11,8 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from broker_audit.law.schema import Law, Platform
-from broker_audit.letters.compose import law_context
-from broker_audit.letters.context import ClinicContext, CoverContext, CoverItem, PlatformContext, ToldContext
+from broker_audit.letters.compose import law_context, title_for
+from broker_audit.letters.context import (
+    ClinicContext,
+    CoverContext,
+    CoverItem,
+    LawContext,
+    PeriodContext,
+    PlatformContext,
+    ToldContext,
+)
 from broker_audit.profile import AgentProfile
 from broker_audit.vocabulary import kind
 
@@ -32,6 +40,9 @@ class CoverLetter:
     address: str = ""  # the email address, form URL or phone number for online routes
     tells: str = ""  # what the letter tells the company about the client, in the client's language
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
+    # The law the letter claims under, as the letter itself puts it (its own period, if stated);
+    # None: the client's state law for this kind.
+    law: LawContext | None = None
 
 
 def template_kind(language: str) -> str:
@@ -70,6 +81,45 @@ def _how(letter: CoverLetter, language: str) -> str:
     )
 
 
+_UNITS_ES = {"days": "días", "business days": "días hábiles", "working days": "días hábiles"}
+
+
+def _when(law: LawContext, language: str) -> str:
+    """How long the company has to answer this request, in the client's language: the request's
+    own period where the letter states it, else "the period the law sets" (never another
+    request's period: an opt-out's clock is not an access request's)."""
+    en = language == "en"
+    if not law.applies:
+        return (
+            "No law makes the company answer, but many do; the letter asks for an answer within 45 days."
+            if en
+            else "Ninguna ley obliga a la empresa a responder, pero muchas lo hacen; la carta pide una "
+            "respuesta en un plazo de 45 días."
+        )
+    period: PeriodContext | None = law.period
+    if period is None:
+        return (
+            "It must answer within the period the law sets, counted from the day it receives the request."
+            if en
+            else "Debe responder dentro del plazo que fija la ley, contado desde el día en que recibe la "
+            "solicitud."
+        )
+    if en:
+        out = f"It must answer within {period.days} {period.unit} of receiving it"
+        if period.extension_days:
+            out += f", and may take {period.extension_days} more {period.unit} if it tells you why"
+        elif period.extension_days == 0:
+            out += ", with no extension"
+        return out + "."
+    unit = _UNITS_ES.get(period.unit, period.unit)
+    out = f"Debe responder dentro de {period.days} {unit} desde que la recibe"
+    if period.extension_days:
+        out += f", y puede tomar {period.extension_days} {unit} más si le explica por qué"
+    elif period.extension_days == 0:
+        out += ", sin prórroga"
+    return out + "."
+
+
 def _join(items: Sequence[str], language: str) -> str:
     items = list(dict.fromkeys(items))
     if len(items) <= 1:
@@ -90,11 +140,13 @@ def cover_context(
     from broker_audit.letters.document import format_date
 
     def item(x: CoverLetter) -> CoverItem:
+        letter = kind(x.kind)
         return CoverItem(
             broker=x.broker_name,
-            title=kind(x.kind).title_in(language),
+            title=title_for(law, letter) if language == "en" else letter.title_in(language),
             reference=x.reference,
             how=_how(x, language),
+            when=_when(x.law or law_context(law, letter), language),
             cannot_reach=x.cannot_reach,
         )
 
@@ -121,7 +173,11 @@ def cover_context(
         law=law_context(law, kind("access")),
         platform=(
             PlatformContext(
-                name=platform.name, url=platform.url, covers=platform.covers, excludes=platform.excludes
+                name=platform.name,
+                short_name=platform.short_name,
+                url=platform.url,
+                covers=platform.covers,
+                excludes=platform.excludes,
             )
             if platform is not None
             else None

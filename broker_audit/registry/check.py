@@ -169,6 +169,15 @@ RULES += (
         "letters go with a warning and may be ignored.",
         "Find the channel the company names for privacy requests and add it.",
     ),
+    Rule(
+        "R021",
+        "consumer-reporting-sourced",
+        "A curated broker listed as consumer-reporting says, with a source, whether it (or which "
+        "affiliate) is a consumer reporting agency (warning): only a recorded agency gets FCRA "
+        "letters and the FCRA paragraph.",
+        "Add `[broker.consumer_reporting]` with `agency`, the entity and the source (the CFPB list of "
+        "consumer reporting companies, the company's own page, its registry filing).",
+    ),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 ROUTE_MAX_AGE_DAYS = 548  # 18 months
@@ -240,6 +249,8 @@ def _urls(broker: Broker) -> Iterable[tuple[str, str]]:
         yield "exempt_data", broker.exempt_data.source
     for i, e in enumerate(broker.law_enforcement):
         yield f"law_enforcement[{i}]", e.source
+    if broker.consumer_reporting is not None:
+        yield "consumer_reporting", broker.consumer_reporting.source
 
 
 def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
@@ -261,6 +272,8 @@ def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
         yield f"law_enforcement[{i}]", e.checked, e.source
     if broker.disclosures is not None:
         yield "disclosures", broker.disclosures.checked, broker.disclosures.source
+    if broker.consumer_reporting is not None:
+        yield "consumer_reporting", broker.consumer_reporting.checked, broker.consumer_reporting.source
 
 
 def check_records(
@@ -341,6 +354,14 @@ def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> No
     for where, url in _urls(b):
         if is_proxy_url(url):
             out.add("R013", "error", f"{where} is a proxy or mirror URL: {url}", b.id, where)
+    if b.origin == "curated" and "consumer-reporting" in b.categories and b.consumer_reporting is None:
+        out.add(
+            "R021",
+            "warning",
+            "listed as consumer-reporting with no sourced `consumer_reporting` record: no FCRA letter",
+            b.id,
+            "consumer_reporting",
+        )
     sells = b.sells_to("immigration-enforcement") or b.sells_to("law-enforcement")
     if sells and not b.successor and not any(r.grade == "primary" and not r.only_for for r in b.routes):
         out.add(

@@ -241,6 +241,21 @@ class ExemptData(Strict, kw_only=True, frozen=True):
     note: str = ""
 
 
+class ConsumerReporting(Strict, kw_only=True, frozen=True):
+    """Whether the broker is a consumer reporting agency under the FCRA (15 U.S.C. 1681a(f)),
+    with the source that says so. `entity` names the legal entity that is the agency when it is
+    not the broker's own `legal_name` (an affiliate). Only a broker recorded with `agency = true`
+    gets FCRA letters and the FCRA paragraph; a record with `agency = false` says why not."""
+
+    agency: bool
+    entity: str = ""
+    source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade
+    checked: dt.date
+    note: str = ""
+
+
 class Evidence(Strict, kw_only=True, frozen=True):
     """A documented sale or disclosure of data to a government recipient."""
 
@@ -391,6 +406,12 @@ class Broker(Strict, kw_only=True, frozen=True):
     search: SearchRule | None = None
     # What a state-law request may not reach, in the broker's own words.
     exempt_data: ExemptData | None = None
+    # Whether it is a consumer reporting agency under the FCRA, with the source (None: not known).
+    consumer_reporting: ConsumerReporting | None = None
+
+    def is_consumer_reporting_agency(self) -> bool:
+        """Recorded, with a source, as a consumer reporting agency (it gets FCRA letters)."""
+        return self.consumer_reporting is not None and self.consumer_reporting.agency
 
     def sells_to(self, recipient: str) -> bool:
         """Documented evidence of sales to `recipient`, or the broker's own registry disclosure."""

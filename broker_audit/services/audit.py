@@ -53,9 +53,11 @@ def run_audit(
     """
     from broker_audit.audit.rank import rank_brokers, with_scan_findings
     from broker_audit.law.choose import law_for_state, platform_for
+    from broker_audit.services.drop import drop_summary
 
     with open_journal(access) as journal:
         profile = require_profile(journal)
+        drop = drop_summary(journal)
         answers = journal.answers
         if ask is not None:
             given = ask(answers)
@@ -84,14 +86,29 @@ def run_audit(
     actions = next_actions(every, writes=writes)
     platform = platform_for(laws, profile.state)
     if platform is not None:
-        # California residents: one state-run request reaches every registered broker.
-        actions.insert(
-            min(1, len(actions)),
-            Action(
-                f"Use the {platform.name} ({platform.url}): {platform.covers}. But {platform.excludes}.",
-                platform.url,
-            ),
-        )
+        # California residents: one state-run request reaches every registered broker; what it
+        # does not do is said every time.
+        if drop is None:
+            text = (
+                f"Use the {platform.name} ({platform.url}): {platform.covers}. But {platform.excludes}. "
+                "Record it with `broker-audit drop record --on DATE` to track each broker's result."
+            )
+            command = platform.url
+        else:
+            view, counts = drop
+            reported = ", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none recorded yet"
+            due = (
+                f"; every registered broker must have processed it by {view.due.isoformat()}"
+                if view.due
+                else ""
+            )
+            text = (
+                f"Your {platform.short_name or platform.name} request of {view.request.dated.isoformat()} "
+                f"(#{view.request.id}): results by broker: {reported}{due}. Record what DROP shows for each "
+                f"broker. What DROP does not do: {platform.excludes}."
+            )
+            command = "broker-audit drop result BROKER deleted|opted-out|exempted|not-found|pending"
+        actions.insert(min(1, len(actions)), Action(text, command))
     told, drafted = told_rows(views)
     report = AuditReport(
         today=today,

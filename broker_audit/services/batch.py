@@ -17,6 +17,7 @@ from broker_audit.services.letters import (
     NoRoute,
     no_route_entry,
     plan_letter,
+    refuse_fcra_to_non_agencies,
     render_job,
     request_record,
     route_document,
@@ -199,6 +200,7 @@ def run_batch(
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
     asked = parse_disclose(disclose)
     chosen = batch_brokers(registry, brokers, preset)
+    refuse_fcra_to_non_agencies(chosen, letters)
     intake = read_clients(clients_csv, column_map=column_map, default_language=language)
     batch_id = new_batch_id(today)
 
@@ -367,6 +369,7 @@ def client_documents(
             cannot_reach=(
                 cannot_reach(p.job.broker, p.job.kind, language, for_client=True) if p.job.broker else ""
             ),
+            law=p.job.context.law,
         )
         for p in plan.letters
     ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]

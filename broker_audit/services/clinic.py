@@ -70,7 +70,7 @@ def bulk_mark(
     sent never claims a web-form request went out. Requests that cannot make the transition are
     listed, not forced.
     """
-    from broker_audit.tracking.states import TRANSITIONS, parse_state
+    from broker_audit.tracking.states import parse_state, transitions_for
 
     state = parse_state(state_text)
     check_date(today, "today")
@@ -89,7 +89,7 @@ def bulk_mark(
                 how = f"it goes {CHANNEL_WORDS.get(request.channel, 'by no known route')}"
                 skipped.append((request.id, f"{how}, not {CHANNEL_WORDS.get(via, via)}"))
                 continue
-            if state not in TRANSITIONS[view.state]:
+            if state not in transitions_for(request.kind).get(view.state, frozenset()):
                 skipped.append((request.id, f"it is {view.state.value}"))
                 continue
             if state is State.DELIVERED and view.delivered is not None:

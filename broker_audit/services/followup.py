@@ -66,12 +66,12 @@ def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.da
         view,
         today,
         appeal_available=bool(law.appeal and law.appeal.available),
-        complaint_known=law.complaint is not None,
+        complaint_known=law.complaint is not None and law.complaint.reachable,
     )
     if step == "followup":
         sent_followups = [v for v in linked if v.request.kind == "followup" and v.sent]
         late = [v for v in sent_followups if (today - v.sent).days >= FOLLOWUP_GRACE_DAYS]  # type: ignore[operator]
-        if late and law.complaint is not None:
+        if late and law.complaint is not None and law.complaint.reachable:
             return "complaint"
         if sent_followups:
             return None  # a follow-up is out and its grace period is still running

@@ -194,6 +194,7 @@ def request_letters(
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
+    refuse_fcra_to_non_agencies(brokers, letters)
     if via is not None:
         from broker_audit.vocabulary import CHANNELS
 
@@ -322,7 +323,8 @@ def will_write(broker: Broker, kind_id: str, *, state: str, law: Law, registry: 
     if not unreachable(broker):
         return False
     parent = parent_of(broker, registry)
-    return (parent is not None and bool(ranked_routes(parent, rights, state))) or law.complaint is not None
+    reachable = law.complaint is not None and law.complaint.reachable
+    return (parent is not None and bool(ranked_routes(parent, rights, state))) or reachable
 
 
 def parent_of(broker: Broker, registry: Registry) -> Broker | None:
@@ -384,7 +386,7 @@ def plan_unreachable(
                     "that controls your data"
                 )
                 out.append(replace(forward, about=broker, warnings=[note, *forward.warnings]))
-    if state_law.complaint is None:  # the complaint goes to the office of the requester's own law
+    if state_law.complaint is None or not state_law.complaint.reachable:  # the requester's own law's office
         return out
     known = [
         (
@@ -530,9 +532,26 @@ def broker_warnings(
         out.append(
             f"{broker.id}: the {law.name} gives no {letter.id} right; the letter asks for it as a request"
         )
-    if letter.id == "fcra-disclosure" and "consumer-reporting" not in broker.categories:
-        out.append(f"{broker.id}: not known as a consumer reporting agency; the FCRA may not apply")
     return out
+
+
+def refuse_fcra_to_non_agencies(brokers: Sequence[Broker], letters: Sequence[LetterKind]) -> None:
+    """An FCRA file disclosure goes only to brokers recorded, with a source, as consumer reporting
+    agencies (15 U.S.C. 1681g binds no one else): refuse the whole request, naming the others."""
+    if not any(letter.id == "fcra-disclosure" for letter in letters):
+        return
+    others = [b for b in brokers if not b.is_consumer_reporting_agency()]
+    if not others:
+        return
+    if len(others) == 1:
+        from broker_audit.errors import NotConsumerReporting
+
+        raise NotConsumerReporting(others[0].id, others[0].name)
+    raise UserError(
+        "not recorded as consumer reporting agencies, so the FCRA's file disclosure (15 U.S.C. 1681g) "
+        "does not bind them: " + ", ".join(b.id for b in others),
+        "leave them out of this request, or ask them for access instead (--kind access)",
+    )
 
 
 def plan_letter(
@@ -797,8 +816,10 @@ def request_record(
         law_name=job.law.name,
         deadline_days=clock.days,
         working_days=clock.working_days,
+        calendar=clock.calendar,
         extension_days=clock.extension_days,
         appeal_days=clock.appeal_days,
+        appeal_extension_days=clock.appeal_extension_days,
         deadline_stated=clock.stated,
         reference=job.reference,
         dated=today,

@@ -14,7 +14,7 @@ from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.mail_records import AttachmentInfo, MatchedBy, Payload, ReplySource, ReplyStored
 from broker_audit.tracking.model import RequestView, StatusChanged
-from broker_audit.tracking.states import TRANSITIONS, State, parse_state
+from broker_audit.tracking.states import State, parse_state, transitions_for
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def summarize(journal: Journal, reply: ReplyStored) -> ReplySummary:
     elif not reply.suggested:
         why_not = "no suggestion"
     else:
-        allowed = TRANSITIONS[view.state]
+        allowed = transitions_for(view.request.kind).get(view.state, frozenset())
         can_apply = State(reply.suggested) in allowed
         if not can_apply:
             why_not = f"request #{reply.request_id} is {view.state.value}; it cannot become {reply.suggested}"
@@ -323,7 +323,7 @@ def add_reply_file(
                     f"a reply cannot make a request {wanted.value}",
                     "record sending or receipt with `broker-audit mark ID sent|delivered`",
                 )
-            check_transition(view.state, wanted, request_id)
+            check_transition(view.state, wanted, request_id, view.request.kind)
         reply = store_reply(
             journal,
             request_id=view.request.id,

@@ -386,9 +386,19 @@ _CHAIN_STATE = {"appeal": State.APPEALED, "complaint": State.COMPLAINED}
 
 
 def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date) -> list[StatusChanged]:
+    """Sending an appeal or a complaint moves the original request along; an extension of an
+    appeal's decision, recorded on the appeal, moves the original's appeal due date too."""
     original_id = view.request.linked_to
+    if original_id is None:
+        return []
+    if state is State.EXTENDED and view.request.kind == "appeal":
+        original = journal.view(original_id)
+        if original.state is not State.APPEALED:
+            return []
+        note = f"appeal #{view.request.id}: decision extended"
+        return [journal.status_event(original_id, State.EXTENDED, on=on, note=note)]
     follows = _CHAIN_STATE.get(view.request.kind)
-    if state is not State.SENT or original_id is None or follows is None:
+    if state is not State.SENT or follows is None:
         return []
     original = journal.view(original_id)
     if follows not in TRANSITIONS[original.state]:

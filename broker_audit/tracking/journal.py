@@ -353,7 +353,7 @@ class Journal:
     ) -> StatusChanged:
         """A checked status change for `request_id`, not yet stored."""
         current = self.view(request_id)
-        check_transition(current.state, state, request_id)
+        check_transition(current.state, state, request_id, current.request.kind)
         return StatusChanged(
             request_id=request_id,
             state=state,
@@ -426,6 +426,7 @@ class Journal:
         """Inside the lock: each status change must be allowed from the state the log (and the
         records before it in this append) leaves its request in; no request id may be taken."""
         states: dict[int, State] = {}
+        kinds: dict[int, str] = {}
         for record in records:
             if isinstance(record, RequestMade):
                 if record.id in self.requests or record.id in states:
@@ -434,11 +435,16 @@ class Journal:
                         "nothing was logged; run the command again",
                     )
                 states[record.id] = State.DRAFTED
+                kinds[record.id] = record.kind
             elif isinstance(record, StatusChanged):
                 current = states.get(record.request_id)
                 if current is None:
                     current = self.view(record.request_id).state
-                check_transition(current, record.state, record.request_id)
+                kind = kinds.get(record.request_id)
+                if kind is None:
+                    made = self.requests.get(record.request_id)
+                    kind = made.kind if made is not None else ""
+                check_transition(current, record.state, record.request_id, kind)
                 states[record.request_id] = next_state(current, record.state)
 
     def _state(self) -> DerivedState:

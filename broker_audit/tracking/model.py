@@ -33,7 +33,10 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
         """Who the request went to, for display: the broker, or the agency."""
         return self.broker_name or self.agency
 
-    VERSION: ClassVar[int] = 1  # see tracking/records.py for when to bump it
+    # see tracking/records.py for when to bump it. 2: a request made on a state platform
+    # (California's DROP: `recipient` "platform", kinds "drop" and "drop-result"), which an older
+    # broker-audit would misread; such records are written with v=2, every other one with v=1.
+    VERSION: ClassVar[int] = 2
     v: int = 1
     id: int
     broker_id: str
@@ -43,8 +46,14 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     law_name: str
     deadline_days: int | None = None  # the response period, counted from receipt
     working_days: bool = False
+    # The public holidays a business-day period skips ("US", "US-CO"; calendars.py). "" in a
+    # record from before calendars were recorded: its business days skip the federal holidays.
+    calendar: str = ""
     extension_days: int = 0
     appeal_days: int | None = None
+    appeal_extension_days: int = 0  # an appeal decision the law lets the company extend
+    # The first day the clock can run from, whatever the day of receipt (DROP: 2026-08-01).
+    not_before: dt.date | None = None
     # The period's statute text was read: a follow-up may state the legal due date.
     deadline_stated: bool = False
     reference: str
@@ -71,6 +80,11 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # The broker the request is about, when it went to another company (its parent) because that
     # one could not be reached; `broker_id` is then the company written to.
     about: str = ""
+    # A request made on a state platform: the platform's own reference (the DROP ID shown on
+    # confirmation), and which kinds of identifiers were submitted ("email", "phone", ...), not
+    # their values.
+    platform_ref: str = ""
+    identifiers: list[str] = []
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

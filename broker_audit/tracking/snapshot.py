@@ -33,7 +33,8 @@ SNAPSHOT_VERSION = 3
 2: the mail account, the emails sent and the replies kept. 3: the text read from replies, the
 findings proposed and reviewed, the agency campaigns with what each agency's answer showed;
 profiles with a reply address, advertising IDs and a default disclosure; requests with what their
-letter disclosed."""
+letter disclosed; DROP requests and their states (an older broker-audit rebuilds from the records
+and meets the v2 request it cannot read)."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):

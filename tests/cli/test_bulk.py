@@ -108,13 +108,16 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     client_of = {r["reference"]: r["client_name"] for r in rows}
     assert len(client_of) == 6
     seen = 0
-    covers = 0
+    covers: set[str] = set()
+    previous = ""
     for number, page in enumerate(reader.pages, start=1):
         text = " ".join(page.extract_text().split())
         if "what happens next" in text.lower() or "lo que sigue" in text.lower():
-            covers += 1
-            assert "Appriss Insights" in text  # listed as not reachable yet, in the future tense
-            assert ("We know no way to reach this company yet" in text) or ("Todavía no conocemos" in text)
+            covers.update(re.findall(r"Refer(?:ence|encia): (c-[0-9a-f]+)", text))
+            cover = previous + " " + text  # a cover sheet may run onto a second page
+            assert "Appriss Insights" in cover  # listed as not reachable yet, in the future tense
+            assert ("We know no way to reach this company yet" in cover) or ("Todavía no conocemos" in cover)
+        previous = text
         match = re.search(r"Request to know.*?\(ref\. (BA-\w+)\)", text)
         if not match:
             continue
@@ -123,7 +126,7 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
         assert client_of[match.group(1)] in text
         assert "Through its web form" not in text  # only mailed letters go into the print PDF
         assert "P.O. Box 105108" in text
-    assert seen == 3 and covers == 3
+    assert seen == 3 and len(covers) == 3
     # the Spanish cover sheet speaks of what will be sent, not of what was sent
     spanish = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "La enviaremos por correo postal" in spanish and "La enviamos" not in spanish
@@ -272,3 +275,59 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     # and the text output says how many it left alone
     code, stdout, _ = cli(["bulk", "mark", summary["batch"], "sent", "--via", "mail"])
     assert code == 0 and "Marked 3 requests" in stdout and "left 3 alone" in stdout
+
+
+def test_a_batch_refuses_fcra_disclosures_to_brokers_that_are_not_agencies(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    out = tmp_path / "batch"
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax,venntel,clearview-ai",
+            "--kind",
+            "fcra-disclosure",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 1 and "venntel, clearview-ai" in err and "--kind access" in err
+    assert not out.exists()
+
+
+def test_a_clinic_records_a_californian_clients_drop_request(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    code, _, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax",
+            "--out",
+            str(tmp_path / "b"),
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 0, err
+    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    clients = {row["client_name"]: row["client_id"] for row in rows}
+    californian = clients["Fatima Ahmed"]
+    coloradan = next(cid for name, cid in clients.items() if name.startswith("María José"))
+    code, out, err = cli(["drop", "record", "--client", californian, "--on", "2026-11-02", "--json"])
+    assert code == 0, err
+    assert json.loads(out)["due"] == "2027-01-31"  # 2026-11-02 + 45 + 45
+    code, out, err = cli(["drop", "result", "spokeo", "opted-out", "--client", californian, "--json"])
+    assert code == 0, err
+    assert json.loads(out)["state"] == "opted-out"
+    code, out, err = cli(["drop", "record", "--client", coloradan, "--on", "2026-11-02"])
+    assert code == 1 and "DROP is for California residents" in err
+    code, out, err = cli(["drop", "record", "--client", "nobody", "--on", "2026-11-02"])
+    assert code == 1 and "no client 'nobody'" in err

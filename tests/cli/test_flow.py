@@ -105,7 +105,7 @@ def test_init_request_mark_status_show(
     assert "coag.gov/file-complaint" in complaint["send_to"]
     assert made["no_route"] == []
     pasted = next(Path(f) for f in parent["files"] if f.endswith(".txt")).read_text()
-    assert "I could find no way to reach Appriss Insights LLC" in " ".join(pasted.split())
+    assert "I could find no way to reach Appriss Insights" in " ".join(pasted.split())  # no unsourced "LLC"
 
     code, out, err = cli(["status", "--json"])
     rows = json.loads(out)

@@ -119,7 +119,7 @@ def test_a_broker_no_request_can_reach_gets_a_letter_to_its_parent_and_a_complai
     )
     assert (complaint["broker"], complaint["kind"]) == ("appriss-insights", "unreachable")
     asked = " ".join(Path(next(f for f in parent["files"] if f.endswith(".txt"))).read_text().split())
-    assert "I could find no way to reach Appriss Insights LLC" in asked
+    assert "I could find no way to reach Appriss Insights" in asked
     assert "please forward it without delay to the company that does" in asked
     told = " ".join(Path(next(f for f in complaint["files"] if f.endswith(".txt"))).read_text().split())
     assert "To the Colorado Attorney General, Consumer Protection Section" in told

@@ -83,9 +83,9 @@ def test_the_immigration_data_laws_are_context_cited_as_read() -> None:
     assert "SB25-276" in cora.context[0].history and all(
         c.source.startswith("https://") for c in cora.context
     )
-    assert not [f for f in check_laws(shipped_laws(), today=dt.date(2026, 12, 8)) if f.rule == "L007"]
+    assert not [f for f in check_laws(shipped_laws(), today=dt.date(2026, 12, 8)) if f.rule == "L011"]
     bad = msgspec.structs.replace(
         cora, context=[msgspec.structs.replace(cora.context[0], citation="C.R.S. 24-74-103(1)")]
     )
-    (found,) = [f for f in check_laws([bad], today=dt.date(2026, 12, 8)) if f.rule == "L007"]
+    (found,) = [f for f in check_laws([bad], today=dt.date(2026, 12, 8)) if f.rule == "L011"]
     assert found.severity == "error" and "24-74-103(1)" in found.message

@@ -32,7 +32,7 @@ from broker_audit.letters.records_identity import records_requester
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import AgentProfile, Profile, ReplyAddress, load_profile_file
-from broker_audit.registry.schema import Broker, Evidence, Postal, Route, Source
+from broker_audit.registry.schema import Broker, ConsumerReporting, Evidence, Postal, Route, Source
 from broker_audit.vocabulary import KINDS
 
 from .helpers import EARLIER
@@ -79,6 +79,9 @@ BROKER = Broker(
     routes=[ROUTE],
     sources=[Source(url="https://example.org/privacy", checked=TODAY)],
     checked=TODAY,
+    consumer_reporting=ConsumerReporting(
+        agency=True, source="https://example.org/cfpb-list", grade="primary", checked=TODAY
+    ),
 )
 CLINIC = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
 
@@ -205,7 +208,7 @@ def cases() -> Iterator[tuple[str, str, str]]:
     """(law id, kind, variant) for every letter the tool can write."""
     for law in LAWS:
         for letter in KINDS.values():
-            if letter.group == "page" or (letter.group == "records") != (law.id == "co-cora"):
+            if letter.group in ("page", "platform") or (letter.group == "records") != (law.id == "co-cora"):
                 continue
             if law.kind == "open-records" and letter.group != "records":
                 continue
@@ -213,7 +216,7 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 continue
             if letter.id == "appeal" and not (law.appeal and law.appeal.available):
                 continue
-            if letter.recipient == "complaint-office" and law.complaint is None:
+            if letter.recipient == "complaint-office" and (law.complaint is None or not law.complaint.reachable):
                 continue
             yield law.id, letter.id, "plain"
             if letter.group == "records":

@@ -52,7 +52,7 @@ def rules_found(path: Path, imported: Path | None = None) -> dict[str, set[str]]
 
 def test_rules_have_stable_unique_ids_and_fixes() -> None:
     # R011 (channels-have-facts) is retired and its id never reused.
-    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(21) if n != 11]
+    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(22) if n != 11]
     assert all(r.description and r.fix for r in RULES)
 
 
@@ -107,6 +107,9 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R014": record("weak", extra=route("email", "privacy@example.org", grade="weak")),
         "R015": record("sells-to-ice", extra=ice + route("email", "privacy@example.org", grade="secondary")),
         "R016": record("stale-route", extra=route("email", "privacy@example.org", checked="2025-01-01")),
+        "R021": record("bureau", extra=route("email", "privacy@example.org")).replace(
+            'categories = ["marketing"]', 'categories = ["consumer-reporting"]'
+        ),
     }
     expected = {
         "R003": "error",
@@ -119,6 +122,7 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R014": "warning",
         "R015": "warning",
         "R016": "warning",
+        "R021": "warning",
     }
     for rule, text in cases.items():
         path = tmp_path / f"{rule}.toml"
@@ -141,6 +145,19 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
     )
     found = rules_found(path)
     assert found["R006"] == {"error"} and found["R005"] == {"error"}
+    # a consumer-reporting broker recorded, with its source, as an agency (or not) is fine
+    sourced = (
+        record("bureau", extra=route("email", "privacy@example.org"))
+        .replace('categories = ["marketing"]', 'categories = ["consumer-reporting"]')
+        .replace(
+            "[[broker.sources]]",
+            '[broker.consumer_reporting]\nagency = true\nsource = "https://example.org/cfpb"\n'
+            'grade = "primary"\nchecked = 2026-11-01\n\n[[broker.sources]]',
+        )
+    )
+    path = tmp_path / "bureau.toml"
+    path.write_text(toml(sourced))
+    assert "R021" not in rules_found(path)
 
 
 def test_no_shipped_url_is_a_proxy_or_mirror() -> None:
