@@ -216,7 +216,9 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 continue
             if letter.id == "appeal" and not (law.appeal and law.appeal.available):
                 continue
-            if letter.recipient == "complaint-office" and (law.complaint is None or not law.complaint.reachable):
+            if letter.recipient == "complaint-office" and (
+                law.complaint is None or not law.complaint.reachable
+            ):
                 continue
             yield law.id, letter.id, "plain"
             if letter.group == "records":
