@@ -41,7 +41,15 @@ def letters(
         help="The clinic acts as each client's authorized "
         "agent where the law allows it (with a signed-authorization page).",
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
+    date_order: str = typer.Option(
+        None,
+        "--date-order",
+        help="How the sheet writes birth dates: dmy (14/03/1987), mdy (03/14/1987) or ymd. "
+        "Default: what the column header or a day over 12 shows; a date that reads both ways is sent to fix.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check the spreadsheet and show what was read from each row; write nothing."
+    ),
     templates: Path = typer.Option(
         None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
     ),
@@ -95,6 +103,7 @@ def letters(
             templates_dir=templates,
             progress=advance,
             workers=workers,
+            date_order=date_order,
         )
     summary = {
         "batch": result.batch_id,
@@ -111,7 +120,21 @@ def letters(
         "by_channel": result.by_channel,
         "no_route": result.no_route,
         "no_route_brokers": result.no_route_brokers,
+        "date_order": result.date_order,
     }
+    if result.dry_run:
+        summary["read"] = [
+            {
+                "row": r.row,
+                "client": r.client_id,
+                "name": r.name,
+                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
+                "state": r.state,
+                "zip": r.zip,
+                "language": r.language,
+            }
+            for r in result.read
+        ]
     if as_json:
         print_json(summary)
         return

@@ -298,6 +298,17 @@ def render_batch(summary: dict[str, Any]) -> None:
             )
     if summary["unmapped_columns"]:
         say("Columns not used: " + _join(summary["unmapped_columns"]))
+    if summary.get("date_order"):
+        say(summary["date_order"][:1].upper() + summary["date_order"][1:] + ".")
+    if summary.get("read"):
+        read = Table(title="What was read from each row")
+        for column in ("row", "name", "birth date", "state", "ZIP", "language"):
+            read.add_column(column, justify="right" if column == "row" else "left")
+        for r in summary["read"]:
+            add_text_row(
+                read, str(r["row"]), r["name"], r["birth_date"] or "-", r["state"], r["zip"], r["language"]
+            )
+        console.print(read)
     if summary["duplicates"]:
         say(
             (f"{len(summary['duplicates'])} possible duplicate clients:", "yellow"),

@@ -38,6 +38,19 @@ MAX_WORKERS = 32
 
 
 @dataclass(frozen=True)
+class RowRead:
+    """What the dry run read from one spreadsheet row, to check before anything is written."""
+
+    row: int
+    client_id: str
+    name: str
+    birth_date: dt.date | None
+    state: str
+    zip: str
+    language: str
+
+
+@dataclass(frozen=True)
 class BatchResult:
     batch_id: str
     clients: int
@@ -53,6 +66,8 @@ class BatchResult:
     by_channel: dict[str, int] = field(default_factory=dict)  # letters per route channel
     no_route: int = 0  # letters not written: no route known to the broker
     no_route_brokers: list[str] = field(default_factory=list)
+    read: list[RowRead] = field(default_factory=list)  # dry run only: what each good row says
+    date_order: str = ""  # how the birth dates were read (see intake/dates.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,20 @@ class ClientPlan:
 
     def online(self) -> list[PlannedLetter]:
         return [p for p in self.letters if p.job.channel != "mail"]
+
+
+def row_read(client: Client) -> RowRead:
+    profile = client.profile
+    address = profile.current_address
+    return RowRead(
+        row=client.row,
+        client_id=client.client_id,
+        name=profile.name,
+        birth_date=profile.birth_date,
+        state=profile.state,
+        zip=address.zip if address else "",
+        language=client.language,
+    )
 
 
 def new_batch_id(today: dt.date) -> str:
@@ -125,6 +154,7 @@ def run_batch(
     templates_dir: Path | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    date_order: str | None = None,
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
@@ -154,7 +184,9 @@ def run_batch(
         workers = min(usable_cores(), MAX_WORKERS)
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
     chosen = batch_brokers(registry, brokers, preset)
-    intake = read_clients(clients_csv, column_map=column_map, default_language=language)
+    intake = read_clients(
+        clients_csv, column_map=column_map, default_language=language, date_order=date_order
+    )
     batch_id = new_batch_id(today)
 
     def summary(plans: list[ClientPlan]) -> BatchResult:
@@ -173,6 +205,8 @@ def run_batch(
             by_channel=dict(Counter(p.job.channel for plan in plans for p in plan.letters)),
             no_route=len(unsent),
             no_route_brokers=sorted({u.broker_id for u in unsent}),
+            read=[row_read(c) for c in intake.clients] if dry_run else [],
+            date_order=intake.date_order.describe(),
         )
 
     if dry_run:  # plans the letters (routes, laws) without opening the vault

@@ -22,7 +22,7 @@ ROWS = [
         "City",
         "State",
         "ZIP Code",
-        "DOB",
+        "DOB (MM/DD/YYYY)",
         "Phone",
         "Email",
         "Language",
