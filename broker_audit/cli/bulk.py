@@ -223,7 +223,8 @@ def stats(
     as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
 ) -> None:
     """Anonymised counts to publish: requests by broker, kind and outcome, and days to answer.
-    No client data is in it.
+    No client data is in it; a count under 5 is shown as "<5" (a count of 1 can point at one
+    client), and a median needs 5 answers.
 
     Example: broker-audit bulk stats > clinic-stats.json
     """

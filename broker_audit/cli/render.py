@@ -338,7 +338,10 @@ def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> No
 
 
 def render_stats(stats: Any) -> None:
-    table = Table(title=f"{stats.requests} requests")
+    table = Table(
+        title=f"{stats.requests} requests (counts under {stats.suppressed_below} shown as "
+        f"<{stats.suppressed_below})"
+    )
     table.add_column("broker")
     table.add_column("outcomes")
     table.add_column("median days to answer", justify="right")

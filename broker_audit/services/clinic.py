@@ -224,15 +224,32 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
     return count
 
 
+SMALL_COUNT = 5
+"""Published counts below this are shown as "<5": a count of 1 or 2 can point at one client."""
+
+Count = int | str  # a count, or "<5"
+
+
+def suppressed(count: int) -> Count:
+    """A count as it may be published: 0 and counts of 5 or more as they are, the rest "<5"."""
+    return count if count == 0 or count >= SMALL_COUNT else f"<{SMALL_COUNT}"
+
+
 @dataclass(frozen=True)
 class Stats:
-    """Anonymised counts a clinic can publish: no client, no date of birth, no address."""
+    """Anonymised counts a clinic can publish: no client, no date of birth, no address. Every
+    count below 5 is "<5", and a median is given only when 5 answers or more make it."""
 
-    requests: int
-    by_broker: dict[str, dict[str, int]]
-    by_kind: dict[str, dict[str, int]]
+    requests: Count
+    by_broker: dict[str, dict[str, Count]]
+    by_kind: dict[str, dict[str, Count]]
     days_to_answer: dict[str, float | None]  # per broker, median days from sent to answer
-    answered_in_time: dict[str, dict[str, int]]
+    answered_in_time: dict[str, dict[str, Count]]
+    suppressed_below: int = SMALL_COUNT
+
+
+def _published(groups: dict[str, Counter[str]]) -> dict[str, dict[str, Count]]:
+    return {k: {o: suppressed(n) for o, n in sorted(v.items())} for k, v in sorted(groups.items())}
 
 
 def clinic_stats(access: VaultAccess, *, today: dt.date) -> Stats:
@@ -252,9 +269,11 @@ def clinic_stats(access: VaultAccess, *, today: dt.date) -> Stats:
             if view.due:
                 timely[view.request.broker_id]["in-time" if answer <= view.due else "late"] += 1
     return Stats(
-        requests=len(views),
-        by_broker={k: dict(v) for k, v in sorted(by_broker.items())},
-        by_kind={k: dict(v) for k, v in sorted(by_kind.items())},
-        days_to_answer={k: (statistics.median(v) if v else None) for k, v in sorted(waits.items())},
-        answered_in_time={k: dict(v) for k, v in sorted(timely.items())},
+        requests=suppressed(len(views)),
+        by_broker=_published(by_broker),
+        by_kind=_published(by_kind),
+        days_to_answer={
+            k: (statistics.median(v) if len(v) >= SMALL_COUNT else None) for k, v in sorted(waits.items())
+        },
+        answered_in_time=_published(timely),
     )

@@ -230,7 +230,7 @@ def test_mark_dashboard_calendar_and_stats(
     assert "Núñez" in table.read_text(encoding="utf-8-sig")
     code, stdout, err = cli(["bulk", "stats"])
     stats = json.loads(stdout)
-    assert stats["requests"] == 3
+    assert stats["requests"] == "<5"  # three requests: few enough to point at a client
     text = json.dumps(stats, ensure_ascii=False)
     for private in ("Núñez", "Trần", "Ahmed", "80204", "1988"):
         assert private not in text
