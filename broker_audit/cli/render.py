@@ -462,12 +462,13 @@ def render_scan_plan(plan: Any) -> None:
     """The searches `scan` would send, on stderr, before anything is sent."""
     say(
         f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
-        "one at a time:",
+        "one at a time (a site's next name only while it has found nothing):",
         err=True,
     )
     for s in plan.searches:
         note = "" if s.verified else "  (reading rules not checked against a real page)"
-        say(f"  {_c(s.broker_name)}: {_c(s.url)}{note}", err=True)
+        how = f" [{_c(s.name)}: {_c(s.why)}]" if getattr(s, "why", "") else ""
+        say(f"  {_c(s.broker_name)}{how}: {_c(s.url)}{note}", err=True)
     for broker_id, why in plan.skipped:
         say(f"  skipped {_c(broker_id)}: {_c(why)}", err=True)
     say(
