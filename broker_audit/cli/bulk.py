@@ -121,6 +121,7 @@ def letters(
         "no_route": result.no_route,
         "no_route_brokers": result.no_route_brokers,
         "date_order": result.date_order,
+        "notes": result.notes,
     }
     if result.dry_run:
         summary["read"] = [

@@ -165,7 +165,10 @@ def render_letters(
             f"{_c(r.channel)} to {_c(r.route)}: " + ", ".join(_c(f) for f in r.files)
         )
     for n in no_route:
-        say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): no route known yet. You can:")
+        say(
+            f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): "
+            f"{_c(getattr(n, 'why', 'no route known yet'))}. You can:"
+        )
         for advice in n.advice:
             say(f"  - {_c(advice)}")
     for note in notes:
@@ -322,6 +325,8 @@ def render_batch(summary: dict[str, Any]) -> None:
         for b in bad[:50]:
             add_text_row(table, str(b["row"]), b["reason"])
         console.print(table)
+    for note in summary.get("notes") or ():
+        say(f"note: {_c(note)}")
     if not summary["dry_run"]:
         say(f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail")
 

@@ -98,7 +98,10 @@ def _print_letters(
                     }
                     for r in letters
                 ],
-                "no_route": [{"broker": n.broker_id, "kind": n.kind, "advice": n.advice} for n in no_route],
+                "no_route": [
+                    {"broker": n.broker_id, "kind": n.kind, "why": n.why, "advice": n.advice}
+                    for n in no_route
+                ],
                 "warnings": warnings,
                 "notes": list(notes),
             }

@@ -56,6 +56,7 @@ class Document:
     email_from: str | None
     language: str = "en"
     compact: bool = False  # a sheet that must fit one page (a web form's): smaller type in the PDF
+    postal: bool = True  # the recipient block is a postal address for a window envelope
 
 
 _MONTHS = {

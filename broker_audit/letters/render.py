@@ -591,6 +591,7 @@ def render_letter(
     email_from: str | None = None,
     templates_dir: Path | None = None,
     language: str = "en",
+    postal: bool = True,
 ) -> Document:
     """Render ``<kind>.txt.j2`` with context into a :class:`Document`.
 
@@ -640,4 +641,5 @@ def render_letter(
         email_to=email_to,
         email_from=email_from,
         language=language,
+        postal=postal,
     )

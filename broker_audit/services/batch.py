@@ -15,6 +15,7 @@ from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import (
     LetterJob,
     NoRoute,
+    address_unfit,
     no_route_entry,
     plan_letter,
     render_job,
@@ -67,6 +68,7 @@ class BatchResult:
     no_route: int = 0  # letters not written: no route known to the broker
     no_route_brokers: list[str] = field(default_factory=list)
     read: list[RowRead] = field(default_factory=list)  # dry run only: what each good row says
+    notes: list[str] = field(default_factory=list)  # e.g. a label left out: its address cannot fit
     date_order: str = ""  # how the birth dates were read (see intake/dates.py)
 
 
@@ -235,6 +237,7 @@ def run_batch(
 
         ensure_folder(out_dir, what="batch folder")
         files: list[Path] = []
+        notes: list[str] = []
         try:
             with deferred_folder_sync():  # each folder fsynced once, before the batch is logged
                 pages = _write_pdfs(
@@ -250,7 +253,7 @@ def run_batch(
                     progress=progress,
                     workers=workers,
                 )
-                files += _write_mailing(plans, agent, out_dir, batch_id)
+                files += _write_mailing(plans, out_dir, batch_id, notes)
                 files += _write_worklist(
                     plans, out_dir, batch_id, today=today, templates_dir=templates_dir, workers=workers
                 )
@@ -263,7 +266,7 @@ def run_batch(
             for path in files:
                 path.unlink(missing_ok=True)
             raise
-    return replace(summary(plans), files=files, pages=pages)
+    return replace(summary(plans), files=files, pages=pages, notes=notes)
 
 
 def plan_clients(
@@ -300,6 +303,10 @@ def plan_clients(
                 )
                 if job.route is None:
                     unsent.append(no_route_entry(job, client.profile.state, laws))
+                    continue
+                unfit = address_unfit(job)
+                if unfit is not None:
+                    unsent.append(unfit)
                     continue
                 planned.append(PlannedLetter(request_id=next_id, job=job))
                 next_id += 1
@@ -482,8 +489,11 @@ def _write_pdfs(
     return result.pages
 
 
-def _write_mailing(plans: list[ClientPlan], agent: AgentProfile, out_dir: Path, batch_id: str) -> list[Path]:
-    """Labels and the certified-mail firm book for the letters that go by post."""
+def _write_mailing(plans: list[ClientPlan], out_dir: Path, batch_id: str, notes: list[str]) -> list[Path]:
+    """Labels and the certified-mail firm book for the letters that go by post. The book names,
+    for each letter, the return address its envelope carries. An address that a label cannot
+    hold whole (even abbreviated, at 8 pt) gets no label: it is said in `notes`."""
+    from broker_audit.letters.address_fit import LABEL, address_problems
     from broker_audit.letters.mailing import MailPiece, write_firm_mailing_list, write_labels_pdf
 
     pieces = [
@@ -493,18 +503,32 @@ def _write_mailing(plans: list[ClientPlan], agent: AgentProfile, out_dir: Path, 
             recipient=list(p.job.recipient),
             sender_name=plan.client.profile.name,
             kind=p.job.kind,
+            sender=p.job.sender,  # the return address its letter carries: the book names the same
         )
         for plan in plans
         for p in plan.by_mail()
     ]
     if not pieces:
         return []
-    labels = out_dir / f"{batch_id}-labels.pdf"
+    labelled = []
+    for piece in pieces:
+        problems = address_problems(piece.recipient, (LABEL,))
+        if problems:
+            notes.append(
+                f"no address label for request #{piece.request_id} ({piece.recipient[0]}): "
+                f"{problems[0]}; its window envelope needs none"
+            )
+        else:
+            labelled.append(piece.recipient)
+    files = []
+    if labelled:
+        labels = out_dir / f"{batch_id}-labels.pdf"
+        write_labels_pdf(labelled, labels)
+        files.append(labels)
     book_pdf = out_dir / f"{batch_id}-certified-mail.pdf"
     book_csv = out_dir / f"{batch_id}-certified-mail.csv"
-    write_labels_pdf([p.recipient for p in pieces], labels)
-    write_firm_mailing_list(pieces, book_pdf, book_csv, sender_lines=(agent.organization, *agent.address))
-    return [labels, book_pdf, book_csv]
+    write_firm_mailing_list(pieces, book_pdf, book_csv)
+    return [*files, book_pdf, book_csv]
 
 
 WORKLIST_COLUMNS = (

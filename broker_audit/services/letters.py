@@ -44,12 +44,14 @@ class LetterResult:
 
 @dataclass(frozen=True)
 class NoRoute:
-    """A letter that was not written: no way to reach the broker is known yet."""
+    """A letter that was not written, and why: by default no way to reach the broker is known
+    yet; else its address cannot be printed whole, or an open request of its kind exists."""
 
     broker_id: str
     broker_name: str
     kind: str
     advice: list[str]
+    why: str = "no route known yet"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ def request_letters(
                 )
                 if job.route is None:
                     no_route.append(no_route_entry(job, profile.state, laws))
+                elif unfit := address_unfit(job):
+                    no_route.append(unfit)
                 else:
                     jobs.append(job)
         results = issue_letters(
@@ -180,6 +184,33 @@ def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
             complaint_office=job.context.law.complaint_office,
             platform=platform_sentence(state, laws),
         ),
+    )
+
+
+def address_unfit(job: LetterJob) -> NoRoute | None:
+    """A mailed letter whose address cannot be printed whole in the envelope window (and, as the
+    window is, in the certified-mail list), as a letter not written; else None.
+
+    Checked before anything is drawn, so that no letter or list is printed with an address cut or
+    too small to read (letters/address_fit.py). A clinic's address label is checked on its own:
+    one that cannot hold the address is left out and said (the window envelope needs none)."""
+    if job.channel != "mail" or job.broker is None:
+        return None
+    from broker_audit.letters.address_fit import LIST_ROW, WINDOW, address_problems
+
+    problems = address_problems(job.recipient, (WINDOW, LIST_ROW))
+    if not problems:
+        return None
+    others = sorted({r.channel for r in job.broker.routes if r.channel != "mail"})
+    advice = [f"send it by another route: --via {c}" for c in others]
+    advice.append("or correct the address in the registry (brokers.toml) so that each line is shorter")
+    return NoRoute(
+        broker_id=job.broker.id,
+        broker_name=job.broker.name,
+        kind=job.kind,
+        advice=advice,
+        why="its postal address does not fit, even abbreviated and at the smallest readable size: "
+        + "; ".join(problems),
     )
 
 
@@ -328,6 +359,7 @@ def render_job(
         email_to=None if template else job.email_to,
         email_from=email_from,
         templates_dir=templates_dir,
+        postal=job.channel == "mail",
     )
 
 
