@@ -249,7 +249,8 @@ def mark_command(
 ) -> None:
     """Record a status change of a request.
 
-    `sent --via` must name a route the request has. Record `delivered --on DATE` from the
+    `sent --via` must name the channel the request's letter was written for (to send it another
+    way: `broker-audit resend ID --via CHANNEL`). Record `delivered --on DATE` from the
     certified-mail tracking or the return receipt: the legal deadline counts from that day.
 
     Example: broker-audit mark 1 sent --via mail --tracking 9407111899560000000000
@@ -275,6 +276,62 @@ def mark_command(
         return
     due = f", due {view.due.isoformat()}" if view.due else ""
     typer.echo(f"#{request_id} is now {view.state.value}{due}")
+
+
+def resend_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    via: str = typer.Option(
+        ..., "--via", help="The route to write it for: mail, email, web-form, phone or fax."
+    ),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
+    formats: str = typer.Option(
+        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of the route)."
+    ),
+    agent: bool = typer.Option(
+        False,
+        "--agent",
+        help="For a clinic's client: write as the client's authorized agent where the law allows.",
+    ),
+    templates: Path = typer.Option(
+        None, "--templates", help="Your own templates folder; overrides ours by file name."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
+) -> None:
+    """Write a request's letter again for another route, as a new request.
+
+    A request is recorded as sent only by the channel its letter was written for. To send it
+    another way, this writes the letter for that route (a new request with its own reference);
+    the first one, if it was never sent, is withdrawn, saying which request replaces it.
+
+    Example: broker-audit resend 5 --via email
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import parse_formats
+    from broker_audit.services.resend import resend_letter
+
+    result = resend_letter(
+        access(ctx),
+        request_id,
+        via=via,
+        out_dir=out,
+        formats=parse_formats(formats) if formats else None,
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        templates_dir=templates,
+        as_agent=agent,
+    )
+    _print_letters([result.letter], [], result.warnings, as_json)
+    if not as_json:
+        first = f"#{request_id} " + (
+            "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
+        )
+        err(
+            f"{first}; #{result.letter.request_id} replaces it. When you send it: "
+            f"broker-audit mark {result.letter.request_id} sent --via {via}"
+        )
 
 
 def show_command(

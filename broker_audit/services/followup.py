@@ -31,6 +31,11 @@ class FollowupResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
+def earlier_of(view: RequestView) -> Earlier:
+    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
+    return _earlier(view)
+
+
 def _earlier(view: RequestView) -> Earlier:
     from broker_audit.letters.compose import Earlier
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
-from broker_audit.tracking.journal import Journal, now
+from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import RequestMade
 
 if TYPE_CHECKING:
@@ -439,13 +439,24 @@ def issue_letters(
     formats: Sequence[str] | None,
     today: dt.date,
     templates_dir: Path | None,
+    client_id: str | None = None,
+    also: Sequence[Record] = (),
 ) -> list[LetterResult]:
     """`_issue_letters_locked` under the vault's writer lock: the request ids it gives the
-    letters (and their file names) are read inside it, so parallel runs never share an id."""
+    letters (and their file names) are read inside it, so parallel runs never share an id.
+    `client_id` files them under a clinic's client; `also` is logged in the same transaction."""
     check_date(today, "today")
     with journal.write():
         return _issue_letters_locked(
-            journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
+            journal,
+            profile,
+            jobs,
+            out_dir=out_dir,
+            formats=formats,
+            today=today,
+            templates_dir=templates_dir,
+            client_id=client_id,
+            also=also,
         )
 
 
@@ -458,6 +469,8 @@ def _issue_letters_locked(
     formats: Sequence[str] | None,
     today: dt.date,
     templates_dir: Path | None,
+    client_id: str | None = None,
+    also: Sequence[Record] = (),
 ) -> list[LetterResult]:
     """Render every job, write the files, then log every letter as a drafted request.
 
@@ -490,10 +503,18 @@ def _issue_letters_locked(
     created = now()
     journal.append(
         [
-            request_record(
-                job, request_id=result.request_id, today=today, created=created, files=result.files
-            )
-            for job, result in zip(jobs, results, strict=True)
+            *(
+                request_record(
+                    job,
+                    request_id=result.request_id,
+                    today=today,
+                    created=created,
+                    files=result.files,
+                    client_id=client_id,
+                )
+                for job, result in zip(jobs, results, strict=True)
+            ),
+            *also,
         ]
     )
     return results
