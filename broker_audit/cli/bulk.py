@@ -50,6 +50,12 @@ def letters(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Check the spreadsheet and show what was read from each row; write nothing."
     ),
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help="Write a client's letter even where an open request of its kind to the broker exists "
+        "(by default those are skipped and listed).",
+    ),
     templates: Path = typer.Option(
         None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
     ),
@@ -104,6 +110,7 @@ def letters(
             progress=advance,
             workers=workers,
             date_order=date_order,
+            again=again,
         )
     summary = {
         "batch": result.batch_id,
@@ -122,6 +129,17 @@ def letters(
         "no_route_brokers": result.no_route_brokers,
         "date_order": result.date_order,
         "notes": result.notes,
+        "repeats_skipped": [
+            {
+                "row": r.row,
+                "client": r.client_id,
+                "broker": r.broker_id,
+                "kind": r.kind,
+                "open_request": r.request_id,
+            }
+            for r in result.repeats
+        ],
+        "repeats_checked": result.repeats_checked,
     }
     if result.dry_run:
         summary["read"] = [

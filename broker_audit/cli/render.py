@@ -317,6 +317,19 @@ def render_batch(summary: dict[str, Any]) -> None:
             (f"{len(summary['duplicates'])} possible duplicate clients:", "yellow"),
             " " + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
         )
+    repeats = summary.get("repeats_skipped") or []
+    if repeats:
+        table = Table(
+            title=f"{len(repeats)} letters not written again: an open request of the kind exists "
+            "(--again writes them)"
+        )
+        for column in ("row", "client", "broker", "kind", "open request"):
+            table.add_column(column)
+        for r in repeats[:50]:
+            add_text_row(table, str(r["row"]), r["client"], r["broker"], r["kind"], f"#{r['open_request']}")
+        console.print(table)
+    elif summary["dry_run"] and summary.get("repeats_checked") is False:
+        say("No vault yet: letters that repeat open requests were not looked for.")
     bad = summary["rows_to_fix"]
     if bad:
         table = Table(title=f"{len(bad)} rows skipped: fix them and run again")

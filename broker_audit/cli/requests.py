@@ -43,11 +43,16 @@ def request_command(
     templates: Path = typer.Option(
         None, "--templates", help="Your own templates folder; overrides ours by file name."
     ),
+    again: bool = typer.Option(
+        False, "--again", help="Write a letter even where an open request of its kind to the broker exists."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
-    A broker with no known route gets no letter: you are told what else to do.
+    A broker with no known route gets no letter: you are told what else to do. Where an open
+    request of the same kind to the same broker exists, you are asked first (in a terminal;
+    elsewhere the letter is left out and listed, unless --again).
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
@@ -69,10 +74,26 @@ def request_command(
         via=via,
         templates_dir=templates,
         details=details,
+        again=again,
+        ask_again=None if as_json else _ask_again,
     )
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
+
+
+def _ask_again(repeats: list) -> bool:
+    """In a terminal: list the open requests the letters would repeat and ask."""
+    import sys
+
+    for found in repeats:
+        err(f"warning: an open {found.kind} request to {found.broker_name} exists: {found.describe()}")
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return typer.confirm("Write these letters again anyway?", default=False, err=True)
+    except (typer.Abort, EOFError):
+        return False
 
 
 def _print_letters(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.duplicates import Key, OpenRequest, open_requests
 from broker_audit.services.letters import (
     LetterJob,
     NoRoute,
@@ -19,6 +20,7 @@ from broker_audit.services.letters import (
     no_route_entry,
     plan_letter,
     render_job,
+    repeat_entry,
     request_record,
     route_document,
 )
@@ -52,6 +54,18 @@ class RowRead:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """A client x broker x kind the batch did not write again: an open request exists."""
+
+    row: int
+    client_id: str
+    broker_id: str
+    kind: str
+    request_id: int
+    state: str
+
+
+@dataclass(frozen=True)
 class BatchResult:
     batch_id: str
     clients: int
@@ -69,6 +83,8 @@ class BatchResult:
     no_route_brokers: list[str] = field(default_factory=list)
     read: list[RowRead] = field(default_factory=list)  # dry run only: what each good row says
     notes: list[str] = field(default_factory=list)  # e.g. a label left out: its address cannot fit
+    repeats: list[Repeat] = field(default_factory=list)  # pairs skipped: an open request exists
+    repeats_checked: bool = True  # False for a dry run without a vault to check against
     date_order: str = ""  # how the birth dates were read (see intake/dates.py)
 
 
@@ -157,6 +173,7 @@ def run_batch(
     progress: Progress | None = None,
     workers: int | None = None,
     date_order: str | None = None,
+    again: bool = False,
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
@@ -167,7 +184,9 @@ def run_batch(
     letter: the cover sheet says so. Bad rows never stop the batch: they are reported and written
     to a CSV to fix. Nothing is logged until every file is written; if logging fails the files are
     removed again, so the vault and the folder always agree. `workers` (processes drawing the PDF)
-    defaults to the usable cores.
+    defaults to the usable cores. A client x broker x kind that already has an open request in
+    the vault is not written again unless `again`: it is listed (`repeats`) and the client's cover
+    sheet says so (a dry run checks this when the vault exists).
     """
     from broker_audit.intake import read_clients, write_bad_rows_csv
     from broker_audit.letters.compose import check_kind
@@ -191,8 +210,10 @@ def run_batch(
     )
     batch_id = new_batch_id(today)
 
-    def summary(plans: list[ClientPlan]) -> BatchResult:
-        unsent = [u for plan in plans for u in plan.unsent]
+    repeats: list[Repeat] = []
+
+    def summary(plans: list[ClientPlan], checked: bool = True) -> BatchResult:
+        unsent = [u for plan in plans for u in plan.unsent if not u.repeats]
         ids = [p.request_id for plan in plans for p in plan.letters]
         return BatchResult(
             batch_id=batch_id,
@@ -209,19 +230,29 @@ def run_batch(
             no_route_brokers=sorted({u.broker_id for u in unsent}),
             read=[row_read(c) for c in intake.clients] if dry_run else [],
             date_order=intake.date_order.describe(),
+            repeats=repeats,
+            repeats_checked=checked,
         )
 
-    if dry_run:  # plans the letters (routes, laws) without opening the vault
+    if dry_run:  # plans the letters (routes, laws); reads the vault, if there is one, for repeats
+        open_now = None
+        first_id = 1
+        if access.path.exists():
+            with open_journal(access) as journal:
+                open_now = {} if again else open_requests(journal)
+                first_id = journal.next_request_id()
         plans = plan_clients(
             intake.clients,
             chosen,
             letters,
             laws=laws,
             today=today,
-            first_id=1,
+            first_id=first_id,
             agent=clinic if as_agent else None,
+            open_now=open_now,
         )
-        return summary(plans)
+        plans = _without_repeated_clients(plans, repeats)
+        return summary(plans, checked=open_now is not None)
     with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
         agent = clinic_of(journal, clinic)
         plans = plan_clients(
@@ -232,7 +263,9 @@ def run_batch(
             today=today,
             first_id=journal.next_request_id(),
             agent=agent if as_agent else None,
+            open_now={} if again else open_requests(journal),
         )
+        plans = _without_repeated_clients(plans, repeats)
         from broker_audit.files import deferred_folder_sync, ensure_folder
 
         ensure_folder(out_dir, what="batch folder")
@@ -269,6 +302,21 @@ def run_batch(
     return replace(summary(plans), files=files, pages=pages, notes=notes)
 
 
+def _without_repeated_clients(plans: list[ClientPlan], repeats: list[Repeat]) -> list[ClientPlan]:
+    """The plans with something new to print; every pair skipped as a repeat goes to `repeats`.
+    A client whose every letter repeats an open request gets no new cover sheet."""
+    kept = []
+    for plan in plans:
+        repeats += [
+            Repeat(plan.client.row, plan.client.client_id, u.broker_id, u.kind, u.repeats, u.repeats_state)
+            for u in plan.unsent
+            if u.repeats is not None
+        ]
+        if plan.letters or any(u.repeats is None for u in plan.unsent):
+            kept.append(plan)
+    return kept
+
+
 def plan_clients(
     clients: Sequence[Client],
     brokers: Sequence[Broker],
@@ -278,8 +326,10 @@ def plan_clients(
     today: dt.date,
     first_id: int,
     agent: AgentProfile | None,
+    open_now: Mapping[Key, OpenRequest] | None = None,
 ) -> list[ClientPlan]:
-    """Every client's letters, with request ids from `first_id`; no route, no letter."""
+    """Every client's letters, with request ids from `first_id`; no route, no letter; a letter
+    that repeats an open request of the client in `open_now` is not written either."""
     from broker_audit.law.choose import law_for_state
     from broker_audit.letters.compose import new_reference
 
@@ -291,6 +341,10 @@ def plan_clients(
         unsent: list[NoRoute] = []
         for broker in brokers:
             for letter in letters:
+                found = (open_now or {}).get((client.client_id, broker.id, letter.id))
+                if found is not None:
+                    unsent.append(repeat_entry(found, again="bulk letters ... --again"))
+                    continue
                 job = plan_letter(
                     broker,
                     letter,

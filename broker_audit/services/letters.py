@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from broker_audit.profile import AgentProfile, Profile
     from broker_audit.registry.load import Registry
     from broker_audit.registry.schema import Broker, Route
+    from broker_audit.services.duplicates import OpenRequest
     from broker_audit.vocabulary import LetterKind
 
 
@@ -52,6 +53,8 @@ class NoRoute:
     kind: str
     advice: list[str]
     why: str = "no route known yet"
+    repeats: int | None = None  # the open request this letter would have repeated
+    repeats_state: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,10 +123,15 @@ def request_letters(
     via: str | None = None,
     templates_dir: Path | None = None,
     details: str = "",
+    again: bool = False,
+    ask_again: Callable[[list[OpenRequest]], bool] | None = None,
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
     A broker with no known route gets no letter: it is listed with what the user can do instead.
+    A letter that repeats an open request (the same kind to the same broker) is written only with
+    `again`, or when `ask_again` (shown the open requests) says yes; else it is listed as not
+    written, with the request it would repeat.
     """
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
@@ -160,6 +168,8 @@ def request_letters(
                     no_route.append(unfit)
                 else:
                     jobs.append(job)
+        jobs, repeated = _without_repeats(journal, jobs, again=again, ask_again=ask_again)
+        no_route += repeated
         results = issue_letters(
             journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
         )
@@ -168,6 +178,45 @@ def request_letters(
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
         notes.append(platform[0].upper() + platform[1:])
     return LettersResult(letters=results, no_route=no_route, warnings=warnings, notes=notes)
+
+
+def _without_repeats(
+    journal: Journal,
+    jobs: list[LetterJob],
+    *,
+    again: bool,
+    ask_again: Callable[[list[OpenRequest]], bool] | None,
+) -> tuple[list[LetterJob], list[NoRoute]]:
+    """The jobs to write, and those left out because they would repeat an open request."""
+    from broker_audit.services.duplicates import open_requests
+
+    if again or not jobs:
+        return jobs, []
+    found = open_requests(journal)
+    repeats = [
+        (job, found[(None, job.recipient_id, job.kind)])
+        for job in jobs
+        if (None, job.recipient_id, job.kind) in found
+    ]
+    if not repeats or (ask_again is not None and ask_again([r for _, r in repeats])):
+        return jobs, []
+    left_out = {id(job) for job, _ in repeats}
+    return [j for j in jobs if id(j) not in left_out], [repeat_entry(r) for _, r in repeats]
+
+
+def repeat_entry(found: OpenRequest, *, again: str = "add --again") -> NoRoute:
+    """A letter not written because it would repeat the open request `found`."""
+    from broker_audit.services.duplicates import duplicate_advice
+
+    return NoRoute(
+        broker_id=found.broker_id,
+        broker_name=found.broker_name,
+        kind=found.kind,
+        advice=duplicate_advice(found, again=again),
+        why=f"an open {found.kind} request to it exists: {found.describe()}",
+        repeats=found.request_id,
+        repeats_state=found.state,
+    )
 
 
 def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:

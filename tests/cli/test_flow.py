@@ -380,7 +380,10 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
     evil.mkdir()
     (evil / "access.txt.j2").write_text("Subject: x\n\n{{ ''.__class__.__mro__ }}\n")
     code, out, err = cli(
-        ["request", "spokeo", "--kind", "access", "--templates", str(evil), "--out", str(tmp_path / "l2")]
+        [
+            *("request", "spokeo", "--kind", "access", "--again"),  # the access request above is open
+            *("--templates", str(evil), "--out", str(tmp_path / "l2")),
+        ]
     )
     assert code == 1 and "access.txt.j2" in err and "Traceback" not in err
 

@@ -51,7 +51,17 @@ def test_four_parallel_requests_get_four_ids(vault_env: Path, tmp_path: Path) ->
     each, write 4 letters with distinct names, and the vault holds exactly those 4 requests
     (the old code printed 20 success lines and stored #1 four times)."""
     out = tmp_path / "letters"
-    runs = [_start("request", "lexisnexis", "--format", "txt", "--out", str(out), "--json") for _ in range(4)]
+    args = (
+        "request",
+        "lexisnexis",
+        "--again",
+        "--format",
+        "txt",
+        "--out",
+        str(out),
+        "--json",
+    )  # 4 alike, on purpose
+    runs = [_start(*args) for _ in range(4)]
     results = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [err[-800:] for _, err in results]
     ids = sorted(letter["id"] for stdout, _ in results for letter in json.loads(stdout)["letters"])
