@@ -190,6 +190,7 @@ def view_dict(detail: Any) -> dict[str, Any]:
         "delivered": view.delivered,
         "due": view.due,
         "due_estimated": view.due_estimated,
+        "due_courtesy": view.due_courtesy,
         "channel": r.channel,
         "channels": r.channels,
         "days_left": detail.days_left,
@@ -219,6 +220,8 @@ def render_view(view: Any, today: dt.date) -> None:
     due = ""
     if view.due:
         due = f"; due {view.due.isoformat()}"
+        if view.due_courtesy:
+            due += " (a courtesy date the letter asked for, not a legal deadline)"
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     say(f"  state: {state}{due}")

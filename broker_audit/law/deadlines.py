@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from broker_audit.law.schema import Law
 from broker_audit.vocabulary import LetterKind
 
+COURTESY_DAYS = 45
+"""Days a letter under no privacy law asks the company to answer in ("Please respond within 45
+days of receiving this request": templates/letters/_deadline.txt.j2). Tracked as a courtesy
+date, never as a legal deadline, so that such a request can still turn overdue."""
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -15,6 +20,8 @@ class Clock:
 
     `stated` says a letter may state the day count: the period's statute text was read. A clock
     from official guidance or a tracker is still tracked, but letters stay silent on the count.
+    `courtesy`: no law sets a period; `days` is the time the letter asked for (COURTESY_DAYS),
+    tracked so the request can turn overdue, and always shown as a courtesy, not a deadline.
     """
 
     days: int | None
@@ -23,6 +30,7 @@ class Clock:
     working_days: bool = False
     stated: bool = False
     citation: str = ""
+    courtesy: bool = False
 
 
 def clock_for(law: Law, letter: LetterKind) -> Clock:
@@ -30,7 +38,8 @@ def clock_for(law: Law, letter: LetterKind) -> Clock:
 
     Each right has its own period (the CCPA's opt-out: 15 business days; its access: 45 days);
     a right without a period in the data starts no clock. An appeal starts the appeal clock; a
-    follow-up or a complaint starts none.
+    follow-up or a complaint starts none. A request under no privacy law starts the courtesy
+    clock its letter asks for (COURTESY_DAYS), marked as such.
     """
     appeal = law.appeal if law.appeal and law.appeal.available else None
     appeal_days = appeal.response_days if appeal else None
@@ -40,6 +49,8 @@ def clock_for(law: Law, letter: LetterKind) -> Clock:
             stated=bool(appeal and appeal.text_seen),
             citation=appeal.citation if appeal else "",
         )
+    if letter.clock == "right" and law.kind == "none":
+        return Clock(days=COURTESY_DAYS, courtesy=True)
     if letter.clock not in ("right", "records") or law.kind == "none":
         return Clock(days=None, appeal_days=appeal_days)
     for right in letter.rights:

@@ -398,7 +398,15 @@ def client_documents(
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
         )
         for p in plan.letters
-    ] + [CoverLetter(broker_name=u.broker_name, kind=u.kind) for u in plan.unsent]
+    ] + [
+        CoverLetter(
+            broker_name=u.broker_name,
+            kind=u.kind,
+            not_written="repeat" if u.repeats is not None else "address" if u.unfit else "no-route",
+            repeats=u.repeats,
+        )
+        for u in plan.unsent
+    ]
     platform = platform_for(laws, profile.state)
     cover = render_letter(
         template_kind(language),

@@ -114,6 +114,16 @@ class ClinicRow:
     days_left: int | None
     bucket: str  # drafted, pending, due-this-week, overdue, answered, closed
     reference: str = ""
+    due_estimated: bool = False  # counted from an estimated day of receipt
+    due_courtesy: bool = False  # no law sets it: the time the letter asked for
+
+    @property
+    def due_basis(self) -> str:
+        """What the due date is, in words, for every export that shows it."""
+        if self.due is None:
+            return ""
+        what = "courtesy date (no legal deadline)" if self.due_courtesy else "legal deadline"
+        return f"{what}, estimated (receipt not recorded)" if self.due_estimated else what
 
 
 def bucket_of(view: RequestView, today: dt.date) -> str:
@@ -151,6 +161,8 @@ def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = N
                     days_left=days_left(view, today),
                     bucket=bucket_of(view, today),
                     reference=r.reference,
+                    due_estimated=view.due_estimated,
+                    due_courtesy=view.due_courtesy,
                 )
             )
     return rows
@@ -165,7 +177,8 @@ def summarise(rows: Sequence[ClinicRow], key: str) -> dict[str, Counter[str]]:
 
 
 def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
-    """The dashboard as a spreadsheet; every cell neutralised against formula injection."""
+    """The dashboard as a spreadsheet; every cell neutralised against formula injection. Each due
+    date says what it is (`due_basis`): a legal deadline or a courtesy date, estimated or not."""
     import csv
 
     from broker_audit.intake import neutralise_cell
@@ -180,6 +193,8 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
         "state",
         "sent",
         "due",
+        "due_estimated",
+        "due_basis",
         "days_left",
         "bucket",
         "reference",
@@ -191,12 +206,17 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
         writer.writerow(fields)
         for row in rows:
             values = [getattr(row, f) for f in fields]
+            if row.due is None:
+                values[fields.index("due_estimated")] = None
+            else:
+                values[fields.index("due_estimated")] = "yes" if row.due_estimated else "no"
             writer.writerow([neutralise_cell("" if v is None else str(v)) for v in values])
 
 
 def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: str) -> int:
     """An .ics calendar of due dates. Events name the request, broker and client id, never the
-    client's name: calendars are often synced to other people's servers."""
+    client's name: calendars are often synced to other people's servers. Each says what its date
+    is: "Due (estimate)" when the receipt is not recorded, "Courtesy date" when no law sets one."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -213,9 +233,13 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due)
         event.add("dtend", row.due + dt.timedelta(days=1))
+        label = "Courtesy date" if row.due_courtesy else "Due"
+        if row.due_estimated:
+            label += " (estimate)"
         event.add(
-            "summary", f"Due: {row.broker} {row.kind} (request #{row.request_id}, client {row.client_id})"
+            "summary", f"{label}: {row.broker} {row.kind} (request #{row.request_id}, client {row.client_id})"
         )
+        event.add("description", f"The date is a {row.due_basis}.")
         cal.add_component(event)
         count += 1
     from broker_audit.files import write_bytes

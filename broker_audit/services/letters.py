@@ -55,6 +55,7 @@ class NoRoute:
     why: str = "no route known yet"
     repeats: int | None = None  # the open request this letter would have repeated
     repeats_state: str = ""
+    unfit: bool = False  # its postal address cannot be printed whole
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ def address_unfit(job: LetterJob) -> NoRoute | None:
         advice=advice,
         why="its postal address does not fit, even abbreviated and at the smallest readable size: "
         + "; ".join(problems),
+        unfit=True,
     )
 
 
@@ -461,7 +463,8 @@ def request_record(
         kind=job.kind,
         law_id=job.law.id,
         law_name=job.law.name,
-        deadline_days=clock.days,
+        deadline_days=None if clock.courtesy else clock.days,
+        courtesy_days=clock.days if clock.courtesy else None,
         working_days=clock.working_days,
         extension_days=clock.extension_days,
         appeal_days=clock.appeal_days,

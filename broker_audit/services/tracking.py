@@ -34,6 +34,7 @@ class StatusRow(msgspec.Struct, frozen=True, gc=False):
     delivered: dt.date | None
     due: dt.date | None
     due_estimated: bool
+    due_courtesy: bool  # no law sets the date: the time the letter asked for, a courtesy
     channel: str
     days_left: int | None
     overdue: bool
@@ -164,6 +165,7 @@ def _row(r: RequestMade, now: Current, today: dt.date) -> StatusRow:
         days_left=days_left_on(now.state, now.due.date, today),
         overdue=overdue_on(now.state, now.due.date, today),
         reference=r.reference,
+        due_courtesy=now.due.courtesy,
     )
 
 

@@ -39,6 +39,7 @@ class Due(msgspec.Struct, frozen=True, gc=False):
 
     date: dt.date | None
     estimated: bool = False
+    courtesy: bool = False  # no law sets it: the time the letter asked for, tracked as a courtesy
 
 
 @functools.lru_cache(maxsize=8192)
@@ -116,8 +117,10 @@ def _due(
         if not request.appeal_days:
             return Due(None)
         return Due(_plus(appealed, request.appeal_days, False), estimated=True)
-    if request.deadline_days is None:
+    period = request.deadline_days if request.deadline_days is not None else request.courtesy_days
+    if period is None:
         return Due(None)
+    courtesy = request.deadline_days is None
     received: dt.date | None = None
     estimated = False
     if delivered is not None:
@@ -127,8 +130,8 @@ def _due(
         received, estimated = _plus(sent.on, allowance, False), True
     if received is None:
         return Due(None)
-    days = request.deadline_days + (request.extension_days if extended else 0)
-    return Due(_plus(received, days, request.working_days), estimated=estimated)
+    days = period + (request.extension_days if extended else 0)
+    return Due(_plus(received, days, request.working_days), estimated=estimated, courtesy=courtesy)
 
 
 def received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]:
@@ -162,6 +165,7 @@ def fold(request: RequestMade, events: Iterable[StatusChanged]) -> RequestView:
         due=now.due.date,
         delivered=now.delivered,
         due_estimated=now.due.estimated,
+        due_courtesy=now.due.courtesy,
     )
 
 

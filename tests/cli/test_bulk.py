@@ -269,3 +269,31 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     # and the text output says how many it left alone
     code, stdout, _ = cli(["bulk", "mark", summary["batch"], "sent", "--via", "mail"])
     assert code == 0 and "Marked 3 requests" in stdout and "left 3 alone" in stdout
+
+
+def test_papers_that_count_right_every_exported_due_date_says_whether_it_is_estimated(
+    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["--brokers", "equifax", "--out", str(tmp_path / "b"), "--workers", "1", "--json"]
+    code, stdout, err = cli(["bulk", "letters", str(clinic_vault), *args])
+    assert code == 0, err
+    batch = json.loads(stdout)["batch"]
+    assert cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25"])[0] == 0
+    ics, table = tmp_path / "due.ics", tmp_path / "status.csv"
+    assert cli(["bulk", "status", "--csv", str(table), "--ics", str(ics)])[0] == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8-sig")))
+    # mailed November 25, receipt estimated December 2 (+7 days), + 45 days: ~January 16
+    assert {(r["due"], r["due_estimated"], r["due_basis"]) for r in rows} == {
+        ("2027-01-16", "yes", "legal deadline, estimated (receipt not recorded)")
+    }
+    calendar = ics.read_text()
+    assert calendar.count("SUMMARY:Due (estimate): equifax access") == 3
+    assert "estimated (receipt not recorded" in calendar.replace("\n ", "")  # folded at 75 octets
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
+    assert cli(["bulk", "mark", batch, "delivered", "--on", "2026-11-28"])[0] == 0
+    assert cli(["bulk", "status", "--csv", str(table), "--ics", str(ics)])[0] == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8-sig")))
+    assert {(r["due"], r["due_estimated"], r["due_basis"]) for r in rows} == {
+        ("2027-01-12", "no", "legal deadline")
+    }
+    assert ics.read_text().count("SUMMARY:Due: equifax access") == 3

@@ -55,7 +55,7 @@ def test_any_unicode_renders_everywhere(
     try:
         data = pdf.pdf_bytes(doc)
     except AddressDoesNotFit:  # never printed cut or outside the window: refused before drawing
-        assert address_problems(recipient)
+        assert address_problems(doc.recipient)
         return
-    assert not address_problems(recipient)
+    assert not address_problems(doc.recipient)
     assert data.startswith(b"%PDF-")
