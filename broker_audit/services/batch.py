@@ -17,14 +17,17 @@ from broker_audit.services.letters import (
     LetterJob,
     NoRoute,
     address_unfit,
+    clinic_mailbox,
     no_route_entry,
     plan_letter,
     render_job,
     repeat_entry,
     request_record,
     route_document,
+    sent_for_client,
 )
-from broker_audit.tracking.journal import AgentSet, BatchMade, ClientSet, Journal, Record, now
+from broker_audit.tracking.journal import BatchMade, ClientSet, Journal, Record, now
+from broker_audit.tracking.records import agent_set
 
 if TYPE_CHECKING:
     from broker_audit.intake import Client
@@ -147,7 +150,8 @@ def clinic_of(journal: Journal, clinic: AgentProfile | None) -> AgentProfile:
     if journal.agent is None:
         raise UserError(
             "the vault has no clinic profile for the cover sheets' return address",
-            "pass --clinic clinic.toml once (keys: organization, contact_name, address, email, phone)",
+            "pass --clinic clinic.toml once "
+            "(keys: organization, contact_name, address, email, phone, reply_to)",
         )
     return journal.agent
 
@@ -266,6 +270,12 @@ def run_batch(
             open_now={} if again else open_requests(journal),
         )
         plans = _without_repeated_clients(plans, repeats)
+        mailbox = clinic_mailbox(journal, agent)
+        if mailbox is None and any(p.job.channel == "email" for plan in plans for p in plan.letters):
+            raise UserError(
+                "the clinic has no mailbox for the From: of its clients' e-mails",
+                "add `email` to clinic.toml (--clinic) or set up the mailbox with `broker-audit mail setup`",
+            )
         from broker_audit.files import deferred_folder_sync, ensure_folder
 
         ensure_folder(out_dir, what="batch folder")
@@ -288,7 +298,14 @@ def run_batch(
                 )
                 files += _write_mailing(plans, out_dir, batch_id, notes)
                 files += _write_worklist(
-                    plans, out_dir, batch_id, today=today, templates_dir=templates_dir, workers=workers
+                    plans,
+                    out_dir,
+                    batch_id,
+                    today=today,
+                    templates_dir=templates_dir,
+                    workers=workers,
+                    clinic=agent,
+                    mailbox=mailbox,
                 )
                 if intake.bad:
                     bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
@@ -428,6 +445,14 @@ def client_documents(
     )
     docs = [cover]
     email_from = profile.email or None
+    for planned in plan.online():  # the authorization an e-mail will carry: for the client to sign
+        job = planned.job
+        if job.channel == "email" and job.context.agent is not None and job.context.agent.standing:
+            docs.append(
+                render_job(
+                    job, today=today, email_from=None, templates_dir=templates_dir, template="authorization"
+                )
+            )
     for planned in plan.by_mail():
         job = planned.job
         docs.append(render_job(job, today=today, email_from=email_from, templates_dir=templates_dir))
@@ -519,7 +544,7 @@ def _write_pdfs(
     the worker processes that draw them (the parent plans and joins)."""
     from broker_audit.letters.batch_pdf import DEFAULT_CHUNK_SIZE, write_batch_pdf, write_pdf_per_group
 
-    total = sum(1 + len(p.by_mail()) for p in plans)
+    total = sum(1 + len(p.by_mail()) for p in plans)  # progress counts clients' covers and mailed letters
     renderer = ClientRenderer(
         agent=agent, today=today, laws=tuple(laws), templates_dir=templates_dir, kinds=_known_kinds()
     )
@@ -534,7 +559,10 @@ def _write_pdfs(
         written = write_pdf_per_group(groups, folder, render=renderer, workers=workers, progress=tick)
         files.extend(written.paths)
         return written.pages
-    documents = sum(1 + sum(1 + _signed_by_client(m) for m in p.by_mail()) for p in plans)
+    documents = sum(
+        1 + sum(1 + _signed_by_client(m) for m in p.by_mail()) + sum(_signed_by_client(m) for m in p.online())
+        for p in plans
+    )
     per_client = max(1, round(documents / max(1, len(plans))))
     path = out_dir / f"{batch_id}.pdf"
     result = write_batch_pdf(
@@ -614,14 +642,19 @@ def _write_worklist(
     today: dt.date,
     templates_dir: Path | None,
     workers: int | None = None,
+    clinic: AgentProfile | None = None,
+    mailbox: str | None = None,
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
     with a page set per letter (the submission sheet, or the email to send), and the `.eml`s.
-    The PDF is drawn, and its letters filled in, by the worker processes, like the print PDF."""
+    The PDF is drawn, and its letters filled in, by the worker processes, like the print PDF.
+    The e-mails go from the clinic's `mailbox`, saying that the clinic sends them for the client
+    (`sent_for_client`)."""
     from broker_audit.files import ensure_folder
     from broker_audit.intake.csvsafe import write_safe_csv
     from broker_audit.letters.batch_pdf import write_batch_pdf
     from broker_audit.letters.formats import write_letter
+    from broker_audit.letters.pdf import pdf_bytes
 
     online = [(plan, p) for plan in plans for p in plan.online()]
     if not online:
@@ -634,9 +667,30 @@ def _write_worklist(
             job, profile = planned.job, plan.client.profile
             file = ""
             if job.channel == "email":
-                letter = render_job(
-                    job, today=today, email_from=profile.email or None, templates_dir=templates_dir
-                )
+                letter = render_job(job, today=today, email_from=mailbox, templates_dir=templates_dir)
+                if clinic is not None:
+                    standing = job.context.agent is not None and job.context.agent.standing
+                    authorization = (
+                        pdf_bytes(
+                            render_job(
+                                job,
+                                today=today,
+                                email_from=None,
+                                templates_dir=templates_dir,
+                                template="authorization",
+                            )
+                        )
+                        if standing
+                        else None
+                    )
+                    letter = sent_for_client(
+                        letter,
+                        job,
+                        client=profile.name,
+                        clinic=clinic,
+                        mailbox=mailbox,
+                        authorization=authorization,
+                    )
                 ensure_folder(email_dir, what="folder for the batch's e-mails")
                 stem = (
                     email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
@@ -689,7 +743,7 @@ def _log_batch(
     files: list[Path],
 ) -> None:
     created = now()
-    records: list[Record] = [AgentSet(agent=agent, recorded=created)] if store_agent else []
+    records: list[Record] = [agent_set(agent, created)] if store_agent else []
     for plan in plans:
         client = plan.client
         known = journal.clients.get(client.client_id)

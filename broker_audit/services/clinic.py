@@ -36,7 +36,8 @@ def load_clinic_file(path: Path) -> AgentProfile:
         return msgspec.convert(tomllib.loads(text), AgentProfile)
     except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         raise DataFileError(
-            f"{path}: {exc}", "keys: organization, contact_name, address (list of lines), email, phone"
+            f"{path}: {exc}",
+            "keys: organization, contact_name, address (list of lines), email, phone, reply_to",
         ) from None
 
 

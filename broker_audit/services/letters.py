@@ -388,6 +388,69 @@ def _earlier_rights(earlier: Earlier | None) -> tuple[str, ...]:
     return found.rights if found else ()
 
 
+def mailbox_of(name: str, address: str) -> str | None:
+    """ "Name <address>" for a From: header, or None without an address."""
+    return f"{name} <{address}>" if address else None
+
+
+def own_mailbox(journal: Journal, profile: Profile) -> str | None:
+    """The From: of a person's own e-mail letters: their address, else the mailbox set up for
+    `send` (None when neither is known: an e-mail letter is then refused, never written
+    without a sender)."""
+    address = profile.email or (journal.mail_account.from_addr if journal.mail_account else "")
+    return mailbox_of(profile.name, address)
+
+
+def clinic_mailbox(journal: Journal, agent: AgentProfile) -> str | None:
+    """The From: of the e-mails a clinic sends for its clients: the mailbox set up for `send`,
+    else the clinic profile's e-mail address."""
+    address = journal.mail_account.from_addr if journal.mail_account else agent.email
+    return mailbox_of(agent.organization, address)
+
+
+def sent_for_client(
+    document: Document,
+    job: LetterJob,
+    *,
+    client: str,
+    clinic: AgentProfile,
+    mailbox: str | None,
+    authorization: bytes | None = None,
+) -> Document:
+    """An e-mail letter a clinic sends from its own mailbox for a client: From: the clinic's
+    mailbox, Reply-To: what the clinic chose, and the first line and the line under the signature
+    saying who sends it for whom: as the client's authorized agent where the law lets an agent
+    act (the authorization attached), otherwise at the client's request."""
+    import dataclasses
+
+    organization = clinic.organization
+    agent = job.context.agent
+    if agent is not None and agent.standing:
+        cited = f" ({agent.citation})" if agent.citation else ""
+        first = (
+            f"{organization} sends this request on behalf of {client}, as {client}'s authorized "
+            f"agent{cited}. The authorization is attached."
+        )
+        signed = f"Sent by {organization}, authorized agent of {client}."
+    else:
+        first = (
+            f"{organization} sends this e-mail at the request of {client}: the request below is "
+            f"{client}'s own."
+        )
+        signed = f"Sent at the request of {client} by {organization}."
+    attachments = document.attachments
+    if authorization is not None:
+        attachments = (*attachments, (f"authorization-{job.reference}.pdf", "application/pdf", authorization))
+    return dataclasses.replace(
+        document,
+        email_from=mailbox,
+        reply_to=clinic.reply_to or None,
+        on_behalf=first,
+        signed_for=signed,
+        attachments=attachments,
+    )
+
+
 def render_job(
     job: LetterJob,
     *,
@@ -532,10 +595,11 @@ def _issue_letters_locked(
     """
 
     first_id = journal.next_request_id()
+    mailbox = own_mailbox(journal, profile)
     documents = [
         route_document(
             job,
-            render_job(job, today=today, email_from=profile.email or None, templates_dir=templates_dir),
+            render_job(job, today=today, email_from=mailbox, templates_dir=templates_dir),
             profile,
         )
         for job in jobs
