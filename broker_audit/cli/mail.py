@@ -94,6 +94,9 @@ def send_command(
     ),
     batch: str = typer.Option(None, "--batch", help="Send the email requests of this clinic batch."),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the SMTP server."),
+    force: bool = typer.Option(
+        False, "--force", help="Also send a follow-up whose request was answered after it was drafted."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.
@@ -127,6 +130,7 @@ def send_command(
         pace=pace,
         cafile=cafile,
         laws=shipped_laws(),
+        force=force,
     )
     if as_json:
         print_json(_plain(result))

@@ -669,6 +669,8 @@ def render_inbox(result: Any) -> None:
             _say(f"reply #{a.reply_id}: not applied: {a.error}")
         else:
             _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id})")
+    for followup, reply in getattr(result, "withdrawn", ()):
+        _say(f"follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent")
     labels = {
         "flagged": "FLAGGED, not trusted",
         "unmatched": "from a broker, not matched",
@@ -693,6 +695,11 @@ def render_reply_added(added: Any) -> None:
         _say(
             f"  to apply: broker-audit mark {added.reply.request_id} {added.reply.suggested} "
             f"--reply {added.reply.reply_id}"
+        )
+    for followup in getattr(added, "withdrawn", ()):
+        _say(
+            f"follow-up #{followup} withdrawn: the company answered (reply #{added.reply.reply_id}) "
+            "before it was sent"
         )
 
 

@@ -84,6 +84,9 @@ class LetterJob:
     recipient_kind: str = "broker"
     warnings: list[str] = field(default_factory=list)
     linked_to: int | None = None
+    # Files its e-mail carries as MIME parts (name, type, bytes): the timeline a follow-up says
+    # is enclosed. Other formats name them in the text only.
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -461,9 +464,11 @@ def render_job(
 ) -> Document:
     """The job's Document (or, with `template`, another template over the same context, such as
     the authorization page that goes with an agent's letter)."""
+    import dataclasses
+
     from broker_audit.letters import render
 
-    return render.render_letter(
+    document = render.render_letter(
         template or job.letter.template_name,
         job.context,
         sender=job.sender,
@@ -475,6 +480,9 @@ def render_job(
         templates_dir=templates_dir,
         postal=job.channel == "mail",
     )
+    if job.attachments and template is None:
+        document = dataclasses.replace(document, attachments=job.attachments)
+    return document
 
 
 def route_document(job: LetterJob, document: Document, profile: Profile) -> Document:

@@ -302,6 +302,7 @@ MAX_REPLY_FILE_BYTES = 64 * 1024 * 1024
 class ReplyAdded:
     reply: ReplySummary
     applied: str = ""
+    withdrawn: tuple[int, ...] = ()  # drafted follow-ups withdrawn: the company has answered
 
 
 def read_reply_file(path: Path) -> bytes:
@@ -402,7 +403,14 @@ def add_reply_file(
         applied = ""
         if state is not None:
             applied = apply_reply(journal, reply.id, state, today).confirmed
-        return ReplyAdded(reply=summarize(journal, journal.replies[reply.id]), applied=applied)
+        from broker_audit.services.answered import withdraw_followups
+
+        withdrawn = withdraw_followups(journal, [(request_id, reply.id)], today)
+        return ReplyAdded(
+            reply=summarize(journal, journal.replies[reply.id]),
+            applied=applied,
+            withdrawn=tuple(f for f, _ in withdrawn),
+        )
 
 
 def _check_reply_reference(journal: Journal, request_id: int, subject: str, text: str) -> None:
