@@ -233,28 +233,29 @@ def _month_parser() -> object:
 
 def _with_month_name(text: str, today: dt.date) -> dt.date:
     """April 12, 1988 / 12 de abril de 1988 / Tue, Apr 12 '88, read by dateutil. Every part must
-    be there: a date parsed with two different defaults must come out the same."""
-    from dateutil.parser import ParserError
-
-    reader = _month_parser()
-    info = reader.info  # type: ignore[attr-defined]
+    be there: a month name and two numbers (the day and the year), so that dateutil never fills a
+    missing day or year from its default."""
     words = re.findall(r"[^\W\d_]+", text)
-    if not any(info.month(w) for w in words):
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) != 2 or not any(_month_parser().info.month(w) for w in words):  # type: ignore[attr-defined]
         raise BadDate("write it like 4/12/1988 or April 12, 1988")
-    try:
-        one = reader.parse(text, default=dt.datetime(1904, 1, 1))  # type: ignore[attr-defined]
-        two = reader.parse(text, default=dt.datetime(1905, 2, 2))  # type: ignore[attr-defined]
-    except (ParserError, ValueError, OverflowError):
-        raise BadDate("write it like 4/12/1988 or April 12, 1988") from None
-    if one != two:  # a day, a month or a year is missing
-        raise BadDate("write it like 4/12/1988 or April 12, 1988")
-    date = one.date()
-    years = re.findall(r"\d+", text)
-    if not any(len(y) == 4 for y in years):  # a 2-digit year: our own century rule, not dateutil's
-        if not any(len(y) == 2 for y in years):
+    date = _parsed(text)
+    if not any(len(n) == 4 for n in numbers):  # a 2-digit year: our own century rule, not dateutil's
+        if not any(len(n) == 2 for n in numbers):
             raise BadDate("the year must have 4 digits (or 2)")
         date = _two_digit_century(_make(2000 + date.year % 100, date.month, date.day), "yy", today)
     return date
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> dt.date:
+    from dateutil.parser import ParserError
+
+    try:
+        stamp = _month_parser().parse(text, default=dt.datetime(1904, 1, 1))  # type: ignore[attr-defined]
+    except (ParserError, ValueError, OverflowError):
+        raise BadDate("write it like 4/12/1988 or April 12, 1988") from None
+    return stamp.date()
 
 
 def parse_birth_date(text: str, today: dt.date, order: DateOrder | None = None) -> dt.date:

@@ -297,3 +297,37 @@ def test_papers_that_count_right_every_exported_due_date_says_whether_it_is_esti
         ("2027-01-12", "no", "legal deadline")
     }
     assert ics.read_text().count("SUMMARY:Due: equifax access") == 3
+
+
+MESSY = Path(__file__).resolve().parents[1] / "fixtures" / "intake" / "messy-clients.csv"
+
+
+def test_dates_in_intake_the_dry_run_of_the_messy_sheet_prints_what_each_row_read(
+    tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's sheet: 14/03/1987, 05/06/1975 and 1/2/2001 in one column are all day first."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "none" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
+    monkeypatch.setenv("COLUMNS", "120")
+    args = ["bulk", "letters", str(MESSY), "--brokers", "equifax", "--dry-run"]
+    code, out, err = cli([*args, "--json"])
+    assert code == 0, err
+    summary = json.loads(out)
+    assert [
+        (r["row"], r["name"], r["birth_date"], r["state"], r["zip"], r["language"]) for r in summary["read"]
+    ] == [
+        (2, "Rosa Elena Martínez Ortega", "1987-03-14", "CO", "80204", "es"),
+        (3, "Carlos Pérez Núñez", "1975-06-05", "CO", "80202", "es"),
+        (4, "Minh Trần", "2001-02-01", "CO", "80302", "en"),
+        (5, "Fatima Ahmed", "1988-04-12", "CA", "90012", "en"),
+        (6, "José López", "1990-04-12", "CO", "80302", "es"),
+        (8, "Lucía Hernández", "1985-04-12", "IL", "62701", "es"),
+        (9, "Tomás Reyes", "1969-12-31", "CO", "80204", "en"),
+        (11, "Sam Lee", None, "CO", "80204", "en"),
+    ]
+    assert summary["date_order"] == "birth dates read day first (row 2 has a number over 12 first: a day)"
+    assert [b["row"] for b in summary["rows_to_fix"]] == [7]  # the ZIP 8O204 has a letter O
+    code, out, err = cli(args)
+    assert "Birth dates read day first" in out and "What was read from each row" in out
+    assert "│   3 │ Carlos Pérez Núñez" in out and "1975-06-05" in out
+    assert not (tmp_path / "none").exists()  # a dry run writes nothing, not even a vault
