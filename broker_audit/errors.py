@@ -87,6 +87,11 @@ class IllegalTransition(UserError):
     """A status change the request lifecycle does not allow."""
 
 
+class AddressDoesNotFit(UserError):
+    """An address that cannot be printed whole in an envelope window or on a label, even
+    abbreviated and at the smallest readable size: reported, never printed cut."""
+
+
 class UnknownRequest(UserError):
     pass
 

@@ -207,14 +207,19 @@ def require(profile: Profile, fields: list[str], needed_for: str) -> None:
             raise MissingProfileField(name, needed_for)
 
 
-class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """The clinic acting for its clients: the return address and the authorized agent."""
+class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """The clinic acting for its clients: the return address and the authorized agent.
+
+    `email` is the clinic's mailbox, the From: of the e-mails it sends for its clients;
+    `reply_to`, if set, is where it wants the answers (the Reply-To: of those e-mails). Empty
+    fields are not stored, so a record without `reply_to` reads in older versions too."""
 
     organization: str
     contact_name: str = ""
     address: list[str]
     email: str = ""
     phone: str = ""
+    reply_to: str = ""
 
 
 # --- one answer at a time (the interactive `init` asks field by field) ----------------------------

@@ -51,6 +51,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "Your requests: a summary by state, the overdue and due-soon ones first.",
     ),
     "mark": Subcommand("requests", "mark_command", "Record a status change of a request."),
+    "resend": Subcommand(
+        "requests", "resend_command", "Write a request's letter again for another route, as a new request."
+    ),
     "show": Subcommand("requests", "show_command", "The full history of one request."),
     "followup": Subcommand(
         "requests", "followup_command", "Write the next letter for every late or refused request."

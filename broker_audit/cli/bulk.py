@@ -41,7 +41,21 @@ def letters(
         help="The clinic acts as each client's authorized "
         "agent where the law allows it (with a signed-authorization page).",
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
+    date_order: str = typer.Option(
+        None,
+        "--date-order",
+        help="How the sheet writes birth dates: dmy (14/03/1987), mdy (03/14/1987) or ymd. "
+        "Default: what the column header or a day over 12 shows; a date that reads both ways is sent to fix.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check the spreadsheet and show what was read from each row; write nothing."
+    ),
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help="Write a client's letter even where an open request of its kind to the broker exists "
+        "(by default those are skipped and listed).",
+    ),
     templates: Path = typer.Option(
         None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
     ),
@@ -108,6 +122,8 @@ def letters(
             progress=advance,
             workers=workers,
             disclose=disclose or (),
+            date_order=date_order,
+            again=again,
         )
     summary = {
         "batch": result.batch_id,
@@ -125,7 +141,33 @@ def letters(
         "no_route": result.no_route,
         "no_route_brokers": result.no_route_brokers,
         "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
+        "date_order": result.date_order,
+        "notes": result.notes,
+        "repeats_skipped": [
+            {
+                "row": r.row,
+                "client": r.client_id,
+                "broker": r.broker_id,
+                "kind": r.kind,
+                "open_request": r.request_id,
+            }
+            for r in result.repeats
+        ],
+        "repeats_checked": result.repeats_checked,
     }
+    if result.dry_run:
+        summary["read"] = [
+            {
+                "row": r.row,
+                "client": r.client_id,
+                "name": r.name,
+                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
+                "state": r.state,
+                "zip": r.zip,
+                "language": r.language,
+            }
+            for r in result.read
+        ]
     if as_json:
         print_json(summary)
         return
@@ -214,7 +256,8 @@ def stats(
     as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
 ) -> None:
     """Anonymised counts to publish: requests by broker, kind and outcome, and days to answer.
-    No client data is in it.
+    No client data is in it; a count under 5 is shown as "<5" (a count of 1 can point at one
+    client), and a median needs 5 answers.
 
     Example: broker-audit bulk stats > clinic-stats.json
     """

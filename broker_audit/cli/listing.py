@@ -38,12 +38,14 @@ def render_status(report: Any) -> None:
             table.Column("days left", right=True),
         ]
         cells = []
-        estimated = False
+        estimated = courtesy = False
         for r in report.rows:
             left = "" if r.days_left is None else str(r.days_left)
             due = r.due.isoformat() if r.due else "-"
             if r.due and r.due_estimated:
                 due, estimated = f"~{due}", True
+            if r.due and r.due_courtesy:
+                due, courtesy = f"{due} c", True
             cells.append(
                 [
                     str(r.id),
@@ -68,6 +70,11 @@ def render_status(report: Any) -> None:
             lines.append(
                 "~ an estimate: the legal clock runs from the day the letter was received; record it with "
                 "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt)."
+            )
+        if courtesy:
+            lines.append(
+                "c a courtesy date, not a legal deadline: no privacy law of the state sets one; the letter "
+                "asked for an answer within 45 days of receipt."
             )
     if report.hidden:
         lines.append(

@@ -94,6 +94,9 @@ def send_command(
     ),
     batch: str = typer.Option(None, "--batch", help="Send the email requests of this clinic batch."),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the SMTP server."),
+    force: bool = typer.Option(
+        False, "--force", help="Also send a follow-up whose request was answered after it was drafted."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.
@@ -127,6 +130,7 @@ def send_command(
         pace=pace,
         cafile=cafile,
         laws=shipped_laws(),
+        force=force,
     )
     if as_json:
         print_json(_plain(result))
@@ -212,14 +216,18 @@ def reply_command(
     file: Path = typer.Option(
         ..., "--file", help="The reply: a scan or photo (.pdf, .jpg, .png), .eml or .txt."
     ),
-    on: str = typer.Option(None, "--on", help="The day it came, YYYY-MM-DD (default today)."),
+    on: str = typer.Option(
+        None, "--on", help="The day it came, YYYY-MM-DD (default: a saved e-mail's own Date:, else today)."
+    ),
     state: str = typer.Option(None, "--state", help="Record this state too, e.g. fulfilled or denied."),
     note: str = typer.Option("", "--note", help="A short note kept with it."),
     as_json: bool = typer.Option(False, "--json", help="Print the stored reply as JSON."),
 ) -> None:
     """Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.
 
-    The file is copied into the vault; you may delete your copy afterwards.
+    The file is copied into the vault; you may delete your copy afterwards. A reply dated before
+    the request was sent is refused, and so is one that quotes another request's reference (file
+    it under that request).
 
     Example: broker-audit reply 3 --file letter-scan.pdf --on 2026-02-10 --state denied
     """

@@ -291,6 +291,7 @@ def view_dict(detail: Any) -> dict[str, Any]:
         "delivered": view.delivered,
         "due": view.due,
         "due_estimated": view.due_estimated,
+        "due_courtesy": view.due_courtesy,
         "channel": r.channel,
         "channels": r.channels,
         "routes": r.routes,
@@ -335,6 +336,8 @@ def render_view(view: Any, today: dt.date) -> None:
     due = ""
     if view.due:
         due = f"; due {view.due.isoformat()}"
+        if view.due_courtesy:
+            due += " (a courtesy date the letter asked for, not a legal deadline)"
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     say(f"  state: {state}{due}")
@@ -422,11 +425,35 @@ def render_batch(summary: dict[str, Any]) -> None:
         say(f"Letters to {_join(group['brokers'])} give {_c(group['tells'])}.", err=True)
     if summary["unmapped_columns"]:
         say("Columns not used: " + _join(summary["unmapped_columns"]))
+    if summary.get("date_order"):
+        say(summary["date_order"][:1].upper() + summary["date_order"][1:] + ".")
+    if summary.get("read"):
+        read = Table(title="What was read from each row")
+        for column in ("row", "name", "birth date", "state", "ZIP", "language"):
+            read.add_column(column, justify="right" if column == "row" else "left")
+        for r in summary["read"]:
+            add_text_row(
+                read, str(r["row"]), r["name"], r["birth_date"] or "-", r["state"], r["zip"], r["language"]
+            )
+        console.print(read)
     if summary["duplicates"]:
         say(
             (f"{len(summary['duplicates'])} possible duplicate clients:", "yellow"),
             " " + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
         )
+    repeats = summary.get("repeats_skipped") or []
+    if repeats:
+        table = Table(
+            title=f"{len(repeats)} letters not written again: an open request of the kind exists "
+            "(--again writes them)"
+        )
+        for column in ("row", "client", "broker", "kind", "open request"):
+            table.add_column(column)
+        for r in repeats[:50]:
+            add_text_row(table, str(r["row"]), r["client"], r["broker"], r["kind"], f"#{r['open_request']}")
+        console.print(table)
+    elif summary["dry_run"] and summary.get("repeats_checked") is False:
+        say("No vault yet: letters that repeat open requests were not looked for.")
     bad = summary["rows_to_fix"]
     if bad:
         table = Table(title=f"{len(bad)} rows skipped: fix them and run again")
@@ -435,6 +462,8 @@ def render_batch(summary: dict[str, Any]) -> None:
         for b in bad[:50]:
             add_text_row(table, str(b["row"]), b["reason"])
         console.print(table)
+    for note in summary.get("notes") or ():
+        say(f"note: {_c(note)}")
     if not summary["dry_run"]:
         say(f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail")
 
@@ -451,7 +480,10 @@ def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> No
 
 
 def render_stats(stats: Any) -> None:
-    table = Table(title=f"{stats.requests} requests")
+    table = Table(
+        title=f"{stats.requests} requests (counts under {stats.suppressed_below} shown as "
+        f"<{stats.suppressed_below})"
+    )
     table.add_column("broker")
     table.add_column("outcomes")
     table.add_column("median days to answer", justify="right")
@@ -589,12 +621,13 @@ def render_scan_plan(plan: Any) -> None:
     """The searches `scan` would send, on stderr, before anything is sent."""
     say(
         f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
-        "one at a time:",
+        "one at a time (a site's next name only while it has found nothing):",
         err=True,
     )
     for s in plan.searches:
         note = "" if s.verified else "  (reading rules not checked against a real page)"
-        say(f"  {_c(s.broker_name)}: {_c(s.url)}{note}", err=True)
+        how = f" [{_c(s.name)}: {_c(s.why)}]" if getattr(s, "why", "") else ""
+        say(f"  {_c(s.broker_name)}{how}: {_c(s.url)}{note}", err=True)
     for broker_id, why in plan.skipped:
         say(f"  skipped {_c(broker_id)}: {_c(why)}", err=True)
     say(
@@ -774,6 +807,8 @@ def render_inbox(result: Any) -> None:
             _say(f"reply #{a.reply_id}: not applied: {a.error}")
         else:
             _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id})")
+    for followup, reply in getattr(result, "withdrawn", ()):
+        _say(f"follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent")
     labels = {
         "flagged": "FLAGGED, not trusted",
         "unmatched": "from a broker, not matched",
@@ -798,6 +833,11 @@ def render_reply_added(added: Any) -> None:
         _say(
             f"  to apply: broker-audit mark {added.reply.request_id} {added.reply.suggested} "
             f"--reply {added.reply.reply_id}"
+        )
+    for followup in getattr(added, "withdrawn", ()):
+        _say(
+            f"follow-up #{followup} withdrawn: the company answered (reply #{added.reply.reply_id}) "
+            "before it was sent"
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -57,6 +57,9 @@ def request_command(
         "before. By default a broker that sells to government, police or immigration enforcement gets "
         "only your name, past addresses and e-mail.",
     ),
+    again: bool = typer.Option(
+        False, "--again", help="Write a letter even where an open request of its kind to the broker exists."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
@@ -70,6 +73,9 @@ def request_command(
     sells to government, police or immigration enforcement gets only your name, your past
     addresses and a way to answer (your e-mail, your reply address): never your current address
     or phone unless you add them with --disclose.
+
+    Where an open request of the same kind to the same broker exists, you are asked first (in a
+    terminal; elsewhere the letter is left out and listed, unless --again).
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
@@ -94,6 +100,8 @@ def request_command(
         details=details,
         disclose=disclose or (),
         announce=render_announcements,
+        again=again,
+        ask_again=None if as_json else _ask_again,
     )
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
@@ -103,6 +111,20 @@ def request_command(
             "Send letters by certified mail with a return receipt: the legal clock runs from the day "
             "it arrived (broker-audit mark ID delivered --on DATE)"
         )
+
+
+def _ask_again(repeats: list[Any]) -> bool:
+    """In a terminal: list the open requests the letters would repeat and ask."""
+    import sys
+
+    for found in repeats:
+        err(f"warning: an open {found.kind} request to {found.broker_name} exists: {found.describe()}")
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return typer.confirm("Write these letters again anyway?", default=False, err=True)
+    except (typer.Abort, EOFError):
+        return False
 
 
 def _print_letters(
@@ -334,7 +356,8 @@ def mark_command(
 ) -> None:
     """Record a status change of a request.
 
-    `sent --via` must name a route the request has. Record `delivered --on DATE` from the
+    `sent --via` must name the channel the request's letter was written for (to send it another
+    way: `broker-audit resend ID --via CHANNEL`). Record `delivered --on DATE` from the
     certified-mail tracking or the return receipt: the legal deadline counts from that day.
 
     Example: broker-audit mark 1 sent --via mail --tracking 9407111899560000000000
@@ -360,6 +383,62 @@ def mark_command(
         return
     due = f", due {view.due.isoformat()}" if view.due else ""
     typer.echo(f"#{request_id} is now {view.state.value}{due}")
+
+
+def resend_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    via: str = typer.Option(
+        ..., "--via", help="The route to write it for: mail, email, web-form, phone or fax."
+    ),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
+    formats: str = typer.Option(
+        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of the route)."
+    ),
+    agent: bool = typer.Option(
+        False,
+        "--agent",
+        help="For a clinic's client: write as the client's authorized agent where the law allows.",
+    ),
+    templates: Path = typer.Option(
+        None, "--templates", help="Your own templates folder; overrides ours by file name."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
+) -> None:
+    """Write a request's letter again for another route, as a new request.
+
+    A request is recorded as sent only by the channel its letter was written for. To send it
+    another way, this writes the letter for that route (a new request with its own reference);
+    the first one, if it was never sent, is withdrawn, saying which request replaces it.
+
+    Example: broker-audit resend 5 --via email
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import parse_formats
+    from broker_audit.services.resend import resend_letter
+
+    result = resend_letter(
+        access(ctx),
+        request_id,
+        via=via,
+        out_dir=out,
+        formats=parse_formats(formats) if formats else None,
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        templates_dir=templates,
+        as_agent=agent,
+    )
+    _print_letters([result.letter], [], result.warnings, as_json)
+    if not as_json:
+        first = f"#{request_id} " + (
+            "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
+        )
+        err(
+            f"{first}; #{result.letter.request_id} replaces it. When you send it: "
+            f"broker-audit mark {result.letter.request_id} sent --via {via}"
+        )
 
 
 def show_command(

@@ -9,6 +9,11 @@ from broker_audit.calendars import add_business_days, calendar_for
 from broker_audit.law.schema import Law, Period
 from broker_audit.vocabulary import LetterKind
 
+COURTESY_DAYS = 45
+"""Days a letter under no privacy law asks the company to answer in ("Please respond within 45
+days of receiving this request": templates/letters/_deadline.txt.j2). Tracked as a courtesy
+date, never as a legal deadline, so that such a request can still turn overdue."""
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -19,6 +24,8 @@ class Clock:
     `calendar` names the public holidays a business-day clock skips (calendars.py): "US" for the
     federal ones, "US-CO" for Colorado's; "" for a calendar-day clock. `not_before` is the first
     day the clock can run from (DROP: brokers process requests only from 2026-08-01).
+    `courtesy`: no law sets a period; `days` is the time the letter asked for (COURTESY_DAYS),
+    tracked so the request can turn overdue, and always shown as a courtesy, not a deadline.
     """
 
     days: int | None
@@ -30,6 +37,7 @@ class Clock:
     stated: bool = False
     citation: str = ""
     not_before: dt.date | None = None
+    courtesy: bool = False
 
 
 def period_calendar(period: Period, law: Law) -> str:
@@ -47,7 +55,9 @@ def clock_for(law: Law, letter: LetterKind) -> Clock:
 
     Each right has its own period (the CCPA's opt-out: 15 business days; its access: 45 days);
     a right without a period in the data starts no clock. An appeal starts the appeal clock (with
-    its extension, when the law allows one); a follow-up or a complaint starts none.
+    its extension, when the law allows one); a follow-up or a complaint starts none. A request
+    under no privacy law starts the courtesy clock its letter asks for (COURTESY_DAYS), marked as
+    such.
     """
     appeal = law.appeal if law.appeal and law.appeal.available else None
     appeal_days = appeal.response_days if appeal else None
@@ -59,6 +69,8 @@ def clock_for(law: Law, letter: LetterKind) -> Clock:
             stated=bool(appeal and appeal.text_seen),
             citation=appeal.citation if appeal and appeal.text_seen else "",
         )
+    if letter.clock == "right" and law.kind == "none":
+        return Clock(days=COURTESY_DAYS, courtesy=True)
     if letter.clock not in ("right", "records") or law.kind == "none":
         return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
     for right in letter.rights:

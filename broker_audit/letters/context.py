@@ -247,9 +247,20 @@ class PlatformContext(Context, frozen=True, kw_only=True):
     excludes: str
 
 
+class CoverCounts(Context, frozen=True, kw_only=True):
+    """What a cover sheet counts, each on its own: requests written, the brokers they go to, the
+    kinds of request among them, and the requests not written (listed with why)."""
+
+    requests: int = 0
+    brokers: int = 0
+    kinds: int = 0
+    not_written: int = 0
+
+
 class CoverContext(Context, frozen=True, kw_only=True):
     """A clinic client's cover sheet: what was mailed, what will go online, what could not go."""
 
+    counts: CoverCounts = CoverCounts()
     client: dict[str, str]
     today: str
     clinic: ClinicContext

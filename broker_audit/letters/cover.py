@@ -15,6 +15,7 @@ from broker_audit.letters.compose import law_context, title_for
 from broker_audit.letters.context import (
     ClinicContext,
     CoverContext,
+    CoverCounts,
     CoverItem,
     LawContext,
     PeriodContext,
@@ -43,6 +44,10 @@ class CoverLetter:
     # The law the letter claims under, as the letter itself puts it (its own period, if stated);
     # None: the client's state law for this kind.
     law: LawContext | None = None
+    # Why a letter was not written (channel ""): "no-route", "address" (its postal address
+    # cannot be printed whole) or "repeat" (an open request of its kind exists: `repeats`).
+    not_written: str = "no-route"
+    repeats: int | None = None
 
 
 def template_kind(language: str) -> str:
@@ -73,6 +78,22 @@ def _how(letter: CoverLetter, language: str) -> str:
         )
     if letter.channel == "fax":
         return f"We will fax it to {letter.address}." if en else f"La enviaremos por fax al {letter.address}."
+    if letter.not_written == "repeat":
+        return (
+            f"You already have an open request of this kind to this company (#{letter.repeats}), so we "
+            "did not write it again."
+            if en
+            else f"Usted ya tiene una solicitud de este tipo abierta con esta empresa (#{letter.repeats}), "
+            "así que no la escribimos de nuevo."
+        )
+    if letter.not_written == "address":
+        return (
+            "Its postal address does not fit on an envelope, so no letter was written; we will find "
+            "another way and tell you."
+            if en
+            else "Su dirección postal no cabe en un sobre, así que no escribimos la carta; buscaremos "
+            "otra forma y le avisaremos."
+        )
     return (
         "We know no way to reach this company yet, so no letter was written; we will tell you when we do."
         if en
@@ -155,7 +176,14 @@ def cover_context(
         if x.channel and x.tells:
             groups.setdefault(x.tells, []).append(x.broker_name)
 
+    written = [x for x in letters if x.channel]
     return CoverContext(
+        counts=CoverCounts(
+            requests=len(written),
+            brokers=len({x.broker_name for x in written}),
+            kinds=len({x.kind for x in written}),
+            not_written=len(letters) - len(written),
+        ),
         client={"name": client_name},
         today=format_date(today, language),
         clinic=ClinicContext(
@@ -165,7 +193,7 @@ def cover_context(
             email=clinic.email,
             phone=clinic.phone,
         ),
-        goals=_join([kind(x.kind).goal_in(language) for x in letters], language),
+        goals=_join([kind(x.kind).goal_in(language) for x in (written or letters)], language),
         letters=[item(x) for x in letters],
         mailed=[item(x) for x in letters if x.channel == "mail"],
         online=[item(x) for x in letters if x.channel and x.channel != "mail"],

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from broker_audit.letters.pdf import CREATOR, FONT, FONT_BOLD, register_fonts
+from broker_audit.letters.fonts import FONT, FONT_BOLD, register_fonts
+from broker_audit.letters.pdf import CREATOR
 
 INCH = 72.0
 # Relative widths of the columns, by position: agency, finding, date, evidence, request, status.

@@ -592,6 +592,7 @@ def render_letter(
     email_from: str | None = None,
     templates_dir: Path | None = None,
     language: str = "en",
+    postal: bool = True,
 ) -> Document:
     """Render ``<kind>.txt.j2`` with context into a :class:`Document`.
 
@@ -641,4 +642,5 @@ def render_letter(
         email_to=email_to,
         email_from=email_from,
         language=language,
+        postal=postal,
     )

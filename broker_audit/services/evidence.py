@@ -78,8 +78,18 @@ def _asked(view: RequestView, law: Law | None) -> tuple[str, str]:
     return title, f"the {law.name}, right to {right} ({rule.citation})"
 
 
+def _courtesy(view: RequestView, today: dt.date) -> str:
+    """A request under no privacy law: the date its letter asked for, never called a deadline."""
+    asked = f"No law sets a deadline; the letter asked for an answer within {view.request.courtesy_days} days"
+    due = f"of receipt (a courtesy date: {_long(view.due)})" if view.due else "of receipt"
+    late = f" No complete answer by {_long(today)}." if is_overdue(view, today) else ""
+    return f"{asked} {due}.{late}"
+
+
 def _deadline(view: RequestView, today: dt.date) -> str:
     request = view.request
+    if request.deadline_days is None and request.courtesy_days and view.due is not None:
+        return _courtesy(view, today)
     if request.deadline_days is None or view.due is None:
         if view.sent is None:
             return "Not sent yet: no deadline runs."

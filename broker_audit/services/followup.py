@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from broker_audit.letters.compose import Earlier
     from broker_audit.profile import Profile
     from broker_audit.registry.schema import Broker
+    from broker_audit.tracking.journal import Journal
 
 # Days a follow-up letter gives the company before the complaint is the next step.
 FOLLOWUP_GRACE_DAYS = 10
@@ -30,6 +31,11 @@ FOLLOWUP_GRACE_DAYS = 10
 class FollowupResult:
     letters: list[LetterResult]
     skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def earlier_of(view: RequestView) -> Earlier:
+    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
+    return _earlier(view)
 
 
 def _earlier(view: RequestView) -> Earlier:
@@ -76,6 +82,31 @@ def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.da
         if sent_followups:
             return None  # a follow-up is out and its grace period is still running
     return step
+
+
+def with_timeline(
+    journal: Journal,
+    job: LetterJob,
+    about: RequestView,
+    law: Law,
+    today: dt.date,
+    formats: Sequence[str] | None,
+) -> LetterJob:
+    """The job with the timeline of the request it is about, as the PDF its `.eml` carries:
+    the letter says "a timeline with copies is enclosed", so the e-mail encloses it."""
+    import dataclasses
+
+    from broker_audit.letters.formats import formats_for
+    from broker_audit.services.evidence import timeline_pdf
+
+    if "eml" not in formats_for(job.channel, formats):
+        return job
+    timeline = (
+        f"timeline-{about.request.reference}.pdf",
+        "application/pdf",
+        timeline_pdf(journal, about, law, today),
+    )
+    return dataclasses.replace(job, attachments=(*job.attachments, timeline))
 
 
 def plan_followup(
@@ -183,21 +214,20 @@ def followup_letters(
             if pending:
                 skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
                 continue
-            jobs.append(
-                plan_followup(
-                    registry.resolve(request.broker_id),
-                    kind,
-                    profile=require_profile(journal),
-                    law=law,
-                    laws=laws,
-                    today=today,
-                    details=letter_details,
-                    earlier=_earlier(view),
-                    linked_to=request.id,
-                    via=request.channel or None,
-                    earlier_disclosed=request.disclosed,
-                )
+            job = plan_followup(
+                registry.resolve(request.broker_id),
+                kind,
+                profile=require_profile(journal),
+                law=law,
+                laws=laws,
+                today=today,
+                details=letter_details,
+                earlier=_earlier(view),
+                linked_to=request.id,
+                via=request.channel or None,
+                earlier_disclosed=request.disclosed,
             )
+            jobs.append(with_timeline(journal, job, view, law, today, formats))
         letters = (
             issue_letters(
                 journal,

@@ -69,6 +69,7 @@ class InboxResult:
     notices: list[InboxNotice] = field(default_factory=list)
     ignored: int = 0
     applied: list[Applied] = field(default_factory=list)
+    withdrawn: list[tuple[int, int]] = field(default_factory=list)  # (follow-up, reply): answered
     filed: int = 0
     filed_how: str = ""
     filed_into: str = ""
@@ -178,6 +179,13 @@ def _header_fields(header: bytes) -> tuple[str, str, str]:
             return ""
 
     return parseaddr(get("From"))[1], get("Subject"), (message_ids(get("Message-ID")) or ("",))[0]
+
+
+def _withdraw_answered(journal: Journal, kept: list[ReplyStored], today: dt.date) -> list[tuple[int, int]]:
+    """Drafted follow-ups of the requests that just got a reply are withdrawn (services/answered.py)."""
+    from broker_audit.services.answered import withdraw_followups
+
+    return withdraw_followups(journal, [(r.request_id, r.id) for r in kept], today) if kept else []
 
 
 def read_inbox(
@@ -304,6 +312,7 @@ def read_inbox(
             finally:  # what was read is kept even if the connection breaks off
                 kept += buffer.flush()
             stored = [summarize(journal, reply) for reply in kept]
+            withdrawn = _withdraw_answered(journal, kept, today)
             if file_into and to_file and (confirm_filing is None or confirm_filing(len(to_file), file_into)):
                 filed_how = session.file_into(to_file, file_into)
         applied: list[Applied] = []
@@ -328,6 +337,7 @@ def read_inbox(
         notices=notices,
         ignored=ignored,
         applied=applied,
+        withdrawn=withdrawn,
         filed=len(to_file) if filed_how else 0,
         filed_how=filed_how,
         filed_into=file_into or "",

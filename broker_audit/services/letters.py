@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
-from broker_audit.tracking.journal import Journal, now
+from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import Disclosed, RequestMade
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from broker_audit.registry.agencies import AgencyRoute
     from broker_audit.registry.load import Registry
     from broker_audit.registry.schema import Broker, Route
-    from broker_audit.tracking.records import Record
+    from broker_audit.services.duplicates import OpenRequest
     from broker_audit.vocabulary import LetterKind
 
 
@@ -63,13 +63,17 @@ class Announcement:
 
 @dataclass(frozen=True)
 class NoRoute:
-    """A letter that was not written: no way to reach the broker is known yet."""
+    """A letter that was not written, and why: by default no way to reach the broker is known
+    yet; else its address cannot be printed whole, or an open request of its kind exists."""
 
     broker_id: str
     broker_name: str
     kind: str
     advice: list[str]
     reason: str = "no route known yet"
+    repeats: int | None = None  # the open request this letter would have repeated
+    repeats_state: str = ""
+    unfit: bool = False  # its postal address cannot be printed whole
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,9 @@ class LetterJob:
     # The broker the request is about, when it goes to `broker`, its parent, because that one
     # cannot be reached.
     about: Broker | None = None
+    # Files its e-mail carries as MIME parts (name, type, bytes): the timeline a follow-up says
+    # is enclosed. Other formats name them in the text only.
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -170,6 +177,8 @@ def request_letters(
     details: str = "",
     disclose: Sequence[str] = (),
     announce: Callable[[list[Announcement]], None] | None = None,
+    again: bool = False,
+    ask_again: Callable[[list[OpenRequest]], bool] | None = None,
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
@@ -184,6 +193,9 @@ def request_letters(
     fields to give every letter of this run besides its default (`all`: what letters gave before).
     `announce` is called with what each letter will tell whom, after the letters are planned and
     before any is written.
+    A letter that repeats an open request (the same kind to the same broker) is written only with
+    `again`, or when `ask_again` (shown the open requests) says yes; else it is listed as not
+    written, with the request it would repeat.
     """
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
@@ -234,8 +246,12 @@ def request_letters(
                     no_route.append(job)
                 elif job.route is None:
                     no_route.append(no_route_entry(job, profile.state, laws))
+                elif unfit := address_unfit(job):
+                    no_route.append(unfit)
                 else:
                     jobs.append(job)
+        jobs, repeated = _without_repeats(journal, jobs, again=again, ask_again=ask_again)
+        no_route += repeated
         if not jobs and via is not None and no_route:
             names = ", ".join(dict.fromkeys(n.broker_id for n in no_route))
             raise UserError(
@@ -426,6 +442,45 @@ def plan_unreachable(
     return [*out, replace(complaint, warnings=[note])]
 
 
+def _without_repeats(
+    journal: Journal,
+    jobs: list[LetterJob],
+    *,
+    again: bool,
+    ask_again: Callable[[list[OpenRequest]], bool] | None,
+) -> tuple[list[LetterJob], list[NoRoute]]:
+    """The jobs to write, and those left out because they would repeat an open request."""
+    from broker_audit.services.duplicates import open_requests
+
+    if again or not jobs:
+        return jobs, []
+    found = open_requests(journal)
+    repeats = [
+        (job, found[(None, job.recipient_id, job.kind)])
+        for job in jobs
+        if (None, job.recipient_id, job.kind) in found
+    ]
+    if not repeats or (ask_again is not None and ask_again([r for _, r in repeats])):
+        return jobs, []
+    left_out = {id(job) for job, _ in repeats}
+    return [j for j in jobs if id(j) not in left_out], [repeat_entry(r) for _, r in repeats]
+
+
+def repeat_entry(found: OpenRequest, *, again: str = "add --again") -> NoRoute:
+    """A letter not written because it would repeat the open request `found`."""
+    from broker_audit.services.duplicates import duplicate_advice
+
+    return NoRoute(
+        broker_id=found.broker_id,
+        broker_name=found.broker_name,
+        kind=found.kind,
+        advice=duplicate_advice(found, again=again),
+        reason=f"an open {found.kind} request to it exists: {found.describe()}",
+        repeats=found.request_id,
+        repeats_state=found.state,
+    )
+
+
 def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
     """A planned letter to a broker with no known route, with what the user can do instead."""
     from broker_audit.registry.routes import no_route_advice
@@ -440,6 +495,34 @@ def no_route_entry(job: LetterJob, state: str, laws: Sequence[Law]) -> NoRoute:
             complaint_office=job.context.law.complaint_office,
             platform=platform_sentence(state, laws),
         ),
+    )
+
+
+def address_unfit(job: LetterJob) -> NoRoute | None:
+    """A mailed letter whose address cannot be printed whole in the envelope window (and, as the
+    window is, in the certified-mail list), as a letter not written; else None.
+
+    Checked before anything is drawn, so that no letter or list is printed with an address cut or
+    too small to read (letters/address_fit.py). A clinic's address label is checked on its own:
+    one that cannot hold the address is left out and said (the window envelope needs none)."""
+    if job.channel != "mail" or job.broker is None:
+        return None
+    from broker_audit.letters.address_fit import LIST_ROW, WINDOW, address_problems
+
+    problems = address_problems(job.recipient, (WINDOW, LIST_ROW))
+    if not problems:
+        return None
+    others = sorted({r.channel for r in job.broker.routes if r.channel != "mail"})
+    advice = [f"send it by another route: --via {c}" for c in others]
+    advice.append("or correct the address in the registry (brokers.toml) so that each line is shorter")
+    return NoRoute(
+        broker_id=job.broker.id,
+        broker_name=job.broker.name,
+        kind=job.kind,
+        advice=advice,
+        reason="its postal address does not fit, even abbreviated and at the smallest readable size: "
+        + "; ".join(problems),
+        unfit=True,
     )
 
 
@@ -679,19 +762,86 @@ def _earlier_rights(earlier: Earlier | None) -> tuple[str, ...]:
     return found.rights if found else ()
 
 
+def mailbox_of(name: str, address: str) -> str | None:
+    """ "Name <address>" for a From: header, or None without an address."""
+    return f"{name} <{address}>" if address else None
+
+
+def own_mailbox(journal: Journal, profile: Profile) -> str | None:
+    """The From: of a person's own e-mail letters: their address, else the mailbox set up for
+    `send` (None when neither is known: an e-mail letter is then refused, never written
+    without a sender)."""
+    address = profile.email or (journal.mail_account.from_addr if journal.mail_account else "")
+    return mailbox_of(profile.name, address)
+
+
+def clinic_mailbox(journal: Journal, agent: AgentProfile) -> str | None:
+    """The From: of the e-mails a clinic sends for its clients: the mailbox set up for `send`,
+    else the clinic profile's e-mail address."""
+    address = journal.mail_account.from_addr if journal.mail_account else agent.email
+    return mailbox_of(agent.organization, address)
+
+
+def sent_for_client(
+    document: Document,
+    job: LetterJob,
+    *,
+    client: str,
+    clinic: AgentProfile,
+    mailbox: str | None,
+    authorization: bytes | None = None,
+) -> Document:
+    """An e-mail letter a clinic sends from its own mailbox for a client: From: the clinic's
+    mailbox, Reply-To: what the clinic chose, and the first line and the line under the signature
+    saying who sends it for whom: as the client's authorized agent where the law lets an agent
+    act (the authorization attached), otherwise at the client's request."""
+    import dataclasses
+
+    organization = clinic.organization
+    agent = job.context.agent
+    if agent is not None and agent.standing:
+        cited = f" ({agent.citation})" if agent.citation else ""
+        first = (
+            f"{organization} sends this request on behalf of {client}, as {client}'s authorized "
+            f"agent{cited}. The authorization is attached."
+        )
+        signed = f"Sent by {organization}, authorized agent of {client}."
+    else:
+        first = (
+            f"{organization} sends this e-mail at the request of {client}: the request below is "
+            f"{client}'s own."
+        )
+        signed = f"Sent at the request of {client} by {organization}."
+    attachments = document.attachments
+    if authorization is not None:
+        attachments = (*attachments, (f"authorization-{job.reference}.pdf", "application/pdf", authorization))
+    return dataclasses.replace(
+        document,
+        email_from=mailbox,
+        reply_to=clinic.reply_to or None,
+        on_behalf=first,
+        signed_for=signed,
+        attachments=attachments,
+    )
+
+
 def render_job(
     job: LetterJob,
     *,
     today: dt.date,
     templates_dir: Path | None,
     template: str | None = None,
+    email_from: str | None = None,
 ) -> Document:
     """The job's Document (or, with `template`, another template over the same context, such as
-    the authorization page that goes with an agent's letter). The e-mail's From is the
-    requester's address only when the letter's disclosure gives it."""
+    the authorization page that goes with an agent's letter). The e-mail's From: `email_from`
+    (a clinic's mailbox), else who the job says it is from, else the requester's address, which
+    an e-mail letter's disclosure always gives."""
+    import dataclasses
+
     from broker_audit.letters import render
 
-    return render.render_letter(
+    document = render.render_letter(
         template or job.letter.template_name,
         job.context,
         sender=job.sender,
@@ -699,9 +849,15 @@ def render_job(
         date=today,
         reference=job.reference,
         email_to=None if template else job.email_to,
-        email_from=job.email_from or job.context.requester.email or None,
+        email_from=email_from
+        or job.email_from
+        or mailbox_of(job.context.requester.name, job.context.requester.email),
         templates_dir=templates_dir,
+        postal=job.channel == "mail",
     )
+    if job.attachments and template is None:
+        document = dataclasses.replace(document, attachments=job.attachments)
+    return document
 
 
 def route_document(job: LetterJob, document: Document) -> Document:
@@ -814,7 +970,8 @@ def request_record(
         kind=job.kind,
         law_id=job.law.id,
         law_name=job.law.name,
-        deadline_days=clock.days,
+        deadline_days=None if clock.courtesy else clock.days,
+        courtesy_days=clock.days if clock.courtesy else None,
         working_days=clock.working_days,
         calendar=clock.calendar,
         extension_days=clock.extension_days,
@@ -847,13 +1004,16 @@ def issue_letters(
     today: dt.date,
     templates_dir: Path | None,
     also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
+    client_id: str | None = None,
+    also: Sequence[Record] = (),
 ) -> list[LetterResult]:
     """`_issue_letters_locked` under the vault's writer lock: the request ids it gives the
     letters (and their file names) are read inside it, so parallel runs never share an id.
 
     `profile` is None when every job says who it is from (a campaign in a clinic's vault).
-    `also_log` makes records that go into the same vault transaction as the requests (a
-    campaign's record of which agency got which request)."""
+    `also_log` makes records from the results that go into the same vault transaction as the
+    requests (a campaign's record of which agency got which request); `also`, records known
+    before; `client_id` files the requests under a clinic's client."""
     check_date(today, "today")
     with journal.write():
         return _issue_letters_locked(
@@ -865,6 +1025,8 @@ def issue_letters(
             today=today,
             templates_dir=templates_dir,
             also_log=also_log,
+            client_id=client_id,
+            also=also,
         )
 
 
@@ -878,6 +1040,8 @@ def _issue_letters_locked(
     today: dt.date,
     templates_dir: Path | None,
     also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
+    client_id: str | None = None,
+    also: Sequence[Record] = (),
 ) -> list[LetterResult]:
     """Render every job, write the files, then log every letter as a drafted request.
 
@@ -887,7 +1051,18 @@ def _issue_letters_locked(
     """
 
     first_id = journal.next_request_id()
-    letters = [render_job(job, today=today, templates_dir=templates_dir) for job in jobs]
+    # An e-mail letter with no address given (a disclosure without the e-mail cannot go by
+    # e-mail) falls back to the mailbox set up for `send`.
+    mailbox = own_mailbox(journal, profile) if profile is not None else None
+    letters = [
+        render_job(
+            job,
+            today=today,
+            templates_dir=templates_dir,
+            email_from=None if (job.email_from or job.context.requester.email) else mailbox,
+        )
+        for job in jobs
+    ]
     documents = [
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)
@@ -906,9 +1081,17 @@ def _issue_letters_locked(
         raise
     created = now()
     records: list[Record] = [
-        request_record(job, request_id=result.request_id, today=today, created=created, files=result.files)
+        request_record(
+            job,
+            request_id=result.request_id,
+            today=today,
+            created=created,
+            files=result.files,
+            client_id=client_id,
+        )
         for job, result in zip(jobs, results, strict=True)
     ]
+    records += also
     if also_log is not None:
         records += also_log(results)
     try:

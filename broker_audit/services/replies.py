@@ -184,8 +184,9 @@ def reply_status_event(
 ) -> StatusChanged:
     """The checked status change a reply leads to (not yet stored).
 
-    It is dated the day the reply arrived, or the request's last change when that came later
-    (changes are recorded in the order they happened), never after today.
+    It is dated the day the reply is dated (never after today). A reply dated before the request
+    was sent, or before its last recorded change, is refused: its date is never moved to make it
+    fit, so no letter later says the company answered on a day it did not.
     """
     state = parse_state(state_text)
     if state in (State.SENT, State.DELIVERED, State.DRAFTED):
@@ -195,9 +196,7 @@ def reply_status_event(
         )
     view = journal.view(reply.request_id)
     on = min(reply.received.date(), today)
-    if view.events:
-        on = max(on, view.events[-1].on)
-    on = max(on, view.request.dated)
+    check_reply_date(view, on, what=f"reply #{reply.id}")
     what = reply.subject or reply.original_name
     return journal.status_event(
         reply.request_id,
@@ -206,6 +205,67 @@ def reply_status_event(
         note=f"reply #{reply.id}: {what}"[:200],
         reply_id=reply.id,
     )
+
+
+def check_reply_date(view: RequestView, on: dt.date, *, what: str = "the reply") -> None:
+    """Refuse a reply dated before its request was sent (or, for one never recorded as sent,
+    before the letter's own date), or before the request's last recorded change."""
+    sent = view.sent
+    if sent is not None and on < sent:
+        raise UserError(
+            f"{what} is dated {on.isoformat()}, before request {view.request.id} was sent "
+            f"({sent.isoformat()})",
+            "check the date: give the day it came with --on, or file it under the request it answers",
+        )
+    if on < view.request.dated:
+        raise UserError(
+            f"{what} is dated {on.isoformat()}, before request {view.request.id}'s letter "
+            f"({view.request.dated.isoformat()})",
+            "check the date: give the day it came with --on, or file it under the request it answers",
+        )
+    if view.events and on < view.events[-1].on:
+        last = view.events[-1]
+        raise UserError(
+            f"{what} is dated {on.isoformat()}, before request {view.request.id}'s last recorded change "
+            f"({last.state.value} on {last.on.isoformat()})",
+            "check both dates: changes are recorded in the order they happened",
+        )
+
+
+def reply_date(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dt.date | None:
+    """The day a saved e-mail says it was written (its own Date: header), or None."""
+    import email.utils
+
+    value = next((v for name, v in headers if name.lower() == "date"), "")
+    try:
+        stamp = email.utils.parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return stamp.date() if stamp is not None else None
+
+
+def references_elsewhere(
+    journal: Journal, request_id: int, *texts: str
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """The references a reply quotes: (its own request's, [(reference, request id) of others]).
+    A request's own are its reference and those of the letters about it (its follow-ups and
+    appeals: replies to them belong to it, as in `inbox`)."""
+    from broker_audit.mail.match import references_in
+    from broker_audit.tracking.next_step import root_of
+
+    own_root = root_of(journal.requests, request_id)
+    by_reference = {r.reference: r.id for r in journal.requests.values()}
+    own: list[str] = []
+    others: list[tuple[str, int]] = []
+    for reference in references_in(*texts):
+        other = by_reference.get(reference)
+        if other is None:
+            continue
+        if root_of(journal.requests, other) == own_root:
+            own.append(reference)
+        else:
+            others.append((reference, other))
+    return own, others
 
 
 def apply_reply(journal: Journal, reply_id: int, state_text: str | None, today: dt.date) -> ReplySummary:
@@ -242,6 +302,7 @@ MAX_REPLY_FILE_BYTES = 64 * 1024 * 1024
 class ReplyAdded:
     reply: ReplySummary
     applied: str = ""
+    withdrawn: tuple[int, ...] = ()  # drafted follow-ups withdrawn: the company has answered
 
 
 def read_reply_file(path: Path) -> bytes:
@@ -279,14 +340,10 @@ def add_reply_file(
         raise UserError(
             f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"
         )
-    on = on or today
-    if on > today:
-        raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
     content_type, magic = REPLY_FILE_TYPES[suffix]
     data = read_reply_file(path)
     if magic and not any(data.startswith(m) for m in magic):
         raise UserError(f"{path.name} does not look like a {suffix[1:].upper()} file", "check the file")
-    received = dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
     fields: dict[str, object] = {}
     if suffix == ".eml":
         parsed = parse_message(data)
@@ -300,6 +357,7 @@ def add_reply_file(
             "attachments": parsed.attachments,
         }
         text, subject = parsed.text, parsed.subject
+        on = on or reply_date(parsed.headers)  # the message's own date, unless --on says otherwise
     else:
         text = data.decode("utf-8", "replace") if suffix == ".txt" else ""
         subject = ""
@@ -311,9 +369,15 @@ def add_reply_file(
         fields["attachments"] = (
             AttachmentInfo(name=name, content_type=content_type, size=len(data), sha256=sha256(data)),
         )
+    on = on or today
+    if on > today:
+        raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
+    received = dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
     suggestion = suggest_state(subject, text) if text else None
     with open_journal(access) as journal:
         view = journal.view(request_id)  # UnknownRequest for a wrong id
+        check_reply_date(view, on)
+        _check_reply_reference(journal, request_id, subject, text)
         if state is not None:  # refuse a state that cannot be applied before anything is stored
             from broker_audit.tracking.states import check_transition
 
@@ -341,7 +405,28 @@ def add_reply_file(
         applied = ""
         if state is not None:
             applied = apply_reply(journal, reply.id, state, today).confirmed
-        return ReplyAdded(reply=summarize(journal, journal.replies[reply.id]), applied=applied)
+        from broker_audit.services.answered import withdraw_followups
+
+        withdrawn = withdraw_followups(journal, [(request_id, reply.id)], today)
+        return ReplyAdded(
+            reply=summarize(journal, journal.replies[reply.id]),
+            applied=applied,
+            withdrawn=tuple(f for f, _ in withdrawn),
+        )
+
+
+def _check_reply_reference(journal: Journal, request_id: int, subject: str, text: str) -> None:
+    """Refuse a reply that quotes another request's reference and not this one's: it answers
+    that request (as `inbox` flags it: nothing is stored under the wrong request)."""
+    own, others = references_elsewhere(journal, request_id, subject, text)
+    if others and not own:
+        reference, other = others[0]
+        name = journal.requests[other].recipient_name
+        raise UserError(
+            f"the reply carries the reference {reference} of request #{other} ({name}), not that of "
+            f"#{request_id} ({journal.requests[request_id].reference}): not stored",
+            f"file it under the request it answers: `broker-audit reply {other} --file ...`",
+        )
 
 
 def request_replies(access: VaultAccess, request_id: int) -> list[ReplySummary]:

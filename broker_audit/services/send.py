@@ -160,13 +160,18 @@ def _agency_emails(journal: Journal, request_id: int) -> set[str]:
     return {route.address.lower()} if route is not None and route.channel == "email" else set()
 
 
-def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> PlannedSend | str:
+def _plan_one(
+    journal: Journal, request: RequestMade, registry: Registry, force: bool = False
+) -> PlannedSend | str:
     """A request ready to send, or why it is not."""
     from email.utils import getaddresses
 
     view = journal.view(request.id)
     if view.state is not State.DRAFTED:
         return f"it is {view.state.value}, not drafted"
+    answered = "" if force else _answered_followup(journal, request)
+    if answered:
+        return answered
     if request.channel != "email":
         return f"it was made for {request.channel or 'no route'}, not email"
     path = letter_file(journal, request)
@@ -215,6 +220,15 @@ def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> Pla
     )
 
 
+def _answered_followup(journal: Journal, request: RequestMade) -> str:
+    """Why a drafted follow-up must not go out unless forced: its request was answered since it
+    was drafted ("I have not received a complete response" would be false). See services/answered.py."""
+    from broker_audit.services.answered import answered_since_drafted
+
+    why = answered_since_drafted(journal, request)
+    return f"{why}: it says no complete response came; not sent (--force sends it anyway)" if why else ""
+
+
 def plan_sending(
     journal: Journal,
     request_ids: Sequence[int] | None,
@@ -223,6 +237,7 @@ def plan_sending(
     registry: Registry,
     today: dt.date,
     cap: int,
+    force: bool = False,
 ) -> SendPlan:
     account = require_account(journal)
     if cap < 1:
@@ -249,7 +264,7 @@ def plan_sending(
             if explicit:
                 skipped.append(SendSkip(request_id, f"it is not in batch {batch}"))
             continue
-        planned = _plan_one(journal, request, registry)
+        planned = _plan_one(journal, request, registry, force)
         if isinstance(planned, PlannedSend):
             ready.append(planned)
         elif explicit or (request.channel == "email" and journal.view(request_id).state is State.DRAFTED):
@@ -267,6 +282,24 @@ def plan_sending(
     )
 
 
+# Headers of the written letter that the message as sent does not copy: who sends and when are
+# set afresh; the MIME structure is rebuilt (the letter may carry attachments: a timeline).
+_NOT_COPIED = frozenset(
+    {
+        "from",
+        "sender",
+        "date",
+        "message-id",
+        "bcc",
+        "return-path",
+        "received",
+        "content-type",
+        "content-transfer-encoding",
+        "mime-version",
+    }
+)
+
+
 def outgoing_message(
     letter: EmailMessage,
     from_addr: str,
@@ -280,7 +313,7 @@ def outgoing_message(
 
     msg = EmailMessage(policy=letter.policy)
     for name, value in letter.items():
-        if name.lower() not in ("from", "sender", "date", "message-id", "bcc", "return-path", "received"):
+        if name.lower() not in _NOT_COPIED:
             msg[name] = value
     display = ""
     old_from = letter.get("From")
@@ -324,6 +357,7 @@ def send_requests(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], dt.datetime] = now,
     progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> SendResult:
     """Send the drafted email requests (all, or `request_ids`) after `confirm(plan)` says yes."""
     from broker_audit.mail.smtp import SmtpSession, SmtpSettings
@@ -332,7 +366,9 @@ def send_requests(
         raise UserError("--pace cannot be negative")
     with open_journal(access) as journal:
         account = require_account(journal)
-        plan = plan_sending(journal, request_ids, batch=batch, registry=registry, today=today, cap=cap)
+        plan = plan_sending(
+            journal, request_ids, batch=batch, registry=registry, today=today, cap=cap, force=force
+        )
         if dry_run or not plan.to_send:
             return SendResult(plan=plan, dry_run=dry_run, confirmed=False)
         if not confirm(plan):
@@ -428,11 +464,22 @@ def _enclosures(
     """The timeline a follow-up or appeal says is enclosed, as a PDF made in memory."""
     if item.encloses_timeline_of is None or item.encloses_timeline_of not in journal.requests:
         return []
+    if _carries_timeline(item.file):  # written with it (followup): sent as written, not twice
+        return []
     from broker_audit.services.evidence import timeline_pdf
 
     view = journal.view(item.encloses_timeline_of)
     law = next((x for x in laws if x.id == view.request.law_id), None)
     return [(f"timeline-{view.request.reference}.pdf", timeline_pdf(journal, view, law, today))]
+
+
+def _carries_timeline(path: Path) -> bool:
+    """Whether the letter's `.eml` already carries its timeline as an attachment."""
+    try:
+        letter = _load_letter(path)
+    except UserError:
+        return False
+    return any((part.get_filename() or "").startswith("timeline-") for part in letter.iter_attachments())
 
 
 def _log_sent(

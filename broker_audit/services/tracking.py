@@ -34,6 +34,7 @@ class StatusRow(msgspec.Struct, frozen=True, gc=False):
     delivered: dt.date | None
     due: dt.date | None
     due_estimated: bool
+    due_courtesy: bool  # no law sets the date: the time the letter asked for, a courtesy
     channel: str
     days_left: int | None
     overdue: bool
@@ -168,6 +169,7 @@ def _row(r: RequestMade, now: Current, today: dt.date) -> StatusRow:
         overdue=overdue_on(now.state, now.due.date, today),
         reference=r.reference,
         routes=r.routes,
+        due_courtesy=now.due.courtesy,
     )
 
 
@@ -362,22 +364,44 @@ def _mark_from_reply(
         return journal.view(request_id)
 
 
+_GOES = {
+    "mail": "by mail",
+    "email": "by email",
+    "web-form": "through a web form",
+    "phone": "by phone",
+    "fax": "by fax",
+}
+
+
 def check_channel(request: RequestMade, state: State, via: str | None) -> None:
-    """Refuse to record a request as sent by a channel it has no route for (false proof of
-    sending starts a legal clock that never ran), or sent at all when it has no route."""
+    """Refuse to record a request as sent (or received) by a channel other than one its
+    artefacts were written for (the letter's, or the sheet written beside it): a letter made for
+    the post did not go by email because the broker also has an email address (false proof of
+    sending starts a legal clock that never ran, and the evidence would name no address). To
+    change channel, write the letter for that route."""
     allowed = request.channels
     if allowed is None or via is None or state not in (State.SENT, State.DELIVERED):
         return
-    if not allowed:
+    if not allowed or not request.channel:
         raise UserError(
             f"request {request.id} has no known route: it cannot have been sent",
             "withdraw it (`broker-audit mark ID withdrawn`) or make a new request once a route is known",
         )
-    if via not in allowed:
+    # every artefact written for it counts: a mail letter may have its web form's sheet beside it
+    written_for = {request.channel, *(r.partition(":")[0] for r in request.routes)}
+    if via not in written_for:
+        made = _GOES.get(request.channel, request.channel)
+        other = _GOES.get(via, via)
+        have = via in allowed
         raise UserError(
-            f"request {request.id} cannot have gone {via}: {request.recipient_name or 'the recipient'} "
-            f"has no {via} route for it",
-            "its routes are: " + ", ".join(allowed),
+            f"request {request.id} was written to go {made}, so it cannot have gone {other}"
+            + ("" if have else f": {request.recipient_name or 'the recipient'} has no {via} route for it"),
+            (
+                f"to send it {other}, write the letter for that route: `broker-audit resend {request.id} "
+                f"--via {via}`; record this one with `--via {request.channel}`"
+            )
+            if have
+            else f"its letter goes {made}: `broker-audit mark {request.id} sent --via {request.channel}`",
         )
 
 

@@ -13,7 +13,8 @@ import msgspec
 from broker_audit.errors import UserError
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
-from broker_audit.tracking.journal import AgentProfile, AgentSet, Journal, ProfileSet, Record, now
+from broker_audit.tracking.journal import AgentProfile, Journal, ProfileSet, Record, now
+from broker_audit.tracking.records import agent_set
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def init_vault(
     if profile is not None:
         records.append(ProfileSet(profile=validate_profile(profile), recorded=now()))
     if clinic is not None:
-        records.append(AgentSet(agent=clinic, recorded=now()))
+        records.append(agent_set(clinic, now()))
     vault, recovery_key = Vault.create(path, passphrase=passphrase, use_keyring=use_keyring)
     try:
         Journal(vault).append(records)

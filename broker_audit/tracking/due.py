@@ -39,6 +39,7 @@ class Due(msgspec.Struct, frozen=True, gc=False):
 
     date: dt.date | None
     estimated: bool = False
+    courtesy: bool = False  # no law sets it: the time the letter asked for, tracked as a courtesy
 
 
 @functools.lru_cache(maxsize=8192)
@@ -127,8 +128,10 @@ def _due(
             return Due(None)
         days = request.appeal_days + (request.appeal_extension_days if appeal_extended else 0)
         return Due(_plus(appealed, days, False), estimated=True)
-    if request.deadline_days is None:
+    period = request.deadline_days if request.deadline_days is not None else request.courtesy_days
+    if period is None:
         return Due(None)
+    courtesy = request.deadline_days is None
     received: dt.date | None = None
     estimated = False
     if delivered is not None:
@@ -140,9 +143,9 @@ def _due(
         return Due(None)
     if request.not_before is not None and received < request.not_before:
         received = request.not_before
-    days = request.deadline_days + (request.extension_days if extended else 0)
+    days = period + (request.extension_days if extended else 0)
     calendar = request.calendar or ("US" if request.working_days else "")
-    return Due(_plus(received, days, request.working_days, calendar), estimated=estimated)
+    return Due(_plus(received, days, request.working_days, calendar), estimated=estimated, courtesy=courtesy)
 
 
 def received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]:
@@ -176,6 +179,7 @@ def fold(request: RequestMade, events: Iterable[StatusChanged]) -> RequestView:
         due=now.due.date,
         delivered=now.delivered,
         due_estimated=now.due.estimated,
+        due_courtesy=now.due.courtesy,
     )
 
 

@@ -44,7 +44,7 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     kind: str
     law_id: str
     law_name: str
-    deadline_days: int | None = None  # the response period, counted from receipt
+    deadline_days: int | None = None  # the legal response period, counted from receipt
     working_days: bool = False
     # The public holidays a business-day period skips ("US", "US-CO"; calendars.py). "" in a
     # record from before calendars were recorded: its business days skip the federal holidays.
@@ -85,6 +85,10 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # their values.
     platform_ref: str = ""
     identifiers: list[str] = []
+    # No law sets a period: the days the letter asked for, tracked as a courtesy date (never a
+    # legal deadline). Kept apart from `deadline_days`, so that an older broker-audit, which
+    # ignores this field, never reads it as a legal deadline.
+    courtesy_days: int | None = None
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):
@@ -106,6 +110,7 @@ class RequestView(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     `due` counts from the day the recipient received the request (`delivered`). Before that is
     known it counts from an estimate (sent plus the channel's delivery allowance) and
     `due_estimated` is true: such a date is shown as an estimate, never stated in a letter.
+    `due_courtesy`: no law sets the date; it is the time the letter asked for (a courtesy).
     """
 
     request: RequestMade
@@ -115,3 +120,4 @@ class RequestView(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     due: dt.date | None
     delivered: dt.date | None = None
     due_estimated: bool = False
+    due_courtesy: bool = False

@@ -64,10 +64,18 @@ class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True, gc=Fals
 
 
 class AgentSet(msgspec.Struct, tag="agent", kw_only=True, frozen=True):
-    VERSION: ClassVar[int] = 1
+    """The clinic's profile. Version 2: it may hold `reply_to`, which version 1 readers refuse
+    (AgentProfile forbids unknown fields); a profile without it is still written as version 1."""
+
+    VERSION: ClassVar[int] = 2
     v: int = 1
     agent: AgentProfile
     recorded: dt.datetime
+
+
+def agent_set(agent: AgentProfile, recorded: dt.datetime) -> AgentSet:
+    """The record of the clinic's profile, at the lowest version that can hold it."""
+    return AgentSet(agent=agent, recorded=recorded, v=2 if agent.reply_to else 1)
 
 
 class BatchMade(msgspec.Struct, tag="batch", kw_only=True, frozen=True):

@@ -65,7 +65,7 @@ def test_status_and_followup_as_of(tmp_path: Path, cli: Runner, monkeypatch: pyt
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     assert cli(["request", "equifax", "--out", str(tmp_path / "l")])[0] == 0
-    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0  # its My Privacy form
     rows = json.loads(cli(["status", "--json", "--as-of", "2026-03-01"])[1])
     assert rows[0]["overdue"] is True and rows[0]["days_left"] < 0
     rows = json.loads(cli(["status", "--json"])[1])

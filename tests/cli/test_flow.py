@@ -75,10 +75,9 @@ def test_init_request_mark_status_show(
     broker = shipped_registry().get("lexisnexis-risk-solutions")
     mail = next(r for r in broker.routes if r.channel == "mail" and not r.only_for and not r.states)
     assert mail.postal is not None and mail.door == "request-channel"
-    for line in mail.postal.lines():
-        assert " ".join(line.split()) in flat  # the envelope window: P.O. Box 105108, Atlanta
-    assert "Consumer Center, Attn: Consumer privacy request" in flat
-    assert "P.O. Box 105108" in flat and "Atlanta, GA 30348-5295" in flat
+    assert mail.postal.street == ["P.O. Box 105108"]  # as filed; the window prints USPS's "PO Box"
+    assert "Consumer Center, Attn: Consumer privacy" in flat
+    assert "PO Box 105108" in flat and "Atlanta, GA 30348-5295" in flat
     assert "California Consumer Privacy Act" not in flat
     assert "the address you gave" not in flat
     assert "Social Security number" in flat  # says why it is not sent
@@ -242,7 +241,18 @@ def test_state_without_law_cites_no_statute(vault_env: Path, tmp_path: Path, cli
         ("equifax", "delete", "none")
     ]
     code, out, err = cli(
-        ["request", "equifax", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt", "--json"]
+        [
+            "request",
+            "equifax",
+            "--kind",
+            "delete",
+            "--again",
+            "--out",
+            str(tmp_path / "l"),
+            "--format",
+            "txt",
+            "--json",
+        ]
     )
     assert code == 0, err
     letter = json.loads(out)["letters"][0]
@@ -397,7 +407,10 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
     evil.mkdir()
     (evil / "access.txt.j2").write_text("Subject: x\n\n{{ ''.__class__.__mro__ }}\n")
     code, out, err = cli(
-        ["request", "spokeo", "--kind", "access", "--templates", str(evil), "--out", str(tmp_path / "l2")]
+        [
+            *("request", "spokeo", "--kind", "access", "--again"),  # the access request above is open
+            *("--templates", str(evil), "--out", str(tmp_path / "l2")),
+        ]
     )
     assert code == 1 and "access.txt.j2" in err and "Traceback" not in err
 

@@ -19,8 +19,8 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
     code, _, err = cli(
         [
             "request",
+            "venntel",
             "lexisnexis",
-            "equifax",
             "--kind",
             "access",
             "--out",
@@ -30,7 +30,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
         ]
     )
     assert code == 0, err
-    # LexisNexis goes by email (received the day it is sent), Equifax by mail
+    # Venntel goes by email (received the day it is sent), LexisNexis by mail
     assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
     assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
     return path
@@ -74,14 +74,17 @@ def test_chain_followup_then_complaint_and_appeal(
     assert letters(out) == [] and "already drafted" in err
 
     # the appeal is sent: the original request moves to appealed
-    appeal_id = next(x["id"] for x in json.loads(cli(["status", "--json"])[1]) if x["kind"] == "appeal")
-    assert cli(["mark", str(appeal_id), "sent", "--via", "email"])[0] == 0
+    appeal = next(x for x in json.loads(cli(["status", "--json"])[1]) if x["kind"] == "appeal")
+    assert appeal["channel"] == "mail"  # it goes the way the request went
+    assert cli(["mark", str(appeal["id"]), "sent", "--via", "mail"])[0] == 0
     shown = json.loads(cli(["show", "2", "--json"])[1])
     assert shown["state"] == "appealed"
 
     # the follow-up is sent and ignored for 10 days: next comes a complaint to the AG
     followup_id = followup["id"]
-    assert cli(["mark", str(followup_id), "sent", "--via", "web-form"])[0] == 0
+    assert followup["channel"] == "email"  # the way the request went
+    assert cli(["mark", str(followup_id), "sent", "--via", "web-form"])[0] == 1  # its letter is an email
+    assert cli(["mark", str(followup_id), "sent", "--via", "email"])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-03")
     code, out, err = cli(["followup", "1", "--out", str(out_dir), "--format", "txt", "--json"])
     made = letters(out)

@@ -120,6 +120,7 @@ def test_reply_by_post_as_a_scan(access: VaultAccess, tmp_path: Path) -> None:
             sender="privacy@lexisnexis.com",
             subject="Your request",
             body="Necesitamos verificar su identidad.",
+            date=dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC),
         )
     )
     second = add_reply_file(access, letter.request_id, saved, today=TODAY)
