@@ -141,3 +141,19 @@ class MailPasswordMissing(MailError):
 
 class NeedsAttention(UserError):
     """A command did what it could; some items (a failed send, a flagged reply) need the user."""
+
+
+class MessageRefused(UserError):
+    """A mail message over one of the parser's bounds (nesting, size, header length, encoded
+    words): it is not parsed further, never stored as a reply. `reason` is the short label
+    `inbox` lists it under ("too deeply nested"); the message adds the figures."""
+
+    def __init__(self, reason: str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}", hint)
+        self.reason = reason
+        self.detail = detail
+
+
+class MailServerMisbehaved(MailError):
+    """The mail server sent more than it announced, more than a bound allows, something that
+    cannot be read, or took longer than the time limit: reading stopped there."""

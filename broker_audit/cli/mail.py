@@ -50,6 +50,12 @@ def setup_command(
     imap_port: int = typer.Option(993, "--imap-port", help="IMAP over TLS, usually 993."),
     imap_user: str = typer.Option("", "--imap-user", help="IMAP login (default: the SMTP user)."),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file instead of the system's."),
+    authserv_id: str = typer.Option(
+        "",
+        "--authserv-id",
+        help="Your provider's name in the Authentication-Results header it adds to incoming mail "
+        "(e.g. mx.google.com): only that header shows a reply really comes from the broker.",
+    ),
 ) -> None:
     """Set up your own mailbox for sending requests and reading replies.
 
@@ -74,6 +80,7 @@ def setup_command(
             imap_port=imap_port,
             imap_user=imap_user.strip(),
             cafile=cafile,
+            authserv_id=authserv_id.strip(),
         ),
         password=mail_password_prompt,
         use_keyring=not globals_of(ctx).no_keyring,
@@ -152,29 +159,37 @@ def inbox_command(
         False, "--accept", help="Apply the suggested states of replies matched by reference."
     ),
     max_size: int = typer.Option(25, "--max-size", help="Keep messages up to this many MB."),
+    time_limit: float = typer.Option(
+        20, "--time-limit", help="Stop reading after this many minutes (what was read is kept)."
+    ),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the IMAP server."),
     as_json: bool = typer.Option(False, "--json", help="List the replies and suggestions as JSON."),
 ) -> None:
     """Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, suggest a state.
 
     Read-only on the server unless --file-into. A reply is matched by our reference, by the
-    Message-ID we sent, or by the broker's domain; a reference from an unknown domain is flagged and
-    changes nothing. You confirm each suggested state (or --accept applies those matched by
-    reference or Message-ID). Unrelated mail is ignored and never stored.
+    Message-ID we sent, or by a sender at a domain the broker's routes name; a reference from
+    anyone else is flagged and changes nothing. You confirm each suggested state (or --accept
+    applies those matched by reference or Message-ID whose sender your mail server authenticated:
+    see `mail setup --authserv-id`). Unrelated mail is ignored and never stored; a message too
+    large, too deeply nested or otherwise over the parser's bounds is listed as skipped.
 
     Example: broker-audit inbox --since 2026-01-01
     """
-    from broker_audit.cli.render import ask_reply_state, render_inbox
+    from broker_audit.cli.render import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.inbox import read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
     decide = None
-    if accept:
-        decide = lambda r: r.suggested if r.can_apply and r.matched_by != "domain" else None  # noqa: E731
+    confirm = None
+    if accept:  # only what an authenticated sender said, linked by our reference or Message-ID
+        decide = lambda r: (  # noqa: E731
+            r.suggested if r.can_apply and r.matched_by != "domain" and r.trusted else None
+        )
     elif interactive:
-        decide = ask_reply_state
+        decide, confirm = ask_reply_state, confirm_unauthenticated
 
     def confirm_filing(count: int, folder_name: str) -> bool:
         if not yes and not sys.stdin.isatty():
@@ -192,13 +207,20 @@ def inbox_command(
         cafile=cafile,
         max_mb=max_size,
         decide=decide,
+        confirm_unauthenticated=confirm,
         file_into=file_into,
         confirm_filing=confirm_filing,
+        minutes=time_limit,
     )
     if as_json:
         print_json(_plain(result))
     else:
         render_inbox(result)
+    if result.stopped:
+        raise NeedsAttention(
+            f"stopped reading: {result.stopped}",
+            f"the {len(result.stored)} reply(ies) read before are kept; run `broker-audit inbox` again later",
+        )
     if result.needs_attention:
         raise NeedsAttention(
             "some messages need your attention (listed above); nothing was changed because of them",

@@ -516,6 +516,14 @@ def render_mail_setup(result: Any) -> None:
     )
     if a.imap_host:
         _say(f"Reading replies from {a.imap_host}:{a.imap_port} (TLS) as {a.imap_user}")
+        if a.authserv_id:
+            _say(f"A reply's sender counts as genuine only by the Authentication-Results of {a.authserv_id}.")
+        else:
+            _say(
+                "No --authserv-id: no reply's sender can be authenticated, so no suggested state is "
+                "applied without your confirmation. Set it to the first word of the "
+                "Authentication-Results header your provider adds (e.g. mx.google.com)."
+            )
     if result.password_in_keyring:
         _say("The password is kept in your OS keyring.")
     else:
@@ -586,9 +594,10 @@ def _reply_line(r: Any) -> str:
         if r.confirmed
         else (f"suggested {r.suggested}" if r.suggested else "no suggestion")
     )
+    unverified = "" if r.trusted else " (sender NOT authenticated)"
     return (
         f"reply #{r.reply_id} to #{r.request_id} ({r.broker_name}), {r.received:%Y-%m-%d} from "
-        f"{r.from_addr or r.source}: {r.subject or r.original_name} [{status}]"
+        f"{r.from_addr or r.source}{unverified}: {r.subject or r.original_name} [{status}]"
         + (f"; attachments: {files}" if files else "")
     )
 
@@ -604,7 +613,13 @@ def ask_reply_state(r: Any) -> str | None:
         _say(f"  why: {r.reason}", err=True)
     if r.why_not and not r.can_apply:
         _say(f"  ({r.why_not})", err=True)
-    default = r.suggested if r.can_apply else ""
+    if not r.trusted:
+        _say(
+            f"  warning: your mail server did not authenticate the sender ({r.auth_note or 'no result'}): "
+            "anyone can send such an email",
+            err=True,
+        )
+    default = r.suggested if r.can_apply and r.trusted else ""
     answer = typer.prompt(
         f"  State for #{r.request_id} (Enter: {default or 'leave it'}; or a state; '-' to leave it)",
         default=default or "-",
@@ -612,6 +627,20 @@ def ask_reply_state(r: Any) -> str | None:
         err=True,
     ).strip()
     return None if answer in ("", "-") else answer
+
+
+def confirm_unauthenticated(r: Any, state: str) -> bool:
+    """Ask before a state is read from a reply whose sender was not authenticated."""
+    import typer
+
+    return bool(
+        typer.confirm(
+            f"  Record #{r.request_id} as {state} on the word of an unauthenticated email? The timeline "
+            "will say so",
+            default=False,
+            err=True,
+        )
+    )
 
 
 def render_inbox(result: Any) -> None:
@@ -624,28 +653,42 @@ def render_inbox(result: Any) -> None:
         _say(_reply_line(r))
         if r.reason and not r.confirmed:
             _say(f"  why: {r.reason}")
-        if r.suggested and not r.confirmed and r.can_apply:
+        if r.suggested and not r.confirmed and r.can_apply and r.trusted:
             _say(f"  to apply: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id}")
+        elif r.suggested and not r.confirmed and r.can_apply:
+            _say(
+                f"  the sender was not authenticated ({r.auth_note or 'no result'}); if you checked it "
+                f"is genuine: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id} "
+                "--sender-checked"
+            )
         elif r.why_not and not r.confirmed and r.suggested:
             _say(f"  ({r.why_not})")
     for a in result.applied:
         if a.error:
             _say(f"reply #{a.reply_id}: not applied: {a.error}")
         else:
-            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id})")
+            checked = " on your word: the sender was not authenticated" if a.sender_checked else ""
+            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id}{checked})")
     labels = {
         "flagged": "FLAGGED, not trusted",
         "unmatched": "from a broker, not matched",
         "bounce": "NOT DELIVERED",
         "too-large": "too large",
+        "skipped": "SKIPPED",
     }
     for n in result.notices:
         about = f" (#{n.request_id})" if n.request_id else ""
         cands = f"; open requests: {', '.join('#' + str(c) for c in n.candidates)}" if n.candidates else ""
-        _say(f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr}: {n.subject}")
+        where = f"UID {n.uid}" + (f", {n.message_id}" if n.message_id else "") if n.uid else ""
+        _say(
+            f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr or '(unknown)'}: "
+            f"{n.subject or '(no subject)'}" + (f" [{where}]" if where else "")
+        )
         _say(f"  {n.reason}{cands}")
     if result.filed:
         _say(f"{result.filed} matched message(s) {result.filed_how} into {result.filed_into}.")
+    if result.stopped:
+        _say(f"Stopped reading: {result.stopped}. Everything read before is kept.")
 
 
 def render_reply_added(added: Any) -> None:

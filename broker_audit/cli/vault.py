@@ -80,7 +80,8 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Print what was checked as JSON."),
 ) -> None:
     """Check the whole vault from its first record: every seal, every link of the chain, the
-    sealed head, every attachment, and the snapshot that makes opening fast.
+    sealed head, every attachment, each reply's binding to its request, and the snapshot that
+    makes opening fast.
 
     Opening the vault checks only what was added since the last snapshot; run this now and
     then, and after restoring a backup. Exit 4 names the first damaged record.
@@ -99,6 +100,8 @@ def verify(
                 "attachment_parts": result.chunks,
                 "snapshot": result.snapshot,
                 "last_change": result.last_change,
+                "replies": result.replies,
+                "warnings": list(result.warnings),
             }
         )
         return
@@ -106,4 +109,7 @@ def verify(
         f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "
         f"attachments ({result.chunks} parts): every seal and link is whole and the head matches."
     )
+    typer.echo(f"Replies: {result.replies}, each kept with the request it was stored for.")
     typer.echo(f"Snapshot: {result.snapshot}.")
+    for warning in result.warnings:
+        err(f"warning: {warning}")

@@ -152,7 +152,12 @@ class Journal:
         return b"".join(self.read_blob(ref))
 
     def next_reply_id(self) -> int:
+        """The id the next reply gets: read it inside `write()`, so no one else takes it."""
         return max(self.replies, default=0) + 1
+
+    def reply_identities(self) -> dict[str, int]:
+        """Each stored reply's identity (its Message-ID, else its digest) -> its id."""
+        return {reply.identity: reply.id for reply in self.replies.values()}
 
     def request_replies(self, request_id: int) -> list[ReplyStored]:
         return [self.replies[i] for i in self.replies_by_request.get(request_id, ())]
@@ -293,6 +298,7 @@ class Journal:
                         PayloadRef(blob_id=ref.blob_id, record=ref.record, size=ref.size, chunks=ref.chunks)
                     )
                 record = build(refs)
+                self._check_lifecycle([*records, record])  # a reply's id free, its request known
                 add(record)
                 records.append(record)
             for record in after:
@@ -380,8 +386,18 @@ class Journal:
         """Inside the lock: each status change must be allowed from the state the log (and the
         records before it in this append) leaves its request in; no request id may be taken."""
         states: dict[int, State] = {}
+        replies: dict[int, int] = {}  # reply id -> request id, for the replies in `records`
         for record in records:
-            if isinstance(record, RequestMade):
+            if isinstance(record, ReplyStored):
+                if record.id in self.replies or record.id in replies:
+                    raise VaultError(
+                        f"reply #{record.id} was just stored by another broker-audit",
+                        "nothing was stored; run the command again",
+                    )
+                if record.request_id not in self.requests and record.request_id not in states:
+                    raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
+                replies[record.id] = record.request_id
+            elif isinstance(record, RequestMade):
                 if record.id in self.requests or record.id in states:
                     raise VaultError(
                         f"request #{record.id} was just made by another broker-audit",
@@ -389,6 +405,14 @@ class Journal:
                     )
                 states[record.id] = State.DRAFTED
             elif isinstance(record, StatusChanged):
+                if record.reply_id is not None:
+                    known = self.replies.get(record.reply_id)
+                    owner = known.request_id if known is not None else replies.get(record.reply_id)
+                    if owner != record.request_id:
+                        raise VaultError(
+                            f"reply #{record.reply_id} does not belong to request #{record.request_id}",
+                            "nothing was logged; `broker-audit show ID` lists a request's replies",
+                        )
                 current = states.get(record.request_id)
                 if current is None:
                     current = self.view(record.request_id).state

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mailservers import PASSWORD, USER, ImapServer, SmtpServer, dovecot_binary, imap_server, smtp_server
+from mailservers import AUTHSERV_ID, PASSWORD, USER, ImapServer, SmtpServer, dovecot_binary, imap_server, smtp_server
 
 from broker_audit.law.load import shipped_laws
 from broker_audit.profile import load_profile_file
@@ -75,6 +75,7 @@ def set_up_mail(
             imap_host="127.0.0.1" if imap else "",
             imap_port=imap.port if imap else 993,
             cafile=(smtp.cafile if smtp else imap.cafile if imap else None) if cafile else None,
+            authserv_id=AUTHSERV_ID if imap else "",
         ),
         password=lambda: PASSWORD,
         use_keyring=False,

@@ -27,6 +27,7 @@ from typing import Any
 HOST = "127.0.0.1"
 USER = "maria.nunez@example.org"
 PASSWORD = "app-password-1234"
+AUTHSERV_ID = "mx.test.example"  # the name the user's provider gives itself in Authentication-Results
 
 
 def make_cert(folder: Path, name: str = "server") -> tuple[Path, Path]:
@@ -306,17 +307,22 @@ def reply_message(
     attachment: tuple[str, str, bytes] | None = None,
     date: dt.datetime | None = None,
     html: str = "",
+    auth: str | None = "dmarc=pass",
 ) -> bytes:
-    """A reply as a broker's mail system would send it."""
+    """A reply as a broker's mail system would send it, as the user's provider delivers it: with
+    its Authentication-Results on top (`auth`: the results it found, for the From domain; None:
+    the provider added none)."""
     from email.message import EmailMessage
     from email.policy import SMTP
 
     msg = EmailMessage(policy=SMTP)
+    domain = sender.rpartition("@")[2].rstrip(">") or "example.com"
+    if auth is not None:
+        msg["Authentication-Results"] = f"{AUTHSERV_ID}; {auth} header.from={domain}"
     msg["From"] = sender
     msg["To"] = USER
     msg["Subject"] = subject
     msg["Date"] = email.utils.format_datetime(date or dt.datetime(2026, 1, 8, 15, 0, tzinfo=dt.UTC))
-    domain = sender.rpartition("@")[2].rstrip(">") or "example.com"
     msg["Message-ID"] = email.utils.make_msgid(domain=domain)
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to

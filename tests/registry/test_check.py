@@ -52,7 +52,7 @@ def rules_found(path: Path, imported: Path | None = None) -> dict[str, set[str]]
 
 def test_rules_have_stable_unique_ids_and_fixes() -> None:
     # R011 (channels-have-facts) is retired and its id never reused.
-    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(17) if n != 11]
+    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(18) if n != 11]
     assert all(r.description and r.fix for r in RULES)
 
 
@@ -107,6 +107,7 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R014": record("weak", extra=route("email", "privacy@example.org", grade="weak")),
         "R015": record("sells-to-ice", extra=ice + route("email", "privacy@example.org", grade="secondary")),
         "R016": record("stale-route", extra=route("email", "privacy@example.org", checked="2025-01-01")),
+        "R017": record("on-a-helpdesk", extra=route("email", "privacy@acme.zendesk.com")),
     }
     expected = {
         "R003": "error",
@@ -119,6 +120,7 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R014": "warning",
         "R015": "warning",
         "R016": "warning",
+        "R017": "warning",
     }
     for rule, text in cases.items():
         path = tmp_path / f"{rule}.toml"
