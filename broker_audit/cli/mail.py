@@ -101,13 +101,23 @@ def send_command(
     ),
     batch: str = typer.Option(None, "--batch", help="Send the email requests of this clinic batch."),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the SMTP server."),
+    was_sent: list[int] = typer.Option(
+        None, "--was-sent", help="A request an earlier run may have sent: it did go out (you checked)."
+    ),
+    not_sent: list[int] = typer.Option(
+        None, "--not-sent", help="A request an earlier run may have sent: it did not go out (you checked)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.
 
     Shows what goes to whom and asks first. Requests of a clinic batch are sent only with --batch.
-    A refused message stays drafted, with the server's reason. This and `inbox` (with `scan` and
-    `registry update`) are the only commands that connect, and only when you run them.
+    A refused message stays drafted, with the server's reason. Only the letter as it was written is
+    sent: a letter file changed since (a Cc: or Reply-To: added, another To:, other text) is refused.
+    If a run ended while a message was with the server, the next run looks for it in your Sent
+    folder, or asks you (--was-sent ID / --not-sent ID), before it could send it again. This and
+    `inbox` (with `scan` and `registry update`) are the only commands that connect, and only when
+    you run them.
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
@@ -120,6 +130,15 @@ def send_command(
     def confirm(plan: Any) -> bool:
         render_send_plan(plan)
         return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
+
+    answers = {i: "sent" for i in was_sent or ()} | {i: "not-sent" for i in not_sent or ()}
+
+    def ask(doubt: Any, looked: str) -> Any:
+        if doubt.request_id in answers:
+            return answers[doubt.request_id]
+        from broker_audit.cli.render import ask_if_sent
+
+        return ask_if_sent(doubt, looked) if sys.stdin.isatty() else None
 
     result = send_requests(
         access(ctx),
@@ -134,11 +153,17 @@ def send_command(
         pace=pace,
         cafile=cafile,
         laws=shipped_laws(),
+        ask=ask,
     )
     if as_json:
         print_json(_plain(result))
     else:
         render_send_result(result)
+    if result.plan.in_doubt:
+        raise NeedsAttention(
+            f"{len(result.plan.in_doubt)} email(s) may have gone out in an earlier run; not sent again",
+            "look in your Sent folder, then run `broker-audit send --was-sent ID` or `--not-sent ID`",
+        )
     if result.failed or result.not_attempted:
         raise NeedsAttention(
             f"{len(result.failed) + len(result.not_attempted)} of {len(result.plan.to_send)} "

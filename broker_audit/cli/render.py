@@ -559,6 +559,16 @@ def render_send_plan(plan: Any) -> None:
 
 def render_send_result(result: Any) -> None:
     plan = result.plan
+    for one in result.settled:
+        what = "logged as sent" if one.outcome == "sent" else "left drafted (not sent)"
+        _say(f"#{one.request_id}: the email an earlier run was sending ({one.message_id}) {what}: {one.how}")
+    for doubt in plan.in_doubt:
+        _say(
+            f"#{doubt.request_id} {doubt.broker_name}: MAY HAVE BEEN SENT at "
+            f"{doubt.started:%Y-%m-%d %H:%M} UTC "
+            f"({doubt.message_id}); not sent again until you say: `broker-audit send --was-sent "
+            f"{doubt.request_id}` or `--not-sent {doubt.request_id}`"
+        )
     if result.dry_run:
         render_send_plan(plan)
         _say(f"Dry run: {len(plan.to_send)} email(s) would be sent. Nothing was sent.")
@@ -585,6 +595,21 @@ def render_send_result(result: Any) -> None:
             "until you record it: `broker-audit mark ID delivered --on DATE`). "
             "`broker-audit inbox` reads the replies."
         )
+
+
+def ask_if_sent(doubt: Any, looked: str) -> str | None:
+    """Ask whether a message an earlier run was sending went out; None to leave it open."""
+    import typer
+
+    _say(
+        f"#{doubt.request_id} {doubt.broker_name}: a run ended while its email ({doubt.message_id}, to "
+        f"{', '.join(doubt.to)}) was with the server at {doubt.started:%Y-%m-%d %H:%M} UTC; {looked}.",
+        err=True,
+    )
+    answer = typer.prompt(
+        "  Did it go out? (sent / not-sent / Enter: decide later)", default="", show_default=False, err=True
+    ).strip()
+    return answer if answer in ("sent", "not-sent") else None
 
 
 def _reply_line(r: Any) -> str:

@@ -282,6 +282,22 @@ class ImapSession:
             raise MailServerMisbehaved(f"the IMAP server {self.settings.server} sent more than {why}")
         return body
 
+    def sent_folder(self) -> str | None:
+        """The mailbox's Sent folder (by its \\Sent flag, else a usual name), or None."""
+        from imapclient.imapclient import SENT
+
+        return self._call(lambda c: c.find_special_folder(SENT), "list the folders", op="list the folders")
+
+    def holds_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether `folder` holds a message with this Message-ID (opened read-only)."""
+        self.examine(folder)
+        found = self._call(
+            lambda c: c.search(["HEADER", "Message-ID", message_id]),
+            "search the folder",
+            op="search a folder",
+        )
+        return bool(found)
+
     def file_into(self, uids: Sequence[int], folder: str) -> str:
         """Move the messages to `folder` (created if missing); "moved" or "copied"."""
         if not uids:

@@ -15,6 +15,7 @@ from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import (
     LetterJob,
     NoRoute,
+    email_draft_of,
     no_route_entry,
     plan_letter,
     render_job,
@@ -22,6 +23,7 @@ from broker_audit.services.letters import (
     route_document,
 )
 from broker_audit.tracking.journal import AgentSet, BatchMade, ClientSet, Journal, Record, now
+from broker_audit.tracking.model import EmailDraft
 
 if TYPE_CHECKING:
     from broker_audit.intake import Client
@@ -201,6 +203,7 @@ def run_batch(
 
         ensure_folder(out_dir, what="batch folder")
         files: list[Path] = []
+        drafts: dict[int, EmailDraft] = {}  # request id -> its `.eml` as written
         try:
             with deferred_folder_sync():  # each folder fsynced once, before the batch is logged
                 pages = _write_pdfs(
@@ -218,13 +221,21 @@ def run_batch(
                 )
                 files += _write_mailing(plans, agent, out_dir, batch_id)
                 files += _write_worklist(
-                    plans, out_dir, batch_id, today=today, templates_dir=templates_dir, workers=workers
+                    plans,
+                    out_dir,
+                    batch_id,
+                    today=today,
+                    templates_dir=templates_dir,
+                    workers=workers,
+                    drafts=drafts,
                 )
                 if intake.bad:
                     bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                     write_bad_rows_csv(intake.bad, bad_csv)
                     files.append(bad_csv)
-            _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files)
+            _log_batch(
+                journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files, drafts
+            )
         except BaseException:
             for path in files:
                 path.unlink(missing_ok=True)
@@ -494,6 +505,7 @@ def _write_worklist(
     today: dt.date,
     templates_dir: Path | None,
     workers: int | None = None,
+    drafts: dict[int, EmailDraft] | None = None,
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
     with a page set per letter (the submission sheet, or the email to send), and the `.eml`s.
@@ -524,6 +536,10 @@ def _write_worklist(
                 (eml,) = write_letter(letter, stem, ("eml",))
                 written.append(eml)
                 file = str(eml.relative_to(out_dir))
+                if drafts is not None:
+                    draft = email_draft_of([eml])
+                    if draft is not None:
+                        drafts[planned.request_id] = draft
             rows.append(
                 [
                     str(planned.request_id),
@@ -567,6 +583,7 @@ def _log_batch(
     brokers: list[Broker],
     letters: list[LetterKind],
     files: list[Path],
+    drafts: dict[int, EmailDraft] | None = None,
 ) -> None:
     created = now()
     records: list[Record] = [AgentSet(agent=agent, recorded=created)] if store_agent else []
@@ -591,6 +608,7 @@ def _log_batch(
                     created=created,
                     client_id=client.client_id,
                     batch_id=batch_id,
+                    email_draft=(drafts or {}).get(planned.request_id),
                 )
             )
     ids = [p.request_id for plan in plans for p in plan.letters]

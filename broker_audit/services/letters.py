@@ -13,7 +13,7 @@ from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, now
-from broker_audit.tracking.model import RequestMade
+from broker_audit.tracking.model import EmailDraft, RequestMade
 
 if TYPE_CHECKING:
     from broker_audit.law.deadlines import Clock
@@ -366,6 +366,7 @@ def request_record(
     files: Sequence[Path] = (),
     client_id: str | None = None,
     batch_id: str | None = None,
+    email_draft: EmailDraft | None = None,
 ) -> RequestMade:
     """The log record of a drafted letter, with the legal clock it starts when received."""
     clock = job.clock
@@ -395,6 +396,7 @@ def request_record(
         recipient=job.recipient_kind,
         channel=job.channel,
         channels=list(job.channels),
+        email_draft=email_draft,
     )
 
 
@@ -459,12 +461,29 @@ def _issue_letters_locked(
     journal.append(
         [
             request_record(
-                job, request_id=result.request_id, today=today, created=created, files=result.files
+                job,
+                request_id=result.request_id,
+                today=today,
+                created=created,
+                files=result.files,
+                email_draft=email_draft_of(result.files),
             )
             for job, result in zip(jobs, results, strict=True)
         ]
     )
     return results
+
+
+def email_draft_of(files: Sequence[Path]) -> EmailDraft | None:
+    """The record of the `.eml` among `files` just written (what `send` will hold it to)."""
+    from broker_audit.files import read_own_file
+    from broker_audit.mail.draft import LETTER_LIMITS, draft_of
+
+    for path in files:
+        if path.suffix == ".eml":
+            raw = read_own_file(path, what="letter", limit=LETTER_LIMITS.max_bytes)
+            return draft_of(raw, str(path.resolve()))
+    return None
 
 
 def _write_all(

@@ -34,7 +34,15 @@ from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
 from broker_audit.profile import Profile
 from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
-from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
+from broker_audit.tracking.mail_records import (
+    EmailNotSent,
+    EmailSending,
+    EmailSent,
+    Inline,
+    MailAccountSet,
+    Payload,
+    ReplyStored,
+)
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.records import (
     CONCLUSIVE_SCAN_OUTCOMES,
@@ -120,6 +128,7 @@ class Journal:
         self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
         self.replies: dict[int, ReplyStored] = {}
         self.replies_by_request: dict[int, list[int]] = defaultdict(list)
+        self.sending: dict[str, EmailSending] = {}  # open claims by Message-ID (lower case)
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -158,6 +167,10 @@ class Journal:
     def reply_identities(self) -> dict[str, int]:
         """Each stored reply's identity (its Message-ID, else its digest) -> its id."""
         return {reply.identity: reply.id for reply in self.replies.values()}
+
+    def open_claims(self, request_id: int) -> list[EmailSending]:
+        """The sending claims of a request not yet settled (see `EmailSending`)."""
+        return [c for c in self.sending.values() if c.request_id == request_id]
 
     def request_replies(self, request_id: int) -> list[ReplyStored]:
         return [self.replies[i] for i in self.replies_by_request.get(request_id, ())]
@@ -372,6 +385,11 @@ class Journal:
             self.mail_account = record
         elif isinstance(record, EmailSent):
             self.sent_mail[record.request_id].append(record)
+            self.sending.pop(record.message_id.lower(), None)
+        elif isinstance(record, EmailSending):
+            self.sending[record.message_id.lower()] = record
+        elif isinstance(record, EmailNotSent):
+            self.sending.pop(record.message_id.lower(), None)
         elif isinstance(record, ReplyStored):
             self.replies[record.id] = record
             self.replies_by_request[record.request_id].append(record.id)
@@ -397,6 +415,12 @@ class Journal:
                 if record.request_id not in self.requests and record.request_id not in states:
                     raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
                 replies[record.id] = record.request_id
+            elif isinstance(record, EmailSending):
+                if self.open_claims(record.request_id):
+                    raise VaultError(
+                        f"request #{record.request_id} is being sent, or was, by another broker-audit run",
+                        "nothing was sent; `broker-audit send` settles it first",
+                    )
             elif isinstance(record, RequestMade):
                 if record.id in self.requests or record.id in states:
                     raise VaultError(
@@ -432,6 +456,7 @@ class Journal:
             mail_account=self.mail_account,
             sent_mail=[sent for items in self.sent_mail.values() for sent in items],
             replies=list(self.replies.values()),
+            sending=list(self.sending.values()),
         )
 
     def _restore(self, state: DerivedState) -> None:
@@ -451,6 +476,7 @@ class Journal:
         self.replies_by_request = defaultdict(list)
         for reply in state.replies:
             self.replies_by_request[reply.request_id].append(reply.id)
+        self.sending = {claim.message_id.lower(): claim for claim in state.sending}
 
     def _snapshot_due(self, count: int) -> bool:
         behind = count - (self._snapshot_count or 0)

@@ -83,6 +83,38 @@ class EmailSent(msgspec.Struct, tag="email-sent", kw_only=True, frozen=True):
     message: Payload
 
 
+class EmailSending(msgspec.Struct, tag="email-sending", kw_only=True, frozen=True):
+    """A claim, logged before the message goes to the server: `send` is about to hand this exact
+    message (its Message-ID, its bytes) to the SMTP server. An `EmailSent` with the same
+    Message-ID, or an `EmailNotSent`, settles it. One left open means a run ended between the
+    claim and its outcome (killed, or the connection broke during DATA): the message may have gone
+    out, so the request is never sent again until the claim is settled (services/send.py looks
+    for it in the Sent folder, or asks the user)."""
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    request_id: int
+    message_id: str
+    started: dt.datetime
+    from_addr: str
+    to_addrs: list[str]
+    server: str
+    sha256: str
+    message: Payload
+
+
+class EmailNotSent(msgspec.Struct, tag="email-not-sent", kw_only=True, frozen=True):
+    """A claim settled without sending: the server refused the message, the connection failed
+    before it was handed over, or the user said it did not go out."""
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    request_id: int
+    message_id: str
+    reason: str
+    recorded: dt.datetime
+
+
 class AttachmentInfo(msgspec.Struct, kw_only=True, frozen=True):
     name: str
     content_type: str

@@ -10,6 +10,16 @@ import msgspec
 from broker_audit.tracking.states import State
 
 
+class EmailDraft(msgspec.Struct, kw_only=True, frozen=True, gc=False):
+    """The `.eml` letter as it was written: its file, its headers and a digest of its body.
+    `send` sends only a message rebuilt from these, and refuses a file that no longer matches
+    them (a planted Cc: or Reply-To:, another To:, other text), saying what differs."""
+
+    file: str
+    headers: list[tuple[str, str]]  # (name, value unfolded), in order
+    body_sha256: str  # of the bytes after the header block, line ends as LF
+
+
 class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=False):
     """A letter was drafted: the request exists from now on (state drafted)."""
 
@@ -47,6 +57,7 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # from before routes were recorded, which may be marked sent by any channel.
     channel: str = ""
     channels: list[str] | None = None
+    email_draft: EmailDraft | None = None  # the `.eml` written for an email route, as written
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

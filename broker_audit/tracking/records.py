@@ -22,7 +22,13 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
-from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
+from broker_audit.tracking.mail_records import (
+    EmailNotSent,
+    EmailSending,
+    EmailSent,
+    MailAccountSet,
+    ReplyStored,
+)
 from broker_audit.tracking.model import RequestMade, StatusChanged
 
 
@@ -128,6 +134,8 @@ Record = (
     | MailAccountSet
     | EmailSent
     | ReplyStored
+    | EmailSending
+    | EmailNotSent
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -141,6 +149,8 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     MailAccountSet,
     EmailSent,
     ReplyStored,
+    EmailSending,
+    EmailNotSent,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]

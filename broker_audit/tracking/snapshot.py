@@ -22,13 +22,13 @@ import zlib
 import msgspec
 
 from broker_audit.profile import Profile
-from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
+from broker_audit.tracking.mail_records import EmailSending, EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import AgentProfile, Answers, BatchMade, ClientSet, ScanResultSet
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 """Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
-2: the mail account, the emails sent and the replies kept."""
+2: the mail account, the emails sent and the replies kept. 3: the open sending claims."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):
@@ -43,6 +43,7 @@ class DerivedState(msgspec.Struct, kw_only=True):
     mail_account: MailAccountSet | None = None
     sent_mail: list[EmailSent] = []
     replies: list[ReplyStored] = []
+    sending: list[EmailSending] = []  # claims not yet settled
 
 
 _PREFIX = b"broker-audit state " + SNAPSHOT_VERSION.to_bytes(2, "big")

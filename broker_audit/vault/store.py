@@ -530,7 +530,7 @@ def _connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
 
 
 def remove_files(path: Path) -> None:
-    """Delete the vault file and its -wal/-shm companions (missing ones are fine)."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    """Delete the vault file and its -wal/-shm companions and its send lock (missing ones are fine)."""
+    for suffix in ("", "-wal", "-shm", "-journal", "-send.lock"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(str(path) + suffix)

@@ -38,7 +38,8 @@ def make_cert(folder: Path, name: str = "server") -> tuple[Path, Path]:
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    # a name of its own, so that a bundle of two test certificates tells them apart
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"broker-audit test {name}")])
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -92,6 +93,7 @@ class SmtpServer:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
     logins: list[str] = field(default_factory=list)
+    on_data: Any = None  # called with each message received, before the server answers 250
 
 
 class _Handler:
@@ -108,9 +110,12 @@ class _Handler:
         login = (
             session.login_data.decode() if isinstance(session.login_data, bytes) else str(session.login_data)
         )
-        self.server.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content), login)
+        received = Received(
+            envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content), login
         )
+        self.server.received.append(received)
+        if self.server.on_data is not None:
+            self.server.on_data(received)
         return f"250 2.0.0 Ok: queued as T{len(self.server.received):04d}"
 
 

@@ -172,7 +172,10 @@ def test_only_to_an_email_route_of_the_broker(
     result = _send(access, [letter.request_id])
     assert not result.plan.to_send
     (skip,) = result.plan.skipped
-    assert "someone@attacker.example" in skip.reason and "not an email route" in skip.reason
+    assert "is not the letter written" in skip.reason
+    assert "its To: is 'someone@attacker.example', not 'consumer.documents@lexisnexis.com' as written" in (
+        skip.reason
+    )
     assert smtp_tls.received == []
 
 
