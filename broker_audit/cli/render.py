@@ -753,6 +753,6 @@ def render_evidence(result: Any) -> None:
     _say(f"Complaint packet for #{result.request_id} in {result.out_dir}:")
     for path in result.files:
         _say(f"  {path}")
-    for name in result.missing:
-        _say(f"  missing (no longer on disk): {name}", err=True)
+    for why in result.missing:
+        _say(f"  not copied: {why}", err=True)
     _say(result.deadline)

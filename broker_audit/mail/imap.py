@@ -39,11 +39,12 @@ TIMEOUT_SECONDS = 60.0  # one read that gets nothing at all
 OP_SECONDS = 180.0  # one operation: reading one message, or the headers of a chunk
 RUN_SECONDS = 20 * 60.0  # the whole session
 MAX_LINE = 1024 * 1024  # one response line (imaplib's own limit)
-MAX_HEADER_LITERAL = 256 * 1024  # the headers fetched of one message
+MAX_HEADER_LITERAL = 64 * 1024 + 1024  # the headers fetched of one message (HEADER_BYTES asked)
 CONTROL_BUDGET = 4 * 1024 * 1024  # bytes a command without literals may take (search, select)
 HEADER_FIELDS = b"FROM SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE"
-_HEADER_ITEM = b"BODY.PEEK[HEADER.FIELDS (" + HEADER_FIELDS + b")]"
-_HEADER_KEY = b"BODY[HEADER.FIELDS (" + HEADER_FIELDS + b")]"
+HEADER_BYTES = 64 * 1024  # of those headers, per message: a longer one is cut (and then refused)
+# A partial fetch: the server sends at most HEADER_BYTES of them, however long they are.
+_HEADER_ITEM = b"BODY.PEEK[HEADER.FIELDS (" + HEADER_FIELDS + b")]<0.%d>" % HEADER_BYTES
 CHUNK = 100
 
 
@@ -252,11 +253,12 @@ class ImapSession:
                 data = got.get(uid)
                 if not data:
                     continue
+                header = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[HEADER.FIELDS")), b"")
                 yield Envelope(
                     uid=uid,
                     size=int(data.get(b"RFC822.SIZE", 0)),
                     arrived=_utc(data.get(b"INTERNALDATE")),
-                    header=bytes(data.get(_HEADER_KEY, b"")),
+                    header=bytes(header or b""),
                 )
 
     def message(self, uid: int, *, announced: int, limit: int) -> bytes:
