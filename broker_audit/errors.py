@@ -157,3 +157,11 @@ class MessageRefused(UserError):
 class MailServerMisbehaved(MailError):
     """The mail server sent more than it announced, more than a bound allows, something that
     cannot be read, or took longer than the time limit: reading stopped there."""
+
+
+class VaultOlder(VaultError):
+    """The vault is older than (or differs from) the one last seen on this computer: it is read,
+    never written, until the user accepts it (`broker-audit vault accept`); a write would make
+    this computer forget the newer copy, and what only that copy holds would be lost for good."""
+
+    exit_code = ExitCode.INTEGRITY

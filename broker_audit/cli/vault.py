@@ -1,4 +1,5 @@
-"""`broker-audit vault forget|passwd|path|verify`: key management and the full check."""
+"""`broker-audit vault accept|forget|passwd|path|verify`: key management, the full check, and
+taking an older copy as the one to go on with."""
 
 from __future__ import annotations
 
@@ -38,6 +39,32 @@ def forget(
         raise UserError("not confirmed; nothing was changed")
     path = forget_vault(a)
     typer.echo(f"Destroyed the keys and removed {path}")
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Accept without asking (scripts)."),
+) -> None:
+    """Go on with this copy of the vault although it is older than (or differs from) the one last
+    seen on this computer. Until then it is read, never written.
+
+    What only the newer copy holds is given up for good: look for that copy first (a backup, the
+    other computer, the sync folder's conflict copies).
+
+    Example: broker-audit vault accept
+    """
+    from broker_audit.cli.common import ask_yes
+    from broker_audit.services.vaults import accept_vault
+
+    a = access(ctx)
+    if not ask_yes("Go on with this copy and give up what only the newer one holds?", yes=yes, what="accept"):
+        typer.echo("Not accepted; the vault stays read-only.")
+        return
+    if accept_vault(a):
+        typer.echo(f"Accepted: {a.path} is now the copy this computer follows, and may be written.")
+    else:
+        typer.echo("Nothing to accept: this vault is the one last seen here.")
 
 
 @app.command("passwd")

@@ -152,6 +152,16 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
         vault.close()
 
 
+def accept_vault(access: VaultAccess) -> bool:
+    """Take an older or different copy of the vault as the one to go on with (it was read-only
+    until now); False if it was neither."""
+    vault = open_vault(access)
+    try:
+        return vault.accept()
+    finally:
+        vault.close()
+
+
 def forget_vault(access: VaultAccess) -> Path:
     """Crypto-shred: destroy every key slot, then the file."""
 
