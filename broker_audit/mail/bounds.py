@@ -42,13 +42,14 @@ class Limits:
 
     max_bytes: int = 25 * MB
     max_depth: int = 16  # levels of parts (a multipart or a message inside a message)
-    max_parts: int = 256
+    max_parts: int = 128
     max_header_block: int = 256 * 1024  # the message's own headers
     max_part_header_block: int = 16 * 1024  # the headers of each part
     max_header_fields: int = 1_000  # fields in one header block
     max_field: int = 16 * 1024  # one header field, unfolded
-    max_mime_field: int = 2 * 1024  # Content-Type, Content-Disposition, ...
-    max_mime_params: int = 16  # parameters of one MIME field
+    max_address_field: int = 4 * 1024  # From, To, Cc, Reply-To, ... (about a hundred addresses)
+    max_mime_field: int = 1024  # Content-Type, Content-Disposition, ...
+    max_mime_params: int = 12  # parameters of one MIME field
     max_comment_depth: int = 8  # comments inside comments, in a structured field
     max_encoded_words: int = 64  # in one field
     max_encoded_words_total: int = 512  # in every header of the message
@@ -59,6 +60,10 @@ DEFAULT_LIMITS = Limits()
 _HINT = "it was not read further and is not stored; if it is a genuine reply, ask for it again as a PDF"
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?")
+_ADDRESS_FIELDS = frozenset(
+    {"from", "to", "cc", "bcc", "reply-to", "sender"}
+    | {f"resent-{n}" for n in ("from", "to", "cc", "bcc", "sender")}
+)
 _PARAM_SEP = re.compile(r";")
 
 
@@ -139,7 +144,12 @@ class _Counter:
         for name, value in fields:
             shown = name[:40] or "a header"
             mime = name.startswith("content-")
-            field_limit = limits.max_mime_field if mime else limits.max_field
+            if mime:
+                field_limit = limits.max_mime_field
+            elif name in _ADDRESS_FIELDS:
+                field_limit = limits.max_address_field
+            else:
+                field_limit = limits.max_field
             if len(value) > field_limit:
                 raise _refuse(
                     "header too long", f"{shown}: {len(value):,} characters; the limit is {field_limit:,}"
@@ -212,6 +222,29 @@ def _decoded_size(part: Message) -> int:
     return size * 3 // 4 + 3 if cte == "base64" else size
 
 
+class _ParsedOnce:
+    """A header factory that parses each (name, value) once per message: the standard library
+    builds a header object anew on every read (`msg.get`, `get_content_type`, ...), so a part's
+    Content-Type was parsed a dozen times. Header objects are immutable; the cache lives as long
+    as the message that holds this policy."""
+
+    def __init__(self) -> None:
+        import email.headerregistry
+
+        self._registry = email.headerregistry.HeaderRegistry()
+        self._made: dict[tuple[str, str], Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._registry[name]
+
+    def __call__(self, name: str, value: str) -> Any:
+        key = (name.lower(), value)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._registry(name, value)
+        return made
+
+
 def parse_bounded(
     raw: bytes,
     limits: Limits = DEFAULT_LIMITS,
@@ -224,7 +257,7 @@ def parse_bounded(
     if len(raw) > limits.max_bytes:
         raise _refuse("too large", f"{len(raw):,} bytes; the limit is {limits.max_bytes:,}")
     counter = _Counter(limits)
-    parser = _BoundedFeedParser()(counter, policy)
+    parser = _BoundedFeedParser()(counter, policy.clone(header_factory=_ParsedOnce()))
     if headers_only:
         parser._set_headersonly()
     try:

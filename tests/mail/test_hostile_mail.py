@@ -81,6 +81,14 @@ def test_a_hostile_mailbox_never_stops_inbox(
     lexis, fps, gmail = requests.refs["lexis"], requests.refs["fps"], requests.refs["gmail"]
     auth = f"Authentication-Results: {AUTHSERV_ID}; dmarc=pass header.from=lexisnexis.com"
     hostile = {
+        "few-comments": _raw(
+            [
+                auth,
+                "From: " + "(" * 100 + "x" + ")" * 100 + " <consumer.documents@lexisnexis.com>",
+                f"Subject: ref. {lexis} deep comments",
+                "Message-ID: <deep@lexisnexis.com>",
+            ]
+        ),
         "comments": _raw(
             [
                 auth,
@@ -146,8 +154,9 @@ def test_a_hostile_mailbox_never_stops_inbox(
 
     result = _inbox(access, imap)  # finishes: no RecursionError, no MemoryError
     skipped = {n.subject.split()[2][:3]: n for n in result.notices if n.kind == "skipped"}
-    assert set(skipped) == {"com", "nes", "été", "aaa"}
-    assert "skipped: too deeply nested (from: comments nested more than 8 deep)" in skipped["com"].reason
+    assert set(skipped) == {"dee", "com", "nes", "été", "aaa"}
+    assert "skipped: too deeply nested (from: comments nested more than 8 deep)" in skipped["dee"].reason
+    assert "skipped: header too long (from: 6,0" in skipped["com"].reason  # 3,000 levels: 6 kB
     assert "skipped: too deeply nested (parts nested more than 16 deep)" in skipped["nes"].reason
     assert "skipped: header too long (subject:" in skipped["été"].reason  # cut at 64 kB by the server
     assert "skipped: too many encoded words (subject: 500 encoded words" in skipped["aaa"].reason
