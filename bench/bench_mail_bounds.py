@@ -6,9 +6,9 @@ asserted.
 Each case is parsed by `mail.parse.parse_message` (what `inbox` and `reply --file` run: the
 bounded parse, the text, every attachment's digest, the Authentication-Results) in a fresh child
 process: its wall time (median of --runs, untraced) and the peak of what it allocates (one run
-under tracemalloc) are its own. The first cases are built to sit just inside each bound (the worst a sender can make
-that is still read); the attacks of issue 26 follow, each refused. A plain 1 kB reply is the
-baseline the ratios are given against (median of --runs runs).
+under tracemalloc) are its own. The first cases are built to sit just inside each bound (the worst
+a sender can make that is still read); the attacks of issue 26 follow, each refused. A plain 1 kB
+reply is the baseline the ratios are given against.
 """
 
 from __future__ import annotations
