@@ -257,7 +257,7 @@ def parse_bounded(
     if len(raw) > limits.max_bytes:
         raise _refuse("too large", f"{len(raw):,} bytes; the limit is {limits.max_bytes:,}")
     counter = _Counter(limits)
-    parser = _BoundedFeedParser()(counter, policy.clone(header_factory=_ParsedOnce()))
+    parser = _BoundedFeedParser()(counter, policy.clone(header_factory=_ParsedOnce()))  # type: ignore[call-arg]
     if headers_only:
         parser._set_headersonly()
     try:
