@@ -182,6 +182,7 @@ class Vault:
                 vault = cls(path, store, header, data_key, use_keyring=use_keyring)
                 vault._load(header)
                 vault._compare_with_seen()
+            vault._recheck_older()  # outside the read snapshot: another run may just have written
             if not store.read_only:  # a torn log is kept as it is until a write is allowed
                 vault._upgrade(typed_passphrase)
         except BaseException:
@@ -472,6 +473,23 @@ class Vault:
                 "keep the copy you want; to go on with this one, run `broker-audit vault accept`",
             )
         self.info = OpenInfo(records=count, last_change=_when(self._changed_at), warnings=tuple(warnings))
+
+    def _recheck_older(self) -> None:
+        """An open that found the vault behind the state last seen here may only have raced a
+        writer: its read snapshot began before another run committed and recorded the new state.
+        Read again, outside the snapshot: if the file now holds what was seen, it is not an older
+        copy, and neither the warning nor the refusal stands."""
+        if not isinstance(self._write_refusal, VaultOlder):
+            return
+        seen = self._seen.load()
+        if seen is None or not self._holds(seen):
+            return
+        self._write_refusal = None
+        self.info = OpenInfo(
+            records=self.info.records,
+            last_change=self.info.last_change,
+            warnings=tuple(w for w in self.info.warnings if "last seen on this computer" not in w),
+        )
 
     def _upgrade(self, typed_passphrase: str | None) -> None:
         """Named migrations, and a passphrase slot from before format 2 re-wrapped with today's
