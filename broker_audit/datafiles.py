@@ -36,6 +36,11 @@ def shipped_imports_dir() -> Path:
     return data_root() / "registries"
 
 
+def shared_mail_hosts_file() -> Path:
+    """Public mail, helpdesk, privacy-portal and form hosts that many companies share."""
+    return data_root() / "shared-mail-hosts.toml"
+
+
 def laws_file() -> Path:
     return data_root() / "laws.toml"
 

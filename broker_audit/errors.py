@@ -171,3 +171,27 @@ class MailPasswordMissing(MailError):
 
 class NeedsAttention(UserError):
     """A command did what it could; some items (a failed send, a flagged reply) need the user."""
+
+
+class MessageRefused(UserError):
+    """A mail message over one of the parser's bounds (nesting, size, header length, encoded
+    words): it is not parsed further, never stored as a reply. `reason` is the short label
+    `inbox` lists it under ("too deeply nested"); the message adds the figures."""
+
+    def __init__(self, reason: str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}", hint)
+        self.reason = reason
+        self.detail = detail
+
+
+class MailServerMisbehaved(MailError):
+    """The mail server sent more than it announced, more than a bound allows, something that
+    cannot be read, or took longer than the time limit: reading stopped there."""
+
+
+class VaultOlder(VaultError):
+    """The vault is older than (or differs from) the one last seen on this computer: it is read,
+    never written, until the user accepts it (`broker-audit vault accept`); a write would make
+    this computer forget the newer copy, and what only that copy holds would be lost for good."""
+
+    exit_code = ExitCode.INTEGRITY

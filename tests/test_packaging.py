@@ -36,6 +36,7 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         "broker_audit/_data/brokers.toml",
         "broker_audit/_data/laws.toml",
         "broker_audit/_data/agencies.toml",
+        "broker_audit/_data/shared-mail-hosts.toml",
         "broker_audit/_data/templates/letters/access.txt.j2",
         "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
         "broker_audit/_data/examples/demo-profile.toml",

@@ -263,6 +263,12 @@ def root(
         False, "--no-keyring", help="Do not use the OS keyring; unlock with the passphrase.", metavar=""
     ),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback for unexpected errors.", metavar=""),
+    passphrase_fd: int = typer.Option(
+        None,
+        "--passphrase-fd",
+        help="Read the vault passphrase from this open file descriptor (first line), never from the "
+        "environment.",
+    ),
     version: bool = typer.Option(
         False,
         "--version",
@@ -274,6 +280,10 @@ def root(
 ) -> None:
     g = globals_of(ctx)
     g.vault, g.no_keyring, g.debug = vault_file, no_keyring, debug
+    if passphrase_fd is not None:
+        from broker_audit.cli.common import read_passphrase_fd
+
+        read_passphrase_fd(passphrase_fd)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -286,7 +296,10 @@ def main(argv: list[str] | None = None) -> None:
     from broker_audit.cli.common import take_secrets
     from broker_audit.errors import BrokerAuditError, ExitCode
 
-    take_secrets()  # passphrases leave os.environ before any command runs
+    if not take_secrets():  # passphrases leave the environment before any command runs
+        from broker_audit.cli.common import SCRUB_WARNING
+
+        typer.echo(SCRUB_WARNING, err=True)
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="broker-audit")

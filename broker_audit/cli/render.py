@@ -690,6 +690,14 @@ def render_mail_setup(result: Any) -> None:
     )
     if a.imap_host:
         _say(f"Reading replies from {a.imap_host}:{a.imap_port} (TLS) as {a.imap_user}")
+        if a.authserv_id:
+            _say(f"A reply's sender counts as genuine only by the Authentication-Results of {a.authserv_id}.")
+        else:
+            _say(
+                "No --authserv-id: no reply's sender can be authenticated, so no suggested state is "
+                "applied without your confirmation. Set it to the first word of the "
+                "Authentication-Results header your provider adds (e.g. mx.google.com)."
+            )
     if result.password_in_keyring:
         _say("The password is kept in your OS keyring.")
     else:
@@ -725,6 +733,16 @@ def render_send_plan(plan: Any) -> None:
 
 def render_send_result(result: Any) -> None:
     plan = result.plan
+    for one in result.settled:
+        what = "logged as sent" if one.outcome == "sent" else "left drafted (not sent)"
+        _say(f"#{one.request_id}: the email an earlier run was sending ({one.message_id}) {what}: {one.how}")
+    for doubt in plan.in_doubt:
+        _say(
+            f"#{doubt.request_id} {doubt.broker_name}: MAY HAVE BEEN SENT at "
+            f"{doubt.started:%Y-%m-%d %H:%M} UTC "
+            f"({doubt.message_id}); not sent again until you say: `broker-audit send --was-sent "
+            f"{doubt.request_id}` or `--not-sent {doubt.request_id}`"
+        )
     if result.dry_run:
         render_send_plan(plan)
         _say(f"Dry run: {len(plan.to_send)} email(s) would be sent. Nothing was sent.")
@@ -753,6 +771,21 @@ def render_send_result(result: Any) -> None:
         )
 
 
+def ask_if_sent(doubt: Any, looked: str) -> str | None:
+    """Ask whether a message an earlier run was sending went out; None to leave it open."""
+    import typer
+
+    _say(
+        f"#{doubt.request_id} {doubt.broker_name}: a run ended while its email ({doubt.message_id}, to "
+        f"{', '.join(doubt.to)}) was with the server at {doubt.started:%Y-%m-%d %H:%M} UTC; {looked}.",
+        err=True,
+    )
+    answer = typer.prompt(
+        "  Did it go out? (sent / not-sent / Enter: decide later)", default="", show_default=False, err=True
+    ).strip()
+    return answer if answer in ("sent", "not-sent") else None
+
+
 def _reply_line(r: Any) -> str:
     files = ", ".join(f"{name} ({_size(size)})" for name, size in r.attachments)
     status = (
@@ -760,9 +793,10 @@ def _reply_line(r: Any) -> str:
         if r.confirmed
         else (f"suggested {r.suggested}" if r.suggested else "no suggestion")
     )
+    unverified = "" if r.trusted else " (sender NOT authenticated)"
     return (
         f"reply #{r.reply_id} to #{r.request_id} ({r.broker_name}), {r.received:%Y-%m-%d} from "
-        f"{r.from_addr or r.source}: {r.subject or r.original_name} [{status}]"
+        f"{r.from_addr or r.source}{unverified}: {r.subject or r.original_name} [{status}]"
         + (f"; attachments: {files}" if files else "")
     )
 
@@ -778,7 +812,13 @@ def ask_reply_state(r: Any) -> str | None:
         _say(f"  why: {r.reason}", err=True)
     if r.why_not and not r.can_apply:
         _say(f"  ({r.why_not})", err=True)
-    default = r.suggested if r.can_apply else ""
+    if not r.trusted:
+        _say(
+            f"  warning: your mail server did not authenticate the sender ({r.auth_note or 'no result'}): "
+            "anyone can send such an email",
+            err=True,
+        )
+    default = r.suggested if r.can_apply and r.trusted else ""
     answer = typer.prompt(
         f"  State for #{r.request_id} (Enter: {default or 'leave it'}; or a state; '-' to leave it)",
         default=default or "-",
@@ -786,6 +826,20 @@ def ask_reply_state(r: Any) -> str | None:
         err=True,
     ).strip()
     return None if answer in ("", "-") else answer
+
+
+def confirm_unauthenticated(r: Any, state: str) -> bool:
+    """Ask before a state is read from a reply whose sender was not authenticated."""
+    import typer
+
+    return bool(
+        typer.confirm(
+            f"  Record #{r.request_id} as {state} on the word of an unauthenticated email? The timeline "
+            "will say so",
+            default=False,
+            err=True,
+        )
+    )
 
 
 def render_inbox(result: Any) -> None:
@@ -798,15 +852,22 @@ def render_inbox(result: Any) -> None:
         _say(_reply_line(r))
         if r.reason and not r.confirmed:
             _say(f"  why: {r.reason}")
-        if r.suggested and not r.confirmed and r.can_apply:
+        if r.suggested and not r.confirmed and r.can_apply and r.trusted:
             _say(f"  to apply: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id}")
+        elif r.suggested and not r.confirmed and r.can_apply:
+            _say(
+                f"  the sender was not authenticated ({r.auth_note or 'no result'}); if you checked it "
+                f"is genuine: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id} "
+                "--sender-checked"
+            )
         elif r.why_not and not r.confirmed and r.suggested:
             _say(f"  ({r.why_not})")
     for a in result.applied:
         if a.error:
             _say(f"reply #{a.reply_id}: not applied: {a.error}")
         else:
-            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id})")
+            checked = " on your word: the sender was not authenticated" if a.sender_checked else ""
+            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id}{checked})")
     for followup, reply in getattr(result, "withdrawn", ()):
         _say(f"follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent")
     labels = {
@@ -814,14 +875,21 @@ def render_inbox(result: Any) -> None:
         "unmatched": "from a broker, not matched",
         "bounce": "NOT DELIVERED",
         "too-large": "too large",
+        "skipped": "SKIPPED",
     }
     for n in result.notices:
         about = f" (#{n.request_id})" if n.request_id else ""
         cands = f"; open requests: {', '.join('#' + str(c) for c in n.candidates)}" if n.candidates else ""
-        _say(f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr}: {n.subject}")
+        where = f"UID {n.uid}" + (f", {n.message_id}" if n.message_id else "") if n.uid else ""
+        _say(
+            f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr or '(unknown)'}: "
+            f"{n.subject or '(no subject)'}" + (f" [{where}]" if where else "")
+        )
         _say(f"  {n.reason}{cands}")
     if result.filed:
         _say(f"{result.filed} matched message(s) {result.filed_how} into {result.filed_into}.")
+    if result.stopped:
+        _say(f"Stopped reading: {result.stopped}. Everything read before is kept.")
 
 
 def render_reply_added(added: Any) -> None:
@@ -866,8 +934,8 @@ def render_evidence(result: Any) -> None:
     _say(f"Complaint packet for #{result.request_id} in {result.out_dir}:")
     for path in result.files:
         _say(f"  {path}")
-    for name in result.missing:
-        _say(f"  missing (no longer on disk): {name}", err=True)
+    for why in result.missing:
+        _say(f"  not copied: {why}", err=True)
     _say(result.deadline)
 
 

@@ -352,6 +352,12 @@ def mark_command(
     reply: int = typer.Option(
         None, "--reply", help="Read this state from the stored reply N (`show ID` lists them), dated its day."
     ),
+    sender_checked: bool = typer.Option(
+        False,
+        "--sender-checked",
+        help="With --reply: apply it although your mail server did not authenticate its sender (you "
+        "checked it is genuine).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
 ) -> None:
     """Record a status change of a request.
@@ -374,6 +380,7 @@ def mark_command(
         tracking=tracking,
         note=note,
         reply_id=reply,
+        sender_checked=sender_checked,
     )
     if as_json:
         from broker_audit.cli.render import view_dict
@@ -381,6 +388,13 @@ def mark_command(
 
         print_json(view_dict(detail_of(view, today())))
         return
+    if reply is not None and sender_checked:
+        from broker_audit.cli.common import err
+
+        err(
+            f"warning: recorded on your word: if reply #{reply}'s sender was not authenticated, the "
+            "timeline says so"
+        )
     due = f", due {view.due.isoformat()}" if view.due else ""
     typer.echo(f"#{request_id} is now {view.state.value}{due}")
 

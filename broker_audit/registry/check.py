@@ -178,6 +178,14 @@ RULES += (
         "Add `[broker.consumer_reporting]` with `agency`, the entity and the source (the CFPB list of "
         "consumer reporting companies, the company's own page, its registry filing).",
     ),
+    Rule(
+        "R022",
+        "shared-mail-host",
+        "An email or web-form route on a host many companies share (public mail, a helpdesk, a "
+        "privacy portal, a form builder: shared-mail-hosts.toml) is listed (warning): inbox takes "
+        "mail from there as the broker's only from the route's exact address, never by its domain.",
+        "Look for the broker's own privacy address on its own domain, and prefer that route.",
+    ),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 ROUTE_MAX_AGE_DAYS = 548  # 18 months
@@ -383,6 +391,7 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
             out.add("R004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}", b.id, where)
     if route.channel == "email" and not _EMAIL.match(route.value):
         out.add("R010", "error", f"email {route.value!r} is not well formed", b.id, where)
+    _shared_host_rule(out, b, where, route)
     if route.grade == "weak":
         out.add(
             "R014",
@@ -398,6 +407,29 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
             "R016",
             "warning",
             f"{route.channel} route is {route.provenance()}; confirm it is still current",
+            b.id,
+            where,
+        )
+
+
+def _shared_host_rule(out: _Out, b: Broker, where: str, route: Route) -> None:
+    from urllib.parse import urlsplit
+
+    from broker_audit.registry.shared_hosts import shared_hosts
+
+    if route.channel == "email":
+        host = route.value.rpartition("@")[2]
+    elif route.channel == "web-form":
+        host = urlsplit(route.value).hostname or ""
+    else:
+        return
+    kind = shared_hosts().kind_of(host) if host else None
+    if kind is not None:
+        out.add(
+            "R022",
+            "warning",
+            f"{route.channel} route {route.value!r} is on {host}, a {kind.replace('-', ' ')} host many "
+            "companies share: inbox trusts only this exact address, never the domain",
             b.id,
             where,
         )

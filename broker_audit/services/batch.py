@@ -18,6 +18,7 @@ from broker_audit.services.letters import (
     NoRoute,
     address_unfit,
     clinic_mailbox,
+    email_draft_of,
     no_route_entry,
     plan_letter,
     refuse_fcra_to_non_agencies,
@@ -28,6 +29,7 @@ from broker_audit.services.letters import (
     sent_for_client,
 )
 from broker_audit.tracking.journal import BatchMade, ClientSet, Journal, Record, now
+from broker_audit.tracking.model import EmailDraft
 from broker_audit.tracking.records import agent_set
 
 if TYPE_CHECKING:
@@ -338,6 +340,7 @@ def run_batch(
         ensure_folder(out_dir, what="batch folder")
         files: list[Path] = []
         notes: list[str] = []
+        drafts: dict[int, EmailDraft] = {}  # request id -> its `.eml` as written
         try:
             with deferred_folder_sync():  # each folder fsynced once, before the batch is logged
                 pages = _write_pdfs(
@@ -363,12 +366,15 @@ def run_batch(
                     workers=workers,
                     clinic=agent,
                     mailbox=mailbox,
+                    drafts=drafts,
                 )
                 if intake.bad:
                     bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
                     write_bad_rows_csv(intake.bad, bad_csv)
                     files.append(bad_csv)
-            _log_batch(journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files)
+            _log_batch(
+                journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files, drafts
+            )
         except BaseException:
             for path in files:
                 path.unlink(missing_ok=True)
@@ -703,6 +709,7 @@ def _write_worklist(
     workers: int | None = None,
     clinic: AgentProfile | None = None,
     mailbox: str | None = None,
+    drafts: dict[int, EmailDraft] | None = None,
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
     with a page set per letter (the submission sheet, or the email to send), and the `.eml`s.
@@ -757,6 +764,10 @@ def _write_worklist(
                 (eml,) = write_letter(letter, stem, ("eml",))
                 written.append(eml)
                 file = str(eml.relative_to(out_dir))
+                if drafts is not None:
+                    draft = email_draft_of([eml])
+                    if draft is not None:
+                        drafts[planned.request_id] = draft
             rows.append(
                 [
                     str(planned.request_id),
@@ -800,6 +811,7 @@ def _log_batch(
     brokers: list[Broker],
     letters: list[LetterKind],
     files: list[Path],
+    drafts: dict[int, EmailDraft] | None = None,
 ) -> None:
     created = now()
     records: list[Record] = [agent_set(agent, created)] if store_agent else []
@@ -824,6 +836,7 @@ def _log_batch(
                     created=created,
                     client_id=client.client_id,
                     batch_id=batch_id,
+                    email_draft=(drafts or {}).get(planned.request_id),
                 )
             )
     ids = [p.request_id for plan in plans for p in plan.letters]

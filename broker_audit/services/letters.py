@@ -13,7 +13,7 @@ from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, Record, now
-from broker_audit.tracking.model import Disclosed, RequestMade
+from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -956,6 +956,7 @@ def request_record(
     files: Sequence[Path] = (),
     client_id: str | None = None,
     batch_id: str | None = None,
+    email_draft: EmailDraft | None = None,
 ) -> RequestMade:
     """The log record of a drafted letter, with the legal clock it starts when received."""
     clock = job.clock
@@ -991,6 +992,7 @@ def request_record(
         disclosed=disclosed_record(job),
         about=job.about.id if job.about is not None else "",
         routes=job.routes,
+        email_draft=email_draft,
     )
 
 
@@ -1088,6 +1090,7 @@ def _issue_letters_locked(
             created=created,
             files=result.files,
             client_id=client_id,
+            email_draft=email_draft_of(result.files),
         )
         for job, result in zip(jobs, results, strict=True)
     ]
@@ -1101,6 +1104,18 @@ def _issue_letters_locked(
             path.unlink(missing_ok=True)
         raise
     return results
+
+
+def email_draft_of(files: Sequence[Path]) -> EmailDraft | None:
+    """The record of the `.eml` among `files` just written (what `send` will hold it to)."""
+    from broker_audit.files import read_own_file
+    from broker_audit.mail.draft import LETTER_LIMITS, draft_of
+
+    for path in files:
+        if path.suffix == ".eml":
+            raw = read_own_file(path, what="letter", limit=LETTER_LIMITS.max_bytes)
+            return draft_of(raw, str(path.resolve()))
+    return None
 
 
 def _write_all(

@@ -308,14 +308,16 @@ def mark(
     tracking: str = "",
     note: str = "",
     reply_id: int | None = None,
+    sender_checked: bool = False,
 ) -> RequestView:
     """Record a status change, refusing one the lifecycle does not allow. With `reply_id`, the
-    change is read from that stored reply (dated the day it came) and linked to it.
+    change is read from that stored reply (dated the day it came) and linked to it; a reply whose
+    sender was not authenticated only with `sender_checked` (the user says it is genuine).
 
     The request's current state is read inside the vault's writer lock, so two `mark` runs at
     once never write a history the lifecycle forbids."""
     if reply_id is not None:
-        return _mark_from_reply(access, request_id, state_text, reply_id, today)
+        return _mark_from_reply(access, request_id, state_text, reply_id, today, sender_checked)
     state = parse_state(state_text)
     check_date(today, "today")
     on = check_date(on or today, "--on")
@@ -349,7 +351,7 @@ def mark(
 
 
 def _mark_from_reply(
-    access: VaultAccess, request_id: int, state_text: str, reply_id: int, today: dt.date
+    access: VaultAccess, request_id: int, state_text: str, reply_id: int, today: dt.date, sender_checked: bool
 ) -> RequestView:
     from broker_audit.services.replies import apply_reply
 
@@ -360,7 +362,7 @@ def _mark_from_reply(
                 f"request {request_id} has no reply #{reply_id}",
                 f"`broker-audit show {request_id}` lists them",
             )
-        apply_reply(journal, reply_id, state_text, today)
+        apply_reply(journal, reply_id, state_text, today, sender_checked=sender_checked)
         return journal.view(request_id)
 
 

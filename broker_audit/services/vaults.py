@@ -115,6 +115,8 @@ class VerifyResult:
     chunks: int
     snapshot: str  # "matches the records", "rebuilt" (it did not), "none yet"
     last_change: dt.datetime | None
+    replies: int = 0  # each checked against its request (tracking/bindings.py)
+    warnings: tuple[str, ...] = ()
 
 
 def verify_vault(access: VaultAccess) -> VerifyResult:
@@ -122,9 +124,20 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
     attachment chunk, every record readable by this version; then the derived snapshot is
     compared with a fold of all records and rebuilt if it differs (it is never trusted here).
     Any damage raises VaultCorrupt naming the first bad record."""
+    from broker_audit.errors import VaultCorrupt
+    from broker_audit.tracking.bindings import check_reply_bindings
+
     vault = open_vault(access)
     try:
         report = vault.verify()
+        bindings = check_reply_bindings(vault.records())
+        if bindings.problems:
+            raise VaultCorrupt(
+                f"the log misfiles a reply: {bindings.problems[0]}"
+                + (f" (and {len(bindings.problems) - 1} more)" if len(bindings.problems) > 1 else ""),
+                "the records are intact but say something false: restore a backup from before it, or keep "
+                "this vault and check each request's replies with `broker-audit show ID`",
+            )
         had_snapshot = vault.snapshot_count is not None
         from_snapshot = Journal(vault)
         from_records = Journal(vault, use_snapshot=False)
@@ -141,7 +154,19 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
             chunks=report.chunks,
             snapshot=status,
             last_change=vault.info.last_change,
+            replies=bindings.replies,
+            warnings=tuple(bindings.warnings),
         )
+    finally:
+        vault.close()
+
+
+def accept_vault(access: VaultAccess) -> bool:
+    """Take an older or different copy of the vault as the one to go on with (it was read-only
+    until now); False if it was neither."""
+    vault = open_vault(access)
+    try:
+        return vault.accept()
     finally:
         vault.close()
 

@@ -36,7 +36,15 @@ from broker_audit.tracking.campaign_records import AgencyFindingRecorded, Campai
 from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
-from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
+from broker_audit.tracking.mail_records import (
+    EmailNotSent,
+    EmailSending,
+    EmailSent,
+    Inline,
+    MailAccountSet,
+    Payload,
+    ReplyStored,
+)
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.records import (
     CONCLUSIVE_SCAN_OUTCOMES,
@@ -134,6 +142,7 @@ class Journal:
         # appeals, complaints), and -> its campaign and agency.
         self.linked: dict[int, list[int]] = defaultdict(list)
         self._campaign_of: dict[int, tuple[CampaignMade, CampaignMember]] = {}
+        self.sending: dict[str, EmailSending] = {}  # open claims by Message-ID (lower case)
         self._tx: Transaction | None = None
         self._snapshot_count: int | None = None
         with paused_gc():
@@ -166,7 +175,16 @@ class Journal:
         return b"".join(self.read_blob(ref))
 
     def next_reply_id(self) -> int:
+        """The id the next reply gets: read it inside `write()`, so no one else takes it."""
         return max(self.replies, default=0) + 1
+
+    def reply_identities(self) -> dict[str, int]:
+        """Each stored reply's identity (its Message-ID, else its digest) -> its id."""
+        return {reply.identity: reply.id for reply in self.replies.values()}
+
+    def open_claims(self, request_id: int) -> list[EmailSending]:
+        """The sending claims of a request not yet settled (see `EmailSending`)."""
+        return [c for c in self.sending.values() if c.request_id == request_id]
 
     def request_replies(self, request_id: int) -> list[ReplyStored]:
         return [self.replies[i] for i in self.replies_by_request.get(request_id, ())]
@@ -321,6 +339,7 @@ class Journal:
                         PayloadRef(blob_id=ref.blob_id, record=ref.record, size=ref.size, chunks=ref.chunks)
                     )
                 record = build(refs)
+                self._check_lifecycle([*records, record])  # a reply's id free, its request known
                 add(record)
                 records.append(record)
             for record in after:
@@ -396,6 +415,11 @@ class Journal:
             self.mail_account = record
         elif isinstance(record, EmailSent):
             self.sent_mail[record.request_id].append(record)
+            self.sending.pop(record.message_id.lower(), None)
+        elif isinstance(record, EmailSending):
+            self.sending[record.message_id.lower()] = record
+        elif isinstance(record, EmailNotSent):
+            self.sending.pop(record.message_id.lower(), None)
         elif isinstance(record, ReplyStored):
             self.replies[record.id] = record
             self.replies_by_request[record.request_id].append(record.id)
@@ -427,8 +451,24 @@ class Journal:
         records before it in this append) leaves its request in; no request id may be taken."""
         states: dict[int, State] = {}
         kinds: dict[int, str] = {}
+        replies: dict[int, int] = {}  # reply id -> request id, for the replies in `records`
         for record in records:
-            if isinstance(record, RequestMade):
+            if isinstance(record, ReplyStored):
+                if record.id in self.replies or record.id in replies:
+                    raise VaultError(
+                        f"reply #{record.id} was just stored by another broker-audit",
+                        "nothing was stored; run the command again",
+                    )
+                if record.request_id not in self.requests and record.request_id not in states:
+                    raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
+                replies[record.id] = record.request_id
+            elif isinstance(record, EmailSending):
+                if self.open_claims(record.request_id):
+                    raise VaultError(
+                        f"request #{record.request_id} is being sent, or was, by another broker-audit run",
+                        "nothing was sent; `broker-audit send` settles it first",
+                    )
+            elif isinstance(record, RequestMade):
                 if record.id in self.requests or record.id in states:
                     raise VaultError(
                         f"request #{record.id} was just made by another broker-audit",
@@ -437,6 +477,14 @@ class Journal:
                 states[record.id] = State.DRAFTED
                 kinds[record.id] = record.kind
             elif isinstance(record, StatusChanged):
+                if record.reply_id is not None:
+                    known = self.replies.get(record.reply_id)
+                    owner = known.request_id if known is not None else replies.get(record.reply_id)
+                    if owner != record.request_id:
+                        raise VaultError(
+                            f"reply #{record.reply_id} does not belong to request #{record.request_id}",
+                            "nothing was logged; `broker-audit show ID` lists a request's replies",
+                        )
                 current = states.get(record.request_id)
                 if current is None:
                     current = self.view(record.request_id).state
@@ -465,6 +513,7 @@ class Journal:
             reviews=self.reviews,
             campaigns=list(self.campaigns.values()),
             agency_findings=list(self.agency_findings),
+            sending=list(self.sending.values()),
         )
 
     def _restore(self, state: DerivedState) -> None:
@@ -495,6 +544,7 @@ class Journal:
         for campaign in state.campaigns:
             self._add_campaign(campaign)
         self.agency_findings = list(state.agency_findings)
+        self.sending = {claim.message_id.lower(): claim for claim in state.sending}
 
     def _snapshot_due(self, count: int) -> bool:
         behind = count - (self._snapshot_count or 0)

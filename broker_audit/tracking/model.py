@@ -25,6 +25,16 @@ class Disclosed(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     summary: str = ""  # the sentence printed before writing: "your name, your e-mail; ..."
 
 
+class EmailDraft(msgspec.Struct, kw_only=True, frozen=True, gc=False):
+    """The `.eml` letter as it was written: its file, its headers and a digest of its body.
+    `send` sends only a message rebuilt from these, and refuses a file that no longer matches
+    them (a planted Cc: or Reply-To:, another To:, other text), saying what differs."""
+
+    file: str
+    headers: list[tuple[str, str]]  # (name, value unfolded), in order
+    body_sha256: str  # of the bytes after the header block, line ends as LF
+
+
 class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=False):
     """A letter was drafted: the request exists from now on (state drafted)."""
 
@@ -89,6 +99,7 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # legal deadline). Kept apart from `deadline_days`, so that an older broker-audit, which
     # ignores this field, never reads it as a legal deadline.
     courtesy_days: int | None = None
+    email_draft: EmailDraft | None = None  # the `.eml` written for an email route, as written
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

@@ -24,7 +24,13 @@ from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
-from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
+from broker_audit.tracking.mail_records import (
+    EmailNotSent,
+    EmailSending,
+    EmailSent,
+    MailAccountSet,
+    ReplyStored,
+)
 from broker_audit.tracking.model import RequestMade, StatusChanged
 
 
@@ -146,6 +152,8 @@ Record = (
     | FindingsReviewed
     | CampaignMade
     | AgencyFindingRecorded
+    | EmailSending
+    | EmailNotSent
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -164,6 +172,8 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     FindingsReviewed,
     CampaignMade,
     AgencyFindingRecorded,
+    EmailSending,
+    EmailNotSent,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ import msgspec
 from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
-from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
+from broker_audit.tracking.mail_records import EmailSending, EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import Answers, BatchMade, ClientSet, ScanResultSet
 
@@ -34,7 +34,7 @@ SNAPSHOT_VERSION = 3
 findings proposed and reviewed, the agency campaigns with what each agency's answer showed;
 profiles with a reply address, advertising IDs and a default disclosure; requests with what their
 letter disclosed; DROP requests and their states (an older broker-audit rebuilds from the records
-and meets the v2 request it cannot read)."""
+and meets the v2 request it cannot read); the open sending claims."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):
@@ -54,6 +54,7 @@ class DerivedState(msgspec.Struct, kw_only=True):
     reviews: list[FindingsReviewed] = []
     campaigns: list[CampaignMade] = []
     agency_findings: list[AgencyFindingRecorded] = []
+    sending: list[EmailSending] = []  # claims not yet settled
 
 
 _PREFIX = b"broker-audit state " + SNAPSHOT_VERSION.to_bytes(2, "big")

@@ -146,6 +146,19 @@ def test_a_path_through_a_regular_file(home: Path, cli: Runner) -> None:
         _one_user_error(cli(args), "afile")
 
 
+def test_init_where_no_vault_can_be_made(home: Path, cli: Runner, unwritable: Callable[[Path], Path]) -> None:
+    """`init --vault` into a folder that cannot be written, or through a file: one line, exit 1."""
+    unwritable(home / "locked")
+    for path, expected in (
+        ("locked/vault.db", "cannot create the vault locked/vault.db: permission denied"),
+        ("locked/new/vault.db", "cannot create the vault locked/new/vault.db: permission denied"),
+        ("afile/vault.db", "cannot create the vault afile/vault.db: part of that path is a file"),
+        ("afile/sub/vault.db", "part of that path is a file, not a folder"),
+    ):
+        _one_user_error(cli(["--vault", path, "init", "--passphrase", "--profile", str(DEMO)]), expected)
+    assert (home / "afile").read_text() == "not a folder"
+
+
 def test_files_that_are_not_utf8(home: Path, cli: Runner) -> None:
     (home / "me.toml").write_bytes(b'name = "Ana N\xfa\xf1ez"\nstate = "CO"\n')
     (home / "clinic.toml").write_bytes(b'organization = "Cl\xednica"\n')

@@ -165,3 +165,18 @@ def test_the_largest_letter_allowed_lays_out_in_seconds(tpl: Path) -> None:
     data = pdf.pdf_bytes(doc)  # type: ignore[arg-type]
     assert data.startswith(b"%PDF")
     assert time.process_time() - started < 15  # ~2 s on the reference machine
+
+
+@pytest.mark.parametrize("how", ["letter", "include"])
+def test_a_hard_link_to_a_file_outside_is_refused(tpl: Path, secret: Path, how: str) -> None:
+    """A hard link is a second name for any file its maker can read (as root: /etc/shadow); the
+    one safe-read helper refuses a file with more than one name."""
+    secret.write_text("Subject: Request\n\nSECRET-7f3a\n")
+    if how == "letter":
+        os.link(secret, tpl / "access.txt.j2")
+    else:
+        os.link(secret, tpl / "part.txt.j2")
+        _write(tpl, '{% include "part.txt.j2" %}')
+    with pytest.raises(TemplateRefused, match=r"has other names \(hard links\)") as info:
+        letter(tpl)
+    assert "SECRET" not in str(info.value)

@@ -172,7 +172,10 @@ def test_only_to_an_email_route_of_the_broker(
     result = _send(access, [letter.request_id])
     assert not result.plan.to_send
     (skip,) = result.plan.skipped
-    assert "someone@attacker.example" in skip.reason and "not an email route" in skip.reason
+    assert "is not the letter written" in skip.reason
+    assert "its To: is 'someone@attacker.example', not 'consumer.documents@lexisnexis.com' as written" in (
+        skip.reason
+    )
     assert smtp_tls.received == []
 
 
@@ -228,7 +231,7 @@ def test_a_follow_up_by_email_encloses_the_timeline(
         pace=0,
         laws=shipped_laws(),
     )
-    assert [s.request_id for s in result.sent] == [follow.request_id]
+    assert [s.request_id for s in result.sent] == [follow.request_id], [k.reason for k in result.plan.skipped]
     msg = email.message_from_bytes(smtp_tls.received[-1].data, policy=email.policy.default)
     body = " ".join(msg.get_body(preferencelist=("plain",)).get_content().split())
     assert "A timeline with copies is enclosed." in body
@@ -283,4 +286,5 @@ def test_a_campaigns_email_letter_goes_to_the_agencys_route(
     eml.write_bytes(eml.read_bytes().replace(b"cdps_cbi_cora@state.co.us", b"someone@example.org"))
     result = _send(access, [again.letters[0].request_id])
     (skip,) = result.plan.skipped
-    assert "someone@example.org" in skip.reason and "agency directory" in skip.reason
+    # refused as a letter changed since it was written (its recorded draft), before the route check
+    assert "someone@example.org" in skip.reason and "not the letter written" in skip.reason

@@ -216,8 +216,8 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
     letter = email_request(access, tmp_path)
     mark(access, letter.request_id, "sent", today=TODAY, via="email")
     long_text = tmp_path / "long.txt"
-    long_text.write_text("We have received your request and are reviewing it carefully. " * 80)
-    for _ in range(45):
+    for n in range(45):  # 45 letters (the same file twice is refused: it is kept already)
+        long_text.write_text(f"Letter {n}. " + "We have received your request and are reviewing it. " * 80)
         add_reply_file(access, letter.request_id, long_text, today=TODAY)
     result = write_evidence(
         access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, laws=shipped_laws()

@@ -52,7 +52,7 @@ def rules_found(path: Path, imported: Path | None = None) -> dict[str, set[str]]
 
 def test_rules_have_stable_unique_ids_and_fixes() -> None:
     # R011 (channels-have-facts) is retired and its id never reused.
-    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(22) if n != 11]
+    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(23) if n != 11]
     assert all(r.description and r.fix for r in RULES)
 
 
@@ -110,6 +110,7 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R021": record("bureau", extra=route("email", "privacy@example.org")).replace(
             'categories = ["marketing"]', 'categories = ["consumer-reporting"]'
         ),
+        "R022": record("on-a-helpdesk", extra=route("email", "privacy@acme.zendesk.com")),
     }
     expected = {
         "R003": "error",
@@ -123,6 +124,7 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R015": "warning",
         "R016": "warning",
         "R021": "warning",
+        "R022": "warning",
     }
     for rule, text in cases.items():
         path = tmp_path / f"{rule}.toml"
