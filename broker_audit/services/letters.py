@@ -246,10 +246,14 @@ def announcement_of(job: LetterJob) -> Announcement:
     )
 
 
-def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> list[str]:
+def identity_warnings(
+    broker: Broker, profile: Profile, letter: LetterKind, disclosure: Disclosure | None = None
+) -> list[str]:
     """What the broker is known to ask for to find or verify someone, the risk of each and the
     least-risk alternative (from its `[broker.verification]` data), and, for a location-data
-    broker, what its advertising ID match means."""
+    broker, what its advertising ID match means, with what else the letter gives (`disclosure`:
+    the letter's; None: the default for this broker)."""
+    from broker_audit.letters.disclosure import decide, join_words, told
     from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
 
     out = []
@@ -271,11 +275,21 @@ def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> l
         if v is not None and v.asks_id_copy:
             out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
     if "location-data" in broker.categories:
-        if profile.advertising_ids:
+        if disclosure is None:
+            disclosure = decide(profile, broker=broker, letter=letter)
+        if disclosure.gives("advertising-id"):
+            others = [w for w in told(disclosure, profile) if w != "your phone's advertising ID"]
             out.append(
                 f"{broker.id}: the letter gives your phone's advertising ID, the key its location data "
-                "is filed under: it lets the company tie where your phone has been to your name and "
-                "e-mail. Reset or delete the ID on the phone afterwards (README: Advertising IDs)."
+                "is filed under: it lets the company tie where your phone has been (home, work, a "
+                f"clinic, a court) to {join_words(others)}. After you send it, reset or delete the ID "
+                "on the phone so new data is not linked to it; keep the old one in your profile, as "
+                "the answer is about it (README: Advertising IDs)."
+            )
+        elif profile.advertising_ids:
+            out.append(
+                f"{broker.id}: the letter does not give your phone's advertising ID (the request it "
+                "follows did not), so the company may not find its location data on you."
             )
         else:
             out.append(
@@ -292,12 +306,16 @@ def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> l
 
 
 def broker_warnings(
-    broker: Broker, law: Law, letter: LetterKind, profile: Profile | None = None
+    broker: Broker,
+    law: Law,
+    letter: LetterKind,
+    profile: Profile | None = None,
+    disclosure: Disclosure | None = None,
 ) -> list[str]:
     """What the requester should know before sending this letter, besides its route."""
     out = []
     if profile is not None:
-        out += identity_warnings(broker, profile, letter)
+        out += identity_warnings(broker, profile, letter, disclosure)
     else:
         v = broker.verification
         if v is not None and v.asks_ssn:
@@ -377,7 +395,6 @@ def plan_letter(
         choice = choose_route(broker, rights=rights, state=profile.state, via=via)
         route, channels = choice.route, choice.channels
         warnings += choice.warnings
-        warnings += broker_warnings(broker, law, letter, profile)
     disclosure = decide(
         profile,
         broker=broker,
@@ -391,7 +408,10 @@ def plan_letter(
             if earlier_disclosed is not None and earlier_disclosed.reason
             else ""
         ),
+        earlier_values=earlier_disclosed.values if earlier_disclosed is not None else None,
     )
+    if not complaint:
+        warnings += broker_warnings(broker, law, letter, profile, disclosure)
     context = letter_context(
         letter=letter,
         profile=profile,
@@ -520,6 +540,7 @@ def disclosed_record(job: LetterJob) -> Disclosed:
         asked=list(d.asked),
         reply=d.reply,
         summary=job.summary,
+        values=d.digests(),
     )
 
 
