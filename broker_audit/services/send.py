@@ -160,8 +160,40 @@ def _agency_emails(journal: Journal, request_id: int) -> set[str]:
     return {route.address.lower()} if route is not None and route.channel == "email" else set()
 
 
-def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> PlannedSend | str:
-    """A request ready to send, or why it is not."""
+def sender_problem(journal: Journal, request: RequestMade, letter: EmailMessage, mailbox: str) -> str:
+    """Why the letter may not go out from `mailbox` (the sent message's From), or "".
+
+    The sent message is From the mailbox, so the mailbox's address is told to the recipient: it
+    must be the e-mail the letter gives (decided with the letter, letters/disclosure.py), or, for
+    a clinic's letter (a batch, a campaign), the clinic's own address, which names no client. A
+    letter that gives no e-mail is not sent from a mailbox whose address it would add."""
+    from email.utils import getaddresses
+
+    own = mailbox.strip().lower()
+    given = [addr.lower() for _, addr in getaddresses([str(letter.get("From", ""))]) if addr]
+    if own in given:
+        return ""
+    clinic = journal.agent
+    clinic_letter = request.batch_id is not None or request.recipient == "agency"
+    if clinic_letter and clinic is not None and clinic.email and own == clinic.email.strip().lower():
+        return ""
+    who = request.recipient_name
+    if given:
+        return (
+            f"the letter gives {who} the e-mail {given[0]}, but your mailbox sends from {mailbox}, "
+            f"which would tell {who} a second address: send it from {given[0]} (broker-audit mail "
+            f"setup --from {given[0]}), or put {mailbox} in your profile and write the letter again"
+        )
+    return (
+        f"the letter gives {who} no e-mail address, and sending it from your mailbox would tell "
+        f"{who} {mailbox}: send it by another route, or write it again with --disclose email"
+    )
+
+
+def _plan_one(
+    journal: Journal, request: RequestMade, registry: Registry, mailbox: str = ""
+) -> PlannedSend | str:
+    """A request ready to send from `mailbox`, or why it is not."""
     from email.utils import getaddresses
 
     view = journal.view(request.id)
@@ -201,6 +233,10 @@ def _plan_one(journal: Journal, request: RequestMade, registry: Registry) -> Pla
             f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
             f"{request.recipient_name} in {where}; check {check}"
         )
+    if mailbox:
+        problem = sender_problem(journal, request, msg, mailbox)
+        if problem:
+            return problem
     from broker_audit.tracking.next_step import in_chain
 
     return PlannedSend(
@@ -249,7 +285,7 @@ def plan_sending(
             if explicit:
                 skipped.append(SendSkip(request_id, f"it is not in batch {batch}"))
             continue
-        planned = _plan_one(journal, request, registry)
+        planned = _plan_one(journal, request, registry, account.from_addr)
         if isinstance(planned, PlannedSend):
             ready.append(planned)
         elif explicit or (request.channel == "email" and journal.view(request_id).state is State.DRAFTED):

@@ -186,6 +186,10 @@ def test_clinic_batch_is_sent_only_with_batch(
             "tls",
             "--smtp-user",
             USER,
+            # the clinic's own address: a client's letter goes From it, never from another
+            # client's (or a volunteer's) address the letter does not give
+            "--from",
+            "privacy-desk@example.org",
             "--cafile",
             str(smtp_tls.cafile),
         ]
@@ -199,7 +203,7 @@ def test_clinic_batch_is_sent_only_with_batch(
     assert code == 0, err
     assert len(smtp_tls.received) == emails
     assert {r.rcpt_tos[0] for r in smtp_tls.received} <= {"privacy@spokeo.com", "legal@spokeo.com"}
-    assert {r.mail_from for r in smtp_tls.received} == {USER}
+    assert {r.mail_from for r in smtp_tls.received} == {"privacy-desk@example.org"}
 
 
 def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> None:
