@@ -166,29 +166,22 @@ def _as_clinic(
     since: dt.date,
 ) -> tuple[LetterContext, tuple[str, ...], Disclosure]:
     """The clinic as the requester: its name, address and e-mail; nobody else's."""
-    import msgspec
-
     from broker_audit.letters.compose import records_context
-    from broker_audit.letters.disclosure import Disclosure
+    from broker_audit.letters.context import RequesterContext
+    from broker_audit.letters.disclosure import clinic_disclosure
 
-    stand_in = Profile(name=clinic.organization, email=clinic.email, state="CO")
-    disclosure = Disclosure(
-        given=("email",) if clinic.email else (),
-        withheld=(),
-        minimal=True,
-        reason="the clinic makes the request: the letter names no client",
-        reply="clinic",
-        reply_lines=tuple(clinic.address),
-    )
+    disclosure = clinic_disclosure(clinic)
     context = records_context(
-        profile=stand_in,
+        profile=None,
         agency=agency,
         cora=cora,
         ccjra=ccjra,
         today=today,
         reference=reference,
         since=since,
+        requester=RequesterContext(
+            name=clinic.organization, email=clinic.email, reply_by="clinic", minimal=True
+        ),
         disclosure=disclosure,
     )
-    context = msgspec.structs.replace(context, requester=msgspec.structs.replace(context.requester, state=""))
     return context, (clinic.organization, *clinic.address), disclosure
