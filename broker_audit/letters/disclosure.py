@@ -68,6 +68,9 @@ COMPLAINT_REASON = (
     "a complaint to a state office, which may forward it to the company and keep it as a public record"
 )
 AGENCY_REASON = "a records request to a government agency, which sees everything in the letter"
+AGENCY_SEES = (
+    "The agency will see everything in the letter, and what it answers may itself be a public record."
+)
 # What a complaint may carry besides the name and where answers go (never more than the request).
 COMPLAINT_FIELDS = frozenset({"email"})
 

@@ -123,14 +123,14 @@ def plan_followup(
     # The first route; else the best one now; else each channel (e-mail only if it was given).
     tried: list[str | None] = [via] if via else []
     tried += [None, *(c for c in CHANNEL_ORDER if c != via and (gave_email or c != "email"))]
-    first: UserError | None = None
+    errors: dict[str | None, UserError] = {}
     for channel in tried:
         try:
             return plan(channel)
         except UserError as exc:  # no such route now, or it would tell more: the next one
-            first = first or exc
-    assert first is not None
-    raise first
+            errors[channel] = exc
+    # the best route's reason (e.g. it would go by an e-mail the request did not give), else the first
+    raise errors.get(None) or next(iter(errors.values()))
 
 
 def followup_letters(
