@@ -656,6 +656,12 @@ def test_cora(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner, scop
     assert code == 0, err
     made = json.loads(stdout)
     assert not leaks(stdout + err) and not gives_past(stdout + err)
+    said = " ".join(err.split())  # what the letters tell, printed before they are written
+    if who == "clinic":
+        assert "no client is named" in said or "It names no client" in said
+    else:
+        assert "your name and your e-mail" in said or "your name, your e-mail;" in said
+    assert "The agency will see everything in the letter" in said
     written = files_under(out)
     assert written
     for path in written:
