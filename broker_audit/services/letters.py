@@ -194,6 +194,16 @@ def request_letters(
                     no_route.append(no_route_entry(job, profile.state, laws))
                 else:
                     jobs.append(job)
+        mailbox = journal.mail_account.from_addr if journal.mail_account is not None else ""
+        by_email = [job for job in jobs if job.channel == "email"]
+        if by_email and mailbox and mailbox.lower() != profile.email.lower():
+            gives = f"give {profile.email}" if profile.email else "give no e-mail address"
+            warnings.append(
+                f"your mailbox sends from {mailbox}, but the letters that go by e-mail {gives}: "
+                "`broker-audit send` will not send them from it (the broker would learn a second "
+                "address); send them from the address they give, or change the profile's e-mail "
+                "and write them again"
+            )
         if announce is not None and jobs:
             announce([announcement_of(job) for job in jobs])
         results = issue_letters(

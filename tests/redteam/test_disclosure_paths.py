@@ -572,9 +572,17 @@ def test_send_and_evidence(person: Path, cli: Runner, monkeypatch: pytest.Monkey
     evidence packet carry no withheld value."""
     from mailservers import smtp_server
 
-    (letter,) = _letters(cli, ["request", "lexisnexis", "--via", "email", "--out", str(person / "r")])
     with smtp_server(person, "tls") as server:
         _mailbox(cli, monkeypatch, server, "volunteer.personal@example.net")
+        code, stdout, err = cli(
+            ["request", "lexisnexis", "--via", "email", "--out", str(person / "r"), "--json"]
+        )
+        assert code == 0, err
+        (letter,) = json.loads(stdout)["letters"]
+        assert (  # said when the letter is written, too
+            f"your mailbox sends from volunteer.personal@example.net, but the letters that go by e-mail "
+            f"give {EMAIL}" in " ".join(err.split())
+        )
         code, stdout, err = cli(["send", "--yes", "--pace", "0"])
         assert server.received == []
         said = " ".join(err.split())
