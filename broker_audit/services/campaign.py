@@ -482,6 +482,7 @@ def campaign_followup(
     estimate until receipt is recorded) with no answer kept, or marked no-response. Once a
     follow-up is drafted or sent, no other is written."""
     from broker_audit.letters.compose import Earlier
+    from broker_audit.letters.disclosure import value_digest
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.tracking.due import is_overdue
     from broker_audit.tracking.states import State
@@ -518,6 +519,12 @@ def campaign_followup(
     )
     as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
     requester = records_requester(journal.profile, journal.agent, as_kind)
+    gave = view.request.disclosed.values.get("email") if view.request.disclosed is not None else None
+    if as_kind == "person" and gave and value_digest("email", requester.email) not in gave:
+        return (
+            "your e-mail changed since the request: a follow-up would give the agency the new one; "
+            "write to it from the address the request gave"
+        )
     route = member.route
     return agency_job(
         member.agency_name,

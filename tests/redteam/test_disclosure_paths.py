@@ -762,3 +762,25 @@ def test_advertising_id_guidance_says_what_the_letter_gives(person: Path, cli: R
         "advertising ID" in said
     )
     assert "(it holds phones' location data, which it finds by the advertising ID alone;" in said
+
+
+def test_cora_followup_after_a_new_email_tells_the_agency_nothing_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner
+) -> None:
+    """A campaign made as a person gave each agency one e-mail; the requester changes it. The
+    follow-up for a late agency is not written with the new address: it is skipped, saying why."""
+    make_vault(tmp_path, monkeypatch, cli, profile=PROFILE)
+    code, stdout, err = cli(
+        ["cora", "--all", "co-sheriffs", "--as", "person", "--out", str(tmp_path / "c"), "--json"]
+    )
+    assert code == 0, err
+    first = json.loads(stdout)["letters"][0]
+    assert cli(["mark", str(first["id"]), "sent", "--via", first["channel"], "--on", "2026-12-07"])[0] == 0
+    (tmp_path / "new.toml").write_text(PROFILE.replace(EMAIL, "new.address@example.com"), encoding="utf-8")
+    assert cli(["profile", "edit", "--from-file", str(tmp_path / "new.toml")])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-20")
+    code, stdout, err = cli(["followup", str(first["id"]), "--out", str(tmp_path / "f"), "--json"])
+    assert code == 0, err
+    assert json.loads(stdout)["letters"] == []
+    assert f"#{first['id']}: skipped, your e-mail changed since the request" in " ".join(err.split())
+    assert not (tmp_path / "f").exists() or not files_under(tmp_path / "f")
