@@ -94,8 +94,13 @@ class Profile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
 
     @property
     def current_address(self) -> Address | None:
+        """The address marked current; when none is, the first not known to be left (no
+        `until`), so a home listed after an old address is never given out as a past one."""
         for address in self.addresses:
             if address.current:
+                return address
+        for address in self.addresses:
+            if address.until is None:
                 return address
         return self.addresses[0] if self.addresses else None
 

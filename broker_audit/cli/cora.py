@@ -76,6 +76,7 @@ def cora_command(
 
     Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
+    from broker_audit.cli.render import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
     from broker_audit.services.clinic import load_clinic_file
@@ -106,8 +107,8 @@ def cora_command(
         disclose=disclose or (),
         as_clinic=as_kind == "clinic",
         clinic=load_clinic_file(clinic) if clinic else None,
+        announce=render_announcements,
     )
-    err(result.disclosure)
     if as_json:
         print_json(
             {
@@ -143,6 +144,7 @@ def _campaign(
     formats: str | None,
     as_json: bool,
 ) -> None:
+    from broker_audit.cli.render import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.agencies import shipped_agencies
     from broker_audit.services import parse_formats
@@ -160,6 +162,7 @@ def _campaign(
         as_kind=as_kind,  # type: ignore[arg-type]
         prefer=via,
         formats=parse_formats(formats) if formats else None,
+        announce=render_announcements,
     )
     if as_json:
         print_json(

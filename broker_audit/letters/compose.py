@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
@@ -25,7 +26,7 @@ from broker_audit.letters.context import (
     StatuteContext,
     UnreachableContext,
 )
-from broker_audit.letters.disclosure import Disclosure, decide
+from broker_audit.letters.disclosure import Disclosure, decide, given_values
 from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
 from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
@@ -325,25 +326,32 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
 
 
 def requester_context(profile: Profile, disclosure: Disclosure) -> RequesterContext:
-    """The requester as the letter shows them: the name, and only the fields `disclosure` gives."""
-    current = profile.current_address
-    gives = disclosure.gives
+    """The requester as the letter shows them: the name, and only the values `disclosure` gives."""
+
+    def values(name: str) -> list[Any]:
+        return given_values(disclosure, profile, name)
+
+    def first(name: str) -> Any:
+        found = values(name)
+        return found[0] if found else None
 
     def past(address: Address) -> str:
         years = address.years()
         return f"{address.one_line()} ({years})" if years else address.one_line()
 
+    current = first("current-address")
+    birth = first("birth-date")
     return RequesterContext(
         name=profile.name,
-        other_names=list(profile.other_names) if gives("other-names") else [],
-        email=profile.email if gives("email") else "",
-        phone=profile.phone if gives("phone") else "",
-        birth_date=long_date(profile.birth_date) if profile.birth_date and gives("birth-date") else "",
-        address=current.one_line() if current and gives("current-address") else "",
-        past_addresses=[past(a) for a in profile.past_addresses] if gives("past-addresses") else [],
+        other_names=values("other-names"),
+        email=first("email") or "",
+        phone=first("phone") or "",
+        birth_date=long_date(birth) if birth else "",
+        address=current.one_line() if current else "",
+        past_addresses=[past(a) for a in values("past-addresses")],
         state=STATE_NAMES.get(profile.state, profile.state),
-        advertising_ids=list(profile.advertising_ids) if gives("advertising-id") else [],
-        licence_number=profile.licence_number if gives("licence-number") else "",
+        advertising_ids=values("advertising-id"),
+        licence_number=first("licence-number") or "",
         reply_by=disclosure.reply,
         minimal=disclosure.minimal,
     )

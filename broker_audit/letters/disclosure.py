@@ -5,8 +5,18 @@ birth date, other names, advertising ID, licence number) is a disclosure. To a b
 to government, police or immigration enforcement (documented sales, or its own answers to a state
 registry) and to every agency the default is minimal: the name, what it is likely to hold already
 (the past addresses the requester lists, and a phone's advertising ID for a location-data broker),
-and a way to answer that need not be home. Other brokers get the profile's default. The requester
-adds a field for one run with `--disclose FIELD` (`all`: what letters gave before).
+and a way to answer that need not be home. A location-data broker is minimal too: it finds a
+person by the phone's advertising ID, and where a phone sleeps is a home address. Other brokers
+get the profile's default. The requester adds a field for one run with `--disclose FIELD` (`all`:
+what letters gave before).
+
+A letter about an earlier one (follow-up, appeal) gives no more than it did: the same fields, and
+of each only the values it gave (a digest of each value is kept in the log), so a new home, phone
+or e-mail since the request is not told. A complaint goes to a state office, which may forward it
+to the company and keep it as a public record: it carries the name and a way to answer (the
+e-mail, the clinic or the reply address; the home address only when the request gave it and there
+is no other way), never more than the request. Government recipients (agencies, complaint
+offices) answer by e-mail before a postal reply address.
 
 The decision travels with the letter: its template context holds only what is given, its return
 address is the reply channel, the `.eml` has a From only when the e-mail is given, the submission
@@ -15,12 +25,13 @@ sheet lists only what is given. It is printed before anything is written and kep
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from broker_audit.errors import UserError
-from broker_audit.profile import AgentProfile, Profile
+from broker_audit.profile import Address, AgentProfile, Profile, ReplyAddress
 from broker_audit.registry.schema import Broker
 from broker_audit.vocabulary import IDENTITY_FIELDS, MINIMAL_DISCLOSURE, STANDARD_DISCLOSURE, LetterKind
 
@@ -52,6 +63,16 @@ _GOVERNMENT = (
     ("federal-government", "the federal government"),
     ("corrections", "jails and prisons"),
 )
+LOCATION_REASON = "it holds phones' location data, which it finds by the advertising ID alone"
+COMPLAINT_REASON = (
+    "a complaint to a state office, which may forward it to the company and keep it as a public record"
+)
+AGENCY_REASON = "a records request to a government agency, which sees everything in the letter"
+AGENCY_SEES = (
+    "The agency will see everything in the letter, and what it answers may itself be a public record."
+)
+# What a complaint may carry besides the name and where answers go (never more than the request).
+COMPLAINT_FIELDS = frozenset({"email"})
 
 
 @dataclass(frozen=True)
@@ -66,9 +87,17 @@ class Disclosure:
     reply: ReplyKind = "home"
     reply_lines: tuple[str, ...] = ()  # the postal lines answers go to; () when by e-mail only
     notes: tuple[str, ...] = field(default=())  # e.g. "the e-mail route sends from your address"
+    # Per given field, the digests (`value_digest`) of the values the letter gives, as decided:
+    # a letter about this one gives only these. Empty: every value of each given field (a
+    # disclosure made by hand, as for a clinic that names no client).
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def gives(self, name: str) -> bool:
         return name in self.given
+
+    def digests(self) -> dict[str, list[str]]:
+        """What the log keeps of the values given: their digests, per field."""
+        return {name: list(found) for name, found in self.values}
 
 
 def parse_disclose(values: Sequence[str]) -> tuple[str, ...]:
@@ -121,6 +150,67 @@ def held(profile: Profile) -> tuple[str, ...]:
     return tuple(f for f in IDENTITY_FIELDS if has[f])
 
 
+def field_values(profile: Profile, name: str) -> list[Any]:
+    """The profile's values of one identity field (an address, a string, a date), in order."""
+    current = profile.current_address
+    single: dict[str, Any] = {
+        "current-address": current,
+        "phone": profile.phone,
+        "email": profile.email,
+        "birth-date": profile.birth_date,
+        "licence-number": profile.licence_number,
+    }
+    if name in single:
+        value = single[name]
+        return [value] if value else []
+    lists: dict[str, list[Any]] = {
+        "past-addresses": list(profile.past_addresses),
+        "other-names": list(profile.other_names),
+        "advertising-id": list(profile.advertising_ids),
+    }
+    return lists[name]
+
+
+def value_digest(name: str, value: Any) -> str:
+    """A short digest of one value as letters write it (case, spacing and, for a phone, all but
+    the digits ignored): the log keeps it to know later whether a value is the one a letter gave."""
+    if isinstance(value, Address):
+        text = value.one_line()
+    elif name == "phone":
+        text = "".join(c for c in str(value) if c.isdigit())
+    else:
+        text = str(value)
+    canonical = " ".join(text.casefold().split())
+    return hashlib.blake2b(f"{name}|{canonical}".encode(), digest_size=8, person=b"ba-disclosed").hexdigest()
+
+
+def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[Any]:
+    """The values of `name` the letter gives: none when it withholds the field, else those it
+    decided on (a follow-up: only those the request gave)."""
+    if name not in disclosure.given:
+        return []
+    values = field_values(profile, name)
+    if not disclosure.values:
+        return values
+    allowed = dict(disclosure.values).get(name, ())
+    return [v for v in values if value_digest(name, v) in allowed]
+
+
+def _digests(profile: Profile, names: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    return {n: tuple(value_digest(n, v) for v in field_values(profile, n)) for n in names}
+
+
+def same_place(reply: ReplyAddress | None, home: Address | None) -> bool:
+    """The reply address is the home address (same street line and ZIP code)."""
+    if reply is None or home is None:
+        return False
+
+    def street(line: str) -> str:
+        return "".join(c for c in line.casefold() if c.isalnum())
+
+    return street(reply.line1) == street(home.line1) and reply.zip[:5] == home.zip[:5]
+
+
 def is_location_broker(broker: Broker | None) -> bool:
     return broker is not None and "location-data" in broker.categories
 
@@ -135,44 +225,94 @@ def decide(
     clinic: AgentProfile | None = None,
     earlier: Sequence[str] | None = None,
     earlier_reason: str = "",
+    earlier_values: Mapping[str, Sequence[str]] | None = None,
 ) -> Disclosure:
     """The disclosure of one letter to `broker` (None: an agency's records request).
 
     `asked`: fields from `--disclose` (`all` too). `channel`: the route's channel (an e-mail goes
     from the requester's address, so it gives the e-mail). `clinic`: a clinic batch's clinic,
     whose address answers go to when the current address is withheld. `earlier`: the fields a
-    logged request gave, for a follow-up, appeal or complaint about it (they give no more).
+    logged request gave, for a follow-up, appeal or complaint about it (they give no more), and
+    `earlier_values` the digests of the values it gave (a value changed since is not given).
     """
     has = held(profile)
     location = is_location_broker(broker)
+    complaint = letter.recipient == "complaint-office"
+    government = complaint or broker is None or letter.recipient == "agency"
+    notes: list[str] = []
+    only: dict[str, tuple[str, ...]] = {}
+    restrictive = False
     if earlier is not None:
         base = set(earlier)
-        minimal = "current-address" not in base
         reason = earlier_reason or "as in the request it follows"
     elif broker is None or letter.recipient == "agency":
-        base, minimal = {"email"}, True
-        reason = "a records request to a government agency, which sees everything in the letter"
+        base, reason = {"email"}, AGENCY_REASON
+    elif complaint:
+        base, reason = set(COMPLAINT_FIELDS), COMPLAINT_REASON
     else:
         ties = government_ties(broker)
+        restrictive = bool(ties) or location
         if ties:
-            base, minimal, reason = set(MINIMAL_DISCLOSURE), True, ties
+            base, reason = set(MINIMAL_DISCLOSURE), ties
+        elif location:
+            base, reason = set(MINIMAL_DISCLOSURE), LOCATION_REASON
         else:
             default = profile.disclose
             base = set(STANDARD_DISCLOSURE if default is None else default)
-            minimal = False
             reason = "your profile's default" if default is not None else "the standard letter"
         if location:
             base.add("advertising-id")  # what a location broker matches on (and holds already)
+    changed: list[str] = []
+    if earlier is not None and earlier_values:  # the request's values are known: only those
+        for name in [f for f in IDENTITY_FIELDS if f in base and f in has]:
+            recorded = set(earlier_values.get(name, ()))
+            kept = tuple(d for d in _digests(profile, [name])[name] if d in recorded)
+            if kept:
+                only[name] = kept
+            else:
+                base.discard(name)
+                changed.append(name)
+    if complaint:
+        before = set(base)
+        base &= COMPLAINT_FIELDS
+        if earlier is not None:
+            reason = f"{COMPLAINT_REASON}; {reason}"
+        # The home address only when the request gave it and no other way to answer is known.
+        if (
+            "current-address" in before
+            and not (base & set(has))
+            and profile.reply_address is None
+            and not (clinic is not None and _lines(clinic))
+        ):
+            base.add("current-address")
+        changed = [f for f in changed if f in COMPLAINT_FIELDS or f == "current-address"]
+    notes += [
+        f"{field_words(name)} changed since the request it follows: this letter does not give the new one"
+        for name in changed
+    ]
     wanted = set(asked)
     if ALL in wanted:
         wanted = (wanted - {ALL}) | set(STANDARD_DISCLOSURE)
-    notes: list[str] = []
     if channel == "email" and "email" not in base | wanted and "email" in has:
+        if earlier is not None:
+            raise UserError(
+                "this letter would go by e-mail, which gives your e-mail address, and the request it "
+                "follows did not give it (or gave another)",
+                "send it by another route the company has, or from the address the request gave",
+            )
         wanted.add("email")
         notes.append("an e-mail goes from your own address, so it gives your e-mail")
     given = tuple(f for f in IDENTITY_FIELDS if f in base | wanted and f in has)
+    # Minimal: a default that keeps the home back (not the profile's), and the home kept back.
+    minimal = (earlier is not None or government or restrictive) and "current-address" not in given
     withheld = tuple(f for f in has if f not in given)
-    reply, lines = _reply(profile, given, clinic, reason)
+    reply, lines = _reply(profile, given, clinic, reason, prefer_email=government)
+    if reply == "reply-address" and same_place(profile.reply_address, profile.current_address):
+        notes.append(
+            "your reply address is your home address, so this letter tells where you live; a P.O. "
+            "box, a trusted friend or a clinic keeps it back"
+        )
+    values = {**_digests(profile, given), **{n: d for n, d in only.items() if n in given}}
     return Disclosure(
         given=given,
         withheld=withheld,
@@ -182,19 +322,52 @@ def decide(
         reply=reply,
         reply_lines=lines,
         notes=tuple(notes),
+        values=tuple((n, values[n]) for n in given),
     )
 
 
+def clinic_disclosure(clinic: AgentProfile) -> Disclosure:
+    """A letter the clinic makes in its own name (a records request): it names no client and
+    gives nothing of a person; answers go to the clinic."""
+    return Disclosure(
+        given=(),
+        withheld=(),
+        minimal=True,
+        reason="the clinic asks in its own name; no client is named",
+        reply="clinic",
+        reply_lines=tuple(_lines(clinic)),
+    )
+
+
+def _lines(clinic: AgentProfile) -> list[str]:
+    return [line.strip() for line in clinic.address if line.strip()]
+
+
 def _reply(
-    profile: Profile, given: tuple[str, ...], clinic: AgentProfile | None, reason: str
+    profile: Profile,
+    given: tuple[str, ...],
+    clinic: AgentProfile | None,
+    reason: str,
+    *,
+    prefer_email: bool = False,
 ) -> tuple[ReplyKind, tuple[str, ...]]:
     """Where answers go: home when the current address is given, else the clinic, the reply
-    address, or the e-mail alone. Never home unless home is given."""
+    address, or the e-mail alone (for a government recipient the e-mail before a postal reply
+    address). Never home unless home is given; never a clinic without an address."""
     current = profile.current_address
     if "current-address" in given and current is not None:
         return "home", tuple(current.lines())
     if clinic is not None:
-        return "clinic", (f"c/o {clinic.organization}", *clinic.address)
+        lines = _lines(clinic)
+        if not lines:
+            raise UserError(
+                f"the clinic's profile has no postal address, and this letter withholds the client's "
+                f"home address ({reason}): answers and the return address need the clinic's",
+                'add address = ["street", "City, ST ZIP"] to the clinic\'s file and pass it with --clinic',
+            )
+        return "clinic", (f"c/o {clinic.organization}", *lines)
+    if prefer_email and "email" in given:
+        return "email", ()
     if profile.reply_address is not None:
         return "reply-address", tuple(profile.reply_address.lines())
     if "email" in given:
@@ -243,8 +416,7 @@ def field_words(name: str, language: str = "en") -> str:
     return _FIELD_WORDS.get(language, _FIELD_WORDS["en"])[name]
 
 
-def _past_words(profile: Profile, language: str) -> str:
-    past = profile.past_addresses
+def _past_words(past: Sequence[Address], language: str) -> str:
     es = language == "es"
     if len(past) > 1:
         return f"{len(past)} direcciones anteriores" if es else f"{len(past)} past addresses"
@@ -273,7 +445,7 @@ def told(disclosure: Disclosure, profile: Profile, language: str = "en") -> list
     out = ["su nombre" if language == "es" else "your name"]
     for name in disclosure.given:
         if name == "past-addresses":
-            out.append(_past_words(profile, language))
+            out.append(_past_words(given_values(disclosure, profile, name), language))
         else:
             out.append(field_words(name, language))
     return out

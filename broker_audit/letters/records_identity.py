@@ -10,12 +10,12 @@ with its office address; without one, the person's, with their name and e-mail o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from broker_audit.errors import UserError
 from broker_audit.letters.context import RequesterContext
-from broker_audit.letters.disclosure import Disclosure
+from broker_audit.letters.disclosure import Disclosure, clinic_disclosure, decide
 from broker_audit.profile import AgentProfile, Profile
 
 RequesterKind = Literal["clinic", "person"]
@@ -31,30 +31,17 @@ class RecordsRequester:
     email: str  # where the records are to be sent; may be "" for a clinic with a postal address
     sender: tuple[str, ...]  # the letterhead and return address
     identity: tuple[str, ...]  # what a web form is given
+    # What the letters tell each agency about a person, decided by letters/disclosure.py: for a
+    # clinic nothing (no client is named), for a person the e-mail the records go to.
+    disclosed: Disclosure = field(default_factory=lambda: Disclosure((), (), True, ""))
 
     def context(self) -> RequesterContext:
         """The template's `requester`: a name and an e-mail, nothing else."""
         return RequesterContext(name=self.name, email=self.email)
 
     def disclosure(self) -> Disclosure:
-        """What the letters tell each agency about a person: for a clinic nothing (no client is
-        named), for a person the e-mail the records go to. Kept in the log like any letter's."""
-        if self.kind == "clinic":
-            return Disclosure(
-                given=(),
-                withheld=(),
-                minimal=True,
-                reason="the clinic asks in its own name; no client is named",
-                reply="clinic",
-                reply_lines=self.sender[1:],
-            )
-        return Disclosure(
-            given=("email",),
-            withheld=(),
-            minimal=True,
-            reason="a records request to a government agency, which sees everything in the letter",
-            reply="email",
-        )
+        """What the letters tell each agency, kept in the log like any letter's."""
+        return self.disclosed
 
     def announcement(self, agency: str) -> str:
         """The line printed before the letter is written, as for every letter."""
@@ -91,6 +78,7 @@ def records_requester(
             email=agent.email,
             sender=(agent.organization, *agent.address),
             identity=tuple(identity),
+            disclosed=clinic_disclosure(agent),
         )
     if profile is None:
         raise UserError(
@@ -102,6 +90,10 @@ def records_requester(
             "a records request as a person carries only your name and e-mail: the profile has no e-mail",
             "add one (broker-audit profile edit --email you@example.org), or write as a clinic",
         )
+    from broker_audit.vocabulary import kind as letter_kind
+
+    disclosed = decide(profile, broker=None, letter=letter_kind("records"))
+    assert disclosed.given == ("email",) and disclosed.reply == "email"  # name and e-mail only
     return RecordsRequester(
         kind="person",
         name=profile.name,
@@ -109,4 +101,5 @@ def records_requester(
         email=profile.email,
         sender=(profile.name,),
         identity=(f"Name: {profile.name}", f"Email: {profile.email}"),
+        disclosed=disclosed,
     )

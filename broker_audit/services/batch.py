@@ -147,9 +147,10 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
         words = [field_words(f).removeprefix("your ") for f in IDENTITY_FIELDS if f in given]
         what = "the client's " + join_words(["name", *words]) + " (what each client has)"
         if minimal:
+            kept = "the home address" + ("" if "phone" in given else " or phone")
             what += (
-                ", never the home address or phone (they sell to government, police or immigration "
-                "enforcement)"
+                f", never {kept} (they sell to government, police or immigration enforcement, or "
+                "hold phones' location data)"
             )
         out[f"{what}; answers go to {reply}"] = list(brokers[(minimal, reply)])
     return out

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.services.letters import LetterJob, LetterResult, issue_letters
+from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
 from broker_audit.tracking.campaign_records import (
     AgencyFindingRecorded,
     CampaignMade,
@@ -161,10 +161,12 @@ def start_campaign(
     prefer: str | None = None,
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
+    announce: Callable[[list[Announcement]], None] | None = None,
 ) -> CampaignResult:
     """Write one records request to each chosen agency that has a route, each as its route's
     artefact, and log them all (and the campaign) in one transaction. Agencies without a route get
-    no letter: they are listed, with the leads the directory has for them."""
+    no letter: they are listed, with the leads the directory has for them. `announce` is called,
+    before anything is written, with what the letters tell the agencies (the same for each)."""
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.registry.agencies import LETTER_CHANNELS, choose_agency_route
 
@@ -218,6 +220,15 @@ def start_campaign(
                 f"none of the {len(agencies)} agencies has a known route: no letter was written",
                 "`broker-audit agencies list --without-route` lists them with what is known",
             )
+
+        if announce is not None:
+            from broker_audit.letters.disclosure import AGENCY_SEES
+
+            every = f"each of the {len(jobs)} agencies" if len(jobs) > 1 else jobs[0].recipient_name
+            line = requester.announcement(every)
+            if len(jobs) > 1:
+                line = line.replace("This letter tells", "These letters tell", 1)
+            announce([Announcement(every, "records", f"{line} {AGENCY_SEES}")])
 
         def campaign_record(results: list[LetterResult]) -> list[CampaignMade]:
             members = [
@@ -471,6 +482,7 @@ def campaign_followup(
     estimate until receipt is recorded) with no answer kept, or marked no-response. Once a
     follow-up is drafted or sent, no other is written."""
     from broker_audit.letters.compose import Earlier
+    from broker_audit.letters.disclosure import value_digest
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.tracking.due import is_overdue
     from broker_audit.tracking.states import State
@@ -507,6 +519,12 @@ def campaign_followup(
     )
     as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
     requester = records_requester(journal.profile, journal.agent, as_kind)
+    gave = view.request.disclosed.values.get("email") if view.request.disclosed is not None else None
+    if as_kind == "person" and gave and value_digest("email", requester.email) not in gave:
+        return (
+            "your e-mail changed since the request: a follow-up would give the agency the new one; "
+            "write to it from the address the request gave"
+        )
     route = member.route
     return agency_job(
         member.agency_name,

@@ -12,23 +12,26 @@ Open Records Act's clock, for the records that act governs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
 from broker_audit.law.schema import Law
+from broker_audit.letters.disclosure import AGENCY_SEES
 from broker_audit.profile import AgentProfile, Profile
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
-from broker_audit.services.letters import LetterJob, LetterResult, issue_letters
+from broker_audit.services.letters import (
+    Announcement,
+    LetterJob,
+    LetterResult,
+    announcement_of,
+    issue_letters,
+)
 
 if TYPE_CHECKING:
     from broker_audit.letters.context import LetterContext
     from broker_audit.letters.disclosure import Disclosure
-
-AGENCY_SEES = (
-    "The agency will see everything in the letter, and what it answers may itself be a public record."
-)
 
 
 def records_request(
@@ -46,6 +49,7 @@ def records_request(
     disclose: Sequence[str] = (),
     as_clinic: bool = False,
     clinic: AgentProfile | None = None,
+    announce: Callable[[list[Announcement]], None] | None = None,
 ) -> LetterResult:
     """Write the request (with the statement to sign) and log it, through the letter pipeline.
 
@@ -55,7 +59,8 @@ def records_request(
     What the letter tells the agency (letters/disclosure.py): by default the requester's name and
     the e-mail the records go to, no home address and no phone (the Acts let anyone ask;
     `disclose` adds fields). `as_clinic`: the clinic (`clinic`, else the vault's) is the
-    requester: the letter names no person at all.
+    requester: the letter names no person at all. `announce` is called with what the letter will
+    tell the agency before it is written.
     """
     from broker_audit.law.deadlines import clock_for
     from broker_audit.letters.compose import new_reference
@@ -116,6 +121,8 @@ def records_request(
             summary=words,
             announcement=f"{line} {AGENCY_SEES}",
         )
+        if announce is not None:
+            announce([announcement_of(job)])
         (result,) = issue_letters(
             journal,
             profile,
@@ -166,29 +173,22 @@ def _as_clinic(
     since: dt.date,
 ) -> tuple[LetterContext, tuple[str, ...], Disclosure]:
     """The clinic as the requester: its name, address and e-mail; nobody else's."""
-    import msgspec
-
     from broker_audit.letters.compose import records_context
-    from broker_audit.letters.disclosure import Disclosure
+    from broker_audit.letters.context import RequesterContext
+    from broker_audit.letters.disclosure import clinic_disclosure
 
-    stand_in = Profile(name=clinic.organization, email=clinic.email, state="CO")
-    disclosure = Disclosure(
-        given=("email",) if clinic.email else (),
-        withheld=(),
-        minimal=True,
-        reason="the clinic makes the request: the letter names no client",
-        reply="clinic",
-        reply_lines=tuple(clinic.address),
-    )
+    disclosure = clinic_disclosure(clinic)
     context = records_context(
-        profile=stand_in,
+        profile=None,
         agency=agency,
         cora=cora,
         ccjra=ccjra,
         today=today,
         reference=reference,
         since=since,
+        requester=RequesterContext(
+            name=clinic.organization, email=clinic.email, reply_by="clinic", minimal=True
+        ),
         disclosure=disclosure,
     )
-    context = msgspec.structs.replace(context, requester=msgspec.structs.replace(context.requester, state=""))
     return context, (clinic.organization, *clinic.address), disclosure

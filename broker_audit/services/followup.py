@@ -19,7 +19,7 @@ from broker_audit.tracking.states import State
 
 if TYPE_CHECKING:
     from broker_audit.letters.compose import Earlier
-    from broker_audit.profile import Profile
+    from broker_audit.profile import AgentProfile, Profile
     from broker_audit.registry.schema import Broker
     from broker_audit.tracking.journal import Journal
 
@@ -122,11 +122,16 @@ def plan_followup(
     linked_to: int,
     via: str | None,
     earlier_disclosed: Disclosed | None = None,
+    clinic: AgentProfile | None = None,
 ) -> LetterJob:
     """The next letter about an earlier request, sent the way the first went when it still can,
     telling its recipient no more than the first did (`earlier_disclosed`; a request logged
-    before disclosures were recorded gets today's default for its broker)."""
+    before disclosures were recorded gets today's default for its broker). When the first route
+    is gone, another channel; never e-mail when the request did not give the e-mail (an e-mail
+    goes from the requester's address). `clinic`: a clinic client's request, whose answers go to
+    the clinic when the home address is withheld."""
     from broker_audit.errors import UserError
+    from broker_audit.registry.routes import CHANNEL_ORDER
     from broker_audit.vocabulary import kind
 
     def plan(channel: str | None) -> LetterJob:
@@ -142,12 +147,21 @@ def plan_followup(
             linked_to=linked_to,
             via=channel,
             earlier_disclosed=earlier_disclosed,
+            clinic=clinic,
         )
 
-    try:
-        return plan(via)
-    except UserError:  # the first route is gone: the best one now
-        return plan(None)
+    gave_email = earlier_disclosed is None or "email" in earlier_disclosed.given
+    # The first route; else the best one now; else each channel (e-mail only if it was given).
+    tried: list[str | None] = [via] if via else []
+    tried += [None, *(c for c in CHANNEL_ORDER if c != via and (gave_email or c != "email"))]
+    errors: dict[str | None, UserError] = {}
+    for channel in tried:
+        try:
+            return plan(channel)
+        except UserError as exc:  # no such route now, or it would tell more: the next one
+            errors[channel] = exc
+    # the best route's reason (e.g. it would go by an e-mail the request did not give), else the first
+    raise errors.get(None) or next(iter(errors.values()))
 
 
 def followup_letters(
@@ -214,10 +228,16 @@ def followup_letters(
             if pending:
                 skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
                 continue
+            client = journal.clients.get(request.client_id) if request.client_id else None
+            if request.client_id and client is None:
+                skipped.append((request.id, f"client {request.client_id} is not in the vault"))
+                continue
             job = plan_followup(
                 registry.resolve(request.broker_id),
                 kind,
-                profile=require_profile(journal),
+                # a clinic client's request: the client's own profile, answers to the clinic
+                profile=client.profile if client is not None else require_profile(journal),
+                clinic=journal.agent if client is not None else None,
                 law=law,
                 laws=laws,
                 today=today,

@@ -252,11 +252,21 @@ def request_letters(
                     jobs.append(job)
         jobs, repeated = _without_repeats(journal, jobs, again=again, ask_again=ask_again)
         no_route += repeated
-        if not jobs and via is not None and no_route:
+        if not jobs and via is not None and no_route and all(n.reason == f"no {via} route" for n in no_route):
             names = ", ".join(dict.fromkeys(n.broker_id for n in no_route))
             raise UserError(
                 f"no {via} route is known for {names}: no letter was written",
                 "run it again without --via to use the best route each broker has",
+            )
+        mailbox = journal.mail_account.from_addr if journal.mail_account is not None else ""
+        by_email = [job for job in jobs if job.channel == "email"]
+        if by_email and mailbox and mailbox.lower() != profile.email.lower():
+            gives = f"give {profile.email}" if profile.email else "give no e-mail address"
+            warnings.append(
+                f"your mailbox sends from {mailbox}, but the letters that go by e-mail {gives}: "
+                "`broker-audit send` will not send them from it (the broker would learn a second "
+                "address); send them from the address they give, or change the profile's e-mail "
+                "and write them again"
             )
         if announce is not None and jobs:
             announce([announcement_of(job) for job in jobs])
@@ -543,10 +553,14 @@ def announcement_of(job: LetterJob) -> Announcement:
     )
 
 
-def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> list[str]:
+def identity_warnings(
+    broker: Broker, profile: Profile, letter: LetterKind, disclosure: Disclosure | None = None
+) -> list[str]:
     """What the broker is known to ask for to find or verify someone, the risk of each and the
     least-risk alternative (from its `[broker.verification]` data), and, for a location-data
-    broker, what its advertising ID match means."""
+    broker, what its advertising ID match means, with what else the letter gives (`disclosure`:
+    the letter's; None: the default for this broker)."""
+    from broker_audit.letters.disclosure import decide, join_words, told
     from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
 
     out = []
@@ -568,11 +582,21 @@ def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> l
         if v is not None and v.asks_id_copy:
             out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
     if "location-data" in broker.categories:
-        if profile.advertising_ids:
+        if disclosure is None:
+            disclosure = decide(profile, broker=broker, letter=letter)
+        if disclosure.gives("advertising-id"):
+            others = [w for w in told(disclosure, profile) if w != "your phone's advertising ID"]
             out.append(
                 f"{broker.id}: the letter gives your phone's advertising ID, the key its location data "
-                "is filed under: it lets the company tie where your phone has been to your name and "
-                "e-mail. Reset or delete the ID on the phone afterwards (README: Advertising IDs)."
+                "is filed under: it lets the company tie where your phone has been (home, work, a "
+                f"clinic, a court) to {join_words(others)}. After you send it, reset or delete the ID "
+                "on the phone so new data is not linked to it; keep the old one in your profile, as "
+                "the answer is about it (README: Advertising IDs)."
+            )
+        elif profile.advertising_ids:
+            out.append(
+                f"{broker.id}: the letter does not give your phone's advertising ID (the request it "
+                "follows did not), so the company may not find its location data on you."
             )
         else:
             out.append(
@@ -589,12 +613,16 @@ def identity_warnings(broker: Broker, profile: Profile, letter: LetterKind) -> l
 
 
 def broker_warnings(
-    broker: Broker, law: Law, letter: LetterKind, profile: Profile | None = None
+    broker: Broker,
+    law: Law,
+    letter: LetterKind,
+    profile: Profile | None = None,
+    disclosure: Disclosure | None = None,
 ) -> list[str]:
     """What the requester should know before sending this letter, besides its route."""
     out = []
     if profile is not None:
-        out += identity_warnings(broker, profile, letter)
+        out += identity_warnings(broker, profile, letter, disclosure)
     else:
         v = broker.verification
         if v is not None and v.asks_ssn:
@@ -696,7 +724,6 @@ def plan_letter(
         choice = choose_route(broker, rights=rights, state=profile.state, via=via)
         route, channels, alternative = choice.route, choice.channels, choice.alternative
         warnings += choice.warnings
-        warnings += broker_warnings(broker, law, letter, profile)
     # A request forwarded through a parent tells what the company it is about would be told: the
     # parent is asked to pass it on (the tighter rule of the two wins).
     told_as = forward_for if forward_for is not None and government_ties(forward_for) else broker
@@ -713,7 +740,10 @@ def plan_letter(
             if earlier_disclosed is not None and earlier_disclosed.reason
             else ""
         ),
+        earlier_values=earlier_disclosed.values if earlier_disclosed is not None else None,
     )
+    if not complaint:
+        warnings += broker_warnings(broker, law, letter, profile, disclosure)
     context = letter_context(
         letter=letter,
         profile=profile,
@@ -765,14 +795,6 @@ def _earlier_rights(earlier: Earlier | None) -> tuple[str, ...]:
 def mailbox_of(name: str, address: str) -> str | None:
     """ "Name <address>" for a From: header, or None without an address."""
     return f"{name} <{address}>" if address else None
-
-
-def own_mailbox(journal: Journal, profile: Profile) -> str | None:
-    """The From: of a person's own e-mail letters: their address, else the mailbox set up for
-    `send` (None when neither is known: an e-mail letter is then refused, never written
-    without a sender)."""
-    address = profile.email or (journal.mail_account.from_addr if journal.mail_account else "")
-    return mailbox_of(profile.name, address)
 
 
 def clinic_mailbox(journal: Journal, agent: AgentProfile) -> str | None:
@@ -944,6 +966,7 @@ def disclosed_record(job: LetterJob) -> Disclosed:
         asked=list(d.asked),
         reply=d.reply,
         summary=job.summary,
+        values=d.digests(),
     )
 
 
@@ -1053,18 +1076,10 @@ def _issue_letters_locked(
     """
 
     first_id = journal.next_request_id()
-    # An e-mail letter with no address given (a disclosure without the e-mail cannot go by
-    # e-mail) falls back to the mailbox set up for `send`.
-    mailbox = own_mailbox(journal, profile) if profile is not None else None
-    letters = [
-        render_job(
-            job,
-            today=today,
-            templates_dir=templates_dir,
-            email_from=None if (job.email_from or job.context.requester.email) else mailbox,
-        )
-        for job in jobs
-    ]
+    # An e-mail letter is From the address it gives (its disclosure gives the e-mail whenever the
+    # requester has one), never from another mailbox the recipient would learn: with none, no
+    # `.eml` is written (letters/eml.py refuses a letter without a sender).
+    letters = [render_job(job, today=today, templates_dir=templates_dir) for job in jobs]
     documents = [
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)

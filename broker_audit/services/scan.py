@@ -43,8 +43,27 @@ def _clean(text: str) -> str:
 
 
 def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list[Broker], list[tuple[str, str]]]:
+    """The brokers to search: those named, else every one with a search rule except those that
+    sell to government, police or immigration enforcement (a search from your connection tells
+    them your name and your city, as a letter would: letters/disclosure.py); they are listed as
+    skipped, and searched only when named."""
+    from broker_audit.letters.disclosure import government_ties
+
     if not wanted:
-        return [b for b in registry.active() if b.search is not None], []
+        chosen, skipped = [], []
+        for broker in (b for b in registry.active() if b.search is not None):
+            ties = government_ties(broker)
+            if ties:
+                skipped.append(
+                    (
+                        broker.id,
+                        f"{ties}: a search tells it your name and city; name it to search it anyway "
+                        f"(--broker {broker.id})",
+                    )
+                )
+            else:
+                chosen.append(broker)
+        return chosen, skipped
     chosen, skipped = [], []
     for text in wanted:
         broker = registry.resolve(text)

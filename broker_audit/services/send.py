@@ -173,6 +173,7 @@ class Letter:
     subject: str
     display_name: str
     text: str
+    from_addrs: tuple[str, ...] = ()  # the addresses of its From: (lower case): what it gives
     # PDFs the letter was written with (a follow-up's timeline, a clinic agent's authorization):
     # (file name, bytes); only from a letter whose recorded digest matched
     attachments: tuple[tuple[str, bytes], ...] = ()
@@ -217,7 +218,9 @@ def check_letter(request: RequestMade, path: Path) -> Letter:
         subject = " ".join(str(msg.get("Subject", "")).split())
         to_header = " ".join(str(msg.get("To", "")).split())
         to = tuple(addr.lower() for _, addr in email.utils.getaddresses([to_header]) if addr)
-        display = email.utils.parseaddr(str(msg.get("From", "") or ""))[0]
+        from_header = str(msg.get("From", "") or "")
+        display = email.utils.parseaddr(from_header)[0]
+        from_addrs = tuple(addr.lower() for _, addr in email.utils.getaddresses([from_header]) if addr)
         body = msg.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
     except (ValueError, LookupError, TypeError, AttributeError) as exc:
@@ -228,6 +231,7 @@ def check_letter(request: RequestMade, path: Path) -> Letter:
         subject=subject,
         display_name=display,
         text=str(text),
+        from_addrs=from_addrs,
         attachments=tuple(attachments),
     )
 
@@ -254,10 +258,38 @@ def _agency_emails(journal: Journal, request_id: int) -> set[str]:
     return {route.address.lower()} if route is not None and route.channel == "email" else set()
 
 
+def sender_problem(journal: Journal, request: RequestMade, letter: Letter, mailbox: str) -> str:
+    """Why the letter may not go out from `mailbox` (the sent message's From), or "".
+
+    The sent message is From the mailbox, so the mailbox's address is told to the recipient: it
+    must be the e-mail the letter gives (decided with the letter, letters/disclosure.py), or, for
+    a clinic's letter (a batch, a campaign), the clinic's own address, which names no client. A
+    letter that gives no e-mail is not sent from a mailbox whose address it would add."""
+    own = mailbox.strip().lower()
+    given = list(letter.from_addrs)
+    if own in given:
+        return ""
+    clinic = journal.agent
+    clinic_letter = request.batch_id is not None or request.recipient == "agency"
+    if clinic_letter and clinic is not None and clinic.email and own == clinic.email.strip().lower():
+        return ""
+    who = request.recipient_name
+    if given:
+        return (
+            f"the letter gives {who} the e-mail {given[0]}, but your mailbox sends from {mailbox}, "
+            f"which would tell {who} a second address: send it from {given[0]} (broker-audit mail "
+            f"setup --from {given[0]}), or put {mailbox} in your profile and write the letter again"
+        )
+    return (
+        f"the letter gives {who} no e-mail address, and sending it from your mailbox would tell "
+        f"{who} {mailbox}: send it by another route, or write it again with --disclose email"
+    )
+
+
 def _plan_one(
-    journal: Journal, request: RequestMade, registry: Registry, force: bool = False
+    journal: Journal, request: RequestMade, registry: Registry, mailbox: str = "", force: bool = False
 ) -> PlannedSend | str:
-    """A request ready to send, or why it is not."""
+    """A request ready to send from `mailbox`, or why it is not."""
     view = journal.view(request.id)
     if view.state is not State.DRAFTED:
         return f"it is {view.state.value}, not drafted"
@@ -296,6 +328,10 @@ def _plan_one(
             f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
             f"{request.recipient_name} in {where}; check {check}"
         )
+    if mailbox:
+        problem = sender_problem(journal, request, letter, mailbox)
+        if problem:
+            return problem
     from broker_audit.tracking.next_step import in_chain
 
     return PlannedSend(
@@ -370,7 +406,7 @@ def plan_sending(
             if explicit:
                 skipped.append(SendSkip(request_id, f"it is not in batch {batch}"))
             continue
-        planned = _plan_one(journal, request, registry, force)
+        planned = _plan_one(journal, request, registry, account.from_addr, force)
         if isinstance(planned, PlannedSend):
             ready.append(planned)
         elif explicit or (request.channel == "email" and journal.view(request_id).state is State.DRAFTED):

@@ -23,6 +23,10 @@ class Disclosed(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     asked: list[str] = []  # fields the requester added for this letter (--disclose)
     reply: str = ""  # where answers go: home, reply-address, clinic, agent or email
     summary: str = ""  # the sentence printed before writing: "your name, your e-mail; ..."
+    # Per given field, short digests of the values given (letters/disclosure.value_digest): a
+    # follow-up gives only these, so a new home, phone or e-mail since is not told. {}: a record
+    # from before they were kept (a follow-up then gives the fields, as they stand).
+    values: dict[str, list[str]] = {}
 
 
 class EmailDraft(msgspec.Struct, kw_only=True, frozen=True, gc=False):

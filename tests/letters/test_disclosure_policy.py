@@ -67,19 +67,13 @@ TABLE = {
         ("advertising-id", "licence-number"),
         "the standard letter",
     ),
+    # Minimal too (a product decision, issue 19's red-team pass): it finds a person by the phone's
+    # advertising ID, and where a phone sleeps at night is a home address; Gravy is Venntel's sibling.
     "location data, no known government sales": (
         "gravy-analytics",
-        (
-            "current-address",
-            "past-addresses",
-            "phone",
-            "email",
-            "birth-date",
-            "other-names",
-            "advertising-id",
-        ),
-        ("licence-number",),
-        "the standard letter",
+        ("past-addresses", "email", "advertising-id"),
+        ("current-address", "phone", "birth-date", "other-names", "licence-number"),
+        "it holds phones' location data, which it finds by the advertising ID alone",
     ),
 }
 

@@ -187,6 +187,10 @@ def test_clinic_batch_is_sent_only_with_batch(
             "tls",
             "--smtp-user",
             USER,
+            # the clinic's own address: a client's letter goes From it, never from another
+            # client's (or a volunteer's) address the letter does not give
+            "--from",
+            "privacy-desk@example.org",
             "--cafile",
             str(smtp_tls.cafile),
         ]
@@ -201,7 +205,7 @@ def test_clinic_batch_is_sent_only_with_batch(
     assert len(smtp_tls.received) == emails
     # Venntel's filing names privacy@venntel.com for "any requests related to the CCPA"
     assert {r.rcpt_tos[0] for r in smtp_tls.received} == {"privacy@venntel.com"}
-    assert {r.mail_from for r in smtp_tls.received} == {USER}
+    assert {r.mail_from for r in smtp_tls.received} == {"privacy-desk@example.org"}
 
 
 def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> None:
