@@ -115,7 +115,7 @@ def new_vault(path: Path) -> object:
 
 
 def bench_inbox(messages: int, tmp: Path, env: dict[str, str]) -> None:
-    from mailservers import PASSWORD, USER, dovecot_binary, imap_server, reply_message, tiny_pdf
+    from mailservers import AUTHSERV_ID, PASSWORD, USER, dovecot_binary, imap_server, reply_message, tiny_pdf
 
     from broker_audit.tracking.journal import now
     from broker_audit.tracking.mail_records import MailAccountSet
@@ -143,6 +143,7 @@ def bench_inbox(messages: int, tmp: Path, env: dict[str, str]) -> None:
                     imap_user=USER,
                     cafile=str(imap.cafile),
                     recorded=now(),
+                    authserv_id=AUTHSERV_ID,  # the replies carry the test provider's results
                 )
             ]
         )

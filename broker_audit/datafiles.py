@@ -8,7 +8,7 @@ from pathlib import Path
 
 @cache
 def data_root() -> Path:
-    """The folder holding `brokers.toml`, `laws.toml` and `templates/`.
+    """The folder holding `brokers.toml`, `laws.toml`, `agencies.toml` and `templates/`.
 
     An installed wheel carries them in `broker_audit/_data`; a source checkout (or an editable
     install) has them at the repository's top level.
@@ -36,8 +36,18 @@ def shipped_imports_dir() -> Path:
     return data_root() / "registries"
 
 
+def shared_mail_hosts_file() -> Path:
+    """Public mail, helpdesk, privacy-portal and form hosts that many companies share."""
+    return data_root() / "shared-mail-hosts.toml"
+
+
 def laws_file() -> Path:
     return data_root() / "laws.toml"
+
+
+def agencies_file() -> Path:
+    """The directory of agencies a records request goes to (Colorado's sheriffs and state agencies)."""
+    return data_root() / "agencies.toml"
 
 
 def templates_dir() -> Path:

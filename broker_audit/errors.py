@@ -49,17 +49,47 @@ class UnknownBroker(UserError):
         self.suggestions = suggestions
 
 
+# Profile fields `profile edit` sets by option; the rest (addresses) come from a profile file.
+EDITABLE_PROFILE_FIELDS = ("name", "email", "phone", "birth_date", "state")
+
+
+class NoViaRoute(UserError):
+    """`--via CHANNEL` names a channel the broker has no route for, for this request."""
+
+
 class MissingProfileField(UserError):
     def __init__(self, field: str, needed_for: str) -> None:
-        super().__init__(
-            f"the profile has no {field}, which {needed_for} needs",
-            f"set it with `broker-audit profile edit --{field.replace('_', '-')} ...`",
-        )
+        if field in EDITABLE_PROFILE_FIELDS:
+            hint = f"set it with `broker-audit profile edit --{field.replace('_', '-')} ...`"
+        else:
+            hint = (
+                "add it to a profile file (see examples/demo-profile.toml) and run "
+                "`broker-audit profile edit --from-file FILE`"
+            )
+        super().__init__(f"the profile has no {field}, which {needed_for} needs", hint)
         self.field = field
+
+
+class NotConsumerReporting(UserError):
+    """An FCRA file disclosure asked of a company not recorded as a consumer reporting agency:
+    15 U.S.C. 1681g binds consumer reporting agencies only."""
+
+    def __init__(self, broker_id: str, broker_name: str) -> None:
+        super().__init__(
+            f"{broker_name} is not recorded as a consumer reporting agency: the FCRA's file "
+            "disclosure (15 U.S.C. 1681g) does not bind it",
+            f"ask it for access instead: `broker-audit request {broker_id} --kind access`",
+        )
+        self.broker_id = broker_id
 
 
 class IllegalTransition(UserError):
     """A status change the request lifecycle does not allow."""
+
+
+class AddressDoesNotFit(UserError):
+    """An address that cannot be printed whole in an envelope window or on a label, even
+    abbreviated and at the smallest readable size: reported, never printed cut."""
 
 
 class UnknownRequest(UserError):
@@ -141,3 +171,27 @@ class MailPasswordMissing(MailError):
 
 class NeedsAttention(UserError):
     """A command did what it could; some items (a failed send, a flagged reply) need the user."""
+
+
+class MessageRefused(UserError):
+    """A mail message over one of the parser's bounds (nesting, size, header length, encoded
+    words): it is not parsed further, never stored as a reply. `reason` is the short label
+    `inbox` lists it under ("too deeply nested"); the message adds the figures."""
+
+    def __init__(self, reason: str, detail: str, hint: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}", hint)
+        self.reason = reason
+        self.detail = detail
+
+
+class MailServerMisbehaved(MailError):
+    """The mail server sent more than it announced, more than a bound allows, something that
+    cannot be read, or took longer than the time limit: reading stopped there."""
+
+
+class VaultOlder(VaultError):
+    """The vault is older than (or differs from) the one last seen on this computer: it is read,
+    never written, until the user accepts it (`broker-audit vault accept`); a write would make
+    this computer forget the newer copy, and what only that copy holds would be lost for good."""
+
+    exit_code = ExitCode.INTEGRITY

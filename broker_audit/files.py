@@ -25,6 +25,12 @@ Reading (spreadsheets, registry exports, profiles, clinic files, templates):
 - :func:`open_input` and :func:`read_input` accept regular files only (a FIFO would block forever,
   a device never end) and stop at a size limit named in the message; :func:`read_input_text`
   also insists on UTF-8 and says so when a file is not.
+- :func:`read_own_file` is the strict one, for files whose path someone else may have changed
+  (letters in a shared folder, a reply to keep, a template): the last component must not be a
+  symbolic link, the file must be regular with no other hard link (a hard link reaches any file of
+  its owner, `/etc/shadow` for root), and it must hold exactly the bytes its size says (a
+  `/proc` file says 0 and then gives the process's environment). :func:`read_open_file` applies
+  the same checks to a file opened otherwise (templates, component by component).
 """
 
 from __future__ import annotations
@@ -124,12 +130,25 @@ def read_error(exc: OSError, path: Path | str, what: str) -> UserError:
 # --------------------------------------------------------------------------- folders
 
 
-def ensure_folder(folder: Path, *, what: str = "output folder") -> Path:
+def ensure_folder(folder: Path, *, what: str = "output folder", own: bool = False) -> Path:
     """Make `folder` (and missing parents) with mode 0700; an existing folder is left as it is.
 
-    An existing file where a folder should be, or a path through a file, is a UserError.
+    An existing file where a folder should be, or a path through a file, is a UserError. With
+    `own` (a folder the tool names inside one the user gave, e.g. a packet's `replies/`), a
+    symbolic link where it should be is refused, never followed.
     """
     folder = Path(folder)
+    if own:
+        try:
+            if stat.S_ISLNK(os.lstat(folder).st_mode):
+                raise UnsafeTarget(
+                    f"refusing to write into the {what} {folder}: it is a symbolic link",
+                    "remove the link (someone may have planted it) or choose another folder",
+                )
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise write_error(exc, folder, what) from None
     missing: list[Path] = []
     probe = folder
     try:
@@ -572,6 +591,71 @@ def read_input_text(path: Path | str, *, what: str, limit: int) -> str:
         ) from None
 
 
-def write_private_bytes(path: Path, data: bytes) -> None:
-    """The same as :func:`write_bytes` (the name letters/formats.py first used)."""
-    write_bytes(path, data, what="letter")
+class ReadRefused(InputRefused):
+    """A file that must be read as it is was a link, a hard link, not a regular file, too large,
+    or not what its size says; `kind` says which."""
+
+    def __init__(self, kind: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.kind = kind  # "link", "hard-link", "not-regular", "too-large", "not-its-size"
+
+
+def read_open_file(fd: int, path: Path | str, *, what: str, limit: int, hint: str | None = None) -> bytes:
+    """The bytes of the open file `fd` (closed here), checked as :func:`read_own_file` says."""
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadRefused("not-regular", f"{path} is a folder, not a {what}", "give the file itself")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadRefused(
+                "not-regular",
+                f"refusing to read the {what} {path}: it is not a regular file (a pipe, socket or device)",
+                f"save the {what} as a file and give that",
+            )
+        if st.st_nlink > 1:
+            raise ReadRefused(
+                "hard-link",
+                f"refusing to read the {what} {path}: it has {st.st_nlink} names (hard links), so it may be "
+                "another file than the one meant",
+                "copy the file (a copy has one name) and give the copy",
+            )
+        if st.st_size > limit:
+            too_large = _too_large(path, what, limit, hint)
+            raise ReadRefused("too-large", too_large.message, too_large.hint)
+        os.set_blocking(fd, True)
+        chunks, left = [], st.st_size + 1  # one byte more than promised: is it really the end?
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise read_error(exc, path, what) from None
+    finally:
+        os.close(fd)
+    if len(data) != st.st_size:
+        raise ReadRefused(
+            "not-its-size",
+            f"refusing to read the {what} {path}: it does not hold what its size says (a system file, or one "
+            "that changed while it was read)",
+            f"save the {what} as an ordinary file and give that",
+        )
+    return data
+
+
+def read_own_file(path: Path | str, *, what: str, limit: int, hint: str | None = None) -> bytes:
+    """The bytes of a regular file at `path` whose last component is not a symbolic link, with no
+    other hard link, of at most `limit` bytes and exactly its size (see the module docstring)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _NOCTTY | _CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadRefused(
+                "link",
+                f"refusing to read the {what} {path}: it is a symbolic link",
+                f"give the {what} itself, not a link to it (someone may have planted the link)",
+            ) from None
+        raise read_error(exc, path, what) from None
+    return read_open_file(fd, path, what=what, limit=limit, hint=hint)

@@ -205,3 +205,123 @@ def zip_problem(zip_code: str, state: str) -> str | None:
     if not zip_matches_state(zip_code, state):
         return f"ZIP {zip_code} is not in {state} (its ZIP codes start with another digit): check both"
     return None
+
+
+# --- USPS Publication 28 abbreviations (Postal Addressing Standards) ----------------------------
+# Appendix C1 (street suffixes, the common ones), Appendix C2 (secondary unit designators) and
+# section 233 (directionals): https://pe.usps.com/text/pub28/28apc_002.htm, 28apc_003.htm,
+# 28c2_014.htm. Used only to make a long address fit an envelope window or a label
+# (letters/address_fit.py), before any shrinking.
+
+STREET_SUFFIXES = {
+    "alley": "Aly",
+    "avenue": "Ave",
+    "boulevard": "Blvd",
+    "circle": "Cir",
+    "court": "Ct",
+    "center": "Ctr",
+    "drive": "Dr",
+    "expressway": "Expy",
+    "freeway": "Fwy",
+    "highway": "Hwy",
+    "lane": "Ln",
+    "parkway": "Pkwy",
+    "place": "Pl",
+    "plaza": "Plz",
+    "road": "Rd",
+    "square": "Sq",
+    "street": "St",
+    "terrace": "Ter",
+    "trail": "Trl",
+    "turnpike": "Tpke",
+}
+SECONDARY_UNITS = {
+    "apartment": "Apt",
+    "basement": "Bsmt",
+    "building": "Bldg",
+    "department": "Dept",
+    "floor": "Fl",
+    "front": "Frnt",
+    "hangar": "Hngr",
+    "lobby": "Lbby",
+    "lower": "Lowr",
+    "office": "Ofc",
+    "penthouse": "Ph",
+    "room": "Rm",
+    "space": "Spc",
+    "suite": "Ste",
+    "trailer": "Trlr",
+    "upper": "Uppr",
+}
+DIRECTIONALS = {
+    "north": "N",
+    "south": "S",
+    "east": "E",
+    "west": "W",
+    "northeast": "NE",
+    "northwest": "NW",
+    "southeast": "SE",
+    "southwest": "SW",
+}
+_UNIT_WORDS = frozenset({*SECONDARY_UNITS, *(v.lower() for v in SECONDARY_UNITS.values()), "unit", "#"})
+_SUFFIX_WORDS = frozenset({*STREET_SUFFIXES, *(v.lower() for v in STREET_SUFFIXES.values())})
+_DIRECTION_WORDS = frozenset({*DIRECTIONALS, *(v.lower() for v in DIRECTIONALS.values())})
+
+
+def _styled(abbreviation: str, original: str) -> str:
+    """The abbreviation in the case the address is written in (Pub 28 prints capitals)."""
+    return abbreviation.upper() if original.isupper() and len(original) > 1 else abbreviation
+
+
+def _bare(word: str) -> str:
+    return word.strip(",.").lower()
+
+
+def _is_unit_number(word: str) -> bool:
+    """ "300", "4B", "A", "#12": what follows a unit designator."""
+    bare = word.strip(",.").lstrip("#")
+    return bool(bare) and bare.isalnum() and (any(c.isdigit() for c in bare) or len(bare) == 1)
+
+
+def usps_abbreviate_line(line: str) -> str:
+    """One delivery-address line with the USPS abbreviations of Publication 28: "27 West Colfax
+    Avenue Suite 300" -> "27 W Colfax Ave Ste 300", "P.O. Box 12" -> "PO Box 12".
+
+    Only where the word plays that part: a unit word followed by its number ("Suite 300", not
+    "Department of ..."), a street type at the end of the street or before a unit or a
+    directional ("Colfax Avenue", not "Avenue of the Americas"), a direction after the house
+    number with more of the street name after it ("300 South Broadway", not "1 South Street")
+    or after the street type ("Main Street North")."""
+    words = line.split()
+    out = list(words)
+    for i, word in enumerate(words):
+        bare = _bare(word)
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        trail = word[len(word.rstrip(",")) :]  # keep a comma after the word
+        if bare in ("p.o.", "po", "p.o") and _bare(nxt) == "box":
+            out[i] = _styled("PO", word) + trail
+        elif bare in SECONDARY_UNITS and nxt and _is_unit_number(nxt):
+            out[i] = _styled(SECONDARY_UNITS[bare], word) + trail
+        elif (
+            bare in STREET_SUFFIXES
+            and i >= 2
+            and (
+                not nxt or _bare(nxt) in _UNIT_WORDS or _bare(nxt) in _DIRECTION_WORDS or nxt.startswith("#")
+            )
+        ):
+            out[i] = _styled(STREET_SUFFIXES[bare], word) + trail
+        elif bare in DIRECTIONALS and i >= 1:
+            before, after = _bare(words[i - 1]), _bare(nxt)
+            pre = before.isdigit() and nxt and after not in _SUFFIX_WORDS and after not in _UNIT_WORDS
+            post = before in _SUFFIX_WORDS and (not nxt or after in _UNIT_WORDS)
+            if pre or post:
+                out[i] = _styled(DIRECTIONALS[bare], word) + trail
+    return " ".join(out)
+
+
+def usps_abbreviate(lines: list[str] | tuple[str, ...]) -> list[str]:
+    """An address block with Publication 28's abbreviations on its delivery lines: every line
+    but the first (the addressee, never abbreviated) and the last (city, state and ZIP)."""
+    if len(lines) <= 2:
+        return list(lines)
+    return [lines[0], *(usps_abbreviate_line(x) for x in lines[1:-1]), lines[-1]]

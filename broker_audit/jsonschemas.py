@@ -1,5 +1,5 @@
 """JSON Schemas of the data files, generated from the typed records, so editors can validate
-`brokers.toml` and `laws.toml` as people type (e.g. with Taplo or Even Better TOML).
+`brokers.toml`, `laws.toml` and `agencies.toml` as people type (e.g. with Taplo or Even Better TOML).
 
 Regenerate with `python -m broker_audit.jsonschemas`. Descriptions are normalised here
 (docstrings dedented, as `inspect.cleandoc` does), so the files depend on the records, not on how
@@ -13,11 +13,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = {"brokers.schema.json": "brokers", "laws.schema.json": "laws"}
+SCHEMAS = {
+    "brokers.schema.json": "brokers",
+    "laws.schema.json": "laws",
+    "agencies.schema.json": "agencies",
+}
 
 
 def schema(which: str) -> dict[str, Any]:
-    """The JSON Schema of `brokers.toml` ("brokers") or `laws.toml` ("laws") as a dict."""
+    """The JSON Schema of `brokers.toml` ("brokers"), `laws.toml` ("laws") or `agencies.toml`
+    ("agencies") as a dict."""
     import msgspec
 
     top: type
@@ -25,11 +30,16 @@ def schema(which: str) -> dict[str, Any]:
         from broker_audit.registry.schema import BrokersFile
 
         top = BrokersFile
+    elif which == "agencies":
+        from broker_audit.registry.agencies import AgenciesFile
+
+        top = AgenciesFile
     else:
         from broker_audit.law.schema import LawsFile
 
         top = LawsFile
-    return _normalise(msgspec.json.schema(top))
+    normalised: dict[str, Any] = _normalise(msgspec.json.schema(top))
+    return normalised
 
 
 def _normalise(node: Any) -> Any:

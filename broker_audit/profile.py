@@ -12,8 +12,13 @@ import msgspec
 
 from broker_audit.errors import DataFileError, MissingProfileField, UserError
 from broker_audit.geography import US_STATES, state_code, zip_problem
+from broker_audit.vocabulary import IdentityField
 
 AnyCaseStateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]  # upper-cased when validated
+Year = Annotated[int, msgspec.Meta(ge=1900, le=2100)]
+# A phone's mobile advertising ID (Android's AAID, Apple's IDFA): a UUID. All zeros means the
+# phone hides it (tracking turned off), which is no ID at all.
+_AD_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class Address(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -23,6 +28,10 @@ class Address(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
     state: AnyCaseStateCode
     zip: str
     current: bool = False
+    # The years the requester lived there, when known: a letter that withholds the current
+    # address says which past one it gives ("an address from 2019").
+    since: Year | None = None
+    until: Year | None = None
 
     def lines(self) -> list[str]:
         out = [self.line1]
@@ -34,6 +43,36 @@ class Address(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
     def one_line(self) -> str:
         return ", ".join(self.lines())
 
+    def years(self) -> str:
+        """'2016-2019', 'until 2019', 'from 2016' or ''."""
+        if self.since and self.until:
+            return str(self.since) if self.since == self.until else f"{self.since}-{self.until}"
+        if self.until:
+            return f"until {self.until}"
+        return f"from {self.since}" if self.since else ""
+
+
+class ReplyAddress(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    """Where answers may go that is not home: a P.O. box, a trusted friend, a clinic.
+
+    Used as the return address and the address for answers whenever a letter withholds the
+    current address."""
+
+    care_of: str = ""  # "c/o Ana Example" or the clinic's name; empty for one's own P.O. box
+    line1: str
+    line2: str = ""
+    city: str
+    state: AnyCaseStateCode
+    zip: str
+
+    def lines(self) -> list[str]:
+        out = [self.care_of] if self.care_of else []
+        out.append(self.line1)
+        if self.line2:
+            out.append(self.line2)
+        out.append(f"{self.city}, {self.state.upper()} {self.zip}")
+        return out
+
 
 class Profile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
     name: str
@@ -43,11 +82,25 @@ class Profile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
     birth_date: dt.date | None = None
     state: AnyCaseStateCode
     addresses: list[Address] = []
+    # Where answers go when a letter withholds the current address (see ReplyAddress).
+    reply_address: ReplyAddress | None = None
+    # Mobile advertising IDs of the requester's phones: location-data brokers match on them.
+    advertising_ids: list[str] = []
+    # Given only to a recipient the requester names (`--disclose licence-number`).
+    licence_number: str = ""
+    # What letters to brokers with no known sales to government or police carry besides the
+    # name; None: vocabulary.STANDARD_DISCLOSURE. Letters to the others are minimal by default.
+    disclose: list[IdentityField] | None = None
 
     @property
     def current_address(self) -> Address | None:
+        """The address marked current; when none is, the first not known to be left (no
+        `until`), so a home listed after an old address is never given out as a past one."""
         for address in self.addresses:
             if address.current:
+                return address
+        for address in self.addresses:
+            if address.until is None:
                 return address
         return self.addresses[0] if self.addresses else None
 
@@ -78,6 +131,35 @@ def validate_profile(profile: Profile) -> Profile:
         addresses.append(msgspec.structs.replace(address, state=a_state, zip=address.zip.strip()))
     if sum(a.current for a in addresses) > 1:
         raise UserError("more than one address is marked current = true")
+    for number, address in enumerate(addresses, start=1):
+        if address.since and address.until and address.since > address.until:
+            raise UserError(f"address {number}: `since` is after `until`")
+    reply = profile.reply_address
+    if reply is not None:
+        reply_state = reply.state.upper()
+        if reply_state not in US_STATES:
+            raise UserError(f"reply address: {reply.state!r} is not a US state code")
+        if not re.fullmatch(r"\d{5}(-\d{4})?", reply.zip.strip()):
+            raise UserError("reply address: the ZIP code must be 5 digits or ZIP+4")
+        problem = zip_problem(reply.zip.strip(), reply_state)
+        if problem:
+            raise UserError(f"reply address: {problem}")
+        if not reply.line1.strip() or not reply.city.strip():
+            raise UserError("reply address: give its street or P.O. box and its city")
+        reply = msgspec.structs.replace(reply, state=reply_state, zip=reply.zip.strip())
+    ad_ids = [a.strip().lower() for a in profile.advertising_ids if a.strip()]
+    for ad_id in ad_ids:
+        if not _AD_ID.fullmatch(ad_id):
+            raise UserError(
+                "an advertising ID is 32 hexadecimal digits in five groups, like "
+                "38400000-8cf0-11bd-b23e-10b96e40000d",
+                "copy it from your phone's ads settings (README: Advertising IDs)",
+            )
+        if set(ad_id) <= {"0", "-"}:
+            raise UserError(
+                "an advertising ID of all zeros means the phone hides it: there is nothing to give",
+                "leave it out",
+            )
     if profile.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", profile.email):
         raise UserError("the profile's email does not look like an email address")
     if profile.birth_date and profile.birth_date > dt.date.today():
@@ -92,6 +174,10 @@ def validate_profile(profile: Profile) -> Profile:
         state=state,
         addresses=addresses,
         other_names=[n.strip() for n in profile.other_names if n.strip()],
+        reply_address=reply,
+        advertising_ids=list(dict.fromkeys(ad_ids)),
+        licence_number=" ".join(profile.licence_number.split()),
+        disclose=list(dict.fromkeys(profile.disclose)) if profile.disclose is not None else None,
     )
 
 
@@ -108,7 +194,11 @@ def load_profile_file(path: Path) -> Profile:
         profile = msgspec.convert(raw, Profile)
     except msgspec.ValidationError as exc:
         # msgspec names the field path; no values are echoed.
-        raise DataFileError(f"{path}: {exc}", "see the profile keys in README.md") from None
+        from broker_audit.tomlerrors import describe_field_error
+
+        raise DataFileError(
+            describe_field_error(path, str(exc)), "see the profile keys in README.md"
+        ) from None
     return validate_profile(profile)
 
 
@@ -122,14 +212,19 @@ def require(profile: Profile, fields: list[str], needed_for: str) -> None:
             raise MissingProfileField(name, needed_for)
 
 
-class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """The clinic acting for its clients: the return address and the authorized agent."""
+class AgentProfile(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """The clinic acting for its clients: the return address and the authorized agent.
+
+    `email` is the clinic's mailbox, the From: of the e-mails it sends for its clients;
+    `reply_to`, if set, is where it wants the answers (the Reply-To: of those e-mails). Empty
+    fields are not stored, so a record without `reply_to` reads in older versions too."""
 
     organization: str
     contact_name: str = ""
     address: list[str]
     email: str = ""
     phone: str = ""
+    reply_to: str = ""
 
 
 # --- one answer at a time (the interactive `init` asks field by field) ----------------------------

@@ -43,10 +43,24 @@ _PATTERN_WORDS = {
 }
 
 
+_MESSAGE_WORDS = {
+    "Invalid RFC3339 encoded date": "not a date: write it as YYYY-MM-DD, e.g. 1988-04-12",
+    "Invalid RFC3339 encoded datetime": "not a date and time: write it as YYYY-MM-DDTHH:MM:SSZ",
+}
+
+
 def _plain(detail: str) -> str:
     for pattern, words in _PATTERN_WORDS.items():
         detail = detail.replace(f"matching regex '{pattern}'", words)
-    return detail
+    return _MESSAGE_WORDS.get(detail, detail)
+
+
+def describe_field_error(path: Path, message: str) -> str:
+    """msgspec's `Invalid RFC3339 encoded date - at `$.birth_date`` as `FILE: birth_date: not a
+    date: write it as YYYY-MM-DD ...`, for small files with no records to name (the profile)."""
+    detail, _, where = message.partition(" - at `")
+    field = where.rstrip("`").removeprefix("$").removeprefix(".") or "top level"
+    return f"{path}: {field}: {_plain(detail)}"
 
 
 def _describe(path: Path, text: str, raw: dict[str, Any], table: str, message: str) -> str:

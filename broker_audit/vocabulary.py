@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 # What a privacy law gives a person, right by right. "fcra-disclosure" is the FCRA's file
-# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format.
-Right = Literal["access", "delete", "opt-out", "correct", "portability", "fcra-disclosure"]
+# disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format;
+# "third-party-list" is a list of the third parties (or their categories, where that is all a law
+# gives) to which the data was disclosed (Minnesota, Oregon), claimed in access letters.
+Right = Literal[
+    "access", "delete", "opt-out", "correct", "portability", "fcra-disclosure", "third-party-list"
+]
 RIGHTS: tuple[str, ...] = get_args(Right)
 
 # How much a fact can be trusted, by where it was read:
@@ -35,18 +39,80 @@ CHANNEL_WORDS = {
     "fax": "by fax",
 }
 
-# Who a letter is addressed to.
-RecipientKind = Literal["broker", "complaint-office", "agency"]
+# What kind of door a route is, from the source's own words (DESIGN.md, Routes):
+# request-channel - the company names it for consumer or privacy requests (its request form, its
+#                   privacy request address, its filed request phone line);
+# contact         - a registry contact field, a general privacy inbox for questions (and, when
+#                   unsure, any route);
+# registered      - a head office, a registered agent, an address for service of process.
+# A letter goes by a request channel; by a contact only when none exists, with a warning; never
+# by a registered address.
+Door = Literal["request-channel", "contact", "registered"]
+DOORS: tuple[str, ...] = get_args(Door)
+DOOR_WORDS = {
+    "request-channel": "a channel the company names for privacy requests",
+    "contact": "a contact address, not one the company names for privacy requests",
+    "registered": "a registered or head-office address, not a door for requests",
+}
+
+# What a records request's answer showed, as the user records it per agency (`campaign finding`).
+Finding = Literal["appriss", "lexisnexis", "vine", "ice-access", "other-vendor", "none", "refused", "fee"]
+FINDINGS: tuple[str, ...] = get_args(Finding)
+FINDING_WORDS = {
+    "appriss": "a contract or agreement with Appriss",
+    "lexisnexis": "a contract or agreement with LexisNexis",
+    "vine": "a VINE agreement",
+    "ice-access": "access by ICE or DHS to booking data",
+    "other-vendor": "another vendor that receives or resells the data",
+    "none": "no such records (the agency says it has none)",
+    "refused": "refused or withheld",
+    "fee": "asked for a fee",
+}
+# What a letter may tell its recipient about the requester, besides the name (always given).
+# Each is a disclosure, decided once per letter (letters/disclosure.py) and kept in the log.
+IdentityField = Literal[
+    "current-address",
+    "past-addresses",
+    "phone",
+    "email",
+    "birth-date",
+    "other-names",
+    "advertising-id",
+    "licence-number",
+]
+IDENTITY_FIELDS: tuple[str, ...] = get_args(IdentityField)
+# What letters to most brokers carried before disclosure was a choice: everything the profile
+# held then. The advertising ID and the licence number are never given unless asked for.
+STANDARD_DISCLOSURE: tuple[str, ...] = (
+    "current-address",
+    "past-addresses",
+    "phone",
+    "email",
+    "birth-date",
+    "other-names",
+)
+# The identifiers a broker that sells to government or police is likely to hold already, and a
+# way to answer: a letter to one gives these by default (plus the reply address, when the
+# current address is withheld). An advertising ID is added for location-data brokers only.
+MINIMAL_DISCLOSURE: tuple[str, ...] = ("past-addresses", "email")
+
+# Who a letter is addressed to ("platform": a state-run service such as California's DROP).
+RecipientKind = Literal["broker", "complaint-office", "agency", "platform"]
 # Which legal clock a letter starts when it is received:
 #   right   - the response period of the right(s) it exercises, from the law's data;
 #   appeal  - the law's period for deciding an appeal;
 #   records - the open-records act's period (working days), for the part it governs;
+#   platform - a state platform's processing cycle (DROP: fetched within 45 days, processed
+#             within 45 more, from 2026-08-01);
 #   none    - no clock (a follow-up asks for an answer within a period we choose, not the law).
-Clock = Literal["right", "appeal", "records", "none"]
+Clock = Literal["right", "appeal", "records", "platform", "none"]
 # What a kind is: asked for by the user (`request`), written by `followup` about an earlier
-# request (`chain`), a public-records request (`records`), or a page that goes with another
-# letter (`page`: the agent's authorization, a clinic's cover sheet).
-KindGroup = Literal["request", "chain", "records", "page"]
+# request (`chain`), a public-records request (`records`), a page that goes with another
+# letter (`page`: the agent's authorization, a clinic's cover sheet), written by `request` in place
+# of a request a broker cannot receive (`notice`: the complaint that it cannot be reached), or a
+# request made on a state platform and tracked here, with no letter (`platform`: DROP and each
+# broker's result).
+KindGroup = Literal["request", "chain", "records", "page", "notice", "platform"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +131,9 @@ class LetterKind:
     followable: bool = False  # a late or refused letter of this kind gets a follow-up chain
     template: str = ""  # the template's name without `.txt.j2`; the id when empty
     needs_details: bool = False  # the letter needs the user's own text (--details)
+    # Rights it claims besides its main one, wherever the law gives them (an access letter also
+    # claims the list of third parties where a law has that right).
+    also: tuple[Right, ...] = ()
 
     @property
     def template_name(self) -> str:
@@ -84,6 +153,7 @@ KINDS: dict[str, LetterKind] = {
             id="access",
             group="request",
             rights=("access",),
+            also=("third-party-list",),
             title="Request to know / access my personal data",
             title_es="Solicitud de acceso a mis datos personales",
             goal="show you the data they hold about you and say to whom they sold it",
@@ -104,10 +174,11 @@ KINDS: dict[str, LetterKind] = {
             id="opt-out",
             group="request",
             rights=("opt-out",),
-            title="Request to opt out of the sale and sharing of my personal data",
+            # Each law's own subject is in laws.toml (`title`): "sharing" is California's word.
+            title="Request to opt out of the sale of my personal data",
             title_es="Solicitud de exclusión de la venta de mis datos personales",
-            goal="stop selling and sharing your data",
-            goal_es="dejar de vender y compartir sus datos",
+            goal="stop selling your data",
+            goal_es="dejar de vender sus datos",
             followable=True,
         ),
         LetterKind(
@@ -157,6 +228,15 @@ KINDS: dict[str, LetterKind] = {
             recipient="complaint-office",
         ),
         LetterKind(
+            id="unreachable",
+            group="notice",
+            rights=(),
+            title="Complaint: a data broker I cannot reach to make my privacy request",
+            title_es="Queja: una empresa de datos a la que no puedo enviar mi solicitud",
+            clock="none",
+            recipient="complaint-office",
+        ),
+        LetterKind(
             id="records",
             group="records",
             rights=("access",),
@@ -165,11 +245,38 @@ KINDS: dict[str, LetterKind] = {
             recipient="agency",
         ),
         LetterKind(
+            id="records-followup",
+            group="records",
+            rights=(),
+            title="Follow-up: my records request has not been answered",
+            clock="none",
+            recipient="agency",
+        ),
+        LetterKind(
             id="authorization",
             group="page",
             rights=(),
             title="Authorization of an agent to make a privacy request",
             clock="none",
+        ),
+        LetterKind(
+            id="drop",
+            group="platform",
+            rights=("delete",),
+            title="DROP request: delete my data at every registered data broker",
+            title_es="Solicitud en DROP: eliminar mis datos en cada corredor de datos registrado",
+            goal="delete your data through California's DROP",
+            goal_es="eliminar sus datos por medio de DROP de California",
+            clock="platform",
+            recipient="platform",
+        ),
+        LetterKind(
+            id="drop-result",
+            group="platform",
+            rights=("delete",),
+            title="DROP result for one data broker",
+            title_es="Resultado de DROP para un corredor de datos",
+            clock="platform",
         ),
     )
 }

@@ -22,12 +22,16 @@ done
 # Real parts the tests use where they can run: GNOME Keyring on a private D-Bus session (the
 # keyring tests), Chromium (the audit report is rendered in a real headless browser) and Dovecot
 # (the inbox tests read a real IMAP server on 127.0.0.1; the suite starts its own, never the
-# system's). CI runs as root on Debian and installs them; elsewhere those tests skip and say why.
+# system's), and Tesseract (scanned replies are read by OCR). CI runs as root on Debian and installs
+# them; elsewhere those tests skip and say why.
 missing=()
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
 { command -v dovecot || test -x /usr/sbin/dovecot; } >/dev/null 2>&1 || missing+=(dovecot-imapd)
 command -v dbus-daemon >/dev/null 2>&1 || missing+=(dbus dbus-x11)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Tesseract with English and Spanish data: the findings tests OCR scanned replies (they skip without).
+{ command -v tesseract && tesseract --list-langs | grep -qx spa; } >/dev/null 2>&1 \
+  || missing+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) \
     || echo "note: could not install ${missing[*]}; the tests that need them will skip" >&2

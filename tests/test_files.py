@@ -239,3 +239,33 @@ def test_a_deferred_block_syncs_each_folder_once(tmp_path: Path, monkeypatch: py
     calls.clear()
     files.write_text(tmp_path / "out" / "one.txt", "x")
     assert calls == [False, True]
+
+
+def test_read_own_file_refuses_links_hard_links_special_and_lying_files(tmp_path: Path) -> None:
+    import os
+
+    from broker_audit.files import ReadRefused, read_own_file
+
+    real = tmp_path / "real.txt"
+    real.write_bytes(b"hello")
+    assert read_own_file(real, what="reply file", limit=100) == b"hello"
+    link = tmp_path / "link.txt"
+    link.symlink_to("/proc/self/environ")
+    with pytest.raises(ReadRefused, match="it is a symbolic link") as info:
+        read_own_file(link, what="reply file", limit=100)
+    assert info.value.kind == "link"
+    os.link(real, tmp_path / "second-name.txt")
+    with pytest.raises(ReadRefused, match=r"it has 2 names \(hard links\)"):
+        read_own_file(real, what="reply file", limit=100)
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReadRefused, match="not a regular file"):
+        read_own_file(fifo, what="reply file", limit=100)
+    # /proc says 0 bytes, then gives the process's environment: refused, nothing returned
+    with pytest.raises(ReadRefused, match="does not hold what its size says") as info:
+        read_own_file("/proc/self/environ", what="reply file", limit=10_000_000)
+    assert info.value.kind == "not-its-size"
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 101)
+    with pytest.raises(ReadRefused, match="larger than 100 bytes"):
+        read_own_file(big, what="reply file", limit=100)

@@ -20,13 +20,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "broker_audit"
 # Lowest floor first. A part is a top-level module or sub-package of broker_audit.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("errors", "cleantext", "vocabulary", "datafiles", "strict", "provenance"),
-    ("dates", "files", "geography"),
+    ("dates", "calendars", "files", "geography"),
     ("tomlerrors", "vault"),
     ("profile",),
     ("registry", "intake"),
     ("law", "scan"),
     ("letters", "jsonschemas"),
     ("tracking",),
+    ("findings",),
     ("audit", "mail"),
     ("services",),
     ("cli",),

@@ -1,5 +1,5 @@
-"""The wheel carries brokers.toml, laws.toml, the templates and the font, and an installed copy
-finds them away from the source tree."""
+"""The wheel carries brokers.toml, laws.toml, agencies.toml, the templates and the font, and an
+installed copy finds them away from the source tree."""
 
 from __future__ import annotations
 
@@ -35,10 +35,14 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
     for needed in (
         "broker_audit/_data/brokers.toml",
         "broker_audit/_data/laws.toml",
+        "broker_audit/_data/agencies.toml",
+        "broker_audit/_data/shared-mail-hosts.toml",
         "broker_audit/_data/templates/letters/access.txt.j2",
         "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
         "broker_audit/_data/examples/demo-profile.toml",
         "broker_audit/_data/registries/ca-ag-2020.json",
+        "broker_audit/_data/registries/cppa-2025.json",
+        "broker_audit/_data/registries/cppa-2025.csv",
     ):
         assert needed in names, needed
     site = tmp_path / "site"
@@ -52,7 +56,9 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
             "-c",
             "import broker_audit.datafiles as d; print(d.data_root()); "
             "from broker_audit.registry.load import shipped_registry; "
-            "print(shipped_registry().resolve('accurint').id)",
+            "print(shipped_registry().resolve('accurint').id); "
+            "from broker_audit.registry.agencies import shipped_agencies; "
+            "print(len(shipped_agencies().group('co-sheriffs')))",
         ],
         cwd=elsewhere,
         env=env,
@@ -60,9 +66,10 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    root, broker = probe.stdout.split()
+    root, broker, sheriffs = probe.stdout.split()
     assert root == str(site / "broker_audit" / "_data")
     assert broker == "lexisnexis-risk-solutions"
+    assert sheriffs == "64"
     demo = subprocess.run(
         [sys.executable, "-m", "broker_audit", "demo", "--out", "letters"],
         cwd=elsewhere,
@@ -72,7 +79,13 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         check=False,
     )
     assert demo.returncode == 0, demo.stderr
-    # LexisNexis by the email it filed with California (an .eml and its text); Appriss has no known
-    # route, so no letter, and the output says what to do instead.
-    assert len(list((elsewhere / "letters").glob("*.eml"))) == 1
-    assert "no route known yet" in demo.stdout
+    # LexisNexis by mail to the Consumer Center box, its portal's sheet beside; Appriss names no
+    # door: a letter to its parent, Equifax, and a complaint to the Colorado AG.
+    written = sorted(p.name for p in (elsewhere / "letters").glob("*.pdf"))
+    assert [n.split("-", 3)[3] for n in written] == [
+        "appriss-insights-unreachable-3.pdf",
+        "equifax-access-2.pdf",
+        "lexisnexis-risk-solutions-access-1-web-form.pdf",
+        "lexisnexis-risk-solutions-access-1.pdf",
+    ]
+    assert "Equifax (for Appriss Insights)" in demo.stdout

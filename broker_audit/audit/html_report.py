@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 
 from broker_audit.audit.progress import Action, BrokerStanding, Score
 from broker_audit.audit.rank import TIERS
+from broker_audit.audit.told import Told
 
 _CSS = """
 body{font-family:"DejaVu Serif",Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111}
@@ -54,7 +56,11 @@ def audit_html(
     rows: list[BrokerStanding],
     score: Score,
     actions: list[Action],
+    sections: tuple[str, ...] = (),
+    told: Sequence[Told] = (),
 ) -> str:
+    """The report. `sections`: HTML parts built (and escaped) by their own modules, such as the
+    map of what the brokers' answers showed (audit/flow_svg.py), placed before the broker table."""
     body = [
         f"<h1>{escape(title)}</h1>",
         f"<p>Report of {escape(today.isoformat())}. State of residence: {escape(state)}. "
@@ -65,8 +71,10 @@ def audit_html(
     ]
     for action in actions:
         body.append(f"<li>{escape(action.text)}<br><code>{escape(action.command)}</code></li>")
+    body.append("</ol>")
+    body.extend(sections)
     body.append(
-        "</ol><h2>Who likely holds your data</h2><table><thead><tr><th>Broker</th>"
+        "<h2>Who likely holds your data</h2><table><thead><tr><th>Broker</th>"
         "<th>Why it is on the list</th><th>Your requests</th></tr></thead><tbody>"
     )
     for row in rows:
@@ -88,8 +96,26 @@ def audit_html(
             f'<small>{escape(TIERS[r.tier])}</small></td><td><ul class="reasons">{reasons}'
             f"</ul></td><td>{requests}</td></tr>"
         )
+    body.append("</tbody></table><h2>What your letters told whom</h2>")
+    if told:
+        body.append(
+            "<table><thead><tr><th>Letter</th><th>To</th><th>It told them</th><th>Not told</th>"
+            "</tr></thead><tbody>"
+        )
+        for t in told:
+            sent = t.sent.isoformat() if t.sent else ""
+            kept = escape(", ".join(t.withheld)) + (
+                f" <small>({escape(t.reason)})</small>" if t.reason else ""
+            )
+            body.append(
+                f"<tr><td>#{t.request_id} {escape(t.kind)}, sent {escape(sent)}</td>"
+                f"<td>{escape(t.recipient)}</td><td>{escape(t.told)}</td><td>{kept}</td></tr>"
+            )
+        body.append("</tbody></table>")
+    else:
+        body.append("<p>No letter has been sent yet.</p>")
     body.append(
-        "</tbody></table><footer>Made by broker-audit on this computer. It contains "
+        "<footer>Made by broker-audit on this computer. It contains "
         "personal information: keep it private.</footer>"
     )
     return (

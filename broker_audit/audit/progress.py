@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from broker_audit.audit.rank import Ranked
-from broker_audit.registry.routes import form_route, ranked_routes
+from broker_audit.registry.routes import form_route
+from broker_audit.registry.schema import Broker
 from broker_audit.tracking.due import is_overdue
 from broker_audit.tracking.model import RequestView
-from broker_audit.tracking.next_step import in_chain
 from broker_audit.tracking.states import AWAITING, State
+from broker_audit.vocabulary import KINDS
+
+Writes = Callable[[Broker, str], bool]
+"""Whether `broker-audit request BROKER --kind KIND` would write something (a letter, or the
+letters to a parent company and a complaint office): `audit` suggests only steps that do."""
 
 _ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -25,6 +30,7 @@ class RequestSummary:
     sent: dt.date | None
     due: dt.date | None
     overdue: bool
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,11 @@ class Action:
 def standings(ranked: Sequence[Ranked], views: Sequence[RequestView], today: dt.date) -> list[BrokerStanding]:
     by_broker: dict[str, list[RequestView]] = defaultdict(list)
     for view in views:
-        if not in_chain(view.request.kind):
-            by_broker[view.request.broker_id].append(view)
+        # Requests only: not follow-ups, appeals or complaints about them. A request sent to a
+        # parent company for a broker that cannot be reached counts for that broker (`about`).
+        found = KINDS.get(view.request.kind)
+        if found is None or found.group not in ("chain", "notice"):
+            by_broker[view.request.about or view.request.broker_id].append(view)
     out = []
     for r in ranked:
         mine = by_broker.get(r.broker.id, [])
@@ -76,6 +85,7 @@ def standings(ranked: Sequence[Ranked], views: Sequence[RequestView], today: dt.
                         sent=v.sent,
                         due=v.due,
                         overdue=is_overdue(v, today),
+                        channel=v.request.channel,
                     )
                     for v in mine
                 ),
@@ -96,8 +106,11 @@ def score(rows: Sequence[BrokerStanding]) -> Score:
     )
 
 
-def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]:
-    """The few steps that matter most now, most urgent first."""
+def next_actions(
+    rows: Sequence[BrokerStanding], limit: int = 3, writes: Writes = lambda broker, kind: True
+) -> list[Action]:
+    """The few steps that matter most now, most urgent first: only steps that write something
+    (`writes` says whether a request of a kind to a broker would)."""
     actions: list[Action] = []
     overdue = [r for r in rows if any(q.overdue for q in r.requests)]
     if overdue:
@@ -119,6 +132,7 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
         for r in rows
         if r.ranked.listed
         and not any(q.kind in ("opt-out", "delete") and q.state != "withdrawn" for q in r.requests)
+        and writes(r.ranked.broker, "opt-out")
     ]
     for r in listed[:2]:
         broker = r.ranked.broker
@@ -133,16 +147,15 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
         )
     drafted = [(r, q) for r in rows for q in r.requests if q.state == "drafted"]
     if drafted:
-        broker, first = drafted[0][0].ranked.broker, drafted[0][1]
-        best = ranked_routes(broker, (), "")
-        via = best[0].channel if best else "mail"
+        first = drafted[0][1]
+        via = first.channel or "mail"
         actions.append(
             Action(
                 f"{len(drafted)} letter(s) are written but not marked sent: send them, then record it",
                 f"broker-audit mark {first.id} sent --via {via}",
             )
         )
-    untouched = [r for r in rows if not r.requests]
+    untouched = [r for r in rows if not r.requests and writes(r.ranked.broker, "delete")]
     for r in untouched[:2]:
         why = "sells to immigration enforcement" if r.ranked.tier == 1 else "likely holds your data"
         actions.append(
@@ -151,7 +164,13 @@ def next_actions(rows: Sequence[BrokerStanding], limit: int = 3) -> list[Action]
                 f"broker-audit request {r.ranked.broker.id} --kind delete",
             )
         )
-    accessed = [r for r in rows if r.answered and not any(q.kind == "delete" for q in r.requests)]
+    accessed = [
+        r
+        for r in rows
+        if r.answered
+        and not any(q.kind == "delete" for q in r.requests)
+        and writes(r.ranked.broker, "delete")
+    ]
     for r in accessed[:1]:
         actions.append(
             Action(

@@ -51,6 +51,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "Your requests: a summary by state, the overdue and due-soon ones first.",
     ),
     "mark": Subcommand("requests", "mark_command", "Record a status change of a request."),
+    "resend": Subcommand(
+        "requests", "resend_command", "Write a request's letter again for another route, as a new request."
+    ),
     "show": Subcommand("requests", "show_command", "The full history of one request."),
     "followup": Subcommand(
         "requests", "followup_command", "Write the next letter for every late or refused request."
@@ -58,9 +61,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "demo": Subcommand(
         "demo",
         "demo_command",
-        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and\n"
-        "Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in\n"
-        "50 days. The vault is shredded at the end; only the letters stay.",
+        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail, "
+        "its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to "
+        "the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the status "
+        "today and in 60 days. The vault is shredded at the end; only the letters stay.",
     ),
     "audit": Subcommand(
         "audit", "audit_command", "Who likely holds your data, what they did with it, and what is left to do."
@@ -73,12 +77,28 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "cora": Subcommand(
         "cora",
         "cora_command",
-        "Ask a Colorado sheriff for the records of sharing booking data with data brokers\n"
-        "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice\n"
-        "Records Act (criminal justice records: released at the custodian's discretion, at reasonable\n"
-        "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts).\n"
-        "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault\n"
+        "Ask a Colorado sheriff for the records of sharing booking data with data brokers "
+        "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice "
+        "Records Act (criminal justice records: released at the custodian's discretion, at reasonable "
+        "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts). "
+        "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault "
         "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.",
+    ),
+    "campaign": Subcommand(
+        "campaign",
+        "app",
+        "A records campaign (`cora --all`): what each agency's answer showed, and the table of it.",
+    ),
+    "agencies": Subcommand(
+        "agencies",
+        "app",
+        "The agencies a records request goes to: Colorado's sheriffs and state agencies.",
+    ),
+    "drop": Subcommand(
+        "drop",
+        "app",
+        "California's DROP: record your one deletion request to every registered data broker, and "
+        "the status DROP shows for each broker; `status` tracks them with the rest.",
     ),
     "profile": Subcommand(
         "profile", "app", "See or change the requester's profile (kept only inside the vault)."
@@ -105,6 +125,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "reply_command",
         "Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.",
     ),
+    "findings": Subcommand(
+        "findings",
+        "findings_command",
+        "What the brokers' answers say: data held, where it came from, who got it, and the verdict.",
+    ),
     "evidence": Subcommand(
         "mail",
         "evidence_command",
@@ -129,7 +154,7 @@ class LazyGroup(TyperGroup):
         if sub is None or self._listing:
             return super().get_command(ctx, cmd_name)
         if cmd_name not in self._loaded:
-            self.commands[cmd_name] = hide_flag_types(sub.load(cmd_name))
+            self.commands[cmd_name] = tidy_help(sub.load(cmd_name))
             self._loaded.add(cmd_name)
         return self.commands[cmd_name]
 
@@ -171,12 +196,24 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def hide_flag_types(command: Any) -> Any:
-    """Flags take no value: show none in --help (typer would print "<bool>", which invites
-    `--json true`)."""
+def tidy_help(command: Any) -> Any:
+    """Help that reads well in any terminal width: paragraphs flow (a docstring's hard line breaks
+    are joined, so the terminal wraps them once), flags show no value type (typer would print
+    "<bool>", which invites `--json true`), and a value shows its name (KIND, OUT), not a Python
+    type such as "<list[str]>"."""
+    if getattr(command, "help", None):
+        command.help = reflow(command.help)
+    if getattr(command, "short_help", None):
+        command.short_help = reflow(command.short_help)
     for param in getattr(command, "params", ()):
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
+        if getattr(param, "help", None):
+            param.help = reflow(param.help)
+        if getattr(param, "param_type_name", "") == "argument":
+            param.display_type_rich = _no_type  # its name (BROKERS) already says what it takes
+            if param.metavar is None and param.name:
+                param.metavar = param.name.upper()
+        elif param.metavar is None:
+            param.metavar = "" if getattr(param, "is_flag", False) else (param.name or "").upper()
     make_help = command.get_help_option
 
     def get_help_option(ctx: Any) -> Any:
@@ -187,8 +224,30 @@ def hide_flag_types(command: Any) -> Any:
 
     command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
-        hide_flag_types(sub)
+        tidy_help(sub)
     return command
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph of a docstring into one, keeping list items, indented
+    lines and command examples on lines of their own."""
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            keep = line.startswith((" ", "-", "*", "broker-audit ", "$"))
+            if lines and not keep:
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 @app.callback()
@@ -204,6 +263,12 @@ def root(
         False, "--no-keyring", help="Do not use the OS keyring; unlock with the passphrase.", metavar=""
     ),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback for unexpected errors.", metavar=""),
+    passphrase_fd: int = typer.Option(
+        None,
+        "--passphrase-fd",
+        help="Read the vault passphrase from this open file descriptor (first line), never from the "
+        "environment.",
+    ),
     version: bool = typer.Option(
         False,
         "--version",
@@ -215,6 +280,10 @@ def root(
 ) -> None:
     g = globals_of(ctx)
     g.vault, g.no_keyring, g.debug = vault_file, no_keyring, debug
+    if passphrase_fd is not None:
+        from broker_audit.cli.common import read_passphrase_fd
+
+        read_passphrase_fd(passphrase_fd)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -227,7 +296,10 @@ def main(argv: list[str] | None = None) -> None:
     from broker_audit.cli.common import take_secrets
     from broker_audit.errors import BrokerAuditError, ExitCode
 
-    take_secrets()  # passphrases leave os.environ before any command runs
+    if not take_secrets():  # passphrases leave the environment before any command runs
+        from broker_audit.cli.common import SCRUB_WARNING
+
+        typer.echo(SCRUB_WARNING, err=True)
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="broker-audit")

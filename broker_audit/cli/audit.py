@@ -34,6 +34,9 @@ def _ask_questions(stored: Any, lang: str) -> Any:
     return Answers(**values)
 
 
+_ANSWER_WORDS = {"yes": True, "y": True, "no": False, "n": False, "unknown": None, "": None}
+
+
 def _answers_from_options(options: list[str], stored: Any) -> Any:
     import msgspec
 
@@ -48,7 +51,12 @@ def _answers_from_options(options: list[str], stored: Any) -> Any:
         key = key.strip().replace("-", "_")
         if key not in keys:
             raise UserError(f"unknown question {key!r}", "questions: " + ", ".join(sorted(keys)))
-        values[key] = {"yes": True, "y": True, "no": False, "n": False}.get(value.strip().lower())
+        word = value.strip().lower()
+        if word not in _ANSWER_WORDS:
+            raise UserError(
+                f"--answer {item}: {value.strip()!r} is not an answer", "answer yes, no or unknown"
+            )
+        values[key] = _ANSWER_WORDS[word]
     return Answers(**values)
 
 
@@ -74,9 +82,13 @@ def audit_command(
     """
     import sys
 
+    from broker_audit.errors import UserError
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.audit import run_audit
+
+    if lang not in ("en", "es"):
+        raise UserError(f"--lang {lang}: the questions are in en or es", "use --lang en or --lang es")
 
     def ask(stored: Any) -> Any:
         if answer:
@@ -100,8 +112,11 @@ def audit_command(
         print_json(report_dict(report))
         return
     from broker_audit.cli.render import render_audit
+    from broker_audit.cli.render_findings import render_flow
 
     render_audit(report)
+    if report.flow is not None:
+        render_flow(report.flow, report.finding_steps)
 
 
 def report_dict(report: Any) -> dict[str, Any]:
@@ -144,4 +159,48 @@ def report_dict(report: Any) -> dict[str, Any]:
             }
             for row in report.rows
         ],
+        "told": [
+            {
+                "id": t.request_id,
+                "recipient": t.recipient,
+                "kind": t.kind,
+                "sent": t.sent,
+                "told": t.told,
+                "withheld": list(t.withheld),
+                "minimal": t.minimal,
+                "reason": t.reason,
+                "recorded": t.recorded,
+            }
+            for t in report.told
+        ],
+        "drafted": report.drafted,
+        **findings_dict(report),
+    }
+
+
+def findings_dict(report: Any) -> dict[str, Any]:
+    """The map of confirmed findings and the steps they suggest (nothing unconfirmed)."""
+    import dataclasses
+
+    flow = report.flow
+    if flow is None:
+        return {}
+    nodes = {n.key: n for n in flow.nodes}
+    return {
+        "map": {
+            "edges": [
+                {
+                    "number": e.number,
+                    "from": nodes[e.source].label,
+                    "to": nodes[e.target].label,
+                    "role": e.role,
+                    "documented": e.documented,
+                    "source_url": e.url,
+                    "evidence": [dataclasses.asdict(ev) for ev in e.evidence],
+                }
+                for e in flow.edges
+            ],
+            "findings_awaiting_review": flow.proposed,
+        },
+        "finding_steps": [dataclasses.asdict(s) for s in report.finding_steps],
     }

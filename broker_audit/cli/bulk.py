@@ -41,17 +41,43 @@ def letters(
         help="The clinic acts as each client's authorized "
         "agent where the law allows it (with a signed-authorization page).",
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check the spreadsheet; write nothing."),
+    date_order: str = typer.Option(
+        None,
+        "--date-order",
+        help="How the sheet writes birth dates: dmy (14/03/1987), mdy (03/14/1987) or ymd. "
+        "Default: what the column header or a day over 12 shows; a date that reads both ways is sent to fix.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check the spreadsheet and show what was read from each row; write nothing."
+    ),
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help="Write a client's letter even where an open request of its kind to the broker exists "
+        "(by default those are skipped and listed).",
+    ),
     templates: Path = typer.Option(
         None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
     ),
     workers: int = typer.Option(
         None, "--workers", help="Processes drawing the PDF (default: one per usable core)."
     ),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="Also tell the brokers this about each client (repeat or comma-separate): current-address, "
+        "phone, birth-date, ...; all: what letters gave before.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Print every client's cover sheet and letters into one PDF, with address labels and a
     certified-mail list, and log every letter in the vault under its client.
+
+    A letter to a broker that sells to government, police or immigration enforcement gives the
+    client's name, past addresses and e-mail, with the clinic's address as its return address,
+    never the client's home or phone (--disclose adds them). Each cover sheet says what each
+    letter tells its company.
 
     Bad rows never stop the batch: they are listed at the end and written to a CSV to fix.
 
@@ -95,6 +121,9 @@ def letters(
             templates_dir=templates,
             progress=advance,
             workers=workers,
+            disclose=disclose or (),
+            date_order=date_order,
+            again=again,
         )
     summary = {
         "batch": result.batch_id,
@@ -111,7 +140,34 @@ def letters(
         "by_channel": result.by_channel,
         "no_route": result.no_route,
         "no_route_brokers": result.no_route_brokers,
+        "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
+        "date_order": result.date_order,
+        "notes": result.notes,
+        "repeats_skipped": [
+            {
+                "row": r.row,
+                "client": r.client_id,
+                "broker": r.broker_id,
+                "kind": r.kind,
+                "open_request": r.request_id,
+            }
+            for r in result.repeats
+        ],
+        "repeats_checked": result.repeats_checked,
     }
+    if result.dry_run:
+        summary["read"] = [
+            {
+                "row": r.row,
+                "client": r.client_id,
+                "name": r.name,
+                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
+                "state": r.state,
+                "zip": r.zip,
+                "language": r.language,
+            }
+            for r in result.read
+        ]
     if as_json:
         print_json(summary)
         return
@@ -177,6 +233,7 @@ def status(
 
     day = today()
     rows = clinic_rows(access(ctx), today=day, batch_id=batch)
+    summary = summarise(rows, by)
     if csv_file:
         write_rows_csv(rows, csv_file)
         err(f"wrote {len(rows)} requests to {csv_file}")
@@ -190,8 +247,7 @@ def status(
         return
     from broker_audit.cli.render import render_clinic_summary
 
-    key = "broker" if by == "broker" else "client_name"
-    render_clinic_summary(summarise(rows, key), by, day)
+    render_clinic_summary(summary, by, day)
 
 
 @app.command("stats")
@@ -200,7 +256,8 @@ def stats(
     as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
 ) -> None:
     """Anonymised counts to publish: requests by broker, kind and outcome, and days to answer.
-    No client data is in it.
+    No client data is in it; a count under 5 is shown as "<5" (a count of 1 can point at one
+    client), and a median needs 5 answers.
 
     Example: broker-audit bulk stats > clinic-stats.json
     """
@@ -215,3 +272,32 @@ def stats(
     from broker_audit.cli.render import render_stats
 
     render_stats(result)
+
+
+# --- what the brokers' answers disclosed, across clients (services/clinic_findings.py) ---------
+
+
+@app.command("recipients")
+def recipients(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
+) -> None:
+    """Anonymised counts to publish: per broker, how many clients' confirmed findings name each
+    kind of recipient (immigration enforcement, law enforcement, ...) and each known agency or
+    broker. Counts under 5 are shown as "<5". No client data, no free-text names.
+
+    Example: broker-audit bulk recipients > disclosed-recipients.json
+    """
+    import dataclasses
+
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.clinic_findings import recipient_counts
+    from broker_audit.services.findings import name_directory
+
+    result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
+    if as_json:
+        print_json(dataclasses.asdict(result))
+        return
+    from broker_audit.cli.render_findings import render_recipient_counts
+
+    render_recipient_counts(result)

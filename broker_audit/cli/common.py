@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -51,21 +52,59 @@ SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE", MA
 soon as they are read."""
 
 _secrets: dict[str, str] = {}
+SCRUB_WARNING = (
+    "warning: the passphrase or mail password could not be wiped from this process's start-up "
+    "environment (other programs of yours can read it while this runs); prefer --passphrase-fd "
+    "or the OS keyring"
+)
 
 
-def take_secrets() -> None:
-    """Move the passphrase variables out of the environment, for this command only.
+def take_secrets() -> bool:
+    """Move the passphrase variables out of the environment, for this command only; False if
+    their values could not be wiped from the process's start-up environment block.
 
-    Once read they are gone from ``os.environ``: worker processes, anything a template or a
-    library might read from the environment, and crash reports never see them. (The kernel's copy
-    of the start-up environment, /proc/self/environ, stays as it was; the template loader is what
-    keeps templates away from it.)
+    Once read they are gone from ``os.environ`` and from the kernel's view of the environment
+    (/proc/PID/environ, `ps e`: cli/environ.py overwrites them where they lie): worker processes,
+    anything a template or a library might read from the environment, other programs of the user
+    and crash reports never see them.
     """
+    from broker_audit.cli.environ import scrub
+
     _secrets.clear()
-    for name in SECRET_VARIABLES:
-        value = os.environ.pop(name, None)
-        if value:
-            _secrets[name] = value
+    values, wiped = scrub(SECRET_VARIABLES)
+    _secrets.update(values)
+    return wiped
+
+
+def read_passphrase_fd(fd: int) -> None:
+    """`--passphrase-fd N`: the passphrase from an open file descriptor (its first line), so it
+    is never in the environment at all. The descriptor is closed."""
+    if fd < 0:
+        raise UserError("--passphrase-fd must be an open file descriptor (a number from 0)")
+    chunks: list[bytes] = []
+    try:
+        while sum(len(c) for c in chunks) <= 4096:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if b"\n" in chunk:
+                break
+    except OSError as exc:
+        raise UserError(
+            f"--passphrase-fd {fd}: cannot read it ({exc.strerror or type(exc).__name__})",
+            "open the descriptor for reading, e.g. `broker-audit --passphrase-fd 3 status 3<passfile`",
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    line = b"".join(chunks).split(b"\n", 1)[0].rstrip(b"\r")
+    if not line:
+        raise UserError(f"--passphrase-fd {fd}: no passphrase was read from it")
+    try:
+        _secrets["BROKER_AUDIT_PASSPHRASE"] = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"--passphrase-fd {fd}: the passphrase is not UTF-8 text") from None
 
 
 def _secret(name: str) -> str | None:
@@ -86,7 +125,7 @@ def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PA
             f"set {env_name}, or run the command in a terminal",
         )
     while True:
-        first = typer.prompt("Vault passphrase", hide_input=True, err=True)
+        first = str(typer.prompt("Vault passphrase", hide_input=True, err=True))
         if not confirm:
             return first
         if len(first) < 8:
@@ -109,7 +148,7 @@ def mail_password_prompt() -> str:
             "the mail password is needed and there is no terminal to ask on",
             f"set {MAIL_PASSWORD_ENV} for this run, or run the command in a terminal",
         )
-    return typer.prompt("Mail password (or app password)", hide_input=True, err=True)
+    return str(typer.prompt("Mail password (or app password)", hide_input=True, err=True))
 
 
 def ask_yes(question: str, *, yes: bool, what: str) -> bool:

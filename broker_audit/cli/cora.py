@@ -1,4 +1,5 @@
-"""`broker-audit cora`: a Colorado Open Records Act request to a sheriff."""
+"""`broker-audit cora`: a Colorado Open Records Act request to a sheriff, or the same request to a
+whole group of agencies (every sheriff) as one campaign."""
 
 from __future__ import annotations
 
@@ -12,14 +13,47 @@ from broker_audit.cli.common import access, err, parse_date, print_json, today
 def cora_command(
     ctx: typer.Context,
     agency: str = typer.Option(
-        ..., "--agency", help="The sheriff's office, e.g. \"Adams County Sheriff's Office\"."
+        None, "--agency", help='One agency you name, e.g. "Adams County Sheriff\'s Office".'
     ),
-    address: str = typer.Option(..., "--address", help="Its postal address, lines separated by ';'."),
+    address: str = typer.Option(None, "--address", help="Its postal address, lines separated by ';'."),
     email: str = typer.Option(None, "--email", help="The records custodian's email, for the .eml."),
+    group: str = typer.Option(
+        None,
+        "--all",
+        metavar="GROUP",
+        help="A campaign to every agency of a group of the directory: co-sheriffs, co-state or co-all.",
+    ),
+    agencies: Path = typer.Option(
+        None, "--agencies", help="A campaign to the agencies listed in this file (one directory id a line)."
+    ),
+    as_kind: str = typer.Option(
+        None,
+        "--as",
+        metavar="clinic|person",
+        help="Who asks: the clinic in its own name, or you with your name and e-mail only (default: "
+        "you for one agency; for a campaign, the clinic when the vault has one).",
+    ),
+    via: str = typer.Option(
+        None, "--via", help="Campaign: prefer this channel (mail, email or web-form) where an agency has it."
+    ),
     since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
-    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
-    formats: str = typer.Option("pdf,txt", "--format", help="Any of pdf,txt,eml,html."),
-    as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    formats: str = typer.Option(
+        None,
+        "--format",
+        help="Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign).",
+    ),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="One agency, as yourself: also tell the agency this (repeat or comma-separate): "
+        "current-address, phone, ...; by default the letter gives only your name and e-mail.",
+    ),
+    clinic: Path = typer.Option(
+        None, "--clinic", help="The clinic's profile (TOML), with --as clinic (default: the vault's)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
     """Ask a Colorado sheriff for the records of sharing booking data with data brokers
     (Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice
@@ -28,10 +62,36 @@ def cora_command(
     The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault
     tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.
 
+    With --all co-sheriffs (or --agencies FILE) it writes the same request to every agency of the
+    directory that has a known route, each as its route's artefact (a window-envelope PDF, an
+    .eml, a web form sheet), logs each under its own clock and groups them as one campaign; the
+    agencies without a route are listed. Then: `status --campaign ID`, `followup`, `reply ID
+    --file`, `campaign finding`, `campaign export`.
+
+    The agency sees everything in the letter: it gives only your name and the e-mail the records
+    go to (no home address, no phone) unless you add more with --disclose, or names no one at all
+    with --as clinic (the clinic asks in its own name).
+
     Example: broker-audit cora --agency "Example County Sheriff" --address "1 Main St;Town, CO 80000"
+
+    Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
+    from broker_audit.cli.render import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
+    from broker_audit.services.clinic import load_clinic_file
+
+    if as_kind is not None and as_kind not in ("clinic", "person"):
+        raise typer.BadParameter("--as is clinic or person")
+    if group is not None or agencies is not None:
+        if agency or address or email or disclose:
+            raise typer.BadParameter(
+                "--agency, --address, --email and --disclose are for one agency, not a campaign"
+            )
+        _campaign(ctx, group, agencies, as_kind, via, since, out, formats, as_json)
+        return
+    if not agency or not address:
+        raise typer.BadParameter("name the agency and its address (--agency, --address), or use --all GROUP")
     from broker_audit.services.cora import records_request
 
     result = records_request(
@@ -40,10 +100,14 @@ def cora_command(
         address=address.split(";"),
         email=email,
         out_dir=out,
-        formats=parse_formats(formats),
+        formats=parse_formats(formats or "pdf,txt"),
         today=today(),
         laws=shipped_laws(),
         since=parse_date(since, "--since"),
+        disclose=disclose or (),
+        as_clinic=as_kind == "clinic",
+        clinic=load_clinic_file(clinic) if clinic else None,
+        announce=render_announcements,
     )
     if as_json:
         print_json(
@@ -54,6 +118,8 @@ def cora_command(
                 "law": result.law_id,
                 "reference": result.reference,
                 "files": result.files,
+                "disclosed": result.given,
+                "disclosure": result.disclosure,
             }
         )
         return
@@ -65,3 +131,66 @@ def cora_command(
     )
     err("Sign the statement at the end of the letter before you send it (C.R.S. 24-72-305.5).")
     err(f"When you send it: broker-audit mark {result.request_id} sent --via mail")
+
+
+def _campaign(
+    ctx: typer.Context,
+    group: str | None,
+    agencies: Path | None,
+    as_kind: str | None,
+    via: str | None,
+    since: str,
+    out: Path,
+    formats: str | None,
+    as_json: bool,
+) -> None:
+    from broker_audit.cli.render import render_announcements
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.agencies import shipped_agencies
+    from broker_audit.services import parse_formats
+    from broker_audit.services.campaign import start_campaign
+
+    result = start_campaign(
+        access(ctx),
+        directory=shipped_agencies(),
+        laws=shipped_laws(),
+        out_dir=out,
+        today=today(),
+        group=group,
+        agency_list=agencies,
+        since=parse_date(since, "--since"),
+        as_kind=as_kind,  # type: ignore[arg-type]
+        prefer=via,
+        formats=parse_formats(formats) if formats else None,
+        announce=render_announcements,
+    )
+    if as_json:
+        print_json(
+            {
+                "campaign": result.campaign_id,
+                "scope": result.scope,
+                "requester": result.requester,
+                "letters": [
+                    {
+                        "id": r.request_id,
+                        "agency": r.broker_id,
+                        "agency_name": r.broker_name,
+                        "kind": r.kind,
+                        "reference": r.reference,
+                        "channel": r.channel,
+                        "send_to": r.route,
+                        "files": r.files,
+                        "warnings": r.warnings,
+                    }
+                    for r in result.letters
+                ],
+                "without_route": [
+                    {"agency": m.agency_id, "agency_name": m.agency_name, "why": m.why_not, "leads": m.leads}
+                    for m in result.without_route
+                ],
+            }
+        )
+        return
+    from broker_audit.cli.render import render_campaign_started
+
+    render_campaign_started(result)

@@ -12,9 +12,10 @@ from broker_audit.cli.common import today
 def demo_command(
     out: Path = typer.Option(Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."),
 ) -> None:
-    """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions and
-    Appriss Insights, log them in a throwaway encrypted vault, and show the status today and in
-    50 days. The vault is shredded at the end; only the letters stay.
+    """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail,
+    its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to
+    the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the status
+    today and in 60 days. The vault is shredded at the end; only the letters stay.
 
     Example: broker-audit demo --out demo-letters
     """
@@ -29,7 +30,7 @@ def demo_command(
     from broker_audit.vocabulary import CHANNEL_WORDS
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
-    render_letters(result.letters, result.no_route, [])
+    render_letters(result.letters, result.no_route, [], told=True)
     typer.echo("")
     if result.letters:
         first = result.letters[0]
@@ -39,4 +40,7 @@ def demo_command(
     typer.echo("")
     typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
     render_status(result.status_later)
-    typer.echo("The demo vault was crypto-shredded. Start for real with: broker-audit init")
+    typer.echo(
+        "The demo vault was crypto-shredded. Start for real with: broker-audit init "
+        "(from this folder: .venv/bin/broker-audit init, or activate .venv first)"
+    )

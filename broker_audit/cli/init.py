@@ -86,6 +86,7 @@ def ask_profile() -> Profile:
     from broker_audit.profile import (
         Address,
         Profile,
+        ReplyAddress,
         parse_birth_date,
         parse_state,
         parse_zip,
@@ -122,8 +123,11 @@ def ask_profile() -> Profile:
         city = ask("  city", err=True)
         a_state = ask_valid("  state", parse_state, default=state)
         zip_code = ask_valid("  ZIP code", functools.partial(parse_zip, state=a_state))
+        until = None if current else ask_valid("  the year you moved out (or empty)", _year, default="")
         addresses.append(
-            Address(line1=line1, line2=line2, city=city, state=a_state, zip=zip_code, current=current)
+            Address(
+                line1=line1, line2=line2, city=city, state=a_state, zip=zip_code, current=current, until=until
+            )
         )
         current = False
         if not typer.confirm("Add a previous address?", default=False, err=True):
@@ -133,6 +137,26 @@ def ask_profile() -> Profile:
     birth = ask_valid(
         "Date of birth YYYY-MM-DD (optional; helps brokers find you)", parse_birth_date, default=""
     )
+    reply = None
+    if typer.confirm(
+        "Letters to brokers that sell to police or immigration enforcement do not give your home "
+        "address. Do you have a mailing address for their answers that is not your home (a P.O. box, "
+        "a trusted friend, a clinic)? Without one, they answer by e-mail",
+        default=False,
+        err=True,
+    ):
+        care_of = ask("  in care of (a name, or empty for your own P.O. box)", default="", err=True)
+        r_line1 = ask("  street or P.O. box", err=True)
+        r_city = ask("  city", err=True)
+        r_state = ask_valid("  state", parse_state, default=state)
+        r_zip = ask_valid("  ZIP code", functools.partial(parse_zip, state=r_state))
+        reply = ReplyAddress(
+            care_of=f"c/o {care_of}" if care_of and not care_of.lower().startswith("c/o") else care_of,
+            line1=r_line1,
+            city=r_city,
+            state=r_state,
+            zip=r_zip,
+        )
     profile = Profile(
         name=name,
         other_names=[n.strip() for n in other.split(",") if n.strip()],
@@ -141,5 +165,20 @@ def ask_profile() -> Profile:
         birth_date=birth,
         state=state,
         addresses=addresses,
+        reply_address=reply,
     )
     return validate_profile(profile)
+
+
+def _year(text: str) -> int | None:
+    """'' -> None; a four-digit year between 1900 and this year."""
+    import datetime as dt
+
+    from broker_audit.errors import UserError
+
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1900 <= int(value) <= dt.date.today().year:
+        raise UserError(f"a year between 1900 and {dt.date.today().year}, like 2019")
+    return int(value)

@@ -50,6 +50,12 @@ def setup_command(
     imap_port: int = typer.Option(993, "--imap-port", help="IMAP over TLS, usually 993."),
     imap_user: str = typer.Option("", "--imap-user", help="IMAP login (default: the SMTP user)."),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file instead of the system's."),
+    authserv_id: str = typer.Option(
+        "",
+        "--authserv-id",
+        help="Your provider's name in the Authentication-Results header it adds to incoming mail "
+        "(e.g. mx.google.com): only that header shows a reply really comes from the broker.",
+    ),
 ) -> None:
     """Set up your own mailbox for sending requests and reading replies.
 
@@ -74,6 +80,7 @@ def setup_command(
             imap_port=imap_port,
             imap_user=imap_user.strip(),
             cafile=cafile,
+            authserv_id=authserv_id.strip(),
         ),
         password=mail_password_prompt,
         use_keyring=not globals_of(ctx).no_keyring,
@@ -94,13 +101,26 @@ def send_command(
     ),
     batch: str = typer.Option(None, "--batch", help="Send the email requests of this clinic batch."),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the SMTP server."),
+    force: bool = typer.Option(
+        False, "--force", help="Also send a follow-up whose request was answered after it was drafted."
+    ),
+    was_sent: list[int] = typer.Option(
+        None, "--was-sent", help="A request an earlier run may have sent: it did go out (you checked)."
+    ),
+    not_sent: list[int] = typer.Option(
+        None, "--not-sent", help="A request an earlier run may have sent: it did not go out (you checked)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.
 
     Shows what goes to whom and asks first. Requests of a clinic batch are sent only with --batch.
-    A refused message stays drafted, with the server's reason. This and `inbox` (with `scan` and
-    `registry update`) are the only commands that connect, and only when you run them.
+    A refused message stays drafted, with the server's reason. Only the letter as it was written is
+    sent: a letter file changed since (a Cc: or Reply-To: added, another To:, other text) is refused.
+    If a run ended while a message was with the server, the next run looks for it in your Sent
+    folder, or asks you (--was-sent ID / --not-sent ID), before it could send it again. This and
+    `inbox` (with `scan` and `registry update`) are the only commands that connect, and only when
+    you run them.
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
@@ -113,6 +133,15 @@ def send_command(
     def confirm(plan: Any) -> bool:
         render_send_plan(plan)
         return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
+
+    answers = {i: "sent" for i in was_sent or ()} | {i: "not-sent" for i in not_sent or ()}
+
+    def ask(doubt: Any, looked: str) -> Any:
+        if doubt.request_id in answers:
+            return answers[doubt.request_id]
+        from broker_audit.cli.render import ask_if_sent
+
+        return ask_if_sent(doubt, looked) if sys.stdin.isatty() else None
 
     result = send_requests(
         access(ctx),
@@ -127,11 +156,18 @@ def send_command(
         pace=pace,
         cafile=cafile,
         laws=shipped_laws(),
+        force=force,
+        ask=ask,
     )
     if as_json:
         print_json(_plain(result))
     else:
         render_send_result(result)
+    if result.plan.in_doubt:
+        raise NeedsAttention(
+            f"{len(result.plan.in_doubt)} email(s) may have gone out in an earlier run; not sent again",
+            "look in your Sent folder, then run `broker-audit send --was-sent ID` or `--not-sent ID`",
+        )
     if result.failed or result.not_attempted:
         raise NeedsAttention(
             f"{len(result.failed) + len(result.not_attempted)} of {len(result.plan.to_send)} "
@@ -152,29 +188,37 @@ def inbox_command(
         False, "--accept", help="Apply the suggested states of replies matched by reference."
     ),
     max_size: int = typer.Option(25, "--max-size", help="Keep messages up to this many MB."),
+    time_limit: float = typer.Option(
+        20, "--time-limit", help="Stop reading after this many minutes (what was read is kept)."
+    ),
     cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the IMAP server."),
     as_json: bool = typer.Option(False, "--json", help="List the replies and suggestions as JSON."),
 ) -> None:
     """Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, suggest a state.
 
     Read-only on the server unless --file-into. A reply is matched by our reference, by the
-    Message-ID we sent, or by the broker's domain; a reference from an unknown domain is flagged and
-    changes nothing. You confirm each suggested state (or --accept applies those matched by
-    reference or Message-ID). Unrelated mail is ignored and never stored.
+    Message-ID we sent, or by a sender at a domain the broker's routes name; a reference from
+    anyone else is flagged and changes nothing. You confirm each suggested state (or --accept
+    applies those matched by reference or Message-ID whose sender your mail server authenticated:
+    see `mail setup --authserv-id`). Unrelated mail is ignored and never stored; a message too
+    large, too deeply nested or otherwise over the parser's bounds is listed as skipped.
 
     Example: broker-audit inbox --since 2026-01-01
     """
-    from broker_audit.cli.render import ask_reply_state, render_inbox
+    from broker_audit.cli.render import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.inbox import read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
     decide = None
-    if accept:
-        decide = lambda r: r.suggested if r.can_apply and r.matched_by != "domain" else None  # noqa: E731
+    confirm = None
+    if accept:  # only what an authenticated sender said, linked by our reference or Message-ID
+        decide = lambda r: (  # noqa: E731
+            r.suggested if r.can_apply and r.matched_by != "domain" and r.trusted else None
+        )
     elif interactive:
-        decide = ask_reply_state
+        decide, confirm = ask_reply_state, confirm_unauthenticated
 
     def confirm_filing(count: int, folder_name: str) -> bool:
         if not yes and not sys.stdin.isatty():
@@ -192,13 +236,20 @@ def inbox_command(
         cafile=cafile,
         max_mb=max_size,
         decide=decide,
+        confirm_unauthenticated=confirm,
         file_into=file_into,
         confirm_filing=confirm_filing,
+        minutes=time_limit,
     )
     if as_json:
         print_json(_plain(result))
     else:
         render_inbox(result)
+    if result.stopped:
+        raise NeedsAttention(
+            f"stopped reading: {result.stopped}",
+            f"the {len(result.stored)} reply(ies) read before are kept; run `broker-audit inbox` again later",
+        )
     if result.needs_attention:
         raise NeedsAttention(
             "some messages need your attention (listed above); nothing was changed because of them",
@@ -212,14 +263,18 @@ def reply_command(
     file: Path = typer.Option(
         ..., "--file", help="The reply: a scan or photo (.pdf, .jpg, .png), .eml or .txt."
     ),
-    on: str = typer.Option(None, "--on", help="The day it came, YYYY-MM-DD (default today)."),
+    on: str = typer.Option(
+        None, "--on", help="The day it came, YYYY-MM-DD (default: a saved e-mail's own Date:, else today)."
+    ),
     state: str = typer.Option(None, "--state", help="Record this state too, e.g. fulfilled or denied."),
     note: str = typer.Option("", "--note", help="A short note kept with it."),
     as_json: bool = typer.Option(False, "--json", help="Print the stored reply as JSON."),
 ) -> None:
     """Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.
 
-    The file is copied into the vault; you may delete your copy afterwards.
+    The file is copied into the vault; you may delete your copy afterwards. A reply dated before
+    the request was sent is refused, and so is one that quotes another request's reference (file
+    it under that request).
 
     Example: broker-audit reply 3 --file letter-scan.pdf --on 2026-02-10 --state denied
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -15,10 +16,11 @@ app = typer.Typer(
 )
 
 
-def profile_dict(profile: object) -> dict:
+def profile_dict(profile: object) -> dict[str, Any]:
     import msgspec
 
-    return msgspec.to_builtins(profile)
+    built: dict[str, Any] = msgspec.to_builtins(profile)
+    return built
 
 
 @app.command("show")
@@ -47,6 +49,22 @@ def edit(
     phone: str = typer.Option(None, help="Phone number."),
     birth_date: str = typer.Option(None, "--birth-date", help="Date of birth, YYYY-MM-DD."),
     state: str = typer.Option(None, help="State of residence, two letters."),
+    advertising_id: list[str] = typer.Option(
+        None,
+        "--advertising-id",
+        help="Your phone's mobile advertising ID (repeat for several phones): location-data brokers "
+        "match on it. README: Advertising IDs says how to find it and what giving it means.",
+    ),
+    licence_number: str = typer.Option(
+        None, "--licence-number", help="Driver's licence number: given only where you --disclose it."
+    ),
+    disclose: str = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELDS",
+        help="What letters to brokers with no known sales to government or police give besides your "
+        "name, comma-separated (e.g. past-addresses,email); 'standard' for the usual set.",
+    ),
     from_file: Path = typer.Option(
         None, "--from-file", help="Replace the whole profile with this TOML file (addresses too)."
     ),
@@ -54,13 +72,20 @@ def edit(
 ) -> None:
     """Change fields of the profile; the old version stays in the encrypted log.
 
-    Addresses change with --from-file (same keys as `init --profile`). The profile is never
-    written to disk in the clear, so there is no editor session.
+    Addresses and the reply address change with --from-file (same keys as `init --profile`).
+    The profile is never written to disk in the clear, so there is no editor session.
 
     Example: broker-audit profile edit --email me@example.org --state CO
     """
+    from broker_audit.letters.disclosure import ALL, parse_disclose
     from broker_audit.profile import load_profile_file
     from broker_audit.services import ProfileChanges, edit_profile
+    from broker_audit.vocabulary import STANDARD_DISCLOSURE
+
+    default: list[str] | None = None
+    if disclose is not None:
+        named = parse_disclose([disclose.replace("standard", ALL)])
+        default = list(STANDARD_DISCLOSURE) if ALL in named else list(named)
 
     changes = ProfileChanges(
         name=name,
@@ -69,6 +94,9 @@ def edit(
         phone=phone,
         birth_date=parse_date(birth_date, "--birth-date") if birth_date else None,
         state=state,
+        advertising_ids=list(advertising_id) if advertising_id else None,
+        licence_number=licence_number,
+        disclose=default,
         replace_with=load_profile_file(from_file) if from_file else None,
     )
     profile = edit_profile(access(ctx), changes)

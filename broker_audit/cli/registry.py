@@ -89,9 +89,13 @@ def check_command(
     imported: Path = typer.Option(
         None, "--imported", help="Imported file to check (default: the shipped one)."
     ),
+    agencies: Path = typer.Option(
+        None, "--agencies", help="Agency directory to check (default: the shipped one)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
 ) -> None:
-    """Validate the registry with named rules; exit 1 when any rule finds an error.
+    """Validate the registry, the laws and the agency directory with named rules; exit 1 when any rule
+    finds an error.
 
     Example: broker-audit registry check --json
     """
@@ -106,6 +110,7 @@ def check_command(
         delay=delay,
         brokers_file=brokers_file,
         imported_file=imported,
+        agencies_file=agencies,
     )
     if as_json:
         print_json(
@@ -114,6 +119,8 @@ def check_command(
                 "errors": report.errors,
                 "warnings": report.warnings,
                 "brokers": report.brokers,
+                "laws": report.laws,
+                "agencies": report.agencies,
                 "links_checked": report.links_checked,
                 "findings": [
                     {

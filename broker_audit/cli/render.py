@@ -64,10 +64,24 @@ def render_profile(profile: Any) -> None:
         add_text_row(table, "Other names", "; ".join(profile.other_names))
     add_text_row(table, "State", profile.state)
     for address in profile.addresses:
-        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line())
+        years = f" ({address.years()})" if address.years() else ""
+        add_text_row(table, "Address" + (" (current)" if address.current else ""), address.one_line() + years)
     add_text_row(table, "Email", profile.email or "-")
     add_text_row(table, "Phone", profile.phone or "-")
     add_text_row(table, "Date of birth", profile.birth_date.isoformat() if profile.birth_date else "-")
+    reply = profile.reply_address
+    add_text_row(table, "Reply address", ", ".join(reply.lines()) if reply else "- (answers by e-mail)")
+    for ad_id in profile.advertising_ids:
+        add_text_row(table, "Advertising ID", ad_id)
+    if profile.licence_number:
+        add_text_row(table, "Licence number", "on file (given only where you --disclose it)")
+    default = "standard" if profile.disclose is None else (", ".join(profile.disclose) or "name only")
+    add_text_row(table, "Letters to other brokers give", default)
+    add_text_row(
+        table,
+        "Letters to government-linked brokers",
+        "name, past addresses, e-mail and a reply address (add more with --disclose)",
+    )
     console.print(table)
 
 
@@ -80,8 +94,16 @@ def _route_lines(route: Any) -> list[tuple[str, str]]:
     if route.only_for:
         limits.append("only for " + _c(route.only_for))
     where = route.provenance() or f"checked {route.checked}"
-    head = f"  {_c(route.channel)}: {_c(route.address())}" + (f" ({'; '.join(limits)})" if limits else "")
+    door = {"request-channel": "request channel", "contact": "contact", "registered": "registered address"}
+    kind = door.get(route.door_kind, route.door_kind)
+    head = f"  {_c(route.channel)} [{kind}]: {_c(route.address())}" + (
+        f" ({'; '.join(limits)})" if limits else ""
+    )
     out = [(head, ""), (f"      {_c(route.grade)}: {_c(route.source)} ({_c(where)})", "")]
+    if route.door_words:
+        out.append((f"      its words: {_c(route.door_words)}", ""))
+    if route.form is not None:
+        out.append((f"      only on its own form: {_c(route.form.name)} ({_c(route.form.where)})", ""))
     if route.via_parent:
         out.append((f"      the privacy desk of {_c(route.via_parent)}", ""))
     if route.note:
@@ -105,6 +127,16 @@ def render_broker(b: Any) -> None:
     lines.append(("  categories: " + _join(b.categories), ""))
     if b.holds:
         lines.append(("  holds: " + _join(b.holds), ""))
+    cra = b.consumer_reporting
+    if cra is not None:
+        who = f" ({_c(cra.entity)})" if cra.entity else ""
+        what = (
+            f"  a consumer reporting agency{who}: FCRA file disclosures (15 U.S.C. 1681g) apply"
+            if cra.agency
+            else "  not a consumer reporting agency: no FCRA file disclosure"
+        )
+        lines.append((what, ""))
+        lines.append((f"      source: {_c(cra.source)} ({_c(cra.grade)}, checked {_c(cra.checked)})", ""))
     lines.append(("How to send a request", bold))
     if not b.routes:
         lines.append(("  no route known yet: no letter can be sent", "yellow"))
@@ -133,6 +165,36 @@ def render_broker(b: Any) -> None:
         if v.details:
             lines.append((f"  verification: {_c(v.details)}", ""))
         lines.append((f"      source: {_c(v.source)} (checked {_c(v.checked)})", ""))
+        if v.asks:
+            from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+
+            lines.append(("What it asks to identify you, the risk, and the least-risk way", bold))
+            for a in v.asks:
+                when = f" ({_c(a.when)})" if a.when else ""
+                lines.append((f"  {_c(IDENTITY_ITEM_WORDS[a.item])}{when}", warn))
+                lines.append((f"      risk: {_c(a.risk)}", ""))
+                lines.append((f"      instead: {_c(a.instead)}", ""))
+                lines.append((f"      {_c(a.grade)}: {_c(a.source)} (checked {_c(a.checked)})", ""))
+                if a.risk_source:
+                    lines.append((f"      the risk, source: {_c(a.risk_source)}", ""))
+    from broker_audit.letters.disclosure import government_ties
+
+    ties = government_ties(b)
+    lines.append(
+        (
+            f"  Letters to it give only your name, past addresses and a reply channel ({_c(ties)}); "
+            "add more with --disclose"
+            if ties
+            else "  Letters to it give your profile's default details (no known sales to government)",
+            "",
+        )
+    )
+    if b.exempt_data is not None:
+        from broker_audit.letters.exempt import cannot_reach
+
+        lines.append((f"  {_c(cannot_reach(b, 'delete'))}", "yellow"))
+        lines.append((f"      its words: {_c(b.exempt_data.summary)}", ""))
+        lines.append((f"      {_c(b.exempt_data.grade)}: {_c(b.exempt_data.source)}", ""))
     if b.residency_limit is not None:
         lines.append((f"  Answers only some states' residents: {_c(b.residency_limit.value)}", "yellow"))
         lines.append(
@@ -153,9 +215,15 @@ def render_broker(b: Any) -> None:
 
 
 def render_letters(
-    letters: list[Any], no_route: list[Any], warnings: list[str], notes: Sequence[str] = ()
+    letters: Sequence[Any],
+    no_route: Sequence[Any],
+    warnings: list[str],
+    notes: Sequence[str] = (),
+    *,
+    told: bool = False,
 ) -> None:
-    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written."""
+    """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written.
+    `told`: also what each letter tells its recipient (when it was not announced before writing)."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
         say(f"warning: {_c(warning)}", err=True)
     for r in letters:
@@ -164,12 +232,48 @@ def render_letters(
             f"#{r.request_id} {_c(r.broker_name)} ({_c(r.kind)}, {_c(r.law_id)}{about}) "
             f"{_c(r.channel)} to {_c(r.route)}: " + ", ".join(_c(f) for f in r.files)
         )
+        for also in getattr(r, "also", ()):
+            say(f"    and its sheet for {_c(also)}: the fast way; the letter is the one that leaves proof")
+        if told and r.disclosure:
+            say(f"  {_c(r.disclosure)}")
     for n in no_route:
-        say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): no route known yet. You can:")
+        reason = getattr(n, "reason", "no route known yet")
+        say(f"no letter: {_c(n.broker_name)} ({_c(n.kind)}): {_c(reason)}. You can:")
         for advice in n.advice:
             say(f"  - {_c(advice)}")
     for note in notes:
         say(f"note: {_c(note)}", err=True)
+
+
+def render_announcements(items: Sequence[Any]) -> None:
+    """What each planned letter will tell whom, printed (on stderr) before any is written, with
+    what a state-law request may not reach at that broker."""
+    for item in items:
+        say(f"{_c(item.line)}", err=True)
+    for reach in dict.fromkeys(i.cannot_reach for i in items if i.cannot_reach):
+        say(f"note: {_c(reach)}", err=True)
+
+
+def disclosure_line(request: Any) -> str:
+    """What a logged letter told its recipient, for `show` and the audit."""
+    from broker_audit.letters.disclosure import field_words
+
+    d = request.disclosed
+    if d is None:
+        return "not recorded (a letter from before disclosures were kept: it gave the whole profile)"
+
+    def words(name: str) -> str:
+        try:
+            return field_words(name)
+        except KeyError:  # a field a newer broker-audit knows
+            return name
+
+    line = d.summary or ", ".join(["your name", *(words(f) for f in d.given)])
+    if d.withheld:
+        line += "; not told: " + ", ".join(words(f) for f in d.withheld)
+    if d.reason:
+        line += f" ({d.reason})"
+    return line
 
 
 def view_dict(detail: Any) -> dict[str, Any]:
@@ -187,13 +291,29 @@ def view_dict(detail: Any) -> dict[str, Any]:
         "delivered": view.delivered,
         "due": view.due,
         "due_estimated": view.due_estimated,
+        "due_courtesy": view.due_courtesy,
         "channel": r.channel,
         "channels": r.channels,
+        "routes": r.routes,
+        "about": r.about,
         "days_left": detail.days_left,
         "overdue": detail.overdue,
         "created": r.created,
         "files": r.files,
         "linked_to": r.linked_to,
+        "disclosed": (
+            {
+                "given": r.disclosed.given,
+                "withheld": r.disclosed.withheld,
+                "minimal": r.disclosed.minimal,
+                "reason": r.disclosed.reason,
+                "asked": r.disclosed.asked,
+                "reply": r.disclosed.reply,
+                "summary": r.disclosed.summary,
+            }
+            if r.disclosed is not None
+            else None
+        ),
         "history": [
             {
                 "state": e.state.value,
@@ -216,9 +336,14 @@ def render_view(view: Any, today: dt.date) -> None:
     due = ""
     if view.due:
         due = f"; due {view.due.isoformat()}"
+        if view.due_courtesy:
+            due += " (a courtesy date the letter asked for, not a legal deadline)"
         if view.due_estimated:
             due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
     say(f"  state: {state}{due}")
+    for n, route in enumerate(r.routes):
+        say(f"  {'route' if n == 0 else 'also'}: {_c(route)}")
+    say(f"  told {_c(r.recipient_name)}: {_c(disclosure_line(r))}")
     for f in r.files:
         say(f"  file: {_c(f)}")
     table = Table(title="History")
@@ -296,13 +421,39 @@ def render_batch(summary: dict[str, Any]) -> None:
                 "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
                 "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
             )
+    for group in summary.get("disclosure") or []:
+        say(f"Letters to {_join(group['brokers'])} give {_c(group['tells'])}.", err=True)
     if summary["unmapped_columns"]:
         say("Columns not used: " + _join(summary["unmapped_columns"]))
+    if summary.get("date_order"):
+        say(summary["date_order"][:1].upper() + summary["date_order"][1:] + ".")
+    if summary.get("read"):
+        read = Table(title="What was read from each row")
+        for column in ("row", "name", "birth date", "state", "ZIP", "language"):
+            read.add_column(column, justify="right" if column == "row" else "left")
+        for r in summary["read"]:
+            add_text_row(
+                read, str(r["row"]), r["name"], r["birth_date"] or "-", r["state"], r["zip"], r["language"]
+            )
+        console.print(read)
     if summary["duplicates"]:
         say(
             (f"{len(summary['duplicates'])} possible duplicate clients:", "yellow"),
             " " + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
         )
+    repeats = summary.get("repeats_skipped") or []
+    if repeats:
+        table = Table(
+            title=f"{len(repeats)} letters not written again: an open request of the kind exists "
+            "(--again writes them)"
+        )
+        for column in ("row", "client", "broker", "kind", "open request"):
+            table.add_column(column)
+        for r in repeats[:50]:
+            add_text_row(table, str(r["row"]), r["client"], r["broker"], r["kind"], f"#{r['open_request']}")
+        console.print(table)
+    elif summary["dry_run"] and summary.get("repeats_checked") is False:
+        say("No vault yet: letters that repeat open requests were not looked for.")
     bad = summary["rows_to_fix"]
     if bad:
         table = Table(title=f"{len(bad)} rows skipped: fix them and run again")
@@ -311,6 +462,8 @@ def render_batch(summary: dict[str, Any]) -> None:
         for b in bad[:50]:
             add_text_row(table, str(b["row"]), b["reason"])
         console.print(table)
+    for note in summary.get("notes") or ():
+        say(f"note: {_c(note)}")
     if not summary["dry_run"]:
         say(f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail")
 
@@ -327,7 +480,10 @@ def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> No
 
 
 def render_stats(stats: Any) -> None:
-    table = Table(title=f"{stats.requests} requests")
+    table = Table(
+        title=f"{stats.requests} requests (counts under {stats.suppressed_below} shown as "
+        f"<{stats.suppressed_below})"
+    )
     table.add_column("broker")
     table.add_column("outcomes")
     table.add_column("median days to answer", justify="right")
@@ -379,6 +535,23 @@ def render_audit(report: Any) -> None:
         for n, action in enumerate(report.actions, start=1):
             say(f" {n}. {_c(action.text)}")
             say(f"    {_c(action.command)}")
+    render_told(report.told, report.drafted)
+
+
+def render_told(told: Sequence[Any], drafted: int) -> None:
+    """What each sent letter told whom (the audit's last section)."""
+    say(("What your letters told whom", "bold"))
+    if not told:
+        say(" No letter has been sent yet.")
+    for t in told:
+        sent = t.sent.isoformat() if t.sent else "?"
+        say(f" #{t.request_id} {_c(t.kind)} to {_c(t.recipient)} (sent {sent}): {_c(t.told)}")
+        if t.withheld:
+            why = f" ({_c(t.reason)})" if t.reason else ""
+            say(f"    not told: {_c(', '.join(t.withheld))}{why}")
+    if drafted:
+        letters = f"{drafted} letter{'s' if drafted != 1 else ''}"
+        say(f" {letters} drafted and not yet sent: `broker-audit show ID` says what each will tell.")
 
 
 # --------------------------------------------------------------------------- registry
@@ -436,7 +609,7 @@ def render_check(report: Any) -> None:
         say(f"{rule}: {_c(fixes.get(rule, ''))}")
     extra = f", {report.links_checked} links checked" if report.links_checked else ""
     say(
-        f"{report.brokers} brokers and {report.laws} laws checked{extra}: "
+        f"{report.brokers} brokers, {report.laws} laws and {report.agencies} agencies checked{extra}: "
         f"{report.errors} errors, {report.warnings} warnings"
     )
 
@@ -448,12 +621,13 @@ def render_scan_plan(plan: Any) -> None:
     """The searches `scan` would send, on stderr, before anything is sent."""
     say(
         f"These {len(plan.searches)} searches would send your name, city and state to these sites, "
-        "one at a time:",
+        "one at a time (a site's next name only while it has found nothing):",
         err=True,
     )
     for s in plan.searches:
         note = "" if s.verified else "  (reading rules not checked against a real page)"
-        say(f"  {_c(s.broker_name)}: {_c(s.url)}{note}", err=True)
+        how = f" [{_c(s.name)}: {_c(s.why)}]" if getattr(s, "why", "") else ""
+        say(f"  {_c(s.broker_name)}{how}: {_c(s.url)}{note}", err=True)
     for broker_id, why in plan.skipped:
         say(f"  skipped {_c(broker_id)}: {_c(why)}", err=True)
     say(
@@ -516,6 +690,14 @@ def render_mail_setup(result: Any) -> None:
     )
     if a.imap_host:
         _say(f"Reading replies from {a.imap_host}:{a.imap_port} (TLS) as {a.imap_user}")
+        if a.authserv_id:
+            _say(f"A reply's sender counts as genuine only by the Authentication-Results of {a.authserv_id}.")
+        else:
+            _say(
+                "No --authserv-id: no reply's sender can be authenticated, so no suggested state is "
+                "applied without your confirmation. Set it to the first word of the "
+                "Authentication-Results header your provider adds (e.g. mx.google.com)."
+            )
     if result.password_in_keyring:
         _say("The password is kept in your OS keyring.")
     else:
@@ -551,6 +733,16 @@ def render_send_plan(plan: Any) -> None:
 
 def render_send_result(result: Any) -> None:
     plan = result.plan
+    for one in result.settled:
+        what = "logged as sent" if one.outcome == "sent" else "left drafted (not sent)"
+        _say(f"#{one.request_id}: the email an earlier run was sending ({one.message_id}) {what}: {one.how}")
+    for doubt in plan.in_doubt:
+        _say(
+            f"#{doubt.request_id} {doubt.broker_name}: MAY HAVE BEEN SENT at "
+            f"{doubt.started:%Y-%m-%d %H:%M} UTC "
+            f"({doubt.message_id}); not sent again until you say: `broker-audit send --was-sent "
+            f"{doubt.request_id}` or `--not-sent {doubt.request_id}`"
+        )
     if result.dry_run:
         render_send_plan(plan)
         _say(f"Dry run: {len(plan.to_send)} email(s) would be sent. Nothing was sent.")
@@ -579,6 +771,21 @@ def render_send_result(result: Any) -> None:
         )
 
 
+def ask_if_sent(doubt: Any, looked: str) -> str | None:
+    """Ask whether a message an earlier run was sending went out; None to leave it open."""
+    import typer
+
+    _say(
+        f"#{doubt.request_id} {doubt.broker_name}: a run ended while its email ({doubt.message_id}, to "
+        f"{', '.join(doubt.to)}) was with the server at {doubt.started:%Y-%m-%d %H:%M} UTC; {looked}.",
+        err=True,
+    )
+    answer = typer.prompt(
+        "  Did it go out? (sent / not-sent / Enter: decide later)", default="", show_default=False, err=True
+    ).strip()
+    return answer if answer in ("sent", "not-sent") else None
+
+
 def _reply_line(r: Any) -> str:
     files = ", ".join(f"{name} ({_size(size)})" for name, size in r.attachments)
     status = (
@@ -586,9 +793,10 @@ def _reply_line(r: Any) -> str:
         if r.confirmed
         else (f"suggested {r.suggested}" if r.suggested else "no suggestion")
     )
+    unverified = "" if r.trusted else " (sender NOT authenticated)"
     return (
         f"reply #{r.reply_id} to #{r.request_id} ({r.broker_name}), {r.received:%Y-%m-%d} from "
-        f"{r.from_addr or r.source}: {r.subject or r.original_name} [{status}]"
+        f"{r.from_addr or r.source}{unverified}: {r.subject or r.original_name} [{status}]"
         + (f"; attachments: {files}" if files else "")
     )
 
@@ -604,7 +812,13 @@ def ask_reply_state(r: Any) -> str | None:
         _say(f"  why: {r.reason}", err=True)
     if r.why_not and not r.can_apply:
         _say(f"  ({r.why_not})", err=True)
-    default = r.suggested if r.can_apply else ""
+    if not r.trusted:
+        _say(
+            f"  warning: your mail server did not authenticate the sender ({r.auth_note or 'no result'}): "
+            "anyone can send such an email",
+            err=True,
+        )
+    default = r.suggested if r.can_apply and r.trusted else ""
     answer = typer.prompt(
         f"  State for #{r.request_id} (Enter: {default or 'leave it'}; or a state; '-' to leave it)",
         default=default or "-",
@@ -612,6 +826,20 @@ def ask_reply_state(r: Any) -> str | None:
         err=True,
     ).strip()
     return None if answer in ("", "-") else answer
+
+
+def confirm_unauthenticated(r: Any, state: str) -> bool:
+    """Ask before a state is read from a reply whose sender was not authenticated."""
+    import typer
+
+    return bool(
+        typer.confirm(
+            f"  Record #{r.request_id} as {state} on the word of an unauthenticated email? The timeline "
+            "will say so",
+            default=False,
+            err=True,
+        )
+    )
 
 
 def render_inbox(result: Any) -> None:
@@ -624,28 +852,44 @@ def render_inbox(result: Any) -> None:
         _say(_reply_line(r))
         if r.reason and not r.confirmed:
             _say(f"  why: {r.reason}")
-        if r.suggested and not r.confirmed and r.can_apply:
+        if r.suggested and not r.confirmed and r.can_apply and r.trusted:
             _say(f"  to apply: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id}")
+        elif r.suggested and not r.confirmed and r.can_apply:
+            _say(
+                f"  the sender was not authenticated ({r.auth_note or 'no result'}); if you checked it "
+                f"is genuine: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id} "
+                "--sender-checked"
+            )
         elif r.why_not and not r.confirmed and r.suggested:
             _say(f"  ({r.why_not})")
     for a in result.applied:
         if a.error:
             _say(f"reply #{a.reply_id}: not applied: {a.error}")
         else:
-            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id})")
+            checked = " on your word: the sender was not authenticated" if a.sender_checked else ""
+            _say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id}{checked})")
+    for followup, reply in getattr(result, "withdrawn", ()):
+        _say(f"follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent")
     labels = {
         "flagged": "FLAGGED, not trusted",
         "unmatched": "from a broker, not matched",
         "bounce": "NOT DELIVERED",
         "too-large": "too large",
+        "skipped": "SKIPPED",
     }
     for n in result.notices:
         about = f" (#{n.request_id})" if n.request_id else ""
         cands = f"; open requests: {', '.join('#' + str(c) for c in n.candidates)}" if n.candidates else ""
-        _say(f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr}: {n.subject}")
+        where = f"UID {n.uid}" + (f", {n.message_id}" if n.message_id else "") if n.uid else ""
+        _say(
+            f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr or '(unknown)'}: "
+            f"{n.subject or '(no subject)'}" + (f" [{where}]" if where else "")
+        )
         _say(f"  {n.reason}{cands}")
     if result.filed:
         _say(f"{result.filed} matched message(s) {result.filed_how} into {result.filed_into}.")
+    if result.stopped:
+        _say(f"Stopped reading: {result.stopped}. Everything read before is kept.")
 
 
 def render_reply_added(added: Any) -> None:
@@ -657,6 +901,11 @@ def render_reply_added(added: Any) -> None:
         _say(
             f"  to apply: broker-audit mark {added.reply.request_id} {added.reply.suggested} "
             f"--reply {added.reply.reply_id}"
+        )
+    for followup in getattr(added, "withdrawn", ()):
+        _say(
+            f"follow-up #{followup} withdrawn: the company answered (reply #{added.reply.reply_id}) "
+            "before it was sent"
         )
 
 
@@ -685,6 +934,100 @@ def render_evidence(result: Any) -> None:
     _say(f"Complaint packet for #{result.request_id} in {result.out_dir}:")
     for path in result.files:
         _say(f"  {path}")
-    for name in result.missing:
-        _say(f"  missing (no longer on disk): {name}", err=True)
+    for why in result.missing:
+        _say(f"  not copied: {why}", err=True)
     _say(result.deadline)
+
+
+# --------------------------------------------------------------------------- campaigns and agencies
+
+
+def render_campaign_started(result: Any) -> None:
+    """What `cora --all` wrote: each agency's letter and where it goes, then the agencies without
+    a route, then what to do next."""
+    for warning in dict.fromkeys(result.warnings):
+        say(f"warning: {_c(warning)}", err=True)
+    who = "the clinic" if result.requester == "clinic" else "you (name and e-mail only)"
+    say(
+        f"Campaign {result.campaign_id} ({_c(result.scope)}), from {who}: "
+        f"{len(result.letters)} letters, {len(result.without_route)} agencies without a known route"
+    )
+    for r in result.letters:
+        say(
+            f"#{r.request_id} {_c(r.broker_name)}: {_c(r.channel)} to {_c(r.route)}: "
+            + ", ".join(_c(f) for f in r.files)
+        )
+    if result.without_route:
+        say("No letter (no request channel or contact known; see `broker-audit agencies show ID`):")
+        for m in result.without_route:
+            leads = f" Leads to confirm: {'; '.join(m.leads)}" if m.leads else ""
+            say(f"  {_c(m.agency_name)} ({_c(m.agency_id)}).{_c(leads)}")
+    say("Sign the statement at the end of each letter before you send it (C.R.S. 24-72-305.5).", err=True)
+    say("When you send one: broker-audit mark ID sent --via ROUTE (the route printed above)", err=True)
+    say(f"Then: broker-audit status --campaign {result.campaign_id}", err=True)
+
+
+def render_campaign_list(campaigns: Sequence[Any]) -> None:
+    if not campaigns:
+        say("No campaigns yet. Start one with: broker-audit cora --all co-sheriffs")
+        return
+    for c in campaigns:
+        say(
+            f"{c.campaign_id}  {c.dated.isoformat()}  {_c(c.scope)}: "
+            f"{c.letters} letters to {c.agencies} agencies"
+        )
+
+
+def render_finding(record: Any) -> None:
+    from broker_audit.vocabulary import FINDING_WORDS
+
+    amount = f" ({_c(record.amount)})" if record.amount else ""
+    evidence = f"reply #{record.reply_id}" if record.reply_id is not None else _c(record.evidence)
+    say(
+        f"{_c(record.agency_id)}: {FINDING_WORDS.get(record.finding, record.finding)}{amount}, "
+        f"{record.on.isoformat()}, evidence: {evidence}"
+    )
+
+
+def render_export(result: Any) -> None:
+    say(f"Campaign {result.campaign_id}: {len(result.rows)} rows")
+    for path in result.files:
+        say(f"  {_c(path)}")
+
+
+def render_agency(agency: Any, choice: Any) -> None:
+    """`agencies show`: the agency, its routes with where each was read, what is unknown."""
+    lines: list[tuple[str, str]] = [(f"{_c(agency.name)} ({_c(agency.id)}), {_c(agency.kind)}", "bold")]
+    if choice.route is not None:
+        lines.append(
+            (f"  a campaign letter goes: {_c(choice.route.channel)} to {_c(choice.route.address())}", "")
+        )
+    else:
+        lines.append(("  no route a letter can use is known", "red"))
+    for w in choice.warnings:
+        lines.append((f"  warning: {_c(w)}", "yellow"))
+    for r in agency.routes:
+        lines.append((f"  {_c(r.channel)}: {_c(r.address())}", ""))
+        lines.append((f"      {r.door}, {r.grade}; source: {_c(r.source)} (checked {r.checked})", ""))
+        if r.note:
+            lines.append((f"      {_c(r.note)}", "dim"))
+    if agency.unknown:
+        lines.append((f"  unknown: {_c('; '.join(agency.unknown))}", ""))
+    if agency.notes:
+        lines.append((f"  notes: {_c(agency.notes)}", ""))
+    for text, style in lines:
+        say((text, style))
+
+
+def render_drop(result: Any) -> None:
+    """A DROP request, or one broker's DROP status, as just recorded."""
+    view = result.view
+    r = view.request
+    due = f"; every registered broker must have processed it by {view.due.isoformat()}" if view.due else ""
+    if r.kind == "drop":
+        ref = f" (DROP ID {r.platform_ref})" if r.platform_ref else ""
+        given = f"; identifiers given: {', '.join(r.identifiers)}" if r.identifiers else ""
+        say(f"#{r.id} {result.platform}: request of {r.dated.isoformat()} recorded{ref}{given}{due}")
+        return
+    verb = "recorded" if result.created else "updated"
+    say(f"#{r.id} DROP status for {_safe(r.broker_name)} {verb}: {view.state.value}{due}")

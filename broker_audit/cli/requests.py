@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
+
+if TYPE_CHECKING:
+    from broker_audit.services.letters import LetterResult, NoRoute
 
 
 def request_command(
@@ -22,8 +27,8 @@ def request_command(
     via: str = typer.Option(
         None,
         "--via",
-        help="Send by this route: mail, email, web-form, phone or fax (default: the best-sourced route "
-        "that serves your state).",
+        help="Send by this channel: mail, email, web-form, phone or fax. Brokers without one are listed, "
+        "not written (default: the channel each broker names for requests, by mail where it can).",
     ),
     details: str = typer.Option(
         "", "--details", help="For a correction: what is wrong and what it should say."
@@ -43,14 +48,38 @@ def request_command(
     templates: Path = typer.Option(
         None, "--templates", help="Your own templates folder; overrides ours by file name."
     ),
+    disclose: list[str] = typer.Option(
+        None,
+        "--disclose",
+        metavar="FIELD",
+        help="Also tell the brokers this (repeat or comma-separate): current-address, past-addresses, "
+        "phone, email, birth-date, other-names, advertising-id, licence-number; all: what letters gave "
+        "before. By default a broker that sells to government, police or immigration enforcement gets "
+        "only your name, past addresses and e-mail.",
+    ),
+    again: bool = typer.Option(
+        False, "--again", help="Write a letter even where an open request of its kind to the broker exists."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
-    A broker with no known route gets no letter: you are told what else to do.
+    Each goes by a channel the broker names for privacy requests (a contact address only when it
+    names none, with a warning). A broker no request can reach gets a letter to its parent company
+    and a complaint to your state's complaint office instead; one with no route for this request,
+    no letter: you are told what else to do.
+
+    Before anything is written you are told what each letter tells its broker. A broker that
+    sells to government, police or immigration enforcement gets only your name, your past
+    addresses and a way to answer (your e-mail, your reply address): never your current address
+    or phone unless you add them with --disclose.
+
+    Where an open request of the same kind to the same broker exists, you are asked first (in a
+    terminal; elsewhere the letter is left out and listed, unless --again).
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
+    from broker_audit.cli.render import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats, request_letters
@@ -69,14 +98,43 @@ def request_command(
         via=via,
         templates_dir=templates,
         details=details,
+        disclose=disclose or (),
+        announce=render_announcements,
+        again=again,
+        ask_again=None if as_json else _ask_again,
     )
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
+    if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
+        err(
+            "Send letters by certified mail with a return receipt: the legal clock runs from the day "
+            "it arrived (broker-audit mark ID delivered --on DATE)"
+        )
+
+
+def _ask_again(repeats: list[Any]) -> bool:
+    """In a terminal: list the open requests the letters would repeat and ask."""
+    import sys
+
+    for found in repeats:
+        err(f"warning: an open {found.kind} request to {found.broker_name} exists: {found.describe()}")
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return typer.confirm("Write these letters again anyway?", default=False, err=True)
+    except (typer.Abort, EOFError):
+        return False
 
 
 def _print_letters(
-    letters: list, no_route: list, warnings: list[str], as_json: bool, notes: Sequence[str] = ()
+    letters: Sequence[LetterResult],
+    no_route: Sequence[NoRoute],
+    warnings: list[str],
+    as_json: bool,
+    notes: Sequence[str] = (),
+    *,
+    told: bool = False,
 ) -> None:
     if as_json:
         for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
@@ -92,13 +150,20 @@ def _print_letters(
                         "reference": r.reference,
                         "channel": r.channel,
                         "send_to": r.route,
+                        "also": r.also,
                         "files": r.files,
                         "warnings": r.warnings,
                         "linked_to": r.linked_to,
+                        "disclosed": r.given,
+                        "disclosure": r.disclosure,
+                        "cannot_reach": r.cannot_reach,
                     }
                     for r in letters
                 ],
-                "no_route": [{"broker": n.broker_id, "kind": n.kind, "advice": n.advice} for n in no_route],
+                "no_route": [
+                    {"broker": n.broker_id, "kind": n.kind, "reason": n.reason, "advice": n.advice}
+                    for n in no_route
+                ],
                 "warnings": warnings,
                 "notes": list(notes),
             }
@@ -108,7 +173,7 @@ def _print_letters(
         return
     from broker_audit.cli.render import render_letters
 
-    render_letters(letters, no_route, warnings, notes)
+    render_letters(letters, no_route, warnings, notes, told=told)
 
 
 def followup_command(
@@ -155,8 +220,10 @@ def followup_command(
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, [], [], as_json)
-    for about in dict.fromkeys(r.linked_to for r in result.letters if r.linked_to):
+    _print_letters(result.letters, [], [], as_json, told=True)
+    for about in dict.fromkeys(
+        r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
+    ):
         err(
             "The letter says a timeline with copies is enclosed: "
             f"broker-audit evidence {about} --out evidence-{about}"
@@ -185,6 +252,13 @@ def status_command(
     batch: list[str] = typer.Option(
         None, "--batch", metavar="BATCH", help="Only these batches (clinic mode)."
     ),
+    campaign: str = typer.Option(
+        None,
+        "--campaign",
+        metavar="ID",
+        help="A records campaign (`cora --all`), agency by agency: who answered, who is late, who asked "
+        "for fees.",
+    ),
     show_all: bool = typer.Option(False, "--all", help="Every request, not only the most urgent."),
     limit: int = typer.Option(
         None, "--limit", metavar="N", help="At most N requests (the table shows 50 unless told)."
@@ -201,10 +275,17 @@ def status_command(
     Filters combine; repeat one, or comma-separate its values.
 
     Example: broker-audit status --overdue --broker lexisnexis
+
+    Example: broker-audit status --campaign C-20261207-1A2B3C
     """
     from broker_audit.services import StatusQuery, status_report
 
     day = parse_date(as_of, "--as-of") if as_of else today()
+    if campaign is not None:
+        if overdue or broker or state or client or batch:
+            raise typer.BadParameter("--campaign shows every agency of the campaign; use no other filter")
+        _campaign_status(ctx, campaign, day, as_json)
+        return
     query = StatusQuery(
         brokers=tuple(broker or ()),  # names may hold commas: the service splits what it must
         states=_values(state),
@@ -226,13 +307,42 @@ def status_command(
     render_status(report)
 
 
+def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json: bool) -> None:
+    import dataclasses
+
+    from broker_audit.services.campaign import campaign_report
+
+    report = campaign_report(access(ctx), campaign_id, today=day)
+    if as_json:
+        print_json(
+            {
+                "campaign": report.campaign_id,
+                "dated": report.dated,
+                "scope": report.scope,
+                "requester": report.requester,
+                "today": report.today,
+                "letters": report.letters,
+                "answered": report.answered,
+                "late": report.late,
+                "fees": report.fees,
+                "without_route": report.without_route,
+                "agencies": [dataclasses.asdict(r) for r in report.rows],
+            }
+        )
+        return
+    from broker_audit.cli.listing import render_campaign_status
+
+    render_campaign_status(report)
+
+
 def mark_command(
     ctx: typer.Context,
     request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
     state: str = typer.Argument(
         ...,
         help="sent, delivered (received: the legal clock starts), acknowledged, needs-verification, "
-        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn.",
+        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn; "
+        "a DROP row: deleted, opted-out, exempted, not-found, pending (or use `drop result`).",
     ),
     via: str = typer.Option(None, "--via", help="mail, email, web-form, phone or fax."),
     tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
@@ -241,11 +351,18 @@ def mark_command(
     reply: int = typer.Option(
         None, "--reply", help="Read this state from the stored reply N (`show ID` lists them), dated its day."
     ),
+    sender_checked: bool = typer.Option(
+        False,
+        "--sender-checked",
+        help="With --reply: apply it although your mail server did not authenticate its sender (you "
+        "checked it is genuine).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
 ) -> None:
     """Record a status change of a request.
 
-    `sent --via` must name a route the request has. Record `delivered --on DATE` from the
+    `sent --via` must name the channel the request's letter was written for (to send it another
+    way: `broker-audit resend ID --via CHANNEL`). Record `delivered --on DATE` from the
     certified-mail tracking or the return receipt: the legal deadline counts from that day.
 
     Example: broker-audit mark 1 sent --via mail --tracking 9407111899560000000000
@@ -262,6 +379,7 @@ def mark_command(
         tracking=tracking,
         note=note,
         reply_id=reply,
+        sender_checked=sender_checked,
     )
     if as_json:
         from broker_audit.cli.render import view_dict
@@ -269,8 +387,71 @@ def mark_command(
 
         print_json(view_dict(detail_of(view, today())))
         return
+    if reply is not None and sender_checked:
+        from broker_audit.cli.common import err
+
+        err(
+            f"warning: recorded on your word: if reply #{reply}'s sender was not authenticated, the "
+            "timeline says so"
+        )
     due = f", due {view.due.isoformat()}" if view.due else ""
     typer.echo(f"#{request_id} is now {view.state.value}{due}")
+
+
+def resend_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    via: str = typer.Option(
+        ..., "--via", help="The route to write it for: mail, email, web-form, phone or fax."
+    ),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
+    formats: str = typer.Option(
+        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of the route)."
+    ),
+    agent: bool = typer.Option(
+        False,
+        "--agent",
+        help="For a clinic's client: write as the client's authorized agent where the law allows.",
+    ),
+    templates: Path = typer.Option(
+        None, "--templates", help="Your own templates folder; overrides ours by file name."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
+) -> None:
+    """Write a request's letter again for another route, as a new request.
+
+    A request is recorded as sent only by the channel its letter was written for. To send it
+    another way, this writes the letter for that route (a new request with its own reference);
+    the first one, if it was never sent, is withdrawn, saying which request replaces it.
+
+    Example: broker-audit resend 5 --via email
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services import parse_formats
+    from broker_audit.services.resend import resend_letter
+
+    result = resend_letter(
+        access(ctx),
+        request_id,
+        via=via,
+        out_dir=out,
+        formats=parse_formats(formats) if formats else None,
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        templates_dir=templates,
+        as_agent=agent,
+    )
+    _print_letters([result.letter], [], result.warnings, as_json)
+    if not as_json:
+        first = f"#{request_id} " + (
+            "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
+        )
+        err(
+            f"{first}; #{result.letter.request_id} replaces it. When you send it: "
+            f"broker-audit mark {result.letter.request_id} sent --via {via}"
+        )
 
 
 def show_command(

@@ -25,8 +25,8 @@ def scan_command(
     name: str = typer.Option(
         None,
         "--name",
-        help="Search this name instead of the profile's "
-        "(first and last word are sent), e.g. a name you are better known by.",
+        help="Search only this name instead of the profile's names and their variants, e.g. a name "
+        "you are better known by.",
     ),
     yes: bool = typer.Option(
         False, "--yes", help="Send without asking (for scripts); the list is still shown."
@@ -44,8 +44,10 @@ def scan_command(
     """Look for a public listing of you on people-search sites (sends your name; only when asked).
 
     For each people-search broker whose registry record has search rules, searches its public
-    search page once for your name plus city and state, honouring robots.txt, with a delay
-    between requests and a clear User-Agent. The exact URLs are shown and confirmed before
+    search page for your name plus city and state, honouring robots.txt, with a delay between
+    requests and a clear User-Agent. Your name is tried the ways it may be listed: both
+    surnames, the first surname, the last word, your other names, with and without accents; a
+    site gets the next name only while it has found nothing. The exact URLs are shown and confirmed before
     anything is sent. Results (found / not found / blocked / could not read / error) are kept in
     the vault and appear in `broker-audit audit`, with the opt-out to send for each listing.
 
@@ -94,7 +96,14 @@ def scan_dict(report: Any) -> dict[str, Any]:
         "dry_run": report.dry_run,
         "sent": report.sent,
         "searches": [
-            {"broker": s.broker_id, "name": s.broker_name, "url": s.url, "verified": s.verified}
+            {
+                "broker": s.broker_id,
+                "name": s.broker_name,
+                "url": s.url,
+                "verified": s.verified,
+                "searched_as": s.name,
+                "variant": s.why,
+            }
             for s in report.plan.searches
         ],
         "skipped": [{"broker": b, "why": why} for b, why in report.plan.skipped],

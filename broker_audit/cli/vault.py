@@ -1,4 +1,5 @@
-"""`broker-audit vault forget|passwd|path|verify`: key management and the full check."""
+"""`broker-audit vault accept|forget|passwd|path|verify`: key management, the full check, and
+taking an older copy as the one to go on with."""
 
 from __future__ import annotations
 
@@ -38,6 +39,32 @@ def forget(
         raise UserError("not confirmed; nothing was changed")
     path = forget_vault(a)
     typer.echo(f"Destroyed the keys and removed {path}")
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Accept without asking (scripts)."),
+) -> None:
+    """Go on with this copy of the vault although it is older than (or differs from) the one last
+    seen on this computer. Until then it is read, never written.
+
+    What only the newer copy holds is given up for good: look for that copy first (a backup, the
+    other computer, the sync folder's conflict copies).
+
+    Example: broker-audit vault accept
+    """
+    from broker_audit.cli.common import ask_yes
+    from broker_audit.services.vaults import accept_vault
+
+    a = access(ctx)
+    if not ask_yes("Go on with this copy and give up what only the newer one holds?", yes=yes, what="accept"):
+        typer.echo("Not accepted; the vault stays read-only.")
+        return
+    if accept_vault(a):
+        typer.echo(f"Accepted: {a.path} is now the copy this computer follows, and may be written.")
+    else:
+        typer.echo("Nothing to accept: this vault is the one last seen here.")
 
 
 @app.command("passwd")
@@ -80,7 +107,8 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Print what was checked as JSON."),
 ) -> None:
     """Check the whole vault from its first record: every seal, every link of the chain, the
-    sealed head, every attachment, and the index that lets a command read only what it shows.
+    sealed head, every attachment, each reply's binding to its request, and the index that lets a
+    command read only what it shows.
 
     Opening the vault checks only the index's seals and what was added since it was written;
     run this now and then, and after restoring a backup. Exit 4 names the first damaged record.
@@ -99,6 +127,8 @@ def verify(
                 "attachment_parts": result.chunks,
                 "index": result.index,
                 "last_change": result.last_change,
+                "replies": result.replies,
+                "warnings": list(result.warnings),
             }
         )
         return
@@ -106,4 +136,7 @@ def verify(
         f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "
         f"attachments ({result.chunks} parts): every seal and link is whole and the head matches."
     )
+    typer.echo(f"Replies: {result.replies}, each kept with the request it was stored for.")
     typer.echo(f"Index: {result.index}.")
+    for warning in result.warnings:
+        err(f"warning: {warning}")

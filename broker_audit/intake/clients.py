@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from broker_audit.cleantext import squash
 from broker_audit.errors import DataFileError, UserError
 from broker_audit.geography import state_code
-from broker_audit.intake.headers import FIELDS, Columns, map_columns, recognised_count, squash
+from broker_audit.intake.dates import DATE_ORDERS, ColumnOrder, DateOrder, decide_order
+from broker_audit.intake.headers import FIELDS, Columns, map_columns, recognised_count
 from broker_audit.intake.model import BadRow, Client, Intake
 from broker_audit.intake.normalise import name_key
 from broker_audit.intake.read import RawRow, iter_rows, sniff
@@ -70,16 +72,26 @@ def read_clients(
     default_language: str = "en",
     default_state: str | None = None,
     today: dt.date | None = None,
+    date_order: str | None = None,
 ) -> Intake:
     """Read every row of a clinic spreadsheet; good rows become clients, the rest BadRows.
 
     Never stops at a bad row and never drops one silently:
     rows_read == len(clients) + len(bad) + len(identical_rows) + blank_rows.
     Raises DataFileError when the file is not a spreadsheet (binary, empty, no header row) and
-    UserError for a bad `column_map`, `default_language` or `default_state`.
+    UserError for a bad `column_map`, `default_language`, `default_state` or `date_order`.
+
+    Numeric birth dates are read in one order for the whole column: `date_order` (dmy, mdy or
+    ymd), else the one the header states, else the one its cells show (a number over 12); a
+    date that could be read both ways with nothing to settle it is a bad row (see intake/dates.py).
     """
     if default_language not in ("en", "es"):
         raise UserError(f"unknown language {default_language!r}", "use en or es")
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise UserError(
+            f"unknown date order {date_order!r}",
+            "--date-order is dmy (14/03/1987), mdy (03/14/1987) or ymd (1987/03/14)",
+        )
     state = None
     if default_state:
         state = state_code(default_state)
@@ -90,13 +102,19 @@ def read_clients(
     header = _find_header(path, rows, column_map)
     columns = map_columns(header.cells, column_map)
     _check_required(path, columns)
+    body = list(rows)  # the whole column's dates decide how each one is read
+    order = _date_order(columns, body, date_order)
     reader = RowReader(
-        columns, default_language=default_language, default_state=state, today=today or dt.date.today()
+        columns,
+        default_language=default_language,
+        default_state=state,
+        today=today or dt.date.today(),
+        date_order=order,
     )
     collector = _Collector()
     extra_data_columns: set[int] = set()
     empty_headers = {i for i, cell in enumerate(header.cells) if not cell.strip()}
-    for raw in rows:
+    for raw in body:
         collector.rows_read += 1
         if raw.error:
             collector.bad.append(BadRow(raw.row, raw.error, {}))
@@ -127,7 +145,27 @@ def read_clients(
         encoding=dialect.encoding,
         delimiter=dialect.delimiter,
         warnings=warnings,
+        date_order=order,
     )
+
+
+def _date_order(columns: Columns, body: list[RawRow], given: DateOrder | None) -> ColumnOrder:
+    """How the birth-date column is read: from --date-order, its header, or all its cells."""
+    indexes = columns.fields.get("birth_date", [])
+    if not indexes:
+        return ColumnOrder(given, "given with --date-order" if given else "")
+    header = " ".join(columns.names[i] for i in indexes)
+
+    def cells() -> Iterator[tuple[int, str]]:
+        for raw in body:
+            if raw.error:
+                continue
+            for i in indexes:
+                if i < len(raw.cells) and raw.cells[i].strip():
+                    yield raw.row, raw.cells[i]
+                    break
+
+    return decide_order(cells(), header=header, given=given)
 
 
 class _Collector:

@@ -2,46 +2,33 @@
 
 4/12/1988, 04-12-1988, 4.12.88, 1988-04-12, 1988/4/12, April 12 1988, Apr. 12, 1988, 12 April 1988,
 12 de abril de 1988, 1988-04-12 00:00:00 and Excel serial numbers (32245, 32245.0) are read;
-a bare year (1988) is refused.
-Slashed and dashed numeric dates are month first (US); a first number above 12 is read as the day.
+a bare year (1988) is refused. Dates written with month names are read by python-dateutil (with
+the Spanish month and weekday names added), and must name a day, a month and a year.
+
+Numeric dates (4/12/1988) are month first in the US and day first almost everywhere else, and a
+clinic's sheet may come from either. The order is decided once for the whole column
+(`decide_order`), never cell by cell: from `--date-order`, else from the header ("DOB
+(MM/DD/YYYY)"), else from the cells themselves, where a first number over 12 can only be a day
+and a second number over 12 can only be a day. A cell that could be read both ways and that
+nothing settles is refused (`AmbiguousDate`), so the same column never holds March 14 read day
+first beside May 6 read month first. A year written first (1988-04-12) is always year, month, day.
 Two-digit years take the latest century that does not put the birth in the future.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
-from broker_audit.intake.headers import squash
+from broker_audit.cleantext import squash
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-}
-_MONTH_PREFIX = {name[:3]: n for name, n in _MONTHS.items()} | {"sept": 9, "set": 9}
+DateOrder = Literal["dmy", "mdy", "ymd"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy", "ymd")
+ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
 
 _NUMERIC = re.compile(r"(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([ap]\.?m\.?)?\s*(z|[+-]\d{2}:?\d{2})?$", re.I)
@@ -52,6 +39,109 @@ EARLIEST = dt.date(1900, 1, 1)
 
 class BadDate(ValueError):
     """The text is not a date we can read, or not a possible date of birth; message says why."""
+
+
+class AmbiguousDate(BadDate):
+    """A numeric date that reads as two different days (5/6/1975: May 6 or 5 June), with nothing
+    in its column to say which."""
+
+
+# --- the order of a column ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnOrder:
+    """How a column's numeric dates are read. `order` None: each cell must settle itself (a
+    first or second number over 12, or both the same), else it is ambiguous. `why` says how the
+    order was decided, `conflict` that the column mixes day-first and month-first dates (by row
+    number only: no cell's value is repeated in a message)."""
+
+    order: DateOrder | None = None
+    why: str = ""
+    conflict: str = ""
+
+    def describe(self) -> str:
+        """One line for the dry run: how the birth dates of the sheet are read."""
+        if self.conflict:
+            return f"birth dates: {self.conflict}; dates that read both ways are sent to fix"
+        if self.order is None:
+            return ""
+        return f"birth dates read {ORDER_WORDS[self.order]} ({self.why})"
+
+
+def _clean(text: str) -> str:
+    return _TIME_TAIL.sub("", text.strip()).strip()
+
+
+def _numeric(text: str) -> tuple[str, str, str] | None:
+    match = _NUMERIC.fullmatch(_clean(text))
+    return (match[1], match[2], match[3]) if match else None
+
+
+def order_hint(text: str) -> Literal["dmy", "mdy"] | None:
+    """What one cell says about its column: "dmy" when its first number can only be a day (over
+    12) and its second a month, "mdy" for the reverse, None when it says nothing."""
+    parts = _numeric(text)
+    if parts is None or len(parts[0]) == 4:
+        return None
+    first, second = int(parts[0]), int(parts[1])
+    if first > 12 >= second >= 1:
+        return "dmy"
+    if second > 12 >= first >= 1:
+        return "mdy"
+    return None
+
+
+_HEADER_ORDERS: tuple[tuple[re.Pattern[str], DateOrder], ...] = (
+    (re.compile(r"\b(yyyy|aaaa|yy|aa) ?mm ?dd\b"), "ymd"),
+    (re.compile(r"\bmm ?dd ?(yyyy|aaaa|yy|aa)\b"), "mdy"),
+    (re.compile(r"\bdd ?mm ?(yyyy|aaaa|yy|aa)\b"), "dmy"),
+)
+
+
+def header_order(header: str) -> DateOrder | None:
+    """The order a column's header states: "DOB (MM/DD/YYYY)", "Fecha (DD/MM/AAAA)"."""
+    text = squash(header)
+    for pattern, order in _HEADER_ORDERS:
+        if pattern.search(text):
+            return order
+    return None
+
+
+def decide_order(
+    cells: Iterable[tuple[int, str]], *, header: str = "", given: DateOrder | None = None
+) -> ColumnOrder:
+    """The order of a column of dates, from `given` (--date-order), the header, or its cells
+    (row number, text): a first number over 12 makes the column day first, a second number over
+    12 month first; a column with both has no order (a `conflict`)."""
+    if given is not None:
+        return ColumnOrder(given, "given with --date-order")
+    stated = header_order(header)
+    if stated is not None:
+        return ColumnOrder(stated, f"the column header says {ORDER_WORDS[stated]}")
+    first_seen: dict[str, int] = {}
+    for row, text in cells:
+        hint = order_hint(text)
+        if hint is not None and hint not in first_seen:
+            first_seen[hint] = row
+            if len(first_seen) == 2:
+                break
+    if len(first_seen) == 2:
+        return ColumnOrder(
+            None,
+            conflict=(
+                f"the column mixes day-first dates (row {first_seen['dmy']} has a day over 12 first) "
+                f"and month-first dates (row {first_seen['mdy']} has a day over 12 second)"
+            ),
+        )
+    if "dmy" in first_seen:
+        return ColumnOrder("dmy", f"row {first_seen['dmy']} has a number over 12 first: a day")
+    if "mdy" in first_seen:
+        return ColumnOrder("mdy", f"row {first_seen['mdy']} has a number over 12 second: a day")
+    return ColumnOrder(None)
+
+
+# --- one cell -----------------------------------------------------------------------------------
 
 
 def _year(text: str) -> int:
@@ -69,85 +159,112 @@ def _two_digit_century(date: dt.date, year_text: str, today: dt.date) -> dt.date
     return date
 
 
-def _month_of(word: str) -> int | None:
-    if word in _MONTHS:
-        return _MONTHS[word]
-    if len(word) < 3:
-        return None
-    return _MONTH_PREFIX.get(word[:4]) or _MONTH_PREFIX.get(word[:3])
-
-
-def _make(year: int, month: int, day: int) -> dt.date:
+def _make(year: int, month: int, day: int, order: DateOrder | None = None) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise BadDate(
-            "there is no such date: check the month and day (read month first, e.g. 4/12/1988)"
-        ) from None
+        how = f" (read {ORDER_WORDS[order]})" if order else ""
+        raise BadDate(f"there is no such date: check the month and day{how}") from None
 
 
-def _numeric(a: str, b: str, c: str, today: dt.date) -> dt.date:
-    if len(a) == 4:  # 1988-04-12, 1988/4/12
-        return _make(int(a), int(b), int(c))
+def _read_numeric(a: str, b: str, c: str, today: dt.date, order: DateOrder | None) -> dt.date:
+    if len(a) == 4:  # 1988-04-12, 1988/4/12: the year first is never read otherwise
+        return _make(int(a), int(b), int(c), "ymd")
+    if order == "ymd":  # 88/04/12 under --date-order ymd
+        if len(c) > 2:
+            raise BadDate("it does not start with the year, but the column is read year first")
+        return _two_digit_century(_make(_year(a), int(b), int(c), "ymd"), a, today)
     if len(c) not in (1, 2, 4):
         raise BadDate("the year must have 4 digits (or 2)")
-    first, second, year = int(a), int(b), _year(c)
-    if first > 12 >= second:  # 25/12/1988: day first, unambiguous
-        first, second = second, first
-    return _two_digit_century(_make(year, first, second), c, today)
+    if int(a) == 0 or int(b) == 0:
+        raise BadDate("there is no such date: check the month and day")
+    hint = order_hint(f"{a}/{b}/{c}")
+    if order is not None and hint is not None and hint != order:
+        raise BadDate(
+            f"it can only be {ORDER_WORDS[hint]} (a number over 12 cannot be a month), but the "
+            f"column is read {ORDER_WORDS[order]}: check this date"
+        )
+    chosen = order or hint
+    if chosen is None:
+        if int(a) != int(b):
+            raise AmbiguousDate("it could be month first or day first, and nothing in the column says which")
+        chosen = "mdy"  # 5/5/1980: the same day either way
+    month, day = (int(a), int(b)) if chosen == "mdy" else (int(b), int(a))
+    return _two_digit_century(_make(_year(c), month, day, chosen), c, today)
 
 
-_WEEKDAYS = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "mon",
-    "tue",
-    "tues",
-    "wed",
-    "thu",
-    "thur",
-    "thurs",
-    "fri",
-    "sat",
-    "sun",
-    "lunes",
-    "martes",
-    "miercoles",
-    "jueves",
-    "viernes",
-    "sabado",
-    "domingo",
-)
-_FILLER = ("de", "del", "of", "the", "st", "nd", "rd", "th", *_WEEKDAYS)
+_MONTH_NAMES: list[tuple[str, ...]] = [
+    ("Jan", "January", "ene", "enero"),
+    ("Feb", "February", "febrero"),
+    ("Mar", "March", "marzo"),
+    ("Apr", "April", "abr", "abril"),
+    ("May", "mayo"),
+    ("Jun", "June", "junio"),
+    ("Jul", "July", "julio"),
+    ("Aug", "August", "ago", "agosto"),
+    ("Sep", "Sept", "September", "set", "septiembre", "setiembre"),
+    ("Oct", "October", "octubre"),
+    ("Nov", "November", "noviembre"),
+    ("Dec", "December", "dic", "diciembre"),
+]
+_WEEKDAY_NAMES: list[tuple[str, ...]] = [
+    ("Mon", "Monday", "lunes"),
+    ("Tue", "Tues", "Tuesday", "martes"),
+    ("Wed", "Wednesday", "miercoles", "miércoles"),
+    ("Thu", "Thur", "Thurs", "Thursday", "jueves"),
+    ("Fri", "Friday", "viernes"),
+    ("Sat", "Saturday", "sabado", "sábado"),
+    ("Sun", "Sunday", "domingo"),
+]
 
 
-def _words(text: str, today: dt.date) -> dt.date:
-    # "12th" -> "12 th": ordinals split so the suffix is dropped as filler.
-    spaced = re.sub(r"(\d)([a-z])", r"\1 \2", squash(text))
-    tokens = [t for t in spaced.split() if t not in _FILLER]
-    numbers = [t for t in tokens if t.isdigit()]
-    words = [t for t in tokens if not t.isdigit()]
-    month = _month_of(words[0]) if len(words) == 1 else None
-    if month is None or len(numbers) != 2:
+@functools.cache
+def _month_parser() -> object:
+    """dateutil's parser, knowing Spanish month and weekday names and "de" too."""
+    from dateutil import parser
+
+    class _EnglishSpanish(parser.parserinfo):
+        JUMP = [*parser.parserinfo.JUMP, "de", "del"]
+        MONTHS = _MONTH_NAMES  # type: ignore[assignment]  # dateutil's stub says pairs; any tuple works
+        WEEKDAYS = _WEEKDAY_NAMES  # type: ignore[assignment]
+
+    return parser.parser(_EnglishSpanish())
+
+
+def _with_month_name(text: str, today: dt.date) -> dt.date:
+    """April 12, 1988 / 12 de abril de 1988 / Tue, Apr 12 '88, read by dateutil. Every part must
+    be there: a month name and two numbers (the day and the year), so that dateutil never fills a
+    missing day or year from its default."""
+    words = re.findall(r"[^\W\d_]+", text)
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) != 2 or not any(_month_parser().info.month(w) for w in words):  # type: ignore[attr-defined]
         raise BadDate("write it like 4/12/1988 or April 12, 1988")
-    if len(numbers[0]) == 4:
-        year_text, day_text = numbers
-    else:
-        day_text, year_text = numbers
-    if len(year_text) not in (2, 4):
-        raise BadDate("the year must have 4 digits (or 2)")
-    return _two_digit_century(_make(_year(year_text), month, int(day_text)), year_text, today)
+    date = _parsed(text)
+    if not any(len(n) == 4 for n in numbers):  # a 2-digit year: our own century rule, not dateutil's
+        if not any(len(n) == 2 for n in numbers):
+            raise BadDate("the year must have 4 digits (or 2)")
+        date = _two_digit_century(_make(2000 + date.year % 100, date.month, date.day), "yy", today)
+    return date
 
 
-def parse_birth_date(text: str, today: dt.date) -> dt.date:
-    """The date a cell means, checked to be a possible birth date; raise BadDate otherwise."""
-    text = text.strip()
-    cleaned = _TIME_TAIL.sub("", text).strip()
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> dt.date:
+    from dateutil.parser import ParserError
+
+    try:
+        stamp = _month_parser().parse(text, default=dt.datetime(1904, 1, 1))  # type: ignore[attr-defined]
+    except (ParserError, ValueError, OverflowError):
+        raise BadDate("write it like 4/12/1988 or April 12, 1988") from None
+    day: dt.date = stamp.date()
+    return day
+
+
+def parse_birth_date(text: str, today: dt.date, order: DateOrder | None = None) -> dt.date:
+    """The date a cell means, checked to be a possible birth date; raise BadDate otherwise.
+
+    `order` is its column's (see `decide_order`); without one, a numeric date that reads two
+    ways raises AmbiguousDate."""
+    cleaned = _clean(text)
     if re.fullmatch(r"\d{4}(\.0+)?", cleaned):
         raise BadDate("only a year is given; write the full date, e.g. 4/12/1988")
     if _EXCEL_SERIAL.fullmatch(cleaned):
@@ -158,9 +275,9 @@ def parse_birth_date(text: str, today: dt.date) -> dt.date:
     elif re.fullmatch(r"\d{8}", cleaned):  # 19880412
         date = _make(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:]))
     elif match := _NUMERIC.fullmatch(cleaned):
-        date = _numeric(match[1], match[2], match[3], today)
+        date = _read_numeric(match[1], match[2], match[3], today, order)
     else:
-        date = _words(cleaned, today)
+        date = _with_month_name(cleaned, today)
     if date > today:
         raise BadDate("the date of birth is in the future")
     if date < EARLIEST:

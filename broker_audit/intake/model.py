@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from broker_audit.intake.dates import ColumnOrder
 from broker_audit.profile import Profile
 
 
@@ -45,3 +46,4 @@ class Intake:
     encoding: str = ""
     delimiter: str = ""
     warnings: list[str] = field(default_factory=list)  # about the whole file, no personal data
+    date_order: ColumnOrder = field(default_factory=ColumnOrder)  # how the birth dates were read

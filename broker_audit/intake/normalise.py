@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from broker_audit.intake.headers import squash
+from broker_audit.cleantext import squash
 
 MAX_NAME = 300  # characters; a longer cell is almost surely a paste error
 

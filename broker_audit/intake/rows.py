@@ -10,7 +10,7 @@ from broker_audit.errors import UserError
 from broker_audit.geography import state_code, zip_matches_state
 from broker_audit.intake import normalise as norm
 from broker_audit.intake.address import parse_address
-from broker_audit.intake.dates import BadDate, parse_birth_date
+from broker_audit.intake.dates import AmbiguousDate, BadDate, ColumnOrder, parse_birth_date
 from broker_audit.intake.headers import Columns, column_letter
 from broker_audit.intake.model import BadRow, Client
 from broker_audit.profile import Address, Profile, validate_profile
@@ -36,12 +36,19 @@ class RowReader:
     """Turns raw cells into a Client or BadRow, using the header's column mapping."""
 
     def __init__(
-        self, columns: Columns, *, default_language: str, default_state: str | None, today: dt.date
+        self,
+        columns: Columns,
+        *,
+        default_language: str,
+        default_state: str | None,
+        today: dt.date,
+        date_order: ColumnOrder | None = None,
     ) -> None:
         self.columns = columns
         self.default_language = default_language
         self.default_state = default_state
         self.today = today
+        self.date_order = date_order or ColumnOrder()
 
     # -- cell access ---------------------------------------------------------------------------
     def label(self, field: str) -> str:
@@ -205,10 +212,26 @@ class RowReader:
         if not text:
             return None
         try:
-            return parse_birth_date(text, self.today)
+            return parse_birth_date(text, self.today, self.date_order.order)
+        except AmbiguousDate:
+            found.errors.append(self._ambiguous_reason())
+            return None
         except BadDate as exc:
             found.errors.append(f"the date of birth ({self.label('birth_date')}) is not usable: {exc}")
             return None
+
+    def _ambiguous_reason(self) -> str:
+        """Why a date that reads two ways cannot be used, and the two ways to settle it."""
+        where = f"the date of birth ({self.label('birth_date')})"
+        why = (
+            self.date_order.conflict
+            if self.date_order.conflict
+            else "no date in the column has a number over 12 to tell"
+        )
+        return (
+            f"{where} could be month first or day first ({why}): write it as YYYY-MM-DD, "
+            "or say how the column is written with --date-order mdy (or dmy)"
+        )
 
     def _other_names(self, cells: list[str], found: _Problems) -> list[str]:
         names: list[str] = []

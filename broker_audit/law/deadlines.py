@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from broker_audit.law.schema import Law
+from broker_audit.calendars import add_business_days, calendar_for
+from broker_audit.law.schema import Law, Period
 from broker_audit.vocabulary import LetterKind
+
+COURTESY_DAYS = 45
+"""Days a letter under no privacy law asks the company to answer in ("Please respond within 45
+days of receiving this request": templates/letters/_deadline.txt.j2). Tracked as a courtesy
+date, never as a legal deadline, so that such a request can still turn overdue."""
 
 
 @dataclass(frozen=True)
@@ -15,59 +21,84 @@ class Clock:
 
     `stated` says a letter may state the day count: the period's statute text was read. A clock
     from official guidance or a tracker is still tracked, but letters stay silent on the count.
+    `calendar` names the public holidays a business-day clock skips (calendars.py): "US" for the
+    federal ones, "US-CO" for Colorado's; "" for a calendar-day clock. `not_before` is the first
+    day the clock can run from (DROP: brokers process requests only from 2026-08-01).
+    `courtesy`: no law sets a period; `days` is the time the letter asked for (COURTESY_DAYS),
+    tracked so the request can turn overdue, and always shown as a courtesy, not a deadline.
     """
 
     days: int | None
     extension_days: int = 0
     appeal_days: int | None = None
+    appeal_extension_days: int = 0
     working_days: bool = False
+    calendar: str = ""
     stated: bool = False
     citation: str = ""
+    not_before: dt.date | None = None
+    courtesy: bool = False
+
+
+def period_calendar(period: Period, law: Law) -> str:
+    """The holiday calendar a period counts with ("" for calendar days)."""
+    if period.unit != "business":
+        return ""
+    try:
+        return calendar_for(period.holidays or "federal", law.jurisdiction)
+    except KeyError:  # a state calendar not set up (rule L009 reports it): federal holidays
+        return "US"
 
 
 def clock_for(law: Law, letter: LetterKind) -> Clock:
     """The clock a letter of `letter`'s kind under `law` starts when it is received.
 
     Each right has its own period (the CCPA's opt-out: 15 business days; its access: 45 days);
-    a right without a period in the data starts no clock. An appeal starts the appeal clock; a
-    follow-up or a complaint starts none.
+    a right without a period in the data starts no clock. An appeal starts the appeal clock (with
+    its extension, when the law allows one); a follow-up or a complaint starts none. A request
+    under no privacy law starts the courtesy clock its letter asks for (COURTESY_DAYS), marked as
+    such.
     """
     appeal = law.appeal if law.appeal and law.appeal.available else None
     appeal_days = appeal.response_days if appeal else None
+    appeal_extension = (appeal.extension_days or 0) if appeal else 0
     if letter.clock == "appeal":
         return Clock(
             days=appeal_days,
+            extension_days=appeal_extension if appeal_days else 0,
             stated=bool(appeal and appeal.text_seen),
-            citation=appeal.citation if appeal else "",
+            citation=appeal.citation if appeal and appeal.text_seen else "",
         )
+    if letter.clock == "right" and law.kind == "none":
+        return Clock(days=COURTESY_DAYS, courtesy=True)
     if letter.clock not in ("right", "records") or law.kind == "none":
-        return Clock(days=None, appeal_days=appeal_days)
+        return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
     for right in letter.rights:
         rule = law.rights.get(right)
         if rule is None:
             continue
         period = rule.period
         if period is None:
-            return Clock(days=None, appeal_days=appeal_days)
+            return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
+        calendar = period_calendar(period, law)
         return Clock(
             days=period.days,
             extension_days=period.extension_days or 0,
             appeal_days=appeal_days,
+            appeal_extension_days=appeal_extension,
             working_days=period.unit == "business",
+            calendar=calendar,
             stated=period.text_seen,
             citation=period.citation,
         )
-    return Clock(days=None, appeal_days=appeal_days)
+    return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
 
 
-def add_days(start: dt.date, days: int, *, working_days: bool = False) -> dt.date:
-    """`start` plus `days` calendar days, or plus `days` working days (Monday to Friday, the day
-    of `start` not counted), with dateutil's recurrence rules rather than hand-rolled loops."""
+def add_days(start: dt.date, days: int, *, working_days: bool = False, calendar: str = "") -> dt.date:
+    """`start` plus `days` calendar days, or plus `days` business days (Monday to Friday, not a
+    public holiday of `calendar`, the day of `start` not counted)."""
     if not working_days:
         return start + dt.timedelta(days=days)
     if days <= 0:
         return start
-    from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
-
-    rule = rrule(DAILY, dtstart=start + dt.timedelta(days=1), byweekday=(MO, TU, WE, TH, FR), count=days)
-    return rule[-1].date()
+    return add_business_days(start, days, calendar)

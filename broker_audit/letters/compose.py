@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from broker_audit.errors import UserError
+from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
 from broker_audit.law.schema import Law, RightRule
 from broker_audit.letters.context import (
     AgentContext,
     EarlierContext,
     FcraContext,
+    ForwardContext,
     LawContext,
     LetterContext,
     PeriodContext,
@@ -21,8 +23,11 @@ from broker_audit.letters.context import (
     RequesterContext,
     RightContext,
     RouteContext,
+    StatuteContext,
+    UnreachableContext,
 )
-from broker_audit.profile import AgentProfile, Profile, require
+from broker_audit.letters.disclosure import Disclosure, decide, given_values
+from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
 from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
 
@@ -73,25 +78,42 @@ def recipient_lines(broker: Broker, route: Route | None) -> list[str]:
 
 
 def complaint_recipient_lines(law: Law) -> list[str]:
-    """The complaint office: we keep its online form, not a postal address we cannot source."""
-    if law.complaint is None:
+    """The complaint office: its online form or email, not a postal address we cannot source."""
+    complaint = law.complaint
+    if complaint is None:
         raise UserError(
             f"no complaint office is known for the {law.name}",
             "file with your state Attorney General's consumer protection office",
         )
-    return [law.complaint.office, "File online at:", law.complaint.url]
+    if complaint.url:
+        return [complaint.office, "File online at:", complaint.url]
+    if complaint.email:
+        return [complaint.office, "By email to:", complaint.email]
+    raise UserError(
+        f"no complaint form or email is known for the {complaint.office}",
+        "find the office's complaint form on its website and file there; the follow-up letter names it",
+    )
 
 
-def sender_lines(profile: Profile, agent: AgentContext | None = None) -> list[str]:
-    """The return address: the requester's own, or the clinic's when a clinic sends for them.
+def sender_lines(
+    profile: Profile, agent: AgentContext | None = None, disclosure: Disclosure | None = None
+) -> list[str]:
+    """The return address (it shows in a double-window envelope): the letter's reply channel.
 
-    An agent with standing under the law writes as itself; without standing the letter stays
-    the client's own request and the clinic is only the return address ("c/o").
+    A clinic acting for the client: with standing under the law it writes as itself; without,
+    the letter stays the client's own request and the clinic is only the return address
+    ("c/o"). Otherwise the disclosure says where answers go: home only when the letter gives the
+    current address, else the reply address, the clinic, or the name and e-mail alone.
+    `disclosure` None: the requester's home (the clinic's cover sheet, which goes to the client).
     """
     if agent is not None:
         if agent.standing:
             return [agent.organization, *agent.address]
         return [profile.name, f"c/o {agent.organization}", *agent.address]
+    if disclosure is not None and disclosure.reply != "home":
+        if disclosure.reply == "email":
+            return [profile.name, profile.email]
+        return [profile.name, *disclosure.reply_lines]
     address = profile.current_address
     return [profile.name, *(address.lines() if address else [])]
 
@@ -108,6 +130,21 @@ def right_rule(law: Law, letter: LetterKind) -> tuple[str, RightRule] | None:
         if rule is not None:
             return right, rule
     return None
+
+
+def refer_as(law: Law) -> str:
+    """How a sentence names the law: "the CCPA", or the law's own `refer_as` ("NRS 603A")."""
+    return law.refer_as or f"the {law.short_name}"
+
+
+def title_for(law: Law, letter: LetterKind) -> str:
+    """The letter's subject: the law's own wording for the right when it has one (an opt-out of
+    "the sale and sharing" is California's), for the kind named after that right; else the
+    kind's own."""
+    found = right_rule(law, letter)
+    if found is not None and found[1].title and found[0] == letter.id:
+        return found[1].title
+    return letter.title
 
 
 def _period(rule: RightRule | None, law: Law) -> PeriodContext | None:
@@ -128,39 +165,69 @@ def _period(rule: RightRule | None, law: Law) -> PeriodContext | None:
     )
 
 
+def right_context(law: Law, right: str, rule: RightRule) -> RightContext:
+    """A right as a letter may put it: its own citation only when its text was read (else the
+    Act's, rule L008), its scope stated only then too."""
+    return RightContext(
+        id=right,
+        citation=rule.citation if rule.text_seen else law.citation,
+        scope=rule.scope,
+        limited=rule.limited,
+        stated=rule.text_seen,
+        verb=rule.verb,
+        beyond=rule.beyond,
+        explain=rule.explain if rule.text_seen else "",
+    )
+
+
 def law_context(law: Law, letter: LetterKind) -> LawContext:
     """What a letter of `letter`'s kind may claim under `law`."""
     found = right_rule(law, letter)
     rule = found[1] if found else None
     appeal = law.appeal if law.appeal and law.appeal.available else None
+    appeal_read = bool(appeal and appeal.text_seen)
     claims = law.kind != "none" and (rule is not None or not letter.rights)
+    limit = law.verification_limit if law.verification_limit and law.verification_limit.text_seen else None
+    agent = rule.agent if rule is not None else None
+    also = [
+        right_context(law, right, law.rights[right])
+        for right in letter.also
+        if claims and right in law.rights and law.rights[right].text_seen
+    ]
+    complaint = law.complaint
     return LawContext(
         applies=claims,
         id=law.id,
         kind=law.kind,
         name=law.name,
         short_name=law.short_name,
+        refer_as=refer_as(law),
         citation=law.citation,
-        right=(
-            RightContext(
-                id=found[0],
-                citation=rule.citation,
-                scope=rule.scope,
-                limited=rule.limited,
-                stated=rule.text_seen,
-            )
-            if found and rule
-            else None
-        ),
+        right=right_context(law, found[0], rule) if found and rule else None,
+        also=also,
         period=_period(rule, law),
-        agent_allowed=bool(rule and rule.agent and rule.agent.allowed),
-        agent_citation=(rule.agent.citation if rule and rule.agent and rule.agent.allowed else ""),
+        agent_allowed=bool(agent and agent.allowed),
+        agent_citation=(
+            (agent.citation if agent.text_seen else law.citation) if agent and agent.allowed else ""
+        ),
         appeal=appeal is not None,
-        appeal_days=appeal.response_days if appeal and appeal.text_seen else None,
-        appeal_citation=appeal.citation if appeal else "",
-        complaint_office=law.complaint.office if law.complaint else "",
-        complaint_url=law.complaint.url if law.complaint else "",
+        appeal_days=appeal.response_days if appeal and appeal_read else None,
+        appeal_extension_days=appeal.extension_days if appeal and appeal_read else None,
+        appeal_extension_when=appeal.extension_when if appeal and appeal_read else "",
+        appeal_citation=appeal.citation if appeal and appeal_read else "",
+        complaint_office=complaint.office if complaint else "",
+        complaint_url=(complaint.url or "") if complaint else "",
+        complaint_email=complaint.email if complaint else "",
+        verification_citation=limit.citation if limit else "",
+        verification_scope=limit.scope if limit else "",
+        electronic_citation=_electronic(law),
     )
+
+
+def _electronic(law: Law) -> str:
+    """The citation letting the requester authorize an electronic answer, when its text was read."""
+    e = law.electronic_delivery
+    return e.citation if e is not None and e.text_seen else ""
 
 
 def _fcra_context(fcra: Law) -> FcraContext | None:
@@ -175,16 +242,20 @@ def _fcra_context(fcra: Law) -> FcraContext | None:
         citation=disclosure.citation,
         dispute_citation=dispute.citation if dispute else "",
         dispute_days=period.days if period and period.text_seen else None,
+        electronic_citation=_electronic(fcra),
     )
 
 
 def agent_context(law: Law, letter: LetterKind, agent: AgentProfile | None) -> AgentContext | None:
-    """The clinic acting for a client, and whether this law lets an agent make this request."""
+    """The clinic acting for a client, whether this law lets an agent make this request, and for
+    which part of the right (Texas and Nebraska: an agent opts out of targeted advertising and
+    sale, not profiling)."""
     if agent is None:
         return None
     found = right_rule(law, letter)
     rule = found[1].agent if found else None
     standing = bool(rule and rule.allowed)
+    read = bool(rule and rule.text_seen)
     return AgentContext(
         organization=agent.organization,
         contact_name=agent.contact_name,
@@ -192,7 +263,10 @@ def agent_context(law: Law, letter: LetterKind, agent: AgentProfile | None) -> A
         email=agent.email,
         phone=agent.phone,
         standing=standing,
-        citation=rule.citation if rule and standing else "",
+        citation=(rule.citation if read else law.citation) if rule and standing else "",
+        scope=rule.scope if rule and standing and read else "",
+        claim_citation=rule.claim_citation if rule and standing and read else "",
+        rest=rule.rest if rule and standing and read else "",
     )
 
 
@@ -231,7 +305,7 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
     legal_due = earlier.due if (earlier.due and not earlier.due_estimated and period) else None
     return EarlierContext(
         reference=earlier.reference,
-        title=about.title if about else earlier.kind,
+        title=title_for(law, about) if about else earlier.kind,
         kind=earlier.kind,
         dated=long_date(earlier.dated),
         sent=long_date(earlier.sent) if earlier.sent else "",
@@ -251,17 +325,35 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
 # --- whole letters --------------------------------------------------------------------------------
 
 
-def requester_context(profile: Profile) -> RequesterContext:
-    current = profile.current_address
+def requester_context(profile: Profile, disclosure: Disclosure) -> RequesterContext:
+    """The requester as the letter shows them: the name, and only the values `disclosure` gives."""
+
+    def values(name: str) -> list[Any]:
+        return given_values(disclosure, profile, name)
+
+    def first(name: str) -> Any:
+        found = values(name)
+        return found[0] if found else None
+
+    def past(address: Address) -> str:
+        years = address.years()
+        return f"{address.one_line()} ({years})" if years else address.one_line()
+
+    current = first("current-address")
+    birth = first("birth-date")
     return RequesterContext(
         name=profile.name,
-        other_names=list(profile.other_names),
-        email=profile.email,
-        phone=profile.phone,
-        birth_date=long_date(profile.birth_date) if profile.birth_date else "",
+        other_names=values("other-names"),
+        email=first("email") or "",
+        phone=first("phone") or "",
+        birth_date=long_date(birth) if birth else "",
         address=current.one_line() if current else "",
-        past_addresses=[a.one_line() for a in profile.past_addresses],
+        past_addresses=[past(a) for a in values("past-addresses")],
         state=STATE_NAMES.get(profile.state, profile.state),
+        advertising_ids=values("advertising-id"),
+        licence_number=first("licence-number") or "",
+        reply_by=disclosure.reply,
+        minimal=disclosure.minimal,
     )
 
 
@@ -272,7 +364,8 @@ def broker_recipient(broker: Broker) -> RecipientContext:
         name=broker.name,
         legal_name=broker.legal_name or broker.name,
         brands=list(broker.brands),
-        consumer_reporting="consumer-reporting" in broker.categories,
+        consumer_reporting=broker.is_consumer_reporting_agency(),
+        location_data="location-data" in broker.categories,
     )
 
 
@@ -287,6 +380,7 @@ def route_context(route: Route | None) -> RouteContext | None:
         registry_name=REGISTRY_NAMES.get(route.registry, route.registry) if route.registry else "",
         filed=route.filed,
         via_parent=route.via_parent,
+        door=route.door_kind,
     )
 
 
@@ -303,12 +397,20 @@ def letter_context(
     details: str = "",
     earlier: Earlier | None = None,
     agent: AgentProfile | None = None,
+    disclosure: Disclosure | None = None,
+    forward_for: Broker | None = None,
+    unreachable: UnreachableContext | None = None,
 ) -> LetterContext:
-    """Everything a letter template may use. Identity: only what a broker needs to find the person.
+    """Everything a letter template may use. Identity: only what `disclosure` gives (None: the
+    default for this broker, `letters.disclosure.decide`; planning passes the one it decided).
 
-    No SSN is ever included; the letters say why.
+    No SSN is ever included; the letters say why. `forward_for`: the company the data is really
+    with, when the letter goes to its parent because it cannot be reached; `unreachable`: what a
+    complaint about such a company says was tried.
     """
-    require(profile, ["name", "address"], f"a letter to {broker.id}")
+    require(profile, ["name"], f"a letter to {broker.id}")
+    if disclosure is None:
+        disclosure = decide(profile, broker=broker, letter=letter)
     if letter.needs_details and not details.strip():
         raise UserError(
             "a correction letter needs to say what is wrong",
@@ -316,48 +418,84 @@ def letter_context(
         )
     recipient = broker_recipient(broker)
     consumer_reporting = recipient.consumer_reporting
+    if letter.id == "fcra-disclosure" and not consumer_reporting:
+        raise NotConsumerReporting(broker.id, broker.name)
     return LetterContext(
         kind=letter.id,
-        title=letter.title,
+        title=title_for(law, letter),
         today=long_date(today),
         reference=reference,
         details=details.strip(),
-        requester=requester_context(profile),
+        requester=requester_context(profile, disclosure),
         broker=recipient,
         law=law_context(law, letter),
         route=route_context(route),
         fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         earlier=_earlier_context(earlier, law),
         agent=agent_context(law, letter, agent),
+        forward=(
+            ForwardContext(name=forward_for.legal_name or forward_for.name, brands=list(forward_for.brands))
+            if forward_for is not None
+            else None
+        ),
+        unreachable=unreachable,
     )
 
 
 def records_context(
     *,
-    profile: Profile,
+    profile: Profile | None,
     agency: str,
     cora: Law,
     ccjra: Law | None,
     today: dt.date,
     reference: str,
     since: dt.date,
+    requester: RequesterContext | None = None,
+    organization: str = "",
+    data: tuple[str, str] | None = None,
+    letter: LetterKind | None = None,
+    earlier: Earlier | None = None,
+    disclosure: Disclosure | None = None,
 ) -> LetterContext:
-    """An open-records request needs no identity details: the laws let anyone ask."""
+    """An open-records request needs no identity details: the laws let anyone ask. The agency
+    sees everything in the letter.
+
+    `requester` is who the letter is from when it is not the profile (a campaign's clinic, or the
+    person with name and e-mail only: `letters/records_identity.py`); otherwise the profile, with
+    only what `disclosure` gives (by default the name and the e-mail the records go to). `data`
+    is what it asks about ((words, short words): a sheriff's booking data by default); `letter`
+    the kind (the request, or its follow-up with `earlier`)."""
     if cora.kind != "open-records":
         raise UserError(f"{cora.id} is not an open-records law")
-    letter = kind("records")
+    letter = letter or kind("records")
+    if requester is None:
+        if profile is None:
+            raise UserError("a records request needs the requester's name")
+        if disclosure is None:
+            disclosure = decide(profile, broker=None, letter=letter)
+        requester = requester_context(profile, disclosure)
     recipient = RecipientContext(kind="agency", name=agency, legal_name=agency)
+    words, short = data or ("booking, jail, arrest or mugshot data", "booking data")
+    asked = kind("records")  # a follow-up is about the request's rights and clock
     return LetterContext(
         kind=letter.id,
         title=letter.title,
         today=long_date(today),
         reference=reference,
-        requester=RequesterContext(name=profile.name, email=profile.email, phone=profile.phone),
+        requester=requester,
         broker=recipient,
         agency=recipient,
-        law=law_context(cora, letter),
+        law=law_context(cora, asked),
+        earlier=_earlier_context(earlier, cora),
         records=RecordsContext(
             since=long_date(since),
-            ccjra=law_context(ccjra, letter) if ccjra is not None else None,
+            ccjra=law_context(ccjra, asked) if ccjra is not None else None,
+            data=words,
+            data_short=short,
+            context=[
+                StatuteContext(citation=c.citation, history=c.history, words=c.words) for c in cora.context
+            ],
+            organization=organization,
         ),
     )

@@ -56,6 +56,14 @@ class Document:
     email_from: str | None
     language: str = "en"
     compact: bool = False  # a sheet that must fit one page (a web form's): smaller type in the PDF
+    postal: bool = True  # the recipient block is a postal address for a window envelope
+    # For an e-mail: where answers should go, a first line saying who sends it for whom, a line
+    # under the signature, and files sent with it (name, MIME type, bytes), such as the timeline
+    # a follow-up encloses or an agent's authorization.
+    reply_to: str | None = None
+    on_behalf: str = ""
+    signed_for: str = ""
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 _MONTHS = {

@@ -10,6 +10,7 @@ import re
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+from broker_audit.errors import UserError
 from broker_audit.letters.document import Document, label
 from broker_audit.letters.text import body_text
 
@@ -44,16 +45,33 @@ def _msgid_domain(address: str | None) -> str:
 
 
 def to_eml(doc: Document) -> bytes:
-    """The letter as a UTF-8 e-mail message (CRLF line ends) ready to open in a mail client."""
+    """The letter as a UTF-8 e-mail message (CRLF line ends) ready to open in a mail client.
+
+    Every message has From:, Date: and Message-ID: (an e-mail without a sender is refused: the
+    caller gives the person's or the clinic's mailbox), Reply-To: when one is chosen, the line
+    saying who sends it for whom first (`on_behalf`) and under the signature (`signed_for`),
+    and each attachment as a real MIME part."""
+    if not doc.email_from:
+        raise UserError(
+            "an e-mail letter needs a From: address, and none is known",
+            "add your e-mail address (`broker-audit profile edit --email ...`, or `email` in a clinic's "
+            "clinic.toml), or set up your mailbox (`broker-audit mail setup`)",
+        )
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["Subject"] = _header(doc.subject)
     if doc.email_to:
         msg["To"] = _address(doc.email_to)
-    if doc.email_from:
-        msg["From"] = _address(doc.email_from)
+    msg["From"] = _address(doc.email_from)
+    if doc.reply_to:
+        msg["Reply-To"] = _address(doc.reply_to)
     sent = dt.datetime.combine(doc.date, dt.time(9, 0), tzinfo=dt.UTC)
     msg["Date"] = email.utils.format_datetime(sent)
     msg["Message-ID"] = email.utils.make_msgid(domain=_msgid_domain(doc.email_from))
-    body = f"{label('reference', doc.language)}: {doc.reference}\n\n{body_text(doc)}\n"
+    first = f"{doc.on_behalf}\n\n" if doc.on_behalf else ""
+    last = f"\n\n{doc.signed_for}" if doc.signed_for else ""
+    body = f"{first}{label('reference', doc.language)}: {doc.reference}\n\n{body_text(doc)}{last}\n"
     msg.set_content(body, charset="utf-8", cte="quoted-printable")
+    for name, content_type, data in doc.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=_header(name))
     return msg.as_bytes()

@@ -2,11 +2,15 @@
 
 - :func:`write_labels_pdf`: Avery 5160 / 8160 sheets (US Letter, 3 x 10 labels of 2.625 x 1 in,
   top margin 0.5 in, side margin 0.1875 in, 0.125 in between columns, none between rows), in the
-  embedded DejaVu font, each address shrunk to fit its label and never drawn outside it.
+  embedded DejaVu font, each address fitted to its label by the one address-fitting routine
+  (letters/address_fit.py: USPS abbreviations, then smaller type never below 8 pt, then wrapping;
+  never cut, never outside the label; an address that cannot fit is refused before drawing).
 - :func:`write_firm_mailing_list`: a firm mailing book in the columns of USPS PS Form 3877 (Firm
-  Mailing Book for Accountable Mail) as PDF, one row per letter, pages numbered, a total line per
-  page and for the whole book, plus the same rows as a CSV whose every cell is neutralised against
-  formula injection. Postage and fees the clinic does not know yet stay blank to fill in by hand.
+  Mailing Book for Accountable Mail) as PDF, one row per letter (as tall as its address needs),
+  pages numbered, a total line per page and for the whole book, plus the same rows as a CSV whose
+  every cell is neutralised against formula injection. Postage and fees the clinic does not know
+  yet stay blank to fill in by hand. The sender named on a page is the return address printed on
+  the envelopes it lists: pieces with different return addresses are listed on separate pages.
 
 Both PDFs are written to a private temporary file and renamed into place.
 """
@@ -21,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from broker_audit.intake.csvsafe import neutralise_cell, write_safe_csv
-from broker_audit.letters.pdf import FONT, FONT_BOLD, register_fonts
+from broker_audit.letters.address_fit import LABEL, LIST_ROW, AddressFit, Box, fit_address
+from broker_audit.letters.fonts import FONT, FONT_BOLD, register_fonts
 
 __all__ = [
     "LABEL_SHEET",
@@ -72,9 +77,8 @@ LABEL_SHEET = LabelSheet(
 )
 """Avery 5160 / 8160 (and compatible 30-up address labels)."""
 
-_MAX_LABEL_SIZE, _MIN_LABEL_SIZE = 10.0, 6.5
-_GLYPH_TOP, _GLYPH_BOTTOM, _LEADING = 0.95, 0.24, 1.15
-_MAX_LABEL_LINES = 6
+_GLYPH_TOP = 0.95
+_LEADING = LABEL.leading
 
 
 def label_cells(sheet: LabelSheet = LABEL_SHEET) -> list[tuple[float, float, float, float]]:
@@ -98,24 +102,17 @@ def _truncate(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "\u2026"
 
 
-def _fit_lines(lines: Sequence[str], width: float, height: float) -> tuple[list[str], float]:
-    """The address lines and a font size that fit width x height (long lines cut, never spilt)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _fitted(address: Sequence[str], box: Any) -> AddressFit:
+    """The address as the one fitting routine lays it out; refused when it cannot fit whole."""
+    fit = fit_address(address, box)
+    if not fit.fits:
+        from broker_audit.errors import AddressDoesNotFit
 
-    rows = [line.strip() for line in lines if line and line.strip()]
-    while len(rows) > _MAX_LABEL_LINES:  # keep the name first and the city line last
-        rows[-3:-1] = [f"{rows[-3]}, {rows[-2]}"]
-    n = max(len(rows), 1)
-    size = _MAX_LABEL_SIZE
-    while size > _MIN_LABEL_SIZE and (
-        size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (n - 1)) > height
-        or any(stringWidth(row, FONT, size) > width for row in rows)
-    ):
-        size -= 0.25
-    while n > 2 and size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (n - 1)) > height:
-        rows[-3:-1] = [f"{rows[-3]}, {rows[-2]}"]
-        n = len(rows)
-    return [_truncate(row, FONT, size, width) for row in rows], size
+        raise AddressDoesNotFit(
+            f"an address does not fit {box.name}: " + "; ".join(fit.problems),
+            "the batch checks every address before printing; shorten the address lines in the registry",
+        )
+    return fit
 
 
 def _atomic_pdf(path: Path, what: str) -> Iterator[Any]:
@@ -139,26 +136,24 @@ def write_labels_pdf(
 ) -> int:
     """Write one address label per entry onto Avery 5160 / 8160 sheets; returns the page count.
 
-    Each address is shrunk (10 pt down to 5 pt) to fit inside its label less a 0.1 in padding;
-    lines still too long are cut with an ellipsis, too many lines are merged, so nothing is ever
-    drawn outside a label.
+    Each address is fitted inside its label less a 0.1 in padding by `address_fit` (USPS
+    abbreviations, type from 10 pt down to 8 pt, long lines wrapped): nothing is cut or drawn
+    outside a label, and an address that cannot fit raises AddressDoesNotFit before a page is drawn.
     """
     if not addresses:
         raise ValueError("no addresses to print")
     register_fonts()
     cells = label_cells(sheet)
     per_page = len(cells)
-    width = sheet.label_width - 2 * sheet.padding
-    height = sheet.label_height - 2 * sheet.padding
+    fits = [_fitted(address, LABEL) for address in addresses]
     with _pdf_file(path, "address labels") as canv:
         canv.setPageSize((sheet.page_width, sheet.page_height))
-        for index, address in enumerate(addresses):
+        for index, fit in enumerate(fits):
             if index and index % per_page == 0:
                 canv.showPage()
             left, top, _, bottom = cells[index % per_page]
-            lines, size = _fit_lines(address, width, height)
-            block = size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (len(lines) - 1))
-            first_top = top + (sheet.label_height - block) / 2 + _GLYPH_TOP * size  # centred
+            lines, size = fit.lines, fit.size
+            first_top = top + (sheet.label_height - fit.height) / 2 + _GLYPH_TOP * size  # centred
             canv.setFont(FONT, size)
             for i, line in enumerate(lines):
                 canv.drawString(
@@ -184,6 +179,7 @@ class MailPiece:
     recipient: Sequence[str]
     sender_name: str = ""
     kind: str = ""
+    sender: Sequence[str] = ()  # the return address printed on its envelope
     article_number: str = ""
     postage: Decimal | None = None
     fee: Decimal | None = None
@@ -208,13 +204,14 @@ PS3877_COLUMNS = (
 )
 """The entry columns of PS Form 3877, in order."""
 
-_CSV_EXTRA = ("Line", "Reference", "Request ID", "Sender (client)", "Letter kind")
+_CSV_EXTRA = ("Line", "Reference", "Request ID", "Sender (client)", "Letter kind", "Return address")
 
 # column widths in inches on a landscape Letter page (11 x 8.5 in, 0.4 in margins: 10.2 in)
 _WIDTHS = (0.35, 1.45, 2.85, 0.5, 0.45, 0.5, 0.55, 0.5, 0.5, 0.4, 0.45, 0.35, 0.35, 0.35, 0.4, 0.35)
 _HEADS = ("Line", *PS3877_COLUMNS)
 _ROWS_PER_PAGE = 10
-_ROW_HEIGHT = 0.5 * INCH
+_ROW_HEIGHT = 0.5 * INCH  # the least a row takes; a long address makes its row taller
+_TABLE_BOTTOM = 1.1 * INCH  # room under the table for the page's totals
 
 
 def _money(value: Decimal | None) -> str:
@@ -243,6 +240,40 @@ def _header_cell(canv: Any, text: str, x: float, y: float, width: float) -> None
         canv.drawString(x + 2, y - 7 - i * 6.5, _truncate(row, FONT_BOLD, 5.5, width - 4))
 
 
+def _pages(
+    entries: Sequence[MailPiece], sender_lines: Sequence[str], row_room: float
+) -> list[tuple[tuple[str, ...], list[tuple[int, MailPiece, AddressFit]]]]:
+    """The book's pages: (the sender they name, their numbered rows with each address fitted).
+    A page lists pieces of one return address only, at most 10, as many as their rows' heights
+    allow."""
+    pages: list[tuple[tuple[str, ...], list[tuple[int, MailPiece, AddressFit]]]] = []
+    used = row_room
+    for number, piece in enumerate(entries, start=1):
+        sender = tuple(line for line in (piece.sender or sender_lines) if line.strip())
+        fit = _fitted(piece.recipient, LIST_ROW)
+        height = _row_height(fit)
+        if (
+            not pages
+            or pages[-1][0] != sender
+            or len(pages[-1][1]) >= _ROWS_PER_PAGE
+            or used + height > row_room
+        ):
+            pages.append((sender, []))
+            used = 0.0
+        pages[-1][1].append((number, piece, fit))
+        used += height
+    return pages
+
+
+def _row_height(fit: AddressFit) -> float:
+    return max(_ROW_HEIGHT, fit.height + 6)
+
+
+SENDER_BOX = Box(
+    "the sender lines of the certified-mail list", 4 * INCH, 44.0, 8.0, leading=1.25, read_by_machine=False
+)
+
+
 def write_firm_mailing_list(
     entries: Sequence[MailPiece],
     pdf_path: Path,
@@ -253,54 +284,59 @@ def write_firm_mailing_list(
 ) -> int:
     """Write the firm mailing book (PS Form 3877 columns) as PDF and CSV; returns the PDF's pages.
 
-    One row per letter, 10 rows a page, landscape US Letter, each page headed with the sender's
-    name and address (blank lines to write on when ``sender_lines`` is empty) and closed with the
-    number of pieces and the known postage and fees on that page; the last page adds the totals
-    for the whole book. The CSV has the same columns plus the line number, letter reference,
-    request id, client and letter kind; every cell is neutralised against formula injection.
+    One row per letter (its address fitted by `address_fit`, never cut: a long address makes a
+    taller row), at most 10 rows a page, landscape US Letter, each page headed with the sender's
+    name and address and closed with the number of pieces and the known postage and fees on that
+    page; the last page adds the totals for the whole book. The sender of a page is the return
+    address on its envelopes (each piece's `sender`, else ``sender_lines``; blank lines to write
+    on when neither is known): pieces with another return address start a new page. The CSV has
+    the same columns plus the line number, letter reference, request id, client, letter kind and
+    return address; every cell is neutralised against formula injection.
     """
     if not entries:
         raise ValueError("no mail pieces to list")
     register_fonts()
     page_w, page_h = 11 * INCH, 8.5 * INCH
     margin = 0.4 * INCH
-    pages = (len(entries) + _ROWS_PER_PAGE - 1) // _ROWS_PER_PAGE
     xs = [margin]
     for w in _WIDTHS:
         xs.append(xs[-1] + w * INCH)
+    head_h = 30.0
+    table_top = page_h - margin - 84
+    book = _pages(entries, sender_lines, table_top - head_h - _TABLE_BOTTOM)
+    pages = len(book)
     total_postage = sum((p.postage for p in entries if p.postage is not None), Decimal(0))
     total_fee = sum((p.fee for p in entries if p.fee is not None), Decimal(0))
     with _pdf_file(pdf_path, "certified-mail list") as canv:
         canv.setPageSize((page_w, page_h))
-        for page in range(pages):
-            rows = entries[page * _ROWS_PER_PAGE : (page + 1) * _ROWS_PER_PAGE]
+        for page, (sender, rows) in enumerate(book):
             top = page_h - margin
             canv.setFont(FONT_BOLD, 11)
             canv.drawString(margin, top - 11, "Firm Mailing Book for Accountable Mail (PS Form 3877 columns)")
             canv.setFont(FONT, 8)
             canv.drawString(margin, top - 24, f"Type of mail or service: {mail_type}")
             canv.drawString(margin, top - 36, "Name and Address of Sender:")
-            sender = [line for line in sender_lines if line.strip()][:4]
-            for i, line in enumerate(sender or ["_" * 60] * 3):
-                canv.drawString(margin + 1.9 * INCH, top - 36 - i * 10, _truncate(line, FONT, 8, 4 * INCH))
+            if sender:
+                named = _fitted(sender, SENDER_BOX)
+                canv.setFont(FONT, named.size)
+                for i, line in enumerate(named.lines):
+                    canv.drawString(margin + 1.9 * INCH, top - 36 - i * named.size * SENDER_BOX.leading, line)
+            else:
+                for i in range(3):
+                    canv.drawString(margin + 1.9 * INCH, top - 36 - i * 10, "_" * 60)
+            canv.setFont(FONT, 8)
             canv.drawRightString(page_w - margin, top - 11, f"Page {page + 1} of {pages}")
             canv.drawRightString(page_w - margin, top - 24, "Postmark and date of receipt:")
             canv.rect(page_w - margin - 1.6 * INCH, top - 76, 1.6 * INCH, 48)
-            table_top = top - 84
-            head_h = 30.0
+            body = sum(_row_height(fit) for _, _, fit in rows)
             canv.setLineWidth(0.5)
-            canv.rect(
-                xs[0],
-                table_top - head_h - len(rows) * _ROW_HEIGHT,
-                xs[-1] - xs[0],
-                head_h + len(rows) * _ROW_HEIGHT,
-            )
+            canv.rect(xs[0], table_top - head_h - body, xs[-1] - xs[0], head_h + body)
             for x in xs[1:-1]:
-                canv.line(x, table_top, x, table_top - head_h - len(rows) * _ROW_HEIGHT)
+                canv.line(x, table_top, x, table_top - head_h - body)
             for i, head in enumerate(_HEADS):
                 _header_cell(canv, head, xs[i], table_top, xs[i + 1] - xs[i])
             y = table_top - head_h
-            for n, piece in enumerate(rows, start=page * _ROWS_PER_PAGE + 1):
+            for n, piece, fit in rows:
                 canv.line(xs[0], y, xs[-1], y)
                 canv.setFont(FONT, 7)
                 canv.drawString(xs[0] + 2, y - 10, str(n))
@@ -309,21 +345,18 @@ def write_firm_mailing_list(
                 ref = f"Ref. {piece.reference}"
                 canv.setFont(FONT, 6)
                 canv.drawString(xs[1] + 2, y - 30, _truncate(ref, FONT, 6, xs[2] - xs[1] - 4))
-                lines, size = _fit_lines(piece.recipient, xs[3] - xs[2] - 4, _ROW_HEIGHT - 4)
-                size = min(size, 7.0)
-                canv.setFont(FONT, size)
-                for i, line in enumerate(lines):
+                canv.setFont(FONT, fit.size)
+                for i, line in enumerate(fit.lines):
                     canv.drawString(
-                        xs[2] + 2,
-                        y - 2 - _GLYPH_TOP * size - i * _LEADING * size,
-                        _truncate(line, FONT, size, xs[3] - xs[2] - 4),
+                        xs[2] + 2, y - 3 - _GLYPH_TOP * fit.size - i * LIST_ROW.leading * fit.size, line
                     )
                 canv.setFont(FONT, 7)
                 for col, value in ((3, piece.postage), (4, piece.fee)):
                     canv.drawRightString(xs[col + 1] - 2, y - 10, _money(value))
-                y -= _ROW_HEIGHT
-            postage = sum((p.postage for p in rows if p.postage is not None), Decimal(0))
-            fees = sum((p.fee for p in rows if p.fee is not None), Decimal(0))
+                y -= _row_height(fit)
+            listed = [piece for _, piece, _ in rows]
+            postage = sum((p.postage for p in listed if p.postage is not None), Decimal(0))
+            fees = sum((p.fee for p in listed if p.fee is not None), Decimal(0))
             canv.setFont(FONT_BOLD, 8)
             y -= 14
             canv.drawString(margin, y, f"Total number of pieces listed by sender: {len(rows)}")
@@ -355,6 +388,7 @@ def write_firm_mailing_list(
             p.request_id,
             p.sender_name,
             p.kind,
+            " / ".join(line for line in (p.sender or sender_lines) if line.strip()),
         )
         for n, p in enumerate(entries, start=1)
     )
@@ -365,6 +399,7 @@ def write_firm_mailing_list(
         f"{total_postage:.2f}",
         f"{total_fee:.2f}",
         *[""] * 11,
+        "",
         "",
         "",
         "",

@@ -4,7 +4,8 @@ Layout (distances from the page's left and top edges):
 
 - the sender's return address, small, top left; the date and reference top right;
 - the recipient's address wholly inside the window: 1.0-4.25 in across, 2.25-3.25 in down
-  (font shrinks for long or many lines, never below 7 pt; lines that still do not fit are cut);
+  (USPS abbreviations, then smaller type never below the USPS minimum of 8 pt, then wrapping at
+  spaces: letters/address_fit.py; an address that still does not fit is refused, never cut);
 - the bold subject and the body below the window; later pages start under a 1 in margin;
 - a footer on every page with the reference and "Page N of M" (M counts the letter's pages).
 
@@ -50,6 +51,7 @@ from broker_audit.letters.document import (
     format_date,
     label,
 )
+from broker_audit.letters.fonts import FONT, FONT_BOLD, register_fonts
 
 INCH = 72.0
 PAGE_WIDTH, PAGE_HEIGHT = 8.5 * INCH, 11 * INCH
@@ -62,31 +64,7 @@ BODY_TOP_NO_WINDOW = 1.75 * INCH  # a sheet with no recipient (a web form's): no
 FOOTER_BASELINE = 0.55 * INCH
 
 CREATOR = "broker-audit"  # the /Creator of every PDF drawn here; the batch joiner checks it
-FONT = "BA-DejaVuSerif"
-FONT_BOLD = "BA-DejaVuSerif-Bold"
-_GLYPH_TOP, _GLYPH_BOTTOM, _LEADING = 0.95, 0.24, 1.18
-_MAX_ADDRESS_LINES = 7
-_MIN_ADDRESS_SIZE, _MAX_ADDRESS_SIZE = 7.0, 11.0
-
-
-def _font_dir() -> Path:
-    from broker_audit.letters.render import shipped_templates_dir
-
-    return shipped_templates_dir() / "assets"
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Register the embedded DejaVu Serif faces with reportlab (once per process)."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    assets = _font_dir()
-    pdfmetrics.registerFont(TTFont(FONT, str(assets / "DejaVuSerif.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(assets / "DejaVuSerif-Bold.ttf")))
-    for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
-        addMapping(FONT, bold, italic, name)
+_GLYPH_TOP = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +84,7 @@ def paragraph_styles(compact: bool = False) -> _Styles:
     from reportlab.lib.styles import ParagraphStyle
 
     register_fonts()
-    size, leading, after = (9.0, 11.5, 5) if compact else (10.5, 14, 7)
+    size, leading, after = (9.0, 11.5, 4) if compact else (10.5, 14, 7)
     prefix = "ba-compact" if compact else "ba"
     body = ParagraphStyle(
         f"{prefix}-body",
@@ -246,7 +224,7 @@ def _story(
 def _repeated_paragraph_class() -> type:
     from reportlab.platypus.flowables import Flowable
 
-    class RepeatedParagraph(Flowable):
+    class RepeatedParagraph(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         """A paragraph that recurs in this PDF: its line breaks are computed once per width and
         it is drawn once, as a form the other occurrences place."""
 
@@ -270,7 +248,8 @@ def _repeated_paragraph_class() -> type:
             return availWidth, height
 
         def split(self, availWidth: float, availHeight: float) -> list[Any]:
-            return self._paragraph().split(availWidth, availHeight)
+            parts: list[Any] = self._paragraph().split(availWidth, availHeight)
+            return parts
 
         def draw(self) -> None:
             canv = self.canv
@@ -316,35 +295,32 @@ def _fit_width(line: str, width: float, size: float) -> str:
     return line.rstrip() + "\u2026"
 
 
-def address_block(lines: Iterable[str]) -> AddressBlock:
-    """Place the recipient's address so it shows wholly through a #10 envelope window."""
-    return _address_block(tuple(lines))
+def address_block(lines: Iterable[str], *, postal: bool = True) -> AddressBlock:
+    """Place the recipient's address so it shows wholly through a #10 envelope window (see
+    letters/address_fit.py: USPS abbreviations, then smaller type down to the USPS minimum, then
+    wrapping; never cut). An address that still does not fit raises AddressDoesNotFit: the
+    services check it before anything is drawn, so a letter is never printed wrong."""
+    return _address_block(tuple(lines), postal)
 
 
 @functools.lru_cache(maxsize=256)
-def _address_block(lines: tuple[str, ...]) -> AddressBlock:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _address_block(lines: tuple[str, ...], postal: bool = True) -> AddressBlock:
+    from broker_audit.letters.address_fit import WINDOW, WINDOW_NOT_POSTAL, fit_address
 
-    register_fonts()
-    rows = [line.strip() for line in lines if line.strip()]
-    while len(rows) > _MAX_ADDRESS_LINES:  # keep name first and city/state/zip last
-        rows[-3:-1] = [f"{rows[-3]}, {rows[-2]}"]
-    width = WINDOW_RIGHT - WINDOW_LEFT - 2 * WINDOW_PAD_X
-    height = WINDOW_BOTTOM - WINDOW_TOP - 2 * WINDOW_PAD_Y
-    n = max(len(rows), 1)
-    size = _MAX_ADDRESS_SIZE
-    while size > _MIN_ADDRESS_SIZE and (
-        size * (_GLYPH_TOP + _GLYPH_BOTTOM + _LEADING * (n - 1)) > height
-        or any(stringWidth(row, FONT, size) > width for row in rows)
-    ):
-        size -= 0.5
-    rows = [_fit_width(row, width, size) for row in rows]
+    fit = fit_address(lines, WINDOW if postal else WINDOW_NOT_POSTAL)
+    if not fit.fits:
+        from broker_audit.errors import AddressDoesNotFit
+
+        raise AddressDoesNotFit(
+            f"the address does not fit {WINDOW.name}: " + "; ".join(fit.problems),
+            "send it by another route (--via), or shorten the address lines in the registry",
+        )
     return AddressBlock(
-        lines=tuple(rows),
-        size=size,
-        leading=size * _LEADING,
+        lines=fit.lines,
+        size=fit.size,
+        leading=fit.size * WINDOW.leading,
         x=WINDOW_LEFT + WINDOW_PAD_X,
-        first_baseline_from_top=WINDOW_TOP + WINDOW_PAD_Y + _GLYPH_TOP * size,
+        first_baseline_from_top=WINDOW_TOP + WINDOW_PAD_Y + _GLYPH_TOP * fit.size,
     )
 
 
@@ -379,7 +355,7 @@ def _draw_letterhead(canv: Any, doc: Document) -> None:
     _draw_lines(canv, meta, PAGE_WIDTH - MARGIN, top, FONT, 10, 13, right=True)
     if not doc.recipient:  # a sheet, not a letter to mail: nothing in the envelope window
         return
-    block = address_block(doc.recipient)
+    block = address_block(doc.recipient, postal=doc.postal)
     y = PAGE_HEIGHT - block.first_baseline_from_top
     _draw_lines(canv, block.lines, block.x, y, FONT, block.size, block.leading)
 
@@ -553,7 +529,7 @@ def write_documents(
             if first_pages is not None:
                 first_pages.append(canv.getPageNumber())
             _draw_letter(canv, doc, body, f"ba_pages_{index}", doc_styles, cache)
-        pages = canv.getPageNumber() - 1
+        pages = int(canv.getPageNumber()) - 1
         canv.save()
     finally:
         rl_config.useA85 = a85

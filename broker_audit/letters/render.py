@@ -12,7 +12,9 @@ characters in one block, so laying the letter out as a PDF is bounded too.
 
 Templates are read only as regular files inside their folder (:class:`FolderLoader`): every path
 component is opened with ``O_NOFOLLOW`` relative to the one before, so a symbolic link (to ``/``,
-to ``/proc/self/environ``, to a key file), a ``..`` or an absolute name is refused, never followed.
+to ``/proc/self/environ``, to a key file), a ``..`` or an absolute name is refused, never followed;
+the file itself is read by the one safe-read helper (``files.read_open_file``), which refuses a
+file with another name (a hard link to ``/etc/shadow`` is one) and one that is not the size it says.
 """
 
 from __future__ import annotations
@@ -269,18 +271,21 @@ def _read_template(folder: Path, name: str) -> str | None:
                     raise _refused(name, "is a symbolic link or passes through one") from None
                 raise _refused(name, f"cannot be read ({exc.strerror})") from None
             fds.append(fd)
-        st = os.fstat(fds[-1])
-        if not stat.S_ISREG(st.st_mode):
+        from broker_audit.files import ReadRefused, read_open_file
+
+        if not stat.S_ISREG(os.fstat(fds[-1]).st_mode):
             raise _refused(name, "is not a regular file")
-        if st.st_size > MAX_TEMPLATE_BYTES:
-            raise _refused(name, f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB")
-        with os.fdopen(fds.pop(), "rb") as handle:
-            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+        try:  # the one safe-read helper: regular, one name (no hard link), exactly its size
+            data = read_open_file(fds.pop(), name, what="template", limit=MAX_TEMPLATE_BYTES)
+        except ReadRefused as exc:
+            why = {
+                "too-large": f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB",
+                "hard-link": "has other names (hard links): it may be another file",
+            }.get(exc.kind, "is not a regular file of the size it says")
+            raise _refused(name, why) from None
     finally:
         for fd in fds:
             os.close(fd)
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise _refused(name, f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -488,7 +493,8 @@ def _load(kind: str, templates_dir: Path | None) -> Template:
             f"letter kind {kind!r} is not a valid name", "use lowercase letters, digits and '-'"
         )
     try:
-        return _environment(templates_dir).get_template(name)
+        template: Template = _environment(templates_dir).get_template(name)
+        return template
     except TemplateNotFound:
         where = f"{templates_dir} or the shipped templates" if templates_dir else "the templates"
         raise TemplateRefused(
@@ -591,6 +597,7 @@ def render_letter(
     email_from: str | None = None,
     templates_dir: Path | None = None,
     language: str = "en",
+    postal: bool = True,
 ) -> Document:
     """Render ``<kind>.txt.j2`` with context into a :class:`Document`.
 
@@ -640,4 +647,5 @@ def render_letter(
         email_to=email_to,
         email_from=email_from,
         language=language,
+        postal=postal,
     )

@@ -7,12 +7,20 @@ recipient block, so it cannot be mistaken for a letter to mail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from broker_audit.letters.document import Block, Bullets, Document, Heading, Lines, Paragraph
-from broker_audit.registry.schema import Broker, Route
+from broker_audit.registry.agencies import AgencyRoute
+from broker_audit.registry.schema import IDENTITY_ITEM_WORDS, Broker, Route
 
 _IDENTITY_HEADINGS = ("How to find my records",)
+# Paragraphs that close the identity section (after its lines): the form asks for those details.
+_IDENTITY_TAILS = (
+    "I am not sending my Social Security number",
+    "The data you hold is tied to phones'",
+    "If the data you hold is tied to a phone's",
+)
 
 
 def _text_to_paste(letter: Document) -> list[Block]:
@@ -28,20 +36,32 @@ def _text_to_paste(letter: Document) -> list[Block]:
     skipping = 0
     for block in blocks:
         if isinstance(block, Heading) and block.text in _IDENTITY_HEADINGS:
-            skipping = 1  # the heading, its introduction, the identity lines, the note on the SSN
+            skipping = 1  # the heading, its introduction, the identity lines, the notes after them
             continue
-        if skipping:
+        if skipping == 1:
             if isinstance(block, Lines):
                 skipping = 2
-            elif skipping == 2:
-                skipping = 0
             continue
+        if skipping == 2:
+            if isinstance(block, Paragraph) and block.text.startswith(_IDENTITY_TAILS):
+                continue
+            skipping = 0
         out.append(block)
     return out
 
 
-def submission_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
-    """The sheet for `letter` sent through `route` (a web form or a phone line)."""
+def submission_sheet(
+    letter: Document,
+    broker: Broker,
+    route: Route,
+    identity: list[str],
+    withheld: Sequence[str] = (),
+    reason: str = "",
+) -> Document:
+    """The sheet for `letter` sent through `route` (a web form or a phone line).
+
+    `identity`: what the letter's disclosure gives, as lines; `withheld`: what it keeps back, in
+    words ("your current address"), and `reason` why."""
     name = broker.legal_name or broker.name
     verification = broker.verification
     if route.channel == "phone":
@@ -62,7 +82,21 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
         "A copy of an ID document, unless the company tells you in writing why it needs one for this "
         "request.",
     ]
-    if verification is not None and (verification.asks_ssn or verification.asks_id_copy):
+    if withheld:
+        why = f" ({reason})" if reason else ""
+        dont.append(", ".join(withheld).capitalize() + why + ": leave them empty where the form allows.")
+        if route.channel == "phone" and any("phone" in w for w in withheld):
+            dont.append("Your phone number: the company may see the number you call from.")
+    if verification is not None and verification.asks:
+        items = list(dict.fromkeys(IDENTITY_ITEM_WORDS[a.item] for a in verification.asks))
+        asked = ", ".join(items[:-1]) + (" or " if len(items) > 1 else "") + items[-1]
+        if any(a.item == "ssn" for a in verification.asks):
+            dont.pop(0)  # the line below names the Social Security number and says more
+        dont.append(
+            f"It is known to ask for {asked}: give none unless it says in writing what it needs and why "
+            f"(the risk of each and the least-risk way: broker-audit brokers show {broker.id})."
+        )
+    elif verification is not None and (verification.asks_ssn or verification.asks_id_copy):
         asks = []
         if verification.asks_ssn:
             asks.append("a Social Security number")
@@ -71,8 +105,9 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
         asked = " and ".join(asks)
         dont.append(f"Our data says this company asks for {asked}; give it only if you must.")
     if route.grade != "primary":
+        where_read = "" if route.source == route.value else f" ({route.source})"
         dont.append(
-            f"This address comes from a {route.grade} source ({route.source}): check that it is the "
+            f"This address comes from a {route.grade} source{where_read}: check that it is the "
             "company's own page before you type anything."
         )
     blocks: list[Block] = [
@@ -88,4 +123,104 @@ def submission_sheet(letter: Document, broker: Broker, route: Route, identity: l
     subject = ("Call sheet: " if route.channel == "phone" else "Web form sheet: ") + letter.subject
     return replace(
         letter, kind=f"{letter.kind}-sheet", subject=subject, recipient=(), blocks=tuple(blocks), compact=True
+    )
+
+
+def agency_submission_sheet(
+    letter: Document, agency_name: str, route: AgencyRoute, identity: list[str]
+) -> Document:
+    """The sheet for a records request that goes through an agency's web form (or that a page
+    says to start from: the route's note says which), or by phone."""
+    if route.channel == "phone":
+        where: list[Block] = [
+            Heading("Where to call"),
+            Paragraph(f"Call the {agency_name} at {route.value}."),
+        ]
+        intro = (
+            "Ask how the office takes written records requests, and send this request that way. Write "
+            "down the date, the name of the person you spoke to and any reference number."
+        )
+    else:
+        where = [Heading("Where to submit it"), Paragraph(f"Start at: {route.value}")]
+        intro = (
+            "Open the page, follow the agency's own way to file a records request (its online form, or "
+            "its form to print and send), give only the details below, and paste or attach the text "
+            "at the end. Keep the confirmation page or email: it proves the date."
+        )
+    if route.note:
+        where.append(Paragraph(f"From our directory: {route.note}"))
+    dont = [
+        "A home address or a phone number: the agency needs only a way to send the records.",
+        "An ID document: for records under the Open Records Act a custodian may not require one "
+        "(C.R.S. 24-72-203(1)(a)). Some sheriffs ask for one, or for a notarized statement, for "
+        "criminal justice records; decide before you give it.",
+    ]
+    if route.grade != "primary":
+        dont.append(
+            f"This address comes from a {route.grade} source ({route.source}): check that it is the "
+            "agency's own page before you type anything."
+        )
+    blocks: list[Block] = [
+        Paragraph(intro),
+        *where,
+        Heading("What to give it"),
+        Lines(tuple(identity)),
+        Heading("What not to give it"),
+        Bullets(tuple(dont)),
+        Heading("Text to paste"),
+        *_text_to_paste(letter),
+    ]
+    subject = ("Call sheet: " if route.channel == "phone" else "Web form sheet: ") + letter.subject
+    return replace(
+        letter, kind=f"{letter.kind}-sheet", subject=subject, recipient=(), blocks=tuple(blocks), compact=True
+    )
+
+
+def official_form_sheet(letter: Document, broker: Broker, route: Route, identity: list[str]) -> Document:
+    """The sheet for a request to a recipient that takes it only on its own form (`route.form`):
+    where to get the form, what it asks for, where to send it. The letter's text is not in it:
+    the recipient would discard a letter, and the form has its own fields."""
+    form = route.form
+    assert form is not None, "official_form_sheet needs a route with its form"
+    name = broker.legal_name or broker.name
+    where = route.postal.lines() if route.postal is not None else [route.address()]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{where[0]} takes this request only on its own form, the {form.name}. A letter sent there "
+            "instead may be thrown away, so this sheet is not a letter to mail: it says how to fill "
+            "in the form and where to send it."
+        ),
+        Heading("Get the form"),
+        Paragraph(f"The {form.name} is published at {form.where}."),
+        Heading("What the form asks for"),
+        Bullets(tuple(form.asks) if form.asks else ("what its own instructions say",)),
+        Heading("What to fill in"),
+        Paragraph(
+            f"Ask only for what this request is about: the report of {name}. Give the details below, "
+            "exactly as the form asks for them:"
+        ),
+        Lines(tuple(identity)),
+        Heading("Where to send it"),
+        Lines(tuple(where)),
+        Paragraph(
+            "Send the form by certified mail with a return receipt and keep a copy of it: the receipt "
+            "proves the day it arrived."
+        ),
+    ]
+    if form.note:
+        blocks.append(Paragraph(form.note))
+    if form.grade not in (None, "primary") or route.grade != "primary":
+        blocks.append(
+            Paragraph(
+                f"Where this comes from: {form.source}. Check the form and the address on the "
+                "recipient's own site before you send anything."
+            )
+        )
+    return replace(
+        letter,
+        kind=f"{letter.kind}-form-sheet",
+        subject=f"Form sheet: {letter.subject}",
+        recipient=(),
+        blocks=tuple(blocks),
+        compact=True,
     )

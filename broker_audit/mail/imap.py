@@ -4,6 +4,14 @@ The folder is opened with EXAMINE and every fetch uses BODY.PEEK, so nothing on 
 (not even the \\Seen flag). Only `file_into`, when the user asks, opens it read-write to move the
 messages that were matched. Headers are fetched for every message in the date range; whole messages
 only for the candidates.
+
+The server is not trusted to behave. Every byte comes through `_Guard`: a literal the server
+announces (`{N}`) larger than the size it gave for that message (RFC822.SIZE) or than the
+caller's limit is refused before it is read, a line is cut at 1 MB, every operation has a byte
+budget, and every read has a deadline: the earlier of the operation's (`op_seconds`, a message or
+a chunk of headers) and the session's (`run_seconds`). A server sending one byte every 20 seconds
+meets the deadline, not a socket timeout that each byte resets. Any of these ends the session with
+MailServerMisbehaved, naming the server and the bound; the caller keeps what it already read.
 """
 
 from __future__ import annotations
@@ -11,20 +19,33 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import ssl
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from broker_audit.errors import MailError, MailLoginFailed, MailServerUnreachable, MailTLSFailed
+from broker_audit.errors import (
+    MailError,
+    MailLoginFailed,
+    MailServerMisbehaved,
+    MailServerUnreachable,
+    MailTLSFailed,
+)
 from broker_audit.mail.tls import describe_tls_error, tls_context
 
-TIMEOUT_SECONDS = 60.0
+TIMEOUT_SECONDS = 60.0  # one read that gets nothing at all
+OP_SECONDS = 180.0  # one operation: reading one message, or the headers of a chunk
+RUN_SECONDS = 20 * 60.0  # the whole session
+MAX_LINE = 1024 * 1024  # one response line (imaplib's own limit)
+MAX_HEADER_LITERAL = 64 * 1024 + 1024  # the headers fetched of one message (HEADER_BYTES asked)
+CONTROL_BUDGET = 4 * 1024 * 1024  # bytes a command without literals may take (search, select)
 HEADER_FIELDS = b"FROM SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE"
-_HEADER_ITEM = b"BODY.PEEK[HEADER.FIELDS (" + HEADER_FIELDS + b")]"
-_HEADER_KEY = b"BODY[HEADER.FIELDS (" + HEADER_FIELDS + b")]"
-CHUNK = 500
+HEADER_BYTES = 64 * 1024  # of those headers, per message: a longer one is cut (and then refused)
+# A partial fetch: the server sends at most HEADER_BYTES of them, however long they are.
+_HEADER_ITEM = b"BODY.PEEK[HEADER.FIELDS (" + HEADER_FIELDS + b")]<0.%d>" % HEADER_BYTES
+CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,130 @@ class Envelope:
     header: bytes
 
 
+class _Stop(Exception):
+    """A bound was met while reading from the server (see the module docstring)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class _Guard:
+    """The bounds every read from the server is held to (one per session)."""
+
+    def __init__(self, *, read_timeout: float, run_seconds: float, op_seconds: float) -> None:
+        self.read_timeout = read_timeout
+        self.run_deadline = time.monotonic() + run_seconds
+        self.run_seconds = run_seconds
+        self.op_seconds = op_seconds
+        self.op_deadline = self.run_deadline
+        self.max_literal = MAX_HEADER_LITERAL
+        self.literal_why = ""
+        self.budget = CONTROL_BUDGET
+        self.op = "answer"
+
+    def start(self, op: str, *, max_literal: int, literal_why: str, budget: int) -> None:
+        self.op = op
+        self.op_deadline = min(self.run_deadline, time.monotonic() + self.op_seconds)
+        self.max_literal, self.literal_why, self.budget = max_literal, literal_why, budget
+
+    def deadline_passed(self) -> _Stop | None:
+        now = time.monotonic()
+        if now >= self.run_deadline:
+            return _Stop(f"took longer than the time limit for the whole run ({self.run_seconds:g} s)")
+        if now >= self.op_deadline:
+            return _Stop(f"took longer than {self.op_seconds:g} s to {self.op}")
+        return None
+
+    def timeout(self) -> float:
+        stop = self.deadline_passed()
+        if stop is not None:
+            raise stop
+        return max(0.01, min(self.read_timeout, self.op_deadline - time.monotonic()))
+
+    def spend(self, n: int) -> None:
+        self.budget -= n
+        if self.budget < 0:
+            raise _Stop(f"sent more than this step allows while trying to {self.op}")
+
+
+def _bounded_imap_class() -> type:
+    from imapclient import tls
+
+    class BoundedIMAP4(tls.IMAP4_TLS):  # type: ignore[misc]  # imapclient has no type hints
+        """imaplib's IMAP4 over TLS reading only through the session's `_Guard`."""
+
+        def __init__(self, guard: _Guard, host: str, port: int, ssl_context: Any, timeout: float) -> None:
+            self._guard = guard
+            super().__init__(host, port, ssl_context, timeout)
+
+        def _arm(self) -> None:
+            self.sock.settimeout(self._guard.timeout())
+
+        def _stopped_by_deadline(self) -> _Stop | None:
+            return self._guard.deadline_passed()
+
+        def read(self, size: int) -> bytes:
+            guard = self._guard
+            if size > guard.max_literal:
+                raise _Stop(
+                    f"announced {size:,} bytes where {guard.literal_why} ({guard.max_literal:,} at most)"
+                )
+            guard.spend(size)
+            chunks, got = [], 0
+            while got < size:
+                self._arm()
+                try:
+                    chunk = self.file.read1(min(size - got, 1 << 16))
+                except TimeoutError:
+                    raise self._stopped_by_deadline() or TimeoutError() from None
+                if not chunk:
+                    raise self.abort("socket error: EOF")
+                chunks.append(chunk)
+                got += len(chunk)
+            return b"".join(chunks)
+
+        def readline(self) -> bytes:
+            parts, total = [], 0
+            while True:
+                self._arm()
+                try:
+                    peeked = self.file.peek(1)
+                except TimeoutError:
+                    raise self._stopped_by_deadline() or TimeoutError() from None
+                if not peeked:
+                    break
+                end = peeked.find(b"\n")
+                n = end + 1 if end >= 0 else len(peeked)
+                parts.append(self.file.read(n))
+                total += n
+                self._guard.spend(n)
+                if total > MAX_LINE:
+                    raise _Stop(f"sent a line longer than {MAX_LINE:,} bytes")
+                if end >= 0:
+                    break
+            return b"".join(parts)
+
+    return BoundedIMAP4
+
+
+def _bounded_client_class() -> type:
+    from imapclient import IMAPClient
+
+    imap_class = _bounded_imap_class()
+
+    class BoundedIMAPClient(IMAPClient):  # type: ignore[misc]  # imapclient has no type hints
+        def __init__(self, guard: _Guard, host: str, port: int, ssl_context: Any, timeout: float) -> None:
+            self._guard = guard
+            super().__init__(host, port=port, ssl=True, ssl_context=ssl_context, timeout=timeout)
+
+        def _create_IMAP4(self) -> Any:
+            connect_timeout = getattr(self._timeout, "connect", None)
+            return imap_class(self._guard, self.host, self.port, self.ssl_context, connect_timeout)
+
+    return BoundedIMAPClient
+
+
 def _utc(value: Any) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -58,14 +203,31 @@ def _utc(value: Any) -> dt.datetime:
 class ImapSession:
     """A logged-in IMAP connection. Use as a context manager."""
 
-    def __init__(self, settings: ImapSettings, password: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        settings: ImapSettings,
+        password: str,
+        *,
+        timeout: float = TIMEOUT_SECONDS,
+        op_seconds: float = OP_SECONDS,
+        run_seconds: float = RUN_SECONDS,
+    ) -> None:
         self.settings = settings
-        self._client = _connect(settings, password, timeout)
+        self._guard = _Guard(read_timeout=timeout, run_seconds=run_seconds, op_seconds=op_seconds)
+        self._guard.start(
+            "greet and log in", max_literal=64 * 1024, literal_why="a login", budget=CONTROL_BUDGET
+        )
+        self._client = _connect(settings, password, timeout, self._guard)
         self.folder = ""
+        self.broken = False
 
     def examine(self, folder: str) -> int:
         """Open `folder` read-only; the number of messages in it."""
-        info = self._call(lambda c: c.select_folder(folder, readonly=True), f"open the folder {folder!r}")
+        info = self._call(
+            lambda c: c.select_folder(folder, readonly=True),
+            f"open the folder {folder!r}",
+            op="open a folder",
+        )
         self.folder = folder
         return int(info.get(b"EXISTS", 0))
 
@@ -73,7 +235,7 @@ class ImapSession:
         criteria: list[Any] = ["SINCE", since]
         if text:
             criteria += ["TEXT", text]
-        return sorted(self._call(lambda c: c.search(criteria), "search the folder"))
+        return sorted(self._call(lambda c: c.search(criteria), "search the folder", op="search the folder"))
 
     def envelopes(self, uids: Sequence[int]) -> Iterator[Envelope]:
         """Size, arrival time and the matching headers of each message, a chunk at a time."""
@@ -82,23 +244,62 @@ class ImapSession:
             got = self._call(
                 lambda c, part=part: c.fetch(part, [_HEADER_ITEM, b"RFC822.SIZE", b"INTERNALDATE"]),
                 "read message headers",
+                op="send the headers of a chunk of messages",
+                max_literal=MAX_HEADER_LITERAL,
+                literal_why="the headers of one message may take",
+                budget=CONTROL_BUDGET + len(part) * 64 * 1024,
             )
             for uid in part:
                 data = got.get(uid)
                 if not data:
                     continue
+                header = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[HEADER.FIELDS")), b"")
                 yield Envelope(
                     uid=uid,
                     size=int(data.get(b"RFC822.SIZE", 0)),
                     arrived=_utc(data.get(b"INTERNALDATE")),
-                    header=bytes(data.get(_HEADER_KEY, b"")),
+                    header=bytes(header or b""),
                 )
 
-    def message(self, uid: int) -> bytes:
-        """The whole message, without marking it read."""
-        got = self._call(lambda c: c.fetch([uid], [b"BODY.PEEK[]"]), "read a message")
+    def message(self, uid: int, *, announced: int, limit: int) -> bytes:
+        """The whole message, without marking it read: at most the `announced` size (its
+        RFC822.SIZE) and at most `limit` bytes, or MailServerMisbehaved."""
+        cap = min(announced, limit)
+        why = (
+            f"it had announced the message as {announced:,} bytes"
+            if announced <= limit
+            else f"the limit is {limit:,} bytes"
+        )
+        got = self._call(
+            lambda c: c.fetch([uid], [b"BODY.PEEK[]"]),
+            "read a message",
+            op=f"send message {uid}",
+            max_literal=cap,
+            literal_why=why,
+            budget=CONTROL_BUDGET + cap,
+        )
         data = got.get(uid) or {}
-        return bytes(data.get(b"BODY[]", b""))
+        body = bytes(data.get(b"BODY[]", b""))
+        if len(body) > cap:  # (never: the literal was checked; kept against a parser surprise)
+            raise MailServerMisbehaved(f"the IMAP server {self.settings.server} sent more than {why}")
+        return body
+
+    def sent_folder(self) -> str | None:
+        """The mailbox's Sent folder (by its \\Sent flag, else a usual name), or None."""
+        from imapclient.imapclient import SENT
+
+        found = self._call(lambda c: c.find_special_folder(SENT), "list the folders", op="list the folders")
+        return str(found) if found else None
+
+    def holds_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether `folder` holds a message with this Message-ID (opened read-only)."""
+        self.examine(folder)
+        found = self._call(
+            lambda c: c.search(["HEADER", "Message-ID", message_id]),
+            "search the folder",
+            op="search a folder",
+        )
+        return bool(found)
 
     def file_into(self, uids: Sequence[int], folder: str) -> str:
         """Move the messages to `folder` (created if missing); "moved" or "copied"."""
@@ -119,21 +320,49 @@ class ImapSession:
             finally:
                 c.select_folder(source, readonly=True)
 
-        return self._call(run, f"file messages into {folder!r}")
+        return str(self._call(run, f"file messages into {folder!r}", op="file messages"))
 
-    def _call(self, action: Any, what: str) -> Any:
+    def _call(
+        self,
+        action: Any,
+        what: str,
+        *,
+        op: str,
+        max_literal: int = 64 * 1024,
+        literal_why: str = "a reply to this command may take",
+        budget: int = CONTROL_BUDGET,
+    ) -> Any:
         from imapclient.exceptions import IMAPClientError
 
+        if self.broken:
+            raise MailServerMisbehaved(
+                f"the connection to the IMAP server {self.settings.server} was given up"
+            )
+        self._guard.start(op, max_literal=max_literal, literal_why=literal_why, budget=budget)
         try:
             return action(self._client)
+        except _Stop as stop:
+            self.broken = True
+            raise MailServerMisbehaved(
+                f"the IMAP server {self.settings.server} {stop.why}: stopped reading",
+                "what was read before is kept; if this happens again, tell your mail provider",
+            ) from None
+        except (RecursionError, ValueError, IndexError, KeyError, TypeError) as exc:
+            self.broken = True
+            raise MailServerMisbehaved(
+                f"the IMAP server {self.settings.server} sent an answer that cannot be read "
+                f"({type(exc).__name__}): stopped reading",
+                "what was read before is kept; if this happens again, tell your mail provider",
+            ) from None
         except ssl.SSLError as exc:
             raise MailTLSFailed(
                 f"TLS with the IMAP server {self.settings.server} failed: {describe_tls_error(exc)}"
             ) from None
         except (TimeoutError, OSError) as exc:
+            self.broken = True
             raise MailServerUnreachable(
                 f"the IMAP server {self.settings.server} stopped answering ({type(exc).__name__})",
-                "nothing was changed; run `broker-audit inbox` again later",
+                "what was read before is kept; run `broker-audit inbox` again later",
             ) from None
         except IMAPClientError as exc:
             raise MailError(
@@ -142,11 +371,15 @@ class ImapSession:
             ) from None
 
     def close(self) -> None:
+        if self.broken:
+            _quiet_shutdown(self._client)
+            return
+        self._guard.op_seconds = min(self._guard.op_seconds, 10.0)
+        self._guard.start("log out", max_literal=64 * 1024, literal_why="a logout", budget=CONTROL_BUDGET)
         try:
             self._client.logout()
         except Exception:
-            with contextlib.suppress(Exception):
-                self._client.shutdown()
+            _quiet_shutdown(self._client)
 
     def __enter__(self) -> ImapSession:
         return self
@@ -162,19 +395,16 @@ def _short(exc: BaseException) -> str:
     return " ".join(text.split())[:200] or type(exc).__name__
 
 
-def _connect(settings: ImapSettings, password: str, timeout: float) -> Any:
-    from imapclient import IMAPClient
+def _connect(settings: ImapSettings, password: str, timeout: float, guard: _Guard) -> Any:
     from imapclient.exceptions import IMAPClientError, LoginError
 
     where = settings.server
     try:
-        client = IMAPClient(
-            settings.host,
-            port=settings.port,
-            ssl=True,
-            ssl_context=tls_context(settings.cafile),
-            timeout=timeout,
+        client = _bounded_client_class()(
+            guard, settings.host, settings.port, tls_context(settings.cafile), timeout
         )
+    except _Stop as stop:
+        raise MailServerMisbehaved(f"the IMAP server {where} {stop.why}: gave up") from None
     except ssl.SSLError as exc:
         raise MailTLSFailed(
             f"TLS with the IMAP server {where} failed: {describe_tls_error(exc)}",
@@ -195,6 +425,9 @@ def _connect(settings: ImapSettings, password: str, timeout: float) -> Any:
         ) from None
     try:
         client.login(settings.user, password)
+    except _Stop as stop:
+        _quiet_shutdown(client)
+        raise MailServerMisbehaved(f"the IMAP server {where} {stop.why}: gave up") from None
     except LoginError:
         _quiet_shutdown(client)
         raise MailLoginFailed(

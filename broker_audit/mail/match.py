@@ -2,11 +2,21 @@
 
 A message is linked to a request by, in order of strength: its In-Reply-To/References naming a
 Message-ID we sent; our reference (BA-XXXXXXXX) in its subject or text; or, with neither, its
-sender's domain when that broker has exactly one open request. A Message-ID or a reference is
-trusted only when the sender's domain is the broker's (the domain of its email route or of its
-website, or a subdomain of one): a reference from anywhere else may be forged and is flagged, and
-nothing is changed because of it. Mail from a known broker's domain that cannot be linked is
-listed, never dropped; other mail is ignored and never stored.
+sender when that broker has exactly one open request.
+
+Who counts as the broker is decided by evidence, not by name (`Senders`): a sender is the broker's
+only at a domain one of its routes names exactly (the domain of an email route, the host of a web
+form without its `www.`), or a subdomain of one. A route on a host many companies share (public
+mail, a helpdesk, a privacy portal: `registry.shared_hosts`) names only its exact address: mail
+from anyone else at gmail.com or at another desk on zendesk.com is never the broker's. The
+broker's website, its name, or a domain that merely looks like it count for nothing.
+
+A Message-ID or a reference from a sender who is not the broker's may be forged and is flagged:
+nothing is stored or changed because of it; so is a message the user's mail server found forged
+(`dmarc=fail`). Everything else that links is stored, with whether the user's mail server
+authenticated the sender (mail/authres.py): the suggested state of an unauthenticated reply is
+never applied without the user confirming it. Mail from a broker that cannot be linked is listed,
+never dropped; other mail is ignored and never stored.
 """
 
 from __future__ import annotations
@@ -18,37 +28,55 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from broker_audit.mail.parse import ParsedMessage
+from broker_audit.registry.shared_hosts import SharedHosts
 
 REFERENCE = re.compile(r"\bBA-[0-9A-HJKMNP-TV-Z]{8}\b")
-# Second-level labels under which a registrable domain has three labels (example.co.uk).
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
 
 Outcome = Literal["matched", "flagged", "unmatched", "bounce", "ignored"]
 
 
-def registrable(host: str) -> str:
-    """The registrable part of a host name: risk.lexisnexis.com -> lexisnexis.com."""
-    labels = [x for x in host.lower().strip(".").split(".") if x]
-    if len(labels) <= 2:
-        return ".".join(labels)
-    if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def broker_domains(email_routes: Iterable[str], website: str | None) -> frozenset[str]:
-    """The domains a broker writes from: its email routes' and its website's (registrable)."""
-    out = {registrable(addr.rpartition("@")[2]) for addr in email_routes if "@" in addr}
-    if website:
-        host = urlsplit(website).hostname or ""
-        if host:
-            out.add(registrable(host))
-    return frozenset(d for d in out if d)
-
-
 def domain_belongs(domain: str, domains: Iterable[str]) -> bool:
-    domain = domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in domains)
+    """`domain` is one of `domains` or a subdomain of one."""
+    domain = domain.lower().strip(".")
+    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+@dataclass(frozen=True)
+class Senders:
+    """Who may write for a broker: the domains its routes name (and their subdomains), and the
+    exact addresses of its routes on shared hosts."""
+
+    domains: frozenset[str] = frozenset()
+    addresses: frozenset[str] = frozenset()
+
+    def admit(self, address: str) -> bool:
+        address = address.strip().lower()
+        if not address or "@" not in address:
+            return False
+        return address in self.addresses or domain_belongs(address.rpartition("@")[2], self.domains)
+
+    def describe(self) -> str:
+        return ", ".join(sorted(self.domains | self.addresses)) or "none known"
+
+
+def broker_senders(routes: Iterable[tuple[str, str]], shared: SharedHosts) -> Senders:
+    """The senders a broker's routes (channel, value) vouch for."""
+    domains: set[str] = set()
+    addresses: set[str] = set()
+    for channel, value in routes:
+        value = value.strip().lower()
+        if channel == "email" and "@" in value:
+            host = value.rpartition("@")[2].strip(".")
+            if shared.kind_of(host) is None:
+                domains.add(host)
+            else:
+                addresses.add(value)
+        elif channel == "web-form":
+            host = (urlsplit(value).hostname or "").strip(".")
+            host = host.removeprefix("www.")
+            if "." in host and shared.kind_of(host) is None:
+                domains.add(host)
+    return Senders(frozenset(domains), frozenset(addresses))
 
 
 @dataclass(frozen=True)
@@ -58,13 +86,13 @@ class Known:
     references: Mapping[str, int]  # our reference -> request id (replies go to the first request)
     message_ids: Mapping[str, int]  # a Message-ID we sent (lower case, with <>) -> request id
     broker_of: Mapping[int, str]  # request id -> broker id
-    domains: Mapping[str, frozenset[str]]  # broker id -> its domains
+    senders: Mapping[str, Senders]  # broker id -> who may write for it
     open_requests: Mapping[str, Sequence[int]]  # broker id -> its requests awaiting an answer
     broker_names: Mapping[str, str] = field(default_factory=dict)
     own_addresses: frozenset[str] = frozenset()
 
-    def brokers_of_domain(self, domain: str) -> list[str]:
-        return [b for b, ds in self.domains.items() if domain and domain_belongs(domain, ds)]
+    def brokers_of_sender(self, address: str) -> list[str]:
+        return [b for b, s in self.senders.items() if s.admit(address)]
 
 
 @dataclass(frozen=True)
@@ -75,6 +103,7 @@ class Match:
     reason: str = ""
     candidates: tuple[int, ...] = ()  # for unmatched mail from a broker: its open requests
     broker_id: str = ""
+    authenticated: bool = False  # the user's mail server authenticated the sender
 
 
 def references_in(*texts: str) -> list[str]:
@@ -108,13 +137,13 @@ def match_message(msg: ParsedMessage, known: Known) -> Match:
         refs = [r for r in references_in(msg.subject, msg.text) if r in known.references]
         if refs:
             request_id, how = known.references[refs[0]], "reference"
+    authenticated = msg.authentication == "pass"
     if request_id is not None:
         broker = known.broker_of.get(request_id, "")
-        domains = known.domains.get(broker, frozenset())
+        senders = known.senders.get(broker, Senders())
         name = known.broker_names.get(broker, broker)
-        if not msg.from_domain or not domain_belongs(msg.from_domain, domains):
-            where = msg.from_domain or "no sender domain"
-            known_for = ", ".join(sorted(domains)) or "none known"
+        if not senders.admit(msg.from_addr):
+            where = msg.from_addr or "no sender address"
             return Match(
                 "flagged",
                 request_id=request_id,
@@ -122,30 +151,39 @@ def match_message(msg: ParsedMessage, known: Known) -> Match:
                 broker_id=broker,
                 reason=(
                     f"carries the {'Message-ID' if how == 'message-id' else 'reference'} of #{request_id} "
-                    f"({name}) but comes from {where}, not a domain of {name} ({known_for}): not trusted, "
-                    "nothing changed"
+                    f"({name}) but comes from {where}, not a sender of {name} ({senders.describe()}): not "
+                    "trusted, nothing changed"
                 ),
             )
-        if msg.dmarc_failed:
+        if msg.authentication == "fail":
             return Match(
                 "flagged",
                 request_id=request_id,
                 matched_by=how,
                 broker_id=broker,
-                reason=f"claims to come from {msg.from_domain} but your mail server found it fails DMARC: "
-                "not trusted, nothing changed",
+                reason=f"claims to come from {msg.from_domain} but your mail server found it forged "
+                f"({msg.auth_detail}): not trusted, nothing changed",
             )
-        return Match("matched", request_id=request_id, matched_by=how, broker_id=broker)
-    brokers = known.brokers_of_domain(msg.from_domain)
+        return Match(
+            "matched", request_id=request_id, matched_by=how, broker_id=broker, authenticated=authenticated
+        )
+    brokers = known.brokers_of_sender(msg.from_addr)
     if not brokers:
         return Match("ignored", reason="not about a request")
     open_ids = tuple(i for b in brokers for i in known.open_requests.get(b, ()))
-    if len(open_ids) == 1 and not msg.dmarc_failed:
-        return Match("matched", request_id=open_ids[0], matched_by="domain", broker_id=brokers[0])
+    if len(open_ids) == 1 and msg.authentication != "fail":
+        return Match(
+            "matched",
+            request_id=open_ids[0],
+            matched_by="domain",
+            broker_id=brokers[0],
+            authenticated=authenticated,
+        )
     names = ", ".join(known.broker_names.get(b, b) for b in brokers)
-    why = (
-        f"from {names}, with no reference: {len(open_ids)} open requests could be meant"
-        if open_ids
-        else f"from {names}, with no reference and no open request"
-    )
+    if msg.authentication == "fail":
+        why = f"from {names}, but your mail server found it forged ({msg.auth_detail})"
+    elif open_ids:
+        why = f"from {names}, with no reference: {len(open_ids)} open requests could be meant"
+    else:
+        why = f"from {names}, with no reference and no open request"
     return Match("unmatched", reason=why, candidates=open_ids, broker_id=brokers[0])

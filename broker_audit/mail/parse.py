@@ -1,13 +1,13 @@
 """Reading a message in memory: who sent it, what it answers, its text and its attachments.
 
-Nothing is written to disk: the standard library's parser works on bytes in memory, and HTML is
-reduced to text with the standard library's HTMLParser (no scripts, no network, no files).
+Nothing is written to disk: the standard library's parser works on bytes in memory, within the
+bounds of mail/bounds.py (a message over one raises MessageRefused), and HTML is reduced to text
+with the standard library's HTMLParser (no scripts, no network, no files). Whether the sender was
+authenticated comes from the user's own mail server's Authentication-Results (mail/authres.py).
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import re
 from collections.abc import Iterator
@@ -16,6 +16,8 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
+from broker_audit.mail.authres import Verdict, authenticate
+from broker_audit.mail.bounds import DEFAULT_LIMITS, Limits, parse_bounded
 from broker_audit.tracking.mail_records import TEXT_LIMIT, AttachmentInfo
 
 # The headers a stored reply keeps (the original message keeps them all).
@@ -47,7 +49,8 @@ class ParsedMessage:
     text: str  # the whole plain text (cut when stored)
     attachments: tuple[AttachmentInfo, ...] = ()
     bounce: bool = False  # a delivery status notification (the message did not arrive)
-    dmarc_failed: bool = False
+    authentication: Verdict = "none"  # what the user's own mail server found about the sender
+    auth_detail: str = ""
     body_ids: tuple[str, ...] = field(default=())  # Message-IDs quoted inside a bounce
 
 
@@ -64,6 +67,15 @@ def _header(msg: Message, name: str) -> str:
     except Exception:  # a malformed header the parser cannot decode
         return ""
     return _clean(value) if value is not None else ""
+
+
+def _all_headers(msg: Message, name: str) -> list[str]:
+    """Every value of a header, topmost first (its raw text, unfolded: no structure parsed)."""
+    out = []
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            out.append(" ".join(str(value).split()))
+    return out
 
 
 def domain_of(address: str) -> str:
@@ -174,9 +186,10 @@ def _texts(msg: Message) -> tuple[list[str], list[str]]:
     return plain, html
 
 
-def parse_message(raw: bytes) -> ParsedMessage:
-    """Parse a whole RFC 5322 message held in memory."""
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+def parse_message(raw: bytes, *, authserv_id: str = "", limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
+    """Parse a whole RFC 5322 message held in memory (MessageRefused over a bound); the sender
+    counts as authenticated only by the Authentication-Results of `authserv_id`."""
+    msg = parse_bounded(raw, limits)
     sender = _header(msg, "From")
     _, from_addr = parseaddr(sender)
     plain, html = _texts(msg)
@@ -200,12 +213,13 @@ def parse_message(raw: bytes) -> ParsedMessage:
             if part.get_content_type() in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
                 quoted.append(part.as_string() if part.is_multipart() else _part_text(part))
         body_ids = message_ids("\n".join(quoted))
-    auth = _header(msg, "Authentication-Results").lower()
+    from_domain = domain_of(sender)
+    verdict = authenticate(_all_headers(msg, "Authentication-Results"), authserv_id, from_domain)
     references = " ".join((_header(msg, "In-Reply-To"), _header(msg, "References")))
     to = ", ".join(addr for _, addr in getaddresses([_header(msg, "To")]) if addr)
     return ParsedMessage(
         from_addr=_clean(from_addr),
-        from_domain=domain_of(sender),
+        from_domain=from_domain,
         to_addr=to,
         subject=_header(msg, "Subject"),
         message_id=(message_ids(_header(msg, "Message-ID")) or ("",))[0],
@@ -214,7 +228,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
         text=text,
         attachments=attachments,
         bounce=report,
-        dmarc_failed="dmarc=fail" in auth,
+        authentication=verdict.verdict,
+        auth_detail=verdict.detail,
         body_ids=body_ids,
     )
 

@@ -15,7 +15,7 @@ def store_password(account_id: str, password: str) -> bool:
         return False
     try:
         backend.set_password(MAIL_KEYRING_SERVICE, account_id, password)
-        return backend.get_password(MAIL_KEYRING_SERVICE, account_id) == password
+        return bool(backend.get_password(MAIL_KEYRING_SERVICE, account_id) == password)
     except Exception:
         return False
 

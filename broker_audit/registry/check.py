@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from broker_audit.errors import DataFileError
 from broker_audit.geography import US_STATES, zip_matches_state
 from broker_audit.provenance import is_proxy_url
 from broker_audit.registry.schema import Broker, BrokersFile, Preset, Route
+
+if TYPE_CHECKING:
+    from broker_audit.registry.doorcheck import ShippedText
 
 Severity = Literal["error", "warning"]
 
@@ -134,6 +137,56 @@ RULES += (
         "Check the route again at its source, or against the current registry, and update `checked`.",
     ),
 )
+RULES += (
+    Rule(
+        "R017",
+        "door-stated",
+        "Every curated route says what kind of door it is: a request-channel the company names for "
+        "privacy requests, a contact, or a registered address.",
+        "Read the source again and set `door` from its own words (when unsure: contact).",
+    ),
+    Rule(
+        "R018",
+        "request-channel-for-government-sellers",
+        "A broker documented as selling to immigration or law enforcement defaults, for every right "
+        "it has a route for, to a request channel, never to a contact or a registered address.",
+        "Find the channel it names for privacy requests (its registry filing, its privacy notice) "
+        "and add it as a request-channel route.",
+    ),
+    Rule(
+        "R019",
+        "read-where-sourced",
+        "A route's source names only a place its facts were read: a route read in a shipped "
+        "registry export has its address and its door_words in that file, and a route sourced to a "
+        "registry page says where it was read (`read_at`).",
+        "Name the page or list the fact was really read on (a third-party list is `weak`, named as "
+        "such), or read it again where the source says.",
+    ),
+    Rule(
+        "R020",
+        "contact-default",
+        "A broker whose default route is a contact, not a request channel, is listed (warning): its "
+        "letters go with a warning and may be ignored.",
+        "Find the channel the company names for privacy requests and add it.",
+    ),
+    Rule(
+        "R021",
+        "consumer-reporting-sourced",
+        "A curated broker listed as consumer-reporting says, with a source, whether it (or which "
+        "affiliate) is a consumer reporting agency (warning): only a recorded agency gets FCRA "
+        "letters and the FCRA paragraph.",
+        "Add `[broker.consumer_reporting]` with `agency`, the entity and the source (the CFPB list of "
+        "consumer reporting companies, the company's own page, its registry filing).",
+    ),
+    Rule(
+        "R022",
+        "shared-mail-host",
+        "An email or web-form route on a host many companies share (public mail, a helpdesk, a "
+        "privacy portal, a form builder: shared-mail-hosts.toml) is listed (warning): inbox takes "
+        "mail from there as the broker's only from the route's exact address, never by its domain.",
+        "Look for the broker's own privacy address on its own domain, and prefer that route.",
+    ),
+)
 RULE_BY_ID = {r.id: r for r in RULES}
 ROUTE_MAX_AGE_DAYS = 548  # 18 months
 
@@ -159,6 +212,7 @@ class CheckReport:
     links_checked: int = 0
     rules: tuple[Rule, ...] = field(default=RULES, repr=False)
     laws: int = 0
+    agencies: int = 0
 
     @property
     def errors(self) -> int:
@@ -195,8 +249,16 @@ def _urls(broker: Broker) -> Iterable[tuple[str, str]]:
         yield "residency_limit", broker.residency_limit.source
     if broker.verification is not None:
         yield "verification", broker.verification.source
+        for i, a in enumerate(broker.verification.asks):
+            yield f"verification.asks[{i}]", a.source
+            if a.risk_source:
+                yield f"verification.asks[{i}].risk_source", a.risk_source
+    if broker.exempt_data is not None:
+        yield "exempt_data", broker.exempt_data.source
     for i, e in enumerate(broker.law_enforcement):
         yield f"law_enforcement[{i}]", e.source
+    if broker.consumer_reporting is not None:
+        yield "consumer_reporting", broker.consumer_reporting.source
 
 
 def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
@@ -210,29 +272,56 @@ def _dated(broker: Broker) -> Iterable[tuple[str, dt.date, str]]:
         yield "residency_limit", broker.residency_limit.checked, broker.residency_limit.source
     if broker.verification is not None:
         yield "verification", broker.verification.checked, broker.verification.source
+        for i, a in enumerate(broker.verification.asks):
+            yield f"verification.asks[{i}]", a.checked, a.source
+    if broker.exempt_data is not None:
+        yield "exempt_data", broker.exempt_data.checked, broker.exempt_data.source
     for i, e in enumerate(broker.law_enforcement):
         yield f"law_enforcement[{i}]", e.checked, e.source
     if broker.disclosures is not None:
         yield "disclosures", broker.disclosures.checked, broker.disclosures.source
+    if broker.consumer_reporting is not None:
+        yield "consumer_reporting", broker.consumer_reporting.checked, broker.consumer_reporting.source
 
 
 def check_records(
     curated: Sequence[Broker],
-    imported: Sequence[Broker],
+    imported: Sequence[Broker] | Sequence[Sequence[Broker]],
     presets: Sequence[Preset],
     *,
     today: dt.date,
     max_age_days: int = 365,
+    shipped_texts: Mapping[str, ShippedText] | None = None,
 ) -> list[Finding]:
-    """Every offline rule over the records."""
+    """Every offline rule over the records. `imported` is one list of imported brokers, or one
+    list per imported file: ids must be unique within a file, while the same broker filed again
+    in another export of the registry (California 2020 and 2025) is the same broker, merged."""
     out = _Out()
-    everyone = [*curated, *imported]
+    files: list[Sequence[Broker]] = (
+        [list(f) for f in imported]  # type: ignore[arg-type]
+        if imported and not isinstance(imported[0], Broker)
+        else [list(imported)]  # type: ignore[arg-type]
+    )
+    every_imported = [b for f in files for b in f]
+    everyone = [*curated, *every_imported]
     for broker in everyone:
         _record_rules(out, broker, today, max_age_days)
-    _id_rules(out, curated, imported)
+    _id_rules(out, curated, files)
     _preset_rules(out, presets, {b.id for b in everyone})
-    _successor_rules(out, everyone)
+    _successor_rules(out, [*curated, *_one_per_id(every_imported)])
+    from broker_audit.registry.doorcheck import door_rules
+    from broker_audit.registry.merge import merge_imported
+
+    door_rules(out.add, curated, merge_imported(curated, every_imported), shipped_texts or {})
     return out.findings
+
+
+def _one_per_id(brokers: Sequence[Broker]) -> list[Broker]:
+    """The first record of each id (a later file's record of the same id is merged into it)."""
+    seen: dict[str, Broker] = {}
+    for b in brokers:
+        seen.setdefault(b.id, b)
+    return list(seen.values())
 
 
 def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> None:
@@ -273,6 +362,14 @@ def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> No
     for where, url in _urls(b):
         if is_proxy_url(url):
             out.add("R013", "error", f"{where} is a proxy or mirror URL: {url}", b.id, where)
+    if b.origin == "curated" and "consumer-reporting" in b.categories and b.consumer_reporting is None:
+        out.add(
+            "R021",
+            "warning",
+            "listed as consumer-reporting with no sourced `consumer_reporting` record: no FCRA letter",
+            b.id,
+            "consumer_reporting",
+        )
     sells = b.sells_to("immigration-enforcement") or b.sells_to("law-enforcement")
     if sells and not b.successor and not any(r.grade == "primary" and not r.only_for for r in b.routes):
         out.add(
@@ -294,6 +391,7 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
             out.add("R004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}", b.id, where)
     if route.channel == "email" and not _EMAIL.match(route.value):
         out.add("R010", "error", f"email {route.value!r} is not well formed", b.id, where)
+    _shared_host_rule(out, b, where, route)
     if route.grade == "weak":
         out.add(
             "R014",
@@ -314,8 +412,31 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
         )
 
 
-def _id_rules(out: _Out, curated: Sequence[Broker], imported: Sequence[Broker]) -> None:
-    for group, records in (("curated", curated), ("imported", imported)):
+def _shared_host_rule(out: _Out, b: Broker, where: str, route: Route) -> None:
+    from urllib.parse import urlsplit
+
+    from broker_audit.registry.shared_hosts import shared_hosts
+
+    if route.channel == "email":
+        host = route.value.rpartition("@")[2]
+    elif route.channel == "web-form":
+        host = urlsplit(route.value).hostname or ""
+    else:
+        return
+    kind = shared_hosts().kind_of(host) if host else None
+    if kind is not None:
+        out.add(
+            "R022",
+            "warning",
+            f"{route.channel} route {route.value!r} is on {host}, a {kind.replace('-', ' ')} host many "
+            "companies share: inbox trusts only this exact address, never the domain",
+            b.id,
+            where,
+        )
+
+
+def _id_rules(out: _Out, curated: Sequence[Broker], files: Sequence[Sequence[Broker]]) -> None:
+    for group, records in (("curated", curated), *(("imported", f) for f in files)):
         counts = Counter(b.id for b in records)
         for broker_id, n in sorted(counts.items()):
             if n > 1:
@@ -324,7 +445,7 @@ def _id_rules(out: _Out, curated: Sequence[Broker], imported: Sequence[Broker]) 
             if not _SLUG.match(b.id):
                 out.add("R006", "error", f"id {b.id!r} is not slug-shaped", b.id, "id")
     curated_ids = {b.id for b in curated}
-    for b in imported:
+    for b in _one_per_id([b for f in files for b in f]):
         if b.id in curated_ids:
             out.add(
                 "R006",
@@ -382,12 +503,25 @@ def link_targets(brokers: Sequence[Broker]) -> list[tuple[str, str, str]]:
     return out
 
 
+def shipped_texts(exports: Sequence[Path]) -> dict[str, ShippedText]:
+    """The shipped registry exports (the files curated routes name in `read_at`), read once."""
+    from broker_audit.files import read_input
+    from broker_audit.registry.doorcheck import ShippedText
+
+    out = {}
+    for path in exports:
+        data = read_input(path, what="registry export", limit=20 * 1024 * 1024)
+        out[path.name] = ShippedText.of(path.name, data.decode("utf-8-sig", errors="replace"))
+    return out
+
+
 def run_check(
     *,
     brokers_file: Path,
     imported_file: Path | None,
     today: dt.date,
     shipped_imports: Sequence[Path] = (),
+    shipped_exports: Sequence[Path] = (),
     max_age_days: int = 365,
     online: bool = False,
     check_links: Callable[[list[str]], list[object]] | None = None,
@@ -402,18 +536,34 @@ def run_check(
     except DataFileError as exc:
         out.add("R000", "error", exc.message, "", str(brokers_file))
         return CheckReport(tuple(out.findings), 0)
-    imported: list[Broker] = []
-    files = [
-        *shipped_imports,
-        *([imported_file] if imported_file is not None and imported_file.is_file() else []),
-    ]
-    for file in files:
+    # The user's import of a registry replaces its shipped exports here as in every other view,
+    # so an import of the shipped file itself is not counted twice.
+    own = None
+    if imported_file is not None and imported_file.is_file():
         try:
-            imported += list(load_imported(file).broker)
+            own = load_imported(imported_file)
+        except DataFileError as exc:
+            out.add("R000", "error", exc.message, "", str(imported_file))
+    replaced = {run.registry for run in own.imports} if own is not None else set()
+    files: list[list[Broker]] = []
+    for file in shipped_imports:
+        try:
+            bundle = load_imported(file)
         except DataFileError as exc:
             out.add("R000", "error", exc.message, "", str(file))
+            continue
+        if not {run.registry for run in bundle.imports} & replaced:
+            files.append(list(bundle.broker))
+    if own is not None:
+        files.append(list(own.broker))
+    imported = [b for f in files for b in f]
     findings = out.findings + check_records(
-        curated.broker, imported, curated.preset, today=today, max_age_days=max_age_days
+        curated.broker,
+        files,
+        curated.preset,
+        today=today,
+        max_age_days=max_age_days,
+        shipped_texts=shipped_texts(shipped_exports),
     )
     links = 0
     if online and check_links is not None:
@@ -439,4 +589,6 @@ def run_check(
                     RULE_BY_ID["R012"].fix,
                 )
             )
-    return CheckReport(tuple(findings), len(curated.broker) + len(imported), links)
+    from broker_audit.registry.merge import merge_imported
+
+    return CheckReport(tuple(findings), len(merge_imported(curated.broker, imported)), links)

@@ -13,7 +13,7 @@ from broker_audit.errors import DataFileError, UnknownBroker, UserError
 from broker_audit.registry.listing import BrokerRow, filter_rows, normalise_name, row_of
 
 if TYPE_CHECKING:  # the schema is imported where records are parsed, not to list them
-    from broker_audit.registry.schema import Broker, Preset
+    from broker_audit.registry.schema import Broker, ImportedFile, Preset
 
 __all__ = [
     "Registry",
@@ -145,16 +145,40 @@ def imported_brokers(user_file: Path | None, *, shipped: bool = True) -> list[Br
     from broker_audit.registry.merge import load_imported
 
     own = load_imported(user_file) if user_file is not None and user_file.is_file() else None
-    own_registries = {run.registry for run in own.imports} if own is not None else set()
     out: list[Broker] = []
     if shipped:
-        folder = datafiles.shipped_imports_dir()
-        for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            bundle = load_imported(file)
-            if not {run.registry for run in bundle.imports} & own_registries:
-                out.extend(bundle.broker)
+        replaced: set[str] = {run.registry for run in own.imports} if own is not None else set()
+        for _, bundle in effective_shipped(replaced):
+            out.extend(bundle.broker)
     if own is not None:
         out.extend(own.broker)
+    return out
+
+
+def shipped_bundles() -> list[Path]:
+    """The shipped imports' JSON files, newest export of each registry first (`SHIPPED`'s order),
+    then any other JSON in the folder."""
+    from broker_audit.registry.shipped import SHIPPED
+
+    folder = datafiles.shipped_imports_dir()
+    if not folder.is_dir():
+        return []
+    listed = [folder / item.bundle for item in SHIPPED]
+    others = sorted(p for p in folder.glob("*.json") if p not in listed)
+    return [p for p in listed if p.is_file()] + others
+
+
+def effective_shipped(replaced: set[str]) -> list[tuple[Path, ImportedFile]]:
+    """The shipped imports that count, read, in merge order. A registry in `replaced` (one the
+    user imported again) loses every shipped export: the user's import replaces them in every
+    view, the listing, the letters and `registry check` alike."""
+    from broker_audit.registry.merge import load_imported
+
+    out = []
+    for file in shipped_bundles():
+        bundle = load_imported(file)
+        if not {run.registry for run in bundle.imports} & replaced:
+            out.append((file, bundle))
     return out
 
 
@@ -174,7 +198,7 @@ def _cache_key() -> bytes:
     imported = imported_file()
     shipped = datafiles.shipped_imports_dir()
     sources: list[Path | None] = [datafiles.brokers_file(), imported if imported.is_file() else None]
-    sources += sorted(shipped.glob("*.json")) if shipped.is_dir() else []
+    sources += shipped_bundles() if shipped.is_dir() else []
     return prebuilt.cache_key(sources)
 
 

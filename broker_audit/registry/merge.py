@@ -35,7 +35,7 @@ from broker_audit.registry.schema import (
 
 if TYPE_CHECKING:  # importing the importers costs ~15 ms a start-up does not need
     from broker_audit.registry.imports.base import ImportedRow, ImportedRows
-    from broker_audit.vocabulary import Channel
+    from broker_audit.vocabulary import Channel, Door
 
 _SUFFIXES = {
     "inc",
@@ -169,10 +169,13 @@ def build_brokers(
     today: dt.date,
     taken_ids: Iterable[str],
     previous_ids: dict[str, str] | None = None,
+    filed: int | None = None,
 ) -> Built:
     """One imported Broker per row. Ids: the name's slug, unique, never one in `taken_ids`.
 
     `previous_ids` (match key -> id) keeps an id stable across imports of the same registry.
+    `filed` is the registration year of the whole export, for rows that carry no date of their
+    own (California's 2025 export has none; its file name says the year).
     """
     taken = set(taken_ids)
     previous = previous_ids or {}
@@ -189,20 +192,29 @@ def build_brokers(
         if broker_id is None or broker_id in taken:
             broker_id = unique_id(slug(row.name), taken)
         taken.add(broker_id)
-        out.append(_broker(row, broker_id, imported, source_url, today))
+        out.append(_broker(row, broker_id, imported, source_url, today, filed))
     return Built(tuple(out), tuple(duplicates))
 
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
-def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: str, today: dt.date) -> Broker:
+def _broker(
+    row: ImportedRow,
+    broker_id: str,
+    imported: ImportedRows,
+    source: str,
+    today: dt.date,
+    export_year: int | None = None,
+) -> Broker:
     where = f"registry row at line {row.line}"
     year = _YEAR.search(row.registered)
-    filed = int(year.group(0)) if year else None
+    filed = int(year.group(0)) if year else export_year
     notes: list[str] = []
 
-    def route(channel: Channel, value: str = "", postal: Postal | None = None) -> Route | None:
+    def route(
+        channel: Channel, value: str = "", postal: Postal | None = None, *, door: Door, label: str = ""
+    ) -> Route | None:
         try:
             return Route(
                 channel=channel,
@@ -214,6 +226,9 @@ def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: st
                 checked=today,
                 registry=imported.registry,
                 filed=filed,
+                door=door,
+                # The registry's words that make it a request channel: the column it is listed in.
+                door_words=f"listed under: {label}" if label else "",
                 note=where,
             )
         except ValueError as exc:  # e.g. "privacy [at] example" that could not be read
@@ -230,11 +245,27 @@ def _broker(row: ImportedRow, broker_id: str, imported: ImportedRows, source: st
             state=row.postal.state,
             zip=row.postal.zip,
         )
+    # A registry lists the registrant's address (registered), a contact email and phone (contacts),
+    # and in its request columns the channels the broker names for requests (request channels).
+    contact_email = next((e for e in row.emails if e not in row.request_emails), None)
+    contact_phone = next((p for p in row.phones if p not in row.request_phones), None)
     candidates = [
-        route("mail", postal=postal) if postal is not None else None,
-        route("email", row.emails[0]) if row.emails else None,
-        route("web-form", row.web_form) if row.web_form else None,
-        route("phone", row.phones[0]) if row.phones else None,
+        route("mail", postal=postal, door="registered") if postal is not None else None,
+        *(
+            [route("email", row.request_emails[0], door="request-channel", label=row.request_label)]
+            if row.request_emails
+            else []
+        ),
+        route("email", contact_email, door="contact") if contact_email else None,
+        route("web-form", row.web_form, door="request-channel", label=row.web_form_label)
+        if row.web_form
+        else None,
+        *(
+            [route("phone", row.request_phones[0], door="request-channel", label=row.request_label)]
+            if row.request_phones
+            else []
+        ),
+        route("phone", contact_phone, door="contact") if contact_phone and not row.request_phones else None,
     ]
     routes = [r for r in candidates if r is not None]
     notes.insert(0, f"Imported from the {imported.title}.")

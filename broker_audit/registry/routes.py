@@ -1,11 +1,23 @@
 """Which route a request to a broker takes, and what to tell the user about it. Pure: no I/O.
 
-A route fits a request when its source lists it for the right asked for (or for any right) and
-is not given only to some requesters (`only_for`). Among those, the best is, in order: one whose
-source says it serves the requester's state (or sets no state limit), the best-graded, then by
-channel (mail, email, web form, fax, phone: the ones that leave the best proof first). A route the
-source lists only for other states' residents is still offered, with a warning, when nothing
-else fits: it is the company's own privacy desk, but it may refuse an out-of-state request.
+A route fits a request when its source lists it for the right asked for (or for any right), is
+not given only to some requesters (`only_for`), and is a door for requests at all: a `registered`
+address (head office, registered agent) is never chosen. Among the fitting routes the best is, in
+order (DESIGN.md, Routes):
+
+1. its door: a `request-channel` the company names for privacy requests; a `contact` only when no
+   request channel fits, and then with a warning that says so;
+2. the requester's state: a route the source lists for that state, then one with no state limit,
+   then one listed only for other states' residents (offered with a warning: it is the company's
+   own desk, but it may refuse an out-of-state request);
+3. the channel that leaves proof: mail, then email, then web form (then fax, phone);
+4. a route that takes a letter before one that needs the recipient's own form;
+5. the grade of its source; then the most recent (a registry filing's year, else the year the
+   source's words date from, else the year it was checked).
+
+When the choice is a mail route and the company also names a web form (a portal) that serves the
+request, the form's submission sheet is written beside the letter: the portal is the fast way,
+the letter the one that leaves proof.
 """
 
 from __future__ import annotations
@@ -13,11 +25,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from broker_audit.errors import UserError
+from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.registry.schema import Broker, Route
 from broker_audit.vocabulary import CHANNELS, GRADES
 
 CHANNEL_ORDER = ("mail", "email", "web-form", "fax", "phone")
+DOOR_ORDER = ("request-channel", "contact")  # a registered address is never chosen
 
 
 @dataclass(frozen=True)
@@ -28,13 +41,22 @@ class RouteChoice:
     warnings: tuple[str, ...] = ()
     # Every channel this request may be sent by (the chosen one first); `mark` refuses others.
     channels: tuple[str, ...] = field(default=())
+    # The company's own web form for the same request, when the letter goes by mail: its
+    # submission sheet is written beside the letter.
+    alternative: Route | None = None
+
+
+def is_door(route: Route) -> bool:
+    """Whether a request may go by `route` at all: not a registered address, not given only to
+    some requesters."""
+    return route.door_kind in DOOR_ORDER and not route.only_for
 
 
 def fitting_routes(broker: Broker, rights: Sequence[str]) -> list[Route]:
-    """The broker's routes that take a request for any of `rights` (all, when empty)."""
+    """The broker's doors for requests that take a request for any of `rights` (all, when empty)."""
     out = []
     for route in broker.routes:
-        if route.only_for:
+        if not is_door(route):
             continue
         if rights and not any(route.serves(right=r) for r in rights):
             continue
@@ -42,12 +64,21 @@ def fitting_routes(broker: Broker, rights: Sequence[str]) -> list[Route]:
     return out
 
 
-def _rank(route: Route, state: str) -> tuple[int, int, int, int]:
+def state_rank(route: Route, state: str) -> int:
+    """0: listed for `state`; 1: no state limit; 2: listed only for other states."""
+    if not route.states:
+        return 1
+    return 0 if state in route.states else 2
+
+
+def _rank(route: Route, state: str) -> tuple[int, int, int, int, int, int]:
     return (
-        0 if route.serves(state=state) else 1,
-        GRADES.index(route.grade),
+        DOOR_ORDER.index(route.door_kind),
+        state_rank(route, state),
         CHANNEL_ORDER.index(route.channel) if route.channel in CHANNEL_ORDER else len(CHANNEL_ORDER),
-        -(route.filed or route.checked.year),
+        1 if route.form is not None else 0,
+        GRADES.index(route.grade),
+        -(route.filed or route.written or route.checked.year),
     )
 
 
@@ -74,7 +105,7 @@ def choose_route(
         picked = [r for r in ranked if r.channel == via]
         if not picked:
             have = sorted({r.channel for r in ranked}, key=CHANNEL_ORDER.index)
-            raise UserError(
+            raise NoViaRoute(
                 f"{broker.id}: no {via} route is known for this request",
                 ("its routes are: " + ", ".join(have)) if have else "no route is known for it yet",
             )
@@ -87,19 +118,56 @@ def choose_route(
         route=route,
         warnings=tuple(route_warnings(broker, route, state)),
         channels=channels,
+        alternative=portal_beside(route, ranked, state) if via is None else None,
+    )
+
+
+def portal_beside(route: Route, ranked: Sequence[Route], state: str) -> Route | None:
+    """The request-channel web form to write a submission sheet for beside a mail letter: the
+    best one that serves the requester's state (a form for other states' residents is no help)."""
+    if route.channel != "mail":
+        return None
+    return next(
+        (
+            r
+            for r in ranked
+            if r.channel == "web-form"
+            and r.door_kind == "request-channel"
+            and r.form is None
+            and state_rank(r, state) < 2
+        ),
+        None,
     )
 
 
 def form_route(broker: Broker, right: str) -> Route | None:
-    """The broker's best web form for `right`, if it has one (e.g. an opt-out form)."""
-    forms = [r for r in ranked_routes(broker, (right,), "") if r.channel == "web-form"]
+    """The broker's best web form for `right` that the company names for requests (e.g. its
+    opt-out form), if it has one."""
+    forms = [
+        r
+        for r in ranked_routes(broker, (right,), "")
+        if r.channel == "web-form" and r.door_kind == "request-channel"
+    ]
     return forms[0] if forms else None
+
+
+def default_route(broker: Broker, right: str | None = None, state: str = "") -> Route | None:
+    """The route a request takes by default (for `right`, any when None) from a resident of
+    `state` ("" : a state no route names), or None."""
+    ranked = ranked_routes(broker, (right,) if right else (), state)
+    return ranked[0] if ranked else None
 
 
 def route_warnings(broker: Broker, route: Route, state: str) -> list[str]:
     """What the user must know before sending by `route`."""
     out = []
     where = f"{broker.id}: the {route.channel} route ({route.address()})"
+    if route.door_kind == "contact":
+        out.append(
+            f"{where} is a contact address, not a channel {broker.name} names for privacy requests: "
+            "no request channel is known for this request, so the letter asks them to pass it to "
+            "whoever handles requests; it may be slow or ignored"
+        )
     if route.grade == "weak":
         out.append(f"{where} comes from a weak source ({route.source}); confirm it before you send")
     elif route.grade == "secondary":
@@ -121,11 +189,18 @@ def no_route_advice(broker: Broker, *, complaint_office: str = "", platform: str
     """What a user can do for a broker with no known route. `platform` is a sentence about a
     state's deletion platform the requester can use (California's DROP), from the law data."""
     out = []
-    other = sorted({r for route in broker.routes if not route.only_for for r in route.rights})
+    doors = [r for r in broker.routes if is_door(r)]
+    other = sorted({r for route in doors for r in route.rights})
     if other:
         kinds = ", ".join(other)
         example = f"broker-audit request {broker.id} --kind {other[0]}"
         out.append(f"its known routes take only {kinds} requests: e.g. `{example}`")
+    registered = [r for r in broker.routes if r.door_kind == "registered"]
+    if registered and not doors:
+        out.append(
+            f"its only known address ({registered[0].address()}) is a registered or head-office "
+            "address, not a door for requests: no letter is written to it"
+        )
     if broker.parent:
         out.append(
             f"write to its parent company, {broker.parent}, and ask it to forward your request or to "

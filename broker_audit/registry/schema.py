@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from broker_audit.strict import Id, StateCode, Strict, Url
-from broker_audit.vocabulary import Channel, Grade, Right
+from broker_audit.vocabulary import Channel, Door, Grade, Right
 
 BrokerId = Id
 
@@ -67,6 +67,21 @@ class Postal(Strict, kw_only=True, frozen=True):
         return out
 
 
+class OfficialForm(Strict, kw_only=True, frozen=True):
+    """The recipient's own form that a route takes requests on (e.g. the Annual Credit Report
+    Request Form): a letter sent there instead is discarded, so the artefact is a sheet that
+    points to the form and says what it asks for."""
+
+    name: str
+    where: Url  # where the form is published
+    asks: list[str] = []  # what the form asks for, as the source lists it
+    source: Url
+    read_at: str = ""
+    grade: Grade | None = None
+    checked: dt.date
+    note: str = ""
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Oregon"}
 
@@ -74,8 +89,12 @@ REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Ore
 class Route(Strict, kw_only=True, frozen=True):
     """One way to send a privacy request to a broker, with where we read it and how sure it is.
 
-    `rights` and `states` say what the source says the route is for: a route listed only for
-    Californians has `states = ["CA"]`; empty means the source sets no limit. `source` is the
+    `door` says what kind of door the source makes it: a `request-channel` the company names for
+    privacy requests, a `contact` (a registry contact field, a general privacy inbox) or a
+    `registered` address (head office, registered agent); see vocabulary.Door. `rights` and
+    `states` say what the source says the route is for: a route listed only for
+    Californians has `states = ["CA"]`; empty means the source sets no limit (empty `rights`: any
+    privacy-law right, but an FCRA file disclosure only where `fcra-disclosure` is listed). `source` is the
     canonical URL of the page (never a proxy or a mirror); `read_at` says where it was actually
     read when that was a copy (an archive, the registry's export file) and is never printed in a
     letter. A route from a state registry filing names the registry and the year it was filed, so
@@ -93,10 +112,18 @@ class Route(Strict, kw_only=True, frozen=True):
     checked: dt.date
     registry: Registry | None = None
     filed: int | None = None  # the year of the registry filing
+    # The year the source's words date from, when the page read is a dated version older than the
+    # check (a 2013 privacy policy read in 2026): the newer of two otherwise equal routes wins.
+    written: int | None = None
     via_parent: str = ""  # the parent company's desk, which says it answers for this broker
     # Set when the source gives the route only to some requesters (e.g. "protected individuals
     # under Cal. Gov. Code 6208.1(b)", "the TruthFinder brand"): never chosen on its own.
     only_for: str = ""
+    # What kind of door it is, from the source's words (vocabulary.Door); unset counts as a
+    # contact ("when unsure, contact"), and `registry check` (R017) wants it stated.
+    door: Door | None = None
+    door_words: str = ""  # the source's own words that make it that kind of door, quoted
+    form: OfficialForm | None = None  # the recipient takes requests only on this form of its own
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -112,6 +139,11 @@ class Route(Strict, kw_only=True, frozen=True):
         if self.filed is not None and self.registry is None:
             raise ValueError("`filed` is the year of a registry filing: name the `registry` too")
 
+    @property
+    def door_kind(self) -> str:
+        """The route's door: as stated, else `contact` (what a route is when unsure)."""
+        return self.door or "contact"
+
     def address(self) -> str:
         """The route's address as one line: the email, URL, number, or the postal lines."""
         return " / ".join(self.postal.lines()) if self.postal is not None else self.value
@@ -124,10 +156,55 @@ class Route(Strict, kw_only=True, frozen=True):
         return f"{where} in {self.filed}" if self.filed else where
 
     def serves(self, right: str | None = None, state: str | None = None) -> bool:
-        """Whether the source says the route takes requests for `right` from residents of `state`."""
-        if right is not None and self.rights and right not in self.rights:
+        """Whether the source says the route takes requests for `right` from residents of `state`.
+
+        Empty `rights` means any privacy-law right, but not an FCRA file disclosure: that is asked
+        of a consumer reporting agency by the channel its source names for it (`fcra-disclosure`
+        listed), not by a privacy-request desk."""
+        if right is not None and right not in self.rights and (self.rights or right == "fcra-disclosure"):
             return False
         return not (state is not None and self.states and state not in self.states)
+
+
+# What a broker may ask a requester for to find or verify them.
+IdentityItem = Literal[
+    "ssn",  # the full Social Security number
+    "ssn-last4",
+    "licence-number",  # a driver's licence or state ID number
+    "id-copy",  # a copy of a government ID (licence, passport, consular ID)
+    "photo",  # a photo of the face
+    "advertising-id",  # a phone's mobile advertising ID
+    "birth-date",
+    "proof-of-address",  # a utility bill, bank or insurance statement
+]
+IDENTITY_ITEM_WORDS = {
+    "ssn": "a Social Security number",
+    "ssn-last4": "the last four digits of a Social Security number",
+    "licence-number": "a driver's licence number",
+    "id-copy": "a copy of a government ID",
+    "photo": "a photo of your face",
+    "advertising-id": "your phone's advertising ID",
+    "birth-date": "your date of birth",
+    "proof-of-address": "a utility bill or statement showing your address",
+}
+
+
+class IdentityAsk(Strict, kw_only=True, frozen=True):
+    """One thing the broker is known to ask for, what giving it risks, and the least-risk way.
+
+    `source`/`grade` are for the fact that the broker asks; `risk` and `instead` are the guidance
+    (from the research notes), and `risk_source` the page a risk rests on when it is a fact
+    about the broker (LexisNexis flags ITINs, for one)."""
+
+    item: IdentityItem
+    when: str = ""  # for which requests or channels, as the source says
+    risk: str
+    instead: str  # the least-risk alternative
+    source: Url
+    read_at: str = ""
+    grade: Grade
+    checked: dt.date
+    risk_source: Url | None = None
 
 
 class Verification(Strict, kw_only=True, frozen=True):
@@ -140,6 +217,43 @@ class Verification(Strict, kw_only=True, frozen=True):
     read_at: str = ""
     grade: Grade | None = None
     checked: dt.date
+    # Item by item, each with its own source: what a letter must not volunteer and the user
+    # should know before giving it.
+    asks: list[IdentityAsk] = []
+
+
+ExemptKind = Literal["public-records", "publicly-available", "fcra", "glba", "dppa"]
+
+
+class ExemptData(Strict, kw_only=True, frozen=True):
+    """The broker's own word that much of its data is exempt from state privacy laws (public
+    records, FCRA, GLBA, DPPA data), so a state-law request may not reach it."""
+
+    kinds: list[ExemptKind]
+    summary: str  # what the broker says, short
+    # The broker or an affiliate is a consumer reporting agency: an FCRA file disclosure is the
+    # other lever.
+    fcra_disclosure: bool = False
+    source: Url
+    read_at: str = ""
+    grade: Grade
+    checked: dt.date
+    note: str = ""
+
+
+class ConsumerReporting(Strict, kw_only=True, frozen=True):
+    """Whether the broker is a consumer reporting agency under the FCRA (15 U.S.C. 1681a(f)),
+    with the source that says so. `entity` names the legal entity that is the agency when it is
+    not the broker's own `legal_name` (an affiliate). Only a broker recorded with `agency = true`
+    gets FCRA letters and the FCRA paragraph; a record with `agency = false` says why not."""
+
+    agency: bool
+    entity: str = ""
+    source: Url
+    read_at: str = ""  # where it was actually read when that was a copy; never printed
+    grade: Grade
+    checked: dt.date
+    note: str = ""
 
 
 class Evidence(Strict, kw_only=True, frozen=True):
@@ -290,6 +404,14 @@ class Broker(Strict, kw_only=True, frozen=True):
     disclosures: Disclosures | None = None
     # A public people-search page that `broker-audit scan` may query, when the user asks.
     search: SearchRule | None = None
+    # What a state-law request may not reach, in the broker's own words.
+    exempt_data: ExemptData | None = None
+    # Whether it is a consumer reporting agency under the FCRA, with the source (None: not known).
+    consumer_reporting: ConsumerReporting | None = None
+
+    def is_consumer_reporting_agency(self) -> bool:
+        """Recorded, with a source, as a consumer reporting agency (it gets FCRA letters)."""
+        return self.consumer_reporting is not None and self.consumer_reporting.agency
 
     def sells_to(self, recipient: str) -> bool:
         """Documented evidence of sales to `recipient`, or the broker's own registry disclosure."""

@@ -161,6 +161,15 @@ def check_listing(
     search: PlannedSearch, rule: SearchRule, person: Person, *, pacer: Pacer, timeout: float
 ) -> Reading:
     """robots.txt, then at most one search request (plus same-site redirects) to one site."""
+    return check_site([search], rule, person, pacer=pacer, timeout=timeout)[0]
+
+
+def check_site(
+    searches: list[PlannedSearch], rule: SearchRule, person: Person, *, pacer: Pacer, timeout: float
+) -> tuple[Reading, list[PlannedSearch]]:
+    """robots.txt once, then the site's searches (the person's name variants) one by one, until
+    one finds a listing or says anything but "not found" (blocked, a changed page, an error: no
+    further name is sent). Returns the reading and the searches sent."""
     import requests
 
     session = requests.Session()
@@ -171,19 +180,26 @@ def check_listing(
             "Accept-Language": "en-US,en;q=0.8",
         }
     )
+    sent: list[PlannedSearch] = []
     try:
-        robots = _robots(session, origin(search.url), pacer, timeout)
-        return _search(session, search, rule, person, robots, pacer, timeout)
+        robots = _robots(session, origin(searches[0].url), pacer, timeout)
+        reading = Reading("not-found")
+        for search in searches:
+            reading = _search(session, search, rule, person, robots, pacer, timeout)
+            sent.append(search)
+            if reading.outcome != "not-found":
+                break
+        return reading, sent
     except _Stop as stop:
-        return stop.reading
+        return stop.reading, sent
     except requests.Timeout:
-        return Reading("error", f"no answer within {timeout:g} seconds")
+        return Reading("error", f"no answer within {timeout:g} seconds"), sent
     except requests.ConnectionError:
         return Reading(
             "error", "could not connect (the site's name did not resolve, or the connection failed)"
-        )
+        ), sent
     except requests.RequestException as exc:
-        return Reading("error", f"the request failed ({type(exc).__name__})")
+        return Reading("error", f"the request failed ({type(exc).__name__})"), sent
     finally:
         session.cookies.clear()
         session.close()

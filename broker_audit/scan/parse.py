@@ -45,7 +45,7 @@ def _text(element: Any) -> str:
 
 def _name_matches(text: str, person: Person) -> bool:
     words = set(normalise(text).split())
-    return any(first in words and last in words for first, last in person.names)
+    return any(first in words and all(w in words for w in last.split()) for first, last in person.names)
 
 
 def _place_matches(text: str, person: Person) -> str:

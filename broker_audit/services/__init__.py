@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from broker_audit.services.followup import FollowupResult, followup_letters
     from broker_audit.services.letters import LetterResult, LettersResult, broker_warnings, request_letters
     from broker_audit.services.tracking import (
-        VIAS,
         RequestDetail,
         StatusQuery,
         StatusReport,
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
         show_profile,
         verify_vault,
     )
+    from broker_audit.vocabulary import CHANNELS as VIAS
 
 _HOME = {
     "broker_audit.letters.formats": ("FORMATS", "parse_formats", "write_letter"),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
+from broker_audit.audit.told import Told, told_rows
+from broker_audit.findings.flowmap import FlowMap
+from broker_audit.findings.steps import Step
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
+from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import AnswersSet, now
 from broker_audit.tracking.records import Answers
@@ -25,6 +29,11 @@ class AuditReport:
     score: Score
     actions: list[Action]
     html: Path | None = None
+    # What the brokers' answers showed (confirmed findings only) and what to do about it.
+    flow: FlowMap | None = None
+    finding_steps: list[Step] = field(default_factory=list)
+    told: tuple[Told, ...] = ()  # what each sent letter told whom
+    drafted: int = 0  # letters written and not yet sent
 
 
 def run_audit(
@@ -44,9 +53,11 @@ def run_audit(
     """
     from broker_audit.audit.rank import rank_brokers, with_scan_findings
     from broker_audit.law.choose import law_for_state, platform_for
+    from broker_audit.services.drop import drop_summary
 
     with open_journal(access) as journal:
         profile = require_profile(journal)
+        drop = drop_summary(journal)
         answers = journal.answers
         if ask is not None:
             given = ask(answers)
@@ -56,6 +67,10 @@ def run_audit(
         answers = answers or Answers()
         views = journal.views()
         findings = journal.scan_findings()
+        from broker_audit.services.findings import findings_map, findings_steps
+
+        flow = findings_map(journal, registry)
+        finding_steps = findings_steps(journal, registry)
     ranked = with_scan_findings(
         rank_brokers(registry.active(), answers, profile.state), findings, registry.active()
     )
@@ -63,17 +78,38 @@ def run_audit(
     rows = every[:limit] if limit else every
     law = law_for_state(laws, profile.state, on=today)
     # The score and the next actions always count every broker, whatever is shown.
-    actions = next_actions(every)
+    from broker_audit.services.letters import will_write
+
+    def writes(broker: Broker, kind: str) -> bool:
+        return will_write(broker, kind, state=profile.state, law=law, registry=registry)
+
+    actions = next_actions(every, writes=writes)
     platform = platform_for(laws, profile.state)
     if platform is not None:
-        # California residents: one state-run request reaches every registered broker.
-        actions.insert(
-            min(1, len(actions)),
-            Action(
-                f"Use the {platform.name} ({platform.url}): {platform.covers}. But {platform.excludes}.",
-                platform.url,
-            ),
-        )
+        # California residents: one state-run request reaches every registered broker; what it
+        # does not do is said every time.
+        if drop is None:
+            text = (
+                f"Use the {platform.name} ({platform.url}): {platform.covers}. But {platform.excludes}. "
+                "Record it with `broker-audit drop record --on DATE` to track each broker's result."
+            )
+            command = platform.url
+        else:
+            view, counts = drop
+            reported = ", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none recorded yet"
+            due = (
+                f"; every registered broker must have processed it by {view.due.isoformat()}"
+                if view.due
+                else ""
+            )
+            text = (
+                f"Your {platform.short_name or platform.name} request of {view.request.dated.isoformat()} "
+                f"(#{view.request.id}): results by broker: {reported}{due}. Record what DROP shows for each "
+                f"broker. What DROP does not do: {platform.excludes}."
+            )
+            command = "broker-audit drop result BROKER deleted|opted-out|exempted|not-found|pending"
+        actions.insert(min(1, len(actions)), Action(text, command))
+    told, drafted = told_rows(views)
     report = AuditReport(
         today=today,
         state=profile.state,
@@ -82,8 +118,13 @@ def run_audit(
         rows=rows,
         score=score(every),
         actions=actions,
+        flow=flow,
+        finding_steps=finding_steps,
+        told=tuple(told),
+        drafted=drafted,
     )
     if html is not None:
+        from broker_audit.audit.flow_svg import flow_section
         from broker_audit.audit.html_report import audit_html
 
         text = audit_html(
@@ -93,7 +134,9 @@ def run_audit(
             law=law.name,
             rows=rows,
             score=report.score,
-            actions=report.actions,
+            actions=[*report.actions, *(Action(s.text, s.command) for s in finding_steps)],
+            sections=(flow_section(flow),),
+            told=told,
         )
         from broker_audit.files import write_text
 

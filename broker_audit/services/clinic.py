@@ -12,12 +12,12 @@ from pathlib import Path
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.services.tracking import VIAS
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 from broker_audit.vocabulary import CHANNEL_WORDS
+from broker_audit.vocabulary import CHANNELS as VIAS
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -36,7 +36,8 @@ def load_clinic_file(path: Path) -> AgentProfile:
         return msgspec.convert(tomllib.loads(text), AgentProfile)
     except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         raise DataFileError(
-            f"{path}: {exc}", "keys: organization, contact_name, address (list of lines), email, phone"
+            f"{path}: {exc}",
+            "keys: organization, contact_name, address (list of lines), email, phone, reply_to",
         ) from None
 
 
@@ -70,7 +71,7 @@ def bulk_mark(
     sent never claims a web-form request went out. Requests that cannot make the transition are
     listed, not forced.
     """
-    from broker_audit.tracking.states import TRANSITIONS, parse_state
+    from broker_audit.tracking.states import parse_state, transitions_for
 
     state = parse_state(state_text)
     check_date(today, "today")
@@ -89,7 +90,7 @@ def bulk_mark(
                 how = f"it goes {CHANNEL_WORDS.get(request.channel, 'by no known route')}"
                 skipped.append((request.id, f"{how}, not {CHANNEL_WORDS.get(via, via)}"))
                 continue
-            if state not in TRANSITIONS[view.state]:
+            if state not in transitions_for(request.kind).get(view.state, frozenset()):
                 skipped.append((request.id, f"it is {view.state.value}"))
                 continue
             if state is State.DELIVERED and view.delivered is not None:
@@ -114,6 +115,16 @@ class ClinicRow:
     days_left: int | None
     bucket: str  # drafted, pending, due-this-week, overdue, answered, closed
     reference: str = ""
+    due_estimated: bool = False  # counted from an estimated day of receipt
+    due_courtesy: bool = False  # no law sets it: the time the letter asked for
+
+    @property
+    def due_basis(self) -> str:
+        """What the due date is, in words, for every export that shows it."""
+        if self.due is None:
+            return ""
+        what = "courtesy date (no legal deadline)" if self.due_courtesy else "legal deadline"
+        return f"{what}, estimated (receipt not recorded)" if self.due_estimated else what
 
 
 def bucket_of(view: RequestView, today: dt.date) -> str:
@@ -132,8 +143,11 @@ def bucket_of(view: RequestView, today: dt.date) -> str:
 def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = None) -> list[ClinicRow]:
     with open_journal(access) as journal:
         rows = []
+        batches: set[str] = set()
         for view in journal.views():
             r = view.request
+            if r.batch_id:
+                batches.add(r.batch_id)
             if r.client_id is None or (batch_id and r.batch_id != batch_id):
                 continue
             client = journal.clients.get(r.client_id)
@@ -151,21 +165,37 @@ def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = N
                     days_left=days_left(view, today),
                     bucket=bucket_of(view, today),
                     reference=r.reference,
+                    due_estimated=view.due_estimated,
+                    due_courtesy=view.due_courtesy,
                 )
             )
+    if batch_id and batch_id not in batches:
+        known = sorted(batches)[-5:]
+        raise UserError(
+            f"no batch {batch_id!r} in this vault",
+            ("recent batches: " + ", ".join(known))
+            if known
+            else "write one with `broker-audit bulk letters`",
+        )
     return rows
 
 
-def summarise(rows: Sequence[ClinicRow], key: str) -> dict[str, Counter[str]]:
-    """Counts of buckets per client or per broker."""
+GROUPINGS = {"client": "client_name", "broker": "broker"}
+
+
+def summarise(rows: Sequence[ClinicRow], by: str) -> dict[str, Counter[str]]:
+    """Counts of buckets per client or per broker (`by`: client or broker)."""
+    if by not in GROUPINGS:
+        raise UserError(f"--by {by}: group by client or broker", "use --by client or --by broker")
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
-        out[getattr(row, key)][row.bucket] += 1
+        out[getattr(row, GROUPINGS[by])][row.bucket] += 1
     return dict(out)
 
 
 def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
-    """The dashboard as a spreadsheet; every cell neutralised against formula injection."""
+    """The dashboard as a spreadsheet; every cell neutralised against formula injection. Each due
+    date says what it is (`due_basis`): a legal deadline or a courtesy date, estimated or not."""
     import csv
 
     from broker_audit.intake import neutralise_cell
@@ -180,6 +210,8 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
         "state",
         "sent",
         "due",
+        "due_estimated",
+        "due_basis",
         "days_left",
         "bucket",
         "reference",
@@ -191,12 +223,17 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
         writer.writerow(fields)
         for row in rows:
             values = [getattr(row, f) for f in fields]
+            if row.due is None:
+                values[fields.index("due_estimated")] = None
+            else:
+                values[fields.index("due_estimated")] = "yes" if row.due_estimated else "no"
             writer.writerow([neutralise_cell("" if v is None else str(v)) for v in values])
 
 
 def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: str) -> int:
     """An .ics calendar of due dates. Events name the request, broker and client id, never the
-    client's name: calendars are often synced to other people's servers."""
+    client's name: calendars are often synced to other people's servers. Each says what its date
+    is: "Due (estimate)" when the receipt is not recorded, "Courtesy date" when no law sets one."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -213,9 +250,13 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due)
         event.add("dtend", row.due + dt.timedelta(days=1))
+        label = "Courtesy date" if row.due_courtesy else "Due"
+        if row.due_estimated:
+            label += " (estimate)"
         event.add(
-            "summary", f"Due: {row.broker} {row.kind} (request #{row.request_id}, client {row.client_id})"
+            "summary", f"{label}: {row.broker} {row.kind} (request #{row.request_id}, client {row.client_id})"
         )
+        event.add("description", f"The date is a {row.due_basis}.")
         cal.add_component(event)
         count += 1
     from broker_audit.files import write_bytes
@@ -224,15 +265,32 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
     return count
 
 
+SMALL_COUNT = 5
+"""Published counts below this are shown as "<5": a count of 1 or 2 can point at one client."""
+
+Count = int | str  # a count, or "<5"
+
+
+def suppressed(count: int) -> Count:
+    """A count as it may be published: 0 and counts of 5 or more as they are, the rest "<5"."""
+    return count if count == 0 or count >= SMALL_COUNT else f"<{SMALL_COUNT}"
+
+
 @dataclass(frozen=True)
 class Stats:
-    """Anonymised counts a clinic can publish: no client, no date of birth, no address."""
+    """Anonymised counts a clinic can publish: no client, no date of birth, no address. Every
+    count below 5 is "<5", and a median is given only when 5 answers or more make it."""
 
-    requests: int
-    by_broker: dict[str, dict[str, int]]
-    by_kind: dict[str, dict[str, int]]
+    requests: Count
+    by_broker: dict[str, dict[str, Count]]
+    by_kind: dict[str, dict[str, Count]]
     days_to_answer: dict[str, float | None]  # per broker, median days from sent to answer
-    answered_in_time: dict[str, dict[str, int]]
+    answered_in_time: dict[str, dict[str, Count]]
+    suppressed_below: int = SMALL_COUNT
+
+
+def _published(groups: dict[str, Counter[str]]) -> dict[str, dict[str, Count]]:
+    return {k: {o: suppressed(n) for o, n in sorted(v.items())} for k, v in sorted(groups.items())}
 
 
 def clinic_stats(access: VaultAccess, *, today: dt.date) -> Stats:
@@ -252,9 +310,11 @@ def clinic_stats(access: VaultAccess, *, today: dt.date) -> Stats:
             if view.due:
                 timely[view.request.broker_id]["in-time" if answer <= view.due else "late"] += 1
     return Stats(
-        requests=len(views),
-        by_broker={k: dict(v) for k, v in sorted(by_broker.items())},
-        by_kind={k: dict(v) for k, v in sorted(by_kind.items())},
-        days_to_answer={k: (statistics.median(v) if v else None) for k, v in sorted(waits.items())},
-        answered_in_time={k: dict(v) for k, v in sorted(timely.items())},
+        requests=suppressed(len(views)),
+        by_broker=_published(by_broker),
+        by_kind=_published(by_kind),
+        days_to_answer={
+            k: (statistics.median(v) if len(v) >= SMALL_COUNT else None) for k, v in sorted(waits.items())
+        },
+        answered_in_time=_published(timely),
     )

@@ -27,9 +27,10 @@ class DemoResult:
 def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequence[Law]) -> DemoResult:
     """The whole path on a fictional requester, in a throwaway vault that is shredded at the end.
 
-    Access letters to LexisNexis and Appriss, each by the route that serves a Colorado resident
-    (Appriss has none known: the demo shows what to do instead); the first is marked sent, and
-    the status is shown today and 50 days on, when the 45-day Colorado deadline has passed.
+    Access letters to LexisNexis, by the Consumer Center box it names for requests (with its
+    portal's sheet beside), and for Appriss, which names no door: to its parent company and to
+    the Colorado AG. The first is marked sent, and the status is shown today and 60 days on, when
+    the 45-day Colorado deadline (counted from an estimated receipt) has passed.
     """
     import secrets
     import shutil
@@ -67,7 +68,7 @@ def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequenc
                 via=letters[0].channel,
                 note=f"demo: sent {letters[0].channel}",
             )
-        later = today + dt.timedelta(days=50)
+        later = today + dt.timedelta(days=60)
         result = DemoResult(
             letters=letters,
             no_route=written.no_route,

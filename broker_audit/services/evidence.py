@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broker_audit.cleantext import clean_line
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.replies import confirmed_state, excerpt
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import Journal
-from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.model import RequestMade, RequestView
 from broker_audit.tracking.states import State
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class EvidenceResult:
     request_id: int
     out_dir: Path
     files: list[Path]
-    missing: list[str] = field(default_factory=list)  # letter files recorded but gone
+    missing: list[str] = field(default_factory=list)  # what was not copied, and why (gone, a link, changed)
     timeline: list[TimelineRow] = field(default_factory=list)
     deadline: str = ""
 
@@ -78,18 +79,35 @@ def _asked(view: RequestView, law: Law | None) -> tuple[str, str]:
     return title, f"the {law.name}, right to {right} ({rule.citation})"
 
 
-def _deadline(view: RequestView, today: dt.date) -> str:
+def _courtesy(view: RequestView, today: dt.date) -> str:
+    """A request under no privacy law: the date its letter asked for, never called a deadline."""
+    asked = f"No law sets a deadline; the letter asked for an answer within {view.request.courtesy_days} days"
+    due = f"of receipt (a courtesy date: {_long(view.due)})" if view.due else "of receipt"
+    late = f" No complete answer by {_long(today)}." if is_overdue(view, today) else ""
+    return f"{asked} {due}.{late}"
+
+
+def _deadline(journal: Journal, view: RequestView, today: dt.date) -> str:
     request = view.request
+    if request.deadline_days is None and request.courtesy_days and view.due is not None:
+        return _courtesy(view, today)
     if request.deadline_days is None or view.due is None:
         if view.sent is None:
             return "Not sent yet: no deadline runs."
         return "No legal response period applies in our data."
     unit = "business days" if request.working_days else "days"
     counted = "from receipt" if not view.due_estimated else "from receipt (receipt estimated as the day sent)"
-    extended = any(e.state is State.EXTENDED for e in view.events)
+    extension = next((e for e in view.events if e.state is State.EXTENDED), None)
     period = f"{request.deadline_days} {unit} {counted}"
-    if extended and request.extension_days:
-        period += f", plus the {request.extension_days}-day extension the company took"
+    if extension is not None and request.extension_days:
+        reply = journal.replies.get(extension.reply_id) if extension.reply_id is not None else None
+        if reply is not None and not reply.trusted:
+            period += (
+                f", plus a {request.extension_days}-day extension claimed in an unauthenticated email "
+                f"(reply #{reply.id}; its sender was not verified)"
+            )
+        else:
+            period += f", plus the {request.extension_days}-day extension the company took"
     due = _long(view.due)
     answered = next((e for e in view.events if e.state in ANSWER_STATES), None)
     if answered is not None:
@@ -140,11 +158,13 @@ def timeline_rows(journal: Journal, view: RequestView) -> list[TimelineRow]:
     for reply in journal.request_replies(request.id):
         status = confirmed_state(journal, reply)
         said = (
-            f"recorded as {status}"
+            f"recorded as {status}" + ("" if reply.trusted else " on your word")
             if status
             else (f"suggested: {reply.suggested}" if reply.suggested else "no status recorded")
         )
         who = reply.from_addr or ("a letter by post" if reply.source == "file" else "the company")
+        if not reply.trusted:
+            who += " (sender not authenticated)"
         what = f'"{reply.subject}"' if reply.subject else reply.original_name
         summary = excerpt(reply.text, 160)
         files = f"; {len(reply.attachments)} attachment(s)" if reply.attachments else ""
@@ -165,7 +185,27 @@ def timeline_rows(journal: Journal, view: RequestView) -> list[TimelineRow]:
                     f"(reference {linked.request.reference}).",
                 )
             )
+    rows.extend(_flag_rows(journal, request.id))
     rows.sort(key=lambda r: r.on)
+    return rows
+
+
+def _flag_rows(journal: Journal, request_id: int) -> list[TimelineRow]:
+    """Immigration enforcement named as a recipient in a confirmed finding: flagged in the timeline."""
+    from broker_audit.services.findings import immigration_flags
+
+    rows = []
+    for current in immigration_flags(journal, request_id):
+        f, reply = current.finding, journal.replies.get(current.reply_id)
+        on = reply.received.date() if reply else f.on or journal.requests[request_id].dated
+        dated = f" on {f.on.isoformat()}" if f.on else ""
+        rows.append(
+            TimelineRow(
+                on,
+                f"FLAG: the company's answer (reply #{current.reply_id}) names immigration enforcement as a "
+                f'recipient of my data: {f.value}{dated} (confirmed finding {f.n}: "{f.line}").',
+            )
+        )
     return rows
 
 
@@ -197,17 +237,20 @@ def timeline_document(
         ]
     blocks: list[Block] = [
         Lines(
-            (
-                f"Request: {asked}",
-                f"To: {request.recipient_name}",
-                f"Under: {under}",
-                f"Reference: {request.reference}",
+            tuple(
+                clean_line(line)
+                for line in (
+                    f"Request: {asked}",
+                    f"To: {request.recipient_name}",
+                    f"Under: {under}",
+                    f"Reference: {request.reference}",
+                )
             )
         ),
         Heading("What happened"),
-        Bullets(tuple(f"{r.on.isoformat()}: {r.what}" for r in rows)),
+        Bullets(tuple(clean_line(f"{r.on.isoformat()}: {r.what}") for r in rows)),
         Heading("The legal deadline"),
-        Paragraph(_deadline(view, today)),
+        Paragraph(clean_line(_deadline(journal, view, today))),
         Heading("Enclosed"),
         Paragraph(
             "Copies of the letter, the proof of mailing (tracking numbers, the mail server's acceptance, "
@@ -217,7 +260,7 @@ def timeline_document(
     ]
     return Document(
         kind="timeline",
-        subject=f"Timeline of my request {request.reference} to {request.recipient_name}",
+        subject=clean_line(f"Timeline of my request {request.reference} to {request.recipient_name}"),
         sender=(),
         recipient=(),
         date=today,
@@ -242,17 +285,37 @@ def timeline_pdf(journal: Journal, view: RequestView, law: Law | None, today: dt
     return data
 
 
-def _read_letter(path: Path) -> bytes | None:
-    """A letter file recorded on the request, or None when it is gone or no longer a file."""
-    from broker_audit.files import read_input
+def _read_letter(path: Path, request: RequestMade) -> bytes | str:
+    """A letter file recorded on the request, or why it is not copied: gone, a link, a hard link,
+    not a regular file (the strict safe-read helper), or an `.eml` no longer as written."""
+    from broker_audit.files import read_own_file
 
     try:
-        return read_input(path, what="letter", limit=_MAX_LETTER_BYTES)
-    except UserError:
-        return None
+        data = read_own_file(path, what="letter", limit=_MAX_LETTER_BYTES)
+    except UserError as exc:
+        return exc.message
+    draft = request.email_draft
+    if draft is not None and Path(draft.file) == path:
+        from broker_audit.mail.draft import differences
+
+        try:
+            changed = differences(draft, data)
+        except UserError as exc:
+            return exc.message
+        if changed:
+            return f"{path} is not the letter written ({'; '.join(changed)}): not copied"
+    return data
 
 
 def _mailing_proof(journal: Journal, views: Sequence[RequestView]) -> str:
+    """The proof of mailing as text, every line cleaned like terminal text (notes, tracking numbers
+    and servers' answers come from outside)."""
+    from broker_audit.cleantext import clean_line
+
+    return "\n".join(clean_line(line) for line in _mailing_lines(journal, views).split("\n"))
+
+
+def _mailing_lines(journal: Journal, views: Sequence[RequestView]) -> str:
     lines = ["Proof of mailing", "================", ""]
     for view in views:
         request = view.request
@@ -281,7 +344,9 @@ def write_evidence(
     access: VaultAccess, request_id: int, *, out_dir: Path, today: dt.date, laws: Sequence[Law]
 ) -> EvidenceResult:
     """Write the complaint packet for `request_id` into `out_dir`."""
+    from broker_audit.errors import MessageRefused
     from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
+    from broker_audit.mail.bounds import Limits, parse_bounded
     from broker_audit.mail.parse import iter_attachments
 
     with open_journal(access) as journal:
@@ -297,12 +362,17 @@ def write_evidence(
         missing: list[str] = []
         for item in chain:
             for name in item.request.files:
-                data = _read_letter(Path(name))
-                if data is None:
-                    missing.append(name)
+                data = _read_letter(Path(name), item.request)
+                if isinstance(data, str):
+                    missing.append(data)
                 else:
                     outputs.append((f"letter-{item.request.id}-{Path(name).name}", data))
         outputs.append(("mailing-proof.txt", _mailing_proof(journal, chain).encode("utf-8")))
+        from broker_audit.services.findings import findings_text
+
+        confirmed = findings_text(journal, request_id)
+        if confirmed:
+            outputs.append(("findings.txt", confirmed.encode("utf-8")))
         for item in chain:
             for n, sent in enumerate(journal.sent_mail.get(item.request.id, []), start=1):
                 outputs.append((f"sent-{item.request.id}-{n}.eml", journal.read_payload(sent.message)))
@@ -310,24 +380,26 @@ def write_evidence(
             original = journal.read_payload(reply.original)
             if reply.original_type == "message/rfc822":
                 outputs.append((f"replies/reply-{reply.id}-message.eml", original))
-                import email
-                import email.policy
-
-                msg = email.message_from_bytes(original, policy=email.policy.default)
+                limits = Limits(max_bytes=len(original), max_decoded=len(original))
+                try:
+                    msg = parse_bounded(original, limits)
+                except MessageRefused as exc:  # kept before the bounds: the .eml alone is copied
+                    missing.append(f"the attachments of reply #{reply.id} ({exc.message})")
+                    continue
                 for index, (name, _, data) in enumerate(iter_attachments(msg), start=1):
                     outputs.append((f"replies/reply-{reply.id}-{index}-{name}", data))
             else:
                 outputs.append((f"replies/reply-{reply.id}-{reply.original_name}", original))
         rows = timeline_rows(journal, view)
-        deadline = _deadline(view, today)
+        deadline = _deadline(journal, view, today)
     written: list[Path] = []
     try:
         ensure_folder(out_dir, what="evidence folder")
         with deferred_folder_sync():
             for name, data in outputs:
                 path = out_dir / name
-                if path.parent != out_dir:
-                    ensure_folder(path.parent, what="evidence folder")
+                if path.parent != out_dir:  # replies/: ours to make, never a planted link
+                    ensure_folder(path.parent, what="evidence folder", own=True)
                 written.append(write_bytes(path, data, what="evidence file"))
     except BaseException:
         for path in written:

@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.findings import compliance_details
 from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
-from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
 
 if TYPE_CHECKING:
     from broker_audit.letters.compose import Earlier
-    from broker_audit.profile import Profile
+    from broker_audit.profile import AgentProfile, Profile
     from broker_audit.registry.schema import Broker
+    from broker_audit.tracking.journal import Journal
 
 # Days a follow-up letter gives the company before the complaint is the next step.
 FOLLOWUP_GRACE_DAYS = 10
@@ -29,6 +31,11 @@ FOLLOWUP_GRACE_DAYS = 10
 class FollowupResult:
     letters: list[LetterResult]
     skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def earlier_of(view: RequestView) -> Earlier:
+    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
+    return _earlier(view)
 
 
 def _earlier(view: RequestView) -> Earlier:
@@ -65,16 +72,41 @@ def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.da
         view,
         today,
         appeal_available=bool(law.appeal and law.appeal.available),
-        complaint_known=law.complaint is not None,
+        complaint_known=law.complaint is not None and law.complaint.reachable,
     )
     if step == "followup":
         sent_followups = [v for v in linked if v.request.kind == "followup" and v.sent]
         late = [v for v in sent_followups if (today - v.sent).days >= FOLLOWUP_GRACE_DAYS]  # type: ignore[operator]
-        if late and law.complaint is not None:
+        if late and law.complaint is not None and law.complaint.reachable:
             return "complaint"
         if sent_followups:
             return None  # a follow-up is out and its grace period is still running
     return step
+
+
+def with_timeline(
+    journal: Journal,
+    job: LetterJob,
+    about: RequestView,
+    law: Law,
+    today: dt.date,
+    formats: Sequence[str] | None,
+) -> LetterJob:
+    """The job with the timeline of the request it is about, as the PDF its `.eml` carries:
+    the letter says "a timeline with copies is enclosed", so the e-mail encloses it."""
+    import dataclasses
+
+    from broker_audit.letters.formats import formats_for
+    from broker_audit.services.evidence import timeline_pdf
+
+    if "eml" not in formats_for(job.channel, formats):
+        return job
+    timeline = (
+        f"timeline-{about.request.reference}.pdf",
+        "application/pdf",
+        timeline_pdf(journal, about, law, today),
+    )
+    return dataclasses.replace(job, attachments=(*job.attachments, timeline))
 
 
 def plan_followup(
@@ -89,9 +121,17 @@ def plan_followup(
     earlier: Earlier,
     linked_to: int,
     via: str | None,
+    earlier_disclosed: Disclosed | None = None,
+    clinic: AgentProfile | None = None,
 ) -> LetterJob:
-    """The next letter about an earlier request, sent the way the first went when it still can."""
+    """The next letter about an earlier request, sent the way the first went when it still can,
+    telling its recipient no more than the first did (`earlier_disclosed`; a request logged
+    before disclosures were recorded gets today's default for its broker). When the first route
+    is gone, another channel; never e-mail when the request did not give the e-mail (an e-mail
+    goes from the requester's address). `clinic`: a clinic client's request, whose answers go to
+    the clinic when the home address is withheld."""
     from broker_audit.errors import UserError
+    from broker_audit.registry.routes import CHANNEL_ORDER
     from broker_audit.vocabulary import kind
 
     def plan(channel: str | None) -> LetterJob:
@@ -106,12 +146,22 @@ def plan_followup(
             earlier=earlier,
             linked_to=linked_to,
             via=channel,
+            earlier_disclosed=earlier_disclosed,
+            clinic=clinic,
         )
 
-    try:
-        return plan(via)
-    except UserError:  # the first route is gone: the best one now
-        return plan(None)
+    gave_email = earlier_disclosed is None or "email" in earlier_disclosed.given
+    # The first route; else the best one now; else each channel (e-mail only if it was given).
+    tried: list[str | None] = [via] if via else []
+    tried += [None, *(c for c in CHANNEL_ORDER if c != via and (gave_email or c != "email"))]
+    errors: dict[str | None, UserError] = {}
+    for channel in tried:
+        try:
+            return plan(channel)
+        except UserError as exc:  # no such route now, or it would tell more: the next one
+            errors[channel] = exc
+    # the best route's reason (e.g. it would go by an e-mail the request did not give), else the first
+    raise errors.get(None) or next(iter(errors.values()))
 
 
 def followup_letters(
@@ -131,9 +181,11 @@ def followup_letters(
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     """
+    from broker_audit.services.campaign import campaign_followup
+
     laws_by_id = {law.id: law for law in laws}
     with open_journal(access) as journal, journal.write():  # "already drafted" is read under the lock
-        profile = require_profile(journal)
+        profile = journal.profile  # a clinic's vault may have none: its campaigns need none
         views = journal.views()
         if request_ids:
             views = [journal.view(i) for i in request_ids]
@@ -141,6 +193,13 @@ def followup_letters(
         skipped: list[tuple[int, str]] = []
         for view in views:
             request = view.request
+            if request.recipient == "agency":  # a campaign's records request: its own follow-up
+                planned = campaign_followup(journal, view, today=today, laws=laws)
+                if isinstance(planned, LetterJob):
+                    jobs.append(planned)
+                elif request_ids:
+                    skipped.append((request.id, planned or "no follow-up letter for a records request"))
+                continue
             if not followable(request.kind):
                 if request_ids:
                     skipped.append((request.id, f"no follow-up letter for a {request.kind} letter"))
@@ -151,6 +210,15 @@ def followup_letters(
                 continue
             linked = [journal.view(i) for i, r in journal.requests.items() if r.linked_to == request.id]
             kind = _choose(view, linked, law, today)
+            letter_details = details
+            # A confirmed finding that the broker broke this request (compliance watch): complain.
+            broken = compliance_details(journal, request.id)
+            if (
+                broken
+                and law.complaint is not None
+                and not any(v.request.kind == "complaint" for v in linked)
+            ):
+                kind, letter_details = "complaint", f"{details}\n\n{broken}".strip()
             if kind is None:
                 if request_ids:
                     due = view.due.isoformat() if view.due else "none"
@@ -160,20 +228,26 @@ def followup_letters(
             if pending:
                 skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
                 continue
-            jobs.append(
-                plan_followup(
-                    registry.resolve(request.broker_id),
-                    kind,
-                    profile=profile,
-                    law=law,
-                    laws=laws,
-                    today=today,
-                    details=details,
-                    earlier=_earlier(view),
-                    linked_to=request.id,
-                    via=request.channel or None,
-                )
+            client = journal.clients.get(request.client_id) if request.client_id else None
+            if request.client_id and client is None:
+                skipped.append((request.id, f"client {request.client_id} is not in the vault"))
+                continue
+            job = plan_followup(
+                registry.resolve(request.broker_id),
+                kind,
+                # a clinic client's request: the client's own profile, answers to the clinic
+                profile=client.profile if client is not None else require_profile(journal),
+                clinic=journal.agent if client is not None else None,
+                law=law,
+                laws=laws,
+                today=today,
+                details=letter_details,
+                earlier=_earlier(view),
+                linked_to=request.id,
+                via=request.channel or None,
+                earlier_disclosed=request.disclosed,
             )
+            jobs.append(with_timeline(journal, job, view, law, today, formats))
         letters = (
             issue_letters(
                 journal,

@@ -33,6 +33,7 @@ class MailSettings:
     imap_port: int = 993
     imap_user: str = ""
     cafile: Path | None = None
+    authserv_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ def _check(settings: MailSettings) -> MailSettings:
         raise UserError("give the address to send from (--from)", "e.g. --from me@example.org")
     if settings.cafile is not None and not settings.cafile.is_file():
         raise UserError(f"--cafile: {settings.cafile} is not a file")
+    authserv_id = settings.authserv_id.strip().lower()
+    if authserv_id and not _HOST.match(authserv_id):
+        raise UserError(
+            f"--authserv-id: {settings.authserv_id!r} is not a server name",
+            "the first word of the Authentication-Results header your provider adds, e.g. mx.google.com",
+        )
     return MailSettings(
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
@@ -72,6 +79,7 @@ def _check(settings: MailSettings) -> MailSettings:
         imap_port=settings.imap_port,
         imap_user=settings.imap_user or (settings.smtp_user if settings.imap_host else ""),
         cafile=settings.cafile,
+        authserv_id=authserv_id,
     )
 
 
@@ -110,6 +118,7 @@ def setup_mail(
             password_in_keyring=stored,
             cafile=str(settings.cafile.resolve()) if settings.cafile else "",
             recorded=now(),
+            authserv_id=settings.authserv_id,
         )
         journal.append([account])
     return MailSetupResult(account=account, password_in_keyring=stored)

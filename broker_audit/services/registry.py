@@ -50,11 +50,13 @@ def import_registry(
     into: Path | None = None,
     source_url: str | None = None,
     brokers_file: Path | None = None,
+    filed: int | None = None,
 ) -> ImportResult:
     """Read a state registry export and store its brokers in the imported file (`into`).
 
     Records of other registries in that file are kept; this registry's are replaced, keeping the
-    ids of brokers seen before. Nothing in `brokers.toml` is touched.
+    ids of brokers seen before. Nothing in `brokers.toml` is touched. `filed` is the registration
+    year of an export whose rows carry no date (California's 2025 file).
     """
     from broker_audit.files import check_target
     from broker_audit.registry.imports import importer_for
@@ -85,6 +87,7 @@ def import_registry(
         today=today,
         taken_ids={b.id for b in curated.brokers} | {b.id for b in others},
         previous_ids={match_key(b.name): b.id for b in previous},
+        filed=filed,
     )
     changes = diff(previous, built.brokers)
     run = ImportRun(
@@ -184,9 +187,10 @@ def check_registry(
     delay: float = 1.0,
     brokers_file: Path | None = None,
     imported_file: Path | None = None,
+    agencies_file: Path | None = None,
 ) -> CheckReport:
-    """Run the named rules over the curated registry, the shipped and the user's imports, and
-    the law data (L-rules, see law/check.py)."""
+    """Run the named rules over the curated registry, the shipped and the user's imports, the law
+    data (L-rules, see law/check.py) and the agency directory (A-rules, registry/agency_check.py)."""
     from dataclasses import replace
 
     from broker_audit.law.check import LAW_RULES, check_laws
@@ -205,6 +209,7 @@ def check_registry(
         brokers_file=brokers_file or datafiles.brokers_file(),
         imported_file=imported_file if imported_file is not None else _imported_file(),
         shipped_imports=[] if brokers_file is not None else shipped_import_files(),
+        shipped_exports=shipped_export_files(),
         today=today,
         max_age_days=max_age_days,
         online=online,
@@ -215,17 +220,43 @@ def check_registry(
         Finding(f.rule, f.severity, f.message, f.law, f"laws.toml {f.where}", f.fix)
         for f in [*check_laws(laws, today=today), *render_every_kind(laws, today)]
     ]
+    from broker_audit.registry.agency_check import AGENCY_RULES, AgencyFinding, run_agency_check
+
+    # Like the shipped imports: checking a brokers file of one's own does not check the shipped
+    # directory of agencies unless it is named too.
+    agencies: int = 0
+    found: list[AgencyFinding] = []
+    if agencies_file is not None or brokers_file is None:
+        agencies, found = run_agency_check(agencies_file or datafiles.agencies_file(), today=today)
+    agency_findings = [
+        Finding(f.rule, f.severity, f.message, f.agency, f"agencies.toml {f.where}".strip(), f.fix)
+        for f in found
+    ]
     return replace(
         report,
-        findings=(*report.findings, *law_findings),
-        rules=(*report.rules, *(Rule(r.id, r.name, r.description, r.fix) for r in LAW_RULES)),
+        findings=(*report.findings, *law_findings, *agency_findings),
+        rules=(
+            *report.rules,
+            *(Rule(r.id, r.name, r.description, r.fix) for r in LAW_RULES),
+            *(Rule(r.id, r.name, r.description, r.fix) for r in AGENCY_RULES),
+        ),
         laws=len(laws),
+        agencies=agencies,
     )
 
 
-def shipped_import_files() -> list[Path]:
+def shipped_export_files() -> list[Path]:
+    """The registry exports shipped in `registries/` (curated routes name them in `read_at`)."""
+    from broker_audit.registry.shipped import SHIPPED
+
     folder = datafiles.shipped_imports_dir()
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return [folder / item.export for item in SHIPPED if (folder / item.export).is_file()]
+
+
+def shipped_import_files() -> list[Path]:
+    from broker_audit.registry.load import shipped_bundles
+
+    return shipped_bundles()
 
 
 def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None) -> list[Path]:
@@ -236,7 +267,7 @@ def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None
     into = into or folder
     written = []
     for item in SHIPPED:
-        target = into / (Path(item.export).stem + ".json")
+        target = into / item.bundle
         target.unlink(missing_ok=True)
         import_registry(
             item.registry,
@@ -244,6 +275,7 @@ def rebuild_shipped_imports(folder: Path | None = None, into: Path | None = None
             today=item.imported_on,
             into=target,
             source_url=item.source_url,
+            filed=item.filed,
         )
         written.append(target)
     return written

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.journal import Journal, now
-from broker_audit.tracking.mail_records import AttachmentInfo, MatchedBy, Payload, ReplySource, ReplyStored
+from broker_audit.tracking.mail_records import (
+    AttachmentInfo,
+    MatchedBy,
+    Payload,
+    ReplySource,
+    ReplyStored,
+    reply_identity,
+)
 from broker_audit.tracking.model import RequestView, StatusChanged
-from broker_audit.tracking.states import TRANSITIONS, State, parse_state
+from broker_audit.tracking.states import State, parse_state, transitions_for
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,11 @@ class ReplySummary:
     original_size: int
     excerpt: str
     request_state: str = ""
-    can_apply: bool = False
+    can_apply: bool = False  # the lifecycle allows the suggested state now
     why_not: str = ""
+    authenticated: bool | None = None  # None: a file added by hand (or kept before the check)
+    auth_note: str = ""
+    trusted: bool = False  # authenticated, or added by hand: may be applied without a warning
 
 
 def confirmed_state(journal: Journal, reply: ReplyStored) -> str:
@@ -62,7 +72,7 @@ def summarize(journal: Journal, reply: ReplyStored) -> ReplySummary:
     elif not reply.suggested:
         why_not = "no suggestion"
     else:
-        allowed = TRANSITIONS[view.state]
+        allowed = transitions_for(view.request.kind).get(view.state, frozenset())
         can_apply = State(reply.suggested) in allowed
         if not can_apply:
             why_not = f"request #{reply.request_id} is {view.state.value}; it cannot become {reply.suggested}"
@@ -87,105 +97,198 @@ def summarize(journal: Journal, reply: ReplyStored) -> ReplySummary:
         request_state=view.state.value,
         can_apply=can_apply,
         why_not=why_not,
+        authenticated=reply.authenticated,
+        auth_note=reply.auth_note,
+        trusted=reply.trusted,
     )
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Which request a reply is kept with, how it was linked, and whether its sender was
+    authenticated (None: not asked, for a file added by hand)."""
+
+    request_id: int
+    matched_by: MatchedBy
+    authenticated: bool | None = None
+    auth_note: str = ""
+
+
+@dataclass
+class PendingReply:
+    """A reply read but not yet stored (see `ReplyBuffer`)."""
+
+    binding: Binding
+    received: dt.datetime
+    source: ReplySource
+    original: bytes
+    original_name: str
+    original_type: str
+    from_addr: str = ""
+    to_addr: str = ""
+    subject: str = ""
+    message_id: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+    attachments: tuple[AttachmentInfo, ...] = ()
+    suggested: str = ""
+    reason: str = ""
+    note: str = ""
+    context: Any = None  # what the caller's binder needs to match it again (inbox: the parsed message)
+
+    @property
+    def identity(self) -> str:
+        from broker_audit.mail.parse import sha256
+
+        return reply_identity(self.message_id, sha256(self.original))
+
+    def record(self, reply_id: int, binding: Binding, payload: Payload) -> ReplyStored:
+        from broker_audit.mail.parse import sha256, stored_text
+
+        kept_text, truncated = stored_text(self.text)
+        return ReplyStored(
+            id=reply_id,
+            request_id=binding.request_id,
+            received=self.received,
+            source=self.source,
+            matched_by=binding.matched_by,
+            from_addr=self.from_addr,
+            to_addr=self.to_addr,
+            subject=self.subject,
+            message_id=self.message_id,
+            headers=list(self.headers),
+            text=kept_text,
+            text_truncated=truncated,
+            original_name=self.original_name,
+            original_type=self.original_type,
+            original_size=len(self.original),
+            sha256=sha256(self.original),
+            original=payload,
+            attachments=list(self.attachments),
+            suggested=self.suggested,
+            suggestion_reason=self.reason,
+            note=self.note,
+            recorded=now(),
+            authenticated=binding.authenticated,
+            auth_note=binding.auth_note,
+        )
+
+
+Binder = Callable[[PendingReply], "Binding | str"]
+"""Under the writer lock: the request a pending reply belongs to now, or why it no longer does."""
+
+
+@dataclass
+class Flushed:
+    stored: list[ReplyStored] = field(default_factory=list)
+    duplicates: list[tuple[PendingReply, int]] = field(default_factory=list)  # (reply, the id it has)
+    dropped: list[tuple[PendingReply, str]] = field(default_factory=list)  # (reply, why not stored)
 
 
 class ReplyBuffer:
     """Replies waiting to be stored together: one vault transaction for many (inbox), flushed by
-    count or size. A reply is in the vault only once `flush` returns."""
+    count or size. A reply is in the vault only once `flush` returns.
 
-    def __init__(self, journal: Journal, *, max_items: int = 100, max_bytes: int = 16 * 1024 * 1024) -> None:
+    Everything that decides where a reply goes is read inside the writer lock, in `flush`: its id
+    (the next free one then), whether the same message is kept already (its Message-ID, else the
+    digest of its bytes: a rerun or a parallel run never stores it twice), and, with a `binder`,
+    the request it answers, matched again against the log as it is then."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        *,
+        binder: Callable[[Journal], Binder] | None = None,
+        max_items: int = 100,
+        max_bytes: int = 16 * 1024 * 1024,
+    ) -> None:
         self.journal = journal
+        self.binder = binder
         self.max_items, self.max_bytes = max_items, max_bytes
-        self._items: list[tuple[list[bytes], Callable[[list[Payload]], ReplyStored]]] = []
+        self._items: list[PendingReply] = []
         self._bytes = 0
 
     @property
     def full(self) -> bool:
         return len(self._items) >= self.max_items or self._bytes >= self.max_bytes
 
-    def add(
-        self,
-        *,
-        request_id: int,
-        received: dt.datetime,
-        source: ReplySource,
-        matched_by: MatchedBy,
-        original: bytes,
-        original_name: str,
-        original_type: str,
-        from_addr: str = "",
-        to_addr: str = "",
-        subject: str = "",
-        message_id: str = "",
-        headers: tuple[tuple[str, str], ...] = (),
-        text: str = "",
-        attachments: tuple[AttachmentInfo, ...] = (),
-        suggested: str = "",
-        reason: str = "",
-        note: str = "",
-    ) -> int:
-        """Queue a reply; returns the id it will have."""
-        from broker_audit.mail.parse import sha256, stored_text
+    def add(self, pending: PendingReply) -> None:
+        self._items.append(pending)
+        self._bytes += len(pending.original)
 
-        reply_id = self.journal.next_reply_id() + len(self._items)
-        kept_text, truncated = stored_text(text)
-        digest = sha256(original)
-
-        def build(payloads: list[Payload]) -> ReplyStored:
-            return ReplyStored(
-                id=reply_id,
-                request_id=request_id,
-                received=received,
-                source=source,
-                matched_by=matched_by,
-                from_addr=from_addr,
-                to_addr=to_addr,
-                subject=subject,
-                message_id=message_id,
-                headers=list(headers),
-                text=kept_text,
-                text_truncated=truncated,
-                original_name=original_name,
-                original_type=original_type,
-                original_size=len(original),
-                sha256=digest,
-                original=payloads[0],
-                attachments=list(attachments),
-                suggested=suggested,
-                suggestion_reason=reason,
-                note=note,
-                recorded=now(),
-            )
-
-        self._items.append(([original], build))
-        self._bytes += len(original)
-        return reply_id
-
-    def flush(self) -> list[ReplyStored]:
-        """Store every queued reply in one transaction; the records stored."""
+    def flush(self) -> Flushed:
+        """Store every queued reply that is new and still matches, in one transaction."""
         items, self._items, self._bytes = self._items, [], 0
+        out = Flushed()
         if not items:
-            return []
-        records = self.journal.append_many_with_payloads(items)
-        return [r for r in records if isinstance(r, ReplyStored)]
+            return out
+        journal = self.journal
+        with journal.write():
+            kept = journal.reply_identities()
+            bind = self.binder(journal) if self.binder is not None else None
+            next_id = journal.next_reply_id()
+            batch: list[tuple[list[bytes], Callable[[list[Payload]], ReplyStored]]] = []
+            for pending in items:
+                identity = pending.identity
+                if identity in kept:
+                    out.duplicates.append((pending, kept[identity]))
+                    continue
+                binding = bind(pending) if bind is not None else pending.binding
+                if isinstance(binding, str):
+                    out.dropped.append((pending, binding))
+                    continue
+                kept[identity] = next_id
+
+                def build(
+                    payloads: list[Payload],
+                    pending: PendingReply = pending,
+                    reply_id: int = next_id,
+                    b: Binding = binding,
+                ) -> ReplyStored:
+                    return pending.record(reply_id, b, payloads[0])
+
+                batch.append(([pending.original], build))
+                next_id += 1
+            records = journal.append_many_with_payloads(batch) if batch else []
+        out.stored = [r for r in records if isinstance(r, ReplyStored)]
+        return out
 
 
-def store_reply(journal: Journal, **fields: Any) -> ReplyStored:
-    """Keep one reply (its original bytes sealed in the vault) linked to its request."""
+def store_reply(journal: Journal, pending: PendingReply) -> ReplyStored:
+    """Keep one reply (its original bytes sealed in the vault) linked to its request; UserError
+    if the same message or file is kept already."""
     buffer = ReplyBuffer(journal)
-    buffer.add(**fields)
-    (record,) = buffer.flush()
+    buffer.add(pending)
+    flushed = buffer.flush()
+    if flushed.duplicates:
+        (_, reply_id), *_ = flushed.duplicates
+        other = journal.replies[reply_id]
+        raise UserError(
+            f"this {'message' if pending.message_id else 'file'} is kept already, as reply #{reply_id} of "
+            f"request #{other.request_id}",
+            f"`broker-audit show {other.request_id}` lists it",
+        )
+    (record,) = flushed.stored
     return record
 
 
+def unauthenticated_warning(reply: ReplyStored) -> str:
+    """Why a reply's word is not evidence by itself (said before its state is applied)."""
+    why = reply.auth_note or "no authentication result from your mail server"
+    return (
+        f"reply #{reply.id} claims to come from {reply.from_addr or 'an unknown sender'}, but your mail "
+        f"server did not authenticate that sender ({why}): anyone can send such an email"
+    )
+
+
 def reply_status_event(
-    journal: Journal, reply: ReplyStored, state_text: str, today: dt.date
+    journal: Journal, reply: ReplyStored, state_text: str, today: dt.date, *, sender_checked: bool = False
 ) -> StatusChanged:
     """The checked status change a reply leads to (not yet stored).
 
-    It is dated the day the reply arrived, or the request's last change when that came later
-    (changes are recorded in the order they happened), never after today.
+    It is dated the day the reply is dated (never after today). A reply dated before the request
+    was sent, or before its last recorded change, is refused: its date is never moved to make it
+    fit, so no letter later says the company answered on a day it did not.
     """
     state = parse_state(state_text)
     if state in (State.SENT, State.DELIVERED, State.DRAFTED):
@@ -195,34 +298,106 @@ def reply_status_event(
         )
     view = journal.view(reply.request_id)
     on = min(reply.received.date(), today)
-    if view.events:
-        on = max(on, view.events[-1].on)
-    on = max(on, view.request.dated)
+    check_reply_date(view, on, what=f"reply #{reply.id}")
     what = reply.subject or reply.original_name
+    if not reply.trusted and not sender_checked:
+        raise UserError(
+            unauthenticated_warning(reply),
+            f"if you checked that it is genuine, run `broker-audit mark {reply.request_id} {state.value} "
+            f"--reply {reply.id} --sender-checked`",
+        )
+    unverified = "" if reply.trusted else " (sender not authenticated; applied as the user confirmed)"
     return journal.status_event(
         reply.request_id,
         state,
         on=on,
-        note=f"reply #{reply.id}: {what}"[:200],
+        note=f"reply #{reply.id}: {what}"[: 200 - len(unverified)] + unverified,
         reply_id=reply.id,
     )
 
 
-def apply_reply(journal: Journal, reply_id: int, state_text: str | None, today: dt.date) -> ReplySummary:
-    """Apply a reply's suggested state (or `state_text`) to its request."""
-    reply = journal.replies.get(reply_id)
-    if reply is None:
-        raise UserError(f"no reply with id {reply_id}", "`broker-audit show ID` lists a request's replies")
-    if confirmed_state(journal, reply):
-        raise UserError(f"reply #{reply_id} was already applied ({confirmed_state(journal, reply)})")
-    chosen = state_text or reply.suggested
-    if not chosen:
+def check_reply_date(view: RequestView, on: dt.date, *, what: str = "the reply") -> None:
+    """Refuse a reply dated before its request was sent (or, for one never recorded as sent,
+    before the letter's own date), or before the request's last recorded change."""
+    sent = view.sent
+    if sent is not None and on < sent:
         raise UserError(
-            f"reply #{reply_id} has no suggested state", "name the state, e.g. `--state acknowledged`"
+            f"{what} is dated {on.isoformat()}, before request {view.request.id} was sent "
+            f"({sent.isoformat()})",
+            "check the date: give the day it came with --on, or file it under the request it answers",
         )
-    event = reply_status_event(journal, reply, chosen, today)
-    journal.append([event])
-    return summarize(journal, reply)
+    if on < view.request.dated:
+        raise UserError(
+            f"{what} is dated {on.isoformat()}, before request {view.request.id}'s letter "
+            f"({view.request.dated.isoformat()})",
+            "check the date: give the day it came with --on, or file it under the request it answers",
+        )
+    if view.events and on < view.events[-1].on:
+        last = view.events[-1]
+        raise UserError(
+            f"{what} is dated {on.isoformat()}, before request {view.request.id}'s last recorded change "
+            f"({last.state.value} on {last.on.isoformat()})",
+            "check both dates: changes are recorded in the order they happened",
+        )
+
+
+def reply_date(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> dt.date | None:
+    """The day a saved e-mail says it was written (its own Date: header), or None."""
+    import email.utils
+
+    value = next((v for name, v in headers if name.lower() == "date"), "")
+    try:
+        stamp = email.utils.parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return stamp.date() if stamp is not None else None
+
+
+def references_elsewhere(
+    journal: Journal, request_id: int, *texts: str
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """The references a reply quotes: (its own request's, [(reference, request id) of others]).
+    A request's own are its reference and those of the letters about it (its follow-ups and
+    appeals: replies to them belong to it, as in `inbox`)."""
+    from broker_audit.mail.match import references_in
+    from broker_audit.tracking.next_step import root_of
+
+    own_root = root_of(journal.requests, request_id)
+    by_reference = {r.reference: r.id for r in journal.requests.values()}
+    own: list[str] = []
+    others: list[tuple[str, int]] = []
+    for reference in references_in(*texts):
+        other = by_reference.get(reference)
+        if other is None:
+            continue
+        if root_of(journal.requests, other) == own_root:
+            own.append(reference)
+        else:
+            others.append((reference, other))
+    return own, others
+
+
+def apply_reply(
+    journal: Journal, reply_id: int, state_text: str | None, today: dt.date, *, sender_checked: bool = False
+) -> ReplySummary:
+    """Apply a reply's suggested state (or `state_text`) to its request. A reply whose sender was
+    not authenticated is applied only with `sender_checked` (the user confirmed it, warned)."""
+    with journal.write():  # the reply, its request's state and the event, read under the lock
+        reply = journal.replies.get(reply_id)
+        if reply is None:
+            raise UserError(
+                f"no reply with id {reply_id}", "`broker-audit show ID` lists a request's replies"
+            )
+        if confirmed_state(journal, reply):
+            raise UserError(f"reply #{reply_id} was already applied ({confirmed_state(journal, reply)})")
+        chosen = state_text or reply.suggested
+        if not chosen:
+            raise UserError(
+                f"reply #{reply_id} has no suggested state", "name the state, e.g. `--state acknowledged`"
+            )
+        event = reply_status_event(journal, reply, chosen, today, sender_checked=sender_checked)
+        journal.append([event])
+        return summarize(journal, reply)
 
 
 # --- `broker-audit reply ID --file ...`: a reply that came by post or was saved by hand ---------
@@ -242,13 +417,16 @@ MAX_REPLY_FILE_BYTES = 64 * 1024 * 1024
 class ReplyAdded:
     reply: ReplySummary
     applied: str = ""
+    withdrawn: tuple[int, ...] = ()  # drafted follow-ups withdrawn: the company has answered
 
 
 def read_reply_file(path: Path) -> bytes:
-    """The file's bytes: a regular file (no FIFO, no device), at most MAX_REPLY_FILE_BYTES."""
-    from broker_audit.files import read_input
+    """The file's bytes, read by the one strict helper: a regular file that is not a symbolic link
+    and has no other hard link (a link to /proc/self/environ or to another user's file is
+    refused), holding exactly its size, at most MAX_REPLY_FILE_BYTES."""
+    from broker_audit.files import read_own_file
 
-    return read_input(
+    return read_own_file(
         path,
         what="reply file",
         limit=MAX_REPLY_FILE_BYTES,
@@ -267,51 +445,73 @@ def add_reply_file(
     note: str = "",
 ) -> ReplyAdded:
     """Keep a reply saved by hand (a scan or photo of a letter, a saved email, a text) in the vault,
-    linked to its request; with `state`, apply that state to the request too."""
-    from broker_audit.mail.parse import parse_message, safe_name
+    linked to its request; with `state`, apply that state to the request too.
+
+    An .eml is parsed within the bounds of mail/bounds.py (MessageRefused, nothing stored, over
+    one) and dated by its own Date: unless `on` says otherwise; a reply dated before its request
+    was sent, or quoting another request's reference and not this one's, is refused. A reply kept
+    withdraws the request's drafted follow-ups (services/answered.py)."""
+    from broker_audit.mail.bounds import Limits
+    from broker_audit.mail.parse import parse_message, safe_name, sha256
     from broker_audit.mail.rules import suggest_state
 
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UserError(f"{path.name} is a folder", "give one reply file: --file FOLDER/reply.pdf")
     if suffix not in REPLY_FILE_TYPES:
         raise UserError(
             f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"
         )
-    on = on or today
-    if on > today:
-        raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
     content_type, magic = REPLY_FILE_TYPES[suffix]
     data = read_reply_file(path)
     if magic and not any(data.startswith(m) for m in magic):
         raise UserError(f"{path.name} does not look like a {suffix[1:].upper()} file", "check the file")
-    received = dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
-    fields: dict[str, object] = {}
-    if suffix == ".eml":
-        parsed = parse_message(data)
-        fields = {
-            "from_addr": parsed.from_addr,
-            "to_addr": parsed.to_addr,
-            "subject": parsed.subject,
-            "message_id": parsed.message_id,
-            "headers": parsed.headers,
-            "text": parsed.text,
-            "attachments": parsed.attachments,
-        }
-        text, subject = parsed.text, parsed.subject
-    else:
-        text = data.decode("utf-8", "replace") if suffix == ".txt" else ""
-        subject = ""
-        fields = {"text": text}
     name = safe_name(path.name, f"reply{suffix}")
-    if suffix != ".eml":
-        from broker_audit.mail.parse import sha256
-
-        fields["attachments"] = (
-            AttachmentInfo(name=name, content_type=content_type, size=len(data), sha256=sha256(data)),
-        )
-    suggestion = suggest_state(subject, text) if text else None
     with open_journal(access) as journal:
         view = journal.view(request_id)  # UnknownRequest for a wrong id
+        binding = Binding(request_id=view.request.id, matched_by="by hand")
+        parsed = None
+        if suffix == ".eml":
+            account = journal.mail_account
+            parsed = parse_message(
+                data,
+                authserv_id=account.authserv_id if account is not None else "",
+                limits=Limits(max_bytes=MAX_REPLY_FILE_BYTES, max_decoded=MAX_REPLY_FILE_BYTES),
+            )
+            on = on or reply_date(parsed.headers)  # the message's own date, unless --on says otherwise
+            binding = Binding(
+                request_id=view.request.id,
+                matched_by="by hand",
+                authenticated=parsed.authentication == "pass" if account and account.authserv_id else None,
+                auth_note=parsed.auth_detail if account and account.authserv_id else "",
+            )
+        on = on or today
+        if on > today:
+            raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
+        pending = PendingReply(
+            binding=binding,
+            received=dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC),
+            source="file",
+            original=data,
+            original_name=name,
+            original_type=content_type,
+            note=note,
+        )
+        if parsed is not None:
+            pending.from_addr, pending.to_addr = parsed.from_addr, parsed.to_addr
+            pending.subject, pending.message_id = parsed.subject, parsed.message_id
+            pending.headers, pending.text = parsed.headers, parsed.text
+            pending.attachments = parsed.attachments
+        else:
+            from broker_audit.cleantext import clean_lines
+
+            pending.text = clean_lines(data.decode("utf-8", "replace")) if suffix == ".txt" else ""
+            pending.attachments = (
+                AttachmentInfo(name=name, content_type=content_type, size=len(data), sha256=sha256(data)),
+            )
+        check_reply_date(view, on)
+        _check_reply_reference(journal, request_id, pending.subject, pending.text)
         if state is not None:  # refuse a state that cannot be applied before anything is stored
             from broker_audit.tracking.states import check_transition
 
@@ -321,25 +521,37 @@ def add_reply_file(
                     f"a reply cannot make a request {wanted.value}",
                     "record sending or receipt with `broker-audit mark ID sent|delivered`",
                 )
-            check_transition(view.state, wanted, request_id)
-        reply = store_reply(
-            journal,
-            request_id=view.request.id,
-            received=received,
-            source="file",
-            matched_by="by hand",
-            original=data,
-            original_name=name,
-            original_type=content_type,
-            suggested=suggestion.state if suggestion else "",
-            reason=suggestion.reason if suggestion else "",
-            note=note,
-            **fields,
+            check_transition(view.state, wanted, request_id, view.request.kind)
+        if pending.text:
+            suggestion = suggest_state(pending.subject, pending.text)
+            pending.suggested, pending.reason = suggestion.state, suggestion.reason
+        with journal.write():  # the id, the duplicate check and the state change under one lock
+            reply = store_reply(journal, pending)
+            applied = ""
+            if state is not None:
+                applied = apply_reply(journal, reply.id, state, today).confirmed
+        from broker_audit.services.answered import withdraw_followups
+
+        withdrawn = withdraw_followups(journal, [(request_id, reply.id)], today)
+        return ReplyAdded(
+            reply=summarize(journal, journal.replies[reply.id]),
+            applied=applied,
+            withdrawn=tuple(f for f, _ in withdrawn),
         )
-        applied = ""
-        if state is not None:
-            applied = apply_reply(journal, reply.id, state, today).confirmed
-        return ReplyAdded(reply=summarize(journal, journal.replies[reply.id]), applied=applied)
+
+
+def _check_reply_reference(journal: Journal, request_id: int, subject: str, text: str) -> None:
+    """Refuse a reply that quotes another request's reference and not this one's: it answers
+    that request (as `inbox` flags it: nothing is stored under the wrong request)."""
+    own, others = references_elsewhere(journal, request_id, subject, text)
+    if others and not own:
+        reference, other = others[0]
+        name = journal.requests[other].recipient_name
+        raise UserError(
+            f"the reply carries the reference {reference} of request #{other} ({name}), not that of "
+            f"#{request_id} ({journal.requests[request_id].reference}): not stored",
+            f"file it under the request it answers: `broker-audit reply {other} --file ...`",
+        )
 
 
 def request_replies(access: VaultAccess, request_id: int) -> list[ReplySummary]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from broker_audit.errors import UserError
 from broker_audit.registry.load import Registry
+from broker_audit.registry.schema import Broker
 from broker_audit.scan.plan import PlannedSearch
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import ScanFinding, ScanResultSet, now
@@ -41,9 +42,28 @@ def _clean(text: str) -> str:
     return clean_line(text or "")[:2000]
 
 
-def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list, list[tuple[str, str]]]:
+def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list[Broker], list[tuple[str, str]]]:
+    """The brokers to search: those named, else every one with a search rule except those that
+    sell to government, police or immigration enforcement (a search from your connection tells
+    them your name and your city, as a letter would: letters/disclosure.py); they are listed as
+    skipped, and searched only when named."""
+    from broker_audit.letters.disclosure import government_ties
+
     if not wanted:
-        return [b for b in registry.active() if b.search is not None], []
+        chosen, skipped = [], []
+        for broker in (b for b in registry.active() if b.search is not None):
+            ties = government_ties(broker)
+            if ties:
+                skipped.append(
+                    (
+                        broker.id,
+                        f"{ties}: a search tells it your name and city; name it to search it anyway "
+                        f"(--broker {broker.id})",
+                    )
+                )
+            else:
+                chosen.append(broker)
+        return chosen, skipped
     chosen, skipped = [], []
     for text in wanted:
         broker = registry.resolve(text)
@@ -72,10 +92,14 @@ def run_scan(
 ) -> ScanReport:
     """Plan the searches, ask `confirm` (unless `dry_run`), send them one by one, store the results.
 
+    A site is searched under each variant of the person's name in turn (both surnames, the
+    first surname, other names; with and without accents) until a listing is found or the site
+    says anything but "not found"; its finding is one per site.
+
     `base_url` (every broker) or `base_urls` (per broker id) replace the sites' addresses: the hook
     tests use to point the rules at a local server.
     """
-    from broker_audit.scan.fetch import Pacer, check_listing
+    from broker_audit.scan.fetch import Pacer, check_site
     from broker_audit.scan.plan import person_from_profile, plan_searches
 
     chosen, skipped = _chosen_brokers(registry, brokers)
@@ -93,23 +117,29 @@ def run_scan(
             return ScanReport(plan=plan, sent=False)
         on = today or dt.date.today()
         pacer = Pacer(delay=delay, sleep=sleep)
-        rules = {b.id: b.search for b in chosen}
+        rules = {b.id: b.search for b in chosen if b.search is not None}
         results = []
+        by_site: dict[str, list[PlannedSearch]] = {}
         for search in plan.searches:
-            reading = check_listing(search, rules[search.broker_id], person, pacer=pacer, timeout=timeout)
+            by_site.setdefault(search.broker_id, []).append(search)
+        for broker_id, searches in by_site.items():
+            reading, sent = check_site(searches, rules[broker_id], person, pacer=pacer, timeout=timeout)
+            detail = reading.detail
+            if reading.outcome == "not-found" and len(sent) > 1:
+                detail = f"not found under any of {len(sent)} names: " + "; ".join(s.name for s in sent)
             # What a page says is kept as text only: no escape sequences or control characters
             # reach the vault (and from there a terminal).
             finding = ScanFinding(
-                broker_id=search.broker_id,
+                broker_id=broker_id,
                 outcome=reading.outcome,  # type: ignore[arg-type]
                 on=on,
                 listing_url=_clean(reading.listing_url),
                 matched_name=_clean(reading.matched_name),
                 matched_location=_clean(reading.matched_location),
-                detail=_clean(reading.detail),
+                detail=_clean(detail),
             )
             results.append(finding)
             if progress is not None:
-                progress(search, finding)
+                progress((sent or searches)[-1], finding)
         journal.append([ScanResultSet(results=results, recorded=now())])
     return ScanReport(plan=plan, sent=True, results=results)

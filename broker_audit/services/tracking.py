@@ -17,7 +17,7 @@ from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import Current, days_left_on, overdue_on
 from broker_audit.tracking.index import Listed, RequestIndex, listed_of
 from broker_audit.tracking.journal import Journal, paused_gc
-from broker_audit.tracking.model import RequestMade, RequestView
+from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import AWAITING, TRANSITIONS, State, parse_state
 from broker_audit.vocabulary import CHANNELS as VIAS
 
@@ -36,10 +36,14 @@ class StatusRow(msgspec.Struct, frozen=True, gc=False):
     delivered: dt.date | None
     due: dt.date | None
     due_estimated: bool
+    due_courtesy: bool  # no law sets the date: the time the letter asked for, a courtesy
     channel: str
     days_left: int | None
     overdue: bool
     reference: str
+    # Every route an artefact was written for ("mail: ...", then "web-form: ..." for the sheet of
+    # the company's web form written beside a mail letter).
+    routes: list[str] = []
 
 
 Entry = tuple[RequestMade, Current]
@@ -247,10 +251,12 @@ def row_of(item: Listed, today: dt.date) -> StatusRow:
         delivered=item.delivered,
         due=item.due,
         due_estimated=item.due_estimated,
+        due_courtesy=item.due_courtesy,
         channel=item.channel,
         days_left=left,
         overdue=left is not None and left < 0,
         reference=item.reference,
+        routes=item.routes,
     )
 
 
@@ -396,14 +402,16 @@ def mark(
     tracking: str = "",
     note: str = "",
     reply_id: int | None = None,
+    sender_checked: bool = False,
 ) -> RequestView:
     """Record a status change, refusing one the lifecycle does not allow. With `reply_id`, the
-    change is read from that stored reply (dated the day it came) and linked to it.
+    change is read from that stored reply (dated the day it came) and linked to it; a reply whose
+    sender was not authenticated only with `sender_checked` (the user says it is genuine).
 
     The request's current state is read inside the vault's writer lock, so two `mark` runs at
     once never write a history the lifecycle forbids."""
     if reply_id is not None:
-        return _mark_from_reply(access, request_id, state_text, reply_id, today)
+        return _mark_from_reply(access, request_id, state_text, reply_id, today, sender_checked)
     state = parse_state(state_text)
     check_date(today, "today")
     on = check_date(on or today, "--on")
@@ -437,7 +445,7 @@ def mark(
 
 
 def _mark_from_reply(
-    access: VaultAccess, request_id: int, state_text: str, reply_id: int, today: dt.date
+    access: VaultAccess, request_id: int, state_text: str, reply_id: int, today: dt.date, sender_checked: bool
 ) -> RequestView:
     from broker_audit.services.replies import apply_reply
 
@@ -448,26 +456,48 @@ def _mark_from_reply(
                 f"request {request_id} has no reply #{reply_id}",
                 f"`broker-audit show {request_id}` lists them",
             )
-        apply_reply(journal, reply_id, state_text, today)
+        apply_reply(journal, reply_id, state_text, today, sender_checked=sender_checked)
         return journal.view(request_id)
 
 
+_GOES = {
+    "mail": "by mail",
+    "email": "by email",
+    "web-form": "through a web form",
+    "phone": "by phone",
+    "fax": "by fax",
+}
+
+
 def check_channel(request: RequestMade, state: State, via: str | None) -> None:
-    """Refuse to record a request as sent by a channel it has no route for (false proof of
-    sending starts a legal clock that never ran), or sent at all when it has no route."""
+    """Refuse to record a request as sent (or received) by a channel other than one its
+    artefacts were written for (the letter's, or the sheet written beside it): a letter made for
+    the post did not go by email because the broker also has an email address (false proof of
+    sending starts a legal clock that never ran, and the evidence would name no address). To
+    change channel, write the letter for that route."""
     allowed = request.channels
     if allowed is None or via is None or state not in (State.SENT, State.DELIVERED):
         return
-    if not allowed:
+    if not allowed or not request.channel:
         raise UserError(
             f"request {request.id} has no known route: it cannot have been sent",
             "withdraw it (`broker-audit mark ID withdrawn`) or make a new request once a route is known",
         )
-    if via not in allowed:
+    # every artefact written for it counts: a mail letter may have its web form's sheet beside it
+    written_for = {request.channel, *(r.partition(":")[0] for r in request.routes)}
+    if via not in written_for:
+        made = _GOES.get(request.channel, request.channel)
+        other = _GOES.get(via, via)
+        have = via in allowed
         raise UserError(
-            f"request {request.id} cannot have gone {via}: {request.recipient_name or 'the recipient'} "
-            f"has no {via} route for it",
-            "its routes are: " + ", ".join(allowed),
+            f"request {request.id} was written to go {made}, so it cannot have gone {other}"
+            + ("" if have else f": {request.recipient_name or 'the recipient'} has no {via} route for it"),
+            (
+                f"to send it {other}, write the letter for that route: `broker-audit resend {request.id} "
+                f"--via {via}`; record this one with `--via {request.channel}`"
+            )
+            if have
+            else f"its letter goes {made}: `broker-audit mark {request.id} sent --via {request.channel}`",
         )
 
 
@@ -475,10 +505,20 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
 _CHAIN_STATE = {"appeal": State.APPEALED, "complaint": State.COMPLAINED}
 
 
-def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date) -> list:
+def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date) -> list[StatusChanged]:
+    """Sending an appeal or a complaint moves the original request along; an extension of an
+    appeal's decision, recorded on the appeal, moves the original's appeal due date too."""
     original_id = view.request.linked_to
+    if original_id is None:
+        return []
+    if state is State.EXTENDED and view.request.kind == "appeal":
+        original = journal.view(original_id)
+        if original.state is not State.APPEALED:
+            return []
+        note = f"appeal #{view.request.id}: decision extended"
+        return [journal.status_event(original_id, State.EXTENDED, on=on, note=note)]
     follows = _CHAIN_STATE.get(view.request.kind)
-    if state is not State.SENT or original_id is None or follows is None:
+    if state is not State.SENT or follows is None:
         return []
     original = journal.view(original_id)
     if follows not in TRANSITIONS[original.state]:

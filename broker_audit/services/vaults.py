@@ -13,7 +13,8 @@ import msgspec
 from broker_audit.errors import UserError
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
-from broker_audit.tracking.journal import AgentProfile, AgentSet, Journal, ProfileSet, Record, now
+from broker_audit.tracking.journal import AgentProfile, Journal, ProfileSet, Record, now
+from broker_audit.tracking.records import agent_set
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def init_vault(
     if profile is not None:
         records.append(ProfileSet(profile=validate_profile(profile), recorded=now()))
     if clinic is not None:
-        records.append(AgentSet(agent=clinic, recorded=now()))
+        records.append(agent_set(clinic, now()))
     vault, recovery_key = Vault.create(path, passphrase=passphrase, use_keyring=use_keyring)
     try:
         Journal(vault).append(records)
@@ -66,6 +67,11 @@ class ProfileChanges:
     phone: str | None = None
     birth_date: dt.date | None = None
     state: str | None = None
+    advertising_ids: list[str] | None = None
+    licence_number: str | None = None
+    # What letters to brokers with no known sales to government carry besides the name
+    # (field names, vocabulary.IDENTITY_FIELDS); [] gives nothing but the name.
+    disclose: list[str] | None = None
     replace_with: Profile | None = None
 
 
@@ -85,6 +91,9 @@ def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
                     ("phone", changes.phone),
                     ("birth_date", changes.birth_date),
                     ("state", changes.state),
+                    ("advertising_ids", changes.advertising_ids),
+                    ("licence_number", changes.licence_number),
+                    ("disclose", changes.disclose),
                 )
                 if v is not None
             }
@@ -106,14 +115,19 @@ class VerifyResult:
     chunks: int
     index: str  # "matches the records", "rebuilt" (it did not), "built" (there was none)
     last_change: dt.datetime | None
+    replies: int = 0  # each checked against its request (tracking/bindings.py)
+    warnings: tuple[str, ...] = ()
 
 
 def verify_vault(access: VaultAccess) -> VerifyResult:
     """The full walk: every record's seal and chain link from the first, the sealed head, every
-    attachment chunk, every record readable by this version; then the derived index is compared,
-    part by part, with an index built from every record, and rebuilt if it differs or a part of
-    it is damaged, missing or left over (it is never trusted here). Any damage to the records
-    raises VaultCorrupt naming the first bad record."""
+    attachment chunk, every record readable by this version, each reply's binding to its
+    request; then the derived index is compared, part by part, with an index built from every
+    record, and rebuilt if it differs or a part of it is damaged, missing or left over (it is
+    never trusted here). Any damage to the records, or a reply they misfile, raises VaultCorrupt
+    naming the first."""
+    from broker_audit.errors import VaultCorrupt
+    from broker_audit.tracking.bindings import check_reply_bindings
     from broker_audit.tracking.index import RequestIndex
 
     vault = open_vault(access)
@@ -122,6 +136,14 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
         index = journal.index
         assert index is not None
         report = vault.verify()
+        bindings = check_reply_bindings(vault.iter_records(to_head=False))
+        if bindings.problems:
+            raise VaultCorrupt(
+                f"the log misfiles a reply: {bindings.problems[0]}"
+                + (f" (and {len(bindings.problems) - 1} more)" if len(bindings.problems) > 1 else ""),
+                "the records are intact but say something false: restore a backup from before it, or keep "
+                "this vault and check each request's replies with `broker-audit show ID`",
+            )
         with vault.reading():
             truth = RequestIndex.empty(vault)
             truth.rebuild()
@@ -139,7 +161,19 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
             chunks=report.chunks,
             index=status,
             last_change=vault.info.last_change,
+            replies=bindings.replies,
+            warnings=tuple(bindings.warnings),
         )
+    finally:
+        vault.close()
+
+
+def accept_vault(access: VaultAccess) -> bool:
+    """Take an older or different copy of the vault as the one to go on with (it was read-only
+    until now); False if it was neither."""
+    vault = open_vault(access)
+    try:
+        return vault.accept()
     finally:
         vault.close()
 

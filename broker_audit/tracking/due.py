@@ -39,14 +39,15 @@ class Due(msgspec.Struct, frozen=True, gc=False):
 
     date: dt.date | None
     estimated: bool = False
+    courtesy: bool = False  # no law sets it: the time the letter asked for, tracked as a courtesy
 
 
 @functools.lru_cache(maxsize=8192)
-def _plus(start: dt.date, days: int, working_days: bool) -> dt.date | None:
+def _plus(start: dt.date, days: int, working_days: bool, calendar: str = "") -> dt.date | None:
     """`add_days`, remembered (a clinic's requests share a few dates), or None if the result is
     not a date (overflow) or lies in the last year a date can hold."""
     try:
-        day = add_days(start, days, working_days=working_days)
+        day = add_days(start, days, working_days=working_days, calendar=calendar)
     except (OverflowError, ValueError):  # a stored date at the end of the calendar
         return None
     return day if day <= _LAST_DAY else None
@@ -54,8 +55,11 @@ def _plus(start: dt.date, days: int, working_days: bool) -> dt.date | None:
 
 def next_state(state: State, event: State) -> State:
     """The state after `event`: a receipt recorded after an answer keeps the answer's state (see
-    states.TRANSITIONS); any other event is the new state."""
+    states.TRANSITIONS), and so does an extension of an appeal's decision (the request stays
+    appealed, its appeal due date moves); any other event is the new state."""
     if event is State.DELIVERED and state is not State.SENT:
+        return state
+    if event is State.EXTENDED and state is State.APPEALED:
         return state
     return event
 
@@ -75,12 +79,14 @@ def current(request: RequestMade, events: Iterable[StatusChanged]) -> Current:
 
     The clock runs from receipt (or sent + the channel's allowance, an estimate); one extension,
     when recorded, adds the law's extension days; an appeal starts the appeal clock from the day
-    the appeal went out (an estimate: its receipt is tracked on the appeal)."""
+    the appeal went out (an estimate: its receipt is tracked on the appeal), and an extension
+    recorded while appealed adds the law's appeal extension days."""
     state = State.DRAFTED
     sent: StatusChanged | None = None
     delivered: dt.date | None = None
     extended = False
     appealed: dt.date | None = None
+    appeal_extended = False
     for event in events:  # `next_state`, inlined: this loop runs for every request on `status`
         kind = event.state
         if kind is State.DELIVERED:
@@ -88,6 +94,9 @@ def current(request: RequestMade, events: Iterable[StatusChanged]) -> Current:
                 state = kind
             if delivered is None:
                 delivered = event.on
+            continue
+        if kind is State.EXTENDED and state is State.APPEALED:
+            appeal_extended = True
             continue
         state = kind
         if kind is State.SENT:
@@ -97,11 +106,12 @@ def current(request: RequestMade, events: Iterable[StatusChanged]) -> Current:
             extended = True
         elif kind is State.APPEALED:
             appealed = event.on
+            appeal_extended = False
     return Current(
         state=state,
         sent=sent.on if sent else None,
         delivered=delivered,
-        due=_due(request, sent, delivered, extended, appealed),
+        due=_due(request, sent, delivered, extended, appealed, appeal_extended),
     )
 
 
@@ -111,13 +121,17 @@ def _due(
     delivered: dt.date | None,
     extended: bool,
     appealed: dt.date | None,
+    appeal_extended: bool = False,
 ) -> Due:
     if appealed is not None:
         if not request.appeal_days:
             return Due(None)
-        return Due(_plus(appealed, request.appeal_days, False), estimated=True)
-    if request.deadline_days is None:
+        days = request.appeal_days + (request.appeal_extension_days if appeal_extended else 0)
+        return Due(_plus(appealed, days, False), estimated=True)
+    period = request.deadline_days if request.deadline_days is not None else request.courtesy_days
+    if period is None:
         return Due(None)
+    courtesy = request.deadline_days is None
     received: dt.date | None = None
     estimated = False
     if delivered is not None:
@@ -127,8 +141,11 @@ def _due(
         received, estimated = _plus(sent.on, allowance, False), True
     if received is None:
         return Due(None)
-    days = request.deadline_days + (request.extension_days if extended else 0)
-    return Due(_plus(received, days, request.working_days), estimated=estimated)
+    if request.not_before is not None and received < request.not_before:
+        received = request.not_before
+    days = period + (request.extension_days if extended else 0)
+    calendar = request.calendar or ("US" if request.working_days else "")
+    return Due(_plus(received, days, request.working_days, calendar), estimated=estimated, courtesy=courtesy)
 
 
 def received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]:
@@ -162,6 +179,7 @@ def fold(request: RequestMade, events: Iterable[StatusChanged]) -> RequestView:
         due=now.due.date,
         delivered=now.delivered,
         due_estimated=now.due.estimated,
+        due_courtesy=now.due.courtesy,
     )
 
 

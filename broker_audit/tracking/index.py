@@ -10,7 +10,9 @@ Parts (each sealed by the vault under its kind and key, see `vault.chain`):
   the replies kept: `Entry`), what `show` and `mark` read; compressed (zlib, level 1: a tenth of
   the size, 0.3 ms a chunk each way) before the vault seals it, as the whole-state snapshot was;
 - DUE, page p: the due-date index (`tracking.dueindex`) of the requests awaiting an answer;
-- REST: the profile, agent, answers, mail account, clients, batches and scans (`fold.Rest`).
+- REST: the profile, agent, answers, mail account, clients, batches and scans, the text read from
+  replies, the findings proposed and reviewed, the campaigns and agency findings, and the open
+  sending claims (`fold.Rest`).
 
 The root is the vault's snapshot row, sealed and bound to the record it was taken after (as the
 whole-state snapshot was before format 3): a `Summary` with the number of requests by state, the
@@ -50,7 +52,7 @@ import msgspec
 
 from broker_audit.tracking.due import current
 from broker_audit.tracking.dueindex import DueIndex, IndexDamaged, Key
-from broker_audit.tracking.fold import REST_TYPES, Fold, Rest
+from broker_audit.tracking.fold import BOTH_TYPES, REST_TYPES, Fold, Rest
 from broker_audit.tracking.indexformat import (
     CHUNK,
     DUE,
@@ -211,6 +213,8 @@ class RequestIndex:
             if isinstance(record, REST_TYPES):
                 rest.apply_rest(record)
                 continue
+            if isinstance(record, BOTH_TYPES):
+                rest.apply_rest(record)  # and its request's, below
             if isinstance(record, RequestMade):
                 request_id = record.id
             elif isinstance(record, StatusChanged | EmailSent | ReplyStored):
@@ -282,6 +286,8 @@ class RequestIndex:
                 self._relist(record.request_id, entry)
         elif isinstance(record, EmailSent):
             self._entry(record.request_id).sent_mail.append(record)
+            if self._rest_fold().settle(record.message_id):  # its sending claim, if one is open
+                self._rest_dirty = True
         elif isinstance(record, ReplyStored):
             self._entry(record.request_id).replies.append(record)
             self.summary.max_reply = max(self.summary.max_reply, record.id)
@@ -545,5 +551,5 @@ class RequestIndex:
         if self.guarded(lambda: list(self.due)) != list(truth.due):
             out.append("its due-date index differs")
         if self.rest() != truth.rest():
-            out.append("its profile, clients, batches or scans differ")
+            out.append("its profile, clients, batches, scans, findings, campaigns or sending claims differ")
         return out

@@ -28,8 +28,11 @@ from broker_audit.tracking.mail_records import EmailSent, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.states import AWAITING, State
 
-INDEX_VERSION = 1
-"""Bump when the shape or the meaning of a part or of the root changes: other versions are rebuilt."""
+INDEX_VERSION = 2
+"""Bump when the shape or the meaning of a part or of the root changes: other versions are rebuilt.
+2: the rest holds the text read from replies, the findings proposed and reviewed, the campaigns
+with what each agency's answer showed and the open sending claims; a listed request its routes
+and whether its due date is a courtesy (the whole-state snapshot's versions 2 and 3 held these)."""
 CHUNK = 256
 """Request ids per chunk: what `show` and `mark` decrypt (about 100 KiB) to read one request."""
 FACTS, ENTRIES, DUE, REST = 1, 2, 3, 4
@@ -50,10 +53,12 @@ class Listed(msgspec.Struct, array_like=True, frozen=True, gc=False):
     delivered: dt.date | None
     due: dt.date | None
     due_estimated: bool
+    due_courtesy: bool  # no law sets the date: the time the letter asked for
     channel: str
     reference: str
     client_id: str | None
     batch_id: str | None
+    routes: list[str] = []  # every route an artefact was written for, the letter's first
 
 
 class Entry(msgspec.Struct, array_like=True, gc=False):
@@ -133,11 +138,12 @@ def decode_rest(data: bytes) -> Rest:
 
 @functools.cache
 def rules_fingerprint() -> bytes:
-    """What the index's states and due dates were computed by: this module and the index's, the
-    lifecycle and due-date modules and the deadline arithmetic (their source), the delivery
-    allowances, and the version of broker-audit. Another fingerprint in a root means the index
-    is rebuilt."""
-    from broker_audit import __version__
+    """What the index's states and due dates were computed by: this module and the index's and
+    the fold's, the lifecycle and due-date modules, the deadline arithmetic and the holiday
+    calendars, with the holidays library's United States calendar and its rule for observed days
+    (their source), the delivery allowances, and the version of broker-audit. Another
+    fingerprint in a root means the index is rebuilt."""
+    from broker_audit import __version__, calendars
     from broker_audit.law import deadlines
     from broker_audit.tracking import states
 
@@ -145,13 +151,27 @@ def rules_fingerprint() -> bytes:
     digest.update(repr(sorted(due_rules.DELIVERY_ALLOWANCE.items())).encode())
     digest.update(repr(due_rules.UNKNOWN_CHANNEL_ALLOWANCE).encode())
     here = Path(__file__)
-    sources = [Path(m.__file__ or "") for m in (due_rules, states, deadlines)]
-    for source in [*sources, here.with_name("index.py"), here]:
+    sources = [Path(m.__file__ or "") for m in (due_rules, states, deadlines, calendars)]
+    sources += [*_holiday_sources(), here.with_name("index.py"), here.with_name("fold.py"), here]
+    for source in sources:
         try:
             digest.update(source.read_bytes())
         except OSError:  # no source shipped: the version above stands for it
             digest.update(str(source).encode())
     return digest.digest()[:16]
+
+
+def _holiday_sources() -> list[Path]:
+    """The holidays library's files that say which days are United States (and Colorado)
+    public holidays, found without importing it (about 70 ms)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("holidays")
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        return [Path("holidays (not installed)")]
+    root = Path(next(iter(folders)))
+    return [root / "countries" / "united_states.py", root / "observed_holiday_base.py"]
 
 
 def encode_root(summary: Summary) -> bytes:
@@ -185,10 +205,12 @@ def listed_of(request: RequestMade, now: Current) -> Listed:
         delivered=now.delivered,
         due=now.due.date,
         due_estimated=now.due.estimated,
+        due_courtesy=now.due.courtesy,
         channel=request.channel,
         reference=request.reference,
         client_id=request.client_id,
         batch_id=request.batch_id,
+        routes=request.routes,
     )
 
 

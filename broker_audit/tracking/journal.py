@@ -34,17 +34,25 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
-from broker_audit.profile import Profile
+from broker_audit.profile import AgentProfile, Profile
+from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade, CampaignMember
 from broker_audit.tracking.due import Current, current, fold, next_state
+from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.fold import Fold
 from broker_audit.tracking.index import IndexDamaged, RequestIndex
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
-from broker_audit.tracking.mail_records import EmailSent, Inline, MailAccountSet, Payload, ReplyStored
+from broker_audit.tracking.mail_records import (
+    EmailSending,
+    EmailSent,
+    Inline,
+    MailAccountSet,
+    Payload,
+    ReplyStored,
+)
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.records import (
     CONCLUSIVE_SCAN_OUTCOMES,
     RECORD_VERSIONS,
-    AgentProfile,
     AgentSet,
     Answers,
     AnswersSet,
@@ -70,10 +78,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CONCLUSIVE_SCAN_OUTCOMES",
     "RECORD_VERSIONS",
+    "AgencyFindingRecorded",
     "AgentProfile",
     "AgentSet",
     "AnswersSet",
     "BatchMade",
+    "CampaignMade",
     "ClientSet",
     "Journal",
     "ProfileSet",
@@ -154,6 +164,32 @@ class Journal:
         return self._rest().scans
 
     @property
+    def answer_reads(self) -> dict[int, AnswerRead]:
+        """The latest text read per reply (tracking/finding_records.py)."""
+        return self._rest().answer_reads
+
+    @property
+    def proposals(self) -> list[FindingsProposed]:
+        return self._rest().proposals
+
+    @property
+    def reviews(self) -> list[FindingsReviewed]:
+        return self._rest().reviews
+
+    @property
+    def campaigns(self) -> dict[str, CampaignMade]:
+        return self._rest().campaigns
+
+    @property
+    def agency_findings(self) -> list[AgencyFindingRecorded]:
+        return self._rest().agency_findings
+
+    @property
+    def sending(self) -> dict[str, EmailSending]:
+        """The open sending claims by Message-ID (lower case; see `EmailSending`)."""
+        return self._rest().sending
+
+    @property
     def requests(self) -> dict[int, RequestMade]:
         return self._all_requests().requests
 
@@ -172,6 +208,11 @@ class Journal:
     @property
     def replies_by_request(self) -> dict[int, list[int]]:
         return self._all_requests().replies_by_request
+
+    @property
+    def linked(self) -> dict[int, list[int]]:
+        """Request id -> the requests linked to it (follow-ups, appeals, complaints)."""
+        return self._all_requests().linked
 
     def _rest(self) -> Fold:
         if self._fold.rest_at is None:
@@ -217,11 +258,23 @@ class Journal:
         return b"".join(self.read_blob(ref))
 
     def next_reply_id(self) -> int:
+        """The id the next reply gets: read it inside `write()`, so no one else takes it."""
+        return self._max_reply() + 1
+
+    def _max_reply(self) -> int:
         with self.vault.reading():
             index = self._synced()
             if index is not None:
-                return index.summary.max_reply + 1
-        return max(self.replies, default=0) + 1
+                return index.summary.max_reply
+        return max(self.replies, default=0)
+
+    def reply_identities(self) -> dict[str, int]:
+        """Each stored reply's identity (its Message-ID, else its digest) -> its id."""
+        return {reply.identity: reply.id for reply in self.replies.values()}
+
+    def open_claims(self, request_id: int) -> list[EmailSending]:
+        """The sending claims of a request not yet settled (see `EmailSending`)."""
+        return [c for c in self.sending.values() if c.request_id == request_id]
 
     def request_replies(self, request_id: int) -> list[ReplyStored]:
         with self.vault.reading():
@@ -245,6 +298,31 @@ class Journal:
                 ):
                     latest[finding.broker_id] = finding
         return latest
+
+    def campaign_member(self, request_id: int) -> tuple[CampaignMade, CampaignMember] | None:
+        """The campaign and agency a request (or a follow-up linked to one) was written for
+        (reads the campaigns and the chunk of each request of the chain)."""
+        campaign_of = self._rest().campaign_of
+        seen = set()
+        while request_id not in seen:
+            seen.add(request_id)
+            found = campaign_of.get(request_id)
+            if found is not None:
+                return found
+            request = self._request(request_id)
+            if request is None or request.linked_to is None:
+                return None
+            request_id = request.linked_to
+        return None
+
+    def _request(self, request_id: int) -> RequestMade | None:
+        """One request (from its chunk of the index), or None."""
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                entry = index.entry(request_id)
+                return entry.request if entry is not None else None
+        return self.requests.get(request_id)
 
     def next_request_id(self) -> int:
         """The id the next request gets: read it inside `write()`, so no one else takes it."""
@@ -328,8 +406,9 @@ class Journal:
                 yield self
             finally:
                 self._tx = None
-                if self._index is not None and self._index._pending:  # not committed
+                if self._index is not None and self._index._pending:  # stored, not committed
                     self._index.invalidate()
+                    self._fold = Fold()  # it held them too: filled again from the index when asked
 
     def append(self, records: Sequence[Record]) -> None:
         """Check, seal and store `records` in one transaction (durable when this returns), then
@@ -392,6 +471,8 @@ class Journal:
                         PayloadRef(blob_id=ref.blob_id, record=ref.record, size=ref.size, chunks=ref.chunks)
                     )
                 record = build(refs)
+                # a reply's id free, its request known (the records before it are stored already)
+                self._check_lifecycle([record])
                 add(record)
                 records.append(record)
             for record in after:
@@ -420,7 +501,7 @@ class Journal:
     ) -> StatusChanged:
         """A checked status change for `request_id`, not yet stored."""
         current = self.view(request_id)
-        check_transition(current.state, state, request_id)
+        check_transition(current.state, state, request_id, current.request.kind)
         return StatusChanged(
             request_id=request_id,
             state=state,
@@ -465,8 +546,9 @@ class Journal:
         try:
             tx.commit()
         except BaseException:
-            if index is not None:
-                index.invalidate()
+            if self._index is not None:  # nothing was stored: forget what was applied in memory
+                self._index.invalidate()
+                self._fold = Fold()
             raise
         if index is not None:
             index.committed()
@@ -485,22 +567,61 @@ class Journal:
 
     def _check_lifecycle(self, records: Sequence[Record]) -> None:
         """Inside the lock: each status change must be allowed from the state the log (and the
-        records before it in this append) leaves its request in; no request id may be taken."""
+        records before it in this append) leaves its request in, and one read from a reply must
+        name a reply of its request; no request id may be taken, no reply id either (a new one
+        is above every stored one), and a reply's request must exist; a request being sent (an
+        open claim) is not claimed again. Reads only the requests concerned (their chunks)."""
         states: dict[int, State] = {}
+        kinds: dict[int, str] = {}
+        replies: dict[int, int] = {}  # reply id -> request id, for the replies in `records`
+        max_reply: int | None = None
         for record in records:
-            if isinstance(record, RequestMade):
+            if isinstance(record, ReplyStored):
+                if max_reply is None:
+                    max_reply = self._max_reply()
+                if record.id <= max_reply or record.id in replies:
+                    raise VaultError(
+                        f"reply #{record.id} was just stored by another broker-audit",
+                        "nothing was stored; run the command again",
+                    )
+                if record.request_id not in states and not self._has_request(record.request_id):
+                    raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
+                replies[record.id] = record.request_id
+            elif isinstance(record, EmailSending):
+                if self.open_claims(record.request_id):
+                    raise VaultError(
+                        f"request #{record.request_id} is being sent, or was, by another broker-audit run",
+                        "nothing was sent; `broker-audit send` settles it first",
+                    )
+            elif isinstance(record, RequestMade):
                 if record.id in states or self._has_request(record.id):
                     raise VaultError(
                         f"request #{record.id} was just made by another broker-audit",
                         "nothing was logged; run the command again",
                     )
                 states[record.id] = State.DRAFTED
+                kinds[record.id] = record.kind
             elif isinstance(record, StatusChanged):
+                if record.reply_id is not None:
+                    owner = replies.get(record.reply_id)
+                    if owner is None and any(
+                        r.id == record.reply_id for r in self.request_replies(record.request_id)
+                    ):
+                        owner = record.request_id
+                    if owner != record.request_id:
+                        raise VaultError(
+                            f"reply #{record.reply_id} does not belong to request #{record.request_id}",
+                            "nothing was logged; `broker-audit show ID` lists a request's replies",
+                        )
                 current = states.get(record.request_id)
-                if current is None:
-                    current = self.view(record.request_id).state
-                check_transition(current, record.state, record.request_id)
+                kind = kinds.get(record.request_id)
+                if current is None or kind is None:
+                    view = self.view(record.request_id)
+                    current = view.state if current is None else current
+                    kind = view.request.kind
+                check_transition(current, record.state, record.request_id, kind)
                 states[record.request_id] = next_state(current, record.state)
+                kinds[record.request_id] = kind
 
     def save_index(self) -> None:
         """Write the index if it holds more than the stored one (records applied after it, or

@@ -61,6 +61,9 @@ class MailAccountSet(msgspec.Struct, tag="mail-account", kw_only=True, frozen=Tr
     password_in_keyring: bool = False
     cafile: str = ""  # a CA bundle to trust instead of the system's (a self-hosted server)
     recorded: dt.datetime
+    # The name the user's own mail server gives itself in the Authentication-Results it adds to
+    # incoming mail (e.g. mx.google.com): only that header says whether a sender is genuine.
+    authserv_id: str = ""
 
 
 class EmailSent(msgspec.Struct, tag="email-sent", kw_only=True, frozen=True):
@@ -78,6 +81,38 @@ class EmailSent(msgspec.Struct, tag="email-sent", kw_only=True, frozen=True):
     reply_text: str
     sha256: str  # of the message bytes
     message: Payload
+
+
+class EmailSending(msgspec.Struct, tag="email-sending", kw_only=True, frozen=True):
+    """A claim, logged before the message goes to the server: `send` is about to hand this exact
+    message (its Message-ID, its bytes) to the SMTP server. An `EmailSent` with the same
+    Message-ID, or an `EmailNotSent`, settles it. One left open means a run ended between the
+    claim and its outcome (killed, or the connection broke during DATA): the message may have gone
+    out, so the request is never sent again until the claim is settled (services/send.py looks
+    for it in the Sent folder, or asks the user)."""
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    request_id: int
+    message_id: str
+    started: dt.datetime
+    from_addr: str
+    to_addrs: list[str]
+    server: str
+    sha256: str
+    message: Payload
+
+
+class EmailNotSent(msgspec.Struct, tag="email-not-sent", kw_only=True, frozen=True):
+    """A claim settled without sending: the server refused the message, the connection failed
+    before it was handed over, or the user said it did not go out."""
+
+    VERSION: ClassVar[int] = 1
+    v: int = 1
+    request_id: int
+    message_id: str
+    reason: str
+    recorded: dt.datetime
 
 
 class AttachmentInfo(msgspec.Struct, kw_only=True, frozen=True):
@@ -122,6 +157,26 @@ class ReplyStored(msgspec.Struct, tag="reply", kw_only=True, frozen=True):
     suggestion_reason: str = ""
     note: str = ""
     recorded: dt.datetime
+    # Whether the user's own mail server authenticated the sender (its Authentication-Results:
+    # mail/authres.py). None: not asked (a file added by hand, or a record from before the check).
+    authenticated: bool | None = None
+    auth_note: str = ""
+
+    @property
+    def identity(self) -> str:
+        """What makes two copies of a reply the same: its Message-ID, else its bytes' digest."""
+        return reply_identity(self.message_id, self.sha256)
+
+    @property
+    def trusted(self) -> bool:
+        """Its suggested state may be applied without a warning: the sender was authenticated,
+        or the user added it by hand."""
+        return self.authenticated is True or self.source == "file"
+
+
+def reply_identity(message_id: str, sha256: str) -> str:
+    message_id = message_id.strip().lower()
+    return f"message-id {message_id}" if message_id else f"sha256 {sha256}"
 
 
 TEXT_LIMIT = 20_000

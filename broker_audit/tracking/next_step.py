@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from broker_audit.tracking.due import is_overdue
-from broker_audit.tracking.model import RequestView
+from broker_audit.tracking.model import RequestMade, RequestView
 from broker_audit.tracking.states import AWAITING, State
 from broker_audit.vocabulary import KIND_ALIASES, KINDS
 
@@ -22,6 +23,20 @@ def in_chain(kind_id: str) -> bool:
     """Whether a letter of this kind was written about an earlier request."""
     found = KINDS.get(kind_id)
     return bool(found and found.group == "chain")
+
+
+def root_of(requests: Mapping[int, RequestMade], request_id: int) -> int:
+    """The request a chain letter (follow-up, appeal) is about, following `linked_to`: replies
+    to the letters of a chain belong to its first request."""
+    seen: set[int] = set()
+    current = requests[request_id]
+    while current.linked_to is not None and in_chain(current.kind) and current.id not in seen:
+        seen.add(current.id)
+        parent = requests.get(current.linked_to)
+        if parent is None:
+            break
+        current = parent
+    return current.id
 
 
 def next_step(

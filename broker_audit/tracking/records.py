@@ -22,7 +22,15 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import RecordTooNew
 from broker_audit.profile import AgentProfile, Profile
-from broker_audit.tracking.mail_records import EmailSent, MailAccountSet, ReplyStored
+from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade
+from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
+from broker_audit.tracking.mail_records import (
+    EmailNotSent,
+    EmailSending,
+    EmailSent,
+    MailAccountSet,
+    ReplyStored,
+)
 from broker_audit.tracking.model import RequestMade, StatusChanged
 
 
@@ -41,8 +49,11 @@ class Answers(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=T
 
 
 class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
-    VERSION: ClassVar[int] = 1
-    v: int = 1
+    # 2: the profile may hold a reply address, advertising IDs, a licence number, the default
+    # disclosure and the years of an address (Profile forbids unknown fields: version 1 code
+    # could not read them).
+    VERSION: ClassVar[int] = 2
+    v: int = 2
     profile: Profile
     recorded: dt.datetime
 
@@ -50,8 +61,8 @@ class ProfileSet(msgspec.Struct, tag="profile", kw_only=True, frozen=True):
 class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True, gc=False):
     """A clinic's client (the latest record for a client id wins)."""
 
-    VERSION: ClassVar[int] = 1
-    v: int = 1
+    VERSION: ClassVar[int] = 2  # 2: as ProfileSet's
+    v: int = 2
     client_id: str
     profile: Profile
     language: str = "en"
@@ -59,10 +70,18 @@ class ClientSet(msgspec.Struct, tag="client", kw_only=True, frozen=True, gc=Fals
 
 
 class AgentSet(msgspec.Struct, tag="agent", kw_only=True, frozen=True):
-    VERSION: ClassVar[int] = 1
+    """The clinic's profile. Version 2: it may hold `reply_to`, which version 1 readers refuse
+    (AgentProfile forbids unknown fields); a profile without it is still written as version 1."""
+
+    VERSION: ClassVar[int] = 2
     v: int = 1
     agent: AgentProfile
     recorded: dt.datetime
+
+
+def agent_set(agent: AgentProfile, recorded: dt.datetime) -> AgentSet:
+    """The record of the clinic's profile, at the lowest version that can hold it."""
+    return AgentSet(agent=agent, recorded=recorded, v=2 if agent.reply_to else 1)
 
 
 class BatchMade(msgspec.Struct, tag="batch", kw_only=True, frozen=True):
@@ -128,6 +147,13 @@ Record = (
     | MailAccountSet
     | EmailSent
     | ReplyStored
+    | AnswerRead
+    | FindingsProposed
+    | FindingsReviewed
+    | CampaignMade
+    | AgencyFindingRecorded
+    | EmailSending
+    | EmailNotSent
 )
 RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     ProfileSet,
@@ -141,6 +167,13 @@ RECORD_TYPES: tuple[type[msgspec.Struct], ...] = (
     MailAccountSet,
     EmailSent,
     ReplyStored,
+    AnswerRead,
+    FindingsProposed,
+    FindingsReviewed,
+    CampaignMade,
+    AgencyFindingRecorded,
+    EmailSending,
+    EmailNotSent,
 )
 RECORD_VERSIONS: dict[str, int] = {
     str(t.__struct_config__.tag): t.VERSION  # type: ignore[attr-defined]

@@ -153,6 +153,29 @@ def sqlite_errors() -> Iterator[None]:
         raise VaultCorrupt("the vault file is damaged (bad text)", RESTORE_HINT) from None
 
 
+def _create_error(exc: OSError, path: Path) -> VaultError:
+    """A one-line error for a vault that cannot be created where asked (never a traceback)."""
+    import errno
+
+    code = exc.errno
+    hint = "give another path with --vault (or BROKER_AUDIT_VAULT)"
+    if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return VaultError(
+            f"cannot create the vault {path}: permission denied", f"{hint}, or fix the folder's permissions"
+        )
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return VaultError(f"cannot create the vault {path}: part of that path is a file, not a folder", hint)
+    if code == errno.ELOOP:
+        return VaultError(f"cannot create the vault {path}: it is a symbolic link", hint)
+    if code == errno.EROFS:
+        return VaultError(f"cannot create the vault {path}: the disk is read-only", hint)
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return VaultError(f"cannot create the vault {path}: the disk is full", "free some space, or " + hint)
+    if code == errno.ENAMETOOLONG:
+        return VaultError(f"cannot create the vault {path}: the name is too long", hint)
+    return VaultError(f"cannot create the vault {path}: {exc.strerror or type(exc).__name__}", hint)
+
+
 def _make_private_dirs(folder: Path) -> None:
     missing = []
     while not folder.exists():
@@ -180,13 +203,15 @@ class Store:
     def create(cls, path: Path, header: Header, build: Callable[[Store], None]) -> Store:
         """Create a new vault file (0600, parent dirs 0700) holding `header`; `build` adds the
         head in the same transaction. Raises VaultExists."""
-        _make_private_dirs(path.parent)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            _make_private_dirs(path.parent)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except FileExistsError:
             raise VaultExists(
                 "a vault already exists at this path", "open it, or choose another --vault path"
             ) from None
+        except OSError as exc:
+            raise _create_error(exc, path) from None
         os.close(fd)
         os.chmod(path, 0o600)
         try:
@@ -610,7 +635,7 @@ def _connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
 
 
 def remove_files(path: Path) -> None:
-    """Delete the vault file and its -wal/-shm companions (missing ones are fine)."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    """Delete the vault file and its -wal/-shm companions and its send lock (missing ones are fine)."""
+    for suffix in ("", "-wal", "-shm", "-journal", "-send.lock"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(str(path) + suffix)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from broker_audit.errors import UserError, VaultCorrupt, VaultError, VaultExists, VaultLocked
+from broker_audit.errors import UserError, VaultCorrupt, VaultError, VaultExists, VaultLocked, VaultOlder
 from broker_audit.vault import blobs, crypto, keys
 from broker_audit.vault.blobs import BlobRef
 from broker_audit.vault.chain import (
@@ -195,6 +195,7 @@ class Vault:
                 vault = cls(path, store, header, data_key, use_keyring=use_keyring)
                 vault._load(header)
                 vault._compare_with_seen()
+            vault._recheck_older()  # outside the read snapshot: another run may just have written
             if not store.read_only:  # a torn log is kept as it is until a write is allowed
                 vault._upgrade(typed_passphrase)
         except BaseException:
@@ -383,6 +384,21 @@ class Vault:
         slot = keys.passphrase_slot(self._vault_id, self._key, new)
         self._replace_slots(lambda old: (*(s for s in old if s.kind != "passphrase"), slot))
 
+    @property
+    def read_only_until_accepted(self) -> bool:
+        """True for an older or different copy than the one last seen here (see `accept`)."""
+        return isinstance(self._write_refusal, VaultOlder)
+
+    def accept(self) -> bool:
+        """The user takes this copy, older or different, as the one to go on with: it becomes the
+        state remembered here and may be written. False if there was nothing to accept."""
+        if not isinstance(self._write_refusal, VaultOlder):
+            return False
+        self._write_refusal = None
+        self._save_seen(rebase=True)
+        self.info = OpenInfo(records=self.info.records, last_change=self.info.last_change)
+        return True
+
     def forget(self) -> None:
         """Crypto-shred: delete the keyring entries, overwrite every key slot and commit, then
         delete the vault file (records, blobs, snapshot) and its -wal/-shm companions, and the
@@ -519,12 +535,41 @@ class Vault:
                     "record(s) seen on this computer are missing; nothing is written to it",
                     WAL_HINT,
                 )
+            else:
+                self._write_refusal = VaultOlder(
+                    f"this vault is older than the one last seen on this computer ({count} records, "
+                    f"{seen.count} were seen): it is read, not written, so the newer copy is not forgotten",
+                    "find the newer copy; or, to go on with this one and give up what only the newer one "
+                    "holds, run `broker-audit vault accept`",
+                )
         else:
             warnings.append(
                 f"this vault differs from the one last seen on this computer ({seen.count} records "
                 f"then, {count} now, with a different history): a sync conflict, or another copy?"
             )
+            self._write_refusal = VaultOlder(
+                "this vault differs from the one last seen on this computer (another history): it is "
+                "read, not written, so neither copy is lost",
+                "keep the copy you want; to go on with this one, run `broker-audit vault accept`",
+            )
         self.info = OpenInfo(records=count, last_change=_when(self._changed_at), warnings=tuple(warnings))
+
+    def _recheck_older(self) -> None:
+        """An open that found the vault behind the state last seen here may only have raced a
+        writer: its read snapshot began before another run committed and recorded the new state.
+        Read again, outside the snapshot: if the file now holds what was seen, it is not an older
+        copy, and neither the warning nor the refusal stands."""
+        if not isinstance(self._write_refusal, VaultOlder):
+            return
+        seen = self._seen.load()
+        if seen is None or not self._holds(seen):
+            return
+        self._write_refusal = None
+        self.info = OpenInfo(
+            records=self.info.records,
+            last_change=self.info.last_change,
+            warnings=tuple(w for w in self.info.warnings if "last seen on this computer" not in w),
+        )
 
     def _upgrade(self, typed_passphrase: str | None) -> None:
         """Named migrations, and a passphrase slot from before format 2 re-wrapped with today's

@@ -25,7 +25,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any) -> Path:
         cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"])[0]
         == 0
     )
-    assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
     return tmp_path
 
 

@@ -95,3 +95,34 @@ def test_progress_merges_requests_scores_and_picks_next_actions() -> None:
     assert actions[0].command == "broker-audit followup" and "LexisNexis" in actions[0].text
     assert actions[1].command.startswith("broker-audit mark 3 sent")
     assert actions[2].command.startswith("broker-audit request ")
+
+
+def test_next_actions_suggest_only_steps_that_write_something() -> None:
+    """The untouched brokers at the top are Appriss and LexisNexis (a Colorado resident with a jail
+    booking); with a `writes` that says nothing would be written for Appriss, the step for it is
+    left out and the next broker takes its place."""
+    ranked = rank_brokers(shipped_registry().active(), Answers(booked_in_jail=True), "CO")
+    rows = standings(ranked, [], dt.date(2026, 3, 1))
+    everything = [a.command for a in next_actions(rows)]
+    assert "broker-audit request appriss-insights --kind delete" in everything
+    only = [
+        a.command for a in next_actions(rows, writes=lambda broker, kind: broker.id != "appriss-insights")
+    ]
+    assert "broker-audit request appriss-insights --kind delete" not in only
+    assert len(only) == len(everything)
+
+
+def test_a_request_sent_to_a_parent_counts_for_the_broker_it_is_about() -> None:
+    import msgspec
+
+    ranked = rank_brokers(shipped_registry().active(), Answers(booked_in_jail=True), "CO")
+    forwarded = msgspec.structs.replace(
+        _request(1, "equifax", "delete"),
+        about="appriss-insights",
+        broker_name="Equifax (for Appriss Insights)",
+    )
+    rows = standings(
+        ranked, [fold(forwarded, [_event(1, State.SENT, dt.date(2026, 1, 5))])], dt.date(2026, 3, 1)
+    )
+    by_id = {r.ranked.broker.id: r for r in rows}
+    assert by_id["appriss-insights"].covered and not by_id["equifax"].requests

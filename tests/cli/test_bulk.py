@@ -22,7 +22,7 @@ ROWS = [
         "City",
         "State",
         "ZIP Code",
-        "DOB",
+        "DOB (MM/DD/YYYY)",
         "Phone",
         "Email",
         "Language",
@@ -93,12 +93,13 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     )
     assert code == 0, err
     summary = json.loads(stdout)
-    # Each letter goes by the route that serves the client's state. Equifax: its privacy mail
-    # address for all three. LexisNexis: the email it filed with California (no state limit) for
-    # the two Coloradans; its California CCPA mailbox for the Californian. Appriss: no route
-    # known, so no letter: the cover sheet says so.
+    # Each letter goes by a request channel that serves the client's state. Equifax: its My Privacy
+    # web form for all three (its 1550 Peachtree and privacy@ addresses are contacts for questions,
+    # from a 2013 policy). LexisNexis: the Consumer Center box, with the state-neutral attention
+    # line for the two Coloradans and the filing's CCPA attention line for the Californian (not the
+    # registry's contact e-mail). Appriss: no route known, so no letter: the cover sheet says so.
     assert summary["clients"] == 3 and summary["letters"] == 6
-    assert summary["by_channel"] == {"mail": 4, "email": 2}
+    assert summary["by_channel"] == {"mail": 3, "web-form": 3}
     assert summary["no_route"] == 3 and summary["no_route_brokers"] == ["appriss-insights"]
     assert [b["row"] for b in summary["rows_to_fix"]] == [4]
     pdf = next(Path(f) for f in summary["files"] if re.search(r"B-\d{8}-\w+\.pdf$", f))
@@ -107,21 +108,25 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     client_of = {r["reference"]: r["client_name"] for r in rows}
     assert len(client_of) == 6
     seen = 0
-    covers = 0
+    covers: set[str] = set()
+    previous = ""
     for number, page in enumerate(reader.pages, start=1):
         text = " ".join(page.extract_text().split())
         if "what happens next" in text.lower() or "lo que sigue" in text.lower():
-            covers += 1
-            assert "Appriss Insights" in text  # listed as not reachable yet, in the future tense
-            assert ("We know no way to reach this company yet" in text) or ("Todavía no conocemos" in text)
+            covers.update(re.findall(r"Refer(?:ence|encia): (c-[0-9a-f]+)", text))
+            cover = previous + " " + text  # a cover sheet may run onto a second page
+            assert "Appriss Insights" in cover  # listed as not reachable yet, in the future tense
+            assert ("We know no way to reach this company yet" in cover) or ("Todavía no conocemos" in cover)
+        previous = text
         match = re.search(r"Request to know.*?\(ref\. (BA-\w+)\)", text)
         if not match:
             continue
         seen += 1
         assert number % 2 == 1, f"letter {match.group(1)} starts on even page {number}"
         assert client_of[match.group(1)] in text
-        assert "By email to" not in text  # only mailed letters go into the print PDF
-    assert seen == 4 and covers == 3
+        assert "Through its web form" not in text  # only mailed letters go into the print PDF
+        assert "PO Box 105108" in text  # the window prints USPS's "PO Box"
+    assert seen == 3 and len(covers) == 3
     # the Spanish cover sheet speaks of what will be sent, not of what was sent
     spanish = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "La enviaremos por correo postal" in spanish and "La enviamos" not in spanish
@@ -132,20 +137,20 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     bad = next(Path(f) for f in summary["files"] if f.endswith("rows-to-fix.csv"))
     for row in csv.reader(bad.open(encoding="utf-8-sig")):
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
-    # labels and the certified-mail book: the four letters that go by post, no more
+    # labels and the certified-mail book: the three letters that go by post, no more
     book = next(Path(f) for f in summary["files"] if f.endswith("certified-mail.csv"))
     lines = list(csv.reader(book.open(encoding="utf-8-sig")))
-    assert lines[-1][:2] == ["Total", "4 pieces"] and len(lines) == 1 + 4 + 1
-    # the volunteer's work list: the two emails, each with its .eml addressed to LexisNexis
+    assert lines[-1][:2] == ["Total", "3 pieces"] and len(lines) == 1 + 3 + 1
+    # the volunteer's work list: the three Equifax requests to make on its My Privacy form, whose
+    # submission sheets are in the work list's PDF (no e-mail to send)
     work = next(Path(f) for f in summary["files"] if f.endswith("worklist.csv"))
     listed = list(csv.DictReader(work.open(encoding="utf-8-sig")))
-    assert [(r["channel"], r["send_to"]) for r in listed] == [
-        ("email", "consumer.documents@lexisnexis.com")
-    ] * 2
-    for row in listed:
-        eml = (work.parent / row["file"]).read_text()
-        assert "To: consumer.documents@lexisnexis.com" in eml
-    assert any(f.endswith("worklist.pdf") for f in summary["files"])
+    assert [(r["channel"], r["send_to"], r["file"]) for r in listed] == [
+        ("web-form", "https://www.equifax.com/personal/my-privacy/", "")
+    ] * 3
+    sheets = next(Path(f) for f in summary["files"] if f.endswith("worklist.pdf"))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(sheets).pages)
+    assert text.count("https://www.equifax.com/personal/my-privacy/") >= 3
 
 
 def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
@@ -196,7 +201,7 @@ def test_mark_dashboard_calendar_and_stats(
             "letters",
             str(clinic_vault),
             "--brokers",
-            "equifax,appriss",
+            "experian,appriss",
             "--out",
             str(tmp_path / "b"),
             "--workers",
@@ -207,7 +212,8 @@ def test_mark_dashboard_calendar_and_stats(
     assert code == 0, err
     summary = json.loads(stdout)
     batch = summary["batch"]
-    # Equifax goes by mail; Appriss has no route, so no letter was written or logged
+    # Experian goes by mail (the P.O. Box its filing names for requests); Appriss has no route, so
+    # no letter was written or logged
     assert summary["letters"] == 3 and summary["no_route"] == 3
     code, stdout, err = cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25", "--json"])
     marked = json.loads(stdout)
@@ -230,7 +236,7 @@ def test_mark_dashboard_calendar_and_stats(
     assert "Núñez" in table.read_text(encoding="utf-8-sig")
     code, stdout, err = cli(["bulk", "stats"])
     stats = json.loads(stdout)
-    assert stats["requests"] == 3
+    assert stats["requests"] == "<5"  # three requests: few enough to point at a client
     text = json.dumps(stats, ensure_ascii=False)
     for private in ("Núñez", "Trần", "Ahmed", "80204", "1988"):
         assert private not in text
@@ -239,7 +245,7 @@ def test_mark_dashboard_calendar_and_stats(
 def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     clinic_vault: Path, tmp_path: Path, cli: Runner
 ) -> None:
-    """A mixed batch: Equifax by mail, Fog Data Science through its (only) web form. Marking the
+    """A mixed batch: Experian by mail, Fog Data Science through its (only) web form. Marking the
     batch sent through web forms marks the three Fog requests and leaves the mailed ones alone."""
     code, stdout, err = cli(
         [
@@ -247,7 +253,7 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
             "letters",
             str(clinic_vault),
             "--brokers",
-            "equifax,fog-data-science",
+            "experian,fog-data-science",
             "--out",
             str(tmp_path / "b"),
             "--workers",
@@ -265,7 +271,126 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     assert all("goes by mail, not through your web form" in s["reason"] for s in marked["skipped"])
     rows = json.loads(cli(["bulk", "status", "--json"])[1])
     states = {(r["broker"], r["state"]) for r in rows}
-    assert states == {("fog-data-science", "sent"), ("equifax", "drafted")}, states
+    assert states == {("fog-data-science", "sent"), ("experian", "drafted")}, states
     # and the text output says how many it left alone
     code, stdout, _ = cli(["bulk", "mark", summary["batch"], "sent", "--via", "mail"])
     assert code == 0 and "Marked 3 requests" in stdout and "left 3 alone" in stdout
+
+
+def test_a_batch_refuses_fcra_disclosures_to_brokers_that_are_not_agencies(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    out = tmp_path / "batch"
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax,venntel,clearview-ai",
+            "--kind",
+            "fcra-disclosure",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 1 and "venntel, clearview-ai" in err and "--kind access" in err
+    assert not out.exists()
+
+
+def test_a_clinic_records_a_californian_clients_drop_request(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    code, _, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax",
+            "--out",
+            str(tmp_path / "b"),
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 0, err
+    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    clients = {row["client_name"]: row["client_id"] for row in rows}
+    californian = clients["Fatima Ahmed"]
+    coloradan = next(cid for name, cid in clients.items() if name.startswith("María José"))
+    code, out, err = cli(["drop", "record", "--client", californian, "--on", "2026-11-02", "--json"])
+    assert code == 0, err
+    assert json.loads(out)["due"] == "2027-01-31"  # 2026-11-02 + 45 + 45
+    code, out, err = cli(["drop", "result", "spokeo", "opted-out", "--client", californian, "--json"])
+    assert code == 0, err
+    assert json.loads(out)["state"] == "opted-out"
+    code, out, err = cli(["drop", "record", "--client", coloradan, "--on", "2026-11-02"])
+    assert code == 1 and "DROP is for California residents" in err
+    code, out, err = cli(["drop", "record", "--client", "nobody", "--on", "2026-11-02"])
+    assert code == 1 and "no client 'nobody'" in err
+
+
+def test_papers_that_count_right_every_exported_due_date_says_whether_it_is_estimated(
+    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LexisNexis's letters go by mail (to its Consumer Center box)
+    args = ["--brokers", "lexisnexis", "--out", str(tmp_path / "b"), "--workers", "1", "--json"]
+    code, stdout, err = cli(["bulk", "letters", str(clinic_vault), *args])
+    assert code == 0, err
+    batch = json.loads(stdout)["batch"]
+    assert cli(["bulk", "mark", batch, "sent", "--via", "mail", "--on", "2026-11-25"])[0] == 0
+    ics, table = tmp_path / "due.ics", tmp_path / "status.csv"
+    assert cli(["bulk", "status", "--csv", str(table), "--ics", str(ics)])[0] == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8-sig")))
+    # mailed November 25, receipt estimated December 2 (+7 days), + 45 days: ~January 16
+    assert {(r["due"], r["due_estimated"], r["due_basis"]) for r in rows} == {
+        ("2027-01-16", "yes", "legal deadline, estimated (receipt not recorded)")
+    }
+    calendar = ics.read_text()
+    assert calendar.count("SUMMARY:Due (estimate): lexisnexis-risk-solutions access") == 3
+    assert "estimated (receipt not recorded" in calendar.replace("\n ", "")  # folded at 75 octets
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
+    assert cli(["bulk", "mark", batch, "delivered", "--on", "2026-11-28"])[0] == 0
+    assert cli(["bulk", "status", "--csv", str(table), "--ics", str(ics)])[0] == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8-sig")))
+    assert {(r["due"], r["due_estimated"], r["due_basis"]) for r in rows} == {
+        ("2027-01-12", "no", "legal deadline")
+    }
+    assert ics.read_text().count("SUMMARY:Due: lexisnexis-risk-solutions access") == 3
+
+
+MESSY = Path(__file__).resolve().parents[1] / "fixtures" / "intake" / "messy-clients.csv"
+
+
+def test_dates_in_intake_the_dry_run_of_the_messy_sheet_prints_what_each_row_read(
+    tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's sheet: 14/03/1987, 05/06/1975 and 1/2/2001 in one column are all day first."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "none" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
+    monkeypatch.setenv("COLUMNS", "120")
+    args = ["bulk", "letters", str(MESSY), "--brokers", "equifax", "--dry-run"]
+    code, out, err = cli([*args, "--json"])
+    assert code == 0, err
+    summary = json.loads(out)
+    assert [
+        (r["row"], r["name"], r["birth_date"], r["state"], r["zip"], r["language"]) for r in summary["read"]
+    ] == [
+        (2, "Rosa Elena Martínez Ortega", "1987-03-14", "CO", "80204", "es"),
+        (3, "Carlos Pérez Núñez", "1975-06-05", "CO", "80202", "es"),
+        (4, "Minh Trần", "2001-02-01", "CO", "80302", "en"),
+        (5, "Fatima Ahmed", "1988-04-12", "CA", "90012", "en"),
+        (6, "José López", "1990-04-12", "CO", "80302", "es"),
+        (8, "Lucía Hernández", "1985-04-12", "IL", "62701", "es"),
+        (9, "Tomás Reyes", "1969-12-31", "CO", "80204", "en"),
+        (11, "Sam Lee", None, "CO", "80204", "en"),
+    ]
+    assert summary["date_order"] == "birth dates read day first (row 2 has a number over 12 first: a day)"
+    assert [b["row"] for b in summary["rows_to_fix"]] == [7]  # the ZIP 8O204 has a letter O
+    code, out, err = cli(args)
+    assert "Birth dates read day first" in out and "What was read from each row" in out
+    assert "│   3 │ Carlos Pérez Núñez" in out and "1975-06-05" in out
+    assert not (tmp_path / "none").exists()  # a dry run writes nothing, not even a vault

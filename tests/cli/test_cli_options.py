@@ -25,13 +25,47 @@ def test_flags_show_no_value_type(cli: Runner, command: list[str]) -> None:
     assert code == 0 and "<bool>" not in out
 
 
+def _all_commands() -> list[list[str]]:
+    import typer
+
+    from broker_audit.cli.app import SUBCOMMANDS, app
+
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    paths: list[list[str]] = []
+    for name in SUBCOMMANDS:
+        command = root.get_command(ctx, name)
+        subs = getattr(command, "commands", {})
+        paths += [[name, sub] for sub in subs] if subs else [[name]]
+    return paths
+
+
+def test_no_help_shows_a_python_type_or_a_hard_wrapped_line(
+    cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values show their name (KIND), not "<list[str]>"; a docstring's line breaks are joined so the
+    terminal wraps each paragraph once (no "... and" / "Appriss ..." ragged pairs)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for path in _all_commands():
+        code, out, _ = cli([*path, "--help"])
+        assert code == 0, path
+        assert not re.search(r"<(list\[|str>|path>|int>|bool>)", out), (path, out)
+        for line in out.splitlines():
+            inner = line.strip("│ ").rstrip()
+            # at 200 columns no sentence needs to break before 100: a short line that does not
+            # end a sentence is a hard wrap carried over from the source
+            if 30 < len(inner) < 90 and inner[-1].isalpha() and not line.startswith(" Usage"):
+                nxt = out.splitlines()[out.splitlines().index(line) + 1].strip("│ ")
+                assert not (nxt and nxt[0].islower()), (path, line, nxt)
+
+
 def test_status_and_followup_as_of(tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     assert cli(["request", "equifax", "--out", str(tmp_path / "l")])[0] == 0
-    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0  # its My Privacy form
     rows = json.loads(cli(["status", "--json", "--as-of", "2026-03-01"])[1])
     assert rows[0]["overdue"] is True and rows[0]["days_left"] < 0
     rows = json.loads(cli(["status", "--json"])[1])
@@ -50,7 +84,8 @@ def test_pdf_metadata_names_the_letter(tmp_path: Path, cli: Runner, monkeypatch:
     monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    code, out, err = cli(["request", "equifax", "--out", str(tmp_path / "l"), "--json"])
+    # Experian: access requests by mail, to the box its filing names for them
+    code, out, err = cli(["request", "experian", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
     pdf = next(Path(f) for f in json.loads(out)["letters"][0]["files"] if f.endswith(".pdf"))
     meta = PdfReader(pdf).metadata

@@ -69,3 +69,48 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
     # it cannot be marked sent by a channel it has no address for
     code, out, err = cli(["mark", str(made["id"]), "acknowledged"])
     assert code == 0
+
+
+def test_a_campaign_from_the_command_line(
+    cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cora --all co-sheriffs`, `status --campaign`, `reply --file`, `campaign finding`,
+    `followup` and `campaign export`, wired together; usage errors exit 2, user errors 1."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "l"), "--json"])
+    assert code == 0, err
+    made = json.loads(out)
+    assert len(made["letters"]) == 17 and len(made["without_route"]) == 47
+    campaign = made["campaign"]
+    teller = next(x["id"] for x in made["letters"] if x["agency"] == "sheriff-teller")
+    assert cli(["mark", str(teller), "sent", "--via", "mail"])[0] == 0
+    scan = tmp_path / "answer.txt"
+    scan.write_text("We contract with Appriss for VINE.")
+    assert cli(["reply", str(teller), "--file", str(scan)])[0] == 0
+    code, out, err = cli(["campaign", "finding", str(teller), "vine", "--reply", "1", "--json"])
+    assert code == 0 and json.loads(out)["finding"] == "vine", err
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-21")
+    code, out, err = cli(["status", "--campaign", campaign, "--json"])
+    status = json.loads(out)
+    assert (status["letters"], status["answered"], status["without_route"]) == (17, 1, 47)
+    row = next(a for a in status["agencies"] if a["agency_id"] == "sheriff-teller")
+    assert row["findings"] == ["vine"] and row["state"] == "sent" and not row["late"]
+    code, out, err = cli(["status", "--campaign", campaign])
+    assert code == 0 and "Teller County Sheriff's Office" in out and "1 answered" in out
+    code, out, err = cli(["followup", "--json", "--out", str(tmp_path / "f")])
+    assert json.loads(out)["letters"] == []  # nothing else was sent, so nothing is late
+    code, out, err = cli(["campaign", "export", campaign, "--out", str(tmp_path / "x"), "--json"])
+    assert code == 0 and [Path(f).suffix for f in json.loads(out)["files"]] == [".csv", ".pdf"]
+    code, out, err = cli(["agencies", "list", "--without-route", "--json"])
+    assert code == 0 and len(json.loads(out)) == 49  # 47 sheriffs, CDOC and the sheriffs' association
+    assert cli(["agencies", "show", "sheriff-jefferson"])[0] == 0
+    # usage and user errors
+    assert cli(["cora", "--all", "co-sheriffs", "--agency", "X"])[0] == 2
+    assert cli(["cora"])[0] == 2
+    code, out, err = cli(["cora", "--all", "co-nowhere"])
+    assert code == 1 and "no agency group 'co-nowhere'" in err and "co-sheriffs" in err
+    code, out, err = cli(["status", "--campaign", "C-NONE"])
+    assert code == 1 and campaign in err

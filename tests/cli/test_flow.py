@@ -39,8 +39,8 @@ def test_init_request_mark_status_show(
 
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     out_dir = tmp_path / "letters"
-    # LexisNexis by mail: its only postal route is the Consumer Center box it filed with
-    # California for CCPA requests, so a Coloradan's letter goes there with a warning saying so.
+    # LexisNexis by mail: the Consumer Center box it filed with California for consumer requests,
+    # with a state-neutral attention line for a Coloradan (not the filing's CCPA one).
     code, out, err = cli(
         [
             "request",
@@ -64,7 +64,8 @@ def test_init_request_mark_status_show(
         "co-cpa",
         "mail",
     )
-    assert "listed for residents of CA" in err and "as filed with California in 2020" in err
+    assert first["also"] == []  # --via mail: the letter only, no sheet beside it
+    assert "listed for residents of CA" not in err
     pdf = next(Path(f) for f in first["files"] if f.endswith(".pdf"))
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     flat = " ".join(text.split())
@@ -72,33 +73,44 @@ def test_init_request_mark_status_show(
     assert "Colorado Privacy Act" in flat and "C.R.S. 6-1-1306(1)(b)" in flat
     assert "within 45 days of receiving this request" in flat
     broker = shipped_registry().get("lexisnexis-risk-solutions")
-    mail = next(r for r in broker.routes if r.channel == "mail" and not r.only_for)
-    assert mail.postal is not None
-    for line in mail.postal.lines():
-        assert " ".join(line.split()) in flat  # the envelope window: P.O. Box 105108, Atlanta
-    assert "P.O. Box 105108" in flat and "Atlanta, GA 30348-5295" in flat
-    assert "filing with California's data broker registry" in flat
+    mail = next(r for r in broker.routes if r.channel == "mail" and not r.only_for and not r.states)
+    assert mail.postal is not None and mail.door == "request-channel"
+    assert mail.postal.street == ["P.O. Box 105108"]  # as filed; the window prints USPS's "PO Box"
+    assert "Consumer Center, Attn: Consumer privacy" in flat
+    assert "PO Box 105108" in flat and "Atlanta, GA 30348-5295" in flat
+    assert "California Consumer Privacy Act" not in flat
+    assert "the address you gave" not in flat
     assert "Social Security number" in flat  # says why it is not sent
     txt = next(Path(f) for f in first["files"] if f.endswith(".txt")).read_text()
     assert "{{" not in txt and "6-1-1306" in txt
-    # Without --via: the best route that serves Colorado. Appriss has none: no letter, and the
-    # user is told what else to do.
+    # Without --via: LexisNexis by the same box, with its portal's sheet beside the letter (never
+    # the registry's contact e-mail). Appriss (VINE) names no door at all: a letter to its parent,
+    # Equifax, through Equifax's own request form, and a complaint to the Colorado AG.
     code, out, err = cli(
         ["request", "lexisnexis", "VINE", "--kind", "delete", "--out", str(out_dir), "--json"]
     )
     assert code == 0, err
     made = json.loads(out)
-    assert [(x["broker"], x["channel"], x["send_to"]) for x in made["letters"]] == [
-        ("lexisnexis-risk-solutions", "email", "consumer.documents@lexisnexis.com")
+    assert [(x["broker"], x["kind"], x["channel"]) for x in made["letters"]] == [
+        ("lexisnexis-risk-solutions", "delete", "mail"),
+        ("equifax", "delete", "web-form"),
+        ("appriss-insights", "unreachable", "web-form"),
     ]
-    eml = next(Path(f) for f in made["letters"][0]["files"] if f.endswith(".eml")).read_text()
-    assert "To: consumer.documents@lexisnexis.com" in eml
-    assert [n["broker"] for n in made["no_route"]] == ["appriss-insights"]
-    assert any("Equifax" in advice for advice in made["no_route"][0]["advice"])
+    lexis, parent, complaint = made["letters"]
+    assert "P.O. Box 105108" in lexis["send_to"]
+    assert lexis["also"] == ["web-form: https://consumer.risk.lexisnexis.com/"]
+    assert any(f.endswith("-web-form.pdf") for f in lexis["files"])
+    assert parent["send_to"] == "https://www.equifax.com/personal/my-privacy/"
+    assert "coag.gov/file-complaint" in complaint["send_to"]
+    assert made["no_route"] == []
+    pasted = next(Path(f) for f in parent["files"] if f.endswith(".txt")).read_text()
+    assert "I could find no way to reach Appriss Insights" in " ".join(pasted.split())  # no unsourced "LLC"
 
     code, out, err = cli(["status", "--json"])
     rows = json.loads(out)
-    assert [r["state"] for r in rows] == ["drafted"] * 2
+    assert [r["state"] for r in rows] == ["drafted"] * 4
+    assert rows[1]["routes"] == [f"mail: {mail.address()}", "web-form: https://consumer.risk.lexisnexis.com/"]
+    assert rows[2]["broker_name"] == "Equifax (for Appriss Insights)"
     assert all(r["sent"] is None and r["due"] is None for r in rows)
 
     code, out, err = cli(
@@ -223,9 +235,24 @@ def test_state_without_law_cites_no_statute(vault_env: Path, tmp_path: Path, cli
         ["request", "appriss", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt", "--json"]
     )
     assert code == 0, err
-    assert json.loads(out)["letters"] == []  # Appriss has no known route: no letter
+    # Appriss names no door: a letter to its parent, Equifax, asking it to forward the request; no
+    # complaint, since no complaint office is known for a state without a privacy law.
+    assert [(x["broker"], x["kind"], x["law"]) for x in json.loads(out)["letters"]] == [
+        ("equifax", "delete", "none")
+    ]
     code, out, err = cli(
-        ["request", "equifax", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt", "--json"]
+        [
+            "request",
+            "equifax",
+            "--kind",
+            "delete",
+            "--again",
+            "--out",
+            str(tmp_path / "l"),
+            "--format",
+            "txt",
+            "--json",
+        ]
     )
     assert code == 0, err
     letter = json.loads(out)["letters"][0]
@@ -380,7 +407,10 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
     evil.mkdir()
     (evil / "access.txt.j2").write_text("Subject: x\n\n{{ ''.__class__.__mro__ }}\n")
     code, out, err = cli(
-        ["request", "spokeo", "--kind", "access", "--templates", str(evil), "--out", str(tmp_path / "l2")]
+        [
+            *("request", "spokeo", "--kind", "access", "--again"),  # the access request above is open
+            *("--templates", str(evil), "--out", str(tmp_path / "l2")),
+        ]
     )
     assert code == 1 and "access.txt.j2" in err and "Traceback" not in err
 

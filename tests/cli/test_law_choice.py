@@ -57,7 +57,7 @@ def test_californians_are_pointed_to_drop(
     code, out, err = cli(["request", "equifax", "--kind", "delete", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
     made = json.loads(out)
-    (note,) = made["notes"]
+    (note,) = [n for n in made["notes"] if "DROP" in n]  # (another says answers come by e-mail)
     assert "Delete Request and Opt-out Platform (DROP) (https://privacy.ca.gov/drop/)" in note
     assert "does not give you a copy of your data" in note and "not registered data brokers" in note
     # The CCPA's deletion right reaches only what the business collected from the consumer:
@@ -65,9 +65,10 @@ def test_californians_are_pointed_to_drop(
     text = " ".join(
         Path(next(f for f in made["letters"][0]["files"] if f.endswith(".txt"))).read_text().split()
     )
-    # 1798.105(a)'s wording was read only as quotations: the letter cites it without claiming a
-    # scope of its own, and asks for everything as a request.
-    assert "under the California Consumer Privacy Act" in text and "(Cal. Civ. Code 1798.105(a))" in text
+    # 1798.105(a)'s wording was read only as quotations: the letter cites the Act, not the section
+    # (rule L008), claims no scope of its own, and asks for everything as a request.
+    assert "under the California Consumer Privacy Act" in text and "(Cal. Civ. Code 1798.100 et seq.)" in text
+    assert "1798.105" not in text
     assert "as far as it gives me the right" in text
     assert "as a request and not as a claim under the Act, that you delete all personal data you hold" in text
     code, out, err = cli(["audit", "--json"])
@@ -109,3 +110,22 @@ def test_utah_deletion_and_opt_out_claim_only_their_scope(
         "my personal data" in opt_out
     )
     assert "profiling" not in opt_out.split("as a request")[0]
+
+
+def test_fcra_disclosure_goes_only_to_consumer_reporting_agencies(coloradan: Path, cli: Runner) -> None:
+    """15 U.S.C. 1681g binds consumer reporting agencies only: a broker not recorded as one (with
+    a source) is refused with the way to ask it instead; nothing is written or logged."""
+    out_dir = coloradan / "l"
+    code, out, err = cli(["request", "venntel", "--kind", "fcra-disclosure", "--out", str(out_dir)])
+    assert code == 1
+    assert "Venntel is not recorded as a consumer reporting agency" in err
+    assert "broker-audit request venntel --kind access" in err
+    code, out, err = cli(
+        ["request", "venntel", "spokeo", "equifax", "--kind", "fcra-disclosure", "--out", str(out_dir)]
+    )
+    assert code == 1 and "venntel, spokeo" in err and "equifax" not in err.split("them:")[1]
+    assert not out_dir.exists()
+    assert json.loads(cli(["status", "--json"])[1]) == []
+    code, out, err = cli(["request", "equifax", "--kind", "fcra-disclosure", "--out", str(out_dir), "--json"])
+    assert code == 0, err
+    assert json.loads(out)["letters"][0]["law"] == "us-fcra"

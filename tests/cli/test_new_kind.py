@@ -71,11 +71,12 @@ def test_a_new_kind_flows_through_request_batch_cover_status_and_followup(
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-05")
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    # request: the route takes the kind's right (opt-out), the law's opt-out right is claimed
+    # request: the route takes the kind's right (opt-out), the law's opt-out right is claimed;
+    # Experian's filing names its P.O. Box 703 for requests: by mail
     code, out, err = cli(
         [
             "request",
-            "equifax",
+            "experian",
             "--kind",
             "restrict",
             "--templates",
@@ -128,7 +129,7 @@ def test_a_new_kind_flows_through_a_clinic_batch_and_its_cover_sheet(
             "letters",
             str(sheet),
             "--brokers",
-            "equifax",
+            "experian",
             "--kind",
             "restrict",
             "--templates",

@@ -51,12 +51,23 @@ def test_four_parallel_requests_get_four_ids(vault_env: Path, tmp_path: Path) ->
     each, write 4 letters with distinct names, and the vault holds exactly those 4 requests
     (the old code printed 20 success lines and stored #1 four times)."""
     out = tmp_path / "letters"
-    runs = [_start("request", "lexisnexis", "--format", "txt", "--out", str(out), "--json") for _ in range(4)]
+    args = (
+        "request",
+        "lexisnexis",
+        "--again",
+        "--format",
+        "txt",
+        "--out",
+        str(out),
+        "--json",
+    )  # 4 alike, on purpose
+    runs = [_start(*args) for _ in range(4)]
     results = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [err[-800:] for _, err in results]
     ids = sorted(letter["id"] for stdout, _ in results for letter in json.loads(stdout)["letters"])
     assert ids == [1, 2, 3, 4]
-    assert len(list(out.glob("*.txt"))) == 4
+    # each a mail letter with the sheet of LexisNexis's portal beside it
+    assert len(list(out.glob("*.txt"))) == 8
     journal = _journal(vault_env)
     assert sorted(journal.requests) == [1, 2, 3, 4]
     stored = {r.id: r.files for r in journal.requests.values()}
@@ -71,13 +82,13 @@ def test_parallel_marks_never_store_a_forbidden_history(vault_env: Path, tmp_pat
     events of each request replay legally from drafted, one per successful run."""
     code, _, err = cli(["request", "lexisnexis", "spokeo", "--format", "txt", "--out", str(tmp_path / "l")])
     assert code == 0, err
-    commands = [
-        ("1", "sent", "--via", "email"),
+    commands = [  # LexisNexis's letter goes by mail, Spokeo's through its web form
+        ("1", "sent", "--via", "mail"),
         ("1", "withdrawn"),
-        ("1", "sent", "--via", "email"),
+        ("1", "sent", "--via", "mail"),
         ("1", "fulfilled"),
-        ("2", "sent", "--via", "email"),
-        ("2", "sent", "--via", "email"),
+        ("2", "sent", "--via", "web-form"),
+        ("2", "sent", "--via", "web-form"),
     ]
     runs = [_start("mark", *command) for command in commands]
     results = [run.communicate(timeout=120) for run in runs]

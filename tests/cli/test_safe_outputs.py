@@ -78,7 +78,9 @@ def test_letters_in_every_format_are_0600_in_a_0700_folder(
         os.umask(0o022)
     assert code == 0, err
     written = [Path(f) for f in json.loads(stdout)["letters"][0]["files"]]
-    assert sorted(p.suffix for p in written) == [".eml", ".html", ".pdf", ".txt"]
+    # the letter in the four formats asked for, and beside it the sheet for LexisNexis's portal in
+    # those that fit a sheet (no .eml: a web form is not e-mailed)
+    assert sorted(p.suffix for p in written) == [".eml", ".html", ".html", ".pdf", ".pdf", ".txt", ".txt"]
     for path in written:
         assert _mode(path) == 0o600, path.name
     assert _mode(out) == 0o700 and _mode(out.parent) == 0o700
@@ -94,7 +96,7 @@ def test_audit_html_and_followup_letters_are_0600(person: Path, cli: Runner) -> 
 
 def test_every_batch_output_is_0600(clinic: Path, tmp_path: Path, cli: Runner) -> None:
     out = tmp_path / "batch"
-    args = ["bulk", "letters", str(clinic), "--brokers", "equifax", "--out", str(out), "--workers", "1"]
+    args = ["bulk", "letters", str(clinic), "--brokers", "experian", "--out", str(out), "--workers", "1"]
     code, stdout, err = cli([*args, "--json"])
     assert code == 0, err
     written = [Path(f) for f in json.loads(stdout)["files"]]
@@ -118,7 +120,7 @@ def test_every_batch_output_is_0600(clinic: Path, tmp_path: Path, cli: Runner) -
 def test_split_batch_gives_0600_pdfs_in_a_0700_folder(clinic: Path, tmp_path: Path, cli: Runner) -> None:
     out = tmp_path / "batch"
     code, stdout, err = cli(
-        ["bulk", "letters", str(clinic), "--brokers", "equifax", "--split", "--out", str(out), "--json"]
+        ["bulk", "letters", str(clinic), "--brokers", "experian", "--split", "--out", str(out), "--json"]
     )
     assert code == 0, err
     pdfs = [Path(f) for f in json.loads(stdout)["files"] if f.endswith(".pdf")]

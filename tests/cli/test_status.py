@@ -28,10 +28,12 @@ JSON_KEYS = [
     "delivered",
     "due",
     "due_estimated",
+    "due_courtesy",
     "channel",
     "days_left",
     "overdue",
     "reference",
+    "routes",
 ]
 
 
@@ -80,7 +82,7 @@ def test_table_shows_the_summary_then_the_overdue_first_with_a_limit(clinic_vaul
     assert lines[0] == "60 requests on 2026-03-01: 40 overdue, 0 due within a week"
     assert lines[1] == "  drafted 10, sent 50"
     header = lines[3].split()
-    assert header == ["id", "broker", "kind", "state", "sent", "due", "days", "left"]
+    assert header == ["id", "broker", "kind", "by", "state", "sent", "due", "days", "left"]
     rows = lines[5:-2]
     assert len(rows) == 50
     assert all(row.endswith("~2026-02-19  -10 OVERDUE") for row in rows[:40])
@@ -141,10 +143,12 @@ def test_json_keeps_its_shape_every_request_by_id(clinic_vault: Path, cli: Runne
         "delivered": None,
         "due": "2026-02-19",
         "due_estimated": True,
+        "due_courtesy": False,
         "channel": "",
         "days_left": -10,
         "overdue": True,
         "reference": "BA-0001",
+        "routes": [],  # a record from before routes were logged
     }
     assert len(out.splitlines()) == 60 + 2  # one request a line, between the brackets
     assert [r["id"] for r in json.loads(cli(["status", "--json", "--limit", "2"])[1])] == [1, 2]

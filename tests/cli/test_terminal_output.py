@@ -82,7 +82,7 @@ def test_request_status_show_and_audit(hostile: Path, cli: Runner, tmp_path: Pat
     assert code == 0, err
     _clean(out + err)
     assert "[/] privacy[at]example.com" in out
-    code, out, err = cli(["mark", "1", "sent", "--via", "email", "--note", "\x1b]8;;http://x\x07hi"])
+    code, out, err = cli(["mark", "1", "sent", "--via", "web-form", "--note", "\x1b]8;;http://x\x07hi"])
     assert code == 0, err
     for args in (["status"], ["show", "1"], ["audit"]):
         code, out, err = cli(args)

@@ -146,6 +146,19 @@ def test_a_path_through_a_regular_file(home: Path, cli: Runner) -> None:
         _one_user_error(cli(args), "afile")
 
 
+def test_init_where_no_vault_can_be_made(home: Path, cli: Runner, unwritable: Callable[[Path], Path]) -> None:
+    """`init --vault` into a folder that cannot be written, or through a file: one line, exit 1."""
+    unwritable(home / "locked")
+    for path, expected in (
+        ("locked/vault.db", "cannot create the vault locked/vault.db: permission denied"),
+        ("locked/new/vault.db", "cannot create the vault locked/new/vault.db: permission denied"),
+        ("afile/vault.db", "cannot create the vault afile/vault.db: part of that path is a file"),
+        ("afile/sub/vault.db", "part of that path is a file, not a folder"),
+    ):
+        _one_user_error(cli(["--vault", path, "init", "--passphrase", "--profile", str(DEMO)]), expected)
+    assert (home / "afile").read_text() == "not a folder"
+
+
 def test_files_that_are_not_utf8(home: Path, cli: Runner) -> None:
     (home / "me.toml").write_bytes(b'name = "Ana N\xfa\xf1ez"\nstate = "CO"\n')
     (home / "clinic.toml").write_bytes(b'organization = "Cl\xednica"\n')
@@ -205,3 +218,42 @@ def test_inputs_that_are_not_regular_files_or_too_big(
     _one_user_error(
         cli(["registry", "import", "--source", "vt", str(VT)]), "larger than 1,000 bytes, the limit"
     )
+
+
+# Issue 22, "Messages": each was accepted silently, exited 0 or gave a hint naming no real option.
+
+
+def test_reply_file_that_is_a_folder(home: Path, cli: Runner) -> None:
+    assert cli(["request", "equifax", "--out", str(home / "l")])[0] == 0
+    _one_user_error(cli(["reply", "1", "--file", str(home / "adir")]), "adir is a folder")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["audit", "--lang", "fr", "--json"], "--lang fr"),
+        (["audit", "--answer", "booked_in_jail=maybe", "--json"], "'maybe' is not an answer"),
+        (["bulk", "status", "--batch", "B-NOPE"], "no batch 'B-NOPE'"),
+        (["bulk", "status", "--by", "nosuch"], "--by nosuch"),
+        (["status", "--broker", "nosuch"], "--broker 'nosuch'"),
+    ],
+)
+def test_choices_are_checked(home: Path, cli: Runner, args: list[str], expected: str) -> None:
+    _one_user_error(cli(args), expected)
+
+
+def test_a_missing_address_names_a_real_way_to_add_one(home: Path, cli: Runner) -> None:
+    from broker_audit.errors import MissingProfileField
+
+    hint = MissingProfileField("address", "a scan").hint
+    assert "profile edit --from-file" in hint and "--address" not in hint
+    code, out, _ = cli(["profile", "edit", "--help"])
+    assert code == 0 and "--from-file" in out
+
+
+def test_a_bad_birth_date_in_a_profile_says_how_to_write_it(home: Path, cli: Runner) -> None:
+    profile = home / "p.toml"
+    profile.write_text('name = "Ana Núñez"\nstate = "CO"\nbirth_date = "14/03/1987"\n', encoding="utf-8")
+    result = cli(["profile", "edit", "--from-file", str(profile)])
+    _one_user_error(result, "birth_date: not a date: write it as YYYY-MM-DD")
+    assert "RFC3339" not in result[2]

@@ -24,7 +24,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     code, _, err = cli(["request", "lexisnexis", "spokeo", "--out", str(tmp_path / "l"), "--format", "txt"])
     assert code == 0, err
-    assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
     return path
 
 

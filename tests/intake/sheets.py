@@ -8,7 +8,18 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-HEADER_EN = ["First Name", "Last Name", "Address", "Apt", "City", "State", "ZIP", "DOB", "Phone", "Email"]
+HEADER_EN = [
+    "First Name",
+    "Last Name",
+    "Address",
+    "Apt",
+    "City",
+    "State",
+    "ZIP",
+    "DOB (MM/DD/YYYY)",
+    "Phone",
+    "Email",
+]
 HEADER_ES = [
     "Nombre",
     "Primer apellido",

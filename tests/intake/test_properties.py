@@ -124,3 +124,47 @@ def test_neutralised_cells_never_start_a_formula(cell: str) -> None:
     out = neutralise_cell(cell)
     assert out in (cell, "'" + cell)
     assert not out or out.lstrip(" \u00a0\u3000")[:1] not in set("=+-@\t\r\n＝＋－＠﹦﹢﹣﹫−")
+
+
+BIRTHS = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2024, 12, 31))
+
+
+@st.composite
+def written_date(draw: st.DrawFn, order: str, date: dt.date) -> str:
+    """`date` written in `order` the many ways sheets do: 5/6/1975, 05-06-1975, 5.6.75."""
+    sep = draw(st.sampled_from(["/", "-", "."]))
+    pad = draw(st.booleans())
+    short_year = draw(st.booleans())
+    day = f"{date.day:02d}" if pad else str(date.day)
+    month = f"{date.month:02d}" if pad else str(date.month)
+    year = f"{date.year % 100:02d}" if short_year else str(date.year)
+    return sep.join([day, month, year] if order == "dmy" else [month, day, year])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), order=st.sampled_from(["dmy", "mdy"]), dates=st.lists(BIRTHS, min_size=1, max_size=8))
+def test_dates_in_intake_a_day_first_or_month_first_column_is_read_one_way_or_sent_to_fix(
+    data: st.DataObject, order: str, dates: list[dt.date]
+) -> None:
+    """Every row of a column written one way is either read as the date that was written, or
+    sent to rows-to-fix as ambiguous: never read the other way round."""
+    cells = [data.draw(written_date(order, d)) for d in dates]
+    header = ["Full name", *HEADER[1:], "DOB"]
+    rows = [[f"Person {i}", *ADDRESS, cell] for i, cell in enumerate(cells)]
+    with tempfile.TemporaryDirectory() as folder:
+        intake = read_clients(
+            write_sheet(Path(folder) / "c.csv", [header, *rows]), today=dt.date(2026, 11, 25)
+        )
+    read_as = {c.row: c.profile.birth_date for c in intake.clients}
+    bad = {b.row: b.reason for b in intake.bad}
+    identical = set(intake.identical_rows)
+    settled = any(d.day > 12 and d.day != d.month for d in dates)
+    for index, date in enumerate(dates):
+        sheet_row = index + 2
+        if sheet_row in identical:
+            continue
+        if sheet_row in read_as:
+            assert read_as[sheet_row] == date, (cells[index], order)
+        else:
+            assert "could be month first or day first" in bad[sheet_row]
+            assert not settled  # a column with a day over 12 reads every row

@@ -69,3 +69,23 @@ def test_override_by_id_and_unknown_override() -> None:
 
     with pytest.raises(UserError):
         law_for_state(shipped_laws(), "WY", on=TODAY, override="xx-nope")
+
+
+def test_the_immigration_data_laws_are_context_cited_as_read() -> None:
+    """The records request names C.R.S. 24-74 and 24-76.6 as background, at the level of the text
+    that was read (research section 11: no subsection of the 2025 text), each with its source."""
+    import msgspec
+
+    from broker_audit.law.check import check_laws
+
+    cora = next(law for law in shipped_laws() if law.id == "co-cora")
+    assert [c.citation for c in cora.context] == ["C.R.S. 24-74-101 et seq.", "C.R.S. 24-76.6-101 et seq."]
+    assert "SB25-276" in cora.context[0].history and all(
+        c.source.startswith("https://") for c in cora.context
+    )
+    assert not [f for f in check_laws(shipped_laws(), today=dt.date(2026, 12, 8)) if f.rule == "L011"]
+    bad = msgspec.structs.replace(
+        cora, context=[msgspec.structs.replace(cora.context[0], citation="C.R.S. 24-74-103(1)")]
+    )
+    (found,) = [f for f in check_laws([bad], today=dt.date(2026, 12, 8)) if f.rule == "L011"]
+    assert found.severity == "error" and "24-74-103(1)" in found.message

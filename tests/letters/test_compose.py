@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from broker_audit.law.check import printed_unread
 from broker_audit.law.choose import federal_law
 from broker_audit.law.deadlines import clock_for
 from broker_audit.law.load import shipped_laws
@@ -51,7 +52,7 @@ def cases() -> list[tuple[str, str]]:
                 continue
             if kind == "appeal" and not (law.appeal and law.appeal.available):
                 continue
-            if kind == "complaint" and law.complaint is None:
+            if kind == "complaint" and (law.complaint is None or not law.complaint.reachable):
                 continue
             out.append((law.id, kind))
     return out
@@ -82,6 +83,7 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
         recipient=tuple(recipient),
         date=TODAY,
         reference="BA-TESTREF1",
+        postal=kind != "complaint",  # a complaint goes to the office's online form
     )
     text = flat(to_text(doc))
     assert "{{" not in text and "{%" not in text and "}}" not in text
@@ -92,9 +94,11 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
     if kind in REQUEST_KINDS:
         if rule is not None:
             assert law.name in text
-            assert flat(rule.citation) in text
             if rule.text_seen:  # the statute text was read: the letter claims its scope, no more
+                assert flat(rule.citation) in text
                 assert flat(rule.scope) in text
+            else:  # not read: the Act is cited, never the section (rule L008)
+                assert flat(law.citation) in text
             if rule.limited:  # and asks for the rest as a request, not as a right
                 assert "not as a claim under the Act" in text
             period = rule.period
@@ -109,8 +113,12 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
         elif kind != "fcra-disclosure":
             # no law or no such right: ask politely, cite nothing we cannot use
             assert law.citation == "" or flat(law.citation) not in text
+    # no section whose text was not read is printed, in any kind (rule L008)
+    assert printed_unread(text, law) == []
     if kind == "appeal":
-        assert law.appeal is not None and flat(law.appeal.citation) in text
+        assert law.appeal is not None
+        if law.appeal.text_seen:
+            assert flat(law.appeal.citation) in text
         if law.appeal.response_days and law.appeal.text_seen:
             assert f"{law.appeal.response_days} days" in text
         elif law.appeal.response_days:
@@ -125,7 +133,7 @@ def test_every_law_and_kind(law_id: str, kind: str, tmp_path: Path) -> None:
     assert profile.name in pdf_text
     assert "BA-TESTREF1" in pdf_text
     if kind in REQUEST_KINDS and rule is not None:
-        assert flat(rule.citation) in pdf_text
+        assert flat(rule.citation if rule.text_seen else law.citation) in pdf_text
 
 
 def test_no_law_letter_cites_no_statute() -> None:

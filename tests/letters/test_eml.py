@@ -29,7 +29,40 @@ def test_parses_back_with_headers_and_utf8_body() -> None:
     assert "Trần & Núñez <records>" in body and "Nguyễn Thị Minh Khai" in body
 
 
-def test_without_sender_address_the_message_id_names_no_host() -> None:
-    msg = BytesParser(policy=email.policy.default).parsebytes(to_eml(make_doc(email_from=None)))
-    assert msg["From"] is None
+def test_who_sends_an_eml_without_a_sender_is_refused_never_written_without_from() -> None:
+    """The issue: the .eml of a client without an e-mail address had no From:."""
+    import pytest
+
+    from broker_audit.errors import UserError
+
+    with pytest.raises(UserError, match="needs a From: address"):
+        to_eml(make_doc(email_from=None))
+
+
+def test_who_sends_every_eml_has_from_date_and_message_id_and_the_chosen_reply_to() -> None:
+    import dataclasses
+
+    doc = dataclasses.replace(
+        make_doc(email_from="Example Clinic <desk@clinic.example>"),
+        reply_to="answers@clinic.example",
+        on_behalf="Example Clinic sends this request on behalf of Ana García.",
+        signed_for="Sent by Example Clinic, authorized agent of Ana García",
+        attachments=(("authorization.pdf", "application/pdf", b"%PDF-1.4 x"),),
+    )
+    msg = BytesParser(policy=email.policy.default).parsebytes(to_eml(doc))
+    assert msg["From"].addresses[0].addr_spec == "desk@clinic.example"
+    assert msg["Reply-To"] == "answers@clinic.example"
+    assert msg["Date"] and msg["Message-ID"].endswith("@clinic.example>")
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Example Clinic sends this request on behalf of Ana García.")
+    assert text.rstrip().endswith("Sent by Example Clinic, authorized agent of Ana García")
+    (attachment,) = list(msg.iter_attachments())
+    assert attachment.get_filename() == "authorization.pdf"
+    assert attachment.get_content() == b"%PDF-1.4 x"
+
+
+def test_a_sender_without_a_plain_domain_gets_a_message_id_naming_no_host() -> None:
+    msg = BytesParser(policy=email.policy.default).parsebytes(
+        to_eml(make_doc(email_from="me@bücher.example"))
+    )
     assert msg["Message-ID"].endswith("@broker-audit.invalid>")

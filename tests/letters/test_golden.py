@@ -8,6 +8,7 @@ and review `git diff tests/golden`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,11 +26,13 @@ from broker_audit.letters.compose import (
     records_context,
     sender_lines,
 )
-from broker_audit.letters.context import LetterContext
+from broker_audit.letters.context import LetterContext, UnreachableContext
+from broker_audit.letters.disclosure import Disclosure, decide
+from broker_audit.letters.records_identity import records_requester
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
-from broker_audit.profile import AgentProfile, Profile, load_profile_file
-from broker_audit.registry.schema import Broker, Postal, Route, Source
+from broker_audit.profile import AgentProfile, Profile, ReplyAddress, load_profile_file
+from broker_audit.registry.schema import Broker, ConsumerReporting, Evidence, Postal, Route, Source
 from broker_audit.vocabulary import KINDS
 
 from .helpers import EARLIER
@@ -54,6 +57,18 @@ ROUTE = Route(
     checked=TODAY,
     registry="ca",
     filed=2020,
+    door="request-channel",
+)
+# The same address as a registry's contact field (no request channel known): the "contact" variant.
+CONTACT_ROUTE = msgspec.structs.replace(ROUTE, door="contact")
+PARENT = Broker(
+    id="example-parent",
+    name="Example Parent",
+    legal_name="Example Parent Inc.",
+    categories=["risk-analytics"],
+    routes=[ROUTE],
+    sources=[Source(url="https://example.org/parent", checked=TODAY)],
+    checked=TODAY,
 )
 BROKER = Broker(
     id="example-data-broker",
@@ -64,21 +79,87 @@ BROKER = Broker(
     routes=[ROUTE],
     sources=[Source(url="https://example.org/privacy", checked=TODAY)],
     checked=TODAY,
+    consumer_reporting=ConsumerReporting(
+        agency=True, source="https://example.org/cfpb-list", grade="primary", checked=TODAY
+    ),
 )
 CLINIC = AgentProfile(organization="Example Clinic", address=["1 Main St", "Denver, CO 80205"])
 
 
-def profile_for(law: Law) -> Profile:
+# A broker that sells to immigration enforcement: its letters are minimal by default (name, past
+# address, reply channel), and a location-data one (its letters ask about the advertising ID).
+GOV_BROKER = msgspec.structs.replace(
+    BROKER,
+    id="example-gov-broker",
+    law_enforcement=[
+        Evidence(
+            recipient="immigration-enforcement",
+            agency="ICE",
+            summary="Example contract.",
+            year=2021,
+            source="https://example.org/contract",
+            checked=TODAY,
+        )
+    ],
+)
+LOCATION_BROKER = msgspec.structs.replace(
+    GOV_BROKER, id="example-location-broker", categories=["location-data"]
+)
+# The requester at risk: a past address with its years, a P.O. box for answers, a phone's ad ID.
+AT_RISK = msgspec.structs.replace(
+    PROFILE,
+    addresses=[
+        PROFILE.addresses[0],
+        msgspec.structs.replace(PROFILE.addresses[1], since=2016, until=2019),
+    ],
+    reply_address=ReplyAddress(line1="P.O. Box 4410", city="Denver", state="CO", zip="80204"),
+    advertising_ids=["38400000-8cf0-11bd-b23e-10b96e40000d"],
+)
+MINIMAL_CASES = (
+    {("co-cpa", k) for k in ("access", "delete", "opt-out", "correct", "followup", "appeal", "complaint")}
+    | {("ca-ccpa", k) for k in ("access", "delete", "opt-out")}
+    | {("us-fcra", "fcra-disclosure")}
+)
+LOCATION_CASES = {("co-cpa", "access"), ("co-cpa", "delete")}
+# No reply address: answers by e-mail only (the FCRA letter authorizes electronic disclosure).
+EMAIL_ONLY_CASES = {("co-cpa", "access"), ("us-fcra", "fcra-disclosure")}
+
+
+def profile_for(law: Law, variant: str = "plain") -> Profile:
     """The demo requester, living in the law's state (the pipeline never cites another state's law)."""
+    base = AT_RISK if variant in ("minimal", "location") else PROFILE
+    if variant == "email-only":
+        base = msgspec.structs.replace(AT_RISK, reply_address=None)
     if law.jurisdiction in ("US", "*"):
-        return PROFILE
-    return msgspec.structs.replace(PROFILE, state=law.jurisdiction)
+        return base
+    return msgspec.structs.replace(base, state=law.jurisdiction)
 
 
-def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> LetterContext:
+# The records request a records follow-up is about: sent by mail, received, not answered.
+EARLIER_RECORDS = dataclasses.replace(
+    EARLIER, kind="records", state="delivered", due=None, due_estimated=False, answered_on=None
+)
+# A campaign's letters are the clinic's (letters/records_identity.py): no home address, no phone.
+CAMPAIGN_CLINIC = AgentProfile(
+    organization="Example Clinic",
+    contact_name="Ana Example",
+    address=["1 Main St", "Denver, CO 80205"],
+    email="records@clinic.example.org",
+    phone="+1 303 555 0100",
+)
+
+
+def broker_for(variant: str) -> Broker:
+    return {"minimal": GOV_BROKER, "email-only": GOV_BROKER, "location": LOCATION_BROKER}.get(variant, BROKER)
+
+
+def _context(
+    law: Law, kind_id: str, variant: str, disclosure: Disclosure, agent: AgentProfile | None = None
+) -> LetterContext:
     letter = KINDS[kind_id]
     if letter.group == "records":
         ccjra = next((x for x in LAWS if x.id == "co-ccjra"), None)
+        requester = records_requester(PROFILE, agent) if agent is not None else None
         return records_context(
             profile=PROFILE,
             agency="Example County Sheriff's Office",
@@ -87,19 +168,39 @@ def _context(law: Law, kind_id: str, agent: AgentProfile | None = None) -> Lette
             today=TODAY,
             reference="BA-GOLDEN01",
             since=dt.date(2019, 1, 1),
+            requester=requester.context() if requester else None,
+            organization=requester.organization if requester else "",
+            letter=letter,
+            earlier=EARLIER_RECORDS if letter.id == "records-followup" else None,
+            disclosure=disclosure,
+        )
+    unreachable = None
+    if letter.group == "notice":
+        unreachable = UnreachableContext(
+            known=[
+                "head office or registered address: Example Data Broker Inc. / 1 Main St / Example, CA 90000"
+            ],
+            parent="Example Parent",
+            parent_letters=[
+                "my access request of November 25, 2026, reference BA-GOLDEN02, by mail to "
+                "Example Parent Inc. / P.O. Box 1 / Atlanta, GA 30301"
+            ],
         )
     return letter_context(
         letter=letter,
-        profile=profile_for(law),
-        broker=BROKER,
+        profile=profile_for(law, variant),
+        broker=PARENT if variant == "forward" else broker_for(variant),
         law=law,
         fcra=federal_law(LAWS),
         today=TODAY,
         reference="BA-GOLDEN01",
-        route=ROUTE,
+        route=CONTACT_ROUTE if variant == "contact" else ROUTE,
         details="My address is listed wrongly as 9 Elm St.",
         earlier=EARLIER if letter.group == "chain" else None,
-        agent=agent,
+        agent=CLINIC if variant == "agent" else None,
+        disclosure=disclosure,
+        forward_for=BROKER if variant == "forward" else None,
+        unreachable=unreachable,
     )
 
 
@@ -107,7 +208,7 @@ def cases() -> Iterator[tuple[str, str, str]]:
     """(law id, kind, variant) for every letter the tool can write."""
     for law in LAWS:
         for letter in KINDS.values():
-            if letter.group == "page" or (letter.group == "records") != (law.id == "co-cora"):
+            if letter.group in ("page", "platform") or (letter.group == "records") != (law.id == "co-cora"):
                 continue
             if law.kind == "open-records" and letter.group != "records":
                 continue
@@ -115,32 +216,52 @@ def cases() -> Iterator[tuple[str, str, str]]:
                 continue
             if letter.id == "appeal" and not (law.appeal and law.appeal.available):
                 continue
-            if letter.id == "complaint" and law.complaint is None:
+            if letter.recipient == "complaint-office" and (
+                law.complaint is None or not law.complaint.reachable
+            ):
                 continue
             yield law.id, letter.id, "plain"
+            if letter.group == "records":
+                yield law.id, letter.id, "campaign"
+            if letter.id == "access" and law.id in ("co-cpa", "ca-ccpa"):
+                yield law.id, letter.id, "contact"  # to a contact address: no request channel known
+                yield law.id, letter.id, "forward"  # to the parent of a broker that cannot be reached
             if (
                 letter.group == "request"
                 and law.kind not in ("federal", "open-records")
                 and letter.id in ("access", "delete", "opt-out")
             ):
                 yield law.id, letter.id, "agent"
+            if (law.id, letter.id) in MINIMAL_CASES:
+                yield law.id, letter.id, "minimal"
+            if (law.id, letter.id) in LOCATION_CASES:
+                yield law.id, letter.id, "location"
+            if (law.id, letter.id) in EMAIL_ONLY_CASES:
+                yield law.id, letter.id, "email-only"
 
 
 def render_case(law_id: str, kind_id: str, variant: str) -> str:
     law = next(x for x in LAWS if x.id == law_id)
-    agent = CLINIC if variant == "agent" else None
-    context = _context(law, kind_id, agent)
-    if kind_id == "complaint":
+    letter = KINDS[kind_id]
+    profile = PROFILE if letter.group == "records" else profile_for(law, variant)
+    broker = None if letter.group == "records" else (PARENT if variant == "forward" else broker_for(variant))
+    disclosure = decide(profile, broker=broker, letter=letter)
+    agent = CAMPAIGN_CLINIC if variant == "campaign" else None
+    context = _context(law, kind_id, variant, disclosure, agent)
+    sender = tuple(sender_lines(profile, context.agent, disclosure))
+    if variant == "campaign":
+        sender = records_requester(PROFILE, CAMPAIGN_CLINIC).sender
+    if KINDS[kind_id].recipient == "complaint-office":
         recipient = complaint_recipient_lines(law)
-    elif kind_id == "records":
+    elif KINDS[kind_id].group == "records":
         recipient = ["Example County Sheriff's Office", "1 Justice Way", "Example, CO 80000"]
     else:
         recipient = recipient_lines(BROKER, ROUTE)
     text = to_text(
         render_letter(
-            KINDS[kind_id].template_name,
+            letter.template_name,
             context,
-            sender=tuple(sender_lines(PROFILE, context.agent)),
+            sender=sender,
             recipient=tuple(recipient),
             date=TODAY,
             reference="BA-GOLDEN01",

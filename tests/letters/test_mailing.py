@@ -25,12 +25,12 @@ ADDRESSES = [
         "Austin, TX 78701",
     ),
     (
-        "Núñez-Trần International Data Brokerage Holdings Corporation of America and Subsidiaries",
-        "Attention: Office of the Chief Privacy Officer and General Counsel, Legal Department",
-        "12345 Extremely Long Boulevard Name Northwest, Building 7, Suite 1200, Mail Stop 44-B",
+        "Núñez-Trần International Data Brokerage Holdings",
+        "Attention: Office of the Chief Privacy Officer",
+        "12345 Long Boulevard Northwest, Building 7, Suite 1200",
         "San Francisco, CA 94105-1234",
     ),
-    tuple(f"Line {i} of a very long address block" for i in range(1, 10)),
+    tuple(f"Line {i} of a long address" for i in range(1, 6)),
     ("Zoë Løvås-Ørsted",),
 ]
 
@@ -79,7 +79,18 @@ def test_every_label_text_stays_inside_its_label(out: Path) -> None:
     assert found_cells[0] == set(range(30)) and found_cells[1] == set(range(7))
     text = reader.pages[0].extract_text()
     assert "Acme People Search, LLC" in text and "Zoë Løvås-Ørsted" in text and "Austin, TX 78701" in text
-    assert "Line 9 of a very long address block" in text  # the city line is kept last
+    assert "Line 5 of a long address" in text  # the city line is kept last
+    assert "12345 Long Blvd NW, Bldg 7, Ste 1200" in text  # USPS abbreviations, not a cut line
+    assert "\u2026" not in text
+
+
+def test_addresses_that_fit_a_label_that_cannot_hold_an_address_is_refused_before_drawing(out: Path) -> None:
+    from broker_audit.errors import AddressDoesNotFit
+
+    wide = ("Acme", "12345 Extremely Long Boulevard Name Northwest, Mail Stop 44-B", "Austin, TX 78701")
+    with pytest.raises(AddressDoesNotFit, match="an address label"):
+        mailing.write_labels_pdf([ADDRESSES[0], wide], out / "labels.pdf")
+    assert list(out.iterdir()) == []
 
 
 def test_labels_need_addresses(out: Path) -> None:
@@ -140,7 +151,7 @@ def test_firm_mailing_list_csv_has_ps3877_columns_and_inert_cells(out: Path) -> 
         "SH Fee",
     ):
         assert column in header
-    assert header[-4:] == ["Reference", "Request ID", "Sender (client)", "Letter kind"]
+    assert header[-5:] == ["Reference", "Request ID", "Sender (client)", "Letter kind", "Return address"]
     body, total = rows[1:-1], rows[-1]
     assert len(body) == 12 and all(len(r) == len(header) for r in rows)
     assert body[1][header.index("Postage")] == "0.73" and body[0][header.index("Postage")] == ""
@@ -170,11 +181,15 @@ def test_firm_mailing_list_pdf(out: Path) -> None:
         assert "Firm Mailing Book for Accountable Mail" in text
         assert "Community Legal Clinic" in text
         assert "Article" in text and "Postage" in text and "Insured" in text
-    assert "Total number of pieces listed by sender: 10" in texts[0]
-    assert "Total number of pieces listed by sender: 2" in texts[1]
+    import re
+
+    listed = [int(re.search(r"listed by sender: (\d+)", t)[1]) for t in texts]  # type: ignore[index]
+    assert sum(listed) == 12 and all(n <= 10 for n in listed)  # long addresses make taller rows
     assert "Total for this mailing: 12 pieces" in texts[1]
     assert "9407 1000 0000 0000 0001" in texts[0]
     assert "Acme People Search, LLC" in texts[0] and "Ref. BA-2025-00011" in texts[1]
+    column = [r.text for page in reader.pages for r in runs(page) if 2.2 * INCH < r.x < 3.2 * INCH]
+    assert column and not any("\u2026" in t for t in column)  # no address is cut
     width = 11 * INCH
     for page in reader.pages:
         for run in runs(page):
@@ -185,6 +200,44 @@ def test_firm_mailing_list_without_sender_leaves_lines_to_fill(out: Path) -> Non
     mailing.write_firm_mailing_list(_pieces(2), out / "book.pdf", out / "book.csv")
     text = PdfReader(str(out / "book.pdf")).pages[0].extract_text()
     assert "Name and Address of Sender:" in text and "____" in text
+
+
+def test_addresses_that_fit_the_list_never_below_8_pt_nor_cut(out: Path) -> None:
+    """The issue's LexisNexis address shrank to 7 pt and was cut ("...") in the list."""
+    lexisnexis = (
+        "LexisNexis Risk Solutions",
+        "Consumer Center, Attn: California Consumer Privacy Act (CCPA) Request",
+        "P.O. Box 105108",
+        "Atlanta, GA 30348-5295",
+    )
+    piece = mailing.MailPiece(
+        reference="BA-1", request_id="1", recipient=lexisnexis, sender=("Ana", "1 Main St")
+    )
+    mailing.write_firm_mailing_list([piece], out / "book.pdf", out / "book.csv")
+    page = PdfReader(str(out / "book.pdf")).pages[0]
+    table_body = 0.4 * INCH + 84 + 30  # below the column headings
+    address_runs = [r for r in runs(page) if 2.2 * INCH < r.x < 3.2 * INCH and r.top > table_body]
+    assert address_runs and min(r.size for r in address_runs) >= 8.0
+    text = " ".join(r.text for r in address_runs)
+    assert "PO Box 105108" in text and "(CCPA) Request" in text and "\u2026" not in text
+
+
+def test_addresses_that_fit_the_sender_on_the_list_is_each_envelopes_return_address(out: Path) -> None:
+    """Pieces with different return addresses (a client's own, the clinic's) are never listed
+    under one sender: each page names the return address its envelopes carry."""
+    ana = ("Ana García", "123 Main St Apt 4", "Denver, CO 80204")
+    clinic = ("Example Clinic", "100 Example Ave Ste 2", "Denver, CO 80205")
+    pieces = [
+        mailing.MailPiece(reference=f"BA-{i}", request_id=str(i), recipient=ADDRESSES[0], sender=who)
+        for i, who in enumerate([ana, ana, clinic], start=1)
+    ]
+    assert mailing.write_firm_mailing_list(pieces, out / "book.pdf", out / "book.csv") == 2
+    first, second = (p.extract_text() for p in PdfReader(str(out / "book.pdf")).pages)
+    assert "Ana García" in first and "Example Clinic" not in first and "BA-1" in first and "BA-2" in first
+    assert "Example Clinic" in second and "Ana García" not in second and "BA-3" in second
+    with open(out / "book.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["Return address"] for r in rows[:3]] == [" / ".join(ana)] * 2 + [" / ".join(clinic)]
 
 
 def test_neutralise_cell() -> None:

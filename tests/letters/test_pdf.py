@@ -98,23 +98,42 @@ def test_recipient_block_sits_in_the_window(tmp_path: Path) -> None:
         (
             "Núñez-Trần International Data Brokerage Holdings Corporation of America",
             "Attention: Office of the Chief Privacy Officer and General Counsel",
-            "12345 Extremely Long Boulevard Name Northwest, Building 7, Suite 1200",
+            "12345 Long Boulevard Northwest, Building 7, Suite 1200",
             "San Francisco, CA 94105-1234",
         ),
-        tuple(f"Line {i} of a very long address" for i in range(1, 10)),
         ("Acme",),
     ],
-    ids=["long-lines", "nine-lines", "one-line"],
+    ids=["long-lines", "one-line"],
 )
-def test_long_or_many_address_lines_never_leave_the_window(
+def test_addresses_that_fit_are_whole_in_the_window_never_cut_nor_below_8_pt(
     tmp_path: Path, recipient: tuple[str, ...]
 ) -> None:
     path = tmp_path / "letter.pdf"
     pdf.write_pdf([make_doc(recipient=recipient)], path)
     block = pdf.address_block(recipient)
-    assert len(block.lines) <= 7
+    assert block.size >= 8.0  # USPS's smallest readable size
     assert_in_window(read(path).pages[0], block.lines)
-    assert recipient[-1].split()[0] in " ".join(block.lines)  # city line kept last
+    assert not any("\u2026" in line for line in block.lines)  # never cut
+    words = " ".join(recipient).replace("Boulevard", "Blvd").replace("Northwest", "NW")
+    words = words.replace("Building", "Bldg").replace("Suite", "Ste")
+    assert " ".join(block.lines).split() == words.split()  # every word, in order
+    assert block.lines[-1] == recipient[-1]  # city line kept whole and last
+
+
+def test_addresses_that_fit_a_line_that_cannot_fit_is_refused_before_printing(tmp_path: Path) -> None:
+    from broker_audit.errors import AddressDoesNotFit
+
+    too_long = (
+        "Acme",
+        "12345 Extremely Long Boulevard Name Northwest Building Seven Suite 1200",
+        "Town, CO 80000",
+    )
+    with pytest.raises(AddressDoesNotFit, match="12345 Extremely Long"):
+        pdf.write_pdf([make_doc(recipient=too_long)], tmp_path / "letter.pdf")
+    nine = tuple(f"Line {i} of a long address" for i in range(1, 10))
+    with pytest.raises(AddressDoesNotFit, match="9 lines need"):
+        pdf.write_pdf([make_doc(recipient=nine)], tmp_path / "letter.pdf")
+    assert not (tmp_path / "letter.pdf").exists()
 
 
 def test_body_starts_below_the_window(tmp_path: Path) -> None:

@@ -49,5 +49,13 @@ def test_any_unicode_renders_everywhere(
     assert "<script" not in to_html(doc).replace("&lt;script", "")
     msg = BytesParser(policy=email.policy.default).parsebytes(to_eml(doc))
     assert msg["Subject"] is not None and msg.get_content()
-    data = pdf.pdf_bytes(doc)
+    from broker_audit.errors import AddressDoesNotFit
+    from broker_audit.letters.address_fit import address_problems
+
+    try:
+        data = pdf.pdf_bytes(doc)
+    except AddressDoesNotFit:  # never printed cut or outside the window: refused before drawing
+        assert address_problems(doc.recipient)
+        return
+    assert not address_problems(doc.recipient)
     assert data.startswith(b"%PDF-")

@@ -142,10 +142,10 @@ def test_a_huge_template_file_is_refused(tpl: Path) -> None:
 def test_199000_angle_brackets_are_refused_at_once(tpl: Path) -> None:
     """The reported case: one template of 199,000 '<' took 140 s to lay out as a PDF."""
     (tpl / "access.txt.j2").write_text("Subject: x\n\n" + "<" * 199_000 + "\n")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine slows the wall clock, not the work
     with pytest.raises(TemplateRefused, match="paragraph longer than 20,000 characters"):
         letter(tpl)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_too_many_blocks_are_refused(tpl: Path) -> None:
@@ -161,7 +161,22 @@ def test_the_largest_letter_allowed_lays_out_in_seconds(tpl: Path) -> None:
     the whole 199,000 in one paragraph 140 s."""
     _write(tpl, "{% for i in range(10) %}{{ '<' * 19990 }}\n\n{% endfor %}")
     doc = letter(tpl)
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine slows the wall clock, not the work
     data = pdf.pdf_bytes(doc)  # type: ignore[arg-type]
     assert data.startswith(b"%PDF")
-    assert time.monotonic() - started < 15  # ~2 s on the reference machine
+    assert time.process_time() - started < 15  # ~2 s on the reference machine
+
+
+@pytest.mark.parametrize("how", ["letter", "include"])
+def test_a_hard_link_to_a_file_outside_is_refused(tpl: Path, secret: Path, how: str) -> None:
+    """A hard link is a second name for any file its maker can read (as root: /etc/shadow); the
+    one safe-read helper refuses a file with more than one name."""
+    secret.write_text("Subject: Request\n\nSECRET-7f3a\n")
+    if how == "letter":
+        os.link(secret, tpl / "access.txt.j2")
+    else:
+        os.link(secret, tpl / "part.txt.j2")
+        _write(tpl, '{% include "part.txt.j2" %}')
+    with pytest.raises(TemplateRefused, match=r"has other names \(hard links\)") as info:
+        letter(tpl)
+    assert "SECRET" not in str(info.value)

@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mailservers import PASSWORD, USER, ImapServer, SmtpServer, dovecot_binary, imap_server, smtp_server
+from mailservers import (
+    AUTHSERV_ID,
+    PASSWORD,
+    USER,
+    ImapServer,
+    SmtpServer,
+    dovecot_binary,
+    imap_server,
+    smtp_server,
+)
 
 from broker_audit.law.load import shipped_laws
 from broker_audit.profile import load_profile_file
@@ -64,7 +73,12 @@ def set_up_mail(
     *,
     cafile: bool = True,
 ) -> None:
-    """Point the vault's mail account at the test servers (the password is asked each time)."""
+    """Point the vault's mail account at the test servers (the password is asked each time); with
+    both, the account trusts a bundle of both servers' certificates."""
+    bundle = None
+    if smtp and imap and cafile:
+        bundle = imap.root / "both-ca.pem"
+        bundle.write_bytes(smtp.cafile.read_bytes() + imap.cafile.read_bytes())
     setup_mail(
         access,
         MailSettings(
@@ -74,7 +88,8 @@ def set_up_mail(
             smtp_user=USER,
             imap_host="127.0.0.1" if imap else "",
             imap_port=imap.port if imap else 993,
-            cafile=(smtp.cafile if smtp else imap.cafile if imap else None) if cafile else None,
+            cafile=bundle or ((smtp.cafile if smtp else imap.cafile if imap else None) if cafile else None),
+            authserv_id=AUTHSERV_ID if imap else "",
         ),
         password=lambda: PASSWORD,
         use_keyring=False,

@@ -27,6 +27,7 @@ from typing import Any
 HOST = "127.0.0.1"
 USER = "maria.nunez@example.org"
 PASSWORD = "app-password-1234"
+AUTHSERV_ID = "mx.test.example"  # the name the user's provider gives itself in Authentication-Results
 
 
 def make_cert(folder: Path, name: str = "server") -> tuple[Path, Path]:
@@ -37,7 +38,8 @@ def make_cert(folder: Path, name: str = "server") -> tuple[Path, Path]:
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    # a name of its own, so that a bundle of two test certificates tells them apart
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"broker-audit test {name}")])
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -91,6 +93,7 @@ class SmtpServer:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
     logins: list[str] = field(default_factory=list)
+    on_data: Any = None  # called with each message received, before the server answers 250
 
 
 class _Handler:
@@ -107,9 +110,12 @@ class _Handler:
         login = (
             session.login_data.decode() if isinstance(session.login_data, bytes) else str(session.login_data)
         )
-        self.server.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content), login)
+        received = Received(
+            envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content), login
         )
+        self.server.received.append(received)
+        if self.server.on_data is not None:
+            self.server.on_data(received)
         return f"250 2.0.0 Ok: queued as T{len(self.server.received):04d}"
 
 
@@ -306,17 +312,22 @@ def reply_message(
     attachment: tuple[str, str, bytes] | None = None,
     date: dt.datetime | None = None,
     html: str = "",
+    auth: str | None = "dmarc=pass",
 ) -> bytes:
-    """A reply as a broker's mail system would send it."""
+    """A reply as a broker's mail system would send it, as the user's provider delivers it: with
+    its Authentication-Results on top (`auth`: the results it found, for the From domain; None:
+    the provider added none)."""
     from email.message import EmailMessage
     from email.policy import SMTP
 
     msg = EmailMessage(policy=SMTP)
+    domain = sender.rpartition("@")[2].rstrip(">") or "example.com"
+    if auth is not None:
+        msg["Authentication-Results"] = f"{AUTHSERV_ID}; {auth} header.from={domain}"
     msg["From"] = sender
     msg["To"] = USER
     msg["Subject"] = subject
     msg["Date"] = email.utils.format_datetime(date or dt.datetime(2026, 1, 8, 15, 0, tzinfo=dt.UTC))
-    domain = sender.rpartition("@")[2].rstrip(">") or "example.com"
     msg["Message-ID"] = email.utils.make_msgid(domain=domain)
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to

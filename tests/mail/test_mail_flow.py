@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from mailservers import PASSWORD, USER, ImapServer, SmtpServer, reply_message, tiny_pdf
+from mailservers import AUTHSERV_ID, PASSWORD, USER, ImapServer, SmtpServer, reply_message, tiny_pdf
 from pypdf import PdfReader
 
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
@@ -27,7 +27,7 @@ def _setup(cli: Runner, smtp: SmtpServer, imap: ImapServer | None, monkeypatch: 
     args = ["mail", "setup", "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp.port)]
     args += ["--smtp-security", smtp.security, "--smtp-user", USER, "--cafile", str(smtp.cafile)]
     if imap is not None:
-        args += ["--imap-host", "127.0.0.1", "--imap-port", str(imap.port)]
+        args += ["--imap-host", "127.0.0.1", "--imap-port", str(imap.port), "--authserv-id", AUTHSERV_ID]
     code, out, err = cli(args)
     assert code == 0, err
     assert "not kept anywhere" in out  # no secure keyring in tests: asked each time

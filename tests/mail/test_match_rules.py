@@ -7,34 +7,61 @@ import datetime as dt
 import pytest
 
 from broker_audit.errors import VaultTooNew
-from broker_audit.mail.match import Known, broker_domains, domain_belongs, match_message, registrable
+from broker_audit.mail.match import Known, Senders, broker_senders, match_message
 from broker_audit.mail.parse import ParsedMessage, parse_message, safe_name
 from broker_audit.mail.rules import suggest_state
+from broker_audit.registry.shared_hosts import shared_hosts
 from broker_audit.tracking.journal import decode, encode
 from broker_audit.tracking.mail_records import MailAccountSet
 
 
-def test_domains() -> None:
-    assert registrable("risk.lexisnexis.com") == "lexisnexis.com"
-    assert registrable("mail.example.co.uk") == "example.co.uk"
-    domains = broker_domains(["consumer.documents@lexisnexis.com"], "https://risk.lexisnexis.com/x")
-    assert domains == frozenset({"lexisnexis.com"})
-    assert domain_belongs("privacy.lexisnexis.com", domains)
-    assert not domain_belongs("evillexisnexis.com", domains)  # a suffix is not a subdomain
-    assert not domain_belongs("lexisnexis.com.evil.example", domains)
+def test_a_broker_is_only_who_its_routes_name() -> None:
+    shared = shared_hosts()
+    lexis = broker_senders(
+        [("email", "consumer.documents@lexisnexis.com"), ("web-form", "https://www.lexisnexis.com/optout")],
+        shared,
+    )
+    assert lexis.domains == frozenset({"lexisnexis.com"}) and not lexis.addresses
+    assert lexis.admit("privacy@lexisnexis.com") and lexis.admit("noreply@mail.lexisnexis.com")
+    assert not lexis.admit("x@evillexisnexis.com")  # a suffix is not a subdomain
+    assert not lexis.admit("x@lexisnexis.com.evil.example")
+    # the website is not a route: risk.lexisnexis.com names nothing by itself
+    assert broker_senders([("web-form", "https://risk.lexisnexis.com/x")], shared).domains == {
+        "risk.lexisnexis.com"
+    }
+    # a desk on a shared helpdesk host and a gmail address: only those exact addresses
+    fps = broker_senders([("email", "privacy@mtalley.zendesk.com")], shared)
+    assert fps.domains == frozenset() and fps.addresses == {"privacy@mtalley.zendesk.com"}
+    assert fps.admit("Privacy@MTalley.zendesk.com")
+    assert not fps.admit("support@mtalley.zendesk.com") and not fps.admit("orders@shop.zendesk.com")
+    jay = broker_senders([("email", "JayDunsing@gmail.com"), ("email", "gene-datatrue@att.net")], shared)
+    assert jay.admit("jaydunsing@gmail.com") and jay.admit("gene-datatrue@att.net")
+    assert not jay.admit("anyone@gmail.com") and not jay.admit("someone@att.net")
+    # a form on a privacy platform names no domain at all
+    assert broker_senders([("web-form", "https://privacyportal-cdn.onetrust.com/x")], shared) == Senders()
 
 
 KNOWN = Known(
     references={"BA-ABCDEFGH": 1, "BA-JKMNPQRS": 2},
     message_ids={"<sent-1@example.org>": 1},
     broker_of={1: "lexis", 2: "acme"},
-    domains={"lexis": frozenset({"lexisnexis.com"}), "acme": frozenset({"acme.example"})},
-    open_requests={"lexis": [1], "acme": [2, 3]},
+    senders={
+        "lexis": Senders(frozenset({"lexisnexis.com"})),
+        "acme": Senders(frozenset({"acme.example"})),
+        "fps": Senders(addresses=frozenset({"privacy@fps.zendesk.com"})),
+    },
+    open_requests={"lexis": [1], "acme": [2, 3], "fps": [4]},
     own_addresses=frozenset({"me@example.org"}),
 )
 
 
-def _msg(sender: str, subject: str = "", text: str = "", in_reply_to: tuple[str, ...] = ()) -> ParsedMessage:
+def _msg(
+    sender: str,
+    subject: str = "",
+    text: str = "",
+    in_reply_to: tuple[str, ...] = (),
+    authentication: str = "pass",
+) -> ParsedMessage:
     return ParsedMessage(
         from_addr=sender,
         from_domain=sender.rpartition("@")[2],
@@ -44,6 +71,7 @@ def _msg(sender: str, subject: str = "", text: str = "", in_reply_to: tuple[str,
         in_reply_to=in_reply_to,
         headers=(),
         text=text,
+        authentication=authentication,  # type: ignore[arg-type]
     )
 
 
@@ -60,6 +88,15 @@ def _msg(sender: str, subject: str = "", text: str = "", in_reply_to: tuple[str,
         (_msg("a@evil.example", subject="ref. BA-ZZZZZZZZ"), "ignored", None, ""),  # not ours
         (_msg("me@example.org", subject="ref. BA-ABCDEFGH"), "ignored", None, ""),  # our own copy
         (_msg("news@shop.example", subject="Sale"), "ignored", None, ""),
+        (_msg("privacy@fps.zendesk.com", subject="Your ticket"), "matched", 4, "domain"),
+        (_msg("orders@shop.zendesk.com", subject="Your order has shipped"), "ignored", None, ""),
+        (_msg("anyone@gmail.com", subject="ref. BA-ABCDEFGH"), "flagged", 1, "reference"),
+        (
+            _msg("a@lexisnexis.com", subject="ref. BA-ABCDEFGH", authentication="fail"),
+            "flagged",
+            1,
+            "reference",
+        ),
     ],
 )
 def test_match(message: ParsedMessage, outcome: str, request_id: int | None, how: str) -> None:
@@ -67,13 +104,78 @@ def test_match(message: ParsedMessage, outcome: str, request_id: int | None, how
     assert (found.outcome, found.request_id, found.matched_by) == (outcome, request_id, how)
 
 
+def test_an_unauthenticated_match_is_stored_but_marked() -> None:
+    found = match_message(_msg("a@lexisnexis.com", subject="ref. BA-ABCDEFGH", authentication="none"), KNOWN)
+    assert found.outcome == "matched" and not found.authenticated
+    assert match_message(_msg("a@lexisnexis.com", subject="ref. BA-ABCDEFGH"), KNOWN).authenticated
+
+
+SERVER = "mx.example.org"
+HEAD = "From: a@lexisnexis.com\r\nSubject: ref. BA-ABCDEFGH\r\nMessage-ID: <m@x>\r\n"
+
+
+def _auth(*results: str) -> tuple[str, str]:
+    raw = HEAD + "".join(f"Authentication-Results: {r}\r\n" for r in results) + "\r\nHi\r\n"
+    parsed = parse_message(raw.encode(), authserv_id=SERVER)
+    return parsed.authentication, parsed.auth_detail
+
+
+@pytest.mark.parametrize(
+    ("results", "verdict"),
+    [
+        # the receiving server says the sender is genuine
+        ([f"{SERVER}; dmarc=pass header.from=lexisnexis.com"], "pass"),
+        ([f"{SERVER}; spf=pass smtp.mailfrom=bounce@lexisnexis.com; dkim=none"], "pass"),
+        ([f"{SERVER} 1; dkim=pass (2048-bit key) header.d=lexisnexis.com header.s=s1"], "pass"),
+        ([f'{SERVER}; dkim/1 = pass header.i="@mail.lexisnexis.com"'], "pass"),
+        # failures and their variants: none of them authenticates
+        ([f"{SERVER}; dmarc=fail header.from=lexisnexis.com"], "fail"),
+        ([f"{SERVER}; DMARC=FAIL (p=REJECT) header.from=lexisnexis.com"], "fail"),
+        ([f"{SERVER};\r\n  dmarc = fail (as seen) header.from=lexisnexis.com"], "fail"),
+        ([f"{SERVER}; dkim=pass header.d=lexisnexis.com; dmarc=fail"], "fail"),
+        ([f"{SERVER}; dmarc=permerror header.from=lexisnexis.com"], "none"),
+        ([f"{SERVER}; dmarc=temperror"], "none"),
+        ([f"{SERVER}; dmarc=none; spf=softfail smtp.mailfrom=lexisnexis.com"], "none"),
+        ([f"{SERVER}; dmarc=pass header.from=evil.example"], "none"),  # a pass, for another domain
+        ([f"{SERVER}; dkim=pass header.d=evil.example"], "none"),  # signed, by someone else
+        ([f"{SERVER}; spf=pass smtp.mailfrom=x@evil.example"], "none"),
+        ([f"{SERVER}; (dmarc=pass) dkim=none"], "none"),  # a pass inside a comment
+        ([f'{SERVER}; dkim=neutral reason="dmarc=pass"'], "none"),  # a pass inside a reason
+        ([f"{SERVER}; x-dmarc=pass"], "none"),
+        ([f"{SERVER}; none"], "none"),
+        # a pass written by the sender, under another server's name or below ours
+        (["mx.google.com; dmarc=pass header.from=lexisnexis.com"], "none"),
+        (
+            [
+                f"{SERVER}; dmarc=fail header.from=lexisnexis.com",
+                f"{SERVER}; dmarc=pass header.from=lexisnexis.com",
+            ],
+            "fail",
+        ),
+        ([f"{SERVER}.evil.example; dmarc=pass"], "none"),
+        ([], "none"),
+        ([f"{SERVER} 2; dmarc=pass"], "none"),  # a version this parser does not know
+        ([f"{SERVER}; dmarc=pass header.from=lexisnexis.com ((((((((((x))))))))))"], "none"),
+    ],
+)
+def test_authentication_results_per_rfc_8601(results: list[str], verdict: str) -> None:
+    got, detail = _auth(*results)
+    assert got == verdict, detail
+    assert detail
+
+
+def test_no_authserv_id_authenticates_nobody() -> None:
+    raw = (HEAD + f"Authentication-Results: {SERVER}; dmarc=pass\r\n\r\nHi\r\n").encode()
+    parsed = parse_message(raw)
+    assert parsed.authentication == "none" and "no authserv-id" in parsed.auth_detail
+
+
 def test_dmarc_failure_is_flagged() -> None:
     raw = (
-        b"From: a@lexisnexis.com\r\nSubject: ref. BA-ABCDEFGH\r\nMessage-ID: <m@x>\r\n"
-        b"Authentication-Results: mx.example.org; dmarc=fail header.from=lexisnexis.com\r\n\r\nHi\r\n"
-    )
-    found = match_message(parse_message(raw), KNOWN)
-    assert found.outcome == "flagged" and "fails DMARC" in found.reason
+        HEAD + f"Authentication-Results: {SERVER}; dmarc=fail header.from=lexisnexis.com\r\n\r\nHi\r\n"
+    ).encode()
+    found = match_message(parse_message(raw, authserv_id=SERVER), KNOWN)
+    assert found.outcome == "flagged" and "found it forged" in found.reason
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,10 @@ def test_only_to_an_email_route_of_the_broker(
     result = _send(access, [letter.request_id])
     assert not result.plan.to_send
     (skip,) = result.plan.skipped
-    assert "someone@attacker.example" in skip.reason and "not an email route" in skip.reason
+    assert "is not the letter written" in skip.reason
+    assert "its To: is 'someone@attacker.example', not 'consumer.documents@lexisnexis.com' as written" in (
+        skip.reason
+    )
     assert smtp_tls.received == []
 
 
@@ -228,7 +231,7 @@ def test_a_follow_up_by_email_encloses_the_timeline(
         pace=0,
         laws=shipped_laws(),
     )
-    assert [s.request_id for s in result.sent] == [follow.request_id]
+    assert [s.request_id for s in result.sent] == [follow.request_id], [k.reason for k in result.plan.skipped]
     msg = email.message_from_bytes(smtp_tls.received[-1].data, policy=email.policy.default)
     body = " ".join(msg.get_body(preferencelist=("plain",)).get_content().split())
     assert "A timeline with copies is enclosed." in body
@@ -237,3 +240,51 @@ def test_a_follow_up_by_email_encloses_the_timeline(
     text = " ".join(PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().split())
     assert f"Timeline of my request {letter.reference}" in text and "Sent by email" in text
     assert "15 days late" in text
+
+
+def test_a_campaigns_email_letter_goes_to_the_agencys_route(
+    access: VaultAccess, tmp_path: Path, smtp_tls: SmtpServer
+) -> None:
+    """A campaign letter by e-mail (CBI's records mailbox) is sent like a broker's: only to the
+    route it was written for, logged as sent with the server's acceptance."""
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.agencies import shipped_agencies
+    from broker_audit.services.campaign import start_campaign
+
+    listing = tmp_path / "agencies.txt"
+    listing.write_text("state-cbi\nstate-csp\n")
+    made = start_campaign(
+        access,
+        directory=shipped_agencies(),
+        laws=shipped_laws(),
+        out_dir=tmp_path / "letters",
+        today=TODAY,
+        agency_list=listing,
+        prefer="email",
+    )
+    assert [r.route for r in made.letters] == ["cdps_cbi_cora@state.co.us", "cdps_csprecords@state.co.us"]
+    set_up_mail(access, smtp_tls)
+    result = _send(access)
+    assert sorted(s.request_id for s in result.sent) == [r.request_id for r in made.letters]
+    assert sorted(tuple(m.rcpt_tos) for m in smtp_tls.received) == [
+        ("cdps_cbi_cora@state.co.us",),
+        ("cdps_csprecords@state.co.us",),
+    ]
+    with open_journal(access) as journal:
+        assert journal.view(made.letters[0].request_id).state is State.SENT
+    # A letter whose To: was changed by hand is refused, not sent to the new address.
+    again = start_campaign(
+        access,
+        directory=shipped_agencies(),
+        laws=shipped_laws(),
+        out_dir=tmp_path / "letters2",
+        today=TODAY,
+        agency_list=listing,
+        prefer="email",
+    )
+    eml = next(p for p in again.letters[0].files if p.suffix == ".eml")
+    eml.write_bytes(eml.read_bytes().replace(b"cdps_cbi_cora@state.co.us", b"someone@example.org"))
+    result = _send(access, [again.letters[0].request_id])
+    (skip,) = result.plan.skipped
+    # refused as a letter changed since it was written (its recorded draft), before the route check
+    assert "someone@example.org" in skip.reason and "not the letter written" in skip.reason

@@ -120,6 +120,7 @@ def test_reply_by_post_as_a_scan(access: VaultAccess, tmp_path: Path) -> None:
             sender="privacy@lexisnexis.com",
             subject="Your request",
             body="Necesitamos verificar su identidad.",
+            date=dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC),
         )
     )
     second = add_reply_file(access, letter.request_id, saved, today=TODAY)
@@ -159,7 +160,7 @@ def test_clinic_batch_is_sent_only_with_batch(
             "letters",
             str(ROOT / "examples" / "clients.csv"),
             "--brokers",
-            "spokeo",
+            "venntel",
             "--kind",
             "access",
             "--out",
@@ -186,6 +187,10 @@ def test_clinic_batch_is_sent_only_with_batch(
             "tls",
             "--smtp-user",
             USER,
+            # the clinic's own address: a client's letter goes From it, never from another
+            # client's (or a volunteer's) address the letter does not give
+            "--from",
+            "privacy-desk@example.org",
             "--cafile",
             str(smtp_tls.cafile),
         ]
@@ -198,8 +203,9 @@ def test_clinic_batch_is_sent_only_with_batch(
     code, out, err = cli(["send", "--yes", "--pace", "0", "--batch", summary["batch"]])
     assert code == 0, err
     assert len(smtp_tls.received) == emails
-    assert {r.rcpt_tos[0] for r in smtp_tls.received} <= {"privacy@spokeo.com", "legal@spokeo.com"}
-    assert {r.mail_from for r in smtp_tls.received} == {USER}
+    # Venntel's filing names privacy@venntel.com for "any requests related to the CCPA"
+    assert {r.rcpt_tos[0] for r in smtp_tls.received} == {"privacy@venntel.com"}
+    assert {r.mail_from for r in smtp_tls.received} == {"privacy-desk@example.org"}
 
 
 def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> None:
@@ -214,8 +220,8 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
     letter = email_request(access, tmp_path)
     mark(access, letter.request_id, "sent", today=TODAY, via="email")
     long_text = tmp_path / "long.txt"
-    long_text.write_text("We have received your request and are reviewing it carefully. " * 80)
-    for _ in range(45):
+    for n in range(45):  # 45 letters (the same file twice is refused: it is kept already)
+        long_text.write_text(f"Letter {n}. " + "We have received your request and are reviewing it. " * 80)
         add_reply_file(access, letter.request_id, long_text, today=TODAY)
     result = write_evidence(
         access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, laws=shipped_laws()

@@ -52,7 +52,7 @@ def rules_found(path: Path, imported: Path | None = None) -> dict[str, set[str]]
 
 def test_rules_have_stable_unique_ids_and_fixes() -> None:
     # R011 (channels-have-facts) is retired and its id never reused.
-    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(17) if n != 11]
+    assert [r.id for r in RULES] == [f"R{n:03d}" for n in range(23) if n != 11]
     assert all(r.description and r.fix for r in RULES)
 
 
@@ -107,6 +107,10 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R014": record("weak", extra=route("email", "privacy@example.org", grade="weak")),
         "R015": record("sells-to-ice", extra=ice + route("email", "privacy@example.org", grade="secondary")),
         "R016": record("stale-route", extra=route("email", "privacy@example.org", checked="2025-01-01")),
+        "R021": record("bureau", extra=route("email", "privacy@example.org")).replace(
+            'categories = ["marketing"]', 'categories = ["consumer-reporting"]'
+        ),
+        "R022": record("on-a-helpdesk", extra=route("email", "privacy@acme.zendesk.com")),
     }
     expected = {
         "R003": "error",
@@ -119,6 +123,8 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
         "R014": "warning",
         "R015": "warning",
         "R016": "warning",
+        "R021": "warning",
+        "R022": "warning",
     }
     for rule, text in cases.items():
         path = tmp_path / f"{rule}.toml"
@@ -141,11 +147,24 @@ def test_each_rule_finds_its_problem(tmp_path: Path) -> None:
     )
     found = rules_found(path)
     assert found["R006"] == {"error"} and found["R005"] == {"error"}
+    # a consumer-reporting broker recorded, with its source, as an agency (or not) is fine
+    sourced = (
+        record("bureau", extra=route("email", "privacy@example.org"))
+        .replace('categories = ["marketing"]', 'categories = ["consumer-reporting"]')
+        .replace(
+            "[[broker.sources]]",
+            '[broker.consumer_reporting]\nagency = true\nsource = "https://example.org/cfpb"\n'
+            'grade = "primary"\nchecked = 2026-11-01\n\n[[broker.sources]]',
+        )
+    )
+    path = tmp_path / "bureau.toml"
+    path.write_text(toml(sourced))
+    assert "R021" not in rules_found(path)
 
 
 def test_no_shipped_url_is_a_proxy_or_mirror() -> None:
     """The shipped data passes R013 (the same rule fails on the fixture above)."""
-    report = check_registry(today=dt.date(2026, 12, 1))  # after the shipped data was checked
+    report = check_registry(today=dt.date(2026, 12, 8))  # after the shipped data was checked
     assert not [f for f in report.findings if f.rule in ("R013", "L006")]
     assert report.errors == 0, [f for f in report.findings if f.severity == "error"]
     # and its warnings are listed, not hidden: e.g. the brokers still without any route
@@ -197,7 +216,8 @@ def test_imported_file_is_checked_too(tmp_path: Path) -> None:
     into = tmp_path / "imported.json"
     import_registry("ca", CPPA, today=TODAY, into=into, brokers_file=curated)
     report = run_check(brokers_file=curated, imported_file=into, today=TODAY)
-    assert report.brokers == 31 and report.ok, report.findings
+    # 30 rows, one of them the curated broker: counted once, as `brokers list` shows it
+    assert report.brokers == 30 and report.ok, report.findings
     into.write_text("{not json")
     report = run_check(brokers_file=curated, imported_file=into, today=TODAY)
     errors = [f for f in report.findings if f.severity == "error"]
@@ -326,3 +346,97 @@ def test_online_check_reports_dead_links(site: str, tmp_path: Path) -> None:
     _Handler.log = []
     assert check_registry(today=TODAY, brokers_file=curated, imported_file=tmp_path / "none.json").ok
     assert _Handler.log == []
+
+
+# --- doors and where facts were read (R017-R020) ----------------------------------------------------
+
+AG_2020 = datafiles.shipped_imports_dir() / "ca-ag-2020.csv"
+
+
+def door_findings(tmp_path: Path, *records: str) -> dict[str, list[str]]:
+    path = tmp_path / "brokers.toml"
+    path.write_text(toml(*records))
+    report = run_check(brokers_file=path, imported_file=None, today=TODAY, shipped_exports=[AG_2020])
+    out: dict[str, list[str]] = {}
+    for f in report.findings:
+        if f.rule in ("R017", "R018", "R019", "R020"):
+            out.setdefault(f.rule, []).append(f"{f.severity} {f.broker}: {f.message}")
+    return out
+
+
+def test_a_route_must_state_its_door(tmp_path: Path) -> None:
+    found = door_findings(tmp_path, record("no-door", extra=route("email", "privacy@example.org")))
+    assert found["R017"] == ["error no-door: email route 'privacy@example.org' states no door"]
+
+
+def test_a_government_seller_must_default_to_a_request_channel(tmp_path: Path) -> None:
+    """R018: a broker with documented ICE sales whose only route is a contact (a registry contact
+    field) fails for every right; another broker with only a contact is a warning (R020)."""
+    ice = (
+        '[[broker.law_enforcement]]\nrecipient = "immigration-enforcement"\nagency = "ICE"\n'
+        'summary = "Y"\nyear = 2022\nsource = "https://example.org/ev"\nchecked = 2026-11-01\n'
+    )
+    contact = route("email", "privacy@example.org", extra='door = "contact"\n')
+    found = door_findings(
+        tmp_path, record("sells-to-ice", extra=ice + contact), record("plain", extra=contact)
+    )
+    assert [m.split(",")[0] for m in found["R018"]] == [
+        "error sells-to-ice: sells to immigration or law enforcement"
+    ] * 3  # access, delete, opt-out
+    assert found["R020"] == [
+        "warning plain: access, delete, opt-out requests default to a contact (privacy@example.org): "
+        "no request channel is known"
+    ]
+    # with a request channel beside the contact, neither fires
+    channel = route("web-form", "https://example.org/privacy-request", extra='door = "request-channel"\n')
+    found = door_findings(tmp_path, record("sells-to-ice", extra=ice + contact + channel))
+    assert "R018" not in found and "R020" not in found
+
+
+def test_a_source_names_only_where_the_fact_was_read(tmp_path: Path) -> None:
+    """R019, from the shipped 2020 export: LexisNexis filed consumer.documents [at] lexisnexis.com
+    and its CCPA box; Spokeo's privacy@spokeo.com appears only in a third-party list."""
+    ag = 'source = "https://oag.ca.gov/data-brokers"\nread_at = "registries/ca-ag-2020.csv"\n'
+    read_there = route("email", "consumer.documents@lexisnexis.com", extra='door = "contact"\n')
+    read_there = read_there.replace('source = "https://example.org/r"\n', ag)
+    not_there = read_there.replace("consumer.documents@lexisnexis.com", "privacy@spokeo.com")
+    no_read_at = not_there.replace('read_at = "registries/ca-ag-2020.csv"\n', "")
+    quoted = route(
+        "mail",
+        extra='door = "request-channel"\n'
+        'door_words = "California consumers may also submit a request by phone at 1-888-217-1591 or by '
+        'mail at: … Consumer Center, Attn: California Consumer Privacy Act (CCPA) Request"\n'
+        '[broker.routes.postal]\norganization = "LexisNexis Risk Solutions"\nstreet = ["P.O. Box 105108"]\n'
+        'city = "Atlanta"\nstate = "GA"\nzip = "30348-5295"\n',
+    ).replace('source = "https://example.org/r"\n', ag)
+    misquoted = quoted.replace("Consumer Center, Attn:", "Consumer Care, Attn:")
+    assert "R019" not in door_findings(tmp_path, record("read-there", extra=read_there + quoted))
+    found = door_findings(tmp_path, record("not-there", extra=not_there))
+    assert found["R019"] == [
+        "error not-there: email route 'privacy@spokeo.com' says it was read in ca-ag-2020.csv, which "
+        "does not contain it"
+    ]
+    found = door_findings(tmp_path, record("no-read-at", extra=no_read_at))
+    assert found["R019"][0].startswith(
+        "error no-read-at: email route 'privacy@spokeo.com' is sourced to a registry"
+    )
+    found = door_findings(tmp_path, record("misquoted", extra=misquoted))
+    assert found["R019"] == [
+        "error misquoted: door_words 'Consumer Care, Attn: California Consumer Privacy Act (CCPA) "
+        "Request' are not in ca-ag-2020.csv, where the route says it was read"
+    ]
+
+
+@pytest.mark.parametrize("export", ["cppa-2025.csv", "ca-ag-2020.csv"])
+def test_an_import_of_a_shipped_california_file_leaves_the_check_at_zero_errors(
+    tmp_path: Path, export: str
+) -> None:
+    """The user's import of a registry replaces its shipped exports in `registry check` as in the
+    listing: nothing is counted twice (it was 432 errors, "imported id ... appears 2 times")."""
+    from broker_audit.registry.load import load_registry
+
+    into = tmp_path / "brokers.imported.json"
+    import_registry("ca", datafiles.shipped_imports_dir() / export, today=dt.date(2026, 12, 7), into=into)
+    report = check_registry(today=dt.date(2026, 12, 7), imported_file=into)
+    assert report.errors == 0, [f for f in report.findings if f.severity == "error"][:5]
+    assert report.brokers == len(load_registry(imported=into).brokers)  # what `brokers list` shows

@@ -266,18 +266,143 @@ def test_importer_for_each_state() -> None:
         assert importer_for(source).registry == source
 
 
-def test_shipped_california_import_matches_a_fresh_import(tmp_path: Path) -> None:
-    """registries/ca-ag-2020.json is what `registry import` makes of the shipped 2020 export:
-    rebuilt by `python scripts/rebuild_shipped_registries.py`; this fails when it drifts."""
+def test_shipped_california_imports_match_a_fresh_import(tmp_path: Path) -> None:
+    """registries/cppa-2025.json and ca-ag-2020.json are what `registry import` makes of the shipped
+    exports: rebuilt by `python scripts/rebuild_shipped_registries.py`; this fails when they drift."""
     from broker_audit import datafiles
     from broker_audit.services.registry import rebuild_shipped_imports
 
-    (fresh,) = rebuild_shipped_imports(into=tmp_path)
-    shipped = datafiles.shipped_imports_dir() / fresh.name
-    assert json.loads(fresh.read_text()) == json.loads(shipped.read_text())
-    brokers = json.loads(shipped.read_text())["broker"]
-    assert len(brokers) > 400
-    routes = [r for b in brokers for r in b["routes"]]
+    fresh = rebuild_shipped_imports(into=tmp_path)
+    assert [f.name for f in fresh] == ["cppa-2025.json", "ca-ag-2020.json"]  # newest first
+    for file in fresh:
+        shipped = datafiles.shipped_imports_dir() / file.name
+        assert json.loads(file.read_text()) == json.loads(shipped.read_text()), file.name
+    old = json.loads((datafiles.shipped_imports_dir() / "ca-ag-2020.json").read_text())["broker"]
+    assert len(old) > 400
+    routes = [r for b in old for r in b["routes"]]
     assert all(
         r["grade"] == "primary" and r["registry"] == "ca" and r["filed"] in (2019, 2020, 2021) for r in routes
     )
+
+
+CPPA_2025 = ROOT / "registries" / "cppa-2025.csv"
+
+
+def test_shipped_2025_export_is_the_file_its_readme_describes() -> None:
+    """registries/README.md: the CPPA's 2025 file as copied by mjayjoh/data-broker-analysis at commit
+    f6cf1cd9420ec46b4ff20dbde1b1804891496f09, sha256 058b0fcb..., 67 columns, a guidance row, the
+    header and 535 brokers (three of them the same company filed again: 532 records)."""
+    import csv
+    import hashlib
+
+    data = CPPA_2025.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == (
+        "058b0fcbdee8a8f3ebc651557dd242ca1dc9ce7ac7a7685ed395814d43f34e9c"
+    )
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines(keepends=True)))
+    assert {len(r) for r in rows} == {67}
+    assert len(rows) == 537
+    parsed = California().parse(CPPA_2025)
+    assert parsed.form == "cppa" and len(parsed.rows) == 535
+    assert parsed.unmapped == ()  # every one of the 67 columns is read or deliberately left out
+    assert len(parsed.ignored) == 30  # the 2023 request metrics
+
+
+def test_2025_export_doors_follow_its_columns() -> None:
+    """The 2025 file lists a contact email and phone, the registrant's address and the page where
+    consumers exercise their CCPA rights: contacts, a registered address, a request channel."""
+    from broker_audit import datafiles
+    from broker_audit.registry.merge import load_imported
+
+    bundle = load_imported(datafiles.shipped_imports_dir() / "cppa-2025.json")
+    assert [run.rows for run in bundle.imports] == [535] and len(bundle.broker) == 532
+    doors = {(r.channel, r.door) for b in bundle.broker for r in b.routes}
+    assert doors == {
+        ("email", "contact"),
+        ("phone", "contact"),
+        ("mail", "registered"),
+        ("web-form", "request-channel"),
+    }
+    assert all(r.filed == 2025 and r.registry == "ca" for b in bundle.broker for r in b.routes)
+    clearview = next(b for b in bundle.broker if b.name == "Clearview AI, Inc.")
+    form = next(r for r in clearview.routes if r.channel == "web-form")
+    assert form.value == "https://www.clearview.ai/privacy-and-requests"
+    assert "exercise their CA Consumer Privacy Act rights" in form.door_words
+    assert clearview.disclosures is not None and clearview.disclosures.fcra_covered is False
+    # The 2025 file asks nothing about selling to government: no such answer is made up.
+    assert clearview.disclosures.shares_with_federal_government is None
+
+
+def test_2020_export_doors_follow_its_columns() -> None:
+    """The 2020 Attorney General export: the CCPA instructions column names request channels; the
+    email column is a contact field; the physical address is the registrant's."""
+    parsed = California().parse(ROOT / "registries" / "ca-ag-2020.csv")
+    lexis = next(r for r in parsed.rows if r.name == "LexisNexis Risk Solutions")
+    assert lexis.web_form == "https://consumer.risk.lexisnexis.com/california"
+    assert lexis.web_form_label.startswith("How a consumer may opt out of sale or submit requests")
+    assert lexis.request_phones == ("1-888-217-1591",)
+    assert lexis.request_emails == ()  # its email is only in the protected-individuals column
+    assert lexis.emails[0] == "consumer.documents@lexisnexis.com"
+
+
+def test_2026_header_wording_maps_the_government_and_immigration_flags(tmp_path: Path) -> None:
+    """The CPPA's 2026 file (not shipped: no copy of it could be read here) asks the yes/no questions
+    the 2025 file does not. Its header wording, as a public build script quotes it (curly
+    apostrophes and a non-breaking hyphen included), maps to the flags that feed
+    `brokers list --sells-to` and the audit; the two rows are invented."""
+    from broker_audit.registry.merge import build_brokers
+
+    header = [
+        "Data broker name:",
+        "Data broker primary website:",
+        "Data broker primary contact email address:",
+        "Data broker collects consumers\u2019 citizenship data, including immigration status",
+        "Data broker shared or sold consumers\u2019 data to the federal government in the past year",
+        "Data broker shared or sold consumers\u2019 data to law enforcement in the past year, except when "
+        "required by subpoena or court order",
+        "Data broker shared or sold consumers\u2019 data to a foreign actor in the past year",
+        "The data broker collects consumers\u2019 government\u2011issued identification numbers",
+    ]
+    path = tmp_path / "registry.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerow(
+            [
+                "Example Locator Inc.",
+                "https://locator.example",
+                "privacy@locator.example",
+                "Yes",
+                "Yes",
+                "Yes",
+                "No",
+                "Yes",
+            ]
+        )
+        writer.writerow(
+            [
+                "Sample Lists LLC",
+                "https://lists.example",
+                "privacy@lists.example",
+                "No",
+                "No",
+                "No",
+                "No",
+                "No",
+            ]
+        )
+    rows = California().parse(path)
+    assert rows.form == "cppa" and rows.unmapped == ()
+    kinds = dict((label, kind) for label, kind in rows.columns)
+    assert [kinds[h] for h in header[3:]] == [
+        "bool:collects_immigration_status",
+        "bool:shares_with_federal_government",
+        "bool:shares_with_law_enforcement",
+        "bool:shares_with_foreign_actors",
+        "bool:collects_government_id",
+    ]
+    built = build_brokers(rows, source_url=CPPA_URL, today=dt.date(2026, 12, 7), taken_ids=())
+    locator, lists = built.brokers
+    assert locator.sells_to("federal-government") and locator.sells_to("law-enforcement")
+    assert locator.disclosures is not None and locator.disclosures.collects_immigration_status is True
+    assert not lists.sells_to("federal-government") and not lists.sells_to("law-enforcement")

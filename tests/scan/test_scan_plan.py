@@ -22,7 +22,7 @@ def rule(url: str, **kw: object) -> SearchRule:
 
 
 def test_shipped_rules_make_the_urls_their_sources_describe() -> None:
-    person = person_from_profile(load_profile_file(DEMO))
+    person = person_from_profile(load_profile_file(DEMO), "Maria Nguyen")
     urls = {b.id: search_url(b.search, person) for b in shipped_registry().brokers if b.search}
     assert urls == {
         "fastpeoplesearch-network": "https://www.fastpeoplesearch.com/name/maria-nguyen_denver-co",
@@ -89,3 +89,45 @@ def test_reading_pages_without_a_network() -> None:
     # a listing link that is not http(s) is dropped
     js = page("fps_found.html").replace(b'href="/maria-nguyen_id_G-2"', b'href="javascript:alert(1)"')
     assert read_page(js, fps, person, "https://h.test/").listing_url == ""
+
+
+def test_scan_name_variants_both_surnames_first_surname_other_names_with_and_without_accents() -> None:
+    """The issue's client: "Rosa Elena Martínez Ortega" was searched only as "Rosa Ortega"."""
+    from broker_audit.scan.plan import plan_searches
+
+    profile = msgspec.structs.replace(
+        load_profile_file(DEMO), name="Rosa Elena Martínez Ortega", other_names=["Rosa E. Ortega de Luna"]
+    )
+    person = person_from_profile(profile)
+    assert [(v.first, v.last, v.why) for v in person.variants] == [
+        ("Rosa", "Martínez Ortega", "both surnames"),
+        ("Rosa", "Martínez", "first surname"),
+        ("Rosa", "Ortega", "last word"),
+        ("Rosa", "Ortega de Luna", "other name"),  # "de" goes with the surname after it
+        ("Rosa", "de Luna", "other name"),
+    ]
+    path_rule = rule("https://x.test/{first|lower}-{last|lower}/{state}")
+    query_rule = rule("https://y.test/s?n={first}%20{last}", encoding="query")
+    brokers = [
+        msgspec.structs.replace(shipped_registry().get("spokeo"), id="path-site", search=path_rule),
+        msgspec.structs.replace(shipped_registry().get("spokeo"), id="query-site", search=query_rule),
+    ]
+    urls = [(s.broker_id, s.url, s.why) for s in plan_searches(brokers, person)]
+    assert urls[:3] == [
+        ("path-site", "https://x.test/rosa-martinez-ortega/CO", "both surnames"),
+        ("path-site", "https://x.test/rosa-martinez/CO", "first surname"),
+        ("path-site", "https://x.test/rosa-ortega/CO", "last word"),
+    ]
+    query = [(u, w) for b, u, w in urls if b == "query-site"]
+    assert query[:4] == [
+        ("https://y.test/s?n=Rosa%20Mart%C3%ADnez%20Ortega", "both surnames"),
+        ("https://y.test/s?n=Rosa%20Martinez%20Ortega", "both surnames, without accents"),
+        ("https://y.test/s?n=Rosa%20Mart%C3%ADnez", "first surname"),
+        ("https://y.test/s?n=Rosa%20Martinez", "first surname, without accents"),
+    ]
+    # a listing under the first surname alone is hers
+    from broker_audit.scan.parse import _name_matches
+
+    assert _name_matches("Rosa Martinez, age 39", person)
+    assert _name_matches("ROSA MARTINEZ ORTEGA", person)
+    assert not _name_matches("Rosa Elena Gomez", person)

@@ -33,6 +33,7 @@ def scan(
     **kw: object,
 ) -> ScanReport:
     prefixes = {FPS: "/fps", TPS: "/tps"}
+    kw.setdefault("search_name", "Maria Nguyen")  # one name: one search per site (see test_name_variants)
     return run_scan(
         vault,
         registry=shipped_registry(),
@@ -193,6 +194,7 @@ def test_the_name_goes_only_to_the_listed_sites_and_no_cookie_crosses_sites(
         today=TODAY,
         delay=2.0,
         sleep=lambda s: None,
+        search_name="Maria Nguyen",
     )
     assert [f.outcome for f in report.results] == ["found", "not-found"]
     sent = [server.url + s.path for server in (a, b) for s in server.seen if s.path != "/robots.txt"]
@@ -217,3 +219,33 @@ def test_a_broker_without_rules_is_skipped_and_nothing_to_do_is_an_error(
         scan(vault, server, ("lexisnexis",))
     report = scan(vault, server, (FPS, "lexisnexis"), dry_run=True)
     assert report.plan.skipped == [("lexisnexis-risk-solutions", "no public search rule in the registry")]
+
+
+def test_scan_name_variants_are_tried_in_turn_until_a_listing_is_found(
+    vault: VaultAccess, server: Server
+) -> None:
+    """The demo profile is "María José Núñez Nguyễn": the site lists her as "Maria Nunez" (the
+    first surname only). Both surnames find nothing, the first surname finds her, and the last
+    word is never sent; robots.txt is read once."""
+    server.routes["/fps/name/maria-nunez-nguyen_denver-co"] = Answer(body=page("fps_others.html"))
+    listed = page("fps_found.html").replace(b"Maria J Nguyen", b"Maria Nunez")
+    server.routes["/fps/name/maria-nunez_denver-co"] = Answer(body=listed)
+    report = scan(vault, server, search_name=None)
+    assert [s.why for s in report.plan.searches] == ["both surnames", "first surname", "last word"]
+    finding = only(report)
+    assert finding.outcome == "found" and finding.matched_name == "Maria Nunez"
+    assert server.paths() == [
+        "/robots.txt",
+        "/fps/name/maria-nunez-nguyen_denver-co",
+        "/fps/name/maria-nunez_denver-co",
+    ]
+
+
+def test_scan_name_variants_not_found_under_any_name_says_which_were_tried(
+    vault: VaultAccess, server: Server
+) -> None:
+    for path in ("maria-nunez-nguyen", "maria-nunez", "maria-nguyen"):
+        server.routes[f"/fps/name/{path}_denver-co"] = Answer(body=page("fps_others.html"))
+    finding = only(scan(vault, server, search_name=None))
+    assert finding.outcome == "not-found"
+    assert finding.detail == ("not found under any of 3 names: María Núñez Nguyễn; María Núñez; María Nguyễn")

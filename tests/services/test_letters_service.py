@@ -66,30 +66,48 @@ def test_the_vaults_clock_comes_from_the_rights_own_period(law_id: str, kind: st
 
 
 def test_request_service_writes_logs_and_tracks(tmp_path: Path) -> None:
+    """For a Coloradan: Experian by mail (the box its filing names for requests); Appriss, which
+    names no door, through its parent Equifax's request form plus a complaint to the Colorado AG;
+    Fog Data Science through its only web form."""
     access = VaultAccess(path=tmp_path / "v.db", passphrase=lambda: "pass phrase", use_keyring=False)
     init_vault(access.path, PROFILE, passphrase="pass phrase", use_keyring=False)
     result = request_letters(
         access,
-        ["equifax", "appriss", "fog-data-science"],
+        ["experian", "appriss", "fog-data-science"],
         ["delete"],
         out_dir=tmp_path / "l",
         today=TODAY,
         registry=shipped_registry(),
         laws=LAWS,
     )
-    assert [(r.broker_id, r.channel) for r in result.letters] == [
-        ("equifax", "mail"),
-        ("fog-data-science", "web-form"),
+    assert [(r.broker_id, r.kind, r.channel) for r in result.letters] == [
+        ("experian", "delete", "mail"),
+        ("equifax", "delete", "web-form"),
+        ("appriss-insights", "unreachable", "web-form"),
+        ("fog-data-science", "delete", "web-form"),
     ]
-    assert [n.broker_id for n in result.no_route] == ["appriss-insights"]
+    assert result.no_route == []
     suffixes = {r.broker_id: sorted(p.suffix for p in r.files) for r in result.letters}
-    assert suffixes == {"equifax": [".pdf", ".txt"], "fog-data-science": [".pdf", ".txt"]}
+    assert suffixes == {
+        "experian": [".pdf", ".txt"],
+        "equifax": [".pdf", ".txt"],
+        "appriss-insights": [".pdf", ".txt"],
+        "fog-data-science": [".pdf", ".txt"],
+    }
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for r in result.letters for p in r.files)
     view = mark(access, 1, "sent", today=TODAY, via="mail")
     assert view.due == dt.date(2027, 1, 16) and view.due_estimated  # 7 + 45 days from November 25
     rows = status_rows(access, today=TODAY)
-    assert [(r.id, r.state, r.channel) for r in rows] == [(1, "sent", "mail"), (2, "drafted", "web-form")]
+    assert [(r.id, r.state, r.channel) for r in rows] == [
+        (1, "sent", "mail"),
+        (2, "drafted", "web-form"),
+        (3, "drafted", "web-form"),
+        (4, "drafted", "web-form"),
+    ]
+    # the request to the parent is a request with the law's clock, about Appriss
+    parent = next(r for r in rows if r.id == 2)
+    assert parent.broker == "equifax" and parent.broker_name == "Equifax (for Appriss Insights)"
     from broker_audit.errors import UserError
 
     with pytest.raises(UserError, match="has no mail route"):
-        mark(access, 2, "sent", today=TODAY, via="mail")
+        mark(access, 4, "sent", today=TODAY, via="mail")

@@ -1,6 +1,9 @@
 """The one-pass `current` (what `status` runs for every request) gives exactly the view of the
-previous fold, which is kept here verbatim as the reference (main at cc3f507), over random legal
-histories: the speed-up changes no state, date or estimate."""
+previous fold, which is kept here as the reference (main at cc3f507), over random legal
+histories: the speed-up changes no state, date or estimate. Issue 20 changed two rules, written
+into the reference too: business days skip public holidays (a record without a calendar: the
+federal ones), and an extension recorded while appealed keeps the request appealed and moves its
+appeal due date by the law's appeal extension; a clock never runs from before `not_before`."""
 
 from __future__ import annotations
 
@@ -33,25 +36,45 @@ def _received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]
 
 def _due_date(request: RequestMade, events: Iterable[StatusChanged]) -> Due:
     history = list(events)
-    extended = any(e.state is State.EXTENDED for e in history)
-    appealed = next((e.on for e in reversed(history) if e.state is State.APPEALED), None)
+    extended = appeal_extended = False
+    appealed = None
+    state = State.DRAFTED
+    for event in history:
+        if event.state is State.EXTENDED and state is State.APPEALED:
+            appeal_extended = True
+            continue
+        if event.state is State.DELIVERED and state is not State.SENT:
+            continue
+        state = event.state
+        if state is State.EXTENDED:
+            extended = True
+        if state is State.APPEALED:
+            appealed, appeal_extended = event.on, False
     if appealed is not None:
         if not request.appeal_days:
             return Due(None)
-        return Due(appealed + dt.timedelta(days=request.appeal_days), estimated=True)
+        days = request.appeal_days + (request.appeal_extension_days if appeal_extended else 0)
+        return Due(appealed + dt.timedelta(days=days), estimated=True)
     if request.deadline_days is None:
         return Due(None)
     received, estimated = _received_on(history)
     if received is None:
         return Due(None)
+    if request.not_before is not None:
+        received = max(received, request.not_before)
     days = request.deadline_days + (request.extension_days if extended else 0)
-    return Due(add_days(received, days, working_days=request.working_days), estimated=estimated)
+    calendar = request.calendar or ("US" if request.working_days else "")
+    return Due(
+        add_days(received, days, working_days=request.working_days, calendar=calendar), estimated=estimated
+    )
 
 
 def _reference_fold(request: RequestMade, events: tuple[StatusChanged, ...]) -> tuple[object, ...]:
     state = State.DRAFTED
     for event in events:
         if event.state is State.DELIVERED and state is not State.SENT:
+            continue
+        if event.state is State.EXTENDED and state is State.APPEALED:
             continue
         state = event.state
     sent = next((e.on for e in events if e.state is State.SENT), None)
@@ -71,8 +94,11 @@ def histories(draw: st.DrawFn) -> tuple[RequestMade, tuple[StatusChanged, ...]]:
         law_name="Colorado Privacy Act",
         deadline_days=draw(st.one_of(st.none(), st.integers(1, 60))),
         working_days=draw(st.booleans()),
+        calendar=draw(st.sampled_from(["", "US", "US-CO"])),
         extension_days=draw(st.integers(0, 60)),
         appeal_days=draw(st.one_of(st.none(), st.integers(0, 60))),
+        appeal_extension_days=draw(st.integers(0, 60)),
+        not_before=draw(st.one_of(st.none(), st.just(dt.date(2026, 8, 1)))),
         reference="BA-TEST",
         dated=CREATED.date(),
         created=CREATED,
@@ -86,7 +112,9 @@ def histories(draw: st.DrawFn) -> tuple[RequestMade, tuple[StatusChanged, ...]]:
         day += dt.timedelta(days=draw(st.integers(0, 40)))
         via = draw(st.sampled_from(["mail", "email", "web-form", "fax", ""])) if new is State.SENT else ""
         events.append(StatusChanged(request_id=1, state=new, on=day, via=via, recorded=CREATED))
-        if not (new is State.DELIVERED and state is not State.SENT):
+        if not (new is State.DELIVERED and state is not State.SENT) and not (
+            new is State.EXTENDED and state is State.APPEALED
+        ):
             state = new
     return request, tuple(events)
 

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from record_makers import campaign, claim, not_sent, reply, sent
 
 from broker_audit.profile import Profile
 from broker_audit.services.tracking import StatusQuery, _report_from_index, report_over
 from broker_audit.tracking import dueindex, indexformat
 from broker_audit.tracking import index as index_module
+from broker_audit.tracking.finding_records import FindingsProposed, FindingsReviewed
 from broker_audit.tracking.index import DUE, ENTRIES, FACTS, REST, RequestIndex, chunk_of, listed_of
-from broker_audit.tracking.journal import Journal, ProfileSet, encode, now
+from broker_audit.tracking.journal import Journal, ProfileSet, Record, encode, now
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.states import TRANSITIONS, State
 from broker_audit.vault import crypto
@@ -267,7 +269,11 @@ def test_a_second_writer_moves_the_index_and_the_first_follows(path: Path, small
 
 # --- damaged, stale, missing: rebuilt, never trusted -------------------------------------------
 
-FLIP = "UPDATE {table} SET sealed = CAST(substr(sealed, 1, 20) || x'00' || substr(sealed, 22) AS BLOB)"
+# byte 21 changed (to 00, or to 01 where it already was 00: a change every time)
+FLIP = (
+    "UPDATE {table} SET sealed = CAST(substr(sealed, 1, 20) || "
+    "CASE WHEN substr(sealed, 21, 1) = x'00' THEN x'01' ELSE x'00' END || substr(sealed, 22) AS BLOB)"
+)
 
 
 @pytest.mark.parametrize(
@@ -398,6 +404,24 @@ def test_verify_rebuilds_an_index_that_disagrees(path: Path) -> None:
 # --- the property -----------------------------------------------------------------------------
 
 
+def other_records(journal: Journal, action: str, request_id: int, arg: int) -> list[Record]:
+    """A reply to the request; or a sending claim on it, or the outcome of its open claim (sent,
+    or not); or a proposal, a review and a campaign about it."""
+    if action == "reply":
+        return [reply(journal.next_reply_id(), request_id)]
+    if action == "claim":
+        open_claims = journal.open_claims(request_id)
+        if not open_claims:
+            return [claim(request_id, f"<M{arg}-{journal.vault.count}@mail.example>")]
+        settle = sent if arg % 2 else not_sent
+        return [settle(request_id, open_claims[0].message_id.lower())]
+    return [
+        FindingsProposed(reply_id=arg, request_id=request_id, recorded=now()),
+        FindingsReviewed(request_id=request_id, recorded=now()),
+        campaign(f"C-{arg % 3}", request_id if arg % 2 else None, day=DAY),
+    ]
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     steps=st.lists(
@@ -408,15 +432,19 @@ def test_verify_rebuilds_an_index_that_disagrees(path: Path) -> None:
             st.tuples(st.just("damage"), st.integers(0, 10_000)),
             st.tuples(st.just("stale"), st.integers(0, 10_000)),
             st.tuples(st.just("other"), st.integers(0, 200)),
+            st.tuples(st.just("reply"), st.integers(0, 200)),
+            st.tuples(st.just("claim"), st.integers(0, 200)),
+            st.tuples(st.just("finding"), st.integers(0, 200)),
             st.tuples(st.just("reopen"), st.just(0)),
         ),
-        max_size=18,
+        max_size=20,
     ),
 )
 def test_the_index_never_shows_a_state_the_records_do_not_support(
     steps: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Proves (property): whatever mix of appends, appends by another writer, appends behind
+    """Proves (property): whatever mix of appends (requests, status changes, replies, sending
+    claims and their outcomes, findings and campaigns), appends by another writer, appends behind
     the index's back, damaged bytes, parts put back from older states and reopening, every
     answer read through the index (each view, status on three days, the whole state) equals a
     fold of every record."""
@@ -443,6 +471,11 @@ def test_the_index_never_shows_a_state_the_records_do_not_support(
                         allowed = sorted(TRANSITIONS[writer.view(request_id).state] - {State.DELIVERED})
                         if allowed:
                             writer.append([event(request_id, allowed[arg % len(allowed)], days=arg % 90)])
+            elif action in ("reply", "claim", "finding"):
+                with journal.write():
+                    top = journal.next_request_id() - 1
+                    if top:
+                        journal.append(other_records(journal, action, 1 + arg % top, arg))
             elif action == "raw":
                 start = opened(path).next_request_id()
                 raw_append(path, [encode(request(i)) for i in range(start, start + arg)])

@@ -118,6 +118,13 @@ def test_every_record_type_carries_its_version() -> None:
         "mail-account",
         "email-sent",
         "reply",
+        "answer-read",
+        "findings-proposed",
+        "findings-reviewed",
+        "campaign",
+        "agency-finding",
+        "email-sending",
+        "email-not-sent",
     }
     assert len(RECORD_TYPES) == len(RECORD_VERSIONS)
     assert msgspec.msgpack.decode(encode(event(1, State.SENT)))["v"] == 1

@@ -63,10 +63,10 @@ def test_changed_cost_is_refused_before_deriving(
         asked.append(True)
         return PASSPHRASE
 
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: no key derivation ran (it costs seconds of CPU)
     with pytest.raises(VaultCorrupt) as info:
         Vault.open(vault_path, passphrase=prompt)
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
     assert str(info.value).startswith("the vault's key slot was changed")
     assert reason in str(info.value)
     assert info.value.exit_code == ExitCode.INTEGRITY

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from vault_testlib import PASSPHRASE, MemoryKeyring, make_vault
 
-from broker_audit.errors import VaultCorrupt
+from broker_audit.errors import VaultCorrupt, VaultOlder
 from broker_audit.vault.seen import seen_dir
 from broker_audit.vault.vault import Vault
 
@@ -92,7 +92,8 @@ def test_wal_damage_never_opens_an_older_state_silently(tmp_path: Path, seen_sta
 def test_refused_wal_is_kept_and_writes_are_refused(tmp_path: Path) -> None:
     """Proves: damage in the last commit (nothing after it to see) opens read-only at the
     state before it, says so, refuses every write, and keeps the WAL for recovery; moving
-    the WAL aside (the hint) opens the older state with the warning and allows writes."""
+    the WAL aside (the hint) opens the older state with the warning, read-only until the user
+    accepts it, then writable."""
     db, wal = _live_copy(tmp_path)
     damaged = bytearray(wal)
     damaged[-100] ^= 0x40  # inside the last frame: the last commit
@@ -112,6 +113,9 @@ def test_refused_wal_is_kept_and_writes_are_refused(tmp_path: Path) -> None:
     Path(str(path) + "-shm").unlink(missing_ok=True)
     vault = _open(path)
     assert vault.info.warnings and vault.count == len(FIRST)  # the db file alone: before the WAL
+    with pytest.raises(VaultOlder, match="older than the one last seen"):  # read-only until accepted
+        vault.append(b"new history")
+    assert vault.accept()
     assert vault.append(b"new history") == len(FIRST) + 1
     vault.close()
     vault = _open(path)
@@ -169,6 +173,8 @@ def test_diverged_copy_is_reported(tmp_path: Path) -> None:
     vault.append(b"written on computer A")
     vault.close()
     seen = {p: p.read_bytes() for p in seen_dir().glob("*.json")}
+    for p in seen:  # computer B remembers nothing of A
+        p.unlink()
     vault = _open(other)
     vault.append(b"written on computer B")
     vault.close()
@@ -177,6 +183,8 @@ def test_diverged_copy_is_reported(tmp_path: Path) -> None:
     shutil.copyfile(other, path)
     vault = _open(path)
     assert any("differs from the one last seen" in w for w in vault.info.warnings)
+    with pytest.raises(VaultOlder, match="differs from the one last seen"):
+        vault.append(b"a write that would forget computer A's history")
     vault.close()
 
 
@@ -217,3 +225,53 @@ def test_last_seen_lives_in_the_keyring_when_the_vault_has_one(
     vault = Vault.open(path)
     assert any("it has 1 records, 2 were seen" in w for w in vault.info.warnings)
     vault.close()
+
+
+def test_a_restored_backup_is_read_only_until_accepted(tmp_path: Path) -> None:
+    """Proves: an older copy (restored over a newer vault) is read but never written until the
+    user accepts it: a write would make this computer forget the newer copy's five records, and
+    the loss would be permanent. After `accept` it is the copy followed, with no warning."""
+    path = tmp_path / "v" / "vault.db"
+    make_vault(path, FIRST)
+    backup = tmp_path / "backup.db"
+    shutil.copyfile(path, backup)
+    vault = _open(path)
+    vault.append_many([b"four", b"five"])
+    vault.close()
+    shutil.copyfile(backup, path)
+    for _ in range(2):  # and again: refusing never makes the warning go away by itself
+        vault = _open(path)
+        assert vault.read_only_until_accepted and vault.info.warnings
+        with pytest.raises(VaultOlder) as info:
+            vault.append(b"a write that would forget the newer copy")
+        assert "broker-audit vault accept" in (info.value.hint or "")
+        assert int(info.value.exit_code) == 4
+        vault.close()
+    vault = _open(path)
+    assert vault.accept()
+    assert vault.append(b"going on with the backup") == len(FIRST) + 1
+    vault.close()
+    vault = _open(path)
+    assert vault.info.warnings == () and not vault.read_only_until_accepted
+    vault.close()
+
+
+def test_vault_accept_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: object
+) -> None:
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    path = tmp_path / "v" / "vault.db"
+    profile = Path(__file__).resolve().parents[2] / "examples" / "demo-profile.toml"
+    run = cli  # type: ignore[assignment]
+    assert run(["--vault", str(path), "init", "--passphrase", "--profile", str(profile)])[0] == 0  # type: ignore[operator]
+    backup = tmp_path / "backup.db"
+    shutil.copyfile(path, backup)
+    assert run(["--vault", str(path), "profile", "edit", "--phone", "555-0100"])[0] == 0  # type: ignore[operator]
+    shutil.copyfile(backup, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    code, out, err = run(["--vault", str(path), "profile", "edit", "--phone", "555-0199"])  # type: ignore[operator]
+    assert code == 4 and "it is read, not written" in err and "broker-audit vault accept" in err
+    code, out, err = run(["--vault", str(path), "vault", "accept", "--yes"])  # type: ignore[operator]
+    assert code == 0 and "Accepted" in out
+    assert run(["--vault", str(path), "profile", "edit", "--phone", "555-0199"])[0] == 0  # type: ignore[operator]

@@ -44,6 +44,13 @@ class ImportedRow:
     emails: tuple[str, ...] = ()
     web_form: str | None = None
     phones: tuple[str, ...] = ()
+    # What the filing names for requests (its instructions, its rights page), as distinct from its
+    # contact fields: the routes built from them are request channels (vocabulary.Door), and
+    # `request_label` is the label of the column that names them, the registry's own words.
+    request_emails: tuple[str, ...] = ()
+    request_phones: tuple[str, ...] = ()
+    request_label: str = ""
+    web_form_label: str = ""
     postal: Postal | None = None
     disclosures: tuple[tuple[str, bool | None], ...] = ()
     notes: tuple[str, ...] = ()
@@ -187,6 +194,7 @@ def build_row(
     no row can make the imported registry, which every command loads, large.
     """
     got: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}  # kind -> the label of the first column of that kind with a value
     notes: list[str] = []
     disclosures: dict[str, bool | None] = {}
     for label, kind, value in zip(columns.header, columns.kinds, cells, strict=False):
@@ -198,7 +206,8 @@ def build_row(
             continue
         if blank(value):
             continue
-        if kind in ("note", "instructions"):
+        labels.setdefault(kind, " ".join(label.split()).rstrip(":").strip())
+        if kind in ("note", "instructions", "instructions-protected"):
             text = " ".join(value.split())
             if len(text) > note_limit:
                 text = text[: note_limit - 1].rstrip() + "…"
@@ -212,21 +221,33 @@ def build_row(
     aliases = [a for a in _DBA.split(name) if a and a != name] if _DBA.search(name) else []
     for value in got.get("dba", []):
         aliases += [a.strip() for a in re.split(r"[;\n]|,\s*(?=[A-Z])", value) if a.strip()]
-    prose = " \n ".join(got.get("instructions", []) + got.get("note", []))
+    prose = " \n ".join(
+        got.get("instructions", []) + got.get("instructions-protected", []) + got.get("note", [])
+    )
+    instructions = " \n ".join(got.get("instructions", []))
+    request_emails = extract.emails(instructions)
     emails = [e for v in got.get("email", []) for e in extract.emails(v)]
     emails += [
         e
-        for e in extract.emails((got.get("instructions") and " ".join(got["instructions"])) or "")
+        for e in [*request_emails, *extract.emails(" ".join(got.get("instructions-protected", [])))]
         if e not in emails
     ]
     website = next((u for v in got.get("website", []) for u in [extract.normalise_url(v)] if u), None)
     if website is None:
         website = next((u for v in got.get("website", []) for u in extract.urls(v)), None)
     web_form = None
+    web_form_label = ""
     for value in got.get("web_form", []):
         web_form = extract.normalise_url(value) or next(iter(extract.urls(value)), None)
+        web_form_label = labels.get("web_form", "")
     if web_form is None:
-        web_form = extract.form_url(extract.urls(" ".join(got.get("instructions", []))), website)
+        web_form = extract.form_url(extract.urls(instructions), website)
+        web_form_label = labels.get("instructions", "") if web_form else ""
+    if web_form is None:
+        protected = " ".join(got.get("instructions-protected", []))
+        web_form = extract.form_url(extract.urls(protected), website)
+        web_form_label = labels.get("instructions-protected", "") if web_form else ""
+    request_phones = extract.phones(instructions)
     phones = [p for v in got.get("phone", []) for p in extract.phones(v, bare=True)]
     phones += [p for p in extract.phones(prose) if p not in phones]
     postal = _postal(got)
@@ -259,6 +280,10 @@ def build_row(
         emails=_unique_ci(emails)[:MAX_LIST],
         web_form=web_form,
         phones=tuple(dict.fromkeys(phones))[:MAX_LIST],
+        request_emails=_unique_ci(request_emails)[:MAX_LIST],
+        request_phones=tuple(dict.fromkeys(request_phones))[:MAX_LIST],
+        request_label=labels.get("instructions", "") if request_emails or request_phones else "",
+        web_form_label=web_form_label,
         postal=postal,
         disclosures=tuple(sorted(disclosures.items())),
         notes=tuple(kept_notes),

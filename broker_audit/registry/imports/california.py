@@ -20,7 +20,6 @@ from broker_audit.registry.imports.base import ImportedRows, Rule, from_cells, m
 from broker_audit.registry.imports.table import read_table
 
 CPPA_URL = "https://cppa.ca.gov/data_broker_registry/"
-CPPA_CSV_URL = "https://cppa.ca.gov/data_broker_registry/registry.csv"
 AG_URL = "https://oag.ca.gov/data-brokers"
 
 _LAWS = (
@@ -35,7 +34,21 @@ _LAWS = (
     " hipaa",
     " health insurance portability",
 )
-_EXTENT = (" extent", " how ", " describe", " explain", " which ", " what ", " detail")
+# The follow-up questions about each law ("to what extent", and in the 2025 export "listed are the
+# types of personal information ... / the specific product(s) ... / the approximate proportion"):
+# kept as notes, never read as the yes/no answer.
+_EXTENT = (
+    " extent",
+    " how ",
+    " describe",
+    " explain",
+    " which ",
+    " what ",
+    " detail",
+    " listed are",
+    " proportion",
+    " product",
+)
 
 RULES: tuple[Rule, ...] = (
     # Request metrics (counts, mean and median days): recognised, deliberately not kept.
@@ -87,8 +100,16 @@ RULES: tuple[Rule, ...] = (
         (" driver", " passport", " government issued", " state identification", " identification number"),
     ),
     Rule("bool:collects_genetic", (" genetic",)),
-    # Prose: how to opt out or make requests; deletion of posted information under the Gov. Code.
-    Rule("instructions", (" protected individual", " gov code", " government code", " 6208", " 6254")),
+    # The page where consumers exercise their CCPA rights (the 2025 export: "Data Broker's primary
+    # website that contains details on how consumers can exercise their CA Consumer Privacy Act
+    # rights ..."): the filing names it for requests.
+    Rule("web_form", (" website ", " web site ", " webpage ", " url "), (" exercise",)),
+    # Prose: deletion of posted information under the Gov. Code, which the filing gives only to
+    # protected individuals; how to opt out or make requests, which it gives to every consumer.
+    Rule(
+        "instructions-protected",
+        (" protected individual", " gov code", " government code", " 6208", " 6254"),
+    ),
     Rule("instructions", (" how a consumer", " how consumers", " how to ", " instruction", " method")),
     # Where to exercise CCPA rights: a URL.
     Rule(

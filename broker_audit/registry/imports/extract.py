@@ -67,7 +67,9 @@ def emails(text: str) -> list[str]:
 def normalise_url(text: str) -> str | None:
     """An http(s) URL from what a broker typed (`www.x.com`, `x.com/privacy`), else None."""
     value = text.strip().strip(".,;:").strip()
-    if not value or " " in value:
+    # One address, not a list: any whitespace or a ";" means several (the 2025 CPPA file has
+    # "https://a.example;https:://b.example\nhttps://c.example" in a website cell).
+    if not value or any(c.isspace() for c in value) or ";" in value:
         return None
     if not re.match(r"^https?://", value, re.IGNORECASE):
         if "@" in value or not _DOMAIN.match(value):

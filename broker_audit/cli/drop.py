@@ -1,0 +1,104 @@
+"""`broker-audit drop record|result`: California's DROP, tracked like any other request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from broker_audit.cli.common import access, parse_date, print_json, today
+
+if TYPE_CHECKING:
+    from broker_audit.services.drop import DropResult
+
+app = typer.Typer(
+    help="California's DROP: record your one deletion request to every registered data broker, and\n"
+    "the status DROP shows for each broker; `status` tracks them with the rest.\n\n"
+    "Example: broker-audit drop record --on 2026-09-01 --drop-id D-12345 --identifiers name,email,zip",
+    no_args_is_help=True,
+)
+
+
+@app.command("record")
+def record_command(
+    ctx: typer.Context,
+    on: str = typer.Option(..., "--on", help="The day you submitted the request on DROP, YYYY-MM-DD."),
+    drop_id: str = typer.Option("", "--drop-id", help="The DROP ID shown on DROP's confirmation, if any."),
+    identifiers: str = typer.Option(
+        "",
+        "--identifiers",
+        help="Which kinds of identifiers you gave DROP, comma-separated: name, birth-date, zip, email, "
+        "phone, mobile-ad-id, connected-tv-id, vin (only the kinds are kept, not the values).",
+    ),
+    client: str = typer.Option(None, "--client", help="A clinic's client id: the request is the client's."),
+    as_json: bool = typer.Option(False, "--json", help="Print the recorded request as JSON."),
+) -> None:
+    """Record the DROP request you made on privacy.ca.gov/drop (California residents only).
+
+    Registered data brokers must check DROP at least every 45 days from 2026-08-01 and process a
+    request within 45 days of getting it; `status` shows the day by which each should have.
+    DROP does not reach exempt data (public records, FCRA reports, GLBA and HIPAA data, data a
+    company got from you), gives you no copy of your data, and reaches registered brokers only.
+
+    Example: broker-audit drop record --on 2026-09-01 --drop-id D-12345 --identifiers name,email,zip
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.services.drop import record_drop
+
+    result = record_drop(
+        access(ctx),
+        submitted=parse_date(on, "--on"),
+        today=today(),
+        laws=shipped_laws(),
+        drop_id=drop_id,
+        identifiers=[x for x in identifiers.split(",") if x.strip()],
+        client_id=client,
+    )
+    _render(result, as_json)
+    typer.echo(
+        "When DROP shows a broker's status: broker-audit drop result BROKER deleted|opted-out|exempted|"
+        "not-found|pending",
+        err=True,
+    )
+
+
+@app.command("result")
+def result_command(
+    ctx: typer.Context,
+    broker: str = typer.Argument(..., help="The broker, by id, name or alias."),
+    state: str = typer.Argument(..., help="deleted, opted-out, exempted, not-found or pending."),
+    on: str = typer.Option(None, "--on", help="The day DROP showed this status, YYYY-MM-DD (default today)."),
+    client: str = typer.Option(
+        None, "--client", help="A clinic's client id: the DROP request is the client's."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the broker's DROP row as JSON."),
+) -> None:
+    """Record the status DROP shows for one broker (its row in `status` is made the first time).
+
+    Example: broker-audit drop result lexisnexis exempted --on 2026-10-20
+    """
+    from broker_audit.law.load import shipped_laws
+    from broker_audit.registry.load import shipped_registry
+    from broker_audit.services.drop import record_drop_result
+
+    result = record_drop_result(
+        access(ctx),
+        broker,
+        state,
+        today=today(),
+        registry=shipped_registry(),
+        laws=shipped_laws(),
+        on=parse_date(on, "--on") if on else None,
+        client_id=client,
+    )
+    _render(result, as_json)
+
+
+def _render(result: DropResult, as_json: bool) -> None:
+    from broker_audit.cli.render import render_drop, view_dict
+    from broker_audit.services import detail_of
+
+    if as_json:
+        print_json(view_dict(detail_of(result.view, today())))
+        return
+    render_drop(result)

@@ -1,0 +1,123 @@
+"""`broker-audit findings [ID]`: what the brokers' answers say, proposed and confirmed."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import typer
+
+from broker_audit.cli.common import access, parse_date, print_json, today
+
+
+def _numbers(text: str | None, option: str) -> list[int]:
+    from broker_audit.errors import UserError
+
+    if not text:
+        return []
+    out: list[int] = []
+    for piece in text.replace(" ", "").split(","):
+        if not piece:
+            continue
+        if "-" in piece:
+            low, _, high = piece.partition("-")
+            if not (low.isdigit() and high.isdigit()) or int(low) > int(high):
+                raise UserError(f"{option} {text}: {piece!r} is not a range", "e.g. --accept 1,3-5")
+            out.extend(range(int(low), int(high) + 1))
+        elif piece.isdigit():
+            out.append(int(piece))
+        else:
+            raise UserError(f"{option} {text}: {piece!r} is not a number", "e.g. --accept 1,3-5")
+    return out
+
+
+def findings_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(None, help="Request id (`broker-audit status`); none: every reply."),
+    accept: str = typer.Option(None, "--accept", help="Accept these findings, e.g. 1,3-5."),
+    reject: str = typer.Option(None, "--reject", help="Reject these findings, e.g. 2,6."),
+    edit: int = typer.Option(None, "--edit", help="Correct this finding (and accept it)."),
+    value: str = typer.Option(None, "--value", help="With --edit: the corrected name or category."),
+    role: str = typer.Option(
+        None, "--role", help="With --edit: immigration-enforcement, law-enforcement, court, government, ..."
+    ),
+    on: str = typer.Option(None, "--on", help="With --edit: the corrected date, YYYY-MM-DD."),
+    reread: bool = typer.Option(
+        False, "--reread", help="Read the replies again (e.g. after installing OCR)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    """What the brokers' answers say: data held, where it came from, who got it, and the verdict.
+
+    The replies kept by `inbox` and `reply` are read (e-mail text, text PDFs; scans and photos by
+    OCR when it is installed, else listed as skipped) and findings are proposed, each with the line
+    it came from. Nothing is taken as fact until you accept it: only accepted findings appear in
+    the audit map, the next steps, the evidence packet and the clinic's counts.
+
+    Example: broker-audit findings 3 --accept 1-4,6 --reject 5
+    """
+    from broker_audit.errors import UserError
+    from broker_audit.registry.load import shipped_registry
+
+    registry = shipped_registry()
+    reviewing = bool(accept or reject or edit is not None)
+    if (value or role or on) and edit is None:
+        raise UserError(
+            "--value, --role and --on go with --edit N", "e.g. --edit 3 --value 'Weld County Court'"
+        )
+    if request_id is None:
+        if reviewing:
+            raise UserError(
+                "name the request whose findings you review", "e.g. broker-audit findings 3 --accept 1,2"
+            )
+        from broker_audit.services.findings import read_all
+
+        overview = read_all(access(ctx), registry=registry, today=today())
+        if as_json:
+            print_json(dataclasses.asdict(overview))
+            return
+        from broker_audit.cli.render_findings import render_overview
+
+        render_overview(overview)
+        return
+    if reviewing:
+        from broker_audit.services.findings import Edit, review_findings
+
+        report = review_findings(
+            access(ctx),
+            request_id,
+            registry=registry,
+            accept=_numbers(accept, "--accept"),
+            reject=_numbers(reject, "--reject"),
+            edit=Edit(edit, value, role, parse_date(on, "--on") if on else None)
+            if edit is not None
+            else None,
+        )
+    else:
+        from broker_audit.services.findings import show_findings
+
+        report = show_findings(access(ctx), request_id, registry=registry, today=today(), reread=reread)
+    if as_json:
+        print_json(report_dict(report))
+        return
+    from broker_audit.cli.render_findings import render_findings
+
+    render_findings(report)
+
+
+def report_dict(report: Any) -> dict[str, Any]:
+    import msgspec
+
+    return {
+        "request": report.request_id,
+        "broker": report.broker_id,
+        "broker_name": report.broker_name,
+        "reference": report.reference,
+        "readings": [dataclasses.asdict(r) for r in report.readings],
+        "findings": [
+            {"status": c.status, "reply": c.reply_id, "edited": c.edited, **msgspec.structs.asdict(c.finding)}
+            for c in report.findings
+        ],
+        "next_steps": [dataclasses.asdict(s) for s in report.steps],
+        "ocr_missing": report.ocr_missing,
+    }

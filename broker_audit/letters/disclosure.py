@@ -1,0 +1,481 @@
+"""What a letter tells its recipient about the requester: decided once, when the letter is planned.
+
+Every identifying field (`vocabulary.IDENTITY_FIELDS`: current and past addresses, phone, e-mail,
+birth date, other names, advertising ID, licence number) is a disclosure. To a broker that sells
+to government, police or immigration enforcement (documented sales, or its own answers to a state
+registry) and to every agency the default is minimal: the name, what it is likely to hold already
+(the past addresses the requester lists, and a phone's advertising ID for a location-data broker),
+and a way to answer that need not be home. A location-data broker is minimal too: it finds a
+person by the phone's advertising ID, and where a phone sleeps is a home address. Other brokers
+get the profile's default. The requester adds a field for one run with `--disclose FIELD` (`all`:
+what letters gave before).
+
+A letter about an earlier one (follow-up, appeal) gives no more than it did: the same fields, and
+of each only the values it gave (a digest of each value is kept in the log), so a new home, phone
+or e-mail since the request is not told. A complaint goes to a state office, which may forward it
+to the company and keep it as a public record: it carries the name and a way to answer (the
+e-mail, the clinic or the reply address; the home address only when the request gave it and there
+is no other way), never more than the request. Government recipients (agencies, complaint
+offices) answer by e-mail before a postal reply address.
+
+The decision travels with the letter: its template context holds only what is given, its return
+address is the reply channel, the `.eml` has a From only when the e-mail is given, the submission
+sheet lists only what is given. It is printed before anything is written and kept in the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from broker_audit.errors import UserError
+from broker_audit.profile import Address, AgentProfile, Profile, ReplyAddress
+from broker_audit.registry.schema import Broker
+from broker_audit.vocabulary import IDENTITY_FIELDS, MINIMAL_DISCLOSURE, STANDARD_DISCLOSURE, LetterKind
+
+ReplyKind = Literal["home", "reply-address", "clinic", "email"]
+
+# Names `--disclose` also accepts for a field.
+_ALIASES = {
+    "address": "current-address",
+    "home-address": "current-address",
+    "past-address": "past-addresses",
+    "previous-addresses": "past-addresses",
+    "e-mail": "email",
+    "dob": "birth-date",
+    "date-of-birth": "birth-date",
+    "other-name": "other-names",
+    "ad-id": "advertising-id",
+    "advertising-ids": "advertising-id",
+    "maid": "advertising-id",
+    "license-number": "licence-number",
+    "licence": "licence-number",
+    "license": "licence-number",
+}
+ALL = "all"
+
+# Recipients whose buyers make a letter minimal, in the order the reason names them.
+_GOVERNMENT = (
+    ("immigration-enforcement", "immigration enforcement"),
+    ("law-enforcement", "law enforcement"),
+    ("federal-government", "the federal government"),
+    ("corrections", "jails and prisons"),
+)
+LOCATION_REASON = "it holds phones' location data, which it finds by the advertising ID alone"
+COMPLAINT_REASON = (
+    "a complaint to a state office, which may forward it to the company and keep it as a public record"
+)
+AGENCY_REASON = "a records request to a government agency, which sees everything in the letter"
+AGENCY_SEES = (
+    "The agency will see everything in the letter, and what it answers may itself be a public record."
+)
+# What a complaint may carry besides the name and where answers go (never more than the request).
+COMPLAINT_FIELDS = frozenset({"email"})
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One letter's disclosure: what it gives, what it withholds, where answers go, and why."""
+
+    given: tuple[str, ...]  # identity fields carried besides the name, in IDENTITY_FIELDS order
+    withheld: tuple[str, ...]  # fields the profile holds that the letter does not carry
+    minimal: bool
+    reason: str  # why the default was what it was
+    asked: tuple[str, ...] = ()  # added by the requester for this letter (--disclose)
+    reply: ReplyKind = "home"
+    reply_lines: tuple[str, ...] = ()  # the postal lines answers go to; () when by e-mail only
+    notes: tuple[str, ...] = field(default=())  # e.g. "the e-mail route sends from your address"
+    # Per given field, the digests (`value_digest`) of the values the letter gives, as decided:
+    # a letter about this one gives only these. Empty: every value of each given field (a
+    # disclosure made by hand, as for a clinic that names no client).
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def gives(self, name: str) -> bool:
+        return name in self.given
+
+    def digests(self) -> dict[str, list[str]]:
+        """What the log keeps of the values given: their digests, per field."""
+        return {name: list(found) for name, found in self.values}
+
+
+def parse_disclose(values: Sequence[str]) -> tuple[str, ...]:
+    """`--disclose` values (repeated or comma-separated) as field names; `all` stays `all`."""
+    out: list[str] = []
+    for item in values:
+        for raw in item.split(","):
+            word = raw.strip().lower().replace("_", "-").replace(" ", "-")
+            if not word:
+                continue
+            name = _ALIASES.get(word, word)
+            if name != ALL and name not in IDENTITY_FIELDS:
+                raise UserError(
+                    f"--disclose: unknown field {raw.strip()!r}",
+                    "fields: " + ", ".join(IDENTITY_FIELDS) + "; or `all` (what letters gave before)",
+                )
+            out.append(name)
+    return tuple(dict.fromkeys(out))
+
+
+def government_ties(broker: Broker) -> str:
+    """Why a letter to `broker` is minimal by default ("it sells to immigration enforcement"), or
+    "" when no sale to government, police or immigration enforcement is known. Documented sales
+    come first; the broker's own answers to a state registry count too, and are named as such."""
+    for recipient, words in _GOVERNMENT:
+        evidence = [e for e in broker.law_enforcement if e.recipient == recipient]
+        if any(not e.self_reported for e in evidence):
+            return f"it works with {words}" if recipient == "corrections" else f"it sells to {words}"
+    for recipient, words in _GOVERNMENT:
+        if broker.sells_to(recipient):
+            return f"it told a state registry it shares data with {words}"
+    d = broker.disclosures
+    if d is not None and d.shares_with_state_government:
+        return "it told a state registry it shares data with state government"
+    return ""
+
+
+def held(profile: Profile) -> tuple[str, ...]:
+    """The identity fields the profile has a value for, in IDENTITY_FIELDS order."""
+    has = {
+        "current-address": profile.current_address is not None,
+        "past-addresses": bool(profile.past_addresses),
+        "phone": bool(profile.phone),
+        "email": bool(profile.email),
+        "birth-date": profile.birth_date is not None,
+        "other-names": bool(profile.other_names),
+        "advertising-id": bool(profile.advertising_ids),
+        "licence-number": bool(profile.licence_number),
+    }
+    return tuple(f for f in IDENTITY_FIELDS if has[f])
+
+
+def field_values(profile: Profile, name: str) -> list[Any]:
+    """The profile's values of one identity field (an address, a string, a date), in order."""
+    current = profile.current_address
+    single: dict[str, Any] = {
+        "current-address": current,
+        "phone": profile.phone,
+        "email": profile.email,
+        "birth-date": profile.birth_date,
+        "licence-number": profile.licence_number,
+    }
+    if name in single:
+        value = single[name]
+        return [value] if value else []
+    lists: dict[str, list[Any]] = {
+        "past-addresses": list(profile.past_addresses),
+        "other-names": list(profile.other_names),
+        "advertising-id": list(profile.advertising_ids),
+    }
+    return lists[name]
+
+
+def value_digest(name: str, value: Any) -> str:
+    """A short digest of one value as letters write it (case, spacing and, for a phone, all but
+    the digits ignored): the log keeps it to know later whether a value is the one a letter gave."""
+    if isinstance(value, Address):
+        text = value.one_line()
+    elif name == "phone":
+        text = "".join(c for c in str(value) if c.isdigit())
+    else:
+        text = str(value)
+    canonical = " ".join(text.casefold().split())
+    return hashlib.blake2b(f"{name}|{canonical}".encode(), digest_size=8, person=b"ba-disclosed").hexdigest()
+
+
+def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[Any]:
+    """The values of `name` the letter gives: none when it withholds the field, else those it
+    decided on (a follow-up: only those the request gave)."""
+    if name not in disclosure.given:
+        return []
+    values = field_values(profile, name)
+    if not disclosure.values:
+        return values
+    allowed = dict(disclosure.values).get(name, ())
+    return [v for v in values if value_digest(name, v) in allowed]
+
+
+def _digests(profile: Profile, names: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    return {n: tuple(value_digest(n, v) for v in field_values(profile, n)) for n in names}
+
+
+def same_place(reply: ReplyAddress | None, home: Address | None) -> bool:
+    """The reply address is the home address (same street line and ZIP code)."""
+    if reply is None or home is None:
+        return False
+
+    def street(line: str) -> str:
+        return "".join(c for c in line.casefold() if c.isalnum())
+
+    return street(reply.line1) == street(home.line1) and reply.zip[:5] == home.zip[:5]
+
+
+def is_location_broker(broker: Broker | None) -> bool:
+    return broker is not None and "location-data" in broker.categories
+
+
+def decide(
+    profile: Profile,
+    *,
+    broker: Broker | None,
+    letter: LetterKind,
+    asked: Sequence[str] = (),
+    channel: str = "",
+    clinic: AgentProfile | None = None,
+    earlier: Sequence[str] | None = None,
+    earlier_reason: str = "",
+    earlier_values: Mapping[str, Sequence[str]] | None = None,
+) -> Disclosure:
+    """The disclosure of one letter to `broker` (None: an agency's records request).
+
+    `asked`: fields from `--disclose` (`all` too). `channel`: the route's channel (an e-mail goes
+    from the requester's address, so it gives the e-mail). `clinic`: a clinic batch's clinic,
+    whose address answers go to when the current address is withheld. `earlier`: the fields a
+    logged request gave, for a follow-up, appeal or complaint about it (they give no more), and
+    `earlier_values` the digests of the values it gave (a value changed since is not given).
+    """
+    has = held(profile)
+    location = is_location_broker(broker)
+    complaint = letter.recipient == "complaint-office"
+    government = complaint or broker is None or letter.recipient == "agency"
+    notes: list[str] = []
+    only: dict[str, tuple[str, ...]] = {}
+    restrictive = False
+    if earlier is not None:
+        base = set(earlier)
+        reason = earlier_reason or "as in the request it follows"
+    elif broker is None or letter.recipient == "agency":
+        base, reason = {"email"}, AGENCY_REASON
+    elif complaint:
+        base, reason = set(COMPLAINT_FIELDS), COMPLAINT_REASON
+    else:
+        ties = government_ties(broker)
+        restrictive = bool(ties) or location
+        if ties:
+            base, reason = set(MINIMAL_DISCLOSURE), ties
+        elif location:
+            base, reason = set(MINIMAL_DISCLOSURE), LOCATION_REASON
+        else:
+            default = profile.disclose
+            base = set(STANDARD_DISCLOSURE if default is None else default)
+            reason = "your profile's default" if default is not None else "the standard letter"
+        if location:
+            base.add("advertising-id")  # what a location broker matches on (and holds already)
+    changed: list[str] = []
+    if earlier is not None and earlier_values:  # the request's values are known: only those
+        for name in [f for f in IDENTITY_FIELDS if f in base and f in has]:
+            recorded = set(earlier_values.get(name, ()))
+            kept = tuple(d for d in _digests(profile, [name])[name] if d in recorded)
+            if kept:
+                only[name] = kept
+            else:
+                base.discard(name)
+                changed.append(name)
+    if complaint:
+        before = set(base)
+        base &= COMPLAINT_FIELDS
+        if earlier is not None:
+            reason = f"{COMPLAINT_REASON}; {reason}"
+        # The home address only when the request gave it and no other way to answer is known.
+        if (
+            "current-address" in before
+            and not (base & set(has))
+            and profile.reply_address is None
+            and not (clinic is not None and _lines(clinic))
+        ):
+            base.add("current-address")
+        changed = [f for f in changed if f in COMPLAINT_FIELDS or f == "current-address"]
+    notes += [
+        f"{field_words(name)} changed since the request it follows: this letter does not give the new one"
+        for name in changed
+    ]
+    wanted = set(asked)
+    if ALL in wanted:
+        wanted = (wanted - {ALL}) | set(STANDARD_DISCLOSURE)
+    if channel == "email" and "email" not in base | wanted and "email" in has:
+        if earlier is not None:
+            raise UserError(
+                "this letter would go by e-mail, which gives your e-mail address, and the request it "
+                "follows did not give it (or gave another)",
+                "send it by another route the company has, or from the address the request gave",
+            )
+        wanted.add("email")
+        notes.append("an e-mail goes from your own address, so it gives your e-mail")
+    given = tuple(f for f in IDENTITY_FIELDS if f in base | wanted and f in has)
+    # Minimal: a default that keeps the home back (not the profile's), and the home kept back.
+    minimal = (earlier is not None or government or restrictive) and "current-address" not in given
+    withheld = tuple(f for f in has if f not in given)
+    reply, lines = _reply(profile, given, clinic, reason, prefer_email=government)
+    if reply == "reply-address" and same_place(profile.reply_address, profile.current_address):
+        notes.append(
+            "your reply address is your home address, so this letter tells where you live; a P.O. "
+            "box, a trusted friend or a clinic keeps it back"
+        )
+    values = {**_digests(profile, given), **{n: d for n, d in only.items() if n in given}}
+    return Disclosure(
+        given=given,
+        withheld=withheld,
+        minimal=minimal,
+        reason=reason,
+        asked=tuple(f for f in IDENTITY_FIELDS if f in wanted and f in has),
+        reply=reply,
+        reply_lines=lines,
+        notes=tuple(notes),
+        values=tuple((n, values[n]) for n in given),
+    )
+
+
+def clinic_disclosure(clinic: AgentProfile) -> Disclosure:
+    """A letter the clinic makes in its own name (a records request): it names no client and
+    gives nothing of a person; answers go to the clinic."""
+    return Disclosure(
+        given=(),
+        withheld=(),
+        minimal=True,
+        reason="the clinic asks in its own name; no client is named",
+        reply="clinic",
+        reply_lines=tuple(_lines(clinic)),
+    )
+
+
+def _lines(clinic: AgentProfile) -> list[str]:
+    return [line.strip() for line in clinic.address if line.strip()]
+
+
+def _reply(
+    profile: Profile,
+    given: tuple[str, ...],
+    clinic: AgentProfile | None,
+    reason: str,
+    *,
+    prefer_email: bool = False,
+) -> tuple[ReplyKind, tuple[str, ...]]:
+    """Where answers go: home when the current address is given, else the clinic, the reply
+    address, or the e-mail alone (for a government recipient the e-mail before a postal reply
+    address). Never home unless home is given; never a clinic without an address."""
+    current = profile.current_address
+    if "current-address" in given and current is not None:
+        return "home", tuple(current.lines())
+    if clinic is not None:
+        lines = _lines(clinic)
+        if not lines:
+            raise UserError(
+                f"the clinic's profile has no postal address, and this letter withholds the client's "
+                f"home address ({reason}): answers and the return address need the clinic's",
+                'add address = ["street", "City, ST ZIP"] to the clinic\'s file and pass it with --clinic',
+            )
+        return "clinic", (f"c/o {clinic.organization}", *lines)
+    if prefer_email and "email" in given:
+        return "email", ()
+    if profile.reply_address is not None:
+        return "reply-address", tuple(profile.reply_address.lines())
+    if "email" in given:
+        return "email", ()
+    hint = (
+        "add an e-mail (broker-audit profile edit --email ...) or a reply_address (a P.O. box, a "
+        "trusted friend, a clinic: broker-audit profile edit --from-file FILE)"
+    )
+    if current is None:
+        raise UserError("the profile has no address, e-mail or reply address for the answer", hint)
+    raise UserError(
+        f"this letter withholds your current address ({reason}), and your profile has no e-mail "
+        "or reply address for the answer",
+        hint + ", or give your address to it with --disclose current-address",
+    )
+
+
+# --- what a letter tells, in words ---------------------------------------------------------------
+
+_FIELD_WORDS = {
+    "en": {
+        "current-address": "your current address",
+        "phone": "your phone number",
+        "email": "your e-mail",
+        "birth-date": "your date of birth",
+        "other-names": "the other names you have used",
+        "advertising-id": "your phone's advertising ID",
+        "licence-number": "your driver's licence number",
+        "past-addresses": "your past addresses",
+    },
+    "es": {
+        "current-address": "su dirección actual",
+        "phone": "su número de teléfono",
+        "email": "su correo electrónico",
+        "birth-date": "su fecha de nacimiento",
+        "other-names": "los otros nombres que ha usado",
+        "advertising-id": "el identificador de publicidad de su teléfono",
+        "licence-number": "su número de licencia de conducir",
+        "past-addresses": "sus direcciones anteriores",
+    },
+}
+_AND = {"en": "and", "es": "y"}
+
+
+def field_words(name: str, language: str = "en") -> str:
+    return _FIELD_WORDS.get(language, _FIELD_WORDS["en"])[name]
+
+
+def _past_words(past: Sequence[Address], language: str) -> str:
+    es = language == "es"
+    if len(past) > 1:
+        return f"{len(past)} direcciones anteriores" if es else f"{len(past)} past addresses"
+    (address,) = past
+    if address.since and address.until:
+        span = str(address.until) if address.since == address.until else f"{address.since}-{address.until}"
+        return f"una dirección de {span}" if es else f"an address from {span}"
+    if address.until:
+        return (
+            f"una dirección que dejó en {address.until}" if es else f"an address you left in {address.until}"
+        )
+    if address.since:
+        return f"una dirección de {address.since}" if es else f"an address from {address.since}"
+    return "una dirección anterior" if es else "a past address"
+
+
+def join_words(items: Sequence[str], language: str = "en") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {_AND.get(language, 'and')} " + items[-1]
+
+
+def told(disclosure: Disclosure, profile: Profile, language: str = "en") -> list[str]:
+    """What the letter gives, as phrases: ["your name", "an address from 2019", "your e-mail"]."""
+    out = ["su nombre" if language == "es" else "your name"]
+    for name in disclosure.given:
+        if name == "past-addresses":
+            out.append(_past_words(given_values(disclosure, profile, name), language))
+        else:
+            out.append(field_words(name, language))
+    return out
+
+
+def reply_words(disclosure: Disclosure, language: str = "en") -> str:
+    es = language == "es"
+    if disclosure.reply == "home":
+        return "su domicilio" if es else "your home address"
+    if disclosure.reply == "clinic":
+        org = disclosure.reply_lines[0].removeprefix("c/o ") if disclosure.reply_lines else ""
+        return org or ("la clínica" if es else "the clinic")
+    if disclosure.reply == "reply-address":
+        return "su dirección para respuestas" if es else "your reply address"
+    return "solo su correo electrónico" if es else "your e-mail only"
+
+
+def summary(disclosure: Disclosure, profile: Profile, language: str = "en") -> str:
+    """'your name, an address from 2019, your e-mail; answers go to your e-mail only'."""
+    joined = ", ".join(told(disclosure, profile, language))
+    goes = "las respuestas irán a" if language == "es" else "answers go to"
+    return f"{joined}; {goes} {reply_words(disclosure, language)}"
+
+
+def announcement(disclosure: Disclosure, profile: Profile, recipient: str) -> str:
+    """The line printed before a letter is written: what it tells whom, what it keeps back, why."""
+    line = f"This letter tells {recipient}: {summary(disclosure, profile)}."
+    if disclosure.withheld:
+        kept = join_words([field_words(f) for f in disclosure.withheld])
+        line += f" Not told: {kept} ({disclosure.reason}; add one with --disclose FIELD)."
+    for note in disclosure.notes:
+        line += f" Note: {note}."
+    return line

@@ -1,0 +1,125 @@
+"""`broker-audit resend ID --via CHANNEL`: write a request's letter again, for another route.
+
+A request can be recorded as sent only by the channel its letter was written for (a letter
+made for the post did not go by email). To send it another way, its letter is written for that
+route: a new request (a new id and reference, the same kind, law and person), logged as drafted.
+The first one, if it was never sent, is withdrawn in the same transaction, saying by which
+request it was replaced; one already sent stays as it is (the new letter is a second attempt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from broker_audit.errors import UserError
+from broker_audit.law.schema import Law
+from broker_audit.registry.load import Registry
+from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.letters import LetterResult, address_unfit, issue_letters, plan_letter
+from broker_audit.tracking.states import State
+
+
+@dataclass(frozen=True)
+class ResendResult:
+    letter: LetterResult
+    replaces: int  # the request whose letter was written again
+    withdrawn: bool  # the first request was never sent and is now withdrawn
+    warnings: list[str]
+
+
+def resend_letter(
+    access: VaultAccess,
+    request_id: int,
+    *,
+    via: str,
+    out_dir: Path,
+    today: dt.date,
+    registry: Registry,
+    laws: Sequence[Law],
+    formats: Sequence[str] | None = None,
+    templates_dir: Path | None = None,
+    as_agent: bool = False,
+) -> ResendResult:
+    """Write request `request_id`'s letter for the `via` route and log it as a new drafted
+    request (see the module's docstring). A clinic client's request is written for the same
+    client (with `as_agent`, the clinic writes as the client's authorized agent where the law
+    allows it)."""
+    from broker_audit.vocabulary import kind as kind_of
+
+    with open_journal(access) as journal, journal.write():  # ids and states are read under the lock
+        view = journal.view(request_id)
+        request = view.request
+        if request.recipient != "broker" or not request.broker_id:
+            raise UserError(
+                f"request {request_id} is a {request.kind} to {request.recipient_name}: "
+                "it has only one route",
+                "write it again with the command that made it",
+            )
+        if view.state in (State.FULFILLED, State.WITHDRAWN):
+            raise UserError(f"request {request_id} is {view.state.value}: there is nothing to send")
+        if via == request.channel and view.state is State.DRAFTED:
+            raise UserError(
+                f"request {request_id}'s letter was already written to go {via}",
+                f"send it, then `broker-audit mark {request_id} sent --via {via}`",
+            )
+        law = next((x for x in laws if x.id == request.law_id), None)
+        if law is None:
+            raise UserError(f"law {request.law_id!r} of request {request_id} is no longer in the data")
+        if request.client_id is not None:
+            client = journal.clients.get(request.client_id)
+            if client is None:
+                raise UserError(f"request {request_id}'s client is not in this vault")
+            profile = client.profile
+        else:
+            profile = require_profile(journal)
+        agent = journal.agent if as_agent else None
+        if as_agent and agent is None:
+            raise UserError("the vault has no clinic profile to write as an agent", "leave out --agent")
+        earlier = None
+        if request.linked_to is not None and request.linked_to in journal.requests:
+            from broker_audit.services.followup import earlier_of
+
+            earlier = earlier_of(journal.view(request.linked_to))
+        job = plan_letter(
+            registry.resolve(request.broker_id),
+            kind_of(request.kind),
+            profile=profile,
+            state_law=law,
+            laws=laws,
+            today=today,
+            earlier=earlier,
+            agent=agent,
+            linked_to=request.linked_to,
+            via=via,
+        )
+        if job.route is None or job.channel != via:
+            raise UserError(f"{request.recipient_name} has no {via} route for a {request.kind} request")
+        unfit = address_unfit(job)
+        if unfit is not None:
+            raise UserError(f"{unfit.broker_name}: {unfit.reason}", "; ".join(unfit.advice))
+        new_id = journal.next_request_id()
+        withdraw = view.state is State.DRAFTED
+        also = (
+            [
+                journal.status_event(
+                    request_id, State.WITHDRAWN, on=today, note=f"written again for {via} as #{new_id}"
+                )
+            ]
+            if withdraw
+            else []
+        )
+        (letter,) = issue_letters(
+            journal,
+            profile,
+            [job],
+            out_dir=out_dir,
+            formats=formats,
+            today=today,
+            templates_dir=templates_dir,
+            client_id=request.client_id,
+            also=also,
+        )
+    return ResendResult(letter=letter, replaces=request_id, withdrawn=withdraw, warnings=job.warnings)

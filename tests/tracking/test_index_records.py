@@ -1,0 +1,229 @@
+"""The derived index keeps every record type, not only requests and their status changes: the text
+read from replies, the findings proposed and reviewed, the campaigns and what each agency's answer
+showed, the sending claims and how each was settled, the routes a letter was written for, courtesy
+dates and DROP rows. What a command asks of the journal (campaign_member, linked, open_claims,
+replies_by_request, reply identities, status rows) is the same read through the stored index,
+through a rebuilt one, through one whose rest was damaged, and from a fold of every record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from record_makers import AT, campaign, claim, not_sent, reply, sent
+
+from broker_audit.errors import UnknownRequest, VaultError
+from broker_audit.services import VaultAccess, verify_vault
+from broker_audit.services.tracking import StatusQuery, _report_from_index, report_over
+from broker_audit.tracking.campaign_records import AgencyFindingRecorded
+from broker_audit.tracking.finding_records import (
+    AnswerRead,
+    Finding,
+    FindingDecision,
+    FindingsProposed,
+    FindingsReviewed,
+)
+from broker_audit.tracking.index import REST, listed_of
+from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.model import RequestMade, StatusChanged
+from broker_audit.tracking.records import Record
+from broker_audit.tracking.states import State
+from broker_audit.vault.vault import Vault
+
+PASS = "correct horse battery staple"
+DAY = dt.date(2026, 3, 2)
+ROUTES = ["mail: 1 Main St / Denver CO 80202", "web-form: https://broker.example/privacy"]
+
+
+def request(request_id: int, **fields: object) -> RequestMade:
+    base: dict[str, object] = {
+        "id": request_id,
+        "broker_id": "acme",
+        "broker_name": "Acme Data",
+        "kind": "access",
+        "law_id": "co-cpa",
+        "law_name": "Colorado Privacy Act",
+        "deadline_days": 45,
+        "reference": f"BA-{request_id}",
+        "dated": DAY,
+        "created": AT,
+        "channel": "mail",
+    }
+    base.update(fields)
+    return RequestMade(**base)  # type: ignore[arg-type]
+
+
+def event(request_id: int, state: State, *, reply_id: int | None = None) -> StatusChanged:
+    return StatusChanged(
+        request_id=request_id, state=state, on=DAY, via="mail", recorded=AT, reply_id=reply_id
+    )
+
+
+CAMPAIGN = campaign("C-20260302-ABCDEF", 1, day=DAY)
+
+HISTORY: list[list[Record]] = [
+    [
+        request(1, routes=ROUTES, deadline_days=None, courtesy_days=45),  # no law: a courtesy date
+        request(2, kind="followup", linked_to=1),
+        request(3, kind="drop-result", recipient="platform"),
+        request(4, channel="email"),
+    ],
+    [CAMPAIGN],
+    [event(1, State.SENT), event(3, State.SENT), event(3, State.PENDING), event(4, State.SENT)],
+    [reply(1, 1)],
+    [event(1, State.DENIED, reply_id=1)],
+    [
+        AnswerRead(reply_id=1, request_id=1, recorded=AT),
+        FindingsProposed(
+            reply_id=1,
+            request_id=1,
+            findings=[Finding(n=1, kind="verdict", value="refused")],
+            recorded=AT,
+        ),
+        FindingsReviewed(request_id=1, decisions=[FindingDecision(n=1, decision="accepted")], recorded=AT),
+    ],
+    [
+        AgencyFindingRecorded(
+            campaign_id=CAMPAIGN.campaign_id,
+            agency_id="denver-sheriff",
+            request_id=2,
+            finding="none",
+            on=DAY,
+            recorded=AT,
+        )
+    ],
+    [claim(4, "<A@mail.example>")],
+    [not_sent(4, "<a@mail.example>")],
+    [claim(4, "<b@mail.example>")],  # left open: a run that ended between the claim and its outcome
+    [claim(2, "<c@mail.example>")],
+    [sent(2, "<C@MAIL.EXAMPLE>")],  # settles the claim (Message-IDs compare in lower case)
+]
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    path = tmp_path / "v" / "vault.db"
+    Vault.create(path, passphrase=PASS, use_keyring=False)[0].close()
+    journal = opened(path)
+    for records in HISTORY:
+        journal.append(records)
+    journal.vault.close()
+    return path
+
+
+def opened(path: Path, **kw: bool) -> Journal:
+    return Journal(Vault.open(path, passphrase=lambda: PASS), **kw)
+
+
+def check_what_services_ask(journal: Journal) -> None:
+    campaign, member = journal.campaign_member(2) or (None, None)  # the follow-up: through request 1
+    assert campaign == CAMPAIGN and member == CAMPAIGN.members[0]
+    assert journal.campaign_member(3) is None
+    assert dict(journal.linked) == {1: [2]}
+    assert list(journal.campaigns) == [CAMPAIGN.campaign_id]
+    assert [f.request_id for f in journal.agency_findings] == [2]
+    assert list(journal.sending) == ["<b@mail.example>"]
+    assert [c.message_id for c in journal.open_claims(4)] == ["<b@mail.example>"]
+    assert journal.open_claims(2) == [] and journal.open_claims(1) == []
+    assert [s.message_id for s in journal.sent_mail[2]] == ["<C@MAIL.EXAMPLE>"]
+    assert journal.replies_by_request[1] == [1] and [r.id for r in journal.request_replies(1)] == [1]
+    assert journal.reply_identities() == {"message-id <r1@broker.example>": 1}
+    assert journal.next_reply_id() == 2
+    assert list(journal.answer_reads) == [1]
+    assert [p.reply_id for p in journal.proposals] == [1] and len(journal.reviews) == 1
+    assert journal.view(1).state is State.DENIED and journal.view(3).state is State.PENDING
+
+
+def check_status_rows(journal: Journal) -> None:
+    """The rows `status` reads from the index carry the routes ("by") and the courtesy mark, a
+    DROP row's state, and equal the rows over a fold of every record."""
+    truth = Journal(journal.vault, use_snapshot=False)
+    index = journal.index
+    assert index is not None
+    today = DAY + dt.timedelta(days=10)
+    with journal.vault.reading():
+        got = _report_from_index(index, today=today, limit=None, urgent_first=False)
+        listed = [listed_of(r, now) for r, now in truth.current()]
+        assert got == report_over(listed, today=today, query=StatusQuery(), limit=None, urgent_first=False)
+    rows = {row.id: row for row in got.rows}
+    assert rows[1].routes == ROUTES and rows[1].due_courtesy and rows[1].due is not None
+    assert rows[4].routes == [] and not rows[4].due_courtesy
+    assert rows[3].state == "pending" and got.by_state["pending"] == 1
+
+
+def test_every_record_type_is_kept_by_the_index(path: Path) -> None:
+    """Proves: after the history above, a reader of the stored index (no record decrypted at
+    open) answers every question a service asks as a fold of every record does, and its whole
+    state is the fold's."""
+    journal = opened(path)
+    assert journal.vault.snapshot_count == journal.vault.count  # the index, with every record
+    truth = opened(path, use_snapshot=False)
+    for each in (journal, truth):
+        check_what_services_ask(each)
+    assert journal.state() == truth.state()
+    check_status_rows(opened(path))
+
+
+def test_the_rebuilt_index_keeps_them_too(path: Path) -> None:
+    """Proves: an index rebuilt from the records (as after damage, or by `vault verify`) holds
+    them all, and verify finds the stored one whole, each reply bound to its request."""
+    journal = opened(path)
+    journal.rebuild_index()
+    journal.vault.close()
+    reader = opened(path)
+    check_what_services_ask(reader)
+    check_status_rows(reader)
+    assert reader.state() == opened(path, use_snapshot=False).state()
+    result = verify_vault(VaultAccess(path=path, passphrase=lambda: PASS))
+    assert (result.index, result.replies) == ("matches the records", 1)
+
+
+def test_a_damaged_rest_is_rebuilt_with_them(path: Path) -> None:
+    """Proves: a damaged part holding the campaigns, findings and claims is not trusted: the index
+    is rebuilt from the records and answers as before."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"UPDATE parts SET sealed = CAST(zeroblob(length(sealed)) AS BLOB) WHERE kind = {REST}")
+    conn.close()
+    journal = opened(path)
+    check_what_services_ask(journal)
+    assert journal.index is not None and journal.index.origin == "rebuilt"
+    assert journal.state() == opened(path, use_snapshot=False).state()
+
+
+def test_appends_are_checked_through_the_index(path: Path) -> None:
+    """Proves: inside the lock, through the index (reading only the requests concerned), a second
+    claim on a request being sent, a reply id already taken, a reply to no request and a state
+    read from another request's reply are refused, and nothing is stored."""
+    journal = opened(path)
+    count = journal.vault.count
+    with pytest.raises(VaultError, match="is being sent, or was"):
+        journal.append([claim(4, "<d@mail.example>")])
+    with pytest.raises(VaultError, match="reply #1 was just stored by another"):
+        journal.append([reply(1, 4)])
+    with pytest.raises(UnknownRequest, match="no request with id 9"):
+        journal.append([reply(2, 9)])
+    with pytest.raises(VaultError, match="reply #1 does not belong to request #4"):
+        journal.append([event(4, State.DENIED, reply_id=1)])
+    assert journal.vault.count == count
+    journal.append([claim(2, "<d@mail.example>"), reply(2, 4), event(4, State.DENIED, reply_id=2)])
+    assert journal.view(4).state is State.DENIED
+    assert [c.request_id for c in journal.sending.values()] == [4, 2]
+    journal.vault.close()
+    assert opened(path).state() == opened(path, use_snapshot=False).state()
+
+
+def test_a_batch_refused_midway_leaves_nothing_in_memory(path: Path) -> None:
+    """Proves: when a record of a batch with payloads is refused after the records before it
+    were applied (a reply to no request), nothing of the batch is stored, and the journal shows
+    none of it afterwards (its fold and index are read again from the vault)."""
+    journal = opened(path)
+    assert journal.replies_by_request[1] == [1]  # every request in memory
+    count = journal.vault.count
+    items = [([b"two"], lambda refs: reply(2, 4)), ([b"three"], lambda refs: reply(3, 99))]
+    with pytest.raises(UnknownRequest, match="no request with id 99"):
+        journal.append_many_with_payloads(items)
+    assert journal.vault.count == count
+    assert 2 not in journal.replies and journal.request_replies(4) == [] and journal.next_reply_id() == 2
+    assert journal.state() == opened(path, use_snapshot=False).state()
