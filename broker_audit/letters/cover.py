@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from broker_audit.law.claim import Claim, claim_for
 from broker_audit.law.schema import Law, Platform
 from broker_audit.letters.compose import law_context, title_for
 from broker_audit.letters.context import (
@@ -41,9 +42,9 @@ class CoverLetter:
     address: str = ""  # the email address, form URL or phone number for online routes
     tells: str = ""  # what the letter tells the company about the client, in the client's language
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
-    # The law the letter claims under, as the letter itself puts it (its own period, if stated);
-    # None: the client's state law for this kind.
-    law: LawContext | None = None
+    # The letter's claim as it was planned (law/claim.py): its law, right and period; None: the
+    # client's state law for this kind.
+    claim: Claim | None = None
     # Why a letter was not written (channel ""): "no-route", "address" (its postal address
     # cannot be printed whole) or "repeat" (an open request of its kind exists: `repeats`).
     not_written: str = "no-route"
@@ -162,12 +163,13 @@ def cover_context(
 
     def item(x: CoverLetter) -> CoverItem:
         letter = kind(x.kind)
+        claim = x.claim or claim_for(law, letter)
         return CoverItem(
             broker=x.broker_name,
-            title=title_for(law, letter) if language == "en" else letter.title_in(language),
+            title=title_for(claim) if language == "en" else letter.title_in(language),
             reference=x.reference,
             how=_how(x, language),
-            when=_when(x.law or law_context(law, letter), language),
+            when=_when(law_context(claim), language),
             cannot_reach=x.cannot_reach,
         )
 
@@ -198,7 +200,7 @@ def cover_context(
         mailed=[item(x) for x in letters if x.channel == "mail"],
         online=[item(x) for x in letters if x.channel and x.channel != "mail"],
         unsent=[item(x) for x in letters if not x.channel],
-        law=law_context(law, kind("access")),
+        law=law_context(claim_for(law, kind("access"))),
         platform=(
             PlatformContext(
                 name=platform.name,

@@ -73,7 +73,7 @@ def agency_job(
     warnings: Sequence[str] = (),
 ) -> LetterJob:
     """One records letter (or follow-up) to an agency, planned for the pipeline."""
-    from broker_audit.law.deadlines import clock_for
+    from broker_audit.law.claim import claim_for
     from broker_audit.letters.compose import new_reference, records_context
     from broker_audit.vocabulary import kind
 
@@ -105,7 +105,7 @@ def agency_job(
         sender=requester.sender,
         email_to=email_to,
         reference=reference,
-        clock=clock_for(cora, letter),
+        clock=claim_for(cora, letter).clock,
         recipient_kind="agency",
         warnings=list(warnings),
         linked_to=linked_to,

@@ -62,7 +62,7 @@ def records_request(
     requester: the letter names no person at all. `announce` is called with what the letter will
     tell the agency before it is written.
     """
-    from broker_audit.law.deadlines import clock_for
+    from broker_audit.law.claim import claim_for
     from broker_audit.letters.compose import new_reference
     from broker_audit.letters.disclosure import announcement, parse_disclose, summary
     from broker_audit.vocabulary import kind
@@ -115,7 +115,7 @@ def records_request(
             sender=sender,
             email_to=email or None,
             reference=reference,
-            clock=clock_for(cora, letter),
+            clock=claim_for(cora, letter).clock,
             disclosure=disclosure,
             recipient_kind="agency",
             summary=words,

@@ -13,6 +13,7 @@ from pathlib import Path
 from broker_audit.errors import BrokerAuditError
 from broker_audit.law.check import LawFinding, printed_unread
 from broker_audit.law.choose import federal_law
+from broker_audit.law.claim import applicable_kinds
 from broker_audit.law.schema import Law
 from broker_audit.letters.compose import Earlier, letter_context, records_context
 from broker_audit.letters.disclosure import Disclosure
@@ -20,7 +21,7 @@ from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import Address, AgentProfile, Profile
 from broker_audit.registry.schema import Broker, ConsumerReporting
-from broker_audit.vocabulary import KINDS, LetterKind
+from broker_audit.vocabulary import LetterKind
 
 
 def render_every_kind(
@@ -140,15 +141,10 @@ def render_every_kind(
 
 
 def _cases(law: Law, clinic: AgentProfile) -> list[tuple[LetterKind, AgentProfile | None]]:
-    """Each kind a law's letters come in, plain and (requests) from a clinic as agent."""
+    """Each kind a law's letters come in (law/claim.py `applicable_kinds`), plain and (requests)
+    from a clinic as agent."""
     out: list[tuple[LetterKind, AgentProfile | None]] = []
-    for letter in KINDS.values():
-        if letter.group in ("page", "platform") or (letter.group == "records") != (
-            law.kind == "open-records"
-        ):
-            continue
-        if letter.recipient == "complaint-office" and (law.complaint is None or not law.complaint.reachable):
-            continue
+    for letter in applicable_kinds(law):
         out.append((letter, None))
         if letter.group == "request" and law.kind not in ("federal", "open-records", "none"):
             out.append((letter, clinic))

@@ -18,6 +18,7 @@ from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from broker_audit.law.claim import Claim
     from broker_audit.law.deadlines import Clock
     from broker_audit.law.schema import Law
     from broker_audit.letters.compose import Earlier
@@ -100,6 +101,9 @@ class LetterJob:
     reference: str
     clock: Clock
     disclosure: Disclosure
+    # What the letter claims under its law (law/claim.py), decided when it was planned: the
+    # template, the clock, the cover sheet and the warnings read it. None: a records request.
+    claim: Claim | None = None
     recipient_kind: str = "broker"
     warnings: list[str] = field(default_factory=list)
     linked_to: int | None = None
@@ -614,12 +618,12 @@ def identity_warnings(
 
 def broker_warnings(
     broker: Broker,
-    law: Law,
-    letter: LetterKind,
+    claim: Claim,
     profile: Profile | None = None,
     disclosure: Disclosure | None = None,
 ) -> list[str]:
     """What the requester should know before sending this letter, besides its route."""
+    law, letter = claim.law, claim.letter
     out = []
     if profile is not None:
         out += identity_warnings(broker, profile, letter, disclosure)
@@ -639,7 +643,7 @@ def broker_warnings(
                 f"{broker.id}: may refuse requests from your state: "
                 f"{broker.residency_limit.value} (source: {broker.residency_limit.source})"
             )
-    elif letter.rights and not any(r in law.rights for r in letter.rights):
+    elif claim.asks_as_request:
         out.append(
             f"{broker.id}: the {law.name} gives no {letter.id} right; the letter asks for it as a request"
         )
@@ -698,7 +702,7 @@ def plan_letter(
     complaint about a broker that cannot be reached says was tried.
     """
     from broker_audit.law.choose import federal_law, law_for_letter
-    from broker_audit.law.deadlines import clock_for
+    from broker_audit.law.claim import claim_for
     from broker_audit.letters.compose import (
         complaint_recipient_lines,
         letter_context,
@@ -711,6 +715,7 @@ def plan_letter(
     from broker_audit.registry.routes import choose_route
 
     law = law_for_letter(state_law, letter.id, laws)
+    claim = claim_for(law, letter)  # the one decision of what this letter claims, and its clock
     reference = reference or new_reference()
     complaint = letter.recipient == "complaint-office"
     route: Route | None = None
@@ -743,7 +748,7 @@ def plan_letter(
         earlier_values=earlier_disclosed.values if earlier_disclosed is not None else None,
     )
     if not complaint:
-        warnings += broker_warnings(broker, law, letter, profile, disclosure)
+        warnings += broker_warnings(broker, claim, profile, disclosure)
     context = letter_context(
         letter=letter,
         profile=profile,
@@ -759,6 +764,7 @@ def plan_letter(
         disclosure=disclosure,
         forward_for=forward_for,
         unreachable=unreachable,
+        claim=claim,
     )
     to_whom = law.complaint.office if complaint and law.complaint else broker.name
     return LetterJob(
@@ -772,7 +778,8 @@ def plan_letter(
         sender=tuple(sender_lines(profile, context.agent, disclosure)),
         email_to=route.value if route is not None and route.channel == "email" else None,
         reference=reference,
-        clock=clock_for(law, letter),
+        clock=claim.clock,
+        claim=claim,
         disclosure=disclosure,
         recipient_kind=letter.recipient,
         warnings=warnings,
