@@ -227,3 +227,55 @@ def test_a_batch_refused_midway_leaves_nothing_in_memory(path: Path) -> None:
     assert journal.vault.count == count
     assert 2 not in journal.replies and journal.request_replies(4) == [] and journal.next_reply_id() == 2
     assert journal.state() == opened(path, use_snapshot=False).state()
+
+
+FORMAT2_MAIN = Path(__file__).resolve().parents[1] / "fixtures" / "vaults" / "format2-main.db"
+
+
+def test_a_format2_vault_of_main_is_migrated_with_every_record_type(tmp_path: Path) -> None:
+    """Proves: a vault written by main before the index (format 2, its whole-state snapshot at
+    version 3 after record 18, records 19 and 20 after it: tests/fixtures/vaults/
+    make_format2_main.py) is migrated by 0003_derived_parts, its snapshot is never read as an
+    index, and the index built from its records holds every type main added, including the
+    claim settled after the snapshot; `vault verify` finds it whole."""
+    import json
+    import shutil
+
+    path = tmp_path / "format2-main.db"
+    shutil.copyfile(FORMAT2_MAIN, path)
+    secrets_ = json.loads(FORMAT2_MAIN.with_name("format2-main.db.json").read_text())
+    journal = Journal(Vault.open(path, passphrase=lambda: secrets_["passphrase"]))
+    assert journal.index is not None and journal.index.origin == "rebuilt"  # the v3 snapshot: not an index
+    assert journal.vault.snapshot_count == journal.vault.count == 20  # the index, written at open
+    found = journal.campaign_member(2)
+    assert found is not None and found[0].campaign_id == "C-20260302-M2M2M2" and found[1].request_id == 1
+    assert dict(journal.linked) == {1: [2]}
+    assert list(journal.sending) == ["<b@mail.example>"]  # <c@...> was settled after the snapshot
+    assert [c.request_id for c in journal.open_claims(4)] == [4] and journal.open_claims(2) == []
+    assert journal.replies_by_request[1] == [1] and list(journal.answer_reads) == [1]
+    assert len(journal.proposals) == len(journal.reviews) == 1
+    assert [f.request_id for f in journal.agency_findings] == [2]
+    assert [journal.view(i).state for i in (1, 2, 3, 4)] == [
+        State.DENIED,
+        State.SENT,
+        State.PENDING,
+        State.SENT,
+    ]
+    index = journal.index
+    with journal.vault.reading():
+        report = _report_from_index(index, today=DAY, limit=None, urgent_first=False)
+    row = report.rows[0]
+    main_routes = ["mail: 1 Main St / Denver CO 80202", "web-form: https://acme.example/privacy"]
+    assert (row.id, row.routes, row.due_courtesy) == (1, main_routes, True)
+    assert journal.state() == Journal(journal.vault, use_snapshot=False).state()
+    journal.vault.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchall() == [(3,)]
+    conn.close()
+    result = verify_vault(VaultAccess(path=path, passphrase=lambda: secrets_["passphrase"]))
+    assert (result.records, result.requests, result.replies, result.index) == (
+        20,
+        4,
+        1,
+        "matches the records",
+    )
