@@ -279,3 +279,41 @@ def test_a_format2_vault_of_main_is_migrated_with_every_record_type(tmp_path: Pa
         1,
         "matches the records",
     )
+
+
+def test_an_older_copy_is_read_through_its_index_and_not_written_until_accepted(path: Path) -> None:
+    """Proves: a backup restored over a newer vault is read through the index it holds (every
+    question answered as its records say) but nothing is written to it, not even the index, until
+    the user accepts it; then appends keep its index, and the next open reads it."""
+    import shutil
+
+    from broker_audit.errors import VaultOlder
+
+    backup = path.with_name("backup.db")
+    shutil.copyfile(path, backup)
+    journal = opened(path)
+    journal.append([request(5)])
+    journal.vault.close()
+    shutil.copyfile(backup, path)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT n, sealed FROM snapshot").fetchall()
+    conn.close()
+    older = opened(path)
+    assert older.vault.read_only_until_accepted
+    check_what_services_ask(older)
+    assert older.next_request_id() == 5
+    with pytest.raises(VaultOlder):
+        older.append([request(5)])
+    older.save_index()  # nothing to write, and nothing is written
+    older.vault.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT n, sealed FROM snapshot").fetchall() == before
+    conn.close()
+    accepted = opened(path)
+    assert accepted.vault.accept()
+    accepted.append([request(5)])
+    assert accepted.vault.snapshot_count == accepted.vault.count  # the index, with the new record
+    accepted.vault.close()
+    again = opened(path)
+    assert again.view(5).state is State.DRAFTED and not again.vault.read_only_until_accepted
+    assert again.state() == opened(path, use_snapshot=False).state()
