@@ -29,13 +29,13 @@ import email
 import email.policy
 import email.utils
 import json
+import logging
 import os
 import shlex
 import signal
 import sys
 import tempfile
 import threading
-import warnings
 from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
@@ -140,8 +140,10 @@ def serve(args: argparse.Namespace) -> int:
             "aiosmtpd is not installed: it is a test-only dependency; run `bash scripts/install.sh test` "
             "and start the sandbox with .venv/bin/python"
         ) from None
-    # aiosmtpd's own AUTH code still sets the attribute it deprecates: not the user's concern
-    warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
+    # aiosmtpd's own AUTH code still sets the attribute it deprecates, and logs so: not the user's concern
+    logging.getLogger("mail.log").addFilter(
+        lambda record: "login_data is deprecated" not in record.getMessage()
+    )
     sent = folder / "sent"
     sent.mkdir(exist_ok=True)
     (folder / "replies").mkdir(exist_ok=True)
@@ -149,7 +151,7 @@ def serve(args: argparse.Namespace) -> int:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGINT too: a shell's & ignores it
         signal.signal(sig, stop)
     with ExitStack() as stack:
         imap = None
