@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "broker_audit"
 
 # Lowest floor first. A part is a top-level module or sub-package of broker_audit.
 FLOORS: tuple[tuple[str, ...], ...] = (
+    ("i18n",),
     ("errors", "cleantext", "vocabulary", "datafiles", "strict", "provenance"),
     ("dates", "calendars", "files", "geography"),
     ("tomlerrors", "vault"),
