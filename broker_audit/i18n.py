@@ -139,6 +139,20 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark `message` for the catalog with a context (the same English word may need two
+    translations: a state "sent", a heading "Sent"); translate it with `pgettext_in`."""
+    return message
+
+
+def pgettext_in(language: str | None, context: str, message: str) -> str:
+    """`message` of `context` in `language` (None: the current one)."""
+    language = language or _current
+    if language == "en":
+        return message
+    return translation(language).pgettext(context, message)
+
+
 def gettext_in(language: str, message: str) -> str:
     """`message` in `language` (a document's own language), whatever the current one is."""
     if language == "en":

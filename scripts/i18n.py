@@ -39,6 +39,8 @@ KEYWORDS = {
     "ngettext": (1, 2),
     "gettext_in": (2,),
     "ngettext_in": (2, 3),
+    "NP_": ((1, "c"), 2),
+    "pgettext_in": ((2, "c"), 3),
 }
 TRANSLATING_CALLS = frozenset(KEYWORDS)
 
@@ -125,8 +127,9 @@ def unwrapped_strings(path: Path) -> list[tuple[int, str]]:
                 for sub in ast.walk(node):
                     inside.add(id(sub))
             if name in TRANSLATING_CALLS:
-                positions = (1, 2) if name.endswith("_in") else (0, 1)
-                for index in positions[: 2 if "ngettext" in name else 1]:
+                spec = KEYWORDS[name] or (1,)
+                positions = [(p[0] if isinstance(p, tuple) else p) - 1 for p in spec]
+                for index in positions:
                     if index < len(node.args):
                         arg = node.args[index]
                         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
