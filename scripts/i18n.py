@@ -63,8 +63,9 @@ COVERED = (
 """The modules whose user-facing strings all go through the catalog (`lint` checks them). The
 CLI's help texts are checked for every command by building them (tests/cli/test_help_spanish.py)."""
 
-IGNORE_MARK = "i18n: not user-facing"
-"""A comment on a string's line that says it is not shown to a person (a CSS block, a format)."""
+IGNORE_MARKS = ("i18n: not user-facing", "i18n: English on purpose")
+"""A comment on a string's line that says it is not shown to a person (a CSS block), or that it
+is written in English on purpose (what goes to a company or an agency with a complaint)."""
 
 _NOT_SHOWN_CALLS = frozenset(
     {"TypeError", "ValueError", "KeyError", "AssertionError", "RuntimeError", "NotImplementedError"}
@@ -72,7 +73,9 @@ _NOT_SHOWN_CALLS = frozenset(
 """Errors that mean a bug: the CLI never shows their text (it prints the type only)."""
 _TAG = re.compile(r"<[^<>]*>")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-_WORD = re.compile(r"[A-Za-z][a-z]+")
+_ATTRIBUTE = re.compile(r'[\w-]+="[^"]*"')
+_WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}")
+_NOT_PROSE = ("broker-audit ", "--", "(?", "\\b")
 
 
 def _called_name(node: ast.Call) -> str:
@@ -99,26 +102,31 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
 
 
 def looks_user_facing(text: str) -> bool:
-    """Prose a person reads: two or more words outside markup and placeholders."""
-    bare = _PLACEHOLDER.sub(" ", _TAG.sub(" ", text))
-    if bare.strip().startswith(("--", "-")) and " " not in bare.strip():
+    """Prose a person reads: two words or more outside markup, attributes and placeholders;
+    not a command line, an option, or a regular expression."""
+    bare = _ATTRIBUTE.sub(" ", _PLACEHOLDER.sub("", _TAG.sub(" ", text))).strip()
+    if bare.startswith(_NOT_PROSE[:2]) or any(mark in text for mark in _NOT_PROSE[2:]):
         return False
-    return len(_WORD.findall(bare)) >= 2 and " " in bare.strip()
+    return " " in bare and len(_WORD.findall(bare)) >= 2
 
 
 def unwrapped_strings(path: Path) -> list[tuple[int, str]]:
     """(line, text) of every user-facing string literal in `path` that is not inside a
-    translating call, nor a docstring, nor a bug's exception, nor on a line marked
-    IGNORE_MARK; also every translating call whose message is not one plain literal."""
+    translating call, nor a docstring, nor a bug's exception, nor on a line marked with one
+    of IGNORE_MARKS; also every translating call whose message is an f-string or a sum."""
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     marked = {
         tok.start[0]
         for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-        if tok.type == tokenize.COMMENT and IGNORE_MARK in tok.string
+        if tok.type == tokenize.COMMENT and any(mark in tok.string for mark in IGNORE_MARKS)
     }
     docstrings = _docstring_nodes(tree)
     inside: set[int] = set()
+    for node in ast.walk(tree):  # a mark on a `def` line covers the whole function
+        if isinstance(node, ast.FunctionDef) and node.lineno in marked:
+            for sub in ast.walk(node):
+                inside.add(id(sub))
     problems: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -130,10 +138,8 @@ def unwrapped_strings(path: Path) -> list[tuple[int, str]]:
                 spec = KEYWORDS[name] or (1,)
                 positions = [(p[0] if isinstance(p, tuple) else p) - 1 for p in spec]
                 for index in positions:
-                    if index < len(node.args):
-                        arg = node.args[index]
-                        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                            problems.append((node.lineno, f"{name}() of something other than a literal"))
+                    if index < len(node.args) and isinstance(node.args[index], ast.JoinedStr | ast.BinOp):
+                        problems.append((node.lineno, f"{name}() of an f-string or a sum: use placeholders"))
         elif isinstance(node, ast.JoinedStr):  # an f-string: its pieces are not strings of their own
             for sub in ast.walk(node):
                 if sub is not node:
@@ -166,7 +172,8 @@ def command_docstrings(path: Path) -> Iterator[tuple[int, str]]:
         if not isinstance(node, ast.FunctionDef):
             continue
         decorated = any(
-            isinstance(d, ast.Call) and _called_name(d) in ("command", "callback") for d in node.decorator_list
+            isinstance(d, ast.Call) and _called_name(d) in ("command", "callback")
+            for d in node.decorator_list
         )
         if decorated or node.name.endswith("_command"):
             doc = ast.get_docstring(node, clean=True)
@@ -234,7 +241,11 @@ def main(argv: list[str]) -> int:
             catalog = read_po(po_path(language))
             catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)  # type: ignore[attr-defined]
             _write_po(catalog, po_path(language), ignore_obsolete=True, include_lineno=False)
-            missing = sum(1 for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string]))  # type: ignore[attr-defined]
+            missing = sum(
+                1
+                for m in catalog
+                if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
+            )  # type: ignore[attr-defined]
             print(f"{po_path(language).relative_to(ROOT)}: {missing} untranslated")
     if what in ("compile", "all"):
         for language in languages():

@@ -11,7 +11,6 @@ file is written 0600 through the one safe-write helper, into a 0700 folder; noth
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,57 +95,63 @@ def _asked(view: RequestView, law: Law | None, language: str = "en") -> tuple[st
 
 def _courtesy(view: RequestView, today: dt.date, language: str = "en") -> str:
     """A request under no privacy law: the date its letter asked for, never called a deadline."""
-    t = functools.partial(gettext_in, language)
     days = view.request.courtesy_days
     if view.due:
-        text = t(
+        text = gettext_in(
+            language,
             "No law sets a deadline; the letter asked for an answer within {days} days of receipt "
-            "(a courtesy date: {date})."
+            "(a courtesy date: {date}).",
         ).format(days=days, date=_long(view.due, language))
     else:
-        text = t(
-            "No law sets a deadline; the letter asked for an answer within {days} days of receipt."
+        text = gettext_in(
+            language, "No law sets a deadline; the letter asked for an answer within {days} days of receipt."
         ).format(days=days)
     if is_overdue(view, today):
-        text += " " + t("No complete answer by {date}.").format(date=_long(today, language))
+        text += " " + gettext_in(language, "No complete answer by {date}.").format(
+            date=_long(today, language)
+        )
     return text
 
 
 def _deadline(journal: Journal, view: RequestView, today: dt.date, language: str = "en") -> str:
-    t = functools.partial(gettext_in, language)
     request = view.request
     if request.deadline_days is None and request.courtesy_days and view.due is not None:
         return _courtesy(view, today, language)
     if request.deadline_days is None or view.due is None:
         if view.sent is None:
-            return t("Not sent yet: no deadline runs.")
-        return t("No legal response period applies in our data.")
+            return gettext_in(language, "Not sent yet: no deadline runs.")
+        return gettext_in(language, "No legal response period applies in our data.")
     days = request.deadline_days
     if request.working_days:
         unit = ngettext_in(language, "{days} business day", "{days} business days", days).format(days=days)
     else:
         unit = ngettext_in(language, "{days} day", "{days} days", days).format(days=days)
     counted = (
-        t("from receipt") if not view.due_estimated else t("from receipt (receipt estimated as the day sent)")
+        gettext_in(language, "from receipt")
+        if not view.due_estimated
+        else gettext_in(language, "from receipt (receipt estimated as the day sent)")
     )
     extension = next((e for e in view.events if e.state is State.EXTENDED), None)
     period = f"{unit} {counted}"
     if extension is not None and request.extension_days:
         reply = journal.replies.get(extension.reply_id) if extension.reply_id is not None else None
         if reply is not None and not reply.trusted:
-            period += t(
+            period += gettext_in(
+                language,
                 ", plus a {days}-day extension claimed in an unauthenticated email "
-                "(reply #{reply}; its sender was not verified)"
+                "(reply #{reply}; its sender was not verified)",
             ).format(days=request.extension_days, reply=reply.id)
         else:
-            period += t(", plus the {days}-day extension the company took").format(
+            period += gettext_in(language, ", plus the {days}-day extension the company took").format(
                 days=request.extension_days
             )
     due = _long(view.due, language)
     answered = next((e for e in view.events if e.state in ANSWER_STATES), None)
     if answered is not None:
         late = (answered.on - view.due).days
-        gave = t("The law gave {period}: due {due}. The company answered ({state}) on {date},").format(
+        gave = gettext_in(
+            language, "The law gave {period}: due {due}. The company answered ({state}) on {date},"
+        ).format(
             period=period,
             due=due,
             state=state_word(answered.state.value, language),
@@ -160,32 +165,32 @@ def _deadline(journal: Journal, view: RequestView, today: dt.date, language: str
                     language, "{days} day after the deadline.", "{days} days after the deadline.", late
                 ).format(days=late)
             )
-        return gave + " " + t("within the deadline.")
+        return gave + " " + gettext_in(language, "within the deadline.")
     if is_overdue(view, today):
         left = -(days_left(view, today) or 0)
         return (
-            t("The law gave {period}: due {due}. No complete answer by {date}:").format(
+            gettext_in(language, "The law gave {period}: due {due}. No complete answer by {date}:").format(
                 period=period, due=due, date=_long(today, language)
             )
             + " "
             + ngettext_in(language, "{days} day late.", "{days} days late.", left).format(days=left)
         )
     if view.state in (State.NO_RESPONSE, State.COMPLAINED, State.APPEALED):
-        return t("The law gave {period}: due {due}. State now: {state}.").format(
+        return gettext_in(language, "The law gave {period}: due {due}. State now: {state}.").format(
             period=period, due=due, state=state_word(view.state.value, language)
         )
-    return t("The law gives {period}: due {due}; not yet passed on {date}.").format(
+    return gettext_in(language, "The law gives {period}: due {due}; not yet passed on {date}.").format(
         period=period, due=due, date=_long(today, language)
     )
 
 
 def timeline_rows(journal: Journal, view: RequestView, language: str = "en") -> list[TimelineRow]:
     """Every dated fact about the request and its chain, in order, in `language`."""
-    t = functools.partial(gettext_in, language)
     request = view.request
     rows = [
         TimelineRow(
-            request.dated, t("Letter dated (reference {reference}).").format(reference=request.reference)
+            request.dated,
+            gettext_in(language, "Letter dated (reference {reference}).").format(reference=request.reference),
         )
     ]
     sent_mail = {s.message_id: s for s in journal.sent_mail.get(request.id, [])}
@@ -193,13 +198,18 @@ def timeline_rows(journal: Journal, view: RequestView, language: str = "en") -> 
         if event.reply_id is not None:
             continue  # shown with its reply
         if event.state is State.SENT:
-            how = channel_words(event.via, language) or event.via or t("by an unrecorded channel")
-            text = t("Sent {how}").format(how=how)
+            how = (
+                channel_words(event.via, language)
+                or event.via
+                or gettext_in(language, "by an unrecorded channel")
+            )
+            text = gettext_in(language, "Sent {how}").format(how=how)
             proof = sent_mail.get(event.tracking)
             if proof is not None:
-                text += " " + t(
+                text += " " + gettext_in(
+                    language,
                     "to {addresses}; accepted by the mail server {server} at {time} UTC ({answer}); "
-                    "Message-ID {message_id}"
+                    "Message-ID {message_id}",
                 ).format(
                     addresses=", ".join(proof.to_addrs),
                     server=proof.server,
@@ -208,33 +218,42 @@ def timeline_rows(journal: Journal, view: RequestView, language: str = "en") -> 
                     message_id=proof.message_id,
                 )
             elif event.tracking:
-                text += t(", tracking number {tracking}").format(tracking=event.tracking)
+                text += gettext_in(language, ", tracking number {tracking}").format(tracking=event.tracking)
             rows.append(TimelineRow(event.on, text + "."))
         elif event.state is State.DELIVERED:
             rows.append(
                 TimelineRow(
-                    event.on, t("Received by the company") + (f" ({event.note})" if event.note else "") + "."
+                    event.on,
+                    gettext_in(language, "Received by the company")
+                    + (f" ({event.note})" if event.note else "")
+                    + ".",
                 )
             )
         else:
             note = f": {event.note}" if event.note else ""
-            said = t("Recorded as {state}").format(state=state_word(event.state.value, language))
+            said = gettext_in(language, "Recorded as {state}").format(
+                state=state_word(event.state.value, language)
+            )
             rows.append(TimelineRow(event.on, f"{said}{note}."))
     for reply in journal.request_replies(request.id):
         status = confirmed_state(journal, reply)
         said = (
-            t("recorded as {state}").format(state=state_word(status, language))
-            + ("" if reply.trusted else " " + t("on your word"))
+            gettext_in(language, "recorded as {state}").format(state=state_word(status, language))
+            + ("" if reply.trusted else " " + gettext_in(language, "on your word"))
             if status
             else (
-                t("suggested: {state}").format(state=state_word(reply.suggested, language))
+                gettext_in(language, "suggested: {state}").format(state=state_word(reply.suggested, language))
                 if reply.suggested
-                else t("no status recorded")
+                else gettext_in(language, "no status recorded")
             )
         )
-        who = reply.from_addr or (t("a letter by post") if reply.source == "file" else t("the company"))
+        who = reply.from_addr or (
+            gettext_in(language, "a letter by post")
+            if reply.source == "file"
+            else gettext_in(language, "the company")
+        )
         if not reply.trusted:
-            who += " " + t("(sender not authenticated)")
+            who += " " + gettext_in(language, "(sender not authenticated)")
         what = f'"{reply.subject}"' if reply.subject else reply.original_name
         summary = excerpt(reply.text, 160)
         count = len(reply.attachments)
@@ -244,12 +263,18 @@ def timeline_rows(journal: Journal, view: RequestView, language: str = "en") -> 
             if count
             else ""
         )
-        head = t("Reply #{reply} from {who}: {what}").format(reply=reply.id, who=who, what=what)
+        head = gettext_in(language, "Reply #{reply} from {who}: {what}").format(
+            reply=reply.id, who=who, what=what
+        )
         rows.append(
             TimelineRow(
                 reply.received.date(),
                 f"{head} ({said}{files})"
-                + (". " + t('It says: "{summary}"').format(summary=summary) if summary else "."),
+                + (
+                    ". " + gettext_in(language, 'It says: "{summary}"').format(summary=summary)
+                    if summary
+                    else "."
+                ),
             )
         )
     for linked in _chain(journal, request.id):
@@ -258,7 +283,7 @@ def timeline_rows(journal: Journal, view: RequestView, language: str = "en") -> 
             rows.append(
                 TimelineRow(
                     linked.sent,
-                    t("{kind} sent {how} (reference {reference}).").format(
+                    gettext_in(language, "{kind} sent {how} (reference {reference}).").format(
                         kind=kind_word(linked.request.kind, language).capitalize(),
                         how=channel_words(via, language) or via,
                         reference=linked.request.reference,
@@ -306,7 +331,6 @@ def timeline_document(
     makes the requester's reading copy, marked as a translation."""
     from broker_audit.letters.document import Bullets, Document, Heading, Lines, Paragraph
 
-    t = functools.partial(gettext_in, language)
     request = view.request
     asked, under = _asked(view, law, language)
     rows = timeline_rows(journal, view, language)
@@ -333,36 +357,37 @@ def timeline_document(
         ]
     blocks: list[Block] = []
     if language != "en":
-        blocks.append(Paragraph(t(READING_COPY_NOTE)))
+        blocks.append(Paragraph(gettext_in(language, READING_COPY_NOTE)))
     blocks += [
         Lines(
             tuple(
                 clean_line(line)
                 for line in (
-                    t("Request: {what}").format(what=asked),
-                    t("To: {recipient}").format(recipient=request.recipient_name),
-                    t("Under: {law}").format(law=under),
-                    t("Reference: {reference}").format(reference=request.reference),
+                    gettext_in(language, "Request: {what}").format(what=asked),
+                    gettext_in(language, "To: {recipient}").format(recipient=request.recipient_name),
+                    gettext_in(language, "Under: {law}").format(law=under),
+                    gettext_in(language, "Reference: {reference}").format(reference=request.reference),
                 )
             )
         ),
-        Heading(t("What happened")),
+        Heading(gettext_in(language, "What happened")),
         Bullets(tuple(clean_line(f"{r.on.isoformat()}: {r.what}") for r in rows)),
-        Heading(t("The legal deadline")),
+        Heading(gettext_in(language, "The legal deadline")),
         Paragraph(clean_line(_deadline(journal, view, today, language))),
-        Heading(t("Enclosed")),
+        Heading(gettext_in(language, "Enclosed")),
         Paragraph(
-            t(
+            gettext_in(
+                language,
                 "Copies of the letter, the proof of mailing (tracking numbers, the mail server's acceptance, "
                 "Message-IDs and each message as sent) and every reply with its attachments, as kept in "
-                "an encrypted log by broker-audit. Prepared {date}."
+                "an encrypted log by broker-audit. Prepared {date}.",
             ).format(date=_long(today, language))
         ),
     ]
     return Document(
         kind="timeline",
         subject=clean_line(
-            t("Timeline of my request {reference} to {recipient}").format(
+            gettext_in(language, "Timeline of my request {reference} to {recipient}").format(
                 reference=request.reference, recipient=request.recipient_name
             )
         ),
@@ -427,11 +452,13 @@ def _mailing_proof(journal: Journal, views: Sequence[RequestView]) -> str:
     return "\n".join(clean_line(line) for line in _mailing_lines(journal, views).split("\n"))
 
 
-def _mailing_lines(journal: Journal, views: Sequence[RequestView]) -> str:
+def _mailing_lines(journal: Journal, views: Sequence[RequestView]) -> str:  # i18n: English on purpose
+    # The proof of mailing goes with the complaint to the office that reads it: English.
     lines = ["Proof of mailing", "================", ""]
     for view in views:
         request = view.request
-        lines.append(f"Request #{request.id} ({request.kind}, reference {request.reference})")
+        heading = f"Request #{request.id} ({request.kind}, reference {request.reference})"
+        lines.append(heading)
         for event in view.events:
             if event.state in (State.SENT, State.DELIVERED):
                 lines.append(
@@ -525,13 +552,13 @@ def write_evidence(
         deadline = _deadline(journal, view, today, current_language())
     written: list[Path] = []
     try:
-        ensure_folder(out_dir, what="evidence folder")
+        ensure_folder(out_dir, what=_("evidence folder"))
         with deferred_folder_sync():
             for name, data in outputs:
                 path = out_dir / name
                 if path.parent != out_dir:  # replies/: ours to make, never a planted link
-                    ensure_folder(path.parent, what="evidence folder", own=True)
-                written.append(write_bytes(path, data, what="evidence file"))
+                    ensure_folder(path.parent, what=_("evidence folder"), own=True)
+                written.append(write_bytes(path, data, what=_("evidence file")))
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
