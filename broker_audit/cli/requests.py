@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _, current_language
 
 if TYPE_CHECKING:
     from broker_audit.services.letters import LetterResult, NoRoute
@@ -70,6 +70,16 @@ def request_command(
         help=N_("Write a letter even where an open request of its kind to the broker exists."),
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
+    reading: str = typer.Option(
+        None,
+        "--lang",
+        help=N_(
+            "The language you read, when it is not English: es writes beside each letter its reading "
+            "copy in Spanish (a translation for you, marked as such; the English letter is the one "
+            "sent). Default: the language broker-audit speaks (--lang before the command)."
+        ),
+        metavar="LANG",
+    ),
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
@@ -86,7 +96,12 @@ def request_command(
     Where an open request of the same kind to the same broker exists, you are asked first (in a
     terminal; elsewhere the letter is left out and listed, unless --again).
 
+    Letters go in English. With --lang es (or when broker-audit speaks Spanish) each letter gets
+    a reading copy in Spanish beside it, marked as a translation.
+
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
+
+    Example: broker-audit request lexisnexis --lang es
     """
     from broker_audit.cli.render import render_announcements
     from broker_audit.law.load import shipped_laws
@@ -111,8 +126,16 @@ def request_command(
         announce=render_announcements,
         again=again,
         ask_again=None if as_json else _ask_again,
+        reading_copy=reading or current_language(),
     )
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
+    for letter in result.letters:
+        for path in letter.reading_copies:
+            err(
+                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                    id=letter.request_id, path=path
+                )
+            )
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):

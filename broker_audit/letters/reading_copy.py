@@ -5,9 +5,9 @@ letter sent in their name, the same letter in Spanish from `templates/letters/es
 rendered by the same sandbox over the same typed context. Only the words the context carries
 for the English letter's own sentences are put in the reader's language here (dates, the title,
 the channel, the unit of a period; a template names a request's state itself); what a law or a
-record says in its own words (a right's scope, a statute's terms, a user's details) stays as the English letter prints
-it, quoted, and the copy says so. Every copy opens by saying it is a translation and that the
-English letter is the one that counts.
+record says in its own words (a right's scope, a statute's terms, a user's details) stays as the
+English letter prints it, quoted, and the copy says so. Every copy opens by saying it is a
+translation and that the English letter is the one that counts.
 """
 
 from __future__ import annotations
