@@ -20,7 +20,7 @@ SPANISH_TEMPLATES = [
 # opt-out or correct") and an example id ("e.g. people-search").
 CODE = re.compile(
     r"`[^`]*`|broker-audit [a-z -]+|--[a-z-]+|\b[A-Z_]{3,}\b|e\.g\. [a-z0-9-]+"
-    r"|(?:[a-z0-9-]+, )+[a-z0-9-]+(?:,? or [a-z0-9-]+)?"
+    r"|(?:[a-z0-9-]+, (?!e\.g\.))+[a-z0-9-]+(?:,? or [a-z0-9-]+)?"
 )
 
 
