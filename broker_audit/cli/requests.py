@@ -129,13 +129,7 @@ def request_command(
         reading_copy=reading or current_language(),
     )
     _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
-    for letter in result.letters:
-        for path in letter.reading_copies:
-            err(
-                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
-                    id=letter.request_id, path=path
-                )
-            )
+    _print_reading_copies(result.letters)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
@@ -143,6 +137,16 @@ def request_command(
             "Send letters by certified mail with a return receipt: the legal clock runs from the day "
             "it arrived (broker-audit mark ID delivered --on DATE)"
         )
+
+
+def _print_reading_copies(letters: Sequence[LetterResult]) -> None:
+    for letter in letters:
+        for path in letter.reading_copies:
+            err(
+                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                    id=letter.request_id, path=path
+                )
+            )
 
 
 def _ask_again(repeats: list[Any]) -> bool:
@@ -249,10 +253,12 @@ def followup_command(
         laws=shipped_laws(),
         templates_dir=templates,
         details=details,
+        reading_copy=current_language(),
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
     _print_letters(result.letters, [], [], as_json, told=True)
+    _print_reading_copies(result.letters)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):

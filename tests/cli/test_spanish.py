@@ -267,3 +267,21 @@ def test_no_reading_copy_in_english(person: Path, cli: Runner) -> None:
     out_dir = person / "letters"
     assert cli(["request", "lexisnexis", "--out", str(out_dir)])[0] == 0
     assert not list(out_dir.glob("*reading-copy*"))
+
+
+def test_a_followup_in_spanish_gets_its_reading_copy(
+    person: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letters = person / "letters"
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-09-01")
+    assert cli(["request", "lexisnexis", "--kind", "access", "--out", str(letters)])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
+    assert cli(["mark", "1", "sent", "--via", "mail", "--on", "2026-09-01"])[0] == 0
+    assert cli(["mark", "1", "delivered", "--on", "2026-09-04"])[0] == 0
+    code, _, err = cli(["--lang", "es", "followup", "--out", str(letters)])
+    assert code == 0, err
+    copies = sorted(letters.glob("*followup*-reading-copy-es.txt"))
+    assert len(copies) == 1, err
+    text = copies[0].read_text(encoding="utf-8")
+    assert "COPIA DE LECTURA" in text and "1 de septiembre de 2026" in text
+    assert "4 de septiembre de 2026" in text  # received: the day the legal clock started
