@@ -59,6 +59,7 @@ COVERED = (
     "broker_audit/services/evidence.py",
     "broker_audit/mail/rules.py",
     "broker_audit/letters/reading_copy.py",
+    "broker_audit/letters/cover.py",
 )
 """The modules whose user-facing strings all go through the catalog (`lint` checks them). The
 CLI's help texts are checked for every command by building them (tests/cli/test_help_spanish.py)."""
