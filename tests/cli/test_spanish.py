@@ -285,3 +285,27 @@ def test_a_followup_in_spanish_gets_its_reading_copy(
     text = copies[0].read_text(encoding="utf-8")
     assert "COPIA DE LECTURA" in text and "1 de septiembre de 2026" in text
     assert "4 de septiembre de 2026" in text  # received: the day the legal clock started
+
+
+def test_the_evidence_packet_keeps_an_english_timeline_and_adds_a_spanish_one(
+    person: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-09-01")
+    assert cli(["request", "lexisnexis", "--kind", "access", "--out", str(person / "l")])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "mail", "--on", "2026-09-01"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
+    code, _, err = cli(["--lang", "es", "evidence", "1", "--out", str(person / "ev")])
+    assert code == 0, err
+
+    def text(name: str) -> str:
+        return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(person / "ev" / name).pages)
+
+    english, spanish = text("timeline.pdf"), text("timeline-es.pdf")
+    assert "What happened" in english and "COPIA DE LECTURA" not in english  # the office's copy
+    assert "COPIA DE LECTURA" in spanish and "Qué pasó" in spanish and "El plazo legal" in spanish
+    assert (
+        "2026-09-01: Enviada por correo postal" in spanish
+        and "Preparado el 25 de noviembre de 2026" in spanish
+    )
