@@ -5,21 +5,24 @@ from __future__ import annotations
 import typer
 
 from broker_audit.cli.common import print_json
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="The agencies a records request goes to: Colorado's sheriffs and state agencies.\n\n"
-    "Example: broker-audit agencies list --without-route",
+    help=N_(
+        "The agencies a records request goes to: Colorado's sheriffs and state agencies.\n\n"
+        "Example: broker-audit agencies list --without-route"
+    ),
     no_args_is_help=True,
 )
 
 
 @app.command("list")
 def list_command(
-    group: str = typer.Option(None, "--group", help="Only this group: co-sheriffs, co-state or co-all."),
+    group: str = typer.Option(None, "--group", help=N_("Only this group: co-sheriffs, co-state or co-all.")),
     without_route: bool = typer.Option(
-        False, "--without-route", help="Only the agencies no campaign letter can reach yet."
+        False, "--without-route", help=N_("Only the agencies no campaign letter can reach yet.")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON.")),
 ) -> None:
     """Each agency, the route a campaign letter takes to it (or none), and what is unknown.
 
@@ -60,8 +63,8 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    agency_id: str = typer.Argument(..., help="The agency's id, e.g. sheriff-jefferson."),
-    as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
+    agency_id: str = typer.Argument(..., help=N_("The agency's id, e.g. sheriff-jefferson.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the record as JSON.")),
 ) -> None:
     """One agency: every route with its source, grade and door, and what is not known.
 

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from broker_audit.cli.common import access, err, print_json, today
+from broker_audit.i18n import N_
 
 
 def _ask_questions(stored: Any, lang: str) -> Any:
@@ -62,14 +63,16 @@ def _answers_from_options(options: list[str], stored: Any) -> Any:
 
 def audit_command(
     ctx: typer.Context,
-    html: Path = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
+    html: Path = typer.Option(None, "--html", help=N_("Also write a self-contained HTML report here.")),
     answer: list[str] = typer.Option(
-        None, "--answer", help="QUESTION=yes|no|unknown, without prompts, e.g. booked_in_jail=yes (repeat)."
+        None,
+        "--answer",
+        help=N_("QUESTION=yes|no|unknown, without prompts, e.g. booked_in_jail=yes (repeat)."),
     ),
-    questions: bool = typer.Option(False, "--questions", help="Ask the questions again."),
-    lang: str = typer.Option("en", "--lang", help="Language of the questions: en or es."),
-    limit: int = typer.Option(None, "--limit", help="Show only the first N brokers."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    questions: bool = typer.Option(False, "--questions", help=N_("Ask the questions again.")),
+    lang: str = typer.Option("en", "--lang", help=N_("Language of the questions: en or es.")),
+    limit: int = typer.Option(None, "--limit", help=N_("Show only the first N brokers.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
     """Who likely holds your data, what they did with it, and what is left to do.
 

@@ -5,26 +5,31 @@ from __future__ import annotations
 import typer
 
 from broker_audit.cli.common import print_json
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="Browse the registry of data brokers.\n\n"
-    "Example: broker-audit brokers list --sells-to immigration-enforcement",
+    help=N_(
+        "Browse the registry of data brokers.\n\n"
+        "Example: broker-audit brokers list --sells-to immigration-enforcement"
+    ),
     no_args_is_help=True,
 )
 
 
 @app.command("list")
 def list_command(
-    category: str = typer.Option(None, help="Only this category, e.g. people-search."),
+    category: str = typer.Option(None, help=N_("Only this category, e.g. people-search.")),
     sells_to: str = typer.Option(
         None,
         "--sells-to",
-        help="Only brokers with documented sales to: immigration-enforcement, law-enforcement, "
-        "federal-government.",
+        help=N_(
+            "Only brokers with documented sales to: immigration-enforcement, law-enforcement, "
+            "federal-government."
+        ),
     ),
-    registry: str = typer.Option(None, help="Only brokers in this state registry: ca, vt, tx, or."),
-    search: str = typer.Option(None, "--search", "-s", help="Text to look for in names and brands."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    registry: str = typer.Option(None, help=N_("Only brokers in this state registry: ca, vt, tx, or.")),
+    search: str = typer.Option(None, "--search", "-s", help=N_("Text to look for in names and brands.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON.")),
 ) -> None:
     """List the brokers in the registry.
 
@@ -44,8 +49,8 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    broker: str = typer.Argument(..., help="Broker id, name, alias or brand."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    broker: str = typer.Argument(..., help=N_("Broker id, name, alias or brand.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON.")),
 ) -> None:
     """Show everything we know about one broker, with sources.
 

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from broker_audit.errors import UserError, VaultLocked
+from broker_audit.i18n import N_, _
 
 
 @dataclass
@@ -51,7 +52,7 @@ SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE", MA
 soon as they are read."""
 
 _secrets: dict[str, str] = {}
-SCRUB_WARNING = (
+SCRUB_WARNING = N_(
     "warning: the passphrase or mail password could not be wiped from this process's start-up "
     "environment (other programs of yours can read it while this runs); prefer --passphrase-fd "
     "or the OS keyring"
@@ -79,7 +80,7 @@ def read_passphrase_fd(fd: int) -> None:
     """`--passphrase-fd N`: the passphrase from an open file descriptor (its first line), so it
     is never in the environment at all. The descriptor is closed."""
     if fd < 0:
-        raise UserError("--passphrase-fd must be an open file descriptor (a number from 0)")
+        raise UserError(_("--passphrase-fd must be an open file descriptor (a number from 0)"))
     chunks: list[bytes] = []
     try:
         while sum(len(c) for c in chunks) <= 4096:
@@ -91,19 +92,21 @@ def read_passphrase_fd(fd: int) -> None:
                 break
     except OSError as exc:
         raise UserError(
-            f"--passphrase-fd {fd}: cannot read it ({exc.strerror or type(exc).__name__})",
-            "open the descriptor for reading, e.g. `broker-audit --passphrase-fd 3 status 3<passfile`",
+            _("--passphrase-fd {fd}: cannot read it ({why})").format(
+                fd=fd, why=exc.strerror or type(exc).__name__
+            ),
+            _("open the descriptor for reading, e.g. `broker-audit --passphrase-fd 3 status 3<passfile`"),
         ) from None
     finally:
         with contextlib.suppress(OSError):
             os.close(fd)
     line = b"".join(chunks).split(b"\n", 1)[0].rstrip(b"\r")
     if not line:
-        raise UserError(f"--passphrase-fd {fd}: no passphrase was read from it")
+        raise UserError(_("--passphrase-fd {fd}: no passphrase was read from it").format(fd=fd))
     try:
         _secrets["BROKER_AUDIT_PASSPHRASE"] = line.decode("utf-8")
     except UnicodeDecodeError:
-        raise UserError(f"--passphrase-fd {fd}: the passphrase is not UTF-8 text") from None
+        raise UserError(_("--passphrase-fd {fd}: the passphrase is not UTF-8 text").format(fd=fd)) from None
 
 
 def _secret(name: str) -> str | None:
@@ -120,19 +123,19 @@ def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PA
         return env
     if not sys.stdin.isatty():
         raise VaultLocked(
-            "the vault needs its passphrase and there is no terminal to ask on",
-            f"set {env_name}, or run the command in a terminal",
+            _("the vault needs its passphrase and there is no terminal to ask on"),
+            _("set {variable}, or run the command in a terminal").format(variable=env_name),
         )
     while True:
-        first = str(typer.prompt("Vault passphrase", hide_input=True, err=True))
+        first = str(typer.prompt(_("Vault passphrase"), hide_input=True, err=True))
         if not confirm:
             return first
         if len(first) < 8:
-            typer.echo("Use at least 8 characters; a few unrelated words are best.", err=True)
+            typer.echo(_("Use at least 8 characters; a few unrelated words are best."), err=True)
             continue
-        if typer.prompt("Repeat the passphrase", hide_input=True, err=True) == first:
+        if typer.prompt(_("Repeat the passphrase"), hide_input=True, err=True) == first:
             return first
-        typer.echo("The two did not match; try again.", err=True)
+        typer.echo(_("The two did not match; try again."), err=True)
 
 
 def mail_password_prompt() -> str:
@@ -144,10 +147,12 @@ def mail_password_prompt() -> str:
         return value
     if not sys.stdin.isatty():
         raise MailPasswordMissing(
-            "the mail password is needed and there is no terminal to ask on",
-            f"set {MAIL_PASSWORD_ENV} for this run, or run the command in a terminal",
+            _("the mail password is needed and there is no terminal to ask on"),
+            _("set {variable} for this run, or run the command in a terminal").format(
+                variable=MAIL_PASSWORD_ENV
+            ),
         )
-    return str(typer.prompt("Mail password (or app password)", hide_input=True, err=True))
+    return str(typer.prompt(_("Mail password (or app password)"), hide_input=True, err=True))
 
 
 def ask_yes(question: str, *, yes: bool, what: str) -> bool:
@@ -156,7 +161,8 @@ def ask_yes(question: str, *, yes: bool, what: str) -> bool:
         return True
     if not sys.stdin.isatty():
         raise UserError(
-            f"refusing to {what} without confirmation", "pass --yes (scripts) or run it in a terminal"
+            _("refusing to {what} without confirmation").format(what=what),
+            _("pass --yes (scripts) or run it in a terminal"),
         )
     return typer.confirm(question, default=False, err=True)
 
@@ -177,9 +183,9 @@ def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
 def show_unlock(info: Any) -> None:
     """On stderr: "vault: N records, last change DATE", then any warning about the vault (our
     own words and numbers only; plain text, so it costs no rich import)."""
-    err(f"vault: {info.summary()}")
+    err(_("vault: {summary}").format(summary=info.summary()))
     for warning in info.warnings:
-        err(f"warning: {warning}")
+        err(_("warning: {warning}").format(warning=warning))
 
 
 def _default(value: Any) -> Any:

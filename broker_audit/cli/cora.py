@@ -8,52 +8,63 @@ from pathlib import Path
 import typer
 
 from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.i18n import N_
 
 
 def cora_command(
     ctx: typer.Context,
     agency: str = typer.Option(
-        None, "--agency", help='One agency you name, e.g. "Adams County Sheriff\'s Office".'
+        None, "--agency", help=N_('One agency you name, e.g. "Adams County Sheriff\'s Office".')
     ),
-    address: str = typer.Option(None, "--address", help="Its postal address, lines separated by ';'."),
-    email: str = typer.Option(None, "--email", help="The records custodian's email, for the .eml."),
+    address: str = typer.Option(None, "--address", help=N_("Its postal address, lines separated by ';'.")),
+    email: str = typer.Option(None, "--email", help=N_("The records custodian's email, for the .eml.")),
     group: str = typer.Option(
         None,
         "--all",
         metavar="GROUP",
-        help="A campaign to every agency of a group of the directory: co-sheriffs, co-state or co-all.",
+        help=N_("A campaign to every agency of a group of the directory: co-sheriffs, co-state or co-all."),
     ),
     agencies: Path = typer.Option(
-        None, "--agencies", help="A campaign to the agencies listed in this file (one directory id a line)."
+        None,
+        "--agencies",
+        help=N_("A campaign to the agencies listed in this file (one directory id a line)."),
     ),
     as_kind: str = typer.Option(
         None,
         "--as",
         metavar="clinic|person",
-        help="Who asks: the clinic in its own name, or you with your name and e-mail only (default: "
-        "you for one agency; for a campaign, the clinic when the vault has one).",
+        help=N_(
+            "Who asks: the clinic in its own name, or you with your name and e-mail only (default: "
+            "you for one agency; for a campaign, the clinic when the vault has one)."
+        ),
     ),
     via: str = typer.Option(
-        None, "--via", help="Campaign: prefer this channel (mail, email or web-form) where an agency has it."
+        None,
+        "--via",
+        help=N_("Campaign: prefer this channel (mail, email or web-form) where an agency has it."),
     ),
-    since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
-    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    since: str = typer.Option("2019-01-01", "--since", help=N_("Ask for records from this date.")),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letters.")),
     formats: str = typer.Option(
         None,
         "--format",
-        help="Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign).",
+        help=N_(
+            "Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign)."
+        ),
     ),
     disclose: list[str] = typer.Option(
         None,
         "--disclose",
         metavar="FIELD",
-        help="One agency, as yourself: also tell the agency this (repeat or comma-separate): "
-        "current-address, phone, ...; by default the letter gives only your name and e-mail.",
+        help=N_(
+            "One agency, as yourself: also tell the agency this (repeat or comma-separate): "
+            "current-address, phone, ...; by default the letter gives only your name and e-mail."
+        ),
     ),
     clinic: Path = typer.Option(
-        None, "--clinic", help="The clinic's profile (TOML), with --as clinic (default: the vault's)."
+        None, "--clinic", help=N_("The clinic's profile (TOML), with --as clinic (default: the vault's).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
 ) -> None:
     """Ask a Colorado sheriff for the records of sharing booking data with data brokers
     (Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice

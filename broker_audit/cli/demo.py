@@ -7,10 +7,13 @@ from pathlib import Path
 import typer
 
 from broker_audit.cli.common import today
+from broker_audit.i18n import N_
 
 
 def demo_command(
-    out: Path = typer.Option(Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."),
+    out: Path = typer.Option(
+        Path("broker-audit-demo"), "--out", "-o", help=N_("Folder for the demo letters.")
+    ),
 ) -> None:
     """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail,
     its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to

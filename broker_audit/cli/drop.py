@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING
 import typer
 
 from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.i18n import N_
 
 if TYPE_CHECKING:
     from broker_audit.services.drop import DropResult
 
 app = typer.Typer(
-    help="California's DROP: record your one deletion request to every registered data broker, and\n"
-    "the status DROP shows for each broker; `status` tracks them with the rest.\n\n"
-    "Example: broker-audit drop record --on 2026-09-01 --drop-id D-12345 --identifiers name,email,zip",
+    help=N_(
+        "California's DROP: record your one deletion request to every registered data broker, and\n"
+        "the status DROP shows for each broker; `status` tracks them with the rest.\n\n"
+        "Example: broker-audit drop record --on 2026-09-01 --drop-id D-12345 --identifiers name,email,zip"
+    ),
     no_args_is_help=True,
 )
 
@@ -22,16 +25,22 @@ app = typer.Typer(
 @app.command("record")
 def record_command(
     ctx: typer.Context,
-    on: str = typer.Option(..., "--on", help="The day you submitted the request on DROP, YYYY-MM-DD."),
-    drop_id: str = typer.Option("", "--drop-id", help="The DROP ID shown on DROP's confirmation, if any."),
+    on: str = typer.Option(..., "--on", help=N_("The day you submitted the request on DROP, YYYY-MM-DD.")),
+    drop_id: str = typer.Option(
+        "", "--drop-id", help=N_("The DROP ID shown on DROP's confirmation, if any.")
+    ),
     identifiers: str = typer.Option(
         "",
         "--identifiers",
-        help="Which kinds of identifiers you gave DROP, comma-separated: name, birth-date, zip, email, "
-        "phone, mobile-ad-id, connected-tv-id, vin (only the kinds are kept, not the values).",
+        help=N_(
+            "Which kinds of identifiers you gave DROP, comma-separated: name, birth-date, zip, email, "
+            "phone, mobile-ad-id, connected-tv-id, vin (only the kinds are kept, not the values)."
+        ),
     ),
-    client: str = typer.Option(None, "--client", help="A clinic's client id: the request is the client's."),
-    as_json: bool = typer.Option(False, "--json", help="Print the recorded request as JSON."),
+    client: str = typer.Option(
+        None, "--client", help=N_("A clinic's client id: the request is the client's.")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the recorded request as JSON.")),
 ) -> None:
     """Record the DROP request you made on privacy.ca.gov/drop (California residents only).
 
@@ -65,13 +74,15 @@ def record_command(
 @app.command("result")
 def result_command(
     ctx: typer.Context,
-    broker: str = typer.Argument(..., help="The broker, by id, name or alias."),
-    state: str = typer.Argument(..., help="deleted, opted-out, exempted, not-found or pending."),
-    on: str = typer.Option(None, "--on", help="The day DROP showed this status, YYYY-MM-DD (default today)."),
-    client: str = typer.Option(
-        None, "--client", help="A clinic's client id: the DROP request is the client's."
+    broker: str = typer.Argument(..., help=N_("The broker, by id, name or alias.")),
+    state: str = typer.Argument(..., help=N_("deleted, opted-out, exempted, not-found or pending.")),
+    on: str = typer.Option(
+        None, "--on", help=N_("The day DROP showed this status, YYYY-MM-DD (default today).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the broker's DROP row as JSON."),
+    client: str = typer.Option(
+        None, "--client", help=N_("A clinic's client id: the DROP request is the client's.")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the broker's DROP row as JSON.")),
 ) -> None:
     """Record the status DROP shows for one broker (its row in `status` is made the first time).
 

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.i18n import N_
 
 
 def _numbers(text: str | None, option: str) -> list[int]:
@@ -33,19 +34,21 @@ def _numbers(text: str | None, option: str) -> list[int]:
 
 def findings_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(None, help="Request id (`broker-audit status`); none: every reply."),
-    accept: str = typer.Option(None, "--accept", help="Accept these findings, e.g. 1,3-5."),
-    reject: str = typer.Option(None, "--reject", help="Reject these findings, e.g. 2,6."),
-    edit: int = typer.Option(None, "--edit", help="Correct this finding (and accept it)."),
-    value: str = typer.Option(None, "--value", help="With --edit: the corrected name or category."),
+    request_id: int = typer.Argument(None, help=N_("Request id (`broker-audit status`); none: every reply.")),
+    accept: str = typer.Option(None, "--accept", help=N_("Accept these findings, e.g. 1,3-5.")),
+    reject: str = typer.Option(None, "--reject", help=N_("Reject these findings, e.g. 2,6.")),
+    edit: int = typer.Option(None, "--edit", help=N_("Correct this finding (and accept it).")),
+    value: str = typer.Option(None, "--value", help=N_("With --edit: the corrected name or category.")),
     role: str = typer.Option(
-        None, "--role", help="With --edit: immigration-enforcement, law-enforcement, court, government, ..."
+        None,
+        "--role",
+        help=N_("With --edit: immigration-enforcement, law-enforcement, court, government, ..."),
     ),
-    on: str = typer.Option(None, "--on", help="With --edit: the corrected date, YYYY-MM-DD."),
+    on: str = typer.Option(None, "--on", help=N_("With --edit: the corrected date, YYYY-MM-DD.")),
     reread: bool = typer.Option(
-        False, "--reread", help="Read the replies again (e.g. after installing OCR)."
+        False, "--reread", help=N_("Read the replies again (e.g. after installing OCR).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the findings as JSON.")),
 ) -> None:
     """What the brokers' answers say: data held, where it came from, who got it, and the verdict.
 

@@ -11,14 +11,17 @@ from typing import Any
 import typer
 
 from broker_audit.cli.common import err, print_json, today
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="Refresh the registry from official state registries, and validate it.\n\n"
-    "Example: broker-audit registry import --source ca registry.csv",
+    help=N_(
+        "Refresh the registry from official state registries, and validate it.\n\n"
+        "Example: broker-audit registry import --source ca registry.csv"
+    ),
     no_args_is_help=True,
 )
 
-_INTO_HELP = (
+_INTO_HELP = N_(
     "Imported-brokers file to write (default: $BROKER_AUDIT_IMPORTED, else brokers.imported.json beside "
     "brokers.toml). If the install folder is read-only, write elsewhere and set BROKER_AUDIT_IMPORTED to "
     "that file so the other commands read it."
@@ -32,16 +35,16 @@ def import_command(
         metavar="FILE",
         exists=True,
         dir_okay=False,
-        help="The registry export (CSV, or a saved HTML results page for Oregon).",
+        help=N_("The registry export (CSV, or a saved HTML results page for Oregon)."),
     ),
-    source: str = typer.Option(..., "--source", help="Which registry: ca, vt, tx or or."),
+    source: str = typer.Option(..., "--source", help=N_("Which registry: ca, vt, tx or or.")),
     into: Path = typer.Option(None, "--into", help=_INTO_HELP),
     source_url: str = typer.Option(
         None,
         "--source-url",
-        help="The official page the facts are sourced to (default: the registry's own page).",
+        help=N_("The official page the facts are sourced to (default: the registry's own page)."),
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the import report as JSON.")),
 ) -> None:
     """Import a state data-broker registry export; curated facts are never overwritten.
 
@@ -56,12 +59,14 @@ def import_command(
 @app.command("update")
 def update_command(
     url: str = typer.Option(
-        None, "--url", help="Where to download the California export from (default: the CPPA's registry.csv)."
+        None,
+        "--url",
+        help=N_("Where to download the California export from (default: the CPPA's registry.csv)."),
     ),
     into: Path = typer.Option(None, "--into", help=_INTO_HELP),
-    timeout: float = typer.Option(30.0, help="Seconds to wait for the server."),
-    retries: int = typer.Option(3, help="Further attempts after a timeout or a server error."),
-    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    timeout: float = typer.Option(30.0, help=N_("Seconds to wait for the server.")),
+    retries: int = typer.Option(3, help=N_("Further attempts after a timeout or a server error.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the import report as JSON.")),
 ) -> None:
     """Download California's current data broker registry and import it (the only network use).
 
@@ -78,21 +83,27 @@ def update_command(
 
 @app.command("check")
 def check_command(
-    online: bool = typer.Option(False, "--online", help="Also check that each web form and website answers."),
-    max_age_days: int = typer.Option(365, "--max-age-days", help="Warn about facts checked longer ago."),
-    max_urls: int = typer.Option(200, "--max-urls", help="With --online: check at most this many URLs."),
-    delay: float = typer.Option(1.0, "--delay", help="With --online: seconds between requests to one host."),
-    timeout: float = typer.Option(10.0, "--timeout", help="With --online: seconds to wait for an answer."),
+    online: bool = typer.Option(
+        False, "--online", help=N_("Also check that each web form and website answers.")
+    ),
+    max_age_days: int = typer.Option(365, "--max-age-days", help=N_("Warn about facts checked longer ago.")),
+    max_urls: int = typer.Option(200, "--max-urls", help=N_("With --online: check at most this many URLs.")),
+    delay: float = typer.Option(
+        1.0, "--delay", help=N_("With --online: seconds between requests to one host.")
+    ),
+    timeout: float = typer.Option(
+        10.0, "--timeout", help=N_("With --online: seconds to wait for an answer.")
+    ),
     brokers_file: Path = typer.Option(
-        None, "--brokers", help="Curated file to check (default: the shipped one)."
+        None, "--brokers", help=N_("Curated file to check (default: the shipped one).")
     ),
     imported: Path = typer.Option(
-        None, "--imported", help="Imported file to check (default: the shipped one)."
+        None, "--imported", help=N_("Imported file to check (default: the shipped one).")
     ),
     agencies: Path = typer.Option(
-        None, "--agencies", help="Agency directory to check (default: the shipped one)."
+        None, "--agencies", help=N_("Agency directory to check (default: the shipped one).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the findings as JSON.")),
 ) -> None:
     """Validate the registry, the laws and the agency directory with named rules; exit 1 when any rule
     finds an error.

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 
 from broker_audit.cli.common import access, err, print_json, today
+from broker_audit.i18n import N_
 
 
 def _show_plan(plan: Any) -> None:
@@ -21,25 +22,29 @@ def _show_plan(plan: Any) -> None:
 
 def scan_command(
     ctx: typer.Context,
-    broker: list[str] = typer.Option(None, "--broker", help="Only this broker (id or name; repeat)."),
+    broker: list[str] = typer.Option(None, "--broker", help=N_("Only this broker (id or name; repeat).")),
     name: str = typer.Option(
         None,
         "--name",
-        help="Search only this name instead of the profile's names and their variants, e.g. a name "
-        "you are better known by.",
+        help=N_(
+            "Search only this name instead of the profile's names and their variants, e.g. a name "
+            "you are better known by."
+        ),
     ),
     yes: bool = typer.Option(
-        False, "--yes", help="Send without asking (for scripts); the list is still shown."
+        False, "--yes", help=N_("Send without asking (for scripts); the list is still shown.")
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be searched where; send nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help=N_("Show what would be searched where; send nothing.")
+    ),
     delay: float = typer.Option(
-        2.0, "--delay", min=1.0, help="Seconds between two requests to the same site (at least 1)."
+        2.0, "--delay", min=1.0, help=N_("Seconds between two requests to the same site (at least 1).")
     ),
-    timeout: float = typer.Option(20.0, "--timeout", min=1.0, help="Seconds to wait for a site."),
+    timeout: float = typer.Option(20.0, "--timeout", min=1.0, help=N_("Seconds to wait for a site.")),
     base_url: str = typer.Option(
-        None, "--base-url", hidden=True, help="Send every search to this server instead (for tests)."
+        None, "--base-url", hidden=True, help=N_("Send every search to this server instead (for tests).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the plan and results as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the plan and results as JSON.")),
 ) -> None:
     """Look for a public listing of you on people-search sites (sends your name; only when asked).
 

@@ -11,6 +11,7 @@ from broker_audit.audit.progress import Action, BrokerStanding, Score, next_acti
 from broker_audit.audit.told import Told, told_rows
 from broker_audit.findings.flowmap import FlowMap
 from broker_audit.findings.steps import Step
+from broker_audit.i18n import _
 from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
@@ -128,7 +129,7 @@ def run_audit(
         from broker_audit.audit.html_report import audit_html
 
         text = audit_html(
-            title="Data broker exposure audit",
+            title=_("Data broker exposure audit"),
             today=today,
             state=profile.state,
             law=law.name,

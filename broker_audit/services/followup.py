@@ -12,7 +12,13 @@ from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
-from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
+from broker_audit.services.letters import (
+    LetterJob,
+    LetterResult,
+    check_reading_language,
+    issue_letters,
+    plan_letter,
+)
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -175,11 +181,13 @@ def followup_letters(
     laws: Sequence[Law],
     templates_dir: Path | None = None,
     details: str = "",
+    reading_copy: str | None = None,
 ) -> FollowupResult:
     """Write the next letter for each late or refused request (or just those in request_ids).
 
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
+    `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it.
     """
     from broker_audit.services.campaign import campaign_followup
 
@@ -257,6 +265,7 @@ def followup_letters(
                 formats=formats,
                 today=today,
                 templates_dir=templates_dir,
+                reading_copy=check_reading_language(reading_copy),
             )
             if jobs
             else []

@@ -50,6 +50,9 @@ class LetterResult:
     given: list[str] = field(default_factory=list)  # the identity fields it gives
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
     also: list[str] = field(default_factory=list)  # other artefacts written for it: "web-form: URL"
+    # The requester's reading copy in their language (a translation, never sent or recorded as
+    # one of the request's files): letters/reading_copy.py.
+    reading_copies: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,7 @@ def request_letters(
     announce: Callable[[list[Announcement]], None] | None = None,
     again: bool = False,
     ask_again: Callable[[list[OpenRequest]], bool] | None = None,
+    reading_copy: str | None = None,
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
@@ -199,13 +203,15 @@ def request_letters(
     before any is written.
     A letter that repeats an open request (the same kind to the same broker) is written only with
     `again`, or when `ask_again` (shown the open requests) says yes; else it is listed as not
-    written, with the request it would repeat.
+    written, with the request it would repeat. `reading_copy`: a language the requester reads
+    (`es`): beside each letter, its reading copy in that language (letters/reading_copy.py).
     """
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.disclosure import parse_disclose
 
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
+    reading_copy = check_reading_language(reading_copy)
     asked = parse_disclose(disclose)
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
@@ -275,7 +281,14 @@ def request_letters(
         if announce is not None and jobs:
             announce([announcement_of(job) for job in jobs])
         results = issue_letters(
-            journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
+            journal,
+            profile,
+            jobs,
+            out_dir=out_dir,
+            formats=formats,
+            today=today,
+            templates_dir=templates_dir,
+            reading_copy=reading_copy,
         )
     notes = []
     if any(job.disclosure.reply == "email" for job in jobs):
@@ -1038,6 +1051,7 @@ def issue_letters(
     also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
     client_id: str | None = None,
     also: Sequence[Record] = (),
+    reading_copy: str | None = None,
 ) -> list[LetterResult]:
     """`_issue_letters_locked` under the vault's writer lock: the request ids it gives the
     letters (and their file names) are read inside it, so parallel runs never share an id.
@@ -1059,7 +1073,42 @@ def issue_letters(
             also_log=also_log,
             client_id=client_id,
             also=also,
+            reading_copy=reading_copy,
         )
+
+
+def check_reading_language(language: str | None) -> str | None:
+    """The language of the requester's reading copies: None for English (the letters are theirs
+    to read), a language with Spanish-style templates, or a UserError."""
+    from broker_audit.i18n import _
+    from broker_audit.letters.reading_copy import READING_LANGUAGES
+
+    if language is None or language == "en":
+        return None
+    if language not in READING_LANGUAGES:
+        raise UserError(
+            _("no reading copy in {language}").format(language=repr(language)),
+            _("reading copies are written in: {languages}").format(languages=", ".join(READING_LANGUAGES)),
+        )
+    return language
+
+
+def reading_copy_document(
+    job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str
+) -> Document:
+    """The job's letter as its requester's reading copy in `language` (never sent)."""
+    from broker_audit.letters.reading_copy import render_reading_copy
+
+    return render_reading_copy(
+        job.letter.template_name,
+        job.context,
+        language=language,
+        sender=job.sender,
+        recipient=job.recipient,
+        date=today,
+        reference=job.reference,
+        templates_dir=templates_dir,
+    )
 
 
 def _issue_letters_locked(
@@ -1074,6 +1123,7 @@ def _issue_letters_locked(
     also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
     client_id: str | None = None,
     also: Sequence[Record] = (),
+    reading_copy: str | None = None,
 ) -> list[LetterResult]:
     """Render every job, write the files, then log every letter as a drafted request.
 
@@ -1091,6 +1141,12 @@ def _issue_letters_locked(
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)
     ]
+    copies = [
+        reading_copy_document(job, today=today, templates_dir=templates_dir, language=reading_copy)
+        if reading_copy
+        else None
+        for job in jobs
+    ]
     from broker_audit.files import deferred_folder_sync, ensure_folder
 
     written: list[Path] = []
@@ -1098,7 +1154,7 @@ def _issue_letters_locked(
     try:
         ensure_folder(out_dir, what="letters folder")
         with deferred_folder_sync():  # the folder is fsynced once, before the requests are logged
-            _write_all(jobs, documents, first_id, out_dir, today, formats, written, results)
+            _write_all(jobs, documents, first_id, out_dir, today, formats, written, results, copies)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -1149,8 +1205,10 @@ def _write_all(
     formats: Sequence[str] | None,
     written: list[Path],
     results: list[LetterResult],
+    copies: Sequence[Document | None] = (),
 ) -> None:
     from broker_audit.letters.formats import formats_for, write_letter
+    from broker_audit.letters.reading_copy import reading_copy_stem
 
     for offset, (job, (document, beside)) in enumerate(zip(jobs, documents, strict=True)):
         request_id = first_id + offset
@@ -1164,6 +1222,11 @@ def _write_all(
             extra = write_letter(beside, sheet, formats_for(job.alternative.channel, fits or None))
             written.extend(extra)
             files = [*files, *extra]
+        copy = copies[offset] if offset < len(copies) else None
+        reading: list[Path] = []
+        if copy is not None:  # beside the letter; not one of the request's files (never sent)
+            reading = write_letter(copy, reading_copy_stem(stem, copy.language), ["pdf", "txt"])
+            written.extend(reading)
         results.append(
             LetterResult(
                 request_id=request_id,
@@ -1181,6 +1244,7 @@ def _write_all(
                 given=list(job.disclosure.given),
                 cannot_reach=job.cannot_reach,
                 also=job.routes[1:],
+                reading_copies=reading,
             )
         )
 
