@@ -6,6 +6,7 @@ person goes through here (and through the catalog, with a context, since "sent" 
 from __future__ import annotations
 
 from broker_audit.i18n import NP_, pgettext_in
+from broker_audit.vocabulary import CHANNELS
 
 STATE_WORDS = {
     "drafted": NP_("request state", "drafted"),
@@ -44,14 +45,6 @@ KIND_WORDS = {
     "drop": NP_("letter kind", "drop"),
 }
 
-CHANNEL_WORDS = {
-    "mail": NP_("channel", "by mail"),
-    "email": NP_("channel", "by email"),
-    "web-form": NP_("channel", "through your web form"),
-    "phone": NP_("channel", "by phone"),
-    "fax": NP_("channel", "by fax"),
-}
-
 
 def state_word(state: str, language: str | None = None) -> str:
     """A request state as a reader sees it ("sent", "enviada"); an unknown one as it is."""
@@ -66,6 +59,29 @@ def kind_word(kind: str, language: str | None = None) -> str:
 
 
 def channel_words(channel: str, language: str | None = None) -> str:
-    """How a letter went: "by mail", "por correo postal"; "" for an unknown channel."""
-    found = CHANNEL_WORDS.get(channel)
-    return pgettext_in(language, "channel", found) if found else ""
+    """How a letter goes, in the words it says to its recipient: "by mail", "through your web
+    form", "por correo postal"; "" for an unknown channel."""
+    spec = CHANNELS.get(channel)
+    return pgettext_in(language, "channel", spec.phrase) if spec else ""
+
+
+def channel_done(channel: str, language: str | None = None) -> str:
+    """How a request went, in a table or a message: "by mail", "through a web form"; "" for an
+    unknown channel."""
+    spec = CHANNELS.get(channel)
+    return pgettext_in(language, "channel done", spec.done) if spec else ""
+
+
+def channel_to(channel: str, language: str | None = None) -> str:
+    """The words before a route's value in a sentence: "by email to", "through its web form at";
+    "to" for an unknown channel."""
+    spec = CHANNELS.get(channel)
+    return pgettext_in(language, "channel to", spec.to) if spec else "to"
+
+
+def channel_heading(channel: str, language: str | None = None) -> str:
+    """The recipient block's line above a route's value: "By email to:"; "Send to:" for a channel
+    without one."""
+    spec = CHANNELS.get(channel)
+    found = spec.heading if spec else ""
+    return pgettext_in(language, "channel heading", found) if found else "Send to:"

@@ -30,14 +30,14 @@ def demo_command(
     day = today()
     result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
     from broker_audit.cli.render import render_letters
-    from broker_audit.vocabulary import CHANNEL_WORDS
+    from broker_audit.words import channel_done
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
     render_letters(result.letters, result.no_route, [], told=True)
     typer.echo("")
     if result.letters:
         first = result.letters[0]
-        how = CHANNEL_WORDS.get(first.channel, first.channel)
+        how = channel_done(first.channel) or first.channel
         typer.echo(f"Request #{first.request_id} was marked sent {how} today. Status today:")
     render_status(result.status_today)
     typer.echo("")

@@ -25,7 +25,7 @@ from broker_audit.letters.context import (
     ToldContext,
 )
 from broker_audit.profile import AgentProfile
-from broker_audit.vocabulary import kind
+from broker_audit.vocabulary import CHANNELS, kind
 
 LANGUAGES = ("en", "es")
 
@@ -54,12 +54,8 @@ def template_kind(language: str) -> str:
     return "cover" if language == "en" else f"cover-{language}"
 
 
-_HOW = {  # how each letter goes, or why it was not written, as the client reads it
-    "mail": N_("We will mail it."),
-    "email": N_("We will email it to {address}."),
-    "web-form": N_("We will submit it on the company's web form ({address})."),
-    "phone": N_("We will make the request by phone ({address})."),
-    "fax": N_("We will fax it to {address}."),
+_NOT_WRITTEN = {  # why a letter was not written, as the client reads it (how each letter goes:
+    # its channel's `cover` words, vocabulary.CHANNELS)
     "repeat": N_(
         "You already have an open request of this kind to this company (#{request}), so we "
         "did not write it again."
@@ -75,8 +71,11 @@ _HOW = {  # how each letter goes, or why it was not written, as the client reads
 
 
 def _how(letter: CoverLetter, language: str) -> str:
-    key = letter.channel if letter.channel in _HOW else letter.not_written
-    message = _HOW.get(key, _HOW["no-route"])
+    spec = CHANNELS.get(letter.channel)
+    if spec is not None:
+        message = spec.cover
+    else:
+        message = _NOT_WRITTEN.get(letter.not_written, _NOT_WRITTEN["no-route"])
     return gettext_in(language, message).format(address=letter.address, request=letter.repeats)
 
 

@@ -21,7 +21,8 @@ import msgspec
 from broker_audit.i18n import N_, NP_, format_date, gettext_in, pgettext_in
 from broker_audit.letters.context import EarlierContext, LetterContext, PeriodContext, RecordsContext
 from broker_audit.letters.document import Document
-from broker_audit.words import CHANNEL_WORDS, channel_words
+from broker_audit.vocabulary import CHANNELS
+from broker_audit.words import channel_words
 
 READING_LANGUAGES = ("es",)
 """The languages a reading copy can be written in (each has a templates/letters/<lang>/ folder)."""
@@ -54,9 +55,9 @@ def _date(text: str, language: str) -> str:
 
 def _channel(words: str, language: str) -> str:
     """English channel words ("by mail") in `language`."""
-    for channel, english in CHANNEL_WORDS.items():
-        if words == english:
-            return channel_words(channel, language)
+    for spec in CHANNELS.values():
+        if words == spec.phrase:
+            return channel_words(spec.id, language)
     return words
 
 

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Literal
 from broker_audit.errors import DataFileError
 from broker_audit.geography import US_STATES, zip_matches_state
 from broker_audit.provenance import is_proxy_url
+from broker_audit.registry.routevalue import EMAIL, route_host
 from broker_audit.registry.schema import Broker, BrokersFile, Preset, Route
+from broker_audit.vocabulary import CHANNELS
 
 if TYPE_CHECKING:
     from broker_audit.registry.doorcheck import ShippedText
@@ -191,7 +193,6 @@ RULE_BY_ID = {r.id: r for r in RULES}
 ROUTE_MAX_AGE_DAYS = 548  # 18 months
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -389,7 +390,7 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
             out.add("R004", "error", f"postal state {postal.state!r} is not a US state code", b.id, where)
         elif not zip_matches_state(postal.zip, postal.state):
             out.add("R004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}", b.id, where)
-    if route.channel == "email" and not _EMAIL.match(route.value):
+    if CHANNELS[route.channel].value == "email" and not EMAIL.match(route.value):
         out.add("R010", "error", f"email {route.value!r} is not well formed", b.id, where)
     _shared_host_rule(out, b, where, route)
     if route.grade == "weak":
@@ -413,16 +414,9 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
 
 
 def _shared_host_rule(out: _Out, b: Broker, where: str, route: Route) -> None:
-    from urllib.parse import urlsplit
-
     from broker_audit.registry.shared_hosts import shared_hosts
 
-    if route.channel == "email":
-        host = route.value.rpartition("@")[2]
-    elif route.channel == "web-form":
-        host = urlsplit(route.value).hostname or ""
-    else:
-        return
+    host = route_host(route.channel, route.value)
     kind = shared_hosts().kind_of(host) if host else None
     if kind is not None:
         out.add(

@@ -26,6 +26,7 @@ from broker_audit.tracking.campaign_records import (
     MemberRoute,
 )
 from broker_audit.tracking.journal import Journal, now
+from broker_audit.words import channel_done
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
@@ -44,14 +45,6 @@ def _laws(laws: Sequence[Law]) -> tuple[Law, Law | None]:
     if cora is None:
         raise UserError("the law data has no Colorado Open Records Act entry (co-cora)")
     return cora, next((x for x in laws if x.id == "co-ccjra"), None)
-
-
-def recipient_of(agency_name: str, route: AgencyRoute) -> list[str]:
-    """The address block of a letter to an agency by `route`."""
-    if route.channel == "mail" and route.postal is not None:
-        return route.postal.lines()
-    how = {"email": "By email to:", "web-form": "Through its web form:", "phone": "By phone:"}
-    return [agency_name, how.get(route.channel, "Send to:"), route.value]
 
 
 def agency_job(
@@ -167,13 +160,17 @@ def start_campaign(
     artefact, and log them all (and the campaign) in one transaction. Agencies without a route get
     no letter: they are listed, with the leads the directory has for them. `announce` is called,
     before anything is written, with what the letters tell the agencies (the same for each)."""
+    from broker_audit.letters.compose import route_block
     from broker_audit.letters.records_identity import records_requester
-    from broker_audit.registry.agencies import LETTER_CHANNELS, choose_agency_route
+    from broker_audit.registry.agencies import choose_agency_route, letter_channels
 
     if since > today:
         raise UserError("--since is in the future")
-    if prefer is not None and prefer not in LETTER_CHANNELS:
-        raise UserError(f"--via {prefer!r}: a campaign letter goes by mail, email or web-form")
+    if prefer is not None and prefer not in letter_channels():
+        raise UserError(
+            f"--via {prefer!r}: a records request is made in writing",
+            "--via is one of: " + ", ".join(letter_channels()),
+        )
     scope, agencies = choose_agencies(directory, group=group, agency_list=agency_list)
     _laws(laws)
     campaign_id = new_campaign_id(today)
@@ -205,7 +202,7 @@ def start_campaign(
                     agency.id,
                     route,
                     channel=route.channel,
-                    recipient=recipient_of(agency.name, route),
+                    recipient=route_block(agency.name, route),
                     email_to=route.value if route.channel == "email" else None,
                     requester=requester,
                     data=agency.data_words(),
@@ -646,13 +643,6 @@ def record_finding(
 
 # --- the table an advocate brings ---------------------------------------------------------------
 
-_HOW = {
-    "mail": "by mail",
-    "email": "by email",
-    "web-form": "by web form",
-    "phone": "by phone",
-    "fax": "by fax",
-}
 EXPORT_COLUMNS = (
     "agency",
     "agency id",
@@ -725,7 +715,7 @@ def export_rows(journal: Journal, campaign: CampaignMade, today: dt.date) -> lis
             where = "no letter: no route known"
             request = ""
         else:
-            how = _HOW.get(status.channel, status.channel)
+            how = channel_done(status.channel, "en") or status.channel
             request = f"#{member.request_id}, ref. {status.reference}, {how}"
             where = "late" if status.late else ("answered" if status.answered else status.state)
             if status.followup_id:

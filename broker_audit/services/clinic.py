@@ -16,8 +16,8 @@ from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
-from broker_audit.vocabulary import CHANNEL_WORDS
 from broker_audit.vocabulary import CHANNELS as VIAS
+from broker_audit.words import channel_done
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -87,8 +87,8 @@ def bulk_mark(
         for view in batch_views(journal, batch_id):
             request = view.request
             if by_channel and request.channels is not None and request.channel != via:
-                how = f"it goes {CHANNEL_WORDS.get(request.channel, 'by no known route')}"
-                skipped.append((request.id, f"{how}, not {CHANNEL_WORDS.get(via, via)}"))
+                how = f"it goes {channel_done(request.channel) or 'by no known route'}"
+                skipped.append((request.id, f"{how}, not {channel_done(via) or via}"))
                 continue
             if state not in transitions_for(request.kind).get(view.state, frozenset()):
                 skipped.append((request.id, f"it is {view.state.value}"))

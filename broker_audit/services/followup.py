@@ -137,8 +137,7 @@ def plan_followup(
     goes from the requester's address). `clinic`: a clinic client's request, whose answers go to
     the clinic when the home address is withheld."""
     from broker_audit.errors import UserError
-    from broker_audit.registry.routes import CHANNEL_ORDER
-    from broker_audit.vocabulary import kind
+    from broker_audit.vocabulary import channels_by_rank, kind
 
     def plan(channel: str | None) -> LetterJob:
         return plan_letter(
@@ -159,7 +158,7 @@ def plan_followup(
     gave_email = earlier_disclosed is None or "email" in earlier_disclosed.given
     # The first route; else the best one now; else each channel (e-mail only if it was given).
     tried: list[str | None] = [via] if via else []
-    tried += [None, *(c for c in CHANNEL_ORDER if c != via and (gave_email or c != "email"))]
+    tried += [None, *(c for c in channels_by_rank() if c != via and (gave_email or c != "email"))]
     errors: dict[str | None, UserError] = {}
     for channel in tried:
         try:

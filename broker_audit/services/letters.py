@@ -14,6 +14,8 @@ from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
+from broker_audit.vocabulary import CHANNELS
+from broker_audit.words import channel_to
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -217,11 +219,8 @@ def request_letters(
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
     refuse_fcra_to_non_agencies(brokers, letters)
-    if via is not None:
-        from broker_audit.vocabulary import CHANNELS
-
-        if via not in CHANNELS:
-            raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
+    if via is not None and via not in CHANNELS:
+        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
@@ -440,16 +439,9 @@ def plan_unreachable(
         + f": {r.address()}"
         for r in broker.routes
     ]
-    how = {
-        "mail": "by mail to",
-        "email": "by email to",
-        "web-form": "through its web form at",
-        "phone": "by phone at",
-        "fax": "by fax to",
-    }
     letters = [
         f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
-        f"{how.get(job.channel, 'to')} {job.route.address() if job.route else ''}"
+        f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
         for job in out
     ]
     complaint = plan_letter(
@@ -915,7 +907,7 @@ def route_document(job: LetterJob, document: Document) -> Document:
         from broker_audit.letters.sheet import official_form_sheet
 
         return official_form_sheet(document, job.broker, job.route, identity_lines(job.context.requester))
-    if job.route.channel not in ("web-form", "phone"):
+    if not CHANNELS[job.route.channel].sheet:
         return document
     identity = list(job.identity) or identity_lines(job.context.requester)
     if isinstance(job.route, AgencyRoute):

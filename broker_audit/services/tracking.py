@@ -18,6 +18,7 @@ from broker_audit.tracking.journal import Journal, paused_gc
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import TRANSITIONS, State, parse_state
 from broker_audit.vocabulary import CHANNELS as VIAS
+from broker_audit.words import channel_done
 
 
 class StatusRow(msgspec.Struct, frozen=True, gc=False):
@@ -366,15 +367,6 @@ def _mark_from_reply(
         return journal.view(request_id)
 
 
-_GOES = {
-    "mail": "by mail",
-    "email": "by email",
-    "web-form": "through a web form",
-    "phone": "by phone",
-    "fax": "by fax",
-}
-
-
 def check_channel(request: RequestMade, state: State, via: str | None) -> None:
     """Refuse to record a request as sent (or received) by a channel other than one its
     artefacts were written for (the letter's, or the sheet written beside it): a letter made for
@@ -392,8 +384,8 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
     # every artefact written for it counts: a mail letter may have its web form's sheet beside it
     written_for = {request.channel, *(r.partition(":")[0] for r in request.routes)}
     if via not in written_for:
-        made = _GOES.get(request.channel, request.channel)
-        other = _GOES.get(via, via)
+        made = channel_done(request.channel) or request.channel
+        other = channel_done(via) or via
         have = via in allowed
         raise UserError(
             f"request {request.id} was written to go {made}, so it cannot have gone {other}"

@@ -268,7 +268,7 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
     assert code == 0, err
     marked = json.loads(stdout)
     assert marked["marked"] == 3 and len(marked["skipped"]) == 3
-    assert all("goes by mail, not through your web form" in s["reason"] for s in marked["skipped"])
+    assert all("goes by mail, not through a web form" in s["reason"] for s in marked["skipped"])
     rows = json.loads(cli(["bulk", "status", "--json"])[1])
     states = {(r["broker"], r["state"]) for r in rows}
     assert states == {("fog-data-science", "sent"), ("experian", "drafted")}, states

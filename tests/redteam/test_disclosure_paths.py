@@ -45,8 +45,8 @@ from vaults import CLINIC_TOML, Runner, make_vault
 from broker_audit.letters.disclosure import government_ties, is_location_broker
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.registry.load import shipped_registry
-from broker_audit.registry.routes import CHANNEL_ORDER, ranked_routes
-from broker_audit.vocabulary import KINDS
+from broker_audit.registry.routes import ranked_routes
+from broker_audit.vocabulary import KINDS, channels_by_rank
 
 REQUEST_KINDS = ("access", "delete", "opt-out", "correct", "fcra-disclosure")
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
@@ -69,7 +69,7 @@ def routes_by_channel(broker_id: str) -> list[tuple[str, list[str]]]:
     disclosure goes only to a consumer reporting agency."""
     broker = shipped_registry().get(broker_id)
     out = []
-    for channel in CHANNEL_ORDER:
+    for channel in channels_by_rank():
         kinds = [
             k
             for k in REQUEST_KINDS
