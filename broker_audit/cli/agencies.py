@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import print_json
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="The agencies a records request goes to: Colorado's sheriffs and state agencies.\n\n"
@@ -15,6 +15,7 @@ app = typer.Typer(
 
 @app.command("list")
 def list_command(
+    ctx: typer.Context,
     group: str = typer.Option(None, "--group", help="Only this group: co-sheriffs, co-state or co-all."),
     without_route: bool = typer.Option(
         False, "--without-route", help="Only the agencies no campaign letter can reach yet."
@@ -36,7 +37,8 @@ def list_command(
             continue
         rows.append((agency, choice))
     if as_json:
-        print_json(
+        emit(
+            ctx,
             [
                 {
                     "id": a.id,
@@ -50,7 +52,7 @@ def list_command(
                     "unknown": a.unknown,
                 }
                 for a, c in rows
-            ]
+            ],
         )
         return
     from broker_audit.cli.listing import render_agency_table
@@ -60,6 +62,7 @@ def list_command(
 
 @app.command("show")
 def show_command(
+    ctx: typer.Context,
     agency_id: str = typer.Argument(..., help="The agency's id, e.g. sheriff-jefferson."),
     as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
 ) -> None:
@@ -73,7 +76,7 @@ def show_command(
     if as_json:
         import msgspec
 
-        print_json(msgspec.to_builtins(agency))
+        emit(ctx, msgspec.to_builtins(agency))
         return
     from broker_audit.cli.render import render_agency
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from broker_audit.cli.common import access, err, print_json, today
+from broker_audit.cli.common import access, err, today
+from broker_audit.cli.output import emit
 
 
 def _ask_questions(stored: Any, lang: str) -> Any:
@@ -109,7 +110,7 @@ def audit_command(
     if html:
         err(f"wrote {html}")
     if as_json:
-        print_json(report_dict(report))
+        emit(ctx, report_dict(report))
         return
     from broker_audit.cli.render import render_audit
     from broker_audit.cli.render_findings import render_flow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import print_json
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="Browse the registry of data brokers.\n\n"
@@ -15,6 +15,7 @@ app = typer.Typer(
 
 @app.command("list")
 def list_command(
+    ctx: typer.Context,
     category: str = typer.Option(None, help="Only this category, e.g. people-search."),
     sells_to: str = typer.Option(
         None,
@@ -37,13 +38,14 @@ def list_command(
     if as_json:
         from broker_audit.registry.load import shipped_registry
 
-        print_json(list_brokers(shipped_registry(), **filters))
+        emit(ctx, list_brokers(shipped_registry(), **filters))
         return
     render_broker_table(list_broker_rows(**filters))
 
 
 @app.command("show")
 def show_command(
+    ctx: typer.Context,
     broker: str = typer.Argument(..., help="Broker id, name, alias or brand."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
@@ -57,7 +59,7 @@ def show_command(
 
     record = shipped_registry().resolve(broker)
     if as_json:
-        print_json(msgspec.to_builtins(record))
+        emit(ctx, msgspec.to_builtins(record))
         return
     from broker_audit.cli.render import render_broker
 

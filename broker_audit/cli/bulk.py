@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, today
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
@@ -169,7 +170,7 @@ def letters(
             for r in result.read
         ]
     if as_json:
-        print_json(summary)
+        emit(ctx, summary)
         return
     from broker_audit.cli.render import render_batch
 
@@ -198,12 +199,13 @@ def mark(
         access(ctx), batch, state, on=parse_date(on, "--on") if on else day, today=day, via=via
     )
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "batch": result.batch_id,
                 "marked": result.marked,
                 "skipped": [{"id": i, "reason": r} for i, r in result.skipped],
-            }
+            },
         )
         return
     typer.echo(
@@ -243,7 +245,7 @@ def status(
     if as_json:
         import dataclasses
 
-        print_json([dataclasses.asdict(r) for r in rows])
+        emit(ctx, [dataclasses.asdict(r) for r in rows])
         return
     from broker_audit.cli.render import render_clinic_summary
 
@@ -267,7 +269,7 @@ def stats(
 
     result = clinic_stats(access(ctx), today=today())
     if as_json:
-        print_json(dataclasses.asdict(result))
+        emit(ctx, dataclasses.asdict(result))
         return
     from broker_audit.cli.render import render_stats
 
@@ -296,7 +298,7 @@ def recipients(
 
     result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
     if as_json:
-        print_json(dataclasses.asdict(result))
+        emit(ctx, dataclasses.asdict(result))
         return
     from broker_audit.cli.render_findings import render_recipient_counts
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.cli.common import access, parse_date, today
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="A records campaign (`cora --all`): what each agency's answer showed, and the table of it.\n\n"
@@ -29,7 +30,7 @@ def list_command(
 
     campaigns = list_campaigns(access(ctx))
     if as_json:
-        print_json([dataclasses.asdict(c) for c in campaigns])
+        emit(ctx, [dataclasses.asdict(c) for c in campaigns])
         return
     from broker_audit.cli.render import render_campaign_list
 
@@ -80,7 +81,7 @@ def finding_command(
     if as_json:
         import msgspec
 
-        print_json(msgspec.to_builtins(record))
+        emit(ctx, msgspec.to_builtins(record))
         return
     from broker_audit.cli.render import render_finding
 
@@ -105,12 +106,13 @@ def export_command(
 
     result = export_findings(access(ctx), campaign_id, out_dir=out, today=today())
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "campaign": result.campaign_id,
                 "files": result.files,
                 "rows": [dataclasses.asdict(r) for r in result.rows],
-            }
+            },
         )
         return
     from broker_audit.cli.render import render_export

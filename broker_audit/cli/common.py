@@ -182,45 +182,6 @@ def show_unlock(info: Any) -> None:
         err(f"warning: {warning}")
 
 
-def _default(value: Any) -> Any:
-    """What msgspec cannot encode itself (dates, dataclasses, structs and enums it can)."""
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def print_json(data: Any) -> None:
-    """Stdout is data: one JSON document per command.
-
-    Encoded by msgspec. A list is written one element per line, a few thousand elements at a
-    time, so a long one (100,000 requests) is never held as one string; an object is indented.
-    Dates are ISO 8601 (`2026-01-05`), times RFC 3339 (`2026-01-05T10:00:00Z`). Characters a
-    terminal would act on are written as \\u escapes (msgspec, like json.dumps, leaves C1 and bidi
-    controls raw).
-    """
-    import msgspec
-
-    from broker_audit.cleantext import json_safe_bytes
-
-    encoder = msgspec.json.Encoder(enc_hook=_default)
-    sys.stdout.flush()
-    out = getattr(sys.stdout, "buffer", None)
-    write = out.write if out is not None else (lambda b: sys.stdout.write(b.decode("utf-8")))
-    if isinstance(data, list | tuple):
-        if not data:
-            write(b"[]\n")
-        else:
-            write(b"[\n")
-            for start in range(0, len(data), 5000):
-                piece = b",\n".join([encoder.encode(item) for item in data[start : start + 5000]])
-                write(json_safe_bytes(piece) + (b",\n" if start + 5000 < len(data) else b"\n"))
-            write(b"]\n")
-    else:
-        write(json_safe_bytes(msgspec.json.format(encoder.encode(data), indent=2)) + b"\n")
-    if out is not None:
-        out.flush()
-
-
 def err(message: str) -> None:
     """A line on stderr; data in it loses its escape sequences and control characters."""
     from broker_audit.cleantext import clean_lines

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, today
+from broker_audit.cli.output import emit
 
 
 def cora_command(
@@ -110,7 +111,8 @@ def cora_command(
         announce=render_announcements,
     )
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "id": result.request_id,
                 "agency": result.broker_name,
@@ -120,7 +122,7 @@ def cora_command(
                 "files": result.files,
                 "disclosed": result.given,
                 "disclosure": result.disclosure,
-            }
+            },
         )
         return
     from broker_audit.cli.render import say
@@ -165,7 +167,8 @@ def _campaign(
         announce=render_announcements,
     )
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "campaign": result.campaign_id,
                 "scope": result.scope,
@@ -188,7 +191,7 @@ def _campaign(
                     {"agency": m.agency_id, "agency_name": m.agency_name, "why": m.why_not, "leads": m.leads}
                     for m in result.without_route
                 ],
-            }
+            },
         )
         return
     from broker_audit.cli.render import render_campaign_started

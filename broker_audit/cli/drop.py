@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.cli.common import access, parse_date, today
+from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
     from broker_audit.services.drop import DropResult
@@ -54,7 +55,7 @@ def record_command(
         identifiers=[x for x in identifiers.split(",") if x.strip()],
         client_id=client,
     )
-    _render(result, as_json)
+    _render(ctx, result, as_json)
     typer.echo(
         "When DROP shows a broker's status: broker-audit drop result BROKER deleted|opted-out|exempted|"
         "not-found|pending",
@@ -91,14 +92,14 @@ def result_command(
         on=parse_date(on, "--on") if on else None,
         client_id=client,
     )
-    _render(result, as_json)
+    _render(ctx, result, as_json)
 
 
-def _render(result: DropResult, as_json: bool) -> None:
+def _render(ctx: typer.Context, result: DropResult, as_json: bool) -> None:
     from broker_audit.cli.render import render_drop, view_dict
     from broker_audit.services import detail_of
 
     if as_json:
-        print_json(view_dict(detail_of(result.view, today())))
+        emit(ctx, view_dict(detail_of(result.view, today())))
         return
     render_drop(result)

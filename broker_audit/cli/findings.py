@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.cli.common import access, parse_date, today
+from broker_audit.cli.output import emit
 
 
 def _numbers(text: str | None, option: str) -> list[int]:
@@ -74,7 +75,7 @@ def findings_command(
 
         overview = read_all(access(ctx), registry=registry, today=today())
         if as_json:
-            print_json(dataclasses.asdict(overview))
+            emit(ctx, dataclasses.asdict(overview))
             return
         from broker_audit.cli.render_findings import render_overview
 
@@ -98,7 +99,7 @@ def findings_command(
 
         report = show_findings(access(ctx), request_id, registry=registry, today=today(), reread=reread)
     if as_json:
-        print_json(report_dict(report))
+        emit(ctx, report_dict(report))
         return
     from broker_audit.cli.render_findings import render_findings
 

@@ -10,7 +10,8 @@ import typer
 if TYPE_CHECKING:
     from broker_audit.profile import Profile
 
-from broker_audit.cli.common import err, globals_of, passphrase_prompt, print_json
+from broker_audit.cli.common import err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
 
 
 def init_command(
@@ -62,7 +63,7 @@ def init_command(
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
     result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)
     if as_json:
-        print_json({"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
+        emit(ctx, {"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
         return
     typer.echo(f"Created the vault at {result.path}")
     typer.echo(f"Unlocked by: {', '.join(result.slots)}")

@@ -16,9 +16,9 @@ from broker_audit.cli.common import (
     globals_of,
     mail_password_prompt,
     parse_date,
-    print_json,
     today,
 )
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="Your own mailbox, for `send` and `inbox`.\n\n"
@@ -160,7 +160,7 @@ def send_command(
         ask=ask,
     )
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, _plain(result))
     else:
         render_send_result(result)
     if result.plan.in_doubt:
@@ -242,7 +242,7 @@ def inbox_command(
         minutes=time_limit,
     )
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, _plain(result))
     else:
         render_inbox(result)
     if result.stopped:
@@ -291,7 +291,7 @@ def reply_command(
         note=note,
     )
     if as_json:
-        print_json(_plain(added))
+        emit(ctx, _plain(added))
     else:
         render_reply_added(added)
 
@@ -312,6 +312,6 @@ def evidence_command(
 
     result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), laws=shipped_laws())
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, _plain(result))
     else:
         render_evidence(result)

@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json
+from broker_audit.cli.common import access, parse_date
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="See or change the requester's profile (kept only inside the vault).\n\n"
@@ -33,7 +34,7 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 
     profile = show_profile(access(ctx))
     if as_json:
-        print_json(profile_dict(profile))
+        emit(ctx, profile_dict(profile))
         return
     from broker_audit.cli.render import render_profile
 
@@ -101,6 +102,6 @@ def edit(
     )
     profile = edit_profile(access(ctx), changes)
     if as_json:
-        print_json(profile_dict(profile))
+        emit(ctx, profile_dict(profile))
     else:
         typer.echo("Profile updated.")

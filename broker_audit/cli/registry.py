@@ -10,7 +10,8 @@ from typing import Any
 
 import typer
 
-from broker_audit.cli.common import err, print_json, today
+from broker_audit.cli.common import err, today
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="Refresh the registry from official state registries, and validate it.\n\n"
@@ -27,6 +28,7 @@ _INTO_HELP = (
 
 @app.command("import")
 def import_command(
+    ctx: typer.Context,
     file: Path = typer.Argument(
         ...,
         metavar="FILE",
@@ -50,11 +52,12 @@ def import_command(
     from broker_audit.services.registry import import_registry
 
     result = import_registry(source, file, today=today(), into=into, source_url=source_url)
-    _print_import(result, as_json)
+    _print_import(ctx, result, as_json)
 
 
 @app.command("update")
 def update_command(
+    ctx: typer.Context,
     url: str = typer.Option(
         None, "--url", help="Where to download the California export from (default: the CPPA's registry.csv)."
     ),
@@ -73,11 +76,12 @@ def update_command(
     result = update_registry(
         today=today(), url=url or DEFAULT_UPDATE_URL, into=into, timeout=timeout, retries=retries
     )
-    _print_import(result, as_json)
+    _print_import(ctx, result, as_json)
 
 
 @app.command("check")
 def check_command(
+    ctx: typer.Context,
     online: bool = typer.Option(False, "--online", help="Also check that each web form and website answers."),
     max_age_days: int = typer.Option(365, "--max-age-days", help="Warn about facts checked longer ago."),
     max_urls: int = typer.Option(200, "--max-urls", help="With --online: check at most this many URLs."),
@@ -113,7 +117,8 @@ def check_command(
         agencies_file=agencies,
     )
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "ok": report.ok,
                 "errors": report.errors,
@@ -137,7 +142,7 @@ def check_command(
                     {"id": r.id, "name": r.name, "description": r.description, "fix": r.fix}
                     for r in report.rules
                 ],
-            }
+            },
         )
     else:
         _print_check(report)
@@ -145,9 +150,10 @@ def check_command(
         raise typer.Exit(1)
 
 
-def _print_import(result: Any, as_json: bool) -> None:
+def _print_import(ctx: typer.Context, result: Any, as_json: bool) -> None:
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "registry": result.registry,
                 "form": result.form,
@@ -166,7 +172,7 @@ def _print_import(result: Any, as_json: bool) -> None:
                 "unmapped": result.unmapped,
                 "ignored": result.ignored,
                 "skipped": [{"line": line, "why": why} for line, why in result.skipped],
-            }
+            },
         )
         return
     from broker_audit.cli.render import render_import

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, today
+from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
     from broker_audit.services.letters import LetterResult, NoRoute
@@ -103,7 +104,7 @@ def request_command(
         again=again,
         ask_again=None if as_json else _ask_again,
     )
-    _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
+    _print_letters(ctx, result.letters, result.no_route, result.warnings, as_json, result.notes)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
@@ -128,6 +129,7 @@ def _ask_again(repeats: list[Any]) -> bool:
 
 
 def _print_letters(
+    ctx: typer.Context,
     letters: Sequence[LetterResult],
     no_route: Sequence[NoRoute],
     warnings: list[str],
@@ -139,7 +141,8 @@ def _print_letters(
     if as_json:
         for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
             err(f"warning: {warning}")
-        print_json(
+        emit(
+            ctx,
             {
                 "letters": [
                     {
@@ -166,7 +169,7 @@ def _print_letters(
                 ],
                 "warnings": warnings,
                 "notes": list(notes),
-            }
+            },
         )
         for note in notes:
             err(f"note: {note}")
@@ -220,7 +223,7 @@ def followup_command(
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, [], [], as_json, told=True)
+    _print_letters(ctx, result.letters, [], [], as_json, told=True)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):
@@ -297,7 +300,7 @@ def status_command(
         report = status_report(
             access(ctx), today=day, query=query, limit=None if show_all else limit, urgent_first=False
         )
-        print_json(report.rows)
+        emit(ctx, report.rows)
         return
     from broker_audit.cli.listing import render_status
     from broker_audit.services.tracking import DEFAULT_LIMIT
@@ -315,7 +318,8 @@ def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json
 
     report = campaign_report(access(ctx), campaign_id, today=day)
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "campaign": report.campaign_id,
                 "dated": report.dated,
@@ -328,7 +332,7 @@ def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json
                 "fees": report.fees,
                 "without_route": report.without_route,
                 "agencies": [dataclasses.asdict(r) for r in report.rows],
-            }
+            },
         )
         return
     from broker_audit.cli.listing import render_campaign_status
@@ -386,7 +390,7 @@ def mark_command(
         from broker_audit.cli.render import view_dict
         from broker_audit.services import detail_of
 
-        print_json(view_dict(detail_of(view, today())))
+        emit(ctx, view_dict(detail_of(view, today())))
         return
     if reply is not None and sender_checked:
         from broker_audit.cli.common import err
@@ -444,7 +448,7 @@ def resend_command(
         templates_dir=templates,
         as_agent=agent,
     )
-    _print_letters([result.letter], [], result.warnings, as_json)
+    _print_letters(ctx, [result.letter], [], result.warnings, as_json)
     if not as_json:
         first = f"#{request_id} " + (
             "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
@@ -473,7 +477,7 @@ def show_command(
     view, replies = request_detail(access(ctx), request_id)
     detail = detail_of(view, today())
     if as_json:
-        print_json({**view_dict(detail), "replies": [dataclasses.asdict(r) for r in replies]})
+        emit(ctx, {**view_dict(detail), "replies": [dataclasses.asdict(r) for r in replies]})
     else:
         render_view(detail.view, today())
         render_replies(replies)

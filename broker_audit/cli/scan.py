@@ -10,7 +10,8 @@ from typing import Any
 
 import typer
 
-from broker_audit.cli.common import access, err, print_json, today
+from broker_audit.cli.common import access, err, today
+from broker_audit.cli.output import emit
 
 
 def _show_plan(plan: Any) -> None:
@@ -85,7 +86,7 @@ def scan_command(
     if not report.sent:
         err("Nothing was sent.")
     if as_json:
-        print_json(scan_dict(report))
+        emit(ctx, scan_dict(report))
         return
     if report.sent:
         _render_results(report)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import access, err, globals_of, passphrase_prompt, print_json
+from broker_audit.cli.common import access, err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
 
 app = typer.Typer(
     help="Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd",
@@ -119,7 +120,8 @@ def verify(
 
     result = verify_vault(access(ctx))
     if as_json:
-        print_json(
+        emit(
+            ctx,
             {
                 "records": result.records,
                 "requests": result.requests,
@@ -129,7 +131,7 @@ def verify(
                 "last_change": result.last_change,
                 "replies": result.replies,
                 "warnings": list(result.warnings),
-            }
+            },
         )
         return
     typer.echo(

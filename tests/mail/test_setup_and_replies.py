@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+from clijson import data
 from conftest import ROOT, TODAY, email_request
 from keyring.backends import fail
 from keyring_session import MemoryKeyring
@@ -171,7 +171,7 @@ def test_clinic_batch_is_sent_only_with_batch(
         ]
     )
     assert code == 0, err
-    summary = json.loads(out)
+    summary = data(out)
     assert summary["by_channel"].get("email", 0) >= 1
     emails = summary["by_channel"]["email"]
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
