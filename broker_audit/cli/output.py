@@ -52,12 +52,7 @@ CHUNK = 5000
 
 def command_name(ctx: typer.Context) -> str:
     """The command as typed without options or arguments: "status", "bulk status"."""
-    names: list[str] = []
-    node = ctx
-    while node.parent is not None:
-        names.append(node.info_name or "")
-        node = node.parent
-    return " ".join(reversed(names))
+    return ctx.command_path[len(ctx.find_root().command_path) :].strip()
 
 
 def emit(ctx: typer.Context, data: object) -> None:
