@@ -19,8 +19,8 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Output:
-    """A command's data: an instance of `module.name`, or with `many` a list of them."""
+class Shape:
+    """Data that is an instance of `module.name`, or with `many` a list of them."""
 
     module: str
     name: str
@@ -35,12 +35,31 @@ class Output:
         return list[self.type()] if self.many else self.type()  # type: ignore[misc]
 
 
-def _out(where: str, *, many: bool = False) -> Output:
+def one(where: str) -> tuple[Shape, ...]:
+    """An instance of the type at `where` ("package.module.Name")."""
     module, _, name = where.rpartition(".")
-    return Output(module, name, many)
+    return (Shape(module, name),)
 
 
-OUTPUTS: dict[str, Output] = {}
+def many(where: str) -> tuple[Shape, ...]:
+    """A list of instances of the type at `where`, streamed."""
+    module, _, name = where.rpartition(".")
+    return (Shape(module, name, many=True),)
+
+
+_SERVICES = "broker_audit.services"
+_TRACKING = "broker_audit.tracking"
+
+OUTPUTS: dict[str, tuple[Shape, ...]] = {
+    "status": many(f"{_SERVICES}.tracking.StatusRow") + one(f"{_SERVICES}.campaign.CampaignReport"),
+    "mark": one(f"{_TRACKING}.shown.RequestRecord"),
+    "show": one(f"{_SERVICES}.replies.ShownRequest"),
+    "drop record": one(f"{_TRACKING}.shown.RequestRecord"),
+    "drop result": one(f"{_TRACKING}.shown.RequestRecord"),
+}
+"""Per command (as typed, without options), the shapes its data may have: usually one; a
+command whose options change what it reports (`status --campaign`, `findings ID`, `cora --all`)
+has one per kind of report."""
 
 _PENDING = set(
     [
@@ -65,7 +84,6 @@ _PENDING = set(
     for group, names in {
         "campaign": "list finding export",
         "agencies": "list show",
-        "drop": "record result",
         "profile": "show edit",
         "brokers": "list show",
         "vault": "verify",
@@ -77,21 +95,27 @@ _PENDING = set(
 
 
 def check_output(command: str, data: object) -> Callable[[list[object]], None]:
-    """Refuse data that is not the command's declared type (a programming error: the tests that
-    run the command find it). For a list, returns the check of each chunk of its elements."""
-    declared = OUTPUTS.get(command)
-    if declared is None and command in _PENDING:
+    """Refuse data that is not of a shape the command declares (a programming error: the tests
+    that run the command find it). For a list, returns the check of each chunk of elements."""
+    shapes = OUTPUTS.get(command)
+    if shapes is None and command in _PENDING:
         return _nothing
-    if declared is None:
+    if shapes is None:
         raise TypeError(f"`{command} --json` has no output type in broker_audit/cli/contract.py")
-    kind = declared.type()
-    if not declared.many:
-        if not isinstance(data, kind):
-            raise TypeError(f"`{command} --json` writes {type(data).__name__}, not {kind.__name__}")
-        return _nothing
-    if not isinstance(data, list | tuple | Iterator):
-        raise TypeError(f"`{command} --json` writes {type(data).__name__}, not a list of {kind.__name__}")
+    listed = isinstance(data, list | tuple | Iterator)
+    for shape in shapes:
+        kind = shape.type()
+        if shape.many and listed:
+            return _elements_of(command, kind)
+        if not shape.many and isinstance(data, kind):
+            return _nothing
+    raise TypeError(
+        f"`{command} --json` writes {type(data).__name__}, not "
+        + " or ".join(f"a list of {s.name}" if s.many else s.name for s in shapes)
+    )
 
+
+def _elements_of(command: str, kind: type) -> Callable[[list[object]], None]:
     def check(chunk: list[object]) -> None:
         for item in chunk:
             if not isinstance(item, kind):

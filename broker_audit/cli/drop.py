@@ -96,10 +96,11 @@ def result_command(
 
 
 def _render(ctx: typer.Context, result: DropResult, as_json: bool) -> None:
-    from broker_audit.cli.render import render_drop, view_dict
-    from broker_audit.services import detail_of
-
     if as_json:
-        emit(ctx, view_dict(detail_of(result.view, today())))
+        from broker_audit.tracking.shown import request_record
+
+        emit(ctx, request_record(result.view, today()))
         return
+    from broker_audit.cli.render import render_drop
+
     render_drop(result)

@@ -276,58 +276,6 @@ def disclosure_line(request: Any) -> str:
     return line
 
 
-def view_dict(detail: Any) -> dict[str, Any]:
-    view = detail.view
-    r = view.request
-    return {
-        "id": r.id,
-        "broker": r.broker_id,
-        "broker_name": r.recipient_name,
-        "kind": r.kind,
-        "law": r.law_id,
-        "reference": r.reference,
-        "state": view.state.value,
-        "sent": view.sent,
-        "delivered": view.delivered,
-        "due": view.due,
-        "due_estimated": view.due_estimated,
-        "due_courtesy": view.due_courtesy,
-        "channel": r.channel,
-        "channels": r.channels,
-        "routes": r.routes,
-        "about": r.about,
-        "days_left": detail.days_left,
-        "overdue": detail.overdue,
-        "created": r.created,
-        "files": r.files,
-        "linked_to": r.linked_to,
-        "disclosed": (
-            {
-                "given": r.disclosed.given,
-                "withheld": r.disclosed.withheld,
-                "minimal": r.disclosed.minimal,
-                "reason": r.disclosed.reason,
-                "asked": r.disclosed.asked,
-                "reply": r.disclosed.reply,
-                "summary": r.disclosed.summary,
-            }
-            if r.disclosed is not None
-            else None
-        ),
-        "history": [
-            {
-                "state": e.state.value,
-                "on": e.on,
-                "via": e.via,
-                "tracking": e.tracking,
-                "note": e.note,
-                "recorded": e.recorded,
-            }
-            for e in view.events
-        ],
-    }
-
-
 def render_view(view: Any, today: dt.date) -> None:
     r = view.request
     say((f"#{r.id} {_c(r.recipient_name)}", "bold"), f" — {_c(r.kind)} under {_c(r.law_name)}")

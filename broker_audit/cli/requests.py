@@ -312,28 +312,11 @@ def status_command(
 
 
 def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json: bool) -> None:
-    import dataclasses
-
     from broker_audit.services.campaign import campaign_report
 
     report = campaign_report(access(ctx), campaign_id, today=day)
     if as_json:
-        emit(
-            ctx,
-            {
-                "campaign": report.campaign_id,
-                "dated": report.dated,
-                "scope": report.scope,
-                "requester": report.requester,
-                "today": report.today,
-                "letters": report.letters,
-                "answered": report.answered,
-                "late": report.late,
-                "fees": report.fees,
-                "without_route": report.without_route,
-                "agencies": [dataclasses.asdict(r) for r in report.rows],
-            },
-        )
+        emit(ctx, report)
         return
     from broker_audit.cli.listing import render_campaign_status
 
@@ -387,10 +370,9 @@ def mark_command(
         sender_checked=sender_checked,
     )
     if as_json:
-        from broker_audit.cli.render import view_dict
-        from broker_audit.services import detail_of
+        from broker_audit.tracking.shown import request_record
 
-        emit(ctx, view_dict(detail_of(view, today())))
+        emit(ctx, request_record(view, today()))
         return
     if reply is not None and sender_checked:
         from broker_audit.cli.common import err
@@ -468,16 +450,13 @@ def show_command(
 
     Example: broker-audit show 1
     """
-    import dataclasses
-
-    from broker_audit.cli.render import render_replies, render_view, view_dict
-    from broker_audit.services import detail_of
-    from broker_audit.services.replies import request_detail
+    from broker_audit.services.replies import request_detail, shown_request
 
     view, replies = request_detail(access(ctx), request_id)
-    detail = detail_of(view, today())
     if as_json:
-        emit(ctx, {**view_dict(detail), "replies": [dataclasses.asdict(r) for r in replies]})
-    else:
-        render_view(detail.view, today())
-        render_replies(replies)
+        emit(ctx, shown_request(view, replies, today()))
+        return
+    from broker_audit.cli.render import render_replies, render_view
+
+    render_view(view, today())
+    render_replies(replies)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
@@ -311,34 +313,20 @@ class AgencyStatus:
     why_not: str = ""
 
 
-@dataclass(frozen=True)
-class CampaignReport:
-    campaign_id: str
+class CampaignReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a campaign stands, agency by agency: the data of `status --campaign ID --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     dated: dt.date
     scope: str
     requester: str
     today: dt.date
-    rows: list[AgencyStatus]
-
-    @property
-    def letters(self) -> int:
-        return sum(r.request_id is not None for r in self.rows)
-
-    @property
-    def answered(self) -> int:
-        return sum(r.answered for r in self.rows)
-
-    @property
-    def late(self) -> int:
-        return sum(r.late for r in self.rows)
-
-    @property
-    def fees(self) -> int:
-        return sum(bool(r.fee) for r in self.rows)
-
-    @property
-    def without_route(self) -> int:
-        return sum(r.request_id is None for r in self.rows)
+    letters: int  # agencies written to
+    answered: int
+    late: int
+    fees: int  # agencies that asked for a fee
+    without_route: int  # agencies no letter could reach
+    rows: list[AgencyStatus] = msgspec.field(name="agencies")
 
 
 @dataclass(frozen=True)
@@ -465,6 +453,11 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
         scope=campaign.scope,
         requester=campaign.requester,
         today=today,
+        letters=sum(r.request_id is not None for r in rows),
+        answered=sum(r.answered for r in rows),
+        late=sum(r.late for r in rows),
+        fees=sum(bool(r.fee) for r in rows),
+        without_route=sum(r.request_id is None for r in rows),
         rows=rows,
     )
 
