@@ -52,6 +52,9 @@ _TRACKING = "broker_audit.tracking"
 
 OUTPUTS: dict[str, tuple[Shape, ...]] = {
     "status": many(f"{_SERVICES}.tracking.StatusRow") + one(f"{_SERVICES}.campaign.CampaignReport"),
+    "request": one(f"{_SERVICES}.letters.LettersResult"),
+    "followup": one(f"{_SERVICES}.followup.FollowupResult"),
+    "resend": one(f"{_SERVICES}.resend.ResendResult"),
     "mark": one(f"{_TRACKING}.shown.RequestRecord"),
     "show": one(f"{_SERVICES}.replies.ShownRequest"),
     "drop record": one(f"{_TRACKING}.shown.RequestRecord"),

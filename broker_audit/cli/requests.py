@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ from broker_audit.cli.common import access, err, parse_date, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
-    from broker_audit.services.letters import LetterResult, NoRoute
+    from broker_audit.services.letters import LettersResult
 
 
 def request_command(
@@ -104,7 +103,7 @@ def request_command(
         again=again,
         ask_again=None if as_json else _ask_again,
     )
-    _print_letters(ctx, result.letters, result.no_route, result.warnings, as_json, result.notes)
+    _print_letters(ctx, result, as_json)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
@@ -128,55 +127,18 @@ def _ask_again(repeats: list[Any]) -> bool:
         return False
 
 
-def _print_letters(
-    ctx: typer.Context,
-    letters: Sequence[LetterResult],
-    no_route: Sequence[NoRoute],
-    warnings: list[str],
-    as_json: bool,
-    notes: Sequence[str] = (),
-    *,
-    told: bool = False,
-) -> None:
+def _print_letters(ctx: typer.Context, result: LettersResult, as_json: bool, *, told: bool = False) -> None:
+    """The letters a run wrote: as JSON, else for people (`told`: with what each tells)."""
     if as_json:
-        for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
+        for warning in dict.fromkeys([*result.warnings, *(w for r in result.letters for w in r.warnings)]):
             err(f"warning: {warning}")
-        emit(
-            ctx,
-            {
-                "letters": [
-                    {
-                        "id": r.request_id,
-                        "broker": r.broker_id,
-                        "kind": r.kind,
-                        "law": r.law_id,
-                        "reference": r.reference,
-                        "channel": r.channel,
-                        "send_to": r.route,
-                        "also": r.also,
-                        "files": r.files,
-                        "warnings": r.warnings,
-                        "linked_to": r.linked_to,
-                        "disclosed": r.given,
-                        "disclosure": r.disclosure,
-                        "cannot_reach": r.cannot_reach,
-                    }
-                    for r in letters
-                ],
-                "no_route": [
-                    {"broker": n.broker_id, "kind": n.kind, "reason": n.reason, "advice": n.advice}
-                    for n in no_route
-                ],
-                "warnings": warnings,
-                "notes": list(notes),
-            },
-        )
-        for note in notes:
+        emit(ctx, result)
+        for note in result.notes:
             err(f"note: {note}")
         return
     from broker_audit.cli.render import render_letters
 
-    render_letters(letters, no_route, warnings, notes, told=told)
+    render_letters(result.letters, result.no_route, result.warnings, result.notes, told=told)
 
 
 def followup_command(
@@ -223,7 +185,7 @@ def followup_command(
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(ctx, result.letters, [], [], as_json, told=True)
+    _print_letters(ctx, result, as_json, told=True)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):
@@ -430,7 +392,7 @@ def resend_command(
         templates_dir=templates,
         as_agent=agent,
     )
-    _print_letters(ctx, [result.letter], [], result.warnings, as_json)
+    _print_letters(ctx, result, as_json)
     if not as_json:
         first = f"#{request_id} " + (
             "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from broker_audit.law.schema import Law
 from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
-from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
+from broker_audit.services.letters import LetterJob, LettersResult, issue_letters, plan_letter
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -27,10 +26,11 @@ if TYPE_CHECKING:
 FOLLOWUP_GRACE_DAYS = 10
 
 
-@dataclass(frozen=True)
-class FollowupResult:
-    letters: list[LetterResult]
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+class FollowupResult(LettersResult, frozen=True):
+    """The follow-ups, appeals and complaints written, and the requests passed over: the data
+    of `followup --json`."""
+
+    skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
 
 
 def earlier_of(view: RequestView) -> Earlier:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
@@ -32,23 +34,27 @@ if TYPE_CHECKING:
     from broker_audit.vocabulary import LetterKind
 
 
-@dataclass(frozen=True)
-class LetterResult:
-    request_id: int
-    broker_id: str
+class LetterResult(msgspec.Struct, frozen=True):
+    """A letter written and logged as a drafted request; its JSON keys (`request --json`) are
+    the names given to `msgspec.field`."""
+
+    request_id: int = msgspec.field(name="id")
+    broker_id: str = msgspec.field(name="broker")
     broker_name: str
     kind: str
-    law_id: str
+    law_id: str = msgspec.field(name="law")
     reference: str
     files: list[Path]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)
     linked_to: int | None = None
     channel: str = ""
-    route: str = ""  # where it goes: the postal lines, email address, form URL or number
+    # where it goes: the postal lines, email address, form URL or number
+    route: str = msgspec.field(default="", name="send_to")
     disclosure: str = ""  # "This letter tells X: your name, ...": printed before it was written
-    given: list[str] = field(default_factory=list)  # the identity fields it gives
+    # the identity fields it gives
+    given: list[str] = msgspec.field(default_factory=list, name="disclosed")
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
-    also: list[str] = field(default_factory=list)  # other artefacts written for it: "web-form: URL"
+    also: list[str] = msgspec.field(default_factory=list)  # other artefacts written for it: "web-form: URL"
 
 
 @dataclass(frozen=True)
@@ -61,12 +67,11 @@ class Announcement:
     cannot_reach: str = ""
 
 
-@dataclass(frozen=True)
-class NoRoute:
+class NoRoute(msgspec.Struct, frozen=True):
     """A letter that was not written, and why: by default no way to reach the broker is known
     yet; else its address cannot be printed whole, or an open request of its kind exists."""
 
-    broker_id: str
+    broker_id: str = msgspec.field(name="broker")
     broker_name: str
     kind: str
     advice: list[str]
@@ -76,12 +81,14 @@ class NoRoute:
     unfit: bool = False  # its postal address cannot be printed whole
 
 
-@dataclass(frozen=True)
-class LettersResult:
+class LettersResult(msgspec.Struct, frozen=True):
+    """The letters a run wrote, those it could not, and what it says about the whole run: the
+    data of `request`, `followup` and `resend --json`."""
+
     letters: list[LetterResult]
-    no_route: list[NoRoute] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # about the whole run (e.g. residence)
-    notes: list[str] = field(default_factory=list)  # what else the requester can do (e.g. DROP)
+    no_route: list[NoRoute] = msgspec.field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)  # about the whole run (e.g. residence)
+    notes: list[str] = msgspec.field(default_factory=list)  # what else the requester can do (e.g. DROP)
 
 
 @dataclass(frozen=True)
