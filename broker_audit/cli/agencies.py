@@ -26,34 +26,12 @@ def list_command(
 
     Example: broker-audit agencies list --group co-sheriffs
     """
-    from broker_audit.registry.agencies import choose_agency_route, shipped_agencies
+    from broker_audit.registry.agencies import shipped_agencies
+    from broker_audit.services.agencies import list_agencies
 
-    directory = shipped_agencies()
-    agencies = directory.group(group) if group else list(directory.agencies)
-    rows = []
-    for agency in agencies:
-        choice = choose_agency_route(agency)
-        if without_route and choice.route is not None:
-            continue
-        rows.append((agency, choice))
+    rows = list_agencies(shipped_agencies(), group=group, without_route=without_route)
     if as_json:
-        emit(
-            ctx,
-            [
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "kind": a.kind,
-                    "channel": c.route.channel if c.route else None,
-                    "door": c.route.door if c.route else None,
-                    "grade": c.route.grade if c.route else None,
-                    "send_to": c.route.address() if c.route else None,
-                    "source": c.route.source if c.route else None,
-                    "unknown": a.unknown,
-                }
-                for a, c in rows
-            ],
-        )
+        emit(ctx, rows)
         return
     from broker_audit.cli.listing import render_agency_table
 
@@ -74,9 +52,7 @@ def show_command(
 
     agency = shipped_agencies().get(agency_id)
     if as_json:
-        import msgspec
-
-        emit(ctx, msgspec.to_builtins(agency))
+        emit(ctx, agency)
         return
     from broker_audit.cli.render import render_agency
 

@@ -24,13 +24,11 @@ def list_command(
 
     Example: broker-audit campaign list
     """
-    import dataclasses
-
     from broker_audit.services.campaign import list_campaigns
 
     campaigns = list_campaigns(access(ctx))
     if as_json:
-        emit(ctx, [dataclasses.asdict(c) for c in campaigns])
+        emit(ctx, campaigns)
         return
     from broker_audit.cli.render import render_campaign_list
 
@@ -79,9 +77,7 @@ def finding_command(
         note=note,
     )
     if as_json:
-        import msgspec
-
-        emit(ctx, msgspec.to_builtins(record))
+        emit(ctx, record)
         return
     from broker_audit.cli.render import render_finding
 
@@ -100,20 +96,11 @@ def export_command(
 
     Example: broker-audit campaign export C-20261207-1A2B3C --out findings
     """
-    import dataclasses
-
     from broker_audit.services.campaign import export_findings
 
     result = export_findings(access(ctx), campaign_id, out_dir=out, today=today())
     if as_json:
-        emit(
-            ctx,
-            {
-                "campaign": result.campaign_id,
-                "files": result.files,
-                "rows": [dataclasses.asdict(r) for r in result.rows],
-            },
-        )
+        emit(ctx, result)
         return
     from broker_audit.cli.render import render_export
 

@@ -55,6 +55,12 @@ OUTPUTS: dict[str, tuple[Shape, ...]] = {
     "request": one(f"{_SERVICES}.letters.LettersResult"),
     "followup": one(f"{_SERVICES}.followup.FollowupResult"),
     "resend": one(f"{_SERVICES}.resend.ResendResult"),
+    "cora": one(f"{_SERVICES}.letters.LetterResult") + one(f"{_SERVICES}.campaign.CampaignResult"),
+    "campaign list": many(f"{_SERVICES}.campaign.CampaignSummary"),
+    "campaign finding": one(f"{_TRACKING}.campaign_records.AgencyFindingRecorded"),
+    "campaign export": one(f"{_SERVICES}.campaign.ExportResult"),
+    "agencies list": many(f"{_SERVICES}.agencies.AgencyListing"),
+    "agencies show": one("broker_audit.registry.agencies.Agency"),
     "mark": one(f"{_TRACKING}.shown.RequestRecord"),
     "show": one(f"{_SERVICES}.replies.ShownRequest"),
     "drop record": one(f"{_TRACKING}.shown.RequestRecord"),
@@ -85,8 +91,6 @@ _PENDING = set(
 ) | {
     f"{group} {name}"
     for group, names in {
-        "campaign": "list finding export",
-        "agencies": "list show",
         "profile": "show edit",
         "brokers": "list show",
         "vault": "verify",

@@ -111,19 +111,7 @@ def cora_command(
         announce=render_announcements,
     )
     if as_json:
-        emit(
-            ctx,
-            {
-                "id": result.request_id,
-                "agency": result.broker_name,
-                "kind": result.kind,
-                "law": result.law_id,
-                "reference": result.reference,
-                "files": result.files,
-                "disclosed": result.given,
-                "disclosure": result.disclosure,
-            },
-        )
+        emit(ctx, result)
         return
     from broker_audit.cli.render import say
 
@@ -167,32 +155,7 @@ def _campaign(
         announce=render_announcements,
     )
     if as_json:
-        emit(
-            ctx,
-            {
-                "campaign": result.campaign_id,
-                "scope": result.scope,
-                "requester": result.requester,
-                "letters": [
-                    {
-                        "id": r.request_id,
-                        "agency": r.broker_id,
-                        "agency_name": r.broker_name,
-                        "kind": r.kind,
-                        "reference": r.reference,
-                        "channel": r.channel,
-                        "send_to": r.route,
-                        "files": r.files,
-                        "warnings": r.warnings,
-                    }
-                    for r in result.letters
-                ],
-                "without_route": [
-                    {"agency": m.agency_id, "agency_name": m.agency_name, "why": m.why_not, "leads": m.leads}
-                    for m in result.without_route
-                ],
-            },
-        )
+        emit(ctx, result)
         return
     from broker_audit.cli.render import render_campaign_started
 

@@ -7,9 +7,12 @@ Like `cli/render.py`, this is a place that prints; nothing else does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broker_audit.cli import table
+
+if TYPE_CHECKING:
+    from broker_audit.services.agencies import AgencyListing
 
 
 def render_status(report: Any) -> None:
@@ -175,28 +178,24 @@ def render_campaign_status(report: Any) -> None:
     table.show(lines)
 
 
-def render_agency_table(rows: list[Any]) -> None:
-    """`agencies list`: (agency, route choice) pairs as a plain table."""
-    cells = []
-    for agency, choice in rows:
-        route = choice.route
-        cells.append(
-            [
-                table.clean(agency.id),
-                table.clean(agency.name),
-                f"{route.channel} ({route.door}, {route.grade})" if route else "none",
-                table.clean(route.address())
-                if route
-                else table.clean("unknown: " + ", ".join(agency.unknown)),
-            ]
-        )
+def render_agency_table(rows: list[AgencyListing]) -> None:
+    """`agencies list`: each agency and the route a campaign letter takes, as a plain table."""
+    cells = [
+        [
+            table.clean(a.id),
+            table.clean(a.name),
+            f"{a.channel} ({a.door}, {a.grade})" if a.channel else "none",
+            table.clean(a.send_to) if a.send_to else table.clean("unknown: " + ", ".join(a.unknown)),
+        ]
+        for a in rows
+    ]
     columns = [
         table.Column("id", shrink=False),
         table.Column("name", min_width=12),
         table.Column("route"),
         table.Column("send to / unknown", min_width=12),
     ]
-    routed = sum(1 for _, c in rows if c.route is not None)
+    routed = sum(1 for a in rows if a.channel is not None)
     lines = [f"{len(rows)} agencies, {routed} with a route a campaign letter can take", ""]
     lines += table.format_table(columns, cells, width=table.terminal_width(), colour=table.use_colour())
     table.show(lines)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,14 +122,17 @@ def agency_job(
 # --- starting a campaign ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CampaignResult:
-    campaign_id: str
+class CampaignResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign started: its letters (each to an agency, whose id and name are the letter's
+    `broker` and `broker_name`, as in `status` and `show`) and the agencies no letter could
+    reach: the data of `cora --all --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     scope: str
     requester: str  # "clinic" or "person"
     letters: list[LetterResult]
     without_route: list[CampaignMember]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = []
 
 
 def choose_agencies(
@@ -682,11 +685,12 @@ class ExportRow:
         )
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    campaign_id: str
-    rows: list[ExportRow]
+class ExportResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign's table as written: the data of `campaign export --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     files: list[Path]
+    rows: list[ExportRow]
 
 
 def evidence_reference(journal: Journal, record: AgencyFindingRecorded) -> str:

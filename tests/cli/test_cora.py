@@ -85,7 +85,7 @@ def test_a_campaign_from_the_command_line(
     made = data(out)
     assert len(made["letters"]) == 17 and len(made["without_route"]) == 47
     campaign = made["campaign"]
-    teller = next(x["id"] for x in made["letters"] if x["agency"] == "sheriff-teller")
+    teller = next(x["id"] for x in made["letters"] if x["broker"] == "sheriff-teller")
     assert cli(["mark", str(teller), "sent", "--via", "mail"])[0] == 0
     scan = tmp_path / "answer.txt"
     scan.write_text("We contract with Appriss for VINE.")
