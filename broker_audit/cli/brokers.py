@@ -53,13 +53,11 @@ def show_command(
 
     Example: broker-audit brokers show accurint
     """
-    import msgspec
-
     from broker_audit.registry.load import shipped_registry
 
     record = shipped_registry().resolve(broker)
     if as_json:
-        emit(ctx, msgspec.to_builtins(record))
+        emit(ctx, record)
         return
     from broker_audit.cli.render import render_broker
 

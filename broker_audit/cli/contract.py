@@ -61,6 +61,15 @@ OUTPUTS: dict[str, tuple[Shape, ...]] = {
     "campaign export": one(f"{_SERVICES}.campaign.ExportResult"),
     "agencies list": many(f"{_SERVICES}.agencies.AgencyListing"),
     "agencies show": one("broker_audit.registry.agencies.Agency"),
+    "init": one(f"{_SERVICES}.vaults.InitResult"),
+    "vault verify": one(f"{_SERVICES}.vaults.VerifyResult"),
+    "profile show": one("broker_audit.profile.Profile"),
+    "profile edit": one("broker_audit.profile.Profile"),
+    "brokers list": many("broker_audit.registry.schema.Broker"),
+    "brokers show": one("broker_audit.registry.schema.Broker"),
+    "registry import": one(f"{_SERVICES}.registry.ImportSummary"),
+    "registry update": one(f"{_SERVICES}.registry.ImportSummary"),
+    "registry check": one("broker_audit.registry.check.CheckSummary"),
     "mark": one(f"{_TRACKING}.shown.RequestRecord"),
     "show": one(f"{_SERVICES}.replies.ShownRequest"),
     "drop record": one(f"{_TRACKING}.shown.RequestRecord"),
@@ -70,34 +79,19 @@ OUTPUTS: dict[str, tuple[Shape, ...]] = {
 command whose options change what it reports (`status --campaign`, `findings ID`, `cora --all`)
 has one per kind of report."""
 
-_PENDING = set(
-    [
-        "init",
-        "request",
-        "followup",
-        "resend",
-        "status",
-        "mark",
-        "show",
-        "audit",
-        "scan",
-        "cora",
-        "findings",
-        "send",
-        "inbox",
-        "reply",
-        "evidence",
-    ]
-) | {
-    f"{group} {name}"
-    for group, names in {
-        "profile": "show edit",
-        "brokers": "list show",
-        "vault": "verify",
-        "registry": "import update check",
-        "bulk": "letters mark status stats recipients",
-    }.items()
-    for name in names.split()
+_PENDING = {
+    "audit",
+    "scan",
+    "findings",
+    "send",
+    "inbox",
+    "reply",
+    "evidence",
+    "bulk letters",
+    "bulk mark",
+    "bulk status",
+    "bulk stats",
+    "bulk recipients",
 }
 
 

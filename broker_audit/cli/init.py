@@ -63,7 +63,7 @@ def init_command(
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
     result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)
     if as_json:
-        emit(ctx, {"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
+        emit(ctx, result)
         return
     typer.echo(f"Created the vault at {result.path}")
     typer.echo(f"Unlocked by: {', '.join(result.slots)}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -17,13 +16,6 @@ app = typer.Typer(
 )
 
 
-def profile_dict(profile: object) -> dict[str, Any]:
-    import msgspec
-
-    built: dict[str, Any] = msgspec.to_builtins(profile)
-    return built
-
-
 @app.command("show")
 def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Show the profile that letters are written from.
@@ -34,7 +26,7 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 
     profile = show_profile(access(ctx))
     if as_json:
-        emit(ctx, profile_dict(profile))
+        emit(ctx, profile)
         return
     from broker_audit.cli.render import render_profile
 
@@ -102,6 +94,6 @@ def edit(
     )
     profile = edit_profile(access(ctx), changes)
     if as_json:
-        emit(ctx, profile_dict(profile))
+        emit(ctx, profile)
     else:
         typer.echo("Profile updated.")

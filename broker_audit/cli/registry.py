@@ -6,12 +6,15 @@ Human output is drawn by cli/render.py; `--json` prints one object on stdout.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from broker_audit.cli.common import err, today
 from broker_audit.cli.output import emit
+
+if TYPE_CHECKING:
+    from broker_audit.services.registry import ImportResult
 
 app = typer.Typer(
     help="Refresh the registry from official state registries, and validate it.\n\n"
@@ -117,63 +120,20 @@ def check_command(
         agencies_file=agencies,
     )
     if as_json:
-        emit(
-            ctx,
-            {
-                "ok": report.ok,
-                "errors": report.errors,
-                "warnings": report.warnings,
-                "brokers": report.brokers,
-                "laws": report.laws,
-                "agencies": report.agencies,
-                "links_checked": report.links_checked,
-                "findings": [
-                    {
-                        "rule": f.rule,
-                        "severity": f.severity,
-                        "broker": f.broker,
-                        "where": f.where,
-                        "message": f.message,
-                        "fix": f.fix,
-                    }
-                    for f in report.findings
-                ],
-                "rules": [
-                    {"id": r.id, "name": r.name, "description": r.description, "fix": r.fix}
-                    for r in report.rules
-                ],
-            },
-        )
+        from broker_audit.registry.check import check_summary
+
+        emit(ctx, check_summary(report))
     else:
         _print_check(report)
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _print_import(ctx: typer.Context, result: Any, as_json: bool) -> None:
+def _print_import(ctx: typer.Context, result: ImportResult, as_json: bool) -> None:
     if as_json:
-        emit(
-            ctx,
-            {
-                "registry": result.registry,
-                "form": result.form,
-                "source_url": result.source_url,
-                "file": result.file,
-                "into": result.into,
-                "rows": result.rows,
-                "brokers": result.brokers,
-                "usable": result.usable,
-                "coverage": round(result.coverage, 4),
-                "matched": [{"name": n, "into": i, "origin": o} for n, i, o in result.matched],
-                "new": result.new,
-                "changed": result.changed,
-                "gone": result.gone,
-                "columns": [{"label": label, "kind": kind} for label, kind in result.columns],
-                "unmapped": result.unmapped,
-                "ignored": result.ignored,
-                "skipped": [{"line": line, "why": why} for line, why in result.skipped],
-            },
-        )
+        from broker_audit.services.registry import import_summary
+
+        emit(ctx, import_summary(result))
         return
     from broker_audit.cli.render import render_import
 

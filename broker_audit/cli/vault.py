@@ -120,19 +120,7 @@ def verify(
 
     result = verify_vault(access(ctx))
     if as_json:
-        emit(
-            ctx,
-            {
-                "records": result.records,
-                "requests": result.requests,
-                "attachments": result.blobs,
-                "attachment_parts": result.chunks,
-                "snapshot": result.snapshot,
-                "last_change": result.last_change,
-                "replies": result.replies,
-                "warnings": list(result.warnings),
-            },
-        )
+        emit(ctx, result)
         return
     typer.echo(
         f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "
