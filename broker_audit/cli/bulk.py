@@ -126,49 +126,9 @@ def letters(
             date_order=date_order,
             again=again,
         )
-    summary = {
-        "batch": result.batch_id,
-        "dry_run": result.dry_run,
-        "clients": result.clients,
-        "letters": result.letters,
-        "pages": result.pages,
-        "files": result.files,
-        "first_request": result.first_request,
-        "last_request": result.last_request,
-        "rows_to_fix": [{"row": b.row, "reason": b.reason} for b in result.bad_rows],
-        "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
-        "unmapped_columns": result.unmapped_columns,
-        "by_channel": result.by_channel,
-        "no_route": result.no_route,
-        "no_route_brokers": result.no_route_brokers,
-        "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
-        "date_order": result.date_order,
-        "notes": result.notes,
-        "repeats_skipped": [
-            {
-                "row": r.row,
-                "client": r.client_id,
-                "broker": r.broker_id,
-                "kind": r.kind,
-                "open_request": r.request_id,
-            }
-            for r in result.repeats
-        ],
-        "repeats_checked": result.repeats_checked,
-    }
-    if result.dry_run:
-        summary["read"] = [
-            {
-                "row": r.row,
-                "client": r.client_id,
-                "name": r.name,
-                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
-                "state": r.state,
-                "zip": r.zip,
-                "language": r.language,
-            }
-            for r in result.read
-        ]
+    from broker_audit.services.batchsummary import batch_summary
+
+    summary = batch_summary(result)
     if as_json:
         emit(ctx, summary)
         return
@@ -199,20 +159,13 @@ def mark(
         access(ctx), batch, state, on=parse_date(on, "--on") if on else day, today=day, via=via
     )
     if as_json:
-        emit(
-            ctx,
-            {
-                "batch": result.batch_id,
-                "marked": result.marked,
-                "skipped": [{"id": i, "reason": r} for i, r in result.skipped],
-            },
-        )
+        emit(ctx, result)
         return
     typer.echo(
         f"Marked {result.marked} requests of {result.batch_id} as {state}; left {len(result.skipped)} alone."
     )
-    for request_id, reason in result.skipped[:20]:
-        err(f"#{request_id} left as it is: {reason}")
+    for left in result.skipped[:20]:
+        err(f"#{left.request_id} left as it is: {left.reason}")
     if len(result.skipped) > 20:
         err(f"... and {len(result.skipped) - 20} more")
 
@@ -243,9 +196,7 @@ def status(
         count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
         err(f"wrote {count} due dates to {ics_file}")
     if as_json:
-        import dataclasses
-
-        emit(ctx, [dataclasses.asdict(r) for r in rows])
+        emit(ctx, rows)
         return
     from broker_audit.cli.render import render_clinic_summary
 
@@ -263,13 +214,11 @@ def stats(
 
     Example: broker-audit bulk stats > clinic-stats.json
     """
-    import dataclasses
-
     from broker_audit.services.clinic import clinic_stats
 
     result = clinic_stats(access(ctx), today=today())
     if as_json:
-        emit(ctx, dataclasses.asdict(result))
+        emit(ctx, result)
         return
     from broker_audit.cli.render import render_stats
 
@@ -290,15 +239,13 @@ def recipients(
 
     Example: broker-audit bulk recipients > disclosed-recipients.json
     """
-    import dataclasses
-
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.clinic_findings import recipient_counts
     from broker_audit.services.findings import name_directory
 
     result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
     if as_json:
-        emit(ctx, dataclasses.asdict(result))
+        emit(ctx, result)
         return
     from broker_audit.cli.render_findings import render_recipient_counts
 

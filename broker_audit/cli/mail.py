@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,14 +25,6 @@ app = typer.Typer(
     "--imap-host imap.example.org",
     no_args_is_help=True,
 )
-
-
-def _plain(value: Any) -> Any:
-    return (
-        dataclasses.asdict(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type)
-        else value
-    )
 
 
 @app.command("setup")
@@ -160,7 +151,7 @@ def send_command(
         ask=ask,
     )
     if as_json:
-        emit(ctx, _plain(result))
+        emit(ctx, result)
     else:
         render_send_result(result)
     if result.plan.in_doubt:
@@ -242,7 +233,7 @@ def inbox_command(
         minutes=time_limit,
     )
     if as_json:
-        emit(ctx, _plain(result))
+        emit(ctx, result)
     else:
         render_inbox(result)
     if result.stopped:
@@ -291,7 +282,7 @@ def reply_command(
         note=note,
     )
     if as_json:
-        emit(ctx, _plain(added))
+        emit(ctx, added)
     else:
         render_reply_added(added)
 
@@ -312,6 +303,6 @@ def evidence_command(
 
     result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), laws=shipped_laws())
     if as_json:
-        emit(ctx, _plain(result))
+        emit(ctx, result)
     else:
         render_evidence(result)

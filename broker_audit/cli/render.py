@@ -22,6 +22,8 @@ from broker_audit.cleantext import clean_lines, clean_value
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from broker_audit.services.batchsummary import BatchSummary
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -343,53 +345,48 @@ class progress_bar:
         self._progress.stop()
 
 
-def render_batch(summary: dict[str, Any]) -> None:
-    if summary["dry_run"]:
-        say(
-            f"Dry run: {summary['clients']} clients would get {summary['letters']} "
-            "letters. Nothing was written."
-        )
+def render_batch(summary: BatchSummary) -> None:
+    if summary.dry_run:
+        say(f"Dry run: {summary.clients} clients would get {summary.letters} letters. Nothing was written.")
     else:
         say(
-            f"Batch {summary['batch']}: {summary['letters']} letters for "
-            f"{summary['clients']} clients, {summary['pages']} pages "
-            f"(requests #{summary['first_request']} to #{summary['last_request']})."
+            f"Batch {summary.batch}: {summary.letters} letters for {summary.clients} clients, "
+            f"{summary.pages} pages (requests #{summary.first_request} to #{summary.last_request})."
         )
-        for path in summary["files"]:
+        for path in summary.files:
             say(f"  {_c(path)}")
-    channels = summary.get("by_channel") or {}
-    if channels or summary.get("no_route"):
+    channels = summary.by_channel
+    if channels or summary.no_route:
         parts = [f"{n} by {_c(channel)}" for channel, n in sorted(channels.items())]
-        if summary.get("no_route"):
-            unknown = _join(summary["no_route_brokers"])
-            parts.append(f"{summary['no_route']} not written (no route known: {unknown})")
+        if summary.no_route:
+            unknown = _join(summary.no_route_brokers)
+            parts.append(f"{summary.no_route} not written (no route known: {unknown})")
         say("Routes: " + "; ".join(parts) + ".")
         if any(c != "mail" for c in channels):
             say(
                 "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
                 "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
             )
-    for group in summary.get("disclosure") or []:
-        say(f"Letters to {_join(group['brokers'])} give {_c(group['tells'])}.", err=True)
-    if summary["unmapped_columns"]:
-        say("Columns not used: " + _join(summary["unmapped_columns"]))
-    if summary.get("date_order"):
-        say(summary["date_order"][:1].upper() + summary["date_order"][1:] + ".")
-    if summary.get("read"):
+    for group in summary.disclosure:
+        say(f"Letters to {_join(group.brokers)} give {_c(group.tells)}.", err=True)
+    if summary.unmapped_columns:
+        say("Columns not used: " + _join(summary.unmapped_columns))
+    if summary.date_order:
+        say(summary.date_order[:1].upper() + summary.date_order[1:] + ".")
+    if summary.read:
         read = Table(title="What was read from each row")
         for column in ("row", "name", "birth date", "state", "ZIP", "language"):
             read.add_column(column, justify="right" if column == "row" else "left")
-        for r in summary["read"]:
-            add_text_row(
-                read, str(r["row"]), r["name"], r["birth_date"] or "-", r["state"], r["zip"], r["language"]
-            )
+        for r in summary.read:
+            birth = r.birth_date.isoformat() if r.birth_date else "-"
+            add_text_row(read, str(r.row), r.name, birth, r.state, r.zip, r.language)
         console.print(read)
-    if summary["duplicates"]:
+    if summary.duplicates:
         say(
-            (f"{len(summary['duplicates'])} possible duplicate clients:", "yellow"),
-            " " + ", ".join(f"row {d['row']} = row {d['same_as_row']}" for d in summary["duplicates"][:10]),
+            (f"{len(summary.duplicates)} possible duplicate clients:", "yellow"),
+            " " + ", ".join(f"row {d.row} = row {d.same_as_row}" for d in summary.duplicates[:10]),
         )
-    repeats = summary.get("repeats_skipped") or []
+    repeats = summary.repeats_skipped
     if repeats:
         table = Table(
             title=f"{len(repeats)} letters not written again: an open request of the kind exists "
@@ -397,23 +394,23 @@ def render_batch(summary: dict[str, Any]) -> None:
         )
         for column in ("row", "client", "broker", "kind", "open request"):
             table.add_column(column)
-        for r in repeats[:50]:
-            add_text_row(table, str(r["row"]), r["client"], r["broker"], r["kind"], f"#{r['open_request']}")
+        for rep in repeats[:50]:
+            add_text_row(table, str(rep.row), rep.client, rep.broker, rep.kind, f"#{rep.open_request}")
         console.print(table)
-    elif summary["dry_run"] and summary.get("repeats_checked") is False:
+    elif summary.dry_run and not summary.repeats_checked:
         say("No vault yet: letters that repeat open requests were not looked for.")
-    bad = summary["rows_to_fix"]
+    bad = summary.rows_to_fix
     if bad:
         table = Table(title=f"{len(bad)} rows skipped: fix them and run again")
         table.add_column("row", justify="right")
         table.add_column("why")
         for b in bad[:50]:
-            add_text_row(table, str(b["row"]), b["reason"])
+            add_text_row(table, str(b.row), b.reason)
         console.print(table)
-    for note in summary.get("notes") or ():
+    for note in summary.notes:
         say(f"note: {_c(note)}")
-    if not summary["dry_run"]:
-        say(f"After mailing: broker-audit bulk mark {summary['batch']} sent --via mail")
+    if not summary.dry_run:
+        say(f"After mailing: broker-audit bulk mark {summary.batch} sent --via mail")
 
 
 def render_clinic_summary(groups: dict[str, Any], by: str, today: dt.date) -> None:
