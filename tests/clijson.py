@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from broker_audit.cli.contract import _PENDING, OUTPUTS
+from broker_audit.cli.contract import OUTPUTS
 from broker_audit.cli.output import OUTPUT_VERSION
 
 
@@ -20,7 +20,7 @@ def envelope(stdout: str) -> dict[str, Any]:
     assert isinstance(document, dict), f"not an envelope: {stdout[:200]!r}"
     assert set(document) == {"broker_audit", "command", "data"}, sorted(document)
     assert document["broker_audit"] == OUTPUT_VERSION
-    assert document["command"] in OUTPUTS or document["command"] in _PENDING, document["command"]
+    assert document["command"] in OUTPUTS, document["command"]
     return document
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import State
@@ -25,11 +26,10 @@ _WORDS = {
 NOT_RECORDED = "your whole profile of the time (logged before disclosures were recorded)"
 
 
-@dataclass(frozen=True)
-class Told:
+class Told(msgspec.Struct, frozen=True, kw_only=True):
     """One letter that went out, and what it told its recipient."""
 
-    request_id: int
+    request_id: int = msgspec.field(name="id")
     recipient: str
     kind: str
     sent: dt.date | None

@@ -110,7 +110,9 @@ def audit_command(
     if html:
         err(f"wrote {html}")
     if as_json:
-        emit(ctx, report_dict(report))
+        from broker_audit.services.audit import audit_summary
+
+        emit(ctx, audit_summary(report))
         return
     from broker_audit.cli.render import render_audit
     from broker_audit.cli.render_findings import render_flow
@@ -118,90 +120,3 @@ def audit_command(
     render_audit(report)
     if report.flow is not None:
         render_flow(report.flow, report.finding_steps)
-
-
-def report_dict(report: Any) -> dict[str, Any]:
-    import msgspec
-
-    return {
-        "date": report.today,
-        "state": report.state,
-        "law": report.law,
-        "answers": msgspec.structs.asdict(report.answers),
-        "score": {
-            "listed": report.score.listed,
-            "covered": report.score.covered,
-            "answered": report.score.answered,
-            "deleted": report.score.deleted,
-            "percent": report.score.percent,
-        },
-        "next_actions": [{"text": a.text, "command": a.command} for a in report.actions],
-        "brokers": [
-            {
-                "id": row.ranked.broker.id,
-                "name": row.ranked.broker.name,
-                "tier": row.ranked.tier,
-                "likelihood": row.ranked.likelihood,
-                "reasons": [{"text": r.text, "source": r.source} for r in row.ranked.reasons],
-                "requests": [
-                    {
-                        "id": q.id,
-                        "kind": q.kind,
-                        "state": q.state,
-                        "sent": q.sent,
-                        "due": q.due,
-                        "overdue": q.overdue,
-                    }
-                    for q in row.requests
-                ],
-                "covered": row.covered,
-                "answered": row.answered,
-                "deleted": row.deleted,
-            }
-            for row in report.rows
-        ],
-        "told": [
-            {
-                "id": t.request_id,
-                "recipient": t.recipient,
-                "kind": t.kind,
-                "sent": t.sent,
-                "told": t.told,
-                "withheld": list(t.withheld),
-                "minimal": t.minimal,
-                "reason": t.reason,
-                "recorded": t.recorded,
-            }
-            for t in report.told
-        ],
-        "drafted": report.drafted,
-        **findings_dict(report),
-    }
-
-
-def findings_dict(report: Any) -> dict[str, Any]:
-    """The map of confirmed findings and the steps they suggest (nothing unconfirmed)."""
-    import dataclasses
-
-    flow = report.flow
-    if flow is None:
-        return {}
-    nodes = {n.key: n for n in flow.nodes}
-    return {
-        "map": {
-            "edges": [
-                {
-                    "number": e.number,
-                    "from": nodes[e.source].label,
-                    "to": nodes[e.target].label,
-                    "role": e.role,
-                    "documented": e.documented,
-                    "source_url": e.url,
-                    "evidence": [dataclasses.asdict(ev) for ev in e.evidence],
-                }
-                for e in flow.edges
-            ],
-            "findings_awaiting_review": flow.proposed,
-        },
-        "finding_steps": [dataclasses.asdict(s) for s in report.finding_steps],
-    }

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
-
 import typer
 
 from broker_audit.cli.common import access, parse_date, today
@@ -75,7 +72,7 @@ def findings_command(
 
         overview = read_all(access(ctx), registry=registry, today=today())
         if as_json:
-            emit(ctx, dataclasses.asdict(overview))
+            emit(ctx, overview)
             return
         from broker_audit.cli.render_findings import render_overview
 
@@ -99,26 +96,10 @@ def findings_command(
 
         report = show_findings(access(ctx), request_id, registry=registry, today=today(), reread=reread)
     if as_json:
-        emit(ctx, report_dict(report))
+        from broker_audit.services.findings import findings_summary
+
+        emit(ctx, findings_summary(report))
         return
     from broker_audit.cli.render_findings import render_findings
 
     render_findings(report)
-
-
-def report_dict(report: Any) -> dict[str, Any]:
-    import msgspec
-
-    return {
-        "request": report.request_id,
-        "broker": report.broker_id,
-        "broker_name": report.broker_name,
-        "reference": report.reference,
-        "readings": [dataclasses.asdict(r) for r in report.readings],
-        "findings": [
-            {"status": c.status, "reply": c.reply_id, "edited": c.edited, **msgspec.structs.asdict(c.finding)}
-            for c in report.findings
-        ],
-        "next_steps": [dataclasses.asdict(s) for s in report.steps],
-        "ocr_missing": report.ocr_missing,
-    }

@@ -86,41 +86,12 @@ def scan_command(
     if not report.sent:
         err("Nothing was sent.")
     if as_json:
-        emit(ctx, scan_dict(report))
+        from broker_audit.services.scan import scan_summary
+
+        emit(ctx, scan_summary(report))
         return
     if report.sent:
         _render_results(report)
-
-
-def scan_dict(report: Any) -> dict[str, Any]:
-    return {
-        "dry_run": report.dry_run,
-        "sent": report.sent,
-        "searches": [
-            {
-                "broker": s.broker_id,
-                "name": s.broker_name,
-                "url": s.url,
-                "verified": s.verified,
-                "searched_as": s.name,
-                "variant": s.why,
-            }
-            for s in report.plan.searches
-        ],
-        "skipped": [{"broker": b, "why": why} for b, why in report.plan.skipped],
-        "results": [
-            {
-                "broker": f.broker_id,
-                "outcome": f.outcome,
-                "listing_url": f.listing_url,
-                "matched_name": f.matched_name,
-                "matched_location": f.matched_location,
-                "detail": f.detail,
-                "date": f.on,
-            }
-            for f in report.results
-        ],
-    }
 
 
 def _render_results(report: Any) -> None:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit.errors import UserError
 from broker_audit.findings.compare import EarlierAnswer, Promise, compliance_findings, recipient_key
 from broker_audit.findings.extract import Proposed, propose
@@ -273,6 +275,45 @@ class FindingsReport:
     steps: list[Step] = field(default_factory=list)
     display: dict[str, str] = field(default_factory=dict)
     ocr_missing: str = ""
+
+
+class ReviewedFinding(Finding, kw_only=True, frozen=True):
+    """A finding with where its review stands."""
+
+    status: str  # proposed, accepted or rejected
+    reply: int  # the reply it was read from
+    edited: bool  # the user corrected it
+
+
+class FindingsSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """One request's replies as read and what they say: the data of `findings ID --json`."""
+
+    request: int
+    broker: str
+    broker_name: str
+    reference: str
+    readings: list[Reading]
+    findings: list[ReviewedFinding]
+    next_steps: list[Step]
+    ocr_missing: str  # why scans were not read ("" when OCR is installed)
+
+
+def findings_summary(report: FindingsReport) -> FindingsSummary:
+    return FindingsSummary(
+        request=report.request_id,
+        broker=report.broker_id,
+        broker_name=report.broker_name,
+        reference=report.reference,
+        readings=report.readings,
+        findings=[
+            ReviewedFinding(
+                **msgspec.structs.asdict(c.finding), status=c.status, reply=c.reply_id, edited=c.edited
+            )
+            for c in report.findings
+        ],
+        next_steps=report.steps,
+        ocr_missing=report.ocr_missing,
+    )
 
 
 def _report(
