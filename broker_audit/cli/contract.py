@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -122,3 +123,125 @@ def _elements_of(command: str, kind: type) -> Callable[[list[object]], None]:
 
 def _nothing(chunk: list[object]) -> None:
     return None
+
+
+# --- the schema of every command's output ---------------------------------------------------------
+
+SCHEMA_FILE = "output.schema.json"
+"""In the repository's `schema/` folder, beside the data files' schemas."""
+
+
+def output_schema() -> dict[str, Any]:
+    """The JSON Schema of every command's `--json` document, from the output types: one
+    alternative per command (its envelope, its data's shapes), the types under `$defs`."""
+    import msgspec
+
+    from broker_audit.cli.output import OUTPUT_VERSION
+    from broker_audit.jsonschemas import _normalise
+
+    commands = sorted(OUTPUTS)
+    shapes = [shape for command in commands for shape in OUTPUTS[command]]
+    schemas, defs = msgspec.json.schema_components(
+        [shape.annotation() for shape in shapes], schema_hook=_schema_hook
+    )
+    by_shape = dict(zip(shapes, schemas, strict=True))
+    alternatives = []
+    for command in commands:
+        data = [by_shape[shape] for shape in OUTPUTS[command]]
+        alternatives.append(
+            {
+                "title": command,
+                "type": "object",
+                "properties": {
+                    "broker_audit": {"const": OUTPUT_VERSION},
+                    "command": {"const": command},
+                    "data": data[0] if len(data) == 1 else {"anyOf": data},
+                },
+                "required": ["broker_audit", "command", "data"],
+                "additionalProperties": False,
+            }
+        )
+    import json
+
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "broker-audit --json output",
+        "description": "What `broker-audit COMMAND --json` writes on stdout: one envelope, "
+        "its `data` the command's typed result (see broker_audit/cli/output.py).",
+        "version": OUTPUT_VERSION,
+        "oneOf": alternatives,
+        "$defs": defs,
+    }
+    schema: dict[str, Any] = json.loads(json.dumps(_normalise(document)))  # as the file reads back
+    return schema
+
+
+def _schema_hook(kind: type) -> dict[str, Any]:
+    from pathlib import Path
+
+    if isinstance(kind, type) and issubclass(kind, Path):
+        return {"type": "string", "description": "A file path."}
+    raise NotImplementedError(kind)
+
+
+def schema_text() -> str:
+    import json
+
+    return json.dumps(output_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def key_paths(schema: dict[str, Any]) -> dict[str, set[str]]:
+    """Per command, every key its data can hold, as a path: `id`, `letters[].send_to`,
+    `by_broker{}` (the values of a mapping); `[]` is a list's element. What a script may read,
+    so what must not disappear without a new output version."""
+    defs = schema.get("$defs", {})
+    out: dict[str, set[str]] = {}
+    for alternative in schema["oneOf"]:
+        paths: set[str] = set()
+        _walk(alternative["properties"]["data"], "", defs, paths, ())
+        out[alternative["title"]] = paths
+    return out
+
+
+def _walk(node: Any, at: str, defs: dict[str, Any], paths: set[str], seen: tuple[str, ...]) -> None:
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:  # a type that holds itself: its keys are listed once
+            _walk(defs.get(name, {}), at, defs, paths, (*seen, name))
+        return
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for option in node.get(key, ()):
+            _walk(option, at, defs, paths, seen)
+    for name, value in node.get("properties", {}).items():
+        path = f"{at}.{name}" if at else name
+        paths.add(path)
+        _walk(value, path, defs, paths, seen)
+    if isinstance(node.get("items"), dict):
+        _walk(node["items"], f"{at}[]", defs, paths, seen)
+    if isinstance(node.get("additionalProperties"), dict):
+        _walk(node["additionalProperties"], f"{at}{{}}", defs, paths, seen)
+
+
+def contract_breaks(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What a script reading `before`'s output would miss in `after`'s: each command gone, and
+    each key path of a command that is no longer there (removed, or renamed)."""
+    old, new = key_paths(before), key_paths(after)
+    breaks = [f"`{command} --json` is gone" for command in sorted(set(old) - set(new))]
+    for command in sorted(set(old) & set(new)):
+        breaks += [f"`{command} --json`: {path}" for path in sorted(old[command] - new[command])]
+    return breaks
+
+
+def write_schema(folder: Path) -> Path:
+    from broker_audit.files import write_text
+
+    path = folder / SCHEMA_FILE  # a public file for scripts, written by a developer: not personal data
+    write_text(path, schema_text(), what="JSON Schema")
+    return path
+
+
+if __name__ == "__main__":
+    print(write_schema(Path(__file__).resolve().parents[2] / "schema"))
