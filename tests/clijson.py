@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from broker_audit.cli.contract import OUTPUTS
-from broker_audit.cli.output import OUTPUT_VERSION
+from broker_audit.cli.contract import OUTPUT_VERSION, OUTPUTS
 
 
 def envelope(stdout: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def list_command(
     if as_json:
         emit(ctx, rows)
         return
-    from broker_audit.cli.listing import render_agency_table
+    from broker_audit.cli.render.listing import render_agency_table
 
     render_agency_table(rows)
 
@@ -54,6 +54,6 @@ def show_command(
     if as_json:
         emit(ctx, agency)
         return
-    from broker_audit.cli.render import render_agency
+    from broker_audit.cli.render.campaign import render_agency
 
     render_agency(agency, choose_agency_route(agency))

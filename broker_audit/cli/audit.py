@@ -114,8 +114,8 @@ def audit_command(
 
         emit(ctx, audit_summary(report))
         return
-    from broker_audit.cli.render import render_audit
-    from broker_audit.cli.render_findings import render_flow
+    from broker_audit.cli.render.audit import render_audit
+    from broker_audit.cli.render.findings import render_flow
 
     render_audit(report)
     if report.flow is not None:

@@ -31,7 +31,7 @@ def list_command(
 
     Example: broker-audit brokers list --sells-to immigration-enforcement
     """
-    from broker_audit.cli.listing import render_broker_table
+    from broker_audit.cli.render.listing import render_broker_table
     from broker_audit.services.brokers import list_broker_rows, list_brokers
 
     filters = {"category": category, "sells_to": sells_to, "state_registry": registry, "text": search}
@@ -59,6 +59,6 @@ def show_command(
     if as_json:
         emit(ctx, record)
         return
-    from broker_audit.cli.render import render_broker
+    from broker_audit.cli.render.brokers import render_broker
 
     render_broker(record)

@@ -99,7 +99,7 @@ def letters(
         mapping[name.strip()] = field.strip()
     import contextlib
 
-    from broker_audit.cli.render import progress_bar
+    from broker_audit.cli.render.base import progress_bar
 
     bar = contextlib.nullcontext(None) if dry_run else progress_bar("Writing letters")
     with bar as advance:
@@ -132,7 +132,7 @@ def letters(
     if as_json:
         emit(ctx, summary)
         return
-    from broker_audit.cli.render import render_batch
+    from broker_audit.cli.render.bulk import render_batch
 
     render_batch(summary)
 
@@ -198,7 +198,7 @@ def status(
     if as_json:
         emit(ctx, rows)
         return
-    from broker_audit.cli.render import render_clinic_summary
+    from broker_audit.cli.render.bulk import render_clinic_summary
 
     render_clinic_summary(summary, by, day)
 
@@ -220,7 +220,7 @@ def stats(
     if as_json:
         emit(ctx, result)
         return
-    from broker_audit.cli.render import render_stats
+    from broker_audit.cli.render.bulk import render_stats
 
     render_stats(result)
 
@@ -247,6 +247,6 @@ def recipients(
     if as_json:
         emit(ctx, result)
         return
-    from broker_audit.cli.render_findings import render_recipient_counts
+    from broker_audit.cli.render.findings import render_recipient_counts
 
     render_recipient_counts(result)

@@ -30,7 +30,7 @@ def list_command(
     if as_json:
         emit(ctx, campaigns)
         return
-    from broker_audit.cli.render import render_campaign_list
+    from broker_audit.cli.render.campaign import render_campaign_list
 
     render_campaign_list(campaigns)
 
@@ -79,7 +79,7 @@ def finding_command(
     if as_json:
         emit(ctx, record)
         return
-    from broker_audit.cli.render import render_finding
+    from broker_audit.cli.render.campaign import render_finding
 
     render_finding(record)
 
@@ -102,6 +102,6 @@ def export_command(
     if as_json:
         emit(ctx, result)
         return
-    from broker_audit.cli.render import render_export
+    from broker_audit.cli.render.campaign import render_export
 
     render_export(result)

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+OUTPUT_VERSION = "1"
+"""The output contract's version: raise it (and say so in CHANGELOG.md) when a key of any
+command's data is removed or renamed; `tests/cli/test_output_contract.py` fails until then."""
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -136,7 +140,6 @@ def output_schema() -> dict[str, Any]:
     alternative per command (its envelope, its data's shapes), the types under `$defs`."""
     import msgspec
 
-    from broker_audit.cli.output import OUTPUT_VERSION
     from broker_audit.jsonschemas import _normalise
 
     commands = sorted(OUTPUTS)

@@ -77,7 +77,7 @@ def cora_command(
 
     Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
-    from broker_audit.cli.render import render_announcements
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
     from broker_audit.services.clinic import load_clinic_file
@@ -113,7 +113,7 @@ def cora_command(
     if as_json:
         emit(ctx, result)
         return
-    from broker_audit.cli.render import say
+    from broker_audit.cli.render.base import say
 
     say(
         f"#{result.request_id} {result.broker_name} (CCJRA and CORA): "
@@ -134,7 +134,7 @@ def _campaign(
     formats: str | None,
     as_json: bool,
 ) -> None:
-    from broker_audit.cli.render import render_announcements
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.agencies import shipped_agencies
     from broker_audit.services import parse_formats
@@ -157,6 +157,6 @@ def _campaign(
     if as_json:
         emit(ctx, result)
         return
-    from broker_audit.cli.render import render_campaign_started
+    from broker_audit.cli.render.campaign import render_campaign_started
 
     render_campaign_started(result)

@@ -19,14 +19,14 @@ def demo_command(
 
     Example: broker-audit demo --out demo-letters
     """
-    from broker_audit.cli.listing import render_status
+    from broker_audit.cli.render.listing import render_status
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import run_demo
 
     day = today()
     result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
-    from broker_audit.cli.render import render_letters
+    from broker_audit.cli.render.requests import render_letters
     from broker_audit.vocabulary import CHANNEL_WORDS
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")

@@ -101,6 +101,6 @@ def _render(ctx: typer.Context, result: DropResult, as_json: bool) -> None:
 
         emit(ctx, request_record(result.view, today()))
         return
-    from broker_audit.cli.render import render_drop
+    from broker_audit.cli.render.drop import render_drop
 
     render_drop(result)

@@ -74,7 +74,7 @@ def findings_command(
         if as_json:
             emit(ctx, overview)
             return
-        from broker_audit.cli.render_findings import render_overview
+        from broker_audit.cli.render.findings import render_overview
 
         render_overview(overview)
         return
@@ -100,6 +100,6 @@ def findings_command(
 
         emit(ctx, findings_summary(report))
         return
-    from broker_audit.cli.render_findings import render_findings
+    from broker_audit.cli.render.findings import render_findings
 
     render_findings(report)

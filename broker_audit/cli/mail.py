@@ -76,7 +76,7 @@ def setup_command(
         password=mail_password_prompt,
         use_keyring=not globals_of(ctx).no_keyring,
     )
-    from broker_audit.cli.render import render_mail_setup
+    from broker_audit.cli.render.mail import render_mail_setup
 
     render_mail_setup(result)
 
@@ -115,7 +115,7 @@ def send_command(
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
-    from broker_audit.cli.render import render_send_plan, render_send_result
+    from broker_audit.cli.render.mail import render_send_plan, render_send_result
     from broker_audit.errors import NeedsAttention
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
@@ -130,7 +130,7 @@ def send_command(
     def ask(doubt: Any, looked: str) -> Any:
         if doubt.request_id in answers:
             return answers[doubt.request_id]
-        from broker_audit.cli.render import ask_if_sent
+        from broker_audit.cli.render.mail import ask_if_sent
 
         return ask_if_sent(doubt, looked) if sys.stdin.isatty() else None
 
@@ -196,7 +196,7 @@ def inbox_command(
 
     Example: broker-audit inbox --since 2026-01-01
     """
-    from broker_audit.cli.render import ask_reply_state, confirm_unauthenticated, render_inbox
+    from broker_audit.cli.render.mail import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.inbox import read_inbox
@@ -269,7 +269,7 @@ def reply_command(
 
     Example: broker-audit reply 3 --file letter-scan.pdf --on 2026-02-10 --state denied
     """
-    from broker_audit.cli.render import render_reply_added
+    from broker_audit.cli.render.mail import render_reply_added
     from broker_audit.services.replies import add_reply_file
 
     added = add_reply_file(
@@ -297,7 +297,7 @@ def evidence_command(
 
     Example: broker-audit evidence 3 --out complaint-3
     """
-    from broker_audit.cli.render import render_evidence
+    from broker_audit.cli.render.mail import render_evidence
     from broker_audit.law.load import shipped_laws
     from broker_audit.services.evidence import write_evidence
 

@@ -11,7 +11,7 @@ stderr):
 - `command`: the command that wrote it, as typed without options (`status`, `bulk status`,
   `registry check`), so one reader can take the output of several commands.
 - `data`: the command's result: an object or a list, whose keys are the fields of the typed
-  result the command returns (`cli/contract.py` names the type of each command;
+  result the command returns (`cli/contract.py` names the type of each command and holds the version;
   `schema/output.schema.json`, generated from those types, is the contract a test holds).
 
 An object is written indented. A list (and an iterator, such as `status --json`'s rows at a
@@ -38,13 +38,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broker_audit.cli.contract import OUTPUT_VERSION, check_output
+
 if TYPE_CHECKING:
     import msgspec
     import typer
-
-OUTPUT_VERSION = "1"
-"""The output contract's version: bump it (and say so in CHANGELOG.md) when a key of any
-command's data is removed or renamed; `tests/cli/test_output_contract.py` fails until then."""
 
 CHUNK = 5000
 """List elements encoded per call."""
@@ -61,8 +59,6 @@ def emit(ctx: typer.Context, data: object) -> None:
     The command's declared output type (`cli/contract.py`) is checked first: a command prints
     what its contract says, or fails in the tests that run it.
     """
-    from broker_audit.cli.contract import check_output
-
     command = command_name(ctx)
     write_document(command, data, check=check_output(command, data))
 

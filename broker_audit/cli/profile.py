@@ -28,7 +28,7 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
     if as_json:
         emit(ctx, profile)
         return
-    from broker_audit.cli.render import render_profile
+    from broker_audit.cli.render.profile import render_profile
 
     render_profile(profile)
 

@@ -1,6 +1,6 @@
 """`broker-audit registry import|update|check`: refresh from the state registries; validate.
 
-Human output is drawn by cli/render.py; `--json` prints one object on stdout.
+Human output is drawn by cli/render/registry.py; `--json` prints one object on stdout.
 """
 
 from __future__ import annotations
@@ -135,12 +135,12 @@ def _print_import(ctx: typer.Context, result: ImportResult, as_json: bool) -> No
 
         emit(ctx, import_summary(result))
         return
-    from broker_audit.cli.render import render_import
+    from broker_audit.cli.render.registry import render_import
 
     render_import(result)
 
 
 def _print_check(report: Any) -> None:
-    from broker_audit.cli.render import render_check
+    from broker_audit.cli.render.registry import render_check
 
     render_check(report)

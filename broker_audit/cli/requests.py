@@ -79,7 +79,7 @@ def request_command(
 
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
-    from broker_audit.cli.render import render_announcements
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats, request_letters
@@ -136,7 +136,7 @@ def _print_letters(ctx: typer.Context, result: LettersResult, as_json: bool, *, 
         for note in result.notes:
             err(f"note: {note}")
         return
-    from broker_audit.cli.render import render_letters
+    from broker_audit.cli.render.requests import render_letters
 
     render_letters(result.letters, result.no_route, result.warnings, result.notes, told=told)
 
@@ -264,7 +264,7 @@ def status_command(
         )
         emit(ctx, report.rows)
         return
-    from broker_audit.cli.listing import render_status
+    from broker_audit.cli.render.listing import render_status
     from broker_audit.services.tracking import DEFAULT_LIMIT
 
     report = status_report(
@@ -280,7 +280,7 @@ def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json
     if as_json:
         emit(ctx, report)
         return
-    from broker_audit.cli.listing import render_campaign_status
+    from broker_audit.cli.render.listing import render_campaign_status
 
     render_campaign_status(report)
 
@@ -418,7 +418,8 @@ def show_command(
     if as_json:
         emit(ctx, shown_request(view, replies, today()))
         return
-    from broker_audit.cli.render import render_replies, render_view
+    from broker_audit.cli.render.mail import render_replies
+    from broker_audit.cli.render.requests import render_view
 
     render_view(view, today())
     render_replies(replies)

@@ -1,6 +1,6 @@
 """`broker-audit scan`: look for your listing on people-search sites (online, only when asked).
 
-Human output (the plan on stderr, a results table on stdout) is drawn by cli/render.py; `--json`
+Human output (the plan on stderr, a results table on stdout) is drawn by cli/render/scan.py; `--json`
 prints one object on stdout.
 """
 
@@ -15,7 +15,7 @@ from broker_audit.cli.output import emit
 
 
 def _show_plan(plan: Any) -> None:
-    from broker_audit.cli.render import render_scan_plan
+    from broker_audit.cli.render.scan import render_scan_plan
 
     render_scan_plan(plan)
 
@@ -66,7 +66,7 @@ def scan_command(
         except (typer.Abort, EOFError):
             return False
 
-    from broker_audit.cli.render import render_scan_progress as progress
+    from broker_audit.cli.render.scan import render_scan_progress as progress
 
     report = run_scan(
         access(ctx),
@@ -95,6 +95,6 @@ def scan_command(
 
 
 def _render_results(report: Any) -> None:
-    from broker_audit.cli.render import render_scan_results
+    from broker_audit.cli.render.scan import render_scan_results
 
     render_scan_results(report)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from broker_audit.cli.output import OUTPUT_VERSION, write_document
+from broker_audit.cli.contract import OUTPUT_VERSION
+from broker_audit.cli.output import write_document
 
 HEAD = f'{{"broker_audit":"{OUTPUT_VERSION}","command":"status","data":['
 

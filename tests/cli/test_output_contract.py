@@ -3,7 +3,7 @@ is made from those types, and a key that disappears (removed or renamed) fails h
 output version changes with it.
 
 Regenerate the schema with `python -m broker_audit.cli.contract`; a removed or renamed key also
-needs `OUTPUT_VERSION` raised in `broker_audit/cli/output.py` and a line in CHANGELOG.md.
+needs `OUTPUT_VERSION` raised in `broker_audit/cli/contract.py` and a line in CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cliutil import DEMO, Runner
 
 from broker_audit.cli.app import SUBCOMMANDS, app
 from broker_audit.cli.contract import (
+    OUTPUT_VERSION,
     OUTPUTS,
     SCHEMA_FILE,
     check_output,
@@ -26,7 +27,6 @@ from broker_audit.cli.contract import (
     key_paths,
     output_schema,
 )
-from broker_audit.cli.output import OUTPUT_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 STORED = ROOT / "schema" / SCHEMA_FILE
@@ -43,7 +43,7 @@ def test_the_schema_file_is_made_from_the_output_types() -> None:
             "keys a script reads are gone from the --json output, with no new output version:\n  "
             + "\n  ".join(breaks)
             + "\nKeep them (a struct field's JSON name is msgspec.field(name=...)), or raise OUTPUT_VERSION "
-            "in broker_audit/cli/output.py, say so in CHANGELOG.md, and regenerate the schema."
+            "in broker_audit/cli/contract.py, say so in CHANGELOG.md, and regenerate the schema."
         )
     pytest.fail(f"schema/{SCHEMA_FILE} is stale: run python -m broker_audit.cli.contract")
 

@@ -1,21 +1,24 @@
 """Long listings, drawn without rich: `status` (up to 100,000 requests) and `brokers list`.
 
 rich renders about 3,000 table rows a second; these listings are plain tables from
-`cli/table.py` instead (and this module imports no rich, which saves 20 ms of start-up).
-Like `cli/render.py`, this is a place that prints; nothing else does.
+`table.py` instead (and this module imports no rich, which saves 20 ms of start-up).
+Like the rest of `cli/render/`, this is a place that prints; nothing else does.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from broker_audit.cli import table
+from broker_audit.cli.render import table
 
 if TYPE_CHECKING:
+    from broker_audit.registry.listing import BrokerRow
     from broker_audit.services.agencies import AgencyListing
+    from broker_audit.services.campaign import CampaignReport
+    from broker_audit.services.tracking import StatusReport, StatusRow
 
 
-def render_status(report: Any) -> None:
+def render_status(report: StatusReport) -> None:
     """The summary by state, then the rows (most urgent first), drawn as a plain table: rich
     would take a minute for 100,000 rows. Through a pager on a terminal when it is long."""
     if report.total == 0:
@@ -87,13 +90,13 @@ def render_status(report: Any) -> None:
     table.show(lines)
 
 
-def _by(row: Any) -> str:
+def _by(row: StatusRow) -> str:
     """The channels a request was written for: "mail", or "mail+web-form" with a sheet beside."""
     channels = [route.split(":", 1)[0] for route in row.routes] or ([row.channel] if row.channel else [])
     return table.clean("+".join(dict.fromkeys(channels))) or "-"
 
 
-def render_broker_table(brokers: list[Any]) -> None:
+def render_broker_table(brokers: list[BrokerRow]) -> None:
     """Listing rows (registry/listing.py) as a plain table, paged on a terminal."""
     cells = [
         [
@@ -116,7 +119,7 @@ def render_broker_table(brokers: list[Any]) -> None:
     table.show(lines)
 
 
-def render_campaign_status(report: Any) -> None:
+def render_campaign_status(report: CampaignReport) -> None:
     """`status --campaign ID`: who answered, who is late, who asked for fees, agency by agency
     (the late ones first), as a plain table."""
     head = (
