@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from broker_audit.cli.common import access, err, today
 from broker_audit.cli.output import emit
 
+if TYPE_CHECKING:
+    from broker_audit.tracking.records import Answers
 
-def _ask_questions(stored: Any, lang: str) -> Any:
+
+def _ask_questions(stored: Answers | None, lang: str) -> Answers:
     from broker_audit.audit.questions import QUESTIONS
     from broker_audit.tracking.records import Answers
 
@@ -38,7 +41,7 @@ def _ask_questions(stored: Any, lang: str) -> Any:
 _ANSWER_WORDS = {"yes": True, "y": True, "no": False, "n": False, "unknown": None, "": None}
 
 
-def _answers_from_options(options: list[str], stored: Any) -> Any:
+def _answers_from_options(options: list[str], stored: Answers | None) -> Answers:
     import msgspec
 
     from broker_audit.audit.questions import QUESTIONS
@@ -91,7 +94,7 @@ def audit_command(
     if lang not in ("en", "es"):
         raise UserError(f"--lang {lang}: the questions are in en or es", "use --lang en or --lang es")
 
-    def ask(stored: Any) -> Any:
+    def ask(stored: Answers | None) -> Answers | None:
         if answer:
             return _answers_from_options(answer, stored)
         if (stored is None or questions) and sys.stdin.isatty() and not as_json:

@@ -8,11 +8,15 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from broker_audit.errors import UserError, VaultLocked
+
+if TYPE_CHECKING:
+    from broker_audit.services.access import VaultAccess
+    from broker_audit.vault.vault import OpenInfo
 
 
 @dataclass
@@ -161,7 +165,7 @@ def ask_yes(question: str, *, yes: bool, what: str) -> bool:
     return typer.confirm(question, default=False, err=True)
 
 
-def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
+def access(ctx: typer.Context, *, recovery_key: str | None = None) -> VaultAccess:
     from broker_audit.services import VaultAccess, vault_path
 
     g = globals_of(ctx)
@@ -174,7 +178,7 @@ def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
     )
 
 
-def show_unlock(info: Any) -> None:
+def show_unlock(info: OpenInfo) -> None:
     """On stderr: "vault: N records, last change DATE", then any warning about the vault (our
     own words and numbers only; plain text, so it costs no rich import)."""
     err(f"vault: {info.summary()}")

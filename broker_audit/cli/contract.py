@@ -35,7 +35,7 @@ class Shape:
         found: type = getattr(importlib.import_module(self.module), self.name)
         return found
 
-    def annotation(self) -> Any:
+    def annotation(self) -> object:
         """The type of `data`, as msgspec's schema generator takes it."""
         return list[self.type()] if self.many else self.type()  # type: ignore[misc]
 
@@ -206,7 +206,7 @@ def key_paths(schema: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def _walk(node: Any, at: str, defs: dict[str, Any], paths: set[str], seen: tuple[str, ...]) -> None:
+def _walk(node: object, at: str, defs: dict[str, Any], paths: set[str], seen: tuple[str, ...]) -> None:
     if not isinstance(node, dict):
         return
     ref = node.get("$ref")

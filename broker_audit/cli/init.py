@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
+
+from broker_audit.cli.common import err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
     from broker_audit.profile import Profile
 
-from broker_audit.cli.common import err, globals_of, passphrase_prompt
-from broker_audit.cli.output import emit
+T = TypeVar("T")
 
 
 def init_command(
@@ -81,7 +83,6 @@ def ask_profile() -> Profile:
     import functools
     import sys
     from collections.abc import Callable
-    from typing import Any
 
     from broker_audit.errors import UserError
     from broker_audit.profile import (
@@ -101,10 +102,10 @@ def ask_profile() -> Profile:
         )
     ask = typer.prompt
 
-    def ask_valid(text: str, parse: Callable[[str], Any], **kw: Any) -> Any:
+    def ask_valid(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
         """Ask again until `parse` accepts the answer (it raises UserError with the reason)."""
         while True:
-            answer = str(ask(text, err=True, **kw))
+            answer = str(ask(text, err=True, default=default))
             try:
                 return parse(answer)
             except UserError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,6 +18,9 @@ from broker_audit.cli.common import (
     today,
 )
 from broker_audit.cli.output import emit
+
+if TYPE_CHECKING:
+    from broker_audit.services.send import Answer, InDoubt, SendPlan
 
 app = typer.Typer(
     help="Your own mailbox, for `send` and `inbox`.\n\n"
@@ -121,13 +124,14 @@ def send_command(
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.send import send_requests
 
-    def confirm(plan: Any) -> bool:
+    def confirm(plan: SendPlan) -> bool:
         render_send_plan(plan)
         return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
 
-    answers = {i: "sent" for i in was_sent or ()} | {i: "not-sent" for i in not_sent or ()}
+    answers: dict[int, Answer] = {i: "sent" for i in was_sent or ()}
+    answers |= {i: "not-sent" for i in not_sent or ()}
 
-    def ask(doubt: Any, looked: str) -> Any:
+    def ask(doubt: InDoubt, looked: str) -> Answer:
         if doubt.request_id in answers:
             return answers[doubt.request_id]
         from broker_audit.cli.render.mail import ask_if_sent

@@ -6,7 +6,7 @@ Human output is drawn by cli/render/registry.py; `--json` prints one object on s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -14,6 +14,7 @@ from broker_audit.cli.common import err, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
+    from broker_audit.registry.check import CheckReport
     from broker_audit.services.registry import ImportResult
 
 app = typer.Typer(
@@ -140,7 +141,7 @@ def _print_import(ctx: typer.Context, result: ImportResult, as_json: bool) -> No
     render_import(result)
 
 
-def _print_check(report: Any) -> None:
+def _print_check(report: CheckReport) -> None:
     from broker_audit.cli.render.registry import render_check
 
     render_check(report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,6 +12,7 @@ from broker_audit.cli.common import access, err, parse_date, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
+    from broker_audit.services.duplicates import OpenRequest
     from broker_audit.services.letters import LettersResult
 
 
@@ -113,7 +114,7 @@ def request_command(
         )
 
 
-def _ask_again(repeats: list[Any]) -> bool:
+def _ask_again(repeats: list[OpenRequest]) -> bool:
     """In a terminal: list the open requests the letters would repeat and ask."""
     import sys
 

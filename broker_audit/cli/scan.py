@@ -6,15 +6,18 @@ prints one object on stdout.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from broker_audit.cli.common import access, err, today
 from broker_audit.cli.output import emit
 
+if TYPE_CHECKING:
+    from broker_audit.services.scan import ScanPlan, ScanReport
 
-def _show_plan(plan: Any) -> None:
+
+def _show_plan(plan: ScanPlan) -> None:
     from broker_audit.cli.render.scan import render_scan_plan
 
     render_scan_plan(plan)
@@ -57,7 +60,7 @@ def scan_command(
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services.scan import run_scan
 
-    def confirm(plan: Any) -> bool:
+    def confirm(plan: ScanPlan) -> bool:
         _show_plan(plan)
         if yes:
             return True
@@ -94,7 +97,7 @@ def scan_command(
         _render_results(report)
 
 
-def _render_results(report: Any) -> None:
+def _render_results(report: ScanReport) -> None:
     from broker_audit.cli.render.scan import render_scan_results
 
     render_scan_results(report)

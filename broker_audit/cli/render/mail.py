@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from broker_audit.services.inbox import InboxResult
     from broker_audit.services.mail import MailSetupResult
     from broker_audit.services.replies import ReplyAdded, ReplySummary
-    from broker_audit.services.send import InDoubt, SendPlan, SendResult
+    from broker_audit.services.send import Answer, InDoubt, SendPlan, SendResult
 
 
 def _size(n: int) -> str:
@@ -118,7 +118,7 @@ def render_send_result(result: SendResult) -> None:
         )
 
 
-def ask_if_sent(doubt: InDoubt, looked: str) -> str | None:
+def ask_if_sent(doubt: InDoubt, looked: str) -> Answer:
     """Ask whether a message an earlier run was sending went out; None to leave it open."""
     import typer
 
@@ -130,7 +130,9 @@ def ask_if_sent(doubt: InDoubt, looked: str) -> str | None:
     answer = typer.prompt(
         "  Did it go out? (sent / not-sent / Enter: decide later)", default="", show_default=False, err=True
     ).strip()
-    return answer if answer in ("sent", "not-sent") else None
+    if answer == "sent":
+        return "sent"
+    return "not-sent" if answer == "not-sent" else None
 
 
 def _reply_line(r: ReplySummary) -> str:
