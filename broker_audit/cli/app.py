@@ -198,16 +198,19 @@ def _print_version(value: bool) -> None:
 
 def tidy_help(command: Any) -> Any:
     """Help that reads well in any terminal width: paragraphs flow (a docstring's hard line breaks
-    are joined, so the terminal wraps them once), flags show no value type (typer would print
+    are joined, so the terminal wraps them once), choice lists are filled in from the tables that
+    define them (`cli/choices.py`), flags show no value type (typer would print
     "<bool>", which invites `--json true`), and a value shows its name (KIND, OUT), not a Python
     type such as "<list[str]>"."""
+    from broker_audit.cli.choices import fill
+
     if getattr(command, "help", None):
-        command.help = reflow(command.help)
+        command.help = reflow(fill(command.help))
     if getattr(command, "short_help", None):
-        command.short_help = reflow(command.short_help)
+        command.short_help = reflow(fill(command.short_help))
     for param in getattr(command, "params", ()):
         if getattr(param, "help", None):
-            param.help = reflow(param.help)
+            param.help = reflow(fill(param.help))
         if getattr(param, "param_type_name", "") == "argument":
             param.display_type_rich = _no_type  # its name (BROKERS) already says what it takes
             if param.metavar is None and param.name:

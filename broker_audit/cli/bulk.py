@@ -26,7 +26,7 @@ def letters(
     preset: str = typer.Option(
         None, "--preset", help="A named set: ice-linked, people-search, consumer-reporting."
     ),
-    kind: str = typer.Option("access", "--kind", "-k", help="Letter kinds, comma-separated."),
+    kind: str = typer.Option("access", "--kind", "-k", help="Letter kinds, comma-separated: {kinds}."),
     out: Path = typer.Option(Path("batch"), "--out", "-o", help="Folder for the batch files."),
     lang: str = typer.Option(
         "en", "--lang", help="Cover sheet language when the spreadsheet has no language column: en or es."
@@ -67,8 +67,8 @@ def letters(
         None,
         "--disclose",
         metavar="FIELD",
-        help="Also tell the brokers this about each client (repeat or comma-separate): current-address, "
-        "phone, birth-date, ...; all: what letters gave before.",
+        help="Also tell the brokers this about each client (repeat or comma-separate): {fields}; all: "
+        "what letters gave before.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -143,7 +143,7 @@ def mark(
     batch: str = typer.Argument(..., help="Batch id, e.g. B-20261125-1A2B3C."),
     state: str = typer.Argument("sent", help="The new state for every request of the batch."),
     on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
-    via: str = typer.Option("mail", "--via", help="mail, email, web-form, phone or fax."),
+    via: str = typer.Option("mail", "--via", help="The route the letters went by: {channels}."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Mark a whole batch at once. Sent or delivered `--via` a route marks only the letters that go
@@ -174,7 +174,7 @@ def mark(
 def status(
     ctx: typer.Context,
     batch: str = typer.Option(None, "--batch", help="Only this batch."),
-    by: str = typer.Option("client", "--by", help="Group the table by client or broker."),
+    by: str = typer.Option("client", "--by", help="Group the table by {groupings}."),
     csv_file: Path = typer.Option(None, "--csv", help="Also write every request to this CSV."),
     ics_file: Path = typer.Option(None, "--ics", help="Also write due dates to this calendar."),
     as_json: bool = typer.Option(False, "--json", help="Print every request as JSON."),

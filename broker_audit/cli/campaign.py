@@ -41,9 +41,7 @@ def finding_command(
     request_id: int = typer.Argument(
         ..., help="The agency's request (or its follow-up), from `status --campaign`."
     ),
-    finding: str = typer.Argument(
-        ..., help="appriss, lexisnexis, vine, ice-access, other-vendor, none, refused or fee."
-    ),
+    finding: str = typer.Argument(..., help="{findings}."),
     reply: int = typer.Option(
         None,
         "--reply",

@@ -35,21 +35,22 @@ def cora_command(
         "you for one agency; for a campaign, the clinic when the vault has one).",
     ),
     via: str = typer.Option(
-        None, "--via", help="Campaign: prefer this channel (mail, email or web-form) where an agency has it."
+        None, "--via", help="Campaign: prefer this channel ({agency_channels}) where an agency has it."
     ),
     since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
     formats: str = typer.Option(
         None,
         "--format",
-        help="Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign).",
+        help="Any of {formats}, comma-separated (default: pdf,txt for one agency; each route's own for a "
+        "campaign).",
     ),
     disclose: list[str] = typer.Option(
         None,
         "--disclose",
         metavar="FIELD",
         help="One agency, as yourself: also tell the agency this (repeat or comma-separate): "
-        "current-address, phone, ...; by default the letter gives only your name and e-mail.",
+        "{fields}; by default the letter gives only your name and e-mail.",
     ),
     clinic: Path = typer.Option(
         None, "--clinic", help="The clinic's profile (TOML), with --as clinic (default: the vault's)."

@@ -28,8 +28,8 @@ def record_command(
     identifiers: str = typer.Option(
         "",
         "--identifiers",
-        help="Which kinds of identifiers you gave DROP, comma-separated: name, birth-date, zip, email, "
-        "phone, mobile-ad-id, connected-tv-id, vin (only the kinds are kept, not the values).",
+        help="Which kinds of identifiers you gave DROP, comma-separated: {identifiers} (only the kinds "
+        "are kept, not the values).",
     ),
     client: str = typer.Option(None, "--client", help="A clinic's client id: the request is the client's."),
     as_json: bool = typer.Option(False, "--json", help="Print the recorded request as JSON."),
@@ -67,7 +67,7 @@ def record_command(
 def result_command(
     ctx: typer.Context,
     broker: str = typer.Argument(..., help="The broker, by id, name or alias."),
-    state: str = typer.Argument(..., help="deleted, opted-out, exempted, not-found or pending."),
+    state: str = typer.Argument(..., help="{drop_states}."),
     on: str = typer.Option(None, "--on", help="The day DROP showed this status, YYYY-MM-DD (default today)."),
     client: str = typer.Option(
         None, "--client", help="A clinic's client id: the DROP request is the client's."

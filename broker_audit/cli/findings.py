@@ -36,9 +36,7 @@ def findings_command(
     reject: str = typer.Option(None, "--reject", help="Reject these findings, e.g. 2,6."),
     edit: int = typer.Option(None, "--edit", help="Correct this finding (and accept it)."),
     value: str = typer.Option(None, "--value", help="With --edit: the corrected name or category."),
-    role: str = typer.Option(
-        None, "--role", help="With --edit: immigration-enforcement, law-enforcement, court, government, ..."
-    ),
+    role: str = typer.Option(None, "--role", help="With --edit: {roles}."),
     on: str = typer.Option(None, "--on", help="With --edit: the corrected date, YYYY-MM-DD."),
     reread: bool = typer.Option(
         False, "--reread", help="Read the replies again (e.g. after installing OCR)."

@@ -56,7 +56,7 @@ def edit(
         "--disclose",
         metavar="FIELDS",
         help="What letters to brokers with no known sales to government or police give besides your "
-        "name, comma-separated (e.g. past-addresses,email); 'standard' for the usual set.",
+        "name, comma-separated, of {fields}; 'standard' for the usual set.",
     ),
     from_file: Path = typer.Option(
         None, "--from-file", help="Replace the whole profile with this TOML file (addresses too)."

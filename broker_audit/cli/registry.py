@@ -40,7 +40,7 @@ def import_command(
         dir_okay=False,
         help="The registry export (CSV, or a saved HTML results page for Oregon).",
     ),
-    source: str = typer.Option(..., "--source", help="Which registry: ca, vt, tx or or."),
+    source: str = typer.Option(..., "--source", help="Which registry: {registries}."),
     into: Path = typer.Option(None, "--into", help=_INTO_HELP),
     source_url: str = typer.Option(
         None,

@@ -23,12 +23,12 @@ def request_command(
         ["access"],
         "--kind",
         "-k",
-        help="access, delete, opt-out, correct or fcra-disclosure; repeat or comma-separate.",
+        help="{kinds}; repeat or comma-separate.",
     ),
     via: str = typer.Option(
         None,
         "--via",
-        help="Send by this channel: mail, email, web-form, phone or fax. Brokers without one are listed, "
+        help="Send by this channel: {channels}. Brokers without one are listed, "
         "not written (default: the channel each broker names for requests, by mail where it can).",
     ),
     details: str = typer.Option(
@@ -38,8 +38,8 @@ def request_command(
     formats: str = typer.Option(
         None,
         "--format",
-        help="Any of pdf,txt,eml,html (default: the route's own: a window-envelope PDF for mail, an .eml "
-        "for email, a submission sheet for a web form).",
+        help="Any of {formats}, comma-separated (default: the route's own: a window-envelope PDF for "
+        "mail, an .eml for email, a submission sheet for a web form).",
     ),
     law: str = typer.Option(
         None,
@@ -53,8 +53,7 @@ def request_command(
         None,
         "--disclose",
         metavar="FIELD",
-        help="Also tell the brokers this (repeat or comma-separate): current-address, past-addresses, "
-        "phone, email, birth-date, other-names, advertising-id, licence-number; all: what letters gave "
+        help="Also tell the brokers this (repeat or comma-separate): {fields}; all: what letters gave "
         "before. By default a broker that sells to government, police or immigration enforcement gets "
         "only your name, past addresses and e-mail.",
     ),
@@ -147,7 +146,9 @@ def followup_command(
     request_ids: list[int] = typer.Argument(None, help="Only these requests (default: all)."),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
     formats: str = typer.Option(
-        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of each letter's route)."
+        None,
+        "--format",
+        help="Any of {formats}, comma-separated (default: the artefact of each letter's route).",
     ),
     details: str = typer.Option("", "--details", help="Extra text, e.g. why you appeal."),
     templates: Path = typer.Option(
@@ -291,11 +292,10 @@ def mark_command(
     request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
     state: str = typer.Argument(
         ...,
-        help="sent, delivered (received: the legal clock starts), acknowledged, needs-verification, "
-        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn; "
-        "a DROP row: deleted, opted-out, exempted, not-found, pending (or use `drop result`).",
+        help="{states} (delivered: received, the legal clock starts); a DROP row: {drop_states} (or use "
+        "`drop result`).",
     ),
-    via: str = typer.Option(None, "--via", help="mail, email, web-form, phone or fax."),
+    via: str = typer.Option(None, "--via", help="How it was sent: {channels}."),
     tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
     on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
     note: str = typer.Option("", "--note", help="A short note kept in the encrypted log."),
@@ -351,12 +351,10 @@ def mark_command(
 def resend_command(
     ctx: typer.Context,
     request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
-    via: str = typer.Option(
-        ..., "--via", help="The route to write it for: mail, email, web-form, phone or fax."
-    ),
+    via: str = typer.Option(..., "--via", help="The route to write it for: {channels}."),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
     formats: str = typer.Option(
-        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of the route)."
+        None, "--format", help="Any of {formats}, comma-separated (default: the artefact of the route)."
     ),
     agent: bool = typer.Option(
         False,
