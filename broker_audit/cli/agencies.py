@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from broker_audit.cli.common import resources
 from broker_audit.cli.output import emit
 
 app = typer.Typer(
@@ -26,10 +27,9 @@ def list_command(
 
     Example: broker-audit agencies list --group co-sheriffs
     """
-    from broker_audit.registry.agencies import shipped_agencies
     from broker_audit.services.agencies import list_agencies
 
-    rows = list_agencies(shipped_agencies(), group=group, without_route=without_route)
+    rows = list_agencies(resources(ctx).agencies, group=group, without_route=without_route)
     if as_json:
         emit(ctx, rows)
         return
@@ -48,9 +48,9 @@ def show_command(
 
     Example: broker-audit agencies show sheriff-jefferson
     """
-    from broker_audit.registry.agencies import choose_agency_route, shipped_agencies
+    from broker_audit.registry.agencies import choose_agency_route
 
-    agency = shipped_agencies().get(agency_id)
+    agency = resources(ctx).agencies.get(agency_id)
     if as_json:
         emit(ctx, agency)
         return

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, today
+from broker_audit.cli.common import access, err, resources, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
@@ -87,8 +87,6 @@ def audit_command(
     import sys
 
     from broker_audit.errors import UserError
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.audit import run_audit
 
     if lang not in ("en", "es"):
@@ -104,8 +102,7 @@ def audit_command(
     report = run_audit(
         access(ctx),
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         ask=ask,
         html=html,
         limit=limit,

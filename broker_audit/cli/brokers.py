@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from broker_audit.cli.common import resources
 from broker_audit.cli.output import emit
 
 app = typer.Typer(
@@ -36,9 +37,7 @@ def list_command(
 
     filters = {"category": category, "sells_to": sells_to, "state_registry": registry, "text": search}
     if as_json:
-        from broker_audit.registry.load import shipped_registry
-
-        emit(ctx, list_brokers(shipped_registry(), **filters))
+        emit(ctx, list_brokers(resources(ctx).registry, **filters))
         return
     render_broker_table(list_broker_rows(**filters))
 
@@ -53,9 +52,8 @@ def show_command(
 
     Example: broker-audit brokers show accurint
     """
-    from broker_audit.registry.load import shipped_registry
 
-    record = shipped_registry().resolve(broker)
+    record = resources(ctx).registry.resolve(broker)
     if as_json:
         emit(ctx, record)
         return

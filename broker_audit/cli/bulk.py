@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
 from broker_audit.cli.output import emit
 
 app = typer.Typer(
@@ -84,8 +84,6 @@ def letters(
 
     Example: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.batch import run_batch
     from broker_audit.services.clinic import load_clinic_file
 
@@ -111,8 +109,8 @@ def letters(
             kinds=[k for k in kind.split(",") if k.strip()],
             out_dir=out,
             today=today(),
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            registry=resources(ctx).registry,
+            laws=resources(ctx).laws,
             column_map=mapping,
             language=lang,
             clinic=load_clinic_file(clinic) if clinic else None,
@@ -239,11 +237,10 @@ def recipients(
 
     Example: broker-audit bulk recipients > disclosed-recipients.json
     """
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.clinic_findings import recipient_counts
     from broker_audit.services.findings import name_directory
 
-    result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
+    result = recipient_counts(access(ctx), names=name_directory(resources(ctx).registry).display)
     if as_json:
         emit(ctx, result)
         return

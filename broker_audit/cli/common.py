@@ -16,6 +16,7 @@ from broker_audit.errors import UserError, VaultLocked
 
 if TYPE_CHECKING:
     from broker_audit.services.access import VaultAccess
+    from broker_audit.services.resources import Resources
     from broker_audit.vault.vault import OpenInfo
 
 
@@ -24,6 +25,7 @@ class Globals:
     vault: Path | None = None
     no_keyring: bool = False
     debug: bool = False
+    resources: Resources | None = None  # made on first use, one per run
 
 
 def globals_of(ctx: typer.Context) -> Globals:
@@ -176,6 +178,16 @@ def access(ctx: typer.Context, *, recovery_key: str | None = None) -> VaultAcces
         use_keyring=not g.no_keyring,
         on_unlock=show_unlock,
     )
+
+
+def resources(ctx: typer.Context) -> Resources:
+    """The registry, laws and agencies for this run, each loaded when a service first reads it."""
+    g = globals_of(ctx)
+    if g.resources is None:
+        from broker_audit.services.resources import Resources
+
+        g.resources = Resources()
+    return g.resources
 
 
 def show_unlock(info: OpenInfo) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
 from broker_audit.cli.output import emit
 
 
@@ -79,7 +79,6 @@ def cora_command(
     Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
     from broker_audit.cli.render.requests import render_announcements
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services import parse_formats
     from broker_audit.services.clinic import load_clinic_file
 
@@ -104,7 +103,7 @@ def cora_command(
         out_dir=out,
         formats=parse_formats(formats or "pdf,txt"),
         today=today(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         since=parse_date(since, "--since"),
         disclose=disclose or (),
         as_clinic=as_kind == "clinic",
@@ -136,15 +135,12 @@ def _campaign(
     as_json: bool,
 ) -> None:
     from broker_audit.cli.render.requests import render_announcements
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.agencies import shipped_agencies
     from broker_audit.services import parse_formats
     from broker_audit.services.campaign import start_campaign
 
     result = start_campaign(
         access(ctx),
-        directory=shipped_agencies(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         out_dir=out,
         today=today(),
         group=group,

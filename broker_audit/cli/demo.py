@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import today
+from broker_audit.cli.common import resources, today
 
 
 def demo_command(
+    ctx: typer.Context,
     out: Path = typer.Option(Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."),
 ) -> None:
     """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail,
@@ -20,12 +21,10 @@ def demo_command(
     Example: broker-audit demo --out demo-letters
     """
     from broker_audit.cli.render.listing import render_status
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import run_demo
 
     day = today()
-    result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
+    result = run_demo(out, today=day, resources=resources(ctx))
     from broker_audit.cli.render.requests import render_letters
     from broker_audit.vocabulary import CHANNEL_WORDS
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, today
+from broker_audit.cli.common import access, parse_date, resources, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
@@ -43,14 +43,13 @@ def record_command(
 
     Example: broker-audit drop record --on 2026-09-01 --drop-id D-12345 --identifiers name,email,zip
     """
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services.drop import record_drop
 
     result = record_drop(
         access(ctx),
         submitted=parse_date(on, "--on"),
         today=today(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         drop_id=drop_id,
         identifiers=[x for x in identifiers.split(",") if x.strip()],
         client_id=client,
@@ -78,8 +77,6 @@ def result_command(
 
     Example: broker-audit drop result lexisnexis exempted --on 2026-10-20
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.drop import record_drop_result
 
     result = record_drop_result(
@@ -87,8 +84,7 @@ def result_command(
         broker,
         state,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         on=parse_date(on, "--on") if on else None,
         client_id=client,
     )

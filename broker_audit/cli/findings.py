@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, today
+from broker_audit.cli.common import access, parse_date, resources, today
 from broker_audit.cli.output import emit
 
 
@@ -53,9 +53,7 @@ def findings_command(
     Example: broker-audit findings 3 --accept 1-4,6 --reject 5
     """
     from broker_audit.errors import UserError
-    from broker_audit.registry.load import shipped_registry
 
-    registry = shipped_registry()
     reviewing = bool(accept or reject or edit is not None)
     if (value or role or on) and edit is None:
         raise UserError(
@@ -68,7 +66,7 @@ def findings_command(
             )
         from broker_audit.services.findings import read_all
 
-        overview = read_all(access(ctx), registry=registry, today=today())
+        overview = read_all(access(ctx), resources=resources(ctx), today=today())
         if as_json:
             emit(ctx, overview)
             return
@@ -82,7 +80,7 @@ def findings_command(
         report = review_findings(
             access(ctx),
             request_id,
-            registry=registry,
+            resources=resources(ctx),
             accept=_numbers(accept, "--accept"),
             reject=_numbers(reject, "--reject"),
             edit=Edit(edit, value, role, parse_date(on, "--on") if on else None)
@@ -92,7 +90,9 @@ def findings_command(
     else:
         from broker_audit.services.findings import show_findings
 
-        report = show_findings(access(ctx), request_id, registry=registry, today=today(), reread=reread)
+        report = show_findings(
+            access(ctx), request_id, resources=resources(ctx), today=today(), reread=reread
+        )
     if as_json:
         from broker_audit.services.findings import findings_summary
 

@@ -15,6 +15,7 @@ from broker_audit.cli.common import (
     globals_of,
     mail_password_prompt,
     parse_date,
+    resources,
     today,
 )
 from broker_audit.cli.output import emit
@@ -120,8 +121,6 @@ def send_command(
     """
     from broker_audit.cli.render.mail import render_send_plan, render_send_result
     from broker_audit.errors import NeedsAttention
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.send import send_requests
 
     def confirm(plan: SendPlan) -> bool:
@@ -141,7 +140,7 @@ def send_command(
     result = send_requests(
         access(ctx),
         request_ids or None,
-        registry=shipped_registry(),
+        registry=resources(ctx).registry,
         today=today(),
         password=mail_password_prompt,
         confirm=confirm,
@@ -150,7 +149,7 @@ def send_command(
         cap=daily_cap,
         pace=pace,
         cafile=cafile,
-        laws=shipped_laws(),
+        laws=resources(ctx).laws,
         force=force,
         ask=ask,
     )
@@ -202,7 +201,6 @@ def inbox_command(
     """
     from broker_audit.cli.render.mail import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.inbox import read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
@@ -223,7 +221,7 @@ def inbox_command(
 
     result = read_inbox(
         access(ctx),
-        registry=shipped_registry(),
+        registry=resources(ctx).registry,
         today=today(),
         password=mail_password_prompt,
         since=parse_date(since, "--since") if since else None,
@@ -302,10 +300,9 @@ def evidence_command(
     Example: broker-audit evidence 3 --out complaint-3
     """
     from broker_audit.cli.render.mail import render_evidence
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services.evidence import write_evidence
 
-    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), laws=shipped_laws())
+    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), resources=resources(ctx))
     if as_json:
         emit(ctx, result)
     else:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
@@ -80,8 +80,6 @@ def request_command(
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
     """
     from broker_audit.cli.render.requests import render_announcements
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats, request_letters
 
     kinds = [k for item in kind for k in item.split(",") if k.strip()]
@@ -92,8 +90,7 @@ def request_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         law_override=law,
         via=via,
         templates_dir=templates,
@@ -170,8 +167,6 @@ def followup_command(
 
     Example: broker-audit followup --out letters
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import followup_letters, parse_formats
 
     result = followup_letters(
@@ -180,8 +175,7 @@ def followup_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=parse_date(as_of, "--as-of") if as_of else today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         templates_dir=templates,
         details=details,
     )
@@ -374,8 +368,6 @@ def resend_command(
 
     Example: broker-audit resend 5 --via email
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats
     from broker_audit.services.resend import resend_letter
 
@@ -386,8 +378,7 @@ def resend_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         templates_dir=templates,
         as_agent=agent,
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, today
+from broker_audit.cli.common import access, err, resources, today
 from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ def scan_command(
 
     Example: broker-audit scan --dry-run
     """
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.scan import run_scan
 
     def confirm(plan: ScanPlan) -> bool:
@@ -73,7 +72,7 @@ def scan_command(
 
     report = run_scan(
         access(ctx),
-        registry=shipped_registry(),
+        resources=resources(ctx),
         confirm=confirm,
         brokers=broker or (),
         search_name=name,

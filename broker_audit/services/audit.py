@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +22,9 @@ from broker_audit.audit.rank import Reason
 from broker_audit.audit.told import Told, told_rows
 from broker_audit.findings.flowmap import EdgeEvidence, FlowMap
 from broker_audit.findings.steps import Step
-from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import AnswersSet, now
 from broker_audit.tracking.records import Answers
 
@@ -157,8 +156,7 @@ def run_audit(
     access: VaultAccess,
     *,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     ask: Callable[[Answers | None], Answers | None] | None = None,
     html: Path | None = None,
     limit: int | None = None,
@@ -168,6 +166,8 @@ def run_audit(
     `ask` is called with the stored answers (None on the first run); what it returns, if
     different, is stored in the vault for the next run.
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.audit.rank import rank_brokers, with_scan_findings
     from broker_audit.law.choose import law_for_state, platform_for
     from broker_audit.services.drop import drop_summary

@@ -21,6 +21,7 @@ import msgspec
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.campaign_records import (
     AgencyFindingRecorded,
     CampaignMade,
@@ -155,8 +156,7 @@ def choose_agencies(
 def start_campaign(
     access: VaultAccess,
     *,
-    directory: Directory,
-    laws: Sequence[Law],
+    resources: Resources,
     out_dir: Path,
     today: dt.date,
     group: str | None = None,
@@ -172,6 +172,8 @@ def start_campaign(
     artefact, and log them all (and the campaign) in one transaction. Agencies without a route get
     no letter: they are listed, with the leads the directory has for them. `announce` is called,
     before anything is written, with what the letters tell the agencies (the same for each)."""
+    laws = resources.laws
+    directory = resources.agencies
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.registry.agencies import LETTER_CHANNELS, choose_agency_route
 
@@ -469,7 +471,7 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
 
 
 def campaign_followup(
-    journal: Journal, view: RequestView, *, today: dt.date, laws: Sequence[Law]
+    journal: Journal, view: RequestView, *, today: dt.date, resources: Resources
 ) -> LetterJob | str | None:
     """The follow-up letter a campaign's late request gets (by the route it went), a reason it gets
     none yet (str), or None when it is not a campaign's request.
@@ -530,8 +532,8 @@ def campaign_followup(
         recipient=route.recipient,
         email_to=route.address if route.channel == "email" else None,
         requester=requester,
-        data=_data_words(member),
-        laws=laws,
+        data=_data_words(member, resources.agencies),
+        laws=resources.laws,
         today=today,
         since=campaign.since,
         kind_id="records-followup",
@@ -561,11 +563,11 @@ def _route_again(route: MemberRoute, checked: dt.date) -> AgencyRoute | None:
     return msgspec.convert(fields, AgencyRoute)  # checked again, as when it was read
 
 
-def _data_words(member: CampaignMember) -> tuple[str, str]:
-    from broker_audit.registry.agencies import DATA_WORDS, shipped_agencies
+def _data_words(member: CampaignMember, directory: Directory) -> tuple[str, str]:
+    from broker_audit.registry.agencies import DATA_WORDS
 
     try:
-        return shipped_agencies().get(member.agency_id).data_words()
+        return directory.get(member.agency_id).data_words()
     except UserError:
         return DATA_WORDS.get(member.agency_kind, DATA_WORDS["county-sheriff"])
 

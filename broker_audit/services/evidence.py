@@ -20,6 +20,7 @@ from broker_audit.cleantext import clean_line
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.replies import confirmed_state, excerpt
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import Journal
 from broker_audit.tracking.model import RequestMade, RequestView
@@ -341,9 +342,10 @@ def _mailing_lines(journal: Journal, views: Sequence[RequestView]) -> str:
 
 
 def write_evidence(
-    access: VaultAccess, request_id: int, *, out_dir: Path, today: dt.date, laws: Sequence[Law]
+    access: VaultAccess, request_id: int, *, out_dir: Path, today: dt.date, resources: Resources
 ) -> EvidenceResult:
     """Write the complaint packet for `request_id` into `out_dir`."""
+    laws = resources.laws
     from broker_audit.errors import MessageRefused
     from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
     from broker_audit.mail.bounds import Limits, parse_bounded

@@ -26,6 +26,7 @@ from broker_audit.findings.names import ROLES, NameDirectory, agency_entries, br
 from broker_audit.findings.read import ReadResult
 from broker_audit.findings.steps import Step, next_steps
 from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.finding_records import (
     AnswerRead,
     Finding,
@@ -352,7 +353,7 @@ def show_findings(
     access: VaultAccess,
     request_id: int,
     *,
-    registry: Registry,
+    resources: Resources,
     today: dt.date,
     ocr: OcrStatus | None = None,
     reread: bool = False,
@@ -360,6 +361,7 @@ def show_findings(
 ) -> FindingsReport:
     """Read the request's replies not read yet (all of them with `reread`), propose findings,
     and return what stands for the request."""
+    registry = resources.registry
     from broker_audit.findings.ocr import availability
 
     status = ocr or availability()
@@ -393,12 +395,13 @@ class FindingsOverview:
 def read_all(
     access: VaultAccess,
     *,
-    registry: Registry,
+    resources: Resources,
     today: dt.date,
     ocr: OcrStatus | None = None,
     agencies: Sequence[object] | None = None,
 ) -> FindingsOverview:
     """Read every reply not read yet; counts of findings per request."""
+    registry = resources.registry
     from broker_audit.findings.ocr import availability
 
     status = ocr or availability()
@@ -440,13 +443,14 @@ def review_findings(
     access: VaultAccess,
     request_id: int,
     *,
-    registry: Registry,
+    resources: Resources,
     accept: Sequence[int] = (),
     reject: Sequence[int] = (),
     edit: Edit | None = None,
     agencies: Sequence[object] | None = None,
 ) -> FindingsReport:
     """Accept, reject or correct (and so accept) findings of a request."""
+    registry = resources.registry
     directory = name_directory(registry, agencies)
     if edit is not None and edit.role is not None and edit.role not in ROLES:
         raise UserError(f"unknown role {edit.role!r}", "a role is one of: " + ", ".join(ROLES))

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
 from broker_audit.services.letters import LetterJob, LettersResult, issue_letters, plan_letter
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -171,8 +171,7 @@ def followup_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     templates_dir: Path | None = None,
     details: str = "",
 ) -> FollowupResult:
@@ -181,6 +180,8 @@ def followup_letters(
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.services.campaign import campaign_followup
 
     laws_by_id = {law.id: law for law in laws}
@@ -194,7 +195,7 @@ def followup_letters(
         for view in views:
             request = view.request
             if request.recipient == "agency":  # a campaign's records request: its own follow-up
-                planned = campaign_followup(journal, view, today=today, laws=laws)
+                planned = campaign_followup(journal, view, today=today, resources=resources)
                 if isinstance(planned, LetterJob):
                     jobs.append(planned)
                 elif request_ids:

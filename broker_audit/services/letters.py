@@ -14,6 +14,7 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
 
@@ -176,8 +177,7 @@ def request_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     law_override: str | None = None,
     via: str | None = None,
     templates_dir: Path | None = None,
@@ -204,6 +204,8 @@ def request_letters(
     `again`, or when `ask_again` (shown the open requests) says yes; else it is listed as not
     written, with the request it would repeat.
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.disclosure import parse_disclose

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from broker_audit.errors import UserError
-from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.letters import (
     LetterResult,
@@ -24,6 +22,7 @@ from broker_audit.services.letters import (
     issue_letters,
     plan_letter,
 )
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.states import State
 
 
@@ -46,8 +45,7 @@ def resend_letter(
     via: str,
     out_dir: Path,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
     as_agent: bool = False,
@@ -56,6 +54,8 @@ def resend_letter(
     request (see the module's docstring). A clinic client's request is written for the same
     client (with `as_agent`, the clinic writes as the client's authorized agent where the law
     allows it)."""
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.vocabulary import kind as kind_of
 
     with open_journal(access) as journal, journal.write():  # ids and states are read under the lock

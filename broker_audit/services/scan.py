@@ -18,6 +18,7 @@ from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
 from broker_audit.scan.plan import PlannedSearch
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import ScanFinding, ScanResultSet, now
 
 DEFAULT_DELAY = 2.0
@@ -149,7 +150,7 @@ def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list[Bro
 def run_scan(
     access: VaultAccess,
     *,
-    registry: Registry,
+    resources: Resources,
     confirm: Callable[[ScanPlan], bool],
     brokers: Sequence[str] = (),
     search_name: str | None = None,
@@ -171,6 +172,7 @@ def run_scan(
     `base_url` (every broker) or `base_urls` (per broker id) replace the sites' addresses: the hook
     tests use to point the rules at a local server.
     """
+    registry = resources.registry
     from broker_audit.scan.fetch import Pacer, check_site
     from broker_audit.scan.plan import person_from_profile, plan_searches
 

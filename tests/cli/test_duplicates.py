@@ -10,6 +10,8 @@ import pytest
 from clijson import data
 from cliutil import DEMO, ROOT, Runner
 
+from broker_audit.services.resources import Resources
+
 CLINIC = ROOT / "examples" / "clinic.toml"
 HEADER = ["First Name", "Last Name", "Address", "City", "State", "ZIP", "DOB (MM/DD/YYYY)"]
 ROWS = [
@@ -67,8 +69,6 @@ def test_duplicates_request_service_asks_before_writing(person: Path) -> None:
     import datetime as dt
     import os
 
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.access import VaultAccess
     from broker_audit.services.letters import request_letters
 
@@ -87,8 +87,7 @@ def test_duplicates_request_service_asks_before_writing(person: Path) -> None:
         ["access"],
         out_dir=person / "l4",
         today=dt.date(2026, 11, 25),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=Resources(),
         ask_again=ask,
     )
     assert [r.request_id for r in asked[0]] == [1]
