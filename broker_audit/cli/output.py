@@ -38,8 +38,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broker_audit.cli.contract import OUTPUT_VERSION, check_output
-
 if TYPE_CHECKING:
     import msgspec
     import typer
@@ -59,6 +57,8 @@ def emit(ctx: typer.Context, data: object) -> None:
     The command's declared output type (`cli/contract.py`) is checked first: a command prints
     what its contract says, or fails in the tests that run it.
     """
+    from broker_audit.cli.contract import check_output  # the JSON path only: no cost to start
+
     command = command_name(ctx)
     write_document(command, data, check=check_output(command, data))
 
@@ -69,6 +69,8 @@ def write_document(
     """Write the envelope of `command` around `data` on stdout: a list, a tuple or an iterator
     streamed one element a line (`check` sees each chunk of elements before it is encoded),
     anything else as one indented object."""
+    from broker_audit.cli.contract import OUTPUT_VERSION
+
     head = _encoder().encode({"broker_audit": OUTPUT_VERSION, "command": command})[:-1]
     if isinstance(data, list | tuple | Iterator):
         _write_stream(head, iter(data), check or _nothing)
