@@ -26,6 +26,7 @@ from broker_audit.registry.load import Registry, shipped_registry
 from broker_audit.registry.schema import Route
 from broker_audit.services.access import VaultAccess
 from broker_audit.services.letters import request_letters
+from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import mark, status_rows
 from broker_audit.services.vaults import init_vault
 from broker_audit.tracking.due import delivery_allowance
@@ -107,8 +108,7 @@ def test_a_new_channel_goes_end_to_end(drp: ChannelSpec, tmp_path: Path) -> None
         ["access"],
         out_dir=tmp_path / "letters",
         today=TODAY,
-        registry=registry,
-        laws=shipped_laws(),
+        resources=Resources(registry=registry, laws=shipped_laws()),
     )
     # its rank puts it before e-mail among equal request doors
     [letter] = result.letters

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from broker_audit.i18n import N_, _
 from broker_audit.tracking.model import RequestView
@@ -31,11 +32,10 @@ def _word(field: str) -> str:
     return _(found) if found else field
 
 
-@dataclass(frozen=True)
-class Told:
+class Told(msgspec.Struct, frozen=True, kw_only=True):
     """One letter that went out, and what it told its recipient."""
 
-    request_id: int
+    request_id: int = msgspec.field(name="id")
     recipient: str
     kind: str
     sent: dt.date | None

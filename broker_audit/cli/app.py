@@ -262,17 +262,20 @@ def localise_typer() -> None:
 
 def tidy_help(command: Any) -> Any:
     """Help that reads well in any terminal width and in the current language: each help text
-    (a docstring, a `help=` marked with N_) is translated here, when the command is built;
+    (a docstring, a `help=` marked with N_) is translated here, when the command is built, then
+    its choice lists are filled in from the tables that define them (`cli/choices.py`);
     paragraphs flow (a docstring's hard line breaks are joined, so the terminal wraps them once),
     flags show no value type (typer would print "<bool>", which invites `--json true`), and a
     value shows its name (KIND, OUT), not a Python type such as "<list[str]>"."""
+    from broker_audit.cli.choices import fill
+
     if getattr(command, "help", None):
-        command.help = reflow(_(command.help))
+        command.help = reflow(fill(_(command.help)))
     if getattr(command, "short_help", None):
-        command.short_help = reflow(_(command.short_help))
+        command.short_help = reflow(fill(_(command.short_help)))
     for param in getattr(command, "params", ()):
         if getattr(param, "help", None):
-            param.help = reflow(_(param.help))
+            param.help = reflow(fill(_(param.help)))
         if getattr(param, "param_type_name", "") == "argument":
             param.display_type_rich = _no_type  # its name (BROKERS) already says what it takes
             if param.metavar is None and param.name:

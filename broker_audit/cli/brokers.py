@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import print_json
+from broker_audit.cli.common import resources
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
 
 @app.command("list")
 def list_command(
+    ctx: typer.Context,
     category: str = typer.Option(None, help=N_("Only this category, e.g. people-search.")),
     sells_to: str = typer.Option(
         None,
@@ -35,20 +37,19 @@ def list_command(
 
     Example: broker-audit brokers list --sells-to immigration-enforcement
     """
-    from broker_audit.cli.listing import render_broker_table
+    from broker_audit.cli.render.listing import render_broker_table
     from broker_audit.services.brokers import list_broker_rows, list_brokers
 
     filters = {"category": category, "sells_to": sells_to, "state_registry": registry, "text": search}
     if as_json:
-        from broker_audit.registry.load import shipped_registry
-
-        print_json(list_brokers(shipped_registry(), **filters))
+        emit(ctx, list_brokers(resources(ctx).registry, **filters))
         return
     render_broker_table(list_broker_rows(**filters))
 
 
 @app.command("show")
 def show_command(
+    ctx: typer.Context,
     broker: str = typer.Argument(..., help=N_("Broker id, name, alias or brand.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON.")),
 ) -> None:
@@ -56,14 +57,11 @@ def show_command(
 
     Example: broker-audit brokers show accurint
     """
-    import msgspec
 
-    from broker_audit.registry.load import shipped_registry
-
-    record = shipped_registry().resolve(broker)
+    record = resources(ctx).registry.resolve(broker)
     if as_json:
-        print_json(msgspec.to_builtins(record))
+        emit(ctx, record)
         return
-    from broker_audit.cli.render import render_broker
+    from broker_audit.cli.render.brokers import render_broker
 
     render_broker(record)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 app = typer.Typer(
@@ -28,7 +29,7 @@ def letters(
     preset: str = typer.Option(
         None, "--preset", help=N_("A named set: ice-linked, people-search, consumer-reporting.")
     ),
-    kind: str = typer.Option("access", "--kind", "-k", help=N_("Letter kinds, comma-separated.")),
+    kind: str = typer.Option("access", "--kind", "-k", help=N_("Letter kinds, comma-separated: {kinds}.")),
     out: Path = typer.Option(Path("batch"), "--out", "-o", help=N_("Folder for the batch files.")),
     lang: str = typer.Option(
         "en", "--lang", help=N_("Cover sheet language when the spreadsheet has no language column: en or es.")
@@ -79,8 +80,8 @@ def letters(
         "--disclose",
         metavar="FIELD",
         help=N_(
-            "Also tell the brokers this about each client (repeat or comma-separate): current-address, "
-            "phone, birth-date, ...; all: what letters gave before."
+            "Also tell the brokers this about each client (repeat or comma-separate): {fields}; all: "
+            "what letters gave before."
         ),
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the summary as JSON.")),
@@ -97,8 +98,6 @@ def letters(
 
     Example: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.batch import run_batch
     from broker_audit.services.clinic import load_clinic_file
 
@@ -112,7 +111,7 @@ def letters(
         mapping[name.strip()] = field.strip()
     import contextlib
 
-    from broker_audit.cli.render import progress_bar
+    from broker_audit.cli.render.base import progress_bar
 
     bar = contextlib.nullcontext(None) if dry_run else progress_bar("Writing letters")
     with bar as advance:
@@ -124,8 +123,8 @@ def letters(
             kinds=[k for k in kind.split(",") if k.strip()],
             out_dir=out,
             today=today(),
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            registry=resources(ctx).registry,
+            laws=resources(ctx).laws,
             column_map=mapping,
             language=lang,
             clinic=load_clinic_file(clinic) if clinic else None,
@@ -139,53 +138,13 @@ def letters(
             date_order=date_order,
             again=again,
         )
-    summary = {
-        "batch": result.batch_id,
-        "dry_run": result.dry_run,
-        "clients": result.clients,
-        "letters": result.letters,
-        "pages": result.pages,
-        "files": result.files,
-        "first_request": result.first_request,
-        "last_request": result.last_request,
-        "rows_to_fix": [{"row": b.row, "reason": b.reason} for b in result.bad_rows],
-        "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
-        "unmapped_columns": result.unmapped_columns,
-        "by_channel": result.by_channel,
-        "no_route": result.no_route,
-        "no_route_brokers": result.no_route_brokers,
-        "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
-        "date_order": result.date_order,
-        "notes": result.notes,
-        "repeats_skipped": [
-            {
-                "row": r.row,
-                "client": r.client_id,
-                "broker": r.broker_id,
-                "kind": r.kind,
-                "open_request": r.request_id,
-            }
-            for r in result.repeats
-        ],
-        "repeats_checked": result.repeats_checked,
-    }
-    if result.dry_run:
-        summary["read"] = [
-            {
-                "row": r.row,
-                "client": r.client_id,
-                "name": r.name,
-                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
-                "state": r.state,
-                "zip": r.zip,
-                "language": r.language,
-            }
-            for r in result.read
-        ]
+    from broker_audit.services.batchsummary import batch_summary
+
+    summary = batch_summary(result)
     if as_json:
-        print_json(summary)
+        emit(ctx, summary)
         return
-    from broker_audit.cli.render import render_batch
+    from broker_audit.cli.render.bulk import render_batch
 
     render_batch(summary)
 
@@ -196,7 +155,7 @@ def mark(
     batch: str = typer.Argument(..., help=N_("Batch id, e.g. B-20261125-1A2B3C.")),
     state: str = typer.Argument("sent", help=N_("The new state for every request of the batch.")),
     on: str = typer.Option(None, "--on", help=N_("The day it happened, YYYY-MM-DD (default today).")),
-    via: str = typer.Option("mail", "--via", help=N_("mail, email, web-form, phone or fax.")),
+    via: str = typer.Option("mail", "--via", help=N_("The route the letters went by: {channels}.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the result as JSON.")),
 ) -> None:
     """Mark a whole batch at once. Sent or delivered `--via` a route marks only the letters that go
@@ -212,19 +171,13 @@ def mark(
         access(ctx), batch, state, on=parse_date(on, "--on") if on else day, today=day, via=via
     )
     if as_json:
-        print_json(
-            {
-                "batch": result.batch_id,
-                "marked": result.marked,
-                "skipped": [{"id": i, "reason": r} for i, r in result.skipped],
-            }
-        )
+        emit(ctx, result)
         return
     typer.echo(
         f"Marked {result.marked} requests of {result.batch_id} as {state}; left {len(result.skipped)} alone."
     )
-    for request_id, reason in result.skipped[:20]:
-        err(f"#{request_id} left as it is: {reason}")
+    for left in result.skipped[:20]:
+        err(f"#{left.request_id} left as it is: {left.reason}")
     if len(result.skipped) > 20:
         err(f"... and {len(result.skipped) - 20} more")
 
@@ -233,7 +186,7 @@ def mark(
 def status(
     ctx: typer.Context,
     batch: str = typer.Option(None, "--batch", help=N_("Only this batch.")),
-    by: str = typer.Option("client", "--by", help=N_("Group the table by client or broker.")),
+    by: str = typer.Option("client", "--by", help=N_("Group the table by {groupings}.")),
     csv_file: Path = typer.Option(None, "--csv", help=N_("Also write every request to this CSV.")),
     ics_file: Path = typer.Option(None, "--ics", help=N_("Also write due dates to this calendar.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Print every request as JSON.")),
@@ -255,11 +208,9 @@ def status(
         count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
         err(f"wrote {count} due dates to {ics_file}")
     if as_json:
-        import dataclasses
-
-        print_json([dataclasses.asdict(r) for r in rows])
+        emit(ctx, rows)
         return
-    from broker_audit.cli.render import render_clinic_summary
+    from broker_audit.cli.render.bulk import render_clinic_summary
 
     render_clinic_summary(summary, by, day)
 
@@ -275,15 +226,13 @@ def stats(
 
     Example: broker-audit bulk stats > clinic-stats.json
     """
-    import dataclasses
-
     from broker_audit.services.clinic import clinic_stats
 
     result = clinic_stats(access(ctx), today=today())
     if as_json:
-        print_json(dataclasses.asdict(result))
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import render_stats
+    from broker_audit.cli.render.bulk import render_stats
 
     render_stats(result)
 
@@ -302,16 +251,13 @@ def recipients(
 
     Example: broker-audit bulk recipients > disclosed-recipients.json
     """
-    import dataclasses
-
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.clinic_findings import recipient_counts
     from broker_audit.services.findings import name_directory
 
-    result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
+    result = recipient_counts(access(ctx), names=name_directory(resources(ctx).registry).display)
     if as_json:
-        print_json(dataclasses.asdict(result))
+        emit(ctx, result)
         return
-    from broker_audit.cli.render_findings import render_recipient_counts
+    from broker_audit.cli.render.findings import render_recipient_counts
 
     render_recipient_counts(result)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.cli.common import access, parse_date, today
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 app = typer.Typer(
@@ -26,15 +27,13 @@ def list_command(
 
     Example: broker-audit campaign list
     """
-    import dataclasses
-
     from broker_audit.services.campaign import list_campaigns
 
     campaigns = list_campaigns(access(ctx))
     if as_json:
-        print_json([dataclasses.asdict(c) for c in campaigns])
+        emit(ctx, campaigns)
         return
-    from broker_audit.cli.render import render_campaign_list
+    from broker_audit.cli.render.campaign import render_campaign_list
 
     render_campaign_list(campaigns)
 
@@ -45,9 +44,7 @@ def finding_command(
     request_id: int = typer.Argument(
         ..., help=N_("The agency's request (or its follow-up), from `status --campaign`.")
     ),
-    finding: str = typer.Argument(
-        ..., help=N_("appriss, lexisnexis, vine, ice-access, other-vendor, none, refused or fee.")
-    ),
+    finding: str = typer.Argument(..., help=N_("{findings}.")),
     reply: int = typer.Option(
         None,
         "--reply",
@@ -83,11 +80,9 @@ def finding_command(
         note=note,
     )
     if as_json:
-        import msgspec
-
-        print_json(msgspec.to_builtins(record))
+        emit(ctx, record)
         return
-    from broker_audit.cli.render import render_finding
+    from broker_audit.cli.render.campaign import render_finding
 
     render_finding(record)
 
@@ -104,20 +99,12 @@ def export_command(
 
     Example: broker-audit campaign export C-20261207-1A2B3C --out findings
     """
-    import dataclasses
-
     from broker_audit.services.campaign import export_findings
 
     result = export_findings(access(ctx), campaign_id, out_dir=out, today=today())
     if as_json:
-        print_json(
-            {
-                "campaign": result.campaign_id,
-                "files": result.files,
-                "rows": [dataclasses.asdict(r) for r in result.rows],
-            }
-        )
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import render_export
+    from broker_audit.cli.render.campaign import render_export
 
     render_export(result)

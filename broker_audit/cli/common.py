@@ -8,12 +8,17 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from broker_audit.errors import UserError, VaultLocked
 from broker_audit.i18n import N_, _
+
+if TYPE_CHECKING:
+    from broker_audit.services.access import VaultAccess
+    from broker_audit.services.resources import Resources
+    from broker_audit.vault.vault import OpenInfo
 
 
 @dataclass
@@ -21,6 +26,7 @@ class Globals:
     vault: Path | None = None
     no_keyring: bool = False
     debug: bool = False
+    resources: Resources | None = None  # made on first use, one per run
 
 
 def globals_of(ctx: typer.Context) -> Globals:
@@ -167,7 +173,7 @@ def ask_yes(question: str, *, yes: bool, what: str) -> bool:
     return typer.confirm(question, default=False, err=True)
 
 
-def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
+def access(ctx: typer.Context, *, recovery_key: str | None = None) -> VaultAccess:
     from broker_audit.services import VaultAccess, vault_path
 
     g = globals_of(ctx)
@@ -180,51 +186,22 @@ def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
     )
 
 
-def show_unlock(info: Any) -> None:
+def resources(ctx: typer.Context) -> Resources:
+    """The registry, laws and agencies for this run, each loaded when a service first reads it."""
+    g = globals_of(ctx)
+    if g.resources is None:
+        from broker_audit.services.resources import Resources
+
+        g.resources = Resources()
+    return g.resources
+
+
+def show_unlock(info: OpenInfo) -> None:
     """On stderr: "vault: N records, last change DATE", then any warning about the vault (our
     own words and numbers only; plain text, so it costs no rich import)."""
     err(_("vault: {summary}").format(summary=info.summary()))
     for warning in info.warnings:
         err(_("warning: {warning}").format(warning=warning))
-
-
-def _default(value: Any) -> Any:
-    """What msgspec cannot encode itself (dates, dataclasses, structs and enums it can)."""
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def print_json(data: Any) -> None:
-    """Stdout is data: one JSON document per command.
-
-    Encoded by msgspec. A list is written one element per line, a few thousand elements at a
-    time, so a long one (100,000 requests) is never held as one string; an object is indented.
-    Dates are ISO 8601 (`2026-01-05`), times RFC 3339 (`2026-01-05T10:00:00Z`). Characters a
-    terminal would act on are written as \\u escapes (msgspec, like json.dumps, leaves C1 and bidi
-    controls raw).
-    """
-    import msgspec
-
-    from broker_audit.cleantext import json_safe_bytes
-
-    encoder = msgspec.json.Encoder(enc_hook=_default)
-    sys.stdout.flush()
-    out = getattr(sys.stdout, "buffer", None)
-    write = out.write if out is not None else (lambda b: sys.stdout.write(b.decode("utf-8")))
-    if isinstance(data, list | tuple):
-        if not data:
-            write(b"[]\n")
-        else:
-            write(b"[\n")
-            for start in range(0, len(data), 5000):
-                piece = b",\n".join([encoder.encode(item) for item in data[start : start + 5000]])
-                write(json_safe_bytes(piece) + (b",\n" if start + 5000 < len(data) else b"\n"))
-            write(b"]\n")
-    else:
-        write(json_safe_bytes(msgspec.json.format(encoder.encode(data), indent=2)) + b"\n")
-    if out is not None:
-        out.flush()
 
 
 def err(message: str) -> None:

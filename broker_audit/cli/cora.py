@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 
@@ -39,9 +40,7 @@ def cora_command(
         ),
     ),
     via: str = typer.Option(
-        None,
-        "--via",
-        help=N_("Campaign: prefer this channel (mail, email or web-form) where an agency has it."),
+        None, "--via", help=N_("Campaign: prefer this channel ({agency_channels}) where an agency has it.")
     ),
     since: str = typer.Option("2019-01-01", "--since", help=N_("Ask for records from this date.")),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letters.")),
@@ -49,7 +48,8 @@ def cora_command(
         None,
         "--format",
         help=N_(
-            "Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign)."
+            "Any of {formats}, comma-separated (default: pdf,txt for one agency; each route's own for a "
+            "campaign)."
         ),
     ),
     disclose: list[str] = typer.Option(
@@ -58,7 +58,7 @@ def cora_command(
         metavar="FIELD",
         help=N_(
             "One agency, as yourself: also tell the agency this (repeat or comma-separate): "
-            "current-address, phone, ...; by default the letter gives only your name and e-mail."
+            "{fields}; by default the letter gives only your name and e-mail."
         ),
     ),
     clinic: Path = typer.Option(
@@ -87,8 +87,7 @@ def cora_command(
 
     Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
-    from broker_audit.cli.render import render_announcements
-    from broker_audit.law.load import shipped_laws
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats
     from broker_audit.services.clinic import load_clinic_file
 
@@ -113,7 +112,7 @@ def cora_command(
         out_dir=out,
         formats=parse_formats(formats or "pdf,txt"),
         today=today(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         since=parse_date(since, "--since"),
         disclose=disclose or (),
         as_clinic=as_kind == "clinic",
@@ -121,20 +120,9 @@ def cora_command(
         announce=render_announcements,
     )
     if as_json:
-        print_json(
-            {
-                "id": result.request_id,
-                "agency": result.broker_name,
-                "kind": result.kind,
-                "law": result.law_id,
-                "reference": result.reference,
-                "files": result.files,
-                "disclosed": result.given,
-                "disclosure": result.disclosure,
-            }
-        )
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import say
+    from broker_audit.cli.render.base import say
 
     say(
         f"#{result.request_id} {result.broker_name} (CCJRA and CORA): "
@@ -155,16 +143,13 @@ def _campaign(
     formats: str | None,
     as_json: bool,
 ) -> None:
-    from broker_audit.cli.render import render_announcements
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.agencies import shipped_agencies
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats
     from broker_audit.services.campaign import start_campaign
 
     result = start_campaign(
         access(ctx),
-        directory=shipped_agencies(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         out_dir=out,
         today=today(),
         group=group,
@@ -176,32 +161,8 @@ def _campaign(
         announce=render_announcements,
     )
     if as_json:
-        print_json(
-            {
-                "campaign": result.campaign_id,
-                "scope": result.scope,
-                "requester": result.requester,
-                "letters": [
-                    {
-                        "id": r.request_id,
-                        "agency": r.broker_id,
-                        "agency_name": r.broker_name,
-                        "kind": r.kind,
-                        "reference": r.reference,
-                        "channel": r.channel,
-                        "send_to": r.route,
-                        "files": r.files,
-                        "warnings": r.warnings,
-                    }
-                    for r in result.letters
-                ],
-                "without_route": [
-                    {"agency": m.agency_id, "agency_name": m.agency_name, "why": m.why_not, "leads": m.leads}
-                    for m in result.without_route
-                ],
-            }
-        )
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import render_campaign_started
+    from broker_audit.cli.render.campaign import render_campaign_started
 
     render_campaign_started(result)

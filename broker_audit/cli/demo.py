@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import today
+from broker_audit.cli.common import resources, today
 from broker_audit.i18n import N_
 
 
 def demo_command(
+    ctx: typer.Context,
     out: Path = typer.Option(
         Path("broker-audit-demo"), "--out", "-o", help=N_("Folder for the demo letters.")
     ),
@@ -22,14 +23,12 @@ def demo_command(
 
     Example: broker-audit demo --out demo-letters
     """
-    from broker_audit.cli.listing import render_status
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
+    from broker_audit.cli.render.listing import render_status
     from broker_audit.services import run_demo
 
     day = today()
-    result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
-    from broker_audit.cli.render import render_letters
+    result = run_demo(out, today=day, resources=resources(ctx))
+    from broker_audit.cli.render.requests import render_letters
     from broker_audit.words import channel_done
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")

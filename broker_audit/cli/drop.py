@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.cli.common import access, parse_date, resources, today
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ def record_command(
         "",
         "--identifiers",
         help=N_(
-            "Which kinds of identifiers you gave DROP, comma-separated: name, birth-date, zip, email, "
-            "phone, mobile-ad-id, connected-tv-id, vin (only the kinds are kept, not the values)."
+            "Which kinds of identifiers you gave DROP, comma-separated: {identifiers} (only the kinds "
+            "are kept, not the values)."
         ),
     ),
     client: str = typer.Option(
@@ -51,19 +52,18 @@ def record_command(
 
     Example: broker-audit drop record --on 2026-09-01 --drop-id D-12345 --identifiers name,email,zip
     """
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services.drop import record_drop
 
     result = record_drop(
         access(ctx),
         submitted=parse_date(on, "--on"),
         today=today(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         drop_id=drop_id,
         identifiers=[x for x in identifiers.split(",") if x.strip()],
         client_id=client,
     )
-    _render(result, as_json)
+    _render(ctx, result, as_json)
     typer.echo(
         "When DROP shows a broker's status: broker-audit drop result BROKER deleted|opted-out|exempted|"
         "not-found|pending",
@@ -75,7 +75,7 @@ def record_command(
 def result_command(
     ctx: typer.Context,
     broker: str = typer.Argument(..., help=N_("The broker, by id, name or alias.")),
-    state: str = typer.Argument(..., help=N_("deleted, opted-out, exempted, not-found or pending.")),
+    state: str = typer.Argument(..., help=N_("{drop_states}.")),
     on: str = typer.Option(
         None, "--on", help=N_("The day DROP showed this status, YYYY-MM-DD (default today).")
     ),
@@ -88,8 +88,6 @@ def result_command(
 
     Example: broker-audit drop result lexisnexis exempted --on 2026-10-20
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.drop import record_drop_result
 
     result = record_drop_result(
@@ -97,19 +95,19 @@ def result_command(
         broker,
         state,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         on=parse_date(on, "--on") if on else None,
         client_id=client,
     )
-    _render(result, as_json)
+    _render(ctx, result, as_json)
 
 
-def _render(result: DropResult, as_json: bool) -> None:
-    from broker_audit.cli.render import render_drop, view_dict
-    from broker_audit.services import detail_of
-
+def _render(ctx: typer.Context, result: DropResult, as_json: bool) -> None:
     if as_json:
-        print_json(view_dict(detail_of(result.view, today())))
+        from broker_audit.tracking.shown import request_record
+
+        emit(ctx, request_record(result.view, today()))
         return
+    from broker_audit.cli.render.drop import render_drop
+
     render_drop(result)

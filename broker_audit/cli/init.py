@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
+
+from broker_audit.cli.common import err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
     from broker_audit.profile import Profile
 
-from broker_audit.cli.common import err, globals_of, passphrase_prompt, print_json
 from broker_audit.i18n import N_, _
+
+T = TypeVar("T")
 
 
 def init_command(
@@ -63,7 +67,7 @@ def init_command(
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
     result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)
     if as_json:
-        print_json({"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
+        emit(ctx, result)
         return
     typer.echo(_("Created the vault at {path}").format(path=result.path))
     typer.echo(
@@ -96,7 +100,6 @@ def ask_profile() -> Profile:
     import functools
     import sys
     from collections.abc import Callable
-    from typing import Any
 
     from broker_audit.errors import UserError
     from broker_audit.profile import (
@@ -116,10 +119,10 @@ def ask_profile() -> Profile:
         )
     ask = typer.prompt
 
-    def ask_valid(text: str, parse: Callable[[str], Any], **kw: Any) -> Any:
+    def ask_valid(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
         """Ask again until `parse` accepts the answer (it raises UserError with the reason)."""
         while True:
-            answer = str(ask(text, err=True, **kw))
+            answer = str(ask(text, err=True, default=default))
             try:
                 return parse(answer)
             except UserError as exc:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,10 +15,14 @@ from broker_audit.cli.common import (
     globals_of,
     mail_password_prompt,
     parse_date,
-    print_json,
+    resources,
     today,
 )
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
+
+if TYPE_CHECKING:
+    from broker_audit.services.send import Answer, InDoubt, SendPlan
 
 app = typer.Typer(
     help=N_(
@@ -29,14 +32,6 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-
-
-def _plain(value: Any) -> Any:
-    return (
-        dataclasses.asdict(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type)
-        else value
-    )
 
 
 @app.command("setup")
@@ -94,7 +89,7 @@ def setup_command(
         password=mail_password_prompt,
         use_keyring=not globals_of(ctx).no_keyring,
     )
-    from broker_audit.cli.render import render_mail_setup
+    from broker_audit.cli.render.mail import render_mail_setup
 
     render_mail_setup(result)
 
@@ -137,29 +132,28 @@ def send_command(
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
-    from broker_audit.cli.render import render_send_plan, render_send_result
+    from broker_audit.cli.render.mail import render_send_plan, render_send_result
     from broker_audit.errors import NeedsAttention
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.send import send_requests
 
-    def confirm(plan: Any) -> bool:
+    def confirm(plan: SendPlan) -> bool:
         render_send_plan(plan)
         return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
 
-    answers = {i: "sent" for i in was_sent or ()} | {i: "not-sent" for i in not_sent or ()}
+    answers: dict[int, Answer] = {i: "sent" for i in was_sent or ()}
+    answers |= {i: "not-sent" for i in not_sent or ()}
 
-    def ask(doubt: Any, looked: str) -> Any:
+    def ask(doubt: InDoubt, looked: str) -> Answer:
         if doubt.request_id in answers:
             return answers[doubt.request_id]
-        from broker_audit.cli.render import ask_if_sent
+        from broker_audit.cli.render.mail import ask_if_sent
 
         return ask_if_sent(doubt, looked) if sys.stdin.isatty() else None
 
     result = send_requests(
         access(ctx),
         request_ids or None,
-        registry=shipped_registry(),
+        registry=resources(ctx).registry,
         today=today(),
         password=mail_password_prompt,
         confirm=confirm,
@@ -168,12 +162,12 @@ def send_command(
         cap=daily_cap,
         pace=pace,
         cafile=cafile,
-        laws=shipped_laws(),
+        laws=resources(ctx).laws,
         force=force,
         ask=ask,
     )
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, result)
     else:
         render_send_result(result)
     if result.plan.in_doubt:
@@ -218,9 +212,8 @@ def inbox_command(
 
     Example: broker-audit inbox --since 2026-01-01
     """
-    from broker_audit.cli.render import ask_reply_state, confirm_unauthenticated, render_inbox
+    from broker_audit.cli.render.mail import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.inbox import read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
@@ -241,7 +234,7 @@ def inbox_command(
 
     result = read_inbox(
         access(ctx),
-        registry=shipped_registry(),
+        registry=resources(ctx).registry,
         today=today(),
         password=mail_password_prompt,
         since=parse_date(since, "--since") if since else None,
@@ -255,7 +248,7 @@ def inbox_command(
         minutes=time_limit,
     )
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, result)
     else:
         render_inbox(result)
     if result.stopped:
@@ -293,7 +286,7 @@ def reply_command(
 
     Example: broker-audit reply 3 --file letter-scan.pdf --on 2026-02-10 --state denied
     """
-    from broker_audit.cli.render import render_reply_added
+    from broker_audit.cli.render.mail import render_reply_added
     from broker_audit.services.replies import add_reply_file
 
     added = add_reply_file(
@@ -306,7 +299,7 @@ def reply_command(
         note=note,
     )
     if as_json:
-        print_json(_plain(added))
+        emit(ctx, added)
     else:
         render_reply_added(added)
 
@@ -321,12 +314,11 @@ def evidence_command(
 
     Example: broker-audit evidence 3 --out complaint-3
     """
-    from broker_audit.cli.render import render_evidence
-    from broker_audit.law.load import shipped_laws
+    from broker_audit.cli.render.mail import render_evidence
     from broker_audit.services.evidence import write_evidence
 
-    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), laws=shipped_laws())
+    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), resources=resources(ctx))
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, result)
     else:
         render_evidence(result)

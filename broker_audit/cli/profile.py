@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json
+from broker_audit.cli.common import access, parse_date
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 app = typer.Typer(
@@ -17,13 +17,6 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-
-
-def profile_dict(profile: object) -> dict[str, Any]:
-    import msgspec
-
-    built: dict[str, Any] = msgspec.to_builtins(profile)
-    return built
 
 
 @app.command("show")
@@ -38,9 +31,9 @@ def show(
 
     profile = show_profile(access(ctx))
     if as_json:
-        print_json(profile_dict(profile))
+        emit(ctx, profile)
         return
-    from broker_audit.cli.render import render_profile
+    from broker_audit.cli.render.profile import render_profile
 
     render_profile(profile)
 
@@ -71,7 +64,7 @@ def edit(
         metavar="FIELDS",
         help=N_(
             "What letters to brokers with no known sales to government or police give besides your "
-            "name, comma-separated (e.g. past-addresses,email); 'standard' for the usual set."
+            "name, comma-separated, of {fields}; 'standard' for the usual set."
         ),
     ),
     from_file: Path = typer.Option(
@@ -110,6 +103,6 @@ def edit(
     )
     profile = edit_profile(access(ctx), changes)
     if as_json:
-        print_json(profile_dict(profile))
+        emit(ctx, profile)
     else:
         typer.echo("Profile updated.")

@@ -1,17 +1,22 @@
 """`broker-audit registry import|update|check`: refresh from the state registries; validate.
 
-Human output is drawn by cli/render.py; `--json` prints one object on stdout.
+Human output is drawn by cli/render/registry.py; `--json` prints one object on stdout.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import err, print_json, today
+from broker_audit.cli.common import err, today
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
+
+if TYPE_CHECKING:
+    from broker_audit.registry.check import CheckReport
+    from broker_audit.services.registry import ImportResult
 
 app = typer.Typer(
     help=N_(
@@ -30,6 +35,7 @@ _INTO_HELP = N_(
 
 @app.command("import")
 def import_command(
+    ctx: typer.Context,
     file: Path = typer.Argument(
         ...,
         metavar="FILE",
@@ -37,7 +43,7 @@ def import_command(
         dir_okay=False,
         help=N_("The registry export (CSV, or a saved HTML results page for Oregon)."),
     ),
-    source: str = typer.Option(..., "--source", help=N_("Which registry: ca, vt, tx or or.")),
+    source: str = typer.Option(..., "--source", help=N_("Which registry: {registries}.")),
     into: Path = typer.Option(None, "--into", help=_INTO_HELP),
     source_url: str = typer.Option(
         None,
@@ -53,11 +59,12 @@ def import_command(
     from broker_audit.services.registry import import_registry
 
     result = import_registry(source, file, today=today(), into=into, source_url=source_url)
-    _print_import(result, as_json)
+    _print_import(ctx, result, as_json)
 
 
 @app.command("update")
 def update_command(
+    ctx: typer.Context,
     url: str = typer.Option(
         None,
         "--url",
@@ -78,11 +85,12 @@ def update_command(
     result = update_registry(
         today=today(), url=url or DEFAULT_UPDATE_URL, into=into, timeout=timeout, retries=retries
     )
-    _print_import(result, as_json)
+    _print_import(ctx, result, as_json)
 
 
 @app.command("check")
 def check_command(
+    ctx: typer.Context,
     online: bool = typer.Option(
         False, "--online", help=N_("Also check that each web form and website answers.")
     ),
@@ -124,68 +132,27 @@ def check_command(
         agencies_file=agencies,
     )
     if as_json:
-        print_json(
-            {
-                "ok": report.ok,
-                "errors": report.errors,
-                "warnings": report.warnings,
-                "brokers": report.brokers,
-                "laws": report.laws,
-                "agencies": report.agencies,
-                "links_checked": report.links_checked,
-                "findings": [
-                    {
-                        "rule": f.rule,
-                        "severity": f.severity,
-                        "broker": f.broker,
-                        "where": f.where,
-                        "message": f.message,
-                        "fix": f.fix,
-                    }
-                    for f in report.findings
-                ],
-                "rules": [
-                    {"id": r.id, "name": r.name, "description": r.description, "fix": r.fix}
-                    for r in report.rules
-                ],
-            }
-        )
+        from broker_audit.registry.check import check_summary
+
+        emit(ctx, check_summary(report))
     else:
         _print_check(report)
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _print_import(result: Any, as_json: bool) -> None:
+def _print_import(ctx: typer.Context, result: ImportResult, as_json: bool) -> None:
     if as_json:
-        print_json(
-            {
-                "registry": result.registry,
-                "form": result.form,
-                "source_url": result.source_url,
-                "file": result.file,
-                "into": result.into,
-                "rows": result.rows,
-                "brokers": result.brokers,
-                "usable": result.usable,
-                "coverage": round(result.coverage, 4),
-                "matched": [{"name": n, "into": i, "origin": o} for n, i, o in result.matched],
-                "new": result.new,
-                "changed": result.changed,
-                "gone": result.gone,
-                "columns": [{"label": label, "kind": kind} for label, kind in result.columns],
-                "unmapped": result.unmapped,
-                "ignored": result.ignored,
-                "skipped": [{"line": line, "why": why} for line, why in result.skipped],
-            }
-        )
+        from broker_audit.services.registry import import_summary
+
+        emit(ctx, import_summary(result))
         return
-    from broker_audit.cli.render import render_import
+    from broker_audit.cli.render.registry import render_import
 
     render_import(result)
 
 
-def _print_check(report: Any) -> None:
-    from broker_audit.cli.render import render_check
+def _print_check(report: CheckReport) -> None:
+    from broker_audit.cli.render.registry import render_check
 
     render_check(report)

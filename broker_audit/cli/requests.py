@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_, _, current_language
 
 if TYPE_CHECKING:
-    from broker_audit.services.letters import LetterResult, NoRoute
+    from broker_audit.services.duplicates import OpenRequest
+    from broker_audit.services.letters import LettersResult
 
 
 def request_command(
@@ -23,13 +24,13 @@ def request_command(
         ["access"],
         "--kind",
         "-k",
-        help=N_("access, delete, opt-out, correct or fcra-disclosure; repeat or comma-separate."),
+        help=N_("{kinds}; repeat or comma-separate."),
     ),
     via: str = typer.Option(
         None,
         "--via",
         help=N_(
-            "Send by this channel: mail, email, web-form, phone or fax. Brokers without one are listed, "
+            "Send by this channel: {channels}. Brokers without one are listed, "
             "not written (default: the channel each broker names for requests, by mail where it can)."
         ),
     ),
@@ -41,8 +42,8 @@ def request_command(
         None,
         "--format",
         help=N_(
-            "Any of pdf,txt,eml,html (default: the route's own: a window-envelope PDF for mail, an .eml "
-            "for email, a submission sheet for a web form)."
+            "Any of {formats}, comma-separated (default: the route's own: a window-envelope PDF for "
+            "mail, an .eml for email, a submission sheet for a web form)."
         ),
     ),
     law: str = typer.Option(
@@ -58,8 +59,7 @@ def request_command(
         "--disclose",
         metavar="FIELD",
         help=N_(
-            "Also tell the brokers this (repeat or comma-separate): current-address, past-addresses, "
-            "phone, email, birth-date, other-names, advertising-id, licence-number; all: what letters gave "
+            "Also tell the brokers this (repeat or comma-separate): {fields}; all: what letters gave "
             "before. By default a broker that sells to government, police or immigration enforcement gets "
             "only your name, past addresses and e-mail."
         ),
@@ -103,9 +103,7 @@ def request_command(
 
     Example: broker-audit request lexisnexis --lang es
     """
-    from broker_audit.cli.render import render_announcements
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats, request_letters
 
     kinds = [k for item in kind for k in item.split(",") if k.strip()]
@@ -116,8 +114,7 @@ def request_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         law_override=law,
         via=via,
         templates_dir=templates,
@@ -128,8 +125,7 @@ def request_command(
         ask_again=None if as_json else _ask_again,
         reading_copy=reading or current_language(),
     )
-    _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
-    _print_reading_copies(result.letters)
+    _print_letters(ctx, result, as_json)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
@@ -139,17 +135,7 @@ def request_command(
         )
 
 
-def _print_reading_copies(letters: Sequence[LetterResult]) -> None:
-    for letter in letters:
-        for path in letter.reading_copies:
-            err(
-                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
-                    id=letter.request_id, path=path
-                )
-            )
-
-
-def _ask_again(repeats: list[Any]) -> bool:
+def _ask_again(repeats: list[OpenRequest]) -> bool:
     """In a terminal: list the open requests the letters would repeat and ask."""
     import sys
 
@@ -163,53 +149,25 @@ def _ask_again(repeats: list[Any]) -> bool:
         return False
 
 
-def _print_letters(
-    letters: Sequence[LetterResult],
-    no_route: Sequence[NoRoute],
-    warnings: list[str],
-    as_json: bool,
-    notes: Sequence[str] = (),
-    *,
-    told: bool = False,
-) -> None:
+def _print_letters(ctx: typer.Context, result: LettersResult, as_json: bool, *, told: bool = False) -> None:
+    """The letters a run wrote: as JSON, else for people (`told`: with what each tells)."""
     if as_json:
-        for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
+        for warning in dict.fromkeys([*result.warnings, *(w for r in result.letters for w in r.warnings)]):
             err(f"warning: {warning}")
-        print_json(
-            {
-                "letters": [
-                    {
-                        "id": r.request_id,
-                        "broker": r.broker_id,
-                        "kind": r.kind,
-                        "law": r.law_id,
-                        "reference": r.reference,
-                        "channel": r.channel,
-                        "send_to": r.route,
-                        "also": r.also,
-                        "files": r.files,
-                        "warnings": r.warnings,
-                        "linked_to": r.linked_to,
-                        "disclosed": r.given,
-                        "disclosure": r.disclosure,
-                        "cannot_reach": r.cannot_reach,
-                    }
-                    for r in letters
-                ],
-                "no_route": [
-                    {"broker": n.broker_id, "kind": n.kind, "reason": n.reason, "advice": n.advice}
-                    for n in no_route
-                ],
-                "warnings": warnings,
-                "notes": list(notes),
-            }
-        )
-        for note in notes:
+        emit(ctx, result)
+        for note in result.notes:
             err(f"note: {note}")
-        return
-    from broker_audit.cli.render import render_letters
+    else:
+        from broker_audit.cli.render.requests import render_letters
 
-    render_letters(letters, no_route, warnings, notes, told=told)
+        render_letters(result.letters, result.no_route, result.warnings, result.notes, told=told)
+    for letter in result.letters:
+        for path in letter.reading_copies:
+            err(
+                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                    id=letter.request_id, path=path
+                )
+            )
 
 
 def followup_command(
@@ -217,7 +175,9 @@ def followup_command(
     request_ids: list[int] = typer.Argument(None, help=N_("Only these requests (default: all).")),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letters.")),
     formats: str = typer.Option(
-        None, "--format", help=N_("Any of pdf,txt,eml,html (default: the artefact of each letter's route).")
+        None,
+        "--format",
+        help=N_("Any of {formats}, comma-separated (default: the artefact of each letter's route)."),
     ),
     details: str = typer.Option("", "--details", help=N_("Extra text, e.g. why you appeal.")),
     templates: Path = typer.Option(
@@ -239,8 +199,6 @@ def followup_command(
 
     Example: broker-audit followup --out letters
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import followup_letters, parse_formats
 
     result = followup_letters(
@@ -249,16 +207,14 @@ def followup_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=parse_date(as_of, "--as-of") if as_of else today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         templates_dir=templates,
         details=details,
         reading_copy=current_language(),
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, [], [], as_json, told=True)
-    _print_reading_copies(result.letters)
+    _print_letters(ctx, result, as_json, told=True)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):
@@ -337,9 +293,9 @@ def status_command(
         report = status_report(
             access(ctx), today=day, query=query, limit=None if show_all else limit, urgent_first=False
         )
-        print_json(report.rows)
+        emit(ctx, report.rows)
         return
-    from broker_audit.cli.listing import render_status
+    from broker_audit.cli.render.listing import render_status
     from broker_audit.services.tracking import DEFAULT_LIMIT
 
     report = status_report(
@@ -349,29 +305,13 @@ def status_command(
 
 
 def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json: bool) -> None:
-    import dataclasses
-
     from broker_audit.services.campaign import campaign_report
 
     report = campaign_report(access(ctx), campaign_id, today=day)
     if as_json:
-        print_json(
-            {
-                "campaign": report.campaign_id,
-                "dated": report.dated,
-                "scope": report.scope,
-                "requester": report.requester,
-                "today": report.today,
-                "letters": report.letters,
-                "answered": report.answered,
-                "late": report.late,
-                "fees": report.fees,
-                "without_route": report.without_route,
-                "agencies": [dataclasses.asdict(r) for r in report.rows],
-            }
-        )
+        emit(ctx, report)
         return
-    from broker_audit.cli.listing import render_campaign_status
+    from broker_audit.cli.render.listing import render_campaign_status
 
     render_campaign_status(report)
 
@@ -382,12 +322,11 @@ def mark_command(
     state: str = typer.Argument(
         ...,
         help=N_(
-            "sent, delivered (received: the legal clock starts), acknowledged, needs-verification, "
-            "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn; "
-            "a DROP row: deleted, opted-out, exempted, not-found, pending (or use `drop result`)."
+            "{states} (delivered: received, the legal clock starts); a DROP row: {drop_states} (or use "
+            "`drop result`)."
         ),
     ),
-    via: str = typer.Option(None, "--via", help=N_("mail, email, web-form, phone or fax.")),
+    via: str = typer.Option(None, "--via", help=N_("How it was sent: {channels}.")),
     tracking: str = typer.Option("", "--tracking", help=N_("Certified-mail or ticket number.")),
     on: str = typer.Option(None, "--on", help=N_("The day it happened, YYYY-MM-DD (default today).")),
     note: str = typer.Option("", "--note", help=N_("A short note kept in the encrypted log.")),
@@ -429,10 +368,9 @@ def mark_command(
         sender_checked=sender_checked,
     )
     if as_json:
-        from broker_audit.cli.render import view_dict
-        from broker_audit.services import detail_of
+        from broker_audit.tracking.shown import request_record
 
-        print_json(view_dict(detail_of(view, today())))
+        emit(ctx, request_record(view, today()))
         return
     if reply is not None and sender_checked:
         from broker_audit.cli.common import err
@@ -448,12 +386,10 @@ def mark_command(
 def resend_command(
     ctx: typer.Context,
     request_id: int = typer.Argument(..., help=N_("Request id from `broker-audit status`.")),
-    via: str = typer.Option(
-        ..., "--via", help=N_("The route to write it for: mail, email, web-form, phone or fax.")
-    ),
+    via: str = typer.Option(..., "--via", help=N_("The route to write it for: {channels}.")),
     out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letter.")),
     formats: str = typer.Option(
-        None, "--format", help=N_("Any of pdf,txt,eml,html (default: the artefact of the route).")
+        None, "--format", help=N_("Any of {formats}, comma-separated (default: the artefact of the route).")
     ),
     agent: bool = typer.Option(
         False,
@@ -473,8 +409,6 @@ def resend_command(
 
     Example: broker-audit resend 5 --via email
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats
     from broker_audit.services.resend import resend_letter
 
@@ -485,12 +419,11 @@ def resend_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         templates_dir=templates,
         as_agent=agent,
     )
-    _print_letters([result.letter], [], result.warnings, as_json)
+    _print_letters(ctx, result, as_json)
     if not as_json:
         first = f"#{request_id} " + (
             "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
@@ -510,16 +443,14 @@ def show_command(
 
     Example: broker-audit show 1
     """
-    import dataclasses
-
-    from broker_audit.cli.render import render_replies, render_view, view_dict
-    from broker_audit.services import detail_of
-    from broker_audit.services.replies import request_detail
+    from broker_audit.services.replies import request_detail, shown_request
 
     view, replies = request_detail(access(ctx), request_id)
-    detail = detail_of(view, today())
     if as_json:
-        print_json({**view_dict(detail), "replies": [dataclasses.asdict(r) for r in replies]})
-    else:
-        render_view(detail.view, today())
-        render_replies(replies)
+        emit(ctx, shown_request(view, replies, today()))
+        return
+    from broker_audit.cli.render.mail import render_replies
+    from broker_audit.cli.render.requests import render_view
+
+    render_view(view, today())
+    render_replies(replies)

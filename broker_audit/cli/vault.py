@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import access, err, globals_of, passphrase_prompt, print_json
+from broker_audit.cli.common import access, err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
 from broker_audit.i18n import N_
 
 app = typer.Typer(
@@ -120,18 +121,7 @@ def verify(
 
     result = verify_vault(access(ctx))
     if as_json:
-        print_json(
-            {
-                "records": result.records,
-                "requests": result.requests,
-                "attachments": result.blobs,
-                "attachment_parts": result.chunks,
-                "snapshot": result.snapshot,
-                "last_change": result.last_change,
-                "replies": result.replies,
-                "warnings": list(result.warnings),
-            }
-        )
+        emit(ctx, result)
         return
     typer.echo(
         f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "

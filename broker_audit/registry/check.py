@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import msgspec
+
 from broker_audit.errors import DataFileError
 from broker_audit.geography import US_STATES, zip_matches_state
 from broker_audit.provenance import is_proxy_url
@@ -226,6 +228,34 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+
+class CheckSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What a check found, with every rule it ran: the data of `registry check --json`."""
+
+    ok: bool  # no rule found an error
+    errors: int
+    warnings: int
+    brokers: int
+    laws: int
+    agencies: int
+    links_checked: int
+    findings: list[Finding]
+    rules: list[Rule]
+
+
+def check_summary(report: CheckReport) -> CheckSummary:
+    return CheckSummary(
+        ok=report.ok,
+        errors=report.errors,
+        warnings=report.warnings,
+        brokers=report.brokers,
+        laws=report.laws,
+        agencies=report.agencies,
+        links_checked=report.links_checked,
+        findings=list(report.findings),
+        rules=list(report.rules),
+    )
 
 
 class _Out:

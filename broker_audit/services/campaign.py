@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.campaign_records import (
     AgencyFindingRecorded,
     CampaignMade,
@@ -113,14 +116,17 @@ def agency_job(
 # --- starting a campaign ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CampaignResult:
-    campaign_id: str
+class CampaignResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign started: its letters (each to an agency, whose id and name are the letter's
+    `broker` and `broker_name`, as in `status` and `show`) and the agencies no letter could
+    reach: the data of `cora --all --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     scope: str
     requester: str  # "clinic" or "person"
     letters: list[LetterResult]
     without_route: list[CampaignMember]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = []
 
 
 def choose_agencies(
@@ -143,8 +149,7 @@ def choose_agencies(
 def start_campaign(
     access: VaultAccess,
     *,
-    directory: Directory,
-    laws: Sequence[Law],
+    resources: Resources,
     out_dir: Path,
     today: dt.date,
     group: str | None = None,
@@ -161,6 +166,9 @@ def start_campaign(
     no letter: they are listed, with the leads the directory has for them. `announce` is called,
     before anything is written, with what the letters tell the agencies (the same for each)."""
     from broker_audit.letters.compose import route_block
+
+    laws = resources.laws
+    directory = resources.agencies
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.registry.agencies import choose_agency_route, letter_channels
 
@@ -308,34 +316,20 @@ class AgencyStatus:
     why_not: str = ""
 
 
-@dataclass(frozen=True)
-class CampaignReport:
-    campaign_id: str
+class CampaignReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a campaign stands, agency by agency: the data of `status --campaign ID --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     dated: dt.date
     scope: str
     requester: str
     today: dt.date
-    rows: list[AgencyStatus]
-
-    @property
-    def letters(self) -> int:
-        return sum(r.request_id is not None for r in self.rows)
-
-    @property
-    def answered(self) -> int:
-        return sum(r.answered for r in self.rows)
-
-    @property
-    def late(self) -> int:
-        return sum(r.late for r in self.rows)
-
-    @property
-    def fees(self) -> int:
-        return sum(bool(r.fee) for r in self.rows)
-
-    @property
-    def without_route(self) -> int:
-        return sum(r.request_id is None for r in self.rows)
+    letters: int  # agencies written to
+    answered: int
+    late: int
+    fees: int  # agencies that asked for a fee
+    without_route: int  # agencies no letter could reach
+    rows: list[AgencyStatus] = msgspec.field(name="agencies")
 
 
 @dataclass(frozen=True)
@@ -462,6 +456,11 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
         scope=campaign.scope,
         requester=campaign.requester,
         today=today,
+        letters=sum(r.request_id is not None for r in rows),
+        answered=sum(r.answered for r in rows),
+        late=sum(r.late for r in rows),
+        fees=sum(bool(r.fee) for r in rows),
+        without_route=sum(r.request_id is None for r in rows),
         rows=rows,
     )
 
@@ -470,7 +469,7 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
 
 
 def campaign_followup(
-    journal: Journal, view: RequestView, *, today: dt.date, laws: Sequence[Law]
+    journal: Journal, view: RequestView, *, today: dt.date, resources: Resources
 ) -> LetterJob | str | None:
     """The follow-up letter a campaign's late request gets (by the route it went), a reason it gets
     none yet (str), or None when it is not a campaign's request.
@@ -531,8 +530,8 @@ def campaign_followup(
         recipient=route.recipient,
         email_to=route.address if route.channel == "email" else None,
         requester=requester,
-        data=_data_words(member),
-        laws=laws,
+        data=_data_words(member, resources.agencies),
+        laws=resources.laws,
         today=today,
         since=campaign.since,
         kind_id="records-followup",
@@ -562,11 +561,11 @@ def _route_again(route: MemberRoute, checked: dt.date) -> AgencyRoute | None:
     return msgspec.convert(fields, AgencyRoute)  # checked again, as when it was read
 
 
-def _data_words(member: CampaignMember) -> tuple[str, str]:
-    from broker_audit.registry.agencies import DATA_WORDS, shipped_agencies
+def _data_words(member: CampaignMember, directory: Directory) -> tuple[str, str]:
+    from broker_audit.registry.agencies import DATA_WORDS
 
     try:
-        return shipped_agencies().get(member.agency_id).data_words()
+        return directory.get(member.agency_id).data_words()
     except UserError:
         return DATA_WORDS.get(member.agency_kind, DATA_WORDS["county-sheriff"])
 
@@ -679,11 +678,12 @@ class ExportRow:
         )
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    campaign_id: str
-    rows: list[ExportRow]
+class ExportResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign's table as written: the data of `campaign export --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     files: list[Path]
+    rows: list[ExportRow]
 
 
 def evidence_reference(journal: Journal, record: AgencyFindingRecorded) -> str:

@@ -21,6 +21,7 @@ from broker_audit.errors import UserError
 from broker_audit.i18n import N_, _, current_language, format_date, gettext_in, ngettext_in
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.replies import confirmed_state, excerpt
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import Journal
 from broker_audit.tracking.model import RequestMade, RequestView
@@ -485,13 +486,14 @@ def write_evidence(
     *,
     out_dir: Path,
     today: dt.date,
-    laws: Sequence[Law],
+    resources: Resources,
     language: str | None = None,
 ) -> EvidenceResult:
     """Write the complaint packet for `request_id` into `out_dir`. The timeline the office reads
     is in English; a requester who reads another `language` (default: the one the tool speaks)
     also gets `timeline-<language>.pdf`, a reading copy marked as a translation. The rows and the
     deadline returned (for the screen) are in the language the tool speaks."""
+    laws = resources.laws
     from broker_audit.errors import MessageRefused
     from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
     from broker_audit.mail.bounds import Limits, parse_bounded

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
 from broker_audit.services.letters import (
     LetterJob,
-    LetterResult,
+    LettersResult,
     check_reading_language,
     issue_letters,
     plan_letter,
 )
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -33,10 +32,11 @@ if TYPE_CHECKING:
 FOLLOWUP_GRACE_DAYS = 10
 
 
-@dataclass(frozen=True)
-class FollowupResult:
-    letters: list[LetterResult]
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+class FollowupResult(LettersResult, frozen=True):
+    """The follow-ups, appeals and complaints written, and the requests passed over: the data
+    of `followup --json`."""
+
+    skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
 
 
 def earlier_of(view: RequestView) -> Earlier:
@@ -176,8 +176,7 @@ def followup_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     templates_dir: Path | None = None,
     details: str = "",
     reading_copy: str | None = None,
@@ -188,6 +187,8 @@ def followup_letters(
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it.
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.services.campaign import campaign_followup
 
     laws_by_id = {law.id: law for law in laws}
@@ -201,7 +202,7 @@ def followup_letters(
         for view in views:
             request = view.request
             if request.recipient == "agency":  # a campaign's records request: its own follow-up
-                planned = campaign_followup(journal, view, today=today, laws=laws)
+                planned = campaign_followup(journal, view, today=today, resources=resources)
                 if isinstance(planned, LetterJob):
                     jobs.append(planned)
                 elif request_ids:

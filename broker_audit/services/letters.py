@@ -9,9 +9,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
 from broker_audit.vocabulary import CHANNELS
@@ -35,26 +38,30 @@ if TYPE_CHECKING:
     from broker_audit.vocabulary import LetterKind
 
 
-@dataclass(frozen=True)
-class LetterResult:
-    request_id: int
-    broker_id: str
+class LetterResult(msgspec.Struct, frozen=True):
+    """A letter written and logged as a drafted request; its JSON keys (`request --json`) are
+    the names given to `msgspec.field`."""
+
+    request_id: int = msgspec.field(name="id")
+    broker_id: str = msgspec.field(name="broker")
     broker_name: str
     kind: str
-    law_id: str
+    law_id: str = msgspec.field(name="law")
     reference: str
     files: list[Path]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)
     linked_to: int | None = None
     channel: str = ""
-    route: str = ""  # where it goes: the postal lines, email address, form URL or number
+    # where it goes: the postal lines, email address, form URL or number
+    route: str = msgspec.field(default="", name="send_to")
     disclosure: str = ""  # "This letter tells X: your name, ...": printed before it was written
-    given: list[str] = field(default_factory=list)  # the identity fields it gives
+    # the identity fields it gives
+    given: list[str] = msgspec.field(default_factory=list, name="disclosed")
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
-    also: list[str] = field(default_factory=list)  # other artefacts written for it: "web-form: URL"
+    also: list[str] = msgspec.field(default_factory=list)  # other artefacts written for it: "web-form: URL"
     # The requester's reading copy in their language (a translation, never sent or recorded as
     # one of the request's files): letters/reading_copy.py.
-    reading_copies: list[Path] = field(default_factory=list)
+    reading_copies: list[Path] = msgspec.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,12 +74,11 @@ class Announcement:
     cannot_reach: str = ""
 
 
-@dataclass(frozen=True)
-class NoRoute:
+class NoRoute(msgspec.Struct, frozen=True):
     """A letter that was not written, and why: by default no way to reach the broker is known
     yet; else its address cannot be printed whole, or an open request of its kind exists."""
 
-    broker_id: str
+    broker_id: str = msgspec.field(name="broker")
     broker_name: str
     kind: str
     advice: list[str]
@@ -82,12 +88,14 @@ class NoRoute:
     unfit: bool = False  # its postal address cannot be printed whole
 
 
-@dataclass(frozen=True)
-class LettersResult:
+class LettersResult(msgspec.Struct, frozen=True):
+    """The letters a run wrote, those it could not, and what it says about the whole run: the
+    data of `request`, `followup` and `resend --json`."""
+
     letters: list[LetterResult]
-    no_route: list[NoRoute] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # about the whole run (e.g. residence)
-    notes: list[str] = field(default_factory=list)  # what else the requester can do (e.g. DROP)
+    no_route: list[NoRoute] = msgspec.field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)  # about the whole run (e.g. residence)
+    notes: list[str] = msgspec.field(default_factory=list)  # what else the requester can do (e.g. DROP)
 
 
 @dataclass(frozen=True)
@@ -178,8 +186,7 @@ def request_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     law_override: str | None = None,
     via: str | None = None,
     templates_dir: Path | None = None,
@@ -208,6 +215,8 @@ def request_letters(
     written, with the request it would repeat. `reading_copy`: a language the requester reads
     (`es`): beside each letter, its reading copy in that language (letters/reading_copy.py).
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.disclosure import parse_disclose

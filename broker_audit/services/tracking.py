@@ -281,23 +281,6 @@ def _registry_broker(text: str, in_vault: list[str]) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
-class RequestDetail:
-    """One request with its whole history and where its legal clock stands today."""
-
-    view: RequestView
-    days_left: int | None
-    overdue: bool
-
-
-def detail_of(view: RequestView, today: dt.date) -> RequestDetail:
-    return RequestDetail(
-        view=view,
-        days_left=days_left_on(view.state, view.due, today),
-        overdue=overdue_on(view.state, view.due, today),
-    )
-
-
 def mark(
     access: VaultAccess,
     request_id: int,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 PASS = "correct horse battery staple"
@@ -252,13 +253,11 @@ def test_a_request_gets_a_spanish_reading_copy(person: Path, cli: Runner) -> Non
 
 def test_the_reading_copy_is_not_one_of_the_requests_files(person: Path, cli: Runner) -> None:
     """`send`, `evidence` and `mark --via` read a request's files: the translation is not one."""
-    import json
-
     out_dir = person / "cartas"
     assert cli(["--lang", "es", "request", "lexisnexis", "--out", str(out_dir)])[0] == 0
     code, out, _ = cli(["show", "1", "--json"])
     assert code == 0
-    files = json.loads(out)["files"]
+    files = data(out)["files"]
     assert files and not [f for f in files if "reading-copy" in f]
     assert list(out_dir.glob("*reading-copy-es.pdf"))  # written: the UI speaks Spanish
 
