@@ -4,7 +4,7 @@ made safe to show on a terminal or to store.
 A terminal obeys what it is sent: ``ESC [2J`` clears the screen, ``ESC ] 8 ; ; URL ESC \\`` makes an
 invisible link (OSC 8), a carriage return overwrites the start of the line, and the bidi controls
 (U+202A-U+202E, U+2066-U+2069) reorder text so that it reads differently from what it is. Every
-path that prints data goes through :func:`clean_line` or :func:`clean_lines` (``cli/render.py``,
+path that prints data goes through :func:`clean_line` or :func:`clean_lines` (``cli/render/``,
 the CLI's error line); services clean text from outside with :func:`clean_line` before it is
 stored; :func:`json_safe` escapes the same characters in JSON output without losing them.
 

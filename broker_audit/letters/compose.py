@@ -29,8 +29,10 @@ from broker_audit.letters.context import (
 )
 from broker_audit.letters.disclosure import Disclosure, decide, given_values
 from broker_audit.profile import Address, AgentProfile, Profile, require
+from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
-from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
+from broker_audit.vocabulary import CHANNELS, KINDS, LetterKind, kind
+from broker_audit.words import channel_heading, channel_words
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 UNIT_WORDS = {"calendar": "days", "business": "business days"}
@@ -67,15 +69,15 @@ def recipient_lines(broker: Broker, route: Route | None) -> list[str]:
     name = broker.legal_name or broker.name
     if route is None:
         return [name, "No known way to send this request."]
-    if route.channel == "mail" and route.postal is not None:
+    return route_block(name, route)
+
+
+def route_block(name: str, route: Route | AgencyRoute) -> list[str]:
+    """The address block of a letter to `name` by `route`: its postal lines, or the name, the
+    channel's heading ("By email to:") and the route's value. Always English: it is the letter's."""
+    if route.postal is not None and CHANNELS[route.channel].value == "postal":
         return route.postal.lines()
-    how = {
-        "email": "By email to:",
-        "web-form": "Through its web form:",
-        "phone": "By phone:",
-        "fax": "By fax to:",
-    }.get(route.channel, "Send to:")
-    return [name, how, route.value]
+    return [name, channel_heading(route.channel, "en"), route.value]
 
 
 def complaint_recipient_lines(law: Law) -> list[str]:
@@ -297,7 +299,7 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
         kind=earlier.kind,
         dated=long_date(earlier.dated),
         sent=long_date(earlier.sent) if earlier.sent else "",
-        via=CHANNEL_WORDS.get(earlier.via, ""),
+        via=channel_words(earlier.via or "", "en"),
         tracking=earlier.tracking,
         delivered=long_date(earlier.delivered) if earlier.delivered else "",
         due=long_date(legal_due) if legal_due else "",
@@ -363,7 +365,7 @@ def route_context(route: Route | None) -> RouteContext | None:
     return RouteContext(
         channel=route.channel,
         address=route.address(),
-        words=CHANNEL_WORDS.get(route.channel, ""),
+        words=channel_words(route.channel, "en"),
         provenance=route.provenance(),
         registry_name=REGISTRY_NAMES.get(route.registry, route.registry) if route.registry else "",
         filed=route.filed,

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
-from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
+from broker_audit.services.letters import (
+    LetterJob,
+    LettersResult,
+    check_reading_language,
+    issue_letters,
+    plan_letter,
+)
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -27,10 +32,11 @@ if TYPE_CHECKING:
 FOLLOWUP_GRACE_DAYS = 10
 
 
-@dataclass(frozen=True)
-class FollowupResult:
-    letters: list[LetterResult]
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+class FollowupResult(LettersResult, frozen=True):
+    """The follow-ups, appeals and complaints written, and the requests passed over: the data
+    of `followup --json`."""
+
+    skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
 
 
 def earlier_of(view: RequestView) -> Earlier:
@@ -131,8 +137,7 @@ def plan_followup(
     goes from the requester's address). `clinic`: a clinic client's request, whose answers go to
     the clinic when the home address is withheld."""
     from broker_audit.errors import UserError
-    from broker_audit.registry.routes import CHANNEL_ORDER
-    from broker_audit.vocabulary import kind
+    from broker_audit.vocabulary import channels_by_rank, kind
 
     def plan(channel: str | None) -> LetterJob:
         return plan_letter(
@@ -153,7 +158,7 @@ def plan_followup(
     gave_email = earlier_disclosed is None or "email" in earlier_disclosed.given
     # The first route; else the best one now; else each channel (e-mail only if it was given).
     tried: list[str | None] = [via] if via else []
-    tried += [None, *(c for c in CHANNEL_ORDER if c != via and (gave_email or c != "email"))]
+    tried += [None, *(c for c in channels_by_rank() if c != via and (gave_email or c != "email"))]
     errors: dict[str | None, UserError] = {}
     for channel in tried:
         try:
@@ -171,16 +176,19 @@ def followup_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     templates_dir: Path | None = None,
     details: str = "",
+    reading_copy: str | None = None,
 ) -> FollowupResult:
     """Write the next letter for each late or refused request (or just those in request_ids).
 
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
+    `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it.
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.services.campaign import campaign_followup
 
     laws_by_id = {law.id: law for law in laws}
@@ -194,7 +202,7 @@ def followup_letters(
         for view in views:
             request = view.request
             if request.recipient == "agency":  # a campaign's records request: its own follow-up
-                planned = campaign_followup(journal, view, today=today, laws=laws)
+                planned = campaign_followup(journal, view, today=today, resources=resources)
                 if isinstance(planned, LetterJob):
                     jobs.append(planned)
                 elif request_ids:
@@ -257,6 +265,7 @@ def followup_letters(
                 formats=formats,
                 today=today,
                 templates_dir=templates_dir,
+                reading_copy=check_reading_language(reading_copy),
             )
             if jobs
             else []

@@ -1,4 +1,5 @@
-"""L005 and L008: every letter kind renders under every law with a made-up requester (also as a
+"""L005 and L008: every letter kind renders under every law with a made-up requester, in English
+and as its reading copy in every reading language (templates/letters/es/) (also as a
 clinic's client), so a template that reads a field a law lacks fails in `registry check`, not in
 someone's letter (L005), and no rendered letter prints a citation whose text was not read (L008).
 They sit above both the law and the letters, which is why they are not in `law/check.py`."""
@@ -17,6 +18,7 @@ from broker_audit.law.claim import applicable_kinds
 from broker_audit.law.schema import Law
 from broker_audit.letters.compose import Earlier, letter_context, records_context
 from broker_audit.letters.disclosure import Disclosure
+from broker_audit.letters.reading_copy import READING_LANGUAGES, render_reading_copy
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import Address, AgentProfile, Profile
@@ -120,12 +122,26 @@ def render_every_kind(
                         reference="BA-TEST0000",
                         templates_dir=templates_dir,
                     )
+                    copies = [
+                        render_reading_copy(
+                            letter.template_name,
+                            context,
+                            language=language,
+                            sender=("Test",),
+                            recipient=("Test",),
+                            date=today,
+                            reference="BA-TEST0000",
+                            templates_dir=templates_dir,
+                        )
+                        for language in READING_LANGUAGES
+                    ]
                 except BrokerAuditError as exc:
                     out.append(
                         LawFinding("L005", "error", f"{letter.id}: {exc.message}", law.id, "templates")
                     )
                     break
-                unread.update(printed_unread(to_text(document), law))
+                for rendered in (document, *copies):
+                    unread.update(printed_unread(to_text(rendered), law))
             who = " (agent)" if agent else ""
             out += [
                 LawFinding(

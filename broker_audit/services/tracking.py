@@ -14,12 +14,13 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.tracking.due import Current, days_left_on, overdue_on
+from broker_audit.tracking.due import Current, overdue_on
 from broker_audit.tracking.index import Listed, RequestIndex, listed_of
 from broker_audit.tracking.journal import Journal, paused_gc
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import AWAITING, TRANSITIONS, State, parse_state
 from broker_audit.vocabulary import CHANNELS as VIAS
+from broker_audit.words import channel_done
 
 
 class StatusRow(msgspec.Struct, frozen=True, gc=False):
@@ -374,23 +375,6 @@ def _registry_broker(text: str, in_vault: list[str]) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
-class RequestDetail:
-    """One request with its whole history and where its legal clock stands today."""
-
-    view: RequestView
-    days_left: int | None
-    overdue: bool
-
-
-def detail_of(view: RequestView, today: dt.date) -> RequestDetail:
-    return RequestDetail(
-        view=view,
-        days_left=days_left_on(view.state, view.due, today),
-        overdue=overdue_on(view.state, view.due, today),
-    )
-
-
 def mark(
     access: VaultAccess,
     request_id: int,
@@ -460,15 +444,6 @@ def _mark_from_reply(
         return journal.view(request_id)
 
 
-_GOES = {
-    "mail": "by mail",
-    "email": "by email",
-    "web-form": "through a web form",
-    "phone": "by phone",
-    "fax": "by fax",
-}
-
-
 def check_channel(request: RequestMade, state: State, via: str | None) -> None:
     """Refuse to record a request as sent (or received) by a channel other than one its
     artefacts were written for (the letter's, or the sheet written beside it): a letter made for
@@ -486,8 +461,8 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
     # every artefact written for it counts: a mail letter may have its web form's sheet beside it
     written_for = {request.channel, *(r.partition(":")[0] for r in request.routes)}
     if via not in written_for:
-        made = _GOES.get(request.channel, request.channel)
-        other = _GOES.get(via, via)
+        made = channel_done(request.channel) or request.channel
+        other = channel_done(via) or via
         have = via in allowed
         raise UserError(
             f"request {request.id} was written to go {made}, so it cannot have gone {other}"

@@ -17,11 +17,12 @@ from broker_audit.tracking.journal import AgentProfile, Journal, ProfileSet, Rec
 from broker_audit.tracking.records import agent_set
 
 
-@dataclass(frozen=True)
-class InitResult:
-    path: Path
-    slots: list[str]
-    recovery_key: str
+class InitResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The vault made: the data of `init --json`."""
+
+    path: Path = msgspec.field(name="vault")
+    slots: list[str]  # what unlocks it: keyring, passphrase, recovery
+    recovery_key: str  # shown once
 
 
 def init_vault(
@@ -105,14 +106,13 @@ def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
         return profile
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """What `vault verify` checked, walking from the first record."""
+class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What `vault verify` checked, walking from the first record: the data of its `--json`."""
 
     records: int
     requests: int
-    blobs: int
-    chunks: int
+    blobs: int = msgspec.field(name="attachments")
+    chunks: int = msgspec.field(name="attachment_parts")
     index: str  # "matches the records", "rebuilt" (it did not), "built" (there was none)
     last_change: dt.datetime | None
     replies: int = 0  # each checked against its request (tracking/bindings.py)

@@ -27,6 +27,7 @@ from broker_audit.tracking.fold import Rest
 from broker_audit.tracking.mail_records import EmailSent, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.states import AWAITING, State
+from broker_audit.vocabulary import CHANNELS
 
 INDEX_VERSION = 2
 """Bump when the shape or the meaning of a part or of the root changes: other versions are rebuilt.
@@ -141,14 +142,14 @@ def rules_fingerprint() -> bytes:
     """What the index's states and due dates were computed by: this module and the index's and
     the fold's, the lifecycle and due-date modules, the deadline arithmetic and the holiday
     calendars, with the holidays library's United States calendar and its rule for observed days
-    (their source), the delivery allowances, and the version of broker-audit. Another
+    (their source), the channels' delivery allowances, and the version of broker-audit. Another
     fingerprint in a root means the index is rebuilt."""
     from broker_audit import __version__, calendars
     from broker_audit.law import deadlines
     from broker_audit.tracking import states
 
     digest = hashlib.sha256(b"broker-audit index rules %d %s\x00" % (INDEX_VERSION, __version__.encode()))
-    digest.update(repr(sorted(due_rules.DELIVERY_ALLOWANCE.items())).encode())
+    digest.update(repr(sorted((c.id, c.delivery_days) for c in CHANNELS.values())).encode())
     digest.update(repr(due_rules.UNKNOWN_CHANNEL_ALLOWANCE).encode())
     here = Path(__file__)
     sources = [Path(m.__file__ or "") for m in (due_rules, states, deadlines, calendars)]

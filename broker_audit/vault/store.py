@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.errors import VaultCorrupt, VaultError, VaultExists, VaultNotFound, VaultTooNew
+from broker_audit.i18n import N_
 from broker_audit.vault.keys import Slot
 from broker_audit.vault.wal import WalReport, inspect_wal
 
@@ -46,7 +47,7 @@ APPLICATION_ID = 0x42415654  # "BAVT" in the SQLite header: this file is a broke
 LOCK_WAIT_MS = 10_000
 """How long a writer waits for another to finish before giving up with "in use"."""
 WAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes of -wal kept after a checkpoint; larger ones are cut back
-RESTORE_HINT = "restore the vault file from a backup, and do not add to this one"
+RESTORE_HINT = N_("restore the vault file from a backup, and do not add to this one")
 WAL_HINT = (
     "restore the vault from a backup; or, to open it as it was before the damage, move vault.db-wal "
     "and vault.db-shm to another folder (keep them: the lost changes are in them)"

@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 
 from broker_audit.errors import UserError, VaultCorrupt, VaultError, VaultExists, VaultLocked, VaultOlder
+from broker_audit.i18n import _, ngettext
 from broker_audit.vault import blobs, crypto, keys
 from broker_audit.vault.blobs import BlobRef
 from broker_audit.vault.chain import (
@@ -68,8 +69,10 @@ class OpenInfo:
 
     def summary(self) -> str:
         """The line shown on unlock: N records, last change DATE (no personal data)."""
-        when = self.last_change.strftime("%Y-%m-%d %H:%M UTC") if self.last_change else "unknown"
-        return f"{self.records} record{'s' if self.records != 1 else ''}, last change {when}"
+        when = self.last_change.strftime("%Y-%m-%d %H:%M UTC") if self.last_change else _("unknown")
+        return ngettext(
+            "{count} record, last change {when}", "{count} records, last change {when}", self.records
+        ).format(count=self.records, when=when)
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 import msgspec
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 from broker_audit.vault.vault import Vault
@@ -33,7 +33,7 @@ def test_unlock_prints_count_and_last_change_on_stderr(vault: Path, cli: Runner)
     data (one JSON document)."""
     code, out, err = cli(["status", "--json"])
     assert code == 0
-    assert len(json.loads(out)) == 2
+    assert len(data(out)) == 2
     assert err.startswith("vault: 4 records, last change 20") and "UTC" in err
 
 
@@ -41,7 +41,7 @@ def test_verify_walks_everything(vault: Path, cli: Runner) -> None:
     """Proves: `vault verify` reports the records checked (profile, 2 requests, 1 event)."""
     code, out, err = cli(["vault", "verify", "--json"])
     assert code == 0, err
-    report = json.loads(out)
+    report = data(out)
     assert report["records"] == 4 and report["requests"] == 2 and report["attachments"] == 0
     code, out, _ = cli(["vault", "verify"])
     assert code == 0 and out.startswith("Checked 4 records (2 requests)")
@@ -58,7 +58,7 @@ def test_verify_finds_damage_that_opening_does_not_read(vault: Path, cli: Runner
     conn.commit()
     conn.close()
     code, out, _ = cli(["status", "--json"])
-    assert code == 0 and [r["state"] for r in json.loads(out)] == ["sent", "drafted"]
+    assert code == 0 and [r["state"] for r in data(out)] == ["sent", "drafted"]
     code, _, err = cli(["vault", "verify"])
     assert code == 4
     assert "vault record 2 is damaged" in err

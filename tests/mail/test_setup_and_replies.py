@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+from clijson import data
 from conftest import ROOT, TODAY, email_request
 from keyring.backends import fail
 from keyring_session import MemoryKeyring
@@ -19,6 +19,7 @@ from broker_audit.mail.password import MAIL_KEYRING_SERVICE
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.mail import MailSettings, account_password, setup_mail
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.states import State
 from broker_audit.vault import keys
 
@@ -171,7 +172,7 @@ def test_clinic_batch_is_sent_only_with_batch(
         ]
     )
     assert code == 0, err
-    summary = json.loads(out)
+    summary = data(out)
     assert summary["by_channel"].get("email", 0) >= 1
     emails = summary["by_channel"]["email"]
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
@@ -213,7 +214,6 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
 
     from pypdf import PdfReader
 
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services import mark
     from broker_audit.services.evidence import write_evidence
 
@@ -224,7 +224,7 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
         long_text.write_text(f"Letter {n}. " + "We have received your request and are reviewing it. " * 80)
         add_reply_file(access, letter.request_id, long_text, today=TODAY)
     result = write_evidence(
-        access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, laws=shipped_laws()
+        access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, resources=Resources()
     )
     reader = PdfReader(io.BytesIO((tmp_path / "p" / "timeline.pdf").read_bytes()))
     assert len(reader.pages) == 1
