@@ -477,10 +477,10 @@ def campaign_followup(
     Late: past the Open Records Act's clock (3 working days from receipt, 10 when extended; an
     estimate until receipt is recorded) with no answer kept, or marked no-response. Once a
     follow-up is drafted or sent, no other is written."""
-    from broker_audit.letters.compose import Earlier
     from broker_audit.letters.disclosure import value_digest
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.tracking.due import is_overdue
+    from broker_audit.tracking.earlier import earlier_of
     from broker_audit.tracking.states import State
 
     found = journal.campaign_member(view.request.id)
@@ -498,21 +498,7 @@ def campaign_followup(
     if not late:
         due = view.due.isoformat() if view.due else "none until it is sent"
         return f"nothing to send yet ({view.state.value}, due {due})"
-    sent = next((e for e in view.events if e.state is State.SENT), None)
-    earlier = Earlier(
-        reference=view.request.reference,
-        kind=view.request.kind,
-        dated=view.request.dated,
-        sent=sent.on if sent else None,
-        via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "",
-        delivered=view.delivered,
-        due=view.due,
-        due_estimated=view.due_estimated,
-        state=view.state.value,
-        answered_on=None,
-        appealed_on=None,
-    )
+    earlier = earlier_of(view)  # late: not answered, not appealed
     as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
     requester = records_requester(journal.profile, journal.agent, as_kind)
     gave = view.request.disclosed.values.get("email") if view.request.disclosed is not None else None

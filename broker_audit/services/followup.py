@@ -18,6 +18,7 @@ from broker_audit.services.letters import (
     plan_letter,
 )
 from broker_audit.services.resources import Resources
+from broker_audit.tracking.earlier import earlier_of
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -37,40 +38,6 @@ class FollowupResult(LettersResult, frozen=True):
     of `followup --json`."""
 
     skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
-
-
-def earlier_of(view: RequestView) -> Earlier:
-    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
-    return _earlier(view)
-
-
-def _earlier(view: RequestView) -> Earlier:
-    from broker_audit.letters.compose import Earlier
-
-    sent = next((e for e in view.events if e.state is State.SENT), None)
-    answered = next(
-        (
-            e.on
-            for e in reversed(view.events)
-            if e.state in (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)
-        ),
-        None,
-    )
-    appealed = next((e.on for e in view.events if e.state is State.APPEALED), None)
-    return Earlier(
-        reference=view.request.reference,
-        kind=view.request.kind,
-        dated=view.request.dated,
-        sent=sent.on if sent else None,
-        via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "",
-        delivered=view.delivered,
-        due=view.due,
-        due_estimated=view.due_estimated,
-        state=view.state.value,
-        answered_on=answered,
-        appealed_on=appealed,
-    )
 
 
 def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.date) -> str | None:
@@ -250,7 +217,7 @@ def followup_letters(
                 laws=laws,
                 today=today,
                 details=letter_details,
-                earlier=_earlier(view),
+                earlier=earlier_of(view),
                 linked_to=request.id,
                 via=request.channel or None,
                 earlier_disclosed=request.disclosed,

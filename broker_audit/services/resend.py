@@ -89,7 +89,7 @@ def resend_letter(
             raise UserError("the vault has no clinic profile to write as an agent", "leave out --agent")
         earlier = None
         if request.linked_to is not None and request.linked_to in journal.requests:
-            from broker_audit.services.followup import earlier_of
+            from broker_audit.tracking.earlier import earlier_of
 
             earlier = earlier_of(journal.view(request.linked_to))
         job = plan_letter(
