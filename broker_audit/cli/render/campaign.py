@@ -20,18 +20,25 @@ def render_campaign_started(result: CampaignResult) -> None:
     for warning in dict.fromkeys(result.warnings):
         say(f"warning: {clean(warning)}", err=True)
     who = "the clinic" if result.requester == "clinic" else "you (name and e-mail only)"
+    asked = [m for m in result.without_route if m.open_request is not None]
+    unknown = [m for m in result.without_route if m.open_request is None]
     say(
         f"Campaign {result.campaign_id} ({clean(result.scope)}), from {who}: "
-        f"{len(result.letters)} letters, {len(result.without_route)} agencies without a known route"
+        f"{len(result.letters)} letters, {len(unknown)} agencies without a known route"
+        + (f", {len(asked)} asked before" if asked else "")
     )
     for r in result.letters:
         say(
             f"#{r.request_id} {clean(r.broker_name)}: {clean(r.channel)} to {clean(r.route)}: "
             + ", ".join(clean(f) for f in r.files)
         )
-    if result.without_route:
+    if asked:
+        say("Not written again (a records request to it is still open; --again writes it anyway):")
+        for m in asked:
+            say(f"  {clean(m.agency_name)} ({clean(m.agency_id)}): #{m.open_request}")
+    if unknown:
         say("No letter (no request channel or contact known; see `broker-audit agencies show ID`):")
-        for m in result.without_route:
+        for m in unknown:
             leads = f" Leads to confirm: {'; '.join(m.leads)}" if m.leads else ""
             say(f"  {clean(m.agency_name)} ({clean(m.agency_id)}).{clean(leads)}")
     say("Sign the statement at the end of each letter before you send it (C.R.S. 24-72-305.5).", err=True)

@@ -126,6 +126,7 @@ def render_campaign_status(report: CampaignReport) -> None:
         f"Campaign {report.campaign_id} ({table.clean(report.scope)}, {report.dated.isoformat()}) on "
         f"{report.today.isoformat()}: {report.letters} letters, {report.answered} answered, "
         f"{report.late} late, {report.fees} asked for fees, {report.without_route} without a route"
+        + (f", {report.asked_before} asked before" if report.asked_before else "")
     )
     columns = [
         table.Column("id", right=True, shrink=False),
