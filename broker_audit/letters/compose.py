@@ -129,10 +129,13 @@ def refer_as(law: Law) -> str:
     return law.refer_as or f"the {law.short_name}"
 
 
-def title_for(claim: Claim) -> str:
+def title_for(claim: Claim, acting: AgentContext | None = None) -> str:
     """The letter's subject: the law's own wording for the right when it has one (an opt-out of
     "the sale and sharing" is California's), for the kind named after that right; else the
-    kind's own."""
+    kind's own. An agent who may make only part of the request (`acting.rest`: Texas, Nebraska)
+    gets the agent rule's subject, which names only that part."""
+    if acting is not None and acting.rest and claim.agent is not None and claim.agent.title:
+        return claim.agent.title
     if claim.rule is not None and claim.rule.title and claim.right == claim.letter.id:
         return claim.rule.title
     return claim.letter.title
@@ -414,9 +417,10 @@ def letter_context(
         raise NotConsumerReporting(broker.id, broker.name)
     if claim is None:
         claim = claim_for(law, letter)
+    acting = agent_context(claim, agent)
     return LetterContext(
         kind=letter.id,
-        title=title_for(claim),
+        title=title_for(claim, acting),
         today=long_date(today),
         reference=reference,
         details=details.strip(),
@@ -426,7 +430,7 @@ def letter_context(
         route=route_context(route),
         fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         earlier=_earlier_context(earlier, law),
-        agent=agent_context(claim, agent),
+        agent=acting,
         forward=(
             ForwardContext(name=forward_for.legal_name or forward_for.name, brands=list(forward_for.brands))
             if forward_for is not None
