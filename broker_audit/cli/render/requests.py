@@ -80,7 +80,10 @@ def disclosure_line(request: RequestMade) -> str:
 def render_view(view: RequestView, today: dt.date) -> None:
     r = view.request
     say((f"#{r.id} {clean(r.recipient_name)}", "bold"), f" — {clean(r.kind)} under {clean(r.law_name)}")
-    say(f"  reference {clean(r.reference)}, drafted {r.created:%Y-%m-%d}")
+    # The letter's own date (what it says, and what clocks count from); when the log was written
+    # on another day (a letter dated ahead, BROKER_AUDIT_TODAY), that day too.
+    logged = f" (logged {r.created:%Y-%m-%d})" if r.created.date() != r.dated else ""
+    say(f"  reference {clean(r.reference)}, drafted {r.dated.isoformat()}{logged}")
     state = view.state.value
     due = ""
     if view.due:
@@ -98,7 +101,7 @@ def render_view(view: RequestView, today: dt.date) -> None:
     table = Table(title="History")
     for col in ("on", "state", "via", "tracking", "note"):
         table.add_column(col)
-    add_text_row(table, f"{r.created:%Y-%m-%d}", "drafted", "", "", "")
+    add_text_row(table, r.dated.isoformat(), "drafted", "", "", "")
     for e in view.events:
         add_text_row(table, e.on.isoformat(), e.state.value, e.via, e.tracking, e.note)
     console.print(table)
