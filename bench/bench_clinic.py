@@ -108,7 +108,9 @@ def run_once(sheet: Path, folder: Path, brokers: list[str], workers: int | None)
     from broker_audit.services.vaults import init_vault
     from broker_audit.tracking.journal import AgentProfile
 
-    clinic = AgentProfile(organization="Bench Clinic", address=["1 Main St", "Denver, CO 80205"])
+    clinic = AgentProfile(
+        organization="Bench Clinic", address=["1 Main St", "Denver, CO 80205"], email="help@clinic.example"
+    )
     vault = folder / "v" / "vault.db"
     init_vault(vault, None, passphrase="bench passphrase", use_keyring=False, clinic=clinic)
     access = VaultAccess(path=vault, passphrase=lambda: "bench passphrase", use_keyring=False)
@@ -129,7 +131,8 @@ def run_once(sheet: Path, folder: Path, brokers: list[str], workers: int | None)
     pdf = next(p for p in result.files if p.suffix == ".pdf" and p.stem == result.batch_id)
     summary = (
         f"{result.clients} clients x {len(brokers)} brokers = {result.letters} letters, "
-        f"{result.pages} pages, PDF {os.path.getsize(pdf) / 1e6:.0f} MB, {len(result.bad_rows)} bad rows"
+        f"{result.pages} pages, PDF {os.path.getsize(pdf) / 1e6:.0f} MB, {len(result.bad_rows)} bad rows; "
+        + ", ".join(f"{n} by {channel}" for channel, n in sorted(result.by_channel.items()))
     )
     return wall, rss.peak_kb / 1024, summary
 
