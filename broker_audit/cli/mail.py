@@ -208,7 +208,7 @@ def inbox_command(
     from broker_audit.cli.render import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
     from broker_audit.registry.load import shipped_registry
-    from broker_audit.services.inbox import read_inbox
+    from broker_audit.services.inbox import InboxAsks, InboxOptions, read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
     decide = None
@@ -228,18 +228,18 @@ def inbox_command(
 
     result = read_inbox(
         access(ctx),
+        InboxOptions(
+            since=parse_date(since, "--since") if since else None,
+            folder=folder,
+            max_mb=max_size,
+            file_into=file_into,
+            minutes=time_limit,
+            cafile=cafile,
+        ),
         registry=shipped_registry(),
         today=today(),
         password=mail_password_prompt,
-        since=parse_date(since, "--since") if since else None,
-        folder=folder,
-        cafile=cafile,
-        max_mb=max_size,
-        decide=decide,
-        confirm_unauthenticated=confirm,
-        file_into=file_into,
-        confirm_filing=confirm_filing,
-        minutes=time_limit,
+        asks=InboxAsks(decide=decide, confirm_unauthenticated=confirm, confirm_filing=confirm_filing),
     )
     if as_json:
         print_json(_plain(result))
