@@ -128,7 +128,7 @@ def send_command(
     from broker_audit.errors import NeedsAttention
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
-    from broker_audit.services.send import send_requests
+    from broker_audit.services.send import SendAsks, SendOptions, send_requests
 
     def confirm(plan: Any) -> bool:
         render_send_plan(plan)
@@ -145,19 +145,20 @@ def send_command(
 
     result = send_requests(
         access(ctx),
-        request_ids or None,
+        SendOptions(
+            request_ids=tuple(request_ids or ()),
+            batch=batch,
+            dry_run=dry_run,
+            cap=daily_cap,
+            pace=pace,
+            force=force,
+            cafile=cafile,
+        ),
         registry=shipped_registry(),
+        laws=shipped_laws(),
         today=today(),
         password=mail_password_prompt,
-        confirm=confirm,
-        batch=batch,
-        dry_run=dry_run,
-        cap=daily_cap,
-        pace=pace,
-        cafile=cafile,
-        laws=shipped_laws(),
-        force=force,
-        ask=ask,
+        asks=SendAsks(confirm=confirm, ask=ask),
     )
     if as_json:
         print_json(_plain(result))

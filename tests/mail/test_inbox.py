@@ -22,7 +22,7 @@ from broker_audit.errors import MailLoginFailed, MailServerUnreachable, MailTLSF
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.inbox import InboxAsks, InboxOptions, InboxResult, read_inbox
-from broker_audit.services.send import send_requests
+from broker_audit.services.send import SendAsks, SendOptions, send_requests
 from broker_audit.tracking.states import State
 
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
@@ -70,13 +70,11 @@ def sent(access: VaultAccess, tmp_path: Path, smtp_tls: SmtpServer, imap: ImapSe
     set_up_mail(access, smtp_tls, imap)
     result = send_requests(
         access,
-        None,
+        SendOptions(pace=0, cafile=smtp_tls.cafile),
         registry=shipped_registry(),
         today=TODAY,
         password=lambda: PASSWORD,
-        confirm=lambda p: True,
-        pace=0,
-        cafile=smtp_tls.cafile,
+        asks=SendAsks(confirm=lambda p: True),
     )
     by_id = {s.request_id: s.message_id for s in result.sent}
     return Sent(
