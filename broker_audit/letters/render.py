@@ -231,58 +231,19 @@ def _read_template(folder: Path, name: str) -> str | None:
     None when there is no such file (so the next folder is tried); TemplateRefused for a name
     or file that could reach outside the folder, a non-regular file, a huge or non-UTF-8 one.
     """
-    import errno
     import os
-    import stat
 
     pieces = name.split("/")
     if "\\" in name or "\x00" in name or any(p in ("", ".", "..") for p in pieces):
         raise _refused(name, "the name leaves the templates folder")
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    directory = getattr(os, "O_DIRECTORY", 0)
-    try:
-        dfd = os.open(folder, flags | directory)  # the folder itself is the user's choice
-    except FileNotFoundError:
-        raise TemplateRefused(
-            f"templates folder {folder} does not exist", "check the --templates path"
-        ) from None
-    except OSError as exc:
-        raise TemplateRefused(
-            f"cannot open the templates folder {folder}: {exc.strerror}", "check the --templates path"
-        ) from None
-    fds = [dfd]
+    fds = [_open_templates_folder(folder)]
     try:
         for i, piece in enumerate(pieces):
-            last = i == len(pieces) - 1
-            mode = flags | nofollow | (getattr(os, "O_NONBLOCK", 0) if last else directory)
-            try:
-                fd = os.open(piece, mode, dir_fd=fds[-1])
-            except FileNotFoundError:
+            fd = _open_piece(fds[-1], piece, name, last=i == len(pieces) - 1)
+            if fd is None:
                 return None
-            except OSError as exc:
-                is_link = exc.errno in (errno.ELOOP, errno.EMLINK)
-                if exc.errno == errno.ENOTDIR:  # Linux, for a link opened as a folder
-                    with contextlib.suppress(OSError):
-                        is_link = stat.S_ISLNK(os.stat(piece, dir_fd=fds[-1], follow_symlinks=False).st_mode)
-                    if not is_link:
-                        raise _refused(name, "passes through a file, not a folder") from None
-                if is_link:
-                    raise _refused(name, "is a symbolic link or passes through one") from None
-                raise _refused(name, f"cannot be read ({exc.strerror})") from None
             fds.append(fd)
-        from broker_audit.files import ReadRefused, read_open_file
-
-        if not stat.S_ISREG(os.fstat(fds[-1]).st_mode):
-            raise _refused(name, "is not a regular file")
-        try:  # the one safe-read helper: regular, one name (no hard link), exactly its size
-            data = read_open_file(fds.pop(), name, what="template", limit=MAX_TEMPLATE_BYTES)
-        except ReadRefused as exc:
-            why = {
-                "too-large": f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB",
-                "hard-link": "has other names (hard links): it may be another file",
-            }.get(exc.kind, "is not a regular file of the size it says")
-            raise _refused(name, why) from None
+        data = _read_regular(fds, name)
     finally:
         for fd in fds:
             os.close(fd)
@@ -293,6 +254,76 @@ def _read_template(folder: Path, name: str) -> str | None:
         raise TemplateRefused(
             f"template {name}, line {line}: not UTF-8 text", "save the template as UTF-8"
         ) from None
+
+
+def _open_flags() -> tuple[int, int, int, int]:
+    """(read, no-follow, folder, non-blocking) open flags, 0 where the platform has none."""
+    import os
+
+    read = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    return read, getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_DIRECTORY", 0), getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_templates_folder(folder: Path) -> int:
+    """The templates folder itself, opened (the user's choice: it may be reached by a link)."""
+    import os
+
+    read, _, directory, _ = _open_flags()
+    try:
+        return os.open(folder, read | directory)
+    except FileNotFoundError:
+        raise TemplateRefused(
+            f"templates folder {folder} does not exist", "check the --templates path"
+        ) from None
+    except OSError as exc:
+        raise TemplateRefused(
+            f"cannot open the templates folder {folder}: {exc.strerror}", "check the --templates path"
+        ) from None
+
+
+def _open_piece(parent: int, piece: str, name: str, *, last: bool) -> int | None:
+    """One component of a template's path, opened inside `parent` without following a link: a
+    folder, or (`last`) the file; None if there is no such thing."""
+    import errno
+    import os
+    import stat
+
+    read, nofollow, directory, nonblock = _open_flags()
+    try:
+        return os.open(piece, read | nofollow | (nonblock if last else directory), dir_fd=parent)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        is_link = exc.errno in (errno.ELOOP, errno.EMLINK)
+        if exc.errno == errno.ENOTDIR:  # Linux, for a link opened as a folder
+            with contextlib.suppress(OSError):
+                is_link = stat.S_ISLNK(os.stat(piece, dir_fd=parent, follow_symlinks=False).st_mode)
+            if not is_link:
+                raise _refused(name, "passes through a file, not a folder") from None
+        if is_link:
+            raise _refused(name, "is a symbolic link or passes through one") from None
+        raise _refused(name, f"cannot be read ({exc.strerror})") from None
+
+
+def _read_regular(fds: list[int], name: str) -> bytes:
+    """The bytes of the template open last in `fds` (taken from the list and closed once read),
+    read by the one safe-read helper: a regular file with one name (no hard link), exactly its
+    size, at most MAX_TEMPLATE_BYTES."""
+    import os
+    import stat
+
+    from broker_audit.files import ReadRefused, read_open_file
+
+    if not stat.S_ISREG(os.fstat(fds[-1]).st_mode):
+        raise _refused(name, "is not a regular file")
+    try:
+        return read_open_file(fds.pop(), name, what="template", limit=MAX_TEMPLATE_BYTES)
+    except ReadRefused as exc:
+        why = {
+            "too-large": f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB",
+            "hard-link": "has other names (hard links): it may be another file",
+        }.get(exc.kind, "is not a regular file of the size it says")
+        raise _refused(name, why) from None
 
 
 def _folder_loader_class() -> type:
@@ -326,49 +357,95 @@ def _counted(iterable: Any) -> Iterator[Any]:
         yield item
 
 
-def _make_environment(templates_dir: Path | None) -> Any:
-    """Build the sandboxed, strict Jinja2 environment for one templates folder."""
-    from jinja2 import ChoiceLoader, StrictUndefined, nodes, pass_context
-    from jinja2.runtime import LoopContext
-    from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
+def _guarded_range(*args: int) -> Iterator[int]:
+    from jinja2.sandbox import MAX_RANGE
 
-    def guarded_range(*args: int) -> Iterator[int]:
-        rng = range(*args)
-        if len(rng) > MAX_RANGE:
-            raise _LimitExceeded(f"range() longer than {MAX_RANGE}")
-        return _counted(rng)
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise _LimitExceeded(f"range() longer than {MAX_RANGE}")
+    return _counted(rng)
 
-    @pass_context
-    def ba_iter(_ctx: Any, value: Any) -> Any:
-        return _counted(value)
 
-    @pass_context
-    def ba_emit(_ctx: Any, value: Any) -> Any:
+# The filters the sandbox wraps around every loop, every piece of text written and every part of a
+# `~` concatenation (see LetterSandbox._parse); each takes the template's context first.
+
+
+def _ba_iter(_ctx: Any, value: Any) -> Any:
+    return _counted(value)
+
+
+def _ba_emit(_ctx: Any, value: Any) -> Any:
+    budget = _budget()
+    budget.emitted -= _size(value, MAX_EMITTED)
+    if budget.emitted < 0:
+        raise _LimitExceeded(f"the letter would exceed {MAX_OUTPUT} characters")
+    return value
+
+
+def _ba_size(_ctx: Any, value: Any) -> Any:
+    return _check_size(value, "'~' concatenation")
+
+
+def _guard_filter(name: str, func: Any) -> Any:
+    """Jinja's filter `func`, counted and held to the size limits, before and after."""
+    skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
         budget = _budget()
-        budget.emitted -= _size(value, MAX_EMITTED)
-        if budget.emitted < 0:
-            raise _LimitExceeded(f"the letter would exceed {MAX_OUTPUT} characters")
-        return value
+        budget.tick()
+        value, extra = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
+        _check_size(value, f"the value of filter {name!r}")
+        for arg in (*extra, *kwargs.values()):
+            _check_size(arg, f"an argument of filter {name!r}")
+        _precheck_filter(name, value, extra, kwargs)
+        return _check_size(func(*args, **kwargs), f"filter {name!r}")
 
-    @pass_context
-    def ba_size(_ctx: Any, value: Any) -> Any:
-        return _check_size(value, "'~' concatenation")
+    return guarded
 
-    def guard_filter(name: str, func: Any) -> Any:
-        skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
 
-        @functools.wraps(func)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            budget = _budget()
-            budget.tick()
-            value, extra = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
-            _check_size(value, f"the value of filter {name!r}")
-            for arg in (*extra, *kwargs.values()):
-                _check_size(arg, f"an argument of filter {name!r}")
-            _precheck_filter(name, value, extra, kwargs)
-            return _check_size(func(*args, **kwargs), f"filter {name!r}")
+def _precheck_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Before the sandbox calls `obj`: its arguments held to the size limits, a str method's
+    result estimated (also through the sandbox's str.format wrapper), a loop's recursion
+    counted. The arguments to call it with."""
+    from jinja2.runtime import LoopContext
 
-        return guarded
+    _budget().tick()
+    for arg in (*args, *kwargs.values()):
+        _check_size(arg, "a call argument")
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, str):
+        _precheck_str_method(getattr(obj, "__name__", ""), owner, args, kwargs)
+    elif isinstance(obj, LoopContext) and args:
+        args = (_counted(args[0]), *args[1:])
+    wrapped = getattr(obj, "__wrapped__", None)  # the sandbox's str.format wrapper
+    wrapped_owner = getattr(wrapped, "__self__", None)
+    if isinstance(wrapped_owner, str):
+        _precheck_str_method(getattr(wrapped, "__name__", ""), wrapped_owner, args, kwargs)
+    return args
+
+
+def _count_everything(tree: Any) -> None:
+    """Rewrite a parsed template so that every loop is counted (`_ba_iter`), every piece of text
+    written is counted against the letter's size (`_ba_emit`), and every part of a `~`
+    concatenation is held to it (`_ba_size`)."""
+    from jinja2 import nodes
+
+    def wrap(node: Any, guard: str) -> Any:
+        if isinstance(node, nodes.TemplateData):
+            node = nodes.Const(node.data, lineno=node.lineno)
+        return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
+
+    for loop in tree.find_all(nodes.For):
+        loop.iter = wrap(loop.iter, "_ba_iter")
+    for output in tree.find_all(nodes.Output):
+        output.nodes = [wrap(child, "_ba_emit") for child in output.nodes]
+    for concat in tree.find_all(nodes.Concat):
+        concat.nodes = [wrap(child, "_ba_size") for child in concat.nodes]
+
+
+def _sandbox_class() -> type:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class LetterSandbox(ImmutableSandboxedEnvironment):
         """The sandbox plus limits on size, steps and time."""
@@ -386,43 +463,31 @@ def _make_environment(templates_dir: Path | None) -> Any:
             return _check_size(super().call_binop(context, operator, left, right), operator)
 
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-            _budget().tick()
-            for arg in (*args, *kwargs.values()):
-                _check_size(arg, "a call argument")
-            owner = getattr(__obj, "__self__", None)
-            if isinstance(owner, str):
-                _precheck_str_method(getattr(__obj, "__name__", ""), owner, args, kwargs)
-            elif isinstance(__obj, LoopContext) and args:
-                args = (_counted(args[0]), *args[1:])
-            wrapped = getattr(__obj, "__wrapped__", None)  # the sandbox's str.format wrapper
-            wrapped_owner = getattr(wrapped, "__self__", None)
-            if isinstance(wrapped_owner, str):
-                _precheck_str_method(getattr(wrapped, "__name__", ""), wrapped_owner, args, kwargs)
+            args = _precheck_call(__obj, args, kwargs)
             return _check_size(super().call(__context, __obj, *args, **kwargs), "the result of a call")
 
         def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
             # Private hook, pinned by tests: count every loop and every written piece of text.
             tree = super()._parse(source, name, filename)
-
-            def wrap(node: Any, guard: str) -> Any:
-                if isinstance(node, nodes.TemplateData):
-                    node = nodes.Const(node.data, lineno=node.lineno)
-                return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
-
-            for loop in tree.find_all(nodes.For):
-                loop.iter = wrap(loop.iter, "_ba_iter")
-            for output in tree.find_all(nodes.Output):
-                output.nodes = [wrap(child, "_ba_emit") for child in output.nodes]
-            for concat in tree.find_all(nodes.Concat):
-                concat.nodes = [wrap(child, "_ba_size") for child in concat.nodes]
+            _count_everything(tree)
             tree.set_environment(self)
             return tree
+
+    return LetterSandbox
+
+
+_LetterSandbox = functools.cache(_sandbox_class)
+
+
+def _make_environment(templates_dir: Path | None) -> Any:
+    """Build the sandboxed, strict Jinja2 environment for one templates folder."""
+    from jinja2 import ChoiceLoader, StrictUndefined, pass_context
 
     loader = FolderLoader()
     loaders = [loader(shipped_templates_dir())]
     if templates_dir is not None:
         loaders.insert(0, loader(templates_dir))
-    env = LetterSandbox(
+    env = _LetterSandbox()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,
@@ -432,10 +497,16 @@ def _make_environment(templates_dir: Path | None) -> Any:
         auto_reload=False,
         cache_size=-1,
     )
-    env.filters = {name: guard_filter(name, f) for name, f in env.filters.items()}
-    env.filters.update({"_ba_iter": ba_iter, "_ba_emit": ba_emit, "_ba_size": ba_size})
+    env.filters = {name: _guard_filter(name, f) for name, f in env.filters.items()}
+    env.filters.update(
+        {
+            "_ba_iter": pass_context(_ba_iter),
+            "_ba_emit": pass_context(_ba_emit),
+            "_ba_size": pass_context(_ba_size),
+        }
+    )
     env.globals.pop("lipsum", None)
-    env.globals["range"] = guarded_range
+    env.globals["range"] = _guarded_range
     return env
 
 
