@@ -289,7 +289,9 @@ def sender_problem(journal: Journal, request: RequestMade, letter: Letter, mailb
 def _plan_one(
     journal: Journal, request: RequestMade, registry: Registry, mailbox: str = "", force: bool = False
 ) -> PlannedSend | str:
-    """A request ready to send from `mailbox`, or why it is not."""
+    """A request ready to send from `mailbox`, or why it is not: still drafted, unclaimed, not a
+    follow-up answered since (unless `force`), made for e-mail, and its letter as recorded
+    (`_checked_letter`), addressed to a route of its recipient, telling no second address."""
     view = journal.view(request.id)
     if view.state is not State.DRAFTED:
         return f"it is {view.state.value}, not drafted"
@@ -300,6 +302,32 @@ def _plan_one(
         return answered
     if request.channel != "email":
         return f"it was made for {request.channel or 'no route'}, not email"
+    checked = _checked_letter(journal, request)
+    if isinstance(checked, str):
+        return checked
+    path, letter = checked
+    problem = _unknown_recipients(journal, request, letter, registry)
+    if not problem and mailbox:
+        problem = sender_problem(journal, request, letter, mailbox)
+    if problem:
+        return problem
+    from broker_audit.tracking.next_step import in_chain
+
+    return PlannedSend(
+        request_id=request.id,
+        broker_name=request.recipient_name,
+        kind=request.kind,
+        reference=request.reference,
+        to=letter.to,
+        subject=letter.subject,
+        file=path,
+        encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
+    )
+
+
+def _checked_letter(journal: Journal, request: RequestMade) -> tuple[Path, Letter] | str:
+    """The request's `.eml` letter, checked against what was recorded, carrying its reference and
+    a To: address; or why it cannot be sent."""
     path = letter_file(journal, request)
     if path is None:
         return "no .eml letter is recorded for it; make it again with `broker-audit request ... --via email`"
@@ -313,36 +341,27 @@ def _plan_one(
         return f"its letter {path} does not carry its reference {request.reference}"
     if not letter.to:
         return f"its letter {path} has no To: address"
+    return path, letter
+
+
+def _unknown_recipients(journal: Journal, request: RequestMade, letter: Letter, registry: Registry) -> str:
+    """Why the letter may not go to its To: addresses (one is not an e-mail route of the broker in
+    the registry, or of the agency in the directory), or ""."""
     if request.recipient == "agency":  # a campaign's records request: the route it was written for
         allowed, where = _agency_emails(journal, request.id), "the agency directory"
     else:
         allowed, where = _broker_emails(registry, request.broker_id), "the registry"
     strange = [a for a in letter.to if a not in allowed]
-    if strange:
-        check = (
-            "`broker-audit status --campaign ID`"
-            if request.recipient == "agency"
-            else f"`broker-audit brokers show {request.broker_id}`"
-        )
-        return (
-            f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
-            f"{request.recipient_name} in {where}; check {check}"
-        )
-    if mailbox:
-        problem = sender_problem(journal, request, letter, mailbox)
-        if problem:
-            return problem
-    from broker_audit.tracking.next_step import in_chain
-
-    return PlannedSend(
-        request_id=request.id,
-        broker_name=request.recipient_name,
-        kind=request.kind,
-        reference=request.reference,
-        to=letter.to,
-        subject=letter.subject,
-        file=path,
-        encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
+    if not strange:
+        return ""
+    check = (
+        "`broker-audit status --campaign ID`"
+        if request.recipient == "agency"
+        else f"`broker-audit brokers show {request.broker_id}`"
+    )
+    return (
+        f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
+        f"{request.recipient_name} in {where}; check {check}"
     )
 
 
