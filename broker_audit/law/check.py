@@ -238,16 +238,7 @@ def printed_words(law: Law) -> Iterable[tuple[str, str]]:
         yield "refer_as", law.refer_as
     for right, rule in law.rights.items():
         yield from _printed_right(f"rights.{right}", rule)
-    if law.appeal is not None:
-        if law.appeal.citation:
-            yield "appeal.citation", law.appeal.citation
-        if law.appeal.extension_when:
-            yield "appeal.extension_when", law.appeal.extension_when
-    if law.complaint is not None:
-        yield "complaint.office", law.complaint.office
-    if law.platform is not None:
-        for field in ("name", "citation", "covers", "excludes"):
-            yield f"platform.{field}", getattr(law.platform, field)
+    yield from _printed_procedure(law)
     for i, statute in enumerate(law.context):
         yield f"context[{i}].citation", statute.citation
         yield f"context[{i}].words", statute.words
@@ -259,6 +250,20 @@ def printed_words(law: Law) -> Iterable[tuple[str, str]]:
             yield f"{name}.citation", entry.citation
             if getattr(entry, "scope", ""):
                 yield f"{name}.scope", entry.scope
+
+
+def _printed_procedure(law: Law) -> Iterable[tuple[str, str]]:
+    """The printed fields of the law's appeal, complaint office and request platform."""
+    if law.appeal is not None:
+        if law.appeal.citation:
+            yield "appeal.citation", law.appeal.citation
+        if law.appeal.extension_when:
+            yield "appeal.extension_when", law.appeal.extension_when
+    if law.complaint is not None:
+        yield "complaint.office", law.complaint.office
+    if law.platform is not None:
+        for field in ("name", "citation", "covers", "excludes"):
+            yield f"platform.{field}", getattr(law.platform, field)
 
 
 def _printed_right(base: str, rule: RightRule) -> Iterable[tuple[str, str]]:
