@@ -26,9 +26,9 @@ import functools
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import msgspec
 
@@ -37,7 +37,11 @@ from broker_audit.letters.document import Block, Bullets, Document, Lines
 from broker_audit.letters.markup import MarkupError, find_placeholder, parse_markup
 
 if TYPE_CHECKING:
-    from jinja2 import Template
+    from jinja2 import Environment, Template, nodes
+    from jinja2.runtime import Context
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_T = TypeVar("_T")
 
 MAX_OUTPUT = 200_000
 """Characters one letter may render to; also the cap on any string or list a template builds."""
@@ -106,7 +110,7 @@ def _budget() -> _Budget:
         raise _LimitExceeded("letter templates render only through render_letter") from None
 
 
-def _size(obj: Any, limit: int = MAX_OUTPUT) -> int:
+def _size(obj: object, limit: int = MAX_OUTPUT) -> int:
     """Characters obj would take as text, counted up to just past limit (cheap on shared lists)."""
     if isinstance(obj, str | bytes):
         return len(obj)
@@ -122,13 +126,13 @@ def _size(obj: Any, limit: int = MAX_OUTPUT) -> int:
     return 0
 
 
-def _check_size(obj: Any, what: str) -> Any:
+def _check_size(obj: _T, what: str) -> _T:
     if _size(obj) > MAX_OUTPUT:
         raise _LimitExceeded(f"{what} would exceed {MAX_OUTPUT} characters")
     return obj
 
 
-def _check_int_args(args: Iterable[Any], what: str) -> None:
+def _check_int_args(args: Iterable[object], what: str) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_OUTPUT:
             raise _LimitExceeded(f"{what} called with a size above {MAX_OUTPUT}")
@@ -139,7 +143,7 @@ _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
 _DIGITS = re.compile(r"\d+")
 
 
-def _check_format_string(fmt: str, args: Sequence[Any]) -> None:
+def _check_format_string(fmt: str, args: Sequence[object]) -> None:
     """Refuse %- or {}-format strings that would pad to a huge width."""
     specs = [w for m in _PERCENT_SPEC.finditer(fmt) for w in m.groups() if w]
     specs += _BRACE_SPEC.findall(fmt)
@@ -151,7 +155,7 @@ def _check_format_string(fmt: str, args: Sequence[Any]) -> None:
         _check_int_args(args, "format")
 
 
-def _estimate_replace(s: str, old: Any, new: Any, count: Any = -1) -> int:
+def _estimate_replace(s: str, old: object, new: object, count: object = -1) -> int:
     if not isinstance(old, str) or not isinstance(new, str):
         return len(s)
     hits = len(s) + 1 if old == "" else s.count(old)
@@ -160,8 +164,8 @@ def _estimate_replace(s: str, old: Any, new: Any, count: Any = -1) -> int:
     return len(s) + hits * len(new)
 
 
-def _estimate_join(sep: Any, items: Any) -> int:
-    n = len(items) if hasattr(items, "__len__") else 0
+def _estimate_join(sep: object, items: object) -> int:
+    n = len(items) if isinstance(items, Sized) else 0
     return _size(items) + (_size(sep) * max(n - 1, 0))
 
 
@@ -169,7 +173,7 @@ _STR_AMPLIFIERS = {"ljust", "rjust", "center", "zfill"}
 _STR_FORBIDDEN = {"translate", "expandtabs", "format_map", "maketrans", "encode"}
 
 
-def _precheck_str_method(name: str, owner: str, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+def _precheck_str_method(name: str, owner: str, args: tuple[object, ...], kw: dict[str, object]) -> None:
     if name in _STR_AMPLIFIERS:
         _check_int_args([*args, *kw.values()], f"str.{name}")
     elif name == "replace":
@@ -182,7 +186,7 @@ def _precheck_str_method(name: str, owner: str, args: tuple[Any, ...], kw: dict[
         _check_format_string(owner, [*args, *kw.values()])
 
 
-def _precheck_filter(name: str, value: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+def _precheck_filter(name: str, value: object, args: tuple[object, ...], kw: dict[str, object]) -> None:
     extra = [*args, *kw.values()]
     _check_int_args(extra, f"filter {name!r}")
     if name == "replace" and isinstance(value, str):
@@ -196,17 +200,25 @@ def _precheck_filter(name: str, value: Any, args: tuple[Any, ...], kw: dict[str,
         _check_format_string(value, extra)
 
 
-def _binop_guard(op: str, left: Any, right: Any) -> None:
-    ints = isinstance(left, int) and isinstance(right, int)
+def _binop_guard(op: str, left: object, right: object) -> None:
     if op == "*":
         for seq, n in ((left, right), (right, left)):
             sized = isinstance(seq, str | list | tuple) and isinstance(n, int) and n > 0
-            if sized and _size(seq) * n > MAX_OUTPUT:
+            if sized and _size(seq) * cast(int, n) > MAX_OUTPUT:
                 raise _LimitExceeded(f"'*' would build more than {MAX_OUTPUT} characters")
-        if ints and left.bit_length() + right.bit_length() > _MAX_INT_BITS:
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and left.bit_length() + right.bit_length() > _MAX_INT_BITS
+        ):
             raise _LimitExceeded("'*' would build a huge number")
     elif op == "**":
-        if ints and abs(left) > 1 and right * math.log2(abs(left)) > _MAX_INT_BITS:
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and abs(left) > 1
+            and right * math.log2(abs(left)) > _MAX_INT_BITS
+        ):
             raise _LimitExceeded("'**' would build a huge number")
     elif op == "%" and isinstance(left, str):
         _check_format_string(left, right if isinstance(right, tuple) else (right,))
@@ -335,7 +347,7 @@ def _folder_loader_class() -> type:
         def __init__(self, folder: Path) -> None:
             self.folder = Path(folder)
 
-        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
             source = _read_template(self.folder, template)
             if source is None:
                 raise TemplateNotFound(template)
@@ -350,7 +362,7 @@ FolderLoader = functools.cache(_folder_loader_class)
 # --------------------------------------------------------------------------- environment
 
 
-def _counted(iterable: Any) -> Iterator[Any]:
+def _counted(iterable: Iterable[_T]) -> Iterator[_T]:
     budget = _budget()
     for item in iterable:
         budget.tick()
@@ -370,11 +382,11 @@ def _guarded_range(*args: int) -> Iterator[int]:
 # `~` concatenation (see LetterSandbox._parse); each takes the template's context first.
 
 
-def _ba_iter(_ctx: Any, value: Any) -> Any:
+def _ba_iter(_ctx: Context, value: Iterable[_T]) -> Iterator[_T]:
     return _counted(value)
 
 
-def _ba_emit(_ctx: Any, value: Any) -> Any:
+def _ba_emit(_ctx: Context, value: _T) -> _T:
     budget = _budget()
     budget.emitted -= _size(value, MAX_EMITTED)
     if budget.emitted < 0:
@@ -382,16 +394,16 @@ def _ba_emit(_ctx: Any, value: Any) -> Any:
     return value
 
 
-def _ba_size(_ctx: Any, value: Any) -> Any:
+def _ba_size(_ctx: Context, value: _T) -> _T:
     return _check_size(value, "'~' concatenation")
 
 
-def _guard_filter(name: str, func: Any) -> Any:
+def _guard_filter(name: str, func: Callable[..., object]) -> Callable[..., object]:
     """Jinja's filter `func`, counted and held to the size limits, before and after."""
     skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
 
     @functools.wraps(func)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
+    def guarded(*args: object, **kwargs: object) -> object:
         budget = _budget()
         budget.tick()
         value, extra = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
@@ -404,7 +416,7 @@ def _guard_filter(name: str, func: Any) -> Any:
     return guarded
 
 
-def _precheck_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+def _precheck_call(obj: object, args: tuple[object, ...], kwargs: dict[str, object]) -> tuple[object, ...]:
     """Before the sandbox calls `obj`: its arguments held to the size limits, a str method's
     result estimated (also through the sandbox's str.format wrapper), a loop's recursion
     counted. The arguments to call it with."""
@@ -417,7 +429,7 @@ def _precheck_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> t
     if isinstance(owner, str):
         _precheck_str_method(getattr(obj, "__name__", ""), owner, args, kwargs)
     elif isinstance(obj, LoopContext) and args:
-        args = (_counted(args[0]), *args[1:])
+        args = (_counted(cast("Iterable[object]", args[0])), *args[1:])  # loop(iterable), recursive
     wrapped = getattr(obj, "__wrapped__", None)  # the sandbox's str.format wrapper
     wrapped_owner = getattr(wrapped, "__self__", None)
     if isinstance(wrapped_owner, str):
@@ -425,26 +437,26 @@ def _precheck_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> t
     return args
 
 
-def _count_everything(tree: Any) -> None:
+def _count_everything(tree: nodes.Template) -> None:
     """Rewrite a parsed template so that every loop is counted (`_ba_iter`), every piece of text
     written is counted against the letter's size (`_ba_emit`), and every part of a `~`
     concatenation is held to it (`_ba_size`)."""
     from jinja2 import nodes
 
-    def wrap(node: Any, guard: str) -> Any:
+    def wrap(node: nodes.Expr, guard: str) -> nodes.Filter:
         if isinstance(node, nodes.TemplateData):
             node = nodes.Const(node.data, lineno=node.lineno)
         return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
 
     for loop in tree.find_all(nodes.For):
-        loop.iter = wrap(loop.iter, "_ba_iter")
+        loop.iter = wrap(cast("nodes.Expr", loop.iter), "_ba_iter")  # an expression, typed as any node
     for output in tree.find_all(nodes.Output):
         output.nodes = [wrap(child, "_ba_emit") for child in output.nodes]
     for concat in tree.find_all(nodes.Concat):
         concat.nodes = [wrap(child, "_ba_size") for child in concat.nodes]
 
 
-def _sandbox_class() -> type:
+def _sandbox_class() -> type[ImmutableSandboxedEnvironment]:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class LetterSandbox(ImmutableSandboxedEnvironment):
@@ -452,21 +464,21 @@ def _sandbox_class() -> type:
 
         intercepted_binops = frozenset({"*", "**", "%", "+"})
 
-        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
             if isinstance(obj, str) and attr in _STR_FORBIDDEN:
                 return False
             return super().is_safe_attribute(obj, attr, value)
 
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        def call_binop(self, context: Context, operator: str, left: object, right: object) -> object:
             _budget().tick()
             _binop_guard(operator, left, right)
             return _check_size(super().call_binop(context, operator, left, right), operator)
 
-        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        def call(__self, __context: Context, __obj: object, *args: object, **kwargs: object) -> object:
             args = _precheck_call(__obj, args, kwargs)
             return _check_size(super().call(__context, __obj, *args, **kwargs), "the result of a call")
 
-        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
             # Private hook, pinned by tests: count every loop and every written piece of text.
             tree = super()._parse(source, name, filename)
             _count_everything(tree)
@@ -479,7 +491,7 @@ def _sandbox_class() -> type:
 _LetterSandbox = functools.cache(_sandbox_class)
 
 
-def _make_environment(templates_dir: Path | None) -> Any:
+def _make_environment(templates_dir: Path | None) -> Environment:
     """Build the sandboxed, strict Jinja2 environment for one templates folder."""
     from jinja2 import ChoiceLoader, StrictUndefined, pass_context
 
@@ -511,7 +523,7 @@ def _make_environment(templates_dir: Path | None) -> Any:
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(templates_dir: Path | None) -> Any:
+def _environment(templates_dir: Path | None) -> Environment:
     return _make_environment(templates_dir)
 
 
@@ -522,7 +534,7 @@ def _one_line(value: str) -> str:
     return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value.replace("\t", " ")))
 
 
-def _clean(value: Any, depth: int = 0) -> Any:
+def _clean(value: object, depth: int = 0) -> object:
     """Caller data as single-line strings, so a value can never change the letter's structure."""
     if isinstance(value, str):
         return _one_line(value)
@@ -535,7 +547,7 @@ def _clean(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+def _strings(value: object, depth: int = 0) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif depth <= 8 and isinstance(value, Mapping):
@@ -581,7 +593,7 @@ def _load(kind: str, templates_dir: Path | None) -> Template:
         raise TemplateRefused(f"template {name} is nested too deeply") from None
 
 
-def render_template_text(kind: str, context: Mapping[str, Any], templates_dir: Path | None = None) -> str:
+def render_template_text(kind: str, context: Mapping[str, object], templates_dir: Path | None = None) -> str:
     """Render the template of one letter kind to its markup text, inside the sandbox limits."""
     from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
@@ -658,7 +670,7 @@ def _check_layout_bounds(subject: str, blocks: Sequence[Block], where: str) -> N
 
 def render_letter(
     kind: str,
-    context: Mapping[str, Any] | msgspec.Struct,
+    context: Mapping[str, object] | msgspec.Struct,
     *,
     sender: Sequence[str],
     recipient: Sequence[str],
@@ -686,10 +698,10 @@ def render_letter(
         "reference": _one_line(reference),
     }
     # A typed context (letters/context.py) reaches the sandbox as plain values.
-    plain: Mapping[str, Any] = (
+    plain: Mapping[str, object] = (
         msgspec.to_builtins(context) if isinstance(context, msgspec.Struct) else context
     )
-    values.update(_clean(dict(plain)))
+    values.update({k: _clean(v, 1) for k, v in plain.items()})
     text = render_template_text(kind, values, templates_dir)
     where = f"{kind}.txt.j2"
     checked = text
