@@ -25,10 +25,11 @@ sheet lists only what is given. It is printed before anything is written and kep
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from broker_audit.errors import UserError
 from broker_audit.profile import Address, AgentProfile, Profile, ReplyAddress
@@ -150,10 +151,15 @@ def held(profile: Profile) -> tuple[str, ...]:
     return tuple(f for f in IDENTITY_FIELDS if has[f])
 
 
-def field_values(profile: Profile, name: str) -> list[Any]:
+IdentityValue = Address | str | dt.date
+"""One value of an identity field: an address, a name, number or ID, a date of birth."""
+_V = TypeVar("_V", Address, str, dt.date)
+
+
+def field_values(profile: Profile, name: str) -> list[IdentityValue]:
     """The profile's values of one identity field (an address, a string, a date), in order."""
     current = profile.current_address
-    single: dict[str, Any] = {
+    single: dict[str, IdentityValue | None] = {
         "current-address": current,
         "phone": profile.phone,
         "email": profile.email,
@@ -163,7 +169,7 @@ def field_values(profile: Profile, name: str) -> list[Any]:
     if name in single:
         value = single[name]
         return [value] if value else []
-    lists: dict[str, list[Any]] = {
+    lists: dict[str, list[IdentityValue]] = {
         "past-addresses": list(profile.past_addresses),
         "other-names": list(profile.other_names),
         "advertising-id": list(profile.advertising_ids),
@@ -171,7 +177,7 @@ def field_values(profile: Profile, name: str) -> list[Any]:
     return lists[name]
 
 
-def value_digest(name: str, value: Any) -> str:
+def value_digest(name: str, value: IdentityValue) -> str:
     """A short digest of one value as letters write it (case, spacing and, for a phone, all but
     the digits ignored): the log keeps it to know later whether a value is the one a letter gave."""
     if isinstance(value, Address):
@@ -184,7 +190,7 @@ def value_digest(name: str, value: Any) -> str:
     return hashlib.blake2b(f"{name}|{canonical}".encode(), digest_size=8, person=b"ba-disclosed").hexdigest()
 
 
-def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[Any]:
+def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[IdentityValue]:
     """The values of `name` the letter gives: none when it withholds the field, else those it
     decided on (a follow-up: only those the request gave)."""
     if name not in disclosure.given:
@@ -194,6 +200,11 @@ def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[An
         return values
     allowed = dict(disclosure.values).get(name, ())
     return [v for v in values if value_digest(name, v) in allowed]
+
+
+def given_of(kind: type[_V], disclosure: Disclosure, profile: Profile, name: str) -> list[_V]:
+    """`given_values` of a field whose values are all of one `kind` (Address, str or date)."""
+    return [v for v in given_values(disclosure, profile, name) if isinstance(v, kind)]
 
 
 def _digests(profile: Profile, names: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -490,7 +501,7 @@ def told(disclosure: Disclosure, profile: Profile, language: str = "en") -> list
     out = ["su nombre" if language == "es" else "your name"]
     for name in disclosure.given:
         if name == "past-addresses":
-            out.append(_past_words(given_values(disclosure, profile, name), language))
+            out.append(_past_words(given_of(Address, disclosure, profile, name), language))
         else:
             out.append(field_words(name, language))
     return out
