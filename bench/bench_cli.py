@@ -3,14 +3,15 @@
     python bench/bench_cli.py [--runs 7] [--requests 1000,10000,100000] [--only startup|status]
 
 1. Start-up, each against a bare typer yardstick in the same run, alternating (A B A B ...), ratio
-   of medians: `broker-audit --help` against a bare typer app's `--help` (goal: within 1.1x);
+   of medians: `broker-audit --help` (and `--lang es --help`, which loads the Spanish catalog)
+   against a bare typer app's `--help` (goal: within 1.1x);
    `broker-audit brokers list` with 600 imported brokers and `brokers show`, against a bare typer
    group running a command (goal: within 1.3x). A bare typer command pays what typer itself
    costs (typer 0.29 builds a pydantic adapter for its own --help option: both sides import
    pydantic).
 2. `status --json`, the `status` table (the 50 most urgent) and `status --all` over a clinic vault
    of N requests (bench/vaultgen.py), with the real Argon2id passphrase unlock: wall time and the
-   peak RSS of the process. (bench/bench_status.py times the vault's side: open, fold, snapshot.)
+   peak RSS of the process. (bench/bench_status.py times the vault's side: open, index, rebuild.)
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def startup(runs: int, folder: Path, env: dict[str, str]) -> None:
     ours = [python, "-m", "broker_audit"]
     for label, a, b, goal in [
         ("--help", [*ours, "--help"], [python, str(bare_app), "--help"], 1.1),
+        ("--lang es --help", [*ours, "--lang", "es", "--help"], [python, str(bare_app), "--help"], 1.1),
         (
             "brokers list (600 imported)",
             [*ours, "brokers", "list"],

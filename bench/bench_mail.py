@@ -181,7 +181,7 @@ def bench_inbox(messages: int, tmp: Path, env: dict[str, str]) -> None:
         wall, rss, out = peak_rss(cmd, env2)
         import json
 
-        result = json.loads(out)
+        result = json.loads(out)["data"]
         print(
             f"inbox, first run: {result['scanned']} messages read, {len(result['stored'])} replies stored "
             f"({result['fetched']} fetched whole), {result['ignored']} ignored, "
@@ -189,7 +189,7 @@ def bench_inbox(messages: int, tmp: Path, env: dict[str, str]) -> None:
         )
         env2["BROKER_AUDIT_MAIL_PASSWORD"] = PASSWORD
         wall, rss, out = peak_rss(cmd, env2)
-        again = json.loads(out)
+        again = json.loads(out)["data"]
         print(
             f"inbox, second run (nothing new): {again['already_stored']} already stored: "
             f"{wall:.1f} s wall, peak RSS {rss:.0f} MB"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 
 EARLIEST = dt.date(1900, 1, 1)
 YEARS_AHEAD = 10
@@ -36,9 +37,13 @@ def check_date(value: dt.date, what: str, *, real_today: dt.date | None = None) 
     """`value` if it lies in the accepted range; UserError naming `what` otherwise."""
     if not in_range(value, real_today=real_today):
         raise UserError(
-            f"{what}: {value.isoformat()} is outside the dates broker-audit accepts "
-            f"({EARLIEST.isoformat()} to {latest(real_today).isoformat()})",
-            "check the year; dates are written YYYY-MM-DD",
+            _("{what}: {date} is outside the dates broker-audit accepts ({earliest} to {latest})").format(
+                what=what,
+                date=value.isoformat(),
+                earliest=EARLIEST.isoformat(),
+                latest=latest(real_today).isoformat(),
+            ),
+            _("check the year; dates are written YYYY-MM-DD"),
         )
     return value
 
@@ -48,5 +53,8 @@ def parse_date(text: str, what: str, *, real_today: dt.date | None = None) -> dt
     try:
         value = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"{what}: {text!r} is not a date", "write dates as YYYY-MM-DD") from None
+        raise UserError(
+            _("{what}: {text} is not a date").format(what=what, text=repr(text)),
+            _("write dates as YYYY-MM-DD"),
+        ) from None
     return check_date(value, what, real_today=real_today)

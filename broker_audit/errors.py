@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from broker_audit.i18n import _
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -40,11 +42,11 @@ class DataFileError(UserError):
 class UnknownBroker(UserError):
     def __init__(self, name: str, suggestions: list[str]) -> None:
         hint = (
-            "did you mean: " + ", ".join(suggestions) + "?"
+            _("did you mean: {names}?").format(names=", ".join(suggestions))
             if suggestions
-            else "run `broker-audit brokers list` to see every broker"
+            else _("run `broker-audit brokers list` to see every broker")
         )
-        super().__init__(f"unknown broker {name!r}", hint)
+        super().__init__(_("unknown broker {name}").format(name=repr(name)), hint)
         self.name = name
         self.suggestions = suggestions
 
@@ -60,13 +62,20 @@ class NoViaRoute(UserError):
 class MissingProfileField(UserError):
     def __init__(self, field: str, needed_for: str) -> None:
         if field in EDITABLE_PROFILE_FIELDS:
-            hint = f"set it with `broker-audit profile edit --{field.replace('_', '-')} ...`"
+            hint = _("set it with `broker-audit profile edit --{option} ...`").format(
+                option=field.replace("_", "-")
+            )
         else:
-            hint = (
+            hint = _(
                 "add it to a profile file (see examples/demo-profile.toml) and run "
                 "`broker-audit profile edit --from-file FILE`"
             )
-        super().__init__(f"the profile has no {field}, which {needed_for} needs", hint)
+        super().__init__(
+            _("the profile has no {field}, which {needed_for} needs").format(
+                field=field, needed_for=needed_for
+            ),
+            hint,
+        )
         self.field = field
 
 
@@ -76,9 +85,13 @@ class NotConsumerReporting(UserError):
 
     def __init__(self, broker_id: str, broker_name: str) -> None:
         super().__init__(
-            f"{broker_name} is not recorded as a consumer reporting agency: the FCRA's file "
-            "disclosure (15 U.S.C. 1681g) does not bind it",
-            f"ask it for access instead: `broker-audit request {broker_id} --kind access`",
+            _(
+                "{broker} is not recorded as a consumer reporting agency: the FCRA's file "
+                "disclosure (15 U.S.C. 1681g) does not bind it"
+            ).format(broker=broker_name),
+            _("ask it for access instead: `broker-audit request {broker_id} --kind access`").format(
+                broker_id=broker_id
+            ),
         )
         self.broker_id = broker_id
 

@@ -39,7 +39,25 @@ def schema(which: str) -> dict[str, Any]:
 
         top = LawsFile
     normalised: dict[str, Any] = _normalise(msgspec.json.schema(top))
+    _name_channels(normalised)
     return normalised
+
+
+def _name_channels(node: Any) -> None:
+    """A route's `channel` is a string checked against the channel table when it is read
+    (vocabulary.CHANNELS, so a channel is one entry there); editors get the table's ids."""
+    from broker_audit.vocabulary import CHANNELS
+
+    if isinstance(node, dict):
+        channel = node.get("properties", {}).get("channel")
+        if channel == {"type": "string"}:
+            channel.pop("type")
+            channel["enum"] = sorted(CHANNELS)
+        for value in node.values():
+            _name_channels(value)
+    elif isinstance(node, list):
+        for item in node:
+            _name_channels(item)
 
 
 def _normalise(node: Any) -> Any:

@@ -3,13 +3,16 @@
 Each is defined once, here, as data. The registry and the law schemas, the letter pipeline, the
 legal clocks, the next-step rules, the cover sheets and the CLI all read this module; adding a
 letter kind means adding a `LetterKind` to `KINDS` (or calling `register_kind`) and its template,
-nothing else. This module imports nothing from the rest of the package.
+nothing else. This module imports nothing from the rest of the package but the catalog's
+markers (i18n.N_, NP_: identity functions that mark words for translation).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal, get_args
+
+from broker_audit.i18n import N_, NP_
 
 # What a privacy law gives a person, right by right. "fcra-disclosure" is the FCRA's file
 # disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format;
@@ -28,16 +31,136 @@ RIGHTS: tuple[str, ...] = get_args(Right)
 Grade = Literal["primary", "secondary", "weak"]
 GRADES: tuple[str, ...] = get_args(Grade)
 
-# How a request reaches its recipient.
-Channel = Literal["mail", "email", "web-form", "phone", "fax"]
-CHANNELS: tuple[str, ...] = get_args(Channel)
-CHANNEL_WORDS = {
-    "mail": "by mail",
-    "email": "by email",
-    "web-form": "through your web form",
-    "phone": "by phone",
-    "fax": "by fax",
+# How a request reaches its recipient: one `ChannelSpec` per channel (CHANNELS, below).
+# What a route's value is, which says how it is checked (registry/routevalue.py): a postal
+# address, an e-mail address, a web address (a form, or an endpoint a program sends to), or a
+# phone number.
+ValueKind = Literal["postal", "email", "url", "phone"]
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One way a request reaches its recipient, and everything that differs by it.
+
+    Adding a channel is one `ChannelSpec` here (or `register_channel`) and, when broker-audit can
+    deliver by it itself, one `Sender` (services/senders.py); nothing else names channels. The
+    words are English message ids: words.py gives them in the reader's language.
+    """
+
+    id: str
+    rank: int  # which of a broker's equal request doors a letter takes first (lowest first)
+    value: ValueKind  # what a route's value is, and how it is checked
+    artefacts: tuple[str, ...]  # the formats a letter for it is written in by default
+    sheet: bool  # the person makes the request themselves: a submission sheet is written
+    delivery_days: int  # the days from sending to receipt, when no receipt is recorded
+    phrase: str  # a letter's words to its recipient: "by mail", "through your web form"
+    heading: str  # the recipient block's line above the route's value; "" for a postal block
+    to: str  # before the route's value in a sentence: "by email to", "through its web form at"
+    done: str  # how a request went, in a table or a message: "by mail", "through a web form"
+    cover: str  # the clinic's cover sheet: how this letter goes ({address}: the route's value)
+    written: bool = True  # the request is made in writing (a phone call is not)
+
+
+CHANNELS: dict[str, ChannelSpec] = {
+    c.id: c
+    for c in (
+        ChannelSpec(
+            id="mail",
+            rank=0,
+            value="postal",
+            artefacts=("pdf", "txt"),
+            sheet=False,
+            delivery_days=7,  # USPS First-Class: 1-5 days, rounded up to a week
+            phrase=NP_("channel", "by mail"),
+            heading="",
+            to=NP_("channel to", "by mail to"),
+            done=NP_("channel done", "by mail"),
+            cover=N_("We will mail it."),
+        ),
+        ChannelSpec(
+            id="email",
+            rank=1,
+            value="email",
+            artefacts=("eml", "txt"),
+            sheet=False,
+            delivery_days=0,
+            phrase=NP_("channel", "by email"),
+            heading=NP_("channel heading", "By email to:"),
+            to=NP_("channel to", "by email to"),
+            done=NP_("channel done", "by email"),
+            cover=N_("We will email it to {address}."),
+        ),
+        ChannelSpec(
+            id="web-form",
+            rank=2,
+            value="url",
+            artefacts=("pdf", "txt"),
+            sheet=True,
+            delivery_days=0,
+            phrase=NP_("channel", "through your web form"),
+            heading=NP_("channel heading", "Through its web form:"),
+            to=NP_("channel to", "through its web form at"),
+            done=NP_("channel done", "through a web form"),
+            cover=N_("We will submit it on the company's web form ({address})."),
+        ),
+        ChannelSpec(
+            id="fax",
+            rank=3,
+            value="phone",
+            artefacts=("pdf", "txt"),
+            sheet=False,
+            delivery_days=0,
+            phrase=NP_("channel", "by fax"),
+            heading=NP_("channel heading", "By fax to:"),
+            to=NP_("channel to", "by fax to"),
+            done=NP_("channel done", "by fax"),
+            cover=N_("We will fax it to {address}."),
+        ),
+        ChannelSpec(
+            id="phone",
+            rank=4,
+            value="phone",
+            artefacts=("pdf", "txt"),
+            sheet=True,
+            delivery_days=0,
+            phrase=NP_("channel", "by phone"),
+            heading=NP_("channel heading", "By phone:"),
+            to=NP_("channel to", "by phone at"),
+            done=NP_("channel done", "by phone"),
+            cover=N_("We will make the request by phone ({address})."),
+            written=False,
+        ),
+    )
 }
+# A channel's id, as routes, the vault and `--via` name it: one of CHANNELS (checked where a
+# route is read: registry/routevalue.py).
+Channel = str
+
+
+def channel(channel_id: str) -> ChannelSpec:
+    """The channel with this id; KeyError names the known ids."""
+    found = CHANNELS.get(channel_id)
+    if found is None:
+        raise KeyError(f"unknown channel {channel_id!r}; known: {', '.join(CHANNELS)}")
+    return found
+
+
+def channels_by_rank() -> tuple[str, ...]:
+    """The channel ids, the one a letter takes first first."""
+    return tuple(c.id for c in sorted(CHANNELS.values(), key=lambda c: c.rank))
+
+
+def register_channel(new: ChannelSpec) -> None:
+    """Add a channel (its artefacts must be formats letters/formats.py writes)."""
+    if new.id in CHANNELS:
+        raise ValueError(f"channel {new.id!r} exists")
+    CHANNELS[new.id] = new
+
+
+def unregister_channel(channel_id: str) -> None:
+    """Remove a channel added with `register_channel` (tests)."""
+    CHANNELS.pop(channel_id, None)
+
 
 # What kind of door a route is, from the source's own words (DESIGN.md, Routes):
 # request-channel - the company names it for consumer or privacy requests (its request form, its
@@ -223,7 +346,7 @@ KINDS: dict[str, LetterKind] = {
             group="chain",
             rights=(),
             title="Complaint about a data broker's handling of my privacy request",
-            title_es="Queja sobre cómo una empresa de datos trató mi solicitud",
+            title_es="Queja sobre cómo un corredor de datos trató mi solicitud",
             clock="none",
             recipient="complaint-office",
         ),
@@ -232,7 +355,7 @@ KINDS: dict[str, LetterKind] = {
             group="notice",
             rights=(),
             title="Complaint: a data broker I cannot reach to make my privacy request",
-            title_es="Queja: una empresa de datos a la que no puedo enviar mi solicitud",
+            title_es="Queja: un corredor de datos al que no puedo enviar mi solicitud",
             clock="none",
             recipient="complaint-office",
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,9 +50,22 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.delenv("BROKER_AUDIT_TEST_FAST_KDF", raising=False)  # no longer read by anything
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv(
+        "BROKER_AUDIT_LANG", "en"
+    )  # whatever the machine's LANG says; tests of Spanish pass --lang
     monkeypatch.setenv("PYTHONPATH", fast_kdf.child_env()["PYTHONPATH"])  # children: the weak cost too
     monkeypatch.chdir(tmp_path)
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_after() -> Iterator[None]:
+    """Each test starts and ends in English (a test under --lang es leaves the module state)."""
+    from broker_audit import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

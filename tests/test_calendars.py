@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from broker_audit.calendars import add_business_days, holidays_in, is_business_day
-from broker_audit.law.deadlines import clock_for
+from broker_audit.law.claim import clock_for
 from broker_audit.law.load import shipped_laws
 from broker_audit.tracking.due import due_date
 from broker_audit.tracking.model import RequestMade, StatusChanged

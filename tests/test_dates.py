@@ -4,10 +4,10 @@ written; a vault that already holds an absurd date (written by the previous vers
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 
 from broker_audit.dates import EARLIEST, check_date, latest, parse_date
 from broker_audit.errors import UserError
@@ -108,7 +108,7 @@ def test_a_stored_absurd_date_never_breaks_reading(vault: Path, cli, tmp_path: P
         opened.append(encode(event))
     code, out, err = cli(["status", "--json"])
     assert code == 0, err
-    (row,) = json.loads(out)
+    (row,) = data(out)
     assert row["state"] == "sent" and row["sent"] == "9999-12-20" and row["due"] is None
     for args in (
         ["show", "1", "--json"],

@@ -19,8 +19,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "broker_audit"
 
 # Lowest floor first. A part is a top-level module or sub-package of broker_audit.
 FLOORS: tuple[tuple[str, ...], ...] = (
+    ("i18n",),
     ("errors", "cleantext", "vocabulary", "datafiles", "strict", "provenance"),
-    ("dates", "calendars", "files", "geography"),
+    ("dates", "calendars", "files", "geography", "words"),
     ("tomlerrors", "vault"),
     ("profile",),
     ("registry", "intake"),

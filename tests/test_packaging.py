@@ -38,7 +38,9 @@ def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path: Path) -> None:
         "broker_audit/_data/agencies.toml",
         "broker_audit/_data/shared-mail-hosts.toml",
         "broker_audit/_data/templates/letters/access.txt.j2",
+        "broker_audit/_data/templates/letters/es/access.txt.j2",  # the Spanish reading copies
         "broker_audit/_data/templates/letters/assets/DejaVuSerif.ttf",
+        "broker_audit/locale/es/LC_MESSAGES/broker_audit.mo",  # the compiled Spanish catalog
         "broker_audit/_data/examples/demo-profile.toml",
         "broker_audit/_data/registries/ca-ag-2020.json",
         "broker_audit/_data/registries/cppa-2025.json",

@@ -4,7 +4,6 @@ a history the request lifecycle forbids; the vault always opens and passes `vaul
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from clijson import data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,7 +95,7 @@ def test_kills_and_parallel_writers_never_lose_or_corrupt(
                 OUTCOMES[process.returncode] = OUTCOMES.get(process.returncode, 0) + 1
                 if process.returncode == 0:
                     if cmd[0] == "request":
-                        for letter in json.loads(out)["letters"]:
+                        for letter in data(out)["letters"]:
                             acknowledged_requests[letter["id"]] = letter["reference"]
                     else:
                         acknowledged_marks.append((int(cmd[1]), str(cmd[2])))  # type: ignore[call-overload]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from broker_audit.findings.flowmap import ROLE_WORDS, Edge, FlowMap, Node
+from broker_audit.i18n import N_, _, ngettext
 
 WIDTH = 940
 BOX_W = 250
@@ -20,7 +21,7 @@ BOX_H = 40
 GAP = 14
 TOP = 40
 COLUMN_X = {"source": 10, "broker": 345, "recipient": 680}
-COLUMN_TITLES = {"source": "Where it came from", "broker": "Broker", "recipient": "Who got it"}
+COLUMN_TITLES = {"source": N_("Where it came from"), "broker": N_("Broker"), "recipient": N_("Who got it")}
 CHARS = 34  # what fits on one line of a box at 12px
 
 
@@ -51,10 +52,11 @@ def _positions(flow: FlowMap) -> dict[str, tuple[float, float]]:
 def _box(node: Node, x: float, y: float) -> str:
     marked = node.role == "immigration-enforcement"
     words = ROLE_WORDS.get(node.role, "") if node.column != "broker" else ""
+    words = _(words) if words else ""
     if marked:
-        words = "IMMIGRATION ENFORCEMENT"
+        words = _("IMMIGRATION ENFORCEMENT")
     elif node.role == "law-enforcement":
-        words = "LAW ENFORCEMENT"
+        words = _("LAW ENFORCEMENT")
     parts = [
         f"<g><title>{escape(node.label)}</title>",
         f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" fill="#fff" stroke="#000" '
@@ -89,9 +91,10 @@ def _edge(edge: Edge, start: tuple[float, float], end: tuple[float, float], slot
         bx, by = x2 - 18 - 21 * slot, y2
     else:
         bx, by = x1 + 18 + 21 * slot, y1
-    what = "documented in public records" if edge.documented else "from your confirmed findings"
+    what = _("documented in public records") if edge.documented else _("from your confirmed findings")
+    title = _("Edge {number}: {what}").format(number=edge.number, what=what)
     return (
-        f'<a href="#edge-{edge.number}"><title>Edge {edge.number}: {escape(what)}</title>'
+        f'<a href="#edge-{edge.number}"><title>{escape(title)}</title>'
         f'<path d="M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2 - 6:.0f},{y2:.0f}" '
         f'fill="none" stroke="#000" stroke-width="{width}"{dashes} marker-end="url(#arrow)"/>'
         f'<circle cx="{bx:.0f}" cy="{by:.0f}" r="9" fill="#fff" stroke="#000"/>'
@@ -107,13 +110,14 @@ def flow_svg(flow: FlowMap) -> str:
         f'<svg role="img" aria-labelledby="map-title" width="100%" '
         f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" '
         'font-family="DejaVu Sans, Arial, sans-serif">',
-        '<title id="map-title">Where your data came from and who got it</title>',
+        f'<title id="map-title">{escape(_("Where your data came from and who got it"))}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#000"/></marker></defs>',
     ]
     for column, x in COLUMN_X.items():
         parts.append(
-            f'<text x="{x}" y="{TOP}" font-size="13" font-weight="bold">{COLUMN_TITLES[column]}</text>'
+            f'<text x="{x}" y="{TOP}" font-size="13" font-weight="bold">'
+            f"{escape(_(COLUMN_TITLES[column]))}</text>"
         )
     slots: dict[str, int] = {}
     for edge in flow.edges:
@@ -124,10 +128,10 @@ def flow_svg(flow: FlowMap) -> str:
         parts.append(_box(node, *places[node.key]))
     legend_y = height - 40
     legend = (
-        ("4", "", "immigration enforcement"),
-        ("2.5", "9 5", "law enforcement"),
-        ("1.3", "", "other"),
-        ("1.5", "2 4", "documented in public records, not in your answers"),
+        ("4", "", _("immigration enforcement")),
+        ("2.5", "9 5", _("law enforcement")),
+        ("1.3", "", _("other")),
+        ("1.5", "2 4", _("documented in public records, not in your answers")),
     )
     lx = 10
     for width, dash, label in legend:
@@ -149,49 +153,66 @@ def _evidence_cell(edge: Edge) -> str:
             if edge.url.startswith(("https://", "http://"))
             else escape(edge.url)
         )
-        return f"Documented in public records (not in your answers): {escape(edge.summary)} Source: {link}"
+        return (
+            escape(
+                _("Documented in public records (not in your answers): {summary} Source:").format(
+                    summary=edge.summary
+                )
+            )
+            + f" {link}"
+        )
     items = []
     for ev in edge.evidence:
-        dated = f", dated {ev.on.isoformat()}" if ev.on else ""
-        items.append(
-            f"<li>Request #{ev.request_id} (reference {escape(ev.reference)}), reply #{ev.reply_id} of "
-            f"{escape(ev.reply_date.isoformat())}, finding {ev.finding}{dated}: "
-            f"<q>{escape(ev.line)}</q></li>"
+        dated = _(", dated {date}").format(date=ev.on.isoformat()) if ev.on else ""
+        said = _(
+            "Request #{request} (reference {reference}), reply #{reply} of {date}, finding {finding}"
+        ).format(
+            request=ev.request_id,
+            reference=ev.reference,
+            reply=ev.reply_id,
+            date=ev.reply_date.isoformat(),
+            finding=ev.finding,
         )
+        items.append(f"<li>{escape(said + dated)}: <q>{escape(ev.line)}</q></li>")
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
 def flow_section(flow: FlowMap) -> str:
     """The map's part of the report: heading, SVG, and one evidence row per edge."""
-    parts = ['<h2 id="map">What the brokers\' answers showed</h2>']
+    parts = ['<h2 id="map">' + escape(_("What the brokers' answers showed")) + "</h2>"]
     if flow.empty:
-        parts.append("<p>No confirmed findings yet.")
+        parts.append("<p>" + escape(_("No confirmed findings yet.")))
         if flow.proposed:
-            parts.append(
-                f" {flow.proposed} proposed finding(s) await your review: "
-                "<code>broker-audit findings ID</code>."
-            )
+            waiting = ngettext(
+                "{count} proposed finding awaits your review:",
+                "{count} proposed findings await your review:",
+                flow.proposed,
+            ).format(count=flow.proposed)
+            parts.append(f" {escape(waiting)} <code>broker-audit findings ID</code>.")
         parts.append("</p>")
         return "".join(parts)
-    parts.append(
-        "<p>Drawn only from findings you confirmed (and sales documented in public records, "
+    still = ngettext(
+        "{count} proposed finding still awaits your review and is not shown.",
+        "{count} proposed findings still await your review and are not shown.",
+        flow.proposed,
+    ).format(count=flow.proposed)
+    drawn = _(
+        "Drawn only from findings you confirmed (and sales documented in public records, "
         "dotted). Each numbered line links to its evidence below."
-        + (
-            f" {flow.proposed} proposed finding(s) still await your review and are not shown."
-            if flow.proposed
-            else ""
-        )
-        + "</p>"
     )
+    parts.append("<p>" + escape(drawn + (f" {still}" if flow.proposed else "")) + "</p>")
     parts.append(flow_svg(flow))
-    parts.append("<table><thead><tr><th>#</th><th>From</th><th>To</th><th>Evidence</th></tr></thead><tbody>")
+    heads = ("#", _("From"), _("To"), _("Evidence"))
+    parts.append(
+        "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>"
+    )
     for edge in flow.edges:
         source, target = flow.node(edge.source), flow.node(edge.target)
         mark = ""
         if edge.role == "immigration-enforcement":
-            mark = " <strong>IMMIGRATION ENFORCEMENT</strong>"
+            mark = f" <strong>{escape(_('IMMIGRATION ENFORCEMENT'))}</strong>"
         elif edge.role == "law-enforcement":
-            mark = " <strong>LAW ENFORCEMENT</strong>"
+            mark = f" <strong>{escape(_('LAW ENFORCEMENT'))}</strong>"
         parts.append(
             f'<tr id="edge-{edge.number}"><td>{edge.number}</td><td>{escape(source.label)}</td>'
             f"<td>{escape(target.label)}{mark}</td><td>{_evidence_cell(edge)}</td></tr>"

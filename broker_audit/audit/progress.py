@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from broker_audit.audit.rank import Ranked
+from broker_audit.i18n import _, ngettext
 from broker_audit.registry.routes import form_route
 from broker_audit.registry.schema import Broker
 from broker_audit.tracking.due import is_overdue
@@ -117,7 +118,11 @@ def next_actions(
         names = ", ".join(r.ranked.broker.name for r in overdue[:3])
         actions.append(
             Action(
-                f"{len(overdue)} broker(s) are late ({names}): send the follow-up letters",
+                ngettext(
+                    "{count} broker is late ({names}): send the follow-up letters",
+                    "{count} brokers are late ({names}): send the follow-up letters",
+                    len(overdue),
+                ).format(count=len(overdue), names=names),
                 "broker-audit followup",
             )
         )
@@ -125,7 +130,10 @@ def next_actions(
     if refused:
         names = ", ".join(r.ranked.broker.name for r in refused[:3])
         actions.append(
-            Action(f"{names} refused part of a request: appeal or complain", "broker-audit followup")
+            Action(
+                _("{names} refused part of a request: appeal or complain").format(names=names),
+                "broker-audit followup",
+            )
         )
     listed = [
         r
@@ -137,11 +145,14 @@ def next_actions(
     for r in listed[:2]:
         broker = r.ranked.broker
         opt_out_form = form_route(broker, "opt-out")
-        form = f" or use its opt-out form {opt_out_form.value}" if opt_out_form else ""
+        form = " " + _("or use its opt-out form {url}").format(url=opt_out_form.value) if opt_out_form else ""
         where = f" ({r.ranked.listing})" if r.ranked.listing else ""
         actions.append(
             Action(
-                f"{broker.name} shows a public listing of you{where}: ask it to take it down{form}",
+                _("{broker} shows a public listing of you{where}: ask it to take it down").format(
+                    broker=broker.name, where=where
+                )
+                + form,
                 f"broker-audit request {broker.id} --kind opt-out",
             )
         )
@@ -151,16 +162,20 @@ def next_actions(
         via = first.channel or "mail"
         actions.append(
             Action(
-                f"{len(drafted)} letter(s) are written but not marked sent: send them, then record it",
+                ngettext(
+                    "{count} letter is written but not marked sent: send it, then record it",
+                    "{count} letters are written but not marked sent: send them, then record it",
+                    len(drafted),
+                ).format(count=len(drafted)),
                 f"broker-audit mark {first.id} sent --via {via}",
             )
         )
     untouched = [r for r in rows if not r.requests and writes(r.ranked.broker, "delete")]
     for r in untouched[:2]:
-        why = "sells to immigration enforcement" if r.ranked.tier == 1 else "likely holds your data"
+        why = _("sells to immigration enforcement") if r.ranked.tier == 1 else _("likely holds your data")
         actions.append(
             Action(
-                f"Ask {r.ranked.broker.name} to delete your data ({why})",
+                _("Ask {broker} to delete your data ({why})").format(broker=r.ranked.broker.name, why=why),
                 f"broker-audit request {r.ranked.broker.id} --kind delete",
             )
         )
@@ -174,7 +189,7 @@ def next_actions(
     for r in accessed[:1]:
         actions.append(
             Action(
-                f"{r.ranked.broker.name} answered; now ask it to delete your data",
+                _("{broker} answered; now ask it to delete your data").format(broker=r.ranked.broker.name),
                 f"broker-audit request {r.ranked.broker.id} --kind delete",
             )
         )
@@ -182,5 +197,9 @@ def next_actions(
     if not actions and awaiting:
         soonest = min((q for q in awaiting if q.due), key=lambda q: q.due, default=None)  # type: ignore[arg-type,return-value]
         if soonest is not None:
-            actions.append(Action(f"Wait: the next answer is due {soonest.due}", "broker-audit status"))
+            actions.append(
+                Action(
+                    _("Wait: the next answer is due {date}").format(date=soonest.due), "broker-audit status"
+                )
+            )
     return actions[:limit]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from broker_audit.i18n import N_
+
 
 @dataclass(frozen=True)
 class Question:
@@ -23,7 +25,7 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "booked_in_jail",
-        "jail or arrest records",
+        N_("jail or arrest records"),
         "Have you ever been booked into a jail or arrested?",
         "¿Alguna vez lo/la han fichado en una cárcel o arrestado?",
         ("incarceration-data",),
@@ -31,7 +33,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "court_case",
-        "court records",
+        N_("court records"),
         "Have you ever been in a court case (criminal, civil, eviction, traffic)?",
         "¿Ha tenido algún caso en la corte (penal, civil, desalojo, tráfico)?",
         ("public-records",),
@@ -39,7 +41,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "owns_vehicle",
-        "vehicle records",
+        N_("vehicle records"),
         "Do you own, register or drive a car?",
         "¿Tiene, registra o maneja un carro?",
         ("location-data",),
@@ -47,7 +49,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "rents_home",
-        "rental history",
+        N_("rental history"),
         "Do you rent your home?",
         "¿Renta su vivienda?",
         ("background-check",),
@@ -55,7 +57,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "owns_home",
-        "property records",
+        N_("property records"),
         "Do you own a home or land?",
         "¿Es dueño/a de una casa o terreno?",
         ("public-records",),
@@ -63,7 +65,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "credit_file",
-        "credit file",
+        N_("credit file"),
         "Have you ever had a loan, credit card or credit check?",
         "¿Ha tenido alguna vez un préstamo, tarjeta de crédito o revisión de crédito?",
         ("consumer-reporting",),
@@ -71,7 +73,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "mobile_phone",
-        "phone and location data",
+        N_("phone and location data"),
         "Do you use a mobile phone with apps?",
         "¿Usa un teléfono celular con aplicaciones?",
         ("location-data",),
@@ -79,7 +81,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "utility_accounts",
-        "utility accounts",
+        N_("utility accounts"),
         "Are utilities, phone or TV accounts in your name?",
         "¿Tiene a su nombre cuentas de luz, gas, agua, teléfono o TV?",
         (),
@@ -87,7 +89,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "employed_on_payroll",
-        "payroll records",
+        N_("payroll records"),
         "Are you, or were you, paid through a payroll (with pay stubs)?",
         "¿Le pagan, o le pagaban, por nómina (con talones de pago)?",
         (),

@@ -13,14 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from broker_audit.audit.questions import QUESTIONS
+from broker_audit.i18n import N_, _, current_language
 from broker_audit.registry.schema import Broker
 from broker_audit.tracking.records import Answers, ScanFinding
 
-TIERS = {
-    1: "documented sales or sharing with immigration enforcement",
-    2: "documented sales or sharing with police or other government",
-    3: "told a state registry it shares with government or collects immigration status",
-    4: "likely holds your data",
+TIERS = {  # marked for the catalog: translated where shown
+    1: N_("documented sales or sharing with immigration enforcement"),
+    2: N_("documented sales or sharing with police or other government"),
+    3: N_("told a state registry it shares with government or collects immigration status"),
+    4: N_("likely holds your data"),
 }
 
 # Everyone with an address is in people-search and marketing files.
@@ -59,17 +60,23 @@ def _disclosure_reasons(broker: Broker) -> list[Reason]:
     checks = (
         (
             "shares_with_federal_government",
-            "told the state registry it shares data with the federal government",
+            _("told the state registry it shares data with the federal government"),
+            _("registry: shares data with the federal government"),
         ),
-        ("shares_with_law_enforcement", "told the state registry it shares data with law enforcement"),
+        (
+            "shares_with_law_enforcement",
+            _("told the state registry it shares data with law enforcement"),
+            _("registry: shares data with law enforcement"),
+        ),
         (
             "collects_immigration_status",
-            "told the state registry it collects citizenship or immigration status",
+            _("told the state registry it collects citizenship or immigration status"),
+            _("registry: collects citizenship or immigration status"),
         ),
     )
-    for attribute, text in checks:
+    for attribute, text, short in checks:
         if getattr(disclosures, attribute, None):
-            out.append(Reason(text, source, short="registry: " + text.split(" it ")[-1]))
+            out.append(Reason(text, source, short=short))
     return out
 
 
@@ -85,12 +92,14 @@ def _matches(broker: Broker, answers: Answers) -> list[Reason]:
         hit_words = [w for w in question.words if w in holds]
         if hit_category or hit_words:
             what = ", ".join(sorted(hit_category) or hit_words[:2])
-            maybe = "" if answer else " (you did not say; it may apply)"
+            maybe = "" if answer else " " + _("(you did not say; it may apply)")
+            asked = question.text_es if current_language() == "es" else question.text_en
             out.append(
                 Reason(
-                    f"its data ({what}) matches: {question.text_en.lower()}{maybe}",
+                    _("its data ({what}) matches: {question}").format(what=what, question=asked.lower())
+                    + maybe,
                     source,
-                    short=question.short + ("?" if answer is None else ""),
+                    short=_(question.short) + ("?" if answer is None else ""),
                 )
             )
     return out
@@ -108,8 +117,8 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
         police = [e for e in documented if e.recipient != "immigration-enforcement"]
         local = [e for e in documented if state and state in e.states]
         for e in sorted(ice + police, key=lambda e: (e not in local, -e.year)):
-            who = "ICE/immigration" if e.recipient == "immigration-enforcement" else e.recipient
-            where = f" in {state}" if e in local else ""
+            who = _("ICE/immigration") if e.recipient == "immigration-enforcement" else e.recipient
+            where = " " + _("in {state}").format(state=state) if e in local else ""
             reasons.append(
                 Reason(f"{e.year}: {e.agency}: {e.summary}", e.source, short=f"{who}{where} {e.year}")
             )
@@ -117,7 +126,11 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
         for e in broker.law_enforcement:
             if e.self_reported:
                 disclosed.append(
-                    Reason(f"{e.year}: {e.summary}", e.source, short=f"registry: shares with {e.recipient}")
+                    Reason(
+                        f"{e.year}: {e.summary}",
+                        e.source,
+                        short=_("registry: shares with {recipient}").format(recipient=e.recipient),
+                    )
                 )
         reasons += disclosed
         tier = 1 if ice else 2 if police else 3 if disclosed else 4
@@ -127,8 +140,9 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
             source = broker.sources[0].url if broker.sources else ""
             matches.append(
                 Reason(
-                    f"a {sorted(everyone)[0]} company: it compiles files on "
-                    "almost every adult with an address",
+                    _("a {category} company: it compiles files on almost every adult with an address").format(
+                        category=sorted(everyone)[0]
+                    ),
                     source,
                     short=sorted(everyone)[0],
                 )
@@ -173,10 +187,11 @@ def with_scan_findings(
             continue
         where = f" ({finding.matched_location})" if finding.matched_location else ""
         reason = Reason(
-            f"a scan on {finding.on.isoformat()} found a public listing of you{where}"
+            _("a scan on {date} found a public listing of you").format(date=finding.on.isoformat())
+            + where
             + (f": {finding.listing_url}" if finding.listing_url else ""),
             finding.listing_url,
-            short="listing found by scan",
+            short=_("listing found by scan"),
         )
         out.append(
             dataclasses.replace(r, reasons=(reason, *r.reasons), listing=finding.listing_url, listed=True)

@@ -7,29 +7,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+import msgspec
+
+from broker_audit.i18n import N_, _
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import State
 
-_WORDS = {
-    "current-address": "your current address",
-    "past-addresses": "past addresses",
-    "phone": "your phone number",
-    "email": "your e-mail",
-    "birth-date": "your date of birth",
-    "other-names": "other names",
-    "advertising-id": "your phone's advertising ID",
-    "licence-number": "your licence number",
+_WORDS = {  # marked for the catalog: translated as each row is built
+    "current-address": N_("your current address"),
+    "past-addresses": N_("past addresses"),
+    "phone": N_("your phone number"),
+    "email": N_("your e-mail"),
+    "birth-date": N_("your date of birth"),
+    "other-names": N_("other names"),
+    "advertising-id": N_("your phone's advertising ID"),
+    "licence-number": N_("your licence number"),
 }
-NOT_RECORDED = "your whole profile of the time (logged before disclosures were recorded)"
+NOT_RECORDED = N_("your whole profile of the time (logged before disclosures were recorded)")
 
 
-@dataclass(frozen=True)
-class Told:
+def _word(field: str) -> str:
+    found = _WORDS.get(field)
+    return _(found) if found else field
+
+
+class Told(msgspec.Struct, frozen=True, kw_only=True):
     """One letter that went out, and what it told its recipient."""
 
-    request_id: int
+    request_id: int = msgspec.field(name="id")
     recipient: str
     kind: str
     sent: dt.date | None
@@ -59,10 +65,10 @@ def told_rows(views: Sequence[RequestView]) -> tuple[list[Told], int]:
                 recipient=r.recipient_name,
                 kind=r.kind,
                 sent=view.sent,
-                told=(d.summary or ", ".join(["your name", *(_WORDS.get(f, f) for f in d.given)]))
+                told=(d.summary or ", ".join([_("your name"), *(_word(f) for f in d.given)]))
                 if d is not None
-                else NOT_RECORDED,
-                withheld=tuple(_WORDS.get(f, f) for f in d.withheld) if d is not None else (),
+                else _(NOT_RECORDED),
+                withheld=tuple(_word(f) for f in d.withheld) if d is not None else (),
                 minimal=d.minimal if d is not None else False,
                 reason=d.reason if d is not None else "",
                 recorded=d is not None,

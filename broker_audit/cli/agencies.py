@@ -4,77 +4,59 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import print_json
+from broker_audit.cli.common import resources
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="The agencies a records request goes to: Colorado's sheriffs and state agencies.\n\n"
-    "Example: broker-audit agencies list --without-route",
+    help=N_(
+        "The agencies a records request goes to: Colorado's sheriffs and state agencies.\n\n"
+        "Example: broker-audit agencies list --without-route"
+    ),
     no_args_is_help=True,
 )
 
 
 @app.command("list")
 def list_command(
-    group: str = typer.Option(None, "--group", help="Only this group: co-sheriffs, co-state or co-all."),
+    ctx: typer.Context,
+    group: str = typer.Option(None, "--group", help=N_("Only this group: co-sheriffs, co-state or co-all.")),
     without_route: bool = typer.Option(
-        False, "--without-route", help="Only the agencies no campaign letter can reach yet."
+        False, "--without-route", help=N_("Only the agencies no campaign letter can reach yet.")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON.")),
 ) -> None:
     """Each agency, the route a campaign letter takes to it (or none), and what is unknown.
 
     Example: broker-audit agencies list --group co-sheriffs
     """
-    from broker_audit.registry.agencies import choose_agency_route, shipped_agencies
+    from broker_audit.services.agencies import list_agencies
 
-    directory = shipped_agencies()
-    agencies = directory.group(group) if group else list(directory.agencies)
-    rows = []
-    for agency in agencies:
-        choice = choose_agency_route(agency)
-        if without_route and choice.route is not None:
-            continue
-        rows.append((agency, choice))
+    rows = list_agencies(resources(ctx).agencies, group=group, without_route=without_route)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "kind": a.kind,
-                    "channel": c.route.channel if c.route else None,
-                    "door": c.route.door if c.route else None,
-                    "grade": c.route.grade if c.route else None,
-                    "send_to": c.route.address() if c.route else None,
-                    "source": c.route.source if c.route else None,
-                    "unknown": a.unknown,
-                }
-                for a, c in rows
-            ]
-        )
+        emit(ctx, rows)
         return
-    from broker_audit.cli.listing import render_agency_table
+    from broker_audit.cli.render.listing import render_agency_table
 
     render_agency_table(rows)
 
 
 @app.command("show")
 def show_command(
-    agency_id: str = typer.Argument(..., help="The agency's id, e.g. sheriff-jefferson."),
-    as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
+    ctx: typer.Context,
+    agency_id: str = typer.Argument(..., help=N_("The agency's id, e.g. sheriff-jefferson.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the record as JSON.")),
 ) -> None:
     """One agency: every route with its source, grade and door, and what is not known.
 
     Example: broker-audit agencies show sheriff-jefferson
     """
-    from broker_audit.registry.agencies import choose_agency_route, shipped_agencies
+    from broker_audit.registry.agencies import choose_agency_route
 
-    agency = shipped_agencies().get(agency_id)
+    agency = resources(ctx).agencies.get(agency_id)
     if as_json:
-        import msgspec
-
-        print_json(msgspec.to_builtins(agency))
+        emit(ctx, agency)
         return
-    from broker_audit.cli.render import render_agency
+    from broker_audit.cli.render.campaign import render_agency
 
     render_agency(agency, choose_agency_route(agency))

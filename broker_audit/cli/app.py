@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from broker_audit.cli.common import globals_of
+from broker_audit.i18n import LANGUAGES, N_, _
 
 
 @dataclass(frozen=True)
@@ -39,101 +40,121 @@ class Subcommand:
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    "init": Subcommand("init", "init_command", "Create the encrypted vault and store your profile in it."),
+    "init": Subcommand(
+        "init", "init_command", N_("Create the encrypted vault and store your profile in it.")
+    ),
     "request": Subcommand(
         "requests",
         "request_command",
-        "Write request letters, each as the artefact of its route, and log each request as drafted.",
+        N_("Write request letters, each as the artefact of its route, and log each request as drafted."),
     ),
     "status": Subcommand(
         "requests",
         "status_command",
-        "Your requests: a summary by state, the overdue and due-soon ones first.",
+        N_("Your requests: a summary by state, the overdue and due-soon ones first."),
     ),
-    "mark": Subcommand("requests", "mark_command", "Record a status change of a request."),
+    "mark": Subcommand("requests", "mark_command", N_("Record a status change of a request.")),
     "resend": Subcommand(
-        "requests", "resend_command", "Write a request's letter again for another route, as a new request."
+        "requests",
+        "resend_command",
+        N_("Write a request's letter again for another route, as a new request."),
     ),
-    "show": Subcommand("requests", "show_command", "The full history of one request."),
+    "show": Subcommand("requests", "show_command", N_("The full history of one request.")),
     "followup": Subcommand(
-        "requests", "followup_command", "Write the next letter for every late or refused request."
+        "requests", "followup_command", N_("Write the next letter for every late or refused request.")
     ),
     "demo": Subcommand(
         "demo",
         "demo_command",
-        "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail, "
-        "its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to "
-        "the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the status "
-        "today and in 60 days. The vault is shredded at the end; only the letters stay.",
+        N_(
+            "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail, "
+            "its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to "
+            "the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the "
+            "status today and in 60 days. The vault is shredded at the end; only the letters stay."
+        ),
     ),
     "audit": Subcommand(
-        "audit", "audit_command", "Who likely holds your data, what they did with it, and what is left to do."
+        "audit",
+        "audit_command",
+        N_("Who likely holds your data, what they did with it, and what is left to do."),
     ),
     "scan": Subcommand(
         "scan",
         "scan_command",
-        "Look for a public listing of you on people-search sites (sends your name; only when asked).",
+        N_("Look for a public listing of you on people-search sites (sends your name; only when asked)."),
     ),
     "cora": Subcommand(
         "cora",
         "cora_command",
-        "Ask a Colorado sheriff for the records of sharing booking data with data brokers "
-        "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice "
-        "Records Act (criminal justice records: released at the custodian's discretion, at reasonable "
-        "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts). "
-        "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault "
-        "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.",
+        N_(
+            "Ask a Colorado sheriff for the records of sharing booking data with data brokers "
+            "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice "
+            "Records Act (criminal justice records: released at the custodian's discretion, at reasonable "
+            "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts). "
+            "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault "
+            "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask."
+        ),
     ),
     "campaign": Subcommand(
         "campaign",
         "app",
-        "A records campaign (`cora --all`): what each agency's answer showed, and the table of it.",
+        N_("A records campaign (`cora --all`): what each agency's answer showed, and the table of it."),
     ),
     "agencies": Subcommand(
         "agencies",
         "app",
-        "The agencies a records request goes to: Colorado's sheriffs and state agencies.",
+        N_("The agencies a records request goes to: Colorado's sheriffs and state agencies."),
     ),
     "drop": Subcommand(
         "drop",
         "app",
-        "California's DROP: record your one deletion request to every registered data broker, and "
-        "the status DROP shows for each broker; `status` tracks them with the rest.",
+        N_(
+            "California's DROP: record your one deletion request to every registered data broker, and "
+            "the status DROP shows for each broker; `status` tracks them with the rest."
+        ),
     ),
     "profile": Subcommand(
-        "profile", "app", "See or change the requester's profile (kept only inside the vault)."
+        "profile", "app", N_("See or change the requester's profile (kept only inside the vault).")
     ),
-    "brokers": Subcommand("brokers", "app", "Browse the registry of data brokers."),
-    "vault": Subcommand("vault", "app", "Manage the encrypted vault and its keys."),
+    "brokers": Subcommand("brokers", "app", N_("Browse the registry of data brokers.")),
+    "vault": Subcommand("vault", "app", N_("Manage the encrypted vault and its keys.")),
     "registry": Subcommand(
-        "registry", "app", "Refresh the registry from official state registries, and validate it."
+        "registry", "app", N_("Refresh the registry from official state registries, and validate it.")
     ),
-    "bulk": Subcommand("bulk", "app", "Clinic mode: many clients from a spreadsheet, one print-ready batch."),
-    "mail": Subcommand("mail", "app", "Your own mailbox, for `send` and `inbox`."),
+    "bulk": Subcommand(
+        "bulk", "app", N_("Clinic mode: many clients from a spreadsheet, one print-ready batch.")
+    ),
+    "mail": Subcommand("mail", "app", N_("Your own mailbox, for `send` and `inbox`.")),
     "send": Subcommand(
         "mail",
         "send_command",
-        "Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.",
+        N_("Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent."),
     ),
     "inbox": Subcommand(
         "mail",
         "inbox_command",
-        "Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, suggest a state.",
+        N_(
+            "Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, "
+            "suggest a state."
+        ),
     ),
     "reply": Subcommand(
         "mail",
         "reply_command",
-        "Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.",
+        N_("Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request."),
     ),
     "findings": Subcommand(
         "findings",
         "findings_command",
-        "What the brokers' answers say: data held, where it came from, who got it, and the verdict.",
+        N_("What the brokers' answers say: data held, where it came from, who got it, and the verdict."),
     ),
     "evidence": Subcommand(
         "mail",
         "evidence_command",
-        "Write a complaint packet: a one-page timeline PDF, the letters, the proof of mailing, the replies.",
+        N_(
+            "Write a complaint packet: a one-page timeline PDF, the letters, the proof of mailing, "
+            "the replies."
+        ),
     ),
 }
 
@@ -147,7 +168,14 @@ class LazyGroup(TyperGroup):
         self._listing = False
         self._loaded: set[str] = set()
         for name, sub in SUBCOMMANDS.items():
-            self.commands[name] = TyperCommand(name, help=sub.summary, rich_markup_mode=self.rich_markup_mode)
+            self.commands[name] = TyperCommand(
+                name, help=_(sub.summary), rich_markup_mode=self.rich_markup_mode
+            )
+        self.help = reflow(_(self.help)) if self.help else self.help
+        for param in self.params:
+            text = getattr(param, "help", None)
+            if text:
+                param.help = _(text)  # type: ignore[attr-defined]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         sub = SUBCOMMANDS.get(cmd_name)
@@ -159,12 +187,10 @@ class LazyGroup(TyperGroup):
         return self.commands[cmd_name]
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None and option.metavar is None:
-            option.metavar = ""
-        return option
+        return _help_option(super().get_help_option(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        localise_typer()
         self._listing = True
         try:
             super().format_help(ctx, formatter)
@@ -175,7 +201,7 @@ class LazyGroup(TyperGroup):
 app = typer.Typer(
     name="broker-audit",
     cls=LazyGroup,
-    help=(
+    help=N_(
         "Get your personal data back from data brokers: find who holds it, send the right "
         "legal request, keep encrypted proof, and chase the deadlines.\n\n"
         "Example: broker-audit init && broker-audit request lexisnexis appriss --kind access"
@@ -196,18 +222,60 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _help_option(option: Any) -> Any:
+    if option is not None:
+        if option.metavar is None:
+            option.metavar = ""
+        option.help = _("Show this message and exit.")
+    return option
+
+
+def localise_typer() -> None:
+    """Typer's own words around the help (panel titles, the error box) in the current language.
+    Typer reads them from module constants, set once when it is imported: set them again here,
+    just before help or an error is shown."""
+    import typer.rich_utils as words
+
+    words.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    words.OPTIONS_PANEL_TITLE = _("Options")
+    words.COMMANDS_PANEL_TITLE = _("Commands")
+    words.ERRORS_PANEL_TITLE = _("Error")
+    words.ABORTED_TEXT = _("Aborted.")
+    words.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+    words.REQUIRED_LONG_STRING = _("[required]")
+    words.DEFAULT_STRING = _("[default: {}]")
+    words.ENVVAR_STRING = _("[env var: {}]")
+    try:  # the "Usage:" prefix is an argument default deep in typer's copy of click
+        from typer._click import formatting
+
+        write_usage = formatting.HelpFormatter.write_usage
+        original = getattr(write_usage, "original", write_usage)
+
+        def localised(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            original(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+        localised.original = original  # type: ignore[attr-defined]
+        formatting.HelpFormatter.write_usage = localised  # type: ignore[method-assign]
+    except (ImportError, AttributeError):  # another typer: its own word stays
+        pass
+
+
 def tidy_help(command: Any) -> Any:
-    """Help that reads well in any terminal width: paragraphs flow (a docstring's hard line breaks
-    are joined, so the terminal wraps them once), flags show no value type (typer would print
-    "<bool>", which invites `--json true`), and a value shows its name (KIND, OUT), not a Python
-    type such as "<list[str]>"."""
+    """Help that reads well in any terminal width and in the current language: each help text
+    (a docstring, a `help=` marked with N_) is translated here, when the command is built, then
+    its choice lists are filled in from the tables that define them (`cli/choices.py`);
+    paragraphs flow (a docstring's hard line breaks are joined, so the terminal wraps them once),
+    flags show no value type (typer would print "<bool>", which invites `--json true`), and a
+    value shows its name (KIND, OUT), not a Python type such as "<list[str]>"."""
+    from broker_audit.cli.choices import fill
+
     if getattr(command, "help", None):
-        command.help = reflow(command.help)
+        command.help = reflow(fill(_(command.help)))
     if getattr(command, "short_help", None):
-        command.short_help = reflow(command.short_help)
+        command.short_help = reflow(fill(_(command.short_help)))
     for param in getattr(command, "params", ()):
         if getattr(param, "help", None):
-            param.help = reflow(param.help)
+            param.help = reflow(fill(_(param.help)))
         if getattr(param, "param_type_name", "") == "argument":
             param.display_type_rich = _no_type  # its name (BROKERS) already says what it takes
             if param.metavar is None and param.name:
@@ -217,10 +285,7 @@ def tidy_help(command: Any) -> Any:
     make_help = command.get_help_option
 
     def get_help_option(ctx: Any) -> Any:
-        option = make_help(ctx)
-        if option is not None and option.metavar is None:
-            option.metavar = ""
-        return option
+        return _help_option(make_help(ctx))
 
     command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
@@ -256,28 +321,48 @@ def root(
     vault_file: Path = typer.Option(
         None,
         "--vault",
-        help="Vault file to use (default: $BROKER_AUDIT_VAULT, then your user data folder).",
+        help=N_("Vault file to use (default: $BROKER_AUDIT_VAULT, then your user data folder)."),
         envvar=None,
     ),
     no_keyring: bool = typer.Option(
-        False, "--no-keyring", help="Do not use the OS keyring; unlock with the passphrase.", metavar=""
+        False, "--no-keyring", help=N_("Do not use the OS keyring; unlock with the passphrase."), metavar=""
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show a traceback for unexpected errors.", metavar=""),
+    debug: bool = typer.Option(
+        False, "--debug", help=N_("Show a traceback for unexpected errors."), metavar=""
+    ),
     passphrase_fd: int = typer.Option(
         None,
         "--passphrase-fd",
-        help="Read the vault passphrase from this open file descriptor (first line), never from the "
-        "environment.",
+        help=N_(
+            "Read the vault passphrase from this open file descriptor (first line), never from the "
+            "environment."
+        ),
+    ),
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help=N_(
+            "The language to speak: en or es (default: $BROKER_AUDIT_LANG, then LC_ALL, LC_MESSAGES, "
+            "LANG, then English). Letters to companies stay in English; see `request --help`."
+        ),
+        metavar="LANG",
     ),
     version: bool = typer.Option(
         False,
         "--version",
-        help="Print the version and exit.",
+        help=N_("Print the version and exit."),
         is_eager=True,
         callback=_print_version,
         metavar="",
     ),
 ) -> None:
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(
+            _("{value} is not a language broker-audit speaks; choose one of: {languages}").format(
+                value=repr(lang), languages=", ".join(LANGUAGES)
+            ),
+            param_hint="--lang",
+        )
     g = globals_of(ctx)
     g.vault, g.no_keyring, g.debug = vault_file, no_keyring, debug
     if passphrase_fd is not None:
@@ -296,31 +381,52 @@ def main(argv: list[str] | None = None) -> None:
     from broker_audit.cli.common import take_secrets
     from broker_audit.errors import BrokerAuditError, ExitCode
 
+    args = sys.argv[1:] if argv is None else argv
+    speak(args)
     if not take_secrets():  # passphrases leave the environment before any command runs
         from broker_audit.cli.common import SCRUB_WARNING
 
-        typer.echo(SCRUB_WARNING, err=True)
-    args = sys.argv[1:] if argv is None else argv
+        typer.echo(_(SCRUB_WARNING), err=True)
     try:
         app(args=args, prog_name="broker-audit")
     except BrokerAuditError as exc:
         from broker_audit.cleantext import clean_line
 
         # One line each: a message may quote a value from a file (a template name, a cell).
-        typer.echo(f"error: {clean_line(exc.message)}", err=True)
+        typer.echo(_("error: {message}").format(message=clean_line(exc.message)), err=True)
         if exc.hint:
-            typer.echo(f"hint: {clean_line(exc.hint)}", err=True)
+            typer.echo(_("hint: {hint}").format(hint=clean_line(exc.hint)), err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        typer.echo(_("interrupted"), err=True)
         sys.exit(130)
     except Exception as exc:
         if "--debug" in args:
             raise
         # The message may hold personal data (a name in a path, an address): name the type only.
         typer.echo(
-            f"error: unexpected {type(exc).__name__}; nothing personal is shown here. "
-            "Run again with --debug to see the details.",
+            _(
+                "error: unexpected {error}; nothing personal is shown here. "
+                "Run again with --debug to see the details."
+            ).format(error=type(exc).__name__),
             err=True,
         )
         sys.exit(int(ExitCode.USER_ERROR))
+
+
+GLOBAL_OPTIONS_WITH_VALUES = ("--vault", "--passphrase-fd", "--lang")
+
+
+def speak(args: list[str]) -> str:
+    """Decide the language before anything is imported or shown: the global `--lang` (before the
+    subcommand), then BROKER_AUDIT_LANG, then LC_ALL, LC_MESSAGES, LANG, then English. Typer's
+    own words (usage errors) follow it."""
+    from broker_audit.i18n import choose_language, flag_in, set_language
+
+    language, warning = choose_language(flag_in(args, GLOBAL_OPTIONS_WITH_VALUES))
+    set_language(language)
+    if warning:
+        typer.echo(_("warning: {warning}").format(warning=warning), err=True)
+    if language != "en":
+        localise_typer()
+    return language

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, print_json, today
+from broker_audit.cli.common import access, err, resources, today
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
+
+if TYPE_CHECKING:
+    from broker_audit.tracking.records import Answers
 
 
-def _ask_questions(stored: Any, lang: str) -> Any:
+def _ask_questions(stored: Answers | None, lang: str) -> Answers:
     from broker_audit.audit.questions import QUESTIONS
     from broker_audit.tracking.records import Answers
 
@@ -37,7 +42,7 @@ def _ask_questions(stored: Any, lang: str) -> Any:
 _ANSWER_WORDS = {"yes": True, "y": True, "no": False, "n": False, "unknown": None, "": None}
 
 
-def _answers_from_options(options: list[str], stored: Any) -> Any:
+def _answers_from_options(options: list[str], stored: Answers | None) -> Answers:
     import msgspec
 
     from broker_audit.audit.questions import QUESTIONS
@@ -62,14 +67,16 @@ def _answers_from_options(options: list[str], stored: Any) -> Any:
 
 def audit_command(
     ctx: typer.Context,
-    html: Path = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
+    html: Path = typer.Option(None, "--html", help=N_("Also write a self-contained HTML report here.")),
     answer: list[str] = typer.Option(
-        None, "--answer", help="QUESTION=yes|no|unknown, without prompts, e.g. booked_in_jail=yes (repeat)."
+        None,
+        "--answer",
+        help=N_("QUESTION=yes|no|unknown, without prompts, e.g. booked_in_jail=yes (repeat)."),
     ),
-    questions: bool = typer.Option(False, "--questions", help="Ask the questions again."),
-    lang: str = typer.Option("en", "--lang", help="Language of the questions: en or es."),
-    limit: int = typer.Option(None, "--limit", help="Show only the first N brokers."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    questions: bool = typer.Option(False, "--questions", help=N_("Ask the questions again.")),
+    lang: str = typer.Option("en", "--lang", help=N_("Language of the questions: en or es.")),
+    limit: int = typer.Option(None, "--limit", help=N_("Show only the first N brokers.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
     """Who likely holds your data, what they did with it, and what is left to do.
 
@@ -83,14 +90,12 @@ def audit_command(
     import sys
 
     from broker_audit.errors import UserError
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.audit import run_audit
 
     if lang not in ("en", "es"):
         raise UserError(f"--lang {lang}: the questions are in en or es", "use --lang en or --lang es")
 
-    def ask(stored: Any) -> Any:
+    def ask(stored: Answers | None) -> Answers | None:
         if answer:
             return _answers_from_options(answer, stored)
         if (stored is None or questions) and sys.stdin.isatty() and not as_json:
@@ -100,8 +105,7 @@ def audit_command(
     report = run_audit(
         access(ctx),
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         ask=ask,
         html=html,
         limit=limit,
@@ -109,98 +113,13 @@ def audit_command(
     if html:
         err(f"wrote {html}")
     if as_json:
-        print_json(report_dict(report))
+        from broker_audit.services.audit import audit_summary
+
+        emit(ctx, audit_summary(report))
         return
-    from broker_audit.cli.render import render_audit
-    from broker_audit.cli.render_findings import render_flow
+    from broker_audit.cli.render.audit import render_audit
+    from broker_audit.cli.render.findings import render_flow
 
     render_audit(report)
     if report.flow is not None:
         render_flow(report.flow, report.finding_steps)
-
-
-def report_dict(report: Any) -> dict[str, Any]:
-    import msgspec
-
-    return {
-        "date": report.today,
-        "state": report.state,
-        "law": report.law,
-        "answers": msgspec.structs.asdict(report.answers),
-        "score": {
-            "listed": report.score.listed,
-            "covered": report.score.covered,
-            "answered": report.score.answered,
-            "deleted": report.score.deleted,
-            "percent": report.score.percent,
-        },
-        "next_actions": [{"text": a.text, "command": a.command} for a in report.actions],
-        "brokers": [
-            {
-                "id": row.ranked.broker.id,
-                "name": row.ranked.broker.name,
-                "tier": row.ranked.tier,
-                "likelihood": row.ranked.likelihood,
-                "reasons": [{"text": r.text, "source": r.source} for r in row.ranked.reasons],
-                "requests": [
-                    {
-                        "id": q.id,
-                        "kind": q.kind,
-                        "state": q.state,
-                        "sent": q.sent,
-                        "due": q.due,
-                        "overdue": q.overdue,
-                    }
-                    for q in row.requests
-                ],
-                "covered": row.covered,
-                "answered": row.answered,
-                "deleted": row.deleted,
-            }
-            for row in report.rows
-        ],
-        "told": [
-            {
-                "id": t.request_id,
-                "recipient": t.recipient,
-                "kind": t.kind,
-                "sent": t.sent,
-                "told": t.told,
-                "withheld": list(t.withheld),
-                "minimal": t.minimal,
-                "reason": t.reason,
-                "recorded": t.recorded,
-            }
-            for t in report.told
-        ],
-        "drafted": report.drafted,
-        **findings_dict(report),
-    }
-
-
-def findings_dict(report: Any) -> dict[str, Any]:
-    """The map of confirmed findings and the steps they suggest (nothing unconfirmed)."""
-    import dataclasses
-
-    flow = report.flow
-    if flow is None:
-        return {}
-    nodes = {n.key: n for n in flow.nodes}
-    return {
-        "map": {
-            "edges": [
-                {
-                    "number": e.number,
-                    "from": nodes[e.source].label,
-                    "to": nodes[e.target].label,
-                    "role": e.role,
-                    "documented": e.documented,
-                    "source_url": e.url,
-                    "evidence": [dataclasses.asdict(ev) for ev in e.evidence],
-                }
-                for e in flow.edges
-            ],
-            "findings_awaiting_review": flow.proposed,
-        },
-        "finding_steps": [dataclasses.asdict(s) for s in report.finding_steps],
-    }

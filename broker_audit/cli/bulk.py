@@ -6,11 +6,15 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
-    "Example: broker-audit bulk letters clients.csv --preset ice-linked",
+    help=N_(
+        "Clinic mode: many clients from a spreadsheet, one print-ready batch.\n\n"
+        "Example: broker-audit bulk letters clients.csv --preset ice-linked"
+    ),
     no_args_is_help=True,
 )
 
@@ -19,57 +23,68 @@ app = typer.Typer(
 def letters(
     ctx: typer.Context,
     clients: Path = typer.Argument(
-        ..., help="The intake spreadsheet (CSV from Excel, LibreOffice or Google Sheets)."
+        ..., help=N_("The intake spreadsheet (CSV from Excel, LibreOffice or Google Sheets).")
     ),
-    brokers: str = typer.Option("", "--brokers", help="Broker ids or names, comma-separated."),
+    brokers: str = typer.Option("", "--brokers", help=N_("Broker ids or names, comma-separated.")),
     preset: str = typer.Option(
-        None, "--preset", help="A named set: ice-linked, people-search, consumer-reporting."
+        None, "--preset", help=N_("A named set: ice-linked, people-search, consumer-reporting.")
     ),
-    kind: str = typer.Option("access", "--kind", "-k", help="Letter kinds, comma-separated."),
-    out: Path = typer.Option(Path("batch"), "--out", "-o", help="Folder for the batch files."),
+    kind: str = typer.Option("access", "--kind", "-k", help=N_("Letter kinds, comma-separated: {kinds}.")),
+    out: Path = typer.Option(Path("batch"), "--out", "-o", help=N_("Folder for the batch files.")),
     lang: str = typer.Option(
-        "en", "--lang", help="Cover sheet language when the spreadsheet has no language column: en or es."
+        "en", "--lang", help=N_("Cover sheet language when the spreadsheet has no language column: en or es.")
     ),
-    column: list[str] = typer.Option(None, "--map", help="COLUMN=field, e.g. 'Apellidos=last_name'."),
+    column: list[str] = typer.Option(None, "--map", help=N_("COLUMN=field, e.g. 'Apellidos=last_name'.")),
     clinic: Path = typer.Option(
-        None, "--clinic", help="The clinic's profile (TOML); stored in the vault for later batches."
+        None, "--clinic", help=N_("The clinic's profile (TOML); stored in the vault for later batches.")
     ),
-    split: bool = typer.Option(False, "--split", help="One PDF per client instead of one per batch."),
+    split: bool = typer.Option(False, "--split", help=N_("One PDF per client instead of one per batch.")),
     agent: bool = typer.Option(
         False,
         "--agent",
-        help="The clinic acts as each client's authorized "
-        "agent where the law allows it (with a signed-authorization page).",
+        help=N_(
+            "The clinic acts as each client's authorized "
+            "agent where the law allows it (with a signed-authorization page)."
+        ),
     ),
     date_order: str = typer.Option(
         None,
         "--date-order",
-        help="How the sheet writes birth dates: dmy (14/03/1987), mdy (03/14/1987) or ymd. "
-        "Default: what the column header or a day over 12 shows; a date that reads both ways is sent to fix.",
+        help=N_(
+            "How the sheet writes birth dates: dmy (14/03/1987), mdy (03/14/1987) or ymd. "
+            "Default: what the column header or a day over 12 shows; a date that reads both ways is "
+            "sent to fix."
+        ),
     ),
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="Check the spreadsheet and show what was read from each row; write nothing."
+        False,
+        "--dry-run",
+        help=N_("Check the spreadsheet and show what was read from each row; write nothing."),
     ),
     again: bool = typer.Option(
         False,
         "--again",
-        help="Write a client's letter even where an open request of its kind to the broker exists "
-        "(by default those are skipped and listed).",
+        help=N_(
+            "Write a client's letter even where an open request of its kind to the broker exists "
+            "(by default those are skipped and listed)."
+        ),
     ),
     templates: Path = typer.Option(
-        None, "--templates", help="The clinic's own templates folder; overrides ours by file name."
+        None, "--templates", help=N_("The clinic's own templates folder; overrides ours by file name.")
     ),
     workers: int = typer.Option(
-        None, "--workers", help="Processes drawing the PDF (default: one per usable core)."
+        None, "--workers", help=N_("Processes drawing the PDF (default: one per usable core).")
     ),
     disclose: list[str] = typer.Option(
         None,
         "--disclose",
         metavar="FIELD",
-        help="Also tell the brokers this about each client (repeat or comma-separate): current-address, "
-        "phone, birth-date, ...; all: what letters gave before.",
+        help=N_(
+            "Also tell the brokers this about each client (repeat or comma-separate): {fields}; all: "
+            "what letters gave before."
+        ),
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the summary as JSON.")),
 ) -> None:
     """Print every client's cover sheet and letters into one PDF, with address labels and a
     certified-mail list, and log every letter in the vault under its client.
@@ -83,8 +98,6 @@ def letters(
 
     Example: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.batch import BatchOptions, run_batch
     from broker_audit.services.clinic import load_clinic_file
 
@@ -98,7 +111,7 @@ def letters(
         mapping[name.strip()] = field.strip()
     import contextlib
 
-    from broker_audit.cli.render import progress_bar
+    from broker_audit.cli.render.base import progress_bar
 
     bar = contextlib.nullcontext(None) if dry_run else progress_bar("Writing letters")
     with bar as advance:
@@ -122,58 +135,18 @@ def letters(
             ),
             out_dir=out,
             today=today(),
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            registry=resources(ctx).registry,
+            laws=resources(ctx).laws,
             clinic=load_clinic_file(clinic) if clinic else None,
             progress=advance,
         )
-    summary = {
-        "batch": result.batch_id,
-        "dry_run": result.dry_run,
-        "clients": result.clients,
-        "letters": result.letters,
-        "pages": result.pages,
-        "files": result.files,
-        "first_request": result.first_request,
-        "last_request": result.last_request,
-        "rows_to_fix": [{"row": b.row, "reason": b.reason} for b in result.bad_rows],
-        "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
-        "unmapped_columns": result.unmapped_columns,
-        "by_channel": result.by_channel,
-        "no_route": result.no_route,
-        "no_route_brokers": result.no_route_brokers,
-        "disclosure": [{"tells": what, "brokers": names} for what, names in result.disclosure.items()],
-        "date_order": result.date_order,
-        "notes": result.notes,
-        "repeats_skipped": [
-            {
-                "row": r.row,
-                "client": r.client_id,
-                "broker": r.broker_id,
-                "kind": r.kind,
-                "open_request": r.request_id,
-            }
-            for r in result.repeats
-        ],
-        "repeats_checked": result.repeats_checked,
-    }
-    if result.dry_run:
-        summary["read"] = [
-            {
-                "row": r.row,
-                "client": r.client_id,
-                "name": r.name,
-                "birth_date": r.birth_date.isoformat() if r.birth_date else None,
-                "state": r.state,
-                "zip": r.zip,
-                "language": r.language,
-            }
-            for r in result.read
-        ]
+    from broker_audit.services.batchsummary import batch_summary
+
+    summary = batch_summary(result)
     if as_json:
-        print_json(summary)
+        emit(ctx, summary)
         return
-    from broker_audit.cli.render import render_batch
+    from broker_audit.cli.render.bulk import render_batch
 
     render_batch(summary)
 
@@ -181,11 +154,11 @@ def letters(
 @app.command("mark")
 def mark(
     ctx: typer.Context,
-    batch: str = typer.Argument(..., help="Batch id, e.g. B-20261125-1A2B3C."),
-    state: str = typer.Argument("sent", help="The new state for every request of the batch."),
-    on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
-    via: str = typer.Option("mail", "--via", help="mail, email, web-form, phone or fax."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    batch: str = typer.Argument(..., help=N_("Batch id, e.g. B-20261125-1A2B3C.")),
+    state: str = typer.Argument("sent", help=N_("The new state for every request of the batch.")),
+    on: str = typer.Option(None, "--on", help=N_("The day it happened, YYYY-MM-DD (default today).")),
+    via: str = typer.Option("mail", "--via", help=N_("The route the letters went by: {channels}.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the result as JSON.")),
 ) -> None:
     """Mark a whole batch at once. Sent or delivered `--via` a route marks only the letters that go
     by that route (a mailing marked sent never claims a web-form request went out); the others are
@@ -200,19 +173,13 @@ def mark(
         access(ctx), batch, state, on=parse_date(on, "--on") if on else day, today=day, via=via
     )
     if as_json:
-        print_json(
-            {
-                "batch": result.batch_id,
-                "marked": result.marked,
-                "skipped": [{"id": i, "reason": r} for i, r in result.skipped],
-            }
-        )
+        emit(ctx, result)
         return
     typer.echo(
         f"Marked {result.marked} requests of {result.batch_id} as {state}; left {len(result.skipped)} alone."
     )
-    for request_id, reason in result.skipped[:20]:
-        err(f"#{request_id} left as it is: {reason}")
+    for left in result.skipped[:20]:
+        err(f"#{left.request_id} left as it is: {left.reason}")
     if len(result.skipped) > 20:
         err(f"... and {len(result.skipped) - 20} more")
 
@@ -220,11 +187,11 @@ def mark(
 @app.command("status")
 def status(
     ctx: typer.Context,
-    batch: str = typer.Option(None, "--batch", help="Only this batch."),
-    by: str = typer.Option("client", "--by", help="Group the table by client or broker."),
-    csv_file: Path = typer.Option(None, "--csv", help="Also write every request to this CSV."),
-    ics_file: Path = typer.Option(None, "--ics", help="Also write due dates to this calendar."),
-    as_json: bool = typer.Option(False, "--json", help="Print every request as JSON."),
+    batch: str = typer.Option(None, "--batch", help=N_("Only this batch.")),
+    by: str = typer.Option("client", "--by", help=N_("Group the table by {groupings}.")),
+    csv_file: Path = typer.Option(None, "--csv", help=N_("Also write every request to this CSV.")),
+    ics_file: Path = typer.Option(None, "--ics", help=N_("Also write due dates to this calendar.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print every request as JSON.")),
 ) -> None:
     """The clinic's dashboard: per client (or broker), what is drafted, pending, due this week,
     overdue and answered.
@@ -243,11 +210,9 @@ def status(
         count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
         err(f"wrote {count} due dates to {ics_file}")
     if as_json:
-        import dataclasses
-
-        print_json([dataclasses.asdict(r) for r in rows])
+        emit(ctx, rows)
         return
-    from broker_audit.cli.render import render_clinic_summary
+    from broker_audit.cli.render.bulk import render_clinic_summary
 
     render_clinic_summary(summary, by, day)
 
@@ -255,7 +220,7 @@ def status(
 @app.command("stats")
 def stats(
     ctx: typer.Context,
-    as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
+    as_json: bool = typer.Option(True, "--json/--table", help=N_("JSON (default) or a table.")),
 ) -> None:
     """Anonymised counts to publish: requests by broker, kind and outcome, and days to answer.
     No client data is in it; a count under 5 is shown as "<5" (a count of 1 can point at one
@@ -263,15 +228,13 @@ def stats(
 
     Example: broker-audit bulk stats > clinic-stats.json
     """
-    import dataclasses
-
     from broker_audit.services.clinic import clinic_stats
 
     result = clinic_stats(access(ctx), today=today())
     if as_json:
-        print_json(dataclasses.asdict(result))
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import render_stats
+    from broker_audit.cli.render.bulk import render_stats
 
     render_stats(result)
 
@@ -282,7 +245,7 @@ def stats(
 @app.command("recipients")
 def recipients(
     ctx: typer.Context,
-    as_json: bool = typer.Option(True, "--json/--table", help="JSON (default) or a table."),
+    as_json: bool = typer.Option(True, "--json/--table", help=N_("JSON (default) or a table.")),
 ) -> None:
     """Anonymised counts to publish: per broker, how many clients' confirmed findings name each
     kind of recipient (immigration enforcement, law enforcement, ...) and each known agency or
@@ -290,16 +253,13 @@ def recipients(
 
     Example: broker-audit bulk recipients > disclosed-recipients.json
     """
-    import dataclasses
-
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.clinic_findings import recipient_counts
     from broker_audit.services.findings import name_directory
 
-    result = recipient_counts(access(ctx), names=name_directory(shipped_registry()).display)
+    result = recipient_counts(access(ctx), names=name_directory(resources(ctx).registry).display)
     if as_json:
-        print_json(dataclasses.asdict(result))
+        emit(ctx, result)
         return
-    from broker_audit.cli.render_findings import render_recipient_counts
+    from broker_audit.cli.render.findings import render_recipient_counts
 
     render_recipient_counts(result)

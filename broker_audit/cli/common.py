@@ -8,11 +8,17 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from broker_audit.errors import UserError, VaultLocked
+from broker_audit.i18n import N_, _
+
+if TYPE_CHECKING:
+    from broker_audit.services.access import VaultAccess
+    from broker_audit.services.resources import Resources
+    from broker_audit.vault.vault import OpenInfo
 
 
 @dataclass
@@ -20,6 +26,7 @@ class Globals:
     vault: Path | None = None
     no_keyring: bool = False
     debug: bool = False
+    resources: Resources | None = None  # made on first use, one per run
 
 
 def globals_of(ctx: typer.Context) -> Globals:
@@ -51,7 +58,7 @@ SECRET_VARIABLES = ("BROKER_AUDIT_PASSPHRASE", "BROKER_AUDIT_NEW_PASSPHRASE", MA
 soon as they are read."""
 
 _secrets: dict[str, str] = {}
-SCRUB_WARNING = (
+SCRUB_WARNING = N_(
     "warning: the passphrase or mail password could not be wiped from this process's start-up "
     "environment (other programs of yours can read it while this runs); prefer --passphrase-fd "
     "or the OS keyring"
@@ -79,7 +86,7 @@ def read_passphrase_fd(fd: int) -> None:
     """`--passphrase-fd N`: the passphrase from an open file descriptor (its first line), so it
     is never in the environment at all. The descriptor is closed."""
     if fd < 0:
-        raise UserError("--passphrase-fd must be an open file descriptor (a number from 0)")
+        raise UserError(_("--passphrase-fd must be an open file descriptor (a number from 0)"))
     chunks: list[bytes] = []
     try:
         while sum(len(c) for c in chunks) <= 4096:
@@ -91,19 +98,21 @@ def read_passphrase_fd(fd: int) -> None:
                 break
     except OSError as exc:
         raise UserError(
-            f"--passphrase-fd {fd}: cannot read it ({exc.strerror or type(exc).__name__})",
-            "open the descriptor for reading, e.g. `broker-audit --passphrase-fd 3 status 3<passfile`",
+            _("--passphrase-fd {fd}: cannot read it ({why})").format(
+                fd=fd, why=exc.strerror or type(exc).__name__
+            ),
+            _("open the descriptor for reading, e.g. `broker-audit --passphrase-fd 3 status 3<passfile`"),
         ) from None
     finally:
         with contextlib.suppress(OSError):
             os.close(fd)
     line = b"".join(chunks).split(b"\n", 1)[0].rstrip(b"\r")
     if not line:
-        raise UserError(f"--passphrase-fd {fd}: no passphrase was read from it")
+        raise UserError(_("--passphrase-fd {fd}: no passphrase was read from it").format(fd=fd))
     try:
         _secrets["BROKER_AUDIT_PASSPHRASE"] = line.decode("utf-8")
     except UnicodeDecodeError:
-        raise UserError(f"--passphrase-fd {fd}: the passphrase is not UTF-8 text") from None
+        raise UserError(_("--passphrase-fd {fd}: the passphrase is not UTF-8 text").format(fd=fd)) from None
 
 
 def _secret(name: str) -> str | None:
@@ -120,19 +129,19 @@ def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PA
         return env
     if not sys.stdin.isatty():
         raise VaultLocked(
-            "the vault needs its passphrase and there is no terminal to ask on",
-            f"set {env_name}, or run the command in a terminal",
+            _("the vault needs its passphrase and there is no terminal to ask on"),
+            _("set {variable}, or run the command in a terminal").format(variable=env_name),
         )
     while True:
-        first = str(typer.prompt("Vault passphrase", hide_input=True, err=True))
+        first = str(typer.prompt(_("Vault passphrase"), hide_input=True, err=True))
         if not confirm:
             return first
         if len(first) < 8:
-            typer.echo("Use at least 8 characters; a few unrelated words are best.", err=True)
+            typer.echo(_("Use at least 8 characters; a few unrelated words are best."), err=True)
             continue
-        if typer.prompt("Repeat the passphrase", hide_input=True, err=True) == first:
+        if typer.prompt(_("Repeat the passphrase"), hide_input=True, err=True) == first:
             return first
-        typer.echo("The two did not match; try again.", err=True)
+        typer.echo(_("The two did not match; try again."), err=True)
 
 
 def mail_password_prompt() -> str:
@@ -144,10 +153,12 @@ def mail_password_prompt() -> str:
         return value
     if not sys.stdin.isatty():
         raise MailPasswordMissing(
-            "the mail password is needed and there is no terminal to ask on",
-            f"set {MAIL_PASSWORD_ENV} for this run, or run the command in a terminal",
+            _("the mail password is needed and there is no terminal to ask on"),
+            _("set {variable} for this run, or run the command in a terminal").format(
+                variable=MAIL_PASSWORD_ENV
+            ),
         )
-    return str(typer.prompt("Mail password (or app password)", hide_input=True, err=True))
+    return str(typer.prompt(_("Mail password (or app password)"), hide_input=True, err=True))
 
 
 def ask_yes(question: str, *, yes: bool, what: str) -> bool:
@@ -156,12 +167,13 @@ def ask_yes(question: str, *, yes: bool, what: str) -> bool:
         return True
     if not sys.stdin.isatty():
         raise UserError(
-            f"refusing to {what} without confirmation", "pass --yes (scripts) or run it in a terminal"
+            _("refusing to {what} without confirmation").format(what=what),
+            _("pass --yes (scripts) or run it in a terminal"),
         )
     return typer.confirm(question, default=False, err=True)
 
 
-def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
+def access(ctx: typer.Context, *, recovery_key: str | None = None) -> VaultAccess:
     from broker_audit.services import VaultAccess, vault_path
 
     g = globals_of(ctx)
@@ -174,51 +186,22 @@ def access(ctx: typer.Context, *, recovery_key: str | None = None) -> Any:
     )
 
 
-def show_unlock(info: Any) -> None:
+def resources(ctx: typer.Context) -> Resources:
+    """The registry, laws and agencies for this run, each loaded when a service first reads it."""
+    g = globals_of(ctx)
+    if g.resources is None:
+        from broker_audit.services.resources import Resources
+
+        g.resources = Resources()
+    return g.resources
+
+
+def show_unlock(info: OpenInfo) -> None:
     """On stderr: "vault: N records, last change DATE", then any warning about the vault (our
     own words and numbers only; plain text, so it costs no rich import)."""
-    err(f"vault: {info.summary()}")
+    err(_("vault: {summary}").format(summary=info.summary()))
     for warning in info.warnings:
-        err(f"warning: {warning}")
-
-
-def _default(value: Any) -> Any:
-    """What msgspec cannot encode itself (dates, dataclasses, structs and enums it can)."""
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def print_json(data: Any) -> None:
-    """Stdout is data: one JSON document per command.
-
-    Encoded by msgspec. A list is written one element per line, a few thousand elements at a
-    time, so a long one (100,000 requests) is never held as one string; an object is indented.
-    Dates are ISO 8601 (`2026-01-05`), times RFC 3339 (`2026-01-05T10:00:00Z`). Characters a
-    terminal would act on are written as \\u escapes (msgspec, like json.dumps, leaves C1 and bidi
-    controls raw).
-    """
-    import msgspec
-
-    from broker_audit.cleantext import json_safe_bytes
-
-    encoder = msgspec.json.Encoder(enc_hook=_default)
-    sys.stdout.flush()
-    out = getattr(sys.stdout, "buffer", None)
-    write = out.write if out is not None else (lambda b: sys.stdout.write(b.decode("utf-8")))
-    if isinstance(data, list | tuple):
-        if not data:
-            write(b"[]\n")
-        else:
-            write(b"[\n")
-            for start in range(0, len(data), 5000):
-                piece = b",\n".join([encoder.encode(item) for item in data[start : start + 5000]])
-                write(json_safe_bytes(piece) + (b",\n" if start + 5000 < len(data) else b"\n"))
-            write(b"]\n")
-    else:
-        write(json_safe_bytes(msgspec.json.format(encoder.encode(data), indent=2)) + b"\n")
-    if out is not None:
-        out.flush()
+        err(_("warning: {warning}").format(warning=warning))
 
 
 def err(message: str) -> None:

@@ -7,53 +7,64 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
 
 
 def cora_command(
     ctx: typer.Context,
     agency: str = typer.Option(
-        None, "--agency", help='One agency you name, e.g. "Adams County Sheriff\'s Office".'
+        None, "--agency", help=N_('One agency you name, e.g. "Adams County Sheriff\'s Office".')
     ),
-    address: str = typer.Option(None, "--address", help="Its postal address, lines separated by ';'."),
-    email: str = typer.Option(None, "--email", help="The records custodian's email, for the .eml."),
+    address: str = typer.Option(None, "--address", help=N_("Its postal address, lines separated by ';'.")),
+    email: str = typer.Option(None, "--email", help=N_("The records custodian's email, for the .eml.")),
     group: str = typer.Option(
         None,
         "--all",
         metavar="GROUP",
-        help="A campaign to every agency of a group of the directory: co-sheriffs, co-state or co-all.",
+        help=N_("A campaign to every agency of a group of the directory: co-sheriffs, co-state or co-all."),
     ),
     agencies: Path = typer.Option(
-        None, "--agencies", help="A campaign to the agencies listed in this file (one directory id a line)."
+        None,
+        "--agencies",
+        help=N_("A campaign to the agencies listed in this file (one directory id a line)."),
     ),
     as_kind: str = typer.Option(
         None,
         "--as",
         metavar="clinic|person",
-        help="Who asks: the clinic in its own name, or you with your name and e-mail only (default: "
-        "you for one agency; for a campaign, the clinic when the vault has one).",
+        help=N_(
+            "Who asks: the clinic in its own name, or you with your name and e-mail only (default: "
+            "you for one agency; for a campaign, the clinic when the vault has one)."
+        ),
     ),
     via: str = typer.Option(
-        None, "--via", help="Campaign: prefer this channel (mail, email or web-form) where an agency has it."
+        None, "--via", help=N_("Campaign: prefer this channel ({agency_channels}) where an agency has it.")
     ),
-    since: str = typer.Option("2019-01-01", "--since", help="Ask for records from this date."),
-    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    since: str = typer.Option("2019-01-01", "--since", help=N_("Ask for records from this date.")),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letters.")),
     formats: str = typer.Option(
         None,
         "--format",
-        help="Any of pdf,txt,eml,html (default: pdf,txt for one agency; each route's own for a campaign).",
+        help=N_(
+            "Any of {formats}, comma-separated (default: pdf,txt for one agency; each route's own for a "
+            "campaign)."
+        ),
     ),
     disclose: list[str] = typer.Option(
         None,
         "--disclose",
         metavar="FIELD",
-        help="One agency, as yourself: also tell the agency this (repeat or comma-separate): "
-        "current-address, phone, ...; by default the letter gives only your name and e-mail.",
+        help=N_(
+            "One agency, as yourself: also tell the agency this (repeat or comma-separate): "
+            "{fields}; by default the letter gives only your name and e-mail."
+        ),
     ),
     clinic: Path = typer.Option(
-        None, "--clinic", help="The clinic's profile (TOML), with --as clinic (default: the vault's)."
+        None, "--clinic", help=N_("The clinic's profile (TOML), with --as clinic (default: the vault's).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
 ) -> None:
     """Ask a Colorado sheriff for the records of sharing booking data with data brokers
     (Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice
@@ -76,8 +87,7 @@ def cora_command(
 
     Example: broker-audit cora --all co-sheriffs --out letters/sheriffs
     """
-    from broker_audit.cli.render import render_announcements
-    from broker_audit.law.load import shipped_laws
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats
     from broker_audit.services.clinic import load_clinic_file
 
@@ -102,7 +112,7 @@ def cora_command(
         out_dir=out,
         formats=parse_formats(formats or "pdf,txt"),
         today=today(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         since=parse_date(since, "--since"),
         disclose=disclose or (),
         as_clinic=as_kind == "clinic",
@@ -110,20 +120,9 @@ def cora_command(
         announce=render_announcements,
     )
     if as_json:
-        print_json(
-            {
-                "id": result.request_id,
-                "agency": result.broker_name,
-                "kind": result.kind,
-                "law": result.law_id,
-                "reference": result.reference,
-                "files": result.files,
-                "disclosed": result.given,
-                "disclosure": result.disclosure,
-            }
-        )
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import say
+    from broker_audit.cli.render.base import say
 
     say(
         f"#{result.request_id} {result.broker_name} (CCJRA and CORA): "
@@ -144,16 +143,13 @@ def _campaign(
     formats: str | None,
     as_json: bool,
 ) -> None:
-    from broker_audit.cli.render import render_announcements
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.agencies import shipped_agencies
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats
     from broker_audit.services.campaign import start_campaign
 
     result = start_campaign(
         access(ctx),
-        directory=shipped_agencies(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         out_dir=out,
         today=today(),
         group=group,
@@ -165,32 +161,8 @@ def _campaign(
         announce=render_announcements,
     )
     if as_json:
-        print_json(
-            {
-                "campaign": result.campaign_id,
-                "scope": result.scope,
-                "requester": result.requester,
-                "letters": [
-                    {
-                        "id": r.request_id,
-                        "agency": r.broker_id,
-                        "agency_name": r.broker_name,
-                        "kind": r.kind,
-                        "reference": r.reference,
-                        "channel": r.channel,
-                        "send_to": r.route,
-                        "files": r.files,
-                        "warnings": r.warnings,
-                    }
-                    for r in result.letters
-                ],
-                "without_route": [
-                    {"agency": m.agency_id, "agency_name": m.agency_name, "why": m.why_not, "leads": m.leads}
-                    for m in result.without_route
-                ],
-            }
-        )
+        emit(ctx, result)
         return
-    from broker_audit.cli.render import render_campaign_started
+    from broker_audit.cli.render.campaign import render_campaign_started
 
     render_campaign_started(result)

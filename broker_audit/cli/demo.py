@@ -6,11 +6,15 @@ from pathlib import Path
 
 import typer
 
-from broker_audit.cli.common import today
+from broker_audit.cli.common import resources, today
+from broker_audit.i18n import N_
 
 
 def demo_command(
-    out: Path = typer.Option(Path("broker-audit-demo"), "--out", "-o", help="Folder for the demo letters."),
+    ctx: typer.Context,
+    out: Path = typer.Option(
+        Path("broker-audit-demo"), "--out", "-o", help=N_("Folder for the demo letters.")
+    ),
 ) -> None:
     """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail,
     its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to
@@ -19,22 +23,20 @@ def demo_command(
 
     Example: broker-audit demo --out demo-letters
     """
-    from broker_audit.cli.listing import render_status
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
+    from broker_audit.cli.render.listing import render_status
     from broker_audit.services import run_demo
 
     day = today()
-    result = run_demo(out, today=day, registry=shipped_registry(), laws=shipped_laws())
-    from broker_audit.cli.render import render_letters
-    from broker_audit.vocabulary import CHANNEL_WORDS
+    result = run_demo(out, today=day, resources=resources(ctx))
+    from broker_audit.cli.render.requests import render_letters
+    from broker_audit.words import channel_done
 
     typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
     render_letters(result.letters, result.no_route, [], told=True)
     typer.echo("")
     if result.letters:
         first = result.letters[0]
-        how = CHANNEL_WORDS.get(first.channel, first.channel)
+        how = channel_done(first.channel) or first.channel
         typer.echo(f"Request #{first.request_id} was marked sent {how} today. Status today:")
     render_status(result.status_today)
     typer.echo("")

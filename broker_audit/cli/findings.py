@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
-
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json, today
+from broker_audit.cli.common import access, parse_date, resources, today
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
 
 
 def _numbers(text: str | None, option: str) -> list[int]:
@@ -33,19 +32,17 @@ def _numbers(text: str | None, option: str) -> list[int]:
 
 def findings_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(None, help="Request id (`broker-audit status`); none: every reply."),
-    accept: str = typer.Option(None, "--accept", help="Accept these findings, e.g. 1,3-5."),
-    reject: str = typer.Option(None, "--reject", help="Reject these findings, e.g. 2,6."),
-    edit: int = typer.Option(None, "--edit", help="Correct this finding (and accept it)."),
-    value: str = typer.Option(None, "--value", help="With --edit: the corrected name or category."),
-    role: str = typer.Option(
-        None, "--role", help="With --edit: immigration-enforcement, law-enforcement, court, government, ..."
-    ),
-    on: str = typer.Option(None, "--on", help="With --edit: the corrected date, YYYY-MM-DD."),
+    request_id: int = typer.Argument(None, help=N_("Request id (`broker-audit status`); none: every reply.")),
+    accept: str = typer.Option(None, "--accept", help=N_("Accept these findings, e.g. 1,3-5.")),
+    reject: str = typer.Option(None, "--reject", help=N_("Reject these findings, e.g. 2,6.")),
+    edit: int = typer.Option(None, "--edit", help=N_("Correct this finding (and accept it).")),
+    value: str = typer.Option(None, "--value", help=N_("With --edit: the corrected name or category.")),
+    role: str = typer.Option(None, "--role", help=N_("With --edit: {roles}.")),
+    on: str = typer.Option(None, "--on", help=N_("With --edit: the corrected date, YYYY-MM-DD.")),
     reread: bool = typer.Option(
-        False, "--reread", help="Read the replies again (e.g. after installing OCR)."
+        False, "--reread", help=N_("Read the replies again (e.g. after installing OCR).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the findings as JSON.")),
 ) -> None:
     """What the brokers' answers say: data held, where it came from, who got it, and the verdict.
 
@@ -57,9 +54,7 @@ def findings_command(
     Example: broker-audit findings 3 --accept 1-4,6 --reject 5
     """
     from broker_audit.errors import UserError
-    from broker_audit.registry.load import shipped_registry
 
-    registry = shipped_registry()
     reviewing = bool(accept or reject or edit is not None)
     if (value or role or on) and edit is None:
         raise UserError(
@@ -72,11 +67,11 @@ def findings_command(
             )
         from broker_audit.services.findings import read_all
 
-        overview = read_all(access(ctx), registry=registry, today=today())
+        overview = read_all(access(ctx), resources=resources(ctx), today=today())
         if as_json:
-            print_json(dataclasses.asdict(overview))
+            emit(ctx, overview)
             return
-        from broker_audit.cli.render_findings import render_overview
+        from broker_audit.cli.render.findings import render_overview
 
         render_overview(overview)
         return
@@ -86,7 +81,7 @@ def findings_command(
         report = review_findings(
             access(ctx),
             request_id,
-            registry=registry,
+            resources=resources(ctx),
             accept=_numbers(accept, "--accept"),
             reject=_numbers(reject, "--reject"),
             edit=Edit(edit, value, role, parse_date(on, "--on") if on else None)
@@ -96,28 +91,14 @@ def findings_command(
     else:
         from broker_audit.services.findings import show_findings
 
-        report = show_findings(access(ctx), request_id, registry=registry, today=today(), reread=reread)
+        report = show_findings(
+            access(ctx), request_id, resources=resources(ctx), today=today(), reread=reread
+        )
     if as_json:
-        print_json(report_dict(report))
+        from broker_audit.services.findings import findings_summary
+
+        emit(ctx, findings_summary(report))
         return
-    from broker_audit.cli.render_findings import render_findings
+    from broker_audit.cli.render.findings import render_findings
 
     render_findings(report)
-
-
-def report_dict(report: Any) -> dict[str, Any]:
-    import msgspec
-
-    return {
-        "request": report.request_id,
-        "broker": report.broker_id,
-        "broker_name": report.broker_name,
-        "reference": report.reference,
-        "readings": [dataclasses.asdict(r) for r in report.readings],
-        "findings": [
-            {"status": c.status, "reply": c.reply_id, "edited": c.edited, **msgspec.structs.asdict(c.finding)}
-            for c in report.findings
-        ],
-        "next_steps": [dataclasses.asdict(s) for s in report.steps],
-        "ocr_missing": report.ocr_missing,
-    }

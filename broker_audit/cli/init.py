@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
+
+from broker_audit.cli.common import err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
 
 if TYPE_CHECKING:
     from broker_audit.profile import Profile
 
-from broker_audit.cli.common import err, globals_of, passphrase_prompt, print_json
+from broker_audit.i18n import N_, _
+
+T = TypeVar("T")
 
 
 def init_command(
     ctx: typer.Context,
     profile_file: Path = typer.Option(
-        None, "--profile", help="Read the profile from this TOML file instead of asking."
+        None, "--profile", help=N_("Read the profile from this TOML file instead of asking.")
     ),
     passphrase: bool = typer.Option(
-        False, "--passphrase", help="Protect the vault with a passphrase (also when a keyring exists)."
+        False, "--passphrase", help=N_("Protect the vault with a passphrase (also when a keyring exists).")
     ),
     clinic: Path = typer.Option(
-        None, "--clinic", help="A clinic's vault: the clinic's profile (TOML) instead of a person's."
+        None, "--clinic", help=N_("A clinic's vault: the clinic's profile (TOML) instead of a person's.")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the result as JSON.")),
 ) -> None:
     """Create the encrypted vault and store your profile in it.
 
@@ -47,8 +52,8 @@ def init_command(
         from broker_audit.errors import VaultExists
 
         raise VaultExists(
-            f"a vault already exists at {path}",
-            "use it, choose another with --vault, or remove it with `broker-audit vault forget`",
+            _("a vault already exists at {path}").format(path=path),
+            _("use it, choose another with --vault, or remove it with `broker-audit vault forget`"),
         )
     from broker_audit.services.clinic import load_clinic_file
 
@@ -62,17 +67,32 @@ def init_command(
     secret = passphrase_prompt(confirm=True) if passphrase or not use_keyring else None
     result = init_vault(path, profile, passphrase=secret, use_keyring=use_keyring, clinic=agent)
     if as_json:
-        print_json({"vault": result.path, "slots": result.slots, "recovery_key": result.recovery_key})
+        emit(ctx, result)
         return
-    typer.echo(f"Created the vault at {result.path}")
-    typer.echo(f"Unlocked by: {', '.join(result.slots)}")
+    typer.echo(_("Created the vault at {path}").format(path=result.path))
+    typer.echo(
+        _("Unlocked by: {slots}").format(slots=", ".join(_(SLOT_WORDS.get(s, s)) for s in result.slots))
+    )
     typer.echo("")
-    typer.echo("Recovery key (shown once; write it down and keep it apart from this computer):")
+    typer.echo(_("Recovery key (shown once; write it down and keep it apart from this computer):"))
     typer.echo(f"    {result.recovery_key}")
     if agent is not None:
-        err("Next: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete --dry-run")
+        err(
+            _("Next: {command}").format(
+                command="broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete "
+                "--dry-run"
+            )
+        )
     else:
-        err("Next: broker-audit brokers list, then broker-audit request BROKER --kind access")
+        err(
+            _("Next: {first}, then {second}").format(
+                first="broker-audit brokers list", second="broker-audit request BROKER --kind access"
+            )
+        )
+
+
+SLOT_WORDS = {"keyring": N_("keyring"), "passphrase": N_("passphrase"), "recovery": N_("recovery")}
+"""How `init` names the key slots that unlock the vault."""
 
 
 def ask_profile() -> Profile:
@@ -80,7 +100,6 @@ def ask_profile() -> Profile:
     import functools
     import sys
     from collections.abc import Callable
-    from typing import Any
 
     from broker_audit.errors import UserError
     from broker_audit.profile import (
@@ -95,61 +114,65 @@ def ask_profile() -> Profile:
 
     if not sys.stdin.isatty():
         raise UserError(
-            "no profile given and no terminal to ask on",
-            "pass --profile me.toml (see README for its keys)",
+            _("no profile given and no terminal to ask on"),
+            _("pass --profile me.toml (see README for its keys)"),
         )
     ask = typer.prompt
 
-    def ask_valid(text: str, parse: Callable[[str], Any], **kw: Any) -> Any:
+    def ask_valid(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
         """Ask again until `parse` accepts the answer (it raises UserError with the reason)."""
         while True:
-            answer = str(ask(text, err=True, **kw))
+            answer = str(ask(text, err=True, default=default))
             try:
                 return parse(answer)
             except UserError as exc:
-                typer.echo(f"  {exc.message}; try again", err=True)
+                typer.echo("  " + _("{problem}; try again").format(problem=exc.message), err=True)
 
-    name = ask("Full name, as it appears on your mail", err=True)
-    other = ask("Other names you have used (comma-separated, or empty)", default="", err=True)
-    state = ask_valid("State of residence (e.g. CO)", parse_state)
+    name = ask(_("Full name, as it appears on your mail"), err=True)
+    other = ask(_("Other names you have used (comma-separated, or empty)"), default="", err=True)
+    state = ask_valid(_("State of residence (e.g. CO)"), parse_state)
     addresses = []
     current = True
     while True:
-        label = "Current address" if current else "A previous address"
-        line1 = ask(f"{label}: street", default="" if not current else None, err=True)
+        label = _("Current address: street") if current else _("A previous address: street")
+        line1 = ask(label, default="" if not current else None, err=True)
         if not line1:
             break
-        line2 = ask("  apartment, suite (or empty)", default="", err=True)
-        city = ask("  city", err=True)
-        a_state = ask_valid("  state", parse_state, default=state)
-        zip_code = ask_valid("  ZIP code", functools.partial(parse_zip, state=a_state))
-        until = None if current else ask_valid("  the year you moved out (or empty)", _year, default="")
+        line2 = ask("  " + _("apartment, suite (or empty)"), default="", err=True)
+        city = ask("  " + _("city"), err=True)
+        a_state = ask_valid("  " + _("state"), parse_state, default=state)
+        zip_code = ask_valid("  " + _("ZIP code"), functools.partial(parse_zip, state=a_state))
+        until = (
+            None if current else ask_valid("  " + _("the year you moved out (or empty)"), _year, default="")
+        )
         addresses.append(
             Address(
                 line1=line1, line2=line2, city=city, state=a_state, zip=zip_code, current=current, until=until
             )
         )
         current = False
-        if not typer.confirm("Add a previous address?", default=False, err=True):
+        if not typer.confirm(_("Add a previous address?"), default=False, err=True):
             break
-    email = ask("Email (or empty)", default="", err=True)
-    phone = ask("Phone (or empty)", default="", err=True)
+    email = ask(_("Email (or empty)"), default="", err=True)
+    phone = ask(_("Phone (or empty)"), default="", err=True)
     birth = ask_valid(
-        "Date of birth YYYY-MM-DD (optional; helps brokers find you)", parse_birth_date, default=""
+        _("Date of birth YYYY-MM-DD (optional; helps brokers find you)"), parse_birth_date, default=""
     )
     reply = None
     if typer.confirm(
-        "Letters to brokers that sell to police or immigration enforcement do not give your home "
-        "address. Do you have a mailing address for their answers that is not your home (a P.O. box, "
-        "a trusted friend, a clinic)? Without one, they answer by e-mail",
+        _(
+            "Letters to brokers that sell to police or immigration enforcement do not give your home "
+            "address. Do you have a mailing address for their answers that is not your home (a P.O. "
+            "box, a trusted friend, a clinic)? Without one, they answer by e-mail"
+        ),
         default=False,
         err=True,
     ):
-        care_of = ask("  in care of (a name, or empty for your own P.O. box)", default="", err=True)
-        r_line1 = ask("  street or P.O. box", err=True)
-        r_city = ask("  city", err=True)
-        r_state = ask_valid("  state", parse_state, default=state)
-        r_zip = ask_valid("  ZIP code", functools.partial(parse_zip, state=r_state))
+        care_of = ask("  " + _("in care of (a name, or empty for your own P.O. box)"), default="", err=True)
+        r_line1 = ask("  " + _("street or P.O. box"), err=True)
+        r_city = ask("  " + _("city"), err=True)
+        r_state = ask_valid("  " + _("state"), parse_state, default=state)
+        r_zip = ask_valid("  " + _("ZIP code"), functools.partial(parse_zip, state=r_state))
         reply = ReplyAddress(
             care_of=f"c/o {care_of}" if care_of and not care_of.lower().startswith("c/o") else care_of,
             line1=r_line1,
@@ -180,5 +203,5 @@ def _year(text: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or not 1900 <= int(value) <= dt.date.today().year:
-        raise UserError(f"a year between 1900 and {dt.date.today().year}, like 2019")
+        raise UserError(_("a year between 1900 and {year}, like 2019").format(year=dt.date.today().year))
     return int(value)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,45 +15,50 @@ from broker_audit.cli.common import (
     globals_of,
     mail_password_prompt,
     parse_date,
-    print_json,
+    resources,
     today,
 )
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
+
+if TYPE_CHECKING:
+    from broker_audit.services.send import Answer, InDoubt, SendPlan
 
 app = typer.Typer(
-    help="Your own mailbox, for `send` and `inbox`.\n\n"
-    "Example: broker-audit mail setup --smtp-host smtp.example.org --smtp-user me@example.org "
-    "--imap-host imap.example.org",
+    help=N_(
+        "Your own mailbox, for `send` and `inbox`.\n\n"
+        "Example: broker-audit mail setup --smtp-host smtp.example.org --smtp-user me@example.org "
+        "--imap-host imap.example.org"
+    ),
     no_args_is_help=True,
 )
-
-
-def _plain(value: Any) -> Any:
-    return (
-        dataclasses.asdict(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type)
-        else value
-    )
 
 
 @app.command("setup")
 def setup_command(
     ctx: typer.Context,
     smtp_host: str = typer.Option(
-        ..., "--smtp-host", help="Your provider's SMTP server, e.g. smtp.example.org."
+        ..., "--smtp-host", help=N_("Your provider's SMTP server, e.g. smtp.example.org.")
     ),
-    smtp_port: int = typer.Option(587, "--smtp-port", help="587 for starttls, 465 for tls."),
-    smtp_security: str = typer.Option("starttls", "--smtp-security", help="starttls or tls (never plain)."),
-    smtp_user: str = typer.Option(..., "--smtp-user", help="Your login, usually your email address."),
-    from_addr: str = typer.Option("", "--from", help="The address to send from (default: the SMTP user)."),
-    imap_host: str = typer.Option("", "--imap-host", help="Your provider's IMAP server, for `inbox`."),
-    imap_port: int = typer.Option(993, "--imap-port", help="IMAP over TLS, usually 993."),
-    imap_user: str = typer.Option("", "--imap-user", help="IMAP login (default: the SMTP user)."),
-    cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file instead of the system's."),
+    smtp_port: int = typer.Option(587, "--smtp-port", help=N_("587 for starttls, 465 for tls.")),
+    smtp_security: str = typer.Option(
+        "starttls", "--smtp-security", help=N_("starttls or tls (never plain).")
+    ),
+    smtp_user: str = typer.Option(..., "--smtp-user", help=N_("Your login, usually your email address.")),
+    from_addr: str = typer.Option(
+        "", "--from", help=N_("The address to send from (default: the SMTP user).")
+    ),
+    imap_host: str = typer.Option("", "--imap-host", help=N_("Your provider's IMAP server, for `inbox`.")),
+    imap_port: int = typer.Option(993, "--imap-port", help=N_("IMAP over TLS, usually 993.")),
+    imap_user: str = typer.Option("", "--imap-user", help=N_("IMAP login (default: the SMTP user).")),
+    cafile: Path = typer.Option(None, "--cafile", help=N_("Trust this CA file instead of the system's.")),
     authserv_id: str = typer.Option(
         "",
         "--authserv-id",
-        help="Your provider's name in the Authentication-Results header it adds to incoming mail "
-        "(e.g. mx.google.com): only that header shows a reply really comes from the broker.",
+        help=N_(
+            "Your provider's name in the Authentication-Results header it adds to incoming mail "
+            "(e.g. mx.google.com): only that header shows a reply really comes from the broker."
+        ),
     ),
 ) -> None:
     """Set up your own mailbox for sending requests and reading replies.
@@ -85,32 +89,36 @@ def setup_command(
         password=mail_password_prompt,
         use_keyring=not globals_of(ctx).no_keyring,
     )
-    from broker_audit.cli.render import render_mail_setup
+    from broker_audit.cli.render.mail import render_mail_setup
 
     render_mail_setup(result)
 
 
 def send_command(
     ctx: typer.Context,
-    request_ids: list[int] = typer.Argument(None, help="Only these requests (default: every drafted email)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Send without asking (scripts)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent; send nothing."),
-    pace: float = typer.Option(5.0, "--pace", help="Seconds between two messages."),
-    daily_cap: int = typer.Option(
-        20, "--daily-cap", help="At most this many emails a day, counting earlier sends."
+    request_ids: list[int] = typer.Argument(
+        None, help=N_("Only these requests (default: every drafted email).")
     ),
-    batch: str = typer.Option(None, "--batch", help="Send the email requests of this clinic batch."),
-    cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the SMTP server."),
+    yes: bool = typer.Option(False, "--yes", "-y", help=N_("Send without asking (scripts).")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=N_("Show what would be sent; send nothing.")),
+    pace: float = typer.Option(5.0, "--pace", help=N_("Seconds between two messages.")),
+    daily_cap: int = typer.Option(
+        20, "--daily-cap", help=N_("At most this many emails a day, counting earlier sends.")
+    ),
+    batch: str = typer.Option(None, "--batch", help=N_("Send the email requests of this clinic batch.")),
+    cafile: Path = typer.Option(None, "--cafile", help=N_("Trust this CA file for the SMTP server.")),
     force: bool = typer.Option(
-        False, "--force", help="Also send a follow-up whose request was answered after it was drafted."
+        False, "--force", help=N_("Also send a follow-up whose request was answered after it was drafted.")
     ),
     was_sent: list[int] = typer.Option(
-        None, "--was-sent", help="A request an earlier run may have sent: it did go out (you checked)."
+        None, "--was-sent", help=N_("A request an earlier run may have sent: it did go out (you checked).")
     ),
     not_sent: list[int] = typer.Option(
-        None, "--not-sent", help="A request an earlier run may have sent: it did not go out (you checked)."
+        None,
+        "--not-sent",
+        help=N_("A request an earlier run may have sent: it did not go out (you checked)."),
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the result as JSON.")),
 ) -> None:
     """Send drafted email requests from your own mailbox (SMTP over TLS), and log each as sent.
 
@@ -124,22 +132,21 @@ def send_command(
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
-    from broker_audit.cli.render import render_send_plan, render_send_result
+    from broker_audit.cli.render.mail import render_send_plan, render_send_result
     from broker_audit.errors import NeedsAttention
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.send import SendAsks, SendOptions, send_requests
 
-    def confirm(plan: Any) -> bool:
+    def confirm(plan: SendPlan) -> bool:
         render_send_plan(plan)
         return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
 
-    answers = {i: "sent" for i in was_sent or ()} | {i: "not-sent" for i in not_sent or ()}
+    answers: dict[int, Answer] = {i: "sent" for i in was_sent or ()}
+    answers |= {i: "not-sent" for i in not_sent or ()}
 
-    def ask(doubt: Any, looked: str) -> Any:
+    def ask(doubt: InDoubt, looked: str) -> Answer:
         if doubt.request_id in answers:
             return answers[doubt.request_id]
-        from broker_audit.cli.render import ask_if_sent
+        from broker_audit.cli.render.mail import ask_if_sent
 
         return ask_if_sent(doubt, looked) if sys.stdin.isatty() else None
 
@@ -154,14 +161,14 @@ def send_command(
             force=force,
             cafile=cafile,
         ),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        registry=resources(ctx).registry,
+        laws=resources(ctx).laws,
         today=today(),
         password=mail_password_prompt,
         asks=SendAsks(confirm=confirm, ask=ask),
     )
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, result)
     else:
         render_send_result(result)
     if result.plan.in_doubt:
@@ -180,20 +187,20 @@ def send_command(
 def inbox_command(
     ctx: typer.Context,
     since: str = typer.Option(
-        None, "--since", help="Read mail from this day, YYYY-MM-DD (default: first open send)."
+        None, "--since", help=N_("Read mail from this day, YYYY-MM-DD (default: first open send).")
     ),
-    folder: str = typer.Option("INBOX", "--folder", help="The mailbox folder to read."),
-    file_into: str = typer.Option(None, "--file-into", help="Move the matched replies into this folder."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="File without asking (with --file-into)."),
+    folder: str = typer.Option("INBOX", "--folder", help=N_("The mailbox folder to read.")),
+    file_into: str = typer.Option(None, "--file-into", help=N_("Move the matched replies into this folder.")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=N_("File without asking (with --file-into).")),
     accept: bool = typer.Option(
-        False, "--accept", help="Apply the suggested states of replies matched by reference."
+        False, "--accept", help=N_("Apply the suggested states of replies matched by reference.")
     ),
-    max_size: int = typer.Option(25, "--max-size", help="Keep messages up to this many MB."),
+    max_size: int = typer.Option(25, "--max-size", help=N_("Keep messages up to this many MB.")),
     time_limit: float = typer.Option(
-        20, "--time-limit", help="Stop reading after this many minutes (what was read is kept)."
+        20, "--time-limit", help=N_("Stop reading after this many minutes (what was read is kept).")
     ),
-    cafile: Path = typer.Option(None, "--cafile", help="Trust this CA file for the IMAP server."),
-    as_json: bool = typer.Option(False, "--json", help="List the replies and suggestions as JSON."),
+    cafile: Path = typer.Option(None, "--cafile", help=N_("Trust this CA file for the IMAP server.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("List the replies and suggestions as JSON.")),
 ) -> None:
     """Read the brokers' replies (IMAP over TLS), keep each encrypted with its request, suggest a state.
 
@@ -206,9 +213,8 @@ def inbox_command(
 
     Example: broker-audit inbox --since 2026-01-01
     """
-    from broker_audit.cli.render import ask_reply_state, confirm_unauthenticated, render_inbox
+    from broker_audit.cli.render.mail import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.inbox import InboxAsks, InboxOptions, read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
@@ -237,13 +243,13 @@ def inbox_command(
             minutes=time_limit,
             cafile=cafile,
         ),
-        registry=shipped_registry(),
+        registry=resources(ctx).registry,
         today=today(),
         password=mail_password_prompt,
         asks=InboxAsks(decide=decide, confirm_unauthenticated=confirm, confirm_filing=confirm_filing),
     )
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, result)
     else:
         render_inbox(result)
     if result.stopped:
@@ -260,16 +266,18 @@ def inbox_command(
 
 def reply_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    request_id: int = typer.Argument(..., help=N_("Request id from `broker-audit status`.")),
     file: Path = typer.Option(
-        ..., "--file", help="The reply: a scan or photo (.pdf, .jpg, .png), .eml or .txt."
+        ..., "--file", help=N_("The reply: a scan or photo (.pdf, .jpg, .png), .eml or .txt.")
     ),
     on: str = typer.Option(
-        None, "--on", help="The day it came, YYYY-MM-DD (default: a saved e-mail's own Date:, else today)."
+        None,
+        "--on",
+        help=N_("The day it came, YYYY-MM-DD (default: a saved e-mail's own Date:, else today)."),
     ),
-    state: str = typer.Option(None, "--state", help="Record this state too, e.g. fulfilled or denied."),
-    note: str = typer.Option("", "--note", help="A short note kept with it."),
-    as_json: bool = typer.Option(False, "--json", help="Print the stored reply as JSON."),
+    state: str = typer.Option(None, "--state", help=N_("Record this state too, e.g. fulfilled or denied.")),
+    note: str = typer.Option("", "--note", help=N_("A short note kept with it.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the stored reply as JSON.")),
 ) -> None:
     """Keep a reply that came by post (a scan or photo) or that you saved, encrypted with its request.
 
@@ -279,7 +287,7 @@ def reply_command(
 
     Example: broker-audit reply 3 --file letter-scan.pdf --on 2026-02-10 --state denied
     """
-    from broker_audit.cli.render import render_reply_added
+    from broker_audit.cli.render.mail import render_reply_added
     from broker_audit.services.replies import add_reply_file
 
     added = add_reply_file(
@@ -292,27 +300,26 @@ def reply_command(
         note=note,
     )
     if as_json:
-        print_json(_plain(added))
+        emit(ctx, added)
     else:
         render_reply_added(added)
 
 
 def evidence_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the packet (created 0700)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the files written as JSON."),
+    request_id: int = typer.Argument(..., help=N_("Request id from `broker-audit status`.")),
+    out: Path = typer.Option(..., "--out", "-o", help=N_("Folder for the packet (created 0700).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the files written as JSON.")),
 ) -> None:
     """Write a complaint packet: a one-page timeline PDF, the letters, the proof of mailing, the replies.
 
     Example: broker-audit evidence 3 --out complaint-3
     """
-    from broker_audit.cli.render import render_evidence
-    from broker_audit.law.load import shipped_laws
+    from broker_audit.cli.render.mail import render_evidence
     from broker_audit.services.evidence import write_evidence
 
-    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), laws=shipped_laws())
+    result = write_evidence(access(ctx), request_id, out_dir=out, today=today(), resources=resources(ctx))
     if as_json:
-        print_json(_plain(result))
+        emit(ctx, result)
     else:
         render_evidence(result)

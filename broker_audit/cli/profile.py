@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from broker_audit.cli.common import access, parse_date, print_json
+from broker_audit.cli.common import access, parse_date
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="See or change the requester's profile (kept only inside the vault).\n\n"
-    "Example: broker-audit profile show",
+    help=N_(
+        "See or change the requester's profile (kept only inside the vault).\n\n"
+        "Example: broker-audit profile show"
+    ),
     no_args_is_help=True,
 )
 
 
-def profile_dict(profile: object) -> dict[str, Any]:
-    import msgspec
-
-    built: dict[str, Any] = msgspec.to_builtins(profile)
-    return built
-
-
 @app.command("show")
-def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+def show(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON."))
+) -> None:
     """Show the profile that letters are written from.
 
     Example: broker-audit profile show --json
@@ -33,9 +31,9 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 
     profile = show_profile(access(ctx))
     if as_json:
-        print_json(profile_dict(profile))
+        emit(ctx, profile)
         return
-    from broker_audit.cli.render import render_profile
+    from broker_audit.cli.render.profile import render_profile
 
     render_profile(profile)
 
@@ -43,32 +41,36 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    name: str = typer.Option(None, help="Full name."),
-    other_name: list[str] = typer.Option(None, "--other-name", help="Other names used (repeat)."),
-    email: str = typer.Option(None, help="Email for replies."),
-    phone: str = typer.Option(None, help="Phone number."),
-    birth_date: str = typer.Option(None, "--birth-date", help="Date of birth, YYYY-MM-DD."),
-    state: str = typer.Option(None, help="State of residence, two letters."),
+    name: str = typer.Option(None, help=N_("Full name.")),
+    other_name: list[str] = typer.Option(None, "--other-name", help=N_("Other names used (repeat).")),
+    email: str = typer.Option(None, help=N_("Email for replies.")),
+    phone: str = typer.Option(None, help=N_("Phone number.")),
+    birth_date: str = typer.Option(None, "--birth-date", help=N_("Date of birth, YYYY-MM-DD.")),
+    state: str = typer.Option(None, help=N_("State of residence, two letters.")),
     advertising_id: list[str] = typer.Option(
         None,
         "--advertising-id",
-        help="Your phone's mobile advertising ID (repeat for several phones): location-data brokers "
-        "match on it. README: Advertising IDs says how to find it and what giving it means.",
+        help=N_(
+            "Your phone's mobile advertising ID (repeat for several phones): location-data brokers "
+            "match on it. README: Advertising IDs says how to find it and what giving it means."
+        ),
     ),
     licence_number: str = typer.Option(
-        None, "--licence-number", help="Driver's licence number: given only where you --disclose it."
+        None, "--licence-number", help=N_("Driver's licence number: given only where you --disclose it.")
     ),
     disclose: str = typer.Option(
         None,
         "--disclose",
         metavar="FIELDS",
-        help="What letters to brokers with no known sales to government or police give besides your "
-        "name, comma-separated (e.g. past-addresses,email); 'standard' for the usual set.",
+        help=N_(
+            "What letters to brokers with no known sales to government or police give besides your "
+            "name, comma-separated, of {fields}; 'standard' for the usual set."
+        ),
     ),
     from_file: Path = typer.Option(
-        None, "--from-file", help="Replace the whole profile with this TOML file (addresses too)."
+        None, "--from-file", help=N_("Replace the whole profile with this TOML file (addresses too).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the new profile as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the new profile as JSON.")),
 ) -> None:
     """Change fields of the profile; the old version stays in the encrypted log.
 
@@ -101,6 +103,6 @@ def edit(
     )
     profile = edit_profile(access(ctx), changes)
     if as_json:
-        print_json(profile_dict(profile))
+        emit(ctx, profile)
     else:
         typer.echo("Profile updated.")

@@ -3,64 +3,83 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, parse_date, print_json, today
+from broker_audit.cli.common import access, err, parse_date, resources, today
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_, _, current_language
 
 if TYPE_CHECKING:
-    from broker_audit.services.letters import LetterResult, NoRoute
+    from broker_audit.services.duplicates import OpenRequest
+    from broker_audit.services.letters import LettersResult
 
 
 def request_command(
     ctx: typer.Context,
-    brokers: list[str] = typer.Argument(..., help="Broker ids, names, aliases or brands."),
+    brokers: list[str] = typer.Argument(..., help=N_("Broker ids, names, aliases or brands.")),
     kind: list[str] = typer.Option(
         ["access"],
         "--kind",
         "-k",
-        help="access, delete, opt-out, correct or fcra-disclosure; repeat or comma-separate.",
+        help=N_("{kinds}; repeat or comma-separate."),
     ),
     via: str = typer.Option(
         None,
         "--via",
-        help="Send by this channel: mail, email, web-form, phone or fax. Brokers without one are listed, "
-        "not written (default: the channel each broker names for requests, by mail where it can).",
+        help=N_(
+            "Send by this channel: {channels}. Brokers without one are listed, "
+            "not written (default: the channel each broker names for requests, by mail where it can)."
+        ),
     ),
     details: str = typer.Option(
-        "", "--details", help="For a correction: what is wrong and what it should say."
+        "", "--details", help=N_("For a correction: what is wrong and what it should say.")
     ),
-    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letters.")),
     formats: str = typer.Option(
         None,
         "--format",
-        help="Any of pdf,txt,eml,html (default: the route's own: a window-envelope PDF for mail, an .eml "
-        "for email, a submission sheet for a web form).",
+        help=N_(
+            "Any of {formats}, comma-separated (default: the route's own: a window-envelope PDF for "
+            "mail, an .eml for email, a submission sheet for a web form)."
+        ),
     ),
     law: str = typer.Option(
         None,
         "--law",
-        help="Cite this law id instead of your state's (it must be in force and give you rights).",
+        help=N_("Cite this law id instead of your state's (it must be in force and give you rights)."),
     ),
     templates: Path = typer.Option(
-        None, "--templates", help="Your own templates folder; overrides ours by file name."
+        None, "--templates", help=N_("Your own templates folder; overrides ours by file name.")
     ),
     disclose: list[str] = typer.Option(
         None,
         "--disclose",
         metavar="FIELD",
-        help="Also tell the brokers this (repeat or comma-separate): current-address, past-addresses, "
-        "phone, email, birth-date, other-names, advertising-id, licence-number; all: what letters gave "
-        "before. By default a broker that sells to government, police or immigration enforcement gets "
-        "only your name, past addresses and e-mail.",
+        help=N_(
+            "Also tell the brokers this (repeat or comma-separate): {fields}; all: what letters gave "
+            "before. By default a broker that sells to government, police or immigration enforcement gets "
+            "only your name, past addresses and e-mail."
+        ),
     ),
     again: bool = typer.Option(
-        False, "--again", help="Write a letter even where an open request of its kind to the broker exists."
+        False,
+        "--again",
+        help=N_("Write a letter even where an open request of its kind to the broker exists."),
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
+    reading: str = typer.Option(
+        None,
+        "--lang",
+        help=N_(
+            "The language you read, when it is not English: es writes beside each letter its reading "
+            "copy in Spanish (a translation for you, marked as such; the English letter is the one "
+            "sent). Default: the language broker-audit speaks (--lang before the command)."
+        ),
+        metavar="LANG",
+    ),
 ) -> None:
     """Write request letters, each as the artefact of its route, and log each request as drafted.
 
@@ -77,11 +96,14 @@ def request_command(
     Where an open request of the same kind to the same broker exists, you are asked first (in a
     terminal; elsewhere the letter is left out and listed, unless --again).
 
+    Letters go in English. With --lang es (or when broker-audit speaks Spanish) each letter gets
+    a reading copy in Spanish beside it, marked as a translation.
+
     Example: broker-audit request lexisnexis appriss --kind access,delete --out letters
+
+    Example: broker-audit request lexisnexis --lang es
     """
-    from broker_audit.cli.render import render_announcements
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
+    from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats, request_letters
 
     kinds = [k for item in kind for k in item.split(",") if k.strip()]
@@ -92,8 +114,7 @@ def request_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         law_override=law,
         via=via,
         templates_dir=templates,
@@ -102,8 +123,9 @@ def request_command(
         announce=render_announcements,
         again=again,
         ask_again=None if as_json else _ask_again,
+        reading_copy=reading or current_language(),
     )
-    _print_letters(result.letters, result.no_route, result.warnings, as_json, result.notes)
+    _print_letters(ctx, result, as_json)
     if result.letters:
         err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
@@ -113,7 +135,7 @@ def request_command(
         )
 
 
-def _ask_again(repeats: list[Any]) -> bool:
+def _ask_again(repeats: list[OpenRequest]) -> bool:
     """In a terminal: list the open requests the letters would repeat and ask."""
     import sys
 
@@ -127,71 +149,45 @@ def _ask_again(repeats: list[Any]) -> bool:
         return False
 
 
-def _print_letters(
-    letters: Sequence[LetterResult],
-    no_route: Sequence[NoRoute],
-    warnings: list[str],
-    as_json: bool,
-    notes: Sequence[str] = (),
-    *,
-    told: bool = False,
-) -> None:
+def _print_letters(ctx: typer.Context, result: LettersResult, as_json: bool, *, told: bool = False) -> None:
+    """The letters a run wrote: as JSON, else for people (`told`: with what each tells)."""
     if as_json:
-        for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
+        for warning in dict.fromkeys([*result.warnings, *(w for r in result.letters for w in r.warnings)]):
             err(f"warning: {warning}")
-        print_json(
-            {
-                "letters": [
-                    {
-                        "id": r.request_id,
-                        "broker": r.broker_id,
-                        "kind": r.kind,
-                        "law": r.law_id,
-                        "reference": r.reference,
-                        "channel": r.channel,
-                        "send_to": r.route,
-                        "also": r.also,
-                        "files": r.files,
-                        "warnings": r.warnings,
-                        "linked_to": r.linked_to,
-                        "disclosed": r.given,
-                        "disclosure": r.disclosure,
-                        "cannot_reach": r.cannot_reach,
-                    }
-                    for r in letters
-                ],
-                "no_route": [
-                    {"broker": n.broker_id, "kind": n.kind, "reason": n.reason, "advice": n.advice}
-                    for n in no_route
-                ],
-                "warnings": warnings,
-                "notes": list(notes),
-            }
-        )
-        for note in notes:
+        emit(ctx, result)
+        for note in result.notes:
             err(f"note: {note}")
-        return
-    from broker_audit.cli.render import render_letters
+    else:
+        from broker_audit.cli.render.requests import render_letters
 
-    render_letters(letters, no_route, warnings, notes, told=told)
+        render_letters(result.letters, result.no_route, result.warnings, result.notes, told=told)
+    for letter in result.letters:
+        for path in letter.reading_copies:
+            err(
+                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                    id=letter.request_id, path=path
+                )
+            )
 
 
 def followup_command(
     ctx: typer.Context,
-    request_ids: list[int] = typer.Argument(None, help="Only these requests (default: all)."),
-    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letters."),
+    request_ids: list[int] = typer.Argument(None, help=N_("Only these requests (default: all).")),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letters.")),
     formats: str = typer.Option(
-        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of each letter's route)."
+        None,
+        "--format",
+        help=N_("Any of {formats}, comma-separated (default: the artefact of each letter's route)."),
     ),
-    details: str = typer.Option("", "--details", help="Extra text, e.g. why you appeal."),
+    details: str = typer.Option("", "--details", help=N_("Extra text, e.g. why you appeal.")),
     templates: Path = typer.Option(
-        None, "--templates", help="Your own templates folder; overrides ours by file name."
+        None, "--templates", help=N_("Your own templates folder; overrides ours by file name.")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the letters written as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
     as_of: str = typer.Option(
         None,
         "--as-of",
-        help="Decide what is late as of this day, YYYY-MM-DD (default today); the letters are dated it.",
+        help=N_("Decide what is late as of this day, YYYY-MM-DD (default today); the letters are dated it."),
     ),
 ) -> None:
     """Write the next letter for every late or refused request.
@@ -203,8 +199,6 @@ def followup_command(
 
     Example: broker-audit followup --out letters
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import followup_letters, parse_formats
 
     result = followup_letters(
@@ -213,14 +207,14 @@ def followup_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=parse_date(as_of, "--as-of") if as_of else today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         templates_dir=templates,
         details=details,
+        reading_copy=current_language(),
     )
     for request_id, reason in result.skipped:
         err(f"#{request_id}: skipped, {reason}")
-    _print_letters(result.letters, [], [], as_json, told=True)
+    _print_letters(ctx, result, as_json, told=True)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):
@@ -239,33 +233,35 @@ def _values(options: list[str] | None) -> tuple[str, ...]:
 
 def status_command(
     ctx: typer.Context,
-    overdue: bool = typer.Option(False, "--overdue", help="Only requests past their due date."),
+    overdue: bool = typer.Option(False, "--overdue", help=N_("Only requests past their due date.")),
     broker: list[str] = typer.Option(
-        None, "--broker", metavar="BROKER", help="Only these brokers (ids or names)."
+        None, "--broker", metavar="BROKER", help=N_("Only these brokers (ids or names).")
     ),
     state: list[str] = typer.Option(
-        None, "--state", metavar="STATE", help="Only requests in these states, e.g. sent."
+        None, "--state", metavar="STATE", help=N_("Only requests in these states, e.g. sent.")
     ),
     client: list[str] = typer.Option(
-        None, "--client", metavar="CLIENT", help="Only these clients (clinic mode)."
+        None, "--client", metavar="CLIENT", help=N_("Only these clients (clinic mode).")
     ),
     batch: list[str] = typer.Option(
-        None, "--batch", metavar="BATCH", help="Only these batches (clinic mode)."
+        None, "--batch", metavar="BATCH", help=N_("Only these batches (clinic mode).")
     ),
     campaign: str = typer.Option(
         None,
         "--campaign",
         metavar="ID",
-        help="A records campaign (`cora --all`), agency by agency: who answered, who is late, who asked "
-        "for fees.",
+        help=N_(
+            "A records campaign (`cora --all`), agency by agency: who answered, who is late, who asked "
+            "for fees."
+        ),
     ),
-    show_all: bool = typer.Option(False, "--all", help="Every request, not only the most urgent."),
+    show_all: bool = typer.Option(False, "--all", help=N_("Every request, not only the most urgent.")),
     limit: int = typer.Option(
-        None, "--limit", metavar="N", help="At most N requests (the table shows 50 unless told)."
+        None, "--limit", metavar="N", help=N_("At most N requests (the table shows 50 unless told).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON: every request selected, by id."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON: every request selected, by id.")),
     as_of: str = typer.Option(
-        None, "--as-of", help="See the state of things on this day, YYYY-MM-DD (default today)."
+        None, "--as-of", help=N_("See the state of things on this day, YYYY-MM-DD (default today).")
     ),
 ) -> None:
     """Your requests: a summary by state, the overdue and due-soon ones first.
@@ -294,12 +290,11 @@ def status_command(
         overdue_only=overdue,
     )
     if as_json:
-        report = status_report(
-            access(ctx), today=day, query=query, limit=None if show_all else limit, urgent_first=False
-        )
-        print_json(report.rows)
+        from broker_audit.services.tracking import iter_status_rows
+
+        emit(ctx, iter_status_rows(access(ctx), today=day, query=query, limit=None if show_all else limit))
         return
-    from broker_audit.cli.listing import render_status
+    from broker_audit.cli.render.listing import render_status
     from broker_audit.services.tracking import DEFAULT_LIMIT
 
     report = status_report(
@@ -309,56 +304,45 @@ def status_command(
 
 
 def _campaign_status(ctx: typer.Context, campaign_id: str, day: dt.date, as_json: bool) -> None:
-    import dataclasses
-
     from broker_audit.services.campaign import campaign_report
 
     report = campaign_report(access(ctx), campaign_id, today=day)
     if as_json:
-        print_json(
-            {
-                "campaign": report.campaign_id,
-                "dated": report.dated,
-                "scope": report.scope,
-                "requester": report.requester,
-                "today": report.today,
-                "letters": report.letters,
-                "answered": report.answered,
-                "late": report.late,
-                "fees": report.fees,
-                "without_route": report.without_route,
-                "agencies": [dataclasses.asdict(r) for r in report.rows],
-            }
-        )
+        emit(ctx, report)
         return
-    from broker_audit.cli.listing import render_campaign_status
+    from broker_audit.cli.render.listing import render_campaign_status
 
     render_campaign_status(report)
 
 
 def mark_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
+    request_id: int = typer.Argument(..., help=N_("Request id from `broker-audit status`.")),
     state: str = typer.Argument(
         ...,
-        help="sent, delivered (received: the legal clock starts), acknowledged, needs-verification, "
-        "extended, fulfilled, partially-fulfilled, denied, no-response, appealed, complained, withdrawn; "
-        "a DROP row: deleted, opted-out, exempted, not-found, pending (or use `drop result`).",
+        help=N_(
+            "{states} (delivered: received, the legal clock starts); a DROP row: {drop_states} (or use "
+            "`drop result`)."
+        ),
     ),
-    via: str = typer.Option(None, "--via", help="mail, email, web-form, phone or fax."),
-    tracking: str = typer.Option("", "--tracking", help="Certified-mail or ticket number."),
-    on: str = typer.Option(None, "--on", help="The day it happened, YYYY-MM-DD (default today)."),
-    note: str = typer.Option("", "--note", help="A short note kept in the encrypted log."),
+    via: str = typer.Option(None, "--via", help=N_("How it was sent: {channels}.")),
+    tracking: str = typer.Option("", "--tracking", help=N_("Certified-mail or ticket number.")),
+    on: str = typer.Option(None, "--on", help=N_("The day it happened, YYYY-MM-DD (default today).")),
+    note: str = typer.Option("", "--note", help=N_("A short note kept in the encrypted log.")),
     reply: int = typer.Option(
-        None, "--reply", help="Read this state from the stored reply N (`show ID` lists them), dated its day."
+        None,
+        "--reply",
+        help=N_("Read this state from the stored reply N (`show ID` lists them), dated its day."),
     ),
     sender_checked: bool = typer.Option(
         False,
         "--sender-checked",
-        help="With --reply: apply it although your mail server did not authenticate its sender (you "
-        "checked it is genuine).",
+        help=N_(
+            "With --reply: apply it although your mail server did not authenticate its sender (you "
+            "checked it is genuine)."
+        ),
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the request as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the request as JSON.")),
 ) -> None:
     """Record a status change of a request.
 
@@ -383,10 +367,9 @@ def mark_command(
         sender_checked=sender_checked,
     )
     if as_json:
-        from broker_audit.cli.render import view_dict
-        from broker_audit.services import detail_of
+        from broker_audit.tracking.shown import request_record
 
-        print_json(view_dict(detail_of(view, today())))
+        emit(ctx, request_record(view, today()))
         return
     if reply is not None and sender_checked:
         from broker_audit.cli.common import err
@@ -401,23 +384,21 @@ def mark_command(
 
 def resend_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
-    via: str = typer.Option(
-        ..., "--via", help="The route to write it for: mail, email, web-form, phone or fax."
-    ),
-    out: Path = typer.Option(Path("letters"), "--out", "-o", help="Folder for the letter."),
+    request_id: int = typer.Argument(..., help=N_("Request id from `broker-audit status`.")),
+    via: str = typer.Option(..., "--via", help=N_("The route to write it for: {channels}.")),
+    out: Path = typer.Option(Path("letters"), "--out", "-o", help=N_("Folder for the letter.")),
     formats: str = typer.Option(
-        None, "--format", help="Any of pdf,txt,eml,html (default: the artefact of the route)."
+        None, "--format", help=N_("Any of {formats}, comma-separated (default: the artefact of the route).")
     ),
     agent: bool = typer.Option(
         False,
         "--agent",
-        help="For a clinic's client: write as the client's authorized agent where the law allows.",
+        help=N_("For a clinic's client: write as the client's authorized agent where the law allows."),
     ),
     templates: Path = typer.Option(
-        None, "--templates", help="Your own templates folder; overrides ours by file name."
+        None, "--templates", help=N_("Your own templates folder; overrides ours by file name.")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the letter written as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the letter written as JSON.")),
 ) -> None:
     """Write a request's letter again for another route, as a new request.
 
@@ -427,8 +408,6 @@ def resend_command(
 
     Example: broker-audit resend 5 --via email
     """
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services import parse_formats
     from broker_audit.services.resend import resend_letter
 
@@ -439,12 +418,11 @@ def resend_command(
         out_dir=out,
         formats=parse_formats(formats) if formats else None,
         today=today(),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=resources(ctx),
         templates_dir=templates,
         as_agent=agent,
     )
-    _print_letters([result.letter], [], result.warnings, as_json)
+    _print_letters(ctx, result, as_json)
     if not as_json:
         first = f"#{request_id} " + (
             "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
@@ -457,23 +435,21 @@ def resend_command(
 
 def show_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., help="Request id from `broker-audit status`."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    request_id: int = typer.Argument(..., help=N_("Request id from `broker-audit status`.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print as JSON.")),
 ) -> None:
     """The full history of one request.
 
     Example: broker-audit show 1
     """
-    import dataclasses
-
-    from broker_audit.cli.render import render_replies, render_view, view_dict
-    from broker_audit.services import detail_of
-    from broker_audit.services.replies import request_detail
+    from broker_audit.services.replies import request_detail, shown_request
 
     view, replies = request_detail(access(ctx), request_id)
-    detail = detail_of(view, today())
     if as_json:
-        print_json({**view_dict(detail), "replies": [dataclasses.asdict(r) for r in replies]})
-    else:
-        render_view(detail.view, today())
-        render_replies(replies)
+        emit(ctx, shown_request(view, replies, today()))
+        return
+    from broker_audit.cli.render.mail import render_replies
+    from broker_audit.cli.render.requests import render_view
+
+    render_view(view, today())
+    render_replies(replies)

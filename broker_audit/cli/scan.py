@@ -1,45 +1,54 @@
 """`broker-audit scan`: look for your listing on people-search sites (online, only when asked).
 
-Human output (the plan on stderr, a results table on stdout) is drawn by cli/render.py; `--json`
+Human output (the plan on stderr, a results table on stdout) is drawn by cli/render/scan.py; `--json`
 prints one object on stdout.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from broker_audit.cli.common import access, err, print_json, today
+from broker_audit.cli.common import access, err, resources, today
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
+
+if TYPE_CHECKING:
+    from broker_audit.services.scan import ScanPlan, ScanReport
 
 
-def _show_plan(plan: Any) -> None:
-    from broker_audit.cli.render import render_scan_plan
+def _show_plan(plan: ScanPlan) -> None:
+    from broker_audit.cli.render.scan import render_scan_plan
 
     render_scan_plan(plan)
 
 
 def scan_command(
     ctx: typer.Context,
-    broker: list[str] = typer.Option(None, "--broker", help="Only this broker (id or name; repeat)."),
+    broker: list[str] = typer.Option(None, "--broker", help=N_("Only this broker (id or name; repeat).")),
     name: str = typer.Option(
         None,
         "--name",
-        help="Search only this name instead of the profile's names and their variants, e.g. a name "
-        "you are better known by.",
+        help=N_(
+            "Search only this name instead of the profile's names and their variants, e.g. a name "
+            "you are better known by."
+        ),
     ),
     yes: bool = typer.Option(
-        False, "--yes", help="Send without asking (for scripts); the list is still shown."
+        False, "--yes", help=N_("Send without asking (for scripts); the list is still shown.")
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be searched where; send nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help=N_("Show what would be searched where; send nothing.")
+    ),
     delay: float = typer.Option(
-        2.0, "--delay", min=1.0, help="Seconds between two requests to the same site (at least 1)."
+        2.0, "--delay", min=1.0, help=N_("Seconds between two requests to the same site (at least 1).")
     ),
-    timeout: float = typer.Option(20.0, "--timeout", min=1.0, help="Seconds to wait for a site."),
+    timeout: float = typer.Option(20.0, "--timeout", min=1.0, help=N_("Seconds to wait for a site.")),
     base_url: str = typer.Option(
-        None, "--base-url", hidden=True, help="Send every search to this server instead (for tests)."
+        None, "--base-url", hidden=True, help=N_("Send every search to this server instead (for tests).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the plan and results as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the plan and results as JSON.")),
 ) -> None:
     """Look for a public listing of you on people-search sites (sends your name; only when asked).
 
@@ -53,10 +62,9 @@ def scan_command(
 
     Example: broker-audit scan --dry-run
     """
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.scan import run_scan
 
-    def confirm(plan: Any) -> bool:
+    def confirm(plan: ScanPlan) -> bool:
         _show_plan(plan)
         if yes:
             return True
@@ -65,11 +73,11 @@ def scan_command(
         except (typer.Abort, EOFError):
             return False
 
-    from broker_audit.cli.render import render_scan_progress as progress
+    from broker_audit.cli.render.scan import render_scan_progress as progress
 
     report = run_scan(
         access(ctx),
-        registry=shipped_registry(),
+        resources=resources(ctx),
         confirm=confirm,
         brokers=broker or (),
         search_name=name,
@@ -85,44 +93,15 @@ def scan_command(
     if not report.sent:
         err("Nothing was sent.")
     if as_json:
-        print_json(scan_dict(report))
+        from broker_audit.services.scan import scan_summary
+
+        emit(ctx, scan_summary(report))
         return
     if report.sent:
         _render_results(report)
 
 
-def scan_dict(report: Any) -> dict[str, Any]:
-    return {
-        "dry_run": report.dry_run,
-        "sent": report.sent,
-        "searches": [
-            {
-                "broker": s.broker_id,
-                "name": s.broker_name,
-                "url": s.url,
-                "verified": s.verified,
-                "searched_as": s.name,
-                "variant": s.why,
-            }
-            for s in report.plan.searches
-        ],
-        "skipped": [{"broker": b, "why": why} for b, why in report.plan.skipped],
-        "results": [
-            {
-                "broker": f.broker_id,
-                "outcome": f.outcome,
-                "listing_url": f.listing_url,
-                "matched_name": f.matched_name,
-                "matched_location": f.matched_location,
-                "detail": f.detail,
-                "date": f.on,
-            }
-            for f in report.results
-        ],
-    }
-
-
-def _render_results(report: Any) -> None:
-    from broker_audit.cli.render import render_scan_results
+def _render_results(report: ScanReport) -> None:
+    from broker_audit.cli.render.scan import render_scan_results
 
     render_scan_results(report)

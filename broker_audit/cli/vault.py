@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import typer
 
-from broker_audit.cli.common import access, err, globals_of, passphrase_prompt, print_json
+from broker_audit.cli.common import access, err, globals_of, passphrase_prompt
+from broker_audit.cli.output import emit
+from broker_audit.i18n import N_
 
 app = typer.Typer(
-    help="Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd",
+    help=N_("Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd"),
     no_args_is_help=True,
 )
 
@@ -17,7 +19,7 @@ app = typer.Typer(
 def forget(
     ctx: typer.Context,
     confirm: str = typer.Option(
-        None, "--confirm", help="Type `forget` here to skip the question (for scripts)."
+        None, "--confirm", help=N_("Type `forget` here to skip the question (for scripts).")
     ),
 ) -> None:
     """Destroy every key of the vault, then the vault itself. It cannot be undone.
@@ -44,7 +46,7 @@ def forget(
 @app.command("accept")
 def accept(
     ctx: typer.Context,
-    yes: bool = typer.Option(False, "--yes", "-y", help="Accept without asking (scripts)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help=N_("Accept without asking (scripts).")),
 ) -> None:
     """Go on with this copy of the vault although it is older than (or differs from) the one last
     seen on this computer. Until then it is read, never written.
@@ -71,7 +73,7 @@ def accept(
 def passwd(
     ctx: typer.Context,
     recovery: bool = typer.Option(
-        False, "--recovery", help="Unlock with the recovery key (when the passphrase is lost)."
+        False, "--recovery", help=N_("Unlock with the recovery key (when the passphrase is lost).")
     ),
 ) -> None:
     """Set a new passphrase for the vault (adds one if the vault had none).
@@ -104,14 +106,14 @@ def path(ctx: typer.Context) -> None:
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print what was checked as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print what was checked as JSON.")),
 ) -> None:
     """Check the whole vault from its first record: every seal, every link of the chain, the
-    sealed head, every attachment, each reply's binding to its request, and the snapshot that
-    makes opening fast.
+    sealed head, every attachment, each reply's binding to its request, and the index that lets a
+    command read only what it shows.
 
-    Opening the vault checks only what was added since the last snapshot; run this now and
-    then, and after restoring a backup. Exit 4 names the first damaged record.
+    Opening the vault checks only the index's seals and what was added since it was written;
+    run this now and then, and after restoring a backup. Exit 4 names the first damaged record.
 
     Example: broker-audit vault verify
     """
@@ -119,24 +121,13 @@ def verify(
 
     result = verify_vault(access(ctx))
     if as_json:
-        print_json(
-            {
-                "records": result.records,
-                "requests": result.requests,
-                "attachments": result.blobs,
-                "attachment_parts": result.chunks,
-                "snapshot": result.snapshot,
-                "last_change": result.last_change,
-                "replies": result.replies,
-                "warnings": list(result.warnings),
-            }
-        )
+        emit(ctx, result)
         return
     typer.echo(
         f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "
         f"attachments ({result.chunks} parts): every seal and link is whole and the head matches."
     )
     typer.echo(f"Replies: {result.replies}, each kept with the request it was stored for.")
-    typer.echo(f"Snapshot: {result.snapshot}.")
+    typer.echo(f"Index: {result.index}.")
     for warning in result.warnings:
         err(f"warning: {warning}")

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 
 from broker_audit.findings.ledger import Current
 from broker_audit.findings.names import fold
+from broker_audit.i18n import N_
 
 MARKED_ROLES = ("immigration-enforcement", "law-enforcement")
-ROLE_WORDS = {
-    "immigration-enforcement": "immigration enforcement",
-    "law-enforcement": "law enforcement",
-    "court": "court",
-    "government": "government",
-    "utility": "utility",
-    "broker": "data broker",
-    "customer": "customers",
+ROLE_WORDS = {  # marked for the catalog; the audit report translates them where it shows them
+    "immigration-enforcement": N_("immigration enforcement"),
+    "law-enforcement": N_("law enforcement"),
+    "court": N_("court"),
+    "government": N_("government"),
+    "utility": N_("utility"),
+    "broker": N_("data broker"),
+    "customer": N_("customers"),
     "other": "",
 }
 _REGISTRY_ROLES = {

@@ -1,4 +1,5 @@
-"""Which legal clock a letter starts, from the law's data right by right. Pure: no I/O."""
+"""Legal clocks: what a clock is, and counting its days (calendar or business days, holidays).
+Which clock a letter starts is decided with its claim (law/claim.py). Pure: no I/O."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from dataclasses import dataclass
 
 from broker_audit.calendars import add_business_days, calendar_for
 from broker_audit.law.schema import Law, Period
-from broker_audit.vocabulary import LetterKind
 
 COURTESY_DAYS = 45
 """Days a letter under no privacy law asks the company to answer in ("Please respond within 45
@@ -48,50 +48,6 @@ def period_calendar(period: Period, law: Law) -> str:
         return calendar_for(period.holidays or "federal", law.jurisdiction)
     except KeyError:  # a state calendar not set up (rule L009 reports it): federal holidays
         return "US"
-
-
-def clock_for(law: Law, letter: LetterKind) -> Clock:
-    """The clock a letter of `letter`'s kind under `law` starts when it is received.
-
-    Each right has its own period (the CCPA's opt-out: 15 business days; its access: 45 days);
-    a right without a period in the data starts no clock. An appeal starts the appeal clock (with
-    its extension, when the law allows one); a follow-up or a complaint starts none. A request
-    under no privacy law starts the courtesy clock its letter asks for (COURTESY_DAYS), marked as
-    such.
-    """
-    appeal = law.appeal if law.appeal and law.appeal.available else None
-    appeal_days = appeal.response_days if appeal else None
-    appeal_extension = (appeal.extension_days or 0) if appeal else 0
-    if letter.clock == "appeal":
-        return Clock(
-            days=appeal_days,
-            extension_days=appeal_extension if appeal_days else 0,
-            stated=bool(appeal and appeal.text_seen),
-            citation=appeal.citation if appeal and appeal.text_seen else "",
-        )
-    if letter.clock == "right" and law.kind == "none":
-        return Clock(days=COURTESY_DAYS, courtesy=True)
-    if letter.clock not in ("right", "records") or law.kind == "none":
-        return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
-    for right in letter.rights:
-        rule = law.rights.get(right)
-        if rule is None:
-            continue
-        period = rule.period
-        if period is None:
-            return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
-        calendar = period_calendar(period, law)
-        return Clock(
-            days=period.days,
-            extension_days=period.extension_days or 0,
-            appeal_days=appeal_days,
-            appeal_extension_days=appeal_extension,
-            working_days=period.unit == "business",
-            calendar=calendar,
-            stated=period.text_seen,
-            citation=period.citation,
-        )
-    return Clock(days=None, appeal_days=appeal_days, appeal_extension_days=appeal_extension)
 
 
 def add_days(start: dt.date, days: int, *, working_days: bool = False, calendar: str = "") -> dt.date:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
+from broker_audit.law.claim import Claim, claim_for
 from broker_audit.law.schema import Law, RightRule
 from broker_audit.letters.context import (
     AgentContext,
@@ -27,8 +28,10 @@ from broker_audit.letters.context import (
 )
 from broker_audit.letters.disclosure import Disclosure, decide, given_of
 from broker_audit.profile import Address, AgentProfile, Profile, require
+from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
-from broker_audit.vocabulary import CHANNEL_WORDS, KINDS, LetterKind, kind
+from broker_audit.vocabulary import CHANNELS, KINDS, LetterKind, kind
+from broker_audit.words import channel_heading, channel_words
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 UNIT_WORDS = {"calendar": "days", "business": "business days"}
@@ -65,15 +68,15 @@ def recipient_lines(broker: Broker, route: Route | None) -> list[str]:
     name = broker.legal_name or broker.name
     if route is None:
         return [name, "No known way to send this request."]
-    if route.channel == "mail" and route.postal is not None:
+    return route_block(name, route)
+
+
+def route_block(name: str, route: Route | AgencyRoute) -> list[str]:
+    """The address block of a letter to `name` by `route`: its postal lines, or the name, the
+    channel's heading ("By email to:") and the route's value. Always English: it is the letter's."""
+    if route.postal is not None and CHANNELS[route.channel].value == "postal":
         return route.postal.lines()
-    how = {
-        "email": "By email to:",
-        "web-form": "Through its web form:",
-        "phone": "By phone:",
-        "fax": "By fax to:",
-    }.get(route.channel, "Send to:")
-    return [name, how, route.value]
+    return [name, channel_heading(route.channel, "en"), route.value]
 
 
 def complaint_recipient_lines(law: Law) -> list[str]:
@@ -120,30 +123,18 @@ def sender_lines(
 # --- law -----------------------------------------------------------------------------------------
 
 
-def right_rule(law: Law, letter: LetterKind) -> tuple[str, RightRule] | None:
-    """The first of the letter's rights that `law` gives, with its rule."""
-    if law.kind == "none":
-        return None
-    for right in letter.rights:
-        rule = law.rights.get(right)
-        if rule is not None:
-            return right, rule
-    return None
-
-
 def refer_as(law: Law) -> str:
     """How a sentence names the law: "the CCPA", or the law's own `refer_as` ("NRS 603A")."""
     return law.refer_as or f"the {law.short_name}"
 
 
-def title_for(law: Law, letter: LetterKind) -> str:
+def title_for(claim: Claim) -> str:
     """The letter's subject: the law's own wording for the right when it has one (an opt-out of
     "the sale and sharing" is California's), for the kind named after that right; else the
     kind's own."""
-    found = right_rule(law, letter)
-    if found is not None and found[1].title and found[0] == letter.id:
-        return found[1].title
-    return letter.title
+    if claim.rule is not None and claim.rule.title and claim.right == claim.letter.id:
+        return claim.rule.title
+    return claim.letter.title
 
 
 def _period(rule: RightRule | None, law: Law) -> PeriodContext | None:
@@ -179,15 +170,14 @@ def right_context(law: Law, right: str, rule: RightRule) -> RightContext:
     )
 
 
-def law_context(law: Law, letter: LetterKind) -> LawContext:
-    """What a letter of `letter`'s kind may claim under `law`."""
-    found = right_rule(law, letter)
-    rule = found[1] if found else None
+def law_context(claim: Claim) -> LawContext:
+    """What the letter may say of its claim under its law (law/claim.py decides the claim)."""
+    law, letter, rule = claim.law, claim.letter, claim.rule
     appeal = law.appeal if law.appeal and law.appeal.available else None
     appeal_read = bool(appeal and appeal.text_seen)
-    claims = law.kind != "none" and (rule is not None or not letter.rights)
+    claims = claim.applies
     limit = law.verification_limit if law.verification_limit and law.verification_limit.text_seen else None
-    agent = rule.agent if rule is not None else None
+    agent = claim.agent
     also = [
         right_context(law, right, law.rights[right])
         for right in letter.also
@@ -202,7 +192,7 @@ def law_context(law: Law, letter: LetterKind) -> LawContext:
         short_name=law.short_name,
         refer_as=refer_as(law),
         citation=law.citation,
-        right=right_context(law, found[0], rule) if found and rule else None,
+        right=right_context(law, claim.right, rule) if claim.right and rule else None,
         also=also,
         period=_period(rule, law),
         agent_allowed=bool(agent and agent.allowed),
@@ -245,14 +235,14 @@ def _fcra_context(fcra: Law) -> FcraContext | None:
     )
 
 
-def agent_context(law: Law, letter: LetterKind, agent: AgentProfile | None) -> AgentContext | None:
-    """The clinic acting for a client, whether this law lets an agent make this request, and for
-    which part of the right (Texas and Nebraska: an agent opts out of targeted advertising and
-    sale, not profiling)."""
+def agent_context(claim: Claim, agent: AgentProfile | None) -> AgentContext | None:
+    """The clinic acting for a client, whether the letter's law lets an agent make this request,
+    and for which part of the right (Texas and Nebraska: an agent opts out of targeted advertising
+    and sale, not profiling)."""
     if agent is None:
         return None
-    found = right_rule(law, letter)
-    rule = found[1].agent if found else None
+    law = claim.law
+    rule = claim.agent
     standing = bool(rule and rule.allowed)
     read = bool(rule and rule.text_seen)
     return AgentContext(
@@ -297,18 +287,18 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
         about = kind(earlier.kind)
     except KeyError:
         about = None
-    found = right_rule(law, about) if about else None
-    period = _period(found[1] if found else None, law)
+    earlier_claim = claim_for(law, about) if about else None
+    period = _period(earlier_claim.rule if earlier_claim else None, law)
     # The legal due date is stated only when it is the law's own: counted from a known receipt
     # date, over a period whose statute text was read.
     legal_due = earlier.due if (earlier.due and not earlier.due_estimated and period) else None
     return EarlierContext(
         reference=earlier.reference,
-        title=title_for(law, about) if about else earlier.kind,
+        title=title_for(earlier_claim) if earlier_claim else earlier.kind,
         kind=earlier.kind,
         dated=long_date(earlier.dated),
         sent=long_date(earlier.sent) if earlier.sent else "",
-        via=CHANNEL_WORDS.get(earlier.via, ""),
+        via=channel_words(earlier.via or "", "en"),
         tracking=earlier.tracking,
         delivered=long_date(earlier.delivered) if earlier.delivered else "",
         due=long_date(legal_due) if legal_due else "",
@@ -373,7 +363,7 @@ def route_context(route: Route | None) -> RouteContext | None:
     return RouteContext(
         channel=route.channel,
         address=route.address(),
-        words=CHANNEL_WORDS.get(route.channel, ""),
+        words=channel_words(route.channel, "en"),
         provenance=route.provenance(),
         registry_name=REGISTRY_NAMES.get(route.registry, route.registry) if route.registry else "",
         filed=route.filed,
@@ -398,9 +388,11 @@ def letter_context(
     disclosure: Disclosure | None = None,
     forward_for: Broker | None = None,
     unreachable: UnreachableContext | None = None,
+    claim: Claim | None = None,
 ) -> LetterContext:
     """Everything a letter template may use. Identity: only what `disclosure` gives (None: the
     default for this broker, `letters.disclosure.decide`; planning passes the one it decided).
+    The legal claim: `claim` as planned (None: `claim_for(law, letter)`, the same decision).
 
     No SSN is ever included; the letters say why. `forward_for`: the company the data is really
     with, when the letter goes to its parent because it cannot be reached; `unreachable`: what a
@@ -418,19 +410,21 @@ def letter_context(
     consumer_reporting = recipient.consumer_reporting
     if letter.id == "fcra-disclosure" and not consumer_reporting:
         raise NotConsumerReporting(broker.id, broker.name)
+    if claim is None:
+        claim = claim_for(law, letter)
     return LetterContext(
         kind=letter.id,
-        title=title_for(law, letter),
+        title=title_for(claim),
         today=long_date(today),
         reference=reference,
         details=details.strip(),
         requester=requester_context(profile, disclosure),
         broker=recipient,
-        law=law_context(law, letter),
+        law=law_context(claim),
         route=route_context(route),
         fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         earlier=_earlier_context(earlier, law),
-        agent=agent_context(law, letter, agent),
+        agent=agent_context(claim, agent),
         forward=(
             ForwardContext(name=forward_for.legal_name or forward_for.name, brands=list(forward_for.brands))
             if forward_for is not None
@@ -484,11 +478,11 @@ def records_context(
         requester=requester,
         broker=recipient,
         agency=recipient,
-        law=law_context(cora, asked),
+        law=law_context(claim_for(cora, asked)),
         earlier=_earlier_context(earlier, cora),
         records=RecordsContext(
             since=long_date(since),
-            ccjra=law_context(ccjra, asked) if ccjra is not None else None,
+            ccjra=law_context(claim_for(ccjra, asked)) if ccjra is not None else None,
             data=words,
             data_short=short,
             context=[

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from broker_audit.i18n import N_, NP_, gettext_in, pgettext_in
+from broker_audit.law.claim import Claim, claim_for
 from broker_audit.law.schema import Law, Platform
 from broker_audit.letters.compose import law_context, title_for
 from broker_audit.letters.context import (
@@ -23,11 +25,9 @@ from broker_audit.letters.context import (
     ToldContext,
 )
 from broker_audit.profile import AgentProfile
-from broker_audit.vocabulary import kind
+from broker_audit.vocabulary import CHANNELS, kind
 
 LANGUAGES = ("en", "es")
-
-_AND = {"en": "and", "es": "y"}
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class CoverLetter:
     address: str = ""  # the email address, form URL or phone number for online routes
     tells: str = ""  # what the letter tells the company about the client, in the client's language
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
-    # The law the letter claims under, as the letter itself puts it (its own period, if stated);
-    # None: the client's state law for this kind.
-    law: LawContext | None = None
+    # The letter's claim as it was planned (law/claim.py): its law, right and period; None: the
+    # client's state law for this kind.
+    claim: Claim | None = None
     # Why a letter was not written (channel ""): "no-route", "address" (its postal address
     # cannot be printed whole) or "repeat" (an open request of its kind exists: `repeats`).
     not_written: str = "no-route"
@@ -54,90 +54,64 @@ def template_kind(language: str) -> str:
     return "cover" if language == "en" else f"cover-{language}"
 
 
-def _how(letter: CoverLetter, language: str) -> str:
-    en = language == "en"
-    if letter.channel == "mail":
-        return "We will mail it." if en else "La enviaremos por correo postal."
-    if letter.channel == "email":
-        return (
-            f"We will email it to {letter.address}."
-            if en
-            else f"La enviaremos por correo electrónico a {letter.address}."
-        )
-    if letter.channel == "web-form":
-        return (
-            f"We will submit it on the company's web form ({letter.address})."
-            if en
-            else f"La enviaremos por el formulario web de la empresa ({letter.address})."
-        )
-    if letter.channel == "phone":
-        return (
-            f"We will make the request by phone ({letter.address})."
-            if en
-            else f"Haremos la solicitud por teléfono ({letter.address})."
-        )
-    if letter.channel == "fax":
-        return f"We will fax it to {letter.address}." if en else f"La enviaremos por fax al {letter.address}."
-    if letter.not_written == "repeat":
-        return (
-            f"You already have an open request of this kind to this company (#{letter.repeats}), so we "
-            "did not write it again."
-            if en
-            else f"Usted ya tiene una solicitud de este tipo abierta con esta empresa (#{letter.repeats}), "
-            "así que no la escribimos de nuevo."
-        )
-    if letter.not_written == "address":
-        return (
-            "Its postal address does not fit on an envelope, so no letter was written; we will find "
-            "another way and tell you."
-            if en
-            else "Su dirección postal no cabe en un sobre, así que no escribimos la carta; buscaremos "
-            "otra forma y le avisaremos."
-        )
-    return (
+_NOT_WRITTEN = {  # why a letter was not written, as the client reads it (how each letter goes:
+    # its channel's `cover` words, vocabulary.CHANNELS)
+    "repeat": N_(
+        "You already have an open request of this kind to this company (#{request}), so we "
+        "did not write it again."
+    ),
+    "address": N_(
+        "Its postal address does not fit on an envelope, so no letter was written; we will find "
+        "another way and tell you."
+    ),
+    "no-route": N_(
         "We know no way to reach this company yet, so no letter was written; we will tell you when we do."
-        if en
-        else "Todavía no conocemos una forma de contactar a esta empresa, así que no escribimos la carta; "
-        "le avisaremos."
-    )
+    ),
+}
 
 
-_UNITS_ES = {"days": "días", "business days": "días hábiles", "working days": "días hábiles"}
+def _how(letter: CoverLetter, language: str) -> str:
+    spec = CHANNELS.get(letter.channel)
+    if spec is not None:
+        message = spec.cover
+    else:
+        message = _NOT_WRITTEN.get(letter.not_written, _NOT_WRITTEN["no-route"])
+    return gettext_in(language, message).format(address=letter.address, request=letter.repeats)
+
+
+_COVER_UNITS = {  # how a cover sheet names a period's unit, in the client's language
+    "days": NP_("cover period unit", "days"),
+    "business days": NP_("cover period unit", "business days"),  # i18n: not user-facing (the key)
+    "working days": NP_("cover period unit", "working days"),  # i18n: not user-facing (the key)
+}
 
 
 def _when(law: LawContext, language: str) -> str:
     """How long the company has to answer this request, in the client's language: the request's
     own period where the letter states it, else "the period the law sets" (never another
     request's period: an opt-out's clock is not an access request's)."""
-    en = language == "en"
     if not law.applies:
-        return (
-            "No law makes the company answer, but many do; the letter asks for an answer within 45 days."
-            if en
-            else "Ninguna ley obliga a la empresa a responder, pero muchas lo hacen; la carta pide una "
-            "respuesta en un plazo de 45 días."
+        return gettext_in(
+            language,
+            "No law makes the company answer, but many do; the letter asks for an answer within 45 days.",
         )
     period: PeriodContext | None = law.period
     if period is None:
-        return (
-            "It must answer within the period the law sets, counted from the day it receives the request."
-            if en
-            else "Debe responder dentro del plazo que fija la ley, contado desde el día en que recibe la "
-            "solicitud."
+        return gettext_in(
+            language,
+            "It must answer within the period the law sets, counted from the day it receives the request.",
         )
-    if en:
-        out = f"It must answer within {period.days} {period.unit} of receiving it"
-        if period.extension_days:
-            out += f", and may take {period.extension_days} more {period.unit} if it tells you why"
-        elif period.extension_days == 0:
-            out += ", with no extension"
-        return out + "."
-    unit = _UNITS_ES.get(period.unit, period.unit)
-    out = f"Debe responder dentro de {period.days} {unit} desde que la recibe"
+    found = _COVER_UNITS.get(period.unit)
+    unit = pgettext_in(language, "cover period unit", found) if found else period.unit
+    out = gettext_in(language, "It must answer within {days} {unit} of receiving it").format(
+        days=period.days, unit=unit
+    )
     if period.extension_days:
-        out += f", y puede tomar {period.extension_days} {unit} más si le explica por qué"
+        out += gettext_in(language, ", and may take {days} more {unit} if it tells you why").format(
+            days=period.extension_days, unit=unit
+        )
     elif period.extension_days == 0:
-        out += ", sin prórroga"
+        out += gettext_in(language, ", with no extension")
     return out + "."
 
 
@@ -145,7 +119,7 @@ def _join(items: Sequence[str], language: str) -> str:
     items = list(dict.fromkeys(items))
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {_AND[language]} " + items[-1]
+    return ", ".join(items[:-1]) + " " + gettext_in(language, "and") + " " + items[-1]
 
 
 def cover_context(
@@ -162,12 +136,13 @@ def cover_context(
 
     def item(x: CoverLetter) -> CoverItem:
         letter = kind(x.kind)
+        claim = x.claim or claim_for(law, letter)
         return CoverItem(
             broker=x.broker_name,
-            title=title_for(law, letter) if language == "en" else letter.title_in(language),
+            title=title_for(claim) if language == "en" else letter.title_in(language),
             reference=x.reference,
             how=_how(x, language),
-            when=_when(x.law or law_context(law, letter), language),
+            when=_when(law_context(claim), language),
             cannot_reach=x.cannot_reach,
         )
 
@@ -198,7 +173,7 @@ def cover_context(
         mailed=[item(x) for x in letters if x.channel == "mail"],
         online=[item(x) for x in letters if x.channel and x.channel != "mail"],
         unsent=[item(x) for x in letters if not x.channel],
-        law=law_context(law, kind("access")),
+        law=law_context(claim_for(law, kind("access"))),
         platform=(
             PlatformContext(
                 name=platform.name,

@@ -1,8 +1,8 @@
 """One writer per output format behind a small Protocol, and the formats each route produces.
 
 A letter is produced as the artefact of its route: a window-envelope PDF for mail, an `.eml` with
-a real `To:` for email, a submission sheet (PDF) for a web form or a phone call. `--format`
-chooses other formats explicitly.
+a real `To:` for email, a submission sheet (PDF) for a web form or a phone call: each channel's
+`artefacts` (vocabulary.CHANNELS). `--format` chooses other formats explicitly.
 """
 
 from __future__ import annotations
@@ -13,15 +13,9 @@ from typing import Protocol
 
 from broker_audit.errors import UserError
 from broker_audit.letters.document import Document
+from broker_audit.vocabulary import CHANNELS
 
 FORMATS = ("pdf", "txt", "eml", "html")
-ROUTE_FORMATS = {
-    "mail": ("pdf", "txt"),
-    "fax": ("pdf", "txt"),
-    "email": ("eml", "txt"),
-    "web-form": ("pdf", "txt"),
-    "phone": ("pdf", "txt"),
-}
 
 
 class Writer(Protocol):
@@ -84,7 +78,8 @@ def formats_for(channel: str | None, chosen: Sequence[str] | None) -> tuple[str,
     """The formats to write: those chosen with --format, else the route's own artefacts."""
     if chosen:
         return tuple(chosen)
-    return ROUTE_FORMATS.get(channel or "", ("pdf", "txt"))
+    spec = CHANNELS.get(channel or "")
+    return spec.artefacts if spec is not None else ("pdf", "txt")
 
 
 def write_letter(document: Document, stem: Path, formats: Sequence[str]) -> list[Path]:

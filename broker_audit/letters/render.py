@@ -567,11 +567,11 @@ def _template_line(exc: BaseException, filename: str | None) -> str:
     return f", line {line}" if line else ""
 
 
-def _load(kind: str, templates_dir: Path | None) -> Template:
+def _load(kind: str, templates_dir: Path | None, folder: str = "") -> Template:
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
-    name = f"{kind}.txt.j2"
-    if not _KIND.match(kind):
+    name = f"{folder}/{kind}.txt.j2" if folder else f"{kind}.txt.j2"
+    if not _KIND.match(kind) or (folder and not _KIND.match(folder)):
         raise TemplateRefused(
             f"letter kind {kind!r} is not a valid name", "use lowercase letters, digits and '-'"
         )
@@ -593,11 +593,14 @@ def _load(kind: str, templates_dir: Path | None) -> Template:
         raise TemplateRefused(f"template {name} is nested too deeply") from None
 
 
-def render_template_text(kind: str, context: Mapping[str, object], templates_dir: Path | None = None) -> str:
-    """Render the template of one letter kind to its markup text, inside the sandbox limits."""
+def render_template_text(
+    kind: str, context: Mapping[str, object], templates_dir: Path | None = None, folder: str = ""
+) -> str:
+    """Render the template of one letter kind to its markup text, inside the sandbox limits
+    (`folder`: a language's own templates, `es/access.txt.j2`)."""
     from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
-    template = _load(kind, templates_dir)
+    template = _load(kind, templates_dir, folder)
     where = template.filename or template.name or kind
     token = _BUDGET.set(_Budget())
     try:
@@ -681,13 +684,15 @@ def render_letter(
     templates_dir: Path | None = None,
     language: str = "en",
     postal: bool = True,
+    folder: str = "",
 ) -> Document:
     """Render ``<kind>.txt.j2`` with context into a :class:`Document`.
 
     Besides context, the template sees ``sender_lines``, ``recipient_lines``, ``date`` (a
     ``datetime.date``) and ``reference``, unless context sets them itself. String values are
     made single-line first, so data cannot change the letter's structure. Raises
-    :class:`TemplateRefused` for a missing, unsafe or broken template.
+    :class:`TemplateRefused` for a missing, unsafe or broken template. `folder`: a language's
+    templates (`es/`), for a reading copy (letters/reading_copy.py).
     """
     sender_t = tuple(_one_line(line) for line in sender)
     recipient_t = tuple(_one_line(line) for line in recipient)
@@ -702,8 +707,8 @@ def render_letter(
         msgspec.to_builtins(context) if isinstance(context, msgspec.Struct) else context
     )
     values.update({k: _clean(v, 1) for k, v in plain.items()})
-    text = render_template_text(kind, values, templates_dir)
-    where = f"{kind}.txt.j2"
+    text = render_template_text(kind, values, templates_dir, folder)
+    where = f"{folder}/{kind}.txt.j2" if folder else f"{kind}.txt.j2"
     checked = text
     for value in _strings(values):  # data may hold braces; only the template's own text counts
         if find_placeholder(value):

@@ -25,10 +25,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
 
 from broker_audit.mail.parse import ParsedMessage
+from broker_audit.registry.routevalue import route_host
 from broker_audit.registry.shared_hosts import SharedHosts
+from broker_audit.vocabulary import CHANNELS
 
 REFERENCE = re.compile(r"\bBA-[0-9A-HJKMNP-TV-Z]{8}\b")
 
@@ -65,15 +66,15 @@ def broker_senders(routes: Iterable[tuple[str, str]], shared: SharedHosts) -> Se
     addresses: set[str] = set()
     for channel, value in routes:
         value = value.strip().lower()
-        if channel == "email" and "@" in value:
-            host = value.rpartition("@")[2].strip(".")
+        kind = CHANNELS[channel].value if channel in CHANNELS else ""
+        if kind == "email" and "@" in value:
+            host = route_host(channel, value)
             if shared.kind_of(host) is None:
                 domains.add(host)
             else:
                 addresses.add(value)
-        elif channel == "web-form":
-            host = (urlsplit(value).hostname or "").strip(".")
-            host = host.removeprefix("www.")
+        elif kind == "url":  # a web form's site writes from its own domain
+            host = route_host(channel, value).removeprefix("www.")
             if "." in host and shared.kind_of(host) is None:
                 domains.add(host)
     return Senders(frozenset(domains), frozenset(addresses))

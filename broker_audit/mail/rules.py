@@ -1,7 +1,8 @@
 """What a broker's reply probably says, from simple English and Spanish keyword rules.
 
 The rules are data: each names the state it suggests, the language, the words it looks for (a
-regular expression over the subject and text, case-insensitive, accents as written) and why. The
+regular expression over the subject and text, case-insensitive, accents as written) and why (in
+English, shown in the language the tool speaks, whatever the reply's language). The
 first state in `PRIORITY` with a matching rule wins, so a letter that says "we received your request
 and need to verify your identity" suggests needs-verification, not acknowledged. A suggestion is
 only a suggestion: the user confirms it (or `inbox --accept` applies it) and can always choose
@@ -13,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from broker_audit.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -20,7 +23,7 @@ class Rule:
     state: str
     language: str
     pattern: str
-    why: str
+    why: str  # in English, marked for the catalog: shown in the language the tool speaks
 
 
 RULES: tuple[Rule, ...] = (
@@ -34,7 +37,7 @@ RULES: tuple[Rule, ...] = (
         r"we (?:must |have to )?(?:deny|decline|reject) (?:your|the|this) request|"
         r"cannot honou?r your request|"
         r"exempt from (?:the|this) (?:law|act|request))",
-        "the company says it will not do what was asked",
+        N_("the company says it will not do what was asked"),
     ),
     Rule(
         "denied-es",
@@ -42,7 +45,7 @@ RULES: tuple[Rule, ...] = (
         "es",
         r"(?:no podemos (?:atender|cumplir|procesar)|su solicitud (?:ha sido |fue )?(?:denegada|rechazada)|"
         r"(?:denegamos|rechazamos) su solicitud)",
-        "la empresa dice que no hará lo pedido",
+        N_("the company says it will not do what was asked"),
     ),
     # extended: the law's extension of the response period
     Rule(
@@ -52,7 +55,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:extend(?:ing|ed)? (?:the|our|its) (?:time|period|deadline|response)|"
         r"(?:an )?additional (?:45|forty-five|60|sixty|90|ninety) (?:calendar |business )?days|"
         r"extension of (?:the |our )?(?:time|response))",
-        "the company takes the extension the law allows (the due date moves by the law's extension)",
+        N_("the company takes the extension the law allows (the due date moves by the law's extension)"),
     ),
     Rule(
         "extended-es",
@@ -60,7 +63,7 @@ RULES: tuple[Rule, ...] = (
         "es",
         r"(?:prorroga(?:r|mos)?|prórroga|ampliar el plazo|ampliamos el plazo|extender el plazo|"
         r"(?:45|cuarenta y cinco) días adicionales)",
-        "la empresa toma la prórroga que permite la ley",
+        N_("the company takes the extension the law allows (the due date moves by the law's extension)"),
     ),
     # needs-verification: the company asks who you are
     Rule(
@@ -71,7 +74,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:copy|photo) of (?:your |a )?(?:government[- ]issued |state )?"
         r"(?:id|identification|driver'?s licen[cs]e)|"
         r"we (?:need|require) (?:additional|more) information to (?:verify|locate|process))",
-        "the company asks for proof of identity before it answers",
+        N_("the company asks for proof of identity before it answers"),
     ),
     Rule(
         "verification-es",
@@ -79,7 +82,7 @@ RULES: tuple[Rule, ...] = (
         "es",
         r"(?:verificar su identidad|confirmar su identidad|verificación de identidad|"
         r"copia de su (?:identificación|licencia|pasaporte))",
-        "la empresa pide una prueba de identidad",
+        N_("the company asks for proof of identity before it answers"),
     ),
     # fulfilled: the company did what was asked
     Rule(
@@ -91,7 +94,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:copy|report|file|personal (?:information|data))|"
         r"(?:your|the) request (?:is|has been) (?:completed|fulfilled|processed)|"
         r"we have completed your request)",
-        "the company says it did what was asked (check what it sent)",
+        N_("the company says it did what was asked (check what it sent)"),
     ),
     Rule(
         "fulfilled-es",
@@ -100,7 +103,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:hemos (?:eliminado|borrado|completado)|"
         r"adjunt(?:o|amos) (?:encontrará |una copia|el informe|sus datos)|"
         r"su solicitud (?:ha sido|fue) (?:completada|procesada))",
-        "la empresa dice que hizo lo pedido",
+        N_("the company says it did what was asked (check what it sent)"),
     ),
     # acknowledged: received, no answer yet
     Rule(
@@ -110,7 +113,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:we (?:have )?received your (?:request|letter|email)|"
         r"this (?:email|message) (?:confirms|acknowledges)|"
         r"thank you for (?:your|submitting (?:a|your)) (?:privacy )?request|ticket (?:number|#))",
-        "the company says it received the request (not yet an answer)",
+        N_("the company says it received the request (not yet an answer)"),
     ),
     Rule(
         "acknowledged-es",
@@ -118,7 +121,7 @@ RULES: tuple[Rule, ...] = (
         "es",
         r"(?:hemos recibido su (?:solicitud|carta|correo)|recibimos su solicitud|gracias por su solicitud|"
         r"acusamos recibo)",
-        "la empresa dice que recibió la solicitud",
+        N_("the company says it received the request (not yet an answer)"),
     ),
 )
 
@@ -145,5 +148,5 @@ def suggest_state(subject: str, text: str) -> Suggestion:
     for state in PRIORITY:
         if state in found:
             rule, words = found[state]
-            return Suggestion(state, f'"{words}" ({rule.id}: {rule.why})')
-    return Suggestion("", "no rule matched: read it and choose the state yourself")
+            return Suggestion(state, f'"{words}" ({rule.id}: {_(rule.why)})')
+    return Suggestion("", _("no rule matched: read it and choose the state yourself"))

@@ -10,7 +10,6 @@ not be confirmed is left out and named in the agency's `unknown` list, never gue
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,13 +18,13 @@ from typing import Literal
 
 from broker_audit import datafiles
 from broker_audit.errors import DataFileError, UserError
+from broker_audit.registry.routevalue import value_problem
 from broker_audit.registry.schema import Postal
 from broker_audit.strict import Id, StateCode, Strict, Url
-from broker_audit.vocabulary import Channel, Door, Grade
+from broker_audit.vocabulary import CHANNELS, Channel, Door, Grade, channels_by_rank
 
 AgencyKind = Literal["county-sheriff", "city-county-sheriff", "state-agency", "association"]
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 # What a letter asks about, by kind of agency, when the record does not say (`Agency.data`).
 DATA_WORDS: dict[str, tuple[str, str]] = {
@@ -57,15 +56,9 @@ class AgencyRoute(Strict, kw_only=True, frozen=True):
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.channel == "mail":
-            if self.postal is None:
-                raise ValueError("a mail route needs its `postal` address")
-        elif not self.value:
-            raise ValueError(f"a {self.channel} route needs its `value`")
-        if self.channel == "email" and not _EMAIL.match(self.value):
-            raise ValueError(f"{self.value!r} is not an email address")
-        if self.channel == "web-form" and not self.value.startswith(("https://", "http://")):
-            raise ValueError(f"a web form's value is its URL, not {self.value!r}")
+        problem = value_problem(self.channel, self.value, self.postal is not None)
+        if problem is not None:
+            raise ValueError(problem)
 
     def address(self) -> str:
         """The route's address as one line: the email, URL, number, or the postal lines."""
@@ -189,8 +182,11 @@ def read_agency_list(text: str, directory: Directory) -> list[Agency]:
 
 # --- the route a letter takes --------------------------------------------------------------------
 
-# The channels a letter can be written for, the one that leaves the best proof first.
-LETTER_CHANNELS: tuple[str, ...] = ("mail", "email", "web-form")
+
+def letter_channels() -> tuple[str, ...]:
+    """The channels a records request can go by (it is made in writing: not a phone call), the
+    one that leaves the best proof first."""
+    return tuple(c for c in channels_by_rank() if CHANNELS[c].written)
 
 
 @dataclass(frozen=True)
@@ -204,7 +200,7 @@ class AgencyRouteChoice:
 
 def _order(route: AgencyRoute, prefer: str | None) -> tuple[int, int, int]:
     grade = {"primary": 0, "secondary": 1, "weak": 2}[route.grade]
-    channel = LETTER_CHANNELS.index(route.channel)
+    channel = letter_channels().index(route.channel)
     return (0 if route.channel == prefer else 1, channel, grade)
 
 
@@ -216,7 +212,8 @@ def choose_agency_route(agency: Agency, prefer: str | None = None) -> AgencyRout
     county-wide form) with a warning. Never a registered address, never a route read only on a
     weak source, never a phone line (no letter can be written for one): those are leads.
     """
-    usable = [r for r in agency.routes if r.channel in LETTER_CHANNELS and r.grade != "weak"]
+    written = letter_channels()
+    usable = [r for r in agency.routes if r.channel in written and r.grade != "weak"]
     leads = [r for r in agency.routes if r not in usable or r.door == "registered"]
     channels = sorted((r for r in usable if r.door == "request-channel"), key=lambda r: _order(r, prefer))
     if channels:

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import msgspec
+
 from broker_audit.errors import DataFileError
 from broker_audit.geography import US_STATES, zip_matches_state
 from broker_audit.provenance import is_proxy_url
+from broker_audit.registry.routevalue import EMAIL, route_host
 from broker_audit.registry.schema import Broker, BrokersFile, Preset, Route
+from broker_audit.vocabulary import CHANNELS
 
 if TYPE_CHECKING:
     from broker_audit.registry.doorcheck import ShippedText
@@ -191,7 +195,6 @@ RULE_BY_ID = {r.id: r for r in RULES}
 ROUTE_MAX_AGE_DAYS = 548  # 18 months
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,34 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+
+class CheckSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What a check found, with every rule it ran: the data of `registry check --json`."""
+
+    ok: bool  # no rule found an error
+    errors: int
+    warnings: int
+    brokers: int
+    laws: int
+    agencies: int
+    links_checked: int
+    findings: list[Finding]
+    rules: list[Rule]
+
+
+def check_summary(report: CheckReport) -> CheckSummary:
+    return CheckSummary(
+        ok=report.ok,
+        errors=report.errors,
+        warnings=report.warnings,
+        brokers=report.brokers,
+        laws=report.laws,
+        agencies=report.agencies,
+        links_checked=report.links_checked,
+        findings=list(report.findings),
+        rules=list(report.rules),
+    )
 
 
 class _Out:
@@ -406,7 +437,7 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
             out.add("R004", "error", f"postal state {postal.state!r} is not a US state code", b.id, where)
         elif not zip_matches_state(postal.zip, postal.state):
             out.add("R004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}", b.id, where)
-    if route.channel == "email" and not _EMAIL.match(route.value):
+    if CHANNELS[route.channel].value == "email" and not EMAIL.match(route.value):
         out.add("R010", "error", f"email {route.value!r} is not well formed", b.id, where)
     _shared_host_rule(out, b, where, route)
     if route.grade == "weak":
@@ -430,16 +461,9 @@ def _route_rules(out: _Out, b: Broker, i: int, route: Route, today: dt.date) -> 
 
 
 def _shared_host_rule(out: _Out, b: Broker, where: str, route: Route) -> None:
-    from urllib.parse import urlsplit
-
     from broker_audit.registry.shared_hosts import shared_hosts
 
-    if route.channel == "email":
-        host = route.value.rpartition("@")[2]
-    elif route.channel == "web-form":
-        host = urlsplit(route.value).hostname or ""
-    else:
-        return
+    host = route_host(route.channel, route.value)
     kind = shared_hosts().kind_of(host) if host else None
     if kind is not None:
         out.add(

@@ -29,7 +29,6 @@ from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.registry.schema import Broker, Route
 from broker_audit.vocabulary import CHANNELS, GRADES
 
-CHANNEL_ORDER = ("mail", "email", "web-form", "fax", "phone")
 DOOR_ORDER = ("request-channel", "contact")  # a registered address is never chosen
 
 
@@ -71,11 +70,16 @@ def state_rank(route: Route, state: str) -> int:
     return 0 if state in route.states else 2
 
 
+def _channel_rank(channel_id: str) -> int:
+    spec = CHANNELS.get(channel_id)
+    return spec.rank if spec is not None else len(CHANNELS) + 100
+
+
 def _rank(route: Route, state: str) -> tuple[int, int, int, int, int, int]:
     return (
         DOOR_ORDER.index(route.door_kind),
         state_rank(route, state),
-        CHANNEL_ORDER.index(route.channel) if route.channel in CHANNEL_ORDER else len(CHANNEL_ORDER),
+        _channel_rank(route.channel),
         1 if route.form is not None else 0,
         GRADES.index(route.grade),
         -(route.filed or route.written or route.checked.year),
@@ -104,7 +108,7 @@ def choose_route(
             raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
         picked = [r for r in ranked if r.channel == via]
         if not picked:
-            have = sorted({r.channel for r in ranked}, key=CHANNEL_ORDER.index)
+            have = sorted({r.channel for r in ranked}, key=_channel_rank)
             raise NoViaRoute(
                 f"{broker.id}: no {via} route is known for this request",
                 ("its routes are: " + ", ".join(have)) if have else "no route is known for it yet",

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from broker_audit.registry.routevalue import value_problem
 from broker_audit.strict import Id, StateCode, Strict, Url
 from broker_audit.vocabulary import Channel, Door, Grade, Right
 
@@ -82,7 +83,6 @@ class OfficialForm(Strict, kw_only=True, frozen=True):
     note: str = ""
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGISTRY_NAMES = {"ca": "California", "vt": "Vermont", "tx": "Texas", "or": "Oregon"}
 
 
@@ -127,15 +127,9 @@ class Route(Strict, kw_only=True, frozen=True):
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.channel == "mail":
-            if self.postal is None:
-                raise ValueError("a mail route needs its `postal` address")
-        elif not self.value:
-            raise ValueError(f"a {self.channel} route needs its `value`")
-        if self.channel == "email" and not _EMAIL.match(self.value):
-            raise ValueError(f"{self.value!r} is not an email address")
-        if self.channel == "web-form" and not self.value.startswith(("https://", "http://")):
-            raise ValueError(f"a web form's value is its URL, not {self.value!r}")
+        problem = value_problem(self.channel, self.value, self.postal is not None)
+        if problem is not None:
+            raise ValueError(problem)
         if self.filed is not None and self.registry is None:
             raise ValueError("`filed` is the year of a registry filing: name the `registry` too")
 

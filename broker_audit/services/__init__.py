@@ -19,11 +19,9 @@ if TYPE_CHECKING:
     from broker_audit.services.followup import FollowupResult, followup_letters
     from broker_audit.services.letters import LetterResult, LettersResult, broker_warnings, request_letters
     from broker_audit.services.tracking import (
-        RequestDetail,
         StatusQuery,
         StatusReport,
         StatusRow,
-        detail_of,
         mark,
         show_request,
         status_report,
@@ -51,11 +49,9 @@ _HOME = {
     "broker_audit.services.letters": ("LetterResult", "LettersResult", "broker_warnings", "request_letters"),
     "broker_audit.services.tracking": (
         "VIAS",
-        "RequestDetail",
         "StatusQuery",
         "StatusReport",
         "StatusRow",
-        "detail_of",
         "mark",
         "show_request",
         "status_report",
@@ -84,7 +80,6 @@ __all__ = [
     "LetterResult",
     "LettersResult",
     "ProfileChanges",
-    "RequestDetail",
     "StatusQuery",
     "StatusReport",
     "StatusRow",
@@ -92,7 +87,6 @@ __all__ = [
     "VerifyResult",
     "broker_warnings",
     "change_passphrase",
-    "detail_of",
     "edit_profile",
     "followup_letters",
     "forget_vault",

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from broker_audit.audit.progress import Action, BrokerStanding, Score, next_actions, score, standings
+import msgspec
+
+from broker_audit.audit.progress import (
+    Action,
+    BrokerStanding,
+    RequestSummary,
+    Score,
+    next_actions,
+    score,
+    standings,
+)
+from broker_audit.audit.rank import Reason
 from broker_audit.audit.told import Told, told_rows
-from broker_audit.findings.flowmap import FlowMap
+from broker_audit.findings.flowmap import EdgeEvidence, FlowMap
 from broker_audit.findings.steps import Step
-from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
+from broker_audit.i18n import _
 from broker_audit.registry.schema import Broker
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import AnswersSet, now
 from broker_audit.tracking.records import Answers
 
@@ -36,12 +47,117 @@ class AuditReport:
     drafted: int = 0  # letters written and not yet sent
 
 
+class ScoreLine(msgspec.Struct, frozen=True, kw_only=True):
+    """How far the requester got, of the brokers listed."""
+
+    listed: int
+    covered: int  # asked
+    answered: int
+    deleted: int
+    percent: int
+
+
+class BrokerLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One broker of the audit: why it likely holds the data, and the requests to it."""
+
+    id: str
+    name: str
+    tier: int  # 1: documented sales to immigration enforcement ... 4: the rest
+    likelihood: int
+    reasons: list[Reason]
+    requests: list[RequestSummary]
+    covered: bool
+    answered: bool
+    deleted: bool
+
+
+class MapEdge(msgspec.Struct, frozen=True, kw_only=True):
+    """One confirmed flow of the person's data, with the findings that show it."""
+
+    number: int
+    source: str = msgspec.field(name="from")
+    to: str
+    role: str
+    documented: bool  # from the registry's public records, not from the answers
+    source_url: str
+    evidence: list[EdgeEvidence]
+
+
+class AuditMap(msgspec.Struct, frozen=True, kw_only=True):
+    edges: list[MapEdge]
+    findings_awaiting_review: int
+
+
+class AuditSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """The exposure audit: the data of `audit --json`."""
+
+    date: dt.date
+    state: str
+    law: str
+    answers: Answers
+    score: ScoreLine
+    next_actions: list[Action]
+    brokers: list[BrokerLine]
+    told: list[Told]
+    drafted: int  # letters written and not yet sent
+    map: AuditMap | None  # None until a reply's findings are confirmed
+    finding_steps: list[Step]
+
+
+def audit_summary(report: AuditReport) -> AuditSummary:
+    s, flow = report.score, report.flow
+    labels = {n.key: n.label for n in flow.nodes} if flow is not None else {}
+    return AuditSummary(
+        date=report.today,
+        state=report.state,
+        law=report.law,
+        answers=report.answers,
+        score=ScoreLine(
+            listed=s.listed, covered=s.covered, answered=s.answered, deleted=s.deleted, percent=s.percent
+        ),
+        next_actions=report.actions,
+        brokers=[
+            BrokerLine(
+                id=row.ranked.broker.id,
+                name=row.ranked.broker.name,
+                tier=row.ranked.tier,
+                likelihood=row.ranked.likelihood,
+                reasons=list(row.ranked.reasons),
+                requests=list(row.requests),
+                covered=row.covered,
+                answered=row.answered,
+                deleted=row.deleted,
+            )
+            for row in report.rows
+        ],
+        told=list(report.told),
+        drafted=report.drafted,
+        map=None
+        if flow is None
+        else AuditMap(
+            edges=[
+                MapEdge(
+                    number=e.number,
+                    source=labels[e.source],
+                    to=labels[e.target],
+                    role=e.role,
+                    documented=e.documented,
+                    source_url=e.url,
+                    evidence=e.evidence,
+                )
+                for e in flow.edges
+            ],
+            findings_awaiting_review=flow.proposed,
+        ),
+        finding_steps=report.finding_steps if flow is not None else [],
+    )
+
+
 def run_audit(
     access: VaultAccess,
     *,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     ask: Callable[[Answers | None], Answers | None] | None = None,
     html: Path | None = None,
     limit: int | None = None,
@@ -51,6 +167,8 @@ def run_audit(
     `ask` is called with the stored answers (None on the first run); what it returns, if
     different, is stored in the vault for the next run.
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.audit.rank import rank_brokers, with_scan_findings
     from broker_audit.law.choose import law_for_state, platform_for
     from broker_audit.services.drop import drop_summary
@@ -128,7 +246,7 @@ def run_audit(
         from broker_audit.audit.html_report import audit_html
 
         text = audit_html(
-            title="Data broker exposure audit",
+            title=_("Data broker exposure audit"),
             today=today,
             state=profile.state,
             law=law.name,

@@ -649,7 +649,7 @@ def client_documents(
             cannot_reach=(
                 cannot_reach(p.job.broker, p.job.kind, language, for_client=True) if p.job.broker else ""
             ),
-            law=p.job.context.law,
+            claim=p.job.claim,
         )
         for p in plan.letters
     ] + [

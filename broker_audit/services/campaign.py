@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.campaign_records import (
     AgencyFindingRecorded,
     CampaignMade,
@@ -26,6 +29,7 @@ from broker_audit.tracking.campaign_records import (
     MemberRoute,
 )
 from broker_audit.tracking.journal import Journal, now
+from broker_audit.words import channel_done
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
@@ -44,14 +48,6 @@ def _laws(laws: Sequence[Law]) -> tuple[Law, Law | None]:
     if cora is None:
         raise UserError("the law data has no Colorado Open Records Act entry (co-cora)")
     return cora, next((x for x in laws if x.id == "co-ccjra"), None)
-
-
-def recipient_of(agency_name: str, route: AgencyRoute) -> list[str]:
-    """The address block of a letter to an agency by `route`."""
-    if route.channel == "mail" and route.postal is not None:
-        return route.postal.lines()
-    how = {"email": "By email to:", "web-form": "Through its web form:", "phone": "By phone:"}
-    return [agency_name, how.get(route.channel, "Send to:"), route.value]
 
 
 def agency_job(
@@ -73,7 +69,7 @@ def agency_job(
     warnings: Sequence[str] = (),
 ) -> LetterJob:
     """One records letter (or follow-up) to an agency, planned for the pipeline."""
-    from broker_audit.law.deadlines import clock_for
+    from broker_audit.law.claim import claim_for
     from broker_audit.letters.compose import new_reference, records_context
     from broker_audit.vocabulary import kind
 
@@ -105,7 +101,7 @@ def agency_job(
         sender=requester.sender,
         email_to=email_to,
         reference=reference,
-        clock=clock_for(cora, letter),
+        clock=claim_for(cora, letter).clock,
         recipient_kind="agency",
         warnings=list(warnings),
         linked_to=linked_to,
@@ -120,14 +116,17 @@ def agency_job(
 # --- starting a campaign ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CampaignResult:
-    campaign_id: str
+class CampaignResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign started: its letters (each to an agency, whose id and name are the letter's
+    `broker` and `broker_name`, as in `status` and `show`) and the agencies no letter could
+    reach: the data of `cora --all --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     scope: str
     requester: str  # "clinic" or "person"
     letters: list[LetterResult]
     without_route: list[CampaignMember]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = []
 
 
 def choose_agencies(
@@ -150,8 +149,7 @@ def choose_agencies(
 def start_campaign(
     access: VaultAccess,
     *,
-    directory: Directory,
-    laws: Sequence[Law],
+    resources: Resources,
     out_dir: Path,
     today: dt.date,
     group: str | None = None,
@@ -167,13 +165,20 @@ def start_campaign(
     artefact, and log them all (and the campaign) in one transaction. Agencies without a route get
     no letter: they are listed, with the leads the directory has for them. `announce` is called,
     before anything is written, with what the letters tell the agencies (the same for each)."""
+    from broker_audit.letters.compose import route_block
+
+    laws = resources.laws
+    directory = resources.agencies
     from broker_audit.letters.records_identity import records_requester
-    from broker_audit.registry.agencies import LETTER_CHANNELS, choose_agency_route
+    from broker_audit.registry.agencies import choose_agency_route, letter_channels
 
     if since > today:
         raise UserError("--since is in the future")
-    if prefer is not None and prefer not in LETTER_CHANNELS:
-        raise UserError(f"--via {prefer!r}: a campaign letter goes by mail, email or web-form")
+    if prefer is not None and prefer not in letter_channels():
+        raise UserError(
+            f"--via {prefer!r}: a records request is made in writing",
+            "--via is one of: " + ", ".join(letter_channels()),
+        )
     scope, agencies = choose_agencies(directory, group=group, agency_list=agency_list)
     _laws(laws)
     campaign_id = new_campaign_id(today)
@@ -205,7 +210,7 @@ def start_campaign(
                     agency.id,
                     route,
                     channel=route.channel,
-                    recipient=recipient_of(agency.name, route),
+                    recipient=route_block(agency.name, route),
                     email_to=route.value if route.channel == "email" else None,
                     requester=requester,
                     data=agency.data_words(),
@@ -311,34 +316,20 @@ class AgencyStatus:
     why_not: str = ""
 
 
-@dataclass(frozen=True)
-class CampaignReport:
-    campaign_id: str
+class CampaignReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a campaign stands, agency by agency: the data of `status --campaign ID --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     dated: dt.date
     scope: str
     requester: str
     today: dt.date
-    rows: list[AgencyStatus]
-
-    @property
-    def letters(self) -> int:
-        return sum(r.request_id is not None for r in self.rows)
-
-    @property
-    def answered(self) -> int:
-        return sum(r.answered for r in self.rows)
-
-    @property
-    def late(self) -> int:
-        return sum(r.late for r in self.rows)
-
-    @property
-    def fees(self) -> int:
-        return sum(bool(r.fee) for r in self.rows)
-
-    @property
-    def without_route(self) -> int:
-        return sum(r.request_id is None for r in self.rows)
+    letters: int  # agencies written to
+    answered: int
+    late: int
+    fees: int  # agencies that asked for a fee
+    without_route: int  # agencies no letter could reach
+    rows: list[AgencyStatus] = msgspec.field(name="agencies")
 
 
 @dataclass(frozen=True)
@@ -465,6 +456,11 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
         scope=campaign.scope,
         requester=campaign.requester,
         today=today,
+        letters=sum(r.request_id is not None for r in rows),
+        answered=sum(r.answered for r in rows),
+        late=sum(r.late for r in rows),
+        fees=sum(bool(r.fee) for r in rows),
+        without_route=sum(r.request_id is None for r in rows),
         rows=rows,
     )
 
@@ -473,7 +469,7 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
 
 
 def campaign_followup(
-    journal: Journal, view: RequestView, *, today: dt.date, laws: Sequence[Law]
+    journal: Journal, view: RequestView, *, today: dt.date, resources: Resources
 ) -> LetterJob | str | None:
     """The follow-up letter a campaign's late request gets (by the route it went), a reason it gets
     none yet (str), or None when it is not a campaign's request.
@@ -481,10 +477,10 @@ def campaign_followup(
     Late: past the Open Records Act's clock (3 working days from receipt, 10 when extended; an
     estimate until receipt is recorded) with no answer kept, or marked no-response. Once a
     follow-up is drafted or sent, no other is written."""
-    from broker_audit.letters.compose import Earlier
     from broker_audit.letters.disclosure import value_digest
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.tracking.due import is_overdue
+    from broker_audit.tracking.earlier import earlier_of
     from broker_audit.tracking.states import State
 
     found = journal.campaign_member(view.request.id)
@@ -502,21 +498,7 @@ def campaign_followup(
     if not late:
         due = view.due.isoformat() if view.due else "none until it is sent"
         return f"nothing to send yet ({view.state.value}, due {due})"
-    sent = next((e for e in view.events if e.state is State.SENT), None)
-    earlier = Earlier(
-        reference=view.request.reference,
-        kind=view.request.kind,
-        dated=view.request.dated,
-        sent=sent.on if sent else None,
-        via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "",
-        delivered=view.delivered,
-        due=view.due,
-        due_estimated=view.due_estimated,
-        state=view.state.value,
-        answered_on=None,
-        appealed_on=None,
-    )
+    earlier = earlier_of(view)  # late: not answered, not appealed
     as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
     requester = records_requester(journal.profile, journal.agent, as_kind)
     gave = view.request.disclosed.values.get("email") if view.request.disclosed is not None else None
@@ -534,8 +516,8 @@ def campaign_followup(
         recipient=route.recipient,
         email_to=route.address if route.channel == "email" else None,
         requester=requester,
-        data=_data_words(member),
-        laws=laws,
+        data=_data_words(member, resources.agencies),
+        laws=resources.laws,
         today=today,
         since=campaign.since,
         kind_id="records-followup",
@@ -565,11 +547,11 @@ def _route_again(route: MemberRoute, checked: dt.date) -> AgencyRoute | None:
     return msgspec.convert(fields, AgencyRoute)  # checked again, as when it was read
 
 
-def _data_words(member: CampaignMember) -> tuple[str, str]:
-    from broker_audit.registry.agencies import DATA_WORDS, shipped_agencies
+def _data_words(member: CampaignMember, directory: Directory) -> tuple[str, str]:
+    from broker_audit.registry.agencies import DATA_WORDS
 
     try:
-        return shipped_agencies().get(member.agency_id).data_words()
+        return directory.get(member.agency_id).data_words()
     except UserError:
         return DATA_WORDS.get(member.agency_kind, DATA_WORDS["county-sheriff"])
 
@@ -646,13 +628,6 @@ def record_finding(
 
 # --- the table an advocate brings ---------------------------------------------------------------
 
-_HOW = {
-    "mail": "by mail",
-    "email": "by email",
-    "web-form": "by web form",
-    "phone": "by phone",
-    "fax": "by fax",
-}
 EXPORT_COLUMNS = (
     "agency",
     "agency id",
@@ -689,11 +664,12 @@ class ExportRow:
         )
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    campaign_id: str
-    rows: list[ExportRow]
+class ExportResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign's table as written: the data of `campaign export --json`."""
+
+    campaign_id: str = msgspec.field(name="campaign")
     files: list[Path]
+    rows: list[ExportRow]
 
 
 def evidence_reference(journal: Journal, record: AgencyFindingRecorded) -> str:
@@ -725,7 +701,7 @@ def export_rows(journal: Journal, campaign: CampaignMade, today: dt.date) -> lis
             where = "no letter: no route known"
             request = ""
         else:
-            how = _HOW.get(status.channel, status.channel)
+            how = channel_done(status.channel, "en") or status.channel
             request = f"#{member.request_id}, ref. {status.reference}, {how}"
             where = "late" if status.late else ("answered" if status.answered else status.state)
             if status.followup_id:

@@ -6,8 +6,10 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
@@ -16,8 +18,8 @@ from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
-from broker_audit.vocabulary import CHANNEL_WORDS
 from broker_audit.vocabulary import CHANNELS as VIAS
+from broker_audit.words import channel_done
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -25,8 +27,6 @@ ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 def load_clinic_file(path: Path) -> AgentProfile:
     """The clinic's profile from its TOML file (organization, contact_name, address, email, phone)."""
     import tomllib
-
-    import msgspec
 
     from broker_audit.errors import DataFileError
     from broker_audit.files import read_input_text
@@ -48,11 +48,19 @@ def batch_views(journal: Journal, batch_id: str) -> list[RequestView]:
     return [journal.view(i) for i, r in sorted(journal.requests.items()) if r.batch_id == batch_id]
 
 
-@dataclass(frozen=True)
-class BulkMarkResult:
-    batch_id: str
+class LeftAlone(msgspec.Struct, frozen=True):
+    """A request of the batch that `bulk mark` did not change, and why."""
+
+    request_id: int = msgspec.field(name="id")
+    reason: str
+
+
+class BulkMarkResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What `bulk mark` changed: the data of its `--json`."""
+
+    batch_id: str = msgspec.field(name="batch")
     marked: int
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[LeftAlone] = []
 
 
 def bulk_mark(
@@ -83,18 +91,18 @@ def bulk_mark(
     by_channel = state in (State.SENT, State.DELIVERED)
     with open_journal(access) as journal, journal.write():  # states are read under the writer lock
         events = []
-        skipped = []
+        skipped: list[LeftAlone] = []
         for view in batch_views(journal, batch_id):
             request = view.request
             if by_channel and request.channels is not None and request.channel != via:
-                how = f"it goes {CHANNEL_WORDS.get(request.channel, 'by no known route')}"
-                skipped.append((request.id, f"{how}, not {CHANNEL_WORDS.get(via, via)}"))
+                how = f"it goes {channel_done(request.channel) or 'by no known route'}"
+                skipped.append(LeftAlone(request.id, f"{how}, not {channel_done(via) or via}"))
                 continue
             if state not in transitions_for(request.kind).get(view.state, frozenset()):
-                skipped.append((request.id, f"it is {view.state.value}"))
+                skipped.append(LeftAlone(request.id, f"it is {view.state.value}"))
                 continue
             if state is State.DELIVERED and view.delivered is not None:
-                skipped.append((request.id, "its receipt is already recorded"))
+                skipped.append(LeftAlone(request.id, "its receipt is already recorded"))
                 continue
             events.append(journal.status_event(request.id, state, on=on, via=via if by_channel else ""))
         journal.append(events)

@@ -28,6 +28,7 @@ from broker_audit.services.letters import (
     announcement_of,
     issue_letters,
 )
+from broker_audit.services.resources import Resources
 
 if TYPE_CHECKING:
     from broker_audit.letters.context import LetterContext
@@ -43,7 +44,7 @@ def records_request(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    laws: Sequence[Law],
+    resources: Resources,
     since: dt.date = dt.date(2019, 1, 1),
     templates_dir: Path | None = None,
     disclose: Sequence[str] = (),
@@ -62,7 +63,8 @@ def records_request(
     requester: the letter names no person at all. `announce` is called with what the letter will
     tell the agency before it is written.
     """
-    from broker_audit.law.deadlines import clock_for
+    laws = resources.laws
+    from broker_audit.law.claim import claim_for
     from broker_audit.letters.compose import new_reference
     from broker_audit.letters.disclosure import announcement, parse_disclose, summary
     from broker_audit.vocabulary import kind
@@ -115,7 +117,7 @@ def records_request(
             sender=sender,
             email_to=email or None,
             reference=reference,
-            clock=clock_for(cora, letter),
+            clock=claim_for(cora, letter).clock,
             disclosure=disclosure,
             recipient_kind="agency",
             summary=words,

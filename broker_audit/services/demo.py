@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess
 from broker_audit.services.letters import LetterResult, NoRoute, request_letters
+from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import StatusReport, mark, status_report
 from broker_audit.services.vaults import forget_vault, init_vault
 
@@ -24,7 +22,7 @@ class DemoResult:
     later: dt.date
 
 
-def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequence[Law]) -> DemoResult:
+def run_demo(out_dir: Path, *, today: dt.date, resources: Resources) -> DemoResult:
     """The whole path on a fictional requester, in a throwaway vault that is shredded at the end.
 
     Access letters to LexisNexis, by the Consumer Center box it names for requests (with its
@@ -55,8 +53,7 @@ def run_demo(out_dir: Path, *, today: dt.date, registry: Registry, laws: Sequenc
             ["access"],
             out_dir=out_dir,
             today=today,
-            registry=registry,
-            laws=laws,
+            resources=resources,
         )
         letters = written.letters
         if letters:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import now
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import DROP_RESULTS, State, check_transition, parse_state
@@ -27,7 +28,6 @@ from broker_audit.tracking.states import DROP_RESULTS, State, check_transition, 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law, Platform
     from broker_audit.profile import Profile
-    from broker_audit.registry.load import Registry
     from broker_audit.tracking.journal import Journal
 
 # The kinds of identifiers DROP takes (privacy.ca.gov/drop/how-drop-works): only which kinds
@@ -99,12 +99,13 @@ def record_drop(
     *,
     submitted: dt.date,
     today: dt.date,
-    laws: Sequence[Law],
+    resources: Resources,
     drop_id: str = "",
     identifiers: Sequence[str] = (),
     client_id: str | None = None,
 ) -> DropResult:
     """Log the DROP request the user (or a clinic's client, `client_id`) made on `submitted`."""
+    laws = resources.laws
     check_date(today, "today")
     submitted = check_date(submitted, "--on")
     if submitted > today:
@@ -156,12 +157,13 @@ def record_drop_result(
     state_text: str,
     *,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     on: dt.date | None = None,
     client_id: str | None = None,
 ) -> DropResult:
     """Record the status DROP shows for one broker (its row is made the first time)."""
+    registry = resources.registry
+    laws = resources.laws
     state = parse_state(state_text)
     if state not in DROP_RESULTS:
         raise UserError(

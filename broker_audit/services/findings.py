@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit.errors import UserError
 from broker_audit.findings.compare import EarlierAnswer, Promise, compliance_findings, recipient_key
 from broker_audit.findings.extract import Proposed, propose
@@ -24,6 +26,7 @@ from broker_audit.findings.names import ROLES, NameDirectory, agency_entries, br
 from broker_audit.findings.read import ReadResult
 from broker_audit.findings.steps import Step, next_steps
 from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.finding_records import (
     AnswerRead,
     Finding,
@@ -275,6 +278,45 @@ class FindingsReport:
     ocr_missing: str = ""
 
 
+class ReviewedFinding(Finding, kw_only=True, frozen=True):
+    """A finding with where its review stands."""
+
+    status: str  # proposed, accepted or rejected
+    reply: int  # the reply it was read from
+    edited: bool  # the user corrected it
+
+
+class FindingsSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """One request's replies as read and what they say: the data of `findings ID --json`."""
+
+    request: int
+    broker: str
+    broker_name: str
+    reference: str
+    readings: list[Reading]
+    findings: list[ReviewedFinding]
+    next_steps: list[Step]
+    ocr_missing: str  # why scans were not read ("" when OCR is installed)
+
+
+def findings_summary(report: FindingsReport) -> FindingsSummary:
+    return FindingsSummary(
+        request=report.request_id,
+        broker=report.broker_id,
+        broker_name=report.broker_name,
+        reference=report.reference,
+        readings=report.readings,
+        findings=[
+            ReviewedFinding(
+                **msgspec.structs.asdict(c.finding), status=c.status, reply=c.reply_id, edited=c.edited
+            )
+            for c in report.findings
+        ],
+        next_steps=report.steps,
+        ocr_missing=report.ocr_missing,
+    )
+
+
 def _report(
     journal: Journal, request_id: int, directory: Directory, new: Sequence[int], ocr_missing: str
 ) -> FindingsReport:
@@ -311,7 +353,7 @@ def show_findings(
     access: VaultAccess,
     request_id: int,
     *,
-    registry: Registry,
+    resources: Resources,
     today: dt.date,
     ocr: OcrStatus | None = None,
     reread: bool = False,
@@ -319,6 +361,7 @@ def show_findings(
 ) -> FindingsReport:
     """Read the request's replies not read yet (all of them with `reread`), propose findings,
     and return what stands for the request."""
+    registry = resources.registry
     from broker_audit.findings.ocr import availability
 
     status = ocr or availability()
@@ -352,12 +395,13 @@ class FindingsOverview:
 def read_all(
     access: VaultAccess,
     *,
-    registry: Registry,
+    resources: Resources,
     today: dt.date,
     ocr: OcrStatus | None = None,
     agencies: Sequence[object] | None = None,
 ) -> FindingsOverview:
     """Read every reply not read yet; counts of findings per request."""
+    registry = resources.registry
     from broker_audit.findings.ocr import availability
 
     status = ocr or availability()
@@ -399,13 +443,14 @@ def review_findings(
     access: VaultAccess,
     request_id: int,
     *,
-    registry: Registry,
+    resources: Resources,
     accept: Sequence[int] = (),
     reject: Sequence[int] = (),
     edit: Edit | None = None,
     agencies: Sequence[object] | None = None,
 ) -> FindingsReport:
     """Accept, reject or correct (and so accept) findings of a request."""
+    registry = resources.registry
     directory = name_directory(registry, agencies)
     if edit is not None and edit.role is not None and edit.role not in ROLES:
         raise UserError(f"unknown role {edit.role!r}", "a role is one of: " + ", ".join(ROLES))

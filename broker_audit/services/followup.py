@@ -5,15 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
-from broker_audit.services.letters import LetterJob, LetterResult, issue_letters, plan_letter
+from broker_audit.services.letters import (
+    LetterJob,
+    LettersResult,
+    check_reading_language,
+    issue_letters,
+    plan_letter,
+)
+from broker_audit.services.resources import Resources
+from broker_audit.tracking.earlier import earlier_of
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -28,44 +35,11 @@ if TYPE_CHECKING:
 FOLLOWUP_GRACE_DAYS = 10
 
 
-@dataclass(frozen=True)
-class FollowupResult:
-    letters: list[LetterResult]
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+class FollowupResult(LettersResult, frozen=True):
+    """The follow-ups, appeals and complaints written, and the requests passed over: the data
+    of `followup --json`."""
 
-
-def earlier_of(view: RequestView) -> Earlier:
-    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
-    return _earlier(view)
-
-
-def _earlier(view: RequestView) -> Earlier:
-    from broker_audit.letters.compose import Earlier
-
-    sent = next((e for e in view.events if e.state is State.SENT), None)
-    answered = next(
-        (
-            e.on
-            for e in reversed(view.events)
-            if e.state in (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)
-        ),
-        None,
-    )
-    appealed = next((e.on for e in view.events if e.state is State.APPEALED), None)
-    return Earlier(
-        reference=view.request.reference,
-        kind=view.request.kind,
-        dated=view.request.dated,
-        sent=sent.on if sent else None,
-        via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "",
-        delivered=view.delivered,
-        due=view.due,
-        due_estimated=view.due_estimated,
-        state=view.state.value,
-        answered_on=answered,
-        appealed_on=appealed,
-    )
+    skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
 
 
 def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.date) -> str | None:
@@ -132,8 +106,7 @@ def plan_followup(
     goes from the requester's address). `clinic`: a clinic client's request, whose answers go to
     the clinic when the home address is withheld."""
     from broker_audit.errors import UserError
-    from broker_audit.registry.routes import CHANNEL_ORDER
-    from broker_audit.vocabulary import kind
+    from broker_audit.vocabulary import channels_by_rank, kind
 
     def plan(channel: str | None) -> LetterJob:
         return plan_letter(
@@ -154,7 +127,7 @@ def plan_followup(
     gave_email = earlier_disclosed is None or "email" in earlier_disclosed.given
     # The first route; else the best one now; else each channel (e-mail only if it was given).
     tried: list[str | None] = [via] if via else []
-    tried += [None, *(c for c in CHANNEL_ORDER if c != via and (gave_email or c != "email"))]
+    tried += [None, *(c for c in channels_by_rank() if c != via and (gave_email or c != "email"))]
     errors: dict[str | None, UserError] = {}
     for channel in tried:
         try:
@@ -172,20 +145,20 @@ def followup_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     templates_dir: Path | None = None,
     details: str = "",
+    reading_copy: str | None = None,
 ) -> FollowupResult:
     """Write the next letter for each late or refused request (or just those in request_ids).
 
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
+    `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it.
     """
     asked = _Asked(
         today=today,
-        registry=registry,
-        laws=tuple(laws),
+        resources=resources,
         formats=formats,
         details=details,
         explicit=bool(request_ids),
@@ -210,6 +183,7 @@ def followup_letters(
                 formats=formats,
                 today=today,
                 templates_dir=templates_dir,
+                reading_copy=check_reading_language(reading_copy),
             )
             if jobs
             else []
@@ -222,15 +196,14 @@ class _Asked:
     """What `followup_letters` was asked for, as each request's next letter needs it."""
 
     today: dt.date
-    registry: Registry
-    laws: tuple[Law, ...]
+    resources: Resources
     formats: Sequence[str] | None
     details: str
     explicit: bool  # the requests were named: say why one gets no letter
 
     @functools.cached_property
     def _laws_by_id(self) -> dict[str, Law]:
-        return {law.id: law for law in self.laws}
+        return {law.id: law for law in self.resources.laws}
 
     def law(self, law_id: str) -> Law | None:
         return self._laws_by_id.get(law_id)
@@ -243,7 +216,7 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
 
     request = view.request
     if request.recipient == "agency":  # a campaign's records request: its own follow-up
-        planned = campaign_followup(journal, view, today=asked.today, laws=asked.laws)
+        planned = campaign_followup(journal, view, today=asked.today, resources=asked.resources)
         if isinstance(planned, LetterJob) or not asked.explicit:
             return planned if isinstance(planned, LetterJob) else ""
         return planned or "no follow-up letter for a records request"
@@ -269,16 +242,16 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
     if request.client_id and client is None:
         return f"client {request.client_id} is not in the vault"
     job = plan_followup(
-        asked.registry.resolve(request.broker_id),
+        asked.resources.registry.resolve(request.broker_id),
         kind,
         # a clinic client's request: the client's own profile, answers to the clinic
         profile=client.profile if client is not None else require_profile(journal),
         clinic=journal.agent if client is not None else None,
         law=law,
-        laws=asked.laws,
+        laws=asked.resources.laws,
         today=asked.today,
         details=letter_details,
-        earlier=_earlier(view),
+        earlier=earlier_of(view),
         linked_to=request.id,
         via=request.channel or None,
         earlier_disclosed=request.disclosed,

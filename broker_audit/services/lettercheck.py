@@ -1,4 +1,5 @@
-"""L005 and L008: every letter kind renders under every law with a made-up requester (also as a
+"""L005 and L008: every letter kind renders under every law with a made-up requester, in English
+and as its reading copy in every reading language (templates/letters/es/) (also as a
 clinic's client), so a template that reads a field a law lacks fails in `registry check`, not in
 someone's letter (L005), and no rendered letter prints a citation whose text was not read (L008).
 They sit above both the law and the letters, which is why they are not in `law/check.py`."""
@@ -13,14 +14,16 @@ from pathlib import Path
 from broker_audit.errors import BrokerAuditError
 from broker_audit.law.check import LawFinding, printed_unread
 from broker_audit.law.choose import federal_law
+from broker_audit.law.claim import applicable_kinds
 from broker_audit.law.schema import Law
 from broker_audit.letters.compose import Earlier, letter_context, records_context
 from broker_audit.letters.disclosure import Disclosure
+from broker_audit.letters.reading_copy import READING_LANGUAGES, render_reading_copy
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
 from broker_audit.profile import Address, AgentProfile, Profile
 from broker_audit.registry.schema import Broker, ConsumerReporting
-from broker_audit.vocabulary import KINDS, LetterKind
+from broker_audit.vocabulary import LetterKind
 
 
 def render_every_kind(
@@ -119,12 +122,26 @@ def render_every_kind(
                         reference="BA-TEST0000",
                         templates_dir=templates_dir,
                     )
+                    copies = [
+                        render_reading_copy(
+                            letter.template_name,
+                            context,
+                            language=language,
+                            sender=("Test",),
+                            recipient=("Test",),
+                            date=today,
+                            reference="BA-TEST0000",
+                            templates_dir=templates_dir,
+                        )
+                        for language in READING_LANGUAGES
+                    ]
                 except BrokerAuditError as exc:
                     out.append(
                         LawFinding("L005", "error", f"{letter.id}: {exc.message}", law.id, "templates")
                     )
                     break
-                unread.update(printed_unread(to_text(document), law))
+                for rendered in (document, *copies):
+                    unread.update(printed_unread(to_text(rendered), law))
             who = " (agent)" if agent else ""
             out += [
                 LawFinding(
@@ -140,15 +157,10 @@ def render_every_kind(
 
 
 def _cases(law: Law, clinic: AgentProfile) -> list[tuple[LetterKind, AgentProfile | None]]:
-    """Each kind a law's letters come in, plain and (requests) from a clinic as agent."""
+    """Each kind a law's letters come in (law/claim.py `applicable_kinds`), plain and (requests)
+    from a clinic as agent."""
     out: list[tuple[LetterKind, AgentProfile | None]] = []
-    for letter in KINDS.values():
-        if letter.group in ("page", "platform") or (letter.group == "records") != (
-            law.kind == "open-records"
-        ):
-            continue
-        if letter.recipient == "complaint-office" and (law.complaint is None or not law.complaint.reachable):
-            continue
+    for letter in applicable_kinds(law):
         out.append((letter, None))
         if letter.group == "request" and law.kind not in ("federal", "open-records", "none"):
             out.append((letter, clinic))

@@ -9,15 +9,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
+from broker_audit.vocabulary import CHANNELS
+from broker_audit.words import channel_to
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from broker_audit.law.claim import Claim
     from broker_audit.law.deadlines import Clock
     from broker_audit.law.schema import Law
     from broker_audit.letters.compose import Earlier
@@ -32,23 +38,30 @@ if TYPE_CHECKING:
     from broker_audit.vocabulary import LetterKind
 
 
-@dataclass(frozen=True)
-class LetterResult:
-    request_id: int
-    broker_id: str
+class LetterResult(msgspec.Struct, frozen=True):
+    """A letter written and logged as a drafted request; its JSON keys (`request --json`) are
+    the names given to `msgspec.field`."""
+
+    request_id: int = msgspec.field(name="id")
+    broker_id: str = msgspec.field(name="broker")
     broker_name: str
     kind: str
-    law_id: str
+    law_id: str = msgspec.field(name="law")
     reference: str
     files: list[Path]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)
     linked_to: int | None = None
     channel: str = ""
-    route: str = ""  # where it goes: the postal lines, email address, form URL or number
+    # where it goes: the postal lines, email address, form URL or number
+    route: str = msgspec.field(default="", name="send_to")
     disclosure: str = ""  # "This letter tells X: your name, ...": printed before it was written
-    given: list[str] = field(default_factory=list)  # the identity fields it gives
+    # the identity fields it gives
+    given: list[str] = msgspec.field(default_factory=list, name="disclosed")
     cannot_reach: str = ""  # what a state-law request may not reach at this broker
-    also: list[str] = field(default_factory=list)  # other artefacts written for it: "web-form: URL"
+    also: list[str] = msgspec.field(default_factory=list)  # other artefacts written for it: "web-form: URL"
+    # The requester's reading copy in their language (a translation, never sent or recorded as
+    # one of the request's files): letters/reading_copy.py.
+    reading_copies: list[Path] = msgspec.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,12 +74,11 @@ class Announcement:
     cannot_reach: str = ""
 
 
-@dataclass(frozen=True)
-class NoRoute:
+class NoRoute(msgspec.Struct, frozen=True):
     """A letter that was not written, and why: by default no way to reach the broker is known
     yet; else its address cannot be printed whole, or an open request of its kind exists."""
 
-    broker_id: str
+    broker_id: str = msgspec.field(name="broker")
     broker_name: str
     kind: str
     advice: list[str]
@@ -76,12 +88,14 @@ class NoRoute:
     unfit: bool = False  # its postal address cannot be printed whole
 
 
-@dataclass(frozen=True)
-class LettersResult:
+class LettersResult(msgspec.Struct, frozen=True):
+    """The letters a run wrote, those it could not, and what it says about the whole run: the
+    data of `request`, `followup` and `resend --json`."""
+
     letters: list[LetterResult]
-    no_route: list[NoRoute] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # about the whole run (e.g. residence)
-    notes: list[str] = field(default_factory=list)  # what else the requester can do (e.g. DROP)
+    no_route: list[NoRoute] = msgspec.field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)  # about the whole run (e.g. residence)
+    notes: list[str] = msgspec.field(default_factory=list)  # what else the requester can do (e.g. DROP)
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,9 @@ class LetterJob:
     reference: str
     clock: Clock
     disclosure: Disclosure
+    # What the letter claims under its law (law/claim.py), decided when it was planned: the
+    # template, the clock, the cover sheet and the warnings read it. None: a records request.
+    claim: Claim | None = None
     recipient_kind: str = "broker"
     warnings: list[str] = field(default_factory=list)
     linked_to: int | None = None
@@ -169,8 +186,7 @@ def request_letters(
     out_dir: Path,
     formats: Sequence[str] | None = None,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     law_override: str | None = None,
     via: str | None = None,
     templates_dir: Path | None = None,
@@ -179,6 +195,7 @@ def request_letters(
     announce: Callable[[list[Announcement]], None] | None = None,
     again: bool = False,
     ask_again: Callable[[list[OpenRequest]], bool] | None = None,
+    reading_copy: str | None = None,
 ) -> LettersResult:
     """Write a letter per broker and kind by its route, and log each as a drafted request.
 
@@ -195,23 +212,24 @@ def request_letters(
     before any is written.
     A letter that repeats an open request (the same kind to the same broker) is written only with
     `again`, or when `ask_again` (shown the open requests) says yes; else it is listed as not
-    written, with the request it would repeat.
+    written, with the request it would repeat. `reading_copy`: a language the requester reads
+    (`es`): beside each letter, its reading copy in that language (letters/reading_copy.py).
     """
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.law.choose import law_for_state, residence_warning
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.disclosure import parse_disclose
 
     letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
+    reading_copy = check_reading_language(reading_copy)
     asked = parse_disclose(disclose)
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
         raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
     refuse_fcra_to_non_agencies(brokers, letters)
-    if via is not None:
-        from broker_audit.vocabulary import CHANNELS
-
-        if via not in CHANNELS:
-            raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
+    if via is not None and via not in CHANNELS:
+        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
@@ -254,7 +272,14 @@ def request_letters(
         if announce is not None and jobs:
             announce([announcement_of(job) for job in jobs])
         results = issue_letters(
-            journal, profile, jobs, out_dir=out_dir, formats=formats, today=today, templates_dir=templates_dir
+            journal,
+            profile,
+            jobs,
+            out_dir=out_dir,
+            formats=formats,
+            today=today,
+            templates_dir=templates_dir,
+            reading_copy=reading_copy,
         )
     return LettersResult(
         letters=results,
@@ -452,16 +477,9 @@ def plan_unreachable(
         + f": {r.address()}"
         for r in broker.routes
     ]
-    how = {
-        "mail": "by mail to",
-        "email": "by email to",
-        "web-form": "through its web form at",
-        "phone": "by phone at",
-        "fax": "by fax to",
-    }
     letters = [
         f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
-        f"{how.get(job.channel, 'to')} {job.route.address() if job.route else ''}"
+        f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
         for job in out
     ]
     complaint = plan_letter(
@@ -643,12 +661,12 @@ def identity_warnings(
 
 def broker_warnings(
     broker: Broker,
-    law: Law,
-    letter: LetterKind,
+    claim: Claim,
     profile: Profile | None = None,
     disclosure: Disclosure | None = None,
 ) -> list[str]:
     """What the requester should know before sending this letter, besides its route."""
+    law, letter = claim.law, claim.letter
     out = []
     if profile is not None:
         out += identity_warnings(broker, profile, letter, disclosure)
@@ -668,7 +686,7 @@ def broker_warnings(
                 f"{broker.id}: may refuse requests from your state: "
                 f"{broker.residency_limit.value} (source: {broker.residency_limit.source})"
             )
-    elif letter.rights and not any(r in law.rights for r in letter.rights):
+    elif claim.asks_as_request:
         out.append(
             f"{broker.id}: the {law.name} gives no {letter.id} right; the letter asks for it as a request"
         )
@@ -727,7 +745,7 @@ def plan_letter(
     complaint about a broker that cannot be reached says was tried.
     """
     from broker_audit.law.choose import federal_law, law_for_letter
-    from broker_audit.law.deadlines import clock_for
+    from broker_audit.law.claim import claim_for
     from broker_audit.letters.compose import (
         complaint_recipient_lines,
         letter_context,
@@ -740,6 +758,7 @@ def plan_letter(
     from broker_audit.registry.routes import choose_route
 
     law = law_for_letter(state_law, letter.id, laws)
+    claim = claim_for(law, letter)  # the one decision of what this letter claims, and its clock
     reference = reference or new_reference()
     complaint = letter.recipient == "complaint-office"
     route: Route | None = None
@@ -772,7 +791,7 @@ def plan_letter(
         earlier_values=earlier_disclosed.values if earlier_disclosed is not None else None,
     )
     if not complaint:
-        warnings += broker_warnings(broker, law, letter, profile, disclosure)
+        warnings += broker_warnings(broker, claim, profile, disclosure)
     context = letter_context(
         letter=letter,
         profile=profile,
@@ -788,6 +807,7 @@ def plan_letter(
         disclosure=disclosure,
         forward_for=forward_for,
         unreachable=unreachable,
+        claim=claim,
     )
     to_whom = law.complaint.office if complaint and law.complaint else broker.name
     return LetterJob(
@@ -801,7 +821,8 @@ def plan_letter(
         sender=tuple(sender_lines(profile, context.agent, disclosure)),
         email_to=route.value if route is not None and route.channel == "email" else None,
         reference=reference,
-        clock=clock_for(law, letter),
+        clock=claim.clock,
+        claim=claim,
         disclosure=disclosure,
         recipient_kind=letter.recipient,
         warnings=warnings,
@@ -924,7 +945,7 @@ def route_document(job: LetterJob, document: Document) -> Document:
         from broker_audit.letters.sheet import official_form_sheet
 
         return official_form_sheet(document, job.broker, job.route, identity_lines(job.context.requester))
-    if job.route.channel not in ("web-form", "phone"):
+    if not CHANNELS[job.route.channel].sheet:
         return document
     identity = list(job.identity) or identity_lines(job.context.requester)
     if isinstance(job.route, AgencyRoute):
@@ -1060,6 +1081,7 @@ def issue_letters(
     also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
     client_id: str | None = None,
     also: Sequence[Record] = (),
+    reading_copy: str | None = None,
 ) -> list[LetterResult]:
     """`_issue_letters_locked` under the vault's writer lock: the request ids it gives the
     letters (and their file names) are read inside it, so parallel runs never share an id.
@@ -1081,7 +1103,42 @@ def issue_letters(
             also_log=also_log,
             client_id=client_id,
             also=also,
+            reading_copy=reading_copy,
         )
+
+
+def check_reading_language(language: str | None) -> str | None:
+    """The language of the requester's reading copies: None for English (the letters are theirs
+    to read), a language with Spanish-style templates, or a UserError."""
+    from broker_audit.i18n import _
+    from broker_audit.letters.reading_copy import READING_LANGUAGES
+
+    if language is None or language == "en":
+        return None
+    if language not in READING_LANGUAGES:
+        raise UserError(
+            _("no reading copy in {language}").format(language=repr(language)),
+            _("reading copies are written in: {languages}").format(languages=", ".join(READING_LANGUAGES)),
+        )
+    return language
+
+
+def reading_copy_document(
+    job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str
+) -> Document:
+    """The job's letter as its requester's reading copy in `language` (never sent)."""
+    from broker_audit.letters.reading_copy import render_reading_copy
+
+    return render_reading_copy(
+        job.letter.template_name,
+        job.context,
+        language=language,
+        sender=job.sender,
+        recipient=job.recipient,
+        date=today,
+        reference=job.reference,
+        templates_dir=templates_dir,
+    )
 
 
 def _issue_letters_locked(
@@ -1096,6 +1153,7 @@ def _issue_letters_locked(
     also_log: Callable[[list[LetterResult]], Sequence[Record]] | None = None,
     client_id: str | None = None,
     also: Sequence[Record] = (),
+    reading_copy: str | None = None,
 ) -> list[LetterResult]:
     """Render every job, write the files, then log every letter as a drafted request.
 
@@ -1113,6 +1171,12 @@ def _issue_letters_locked(
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)
     ]
+    copies = [
+        reading_copy_document(job, today=today, templates_dir=templates_dir, language=reading_copy)
+        if reading_copy
+        else None
+        for job in jobs
+    ]
     from broker_audit.files import deferred_folder_sync, ensure_folder
 
     written: list[Path] = []
@@ -1120,7 +1184,7 @@ def _issue_letters_locked(
     try:
         ensure_folder(out_dir, what="letters folder")
         with deferred_folder_sync():  # the folder is fsynced once, before the requests are logged
-            _write_all(jobs, documents, first_id, out_dir, today, formats, written, results)
+            _write_all(jobs, documents, first_id, out_dir, today, formats, written, results, copies)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -1171,8 +1235,10 @@ def _write_all(
     formats: Sequence[str] | None,
     written: list[Path],
     results: list[LetterResult],
+    copies: Sequence[Document | None] = (),
 ) -> None:
     from broker_audit.letters.formats import formats_for, write_letter
+    from broker_audit.letters.reading_copy import reading_copy_stem
 
     for offset, (job, (document, beside)) in enumerate(zip(jobs, documents, strict=True)):
         request_id = first_id + offset
@@ -1186,6 +1252,11 @@ def _write_all(
             extra = write_letter(beside, sheet, formats_for(job.alternative.channel, fits or None))
             written.extend(extra)
             files = [*files, *extra]
+        copy = copies[offset] if offset < len(copies) else None
+        reading: list[Path] = []
+        if copy is not None:  # beside the letter; not one of the request's files (never sent)
+            reading = write_letter(copy, reading_copy_stem(stem, copy.language), ["pdf", "txt"])
+            written.extend(reading)
         results.append(
             LetterResult(
                 request_id=request_id,
@@ -1203,6 +1274,7 @@ def _write_all(
                 given=list(job.disclosure.given),
                 cannot_reach=job.cannot_reach,
                 also=job.routes[1:],
+                reading_copies=reading,
             )
         )
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from broker_audit import datafiles
 
 if TYPE_CHECKING:
@@ -40,6 +42,68 @@ class ImportResult:
     @property
     def coverage(self) -> float:
         return self.usable / self.rows if self.rows else 0.0
+
+
+class Matched(msgspec.Struct, frozen=True):
+    """An imported broker merged into a known one."""
+
+    name: str  # as the registry spells it
+    into: str  # the id it was merged into
+    origin: str  # "curated" or "imported"
+
+
+class ColumnRead(msgspec.Struct, frozen=True):
+    label: str  # the export's column header
+    kind: str  # what it was read as
+
+
+class SkippedLine(msgspec.Struct, frozen=True):
+    line: int
+    why: str
+
+
+class ImportSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """What `registry import` and `registry update` did: the data of their `--json`."""
+
+    registry: str
+    form: str
+    source_url: str
+    file: str
+    into: Path
+    rows: int
+    brokers: int  # imported records written for this registry
+    usable: int  # rows with an email or web address
+    coverage: float  # usable / rows, to 4 places
+    matched: list[Matched]
+    new: list[str]
+    changed: list[str]
+    gone: list[str]
+    columns: list[ColumnRead]
+    unmapped: list[str]
+    ignored: list[str]
+    skipped: list[SkippedLine]
+
+
+def import_summary(result: ImportResult) -> ImportSummary:
+    return ImportSummary(
+        registry=result.registry,
+        form=result.form,
+        source_url=result.source_url,
+        file=result.file,
+        into=result.into,
+        rows=result.rows,
+        brokers=result.brokers,
+        usable=result.usable,
+        coverage=round(result.coverage, 4),
+        matched=[Matched(*m) for m in result.matched],
+        new=list(result.new),
+        changed=list(result.changed),
+        gone=list(result.gone),
+        columns=[ColumnRead(*c) for c in result.columns],
+        unmapped=list(result.unmapped),
+        ignored=list(result.ignored),
+        skipped=[SkippedLine(*s) for s in result.skipped],
+    )
 
 
 def import_registry(

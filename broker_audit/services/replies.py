@@ -22,6 +22,7 @@ from broker_audit.tracking.mail_records import (
     reply_identity,
 )
 from broker_audit.tracking.model import RequestView, StatusChanged
+from broker_audit.tracking.shown import RequestRecord, request_record
 from broker_audit.tracking.states import State, parse_state, transitions_for
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class ReplySummary:
 
 
 def confirmed_state(journal: Journal, reply: ReplyStored) -> str:
-    for event in journal.events.get(reply.request_id, ()):
+    for event in journal.view(reply.request_id).events:  # one request's chunk, not every request
         if event.reply_id == reply.id:
             return event.state.value
     return ""
@@ -609,6 +610,19 @@ def request_replies(access: VaultAccess, request_id: int) -> list[ReplySummary]:
     with open_journal(access) as journal:
         journal.view(request_id)
         return [summarize(journal, r) for r in journal.request_replies(request_id)]
+
+
+class ShownRequest(RequestRecord, frozen=True, kw_only=True):
+    """One request, its history and its replies: the data of `show --json`."""
+
+    replies: list[ReplySummary]
+
+
+def shown_request(view: RequestView, replies: list[ReplySummary], today: dt.date) -> ShownRequest:
+    """The request of `view` with its replies, its days left counted on `today`."""
+    import msgspec
+
+    return ShownRequest(**msgspec.structs.asdict(request_record(view, today)), replies=replies)
 
 
 def request_detail(access: VaultAccess, request_id: int) -> tuple[RequestView, list[ReplySummary]]:

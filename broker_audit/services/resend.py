@@ -11,23 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.errors import UserError
-from broker_audit.law.schema import Law
-from broker_audit.registry.load import Registry
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
-from broker_audit.services.letters import LetterResult, address_unfit, issue_letters, plan_letter
+from broker_audit.services.letters import (
+    LetterResult,
+    LettersResult,
+    address_unfit,
+    issue_letters,
+    plan_letter,
+)
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.states import State
 
 
-@dataclass(frozen=True)
-class ResendResult:
-    letter: LetterResult
+class ResendResult(LettersResult, frozen=True, kw_only=True):
+    """The letter written again for another route (the one element of `letters`): the data of
+    `resend --json`."""
+
     replaces: int  # the request whose letter was written again
     withdrawn: bool  # the first request was never sent and is now withdrawn
-    warnings: list[str]
+
+    @property
+    def letter(self) -> LetterResult:
+        return self.letters[0]
 
 
 def resend_letter(
@@ -37,8 +45,7 @@ def resend_letter(
     via: str,
     out_dir: Path,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
     as_agent: bool = False,
@@ -47,6 +54,8 @@ def resend_letter(
     request (see the module's docstring). A clinic client's request is written for the same
     client (with `as_agent`, the clinic writes as the client's authorized agent where the law
     allows it)."""
+    registry = resources.registry
+    laws = resources.laws
     from broker_audit.vocabulary import kind as kind_of
 
     with open_journal(access) as journal, journal.write():  # ids and states are read under the lock
@@ -80,7 +89,7 @@ def resend_letter(
             raise UserError("the vault has no clinic profile to write as an agent", "leave out --agent")
         earlier = None
         if request.linked_to is not None and request.linked_to in journal.requests:
-            from broker_audit.services.followup import earlier_of
+            from broker_audit.tracking.earlier import earlier_of
 
             earlier = earlier_of(journal.view(request.linked_to))
         job = plan_letter(
@@ -122,4 +131,4 @@ def resend_letter(
             client_id=request.client_id,
             also=also,
         )
-    return ResendResult(letter=letter, replaces=request_id, withdrawn=withdraw, warnings=job.warnings)
+    return ResendResult(letters=[letter], replaces=request_id, withdrawn=withdraw, warnings=job.warnings)

@@ -11,11 +11,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import msgspec
+
 from broker_audit.errors import UserError
 from broker_audit.registry.load import Registry
 from broker_audit.registry.schema import Broker
 from broker_audit.scan.plan import PlannedSearch
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import ScanFinding, ScanResultSet, now
 
 DEFAULT_DELAY = 2.0
@@ -34,6 +37,76 @@ class ScanReport:
     sent: bool  # whether anything went over the network
     results: list[ScanFinding] = field(default_factory=list)
     dry_run: bool = False
+
+
+class SearchSent(msgspec.Struct, frozen=True, kw_only=True):
+    """One search of the plan: the site, and the name it gets."""
+
+    broker: str
+    name: str  # the broker's name
+    url: str
+    verified: bool  # the site's reading rules were checked against a real page
+    searched_as: str  # the name searched, as sent
+    variant: str  # which variant of the person's name it is
+
+
+class SiteSkipped(msgspec.Struct, frozen=True):
+    broker: str
+    why: str
+
+
+class SiteResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What one site showed."""
+
+    broker: str
+    outcome: str  # found, not-found, blocked, could-not-read, error
+    listing_url: str
+    matched_name: str
+    matched_location: str
+    detail: str
+    date: dt.date
+
+
+class ScanSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """The searches planned (and sent, unless a dry run) and what each site showed: the data of
+    `scan --json`."""
+
+    dry_run: bool
+    sent: bool  # whether anything went over the network
+    searches: list[SearchSent]
+    skipped: list[SiteSkipped]
+    results: list[SiteResult]
+
+
+def scan_summary(report: ScanReport) -> ScanSummary:
+    return ScanSummary(
+        dry_run=report.dry_run,
+        sent=report.sent,
+        searches=[
+            SearchSent(
+                broker=s.broker_id,
+                name=s.broker_name,
+                url=s.url,
+                verified=s.verified,
+                searched_as=s.name,
+                variant=s.why,
+            )
+            for s in report.plan.searches
+        ],
+        skipped=[SiteSkipped(b, why) for b, why in report.plan.skipped],
+        results=[
+            SiteResult(
+                broker=f.broker_id,
+                outcome=f.outcome,
+                listing_url=f.listing_url,
+                matched_name=f.matched_name,
+                matched_location=f.matched_location,
+                detail=f.detail,
+                date=f.on,
+            )
+            for f in report.results
+        ],
+    )
 
 
 def _clean(text: str) -> str:
@@ -77,7 +150,7 @@ def _chosen_brokers(registry: Registry, wanted: Sequence[str]) -> tuple[list[Bro
 def run_scan(
     access: VaultAccess,
     *,
-    registry: Registry,
+    resources: Resources,
     confirm: Callable[[ScanPlan], bool],
     brokers: Sequence[str] = (),
     search_name: str | None = None,
@@ -99,6 +172,7 @@ def run_scan(
     `base_url` (every broker) or `base_urls` (per broker id) replace the sites' addresses: the hook
     tests use to point the rules at a local server.
     """
+    registry = resources.registry
     from broker_audit.scan.fetch import Pacer, check_site
     from broker_audit.scan.plan import person_from_profile, plan_searches
 

@@ -22,7 +22,7 @@ received a complete response" would be false) unless `force`.
 
 Receipt: the acceptance comes from the user's own provider, not from the broker's mail server, so it
 proves sending, not receipt, and no `delivered` event is recorded. The due date counts from the day
-sent (email arrives the day it is sent: `tracking.due.DELIVERY_ALLOWANCE`) and is shown as an
+sent (email arrives the day it is sent: each channel's `delivery_days`) and is shown as an
 estimate until a receipt is recorded (`mark ID delivered --on DATE`, e.g. the day of the broker's
 acknowledgement).
 """

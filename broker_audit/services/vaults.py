@@ -17,11 +17,12 @@ from broker_audit.tracking.journal import AgentProfile, Journal, ProfileSet, Rec
 from broker_audit.tracking.records import agent_set
 
 
-@dataclass(frozen=True)
-class InitResult:
-    path: Path
-    slots: list[str]
-    recovery_key: str
+class InitResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The vault made: the data of `init --json`."""
+
+    path: Path = msgspec.field(name="vault")
+    slots: list[str]  # what unlocks it: keyring, passphrase, recovery
+    recovery_key: str  # shown once
 
 
 def init_vault(
@@ -105,15 +106,14 @@ def edit_profile(access: VaultAccess, changes: ProfileChanges) -> Profile:
         return profile
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """What `vault verify` checked, walking from the first record."""
+class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What `vault verify` checked, walking from the first record: the data of its `--json`."""
 
     records: int
     requests: int
-    blobs: int
-    chunks: int
-    snapshot: str  # "matches the records", "rebuilt" (it did not), "none yet"
+    blobs: int = msgspec.field(name="attachments")
+    chunks: int = msgspec.field(name="attachment_parts")
+    index: str  # "matches the records", "rebuilt" (it did not), "built" (there was none)
     last_change: dt.datetime | None
     replies: int = 0  # each checked against its request (tracking/bindings.py)
     warnings: tuple[str, ...] = ()
@@ -121,16 +121,22 @@ class VerifyResult:
 
 def verify_vault(access: VaultAccess) -> VerifyResult:
     """The full walk: every record's seal and chain link from the first, the sealed head, every
-    attachment chunk, every record readable by this version; then the derived snapshot is
-    compared with a fold of all records and rebuilt if it differs (it is never trusted here).
-    Any damage raises VaultCorrupt naming the first bad record."""
+    attachment chunk, every record readable by this version, each reply's binding to its
+    request; then the derived index is compared, part by part, with an index built from every
+    record, and rebuilt if it differs or a part of it is damaged, missing or left over (it is
+    never trusted here). Any damage to the records, or a reply they misfile, raises VaultCorrupt
+    naming the first."""
     from broker_audit.errors import VaultCorrupt
     from broker_audit.tracking.bindings import check_reply_bindings
+    from broker_audit.tracking.index import RequestIndex
 
     vault = open_vault(access)
     try:
+        journal = Journal(vault)  # the stored index, with the records after it applied (and written)
+        index = journal.index
+        assert index is not None
         report = vault.verify()
-        bindings = check_reply_bindings(vault.records())
+        bindings = check_reply_bindings(vault.iter_records(to_head=False))
         if bindings.problems:
             raise VaultCorrupt(
                 f"the log misfiles a reply: {bindings.problems[0]}"
@@ -138,21 +144,22 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
                 "the records are intact but say something false: restore a backup from before it, or keep "
                 "this vault and check each request's replies with `broker-audit show ID`",
             )
-        had_snapshot = vault.snapshot_count is not None
-        from_snapshot = Journal(vault)
-        from_records = Journal(vault, use_snapshot=False)
-        status = "none yet"
-        if had_snapshot:
-            status = "matches the records"
-            if from_snapshot.state() != from_records.state():
-                from_records.rebuild_snapshot()
-                status = "rebuilt"
+        with vault.reading():
+            truth = RequestIndex.empty(vault)
+            truth.rebuild()
+            problems = index.differences(truth)
+            requests = truth.summary.requests
+        if index.origin == "stored" and (problems or report.parts != index.part_count()):
+            journal.rebuild_index()
+            status = "rebuilt"
+        else:
+            status = {"stored": "matches the records", "rebuilt": "rebuilt"}.get(index.origin, "built")
         return VerifyResult(
             records=report.records,
-            requests=len(from_records.requests),
+            requests=requests,
             blobs=report.blobs,
             chunks=report.chunks,
-            snapshot=status,
+            index=status,
             last_change=vault.info.last_change,
             replies=bindings.replies,
             warnings=tuple(bindings.warnings),

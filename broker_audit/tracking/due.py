@@ -23,12 +23,20 @@ import msgspec
 from broker_audit.law.deadlines import add_days
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
 from broker_audit.tracking.states import AWAITING, State
+from broker_audit.vocabulary import CHANNELS
 
-# Calendar days from sending to receipt we assume until the receipt date is recorded. Mail: USPS
-# First-Class Mail takes 1-5 business days (https://www.usps.com/ship/mail-shipping-services.htm),
-# up to 7 calendar days over a weekend. Email and web forms arrive the day they are sent.
-DELIVERY_ALLOWANCE = {"mail": 7, "fax": 0, "email": 0, "web-form": 0, "phone": 0}
+# Calendar days from sending to receipt we assume until the receipt date is recorded: each
+# channel's `delivery_days` (vocabulary.CHANNELS). Mail: USPS First-Class Mail takes 1-5 business
+# days (https://www.usps.com/ship/mail-shipping-services.htm), up to 7 calendar days over a
+# weekend. Email and web forms arrive the day they are sent.
 UNKNOWN_CHANNEL_ALLOWANCE = 7
+
+
+def delivery_allowance(channel: str | None) -> int:
+    """The days a request sent by `channel` is assumed to take to arrive."""
+    spec = CHANNELS.get(channel or "")
+    return spec.delivery_days if spec is not None else UNKNOWN_CHANNEL_ALLOWANCE
+
 
 _LAST_DAY = dt.date.max - dt.timedelta(days=366)  # room for "+ 1 day" in calendars and the like
 
@@ -137,7 +145,7 @@ def _due(
     if delivered is not None:
         received = delivered
     elif sent is not None:
-        allowance = DELIVERY_ALLOWANCE.get(sent.via, UNKNOWN_CHANNEL_ALLOWANCE)
+        allowance = delivery_allowance(sent.via)
         received, estimated = _plus(sent.on, allowance, False), True
     if received is None:
         return Due(None)
@@ -158,7 +166,7 @@ def received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]:
             sent = event
     if sent is None:
         return None, False
-    allowance = DELIVERY_ALLOWANCE.get(sent.via, UNKNOWN_CHANNEL_ALLOWANCE)
+    allowance = delivery_allowance(sent.via)
     return _plus(sent.on, allowance, False), True
 
 

@@ -3,13 +3,13 @@ rendered by a real headless Chromium."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from clijson import data
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-profile.toml"
@@ -34,7 +34,7 @@ def test_answers_are_stored_and_json_lists_sources(
 ) -> None:
     code, out, err = cli(["audit", "--answer", "booked_in_jail=yes", "--json"])
     assert code == 0, err
-    report = json.loads(out)
+    report = data(out)
     assert report["answers"]["booked_in_jail"] is True
     assert {b["id"] for b in report["brokers"][:2]} == {"appriss-insights", "lexisnexis-risk-solutions"}
     assert all(r["source"].startswith("http") for r in report["brokers"][0]["reasons"])
@@ -43,7 +43,7 @@ def test_answers_are_stored_and_json_lists_sources(
     # the next run remembers the answers without asking
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-01")
     code, out, err = cli(["audit", "--json"])
-    again = json.loads(out)
+    again = data(out)
     assert again["answers"]["booked_in_jail"] is True
     lexis = next(b for b in again["brokers"] if b["id"] == "lexisnexis-risk-solutions")
     assert lexis["requests"][0]["overdue"] is True

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import ROOT, Runner
 from pypdf import PdfReader
 
@@ -92,7 +93,7 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
         ]
     )
     assert code == 0, err
-    summary = json.loads(stdout)
+    summary = data(stdout)
     # Each letter goes by a request channel that serves the client's state. Equifax: its My Privacy
     # web form for all three (its 1550 Peachtree and privacy@ addresses are contacts for questions,
     # from a 2013 policy). LexisNexis: the Consumer Center box, with the state-neutral attention
@@ -104,7 +105,7 @@ def test_batch_pdf_has_the_right_client_on_every_letter(
     assert [b["row"] for b in summary["rows_to_fix"]] == [4]
     pdf = next(Path(f) for f in summary["files"] if re.search(r"B-\d{8}-\w+\.pdf$", f))
     reader = PdfReader(pdf)
-    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    rows = data(cli(["bulk", "status", "--json"])[1])
     client_of = {r["reference"]: r["client_name"] for r in rows}
     assert len(client_of) == 6
     seen = 0
@@ -186,7 +187,7 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
             laws=shipped_laws(),
         )
     assert list(out.iterdir()) == [] if out.exists() else True
-    assert json.loads(cli(["bulk", "status", "--json"])[1]) == []
+    assert data(cli(["bulk", "status", "--json"])[1]) == []
 
 
 def test_mark_dashboard_calendar_and_stats(
@@ -207,32 +208,32 @@ def test_mark_dashboard_calendar_and_stats(
         ]
     )
     assert code == 0, err
-    summary = json.loads(stdout)
+    summary = data(stdout)
     batch = summary["batch"]
     # Experian goes by mail (the P.O. Box its filing names for requests); Appriss has no route, so
     # no letter was written or logged
     assert summary["letters"] == 3 and summary["no_route"] == 3
     code, stdout, err = cli(["bulk", "mark", batch, "sent", "--on", "2026-11-25", "--json"])
-    marked = json.loads(stdout)
+    marked = data(stdout)
     assert marked["marked"] == 3 and marked["skipped"] == []
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-15")
     ics = tmp_path / "due.ics"
     table = tmp_path / "status.csv"
     code, stdout, err = cli(["bulk", "status", "--json", "--ics", str(ics), "--csv", str(table)])
-    rows = json.loads(stdout)
+    rows = data(stdout)
     # mailed November 25, received ~December 2 (an estimate), due ~January 16: due this week
     assert {r["bucket"] for r in rows} == {"due-this-week"}, rows
     # the return receipts say they arrived on November 28: due January 12, overdue now
     code, stdout, err = cli(["bulk", "mark", batch, "delivered", "--on", "2026-11-28", "--json"])
-    assert code == 0 and json.loads(stdout)["marked"] == 3, err
+    assert code == 0 and data(stdout)["marked"] == 3, err
     code, stdout, err = cli(["bulk", "status", "--json", "--ics", str(ics), "--csv", str(table)])
-    rows = json.loads(stdout)
+    rows = data(stdout)
     assert {r["bucket"] for r in rows} == {"overdue"} and {r["due"] for r in rows} == {"2027-01-12"}, rows
     calendar = ics.read_text()
     assert calendar.count("BEGIN:VEVENT") == 3 and "Núñez" not in calendar
     assert "Núñez" in table.read_text(encoding="utf-8-sig")
     code, stdout, err = cli(["bulk", "stats"])
-    stats = json.loads(stdout)
+    stats = data(stdout)
     assert stats["requests"] == "<5"  # three requests: few enough to point at a client
     text = json.dumps(stats, ensure_ascii=False)
     for private in ("Núñez", "Trần", "Ahmed", "80204", "1988"):
@@ -259,14 +260,14 @@ def test_bulk_mark_via_web_form_marks_only_web_form_requests(
         ]
     )
     assert code == 0, err
-    summary = json.loads(stdout)
+    summary = data(stdout)
     assert summary["by_channel"] == {"mail": 3, "web-form": 3}
     code, stdout, err = cli(["bulk", "mark", summary["batch"], "sent", "--via", "web-form", "--json"])
     assert code == 0, err
-    marked = json.loads(stdout)
+    marked = data(stdout)
     assert marked["marked"] == 3 and len(marked["skipped"]) == 3
-    assert all("goes by mail, not through your web form" in s["reason"] for s in marked["skipped"])
-    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    assert all("goes by mail, not through a web form" in s["reason"] for s in marked["skipped"])
+    rows = data(cli(["bulk", "status", "--json"])[1])
     states = {(r["broker"], r["state"]) for r in rows}
     assert states == {("fog-data-science", "sent"), ("experian", "drafted")}, states
     # and the text output says how many it left alone
@@ -314,16 +315,16 @@ def test_a_clinic_records_a_californian_clients_drop_request(
         ]
     )
     assert code == 0, err
-    rows = json.loads(cli(["bulk", "status", "--json"])[1])
+    rows = data(cli(["bulk", "status", "--json"])[1])
     clients = {row["client_name"]: row["client_id"] for row in rows}
     californian = clients["Fatima Ahmed"]
     coloradan = next(cid for name, cid in clients.items() if name.startswith("María José"))
     code, out, err = cli(["drop", "record", "--client", californian, "--on", "2026-11-02", "--json"])
     assert code == 0, err
-    assert json.loads(out)["due"] == "2027-01-31"  # 2026-11-02 + 45 + 45
+    assert data(out)["due"] == "2027-01-31"  # 2026-11-02 + 45 + 45
     code, out, err = cli(["drop", "result", "spokeo", "opted-out", "--client", californian, "--json"])
     assert code == 0, err
-    assert json.loads(out)["state"] == "opted-out"
+    assert data(out)["state"] == "opted-out"
     code, out, err = cli(["drop", "record", "--client", coloradan, "--on", "2026-11-02"])
     assert code == 1 and "DROP is for California residents" in err
     code, out, err = cli(["drop", "record", "--client", "nobody", "--on", "2026-11-02"])
@@ -337,7 +338,7 @@ def test_papers_that_count_right_every_exported_due_date_says_whether_it_is_esti
     args = ["--brokers", "lexisnexis", "--out", str(tmp_path / "b"), "--workers", "1", "--json"]
     code, stdout, err = cli(["bulk", "letters", str(clinic_vault), *args])
     assert code == 0, err
-    batch = json.loads(stdout)["batch"]
+    batch = data(stdout)["batch"]
     assert cli(["bulk", "mark", batch, "sent", "--via", "mail", "--on", "2026-11-25"])[0] == 0
     ics, table = tmp_path / "due.ics", tmp_path / "status.csv"
     assert cli(["bulk", "status", "--csv", str(table), "--ics", str(ics)])[0] == 0
@@ -372,7 +373,7 @@ def test_dates_in_intake_the_dry_run_of_the_messy_sheet_prints_what_each_row_rea
     args = ["bulk", "letters", str(MESSY), "--brokers", "equifax", "--dry-run"]
     code, out, err = cli([*args, "--json"])
     assert code == 0, err
-    summary = json.loads(out)
+    summary = data(out)
     assert [
         (r["row"], r["name"], r["birth_date"], r["state"], r["zip"], r["language"]) for r in summary["read"]
     ] == [

@@ -3,11 +3,11 @@ to look at (--as-of) on status and followup instead of an undocumented variable.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 
@@ -66,13 +66,13 @@ def test_status_and_followup_as_of(tmp_path: Path, cli: Runner, monkeypatch: pyt
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     assert cli(["request", "equifax", "--out", str(tmp_path / "l")])[0] == 0
     assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0  # its My Privacy form
-    rows = json.loads(cli(["status", "--json", "--as-of", "2026-03-01"])[1])
+    rows = data(cli(["status", "--json", "--as-of", "2026-03-01"])[1])
     assert rows[0]["overdue"] is True and rows[0]["days_left"] < 0
-    rows = json.loads(cli(["status", "--json"])[1])
+    rows = data(cli(["status", "--json"])[1])
     assert rows[0]["overdue"] is False
     code, out, err = cli(["followup", "--as-of", "2026-03-01", "--out", str(tmp_path / "f"), "--json"])
     assert code == 0, err
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     assert letter["kind"] == "followup" and re.search(r"2026-03-01", letter["files"][0])
     code, _, err = cli(["status", "--as-of", "03/01/2026"])
     assert code == 1 and "--as-of" in err
@@ -87,7 +87,7 @@ def test_pdf_metadata_names_the_letter(tmp_path: Path, cli: Runner, monkeypatch:
     # Experian: access requests by mail, to the box its filing names for them
     code, out, err = cli(["request", "experian", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
-    pdf = next(Path(f) for f in json.loads(out)["letters"][0]["files"] if f.endswith(".pdf"))
+    pdf = next(Path(f) for f in data(out)["letters"][0]["files"] if f.endswith(".pdf"))
     meta = PdfReader(pdf).metadata
     assert meta is not None
     assert meta.title.startswith("Request to know / access my personal data")

@@ -5,10 +5,10 @@ the CCJRA asks the requester to sign, and the Open Records Act's working-day clo
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 from broker_audit.law.deadlines import add_days
@@ -41,7 +41,7 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
         ]
     )
     assert code == 0, err
-    made = json.loads(out)
+    made = data(out)
     text = " ".join(Path(made["files"][0]).read_text().split())
     assert "Colorado Open Records Act" in text and "C.R.S. 24-72-203(1)(a)" in text
     assert "Colorado Criminal Justice Records Act" in text and "C.R.S. 24-72-301 to 24-72-309" in text
@@ -61,11 +61,11 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
     code, out, err = cli(["mark", str(made["id"]), "delivered", "--on", "2026-11-30"])
     assert code == 0 and "due 2026-12-03" in out, out  # Monday + 3 working days
-    shown = json.loads(cli(["show", str(made["id"]), "--json"])[1])
+    shown = data(cli(["show", str(made["id"]), "--json"])[1])
     assert shown["broker"] == "" and shown["broker_name"] == "Example County Sheriff's Office"
     # no follow-up letter is invented for it
     code, out, err = cli(["followup", "--json", "--out", str(tmp_path / "f")])
-    assert json.loads(out)["letters"] == []
+    assert data(out)["letters"] == []
     # it cannot be marked sent by a channel it has no address for
     code, out, err = cli(["mark", str(made["id"]), "acknowledged"])
     assert code == 0
@@ -82,30 +82,30 @@ def test_a_campaign_from_the_command_line(
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
-    made = json.loads(out)
+    made = data(out)
     assert len(made["letters"]) == 17 and len(made["without_route"]) == 47
     campaign = made["campaign"]
-    teller = next(x["id"] for x in made["letters"] if x["agency"] == "sheriff-teller")
+    teller = next(x["id"] for x in made["letters"] if x["broker"] == "sheriff-teller")
     assert cli(["mark", str(teller), "sent", "--via", "mail"])[0] == 0
     scan = tmp_path / "answer.txt"
     scan.write_text("We contract with Appriss for VINE.")
     assert cli(["reply", str(teller), "--file", str(scan)])[0] == 0
     code, out, err = cli(["campaign", "finding", str(teller), "vine", "--reply", "1", "--json"])
-    assert code == 0 and json.loads(out)["finding"] == "vine", err
+    assert code == 0 and data(out)["finding"] == "vine", err
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-21")
     code, out, err = cli(["status", "--campaign", campaign, "--json"])
-    status = json.loads(out)
+    status = data(out)
     assert (status["letters"], status["answered"], status["without_route"]) == (17, 1, 47)
     row = next(a for a in status["agencies"] if a["agency_id"] == "sheriff-teller")
     assert row["findings"] == ["vine"] and row["state"] == "sent" and not row["late"]
     code, out, err = cli(["status", "--campaign", campaign])
     assert code == 0 and "Teller County Sheriff's Office" in out and "1 answered" in out
     code, out, err = cli(["followup", "--json", "--out", str(tmp_path / "f")])
-    assert json.loads(out)["letters"] == []  # nothing else was sent, so nothing is late
+    assert data(out)["letters"] == []  # nothing else was sent, so nothing is late
     code, out, err = cli(["campaign", "export", campaign, "--out", str(tmp_path / "x"), "--json"])
-    assert code == 0 and [Path(f).suffix for f in json.loads(out)["files"]] == [".csv", ".pdf"]
+    assert code == 0 and [Path(f).suffix for f in data(out)["files"]] == [".csv", ".pdf"]
     code, out, err = cli(["agencies", "list", "--without-route", "--json"])
-    assert code == 0 and len(json.loads(out)) == 49  # 47 sheriffs, CDOC and the sheriffs' association
+    assert code == 0 and len(data(out)) == 49  # 47 sheriffs, CDOC and the sheriffs' association
     assert cli(["agencies", "show", "sheriff-jefferson"])[0] == 0
     # usage and user errors
     assert cli(["cora", "--all", "co-sheriffs", "--agency", "X"])[0] == 2

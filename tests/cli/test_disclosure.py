@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import ROOT, Runner
 from pypdf import PdfReader
 
@@ -123,7 +124,7 @@ def test_no_letter_to_an_immigration_linked_broker_carries_home_or_phone(at_risk
         ]
     )
     assert code == 0, err
-    made = json.loads(stdout)
+    made = data(stdout)
     written = [Path(f) for letter in made["letters"] for f in letter["files"]]
     assert {p.suffix for p in written} == {".pdf", ".txt", ".eml", ".html"}
     assert len({letter["broker"] for letter in made["letters"]}) >= 5  # every one with a route
@@ -189,7 +190,7 @@ def test_disclose_current_address_brings_it_back(at_risk: Path, cli: Runner) -> 
         ]
     )
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     assert letter["disclosed"] == ["current-address", "past-addresses", "email"]
     pdf = next(Path(f) for f in letter["files"] if f.endswith(".pdf"))
     first = flat(PdfReader(pdf).pages[0].extract_text())
@@ -203,7 +204,7 @@ def test_disclose_current_address_brings_it_back(at_risk: Path, cli: Runner) -> 
         ["request", "lexisnexis", "--disclose", "all", "--again", "--out", str(out), "--json"]
     )
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     assert set(letter["disclosed"]) >= {"current-address", "phone", "birth-date"}
     # an unknown field is refused before anything is written, naming the fields
     code, stdout, err = cli(["request", "lexisnexis", "--disclose", "ssn", "--out", str(out)])
@@ -215,7 +216,7 @@ def test_a_broker_with_no_known_government_sales_gets_the_profile_default(at_ris
         ["request", "whitepages", "--format", "txt", "--out", str(at_risk / "l"), "--json"]
     )
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     assert "current-address" in letter["disclosed"] and "phone" in letter["disclosed"]
     text = flat(Path(letter["files"][0]).read_text())
     # Whitepages takes requests on its web form: the sheet lists what to give it
@@ -227,8 +228,8 @@ def test_a_broker_with_no_known_government_sales_gets_the_profile_default(at_ris
 def test_the_disclosure_is_in_the_log_in_show_and_in_the_audit(at_risk: Path, cli: Runner) -> None:
     code, stdout, err = cli(["request", "lexisnexis", "--out", str(at_risk / "l"), "--json"])
     assert code == 0, err
-    request_id = json.loads(stdout)["letters"][0]["id"]
-    shown = json.loads(cli(["show", str(request_id), "--json"])[1])
+    request_id = data(stdout)["letters"][0]["id"]
+    shown = data(cli(["show", str(request_id), "--json"])[1])
     assert shown["disclosed"]["given"] == ["past-addresses", "email"]
     assert set(shown["disclosed"]["withheld"]) == {"current-address", "phone", "birth-date", "other-names"}
     assert shown["disclosed"]["minimal"] is True
@@ -240,7 +241,7 @@ def test_the_disclosure_is_in_the_log_in_show_and_in_the_audit(at_risk: Path, cl
     assert "not told: your current address, your phone number" in flat(text)
     # the audit lists what each sent letter told whom
     assert cli(["mark", str(request_id), "sent", "--via", "mail"])[0] == 0
-    report = json.loads(cli(["audit", "--json", "--answer", "booked_in_jail=no"])[1])
+    report = data(cli(["audit", "--json", "--answer", "booked_in_jail=no"])[1])
     (told,) = report["told"]
     assert told["recipient"] == "LexisNexis Risk Solutions" and told["recorded"] is True
     assert told["told"].startswith("your name, an address you left in 2019, your e-mail")
@@ -256,12 +257,12 @@ def test_a_follow_up_tells_no_more_than_the_request_it_follows(
         ["request", "lexisnexis", "--via", "mail", "--format", "txt", "--out", str(at_risk / "l"), "--json"]
     )
     assert code == 0, err
-    request_id = json.loads(stdout)["letters"][0]["id"]
+    request_id = data(stdout)["letters"][0]["id"]
     assert cli(["mark", str(request_id), "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-03-01")
     code, stdout, err = cli(["followup", "--format", "txt", "--out", str(at_risk / "f"), "--json"])
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     assert letter["disclosed"] == ["past-addresses", "email"]
     assert_minimal(Path(letter["files"][0]))
 
@@ -289,7 +290,7 @@ def test_no_reply_channel_is_refused_not_sent_home(
         ["request", "lexisnexis", "--via", "mail", "--out", str(tmp_path / "l"), "--json"]
     )
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     pdf = next(Path(f) for f in letter["files"] if f.endswith(".pdf"))
     first = flat(PdfReader(pdf).pages[0].extract_text())
     assert first.startswith("María José Núñez Nguyễn P.O. Box 4410 Denver, CO 80204")
@@ -317,7 +318,7 @@ def test_cora_gives_name_and_email_only(at_risk: Path, cli: Runner) -> None:
         ]
     )
     assert code == 0, err
-    made = json.loads(stdout)
+    made = data(stdout)
     assert made["disclosed"] == ["email"]
     for path in (Path(f) for f in made["files"]):
         assert_minimal(path)
@@ -330,7 +331,7 @@ def test_cora_gives_name_and_email_only(at_risk: Path, cli: Runner) -> None:
     code, stdout, err = cli(
         [*args, "--disclose", "phone", "--format", "txt", "--out", str(at_risk / "c"), "--json"]
     )
-    text = flat(Path(json.loads(stdout)["files"][0]).read_text())
+    text = flat(Path(data(stdout)["files"][0]).read_text())
     assert "+1 303 555 0147" in text and CURRENT_STREET not in text
     # --as clinic: the clinic asks in its own name; the letter names no client
     clinic = ROOT / "examples" / "clinic.toml"
@@ -349,7 +350,7 @@ def test_cora_gives_name_and_email_only(at_risk: Path, cli: Runner) -> None:
         ]
     )
     assert code == 0, err
-    for path in (Path(f) for f in json.loads(stdout)["files"]):
+    for path in (Path(f) for f in data(stdout)["files"]):
         text = flat(everything_in(path))
         assert "Centro de Derechos Example Clinic" in text and "100 Example Avenue" in text
         assert "Núñez" not in text and "maria.nunez" not in text
@@ -385,7 +386,7 @@ def test_clinic_batch_returns_minimal_letters_to_the_clinic(
         ]
     )
     assert code == 0, err
-    summary = json.loads(stdout)
+    summary = data(stdout)
     assert summary["by_channel"].get("mail", 0) >= 3
     # what the letters tell, said before anything is written (the dry run says it too)
     (minimal,) = [g for g in summary["disclosure"] if "never the home address or phone" in g["tells"]]
@@ -440,8 +441,8 @@ def test_clinic_batch_returns_minimal_letters_to_the_clinic(
     for home in homes:
         assert home not in everything_in(labels)
     # the log keeps each letter's disclosure, with the clinic as where answers go
-    rows = json.loads(cli(["bulk", "status", "--json"])[1])
-    shown = json.loads(cli(["show", str(rows[0]["request_id"]), "--json"])[1])
+    rows = data(cli(["bulk", "status", "--json"])[1])
+    shown = data(cli(["show", str(rows[0]["request_id"]), "--json"])[1])
     assert shown["disclosed"]["reply"] == "clinic" and "current-address" not in shown["disclosed"]["given"]
 
 
@@ -459,15 +460,15 @@ def test_an_old_request_without_a_recorded_disclosure_still_reads(
     code, text, err = cli(["show", "1"])
     assert code == 0, err
     assert "not recorded (a letter from before disclosures were kept" in flat(text)
-    assert json.loads(cli(["show", "1", "--json"])[1])["disclosed"] is None
-    report = json.loads(cli(["audit", "--json", "--answer", "booked_in_jail=no"])[1])
+    assert data(cli(["show", "1", "--json"])[1])["disclosed"] is None
+    report = data(cli(["audit", "--json", "--answer", "booked_in_jail=no"])[1])
     assert [t["recorded"] for t in report["told"]] == [False]
     code, stdout, err = cli(
         ["request", "whitepages", "--format", "txt", "--out", str(tmp_path / "l"), "--json"]
     )
     assert code == 0, err
-    new_id = json.loads(stdout)["letters"][0]["id"]
-    assert json.loads(cli(["show", str(new_id), "--json"])[1])["disclosed"]["minimal"] is False
+    new_id = data(stdout)["letters"][0]["id"]
+    assert data(cli(["show", str(new_id), "--json"])[1])["disclosed"]["minimal"] is False
 
 
 def test_a_web_form_sheet_lists_only_what_is_given_on_one_page(at_risk: Path, cli: Runner) -> None:
@@ -485,7 +486,7 @@ def test_a_web_form_sheet_lists_only_what_is_given_on_one_page(at_risk: Path, cl
         ]
     )
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     pdf = next(Path(f) for f in letter["files"] if f.endswith(".pdf"))
     assert len(PdfReader(pdf).pages) == 1
     assert_minimal(pdf)

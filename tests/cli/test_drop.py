@@ -7,10 +7,10 @@ one made before 2026-08-01 counts from 2026-08-01 (due 2026-10-30)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import Runner
 from test_law_choice import person_of
 
@@ -39,7 +39,7 @@ def test_drop_round_trip_through_status(californian: Path, cli: Runner) -> None:
         ]
     )
     assert code == 0, err
-    drop = json.loads(out)
+    drop = data(out)
     # submitted on DROP's own site: sent and received that day, so the clock is no estimate
     assert drop["kind"] == "drop" and drop["state"] == "delivered"
     assert drop["sent"] == drop["delivered"] == "2026-09-01" and not drop["due_estimated"]
@@ -48,7 +48,7 @@ def test_drop_round_trip_through_status(californian: Path, cli: Runner) -> None:
 
     code, out, err = cli(["drop", "result", "lexisnexis", "exempted", "--on", "2026-10-10", "--json"])
     assert code == 0, err
-    lexis = json.loads(out)
+    lexis = data(out)
     assert lexis["kind"] == "drop-result" and lexis["state"] == "exempted"
     assert lexis["broker"] == "lexisnexis-risk-solutions" and lexis["linked_to"] == drop["id"]
     assert lexis["sent"] == "2026-09-01" and lexis["due"] == "2026-11-30"
@@ -58,7 +58,7 @@ def test_drop_round_trip_through_status(californian: Path, cli: Runner) -> None:
 
     code, out, err = cli(["status", "--json"])
     assert code == 0, err
-    rows = {(r["kind"], r["broker"]): r for r in json.loads(out)}
+    rows = {(r["kind"], r["broker"]): r for r in data(out)}
     assert rows[("drop", "")]["state"] == "delivered"
     assert rows[("drop-result", "lexisnexis-risk-solutions")]["state"] == "exempted"
     pending = rows[("drop-result", "spokeo")]
@@ -67,14 +67,14 @@ def test_drop_round_trip_through_status(californian: Path, cli: Runner) -> None:
     code, out, err = cli(["drop", "result", "spokeo", "deleted", "--on", "2026-10-14"])
     assert code == 0 and "DROP status for Spokeo updated: deleted" in out
     code, out, err = cli(["status", "--json"])
-    assert sum(1 for r in json.loads(out) if r["kind"] == "drop-result") == 2
+    assert sum(1 for r in data(out) if r["kind"] == "drop-result") == 2
     # and `mark` takes DROP's statuses for a DROP row, not a letter's
     code, out, err = cli(["mark", str(pending["id"]), "denied"])
     assert code == 1 and "cannot become denied" in err
     # the audit says what the recorded DROP request has given so far, and what DROP does not do
     code, out, err = cli(["audit", "--json"])
     assert code == 0, err
-    (drop_action,) = [a for a in json.loads(out)["next_actions"] if "DROP" in a["text"]]
+    (drop_action,) = [a for a in data(out)["next_actions"] if "DROP" in a["text"]]
     assert "Your DROP request of 2026-09-01" in drop_action["text"]
     assert "deleted 1, exempted 1" in drop_action["text"]
     assert "does not give you a copy of your data" in drop_action["text"]
@@ -83,14 +83,14 @@ def test_drop_round_trip_through_status(californian: Path, cli: Runner) -> None:
     code, out, err = cli(["drop", "result", "spokeo", "pending", "--on", "2026-10-15"])
     assert code == 0, err
     code, out, err = cli(["status", "--as-of", "2026-12-01", "--json"])
-    late = next(r for r in json.loads(out) if r["kind"] == "drop-result" and r["state"] == "pending")
+    late = next(r for r in data(out) if r["kind"] == "drop-result" and r["state"] == "pending")
     assert late["overdue"] and late["due"] == "2026-11-30"
 
 
 def test_drop_before_processing_began_counts_from_august_first(californian: Path, cli: Runner) -> None:
     code, out, err = cli(["drop", "record", "--on", "2026-03-02", "--json"])
     assert code == 0, err
-    assert json.loads(out)["due"] == "2026-10-30"  # 2026-08-01 + 90 days
+    assert data(out)["due"] == "2026-10-30"  # 2026-08-01 + 90 days
 
 
 def test_drop_refusals(californian: Path, tmp_path: Path, cli: Runner) -> None:

@@ -4,11 +4,13 @@ being asked for, for a person (`request`) or a clinic's client (`bulk letters`).
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, ROOT, Runner
+
+from broker_audit.services.resources import Resources
 
 CLINIC = ROOT / "examples" / "clinic.toml"
 HEADER = ["First Name", "Last Name", "Address", "City", "State", "ZIP", "DOB (MM/DD/YYYY)"]
@@ -32,7 +34,7 @@ def person(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path
 def test_duplicates_request_leaves_out_a_repeat_and_names_the_open_request(person: Path, cli: Runner) -> None:
     code, out, err = cli(["request", "equifax", "transunion", "--out", str(person / "l2"), "--json"])
     assert code == 0, err
-    result = json.loads(out)
+    result = data(out)
     assert [x["broker"] for x in result["letters"]] == ["transunion"]
     (left_out,) = result["no_route"]
     assert left_out["broker"] == "equifax"
@@ -40,7 +42,7 @@ def test_duplicates_request_leaves_out_a_repeat_and_names_the_open_request(perso
     assert "or write it again anyway: add --again" in left_out["advice"]
     # another kind to the same broker is not a repeat
     code, out, err = cli(["request", "equifax", "--kind", "delete", "--out", str(person / "l3"), "--json"])
-    assert [x["kind"] for x in json.loads(out)["letters"]] == ["delete"]
+    assert [x["kind"] for x in data(out)["letters"]] == ["delete"]
 
 
 def test_duplicates_request_warns_and_without_a_terminal_leaves_it_out(person: Path, cli: Runner) -> None:
@@ -53,22 +55,20 @@ def test_duplicates_request_warns_and_without_a_terminal_leaves_it_out(person: P
 def test_duplicates_request_again_writes_it(person: Path, cli: Runner) -> None:
     code, out, err = cli(["request", "equifax", "--again", "--out", str(person / "l2"), "--json"])
     assert code == 0, err
-    assert [x["id"] for x in json.loads(out)["letters"]] == [3]
+    assert [x["id"] for x in data(out)["letters"]] == [3]
 
 
 def test_duplicates_a_closed_request_is_no_repeat(person: Path, cli: Runner) -> None:
     assert cli(["mark", "1", "sent", "--via", "web-form"])[0] == 0  # Equifax's My Privacy form
     assert cli(["mark", "1", "fulfilled"])[0] == 0
     code, out, _ = cli(["request", "equifax", "--out", str(person / "l2"), "--json"])
-    assert [x["broker"] for x in json.loads(out)["letters"]] == ["equifax"]
+    assert [x["broker"] for x in data(out)["letters"]] == ["equifax"]
 
 
 def test_duplicates_request_service_asks_before_writing(person: Path) -> None:
     import datetime as dt
     import os
 
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.load import shipped_registry
     from broker_audit.services.access import VaultAccess
     from broker_audit.services.letters import request_letters
 
@@ -87,8 +87,7 @@ def test_duplicates_request_service_asks_before_writing(person: Path) -> None:
         ["access"],
         out_dir=person / "l4",
         today=dt.date(2026, 11, 25),
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=Resources(),
         ask_again=ask,
     )
     assert [r.request_id for r in asked[0]] == [1]
@@ -116,20 +115,20 @@ def test_duplicates_a_clinic_batch_skips_open_pairs_and_lists_them(
     args = ["--brokers", "equifax", "--workers", "1", "--json"]
     code, out, err = cli(["bulk", "letters", str(first), "--out", str(tmp_path / "b1"), *args])
     assert code == 0, err
-    assert json.loads(out)["letters"] == 2
+    assert data(out)["letters"] == 2
     more = _sheet(
         tmp_path / "more.csv", [*ROWS, ["Sam", "Lee", "77 Oak St", "Denver", "CO", "80204", "2/3/1970"]]
     )
     code, out, err = cli(["bulk", "letters", str(more), "--dry-run", *args])
-    dry = json.loads(out)
+    dry = data(out)
     assert (dry["clients"], dry["letters"]) == (1, 1)  # only Sam is new
     assert [(r["row"], r["broker"], r["kind"], r["open_request"]) for r in dry["repeats_skipped"]] == [
         (2, "equifax", "access", 1),
         (3, "equifax", "access", 2),
     ]
     code, out, err = cli(["bulk", "letters", str(more), "--out", str(tmp_path / "b2"), *args])
-    made = json.loads(out)
+    made = data(out)
     assert (made["clients"], made["letters"], made["first_request"]) == (1, 1, 3)
     assert len(made["repeats_skipped"]) == 2
     code, out, err = cli(["bulk", "letters", str(more), "--out", str(tmp_path / "b3"), "--again", *args])
-    assert json.loads(out)["letters"] == 3 and json.loads(out)["repeats_skipped"] == []
+    assert data(out)["letters"] == 3 and data(out)["repeats_skipped"] == []

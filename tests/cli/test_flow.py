@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 from pypdf import PdfReader
 
@@ -31,7 +31,7 @@ def test_init_request_mark_status_show(
 ) -> None:
     code, out, err = cli(["init", "--passphrase", "--profile", str(DEMO), "--json"])
     assert code == 0, err
-    created = json.loads(out)
+    created = data(out)
     assert created["slots"] == ["passphrase", "recovery"]
     assert len(created["recovery_key"].replace("-", "")) >= 26
     assert oct(vault_env.stat().st_mode & 0o777) == "0o600"
@@ -57,7 +57,7 @@ def test_init_request_mark_status_show(
         ]
     )
     assert code == 0, err
-    first = json.loads(out)["letters"][0]
+    first = data(out)["letters"][0]
     assert (first["broker"], first["kind"], first["law"], first["channel"]) == (
         "lexisnexis-risk-solutions",
         "access",
@@ -90,7 +90,7 @@ def test_init_request_mark_status_show(
         ["request", "lexisnexis", "VINE", "--kind", "delete", "--out", str(out_dir), "--json"]
     )
     assert code == 0, err
-    made = json.loads(out)
+    made = data(out)
     assert [(x["broker"], x["kind"], x["channel"]) for x in made["letters"]] == [
         ("lexisnexis-risk-solutions", "delete", "mail"),
         ("equifax", "delete", "web-form"),
@@ -107,7 +107,7 @@ def test_init_request_mark_status_show(
     assert "I could find no way to reach Appriss Insights" in " ".join(pasted.split())  # no unsourced "LLC"
 
     code, out, err = cli(["status", "--json"])
-    rows = json.loads(out)
+    rows = data(out)
     assert [r["state"] for r in rows] == ["drafted"] * 4
     assert rows[1]["routes"] == [f"mail: {mail.address()}", "web-form: https://consumer.risk.lexisnexis.com/"]
     assert rows[2]["broker_name"] == "Equifax (for Appriss Insights)"
@@ -142,7 +142,7 @@ def test_init_request_mark_status_show(
 
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-02-25")
     code, out, err = cli(["status", "--json", "--overdue"])
-    overdue = json.loads(out)
+    overdue = data(out)
     assert [(r["id"], r["sent"], r["delivered"], r["due"], r["overdue"]) for r in overdue] == [
         (1, "2026-01-05", "2026-01-08", "2026-02-22", True)
     ]
@@ -151,7 +151,7 @@ def test_init_request_mark_status_show(
     assert code == 0 and "due 2026-04-08" in out
 
     code, out, err = cli(["show", "1", "--json"])
-    shown = json.loads(out)
+    shown = data(out)
     assert [h["state"] for h in shown["history"]] == ["sent", "delivered", "extended"]
     assert shown["history"][0]["tracking"] == "9407"
     assert shown["history"][0]["note"] == "certified"
@@ -172,7 +172,7 @@ def test_web_form_only_broker_gets_a_submission_sheet_and_no_false_sent(
         ["request", "fog-data-science", "--kind", "delete", "--out", str(tmp_path / "l"), "--json"]
     )
     assert code == 0, err
-    letter = json.loads(out)["letters"][0]
+    letter = data(out)["letters"][0]
     assert letter["channel"] == "web-form" and letter["send_to"] == "https://www.fogdatascience.com/opt-out"
     assert "weak source" in err
     pdf = next(Path(f) for f in letter["files"] if f.endswith(".pdf"))
@@ -191,7 +191,7 @@ def test_web_form_only_broker_gets_a_submission_sheet_and_no_false_sent(
     assert address_block(()).lines == ()
     code, out, err = cli(["mark", str(letter["id"]), "sent", "--via", "mail"])
     assert code == 1 and "has no mail route" in err and "web-form" in err
-    assert json.loads(cli(["show", str(letter["id"]), "--json"])[1])["state"] == "drafted"
+    assert data(cli(["show", str(letter["id"]), "--json"])[1])["state"] == "drafted"
     code, out, err = cli(["mark", str(letter["id"]), "sent", "--via", "web-form"])
     assert code == 0, err
 
@@ -237,7 +237,7 @@ def test_state_without_law_cites_no_statute(vault_env: Path, tmp_path: Path, cli
     assert code == 0, err
     # Appriss names no door: a letter to its parent, Equifax, asking it to forward the request; no
     # complaint, since no complaint office is known for a state without a privacy law.
-    assert [(x["broker"], x["kind"], x["law"]) for x in json.loads(out)["letters"]] == [
+    assert [(x["broker"], x["kind"], x["law"]) for x in data(out)["letters"]] == [
         ("equifax", "delete", "none")
     ]
     code, out, err = cli(
@@ -255,7 +255,7 @@ def test_state_without_law_cites_no_statute(vault_env: Path, tmp_path: Path, cli
         ]
     )
     assert code == 0, err
-    letter = json.loads(out)["letters"][0]
+    letter = data(out)["letters"][0]
     assert letter["law"] == "none"
     text = Path(letter["files"][0]).read_text()
     for word in ("C.R.S.", "Civ. Code", "U.S.C.", "Privacy Act", "requires you"):
@@ -334,7 +334,7 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_lost_passphrase_is_replaced_with_the_recovery_key(vault_env: Path, cli: Runner) -> None:
     code, out, _ = cli(["init", "--passphrase", "--profile", str(DEMO), "--json"])
-    recovery = json.loads(out)["recovery_key"]
+    recovery = data(out)["recovery_key"]
     env = dict(os.environ, BROKER_AUDIT_NEW_PASSPHRASE="a brand new passphrase")
     env.pop("BROKER_AUDIT_PASSPHRASE")
     proc = subprocess.run(
@@ -373,10 +373,10 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
     assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
     code, out, err = cli(["profile", "edit", "--email", "new@example.org", "--state", "ca", "--json"])
     assert code == 0, err
-    assert json.loads(out)["email"] == "new@example.org" and json.loads(out)["state"] == "CA"
+    assert data(out)["email"] == "new@example.org" and data(out)["state"] == "CA"
     code, out, err = cli(["profile", "edit", "--state", "ZZ"])
     assert code == 1 and "not a US state code" in err
-    assert json.loads(cli(["profile", "show", "--json"])[1])["state"] == "CA"
+    assert data(cli(["profile", "show", "--json"])[1])["state"] == "CA"
     ours = tmp_path / "tpl"
     ours.mkdir()
     (ours / "delete.txt.j2").write_text(
@@ -399,7 +399,7 @@ def test_profile_edit_and_own_templates(vault_env: Path, tmp_path: Path, cli: Ru
         ]
     )
     assert code == 0, err
-    made = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in json.loads(out)["letters"]}
+    made = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in data(out)["letters"]}
     assert "Our clinic's deletion letter" in made["delete"]
     assert "California Consumer Privacy Act" in made["delete"]
     assert "Request to know" in made["access"]  # not overridden: ours

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 
@@ -37,7 +37,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
 
 
 def letters(out: str) -> list[dict]:
-    return json.loads(out)["letters"]
+    return data(out)["letters"]
 
 
 def test_nothing_due_before_the_deadline(
@@ -74,10 +74,10 @@ def test_chain_followup_then_complaint_and_appeal(
     assert letters(out) == [] and "already drafted" in err
 
     # the appeal is sent: the original request moves to appealed
-    appeal = next(x for x in json.loads(cli(["status", "--json"])[1]) if x["kind"] == "appeal")
+    appeal = next(x for x in data(cli(["status", "--json"])[1]) if x["kind"] == "appeal")
     assert appeal["channel"] == "mail"  # it goes the way the request went
     assert cli(["mark", str(appeal["id"]), "sent", "--via", "mail"])[0] == 0
-    shown = json.loads(cli(["show", "2", "--json"])[1])
+    shown = data(cli(["show", "2", "--json"])[1])
     assert shown["state"] == "appealed"
 
     # the follow-up is sent and ignored for 10 days: next comes a complaint to the AG
@@ -112,7 +112,7 @@ def test_without_a_receipt_date_no_legal_deadline_is_stated(
     assert "requires a response within 45 days of receiving a request (C.R.S. 6-1-1306(2)(a))" in text
     assert "My letter of January 5, 2026 has had that time and more" in text
     assert "required you to respond by" not in text and "that is by" not in text
-    shown = json.loads(cli(["show", "2", "--json"])[1])
+    shown = data(cli(["show", "2", "--json"])[1])
     assert shown["due_estimated"] is True and shown["delivered"] is None
 
 
@@ -135,19 +135,19 @@ def test_an_extended_colorado_appeal_moves_its_due_date(
     assert cli(["mark", str(appeal_id), "sent", "--via", "mail", "--on", "2026-01-20"])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-26")
     assert cli(["mark", str(appeal_id), "delivered", "--on", "2026-01-23"])[0] == 0
-    original = json.loads(cli(["show", "2", "--json"])[1])
+    original = data(cli(["show", "2", "--json"])[1])
     assert original["state"] == "appealed" and original["due"] == "2026-03-06"  # 2026-01-20 + 45
-    own = json.loads(cli(["show", str(appeal_id), "--json"])[1])
+    own = data(cli(["show", str(appeal_id), "--json"])[1])
     assert own["due"] == "2026-03-09" and not own["due_estimated"]  # received 2026-01-23 + 45
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-01")
     code, out, err = cli(["mark", str(appeal_id), "extended", "--json"])
     assert code == 0, err
-    assert json.loads(out)["due"] == "2026-05-08"  # 2026-01-23 + 45 + 60
-    original = json.loads(cli(["show", "2", "--json"])[1])
+    assert data(out)["due"] == "2026-05-08"  # 2026-01-23 + 45 + 60
+    original = data(cli(["show", "2", "--json"])[1])
     assert original["state"] == "appealed" and original["due"] == "2026-05-05"  # 2026-01-20 + 105
     # so on 2026-03-10 neither is overdue, and no complaint is suggested yet
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-10")
-    rows = {r["id"]: r for r in json.loads(cli(["status", "--json"])[1])}
+    rows = {r["id"]: r for r in data(cli(["status", "--json"])[1])}
     assert not rows[2]["overdue"] and not rows[appeal_id]["overdue"]
     code, out, err = cli(["followup", "2", "--out", str(tmp_path / "f2"), "--json"])
     assert letters(out) == []

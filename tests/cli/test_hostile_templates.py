@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 PASS = "correct horse battery staple 7f3a"
@@ -36,7 +36,7 @@ def test_environ_include_through_a_root_link_writes_no_letter(person: Path, cli:
     assert "symbolic link" in err and "unexpected" not in err
     assert PASS not in stdout + err
     assert not out.exists() or list(out.iterdir()) == []
-    assert json.loads(cli(["status", "--json"])[1]) == []
+    assert data(cli(["status", "--json"])[1]) == []
 
 
 def test_the_passphrase_is_gone_from_the_environment_while_a_command_runs(

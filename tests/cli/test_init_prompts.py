@@ -4,11 +4,11 @@ profile file and the clinic intake), and a bad answer is asked again, not a cras
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import Runner
 
 from broker_audit.errors import UserError
@@ -63,6 +63,6 @@ def test_interactive_init_asks_again(tmp_path: Path, cli: Runner, monkeypatch: p
     code, out, err = cli(["init", "--passphrase", "--json"])
     assert code == 0, err
     assert err.count("try again") == 4
-    shown = json.loads(cli(["profile", "show", "--json"])[1])
+    shown = data(cli(["profile", "show", "--json"])[1])
     assert shown["state"] == "CO" and shown["addresses"][0]["zip"] == "80202"
     assert shown["birth_date"] == "1988-04-12"

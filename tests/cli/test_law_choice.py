@@ -3,10 +3,10 @@ Californians are pointed to DROP; a limited right is claimed only as far as its 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 
@@ -44,7 +44,7 @@ def test_moved_requester_is_warned(coloradan: Path, cli: Runner) -> None:
     code, out, err = cli(["request", "equifax", "--out", str(coloradan / "l"), "--json"])
     assert code == 0, err
     assert "your profile says you live in TX but your current address is in CO" in err
-    assert json.loads(out)["letters"][0]["law"] == "tx-tdpsa"
+    assert data(out)["letters"][0]["law"] == "tx-tdpsa"
 
 
 def test_californians_are_pointed_to_drop(
@@ -56,7 +56,7 @@ def test_californians_are_pointed_to_drop(
     assert cli(["init", "--passphrase", "--profile", str(person_of(tmp_path, "CA"))])[0] == 0
     code, out, err = cli(["request", "equifax", "--kind", "delete", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
-    made = json.loads(out)
+    made = data(out)
     (note,) = [n for n in made["notes"] if "DROP" in n]  # (another says answers come by e-mail)
     assert "Delete Request and Opt-out Platform (DROP) (https://privacy.ca.gov/drop/)" in note
     assert "does not give you a copy of your data" in note and "not registered data brokers" in note
@@ -73,7 +73,7 @@ def test_californians_are_pointed_to_drop(
     assert "as a request and not as a claim under the Act, that you delete all personal data you hold" in text
     code, out, err = cli(["audit", "--json"])
     assert code == 0, err
-    actions = json.loads(out)["next_actions"]
+    actions = data(out)["next_actions"]
     assert any("https://privacy.ca.gov/drop/" in a["text"] for a in actions)
 
 
@@ -100,7 +100,7 @@ def test_utah_deletion_and_opt_out_claim_only_their_scope(
         ]
     )
     assert code == 0, err
-    texts = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in json.loads(out)["letters"]}
+    texts = {x["kind"]: " ".join(Path(x["files"][0]).read_text().split()) for x in data(out)["letters"]}
     delete, opt_out = texts["delete"], texts["opt-out"]
     assert "Utah Code 13-61-201(2), I request that you delete the personal data I provided to you." in delete
     assert "delete all personal data" not in delete.split("as a request")[0]
@@ -125,7 +125,7 @@ def test_fcra_disclosure_goes_only_to_consumer_reporting_agencies(coloradan: Pat
     )
     assert code == 1 and "venntel, spokeo" in err and "equifax" not in err.split("them:")[1]
     assert not out_dir.exists()
-    assert json.loads(cli(["status", "--json"])[1]) == []
+    assert data(cli(["status", "--json"])[1]) == []
     code, out, err = cli(["request", "equifax", "--kind", "fcra-disclosure", "--out", str(out_dir), "--json"])
     assert code == 0, err
-    assert json.loads(out)["letters"][0]["law"] == "us-fcra"
+    assert data(out)["letters"][0]["law"] == "us-fcra"

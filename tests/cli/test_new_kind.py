@@ -4,11 +4,11 @@ a clinic batch and its cover sheet, status, and `followup`, with no other change
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, ROOT, Runner
 
 from broker_audit.vocabulary import KINDS, LetterKind, kind, register_kind, request_kinds, unregister_kind
@@ -87,20 +87,20 @@ def test_a_new_kind_flows_through_request_batch_cover_status_and_followup(
         ]
     )
     assert code == 0, err
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     assert letter["kind"] == "restrict" and letter["channel"] == "mail"
     text = " ".join(Path(next(f for f in letter["files"] if f.endswith(".txt"))).read_text().split())
     assert "Request to restrict the use of my personal data" in text and "C.R.S. 6-1-1306(1)(a)" in text
     assert "within 45 days of receiving this request" in text  # the opt-out right's period
     # status, and the clock from the opt-out right's period
     assert cli(["mark", str(letter["id"]), "sent", "--via", "mail", "--on", "2026-01-05"])[0] == 0
-    rows = json.loads(cli(["status", "--json"])[1])
+    rows = data(cli(["status", "--json"])[1])
     assert rows[0]["kind"] == "restrict" and rows[0]["due"] == "2026-02-26"  # 7 + 45 days
     # followup: a late restrict request gets a follow-up naming it
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-03-01")
     code, out, err = cli(["followup", "--out", str(tmp_path / "f"), "--format", "txt", "--json"])
     assert code == 0, err
-    (followup,) = json.loads(out)["letters"]
+    (followup,) = data(out)["letters"]
     assert followup["kind"] == "followup" and followup["linked_to"] == letter["id"]
     body = " ".join(Path(followup["files"][0]).read_text().split())
     assert "request to restrict the use of my personal data" in body
@@ -142,7 +142,7 @@ def test_a_new_kind_flows_through_a_clinic_batch_and_its_cover_sheet(
         ]
     )
     assert code == 0, err
-    summary = json.loads(out)
+    summary = data(out)
     assert summary["letters"] == 1 and summary["by_channel"] == {"mail": 1}
     pdf = next(Path(f) for f in summary["files"] if f.endswith(f"{summary['batch']}.pdf"))
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)

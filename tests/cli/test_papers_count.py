@@ -6,10 +6,10 @@ due date says whether it is an estimate."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import Runner
 
 from broker_audit.law.deadlines import COURTESY_DAYS
@@ -109,7 +109,7 @@ def test_papers_that_count_right_no_law_gets_a_tracked_courtesy_date_that_turns_
         ]
     )
     assert code == 0, err
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     assert letter["law"] == "none"
     text = " ".join(Path(letter["files"][0]).read_text().split())
     assert f"Please respond within {COURTESY_DAYS} days of receiving this request." in text
@@ -118,18 +118,18 @@ def test_papers_that_count_right_no_law_gets_a_tracked_courtesy_date_that_turns_
     )  # Equifax: its My Privacy form
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
     assert cli(["mark", "1", "delivered", "--on", "2026-11-30"])[0] == 0
-    shown = json.loads(cli(["show", "1", "--json"])[1])
+    shown = data(cli(["show", "1", "--json"])[1])
     # received November 30 + 45 days = January 14, 2027: a courtesy date, not an estimate
     assert (shown["due"], shown["due_courtesy"], shown["due_estimated"]) == ("2027-01-14", True, False)
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-20")
     code, out, err = cli(["status", "--overdue", "--json"])
-    (row,) = json.loads(out)
+    (row,) = data(out)
     assert row["overdue"] is True and row["due_courtesy"] is True and row["days_left"] == -6
     code, out, err = cli(["status"])
     assert "2027-01-14 c" in out and "a courtesy date, not a legal deadline" in out
     # the follow-up never calls it a legal deadline
     code, out, err = cli(["followup", "--format", "txt", "--out", str(illinois / "f"), "--json"])
-    (followup,) = json.loads(out)["letters"]
+    (followup,) = data(out)["letters"]
     text = " ".join(Path(followup["files"][0]).read_text().split())
     assert "I have not received a complete response." in text
     assert "required you to respond" not in text and "legal" not in text.lower()

@@ -4,13 +4,13 @@ lifecycle forbids. Real processes, a real vault file."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 from broker_audit.tracking.journal import Journal
@@ -64,7 +64,7 @@ def test_four_parallel_requests_get_four_ids(vault_env: Path, tmp_path: Path) ->
     runs = [_start(*args) for _ in range(4)]
     results = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [err[-800:] for _, err in results]
-    ids = sorted(letter["id"] for stdout, _ in results for letter in json.loads(stdout)["letters"])
+    ids = sorted(letter["id"] for stdout, _ in results for letter in data(stdout)["letters"])
     assert ids == [1, 2, 3, 4]
     # each a mail letter with the sheet of LexisNexis's portal beside it
     assert len(list(out.glob("*.txt"))) == 8

@@ -3,10 +3,10 @@ requester (a Colorado resident)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 from pypdf import PdfReader
 
@@ -49,7 +49,7 @@ def test_colorado_lexisnexis_access_is_a_window_letter_to_the_consumer_center_wi
 ) -> None:
     code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out", str(coloradan), "--json"])
     assert code == 0, err
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     assert letter["channel"] == "mail"
     assert letter["also"] == ["web-form: https://consumer.risk.lexisnexis.com/"]
     files = [Path(f) for f in letter["files"]]
@@ -72,7 +72,7 @@ def test_colorado_lexisnexis_access_is_a_window_letter_to_the_consumer_center_wi
     assert "Web form sheet" in sheet_text and "https://consumer.risk.lexisnexis.com/" in sheet_text
     assert "weak source" in sheet_text  # the portal's address was read only on a third-party copy
     # both routes are named where the request is tracked
-    shown = json.loads(cli(["show", str(letter["id"]), "--json"])[1])
+    shown = data(cli(["show", str(letter["id"]), "--json"])[1])
     assert shown["routes"] == [
         "mail: LexisNexis Risk Solutions / Consumer Center, Attn: Consumer privacy request / "
         "P.O. Box 105108 / Atlanta, GA 30348-5295",
@@ -92,7 +92,7 @@ def test_via_mail_writes_every_broker_that_has_mail_and_lists_the_others(
         ["request", "lexisnexis", "appriss", "venntel", "--via", "mail", "--out", str(coloradan), "--json"]
     )
     assert code == 0, err
-    made = json.loads(out)
+    made = data(out)
     assert [(x["broker"], x["channel"]) for x in made["letters"]] == [("lexisnexis-risk-solutions", "mail")]
     assert [(n["broker"], n["reason"]) for n in made["no_route"]] == [
         ("appriss-insights", "no mail route"),
@@ -104,7 +104,7 @@ def test_via_mail_writes_every_broker_that_has_mail_and_lists_the_others(
     code, out, err = cli(["request", "appriss", "venntel", "--via", "mail", "--out", str(coloradan)])
     assert code == 1
     assert "no mail route is known for appriss-insights, venntel" in err
-    assert len(json.loads(cli(["status", "--json"])[1])) == 1
+    assert len(data(cli(["status", "--json"])[1])) == 1
 
 
 def test_a_broker_no_request_can_reach_gets_a_letter_to_its_parent_and_a_complaint(
@@ -112,7 +112,7 @@ def test_a_broker_no_request_can_reach_gets_a_letter_to_its_parent_and_a_complai
 ) -> None:
     code, out, err = cli(["request", "appriss", "--kind", "delete", "--out", str(coloradan), "--json"])
     assert code == 0, err
-    made = json.loads(out)
+    made = data(out)
     parent, complaint = made["letters"]
     assert (parent["broker"], parent["kind"], parent["law"], parent["channel"]) == (
         "equifax",
@@ -127,7 +127,7 @@ def test_a_broker_no_request_can_reach_gets_a_letter_to_its_parent_and_a_complai
     told = " ".join(Path(next(f for f in complaint["files"] if f.endswith(".txt"))).read_text().split())
     assert "To the Colorado Attorney General, Consumer Protection Section" in told
     assert f"reference {parent['reference']}" in told and "I cannot find any way to do so" in told
-    rows = {r["id"]: r for r in json.loads(cli(["status", "--json"])[1])}
+    rows = {r["id"]: r for r in data(cli(["status", "--json"])[1])}
     # the letter to the parent is a request with the law's clock: 45 days once received
     assert cli(["mark", str(parent["id"]), "sent", "--via", "web-form", "--on", "2026-12-07"])[0] == 0
     assert cli(["mark", str(parent["id"]), "delivered", "--on", "2026-12-07"])[1].endswith("due 2027-01-21\n")
@@ -135,7 +135,7 @@ def test_a_broker_no_request_can_reach_gets_a_letter_to_its_parent_and_a_complai
     # `audit` now counts Appriss as asked, and does not suggest writing to it again
     code, out, err = cli(["audit", "--json", "--answer", "booked_in_jail=yes"])
     assert code == 0, err
-    report = json.loads(out)
+    report = data(out)
     commands = [a["command"] for a in report["next_actions"]]
     assert "broker-audit request appriss-insights --kind delete" not in commands
 
@@ -145,7 +145,7 @@ def test_a_contact_route_warns_and_never_says_the_address_you_gave(coloradan: Pa
     access request can only go to the filing's contact e-mail, info@spydialer.com."""
     code, out, err = cli(["request", "spy-dialer", "--kind", "access", "--out", str(coloradan), "--json"])
     assert code == 0, err
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     assert (letter["channel"], letter["send_to"]) == ("email", "info@spydialer.com")
     assert any(
         "is a contact address, not a channel Spy Dialer names for privacy requests" in w
@@ -166,7 +166,7 @@ def test_the_annual_credit_report_service_gets_a_sheet_that_points_to_its_form(
         ["request", "transunion", "--kind", "fcra-disclosure", "--out", str(coloradan), "--json"]
     )
     assert code == 0, err
-    (request,) = json.loads(out)["letters"]
+    (request,) = data(out)["letters"]
     assert request["channel"] == "mail" and "P.O. Box 105281" in request["send_to"]
     form = Path(next(f for f in request["files"] if f.endswith(f"-{request['id']}.pdf")))
     # no address in the window: the form goes in the envelope, not this sheet
@@ -193,7 +193,7 @@ def test_a_broker_with_no_route_and_no_parent_in_a_state_with_no_complaint_offic
     monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASS)
     assert cli(["init", "--passphrase", "--profile", str(profile)])[0] == 0
     code, out, err = cli(["request", "babel-street", "--out", str(tmp_path / "l"), "--json"])
-    assert code == 0 and json.loads(out)["letters"] == []
+    assert code == 0 and data(out)["letters"] == []
     import datetime as dt
 
     from broker_audit.law.choose import law_for_state
@@ -207,7 +207,7 @@ def test_a_broker_with_no_route_and_no_parent_in_a_state_with_no_complaint_offic
     assert will_write(registry.get("appriss-insights"), "delete", state="WY", law=law, registry=registry)
     code, out, err = cli(["audit", "--json", "--answer", "booked_in_jail=yes"])
     assert code == 0, err
-    commands = [a["command"].split() for a in json.loads(out)["next_actions"]]
+    commands = [a["command"].split() for a in data(out)["next_actions"]]
     suggested = [(c[2], c[4]) for c in commands if c[1] == "request"]
     assert suggested  # the audit still suggests requests, each one that writes something
     for broker, kind in suggested:

@@ -5,12 +5,12 @@ items 6, 8 and 10)."""
 from __future__ import annotations
 
 import csv
-import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, ROOT, Runner
 
 PASS = "correct horse battery staple"
@@ -77,7 +77,7 @@ def test_letters_in_every_format_are_0600_in_a_0700_folder(
     finally:
         os.umask(0o022)
     assert code == 0, err
-    written = [Path(f) for f in json.loads(stdout)["letters"][0]["files"]]
+    written = [Path(f) for f in data(stdout)["letters"][0]["files"]]
     # the letter in the four formats asked for, and beside it the sheet for LexisNexis's portal in
     # those that fit a sheet (no .eml: a web form is not e-mailed)
     assert sorted(p.suffix for p in written) == [".eml", ".html", ".html", ".pdf", ".pdf", ".txt", ".txt"]
@@ -99,8 +99,8 @@ def test_every_batch_output_is_0600(clinic: Path, tmp_path: Path, cli: Runner) -
     args = ["bulk", "letters", str(clinic), "--brokers", "experian", "--out", str(out), "--workers", "1"]
     code, stdout, err = cli([*args, "--json"])
     assert code == 0, err
-    written = [Path(f) for f in json.loads(stdout)["files"]]
-    batch = json.loads(stdout)["batch"]
+    written = [Path(f) for f in data(stdout)["files"]]
+    batch = data(stdout)["batch"]
     assert sorted(p.name.removeprefix(batch) for p in written) == [
         "-certified-mail.csv",
         "-certified-mail.pdf",
@@ -123,7 +123,7 @@ def test_split_batch_gives_0600_pdfs_in_a_0700_folder(clinic: Path, tmp_path: Pa
         ["bulk", "letters", str(clinic), "--brokers", "experian", "--split", "--out", str(out), "--json"]
     )
     assert code == 0, err
-    pdfs = [Path(f) for f in json.loads(stdout)["files"] if f.endswith(".pdf")]
+    pdfs = [Path(f) for f in data(stdout)["files"] if f.endswith(".pdf")]
     client_pdf = next(p for p in pdfs if p.parent != out)
     assert _mode(client_pdf) == 0o600 and _mode(client_pdf.parent) == 0o700
 
@@ -151,7 +151,7 @@ def test_request_refuses_a_planted_link_for_each_letter_format(
         _no_clobber(code, out_text, err, victim)
         link.unlink()
     assert list(out.iterdir()) == []
-    assert json.loads(cli(["status", "--json"])[1]) == []  # nothing logged either
+    assert data(cli(["status", "--json"])[1]) == []  # nothing logged either
 
 
 def test_bulk_status_and_audit_refuse_planted_links(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import Runner
 
 from broker_audit.tracking.journal import Journal
@@ -114,7 +114,7 @@ def test_filters_narrow_the_summary_and_the_rows(clinic_vault: Path, cli: Runner
         == "15 requests on 2026-03-01 (of 60 in the vault): 5 overdue, 0 due within a week"
     )
     code, out, err = cli(["status", "--batch", "B-1", "--overdue", "--json"])
-    assert [r["id"] for r in json.loads(out)] == list(range(1, 31))
+    assert [r["id"] for r in data(out)] == list(range(1, 31))
 
 
 def test_an_unknown_filter_value_exits_1_with_the_choices(clinic_vault: Path, cli: Runner) -> None:
@@ -129,7 +129,7 @@ def test_an_unknown_filter_value_exits_1_with_the_choices(clinic_vault: Path, cl
 def test_json_keeps_its_shape_every_request_by_id(clinic_vault: Path, cli: Runner) -> None:
     code, out, err = cli(["status", "--json"])
     assert code == 0, err
-    rows = json.loads(out)
+    rows = data(out)
     assert [r["id"] for r in rows] == list(range(1, 61))  # no default limit for data
     assert list(rows[0]) == JSON_KEYS
     assert rows[0] == {
@@ -151,7 +151,7 @@ def test_json_keeps_its_shape_every_request_by_id(clinic_vault: Path, cli: Runne
         "routes": [],  # a record from before routes were logged
     }
     assert len(out.splitlines()) == 60 + 2  # one request a line, between the brackets
-    assert [r["id"] for r in json.loads(cli(["status", "--json", "--limit", "2"])[1])] == [1, 2]
+    assert [r["id"] for r in data(cli(["status", "--json", "--limit", "2"])[1])] == [1, 2]
 
 
 def test_a_long_table_goes_through_the_pager_on_a_terminal(

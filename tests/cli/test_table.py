@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from broker_audit.cli.table import Column, cell_width, clean, fit, format_table
+from broker_audit.cli.render.table import Column, cell_width, clean, fit, format_table
 
 
 def test_clean_removes_what_could_drive_a_terminal() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, ROOT, Runner
 
 from broker_audit.registry.load import shipped_registry
@@ -74,7 +75,7 @@ def test_json_keeps_the_data_but_escapes_what_a_terminal_acts_on(hostile: Path, 
     code, out, _ = cli(["brokers", "show", "example-data", "--json"])
     assert code == 0
     _clean(out)
-    assert json.loads(out)["name"] == HOSTILE  # nothing lost: \u escapes in the JSON text
+    assert data(out)["name"] == HOSTILE  # nothing lost: \u escapes in the JSON text
 
 
 def test_request_status_show_and_audit(hostile: Path, cli: Runner, tmp_path: Path) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 import msgspec
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
-from broker_audit.tracking.journal import Journal
-from broker_audit.tracking.snapshot import encode_state
 from broker_audit.vault.vault import Vault
 
 PASS = "correct horse battery staple"
@@ -35,7 +33,7 @@ def test_unlock_prints_count_and_last_change_on_stderr(vault: Path, cli: Runner)
     data (one JSON document)."""
     code, out, err = cli(["status", "--json"])
     assert code == 0
-    assert len(json.loads(out)) == 2
+    assert len(data(out)) == 2
     assert err.startswith("vault: 4 records, last change 20") and "UTC" in err
 
 
@@ -43,27 +41,24 @@ def test_verify_walks_everything(vault: Path, cli: Runner) -> None:
     """Proves: `vault verify` reports the records checked (profile, 2 requests, 1 event)."""
     code, out, err = cli(["vault", "verify", "--json"])
     assert code == 0, err
-    report = json.loads(out)
+    report = data(out)
     assert report["records"] == 4 and report["requests"] == 2 and report["attachments"] == 0
     code, out, _ = cli(["vault", "verify"])
     assert code == 0 and out.startswith("Checked 4 records (2 requests)")
 
 
 def test_verify_finds_damage_that_opening_does_not_read(vault: Path, cli: Runner) -> None:
-    """Proves: with a snapshot after record 4, opening checks only later records, so a changed
-    record 2 does not stop `status` (which shows the snapshot's state, the true one), but
-    `vault verify` walks from the first record and names it (exit 4)."""
+    """Proves: with the index written after record 4 (by the last append), opening checks only
+    later records, so a changed record 2 does not stop `status` (which shows the index's state,
+    the true one), but `vault verify` walks from the first record and names it (exit 4)."""
     with Vault.open(vault, passphrase=lambda: PASS) as opened:
-        state = Journal(opened).state()
-        with opened.transaction() as tx:
-            tx.set_snapshot(encode_state(state))
-            tx.commit()
+        assert opened.snapshot_count == opened.count == 4
     conn = sqlite3.connect(vault)
     conn.execute("UPDATE records SET sealed = CAST(sealed || x'00' AS BLOB) WHERE n = 2")
     conn.commit()
     conn.close()
     code, out, _ = cli(["status", "--json"])
-    assert code == 0 and [r["state"] for r in json.loads(out)] == ["sent", "drafted"]
+    assert code == 0 and [r["state"] for r in data(out)] == ["sent", "drafted"]
     code, _, err = cli(["vault", "verify"])
     assert code == 4
     assert "vault record 2 is damaged" in err

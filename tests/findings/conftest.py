@@ -12,12 +12,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from broker_audit.findings.ocr import OcrStatus, availability
-from broker_audit.law.load import shipped_laws
 from broker_audit.profile import load_profile_file
-from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess
 from broker_audit.services.letters import request_letters
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import mark
 from broker_audit.services.vaults import init_vault
 
@@ -68,8 +67,7 @@ def make_request(access: VaultAccess, tmp_path: Path) -> Requester:
             [kind],
             out_dir=tmp_path / "letters",
             today=sent_on,
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            resources=Resources(),
             formats=["txt"],
             again=True,  # a test may ask the same broker twice (a yearly access request)
         )

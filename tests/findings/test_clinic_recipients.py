@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
+
+from clijson import data
 
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.clinic_findings import recipient_counts
@@ -64,6 +65,6 @@ def test_counts_clients_with_confirmed_recipients_and_hides_small_ones(
 
     code, out, _ = cli(["bulk", "recipients"])
     assert code == 0
-    data = json.loads(out)
-    assert data["threshold"] == 5 and data["by_broker"][BROKER]["kind: law-enforcement"] == "<5"
+    counts = data(out)
+    assert counts["threshold"] == 5 and counts["by_broker"][BROKER]["kind: law-enforcement"] == "<5"
     assert "C1" not in out and "Denver" not in out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from clijson import data
 from conftest import Requester, keep_reply
 
 import docs
@@ -40,9 +40,9 @@ def test_a_scan_without_ocr_is_reported_as_skipped_and_the_command_succeeds(
     assert "skipped letter.png: a photo or scan, not read: Tesseract is not installed" in flat
     assert "bash scripts/install.sh ocr" in flat
     code, out, _ = cli(["findings", str(request_id), "--json"])
-    data = json.loads(out)
-    assert data["findings"] == [] and data["ocr_missing"] == "Tesseract is not installed"
-    assert data["readings"][0]["skipped"][0][0] == "letter.png"
+    shown = data(out)
+    assert shown["findings"] == [] and shown["ocr_missing"] == "Tesseract is not installed"
+    assert shown["readings"][0]["skipped"][0][0] == "letter.png"
 
 
 def test_findings_show_review_and_audit(
@@ -56,7 +56,7 @@ def test_findings_show_review_and_audit(
     assert code == 0, err
     assert "Read 1 new reply." in out
     code, out, _ = cli(["findings", str(request_id), "--json"])
-    found = json.loads(out)["findings"]
+    found = data(out)["findings"]
     assert {f["status"] for f in found} == {"proposed"}
     ice = next(f for f in found if f["matched"] == "agency:us-ice")
     assert ice["line"].startswith("U.S. Immigration and Customs Enforcement  03/14/2026")
@@ -64,12 +64,12 @@ def test_findings_show_review_and_audit(
     assert "Not yet facts:" in out and "proposed" in out
     # nothing confirmed: the audit shows no edge, only how many wait
     code, out, _ = cli(["audit", "--json"])
-    audit = json.loads(out)
+    audit = data(out)
     assert audit["map"]["edges"] == [] and audit["map"]["findings_awaiting_review"] == len(found)
     code, out, err = cli(["findings", str(request_id), "--accept", str(ice["n"])])
     assert code == 0, err
     code, out, _ = cli(["audit", "--json"])
-    (edge,) = [e for e in json.loads(out)["map"]["edges"] if not e["documented"]]
+    (edge,) = [e for e in data(out)["map"]["edges"] if not e["documented"]]
     assert (
         edge["to"] == "U.S. Immigration and Customs Enforcement (ICE)"
         and edge["role"] == "immigration-enforcement"
@@ -81,7 +81,7 @@ def test_findings_show_review_and_audit(
         ["findings", str(request_id), "--edit", str(acme["n"]), "--role", "customer", "--json"]
     )
     assert code == 0, err
-    edited = next(f for f in json.loads(out)["findings"] if f["n"] == acme["n"])
+    edited = next(f for f in data(out)["findings"] if f["n"] == acme["n"])
     assert edited["status"] == "accepted" and edited["edited"] and edited["role"] == "customer"
     code, _, err = cli(["findings", str(request_id), "--reject", "99"])
     assert code == 1 and f"request #{request_id} has no finding 99" in err

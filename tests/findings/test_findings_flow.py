@@ -11,9 +11,9 @@ from conftest import NO_OCR, TODAY, Requester, keep_reply, ocr_or_skip
 import docs
 from broker_audit.errors import UserError
 from broker_audit.findings.ocr import OcrStatus
-from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess
 from broker_audit.services.findings import FindingsReport, review_findings, show_findings
+from broker_audit.services.resources import Resources
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -37,7 +37,7 @@ def _keys(report: FindingsReport) -> set[tuple[str, str]]:
 
 
 def _show(access: VaultAccess, request_id: int, ocr: OcrStatus, **kw: object) -> FindingsReport:
-    return show_findings(access, request_id, registry=shipped_registry(), today=TODAY, ocr=ocr, **kw)  # type: ignore[arg-type]
+    return show_findings(access, request_id, resources=Resources(), today=TODAY, ocr=ocr, **kw)  # type: ignore[arg-type]
 
 
 def _finding(report: FindingsReport, kind: str, key: str) -> object:
@@ -142,11 +142,9 @@ def test_email_body_and_review(access: VaultAccess, make_request: Requester, tmp
     numbers = {c.finding.value: c.finding.n for c in report.findings}
     police = numbers["Law enforcement agencies"]
     landlords = numbers["Landlords and property managers"]
-    reviewed = review_findings(
-        access, request_id, registry=shipped_registry(), accept=[police], reject=[landlords]
-    )
+    reviewed = review_findings(access, request_id, resources=Resources(), accept=[police], reject=[landlords])
     status = {c.finding.n: c.status for c in reviewed.findings}
     assert status[police] == "accepted" and status[landlords] == "rejected"
     assert sum(s == "proposed" for s in status.values()) == len(status) - 2
     with pytest.raises(UserError, match="has no finding 999"):
-        review_findings(access, request_id, registry=shipped_registry(), accept=[999])
+        review_findings(access, request_id, resources=Resources(), accept=[999])

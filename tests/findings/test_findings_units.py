@@ -15,9 +15,9 @@ from broker_audit.findings.compare import Promise, compliance_findings
 from broker_audit.findings.extract import Proposed, find_dates
 from broker_audit.findings.ledger import current_findings
 from broker_audit.findings.names import NameDirectory, agency_entries, identify
-from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.findings import review_findings, show_findings
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.finding_records import Finding, FindingDecision, FindingsProposed, FindingsReviewed
 from broker_audit.tracking.journal import Journal, now
 
@@ -116,7 +116,7 @@ def test_an_email_with_a_pdf_attachment_and_findings_kept_through_the_snapshot(
     path = tmp_path / "reply.eml"
     path.write_bytes(bytes(message))
     keep_reply(access, request_id, path, dt.date(2026, 4, 10))
-    report = show_findings(access, request_id, registry=shipped_registry(), today=TODAY, ocr=NO_OCR)
+    report = show_findings(access, request_id, resources=Resources(), today=TODAY, ocr=NO_OCR)
     (reading,) = report.readings
     assert [(name, source) for name, source, _, _ in reading.parts] == [
         ("body", "email-body"),
@@ -127,9 +127,9 @@ def test_an_email_with_a_pdf_attachment_and_findings_kept_through_the_snapshot(
     assert any(
         c.finding.matched == "agency:us-ice" and c.finding.part == "informe.pdf" for c in report.findings
     )
-    review_findings(access, request_id, registry=shipped_registry(), accept=[1, 2])
+    review_findings(access, request_id, resources=Resources(), accept=[1, 2])
     with open_journal(access) as journal:
-        journal.rebuild_snapshot()
+        journal.rebuild_index()
         from_snapshot = current_findings(journal.proposals, journal.reviews)
         text = journal.read_payload(journal.answer_reads[1].parts[1].text).decode()
         full = Journal(journal.vault, use_snapshot=False)

@@ -11,11 +11,10 @@ from pathlib import Path
 from conftest import NO_OCR, TODAY, Requester, keep_reply
 
 import docs
-from broker_audit.law.load import shipped_laws
-from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess
 from broker_audit.services.audit import run_audit
 from broker_audit.services.findings import FindingsReport, review_findings, show_findings
+from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import mark
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -40,13 +39,13 @@ def test_confirmed_findings_are_in_the_html_map_with_evidence_links_and_unconfir
 ) -> None:
     request_id = make_request("lexisnexis")
     keep_reply(access, request_id, _pdf(tmp_path, "report.pdf", docs.LEXIS_REPORT), dt.date(2026, 4, 10))
-    report = show_findings(access, request_id, registry=shipped_registry(), today=TODAY, ocr=NO_OCR)
+    report = show_findings(access, request_id, resources=Resources(), today=TODAY, ocr=NO_OCR)
     ice, sheriff = _n(report, "recipient", "agency:us-ice"), _n(report, "source", "agency:sheriff-weld")
     police = _n(report, "recipient", "Denver Police Department")
     acme = _n(report, "recipient", "Acme Property Management")
-    review_findings(access, request_id, registry=shipped_registry(), accept=[ice, sheriff], reject=[acme])
+    review_findings(access, request_id, resources=Resources(), accept=[ice, sheriff], reject=[acme])
     html = tmp_path / "audit.html"
-    audit = run_audit(access, today=TODAY, registry=shipped_registry(), laws=shipped_laws(), html=html)
+    audit = run_audit(access, today=TODAY, resources=Resources(), html=html)
     text = html.read_text(encoding="utf-8")
 
     assert f'content="{CSP}"' in text and "<script" not in text.lower()
@@ -92,12 +91,12 @@ def test_a_recipient_dated_after_the_opt_out_is_flagged_with_both_answers(
 ) -> None:
     first = make_request("lexisnexis", "access", dt.date(2026, 1, 5))
     keep_reply(access, first, _pdf(tmp_path, "report-1.pdf", docs.LEXIS_REPORT), dt.date(2026, 4, 10))
-    show_findings(access, first, registry=shipped_registry(), today=TODAY, ocr=NO_OCR)
+    show_findings(access, first, resources=Resources(), today=TODAY, ocr=NO_OCR)
     opt_out = make_request("lexisnexis", "opt-out", dt.date(2026, 4, 15))
     mark(access, opt_out, "delivered", on=dt.date(2026, 4, 20), today=TODAY)
     second = make_request("lexisnexis", "access", dt.date(2026, 9, 1))
     keep_reply(access, second, _pdf(tmp_path, "report-2.pdf", docs.LEXIS_REPORT_2), dt.date(2026, 10, 5))
-    report = show_findings(access, second, registry=shipped_registry(), today=TODAY, ocr=NO_OCR)
+    report = show_findings(access, second, resources=Resources(), today=TODAY, ocr=NO_OCR)
 
     flagged = [c.finding for c in report.findings if c.finding.kind == "compliance"]
     assert len(flagged) == 1  # HSI on 2026-07-21; ICE (03/14) and Acme (2025) came before the opt-out
@@ -111,13 +110,12 @@ def test_a_recipient_dated_after_the_opt_out_is_flagged_with_both_answers(
     assert "its earlier answer (reply #1 of 2026-04-10) listed it too, with an earlier date" in finding.detail
 
     # confirmed, it is what `followup` complains about, citing both answers
-    review_findings(access, second, registry=shipped_registry(), accept=[finding.n])
+    review_findings(access, second, resources=Resources(), accept=[finding.n])
     from broker_audit.services.followup import followup_letters
 
     result = followup_letters(
         access, [opt_out], out_dir=tmp_path / "letters", formats=["txt"], today=TODAY,
-        registry=shipped_registry(), laws=shipped_laws(),
-    )  # fmt: skip
+        resources=Resources(), )  # fmt: skip
     (letter,) = result.letters
     assert letter.kind == "complaint" and letter.linked_to == opt_out
     text = next(p for p in letter.files if p.suffix == ".txt").read_text(encoding="utf-8")
@@ -135,16 +133,16 @@ def test_the_evidence_packet_flags_an_immigration_recipient(
 
     request_id = make_request("lexisnexis")
     keep_reply(access, request_id, _pdf(tmp_path, "report.pdf", docs.LEXIS_REPORT), dt.date(2026, 4, 10))
-    report = show_findings(access, request_id, registry=shipped_registry(), today=TODAY, ocr=NO_OCR)
+    report = show_findings(access, request_id, resources=Resources(), today=TODAY, ocr=NO_OCR)
     out = tmp_path / "packet"
-    before = write_evidence(access, request_id, out_dir=out, today=TODAY, laws=shipped_laws())
+    before = write_evidence(access, request_id, out_dir=out, today=TODAY, resources=Resources())
     assert not (out / "findings.txt").exists()  # nothing confirmed: nothing stated
     assert not any("FLAG" in row.what for row in before.timeline)
     review_findings(
-        access, request_id, registry=shipped_registry(), accept=[_n(report, "recipient", "agency:us-ice")]
+        access, request_id, resources=Resources(), accept=[_n(report, "recipient", "agency:us-ice")]
     )
     out2 = tmp_path / "packet2"
-    after = write_evidence(access, request_id, out_dir=out2, today=TODAY, laws=shipped_laws())
+    after = write_evidence(access, request_id, out_dir=out2, today=TODAY, resources=Resources())
     flags = [row for row in after.timeline if row.what.startswith("FLAG")]
     assert len(flags) == 1 and "immigration enforcement" in flags[0].what
     listing = (out2 / "findings.txt").read_text(encoding="utf-8")

@@ -16,9 +16,10 @@ import pytest
 from broker_audit.errors import NotConsumerReporting
 from broker_audit.law.check import REMARK, check_laws, printed_unread
 from broker_audit.law.choose import federal_law
+from broker_audit.law.claim import claim_for
 from broker_audit.law.load import shipped_laws
 from broker_audit.law.schema import Law
-from broker_audit.letters.compose import law_context, letter_context
+from broker_audit.letters.compose import letter_context
 from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
 from broker_audit.letters.render import render_letter
 from broker_audit.letters.text import to_text
@@ -302,7 +303,7 @@ def _cover(law: Law, kinds: list[str], language: str) -> str:
             kind=k,
             reference=f"BA-{k.upper()}",
             channel="mail",
-            law=law_context(law, kind(k)),
+            claim=claim_for(law, kind(k)),
         )
         for k in kinds
     ]

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from broker_audit.law.check import printed_unread
 from broker_audit.law.choose import federal_law
-from broker_audit.law.deadlines import clock_for
+from broker_audit.law.claim import clock_for
 from broker_audit.law.load import shipped_laws
 from broker_audit.letters.compose import (
     complaint_recipient_lines,

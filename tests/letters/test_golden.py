@@ -17,6 +17,7 @@ import msgspec
 import pytest
 
 from broker_audit.law.choose import federal_law
+from broker_audit.law.claim import applicable_kinds
 from broker_audit.law.load import shipped_laws
 from broker_audit.law.schema import Law
 from broker_audit.letters.compose import (
@@ -207,18 +208,8 @@ def _context(
 def cases() -> Iterator[tuple[str, str, str]]:
     """(law id, kind, variant) for every letter the tool can write."""
     for law in LAWS:
-        for letter in KINDS.values():
-            if letter.group in ("page", "platform") or (letter.group == "records") != (law.id == "co-cora"):
-                continue
-            if law.kind == "open-records" and letter.group != "records":
-                continue
-            if letter.id == "fcra-disclosure" and law.id != "us-fcra":
-                continue
-            if letter.id == "appeal" and not (law.appeal and law.appeal.available):
-                continue
-            if letter.recipient == "complaint-office" and (
-                law.complaint is None or not law.complaint.reachable
-            ):
+        for letter in applicable_kinds(law):
+            if letter.group == "records" and law.id != "co-cora":  # one open-records act is enough
                 continue
             yield law.id, letter.id, "plain"
             if letter.group == "records":

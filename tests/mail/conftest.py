@@ -18,12 +18,11 @@ from mailservers import (
     smtp_server,
 )
 
-from broker_audit.law.load import shipped_laws
 from broker_audit.profile import load_profile_file
-from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess
 from broker_audit.services.letters import LetterResult, request_letters
 from broker_audit.services.mail import MailSettings, setup_mail
+from broker_audit.services.resources import Resources
 from broker_audit.services.vaults import init_vault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,8 +105,7 @@ def email_request(
         [kind],
         out_dir=tmp_path / "letters",
         today=TODAY,
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=Resources(),
         via="email",
     )
     (letter,) = result.letters

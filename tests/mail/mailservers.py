@@ -1,6 +1,9 @@
 """Real mail servers on 127.0.0.1 for the tests: aiosmtpd (implicit TLS or STARTTLS, AUTH) that
 records what it receives, and Debian's Dovecot serving a maildir over IMAPS.
 
+`scripts/mail_sandbox.py` runs the same servers for people who want to try `send` and `inbox` on
+their own machine (README: "Try sending locally"): one implementation for the tests and the recipe.
+
 The certificates are made here with `cryptography`: a self-signed one for 127.0.0.1 and localhost,
 which the code under test must be told to trust (`--cafile`), and which it must refuse otherwise.
 """
@@ -74,6 +77,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _listen_port(port: int) -> int:
+    """`port`, or a free one for 0."""
+    return port or free_port()
+
+
 # --- SMTP -----------------------------------------------------------------------------------------
 
 
@@ -94,6 +102,8 @@ class SmtpServer:
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
     logins: list[str] = field(default_factory=list)
     on_data: Any = None  # called with each message received, before the server answers 250
+    user: str = USER
+    password: str = PASSWORD
 
 
 class _Handler:
@@ -128,21 +138,27 @@ class _Auth:
 
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
-        ok = auth_data.login.decode() == USER and auth_data.password.decode() == PASSWORD
+        ok = (
+            auth_data.login.decode() == self.server.user
+            and auth_data.password.decode() == self.server.password
+        )
         if ok:
             self.server.logins.append(auth_data.login.decode())
         return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
 
 @contextmanager
-def smtp_server(folder: Path, security: str = "tls") -> Iterator[SmtpServer]:
-    """An aiosmtpd server on 127.0.0.1 with AUTH over TLS (implicit, or STARTTLS required)."""
+def smtp_server(
+    folder: Path, security: str = "tls", *, port: int = 0, user: str = USER, password: str = PASSWORD
+) -> Iterator[SmtpServer]:
+    """An aiosmtpd server on 127.0.0.1 with AUTH over TLS (implicit, or STARTTLS required), on
+    `port` (0: a free one), taking one login."""
     from aiosmtpd.controller import Controller
 
     cert, key = make_cert(folder, f"smtp-{security}")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server = SmtpServer(port=free_port(), cafile=cert, security=security)
+    server = SmtpServer(port=_listen_port(port), cafile=cert, security=security, user=user, password=password)
     kwargs: dict[str, Any] = {
         "hostname": HOST,
         "port": server.port,
@@ -208,10 +224,10 @@ def dovecot_binary() -> str | None:
 
 
 @contextmanager
-def imap_server() -> Iterator[ImapServer]:
-    """Dovecot on 127.0.0.1 over IMAPS with plain-text login (inside TLS) from a passwd file,
-    serving a maildir in a fresh folder. Run as root, mail is owned by the `dovecot` user (Dovecot
-    refuses uid 0 for mail); otherwise everything runs as the current user."""
+def imap_server(*, port: int = 0, user: str = USER, password: str = PASSWORD) -> Iterator[ImapServer]:
+    """Dovecot on 127.0.0.1 over IMAPS (on `port`, 0: a free one) with plain-text login (inside
+    TLS) of one user, serving a maildir in a fresh folder. Run as root, mail is owned by the
+    `dovecot` user (Dovecot refuses uid 0 for mail); otherwise everything runs as the current user."""
     binary = dovecot_binary()
     assert binary is not None
     root = Path(tempfile.mkdtemp(prefix="ba-imap-"))
@@ -237,8 +253,8 @@ def imap_server() -> Iterator[ImapServer]:
         for folder in (maildir, maildir / "cur", maildir / "new", maildir / "tmp", home):
             folder.mkdir(parents=True, exist_ok=True)
             os.chown(folder, uid, gid)
-        (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-        port = free_port()
+        (root / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n")
+        port = _listen_port(port)
         config = root / "dovecot.conf"
         config.write_text(
             f"""base_dir = {root}/run
@@ -313,6 +329,7 @@ def reply_message(
     date: dt.datetime | None = None,
     html: str = "",
     auth: str | None = "dmarc=pass",
+    to: str = USER,
 ) -> bytes:
     """A reply as a broker's mail system would send it, as the user's provider delivers it: with
     its Authentication-Results on top (`auth`: the results it found, for the From domain; None:
@@ -325,7 +342,7 @@ def reply_message(
     if auth is not None:
         msg["Authentication-Results"] = f"{AUTHSERV_ID}; {auth} header.from={domain}"
     msg["From"] = sender
-    msg["To"] = USER
+    msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = email.utils.format_datetime(date or dt.datetime(2026, 1, 8, 15, 0, tzinfo=dt.UTC))
     msg["Message-ID"] = email.utils.make_msgid(domain=domain)

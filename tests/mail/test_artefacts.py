@@ -15,10 +15,10 @@ from pypdf import PdfReader
 
 from broker_audit.errors import UserError
 from broker_audit.files import UnsafeTarget
-from broker_audit.law.load import shipped_laws
 from broker_audit.services import VaultAccess, mark, open_journal
 from broker_audit.services.evidence import write_evidence
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -52,7 +52,7 @@ def test_evidence_copies_no_link_and_follows_no_planted_folder(access: VaultAcce
     eml = next(f for f in letter.files if f.suffix == ".eml")
     eml.write_bytes(b"Cc: boss@attacker.example\r\n" + eml.read_bytes())
     packet = tmp_path / "packet"
-    result = write_evidence(access, letter.request_id, out_dir=packet, today=TODAY, laws=shipped_laws())
+    result = write_evidence(access, letter.request_id, out_dir=packet, today=TODAY, resources=Resources())
     assert any("it is a symbolic link" in why for why in result.missing)
     assert any(
         "is not the letter written (a Cc: header the letter did not have" in why for why in result.missing
@@ -67,7 +67,7 @@ def test_evidence_copies_no_link_and_follows_no_planted_folder(access: VaultAcce
     again.mkdir()
     (again / "replies").symlink_to(elsewhere)
     with pytest.raises(UnsafeTarget, match="it is a symbolic link"):
-        write_evidence(access, letter.request_id, out_dir=again, today=TODAY, laws=shipped_laws())
+        write_evidence(access, letter.request_id, out_dir=again, today=TODAY, resources=Resources())
     assert list(elsewhere.iterdir()) == []
 
 
@@ -79,7 +79,7 @@ def test_control_characters_never_reach_the_packet(access: VaultAccess, tmp_path
     answer.write_text(f"We have received your request. {hostile}")
     add_reply_file(access, letter.request_id, answer, today=TODAY, note=hostile)
     packet = tmp_path / "packet"
-    write_evidence(access, letter.request_id, out_dir=packet, today=TODAY, laws=shipped_laws())
+    write_evidence(access, letter.request_id, out_dir=packet, today=TODAY, resources=Resources())
     proof = (packet / "mailing-proof.txt").read_text()
     assert "click" in proof and "gnp.exe" in proof  # the words stay
     assert not CONTROLS.search(proof.replace("\n", "")), repr(proof)

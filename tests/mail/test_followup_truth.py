@@ -20,6 +20,7 @@ from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal
 from broker_audit.services.followup import followup_letters
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 from broker_audit.services.send import SendAsks, SendOptions, SendResult, send_requests
 from broker_audit.tracking.states import State
 
@@ -30,7 +31,7 @@ def _late_followup(access: VaultAccess, tmp_path: Path):  # type: ignore[no-unty
     letter = email_request(access, tmp_path)
     mark(access, letter.request_id, "sent", today=TODAY, via="email")
     (follow,) = followup_letters(
-        access, None, out_dir=tmp_path / "f", today=LATER, registry=shipped_registry(), laws=shipped_laws()
+        access, None, out_dir=tmp_path / "f", today=LATER, resources=Resources()
     ).letters
     assert (follow.kind, follow.channel) == ("followup", "email")
     return letter, follow

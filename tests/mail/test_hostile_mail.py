@@ -23,6 +23,7 @@ from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal
 from broker_audit.services.inbox import InboxAsks, InboxOptions, InboxResult, read_inbox
 from broker_audit.services.mail import MailSettings, setup_mail
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.states import State
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -279,7 +280,6 @@ def test_accept_never_applies_an_unauthenticated_extension(
 
     from pypdf import PdfReader
 
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services.evidence import write_evidence
 
     set_up_mail(access, None, imap)
@@ -308,7 +308,7 @@ def test_accept_never_applies_an_unauthenticated_extension(
     view = mark(access, lexis, "extended", today=TODAY, reply_id=1, sender_checked=True)
     assert view.state is State.EXTENDED
     packet = tmp_path / "packet"
-    write_evidence(access, lexis, out_dir=packet, today=TODAY, laws=shipped_laws())
+    write_evidence(access, lexis, out_dir=packet, today=TODAY, resources=Resources())
     text = " ".join(
         PdfReader(io.BytesIO((packet / "timeline.pdf").read_bytes())).pages[0].extract_text().split()
     )

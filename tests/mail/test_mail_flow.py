@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from clijson import data
 from mailservers import AUTHSERV_ID, PASSWORD, USER, ImapServer, SmtpServer, reply_message, tiny_pdf
 from pypdf import PdfReader
 
@@ -43,7 +43,7 @@ def test_request_send_inbox_evidence(
 ) -> None:
     code, out, err = cli(["request", "lexisnexis", "--kind", "delete", "--via", "email", "--json"])
     assert code == 0, err
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     request_id, reference = letter["id"], letter["reference"]
     _setup(cli, smtp_starttls, imap, monkeypatch)
 
@@ -76,7 +76,7 @@ def test_request_send_inbox_evidence(
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
     code, out, err = cli(["inbox", "--json", "--cafile", str(imap.cafile)])
     assert code == 0, err
-    result = json.loads(out)
+    result = data(out)
     (stored,) = result["stored"]
     assert (stored["request_id"], stored["matched_by"], stored["suggested"]) == (
         request_id,
@@ -88,7 +88,7 @@ def test_request_send_inbox_evidence(
     code, out, err = cli(["mark", str(request_id), "acknowledged", "--reply", str(stored["reply_id"])])
     assert code == 0, err and f"#{request_id} is now acknowledged" in out
     code, out, err = cli(["show", str(request_id), "--json"])
-    shown = json.loads(out)
+    shown = data(out)
     assert shown["state"] == "acknowledged"
     (reply,) = shown["replies"]
     assert (reply["confirmed"], reply["from_addr"]) == ("acknowledged", "consumer.documents@lexisnexis.com")
@@ -100,7 +100,7 @@ def test_request_send_inbox_evidence(
     packet = tmp_path / "packet"
     code, out, err = cli(["evidence", str(request_id), "--out", str(packet), "--json"])
     assert code == 0, err
-    files = {Path(f).relative_to(packet).as_posix() for f in json.loads(out)["files"]}
+    files = {Path(f).relative_to(packet).as_posix() for f in data(out)["files"]}
     assert {"timeline.pdf", "mailing-proof.txt", f"sent-{request_id}-1.eml"} <= files
     assert f"replies/reply-{stored['reply_id']}-message.eml" in files
     assert f"replies/reply-{stored['reply_id']}-1-receipt.pdf" in files
@@ -172,7 +172,7 @@ def test_hostile_reply_text_never_reaches_the_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, out, err = cli(["request", "lexisnexis", "--kind", "delete", "--via", "email", "--json"])
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     _setup(cli, smtp_tls, imap, monkeypatch)
     hostile = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\u202egnp.exe\x9b31m"
     imap.deliver(
@@ -203,7 +203,7 @@ def test_cli_tls_failure_server_down_and_a_forged_reply(
     from mailservers import free_port
 
     code, out, err = cli(["request", "lexisnexis", "--kind", "delete", "--via", "email", "--json"])
-    (letter,) = json.loads(out)["letters"]
+    (letter,) = data(out)["letters"]
     _setup(cli, smtp_tls, imap, monkeypatch)
     # the wrong certificate authority: TLS fails, one line, exit 1, nothing marked
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
@@ -223,8 +223,7 @@ def test_cli_tls_failure_server_down_and_a_forged_reply(
     code, out, err = cli(["send", "--yes"])
     assert code == 1 and f"error: cannot reach the SMTP server 127.0.0.1:{port}: Connection refused" in err
     assert (
-        smtp_tls.received == []
-        and json.loads(cli(["show", str(letter["id"]), "--json"])[1])["state"] == "drafted"
+        smtp_tls.received == [] and data(cli(["show", str(letter["id"]), "--json"])[1])["state"] == "drafted"
     )
     # a forged reference from an unknown domain: listed, exit 1, nothing changed or stored
     _setup(cli, smtp_tls, imap, monkeypatch)
@@ -240,5 +239,5 @@ def test_cli_tls_failure_server_down_and_a_forged_reply(
     assert code == 1
     assert f"FLAGGED, not trusted (#{letter['id']})" in out and "lexisnexis.help" in out
     assert "error: some messages need your attention" in err
-    shown = json.loads(cli(["show", str(letter["id"]), "--json"])[1])
+    shown = data(cli(["show", str(letter["id"]), "--json"])[1])
     assert shown["state"] == "drafted" and shown["replies"] == []

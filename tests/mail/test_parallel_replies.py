@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mailservers import AUTHSERV_ID, PASSWORD, ImapServer
 
-from broker_audit.law.load import shipped_laws
 from broker_audit.profile import load_profile_file
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal, verify_vault
@@ -27,6 +26,7 @@ from broker_audit.services import replies as replies_module
 from broker_audit.services.inbox import InboxOptions, read_inbox
 from broker_audit.services.letters import request_letters
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 from broker_audit.services.vaults import init_vault
 
 BROKERS = {"lexisnexis": "consumer.documents@lexisnexis.com", "transunion": "privacy@transunion.com"}
@@ -77,8 +77,7 @@ def test_parallel_inbox_and_reply_keep_every_reply_under_its_request(
             ["access"],
             out_dir=work / "letters",
             today=TODAY,
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            resources=Resources(),
             via="email",
         ).letters
         mark(access, letter.request_id, "sent", today=TODAY, via="email")

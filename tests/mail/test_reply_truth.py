@@ -12,12 +12,11 @@ from conftest import TODAY
 from mailservers import reply_message
 
 from broker_audit.errors import UserError
-from broker_audit.law.load import shipped_laws
-from broker_audit.registry.load import shipped_registry
 from broker_audit.services import mark
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import request_letters
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 
 SENT = TODAY - dt.timedelta(days=20)
 
@@ -29,8 +28,7 @@ def _sent_request(access: VaultAccess, tmp_path: Path, broker: str) -> tuple[int
         ["delete"],
         out_dir=tmp_path / "letters",
         today=SENT,
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=Resources(),
         via="email",
         again=True,
     )

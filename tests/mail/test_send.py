@@ -17,6 +17,7 @@ from mailservers import PASSWORD, USER, SmtpServer, free_port
 from broker_audit.errors import MailLoginFailed, MailServerUnreachable, MailTLSFailed, UserError
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, open_journal
+from broker_audit.services.resources import Resources
 from broker_audit.services.send import (
     Answer,
     InDoubt,
@@ -208,7 +209,6 @@ def test_only_to_an_email_route_of_the_broker(
 def test_mail_requests_and_unknown_ids_are_refused(
     access: VaultAccess, tmp_path: Path, smtp_tls: SmtpServer
 ) -> None:
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services.letters import request_letters
 
     mailed = request_letters(
@@ -217,8 +217,7 @@ def test_mail_requests_and_unknown_ids_are_refused(
         ["access"],
         out_dir=tmp_path / "letters",
         today=TODAY,
-        registry=shipped_registry(),
-        laws=shipped_laws(),
+        resources=Resources(),
         via="mail",
     ).letters[0]
     set_up_mail(access, smtp_tls)
@@ -244,7 +243,7 @@ def test_a_follow_up_by_email_encloses_the_timeline(
     _send(access)
     later = TODAY + dt.timedelta(days=60)  # Colorado: 45 days from receipt have passed
     (follow,) = followup_letters(
-        access, None, out_dir=tmp_path / "f", today=later, registry=shipped_registry(), laws=shipped_laws()
+        access, None, out_dir=tmp_path / "f", today=later, resources=Resources()
     ).letters
     assert (follow.kind, follow.channel, follow.linked_to) == ("followup", "email", letter.request_id)
     result = send_requests(
@@ -272,16 +271,13 @@ def test_a_campaigns_email_letter_goes_to_the_agencys_route(
 ) -> None:
     """A campaign letter by e-mail (CBI's records mailbox) is sent like a broker's: only to the
     route it was written for, logged as sent with the server's acceptance."""
-    from broker_audit.law.load import shipped_laws
-    from broker_audit.registry.agencies import shipped_agencies
     from broker_audit.services.campaign import start_campaign
 
     listing = tmp_path / "agencies.txt"
     listing.write_text("state-cbi\nstate-csp\n")
     made = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=shipped_laws(),
+        resources=Resources(),
         out_dir=tmp_path / "letters",
         today=TODAY,
         agency_list=listing,
@@ -300,8 +296,7 @@ def test_a_campaigns_email_letter_goes_to_the_agencys_route(
     # A letter whose To: was changed by hand is refused, not sent to the new address.
     again = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=shipped_laws(),
+        resources=Resources(),
         out_dir=tmp_path / "letters2",
         today=TODAY,
         agency_list=listing,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+from clijson import data
 from conftest import ROOT, TODAY, email_request
 from keyring.backends import fail
 from keyring_session import MemoryKeyring
@@ -19,6 +19,7 @@ from broker_audit.mail.password import MAIL_KEYRING_SERVICE
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.mail import MailSettings, account_password, setup_mail
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 from broker_audit.tracking.states import State
 from broker_audit.vault import keys
 
@@ -171,7 +172,7 @@ def test_clinic_batch_is_sent_only_with_batch(
         ]
     )
     assert code == 0, err
-    summary = json.loads(out)
+    summary = data(out)
     assert summary["by_channel"].get("email", 0) >= 1
     emails = summary["by_channel"]["email"]
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)
@@ -213,7 +214,6 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
 
     from pypdf import PdfReader
 
-    from broker_audit.law.load import shipped_laws
     from broker_audit.services import mark
     from broker_audit.services.evidence import write_evidence
 
@@ -224,7 +224,7 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
         long_text.write_text(f"Letter {n}. " + "We have received your request and are reviewing it. " * 80)
         add_reply_file(access, letter.request_id, long_text, today=TODAY)
     result = write_evidence(
-        access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, laws=shipped_laws()
+        access, letter.request_id, out_dir=tmp_path / "p", today=TODAY, resources=Resources()
     )
     reader = PdfReader(io.BytesIO((tmp_path / "p" / "timeline.pdf").read_bytes()))
     assert len(reader.pages) == 1
@@ -233,21 +233,15 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
     assert len([f for f in result.files if f.parent.name == "replies"]) == 45
 
 
-def test_mail_state_survives_the_snapshot(
-    access: VaultAccess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The journal's sealed snapshot keeps the mail account, the emails sent and the replies."""
-    from broker_audit.tracking import journal as journal_module
-
-    monkeypatch.setattr(journal_module, "SNAPSHOT_AFTER", 1)
-    monkeypatch.setattr(journal_module, "SNAPSHOT_FRACTION", 10**9)
+def test_mail_state_survives_the_index(access: VaultAccess, tmp_path: Path) -> None:
+    """The vault's derived index keeps the mail account, the emails sent and the replies."""
     letter = email_request(access, tmp_path)
     setup_mail(access, SETTINGS, password=lambda: PASSWORD, use_keyring=False)
     text = tmp_path / "answer.txt"
     text.write_text("We have received your request.")
     add_reply_file(access, letter.request_id, text, today=TODAY)
     with open_journal(access) as journal:
-        assert journal.vault.snapshot_count == journal.vault.count  # read from the snapshot alone
+        assert journal.vault.snapshot_count == journal.vault.count  # read from the index alone
         assert journal.mail_account is not None and journal.mail_account.smtp_host == "smtp.example.org"
         (reply,) = journal.request_replies(letter.request_id)
         assert journal.read_payload(reply.original) == text.read_bytes()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from clijson import data
 from leaks import (
     AD_ID,
     EMAIL,
@@ -45,8 +46,8 @@ from vaults import CLINIC_TOML, Runner, make_vault
 from broker_audit.letters.disclosure import government_ties, is_location_broker
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.registry.load import shipped_registry
-from broker_audit.registry.routes import CHANNEL_ORDER, ranked_routes
-from broker_audit.vocabulary import KINDS
+from broker_audit.registry.routes import ranked_routes
+from broker_audit.vocabulary import KINDS, channels_by_rank
 
 REQUEST_KINDS = ("access", "delete", "opt-out", "correct", "fcra-disclosure")
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
@@ -69,7 +70,7 @@ def routes_by_channel(broker_id: str) -> list[tuple[str, list[str]]]:
     disclosure goes only to a consumer reporting agency."""
     broker = shipped_registry().get(broker_id)
     out = []
-    for channel in CHANNEL_ORDER:
+    for channel in channels_by_rank():
         kinds = [
             k
             for k in REQUEST_KINDS
@@ -143,7 +144,7 @@ def test_request(person: Path, cli: Runner, variant: str, broker_id: str) -> Non
         )
         assert code == 0, err
         assert not leaks(stdout + err, allowed=allowed), (channel, leaks(stdout + err, allowed=allowed))
-        made = json.loads(stdout)["letters"]
+        made = data(stdout)["letters"]
         assert sorted(m["kind"] for m in made) == sorted(kinds)
         for letter in made:
             assert letter["disclosed"] == expected, (channel, letter["kind"])
@@ -218,7 +219,7 @@ def test_request_to_other_brokers_follows_the_profile_and_disclose(
         args += ["--disclose", field]
     code, stdout, err = cli(args)
     assert code == 0, err
-    (letter,) = json.loads(stdout)["letters"]
+    (letter,) = data(stdout)["letters"]
     assert set(letter["disclosed"]) == given
     words = {
         "current-address": "current street",
@@ -283,7 +284,7 @@ CHAINS = {
 def _letters(cli: Runner, args: list[str]) -> list[dict]:
     code, stdout, err = cli([*args, "--json"])
     assert code == 0, err
-    return list(json.loads(stdout)["letters"])
+    return list(data(stdout)["letters"])
 
 
 @pytest.mark.parametrize("broker_id", list(CHAINS), ids=lambda b: f"followup-{b}")
@@ -343,7 +344,7 @@ def test_followup_after_a_move_tells_nothing_new(
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-03-01")
     code, stdout, err = cli(["followup", "--format", "pdf,txt", "--out", str(tmp_path / "f"), "--json"])
     assert code == 0, err
-    (second,) = json.loads(stdout)["letters"]
+    (second,) = data(stdout)["letters"]
     assert "current-address" not in second["disclosed"] and "phone" not in second["disclosed"]
     for path in files_under(tmp_path / "f"):
         text = fold(artefact_text(path))
@@ -448,7 +449,7 @@ def test_followup_for_a_clinic_client_is_in_the_clients_name(
         ]
     )
     assert code == 0, err
-    summary = json.loads(stdout)
+    summary = data(stdout)
     (channel,) = summary["by_channel"]
     code, _, err = cli(["bulk", "mark", summary["batch"], "sent", "--on", "2026-12-07", "--via", channel])
     assert code == 0, err
@@ -506,7 +507,7 @@ def test_bulk_letters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runn
     code, stdout, err = cli(args)
     assert code == 0, err
     assert not leaks(stdout + err), leaks(stdout + err)
-    summary = json.loads(stdout)
+    summary = data(stdout)
     groups = summary["disclosure"]
     assert groups and all("never the home address" in g["tells"] for g in groups)
     assert all(g["tells"].endswith("answers go to Centro de Derechos Example Clinic") for g in groups)
@@ -593,7 +594,7 @@ def test_send_and_evidence(person: Path, cli: Runner, monkeypatch: pytest.Monkey
             ["request", "lexisnexis", "--via", "email", "--out", str(person / "r"), "--json"]
         )
         assert code == 0, err
-        (letter,) = json.loads(stdout)["letters"]
+        (letter,) = data(stdout)["letters"]
         assert (  # said when the letter is written, too
             f"your mailbox sends from volunteer.personal@example.net, but the letters that go by e-mail "
             f"give {EMAIL}" in " ".join(err.split())
@@ -680,7 +681,7 @@ def test_cora(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner, scop
         args = ["cora", "--all", "co-sheriffs"]
     code, stdout, err = cli([*args, "--as", who, "--out", str(out), "--json"])
     assert code == 0, err
-    made = json.loads(stdout)
+    made = data(stdout)
     assert not leaks(stdout + err) and not gives_past(stdout + err)
     said = " ".join(err.split())  # what the letters tell, printed before they are written
     if who == "clinic":
@@ -702,7 +703,7 @@ def test_cora(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner, scop
             expected = "privacy-desk@example.org" if who == "clinic" else EMAIL
             assert sender is None or sender.addresses[0].addr_spec == expected
     first = made["id"] if scope == "one" else made["letters"][0]["id"]
-    shown = json.loads(cli(["show", str(first), "--json"])[1])["disclosed"]
+    shown = data(cli(["show", str(first), "--json"])[1])["disclosed"]
     assert shown["given"] == ([] if who == "clinic" else ["email"])
     if scope == "all":  # a late agency's follow-up, and the table an advocate brings
         for letter in made["letters"][:2]:
@@ -790,13 +791,13 @@ def test_cora_followup_after_a_new_email_tells_the_agency_nothing_new(
         ["cora", "--all", "co-sheriffs", "--as", "person", "--out", str(tmp_path / "c"), "--json"]
     )
     assert code == 0, err
-    first = json.loads(stdout)["letters"][0]
+    first = data(stdout)["letters"][0]
     assert cli(["mark", str(first["id"]), "sent", "--via", first["channel"], "--on", "2026-12-07"])[0] == 0
     (tmp_path / "new.toml").write_text(PROFILE.replace(EMAIL, "new.address@example.com"), encoding="utf-8")
     assert cli(["profile", "edit", "--from-file", str(tmp_path / "new.toml")])[0] == 0
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-20")
     code, stdout, err = cli(["followup", str(first["id"]), "--out", str(tmp_path / "f"), "--json"])
     assert code == 0, err
-    assert json.loads(stdout)["letters"] == []
+    assert data(stdout)["letters"] == []
     assert f"#{first['id']}: skipped, your e-mail changed since the request" in " ".join(err.split())
     assert not (tmp_path / "f").exists() or not files_under(tmp_path / "f")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from clijson import data
 
 from broker_audit import datafiles
 from broker_audit.registry.check import RULES, run_check
@@ -242,14 +242,14 @@ def test_cli_check_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFix
     code, out, err = run_cli(
         ["registry", "check", "--brokers", str(good), "--imported", str(tmp_path / "none"), "--json"], capsys
     )
-    report = json.loads(out)
+    report = data(out)
     assert code == 0, err  # warnings (a stale date) do not fail the check
     assert report["ok"] is True and report["warnings"] >= 1 and report["errors"] == 0
     assert {r["id"] for r in report["rules"]} >= {"R001", "R012"}
     bad = tmp_path / "bad.toml"
     bad.write_text(toml(record("future", checked="2999-01-01")))
     code, out, _ = run_cli(["registry", "check", "--brokers", str(bad), "--json"], capsys)
-    report = json.loads(out)
+    report = data(out)
     assert code == 1 and report["ok"] is False
     finding = next(f for f in report["findings"] if f["rule"] == "R003")
     assert finding["broker"] == "future" and finding["fix"].startswith("Re-check")

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from clijson import data
 
 from broker_audit.errors import DataFileError
 from broker_audit.registry.imports import importer_for
@@ -248,7 +249,7 @@ def test_cli_import_json(
         ["registry", "import", "--source", "ca", str(CPPA), "--into", str(into), "--json"], capsys
     )
     assert code == 0, err
-    report = json.loads(out)
+    report = data(out)
     assert report["rows"] == 30 and report["brokers"] == 30 and report["coverage"] == 1.0
     assert report["form"] == "cppa" and report["unmapped"] == [] and len(report["new"]) == 30
     stored = json.loads(into.read_text())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from clijson import data
 
 from broker_audit.registry.fetch import USER_AGENT, FetchError, download
 from broker_audit.registry.merge import load_imported
@@ -166,7 +166,7 @@ def test_cli_update(
         ["registry", "update", "--url", server.url + "/registry.csv", "--into", str(into), "--json"]
     )
     assert code == 0, err
-    assert json.loads(out)["brokers"] == 30
+    assert data(out)["brokers"] == 30
     code, out, err = run(
         ["registry", "update", "--url", server.url + "/page", "--into", str(into), "--retries", "0"]
     )

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from clijson import data
 from conftest import DEMO, PASSPHRASE, Answer, Server, page
 
 from broker_audit.cli.app import main
@@ -52,7 +53,7 @@ def test_dry_run_lists_every_url_and_sends_nothing(
     assert f"{server.url}/results?name=Mar%C3%ADa%20N%C3%BA%C3%B1ez&citystatezip=Denver,CO" in err
     assert "Nothing was sent." in err
     code, out, err = cli(["scan", "--dry-run", "--json", "--base-url", server.url], capsys)
-    plan = json.loads(out)
+    plan = data(out)
     # Spokeo told California's registry it shares data with law enforcement: a default scan
     # does not send it the name and city (issue 19's red-team pass); it is listed as skipped.
     # The other sites: 3 names on each of the 2 path-slug sites, with and without accents on the query one (6)
@@ -86,14 +87,14 @@ def test_a_found_listing_feeds_the_audit(
         capsys,
     )
     assert code == 0, err
-    result = json.loads(out)["results"][0]
+    result = data(out)["results"][0]
     assert result["outcome"] == "found"
     assert result["listing_url"] == server.url + "/maria-nguyen_id_G-2"
     assert server.paths() == ["/robots.txt", FPS_PATH]
 
     code, out, err = cli(["audit", "--json"], capsys)
     assert code == 0, err
-    report = json.loads(out)
+    report = data(out)
     fps = next(b for b in report["brokers"] if b["id"] == "fastpeoplesearch-network")
     assert fps["reasons"][0]["source"] == server.url + "/maria-nguyen_id_G-2"
     assert "found a public listing" in fps["reasons"][0]["text"]

@@ -9,9 +9,9 @@ import pytest
 from conftest import Answer, Server, page
 
 from broker_audit.errors import UserError
-from broker_audit.registry.load import shipped_registry
 from broker_audit.scan.fetch import USER_AGENT
 from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.resources import Resources
 from broker_audit.services.scan import ScanReport, run_scan
 from broker_audit.tracking.journal import ScanFinding
 
@@ -36,7 +36,7 @@ def scan(
     kw.setdefault("search_name", "Maria Nguyen")  # one name: one search per site (see test_name_variants)
     return run_scan(
         vault,
-        registry=shipped_registry(),
+        resources=Resources(),
         confirm=lambda plan: confirm,
         brokers=brokers,
         base_urls={b: server.url + prefixes.get(b, "") for b in brokers},
@@ -187,7 +187,7 @@ def test_the_name_goes_only_to_the_listed_sites_and_no_cookie_crosses_sites(
 
     report = run_scan(
         vault,
-        registry=shipped_registry(),
+        resources=Resources(),
         confirm=confirm,
         brokers=(FPS, TPS),
         base_urls={FPS: a.url + "/fps", TPS: b.url + "/tps"},

@@ -15,7 +15,6 @@ import pytest
 from broker_audit.errors import UserError
 from broker_audit.law.load import shipped_laws
 from broker_audit.profile import AgentProfile, load_profile_file
-from broker_audit.registry.agencies import shipped_agencies
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.campaign import (
     campaign_report,
@@ -25,8 +24,10 @@ from broker_audit.services.campaign import (
 )
 from broker_audit.services.followup import followup_letters
 from broker_audit.services.replies import add_reply_file
+from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import mark
 from broker_audit.services.vaults import init_vault
+from broker_audit.tracking.journal import Journal
 
 ROOT = Path(__file__).resolve().parents[2]
 LAWS = shipped_laws()
@@ -72,8 +73,7 @@ def test_a_campaign_to_every_sheriff_writes_one_letter_per_agency_with_a_route(t
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         group="co-sheriffs",
@@ -120,8 +120,7 @@ def test_the_letter_cites_the_immigration_data_laws_and_asks_for_the_annual_repo
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         group="co-sheriffs",
@@ -145,8 +144,7 @@ def test_each_request_runs_on_coras_working_day_clock(tmp_path: Path) -> None:
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         agency_list=_list(tmp_path, "sheriff-otero\nstate-cbi\n"),
@@ -181,8 +179,7 @@ def test_a_late_agency_gets_a_follow_up_by_the_same_route_once(tmp_path: Path) -
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         agency_list=_list(tmp_path, "sheriff-otero\nsheriff-teller\nsheriff-jefferson\nsheriff-park\n"),
@@ -200,8 +197,7 @@ def test_a_late_agency_gets_a_follow_up_by_the_same_route_once(tmp_path: Path) -
         None,
         out_dir=tmp_path / "f1",
         today=dt.date(2026, 12, 15),
-        registry=_registry(),
-        laws=LAWS,
+        resources=Resources(registry=_registry(), laws=LAWS),
     )
     assert [(r.broker_id, r.kind, r.linked_to) for r in first.letters] == [
         ("sheriff-jefferson", "records-followup", ids["sheriff-jefferson"])
@@ -214,8 +210,7 @@ def test_a_late_agency_gets_a_follow_up_by_the_same_route_once(tmp_path: Path) -
         None,
         out_dir=tmp_path / "f2",
         today=dt.date(2026, 12, 18),
-        registry=_registry(),
-        laws=LAWS,
+        resources=Resources(registry=_registry(), laws=LAWS),
     )
     assert [(r.broker_id, r.channel) for r in second.letters] == [("sheriff-otero", "mail")]
     text = _flat(_text_of(next(p for p in second.letters[0].files if p.suffix == ".txt")))
@@ -227,8 +222,7 @@ def test_a_late_agency_gets_a_follow_up_by_the_same_route_once(tmp_path: Path) -
         [ids["sheriff-teller"], ids["sheriff-park"]],
         out_dir=tmp_path / "f3",
         today=dt.date(2026, 12, 18),
-        registry=_registry(),
-        laws=LAWS,
+        resources=Resources(registry=_registry(), laws=LAWS),
     )
     reasons = dict(asked.skipped)
     assert "a reply is kept" in reasons[ids["sheriff-teller"]]
@@ -255,8 +249,7 @@ def test_a_recorded_finding_appears_in_the_export_with_its_evidence(tmp_path: Pa
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         agency_list=_list(tmp_path, "sheriff-teller\nsheriff-otero\nsheriff-adams\n"),
@@ -309,8 +302,7 @@ def test_a_finding_rests_on_evidence_from_that_agency(tmp_path: Path) -> None:
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         agency_list=_list(tmp_path, "sheriff-teller\nsheriff-otero\n"),
@@ -333,8 +325,7 @@ def test_a_clinic_vault_writes_as_the_clinic(tmp_path: Path) -> None:
     access = _access(tmp_path, profile=False, clinic=True)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         agency_list=_list(tmp_path, "sheriff-otero\nsheriff-jefferson\n"),
@@ -350,8 +341,7 @@ def test_a_clinic_vault_writes_as_the_clinic(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no requester's profile"):
         start_campaign(
             access,
-            directory=shipped_agencies(),
-            laws=LAWS,
+            resources=Resources(laws=LAWS),
             out_dir=tmp_path / "l2",
             today=MONDAY,
             group="co-state",
@@ -367,8 +357,7 @@ def test_a_person_without_an_email_is_told_so(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="only your name and e-mail"):
         start_campaign(
             access,
-            directory=shipped_agencies(),
-            laws=LAWS,
+            resources=Resources(laws=LAWS),
             out_dir=tmp_path / "letters",
             today=MONDAY,
             group="co-sheriffs",
@@ -376,15 +365,11 @@ def test_a_person_without_an_email_is_told_so(tmp_path: Path) -> None:
     assert not (tmp_path / "letters").exists()
 
 
-def test_campaigns_and_findings_survive_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from broker_audit.tracking import journal as journal_module
-
-    monkeypatch.setattr(journal_module, "SNAPSHOT_AFTER", 3)
+def test_campaigns_and_findings_survive_the_index(tmp_path: Path) -> None:
     access = _access(tmp_path)
     result = start_campaign(
         access,
-        directory=shipped_agencies(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
         out_dir=tmp_path / "letters",
         today=MONDAY,
         group="co-sheriffs",
@@ -392,7 +377,8 @@ def test_campaigns_and_findings_survive_the_snapshot(tmp_path: Path, monkeypatch
     first = result.letters[0].request_id
     record_finding(access, first, "none", today=MONDAY, evidence="letter of Dec 7")
     with open_journal(access) as journal:
-        assert journal._snapshot_count is not None  # read from a snapshot
+        assert journal.vault.snapshot_count == journal.vault.count  # read from the index
         assert list(journal.campaigns) == [result.campaign_id]
         assert [f.request_id for f in journal.agency_findings] == [first]
         assert journal.campaign_member(first)[1].agency_id == result.letters[0].broker_id  # type: ignore[index]
+        assert journal.state() == Journal(journal.vault, use_snapshot=False).state()  # as the records say

@@ -13,6 +13,7 @@ from broker_audit.profile import load_profile_file
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services.access import VaultAccess
 from broker_audit.services.letters import plan_letter, request_letters, request_record
+from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import mark, status_rows
 from broker_audit.services.vaults import init_vault
 from broker_audit.vocabulary import kind as kind_of
@@ -77,8 +78,7 @@ def test_request_service_writes_logs_and_tracks(tmp_path: Path) -> None:
         ["delete"],
         out_dir=tmp_path / "l",
         today=TODAY,
-        registry=shipped_registry(),
-        laws=LAWS,
+        resources=Resources(laws=LAWS),
     )
     assert [(r.broker_id, r.kind, r.channel) for r in result.letters] == [
         ("experian", "delete", "mail"),

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broker_audit.law.deadlines import add_days
-from broker_audit.tracking.due import DELIVERY_ALLOWANCE, UNKNOWN_CHANNEL_ALLOWANCE, Due, fold
+from broker_audit.tracking.due import Due, delivery_allowance, fold
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.states import TRANSITIONS, State
 
@@ -30,7 +30,7 @@ def _received_on(events: Iterable[StatusChanged]) -> tuple[dt.date | None, bool]
             sent = event
     if sent is None:
         return None, False
-    allowance = DELIVERY_ALLOWANCE.get(sent.via, UNKNOWN_CHANNEL_ALLOWANCE)
+    allowance = delivery_allowance(sent.via)
     return sent.on + dt.timedelta(days=allowance), True
 
 

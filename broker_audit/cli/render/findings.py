@@ -1,11 +1,19 @@
-"""Drawing the findings for humans (the findings' part of `cli/render.py`, kept in its own file:
+"""`findings` and `bulk recipients`, and the audit's part about the answers (
 every value from an answer goes through `say` or `add_text_row`, which clean it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from broker_audit.cli.render import add_text_row, console, say
+from broker_audit.cli.render.base import add_text_row, console, say
+
+if TYPE_CHECKING:
+    from broker_audit.findings.flowmap import FlowMap
+    from broker_audit.findings.steps import Step
+    from broker_audit.services.clinic_findings import RecipientCounts
+    from broker_audit.services.findings import FindingsOverview, FindingsReport
+    from broker_audit.tracking.finding_records import Finding
 
 _STATUS = {
     "proposed": ("proposed", "yellow"),
@@ -15,7 +23,7 @@ _STATUS = {
 _SOURCE_WORDS = {"email-body": "e-mail text", "text": "text", "pdf-text": "PDF text", "ocr": "OCR"}
 
 
-def _what(f: Any, display: dict[str, str]) -> str:
+def _what(f: Finding, display: dict[str, str]) -> str:
     if f.kind == "holds":
         return f"holds {f.value}"
     if f.kind == "verdict":
@@ -28,7 +36,7 @@ def _what(f: Any, display: dict[str, str]) -> str:
     return f"{f.kind}: {f.value}{matched}{role}{dated}"
 
 
-def render_findings(report: Any) -> None:
+def render_findings(report: FindingsReport) -> None:
     from rich.table import Table
 
     say(
@@ -86,7 +94,7 @@ def render_findings(report: Any) -> None:
             say("      ", (step.command, "cyan"))
 
 
-def render_overview(overview: Any) -> None:
+def render_overview(overview: FindingsOverview) -> None:
     if overview.read_now:
         say(f"Read {overview.read_now} new repl{'y' if overview.read_now == 1 else 'ies'}.")
     if not overview.requests:
@@ -119,7 +127,7 @@ def render_overview(overview: Any) -> None:
         say("Review the proposed findings of a request: `broker-audit findings ID`.")
 
 
-def render_recipient_counts(result: Any) -> None:
+def render_recipient_counts(result: RecipientCounts) -> None:
     from rich.table import Table
 
     say(
@@ -135,7 +143,7 @@ def render_recipient_counts(result: Any) -> None:
     console.print(table)
 
 
-def render_flow(flow: Any, steps: Any) -> None:
+def render_flow(flow: FlowMap, steps: Sequence[Step]) -> None:
     """The audit's part about the answers: each confirmed edge, marked, with its evidence."""
     if flow.empty and not flow.proposed:
         return

@@ -1,18 +1,24 @@
 """Long listings, drawn without rich: `status` (up to 100,000 requests) and `brokers list`.
 
 rich renders about 3,000 table rows a second; these listings are plain tables from
-`cli/table.py` instead (and this module imports no rich, which saves 20 ms of start-up).
-Like `cli/render.py`, this is a place that prints; nothing else does.
+`table.py` instead (and this module imports no rich, which saves 20 ms of start-up).
+Like the rest of `cli/render/`, this is a place that prints; nothing else does.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from broker_audit.cli import table
+from broker_audit.cli.render import table
+
+if TYPE_CHECKING:
+    from broker_audit.registry.listing import BrokerRow
+    from broker_audit.services.agencies import AgencyListing
+    from broker_audit.services.campaign import CampaignReport
+    from broker_audit.services.tracking import StatusReport, StatusRow
 
 
-def render_status(report: Any) -> None:
+def render_status(report: StatusReport) -> None:
     """The summary by state, then the rows (most urgent first), drawn as a plain table: rich
     would take a minute for 100,000 rows. Through a pager on a terminal when it is long."""
     if report.total == 0:
@@ -84,13 +90,13 @@ def render_status(report: Any) -> None:
     table.show(lines)
 
 
-def _by(row: Any) -> str:
+def _by(row: StatusRow) -> str:
     """The channels a request was written for: "mail", or "mail+web-form" with a sheet beside."""
     channels = [route.split(":", 1)[0] for route in row.routes] or ([row.channel] if row.channel else [])
     return table.clean("+".join(dict.fromkeys(channels))) or "-"
 
 
-def render_broker_table(brokers: list[Any]) -> None:
+def render_broker_table(brokers: list[BrokerRow]) -> None:
     """Listing rows (registry/listing.py) as a plain table, paged on a terminal."""
     cells = [
         [
@@ -113,7 +119,7 @@ def render_broker_table(brokers: list[Any]) -> None:
     table.show(lines)
 
 
-def render_campaign_status(report: Any) -> None:
+def render_campaign_status(report: CampaignReport) -> None:
     """`status --campaign ID`: who answered, who is late, who asked for fees, agency by agency
     (the late ones first), as a plain table."""
     head = (
@@ -175,28 +181,24 @@ def render_campaign_status(report: Any) -> None:
     table.show(lines)
 
 
-def render_agency_table(rows: list[Any]) -> None:
-    """`agencies list`: (agency, route choice) pairs as a plain table."""
-    cells = []
-    for agency, choice in rows:
-        route = choice.route
-        cells.append(
-            [
-                table.clean(agency.id),
-                table.clean(agency.name),
-                f"{route.channel} ({route.door}, {route.grade})" if route else "none",
-                table.clean(route.address())
-                if route
-                else table.clean("unknown: " + ", ".join(agency.unknown)),
-            ]
-        )
+def render_agency_table(rows: list[AgencyListing]) -> None:
+    """`agencies list`: each agency and the route a campaign letter takes, as a plain table."""
+    cells = [
+        [
+            table.clean(a.id),
+            table.clean(a.name),
+            f"{a.channel} ({a.door}, {a.grade})" if a.channel else "none",
+            table.clean(a.send_to) if a.send_to else table.clean("unknown: " + ", ".join(a.unknown)),
+        ]
+        for a in rows
+    ]
     columns = [
         table.Column("id", shrink=False),
         table.Column("name", min_width=12),
         table.Column("route"),
         table.Column("send to / unknown", min_width=12),
     ]
-    routed = sum(1 for _, c in rows if c.route is not None)
+    routed = sum(1 for a in rows if a.channel is not None)
     lines = [f"{len(rows)} agencies, {routed} with a route a campaign letter can take", ""]
     lines += table.format_table(columns, cells, width=table.terminal_width(), colour=table.use_colour())
     table.show(lines)
