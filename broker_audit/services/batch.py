@@ -255,6 +255,9 @@ class WriteSettings:
     templates_dir: Path | None
     workers: int
     split: bool
+    # The batch's letter kinds by id (a kind registered at run time among them): the cover
+    # sheets name the letters not written by them. A planned letter carries its own kind.
+    kinds: Mapping[str, LetterKind] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,7 @@ def run_batch(
             templates_dir=options.templates_dir,
             workers=chosen.workers,
             split=options.split,
+            kinds={k.id: k for k in chosen.letters},
         )
         written = write_batch(plan, settings, progress=progress)
         try:
@@ -622,8 +626,12 @@ def client_documents(
     today: dt.date,
     laws: Sequence[Law],
     templates_dir: Path | None,
+    kinds: Mapping[str, LetterKind] | None = None,
 ) -> list[Document]:
     """The cover sheet, then each letter that goes by mail, for one client.
+
+    Each letter's kind is its own (`job.letter`); a letter not written is named by its kind
+    in `kinds` (the batch's kinds by id), so a worker process needs no table of its own.
 
     As the client's agent, a letter the law lets an agent make is followed by the authorization
     page for the client to sign; any other letter stays the client's own, signed by the client,
@@ -642,6 +650,7 @@ def client_documents(
         CoverLetter(
             broker_name=p.job.recipient_name,
             kind=p.job.kind,
+            letter=p.job.letter,
             reference=p.job.reference,
             channel=p.job.channel,
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
@@ -656,6 +665,7 @@ def client_documents(
         CoverLetter(
             broker_name=u.broker_name,
             kind=u.kind,
+            letter=(kinds or {}).get(u.kind),
             not_written="repeat" if u.repeats is not None else "address" if u.unfit else "no-route",
             repeats=u.repeats,
         )
@@ -712,12 +722,16 @@ class ClientRenderer:
     today: dt.date
     laws: tuple[Law, ...]
     templates_dir: Path | None
-    kinds: tuple[LetterKind, ...] = ()  # the letter kinds the parent knew (one added at run time too)
+    kinds: Mapping[str, LetterKind] = field(default_factory=dict)  # the batch's kinds by id
 
     def __call__(self, plan: ClientPlan) -> list[Document]:
-        _know_kinds(self.kinds)
         return client_documents(
-            plan, self.agent, today=self.today, laws=self.laws, templates_dir=self.templates_dir
+            plan,
+            self.agent,
+            today=self.today,
+            laws=self.laws,
+            templates_dir=self.templates_dir,
+            kinds=self.kinds,
         )
 
 
@@ -730,29 +744,12 @@ class SheetRenderer:
 
     today: dt.date
     templates_dir: Path | None
-    kinds: tuple[LetterKind, ...] = ()
 
     def __call__(self, item: tuple[LetterJob, Document | None]) -> list[Document]:
-        _know_kinds(self.kinds)
         job, letter = item
         if letter is None:
             letter = render_job(job, today=self.today, templates_dir=self.templates_dir)
         return [route_document(job, letter)]
-
-
-def _known_kinds() -> tuple[LetterKind, ...]:
-    from broker_audit.vocabulary import KINDS
-
-    return tuple(KINDS.values())
-
-
-def _know_kinds(kinds: tuple[LetterKind, ...]) -> None:
-    """In a worker: the letter kinds the parent knew (a spawned worker starts from the shipped
-    table; one added at run time must come along)."""
-    from broker_audit.vocabulary import KINDS
-
-    for known in kinds:
-        KINDS.setdefault(known.id, known)
 
 
 def _write_pdfs(
@@ -769,7 +766,7 @@ def _write_pdfs(
         today=settings.today,
         laws=settings.laws,
         templates_dir=settings.templates_dir,
-        kinds=_known_kinds(),
+        kinds=settings.kinds,
     )
 
     def tick(n: int) -> None:
@@ -898,9 +895,7 @@ def _write_worklist(
         write_batch_pdf(
             pages_to_draw(),
             pdf_path,
-            render=SheetRenderer(
-                today=settings.today, templates_dir=settings.templates_dir, kinds=_known_kinds()
-            ),
+            render=SheetRenderer(today=settings.today, templates_dir=settings.templates_dir),
             workers=settings.workers,
             count=len(online),
             start_on_odd=False,
