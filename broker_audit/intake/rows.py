@@ -156,6 +156,30 @@ class RowReader:
         return " ".join(parts)
 
     def _address(self, cells: list[str], found: _Problems) -> tuple[Address | None, str | None]:
+        """The client's current address (None if any part is missing or wrong: each is said in
+        `found`), and the state they live in (the address's, unless a column says otherwise)."""
+        line1, line2, city, state_text, zip_text = self._address_parts(cells)
+        errors = found.errors
+        if not line1:
+            errors.append(f"the street address is empty ({self.label('line1')}): add it")
+        if "\ufffd" in line1 + line2 + city:
+            errors.append(
+                "the address has unreadable characters (�): retype it or save the file as 'CSV UTF-8'"
+            )
+        if not city:
+            errors.append(f"the city is empty ({self.label('city')}): add it")
+        state = self._state(state_text, errors)
+        zip_value = self._zip(zip_text, state, errors)
+        residence = self._residence(cells, state, errors)
+        if errors or not state:
+            return None, residence
+        return Address(
+            line1=line1, line2=line2, city=city, state=state, zip=zip_value, current=True
+        ), residence
+
+    def _address_parts(self, cells: list[str]) -> tuple[str, str, str, str, str]:
+        """(street, line 2, city, state, ZIP) as the columns give them; a whole address written in
+        the street column alone is read apart."""
         line1 = norm.clean(self._value(cells, "line1"))
         line2 = norm.clean(self._value(cells, "line2"))
         city = norm.clean(self._value(cells, "city"))
@@ -166,46 +190,43 @@ class RowReader:
             if parsed:
                 line1, city, state_text, zip_text = parsed.line1, parsed.city, parsed.state, parsed.zip
                 line2 = line2 or parsed.line2
-        errors = found.errors
-        if not line1:
-            errors.append(f"the street address is empty ({self.label('line1')}): add it")
-        if "\ufffd" in line1 + line2 + city:
-            errors.append(
-                "the address has unreadable characters (�): retype it or save the file as 'CSV UTF-8'"
-            )
-        if not city:
-            errors.append(f"the city is empty ({self.label('city')}): add it")
+        return line1, line2, city, state_text, zip_text
+
+    def _state(self, state_text: str, errors: list[str]) -> str | None:
         state = state_code(state_text) if state_text else self.default_state
         if state_text and state is None:
             errors.append(f"the state ({self.label('state')}) is not a US state: write e.g. CO or Colorado")
         elif state is None:
             errors.append(f"the state is empty ({self.label('state')}): add it, e.g. CO")
-        zip_value = ""
+        return state
+
+    def _zip(self, zip_text: str, state: str | None, errors: list[str]) -> str:
         if not zip_text.strip():
             errors.append(f"the ZIP code is empty ({self.label('zip')}): add the 5-digit ZIP")
-        else:
-            try:
-                zip_value = norm.zip_code(zip_text, state)
-            except norm.BadValue as exc:
-                errors.append(f"the ZIP code ({self.label('zip')}) {exc}")
+            return ""
+        try:
+            zip_value = norm.zip_code(zip_text, state)
+        except norm.BadValue as exc:
+            errors.append(f"the ZIP code ({self.label('zip')}) {exc}")
+            return ""
         if state and zip_value and not zip_matches_state(zip_value, state):
             errors.append(
                 f"the ZIP code ({self.label('zip')}) is not one of {state}'s: check the ZIP and the state"
             )
-        residence = state
+        return zip_value
+
+    def _residence(self, cells: list[str], state: str | None, errors: list[str]) -> str | None:
+        """The state the client lives in: the residence column's, else the address's."""
         residence_text = norm.clean(self._value(cells, "residence_state"))
-        if residence_text:
-            residence = state_code(residence_text)
-            if residence is None:
-                errors.append(
-                    f"the state of residence ({self.label('residence_state')}) is not a US state: "
-                    "write e.g. CO or Colorado"
-                )
-        if errors or not state:
-            return None, residence
-        return Address(
-            line1=line1, line2=line2, city=city, state=state, zip=zip_value, current=True
-        ), residence
+        if not residence_text:
+            return state
+        residence = state_code(residence_text)
+        if residence is None:
+            errors.append(
+                f"the state of residence ({self.label('residence_state')}) is not a US state: "
+                "write e.g. CO or Colorado"
+            )
+        return residence
 
     def _birth_date(self, cells: list[str], found: _Problems) -> dt.date | None:
         text = norm.clean(self._value(cells, "birth_date"))

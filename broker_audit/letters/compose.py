@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
@@ -27,7 +26,7 @@ from broker_audit.letters.context import (
     StatuteContext,
     UnreachableContext,
 )
-from broker_audit.letters.disclosure import Disclosure, decide, given_values
+from broker_audit.letters.disclosure import Disclosure, decide, given_of
 from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
@@ -321,30 +320,29 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
 def requester_context(profile: Profile, disclosure: Disclosure) -> RequesterContext:
     """The requester as the letter shows them: the name, and only the values `disclosure` gives."""
 
-    def values(name: str) -> list[Any]:
-        return given_values(disclosure, profile, name)
+    def strings(name: str) -> list[str]:
+        return given_of(str, disclosure, profile, name)
 
-    def first(name: str) -> Any:
-        found = values(name)
-        return found[0] if found else None
+    def first(name: str) -> str:
+        return next(iter(strings(name)), "")
 
     def past(address: Address) -> str:
         years = address.years()
         return f"{address.one_line()} ({years})" if years else address.one_line()
 
-    current = first("current-address")
-    birth = first("birth-date")
+    current = next(iter(given_of(Address, disclosure, profile, "current-address")), None)
+    birth = next(iter(given_of(dt.date, disclosure, profile, "birth-date")), None)
     return RequesterContext(
         name=profile.name,
-        other_names=values("other-names"),
-        email=first("email") or "",
-        phone=first("phone") or "",
+        other_names=strings("other-names"),
+        email=first("email"),
+        phone=first("phone"),
         birth_date=long_date(birth) if birth else "",
         address=current.one_line() if current else "",
-        past_addresses=[past(a) for a in values("past-addresses")],
+        past_addresses=[past(a) for a in given_of(Address, disclosure, profile, "past-addresses")],
         state=STATE_NAMES.get(profile.state, profile.state),
-        advertising_ids=values("advertising-id"),
-        licence_number=first("licence-number") or "",
+        advertising_ids=strings("advertising-id"),
+        licence_number=first("licence-number"),
         reply_by=disclosure.reply,
         minimal=disclosure.minimal,
     )

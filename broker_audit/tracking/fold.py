@@ -130,6 +130,13 @@ class Fold:
             self.requests_at = number
 
     def apply_rest(self, record: Record) -> None:
+        """Apply one record of the rest: who the vault is for and its settings, else what was
+        found and reviewed, else a sending claim."""
+        if not self._apply_setting(record) and not self._apply_finding(record):
+            self._apply_sending(record)
+
+    def _apply_setting(self, record: Record) -> bool:
+        """A profile, client, agent, answers, batch or mail account record; whether it was one."""
         if isinstance(record, ProfileSet):
             self.profile = record.profile
         elif isinstance(record, ClientSet):
@@ -138,12 +145,18 @@ class Fold:
             self.agent = record.agent
         elif isinstance(record, AnswersSet):
             self.answers = record.answers
-        elif isinstance(record, ScanResultSet):
-            self.scans.append(record)
         elif isinstance(record, BatchMade):
             self.batches[record.batch_id] = record
         elif isinstance(record, MailAccountSet):
             self.mail_account = record
+        else:
+            return False
+        return True
+
+    def _apply_finding(self, record: Record) -> bool:
+        """A scan, answer read, findings, campaign or agency finding record; whether it was one."""
+        if isinstance(record, ScanResultSet):
+            self.scans.append(record)
         elif isinstance(record, AnswerRead):
             self.answer_reads[record.reply_id] = record
         elif isinstance(record, FindingsProposed):
@@ -154,7 +167,13 @@ class Fold:
             self._add_campaign(record)
         elif isinstance(record, AgencyFindingRecorded):
             self.agency_findings.append(record)
-        elif isinstance(record, EmailSending):
+        else:
+            return False
+        return True
+
+    def _apply_sending(self, record: Record) -> None:
+        """An e-mail's sending claim opened, or settled (sent or not sent)."""
+        if isinstance(record, EmailSending):
             self.sending[record.message_id.lower()] = record
         elif isinstance(record, EmailNotSent | EmailSent):  # the claim is settled
             self.settle(record.message_id)

@@ -198,10 +198,20 @@ class RequestIndex:
 
     def _build(self, records: Iterable[tuple[int, bytes]]) -> None:
         """Fold `records` (every record from the first) into a new index, all of it to write:
-        each request's records first, then its listed facts once, then the due-date pages at
-        once (applying record by record would list a request again at each change)."""
+        each request's records first (`_gather`), then its listed facts once (`_place`), then the
+        due-date pages at once (applying record by record would list a request again at each
+        change)."""
         rest, entries = Fold(), dict[int, Entry]()
-        summary = self.summary
+        last = self._gather(records, rest, entries)
+        keys = self._place(entries)
+        self.due = DueIndex.build(keys, self._load_page)
+        self._rest, self._rest_dirty = rest, True
+        self.point = last
+        self.rewrite = self.changed = True
+
+    def _gather(self, records: Iterable[tuple[int, bytes]], rest: Fold, entries: dict[int, Entry]) -> int:
+        """Each record after this index's point into `rest` or its request's entry, in order;
+        the number of the last one."""
         last = self.point
         for number, data in records:
             if number <= last:
@@ -224,15 +234,25 @@ class RequestIndex:
             entry = entries.get(request_id)
             if entry is None:
                 entry = entries[request_id] = Entry()
-            if isinstance(record, RequestMade):
-                entry.request = record
-            elif isinstance(record, StatusChanged):
-                entry.events.append(record)
-            elif isinstance(record, EmailSent):
-                entry.sent_mail.append(record)
-            else:
-                entry.replies.append(record)
-                summary.max_reply = max(summary.max_reply, record.id)
+            self._file(entry, record)
+        return last
+
+    def _file(self, entry: Entry, record: RequestMade | StatusChanged | EmailSent | ReplyStored) -> None:
+        """One request record into its request's entry."""
+        if isinstance(record, RequestMade):
+            entry.request = record
+        elif isinstance(record, StatusChanged):
+            entry.events.append(record)
+        elif isinstance(record, EmailSent):
+            entry.sent_mail.append(record)
+        else:
+            entry.replies.append(record)
+            self.summary.max_reply = max(self.summary.max_reply, record.id)
+
+    def _place(self, entries: dict[int, Entry]) -> list[Key]:
+        """Each gathered entry into its chunk with its listed facts, counted by state; the due
+        keys of the requests whose clock runs."""
+        summary = self.summary
         keys: list[Key] = []
         counts: dict[str, int] = {}
         for request_id in sorted(entries):
@@ -251,10 +271,7 @@ class RequestIndex:
             summary.requests += 1
             summary.max_request = max(summary.max_request, request_id)
         summary.by_state = counts
-        self.due = DueIndex.build(keys, self._load_page)
-        self._rest, self._rest_dirty = rest, True
-        self.point = last
-        self.rewrite = self.changed = True
+        return keys
 
     def _apply_all(self, records: Iterable[tuple[int, bytes]]) -> None:
         for number, data in records:

@@ -31,6 +31,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
@@ -571,22 +572,10 @@ class Journal:
         name a reply of its request; no request id may be taken, no reply id either (a new one
         is above every stored one), and a reply's request must exist; a request being sent (an
         open claim) is not claimed again. Reads only the requests concerned (their chunks)."""
-        states: dict[int, State] = {}
-        kinds: dict[int, str] = {}
-        replies: dict[int, int] = {}  # reply id -> request id, for the replies in `records`
-        max_reply: int | None = None
+        seen = _Appending()
         for record in records:
             if isinstance(record, ReplyStored):
-                if max_reply is None:
-                    max_reply = self._max_reply()
-                if record.id <= max_reply or record.id in replies:
-                    raise VaultError(
-                        f"reply #{record.id} was just stored by another broker-audit",
-                        "nothing was stored; run the command again",
-                    )
-                if record.request_id not in states and not self._has_request(record.request_id):
-                    raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
-                replies[record.id] = record.request_id
+                self._check_new_reply(record, seen)
             elif isinstance(record, EmailSending):
                 if self.open_claims(record.request_id):
                     raise VaultError(
@@ -594,34 +583,52 @@ class Journal:
                         "nothing was sent; `broker-audit send` settles it first",
                     )
             elif isinstance(record, RequestMade):
-                if record.id in states or self._has_request(record.id):
+                if record.id in seen.states or self._has_request(record.id):
                     raise VaultError(
                         f"request #{record.id} was just made by another broker-audit",
                         "nothing was logged; run the command again",
                     )
-                states[record.id] = State.DRAFTED
-                kinds[record.id] = record.kind
+                seen.states[record.id] = State.DRAFTED
+                seen.kinds[record.id] = record.kind
             elif isinstance(record, StatusChanged):
-                if record.reply_id is not None:
-                    owner = replies.get(record.reply_id)
-                    if owner is None and any(
-                        r.id == record.reply_id for r in self.request_replies(record.request_id)
-                    ):
-                        owner = record.request_id
-                    if owner != record.request_id:
-                        raise VaultError(
-                            f"reply #{record.reply_id} does not belong to request #{record.request_id}",
-                            "nothing was logged; `broker-audit show ID` lists a request's replies",
-                        )
-                current = states.get(record.request_id)
-                kind = kinds.get(record.request_id)
-                if current is None or kind is None:
-                    view = self.view(record.request_id)
-                    current = view.state if current is None else current
-                    kind = view.request.kind
-                check_transition(current, record.state, record.request_id, kind)
-                states[record.request_id] = next_state(current, record.state)
-                kinds[record.request_id] = kind
+                self._check_status_change(record, seen)
+
+    def _check_new_reply(self, record: ReplyStored, seen: _Appending) -> None:
+        """A new reply's id is above every stored one and its request exists."""
+        if seen.max_reply is None:
+            seen.max_reply = self._max_reply()
+        if record.id <= seen.max_reply or record.id in seen.replies:
+            raise VaultError(
+                f"reply #{record.id} was just stored by another broker-audit",
+                "nothing was stored; run the command again",
+            )
+        if record.request_id not in seen.states and not self._has_request(record.request_id):
+            raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
+        seen.replies[record.id] = record.request_id
+
+    def _check_status_change(self, record: StatusChanged, seen: _Appending) -> None:
+        """A status change names a reply of its own request (if any) and is allowed from the
+        state its request is in; the state it leaves is noted for the records after it."""
+        if record.reply_id is not None:
+            owner = seen.replies.get(record.reply_id)
+            if owner is None and any(
+                r.id == record.reply_id for r in self.request_replies(record.request_id)
+            ):
+                owner = record.request_id
+            if owner != record.request_id:
+                raise VaultError(
+                    f"reply #{record.reply_id} does not belong to request #{record.request_id}",
+                    "nothing was logged; `broker-audit show ID` lists a request's replies",
+                )
+        current = seen.states.get(record.request_id)
+        kind = seen.kinds.get(record.request_id)
+        if current is None or kind is None:
+            view = self.view(record.request_id)
+            current = view.state if current is None else current
+            kind = view.request.kind
+        check_transition(current, record.state, record.request_id, kind)
+        seen.states[record.request_id] = next_state(current, record.state)
+        seen.kinds[record.request_id] = kind
 
     def save_index(self) -> None:
         """Write the index if it holds more than the stored one (records applied after it, or
@@ -646,3 +653,14 @@ class Journal:
             raise
         except VaultError:
             return
+
+
+@dataclass
+class _Appending:
+    """What the records of one append so far leave behind, for checking the next ones: each
+    request's state and kind, the new replies' requests, the highest stored reply id (read once)."""
+
+    states: dict[int, State] = field(default_factory=dict)
+    kinds: dict[int, str] = field(default_factory=dict)
+    replies: dict[int, int] = field(default_factory=dict)  # reply id -> request id
+    max_reply: int | None = None

@@ -164,7 +164,7 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import VaultAccess
-    from broker_audit.services.batch import run_batch
+    from broker_audit.services.batch import BatchOptions, run_batch
 
     templates = tmp_path / "ours"
     templates.mkdir()
@@ -180,14 +180,11 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
         run_batch(
             access,
             clinic_vault,
-            preset="ice-linked",
-            kinds=["access"],
+            BatchOptions(kinds=("access",), preset="ice-linked", templates_dir=templates, workers=2),
             out_dir=out,
             today=dt.date(2026, 11, 25),
             registry=shipped_registry(),
             laws=shipped_laws(),
-            templates_dir=templates,
-            workers=2,
         )
     assert list(out.iterdir()) == [] if out.exists() else True
     assert data(cli(["bulk", "status", "--json"])[1]) == []

@@ -36,9 +36,31 @@ def _route_lines(route: Route) -> list[tuple[str, str]]:
     return out
 
 
+_BOLD, _WARN = "bold", "bold red"
+
+
 def render_broker(b: Broker) -> None:
-    bold, warn = "bold", "bold red"
-    lines: list[tuple[str, str]] = [(f"{clean(b.name)} ({clean(b.id)})", bold)]
+    """`brokers show`: who the broker is, how to reach it, what it asks, what letters tell it,
+    what it sold to government, and the sources, each part drawn by its own function."""
+    lines: list[tuple[str, str]] = [(f"{clean(b.name)} ({clean(b.id)})", _BOLD)]
+    lines += _who_lines(b)
+    lines.append(("How to send a request", _BOLD))
+    if not b.routes:
+        lines.append(("  no route known yet: no letter can be sent", "yellow"))
+    for route in b.routes:
+        lines += _route_lines(route)
+    if b.rights:
+        lines.append(("  rights honoured: " + joined(b.rights), ""))
+    lines += _verification_lines(b)
+    lines += _reach_lines(b)
+    lines += _government_lines(b)
+    for text, style in lines:
+        say((text, style))
+
+
+def _who_lines(b: Broker) -> list[tuple[str, str]]:
+    """Its names, parent, brands, categories, what it holds and whether it is a CRA."""
+    lines: list[tuple[str, str]] = []
     if b.legal_name:
         lines.append((f"  legal name: {clean(b.legal_name)}", ""))
     if b.parent:
@@ -60,50 +82,54 @@ def render_broker(b: Broker) -> None:
         lines.append(
             (f"      source: {clean(cra.source)} ({clean(cra.grade)}, checked {clean(cra.checked)})", "")
         )
-    lines.append(("How to send a request", bold))
-    if not b.routes:
-        lines.append(("  no route known yet: no letter can be sent", "yellow"))
-    for route in b.routes:
-        lines += _route_lines(route)
-    if b.rights:
-        lines.append(("  rights honoured: " + joined(b.rights), ""))
-    v = b.verification
-    if v is not None:
-        if v.asks_ssn:
-            lines.append(
-                (
-                    "  Warning: asks for a Social Security number. Do not volunteer "
-                    "it; ask why it is needed.",
-                    warn,
-                )
-            )
-        if v.asks_id_copy:
-            lines.append(
-                (
-                    "  Warning: asks for a copy of an ID. Send one only if you must, "
-                    "with the number partly covered.",
-                    warn,
-                )
-            )
-        if v.details:
-            lines.append((f"  verification: {clean(v.details)}", ""))
-        lines.append((f"      source: {clean(v.source)} (checked {clean(v.checked)})", ""))
-        if v.asks:
-            from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+    return lines
 
-            lines.append(("What it asks to identify you, the risk, and the least-risk way", bold))
-            for a in v.asks:
-                when = f" ({clean(a.when)})" if a.when else ""
-                lines.append((f"  {clean(IDENTITY_ITEM_WORDS[a.item])}{when}", warn))
-                lines.append((f"      risk: {clean(a.risk)}", ""))
-                lines.append((f"      instead: {clean(a.instead)}", ""))
-                lines.append((f"      {clean(a.grade)}: {clean(a.source)} (checked {clean(a.checked)})", ""))
-                if a.risk_source:
-                    lines.append((f"      the risk, source: {clean(a.risk_source)}", ""))
+
+def _verification_lines(b: Broker) -> list[tuple[str, str]]:
+    """What it asks to verify a requester (SSN, an ID copy) and each ask's risk and way round."""
+    v = b.verification
+    if v is None:
+        return []
+    lines: list[tuple[str, str]] = []
+    if v.asks_ssn:
+        lines.append(
+            (
+                "  Warning: asks for a Social Security number. Do not volunteer it; ask why it is needed.",
+                _WARN,
+            )
+        )
+    if v.asks_id_copy:
+        lines.append(
+            (
+                "  Warning: asks for a copy of an ID. Send one only if you must, "
+                "with the number partly covered.",
+                _WARN,
+            )
+        )
+    if v.details:
+        lines.append((f"  verification: {clean(v.details)}", ""))
+    lines.append((f"      source: {clean(v.source)} (checked {clean(v.checked)})", ""))
+    if v.asks:
+        from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+
+        lines.append(("What it asks to identify you, the risk, and the least-risk way", _BOLD))
+        for a in v.asks:
+            when = f" ({clean(a.when)})" if a.when else ""
+            lines.append((f"  {clean(IDENTITY_ITEM_WORDS[a.item])}{when}", _WARN))
+            lines.append((f"      risk: {clean(a.risk)}", ""))
+            lines.append((f"      instead: {clean(a.instead)}", ""))
+            lines.append((f"      {clean(a.grade)}: {clean(a.source)} (checked {clean(a.checked)})", ""))
+            if a.risk_source:
+                lines.append((f"      the risk, source: {clean(a.risk_source)}", ""))
+    return lines
+
+
+def _reach_lines(b: Broker) -> list[tuple[str, str]]:
+    """What letters to it tell, the data a deletion cannot reach, whose residents it answers."""
     from broker_audit.letters.disclosure import government_ties
 
     ties = government_ties(b)
-    lines.append(
+    lines: list[tuple[str, str]] = [
         (
             f"  Letters to it give only your name, past addresses and a reply channel ({clean(ties)}); "
             "add more with --disclose"
@@ -111,7 +137,7 @@ def render_broker(b: Broker) -> None:
             else "  Letters to it give your profile's default details (no known sales to government)",
             "",
         )
-    )
+    ]
     if b.exempt_data is not None:
         from broker_audit.letters.exempt import cannot_reach
 
@@ -127,17 +153,22 @@ def render_broker(b: Broker) -> None:
                 "",
             )
         )
+    return lines
+
+
+def _government_lines(b: Broker) -> list[tuple[str, str]]:
+    """Its documented sales or sharing with government, then its sources and notes."""
+    lines: list[tuple[str, str]] = []
     if b.law_enforcement:
-        lines.append(("Documented sales or sharing with government", bold))
+        lines.append(("Documented sales or sharing with government", _BOLD))
         for e in b.law_enforcement:
             lines.append(
                 (f"  {clean(e.year)} {clean(e.agency)} ({clean(e.recipient)}): {clean(e.summary)}", "")
             )
             lines.append((f"      source: {clean(e.source)} (checked {clean(e.checked)})", ""))
-    lines.append(("Sources", bold))
+    lines.append(("Sources", _BOLD))
     for s in b.sources:
         lines.append((f"  {clean(s.url)} (checked {clean(s.checked)})", ""))
     if b.notes:
         lines.append((f"  notes: {clean(b.notes)}", ""))
-    for text, style in lines:
-        say((text, style))
+    return lines

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 def render_batch(summary: BatchSummary) -> None:
+    """`bulk letters`: what was written (or would be), by which routes, what was read, and the
+    rows and letters passed over, each part drawn by its own function."""
     if summary.dry_run:
         say(f"Dry run: {summary.clients} clients would get {summary.letters} letters. Nothing was written.")
     else:
@@ -25,24 +27,40 @@ def render_batch(summary: BatchSummary) -> None:
         )
         for path in summary.files:
             say(f"  {clean(path)}")
-    channels = summary.by_channel
-    if channels or summary.no_route:
-        parts = [f"{n} by {clean(channel)}" for channel, n in sorted(channels.items())]
-        if summary.no_route:
-            unknown = joined(summary.no_route_brokers)
-            parts.append(f"{summary.no_route} not written (no route known: {unknown})")
-        say("Routes: " + "; ".join(parts) + ".")
-        if any(c != "mail" for c in channels):
-            say(
-                "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
-                "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
-            )
+    _batch_routes(summary)
     for group in summary.disclosure:
         say(f"Letters to {joined(group.brokers)} give {clean(group.tells)}.", err=True)
     if summary.unmapped_columns:
         say("Columns not used: " + joined(summary.unmapped_columns))
     if summary.date_order:
         say(summary.date_order[:1].upper() + summary.date_order[1:] + ".")
+    _batch_read(summary)
+    _batch_passed_over(summary)
+    for note in summary.notes:
+        say(f"note: {clean(note)}")
+    if not summary.dry_run:
+        say(f"After mailing: broker-audit bulk mark {summary.batch} sent --via mail")
+
+
+def _batch_routes(summary: BatchSummary) -> None:
+    """How many letters go by each channel, and those with no route known."""
+    channels = summary.by_channel
+    if not channels and not summary.no_route:
+        return
+    parts = [f"{n} by {clean(channel)}" for channel, n in sorted(channels.items())]
+    if summary.no_route:
+        unknown = joined(summary.no_route_brokers)
+        parts.append(f"{summary.no_route} not written (no route known: {unknown})")
+    say("Routes: " + "; ".join(parts) + ".")
+    if any(c != "mail" for c in channels):
+        say(
+            "The print PDF holds the cover sheets and the mailed letters; the work list (-worklist.csv, "
+            "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
+        )
+
+
+def _batch_read(summary: BatchSummary) -> None:
+    """A dry run's table of what was read from each row, and the possible duplicate clients."""
     if summary.read:
         read = Table(title="What was read from each row")
         for column in ("row", "name", "birth date", "state", "ZIP", "language"):
@@ -56,6 +74,10 @@ def render_batch(summary: BatchSummary) -> None:
             (f"{len(summary.duplicates)} possible duplicate clients:", "yellow"),
             " " + ", ".join(f"row {d.row} = row {d.same_as_row}" for d in summary.duplicates[:10]),
         )
+
+
+def _batch_passed_over(summary: BatchSummary) -> None:
+    """The letters not written again (an open request of the kind) and the rows to fix."""
     repeats = summary.repeats_skipped
     if repeats:
         table = Table(
@@ -77,10 +99,6 @@ def render_batch(summary: BatchSummary) -> None:
         for b in bad[:50]:
             add_text_row(table, str(b.row), b.reason)
         console.print(table)
-    for note in summary.notes:
-        say(f"note: {clean(note)}")
-    if not summary.dry_run:
-        say(f"After mailing: broker-audit bulk mark {summary.batch} sent --via mail")
 
 
 def render_clinic_summary(groups: dict[str, Counter[str]], by: str, today: dt.date) -> None:
