@@ -390,10 +390,13 @@ def resend_command(
     formats: str = typer.Option(
         None, "--format", help=N_("Any of {formats}, comma-separated (default: the artefact of the route).")
     ),
-    agent: bool = typer.Option(
-        False,
-        "--agent",
-        help=N_("For a clinic's client: write as the client's authorized agent where the law allows."),
+    agent: bool | None = typer.Option(
+        None,
+        "--agent/--no-agent",
+        help=N_(
+            "For a clinic's client: write as the client's authorized agent where the law allows, or "
+            "not (default: as the request's letter was written)."
+        ),
     ),
     templates: Path = typer.Option(
         None, "--templates", help=N_("Your own templates folder; overrides ours by file name.")

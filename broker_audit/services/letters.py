@@ -1066,6 +1066,7 @@ def request_record(
         about=job.about.id if job.about is not None else "",
         routes=job.routes,
         email_draft=email_draft,
+        as_agent=job.context.agent is not None,
     )
 
 
