@@ -132,13 +132,13 @@ def send_command(
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
-    from broker_audit.cli.render.mail import render_send_plan, render_send_result
+    from broker_audit.cli.render.mail import render_send_plan, render_send_result, what_goes
     from broker_audit.errors import NeedsAttention
     from broker_audit.services.send import SendAsks, SendOptions, send_requests
 
     def confirm(plan: SendPlan) -> bool:
         render_send_plan(plan)
-        return ask_yes(f"Send {len(plan.to_send)} email(s) now?", yes=yes, what="send email")
+        return ask_yes(f"Send {len(plan.to_send)} {what_goes(plan)} now?", yes=yes, what="send email")
 
     answers: dict[int, Answer] = {i: "sent" for i in was_sent or ()}
     answers |= {i: "not-sent" for i in not_sent or ()}

@@ -1,4 +1,11 @@
-"""`broker-audit send`: send the drafted email requests from the user's own mailbox.
+"""`broker-audit send`: send the drafted requests broker-audit can deliver itself: e-mail from the
+user's own mailbox, and any channel with a sender registered (services/senders.py).
+
+Each request goes to the sender of its route's channel (`sender_for`); a request by a channel with
+no sender (mail, a web form, a call) is one the person sends, and `send` says so. The stages are
+send's own: plan (what may go, checked against the vault), claim (under the writer lock), deliver
+(the sender, no lock held), log (the `sent` event by that channel, with the receipt). What follows
+is e-mail's part.
 
 The message sent is rebuilt from what the vault recorded when `request` (or a clinic batch) wrote
 the `.eml` letter (`EmailDraft`: its headers and a digest of its text): From the user's mailbox,
@@ -32,14 +39,27 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from broker_audit.errors import MailError, MailServerUnreachable, MessageRefused, UserError, VaultError
+from broker_audit.errors import MailError, UserError, VaultError
 from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.email_sender import EmailSender, Letter, check_letter
 from broker_audit.services.mail import account_password, cafile_for, require_account
+from broker_audit.services.senders import (
+    Delivery,
+    NoSender,
+    OutgoingLetter,
+    Prepared,
+    Sender,
+    SenderOptions,
+    SendOutcome,
+    has_sender,
+    register_sender,
+    sender_for,
+)
 from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.mail_records import EmailNotSent, EmailSending, EmailSent, MailAccountSet, Payload
 from broker_audit.tracking.model import RequestMade
@@ -47,12 +67,17 @@ from broker_audit.tracking.states import State
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
-    from broker_audit.mail.smtp import SmtpSession
+    from broker_audit.profile import Profile
     from broker_audit.registry.load import Registry
+
+# The senders broker-audit ships: e-mail. Another channel's sender is registered by its module
+# (`senders.register_sender`).
+for _shipped in (EmailSender(),):
+    if not has_sender(_shipped.channel):
+        register_sender(_shipped)
 
 DEFAULT_PACE_SECONDS = 5.0
 DEFAULT_DAILY_CAP = 20
-MAX_LETTER_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,7 @@ class PlannedSend:
     # A follow-up or appeal says "a timeline with copies is enclosed": the timeline of the
     # request it is about goes with it as a PDF, made in memory when it is sent.
     encloses_timeline_of: int | None = None
+    channel: str = "email"  # the channel it goes by, and so its sender
 
 
 @dataclass(frozen=True)
@@ -164,82 +190,6 @@ def letter_file(journal: Journal, request: RequestMade) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
-class Letter:
-    """A letter file checked against what the vault recorded: what may be sent of it."""
-
-    to: tuple[str, ...]
-    to_header: str
-    subject: str
-    display_name: str
-    text: str
-    from_addrs: tuple[str, ...] = ()  # the addresses of its From: (lower case): what it gives
-    # PDFs the letter was written with (a follow-up's timeline, a clinic agent's authorization):
-    # (file name, bytes); only from a letter whose recorded digest matched
-    attachments: tuple[tuple[str, bytes], ...] = ()
-
-
-def check_letter(request: RequestMade, path: Path) -> Letter:
-    """Read `path` (no link, no hard link, no special file), compare it with the letter as
-    written (UserError naming each difference), and return only what the message is rebuilt
-    from."""
-    import email.utils
-
-    from broker_audit.files import read_own_file
-    from broker_audit.mail.bounds import parse_bounded
-    from broker_audit.mail.draft import LETTER_LIMITS, differences, unwritten_headers
-
-    raw = read_own_file(path, what="letter", limit=MAX_LETTER_BYTES)
-    try:
-        if request.email_draft is not None:
-            changed = differences(request.email_draft, raw)
-        else:
-            changed = unwritten_headers(raw)
-        msg = parse_bounded(raw, LETTER_LIMITS)
-    except MessageRefused as exc:
-        raise UserError(f"its letter {path} cannot be read safely: {exc.message}") from None
-    if changed:
-        raise UserError(
-            f"its letter {path} is not the letter written: {'; '.join(changed)}",
-            "someone or something changed the file; check it, then make the letter again with "
-            "`broker-audit request ... --via email`",
-        )
-    attachments: list[tuple[str, bytes]] = []
-    for part in msg.iter_attachments():
-        name = part.get_filename() or ""
-        if (
-            request.email_draft is None  # no recorded digest: nothing proves it was written so
-            or part.get_content_type() != "application/pdf"
-            or not name.startswith(_WRITTEN_ATTACHMENTS)
-        ):
-            raise UserError(f"its letter {path} has an attachment broker-audit did not write ({name!r})")
-        attachments.append((name, bytes(part.get_content())))
-    try:
-        subject = " ".join(str(msg.get("Subject", "")).split())
-        to_header = " ".join(str(msg.get("To", "")).split())
-        to = tuple(addr.lower() for _, addr in email.utils.getaddresses([to_header]) if addr)
-        from_header = str(msg.get("From", "") or "")
-        display = email.utils.parseaddr(from_header)[0]
-        from_addrs = tuple(addr.lower() for _, addr in email.utils.getaddresses([from_header]) if addr)
-        body = msg.get_body(preferencelist=("plain",))
-        text = body.get_content() if body is not None else ""
-    except (ValueError, LookupError, TypeError, AttributeError) as exc:
-        raise UserError(f"its letter {path} cannot be read ({type(exc).__name__})") from None
-    return Letter(
-        to=to,
-        to_header=to_header,
-        subject=subject,
-        display_name=display,
-        text=str(text),
-        from_addrs=from_addrs,
-        attachments=tuple(attachments),
-    )
-
-
-# The attachments broker-audit writes into a letter's .eml (services/followup.py, clinic batches).
-_WRITTEN_ATTACHMENTS = ("timeline-", "authorization-")
-
-
 def _broker_emails(registry: Registry, broker_id: str) -> set[str]:
     from broker_audit.errors import UnknownBroker
 
@@ -287,11 +237,16 @@ def sender_problem(journal: Journal, request: RequestMade, letter: Letter, mailb
 
 
 def _plan_one(
-    journal: Journal, request: RequestMade, registry: Registry, mailbox: str = "", force: bool = False
+    journal: Journal,
+    request: RequestMade,
+    registry: Registry,
+    sender: Sender,
+    mailbox: str = "",
+    force: bool = False,
 ) -> PlannedSend | str:
-    """A request ready to send from `mailbox`, or why it is not: still drafted, unclaimed, not a
-    follow-up answered since (unless `force`), made for e-mail, and its letter as recorded
-    (`_checked_letter`), addressed to a route of its recipient, telling no second address."""
+    """A request ready to go by its channel's `sender`, or why it is not: still drafted,
+    unclaimed, not a follow-up answered since (unless `force`); then an e-mail's letter as
+    recorded and from `mailbox` (`_plan_email`), any other channel's to its route (`_plan_route`)."""
     view = journal.view(request.id)
     if view.state is not State.DRAFTED:
         return f"it is {view.state.value}, not drafted"
@@ -300,8 +255,16 @@ def _plan_one(
     answered = "" if force else _answered_followup(journal, request)
     if answered:
         return answered
-    if request.channel != "email":
-        return f"it was made for {request.channel or 'no route'}, not email"
+    if sender.mailbox_claims:
+        return _plan_email(journal, request, registry, mailbox)
+    return _plan_route(journal, request, registry)
+
+
+def _plan_email(
+    journal: Journal, request: RequestMade, registry: Registry, mailbox: str
+) -> PlannedSend | str:
+    """An e-mail request: its letter as recorded (`_checked_letter`), addressed to a route of its
+    recipient, telling no second address."""
     checked = _checked_letter(journal, request)
     if isinstance(checked, str):
         return checked
@@ -323,6 +286,54 @@ def _plan_one(
         file=path,
         encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
     )
+
+
+def _plan_route(journal: Journal, request: RequestMade, registry: Registry) -> PlannedSend | str:
+    """A request by another channel: to its recipient's route of that channel as the registry (or,
+    for an agency, the campaign) has it now, with its letter's files still there."""
+    from broker_audit.tracking.next_step import in_chain
+    from broker_audit.vocabulary import KINDS
+
+    route = _route_value(journal, request, registry)
+    if not route:
+        return (
+            f"{request.recipient_name} has no {request.channel} route now; check "
+            f"`broker-audit brokers show {request.broker_id}`"
+        )
+    files = [Path(name) for name in request.files]
+    if not files:
+        return "no letter file is recorded for it; make it again with `broker-audit request ...`"
+    gone = next((p for p in files if not p.exists()), None)
+    if gone is not None:
+        return f"its letter {gone} is gone; make it again with `broker-audit request ...`"
+    letter = KINDS.get(request.kind)
+    return PlannedSend(
+        request_id=request.id,
+        broker_name=request.recipient_name,
+        kind=request.kind,
+        reference=request.reference,
+        to=(route,),
+        subject=f"{letter.title if letter else request.kind} (ref. {request.reference})",
+        file=files[0],
+        encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
+        channel=request.channel,
+    )
+
+
+def _route_value(journal: Journal, request: RequestMade, registry: Registry) -> str:
+    """The value of the recipient's route of the request's channel: the broker's in the registry
+    (not one only for some requests), or the agency route a campaign's request was written for."""
+    from broker_audit.errors import UnknownBroker
+
+    if request.recipient == "agency":
+        found = journal.campaign_member(request.id)
+        route = found[1].route if found is not None else None
+        return route.address if route is not None and route.channel == request.channel else ""
+    try:
+        broker = registry.get(request.broker_id)
+    except (KeyError, UnknownBroker):
+        return ""
+    return next((r.value for r in broker.routes if r.channel == request.channel and not r.only_for), "")
 
 
 def _checked_letter(journal: Journal, request: RequestMade) -> tuple[Path, Letter] | str:
@@ -400,7 +411,10 @@ def plan_sending(
     cap: int,
     force: bool = False,
 ) -> SendPlan:
-    account = require_account(journal)
+    """What may go now, each request by the sender of its channel, within the daily cap. Named
+    requests that cannot go are listed with why; when every one named goes by a channel with no
+    sender, that is the error (NoSender: one line and how to send it instead)."""
+    account = journal.mail_account
     if cap < 1:
         raise UserError("--daily-cap must be at least 1")
     if batch is not None and batch not in journal.batches:
@@ -409,27 +423,30 @@ def plan_sending(
     ids = list(dict.fromkeys(request_ids)) if request_ids else sorted(journal.requests)
     ready: list[PlannedSend] = []
     skipped: list[SendSkip] = []
+    no_sender: list[NoSender] = []
     for request_id in ids:
         request = journal.view(request_id).request  # raises UnknownRequest for a wrong id
-        if request.batch_id and request.batch_id != batch:
+        outside = _outside_batch(request, batch)
+        if outside or not has_sender(request.channel):
             if explicit:
-                skipped.append(
-                    SendSkip(
-                        request_id,
-                        f"it belongs to clinic batch {request.batch_id}: add --batch {request.batch_id} "
-                        "to send from a batch",
-                    )
-                )
+                if not outside:
+                    no_sender.append(NoSender(request_id, request.channel))
+                why = outside or f"{no_sender[-1].message}; {no_sender[-1].hint}"
+                skipped.append(SendSkip(request_id, why))
             continue
-        if batch is not None and request.batch_id != batch:
-            if explicit:
-                skipped.append(SendSkip(request_id, f"it is not in batch {batch}"))
-            continue
-        planned = _plan_one(journal, request, registry, account.from_addr, force)
+        sender = sender_for(request_id, request.channel)
+        if sender.mailbox_claims and account is None:
+            require_account(journal)  # e-mail goes from a mailbox set up first: says how
+        mailbox = account.from_addr if account is not None else ""
+        planned = _plan_one(journal, request, registry, sender, mailbox, force)
         if isinstance(planned, PlannedSend):
             ready.append(planned)
-        elif explicit or (request.channel == "email" and journal.view(request_id).state is State.DRAFTED):
+        elif explicit or journal.view(request_id).state is State.DRAFTED:
             skipped.append(SendSkip(request_id, planned))
+    if no_sender and len(no_sender) == len(ids):  # nothing named can go by broker-audit
+        raise no_sender[0]
+    if account is None and not ready:
+        require_account(journal)
     sent_today = sent_by_email_on(journal, today)
     room = max(0, cap - sent_today)
     return SendPlan(
@@ -438,58 +455,22 @@ def plan_sending(
         over_cap=ready[room:],
         sent_today=sent_today,
         cap=cap,
-        from_addr=account.from_addr,
-        server=f"{account.smtp_host}:{account.smtp_port}",
+        from_addr=account.from_addr if account is not None else "",
+        server=f"{account.smtp_host}:{account.smtp_port}" if account is not None else "",
         in_doubt=in_doubt(journal),
     )
 
 
-# Headers of the written letter that the message as sent does not copy: who sends and when are
-# set afresh; the MIME structure is rebuilt (the letter may carry attachments: a timeline).
-_NOT_COPIED = frozenset(
-    {
-        "from",
-        "sender",
-        "date",
-        "message-id",
-        "bcc",
-        "return-path",
-        "received",
-        "content-type",
-        "content-transfer-encoding",
-        "mime-version",
-    }
-)
-
-
-def outgoing_message(
-    letter: Letter,
-    from_addr: str,
-    sent_at: dt.datetime,
-    enclosures: Sequence[tuple[str, bytes]] = (),
-) -> tuple[bytes, str]:
-    """The message as it goes out, built from the checked letter only: From the user's mailbox
-    (with the letter's display name), To and Subject as written, a fresh Date and Message-ID, the
-    letter's text, and the enclosures. (bytes, Message-ID)."""
-    import email.policy
-    import email.utils
-    from email.headerregistry import Address
-
-    msg = EmailMessage(policy=email.policy.SMTP)
-    local, _, domain = from_addr.partition("@")
-    try:
-        msg["From"] = Address(display_name=letter.display_name, username=local, domain=domain)
-    except (ValueError, IndexError):
-        msg["From"] = from_addr
-    msg["To"] = ", ".join(letter.to)
-    msg["Subject"] = letter.subject
-    msg["Date"] = email.utils.format_datetime(sent_at)
-    message_id = email.utils.make_msgid(domain=domain or "broker-audit.invalid")
-    msg["Message-ID"] = message_id
-    msg.set_content(letter.text, charset="utf-8", cte="quoted-printable")
-    for name, data in (*letter.attachments, *enclosures):
-        msg.add_attachment(data, maintype="application", subtype="pdf", filename=name)
-    return msg.as_bytes(), message_id
+def _outside_batch(request: RequestMade, batch: str | None) -> str:
+    """Why a request is not sent by a run for `batch` (None: the requests of no batch), or ""."""
+    if request.batch_id and request.batch_id != batch:
+        return (
+            f"it belongs to clinic batch {request.batch_id}: add --batch {request.batch_id} "
+            "to send from a batch"
+        )
+    if batch is not None and request.batch_id != batch:
+        return f"it is not in batch {batch}"
+    return ""
 
 
 # --- settling what an earlier run left open ------------------------------------------------
@@ -645,25 +626,25 @@ def send_requests(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], dt.datetime] = now,
 ) -> SendResult:
-    """Send the drafted email requests (all, or `options.request_ids`) after `asks.confirm(plan)`
-    says yes, first settling what an earlier run left open (`asks.ask` answers for what the Sent
-    folder does not show; None leaves those open). `sleep` and `clock` are the pace's and the
-    messages' time (tests pass their own)."""
-    from broker_audit.mail.smtp import SmtpSession, SmtpSettings
+    """Send the drafted requests (all, or `options.request_ids`), each by the sender of its
+    channel, after `asks.confirm(plan)` says yes, first settling what an earlier run left open
+    (`asks.ask` answers for what the Sent folder does not show; None leaves those open). `sleep`
+    and `clock` are the pace's and the messages' time (tests pass their own)."""
     from broker_audit.vault.sendlock import send_lock
 
     if options.pace < 0:
         raise UserError("--pace cannot be negative")
     with open_journal(access) as journal, send_lock(journal.vault.path) as held:
-        account = require_account(journal)
+        account = journal.mail_account
         if not held:
             raise UserError(
                 "another `broker-audit send` is sending from this vault",
                 "wait until it is done, then run `broker-audit send` again",
             )
-        secret = _Password(account, password)
+        secret = _Password(account, password) if account is not None else None
         settled: list[Settled] = []
-        if not options.dry_run and journal.sending:  # (`cafile` is the SMTP server's; IMAP: the account's)
+        # A claim is an e-mail's, made with a mailbox (`cafile` is the SMTP server's; IMAP: the account's).
+        if not options.dry_run and journal.sending and account is not None and secret is not None:
             settled = settle_claims(
                 journal, account, secret, today=today, ask=asks.ask or (lambda d, why: None), cafile=None
             )
@@ -678,17 +659,19 @@ def send_requests(
         )
         if options.dry_run or not plan.to_send or not asks.confirm(plan):
             return SendResult(plan=plan, dry_run=options.dry_run, confirmed=False, settled=settled)
-        settings = SmtpSettings(
-            host=account.smtp_host,
-            port=account.smtp_port,
-            security=account.smtp_security,
-            user=account.smtp_user,
-            cafile=cafile_for(account, options.cafile),
+        sender_options = SenderOptions(
+            clock=clock,
+            from_addr=account.from_addr if account is not None else "",
+            account=account,
+            secret=secret,
+            cafile=options.cafile,
         )
-        with SmtpSession(settings, secret()) as session:
-            secret.forget()
-            sender = _Sender(journal, session, account.from_addr, today, laws, clock)
-            sent, failed, not_attempted = sender.send_all(plan.to_send, options.pace, sleep, asks.progress)
+        with ExitStack() as connections:
+            deliveries = _open_deliveries(plan.to_send, sender_options, connections)
+            if secret is not None:
+                secret.forget()  # the servers have it
+            stage = _Sender(journal, deliveries, today, laws)
+            sent, failed, not_attempted = stage.send_all(plan.to_send, options.pace, sleep, asks.progress)
     return SendResult(
         plan=plan,
         dry_run=False,
@@ -700,17 +683,29 @@ def send_requests(
     )
 
 
+def _open_deliveries(
+    to_send: Sequence[PlannedSend], options: SenderOptions, connections: ExitStack
+) -> dict[str, tuple[Sender, Delivery]]:
+    """Each channel's sender connected (logged in) before anything is sent, in the order the
+    channels first come: a server that refuses the login stops the run with nothing sent."""
+    opened: dict[str, tuple[Sender, Delivery]] = {}
+    for item in to_send:
+        if item.channel not in opened:
+            sender = sender_for(item.request_id, item.channel)
+            opened[item.channel] = (sender, connections.enter_context(sender.open(options)))
+    return opened
+
+
 @dataclass(frozen=True)
 class _Sender:
-    """One run's sending, once confirmed: the vault, the SMTP session, the mailbox it sends from,
-    the day, the laws (for a follow-up's timeline) and the clock that dates each message."""
+    """One run's sending stage, once confirmed: the vault, each channel's sender and its open
+    delivery, the day, and the laws (for a follow-up's timeline). The stage claims and logs; the
+    senders only prepare and deliver."""
 
     journal: Journal
-    session: SmtpSession
-    from_addr: str
+    deliveries: dict[str, tuple[Sender, Delivery]]
     today: dt.date
     laws: Sequence[Law]
-    clock: Callable[[], dt.datetime]
 
     def send_all(
         self,
@@ -719,8 +714,8 @@ class _Sender:
         sleep: Callable[[float], None],
         progress: Callable[[int, int], None] | None,
     ) -> tuple[list[SentOne], list[SendFailure], list[PlannedSend]]:
-        """Each planned message in turn, `pace` seconds apart: what was sent, what failed, and what
-        was not tried (the connection or the vault gave out)."""
+        """Each planned request in turn, `pace` seconds apart: what was sent, what failed, and what
+        was not tried (a connection or the vault gave out)."""
         sent: list[SentOne] = []
         failed: list[SendFailure] = []
         for index, item in enumerate(to_send):
@@ -741,13 +736,14 @@ class _Sender:
                 return sent, failed, to_send[index + 1 :]
         return sent, failed, []
 
-    def claim(self, item: PlannedSend) -> tuple[EmailSending, bytes] | str:
-        """Under the writer lock: check the request is still drafted and unclaimed, build the
-        message from the checked letter, and log the claim (durable before the server sees a
-        byte). A string says why it is not sent."""
+    def claim(self, item: PlannedSend) -> tuple[Prepared, EmailSending | None] | str:
+        """Under the writer lock: check the request is still drafted and unclaimed, have its
+        sender prepare it (the exact bytes), and, for e-mail, log the claim (durable before the
+        server sees a byte). A string says why it is not sent."""
         from broker_audit.mail.parse import sha256
 
         journal = self.journal
+        sender, delivery = self.deliveries[item.channel]
         with journal.write():
             view = journal.view(item.request_id)
             if view.state is not State.DRAFTED:
@@ -758,66 +754,130 @@ class _Sender:
             if journal.open_claims(item.request_id):
                 return "another run claimed it meanwhile; not sent again"
             try:
-                letter = check_letter(view.request, item.file)  # again: it may have changed since the plan
-                if tuple(letter.to) != tuple(item.to):
-                    to = ", ".join(letter.to)
-                    return f"its letter {item.file} changed since the plan (To: {to}); not sent"
-                carried = any(name.startswith("timeline-") for name, _ in letter.attachments)
-                enclosures = [] if carried else _enclosures(journal, item, self.laws, self.today)
+                prepared = delivery.prepare(_outgoing(journal, view.request, item, self.laws, self.today))
             except UserError as exc:
                 return exc.message
-            sent_at = self.clock()
-            data, message_id = outgoing_message(letter, self.from_addr, sent_at, enclosures)
-            server = self.session.settings.server
+            if isinstance(prepared, str):
+                return prepared
+            if not sender.mailbox_claims:
+                return prepared, None
 
             def build(payloads: list[Payload]) -> EmailSending:
                 return EmailSending(
                     request_id=item.request_id,
-                    message_id=message_id,
-                    started=sent_at,
-                    from_addr=self.from_addr,
-                    to_addrs=list(item.to),
-                    server=server,
-                    sha256=sha256(data),
+                    message_id=prepared.receipt_id,
+                    started=prepared.started,
+                    from_addr=_from_of(journal),
+                    to_addrs=list(prepared.to),
+                    server=prepared.server,
+                    sha256=sha256(prepared.data),
                     message=payloads[0],
                 )
 
-            claim = journal.append_with_payloads([data], build)
+            claim = journal.append_with_payloads([prepared.data], build)
             assert isinstance(claim, EmailSending)
-            return claim, data
+            return prepared, claim
 
     def send_one(self, item: PlannedSend) -> SentOne | SendFailure:
-        """Claim, send (no vault lock held), and log the outcome of one planned request."""
-        from broker_audit.mail.smtp import MaybeSent, Refused
-
-        def failure(reason: str, *, stop: bool = False, maybe_sent: bool = False) -> SendFailure:
-            return SendFailure(
-                item.request_id, item.broker_name, item.to, reason, maybe_sent=maybe_sent, stop=stop
-            )
-
+        """Claim, deliver (no vault lock held), and log the outcome of one planned request."""
         claimed = self.claim(item)
         if isinstance(claimed, str):
-            return failure(claimed)
-        claim, data = claimed
-        try:
-            accepted = self.session.send(self.from_addr, list(item.to), data)
-        except Refused as exc:
-            _not_sent(self.journal, claim, exc.reason)
-            return failure(exc.reason)
-        except MailServerUnreachable as exc:  # the connection is gone before the message was handed over
-            _not_sent(self.journal, claim, exc.message)
-            return failure(exc.message, stop=True)
-        except MaybeSent:
-            return failure(
-                "the connection broke while the message was handed over: it may have been sent; the next "
-                "`broker-audit send` looks for it in your Sent folder (or asks you) before it sends it again",
-                stop=True,
-                maybe_sent=True,
+            return SendFailure(item.request_id, item.broker_name, item.to, claimed)
+        prepared, claim = claimed
+        _, delivery = self.deliveries[item.channel]
+        outcome = delivery.deliver(prepared)
+        if not outcome.sent:
+            if claim is not None and not outcome.maybe_sent:  # refused, or never handed over
+                _not_sent(self.journal, claim, outcome.error)
+            return SendFailure(
+                item.request_id,
+                item.broker_name,
+                item.to,
+                outcome.error,
+                maybe_sent=outcome.maybe_sent,
+                stop=outcome.stop,
             )
-        acceptance = f"{accepted.code} {accepted.text}".strip()
-        _log_sent(self.journal, claim, self.today, acceptance, accepted.code, data=data)
+        if claim is not None:
+            _log_sent(self.journal, claim, self.today, outcome.acceptance, outcome.code, data=prepared.data)
+        else:
+            _log_delivered(self.journal, prepared, outcome, self.today)
         return SentOne(
-            item.request_id, item.broker_name, item.to, claim.message_id, acceptance, claim.started
+            item.request_id,
+            item.broker_name,
+            item.to,
+            outcome.receipt_id or prepared.receipt_id,
+            outcome.acceptance,
+            prepared.started,
+        )
+
+
+def _from_of(journal: Journal) -> str:
+    account = journal.mail_account
+    return account.from_addr if account is not None else ""
+
+
+def _outgoing(
+    journal: Journal, request: RequestMade, item: PlannedSend, laws: Sequence[Law], today: dt.date
+) -> OutgoingLetter:
+    """The request as its sender gets it: where it goes, its letter's files, the requester's name
+    and the values the letter gives (nothing it withholds), and the timeline it encloses."""
+    client = journal.clients.get(request.client_id) if request.client_id else None
+    profile = client.profile if client is not None else journal.profile
+    files = (item.file, *(Path(f) for f in request.files if Path(f) != item.file))
+    return OutgoingLetter(
+        request=request,
+        route=item.to[0] if item.to else "",
+        to=item.to,
+        files=files,
+        requester=profile.name if profile is not None else "",
+        given=_given(request, profile),
+        enclosures=tuple(_enclosures(journal, item, laws, today)),
+    )
+
+
+def _given(request: RequestMade, profile: Profile | None) -> dict[str, tuple[str, ...]]:
+    """The identity values the letter gave, as text: the fields its disclosure gave and, where
+    the values' digests were kept, only those values (a value changed since is not given)."""
+    from broker_audit.letters.disclosure import field_values, value_digest
+    from broker_audit.profile import Address
+
+    disclosed = request.disclosed
+    if profile is None or disclosed is None:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for name in disclosed.given:
+        values = field_values(profile, name)
+        allowed = disclosed.values.get(name)
+        if disclosed.values:
+            values = [v for v in values if allowed and value_digest(name, v) in allowed]
+        text = tuple(
+            v.one_line() if isinstance(v, Address) else v.isoformat() if isinstance(v, dt.date) else v
+            for v in values
+        )
+        if text:
+            out[name] = text
+    return out
+
+
+def _log_delivered(journal: Journal, prepared: Prepared, outcome: SendOutcome, on: dt.date) -> None:
+    """A request sent by a channel without mailbox claims: its `sent` event by that channel, with
+    the receiver's id for it and its words (if it is still drafted)."""
+    request = prepared.letter.request
+    with journal.write():
+        if journal.view(request.id).state is not State.DRAFTED:
+            return
+        journal.append(
+            [
+                journal.status_event(
+                    request.id,
+                    State.SENT,
+                    on=on,
+                    via=request.channel,
+                    tracking=outcome.receipt_id or prepared.receipt_id,
+                    note=f"accepted by {prepared.server} at {prepared.started:%H:%M:%S} UTC: "
+                    f"{outcome.acceptance}"[:300],
+                )
+            ]
         )
 
 

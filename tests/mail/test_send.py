@@ -27,6 +27,7 @@ from broker_audit.services.send import (
     SendResult,
     send_requests,
 )
+from broker_audit.services.senders import NoSender
 from broker_audit.tracking.states import State
 
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
@@ -221,8 +222,13 @@ def test_mail_requests_and_unknown_ids_are_refused(
         via="mail",
     ).letters[0]
     set_up_mail(access, smtp_tls)
-    result = _send(access, [mailed.request_id])
-    assert result.plan.skipped[0].reason == "it was made for mail, not email"
+    # mail has no sender: named alone, that is the error, one line and how to send it instead
+    with pytest.raises(NoSender) as refused:
+        _send(access, [mailed.request_id])
+    n = mailed.request_id
+    assert refused.value.message == f"request #{n} goes by mail: broker-audit cannot send it by itself"
+    assert refused.value.hint == f"print it and mail it, then `broker-audit mark {n} sent --via mail`"
+    assert smtp_tls.received == []
     with pytest.raises(UserError, match="no request with id 99"):
         _send(access, [99])
 

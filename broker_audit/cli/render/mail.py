@@ -92,7 +92,7 @@ def render_send_result(result: SendResult) -> None:
         )
     if result.dry_run:
         render_send_plan(plan)
-        say(f"Dry run: {len(plan.to_send)} email(s) would be sent. Nothing was sent.")
+        say(f"Dry run: {len(plan.to_send)} {what_goes(plan)} would be sent. Nothing was sent.")
         return
     if not plan.to_send:
         render_send_plan(plan)
@@ -116,6 +116,12 @@ def render_send_result(result: SendResult) -> None:
             "until you record it: `broker-audit mark ID delivered --on DATE`). "
             "`broker-audit inbox` reads the replies."
         )
+
+
+def what_goes(plan: SendPlan) -> str:
+    """ "email(s)" when every request planned goes by e-mail, else "request(s)" (another channel
+    with a sender, services/senders.py)."""
+    return "email(s)" if all(p.channel == "email" for p in plan.to_send) else "request(s)"
 
 
 def ask_if_sent(doubt: InDoubt, looked: str) -> Answer:
