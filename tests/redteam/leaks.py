@@ -93,15 +93,24 @@ def fold(text: str) -> str:
     return " ".join(bare.lower().split())
 
 
+def _standing_alone(spelling: str) -> re.Pattern[str]:
+    # A value as a writer prints it stands between non-alphanumerics: "Commerce City, CO 80022",
+    # never inside a random Message-ID ("<a80022f@...>") or an attachment's base64.
+    return re.compile(rf"(?<![0-9a-z]){re.escape(spelling)}(?![0-9a-z])")
+
+
+_PATTERNS = {what: tuple(_standing_alone(s) for s in spellings) for what, spellings in SECRETS.items()}
+
+
 def leaks(text: str, *, allowed: Iterable[str] = ()) -> list[str]:
     """The withheld values (SECRETS keys not in `allowed`) found in `text`."""
     folded = fold(text)
     digits = re.sub(r"\D", "", text)
     found = []
-    for what, spellings in SECRETS.items():
+    for what, patterns in _PATTERNS.items():
         if what in allowed:
             continue
-        if any(s in folded for s in spellings) or (what == "phone" and "3035550147" in digits):
+        if any(p.search(folded) for p in patterns) or (what == "phone" and "3035550147" in digits):
             found.append(what)
     if "birth date" not in allowed and re.search(r"\b1988\b", folded):
         found.append("birth year")
