@@ -8,6 +8,7 @@ the day it is drafted until it is answered in full, refused, or withdrawn (`OPEN
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from broker_audit.tracking.journal import Journal
@@ -37,26 +38,29 @@ Key = tuple[str | None, str, str]
 """(client id or None for the vault's own profile, broker id, letter kind)."""
 
 
+def _open(journal: Journal, recipient: str) -> Iterator[OpenRequest]:
+    """Every open request to a `recipient` kind ("broker", "agency"), oldest first."""
+    for request, now in journal.current():
+        if request.recipient != recipient or now.state not in OPEN_STATES:
+            continue
+        yield OpenRequest(
+            request_id=request.id,
+            broker_id=request.broker_id,
+            broker_name=request.recipient_name if recipient == "broker" else request.agency,
+            kind=request.kind,
+            state=now.state.value,
+            dated=request.dated,
+            client_id=request.client_id,
+            batch_id=request.batch_id,
+        )
+
+
 def open_requests(journal: Journal) -> dict[Key, OpenRequest]:
     """The first open request of each person x broker x kind (requests to a broker only)."""
     found: dict[Key, OpenRequest] = {}
-    for request, now in journal.current():
-        if request.recipient != "broker" or not request.broker_id or now.state not in OPEN_STATES:
-            continue
-        key = (request.client_id, request.broker_id, request.kind)
-        found.setdefault(
-            key,
-            OpenRequest(
-                request_id=request.id,
-                broker_id=request.broker_id,
-                broker_name=request.recipient_name,
-                kind=request.kind,
-                state=now.state.value,
-                dated=request.dated,
-                client_id=request.client_id,
-                batch_id=request.batch_id,
-            ),
-        )
+    for r in _open(journal, "broker"):
+        if r.broker_id:
+            found.setdefault((r.client_id, r.broker_id, r.kind), r)
     return found
 
 
@@ -64,22 +68,9 @@ def open_agency_requests(journal: Journal) -> dict[str, OpenRequest]:
     """The first open records request to each agency, by the agency's name (casefolded): the
     name is what a records request logs, whether a campaign or a single `cora` wrote it."""
     found: dict[str, OpenRequest] = {}
-    for request, now in journal.current():
-        if request.recipient != "agency" or not request.agency or now.state not in OPEN_STATES:
-            continue
-        found.setdefault(
-            request.agency.casefold(),
-            OpenRequest(
-                request_id=request.id,
-                broker_id="",
-                broker_name=request.agency,
-                kind=request.kind,
-                state=now.state.value,
-                dated=request.dated,
-                client_id=request.client_id,
-                batch_id=request.batch_id,
-            ),
-        )
+    for r in _open(journal, "agency"):
+        if r.broker_name:
+            found.setdefault(r.broker_name.casefold(), r)
     return found
 
 
