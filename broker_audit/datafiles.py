@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import struct
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -56,3 +59,24 @@ def templates_dir() -> Path:
 
 def demo_profile_file() -> Path:
     return data_root() / "examples" / "demo-profile.toml"
+
+
+def sources_key(tag: bytes, sources: Sequence[Path | None]) -> bytes:
+    """What a cache was built from, as plain bytes to compare whole (a few hundred; no hash to
+    import or to collide): `tag` (the cache's format and its decoder's version), then each source
+    file's path, inode, size and modification time ("none" for an absent optional source,
+    "missing" for one that cannot be read). Any change to a data file or to the code that reads
+    it changes the key, so the cache is built again."""
+    parts = [tag]
+    for path in sources:
+        if path is None:
+            parts.append(b"none")
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            parts.append(b"missing " + os.fsencode(path))
+            continue
+        parts.append(b"%s %d %d %d" % (os.fsencode(path), st.st_ino, st.st_size, st.st_mtime_ns))
+    material = b"\0".join(parts)
+    return struct.pack(">I", len(material)) + material

@@ -14,12 +14,11 @@ Layout: the key (length-prefixed), then the records.
 
 from __future__ import annotations
 
-import os
-import struct
 from pathlib import Path
 
 import msgspec
 
+from broker_audit.datafiles import sources_key
 from broker_audit.law.schema import Law
 
 FORMAT = b"broker-audit laws cache 1"
@@ -35,26 +34,13 @@ def cache_file() -> Path:
 
 
 def cache_key(source: Path) -> bytes:
-    """What the cached laws were built from: the file and the code that reads it, as plain bytes
-    (compared whole)."""
+    """What the cached laws were built from: the file and the code that reads it."""
     code = Path(__file__).parent
     package = code.parent
-    parts = [FORMAT, msgspec.__version__.encode()]
-    for path in (
-        source,
-        code / "schema.py",
-        code / "load.py",
-        package / "strict.py",
-        package / "vocabulary.py",
-    ):
-        try:
-            st = path.stat()
-        except OSError:
-            parts.append(b"missing " + os.fsencode(path))
-            continue
-        parts.append(b"%s %d %d %d" % (os.fsencode(path), st.st_ino, st.st_size, st.st_mtime_ns))
-    material = b"\0".join(parts)
-    return struct.pack(">I", len(material)) + material
+    return sources_key(
+        FORMAT + b" " + msgspec.__version__.encode(),
+        [source, code / "schema.py", code / "load.py", package / "strict.py", package / "vocabulary.py"],
+    )
 
 
 def read(path: Path, key: bytes) -> tuple[Law, ...] | None:

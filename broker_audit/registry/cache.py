@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from broker_audit.datafiles import sources_key
 from broker_audit.registry.listing import BrokerRow
 
 if TYPE_CHECKING:
@@ -62,22 +63,13 @@ def cache_file() -> Path:
 
 
 def cache_key(sources: list[Path | None]) -> bytes:
-    """What the cached registry was built from: the data files and the code that reads them, as
-    plain bytes (a few hundred; compared whole, so no hash to import or to collide)."""
-    code = Path(__file__).parent  # the modules that define and merge the records (not imported)
-    parts = [FORMAT, msgspec.__version__.encode()]
-    for path in [*sources, code / "schema.py", code / "merge.py", code / "load.py"]:
-        if path is None:
-            parts.append(b"none")
-            continue
-        try:
-            st = path.stat()
-        except OSError:
-            parts.append(b"missing " + os.fsencode(path))
-            continue
-        parts.append(b"%s %d %d %d" % (os.fsencode(path), st.st_ino, st.st_size, st.st_mtime_ns))
-    material = b"\0".join(parts)
-    return struct.pack(">I", len(material)) + material
+    """What the cached registry was built from: the data files and the code that reads them (the
+    modules that define and merge the records, not imported)."""
+    code = Path(__file__).parent
+    return sources_key(
+        FORMAT + b" " + msgspec.__version__.encode(),
+        [*sources, code / "schema.py", code / "merge.py", code / "load.py"],
+    )
 
 
 def _parts(path: Path, key: bytes) -> tuple[memoryview, memoryview] | None:
