@@ -1109,6 +1109,7 @@ def reading_copy_document(
         date=today,
         reference=job.reference,
         templates_dir=templates_dir,
+        postal=job.channel == "mail",
     )
 
 
