@@ -77,6 +77,10 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _ATTRIBUTE = re.compile(r'[\w-]+="[^"]*"')
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}")
 _NOT_PROSE = ("broker-audit ", "--", "(?", "\\b")
+_STYLE_WORDS = frozenset(
+    {"bold", "dim", "italic", "underline", "red", "green", "yellow", "blue", "on", "white"}
+)
+"""A rich style ("bold red") is not prose."""
 
 
 def _called_name(node: ast.Call) -> str:
@@ -107,6 +111,8 @@ def looks_user_facing(text: str) -> bool:
     not a command line, an option, or a regular expression."""
     bare = _ATTRIBUTE.sub(" ", _PLACEHOLDER.sub("", _TAG.sub(" ", text))).strip()
     if bare.startswith(_NOT_PROSE[:2]) or any(mark in text for mark in _NOT_PROSE[2:]):
+        return False
+    if set(bare.split()) <= _STYLE_WORDS:
         return False
     return " " in bare and len(_WORD.findall(bare)) >= 2
 
