@@ -24,7 +24,7 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"No such option: (?P<option>\S+)"), N_("No such option: {option}")),
     (re.compile(r"No such command (?P<command>.+)\."), N_("No such command {command}.")),
-    (re.compile(r"Missing command\."), N_("Missing command.")),
+    (re.compile(r"Missing command\."), N_("Missing command.")),  # i18n: not user-facing (a pattern)
     (re.compile(r"Missing argument (?P<name>.+)\.(?: (?P<more>.*))?"), N_("Missing argument {name}.")),
     (re.compile(r"Missing option (?P<name>.+)\.(?: (?P<more>.*))?"), N_("Missing option {name}.")),
     (re.compile(r"Missing parameter (?P<name>.+)\.(?: (?P<more>.*))?"), N_("Missing value {name}.")),
@@ -54,11 +54,12 @@ _WHOLE: tuple[tuple[re.Pattern[str], str], ...] = (
 """A whole message of typer's, and the catalog's message for it. `why` is a reason of its own
 (_REASONS); `more` (what typer adds to a missing value) is dropped: it repeats the help."""
 
+_PYDANTIC = "Input should be a valid "  # i18n: not user-facing (pydantic's words, matched)
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"Input should be a valid integer.*"), N_("it should be a whole number")),
-    (re.compile(r"Input should be a valid number.*"), N_("it should be a number")),
-    (re.compile(r"Input should be a valid boolean.*"), N_("it should be yes or no")),
-    (re.compile(r"Input should be a valid date.*"), N_("it should be a date (YYYY-MM-DD)")),
+    (re.compile(_PYDANTIC + r"integer.*"), N_("it should be a whole number")),
+    (re.compile(_PYDANTIC + r"number.*"), N_("it should be a number")),
+    (re.compile(_PYDANTIC + r"boolean.*"), N_("it should be yes or no")),
+    (re.compile(_PYDANTIC + r"date.*"), N_("it should be a date (YYYY-MM-DD)")),
     (re.compile(r"Input should be greater than or equal to (?P<low>\S+)"), N_("it should be {low} or more")),
     (re.compile(r"Input should be less than or equal to (?P<high>\S+)"), N_("it should be {high} or less")),
     (re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\."), N_("{value} is not one of {choices}.")),

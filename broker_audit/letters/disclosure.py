@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from broker_audit.errors import UserError
-from broker_audit.i18n import N_, _, current_language, gettext_in, ngettext_in
+from broker_audit.i18n import N_, NP_, _, current_language, gettext_in, ngettext_in, pgettext_in
 from broker_audit.profile import Address, AgentProfile, Profile, ReplyAddress
 from broker_audit.registry.schema import Broker
 from broker_audit.vocabulary import IDENTITY_FIELDS, MINIMAL_DISCLOSURE, STANDARD_DISCLOSURE, LetterKind
@@ -455,6 +455,24 @@ _PAST = (
     (N_("an address you left in {span}"), re.compile(r"an address you left in (?P<span>\d{4})")),
     (N_("a past address"), re.compile(r"a past address")),  # i18n: not user-facing (a pattern)
 )
+
+
+_CLIENT_FIELD_WORDS = {  # a client's details as a clinic's staff reads them: "the client's phone number"
+    "name": NP_("client's detail", "name"),
+    "current-address": NP_("client's detail", "current address"),
+    "phone": NP_("client's detail", "phone number"),
+    "email": NP_("client's detail", "e-mail"),
+    "birth-date": NP_("client's detail", "date of birth"),
+    "other-names": NP_("client's detail", "the other names you have used"),
+    "advertising-id": NP_("client's detail", "phone's advertising ID"),
+    "licence-number": NP_("client's detail", "driver's licence number"),
+    "past-addresses": NP_("client's detail", "past addresses"),
+}
+
+
+def client_field_words(name: str, language: str = "en") -> str:
+    """A detail of a client's, without "your" ("phone number"), in `language`."""
+    return pgettext_in(language, "client's detail", _CLIENT_FIELD_WORDS[name])
 
 
 def field_words(name: str, language: str = "en") -> str:

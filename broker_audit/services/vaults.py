@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import N_
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
 from broker_audit.tracking.journal import AgentProfile, Journal, ProfileSet, Record, now
@@ -141,12 +142,12 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
         had_snapshot = vault.snapshot_count is not None
         from_snapshot = Journal(vault)
         from_records = Journal(vault, use_snapshot=False)
-        status = "none yet"
+        status = N_("none yet")
         if had_snapshot:
-            status = "matches the records"
+            status = N_("matches the records")
             if from_snapshot.state() != from_records.state():
                 from_records.rebuild_snapshot()
-                status = "rebuilt"
+                status = N_("rebuilt")
         return VerifyResult(
             records=report.records,
             requests=len(from_records.requests),

@@ -57,7 +57,7 @@ def render_letters(
     for n in no_route:
         say(
             _("no letter: {broker} ({kind}): {reason}. You can:").format(
-                broker=clean(n.broker_name), kind=clean(kind_word(n.kind)), reason=clean(n.reason)
+                broker=clean(n.broker_name), kind=clean(kind_word(n.kind)), reason=clean(_(n.reason))
             )
         )
         for advice in n.advice:
