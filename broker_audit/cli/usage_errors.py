@@ -12,7 +12,6 @@ message that matches no pattern (a newer typer's) is shown as typer wrote it; ou
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from broker_audit.i18n import N_, _, current_language
@@ -132,7 +131,7 @@ def localise_usage_errors() -> None:
     one typer uses without rich)."""
     import typer.rich_utils as rich_utils
 
-    def translating(show: Callable[[Any], None]) -> Callable[[Any], None]:
+    def translating(show: Any) -> Any:
         if getattr(show, "translating", False):
             return show
 
