@@ -11,7 +11,7 @@
    pydantic).
 2. `status --json`, the `status` table (the 50 most urgent) and `status --all` over a clinic vault
    of N requests (bench/vaultgen.py), with the real Argon2id passphrase unlock: wall time and the
-   peak RSS of the process. (bench/bench_status.py times the vault's side: open, fold, snapshot.)
+   peak RSS of the process. (bench/bench_status.py times the vault's side: open, index, rebuild.)
 """
 
 from __future__ import annotations

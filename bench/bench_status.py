@@ -7,10 +7,11 @@ Vaults come from bench/vaultgen.py (a clinic: 20 requests a client in batches of
 sent, a share answered) and are unlocked with the real Argon2id passphrase cost, as a clinic's
 headless machine does. Rows:
 
-- `open`: Vault.open + Journal (unlock, verify, fold) in a fresh process;
+- `open`: Vault.open + Journal (unlock, verify, open the derived index) in a fresh process;
 - `service`: the `status_rows` service (what the CLI calls; no rendering);
 - `cli --json`: `broker-audit status --json > /dev/null` (rendering is cli/, measured apart);
-- `rebuild`: the first open after the snapshot is gone (every record read once, snapshot sealed).
+- `rebuild`: the first open after the index's root is gone (every record read once, the index
+  built and written). bench/bench_scale.py times each command against the vault's size.
 
 `--before DIR` also times a tree of the previous code (e.g. `git archive main broker_audit |
 tar -x -C DIR`) on vaults it builds itself with the same generator, for before/after figures.

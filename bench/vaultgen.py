@@ -6,8 +6,9 @@ A clinic of N/20 clients, each sent 20 requests (10 brokers x access and delete)
 5,000 requests, most of them marked sent and a share of those answered, denied or extended: the
 shape of a vault after a few rounds of `bulk letters` and `bulk mark`. Records are encoded with
 the journal's own types and appended in large transactions (no per-record lock and head), so
-100,000 requests take seconds. The journal then folds them once and seals the snapshot, as the
-first `status` would. Used by bench/bench_status.py and by tests/vault/test_vault_scale.py.
+100,000 requests take seconds. The journal then builds the vault's derived index from them once
+and writes it, as the first command would. Used by bench/bench_status.py, bench/bench_scale.py
+and tests/vault/test_vault_scale.py.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def build(path: Path, requests: int, *, passphrase: str = "bench passphrase", sn
             vault.append_many(pending)
     finally:
         vault.close()
-    if snapshot:  # fold once and seal the snapshot, as the first `status` does
+    if snapshot:  # build the index once and write it, as the first command does
         vault = Vault.open(path, recovery_key=recovery)
         try:
             Journal(vault)

@@ -139,40 +139,9 @@ def ensure_folder(folder: Path, *, what: str = "output folder", own: bool = Fals
     """
     folder = Path(folder)
     if own:
-        try:
-            if stat.S_ISLNK(os.lstat(folder).st_mode):
-                raise UnsafeTarget(
-                    f"refusing to write into the {what} {folder}: it is a symbolic link",
-                    "remove the link (someone may have planted it) or choose another folder",
-                )
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise write_error(exc, folder, what) from None
-    missing: list[Path] = []
-    probe = folder
+        _refuse_link(folder, what)
     try:
-        while True:
-            try:
-                st = os.stat(probe)  # a folder the user reaches through a link is the user's choice
-            except FileNotFoundError:
-                missing.append(probe)
-                if probe.parent == probe:
-                    break
-                probe = probe.parent
-                continue
-            if not stat.S_ISDIR(st.st_mode):
-                if probe == folder:
-                    raise UserError(
-                        f"the {what} {folder} exists and is not a folder",
-                        "give a folder name (a new one is created), not a file",
-                    )
-                raise UserError(
-                    f"cannot create the {what} {folder}: {probe} is a file, not a folder",
-                    "give a folder path that does not run through a file",
-                )
-            break
-        for path in reversed(missing):
+        for path in reversed(_missing_folders(folder, what)):
             try:
                 os.mkdir(path, 0o700)
             except FileExistsError:
@@ -186,6 +155,47 @@ def ensure_folder(folder: Path, *, what: str = "output folder", own: bool = Fals
     except OSError as exc:
         raise write_error(exc, folder, what) from None
     return folder
+
+
+def _refuse_link(folder: Path, what: str) -> None:
+    try:
+        if stat.S_ISLNK(os.lstat(folder).st_mode):
+            raise UnsafeTarget(
+                f"refusing to write into the {what} {folder}: it is a symbolic link",
+                "remove the link (someone may have planted it) or choose another folder",
+            )
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise write_error(exc, folder, what) from None
+
+
+def _missing_folders(folder: Path, what: str) -> list[Path]:
+    """The folders on the way to `folder` that do not exist yet, from `folder` up; a UserError if
+    the nearest existing one is a file. (A folder the user reaches through a link is the user's
+    choice: links are followed here.)"""
+    missing: list[Path] = []
+    probe = folder
+    while True:
+        try:
+            st = os.stat(probe)
+        except FileNotFoundError:
+            missing.append(probe)
+            if probe.parent == probe:
+                return missing
+            probe = probe.parent
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            return missing
+        if probe == folder:
+            raise UserError(
+                f"the {what} {folder} exists and is not a folder",
+                "give a folder name (a new one is created), not a file",
+            )
+        raise UserError(
+            f"cannot create the {what} {folder}: {probe} is a file, not a folder",
+            "give a folder path that does not run through a file",
+        )
 
 
 def _open_dir(folder: Path, what: str) -> int:

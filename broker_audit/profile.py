@@ -118,48 +118,9 @@ def validate_profile(profile: Profile) -> Profile:
     state = profile.state.upper()
     if state not in US_STATES:
         raise UserError(f"{profile.state!r} is not a US state code", "use two letters, e.g. CO")
-    addresses = []
-    for number, address in enumerate(profile.addresses, start=1):
-        a_state = address.state.upper()
-        if a_state not in US_STATES:
-            raise UserError(f"address {number}: {address.state!r} is not a US state code")
-        if not re.fullmatch(r"\d{5}(-\d{4})?", address.zip.strip()):
-            raise UserError(f"address {number}: the ZIP code must be 5 digits or ZIP+4")
-        problem = zip_problem(address.zip.strip(), a_state)
-        if problem:
-            raise UserError(f"address {number}: {problem}")
-        addresses.append(msgspec.structs.replace(address, state=a_state, zip=address.zip.strip()))
-    if sum(a.current for a in addresses) > 1:
-        raise UserError("more than one address is marked current = true")
-    for number, address in enumerate(addresses, start=1):
-        if address.since and address.until and address.since > address.until:
-            raise UserError(f"address {number}: `since` is after `until`")
-    reply = profile.reply_address
-    if reply is not None:
-        reply_state = reply.state.upper()
-        if reply_state not in US_STATES:
-            raise UserError(f"reply address: {reply.state!r} is not a US state code")
-        if not re.fullmatch(r"\d{5}(-\d{4})?", reply.zip.strip()):
-            raise UserError("reply address: the ZIP code must be 5 digits or ZIP+4")
-        problem = zip_problem(reply.zip.strip(), reply_state)
-        if problem:
-            raise UserError(f"reply address: {problem}")
-        if not reply.line1.strip() or not reply.city.strip():
-            raise UserError("reply address: give its street or P.O. box and its city")
-        reply = msgspec.structs.replace(reply, state=reply_state, zip=reply.zip.strip())
-    ad_ids = [a.strip().lower() for a in profile.advertising_ids if a.strip()]
-    for ad_id in ad_ids:
-        if not _AD_ID.fullmatch(ad_id):
-            raise UserError(
-                "an advertising ID is 32 hexadecimal digits in five groups, like "
-                "38400000-8cf0-11bd-b23e-10b96e40000d",
-                "copy it from your phone's ads settings (README: Advertising IDs)",
-            )
-        if set(ad_id) <= {"0", "-"}:
-            raise UserError(
-                "an advertising ID of all zeros means the phone hides it: there is nothing to give",
-                "leave it out",
-            )
+    addresses = _checked_addresses(profile.addresses)
+    reply = _checked_reply(profile.reply_address)
+    ad_ids = _checked_advertising_ids(profile.advertising_ids)
     if profile.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", profile.email):
         raise UserError("the profile's email does not look like an email address")
     if profile.birth_date and profile.birth_date > dt.date.today():
@@ -175,10 +136,65 @@ def validate_profile(profile: Profile) -> Profile:
         addresses=addresses,
         other_names=[n.strip() for n in profile.other_names if n.strip()],
         reply_address=reply,
-        advertising_ids=list(dict.fromkeys(ad_ids)),
+        advertising_ids=ad_ids,
         licence_number=" ".join(profile.licence_number.split()),
         disclose=list(dict.fromkeys(profile.disclose)) if profile.disclose is not None else None,
     )
+
+
+def _postal(where: str, state: str, zip_code: str) -> tuple[str, str]:
+    """An address's state (upper case) and ZIP (trimmed), checked: a US state, a ZIP of 5 digits
+    or ZIP+4 that belongs to it. `where` names the address in the message."""
+    code = state.upper()
+    if code not in US_STATES:
+        raise UserError(f"{where}: {state!r} is not a US state code")
+    zip_code = zip_code.strip()
+    if not re.fullmatch(r"\d{5}(-\d{4})?", zip_code):
+        raise UserError(f"{where}: the ZIP code must be 5 digits or ZIP+4")
+    problem = zip_problem(zip_code, code)
+    if problem:
+        raise UserError(f"{where}: {problem}")
+    return code, zip_code
+
+
+def _checked_addresses(addresses: list[Address]) -> list[Address]:
+    """Each address checked (`_postal`), at most one current, none lived at from after until."""
+    checked = []
+    for number, address in enumerate(addresses, start=1):
+        state, zip_code = _postal(f"address {number}", address.state, address.zip)
+        checked.append(msgspec.structs.replace(address, state=state, zip=zip_code))
+    if sum(a.current for a in checked) > 1:
+        raise UserError("more than one address is marked current = true")
+    for number, address in enumerate(checked, start=1):
+        if address.since and address.until and address.since > address.until:
+            raise UserError(f"address {number}: `since` is after `until`")
+    return checked
+
+
+def _checked_reply(reply: ReplyAddress | None) -> ReplyAddress | None:
+    if reply is None:
+        return None
+    state, zip_code = _postal("reply address", reply.state, reply.zip)
+    if not reply.line1.strip() or not reply.city.strip():
+        raise UserError("reply address: give its street or P.O. box and its city")
+    return msgspec.structs.replace(reply, state=state, zip=zip_code)
+
+
+def _checked_advertising_ids(ids: list[str]) -> list[str]:
+    ad_ids = [a.strip().lower() for a in ids if a.strip()]
+    for ad_id in ad_ids:
+        if not _AD_ID.fullmatch(ad_id):
+            raise UserError(
+                "an advertising ID is 32 hexadecimal digits in five groups, like "
+                "38400000-8cf0-11bd-b23e-10b96e40000d",
+                "copy it from your phone's ads settings (README: Advertising IDs)",
+            )
+        if set(ad_id) <= {"0", "-"}:
+            raise UserError(
+                "an advertising ID of all zeros means the phone hides it: there is nothing to give",
+                "leave it out",
+            )
+    return list(dict.fromkeys(ad_ids))
 
 
 def load_profile_file(path: Path) -> Profile:

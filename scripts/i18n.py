@@ -146,39 +146,12 @@ def unwrapped_strings(path: Path) -> list[tuple[int, str]]:
         if tok.type == tokenize.COMMENT and any(mark in tok.string for mark in IGNORE_MARKS)
     }
     docstrings = _docstring_nodes(tree)
-    inside: set[int] = set()
-    for node in ast.walk(tree):  # a mark on a `def` line covers the whole function
-        if isinstance(node, ast.FunctionDef) and node.lineno in marked:
-            for sub in ast.walk(node):
-                inside.add(id(sub))
-    problems: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = _called_name(node)
-            if name in TRANSLATING_CALLS or name in _NOT_SHOWN_CALLS:
-                for sub in ast.walk(node):
-                    inside.add(id(sub))
-            if name in TRANSLATING_CALLS:
-                spec = KEYWORDS[name] or (1,)
-                positions = [(p[0] if isinstance(p, tuple) else p) - 1 for p in spec]
-                for index in positions:
-                    if index < len(node.args) and isinstance(node.args[index], ast.JoinedStr | ast.BinOp):
-                        problems.append((node.lineno, f"{name}() of an f-string or a sum: use placeholders"))
-        elif isinstance(node, ast.JoinedStr):  # an f-string: its pieces are not strings of their own
-            for sub in ast.walk(node):
-                if sub is not node:
-                    inside.add(id(sub))
+    inside, problems = _passed_over(tree, marked)
     for node in ast.walk(tree):
         if id(node) in inside or id(node) in docstrings:
             continue
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            text = node.value
-        elif isinstance(node, ast.JoinedStr):
-            text = "".join(
-                v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}"
-                for v in node.values
-            )
-        else:
+        text = _literal_text(node)
+        if text is None:
             continue
         lines = range(node.lineno, (getattr(node, "end_lineno", None) or node.lineno) + 1)
         if any(line in marked for line in lines):
@@ -186,6 +159,49 @@ def unwrapped_strings(path: Path) -> list[tuple[int, str]]:
         if looks_user_facing(text):
             problems.append((node.lineno, text))
     return sorted(problems)
+
+
+def _passed_over(tree: ast.AST, marked: set[int]) -> tuple[set[int], list[tuple[int, str]]]:
+    """The ids of the nodes not to look at (inside a marked function, a translating or
+    not-shown call, or an f-string's pieces), and the translating calls given an f-string or a
+    sum."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):  # a mark on a `def` line covers the whole function
+        if isinstance(node, ast.FunctionDef) and node.lineno in marked:
+            inside.update(id(sub) for sub in ast.walk(node))
+    problems: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _called_name(node)
+            if name in TRANSLATING_CALLS or name in _NOT_SHOWN_CALLS:
+                inside.update(id(sub) for sub in ast.walk(node))
+            if name in TRANSLATING_CALLS:
+                problems += _formatted_messages(node, name)
+        elif isinstance(node, ast.JoinedStr):  # an f-string: its pieces are not strings of their own
+            inside.update(id(sub) for sub in ast.walk(node) if sub is not node)
+    return inside, problems
+
+
+def _formatted_messages(node: ast.Call, name: str) -> list[tuple[int, str]]:
+    """A translating call whose message argument is an f-string or a sum (never translated)."""
+    spec = KEYWORDS[name] or (1,)
+    positions = [(p[0] if isinstance(p, tuple) else p) - 1 for p in spec]
+    return [
+        (node.lineno, f"{name}() of an f-string or a sum: use placeholders")
+        for index in positions
+        if index < len(node.args) and isinstance(node.args[index], ast.JoinedStr | ast.BinOp)
+    ]
+
+
+def _literal_text(node: ast.AST) -> str | None:
+    """A string constant's text, an f-string's with `{}` for each value; None for other nodes."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}" for v in node.values
+        )
+    return None
 
 
 def command_docstrings(path: Path) -> Iterator[tuple[int, str]]:

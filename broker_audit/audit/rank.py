@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from broker_audit.audit.questions import QUESTIONS
 from broker_audit.i18n import N_, _, current_language
 from broker_audit.registry.schema import Broker
-from broker_audit.tracking.records import Answers
+from broker_audit.tracking.records import Answers, ScanFinding
 
 TIERS = {  # marked for the catalog: translated where shown
     1: N_("documented sales or sharing with immigration enforcement"),
@@ -166,7 +165,7 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
 
 
 def with_scan_findings(
-    ranked: Sequence[Ranked], findings: Mapping[str, Any], brokers: Sequence[Broker] = ()
+    ranked: Sequence[Ranked], findings: Mapping[str, ScanFinding], brokers: Sequence[Broker] = ()
 ) -> list[Ranked]:
     """Add "a scan found your listing" as the first reason of each broker where the latest scan
     found one (`findings`: broker id -> the journal's ScanFinding). A listed broker the ranking

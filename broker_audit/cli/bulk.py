@@ -98,7 +98,7 @@ def letters(
 
     Example: broker-audit bulk letters clients.csv --preset ice-linked --kind access,delete
     """
-    from broker_audit.services.batch import run_batch
+    from broker_audit.services.batch import BatchOptions, run_batch
     from broker_audit.services.clinic import load_clinic_file
 
     mapping = {}
@@ -118,25 +118,27 @@ def letters(
         result = run_batch(
             access(ctx),
             clients,
-            brokers=[b for b in brokers.split(",") if b.strip()],
-            preset=preset,
-            kinds=[k for k in kind.split(",") if k.strip()],
+            BatchOptions(
+                kinds=tuple(k for k in kind.split(",") if k.strip()),
+                brokers=tuple(b for b in brokers.split(",") if b.strip()),
+                preset=preset,
+                language=lang,
+                column_map=mapping,
+                date_order=date_order,
+                as_agent=agent,
+                disclose=tuple(disclose or ()),
+                again=again,
+                split=split,
+                workers=workers,
+                templates_dir=templates,
+                dry_run=dry_run,
+            ),
             out_dir=out,
             today=today(),
             registry=resources(ctx).registry,
             laws=resources(ctx).laws,
-            column_map=mapping,
-            language=lang,
             clinic=load_clinic_file(clinic) if clinic else None,
-            split=split,
-            as_agent=agent,
-            dry_run=dry_run,
-            templates_dir=templates,
             progress=advance,
-            workers=workers,
-            disclose=disclose or (),
-            date_order=date_order,
-            again=again,
         )
     from broker_audit.services.batchsummary import batch_summary
 

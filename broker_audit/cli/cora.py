@@ -64,6 +64,11 @@ def cora_command(
     clinic: Path = typer.Option(
         None, "--clinic", help=N_("The clinic's profile (TOML), with --as clinic (default: the vault's).")
     ),
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help=N_("A campaign: write to an agency even when a records request to it is still open."),
+    ),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
 ) -> None:
     """Ask a Colorado sheriff for the records of sharing booking data with data brokers
@@ -98,7 +103,7 @@ def cora_command(
             raise typer.BadParameter(
                 _("--agency, --address, --email and --disclose are for one agency, not a campaign")
             )
-        _campaign(ctx, group, agencies, as_kind, via, since, out, formats, as_json)
+        _campaign(ctx, group, agencies, as_kind, via, since, out, formats, as_json, again)
         return
     if not agency or not address:
         raise typer.BadParameter(
@@ -149,6 +154,7 @@ def _campaign(
     out: Path,
     formats: str | None,
     as_json: bool,
+    again: bool,
 ) -> None:
     from broker_audit.cli.render.requests import render_announcements
     from broker_audit.services import parse_formats
@@ -166,6 +172,7 @@ def _campaign(
         prefer=via,
         formats=parse_formats(formats) if formats else None,
         announce=render_announcements,
+        again=again,
     )
     if as_json:
         emit(ctx, result)

@@ -134,7 +134,7 @@ def send_command(
     """
     from broker_audit.cli.render.mail import render_send_plan, render_send_result
     from broker_audit.errors import NeedsAttention
-    from broker_audit.services.send import send_requests
+    from broker_audit.services.send import SendAsks, SendOptions, send_requests
 
     def confirm(plan: SendPlan) -> bool:
         render_send_plan(plan)
@@ -158,19 +158,20 @@ def send_command(
 
     result = send_requests(
         access(ctx),
-        request_ids or None,
+        SendOptions(
+            request_ids=tuple(request_ids or ()),
+            batch=batch,
+            dry_run=dry_run,
+            cap=daily_cap,
+            pace=pace,
+            force=force,
+            cafile=cafile,
+        ),
         registry=resources(ctx).registry,
+        laws=resources(ctx).laws,
         today=today(),
         password=mail_password_prompt,
-        confirm=confirm,
-        batch=batch,
-        dry_run=dry_run,
-        cap=daily_cap,
-        pace=pace,
-        cafile=cafile,
-        laws=resources(ctx).laws,
-        force=force,
-        ask=ask,
+        asks=SendAsks(confirm=confirm, ask=ask),
     )
     if as_json:
         emit(ctx, result)
@@ -227,7 +228,7 @@ def inbox_command(
     """
     from broker_audit.cli.render.mail import ask_reply_state, confirm_unauthenticated, render_inbox
     from broker_audit.errors import NeedsAttention
-    from broker_audit.services.inbox import read_inbox
+    from broker_audit.services.inbox import InboxAsks, InboxOptions, read_inbox
 
     interactive = sys.stdin.isatty() and not as_json and not accept
     decide = None
@@ -261,18 +262,18 @@ def inbox_command(
 
     result = read_inbox(
         access(ctx),
+        InboxOptions(
+            since=parse_date(since, "--since") if since else None,
+            folder=folder,
+            max_mb=max_size,
+            file_into=file_into,
+            minutes=time_limit,
+            cafile=cafile,
+        ),
         registry=resources(ctx).registry,
         today=today(),
         password=mail_password_prompt,
-        since=parse_date(since, "--since") if since else None,
-        folder=folder,
-        cafile=cafile,
-        max_mb=max_size,
-        decide=decide,
-        confirm_unauthenticated=confirm,
-        file_into=file_into,
-        confirm_filing=confirm_filing,
-        minutes=time_limit,
+        asks=InboxAsks(decide=decide, confirm_unauthenticated=confirm, confirm_filing=confirm_filing),
     )
     if as_json:
         emit(ctx, result)

@@ -303,10 +303,9 @@ def status_command(
         overdue_only=overdue,
     )
     if as_json:
-        report = status_report(
-            access(ctx), today=day, query=query, limit=None if show_all else limit, urgent_first=False
-        )
-        emit(ctx, report.rows)
+        from broker_audit.services.tracking import iter_status_rows
+
+        emit(ctx, iter_status_rows(access(ctx), today=day, query=query, limit=None if show_all else limit))
         return
     from broker_audit.cli.render.listing import render_status
     from broker_audit.services.tracking import DEFAULT_LIMIT
@@ -410,10 +409,13 @@ def resend_command(
     formats: str = typer.Option(
         None, "--format", help=N_("Any of {formats}, comma-separated (default: the artefact of the route).")
     ),
-    agent: bool = typer.Option(
-        False,
-        "--agent",
-        help=N_("For a clinic's client: write as the client's authorized agent where the law allows."),
+    agent: bool | None = typer.Option(
+        None,
+        "--agent/--no-agent",
+        help=N_(
+            "For a clinic's client: write as the client's authorized agent where the law allows, or "
+            "not (default: as the request's letter was written)."
+        ),
     ),
     templates: Path = typer.Option(
         None, "--templates", help=N_("Your own templates folder; overrides ours by file name.")

@@ -119,11 +119,11 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help=N_("Print what was checked as JSON.")),
 ) -> None:
     """Check the whole vault from its first record: every seal, every link of the chain, the
-    sealed head, every attachment, each reply's binding to its request, and the snapshot that
-    makes opening fast.
+    sealed head, every attachment, each reply's binding to its request, and the index that lets a
+    command read only what it shows.
 
-    Opening the vault checks only what was added since the last snapshot; run this now and
-    then, and after restoring a backup. Exit 4 names the first damaged record.
+    Opening the vault checks only the index's seals and what was added since it was written;
+    run this now and then, and after restoring a backup. Exit 4 names the first damaged record.
 
     Example: broker-audit vault verify
     """
@@ -142,6 +142,6 @@ def verify(
     typer.echo(
         _("Replies: {count}, each kept with the request it was stored for.").format(count=result.replies)
     )
-    typer.echo(_("Snapshot: {snapshot}.").format(snapshot=_(result.snapshot)))
+    typer.echo(_("Index: {index}.").format(index=_(result.index)))
     for warning in result.warnings:
         err(_("warning: {warning}").format(warning=warning))

@@ -251,18 +251,10 @@ def _heading_kind(text: str) -> str | None:
         if _RECIPIENTS_HEAD.search(plain):
             return "recipients"
         return "sources" if _SOURCES_HEAD.search(plain) else "keep"
-    words = _words(plain)
-    if ":" in plain.rstrip(":"):
-        return None  # "Source: Weld County Sheriff" is a labelled line, not a heading
-    ends_colon = plain.endswith(":")
-    letters = [c for c in plain if c.isalpha()]
-    capitals = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
-    short = words <= 8 and not _DATE.search(plain) and not plain.endswith((".", ";", ","))
-    intro = ends_colon and words <= 30
-    if not (short or intro):
+    shape = _heading_shape(plain)
+    if shape is None:
         return None
-    if not (capitals or intro or (short and plain[:1].isupper() and _title_like(plain))):
-        return None
+    short, intro = shape
     if _CATEGORIES_HEAD.search(plain):
         return "categories"
     if _RECIPIENTS_HEAD.search(plain):
@@ -276,6 +268,24 @@ def _heading_kind(text: str) -> str | None:
     if intro and not short:
         return "keep"  # "The following organizations received ...:" introduces the section it is in
     return "other"
+
+
+def _heading_shape(plain: str) -> tuple[bool, bool] | None:
+    """(short, intro) for a line shaped like a heading: short (at most 8 words, no date, no
+    closing punctuation) in capitals or title case, or an introduction ending in a colon; None
+    for any other line ("Source: Weld County Sheriff" is a labelled line, not a heading)."""
+    if ":" in plain.rstrip(":"):
+        return None
+    words = _words(plain)
+    letters = [c for c in plain if c.isalpha()]
+    capitals = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    short = words <= 8 and not _DATE.search(plain) and not plain.endswith((".", ";", ","))
+    intro = plain.endswith(":") and words <= 30
+    if not (short or intro):
+        return None
+    if not (capitals or intro or (short and plain[:1].isupper() and _title_like(plain))):
+        return None
+    return short, intro
 
 
 _SMALL = frozenset(
@@ -392,28 +402,8 @@ class Extractor:
 
     def run(self, parts: Sequence[tuple[str, Sequence[str]]]) -> list[Proposed]:
         lines = lines_of(parts)
-        spanish = is_spanish("\n".join(line.text for line in lines))
-        out: list[Proposed] = []
-        held: set[str] = set()
-        named: set[tuple[str, str, dt.date | None]] = set()
+        found = _Found(self, spanish=is_spanish("\n".join(line.text for line in lines)))
         section = "other"
-
-        def hold(category: str, line: Line) -> None:
-            if category not in held:
-                held.add(category)
-                out.append(
-                    Proposed(
-                        "holds", category, part=line.part, page=line.page, line_no=line.number, line=line.text
-                    )
-                )
-
-        def name(kind: str, value: str, on: dt.date | None, line: Line, purpose: str = "") -> None:
-            finding = self._named(kind, value, on, line, purpose)
-            key = (kind, finding.matched or fold(value), finding.on)
-            if key not in named:
-                named.add(key)
-                out.append(finding)
-
         for line in lines:
             heading = _heading_kind(line.text)
             if heading == "keep":
@@ -421,36 +411,13 @@ class Extractor:
             if heading is not None:
                 section = heading
                 if heading.startswith("holds:"):
-                    hold(heading.split(":", 1)[1], line)
+                    found.hold(heading.split(":", 1)[1], line)
                 continue
-            plain = _strip_bullet(line.text)
-            label = _LABEL.search(plain)
-            if label and (label.start() == 0 or plain[label.start() - 1] in " ([|—–-,;"):
-                is_source = bool(_SOURCE_LABELS.match(label.group("label").strip()))
-                rest = label.group("rest")
-                for piece in _split_names(rest):
-                    entry = _entry_name(piece, spanish)
-                    if entry is not None:
-                        value, on, purpose = entry
-                        if on is None:
-                            dates = find_dates(plain, spanish=spanish)
-                            on = dates[0][0] if dates else None
-                        name("source" if is_source else "recipient", value, on, line, purpose)
-                if section.startswith("holds:"):
-                    continue
-            if section in ("sources", "recipients"):
-                entry = _entry_name(plain, spanish)
-                if entry is not None and not label:
-                    value, on, purpose = entry
-                    name("source" if section == "sources" else "recipient", value, on, line, purpose)
-            elif section == "categories":
-                for category, pattern in _CATEGORY_RES:
-                    if pattern.search(plain):
-                        hold(category, line)
+            found.line(line, section)
         verdict = self._verdict(lines)
         if verdict is not None:
-            out.append(verdict)
-        return out
+            found.out.append(verdict)
+        return found.out
 
     def _verdict(self, lines: Sequence[Line]) -> Proposed | None:
         # Sentences may run over lines: look at each line with the next one.
@@ -469,6 +436,65 @@ class Extractor:
                         detail=detail,
                     )
         return None
+
+
+class _Found:
+    """What one answer's lines support, in order: each data category held once, each name (by
+    kind, identity and date) once."""
+
+    def __init__(self, extractor: Extractor, *, spanish: bool) -> None:
+        self.extractor, self.spanish = extractor, spanish
+        self.out: list[Proposed] = []
+        self._held: set[str] = set()
+        self._named: set[tuple[str, str, dt.date | None]] = set()
+
+    def hold(self, category: str, line: Line) -> None:
+        if category not in self._held:
+            self._held.add(category)
+            self.out.append(
+                Proposed(
+                    "holds", category, part=line.part, page=line.page, line_no=line.number, line=line.text
+                )
+            )
+
+    def name(self, kind: str, value: str, on: dt.date | None, line: Line, purpose: str = "") -> None:
+        finding = self.extractor._named(kind, value, on, line, purpose)
+        key = (kind, finding.matched or fold(value), finding.on)
+        if key not in self._named:
+            self._named.add(key)
+            self.out.append(finding)
+
+    def line(self, line: Line, section: str) -> None:
+        """A line that is no heading, in `section`: a labelled source or recipient ("Source:
+        ..."), an entry of a sources or recipients section, a category a categories section
+        lists."""
+        plain = _strip_bullet(line.text)
+        label = _LABEL.search(plain)
+        if label and (label.start() == 0 or plain[label.start() - 1] in " ([|—–-,;"):
+            self._labelled(line, plain, label)
+            if section.startswith("holds:"):
+                return
+        if section in ("sources", "recipients"):
+            entry = _entry_name(plain, self.spanish)
+            if entry is not None and not label:
+                value, on, purpose = entry
+                self.name("source" if section == "sources" else "recipient", value, on, line, purpose)
+        elif section == "categories":
+            for category, pattern in _CATEGORY_RES:
+                if pattern.search(plain):
+                    self.hold(category, line)
+
+    def _labelled(self, line: Line, plain: str, label: re.Match[str]) -> None:
+        is_source = bool(_SOURCE_LABELS.match(label.group("label").strip()))
+        for piece in _split_names(label.group("rest")):
+            entry = _entry_name(piece, self.spanish)
+            if entry is None:
+                continue
+            value, on, purpose = entry
+            if on is None:
+                dates = find_dates(plain, spanish=self.spanish)
+                on = dates[0][0] if dates else None
+            self.name("source" if is_source else "recipient", value, on, line, purpose)
 
 
 def propose(

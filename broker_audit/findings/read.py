@@ -10,9 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from broker_audit.cleantext import clean_lines
 from broker_audit.findings.ocr import INSTALL_HINT, OcrFailed, OcrStatus, ocr_image, pdf_page_image
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 # A page with fewer letters than this in its text layer is taken for a scan.
 MIN_TEXT_LETTERS = 25
@@ -62,24 +66,11 @@ def read_pdf(name: str, data: bytes, ocr: OcrStatus) -> tuple[ReadPart | None, l
     """The PDF's text page by page: its text layer, or OCR where a page has none.
 
     Returns the part (None when nothing could be read), what was skipped and whether OCR ran."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
+    opened = _open_pdf(name, data)
+    if isinstance(opened, str):
+        return None, [(name, opened)], False
+    reader, count = opened
     skipped: list[tuple[str, str]] = []
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception:
-                return (
-                    None,
-                    [(name, "the PDF is password-protected: open it and save an unprotected copy")],
-                    False,
-                )
-        count = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        return None, [(name, f"not a readable PDF ({type(exc).__name__})")], False
     pages: list[str] = []
     need_ocr: list[int] = []
     for index in range(min(count, MAX_PAGES)):
@@ -93,29 +84,60 @@ def read_pdf(name: str, data: bytes, ocr: OcrStatus) -> tuple[ReadPart | None, l
             need_ocr.append(index)
     if count > MAX_PAGES:
         skipped.append((name, f"pages {MAX_PAGES + 1}-{count} not read (only the first {MAX_PAGES})"))
-    ocr_pages: list[int] = []
-    if need_ocr:
-        why = ocr.pdf_missing()
-        if why:
-            listed = _page_list(need_ocr)
-            skipped.append((name, f"{listed} look scanned and were not read: {why}; {INSTALL_HINT}"))
-        else:
-            import pypdfium2
-
-            document = pypdfium2.PdfDocument(data)
-            try:
-                for index in need_ocr:
-                    try:
-                        pages[index] = clean_lines(ocr_image(ocr, pdf_page_image(document, index)))
-                        ocr_pages.append(index + 1)
-                    except OcrFailed as exc:
-                        skipped.append((name, f"page {index + 1} not read: {exc}"))
-            finally:
-                document.close()
+    ocr_pages = _ocr_pages(name, data, ocr, need_ocr, pages, skipped) if need_ocr else []
     if not any(_letters(p) for p in pages):
         return None, skipped or [(name, "no text found")], bool(ocr_pages)
     source = "ocr" if ocr_pages and len(ocr_pages) == len(pages) else "pdf-text"
     return ReadPart(name, source, tuple(pages), _digest(data), tuple(ocr_pages)), skipped, bool(ocr_pages)
+
+
+def _open_pdf(name: str, data: bytes) -> tuple[PdfReader, int] | str:
+    """(the pypdf reader, its page count), or why the PDF cannot be read."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:
+                return "the PDF is password-protected: open it and save an unprotected copy"
+        return reader, len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        return f"not a readable PDF ({type(exc).__name__})"
+
+
+def _ocr_pages(
+    name: str,
+    data: bytes,
+    ocr: OcrStatus,
+    need_ocr: list[int],
+    pages: list[str],
+    skipped: list[tuple[str, str]],
+) -> list[int]:
+    """Read the pages in `need_ocr` (no text layer) by OCR into `pages`; returns the pages read
+    so (1-based). What could not be read is said in `skipped`."""
+    why = ocr.pdf_missing()
+    if why:
+        skipped.append(
+            (name, f"{_page_list(need_ocr)} look scanned and were not read: {why}; {INSTALL_HINT}")
+        )
+        return []
+    import pypdfium2
+
+    ocr_pages: list[int] = []
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for index in need_ocr:
+            try:
+                pages[index] = clean_lines(ocr_image(ocr, pdf_page_image(document, index)))
+                ocr_pages.append(index + 1)
+            except OcrFailed as exc:
+                skipped.append((name, f"page {index + 1} not read: {exc}"))
+    finally:
+        document.close()
+    return ocr_pages
 
 
 def _page_list(indexes: list[int]) -> str:

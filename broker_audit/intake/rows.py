@@ -179,16 +179,9 @@ class RowReader:
         return " ".join(parts)
 
     def _address(self, cells: list[str], found: _Problems) -> tuple[Address | None, str | None]:
-        line1 = norm.clean(self._value(cells, "line1"))
-        line2 = norm.clean(self._value(cells, "line2"))
-        city = norm.clean(self._value(cells, "city"))
-        state_text = norm.clean(self._value(cells, "state"))
-        zip_text = self._value(cells, "zip")
-        if line1 and not (city or state_text or zip_text.strip()):
-            parsed = parse_address(self._value(cells, "line1"))
-            if parsed:
-                line1, city, state_text, zip_text = parsed.line1, parsed.city, parsed.state, parsed.zip
-                line2 = line2 or parsed.line2
+        """The client's current address (None if any part is missing or wrong: each is said in
+        `found`), and the state they live in (the address's, unless a column says otherwise)."""
+        line1, line2, city, state_text, zip_text = self._address_parts(cells)
         errors = found.errors
         if not line1:
             errors.append(
@@ -200,6 +193,31 @@ class RowReader:
             )
         if not city:
             errors.append(_("the city is empty ({column}): add it").format(column=self.label("city")))
+        state = self._state(state_text, errors)
+        zip_value = self._zip(zip_text, state, errors)
+        residence = self._residence(cells, state, errors)
+        if errors or not state:
+            return None, residence
+        return Address(
+            line1=line1, line2=line2, city=city, state=state, zip=zip_value, current=True
+        ), residence
+
+    def _address_parts(self, cells: list[str]) -> tuple[str, str, str, str, str]:
+        """(street, line 2, city, state, ZIP) as the columns give them; a whole address written in
+        the street column alone is read apart."""
+        line1 = norm.clean(self._value(cells, "line1"))
+        line2 = norm.clean(self._value(cells, "line2"))
+        city = norm.clean(self._value(cells, "city"))
+        state_text = norm.clean(self._value(cells, "state"))
+        zip_text = self._value(cells, "zip")
+        if line1 and not (city or state_text or zip_text.strip()):
+            parsed = parse_address(self._value(cells, "line1"))
+            if parsed:
+                line1, city, state_text, zip_text = parsed.line1, parsed.city, parsed.state, parsed.zip
+                line2 = line2 or parsed.line2
+        return line1, line2, city, state_text, zip_text
+
+    def _state(self, state_text: str, errors: list[str]) -> str | None:
         state = state_code(state_text) if state_text else self.default_state
         if state_text and state is None:
             errors.append(
@@ -211,37 +229,40 @@ class RowReader:
             errors.append(
                 _("the state is empty ({column}): add it, e.g. CO").format(column=self.label("state"))
             )
-        zip_value = ""
+        return state
+
+    def _zip(self, zip_text: str, state: str | None, errors: list[str]) -> str:
         if not zip_text.strip():
             errors.append(
                 _("the ZIP code is empty ({column}): add the 5-digit ZIP").format(column=self.label("zip"))
             )
-        else:
-            try:
-                zip_value = norm.zip_code(zip_text, state)
-            except norm.BadValue as exc:
-                errors.append(_("the ZIP code ({column}) {why}").format(column=self.label("zip"), why=exc))
+            return ""
+        try:
+            zip_value = norm.zip_code(zip_text, state)
+        except norm.BadValue as exc:
+            errors.append(_("the ZIP code ({column}) {why}").format(column=self.label("zip"), why=exc))
+            return ""
         if state and zip_value and not zip_matches_state(zip_value, state):
             errors.append(
                 _("the ZIP code ({column}) is not one of {state}'s: check the ZIP and the state").format(
                     column=self.label("zip"), state=state
                 )
             )
-        residence = state
+        return zip_value
+
+    def _residence(self, cells: list[str], state: str | None, errors: list[str]) -> str | None:
+        """The state the client lives in: the residence column's, else the address's."""
         residence_text = norm.clean(self._value(cells, "residence_state"))
-        if residence_text:
-            residence = state_code(residence_text)
-            if residence is None:
-                errors.append(
-                    _(
-                        "the state of residence ({column}) is not a US state: write e.g. CO or Colorado"
-                    ).format(column=self.label("residence_state"))
+        if not residence_text:
+            return state
+        residence = state_code(residence_text)
+        if residence is None:
+            errors.append(
+                _("the state of residence ({column}) is not a US state: write e.g. CO or Colorado").format(
+                    column=self.label("residence_state")
                 )
-        if errors or not state:
-            return None, residence
-        return Address(
-            line1=line1, line2=line2, city=city, state=state, zip=zip_value, current=True
-        ), residence
+            )
+        return residence
 
     def _birth_date(self, cells: list[str], found: _Problems) -> dt.date | None:
         text = norm.clean(self._value(cells, "birth_date"))

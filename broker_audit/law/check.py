@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from broker_audit.calendars import STATE_CALENDARS
-from broker_audit.law.schema import Law
+from broker_audit.law.schema import Law, RightRule
 from broker_audit.provenance import is_proxy_url
 
 Severity = Literal["error", "warning"]
@@ -129,76 +129,98 @@ def check_laws(laws: Sequence[Law], *, today: dt.date) -> list[LawFinding]:
 
     out: list[LawFinding] = []
     for law in laws:
+        current = in_force(law, today)
         for right, rule in law.rights.items():
-            where = f"rights.{right}"
-            if not rule.citation.strip() or not rule.scope.strip():
-                out.append(LawFinding("L001", "error", f"{right} has no citation or no scope", law.id, where))
-            period = rule.period
-            if period is None:
-                if law.kind == "state-comprehensive" and in_force(law, today):
-                    out.append(
-                        LawFinding("L002", "warning", f"{right} has no response period", law.id, where)
-                    )
-            elif not period.text_seen:
-                out.append(
-                    LawFinding(
-                        "L003",
-                        "warning",
-                        f"{right}: {period.days} {period.unit} days from a {period.grade} source whose "
-                        "statute text was not read: letters state no day count",
-                        law.id,
-                        where + ".period",
-                    )
-                )
-            if period is not None and period.unit == "business":
-                out += _calendar_findings(law, period.holidays, where + ".period")
+            out += _right_rules(law, right, rule, current)
         appeal = law.appeal
         if appeal is not None and appeal.available and (appeal.response_days is None or not appeal.text_seen):
             days = f"{appeal.response_days} days" if appeal.response_days else "no period"
             out.append(
                 LawFinding("L004", "warning", f"appeal: {days}, not from statute text", law.id, "appeal")
             )
-        for i, statute in enumerate(law.context):
-            where = f"context[{i}]"
-            if not statute.words.strip() or not statute.citation.strip():
-                out.append(
-                    LawFinding("L011", "error", "context statute without citation or words", law.id, where)
-                )
-            elif not statute.text_seen and _SUBSECTION.search(statute.citation):
-                out.append(
-                    LawFinding(
-                        "L011",
-                        "error",
-                        f"{statute.citation} cites a subsection whose text was not read",
-                        law.id,
-                        where,
-                    )
-                )
+        out += _context_rules(law)
         out += [
             LawFinding("L007", "error", f"{where} has a research remark: {text!r}", law.id, where)
             for where, text in printed_words(law)
             if REMARK.search(text)
         ]
-        if law.kind in ("state-comprehensive", "state-data-broker") and in_force(law, today):
-            if law.complaint is None:
-                out.append(LawFinding("L010", "warning", "no complaint office", law.id, "complaint"))
-            elif not (law.complaint.url or law.complaint.email):
-                out.append(
-                    LawFinding(
-                        "L010",
-                        "warning",
-                        f"{law.complaint.office}: no complaint form or email known; follow-ups name the "
-                        "office, no complaint letter is written",
-                        law.id,
-                        "complaint",
-                    )
-                )
-        for where, url in _law_urls(law):
-            if is_proxy_url(url):
-                out.append(
-                    LawFinding("L006", "error", f"{where} is a proxy or mirror URL: {url}", law.id, where)
-                )
+        if law.kind in ("state-comprehensive", "state-data-broker") and current:
+            out += _complaint_rule(law)
+        out += [
+            LawFinding("L006", "error", f"{where} is a proxy or mirror URL: {url}", law.id, where)
+            for where, url in _law_urls(law)
+            if is_proxy_url(url)
+        ]
     return out
+
+
+def _right_rules(law: Law, right: str, rule: RightRule, in_force: bool) -> list[LawFinding]:
+    """L001 (a citation and a scope), L002 (a response period, for a comprehensive law in force),
+    L003 (a period read in the statute's text), L009 (a business-day period's calendar)."""
+    out: list[LawFinding] = []
+    where = f"rights.{right}"
+    if not rule.citation.strip() or not rule.scope.strip():
+        out.append(LawFinding("L001", "error", f"{right} has no citation or no scope", law.id, where))
+    period = rule.period
+    if period is None:
+        if law.kind == "state-comprehensive" and in_force:
+            out.append(LawFinding("L002", "warning", f"{right} has no response period", law.id, where))
+        return out
+    if not period.text_seen:
+        out.append(
+            LawFinding(
+                "L003",
+                "warning",
+                f"{right}: {period.days} {period.unit} days from a {period.grade} source whose "
+                "statute text was not read: letters state no day count",
+                law.id,
+                where + ".period",
+            )
+        )
+    if period.unit == "business":
+        out += _calendar_findings(law, period.holidays, where + ".period")
+    return out
+
+
+def _context_rules(law: Law) -> list[LawFinding]:
+    """L011: each statute a letter quotes for context has its citation and words, and a
+    subsection is cited only where its text was read."""
+    out: list[LawFinding] = []
+    for i, statute in enumerate(law.context):
+        where = f"context[{i}]"
+        if not statute.words.strip() or not statute.citation.strip():
+            out.append(
+                LawFinding("L011", "error", "context statute without citation or words", law.id, where)
+            )
+        elif not statute.text_seen and _SUBSECTION.search(statute.citation):
+            out.append(
+                LawFinding(
+                    "L011",
+                    "error",
+                    f"{statute.citation} cites a subsection whose text was not read",
+                    law.id,
+                    where,
+                )
+            )
+    return out
+
+
+def _complaint_rule(law: Law) -> list[LawFinding]:
+    """L010: a state law in force names its complaint office, with a form or an e-mail."""
+    if law.complaint is None:
+        return [LawFinding("L010", "warning", "no complaint office", law.id, "complaint")]
+    if not (law.complaint.url or law.complaint.email):
+        return [
+            LawFinding(
+                "L010",
+                "warning",
+                f"{law.complaint.office}: no complaint form or email known; follow-ups name the "
+                "office, no complaint letter is written",
+                law.id,
+                "complaint",
+            )
+        ]
+    return []
 
 
 # What marks a research remark in words a letter prints (rule L007).
@@ -215,30 +237,8 @@ def printed_words(law: Law) -> Iterable[tuple[str, str]]:
     if law.refer_as:
         yield "refer_as", law.refer_as
     for right, rule in law.rights.items():
-        base = f"rights.{right}"
-        for field in ("citation", "scope", "title", "verb", "beyond", "explain"):
-            value = getattr(rule, field)
-            if value:
-                yield f"{base}.{field}", value
-        if rule.period is not None:
-            yield f"{base}.period.citation", rule.period.citation
-            if rule.period.extension_when:
-                yield f"{base}.period.extension_when", rule.period.extension_when
-        if rule.agent is not None:
-            for field in ("scope", "claim_citation", "rest", "citation"):
-                value = getattr(rule.agent, field)
-                if value:
-                    yield f"{base}.agent.{field}", value
-    if law.appeal is not None:
-        if law.appeal.citation:
-            yield "appeal.citation", law.appeal.citation
-        if law.appeal.extension_when:
-            yield "appeal.extension_when", law.appeal.extension_when
-    if law.complaint is not None:
-        yield "complaint.office", law.complaint.office
-    if law.platform is not None:
-        for field in ("name", "citation", "covers", "excludes"):
-            yield f"platform.{field}", getattr(law.platform, field)
+        yield from _printed_right(f"rights.{right}", rule)
+    yield from _printed_procedure(law)
     for i, statute in enumerate(law.context):
         yield f"context[{i}].citation", statute.citation
         yield f"context[{i}].words", statute.words
@@ -250,6 +250,37 @@ def printed_words(law: Law) -> Iterable[tuple[str, str]]:
             yield f"{name}.citation", entry.citation
             if getattr(entry, "scope", ""):
                 yield f"{name}.scope", entry.scope
+
+
+def _printed_procedure(law: Law) -> Iterable[tuple[str, str]]:
+    """The printed fields of the law's appeal, complaint office and request platform."""
+    if law.appeal is not None:
+        if law.appeal.citation:
+            yield "appeal.citation", law.appeal.citation
+        if law.appeal.extension_when:
+            yield "appeal.extension_when", law.appeal.extension_when
+    if law.complaint is not None:
+        yield "complaint.office", law.complaint.office
+    if law.platform is not None:
+        for field in ("name", "citation", "covers", "excludes"):
+            yield f"platform.{field}", getattr(law.platform, field)
+
+
+def _printed_right(base: str, rule: RightRule) -> Iterable[tuple[str, str]]:
+    """The printed fields of one right: its own, its period's, its agent's."""
+    for field in ("citation", "scope", "title", "verb", "beyond", "explain"):
+        value = getattr(rule, field)
+        if value:
+            yield f"{base}.{field}", value
+    if rule.period is not None:
+        yield f"{base}.period.citation", rule.period.citation
+        if rule.period.extension_when:
+            yield f"{base}.period.extension_when", rule.period.extension_when
+    if rule.agent is not None:
+        for field in ("scope", "claim_citation", "rest", "citation"):
+            value = getattr(rule.agent, field)
+            if value:
+                yield f"{base}.agent.{field}", value
 
 
 def citations(law: Law) -> tuple[set[str], set[str]]:

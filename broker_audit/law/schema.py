@@ -54,13 +54,16 @@ class AgentRule(Strict, kw_only=True, frozen=True):
     data"); empty means the whole right. `claim_citation` cites the paragraphs of that part
     (empty: the right's citation). `rest` is the part an agent may not exercise, in the same
     words: an agent's letter asks for it on the person's behalf, as a request, never as a claim.
-    Research remarks go in `note`, never in `scope` (rule L007).
+    `title` is the subject of an agent's letter when `rest` leaves part of the right out (the
+    law's own subject would claim that part too). Research remarks go in `note`, never in `scope`
+    (rule L007).
     """
 
     allowed: bool
     scope: str = ""
     claim_citation: str = ""
     rest: str = ""
+    title: str = ""
     citation: str = ""
     source: Url | None = None
     grade: Grade | None = None

@@ -189,13 +189,15 @@ def write_batch_pdf(
     start_on_odd: bool = True,
     progress: Progress | None = None,
     title: str = "",
+    count: int | None = None,
 ) -> BatchPdfResult:
     """Write every document into one print-ready PDF at path, drawn by worker processes.
 
     `items` are the documents, or, with `render`, what `render` turns into documents in the
     workers (a client's plan: its cover sheet and letters), so that filling in the templates is
     spread over the workers too. `items` is read lazily, ``chunk_size`` at a time, with at most
-    ``workers + 2`` chunks in flight, so memory stays flat whatever the batch size. ``workers``
+    ``workers + 2`` chunks in flight, so memory stays flat whatever the batch size (`count` says
+    how many items an iterator holds: one chunk is drawn here, without starting workers). ``workers``
     defaults to the usable cores. ``progress(n)`` is called with the number of documents written
     so far, in order, as chunks are joined. The joined file is read back (`check_joined`) before
     it is renamed into place. Returns the page count, the document count and the 1-based page
@@ -213,7 +215,9 @@ def write_batch_pdf(
     pending: deque[Future[tuple[str, int, list[int]]]] = deque()
     first_pages: list[int] = []
     join_seconds, chunks = 0.0, 0
-    one_chunk = isinstance(items, Sequence) and len(items) <= chunk_size
+    if count is None and isinstance(items, Sequence):
+        count = len(items)
+    one_chunk = count is not None and count <= chunk_size
     # Chunks go to a private folder beside the target, the PDF to a private temporary file that
     # replaces path at the end, once read back; both are removed on any error (or by the next
     # run if this one is killed).

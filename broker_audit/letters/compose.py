@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
@@ -28,7 +27,7 @@ from broker_audit.letters.context import (
     StatuteContext,
     UnreachableContext,
 )
-from broker_audit.letters.disclosure import Disclosure, decide, given_values
+from broker_audit.letters.disclosure import Disclosure, decide, given_of
 from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
@@ -133,10 +132,13 @@ def refer_as(law: Law) -> str:
     return law.refer_as or f"the {law.short_name}"
 
 
-def title_for(claim: Claim) -> str:
+def title_for(claim: Claim, acting: AgentContext | None = None) -> str:
     """The letter's subject: the law's own wording for the right when it has one (an opt-out of
     "the sale and sharing" is California's), for the kind named after that right; else the
-    kind's own."""
+    kind's own. An agent who may make only part of the request (`acting.rest`: Texas, Nebraska)
+    gets the agent rule's subject, which names only that part."""
+    if acting is not None and acting.rest and claim.agent is not None and claim.agent.title:
+        return claim.agent.title
     if claim.rule is not None and claim.rule.title and claim.right == claim.letter.id:
         return claim.rule.title
     return claim.letter.title
@@ -322,30 +324,29 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
 def requester_context(profile: Profile, disclosure: Disclosure) -> RequesterContext:
     """The requester as the letter shows them: the name, and only the values `disclosure` gives."""
 
-    def values(name: str) -> list[Any]:
-        return given_values(disclosure, profile, name)
+    def strings(name: str) -> list[str]:
+        return given_of(str, disclosure, profile, name)
 
-    def first(name: str) -> Any:
-        found = values(name)
-        return found[0] if found else None
+    def first(name: str) -> str:
+        return next(iter(strings(name)), "")
 
     def past(address: Address) -> str:
         years = address.years()
         return f"{address.one_line()} ({years})" if years else address.one_line()
 
-    current = first("current-address")
-    birth = first("birth-date")
+    current = next(iter(given_of(Address, disclosure, profile, "current-address")), None)
+    birth = next(iter(given_of(dt.date, disclosure, profile, "birth-date")), None)
     return RequesterContext(
         name=profile.name,
-        other_names=values("other-names"),
-        email=first("email") or "",
-        phone=first("phone") or "",
+        other_names=strings("other-names"),
+        email=first("email"),
+        phone=first("phone"),
         birth_date=long_date(birth) if birth else "",
         address=current.one_line() if current else "",
-        past_addresses=[past(a) for a in values("past-addresses")],
+        past_addresses=[past(a) for a in given_of(Address, disclosure, profile, "past-addresses")],
         state=STATE_NAMES.get(profile.state, profile.state),
-        advertising_ids=values("advertising-id"),
-        licence_number=first("licence-number") or "",
+        advertising_ids=strings("advertising-id"),
+        licence_number=first("licence-number"),
         reply_by=disclosure.reply,
         minimal=disclosure.minimal,
     )
@@ -418,9 +419,10 @@ def letter_context(
         raise NotConsumerReporting(broker.id, broker.name)
     if claim is None:
         claim = claim_for(law, letter)
+    acting = agent_context(claim, agent)
     return LetterContext(
         kind=letter.id,
-        title=title_for(claim),
+        title=title_for(claim, acting),
         today=long_date(today),
         reference=reference,
         details=details.strip(),
@@ -430,7 +432,7 @@ def letter_context(
         route=route_context(route),
         fcra=_fcra_context(fcra) if fcra is not None and consumer_reporting else None,
         earlier=_earlier_context(earlier, law),
-        agent=agent_context(claim, agent),
+        agent=acting,
         forward=(
             ForwardContext(name=forward_for.legal_name or forward_for.name, brands=list(forward_for.brands))
             if forward_for is not None

@@ -25,7 +25,7 @@ from broker_audit.letters.context import (
     ToldContext,
 )
 from broker_audit.profile import AgentProfile
-from broker_audit.vocabulary import CHANNELS, kind
+from broker_audit.vocabulary import CHANNELS, LetterKind, kind
 
 LANGUAGES = ("en", "es")
 
@@ -48,6 +48,12 @@ class CoverLetter:
     # cannot be printed whole) or "repeat" (an open request of its kind exists: `repeats`).
     not_written: str = "no-route"
     repeats: int | None = None
+    # The letter's kind itself, as planned (a batch's worker reads this, never a table); None:
+    # the kind `kind` names in the shipped table.
+    letter: LetterKind | None = None
+
+    def letter_kind(self) -> LetterKind:
+        return self.letter if self.letter is not None else kind(self.kind)
 
 
 def template_kind(language: str) -> str:
@@ -135,7 +141,7 @@ def cover_context(
     from broker_audit.letters.document import format_date
 
     def item(x: CoverLetter) -> CoverItem:
-        letter = kind(x.kind)
+        letter = x.letter_kind()
         claim = x.claim or claim_for(law, letter)
         return CoverItem(
             broker=x.broker_name,
@@ -168,7 +174,7 @@ def cover_context(
             email=clinic.email,
             phone=clinic.phone,
         ),
-        goals=_join([kind(x.kind).goal_in(language) for x in (written or letters)], language),
+        goals=_join([x.letter_kind().goal_in(language) for x in (written or letters)], language),
         letters=[item(x) for x in letters],
         mailed=[item(x) for x in letters if x.channel == "mail"],
         online=[item(x) for x in letters if x.channel and x.channel != "mail"],

@@ -25,11 +25,12 @@ sheet lists only what is given. It is printed before anything is written and kep
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from broker_audit.errors import UserError
 from broker_audit.i18n import N_, NP_, _, current_language, gettext_in, ngettext_in, pgettext_in
@@ -184,10 +185,15 @@ def held(profile: Profile) -> tuple[str, ...]:
     return tuple(f for f in IDENTITY_FIELDS if has[f])
 
 
-def field_values(profile: Profile, name: str) -> list[Any]:
+IdentityValue = Address | str | dt.date
+"""One value of an identity field: an address, a name, number or ID, a date of birth."""
+_V = TypeVar("_V", Address, str, dt.date)
+
+
+def field_values(profile: Profile, name: str) -> list[IdentityValue]:
     """The profile's values of one identity field (an address, a string, a date), in order."""
     current = profile.current_address
-    single: dict[str, Any] = {
+    single: dict[str, IdentityValue | None] = {
         "current-address": current,
         "phone": profile.phone,
         "email": profile.email,
@@ -197,7 +203,7 @@ def field_values(profile: Profile, name: str) -> list[Any]:
     if name in single:
         value = single[name]
         return [value] if value else []
-    lists: dict[str, list[Any]] = {
+    lists: dict[str, list[IdentityValue]] = {
         "past-addresses": list(profile.past_addresses),
         "other-names": list(profile.other_names),
         "advertising-id": list(profile.advertising_ids),
@@ -205,7 +211,7 @@ def field_values(profile: Profile, name: str) -> list[Any]:
     return lists[name]
 
 
-def value_digest(name: str, value: Any) -> str:
+def value_digest(name: str, value: IdentityValue) -> str:
     """A short digest of one value as letters write it (case, spacing and, for a phone, all but
     the digits ignored): the log keeps it to know later whether a value is the one a letter gave."""
     if isinstance(value, Address):
@@ -218,7 +224,7 @@ def value_digest(name: str, value: Any) -> str:
     return hashlib.blake2b(f"{name}|{canonical}".encode(), digest_size=8, person=b"ba-disclosed").hexdigest()
 
 
-def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[Any]:
+def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[IdentityValue]:
     """The values of `name` the letter gives: none when it withholds the field, else those it
     decided on (a follow-up: only those the request gave)."""
     if name not in disclosure.given:
@@ -228,6 +234,11 @@ def given_values(disclosure: Disclosure, profile: Profile, name: str) -> list[An
         return values
     allowed = dict(disclosure.values).get(name, ())
     return [v for v in values if value_digest(name, v) in allowed]
+
+
+def given_of(kind: type[_V], disclosure: Disclosure, profile: Profile, name: str) -> list[_V]:
+    """`given_values` of a field whose values are all of one `kind` (Address, str or date)."""
+    return [v for v in given_values(disclosure, profile, name) if isinstance(v, kind)]
 
 
 def _digests(profile: Profile, names: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -270,71 +281,17 @@ def decide(
     `earlier_values` the digests of the values it gave (a value changed since is not given).
     """
     has = held(profile)
-    location = is_location_broker(broker)
     complaint = letter.recipient == "complaint-office"
     government = complaint or broker is None or letter.recipient == "agency"
-    notes: list[str] = []
+    base, reason, restrictive = _base(profile, broker, letter, earlier, earlier_reason)
     only: dict[str, tuple[str, ...]] = {}
-    restrictive = False
-    if earlier is not None:
-        base = set(earlier)
-        reason = earlier_reason or AS_IN_REQUEST
-    elif broker is None or letter.recipient == "agency":
-        base, reason = {"email"}, AGENCY_REASON
-    elif complaint:
-        base, reason = set(COMPLAINT_FIELDS), COMPLAINT_REASON
-    else:
-        ties = government_ties(broker)
-        restrictive = bool(ties) or location
-        if ties:
-            base, reason = set(MINIMAL_DISCLOSURE), ties
-        elif location:
-            base, reason = set(MINIMAL_DISCLOSURE), LOCATION_REASON
-        else:
-            default = profile.disclose
-            base = set(STANDARD_DISCLOSURE if default is None else default)
-            reason = PROFILE_DEFAULT if default is not None else STANDARD_LETTER
-        if location:
-            base.add("advertising-id")  # what a location broker matches on (and holds already)
     changed: list[str] = []
     if earlier is not None and earlier_values:  # the request's values are known: only those
-        for name in [f for f in IDENTITY_FIELDS if f in base and f in has]:
-            recorded = set(earlier_values.get(name, ()))
-            kept = tuple(d for d in _digests(profile, [name])[name] if d in recorded)
-            if kept:
-                only[name] = kept
-            else:
-                base.discard(name)
-                changed.append(name)
+        only, changed = _as_given_before(profile, base, has, earlier_values)
     if complaint:
-        before = set(base)
-        base &= COMPLAINT_FIELDS
-        if earlier is not None:
-            reason = f"{COMPLAINT_REASON}; {reason}"
-        # The home address only when the request gave it and no other way to answer is known.
-        if (
-            "current-address" in before
-            and not (base & set(has))
-            and profile.reply_address is None
-            and not (clinic is not None and _lines(clinic))
-        ):
-            base.add("current-address")
-        changed = [f for f in changed if f in COMPLAINT_FIELDS or f == "current-address"]
-    notes += [_CHANGED_SINCE.format(field=field_words(name)) for name in changed]  # English: kept
-    wanted = set(asked)
-    if ALL in wanted:
-        wanted = (wanted - {ALL}) | set(STANDARD_DISCLOSURE)
-    if channel == "email" and "email" not in base | wanted and "email" in has:
-        if earlier is not None:
-            raise UserError(
-                _(
-                    "this letter would go by e-mail, which gives your e-mail address, and the request it "
-                    "follows did not give it (or gave another)"
-                ),
-                _("send it by another route the company has, or from the address the request gave"),
-            )
-        wanted.add("email")
-        notes.append(EMAIL_GIVES)
+        reason, changed = _complaint_fields(profile, base, has, clinic, reason, changed, earlier is not None)
+    notes = [_CHANGED_SINCE.format(field=field_words(name)) for name in changed]  # English: kept
+    wanted = _wanted(asked, channel, base, has, earlier is not None, notes)
     given = tuple(f for f in IDENTITY_FIELDS if f in base | wanted and f in has)
     # Minimal: a default that keeps the home back (not the profile's), and the home kept back.
     minimal = (earlier is not None or government or restrictive) and "current-address" not in given
@@ -354,6 +311,105 @@ def decide(
         notes=tuple(notes),
         values=tuple((n, values[n]) for n in given),
     )
+
+
+def _base(
+    profile: Profile,
+    broker: Broker | None,
+    letter: LetterKind,
+    earlier: Sequence[str] | None,
+    earlier_reason: str,
+) -> tuple[set[str], str, bool]:
+    """The fields a letter gives before what the user asks is added, why, and whether the broker
+    is one a minimal letter goes to (ties to government, or location data): a follow-up gives
+    what its request gave; an agency's request the e-mail; a complaint its fields; a broker with
+    government ties or location data the minimal set (and a location broker the advertising ID
+    it matches on); any other the profile's default or the standard letter's."""
+    location = is_location_broker(broker)
+    if earlier is not None:
+        return set(earlier), earlier_reason or AS_IN_REQUEST, False
+    if broker is None or letter.recipient == "agency":
+        return {"email"}, AGENCY_REASON, False
+    if letter.recipient == "complaint-office":
+        return set(COMPLAINT_FIELDS), COMPLAINT_REASON, False
+    ties = government_ties(broker)
+    if ties:
+        base, reason = set(MINIMAL_DISCLOSURE), ties
+    elif location:
+        base, reason = set(MINIMAL_DISCLOSURE), LOCATION_REASON
+    else:
+        default = profile.disclose
+        base = set(STANDARD_DISCLOSURE if default is None else default)
+        reason = PROFILE_DEFAULT if default is not None else STANDARD_LETTER
+    if location:
+        base.add("advertising-id")  # what a location broker matches on (and holds already)
+    return base, reason, bool(ties) or location
+
+
+def _as_given_before(
+    profile: Profile, base: set[str], has: Sequence[str], earlier_values: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """A follow-up gives each field only with the values its request gave: (field -> the digests
+    still given, the fields dropped from `base` because every value changed since)."""
+    only: dict[str, tuple[str, ...]] = {}
+    changed: list[str] = []
+    for name in [f for f in IDENTITY_FIELDS if f in base and f in has]:
+        recorded = set(earlier_values.get(name, ()))
+        kept = tuple(d for d in _digests(profile, [name])[name] if d in recorded)
+        if kept:
+            only[name] = kept
+        else:
+            base.discard(name)
+            changed.append(name)
+    return only, changed
+
+
+def _complaint_fields(
+    profile: Profile,
+    base: set[str],
+    has: Sequence[str],
+    clinic: AgentProfile | None,
+    reason: str,
+    changed: list[str],
+    follows: bool,
+) -> tuple[str, list[str]]:
+    """A complaint gives only its fields (`base` cut to them): the home address only when the
+    request gave it and no other way to answer is known. The reason and the changed fields it
+    says, as a complaint says them."""
+    before = set(base)
+    base &= COMPLAINT_FIELDS
+    if follows:
+        reason = f"{COMPLAINT_REASON}; {reason}"
+    if (
+        "current-address" in before
+        and not (base & set(has))
+        and profile.reply_address is None
+        and not (clinic is not None and _lines(clinic))
+    ):
+        base.add("current-address")
+    return reason, [f for f in changed if f in COMPLAINT_FIELDS or f == "current-address"]
+
+
+def _wanted(
+    asked: Sequence[str], channel: str, base: set[str], has: Sequence[str], follows: bool, notes: list[str]
+) -> set[str]:
+    """What the user asks to give besides (`all`: the standard letter's fields); an e-mail gives
+    the e-mail address it goes from, which a follow-up may not add (UserError)."""
+    wanted = set(asked)
+    if ALL in wanted:
+        wanted = (wanted - {ALL}) | set(STANDARD_DISCLOSURE)
+    if channel == "email" and "email" not in base | wanted and "email" in has:
+        if follows:
+            raise UserError(
+                _(
+                    "this letter would go by e-mail, which gives your e-mail address, and the request it "
+                    "follows did not give it (or gave another)"
+                ),
+                _("send it by another route the company has, or from the address the request gave"),
+            )
+        wanted.add("email")
+        notes.append(EMAIL_GIVES)
+    return wanted
 
 
 def clinic_disclosure(clinic: AgentProfile) -> Disclosure:
@@ -508,7 +564,7 @@ def told(disclosure: Disclosure, profile: Profile, language: str = "en") -> list
     out = [gettext_in(language, _NAME)]
     for name in disclosure.given:
         if name == "past-addresses":
-            out.append(_past_words(given_values(disclosure, profile, name), language))
+            out.append(_past_words(given_of(Address, disclosure, profile, name), language))
         else:
             out.append(field_words(name, language))
     return out

@@ -209,6 +209,23 @@ def read_chunk(data: bytes) -> Chunk:
     does not copy faithfully."""
     if not data.startswith(b"%PDF-"):
         raise JoinError("the chunk is not a PDF")
+    at, xref_at = _startxref(data)
+    offsets, pos = _xref_table(data, xref_at)
+    refs, total = _trailer(_code(data[pos:at]))
+    ordered = sorted(offsets.items(), key=lambda item: item[1])
+    ends = [off for _, off in ordered[1:]] + [xref_at]
+    objects = {}
+    for (num, start), end in zip(ordered, ends, strict=True):
+        if not 0 < num < total:
+            raise JoinError(f"the chunk's object {num} is beyond its /Size")
+        objects[num] = _object(data[start:end], num)
+    chunk = Chunk(objects=objects, size=total, root=refs[b"Root"], info=refs.get(b"Info"))
+    _check_catalog(chunk)
+    return chunk
+
+
+def _startxref(data: bytes) -> tuple[int, int]:
+    """Where the chunk's `startxref` is, and the offset of the cross-reference table it gives."""
     at = data.rfind(b"startxref")
     if at < 0:
         raise JoinError("the chunk has no startxref")
@@ -218,6 +235,11 @@ def read_chunk(data: bytes) -> Chunk:
     xref_at = int(tail[0])
     if data[xref_at : xref_at + 4] != b"xref":
         raise JoinError("the chunk uses an xref stream")
+    return at, xref_at
+
+
+def _xref_table(data: bytes, xref_at: int) -> tuple[dict[int, int], int]:
+    """The offset of each object in use, by number, and where the table ends."""
     pos = xref_at + 4
     offsets: dict[int, int] = {}
     while (section := _XREF_SECTION.match(data, pos)) is not None:
@@ -230,7 +252,12 @@ def read_chunk(data: bytes) -> Chunk:
             if row.group(3) == b"n":
                 offsets[first + i] = int(row.group(1))
             pos = row.end()
-    trailer = _code(data[pos:at])
+    return offsets, pos
+
+
+def _trailer(trailer: bytes) -> tuple[dict[bytes, int], int]:
+    """The trailer's references (/Root, /Info) and its /Size; refused if the chunk is encrypted
+    or was updated incrementally."""
     if not trailer.lstrip().startswith(b"trailer"):
         raise JoinError("the chunk has several cross-reference sections (an incremental update)")
     if b"/Encrypt" in trailer:
@@ -241,17 +268,7 @@ def read_chunk(data: bytes) -> Chunk:
     size = re.search(rb"/Size\s+(\d+)", trailer)
     if b"Root" not in refs or size is None:
         raise JoinError("the chunk has no catalog")
-    total = int(size.group(1))
-    ordered = sorted(offsets.items(), key=lambda item: item[1])
-    ends = [off for _, off in ordered[1:]] + [xref_at]
-    objects = {}
-    for (num, start), end in zip(ordered, ends, strict=True):
-        if not 0 < num < total:
-            raise JoinError(f"the chunk's object {num} is beyond its /Size")
-        objects[num] = _object(data[start:end], num)
-    chunk = Chunk(objects=objects, size=total, root=refs[b"Root"], info=refs.get(b"Info"))
-    _check_catalog(chunk)
-    return chunk
+    return refs, int(size.group(1))
 
 
 def _check_catalog(chunk: Chunk) -> None:
@@ -308,100 +325,39 @@ class StreamingJoiner:
         node, pages = chunk.page_tree()
         base = len(self._offsets) - 1
         self._offsets.extend(array("Q", bytes(8 * (chunk.size - 1))))  # numbers base+1 .. base+size-1
-        fixed = {chunk.root, node, *pages}  # never shared: page objects and what pages draw
-        if chunk.info is not None:
-            fixed.add(chunk.info)
-        for page in pages:
-            contents = _CONTENTS.search(_code(chunk.dictionary(page)))
-            if contents:
-                fixed.update(int(m.group(1)) for m in _REF.finditer(contents.group(0)))
-        final: dict[int, int] = {}
-        shared: set[int] = set()
-        resolving: set[int] = set()
-
-        def number(old: int) -> int:
-            """The new number of the chunk's object `old` (an earlier equal copy, if shared)."""
-            new = final.get(old)
-            if new is not None:
-                return new
-            if old not in chunk.objects:
-                raise JoinError(f"the chunk refers to object {old}, which it does not hold")
-            if old in fixed or old in resolving:
-                final[old] = old + base
-                return old + base
-            resolving.add(old)
-            body = renumbered(old)
-            resolving.discard(old)
-            if old in final:  # part of a cycle: numbered while its body was renumbered
-                return final[old]
-            obj = chunk.objects[old]
-            digest = hashlib.blake2b(body + obj.raw[obj.split :], digest_size=16).digest()
-            earlier = self._shared.get(digest)
-            if earlier is not None:
-                shared.add(old)
-                final[old] = earlier
-            else:
-                final[old] = self._shared[digest] = old + base
-            return final[old]
-
-        def shift(match: re.Match[bytes]) -> bytes:
-            return b"%d 0 R" % number(int(match.group(1)))
-
-        def renumbered(old: int) -> bytes:
-            dictionary = chunk.dictionary(old)
-            if b" R" not in dictionary:
-                return dictionary
-            if b"(" not in dictionary and b"%" not in dictionary:
-                return _REF.sub(shift, dictionary)
-            return b"".join(
-                _REF.sub(shift, piece) if is_code else piece for is_code, piece in _segments(dictionary)
-            )
-
-        offsets, pos = self._offsets, self._pos
-        pieces: list[bytes] = []
-
-        def put(num: int, piece: bytes) -> None:
-            nonlocal pos
-            offsets[num] = pos
-            pieces.append(piece)
-            pos += len(piece)
-
+        numbering = _Numbering(chunk, base, _drawn_by_pages(chunk, node, pages), self._shared)
+        writer = _Pieces(self._offsets, self._pos)
         dropped = {chunk.root} | ({chunk.info} if chunk.info is not None else set())
         for old in range(1, chunk.size):
             obj = chunk.objects.get(old)
             new = old + base
             if obj is None or old in dropped:
-                put(new, b"%d 0 obj\nnull\nendobj\n" % new)
+                writer.put(new, b"%d 0 obj\nnull\nendobj\n" % new)
                 continue
             if old == node:
                 continue  # rewritten below, as a child of the root
-            if number(old) != new:  # an equal object is already written
-                put(new, b"%d 0 obj\nnull\nendobj\n" % new)
+            if numbering.number(old) != new:  # an equal object is already written
+                writer.put(new, b"%d 0 obj\nnull\nendobj\n" % new)
                 continue
-            put(new, b"%d 0 obj%s%s" % (new, renumbered(old), obj.raw[obj.split :]))
-        self.shared_objects += len(shared)
-        kids = [number(page) for page in pages]
+            writer.put(new, b"%d 0 obj%s%s" % (new, numbering.renumbered(old), obj.raw[obj.split :]))
+        self.shared_objects += len(numbering.shared)
+        kids = [numbering.number(page) for page in pages]
         if self._start_on_odd and self.pages % 2 == 1:
-            blank = len(offsets)
-            offsets.append(0)
-            put(
-                blank,
-                _indirect(
-                    blank,
-                    b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>"
-                    % (node + base, _MEDIABOX),
-                ),
-            )
-            kids.insert(0, blank)
-        put(
-            node + base,
-            _indirect(
+            blank = len(self._offsets)
+            self._offsets.append(0)
+            page = b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>" % (
                 node + base,
-                b"<< /Type /Pages /Parent %d 0 R /Count %d /Kids [ %s ] >>"
-                % (self.ROOT_PAGES, len(kids), b" ".join(b"%d 0 R" % k for k in kids)),
-            ),
+                _MEDIABOX,
+            )
+            writer.put(blank, _indirect(blank, page))
+            kids.insert(0, blank)
+        tree = b"<< /Type /Pages /Parent %d 0 R /Count %d /Kids [ %s ] >>" % (
+            self.ROOT_PAGES,
+            len(kids),
+            b" ".join(b"%d 0 R" % k for k in kids),
         )
-        self._emit(pieces)
+        writer.put(node + base, _indirect(node + base, tree))
+        self._emit(writer.pieces)
         self._nodes.append(node + base)
         first = self.pages + len(kids) - len(pages) + 1
         self.pages += len(kids)
@@ -435,6 +391,86 @@ class StreamingJoiner:
             ]
         )
         return self.pages
+
+
+def _drawn_by_pages(chunk: Chunk, node: int, pages: list[int]) -> set[int]:
+    """The objects never shared with an earlier chunk: the catalog, the info, the page tree, the
+    pages and what they draw (their contents)."""
+    fixed = {chunk.root, node, *pages}
+    if chunk.info is not None:
+        fixed.add(chunk.info)
+    for page in pages:
+        contents = _CONTENTS.search(_code(chunk.dictionary(page)))
+        if contents:
+            fixed.update(int(m.group(1)) for m in _REF.finditer(contents.group(0)))
+    return fixed
+
+
+class _Numbering:
+    """The new numbers of one chunk's objects: its own number plus `base`, or, for a font or form
+    equal byte for byte (once renumbered) to one an earlier chunk brought, that one's number
+    (`known`: digest -> number, kept by the joiner across chunks)."""
+
+    def __init__(self, chunk: Chunk, base: int, fixed: set[int], known: dict[bytes, int]) -> None:
+        self.chunk, self.base, self.fixed, self.known = chunk, base, fixed, known
+        self.final: dict[int, int] = {}
+        self.shared: set[int] = set()  # objects not written: an equal one was
+        self._resolving: set[int] = set()
+
+    def number(self, old: int) -> int:
+        """The new number of the chunk's object `old` (an earlier equal copy, if shared)."""
+        new = self.final.get(old)
+        if new is not None:
+            return new
+        chunk = self.chunk
+        if old not in chunk.objects:
+            raise JoinError(f"the chunk refers to object {old}, which it does not hold")
+        if old in self.fixed or old in self._resolving:
+            self.final[old] = old + self.base
+            return old + self.base
+        self._resolving.add(old)
+        body = self.renumbered(old)
+        self._resolving.discard(old)
+        if old in self.final:  # part of a cycle: numbered while its body was renumbered
+            return self.final[old]
+        obj = chunk.objects[old]
+        digest = hashlib.blake2b(body + obj.raw[obj.split :], digest_size=16).digest()
+        earlier = self.known.get(digest)
+        if earlier is not None:
+            self.shared.add(old)
+            self.final[old] = earlier
+        else:
+            self.final[old] = self.known[digest] = old + self.base
+        return self.final[old]
+
+    def _shift(self, match: re.Match[bytes]) -> bytes:
+        return b"%d 0 R" % self.number(int(match.group(1)))
+
+    def renumbered(self, old: int) -> bytes:
+        """The dictionary of object `old` with every reference renumbered (none inside strings
+        or comments)."""
+        dictionary = self.chunk.dictionary(old)
+        if b" R" not in dictionary:
+            return dictionary
+        if b"(" not in dictionary and b"%" not in dictionary:
+            return _REF.sub(self._shift, dictionary)
+        return b"".join(
+            _REF.sub(self._shift, piece) if is_code else piece for is_code, piece in _segments(dictionary)
+        )
+
+
+class _Pieces:
+    """What one chunk adds to the output, collected before it is written: each object's offset
+    goes into the joiner's table as the object is put."""
+
+    def __init__(self, offsets: array[int], pos: int) -> None:
+        self.offsets, self.pos = offsets, pos
+        self.pieces: list[bytes] = []
+
+    def put(self, num: int, piece: bytes) -> None:
+        self.offsets[num] = self.pos
+        self.pieces.append(piece)
+        self.pos += len(piece)
 
 
 def _indirect(num: int, body: bytes) -> bytes:
@@ -478,79 +514,95 @@ def check_joined(source: Path | int, pages: int, *, name: str | None = None) -> 
     file's pages do not count as this process's memory), and keeps an 8-byte offset per object:
     about 0.1 s for a 42,000-page batch (see bench/bench_batch.py)."""
     label = name or (Path(source).name if not isinstance(source, int) else "")
-
-    def fail(what: str) -> BatchCheckFailed:
-        return BatchCheckFailed(f"the batch PDF {label} failed its read-back check: {what}")
-
     with contextlib.ExitStack() as stack:
         fd = source if isinstance(source, int) else stack.enter_context(open(source, "rb")).fileno()
-        data = stack.enter_context(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
-        released = 0
+        reader = _ReadBack(stack.enter_context(mmap.mmap(fd, 0, access=mmap.ACCESS_READ)), label)
+        found, counted = reader.count_pages(reader.read_xref())
+        if found != counted or found != pages:
+            raise reader.fail(f"{found} pages where {pages} were written")
+    return found
 
-        def release(at: int) -> None:
-            """Reading has reached `at`: drop the mapped pages read since the last call that
-            dropped some, from this process (the page cache keeps them)."""
-            nonlocal released
-            at -= at % mmap.PAGESIZE
-            if at < released:  # reading went back (objects 1-3 are at the end): start over here
-                released = at
-            elif at - released >= _RELEASE_STEP and hasattr(data, "madvise"):
-                data.madvise(mmap.MADV_DONTNEED, released, at - released)
-                released = at
 
+class _ReadBack:
+    """The joined file, mapped, as `check_joined` reads it: the offset of each object found
+    through the cross-reference table, and the pages read so far let go of."""
+
+    def __init__(self, data: mmap.mmap, label: str) -> None:
+        self.data, self.label = data, label
+        self.offsets = array("Q")
+        self._released = 0
+
+    def fail(self, what: str) -> BatchCheckFailed:
+        return BatchCheckFailed(f"the batch PDF {self.label} failed its read-back check: {what}")
+
+    def release(self, at: int) -> None:
+        """Reading has reached `at`: drop the mapped pages read since the last call that dropped
+        some, from this process (the page cache keeps them)."""
+        at -= at % mmap.PAGESIZE
+        if at < self._released:  # reading went back (objects 1-3 are at the end): start over here
+            self._released = at
+        elif at - self._released >= _RELEASE_STEP and hasattr(self.data, "madvise"):
+            self.data.madvise(mmap.MADV_DONTNEED, self._released, at - self._released)
+            self._released = at
+
+    def dictionary(self, n: int) -> bytes:
+        start = self.offsets[n - 1]
+        end = self.data.find(b"endobj", start)
+        return bytes(self.data[start:end])
+
+    def read_xref(self) -> int:
+        """Check the trailer and the cross-reference table, and each object where the table says;
+        returns the catalog's number."""
+        data = self.data
         trailer = _TRAILER.search(data, max(0, len(data) - 200))
         if trailer is None:
-            raise fail("no trailer")
+            raise self.fail("no trailer")
         size, root, xref_at = (int(g) for g in trailer.groups())
         header = b"xref\n0 %d\n" % size
         if data[xref_at : xref_at + len(header)] != header:
-            raise fail("the cross-reference table is not where the trailer says")
+            raise self.fail("the cross-reference table is not where the trailer says")
         table = data[xref_at + len(header) : xref_at + len(header) + 20 * size]
         if len(table) != 20 * size or table[:20] != b"0000000000 65535 f \n":
-            raise fail("the cross-reference table is cut short")
-        offsets = array("Q")
+            raise self.fail("the cross-reference table is cut short")
         for n in range(1, size):
             row = table[20 * n : 20 * n + 20]
             if row[10:] != b" 00000 n \n" or not row[:10].isdigit():
-                raise fail(f"cross-reference entry {n} is damaged")
+                raise self.fail(f"cross-reference entry {n} is damaged")
             offset = int(row[:10])
             if data[offset : offset + 24].split(b" obj", 1)[0] != b"%d 0" % n:
-                raise fail(f"object {n} is not where the cross-reference table says")
-            offsets.append(offset)
-            release(offset)
+                raise self.fail(f"object {n} is not where the cross-reference table says")
+            self.offsets.append(offset)
+            self.release(offset)
+        return root
 
-        def dictionary(n: int) -> bytes:
-            start = offsets[n - 1]
-            end = data.find(b"endobj", start)
-            return bytes(data[start:end])
-
-        catalog = dictionary(root)
-        top = re.search(rb"/Pages (\d+) 0 R", catalog)
+    def count_pages(self, root: int) -> tuple[int, int]:
+        """The pages found under the catalog's page tree (root, one node per chunk, pages: each
+        node's count checked, every leaf a page), and the count its root gives."""
+        top = re.search(rb"/Pages (\d+) 0 R", self.dictionary(root))
         if top is None:
-            raise fail("the catalog has no page tree")
-        head = dictionary(int(top.group(1)))
+            raise self.fail("the catalog has no page tree")
+        head = self.dictionary(int(top.group(1)))
         count = _COUNT.search(head)
         kids = _KIDS.search(head)
         if count is None or kids is None:
-            raise fail("the page tree's root is damaged")
-        found = 0
-        for node_ref in _REF.finditer(kids.group(1)):
-            node = dictionary(int(node_ref.group(1)))
-            node_count, node_kids = _COUNT.search(node), _KIDS.search(node)
-            if node_count is None or node_kids is None:
-                raise fail(f"page tree node {node_ref.group(1).decode()} is damaged")
-            leaves = [int(m.group(1)) for m in _REF.finditer(node_kids.group(1))]
-            if len(leaves) != int(node_count.group(1)):
-                raise fail(f"page tree node {node_ref.group(1).decode()} miscounts its pages")
-            for leaf in leaves:
-                start = offsets[leaf - 1]
-                if not _PAGE_TYPE.search(data, start, data.find(b"endobj", start)):
-                    raise fail(f"object {leaf} in the page tree is not a page")
-                release(start)
-            found += len(leaves)
-        if found != int(count.group(1)) or found != pages:
-            raise fail(f"{found} pages where {pages} were written")
-    return found
+            raise self.fail("the page tree's root is damaged")
+        found = sum(self._node_pages(node_ref.group(1)) for node_ref in _REF.finditer(kids.group(1)))
+        return found, int(count.group(1))
+
+    def _node_pages(self, number: bytes) -> int:
+        node = self.dictionary(int(number))
+        node_count, node_kids = _COUNT.search(node), _KIDS.search(node)
+        if node_count is None or node_kids is None:
+            raise self.fail(f"page tree node {number.decode()} is damaged")
+        leaves = [int(m.group(1)) for m in _REF.finditer(node_kids.group(1))]
+        if len(leaves) != int(node_count.group(1)):
+            raise self.fail(f"page tree node {number.decode()} miscounts its pages")
+        for leaf in leaves:
+            start = self.offsets[leaf - 1]
+            if not _PAGE_TYPE.search(self.data, start, self.data.find(b"endobj", start)):
+                raise self.fail(f"object {leaf} in the page tree is not a page")
+            self.release(start)
+        return len(leaves)
 
 
 def _title_entry(title: str) -> bytes:

@@ -274,6 +274,28 @@ SENDER_BOX = Box(
 )
 
 
+@dataclass(frozen=True)
+class _BookLayout:
+    """Where a page of the firm mailing book puts things (landscape US Letter, in points)."""
+
+    page_w: float = 11 * INCH
+    page_h: float = 8.5 * INCH
+    margin: float = 0.4 * INCH
+    head_h: float = 30.0  # the table's header row
+
+    @property
+    def xs(self) -> list[float]:
+        """The table's column edges."""
+        xs = [self.margin]
+        for w in _WIDTHS:
+            xs.append(xs[-1] + w * INCH)
+        return xs
+
+    @property
+    def table_top(self) -> float:
+        return self.page_h - self.margin - 84
+
+
 def write_firm_mailing_list(
     entries: Sequence[MailPiece],
     pdf_path: Path,
@@ -296,85 +318,112 @@ def write_firm_mailing_list(
     if not entries:
         raise ValueError("no mail pieces to list")
     register_fonts()
-    page_w, page_h = 11 * INCH, 8.5 * INCH
-    margin = 0.4 * INCH
-    xs = [margin]
-    for w in _WIDTHS:
-        xs.append(xs[-1] + w * INCH)
-    head_h = 30.0
-    table_top = page_h - margin - 84
-    book = _pages(entries, sender_lines, table_top - head_h - _TABLE_BOTTOM)
+    layout = _BookLayout()
+    book = _pages(entries, sender_lines, layout.table_top - layout.head_h - _TABLE_BOTTOM)
     pages = len(book)
     total_postage = sum((p.postage for p in entries if p.postage is not None), Decimal(0))
     total_fee = sum((p.fee for p in entries if p.fee is not None), Decimal(0))
     with _pdf_file(pdf_path, "certified-mail list") as canv:
-        canv.setPageSize((page_w, page_h))
+        canv.setPageSize((layout.page_w, layout.page_h))
         for page, (sender, rows) in enumerate(book):
-            top = page_h - margin
-            canv.setFont(FONT_BOLD, 11)
-            canv.drawString(margin, top - 11, "Firm Mailing Book for Accountable Mail (PS Form 3877 columns)")
-            canv.setFont(FONT, 8)
-            canv.drawString(margin, top - 24, f"Type of mail or service: {mail_type}")
-            canv.drawString(margin, top - 36, "Name and Address of Sender:")
-            if sender:
-                named = _fitted(sender, SENDER_BOX)
-                canv.setFont(FONT, named.size)
-                for i, line in enumerate(named.lines):
-                    canv.drawString(margin + 1.9 * INCH, top - 36 - i * named.size * SENDER_BOX.leading, line)
-            else:
-                for i in range(3):
-                    canv.drawString(margin + 1.9 * INCH, top - 36 - i * 10, "_" * 60)
-            canv.setFont(FONT, 8)
-            canv.drawRightString(page_w - margin, top - 11, f"Page {page + 1} of {pages}")
-            canv.drawRightString(page_w - margin, top - 24, "Postmark and date of receipt:")
-            canv.rect(page_w - margin - 1.6 * INCH, top - 76, 1.6 * INCH, 48)
-            body = sum(_row_height(fit) for _, _, fit in rows)
-            canv.setLineWidth(0.5)
-            canv.rect(xs[0], table_top - head_h - body, xs[-1] - xs[0], head_h + body)
-            for x in xs[1:-1]:
-                canv.line(x, table_top, x, table_top - head_h - body)
-            for i, head in enumerate(_HEADS):
-                _header_cell(canv, head, xs[i], table_top, xs[i + 1] - xs[i])
-            y = table_top - head_h
-            for n, piece, fit in rows:
-                canv.line(xs[0], y, xs[-1], y)
-                canv.setFont(FONT, 7)
-                canv.drawString(xs[0] + 2, y - 10, str(n))
-                number = _truncate(piece.article_number, FONT, 7, xs[2] - xs[1] - 4)
-                canv.drawString(xs[1] + 2, y - 10, number)
-                ref = f"Ref. {piece.reference}"
-                canv.setFont(FONT, 6)
-                canv.drawString(xs[1] + 2, y - 30, _truncate(ref, FONT, 6, xs[2] - xs[1] - 4))
-                canv.setFont(FONT, fit.size)
-                for i, line in enumerate(fit.lines):
-                    canv.drawString(
-                        xs[2] + 2, y - 3 - _GLYPH_TOP * fit.size - i * LIST_ROW.leading * fit.size, line
-                    )
-                canv.setFont(FONT, 7)
-                for col, value in ((3, piece.postage), (4, piece.fee)):
-                    canv.drawRightString(xs[col + 1] - 2, y - 10, _money(value))
-                y -= _row_height(fit)
-            listed = [piece for _, piece, _ in rows]
-            postage = sum((p.postage for p in listed if p.postage is not None), Decimal(0))
-            fees = sum((p.fee for p in listed if p.fee is not None), Decimal(0))
-            canv.setFont(FONT_BOLD, 8)
-            y -= 14
-            canv.drawString(margin, y, f"Total number of pieces listed by sender: {len(rows)}")
-            canv.drawString(margin + 3.2 * INCH, y, "Total number of pieces received at post office: ______")
-            canv.drawString(margin + 6.9 * INCH, y, f"Page postage: {postage:.2f}   Page fees: {fees:.2f}")
-            canv.setFont(FONT, 8)
-            canv.drawString(
-                margin, y - 14, "Postmaster, per (name of receiving employee): ______________________________"
-            )
+            _book_head(canv, layout, f"Page {page + 1} of {pages}", sender, mail_type)
+            y = _book_rows(canv, layout, rows)
+            y = _book_page_totals(canv, layout, rows, y)
             if page == pages - 1:
                 canv.setFont(FONT_BOLD, 9)
                 canv.drawString(
-                    margin,
+                    layout.margin,
                     y - 32,
                     f"Total for this mailing: {len(entries)} pieces; postage "
                     f"{total_postage:.2f}; fees {total_fee:.2f} (blank amounts not counted)",
                 )
             canv.showPage()
+    _write_book_csv(csv_path, entries, sender_lines, total_postage, total_fee)
+    return pages
+
+
+def _book_head(canv: Any, layout: _BookLayout, numbered: str, sender: Sequence[str], mail_type: str) -> None:
+    """A page's head: the form's title, the type of mail, the sender (or lines to write it on),
+    the page number and the box for the postmark."""
+    margin, page_w = layout.margin, layout.page_w
+    top = layout.page_h - margin
+    canv.setFont(FONT_BOLD, 11)
+    canv.drawString(margin, top - 11, "Firm Mailing Book for Accountable Mail (PS Form 3877 columns)")
+    canv.setFont(FONT, 8)
+    canv.drawString(margin, top - 24, f"Type of mail or service: {mail_type}")
+    canv.drawString(margin, top - 36, "Name and Address of Sender:")
+    if sender:
+        named = _fitted(sender, SENDER_BOX)
+        canv.setFont(FONT, named.size)
+        for i, line in enumerate(named.lines):
+            canv.drawString(margin + 1.9 * INCH, top - 36 - i * named.size * SENDER_BOX.leading, line)
+    else:
+        for i in range(3):
+            canv.drawString(margin + 1.9 * INCH, top - 36 - i * 10, "_" * 60)
+    canv.setFont(FONT, 8)
+    canv.drawRightString(page_w - margin, top - 11, numbered)
+    canv.drawRightString(page_w - margin, top - 24, "Postmark and date of receipt:")
+    canv.rect(page_w - margin - 1.6 * INCH, top - 76, 1.6 * INCH, 48)
+
+
+def _book_rows(canv: Any, layout: _BookLayout, rows: list[tuple[int, MailPiece, AddressFit]]) -> float:
+    """The page's table: its frame, header row and one row per piece; returns where it ends."""
+    xs, table_top, head_h = layout.xs, layout.table_top, layout.head_h
+    body = sum(_row_height(fit) for _, _, fit in rows)
+    canv.setLineWidth(0.5)
+    canv.rect(xs[0], table_top - head_h - body, xs[-1] - xs[0], head_h + body)
+    for x in xs[1:-1]:
+        canv.line(x, table_top, x, table_top - head_h - body)
+    for i, head in enumerate(_HEADS):
+        _header_cell(canv, head, xs[i], table_top, xs[i + 1] - xs[i])
+    y = table_top - head_h
+    for n, piece, fit in rows:
+        canv.line(xs[0], y, xs[-1], y)
+        canv.setFont(FONT, 7)
+        canv.drawString(xs[0] + 2, y - 10, str(n))
+        number = _truncate(piece.article_number, FONT, 7, xs[2] - xs[1] - 4)
+        canv.drawString(xs[1] + 2, y - 10, number)
+        ref = f"Ref. {piece.reference}"
+        canv.setFont(FONT, 6)
+        canv.drawString(xs[1] + 2, y - 30, _truncate(ref, FONT, 6, xs[2] - xs[1] - 4))
+        canv.setFont(FONT, fit.size)
+        for i, line in enumerate(fit.lines):
+            canv.drawString(xs[2] + 2, y - 3 - _GLYPH_TOP * fit.size - i * LIST_ROW.leading * fit.size, line)
+        canv.setFont(FONT, 7)
+        for col, value in ((3, piece.postage), (4, piece.fee)):
+            canv.drawRightString(xs[col + 1] - 2, y - 10, _money(value))
+        y -= _row_height(fit)
+    return y
+
+
+def _book_page_totals(
+    canv: Any, layout: _BookLayout, rows: list[tuple[int, MailPiece, AddressFit]], y: float
+) -> float:
+    """Under the table: the pieces listed, the lines for the post office, the page's postage and
+    fees; returns where they end."""
+    margin = layout.margin
+    listed = [piece for _, piece, _ in rows]
+    postage = sum((p.postage for p in listed if p.postage is not None), Decimal(0))
+    fees = sum((p.fee for p in listed if p.fee is not None), Decimal(0))
+    canv.setFont(FONT_BOLD, 8)
+    y -= 14
+    canv.drawString(margin, y, f"Total number of pieces listed by sender: {len(rows)}")
+    canv.drawString(margin + 3.2 * INCH, y, "Total number of pieces received at post office: ______")
+    canv.drawString(margin + 6.9 * INCH, y, f"Page postage: {postage:.2f}   Page fees: {fees:.2f}")
+    canv.setFont(FONT, 8)
+    canv.drawString(
+        margin, y - 14, "Postmaster, per (name of receiving employee): ______________________________"
+    )
+    return y
+
+
+def _write_book_csv(
+    csv_path: Path,
+    entries: Sequence[MailPiece],
+    sender_lines: Sequence[str],
+    total_postage: Decimal,
+    total_fee: Decimal,
+) -> None:
     header = (*_CSV_EXTRA[:1], *PS3877_COLUMNS, *_CSV_EXTRA[1:])
     rows_out = (
         (
@@ -406,4 +455,3 @@ def write_firm_mailing_list(
         "",
     )
     write_safe_csv(Path(csv_path), header, [*rows_out, total_row])
-    return pages

@@ -26,9 +26,9 @@ import functools
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import msgspec
 
@@ -37,7 +37,11 @@ from broker_audit.letters.document import Block, Bullets, Document, Lines
 from broker_audit.letters.markup import MarkupError, find_placeholder, parse_markup
 
 if TYPE_CHECKING:
-    from jinja2 import Template
+    from jinja2 import Environment, Template, nodes
+    from jinja2.runtime import Context
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_T = TypeVar("_T")
 
 MAX_OUTPUT = 200_000
 """Characters one letter may render to; also the cap on any string or list a template builds."""
@@ -106,7 +110,7 @@ def _budget() -> _Budget:
         raise _LimitExceeded("letter templates render only through render_letter") from None
 
 
-def _size(obj: Any, limit: int = MAX_OUTPUT) -> int:
+def _size(obj: object, limit: int = MAX_OUTPUT) -> int:
     """Characters obj would take as text, counted up to just past limit (cheap on shared lists)."""
     if isinstance(obj, str | bytes):
         return len(obj)
@@ -122,13 +126,13 @@ def _size(obj: Any, limit: int = MAX_OUTPUT) -> int:
     return 0
 
 
-def _check_size(obj: Any, what: str) -> Any:
+def _check_size(obj: _T, what: str) -> _T:
     if _size(obj) > MAX_OUTPUT:
         raise _LimitExceeded(f"{what} would exceed {MAX_OUTPUT} characters")
     return obj
 
 
-def _check_int_args(args: Iterable[Any], what: str) -> None:
+def _check_int_args(args: Iterable[object], what: str) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_OUTPUT:
             raise _LimitExceeded(f"{what} called with a size above {MAX_OUTPUT}")
@@ -139,7 +143,7 @@ _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
 _DIGITS = re.compile(r"\d+")
 
 
-def _check_format_string(fmt: str, args: Sequence[Any]) -> None:
+def _check_format_string(fmt: str, args: Sequence[object]) -> None:
     """Refuse %- or {}-format strings that would pad to a huge width."""
     specs = [w for m in _PERCENT_SPEC.finditer(fmt) for w in m.groups() if w]
     specs += _BRACE_SPEC.findall(fmt)
@@ -151,7 +155,7 @@ def _check_format_string(fmt: str, args: Sequence[Any]) -> None:
         _check_int_args(args, "format")
 
 
-def _estimate_replace(s: str, old: Any, new: Any, count: Any = -1) -> int:
+def _estimate_replace(s: str, old: object, new: object, count: object = -1) -> int:
     if not isinstance(old, str) or not isinstance(new, str):
         return len(s)
     hits = len(s) + 1 if old == "" else s.count(old)
@@ -160,8 +164,8 @@ def _estimate_replace(s: str, old: Any, new: Any, count: Any = -1) -> int:
     return len(s) + hits * len(new)
 
 
-def _estimate_join(sep: Any, items: Any) -> int:
-    n = len(items) if hasattr(items, "__len__") else 0
+def _estimate_join(sep: object, items: object) -> int:
+    n = len(items) if isinstance(items, Sized) else 0
     return _size(items) + (_size(sep) * max(n - 1, 0))
 
 
@@ -169,7 +173,7 @@ _STR_AMPLIFIERS = {"ljust", "rjust", "center", "zfill"}
 _STR_FORBIDDEN = {"translate", "expandtabs", "format_map", "maketrans", "encode"}
 
 
-def _precheck_str_method(name: str, owner: str, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+def _precheck_str_method(name: str, owner: str, args: tuple[object, ...], kw: dict[str, object]) -> None:
     if name in _STR_AMPLIFIERS:
         _check_int_args([*args, *kw.values()], f"str.{name}")
     elif name == "replace":
@@ -182,7 +186,7 @@ def _precheck_str_method(name: str, owner: str, args: tuple[Any, ...], kw: dict[
         _check_format_string(owner, [*args, *kw.values()])
 
 
-def _precheck_filter(name: str, value: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+def _precheck_filter(name: str, value: object, args: tuple[object, ...], kw: dict[str, object]) -> None:
     extra = [*args, *kw.values()]
     _check_int_args(extra, f"filter {name!r}")
     if name == "replace" and isinstance(value, str):
@@ -196,17 +200,25 @@ def _precheck_filter(name: str, value: Any, args: tuple[Any, ...], kw: dict[str,
         _check_format_string(value, extra)
 
 
-def _binop_guard(op: str, left: Any, right: Any) -> None:
-    ints = isinstance(left, int) and isinstance(right, int)
+def _binop_guard(op: str, left: object, right: object) -> None:
     if op == "*":
         for seq, n in ((left, right), (right, left)):
             sized = isinstance(seq, str | list | tuple) and isinstance(n, int) and n > 0
-            if sized and _size(seq) * n > MAX_OUTPUT:
+            if sized and _size(seq) * cast(int, n) > MAX_OUTPUT:
                 raise _LimitExceeded(f"'*' would build more than {MAX_OUTPUT} characters")
-        if ints and left.bit_length() + right.bit_length() > _MAX_INT_BITS:
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and left.bit_length() + right.bit_length() > _MAX_INT_BITS
+        ):
             raise _LimitExceeded("'*' would build a huge number")
     elif op == "**":
-        if ints and abs(left) > 1 and right * math.log2(abs(left)) > _MAX_INT_BITS:
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and abs(left) > 1
+            and right * math.log2(abs(left)) > _MAX_INT_BITS
+        ):
             raise _LimitExceeded("'**' would build a huge number")
     elif op == "%" and isinstance(left, str):
         _check_format_string(left, right if isinstance(right, tuple) else (right,))
@@ -231,58 +243,19 @@ def _read_template(folder: Path, name: str) -> str | None:
     None when there is no such file (so the next folder is tried); TemplateRefused for a name
     or file that could reach outside the folder, a non-regular file, a huge or non-UTF-8 one.
     """
-    import errno
     import os
-    import stat
 
     pieces = name.split("/")
     if "\\" in name or "\x00" in name or any(p in ("", ".", "..") for p in pieces):
         raise _refused(name, "the name leaves the templates folder")
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    directory = getattr(os, "O_DIRECTORY", 0)
-    try:
-        dfd = os.open(folder, flags | directory)  # the folder itself is the user's choice
-    except FileNotFoundError:
-        raise TemplateRefused(
-            f"templates folder {folder} does not exist", "check the --templates path"
-        ) from None
-    except OSError as exc:
-        raise TemplateRefused(
-            f"cannot open the templates folder {folder}: {exc.strerror}", "check the --templates path"
-        ) from None
-    fds = [dfd]
+    fds = [_open_templates_folder(folder)]
     try:
         for i, piece in enumerate(pieces):
-            last = i == len(pieces) - 1
-            mode = flags | nofollow | (getattr(os, "O_NONBLOCK", 0) if last else directory)
-            try:
-                fd = os.open(piece, mode, dir_fd=fds[-1])
-            except FileNotFoundError:
+            fd = _open_piece(fds[-1], piece, name, last=i == len(pieces) - 1)
+            if fd is None:
                 return None
-            except OSError as exc:
-                is_link = exc.errno in (errno.ELOOP, errno.EMLINK)
-                if exc.errno == errno.ENOTDIR:  # Linux, for a link opened as a folder
-                    with contextlib.suppress(OSError):
-                        is_link = stat.S_ISLNK(os.stat(piece, dir_fd=fds[-1], follow_symlinks=False).st_mode)
-                    if not is_link:
-                        raise _refused(name, "passes through a file, not a folder") from None
-                if is_link:
-                    raise _refused(name, "is a symbolic link or passes through one") from None
-                raise _refused(name, f"cannot be read ({exc.strerror})") from None
             fds.append(fd)
-        from broker_audit.files import ReadRefused, read_open_file
-
-        if not stat.S_ISREG(os.fstat(fds[-1]).st_mode):
-            raise _refused(name, "is not a regular file")
-        try:  # the one safe-read helper: regular, one name (no hard link), exactly its size
-            data = read_open_file(fds.pop(), name, what="template", limit=MAX_TEMPLATE_BYTES)
-        except ReadRefused as exc:
-            why = {
-                "too-large": f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB",
-                "hard-link": "has other names (hard links): it may be another file",
-            }.get(exc.kind, "is not a regular file of the size it says")
-            raise _refused(name, why) from None
+        data = _read_regular(fds, name)
     finally:
         for fd in fds:
             os.close(fd)
@@ -295,6 +268,76 @@ def _read_template(folder: Path, name: str) -> str | None:
         ) from None
 
 
+def _open_flags() -> tuple[int, int, int, int]:
+    """(read, no-follow, folder, non-blocking) open flags, 0 where the platform has none."""
+    import os
+
+    read = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    return read, getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_DIRECTORY", 0), getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_templates_folder(folder: Path) -> int:
+    """The templates folder itself, opened (the user's choice: it may be reached by a link)."""
+    import os
+
+    read, _, directory, _ = _open_flags()
+    try:
+        return os.open(folder, read | directory)
+    except FileNotFoundError:
+        raise TemplateRefused(
+            f"templates folder {folder} does not exist", "check the --templates path"
+        ) from None
+    except OSError as exc:
+        raise TemplateRefused(
+            f"cannot open the templates folder {folder}: {exc.strerror}", "check the --templates path"
+        ) from None
+
+
+def _open_piece(parent: int, piece: str, name: str, *, last: bool) -> int | None:
+    """One component of a template's path, opened inside `parent` without following a link: a
+    folder, or (`last`) the file; None if there is no such thing."""
+    import errno
+    import os
+    import stat
+
+    read, nofollow, directory, nonblock = _open_flags()
+    try:
+        return os.open(piece, read | nofollow | (nonblock if last else directory), dir_fd=parent)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        is_link = exc.errno in (errno.ELOOP, errno.EMLINK)
+        if exc.errno == errno.ENOTDIR:  # Linux, for a link opened as a folder
+            with contextlib.suppress(OSError):
+                is_link = stat.S_ISLNK(os.stat(piece, dir_fd=parent, follow_symlinks=False).st_mode)
+            if not is_link:
+                raise _refused(name, "passes through a file, not a folder") from None
+        if is_link:
+            raise _refused(name, "is a symbolic link or passes through one") from None
+        raise _refused(name, f"cannot be read ({exc.strerror})") from None
+
+
+def _read_regular(fds: list[int], name: str) -> bytes:
+    """The bytes of the template open last in `fds` (taken from the list and closed once read),
+    read by the one safe-read helper: a regular file with one name (no hard link), exactly its
+    size, at most MAX_TEMPLATE_BYTES."""
+    import os
+    import stat
+
+    from broker_audit.files import ReadRefused, read_open_file
+
+    if not stat.S_ISREG(os.fstat(fds[-1]).st_mode):
+        raise _refused(name, "is not a regular file")
+    try:
+        return read_open_file(fds.pop(), name, what="template", limit=MAX_TEMPLATE_BYTES)
+    except ReadRefused as exc:
+        why = {
+            "too-large": f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB",
+            "hard-link": "has other names (hard links): it may be another file",
+        }.get(exc.kind, "is not a regular file of the size it says")
+        raise _refused(name, why) from None
+
+
 def _folder_loader_class() -> type:
     from jinja2 import BaseLoader, TemplateNotFound
 
@@ -304,7 +347,7 @@ def _folder_loader_class() -> type:
         def __init__(self, folder: Path) -> None:
             self.folder = Path(folder)
 
-        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
             source = _read_template(self.folder, template)
             if source is None:
                 raise TemplateNotFound(template)
@@ -319,110 +362,144 @@ FolderLoader = functools.cache(_folder_loader_class)
 # --------------------------------------------------------------------------- environment
 
 
-def _counted(iterable: Any) -> Iterator[Any]:
+def _counted(iterable: Iterable[_T]) -> Iterator[_T]:
     budget = _budget()
     for item in iterable:
         budget.tick()
         yield item
 
 
-def _make_environment(templates_dir: Path | None) -> Any:
-    """Build the sandboxed, strict Jinja2 environment for one templates folder."""
-    from jinja2 import ChoiceLoader, StrictUndefined, nodes, pass_context
-    from jinja2.runtime import LoopContext
-    from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
+def _guarded_range(*args: int) -> Iterator[int]:
+    from jinja2.sandbox import MAX_RANGE
 
-    def guarded_range(*args: int) -> Iterator[int]:
-        rng = range(*args)
-        if len(rng) > MAX_RANGE:
-            raise _LimitExceeded(f"range() longer than {MAX_RANGE}")
-        return _counted(rng)
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise _LimitExceeded(f"range() longer than {MAX_RANGE}")
+    return _counted(rng)
 
-    @pass_context
-    def ba_iter(_ctx: Any, value: Any) -> Any:
-        return _counted(value)
 
-    @pass_context
-    def ba_emit(_ctx: Any, value: Any) -> Any:
+# The filters the sandbox wraps around every loop, every piece of text written and every part of a
+# `~` concatenation (see LetterSandbox._parse); each takes the template's context first.
+
+
+def _ba_iter(_ctx: Context, value: Iterable[_T]) -> Iterator[_T]:
+    return _counted(value)
+
+
+def _ba_emit(_ctx: Context, value: _T) -> _T:
+    budget = _budget()
+    budget.emitted -= _size(value, MAX_EMITTED)
+    if budget.emitted < 0:
+        raise _LimitExceeded(f"the letter would exceed {MAX_OUTPUT} characters")
+    return value
+
+
+def _ba_size(_ctx: Context, value: _T) -> _T:
+    return _check_size(value, "'~' concatenation")
+
+
+def _guard_filter(name: str, func: Callable[..., object]) -> Callable[..., object]:
+    """Jinja's filter `func`, counted and held to the size limits, before and after."""
+    skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
+
+    @functools.wraps(func)
+    def guarded(*args: object, **kwargs: object) -> object:
         budget = _budget()
-        budget.emitted -= _size(value, MAX_EMITTED)
-        if budget.emitted < 0:
-            raise _LimitExceeded(f"the letter would exceed {MAX_OUTPUT} characters")
-        return value
+        budget.tick()
+        value, extra = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
+        _check_size(value, f"the value of filter {name!r}")
+        for arg in (*extra, *kwargs.values()):
+            _check_size(arg, f"an argument of filter {name!r}")
+        _precheck_filter(name, value, extra, kwargs)
+        return _check_size(func(*args, **kwargs), f"filter {name!r}")
 
-    @pass_context
-    def ba_size(_ctx: Any, value: Any) -> Any:
-        return _check_size(value, "'~' concatenation")
+    return guarded
 
-    def guard_filter(name: str, func: Any) -> Any:
-        skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
 
-        @functools.wraps(func)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            budget = _budget()
-            budget.tick()
-            value, extra = (args[skip], args[skip + 1 :]) if len(args) > skip else (None, ())
-            _check_size(value, f"the value of filter {name!r}")
-            for arg in (*extra, *kwargs.values()):
-                _check_size(arg, f"an argument of filter {name!r}")
-            _precheck_filter(name, value, extra, kwargs)
-            return _check_size(func(*args, **kwargs), f"filter {name!r}")
+def _precheck_call(obj: object, args: tuple[object, ...], kwargs: dict[str, object]) -> tuple[object, ...]:
+    """Before the sandbox calls `obj`: its arguments held to the size limits, a str method's
+    result estimated (also through the sandbox's str.format wrapper), a loop's recursion
+    counted. The arguments to call it with."""
+    from jinja2.runtime import LoopContext
 
-        return guarded
+    _budget().tick()
+    for arg in (*args, *kwargs.values()):
+        _check_size(arg, "a call argument")
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, str):
+        _precheck_str_method(getattr(obj, "__name__", ""), owner, args, kwargs)
+    elif isinstance(obj, LoopContext) and args:
+        args = (_counted(cast("Iterable[object]", args[0])), *args[1:])  # loop(iterable), recursive
+    wrapped = getattr(obj, "__wrapped__", None)  # the sandbox's str.format wrapper
+    wrapped_owner = getattr(wrapped, "__self__", None)
+    if isinstance(wrapped_owner, str):
+        _precheck_str_method(getattr(wrapped, "__name__", ""), wrapped_owner, args, kwargs)
+    return args
+
+
+def _count_everything(tree: nodes.Template) -> None:
+    """Rewrite a parsed template so that every loop is counted (`_ba_iter`), every piece of text
+    written is counted against the letter's size (`_ba_emit`), and every part of a `~`
+    concatenation is held to it (`_ba_size`)."""
+    from jinja2 import nodes
+
+    def wrap(node: nodes.Expr, guard: str) -> nodes.Filter:
+        if isinstance(node, nodes.TemplateData):
+            node = nodes.Const(node.data, lineno=node.lineno)
+        return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
+
+    for loop in tree.find_all(nodes.For):
+        loop.iter = wrap(cast("nodes.Expr", loop.iter), "_ba_iter")  # an expression, typed as any node
+    for output in tree.find_all(nodes.Output):
+        output.nodes = [wrap(child, "_ba_emit") for child in output.nodes]
+    for concat in tree.find_all(nodes.Concat):
+        concat.nodes = [wrap(child, "_ba_size") for child in concat.nodes]
+
+
+def _sandbox_class() -> type[ImmutableSandboxedEnvironment]:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class LetterSandbox(ImmutableSandboxedEnvironment):
         """The sandbox plus limits on size, steps and time."""
 
         intercepted_binops = frozenset({"*", "**", "%", "+"})
 
-        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
             if isinstance(obj, str) and attr in _STR_FORBIDDEN:
                 return False
             return super().is_safe_attribute(obj, attr, value)
 
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        def call_binop(self, context: Context, operator: str, left: object, right: object) -> object:
             _budget().tick()
             _binop_guard(operator, left, right)
             return _check_size(super().call_binop(context, operator, left, right), operator)
 
-        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-            _budget().tick()
-            for arg in (*args, *kwargs.values()):
-                _check_size(arg, "a call argument")
-            owner = getattr(__obj, "__self__", None)
-            if isinstance(owner, str):
-                _precheck_str_method(getattr(__obj, "__name__", ""), owner, args, kwargs)
-            elif isinstance(__obj, LoopContext) and args:
-                args = (_counted(args[0]), *args[1:])
-            wrapped = getattr(__obj, "__wrapped__", None)  # the sandbox's str.format wrapper
-            wrapped_owner = getattr(wrapped, "__self__", None)
-            if isinstance(wrapped_owner, str):
-                _precheck_str_method(getattr(wrapped, "__name__", ""), wrapped_owner, args, kwargs)
+        def call(__self, __context: Context, __obj: object, *args: object, **kwargs: object) -> object:
+            args = _precheck_call(__obj, args, kwargs)
             return _check_size(super().call(__context, __obj, *args, **kwargs), "the result of a call")
 
-        def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
             # Private hook, pinned by tests: count every loop and every written piece of text.
             tree = super()._parse(source, name, filename)
-
-            def wrap(node: Any, guard: str) -> Any:
-                if isinstance(node, nodes.TemplateData):
-                    node = nodes.Const(node.data, lineno=node.lineno)
-                return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
-
-            for loop in tree.find_all(nodes.For):
-                loop.iter = wrap(loop.iter, "_ba_iter")
-            for output in tree.find_all(nodes.Output):
-                output.nodes = [wrap(child, "_ba_emit") for child in output.nodes]
-            for concat in tree.find_all(nodes.Concat):
-                concat.nodes = [wrap(child, "_ba_size") for child in concat.nodes]
+            _count_everything(tree)
             tree.set_environment(self)
             return tree
+
+    return LetterSandbox
+
+
+_LetterSandbox = functools.cache(_sandbox_class)
+
+
+def _make_environment(templates_dir: Path | None) -> Environment:
+    """Build the sandboxed, strict Jinja2 environment for one templates folder."""
+    from jinja2 import ChoiceLoader, StrictUndefined, pass_context
 
     loader = FolderLoader()
     loaders = [loader(shipped_templates_dir())]
     if templates_dir is not None:
         loaders.insert(0, loader(templates_dir))
-    env = LetterSandbox(
+    env = _LetterSandbox()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,
@@ -432,15 +509,21 @@ def _make_environment(templates_dir: Path | None) -> Any:
         auto_reload=False,
         cache_size=-1,
     )
-    env.filters = {name: guard_filter(name, f) for name, f in env.filters.items()}
-    env.filters.update({"_ba_iter": ba_iter, "_ba_emit": ba_emit, "_ba_size": ba_size})
+    env.filters = {name: _guard_filter(name, f) for name, f in env.filters.items()}
+    env.filters.update(
+        {
+            "_ba_iter": pass_context(_ba_iter),
+            "_ba_emit": pass_context(_ba_emit),
+            "_ba_size": pass_context(_ba_size),
+        }
+    )
     env.globals.pop("lipsum", None)
-    env.globals["range"] = guarded_range
+    env.globals["range"] = _guarded_range
     return env
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(templates_dir: Path | None) -> Any:
+def _environment(templates_dir: Path | None) -> Environment:
     return _make_environment(templates_dir)
 
 
@@ -451,7 +534,7 @@ def _one_line(value: str) -> str:
     return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value.replace("\t", " ")))
 
 
-def _clean(value: Any, depth: int = 0) -> Any:
+def _clean(value: object, depth: int = 0) -> object:
     """Caller data as single-line strings, so a value can never change the letter's structure."""
     if isinstance(value, str):
         return _one_line(value)
@@ -464,7 +547,7 @@ def _clean(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+def _strings(value: object, depth: int = 0) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif depth <= 8 and isinstance(value, Mapping):
@@ -511,7 +594,7 @@ def _load(kind: str, templates_dir: Path | None, folder: str = "") -> Template:
 
 
 def render_template_text(
-    kind: str, context: Mapping[str, Any], templates_dir: Path | None = None, folder: str = ""
+    kind: str, context: Mapping[str, object], templates_dir: Path | None = None, folder: str = ""
 ) -> str:
     """Render the template of one letter kind to its markup text, inside the sandbox limits
     (`folder`: a language's own templates, `es/access.txt.j2`)."""
@@ -590,7 +673,7 @@ def _check_layout_bounds(subject: str, blocks: Sequence[Block], where: str) -> N
 
 def render_letter(
     kind: str,
-    context: Mapping[str, Any] | msgspec.Struct,
+    context: Mapping[str, object] | msgspec.Struct,
     *,
     sender: Sequence[str],
     recipient: Sequence[str],
@@ -620,10 +703,10 @@ def render_letter(
         "reference": _one_line(reference),
     }
     # A typed context (letters/context.py) reaches the sandbox as plain values.
-    plain: Mapping[str, Any] = (
+    plain: Mapping[str, object] = (
         msgspec.to_builtins(context) if isinstance(context, msgspec.Struct) else context
     )
-    values.update(_clean(dict(plain)))
+    values.update({k: _clean(v, 1) for k, v in plain.items()})
     text = render_template_text(kind, values, templates_dir, folder)
     where = f"{folder}/{kind}.txt.j2" if folder else f"{kind}.txt.j2"
     checked = text

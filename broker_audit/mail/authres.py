@@ -176,23 +176,38 @@ def authenticate(header_values: Iterable[str], authserv_id: str, from_domain: st
     wanted = authserv_id.strip().lower()
     if not wanted:
         return Authentication("none", "no authserv-id set for your mailbox: no sender is authenticated")
-    own: AuthResults | None = None
-    for value in header_values:
-        parsed = parse_auth_results(value)
-        if parsed is not None and parsed.authserv_id == wanted:
-            own = parsed
-            break
-        if parsed is None and value.strip().lower().startswith(wanted):
-            return Authentication("none", f"the Authentication-Results of {wanted} could not be read")
-    if own is None:
-        return Authentication("none", f"no Authentication-Results from {wanted}")
+    own = _own_results(header_values, wanted)
+    if isinstance(own, Authentication):
+        return own
     by_method: dict[str, list[ResInfo]] = {}
     for info in own.results:
         by_method.setdefault(info.method, []).append(info)
     dmarc = by_method.get("dmarc", [])
     if any(i.result == "fail" for i in dmarc):
         return Authentication("fail", f"{wanted}: dmarc=fail for {from_domain or 'the sender'}")
-    for info in dmarc:
+    passed = _passed(wanted, by_method, from_domain)
+    if passed is not None:
+        return passed
+    found = ", ".join(f"{i.method}={i.result}" for i in own.results) or "none"
+    return Authentication("none", f"{wanted}: {found}; nothing authenticates {from_domain or 'the sender'}")
+
+
+def _own_results(header_values: Iterable[str], wanted: str) -> AuthResults | Authentication:
+    """The topmost Authentication-Results of the server `wanted`, or why there is none to read
+    (every other header is ignored, whatever it says)."""
+    for value in header_values:
+        parsed = parse_auth_results(value)
+        if parsed is not None and parsed.authserv_id == wanted:
+            return parsed
+        if parsed is None and value.strip().lower().startswith(wanted):
+            return Authentication("none", f"the Authentication-Results of {wanted} could not be read")
+    return Authentication("none", f"no Authentication-Results from {wanted}")
+
+
+def _passed(wanted: str, by_method: dict[str, list[ResInfo]], from_domain: str) -> Authentication | None:
+    """A pass for the From domain: dmarc (for it, when the result names a header.from), else dkim
+    signed by an aligned domain, else spf for an aligned envelope sender; None without one."""
+    for info in by_method.get("dmarc", []):
         named = info.props.get("header.from", "")
         if info.result == "pass" and (not named or _domain_of(named) == from_domain):
             return Authentication("pass", f"{wanted}: dmarc=pass for {from_domain}")
@@ -204,5 +219,4 @@ def authenticate(header_values: Iterable[str], authserv_id: str, from_domain: st
         envelope = _domain_of(info.props.get("smtp.mailfrom", ""))
         if info.result == "pass" and _aligned(envelope, from_domain):
             return Authentication("pass", f"{wanted}: spf=pass for {envelope}")
-    found = ", ".join(f"{i.method}={i.result}" for i in own.results) or "none"
-    return Authentication("none", f"{wanted}: {found}; nothing authenticates {from_domain or 'the sender'}")
+    return None

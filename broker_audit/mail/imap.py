@@ -115,6 +115,50 @@ class _Guard:
             raise _Stop(f"sent more than this step allows while trying to {self.op}")
 
 
+def _read_guarded(conn: Any, guard: _Guard, size: int) -> bytes:
+    """`size` bytes from the connection's socket file, within the literal bound and the byte
+    budget, each read held to the guard's time limits."""
+    if size > guard.max_literal:
+        raise _Stop(f"announced {size:,} bytes where {guard.literal_why} ({guard.max_literal:,} at most)")
+    guard.spend(size)
+    chunks, got = [], 0
+    while got < size:
+        conn.sock.settimeout(guard.timeout())
+        try:
+            chunk = conn.file.read1(min(size - got, 1 << 16))
+        except TimeoutError:
+            raise guard.deadline_passed() or TimeoutError() from None
+        if not chunk:
+            raise conn.abort("socket error: EOF")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _readline_guarded(conn: Any, guard: _Guard) -> bytes:
+    """One line from the connection's socket file, at most MAX_LINE bytes, within the byte
+    budget, each read held to the guard's time limits."""
+    parts, total = [], 0
+    while True:
+        conn.sock.settimeout(guard.timeout())
+        try:
+            peeked = conn.file.peek(1)
+        except TimeoutError:
+            raise guard.deadline_passed() or TimeoutError() from None
+        if not peeked:
+            break
+        end = peeked.find(b"\n")
+        n = end + 1 if end >= 0 else len(peeked)
+        parts.append(conn.file.read(n))
+        total += n
+        guard.spend(n)
+        if total > MAX_LINE:
+            raise _Stop(f"sent a line longer than {MAX_LINE:,} bytes")
+        if end >= 0:
+            break
+    return b"".join(parts)
+
+
 def _bounded_imap_class() -> type:
     from imapclient import tls
 
@@ -125,52 +169,11 @@ def _bounded_imap_class() -> type:
             self._guard = guard
             super().__init__(host, port, ssl_context, timeout)
 
-        def _arm(self) -> None:
-            self.sock.settimeout(self._guard.timeout())
-
-        def _stopped_by_deadline(self) -> _Stop | None:
-            return self._guard.deadline_passed()
-
         def read(self, size: int) -> bytes:
-            guard = self._guard
-            if size > guard.max_literal:
-                raise _Stop(
-                    f"announced {size:,} bytes where {guard.literal_why} ({guard.max_literal:,} at most)"
-                )
-            guard.spend(size)
-            chunks, got = [], 0
-            while got < size:
-                self._arm()
-                try:
-                    chunk = self.file.read1(min(size - got, 1 << 16))
-                except TimeoutError:
-                    raise self._stopped_by_deadline() or TimeoutError() from None
-                if not chunk:
-                    raise self.abort("socket error: EOF")
-                chunks.append(chunk)
-                got += len(chunk)
-            return b"".join(chunks)
+            return _read_guarded(self, self._guard, size)
 
         def readline(self) -> bytes:
-            parts, total = [], 0
-            while True:
-                self._arm()
-                try:
-                    peeked = self.file.peek(1)
-                except TimeoutError:
-                    raise self._stopped_by_deadline() or TimeoutError() from None
-                if not peeked:
-                    break
-                end = peeked.find(b"\n")
-                n = end + 1 if end >= 0 else len(peeked)
-                parts.append(self.file.read(n))
-                total += n
-                self._guard.spend(n)
-                if total > MAX_LINE:
-                    raise _Stop(f"sent a line longer than {MAX_LINE:,} bytes")
-                if end >= 0:
-                    break
-            return b"".join(parts)
+            return _readline_guarded(self, self._guard)
 
     return BoundedIMAP4
 

@@ -118,17 +118,7 @@ def match_message(msg: ParsedMessage, known: Known) -> Match:
     if msg.from_addr.lower() in known.own_addresses:
         return Match("ignored", reason="sent from your own address")
     if msg.bounce:
-        hit = next((known.message_ids[i] for i in msg.body_ids if i in known.message_ids), None)
-        if hit is None:
-            hit = next((known.references[r] for r in references_in(msg.text) if r in known.references), None)
-        if hit is not None:
-            return Match(
-                "bounce",
-                request_id=hit,
-                broker_id=known.broker_of.get(hit, ""),
-                reason="a delivery failure notice: the email for this request did not arrive",
-            )
-        return Match("ignored", reason="a delivery notice about another message")
+        return _bounce(msg, known)
     request_id: int | None = None
     how: Literal["message-id", "reference", "domain", ""] = ""
     hit = next((known.message_ids[i] for i in msg.in_reply_to if i in known.message_ids), None)
@@ -138,36 +128,68 @@ def match_message(msg: ParsedMessage, known: Known) -> Match:
         refs = [r for r in references_in(msg.subject, msg.text) if r in known.references]
         if refs:
             request_id, how = known.references[refs[0]], "reference"
-    authenticated = msg.authentication == "pass"
     if request_id is not None:
-        broker = known.broker_of.get(request_id, "")
-        senders = known.senders.get(broker, Senders())
-        name = known.broker_names.get(broker, broker)
-        if not senders.admit(msg.from_addr):
-            where = msg.from_addr or "no sender address"
-            return Match(
-                "flagged",
-                request_id=request_id,
-                matched_by=how,
-                broker_id=broker,
-                reason=(
-                    f"carries the {'Message-ID' if how == 'message-id' else 'reference'} of #{request_id} "
-                    f"({name}) but comes from {where}, not a sender of {name} ({senders.describe()}): not "
-                    "trusted, nothing changed"
-                ),
-            )
-        if msg.authentication == "fail":
-            return Match(
-                "flagged",
-                request_id=request_id,
-                matched_by=how,
-                broker_id=broker,
-                reason=f"claims to come from {msg.from_domain} but your mail server found it forged "
-                f"({msg.auth_detail}): not trusted, nothing changed",
-            )
+        return _linked(msg, known, request_id, how)
+    return _by_sender(msg, known)
+
+
+def _bounce(msg: ParsedMessage, known: Known) -> Match:
+    """A delivery failure notice: about the request whose message it quotes, if any."""
+    hit = next((known.message_ids[i] for i in msg.body_ids if i in known.message_ids), None)
+    if hit is None:
+        hit = next((known.references[r] for r in references_in(msg.text) if r in known.references), None)
+    if hit is not None:
         return Match(
-            "matched", request_id=request_id, matched_by=how, broker_id=broker, authenticated=authenticated
+            "bounce",
+            request_id=hit,
+            broker_id=known.broker_of.get(hit, ""),
+            reason="a delivery failure notice: the email for this request did not arrive",
         )
+    return Match("ignored", reason="a delivery notice about another message")
+
+
+def _linked(
+    msg: ParsedMessage, known: Known, request_id: int, how: Literal["message-id", "reference", "domain", ""]
+) -> Match:
+    """A message linked to a request by a Message-ID or a reference: matched if it comes from one
+    of the broker's senders and the user's mail server did not find it forged; flagged if not."""
+    broker = known.broker_of.get(request_id, "")
+    senders = known.senders.get(broker, Senders())
+    name = known.broker_names.get(broker, broker)
+    if not senders.admit(msg.from_addr):
+        where = msg.from_addr or "no sender address"
+        return Match(
+            "flagged",
+            request_id=request_id,
+            matched_by=how,
+            broker_id=broker,
+            reason=(
+                f"carries the {'Message-ID' if how == 'message-id' else 'reference'} of #{request_id} "
+                f"({name}) but comes from {where}, not a sender of {name} ({senders.describe()}): not "
+                "trusted, nothing changed"
+            ),
+        )
+    if msg.authentication == "fail":
+        return Match(
+            "flagged",
+            request_id=request_id,
+            matched_by=how,
+            broker_id=broker,
+            reason=f"claims to come from {msg.from_domain} but your mail server found it forged "
+            f"({msg.auth_detail}): not trusted, nothing changed",
+        )
+    return Match(
+        "matched",
+        request_id=request_id,
+        matched_by=how,
+        broker_id=broker,
+        authenticated=msg.authentication == "pass",
+    )
+
+
+def _by_sender(msg: ParsedMessage, known: Known) -> Match:
+    """A message with no Message-ID or reference of ours: matched by its sender only when that
+    broker has exactly one open request (and it was not found forged); listed if from a broker."""
     brokers = known.brokers_of_sender(msg.from_addr)
     if not brokers:
         return Match("ignored", reason="not about a request")
@@ -178,7 +200,7 @@ def match_message(msg: ParsedMessage, known: Known) -> Match:
             request_id=open_ids[0],
             matched_by="domain",
             broker_id=brokers[0],
-            authenticated=authenticated,
+            authenticated=msg.authentication == "pass",
         )
     names = ", ".join(known.broker_names.get(b, b) for b in brokers)
     if msg.authentication == "fail":

@@ -61,12 +61,19 @@ def _clean(value: object) -> str:
     return " ".join(clean_line(str(value)).split())
 
 
-def _header(msg: Message, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # a malformed header the parser cannot decode
-        return ""
-    return _clean(value) if value is not None else ""
+def _kept_headers(msg: Message) -> dict[str, str]:
+    """Each of KEPT_HEADERS the message has, read once, as one clean line ("" for a malformed
+    one the parser cannot decode)."""
+    out: dict[str, str] = {}
+    for name in KEPT_HEADERS:
+        try:
+            value = msg.get(name)
+        except Exception:  # a malformed header the parser cannot decode
+            out[name] = ""
+            continue
+        if value is not None:
+            out[name] = _clean(value)
+    return out
 
 
 def _all_headers(msg: Message, name: str) -> list[str]:
@@ -80,7 +87,11 @@ def _all_headers(msg: Message, name: str) -> list[str]:
 
 def domain_of(address: str) -> str:
     """The domain of an address, lower case, or ""."""
-    _, addr = parseaddr(address)
+    return _domain(parseaddr(address)[1])
+
+
+def _domain(addr: str) -> str:
+    """The domain of a bare address (as parseaddr gives it), lower case, or ""."""
     return addr.rpartition("@")[2].strip().strip(".").lower() if "@" in addr else ""
 
 
@@ -190,8 +201,8 @@ def parse_message(raw: bytes, *, authserv_id: str = "", limits: Limits = DEFAULT
     """Parse a whole RFC 5322 message held in memory (MessageRefused over a bound); the sender
     counts as authenticated only by the Authentication-Results of `authserv_id`."""
     msg = parse_bounded(raw, limits)
-    sender = _header(msg, "From")
-    _, from_addr = parseaddr(sender)
+    headers = _kept_headers(msg)  # each header read once
+    _, from_addr = parseaddr(headers.get("From", ""))
     plain, html = _texts(msg)
     text = "\n\n".join(t.strip() for t in plain if t.strip())
     if not text and html:
@@ -213,18 +224,18 @@ def parse_message(raw: bytes, *, authserv_id: str = "", limits: Limits = DEFAULT
             if part.get_content_type() in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
                 quoted.append(part.as_string() if part.is_multipart() else _part_text(part))
         body_ids = message_ids("\n".join(quoted))
-    from_domain = domain_of(sender)
+    from_domain = _domain(from_addr)
     verdict = authenticate(_all_headers(msg, "Authentication-Results"), authserv_id, from_domain)
-    references = " ".join((_header(msg, "In-Reply-To"), _header(msg, "References")))
-    to = ", ".join(addr for _, addr in getaddresses([_header(msg, "To")]) if addr)
+    references = " ".join((headers.get("In-Reply-To", ""), headers.get("References", "")))
+    to = ", ".join(addr for _, addr in getaddresses([headers.get("To", "")]) if addr)
     return ParsedMessage(
         from_addr=_clean(from_addr),
         from_domain=from_domain,
         to_addr=to,
-        subject=_header(msg, "Subject"),
-        message_id=(message_ids(_header(msg, "Message-ID")) or ("",))[0],
+        subject=headers.get("Subject", ""),
+        message_id=(message_ids(headers.get("Message-ID", "")) or ("",))[0],
         in_reply_to=message_ids(references),
-        headers=tuple((name, _header(msg, name)) for name in KEPT_HEADERS if msg.get(name) is not None),
+        headers=tuple(headers.items()),
         text=text,
         attachments=attachments,
         bounce=report,

@@ -13,7 +13,7 @@ from typing import Literal
 from broker_audit.errors import DataFileError
 from broker_audit.geography import US_STATES, zip_matches_state
 from broker_audit.provenance import is_proxy_url
-from broker_audit.registry.agencies import Agency, AgencyGroup
+from broker_audit.registry.agencies import Agency, AgencyGroup, AgencyRoute
 
 Severity = Literal["error", "warning"]
 
@@ -108,77 +108,109 @@ def check_agencies(
     agencies: Sequence[Agency], groups: Sequence[AgencyGroup], *, today: dt.date
 ) -> list[AgencyFinding]:
     """Every A-rule over the directory's records."""
+    out = _unique_ids(agencies)
+    for agency in agencies:
+        out += _agency_rules(agency, today)
+    return out + _group_rules(agencies, groups)
+
+
+def _unique_ids(agencies: Sequence[Agency]) -> list[AgencyFinding]:
+    """A001: every id once, every sheriff's office with its county, one office per county."""
     out: list[AgencyFinding] = []
-
-    def add(rule: str, severity: Severity, message: str, agency: str = "", where: str = "") -> None:
-        out.append(AgencyFinding(rule, severity, message, agency, where))
-
     for agency_id, n in sorted(Counter(a.id for a in agencies).items()):
         if n > 1:
-            add("A001", "error", f"id {agency_id!r} appears {n} times", agency_id, "id")
+            out.append(AgencyFinding("A001", "error", f"id {agency_id!r} appears {n} times", agency_id, "id"))
     sheriffs = [a for a in agencies if a.kind in ("county-sheriff", "city-county-sheriff")]
     for county, n in sorted(Counter(a.county for a in sheriffs).items()):
         if not county:
-            add("A001", "error", "a sheriff's office without its county", "", "county")
+            out.append(AgencyFinding("A001", "error", "a sheriff's office without its county", "", "county"))
         elif n > 1:
-            add("A001", "error", f"{county} County has {n} sheriff's offices", "", "county")
-    for agency in agencies:
-        out += _agency_rules(agency, today)
+            out.append(
+                AgencyFinding("A001", "error", f"{county} County has {n} sheriff's offices", "", "county")
+            )
+    return out
+
+
+def _group_rules(agencies: Sequence[Agency], groups: Sequence[AgencyGroup]) -> list[AgencyFinding]:
+    """A005: each group defined once, naming known agencies, and holding at least one."""
+    out: list[AgencyFinding] = []
     ids = {a.id for a in agencies}
     for group_id, n in Counter(g.id for g in groups).items():
         if n > 1:
-            add("A005", "error", f"group {group_id!r} is defined {n} times", "", f"group {group_id}")
+            out.append(
+                AgencyFinding(
+                    "A005", "error", f"group {group_id!r} is defined {n} times", "", f"group {group_id}"
+                )
+            )
     for group in groups:
         for member in group.agencies:
             if member not in ids:
-                add("A005", "error", f"group {group.id!r} names unknown agency {member!r}", member)
+                out.append(
+                    AgencyFinding(
+                        "A005", "error", f"group {group.id!r} names unknown agency {member!r}", member
+                    )
+                )
         if not any(a.kind in group.kinds or a.id in group.agencies for a in agencies):
-            add("A005", "error", f"group {group.id!r} has no agency", "", f"group {group.id}")
+            out.append(
+                AgencyFinding("A005", "error", f"group {group.id!r} has no agency", "", f"group {group.id}")
+            )
     return out
 
 
 def _agency_rules(agency: Agency, today: dt.date) -> list[AgencyFinding]:
     out: list[AgencyFinding] = []
-
-    def add(rule: str, severity: Severity, message: str, agency_id: str, where: str) -> None:
-        out.append(AgencyFinding(rule, severity, message, agency_id, where))
-
     a = agency.id
     if agency.checked > today:
-        add("A002", "error", f"checked {agency.checked}, which is in the future", a, "checked")
+        out.append(
+            AgencyFinding("A002", "error", f"checked {agency.checked}, which is in the future", a, "checked")
+        )
     has_channel = bool(agency.request_channels)
     listed = "request channel" in agency.unknown
     if not has_channel and not listed:
-        add("A006", "error", "has no request channel but does not list it as unknown", a, "unknown")
-    elif has_channel and listed:
-        add("A006", "error", 'lists "request channel" as unknown but has one', a, "unknown")
-    for i, route in enumerate(agency.routes):
-        where = f"routes[{i}]"
-        if route.checked > today:
-            add("A002", "error", f"{where} checked {route.checked}, which is in the future", a, where)
-        elif (today - route.checked).days > ROUTE_MAX_AGE_DAYS:
-            add("A002", "warning", f"{route.channel} route last checked {route.checked}", a, where)
-        urls = [route.source] + ([route.value] if route.channel == "web-form" else [])
-        for url in urls:
-            if is_proxy_url(url):
-                add("A003", "error", f"{where} is a proxy or mirror URL: {url}", a, where)
-        postal = route.postal
-        if postal is not None:
-            if postal.state not in US_STATES:
-                add("A004", "error", f"postal state {postal.state!r} is not a US state code", a, where)
-            elif not zip_matches_state(postal.zip, postal.state):
-                add("A004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}", a, where)
-        if route.door == "request-channel" and route.grade != "primary":
-            add(
-                "A007",
-                "warning",
-                f"{route.channel} request channel {route.address()!r} rests on a {route.grade} source",
-                a,
-                where,
+        out.append(
+            AgencyFinding(
+                "A006", "error", "has no request channel but does not list it as unknown", a, "unknown"
             )
-        if route.grade == "weak":
-            weak = f"{route.channel} route {route.address()!r} has only a weak source"
-            add("A008", "warning", weak, a, where)
+        )
+    elif has_channel and listed:
+        out.append(
+            AgencyFinding("A006", "error", 'lists "request channel" as unknown but has one', a, "unknown")
+        )
+    for i, route in enumerate(agency.routes):
+        out += _agency_route_rules(a, f"routes[{i}]", route, today)
+    return out
+
+
+def _agency_route_rules(a: str, where: str, route: AgencyRoute, today: dt.date) -> list[AgencyFinding]:
+    """A002 (checked, not too long ago), A003 (no proxy URL), A004 (a US postal address), A007
+    (a request channel on a primary source), A008 (no weak source) over one route."""
+    out: list[AgencyFinding] = []
+
+    def add(rule: str, severity: Severity, message: str) -> None:
+        out.append(AgencyFinding(rule, severity, message, a, where))
+
+    if route.checked > today:
+        add("A002", "error", f"{where} checked {route.checked}, which is in the future")
+    elif (today - route.checked).days > ROUTE_MAX_AGE_DAYS:
+        add("A002", "warning", f"{route.channel} route last checked {route.checked}")
+    urls = [route.source] + ([route.value] if route.channel == "web-form" else [])
+    for url in urls:
+        if is_proxy_url(url):
+            add("A003", "error", f"{where} is a proxy or mirror URL: {url}")
+    postal = route.postal
+    if postal is not None:
+        if postal.state not in US_STATES:
+            add("A004", "error", f"postal state {postal.state!r} is not a US state code")
+        elif not zip_matches_state(postal.zip, postal.state):
+            add("A004", "warning", f"ZIP {postal.zip} does not belong to {postal.state}")
+    if route.door == "request-channel" and route.grade != "primary":
+        add(
+            "A007",
+            "warning",
+            f"{route.channel} request channel {route.address()!r} rests on a {route.grade} source",
+        )
+    if route.grade == "weak":
+        add("A008", "warning", f"{route.channel} route {route.address()!r} has only a weak source")
     return out
 
 

@@ -356,8 +356,39 @@ def _one_per_id(brokers: Sequence[Broker]) -> list[Broker]:
 
 
 def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> None:
+    """The rules over one record, in the order their findings are listed."""
     if not b.sources:
         out.add("R001", "error", "has no sources", b.id, "sources")
+    _dated_rules(out, b, today, max_age_days)
+    for i, route in enumerate(b.routes):
+        _route_rules(out, b, i, route, today)
+    for i, e in enumerate(b.law_enforcement):
+        if not 1990 <= e.year <= today.year:
+            out.add(
+                "R007",
+                "error",
+                f"evidence year {e.year} is outside 1990-{today.year}",
+                b.id,
+                f"law_enforcement[{i}]",
+            )
+    _reach_rules(out, b)
+    for where, url in _urls(b):
+        if is_proxy_url(url):
+            out.add("R013", "error", f"{where} is a proxy or mirror URL: {url}", b.id, where)
+    if b.origin == "curated" and "consumer-reporting" in b.categories and b.consumer_reporting is None:
+        out.add(
+            "R021",
+            "warning",
+            "listed as consumer-reporting with no sourced `consumer_reporting` record: no FCRA letter",
+            b.id,
+            "consumer_reporting",
+        )
+    _enforcement_route_rule(out, b)
+
+
+def _dated_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> None:
+    """R002 (every dated item but the record and its sources has an http(s) source) and R003
+    (checked neither in the future nor too long ago)."""
     for where, checked, source in _dated(b):
         if (
             where not in ("checked",)
@@ -375,32 +406,18 @@ def _record_rules(out: _Out, b: Broker, today: dt.date, max_age_days: int) -> No
                 b.id,
                 where,
             )
-    for i, route in enumerate(b.routes):
-        _route_rules(out, b, i, route, today)
-    for i, e in enumerate(b.law_enforcement):
-        if not 1990 <= e.year <= today.year:
-            out.add(
-                "R007",
-                "error",
-                f"evidence year {e.year} is outside 1990-{today.year}",
-                b.id,
-                f"law_enforcement[{i}]",
-            )
+
+
+def _reach_rules(out: _Out, b: Broker) -> None:
+    """R009: a broker (not succeeded by another) a letter can reach."""
     if not b.successor and not b.routes and not b.website:
         out.add("R009", "warning", "no route (mail, email, web form, phone) and no website", b.id, "routes")
     elif not b.successor and not b.routes and b.origin == "curated":
         out.add("R009", "warning", "no route known: letters to it cannot be sent", b.id, "routes")
-    for where, url in _urls(b):
-        if is_proxy_url(url):
-            out.add("R013", "error", f"{where} is a proxy or mirror URL: {url}", b.id, where)
-    if b.origin == "curated" and "consumer-reporting" in b.categories and b.consumer_reporting is None:
-        out.add(
-            "R021",
-            "warning",
-            "listed as consumer-reporting with no sourced `consumer_reporting` record: no FCRA letter",
-            b.id,
-            "consumer_reporting",
-        )
+
+
+def _enforcement_route_rule(out: _Out, b: Broker) -> None:
+    """R015: a broker that sells to immigration or law enforcement has a primary-graded route."""
     sells = b.sells_to("immigration-enforcement") or b.sells_to("law-enforcement")
     if sells and not b.successor and not any(r.grade == "primary" and not r.only_for for r in b.routes):
         out.add(

@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from broker_audit.errors import UserError
+
+if TYPE_CHECKING:
+    import requests
 
 USER_AGENT = "broker-audit/0.1 (+registry update)"
 CHECK_USER_AGENT = "broker-audit/0.1 (+registry check --online)"
@@ -37,7 +40,7 @@ class Downloaded:
     content_type: str
 
 
-def _session(user_agent: str) -> Any:
+def _session(user_agent: str) -> requests.Session:
     import requests
 
     session = requests.Session()
@@ -96,7 +99,7 @@ def download(
     )
 
 
-def _read_limited(response: Any, url: str) -> bytes:
+def _read_limited(response: requests.Response, url: str) -> bytes:
     chunks = []
     size = 0
     for chunk in response.iter_content(chunk_size=65536):
@@ -177,7 +180,7 @@ def check_links(
 
 
 def _check_one(
-    session: Any, url: str, timeout: float, delay: float, sleep: Callable[[float], None]
+    session: requests.Session, url: str, timeout: float, delay: float, sleep: Callable[[float], None]
 ) -> LinkStatus:
     import requests
 

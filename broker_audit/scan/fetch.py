@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -23,6 +23,9 @@ from broker_audit import __version__
 from broker_audit.registry.schema import SearchRule
 from broker_audit.scan.parse import Reading, is_html, read_page
 from broker_audit.scan.plan import Person, PlannedSearch
+
+if TYPE_CHECKING:
+    import requests
 
 USER_AGENT = f"broker-audit/{__version__} (+personal data audit; one search on behalf of the person named)"
 MAX_BYTES = 3 * 1024 * 1024
@@ -62,7 +65,9 @@ class _Stop(Exception):
         self.reading = reading
 
 
-def _read_limited(response: Any, limit: int, timeout: float, clock: Callable[[], float]) -> bytes:
+def _read_limited(
+    response: requests.Response, limit: int, timeout: float, clock: Callable[[], float]
+) -> bytes:
     import requests
 
     start = clock()
@@ -79,7 +84,7 @@ def _read_limited(response: Any, limit: int, timeout: float, clock: Callable[[],
     return b"".join(chunks)
 
 
-def _robots(session: Any, site: str, pacer: Pacer, timeout: float) -> RobotFileParser:
+def _robots(session: requests.Session, site: str, pacer: Pacer, timeout: float) -> RobotFileParser:
     pacer.wait(site)
     robots = RobotFileParser(site + "/robots.txt")
     with session.get(site + "/robots.txt", timeout=timeout, stream=True) as response:
@@ -111,7 +116,7 @@ def _crawl_delay(robots: RobotFileParser) -> float:
 
 
 def _search(
-    session: Any,
+    session: requests.Session,
     search: PlannedSearch,
     rule: SearchRule,
     person: Person,

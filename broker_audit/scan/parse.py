@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from broker_audit.registry.schema import SearchRule
 from broker_audit.scan.plan import Person, normalise, state_name
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 # Signs of a bot wall that hold on any site, in addition to each rule's own `blocked` markers.
 GENERIC_BLOCKED_TEXT = (
@@ -39,7 +42,7 @@ class Reading:
     matched_location: str = ""
 
 
-def _text(element: Any) -> str:
+def _text(element: Tag) -> str:
     return " ".join(element.get_text(" ", strip=True).split())[:MAX_SHOWN]
 
 
@@ -59,7 +62,7 @@ def _place_matches(text: str, person: Person) -> str:
     return ""
 
 
-def _listing_link(item: Any, rule: SearchRule, page_url: str) -> str:
+def _listing_link(item: Tag, rule: SearchRule, page_url: str) -> str:
     """The listing's absolute http(s) URL, or "" (a `javascript:` or other link is never kept)."""
     element = item.select_one(rule.link) if rule.link else item
     if element is None:
@@ -82,7 +85,9 @@ def read_page(html: str | bytes, rule: SearchRule, person: Person, page_url: str
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     try:
-        items = [el for el in soup.select(rule.results) if el.select_one(rule.name) is not None]
+        items = [
+            (el, named) for el in soup.select(rule.results) if (named := el.select_one(rule.name)) is not None
+        ]
         captcha = soup.select_one(GENERIC_CAPTCHA_SELECTORS)
     except SelectorSyntaxError:
         return Reading(
@@ -93,8 +98,8 @@ def read_page(html: str | bytes, rule: SearchRule, person: Person, page_url: str
     page_text = f" {normalise(soup.get_text(' '))} "
 
     if items:
-        for item in items:
-            name = _text(item.select_one(rule.name))
+        for item, named in items:
+            name = _text(named)
             if not _name_matches(name, person):
                 continue
             where = item.select_one(rule.location) if rule.location else None

@@ -70,7 +70,9 @@ def open_journal(access: VaultAccess) -> Iterator[Journal]:
     reading ids and current states inside that block (see tracking/journal.py)."""
     vault = open_vault(access)
     try:
-        yield Journal(vault)
+        journal = Journal(vault)
+        yield journal
+        journal.save_index()  # an index rebuilt while reading is written, if no one else writes
     finally:
         vault.close()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
@@ -33,7 +33,7 @@ from broker_audit.tracking.model import EmailDraft
 from broker_audit.tracking.records import agent_set
 
 if TYPE_CHECKING:
-    from broker_audit.intake import Client
+    from broker_audit.intake import BadRow, Client, Intake
     from broker_audit.law.schema import Law
     from broker_audit.letters.document import Document
     from broker_audit.profile import AgentProfile
@@ -76,7 +76,7 @@ class BatchResult:
     batch_id: str
     clients: int
     letters: int  # letters written and logged (every route)
-    bad_rows: list[Any]
+    bad_rows: list[BadRow]
     duplicates: list[tuple[int, int]]
     unmapped_columns: list[str]
     files: list[Path] = field(default_factory=list)
@@ -204,29 +204,95 @@ def clinic_of(journal: Journal, clinic: AgentProfile | None) -> AgentProfile:
     return journal.agent
 
 
+@dataclass(frozen=True)
+class BatchOptions:
+    """What the user chose for a clinic batch (`bulk letters`), as given: `choose` checks it."""
+
+    kinds: tuple[str, ...]  # letter kinds: "access", "delete", ...
+    brokers: tuple[str, ...] = ()  # broker ids or names, besides the preset's
+    preset: str | None = None
+    language: str = "en"  # the cover sheet's language for a row that names none
+    column_map: Mapping[str, str] = field(default_factory=dict)  # spreadsheet column -> field
+    date_order: str | None = None  # how numeric birth dates read (intake/dates.py); None: guess
+    as_agent: bool = False  # the clinic writes as each client's authorized agent where it may
+    disclose: tuple[str, ...] = ()  # what else the letters tell every broker (`--disclose`)
+    again: bool = False  # write a letter that repeats an open request too
+    split: bool = False  # one print PDF per client instead of one for the batch
+    workers: int | None = None  # processes drawing PDFs; None: one per usable core
+    templates_dir: Path | None = None  # the clinic's own templates
+    dry_run: bool = False  # plan and report; write and log nothing
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The options checked against the registry and the table of letter kinds."""
+
+    letters: tuple[LetterKind, ...]
+    brokers: tuple[Broker, ...]
+    disclose: tuple[str, ...]
+    workers: int
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """Every client's letters planned (request ids, routes, laws, what each tells), before
+    anything is written: the clients with something new to print, and the pairs skipped as
+    repeats of open requests."""
+
+    batch_id: str
+    intake: Intake
+    clients: list[ClientPlan]
+    repeats: list[Repeat]
+    repeats_checked: bool = True  # False for a dry run without a vault to check against
+
+    def request_ids(self) -> list[int]:
+        return [p.request_id for plan in self.clients for p in plan.letters]
+
+
+@dataclass(frozen=True)
+class WriteSettings:
+    """Where and how a batch's files are made (shared by the write stage's parts)."""
+
+    out_dir: Path
+    batch_id: str
+    today: dt.date
+    laws: tuple[Law, ...]
+    clinic: AgentProfile  # the cover sheets' return address and the e-mails' sender
+    mailbox: str | None  # the From: of the clients' e-mails
+    templates_dir: Path | None
+    workers: int
+    split: bool
+    # The batch's letter kinds by id (a kind registered at run time among them): the cover
+    # sheets name the letters not written by them. A planned letter carries its own kind.
+    kinds: Mapping[str, LetterKind] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WrittenBatch:
+    """What the write stage made: every file (in the order written), the print PDF's pages,
+    notes for the volunteer, and each e-mail letter's `.eml` as written (request id -> draft)."""
+
+    files: list[Path]
+    pages: int
+    notes: list[str]
+    drafts: dict[int, EmailDraft]
+
+    def remove(self) -> None:
+        for path in self.files:
+            path.unlink(missing_ok=True)
+
+
 def run_batch(
     access: VaultAccess,
     clients_csv: Path,
+    options: BatchOptions,
     *,
-    brokers: Sequence[str] = (),
-    preset: str | None = None,
-    kinds: Sequence[str],
     out_dir: Path,
     today: dt.date,
     registry: Registry,
     laws: Sequence[Law],
-    column_map: Mapping[str, str] | None = None,
-    language: str = "en",
     clinic: AgentProfile | None = None,
-    split: bool = False,
-    as_agent: bool = False,
-    dry_run: bool = False,
-    templates_dir: Path | None = None,
     progress: Progress | None = None,
-    workers: int | None = None,
-    disclose: Sequence[str] = (),
-    date_order: str | None = None,
-    again: bool = False,
 ) -> BatchResult:
     """Read the spreadsheet, write every client's cover sheet and letters, log them all.
 
@@ -236,24 +302,79 @@ def run_batch(
     (a CSV, a printable sheet per letter, and `.eml` files). A broker with no known route gets no
     letter: the cover sheet says so. Bad rows never stop the batch: they are reported and written
     to a CSV to fix. Nothing is logged until every file is written; if logging fails the files are
-    removed again, so the vault and the folder always agree. `workers` (processes drawing the PDF)
-    defaults to the usable cores.
+    removed again, so the vault and the folder always agree.
+
+    In stages: `choose` checks the options, the spreadsheet is read, `plan_batch` plans every
+    letter (under the writer lock, so the request ids are the next free ones), `write_batch`
+    writes every file, `log_batch` logs every letter in one transaction.
 
     What each letter tells its broker is decided per letter (letters/disclosure.py): a letter to
     a broker that sells to government, police or immigration enforcement gives the client's name,
     past addresses and e-mail, with the clinic's address as the return address and the address
-    for answers, never the client's home or phone unless `disclose` names them.
+    for answers, never the client's home or phone unless `options.disclose` names them.
     A client x broker x kind that already has an open request in the vault is not written again
-    unless `again`: it is listed (`repeats`) and the client's cover sheet says so (a dry run checks
-    this when the vault exists).
+    unless `options.again`: it is listed (`repeats`) and the client's cover sheet says so (a dry
+    run checks this when the vault exists).
     """
-    from broker_audit.intake import read_clients, write_bad_rows_csv
+    from broker_audit.intake import read_clients
+
+    chosen = choose(options, registry)
+    intake = read_clients(
+        clients_csv,
+        column_map=options.column_map,
+        default_language=options.language,
+        date_order=options.date_order,
+    )
+    batch_id = new_batch_id(today)
+    if options.dry_run:
+        return batch_result(_preview(access, intake, chosen, options, clinic, batch_id, laws, today), options)
+    with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
+        agent = clinic_of(journal, clinic)
+        plan = plan_batch(
+            intake,
+            chosen,
+            batch_id=batch_id,
+            laws=laws,
+            today=today,
+            first_id=journal.next_request_id(),
+            agent=agent if options.as_agent else None,
+            clinic=agent,
+            open_now={} if options.again else open_requests(journal),
+        )
+        _check_something_new(plan, clients_csv)
+        settings = WriteSettings(
+            out_dir=out_dir,
+            batch_id=batch_id,
+            today=today,
+            laws=tuple(laws),
+            clinic=agent,
+            mailbox=_mailbox_for(plan, journal, agent),
+            templates_dir=options.templates_dir,
+            workers=chosen.workers,
+            split=options.split,
+            kinds={k.id: k for k in chosen.letters},
+        )
+        written = write_batch(plan, settings, progress=progress)
+        try:
+            log_batch(
+                journal, plan, written, chosen, agent=agent, store_agent=clinic is not None, today=today
+            )
+        except BaseException:
+            written.remove()
+            raise
+    return batch_result(plan, options, written)
+
+
+def choose(options: BatchOptions, registry: Registry) -> Chosen:
+    """The options checked: the cover sheet's language, the workers, the letter kinds, what to
+    disclose, the brokers (an FCRA disclosure only to consumer reporting agencies)."""
     from broker_audit.letters.compose import check_kind
     from broker_audit.letters.cover import LANGUAGES
     from broker_audit.letters.disclosure import parse_disclose
 
-    if language not in LANGUAGES:
-        raise UserError(f"no cover sheet in {language!r}", "languages: " + ", ".join(LANGUAGES))
+    if options.language not in LANGUAGES:
+        raise UserError(f"no cover sheet in {options.language!r}", "languages: " + ", ".join(LANGUAGES))
+    workers = options.workers
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UserError(
             f"--workers must be between 1 and {MAX_WORKERS}, not {workers}",
@@ -263,137 +384,180 @@ def run_batch(
         from broker_audit.letters.batch_pdf import usable_cores
 
         workers = min(usable_cores(), MAX_WORKERS)
-    letters = list({k.id: k for k in (check_kind(k) for k in kinds)}.values())
-    asked = parse_disclose(disclose)
-    chosen = batch_brokers(registry, brokers, preset)
-    refuse_fcra_to_non_agencies(chosen, letters)
-    intake = read_clients(
-        clients_csv, column_map=column_map, default_language=language, date_order=date_order
+    letters = tuple({k.id: k for k in (check_kind(k) for k in options.kinds)}.values())
+    disclose = parse_disclose(options.disclose)
+    brokers = batch_brokers(registry, options.brokers, options.preset)
+    refuse_fcra_to_non_agencies(brokers, letters)
+    return Chosen(letters=letters, brokers=tuple(brokers), disclose=disclose, workers=workers)
+
+
+def _preview(
+    access: VaultAccess,
+    intake: Intake,
+    chosen: Chosen,
+    options: BatchOptions,
+    clinic: AgentProfile | None,
+    batch_id: str,
+    laws: Sequence[Law],
+    today: dt.date,
+) -> BatchPlan:
+    """The dry run's plan: the letters planned as the batch would plan them, nothing written; the
+    vault, if there is one, is read for the next request id and the open requests a letter would
+    repeat."""
+    from broker_audit.profile import AgentProfile
+
+    # Nothing is written: a clinic not given here stands in by name for the reply address.
+    stand_in = clinic or AgentProfile(organization="the clinic", address=["(the clinic's address)"])
+    open_now = None
+    first_id = 1
+    if access.path.exists():
+        with open_journal(access) as journal:
+            open_now = {} if options.again else open_requests(journal)
+            first_id = journal.next_request_id()
+    return plan_batch(
+        intake,
+        chosen,
+        batch_id=batch_id,
+        laws=laws,
+        today=today,
+        first_id=first_id,
+        agent=clinic if options.as_agent else None,
+        clinic=stand_in,
+        open_now=open_now,
     )
-    batch_id = new_batch_id(today)
 
-    repeats: list[Repeat] = []
 
-    def summary(plans: list[ClientPlan], checked: bool = True) -> BatchResult:
-        unsent = [u for plan in plans for u in plan.unsent if not u.repeats]
-        ids = [p.request_id for plan in plans for p in plan.letters]
-        return BatchResult(
-            batch_id=batch_id,
-            clients=len(plans),
-            letters=len(ids),
-            bad_rows=intake.bad,
-            duplicates=intake.duplicates,
-            unmapped_columns=intake.unmapped_columns,
-            dry_run=dry_run,
-            first_request=min(ids) if ids else None,
-            last_request=max(ids) if ids else None,
-            by_channel=dict(Counter(p.job.channel for plan in plans for p in plan.letters)),
-            no_route=len(unsent),
-            no_route_brokers=sorted({u.broker_id for u in unsent}),
-            disclosure=disclosure_groups(plans),
-            read=[row_read(c) for c in intake.clients] if dry_run else [],
-            date_order=intake.date_order.describe(),
-            repeats=repeats,
-            repeats_checked=checked,
+def plan_batch(
+    intake: Intake,
+    chosen: Chosen,
+    *,
+    batch_id: str,
+    laws: Sequence[Law],
+    today: dt.date,
+    first_id: int,
+    agent: AgentProfile | None,
+    clinic: AgentProfile,
+    open_now: Mapping[Key, OpenRequest] | None,
+) -> BatchPlan:
+    """Every client's letters (see `plan_clients`), without the clients whose every letter
+    repeats an open request in `open_now` (None: the repeats were not looked for)."""
+    plans = plan_clients(
+        intake.clients,
+        chosen.brokers,
+        chosen.letters,
+        laws=laws,
+        today=today,
+        first_id=first_id,
+        agent=agent,
+        clinic=clinic,
+        disclose=chosen.disclose,
+        open_now=open_now,
+    )
+    kept, repeats = _without_repeated_clients(plans)
+    return BatchPlan(
+        batch_id=batch_id,
+        intake=intake,
+        clients=kept,
+        repeats=repeats,
+        repeats_checked=open_now is not None,
+    )
+
+
+def _check_something_new(plan: BatchPlan, clients_csv: Path) -> None:
+    """Refuse a batch with no client to print for: nothing would be written or logged."""
+    if plan.clients:
+        return
+    if plan.repeats:
+        raise UserError(
+            f"every letter of this batch repeats an open request ({len(plan.repeats)} letters): "
+            "nothing written",
+            "`bulk letters ... --dry-run` lists them; --again writes them again",
         )
+    raise UserError(
+        f"no row of {clients_csv.name} can make a letter ({len(plan.intake.bad)} rows to fix): "
+        "nothing written",
+        "`bulk letters ... --dry-run` lists each row and what to fix",
+    )
 
-    if dry_run:  # plans the letters (routes, laws); reads the vault, if there is one, for repeats
-        from broker_audit.profile import AgentProfile
 
-        # Nothing is written: a clinic not given here stands in by name for the reply address.
-        stand_in = clinic or AgentProfile(organization="the clinic", address=["(the clinic's address)"])
-        open_now = None
-        first_id = 1
-        if access.path.exists():
-            with open_journal(access) as journal:
-                open_now = {} if again else open_requests(journal)
-                first_id = journal.next_request_id()
-        plans = plan_clients(
-            intake.clients,
-            chosen,
-            letters,
-            laws=laws,
-            today=today,
-            first_id=first_id,
-            agent=clinic if as_agent else None,
-            clinic=stand_in,
-            disclose=asked,
-            open_now=open_now,
+def _mailbox_for(plan: BatchPlan, journal: Journal, clinic: AgentProfile) -> str | None:
+    """The From: of the batch's e-mails: the clinic's mailbox (refused without one when the batch
+    has e-mail letters)."""
+    mailbox = clinic_mailbox(journal, clinic)
+    if mailbox is None and any(p.job.channel == "email" for c in plan.clients for p in c.letters):
+        raise UserError(
+            "the clinic has no mailbox for the From: of its clients' e-mails",
+            "add `email` to clinic.toml (--clinic) or set up the mailbox with `broker-audit mail setup`",
         )
-        plans = _without_repeated_clients(plans, repeats)
-        return summary(plans, checked=open_now is not None)
-    with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
-        agent = clinic_of(journal, clinic)
-        plans = plan_clients(
-            intake.clients,
-            chosen,
-            letters,
-            laws=laws,
-            today=today,
-            first_id=journal.next_request_id(),
-            agent=agent if as_agent else None,
-            clinic=agent,
-            disclose=asked,
-            open_now={} if again else open_requests(journal),
-        )
-        plans = _without_repeated_clients(plans, repeats)
-        mailbox = clinic_mailbox(journal, agent)
-        if mailbox is None and any(p.job.channel == "email" for plan in plans for p in plan.letters):
-            raise UserError(
-                "the clinic has no mailbox for the From: of its clients' e-mails",
-                "add `email` to clinic.toml (--clinic) or set up the mailbox with `broker-audit mail setup`",
-            )
-        from broker_audit.files import deferred_folder_sync, ensure_folder
-
-        ensure_folder(out_dir, what="batch folder")
-        files: list[Path] = []
-        notes: list[str] = []
-        drafts: dict[int, EmailDraft] = {}  # request id -> its `.eml` as written
-        try:
-            with deferred_folder_sync():  # each folder fsynced once, before the batch is logged
-                pages = _write_pdfs(
-                    plans,
-                    agent,
-                    out_dir,
-                    batch_id,
-                    today=today,
-                    laws=laws,
-                    templates_dir=templates_dir,
-                    split=split,
-                    files=files,
-                    progress=progress,
-                    workers=workers,
-                )
-                files += _write_mailing(plans, out_dir, batch_id, notes)
-                files += _write_worklist(
-                    plans,
-                    out_dir,
-                    batch_id,
-                    today=today,
-                    templates_dir=templates_dir,
-                    workers=workers,
-                    clinic=agent,
-                    mailbox=mailbox,
-                    drafts=drafts,
-                )
-                if intake.bad:
-                    bad_csv = out_dir / f"{batch_id}-rows-to-fix.csv"
-                    write_bad_rows_csv(intake.bad, bad_csv)
-                    files.append(bad_csv)
-            _log_batch(
-                journal, plans, agent, clinic is not None, batch_id, today, chosen, letters, files, drafts
-            )
-        except BaseException:
-            for path in files:
-                path.unlink(missing_ok=True)
-            raise
-    return replace(summary(plans), files=files, pages=pages, notes=notes)
+    return mailbox
 
 
-def _without_repeated_clients(plans: list[ClientPlan], repeats: list[Repeat]) -> list[ClientPlan]:
-    """The plans with something new to print; every pair skipped as a repeat goes to `repeats`.
-    A client whose every letter repeats an open request gets no new cover sheet."""
+def write_batch(
+    plan: BatchPlan, settings: WriteSettings, *, progress: Progress | None = None
+) -> WrittenBatch:
+    """Every file of the batch: the print PDF (cover sheets and mailed letters), the labels and
+    the certified-mail book, the work list (with the `.eml`s), the rows to fix. On any failure
+    what was written is removed again."""
+    from broker_audit.files import deferred_folder_sync, ensure_folder
+    from broker_audit.intake import write_bad_rows_csv
+
+    ensure_folder(settings.out_dir, what="batch folder")
+    files: list[Path] = []
+    notes: list[str] = []
+    drafts: dict[int, EmailDraft] = {}  # request id -> its `.eml` as written
+    pages = 0
+    try:
+        with deferred_folder_sync():  # each folder fsynced once, before the batch is logged
+            printed, pages = _write_pdfs(plan.clients, settings, progress)
+            files += printed
+            files += _write_mailing(plan.clients, settings, notes)
+            files += _write_worklist(plan.clients, settings, drafts)
+            if plan.intake.bad:
+                bad_csv = settings.out_dir / f"{settings.batch_id}-rows-to-fix.csv"
+                write_bad_rows_csv(plan.intake.bad, bad_csv)
+                files.append(bad_csv)
+    except BaseException:
+        for path in files:
+            path.unlink(missing_ok=True)
+        raise
+    return WrittenBatch(files=files, pages=pages, notes=notes, drafts=drafts)
+
+
+def batch_result(plan: BatchPlan, options: BatchOptions, written: WrittenBatch | None = None) -> BatchResult:
+    """What the batch did (a dry run: would do), for the CLI to show."""
+    clients = plan.clients
+    unsent = [u for c in clients for u in c.unsent if not u.repeats]
+    ids = plan.request_ids()
+    intake = plan.intake
+    return BatchResult(
+        batch_id=plan.batch_id,
+        clients=len(clients),
+        letters=len(ids),
+        bad_rows=intake.bad,
+        duplicates=intake.duplicates,
+        unmapped_columns=intake.unmapped_columns,
+        files=written.files if written else [],
+        pages=written.pages if written else 0,
+        dry_run=options.dry_run,
+        first_request=min(ids) if ids else None,
+        last_request=max(ids) if ids else None,
+        by_channel=dict(Counter(p.job.channel for c in clients for p in c.letters)),
+        no_route=len(unsent),
+        no_route_brokers=sorted({u.broker_id for u in unsent}),
+        disclosure=disclosure_groups(clients),
+        read=[row_read(c) for c in intake.clients] if options.dry_run else [],
+        notes=written.notes if written else [],
+        repeats=plan.repeats,
+        repeats_checked=plan.repeats_checked,
+        date_order=intake.date_order.describe(),
+    )
+
+
+def _without_repeated_clients(plans: list[ClientPlan]) -> tuple[list[ClientPlan], list[Repeat]]:
+    """The plans with something new to print, and every pair skipped as a repeat. A client whose
+    every letter repeats an open request gets no new cover sheet."""
     kept = []
+    repeats = []
     for plan in plans:
         repeats += [
             Repeat(plan.client.row, plan.client.client_id, u.broker_id, u.kind, u.repeats, u.repeats_state)
@@ -402,7 +566,7 @@ def _without_repeated_clients(plans: list[ClientPlan], repeats: list[Repeat]) ->
         ]
         if plan.letters or any(u.repeats is None for u in plan.unsent):
             kept.append(plan)
-    return kept
+    return kept, repeats
 
 
 def plan_clients(
@@ -469,8 +633,12 @@ def client_documents(
     today: dt.date,
     laws: Sequence[Law],
     templates_dir: Path | None,
+    kinds: Mapping[str, LetterKind] | None = None,
 ) -> list[Document]:
     """The cover sheet, then each letter that goes by mail, for one client.
+
+    Each letter's kind is its own (`job.letter`); a letter not written is named by its kind
+    in `kinds` (the batch's kinds by id), so a worker process needs no table of its own.
 
     As the client's agent, a letter the law lets an agent make is followed by the authorization
     page for the client to sign; any other letter stays the client's own, signed by the client,
@@ -489,6 +657,7 @@ def client_documents(
         CoverLetter(
             broker_name=p.job.recipient_name,
             kind=p.job.kind,
+            letter=p.job.letter,
             reference=p.job.reference,
             channel=p.job.channel,
             address=p.job.route.address() if p.job.route and p.job.channel != "mail" else "",
@@ -503,6 +672,7 @@ def client_documents(
         CoverLetter(
             broker_name=u.broker_name,
             kind=u.kind,
+            letter=(kinds or {}).get(u.kind),
             not_written="repeat" if u.repeats is not None else "address" if u.unfit else "no-route",
             repeats=u.repeats,
         )
@@ -559,100 +729,84 @@ class ClientRenderer:
     today: dt.date
     laws: tuple[Law, ...]
     templates_dir: Path | None
-    kinds: tuple[LetterKind, ...] = ()  # the letter kinds the parent knew (one added at run time too)
+    kinds: Mapping[str, LetterKind] = field(default_factory=dict)  # the batch's kinds by id
 
     def __call__(self, plan: ClientPlan) -> list[Document]:
-        _know_kinds(self.kinds)
         return client_documents(
-            plan, self.agent, today=self.today, laws=self.laws, templates_dir=self.templates_dir
+            plan,
+            self.agent,
+            today=self.today,
+            laws=self.laws,
+            templates_dir=self.templates_dir,
+            kinds=self.kinds,
         )
 
 
 @dataclass(frozen=True)
 class SheetRenderer:
-    """Fills in one letter that goes online and makes its work-list pages (the submission sheet
-    for a web form or a call, the letter itself for an email), in a worker process."""
+    """Makes one online letter's work-list pages (the submission sheet for a web form or a call,
+    the letter itself for an email), in a worker process. An e-mail letter comes filled in
+    already (the parent filled it in for its `.eml`: each letter is filled in once); any other
+    is filled in here."""
 
     today: dt.date
     templates_dir: Path | None
-    kinds: tuple[LetterKind, ...] = ()
 
-    def __call__(self, item: tuple[LetterJob, Any]) -> list[Document]:
-        _know_kinds(self.kinds)
-        job, _profile = item
-        letter = render_job(job, today=self.today, templates_dir=self.templates_dir)
+    def __call__(self, item: tuple[LetterJob, Document | None]) -> list[Document]:
+        job, letter = item
+        if letter is None:
+            letter = render_job(job, today=self.today, templates_dir=self.templates_dir)
         return [route_document(job, letter)]
 
 
-def _known_kinds() -> tuple[LetterKind, ...]:
-    from broker_audit.vocabulary import KINDS
-
-    return tuple(KINDS.values())
-
-
-def _know_kinds(kinds: tuple[LetterKind, ...]) -> None:
-    """In a worker: the letter kinds the parent knew (a spawned worker starts from the shipped
-    table; one added at run time must come along)."""
-    from broker_audit.vocabulary import KINDS
-
-    for known in kinds:
-        KINDS.setdefault(known.id, known)
-
-
 def _write_pdfs(
-    plans: list[ClientPlan],
-    agent: AgentProfile,
-    out_dir: Path,
-    batch_id: str,
-    *,
-    today: dt.date,
-    laws: Sequence[Law],
-    templates_dir: Path | None,
-    split: bool,
-    files: list[Path],
-    progress: Progress | None,
-    workers: int | None,
-) -> int:
-    """The print PDF: every client's cover sheet and mailed letters, the templates filled in by
-    the worker processes that draw them (the parent plans and joins)."""
+    plans: list[ClientPlan], settings: WriteSettings, progress: Progress | None
+) -> tuple[list[Path], int]:
+    """The print PDF (or one per client, split): every client's cover sheet and mailed letters,
+    the templates filled in by the worker processes that draw them (the parent plans and joins).
+    The files written and their pages."""
     from broker_audit.letters.batch_pdf import DEFAULT_CHUNK_SIZE, write_batch_pdf, write_pdf_per_group
 
     total = sum(1 + len(p.by_mail()) for p in plans)  # progress counts clients' covers and mailed letters
     renderer = ClientRenderer(
-        agent=agent, today=today, laws=tuple(laws), templates_dir=templates_dir, kinds=_known_kinds()
+        agent=settings.clinic,
+        today=settings.today,
+        laws=settings.laws,
+        templates_dir=settings.templates_dir,
+        kinds=settings.kinds,
     )
 
     def tick(n: int) -> None:
         if progress is not None:
             progress(min(n, total), total)
 
-    if split:
-        folder = out_dir / batch_id
+    if settings.split:
+        folder = settings.out_dir / settings.batch_id
         groups = ((p.client.client_id, p) for p in plans)
-        written = write_pdf_per_group(groups, folder, render=renderer, workers=workers, progress=tick)
-        files.extend(written.paths)
-        return written.pages
+        written = write_pdf_per_group(
+            groups, folder, render=renderer, workers=settings.workers, progress=tick
+        )
+        return list(written.paths), written.pages
     documents = sum(
         1 + sum(1 + _signed_by_client(m) for m in p.by_mail()) + sum(_signed_by_client(m) for m in p.online())
         for p in plans
     )
     per_client = max(1, round(documents / max(1, len(plans))))
-    path = out_dir / f"{batch_id}.pdf"
+    path = settings.out_dir / f"{settings.batch_id}.pdf"
     result = write_batch_pdf(
         plans,
         path,
         render=renderer,
-        workers=workers,
+        workers=settings.workers,
         chunk_size=max(1, round(DEFAULT_CHUNK_SIZE / per_client)),
         start_on_odd=True,
         progress=tick,
-        title=f"broker-audit batch {batch_id}",
+        title=f"broker-audit batch {settings.batch_id}",
     )
-    files.append(path)
-    return result.pages
+    return [path], result.pages
 
 
-def _write_mailing(plans: list[ClientPlan], out_dir: Path, batch_id: str, notes: list[str]) -> list[Path]:
+def _write_mailing(plans: list[ClientPlan], settings: WriteSettings, notes: list[str]) -> list[Path]:
     """Labels and the certified-mail firm book for the letters that go by post. The book names,
     for each letter, the return address its envelope carries. An address that a label cannot
     hold whole (even abbreviated, at 8 pt) gets no label: it is said in `notes`."""
@@ -685,11 +839,11 @@ def _write_mailing(plans: list[ClientPlan], out_dir: Path, batch_id: str, notes:
             labelled.append(piece.recipient)
     files = []
     if labelled:
-        labels = out_dir / f"{batch_id}-labels.pdf"
+        labels = settings.out_dir / f"{settings.batch_id}-labels.pdf"
         write_labels_pdf(labelled, labels)
         files.append(labels)
-    book_pdf = out_dir / f"{batch_id}-certified-mail.pdf"
-    book_csv = out_dir / f"{batch_id}-certified-mail.csv"
+    book_pdf = settings.out_dir / f"{settings.batch_id}-certified-mail.pdf"
+    book_csv = settings.out_dir / f"{settings.batch_id}-certified-mail.csv"
     write_firm_mailing_list(pieces, book_pdf, book_csv)
     return [*files, book_pdf, book_csv]
 
@@ -708,123 +862,139 @@ WORKLIST_COLUMNS = (
 
 
 def _write_worklist(
-    plans: list[ClientPlan],
-    out_dir: Path,
-    batch_id: str,
-    *,
-    today: dt.date,
-    templates_dir: Path | None,
-    workers: int | None = None,
-    clinic: AgentProfile | None = None,
-    mailbox: str | None = None,
-    drafts: dict[int, EmailDraft] | None = None,
+    plans: list[ClientPlan], settings: WriteSettings, drafts: dict[int, EmailDraft]
 ) -> list[Path]:
     """The volunteer's work list for letters that go by email, web form or phone: a CSV, one PDF
-    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s.
-    The PDF is drawn, and its letters filled in, by the worker processes, like the print PDF.
-    The e-mails go from the clinic's `mailbox`, saying that the clinic sends them for the client
-    (`sent_for_client`)."""
-    from broker_audit.files import ensure_folder
+    with a page set per letter (the submission sheet, or the email to send), and the `.eml`s
+    (each one's draft recorded in `drafts`). Each e-mail letter is filled in once, here, as its
+    `.eml` is written, and handed on to the worker processes that draw the PDF; the other
+    letters are filled in by the workers."""
     from broker_audit.intake.csvsafe import write_safe_csv
     from broker_audit.letters.batch_pdf import write_batch_pdf
-    from broker_audit.letters.formats import write_letter
-    from broker_audit.letters.pdf import pdf_bytes
 
     online = [(plan, p) for plan in plans for p in plan.online()]
     if not online:
         return []
-    written: list[Path] = []
+    emails: list[Path] = []
     rows: list[list[str]] = []
-    email_dir = out_dir / f"{batch_id}-email"
-    try:
+
+    def pages_to_draw() -> Iterator[tuple[LetterJob, Document | None]]:
+        """Each online letter for the PDF, an e-mail filled in (and its `.eml` written) on the way."""
         for plan, planned in online:
-            job, profile = planned.job, plan.client.profile
-            file = ""
+            job, letter, file = planned.job, None, ""
             if job.channel == "email":
-                letter = render_job(job, today=today, email_from=mailbox, templates_dir=templates_dir)
-                if clinic is not None:
-                    standing = job.context.agent is not None and job.context.agent.standing
-                    authorization = (
-                        pdf_bytes(
-                            render_job(
-                                job,
-                                today=today,
-                                email_from=None,
-                                templates_dir=templates_dir,
-                                template="authorization",
-                            )
-                        )
-                        if standing
-                        else None
-                    )
-                    letter = sent_for_client(
-                        letter,
-                        job,
-                        client=profile.name,
-                        clinic=clinic,
-                        mailbox=mailbox,
-                        authorization=authorization,
-                    )
-                ensure_folder(email_dir, what="folder for the batch's e-mails")
-                stem = (
-                    email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
+                letter = render_job(
+                    job,
+                    today=settings.today,
+                    email_from=settings.mailbox,
+                    templates_dir=settings.templates_dir,
                 )
-                (eml,) = write_letter(letter, stem, ("eml",))
-                written.append(eml)
-                file = str(eml.relative_to(out_dir))
-                if drafts is not None:
-                    draft = email_draft_of([eml])
-                    if draft is not None:
-                        drafts[planned.request_id] = draft
-            rows.append(
-                [
-                    str(planned.request_id),
-                    plan.client.client_id,
-                    profile.name,
-                    job.recipient_name,
-                    job.kind,
-                    job.channel,
-                    job.route.address() if job.route else "",
-                    job.reference,
-                    file,
-                ]
-            )
-        csv_path = out_dir / f"{batch_id}-worklist.csv"
-        write_safe_csv(csv_path, WORKLIST_COLUMNS, rows)
-        written.append(csv_path)
-        pdf_path = out_dir / f"{batch_id}-worklist.pdf"
+                eml = _write_eml(plan, planned, letter, settings, drafts)
+                emails.append(eml)
+                file = str(eml.relative_to(settings.out_dir))
+            rows.append(_worklist_row(plan, planned, file))
+            yield job, letter
+
+    written: list[Path] = []
+    csv_path = settings.out_dir / f"{settings.batch_id}-worklist.csv"
+    pdf_path = settings.out_dir / f"{settings.batch_id}-worklist.pdf"
+    try:
         write_batch_pdf(
-            [(p.job, plan.client.profile) for plan, p in online],
+            pages_to_draw(),
             pdf_path,
-            render=SheetRenderer(today=today, templates_dir=templates_dir, kinds=_known_kinds()),
-            workers=workers,
+            render=SheetRenderer(today=settings.today, templates_dir=settings.templates_dir),
+            workers=settings.workers,
+            count=len(online),
             start_on_odd=False,
-            title=f"broker-audit batch {batch_id}: work list",
+            title=f"broker-audit batch {settings.batch_id}: work list",
         )
         written.append(pdf_path)
+        write_safe_csv(csv_path, WORKLIST_COLUMNS, rows)
     except BaseException:
-        for path in written:
+        for path in [*emails, *written]:
             path.unlink(missing_ok=True)
         raise
-    return written
+    return [*emails, csv_path, pdf_path]
 
 
-def _log_batch(
+def _write_eml(
+    plan: ClientPlan,
+    planned: PlannedLetter,
+    letter: Document,
+    settings: WriteSettings,
+    drafts: dict[int, EmailDraft],
+) -> Path:
+    """One e-mail letter's `.eml`, sent from the clinic's mailbox saying that the clinic sends it
+    for the client (`sent_for_client`, with the authorization for the client to sign where the
+    clinic writes as the client's agent); its draft goes into `drafts`."""
+    from broker_audit.files import ensure_folder
+    from broker_audit.letters.formats import write_letter
+    from broker_audit.letters.pdf import pdf_bytes
+
+    job = planned.job
+    standing = job.context.agent is not None and job.context.agent.standing
+    authorization = (
+        pdf_bytes(
+            render_job(
+                job,
+                today=settings.today,
+                email_from=None,
+                templates_dir=settings.templates_dir,
+                template="authorization",
+            )
+        )
+        if standing
+        else None
+    )
+    sent = sent_for_client(
+        letter,
+        job,
+        client=plan.client.profile.name,
+        clinic=settings.clinic,
+        mailbox=settings.mailbox,
+        authorization=authorization,
+    )
+    email_dir = settings.out_dir / f"{settings.batch_id}-email"
+    ensure_folder(email_dir, what="folder for the batch's e-mails")
+    stem = email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
+    (eml,) = write_letter(sent, stem, ("eml",))
+    draft = email_draft_of([eml])
+    if draft is not None:
+        drafts[planned.request_id] = draft
+    return eml
+
+
+def _worklist_row(plan: ClientPlan, planned: PlannedLetter, file: str) -> list[str]:
+    job = planned.job
+    return [
+        str(planned.request_id),
+        plan.client.client_id,
+        plan.client.profile.name,
+        job.recipient_name,
+        job.kind,
+        job.channel,
+        job.route.address() if job.route else "",
+        job.reference,
+        file,
+    ]
+
+
+def log_batch(
     journal: Journal,
-    plans: list[ClientPlan],
+    plan: BatchPlan,
+    written: WrittenBatch,
+    chosen: Chosen,
+    *,
     agent: AgentProfile,
     store_agent: bool,
-    batch_id: str,
     today: dt.date,
-    brokers: list[Broker],
-    letters: list[LetterKind],
-    files: list[Path],
-    drafts: dict[int, EmailDraft] | None = None,
 ) -> None:
+    """Every letter of the batch in one transaction: the clinic (when given now), each client
+    whose details are new or changed, each request (with its `.eml`'s draft), and the batch."""
     created = now()
     records: list[Record] = [agent_set(agent, created)] if store_agent else []
-    for plan in plans:
-        client = plan.client
+    for client_plan in plan.clients:
+        client = client_plan.client
         known = journal.clients.get(client.client_id)
         if known is None or known.profile != client.profile or known.language != client.language:
             records.append(
@@ -835,7 +1005,7 @@ def _log_batch(
                     recorded=created,
                 )
             )
-        for planned in plan.letters:
+        for planned in client_plan.letters:
             records.append(
                 request_record(
                     planned.job,
@@ -843,23 +1013,23 @@ def _log_batch(
                     today=today,
                     created=created,
                     client_id=client.client_id,
-                    batch_id=batch_id,
-                    email_draft=(drafts or {}).get(planned.request_id),
+                    batch_id=plan.batch_id,
+                    email_draft=written.drafts.get(planned.request_id),
                 )
             )
-    ids = [p.request_id for plan in plans for p in plan.letters]
+    ids = plan.request_ids()
     if ids:
         records.append(
             BatchMade(
-                batch_id=batch_id,
+                batch_id=plan.batch_id,
                 created=created,
                 dated=today,
                 first_request=min(ids),
                 last_request=max(ids),
-                clients=len(plans),
-                brokers=[b.id for b in brokers],
-                kinds=[k.id for k in letters],
-                files=[str(f.resolve()) for f in files],
+                clients=len(plan.clients),
+                brokers=[b.id for b in chosen.brokers],
+                kinds=[k.id for k in chosen.letters],
+                files=[str(f.resolve()) for f in written.files],
             )
         )
     journal.append(records)

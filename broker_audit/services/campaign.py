@@ -161,12 +161,16 @@ def start_campaign(
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
     announce: Callable[[list[Announcement]], None] | None = None,
+    again: bool = False,
 ) -> CampaignResult:
     """Write one records request to each chosen agency that has a route, each as its route's
     artefact, and log them all (and the campaign) in one transaction. Agencies without a route get
-    no letter: they are listed, with the leads the directory has for them. `announce` is called,
-    before anything is written, with what the letters tell the agencies (the same for each)."""
+    no letter: they are listed, with the leads the directory has for them. Nor does an agency a
+    records request is still open with (a campaign run twice would send it twice), unless
+    `again`: it is listed with that request. `announce` is called, before anything is written,
+    with what the letters tell the agencies (the same for each)."""
     from broker_audit.letters.compose import route_block
+    from broker_audit.services.duplicates import open_agency_requests
 
     laws = resources.laws
     directory = resources.agencies
@@ -188,9 +192,26 @@ def start_campaign(
         jobs: list[LetterJob] = []
         planned: list[tuple[Agency, AgencyRoute, list[str]]] = []
         without: list[CampaignMember] = []
+        still_open = {} if again else open_agency_requests(journal)
         for agency in agencies:
             choice = choose_agency_route(agency, prefer)
             leads = [f"{r.channel} ({r.door}, {r.grade}): {r.address()} [{r.source}]" for r in choice.leads]
+            repeated = still_open.get(agency.name.casefold())
+            if choice.route is not None and repeated is not None:
+                without.append(
+                    CampaignMember(
+                        agency_id=agency.id,
+                        agency_name=agency.name,
+                        agency_kind=agency.kind,
+                        why_not=(
+                            f"a records request to it is still open: {repeated.describe()}; follow it "
+                            f"up (broker-audit followup {repeated.request_id}) or add --again"
+                        ),
+                        leads=leads,
+                        open_request=repeated.request_id,
+                    )
+                )
+                continue
             if choice.route is None:
                 without.append(
                     CampaignMember(
@@ -220,6 +241,13 @@ def start_campaign(
                     since=since,
                     warnings=choice.warnings,
                 )
+            )
+        if not jobs and any(m.open_request is not None for m in without):
+            raise UserError(
+                f"every one of the {len(agencies)} agencies with a route has an open records request: "
+                "no letter was written",
+                "`status --campaign ID` shows them and `followup` writes to the late ones; "
+                "--again writes them anyway",
             )
         if not jobs:
             raise UserError(
@@ -334,6 +362,7 @@ class CampaignReport(msgspec.Struct, frozen=True, kw_only=True):
     late: int
     fees: int  # agencies that asked for a fee
     without_route: int  # agencies no letter could reach
+    asked_before: int = 0  # agencies not written to: a records request to them was still open
     rows: list[AgencyStatus] = msgspec.field(name="agencies")
 
 
@@ -409,7 +438,7 @@ def agency_status(
             request_id=None,
             reference="",
             channel="",
-            state="no route",
+            state="no route" if member.open_request is None else "asked before",
             sent=None,
             due=None,
             due_estimated=False,
@@ -465,7 +494,8 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
         answered=sum(r.answered for r in rows),
         late=sum(r.late for r in rows),
         fees=sum(bool(r.fee) for r in rows),
-        without_route=sum(r.request_id is None for r in rows),
+        without_route=sum(r.state == "no route" for r in rows),
+        asked_before=sum(r.state == "asked before" for r in rows),
         rows=rows,
     )
 
@@ -482,10 +512,10 @@ def campaign_followup(
     Late: past the Open Records Act's clock (3 working days from receipt, 10 when extended; an
     estimate until receipt is recorded) with no answer kept, or marked no-response. Once a
     follow-up is drafted or sent, no other is written."""
-    from broker_audit.letters.compose import Earlier
     from broker_audit.letters.disclosure import value_digest
     from broker_audit.letters.records_identity import records_requester
     from broker_audit.tracking.due import is_overdue
+    from broker_audit.tracking.earlier import earlier_of
     from broker_audit.tracking.states import State
 
     found = journal.campaign_member(view.request.id)
@@ -503,21 +533,7 @@ def campaign_followup(
     if not late:
         due = view.due.isoformat() if view.due else "none until it is sent"
         return f"nothing to send yet ({view.state.value}, due {due})"
-    sent = next((e for e in view.events if e.state is State.SENT), None)
-    earlier = Earlier(
-        reference=view.request.reference,
-        kind=view.request.kind,
-        dated=view.request.dated,
-        sent=sent.on if sent else None,
-        via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "",
-        delivered=view.delivered,
-        due=view.due,
-        due_estimated=view.due_estimated,
-        state=view.state.value,
-        answered_on=None,
-        appealed_on=None,
-    )
+    earlier = earlier_of(view)  # late: not answered, not appealed
     as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
     requester = records_requester(journal.profile, journal.agent, as_kind)
     gave = view.request.disclosed.values.get("email") if view.request.disclosed is not None else None

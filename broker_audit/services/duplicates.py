@@ -60,6 +60,29 @@ def open_requests(journal: Journal) -> dict[Key, OpenRequest]:
     return found
 
 
+def open_agency_requests(journal: Journal) -> dict[str, OpenRequest]:
+    """The first open records request to each agency, by the agency's name (casefolded): the
+    name is what a records request logs, whether a campaign or a single `cora` wrote it."""
+    found: dict[str, OpenRequest] = {}
+    for request, now in journal.current():
+        if request.recipient != "agency" or not request.agency or now.state not in OPEN_STATES:
+            continue
+        found.setdefault(
+            request.agency.casefold(),
+            OpenRequest(
+                request_id=request.id,
+                broker_id="",
+                broker_name=request.agency,
+                kind=request.kind,
+                state=now.state.value,
+                dated=request.dated,
+                client_id=request.client_id,
+                batch_id=request.batch_id,
+            ),
+        )
+    return found
+
+
 def duplicate_advice(found: OpenRequest, *, again: str) -> list[str]:
     return [
         f"follow that one up instead when it is late: broker-audit followup {found.request_id}",

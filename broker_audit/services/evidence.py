@@ -31,6 +31,7 @@ from broker_audit.words import channel_words, kind_word, state_word
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
     from broker_audit.letters.document import Block, Document
+    from broker_audit.tracking.mail_records import ReplyStored
 
 ANSWER_STATES = (State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED)
 READING_COPY_NOTE = N_(
@@ -489,16 +490,12 @@ def write_evidence(
     resources: Resources,
     language: str | None = None,
 ) -> EvidenceResult:
-    """Write the complaint packet for `request_id` into `out_dir`. The timeline the office reads
-    is in English; a requester who reads another `language` (default: the one the tool speaks)
-    also gets `timeline-<language>.pdf`, a reading copy marked as a translation. The rows and the
-    deadline returned (for the screen) are in the language the tool speaks."""
-    laws = resources.laws
-    from broker_audit.errors import MessageRefused
-    from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
-    from broker_audit.mail.bounds import Limits, parse_bounded
-    from broker_audit.mail.parse import iter_attachments
-
+    """Write the complaint packet for `request_id` into `out_dir`: what the vault holds is read
+    first (`_packet`), then every file is written; on a failure what was written is removed. The
+    timeline the office reads is in English; a requester who reads another `language` (default:
+    the one the tool speaks) also gets `timeline-<language>.pdf`, a reading copy marked as a
+    translation. The rows and the deadline returned (for the screen) are in the language the tool
+    speaks."""
     with open_journal(access) as journal:
         view = journal.view(request_id)
         if view.request.linked_to is not None and view.request.kind in ("followup", "appeal", "complaint"):
@@ -510,48 +507,81 @@ def write_evidence(
                     about=view.request.linked_to
                 ),
             )
-        chain = [view, *_chain(journal, request_id)]
-        law = _law(laws, view.request.law_id)
-        pdf = timeline_pdf(journal, view, law, today)
-        outputs: list[tuple[str, bytes]] = [("timeline.pdf", pdf)]
-        reader = language or current_language()
-        if reader != "en":  # the requester's reading copy; the office gets the English one
-            outputs.append((f"timeline-{reader}.pdf", timeline_pdf(journal, view, law, today, reader)))
-        missing: list[str] = []
-        for item in chain:
-            for name in item.request.files:
-                data = _read_letter(Path(name), item.request)
-                if isinstance(data, str):
-                    missing.append(data)
-                else:
-                    outputs.append((f"letter-{item.request.id}-{Path(name).name}", data))
-        outputs.append(("mailing-proof.txt", _mailing_proof(journal, chain).encode("utf-8")))
-        from broker_audit.services.findings import findings_text
-
-        confirmed = findings_text(journal, request_id)
-        if confirmed:
-            outputs.append(("findings.txt", confirmed.encode("utf-8")))
-        for item in chain:
-            for n, sent in enumerate(journal.sent_mail.get(item.request.id, []), start=1):
-                outputs.append((f"sent-{item.request.id}-{n}.eml", journal.read_payload(sent.message)))
-        for reply in journal.request_replies(request_id):
-            original = journal.read_payload(reply.original)
-            if reply.original_type == "message/rfc822":
-                outputs.append((f"replies/reply-{reply.id}-message.eml", original))
-                limits = Limits(max_bytes=len(original), max_decoded=len(original))
-                try:
-                    msg = parse_bounded(original, limits)
-                except MessageRefused as exc:  # kept before the bounds: the .eml alone is copied
-                    missing.append(
-                        _("the attachments of reply #{reply} ({why})").format(reply=reply.id, why=exc.message)
-                    )
-                    continue
-                for index, (name, _type, data) in enumerate(iter_attachments(msg), start=1):
-                    outputs.append((f"replies/reply-{reply.id}-{index}-{name}", data))
-            else:
-                outputs.append((f"replies/reply-{reply.id}-{reply.original_name}", original))
+        outputs, missing = _packet(journal, view, today, resources.laws, language or current_language())
         rows = timeline_rows(journal, view, current_language())
         deadline = _deadline(journal, view, today, current_language())
+    return EvidenceResult(
+        request_id=request_id,
+        out_dir=out_dir,
+        files=_write_packet(out_dir, outputs),
+        missing=missing,
+        timeline=rows,
+        deadline=deadline,
+    )
+
+
+def _packet(
+    journal: Journal, view: RequestView, today: dt.date, laws: Sequence[Law], reader: str
+) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Every file of the packet (name, bytes), in order, and what could not be included: the
+    timeline (and the `reader`'s reading copy when that is not English), the letters of the
+    request and the letters about it, the mailing proof, the confirmed findings, the e-mails as
+    sent, the replies and their attachments."""
+    from broker_audit.services.findings import findings_text
+
+    request_id = view.request.id
+    chain = [view, *_chain(journal, request_id)]
+    law = _law(laws, view.request.law_id)
+    outputs: list[tuple[str, bytes]] = [("timeline.pdf", timeline_pdf(journal, view, law, today))]
+    if reader != "en":  # the requester's reading copy; the office gets the English one
+        outputs.append((f"timeline-{reader}.pdf", timeline_pdf(journal, view, law, today, reader)))
+    missing: list[str] = []
+    for item in chain:
+        for name in item.request.files:
+            data = _read_letter(Path(name), item.request)
+            if isinstance(data, str):
+                missing.append(data)
+            else:
+                outputs.append((f"letter-{item.request.id}-{Path(name).name}", data))
+    outputs.append(("mailing-proof.txt", _mailing_proof(journal, chain).encode("utf-8")))
+    confirmed = findings_text(journal, request_id)
+    if confirmed:
+        outputs.append(("findings.txt", confirmed.encode("utf-8")))
+    for item in chain:
+        for n, sent in enumerate(journal.sent_mail.get(item.request.id, []), start=1):
+            outputs.append((f"sent-{item.request.id}-{n}.eml", journal.read_payload(sent.message)))
+    for reply in journal.request_replies(request_id):
+        outputs += _reply_files(journal, reply, missing)
+    return outputs, missing
+
+
+def _reply_files(journal: Journal, reply: ReplyStored, missing: list[str]) -> list[tuple[str, bytes]]:
+    """A reply as kept (its original bytes) and, for an e-mail, each of its attachments (an
+    e-mail kept before the parser's bounds and over one: said in `missing`)."""
+    from broker_audit.errors import MessageRefused
+    from broker_audit.mail.bounds import Limits, parse_bounded
+    from broker_audit.mail.parse import iter_attachments
+
+    original = journal.read_payload(reply.original)
+    if reply.original_type != "message/rfc822":
+        return [(f"replies/reply-{reply.id}-{reply.original_name}", original)]
+    files = [(f"replies/reply-{reply.id}-message.eml", original)]
+    limits = Limits(max_bytes=len(original), max_decoded=len(original))
+    try:
+        msg = parse_bounded(original, limits)
+    except MessageRefused as exc:  # kept before the bounds: the .eml alone is copied
+        missing.append(_("the attachments of reply #{reply} ({why})").format(reply=reply.id, why=exc.message))
+        return files
+    for index, (name, _type, data) in enumerate(iter_attachments(msg), start=1):
+        files.append((f"replies/reply-{reply.id}-{index}-{name}", data))
+    return files
+
+
+def _write_packet(out_dir: Path, outputs: list[tuple[str, bytes]]) -> list[Path]:
+    """Every file into `out_dir` (replies/ made by us, never a planted link), each folder synced
+    once; on a failure what was written is removed."""
+    from broker_audit.files import deferred_folder_sync, ensure_folder, write_bytes
+
     written: list[Path] = []
     try:
         ensure_folder(out_dir, what=_("evidence folder"))
@@ -565,11 +595,4 @@ def write_evidence(
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return EvidenceResult(
-        request_id=request_id,
-        out_dir=out_dir,
-        files=written,
-        missing=missing,
-        timeline=rows,
-        deadline=deadline,
-    )
+    return written

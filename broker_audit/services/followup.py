@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,7 @@ from broker_audit.services.letters import (
     plan_letter,
 )
 from broker_audit.services.resources import Resources
+from broker_audit.tracking.earlier import earlier_of
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
@@ -37,40 +40,6 @@ class FollowupResult(LettersResult, frozen=True):
     of `followup --json`."""
 
     skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
-
-
-def earlier_of(view: RequestView) -> Earlier:
-    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
-    return _earlier(view)
-
-
-def _earlier(view: RequestView) -> Earlier:
-    from broker_audit.letters.compose import Earlier
-
-    sent = next((e for e in view.events if e.state is State.SENT), None)
-    answered = next(
-        (
-            e.on
-            for e in reversed(view.events)
-            if e.state in (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)
-        ),
-        None,
-    )
-    appealed = next((e.on for e in view.events if e.state is State.APPEALED), None)
-    return Earlier(
-        reference=view.request.reference,
-        kind=view.request.kind,
-        dated=view.request.dated,
-        sent=sent.on if sent else None,
-        via=sent.via if sent else "",
-        tracking=sent.tracking if sent else "",
-        delivered=view.delivered,
-        due=view.due,
-        due_estimated=view.due_estimated,
-        state=view.state.value,
-        answered_on=answered,
-        appealed_on=appealed,
-    )
 
 
 def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.date) -> str | None:
@@ -187,75 +156,24 @@ def followup_letters(
     already has a pending letter of the same kind is skipped, so running this twice is safe.
     `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it.
     """
-    registry = resources.registry
-    laws = resources.laws
-    from broker_audit.services.campaign import campaign_followup
-
-    laws_by_id = {law.id: law for law in laws}
+    asked = _Asked(
+        today=today,
+        resources=resources,
+        formats=formats,
+        details=details,
+        explicit=bool(request_ids),
+    )
     with open_journal(access) as journal, journal.write():  # "already drafted" is read under the lock
         profile = journal.profile  # a clinic's vault may have none: its campaigns need none
-        views = journal.views()
-        if request_ids:
-            views = [journal.view(i) for i in request_ids]
+        views = [journal.view(i) for i in request_ids] if request_ids else journal.views()
         jobs: list[LetterJob] = []
         skipped: list[tuple[int, str]] = []
         for view in views:
-            request = view.request
-            if request.recipient == "agency":  # a campaign's records request: its own follow-up
-                planned = campaign_followup(journal, view, today=today, resources=resources)
-                if isinstance(planned, LetterJob):
-                    jobs.append(planned)
-                elif request_ids:
-                    skipped.append((request.id, planned or "no follow-up letter for a records request"))
-                continue
-            if not followable(request.kind):
-                if request_ids:
-                    skipped.append((request.id, f"no follow-up letter for a {request.kind} letter"))
-                continue
-            law = laws_by_id.get(request.law_id)
-            if law is None:
-                skipped.append((request.id, f"law {request.law_id!r} is no longer in the data"))
-                continue
-            linked = [journal.view(i) for i, r in journal.requests.items() if r.linked_to == request.id]
-            kind = _choose(view, linked, law, today)
-            letter_details = details
-            # A confirmed finding that the broker broke this request (compliance watch): complain.
-            broken = compliance_details(journal, request.id)
-            if (
-                broken
-                and law.complaint is not None
-                and not any(v.request.kind == "complaint" for v in linked)
-            ):
-                kind, letter_details = "complaint", f"{details}\n\n{broken}".strip()
-            if kind is None:
-                if request_ids:
-                    due = view.due.isoformat() if view.due else "none"
-                    skipped.append((request.id, f"nothing to send yet ({view.state.value}, due {due})"))
-                continue
-            pending = [v for v in linked if v.request.kind == kind and v.state is State.DRAFTED]
-            if pending:
-                skipped.append((request.id, f"a {kind} is already drafted as #{pending[0].request.id}"))
-                continue
-            client = journal.clients.get(request.client_id) if request.client_id else None
-            if request.client_id and client is None:
-                skipped.append((request.id, f"client {request.client_id} is not in the vault"))
-                continue
-            job = plan_followup(
-                registry.resolve(request.broker_id),
-                kind,
-                # a clinic client's request: the client's own profile, answers to the clinic
-                profile=client.profile if client is not None else require_profile(journal),
-                clinic=journal.agent if client is not None else None,
-                law=law,
-                laws=laws,
-                today=today,
-                details=letter_details,
-                earlier=_earlier(view),
-                linked_to=request.id,
-                via=request.channel or None,
-                earlier_disclosed=request.disclosed,
-            )
-            jobs.append(with_timeline(journal, job, view, law, today, formats))
+            planned = _next_letter(journal, view, asked)
+            if isinstance(planned, LetterJob):
+                jobs.append(planned)
+            elif planned:
+                skipped.append((view.request.id, planned))
         letters = (
             issue_letters(
                 journal,
@@ -271,3 +189,71 @@ def followup_letters(
             else []
         )
     return FollowupResult(letters=letters, skipped=skipped)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What `followup_letters` was asked for, as each request's next letter needs it."""
+
+    today: dt.date
+    resources: Resources
+    formats: Sequence[str] | None
+    details: str
+    explicit: bool  # the requests were named: say why one gets no letter
+
+    @functools.cached_property
+    def _laws_by_id(self) -> dict[str, Law]:
+        return {law.id: law for law in self.resources.laws}
+
+    def law(self, law_id: str) -> Law | None:
+        return self._laws_by_id.get(law_id)
+
+
+def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJob | str:
+    """The next letter about `view`'s request (a follow-up, an appeal or a complaint), or why it
+    gets none ("" where nothing need be said: a request not named that has nothing due)."""
+    from broker_audit.services.campaign import campaign_followup
+
+    request = view.request
+    if request.recipient == "agency":  # a campaign's records request: its own follow-up
+        planned = campaign_followup(journal, view, today=asked.today, resources=asked.resources)
+        if isinstance(planned, LetterJob) or not asked.explicit:
+            return planned if isinstance(planned, LetterJob) else ""
+        return planned or "no follow-up letter for a records request"
+    if not followable(request.kind):
+        return f"no follow-up letter for a {request.kind} letter" if asked.explicit else ""
+    law = asked.law(request.law_id)
+    if law is None:
+        return f"law {request.law_id!r} is no longer in the data"
+    linked = [journal.view(i) for i, r in journal.requests.items() if r.linked_to == request.id]
+    kind = _choose(view, linked, law, asked.today)
+    letter_details = asked.details
+    # A confirmed finding that the broker broke this request (compliance watch): complain.
+    broken = compliance_details(journal, request.id)
+    if broken and law.complaint is not None and not any(v.request.kind == "complaint" for v in linked):
+        kind, letter_details = "complaint", f"{asked.details}\n\n{broken}".strip()
+    if kind is None:
+        due = view.due.isoformat() if view.due else "none"
+        return f"nothing to send yet ({view.state.value}, due {due})" if asked.explicit else ""
+    pending = [v for v in linked if v.request.kind == kind and v.state is State.DRAFTED]
+    if pending:
+        return f"a {kind} is already drafted as #{pending[0].request.id}"
+    client = journal.clients.get(request.client_id) if request.client_id else None
+    if request.client_id and client is None:
+        return f"client {request.client_id} is not in the vault"
+    job = plan_followup(
+        asked.resources.registry.resolve(request.broker_id),
+        kind,
+        # a clinic client's request: the client's own profile, answers to the clinic
+        profile=client.profile if client is not None else require_profile(journal),
+        clinic=journal.agent if client is not None else None,
+        law=law,
+        laws=asked.resources.laws,
+        today=asked.today,
+        details=letter_details,
+        earlier=earlier_of(view),
+        linked_to=request.id,
+        via=request.channel or None,
+        earlier_disclosed=request.disclosed,
+    )
+    return with_timeline(journal, job, view, law, asked.today, asked.formats)

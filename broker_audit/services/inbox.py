@@ -20,11 +20,11 @@ suggested state is applied only if the user confirms it after a warning.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from broker_audit.errors import MailError, MessageRefused, UserError
 from broker_audit.mail.match import Known, Senders, broker_senders, references_in
@@ -35,6 +35,7 @@ from broker_audit.services.replies import (
     Binding,
     PendingReply,
     ReplyBuffer,
+    ReplyContent,
     ReplySummary,
     apply_reply,
     summarize,
@@ -45,8 +46,8 @@ from broker_audit.tracking.next_step import in_chain
 from broker_audit.tracking.states import AWAITING
 
 if TYPE_CHECKING:
-    from broker_audit.mail.imap import Envelope
-    from broker_audit.mail.parse import ParsedMessage
+    from broker_audit.mail.bounds import Limits
+    from broker_audit.mail.imap import Envelope, ImapSession
     from broker_audit.registry.load import Registry
 
 DEFAULT_MAX_MB = 25
@@ -167,6 +168,56 @@ def default_since(journal: Journal, today: dt.date) -> dt.date:
     return min(sent) - dt.timedelta(days=1) if sent else today - dt.timedelta(days=DEFAULT_SINCE_DAYS)
 
 
+@dataclass(frozen=True)
+class InboxOptions:
+    """What the user chose for `inbox`."""
+
+    since: dt.date | None = None  # None: from the first day an open request was sent
+    folder: str = "INBOX"
+    max_mb: int = DEFAULT_MAX_MB  # a larger message is left on the server, listed
+    file_into: str | None = None  # move the matched messages into this folder (after asking)
+    minutes: float = DEFAULT_MINUTES  # the whole run
+    message_seconds: float = MESSAGE_SECONDS  # one message, or one chunk of headers
+    cafile: Path | None = None  # the IMAP server's certificate authority, if not the system's
+
+    def check(self, today: dt.date) -> None:
+        if self.max_mb < 1:
+            raise UserError("--max-size must be at least 1 (MB)")
+        if self.minutes <= 0:
+            raise UserError("--time-limit must be more than 0 minutes")
+        if self.since is not None and self.since > today:
+            raise UserError(f"--since {self.since.isoformat()} is in the future")
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InboxAsks:
+    """What `inbox` asks the user (None: nothing is asked, nothing is applied or filed)."""
+
+    decide: Callable[[ReplySummary], str | None] | None = None  # the state a stored reply leads to
+    # for a reply whose sender was not authenticated: apply `state` after the warning?
+    confirm_unauthenticated: Callable[[ReplySummary, str], bool] | None = None
+    confirm_filing: Callable[[int, str], bool] | None = None  # move N messages into the folder?
+    progress: Callable[[int, int], None] | None = None  # (messages looked at, of all)
+
+
+@dataclass(frozen=True)
+class Heads:
+    """What `inbox` reads of a message's headers before it fetches the message (each header
+    read once): enough to tell whether it may be about a request, and to list it."""
+
+    sender: str  # the From: address as parsed (matched against the brokers' senders)
+    from_addr: str  # the same, cleaned, for show
+    subject: str  # cleaned, for show
+    subject_refs: tuple[str, ...]  # our references (BA-...) in the Subject
+    message_id: str  # lower case, with <>; "" if none
+    reply_ids: tuple[str, ...]  # the Message-IDs of In-Reply-To and References
+    report: bool  # a multipart/report (a delivery notice)
+
+
 def _get(head: Message, name: str) -> str:
     try:
         return " ".join(str(head.get(name, "") or "").split())
@@ -174,42 +225,44 @@ def _get(head: Message, name: str) -> str:
         return ""
 
 
-def _may_be_about_us(head: Message, known: Known, text_hits: bool) -> bool:
-    if text_hits:
-        return True
-    if references_in(_get(head, "Subject")):
-        return True
-    ids = message_ids(f"{_get(head, 'In-Reply-To')} {_get(head, 'References')}")
-    if any(i in known.message_ids for i in ids):
-        return True
-    if "multipart/report" in _get(head, "Content-Type").lower():
-        return True
-    from email.utils import parseaddr
-
-    sender = parseaddr(_get(head, "From"))[1]
-    return bool(domain_of(sender)) and bool(known.brokers_of_sender(sender))
-
-
-def _header_request(head: Message, known: Known) -> int | None:
-    """The request a message's headers point at (for a message not read further), or None."""
-    ids = message_ids(f"{_get(head, 'In-Reply-To')} {_get(head, 'References')}")
-    hit = next((known.message_ids[i] for i in ids if i in known.message_ids), None)
-    if hit is None:
-        refs = [r for r in references_in(_get(head, "Subject")) if r in known.references]
-        hit = known.references[refs[0]] if refs else None
-    return hit
-
-
-def _header_fields(head: Message) -> tuple[str, str, str]:
+def heads_of(head: Message) -> Heads:
+    """The headers `inbox` looks at, each read from the parsed header block once."""
     from email.utils import parseaddr
 
     from broker_audit.cleantext import clean_line
 
-    return (
-        clean_line(parseaddr(_get(head, "From"))[1]),
-        clean_line(_get(head, "Subject")),
-        (message_ids(_get(head, "Message-ID")) or ("",))[0],
+    sender = parseaddr(_get(head, "From"))[1]
+    subject = _get(head, "Subject")
+    return Heads(
+        sender=sender,
+        from_addr=clean_line(sender),
+        subject=clean_line(subject),
+        subject_refs=tuple(references_in(subject)),
+        message_id=(message_ids(_get(head, "Message-ID")) or ("",))[0],
+        reply_ids=message_ids(f"{_get(head, 'In-Reply-To')} {_get(head, 'References')}"),
+        report="multipart/report" in _get(head, "Content-Type").lower(),
     )
+
+
+def may_be_about_us(heads: Heads, known: Known, text_hit: bool) -> bool:
+    """Worth fetching whole: our reference in its text or subject, an answer to a message we
+    sent, a delivery notice, or mail from a broker's sender."""
+    if text_hit or heads.subject_refs:
+        return True
+    if any(i in known.message_ids for i in heads.reply_ids):
+        return True
+    if heads.report:
+        return True
+    return bool(domain_of(heads.sender)) and bool(known.brokers_of_sender(heads.sender))
+
+
+def header_request(heads: Heads, known: Known) -> int | None:
+    """The request a message's headers point at (for a message not read further), or None."""
+    hit = next((known.message_ids[i] for i in heads.reply_ids if i in known.message_ids), None)
+    if hit is None:
+        refs = [r for r in heads.subject_refs if r in known.references]
+        hit = known.references[refs[0]] if refs else None
+    return hit
 
 
 def _skipped(env: Envelope, raw: bytes, refused: MessageRefused) -> InboxNotice:
@@ -228,6 +281,21 @@ def _skipped(env: Envelope, raw: bytes, refused: MessageRefused) -> InboxNotice:
     )
 
 
+def _too_large(env: Envelope, heads: Heads, known: Known, max_mb: int) -> InboxNotice:
+    return InboxNotice(
+        "too-large",
+        env.arrived,
+        heads.from_addr,
+        heads.subject,
+        f"{env.size / 2**20:.1f} MB, over the {max_mb} MB limit: left on the server, "
+        f"not stored; to keep it run again with --max-size {env.size // 2**20 + 1}",
+        request_id=header_request(heads, known),
+        size=env.size,
+        uid=env.uid,
+        message_id=heads.message_id,
+    )
+
+
 def _binder(registry: Registry, own: str) -> Callable[[Journal], Callable[[PendingReply], Binding | str]]:
     """Under the writer lock: match each reply again against the log as it is then."""
     from broker_audit.mail.match import match_message
@@ -236,7 +304,9 @@ def _binder(registry: Registry, own: str) -> Callable[[Journal], Callable[[Pendi
         known = known_for(journal, registry, own)
 
         def bind(pending: PendingReply) -> Binding | str:
-            parsed: ParsedMessage = pending.context
+            parsed = pending.context
+            if parsed is None:
+                return "no longer matches a request (not read from the mailbox)"
             found = match_message(parsed, known)
             if found.outcome != "matched" or found.request_id is None:
                 return found.reason or f"no longer matches a request ({found.outcome})"
@@ -259,209 +329,263 @@ def _withdraw_answered(journal: Journal, kept: list[ReplyStored], today: dt.date
     return withdraw_followups(journal, [(r.request_id, r.id) for r in kept], today) if kept else []
 
 
+Skip = Literal["ignored", "already"]
+"""A message passed over: not about a request, or kept already."""
+
+
+@dataclass
+class _Scan:
+    """What the scan has looked at so far: messages passed over, fetched, listed."""
+
+    uids: list[int] = field(default_factory=list)
+    fetched: int = 0
+    ignored: int = 0
+    already: int = 0
+    notices: list[InboxNotice] = field(default_factory=list)
+
+    def count(self, outcome: Skip | InboxNotice) -> None:
+        if outcome == "ignored":
+            self.ignored += 1
+        elif outcome == "already":
+            self.already += 1
+        else:
+            assert isinstance(outcome, InboxNotice)
+            self.notices.append(outcome)
+
+
+class _Store:
+    """The store stage: matched replies queued and stored a batch at a time (ReplyBuffer), the
+    identities kept (the vault's and this run's), the UIDs of what was stored (for filing)."""
+
+    def __init__(self, journal: Journal, buffer: ReplyBuffer, scan: _Scan) -> None:
+        self.buffer = buffer
+        self.scan = scan
+        self.identities = set(journal.reply_identities())
+        self.uids: dict[str, int] = {}  # identity -> UID
+        self.kept: list[ReplyStored] = []
+        self.to_file: list[int] = []
+
+    def add(self, pending: PendingReply, uid: int) -> None:
+        self.identities.add(pending.identity)
+        self.uids[pending.identity] = uid
+        self.buffer.add(pending)
+        if self.buffer.full:
+            self.flush()
+
+    def flush(self) -> None:
+        flushed = self.buffer.flush()
+        self.kept.extend(flushed.stored)
+        self.scan.already += len(flushed.duplicates)
+        for pending, why in flushed.dropped:
+            self.scan.notices.append(
+                InboxNotice(
+                    "flagged",
+                    pending.received,
+                    pending.content.from_addr,
+                    pending.content.subject,
+                    why,
+                    uid=self.uids.get(pending.identity, 0),
+                )
+            )
+        for record in flushed.stored:
+            uid = self.uids.get(record.identity)
+            if uid is not None:
+                self.to_file.append(uid)
+
+
+def triage(
+    env: Envelope, known: Known, kept: Container[str], options: InboxOptions, limits: Limits, text_hit: bool
+) -> Heads | InboxNotice | Skip:
+    """The scan stage, for one message: its headers (bounded), then whether to fetch it whole
+    (`Heads`), list it (a notice: skipped by the bounds, or too large), or pass it over (not
+    about a request, or its Message-ID among the `kept` reply identities)."""
+    from broker_audit.mail.bounds import parse_bounded
+
+    try:
+        head = parse_bounded(env.header, limits, headers_only=True)
+    except MessageRefused as refused:
+        return _skipped(env, env.header, refused)
+    heads = heads_of(head)
+    if not may_be_about_us(heads, known, text_hit):
+        return "ignored"
+    if heads.message_id and reply_identity(heads.message_id, "") in kept:
+        return "already"
+    if env.size > options.max_bytes:
+        return _too_large(env, heads, known, options.max_mb)
+    return heads
+
+
+def match_fetched(
+    env: Envelope,
+    raw: bytes,
+    heads: Heads,
+    known: Known,
+    kept: Container[str],
+    authserv_id: str,
+    limits: Limits,
+) -> PendingReply | InboxNotice | Skip:
+    """The match stage, for one message fetched whole: parsed (bounded), matched to a request
+    (mail/match.py), and made a reply to store, a notice, or passed over (not about a request,
+    or, without a Message-ID, its digest among the `kept` reply identities)."""
+    from broker_audit.mail.match import match_message
+    from broker_audit.mail.parse import parse_message, sha256
+    from broker_audit.mail.rules import suggest_state
+
+    if not heads.message_id and reply_identity("", sha256(raw)) in kept:
+        return "already"
+    try:
+        parsed = parse_message(raw, authserv_id=authserv_id, limits=limits)
+    except MessageRefused as refused:
+        return _skipped(env, raw, refused)
+    found = match_message(parsed, known)
+    if found.outcome == "ignored":
+        return "ignored"
+    if found.outcome != "matched" or found.request_id is None:
+        return InboxNotice(
+            found.outcome,
+            env.arrived,
+            parsed.from_addr,
+            parsed.subject,
+            found.reason,
+            request_id=found.request_id,
+            candidates=found.candidates,
+            size=env.size,
+            uid=env.uid,
+            message_id=parsed.message_id,
+        )
+    suggestion = suggest_state(parsed.subject, parsed.text)
+    return PendingReply(
+        binding=Binding(found.request_id, found.matched_by or "reference", found.authenticated),
+        received=env.arrived,
+        source="imap",
+        original=raw,
+        original_name="message.eml",
+        original_type="message/rfc822",
+        content=ReplyContent.of_message(parsed),
+        suggested=suggestion.state,
+        reason=suggestion.reason,
+        context=parsed,
+    )
+
+
+def _scan_and_store(
+    session: ImapSession,
+    since: dt.date,
+    known: Known,
+    store: _Store,
+    options: InboxOptions,
+    progress: Callable[[int, int], None] | None,
+    authserv_id: str,
+) -> str:
+    """Scan every message since `since`, fetch and match those that may be about a request, and
+    store the matched ones a batch at a time. Returns why reading stopped early, or ""; what was
+    read before is stored either way."""
+    from broker_audit.mail.bounds import Limits
+
+    limits = Limits(max_bytes=options.max_bytes, max_decoded=options.max_bytes)
+    scan = store.scan
+    try:
+        session.examine(options.folder)
+        scan.uids = session.search_since(since)
+        text_hits = set(session.search_since(since, "BA-")) if scan.uids else set()
+        for done, env in enumerate(session.envelopes(scan.uids), start=1):
+            if progress is not None and done % 100 == 0:
+                progress(done, len(scan.uids))
+            heads = triage(env, known, store.identities, options, limits, env.uid in text_hits)
+            if not isinstance(heads, Heads):
+                scan.count(heads)
+                continue
+            raw = session.message(env.uid, announced=env.size, limit=options.max_bytes)
+            scan.fetched += 1
+            outcome = match_fetched(env, raw, heads, known, store.identities, authserv_id, limits)
+            del raw
+            if isinstance(outcome, PendingReply):
+                store.add(outcome, env.uid)
+            else:
+                scan.count(outcome)
+    except MailError as exc:  # a lying, slow or vanished server: keep what was read
+        return exc.message
+    finally:  # what was read is kept even if the connection breaks off
+        store.flush()
+    return ""
+
+
 def read_inbox(
     access: VaultAccess,
+    options: InboxOptions = InboxOptions(),
     *,
     registry: Registry,
     today: dt.date,
     password: Callable[[], str],
-    since: dt.date | None = None,
-    folder: str = "INBOX",
-    cafile: Path | None = None,
-    max_mb: int = DEFAULT_MAX_MB,
-    decide: Callable[[ReplySummary], str | None] | None = None,
-    confirm_unauthenticated: Callable[[ReplySummary, str], bool] | None = None,
-    file_into: str | None = None,
-    confirm_filing: Callable[[int, str], bool] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    minutes: float = DEFAULT_MINUTES,
-    message_seconds: float = MESSAGE_SECONDS,
+    asks: InboxAsks = InboxAsks(),
 ) -> InboxResult:
-    """Read replies since `since`; store the matched ones; let `decide` choose each one's state
-    (for a reply whose sender was not authenticated, only if `confirm_unauthenticated` says so)."""
-    from broker_audit.mail.bounds import Limits, parse_bounded
-    from broker_audit.mail.imap import ImapSession, ImapSettings
-    from broker_audit.mail.match import match_message as _match
-    from broker_audit.mail.parse import parse_message, sha256
-    from broker_audit.mail.rules import suggest_state
+    """Read replies since `options.since`; store the matched ones; let `asks.decide` choose each
+    one's state (for a reply whose sender was not authenticated, only if
+    `asks.confirm_unauthenticated` says so).
 
-    if max_mb < 1:
-        raise UserError("--max-size must be at least 1 (MB)")
-    if minutes <= 0:
-        raise UserError("--time-limit must be more than 0 minutes")
-    if since is not None and since > today:
-        raise UserError(f"--since {since.isoformat()} is in the future")
-    max_bytes = max_mb * 1024 * 1024
-    limits = Limits(max_bytes=max_bytes, max_decoded=max_bytes)
+    In stages: scan each message's headers (`triage`), fetch and match those that may be about a
+    request (`match_fetched`), store the matched ones a batch at a time (`_Store`), then file
+    them (if asked), withdraw answered follow-ups and apply the states chosen (`_apply_stage`)."""
+    from broker_audit.mail.imap import ImapSession, ImapSettings
+
+    options.check(today)
     with open_journal(access) as journal:
         account = require_account(journal, imap=True)
         known = known_for(journal, registry, account.from_addr)
-        since = since or default_since(journal, today)
-        kept_identities = set(journal.reply_identities())
+        since = options.since or default_since(journal, today)
         settings = ImapSettings(
             host=account.imap_host,
             port=account.imap_port,
             user=account.imap_user or account.smtp_user,
-            cafile=cafile_for(account, cafile),
+            cafile=cafile_for(account, options.cafile),
         )
         secret = account_password(account, password)
-        buffer = ReplyBuffer(journal, binder=_binder(registry, account.from_addr))
-        kept: list[ReplyStored] = []
-        notices: list[InboxNotice] = []
-        ignored = already = fetched = 0
-        to_file: list[int] = []
-        filed_how = stopped = ""
-        uids: list[int] = []
-        pending_uids: dict[str, int] = {}  # identity -> UID, for filing what was stored
-
-        def flush() -> None:
-            nonlocal already
-            flushed = buffer.flush()
-            kept.extend(flushed.stored)
-            already += len(flushed.duplicates)
-            for pending, why in flushed.dropped:
-                parsed: ParsedMessage = pending.context
-                notices.append(
-                    InboxNotice(
-                        "flagged",
-                        pending.received,
-                        parsed.from_addr,
-                        parsed.subject,
-                        why,
-                        uid=pending_uids.get(pending.identity, 0),
-                    )
-                )
-            for record in flushed.stored:
-                uid = pending_uids.get(record.identity)
-                if uid is not None:
-                    to_file.append(uid)
-
-        with ImapSession(settings, secret, op_seconds=message_seconds, run_seconds=minutes * 60) as session:
+        store = _Store(journal, ReplyBuffer(journal, binder=_binder(registry, account.from_addr)), _Scan())
+        filed_how = ""
+        with ImapSession(
+            settings, secret, op_seconds=options.message_seconds, run_seconds=options.minutes * 60
+        ) as session:
             del secret
-            try:
-                session.examine(folder)
-                uids = session.search_since(since)
-                text_hits = set(session.search_since(since, "BA-")) if uids else set()
-                for done, env in enumerate(session.envelopes(uids), start=1):
-                    if progress is not None and done % 100 == 0:
-                        progress(done, len(uids))
-                    try:
-                        head = parse_bounded(env.header, limits, headers_only=True)
-                    except MessageRefused as refused:
-                        notices.append(_skipped(env, env.header, refused))
-                        continue
-                    if not _may_be_about_us(head, known, env.uid in text_hits):
-                        ignored += 1
-                        continue
-                    from_addr, subject, message_id = _header_fields(head)
-                    if message_id and reply_identity(message_id, "") in kept_identities:
-                        already += 1
-                        continue
-                    if env.size > max_bytes:
-                        notices.append(
-                            InboxNotice(
-                                "too-large",
-                                env.arrived,
-                                from_addr,
-                                subject,
-                                f"{env.size / 2**20:.1f} MB, over the {max_mb} MB limit: left on the server, "
-                                f"not stored; to keep it run again with --max-size {env.size // 2**20 + 1}",
-                                request_id=_header_request(head, known),
-                                size=env.size,
-                                uid=env.uid,
-                                message_id=message_id,
-                            )
-                        )
-                        continue
-                    raw = session.message(env.uid, announced=env.size, limit=max_bytes)
-                    fetched += 1
-                    if not message_id and reply_identity("", sha256(raw)) in kept_identities:
-                        already += 1
-                        continue
-                    try:
-                        parsed = parse_message(raw, authserv_id=account.authserv_id, limits=limits)
-                    except MessageRefused as refused:
-                        notices.append(_skipped(env, raw, refused))
-                        continue
-                    found = _match(parsed, known)
-                    if found.outcome == "ignored":
-                        ignored += 1
-                        continue
-                    if found.outcome != "matched" or found.request_id is None:
-                        notices.append(
-                            InboxNotice(
-                                found.outcome,
-                                env.arrived,
-                                parsed.from_addr,
-                                parsed.subject,
-                                found.reason,
-                                request_id=found.request_id,
-                                candidates=found.candidates,
-                                size=env.size,
-                                uid=env.uid,
-                                message_id=parsed.message_id,
-                            )
-                        )
-                        continue
-                    suggestion = suggest_state(parsed.subject, parsed.text)
-                    pending = PendingReply(
-                        binding=Binding(
-                            found.request_id, found.matched_by or "reference", found.authenticated
-                        ),
-                        received=env.arrived,
-                        source="imap",
-                        original=raw,
-                        original_name="message.eml",
-                        original_type="message/rfc822",
-                        from_addr=parsed.from_addr,
-                        to_addr=parsed.to_addr,
-                        subject=parsed.subject,
-                        message_id=parsed.message_id,
-                        headers=parsed.headers,
-                        text=parsed.text,
-                        attachments=parsed.attachments,
-                        suggested=suggestion.state,
-                        reason=suggestion.reason,
-                        context=parsed,
-                    )
-                    del raw
-                    kept_identities.add(pending.identity)
-                    pending_uids[pending.identity] = env.uid
-                    buffer.add(pending)
-                    if buffer.full:
-                        flush()
-            except MailError as exc:  # a lying, slow or vanished server: keep what was read
-                stopped = exc.message
-            finally:  # what was read is kept even if the connection breaks off
-                flush()
-            if (
-                not stopped
-                and file_into
-                and to_file
-                and (confirm_filing is None or confirm_filing(len(to_file), file_into))
-            ):
-                filed_how = session.file_into(to_file, file_into)
-        stored = [summarize(journal, reply) for reply in kept]
-        withdrawn = _withdraw_answered(journal, kept, today)
-        applied = _apply_decisions(journal, stored, today, decide, confirm_unauthenticated)
-        for index, summary in enumerate(stored):
-            stored[index] = summarize(journal, journal.replies[summary.reply_id])
+            stopped = _scan_and_store(
+                session, since, known, store, options, asks.progress, account.authserv_id
+            )
+            if not stopped and _filing_confirmed(store, options, asks):
+                filed_how = session.file_into(store.to_file, options.file_into or "")
+        stored, withdrawn, applied = _apply_stage(journal, store.kept, today, asks)
+    scan = store.scan
     return InboxResult(
-        folder=folder,
+        folder=options.folder,
         since=since,
-        scanned=len(uids),
-        fetched=fetched,
+        scanned=len(scan.uids),
+        fetched=scan.fetched,
         stored=stored,
-        already_stored=already,
-        notices=notices,
-        ignored=ignored,
+        already_stored=scan.already,
+        notices=scan.notices,
+        ignored=scan.ignored,
         applied=applied,
         withdrawn=withdrawn,
-        filed=len(to_file) if filed_how else 0,
+        filed=len(store.to_file) if filed_how else 0,
         filed_how=filed_how,
-        filed_into=file_into or "",
+        filed_into=options.file_into or "",
         stopped=stopped,
     )
+
+
+def _filing_confirmed(store: _Store, options: InboxOptions, asks: InboxAsks) -> bool:
+    if not options.file_into or not store.to_file:
+        return False
+    return asks.confirm_filing is None or asks.confirm_filing(len(store.to_file), options.file_into)
+
+
+def _apply_stage(
+    journal: Journal, kept: list[ReplyStored], today: dt.date, asks: InboxAsks
+) -> tuple[list[ReplySummary], list[tuple[int, int]], list[Applied]]:
+    """The apply stage: the stored replies summed up, the follow-ups they answer withdrawn, the
+    states the user chose applied; the summaries read again after."""
+    stored = [summarize(journal, reply) for reply in kept]
+    withdrawn = _withdraw_answered(journal, kept, today)
+    applied = _apply_decisions(journal, stored, today, asks.decide, asks.confirm_unauthenticated)
+    return [summarize(journal, journal.replies[s.reply_id]) for s in stored], withdrawn, applied
 
 
 def _apply_decisions(

@@ -266,15 +266,7 @@ def request_letters(
                     disclose=asked,
                 )
                 continue
-            for job in planned:
-                if isinstance(job, NoRoute):
-                    no_route.append(job)
-                elif job.route is None:
-                    no_route.append(no_route_entry(job, profile.state, laws))
-                elif unfit := address_unfit(job):
-                    no_route.append(unfit)
-                else:
-                    jobs.append(job)
+            _sort_planned(planned, jobs, no_route, profile.state, laws)
         jobs, repeated = _without_repeats(journal, jobs, again=again, ask_again=ask_again)
         no_route += repeated
         if not jobs and via is not None and no_route and all(n.reason == _no_via(via) for n in no_route):
@@ -285,22 +277,7 @@ def request_letters(
                 ),
                 _("run it again without --via to use the best route each broker has"),
             )
-        mailbox = journal.mail_account.from_addr if journal.mail_account is not None else ""
-        by_email = [job for job in jobs if job.channel == "email"]
-        if by_email and mailbox and mailbox.lower() != profile.email.lower():
-            gives = (
-                _("give {email}").format(email=profile.email)
-                if profile.email
-                else _("give no e-mail address")
-            )
-            warnings.append(
-                _(
-                    "your mailbox sends from {mailbox}, but the letters that go by e-mail {gives}: "
-                    "`broker-audit send` will not send them from it (the broker would learn a second "
-                    "address); send them from the address they give, or change the profile's e-mail "
-                    "and write them again"
-                ).format(mailbox=mailbox, gives=gives)
-            )
+        warnings += _second_address_warning(journal, profile, jobs)
         if announce is not None and jobs:
             announce([announcement_of(job) for job in jobs])
         results = issue_letters(
@@ -313,6 +290,54 @@ def request_letters(
             templates_dir=templates_dir,
             reading_copy=reading_copy,
         )
+    return LettersResult(
+        letters=results,
+        no_route=no_route,
+        warnings=warnings,
+        notes=_request_notes(jobs, letters, profile, laws),
+    )
+
+
+def _sort_planned(
+    planned: list[LetterJob | NoRoute],
+    jobs: list[LetterJob],
+    no_route: list[NoRoute],
+    state: str,
+    laws: Sequence[Law],
+) -> None:
+    """A broker's planned letters into `jobs` (to write) and `no_route` (not written: no route by
+    the channel asked, no route at all, or an address the envelope's window cannot show)."""
+    for job in planned:
+        if isinstance(job, NoRoute):
+            no_route.append(job)
+        elif job.route is None:
+            no_route.append(no_route_entry(job, state, laws))
+        elif unfit := address_unfit(job):
+            no_route.append(unfit)
+        else:
+            jobs.append(job)
+
+
+def _second_address_warning(journal: Journal, profile: Profile, jobs: Sequence[LetterJob]) -> list[str]:
+    """A warning when the mailbox set up for `send` is not the address the e-mail letters give."""
+    mailbox = journal.mail_account.from_addr if journal.mail_account is not None else ""
+    by_email = [job for job in jobs if job.channel == "email"]
+    if not (by_email and mailbox and mailbox.lower() != profile.email.lower()):
+        return []
+    gives = _("give {email}").format(email=profile.email) if profile.email else _("give no e-mail address")
+    return [
+        _(
+            "your mailbox sends from {mailbox}, but the letters that go by e-mail {gives}: "
+            "`broker-audit send` will not send them from it (the broker would learn a second "
+            "address); send them from the address they give, or change the profile's e-mail "
+            "and write them again"
+        ).format(mailbox=mailbox, gives=gives)
+    ]
+
+
+def _request_notes(
+    jobs: Sequence[LetterJob], letters: Sequence[LetterKind], profile: Profile, laws: Sequence[Law]
+) -> list[str]:
     notes = []
     if any(job.disclosure.reply == "email" for job in jobs):
         notes.append(
@@ -325,7 +350,7 @@ def request_letters(
     platform = platform_sentence(profile.state, laws)
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
         notes.append(platform[0].upper() + platform[1:])
-    return LettersResult(letters=results, no_route=no_route, warnings=warnings, notes=notes)
+    return notes
 
 
 def _plan_or_miss(
@@ -1102,6 +1127,7 @@ def request_record(
         about=job.about.id if job.about is not None else "",
         routes=job.routes,
         email_draft=email_draft,
+        as_agent=job.context.agent is not None,
     )
 
 

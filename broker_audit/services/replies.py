@@ -4,10 +4,11 @@ and listing a request's replies for `show`."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
@@ -23,6 +24,9 @@ from broker_audit.tracking.mail_records import (
 from broker_audit.tracking.model import RequestView, StatusChanged
 from broker_audit.tracking.shown import RequestRecord, request_record
 from broker_audit.tracking.states import State, parse_state, transitions_for
+
+if TYPE_CHECKING:
+    from broker_audit.mail.parse import ParsedMessage
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class ReplySummary:
 
 
 def confirmed_state(journal: Journal, reply: ReplyStored) -> str:
-    for event in journal.events.get(reply.request_id, ()):
+    for event in journal.view(reply.request_id).events:  # one request's chunk, not every request
         if event.reply_id == reply.id:
             return event.state.value
     return ""
@@ -115,7 +119,33 @@ class Binding:
     auth_note: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
+class ReplyContent:
+    """What a reply says, as it is kept: an e-mail's sender, recipient, subject, Message-ID,
+    headers and text; a file's text (if it is text) and the file as its attachment."""
+
+    from_addr: str = ""
+    to_addr: str = ""
+    subject: str = ""
+    message_id: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+    @classmethod
+    def of_message(cls, parsed: ParsedMessage) -> ReplyContent:
+        return cls(
+            from_addr=parsed.from_addr,
+            to_addr=parsed.to_addr,
+            subject=parsed.subject,
+            message_id=parsed.message_id,
+            headers=parsed.headers,
+            text=parsed.text,
+            attachments=parsed.attachments,
+        )
+
+
+@dataclass(frozen=True)
 class PendingReply:
     """A reply read but not yet stored (see `ReplyBuffer`)."""
 
@@ -125,39 +155,34 @@ class PendingReply:
     original: bytes
     original_name: str
     original_type: str
-    from_addr: str = ""
-    to_addr: str = ""
-    subject: str = ""
-    message_id: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    text: str = ""
-    attachments: tuple[AttachmentInfo, ...] = ()
+    content: ReplyContent = ReplyContent()
     suggested: str = ""
     reason: str = ""
     note: str = ""
-    context: Any = None  # what the caller's binder needs to match it again (inbox: the parsed message)
+    context: ParsedMessage | None = None  # the message read from the mailbox, to match it again
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
         from broker_audit.mail.parse import sha256
 
-        return reply_identity(self.message_id, sha256(self.original))
+        return reply_identity(self.content.message_id, sha256(self.original))
 
     def record(self, reply_id: int, binding: Binding, payload: Payload) -> ReplyStored:
         from broker_audit.mail.parse import sha256, stored_text
 
-        kept_text, truncated = stored_text(self.text)
+        content = self.content
+        kept_text, truncated = stored_text(content.text)
         return ReplyStored(
             id=reply_id,
             request_id=binding.request_id,
             received=self.received,
             source=self.source,
             matched_by=binding.matched_by,
-            from_addr=self.from_addr,
-            to_addr=self.to_addr,
-            subject=self.subject,
-            message_id=self.message_id,
-            headers=list(self.headers),
+            from_addr=content.from_addr,
+            to_addr=content.to_addr,
+            subject=content.subject,
+            message_id=content.message_id,
+            headers=list(content.headers),
             text=kept_text,
             text_truncated=truncated,
             original_name=self.original_name,
@@ -165,7 +190,7 @@ class PendingReply:
             original_size=len(self.original),
             sha256=sha256(self.original),
             original=payload,
-            attachments=list(self.attachments),
+            attachments=list(content.attachments),
             suggested=self.suggested,
             suggestion_reason=self.reason,
             note=self.note,
@@ -264,9 +289,9 @@ def store_reply(journal: Journal, pending: PendingReply) -> ReplyStored:
     if flushed.duplicates:
         (_, reply_id), *_ = flushed.duplicates
         other = journal.replies[reply_id]
+        what = "message" if pending.content.message_id else "file"
         raise UserError(
-            f"this {'message' if pending.message_id else 'file'} is kept already, as reply #{reply_id} of "
-            f"request #{other.request_id}",
+            f"this {what} is kept already, as reply #{reply_id} of request #{other.request_id}",
             f"`broker-audit show {other.request_id}` lists it",
         )
     (record,) = flushed.stored
@@ -292,11 +317,7 @@ def reply_status_event(
     fit, so no letter later says the company answered on a day it did not.
     """
     state = parse_state(state_text)
-    if state in (State.SENT, State.DELIVERED, State.DRAFTED):
-        raise UserError(
-            f"a reply cannot make a request {state.value}",
-            "record sending or receipt with `broker-audit mark ID sent|delivered`",
-        )
+    _refuse_sending_states(state)
     view = journal.view(reply.request_id)
     on = min(reply.received.date(), today)
     check_reply_date(view, on, what=f"reply #{reply.id}")
@@ -435,6 +456,80 @@ def read_reply_file(path: Path) -> bytes:
     )
 
 
+@dataclass(frozen=True)
+class ReplyFile:
+    """A reply file read by hand: its name as kept, its suffix and type, its bytes."""
+
+    name: str
+    suffix: str  # lower case, with the dot: ".pdf"
+    content_type: str
+    data: bytes
+
+
+def read_reply(path: Path) -> ReplyFile:
+    """The reply file at `path`, checked: one file (not a folder) of a type a reply is kept as,
+    whose first bytes are what its name says (read by `read_reply_file`)."""
+    from broker_audit.mail.parse import safe_name
+
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UserError(f"{path.name} is a folder", "give one reply file: --file FOLDER/reply.pdf")
+    if suffix not in REPLY_FILE_TYPES:
+        raise UserError(
+            f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"
+        )
+    content_type, magic = REPLY_FILE_TYPES[suffix]
+    data = read_reply_file(path)
+    if magic and not any(data.startswith(m) for m in magic):
+        raise UserError(f"{path.name} does not look like a {suffix[1:].upper()} file", "check the file")
+    return ReplyFile(safe_name(path.name, f"reply{suffix}"), suffix, content_type, data)
+
+
+def _file_content(
+    journal: Journal, request_id: int, file: ReplyFile
+) -> tuple[ReplyContent, Binding, dt.date | None]:
+    """What a reply file says, the binding it is kept with, and the day it says it was written.
+
+    An .eml is parsed within the bounds of mail/bounds.py (MessageRefused over one) and its
+    sender's authentication read as the mailbox's own server wrote it (if one is set up); a .txt
+    is its text; any other file is its own attachment."""
+    from broker_audit.mail.parse import sha256
+
+    if file.suffix == ".eml":
+        from broker_audit.mail.bounds import Limits
+        from broker_audit.mail.parse import parse_message
+
+        account = journal.mail_account
+        checked = account is not None and bool(account.authserv_id)
+        parsed = parse_message(
+            file.data,
+            authserv_id=account.authserv_id if account is not None else "",
+            limits=Limits(max_bytes=MAX_REPLY_FILE_BYTES, max_decoded=MAX_REPLY_FILE_BYTES),
+        )
+        binding = Binding(
+            request_id=request_id,
+            matched_by="by hand",
+            authenticated=parsed.authentication == "pass" if checked else None,
+            auth_note=parsed.auth_detail if checked else "",
+        )
+        return ReplyContent.of_message(parsed), binding, reply_date(parsed.headers)
+    from broker_audit.cleantext import clean_lines
+
+    text = clean_lines(file.data.decode("utf-8", "replace")) if file.suffix == ".txt" else ""
+    attachment = AttachmentInfo(
+        name=file.name, content_type=file.content_type, size=len(file.data), sha256=sha256(file.data)
+    )
+    return ReplyContent(text=text, attachments=(attachment,)), Binding(request_id, "by hand"), None
+
+
+def _refuse_sending_states(state: State) -> None:
+    if state in (State.SENT, State.DELIVERED, State.DRAFTED):
+        raise UserError(
+            f"a reply cannot make a request {state.value}",
+            "record sending or receipt with `broker-audit mark ID sent|delivered`",
+        )
+
+
 def add_reply_file(
     access: VaultAccess,
     request_id: int,
@@ -452,80 +547,36 @@ def add_reply_file(
     one) and dated by its own Date: unless `on` says otherwise; a reply dated before its request
     was sent, or quoting another request's reference and not this one's, is refused. A reply kept
     withdraws the request's drafted follow-ups (services/answered.py)."""
-    from broker_audit.mail.bounds import Limits
-    from broker_audit.mail.parse import parse_message, safe_name, sha256
     from broker_audit.mail.rules import suggest_state
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if path.is_dir():
-        raise UserError(f"{path.name} is a folder", "give one reply file: --file FOLDER/reply.pdf")
-    if suffix not in REPLY_FILE_TYPES:
-        raise UserError(
-            f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"
-        )
-    content_type, magic = REPLY_FILE_TYPES[suffix]
-    data = read_reply_file(path)
-    if magic and not any(data.startswith(m) for m in magic):
-        raise UserError(f"{path.name} does not look like a {suffix[1:].upper()} file", "check the file")
-    name = safe_name(path.name, f"reply{suffix}")
+    file = read_reply(Path(path))
     with open_journal(access) as journal:
         view = journal.view(request_id)  # UnknownRequest for a wrong id
-        binding = Binding(request_id=view.request.id, matched_by="by hand")
-        parsed = None
-        if suffix == ".eml":
-            account = journal.mail_account
-            parsed = parse_message(
-                data,
-                authserv_id=account.authserv_id if account is not None else "",
-                limits=Limits(max_bytes=MAX_REPLY_FILE_BYTES, max_decoded=MAX_REPLY_FILE_BYTES),
-            )
-            on = on or reply_date(parsed.headers)  # the message's own date, unless --on says otherwise
-            binding = Binding(
-                request_id=view.request.id,
-                matched_by="by hand",
-                authenticated=parsed.authentication == "pass" if account and account.authserv_id else None,
-                auth_note=parsed.auth_detail if account and account.authserv_id else "",
-            )
-        on = on or today
+        content, binding, dated = _file_content(journal, view.request.id, file)
+        on = on or dated or today  # an e-mail's own date, unless --on says otherwise
         if on > today:
             raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
-        pending = PendingReply(
-            binding=binding,
-            received=dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC),
-            source="file",
-            original=data,
-            original_name=name,
-            original_type=content_type,
-            note=note,
-        )
-        if parsed is not None:
-            pending.from_addr, pending.to_addr = parsed.from_addr, parsed.to_addr
-            pending.subject, pending.message_id = parsed.subject, parsed.message_id
-            pending.headers, pending.text = parsed.headers, parsed.text
-            pending.attachments = parsed.attachments
-        else:
-            from broker_audit.cleantext import clean_lines
-
-            pending.text = clean_lines(data.decode("utf-8", "replace")) if suffix == ".txt" else ""
-            pending.attachments = (
-                AttachmentInfo(name=name, content_type=content_type, size=len(data), sha256=sha256(data)),
-            )
         check_reply_date(view, on)
-        _check_reply_reference(journal, request_id, pending.subject, pending.text)
+        _check_reply_reference(journal, request_id, content.subject, content.text)
         if state is not None:  # refuse a state that cannot be applied before anything is stored
             from broker_audit.tracking.states import check_transition
 
             wanted = parse_state(state)
-            if wanted in (State.SENT, State.DELIVERED, State.DRAFTED):
-                raise UserError(
-                    f"a reply cannot make a request {wanted.value}",
-                    "record sending or receipt with `broker-audit mark ID sent|delivered`",
-                )
+            _refuse_sending_states(wanted)
             check_transition(view.state, wanted, request_id, view.request.kind)
-        if pending.text:
-            suggestion = suggest_state(pending.subject, pending.text)
-            pending.suggested, pending.reason = suggestion.state, suggestion.reason
+        suggestion = suggest_state(content.subject, content.text) if content.text else None
+        pending = PendingReply(
+            binding=binding,
+            received=dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC),
+            source="file",
+            original=file.data,
+            original_name=file.name,
+            original_type=file.content_type,
+            content=content,
+            suggested=suggestion.state if suggestion else "",
+            reason=suggestion.reason if suggestion else "",
+            note=note,
+        )
         with journal.write():  # the id, the duplicate check and the state change under one lock
             reply = store_reply(journal, pending)
             applied = ""

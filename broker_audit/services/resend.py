@@ -48,12 +48,12 @@ def resend_letter(
     resources: Resources,
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
-    as_agent: bool = False,
+    as_agent: bool | None = None,
 ) -> ResendResult:
     """Write request `request_id`'s letter for the `via` route and log it as a new drafted
     request (see the module's docstring). A clinic client's request is written for the same
-    client (with `as_agent`, the clinic writes as the client's authorized agent where the law
-    allows it)."""
+    client; as the client's authorized agent (where the law allows it) when the request was, or
+    as `as_agent` says when given."""
     registry = resources.registry
     laws = resources.laws
     from broker_audit.vocabulary import kind as kind_of
@@ -84,12 +84,14 @@ def resend_letter(
             profile = client.profile
         else:
             profile = require_profile(journal)
+        if as_agent is None:
+            as_agent = request.as_agent
         agent = journal.agent if as_agent else None
         if as_agent and agent is None:
             raise UserError("the vault has no clinic profile to write as an agent", "leave out --agent")
         earlier = None
         if request.linked_to is not None and request.linked_to in journal.requests:
-            from broker_audit.services.followup import earlier_of
+            from broker_audit.tracking.earlier import earlier_of
 
             earlier = earlier_of(journal.view(request.linked_to))
         job = plan_letter(

@@ -289,7 +289,9 @@ def sender_problem(journal: Journal, request: RequestMade, letter: Letter, mailb
 def _plan_one(
     journal: Journal, request: RequestMade, registry: Registry, mailbox: str = "", force: bool = False
 ) -> PlannedSend | str:
-    """A request ready to send from `mailbox`, or why it is not."""
+    """A request ready to send from `mailbox`, or why it is not: still drafted, unclaimed, not a
+    follow-up answered since (unless `force`), made for e-mail, and its letter as recorded
+    (`_checked_letter`), addressed to a route of its recipient, telling no second address."""
     view = journal.view(request.id)
     if view.state is not State.DRAFTED:
         return f"it is {view.state.value}, not drafted"
@@ -300,6 +302,32 @@ def _plan_one(
         return answered
     if request.channel != "email":
         return f"it was made for {request.channel or 'no route'}, not email"
+    checked = _checked_letter(journal, request)
+    if isinstance(checked, str):
+        return checked
+    path, letter = checked
+    problem = _unknown_recipients(journal, request, letter, registry)
+    if not problem and mailbox:
+        problem = sender_problem(journal, request, letter, mailbox)
+    if problem:
+        return problem
+    from broker_audit.tracking.next_step import in_chain
+
+    return PlannedSend(
+        request_id=request.id,
+        broker_name=request.recipient_name,
+        kind=request.kind,
+        reference=request.reference,
+        to=letter.to,
+        subject=letter.subject,
+        file=path,
+        encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
+    )
+
+
+def _checked_letter(journal: Journal, request: RequestMade) -> tuple[Path, Letter] | str:
+    """The request's `.eml` letter, checked against what was recorded, carrying its reference and
+    a To: address; or why it cannot be sent."""
     path = letter_file(journal, request)
     if path is None:
         return "no .eml letter is recorded for it; make it again with `broker-audit request ... --via email`"
@@ -313,36 +341,27 @@ def _plan_one(
         return f"its letter {path} does not carry its reference {request.reference}"
     if not letter.to:
         return f"its letter {path} has no To: address"
+    return path, letter
+
+
+def _unknown_recipients(journal: Journal, request: RequestMade, letter: Letter, registry: Registry) -> str:
+    """Why the letter may not go to its To: addresses (one is not an e-mail route of the broker in
+    the registry, or of the agency in the directory), or ""."""
     if request.recipient == "agency":  # a campaign's records request: the route it was written for
         allowed, where = _agency_emails(journal, request.id), "the agency directory"
     else:
         allowed, where = _broker_emails(registry, request.broker_id), "the registry"
     strange = [a for a in letter.to if a not in allowed]
-    if strange:
-        check = (
-            "`broker-audit status --campaign ID`"
-            if request.recipient == "agency"
-            else f"`broker-audit brokers show {request.broker_id}`"
-        )
-        return (
-            f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
-            f"{request.recipient_name} in {where}; check {check}"
-        )
-    if mailbox:
-        problem = sender_problem(journal, request, letter, mailbox)
-        if problem:
-            return problem
-    from broker_audit.tracking.next_step import in_chain
-
-    return PlannedSend(
-        request_id=request.id,
-        broker_name=request.recipient_name,
-        kind=request.kind,
-        reference=request.reference,
-        to=letter.to,
-        subject=letter.subject,
-        file=path,
-        encloses_timeline_of=request.linked_to if in_chain(request.kind) else None,
+    if not strange:
+        return ""
+    check = (
+        "`broker-audit status --campaign ID`"
+        if request.recipient == "agency"
+        else f"`broker-audit brokers show {request.broker_id}`"
+    )
+    return (
+        f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
+        f"{request.recipient_name} in {where}; check {check}"
     )
 
 
@@ -574,33 +593,66 @@ def _look_in_sent(
 # --- sending -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SendOptions:
+    """What the user chose for `send`."""
+
+    request_ids: tuple[int, ...] = ()  # none: every drafted e-mail request not in a batch
+    batch: str | None = None  # send this clinic batch's e-mail requests
+    dry_run: bool = False  # plan and show; send nothing
+    cap: int = DEFAULT_DAILY_CAP  # at most this many e-mails a day, counting earlier sends
+    pace: float = DEFAULT_PACE_SECONDS  # seconds between two e-mails
+    force: bool = False  # send a follow-up whose request was answered after it was drafted
+    cafile: Path | None = None  # the SMTP server's certificate authority, if not the system's
+
+
+@dataclass(frozen=True)
+class SendAsks:
+    """What `send` asks the user."""
+
+    confirm: Callable[[SendPlan], bool]  # send these now?
+    # an earlier run's claim the Sent folder does not show: did it go out? (None: left open)
+    ask: Callable[[InDoubt, str], Answer] | None = None
+    progress: Callable[[int, int], None] | None = None  # (sent, of all)
+
+
+class _Password:
+    """The mailbox password, asked for once when first needed (to look in the Sent folder or to
+    log in to the SMTP server) and forgotten once the SMTP server has it."""
+
+    def __init__(self, account: MailAccountSet, password: Callable[[], str]) -> None:
+        self._account, self._password = account, password
+        self._known: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._known:
+            self._known.append(account_password(self._account, self._password))
+        return self._known[0]
+
+    def forget(self) -> None:
+        self._known.clear()
+
+
 def send_requests(
     access: VaultAccess,
-    request_ids: Sequence[int] | None,
+    options: SendOptions,
     *,
     registry: Registry,
     today: dt.date,
     password: Callable[[], str],
-    confirm: Callable[[SendPlan], bool],
-    batch: str | None = None,
-    dry_run: bool = False,
-    cap: int = DEFAULT_DAILY_CAP,
-    pace: float = DEFAULT_PACE_SECONDS,
-    cafile: Path | None = None,
+    asks: SendAsks,
     laws: Sequence[Law] = (),
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], dt.datetime] = now,
-    progress: Callable[[int, int], None] | None = None,
-    force: bool = False,
-    ask: Callable[[InDoubt, str], Answer] | None = None,
 ) -> SendResult:
-    """Send the drafted email requests (all, or `request_ids`) after `confirm(plan)` says yes,
-    first settling what an earlier run left open (`ask` answers for what the Sent folder does
-    not show; None leaves those open)."""
+    """Send the drafted email requests (all, or `options.request_ids`) after `asks.confirm(plan)`
+    says yes, first settling what an earlier run left open (`asks.ask` answers for what the Sent
+    folder does not show; None leaves those open). `sleep` and `clock` are the pace's and the
+    messages' time (tests pass their own)."""
     from broker_audit.mail.smtp import SmtpSession, SmtpSettings
     from broker_audit.vault.sendlock import send_lock
 
-    if pace < 0:
+    if options.pace < 0:
         raise UserError("--pace cannot be negative")
     with open_journal(access) as journal, send_lock(journal.vault.path) as held:
         account = require_account(journal)
@@ -609,55 +661,34 @@ def send_requests(
                 "another `broker-audit send` is sending from this vault",
                 "wait until it is done, then run `broker-audit send` again",
             )
-        secrets_cache: list[str] = []
-
-        def secret() -> str:
-            if not secrets_cache:
-                secrets_cache.append(account_password(account, password))
-            return secrets_cache[0]
-
+        secret = _Password(account, password)
         settled: list[Settled] = []
-        if not dry_run and journal.sending:  # (`cafile` is for the SMTP server: IMAP uses the account's)
+        if not options.dry_run and journal.sending:  # (`cafile` is the SMTP server's; IMAP: the account's)
             settled = settle_claims(
-                journal, account, secret, today=today, ask=ask or (lambda d, why: None), cafile=None
+                journal, account, secret, today=today, ask=asks.ask or (lambda d, why: None), cafile=None
             )
         plan = plan_sending(
-            journal, request_ids, batch=batch, registry=registry, today=today, cap=cap, force=force
+            journal,
+            options.request_ids or None,
+            batch=options.batch,
+            registry=registry,
+            today=today,
+            cap=options.cap,
+            force=options.force,
         )
-        if dry_run or not plan.to_send:
-            return SendResult(plan=plan, dry_run=dry_run, confirmed=False, settled=settled)
-        if not confirm(plan):
-            return SendResult(plan=plan, dry_run=False, confirmed=False, settled=settled)
+        if options.dry_run or not plan.to_send or not asks.confirm(plan):
+            return SendResult(plan=plan, dry_run=options.dry_run, confirmed=False, settled=settled)
         settings = SmtpSettings(
             host=account.smtp_host,
             port=account.smtp_port,
             security=account.smtp_security,
             user=account.smtp_user,
-            cafile=cafile_for(account, cafile),
+            cafile=cafile_for(account, options.cafile),
         )
-        sent: list[SentOne] = []
-        failed: list[SendFailure] = []
-        not_attempted: list[PlannedSend] = []
         with SmtpSession(settings, secret()) as session:
-            secrets_cache.clear()
-            for index, item in enumerate(plan.to_send):
-                if index:
-                    sleep(pace)
-                try:
-                    outcome = _send_one(journal, session, item, account.from_addr, today, laws, clock)
-                except VaultError as exc:  # the vault is in use: stop before sending more
-                    failed.append(SendFailure(item.request_id, item.broker_name, item.to, exc.message))
-                    not_attempted = plan.to_send[index + 1 :]
-                    break
-                if isinstance(outcome, SentOne):
-                    sent.append(outcome)
-                    if progress is not None:
-                        progress(index + 1, len(plan.to_send))
-                    continue
-                failed.append(outcome)
-                if outcome.stop:
-                    not_attempted = plan.to_send[index + 1 :]
-                    break
+            secret.forget()
+            sender = _Sender(journal, session, account.from_addr, today, laws, clock)
+            sent, failed, not_attempted = sender.send_all(plan.to_send, options.pace, sleep, asks.progress)
     return SendResult(
         plan=plan,
         dry_run=False,
@@ -669,94 +700,125 @@ def send_requests(
     )
 
 
-def _claim(
-    journal: Journal,
-    item: PlannedSend,
-    from_addr: str,
-    server: str,
-    today: dt.date,
-    laws: Sequence[Law],
-    clock: Callable[[], dt.datetime],
-) -> tuple[EmailSending, bytes] | str:
-    """Under the writer lock: check the request is still drafted and unclaimed, build the message
-    from the checked letter, and log the claim (durable before the server sees a byte)."""
-    from broker_audit.mail.parse import sha256
+@dataclass(frozen=True)
+class _Sender:
+    """One run's sending, once confirmed: the vault, the SMTP session, the mailbox it sends from,
+    the day, the laws (for a follow-up's timeline) and the clock that dates each message."""
 
-    with journal.write():
-        view = journal.view(item.request_id)
-        if view.state is not State.DRAFTED:
-            return (
-                f"it is {view.state.value} now (another broker-audit recorded it meanwhile); not sent again"
+    journal: Journal
+    session: SmtpSession
+    from_addr: str
+    today: dt.date
+    laws: Sequence[Law]
+    clock: Callable[[], dt.datetime]
+
+    def send_all(
+        self,
+        to_send: list[PlannedSend],
+        pace: float,
+        sleep: Callable[[float], None],
+        progress: Callable[[int, int], None] | None,
+    ) -> tuple[list[SentOne], list[SendFailure], list[PlannedSend]]:
+        """Each planned message in turn, `pace` seconds apart: what was sent, what failed, and what
+        was not tried (the connection or the vault gave out)."""
+        sent: list[SentOne] = []
+        failed: list[SendFailure] = []
+        for index, item in enumerate(to_send):
+            if index:
+                sleep(pace)
+            try:
+                outcome = self.send_one(item)
+            except VaultError as exc:  # the vault is in use: stop before sending more
+                failed.append(SendFailure(item.request_id, item.broker_name, item.to, exc.message))
+                return sent, failed, to_send[index + 1 :]
+            if isinstance(outcome, SentOne):
+                sent.append(outcome)
+                if progress is not None:
+                    progress(index + 1, len(to_send))
+                continue
+            failed.append(outcome)
+            if outcome.stop:
+                return sent, failed, to_send[index + 1 :]
+        return sent, failed, []
+
+    def claim(self, item: PlannedSend) -> tuple[EmailSending, bytes] | str:
+        """Under the writer lock: check the request is still drafted and unclaimed, build the
+        message from the checked letter, and log the claim (durable before the server sees a
+        byte). A string says why it is not sent."""
+        from broker_audit.mail.parse import sha256
+
+        journal = self.journal
+        with journal.write():
+            view = journal.view(item.request_id)
+            if view.state is not State.DRAFTED:
+                return (
+                    f"it is {view.state.value} now (another broker-audit recorded it meanwhile); "
+                    "not sent again"
+                )
+            if journal.open_claims(item.request_id):
+                return "another run claimed it meanwhile; not sent again"
+            try:
+                letter = check_letter(view.request, item.file)  # again: it may have changed since the plan
+                if tuple(letter.to) != tuple(item.to):
+                    to = ", ".join(letter.to)
+                    return f"its letter {item.file} changed since the plan (To: {to}); not sent"
+                carried = any(name.startswith("timeline-") for name, _ in letter.attachments)
+                enclosures = [] if carried else _enclosures(journal, item, self.laws, self.today)
+            except UserError as exc:
+                return exc.message
+            sent_at = self.clock()
+            data, message_id = outgoing_message(letter, self.from_addr, sent_at, enclosures)
+            server = self.session.settings.server
+
+            def build(payloads: list[Payload]) -> EmailSending:
+                return EmailSending(
+                    request_id=item.request_id,
+                    message_id=message_id,
+                    started=sent_at,
+                    from_addr=self.from_addr,
+                    to_addrs=list(item.to),
+                    server=server,
+                    sha256=sha256(data),
+                    message=payloads[0],
+                )
+
+            claim = journal.append_with_payloads([data], build)
+            assert isinstance(claim, EmailSending)
+            return claim, data
+
+    def send_one(self, item: PlannedSend) -> SentOne | SendFailure:
+        """Claim, send (no vault lock held), and log the outcome of one planned request."""
+        from broker_audit.mail.smtp import MaybeSent, Refused
+
+        def failure(reason: str, *, stop: bool = False, maybe_sent: bool = False) -> SendFailure:
+            return SendFailure(
+                item.request_id, item.broker_name, item.to, reason, maybe_sent=maybe_sent, stop=stop
             )
-        if journal.open_claims(item.request_id):
-            return "another run claimed it meanwhile; not sent again"
+
+        claimed = self.claim(item)
+        if isinstance(claimed, str):
+            return failure(claimed)
+        claim, data = claimed
         try:
-            letter = check_letter(view.request, item.file)  # again: the file may have changed since the plan
-            if tuple(letter.to) != tuple(item.to):
-                return f"its letter {item.file} changed since the plan (To: {', '.join(letter.to)}); not sent"
-            carried = any(name.startswith("timeline-") for name, _ in letter.attachments)
-            enclosures = [] if carried else _enclosures(journal, item, laws, today)
-        except UserError as exc:
-            return exc.message
-        sent_at = clock()
-        data, message_id = outgoing_message(letter, from_addr, sent_at, enclosures)
-
-        def build(payloads: list[Payload]) -> EmailSending:
-            return EmailSending(
-                request_id=item.request_id,
-                message_id=message_id,
-                started=sent_at,
-                from_addr=from_addr,
-                to_addrs=list(item.to),
-                server=server,
-                sha256=sha256(data),
-                message=payloads[0],
+            accepted = self.session.send(self.from_addr, list(item.to), data)
+        except Refused as exc:
+            _not_sent(self.journal, claim, exc.reason)
+            return failure(exc.reason)
+        except MailServerUnreachable as exc:  # the connection is gone before the message was handed over
+            _not_sent(self.journal, claim, exc.message)
+            return failure(exc.message, stop=True)
+        except MaybeSent:
+            return failure(
+                "the connection broke while the message was handed over: it may have been sent; the next "
+                "`broker-audit send` looks for it in your Sent folder (or asks you) before it sends it again",
+                stop=True,
+                maybe_sent=True,
             )
-
-        claim = journal.append_with_payloads([data], build)
-        assert isinstance(claim, EmailSending)
-        return claim, data
-
-
-def _send_one(
-    journal: Journal,
-    session: SmtpSession,
-    item: PlannedSend,
-    from_addr: str,
-    today: dt.date,
-    laws: Sequence[Law],
-    clock: Callable[[], dt.datetime],
-) -> SentOne | SendFailure:
-    """Claim, send (no vault lock held), and log the outcome of one planned request."""
-    from broker_audit.mail.smtp import MaybeSent, Refused
-
-    def failure(reason: str, *, stop: bool = False, maybe_sent: bool = False) -> SendFailure:
-        return SendFailure(
-            item.request_id, item.broker_name, item.to, reason, maybe_sent=maybe_sent, stop=stop
+        acceptance = f"{accepted.code} {accepted.text}".strip()
+        _log_sent(self.journal, claim, self.today, acceptance, accepted.code, data=data)
+        return SentOne(
+            item.request_id, item.broker_name, item.to, claim.message_id, acceptance, claim.started
         )
-
-    claimed = _claim(journal, item, from_addr, session.settings.server, today, laws, clock)
-    if isinstance(claimed, str):
-        return failure(claimed)
-    claim, data = claimed
-    try:
-        accepted = session.send(from_addr, list(item.to), data)
-    except Refused as exc:
-        _not_sent(journal, claim, exc.reason)
-        return failure(exc.reason)
-    except MailServerUnreachable as exc:  # the connection is gone before the message was handed over
-        _not_sent(journal, claim, exc.message)
-        return failure(exc.message, stop=True)
-    except MaybeSent:
-        return failure(
-            "the connection broke while the message was handed over: it may have been sent; the next "
-            "`broker-audit send` looks for it in your Sent folder (or asks you) before it sends it again",
-            stop=True,
-            maybe_sent=True,
-        )
-    acceptance = f"{accepted.code} {accepted.text}".strip()
-    _log_sent(journal, claim, today, acceptance, accepted.code, data=data)
-    return SentOne(item.request_id, item.broker_name, item.to, claim.message_id, acceptance, claim.started)
 
 
 def _not_sent(journal: Journal, claim: EmailSending, reason: str) -> None:

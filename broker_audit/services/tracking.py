@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -13,10 +14,11 @@ import msgspec
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.tracking.due import Current, days_left_on, overdue_on
+from broker_audit.tracking.due import Current, overdue_on
+from broker_audit.tracking.index import Listed, RequestIndex, listed_of
 from broker_audit.tracking.journal import Journal, paused_gc
 from broker_audit.tracking.model import RequestMade, RequestView, StatusChanged
-from broker_audit.tracking.states import TRANSITIONS, State, parse_state
+from broker_audit.tracking.states import AWAITING, TRANSITIONS, State, parse_state
 from broker_audit.vocabulary import CHANNELS as VIAS
 from broker_audit.words import channel_done
 
@@ -90,9 +92,10 @@ def status_rows(
 ) -> list[StatusRow]:
     """Every request the query selects (all when none), by id."""
     query = query or StatusQuery(overdue_only=overdue_only)
-    entries = _current(access)
-    with paused_gc():
-        return [_row(r, now, today) for r, now in select_entries(entries, query, today)]
+    with open_journal(access) as journal, journal.vault.reading(), paused_gc():
+        index = journal.index
+        listed = list(index.all_listed()) if index is not None else _listed_from(journal)
+        return [row_of(item, today) for item in select_listed(listed, query, today)]
 
 
 def status_report(
@@ -105,18 +108,83 @@ def status_report(
 ) -> StatusReport:
     """Counts by state of the selected requests and the rows to show: with `urgent_first`, the
     overdue ones (longest overdue first), then those due soon, then the others awaiting an
-    answer by due date, then the rest by id; at most `limit` rows (None: all)."""
-    entries = _current(access)
-    with paused_gc():
-        return report_of(
-            entries, today=today, query=query or StatusQuery(), limit=limit, urgent_first=urgent_first
-        )
+    answer by due date, then the rest by id; at most `limit` rows (None: all).
+
+    Without a filter, the counts come from the vault's derived index (its summary and its
+    due-date pages) and only the rows shown are read; with one, every request's listed facts are
+    read (not the requests themselves)."""
+    query = query or StatusQuery()
+    if limit is not None and limit < 0:
+        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+    with open_journal(access) as journal, journal.vault.reading(), paused_gc():
+        index = journal.index
+        if index is None:
+            return report_over(
+                _listed_from(journal), today=today, query=query, limit=limit, urgent_first=urgent_first
+            )
+        if _filtered(query) or (urgent_first and limit is None):
+            listed = list(index.all_listed())
+            return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
+        return _report_from_index(index, today=today, limit=limit, urgent_first=urgent_first)
 
 
-def _current(access: VaultAccess) -> list[Entry]:
-    """Each request with its state, dates and due date (the journal is freed on return)."""
-    with open_journal(access) as journal:
-        return journal.current()
+def iter_status_rows(
+    access: VaultAccess, *, today: dt.date, query: StatusQuery | None = None, limit: int | None = None
+) -> Iterator[StatusRow]:
+    """`status --json`: the selected requests by id (the first `limit`; all if None), made as
+    they are consumed. Without a filter they are read from the index a chunk at a time, so memory
+    stays flat at a million requests; with one, every request's listed facts are read first (the
+    filter's values are checked against them before the first row)."""
+    query = query or StatusQuery()
+    if limit is not None and limit < 0:
+        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+    with open_journal(access) as journal, journal.vault.reading(), paused_gc():
+        index = journal.index
+        if index is not None and not _filtered(query):
+            selected: Iterable[Listed] = index.all_listed()
+        else:
+            listed = list(index.all_listed()) if index is not None else _listed_from(journal)
+            selected = select_listed(listed, query, today)
+        for item in itertools.islice(selected, limit):
+            yield row_of(item, today)
+
+
+def _filtered(query: StatusQuery) -> bool:
+    return bool(query.brokers or query.states or query.clients or query.batches or query.overdue_only)
+
+
+def _report_from_index(
+    index: RequestIndex, *, today: dt.date, limit: int | None, urgent_first: bool
+) -> StatusReport:
+    """The unfiltered report from the index: counts from its summary, overdue and due-soon
+    counts from its due-date pages (one page read for each), and only the rows shown: the
+    `limit` most urgent, or (not `urgent_first`) the first `limit` by id, all if None."""
+    summary = index.summary
+    overdue = index.count_due_before(today)
+    due_soon = index.count_due_before(today + dt.timedelta(days=DUE_SOON_DAYS + 1)) - overdue
+    by_state = {s.value: summary.by_state[s.value] for s in State if summary.by_state.get(s.value)}
+    if urgent_first:
+        assert limit is not None
+        keys = index.first_due(limit)
+        shown = index.listed(request_id for _, request_id in keys)
+        if len(shown) < limit:
+            shown += index.first_unclocked(limit - len(shown))
+    else:
+        shown = list(itertools.islice(index.all_listed(), limit))
+    return StatusReport(
+        today=today,
+        total=summary.requests,
+        matched=summary.requests,
+        by_state=by_state,
+        overdue=overdue,
+        due_soon=due_soon,
+        rows=[row_of(item, today) for item in shown],
+        limit=limit,
+    )
+
+
+def _listed_from(journal: Journal) -> list[Listed]:
+    return [listed_of(r, now) for r, now in journal.current()]
 
 
 def report_of(
@@ -130,7 +198,20 @@ def report_of(
     """`status_report` over requests already read (the pure part, for tests and other services)."""
     if limit is not None and limit < 0:
         raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
-    rows = [_row(r, now, today) for r, now in select_entries(entries, query, today)]
+    listed = [listed_of(r, now) for r, now in entries]
+    return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
+
+
+def report_over(
+    listed: Sequence[Listed],
+    *,
+    today: dt.date,
+    query: StatusQuery,
+    limit: int | None = DEFAULT_LIMIT,
+    urgent_first: bool = True,
+) -> StatusReport:
+    """The report over every request's listed facts, by id: select, count, sort the shown rows."""
+    rows = [row_of(item, today) for item in select_listed(listed, query, today)]
     counts = Counter(r.state for r in rows)
     by_state = {s.value: counts[s.value] for s in State if counts[s.value]}
     overdue = sum(1 for r in rows if r.overdue)
@@ -143,7 +224,7 @@ def report_of(
         shown = rows if limit is None else rows[:limit]
     return StatusReport(
         today=today,
-        total=len(entries),
+        total=len(listed),
         matched=len(rows),
         by_state=by_state,
         overdue=overdue,
@@ -153,24 +234,30 @@ def report_of(
     )
 
 
-def _row(r: RequestMade, now: Current, today: dt.date) -> StatusRow:
+_STATE_TEXT = {state: state.value for state in State}  # faster than `.value`, 100,000 times
+
+
+def row_of(item: Listed, today: dt.date) -> StatusRow:
+    """The row `status` shows for a request's listed facts on `today`."""
+    due = item.due
+    left = None if due is None or item.state not in AWAITING else (due - today).days  # `days_left_on`
     return StatusRow(
-        id=r.id,
-        broker=r.broker_id,
-        broker_name=r.recipient_name,
-        kind=r.kind,
-        state=now.state.value,
-        law=r.law_id,
-        sent=now.sent,
-        delivered=now.delivered,
-        due=now.due.date,
-        due_estimated=now.due.estimated,
-        channel=r.channel,
-        days_left=days_left_on(now.state, now.due.date, today),
-        overdue=overdue_on(now.state, now.due.date, today),
-        reference=r.reference,
-        routes=r.routes,
-        due_courtesy=now.due.courtesy,
+        id=item.id,
+        broker=item.broker,
+        broker_name=item.broker_name,
+        kind=item.kind,
+        state=_STATE_TEXT[item.state],
+        law=item.law,
+        sent=item.sent,
+        delivered=item.delivered,
+        due=item.due,
+        due_estimated=item.due_estimated,
+        due_courtesy=item.due_courtesy,
+        channel=item.channel,
+        days_left=left,
+        overdue=left is not None and left < 0,
+        reference=item.reference,
+        routes=item.routes,
     )
 
 
@@ -187,31 +274,38 @@ def _urgency(row: StatusRow) -> tuple[int, int, int]:
 
 
 def select_entries(entries: Sequence[Entry], query: StatusQuery, today: dt.date) -> list[Entry]:
+    """`select_listed` over requests already read, in their order."""
+    by_id = {r.id: (r, now) for r, now in entries}
+    listed = [listed_of(r, now) for r, now in entries]
+    return [by_id[item.id] for item in select_listed(listed, query, today)]
+
+
+def select_listed(listed: Sequence[Listed], query: StatusQuery, today: dt.date) -> Sequence[Listed]:
     """The requests the query selects, in their order. Every filter value must name something
     that exists (a state of the lifecycle; a broker, client or batch of some request): an unknown
     one is an error that lists the choices, never an empty result."""
     states = {_state_choice(s) for s in query.states}
-    brokers = _broker_choices(query.brokers, entries)
+    brokers = _broker_choices(query.brokers, listed)
     clients = batches = set()
     if query.clients:
-        present = {r.client_id for r, _ in entries}
+        present = {item.client_id for item in listed}
         clients = _choices(query.clients, present, "client", "clients", "--client")
     if query.batches:
-        present = {r.batch_id for r, _ in entries}
+        present = {item.batch_id for item in listed}
         batches = _choices(query.batches, present, "batch", "batches", "--batch")
     if not (states or brokers or clients or batches or query.overdue_only):
-        return list(entries)
+        return listed
     out = []
-    for r, now in entries:
+    for item in listed:
         if (
-            (states and now.state not in states)
-            or (brokers and r.broker_id not in brokers)
-            or (clients and r.client_id not in clients)
-            or (batches and r.batch_id not in batches)
-            or (query.overdue_only and not overdue_on(now.state, now.due.date, today))
+            (states and item.state not in states)
+            or (brokers and item.broker not in brokers)
+            or (clients and item.client_id not in clients)
+            or (batches and item.batch_id not in batches)
+            or (query.overdue_only and not overdue_on(item.state, item.due, today))
         ):
             continue
-        out.append((r, now))
+        out.append(item)
     return out
 
 
@@ -243,7 +337,7 @@ def _choices(given: Sequence[str], present: set[str | None], what: str, whats: s
     return chosen
 
 
-def _broker_choices(given: Sequence[str], entries: Sequence[Entry]) -> set[str]:
+def _broker_choices(given: Sequence[str], listed: Sequence[Listed]) -> set[str]:
     """Broker ids for what the user typed: an id or a name of a broker of some request, or
     anything the registry resolves (an alias, a brand) to such a broker or to any broker."""
     if not given:
@@ -251,9 +345,9 @@ def _broker_choices(given: Sequence[str], entries: Sequence[Entry]) -> set[str]:
     from broker_audit.registry.load import normalise_name
 
     names: dict[str, str] = {}
-    for r, _ in entries:
-        names.setdefault(normalise_name(r.broker_id), r.broker_id)
-        names.setdefault(normalise_name(r.recipient_name), r.broker_id)
+    for item in listed:
+        names.setdefault(normalise_name(item.broker), item.broker)
+        names.setdefault(normalise_name(item.broker_name), item.broker)
     chosen = set()
     for given_text in given:
         whole = names.get(normalise_name(given_text))

@@ -114,7 +114,7 @@ class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
     requests: int
     blobs: int = msgspec.field(name="attachments")
     chunks: int = msgspec.field(name="attachment_parts")
-    snapshot: str  # "matches the records", "rebuilt" (it did not), "none yet"
+    index: str  # "matches the records", "rebuilt" (it did not), "built" (there was none)
     last_change: dt.datetime | None
     replies: int = 0  # each checked against its request (tracking/bindings.py)
     warnings: tuple[str, ...] = ()
@@ -122,16 +122,22 @@ class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
 
 def verify_vault(access: VaultAccess) -> VerifyResult:
     """The full walk: every record's seal and chain link from the first, the sealed head, every
-    attachment chunk, every record readable by this version; then the derived snapshot is
-    compared with a fold of all records and rebuilt if it differs (it is never trusted here).
-    Any damage raises VaultCorrupt naming the first bad record."""
+    attachment chunk, every record readable by this version, each reply's binding to its
+    request; then the derived index is compared, part by part, with an index built from every
+    record, and rebuilt if it differs or a part of it is damaged, missing or left over (it is
+    never trusted here). Any damage to the records, or a reply they misfile, raises VaultCorrupt
+    naming the first."""
     from broker_audit.errors import VaultCorrupt
     from broker_audit.tracking.bindings import check_reply_bindings
+    from broker_audit.tracking.index import RequestIndex
 
     vault = open_vault(access)
     try:
+        journal = Journal(vault)  # the stored index, with the records after it applied (and written)
+        index = journal.index
+        assert index is not None
         report = vault.verify()
-        bindings = check_reply_bindings(vault.records())
+        bindings = check_reply_bindings(vault.iter_records(to_head=False))
         if bindings.problems:
             raise VaultCorrupt(
                 f"the log misfiles a reply: {bindings.problems[0]}"
@@ -139,21 +145,24 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
                 "the records are intact but say something false: restore a backup from before it, or keep "
                 "this vault and check each request's replies with `broker-audit show ID`",
             )
-        had_snapshot = vault.snapshot_count is not None
-        from_snapshot = Journal(vault)
-        from_records = Journal(vault, use_snapshot=False)
-        status = N_("none yet")
-        if had_snapshot:
-            status = N_("matches the records")
-            if from_snapshot.state() != from_records.state():
-                from_records.rebuild_snapshot()
-                status = N_("rebuilt")
+        with vault.reading():
+            truth = RequestIndex.empty(vault)
+            truth.rebuild()
+            problems = index.differences(truth)
+            requests = truth.summary.requests
+        if index.origin == "stored" and (problems or report.parts != index.part_count()):
+            journal.rebuild_index()
+            status = N_("rebuilt")
+        else:
+            status = {"stored": N_("matches the records"), "rebuilt": N_("rebuilt")}.get(
+                index.origin, N_("built")
+            )
         return VerifyResult(
             records=report.records,
-            requests=len(from_records.requests),
+            requests=requests,
             blobs=report.blobs,
             chunks=report.chunks,
-            snapshot=status,
+            index=status,
             last_change=vault.info.last_change,
             replies=bindings.replies,
             warnings=tuple(bindings.warnings),

@@ -39,6 +39,9 @@ class CampaignMember(msgspec.Struct, kw_only=True, frozen=True):
     why_not: str = ""  # for an agency without a letter
     leads: list[str] = []  # routes not used by default (a weak source, a registered address, a phone)
     warnings: list[str] = []
+    # A records request to it was still open when the campaign was made, so none was written
+    # again (`cora --all ... --again` writes it anyway): that request's id.
+    open_request: int | None = None
 
 
 class CampaignMade(msgspec.Struct, tag="campaign", kw_only=True, frozen=True):

@@ -3,9 +3,13 @@
 The vault stores opaque bytes; this module gives them meaning (the record types are in
 `tracking.records`) and folds them into the current view. Records are appended, never rewritten.
 
-Reading is O(new records): the journal starts from the vault's sealed snapshot of its derived
-state (`tracking.snapshot`) and applies the records after it, each decrypted once; it writes a
-new snapshot when the records after it grow past `SNAPSHOT_AFTER` (or a fraction of the log).
+Reading reads only what is asked for: the vault keeps the fold of its records as a derived index
+in sealed parts (`tracking.index`), so `view(id)` reads one request's chunk, `next_request_id()`
+the index's summary, and the whole fold (`journal.requests`, `journal.clients`, ...) is filled
+from the index the first time a service asks for it (`tracking.fold`). The index is kept by every
+append, under the writer's lock, in the same transaction as the records; records after it (from a
+writer that does not keep it) are applied when the vault is opened, and the index is written then
+if no one else is writing.
 
 Writing: everything a write depends on is read inside the vault's writer lock.
 
@@ -25,9 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
@@ -35,9 +39,10 @@ from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade, CampaignMember
 from broker_audit.tracking.due import Current, current, fold, next_state
 from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, FindingsReviewed
+from broker_audit.tracking.fold import Fold
+from broker_audit.tracking.index import IndexDamaged, RequestIndex
 from broker_audit.tracking.mail_records import BlobRef as PayloadRef
 from broker_audit.tracking.mail_records import (
-    EmailNotSent,
     EmailSending,
     EmailSent,
     Inline,
@@ -63,9 +68,8 @@ from broker_audit.tracking.records import (
     decode,
     encode,
     now,
-    too_new,
 )
-from broker_audit.tracking.snapshot import DerivedState, decode_state, encode_state
+from broker_audit.tracking.snapshot import DerivedState
 from broker_audit.tracking.states import State, check_transition
 
 if TYPE_CHECKING:
@@ -93,11 +97,6 @@ __all__ = [
     "now",
 ]
 
-SNAPSHOT_AFTER = 256
-"""Records after the snapshot that make the next write (or read) seal a new one; in a large log
-the threshold is a fraction of it (`SNAPSHOT_FRACTION`), so rewriting it costs O(1) a record."""
-SNAPSHOT_FRACTION = 8
-
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
@@ -116,50 +115,135 @@ class Journal:
     """The vault's records, folded into the current state, with checked appends."""
 
     def __init__(self, vault: Vault, *, use_snapshot: bool = True) -> None:
-        """Fold the vault's records (from its snapshot unless `use_snapshot` is off: then every
-        record from the first, as `vault verify` does to check the snapshot)."""
+        """Open the vault's derived index (applying the records after it, or building it from
+        every record if it is missing, damaged or made by other rules), or, with `use_snapshot`
+        off, fold every record from the first and use no index (as `vault verify` does to check
+        the index)."""
         self.vault = vault
-        self.profile: Profile | None = None
-        self.requests: dict[int, RequestMade] = {}
-        self.events: dict[int, list[StatusChanged]] = defaultdict(list)
-        self.clients: dict[str, ClientSet] = {}
-        self.agent: AgentProfile | None = None
-        self.batches: dict[str, BatchMade] = {}
-        self.answers: Answers | None = None
-        self.scans: list[ScanResultSet] = []
-        self.mail_account: MailAccountSet | None = None
-        self.sent_mail: dict[int, list[EmailSent]] = defaultdict(list)
-        self.replies: dict[int, ReplyStored] = {}
-        self.replies_by_request: dict[int, list[int]] = defaultdict(list)
-        # What the answers say (tracking/finding_records.py): the latest text read per reply, and
-        # every proposal and review in the order recorded.
-        self.answer_reads: dict[int, AnswerRead] = {}
-        self.proposals: list[FindingsProposed] = []
-        self.reviews: list[FindingsReviewed] = []
-        self.campaigns: dict[str, CampaignMade] = {}
-        self.agency_findings: list[AgencyFindingRecorded] = []
-        # Derived indexes (never stored): request id -> the requests linked to it (follow-ups,
-        # appeals, complaints), and -> its campaign and agency.
-        self.linked: dict[int, list[int]] = defaultdict(list)
-        self._campaign_of: dict[int, tuple[CampaignMade, CampaignMember]] = {}
-        self.sending: dict[str, EmailSending] = {}  # open claims by Message-ID (lower case)
         self._tx: Transaction | None = None
-        self._snapshot_count: int | None = None
+        self._fold = Fold()
+        self._index: RequestIndex | None = None
         with paused_gc():
             if not use_snapshot:
+                self._fold.rest_at = self._fold.requests_at = 0
                 self._apply_numbered(vault.records())
                 return
             loaded = vault.load()
-            state = decode_state(loaded.snapshot) if loaded.snapshot is not None else None
-            if loaded.snapshot is not None and state is None:  # another version's: read all
-                loaded = vault.load()
-            if state is not None:
-                self._restore(state)
-                self._snapshot_count = loaded.snapshot_count
-            del state
-            self._apply_numbered(loaded.records)
+            with vault.reading():
+                self._index = RequestIndex.open(vault, loaded)
             del loaded
-        self._snapshot_if_due(wait=False)
+        self.save_index()
+
+    # --- the fold, filled from the index when a service first asks ------------------------
+
+    @property
+    def profile(self) -> Profile | None:
+        return self._rest().profile
+
+    @property
+    def agent(self) -> AgentProfile | None:
+        return self._rest().agent
+
+    @property
+    def answers(self) -> Answers | None:
+        return self._rest().answers
+
+    @property
+    def mail_account(self) -> MailAccountSet | None:
+        return self._rest().mail_account
+
+    @property
+    def clients(self) -> dict[str, ClientSet]:
+        return self._rest().clients
+
+    @property
+    def batches(self) -> dict[str, BatchMade]:
+        return self._rest().batches
+
+    @property
+    def scans(self) -> list[ScanResultSet]:
+        return self._rest().scans
+
+    @property
+    def answer_reads(self) -> dict[int, AnswerRead]:
+        """The latest text read per reply (tracking/finding_records.py)."""
+        return self._rest().answer_reads
+
+    @property
+    def proposals(self) -> list[FindingsProposed]:
+        return self._rest().proposals
+
+    @property
+    def reviews(self) -> list[FindingsReviewed]:
+        return self._rest().reviews
+
+    @property
+    def campaigns(self) -> dict[str, CampaignMade]:
+        return self._rest().campaigns
+
+    @property
+    def agency_findings(self) -> list[AgencyFindingRecorded]:
+        return self._rest().agency_findings
+
+    @property
+    def sending(self) -> dict[str, EmailSending]:
+        """The open sending claims by Message-ID (lower case; see `EmailSending`)."""
+        return self._rest().sending
+
+    @property
+    def requests(self) -> dict[int, RequestMade]:
+        return self._all_requests().requests
+
+    @property
+    def events(self) -> dict[int, list[StatusChanged]]:
+        return self._all_requests().events
+
+    @property
+    def sent_mail(self) -> dict[int, list[EmailSent]]:
+        return self._all_requests().sent_mail
+
+    @property
+    def replies(self) -> dict[int, ReplyStored]:
+        return self._all_requests().replies
+
+    @property
+    def replies_by_request(self) -> dict[int, list[int]]:
+        return self._all_requests().replies_by_request
+
+    @property
+    def linked(self) -> dict[int, list[int]]:
+        """Request id -> the requests linked to it (follow-ups, appeals, complaints)."""
+        return self._all_requests().linked
+
+    def _rest(self) -> Fold:
+        if self._fold.rest_at is None:
+            index = self._index
+            assert index is not None
+            with self.vault.reading():
+                index.sync()
+                self._fold.fill_rest(index.rest(), index.point)
+        return self._fold
+
+    def _all_requests(self) -> Fold:
+        if self._fold.requests_at is None:
+            index = self._index
+            assert index is not None
+            with self.vault.reading(), paused_gc():
+                index.sync()
+                for request_id, entry in index.entries():
+                    self._fold.fill_request(
+                        entry.request, request_id, entry.events, entry.sent_mail, entry.replies
+                    )
+                self._fold.requests_filled(index.point)
+        return self._fold
+
+    def _synced(self) -> RequestIndex | None:
+        """The index, up to date in the current view of the file; None when the requests are
+        already in memory (then they answer)."""
+        if self._fold.requests_at is not None or self._index is None:
+            return None
+        self._index.sync()
+        return self._index
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -176,7 +260,14 @@ class Journal:
 
     def next_reply_id(self) -> int:
         """The id the next reply gets: read it inside `write()`, so no one else takes it."""
-        return max(self.replies, default=0) + 1
+        return self._max_reply() + 1
+
+    def _max_reply(self) -> int:
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                return index.summary.max_reply
+        return max(self.replies, default=0)
 
     def reply_identities(self) -> dict[str, int]:
         """Each stored reply's identity (its Message-ID, else its digest) -> its id."""
@@ -187,6 +278,11 @@ class Journal:
         return [c for c in self.sending.values() if c.request_id == request_id]
 
     def request_replies(self, request_id: int) -> list[ReplyStored]:
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                entry = index.entry(request_id)
+                return list(entry.replies) if entry is not None else []
         return [self.replies[i] for i in self.replies_by_request.get(request_id, ())]
 
     def scan_findings(self) -> dict[str, ScanFinding]:
@@ -205,34 +301,57 @@ class Journal:
         return latest
 
     def campaign_member(self, request_id: int) -> tuple[CampaignMade, CampaignMember] | None:
-        """The campaign and agency a request (or a follow-up linked to one) was written for."""
+        """The campaign and agency a request (or a follow-up linked to one) was written for
+        (reads the campaigns and the chunk of each request of the chain)."""
+        campaign_of = self._rest().campaign_of
         seen = set()
         while request_id not in seen:
             seen.add(request_id)
-            found = self._campaign_of.get(request_id)
+            found = campaign_of.get(request_id)
             if found is not None:
                 return found
-            request = self.requests.get(request_id)
+            request = self._request(request_id)
             if request is None or request.linked_to is None:
                 return None
             request_id = request.linked_to
         return None
 
+    def _request(self, request_id: int) -> RequestMade | None:
+        """One request (from its chunk of the index), or None."""
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                entry = index.entry(request_id)
+                return entry.request if entry is not None else None
+        return self.requests.get(request_id)
+
     def next_request_id(self) -> int:
         """The id the next request gets: read it inside `write()`, so no one else takes it."""
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                return index.summary.max_request + 1
         return max(self.requests, default=0) + 1
 
     def view(self, request_id: int) -> RequestView:
-        request = self.requests.get(request_id)
+        """One request with its history (reads only its chunk of the index)."""
+        request: RequestMade | None
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                entry = index.entry(request_id)
+                request, events = (entry.request, entry.events) if entry is not None else (None, [])
+            else:
+                request, events = self.requests.get(request_id), self.events.get(request_id, [])
         if request is None:
             raise UnknownRequest(
                 f"no request with id {request_id}", "run `broker-audit status` to see the ids"
             )
-        return fold(request, self.events.get(request_id, ()))
+        return fold(request, events)
 
     def current(self) -> list[tuple[RequestMade, Current]]:
-        """Every request by id with its state, dates and due date: what `status` needs, without
-        building a view (and its history) per request."""
+        """Every request by id with its state, dates and due date, without building a view (and
+        its history) per request."""
         events = self.events
         with paused_gc():
             return [(r, current(r, events.get(i, ()))) for i, r in sorted(self.requests.items())]
@@ -243,16 +362,28 @@ class Journal:
             return [fold(r, events.get(i, ())) for i, r in sorted(self.requests.items())]
 
     def state(self) -> DerivedState:
-        """Everything folded so far, as the snapshot keeps it."""
-        return self._state()
+        """Everything folded so far, in a canonical order (see `Fold.state`)."""
+        self._rest()
+        self._all_requests()
+        return self._fold.state()
 
-    def rebuild_snapshot(self) -> None:
-        """Seal this journal's state as the vault's snapshot now (under the writer lock)."""
+    @property
+    def index(self) -> RequestIndex | None:
+        """The derived index, up to date in a view of the file of its own (None for a journal
+        folded from the records: `use_snapshot` off). Read it inside `vault.reading()`."""
+        if self._index is not None:
+            with self.vault.reading():
+                self._index.sync()
+        return self._index
+
+    def rebuild_index(self) -> None:
+        """Build the derived index from every record again and write it now (under the writer
+        lock), whatever the stored one holds."""
         with self.write():
-            assert self._tx is not None
-            self._tx.set_snapshot(encode_state(self._state()))
-            self._tx.commit()
-            self._snapshot_count = self.vault.snapshot_count
+            if self._index is None:
+                self._index = RequestIndex.empty(self.vault)
+            self._index.rebuild()
+            self._commit()
 
     def read_blob(self, ref: BlobRef) -> Iterator[bytes]:
         """A stored attachment, chunk by chunk, each verified (VaultCorrupt on any mismatch)."""
@@ -271,9 +402,14 @@ class Journal:
             self._tx = tx
             try:
                 self._apply_numbered(tx.take_new_records())
+                if self._index is not None:
+                    self._index.sync()
                 yield self
             finally:
                 self._tx = None
+                if self._index is not None and self._index._pending:  # stored, not committed
+                    self._index.invalidate()
+                    self._fold = Fold()  # it held them too: filled again from the index when asked
 
     def append(self, records: Sequence[Record]) -> None:
         """Check, seal and store `records` in one transaction (durable when this returns), then
@@ -289,12 +425,9 @@ class Journal:
         for offset, record in enumerate(records):
             check_record(record, first + offset)
         self._check_lifecycle(records)
-        tx.append([encode(r) for r in records])
-        tx.commit()
-        for record in records:
-            self._apply(record)
-        self._apply_numbered(tx.take_new_records())
-        self._snapshot_if_due(wait=True)
+        for offset, record in enumerate(records):
+            self._store(first + offset, record)
+        self._commit()
 
     def append_with_payloads(
         self,
@@ -327,7 +460,7 @@ class Journal:
 
             def add(record: Record) -> None:
                 check_record(record, tx.count + 1)
-                tx.append([encode(record)])
+                self._store(tx.count + 1, record)
 
             for record in before:
                 add(record)
@@ -339,16 +472,13 @@ class Journal:
                         PayloadRef(blob_id=ref.blob_id, record=ref.record, size=ref.size, chunks=ref.chunks)
                     )
                 record = build(refs)
-                self._check_lifecycle([*records, record])  # a reply's id free, its request known
+                # a reply's id free, its request known (the records before it are stored already)
+                self._check_lifecycle([record])
                 add(record)
                 records.append(record)
             for record in after:
                 add(record)
-            tx.commit()
-            for record in (*before, *records, *after):
-                self._apply(record)
-            self._apply_numbered(tx.take_new_records())
-            self._snapshot_if_due(wait=True)
+            self._commit()
         return records
 
     def put_blob(self, data: bytes | BinaryIO) -> BlobRef:
@@ -392,76 +522,60 @@ class Journal:
 
     # --- internals -------------------------------------------------------------------------
 
-    def _apply(self, record: Record) -> None:
-        if isinstance(record, ProfileSet):
-            self.profile = record.profile
-        elif isinstance(record, RequestMade):
-            self.requests[record.id] = record
-            if record.linked_to is not None:
-                self.linked[record.linked_to].append(record.id)
-        elif isinstance(record, StatusChanged):
-            self.events[record.request_id].append(record)
-        elif isinstance(record, ClientSet):
-            self.clients[record.client_id] = record
-        elif isinstance(record, AgentSet):
-            self.agent = record.agent
-        elif isinstance(record, AnswersSet):
-            self.answers = record.answers
-        elif isinstance(record, ScanResultSet):
-            self.scans.append(record)
-        elif isinstance(record, BatchMade):
-            self.batches[record.batch_id] = record
-        elif isinstance(record, MailAccountSet):
-            self.mail_account = record
-        elif isinstance(record, EmailSent):
-            self.sent_mail[record.request_id].append(record)
-            self.sending.pop(record.message_id.lower(), None)
-        elif isinstance(record, EmailSending):
-            self.sending[record.message_id.lower()] = record
-        elif isinstance(record, EmailNotSent):
-            self.sending.pop(record.message_id.lower(), None)
-        elif isinstance(record, ReplyStored):
-            self.replies[record.id] = record
-            self.replies_by_request[record.request_id].append(record.id)
-        elif isinstance(record, AnswerRead):
-            self.answer_reads[record.reply_id] = record
-        elif isinstance(record, FindingsProposed):
-            self.proposals.append(record)
-        elif isinstance(record, FindingsReviewed):
-            self.reviews.append(record)
-        elif isinstance(record, CampaignMade):
-            self._add_campaign(record)
-        elif isinstance(record, AgencyFindingRecorded):
-            self.agency_findings.append(record)
-        else:  # a type in the union that this fold forgot: never file it as something else
-            raise too_new(0, encode(record))
+    def _store(self, number: int, record: Record) -> None:
+        """Inside the lock: apply `record` to the index (reading what it touches first), then
+        seal it as record `number` and apply it to what is in memory."""
+        tx = self._tx
+        assert tx is not None and number == tx.count + 1
+        if self._index is not None:
+            self._index.applying(number, record)
+        tx.append([encode(record)])
+        self._fold.apply(number, record)
 
-    def _add_campaign(self, campaign: CampaignMade) -> None:
-        self.campaigns[campaign.campaign_id] = campaign
-        for member in campaign.members:
-            if member.request_id is not None:
-                self._campaign_of[member.request_id] = (campaign, member)
+    def _commit(self) -> None:
+        """Write the index's changed parts and root with the records, commit, then apply what
+        other processes appended before the lock was taken again."""
+        tx = self._tx
+        assert tx is not None
+        index = self._index
+        if index is not None:
+            try:
+                index.write(tx)
+            except IndexDamaged:  # never stops a write: the records go in, the index catches up
+                index.invalidate()
+                index = None
+        try:
+            tx.commit()
+        except BaseException:
+            if self._index is not None:  # nothing was stored: forget what was applied in memory
+                self._index.invalidate()
+                self._fold = Fold()
+            raise
+        if index is not None:
+            index.committed()
+        self._apply_numbered(tx.take_new_records())
 
     def _apply_numbered(self, numbered: Sequence[tuple[int, bytes]]) -> None:
         for number, data in numbered:
-            self._apply(decode(number, data))
+            self._fold.apply(number, decode(number, data))
+
+    def _has_request(self, request_id: int) -> bool:
+        with self.vault.reading():
+            index = self._synced()
+            if index is not None:
+                return index.has_request(request_id)
+        return request_id in self.requests
 
     def _check_lifecycle(self, records: Sequence[Record]) -> None:
         """Inside the lock: each status change must be allowed from the state the log (and the
-        records before it in this append) leaves its request in; no request id may be taken."""
-        states: dict[int, State] = {}
-        kinds: dict[int, str] = {}
-        replies: dict[int, int] = {}  # reply id -> request id, for the replies in `records`
+        records before it in this append) leaves its request in, and one read from a reply must
+        name a reply of its request; no request id may be taken, no reply id either (a new one
+        is above every stored one), and a reply's request must exist; a request being sent (an
+        open claim) is not claimed again. Reads only the requests concerned (their chunks)."""
+        seen = _Appending()
         for record in records:
             if isinstance(record, ReplyStored):
-                if record.id in self.replies or record.id in replies:
-                    raise VaultError(
-                        f"reply #{record.id} was just stored by another broker-audit",
-                        "nothing was stored; run the command again",
-                    )
-                if record.request_id not in self.requests and record.request_id not in states:
-                    raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
-                replies[record.id] = record.request_id
+                self._check_new_reply(record, seen)
             elif isinstance(record, EmailSending):
                 if self.open_claims(record.request_id):
                     raise VaultError(
@@ -469,108 +583,84 @@ class Journal:
                         "nothing was sent; `broker-audit send` settles it first",
                     )
             elif isinstance(record, RequestMade):
-                if record.id in self.requests or record.id in states:
+                if record.id in seen.states or self._has_request(record.id):
                     raise VaultError(
                         f"request #{record.id} was just made by another broker-audit",
                         "nothing was logged; run the command again",
                     )
-                states[record.id] = State.DRAFTED
-                kinds[record.id] = record.kind
+                seen.states[record.id] = State.DRAFTED
+                seen.kinds[record.id] = record.kind
             elif isinstance(record, StatusChanged):
-                if record.reply_id is not None:
-                    known = self.replies.get(record.reply_id)
-                    owner = known.request_id if known is not None else replies.get(record.reply_id)
-                    if owner != record.request_id:
-                        raise VaultError(
-                            f"reply #{record.reply_id} does not belong to request #{record.request_id}",
-                            "nothing was logged; `broker-audit show ID` lists a request's replies",
-                        )
-                current = states.get(record.request_id)
-                if current is None:
-                    current = self.view(record.request_id).state
-                kind = kinds.get(record.request_id)
-                if kind is None:
-                    made = self.requests.get(record.request_id)
-                    kind = made.kind if made is not None else ""
-                check_transition(current, record.state, record.request_id, kind)
-                states[record.request_id] = next_state(current, record.state)
+                self._check_status_change(record, seen)
 
-    def _state(self) -> DerivedState:
-        return DerivedState(
-            profile=self.profile,
-            requests=list(self.requests.values()),
-            events={k: v for k, v in self.events.items() if v},
-            clients=list(self.clients.values()),
-            agent=self.agent,
-            batches=list(self.batches.values()),
-            answers=self.answers,
-            scans=self.scans,
-            mail_account=self.mail_account,
-            sent_mail=[sent for items in self.sent_mail.values() for sent in items],
-            replies=list(self.replies.values()),
-            answer_reads=list(self.answer_reads.values()),
-            proposals=self.proposals,
-            reviews=self.reviews,
-            campaigns=list(self.campaigns.values()),
-            agency_findings=list(self.agency_findings),
-            sending=list(self.sending.values()),
-        )
+    def _check_new_reply(self, record: ReplyStored, seen: _Appending) -> None:
+        """A new reply's id is above every stored one and its request exists."""
+        if seen.max_reply is None:
+            seen.max_reply = self._max_reply()
+        if record.id <= seen.max_reply or record.id in seen.replies:
+            raise VaultError(
+                f"reply #{record.id} was just stored by another broker-audit",
+                "nothing was stored; run the command again",
+            )
+        if record.request_id not in seen.states and not self._has_request(record.request_id):
+            raise UnknownRequest(f"no request with id {record.request_id} to keep a reply with")
+        seen.replies[record.id] = record.request_id
 
-    def _restore(self, state: DerivedState) -> None:
-        self.profile = state.profile
-        self.requests = {r.id: r for r in state.requests}
-        self.events = defaultdict(list, state.events)
-        self.clients = {c.client_id: c for c in state.clients}
-        self.agent = state.agent
-        self.batches = {b.batch_id: b for b in state.batches}
-        self.answers = state.answers
-        self.scans = list(state.scans)
-        self.mail_account = state.mail_account
-        self.sent_mail = defaultdict(list)
-        for sent in state.sent_mail:
-            self.sent_mail[sent.request_id].append(sent)
-        self.replies = {r.id: r for r in state.replies}
-        self.replies_by_request = defaultdict(list)
-        for reply in state.replies:
-            self.replies_by_request[reply.request_id].append(reply.id)
-        self.answer_reads = {r.reply_id: r for r in state.answer_reads}
-        self.proposals = list(state.proposals)
-        self.reviews = list(state.reviews)
-        self.linked = defaultdict(list)
-        for request in state.requests:
-            if request.linked_to is not None:
-                self.linked[request.linked_to].append(request.id)
-        self.campaigns, self._campaign_of = {}, {}
-        for campaign in state.campaigns:
-            self._add_campaign(campaign)
-        self.agency_findings = list(state.agency_findings)
-        self.sending = {claim.message_id.lower(): claim for claim in state.sending}
+    def _check_status_change(self, record: StatusChanged, seen: _Appending) -> None:
+        """A status change names a reply of its own request (if any) and is allowed from the
+        state its request is in; the state it leaves is noted for the records after it."""
+        if record.reply_id is not None:
+            owner = seen.replies.get(record.reply_id)
+            if owner is None and any(
+                r.id == record.reply_id for r in self.request_replies(record.request_id)
+            ):
+                owner = record.request_id
+            if owner != record.request_id:
+                raise VaultError(
+                    f"reply #{record.reply_id} does not belong to request #{record.request_id}",
+                    "nothing was logged; `broker-audit show ID` lists a request's replies",
+                )
+        current = seen.states.get(record.request_id)
+        kind = seen.kinds.get(record.request_id)
+        if current is None or kind is None:
+            view = self.view(record.request_id)
+            current = view.state if current is None else current
+            kind = view.request.kind
+        check_transition(current, record.state, record.request_id, kind)
+        seen.states[record.request_id] = next_state(current, record.state)
+        seen.kinds[record.request_id] = kind
 
-    def _snapshot_due(self, count: int) -> bool:
-        behind = count - (self._snapshot_count or 0)
-        return behind >= max(SNAPSHOT_AFTER, count // SNAPSHOT_FRACTION)
-
-    def _snapshot_if_due(self, *, wait: bool) -> None:
-        """Seal the derived state as the vault's snapshot if enough records came after the last
-        one: inside an append's lock (`wait`), or, after reading, only if no one else writes.
-        Never an error: a snapshot is an optimisation."""
-        if not self._snapshot_due(self.vault.count):
+    def save_index(self) -> None:
+        """Write the index if it holds more than the stored one (records applied after it, or
+        rebuilt after damage was found), unless another process is writing (then it is left for
+        later). Never an error: the index is derived. Called after opening and after a command."""
+        index = self._index
+        if index is None or not index.changed:
             return
         try:
-            if wait and self._tx is not None:
-                if self._tx.holds_lock:
-                    self._tx.set_snapshot(encode_state(self._state()))
-                    self._tx.commit()
-                    self._snapshot_count = self.vault.snapshot_count
-                return
             with self.vault.try_transaction() as tx:
                 if tx is None:
                     return
-                self._apply_numbered(tx.take_new_records())
-                tx.set_snapshot(encode_state(self._state()))
-                tx.commit()
-                self._snapshot_count = self.vault.snapshot_count
+                self._tx = tx
+                try:
+                    self._apply_numbered(tx.take_new_records())
+                    index.sync()
+                    if index.changed:
+                        self._commit()
+                finally:
+                    self._tx = None
         except VaultTooNew:
             raise
         except VaultError:
             return
+
+
+@dataclass
+class _Appending:
+    """What the records of one append so far leave behind, for checking the next ones: each
+    request's state and kind, the new replies' requests, the highest stored reply id (read once)."""
+
+    states: dict[int, State] = field(default_factory=dict)
+    kinds: dict[int, str] = field(default_factory=dict)
+    replies: dict[int, int] = field(default_factory=dict)  # reply id -> request id
+    max_reply: int | None = None

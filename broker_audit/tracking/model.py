@@ -104,6 +104,9 @@ class RequestMade(msgspec.Struct, tag="request", kw_only=True, frozen=True, gc=F
     # ignores this field, never reads it as a legal deadline.
     courtesy_days: int | None = None
     email_draft: EmailDraft | None = None  # the `.eml` written for an email route, as written
+    # Written by the vault's clinic as the client's authorized agent (`bulk letters --agent`,
+    # `resend --agent`): a letter written again for this request is written the same way.
+    as_agent: bool = False
 
 
 class StatusChanged(msgspec.Struct, tag="event", kw_only=True, frozen=True, gc=False):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import msgspec
 
@@ -252,7 +252,7 @@ def check_record(record: Record, number: int, *, real_today: dt.date | None = No
     _check_value(record, type(record).__name__, number, real_today)
 
 
-def _check_value(value: Any, where: str, number: int, real_today: dt.date | None) -> None:
+def _check_value(value: object, where: str, number: int, real_today: dt.date | None) -> None:
     if isinstance(value, dt.date):  # datetime too
         check_date(value, where.replace("_", " "), real_today=real_today)
     elif isinstance(value, msgspec.Struct) or dataclasses.is_dataclass(value):

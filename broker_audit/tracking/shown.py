@@ -63,6 +63,7 @@ class RequestRecord(msgspec.Struct, frozen=True, kw_only=True):
     created: dt.datetime
     files: list[str]
     linked_to: int | None
+    as_agent: bool  # written by the clinic as the client's authorized agent
     disclosed: DisclosedRecord | None  # None: a letter from before disclosures were kept
     history: list[HistoryEntry]
 
@@ -92,6 +93,7 @@ def request_record(view: RequestView, today: dt.date) -> RequestRecord:
         created=r.created,
         files=r.files,
         linked_to=r.linked_to,
+        as_agent=r.as_agent,
         disclosed=None
         if d is None
         else DisclosedRecord(

@@ -1,23 +1,13 @@
-"""The journal's derived state, sealed in the vault so that opening reads O(new records).
+"""Everything the records say, folded, as one value: what `Journal.state()` returns and what
+`vault verify` compares (the fold of every record against what the derived index holds).
 
-The snapshot holds what folding every record gives: the latest profile, agent and answers, every
-request with its events in the order they were recorded, the latest record per client, batches
-and scans. The vault seals it bound to the record it was taken after (number and tag), so it can
-only be used where that point of the history still exists, and it is rebuilt from the records
-whenever it is missing, damaged, of another version, or falls too far behind.
-
-Only facts are kept: due dates and states are computed from them on every read, so a change in
-the deadline rules never leaves a stale answer in a snapshot.
-
-The msgpack is compressed (zlib, level 1: 47 MB of state at 100,000 requests becomes 3 MB, in
-80 ms each way) before the vault seals it, so reading, sealing and rewriting it move a fifteenth of
-the bytes. Compressing before encrypting leaks only the compressed length, to someone who can read
-the file; record lengths are visible the same way.
+Only facts are kept: due dates and states are computed from them on every read. The vault keeps
+this state as the derived index (`tracking.index`), in parts, not as one value (the whole-state
+snapshot of format 2, last at its version 3, is dropped by migration 0003; the index has its own
+version and rules fingerprint, `tracking.indexformat`).
 """
 
 from __future__ import annotations
-
-import zlib
 
 import msgspec
 
@@ -27,14 +17,6 @@ from broker_audit.tracking.finding_records import AnswerRead, FindingsProposed, 
 from broker_audit.tracking.mail_records import EmailSending, EmailSent, MailAccountSet, ReplyStored
 from broker_audit.tracking.model import RequestMade, StatusChanged
 from broker_audit.tracking.records import Answers, BatchMade, ClientSet, ScanResultSet
-
-SNAPSHOT_VERSION = 3
-"""Bump when the meaning or shape of `DerivedState` changes: other versions are rebuilt.
-2: the mail account, the emails sent and the replies kept. 3: the text read from replies, the
-findings proposed and reviewed, the agency campaigns with what each agency's answer showed;
-profiles with a reply address, advertising IDs and a default disclosure; requests with what their
-letter disclosed; DROP requests and their states (an older broker-audit rebuilds from the records
-and meets the v2 request it cannot read); the open sending claims."""
 
 
 class DerivedState(msgspec.Struct, kw_only=True):
@@ -55,22 +37,3 @@ class DerivedState(msgspec.Struct, kw_only=True):
     campaigns: list[CampaignMade] = []
     agency_findings: list[AgencyFindingRecorded] = []
     sending: list[EmailSending] = []  # claims not yet settled
-
-
-_PREFIX = b"broker-audit state " + SNAPSHOT_VERSION.to_bytes(2, "big")
-_encoder = msgspec.msgpack.Encoder()
-_decoder = msgspec.msgpack.Decoder(DerivedState)
-
-
-def encode_state(state: DerivedState) -> bytes:
-    return _PREFIX + zlib.compress(_encoder.encode(state), 1)
-
-
-def decode_state(data: bytes) -> DerivedState | None:
-    """The state in `data`, or None if it is of another version or does not decode (rebuild)."""
-    if not data.startswith(_PREFIX):
-        return None
-    try:
-        return _decoder.decode(zlib.decompress(memoryview(data)[len(_PREFIX) :]))
-    except (msgspec.DecodeError, zlib.error):
-        return None

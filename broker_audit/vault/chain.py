@@ -6,6 +6,10 @@ head (record count, last tag, hash of the clear header, time of the last change)
 the same SQLite transaction as every append, so a dropped tail or an edited key slot is caught
 too. The snapshot of derived state is sealed with (vault id, n, tag of record n): it belongs to
 exactly one point of exactly one history, and is used only where that point still exists.
+
+From format 3 the snapshot is the root of a derived index kept in parts: each part is sealed with
+(vault id, its kind, its key), and the root holds the tag of every part it stands for, so a part
+that is damaged, swapped for another part or put back from an older state fails to match.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ _RECORD_AD = b"broker-audit record v1\x00"
 _HEAD_AD_V1 = b"broker-audit head v1\x00"
 _HEAD_AD = b"broker-audit head v2\x00"
 _SNAPSHOT_AD = b"broker-audit snapshot v1\x00"
+_PART_AD = b"broker-audit part v1\x00"
+_PART = struct.Struct(">Iq")  # kind, key
 _HEAD_V1 = struct.Struct(">Q16s32s")  # record count, last tag, header digest (format 1)
 _HEAD = struct.Struct(">Q16s32sQ")  # ... and the time of the last change, unix seconds
 _N = struct.Struct(">Q")
@@ -43,6 +49,10 @@ def record_ad(vault_id: bytes, n: int, prev_tag: bytes) -> bytes:
 
 def snapshot_ad(vault_id: bytes, n: int, tag: bytes) -> bytes:
     return _SNAPSHOT_AD + vault_id + _N.pack(n) + tag
+
+
+def part_ad(vault_id: bytes, kind: int, key: int) -> bytes:
+    return _PART_AD + vault_id + _PART.pack(kind, key)
 
 
 def tag_of(sealed: bytes) -> bytes:
@@ -76,14 +86,22 @@ def read_head(store: Store, sealer: crypto.Sealer, header: Header) -> Head:
 
 
 def walk(
-    store: Store, sealer: crypto.Sealer, vault_id: bytes, after: int, prev: bytes, head: Head
+    store: Store,
+    sealer: crypto.Sealer,
+    vault_id: bytes,
+    after: int,
+    prev: bytes,
+    head: Head,
+    *,
+    to_head: bool = False,
 ) -> Iterator[tuple[int, bytes]]:
     """Verify records after+1 .. head.count, chained from `prev` (the tag of record `after`),
     and yield each (n, plaintext); the last must end at the head's tag. Names the first bad
-    record in a VaultCorrupt."""
+    record in a VaultCorrupt. With `to_head`, rows after the head are not read (a writer's own
+    rows before its commit); otherwise one is an error."""
     expected = after + 1
     count = head.count
-    for n, nonce, sealed in store.iter_records(after):
+    for n, nonce, sealed in store.iter_records(after, upto=count if to_head else None):
         if n < expected:
             raise VaultCorrupt(f"vault record {n} has no valid number", RESTORE_HINT)
         if n > expected and expected <= count:

@@ -6,8 +6,11 @@ Tables (format 2):
   slots(kind, params, wrapped) KDF params and salt in the clear, wrapped data key
   records(n, nonce, sealed)   record number in the clear, sealed content
   head(id=1, nonce, sealed)   sealed (record count, last tag, header hash, time of last change)
-  snapshot(id=1, n, nonce, sealed)   sealed derived state after record n (format 2)
+  snapshot(id=1, n, nonce, sealed)   sealed derived state after record n (format 2); from format 3
+                              the root of the derived index, which holds the tag of every part
   blobs(blob_id, idx, chunks, record, nonce, sealed)  sealed chunks of large byte strings (format 2)
+  parts(kind, key, nonce, sealed)   sealed parts of the derived index (format 3): the kind and key
+                              in the clear, what they hold sealed (see `tracking.index`)
 
 One writer at a time: every write is a `BEGIN IMMEDIATE` transaction, so SQLite's own write lock
 is the vault's writer lock; a second writer waits up to `LOCK_WAIT_MS`, then gets "the vault is in
@@ -86,10 +89,24 @@ def _migration_0002_snapshot_blobs(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0003_derived_parts(conn: sqlite3.Connection) -> None:
+    """The derived index in sealed parts, so that a command reads only what it shows (issue 27).
+
+    The snapshot row becomes the index's root: a small sealed summary that holds the tag of
+    every part, bound to a record like the snapshot before it. The whole-state snapshot of format
+    2 is dropped; the index is built from the records on the first open that may write."""
+    conn.execute(
+        "CREATE TABLE parts (kind INTEGER NOT NULL, key INTEGER NOT NULL, nonce BLOB NOT NULL,"
+        " sealed BLOB NOT NULL, PRIMARY KEY (kind, key)) STRICT"
+    )
+    conn.execute("DELETE FROM snapshot")
+
+
 Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _migration_0001_initial),
     (2, "0002_snapshot_blobs", _migration_0002_snapshot_blobs),
+    (3, "0003_derived_parts", _migration_0003_derived_parts),
 ]
 """Ordered, named migrations; the format version is the version of the last one."""
 FORMAT_VERSION = MIGRATIONS[-1][0]
@@ -178,6 +195,8 @@ class Store:
         self._conn = conn
         self.read_only = read_only
         self.wal = WalReport()
+        self._tables: set[str] = set()
+        self.epoch = 0  # counts the transactions begun: a reader's view of the file is one epoch
 
     # --- opening --------------------------------------------------------------------------
 
@@ -297,6 +316,7 @@ class Store:
         Returns False if `wait` is off and another writer holds the lock; raises VaultError
         ("in use") if it is still held after the wait."""
         self.make_writable()
+        self.epoch += 1
         with sqlite_errors():
             if wait:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -332,6 +352,7 @@ class Store:
         if self._conn.in_transaction:
             yield
             return
+        self.epoch += 1
         with sqlite_errors():
             self._conn.execute("BEGIN DEFERRED")
             try:
@@ -434,10 +455,15 @@ class Store:
         with sqlite_errors():
             return int(self._conn.execute("SELECT count(*) FROM records").fetchone()[0])
 
-    def iter_records(self, after: int = 0) -> Iterator[tuple[int, bytes, bytes]]:
-        """Every stored (n, nonce, sealed) with n > `after`, in record-number order."""
+    def iter_records(self, after: int = 0, upto: int | None = None) -> Iterator[tuple[int, bytes, bytes]]:
+        """Every stored (n, nonce, sealed) with n > `after` (and n <= `upto` if given), in
+        record-number order."""
         with sqlite_errors():
-            if after <= 0:  # the full walk sees every row, including any numbered 0 or below
+            if upto is not None:  # inside a write: rows appended but not yet sealed by the head
+                cursor = self._conn.execute(
+                    "SELECT n, nonce, sealed FROM records WHERE n > ? AND n <= ? ORDER BY n", (after, upto)
+                )
+            elif after <= 0:  # the full walk sees every row, including any numbered 0 or below
                 cursor = self._conn.execute("SELECT n, nonce, sealed FROM records ORDER BY n")
             else:
                 cursor = self._conn.execute(
@@ -466,9 +492,14 @@ class Store:
     # --- snapshot (format 2) ------------------------------------------------------------------
 
     def _has_table(self, name: str) -> bool:
+        if name in self._tables:  # tables are only ever added (by migrations)
+            return True
         with sqlite_errors():
             row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-            return row.fetchone() is not None
+            found = row.fetchone() is not None
+        if found:
+            self._tables.add(name)
+        return found
 
     def read_snapshot(self) -> tuple[int, bytes, bytes] | None:
         """(n, nonce, sealed) of the derived-state snapshot, or None (none, or malformed)."""
@@ -484,6 +515,55 @@ class Store:
         """Replace the snapshot (inside a transaction)."""
         with sqlite_errors():
             self._conn.execute("INSERT OR REPLACE INTO snapshot VALUES (1, ?, ?, ?)", (n, nonce, sealed))
+
+    def snapshot_tag(self) -> bytes | None:
+        """The last 16 bytes of the stored snapshot (its seal's tag): which snapshot is stored,
+        without reading or opening it; None if there is none."""
+        if not self._has_table("snapshot"):
+            return None
+        with sqlite_errors():
+            row = self._conn.execute("SELECT substr(sealed, -16) FROM snapshot WHERE id = 1").fetchone()
+        return bytes(row[0]) if row and isinstance(row[0], bytes) else None
+
+    # --- derived parts (format 3) -------------------------------------------------------------
+
+    def read_part(self, kind: int, key: int) -> tuple[bytes, bytes] | None:
+        """(nonce, sealed) of one part of the derived index, or None (none, or malformed)."""
+        if not self._has_table("parts"):
+            return None
+        with sqlite_errors():
+            row = self._conn.execute(
+                "SELECT nonce, sealed FROM parts WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
+        if row is None or not all(isinstance(x, bytes) for x in row):
+            return None
+        return row[0], row[1]
+
+    def write_part(self, kind: int, key: int, nonce: bytes, sealed: bytes) -> None:
+        """Replace one part (inside a transaction)."""
+        with sqlite_errors():
+            self._conn.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)", (kind, key, nonce, sealed))
+
+    def delete_part(self, kind: int, key: int) -> None:
+        """Remove one part (inside a transaction); a missing one is fine."""
+        with sqlite_errors():
+            self._conn.execute("DELETE FROM parts WHERE kind = ? AND key = ?", (kind, key))
+
+    def delete_parts(self) -> None:
+        """Remove every part (inside a transaction): before the index is written anew."""
+        if not self._has_table("parts"):
+            return
+        with sqlite_errors():
+            self._conn.execute("DELETE FROM parts")
+
+    def iter_parts(self) -> Iterator[tuple[object, ...]]:
+        """Every stored (kind, key, nonce, sealed), by kind then key (unchecked)."""
+        if not self._has_table("parts"):
+            return
+        with sqlite_errors():
+            cursor = self._conn.execute("SELECT kind, key, nonce, sealed FROM parts ORDER BY kind, key")
+            while batch := cursor.fetchmany(64):
+                yield from batch
 
     # --- blobs (format 2) ---------------------------------------------------------------------
 

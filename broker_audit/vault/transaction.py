@@ -18,7 +18,7 @@ from typing import BinaryIO, Protocol
 from broker_audit.errors import UserError, VaultCorrupt, VaultError
 from broker_audit.vault import blobs, crypto
 from broker_audit.vault.blobs import BlobRef
-from broker_audit.vault.chain import Head, read_head, record_ad, seal_head, snapshot_ad, tag_of, walk
+from broker_audit.vault.chain import Head, part_ad, read_head, record_ad, seal_head, snapshot_ad, tag_of, walk
 from broker_audit.vault.store import RESTORE_HINT, Store
 
 
@@ -102,14 +102,36 @@ class Transaction:
         self._dirty = True
         return ref
 
-    def set_snapshot(self, data: bytes) -> None:
+    def set_snapshot(self, data: bytes) -> bytes:
         """Seal `data` (the derived state after every record so far) as the vault's snapshot,
-        bound to the current last record (durable at `commit`)."""
+        bound to the current last record (durable at `commit`); returns its tag."""
         store, sealer = self._parts()
         nonce, sealed = sealer.seal(data, snapshot_ad(self._vault._vault_id, self._count, self._tag))
         store.write_snapshot(self._count, nonce, sealed)
         self._dirty = True
         self._snapshot_at = self._count
+        return tag_of(sealed)
+
+    def put_part(self, kind: int, key: int, data: bytes) -> bytes:
+        """Seal `data` as the derived part (kind, key), replacing any stored one (durable at
+        `commit`); returns its tag, which the snapshot that stands for it must hold."""
+        store, sealer = self._parts()
+        nonce, sealed = sealer.seal(data, part_ad(self._vault._vault_id, kind, key))
+        store.write_part(kind, key, nonce, sealed)
+        self._dirty = True
+        return tag_of(sealed)
+
+    def drop_part(self, kind: int, key: int) -> None:
+        """Remove the derived part (kind, key) if it is stored."""
+        store, _ = self._parts()
+        store.delete_part(kind, key)
+        self._dirty = True
+
+    def drop_parts(self) -> None:
+        """Remove every derived part (before an index is written anew)."""
+        store, _ = self._parts()
+        store.delete_parts()
+        self._dirty = True
 
     def commit(self) -> None:
         """Make everything since the last commit durable (the head is sealed with it), record

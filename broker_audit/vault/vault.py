@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hmac
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -32,9 +33,11 @@ from broker_audit.vault.blobs import BlobRef
 from broker_audit.vault.chain import (
     ZERO_TAG,
     Head,
+    part_ad,
     read_head,
     seal_head,
     snapshot_ad,
+    tag_of,
     walk,
 )
 from broker_audit.vault.keys import Slot, keyring_available
@@ -46,6 +49,7 @@ from broker_audit.vault.unlock import is_legacy, unlock
 __all__ = ["BlobRef", "Loaded", "OpenInfo", "Transaction", "Vault", "default_vault_path", "keyring_available"]
 
 VAULT_ID_BYTES = 16
+_TOO_MANY: list[tuple[int, bytes]] = []  # marks records verified at open but not kept
 
 
 def default_vault_path() -> Path:
@@ -73,11 +77,19 @@ class OpenInfo:
 
 @dataclass
 class Loaded:
-    """What opening read: the sealed snapshot's plaintext (if valid) and the records after it."""
+    """What opening read: the sealed snapshot's plaintext (if valid) and the records after it
+    (a list; or, when there were more than `KEEP_AT_OPEN`, an iterator that reads them again)."""
 
     snapshot: bytes | None
     snapshot_count: int
-    records: list[tuple[int, bytes]] = field(default_factory=list)
+    records: Iterable[tuple[int, bytes]] = field(default_factory=list)
+    snapshot_tag: bytes | None = None  # which stored snapshot was read (its seal's tag), if any
+
+
+KEEP_AT_OPEN = 65_536
+"""Records after the snapshot whose plaintexts opening keeps for `load`, so that each is
+decrypted once. Beyond that (the first open of a large vault without an index) they are verified
+and dropped, and `load` reads them again as they are consumed: memory, not time, is what runs out."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ class VerifyReport:
     blobs: int
     chunks: int
     snapshot_count: int | None
+    parts: int = 0  # derived parts that open (what they say is checked by the tracking layer)
 
 
 class Vault:
@@ -201,6 +214,13 @@ class Vault:
         return self._count
 
     @property
+    def epoch(self) -> int:
+        """Changes whenever this handle starts a new view of the file (a read or a write
+        transaction): what was read in one epoch need not hold in the next."""
+        store, _ = self._open_parts()
+        return store.epoch
+
+    @property
     def snapshot_count(self) -> int | None:
         """The record number the stored snapshot is bound to, if it is valid (else None)."""
         return self._snapshot_count
@@ -213,14 +233,64 @@ class Vault:
         loaded, self._loaded = self._loaded, None
         if loaded is None:
             return Loaded(snapshot=None, snapshot_count=0, records=self.records())
+        if loaded.records is _TOO_MANY:
+            loaded.records = self.iter_records(loaded.snapshot_count)
         return loaded
 
     def records(self) -> list[tuple[int, bytes]]:
         """All records, decrypted and verified from the first, in order."""
+        return list(self.iter_records(to_head=False))
+
+    def iter_records(self, after: int = 0, *, to_head: bool = True) -> Iterator[tuple[int, bytes]]:
+        """The records after record `after` (all from the first by default) to the head, each
+        decrypted and verified as it is read, chained from the stored tag of record `after`; in
+        one read of the file. VaultCorrupt if `after` lies beyond the head or the chain breaks.
+        Rows after the head (appended in this handle's open transaction) are not read, unless
+        `to_head` is off: then one is an error, as in the full walk."""
         store, sealer = self._open_parts()
         with store.snapshot():
             head = read_head(store, sealer, store.read_header())
-            return list(walk(store, sealer, self._vault_id, 0, ZERO_TAG, head))
+            prev = ZERO_TAG if after == 0 else store.record_tag(after)
+            if prev is None or not 0 <= after <= head.count:
+                raise VaultCorrupt(f"vault record {after} is missing or beyond the sealed end", RESTORE_HINT)
+            yield from walk(store, sealer, self._vault_id, after, prev, head, to_head=to_head)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view of the file for every read in the block (nests in a write)."""
+        store, _ = self._open_parts()
+        with store.snapshot():
+            yield
+
+    def snapshot_tag(self) -> bytes | None:
+        """Which snapshot is stored now (its seal's tag), without opening it: a reader compares
+        it with the one it read to see whether another writer has moved the derived state."""
+        store, _ = self._open_parts()
+        return store.snapshot_tag()
+
+    def stored_snapshot(self) -> tuple[int, bytes] | None:
+        """(n, plaintext) of the stored snapshot if it opens at a point that exists in this
+        history (not beyond the head); None otherwise."""
+        store, sealer = self._open_parts()
+        with store.snapshot():
+            head = read_head(store, sealer, store.read_header())
+            found = self._read_snapshot(head)
+        return None if found is None else (found[0], found[2])
+
+    def part(self, kind: int, key: int, tag: bytes) -> bytes | None:
+        """The plaintext of the derived part (kind, key) if it is stored, has the tag `tag` (the
+        one the snapshot holds for it) and opens; None otherwise (missing, stale, damaged)."""
+        store, sealer = self._open_parts()
+        row = store.read_part(kind, key)
+        if row is None:
+            return None
+        nonce, sealed = row
+        if len(sealed) < crypto.TAG_BYTES or not hmac.compare_digest(tag_of(sealed), tag):
+            return None
+        try:
+            return sealer.open(nonce, sealed, part_ad(self._vault_id, kind, key))
+        except crypto.InvalidTag:
+            return None
 
     def verify(self) -> VerifyReport:
         """The full walk: every record from the first, the head, every blob chunk, the snapshot."""
@@ -229,12 +299,14 @@ class Vault:
             head = read_head(store, sealer, store.read_header())
             checked = sum(1 for _ in walk(store, sealer, self._vault_id, 0, ZERO_TAG, head))
             blob_count, chunk_count = self._verify_blobs(head.count)
+            parts = self._verify_parts()
             snapshot = self._read_snapshot(head)
         return VerifyReport(
             records=checked,
             blobs=blob_count,
             chunks=chunk_count,
             snapshot_count=None if snapshot is None else snapshot[0],
+            parts=parts,
         )
 
     def read_blob(self, ref: BlobRef) -> Iterator[bytes]:
@@ -401,9 +473,17 @@ class Vault:
         head = read_head(store, sealer, header)
         snapshot = self._read_snapshot(head)
         after, prev = (snapshot[0], snapshot[1]) if snapshot else (0, ZERO_TAG)
-        records = list(walk(store, sealer, self._vault_id, after, prev, head))
+        records: list[tuple[int, bytes]] = []
+        for n, plain in walk(store, sealer, self._vault_id, after, prev, head):
+            if records is not _TOO_MANY:
+                records.append((n, plain))
+                if len(records) > KEEP_AT_OPEN:
+                    records = _TOO_MANY
         self._loaded = Loaded(
-            snapshot=snapshot[2] if snapshot else None, snapshot_count=after, records=records
+            snapshot=snapshot[2] if snapshot else None,
+            snapshot_count=after,
+            records=records,
+            snapshot_tag=store.snapshot_tag(),
         )
         self._snapshot_count = after if snapshot else None
         self._count, self._tag, self._changed_at = head.count, head.last_tag, head.changed_at
@@ -554,6 +634,24 @@ class Vault:
         if any(nxt != chunks for chunks, _, nxt in seen.values()):
             raise VaultCorrupt("a stored attachment has missing parts", RESTORE_HINT)
         return len(seen), total
+
+    def _verify_parts(self) -> int:
+        """How many derived parts are stored; each must open under its own kind and key. A part
+        that does not is not an error here (the index is derived, and rebuilt from the records
+        when it does not match them): it is simply not counted."""
+        store, sealer = self._open_parts()
+        good = 0
+        for kind, key, nonce, sealed in store.iter_parts():
+            if not (isinstance(kind, int) and isinstance(key, int)):
+                continue
+            if not (isinstance(nonce, bytes) and isinstance(sealed, bytes)):
+                continue
+            try:
+                sealer.open(nonce, sealed, part_ad(self._vault_id, kind, key))
+            except crypto.InvalidTag:
+                continue
+            good += 1
+        return good
 
     @contextlib.contextmanager
     def _transaction(self, *, wait: bool) -> Iterator[Transaction | None]:

@@ -164,7 +164,7 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
     from broker_audit.law.load import shipped_laws
     from broker_audit.registry.load import shipped_registry
     from broker_audit.services import VaultAccess
-    from broker_audit.services.batch import run_batch
+    from broker_audit.services.batch import BatchOptions, run_batch
 
     templates = tmp_path / "ours"
     templates.mkdir()
@@ -180,14 +180,11 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
         run_batch(
             access,
             clinic_vault,
-            preset="ice-linked",
-            kinds=["access"],
+            BatchOptions(kinds=("access",), preset="ice-linked", templates_dir=templates, workers=2),
             out_dir=out,
             today=dt.date(2026, 11, 25),
             registry=shipped_registry(),
             laws=shipped_laws(),
-            templates_dir=templates,
-            workers=2,
         )
     assert list(out.iterdir()) == [] if out.exists() else True
     assert data(cli(["bulk", "status", "--json"])[1]) == []
@@ -395,3 +392,65 @@ def test_dates_in_intake_the_dry_run_of_the_messy_sheet_prints_what_each_row_rea
     assert "Birth dates read day first" in out and "What was read from each row" in out
     assert "│   3 │ Carlos Pérez Núñez" in out and "1975-06-05" in out
     assert not (tmp_path / "none").exists()  # a dry run writes nothing, not even a vault
+
+
+def test_a_letter_written_again_is_written_as_the_agent_when_the_request_was(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """`bulk letters --agent` writes as each client's authorized agent; the log says so, and
+    `resend` writes that request's letter again the same way without being told (`--no-agent`:
+    in the client's own voice)."""
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "equifax",
+            "--kind",
+            "opt-out",
+            "--agent",
+            "--out",
+            str(tmp_path / "batch"),
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
+    assert code == 0, err
+    rows = data(cli(["bulk", "status", "--json"])[1])
+    first = min(r["request_id"] for r in rows)
+    shown = data(cli(["show", str(first), "--json"])[1])
+    assert shown["as_agent"] is True
+
+    def letter_text(result: dict[str, object]) -> str:
+        files = result["letters"][0]["files"]  # type: ignore[index]
+        txt = next(Path(f) for f in files if f.endswith(".txt"))  # type: ignore[union-attr]
+        return " ".join(txt.read_text().split())
+
+    code, out, err = cli(
+        ["resend", str(first), "--via", "email", "--format", "txt", "--out", str(tmp_path / "r1"), "--json"]
+    )
+    assert code == 0, err
+    again = data(out)
+    assert "authorized agent" in letter_text(again)
+    assert data(cli(["show", str(again["letters"][0]["id"]), "--json"])[1])["as_agent"] is True
+
+    code, out, err = cli(
+        [
+            "resend",
+            str(again["letters"][0]["id"]),
+            "--via",
+            "web-form",
+            "--no-agent",
+            "--format",
+            "txt",
+            "--out",
+            str(tmp_path / "r2"),
+            "--json",
+        ]
+    )
+    assert code == 0, err
+    plain = data(out)
+    assert "authorized agent" not in letter_text(plain)
+    assert data(cli(["show", str(plain["letters"][0]["id"]), "--json"])[1])["as_agent"] is False

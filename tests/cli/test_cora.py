@@ -114,3 +114,60 @@ def test_a_campaign_from_the_command_line(
     assert code == 1 and "no agency group 'co-nowhere'" in err and "co-sheriffs" in err
     code, out, err = cli(["status", "--campaign", "C-NONE"])
     assert code == 1 and campaign in err
+
+
+def test_a_campaign_run_twice_writes_no_agency_twice(
+    cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clinic that runs `cora --all co-sheriffs` again (a second volunteer, a re-run after a
+    printer jam) would send every sheriff the same request twice and start a second clock: the
+    second run writes to no agency a records request is still open with, lists each with that
+    request, and says what to do; `--again` writes them anyway. A single `cora` request by name
+    counts too; an answered one does not."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "a"), "--json"])
+    assert code == 0, err
+    first = {x["broker"]: x["id"] for x in data(out)["letters"]}
+    assert len(first) == 17
+    # Teller's request is fulfilled: a new one to Teller is no repeat.
+    assert cli(["mark", str(first["sheriff-teller"]), "sent", "--via", "mail"])[0] == 0
+    assert cli(["mark", str(first["sheriff-teller"]), "fulfilled"])[0] == 0
+
+    code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "b")])
+    assert code == 0, err
+    assert "1 letters, 47 agencies without a known route, 16 asked before" in out
+    assert "Not written again" in out
+    assert f"Denver Sheriff Department (sheriff-denver): #{first['sheriff-denver']}" in out
+    assert "Teller County Sheriff's Office" in out.split("Not written again")[0]
+    assert not any((tmp_path / "b").rglob("*denver*"))
+    second = data(cli(["campaign", "list", "--json"])[1])
+    newest = second[-1]["campaign_id"]  # oldest first
+    code, out, err = cli(["status", "--campaign", str(newest), "--json"])
+    report = data(out)
+    assert (report["letters"], report["asked_before"], report["without_route"]) == (1, 16, 47)
+    denver = next(a for a in report["agencies"] if a["agency_id"] == "sheriff-denver")
+    assert denver["state"] == "asked before" and f"#{first['sheriff-denver']}" in denver["why_not"]
+
+    # A single request made by name counts too: with Teller asked again by hand, no agency is left.
+    code, out, err = cli(
+        [
+            "cora",
+            "--agency",
+            "Teller County Sheriff's Office",
+            "--address",
+            "PO Box 1;Divide, CO 80814",
+            "--out",
+            str(tmp_path / "t"),
+        ]
+    )
+    assert code == 0, err
+
+    # --again writes every one; a run where every agency is still open says so and writes nothing.
+    code, out, err = cli(["cora", "--all", "co-sheriffs", "--again", "--out", str(tmp_path / "c"), "--json"])
+    assert code == 0 and len(data(out)["letters"]) == 17, err
+    code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "d")])
+    assert code == 1 and "open records request" in err and "--again" in err
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())

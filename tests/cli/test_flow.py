@@ -155,6 +155,12 @@ def test_init_request_mark_status_show(
     assert [h["state"] for h in shown["history"]] == ["sent", "delivered", "extended"]
     assert shown["history"][0]["tracking"] == "9407"
     assert shown["history"][0]["note"] == "certified"
+    # The text says the letter's own date (2026-01-05, what the letter says) and when it was logged
+    # (the real clock: BROKER_AUDIT_TODAY dates letters, never the log).
+    code, out, err = cli(["show", "1"])
+    logged = shown["created"][:10]
+    assert code == 0 and f"drafted 2026-01-05 (logged {logged})" in out, out
+    assert "2026-01-05 │ drafted" in out
 
     code, out, err = cli(["status"])
     assert code == 0 and "Núñez" not in out  # the table shows requests, not the requester

@@ -114,3 +114,30 @@ def test_the_utf8_escape_finds_exactly_the_characters_json_safe_escapes() -> Non
         text = f'"a{char}b"'
         assert json_safe_bytes(text.encode()) == json_safe(text).encode(), hex(code)
         assert bool(_JSON_RAW.search(char)) == (json_safe(text) != text)
+
+
+def test_an_iterator_is_written_as_the_list_would_be(capsys: pytest.CaptureFixture[str]) -> None:
+    """Proves: rows made as they are written (`status --json` over the index, issue 27) give the
+    same bytes as the list of them, across the 5,000-element pieces."""
+    rows = [Row(i, dt.date(2026, 2, 19) if i % 3 else None, Path(f"/l/{i}.pdf")) for i in range(10_001)]
+    write_document("status", rows)
+    as_list = capsys.readouterr().out
+    write_document("status", (row for row in rows))
+    assert capsys.readouterr().out == as_list
+    write_document("status", iter(rows[:5000]))  # exactly one piece
+    assert json.loads(capsys.readouterr().out)["data"] == json.loads(as_list)["data"][:5000]
+    write_document("status", iter([]))
+    assert capsys.readouterr().out == HEAD[:-1] + "[]}\n"
+
+
+def test_an_iterator_that_fails_first_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Proves: an error in making the first rows (a filter naming nothing, a negative --limit)
+    leaves stdout empty: no half document."""
+
+    def rows() -> Iterator[Row]:
+        raise ValueError("no such broker")
+        yield  # a generator
+
+    with pytest.raises(ValueError, match="no such broker"):
+        write_document("status", rows())
+    assert capsys.readouterr().out == ""

@@ -106,9 +106,13 @@ def test_a_new_kind_flows_through_request_batch_cover_status_and_followup(
     assert "request to restrict the use of my personal data" in body
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["one-pdf", "split-in-workers"])
 def test_a_new_kind_flows_through_a_clinic_batch_and_its_cover_sheet(
-    restrict_kind: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+    restrict_kind: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch, split: bool
 ) -> None:
+    """The kind reaches the cover sheet and the letter as part of each planned letter: with
+    --split every client's PDF is drawn by a spawned worker process, which starts from the
+    shipped table (the kind was registered in this process only) and is never patched."""
     from pypdf import PdfReader
 
     monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
@@ -138,15 +142,46 @@ def test_a_new_kind_flows_through_a_clinic_batch_and_its_cover_sheet(
             str(tmp_path / "b"),
             "--workers",
             "1",
+            *(["--split"] if split else []),
             "--json",
         ]
     )
     assert code == 0, err
     summary = data(out)
     assert summary["letters"] == 1 and summary["by_channel"] == {"mail": 1}
-    pdf = next(Path(f) for f in summary["files"] if f.endswith(f"{summary['batch']}.pdf"))
+    pdfs = [Path(f) for f in summary["files"] if f.endswith(".pdf") and "worklist" not in f]
+    pdf = pdfs[0] if split else next(p for p in pdfs if p.name == f"{summary['batch']}.pdf")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     assert "Solicitud para limitar el uso de mis datos personales" in text  # the Spanish cover sheet
     assert "limitar cómo usan sus datos" in text
     assert "Request to restrict the use of my personal data" in text  # the letter itself
     assert KINDS["restrict"].followable
+
+
+def test_no_code_patches_the_kinds_table_at_run_time() -> None:
+    """The batch's workers get each kind with the letter it is for; nothing in the package writes
+    into `KINDS` but `register_kind` and `unregister_kind` (a caller's explicit additions)."""
+    import ast
+
+    writes = []
+    for path in sorted((ROOT / "broker_audit").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        allowed = {
+            id(sub)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.name in ("register_kind", "unregister_kind")
+            for sub in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in allowed:
+                continue
+            target = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("setdefault", "update", "pop", "popitem", "clear"):
+                    target = node.func.value
+            elif isinstance(node, ast.Assign | ast.AugAssign | ast.Delete):
+                targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+                target = next((t.value for t in targets if isinstance(t, ast.Subscript)), None)
+            if isinstance(target, ast.Name) and target.id == "KINDS":
+                writes.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert writes == []

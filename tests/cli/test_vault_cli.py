@@ -10,8 +10,6 @@ import pytest
 from clijson import data
 from cliutil import DEMO, Runner
 
-from broker_audit.tracking.journal import Journal
-from broker_audit.tracking.snapshot import encode_state
 from broker_audit.vault.vault import Vault
 
 PASS = "correct horse battery staple"
@@ -50,14 +48,11 @@ def test_verify_walks_everything(vault: Path, cli: Runner) -> None:
 
 
 def test_verify_finds_damage_that_opening_does_not_read(vault: Path, cli: Runner) -> None:
-    """Proves: with a snapshot after record 4, opening checks only later records, so a changed
-    record 2 does not stop `status` (which shows the snapshot's state, the true one), but
-    `vault verify` walks from the first record and names it (exit 4)."""
+    """Proves: with the index written after record 4 (by the last append), opening checks only
+    later records, so a changed record 2 does not stop `status` (which shows the index's state,
+    the true one), but `vault verify` walks from the first record and names it (exit 4)."""
     with Vault.open(vault, passphrase=lambda: PASS) as opened:
-        state = Journal(opened).state()
-        with opened.transaction() as tx:
-            tx.set_snapshot(encode_state(state))
-            tx.commit()
+        assert opened.snapshot_count == opened.count == 4
     conn = sqlite3.connect(vault)
     conn.execute("UPDATE records SET sealed = CAST(sealed || x'00' AS BLOB) WHERE n = 2")
     conn.commit()

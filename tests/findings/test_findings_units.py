@@ -129,7 +129,7 @@ def test_an_email_with_a_pdf_attachment_and_findings_kept_through_the_snapshot(
     )
     review_findings(access, request_id, resources=Resources(), accept=[1, 2])
     with open_journal(access) as journal:
-        journal.rebuild_snapshot()
+        journal.rebuild_index()
         from_snapshot = current_findings(journal.proposals, journal.reviews)
         text = journal.read_payload(journal.answer_reads[1].parts[1].text).decode()
         full = Journal(journal.vault, use_snapshot=False)

@@ -214,6 +214,13 @@ def test_an_agent_opts_out_only_of_advertising_and_sale(law_id: str, claim: str,
         in claimed
     )
     assert "profiling" not in claimed.split("To the privacy team of")[1]
+    # nor does the subject (or the authorization's list) claim it "under the Act"
+    subject = " ".join(text.split("Subject:", 1)[1].split("(ref.", 1)[0].split())
+    assert subject.startswith(
+        "Request to opt out of targeted advertising and the sale of my personal data under"
+    )
+    assert "profiling" not in subject
+    assert "and profiling (reference" not in " ".join(text.split())
     assert f"({agent_citation}). So, on my behalf and as a request rather than a claim under the Act" in rest
     assert "stop processing my personal data for profiling" in rest
     # without an agent the person claims the whole right, profiling included

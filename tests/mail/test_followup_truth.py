@@ -9,6 +9,7 @@ import email
 import email.policy
 import io
 from pathlib import Path
+from typing import Any
 
 from conftest import TODAY, email_request, set_up_mail
 from mailservers import PASSWORD, SmtpServer, reply_message
@@ -20,7 +21,7 @@ from broker_audit.services import VaultAccess, mark, open_journal
 from broker_audit.services.followup import followup_letters
 from broker_audit.services.replies import add_reply_file
 from broker_audit.services.resources import Resources
-from broker_audit.services.send import send_requests
+from broker_audit.services.send import SendAsks, SendOptions, SendResult, send_requests
 from broker_audit.tracking.states import State
 
 LATER = TODAY + dt.timedelta(days=60)  # Colorado: 45 days from receipt have passed
@@ -81,17 +82,15 @@ def test_followups_send_refuses_a_followup_answered_since_it_was_drafted_unless_
     set_up_mail(access, smtp_tls)
     mark(access, letter.request_id, "acknowledged", today=LATER, on=LATER)
 
-    def send(**kw: object):  # type: ignore[no-untyped-def]
+    def send(**options: Any) -> SendResult:
         return send_requests(
             access,
-            None,
+            SendOptions(pace=0, **options),
             registry=shipped_registry(),
             today=LATER,
             password=lambda: PASSWORD,
-            confirm=lambda plan: True,
-            pace=0,
+            asks=SendAsks(confirm=lambda plan: True),
             laws=shipped_laws(),
-            **kw,  # type: ignore[arg-type]
         )
 
     dry = send(dry_run=True)

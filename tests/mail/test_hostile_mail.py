@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, email_request, set_up_mail
@@ -20,7 +21,7 @@ from mailservers import AUTHSERV_ID, PASSWORD, USER, ImapServer, reply_message
 
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal
-from broker_audit.services.inbox import InboxResult, read_inbox
+from broker_audit.services.inbox import InboxAsks, InboxOptions, InboxResult, read_inbox
 from broker_audit.services.mail import MailSettings, setup_mail
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.states import State
@@ -51,10 +52,15 @@ def requests(access: VaultAccess, tmp_path: Path) -> Requests:
     return Requests(ids, refs)
 
 
-def _inbox(access: VaultAccess, imap: ImapServer, **kwargs: object) -> InboxResult:
-    options: dict = {"password": lambda: PASSWORD, "cafile": imap.cafile}
-    options.update(kwargs)
-    return read_inbox(access, registry=shipped_registry(), today=TODAY, **options)
+def _inbox(access: VaultAccess, imap: ImapServer, asks: InboxAsks = InboxAsks()) -> InboxResult:
+    return read_inbox(
+        access,
+        InboxOptions(cafile=imap.cafile),
+        registry=shipped_registry(),
+        today=TODAY,
+        password=lambda: PASSWORD,
+        asks=asks,
+    )
 
 
 def _raw(headers: list[str], body: str = "Hello.") -> bytes:
@@ -221,7 +227,9 @@ def test_dmarc_variants(
             auth=auth,
         )
     )
-    result = _inbox(access, imap, decide=lambda r: r.suggested if r.can_apply and r.trusted else None)
+    result = _inbox(
+        access, imap, InboxAsks(decide=lambda r: r.suggested if r.can_apply and r.trusted else None)
+    )
     if outcome == "flagged":
         assert result.stored == [] and [n.kind for n in result.notices] == ["flagged"]
         assert "found it forged" in result.notices[0].reason
@@ -286,7 +294,9 @@ def test_accept_never_applies_an_unauthenticated_extension(
             auth=None,
         )
     )
-    result = _inbox(access, imap, decide=lambda r: r.suggested)  # as --accept would, without the trust test
+    result = _inbox(
+        access, imap, InboxAsks(decide=lambda r: r.suggested)
+    )  # as --accept would, without the trust test
     (applied,) = result.applied
     assert applied.error.startswith(
         "reply #1 claims to come from consumer.documents@lexisnexis.com, but your"
@@ -363,14 +373,13 @@ def _account_on(access: VaultAccess, server: Hostile) -> None:
     )
 
 
-def _server_inbox(access: VaultAccess, server: Hostile, **kwargs: object) -> InboxResult:
+def _server_inbox(access: VaultAccess, server: Hostile, **options: Any) -> InboxResult:
     return read_inbox(
         access,
+        InboxOptions(cafile=server.cafile, **options),
         registry=shipped_registry(),
         today=TODAY,
         password=lambda: PASSWORD,
-        cafile=server.cafile,
-        **kwargs,
     )
 
 

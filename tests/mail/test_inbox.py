@@ -9,8 +9,10 @@ import stat
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, email_request, set_up_mail
@@ -19,8 +21,8 @@ from mailservers import PASSWORD, ImapServer, SmtpServer, reply_message, tiny_pd
 from broker_audit.errors import MailLoginFailed, MailServerUnreachable, MailTLSFailed
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, open_journal
-from broker_audit.services.inbox import InboxResult, read_inbox
-from broker_audit.services.send import send_requests
+from broker_audit.services.inbox import InboxAsks, InboxOptions, InboxResult, read_inbox
+from broker_audit.services.send import SendAsks, SendOptions, send_requests
 from broker_audit.tracking.states import State
 
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
@@ -36,10 +38,22 @@ class Sent:
     msgids: dict[str, str]  # name -> Message-ID we sent
 
 
-def _inbox(access: VaultAccess, imap: ImapServer, **kwargs: object) -> InboxResult:
-    options: dict = {"password": lambda: PASSWORD, "cafile": imap.cafile}
-    options.update(kwargs)
-    return read_inbox(access, registry=shipped_registry(), today=TODAY, **options)
+def _inbox(
+    access: VaultAccess,
+    imap: ImapServer,
+    *,
+    password: Callable[[], str] = lambda: PASSWORD,
+    asks: InboxAsks = InboxAsks(),
+    **options: Any,
+) -> InboxResult:
+    return read_inbox(
+        access,
+        InboxOptions(**{"cafile": imap.cafile, **options}),
+        registry=shipped_registry(),
+        today=TODAY,
+        password=password,
+        asks=asks,
+    )
 
 
 @pytest.fixture
@@ -56,13 +70,11 @@ def sent(access: VaultAccess, tmp_path: Path, smtp_tls: SmtpServer, imap: ImapSe
     set_up_mail(access, smtp_tls, imap)
     result = send_requests(
         access,
-        None,
+        SendOptions(pace=0, cafile=smtp_tls.cafile),
         registry=shipped_registry(),
         today=TODAY,
         password=lambda: PASSWORD,
-        confirm=lambda p: True,
-        pace=0,
-        cafile=smtp_tls.cafile,
+        asks=SendAsks(confirm=lambda p: True),
     )
     by_id = {s.request_id: s.message_id for s in result.sent}
     return Sent(
@@ -170,7 +182,7 @@ def test_accepting_applies_and_an_extension_moves_the_due_date(
         before = journal.view(sent.ids["experian"]).due
         extension = journal.requests[sent.ids["experian"]].extension_days
     assert before is not None and extension == 45  # Colorado: 45 days, extendable by 45
-    result = _inbox(access, imap, decide=lambda r: r.suggested if r.can_apply else None)
+    result = _inbox(access, imap, asks=InboxAsks(decide=lambda r: r.suggested if r.can_apply else None))
     applied = {(a.request_id, a.state) for a in result.applied if not a.error}
     assert (sent.ids["experian"], "extended") in applied
     assert (sent.ids["equifax"], "denied") in applied
@@ -207,7 +219,7 @@ def test_a_forged_reference_from_an_unknown_domain_is_flagged(
             body=f"Regarding {sent.refs['experian']}: we have completed your request.",
         )
     )
-    result = _inbox(access, imap, decide=lambda r: r.suggested)
+    result = _inbox(access, imap, asks=InboxAsks(decide=lambda r: r.suggested))
     assert result.stored == [] and result.applied == []
     kinds = sorted((n.kind, n.request_id) for n in result.notices)
     assert kinds == sorted(
@@ -334,7 +346,7 @@ def test_no_plaintext_reply_or_attachment_on_disk(
     started = time.time() - 1
     marker = uuid.uuid4().hex
     pdf = _deliver_the_set(imap, sent, marker)
-    result = _inbox(access, imap, decide=lambda r: r.suggested if r.can_apply else None)
+    result = _inbox(access, imap, asks=InboxAsks(decide=lambda r: r.suggested if r.can_apply else None))
     assert len(result.stored) == 6
     # the reply's text; the attachment's bytes, raw and as one base64 line of the message
     as_sent = base64.b64encode(pdf[57 * 2 : 57 * 3])
@@ -354,7 +366,10 @@ def test_file_into_moves_only_the_matched_replies(access: VaultAccess, sent: Sen
     _deliver_the_set(imap, sent, uuid.uuid4().hex)
     asked: list[tuple[int, str]] = []
     result = _inbox(
-        access, imap, file_into="Data brokers", confirm_filing=lambda n, f: asked.append((n, f)) or True
+        access,
+        imap,
+        file_into="Data brokers",
+        asks=InboxAsks(confirm_filing=lambda n, f: asked.append((n, f)) or True),
     )
     assert asked == [(6, "Data brokers")] and result.filed == 6 and result.filed_how == "moved"
     filed = list((imap.maildir / ".Data brokers" / "cur").iterdir()) + list(
@@ -364,6 +379,10 @@ def test_file_into_moves_only_the_matched_replies(access: VaultAccess, sent: Sen
     assert len(filed) == 6 and len(left) == 1  # the newsletter stays where it was
     assert b"Everything must go" in left[0].read_bytes()
     declined = _inbox(
-        access, imap, folder="Data brokers", file_into="Elsewhere", confirm_filing=lambda n, f: False
+        access,
+        imap,
+        folder="Data brokers",
+        file_into="Elsewhere",
+        asks=InboxAsks(confirm_filing=lambda n, f: False),
     )
     assert declined.filed == 0 and declined.already_stored == 6

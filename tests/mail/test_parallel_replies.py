@@ -23,7 +23,7 @@ from broker_audit.profile import load_profile_file
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal, verify_vault
 from broker_audit.services import replies as replies_module
-from broker_audit.services.inbox import read_inbox
+from broker_audit.services.inbox import InboxOptions, read_inbox
 from broker_audit.services.letters import request_letters
 from broker_audit.services.replies import add_reply_file
 from broker_audit.services.resources import Resources
@@ -109,11 +109,10 @@ def test_parallel_inbox_and_reply_keep_every_reply_under_its_request(
     def inbox() -> None:
         read_inbox(
             access,
+            InboxOptions(folder=folder, cafile=imap.cafile),
             registry=shipped_registry(),
             today=TODAY,
             password=lambda: PASSWORD,
-            folder=folder,
-            cafile=imap.cafile,
         )
 
     actions = [inbox, inbox] + [

@@ -5,7 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, email_request, set_up_mail
@@ -15,17 +18,40 @@ from broker_audit.errors import MailLoginFailed, MailServerUnreachable, MailTLSF
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.resources import Resources
-from broker_audit.services.send import SendResult, send_requests
+from broker_audit.services.send import (
+    Answer,
+    InDoubt,
+    SendAsks,
+    SendOptions,
+    SendPlan,
+    SendResult,
+    send_requests,
+)
 from broker_audit.tracking.states import State
 
 # aiosmtpd warns that AUTH does not require STARTTLS on the implicit-TLS server: it is inside TLS.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 
-def _send(access: VaultAccess, ids: list[int] | None = None, **kwargs: object) -> SendResult:
-    options: dict = {"password": lambda: PASSWORD, "confirm": lambda plan: True, "pace": 0.0}
-    options.update(kwargs)
-    return send_requests(access, ids, registry=shipped_registry(), today=TODAY, **options)
+def _send(
+    access: VaultAccess,
+    ids: list[int] | None = None,
+    *,
+    password: Callable[[], str] = lambda: PASSWORD,
+    confirm: Callable[[SendPlan], bool] = lambda plan: True,
+    ask: Callable[[InDoubt, str], Answer] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    **options: Any,
+) -> SendResult:
+    return send_requests(
+        access,
+        SendOptions(request_ids=tuple(ids or ()), **{"pace": 0.0, **options}),
+        registry=shipped_registry(),
+        today=TODAY,
+        password=password,
+        asks=SendAsks(confirm=confirm, ask=ask),
+        sleep=sleep,
+    )
 
 
 @pytest.mark.parametrize("security", ["tls", "starttls"])
@@ -222,12 +248,11 @@ def test_a_follow_up_by_email_encloses_the_timeline(
     assert (follow.kind, follow.channel, follow.linked_to) == ("followup", "email", letter.request_id)
     result = send_requests(
         access,
-        None,
+        SendOptions(pace=0),
         registry=shipped_registry(),
         today=later,
         password=lambda: PASSWORD,
-        confirm=lambda plan: True,
-        pace=0,
+        asks=SendAsks(confirm=lambda plan: True),
         laws=shipped_laws(),
     )
     assert [s.request_id for s in result.sent] == [follow.request_id], [k.reason for k in result.plan.skipped]

@@ -12,7 +12,10 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -22,16 +25,40 @@ from mailservers import PASSWORD, ImapServer, Received, SmtpServer
 from broker_audit.errors import UserError
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal
-from broker_audit.services.send import SendResult, check_letter, send_requests
+from broker_audit.services.send import (
+    Answer,
+    InDoubt,
+    SendAsks,
+    SendOptions,
+    SendPlan,
+    SendResult,
+    check_letter,
+    send_requests,
+)
 from broker_audit.tracking.states import State
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 
-def _send(access: VaultAccess, ids: list[int] | None = None, **kwargs: object) -> SendResult:
-    options: dict = {"password": lambda: PASSWORD, "confirm": lambda plan: True, "pace": 0.0}
-    options.update(kwargs)
-    return send_requests(access, ids, registry=shipped_registry(), today=TODAY, **options)
+def _send(
+    access: VaultAccess,
+    ids: list[int] | None = None,
+    *,
+    password: Callable[[], str] = lambda: PASSWORD,
+    confirm: Callable[[SendPlan], bool] = lambda plan: True,
+    ask: Callable[[InDoubt, str], Answer] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    **options: Any,
+) -> SendResult:
+    return send_requests(
+        access,
+        SendOptions(request_ids=tuple(ids or ()), **{"pace": 0.0, **options}),
+        registry=shipped_registry(),
+        today=TODAY,
+        password=password,
+        asks=SendAsks(confirm=confirm, ask=ask),
+        sleep=sleep,
+    )
 
 
 def _eml(letter: object) -> Path:

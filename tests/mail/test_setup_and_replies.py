@@ -233,21 +233,15 @@ def test_the_timeline_stays_on_one_page(access: VaultAccess, tmp_path: Path) -> 
     assert len([f for f in result.files if f.parent.name == "replies"]) == 45
 
 
-def test_mail_state_survives_the_snapshot(
-    access: VaultAccess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The journal's sealed snapshot keeps the mail account, the emails sent and the replies."""
-    from broker_audit.tracking import journal as journal_module
-
-    monkeypatch.setattr(journal_module, "SNAPSHOT_AFTER", 1)
-    monkeypatch.setattr(journal_module, "SNAPSHOT_FRACTION", 10**9)
+def test_mail_state_survives_the_index(access: VaultAccess, tmp_path: Path) -> None:
+    """The vault's derived index keeps the mail account, the emails sent and the replies."""
     letter = email_request(access, tmp_path)
     setup_mail(access, SETTINGS, password=lambda: PASSWORD, use_keyring=False)
     text = tmp_path / "answer.txt"
     text.write_text("We have received your request.")
     add_reply_file(access, letter.request_id, text, today=TODAY)
     with open_journal(access) as journal:
-        assert journal.vault.snapshot_count == journal.vault.count  # read from the snapshot alone
+        assert journal.vault.snapshot_count == journal.vault.count  # read from the index alone
         assert journal.mail_account is not None and journal.mail_account.smtp_host == "smtp.example.org"
         (reply,) = journal.request_replies(letter.request_id)
         assert journal.read_payload(reply.original) == text.read_bytes()

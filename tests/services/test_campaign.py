@@ -27,6 +27,7 @@ from broker_audit.services.replies import add_reply_file
 from broker_audit.services.resources import Resources
 from broker_audit.services.tracking import mark
 from broker_audit.services.vaults import init_vault
+from broker_audit.tracking.journal import Journal
 
 ROOT = Path(__file__).resolve().parents[2]
 LAWS = shipped_laws()
@@ -364,10 +365,7 @@ def test_a_person_without_an_email_is_told_so(tmp_path: Path) -> None:
     assert not (tmp_path / "letters").exists()
 
 
-def test_campaigns_and_findings_survive_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from broker_audit.tracking import journal as journal_module
-
-    monkeypatch.setattr(journal_module, "SNAPSHOT_AFTER", 3)
+def test_campaigns_and_findings_survive_the_index(tmp_path: Path) -> None:
     access = _access(tmp_path)
     result = start_campaign(
         access,
@@ -379,7 +377,8 @@ def test_campaigns_and_findings_survive_the_snapshot(tmp_path: Path, monkeypatch
     first = result.letters[0].request_id
     record_finding(access, first, "none", today=MONDAY, evidence="letter of Dec 7")
     with open_journal(access) as journal:
-        assert journal._snapshot_count is not None  # read from a snapshot
+        assert journal.vault.snapshot_count == journal.vault.count  # read from the index
         assert list(journal.campaigns) == [result.campaign_id]
         assert [f.request_id for f in journal.agency_findings] == [first]
         assert journal.campaign_member(first)[1].agency_id == result.letters[0].broker_id  # type: ignore[index]
+        assert journal.state() == Journal(journal.vault, use_snapshot=False).state()  # as the records say

@@ -226,10 +226,15 @@ def test_newer_format_is_refused(vault_path: Path) -> None:
 
 def test_migrations_are_named_and_recorded(vault_path: Path) -> None:
     make_vault(vault_path, [])
-    assert [(v, n) for v, n, _ in MIGRATIONS] == [(1, "0001_initial"), (2, "0002_snapshot_blobs")]
+    assert [(v, n) for v, n, _ in MIGRATIONS] == [
+        (1, "0001_initial"),
+        (2, "0002_snapshot_blobs"),
+        (3, "0003_derived_parts"),
+    ]
     assert raw_sql(vault_path, "SELECT version, name FROM migrations") == [
         (1, "0001_initial"),
         (2, "0002_snapshot_blobs"),
+        (3, "0003_derived_parts"),
     ]
     assert raw_sql(vault_path, "SELECT value FROM meta WHERE key = 'format_version'") == [(FORMAT_VERSION,)]
 
@@ -341,19 +346,20 @@ def test_an_older_file_is_migrated_on_open(vault_path: Path, monkeypatch: pytest
     def add_table(conn: object) -> None:
         conn.execute("CREATE TABLE extra (x INTEGER) STRICT")  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, (3, "0003_test_extra", add_table)])
-    monkeypatch.setattr(store, "FORMAT_VERSION", 3)
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, (4, "0004_test_extra", add_table)])
+    monkeypatch.setattr(store, "FORMAT_VERSION", 4)
     vault = Vault.open(vault_path, recovery_key=recovery)
     assert vault.append(b"new") == 2
     vault.close()
     assert raw_sql(vault_path, "SELECT name FROM migrations ORDER BY version") == [
         ("0001_initial",),
         ("0002_snapshot_blobs",),
-        ("0003_test_extra",),
+        ("0003_derived_parts",),
+        ("0004_test_extra",),
     ]
     vault = Vault.open(vault_path, passphrase=lambda: PASSPHRASE)
     assert vault.records() == [(1, b"kept"), (2, b"new")]
     vault.close()
-    monkeypatch.setattr(store, "FORMAT_VERSION", 2)
+    monkeypatch.setattr(store, "FORMAT_VERSION", 3)
     with pytest.raises(VaultTooNew):
         Vault.open(vault_path, recovery_key=recovery)

@@ -111,6 +111,7 @@ def test_format1_vault_opens_migrates_and_upgrades_its_slot(tmp_path: Path) -> N
     assert raw_sql(path, "SELECT name FROM migrations ORDER BY version") == [
         ("0001_initial",),
         ("0002_snapshot_blobs",),
+        ("0003_derived_parts",),
     ]
     ((params,),) = raw_sql(path, "SELECT params FROM slots WHERE kind = 'passphrase'")
     assert b'"v"' not in params  # opened with the recovery key: the passphrase slot stays as it was
@@ -162,7 +163,7 @@ def test_a_write_to_a_format1_vault_opened_read_only_migrates_it_first(
         assert vault.count == 3 and raw_sql(path, "SELECT count(*) FROM migrations") == [(1,)]
         assert vault.append(b"written after a crash") == 4
         vault.close()
-    assert raw_sql(path, "SELECT count(*) FROM migrations") == [(2,)]
+    assert raw_sql(path, "SELECT count(*) FROM migrations") == [(3,)]
     vault = Vault.open(path, recovery_key=secrets_["recovery_key"])
     assert [n for n, _ in vault.records()] == [1, 2, 3, 4]
     vault.close()

@@ -90,9 +90,10 @@ def test_request_ids_are_read_inside_the_lock(vault_path: Path) -> None:
     request id 2 inside write(): it catches up with the other's records under the lock."""
     make_vault(vault_path, [])
     first, second = _open(vault_path), _open(vault_path)
+    assert first.requests == {}  # its fold, read now: stale outside the lock once the other writes
     with second.write():
         second.append([_request(second.next_request_id())])
-    assert first.next_request_id() == 1  # stale outside the lock
+    assert first.next_request_id() == 1
     with first.write():
         request_id = first.next_request_id()
         first.append([_request(request_id)])

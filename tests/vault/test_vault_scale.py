@@ -21,17 +21,17 @@ PASS = "bench passphrase"
 @pytest.mark.slow
 def test_100k_requests_pass_vault_verify(tmp_path: Path) -> None:
     """Proves: the generator's 100,000 requests (about 240,000 records in 5,000-request
-    batches) pass the full walk, the snapshot matches a fold of every record, and `status`
-    lists every request from the snapshot with the states the generator wrote."""
+    batches) pass the full walk, the index matches one built from every record, and `status`
+    lists every request from the index with the states the generator wrote."""
     path = tmp_path / "clinic.db"
     vaultgen.build(path, 100_000, passphrase=PASS)
     access = VaultAccess(path=path, passphrase=lambda: PASS)
     result = verify_vault(access)
     assert result.requests == 100_000
     assert result.records > 100_000 + 100_000  # requests, a sent event each, answers, clients
-    assert result.snapshot == "matches the records"
+    assert result.index == "matches the records"
     with Vault.open(path, passphrase=lambda: PASS) as vault:
-        assert vault.snapshot_count == vault.count  # opening reads no record: all in the snapshot
+        assert vault.snapshot_count == vault.count  # opening reads no record: all in the index
     rows = status_rows(access, today=dt.date(2027, 6, 1))
     assert [r.id for r in rows] == list(range(1, 100_001))
     states = {r.state for r in rows}

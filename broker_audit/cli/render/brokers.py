@@ -60,9 +60,33 @@ def provenance_words(route: Route) -> str:
     return _("as filed with {registry}").format(registry=where)
 
 
+_BOLD, _WARN = "bold", "bold red"
+
+
 def render_broker(b: Broker) -> None:
-    bold, warn = "bold", "bold red"
-    lines: list[tuple[str, str]] = [(f"{clean(b.name)} ({clean(b.id)})", bold)]
+    """`brokers show`: who the broker is, how to reach it, what it asks, what letters tell it,
+    what it sold to government, and the sources, each part drawn by its own function."""
+    lines: list[tuple[str, str]] = [(f"{clean(b.name)} ({clean(b.id)})", _BOLD)]
+    lines += _who_lines(b)
+    lines.append((_("How to send a request"), _BOLD))
+    if not b.routes:
+        lines.append(("  " + _("no route known yet: no letter can be sent"), "yellow"))
+    for route in b.routes:
+        lines += _route_lines(route)
+    if b.rights:
+        lines.append(
+            ("  " + _("rights honoured: {rights}").format(rights=joined(kind_word(r) for r in b.rights)), "")
+        )
+    lines += _verification_lines(b)
+    lines += _reach_lines(b)
+    lines += _government_lines(b)
+    for text, style in lines:
+        say((text, style))
+
+
+def _who_lines(b: Broker) -> list[tuple[str, str]]:
+    """Its names, parent, brands, categories, what it holds and whether it is a CRA."""
+    lines: list[tuple[str, str]] = []
     if b.legal_name:
         lines.append(("  " + _("legal name: {name}").format(name=clean(b.legal_name)), ""))
     if b.parent:
@@ -84,62 +108,61 @@ def render_broker(b: Broker) -> None:
         )
         lines.append(("  " + what, ""))
         lines.append((_source_line(cra.source, cra.checked, cra.grade), ""))
-    lines.append((_("How to send a request"), bold))
-    if not b.routes:
-        lines.append(("  " + _("no route known yet: no letter can be sent"), "yellow"))
-    for route in b.routes:
-        lines += _route_lines(route)
-    if b.rights:
-        lines.append(
-            ("  " + _("rights honoured: {rights}").format(rights=joined(kind_word(r) for r in b.rights)), "")
-        )
-    v = b.verification
-    if v is not None:
-        if v.asks_ssn:
-            lines.append(
-                (
-                    "  "
-                    + _(
-                        "Warning: asks for a Social Security number. Do not volunteer it; ask why it is "
-                        "needed."
-                    ),
-                    warn,
-                )
-            )
-        if v.asks_id_copy:
-            lines.append(
-                (
-                    "  "
-                    + _(
-                        "Warning: asks for a copy of an ID. Send one only if you must, with the number "
-                        "partly covered."
-                    ),
-                    warn,
-                )
-            )
-        if v.details:
-            lines.append(("  " + _("verification: {details}").format(details=clean(v.details)), ""))
-        lines.append((_source_line(v.source, v.checked), ""))
-        if v.asks:
-            from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+    return lines
 
-            lines.append((_("What it asks to identify you, the risk, and the least-risk way"), bold))
-            for a in v.asks:
-                when = f" ({clean(a.when)})" if a.when else ""
-                lines.append((f"  {clean(_(IDENTITY_ITEM_WORDS[a.item]))}{when}", warn))
-                lines.append(("      " + _("risk: {risk}").format(risk=clean(a.risk)), ""))
-                lines.append(("      " + _("instead: {instead}").format(instead=clean(a.instead)), ""))
-                lines.append(
-                    (
-                        f"      {clean(grade_word(a.grade))}: {clean(a.source)} "
-                        + _("(checked {day})").format(day=clean(a.checked)),
-                        "",
-                    )
+
+def _verification_lines(b: Broker) -> list[tuple[str, str]]:
+    """What it asks to verify a requester (SSN, an ID copy) and each ask's risk and way round."""
+    v = b.verification
+    if v is None:
+        return []
+    lines: list[tuple[str, str]] = []
+    if v.asks_ssn:
+        lines.append(
+            (
+                "  "
+                + _("Warning: asks for a Social Security number. Do not volunteer it; ask why it is needed."),
+                _WARN,
+            )
+        )
+    if v.asks_id_copy:
+        lines.append(
+            (
+                "  "
+                + _(
+                    "Warning: asks for a copy of an ID. Send one only if you must, with the number "
+                    "partly covered."
+                ),
+                _WARN,
+            )
+        )
+    if v.details:
+        lines.append(("  " + _("verification: {details}").format(details=clean(v.details)), ""))
+    lines.append((_source_line(v.source, v.checked), ""))
+    if v.asks:
+        from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
+
+        lines.append((_("What it asks to identify you, the risk, and the least-risk way"), _BOLD))
+        for a in v.asks:
+            when = f" ({clean(a.when)})" if a.when else ""
+            lines.append((f"  {clean(_(IDENTITY_ITEM_WORDS[a.item]))}{when}", _WARN))
+            lines.append(("      " + _("risk: {risk}").format(risk=clean(a.risk)), ""))
+            lines.append(("      " + _("instead: {instead}").format(instead=clean(a.instead)), ""))
+            lines.append(
+                (
+                    f"      {clean(grade_word(a.grade))}: {clean(a.source)} "
+                    + _("(checked {day})").format(day=clean(a.checked)),
+                    "",
                 )
-                if a.risk_source:
-                    lines.append(
-                        ("      " + _("the risk, source: {url}").format(url=clean(a.risk_source)), "")
-                    )
+            )
+            if a.risk_source:
+                lines.append(("      " + _("the risk, source: {url}").format(url=clean(a.risk_source)), ""))
+    return lines
+
+
+def _reach_lines(b: Broker) -> list[tuple[str, str]]:
+    """What letters to it tell, the data a deletion cannot reach, whose residents it answers."""
+    lines: list[tuple[str, str]] = []
     from broker_audit.letters.disclosure import government_ties, reason_in
 
     ties = government_ties(b)
@@ -172,20 +195,25 @@ def render_broker(b: Broker) -> None:
             )
         )
         lines.append((_source_line(b.residency_limit.source, b.residency_limit.checked), ""))
+    return lines
+
+
+def _government_lines(b: Broker) -> list[tuple[str, str]]:
+    """Its documented sales or sharing with government, then its sources and notes."""
+    lines: list[tuple[str, str]] = []
     if b.law_enforcement:
-        lines.append((_("Documented sales or sharing with government"), bold))
+        lines.append((_("Documented sales or sharing with government"), _BOLD))
         for e in b.law_enforcement:
             lines.append(
                 (f"  {clean(e.year)} {clean(e.agency)} ({clean(e.recipient)}): {clean(e.summary)}", "")
             )
             lines.append((_source_line(e.source, e.checked), ""))
-    lines.append((_("Sources"), bold))
+    lines.append((_("Sources"), _BOLD))
     for s in b.sources:
         lines.append((f"  {clean(s.url)} " + _("(checked {day})").format(day=clean(s.checked)), ""))
     if b.notes:
         lines.append(("  " + _("notes: {notes}").format(notes=clean(b.notes)), ""))
-    for text, style in lines:
-        say((text, style))
+    return lines
 
 
 def _source_line(url: str, checked: object, grade: str = "") -> str:

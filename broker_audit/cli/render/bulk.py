@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 def render_batch(summary: BatchSummary) -> None:
+    """`bulk letters`: what was written (or would be), by which routes, what was read, and the
+    rows and letters passed over, each part drawn by its own function."""
     if summary.dry_run:
         say(
             ngettext(
@@ -42,28 +44,7 @@ def render_batch(summary: BatchSummary) -> None:
         )
         for path in summary.files:
             say(f"  {clean(path)}")
-    channels = summary.by_channel
-    if channels or summary.no_route:
-        parts = [
-            _("{count} by {channel}").format(count=n, channel=clean(channel_name(channel)))
-            for channel, n in sorted(channels.items())
-        ]
-        if summary.no_route:
-            unknown = joined(summary.no_route_brokers)
-            parts.append(
-                _("{count} not written (no route known: {brokers})").format(
-                    count=summary.no_route, brokers=unknown
-                )
-            )
-        say(_("Routes: {routes}.").format(routes="; ".join(parts)))
-        if any(c != "mail" for c in channels):
-            say(
-                _(
-                    "The print PDF holds the cover sheets and the mailed letters; the work list "
-                    "(-worklist.csv, "
-                    "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
-                )
-            )
+    _batch_routes(summary)
     for group in summary.disclosure:
         say(
             _("Letters to {brokers} give {tells}.").format(
@@ -75,6 +56,47 @@ def render_batch(summary: BatchSummary) -> None:
         say(_("Columns not used: {columns}").format(columns=joined(summary.unmapped_columns)))
     if summary.date_order:
         say(summary.date_order[:1].upper() + summary.date_order[1:] + ".")
+    _batch_read(summary)
+    _batch_passed_over(summary)
+    for note in summary.notes:
+        say(_("note: {note}").format(note=clean(note)))
+    if not summary.dry_run:
+        say(
+            _("After mailing: {command}").format(
+                command=f"broker-audit bulk mark {summary.batch} sent --via mail"
+            )
+        )
+
+
+def _batch_routes(summary: BatchSummary) -> None:
+    """How many letters go by each channel, and those with no route known."""
+    channels = summary.by_channel
+    if not channels and not summary.no_route:
+        return
+    parts = [
+        _("{count} by {channel}").format(count=n, channel=clean(channel_name(channel)))
+        for channel, n in sorted(channels.items())
+    ]
+    if summary.no_route:
+        unknown = joined(summary.no_route_brokers)
+        parts.append(
+            _("{count} not written (no route known: {brokers})").format(
+                count=summary.no_route, brokers=unknown
+            )
+        )
+    say(_("Routes: {routes}.").format(routes="; ".join(parts)))
+    if any(c != "mail" for c in channels):
+        say(
+            _(
+                "The print PDF holds the cover sheets and the mailed letters; the work list "
+                "(-worklist.csv, "
+                "-worklist.pdf, -email/) holds the letters to send by email, web form or phone."
+            )
+        )
+
+
+def _batch_read(summary: BatchSummary) -> None:
+    """A dry run's table of what was read from each row, and the possible duplicate clients."""
     if summary.read:
         read = Table(title=_("What was read from each row"))
         for n, column in enumerate(
@@ -94,6 +116,10 @@ def render_batch(summary: BatchSummary) -> None:
                 for d in summary.duplicates[:10]
             ),
         )
+
+
+def _batch_passed_over(summary: BatchSummary) -> None:
+    """The letters not written again (an open request of the kind) and the rows to fix."""
     repeats = summary.repeats_skipped
     if repeats:
         table = Table(
@@ -124,14 +150,6 @@ def render_batch(summary: BatchSummary) -> None:
         for b in bad[:50]:
             add_text_row(table, str(b.row), b.reason)
         console.print(table)
-    for note in summary.notes:
-        say(_("note: {note}").format(note=clean(note)))
-    if not summary.dry_run:
-        say(
-            _("After mailing: {command}").format(
-                command=f"broker-audit bulk mark {summary.batch} sent --via mail"
-            )
-        )
 
 
 BUCKET_WORDS = {

@@ -22,6 +22,8 @@ def render_campaign_started(result: CampaignResult) -> None:
     for warning in dict.fromkeys(result.warnings):
         say(_("warning: {warning}").format(warning=clean(warning)), err=True)
     who = _("the clinic") if result.requester == "clinic" else _("you (name and e-mail only)")
+    asked = [m for m in result.without_route if m.open_request is not None]
+    unknown = [m for m in result.without_route if m.open_request is None]
     say(
         _(
             "Campaign {campaign} ({scope}), from {who}: {letters} letters, {without} agencies without a "
@@ -31,8 +33,9 @@ def render_campaign_started(result: CampaignResult) -> None:
             scope=clean(result.scope),
             who=who,
             letters=len(result.letters),
-            without=len(result.without_route),
+            without=len(unknown),
         )
+        + (_(", {count} asked before").format(count=len(asked)) if asked else "")
     )
     for r in result.letters:
         say(
@@ -44,9 +47,13 @@ def render_campaign_started(result: CampaignResult) -> None:
                 files=", ".join(clean(f) for f in r.files),
             )
         )
-    if result.without_route:
+    if asked:
+        say(_("Not written again (a records request to it is still open; --again writes it anyway):"))
+        for m in asked:
+            say(f"  {clean(m.agency_name)} ({clean(m.agency_id)}): #{m.open_request}")
+    if unknown:
         say(_("No letter (no request channel or contact known; see `broker-audit agencies show ID`):"))
-        for m in result.without_route:
+        for m in unknown:
             leads = " " + _("Leads to confirm: {leads}").format(leads="; ".join(m.leads)) if m.leads else ""
             say(f"  {clean(m.agency_name)} ({clean(m.agency_id)}).{clean(leads)}")
     say(_("Sign the statement at the end of each letter before you send it (C.R.S. 24-72-305.5)."), err=True)

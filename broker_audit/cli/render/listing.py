@@ -94,23 +94,7 @@ def render_status(report: StatusReport) -> None:
             styles=["bold red" if r.overdue else None for r in report.rows],
             colour=colour,
         )
-        if estimated:
-            lines.append(
-                "~ "
-                + _(
-                    "an estimate: the legal clock runs from the day the letter was received; record it with "
-                    "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return "
-                    "receipt)."
-                )
-            )
-        if courtesy:
-            lines.append(
-                "c "
-                + _(
-                    "a courtesy date, not a legal deadline: no privacy law of the state sets one; the letter "
-                    "asked for an answer within 45 days of receipt."
-                )
-            )
+        lines += _due_notes(estimated, courtesy)
     if report.hidden:
         lines.append(
             _(
@@ -119,6 +103,29 @@ def render_status(report: StatusReport) -> None:
             ).format(count=f"{report.hidden:,}")
         )
     table.show(lines)
+
+
+def _due_notes(estimated: bool, courtesy: bool) -> list[str]:
+    """What the marks in the due column mean: ~ an estimate, c a courtesy date."""
+    lines: list[str] = []
+    if estimated:
+        lines.append(
+            "~ "
+            + _(
+                "an estimate: the legal clock runs from the day the letter was received; record it with "
+                "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return "
+                "receipt)."
+            )
+        )
+    if courtesy:
+        lines.append(
+            "c "
+            + _(
+                "a courtesy date, not a legal deadline: no privacy law of the state sets one; the letter "
+                "asked for an answer within 45 days of receipt."
+            )
+        )
+    return lines
 
 
 def _by(row: StatusRow, word: Callable[[str, Callable[[str], str]], str]) -> str:
@@ -166,7 +173,7 @@ def render_campaign_status(report: CampaignReport) -> None:
         late=report.late,
         fees=report.fees,
         without=report.without_route,
-    )
+    ) + (_(", {count} asked before").format(count=report.asked_before) if report.asked_before else "")
     columns = [
         table.Column("id", right=True, shrink=False),
         table.Column(_("agency"), min_width=14),

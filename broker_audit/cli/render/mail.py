@@ -320,22 +320,7 @@ def render_inbox(result: InboxResult) -> None:
             )
         elif r.why_not and not r.confirmed and r.suggested:
             say(f"  ({r.why_not})")
-    for a in result.applied:
-        if a.error:
-            say(_("reply #{id}: not applied: {error}").format(id=a.reply_id, error=a.error))
-        elif a.sender_checked:
-            say(
-                _(
-                    "#{id} is now {state} (from reply #{reply} on your word: the sender was not "
-                    "authenticated)"
-                ).format(id=a.request_id, state=state_word(a.state), reply=a.reply_id)
-            )
-        else:
-            say(
-                _("#{id} is now {state} (from reply #{reply})").format(
-                    id=a.request_id, state=state_word(a.state), reply=a.reply_id
-                )
-            )
+    _render_applied(result)
     for followup, reply in getattr(result, "withdrawn", ()):
         say(
             _(
@@ -378,6 +363,26 @@ def render_inbox(result: InboxResult) -> None:
         )
     if result.stopped:
         say(_("Stopped reading: {why}. Everything read before is kept.").format(why=result.stopped))
+
+
+def _render_applied(result: InboxResult) -> None:
+    """The states the replies set (or why one was not applied)."""
+    for a in result.applied:
+        if a.error:
+            say(_("reply #{id}: not applied: {error}").format(id=a.reply_id, error=a.error))
+        elif a.sender_checked:
+            say(
+                _(
+                    "#{id} is now {state} (from reply #{reply} on your word: the sender was not "
+                    "authenticated)"
+                ).format(id=a.request_id, state=state_word(a.state), reply=a.reply_id)
+            )
+        else:
+            say(
+                _("#{id} is now {state} (from reply #{reply})").format(
+                    id=a.request_id, state=state_word(a.state), reply=a.reply_id
+                )
+            )
 
 
 def render_reply_added(added: ReplyAdded) -> None:

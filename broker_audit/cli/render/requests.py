@@ -105,11 +105,15 @@ def render_view(view: RequestView, today: dt.date) -> None:
         (_("#{id} {recipient}").format(id=r.id, recipient=clean(r.recipient_name)), "bold"),
         " — " + _("{kind} under {law}").format(kind=clean(kind_word(r.kind)), law=clean(r.law_name)),
     )
+    # The letter's own date (what it says, and what clocks count from); when the log was written
+    # on another day (a letter dated ahead, BROKER_AUDIT_TODAY), that day too.
+    logged = _(" (logged {day})").format(day=f"{r.created:%Y-%m-%d}") if r.created.date() != r.dated else ""
     say(
         "  "
         + _("reference {reference}, drafted {day}").format(
-            reference=clean(r.reference), day=f"{r.created:%Y-%m-%d}"
+            reference=clean(r.reference), day=r.dated.isoformat()
         )
+        + logged
     )
     state = state_word(view.state.value)
     due = ""
@@ -135,7 +139,7 @@ def render_view(view: RequestView, today: dt.date) -> None:
     table = Table(title=_("History"))
     for col in (_("on"), _("state"), _("via"), _("tracking"), _("note")):
         table.add_column(col)
-    add_text_row(table, f"{r.created:%Y-%m-%d}", state_word("drafted"), "", "", "")
+    add_text_row(table, r.dated.isoformat(), state_word("drafted"), "", "", "")
     for e in view.events:
         add_text_row(
             table, e.on.isoformat(), state_word(e.state.value), channel_name(e.via), e.tracking, e.note

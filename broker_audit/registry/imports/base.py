@@ -185,6 +185,41 @@ MAX_LIST = 10
 """Aliases, emails and phone numbers kept per broker."""
 
 
+@dataclass
+class _Cells:
+    """A row's cells read by kind: the values (in column order), the label of the first column of
+    each kind that had a value, the notes (label: text), and the yes/no disclosure columns."""
+
+    got: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    disclosures: dict[str, bool | None] = field(default_factory=dict)
+
+    def all(self, *kinds: str) -> list[str]:
+        return [value for kind in kinds for value in self.got.get(kind, [])]
+
+
+def _read_cells(cells: Sequence[str], columns: ColumnMap, note_limit: int) -> _Cells:
+    read = _Cells()
+    for label, kind, value in zip(columns.header, columns.kinds, cells, strict=False):
+        value = cut_cell(value).strip()
+        if kind is None or kind == "ignore":
+            continue
+        if kind.startswith("bool:"):
+            read.disclosures[kind[5:]] = extract.yes_no(value)
+            continue
+        if blank(value):
+            continue
+        read.labels.setdefault(kind, " ".join(label.split()).rstrip(":").strip())
+        if kind in ("note", "instructions", "instructions-protected"):
+            text = " ".join(value.split())
+            if len(text) > note_limit:
+                text = text[: note_limit - 1].rstrip() + "…"
+            read.notes.append(f"{short(label)}: {text}")
+        read.got.setdefault(kind, []).append(value)
+    return read
+
+
 def build_row(
     line: int, cells: Sequence[str], columns: ColumnMap, *, note_limit: int = 600
 ) -> ImportedRow | str:
@@ -193,37 +228,13 @@ def build_row(
     Cells lose escape sequences and control characters; names, notes and lists are bounded, so
     no row can make the imported registry, which every command loads, large.
     """
-    got: dict[str, list[str]] = {}
-    labels: dict[str, str] = {}  # kind -> the label of the first column of that kind with a value
-    notes: list[str] = []
-    disclosures: dict[str, bool | None] = {}
-    for label, kind, value in zip(columns.header, columns.kinds, cells, strict=False):
-        value = cut_cell(value).strip()
-        if kind is None or kind == "ignore":
-            continue
-        if kind.startswith("bool:"):
-            disclosures[kind[5:]] = extract.yes_no(value)
-            continue
-        if blank(value):
-            continue
-        labels.setdefault(kind, " ".join(label.split()).rstrip(":").strip())
-        if kind in ("note", "instructions", "instructions-protected"):
-            text = " ".join(value.split())
-            if len(text) > note_limit:
-                text = text[: note_limit - 1].rstrip() + "…"
-            notes.append(f"{short(label)}: {text}")
-        got.setdefault(kind, []).append(value)
+    read = _read_cells(cells, columns, note_limit)
+    got, labels = read.got, read.labels
     name = " ".join(got.get("name", [""])[0].split())
     if not name:
         return "no broker name"
     if len(name) > MAX_NAME_CHARS:
         return f"the broker name is longer than {MAX_NAME_CHARS} characters"
-    aliases = [a for a in _DBA.split(name) if a and a != name] if _DBA.search(name) else []
-    for value in got.get("dba", []):
-        aliases += [a.strip() for a in re.split(r"[;\n]|,\s*(?=[A-Z])", value) if a.strip()]
-    prose = " \n ".join(
-        got.get("instructions", []) + got.get("instructions-protected", []) + got.get("note", [])
-    )
     instructions = " \n ".join(got.get("instructions", []))
     request_emails = extract.emails(instructions)
     emails = [e for v in got.get("email", []) for e in extract.emails(v)]
@@ -232,50 +243,22 @@ def build_row(
         for e in [*request_emails, *extract.emails(" ".join(got.get("instructions-protected", [])))]
         if e not in emails
     ]
-    website = next((u for v in got.get("website", []) for u in [extract.normalise_url(v)] if u), None)
-    if website is None:
-        website = next((u for v in got.get("website", []) for u in extract.urls(v)), None)
-    web_form = None
-    web_form_label = ""
-    for value in got.get("web_form", []):
-        web_form = extract.normalise_url(value) or next(iter(extract.urls(value)), None)
-        web_form_label = labels.get("web_form", "")
-    if web_form is None:
-        web_form = extract.form_url(extract.urls(instructions), website)
-        web_form_label = labels.get("instructions", "") if web_form else ""
-    if web_form is None:
-        protected = " ".join(got.get("instructions-protected", []))
-        web_form = extract.form_url(extract.urls(protected), website)
-        web_form_label = labels.get("instructions-protected", "") if web_form else ""
+    website = _website(read)
+    web_form, web_form_label = _web_form(read, instructions, website)
     request_phones = extract.phones(instructions)
     phones = [p for v in got.get("phone", []) for p in extract.phones(v, bare=True)]
+    prose = " \n ".join(read.all("instructions", "instructions-protected", "note"))
     phones += [p for p in extract.phones(prose) if p not in phones]
     postal = _postal(got)
     if postal is None and (got.get("address") or got.get("street") or got.get("city")):
-        where = ", ".join(
-            got.get("address", [])
-            + got.get("street", [])
-            + got.get("city", [])
-            + got.get("state", [])
-            + got.get("zip", [])
-            + got.get("country", [])
+        where = ", ".join(read.all("address", "street", "city", "state", "zip", "country"))
+        read.notes.insert(
+            0, f"Address as registered (not read as a US postal address): {' '.join(where.split())}"
         )
-        notes.insert(0, f"Address as registered (not read as a US postal address): {' '.join(where.split())}")
-    kept_notes: list[str] = []
-    room = MAX_NOTES_CHARS
-    for note in notes:
-        if len(note) > room:
-            if room > 40:
-                kept_notes.append(note[: room - 1].rstrip() + "…")
-            break
-        kept_notes.append(note)
-        room -= len(note)
     return ImportedRow(
         line=line,
         name=name,
-        aliases=tuple(dict.fromkeys(a[:MAX_NAME_CHARS] for a in aliases if a.lower() != name.lower()))[
-            :MAX_LIST
-        ],
+        aliases=_aliases(name, read),
         website=website,
         emails=_unique_ci(emails)[:MAX_LIST],
         web_form=web_form,
@@ -285,11 +268,62 @@ def build_row(
         request_label=labels.get("instructions", "") if request_emails or request_phones else "",
         web_form_label=web_form_label,
         postal=postal,
-        disclosures=tuple(sorted(disclosures.items())),
-        notes=tuple(kept_notes),
+        disclosures=tuple(sorted(read.disclosures.items())),
+        notes=_bounded_notes(read.notes),
         registered=(got.get("registered") or [""])[0],
         status=(got.get("status") or [""])[0],
     )
+
+
+def _aliases(name: str, read: _Cells) -> tuple[str, ...]:
+    """Other names: those in the name itself ("X d/b/a Y") and in the doing-business-as cells."""
+    aliases = [a for a in _DBA.split(name) if a and a != name] if _DBA.search(name) else []
+    for value in read.got.get("dba", []):
+        aliases += [a.strip() for a in re.split(r"[;\n]|,\s*(?=[A-Z])", value) if a.strip()]
+    kept = dict.fromkeys(a[:MAX_NAME_CHARS] for a in aliases if a.lower() != name.lower())
+    return tuple(kept)[:MAX_LIST]
+
+
+def _website(read: _Cells) -> str | None:
+    websites = read.got.get("website", [])
+    website = next((u for v in websites for u in [extract.normalise_url(v)] if u), None)
+    if website is None:
+        website = next((u for v in websites for u in extract.urls(v)), None)
+    return website
+
+
+def _web_form(read: _Cells, instructions: str, website: str | None) -> tuple[str | None, str]:
+    """The broker's request form and the label of the column it came from: a web-form column
+    (the last one with a value), else a form link in the instructions, else in the instructions
+    for protected persons."""
+    web_form = None
+    label = ""
+    for value in read.got.get("web_form", []):
+        web_form = extract.normalise_url(value) or next(iter(extract.urls(value)), None)
+        label = read.labels.get("web_form", "")
+    if web_form is None:
+        web_form = extract.form_url(extract.urls(instructions), website)
+        label = read.labels.get("instructions", "") if web_form else ""
+    if web_form is None:
+        protected = " ".join(read.got.get("instructions-protected", []))
+        web_form = extract.form_url(extract.urls(protected), website)
+        label = read.labels.get("instructions-protected", "") if web_form else ""
+    return web_form, label
+
+
+def _bounded_notes(notes: list[str]) -> tuple[str, ...]:
+    """The notes that fit in MAX_NOTES_CHARS, the first one that does not cut short (if room is
+    left for a useful part of it)."""
+    kept: list[str] = []
+    room = MAX_NOTES_CHARS
+    for note in notes:
+        if len(note) > room:
+            if room > 40:
+                kept.append(note[: room - 1].rstrip() + "…")
+            break
+        kept.append(note)
+        room -= len(note)
+    return tuple(kept)
 
 
 def _unique_ci(values: list[str]) -> tuple[str, ...]:
