@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from broker_audit.i18n import N_, NP_
+from broker_audit.i18n import N_, NP_, pgettext_in
 
 # What a privacy law gives a person, right by right. "fcra-disclosure" is the FCRA's file
 # disclosure (15 U.S.C. 1681g); "portability" is a copy in a portable, readily usable format;
@@ -245,10 +245,8 @@ class LetterKind:
     id: str
     group: KindGroup
     rights: tuple[Right, ...]  # the rights it exercises, in order of preference; () for none
-    title: str  # the letter's subject line
-    title_es: str = ""  # the subject as a Spanish-language cover sheet lists it
+    title: str  # the letter's subject line (English; its other languages are in the catalog)
     goal: str = ""  # the cover sheet's "The letters ask them to ..."
-    goal_es: str = ""
     clock: Clock = "right"
     recipient: RecipientKind = "broker"
     followable: bool = False  # a late or refused letter of this kind gets a follow-up chain
@@ -257,16 +255,23 @@ class LetterKind:
     # Rights it claims besides its main one, wherever the law gives them (an access letter also
     # claims the list of third parties where a law has that right).
     also: tuple[Right, ...] = ()
+    # (language, title, goal) for a kind added at run time, whose words are in no catalog; a
+    # shipped kind's are in the message catalog (contexts "kind title" and "kind goal").
+    words: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def template_name(self) -> str:
         return self.template or self.id
 
     def title_in(self, language: str) -> str:
-        return self.title_es if language == "es" and self.title_es else self.title
+        own = next((title for lang, title, _ in self.words if lang == language and title), "")
+        return own or pgettext_in(language, "kind title", self.title)
 
     def goal_in(self, language: str) -> str:
-        return self.goal_es if language == "es" and self.goal_es else self.goal
+        if not self.goal:
+            return ""
+        own = next((goal for lang, _, goal in self.words if lang == language and goal), "")
+        return own or pgettext_in(language, "kind goal", self.goal)
 
 
 KINDS: dict[str, LetterKind] = {
@@ -277,20 +282,16 @@ KINDS: dict[str, LetterKind] = {
             group="request",
             rights=("access",),
             also=("third-party-list",),
-            title="Request to know / access my personal data",
-            title_es="Solicitud de acceso a mis datos personales",
-            goal="show you the data they hold about you and say to whom they sold it",
-            goal_es="mostrarle los datos que tienen sobre usted y decirle a quién los vendieron",
+            title=NP_("kind title", "Request to know / access my personal data"),
+            goal=NP_("kind goal", "show you the data they hold about you and say to whom they sold it"),
             followable=True,
         ),
         LetterKind(
             id="delete",
             group="request",
             rights=("delete",),
-            title="Request to delete my personal data",
-            title_es="Solicitud de eliminación de mis datos personales",
-            goal="delete your data",
-            goal_es="eliminar sus datos",
+            title=NP_("kind title", "Request to delete my personal data"),
+            goal=NP_("kind goal", "delete your data"),
             followable=True,
         ),
         LetterKind(
@@ -298,20 +299,16 @@ KINDS: dict[str, LetterKind] = {
             group="request",
             rights=("opt-out",),
             # Each law's own subject is in laws.toml (`title`): "sharing" is California's word.
-            title="Request to opt out of the sale of my personal data",
-            title_es="Solicitud de exclusión de la venta de mis datos personales",
-            goal="stop selling your data",
-            goal_es="dejar de vender sus datos",
+            title=NP_("kind title", "Request to opt out of the sale of my personal data"),
+            goal=NP_("kind goal", "stop selling your data"),
             followable=True,
         ),
         LetterKind(
             id="correct",
             group="request",
             rights=("correct",),
-            title="Request to correct inaccurate personal data",
-            title_es="Solicitud de corrección de datos personales",
-            goal="correct wrong data about you",
-            goal_es="corregir datos equivocados sobre usted",
+            title=NP_("kind title", "Request to correct inaccurate personal data"),
+            goal=NP_("kind goal", "correct wrong data about you"),
             followable=True,
             needs_details=True,
         ),
@@ -319,34 +316,29 @@ KINDS: dict[str, LetterKind] = {
             id="fcra-disclosure",
             group="request",
             rights=("fcra-disclosure",),
-            title="Request for disclosure of my consumer file",
-            title_es="Solicitud de divulgación de mi expediente de consumidor",
-            goal="send you your consumer file",
-            goal_es="enviarle su expediente de consumidor",
+            title=NP_("kind title", "Request for disclosure of my consumer file"),
+            goal=NP_("kind goal", "send you your consumer file"),
             followable=True,
         ),
         LetterKind(
             id="followup",
             group="chain",
             rights=(),
-            title="Follow-up: no complete answer to my request",
-            title_es="Seguimiento: sin respuesta completa a mi solicitud",
+            title=NP_("kind title", "Follow-up: no complete answer to my request"),
             clock="none",
         ),
         LetterKind(
             id="appeal",
             group="chain",
             rights=(),
-            title="Appeal of your decision on my request",
-            title_es="Apelación de la decisión sobre mi solicitud",
+            title=NP_("kind title", "Appeal of your decision on my request"),
             clock="appeal",
         ),
         LetterKind(
             id="complaint",
             group="chain",
             rights=(),
-            title="Complaint about a data broker's handling of my privacy request",
-            title_es="Queja sobre cómo un corredor de datos trató mi solicitud",
+            title=NP_("kind title", "Complaint about a data broker's handling of my privacy request"),
             clock="none",
             recipient="complaint-office",
         ),
@@ -354,8 +346,7 @@ KINDS: dict[str, LetterKind] = {
             id="unreachable",
             group="notice",
             rights=(),
-            title="Complaint: a data broker I cannot reach to make my privacy request",
-            title_es="Queja: un corredor de datos al que no puedo enviar mi solicitud",
+            title=NP_("kind title", "Complaint: a data broker I cannot reach to make my privacy request"),
             clock="none",
             recipient="complaint-office",
         ),
@@ -363,7 +354,9 @@ KINDS: dict[str, LetterKind] = {
             id="records",
             group="records",
             rights=("access",),
-            title="Records request to a sheriff: booking data shared with data brokers and ICE",
+            title=NP_(
+                "kind title", "Records request to a sheriff: booking data shared with data brokers and ICE"
+            ),
             clock="records",
             recipient="agency",
         ),
@@ -371,7 +364,7 @@ KINDS: dict[str, LetterKind] = {
             id="records-followup",
             group="records",
             rights=(),
-            title="Follow-up: my records request has not been answered",
+            title=NP_("kind title", "Follow-up: my records request has not been answered"),
             clock="none",
             recipient="agency",
         ),
@@ -379,17 +372,15 @@ KINDS: dict[str, LetterKind] = {
             id="authorization",
             group="page",
             rights=(),
-            title="Authorization of an agent to make a privacy request",
+            title=NP_("kind title", "Authorization of an agent to make a privacy request"),
             clock="none",
         ),
         LetterKind(
             id="drop",
             group="platform",
             rights=("delete",),
-            title="DROP request: delete my data at every registered data broker",
-            title_es="Solicitud en DROP: eliminar mis datos en cada corredor de datos registrado",
-            goal="delete your data through California's DROP",
-            goal_es="eliminar sus datos por medio de DROP de California",
+            title=NP_("kind title", "DROP request: delete my data at every registered data broker"),
+            goal=NP_("kind goal", "delete your data through California's DROP"),
             clock="platform",
             recipient="platform",
         ),
@@ -397,8 +388,7 @@ KINDS: dict[str, LetterKind] = {
             id="drop-result",
             group="platform",
             rights=("delete",),
-            title="DROP result for one data broker",
-            title_es="Resultado de DROP para un corredor de datos",
+            title=NP_("kind title", "DROP result for one data broker"),
             clock="platform",
         ),
     )

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from broker_audit.datafiles import templates_dir
+from broker_audit.i18n import LANGUAGES as SPOKEN
 from broker_audit.i18n import N_, NP_, gettext_in, pgettext_in
 from broker_audit.law.claim import Claim, claim_for
 from broker_audit.law.schema import Law, Platform
@@ -27,7 +29,13 @@ from broker_audit.letters.context import (
 from broker_audit.profile import AgentProfile
 from broker_audit.vocabulary import CHANNELS, LetterKind, kind
 
-LANGUAGES = ("en", "es")
+LANGUAGES = tuple(
+    language
+    for language in SPOKEN
+    if language == "en" or (templates_dir() / f"cover-{language}.txt.j2").is_file()
+)
+"""The languages a cover sheet is written in: English, and each language the tool speaks that has
+a templates/letters/cover-<lang>.txt.j2 (its words are in the catalog)."""
 
 
 @dataclass(frozen=True)

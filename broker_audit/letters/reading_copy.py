@@ -18,14 +18,18 @@ from pathlib import Path
 
 import msgspec
 
-from broker_audit.i18n import N_, NP_, format_date, gettext_in, pgettext_in
+from broker_audit.datafiles import templates_dir
+from broker_audit.i18n import LANGUAGES, N_, NP_, format_date, gettext_in, pgettext_in
 from broker_audit.letters.context import EarlierContext, LetterContext, PeriodContext, RecordsContext
 from broker_audit.letters.document import Document
 from broker_audit.vocabulary import CHANNELS
 from broker_audit.words import channel_words
 
-READING_LANGUAGES = ("es",)
-"""The languages a reading copy can be written in (each has a templates/letters/<lang>/ folder)."""
+READING_LANGUAGES = tuple(
+    language for language in LANGUAGES if language != "en" and (templates_dir() / language).is_dir()
+)
+"""The languages a reading copy can be written in: those the tool speaks that have a
+templates/letters/<lang>/ folder (a language is added by its catalog and that folder)."""
 SUFFIX = "reading-copy"
 """A reading copy's file is the letter's name with `-reading-copy-<lang>` added."""
 

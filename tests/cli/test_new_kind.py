@@ -18,9 +18,9 @@ RESTRICT = LetterKind(
     group="request",
     rights=("opt-out",),
     title="Request to restrict the use of my personal data",
-    title_es="Solicitud para limitar el uso de mis datos personales",
     goal="limit how they use your data",
-    goal_es="limitar cómo usan sus datos",
+    # a kind added at run time brings its own words (a shipped kind's are in the catalog)
+    words=(("es", "Solicitud para limitar el uso de mis datos personales", "limitar cómo usan sus datos"),),
     followable=True,
 )
 TEMPLATE = """\

@@ -301,6 +301,7 @@ def test_a_campaigns_email_letter_goes_to_the_agencys_route(
         today=TODAY,
         agency_list=listing,
         prefer="email",
+        again=True,  # the same agencies again, on purpose
     )
     eml = next(p for p in again.letters[0].files if p.suffix == ".eml")
     eml.write_bytes(eml.read_bytes().replace(b"cdps_cbi_cora@state.co.us", b"someone@example.org"))
