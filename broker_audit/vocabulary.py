@@ -181,15 +181,15 @@ DOOR_WORDS = {
 # What a records request's answer showed, as the user records it per agency (`campaign finding`).
 Finding = Literal["appriss", "lexisnexis", "vine", "ice-access", "other-vendor", "none", "refused", "fee"]
 FINDINGS: tuple[str, ...] = get_args(Finding)
-FINDING_WORDS = {
-    "appriss": "a contract or agreement with Appriss",
-    "lexisnexis": "a contract or agreement with LexisNexis",
-    "vine": "a VINE agreement",
-    "ice-access": "access by ICE or DHS to booking data",
-    "other-vendor": "another vendor that receives or resells the data",
-    "none": "no such records (the agency says it has none)",
-    "refused": "refused or withheld",
-    "fee": "asked for a fee",
+FINDING_WORDS = {  # English ids of the catalog: translated where a person reads them
+    "appriss": N_("a contract or agreement with Appriss"),
+    "lexisnexis": N_("a contract or agreement with LexisNexis"),
+    "vine": N_("a VINE agreement"),
+    "ice-access": N_("access by ICE or DHS to booking data"),
+    "other-vendor": N_("another vendor that receives or resells the data"),
+    "none": N_("no such records (the agency says it has none)"),
+    "refused": N_("refused or withheld"),
+    "fee": N_("asked for a fee"),
 }
 # What a letter may tell its recipient about the requester, besides the name (always given).
 # Each is a disclosure, decided once per letter (letters/disclosure.py) and kept in the log.

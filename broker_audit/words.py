@@ -8,6 +8,24 @@ from __future__ import annotations
 from broker_audit.i18n import NP_, pgettext_in
 from broker_audit.vocabulary import CHANNELS
 
+CHANNEL_NAMES = (  # a channel's id as a noun ("mail"): marked here, translated by channel_name
+    NP_("channel name", "mail"),
+    NP_("channel name", "email"),
+    NP_("channel name", "web-form"),
+    NP_("channel name", "fax"),
+    NP_("channel name", "phone"),
+)
+DOOR_WORDS = {
+    "request-channel": NP_("door kind", "request channel"),
+    "contact": NP_("door kind", "contact"),
+    "registered": NP_("door kind", "registered address"),
+}
+GRADE_WORDS = {
+    "primary": NP_("source grade", "primary"),
+    "secondary": NP_("source grade", "secondary"),
+    "weak": NP_("source grade", "weak"),
+}
+
 STATE_WORDS = {
     "drafted": NP_("request state", "drafted"),
     "sent": NP_("request state", "sent"),
@@ -85,3 +103,21 @@ def channel_heading(channel: str, language: str | None = None) -> str:
     spec = CHANNELS.get(channel)
     found = spec.heading if spec else ""
     return pgettext_in(language, "channel heading", found) if found else "Send to:"
+
+
+def channel_name(channel: str, language: str | None = None) -> str:
+    """A channel as a noun: in English its id, the word `--via` takes ("mail", "web-form"); in
+    another language the catalog's word ("correo postal"); an unknown channel as it is."""
+    return pgettext_in(language, "channel name", channel) if channel else channel
+
+
+def door_word(door_kind: str, language: str | None = None) -> str:
+    """What kind of door a route is: "request channel", "contact", "registered address"."""
+    found = DOOR_WORDS.get(door_kind)
+    return pgettext_in(language, "door kind", found) if found else door_kind
+
+
+def grade_word(grade: str, language: str | None = None) -> str:
+    """A source's grade: "primary", "secondary", "weak" (an unknown one as it is)."""
+    found = GRADE_WORDS.get(grade)
+    return pgettext_in(language, "source grade", found) if found else grade

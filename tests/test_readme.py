@@ -249,7 +249,7 @@ def test_the_use_it_walkthrough_runs_in_order(
     assert "#1 is now delivered" in said["broker-audit mark 1 delivered --on 2026-12-02"]
     mail_only = said["broker-audit request experian whitepages --via mail"]
     assert "Experian (access" in mail_only and "whitepages" in mail_only
-    assert "1 email(s) would be sent" in said["broker-audit send --dry-run"]
+    assert "1 email would be sent" in said["broker-audit send --dry-run"]
     assert "reply #1 to #1" in said["broker-audit reply 1 --file scan.pdf --state denied"]
     assert "reply #2 to #12" in said["broker-audit reply 12 --file answer.pdf"]
     assert "evidence: reply #2" in said["broker-audit campaign finding 12 appriss --reply 2"]

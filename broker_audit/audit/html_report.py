@@ -114,10 +114,12 @@ def audit_html(
         body.append(
             "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in columns) + "</tr></thead><tbody>"
         )
+        from broker_audit.letters.disclosure import reason_in
+
         for t in told:
             sent = t.sent.isoformat() if t.sent else ""
             kept = escape(", ".join(t.withheld)) + (
-                f" <small>({escape(t.reason)})</small>" if t.reason else ""
+                f" <small>({escape(reason_in(t.reason))})</small>" if t.reason else ""
             )
             letter = _("#{id} {kind}, sent {date}").format(id=t.request_id, kind=kind_word(t.kind), date=sent)
             body.append(

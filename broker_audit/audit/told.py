@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import msgspec
 
 from broker_audit.i18n import N_, _
+from broker_audit.letters.disclosure import summary_in
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import State
 
@@ -65,7 +66,11 @@ def told_rows(views: Sequence[RequestView]) -> tuple[list[Told], int]:
                 recipient=r.recipient_name,
                 kind=r.kind,
                 sent=view.sent,
-                told=(d.summary or ", ".join([_("your name"), *(_word(f) for f in d.given)]))
+                told=(
+                    summary_in(d.summary)
+                    if d.summary
+                    else ", ".join([_("your name"), *(_word(f) for f in d.given)])
+                )
                 if d is not None
                 else _(NOT_RECORDED),
                 withheld=tuple(_word(f) for f in d.withheld) if d is not None else (),

@@ -245,6 +245,9 @@ def localise_typer() -> None:
     words.REQUIRED_LONG_STRING = _("[required]")
     words.DEFAULT_STRING = _("[default: {}]")
     words.ENVVAR_STRING = _("[env var: {}]")
+    from broker_audit.cli.usage_errors import localise_usage_errors
+
+    localise_usage_errors()
     try:  # the "Usage:" prefix is an argument default deep in typer's copy of click
         from typer._click import formatting
 

@@ -9,7 +9,7 @@ import typer
 
 from broker_audit.cli.common import access, err, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 if TYPE_CHECKING:
     from broker_audit.tracking.records import Answers
@@ -20,8 +20,10 @@ def _ask_questions(stored: Answers | None, lang: str) -> Answers:
     from broker_audit.tracking.records import Answers
 
     err(
-        "A few questions decide which brokers likely hold your data. Answers stay in the "
-        "encrypted vault. Answer y, n, or press Enter if you are not sure."
+        _(
+            "A few questions decide which brokers likely hold your data. Answers stay in the "
+            "encrypted vault. Answer y, n, or press Enter if you are not sure."
+        )
     )
     values = {}
     for q in QUESTIONS:
@@ -52,14 +54,18 @@ def _answers_from_options(options: list[str], stored: Answers | None) -> Answers
     keys = {q.key for q in QUESTIONS}
     values = msgspec.structs.asdict(stored) if stored else {}
     for item in options:
-        key, _, value = item.partition("=")
+        key, _sep, value = item.partition("=")
         key = key.strip().replace("-", "_")
         if key not in keys:
-            raise UserError(f"unknown question {key!r}", "questions: " + ", ".join(sorted(keys)))
+            raise UserError(
+                _("unknown question {key}").format(key=repr(key)),
+                _("questions: {keys}").format(keys=", ".join(sorted(keys))),
+            )
         word = value.strip().lower()
         if word not in _ANSWER_WORDS:
             raise UserError(
-                f"--answer {item}: {value.strip()!r} is not an answer", "answer yes, no or unknown"
+                _("--answer {item}: {value} is not an answer").format(item=item, value=repr(value.strip())),
+                _("answer yes, no or unknown"),
             )
         values[key] = _ANSWER_WORDS[word]
     return Answers(**values)
@@ -74,7 +80,11 @@ def audit_command(
         help=N_("QUESTION=yes|no|unknown, without prompts, e.g. booked_in_jail=yes (repeat)."),
     ),
     questions: bool = typer.Option(False, "--questions", help=N_("Ask the questions again.")),
-    lang: str = typer.Option("en", "--lang", help=N_("Language of the questions: en or es.")),
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help=N_("Language of the questions: en or es (default: the language broker-audit speaks)."),
+    ),
     limit: int = typer.Option(None, "--limit", help=N_("Show only the first N brokers.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
@@ -90,10 +100,15 @@ def audit_command(
     import sys
 
     from broker_audit.errors import UserError
+    from broker_audit.i18n import current_language
     from broker_audit.services.audit import run_audit
 
+    lang = lang or current_language()
     if lang not in ("en", "es"):
-        raise UserError(f"--lang {lang}: the questions are in en or es", "use --lang en or --lang es")
+        raise UserError(
+            _("--lang {lang}: the questions are in en or es").format(lang=lang),
+            _("use --lang en or --lang es"),
+        )
 
     def ask(stored: Answers | None) -> Answers | None:
         if answer:

@@ -8,7 +8,7 @@ import typer
 
 from broker_audit.cli.common import access, err, parse_date, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _, ngettext
 
 app = typer.Typer(
     help=N_(
@@ -107,13 +107,13 @@ def letters(
         if not sep:
             from broker_audit.errors import UserError
 
-            raise UserError(f"--map {item!r} needs COLUMN=field")
+            raise UserError(_("--map {item} needs COLUMN=field").format(item=repr(item)))
         mapping[name.strip()] = field.strip()
     import contextlib
 
     from broker_audit.cli.render.base import progress_bar
 
-    bar = contextlib.nullcontext(None) if dry_run else progress_bar("Writing letters")
+    bar = contextlib.nullcontext(None) if dry_run else progress_bar(_("Writing letters"))
     with bar as advance:
         result = run_batch(
             access(ctx),
@@ -175,13 +175,21 @@ def mark(
     if as_json:
         emit(ctx, result)
         return
+    from broker_audit.words import state_word
+
     typer.echo(
-        f"Marked {result.marked} requests of {result.batch_id} as {state}; left {len(result.skipped)} alone."
+        ngettext(
+            "Marked {count} request of {batch} as {state}; left {left} alone.",
+            "Marked {count} requests of {batch} as {state}; left {left} alone.",
+            result.marked,
+        ).format(
+            count=result.marked, batch=result.batch_id, state=state_word(state), left=len(result.skipped)
+        )
     )
     for left in result.skipped[:20]:
-        err(f"#{left.request_id} left as it is: {left.reason}")
+        err(_("#{id} left as it is: {reason}").format(id=left.request_id, reason=left.reason))
     if len(result.skipped) > 20:
-        err(f"... and {len(result.skipped) - 20} more")
+        err(_("... and {count} more").format(count=len(result.skipped) - 20))
 
 
 @app.command("status")
@@ -205,10 +213,18 @@ def status(
     summary = summarise(rows, by)
     if csv_file:
         write_rows_csv(rows, csv_file)
-        err(f"wrote {len(rows)} requests to {csv_file}")
+        err(
+            ngettext("wrote {count} request to {path}", "wrote {count} requests to {path}", len(rows)).format(
+                count=len(rows), path=csv_file
+            )
+        )
     if ics_file:
         count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
-        err(f"wrote {count} due dates to {ics_file}")
+        err(
+            ngettext("wrote {count} due date to {path}", "wrote {count} due dates to {path}", count).format(
+                count=count, path=ics_file
+            )
+        )
     if as_json:
         emit(ctx, rows)
         return

@@ -9,7 +9,7 @@ import typer
 
 from broker_audit.cli.common import access, err, parse_date, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 
 def cora_command(
@@ -97,16 +97,18 @@ def cora_command(
     from broker_audit.services.clinic import load_clinic_file
 
     if as_kind is not None and as_kind not in ("clinic", "person"):
-        raise typer.BadParameter("--as is clinic or person")
+        raise typer.BadParameter(_("--as is clinic or person"))
     if group is not None or agencies is not None:
         if agency or address or email or disclose:
             raise typer.BadParameter(
-                "--agency, --address, --email and --disclose are for one agency, not a campaign"
+                _("--agency, --address, --email and --disclose are for one agency, not a campaign")
             )
         _campaign(ctx, group, agencies, as_kind, via, since, out, formats, as_json, again)
         return
     if not agency or not address:
-        raise typer.BadParameter("name the agency and its address (--agency, --address), or use --all GROUP")
+        raise typer.BadParameter(
+            _("name the agency and its address (--agency, --address), or use --all GROUP")
+        )
     from broker_audit.services.cora import records_request
 
     result = records_request(
@@ -130,11 +132,16 @@ def cora_command(
     from broker_audit.cli.render.base import say
 
     say(
-        f"#{result.request_id} {result.broker_name} (CCJRA and CORA): "
-        + ", ".join(str(f) for f in result.files)
+        _("#{id} {agency} (CCJRA and CORA): {files}").format(
+            id=result.request_id, agency=result.broker_name, files=", ".join(str(f) for f in result.files)
+        )
     )
-    err("Sign the statement at the end of the letter before you send it (C.R.S. 24-72-305.5).")
-    err(f"When you send it: broker-audit mark {result.request_id} sent --via mail")
+    err(_("Sign the statement at the end of the letter before you send it (C.R.S. 24-72-305.5)."))
+    err(
+        _("When you send it: {command}").format(
+            command=f"broker-audit mark {result.request_id} sent --via mail"
+        )
+    )
 
 
 def _campaign(

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from broker_audit.cli.common import resources, today
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 
 def demo_command(
@@ -31,18 +31,24 @@ def demo_command(
     from broker_audit.cli.render.requests import render_letters
     from broker_audit.words import channel_done
 
-    typer.echo("Letters written for the fictional requester in examples/demo-profile.toml:")
+    typer.echo(_("Letters written for the fictional requester in examples/demo-profile.toml:"))
     render_letters(result.letters, result.no_route, [], told=True)
     typer.echo("")
     if result.letters:
         first = result.letters[0]
         how = channel_done(first.channel) or first.channel
-        typer.echo(f"Request #{first.request_id} was marked sent {how} today. Status today:")
+        typer.echo(
+            _("Request #{id} was marked sent {how} today. Status today:").format(id=first.request_id, how=how)
+        )
     render_status(result.status_today)
     typer.echo("")
-    typer.echo(f"Status on {result.later.isoformat()}, when the 45-day deadline has passed:")
+    typer.echo(
+        _("Status on {day}, when the 45-day deadline has passed:").format(day=result.later.isoformat())
+    )
     render_status(result.status_later)
     typer.echo(
-        "The demo vault was crypto-shredded. Start for real with: broker-audit init "
-        "(from this folder: .venv/bin/broker-audit init, or activate .venv first)"
+        _(
+            "The demo vault was crypto-shredded. Start for real with: broker-audit init "
+            "(from this folder: .venv/bin/broker-audit init, or activate .venv first)"
+        )
     )

@@ -8,7 +8,7 @@ import typer
 
 from broker_audit.cli.common import access, parse_date, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 if TYPE_CHECKING:
     from broker_audit.services.drop import DropResult
@@ -65,8 +65,9 @@ def record_command(
     )
     _render(ctx, result, as_json)
     typer.echo(
-        "When DROP shows a broker's status: broker-audit drop result BROKER deleted|opted-out|exempted|"
-        "not-found|pending",
+        _("When DROP shows a broker's status: {command}").format(
+            command="broker-audit drop result BROKER deleted|opted-out|exempted|not-found|pending"
+        ),
         err=True,
     )
 

@@ -6,7 +6,7 @@ import typer
 
 from broker_audit.cli.common import access, parse_date, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 
 def _numbers(text: str | None, option: str) -> list[int]:
@@ -19,14 +19,24 @@ def _numbers(text: str | None, option: str) -> list[int]:
         if not piece:
             continue
         if "-" in piece:
-            low, _, high = piece.partition("-")
+            low, _sep, high = piece.partition("-")
             if not (low.isdigit() and high.isdigit()) or int(low) > int(high):
-                raise UserError(f"{option} {text}: {piece!r} is not a range", "e.g. --accept 1,3-5")
+                raise UserError(
+                    _("{option} {text}: {piece} is not a range").format(
+                        option=option, text=text, piece=repr(piece)
+                    ),
+                    _("e.g. --accept 1,3-5"),
+                )
             out.extend(range(int(low), int(high) + 1))
         elif piece.isdigit():
             out.append(int(piece))
         else:
-            raise UserError(f"{option} {text}: {piece!r} is not a number", "e.g. --accept 1,3-5")
+            raise UserError(
+                _("{option} {text}: {piece} is not a number").format(
+                    option=option, text=text, piece=repr(piece)
+                ),
+                _("e.g. --accept 1,3-5"),
+            )
     return out
 
 
@@ -58,12 +68,13 @@ def findings_command(
     reviewing = bool(accept or reject or edit is not None)
     if (value or role or on) and edit is None:
         raise UserError(
-            "--value, --role and --on go with --edit N", "e.g. --edit 3 --value 'Weld County Court'"
+            _("--value, --role and --on go with --edit N"), _("e.g. --edit 3 --value 'Weld County Court'")
         )
     if request_id is None:
         if reviewing:
             raise UserError(
-                "name the request whose findings you review", "e.g. broker-audit findings 3 --accept 1,2"
+                _("name the request whose findings you review"),
+                _("e.g. broker-audit findings 3 --accept 1,2"),
             )
         from broker_audit.services.findings import read_all
 

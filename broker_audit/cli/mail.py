@@ -19,7 +19,7 @@ from broker_audit.cli.common import (
     today,
 )
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from broker_audit.services.send import Answer, InDoubt, SendPlan
@@ -132,13 +132,13 @@ def send_command(
 
     Example: broker-audit send --dry-run && broker-audit send 3 4 --yes
     """
-    from broker_audit.cli.render.mail import render_send_plan, render_send_result, what_goes
+    from broker_audit.cli.render.mail import render_send_plan, render_send_result, send_question
     from broker_audit.errors import NeedsAttention
     from broker_audit.services.send import SendAsks, SendOptions, send_requests
 
     def confirm(plan: SendPlan) -> bool:
         render_send_plan(plan)
-        return ask_yes(f"Send {len(plan.to_send)} {what_goes(plan)} now?", yes=yes, what="send email")
+        return ask_yes(send_question(plan), yes=yes, what=_("send email"))
 
     answers: dict[int, Answer] = {i: "sent" for i in was_sent or ()}
     answers |= {i: "not-sent" for i in not_sent or ()}
@@ -173,14 +173,21 @@ def send_command(
         render_send_result(result)
     if result.plan.in_doubt:
         raise NeedsAttention(
-            f"{len(result.plan.in_doubt)} email(s) may have gone out in an earlier run; not sent again",
-            "look in your Sent folder, then run `broker-audit send --was-sent ID` or `--not-sent ID`",
+            ngettext(
+                "{count} email may have gone out in an earlier run; not sent again",
+                "{count} emails may have gone out in an earlier run; not sent again",
+                len(result.plan.in_doubt),
+            ).format(count=len(result.plan.in_doubt)),
+            _("look in your Sent folder, then run `broker-audit send --was-sent ID` or `--not-sent ID`"),
         )
     if result.failed or result.not_attempted:
         raise NeedsAttention(
-            f"{len(result.failed) + len(result.not_attempted)} of {len(result.plan.to_send)} "
-            "email(s) not sent; they stay drafted",
-            "see the reasons above, then run `broker-audit send` again",
+            ngettext(
+                "{count} of {total} email not sent; they stay drafted",
+                "{count} of {total} emails not sent; they stay drafted",
+                len(result.plan.to_send),
+            ).format(count=len(result.failed) + len(result.not_attempted), total=len(result.plan.to_send)),
+            _("see the reasons above, then run `broker-audit send` again"),
         )
 
 
@@ -229,9 +236,23 @@ def inbox_command(
 
     def confirm_filing(count: int, folder_name: str) -> bool:
         if not yes and not sys.stdin.isatty():
-            err(f"not filed: pass --yes to move {count} message(s) into {folder_name}")
+            err(
+                ngettext(
+                    "not filed: pass --yes to move {count} message into {folder}",
+                    "not filed: pass --yes to move {count} messages into {folder}",
+                    count,
+                ).format(count=count, folder=folder_name)
+            )
             return False
-        return ask_yes(f"Move {count} matched message(s) into {folder_name}?", yes=yes, what="file messages")
+        return ask_yes(
+            ngettext(
+                "Move {count} matched message into {folder}?",
+                "Move {count} matched messages into {folder}?",
+                count,
+            ).format(count=count, folder=folder_name),
+            yes=yes,
+            what=_("file messages"),
+        )
 
     result = read_inbox(
         access(ctx),
@@ -254,13 +275,17 @@ def inbox_command(
         render_inbox(result)
     if result.stopped:
         raise NeedsAttention(
-            f"stopped reading: {result.stopped}",
-            f"the {len(result.stored)} reply(ies) read before are kept; run `broker-audit inbox` again later",
+            _("stopped reading: {why}").format(why=result.stopped),
+            ngettext(
+                "the {count} reply read before is kept; run `broker-audit inbox` again later",
+                "the {count} replies read before are kept; run `broker-audit inbox` again later",
+                len(result.stored),
+            ).format(count=len(result.stored)),
         )
     if result.needs_attention:
         raise NeedsAttention(
-            "some messages need your attention (listed above); nothing was changed because of them",
-            "check each one; add a genuine reply by hand with `broker-audit reply ID --file saved.eml`",
+            _("some messages need your attention (listed above); nothing was changed because of them"),
+            _("check each one; add a genuine reply by hand with `broker-audit reply ID --file saved.eml`"),
         )
 
 

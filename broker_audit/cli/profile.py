@@ -8,7 +8,7 @@ import typer
 
 from broker_audit.cli.common import access, parse_date
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 app = typer.Typer(
     help=N_(
@@ -105,4 +105,4 @@ def edit(
     if as_json:
         emit(ctx, profile)
     else:
-        typer.echo("Profile updated.")
+        typer.echo(_("Profile updated."))

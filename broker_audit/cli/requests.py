@@ -127,11 +127,17 @@ def request_command(
     )
     _print_letters(ctx, result, as_json)
     if result.letters:
-        err("When you send a letter: broker-audit mark ID sent --via ROUTE (the route printed above)")
+        err(
+            _("When you send a letter: {command} (the route printed above)").format(
+                command="broker-audit mark ID sent --via ROUTE"
+            )
+        )
     if any(r.channel == "mail" and r.kind != "unreachable" for r in result.letters):
         err(
-            "Send letters by certified mail with a return receipt: the legal clock runs from the day "
-            "it arrived (broker-audit mark ID delivered --on DATE)"
+            _(
+                "Send letters by certified mail with a return receipt: the legal clock runs from the day "
+                "it arrived ({command})"
+            ).format(command="broker-audit mark ID delivered --on DATE")
         )
 
 
@@ -139,12 +145,18 @@ def _ask_again(repeats: list[OpenRequest]) -> bool:
     """In a terminal: list the open requests the letters would repeat and ask."""
     import sys
 
+    from broker_audit.words import kind_word
+
     for found in repeats:
-        err(f"warning: an open {found.kind} request to {found.broker_name} exists: {found.describe()}")
+        err(
+            _("warning: an open {kind} request to {broker} exists: {which}").format(
+                kind=kind_word(found.kind), broker=found.broker_name, which=found.describe()
+            )
+        )
     if not sys.stdin.isatty():
         return False
     try:
-        return typer.confirm("Write these letters again anyway?", default=False, err=True)
+        return typer.confirm(_("Write these letters again anyway?"), default=False, err=True)
     except (typer.Abort, EOFError):
         return False
 
@@ -153,10 +165,10 @@ def _print_letters(ctx: typer.Context, result: LettersResult, as_json: bool, *, 
     """The letters a run wrote: as JSON, else for people (`told`: with what each tells)."""
     if as_json:
         for warning in dict.fromkeys([*result.warnings, *(w for r in result.letters for w in r.warnings)]):
-            err(f"warning: {warning}")
+            err(_("warning: {warning}").format(warning=warning))
         emit(ctx, result)
         for note in result.notes:
-            err(f"note: {note}")
+            err(_("note: {note}").format(note=note))
     else:
         from broker_audit.cli.render.requests import render_letters
 
@@ -213,17 +225,18 @@ def followup_command(
         reading_copy=current_language(),
     )
     for request_id, reason in result.skipped:
-        err(f"#{request_id}: skipped, {reason}")
+        err(_("#{id}: skipped, {reason}").format(id=request_id, reason=reason))
     _print_letters(ctx, result, as_json, told=True)
     for about in dict.fromkeys(
         r.linked_to for r in result.letters if r.linked_to and r.kind != "records-followup"
     ):
         err(
-            "The letter says a timeline with copies is enclosed: "
-            f"broker-audit evidence {about} --out evidence-{about}"
+            _("The letter says a timeline with copies is enclosed: {command}").format(
+                command=f"broker-audit evidence {about} --out evidence-{about}"
+            )
         )
     if not result.letters and not as_json:
-        typer.echo("Nothing is late or refused: no letter to write.")
+        typer.echo(_("Nothing is late or refused: no letter to write."))
 
 
 def _values(options: list[str] | None) -> tuple[str, ...]:
@@ -279,7 +292,7 @@ def status_command(
     day = parse_date(as_of, "--as-of") if as_of else today()
     if campaign is not None:
         if overdue or broker or state or client or batch:
-            raise typer.BadParameter("--campaign shows every agency of the campaign; use no other filter")
+            raise typer.BadParameter(_("--campaign shows every agency of the campaign; use no other filter"))
         _campaign_status(ctx, campaign, day, as_json)
         return
     query = StatusQuery(
@@ -375,11 +388,17 @@ def mark_command(
         from broker_audit.cli.common import err
 
         err(
-            f"warning: recorded on your word: if reply #{reply}'s sender was not authenticated, the "
-            "timeline says so"
+            _(
+                "warning: recorded on your word: if reply #{reply}'s sender was not authenticated, the "
+                "timeline says so"
+            ).format(reply=reply)
         )
-    due = f", due {view.due.isoformat()}" if view.due else ""
-    typer.echo(f"#{request_id} is now {view.state.value}{due}")
+    from broker_audit.words import state_word
+
+    due = _(", due {day}").format(day=view.due.isoformat()) if view.due else ""
+    typer.echo(
+        _("#{id} is now {state}{due}").format(id=request_id, state=state_word(view.state.value), due=due)
+    )
 
 
 def resend_command(
@@ -427,12 +446,15 @@ def resend_command(
     )
     _print_letters(ctx, result, as_json)
     if not as_json:
-        first = f"#{request_id} " + (
-            "is withdrawn: it was never sent" if result.withdrawn else "stays as it is"
-        )
+        first = (
+            _("#{id} is withdrawn: it was never sent") if result.withdrawn else _("#{id} stays as it is")
+        ).format(id=request_id)
         err(
-            f"{first}; #{result.letter.request_id} replaces it. When you send it: "
-            f"broker-audit mark {result.letter.request_id} sent --via {via}"
+            _("{first}; #{new} replaces it. When you send it: {command}").format(
+                first=first,
+                new=result.letter.request_id,
+                command=f"broker-audit mark {result.letter.request_id} sent --via {via}",
+            )
         )
 
 

@@ -12,7 +12,7 @@ import typer
 
 from broker_audit.cli.common import access, err, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from broker_audit.services.scan import ScanPlan, ScanReport
@@ -69,7 +69,13 @@ def scan_command(
         if yes:
             return True
         try:
-            return typer.confirm(f"Send these {len(plan.searches)} searches?", default=False, err=True)
+            return typer.confirm(
+                ngettext(
+                    "Send this {count} search?", "Send these {count} searches?", len(plan.searches)
+                ).format(count=len(plan.searches)),
+                default=False,
+                err=True,
+            )
         except (typer.Abort, EOFError):
             return False
 
@@ -91,7 +97,7 @@ def scan_command(
     if report.dry_run and not as_json:
         _show_plan(report.plan)
     if not report.sent:
-        err("Nothing was sent.")
+        err(_("Nothing was sent."))
     if as_json:
         from broker_audit.services.scan import scan_summary
 

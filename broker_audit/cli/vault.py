@@ -7,7 +7,7 @@ import typer
 
 from broker_audit.cli.common import access, err, globals_of, passphrase_prompt
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 
 app = typer.Typer(
     help=N_("Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd"),
@@ -34,13 +34,17 @@ def forget(
     a = access(ctx)
     if confirm is None:
         if not sys.stdin.isatty():
-            raise UserError("refusing to forget without confirmation", "pass --confirm forget")
-        err(f"This destroys every key of {a.path} and the file. Your request log is gone for good.")
-        confirm = typer.prompt("Type forget to go on", err=True)
+            raise UserError(_("refusing to forget without confirmation"), _("pass --confirm forget"))
+        err(
+            _("This destroys every key of {path} and the file. Your request log is gone for good.").format(
+                path=a.path
+            )
+        )
+        confirm = typer.prompt(_("Type forget to go on"), err=True)
     if confirm.strip() != "forget":
-        raise UserError("not confirmed; nothing was changed")
+        raise UserError(_("not confirmed; nothing was changed"))
     path = forget_vault(a)
-    typer.echo(f"Destroyed the keys and removed {path}")
+    typer.echo(_("Destroyed the keys and removed {path}").format(path=path))
 
 
 @app.command("accept")
@@ -60,13 +64,19 @@ def accept(
     from broker_audit.services.vaults import accept_vault
 
     a = access(ctx)
-    if not ask_yes("Go on with this copy and give up what only the newer one holds?", yes=yes, what="accept"):
-        typer.echo("Not accepted; the vault stays read-only.")
+    if not ask_yes(
+        _("Go on with this copy and give up what only the newer one holds?"), yes=yes, what=_("accept")
+    ):
+        typer.echo(_("Not accepted; the vault stays read-only."))
         return
     if accept_vault(a):
-        typer.echo(f"Accepted: {a.path} is now the copy this computer follows, and may be written.")
+        typer.echo(
+            _("Accepted: {path} is now the copy this computer follows, and may be written.").format(
+                path=a.path
+            )
+        )
     else:
-        typer.echo("Nothing to accept: this vault is the one last seen here.")
+        typer.echo(_("Nothing to accept: this vault is the one last seen here."))
 
 
 @app.command("passwd")
@@ -84,12 +94,12 @@ def passwd(
     """
     from broker_audit.services import change_passphrase
 
-    key = typer.prompt("Recovery key", hide_input=True, err=True) if recovery else None
+    key = typer.prompt(_("Recovery key"), hide_input=True, err=True) if recovery else None
     a = access(ctx, recovery_key=key)
     slots = change_passphrase(
         a, lambda: passphrase_prompt(confirm=True, env_name="BROKER_AUDIT_NEW_PASSPHRASE")
     )
-    typer.echo("Passphrase changed. Unlocked by: " + ", ".join(slots))
+    typer.echo(_("Passphrase changed. Unlocked by: {slots}").format(slots=", ".join(slots)))
 
 
 @app.command("path")
@@ -124,10 +134,14 @@ def verify(
         emit(ctx, result)
         return
     typer.echo(
-        f"Checked {result.records} records ({result.requests} requests) and {result.blobs} "
-        f"attachments ({result.chunks} parts): every seal and link is whole and the head matches."
+        _(
+            "Checked {records} records ({requests} requests) and {blobs} attachments ({chunks} parts): "
+            "every seal and link is whole and the head matches."
+        ).format(records=result.records, requests=result.requests, blobs=result.blobs, chunks=result.chunks)
     )
-    typer.echo(f"Replies: {result.replies}, each kept with the request it was stored for.")
-    typer.echo(f"Index: {result.index}.")
+    typer.echo(
+        _("Replies: {count}, each kept with the request it was stored for.").format(count=result.replies)
+    )
+    typer.echo(_("Index: {index}.").format(index=_(result.index)))
     for warning in result.warnings:
-        err(f"warning: {warning}")
+        err(_("warning: {warning}").format(warning=warning))

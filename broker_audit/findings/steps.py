@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from broker_audit.findings.ledger import Current
 from broker_audit.findings.names import PUBLIC_ROLES
+from broker_audit.i18n import _
 
-COLORADO_HINTS = ("colorado", " co ", "condado de")
+COLORADO_HINTS = ("colorado", " co ", "condado de")  # i18n: not user-facing (matched in a place's name)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def next_steps(
         if not current.confirmed:
             continue
         f = current.finding
-        why = f"finding {f.n} of request #{current.request_id}"
+        why = _("finding {n} of request #{id}").format(n=f.n, id=current.request_id)
         name = display.get(f.matched, f.value) if f.matched else f.value
         if f.kind == "compliance":
             key = f"complaint:{f.about}"
@@ -54,8 +55,10 @@ def next_steps(
                 seen.add(key)
                 steps.append(
                     Step(
-                        f"The company's answer goes against your request #{f.about}: {f.detail} "
-                        "Complain to the state's consumer protection office.",
+                        _(
+                            "The company's answer goes against your request #{id}: {detail} "
+                            "Complain to the state's consumer protection office."
+                        ).format(id=f.about, detail=f.detail),
                         f"broker-audit followup {f.about}",
                         why,
                     )
@@ -67,8 +70,10 @@ def next_steps(
                 seen.add(key)
                 steps.append(
                     Step(
-                        f"{name} is named as a recipient of your data: keep the answer; the evidence "
-                        "packet flags it. Talk to an immigration lawyer or a legal aid clinic.",
+                        _(
+                            "{name} is named as a recipient of your data: keep the answer; the evidence "
+                            "packet flags it. Talk to an immigration lawyer or a legal aid clinic."
+                        ).format(name=name),
                         f"broker-audit evidence {current.request_id} --out evidence-{current.request_id}",
                         why,
                     )
@@ -77,11 +82,14 @@ def next_steps(
             broker_id = f.matched.split(":", 1)[1]
             if broker_id not in asked_brokers and f"ask:{broker_id}" not in seen:
                 seen.add(f"ask:{broker_id}")
-                how = "gave your data to" if f.kind == "source" else "received your data from"
+                said = (
+                    _("{name} gave your data to a broker you asked: ask it what it holds.")
+                    if f.kind == "source"
+                    else _("{name} received your data from a broker you asked: ask it what it holds.")
+                )
                 steps.append(
                     Step(
-                        f"{broker_names.get(broker_id, name)} {how} a broker you asked: "
-                        "ask it what it holds.",
+                        said.format(name=broker_names.get(broker_id, name)),
                         f"broker-audit request {broker_id} --kind access",
                         why,
                     )
@@ -91,8 +99,10 @@ def next_steps(
             if _colorado(current, agency_states):
                 steps.append(
                     Step(
-                        f"{name} is a public agency that fed a broker your data: ask it for its records "
-                        "of sharing with data brokers and immigration enforcement.",
+                        _(
+                            "{name} is a public agency that fed a broker your data: ask it for its records "
+                            "of sharing with data brokers and immigration enforcement."
+                        ).format(name=name),
                         f'broker-audit cora --agency "{name}" --address "ITS POSTAL ADDRESS"',
                         why,
                     )
@@ -100,8 +110,10 @@ def next_steps(
             else:
                 steps.append(
                     Step(
-                        f"{name} is a public agency that fed a broker your data: ask it for its records "
-                        "under its state's public records law (broker-audit writes Colorado's only).",
+                        _(
+                            "{name} is a public agency that fed a broker your data: ask it for its records "
+                            "under its state's public records law (broker-audit writes Colorado's only)."
+                        ).format(name=name),
                         "",
                         why,
                     )

@@ -25,10 +25,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from broker_audit.cleantext import squash
+from broker_audit.i18n import N_, _
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy", "ymd")
-ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
+ORDER_WORDS = {"dmy": N_("day first"), "mdy": N_("month first"), "ymd": N_("year first")}
+"""Translated where they are said (`_order`)."""
+
+
+def _order(order: str) -> str:
+    return _(ORDER_WORDS[order])
+
 
 _NUMERIC = re.compile(r"(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([ap]\.?m\.?)?\s*(z|[+-]\d{2}:?\d{2})?$", re.I)
@@ -63,10 +70,12 @@ class ColumnOrder:
     def describe(self) -> str:
         """One line for the dry run: how the birth dates of the sheet are read."""
         if self.conflict:
-            return f"birth dates: {self.conflict}; dates that read both ways are sent to fix"
+            return _("birth dates: {conflict}; dates that read both ways are sent to fix").format(
+                conflict=self.conflict
+            )
         if self.order is None:
             return ""
-        return f"birth dates read {ORDER_WORDS[self.order]} ({self.why})"
+        return _("birth dates read {order} ({why})").format(order=_order(self.order), why=self.why)
 
 
 def _clean(text: str) -> str:
@@ -115,10 +124,10 @@ def decide_order(
     (row number, text): a first number over 12 makes the column day first, a second number over
     12 month first; a column with both has no order (a `conflict`)."""
     if given is not None:
-        return ColumnOrder(given, "given with --date-order")
+        return ColumnOrder(given, _("given with --date-order"))
     stated = header_order(header)
     if stated is not None:
-        return ColumnOrder(stated, f"the column header says {ORDER_WORDS[stated]}")
+        return ColumnOrder(stated, _("the column header says {order}").format(order=_order(stated)))
     first_seen: dict[str, int] = {}
     for row, text in cells:
         hint = order_hint(text)
@@ -129,15 +138,19 @@ def decide_order(
     if len(first_seen) == 2:
         return ColumnOrder(
             None,
-            conflict=(
-                f"the column mixes day-first dates (row {first_seen['dmy']} has a day over 12 first) "
-                f"and month-first dates (row {first_seen['mdy']} has a day over 12 second)"
-            ),
+            conflict=_(
+                "the column mixes day-first dates (row {day_row} has a day over 12 first) "
+                "and month-first dates (row {month_row} has a day over 12 second)"
+            ).format(day_row=first_seen["dmy"], month_row=first_seen["mdy"]),
         )
     if "dmy" in first_seen:
-        return ColumnOrder("dmy", f"row {first_seen['dmy']} has a number over 12 first: a day")
+        return ColumnOrder(
+            "dmy", _("row {row} has a number over 12 first: a day").format(row=first_seen["dmy"])
+        )
     if "mdy" in first_seen:
-        return ColumnOrder("mdy", f"row {first_seen['mdy']} has a number over 12 second: a day")
+        return ColumnOrder(
+            "mdy", _("row {row} has a number over 12 second: a day").format(row=first_seen["mdy"])
+        )
     return ColumnOrder(None)
 
 
@@ -155,7 +168,7 @@ def _two_digit_century(date: dt.date, year_text: str, today: dt.date) -> dt.date
         try:
             return date.replace(year=date.year - 100)
         except ValueError:  # 29 February of a century year that is not a leap year
-            raise BadDate("there is no such date: write the year with 4 digits") from None
+            raise BadDate(_("there is no such date: write the year with 4 digits")) from None
     return date
 
 
@@ -163,8 +176,11 @@ def _make(year: int, month: int, day: int, order: DateOrder | None = None) -> dt
     try:
         return dt.date(year, month, day)
     except ValueError:
-        how = f" (read {ORDER_WORDS[order]})" if order else ""
-        raise BadDate(f"there is no such date: check the month and day{how}") from None
+        if order:
+            raise BadDate(
+                _("there is no such date: check the month and day (read {order})").format(order=_order(order))
+            ) from None
+        raise BadDate(_("there is no such date: check the month and day")) from None
 
 
 def _read_numeric(a: str, b: str, c: str, today: dt.date, order: DateOrder | None) -> dt.date:
@@ -172,22 +188,26 @@ def _read_numeric(a: str, b: str, c: str, today: dt.date, order: DateOrder | Non
         return _make(int(a), int(b), int(c), "ymd")
     if order == "ymd":  # 88/04/12 under --date-order ymd
         if len(c) > 2:
-            raise BadDate("it does not start with the year, but the column is read year first")
+            raise BadDate(_("it does not start with the year, but the column is read year first"))
         return _two_digit_century(_make(_year(a), int(b), int(c), "ymd"), a, today)
     if len(c) not in (1, 2, 4):
-        raise BadDate("the year must have 4 digits (or 2)")
+        raise BadDate(_("the year must have 4 digits (or 2)"))
     if int(a) == 0 or int(b) == 0:
-        raise BadDate("there is no such date: check the month and day")
+        raise BadDate(_("there is no such date: check the month and day"))
     hint = order_hint(f"{a}/{b}/{c}")
     if order is not None and hint is not None and hint != order:
         raise BadDate(
-            f"it can only be {ORDER_WORDS[hint]} (a number over 12 cannot be a month), but the "
-            f"column is read {ORDER_WORDS[order]}: check this date"
+            _(
+                "it can only be {hint} (a number over 12 cannot be a month), but the "
+                "column is read {order}: check this date"
+            ).format(hint=_order(hint), order=_order(order))
         )
     chosen = order or hint
     if chosen is None:
         if int(a) != int(b):
-            raise AmbiguousDate("it could be month first or day first, and nothing in the column says which")
+            raise AmbiguousDate(
+                _("it could be month first or day first, and nothing in the column says which")
+            )
         chosen = "mdy"  # 5/5/1980: the same day either way
     month, day = (int(a), int(b)) if chosen == "mdy" else (int(b), int(a))
     return _two_digit_century(_make(_year(c), month, day, chosen), c, today)
@@ -238,11 +258,11 @@ def _with_month_name(text: str, today: dt.date) -> dt.date:
     words = re.findall(r"[^\W\d_]+", text)
     numbers = re.findall(r"\d+", text)
     if len(numbers) != 2 or not any(_month_parser().info.month(w) for w in words):  # type: ignore[attr-defined]
-        raise BadDate("write it like 4/12/1988 or April 12, 1988")
+        raise BadDate(_("write it like 4/12/1988 or April 12, 1988"))
     date = _parsed(text)
     if not any(len(n) == 4 for n in numbers):  # a 2-digit year: our own century rule, not dateutil's
         if not any(len(n) == 2 for n in numbers):
-            raise BadDate("the year must have 4 digits (or 2)")
+            raise BadDate(_("the year must have 4 digits (or 2)"))
         date = _two_digit_century(_make(2000 + date.year % 100, date.month, date.day), "yy", today)
     return date
 
@@ -254,7 +274,7 @@ def _parsed(text: str) -> dt.date:
     try:
         stamp = _month_parser().parse(text, default=dt.datetime(1904, 1, 1))  # type: ignore[attr-defined]
     except (ParserError, ValueError, OverflowError):
-        raise BadDate("write it like 4/12/1988 or April 12, 1988") from None
+        raise BadDate(_("write it like 4/12/1988 or April 12, 1988")) from None
     day: dt.date = stamp.date()
     return day
 
@@ -266,11 +286,11 @@ def parse_birth_date(text: str, today: dt.date, order: DateOrder | None = None) 
     ways raises AmbiguousDate."""
     cleaned = _clean(text)
     if re.fullmatch(r"\d{4}(\.0+)?", cleaned):
-        raise BadDate("only a year is given; write the full date, e.g. 4/12/1988")
+        raise BadDate(_("only a year is given; write the full date, e.g. 4/12/1988"))
     if _EXCEL_SERIAL.fullmatch(cleaned):
         serial = int(float(cleaned))
         if not 1 <= serial <= 2_958_465:
-            raise BadDate("the number is not a date")
+            raise BadDate(_("the number is not a date"))
         date = _EXCEL_EPOCH + dt.timedelta(days=serial)
     elif re.fullmatch(r"\d{8}", cleaned):  # 19880412
         date = _make(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:]))
@@ -279,7 +299,7 @@ def parse_birth_date(text: str, today: dt.date, order: DateOrder | None = None) 
     else:
         date = _with_month_name(cleaned, today)
     if date > today:
-        raise BadDate("the date of birth is in the future")
+        raise BadDate(_("the date of birth is in the future"))
     if date < EARLIEST:
-        raise BadDate("the date of birth is before 1900")
+        raise BadDate(_("the date of birth is before 1900"))
     return date

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from broker_audit.errors import UserError
 from broker_audit.geography import state_code, zip_matches_state
+from broker_audit.i18n import N_, _
 from broker_audit.intake import normalise as norm
 from broker_audit.intake.address import parse_address
 from broker_audit.intake.dates import AmbiguousDate, BadDate, ColumnOrder, parse_birth_date
@@ -16,6 +17,12 @@ from broker_audit.intake.model import BadRow, Client
 from broker_audit.profile import Address, Profile, validate_profile
 
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "last_name_2")
+NAME_FIELD_WORDS = {
+    "first_name": N_("first name"),
+    "middle_name": N_("middle name"),
+    "last_name": N_("last name"),
+    "last_name_2": N_("second last name"),
+}
 _LIST_FIELDS = ("other_names", "previous_address")
 
 
@@ -54,8 +61,8 @@ class RowReader:
     def label(self, field: str) -> str:
         indexes = self.columns.fields.get(field, [])
         if not indexes:
-            return f"no {field} column"
-        return "column " + " / ".join(repr(self.columns.names[i]) for i in indexes)
+            return _("no {field} column").format(field=field)
+        return _("column {names}").format(names=" / ".join(repr(self.columns.names[i]) for i in indexes))
 
     def _value(self, cells: list[str], field: str) -> str:
         for i in self.columns.fields.get(field, ()):
@@ -79,8 +86,10 @@ class RowReader:
         width = len(self.columns.names)
         if any(c.strip() for c in cells[width:]):
             found.errors.append(
-                f"the row has more cells than the header ({len(cells)} > {width}): a cell probably "
-                "holds an unquoted comma or semicolon; fix it and export again"
+                _(
+                    "the row has more cells than the header ({cells} > {width}): a cell probably "
+                    "holds an unquoted comma or semicolon; fix it and export again"
+                ).format(cells=len(cells), width=width)
             )
             return BadRow(row, "; ".join(found.errors), self.raw(cells))
         name = self._name(cells, found)
@@ -101,7 +110,9 @@ class RowReader:
         try:
             given_id = norm.client_id(self._value(cells, "client_id"))
         except norm.BadValue as exc:
-            found.errors.append(f"client id ({self.label('client_id')}) {exc}")
+            found.errors.append(
+                _("client id ({column}) {why}").format(column=self.label("client_id"), why=exc)
+            )
         if found.errors or address is None or residence is None:
             return BadRow(row, "; ".join(found.errors), self.raw(cells))
         try:
@@ -134,7 +145,11 @@ class RowReader:
             try:
                 part = norm.name_part(self._value(cells, field))
             except norm.BadValue as exc:
-                found.errors.append(f"the {field.replace('_', ' ')} ({self.label(field)}) {exc}")
+                found.errors.append(
+                    _("the {field} ({column}) {why}").format(
+                        field=_(NAME_FIELD_WORDS.get(field, field)), column=self.label(field), why=exc
+                    )
+                )
                 failed = True
                 continue
             if part:
@@ -143,16 +158,24 @@ class RowReader:
             try:
                 full = norm.name_part(self._value(cells, "full_name"))
             except norm.BadValue as exc:
-                found.errors.append(f"the name ({self.label('full_name')}) {exc}")
+                found.errors.append(
+                    _("the name ({column}) {why}").format(column=self.label("full_name"), why=exc)
+                )
                 return ""
             if full:
                 return full
             used = [f for f in (*NAME_FIELDS, "full_name") if f in self.columns.fields]
-            labels = " / ".join(self.label(f).removeprefix("column ") for f in used)
-            found.errors.append(f"the name is empty (column {labels}): add the client's name")
+            labels = " / ".join(
+                " / ".join(repr(self.columns.names[i]) for i in self.columns.fields[f]) for f in used
+            )
+            found.errors.append(
+                _("the name is empty (column {labels}): add the client's name").format(labels=labels)
+            )
         has_last = any(f in self.columns.fields for f in ("last_name", "last_name_2"))
         if parts and has_last and not (self._value(cells, "last_name") or self._value(cells, "last_name_2")):
-            found.warnings.append(f"the last name is empty ({self.label('last_name')})")
+            found.warnings.append(
+                _("the last name is empty ({column})").format(column=self.label("last_name"))
+            )
         return " ".join(parts)
 
     def _address(self, cells: list[str], found: _Problems) -> tuple[Address | None, str | None]:
@@ -161,13 +184,15 @@ class RowReader:
         line1, line2, city, state_text, zip_text = self._address_parts(cells)
         errors = found.errors
         if not line1:
-            errors.append(f"the street address is empty ({self.label('line1')}): add it")
+            errors.append(
+                _("the street address is empty ({column}): add it").format(column=self.label("line1"))
+            )
         if "\ufffd" in line1 + line2 + city:
             errors.append(
-                "the address has unreadable characters (�): retype it or save the file as 'CSV UTF-8'"
+                _("the address has unreadable characters (�): retype it or save the file as 'CSV UTF-8'")
             )
         if not city:
-            errors.append(f"the city is empty ({self.label('city')}): add it")
+            errors.append(_("the city is empty ({column}): add it").format(column=self.label("city")))
         state = self._state(state_text, errors)
         zip_value = self._zip(zip_text, state, errors)
         residence = self._residence(cells, state, errors)
@@ -195,23 +220,33 @@ class RowReader:
     def _state(self, state_text: str, errors: list[str]) -> str | None:
         state = state_code(state_text) if state_text else self.default_state
         if state_text and state is None:
-            errors.append(f"the state ({self.label('state')}) is not a US state: write e.g. CO or Colorado")
+            errors.append(
+                _("the state ({column}) is not a US state: write e.g. CO or Colorado").format(
+                    column=self.label("state")
+                )
+            )
         elif state is None:
-            errors.append(f"the state is empty ({self.label('state')}): add it, e.g. CO")
+            errors.append(
+                _("the state is empty ({column}): add it, e.g. CO").format(column=self.label("state"))
+            )
         return state
 
     def _zip(self, zip_text: str, state: str | None, errors: list[str]) -> str:
         if not zip_text.strip():
-            errors.append(f"the ZIP code is empty ({self.label('zip')}): add the 5-digit ZIP")
+            errors.append(
+                _("the ZIP code is empty ({column}): add the 5-digit ZIP").format(column=self.label("zip"))
+            )
             return ""
         try:
             zip_value = norm.zip_code(zip_text, state)
         except norm.BadValue as exc:
-            errors.append(f"the ZIP code ({self.label('zip')}) {exc}")
+            errors.append(_("the ZIP code ({column}) {why}").format(column=self.label("zip"), why=exc))
             return ""
         if state and zip_value and not zip_matches_state(zip_value, state):
             errors.append(
-                f"the ZIP code ({self.label('zip')}) is not one of {state}'s: check the ZIP and the state"
+                _("the ZIP code ({column}) is not one of {state}'s: check the ZIP and the state").format(
+                    column=self.label("zip"), state=state
+                )
             )
         return zip_value
 
@@ -223,8 +258,9 @@ class RowReader:
         residence = state_code(residence_text)
         if residence is None:
             errors.append(
-                f"the state of residence ({self.label('residence_state')}) is not a US state: "
-                "write e.g. CO or Colorado"
+                _("the state of residence ({column}) is not a US state: write e.g. CO or Colorado").format(
+                    column=self.label("residence_state")
+                )
             )
         return residence
 
@@ -238,21 +274,24 @@ class RowReader:
             found.errors.append(self._ambiguous_reason())
             return None
         except BadDate as exc:
-            found.errors.append(f"the date of birth ({self.label('birth_date')}) is not usable: {exc}")
+            found.errors.append(
+                _("the date of birth ({column}) is not usable: {why}").format(
+                    column=self.label("birth_date"), why=exc
+                )
+            )
             return None
 
     def _ambiguous_reason(self) -> str:
         """Why a date that reads two ways cannot be used, and the two ways to settle it."""
-        where = f"the date of birth ({self.label('birth_date')})"
         why = (
             self.date_order.conflict
             if self.date_order.conflict
-            else "no date in the column has a number over 12 to tell"
+            else _("no date in the column has a number over 12 to tell")
         )
-        return (
-            f"{where} could be month first or day first ({why}): write it as YYYY-MM-DD, "
-            "or say how the column is written with --date-order mdy (or dmy)"
-        )
+        return _(
+            "the date of birth ({column}) could be month first or day first ({why}): write it as "
+            "YYYY-MM-DD, or say how the column is written with --date-order mdy (or dmy)"
+        ).format(column=self.label("birth_date"), why=why)
 
     def _other_names(self, cells: list[str], found: _Problems) -> list[str]:
         names: list[str] = []
@@ -260,7 +299,11 @@ class RowReader:
             try:
                 names.extend(norm.split_list(text))
             except norm.BadValue as exc:
-                found.warnings.append(f"an other name ({self.label('other_names')}) {exc}; it was left out")
+                found.warnings.append(
+                    _("an other name ({column}) {why}; it was left out").format(
+                        column=self.label("other_names"), why=exc
+                    )
+                )
         return names
 
     def _previous(self, cells: list[str], found: _Problems) -> tuple[list[Address], list[str]]:
@@ -272,8 +315,10 @@ class RowReader:
                 if parsed is None:
                     unparsed.append(norm.clean(piece))
                     found.warnings.append(
-                        f"a previous address ({self.label('previous_address')}) is not in the form "
-                        "'street, city, ST ZIP'; it is kept as text only"
+                        _(
+                            "a previous address ({column}) is not in the form "
+                            "'street, city, ST ZIP'; it is kept as text only"
+                        ).format(column=self.label("previous_address"))
                     )
                     continue
                 addresses.append(

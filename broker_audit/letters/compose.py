@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
+from broker_audit.i18n import _
 from broker_audit.law.claim import Claim, claim_for
 from broker_audit.law.schema import Law, RightRule
 from broker_audit.letters.context import (
@@ -43,7 +44,10 @@ def check_kind(text: str, group: str = "request") -> LetterKind:
     found = KINDS.get(key)
     allowed = [k.id for k in KINDS.values() if k.group == group]
     if found is None or found.group != group:
-        raise UserError(f"unknown letter kind {key!r}", "kinds are: " + ", ".join(allowed))
+        raise UserError(
+            _("unknown letter kind {kind}").format(kind=repr(key)),
+            _("kinds are: {kinds}").format(kinds=", ".join(allowed)),
+        )
     return found
 
 

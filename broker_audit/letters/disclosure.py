@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import N_, NP_, _, current_language, gettext_in, ngettext_in, pgettext_in
 from broker_audit.profile import Address, AgentProfile, Profile, ReplyAddress
 from broker_audit.registry.schema import Broker
 from broker_audit.vocabulary import IDENTITY_FIELDS, MINIMAL_DISCLOSURE, STANDARD_DISCLOSURE, LetterKind
@@ -57,20 +59,50 @@ _ALIASES = {
 }
 ALL = "all"
 
-# Recipients whose buyers make a letter minimal, in the order the reason names them.
+# Recipients whose buyers make a letter minimal, in the order the reason names them, and the
+# reasons each gives: a documented sale (or work, for jails), then a state registry answer. The
+# reasons are English in the vault (the record) and put in the reader's language when shown
+# (`reason_in`): each is one message of the catalog.
 _GOVERNMENT = (
-    ("immigration-enforcement", "immigration enforcement"),
-    ("law-enforcement", "law enforcement"),
-    ("federal-government", "the federal government"),
-    ("corrections", "jails and prisons"),
+    (
+        "immigration-enforcement",
+        N_("it sells to immigration enforcement"),
+        N_("it told a state registry it shares data with immigration enforcement"),
+    ),
+    (
+        "law-enforcement",
+        N_("it sells to law enforcement"),
+        N_("it told a state registry it shares data with law enforcement"),
+    ),
+    (
+        "federal-government",
+        N_("it sells to the federal government"),
+        N_("it told a state registry it shares data with the federal government"),
+    ),
+    (
+        "corrections",
+        N_("it works with jails and prisons"),
+        N_("it told a state registry it shares data with jails and prisons"),
+    ),
 )
-LOCATION_REASON = "it holds phones' location data, which it finds by the advertising ID alone"
-COMPLAINT_REASON = (
+STATE_GOVERNMENT_REASON = N_("it told a state registry it shares data with state government")
+LOCATION_REASON = N_("it holds phones' location data, which it finds by the advertising ID alone")
+COMPLAINT_REASON = N_(
     "a complaint to a state office, which may forward it to the company and keep it as a public record"
 )
-AGENCY_REASON = "a records request to a government agency, which sees everything in the letter"
-AGENCY_SEES = (
+AGENCY_REASON = N_("a records request to a government agency, which sees everything in the letter")
+AGENCY_SEES = N_(
     "The agency will see everything in the letter, and what it answers may itself be a public record."
+)
+"""Said after an agency letter's announcement; translate it where it is shown (`_`)."""
+AS_IN_REQUEST = N_("as in the request it follows")
+PROFILE_DEFAULT = N_("your profile's default")
+STANDARD_LETTER = N_("the standard letter")
+CLINIC_OWN_NAME = N_("the clinic asks in its own name; no client is named")
+EMAIL_GIVES = N_("an e-mail goes from your own address, so it gives your e-mail")
+REPLY_IS_HOME = N_(
+    "your reply address is your home address, so this letter tells where you live; a P.O. "
+    "box, a trusted friend or a clinic keeps it back"
 )
 # What a complaint may carry besides the name and where answers go (never more than the request).
 COMPLAINT_FIELDS = frozenset({"email"})
@@ -112,8 +144,10 @@ def parse_disclose(values: Sequence[str]) -> tuple[str, ...]:
             name = _ALIASES.get(word, word)
             if name != ALL and name not in IDENTITY_FIELDS:
                 raise UserError(
-                    f"--disclose: unknown field {raw.strip()!r}",
-                    "fields: " + ", ".join(IDENTITY_FIELDS) + "; or `all` (what letters gave before)",
+                    _("--disclose: unknown field {field}").format(field=repr(raw.strip())),
+                    _("fields: {fields}; or `all` (what letters gave before)").format(
+                        fields=", ".join(IDENTITY_FIELDS)
+                    ),
                 )
             out.append(name)
     return tuple(dict.fromkeys(out))
@@ -123,16 +157,16 @@ def government_ties(broker: Broker) -> str:
     """Why a letter to `broker` is minimal by default ("it sells to immigration enforcement"), or
     "" when no sale to government, police or immigration enforcement is known. Documented sales
     come first; the broker's own answers to a state registry count too, and are named as such."""
-    for recipient, words in _GOVERNMENT:
+    for recipient, documented, _registry in _GOVERNMENT:
         evidence = [e for e in broker.law_enforcement if e.recipient == recipient]
         if any(not e.self_reported for e in evidence):
-            return f"it works with {words}" if recipient == "corrections" else f"it sells to {words}"
-    for recipient, words in _GOVERNMENT:
+            return documented
+    for recipient, _documented, registry in _GOVERNMENT:
         if broker.sells_to(recipient):
-            return f"it told a state registry it shares data with {words}"
+            return registry
     d = broker.disclosures
     if d is not None and d.shares_with_state_government:
-        return "it told a state registry it shares data with state government"
+        return STATE_GOVERNMENT_REASON
     return ""
 
 
@@ -256,10 +290,7 @@ def decide(
         only, changed = _as_given_before(profile, base, has, earlier_values)
     if complaint:
         reason, changed = _complaint_fields(profile, base, has, clinic, reason, changed, earlier is not None)
-    notes = [
-        f"{field_words(name)} changed since the request it follows: this letter does not give the new one"
-        for name in changed
-    ]
+    notes = [_CHANGED_SINCE.format(field=field_words(name)) for name in changed]  # English: kept
     wanted = _wanted(asked, channel, base, has, earlier is not None, notes)
     given = tuple(f for f in IDENTITY_FIELDS if f in base | wanted and f in has)
     # Minimal: a default that keeps the home back (not the profile's), and the home kept back.
@@ -267,10 +298,7 @@ def decide(
     withheld = tuple(f for f in has if f not in given)
     reply, lines = _reply(profile, given, clinic, reason, prefer_email=government)
     if reply == "reply-address" and same_place(profile.reply_address, profile.current_address):
-        notes.append(
-            "your reply address is your home address, so this letter tells where you live; a P.O. "
-            "box, a trusted friend or a clinic keeps it back"
-        )
+        notes.append(REPLY_IS_HOME)
     values = {**_digests(profile, given), **{n: d for n, d in only.items() if n in given}}
     return Disclosure(
         given=given,
@@ -299,7 +327,7 @@ def _base(
     it matches on); any other the profile's default or the standard letter's."""
     location = is_location_broker(broker)
     if earlier is not None:
-        return set(earlier), earlier_reason or "as in the request it follows", False
+        return set(earlier), earlier_reason or AS_IN_REQUEST, False
     if broker is None or letter.recipient == "agency":
         return {"email"}, AGENCY_REASON, False
     if letter.recipient == "complaint-office":
@@ -312,7 +340,7 @@ def _base(
     else:
         default = profile.disclose
         base = set(STANDARD_DISCLOSURE if default is None else default)
-        reason = "your profile's default" if default is not None else "the standard letter"
+        reason = PROFILE_DEFAULT if default is not None else STANDARD_LETTER
     if location:
         base.add("advertising-id")  # what a location broker matches on (and holds already)
     return base, reason, bool(ties) or location
@@ -373,12 +401,14 @@ def _wanted(
     if channel == "email" and "email" not in base | wanted and "email" in has:
         if follows:
             raise UserError(
-                "this letter would go by e-mail, which gives your e-mail address, and the request it "
-                "follows did not give it (or gave another)",
-                "send it by another route the company has, or from the address the request gave",
+                _(
+                    "this letter would go by e-mail, which gives your e-mail address, and the request it "
+                    "follows did not give it (or gave another)"
+                ),
+                _("send it by another route the company has, or from the address the request gave"),
             )
         wanted.add("email")
-        notes.append("an e-mail goes from your own address, so it gives your e-mail")
+        notes.append(EMAIL_GIVES)
     return wanted
 
 
@@ -389,7 +419,7 @@ def clinic_disclosure(clinic: AgentProfile) -> Disclosure:
         given=(),
         withheld=(),
         minimal=True,
-        reason="the clinic asks in its own name; no client is named",
+        reason=CLINIC_OWN_NAME,
         reply="clinic",
         reply_lines=tuple(_lines(clinic)),
     )
@@ -417,9 +447,11 @@ def _reply(
         lines = _lines(clinic)
         if not lines:
             raise UserError(
-                f"the clinic's profile has no postal address, and this letter withholds the client's "
-                f"home address ({reason}): answers and the return address need the clinic's",
-                'add address = ["street", "City, ST ZIP"] to the clinic\'s file and pass it with --clinic',
+                _(
+                    "the clinic's profile has no postal address, and this letter withholds the client's "
+                    "home address ({reason}): answers and the return address need the clinic's"
+                ).format(reason=reason_in(reason)),
+                _('add address = ["street", "City, ST ZIP"] to the clinic\'s file and pass it with --clinic'),
             )
         return "clinic", (f"c/o {clinic.organization}", *lines)
     if prefer_email and "email" in given:
@@ -428,77 +460,108 @@ def _reply(
         return "reply-address", tuple(profile.reply_address.lines())
     if "email" in given:
         return "email", ()
-    hint = (
-        "add an e-mail (broker-audit profile edit --email ...) or a reply_address (a P.O. box, a "
-        "trusted friend, a clinic: broker-audit profile edit --from-file FILE)"
-    )
     if current is None:
-        raise UserError("the profile has no address, e-mail or reply address for the answer", hint)
+        raise UserError(
+            _("the profile has no address, e-mail or reply address for the answer"),
+            _(
+                "add an e-mail (broker-audit profile edit --email ...) or a reply_address (a P.O. box, a "
+                "trusted friend, a clinic: broker-audit profile edit --from-file FILE)"
+            ),
+        )
     raise UserError(
-        f"this letter withholds your current address ({reason}), and your profile has no e-mail "
-        "or reply address for the answer",
-        hint + ", or give your address to it with --disclose current-address",
+        _(
+            "this letter withholds your current address ({reason}), and your profile has no e-mail "
+            "or reply address for the answer"
+        ).format(reason=reason_in(reason)),
+        _(
+            "add an e-mail (broker-audit profile edit --email ...) or a reply_address (a P.O. box, a "
+            "trusted friend, a clinic: broker-audit profile edit --from-file FILE), or give your "
+            "address to it with --disclose current-address"
+        ),
     )
 
 
 # --- what a letter tells, in words ---------------------------------------------------------------
+#
+# The words are the catalog's (broker_audit/locale): English is the source, and each function takes
+# the language of the page it writes (a client's cover sheet is in the client's language, whatever
+# the staff's screen speaks). The vault keeps the English summary and reason; `summary_in` and
+# `reason_in` put a stored one in the reader's language.
 
 _FIELD_WORDS = {
-    "en": {
-        "current-address": "your current address",
-        "phone": "your phone number",
-        "email": "your e-mail",
-        "birth-date": "your date of birth",
-        "other-names": "the other names you have used",
-        "advertising-id": "your phone's advertising ID",
-        "licence-number": "your driver's licence number",
-        "past-addresses": "your past addresses",
-    },
-    "es": {
-        "current-address": "su dirección actual",
-        "phone": "su número de teléfono",
-        "email": "su correo electrónico",
-        "birth-date": "su fecha de nacimiento",
-        "other-names": "los otros nombres que ha usado",
-        "advertising-id": "el identificador de publicidad de su teléfono",
-        "licence-number": "su número de licencia de conducir",
-        "past-addresses": "sus direcciones anteriores",
-    },
+    "current-address": N_("your current address"),
+    "phone": N_("your phone number"),
+    "email": N_("your e-mail"),
+    "birth-date": N_("your date of birth"),
+    "other-names": N_("the other names you have used"),
+    "advertising-id": N_("your phone's advertising ID"),
+    "licence-number": N_("your driver's licence number"),
+    "past-addresses": N_("your past addresses"),
 }
-_AND = {"en": "and", "es": "y"}
+_REPLY_WORDS = {
+    "home": N_("your home address"),
+    "clinic": N_("the clinic"),
+    "reply-address": N_("your reply address"),
+    "email": N_("your e-mail only"),
+}
+_NAME = N_("your name")
+_ANSWERS_GO_TO = N_("{told}; answers go to {reply}")
+_PAST = (
+    (N_("an address from {span}"), re.compile(r"an address from (?P<span>\d{4}(?:-\d{4})?)")),
+    (N_("an address you left in {span}"), re.compile(r"an address you left in (?P<span>\d{4})")),
+    (N_("a past address"), re.compile(r"a past address")),  # i18n: not user-facing (a pattern)
+)
+
+
+_CLIENT_FIELD_WORDS = {  # a client's details as a clinic's staff reads them: "the client's phone number"
+    "name": NP_("client's detail", "name"),
+    "current-address": NP_("client's detail", "current address"),
+    "phone": NP_("client's detail", "phone number"),
+    "email": NP_("client's detail", "e-mail"),
+    "birth-date": NP_("client's detail", "date of birth"),
+    "other-names": NP_("client's detail", "the other names you have used"),
+    "advertising-id": NP_("client's detail", "phone's advertising ID"),
+    "licence-number": NP_("client's detail", "driver's licence number"),
+    "past-addresses": NP_("client's detail", "past addresses"),
+}
+
+
+def client_field_words(name: str, language: str = "en") -> str:
+    """A detail of a client's, without "your" ("phone number"), in `language`."""
+    return pgettext_in(language, "client's detail", _CLIENT_FIELD_WORDS[name])
 
 
 def field_words(name: str, language: str = "en") -> str:
-    return _FIELD_WORDS.get(language, _FIELD_WORDS["en"])[name]
+    return gettext_in(language, _FIELD_WORDS[name])
 
 
 def _past_words(past: Sequence[Address], language: str) -> str:
-    es = language == "es"
     if len(past) > 1:
-        return f"{len(past)} direcciones anteriores" if es else f"{len(past)} past addresses"
+        return ngettext_in(language, "{count} past address", "{count} past addresses", len(past)).format(
+            count=len(past)
+        )
     (address,) = past
     if address.since and address.until:
         span = str(address.until) if address.since == address.until else f"{address.since}-{address.until}"
-        return f"una dirección de {span}" if es else f"an address from {span}"
+        return gettext_in(language, "an address from {span}").format(span=span)
     if address.until:
-        return (
-            f"una dirección que dejó en {address.until}" if es else f"an address you left in {address.until}"
-        )
+        return gettext_in(language, "an address you left in {span}").format(span=address.until)
     if address.since:
-        return f"una dirección de {address.since}" if es else f"an address from {address.since}"
-    return "una dirección anterior" if es else "a past address"
+        return gettext_in(language, "an address from {span}").format(span=address.since)
+    return gettext_in(language, "a past address")
 
 
 def join_words(items: Sequence[str], language: str = "en") -> str:
+    """ "a, b and c" in `language`."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {_AND.get(language, 'and')} " + items[-1]
+    return gettext_in(language, "{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
 
 
 def told(disclosure: Disclosure, profile: Profile, language: str = "en") -> list[str]:
     """What the letter gives, as phrases: ["your name", "an address from 2019", "your e-mail"]."""
-    out = ["su nombre" if language == "es" else "your name"]
+    out = [gettext_in(language, _NAME)]
     for name in disclosure.given:
         if name == "past-addresses":
             out.append(_past_words(given_of(Address, disclosure, profile, name), language))
@@ -508,30 +571,92 @@ def told(disclosure: Disclosure, profile: Profile, language: str = "en") -> list
 
 
 def reply_words(disclosure: Disclosure, language: str = "en") -> str:
-    es = language == "es"
-    if disclosure.reply == "home":
-        return "su domicilio" if es else "your home address"
     if disclosure.reply == "clinic":
         org = disclosure.reply_lines[0].removeprefix("c/o ") if disclosure.reply_lines else ""
-        return org or ("la clínica" if es else "the clinic")
-    if disclosure.reply == "reply-address":
-        return "su dirección para respuestas" if es else "your reply address"
-    return "solo su correo electrónico" if es else "your e-mail only"
+        return org or gettext_in(language, _REPLY_WORDS["clinic"])
+    return gettext_in(language, _REPLY_WORDS.get(disclosure.reply, _REPLY_WORDS["email"]))
 
 
 def summary(disclosure: Disclosure, profile: Profile, language: str = "en") -> str:
     """'your name, an address from 2019, your e-mail; answers go to your e-mail only'."""
-    joined = ", ".join(told(disclosure, profile, language))
-    goes = "las respuestas irán a" if language == "es" else "answers go to"
-    return f"{joined}; {goes} {reply_words(disclosure, language)}"
+    return gettext_in(language, _ANSWERS_GO_TO).format(
+        told=", ".join(told(disclosure, profile, language)), reply=reply_words(disclosure, language)
+    )
 
 
 def announcement(disclosure: Disclosure, profile: Profile, recipient: str) -> str:
-    """The line printed before a letter is written: what it tells whom, what it keeps back, why."""
-    line = f"This letter tells {recipient}: {summary(disclosure, profile)}."
+    """The line printed before a letter is written (in the reader's language): what it tells
+    whom, what it keeps back, why."""
+    language = current_language()
+    line = _("This letter tells {recipient}: {summary}.").format(
+        recipient=recipient, summary=summary(disclosure, profile, language)
+    )
     if disclosure.withheld:
-        kept = join_words([field_words(f) for f in disclosure.withheld])
-        line += f" Not told: {kept} ({disclosure.reason}; add one with --disclose FIELD)."
+        kept = join_words([field_words(f, language) for f in disclosure.withheld], language)
+        line += " " + _("Not told: {kept} ({reason}; add one with --disclose FIELD).").format(
+            kept=kept, reason=reason_in(disclosure.reason, language)
+        )
     for note in disclosure.notes:
-        line += f" Note: {note}."
+        line += " " + _("Note: {note}.").format(note=reason_in(note, language))
     return line
+
+
+def reason_in(reason: str, language: str | None = None) -> str:
+    """A reason or note as the vault keeps it (English: "it sells to immigration enforcement"),
+    in `language` (None: the current one); each part between "; " is a message of its own, and a
+    part the catalog does not know (a newer broker-audit's, a clinic's) stays as it is."""
+    language = language or current_language()
+    if language == "en" or not reason:
+        return reason
+    parts = []
+    for part in reason.split("; "):
+        changed = _CHANGED.fullmatch(part)
+        if changed and changed.group("field") in _FIELD_BY_WORDS:
+            field_name = _FIELD_BY_WORDS[changed.group("field")]
+            parts.append(gettext_in(language, _CHANGED_SINCE).format(field=field_words(field_name, language)))
+        else:
+            parts.append(gettext_in(language, part))
+    return "; ".join(parts)
+
+
+def summary_in(summary_text: str, language: str | None = None) -> str:
+    """A summary as the vault keeps it (English, from `summary`) in `language`: each phrase it is
+    made of is put in that language; a phrase the catalog does not know stays as it is."""
+    language = language or current_language()
+    if language == "en" or not summary_text:
+        return summary_text
+    told_part, sep, reply = summary_text.partition("; answers go to ")  # i18n: not user-facing
+    phrases = []
+    for phrase in told_part.split(", "):
+        phrases.append(_phrase_in(phrase, language))
+    told_words = ", ".join(phrases)
+    if not sep:
+        return told_words
+    reply_key = next((k for k, v in _REPLY_WORDS.items() if v == reply), None)
+    reply_words_in = gettext_in(language, _REPLY_WORDS[reply_key]) if reply_key else reply
+    return gettext_in(language, _ANSWERS_GO_TO).format(told=told_words, reply=reply_words_in)
+
+
+def _phrase_in(phrase: str, language: str) -> str:
+    if phrase == _NAME:
+        return gettext_in(language, _NAME)
+    if phrase in _FIELD_BY_WORDS:
+        return field_words(_FIELD_BY_WORDS[phrase], language)
+    many = re.fullmatch(r"(\d+) past addresses", phrase)  # i18n: not user-facing (a pattern)
+    if many:
+        count = int(many.group(1))
+        return ngettext_in(language, "{count} past address", "{count} past addresses", count).format(
+            count=count
+        )
+    for message, pattern in _PAST:
+        found = pattern.fullmatch(phrase)
+        if found:
+            return gettext_in(language, message).format(**found.groupdict())
+    return phrase
+
+
+_FIELD_BY_WORDS = {words: name for name, words in _FIELD_WORDS.items()}
+_CHANGED_SINCE = N_("{field} changed since the request it follows: this letter does not give the new one")
+_CHANGED = re.compile(
+    r"(?P<field>.+) changed since the request it follows: this letter does not give the new one"
+)

@@ -147,9 +147,12 @@ def render_reading_copy(
     date: dt.date,
     reference: str,
     templates_dir: Path | None = None,
+    postal: bool = True,
 ) -> Document:
     """The reading copy of the letter `template` renders, in `language`, from
-    templates/letters/<language>/<template>.txt.j2 (a user's folder overrides it file by file)."""
+    templates/letters/<language>/<template>.txt.j2 (a user's folder overrides it file by file).
+    `postal`: the letter's recipient block is a postal address (False for a web form's URL or a
+    phone number: the copy, like the letter, is not laid out for an envelope window)."""
     from broker_audit.letters.render import render_letter
 
     return render_letter(
@@ -162,6 +165,7 @@ def render_reading_copy(
         templates_dir=templates_dir,
         language=language,
         folder=language,
+        postal=postal,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _, ngettext
 from broker_audit.letters.context import RequesterContext
 from broker_audit.letters.disclosure import Disclosure, clinic_disclosure, decide
 from broker_audit.profile import AgentProfile, Profile
@@ -43,11 +44,20 @@ class RecordsRequester:
         """What the letters tell each agency, kept in the log like any letter's."""
         return self.disclosed
 
-    def announcement(self, agency: str) -> str:
-        """The line printed before the letter is written, as for every letter."""
+    def announcement(self, agency: str, letters: int = 1) -> str:
+        """The line printed before the letters are written, as for every letter (in the reader's
+        language; `letters`: how many, one per agency)."""
         if self.kind == "clinic":
-            return f"This letter tells {agency}: {self.organization}'s name and address; no client is named."
-        return f"This letter tells {agency}: your name and your e-mail; answers go to your e-mail only."
+            return ngettext(
+                "This letter tells {agency}: {organization}'s name and address; no client is named.",
+                "These letters tell {agency}: {organization}'s name and address; no client is named.",
+                letters,
+            ).format(agency=agency, organization=self.organization)
+        return ngettext(
+            "This letter tells {agency}: your name and your e-mail; answers go to your e-mail only.",
+            "These letters tell {agency}: your name and your e-mail; answers go to your e-mail only.",
+            letters,
+        ).format(agency=agency)
 
 
 def records_requester(
@@ -59,9 +69,11 @@ def records_requester(
     if kind == "clinic":
         if agent is None:
             raise UserError(
-                "this vault has no clinic or organisation to write as",
-                "make the requests as yourself (--as person), or create a clinic's vault "
-                "(broker-audit init --clinic clinic.toml)",
+                _("this vault has no clinic or organisation to write as"),
+                _(
+                    "make the requests as yourself (--as person), or create a clinic's vault "
+                    "(broker-audit init --clinic clinic.toml)"
+                ),
             )
         signer = agent.contact_name.strip() or agent.organization
         identity = [f"Organization: {agent.organization}"]
@@ -82,13 +94,13 @@ def records_requester(
         )
     if profile is None:
         raise UserError(
-            "this vault has no requester's profile to write as",
-            "write as the clinic (--as clinic), or add a profile (broker-audit profile edit --from-file)",
+            _("this vault has no requester's profile to write as"),
+            _("write as the clinic (--as clinic), or add a profile (broker-audit profile edit --from-file)"),
         )
     if not profile.email:
         raise UserError(
-            "a records request as a person carries only your name and e-mail: the profile has no e-mail",
-            "add one (broker-audit profile edit --email you@example.org), or write as a clinic",
+            _("a records request as a person carries only your name and e-mail: the profile has no e-mail"),
+            _("add one (broker-audit profile edit --email you@example.org), or write as a clinic"),
         )
     from broker_audit.vocabulary import kind as letter_kind
 

@@ -18,10 +18,12 @@ from typing import Literal
 
 from broker_audit import datafiles
 from broker_audit.errors import DataFileError, UserError
+from broker_audit.i18n import _
 from broker_audit.registry.routevalue import value_problem
 from broker_audit.registry.schema import Postal
 from broker_audit.strict import Id, StateCode, Strict, Url
 from broker_audit.vocabulary import CHANNELS, Channel, Door, Grade, channels_by_rank
+from broker_audit.words import channel_name
 
 AgencyKind = Literal["county-sheriff", "city-county-sheriff", "state-agency", "association"]
 
@@ -230,8 +232,10 @@ def choose_agency_route(agency: Agency, prefer: str | None = None) -> AgencyRout
         return AgencyRouteChoice(
             route,
             [
-                f"{agency.id}: no request channel is known; the letter goes to a {route.channel} contact "
-                f"({route.address()}) that its page does not name for records requests"
+                _(
+                    "{id}: no request channel is known; the letter goes to a {channel} contact "
+                    "({address}) that its page does not name for records requests"
+                ).format(id=agency.id, channel=channel_name(route.channel), address=route.address())
             ],
             leads,
         )

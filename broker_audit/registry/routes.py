@@ -26,8 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from broker_audit.errors import NoViaRoute, UserError
+from broker_audit.i18n import _
 from broker_audit.registry.schema import Broker, Route
 from broker_audit.vocabulary import CHANNELS, GRADES
+from broker_audit.words import channel_name
 
 DOOR_ORDER = ("request-channel", "contact")  # a registered address is never chosen
 
@@ -105,13 +107,20 @@ def choose_route(
     ranked = ranked_routes(broker, rights, state)
     if via is not None:
         if via not in CHANNELS:
-            raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
+            raise UserError(
+                _("unknown channel {channel}").format(channel=repr(via)),
+                _("--via is one of: {channels}").format(channels=", ".join(CHANNELS)),
+            )
         picked = [r for r in ranked if r.channel == via]
         if not picked:
             have = sorted({r.channel for r in ranked}, key=_channel_rank)
             raise NoViaRoute(
-                f"{broker.id}: no {via} route is known for this request",
-                ("its routes are: " + ", ".join(have)) if have else "no route is known for it yet",
+                _("{id}: no {channel} route is known for this request").format(
+                    id=broker.id, channel=channel_name(via)
+                ),
+                _("its routes are: {routes}").format(routes=", ".join(channel_name(c) for c in have))
+                if have
+                else _("no route is known for it yet"),
             )
         ranked = picked + [r for r in ranked if r.channel != via]
     if not ranked:
@@ -165,28 +174,61 @@ def default_route(broker: Broker, right: str | None = None, state: str = "") -> 
 def route_warnings(broker: Broker, route: Route, state: str) -> list[str]:
     """What the user must know before sending by `route`."""
     out = []
-    where = f"{broker.id}: the {route.channel} route ({route.address()})"
+    where = _("{id}: the {channel} route ({address})").format(
+        id=broker.id, channel=channel_name(route.channel), address=route.address()
+    )
     if route.door_kind == "contact":
         out.append(
-            f"{where} is a contact address, not a channel {broker.name} names for privacy requests: "
-            "no request channel is known for this request, so the letter asks them to pass it to "
-            "whoever handles requests; it may be slow or ignored"
+            _(
+                "{where} is a contact address, not a channel {broker} names for privacy requests: "
+                "no request channel is known for this request, so the letter asks them to pass it to "
+                "whoever handles requests; it may be slow or ignored"
+            ).format(where=where, broker=broker.name)
         )
     if route.grade == "weak":
-        out.append(f"{where} comes from a weak source ({route.source}); confirm it before you send")
-    elif route.grade == "secondary":
-        out.append(f"{where} comes from a secondary source ({route.source}), not from the company")
-    if route.states and state not in route.states:
-        names = ", ".join(route.states)
         out.append(
-            f"{where} is listed for residents of {names}; the company may refuse a request "
-            f"from another state's resident"
+            _("{where} comes from a weak source ({source}); confirm it before you send").format(
+                where=where, source=route.source
+            )
+        )
+    elif route.grade == "secondary":
+        out.append(
+            _("{where} comes from a secondary source ({source}), not from the company").format(
+                where=where, source=route.source
+            )
+        )
+    if route.states and state not in route.states:
+        out.append(
+            _(
+                "{where} is listed for residents of {states}; the company may refuse a request "
+                "from another state's resident"
+            ).format(where=where, states=", ".join(route.states))
         )
     if route.registry is not None:
-        out.append(f"{where} is {route.provenance()}; it may have changed since")
+        out.append(
+            _("{where} is {provenance}; it may have changed since").format(
+                where=where, provenance=provenance_words(route)
+            )
+        )
     if route.via_parent:
-        out.append(f"{where} is the privacy desk of {route.via_parent}, which says it answers for it")
+        out.append(
+            _("{where} is the privacy desk of {parent}, which says it answers for it").format(
+                where=where, parent=route.via_parent
+            )
+        )
     return out
+
+
+def provenance_words(route: Route) -> str:
+    """`Route.provenance` (English: a letter's and the log's words) in the reader's language."""
+    from broker_audit.registry.schema import REGISTRY_NAMES
+
+    if route.registry is None:
+        return ""
+    registry = REGISTRY_NAMES.get(route.registry, route.registry)
+    if route.filed:
+        return _("as filed with {registry} in {year}").format(registry=registry, year=route.filed)
+    return _("as filed with {registry}").format(registry=registry)
 
 
 def no_route_advice(broker: Broker, *, complaint_office: str = "", platform: str = "") -> list[str]:
@@ -198,21 +240,33 @@ def no_route_advice(broker: Broker, *, complaint_office: str = "", platform: str
     if other:
         kinds = ", ".join(other)
         example = f"broker-audit request {broker.id} --kind {other[0]}"
-        out.append(f"its known routes take only {kinds} requests: e.g. `{example}`")
+        out.append(
+            _("its known routes take only {kinds} requests: e.g. `{example}`").format(
+                kinds=kinds, example=example
+            )
+        )
     registered = [r for r in broker.routes if r.door_kind == "registered"]
     if registered and not doors:
         out.append(
-            f"its only known address ({registered[0].address()}) is a registered or head-office "
-            "address, not a door for requests: no letter is written to it"
+            _(
+                "its only known address ({address}) is a registered or head-office "
+                "address, not a door for requests: no letter is written to it"
+            ).format(address=registered[0].address())
         )
     if broker.parent:
         out.append(
-            f"write to its parent company, {broker.parent}, and ask it to forward your request or to "
-            f"name the company that controls your data"
+            _(
+                "write to its parent company, {parent}, and ask it to forward your request or to "
+                "name the company that controls your data"
+            ).format(parent=broker.parent)
         )
     if complaint_office:
-        out.append(f"tell the {complaint_office} that you cannot reach {broker.name}")
+        out.append(
+            _("tell the {office} that you cannot reach {broker}").format(
+                office=complaint_office, broker=broker.name
+            )
+        )
     if platform:
         out.append(platform)
-    out.append("check again later: `broker-audit registry update` may bring its registry filing")
+    out.append(_("check again later: `broker-audit registry update` may bring its registry filing"))
     return out

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from broker_audit.i18n import N_
 from broker_audit.registry.routevalue import value_problem
 from broker_audit.strict import Id, StateCode, Strict, Url
 from broker_audit.vocabulary import Channel, Door, Grade, Right
@@ -171,15 +172,15 @@ IdentityItem = Literal[
     "birth-date",
     "proof-of-address",  # a utility bill, bank or insurance statement
 ]
-IDENTITY_ITEM_WORDS = {
-    "ssn": "a Social Security number",
-    "ssn-last4": "the last four digits of a Social Security number",
-    "licence-number": "a driver's licence number",
-    "id-copy": "a copy of a government ID",
-    "photo": "a photo of your face",
-    "advertising-id": "your phone's advertising ID",
-    "birth-date": "your date of birth",
-    "proof-of-address": "a utility bill or statement showing your address",
+IDENTITY_ITEM_WORDS = {  # English: a letter's words; translated with the catalog where a person reads them
+    "ssn": N_("a Social Security number"),
+    "ssn-last4": N_("the last four digits of a Social Security number"),
+    "licence-number": N_("a driver's licence number"),
+    "id-copy": N_("a copy of a government ID"),
+    "photo": N_("a photo of your face"),
+    "advertising-id": N_("your phone's advertising ID"),
+    "birth-date": N_("your date of birth"),
+    "proof-of-address": N_("a utility bill or statement showing your address"),
 }
 
 

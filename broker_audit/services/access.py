@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError, VaultNotFound
+from broker_audit.i18n import _
 from broker_audit.profile import Profile
 from broker_audit.tracking.journal import Journal
 
@@ -57,7 +58,7 @@ def open_vault(access: VaultAccess) -> Vault:
             use_keyring=access.use_keyring,
         )
     except VaultNotFound as exc:
-        raise VaultNotFound(f"no vault at {access.path}", exc.hint) from None
+        raise VaultNotFound(_("no vault at {path}").format(path=access.path), exc.hint) from None
     if access.on_unlock is not None:
         access.on_unlock(vault.info)
     return vault

@@ -28,6 +28,7 @@ from broker_audit.services.access import VaultAccess, open_journal, require_prof
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import AnswersSet, now
 from broker_audit.tracking.records import Answers
+from broker_audit.words import state_word
 
 
 @dataclass(frozen=True)
@@ -207,23 +208,35 @@ def run_audit(
         # California residents: one state-run request reaches every registered broker; what it
         # does not do is said every time.
         if drop is None:
-            text = (
-                f"Use the {platform.name} ({platform.url}): {platform.covers}. But {platform.excludes}. "
+            text = _(
+                "Use the {platform} ({url}): {covers}. But {excludes}. "
                 "Record it with `broker-audit drop record --on DATE` to track each broker's result."
+            ).format(
+                platform=platform.name, url=platform.url, covers=platform.covers, excludes=platform.excludes
             )
             command = platform.url
         else:
             view, counts = drop
-            reported = ", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none recorded yet"
+            reported = ", ".join(f"{state_word(state)} {n}" for state, n in sorted(counts.items())) or _(
+                "none recorded yet"
+            )
             due = (
-                f"; every registered broker must have processed it by {view.due.isoformat()}"
+                _("; every registered broker must have processed it by {day}").format(
+                    day=view.due.isoformat()
+                )
                 if view.due
                 else ""
             )
-            text = (
-                f"Your {platform.short_name or platform.name} request of {view.request.dated.isoformat()} "
-                f"(#{view.request.id}): results by broker: {reported}{due}. Record what DROP shows for each "
-                f"broker. What DROP does not do: {platform.excludes}."
+            text = _(
+                "Your {platform} request of {day} (#{id}): results by broker: {reported}{due}. Record what "
+                "DROP shows for each broker. What DROP does not do: {excludes}."
+            ).format(
+                platform=platform.short_name or platform.name,
+                day=view.request.dated.isoformat(),
+                id=view.request.id,
+                reported=reported,
+                due=due,
+                excludes=platform.excludes,
             )
             command = "broker-audit drop result BROKER deleted|opted-out|exempted|not-found|pending"
         actions.insert(min(1, len(actions)), Action(text, command))
@@ -258,6 +271,6 @@ def run_audit(
         )
         from broker_audit.files import write_text
 
-        write_text(html, text, what="HTML report")
+        write_text(html, text, what=_("HTML report"))
         report = AuditReport(**{**report.__dict__, "html": html})
     return report

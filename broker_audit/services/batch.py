@@ -123,9 +123,17 @@ class ClientPlan:
 def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
     """What the batch's letters tell their brokers, as a sentence per kind of letter with the
     brokers that get it: printed before anything is written (also by a dry run)."""
-    from broker_audit.letters.disclosure import field_words, join_words
+    from broker_audit.i18n import N_, _, current_language
+    from broker_audit.letters.disclosure import client_field_words, join_words
     from broker_audit.vocabulary import IDENTITY_FIELDS
 
+    language = current_language()
+    replies = {
+        "home": N_("the client's home"),
+        "reply-address": N_("the client's reply address"),
+        "email": N_("the client's e-mail only"),
+        "clinic": N_("the clinic"),
+    }
     fields: dict[tuple[bool, str], set[str]] = {}
     brokers: dict[tuple[bool, str], dict[str, None]] = {}
     for plan in plans:
@@ -133,26 +141,25 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
             d = planned.job.disclosure
             reply = (
                 d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
-            ) or {
-                "home": "the client's home",
-                "reply-address": "the client's reply address",
-                "email": "the client's e-mail only",
-                "clinic": "the clinic",
-            }[d.reply]
+            ) or _(replies[d.reply])
             key = (d.minimal, reply)
             fields.setdefault(key, set()).update(d.given)
             brokers.setdefault(key, {})[planned.job.recipient_name] = None
     out: dict[str, list[str]] = {}
     for (minimal, reply), given in fields.items():
-        words = [field_words(f).removeprefix("your ") for f in IDENTITY_FIELDS if f in given]
-        what = "the client's " + join_words(["name", *words]) + " (what each client has)"
+        words = [client_field_words(f, language) for f in IDENTITY_FIELDS if f in given]
+        what = _("the client's {fields} (what each client has)").format(
+            fields=join_words([client_field_words("name", language), *words], language)
+        )
         if minimal:
-            kept = "the home address" + ("" if "phone" in given else " or phone")
-            what += (
-                f", never {kept} (they sell to government, police or immigration enforcement, or "
+            kept = _("the home address") if "phone" in given else _("the home address or phone")
+            what += _(
+                ", never {kept} (they sell to government, police or immigration enforcement, or "
                 "hold phones' location data)"
-            )
-        out[f"{what}; answers go to {reply}"] = list(brokers[(minimal, reply)])
+            ).format(kept=kept)
+        out[_("{what}; answers go to {reply}").format(what=what, reply=reply)] = list(
+            brokers[(minimal, reply)]
+        )
     return out
 
 

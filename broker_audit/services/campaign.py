@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _, ngettext
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
 from broker_audit.services.resources import Resources
@@ -257,11 +258,15 @@ def start_campaign(
         if announce is not None:
             from broker_audit.letters.disclosure import AGENCY_SEES
 
-            every = f"each of the {len(jobs)} agencies" if len(jobs) > 1 else jobs[0].recipient_name
-            line = requester.announcement(every)
-            if len(jobs) > 1:
-                line = line.replace("This letter tells", "These letters tell", 1)
-            announce([Announcement(every, "records", f"{line} {AGENCY_SEES}")])
+            every = (
+                ngettext("each of the {count} agency", "each of the {count} agencies", len(jobs)).format(
+                    count=len(jobs)
+                )
+                if len(jobs) > 1
+                else jobs[0].recipient_name
+            )
+            line = requester.announcement(every, len(jobs))
+            announce([Announcement(every, "records", f"{line} {_(AGENCY_SEES)}")])
 
         def campaign_record(results: list[LetterResult]) -> list[CampaignMade]:
             members = [

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.law.schema import Law
 from broker_audit.letters.disclosure import AGENCY_SEES
 from broker_audit.profile import AgentProfile, Profile
@@ -77,8 +78,8 @@ def records_request(
     lines = [line.strip() for line in address if line.strip()]
     if not agency or not lines:
         raise UserError(
-            "name the agency and its postal address",
-            'e.g. --agency "Adams County Sheriff\'s Office" --address "line 1;City, CO 80000"',
+            _("name the agency and its postal address"),
+            _('e.g. --agency "Adams County Sheriff\'s Office" --address "line 1;City, CO 80000"'),
         )
     if since > today:
         raise UserError("--since is in the future")
@@ -93,13 +94,23 @@ def records_request(
             requester = clinic or journal.agent
             if requester is None:
                 raise UserError(
-                    "no clinic profile to make the request as",
-                    "pass --clinic clinic.toml (keys: organization, address, email, phone)",
+                    _("no clinic profile to make the request as"),
+                    _("pass --clinic clinic.toml (keys: organization, address, email, phone)"),
                 )
             context, sender, disclosure = _as_clinic(requester, agency, cora, ccjra, today, reference, since)
             told = f"the clinic's name and address{', its e-mail' if requester.email else ''}"
             words = f"{told}; answers go to {requester.organization}"
-            line = f"This letter tells {agency}: {words}. It names no client."
+            line = (
+                _(
+                    "This letter tells {agency}: the clinic's name and address, its e-mail; answers go "
+                    "to {organization}. It names no client."
+                )
+                if requester.email
+                else _(
+                    "This letter tells {agency}: the clinic's name and address; answers go to "
+                    "{organization}. It names no client."
+                )
+            ).format(agency=agency, organization=requester.organization)
         else:
             context, sender, disclosure = _as_person(
                 profile, agency, asked, cora, ccjra, today, reference, since
@@ -121,7 +132,7 @@ def records_request(
             disclosure=disclosure,
             recipient_kind="agency",
             summary=words,
-            announcement=f"{line} {AGENCY_SEES}",
+            announcement=f"{line} {_(AGENCY_SEES)}",
         )
         if announce is not None:
             announce([announcement_of(job)])

@@ -13,12 +13,13 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
+from broker_audit.i18n import N_, _, current_language
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import Journal, Record, now
 from broker_audit.tracking.model import Disclosed, EmailDraft, RequestMade
 from broker_audit.vocabulary import CHANNELS
-from broker_audit.words import channel_to
+from broker_audit.words import channel_name, channel_to, grade_word, kind_word
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,7 +83,7 @@ class NoRoute(msgspec.Struct, frozen=True):
     broker_name: str
     kind: str
     advice: list[str]
-    reason: str = "no route known yet"
+    reason: str = N_("no route known yet")  # translated where it is shown
     repeats: int | None = None  # the open request this letter would have repeated
     repeats_state: str = ""
     unfit: bool = False  # its postal address cannot be printed whole
@@ -226,10 +227,16 @@ def request_letters(
     asked = parse_disclose(disclose)
     brokers = list({b.id: b for b in (registry.resolve(n) for n in broker_names)}.values())
     if not brokers:
-        raise UserError("name at least one broker", "e.g. `broker-audit request lexisnexis`")
+        raise UserError(
+            _("name at least one broker"),
+            _("e.g. {command}").format(command="`broker-audit request lexisnexis`"),
+        )
     refuse_fcra_to_non_agencies(brokers, letters)
     if via is not None and via not in CHANNELS:
-        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(CHANNELS))
+        raise UserError(
+            _("unknown channel {channel}").format(channel=repr(via)),
+            _("--via is one of: {channels}").format(channels=", ".join(CHANNELS)),
+        )
     with open_journal(access) as journal:
         profile = require_profile(journal)
         state_law = law_for_state(laws, profile.state, on=today, override=law_override)
@@ -262,11 +269,13 @@ def request_letters(
             _sort_planned(planned, jobs, no_route, profile.state, laws)
         jobs, repeated = _without_repeats(journal, jobs, again=again, ask_again=ask_again)
         no_route += repeated
-        if not jobs and via is not None and no_route and all(n.reason == f"no {via} route" for n in no_route):
+        if not jobs and via is not None and no_route and all(n.reason == _no_via(via) for n in no_route):
             names = ", ".join(dict.fromkeys(n.broker_id for n in no_route))
             raise UserError(
-                f"no {via} route is known for {names}: no letter was written",
-                "run it again without --via to use the best route each broker has",
+                _("no {channel} route is known for {brokers}: no letter was written").format(
+                    channel=channel_name(via), brokers=names
+                ),
+                _("run it again without --via to use the best route each broker has"),
             )
         warnings += _second_address_warning(journal, profile, jobs)
         if announce is not None and jobs:
@@ -315,12 +324,14 @@ def _second_address_warning(journal: Journal, profile: Profile, jobs: Sequence[L
     by_email = [job for job in jobs if job.channel == "email"]
     if not (by_email and mailbox and mailbox.lower() != profile.email.lower()):
         return []
-    gives = f"give {profile.email}" if profile.email else "give no e-mail address"
+    gives = _("give {email}").format(email=profile.email) if profile.email else _("give no e-mail address")
     return [
-        f"your mailbox sends from {mailbox}, but the letters that go by e-mail {gives}: "
-        "`broker-audit send` will not send them from it (the broker would learn a second "
-        "address); send them from the address they give, or change the profile's e-mail "
-        "and write them again"
+        _(
+            "your mailbox sends from {mailbox}, but the letters that go by e-mail {gives}: "
+            "`broker-audit send` will not send them from it (the broker would learn a second "
+            "address); send them from the address they give, or change the profile's e-mail "
+            "and write them again"
+        ).format(mailbox=mailbox, gives=gives)
     ]
 
 
@@ -330,9 +341,11 @@ def _request_notes(
     notes = []
     if any(job.disclosure.reply == "email" for job in jobs):
         notes.append(
-            "Some letters ask for the answer by e-mail only, because they withhold your home address. "
-            "If a company will answer only by post, add a reply_address (a P.O. box, a trusted friend, "
-            "a clinic) to your profile and write that letter again."
+            _(
+                "Some letters ask for the answer by e-mail only, because they withhold your home address. "
+                "If a company will answer only by post, add a reply_address (a P.O. box, a trusted friend, "
+                "a clinic) to your profile and write that letter again."
+            )
         )
     platform = platform_sentence(profile.state, laws)
     if platform and any(k.id in ("delete", "opt-out") for k in letters):
@@ -368,18 +381,26 @@ def _plan_or_miss(
         advice = [exc.hint] if exc.hint else []
         if unreachable(broker):
             advice.append(
-                "without --via, `broker-audit request` writes to its parent company (if known) and to "
-                "your state's complaint office that it cannot be reached"
+                _(
+                    "without --via, `broker-audit request` writes to its parent company (if known) and to "
+                    "your state's complaint office that it cannot be reached"
+                )
             )
         else:
-            advice.append(f"without --via, the letter goes by the best route it has: {exc.message}")
+            advice.append(
+                _("without --via, the letter goes by the best route it has: {why}").format(why=exc.message)
+            )
         return NoRoute(
             broker_id=broker.id,
             broker_name=broker.name,
             kind=letter.id,
             advice=advice,
-            reason=f"no {via} route",
+            reason=_no_via(via),
         )
+
+
+def _no_via(via: str | None) -> str:
+    return _("no {channel} route").format(channel=channel_name(via or ""))
 
 
 def unreachable(broker: Broker) -> bool:
@@ -460,24 +481,25 @@ def plan_unreachable(
             # Request Service) cannot carry a request to forward
             route = forward.route
             if route is not None and not isinstance(route, AgencyRoute) and route.form is None:
-                note = (
-                    f"{broker.id}: no way to reach it is known; this {job.kind} request goes to its parent "
-                    f"company, {parent.name}, asking it to forward the request or to name the company "
+                note = _(
+                    "{id}: no way to reach it is known; this {kind} request goes to its parent "
+                    "company, {parent}, asking it to forward the request or to name the company "
                     "that controls your data"
-                )
+                ).format(id=broker.id, kind=kind_word(job.kind), parent=parent.name)
                 out.append(replace(forward, about=broker, warnings=[note, *forward.warnings]))
     if state_law.complaint is None or not state_law.complaint.reachable:  # the requester's own law's office
         return out
     known = [
         (
-            "head office or registered address"
+            "head office or registered address"  # i18n: English on purpose (the complaint's words)
             if r.door_kind == "registered"
-            else f"given only to {r.only_for}"
+            else f"given only to {r.only_for}"  # i18n: English on purpose
         )
         + f": {r.address()}"
         for r in broker.routes
     ]
     letters = [
+        # i18n: English on purpose (the complaint's words)
         f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
         f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
         for job in out
@@ -494,8 +516,10 @@ def plan_unreachable(
         ),
         disclose=disclose,
     )
-    office = complaint.law.complaint.office if complaint.law.complaint else "complaint office"
-    note = f"{broker.id}: no way to reach it is known; a complaint to the {office} says so"
+    office = complaint.law.complaint.office if complaint.law.complaint else _("complaint office")
+    note = _("{id}: no way to reach it is known; a complaint to the {office} says so").format(
+        id=broker.id, office=office
+    )
     return [*out, replace(complaint, warnings=[note])]
 
 
@@ -532,7 +556,9 @@ def repeat_entry(found: OpenRequest, *, again: str = "add --again") -> NoRoute:
         broker_name=found.broker_name,
         kind=found.kind,
         advice=duplicate_advice(found, again=again),
-        reason=f"an open {found.kind} request to it exists: {found.describe()}",
+        reason=_("an open {kind} request to it exists: {which}").format(
+            kind=kind_word(found.kind), which=found.describe()
+        ),
         repeats=found.request_id,
         repeats_state=found.state,
     )
@@ -570,15 +596,16 @@ def address_unfit(job: LetterJob) -> NoRoute | None:
     if not problems:
         return None
     others = sorted({r.channel for r in job.broker.routes if r.channel != "mail"})
-    advice = [f"send it by another route: --via {c}" for c in others]
-    advice.append("or correct the address in the registry (brokers.toml) so that each line is shorter")
+    advice = [_("send it by another route: {option}").format(option=f"--via {c}") for c in others]
+    advice.append(_("or correct the address in the registry (brokers.toml) so that each line is shorter"))
     return NoRoute(
         broker_id=job.broker.id,
         broker_name=job.broker.name,
         kind=job.kind,
         advice=advice,
-        reason="its postal address does not fit, even abbreviated and at the smallest readable size: "
-        + "; ".join(problems),
+        reason=_(
+            "its postal address does not fit, even abbreviated and at the smallest readable size: {problems}"
+        ).format(problems="; ".join(problems)),
         unfit=True,
     )
 
@@ -590,8 +617,9 @@ def platform_sentence(state: str, laws: Sequence[Law]) -> str:
     p = platform_for(laws, state)
     if p is None:
         return ""
-    where = f"as a resident of {state.upper()}, you can also use the {p.name} ({p.url})"
-    return f"{where}: {p.covers}. But {p.excludes}."
+    return _(
+        "as a resident of {state}, you can also use the {platform} ({url}): {covers}. But {excludes}."
+    ).format(state=state.upper(), platform=p.name, url=p.url, covers=p.covers, excludes=p.excludes)
 
 
 def announcement_of(job: LetterJob) -> Announcement:
@@ -607,7 +635,7 @@ def identity_warnings(
     least-risk alternative (from its `[broker.verification]` data), and, for a location-data
     broker, what its advertising ID match means, with what else the letter gives (`disclosure`:
     the letter's; None: the default for this broker)."""
-    from broker_audit.letters.disclosure import decide, join_words, told
+    from broker_audit.letters.disclosure import decide, field_words, join_words, told
     from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
 
     out = []
@@ -616,45 +644,63 @@ def identity_warnings(
         for ask in v.asks:
             when = f" ({ask.when})" if ask.when else ""
             out.append(
-                f"{broker.id}: known to ask for {IDENTITY_ITEM_WORDS[ask.item]}{when} "
-                f"[{ask.grade} source]. Instead: {ask.instead}"
+                _("{id}: known to ask for {item}{when} [{grade}]. Instead: {instead}").format(
+                    id=broker.id,
+                    item=_(IDENTITY_ITEM_WORDS[ask.item]),
+                    when=when,
+                    grade=_("{grade} source").format(grade=grade_word(ask.grade)),
+                    instead=ask.instead,
+                )
             )
         out.append(
-            f"{broker.id}: what giving each of these risks, and the sources: "
-            f"broker-audit brokers show {broker.id}"
+            _("{id}: what giving each of these risks, and the sources: {command}").format(
+                id=broker.id, command=f"broker-audit brokers show {broker.id}"
+            )
         )
     else:
         if v is not None and v.asks_ssn:
-            out.append(f"{broker.id}: asks for a Social Security number; do not volunteer one")
+            out.append(
+                _("{id}: asks for a Social Security number; do not volunteer one").format(id=broker.id)
+            )
         if v is not None and v.asks_id_copy:
-            out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
+            out.append(_("{id}: asks for a copy of an ID; send one only if you must").format(id=broker.id))
     if "location-data" in broker.categories:
         if disclosure is None:
             disclosure = decide(profile, broker=broker, letter=letter)
         if disclosure.gives("advertising-id"):
-            others = [w for w in told(disclosure, profile) if w != "your phone's advertising ID"]
+            language = current_language()
+            ad_id = field_words("advertising-id", language)
+            others = [w for w in told(disclosure, profile, language) if w != ad_id]
             out.append(
-                f"{broker.id}: the letter gives your phone's advertising ID, the key its location data "
-                "is filed under: it lets the company tie where your phone has been (home, work, a "
-                f"clinic, a court) to {join_words(others)}. After you send it, reset or delete the ID "
-                "on the phone so new data is not linked to it; keep the old one in your profile, as "
-                "the answer is about it (README: Advertising IDs)."
+                _(
+                    "{id}: the letter gives your phone's advertising ID, the key its location data "
+                    "is filed under: it lets the company tie where your phone has been (home, work, a "
+                    "clinic, a court) to {others}. After you send it, reset or delete the ID "
+                    "on the phone so new data is not linked to it; keep the old one in your profile, as "
+                    "the answer is about it (README: Advertising IDs)."
+                ).format(id=broker.id, others=join_words(others, language))
             )
         elif profile.advertising_ids:
             out.append(
-                f"{broker.id}: the letter does not give your phone's advertising ID (the request it "
-                "follows did not), so the company may not find its location data on you."
+                _(
+                    "{id}: the letter does not give your phone's advertising ID (the request it "
+                    "follows did not), so the company may not find its location data on you."
+                ).format(id=broker.id)
             )
         else:
             out.append(
-                f"{broker.id}: its location data is filed under phones' advertising IDs, so without "
-                "one it will likely answer that it holds nothing on you. To add yours: advertising_ids "
-                "in your profile (README: Advertising IDs says how to find it and what giving it means)."
+                _(
+                    "{id}: its location data is filed under phones' advertising IDs, so without "
+                    "one it will likely answer that it holds nothing on you. To add yours: advertising_ids "
+                    "in your profile (README: Advertising IDs says how to find it and what giving it means)."
+                ).format(id=broker.id)
             )
         if letter.id == "access":
             out.append(
-                f"{broker.id}: an answer to an access request is a record of where your phone has "
-                "been: keep it safe, or ask for deletion instead."
+                _(
+                    "{id}: an answer to an access request is a record of where your phone has "
+                    "been: keep it safe, or ask for deletion instead."
+                ).format(id=broker.id)
             )
     return out
 
@@ -673,22 +719,29 @@ def broker_warnings(
     else:
         v = broker.verification
         if v is not None and v.asks_ssn:
-            out.append(f"{broker.id}: asks for a Social Security number; do not volunteer one")
+            out.append(
+                _("{id}: asks for a Social Security number; do not volunteer one").format(id=broker.id)
+            )
         if v is not None and v.asks_id_copy:
-            out.append(f"{broker.id}: asks for a copy of an ID; send one only if you must")
+            out.append(_("{id}: asks for a copy of an ID; send one only if you must").format(id=broker.id))
     if law.kind == "none":
         out.append(
-            f"{broker.id}: your state has no privacy law in our data; "
-            "the letter asks politely and cites no statute"
+            _(
+                "{id}: your state has no privacy law in our data; "
+                "the letter asks politely and cites no statute"
+            ).format(id=broker.id)
         )
         if broker.residency_limit is not None:
             out.append(
-                f"{broker.id}: may refuse requests from your state: "
-                f"{broker.residency_limit.value} (source: {broker.residency_limit.source})"
+                _("{id}: may refuse requests from your state: {limit} (source: {source})").format(
+                    id=broker.id, limit=broker.residency_limit.value, source=broker.residency_limit.source
+                )
             )
     elif claim.asks_as_request:
         out.append(
-            f"{broker.id}: the {law.name} gives no {letter.id} right; the letter asks for it as a request"
+            _("{id}: the {law} gives no {kind} right; the letter asks for it as a request").format(
+                id=broker.id, law=law.name, kind=kind_word(letter.id)
+            )
         )
     return out
 
@@ -706,9 +759,11 @@ def refuse_fcra_to_non_agencies(brokers: Sequence[Broker], letters: Sequence[Let
 
         raise NotConsumerReporting(others[0].id, others[0].name)
     raise UserError(
-        "not recorded as consumer reporting agencies, so the FCRA's file disclosure (15 U.S.C. 1681g) "
-        "does not bind them: " + ", ".join(b.id for b in others),
-        "leave them out of this request, or ask them for access instead (--kind access)",
+        _(
+            "not recorded as consumer reporting agencies, so the FCRA's file disclosure (15 U.S.C. 1681g) "
+            "does not bind them: {brokers}"
+        ).format(brokers=", ".join(b.id for b in others)),
+        _("leave them out of this request, or ask them for access instead (--kind access)"),
     )
 
 
@@ -944,17 +999,19 @@ def route_document(job: LetterJob, document: Document) -> Document:
     if job.broker is not None and not isinstance(job.route, AgencyRoute) and job.route.form is not None:
         from broker_audit.letters.sheet import official_form_sheet
 
-        return official_form_sheet(document, job.broker, job.route, identity_lines(job.context.requester))
+        return official_form_sheet(
+            document, job.broker, job.route, identity_lines(job.context.requester), current_language()
+        )
     if not CHANNELS[job.route.channel].sheet:
         return document
     identity = list(job.identity) or identity_lines(job.context.requester)
     if isinstance(job.route, AgencyRoute):
         from broker_audit.letters.sheet import agency_submission_sheet
 
-        return agency_submission_sheet(document, job.recipient_name, job.route, identity)
+        return agency_submission_sheet(document, job.recipient_name, job.route, identity, current_language())
     if job.broker is None:
         return document
-    from broker_audit.letters.disclosure import field_words
+    from broker_audit.letters.disclosure import field_words, reason_in
     from broker_audit.letters.sheet import submission_sheet
 
     return submission_sheet(
@@ -962,8 +1019,10 @@ def route_document(job: LetterJob, document: Document) -> Document:
         job.broker,
         job.route,
         identity,
-        withheld=[field_words(f) for f in job.disclosure.withheld],
-        reason=job.disclosure.reason,
+        withheld=[field_words(f, current_language()) for f in job.disclosure.withheld],
+        reason=reason_in(job.disclosure.reason),
+        language=current_language(),
+        withheld_fields=job.disclosure.withheld,
     )
 
 
@@ -972,7 +1031,7 @@ def alternative_document(job: LetterJob, document: Document) -> Document | None:
     (listing only what the letter's disclosure gives)."""
     if job.alternative is None or job.broker is None:
         return None
-    from broker_audit.letters.disclosure import field_words
+    from broker_audit.letters.disclosure import field_words, reason_in
     from broker_audit.letters.sheet import submission_sheet
 
     return submission_sheet(
@@ -980,8 +1039,10 @@ def alternative_document(job: LetterJob, document: Document) -> Document | None:
         job.broker,
         job.alternative,
         identity_lines(job.context.requester),
-        withheld=[field_words(f) for f in job.disclosure.withheld],
-        reason=job.disclosure.reason,
+        withheld=[field_words(f, current_language()) for f in job.disclosure.withheld],
+        reason=reason_in(job.disclosure.reason),
+        language=current_language(),
+        withheld_fields=job.disclosure.withheld,
     )
 
 
@@ -1139,6 +1200,7 @@ def reading_copy_document(
         date=today,
         reference=job.reference,
         templates_dir=templates_dir,
+        postal=job.channel == "mail",
     )
 
 
@@ -1183,7 +1245,7 @@ def _issue_letters_locked(
     written: list[Path] = []
     results: list[LetterResult] = []
     try:
-        ensure_folder(out_dir, what="letters folder")
+        ensure_folder(out_dir, what=_("letters folder"))
         with deferred_folder_sync():  # the folder is fsynced once, before the requests are logged
             _write_all(jobs, documents, first_id, out_dir, today, formats, written, results, copies)
     except BaseException:

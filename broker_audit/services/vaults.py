@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import N_
 from broker_audit.profile import Profile, validate_profile
 from broker_audit.services.access import VaultAccess, open_journal, open_vault, require_profile
 from broker_audit.tracking.journal import AgentProfile, Journal, ProfileSet, Record, now
@@ -151,9 +152,11 @@ def verify_vault(access: VaultAccess) -> VerifyResult:
             requests = truth.summary.requests
         if index.origin == "stored" and (problems or report.parts != index.part_count()):
             journal.rebuild_index()
-            status = "rebuilt"
+            status = N_("rebuilt")
         else:
-            status = {"stored": "matches the records", "rebuilt": "rebuilt"}.get(index.origin, "built")
+            status = {"stored": N_("matches the records"), "rebuilt": N_("rebuilt")}.get(
+                index.origin, N_("built")
+            )
         return VerifyResult(
             records=report.records,
             requests=requests,

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.errors import VaultCorrupt, VaultError, VaultExists, VaultNotFound, VaultTooNew
-from broker_audit.i18n import N_
+from broker_audit.i18n import N_, _
 from broker_audit.vault.keys import Slot
 from broker_audit.vault.wal import WalReport, inspect_wal
 
@@ -240,7 +240,7 @@ class Store:
         """Open an existing vault file; checks it is a vault of a format we can read."""
         if not path.is_file():
             raise VaultNotFound(
-                "no vault at this path", "create one with `broker-audit init`, or pass --vault"
+                _("no vault at this path"), _("create one with `broker-audit init`, or pass --vault")
             )
         report = inspect_wal(path)
         if report.lost_commits:

@@ -308,3 +308,18 @@ def test_the_evidence_packet_keeps_an_english_timeline_and_adds_a_spanish_one(
         "2026-09-01: Enviada por correo postal" in spanish
         and "Preparado el 25 de noviembre de 2026" in spanish
     )
+
+
+def test_a_web_form_letter_gets_its_reading_copy_without_an_envelope_window(
+    person: Path, cli: Runner
+) -> None:
+    """A letter that goes through a web form has the form's URL where a postal letter has an
+    address; its reading copy, like the letter, is not laid out for a window envelope (a long
+    URL made `request` fail in Spanish only)."""
+    out_dir = person / "cartas"
+    code, _, err = cli(["request", "thomson-reuters-clear", "--lang", "es", "--out", str(out_dir)])
+    assert code == 0, err
+    (letter,) = out_dir.glob("*-thomson-reuters-clear-access-1.txt")
+    assert "https://privacyportal" in letter.read_text(encoding="utf-8")  # a web form's URL
+    copies = sorted(p.suffix for p in out_dir.glob("*-access-1-reading-copy-es.*"))
+    assert copies == [".pdf", ".txt"]

@@ -48,7 +48,7 @@ def test_request_send_inbox_evidence(
     _setup(cli, smtp_starttls, imap, monkeypatch)
 
     code, out, err = cli(["send", "--dry-run"])
-    assert code == 0 and "Dry run: 1 email(s) would be sent" in out
+    assert code == 0 and "Dry run: 1 email would be sent" in out
     assert "consumer.documents@lexisnexis.com" in err and smtp_starttls.received == []
 
     monkeypatch.setenv("BROKER_AUDIT_MAIL_PASSWORD", PASSWORD)

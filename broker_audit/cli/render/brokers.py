@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, joined, say
+from broker_audit.i18n import _
+from broker_audit.words import channel_name, door_word, grade_word, kind_word
 
 if TYPE_CHECKING:
     from broker_audit.registry.schema import Broker, Route
@@ -13,27 +15,49 @@ if TYPE_CHECKING:
 def _route_lines(route: Route) -> list[tuple[str, str]]:
     limits = []
     if route.rights:
-        limits.append("for " + joined(route.rights))
+        limits.append(_("for {rights}").format(rights=joined(kind_word(r) for r in route.rights)))
     if route.states:
-        limits.append("residents of " + joined(route.states))
+        limits.append(_("residents of {states}").format(states=joined(route.states)))
     if route.only_for:
-        limits.append("only for " + clean(route.only_for))
-    where = route.provenance() or f"checked {route.checked}"
-    door = {"request-channel": "request channel", "contact": "contact", "registered": "registered address"}
-    kind = door.get(route.door_kind, route.door_kind)
-    head = f"  {clean(route.channel)} [{kind}]: {clean(route.address())}" + (
-        f" ({'; '.join(limits)})" if limits else ""
+        limits.append(_("only for {whom}").format(whom=clean(route.only_for)))
+    where = provenance_words(route) or _("checked {day}").format(day=route.checked)
+    head = (
+        f"  {clean(channel_name(route.channel))} [{door_word(route.door_kind)}]: {clean(route.address())}"
+        + (f" ({'; '.join(limits)})" if limits else "")
     )
-    out = [(head, ""), (f"      {clean(route.grade)}: {clean(route.source)} ({clean(where)})", "")]
+    out = [
+        (head, ""),
+        (f"      {clean(grade_word(route.grade))}: {clean(route.source)} ({clean(where)})", ""),
+    ]
     if route.door_words:
-        out.append((f"      its words: {clean(route.door_words)}", ""))
+        out.append(("      " + _("its words: {words}").format(words=clean(route.door_words)), ""))
     if route.form is not None:
-        out.append((f"      only on its own form: {clean(route.form.name)} ({clean(route.form.where)})", ""))
+        out.append(
+            (
+                "      "
+                + _("only on its own form: {form} ({where})").format(
+                    form=clean(route.form.name), where=clean(route.form.where)
+                ),
+                "",
+            )
+        )
     if route.via_parent:
-        out.append((f"      the privacy desk of {clean(route.via_parent)}", ""))
+        out.append(("      " + _("the privacy desk of {parent}").format(parent=clean(route.via_parent)), ""))
     if route.note:
-        out.append((f"      note: {clean(route.note)}", ""))
+        out.append(("      " + _("note: {note}").format(note=clean(route.note)), ""))
     return out
+
+
+def provenance_words(route: Route) -> str:
+    """Where a route comes from, in the reader's language ("as filed with California in 2020")."""
+    from broker_audit.registry.schema import REGISTRY_NAMES
+
+    if route.registry is None:
+        return ""
+    where = REGISTRY_NAMES.get(route.registry, route.registry)
+    if route.filed:
+        return _("as filed with {registry} in {year}").format(registry=where, year=route.filed)
+    return _("as filed with {registry}").format(registry=where)
 
 
 _BOLD, _WARN = "bold", "bold red"
@@ -44,13 +68,15 @@ def render_broker(b: Broker) -> None:
     what it sold to government, and the sources, each part drawn by its own function."""
     lines: list[tuple[str, str]] = [(f"{clean(b.name)} ({clean(b.id)})", _BOLD)]
     lines += _who_lines(b)
-    lines.append(("How to send a request", _BOLD))
+    lines.append((_("How to send a request"), _BOLD))
     if not b.routes:
-        lines.append(("  no route known yet: no letter can be sent", "yellow"))
+        lines.append(("  " + _("no route known yet: no letter can be sent"), "yellow"))
     for route in b.routes:
         lines += _route_lines(route)
     if b.rights:
-        lines.append(("  rights honoured: " + joined(b.rights), ""))
+        lines.append(
+            ("  " + _("rights honoured: {rights}").format(rights=joined(kind_word(r) for r in b.rights)), "")
+        )
     lines += _verification_lines(b)
     lines += _reach_lines(b)
     lines += _government_lines(b)
@@ -62,26 +88,26 @@ def _who_lines(b: Broker) -> list[tuple[str, str]]:
     """Its names, parent, brands, categories, what it holds and whether it is a CRA."""
     lines: list[tuple[str, str]] = []
     if b.legal_name:
-        lines.append((f"  legal name: {clean(b.legal_name)}", ""))
+        lines.append(("  " + _("legal name: {name}").format(name=clean(b.legal_name)), ""))
     if b.parent:
-        lines.append((f"  parent: {clean(b.parent)}", ""))
+        lines.append(("  " + _("parent: {name}").format(name=clean(b.parent)), ""))
     if b.brands:
-        lines.append(("  brands: " + joined(b.brands), ""))
-    lines.append(("  categories: " + joined(b.categories), ""))
+        lines.append(("  " + _("brands: {names}").format(names=joined(b.brands)), ""))
+    lines.append(("  " + _("categories: {ids}").format(ids=joined(b.categories)), ""))
     if b.holds:
-        lines.append(("  holds: " + joined(b.holds), ""))
+        lines.append(("  " + _("holds: {what}").format(what=joined(b.holds)), ""))
     cra = b.consumer_reporting
     if cra is not None:
         who = f" ({clean(cra.entity)})" if cra.entity else ""
         what = (
-            f"  a consumer reporting agency{who}: FCRA file disclosures (15 U.S.C. 1681g) apply"
+            _("a consumer reporting agency{who}: FCRA file disclosures (15 U.S.C. 1681g) apply").format(
+                who=who
+            )
             if cra.agency
-            else "  not a consumer reporting agency: no FCRA file disclosure"
+            else _("not a consumer reporting agency: no FCRA file disclosure")
         )
-        lines.append((what, ""))
-        lines.append(
-            (f"      source: {clean(cra.source)} ({clean(cra.grade)}, checked {clean(cra.checked)})", "")
-        )
+        lines.append(("  " + what, ""))
+        lines.append((_source_line(cra.source, cra.checked, cra.grade), ""))
     return lines
 
 
@@ -94,65 +120,81 @@ def _verification_lines(b: Broker) -> list[tuple[str, str]]:
     if v.asks_ssn:
         lines.append(
             (
-                "  Warning: asks for a Social Security number. Do not volunteer it; ask why it is needed.",
+                "  "
+                + _("Warning: asks for a Social Security number. Do not volunteer it; ask why it is needed."),
                 _WARN,
             )
         )
     if v.asks_id_copy:
         lines.append(
             (
-                "  Warning: asks for a copy of an ID. Send one only if you must, "
-                "with the number partly covered.",
+                "  "
+                + _(
+                    "Warning: asks for a copy of an ID. Send one only if you must, with the number "
+                    "partly covered."
+                ),
                 _WARN,
             )
         )
     if v.details:
-        lines.append((f"  verification: {clean(v.details)}", ""))
-    lines.append((f"      source: {clean(v.source)} (checked {clean(v.checked)})", ""))
+        lines.append(("  " + _("verification: {details}").format(details=clean(v.details)), ""))
+    lines.append((_source_line(v.source, v.checked), ""))
     if v.asks:
         from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
 
-        lines.append(("What it asks to identify you, the risk, and the least-risk way", _BOLD))
+        lines.append((_("What it asks to identify you, the risk, and the least-risk way"), _BOLD))
         for a in v.asks:
             when = f" ({clean(a.when)})" if a.when else ""
-            lines.append((f"  {clean(IDENTITY_ITEM_WORDS[a.item])}{when}", _WARN))
-            lines.append((f"      risk: {clean(a.risk)}", ""))
-            lines.append((f"      instead: {clean(a.instead)}", ""))
-            lines.append((f"      {clean(a.grade)}: {clean(a.source)} (checked {clean(a.checked)})", ""))
+            lines.append((f"  {clean(_(IDENTITY_ITEM_WORDS[a.item]))}{when}", _WARN))
+            lines.append(("      " + _("risk: {risk}").format(risk=clean(a.risk)), ""))
+            lines.append(("      " + _("instead: {instead}").format(instead=clean(a.instead)), ""))
+            lines.append(
+                (
+                    f"      {clean(grade_word(a.grade))}: {clean(a.source)} "
+                    + _("(checked {day})").format(day=clean(a.checked)),
+                    "",
+                )
+            )
             if a.risk_source:
-                lines.append((f"      the risk, source: {clean(a.risk_source)}", ""))
+                lines.append(("      " + _("the risk, source: {url}").format(url=clean(a.risk_source)), ""))
     return lines
 
 
 def _reach_lines(b: Broker) -> list[tuple[str, str]]:
     """What letters to it tell, the data a deletion cannot reach, whose residents it answers."""
-    from broker_audit.letters.disclosure import government_ties
+    lines: list[tuple[str, str]] = []
+    from broker_audit.letters.disclosure import government_ties, reason_in
 
     ties = government_ties(b)
-    lines: list[tuple[str, str]] = [
+    lines.append(
         (
-            f"  Letters to it give only your name, past addresses and a reply channel ({clean(ties)}); "
-            "add more with --disclose"
+            "  "
+            + _(
+                "Letters to it give only your name, past addresses and a reply channel ({why}); add more "
+                "with --disclose"
+            ).format(why=clean(reason_in(ties)))
             if ties
-            else "  Letters to it give your profile's default details (no known sales to government)",
+            else "  " + _("Letters to it give your profile's default details (no known sales to government)"),
             "",
         )
-    ]
+    )
     if b.exempt_data is not None:
         from broker_audit.letters.exempt import cannot_reach
 
         lines.append((f"  {clean(cannot_reach(b, 'delete'))}", "yellow"))
-        lines.append((f"      its words: {clean(b.exempt_data.summary)}", ""))
-        lines.append((f"      {clean(b.exempt_data.grade)}: {clean(b.exempt_data.source)}", ""))
+        lines.append(("      " + _("its words: {words}").format(words=clean(b.exempt_data.summary)), ""))
+        lines.append((f"      {clean(grade_word(b.exempt_data.grade))}: {clean(b.exempt_data.source)}", ""))
     if b.residency_limit is not None:
-        lines.append((f"  Answers only some states' residents: {clean(b.residency_limit.value)}", "yellow"))
         lines.append(
             (
-                f"      source: {clean(b.residency_limit.source)} "
-                f"(checked {clean(b.residency_limit.checked)})",
-                "",
+                "  "
+                + _("Answers only some states' residents: {limit}").format(
+                    limit=clean(b.residency_limit.value)
+                ),
+                "yellow",
             )
         )
+        lines.append((_source_line(b.residency_limit.source, b.residency_limit.checked), ""))
     return lines
 
 
@@ -160,15 +202,24 @@ def _government_lines(b: Broker) -> list[tuple[str, str]]:
     """Its documented sales or sharing with government, then its sources and notes."""
     lines: list[tuple[str, str]] = []
     if b.law_enforcement:
-        lines.append(("Documented sales or sharing with government", _BOLD))
+        lines.append((_("Documented sales or sharing with government"), _BOLD))
         for e in b.law_enforcement:
             lines.append(
                 (f"  {clean(e.year)} {clean(e.agency)} ({clean(e.recipient)}): {clean(e.summary)}", "")
             )
-            lines.append((f"      source: {clean(e.source)} (checked {clean(e.checked)})", ""))
-    lines.append(("Sources", _BOLD))
+            lines.append((_source_line(e.source, e.checked), ""))
+    lines.append((_("Sources"), _BOLD))
     for s in b.sources:
-        lines.append((f"  {clean(s.url)} (checked {clean(s.checked)})", ""))
+        lines.append((f"  {clean(s.url)} " + _("(checked {day})").format(day=clean(s.checked)), ""))
     if b.notes:
-        lines.append((f"  notes: {clean(b.notes)}", ""))
+        lines.append(("  " + _("notes: {notes}").format(notes=clean(b.notes)), ""))
     return lines
+
+
+def _source_line(url: str, checked: object, grade: str = "") -> str:
+    """ "      source: URL (checked DATE)", with the source's grade when it has one."""
+    if grade:
+        return "      " + _("source: {url} ({grade}, checked {day})").format(
+            url=clean(url), grade=clean(grade_word(grade)), day=clean(checked)
+        )
+    return "      " + _("source: {url} (checked {day})").format(url=clean(url), day=clean(checked))

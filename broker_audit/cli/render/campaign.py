@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, say
+from broker_audit.i18n import _, ngettext
+from broker_audit.words import channel_name, door_word, grade_word
 
 if TYPE_CHECKING:
     from broker_audit.registry.agencies import Agency, AgencyRouteChoice
@@ -18,42 +20,64 @@ def render_campaign_started(result: CampaignResult) -> None:
     """What `cora --all` wrote: each agency's letter and where it goes, then the agencies without
     a route, then what to do next."""
     for warning in dict.fromkeys(result.warnings):
-        say(f"warning: {clean(warning)}", err=True)
-    who = "the clinic" if result.requester == "clinic" else "you (name and e-mail only)"
+        say(_("warning: {warning}").format(warning=clean(warning)), err=True)
+    who = _("the clinic") if result.requester == "clinic" else _("you (name and e-mail only)")
     asked = [m for m in result.without_route if m.open_request is not None]
     unknown = [m for m in result.without_route if m.open_request is None]
     say(
-        f"Campaign {result.campaign_id} ({clean(result.scope)}), from {who}: "
-        f"{len(result.letters)} letters, {len(unknown)} agencies without a known route"
-        + (f", {len(asked)} asked before" if asked else "")
+        _(
+            "Campaign {campaign} ({scope}), from {who}: {letters} letters, {without} agencies without a "
+            "known route"
+        ).format(
+            campaign=result.campaign_id,
+            scope=clean(result.scope),
+            who=who,
+            letters=len(result.letters),
+            without=len(unknown),
+        )
+        + (_(", {count} asked before").format(count=len(asked)) if asked else "")
     )
     for r in result.letters:
         say(
-            f"#{r.request_id} {clean(r.broker_name)}: {clean(r.channel)} to {clean(r.route)}: "
-            + ", ".join(clean(f) for f in r.files)
+            _("#{id} {agency}: {channel} to {route}: {files}").format(
+                id=r.request_id,
+                agency=clean(r.broker_name),
+                channel=clean(channel_name(r.channel)),
+                route=clean(r.route),
+                files=", ".join(clean(f) for f in r.files),
+            )
         )
     if asked:
-        say("Not written again (a records request to it is still open; --again writes it anyway):")
+        say(_("Not written again (a records request to it is still open; --again writes it anyway):"))
         for m in asked:
             say(f"  {clean(m.agency_name)} ({clean(m.agency_id)}): #{m.open_request}")
     if unknown:
-        say("No letter (no request channel or contact known; see `broker-audit agencies show ID`):")
+        say(_("No letter (no request channel or contact known; see `broker-audit agencies show ID`):"))
         for m in unknown:
-            leads = f" Leads to confirm: {'; '.join(m.leads)}" if m.leads else ""
+            leads = " " + _("Leads to confirm: {leads}").format(leads="; ".join(m.leads)) if m.leads else ""
             say(f"  {clean(m.agency_name)} ({clean(m.agency_id)}).{clean(leads)}")
-    say("Sign the statement at the end of each letter before you send it (C.R.S. 24-72-305.5).", err=True)
-    say("When you send one: broker-audit mark ID sent --via ROUTE (the route printed above)", err=True)
-    say(f"Then: broker-audit status --campaign {result.campaign_id}", err=True)
+    say(_("Sign the statement at the end of each letter before you send it (C.R.S. 24-72-305.5)."), err=True)
+    say(
+        _("When you send one: {command} (the route printed above)").format(
+            command="broker-audit mark ID sent --via ROUTE"
+        ),
+        err=True,
+    )
+    say(_("Then: {command}").format(command=f"broker-audit status --campaign {result.campaign_id}"), err=True)
 
 
 def render_campaign_list(campaigns: Sequence[CampaignSummary]) -> None:
     if not campaigns:
-        say("No campaigns yet. Start one with: broker-audit cora --all co-sheriffs")
+        say(
+            _("No campaigns yet. Start one with: {command}").format(
+                command="broker-audit cora --all co-sheriffs"
+            )
+        )
         return
     for c in campaigns:
         say(
             f"{c.campaign_id}  {c.dated.isoformat()}  {clean(c.scope)}: "
-            f"{c.letters} letters to {c.agencies} agencies"
+            + _("{letters} letters to {agencies} agencies").format(letters=c.letters, agencies=c.agencies)
         )
 
 
@@ -61,15 +85,27 @@ def render_finding(record: AgencyFindingRecorded) -> None:
     from broker_audit.vocabulary import FINDING_WORDS
 
     amount = f" ({clean(record.amount)})" if record.amount else ""
-    evidence = f"reply #{record.reply_id}" if record.reply_id is not None else clean(record.evidence)
+    evidence = (
+        _("reply #{id}").format(id=record.reply_id) if record.reply_id is not None else clean(record.evidence)
+    )
+    found = FINDING_WORDS.get(record.finding)
     say(
-        f"{clean(record.agency_id)}: {FINDING_WORDS.get(record.finding, record.finding)}{amount}, "
-        f"{record.on.isoformat()}, evidence: {evidence}"
+        _("{agency}: {finding}{amount}, {day}, evidence: {evidence}").format(
+            agency=clean(record.agency_id),
+            finding=_(found) if found else record.finding,
+            amount=amount,
+            day=record.on.isoformat(),
+            evidence=evidence,
+        )
     )
 
 
 def render_export(result: ExportResult) -> None:
-    say(f"Campaign {result.campaign_id}: {len(result.rows)} rows")
+    say(
+        ngettext(
+            "Campaign {campaign}: {count} row", "Campaign {campaign}: {count} rows", len(result.rows)
+        ).format(campaign=result.campaign_id, count=len(result.rows))
+    )
     for path in result.files:
         say(f"  {clean(path)}")
 
@@ -82,22 +118,33 @@ def render_agency(agency: Agency, choice: AgencyRouteChoice) -> None:
     if choice.route is not None:
         lines.append(
             (
-                f"  a campaign letter goes: {clean(choice.route.channel)} to {clean(choice.route.address())}",
+                "  "
+                + _("a campaign letter goes: {channel} to {route}").format(
+                    channel=clean(channel_name(choice.route.channel)), route=clean(choice.route.address())
+                ),
                 "",
             )
         )
     else:
-        lines.append(("  no route a letter can use is known", "red"))
+        lines.append(("  " + _("no route a letter can use is known"), "red"))
     for w in choice.warnings:
-        lines.append((f"  warning: {clean(w)}", "yellow"))
+        lines.append(("  " + _("warning: {warning}").format(warning=clean(w)), "yellow"))
     for r in agency.routes:
-        lines.append((f"  {clean(r.channel)}: {clean(r.address())}", ""))
-        lines.append((f"      {r.door}, {r.grade}; source: {clean(r.source)} (checked {r.checked})", ""))
+        lines.append((f"  {clean(channel_name(r.channel))}: {clean(r.address())}", ""))
+        lines.append(
+            (
+                "      "
+                + _("{door}, {grade}; source: {source} (checked {day})").format(
+                    door=door_word(r.door), grade=grade_word(r.grade), source=clean(r.source), day=r.checked
+                ),
+                "",
+            )
+        )
         if r.note:
             lines.append((f"      {clean(r.note)}", "dim"))
     if agency.unknown:
-        lines.append((f"  unknown: {clean('; '.join(agency.unknown))}", ""))
+        lines.append(("  " + _("unknown: {what}").format(what=clean("; ".join(agency.unknown))), ""))
     if agency.notes:
-        lines.append((f"  notes: {clean(agency.notes)}", ""))
+        lines.append(("  " + _("notes: {notes}").format(notes=clean(agency.notes)), ""))
     for text, style in lines:
         say((text, style))

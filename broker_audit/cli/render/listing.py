@@ -7,9 +7,12 @@ Like the rest of `cli/render/`, this is a place that prints; nothing else does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from broker_audit.cli.render import table
+from broker_audit.i18n import _, ngettext
+from broker_audit.words import channel_name, door_word, grade_word, kind_word, state_word
 
 if TYPE_CHECKING:
     from broker_audit.registry.listing import BrokerRow
@@ -22,29 +25,48 @@ def render_status(report: StatusReport) -> None:
     """The summary by state, then the rows (most urgent first), drawn as a plain table: rich
     would take a minute for 100,000 rows. Through a pager on a terminal when it is long."""
     if report.total == 0:
-        table.show(["No requests yet. Make one with: broker-audit request BROKER --kind access"])
+        table.show(
+            [
+                _("No requests yet. Make one with: {command}").format(
+                    command="broker-audit request BROKER --kind access"
+                )
+            ]
+        )
         return
     colour = table.use_colour()
-    head = f"{report.matched:,} requests on {report.today.isoformat()}"
+    head = ngettext("{count} request on {day}", "{count} requests on {day}", report.matched).format(
+        count=f"{report.matched:,}", day=report.today.isoformat()
+    )
     if report.matched != report.total:
-        head += f" (of {report.total:,} in the vault)"
-    urgent = f"{report.overdue:,} overdue, {report.due_soon:,} due within a week"
+        head += " " + _("(of {count} in the vault)").format(count=f"{report.total:,}")
+    urgent = _("{overdue} overdue, {soon} due within a week").format(
+        overdue=f"{report.overdue:,}", soon=f"{report.due_soon:,}"
+    )
     lines = [head + ": " + urgent]
     if report.by_state:
-        lines.append("  " + ", ".join(f"{state} {n:,}" for state, n in report.by_state.items()))
+        lines.append("  " + ", ".join(f"{state_word(state)} {n:,}" for state, n in report.by_state.items()))
     if report.rows:
         columns = [
             table.Column("id", right=True, shrink=False),
-            table.Column("broker", min_width=12),
-            table.Column("kind"),
-            table.Column("by"),
-            table.Column("state"),
-            table.Column("sent"),
-            table.Column("due"),
-            table.Column("days left", right=True),
+            table.Column(_("broker"), min_width=12),
+            table.Column(_("kind")),
+            table.Column(_("by")),
+            table.Column(_("state")),
+            table.Column(_("sent")),
+            table.Column(_("due")),
+            table.Column(_("days left"), right=True),
         ]
         cells = []
         estimated = courtesy = False
+        words: dict[str, str] = {}  # a word per state, kind and channel: looked up once, not per row
+
+        def word(value: str, look_up: Callable[[str], str]) -> str:
+            found = words.get(value)
+            if found is None:
+                found = words[value] = look_up(value)
+            return found
+
+        overdue_word = " " + _("OVERDUE")
         for r in report.rows:
             left = "" if r.days_left is None else str(r.days_left)
             due = r.due.isoformat() if r.due else "-"
@@ -56,12 +78,12 @@ def render_status(report: StatusReport) -> None:
                 [
                     str(r.id),
                     table.clean(r.broker_name),
-                    table.clean(r.kind),
-                    _by(r),
-                    r.state,
+                    table.clean(word(r.kind, kind_word)),
+                    _by(r, word),
+                    word(r.state, state_word),
                     r.sent.isoformat() if r.sent else "-",
                     due,
-                    left + " OVERDUE" if r.overdue else left,
+                    left + overdue_word if r.overdue else left,
                 ]
             )
         lines.append("")
@@ -72,28 +94,44 @@ def render_status(report: StatusReport) -> None:
             styles=["bold red" if r.overdue else None for r in report.rows],
             colour=colour,
         )
-        if estimated:
-            lines.append(
-                "~ an estimate: the legal clock runs from the day the letter was received; record it with "
-                "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return receipt)."
-            )
-        if courtesy:
-            lines.append(
-                "c a courtesy date, not a legal deadline: no privacy law of the state sets one; the letter "
-                "asked for an answer within 45 days of receipt."
-            )
+        lines += _due_notes(estimated, courtesy)
     if report.hidden:
         lines.append(
-            f"{report.hidden:,} more not shown: --all for every one, --limit N for N; "
-            "filter with --state, --broker, --client, --batch."
+            _(
+                "{count} more not shown: --all for every one, --limit N for N; "
+                "filter with --state, --broker, --client, --batch."
+            ).format(count=f"{report.hidden:,}")
         )
     table.show(lines)
 
 
-def _by(row: StatusRow) -> str:
+def _due_notes(estimated: bool, courtesy: bool) -> list[str]:
+    """What the marks in the due column mean: ~ an estimate, c a courtesy date."""
+    lines: list[str] = []
+    if estimated:
+        lines.append(
+            "~ "
+            + _(
+                "an estimate: the legal clock runs from the day the letter was received; record it with "
+                "`broker-audit mark ID delivered --on DATE` (certified-mail tracking or a return "
+                "receipt)."
+            )
+        )
+    if courtesy:
+        lines.append(
+            "c "
+            + _(
+                "a courtesy date, not a legal deadline: no privacy law of the state sets one; the letter "
+                "asked for an answer within 45 days of receipt."
+            )
+        )
+    return lines
+
+
+def _by(row: StatusRow, word: Callable[[str, Callable[[str], str]], str]) -> str:
     """The channels a request was written for: "mail", or "mail+web-form" with a sheet beside."""
     channels = [route.split(":", 1)[0] for route in row.routes] or ([row.channel] if row.channel else [])
-    return table.clean("+".join(dict.fromkeys(channels))) or "-"
+    return table.clean("+".join(word(c, channel_name) for c in dict.fromkeys(channels))) or "-"
 
 
 def render_broker_table(brokers: list[BrokerRow]) -> None:
@@ -109,12 +147,12 @@ def render_broker_table(brokers: list[BrokerRow]) -> None:
     ]
     columns = [
         table.Column("id", shrink=False),
-        table.Column("name", min_width=12),
-        table.Column("categories", min_width=10),
-        table.Column("sells to government", min_width=10),
+        table.Column(_("name"), min_width=12),
+        table.Column(_("categories"), min_width=10),
+        table.Column(_("sells to government"), min_width=10),
     ]
     colour = table.use_colour()
-    lines = [f"{len(brokers)} brokers", ""]
+    lines = [ngettext("{count} broker", "{count} brokers", len(brokers)).format(count=len(brokers)), ""]
     lines += table.format_table(columns, cells, width=table.terminal_width(), colour=colour)
     table.show(lines)
 
@@ -122,23 +160,31 @@ def render_broker_table(brokers: list[BrokerRow]) -> None:
 def render_campaign_status(report: CampaignReport) -> None:
     """`status --campaign ID`: who answered, who is late, who asked for fees, agency by agency
     (the late ones first), as a plain table."""
-    head = (
-        f"Campaign {report.campaign_id} ({table.clean(report.scope)}, {report.dated.isoformat()}) on "
-        f"{report.today.isoformat()}: {report.letters} letters, {report.answered} answered, "
-        f"{report.late} late, {report.fees} asked for fees, {report.without_route} without a route"
-        + (f", {report.asked_before} asked before" if report.asked_before else "")
-    )
+    head = _(
+        "Campaign {campaign} ({scope}, {dated}) on {day}: {letters} letters, {answered} answered, "
+        "{late} late, {fees} asked for fees, {without} without a route"
+    ).format(
+        campaign=report.campaign_id,
+        scope=table.clean(report.scope),
+        dated=report.dated.isoformat(),
+        day=report.today.isoformat(),
+        letters=report.letters,
+        answered=report.answered,
+        late=report.late,
+        fees=report.fees,
+        without=report.without_route,
+    ) + (_(", {count} asked before").format(count=report.asked_before) if report.asked_before else "")
     columns = [
         table.Column("id", right=True, shrink=False),
-        table.Column("agency", min_width=14),
-        table.Column("via"),
-        table.Column("state"),
-        table.Column("sent"),
-        table.Column("due"),
-        table.Column("answer"),
-        table.Column("fee"),
-        table.Column("follow-up"),
-        table.Column("findings", min_width=8),
+        table.Column(_("agency"), min_width=14),
+        table.Column(_("via")),
+        table.Column(_("state")),
+        table.Column(_("sent")),
+        table.Column(_("due")),
+        table.Column(_("answer")),
+        table.Column(_("fee")),
+        table.Column(_("follow-up")),
+        table.Column(_("findings"), min_width=8),
     ]
     cells = []
     estimated = False
@@ -147,15 +193,19 @@ def render_campaign_status(report: CampaignReport) -> None:
         if r.due and r.due_estimated:
             due, estimated = f"~{due}", True
         if r.late:
-            due += " LATE"
-        answer = f"yes ({r.replies} kept)" if r.replies else ("yes" if r.answered else "-")
-        follow = f"#{r.followup_id} {r.followup_state}" if r.followup_id else "-"
+            due += " " + _("LATE")
+        answer = (
+            _("yes ({count} kept)").format(count=r.replies)
+            if r.replies
+            else (_("yes") if r.answered else "-")
+        )
+        follow = f"#{r.followup_id} {state_word(r.followup_state)}" if r.followup_id else "-"
         cells.append(
             [
                 str(r.request_id) if r.request_id is not None else "-",
                 table.clean(r.agency_name),
-                r.channel or "-",
-                r.state,
+                channel_name(r.channel) if r.channel else "-",
+                state_word(r.state) if r.state else r.state,
                 r.sent.isoformat() if r.sent else "-",
                 due,
                 answer,
@@ -174,11 +224,16 @@ def render_campaign_status(report: CampaignReport) -> None:
     )
     if estimated:
         lines.append(
-            "~ an estimate: the Open Records Act's clock runs from receipt; record it with "
-            "`broker-audit mark ID delivered --on DATE`. Criminal justice records: a reasonable time."
+            "~ "
+            + _(
+                "an estimate: the Open Records Act's clock runs from receipt; record it with "
+                "`broker-audit mark ID delivered --on DATE`. Criminal justice records: a reasonable time."
+            )
         )
     if report.late:
-        lines.append("Late agencies get a follow-up letter: broker-audit followup")
+        lines.append(
+            _("Late agencies get a follow-up letter: {command}").format(command="broker-audit followup")
+        )
     table.show(lines)
 
 
@@ -188,18 +243,27 @@ def render_agency_table(rows: list[AgencyListing]) -> None:
         [
             table.clean(a.id),
             table.clean(a.name),
-            f"{a.channel} ({a.door}, {a.grade})" if a.channel else "none",
-            table.clean(a.send_to) if a.send_to else table.clean("unknown: " + ", ".join(a.unknown)),
+            f"{channel_name(a.channel)} ({door_word(a.door or '')}, {grade_word(a.grade or '')})"
+            if a.channel
+            else _("none"),
+            table.clean(a.send_to)
+            if a.send_to
+            else table.clean(_("unknown: {what}").format(what=", ".join(a.unknown))),
         ]
         for a in rows
     ]
     columns = [
         table.Column("id", shrink=False),
-        table.Column("name", min_width=12),
-        table.Column("route"),
-        table.Column("send to / unknown", min_width=12),
+        table.Column(_("name"), min_width=12),
+        table.Column(_("route")),
+        table.Column(_("send to / unknown"), min_width=12),
     ]
     routed = sum(1 for a in rows if a.channel is not None)
-    lines = [f"{len(rows)} agencies, {routed} with a route a campaign letter can take", ""]
+    lines = [
+        _("{count} agencies, {routed} with a route a campaign letter can take").format(
+            count=len(rows), routed=routed
+        ),
+        "",
+    ]
     lines += table.format_table(columns, cells, width=table.terminal_width(), colour=table.use_colour())
     table.show(lines)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from broker_audit.cli.render.base import add_text_row, clean, console, say
+from broker_audit.i18n import NP_, _, ngettext, pgettext_in
+from broker_audit.words import kind_word, state_word
 
 if TYPE_CHECKING:
     from broker_audit.services.evidence import EvidenceResult
@@ -30,36 +32,59 @@ def _size(n: int) -> str:
 def render_mail_setup(result: MailSetupResult) -> None:
     a = result.account
     say(
-        f"Sending from {a.from_addr} through {a.smtp_host}:{a.smtp_port} ({a.smtp_security}) as {a.smtp_user}"
+        _("Sending from {sender} through {server} ({security}) as {user}").format(
+            sender=a.from_addr,
+            server=f"{a.smtp_host}:{a.smtp_port}",
+            security=a.smtp_security,
+            user=a.smtp_user,
+        )
     )
     if a.imap_host:
-        say(f"Reading replies from {a.imap_host}:{a.imap_port} (TLS) as {a.imap_user}")
+        say(
+            _("Reading replies from {server} (TLS) as {user}").format(
+                server=f"{a.imap_host}:{a.imap_port}", user=a.imap_user
+            )
+        )
         if a.authserv_id:
-            say(f"A reply's sender counts as genuine only by the Authentication-Results of {a.authserv_id}.")
+            say(
+                _(
+                    "A reply's sender counts as genuine only by the Authentication-Results of {server}."
+                ).format(server=a.authserv_id)
+            )
         else:
             say(
-                "No --authserv-id: no reply's sender can be authenticated, so no suggested state is "
-                "applied without your confirmation. Set it to the first word of the "
-                "Authentication-Results header your provider adds (e.g. mx.google.com)."
+                _(
+                    "No --authserv-id: no reply's sender can be authenticated, so no suggested state is "
+                    "applied without your confirmation. Set it to the first word of the "
+                    "Authentication-Results header your provider adds (e.g. mx.google.com)."
+                )
             )
     if result.password_in_keyring:
-        say("The password is kept in your OS keyring.")
+        say(_("The password is kept in your OS keyring."))
     else:
         say(
-            "No secure OS keyring: the password is not kept anywhere; `send` and `inbox` ask for it "
-            "(or read BROKER_AUDIT_MAIL_PASSWORD once)."
+            _(
+                "No secure OS keyring: the password is not kept anywhere; `send` and `inbox` ask for it "
+                "(or read BROKER_AUDIT_MAIL_PASSWORD once)."
+            )
         )
 
 
 def render_send_plan(plan: SendPlan) -> None:
     if plan.to_send:
-        say(f"From {plan.from_addr} through {plan.server}:", err=True)
+        say(_("From {sender} through {server}:").format(sender=plan.from_addr, server=plan.server), err=True)
         for item in plan.to_send:
             say(
-                f"  #{item.request_id} {item.broker_name} ({item.kind}) to {', '.join(item.to)}: "
-                f"{item.subject}"
+                "  "
+                + _("#{id} {broker} ({kind}) to {to}: “{subject}”").format(
+                    id=item.request_id,
+                    broker=item.broker_name,
+                    kind=kind_word(item.kind),
+                    to=", ".join(item.to),
+                    subject=item.subject,
+                )
                 + (
-                    f" (with the timeline of #{item.encloses_timeline_of})"
+                    " " + _("(with the timeline of #{id})").format(id=item.encloses_timeline_of)
                     if item.encloses_timeline_of is not None
                     else ""
                 ),
@@ -67,61 +92,110 @@ def render_send_plan(plan: SendPlan) -> None:
             )
     for item in plan.over_cap:
         say(
-            f"  #{item.request_id} {item.broker_name}: left for another day (daily cap {plan.cap}, "
-            f"{plan.sent_today} sent today)",
+            "  "
+            + _("#{id} {broker}: left for another day (daily cap {cap}, {sent} sent today)").format(
+                id=item.request_id, broker=item.broker_name, cap=plan.cap, sent=plan.sent_today
+            ),
             err=True,
         )
     for skip in plan.skipped:
-        say(f"  #{skip.request_id}: not sent: {skip.reason}", err=True)
+        say("  " + _("#{id}: not sent: {reason}").format(id=skip.request_id, reason=skip.reason), err=True)
 
 
 def render_send_result(result: SendResult) -> None:
     plan = result.plan
     for settled in result.settled:
-        what = "logged as sent" if settled.outcome == "sent" else "left drafted (not sent)"
-        say(
-            f"#{settled.request_id}: the email an earlier run was sending ({settled.message_id}) "
-            f"{what}: {settled.how}"
+        template = (
+            _("#{id}: the email an earlier run was sending ({message}) logged as sent: {how}")
+            if settled.outcome == "sent"
+            else _("#{id}: the email an earlier run was sending ({message}) left drafted (not sent): {how}")
         )
+        say(template.format(id=settled.request_id, message=settled.message_id, how=settled.how))
     for doubt in plan.in_doubt:
         say(
-            f"#{doubt.request_id} {doubt.broker_name}: MAY HAVE BEEN SENT at "
-            f"{doubt.started:%Y-%m-%d %H:%M} UTC "
-            f"({doubt.message_id}); not sent again until you say: `broker-audit send --was-sent "
-            f"{doubt.request_id}` or `--not-sent {doubt.request_id}`"
+            _(
+                "#{id} {broker}: MAY HAVE BEEN SENT at {when} UTC ({message}); not sent again until you "
+                "say: `{was_sent}` or `{not_sent}`"
+            ).format(
+                id=doubt.request_id,
+                broker=doubt.broker_name,
+                when=f"{doubt.started:%Y-%m-%d %H:%M}",
+                message=doubt.message_id,
+                was_sent=f"broker-audit send --was-sent {doubt.request_id}",
+                not_sent=f"--not-sent {doubt.request_id}",
+            )
         )
     if result.dry_run:
         render_send_plan(plan)
-        say(f"Dry run: {len(plan.to_send)} {what_goes(plan)} would be sent. Nothing was sent.")
+        say(dry_run_line(plan))
         return
     if not plan.to_send:
         render_send_plan(plan)
-        say("No drafted email request to send.")
+        say(_("No drafted email request to send."))
         return
     if not result.confirmed:
-        say("Nothing was sent.")
+        say(_("Nothing was sent."))
         return
     for one in result.sent:
         say(
-            f"#{one.request_id} {one.broker_name}: sent to {', '.join(one.to)}, {one.message_id} "
-            f"({one.acceptance})"
+            _("#{id} {broker}: sent to {to}, {message} ({acceptance})").format(
+                id=one.request_id,
+                broker=one.broker_name,
+                to=", ".join(one.to),
+                message=one.message_id,
+                acceptance=one.acceptance,
+            )
         )
     for fail in result.failed:
-        say(f"#{fail.request_id} {fail.broker_name}: NOT sent, still drafted: {fail.reason}")
+        say(
+            _("#{id} {broker}: NOT sent, still drafted: {reason}").format(
+                id=fail.request_id, broker=fail.broker_name, reason=fail.reason
+            )
+        )
     for item in result.not_attempted:
-        say(f"#{item.request_id} {item.broker_name}: not attempted, still drafted")
+        say(
+            _("#{id} {broker}: not attempted, still drafted").format(
+                id=item.request_id, broker=item.broker_name
+            )
+        )
     if result.sent:
         say(
-            "The legal clock runs from receipt; for email that is taken as the day sent (an estimate "
-            "until you record it: `broker-audit mark ID delivered --on DATE`). "
-            "`broker-audit inbox` reads the replies."
+            _(
+                "The legal clock runs from receipt; for email that is taken as the day sent (an estimate "
+                "until you record it: `broker-audit mark ID delivered --on DATE`). "
+                "`broker-audit inbox` reads the replies."
+            )
         )
 
 
-def what_goes(plan: SendPlan) -> str:
-    """ "email(s)" when every request planned goes by e-mail, else "request(s)" (another channel
-    with a sender, services/senders.py)."""
-    return "email(s)" if all(p.channel == "email" for p in plan.to_send) else "request(s)"
+def _by_email_only(plan: SendPlan) -> bool:
+    """Whether every request planned goes by e-mail (else another channel with a sender,
+    services/senders.py, is among them: the words say "requests")."""
+    return all(p.channel == "email" for p in plan.to_send)
+
+
+def send_question(plan: SendPlan) -> str:
+    n = len(plan.to_send)
+    if _by_email_only(plan):
+        return ngettext("Send {count} email now?", "Send {count} emails now?", n).format(count=n)
+    return ngettext("Send {count} request now?", "Send {count} requests now?", n).format(count=n)
+
+
+def dry_run_line(plan: SendPlan) -> str:
+    n = len(plan.to_send)
+    if _by_email_only(plan):
+        line = ngettext(
+            "Dry run: {count} email would be sent. Nothing was sent.",
+            "Dry run: {count} emails would be sent. Nothing was sent.",
+            n,
+        )
+    else:
+        line = ngettext(
+            "Dry run: {count} request would be sent. Nothing was sent.",
+            "Dry run: {count} requests would be sent. Nothing was sent.",
+            n,
+        )
+    return line.format(count=n)
 
 
 def ask_if_sent(doubt: InDoubt, looked: str) -> Answer:
@@ -129,31 +203,58 @@ def ask_if_sent(doubt: InDoubt, looked: str) -> Answer:
     import typer
 
     say(
-        f"#{doubt.request_id} {doubt.broker_name}: a run ended while its email ({doubt.message_id}, to "
-        f"{', '.join(doubt.to)}) was with the server at {doubt.started:%Y-%m-%d %H:%M} UTC; {looked}.",
+        _(
+            "#{id} {broker}: a run ended while its email ({message}, to {to}) was with the server at "
+            "{when} UTC; {looked}."
+        ).format(
+            id=doubt.request_id,
+            broker=doubt.broker_name,
+            message=doubt.message_id,
+            to=", ".join(doubt.to),
+            when=f"{doubt.started:%Y-%m-%d %H:%M}",
+            looked=looked,
+        ),
         err=True,
     )
     answer = typer.prompt(
-        "  Did it go out? (sent / not-sent / Enter: decide later)", default="", show_default=False, err=True
+        "  " + _("Did it go out? (sent / not-sent / Enter: decide later)"),
+        default="",
+        show_default=False,
+        err=True,
     ).strip()
     if answer == "sent":
         return "sent"
     return "not-sent" if answer == "not-sent" else None
 
 
+REPLY_SOURCES = (NP_("reply source", "file"),)  # marked for the catalog: a reply kept from a file
+
+
 def _reply_line(r: ReplySummary) -> str:
     files = ", ".join(f"{name} ({_size(size)})" for name, size in r.attachments)
     status = (
-        f"confirmed {r.confirmed}"
+        _("confirmed {state}").format(state=state_word(r.confirmed))
         if r.confirmed
-        else (f"suggested {r.suggested}" if r.suggested else "no suggestion")
+        else (
+            _("suggested {state}").format(state=state_word(r.suggested))
+            if r.suggested
+            else _("no suggestion")
+        )
     )
-    unverified = "" if r.trusted else " (sender NOT authenticated)"
-    return (
-        f"reply #{r.reply_id} to #{r.request_id} ({r.broker_name}), {r.received:%Y-%m-%d} from "
-        f"{r.from_addr or r.source}{unverified}: {r.subject or r.original_name} [{status}]"
-        + (f"; attachments: {files}" if files else "")
-    )
+    unverified = " " + _("(sender NOT authenticated)") if not r.trusted else ""
+    source = r.from_addr or (pgettext_in(None, "reply source", "file") if r.source == "file" else r.source)
+    return _(
+        "reply #{reply} to #{request} ({broker}), {day} from {sender}{unverified}: {subject} [{status}]"
+    ).format(
+        reply=r.reply_id,
+        request=r.request_id,
+        broker=r.broker_name,
+        day=f"{r.received:%Y-%m-%d}",
+        sender=source,
+        unverified=unverified,
+        subject=r.subject or r.original_name,
+        status=status,
+    ) + ("; " + _("attachments: {files}").format(files=files) if files else "")
 
 
 def ask_reply_state(r: ReplySummary) -> str | None:
@@ -164,18 +265,24 @@ def ask_reply_state(r: ReplySummary) -> str | None:
     if r.excerpt:
         say(f"  \u201c{r.excerpt}\u201d", err=True)
     if r.reason:
-        say(f"  why: {r.reason}", err=True)
+        say("  " + _("why: {reason}").format(reason=r.reason), err=True)
     if r.why_not and not r.can_apply:
         say(f"  ({r.why_not})", err=True)
     if not r.trusted:
         say(
-            f"  warning: your mail server did not authenticate the sender ({r.auth_note or 'no result'}): "
-            "anyone can send such an email",
+            "  "
+            + _(
+                "warning: your mail server did not authenticate the sender ({note}): anyone can send such an "
+                "email"
+            ).format(note=r.auth_note or _("no result")),
             err=True,
         )
     default = r.suggested if r.can_apply and r.trusted else ""
     answer = typer.prompt(
-        f"  State for #{r.request_id} (Enter: {default or 'leave it'}; or a state; '-' to leave it)",
+        "  "
+        + _("State for #{id} (Enter: {default}; or a state; '-' to leave it)").format(
+            id=r.request_id, default=default or _("leave it")
+        ),
         default=default or "-",
         show_default=False,
         err=True,
@@ -189,8 +296,10 @@ def confirm_unauthenticated(r: ReplySummary, state: str) -> bool:
 
     return bool(
         typer.confirm(
-            f"  Record #{r.request_id} as {state} on the word of an unauthenticated email? The timeline "
-            "will say so",
+            "  "
+            + _(
+                "Record #{id} as {state} on the word of an unauthenticated email? The timeline will say so"
+            ).format(id=r.request_id, state=state_word(state)),
             default=False,
             err=True,
         )
@@ -199,85 +308,146 @@ def confirm_unauthenticated(r: ReplySummary, state: str) -> bool:
 
 def render_inbox(result: InboxResult) -> None:
     say(
-        f"{result.folder} since {result.since.isoformat()}: {result.scanned} messages, {len(result.stored)} "
-        f"replies kept, {result.already_stored} kept before, {result.ignored} not about a request "
-        "(not stored)."
+        _(
+            "{folder} since {day}: {scanned} messages, {stored} replies kept, {before} kept before, "
+            "{ignored} not about a request (not stored)."
+        ).format(
+            folder=result.folder,
+            day=result.since.isoformat(),
+            scanned=result.scanned,
+            stored=len(result.stored),
+            before=result.already_stored,
+            ignored=result.ignored,
+        )
     )
     for r in result.stored:
         say(_reply_line(r))
         if r.reason and not r.confirmed:
-            say(f"  why: {r.reason}")
+            say("  " + _("why: {reason}").format(reason=r.reason))
         if r.suggested and not r.confirmed and r.can_apply and r.trusted:
-            say(f"  to apply: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id}")
+            say(
+                "  "
+                + _("to apply: {command}").format(
+                    command=f"broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id}"
+                )
+            )
         elif r.suggested and not r.confirmed and r.can_apply:
             say(
-                f"  the sender was not authenticated ({r.auth_note or 'no result'}); if you checked it "
-                f"is genuine: broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id} "
-                "--sender-checked"
+                "  "
+                + _(
+                    "the sender was not authenticated ({note}); if you checked it is genuine: {command}"
+                ).format(
+                    note=r.auth_note or _("no result"),
+                    command=f"broker-audit mark {r.request_id} {r.suggested} --reply {r.reply_id} "
+                    "--sender-checked",
+                )
             )
         elif r.why_not and not r.confirmed and r.suggested:
             say(f"  ({r.why_not})")
-    for a in result.applied:
-        if a.error:
-            say(f"reply #{a.reply_id}: not applied: {a.error}")
-        else:
-            checked = " on your word: the sender was not authenticated" if a.sender_checked else ""
-            say(f"#{a.request_id} is now {a.state} (from reply #{a.reply_id}{checked})")
+    _render_applied(result)
     for followup, reply in getattr(result, "withdrawn", ()):
-        say(f"follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent")
+        say(
+            _(
+                "follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent"
+            ).format(followup=followup, reply=reply)
+        )
     labels = {
-        "flagged": "FLAGGED, not trusted",
-        "unmatched": "from a broker, not matched",
-        "bounce": "NOT DELIVERED",
-        "too-large": "too large",
-        "skipped": "SKIPPED",
+        "flagged": _("FLAGGED, not trusted"),
+        "unmatched": _("from a broker, not matched"),
+        "bounce": _("NOT DELIVERED"),
+        "too-large": _("too large"),
+        "skipped": _("SKIPPED"),
     }
     for n in result.notices:
         about = f" (#{n.request_id})" if n.request_id else ""
-        cands = f"; open requests: {', '.join('#' + str(c) for c in n.candidates)}" if n.candidates else ""
+        cands = (
+            "; " + _("open requests: {ids}").format(ids=", ".join("#" + str(c) for c in n.candidates))
+            if n.candidates
+            else ""
+        )
         where = f"UID {n.uid}" + (f", {n.message_id}" if n.message_id else "") if n.uid else ""
         say(
-            f"{labels.get(n.kind, n.kind)}{about}: {n.received:%Y-%m-%d} from {n.from_addr or '(unknown)'}: "
-            f"{n.subject or '(no subject)'}" + (f" [{where}]" if where else "")
+            _("{label}{about}: {day} from {sender}: {subject}").format(
+                label=labels.get(n.kind, n.kind),
+                about=about,
+                day=f"{n.received:%Y-%m-%d}",
+                sender=n.from_addr or _("(unknown)"),
+                subject=n.subject or _("(no subject)"),
+            )
+            + (f" [{where}]" if where else "")
         )
         say(f"  {n.reason}{cands}")
     if result.filed:
-        say(f"{result.filed} matched message(s) {result.filed_how} into {result.filed_into}.")
+        say(
+            ngettext(
+                "{count} matched message {how} into {folder}.",
+                "{count} matched messages {how} into {folder}.",
+                result.filed,
+            ).format(count=result.filed, how=result.filed_how, folder=result.filed_into)
+        )
     if result.stopped:
-        say(f"Stopped reading: {result.stopped}. Everything read before is kept.")
+        say(_("Stopped reading: {why}. Everything read before is kept.").format(why=result.stopped))
+
+
+def _render_applied(result: InboxResult) -> None:
+    """The states the replies set (or why one was not applied)."""
+    for a in result.applied:
+        if a.error:
+            say(_("reply #{id}: not applied: {error}").format(id=a.reply_id, error=a.error))
+        elif a.sender_checked:
+            say(
+                _(
+                    "#{id} is now {state} (from reply #{reply} on your word: the sender was not "
+                    "authenticated)"
+                ).format(id=a.request_id, state=state_word(a.state), reply=a.reply_id)
+            )
+        else:
+            say(
+                _("#{id} is now {state} (from reply #{reply})").format(
+                    id=a.request_id, state=state_word(a.state), reply=a.reply_id
+                )
+            )
 
 
 def render_reply_added(added: ReplyAdded) -> None:
     say(_reply_line(added.reply))
     if added.applied:
-        say(f"#{added.reply.request_id} is now {added.applied}")
+        say(_("#{id} is now {state}").format(id=added.reply.request_id, state=state_word(added.applied)))
     elif added.reply.suggested:
-        say(f"  why: {added.reply.reason}")
+        say("  " + _("why: {reason}").format(reason=added.reply.reason))
         say(
-            f"  to apply: broker-audit mark {added.reply.request_id} {added.reply.suggested} "
-            f"--reply {added.reply.reply_id}"
+            "  "
+            + _("to apply: {command}").format(
+                command=f"broker-audit mark {added.reply.request_id} {added.reply.suggested} "
+                f"--reply {added.reply.reply_id}"
+            )
         )
     for followup in getattr(added, "withdrawn", ()):
         say(
-            f"follow-up #{followup} withdrawn: the company answered (reply #{added.reply.reply_id}) "
-            "before it was sent"
+            _(
+                "follow-up #{followup} withdrawn: the company answered (reply #{reply}) before it was sent"
+            ).format(followup=followup, reply=added.reply.reply_id)
         )
 
 
 def render_replies(replies: Sequence[ReplySummary]) -> None:
     if not replies:
         return
-    table = Table(title="Replies")
-    for col in ("#", "received", "from", "subject", "status", "attachments"):
+    table = Table(title=_("Replies"))
+    for col in ("#", _("received"), _("from"), _("subject"), _("status"), _("attachments")):
         table.add_column(col)
     for r in replies:
-        status = r.confirmed or (f"suggested: {r.suggested}" if r.suggested else "-")
+        status = (
+            state_word(r.confirmed)
+            if r.confirmed
+            else (_("suggested: {state}").format(state=state_word(r.suggested)) if r.suggested else "-")
+        )
         files = "\n".join(f"{name} ({_size(size)})" for name, size in r.attachments) or "-"
         add_text_row(
             table,
             str(r.reply_id),
             f"{r.received:%Y-%m-%d}",
-            clean(r.from_addr or ("by post / by hand" if r.source == "file" else "-")),
+            clean(r.from_addr or (_("by post / by hand") if r.source == "file" else "-")),
             clean(r.subject or r.original_name),
             status,
             clean(files),
@@ -286,9 +456,9 @@ def render_replies(replies: Sequence[ReplySummary]) -> None:
 
 
 def render_evidence(result: EvidenceResult) -> None:
-    say(f"Complaint packet for #{result.request_id} in {result.out_dir}:")
+    say(_("Complaint packet for #{id} in {folder}:").format(id=result.request_id, folder=result.out_dir))
     for path in result.files:
         say(f"  {path}")
     for why in result.missing:
-        say(f"  not copied: {why}", err=True)
+        say("  " + _("not copied: {why}").format(why=why), err=True)
     say(result.deadline)

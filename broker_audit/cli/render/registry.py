@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from broker_audit.cli.render.base import add_text_row, clean, console, joined, say
+from broker_audit.i18n import _, ngettext, pgettext_in
 
 if TYPE_CHECKING:
     from broker_audit.registry.check import CheckReport, Finding
@@ -16,25 +17,48 @@ if TYPE_CHECKING:
 def render_import(result: ImportResult) -> None:
     """What `registry import` and `registry update` did (every name and reason is from the file)."""
     say(
-        f"Imported {result.brokers} brokers from {result.rows} rows ({clean(result.form)}) "
-        f"into {clean(result.into)}"
+        _("Imported {brokers} brokers from {rows} rows ({form}) into {into}").format(
+            brokers=result.brokers, rows=result.rows, form=clean(result.form), into=clean(result.into)
+        )
     )
-    say(f"  with an email or web address: {result.usable} of {result.rows} ({result.coverage:.1%})")
+    say(
+        "  "
+        + _("with an email or web address: {usable} of {rows} ({share})").format(
+            usable=result.usable, rows=result.rows, share=f"{result.coverage:.1%}"
+        )
+    )
     curated = [m for m in result.matched if m[2] == "curated"]
     say(
-        f"  matched to curated brokers: {len(curated)}"
-        + (" (" + joined(sorted({i for _, i, _ in curated})) + ")" if curated else "")
+        "  "
+        + _("matched to curated brokers: {count}").format(count=len(curated))
+        + (" (" + joined(sorted({i for _a, i, _b in curated})) + ")" if curated else "")
     )
-    say(f"  new: {len(result.new)}, changed: {len(result.changed)}, gone: {len(result.gone)}")
-    for label, ids in (("gone", result.gone), ("changed", result.changed)):
+    say(
+        "  "
+        + _("new: {new}, changed: {changed}, gone: {gone}").format(
+            new=len(result.new), changed=len(result.changed), gone=len(result.gone)
+        )
+    )
+    for label, ids in ((_("gone: {ids}"), result.gone), (_("changed: {ids}"), result.changed)):
         if ids:
-            say(f"  {label}: " + joined(ids[:20]) + (" ..." if len(ids) > 20 else ""))
+            say("  " + label.format(ids=joined(ids[:20]) + (" ..." if len(ids) > 20 else "")))
     if result.unmapped:
-        say("columns not understood (left out): " + "; ".join(clean(u) for u in result.unmapped), err=True)
+        say(
+            _("columns not understood (left out): {columns}").format(
+                columns="; ".join(clean(u) for u in result.unmapped)
+            ),
+            err=True,
+        )
     if result.ignored:
-        say(f"columns recognised and not kept: {len(result.ignored)} (request metrics)", err=True)
+        say(
+            _("columns recognised and not kept: {count} (request metrics)").format(count=len(result.ignored)),
+            err=True,
+        )
     for line, why in result.skipped[:20]:
-        say(f"skipped {clean(result.file)}:{line}: {clean(why)}", err=True)
+        say(
+            _("skipped {file}:{line}: {why}").format(file=clean(result.file), line=line, why=clean(why)),
+            err=True,
+        )
 
 
 def render_check(report: CheckReport) -> None:
@@ -45,8 +69,10 @@ def render_check(report: CheckReport) -> None:
     fixes = {r.id: r.fix for r in report.rules}
     errors = [f for f in report.findings if f.severity == "error"]
     if errors:
-        table = Table(title=f"{len(errors)} errors")
-        for column in ("rule", "subject", "where", "message"):
+        table = Table(
+            title=ngettext("{count} error", "{count} errors", len(errors)).format(count=len(errors))
+        )
+        for column in (_("rule"), pgettext_in(None, "check column", "subject"), _("where"), _("message")):
             table.add_column(column)
         for f in errors:
             add_text_row(table, f.rule, f.broker, f.where, f.message, style="red")
@@ -56,15 +82,28 @@ def render_check(report: CheckReport) -> None:
         if f.severity == "warning":
             warnings[f.rule].append(f)
     for rule, found in sorted(warnings.items()):
-        say(f"{rule}: {len(found)} warnings. Fix: {clean(fixes.get(rule, ''))}")
+        say(
+            ngettext(
+                "{rule}: {count} warning. Fix: {fix}", "{rule}: {count} warnings. Fix: {fix}", len(found)
+            ).format(rule=rule, count=len(found), fix=clean(fixes.get(rule, "")))
+        )
         for f in found[:3]:
             say(f"  {clean(f.broker)} {clean(f.where)}: {clean(f.message)}")
         if len(found) > 3:
-            say(f"  ... and {len(found) - 3} more (--json lists them all)")
+            say("  " + _("... and {count} more (--json lists them all)").format(count=len(found) - 3))
     for rule in sorted({f.rule for f in errors}):
         say(f"{rule}: {clean(fixes.get(rule, ''))}")
-    extra = f", {report.links_checked} links checked" if report.links_checked else ""
+    extra = _(", {count} links checked").format(count=report.links_checked) if report.links_checked else ""
     say(
-        f"{report.brokers} brokers, {report.laws} laws and {report.agencies} agencies checked{extra}: "
-        f"{report.errors} errors, {report.warnings} warnings"
+        _(
+            "{brokers} brokers, {laws} laws and {agencies} agencies checked{extra}: "
+            "{errors} errors, {warnings} warnings"
+        ).format(
+            brokers=report.brokers,
+            laws=report.laws,
+            agencies=report.agencies,
+            extra=extra,
+            errors=report.errors,
+            warnings=report.warnings,
+        )
     )

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from broker_audit.cli.render.base import add_text_row, clean, console, say
+from broker_audit.i18n import _
+from broker_audit.words import channel_name, kind_word, state_word
 
 if TYPE_CHECKING:
     from broker_audit.services.letters import Announcement, LetterResult, NoRoute
@@ -27,23 +29,41 @@ def render_letters(
     """What `request`, `followup` and `demo` wrote: each letter, where it goes, what was not written.
     `told`: also what each letter tells its recipient (when it was not announced before writing)."""
     for warning in dict.fromkeys([*warnings, *(w for r in letters for w in r.warnings)]):
-        say(f"warning: {clean(warning)}", err=True)
+        say(_("warning: {warning}").format(warning=clean(warning)), err=True)
     for r in letters:
-        about = f", about #{r.linked_to}" if r.linked_to else ""
+        about = _(", about #{id}").format(id=r.linked_to) if r.linked_to else ""
         say(
-            f"#{r.request_id} {clean(r.broker_name)} ({clean(r.kind)}, {clean(r.law_id)}{about}) "
-            f"{clean(r.channel)} to {clean(r.route)}: " + ", ".join(clean(f) for f in r.files)
+            _("#{id} {broker} ({kind}, {law}{about}) {channel} to {route}: {files}").format(
+                id=r.request_id,
+                broker=clean(r.broker_name),
+                kind=clean(kind_word(r.kind)),
+                law=clean(r.law_id),
+                about=about,
+                channel=clean(channel_name(r.channel)),
+                route=clean(r.route),
+                files=", ".join(clean(f) for f in r.files),
+            )
         )
         for also in r.also:
-            say(f"    and its sheet for {clean(also)}: the fast way; the letter is the one that leaves proof")
+            channel, _sep, where = also.partition(": ")
+            say(
+                "    "
+                + _(
+                    "and its sheet for {route}: the fast way; the letter is the one that leaves proof"
+                ).format(route=clean(f"{channel_name(channel)}: {where}" if where else channel_name(channel)))
+            )
         if told and r.disclosure:
             say(f"  {clean(r.disclosure)}")
     for n in no_route:
-        say(f"no letter: {clean(n.broker_name)} ({clean(n.kind)}): {clean(n.reason)}. You can:")
+        say(
+            _("no letter: {broker} ({kind}): {reason}. You can:").format(
+                broker=clean(n.broker_name), kind=clean(kind_word(n.kind)), reason=clean(_(n.reason))
+            )
+        )
         for advice in n.advice:
             say(f"  - {clean(advice)}")
     for note in notes:
-        say(f"note: {clean(note)}", err=True)
+        say(_("note: {note}").format(note=clean(note)), err=True)
 
 
 def render_announcements(items: Sequence[Announcement]) -> None:
@@ -52,56 +72,76 @@ def render_announcements(items: Sequence[Announcement]) -> None:
     for item in items:
         say(f"{clean(item.line)}", err=True)
     for reach in dict.fromkeys(i.cannot_reach for i in items if i.cannot_reach):
-        say(f"note: {clean(reach)}", err=True)
+        say(_("note: {note}").format(note=clean(reach)), err=True)
 
 
 def disclosure_line(request: RequestMade) -> str:
     """What a logged letter told its recipient, for `show` and the audit."""
-    from broker_audit.letters.disclosure import field_words
+    from broker_audit.i18n import current_language
+    from broker_audit.letters.disclosure import field_words, reason_in, summary_in
 
     d = request.disclosed
     if d is None:
-        return "not recorded (a letter from before disclosures were kept: it gave the whole profile)"
+        return _("not recorded (a letter from before disclosures were kept: it gave the whole profile)")
+    language = current_language()
 
     def words(name: str) -> str:
         try:
-            return field_words(name)
+            return field_words(name, language)
         except KeyError:  # a field a newer broker-audit knows
             return name
 
-    line = d.summary or ", ".join(["your name", *(words(f) for f in d.given)])
+    line = summary_in(d.summary) if d.summary else ", ".join([_("your name"), *(words(f) for f in d.given)])
     if d.withheld:
-        line += "; not told: " + ", ".join(words(f) for f in d.withheld)
+        line += _("; not told: {fields}").format(fields=", ".join(words(f) for f in d.withheld))
     if d.reason:
-        line += f" ({d.reason})"
+        line += f" ({reason_in(d.reason)})"
     return line
 
 
 def render_view(view: RequestView, today: dt.date) -> None:
     r = view.request
-    say((f"#{r.id} {clean(r.recipient_name)}", "bold"), f" — {clean(r.kind)} under {clean(r.law_name)}")
+    say(
+        (_("#{id} {recipient}").format(id=r.id, recipient=clean(r.recipient_name)), "bold"),
+        " — " + _("{kind} under {law}").format(kind=clean(kind_word(r.kind)), law=clean(r.law_name)),
+    )
     # The letter's own date (what it says, and what clocks count from); when the log was written
     # on another day (a letter dated ahead, BROKER_AUDIT_TODAY), that day too.
-    logged = f" (logged {r.created:%Y-%m-%d})" if r.created.date() != r.dated else ""
-    say(f"  reference {clean(r.reference)}, drafted {r.dated.isoformat()}{logged}")
-    state = view.state.value
+    logged = _(" (logged {day})").format(day=f"{r.created:%Y-%m-%d}") if r.created.date() != r.dated else ""
+    say(
+        "  "
+        + _("reference {reference}, drafted {day}").format(
+            reference=clean(r.reference), day=r.dated.isoformat()
+        )
+        + logged
+    )
+    state = state_word(view.state.value)
     due = ""
     if view.due:
-        due = f"; due {view.due.isoformat()}"
+        due = _("; due {day}").format(day=view.due.isoformat())
         if view.due_courtesy:
-            due += " (a courtesy date the letter asked for, not a legal deadline)"
+            due += " " + _("(a courtesy date the letter asked for, not a legal deadline)")
         if view.due_estimated:
-            due += " (estimated: record the day it was received with `mark ID delivered --on DATE`)"
-    say(f"  state: {state}{due}")
+            due += " " + _("(estimated: record the day it was received with `mark ID delivered --on DATE`)")
+    say("  " + _("state: {state}{due}").format(state=state, due=due))
     for n, route in enumerate(r.routes):
-        say(f"  {'route' if n == 0 else 'also'}: {clean(route)}")
-    say(f"  told {clean(r.recipient_name)}: {clean(disclosure_line(r))}")
+        channel, _sep, where = route.partition(": ")
+        shown = f"{channel_name(channel)}: {where}" if where else route
+        say("  " + (_("route: {route}") if n == 0 else _("also: {route}")).format(route=clean(shown)))
+    say(
+        "  "
+        + _("told {recipient}: {told}").format(
+            recipient=clean(r.recipient_name), told=clean(disclosure_line(r))
+        )
+    )
     for f in r.files:
-        say(f"  file: {clean(f)}")
-    table = Table(title="History")
-    for col in ("on", "state", "via", "tracking", "note"):
+        say("  " + _("file: {path}").format(path=clean(f)))
+    table = Table(title=_("History"))
+    for col in (_("on"), _("state"), _("via"), _("tracking"), _("note")):
         table.add_column(col)
-    add_text_row(table, r.dated.isoformat(), "drafted", "", "", "")
+    add_text_row(table, r.dated.isoformat(), state_word("drafted"), "", "", "")
     for e in view.events:
-        add_text_row(table, e.on.isoformat(), e.state.value, e.via, e.tracking, e.note)
+        add_text_row(
+            table, e.on.isoformat(), state_word(e.state.value), channel_name(e.via), e.tracking, e.note
+        )
     console.print(table)
