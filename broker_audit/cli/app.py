@@ -67,10 +67,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "demo",
         "demo_command",
         N_(
-            "Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail, "
-            "its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to "
-            "the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the "
-            "status today and in 60 days. The vault is shredded at the end; only the letters stay."
+            "See the whole path on a fictional person in a throwaway vault: letters written, logged, tracked."
         ),
     ),
     "audit": Subcommand(
@@ -87,12 +84,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "cora",
         "cora_command",
         N_(
-            "Ask a Colorado sheriff for the records of sharing booking data with data brokers "
-            "(Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice "
-            "Records Act (criminal justice records: released at the custodian's discretion, at reasonable "
-            "times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts). "
-            "The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault "
-            "tracks the Open Records Act's clock for the records it governs. No ID is needed to ask."
+            "Ask a Colorado sheriff or state agency for its records of sharing booking data with data "
+            "brokers and immigration enforcement."
         ),
     ),
     "campaign": Subcommand(

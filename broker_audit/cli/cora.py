@@ -71,12 +71,15 @@ def cora_command(
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the letters written as JSON.")),
 ) -> None:
-    """Ask a Colorado sheriff for the records of sharing booking data with data brokers
-    (Appriss/VINE, LexisNexis, ...) and with immigration enforcement, under the Criminal Justice
-    Records Act (criminal justice records: released at the custodian's discretion, at reasonable
-    times) and the Colorado Open Records Act (its other public records, e.g. vendor contracts).
-    The letter carries the statement the CCJRA asks you to sign. The request is logged; the vault
-    tracks the Open Records Act's clock for the records it governs. No ID is needed to ask.
+    """Ask a Colorado sheriff or state agency for its records of sharing booking data with data
+    brokers and immigration enforcement.
+
+    The request is made to a sheriff for booking data it shares with data brokers (Appriss/VINE,
+    LexisNexis, ...) and with immigration enforcement, under the Criminal Justice Records Act
+    (criminal justice records: released at the custodian's discretion, at reasonable times) and
+    the Colorado Open Records Act (its other public records, e.g. vendor contracts). The letter
+    carries the statement the CCJRA asks you to sign. The request is logged; the vault tracks the
+    Open Records Act's clock for the records it governs. No ID is needed to ask.
 
     With --all co-sheriffs (or --agencies FILE) it writes the same request to every agency of the
     directory that has a known route, each as its route's artefact (a window-envelope PDF, an

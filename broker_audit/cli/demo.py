@@ -16,10 +16,12 @@ def demo_command(
         Path("broker-audit-demo"), "--out", "-o", help=N_("Folder for the demo letters.")
     ),
 ) -> None:
-    """Write access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by mail,
-    its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a complaint to
-    the Colorado AG: it names no door), log them in a throwaway encrypted vault, and show the status
-    today and in 60 days. The vault is shredded at the end; only the letters stay.
+    """See the whole path on a fictional person in a throwaway vault: letters written, logged, tracked.
+
+    It writes access letters for a fictional Colorado resident to LexisNexis Risk Solutions (by
+    mail, its portal's sheet beside) and for Appriss Insights (to its parent, Equifax, and a
+    complaint to the Colorado AG: it names no door), logs them in a throwaway encrypted vault, and
+    shows the status today and in 60 days. The vault is shredded at the end; only the letters stay.
 
     Example: broker-audit demo --out demo-letters
     """
