@@ -3,7 +3,8 @@
 English is the source: the English strings in the code are the message ids, so English needs no
 catalog and costs nothing. Another language is one catalog, ``locale/<lang>/LC_MESSAGES/
 broker_audit.po``, compiled to the ``.mo`` beside it (``python scripts/i18n.py compile``; a test
-fails when the two differ). Adding a language is adding its catalog and its code to LANGUAGES.
+fails when the two differ). Adding a language is adding its catalog: the languages the tool speaks
+are English and each one with a compiled catalog under ``locale/``.
 
 - ``_(message)``: the message in the current language (`set_language`, decided once by the CLI
   before any subcommand is imported: ``--lang``, then BROKER_AUDIT_LANG, then LC_ALL, LC_MESSAGES,
@@ -32,11 +33,28 @@ if TYPE_CHECKING:
 
 DOMAIN = "broker_audit"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-LANGUAGES = ("en", "es")
-"""Every language the tool speaks; English is the source and the default."""
-BABEL_LOCALES = {"en": "en_US", "es": "es_US"}
-"""The locale whose conventions dates and numbers follow: the US context (es_US: Latin American
-Spanish as written in the United States)."""
+
+
+def _catalogued() -> tuple[str, ...]:
+    try:
+        found = os.listdir(LOCALE_DIR)
+    except OSError:
+        return ()
+    return tuple(sorted(c for c in found if (LOCALE_DIR / c / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()))
+
+
+LANGUAGES = ("en", *(c for c in _catalogued() if c != "en"))
+"""Every language the tool speaks: English (the source and the default) and each language with a
+compiled catalog, locale/<lang>/LC_MESSAGES/broker_audit.mo."""
+_US_LOCALES = {"en": "en_US", "es": "es_US"}
+
+
+def babel_locale(language: str) -> str:
+    """The locale whose conventions dates and numbers follow: the US context where Babel has one
+    (es_US: Latin American Spanish as written in the United States), else the language's own."""
+    return _US_LOCALES.get(language, language)
+
+
 LANGUAGE_ENV = "BROKER_AUDIT_LANG"
 LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")
 """POSIX order: the first one set (and not empty) decides; "C" and "POSIX" mean English."""
@@ -56,20 +74,25 @@ def choose_language(
     flag: str | None = None, environ: Mapping[str, str] | None = None
 ) -> tuple[str, str | None]:
     """(language, warning): ``--lang``, then BROKER_AUDIT_LANG, then the locale variables, then
-    English. The warning (in English: the language is not decided yet) names a BROKER_AUDIT_LANG
-    value that names no language the tool speaks; the locale variables may name any language."""
+    English. The warning (in English: the language is not decided yet) names a --lang or
+    BROKER_AUDIT_LANG value that names no language the tool speaks; the locale variables may name
+    any language."""
     env = os.environ if environ is None else environ
+    warning = None
     if flag:
         chosen = normalise(flag)
         if chosen:
             return chosen, None
-    warning = None
+        warning = f"--lang {flag!r} is not a language broker-audit speaks ({', '.join(LANGUAGES)})"
     own = env.get(LANGUAGE_ENV, "").strip()
     if own:
         chosen = normalise(own)
         if chosen:
             return chosen, None
-        warning = f"{LANGUAGE_ENV}={own!r} is not a language broker-audit speaks ({', '.join(LANGUAGES)})"
+        warning = (
+            warning
+            or f"{LANGUAGE_ENV}={own!r} is not a language broker-audit speaks ({', '.join(LANGUAGES)})"
+        )
     for name in LOCALE_ENVS:
         value = env.get(name, "").strip()
         if value:
@@ -171,7 +194,7 @@ def format_date(day: dt.date, length: str = "long", language: str | None = None)
     "Nov 30, 2026", "30 nov 2026" (medium)."""
     from babel.dates import format_date as babel_date
 
-    return str(babel_date(day, format=length, locale=BABEL_LOCALES[language or _current]))
+    return str(babel_date(day, format=length, locale=babel_locale(language or _current)))
 
 
 def format_number(value: float, language: str | None = None) -> str:
@@ -179,11 +202,11 @@ def format_number(value: float, language: str | None = None) -> str:
     Mexico and the US group with commas)."""
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=BABEL_LOCALES[language or _current]))
+    return str(format_decimal(value, locale=babel_locale(language or _current)))
 
 
 def format_percent(value: float, language: str | None = None) -> str:
     """A share as a percentage: 0.42 -> "42%" (en), "42 %" (es)."""
     from babel.numbers import format_percent as babel_percent
 
-    return str(babel_percent(value, locale=BABEL_LOCALES[language or _current]))
+    return str(babel_percent(value, locale=babel_locale(language or _current)))

@@ -167,8 +167,8 @@ class LazyGroup(TyperGroup):
         self.help = reflow(_(self.help)) if self.help else self.help
         for param in self.params:
             text = getattr(param, "help", None)
-            if text:
-                param.help = _(text)  # type: ignore[attr-defined]
+            if text:  # the only list at the root: the languages (cli/choices.py is not imported)
+                param.help = _(text).replace("{languages}", ", ".join(LANGUAGES))  # type: ignore[attr-defined]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         sub = SUBCOMMANDS.get(cmd_name)
@@ -338,8 +338,8 @@ def root(
         None,
         "--lang",
         help=N_(
-            "The language to speak: en or es (default: $BROKER_AUDIT_LANG, then LC_ALL, LC_MESSAGES, "
-            "LANG, then English). Letters to companies stay in English; see `request --help`."
+            "The language to speak, one of {languages} (default: $BROKER_AUDIT_LANG, then LC_ALL, "
+            "LC_MESSAGES, LANG, then English). Letters to companies stay in English; see `request --help`."
         ),
         metavar="LANG",
     ),
