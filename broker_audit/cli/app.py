@@ -319,6 +319,7 @@ def root(
         "--vault",
         help=N_("Vault file to use (default: $BROKER_AUDIT_VAULT, then your user data folder)."),
         envvar=None,
+        metavar="FILE",
     ),
     no_keyring: bool = typer.Option(
         False, "--no-keyring", help=N_("Do not use the OS keyring; unlock with the passphrase."), metavar=""
@@ -333,6 +334,7 @@ def root(
             "Read the vault passphrase from this open file descriptor (first line), never from the "
             "environment."
         ),
+        metavar="FD",
     ),
     lang: str = typer.Option(
         None,

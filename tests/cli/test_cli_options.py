@@ -46,7 +46,7 @@ def test_no_help_shows_a_python_type_or_a_hard_wrapped_line(
     """Values show their name (KIND), not "<list[str]>"; a docstring's line breaks are joined so the
     terminal wraps each paragraph once (no "... and" / "Appriss ..." ragged pairs)."""
     monkeypatch.setenv("COLUMNS", "200")
-    for path in _all_commands():
+    for path in [[], *_all_commands()]:  # the root's own options too
         code, out, _ = cli([*path, "--help"])
         assert code == 0, path
         assert not re.search(r"<(list\[|str>|path>|int>|bool>)", out), (path, out)
