@@ -109,7 +109,14 @@ def _batch_read(summary: BatchSummary) -> None:
         console.print(read)
     if summary.duplicates:
         say(
-            (_("{count} possible duplicate clients:").format(count=len(summary.duplicates)), "yellow"),
+            (
+                ngettext(
+                    "{count} possible duplicate client:",
+                    "{count} possible duplicate clients:",
+                    len(summary.duplicates),
+                ).format(count=len(summary.duplicates)),
+                "yellow",
+            ),
             " "
             + ", ".join(
                 _("row {row} = row {same}").format(row=d.row, same=d.same_as_row)
