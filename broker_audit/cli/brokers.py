@@ -58,10 +58,12 @@ def show_command(
     Example: broker-audit brokers show accurint
     """
 
-    record = resources(ctx).registry.resolve(broker)
+    registry = resources(ctx).registry
+    record = registry.resolve(broker)
     if as_json:
         emit(ctx, record)
         return
     from broker_audit.cli.render.brokers import render_broker
+    from broker_audit.services.brokers import letters_minimal_because
 
-    render_broker(record)
+    render_broker(record, letters_minimal_because(registry, record))

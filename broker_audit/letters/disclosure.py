@@ -153,6 +153,18 @@ def parse_disclose(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+FAMILY_REASON = N_(
+    "a company of its group sells to, or told a state registry it shares data with, government or police"
+)
+
+
+def ties_of(broker: Broker, family: Sequence[Broker] = ()) -> str:
+    """`government_ties(broker)`, else FAMILY_REASON when a company of its group (its parent or
+    a company it owns, in the registry) has such ties: one company's files reach the other's (a
+    credit bureau's address history feeds its sister's investigative product)."""
+    return government_ties(broker) or (FAMILY_REASON if any(government_ties(f) for f in family) else "")
+
+
 def government_ties(broker: Broker) -> str:
     """Why a letter to `broker` is minimal by default ("it sells to immigration enforcement"), or
     "" when no sale to government, police or immigration enforcement is known. Documented sales
@@ -271,6 +283,7 @@ def decide(
     earlier: Sequence[str] | None = None,
     earlier_reason: str = "",
     earlier_values: Mapping[str, Sequence[str]] | None = None,
+    family: Sequence[Broker] = (),
 ) -> Disclosure:
     """The disclosure of one letter to `broker` (None: an agency's records request).
 
@@ -279,11 +292,13 @@ def decide(
     whose address answers go to when the current address is withheld. `earlier`: the fields a
     logged request gave, for a follow-up, appeal or complaint about it (they give no more), and
     `earlier_values` the digests of the values it gave (a value changed since is not given).
+    `family`: the companies of its group in the registry (`Registry.family`): one with documented
+    sales to government makes the letter minimal too.
     """
     has = held(profile)
     complaint = letter.recipient == "complaint-office"
     government = complaint or broker is None or letter.recipient == "agency"
-    base, reason, restrictive = _base(profile, broker, letter, earlier, earlier_reason)
+    base, reason, restrictive = _base(profile, broker, letter, earlier, earlier_reason, family)
     only: dict[str, tuple[str, ...]] = {}
     changed: list[str] = []
     if earlier is not None and earlier_values:  # the request's values are known: only those
@@ -319,6 +334,7 @@ def _base(
     letter: LetterKind,
     earlier: Sequence[str] | None,
     earlier_reason: str,
+    family: Sequence[Broker] = (),
 ) -> tuple[set[str], str, bool]:
     """The fields a letter gives before what the user asks is added, why, and whether the broker
     is one a minimal letter goes to (ties to government, or location data): a follow-up gives
@@ -332,7 +348,7 @@ def _base(
         return {"email"}, AGENCY_REASON, False
     if letter.recipient == "complaint-office":
         return set(COMPLAINT_FIELDS), COMPLAINT_REASON, False
-    ties = government_ties(broker)
+    ties = ties_of(broker, family)
     if ties:
         base, reason = set(MINIMAL_DISCLOSURE), ties
     elif location:

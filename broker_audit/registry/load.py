@@ -93,6 +93,23 @@ class Registry:
         known = ", ".join(p.id for p in self.presets) or "none"
         raise UserError(f"unknown preset {preset_id!r}", f"known presets: {known}")
 
+    def family(self, broker: Broker) -> tuple[Broker, ...]:
+        """The companies of `broker`'s group in the registry: its parent (by `parent`) and the
+        brokers that name it as theirs."""
+        found: dict[str, Broker] = {}
+        if broker.parent:
+            parent_id = self._index.get(normalise_name(broker.parent))
+            if parent_id and parent_id != broker.id:
+                found[parent_id] = self.get(parent_id)
+        for other in self.brokers:
+            if (
+                other.parent
+                and other.id != broker.id
+                and self._index.get(normalise_name(other.parent)) == broker.id
+            ):
+                found[other.id] = other
+        return tuple(found.values())
+
     def active(self) -> list[Broker]:
         """Brokers that are not tombstones."""
         return [b for b in self.brokers if not b.successor]

@@ -231,6 +231,9 @@ class Chosen:
     brokers: tuple[Broker, ...]
     disclose: tuple[str, ...]
     workers: int
+    # Each broker's group in the registry (its parent, the companies it owns), by broker id: a
+    # company of the group that sells to government makes its letters minimal too.
+    families: Mapping[str, tuple[Broker, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -388,7 +391,10 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
     disclose = parse_disclose(options.disclose)
     brokers = batch_brokers(registry, options.brokers, options.preset)
     refuse_fcra_to_non_agencies(brokers, letters)
-    return Chosen(letters=letters, brokers=tuple(brokers), disclose=disclose, workers=workers)
+    families = {b.id: registry.family(b) for b in brokers}
+    return Chosen(
+        letters=letters, brokers=tuple(brokers), disclose=disclose, workers=workers, families=families
+    )
 
 
 def _preview(
@@ -452,6 +458,7 @@ def plan_batch(
         clinic=clinic,
         disclose=chosen.disclose,
         open_now=open_now,
+        families=chosen.families,
     )
     kept, repeats = _without_repeated_clients(plans)
     return BatchPlan(
@@ -581,6 +588,7 @@ def plan_clients(
     clinic: AgentProfile | None = None,
     disclose: Sequence[str] = (),
     open_now: Mapping[Key, OpenRequest] | None = None,
+    families: Mapping[str, Sequence[Broker]] | None = None,
 ) -> list[ClientPlan]:
     """Every client's letters, with request ids from `first_id`; no route, no letter; a letter
     that repeats an open request of the client in `open_now` is not written either.
@@ -612,6 +620,7 @@ def plan_clients(
                     reference=new_reference(),
                     disclose=disclose,
                     clinic=clinic,
+                    family=(families or {}).get(broker.id, ()),
                 )
                 if job.route is None:
                     unsent.append(no_route_entry(job, client.profile.state, laws))

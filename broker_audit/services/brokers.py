@@ -89,3 +89,11 @@ def _choice(
     close = [words[key]] if words and key in words else difflib.get_close_matches(key, choices, n=1)
     guess = f"did you mean {close[0]}? " if close else ""
     raise UserError(f"{option} {value!r} is not one of the {what}", f"{guess}{what}: {', '.join(choices)}")
+
+
+def letters_minimal_because(registry: Registry, broker: Broker) -> str:
+    """Why letters to `broker` give only the minimal details by default ("" when they give the
+    profile's default): its own sales to government, or a company of its group's."""
+    from broker_audit.letters.disclosure import ties_of
+
+    return ties_of(broker, registry.family(broker))

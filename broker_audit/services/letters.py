@@ -249,7 +249,18 @@ def request_letters(
         no_route: list[NoRoute] = []
         for broker in brokers:
             planned = [
-                _plan_or_miss(broker, letter, profile, state_law, laws, today, details, via, asked)
+                _plan_or_miss(
+                    broker,
+                    letter,
+                    profile,
+                    state_law,
+                    laws,
+                    today,
+                    details,
+                    via,
+                    asked,
+                    registry.family(broker),
+                )
                 for letter in letters
             ]
             missing = [job for job in planned if isinstance(job, LetterJob) and job.route is None]
@@ -363,6 +374,7 @@ def _plan_or_miss(
     details: str,
     via: str | None,
     disclose: Sequence[str] = (),
+    family: Sequence[Broker] = (),
 ) -> LetterJob | NoRoute:
     """The planned letter, or (with `via`) why the broker gets none by that channel."""
     try:
@@ -376,6 +388,7 @@ def _plan_or_miss(
             details=details,
             via=via,
             disclose=disclose,
+            family=family,
         )
     except NoViaRoute as exc:
         advice = [exc.hint] if exc.hint else []
@@ -786,6 +799,7 @@ def plan_letter(
     earlier_disclosed: Disclosed | None = None,
     forward_for: Broker | None = None,
     unreachable: UnreachableContext | None = None,
+    family: Sequence[Broker] = (),
 ) -> LetterJob:
     """Everything one letter needs before it is rendered: its law, route, context, addresses,
     and what it tells its recipient (decided here, once, and carried to every artefact).
@@ -844,6 +858,7 @@ def plan_letter(
             else ""
         ),
         earlier_values=earlier_disclosed.values if earlier_disclosed is not None else None,
+        family=family if told_as is broker else (),
     )
     if not complaint:
         warnings += broker_warnings(broker, claim, profile, disclosure)

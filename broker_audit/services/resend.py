@@ -94,8 +94,9 @@ def resend_letter(
             from broker_audit.tracking.earlier import earlier_of
 
             earlier = earlier_of(journal.view(request.linked_to))
+        broker = registry.resolve(request.broker_id)
         job = plan_letter(
-            registry.resolve(request.broker_id),
+            broker,
             kind_of(request.kind),
             profile=profile,
             state_law=law,
@@ -105,6 +106,7 @@ def resend_letter(
             agent=agent,
             linked_to=request.linked_to,
             via=via,
+            family=registry.family(broker),
         )
         if job.route is None or job.channel != via:
             raise UserError(f"{request.recipient_name} has no {via} route for a {request.kind} request")

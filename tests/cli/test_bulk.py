@@ -454,3 +454,34 @@ def test_a_letter_written_again_is_written_as_the_agent_when_the_request_was(
     plain = data(out)
     assert "authorized agent" not in letter_text(plain)
     assert data(cli(["show", str(plain["letters"][0]["id"]), "--json"])[1])["as_agent"] is False
+
+
+def test_a_batch_gives_a_company_whose_group_shares_with_government_the_minimal_letter(
+    clinic_vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """The batch plans TransUnion's letters with its group (TLOxp, which told a state registry it
+    shares data with the federal government), as `request` does: no client's home or phone."""
+    code, stdout, err = cli(
+        [
+            "bulk",
+            "letters",
+            str(clinic_vault),
+            "--brokers",
+            "transunion",
+            "--kind",
+            "access",
+            "--out",
+            str(tmp_path / "b"),
+            "--workers",
+            "1",
+            "--json",
+        ]
+    )
+    assert code == 0, err
+    rows = data(cli(["bulk", "status", "--json"])[1])
+    assert rows
+    for row in rows:
+        shown = data(cli(["show", str(row["request_id"]), "--json"])[1])
+        given = shown["disclosed"]["given"]
+        assert "current-address" not in given and "phone" not in given, (row, given)
+        assert "a company of its group" in shown["disclosed"]["reason"]

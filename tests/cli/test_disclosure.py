@@ -225,6 +225,45 @@ def test_a_broker_with_no_known_government_sales_gets_the_profile_default(at_ris
     assert "Whitepages says much of its data is public-record data" in flat(err)
 
 
+def test_a_company_whose_group_shares_with_government_gets_the_minimal_letter(
+    at_risk: Path, cli: Runner
+) -> None:
+    """TransUnion (the credit bureau) records no sale to government of its own, but TLOxp
+    (TransUnion TRADS), a company of its group that names it as parent, told California's registry
+    it shares data with the federal government: a credit file's address history is what an
+    investigative product sells, so a letter to TransUnion is minimal too - by `request`, by a
+    clinic batch's planning, and as `brokers show` says."""
+    registry = shipped_registry()
+    transunion = registry.get("transunion")
+    assert [b.id for b in registry.family(transunion)] == ["transunion-trads"]
+    assert not transunion.law_enforcement  # nothing of its own: the group decides
+    code, stdout, err = cli(
+        [
+            "request",
+            "transunion",
+            "--kind",
+            "access",
+            "--format",
+            "txt",
+            "--out",
+            str(at_risk / "l"),
+            "--json",
+        ]
+    )
+    assert code == 0, err
+    (letter,) = data(stdout)["letters"]
+    assert "current-address" not in letter["disclosed"] and "phone" not in letter["disclosed"]
+    text = flat(Path(letter["files"][0]).read_text())
+    assert CURRENT_STREET not in text and not any(p in text for p in PHONE_FORMS)
+    assert "a company of its group" in flat(err)
+    code, shown, _ = cli(["brokers", "show", "transunion"])
+    assert code == 0 and "a company of its group sells to, or told a state registry" in flat(shown)
+    # a broker outside any such group keeps the profile's default (Whitepages: above)
+    from broker_audit.letters.disclosure import ties_of
+
+    assert ties_of(registry.get("whitepages"), registry.family(registry.get("whitepages"))) == ""
+
+
 def test_the_disclosure_is_in_the_log_in_show_and_in_the_audit(at_risk: Path, cli: Runner) -> None:
     code, stdout, err = cli(["request", "lexisnexis", "--out", str(at_risk / "l"), "--json"])
     assert code == 0, err

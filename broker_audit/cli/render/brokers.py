@@ -63,7 +63,7 @@ def provenance_words(route: Route) -> str:
 _BOLD, _WARN = "bold", "bold red"
 
 
-def render_broker(b: Broker) -> None:
+def render_broker(b: Broker, minimal_because: str = "") -> None:
     """`brokers show`: who the broker is, how to reach it, what it asks, what letters tell it,
     what it sold to government, and the sources, each part drawn by its own function."""
     lines: list[tuple[str, str]] = [(f"{clean(b.name)} ({clean(b.id)})", _BOLD)]
@@ -78,7 +78,7 @@ def render_broker(b: Broker) -> None:
             ("  " + _("rights honoured: {rights}").format(rights=joined(kind_word(r) for r in b.rights)), "")
         )
     lines += _verification_lines(b)
-    lines += _reach_lines(b)
+    lines += _reach_lines(b, minimal_because)
     lines += _government_lines(b)
     for text, style in lines:
         say((text, style))
@@ -160,12 +160,12 @@ def _verification_lines(b: Broker) -> list[tuple[str, str]]:
     return lines
 
 
-def _reach_lines(b: Broker) -> list[tuple[str, str]]:
-    """What letters to it tell, the data a deletion cannot reach, whose residents it answers."""
+def _reach_lines(b: Broker, ties: str) -> list[tuple[str, str]]:
+    """What letters to it tell (`ties`: why they are minimal, "" when not), the data a deletion
+    cannot reach, whose residents it answers."""
     lines: list[tuple[str, str]] = []
-    from broker_audit.letters.disclosure import government_ties, reason_in
+    from broker_audit.letters.disclosure import reason_in
 
-    ties = government_ties(b)
     lines.append(
         (
             "  "
