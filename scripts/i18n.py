@@ -94,6 +94,8 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _ATTRIBUTE = re.compile(r'[\w-]+="[^"]*"')
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}")
 _NOT_PROSE = ("broker-audit ", "--", "(?", "\\b")
+_SQL = re.compile(r"(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|BEGIN|DROP|ALTER|WITH)\b")
+"""A statement to SQLite (the vault's store), not prose."""
 _STYLE_WORDS = frozenset(
     {"bold", "dim", "italic", "underline", "red", "green", "yellow", "blue", "on", "white"}
 )
@@ -129,7 +131,7 @@ def looks_user_facing(text: str) -> bool:
     bare = _ATTRIBUTE.sub(" ", _PLACEHOLDER.sub("", _TAG.sub(" ", text))).strip()
     if bare.startswith(_NOT_PROSE[:2]) or any(mark in text for mark in _NOT_PROSE[2:]):
         return False
-    if set(bare.split()) <= _STYLE_WORDS:
+    if set(bare.split()) <= _STYLE_WORDS or _SQL.match(bare):
         return False
     return " " in bare and len(_WORD.findall(bare)) >= 2
 
