@@ -18,7 +18,7 @@ STATE_NAMES = {
     "CO": "Colorado",
     "CT": "Connecticut",
     "DE": "Delaware",
-    "DC": _("the District of Columbia"),
+    "DC": "the District of Columbia",
     "FL": "Florida",
     "GA": "Georgia",
     "HI": "Hawaii",
@@ -39,47 +39,47 @@ STATE_NAMES = {
     "MT": "Montana",
     "NE": "Nebraska",
     "NV": "Nevada",
-    "NH": _("New Hampshire"),
-    "NJ": _("New Jersey"),
-    "NM": _("New Mexico"),
-    "NY": _("New York"),
-    "NC": _("North Carolina"),
-    "ND": _("North Dakota"),
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
     "OH": "Ohio",
     "OK": "Oklahoma",
     "OR": "Oregon",
     "PA": "Pennsylvania",
-    "RI": _("Rhode Island"),
-    "SC": _("South Carolina"),
-    "SD": _("South Dakota"),
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
     "TN": "Tennessee",
     "TX": "Texas",
     "UT": "Utah",
     "VT": "Vermont",
     "VA": "Virginia",
     "WA": "Washington",
-    "WV": _("West Virginia"),
+    "WV": "West Virginia",
     "WI": "Wisconsin",
     "WY": "Wyoming",
-    "PR": _("Puerto Rico"),
+    "PR": "Puerto Rico",
     "GU": "Guam",
-    "VI": _("the U.S. Virgin Islands"),
-    "AS": _("American Samoa"),
-    "MP": _("the Northern Mariana Islands"),
+    "VI": "the U.S. Virgin Islands",
+    "AS": "American Samoa",
+    "MP": "the Northern Mariana Islands",
 }
 
 US_STATES = frozenset(STATE_NAMES)
 
 _SPANISH = {
-    "NY": (_("nueva york"),),
-    "NJ": (_("nueva jersey"), _("nuevo jersey")),
-    "NM": (_("nuevo mexico"),),
-    "NH": (_("nuevo hampshire"), _("nueva hampshire")),
-    "NC": (_("carolina del norte"),),
-    "SC": (_("carolina del sur"),),
-    "ND": (_("dakota del norte"),),
-    "SD": (_("dakota del sur"),),
-    "WV": (_("virginia occidental"), _("virginia del oeste")),
+    "NY": ("nueva york",),
+    "NJ": ("nueva jersey", "nuevo jersey"),
+    "NM": ("nuevo mexico",),
+    "NH": ("nuevo hampshire", "nueva hampshire"),
+    "NC": ("carolina del norte",),
+    "SC": ("carolina del sur",),
+    "ND": ("dakota del norte",),
+    "SD": ("dakota del sur",),
+    "WV": ("virginia occidental", "virginia del oeste"),
     "PA": ("pensilvania", "pennsilvania"),
     "LA": ("luisiana",),
     "MS": ("misisipi", "misisipi"),
@@ -89,16 +89,16 @@ _SPANISH = {
     "OR": ("oregon",),
     "MI": ("michigan",),
     "TX": ("tejas",),
-    "DC": (_("distrito de columbia"), _("washington dc"), "washington d c", _("district of columbia"), "d c"),
+    "DC": ("distrito de columbia", "washington dc", "washington d c", "district of columbia", "d c"),
     "VI": (
-        _("islas virgenes"),
-        _("islas virgenes de los estados unidos"),
-        _("us virgin islands"),
-        _("virgin islands"),
-        _("u s virgin islands"),
+        "islas virgenes",
+        "islas virgenes de los estados unidos",
+        "us virgin islands",
+        "virgin islands",
+        "u s virgin islands",
     ),
-    "AS": (_("samoa americana"),),
-    "MP": (_("islas marianas del norte"), _("northern mariana islands"), _("marianas del norte")),
+    "AS": ("samoa americana",),
+    "MP": ("islas marianas del norte", "northern mariana islands", "marianas del norte"),
     "PR": ("borinquen", "boriquen"),
     "AZ": ("arizona",),
 }
@@ -158,10 +158,10 @@ def _build_lookup() -> dict[str, str]:
         for code, names in extra.items():
             for name in names:
                 table[squash(name)] = code
-    table[_("estado de nueva york")] = "NY"
-    table[_("new york state")] = "NY"
-    table[_("washington state")] = "WA"
-    table[_("estado de washington")] = "WA"
+    table["estado de nueva york"] = "NY"
+    table["new york state"] = "NY"
+    table["washington state"] = "WA"
+    table["estado de washington"] = "WA"
     return table
 
 
@@ -176,16 +176,16 @@ def state_code(text: str) -> str | None:
 # First digit of the ZIP codes of each state (USPS national areas), to catch swapped or typo'd
 # ZIPs. New York spans 0 (Fishers Island, 06390) and 1.
 ZIP_AREA = {
-    "0": _("CT MA ME NH NJ NY PR RI VT VI"),
-    "1": _("DE NY PA"),
-    "2": _("DC MD NC SC VA WV"),
-    "3": _("AL FL GA MS TN"),
-    "4": _("IN KY MI OH"),
-    "5": _("IA MN MT ND SD WI"),
-    "6": _("IL KS MO NE"),
-    "7": _("AR LA OK TX"),
-    "8": _("AZ CO ID NM NV UT WY"),
-    "9": _("AK CA HI OR WA GU AS MP"),
+    "0": "CT MA ME NH NJ NY PR RI VT VI",
+    "1": "DE NY PA",
+    "2": "DC MD NC SC VA WV",
+    "3": "AL FL GA MS TN",
+    "4": "IN KY MI OH",
+    "5": "IA MN MT ND SD WI",
+    "6": "IL KS MO NE",
+    "7": "AR LA OK TX",
+    "8": "AZ CO ID NM NV UT WY",
+    "9": "AK CA HI OR WA GU AS MP",
 }
 
 
