@@ -47,15 +47,28 @@ _PATTERN_WORDS = {
 
 
 _MESSAGE_WORDS = {
-    "Invalid RFC3339 encoded date": N_("not a date: write it as YYYY-MM-DD, e.g. 1988-04-12"),
-    "Invalid RFC3339 encoded datetime": N_("not a date and time: write it as YYYY-MM-DDTHH:MM:SSZ"),
+    "Invalid RFC3339 encoded date": N_(
+        "not a date: write it as YYYY-MM-DD, e.g. 1988-04-12"
+    ),  # i18n: not user-facing (msgspec's words)
+    "Invalid RFC3339 encoded datetime": N_(
+        "not a date and time: write it as YYYY-MM-DDTHH:MM:SSZ"
+    ),  # i18n: not user-facing (msgspec's words)
 }
 
 
 _MSGSPEC = (
-    (re.compile(r"^Expected `([^`]+)`, got `([^`]+)`$"), N_("expected {0}, got {1}")),
-    (re.compile(r"^Object missing required field `([^`]+)`$"), N_("the required field `{0}` is missing")),
-    (re.compile(r"^Object contains unknown field `([^`]+)`$"), N_("unknown field `{0}`")),
+    (
+        re.compile(r"^Expected `([^`]+)`, got `([^`]+)`$"),
+        N_("expected {0}, got {1}"),
+    ),  # i18n: not user-facing (msgspec's words)
+    (
+        re.compile(r"^Object missing required field `([^`]+)`$"),
+        N_("the required field `{0}` is missing"),
+    ),  # i18n: not user-facing (msgspec's words)
+    (
+        re.compile(r"^Object contains unknown field `([^`]+)`$"),
+        N_("unknown field `{0}`"),
+    ),  # i18n: not user-facing (msgspec's words)
 )
 """msgspec's most common messages, in the reader's language (the rest are shown as msgspec says)."""
 
@@ -70,7 +83,9 @@ def _msgspec_words(detail: str) -> str:
 
 def _plain(detail: str) -> str:
     for pattern, words in _PATTERN_WORDS.items():
-        detail = detail.replace(f"matching regex '{pattern}'", _(words))
+        detail = detail.replace(
+            f"matching regex '{pattern}'", _(words)
+        )  # i18n: not user-facing (msgspec's words)
     words = _MESSAGE_WORDS.get(detail)
     return _(words) if words else _msgspec_words(detail)
 

@@ -140,7 +140,7 @@ def _read_guarded(conn: Any, guard: _Guard, size: int) -> bytes:
         except TimeoutError:
             raise guard.deadline_passed() or TimeoutError() from None
         if not chunk:
-            raise conn.abort("socket error: EOF")
+            raise conn.abort("socket error: EOF")  # i18n: not user-facing
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)

@@ -28,6 +28,6 @@ def describe_tls_error(exc: ssl.SSLError) -> str:
     """A short reason for a TLS failure (the library's words, which hold no user data)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         return _("its certificate could not be verified ({value})").format(
-            value=exc.verify_message or "not trusted"
+            value=exc.verify_message or _("not trusted")
         )
     return exc.reason or type(exc).__name__

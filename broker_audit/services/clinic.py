@@ -101,8 +101,12 @@ def bulk_mark(
         for view in batch_views(journal, batch_id):
             request = view.request
             if by_channel and request.channels is not None and request.channel != via:
-                how = _("it goes {value}").format(value=channel_done(request.channel) or "by no known route")
-                skipped.append(LeftAlone(request.id, f"{how}, not {channel_done(via) or via}"))
+                how = _("it goes {value}").format(
+                    value=channel_done(request.channel) or _("by no known route")
+                )
+                skipped.append(
+                    LeftAlone(request.id, _("{how}, not {via}").format(how=how, via=channel_done(via) or via))
+                )
                 continue
             if state not in transitions_for(request.kind).get(view.state, frozenset()):
                 skipped.append(LeftAlone(request.id, _("it is {value}").format(value=view.state.value)))
@@ -251,7 +255,7 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
     from icalendar import Calendar, Event
 
     cal = Calendar()
-    cal.add("prodid", "-//broker-audit//clinic due dates//EN")
+    cal.add("prodid", "-//broker-audit//clinic due dates//EN")  # i18n: not user-facing
     cal.add("version", "2.0")
     cal.add("x-wr-calname", calendar_name)
     count = 0

@@ -151,7 +151,9 @@ def record_drop(
             identifiers=kinds,
             client_id=client_id,
         )
-        journal.append([request, *_submitted(request_id, submitted, "submitted on DROP", drop_id)])
+        journal.append(
+            [request, *_submitted(request_id, submitted, "submitted on DROP", drop_id)]
+        )  # i18n: English on purpose (stored)
         return DropResult(view=journal.view(request_id), platform=platform.name, created=True, results={})
 
 
@@ -226,7 +228,9 @@ def record_drop_result(
             )
             records += [
                 made,
-                *_submitted(row_id, drop.request.dated, f"through DROP request #{drop.request.id}"),
+                *_submitted(
+                    row_id, drop.request.dated, f"through DROP request #{drop.request.id}"
+                ),  # i18n: English on purpose (stored)
             ]
             current = State.DELIVERED
         else:
@@ -242,7 +246,9 @@ def record_drop_result(
                 )
         check_transition(current, state, row_id, "drop-result")
         records.append(
-            StatusChanged(request_id=row_id, state=state, on=on, note="as DROP reports it", recorded=now())
+            StatusChanged(
+                request_id=row_id, state=state, on=on, note="as DROP reports it", recorded=now()
+            )  # i18n: English on purpose (stored)
         )
         journal.append(records)
         return DropResult(view=journal.view(row_id), platform=platform.name, created=created, results={})

@@ -311,10 +311,12 @@ def _binder(registry: Registry, own: str) -> Callable[[Journal], Callable[[Pendi
         def bind(pending: PendingReply) -> Binding | str:
             parsed = pending.context
             if parsed is None:
-                return "no longer matches a request (not read from the mailbox)"
+                return "no longer matches a request (not read from the mailbox)"  # i18n: English on purpose
             found = match_message(parsed, known)
             if found.outcome != "matched" or found.request_id is None:
-                return found.reason or f"no longer matches a request ({found.outcome})"
+                return (
+                    found.reason or f"no longer matches a request ({found.outcome})"
+                )  # i18n: English on purpose (stored)
             return Binding(
                 request_id=found.request_id,
                 matched_by=found.matched_by or "reference",

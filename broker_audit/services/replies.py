@@ -309,7 +309,7 @@ def unauthenticated_warning(reply: ReplyStored) -> str:
     return _(
         "reply #{id} claims to come from {value}, but your mail server did not "
         "authenticate that sender ({why}): anyone can send such an email"
-    ).format(id=reply.id, value=reply.from_addr or "an unknown sender", why=why)
+    ).format(id=reply.id, value=reply.from_addr or _("an unknown sender"), why=why)
 
 
 def reply_status_event(
@@ -335,7 +335,9 @@ def reply_status_event(
                 "{value} --reply {id} --sender-checked`"
             ).format(request_id=reply.request_id, value=state.value, id=reply.id),
         )
-    unverified = "" if reply.trusted else " (sender not authenticated; applied as the user confirmed)"
+    unverified = (
+        "" if reply.trusted else " (sender not authenticated; applied as the user confirmed)"
+    )  # i18n: English on purpose (stored)
     return journal.status_event(
         reply.request_id,
         state,
@@ -534,7 +536,7 @@ def _file_content(
         )
         binding = Binding(
             request_id=request_id,
-            matched_by="by hand",
+            matched_by="by hand",  # i18n: English on purpose (stored)
             authenticated=parsed.authentication == "pass" if checked else None,
             auth_note=parsed.auth_detail if checked else "",
         )
@@ -545,7 +547,11 @@ def _file_content(
     attachment = AttachmentInfo(
         name=file.name, content_type=file.content_type, size=len(file.data), sha256=sha256(file.data)
     )
-    return ReplyContent(text=text, attachments=(attachment,)), Binding(request_id, "by hand"), None
+    return (
+        ReplyContent(text=text, attachments=(attachment,)),
+        Binding(request_id, "by hand"),
+        None,
+    )  # i18n: English on purpose (stored)
 
 
 def _refuse_sending_states(state: State) -> None:

@@ -136,7 +136,10 @@ def resend_letter(
         also = (
             [
                 journal.status_event(
-                    request_id, State.WITHDRAWN, on=today, note=f"written again for {via} as #{new_id}"
+                    request_id,
+                    State.WITHDRAWN,
+                    on=today,
+                    note=f"written again for {via} as #{new_id}",  # i18n: English on purpose (stored)
                 )
             ]
             if withdraw

@@ -519,15 +519,16 @@ def settle_claims(
             continue
         folder = where.get(doubt.message_id.lower())
         if folder is not None:
-            how = f"found in your Sent folder {folder!r}"
+            how = f"found in your Sent folder {folder!r}"  # i18n: English on purpose (stored)
             _log_sent(
                 journal,
                 claim,
                 min(claim.started.date(), today),
-                f"{how} on {today}: your mail server took it",
+                f"{how} on {today}: your mail server took it",  # i18n: English on purpose (stored)
                 0,
             )
-            settled.append(Settled(doubt.request_id, doubt.message_id, "sent", how))
+            shown = _("found in your Sent folder {folder!r}").format(folder=folder)
+            settled.append(Settled(doubt.request_id, doubt.message_id, "sent", shown))
             continue
         answer = ask(doubt, looked)
         if answer == "sent":
@@ -535,7 +536,7 @@ def settle_claims(
                 journal,
                 claim,
                 min(claim.started.date(), today),
-                "you said it went out (no answer was seen)",
+                "you said it went out (no answer was seen)",  # i18n: English on purpose (stored)
                 0,
             )
             settled.append(Settled(doubt.request_id, doubt.message_id, "sent", _("you said so")))
@@ -546,7 +547,7 @@ def settle_claims(
                         EmailNotSent(
                             request_id=claim.request_id,
                             message_id=claim.message_id,
-                            reason="you said it did not go out",
+                            reason="you said it did not go out",  # i18n: English on purpose (stored)
                             recorded=now(),
                         )
                     ]
@@ -887,7 +888,7 @@ def _log_delivered(journal: Journal, prepared: Prepared, outcome: SendOutcome, o
                     request.id,
                     State.SENT,
                     on=on,
-                    via=request.channel,
+                    via=request.channel,  # i18n: English on purpose (stored)
                     tracking=outcome.receipt_id or prepared.receipt_id,
                     note=f"accepted by {prepared.server} at {prepared.started:%H:%M:%S} UTC: "
                     f"{outcome.acceptance}"[:300],
@@ -945,7 +946,9 @@ def _log_sent(
                     on=on,
                     via="email",
                     tracking=claim.message_id,
-                    note=f"accepted by {claim.server} at {claim.started:%H:%M:%S} UTC: {acceptance}"[:300],
+                    note=f"accepted by {claim.server} at {claim.started:%H:%M:%S} UTC: {acceptance}"[
+                        :300
+                    ],  # i18n: English on purpose (stored)
                 )
             )
 

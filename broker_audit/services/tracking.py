@@ -498,7 +498,7 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
                 ""
                 if have
                 else _(": {value} has no {via} route for it").format(
-                    value=request.recipient_name or "the recipient", via=via
+                    value=request.recipient_name or _("the recipient"), via=via
                 )
             ),
             (
@@ -528,7 +528,7 @@ def _chain_events(journal: Journal, view: RequestView, state: State, on: dt.date
         original = journal.view(original_id)
         if original.state is not State.APPEALED:
             return []
-        note = f"appeal #{view.request.id}: decision extended"
+        note = f"appeal #{view.request.id}: decision extended"  # i18n: English on purpose (stored)
         return [journal.status_event(original_id, State.EXTENDED, on=on, note=note)]
     follows = _CHAIN_STATE.get(view.request.kind)
     if state is not State.SENT or follows is None:

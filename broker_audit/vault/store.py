@@ -54,6 +54,8 @@ WAL_HINT = N_(
     "changes are in them)"
 )
 IN_USE = N_("the vault is in use by another broker-audit")
+_CANNOT_WRITE = ("full", "readonly", "read-only", "unable to open", "i/o")  # i18n: not user-facing
+"""Words of SQLite's messages that mean the file cannot be written (not damaged)."""
 _HEADER_TAG = b"broker-audit header v1\x00"
 _META_KEYS = {"format_version", "vault_id", "header_sha256"}
 
@@ -146,7 +148,7 @@ def sqlite_errors() -> Iterator[None]:
         text = str(exc).lower()
         if any(word in text for word in ("locked", "busy")):
             raise VaultError(IN_USE, _("wait for it to finish, then retry")) from None
-        if any(word in text for word in ("full", "readonly", "read-only", _("unable to open"), "i/o")):
+        if any(word in text for word in _CANNOT_WRITE):
             raise VaultError(
                 _("cannot write the vault file: {exc}").format(exc=exc), _("check the disk")
             ) from None
