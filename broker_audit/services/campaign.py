@@ -386,7 +386,7 @@ def find_campaign(journal: Journal, campaign_id: str) -> CampaignMade:
     if found is None:
         known = sorted(journal.campaigns)
         hint = (
-            ("campaigns: " + ", ".join(known[-10:]))
+            _("campaigns: {known}").format(known=", ".join(known[-10:]))
             if known
             else _("start one with `broker-audit cora --all co-sheriffs`")
         )
