@@ -86,8 +86,8 @@ def _plain(detail: str) -> str:
         detail = detail.replace(
             f"matching regex '{pattern}'", _(words)
         )  # i18n: not user-facing (msgspec's words)
-    words = _MESSAGE_WORDS.get(detail)
-    return _(words) if words else _msgspec_words(detail)
+    said = _MESSAGE_WORDS.get(detail)
+    return _(said) if said else _msgspec_words(detail)
 
 
 def describe_field_error(path: Path, message: str) -> str:

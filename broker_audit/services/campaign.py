@@ -30,7 +30,7 @@ from broker_audit.tracking.campaign_records import (
     MemberRoute,
 )
 from broker_audit.tracking.journal import Journal, now
-from broker_audit.words import channel_done
+from broker_audit.words import channel_done, state_word
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
@@ -770,11 +770,15 @@ def export_rows(journal: Journal, campaign: CampaignMade, today: dt.date) -> lis
             where = _("no letter: no route known")
             request = ""
         else:
-            how = channel_done(status.channel, "en") or status.channel
+            how = channel_done(status.channel) or status.channel
             request = f"#{member.request_id}, ref. {status.reference}, {how}"
-            where = "late" if status.late else ("answered" if status.answered else status.state)
+            where = (
+                _("late") if status.late else (_("answered") if status.answered else state_word(status.state))
+            )
             if status.followup_id:
-                where += f"; follow-up #{status.followup_id} ({status.followup_state})"
+                where += _("; follow-up #{id} ({state})").format(
+                    id=status.followup_id, state=state_word(status.followup_state or "")
+                )
         found = [
             f
             for f in journal.agency_findings
@@ -785,7 +789,7 @@ def export_rows(journal: Journal, campaign: CampaignMade, today: dt.date) -> lis
             rows.append(ExportRow(member.agency_name, member.agency_id, "", "", "", request, where, why))
             continue
         for f in found:
-            words = FINDING_WORDS.get(f.finding, f.finding)
+            words = _(FINDING_WORDS[f.finding]) if f.finding in FINDING_WORDS else f.finding
             if f.finding == "fee" and f.amount:
                 words += f": {f.amount}"
             rows.append(
@@ -833,7 +837,7 @@ def export_findings(access: VaultAccess, campaign_id: str, *, out_dir: Path, tod
                     "SHA-256)."
                 ).format(dated=campaign.dated.isoformat(), since=campaign.since.isoformat())
             ),
-            columns=("Agency", "Finding", "Date", "Evidence", "Request", "Status"),
+            columns=(_("Agency"), _("Finding"), _("Date"), _("Evidence"), _("Request"), _("Status")),
             rows=[(r.agency, r.finding, r.date, r.evidence, r.request, r.status) for r in rows if r.request],
             after=(
                 _("No letter yet, as no request channel or contact is known ({unreached}): ").format(

@@ -290,7 +290,7 @@ def store_reply(journal: Journal, pending: PendingReply) -> ReplyStored:
     buffer.add(pending)
     flushed = buffer.flush()
     if flushed.duplicates:
-        (_, reply_id), *_ = flushed.duplicates
+        (_pending, reply_id), *_others = flushed.duplicates
         other = journal.replies[reply_id]
         what = "message" if pending.content.message_id else "file"
         raise UserError(

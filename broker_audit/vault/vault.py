@@ -217,7 +217,7 @@ class Vault:
     def epoch(self) -> int:
         """Changes whenever this handle starts a new view of the file (a read or a write
         transaction): what was read in one epoch need not hold in the next."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         return store.epoch
 
     @property
@@ -261,14 +261,14 @@ class Vault:
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """One consistent view of the file for every read in the block (nests in a write)."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         with store.snapshot():
             yield
 
     def snapshot_tag(self) -> bytes | None:
         """Which snapshot is stored now (its seal's tag), without opening it: a reader compares
         it with the one it read to see whether another writer has moved the derived state."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         return store.snapshot_tag()
 
     def stored_snapshot(self) -> tuple[int, bytes] | None:
@@ -381,7 +381,7 @@ class Vault:
 
     def slots(self) -> list[str]:
         """The kinds of key slot this vault has, e.g. ["keyring", "passphrase", "recovery"]."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         with store.snapshot():
             present = {slot.kind for slot in store.read_header().slots}
         return [kind for kind in keys.SLOT_ORDER if kind in present]
@@ -414,7 +414,7 @@ class Vault:
         """Crypto-shred: delete the keyring entries, overwrite every key slot and commit, then
         delete the vault file (records, blobs, snapshot) and its -wal/-shm companions, and the
         last state remembered outside it."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         try:
             with store.snapshot():
                 kinds = {slot.kind for slot in store.read_header().slots}
@@ -498,7 +498,7 @@ class Vault:
 
     def _holds(self, state: SeenState) -> bool:
         """True if this vault's record `state.count` exists and has tag `state.head`."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         if state.count == 0:
             return state.head == ZERO_TAG
         return store.record_tag(state.count) == state.head
@@ -507,14 +507,14 @@ class Vault:
         return SeenState(count=self._count, head=self._tag, changed_at=self._changed_at)
 
     def _save_seen(self, *, rebase: bool) -> None:
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         with store.snapshot():
             self._seen.save(self._seen_state(), contains=self._holds, rebase=rebase)
 
     def _compare_with_seen(self) -> None:
         """Compare with the last state seen on this computer: warn about an older or different
         copy, refuse writes if the write-ahead log lost what was seen, else remember this one."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         seen = self._seen.load()
         warnings = [self._seen.problem] if self._seen.problem else []
         count = self._count
@@ -679,7 +679,7 @@ class Vault:
 
     @contextlib.contextmanager
     def _transaction(self, *, wait: bool) -> Iterator[Transaction | None]:
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         if self._write_refusal is not None:
             raise self._write_refusal
         if store.pending_migrations():  # opened read-only as an older format: migrate first

@@ -5,6 +5,7 @@ line with a Spanish hint, and no English sentence (tests/english_output.py) is l
 
 from __future__ import annotations
 
+import re
 import socket
 import sqlite3
 from pathlib import Path
@@ -225,3 +226,37 @@ def test_messages_raised_below_the_cli_follow_the_language() -> None:
     with pytest.raises(UserError) as caught:
         parse_zip("8020", "CO")
     assert caught.value.message == "a ZIP code is 5 digits, or ZIP+4 like 80204-1234"
+
+
+def test_a_campaign_export_in_spanish(person: Path, cli: Runner) -> None:
+    """The findings table a Spanish reader exports: its title, note and headings are Spanish."""
+    from pypdf import PdfReader
+
+    code, _, err = cli(["--lang", "es", "cora", "--all", "co-sheriffs"])
+    assert code == 0, err
+    code, out, err = cli(["campaign", "list", "--json"])
+    assert code == 0, err
+    campaign_id = re.search(r"C-\d{8}-[0-9A-F]{6}", out).group(0)  # type: ignore[union-attr]
+    code, _, err = cli(["--lang", "es", "campaign", "export", campaign_id, "--out", str(person / "x")])
+    assert code == 0, err
+    text = " ".join(
+        page.extract_text() for page in PdfReader(person / "x" / f"{campaign_id}-findings.pdf").pages
+    )
+    text = " ".join(text.split())
+    for words in (
+        "Solicitudes de registros públicos, campaña",
+        "Agencia",
+        "Hallazgo",
+        "Prueba",
+        "Estado",
+        "Página 1",
+    ):
+        assert words in text, (words, text[:400])
+    for english in (
+        "Records requests, campaign",
+        "Each finding is",
+        "by mail",
+        "through a web form",
+        "drafted",
+    ):
+        assert english not in text, english
