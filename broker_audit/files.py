@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from broker_audit.errors import DataFileError, UserError
+from broker_audit.i18n import N_, _
 
 TEMP_TAG = ".ba-"
 PART = ".part"
@@ -85,52 +86,86 @@ def write_error(exc: OSError, path: Path | str, what: str) -> UserError:
     code = exc.errno
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
         return UserError(
-            f"cannot write the {what} {path}: permission denied",
-            "choose a folder you can write to (e.g. with --out), or fix its permissions",
+            _("cannot write the {what} {path}: permission denied").format(what=_(what), path=path),
+            _("choose a folder you can write to (e.g. with --out), or fix its permissions"),
         )
     if code == errno.ENOTDIR:
         return UserError(
-            f"cannot write the {what} {path}: part of that path is a file, not a folder",
-            "check the path; give a folder that exists or can be created",
+            _("cannot write the {what} {path}: part of that path is a file, not a folder").format(
+                what=_(what), path=path
+            ),
+            _("check the path; give a folder that exists or can be created"),
         )
     if code == errno.EISDIR:
-        return UserError(f"{path} is a folder; give a file name for the {what}", "e.g. add /file-name")
+        return UserError(
+            _("{path} is a folder; give a file name for the {what}").format(path=path, what=_(what)),
+            _("e.g. add /file-name"),
+        )
     if code == errno.EROFS:
-        return UserError(f"cannot write the {what} {path}: the disk is read-only", "write somewhere else")
+        return UserError(
+            _("cannot write the {what} {path}: the disk is read-only").format(what=_(what), path=path),
+            _("write somewhere else"),
+        )
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return UserError(f"cannot write the {what} {path}: the disk is full", "free some space and run again")
+        return UserError(
+            _("cannot write the {what} {path}: the disk is full").format(what=_(what), path=path),
+            _("free some space and run again"),
+        )
     if code == errno.ELOOP:
         return UnsafeTarget(
-            f"refusing to write the {what} {path}: it is a symbolic link",
-            "remove the link (someone may have planted it) or choose another name",
+            _("refusing to write the {what} {path}: it is a symbolic link").format(what=_(what), path=path),
+            _("remove the link (someone may have planted it) or choose another name"),
         )
     if code == errno.ENAMETOOLONG:
-        return UserError(f"cannot write the {what} {path}: the name is too long", "use a shorter path")
+        return UserError(
+            _("cannot write the {what} {path}: the name is too long").format(what=_(what), path=path),
+            _("use a shorter path"),
+        )
     reason = exc.strerror or type(exc).__name__
-    return UserError(f"cannot write the {what} {path}: {reason}", "check the path and the disk")
+    return UserError(
+        _("cannot write the {what} {path}: {reason}").format(what=_(what), path=path, reason=reason),
+        _("check the path and the disk"),
+    )
 
 
 def read_error(exc: OSError, path: Path | str, what: str) -> UserError:
     """A one-line UserError for an OS error met while opening `what` at `path`."""
     code = exc.errno
     if code == errno.ENOENT:
-        return InputRefused(f"{path}: no such file", f"check the path of the {what}")
+        return InputRefused(
+            _("{path}: no such file").format(path=path),
+            _("check the path of the {what}").format(what=_(what)),
+        )
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
-        return InputRefused(f"cannot read the {what} {path}: permission denied", "check its permissions")
+        return InputRefused(
+            _("cannot read the {what} {path}: permission denied").format(what=_(what), path=path),
+            _("check its permissions"),
+        )
     if code == errno.ENOTDIR:
-        return InputRefused(f"cannot read the {what} {path}: part of that path is a file, not a folder")
+        return InputRefused(
+            _("cannot read the {what} {path}: part of that path is a file, not a folder").format(
+                what=_(what), path=path
+            )
+        )
     if code == errno.EISDIR:
-        return InputRefused(f"{path} is a folder, not a {what}", "give the file itself")
+        return InputRefused(
+            _("{path} is a folder, not a {what}").format(path=path, what=_(what)), _("give the file itself")
+        )
     if code in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):
-        return InputRefused(f"{path} is not a regular file", f"save the {what} as a file and give that")
+        return InputRefused(
+            _("{path} is not a regular file").format(path=path),
+            _("save the {what} as a file and give that").format(what=_(what)),
+        )
     reason = exc.strerror or type(exc).__name__
-    return InputRefused(f"cannot read the {what} {path}: {reason}")
+    return InputRefused(
+        _("cannot read the {what} {path}: {reason}").format(what=_(what), path=path, reason=reason)
+    )
 
 
 # --------------------------------------------------------------------------- folders
 
 
-def ensure_folder(folder: Path, *, what: str = "output folder", own: bool = False) -> Path:
+def ensure_folder(folder: Path, *, what: str = N_("output folder"), own: bool = False) -> Path:
     """Make `folder` (and missing parents) with mode 0700; an existing folder is left as it is.
 
     An existing file where a folder should be, or a path through a file, is a UserError. With
@@ -147,8 +182,10 @@ def ensure_folder(folder: Path, *, what: str = "output folder", own: bool = Fals
             except FileExistsError:
                 if not path.is_dir():
                     raise UserError(
-                        f"the {what} {folder} cannot be created: {path} exists and is not a folder",
-                        "remove it (a broken link?) or choose another folder",
+                        _("the {what} {folder} cannot be created: {path} exists and is not a folder").format(
+                            what=_(what), folder=folder, path=path
+                        ),
+                        _("remove it (a broken link?) or choose another folder"),
                     ) from None
                 continue
             os.chmod(path, 0o700)
@@ -161,8 +198,10 @@ def _refuse_link(folder: Path, what: str) -> None:
     try:
         if stat.S_ISLNK(os.lstat(folder).st_mode):
             raise UnsafeTarget(
-                f"refusing to write into the {what} {folder}: it is a symbolic link",
-                "remove the link (someone may have planted it) or choose another folder",
+                _("refusing to write into the {what} {folder}: it is a symbolic link").format(
+                    what=_(what), folder=folder
+                ),
+                _("remove the link (someone may have planted it) or choose another folder"),
             )
     except FileNotFoundError:
         pass
@@ -189,12 +228,14 @@ def _missing_folders(folder: Path, what: str) -> list[Path]:
             return missing
         if probe == folder:
             raise UserError(
-                f"the {what} {folder} exists and is not a folder",
-                "give a folder name (a new one is created), not a file",
+                _("the {what} {folder} exists and is not a folder").format(what=_(what), folder=folder),
+                _("give a folder name (a new one is created), not a file"),
             )
         raise UserError(
-            f"cannot create the {what} {folder}: {probe} is a file, not a folder",
-            "give a folder path that does not run through a file",
+            _("cannot create the {what} {folder}: {probe} is a file, not a folder").format(
+                what=_(what), folder=folder, probe=probe
+            ),
+            _("give a folder path that does not run through a file"),
         )
 
 
@@ -288,7 +329,7 @@ def _temp_name(target: str, suffix: str) -> str:
 
 def _create_locked(dfd: int, target: str, suffix: str, make: str) -> tuple[str, int]:
     """Create a fresh temporary (file or folder) beside target, locked against cleaning."""
-    for _ in range(16):
+    for _attempt in range(16):
         name = _temp_name(target, suffix)
         if make == "dir":
             try:
@@ -308,7 +349,7 @@ def _create_locked(dfd: int, target: str, suffix: str, make: str) -> tuple[str, 
             os.fchmod(fd, 0o700 if make == "dir" else 0o600)
             return name, fd
         os.close(fd)
-    raise OSError(errno.EEXIST, "could not create a temporary file")
+    raise OSError(errno.EEXIST, _("could not create a temporary file"))
 
 
 # --------------------------------------------------------------------------- writing
@@ -353,18 +394,24 @@ def _check_target(dfd: int, name: str, path: Path, what: str) -> None:
         return
     if stat.S_ISLNK(st.st_mode):
         raise UnsafeTarget(
-            f"refusing to write the {what} {path}: it is a symbolic link",
-            "remove the link (someone may have planted it) or choose another name",
+            _("refusing to write the {what} {path}: it is a symbolic link").format(what=_(what), path=path),
+            _("remove the link (someone may have planted it) or choose another name"),
         )
     if stat.S_ISDIR(st.st_mode):
-        raise UnsafeTarget(f"{path} is a folder; give a file name for the {what}", "e.g. add /file-name")
+        raise UnsafeTarget(
+            _("{path} is a folder; give a file name for the {what}").format(path=path, what=_(what)),
+            _("e.g. add /file-name"),
+        )
     if not stat.S_ISREG(st.st_mode):
         raise UnsafeTarget(
-            f"refusing to write the {what} {path}: it is not a regular file", "choose another name"
+            _("refusing to write the {what} {path}: it is not a regular file").format(
+                what=_(what), path=path
+            ),
+            _("choose another name"),
         )
 
 
-def check_target(path: Path, *, what: str = "file") -> None:
+def check_target(path: Path, *, what: str = N_("file")) -> None:
     """Refuse early (before any work) a link, folder or device where `path` is to be written."""
     path = Path(path)
     try:
@@ -374,7 +421,7 @@ def check_target(path: Path, *, what: str = "file") -> None:
     except OSError as exc:
         raise write_error(exc, path, what) from None
     if not stat.S_ISREG(st.st_mode):
-        dfd = _open_dir(path.parent, f"folder for the {what}")
+        dfd = _open_dir(path.parent, _("folder for the {what}").format(what=_(what)))
         try:
             _check_target(dfd, path.name, path, what)
         finally:
@@ -382,7 +429,7 @@ def check_target(path: Path, *, what: str = "file") -> None:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, *, what: str = "file") -> Iterator[BinaryIO]:
+def atomic_file(path: Path, *, what: str = N_("file")) -> Iterator[BinaryIO]:
     """Yield a binary file that becomes `path` (mode 0600) when the block ends without error.
 
     The folder is created (0700) if missing. On an error or an interrupt the temporary file is
@@ -390,10 +437,13 @@ def atomic_file(path: Path, *, what: str = "file") -> Iterator[BinaryIO]:
     """
     path = Path(path)
     if not path.name or path.name in (".", ".."):
-        raise UserError(f"{path} is not a file name for the {what}", "give a file name")
+        raise UserError(
+            _("{path} is not a file name for the {what}").format(path=path, what=_(what)),
+            _("give a file name"),
+        )
     folder = path.parent
-    ensure_folder(folder, what=f"folder for the {what}")
-    dfd = _open_dir(folder, f"folder for the {what}")
+    ensure_folder(folder, what=_("folder for the {what}").format(what=_(what)))
+    dfd = _open_dir(folder, _("folder for the {what}").format(what=_(what)))
     try:
         _clean_once(dfd)
         _check_target(dfd, path.name, path, what)
@@ -430,7 +480,7 @@ def atomic_file(path: Path, *, what: str = "file") -> Iterator[BinaryIO]:
 
 @contextlib.contextmanager
 def atomic_text(
-    path: Path, *, what: str = "file", encoding: str = "utf-8", newline: str | None = None
+    path: Path, *, what: str = N_("file"), encoding: str = "utf-8", newline: str | None = None
 ) -> Iterator[TextIO]:
     """:func:`atomic_file` as a text file (for csv.writer and friends)."""
     with atomic_file(path, what=what) as raw:
@@ -440,32 +490,32 @@ def atomic_text(
         text.detach()
 
 
-def write_bytes(path: Path, data: bytes, *, what: str = "file") -> Path:
+def write_bytes(path: Path, data: bytes, *, what: str = N_("file")) -> Path:
     """Write `data` to `path` safely (see :func:`atomic_file`); returns `path`."""
     with atomic_file(path, what=what) as out:
         out.write(data)
     return Path(path)
 
 
-def write_text(path: Path, text: str, *, what: str = "file", encoding: str = "utf-8") -> Path:
+def write_text(path: Path, text: str, *, what: str = N_("file"), encoding: str = "utf-8") -> Path:
     """Write `text` to `path` safely (see :func:`atomic_file`); returns `path`."""
     return write_bytes(path, text.encode(encoding), what=what)
 
 
 @contextlib.contextmanager
-def work_dir(folder: Path, name: str, *, what: str = "temporary files") -> Iterator[Path]:
+def work_dir(folder: Path, name: str, *, what: str = N_("temporary files")) -> Iterator[Path]:
     """A private (0700) temporary folder ``.<name>.ba-<random>.chunks`` inside `folder`,
     removed with everything in it when the block ends (and by the next run if this one is killed).
     """
     folder = Path(folder)
-    ensure_folder(folder, what=f"folder for the {what}")
-    dfd = _open_dir(folder, f"folder for the {what}")
+    ensure_folder(folder, what=_("folder for the {what}").format(what=_(what)))
+    dfd = _open_dir(folder, _("folder for the {what}").format(what=_(what)))
     try:
         _clean_once(dfd)
         try:
             tmp, fd = _create_locked(dfd, name, CHUNKS, "dir")
         except OSError as exc:
-            raise write_error(exc, folder, f"folder for the {what}") from None
+            raise write_error(exc, folder, _("folder for the {what}").format(what=_(what))) from None
         try:
             yield folder / tmp
         finally:
@@ -478,14 +528,14 @@ def work_dir(folder: Path, name: str, *, what: str = "temporary files") -> Itera
 
 def temp_file(folder: Path | str, suffix: str = "") -> tuple[int, str]:
     """A new private file (0600, never through a link) in a :func:`work_dir`: (fd, path)."""
-    for _ in range(16):
+    for _attempt in range(16):
         path = os.path.join(folder, f"{secrets.token_hex(8)}{suffix}")
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
         except FileExistsError:
             continue
         return fd, path
-    raise OSError(errno.EEXIST, "could not create a temporary file")
+    raise OSError(errno.EEXIST, _("could not create a temporary file"))
 
 
 def new_file(path: Path | str) -> int:
@@ -493,13 +543,13 @@ def new_file(path: Path | str) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
 
 
-def move_into_place(source: Path, target: Path, *, what: str = "file") -> None:
+def move_into_place(source: Path, target: Path, *, what: str = N_("file")) -> None:
     """Rename `source` (a finished private file in the same file system) over `target`.
 
     Refuses a link, folder or device at `target`; fsyncs target's folder.
     """
     target = Path(target)
-    dfd = _open_dir(target.parent, f"folder for the {what}")
+    dfd = _open_dir(target.parent, _("folder for the {what}").format(what=_(what)))
     try:
         _check_target(dfd, target.name, target, what)
         try:
@@ -545,7 +595,10 @@ class _Limited(io.FileIO):
 
 def _too_large(path: Path | str, what: str, limit: int, hint: str | None) -> InputRefused:
     return InputRefused(
-        f"{path} is larger than {_mb(limit)}, the limit for a {what}", hint or "is this the right file?"
+        _("{path} is larger than {limit}, the limit for a {what}").format(
+            path=path, limit=_mb(limit), what=_(what)
+        ),
+        hint or _("is this the right file?"),
     )
 
 
@@ -562,11 +615,14 @@ def open_input(path: Path | str, *, what: str, limit: int, hint: str | None = No
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise InputRefused(f"{path} is a folder, not a {what}", "give the file itself")
+            raise InputRefused(
+                _("{path} is a folder, not a {what}").format(path=path, what=_(what)),
+                _("give the file itself"),
+            )
         if not stat.S_ISREG(st.st_mode):
             raise InputRefused(
-                f"{path} is not a regular file (a pipe, socket or device)",
-                f"save the {what} as a file and give that",
+                _("{path} is not a regular file (a pipe, socket or device)").format(path=path),
+                _("save the {what} as a file and give that").format(what=_(what)),
             )
         if st.st_size > limit:
             raise _too_large(path, what, limit, hint)
@@ -596,8 +652,8 @@ def read_input_text(path: Path | str, *, what: str, limit: int) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputRefused(
-            f"{path}:{line}: the {what} is not UTF-8 text",
-            "save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)",
+            _("{path}:{line}: the {what} is not UTF-8 text").format(path=path, line=line, what=_(what)),
+            _("save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)"),
         ) from None
 
 
@@ -615,19 +671,27 @@ def read_open_file(fd: int, path: Path | str, *, what: str, limit: int, hint: st
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise ReadRefused("not-regular", f"{path} is a folder, not a {what}", "give the file itself")
+            raise ReadRefused(
+                "not-regular",
+                _("{path} is a folder, not a {what}").format(path=path, what=_(what)),
+                _("give the file itself"),
+            )
         if not stat.S_ISREG(st.st_mode):
             raise ReadRefused(
                 "not-regular",
-                f"refusing to read the {what} {path}: it is not a regular file (a pipe, socket or device)",
-                f"save the {what} as a file and give that",
+                _(
+                    "refusing to read the {what} {path}: it is not a regular file (a pipe, socket or device)"
+                ).format(what=_(what), path=path),
+                _("save the {what} as a file and give that").format(what=_(what)),
             )
         if st.st_nlink > 1:
             raise ReadRefused(
                 "hard-link",
-                f"refusing to read the {what} {path}: it has {st.st_nlink} names (hard links), so it may be "
-                "another file than the one meant",
-                "copy the file (a copy has one name) and give the copy",
+                _(
+                    "refusing to read the {what} {path}: it has {st_nlink} names (hard links), so "
+                    "it may be another file than the one meant"
+                ).format(what=_(what), path=path, st_nlink=st.st_nlink),
+                _("copy the file (a copy has one name) and give the copy"),
             )
         if st.st_size > limit:
             too_large = _too_large(path, what, limit, hint)
@@ -648,9 +712,11 @@ def read_open_file(fd: int, path: Path | str, *, what: str, limit: int, hint: st
     if len(data) != st.st_size:
         raise ReadRefused(
             "not-its-size",
-            f"refusing to read the {what} {path}: it does not hold what its size says (a system file, or one "
-            "that changed while it was read)",
-            f"save the {what} as an ordinary file and give that",
+            _(
+                "refusing to read the {what} {path}: it does not hold what its size says (a "
+                "system file, or one that changed while it was read)"
+            ).format(what=_(what), path=path),
+            _("save the {what} as an ordinary file and give that").format(what=_(what)),
         )
     return data
 
@@ -664,8 +730,12 @@ def read_own_file(path: Path | str, *, what: str, limit: int, hint: str | None =
         if exc.errno == errno.ELOOP:
             raise ReadRefused(
                 "link",
-                f"refusing to read the {what} {path}: it is a symbolic link",
-                f"give the {what} itself, not a link to it (someone may have planted the link)",
+                _("refusing to read the {what} {path}: it is a symbolic link").format(
+                    what=_(what), path=path
+                ),
+                _("give the {what} itself, not a link to it (someone may have planted the link)").format(
+                    what=_(what)
+                ),
             ) from None
         raise read_error(exc, path, what) from None
     return read_open_file(fd, path, what=what, limit=limit, hint=hint)

@@ -7,6 +7,7 @@ Used by the profile, the clinic intake, the registry importers and checks, and t
 from __future__ import annotations
 
 from broker_audit.cleantext import squash
+from broker_audit.i18n import _
 
 STATE_NAMES = {
     "AL": "Alabama",
@@ -203,7 +204,9 @@ def zip_problem(zip_code: str, state: str) -> str | None:
     """Why `zip_code` cannot be an address in `state`, or None. One rule for the profile and the
     clinic intake."""
     if not zip_matches_state(zip_code, state):
-        return f"ZIP {zip_code} is not in {state} (its ZIP codes start with another digit): check both"
+        return _(
+            "ZIP {zip_code} is not in {state} (its ZIP codes start with another digit): check both"
+        ).format(zip_code=zip_code, state=state)
     return None
 
 

@@ -12,6 +12,7 @@ import msgspec
 
 from broker_audit.errors import DataFileError, MissingProfileField, UserError
 from broker_audit.geography import US_STATES, state_code, zip_problem
+from broker_audit.i18n import _
 from broker_audit.vocabulary import IdentityField
 
 AnyCaseStateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]  # upper-cased when validated
@@ -114,21 +115,23 @@ def validate_profile(profile: Profile) -> Profile:
     """Normalise and check a profile; raise UserError naming the bad field."""
     name = " ".join(profile.name.split())
     if not name:
-        raise UserError("the profile's name is empty", "give the full name as it appears on mail")
+        raise UserError(_("the profile's name is empty"), _("give the full name as it appears on mail"))
     state = profile.state.upper()
     if state not in US_STATES:
-        raise UserError(f"{profile.state!r} is not a US state code", "use two letters, e.g. CO")
+        raise UserError(
+            _("{state!r} is not a US state code").format(state=profile.state), _("use two letters, e.g. CO")
+        )
     addresses = _checked_addresses(profile.addresses)
     reply = _checked_reply(profile.reply_address)
     ad_ids = _checked_advertising_ids(profile.advertising_ids)
     if profile.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", profile.email):
-        raise UserError("the profile's email does not look like an email address")
+        raise UserError(_("the profile's email does not look like an email address"))
     if profile.birth_date and profile.birth_date > dt.date.today():
-        raise UserError("the birth date is in the future")
+        raise UserError(_("the birth date is in the future"))
     if profile.birth_date:
         from broker_audit.dates import check_date
 
-        check_date(profile.birth_date, "the birth date")
+        check_date(profile.birth_date, _("the birth date"))
     return msgspec.structs.replace(
         profile,
         name=name,
@@ -147,10 +150,10 @@ def _postal(where: str, state: str, zip_code: str) -> tuple[str, str]:
     or ZIP+4 that belongs to it. `where` names the address in the message."""
     code = state.upper()
     if code not in US_STATES:
-        raise UserError(f"{where}: {state!r} is not a US state code")
+        raise UserError(_("{where}: {state!r} is not a US state code").format(where=where, state=state))
     zip_code = zip_code.strip()
     if not re.fullmatch(r"\d{5}(-\d{4})?", zip_code):
-        raise UserError(f"{where}: the ZIP code must be 5 digits or ZIP+4")
+        raise UserError(_("{where}: the ZIP code must be 5 digits or ZIP+4").format(where=where))
     problem = zip_problem(zip_code, code)
     if problem:
         raise UserError(f"{where}: {problem}")
@@ -161,22 +164,22 @@ def _checked_addresses(addresses: list[Address]) -> list[Address]:
     """Each address checked (`_postal`), at most one current, none lived at from after until."""
     checked = []
     for number, address in enumerate(addresses, start=1):
-        state, zip_code = _postal(f"address {number}", address.state, address.zip)
+        state, zip_code = _postal(_("address {number}").format(number=number), address.state, address.zip)
         checked.append(msgspec.structs.replace(address, state=state, zip=zip_code))
     if sum(a.current for a in checked) > 1:
-        raise UserError("more than one address is marked current = true")
+        raise UserError(_("more than one address is marked current = true"))
     for number, address in enumerate(checked, start=1):
         if address.since and address.until and address.since > address.until:
-            raise UserError(f"address {number}: `since` is after `until`")
+            raise UserError(_("address {number}: `since` is after `until`").format(number=number))
     return checked
 
 
 def _checked_reply(reply: ReplyAddress | None) -> ReplyAddress | None:
     if reply is None:
         return None
-    state, zip_code = _postal("reply address", reply.state, reply.zip)
+    state, zip_code = _postal(_("reply address"), reply.state, reply.zip)
     if not reply.line1.strip() or not reply.city.strip():
-        raise UserError("reply address: give its street or P.O. box and its city")
+        raise UserError(_("reply address: give its street or P.O. box and its city"))
     return msgspec.structs.replace(reply, state=state, zip=zip_code)
 
 
@@ -185,14 +188,16 @@ def _checked_advertising_ids(ids: list[str]) -> list[str]:
     for ad_id in ad_ids:
         if not _AD_ID.fullmatch(ad_id):
             raise UserError(
-                "an advertising ID is 32 hexadecimal digits in five groups, like "
-                "38400000-8cf0-11bd-b23e-10b96e40000d",
-                "copy it from your phone's ads settings (README: Advertising IDs)",
+                _(
+                    "an advertising ID is 32 hexadecimal digits in five groups, like "
+                    "38400000-8cf0-11bd-b23e-10b96e40000d"
+                ),
+                _("copy it from your phone's ads settings (README: Advertising IDs)"),
             )
         if set(ad_id) <= {"0", "-"}:
             raise UserError(
-                "an advertising ID of all zeros means the phone hides it: there is nothing to give",
-                "leave it out",
+                _("an advertising ID of all zeros means the phone hides it: there is nothing to give"),
+                _("leave it out"),
             )
     return list(dict.fromkeys(ad_ids))
 
@@ -205,7 +210,7 @@ def load_profile_file(path: Path) -> Profile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{path}: not valid TOML: {exc}") from None
+        raise DataFileError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from None
     try:
         profile = msgspec.convert(raw, Profile)
     except msgspec.ValidationError as exc:
@@ -213,7 +218,7 @@ def load_profile_file(path: Path) -> Profile:
         from broker_audit.tomlerrors import describe_field_error
 
         raise DataFileError(
-            describe_field_error(path, str(exc)), "see the profile keys in README.md"
+            describe_field_error(path, str(exc)), _("see the profile keys in README.md")
         ) from None
     return validate_profile(profile)
 
@@ -250,7 +255,10 @@ def parse_state(text: str) -> str:
     """'co', 'Colorado', 'Carolina del Norte' -> a two-letter code; UserError if not a US state."""
     code = state_code(text) or text.strip().upper()
     if code not in US_STATES:
-        raise UserError(f"{text.strip()!r} is not a US state", "give a US state, e.g. CO or Colorado")
+        raise UserError(
+            _("{text!r} is not a US state").format(text=text.strip()),
+            _("give a US state, e.g. CO or Colorado"),
+        )
     return code
 
 
@@ -258,7 +266,7 @@ def parse_zip(text: str, state: str) -> str:
     """A ZIP code for an address in `state`: 5 digits or ZIP+4, in that state's ZIP area."""
     value = text.strip()
     if not re.fullmatch(r"\d{5}(-\d{4})?", value):
-        raise UserError("a ZIP code is 5 digits, or ZIP+4 like 80204-1234")
+        raise UserError(_("a ZIP code is 5 digits, or ZIP+4 like 80204-1234"))
     problem = zip_problem(value, state)
     if problem:
         raise UserError(problem)
@@ -275,7 +283,7 @@ def parse_birth_date(text: str, today: dt.date | None = None) -> dt.date | None:
     except ValueError:
         day = None
     if day is None:
-        raise UserError("write the date as YYYY-MM-DD, e.g. 1988-04-12")
+        raise UserError(_("write the date as YYYY-MM-DD, e.g. 1988-04-12"))
     if not dt.date(1900, 1, 1) <= day <= (today or dt.date.today()):
-        raise UserError("a birth date is between 1900 and today")
+        raise UserError(_("a birth date is between 1900 and today"))
     return day

@@ -45,6 +45,9 @@ STATE_WORDS = {
     "opted-out": NP_("request state", "opted-out"),
     "exempted": NP_("request state", "exempted"),
     "not-found": NP_("request state", "not-found"),
+    # a campaign's agency that got no letter (services/campaign.py AgencyStatus.state)
+    "no route": NP_("request state", "no route"),
+    "asked before": NP_("request state", "asked before"),
 }
 
 KIND_WORDS = {

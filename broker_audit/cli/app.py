@@ -391,9 +391,9 @@ def main(argv: list[str] | None = None) -> None:
         from broker_audit.cleantext import clean_line
 
         # One line each: a message may quote a value from a file (a template name, a cell).
-        typer.echo(_("error: {message}").format(message=clean_line(exc.message)), err=True)
+        typer.echo(_("error: {message}").format(message=clean_line(_(exc.message))), err=True)
         if exc.hint:
-            typer.echo(_("hint: {hint}").format(hint=clean_line(exc.hint)), err=True)
+            typer.echo(_("hint: {hint}").format(hint=clean_line(_(exc.hint))), err=True)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         typer.echo(_("interrupted"), err=True)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from broker_audit.i18n import _
 from broker_audit.letters.fonts import FONT, FONT_BOLD, register_fonts
 from broker_audit.letters.pdf import CREATOR
 
@@ -67,7 +68,7 @@ def write_findings_pdf(
     def footer(canv: Any, doc: Any) -> None:
         pages[0] = doc.page
         canv.setFont(FONT, 7)
-        canv.drawRightString(page_w - margin, margin / 2, f"Page {doc.page}")
+        canv.drawRightString(page_w - margin, margin / 2, _("Page {page}").format(page=doc.page))
         canv.drawString(margin, margin / 2, _plain(title)[:120])
 
     with atomic_file(Path(path), what="findings table") as out:

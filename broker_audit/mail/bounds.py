@@ -32,6 +32,7 @@ from email.policy import default as default_policy
 from typing import Any
 
 from broker_audit.errors import MessageRefused
+from broker_audit.i18n import N_, _
 
 MB = 1024 * 1024
 
@@ -57,7 +58,7 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-_HINT = "it was not read further and is not stored; if it is a genuine reply, ask for it again as a PDF"
+_HINT = N_("it was not read further and is not stored; if it is a genuine reply, ask for it again as a PDF")
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?")
 _ADDRESS_FIELDS = frozenset(
@@ -103,7 +104,7 @@ def _comment_depth(value: str, limit: int) -> int:
 
 
 def _refuse(reason: str, detail: str) -> MessageRefused:
-    return MessageRefused(reason, detail, _HINT)
+    return MessageRefused(reason, detail, _(_HINT))
 
 
 def _fields(lines: list[str]) -> list[tuple[str, str]]:
@@ -133,12 +134,20 @@ class _Counter:
         size = sum(len(line) for line in lines)
         block_limit = limits.max_header_block if top else limits.max_part_header_block
         if size > block_limit:
-            where = "the message's headers" if top else "the headers of a part"
-            raise _refuse("headers too large", f"{where} take {size:,} bytes; the limit is {block_limit:,}")
+            where = _("the message's headers") if top else _("the headers of a part")
+            raise _refuse(
+                _("headers too large"),
+                _("{where} take {size:,} bytes; the limit is {block_limit:,}").format(
+                    where=where, size=size, block_limit=block_limit
+                ),
+            )
         fields = _fields(lines)
         if len(fields) > limits.max_header_fields:
             raise _refuse(
-                "too many header fields", f"{len(fields):,} fields; the limit is {limits.max_header_fields:,}"
+                _("too many header fields"),
+                _("{fields:,} fields; the limit is {max_header_fields:,}").format(
+                    fields=len(fields), max_header_fields=limits.max_header_fields
+                ),
             )
         structured = _structured()
         for name, value in fields:
@@ -152,39 +161,56 @@ class _Counter:
                 field_limit = limits.max_field
             if len(value) > field_limit:
                 raise _refuse(
-                    "header too long", f"{shown}: {len(value):,} characters; the limit is {field_limit:,}"
+                    _("header too long"),
+                    _("{shown}: {value:,} characters; the limit is {field_limit:,}").format(
+                        shown=shown, value=len(value), field_limit=field_limit
+                    ),
                 )
             if mime and len(_PARAM_SEP.findall(value)) > limits.max_mime_params:
                 raise _refuse(
-                    "too many parameters", f"{shown}: more than {limits.max_mime_params} parameters"
+                    _("too many parameters"),
+                    _("{shown}: more than {max_mime_params} parameters").format(
+                        shown=shown, max_mime_params=limits.max_mime_params
+                    ),
                 )
             if name in structured or mime:
                 depth = _comment_depth(value, limits.max_comment_depth)
                 if depth > limits.max_comment_depth:
                     raise _refuse(
-                        "too deeply nested",
-                        f"{shown}: comments nested more than {limits.max_comment_depth} deep",
+                        _("too deeply nested"),
+                        _("{shown}: comments nested more than {max_comment_depth} deep").format(
+                            shown=shown, max_comment_depth=limits.max_comment_depth
+                        ),
                     )
             words = len(_ENCODED_WORD.findall(value)) if "=?" in value else 0
             if words > limits.max_encoded_words:
                 raise _refuse(
-                    "too many encoded words",
-                    f"{shown}: {words:,} encoded words; the limit is {limits.max_encoded_words}",
+                    _("too many encoded words"),
+                    _("{shown}: {words:,} encoded words; the limit is {max_encoded_words}").format(
+                        shown=shown, words=words, max_encoded_words=limits.max_encoded_words
+                    ),
                 )
             self.encoded_words += words
             if self.encoded_words > limits.max_encoded_words_total:
                 raise _refuse(
-                    "too many encoded words",
-                    f"more than {limits.max_encoded_words_total} encoded words in the headers",
+                    _("too many encoded words"),
+                    _("more than {max_encoded_words_total} encoded words in the headers").format(
+                        max_encoded_words_total=limits.max_encoded_words_total
+                    ),
                 )
 
     def check_new_part(self, depth: int) -> None:
         limits = self.limits
         self.parts += 1
         if depth > limits.max_depth:
-            raise _refuse("too deeply nested", f"parts nested more than {limits.max_depth} deep")
+            raise _refuse(
+                _("too deeply nested"),
+                _("parts nested more than {max_depth} deep").format(max_depth=limits.max_depth),
+            )
         if self.parts > limits.max_parts:
-            raise _refuse("too many parts", f"more than {limits.max_parts} parts")
+            raise _refuse(
+                _("too many parts"), _("more than {max_parts} parts").format(max_parts=limits.max_parts)
+            )
 
 
 def _parser_class() -> type:
@@ -255,7 +281,10 @@ def parse_bounded(
     """The message in `raw`, parsed by the standard library within `limits` (MessageRefused
     otherwise). With `headers_only`, the body is kept as text and not parsed."""
     if len(raw) > limits.max_bytes:
-        raise _refuse("too large", f"{len(raw):,} bytes; the limit is {limits.max_bytes:,}")
+        raise _refuse(
+            _("too large"),
+            _("{raw:,} bytes; the limit is {max_bytes:,}").format(raw=len(raw), max_bytes=limits.max_bytes),
+        )
     counter = _Counter(limits)
     parser = _BoundedFeedParser()(counter, policy.clone(header_factory=_ParsedOnce()))  # type: ignore[call-arg]
     if headers_only:
@@ -264,7 +293,7 @@ def parse_bounded(
         parser.feed(raw)
         msg: Any = parser.close()
     except RecursionError:  # a bound above should have stopped it first; never a traceback
-        raise _refuse("too deeply nested", "the parser ran out of depth") from None
+        raise _refuse(_("too deeply nested"), _("the parser ran out of depth")) from None
     if not headers_only:
         total = 0
         for part in msg.walk():
@@ -272,8 +301,10 @@ def parse_bounded(
                 total += _decoded_size(part)
         if total > limits.max_decoded:
             raise _refuse(
-                "too large when decoded",
-                f"its parts decode to {total:,} bytes; the limit is {limits.max_decoded:,}",
+                _("too large when decoded"),
+                _("its parts decode to {total:,} bytes; the limit is {max_decoded:,}").format(
+                    total=total, max_decoded=limits.max_decoded
+                ),
             )
     checked: EmailMessage = msg
     return checked

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
+from broker_audit.i18n import _
 from broker_audit.mail.bounds import Limits, parse_bounded
 from broker_audit.tracking.model import EmailDraft
 
@@ -62,20 +63,26 @@ def differences(draft: EmailDraft, raw: bytes) -> list[str]:
         was, has = was_names[name], now_names[name]
         if not was:
             values = "; ".join(v for n, v in now if n.lower() == name)[:120]
-            out.append(f"a {label}: header the letter did not have ({values})")
+            out.append(
+                _("a {label}: header the letter did not have ({values})").format(label=label, values=values)
+            )
         elif not has:
-            out.append(f"its {label}: header is gone")
+            out.append(_("its {label}: header is gone").format(label=label))
         elif was != has:
-            out.append(f"{has} {label}: headers where the letter had {was}")
+            out.append(
+                _("{has} {label}: headers where the letter had {was}").format(has=has, label=label, was=was)
+            )
         else:
             before = [v for n, v in draft.headers if n.lower() == name]
             after = [v for n, v in now if n.lower() == name]
             if before != after:
                 out.append(
-                    f"its {label}: is {'; '.join(after)[:120]!r}, not {'; '.join(before)[:120]!r} as written"
+                    _("its {label}: is {after!r}, not {before!r} as written").format(
+                        label=label, after="; ".join(after)[:120], before="; ".join(before)[:120]
+                    )
                 )
     if hashlib.sha256(_split(raw)[1]).hexdigest() != draft.body_sha256:
-        out.append("its text is not the text written")
+        out.append(_("its text is not the text written"))
     return out
 
 
@@ -85,7 +92,7 @@ def unwritten_headers(raw: bytes) -> list[str]:
     names = Counter(name.lower() for name, _ in _headers(raw))
     labels = {name.lower(): name for name, _ in _headers(raw)}
     out = [
-        f"a {labels[n]}: header, which broker-audit never writes"
+        _("a {labels}: header, which broker-audit never writes").format(labels=labels[n])
         for n in sorted(names)
         if n not in WRITTEN_HEADERS
     ]

@@ -33,6 +33,7 @@ from broker_audit.errors import (
     MailServerUnreachable,
     MailTLSFailed,
 )
+from broker_audit.i18n import _
 from broker_audit.mail.tls import describe_tls_error, tls_context
 
 TIMEOUT_SECONDS = 60.0  # one read that gets nothing at all
@@ -98,9 +99,15 @@ class _Guard:
     def deadline_passed(self) -> _Stop | None:
         now = time.monotonic()
         if now >= self.run_deadline:
-            return _Stop(f"took longer than the time limit for the whole run ({self.run_seconds:g} s)")
+            return _Stop(
+                _("took longer than the time limit for the whole run ({run_seconds:g} s)").format(
+                    run_seconds=self.run_seconds
+                )
+            )
         if now >= self.op_deadline:
-            return _Stop(f"took longer than {self.op_seconds:g} s to {self.op}")
+            return _Stop(
+                _("took longer than {op_seconds:g} s to {op}").format(op_seconds=self.op_seconds, op=self.op)
+            )
         return None
 
     def timeout(self) -> float:
@@ -112,14 +119,18 @@ class _Guard:
     def spend(self, n: int) -> None:
         self.budget -= n
         if self.budget < 0:
-            raise _Stop(f"sent more than this step allows while trying to {self.op}")
+            raise _Stop(_("sent more than this step allows while trying to {op}").format(op=self.op))
 
 
 def _read_guarded(conn: Any, guard: _Guard, size: int) -> bytes:
     """`size` bytes from the connection's socket file, within the literal bound and the byte
     budget, each read held to the guard's time limits."""
     if size > guard.max_literal:
-        raise _Stop(f"announced {size:,} bytes where {guard.literal_why} ({guard.max_literal:,} at most)")
+        raise _Stop(
+            _("announced {size:,} bytes where {literal_why} ({max_literal:,} at most)").format(
+                size=size, literal_why=guard.literal_why, max_literal=guard.max_literal
+            )
+        )
     guard.spend(size)
     chunks, got = [], 0
     while got < size:
@@ -129,7 +140,7 @@ def _read_guarded(conn: Any, guard: _Guard, size: int) -> bytes:
         except TimeoutError:
             raise guard.deadline_passed() or TimeoutError() from None
         if not chunk:
-            raise conn.abort("socket error: EOF")
+            raise conn.abort("socket error: EOF")  # i18n: not user-facing
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
@@ -153,7 +164,7 @@ def _readline_guarded(conn: Any, guard: _Guard) -> bytes:
         total += n
         guard.spend(n)
         if total > MAX_LINE:
-            raise _Stop(f"sent a line longer than {MAX_LINE:,} bytes")
+            raise _Stop(_("sent a line longer than {MAX_LINE:,} bytes").format(MAX_LINE=MAX_LINE))
         if end >= 0:
             break
     return b"".join(parts)
@@ -218,7 +229,7 @@ class ImapSession:
         self.settings = settings
         self._guard = _Guard(read_timeout=timeout, run_seconds=run_seconds, op_seconds=op_seconds)
         self._guard.start(
-            "greet and log in", max_literal=64 * 1024, literal_why="a login", budget=CONTROL_BUDGET
+            _("greet and log in"), max_literal=64 * 1024, literal_why=_("a login"), budget=CONTROL_BUDGET
         )
         self._client = _connect(settings, password, timeout, self._guard)
         self.folder = ""
@@ -228,8 +239,8 @@ class ImapSession:
         """Open `folder` read-only; the number of messages in it."""
         info = self._call(
             lambda c: c.select_folder(folder, readonly=True),
-            f"open the folder {folder!r}",
-            op="open a folder",
+            _("open the folder {folder!r}").format(folder=folder),
+            op=_("open a folder"),
         )
         self.folder = folder
         return int(info.get(b"EXISTS", 0))
@@ -238,7 +249,9 @@ class ImapSession:
         criteria: list[Any] = ["SINCE", since]
         if text:
             criteria += ["TEXT", text]
-        return sorted(self._call(lambda c: c.search(criteria), "search the folder", op="search the folder"))
+        return sorted(
+            self._call(lambda c: c.search(criteria), _("search the folder"), op=_("search the folder"))
+        )
 
     def envelopes(self, uids: Sequence[int]) -> Iterator[Envelope]:
         """Size, arrival time and the matching headers of each message, a chunk at a time."""
@@ -246,10 +259,10 @@ class ImapSession:
             part = list(uids[start : start + CHUNK])
             got = self._call(
                 lambda c, part=part: c.fetch(part, [_HEADER_ITEM, b"RFC822.SIZE", b"INTERNALDATE"]),
-                "read message headers",
-                op="send the headers of a chunk of messages",
+                _("read message headers"),
+                op=_("send the headers of a chunk of messages"),
                 max_literal=MAX_HEADER_LITERAL,
-                literal_why="the headers of one message may take",
+                literal_why=_("the headers of one message may take"),
                 budget=CONTROL_BUDGET + len(part) * 64 * 1024,
             )
             for uid in part:
@@ -269,14 +282,14 @@ class ImapSession:
         RFC822.SIZE) and at most `limit` bytes, or MailServerMisbehaved."""
         cap = min(announced, limit)
         why = (
-            f"it had announced the message as {announced:,} bytes"
+            _("it had announced the message as {announced:,} bytes").format(announced=announced)
             if announced <= limit
-            else f"the limit is {limit:,} bytes"
+            else _("the limit is {limit:,} bytes").format(limit=limit)
         )
         got = self._call(
             lambda c: c.fetch([uid], [b"BODY.PEEK[]"]),
-            "read a message",
-            op=f"send message {uid}",
+            _("read a message"),
+            op=_("send message {uid}").format(uid=uid),
             max_literal=cap,
             literal_why=why,
             budget=CONTROL_BUDGET + cap,
@@ -284,14 +297,20 @@ class ImapSession:
         data = got.get(uid) or {}
         body = bytes(data.get(b"BODY[]", b""))
         if len(body) > cap:  # (never: the literal was checked; kept against a parser surprise)
-            raise MailServerMisbehaved(f"the IMAP server {self.settings.server} sent more than {why}")
+            raise MailServerMisbehaved(
+                _("the IMAP server {server} sent more than {why}").format(
+                    server=self.settings.server, why=why
+                )
+            )
         return body
 
     def sent_folder(self) -> str | None:
         """The mailbox's Sent folder (by its \\Sent flag, else a usual name), or None."""
         from imapclient.imapclient import SENT
 
-        found = self._call(lambda c: c.find_special_folder(SENT), "list the folders", op="list the folders")
+        found = self._call(
+            lambda c: c.find_special_folder(SENT), _("list the folders"), op=_("list the folders")
+        )
         return str(found) if found else None
 
     def holds_message_id(self, folder: str, message_id: str) -> bool:
@@ -299,8 +318,8 @@ class ImapSession:
         self.examine(folder)
         found = self._call(
             lambda c: c.search(["HEADER", "Message-ID", message_id]),
-            "search the folder",
-            op="search a folder",
+            _("search the folder"),
+            op=_("search a folder"),
         )
         return bool(found)
 
@@ -323,7 +342,9 @@ class ImapSession:
             finally:
                 c.select_folder(source, readonly=True)
 
-        return str(self._call(run, f"file messages into {folder!r}", op="file messages"))
+        return str(
+            self._call(run, _("file messages into {folder!r}").format(folder=folder), op=_("file messages"))
+        )
 
     def _call(
         self,
@@ -332,14 +353,16 @@ class ImapSession:
         *,
         op: str,
         max_literal: int = 64 * 1024,
-        literal_why: str = "a reply to this command may take",
+        literal_why: str = _("a reply to this command may take"),
         budget: int = CONTROL_BUDGET,
     ) -> Any:
         from imapclient.exceptions import IMAPClientError
 
         if self.broken:
             raise MailServerMisbehaved(
-                f"the connection to the IMAP server {self.settings.server} was given up"
+                _("the connection to the IMAP server {server} was given up").format(
+                    server=self.settings.server
+                )
             )
         self._guard.start(op, max_literal=max_literal, literal_why=literal_why, budget=budget)
         try:
@@ -347,30 +370,39 @@ class ImapSession:
         except _Stop as stop:
             self.broken = True
             raise MailServerMisbehaved(
-                f"the IMAP server {self.settings.server} {stop.why}: stopped reading",
-                "what was read before is kept; if this happens again, tell your mail provider",
+                _("the IMAP server {server} {why}: stopped reading").format(
+                    server=self.settings.server, why=stop.why
+                ),
+                _("what was read before is kept; if this happens again, tell your mail provider"),
             ) from None
         except (RecursionError, ValueError, IndexError, KeyError, TypeError) as exc:
             self.broken = True
             raise MailServerMisbehaved(
-                f"the IMAP server {self.settings.server} sent an answer that cannot be read "
-                f"({type(exc).__name__}): stopped reading",
-                "what was read before is kept; if this happens again, tell your mail provider",
+                _(
+                    "the IMAP server {server} sent an answer that cannot be read ({name__}): stopped reading"
+                ).format(server=self.settings.server, name__=type(exc).__name__),
+                _("what was read before is kept; if this happens again, tell your mail provider"),
             ) from None
         except ssl.SSLError as exc:
             raise MailTLSFailed(
-                f"TLS with the IMAP server {self.settings.server} failed: {describe_tls_error(exc)}"
+                _("TLS with the IMAP server {server} failed: {exc}").format(
+                    server=self.settings.server, exc=describe_tls_error(exc)
+                )
             ) from None
         except (TimeoutError, OSError) as exc:
             self.broken = True
             raise MailServerUnreachable(
-                f"the IMAP server {self.settings.server} stopped answering ({type(exc).__name__})",
-                "what was read before is kept; run `broker-audit inbox` again later",
+                _("the IMAP server {server} stopped answering ({name__})").format(
+                    server=self.settings.server, name__=type(exc).__name__
+                ),
+                _("what was read before is kept; run `broker-audit inbox` again later"),
             ) from None
         except IMAPClientError as exc:
             raise MailError(
-                f"the IMAP server {self.settings.server} refused to {what}: {_short(exc)}",
-                "check the folder name (`--folder`)",
+                _("the IMAP server {server} refused to {what}: {exc}").format(
+                    server=self.settings.server, what=what, exc=_short(exc)
+                ),
+                _("check the folder name (`--folder`)"),
             ) from None
 
     def close(self) -> None:
@@ -378,7 +410,7 @@ class ImapSession:
             _quiet_shutdown(self._client)
             return
         self._guard.op_seconds = min(self._guard.op_seconds, 10.0)
-        self._guard.start("log out", max_literal=64 * 1024, literal_why="a logout", budget=CONTROL_BUDGET)
+        self._guard.start(_("log out"), max_literal=64 * 1024, literal_why="a logout", budget=CONTROL_BUDGET)
         try:
             self._client.logout()
         except Exception:
@@ -407,40 +439,53 @@ def _connect(settings: ImapSettings, password: str, timeout: float, guard: _Guar
             guard, settings.host, settings.port, tls_context(settings.cafile), timeout
         )
     except _Stop as stop:
-        raise MailServerMisbehaved(f"the IMAP server {where} {stop.why}: gave up") from None
+        raise MailServerMisbehaved(
+            _("the IMAP server {where} {why}: gave up").format(where=where, why=stop.why)
+        ) from None
     except ssl.SSLError as exc:
         raise MailTLSFailed(
-            f"TLS with the IMAP server {where} failed: {describe_tls_error(exc)}",
-            "check the host name; for a server with its own certificate authority pass --cafile FILE",
+            _("TLS with the IMAP server {where} failed: {exc}").format(
+                where=where, exc=describe_tls_error(exc)
+            ),
+            _("check the host name; for a server with its own certificate authority pass --cafile FILE"),
         ) from None
     except TimeoutError:
         raise MailServerUnreachable(
-            f"the IMAP server {where} did not answer within {timeout:g} s", "check the host and port"
+            _("the IMAP server {where} did not answer within {timeout:g} s").format(
+                where=where, timeout=timeout
+            ),
+            _("check the host and port"),
         ) from None
     except OSError as exc:
         raise MailServerUnreachable(
-            f"cannot reach the IMAP server {where}: {exc.strerror or type(exc).__name__}",
-            "check the host, the port and your connection, then try again",
+            _("cannot reach the IMAP server {where}: {value}").format(
+                where=where, value=exc.strerror or type(exc).__name__
+            ),
+            _("check the host, the port and your connection, then try again"),
         ) from None
     except IMAPClientError as exc:
         raise MailServerUnreachable(
-            f"the IMAP server {where} did not greet properly: {_short(exc)}"
+            _("the IMAP server {where} did not greet properly: {exc}").format(where=where, exc=_short(exc))
         ) from None
     try:
         client.login(settings.user, password)
     except _Stop as stop:
         _quiet_shutdown(client)
-        raise MailServerMisbehaved(f"the IMAP server {where} {stop.why}: gave up") from None
+        raise MailServerMisbehaved(
+            _("the IMAP server {where} {why}: gave up").format(where=where, why=stop.why)
+        ) from None
     except LoginError:
         _quiet_shutdown(client)
         raise MailLoginFailed(
-            f"the IMAP server {where} refused the user name or password",
-            "check them (many providers need an app password); `broker-audit mail setup` stores a new one",
+            _("the IMAP server {where} refused the user name or password").format(where=where),
+            _("check them (many providers need an app password); `broker-audit mail setup` stores a new one"),
         ) from None
     except (IMAPClientError, OSError) as exc:
         _quiet_shutdown(client)
         raise MailServerUnreachable(
-            f"the IMAP server {where} broke off the login ({type(exc).__name__})"
+            _("the IMAP server {where} broke off the login ({name__})").format(
+                where=where, name__=type(exc).__name__
+            )
         ) from None
     return client
 

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Literal
 
 from broker_audit.errors import MailLoginFailed, MailServerUnreachable, MailTLSFailed
+from broker_audit.i18n import _
 from broker_audit.mail.tls import describe_tls_error, tls_context
 
 EHLO_NAME = "[127.0.0.1]"
@@ -53,7 +54,11 @@ class Refused(Exception):
 
     @property
     def reason(self) -> str:
-        return f"the server refused the {self.stage}: {self.code} {self.text}".strip()
+        return (
+            _("the server refused the {stage}: {code} {text}")
+            .format(stage=self.stage, code=self.code, text=self.text)
+            .strip()
+        )
 
 
 class MaybeSent(Exception):
@@ -88,8 +93,10 @@ class SmtpSession:
                     raise Refused("recipient", code, _text(reply))
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             raise MailServerUnreachable(
-                f"the SMTP server {self.settings.server} closed the connection ({type(exc).__name__})",
-                "nothing more was sent; run `broker-audit send` again later",
+                _("the SMTP server {server} closed the connection ({name__})").format(
+                    server=self.settings.server, name__=type(exc).__name__
+                ),
+                _("nothing more was sent; run `broker-audit send` again later"),
             ) from None
         try:
             code, reply = conn.data(data)
@@ -136,8 +143,10 @@ def _connect(settings: SmtpSettings, password: str, timeout: float) -> smtplib.S
             conn.ehlo()
             if not conn.has_extn("starttls"):
                 raise MailTLSFailed(
-                    f"the SMTP server {where} does not offer STARTTLS; not sending in the clear",
-                    "use its implicit-TLS port (often 465): `broker-audit mail setup --smtp-security tls`",
+                    _("the SMTP server {where} does not offer STARTTLS; not sending in the clear").format(
+                        where=where
+                    ),
+                    _("use its implicit-TLS port (often 465): `broker-audit mail setup --smtp-security tls`"),
                 )
             conn.starttls(context=context)
             conn.ehlo()
@@ -146,38 +155,47 @@ def _connect(settings: SmtpSettings, password: str, timeout: float) -> smtplib.S
     except smtplib.SMTPAuthenticationError as exc:
         _close(conn)
         raise MailLoginFailed(
-            f"the SMTP server {where} refused the user name or password ({exc.smtp_code})",
-            "check them (many providers need an app password); `broker-audit mail setup` stores a new one",
+            _("the SMTP server {where} refused the user name or password ({smtp_code})").format(
+                where=where, smtp_code=exc.smtp_code
+            ),
+            _("check them (many providers need an app password); `broker-audit mail setup` stores a new one"),
         ) from None
     except smtplib.SMTPNotSupportedError:
         _close(conn)
         raise MailLoginFailed(
-            f"the SMTP server {where} offers no login over this connection",
-            "check the port and security with your provider (587 starttls or 465 tls)",
+            _("the SMTP server {where} offers no login over this connection").format(where=where),
+            _("check the port and security with your provider (587 starttls or 465 tls)"),
         ) from None
     except ssl.SSLError as exc:
         _close(conn)
         raise MailTLSFailed(
-            f"TLS with the SMTP server {where} failed: {describe_tls_error(exc)}",
-            "check the host name; for a server with its own certificate authority pass --cafile FILE",
+            _("TLS with the SMTP server {where} failed: {exc}").format(
+                where=where, exc=describe_tls_error(exc)
+            ),
+            _("check the host name; for a server with its own certificate authority pass --cafile FILE"),
         ) from None
     except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
         _close(conn)
         raise MailServerUnreachable(
-            f"the SMTP server {where} did not accept a connection ({type(exc).__name__})",
-            "check the host and port with `broker-audit mail setup`, then try again",
+            _("the SMTP server {where} did not accept a connection ({name__})").format(
+                where=where, name__=type(exc).__name__
+            ),
+            _("check the host and port with `broker-audit mail setup`, then try again"),
         ) from None
     except TimeoutError:
         _close(conn)
         raise MailServerUnreachable(
-            f"the SMTP server {where} did not answer within {timeout:g} s", "check the host and port"
+            _("the SMTP server {where} did not answer within {timeout:g} s").format(
+                where=where, timeout=timeout
+            ),
+            _("check the host and port"),
         ) from None
     except OSError as exc:
         _close(conn)
         reason = exc.strerror or type(exc).__name__
         raise MailServerUnreachable(
-            f"cannot reach the SMTP server {where}: {reason}",
-            "check the host, the port and your connection, then try again",
+            _("cannot reach the SMTP server {where}: {reason}").format(where=where, reason=reason),
+            _("check the host, the port and your connection, then try again"),
         ) from None
 
 

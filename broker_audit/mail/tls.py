@@ -7,6 +7,7 @@ import ssl
 from pathlib import Path
 
 from broker_audit.errors import MailTLSFailed
+from broker_audit.i18n import _
 
 
 def tls_context(cafile: Path | str | None = None) -> ssl.SSLContext:
@@ -16,7 +17,8 @@ def tls_context(cafile: Path | str | None = None) -> ssl.SSLContext:
     except (OSError, ssl.SSLError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise MailTLSFailed(
-            f"cannot read the CA file {cafile}: {reason}", "give a PEM file of trusted certificates"
+            _("cannot read the CA file {cafile}: {reason}").format(cafile=cafile, reason=reason),
+            _("give a PEM file of trusted certificates"),
         ) from None
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
@@ -25,5 +27,7 @@ def tls_context(cafile: Path | str | None = None) -> ssl.SSLContext:
 def describe_tls_error(exc: ssl.SSLError) -> str:
     """A short reason for a TLS failure (the library's words, which hold no user data)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"its certificate could not be verified ({exc.verify_message or 'not trusted'})"
+        return _("its certificate could not be verified ({value})").format(
+            value=exc.verify_message or _("not trusted")
+        )
     return exc.reason or type(exc).__name__

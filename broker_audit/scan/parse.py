@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from broker_audit.i18n import _
 from broker_audit.registry.schema import SearchRule
 from broker_audit.scan.plan import Person, normalise, state_name
 
@@ -92,8 +93,10 @@ def read_page(html: str | bytes, rule: SearchRule, person: Person, page_url: str
     except SelectorSyntaxError:
         return Reading(
             "could-not-read",
-            "the broker's rule has a CSS selector that does not parse; "
-            "fix its [broker.search] table in brokers.toml",
+            _(
+                "the broker's rule has a CSS selector that does not parse; fix its "
+                "[broker.search] table in brokers.toml"
+            ),
         )
     page_text = f" {normalise(soup.get_text(' '))} "
 

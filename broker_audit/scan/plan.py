@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 
 from broker_audit.errors import MissingProfileField, UserError
 from broker_audit.geography import STATE_NAMES
+from broker_audit.i18n import _
 from broker_audit.profile import Profile
 from broker_audit.registry.routes import form_route
 from broker_audit.registry.schema import SEARCH_PLACEHOLDER_RE, Broker, SearchRule
@@ -63,7 +64,7 @@ def _first_last(name: str) -> tuple[str, str]:
     parts = name.split()
     if len(parts) < 2:
         raise UserError(
-            "a scan needs a first and a last name", 'give the name to search with --name "First Last"'
+            _("a scan needs a first and a last name"), _('give the name to search with --name "First Last"')
         )
     return parts[0], parts[-1]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.duplicates import Key, OpenRequest, open_requests
 from broker_audit.services.letters import (
@@ -188,7 +189,7 @@ def batch_brokers(registry: Registry, brokers: Sequence[str], preset: str | None
     chosen += [registry.resolve(b) for b in brokers]
     chosen = list({b.id: b for b in chosen if not b.successor}.values())
     if not chosen:
-        raise UserError("name the brokers", "use --brokers ID,ID or --preset ice-linked")
+        raise UserError(_("name the brokers"), _("use --brokers ID,ID or --preset ice-linked"))
     return chosen
 
 
@@ -197,9 +198,11 @@ def clinic_of(journal: Journal, clinic: AgentProfile | None) -> AgentProfile:
         return clinic
     if journal.agent is None:
         raise UserError(
-            "the vault has no clinic profile for the cover sheets' return address",
-            "pass --clinic clinic.toml once "
-            "(keys: organization, contact_name, address, email, phone, reply_to)",
+            _("the vault has no clinic profile for the cover sheets' return address"),
+            _(
+                "pass --clinic clinic.toml once (keys: organization, contact_name, address, "
+                "email, phone, reply_to)"
+            ),
         )
     return journal.agent
 
@@ -376,12 +379,15 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
     from broker_audit.letters.disclosure import parse_disclose
 
     if options.language not in LANGUAGES:
-        raise UserError(f"no cover sheet in {options.language!r}", "languages: " + ", ".join(LANGUAGES))
+        raise UserError(
+            _("no cover sheet in {language!r}").format(language=options.language),
+            "languages: " + ", ".join(LANGUAGES),
+        )
     workers = options.workers
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UserError(
             f"--workers must be between 1 and {MAX_WORKERS}, not {workers}",
-            "the number of processes drawing PDFs; leave it out for one per usable core",
+            _("the number of processes drawing PDFs; leave it out for one per usable core"),
         )
     if workers is None:
         from broker_audit.letters.batch_pdf import usable_cores
@@ -413,7 +419,7 @@ def _preview(
     from broker_audit.profile import AgentProfile
 
     # Nothing is written: a clinic not given here stands in by name for the reply address.
-    stand_in = clinic or AgentProfile(organization="the clinic", address=["(the clinic's address)"])
+    stand_in = clinic or AgentProfile(organization=_("the clinic"), address=[_("(the clinic's address)")])
     open_now = None
     first_id = 1
     if access.path.exists():
@@ -476,14 +482,16 @@ def _check_something_new(plan: BatchPlan, clients_csv: Path) -> None:
         return
     if plan.repeats:
         raise UserError(
-            f"every letter of this batch repeats an open request ({len(plan.repeats)} letters): "
-            "nothing written",
-            "`bulk letters ... --dry-run` lists them; --again writes them again",
+            _(
+                "every letter of this batch repeats an open request ({repeats} letters): nothing written"
+            ).format(repeats=len(plan.repeats)),
+            _("`bulk letters ... --dry-run` lists them; --again writes them again"),
         )
     raise UserError(
-        f"no row of {clients_csv.name} can make a letter ({len(plan.intake.bad)} rows to fix): "
-        "nothing written",
-        "`bulk letters ... --dry-run` lists each row and what to fix",
+        _("no row of {name} can make a letter ({bad} rows to fix): nothing written").format(
+            name=clients_csv.name, bad=len(plan.intake.bad)
+        ),
+        _("`bulk letters ... --dry-run` lists each row and what to fix"),
     )
 
 
@@ -493,8 +501,8 @@ def _mailbox_for(plan: BatchPlan, journal: Journal, clinic: AgentProfile) -> str
     mailbox = clinic_mailbox(journal, clinic)
     if mailbox is None and any(p.job.channel == "email" for c in plan.clients for p in c.letters):
         raise UserError(
-            "the clinic has no mailbox for the From: of its clients' e-mails",
-            "add `email` to clinic.toml (--clinic) or set up the mailbox with `broker-audit mail setup`",
+            _("the clinic has no mailbox for the From: of its clients' e-mails"),
+            _("add `email` to clinic.toml (--clinic) or set up the mailbox with `broker-audit mail setup`"),
         )
     return mailbox
 
@@ -508,7 +516,7 @@ def write_batch(
     from broker_audit.files import deferred_folder_sync, ensure_folder
     from broker_audit.intake import write_bad_rows_csv
 
-    ensure_folder(settings.out_dir, what="batch folder")
+    ensure_folder(settings.out_dir, what=_("batch folder"))
     files: list[Path] = []
     notes: list[str] = []
     drafts: dict[int, EmailDraft] = {}  # request id -> its `.eml` as written
@@ -607,7 +615,7 @@ def plan_clients(
             for letter in letters:
                 found = (open_now or {}).get((client.client_id, broker.id, letter.id))
                 if found is not None:
-                    unsent.append(repeat_entry(found, again="bulk letters ... --again"))
+                    unsent.append(repeat_entry(found, again=_("bulk letters ... --again")))
                     continue
                 job = plan_letter(
                     broker,
@@ -841,8 +849,10 @@ def _write_mailing(plans: list[ClientPlan], settings: WriteSettings, notes: list
         problems = address_problems(piece.recipient, (LABEL,))
         if problems:
             notes.append(
-                f"no address label for request #{piece.request_id} ({piece.recipient[0]}): "
-                f"{problems[0]}; its window envelope needs none"
+                _(
+                    "no address label for request #{request_id} ({recipient}): {problems}; its "
+                    "window envelope needs none"
+                ).format(request_id=piece.request_id, recipient=piece.recipient[0], problems=problems[0])
             )
         else:
             labelled.append(piece.recipient)
@@ -964,7 +974,7 @@ def _write_eml(
         authorization=authorization,
     )
     email_dir = settings.out_dir / f"{settings.batch_id}-email"
-    ensure_folder(email_dir, what="folder for the batch's e-mails")
+    ensure_folder(email_dir, what=_("folder for the batch's e-mails"))
     stem = email_dir / f"{plan.client.client_id}-{job.recipient_id}-{job.kind}-{planned.request_id}"
     (eml,) = write_letter(sent, stem, ("eml",))
     draft = email_draft_of([eml])

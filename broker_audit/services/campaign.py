@@ -30,13 +30,14 @@ from broker_audit.tracking.campaign_records import (
     MemberRoute,
 )
 from broker_audit.tracking.journal import Journal, now
-from broker_audit.words import channel_done
+from broker_audit.words import channel_done, state_word
 
 if TYPE_CHECKING:
     from broker_audit.law.schema import Law
     from broker_audit.letters.compose import Earlier
     from broker_audit.letters.records_identity import RecordsRequester, RequesterKind
     from broker_audit.registry.agencies import Agency, AgencyRoute, Directory
+    from broker_audit.services.duplicates import OpenRequest
     from broker_audit.tracking.model import RequestView
 
 
@@ -47,7 +48,7 @@ def new_campaign_id(today: dt.date) -> str:
 def _laws(laws: Sequence[Law]) -> tuple[Law, Law | None]:
     cora = next((x for x in laws if x.id == "co-cora"), None)
     if cora is None:
-        raise UserError("the law data has no Colorado Open Records Act entry (co-cora)")
+        raise UserError(_("the law data has no Colorado Open Records Act entry (co-cora)"))
     return cora, next((x for x in laws if x.id == "co-ccjra"), None)
 
 
@@ -137,13 +138,15 @@ def choose_agencies(
     from broker_audit.registry.agencies import read_agency_list
 
     if (group is None) == (agency_list is None):
-        raise UserError("name the agencies once", "use --all co-sheriffs, or --agencies FILE (one id a line)")
+        raise UserError(
+            _("name the agencies once"), _("use --all co-sheriffs, or --agencies FILE (one id a line)")
+        )
     if group is not None:
         return group.strip().lower(), directory.group(group)
     from broker_audit.files import read_input_text
 
     assert agency_list is not None
-    text = read_input_text(agency_list, what="agency list", limit=1024 * 1024)
+    text = read_input_text(agency_list, what=_("agency list"), limit=1024 * 1024)
     return "list", read_agency_list(text, directory)
 
 
@@ -203,10 +206,7 @@ def start_campaign(
                         agency_id=agency.id,
                         agency_name=agency.name,
                         agency_kind=agency.kind,
-                        why_not=(
-                            f"a records request to it is still open: {repeated.describe()}; follow it "
-                            f"up (broker-audit followup {repeated.request_id}) or add --again"
-                        ),
+                        why_not=_still_open_words(repeated),
                         leads=leads,
                         open_request=repeated.request_id,
                     )
@@ -218,8 +218,7 @@ def start_campaign(
                         agency_id=agency.id,
                         agency_name=agency.name,
                         agency_kind=agency.kind,
-                        why_not="no request channel or contact is known"
-                        + (f"; still unknown: {', '.join(agency.unknown)}" if agency.unknown else ""),
+                        why_not=_no_route_words(agency.unknown),
                         leads=leads,
                     )
                 )
@@ -244,15 +243,21 @@ def start_campaign(
             )
         if not jobs and any(m.open_request is not None for m in without):
             raise UserError(
-                f"every one of the {len(agencies)} agencies with a route has an open records request: "
-                "no letter was written",
-                "`status --campaign ID` shows them and `followup` writes to the late ones; "
-                "--again writes them anyway",
+                _(
+                    "every one of the {agencies} agencies with a route has an open records "
+                    "request: no letter was written"
+                ).format(agencies=len(agencies)),
+                _(
+                    "`status --campaign ID` shows them and `followup` writes to the late ones; "
+                    "--again writes them anyway"
+                ),
             )
         if not jobs:
             raise UserError(
-                f"none of the {len(agencies)} agencies has a known route: no letter was written",
-                "`broker-audit agencies list --without-route` lists them with what is known",
+                _("none of the {agencies} agencies has a known route: no letter was written").format(
+                    agencies=len(agencies)
+                ),
+                _("`broker-audit agencies list --without-route` lists them with what is known"),
             )
 
         if announce is not None:
@@ -381,11 +386,11 @@ def find_campaign(journal: Journal, campaign_id: str) -> CampaignMade:
     if found is None:
         known = sorted(journal.campaigns)
         hint = (
-            ("campaigns: " + ", ".join(known[-10:]))
+            _("campaigns: {known}").format(known=", ".join(known[-10:]))
             if known
-            else "start one with `broker-audit cora --all co-sheriffs`"
+            else _("start one with `broker-audit cora --all co-sheriffs`")
         )
-        raise UserError(f"no campaign {campaign_id!r} in this vault", hint)
+        raise UserError(_("no campaign {campaign_id!r} in this vault").format(campaign_id=campaign_id), hint)
     return found
 
 
@@ -438,7 +443,7 @@ def agency_status(
             request_id=None,
             reference="",
             channel="",
-            state="no route" if member.open_request is None else "asked before",
+            state="no route" if member.open_request is None else "asked before",  # i18n: not user-facing
             sent=None,
             due=None,
             due_estimated=False,
@@ -494,8 +499,8 @@ def campaign_report(access: VaultAccess, campaign_id: str, *, today: dt.date) ->
         answered=sum(r.answered for r in rows),
         late=sum(r.late for r in rows),
         fees=sum(bool(r.fee) for r in rows),
-        without_route=sum(r.state == "no route" for r in rows),
-        asked_before=sum(r.state == "asked before" for r in rows),
+        without_route=sum(r.state == "no route" for r in rows),  # i18n: not user-facing (a state id)
+        asked_before=sum(r.state == "asked before" for r in rows),  # i18n: not user-facing (a state id)
         rows=rows,
     )
 
@@ -523,24 +528,24 @@ def campaign_followup(
         return None
     campaign, member = found
     if member.route is None:
-        return "no route"
+        return _("no route")
     chain = _chain(journal, view.request.id)
     if len(chain) > 1:
-        return f"a follow-up is already written as #{chain[-1]}"
+        return _("a follow-up is already written as #{chain}").format(chain=chain[-1])
     if any(journal.replies_by_request.get(i) for i in chain):
-        return "a reply is kept: record what it showed with `broker-audit campaign finding`"
+        return _("a reply is kept: record what it showed with `broker-audit campaign finding`")
     late = view.state is State.NO_RESPONSE or is_overdue(view, today)
     if not late:
-        due = view.due.isoformat() if view.due else "none until it is sent"
-        return f"nothing to send yet ({view.state.value}, due {due})"
+        due = view.due.isoformat() if view.due else _("none until it is sent")
+        return _("nothing to send yet ({value}, due {due})").format(value=view.state.value, due=due)
     earlier = earlier_of(view)  # late: not answered, not appealed
     as_kind: RequesterKind = "clinic" if campaign.requester == "clinic" else "person"
     requester = records_requester(journal.profile, journal.agent, as_kind)
     gave = view.request.disclosed.values.get("email") if view.request.disclosed is not None else None
     if as_kind == "person" and gave and value_digest("email", requester.email) not in gave:
-        return (
-            "your e-mail changed since the request: a follow-up would give the agency the new one; "
-            "write to it from the address the request gave"
+        return _(
+            "your e-mail changed since the request: a follow-up would give the agency the "
+            "new one; write to it from the address the request gave"
         )
     route = member.route
     return agency_job(
@@ -613,12 +618,17 @@ def record_finding(
 
     key = finding.strip().lower()
     if key not in FINDINGS:
-        raise UserError(f"unknown finding {finding!r}", "findings are: " + ", ".join(FINDINGS))
+        raise UserError(
+            _("unknown finding {finding!r}").format(finding=finding),
+            _("findings are: ") + ", ".join(FINDINGS),
+        )
     if reply_id is None and not evidence.strip():
         raise UserError(
-            "a finding rests on evidence",
-            "name the stored reply it comes from (--reply N; `broker-audit show ID` lists them), "
-            'or --evidence "what and where"',
+            _("a finding rests on evidence"),
+            _(
+                "name the stored reply it comes from (--reply N; `broker-audit show ID` lists "
+                'them), or --evidence "what and where"'
+            ),
         )
     if amount and key != "fee":
         raise UserError("--amount goes with the finding `fee`")
@@ -627,8 +637,8 @@ def record_finding(
         found = journal.campaign_member(request_id)
         if found is None:
             raise UserError(
-                f"request {request_id} is not part of a campaign",
-                "findings go with a campaign's records requests (`broker-audit status --campaign ID`)",
+                _("request {request_id} is not part of a campaign").format(request_id=request_id),
+                _("findings go with a campaign's records requests (`broker-audit status --campaign ID`)"),
             )
         campaign, member = found
         assert member.request_id is not None
@@ -637,14 +647,21 @@ def record_finding(
             reply = journal.replies.get(reply_id)
             if reply is None or reply.request_id not in _chain(journal, member.request_id):
                 raise UserError(
-                    f"reply #{reply_id} is not a reply to {member.agency_name}'s request",
-                    f"`broker-audit show {request_id}` lists its replies; keep one with `broker-audit reply "
-                    f"{request_id} --file SCAN`",
+                    _("reply #{reply_id} is not a reply to {agency_name}'s request").format(
+                        reply_id=reply_id, agency_name=member.agency_name
+                    ),
+                    _(
+                        "`broker-audit show {request_id}` lists its replies; keep one with "
+                        "`broker-audit reply {request_id} --file SCAN`"
+                    ).format(request_id=request_id),
                 )
             day = day or reply.received.date()
         day = check_date(day or today, "--on")
         if day > today:
-            raise UserError(f"{day.isoformat()} is in the future", "give the day of the answer with --on")
+            raise UserError(
+                _("{day} is in the future").format(day=day.isoformat()),
+                _("give the day of the answer with --on"),
+            )
         record = AgencyFindingRecorded(
             campaign_id=campaign.campaign_id,
             agency_id=member.agency_id,
@@ -661,11 +678,23 @@ def record_finding(
         return record
 
 
+def _still_open_words(repeated: OpenRequest) -> str:  # i18n: English on purpose (stored with the campaign)
+    return (
+        f"a records request to it is still open: {repeated.describe()}; follow it up "
+        f"(broker-audit followup {repeated.request_id}) or add --again"
+    )
+
+
+def _no_route_words(unknown: Sequence[str]) -> str:  # i18n: English on purpose (stored with the campaign)
+    still = f"; still unknown: {', '.join(unknown)}" if unknown else ""
+    return f"no request channel or contact is known{still}"
+
+
 # --- the table an advocate brings ---------------------------------------------------------------
 
 EXPORT_COLUMNS = (
     "agency",
-    "agency id",
+    "agency id",  # i18n: not user-facing (a CSV column name, read by programs)
     "finding",
     "date",
     "evidence",
@@ -717,8 +746,13 @@ def evidence_reference(journal: Journal, record: AgencyFindingRecorded) -> str:
             request = journal.requests[reply.request_id]
             name = reply.original_name or reply.subject or "reply"
             parts.append(
-                f"reply #{reply.id} to ref. {request.reference}, received {reply.received.date().isoformat()}"
-                f" ({name}, sha256 {reply.sha256[:12]})"
+                _("reply #{id} to ref. {reference}, received {value} ({name}, sha256 {sha256})").format(
+                    id=reply.id,
+                    reference=request.reference,
+                    value=reply.received.date().isoformat(),
+                    name=name,
+                    sha256=reply.sha256[:12],
+                )
             )
     if record.evidence:
         parts.append(record.evidence)
@@ -733,14 +767,18 @@ def export_rows(journal: Journal, campaign: CampaignMade, today: dt.date) -> lis
     for member in sorted(campaign.members, key=lambda m: m.agency_name):
         status = agency_status(journal, campaign, member, today)
         if member.request_id is None:
-            where = "no letter: no route known"
+            where = _("no letter: no route known")
             request = ""
         else:
-            how = channel_done(status.channel, "en") or status.channel
+            how = channel_done(status.channel) or status.channel
             request = f"#{member.request_id}, ref. {status.reference}, {how}"
-            where = "late" if status.late else ("answered" if status.answered else status.state)
+            where = (
+                _("late") if status.late else (_("answered") if status.answered else state_word(status.state))
+            )
             if status.followup_id:
-                where += f"; follow-up #{status.followup_id} ({status.followup_state})"
+                where += _("; follow-up #{id} ({state})").format(
+                    id=status.followup_id, state=state_word(status.followup_state or "")
+                )
         found = [
             f
             for f in journal.agency_findings
@@ -751,7 +789,7 @@ def export_rows(journal: Journal, campaign: CampaignMade, today: dt.date) -> lis
             rows.append(ExportRow(member.agency_name, member.agency_id, "", "", "", request, where, why))
             continue
         for f in found:
-            words = FINDING_WORDS.get(f.finding, f.finding)
+            words = _(FINDING_WORDS[f.finding]) if f.finding in FINDING_WORDS else f.finding
             if f.finding == "fee" and f.amount:
                 words += f": {f.amount}"
             rows.append(
@@ -779,10 +817,12 @@ def export_findings(access: VaultAccess, campaign_id: str, *, out_dir: Path, tod
     with open_journal(access) as journal:
         campaign = find_campaign(journal, campaign_id)
         rows = export_rows(journal, campaign, today)
-    ensure_folder(out_dir, what="export folder")
+    ensure_folder(out_dir, what=_("export folder"))
     stem = out_dir / f"{campaign.campaign_id}-findings"
     csv_path, pdf_path = stem.with_suffix(".csv"), stem.with_suffix(".pdf")
-    title = f"Records requests, campaign {campaign.campaign_id} ({campaign.scope}), as of {today.isoformat()}"
+    title = _("Records requests, campaign {campaign_id} ({scope}), as of {today}").format(
+        campaign_id=campaign.campaign_id, scope=campaign.scope, today=today.isoformat()
+    )
     with deferred_folder_sync():
         write_safe_csv(csv_path, EXPORT_COLUMNS, [r.cells() for r in rows])
         unreached = [r.agency for r in rows if not r.request]
@@ -790,15 +830,19 @@ def export_findings(access: VaultAccess, campaign_id: str, *, out_dir: Path, tod
             pdf_path,
             title=title,
             note=(
-                f"Letters dated {campaign.dated.isoformat()}, asking for records from "
-                f"{campaign.since.isoformat()}. Each finding is what the agency's answer showed, as "
-                "recorded by the requester; the evidence column names the reply it rests on (kept "
-                "encrypted by broker-audit, with its SHA-256)."
+                _(
+                    "Letters dated {dated}, asking for records from {since}. Each finding is what "
+                    "the agency's answer showed, as recorded by the requester; the evidence column "
+                    "names the reply it rests on (kept encrypted by broker-audit, with its "
+                    "SHA-256)."
+                ).format(dated=campaign.dated.isoformat(), since=campaign.since.isoformat())
             ),
-            columns=("Agency", "Finding", "Date", "Evidence", "Request", "Status"),
+            columns=(_("Agency"), _("Finding"), _("Date"), _("Evidence"), _("Request"), _("Status")),
             rows=[(r.agency, r.finding, r.date, r.evidence, r.request, r.status) for r in rows if r.request],
             after=(
-                f"No letter yet, as no request channel or contact is known ({len(unreached)}): "
+                _("No letter yet, as no request channel or contact is known ({unreached}): ").format(
+                    unreached=len(unreached)
+                )
                 + "; ".join(unreached)
                 + "."
                 if unreached

@@ -13,6 +13,7 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
@@ -31,20 +32,23 @@ def load_clinic_file(path: Path) -> AgentProfile:
     from broker_audit.errors import DataFileError
     from broker_audit.files import read_input_text
 
-    text = read_input_text(path, what="clinic file", limit=1024 * 1024)
+    text = read_input_text(path, what=_("clinic file"), limit=1024 * 1024)
     try:
         return msgspec.convert(tomllib.loads(text), AgentProfile)
     except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         raise DataFileError(
             f"{path}: {exc}",
-            "keys: organization, contact_name, address (list of lines), email, phone, reply_to",
+            _("keys: organization, contact_name, address (list of lines), email, phone, reply_to"),
         ) from None
 
 
 def batch_views(journal: Journal, batch_id: str) -> list[RequestView]:
     if batch_id not in journal.batches:
-        known = ", ".join(sorted(journal.batches)[-5:]) or "none yet"
-        raise UserError(f"no batch {batch_id!r} in this vault", f"recent batches: {known}")
+        known = ", ".join(sorted(journal.batches)[-5:]) or _("none yet")
+        raise UserError(
+            _("no batch {batch_id!r} in this vault").format(batch_id=batch_id),
+            _("recent batches: {known}").format(known=known),
+        )
     return [journal.view(i) for i, r in sorted(journal.requests.items()) if r.batch_id == batch_id]
 
 
@@ -85,9 +89,11 @@ def bulk_mark(
     check_date(today, "today")
     check_date(on, "--on")
     if on > today:
-        raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
+        raise UserError(
+            _("{on} is in the future").format(on=on.isoformat()), _("give the day it happened with --on")
+        )
     if via not in VIAS:
-        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(VIAS))
+        raise UserError(_("unknown channel {via!r}").format(via=via), "--via is one of: " + ", ".join(VIAS))
     by_channel = state in (State.SENT, State.DELIVERED)
     with open_journal(access) as journal, journal.write():  # states are read under the writer lock
         events = []
@@ -95,14 +101,18 @@ def bulk_mark(
         for view in batch_views(journal, batch_id):
             request = view.request
             if by_channel and request.channels is not None and request.channel != via:
-                how = f"it goes {channel_done(request.channel) or 'by no known route'}"
-                skipped.append(LeftAlone(request.id, f"{how}, not {channel_done(via) or via}"))
+                how = _("it goes {value}").format(
+                    value=channel_done(request.channel) or _("by no known route")
+                )
+                skipped.append(
+                    LeftAlone(request.id, _("{how}, not {via}").format(how=how, via=channel_done(via) or via))
+                )
                 continue
             if state not in transitions_for(request.kind).get(view.state, frozenset()):
-                skipped.append(LeftAlone(request.id, f"it is {view.state.value}"))
+                skipped.append(LeftAlone(request.id, _("it is {value}").format(value=view.state.value)))
                 continue
             if state is State.DELIVERED and view.delivered is not None:
-                skipped.append(LeftAlone(request.id, "its receipt is already recorded"))
+                skipped.append(LeftAlone(request.id, _("its receipt is already recorded")))
                 continue
             events.append(journal.status_event(request.id, state, on=on, via=via if by_channel else ""))
         journal.append(events)
@@ -131,8 +141,8 @@ class ClinicRow:
         """What the due date is, in words, for every export that shows it."""
         if self.due is None:
             return ""
-        what = "courtesy date (no legal deadline)" if self.due_courtesy else "legal deadline"
-        return f"{what}, estimated (receipt not recorded)" if self.due_estimated else what
+        what = _("courtesy date (no legal deadline)") if self.due_courtesy else _("legal deadline")
+        return _("{what}, estimated (receipt not recorded)").format(what=what) if self.due_estimated else what
 
 
 def bucket_of(view: RequestView, today: dt.date) -> str:
@@ -180,10 +190,10 @@ def clinic_rows(access: VaultAccess, *, today: dt.date, batch_id: str | None = N
     if batch_id and batch_id not in batches:
         known = sorted(batches)[-5:]
         raise UserError(
-            f"no batch {batch_id!r} in this vault",
-            ("recent batches: " + ", ".join(known))
+            _("no batch {batch_id!r} in this vault").format(batch_id=batch_id),
+            (_("recent batches: ") + ", ".join(known))
             if known
-            else "write one with `broker-audit bulk letters`",
+            else _("write one with `broker-audit bulk letters`"),
         )
     return rows
 
@@ -194,7 +204,7 @@ GROUPINGS = {"client": "client_name", "broker": "broker"}
 def summarise(rows: Sequence[ClinicRow], by: str) -> dict[str, Counter[str]]:
     """Counts of buckets per client or per broker (`by`: client or broker)."""
     if by not in GROUPINGS:
-        raise UserError(f"--by {by}: group by client or broker", "use --by client or --by broker")
+        raise UserError(f"--by {by}: group by client or broker", _("use --by client or --by broker"))
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
         out[getattr(row, GROUPINGS[by])][row.bucket] += 1
@@ -226,7 +236,7 @@ def write_rows_csv(rows: Sequence[ClinicRow], path: Path) -> None:
     ]
     from broker_audit.files import atomic_text
 
-    with atomic_text(path, what="CSV file", encoding="utf-8-sig", newline="") as handle:
+    with atomic_text(path, what=_("CSV file"), encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
         for row in rows:
@@ -245,7 +255,7 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
     from icalendar import Calendar, Event
 
     cal = Calendar()
-    cal.add("prodid", "-//broker-audit//clinic due dates//EN")
+    cal.add("prodid", "-//broker-audit//clinic due dates//EN")  # i18n: not user-facing
     cal.add("version", "2.0")
     cal.add("x-wr-calname", calendar_name)
     count = 0
@@ -258,13 +268,20 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due)
         event.add("dtend", row.due + dt.timedelta(days=1))
-        label = "Courtesy date" if row.due_courtesy else "Due"
+        label = _("Courtesy date") if row.due_courtesy else "Due"
         if row.due_estimated:
             label += " (estimate)"
         event.add(
-            "summary", f"{label}: {row.broker} {row.kind} (request #{row.request_id}, client {row.client_id})"
+            "summary",
+            _("{label}: {broker} {kind} (request #{request_id}, client {client_id})").format(
+                label=label,
+                broker=row.broker,
+                kind=row.kind,
+                request_id=row.request_id,
+                client_id=row.client_id,
+            ),
         )
-        event.add("description", f"The date is a {row.due_basis}.")
+        event.add("description", _("The date is a {due_basis}.").format(due_basis=row.due_basis))
         cal.add_component(event)
         count += 1
     from broker_audit.files import write_bytes

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import now
@@ -65,7 +66,7 @@ def california_platform(laws: Sequence[Law], state: str) -> tuple[Law, Platform]
     if platform is None or law is None:
         raise UserError(
             f"DROP is for California residents; your profile says you live in {state.upper()}",
-            "if you have moved, run `broker-audit profile edit --state CA`",
+            _("if you have moved, run `broker-audit profile edit --state CA`"),
         )
     return law, platform
 
@@ -86,7 +87,7 @@ def check_identifiers(given: Sequence[str]) -> list[str]:
             continue
         if key not in IDENTIFIERS:
             raise UserError(
-                f"{text!r} is not an identifier DROP takes",
+                _("{text!r} is not an identifier DROP takes").format(text=text),
                 "identifiers: " + ", ".join(IDENTIFIERS),
             )
         if key not in out:
@@ -110,20 +111,23 @@ def record_drop(
     submitted = check_date(submitted, "--on")
     if submitted > today:
         raise UserError(
-            f"{submitted.isoformat()} is in the future", "give the day you submitted it with --on"
+            _("{submitted} is in the future").format(submitted=submitted.isoformat()),
+            _("give the day you submitted it with --on"),
         )
     kinds = check_identifiers(identifiers)
     drop_id = " ".join(drop_id.split())
     if len(drop_id) > 64:
-        raise UserError("that DROP ID is too long", "copy the ID shown on DROP's confirmation page")
+        raise UserError(_("that DROP ID is too long"), _("copy the ID shown on DROP's confirmation page"))
     with open_journal(access) as journal, journal.write():
         profile = _requester(journal, client_id)
         law, platform = california_platform(laws, profile.state)
         earlier = _latest_drop(journal, client_id)
         if earlier is not None and earlier.request.dated == submitted:
             raise UserError(
-                f"a DROP request of {submitted.isoformat()} is already recorded (#{earlier.request.id})",
-                "see it with `broker-audit show ID`",
+                _("a DROP request of {submitted} is already recorded (#{id})").format(
+                    submitted=submitted.isoformat(), id=earlier.request.id
+                ),
+                _("see it with `broker-audit show ID`"),
             )
         request_id = journal.next_request_id()
         request = RequestMade(
@@ -147,7 +151,9 @@ def record_drop(
             identifiers=kinds,
             client_id=client_id,
         )
-        journal.append([request, *_submitted(request_id, submitted, "submitted on DROP", drop_id)])
+        journal.append(
+            [request, *_submitted(request_id, submitted, "submitted on DROP", drop_id)]
+        )  # i18n: English on purpose (stored)
         return DropResult(view=journal.view(request_id), platform=platform.name, created=True, results={})
 
 
@@ -167,27 +173,33 @@ def record_drop_result(
     state = parse_state(state_text)
     if state not in DROP_RESULTS:
         raise UserError(
-            f"{state.value!r} is not a status DROP reports",
-            "DROP statuses: " + ", ".join(s.value for s in sorted(DROP_RESULTS, key=lambda s: s.value)),
+            _("{value!r} is not a status DROP reports").format(value=state.value),
+            _("DROP statuses: {states}").format(
+                states=", ".join(s.value for s in sorted(DROP_RESULTS, key=lambda s: s.value))
+            ),
         )
     check_date(today, "today")
     on = check_date(on or today, "--on")
     if on > today:
-        raise UserError(f"{on.isoformat()} is in the future", "give the day DROP showed it with --on")
+        raise UserError(
+            _("{on} is in the future").format(on=on.isoformat()), _("give the day DROP showed it with --on")
+        )
     broker = registry.resolve(broker_name)
     with open_journal(access) as journal, journal.write():
         profile = _requester(journal, client_id)
-        _, platform = california_platform(laws, profile.state)
+        _law, platform = california_platform(laws, profile.state)
         drop = _latest_drop(journal, client_id)
         if drop is None:
             raise UserError(
-                "no DROP request is recorded yet",
-                "record it first: `broker-audit drop record --on YYYY-MM-DD --drop-id ID`",
+                _("no DROP request is recorded yet"),
+                _("record it first: `broker-audit drop record --on YYYY-MM-DD --drop-id ID`"),
             )
         if on < drop.request.dated:
             raise UserError(
-                f"{on.isoformat()} is before your DROP request of {drop.request.dated.isoformat()}",
-                "give the day DROP showed this status with --on",
+                _("{on} is before your DROP request of {dated}").format(
+                    on=on.isoformat(), dated=drop.request.dated.isoformat()
+                ),
+                _("give the day DROP showed this status with --on"),
             )
         row = _broker_row(journal, drop.request.id, broker.id)
         records: list[RequestMade | StatusChanged] = []
@@ -216,7 +228,9 @@ def record_drop_result(
             )
             records += [
                 made,
-                *_submitted(row_id, drop.request.dated, f"through DROP request #{drop.request.id}"),
+                *_submitted(
+                    row_id, drop.request.dated, f"through DROP request #{drop.request.id}"
+                ),  # i18n: English on purpose (stored)
             ]
             current = State.DELIVERED
         else:
@@ -225,12 +239,16 @@ def record_drop_result(
             last = row.events[-1].on if row.events else row.request.dated
             if on < last:
                 raise UserError(
-                    f"{on.isoformat()} is before this row's last status ({last.isoformat()})",
-                    "statuses are recorded in the order DROP showed them",
+                    _("{on} is before this row's last status ({last})").format(
+                        on=on.isoformat(), last=last.isoformat()
+                    ),
+                    _("statuses are recorded in the order DROP showed them"),
                 )
         check_transition(current, state, row_id, "drop-result")
         records.append(
-            StatusChanged(request_id=row_id, state=state, on=on, note="as DROP reports it", recorded=now())
+            StatusChanged(
+                request_id=row_id, state=state, on=on, note="as DROP reports it", recorded=now()
+            )  # i18n: English on purpose (stored)
         )
         journal.append(records)
         return DropResult(view=journal.view(row_id), platform=platform.name, created=created, results={})
@@ -271,8 +289,10 @@ def _requester(journal: Journal, client_id: str | None) -> Profile:
         return require_profile(journal)
     client = journal.clients.get(client_id)
     if client is None:
-        known = ", ".join(sorted(journal.clients)[:12]) or "none yet"
-        raise UserError(f"no client {client_id!r} in this vault", f"clients: {known}")
+        known = ", ".join(sorted(journal.clients)[:12]) or _("none yet")
+        raise UserError(
+            _("no client {client_id!r} in this vault").format(client_id=client_id), f"clients: {known}"
+        )
     return client.profile
 
 

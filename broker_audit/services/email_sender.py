@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import MailServerUnreachable, MessageRefused, UserError
+from broker_audit.i18n import _
 from broker_audit.services.senders import Delivery, OutgoingLetter, Prepared, SenderOptions, SendOutcome
 
 if TYPE_CHECKING:
@@ -60,12 +61,18 @@ def check_letter(request: RequestMade, path: Path) -> Letter:
             changed = unwritten_headers(raw)
         msg = parse_bounded(raw, LETTER_LIMITS)
     except MessageRefused as exc:
-        raise UserError(f"its letter {path} cannot be read safely: {exc.message}") from None
+        raise UserError(
+            _("its letter {path} cannot be read safely: {message}").format(path=path, message=exc.message)
+        ) from None
     if changed:
         raise UserError(
-            f"its letter {path} is not the letter written: {'; '.join(changed)}",
-            "someone or something changed the file; check it, then make the letter again with "
-            "`broker-audit request ... --via email`",
+            _("its letter {path} is not the letter written: {changed}").format(
+                path=path, changed="; ".join(changed)
+            ),
+            _(
+                "someone or something changed the file; check it, then make the letter again "
+                "with `broker-audit request ... --via email`"
+            ),
         )
     attachments: list[tuple[str, bytes]] = []
     for part in msg.iter_attachments():
@@ -75,7 +82,11 @@ def check_letter(request: RequestMade, path: Path) -> Letter:
             or part.get_content_type() != "application/pdf"
             or not name.startswith(_WRITTEN_ATTACHMENTS)
         ):
-            raise UserError(f"its letter {path} has an attachment broker-audit did not write ({name!r})")
+            raise UserError(
+                _("its letter {path} has an attachment broker-audit did not write ({name!r})").format(
+                    path=path, name=name
+                )
+            )
         attachments.append((name, bytes(part.get_content())))
     try:
         subject = " ".join(str(msg.get("Subject", "")).split())
@@ -87,7 +98,9 @@ def check_letter(request: RequestMade, path: Path) -> Letter:
         body = msg.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
     except (ValueError, LookupError, TypeError, AttributeError) as exc:
-        raise UserError(f"its letter {path} cannot be read ({type(exc).__name__})") from None
+        raise UserError(
+            _("its letter {path} cannot be read ({name__})").format(path=path, name__=type(exc).__name__)
+        ) from None
     return Letter(
         to=to,
         to_header=to_header,
@@ -166,7 +179,7 @@ class EmailSender:
         account = options.account
         if account is None or options.secret is None:
             raise UserError(
-                "no mail account is set up to send from", "set one up with `broker-audit mail setup`"
+                _("no mail account is set up to send from"), _("set one up with `broker-audit mail setup`")
             )
         settings = SmtpSettings(
             host=account.smtp_host,
@@ -193,7 +206,9 @@ class _EmailDelivery:
         except UserError as exc:
             return exc.message
         if tuple(checked.to) != tuple(letter.to):
-            return f"its letter {file} changed since the plan (To: {', '.join(checked.to)}); not sent"
+            return _("its letter {file} changed since the plan (To: {to}); not sent").format(
+                file=file, to=", ".join(checked.to)
+            )
         carried = any(name.startswith("timeline-") for name, _ in checked.attachments)
         sent_at = self.options.clock()
         data, message_id = outgoing_message(
@@ -222,9 +237,11 @@ class _EmailDelivery:
             return SendOutcome(
                 request_id,
                 sent=False,
-                error="the connection broke while the message was handed over: it may have been sent; "
-                "the next `broker-audit send` looks for it in your Sent folder (or asks you) before it "
-                "sends it again",
+                error=_(
+                    "the connection broke while the message was handed over: it may have been "
+                    "sent; the next `broker-audit send` looks for it in your Sent folder (or asks "
+                    "you) before it sends it again"
+                ),
                 maybe_sent=True,
                 stop=True,
             )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broker_audit.i18n import _
 from broker_audit.law.schema import Law
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.findings import compliance_details
@@ -219,12 +220,14 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         planned = campaign_followup(journal, view, today=asked.today, resources=asked.resources)
         if isinstance(planned, LetterJob) or not asked.explicit:
             return planned if isinstance(planned, LetterJob) else ""
-        return planned or "no follow-up letter for a records request"
+        return planned or _("no follow-up letter for a records request")
     if not followable(request.kind):
-        return f"no follow-up letter for a {request.kind} letter" if asked.explicit else ""
+        return (
+            _("no follow-up letter for a {kind} letter").format(kind=request.kind) if asked.explicit else ""
+        )
     law = asked.law(request.law_id)
     if law is None:
-        return f"law {request.law_id!r} is no longer in the data"
+        return _("law {law_id!r} is no longer in the data").format(law_id=request.law_id)
     linked = [journal.view(i) for i, r in journal.requests.items() if r.linked_to == request.id]
     kind = _choose(view, linked, law, asked.today)
     letter_details = asked.details
@@ -234,13 +237,17 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         kind, letter_details = "complaint", f"{asked.details}\n\n{broken}".strip()
     if kind is None:
         due = view.due.isoformat() if view.due else "none"
-        return f"nothing to send yet ({view.state.value}, due {due})" if asked.explicit else ""
+        return (
+            _("nothing to send yet ({value}, due {due})").format(value=view.state.value, due=due)
+            if asked.explicit
+            else ""
+        )
     pending = [v for v in linked if v.request.kind == kind and v.state is State.DRAFTED]
     if pending:
-        return f"a {kind} is already drafted as #{pending[0].request.id}"
+        return _("a {kind} is already drafted as #{id}").format(kind=kind, id=pending[0].request.id)
     client = journal.clients.get(request.client_id) if request.client_id else None
     if request.client_id and client is None:
-        return f"client {request.client_id} is not in the vault"
+        return _("client {client_id} is not in the vault").format(client_id=request.client_id)
     job = plan_followup(
         asked.resources.registry.resolve(request.broker_id),
         kind,

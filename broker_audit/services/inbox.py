@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from broker_audit.errors import MailError, MessageRefused, UserError
+from broker_audit.i18n import _
 from broker_audit.mail.match import Known, Senders, broker_senders, references_in
 from broker_audit.mail.parse import domain_of, message_ids
 from broker_audit.services.access import VaultAccess, open_journal
@@ -274,7 +275,9 @@ def _skipped(env: Envelope, raw: bytes, refused: MessageRefused) -> InboxNotice:
         env.arrived,
         sender,
         subject,
-        f"skipped: {refused.reason} ({refused.detail}); left on the server, not stored",
+        _("skipped: {reason} ({detail}); left on the server, not stored").format(
+            reason=refused.reason, detail=refused.detail
+        ),
         size=env.size,
         uid=env.uid,
         message_id=message_id,
@@ -287,8 +290,10 @@ def _too_large(env: Envelope, heads: Heads, known: Known, max_mb: int) -> InboxN
         env.arrived,
         heads.from_addr,
         heads.subject,
-        f"{env.size / 2**20:.1f} MB, over the {max_mb} MB limit: left on the server, "
-        f"not stored; to keep it run again with --max-size {env.size // 2**20 + 1}",
+        _(
+            "{value:.1f} MB, over the {max_mb} MB limit: left on the server, not stored; "
+            "to keep it run again with --max-size {value2}"
+        ).format(value=env.size / 2**20, max_mb=max_mb, value2=env.size // 2**20 + 1),
         request_id=header_request(heads, known),
         size=env.size,
         uid=env.uid,
@@ -306,10 +311,12 @@ def _binder(registry: Registry, own: str) -> Callable[[Journal], Callable[[Pendi
         def bind(pending: PendingReply) -> Binding | str:
             parsed = pending.context
             if parsed is None:
-                return "no longer matches a request (not read from the mailbox)"
+                return "no longer matches a request (not read from the mailbox)"  # i18n: English on purpose
             found = match_message(parsed, known)
             if found.outcome != "matched" or found.request_id is None:
-                return found.reason or f"no longer matches a request ({found.outcome})"
+                return (
+                    found.reason or f"no longer matches a request ({found.outcome})"
+                )  # i18n: English on purpose (stored)
             return Binding(
                 request_id=found.request_id,
                 matched_by=found.matched_by or "reference",
@@ -617,8 +624,10 @@ def _apply_decisions(
                         summary.request_id,
                         state,
                         error=unauthenticated_warning(reply)
-                        + "; not applied (if you checked it is genuine: `broker-audit mark "
-                        f"{summary.request_id} {state} --reply {summary.reply_id} --sender-checked`)",
+                        + _(
+                            "; not applied (if you checked it is genuine: `broker-audit mark {request_id} "
+                            "{state} --reply {reply_id} --sender-checked`)"
+                        ).format(request_id=summary.request_id, state=state, reply_id=summary.reply_id),
                     )
                 )
                 continue

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.errors import MailNotSetUp, UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.mail_records import MailAccountSet
@@ -45,29 +46,32 @@ class MailSetupResult:
 def _check(settings: MailSettings) -> MailSettings:
     for what, host in (("--smtp-host", settings.smtp_host), ("--imap-host", settings.imap_host)):
         if host and not _HOST.match(host):
-            raise UserError(f"{what}: {host!r} is not a host name", "e.g. smtp.example.org")
+            raise UserError(
+                _("{what}: {host!r} is not a host name").format(what=what, host=host),
+                _("e.g. smtp.example.org"),
+            )
     if not settings.smtp_host:
-        raise UserError("give the SMTP server (--smtp-host)", "your provider's help pages name it")
+        raise UserError(_("give the SMTP server (--smtp-host)"), _("your provider's help pages name it"))
     for what, port in (("--smtp-port", settings.smtp_port), ("--imap-port", settings.imap_port)):
         if not 1 <= port <= 65535:
-            raise UserError(f"{what}: {port} is not a port number")
+            raise UserError(_("{what}: {port} is not a port number").format(what=what, port=port))
     if settings.smtp_security not in ("starttls", "tls"):
         raise UserError(
             f"--smtp-security: {settings.smtp_security!r} is not starttls or tls",
-            "starttls (usually port 587) or tls (usually port 465); mail is never sent in the clear",
+            _("starttls (usually port 587) or tls (usually port 465); mail is never sent in the clear"),
         )
     if not settings.smtp_user:
-        raise UserError("give the SMTP user name (--smtp-user)", "usually your email address")
+        raise UserError(_("give the SMTP user name (--smtp-user)"), _("usually your email address"))
     from_addr = settings.from_addr or (settings.smtp_user if "@" in settings.smtp_user else "")
     if not _ADDRESS.match(from_addr):
-        raise UserError("give the address to send from (--from)", "e.g. --from me@example.org")
+        raise UserError(_("give the address to send from (--from)"), _("e.g. --from me@example.org"))
     if settings.cafile is not None and not settings.cafile.is_file():
         raise UserError(f"--cafile: {settings.cafile} is not a file")
     authserv_id = settings.authserv_id.strip().lower()
     if authserv_id and not _HOST.match(authserv_id):
         raise UserError(
             f"--authserv-id: {settings.authserv_id!r} is not a server name",
-            "the first word of the Authentication-Results header your provider adds, e.g. mx.google.com",
+            _("the first word of the Authentication-Results header your provider adds, e.g. mx.google.com"),
         )
     return MailSettings(
         smtp_host=settings.smtp_host,
@@ -101,7 +105,7 @@ def setup_mail(
             if keyring_available():
                 secret = password()
                 if not secret:
-                    raise UserError("the mail password is empty")
+                    raise UserError(_("the mail password is empty"))
                 stored = store_password(account_id, secret)
         if not stored:
             delete_password(account_id)
@@ -128,12 +132,13 @@ def require_account(journal: Journal, *, imap: bool = False) -> MailAccountSet:
     account = journal.mail_account
     if account is None:
         raise MailNotSetUp(
-            "no mailbox is set up", "run `broker-audit mail setup --smtp-host ... --smtp-user ...` first"
+            _("no mailbox is set up"),
+            _("run `broker-audit mail setup --smtp-host ... --smtp-user ...` first"),
         )
     if imap and not account.imap_host:
         raise MailNotSetUp(
-            "the mailbox has no IMAP server set up",
-            "run `broker-audit mail setup ... --imap-host HOST` again",
+            _("the mailbox has no IMAP server set up"),
+            _("run `broker-audit mail setup ... --imap-host HOST` again"),
         )
     return account
 
@@ -148,7 +153,7 @@ def account_password(account: MailAccountSet, password: Callable[[], str]) -> st
             return found
     secret = password()
     if not secret:
-        raise UserError("the mail password is empty")
+        raise UserError(_("the mail password is empty"))
     return secret
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.journal import Journal, now
 from broker_audit.tracking.mail_records import (
@@ -73,16 +74,18 @@ def summarize(journal: Journal, reply: ReplyStored) -> ReplySummary:
     confirmed = confirmed_state(journal, reply)
     can_apply, why_not = False, ""
     if confirmed:
-        why_not = f"already applied: {confirmed}"
+        why_not = _("already applied: {confirmed}").format(confirmed=confirmed)
     elif not reply.suggested:
-        why_not = "no suggestion"
+        why_not = _("no suggestion")
     else:
         allowed = transitions_for(view.request.kind).get(view.state, frozenset())
         can_apply = State(reply.suggested) in allowed
         if not can_apply:
-            why_not = f"request #{reply.request_id} is {view.state.value}; it cannot become {reply.suggested}"
+            why_not = _("request #{request_id} is {value}; it cannot become {suggested}").format(
+                request_id=reply.request_id, value=view.state.value, suggested=reply.suggested
+            )
             if view.state is State.DRAFTED:
-                why_not += " (record how it was sent first: `broker-audit mark ID sent --via ...`)"
+                why_not += _(" (record how it was sent first: `broker-audit mark ID sent --via ...`)")
     return ReplySummary(
         reply_id=reply.id,
         request_id=reply.request_id,
@@ -200,7 +203,7 @@ class PendingReply:
         )
 
 
-Binder = Callable[[PendingReply], "Binding | str"]
+Binder = Callable[[PendingReply], "Binding | str"]  # i18n: not user-facing
 """Under the writer lock: the request a pending reply belongs to now, or why it no longer does."""
 
 
@@ -287,12 +290,14 @@ def store_reply(journal: Journal, pending: PendingReply) -> ReplyStored:
     buffer.add(pending)
     flushed = buffer.flush()
     if flushed.duplicates:
-        (_, reply_id), *_ = flushed.duplicates
+        (_pending, reply_id), *_others = flushed.duplicates
         other = journal.replies[reply_id]
         what = "message" if pending.content.message_id else "file"
         raise UserError(
-            f"this {what} is kept already, as reply #{reply_id} of request #{other.request_id}",
-            f"`broker-audit show {other.request_id}` lists it",
+            _("this {what} is kept already, as reply #{reply_id} of request #{request_id}").format(
+                what=what, reply_id=reply_id, request_id=other.request_id
+            ),
+            _("`broker-audit show {request_id}` lists it").format(request_id=other.request_id),
         )
     (record,) = flushed.stored
     return record
@@ -300,11 +305,11 @@ def store_reply(journal: Journal, pending: PendingReply) -> ReplyStored:
 
 def unauthenticated_warning(reply: ReplyStored) -> str:
     """Why a reply's word is not evidence by itself (said before its state is applied)."""
-    why = reply.auth_note or "no authentication result from your mail server"
-    return (
-        f"reply #{reply.id} claims to come from {reply.from_addr or 'an unknown sender'}, but your mail "
-        f"server did not authenticate that sender ({why}): anyone can send such an email"
-    )
+    why = reply.auth_note or _("no authentication result from your mail server")
+    return _(
+        "reply #{id} claims to come from {value}, but your mail server did not "
+        "authenticate that sender ({why}): anyone can send such an email"
+    ).format(id=reply.id, value=reply.from_addr or _("an unknown sender"), why=why)
 
 
 def reply_status_event(
@@ -325,10 +330,14 @@ def reply_status_event(
     if not reply.trusted and not sender_checked:
         raise UserError(
             unauthenticated_warning(reply),
-            f"if you checked that it is genuine, run `broker-audit mark {reply.request_id} {state.value} "
-            f"--reply {reply.id} --sender-checked`",
+            _(
+                "if you checked that it is genuine, run `broker-audit mark {request_id} "
+                "{value} --reply {id} --sender-checked`"
+            ).format(request_id=reply.request_id, value=state.value, id=reply.id),
         )
-    unverified = "" if reply.trusted else " (sender not authenticated; applied as the user confirmed)"
+    unverified = (
+        "" if reply.trusted else " (sender not authenticated; applied as the user confirmed)"
+    )  # i18n: English on purpose (stored)
     return journal.status_event(
         reply.request_id,
         state,
@@ -338,28 +347,35 @@ def reply_status_event(
     )
 
 
-def check_reply_date(view: RequestView, on: dt.date, *, what: str = "the reply") -> None:
+def check_reply_date(view: RequestView, on: dt.date, *, what: str = _("the reply")) -> None:
     """Refuse a reply dated before its request was sent (or, for one never recorded as sent,
     before the letter's own date), or before the request's last recorded change."""
     sent = view.sent
     if sent is not None and on < sent:
         raise UserError(
-            f"{what} is dated {on.isoformat()}, before request {view.request.id} was sent "
-            f"({sent.isoformat()})",
-            "check the date: give the day it came with --on, or file it under the request it answers",
+            _("{what} is dated {on}, before request {id} was sent ({sent})").format(
+                what=what, on=on.isoformat(), id=view.request.id, sent=sent.isoformat()
+            ),
+            _("check the date: give the day it came with --on, or file it under the request it answers"),
         )
     if on < view.request.dated:
         raise UserError(
-            f"{what} is dated {on.isoformat()}, before request {view.request.id}'s letter "
-            f"({view.request.dated.isoformat()})",
-            "check the date: give the day it came with --on, or file it under the request it answers",
+            _("{what} is dated {on}, before request {id}'s letter ({dated})").format(
+                what=what, on=on.isoformat(), id=view.request.id, dated=view.request.dated.isoformat()
+            ),
+            _("check the date: give the day it came with --on, or file it under the request it answers"),
         )
     if view.events and on < view.events[-1].on:
         last = view.events[-1]
         raise UserError(
-            f"{what} is dated {on.isoformat()}, before request {view.request.id}'s last recorded change "
-            f"({last.state.value} on {last.on.isoformat()})",
-            "check both dates: changes are recorded in the order they happened",
+            _("{what} is dated {on}, before request {id}'s last recorded change ({value} on {on2})").format(
+                what=what,
+                on=on.isoformat(),
+                id=view.request.id,
+                value=last.state.value,
+                on2=last.on.isoformat(),
+            ),
+            _("check both dates: changes are recorded in the order they happened"),
         )
 
 
@@ -408,14 +424,20 @@ def apply_reply(
         reply = journal.replies.get(reply_id)
         if reply is None:
             raise UserError(
-                f"no reply with id {reply_id}", "`broker-audit show ID` lists a request's replies"
+                _("no reply with id {reply_id}").format(reply_id=reply_id),
+                _("`broker-audit show ID` lists a request's replies"),
             )
         if confirmed_state(journal, reply):
-            raise UserError(f"reply #{reply_id} was already applied ({confirmed_state(journal, reply)})")
+            raise UserError(
+                _("reply #{reply_id} was already applied ({journal})").format(
+                    reply_id=reply_id, journal=confirmed_state(journal, reply)
+                )
+            )
         chosen = state_text or reply.suggested
         if not chosen:
             raise UserError(
-                f"reply #{reply_id} has no suggested state", "name the state, e.g. `--state acknowledged`"
+                _("reply #{reply_id} has no suggested state").format(reply_id=reply_id),
+                _("name the state, e.g. `--state acknowledged`"),
             )
         event = reply_status_event(journal, reply, chosen, today, sender_checked=sender_checked)
         journal.append([event])
@@ -450,9 +472,9 @@ def read_reply_file(path: Path) -> bytes:
 
     return read_own_file(
         path,
-        what="reply file",
+        what=_("reply file"),
         limit=MAX_REPLY_FILE_BYTES,
-        hint="scan it at a lower resolution, or split it into pages",
+        hint=_("scan it at a lower resolution, or split it into pages"),
     )
 
 
@@ -473,15 +495,21 @@ def read_reply(path: Path) -> ReplyFile:
 
     suffix = path.suffix.lower()
     if path.is_dir():
-        raise UserError(f"{path.name} is a folder", "give one reply file: --file FOLDER/reply.pdf")
+        raise UserError(
+            _("{name} is a folder").format(name=path.name), _("give one reply file: --file FOLDER/reply.pdf")
+        )
     if suffix not in REPLY_FILE_TYPES:
         raise UserError(
-            f"{path.name}: a reply file is .pdf, .jpg, .png, .txt or .eml", "save or scan it as one of those"
+            _("{name}: a reply file is .pdf, .jpg, .png, .txt or .eml").format(name=path.name),
+            _("save or scan it as one of those"),
         )
     content_type, magic = REPLY_FILE_TYPES[suffix]
     data = read_reply_file(path)
     if magic and not any(data.startswith(m) for m in magic):
-        raise UserError(f"{path.name} does not look like a {suffix[1:].upper()} file", "check the file")
+        raise UserError(
+            _("{name} does not look like a {value} file").format(name=path.name, value=suffix[1:].upper()),
+            _("check the file"),
+        )
     return ReplyFile(safe_name(path.name, f"reply{suffix}"), suffix, content_type, data)
 
 
@@ -508,7 +536,7 @@ def _file_content(
         )
         binding = Binding(
             request_id=request_id,
-            matched_by="by hand",
+            matched_by="by hand",  # i18n: English on purpose (stored)
             authenticated=parsed.authentication == "pass" if checked else None,
             auth_note=parsed.auth_detail if checked else "",
         )
@@ -519,14 +547,18 @@ def _file_content(
     attachment = AttachmentInfo(
         name=file.name, content_type=file.content_type, size=len(file.data), sha256=sha256(file.data)
     )
-    return ReplyContent(text=text, attachments=(attachment,)), Binding(request_id, "by hand"), None
+    return (
+        ReplyContent(text=text, attachments=(attachment,)),
+        Binding(request_id, "by hand"),
+        None,
+    )  # i18n: English on purpose (stored)
 
 
 def _refuse_sending_states(state: State) -> None:
     if state in (State.SENT, State.DELIVERED, State.DRAFTED):
         raise UserError(
-            f"a reply cannot make a request {state.value}",
-            "record sending or receipt with `broker-audit mark ID sent|delivered`",
+            _("a reply cannot make a request {value}").format(value=state.value),
+            _("record sending or receipt with `broker-audit mark ID sent|delivered`"),
         )
 
 
@@ -555,7 +587,10 @@ def add_reply_file(
         content, binding, dated = _file_content(journal, view.request.id, file)
         on = on or dated or today  # an e-mail's own date, unless --on says otherwise
         if on > today:
-            raise UserError(f"{on.isoformat()} is in the future", "give the day the reply came with --on")
+            raise UserError(
+                _("{on} is in the future").format(on=on.isoformat()),
+                _("give the day the reply came with --on"),
+            )
         check_reply_date(view, on)
         _check_reply_reference(journal, request_id, content.subject, content.text)
         if state is not None:  # refuse a state that cannot be applied before anything is stored
@@ -600,9 +635,19 @@ def _check_reply_reference(journal: Journal, request_id: int, subject: str, text
         reference, other = others[0]
         name = journal.requests[other].recipient_name
         raise UserError(
-            f"the reply carries the reference {reference} of request #{other} ({name}), not that of "
-            f"#{request_id} ({journal.requests[request_id].reference}): not stored",
-            f"file it under the request it answers: `broker-audit reply {other} --file ...`",
+            _(
+                "the reply carries the reference {reference} of request #{other} ({name}), not "
+                "that of #{request_id} ({reference2}): not stored"
+            ).format(
+                reference=reference,
+                other=other,
+                name=name,
+                request_id=request_id,
+                reference2=journal.requests[request_id].reference,
+            ),
+            _("file it under the request it answers: `broker-audit reply {other} --file ...`").format(
+                other=other
+            ),
         )
 
 

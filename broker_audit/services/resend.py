@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.letters import (
     LetterResult,
@@ -63,24 +64,39 @@ def resend_letter(
         request = view.request
         if request.recipient != "broker" or not request.broker_id:
             raise UserError(
-                f"request {request_id} is a {request.kind} to {request.recipient_name}: "
-                "it has only one route",
-                "write it again with the command that made it",
+                _("request {request_id} is a {kind} to {recipient_name}: it has only one route").format(
+                    request_id=request_id, kind=request.kind, recipient_name=request.recipient_name
+                ),
+                _("write it again with the command that made it"),
             )
         if view.state in (State.FULFILLED, State.WITHDRAWN):
-            raise UserError(f"request {request_id} is {view.state.value}: there is nothing to send")
+            raise UserError(
+                _("request {request_id} is {value}: there is nothing to send").format(
+                    request_id=request_id, value=view.state.value
+                )
+            )
         if via == request.channel and view.state is State.DRAFTED:
             raise UserError(
-                f"request {request_id}'s letter was already written to go {via}",
-                f"send it, then `broker-audit mark {request_id} sent --via {via}`",
+                _("request {request_id}'s letter was already written to go {via}").format(
+                    request_id=request_id, via=via
+                ),
+                _("send it, then `broker-audit mark {request_id} sent --via {via}`").format(
+                    request_id=request_id, via=via
+                ),
             )
         law = next((x for x in laws if x.id == request.law_id), None)
         if law is None:
-            raise UserError(f"law {request.law_id!r} of request {request_id} is no longer in the data")
+            raise UserError(
+                _("law {law_id!r} of request {request_id} is no longer in the data").format(
+                    law_id=request.law_id, request_id=request_id
+                )
+            )
         if request.client_id is not None:
             client = journal.clients.get(request.client_id)
             if client is None:
-                raise UserError(f"request {request_id}'s client is not in this vault")
+                raise UserError(
+                    _("request {request_id}'s client is not in this vault").format(request_id=request_id)
+                )
             profile = client.profile
         else:
             profile = require_profile(journal)
@@ -88,7 +104,7 @@ def resend_letter(
             as_agent = request.as_agent
         agent = journal.agent if as_agent else None
         if as_agent and agent is None:
-            raise UserError("the vault has no clinic profile to write as an agent", "leave out --agent")
+            raise UserError(_("the vault has no clinic profile to write as an agent"), _("leave out --agent"))
         earlier = None
         if request.linked_to is not None and request.linked_to in journal.requests:
             from broker_audit.tracking.earlier import earlier_of
@@ -109,7 +125,11 @@ def resend_letter(
             family=registry.family(broker),
         )
         if job.route is None or job.channel != via:
-            raise UserError(f"{request.recipient_name} has no {via} route for a {request.kind} request")
+            raise UserError(
+                _("{recipient_name} has no {via} route for a {kind} request").format(
+                    recipient_name=request.recipient_name, via=via, kind=request.kind
+                )
+            )
         unfit = address_unfit(job)
         if unfit is not None:
             raise UserError(f"{unfit.broker_name}: {unfit.reason}", "; ".join(unfit.advice))
@@ -118,7 +138,10 @@ def resend_letter(
         also = (
             [
                 journal.status_event(
-                    request_id, State.WITHDRAWN, on=today, note=f"written again for {via} as #{new_id}"
+                    request_id,
+                    State.WITHDRAWN,
+                    on=today,
+                    note=f"written again for {via} as #{new_id}",  # i18n: English on purpose (stored)
                 )
             ]
             if withdraw

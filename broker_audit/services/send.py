@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from broker_audit.errors import MailError, UserError, VaultError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.email_sender import EmailSender, Letter, check_letter
 from broker_audit.services.mail import account_password, cafile_for, require_account
@@ -225,15 +226,17 @@ def sender_problem(journal: Journal, request: RequestMade, letter: Letter, mailb
         return ""
     who = request.recipient_name
     if given:
-        return (
-            f"the letter gives {who} the e-mail {given[0]}, but your mailbox sends from {mailbox}, "
-            f"which would tell {who} a second address: send it from {given[0]} (broker-audit mail "
-            f"setup --from {given[0]}), or put {mailbox} in your profile and write the letter again"
-        )
-    return (
-        f"the letter gives {who} no e-mail address, and sending it from your mailbox would tell "
-        f"{who} {mailbox}: send it by another route, or write it again with --disclose email"
-    )
+        return _(
+            "the letter gives {who} the e-mail {given}, but your mailbox sends from "
+            "{mailbox}, which would tell {who} a second address: send it from {given} "
+            "(broker-audit mail setup --from {given}), or put {mailbox} in your profile "
+            "and write the letter again"
+        ).format(who=who, given=given[0], mailbox=mailbox)
+    return _(
+        "the letter gives {who} no e-mail address, and sending it from your mailbox "
+        "would tell {who} {mailbox}: send it by another route, or write it again with "
+        "--disclose email"
+    ).format(who=who, mailbox=mailbox)
 
 
 def _plan_one(
@@ -249,9 +252,9 @@ def _plan_one(
     recorded and from `mailbox` (`_plan_email`), any other channel's to its route (`_plan_route`)."""
     view = journal.view(request.id)
     if view.state is not State.DRAFTED:
-        return f"it is {view.state.value}, not drafted"
+        return _("it is {value}, not drafted").format(value=view.state.value)
     if journal.open_claims(request.id):
-        return "a run ended while sending it: it may have gone out; it is settled before it is sent again"
+        return _("a run ended while sending it: it may have gone out; it is settled before it is sent again")
     answered = "" if force else _answered_followup(journal, request)
     if answered:
         return answered
@@ -296,16 +299,15 @@ def _plan_route(journal: Journal, request: RequestMade, registry: Registry) -> P
 
     route = _route_value(journal, request, registry)
     if not route:
-        return (
-            f"{request.recipient_name} has no {request.channel} route now; check "
-            f"`broker-audit brokers show {request.broker_id}`"
-        )
+        return _(
+            "{recipient_name} has no {channel} route now; check `broker-audit brokers show {broker_id}`"
+        ).format(recipient_name=request.recipient_name, channel=request.channel, broker_id=request.broker_id)
     files = [Path(name) for name in request.files]
     if not files:
-        return "no letter file is recorded for it; make it again with `broker-audit request ...`"
+        return _("no letter file is recorded for it; make it again with `broker-audit request ...`")
     gone = next((p for p in files if not p.exists()), None)
     if gone is not None:
-        return f"its letter {gone} is gone; make it again with `broker-audit request ...`"
+        return _("its letter {gone} is gone; make it again with `broker-audit request ...`").format(gone=gone)
     letter = KINDS.get(request.kind)
     return PlannedSend(
         request_id=request.id,
@@ -341,17 +343,23 @@ def _checked_letter(journal: Journal, request: RequestMade) -> tuple[Path, Lette
     a To: address; or why it cannot be sent."""
     path = letter_file(journal, request)
     if path is None:
-        return "no .eml letter is recorded for it; make it again with `broker-audit request ... --via email`"
+        return _(
+            "no .eml letter is recorded for it; make it again with `broker-audit request ... --via email`"
+        )
     if not path.exists() and not path.is_symlink():
-        return f"its letter {path} is gone; make it again with `broker-audit request ... --via email`"
+        return _(
+            "its letter {path} is gone; make it again with `broker-audit request ... --via email`"
+        ).format(path=path)
     try:
         letter = check_letter(request, path)
     except UserError as exc:
         return exc.message
     if request.reference not in letter.subject and request.reference not in letter.text:
-        return f"its letter {path} does not carry its reference {request.reference}"
+        return _("its letter {path} does not carry its reference {reference}").format(
+            path=path, reference=request.reference
+        )
     if not letter.to:
-        return f"its letter {path} has no To: address"
+        return _("its letter {path} has no To: address").format(path=path)
     return path, letter
 
 
@@ -359,21 +367,21 @@ def _unknown_recipients(journal: Journal, request: RequestMade, letter: Letter, 
     """Why the letter may not go to its To: addresses (one is not an e-mail route of the broker in
     the registry, or of the agency in the directory), or ""."""
     if request.recipient == "agency":  # a campaign's records request: the route it was written for
-        allowed, where = _agency_emails(journal, request.id), "the agency directory"
+        allowed, where = _agency_emails(journal, request.id), _("the agency directory")
     else:
-        allowed, where = _broker_emails(registry, request.broker_id), "the registry"
+        allowed, where = _broker_emails(registry, request.broker_id), _("the registry")
     strange = [a for a in letter.to if a not in allowed]
     if not strange:
         return ""
     check = (
-        "`broker-audit status --campaign ID`"
+        _("`broker-audit status --campaign ID`")
         if request.recipient == "agency"
-        else f"`broker-audit brokers show {request.broker_id}`"
+        else _("`broker-audit brokers show {broker_id}`").format(broker_id=request.broker_id)
     )
-    return (
-        f"its letter is addressed to {', '.join(strange)}, which is not an email route of "
-        f"{request.recipient_name} in {where}; check {check}"
-    )
+    return _(
+        "its letter is addressed to {strange}, which is not an email route of "
+        "{recipient_name} in {where}; check {check}"
+    ).format(strange=", ".join(strange), recipient_name=request.recipient_name, where=where, check=check)
 
 
 def _answered_followup(journal: Journal, request: RequestMade) -> str:
@@ -382,7 +390,11 @@ def _answered_followup(journal: Journal, request: RequestMade) -> str:
     from broker_audit.services.answered import answered_since_drafted
 
     why = answered_since_drafted(journal, request)
-    return f"{why}: it says no complete response came; not sent (--force sends it anyway)" if why else ""
+    return (
+        _("{why}: it says no complete response came; not sent (--force sends it anyway)").format(why=why)
+        if why
+        else ""
+    )
 
 
 def in_doubt(journal: Journal) -> list[InDoubt]:
@@ -418,7 +430,10 @@ def plan_sending(
     if cap < 1:
         raise UserError("--daily-cap must be at least 1")
     if batch is not None and batch not in journal.batches:
-        raise UserError(f"no clinic batch {batch!r} in the vault", "`broker-audit bulk status` lists them")
+        raise UserError(
+            _("no clinic batch {batch!r} in the vault").format(batch=batch),
+            _("`broker-audit bulk status` lists them"),
+        )
     explicit = bool(request_ids)
     ids = list(dict.fromkeys(request_ids)) if request_ids else sorted(journal.requests)
     ready: list[PlannedSend] = []
@@ -464,12 +479,11 @@ def plan_sending(
 def _outside_batch(request: RequestMade, batch: str | None) -> str:
     """Why a request is not sent by a run for `batch` (None: the requests of no batch), or ""."""
     if request.batch_id and request.batch_id != batch:
-        return (
-            f"it belongs to clinic batch {request.batch_id}: add --batch {request.batch_id} "
-            "to send from a batch"
+        return _("it belongs to clinic batch {batch_id}: add --batch {batch_id} to send from a batch").format(
+            batch_id=request.batch_id
         )
     if batch is not None and request.batch_id != batch:
-        return f"it is not in batch {batch}"
+        return _("it is not in batch {batch}").format(batch=batch)
     return ""
 
 
@@ -505,15 +519,16 @@ def settle_claims(
             continue
         folder = where.get(doubt.message_id.lower())
         if folder is not None:
-            how = f"found in your Sent folder {folder!r}"
+            how = f"found in your Sent folder {folder!r}"  # i18n: English on purpose (stored)
             _log_sent(
                 journal,
                 claim,
                 min(claim.started.date(), today),
-                f"{how} on {today}: your mail server took it",
+                f"{how} on {today}: your mail server took it",  # i18n: English on purpose (stored)
                 0,
             )
-            settled.append(Settled(doubt.request_id, doubt.message_id, "sent", how))
+            shown = _("found in your Sent folder {folder!r}").format(folder=folder)
+            settled.append(Settled(doubt.request_id, doubt.message_id, "sent", shown))
             continue
         answer = ask(doubt, looked)
         if answer == "sent":
@@ -521,10 +536,10 @@ def settle_claims(
                 journal,
                 claim,
                 min(claim.started.date(), today),
-                "you said it went out (no answer was seen)",
+                "you said it went out (no answer was seen)",  # i18n: English on purpose (stored)
                 0,
             )
-            settled.append(Settled(doubt.request_id, doubt.message_id, "sent", "you said so"))
+            settled.append(Settled(doubt.request_id, doubt.message_id, "sent", _("you said so")))
         elif answer == "not-sent":
             with journal.write():
                 journal.append(
@@ -532,12 +547,12 @@ def settle_claims(
                         EmailNotSent(
                             request_id=claim.request_id,
                             message_id=claim.message_id,
-                            reason="you said it did not go out",
+                            reason="you said it did not go out",  # i18n: English on purpose (stored)
                             recorded=now(),
                         )
                     ]
                 )
-            settled.append(Settled(doubt.request_id, doubt.message_id, "not-sent", "you said so"))
+            settled.append(Settled(doubt.request_id, doubt.message_id, "not-sent", _("you said so")))
     return settled
 
 
@@ -562,13 +577,15 @@ def _look_in_sent(
         with ImapSession(settings, secret()) as session:
             folder = session.sent_folder()
             if folder is None:
-                return "your mailbox has no Sent folder to look in"
+                return _("your mailbox has no Sent folder to look in")
             for doubt in doubts:
                 if session.holds_message_id(folder, doubt.message_id):
                     where[doubt.message_id.lower()] = folder
-            return f"it is not in your Sent folder {folder!r} (some providers keep no copy of mail sent so)"
+            return _(
+                "it is not in your Sent folder {folder!r} (some providers keep no copy of mail sent so)"
+            ).format(folder=folder)
     except MailError as exc:
-        return f"the Sent folder could not be searched ({exc.message})"
+        return _("the Sent folder could not be searched ({message})").format(message=exc.message)
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -638,8 +655,8 @@ def send_requests(
         account = journal.mail_account
         if not held:
             raise UserError(
-                "another `broker-audit send` is sending from this vault",
-                "wait until it is done, then run `broker-audit send` again",
+                _("another `broker-audit send` is sending from this vault"),
+                _("wait until it is done, then run `broker-audit send` again"),
             )
         secret = _Password(account, password) if account is not None else None
         settled: list[Settled] = []
@@ -747,12 +764,11 @@ class _Sender:
         with journal.write():
             view = journal.view(item.request_id)
             if view.state is not State.DRAFTED:
-                return (
-                    f"it is {view.state.value} now (another broker-audit recorded it meanwhile); "
-                    "not sent again"
-                )
+                return _(
+                    "it is {value} now (another broker-audit recorded it meanwhile); not sent again"
+                ).format(value=view.state.value)
             if journal.open_claims(item.request_id):
-                return "another run claimed it meanwhile; not sent again"
+                return _("another run claimed it meanwhile; not sent again")
             try:
                 prepared = delivery.prepare(_outgoing(journal, view.request, item, self.laws, self.today))
             except UserError as exc:
@@ -872,7 +888,7 @@ def _log_delivered(journal: Journal, prepared: Prepared, outcome: SendOutcome, o
                     request.id,
                     State.SENT,
                     on=on,
-                    via=request.channel,
+                    via=request.channel,  # i18n: English on purpose (stored)
                     tracking=outcome.receipt_id or prepared.receipt_id,
                     note=f"accepted by {prepared.server} at {prepared.started:%H:%M:%S} UTC: "
                     f"{outcome.acceptance}"[:300],
@@ -930,7 +946,9 @@ def _log_sent(
                     on=on,
                     via="email",
                     tracking=claim.message_id,
-                    note=f"accepted by {claim.server} at {claim.started:%H:%M:%S} UTC: {acceptance}"[:300],
+                    note=f"accepted by {claim.server} at {claim.started:%H:%M:%S} UTC: {acceptance}"[
+                        :300
+                    ],  # i18n: English on purpose (stored)
                 )
             )
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from broker_audit.errors import VaultCorrupt
+from broker_audit.i18n import _
 from broker_audit.vault import crypto
 from broker_audit.vault.store import RESTORE_HINT, Header, Store
 
@@ -79,9 +80,9 @@ def read_head(store: Store, sealer: crypto.Sealer, header: Header) -> Head:
             plain = sealer.open(raw[0], raw[1], _HEAD_AD + header.vault_id)
             count, last_tag, digest, changed_at = _HEAD.unpack(plain)
     except (crypto.InvalidTag, struct.error):
-        raise VaultCorrupt("the vault head is damaged or was changed", RESTORE_HINT) from None
+        raise VaultCorrupt(_("the vault head is damaged or was changed"), RESTORE_HINT) from None
     if digest != header.digest():
-        raise VaultCorrupt("the vault header does not match its sealed head", RESTORE_HINT)
+        raise VaultCorrupt(_("the vault header does not match its sealed head"), RESTORE_HINT)
     return Head(count, last_tag, changed_at)
 
 
@@ -103,20 +104,28 @@ def walk(
     count = head.count
     for n, nonce, sealed in store.iter_records(after, upto=count if to_head else None):
         if n < expected:
-            raise VaultCorrupt(f"vault record {n} has no valid number", RESTORE_HINT)
+            raise VaultCorrupt(_("vault record {n} has no valid number").format(n=n), RESTORE_HINT)
         if n > expected and expected <= count:
-            raise VaultCorrupt(f"vault record {expected} is missing or out of place", RESTORE_HINT)
+            raise VaultCorrupt(
+                _("vault record {expected} is missing or out of place").format(expected=expected),
+                RESTORE_HINT,
+            )
         if n > count:
-            raise VaultCorrupt(f"vault record {n} lies beyond the sealed end", RESTORE_HINT)
+            raise VaultCorrupt(_("vault record {n} lies beyond the sealed end").format(n=n), RESTORE_HINT)
         try:
             plain = sealer.open(nonce, sealed, record_ad(vault_id, n, prev))
         except crypto.InvalidTag:
             raise VaultCorrupt(
-                f"vault record {n} is damaged, changed or out of place", RESTORE_HINT
+                _("vault record {n} is damaged, changed or out of place").format(n=n), RESTORE_HINT
             ) from None
         yield n, plain
         prev, expected = tag_of(sealed), expected + 1
     if expected <= count:
-        raise VaultCorrupt(f"vault record {expected} is missing: the vault ends early", RESTORE_HINT)
+        raise VaultCorrupt(
+            _("vault record {expected} is missing: the vault ends early").format(expected=expected),
+            RESTORE_HINT,
+        )
     if prev != head.last_tag:
-        raise VaultCorrupt(f"vault record {count} does not match the sealed head", RESTORE_HINT)
+        raise VaultCorrupt(
+            _("vault record {count} does not match the sealed head").format(count=count), RESTORE_HINT
+        )

@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from broker_audit.i18n import _
+
 KEY_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -66,13 +68,13 @@ def argon2_params_problem(params: Argon2Params) -> str | None:
     """Why `params` must not be used, or None if they are within `ARGON2_LIMITS`."""
     limits = ARGON2_LIMITS
     if not 1 <= params.t <= limits.max_t:
-        return "its time cost is out of range"
+        return _("its time cost is out of range")
     if not 1 <= params.p <= limits.max_p:
-        return "its parallelism is out of range"
+        return _("its parallelism is out of range")
     if not 8 * params.p <= params.m_kib <= limits.max_m_kib:
-        return "its memory cost is out of range"
+        return _("its memory cost is out of range")
     if params.t * params.m_kib > limits.max_work_kib:
-        return "its total cost is out of range"
+        return _("its total cost is out of range")
     return None
 
 

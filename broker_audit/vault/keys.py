@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from broker_audit.i18n import _
 from broker_audit.vault import crypto
 
 KEYRING_SERVICE = "broker-audit"
@@ -126,29 +127,29 @@ def passphrase_cost(slot: Slot) -> tuple[crypto.Argon2Params, bytes]:
     try:
         params = slot.params_dict()
     except (ValueError, UnicodeError):
-        raise SlotChanged("its parameters are not readable") from None
+        raise SlotChanged(_("its parameters are not readable")) from None
     if params.get("kdf") != "argon2id":
-        raise SlotChanged("its key derivation is not Argon2id")
+        raise SlotChanged(_("its key derivation is not Argon2id"))
     legacy = "v" not in params  # written before vault format 2: the cost is only bounded
     expected = {"kdf", "t", "m_kib", "p", "salt"} | (set() if legacy else {"v"})
     version_ok = legacy or (type(params["v"]) is int and params["v"] == PASSPHRASE_SLOT_VERSION)
     if set(params) != expected or not version_ok:
-        raise SlotChanged("its parameters are not ones broker-audit writes")
+        raise SlotChanged(_("its parameters are not ones broker-audit writes"))
     values = [params["t"], params["m_kib"], params["p"]]
     if not all(type(v) is int for v in values) or not isinstance(params["salt"], str):
-        raise SlotChanged("its parameters are not numbers")
+        raise SlotChanged(_("its parameters are not numbers"))
     try:
         salt = bytes.fromhex(params["salt"])
     except ValueError:
-        raise SlotChanged("its salt is not readable") from None
+        raise SlotChanged(_("its salt is not readable")) from None
     if len(salt) != crypto.SALT_BYTES:
-        raise SlotChanged("its salt has the wrong length")
+        raise SlotChanged(_("its salt has the wrong length"))
     cost = crypto.Argon2Params(t=values[0], m_kib=values[1], p=values[2])
     problem = crypto.argon2_params_problem(cost)
     if problem is not None:
         raise SlotChanged(problem)
     if not legacy and cost not in crypto.PASSPHRASE_COSTS:
-        raise SlotChanged("its cost is not one broker-audit writes")
+        raise SlotChanged(_("its cost is not one broker-audit writes"))
     return cost, salt
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from broker_audit.i18n import _
 from broker_audit.vault import crypto, keys
 
 _MAC_INFO = b"broker-audit last seen v1"
@@ -81,7 +82,7 @@ class SeenStore:
                 raise ValueError
             mac = bytes.fromhex(data.pop("mac"))
             if not hmac.compare_digest(mac, self._mac(data)):
-                self.problem = "the record of this vault's last state on this computer was changed"
+                self.problem = _("the record of this vault's last state on this computer was changed")
                 return None
             return SeenState(
                 count=int(data["count"]),
@@ -90,7 +91,7 @@ class SeenStore:
                 seen_at=int(data["seen"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.problem = "the record of this vault's last state on this computer is unreadable"
+            self.problem = _("the record of this vault's last state on this computer is unreadable")
             return None
 
     # --- writing ---------------------------------------------------------------------------

@@ -48,11 +48,14 @@ LOCK_WAIT_MS = 10_000
 """How long a writer waits for another to finish before giving up with "in use"."""
 WAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes of -wal kept after a checkpoint; larger ones are cut back
 RESTORE_HINT = N_("restore the vault file from a backup, and do not add to this one")
-WAL_HINT = (
-    "restore the vault from a backup; or, to open it as it was before the damage, move vault.db-wal "
-    "and vault.db-shm to another folder (keep them: the lost changes are in them)"
+WAL_HINT = N_(
+    "restore the vault from a backup; or, to open it as it was before the damage, "
+    "move vault.db-wal and vault.db-shm to another folder (keep them: the lost "
+    "changes are in them)"
 )
-IN_USE = "the vault is in use by another broker-audit"
+IN_USE = N_("the vault is in use by another broker-audit")
+_CANNOT_WRITE = ("full", "readonly", "read-only", "unable to open", "i/o")  # i18n: not user-facing
+"""Words of SQLite's messages that mean the file cannot be written (not damaged)."""
 _HEADER_TAG = b"broker-audit header v1\x00"
 _META_KEYS = {"format_version", "vault_id", "header_sha256"}
 
@@ -144,14 +147,16 @@ def sqlite_errors() -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         text = str(exc).lower()
         if any(word in text for word in ("locked", "busy")):
-            raise VaultError(IN_USE, "wait for it to finish, then retry") from None
-        if any(word in text for word in ("full", "readonly", "read-only", "unable to open", "i/o")):
-            raise VaultError(f"cannot write the vault file: {exc}", "check the disk") from None
-        raise VaultCorrupt(f"the vault file is damaged ({exc})", RESTORE_HINT) from None
+            raise VaultError(IN_USE, _("wait for it to finish, then retry")) from None
+        if any(word in text for word in _CANNOT_WRITE):
+            raise VaultError(
+                _("cannot write the vault file: {exc}").format(exc=exc), _("check the disk")
+            ) from None
+        raise VaultCorrupt(_("the vault file is damaged ({exc})").format(exc=exc), RESTORE_HINT) from None
     except sqlite3.DatabaseError as exc:
-        raise VaultCorrupt(f"the vault file is damaged ({exc})", RESTORE_HINT) from None
+        raise VaultCorrupt(_("the vault file is damaged ({exc})").format(exc=exc), RESTORE_HINT) from None
     except UnicodeError:  # damaged text in the schema or a clear field
-        raise VaultCorrupt("the vault file is damaged (bad text)", RESTORE_HINT) from None
+        raise VaultCorrupt(_("the vault file is damaged (bad text)"), RESTORE_HINT) from None
 
 
 def _create_error(exc: OSError, path: Path) -> VaultError:
@@ -159,22 +164,34 @@ def _create_error(exc: OSError, path: Path) -> VaultError:
     import errno
 
     code = exc.errno
-    hint = "give another path with --vault (or BROKER_AUDIT_VAULT)"
+    hint = _("give another path with --vault (or BROKER_AUDIT_VAULT)")
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
         return VaultError(
-            f"cannot create the vault {path}: permission denied", f"{hint}, or fix the folder's permissions"
+            _("cannot create the vault {path}: permission denied").format(path=path),
+            _("{hint}, or fix the folder's permissions").format(hint=hint),
         )
     if code in (errno.ENOTDIR, errno.EEXIST):
-        return VaultError(f"cannot create the vault {path}: part of that path is a file, not a folder", hint)
+        return VaultError(
+            _("cannot create the vault {path}: part of that path is a file, not a folder").format(path=path),
+            hint,
+        )
     if code == errno.ELOOP:
-        return VaultError(f"cannot create the vault {path}: it is a symbolic link", hint)
+        return VaultError(_("cannot create the vault {path}: it is a symbolic link").format(path=path), hint)
     if code == errno.EROFS:
-        return VaultError(f"cannot create the vault {path}: the disk is read-only", hint)
+        return VaultError(_("cannot create the vault {path}: the disk is read-only").format(path=path), hint)
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return VaultError(f"cannot create the vault {path}: the disk is full", "free some space, or " + hint)
+        return VaultError(
+            _("cannot create the vault {path}: the disk is full").format(path=path),
+            _("free some space, or ") + hint,
+        )
     if code == errno.ENAMETOOLONG:
-        return VaultError(f"cannot create the vault {path}: the name is too long", hint)
-    return VaultError(f"cannot create the vault {path}: {exc.strerror or type(exc).__name__}", hint)
+        return VaultError(_("cannot create the vault {path}: the name is too long").format(path=path), hint)
+    return VaultError(
+        _("cannot create the vault {path}: {value}").format(
+            path=path, value=exc.strerror or type(exc).__name__
+        ),
+        hint,
+    )
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -209,7 +226,7 @@ class Store:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except FileExistsError:
             raise VaultExists(
-                "a vault already exists at this path", "open it, or choose another --vault path"
+                _("a vault already exists at this path"), _("open it, or choose another --vault path")
             ) from None
         except OSError as exc:
             raise _create_error(exc, path) from None
@@ -245,8 +262,10 @@ class Store:
         report = inspect_wal(path)
         if report.lost_commits:
             raise VaultCorrupt(
-                f"the vault's write-ahead log (vault.db-wal) is damaged: {report.lost_commits} saved "
-                "change(s) after the damage would be lost",
+                _(
+                    "the vault's write-ahead log (vault.db-wal) is damaged: {lost_commits} saved "
+                    "change(s) after the damage would be lost"
+                ).format(lost_commits=report.lost_commits),
                 WAL_HINT,
             )
         # A torn tail: open read-only, so that nothing checkpoints (and deletes) the log before
@@ -257,12 +276,14 @@ class Store:
             with sqlite_errors():
                 (app_id,) = store._conn.execute("PRAGMA application_id").fetchone()
                 if app_id != APPLICATION_ID:
-                    raise VaultCorrupt("this file is not a broker-audit vault", RESTORE_HINT)
+                    raise VaultCorrupt(_("this file is not a broker-audit vault"), RESTORE_HINT)
                 version = store.format_version()
                 if version > FORMAT_VERSION:
                     raise VaultTooNew(
-                        f"the vault has format {version}; this broker-audit reads up to {FORMAT_VERSION}",
-                        "upgrade broker-audit (pipx upgrade broker-audit)",
+                        _(
+                            "the vault has format {version}; this broker-audit reads up to {FORMAT_VERSION}"
+                        ).format(version=version, FORMAT_VERSION=FORMAT_VERSION),
+                        _("upgrade broker-audit (pipx upgrade broker-audit)"),
                     )
             store._protect_sidecars()
         except BaseException:
@@ -373,7 +394,7 @@ class Store:
         with sqlite_errors():
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
         if row is None or not isinstance(row[0], int) or row[0] < 1:
-            raise VaultCorrupt("the vault header is damaged (format version)", RESTORE_HINT)
+            raise VaultCorrupt(_("the vault header is damaged (format version)"), RESTORE_HINT)
         return int(row[0])
 
     def read_header(self) -> Header:
@@ -388,13 +409,13 @@ class Store:
                 and isinstance(slot.params, bytes)
                 and isinstance(slot.wrapped, bytes)
             ):
-                raise VaultCorrupt("the vault header is damaged (key slot)", RESTORE_HINT)
+                raise VaultCorrupt(_("the vault header is damaged (key slot)"), RESTORE_HINT)
         vault_id, checksum = meta.get("vault_id"), meta.get("header_sha256")
         if not isinstance(vault_id, bytes) or not isinstance(checksum, bytes):
-            raise VaultCorrupt("the vault header is damaged", RESTORE_HINT)
+            raise VaultCorrupt(_("the vault header is damaged"), RESTORE_HINT)
         header = Header(self.format_version(), vault_id, slots)
         if header.digest() != checksum or set(meta) != _META_KEYS:
-            raise VaultCorrupt("the vault header is damaged (checksum mismatch)", RESTORE_HINT)
+            raise VaultCorrupt(_("the vault header is damaged (checksum mismatch)"), RESTORE_HINT)
         return header
 
     def write_slots(self, slots: tuple[Slot, ...]) -> Header:
@@ -473,9 +494,9 @@ class Store:
                 for row in batch:
                     n, nonce, sealed = row
                     if not isinstance(n, int):
-                        raise VaultCorrupt("a vault record number is damaged", RESTORE_HINT)
+                        raise VaultCorrupt(_("a vault record number is damaged"), RESTORE_HINT)
                     if not (isinstance(nonce, bytes) and isinstance(sealed, bytes)):
-                        raise VaultCorrupt(f"vault record {n} is damaged", RESTORE_HINT)
+                        raise VaultCorrupt(_("vault record {n} is damaged").format(n=n), RESTORE_HINT)
                 yield from batch
 
     def add_record(self, n: int, nonce: bytes, sealed: bytes) -> None:
@@ -622,7 +643,7 @@ def _connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
                 "PRAGMA journal_mode" if read_only else "PRAGMA journal_mode = WAL"
             ).fetchone()[0]
             if str(mode).lower() != "wal":
-                raise VaultError("the vault file system does not support WAL", "move it")
+                raise VaultError(_("the vault file system does not support WAL"), _("move it"))
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA temp_store = MEMORY")

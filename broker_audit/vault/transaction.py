@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import BinaryIO, Protocol
 
 from broker_audit.errors import UserError, VaultCorrupt, VaultError
+from broker_audit.i18n import _
 from broker_audit.vault import blobs, crypto
 from broker_audit.vault.blobs import BlobRef
 from broker_audit.vault.chain import Head, part_ad, read_head, record_ad, seal_head, snapshot_ad, tag_of, walk
@@ -84,7 +85,7 @@ class Transaction:
         store, sealer = self._parts()
         size = blobs.blob_size(data)
         if size > blobs.MAX_BLOB_BYTES:
-            raise UserError("the attachment is too large to keep in the vault (over 4 GiB)")
+            raise UserError(_("the attachment is too large to keep in the vault (over 4 GiB)"))
         ref = BlobRef(
             blob_id=secrets.token_bytes(blobs.BLOB_ID_BYTES),
             record=self._count + 1,
@@ -179,7 +180,9 @@ class Transaction:
         head = read_head(store, sealer, header)
         known, tag = vault._count, vault._tag
         if head.count < known or (known and store.record_tag(known) != tag):
-            raise VaultCorrupt(f"vault record {known} does not match the sealed head", RESTORE_HINT)
+            raise VaultCorrupt(
+                _("vault record {known} does not match the sealed head").format(known=known), RESTORE_HINT
+            )
         new = list(walk(store, sealer, vault._vault_id, known, tag, head))
         self.new_records.extend(new)
         vault._count, vault._tag, vault._changed_at = head.count, head.last_tag, head.changed_at

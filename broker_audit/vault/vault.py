@@ -138,10 +138,10 @@ class Vault:
         path = Path(path)
         if path.exists():
             raise VaultExists(
-                "a vault already exists at this path", "open it, or choose another --vault path"
+                _("a vault already exists at this path"), _("open it, or choose another --vault path")
             )
         if passphrase is not None and not passphrase:
-            raise UserError("an empty passphrase cannot protect the vault", "choose a passphrase")
+            raise UserError(_("an empty passphrase cannot protect the vault"), _("choose a passphrase"))
         vault_id, data_key = secrets.token_bytes(VAULT_ID_BYTES), crypto.new_key()
         slots: list[Slot] = []
         secret = keys.keyring_store(vault_id) if use_keyring else None
@@ -151,8 +151,8 @@ class Vault:
             slots.append(keys.passphrase_slot(vault_id, data_key, passphrase))
         if not slots:
             raise VaultLocked(
-                "no secure OS keyring is available, so the vault needs a passphrase",
-                "run `broker-audit init` again and give a passphrase (prompt or BROKER_AUDIT_PASSPHRASE)",
+                _("no secure OS keyring is available, so the vault needs a passphrase"),
+                _("run `broker-audit init` again and give a passphrase (prompt or BROKER_AUDIT_PASSPHRASE)"),
             )
         recovery, recovery_text = keys.recovery_slot(vault_id, data_key)
         header = Header(FORMAT_VERSION, vault_id, (*slots, recovery))
@@ -217,7 +217,7 @@ class Vault:
     def epoch(self) -> int:
         """Changes whenever this handle starts a new view of the file (a read or a write
         transaction): what was read in one epoch need not hold in the next."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         return store.epoch
 
     @property
@@ -252,20 +252,23 @@ class Vault:
             head = read_head(store, sealer, store.read_header())
             prev = ZERO_TAG if after == 0 else store.record_tag(after)
             if prev is None or not 0 <= after <= head.count:
-                raise VaultCorrupt(f"vault record {after} is missing or beyond the sealed end", RESTORE_HINT)
+                raise VaultCorrupt(
+                    _("vault record {after} is missing or beyond the sealed end").format(after=after),
+                    RESTORE_HINT,
+                )
             yield from walk(store, sealer, self._vault_id, after, prev, head, to_head=to_head)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """One consistent view of the file for every read in the block (nests in a write)."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         with store.snapshot():
             yield
 
     def snapshot_tag(self) -> bytes | None:
         """Which snapshot is stored now (its seal's tag), without opening it: a reader compares
         it with the one it read to see whether another writer has moved the derived state."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         return store.snapshot_tag()
 
     def stored_snapshot(self) -> tuple[int, bytes] | None:
@@ -314,11 +317,13 @@ class Vault:
         store, sealer = self._open_parts()
         size = 0
         if store.blob_chunk_count(ref.blob_id) != ref.chunks:
-            raise VaultCorrupt("a stored attachment has missing or extra parts", RESTORE_HINT)
+            raise VaultCorrupt(_("a stored attachment has missing or extra parts"), RESTORE_HINT)
         for idx in range(ref.chunks):
             row = store.blob_chunk(ref.blob_id, idx)
             if row is None:
-                raise VaultCorrupt(f"part {idx + 1} of a stored attachment is missing", RESTORE_HINT)
+                raise VaultCorrupt(
+                    _("part {value} of a stored attachment is missing").format(value=idx + 1), RESTORE_HINT
+                )
             chunks, record, nonce, sealed = row
             ad = blobs.chunk_ad(self._vault_id, ref.blob_id, ref.record, idx, ref.chunks)
             try:
@@ -327,14 +332,17 @@ class Vault:
                 plain = sealer.open(nonce, sealed, ad)
             except crypto.InvalidTag:
                 raise VaultCorrupt(
-                    f"part {idx + 1} of a stored attachment is damaged, changed or out of place", RESTORE_HINT
+                    _("part {value} of a stored attachment is damaged, changed or out of place").format(
+                        value=idx + 1
+                    ),
+                    RESTORE_HINT,
                 ) from None
             size += len(plain)
             if size > ref.size:
                 break
             yield plain
         if size != ref.size:
-            raise VaultCorrupt("a stored attachment does not have the size its record gives", RESTORE_HINT)
+            raise VaultCorrupt(_("a stored attachment does not have the size its record gives"), RESTORE_HINT)
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -373,7 +381,7 @@ class Vault:
 
     def slots(self) -> list[str]:
         """The kinds of key slot this vault has, e.g. ["keyring", "passphrase", "recovery"]."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         with store.snapshot():
             present = {slot.kind for slot in store.read_header().slots}
         return [kind for kind in keys.SLOT_ORDER if kind in present]
@@ -381,7 +389,7 @@ class Vault:
     def change_passphrase(self, new: str) -> None:
         """Add the passphrase slot, or replace it (new salt, current default Argon2id cost)."""
         if not new:
-            raise UserError("an empty passphrase cannot protect the vault", "choose a passphrase")
+            raise UserError(_("an empty passphrase cannot protect the vault"), _("choose a passphrase"))
         self._open_parts()
         assert self._key is not None
         slot = keys.passphrase_slot(self._vault_id, self._key, new)
@@ -406,7 +414,7 @@ class Vault:
         """Crypto-shred: delete the keyring entries, overwrite every key slot and commit, then
         delete the vault file (records, blobs, snapshot) and its -wal/-shm companions, and the
         last state remembered outside it."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         try:
             with store.snapshot():
                 kinds = {slot.kind for slot in store.read_header().slots}
@@ -446,7 +454,7 @@ class Vault:
 
     def _open_parts(self) -> tuple[Store, crypto.Sealer]:
         if self._store is None or self._sealer is None:
-            raise VaultError("the vault is closed", "open it again")
+            raise VaultError(_("the vault is closed"), _("open it again"))
         return self._store, self._sealer
 
     def _read_snapshot(self, head: Head) -> tuple[int, bytes, bytes] | None:
@@ -490,7 +498,7 @@ class Vault:
 
     def _holds(self, state: SeenState) -> bool:
         """True if this vault's record `state.count` exists and has tag `state.head`."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         if state.count == 0:
             return state.head == ZERO_TAG
         return store.record_tag(state.count) == state.head
@@ -499,14 +507,14 @@ class Vault:
         return SeenState(count=self._count, head=self._tag, changed_at=self._changed_at)
 
     def _save_seen(self, *, rebase: bool) -> None:
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         with store.snapshot():
             self._seen.save(self._seen_state(), contains=self._holds, rebase=rebase)
 
     def _compare_with_seen(self) -> None:
         """Compare with the last state seen on this computer: warn about an older or different
         copy, refuse writes if the write-ahead log lost what was seen, else remember this one."""
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         seen = self._seen.load()
         warnings = [self._seen.problem] if self._seen.problem else []
         count = self._count
@@ -516,8 +524,10 @@ class Vault:
         if seen is None:
             if store.wal.torn_frames:
                 warnings.append(
-                    "the vault's write-ahead log ends with an incomplete write (a crash, or damage): "
-                    "if a change you saw saved is missing, restore the vault from a backup"
+                    _(
+                        "the vault's write-ahead log ends with an incomplete write (a crash, or "
+                        "damage): if a change you saw saved is missing, restore the vault from a backup"
+                    )
                 )
             elif remember:
                 self._seen.save(self._seen_state(), contains=self._holds)
@@ -527,33 +537,47 @@ class Vault:
         elif seen.count > count:
             when = _when(seen.changed_at)
             warnings.append(
-                f"this vault is older than the one last seen on this computer: it has {count} "
-                f"records, {seen.count} were seen"
-                + (f" (last change {when:%Y-%m-%d %H:%M} UTC)" if when else "")
-                + "; a restored backup or a sync conflict? Keep the newer copy if you have it"
+                _(
+                    "this vault is older than the one last seen on this computer: it has {count} "
+                    "records, {count2} were seen"
+                ).format(count=count, count2=seen.count)
+                + (_(" (last change {when:%Y-%m-%d %H:%M} UTC)").format(when=when) if when else "")
+                + _("; a restored backup or a sync conflict? Keep the newer copy if you have it")
             )
             if store.wal.torn_frames:
                 self._write_refusal = VaultCorrupt(
-                    f"the vault's write-ahead log (vault.db-wal) lost saved changes: {seen.count - count} "
-                    "record(s) seen on this computer are missing; nothing is written to it",
+                    _(
+                        "the vault's write-ahead log (vault.db-wal) lost saved changes: {value} "
+                        "record(s) seen on this computer are missing; nothing is written to it"
+                    ).format(value=seen.count - count),
                     WAL_HINT,
                 )
             else:
                 self._write_refusal = VaultOlder(
-                    f"this vault is older than the one last seen on this computer ({count} records, "
-                    f"{seen.count} were seen): it is read, not written, so the newer copy is not forgotten",
-                    "find the newer copy; or, to go on with this one and give up what only the newer one "
-                    "holds, run `broker-audit vault accept`",
+                    _(
+                        "this vault is older than the one last seen on this computer ({count} records, "
+                        "{count2} were seen): it is read, not written, so the newer copy is not "
+                        "forgotten"
+                    ).format(count=count, count2=seen.count),
+                    _(
+                        "find the newer copy; or, to go on with this one and give up what only the "
+                        "newer one holds, run `broker-audit vault accept`"
+                    ),
                 )
         else:
             warnings.append(
-                f"this vault differs from the one last seen on this computer ({seen.count} records "
-                f"then, {count} now, with a different history): a sync conflict, or another copy?"
+                _(
+                    "this vault differs from the one last seen on this computer ({count} records "
+                    "then, {count2} now, with a different history): a sync conflict, or another "
+                    "copy?"
+                ).format(count=seen.count, count2=count)
             )
             self._write_refusal = VaultOlder(
-                "this vault differs from the one last seen on this computer (another history): it is "
-                "read, not written, so neither copy is lost",
-                "keep the copy you want; to go on with this one, run `broker-audit vault accept`",
+                _(
+                    "this vault differs from the one last seen on this computer (another history): "
+                    "it is read, not written, so neither copy is lost"
+                ),
+                _("keep the copy you want; to go on with this one, run `broker-audit vault accept`"),
             )
         self.info = OpenInfo(records=count, last_change=_when(self._changed_at), warnings=tuple(warnings))
 
@@ -571,7 +595,7 @@ class Vault:
         self.info = OpenInfo(
             records=self.info.records,
             last_change=self.info.last_change,
-            warnings=tuple(w for w in self.info.warnings if "last seen on this computer" not in w),
+            warnings=tuple(w for w in self.info.warnings if _("last seen on this computer") not in w),
         )
 
     def _upgrade(self, typed_passphrase: str | None) -> None:
@@ -620,19 +644,19 @@ class Vault:
                 and isinstance(nonce, bytes)
                 and isinstance(sealed, bytes)
             ):
-                raise VaultCorrupt("a stored attachment is damaged", RESTORE_HINT)
+                raise VaultCorrupt(_("a stored attachment is damaged"), RESTORE_HINT)
             assert isinstance(idx, int) and isinstance(chunks, int) and isinstance(record, int)
             expected = seen.get(blob_id, (chunks, record, 0))
             if (chunks, record, idx) != expected or not 1 <= record <= count:
-                raise VaultCorrupt("a stored attachment has missing, extra or moved parts", RESTORE_HINT)
+                raise VaultCorrupt(_("a stored attachment has missing, extra or moved parts"), RESTORE_HINT)
             try:
                 sealer.open(nonce, sealed, blobs.chunk_ad(self._vault_id, blob_id, record, idx, chunks))
             except crypto.InvalidTag:
-                raise VaultCorrupt("a stored attachment is damaged or was changed", RESTORE_HINT) from None
+                raise VaultCorrupt(_("a stored attachment is damaged or was changed"), RESTORE_HINT) from None
             seen[blob_id] = (chunks, record, idx + 1)
             total += 1
         if any(nxt != chunks for chunks, _, nxt in seen.values()):
-            raise VaultCorrupt("a stored attachment has missing parts", RESTORE_HINT)
+            raise VaultCorrupt(_("a stored attachment has missing parts"), RESTORE_HINT)
         return len(seen), total
 
     def _verify_parts(self) -> int:
@@ -655,7 +679,7 @@ class Vault:
 
     @contextlib.contextmanager
     def _transaction(self, *, wait: bool) -> Iterator[Transaction | None]:
-        store, _ = self._open_parts()
+        store, _sealer = self._open_parts()
         if self._write_refusal is not None:
             raise self._write_refusal
         if store.pending_migrations():  # opened read-only as an older format: migrate first
