@@ -31,6 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import RssSampler
 
+from broker_audit.services.resources import Resources
+
 FIRST = [
     "María José",
     "Trần",
@@ -138,8 +140,7 @@ def run_once(
             BatchOptions(kinds=("access",), brokers=tuple(brokers), workers=workers),
             out_dir=folder / "out",
             today=dt.date(2026, 11, 25),
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            resources=Resources(registry=shipped_registry(), laws=shipped_laws()),
         )
     wall, cpu_seconds = time.perf_counter() - start, cpu() - cpu_start
     pdf = next(p for p in result.files if p.suffix == ".pdf" and p.stem == result.batch_id)

@@ -270,8 +270,7 @@ def test_send_delivers_by_a_registered_sender_and_logs_it_sent_by_its_channel(
         return send_requests(
             access,
             SendOptions(request_ids=(letter.request_id,)),
-            registry=registry,
-            laws=laws,
+            resources=Resources(registry=registry, laws=laws),
             today=TODAY,
             password=lambda: "",  # no mailbox: this channel needs none
             asks=SendAsks(confirm=lambda plan: True),

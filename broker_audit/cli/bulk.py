@@ -135,8 +135,7 @@ def letters(
             ),
             out_dir=out,
             today=today(),
-            registry=resources(ctx).registry,
-            laws=resources(ctx).laws,
+            resources=resources(ctx),
             clinic=load_clinic_file(clinic) if clinic else None,
             progress=advance,
         )

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from broker_audit.profile import AgentProfile
     from broker_audit.registry.load import Registry
     from broker_audit.registry.schema import Broker
+    from broker_audit.services.resources import Resources
     from broker_audit.vocabulary import LetterKind
 
 Progress = Callable[[int, int], None]
@@ -295,8 +296,7 @@ def run_batch(
     *,
     out_dir: Path,
     today: dt.date,
-    registry: Registry,
-    laws: Sequence[Law],
+    resources: Resources,
     clinic: AgentProfile | None = None,
     progress: Progress | None = None,
 ) -> BatchResult:
@@ -324,6 +324,7 @@ def run_batch(
     """
     from broker_audit.intake import read_clients
 
+    registry, laws = resources.registry, resources.laws
     chosen = choose(options, registry)
     intake = read_clients(
         clients_csv,

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from broker_audit.mail.bounds import Limits
     from broker_audit.mail.imap import Envelope, ImapSession
     from broker_audit.registry.load import Registry
+    from broker_audit.services.resources import Resources
 
 DEFAULT_MAX_MB = 25
 DEFAULT_SINCE_DAYS = 30
@@ -521,7 +522,7 @@ def read_inbox(
     access: VaultAccess,
     options: InboxOptions = InboxOptions(),
     *,
-    registry: Registry,
+    resources: Resources,
     today: dt.date,
     password: Callable[[], str],
     asks: InboxAsks = InboxAsks(),
@@ -533,6 +534,7 @@ def read_inbox(
     In stages: scan each message's headers (`triage`), fetch and match those that may be about a
     request (`match_fetched`), store the matched ones a batch at a time (`_Store`), then file
     them (if asked), withdraw answered follow-ups and apply the states chosen (`_apply_stage`)."""
+    registry = resources.registry
     from broker_audit.mail.imap import ImapSession, ImapSettings
 
     options.check(today)

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from broker_audit.law.schema import Law
     from broker_audit.profile import Profile
     from broker_audit.registry.load import Registry
+    from broker_audit.services.resources import Resources
 
 # The senders broker-audit ships: e-mail. Another channel's sender is registered by its module
 # (`senders.register_sender`).
@@ -635,11 +636,10 @@ def send_requests(
     access: VaultAccess,
     options: SendOptions,
     *,
-    registry: Registry,
+    resources: Resources,
     today: dt.date,
     password: Callable[[], str],
     asks: SendAsks,
-    laws: Sequence[Law] = (),
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], dt.datetime] = now,
 ) -> SendResult:
@@ -669,7 +669,7 @@ def send_requests(
             journal,
             options.request_ids or None,
             batch=options.batch,
-            registry=registry,
+            registry=resources.registry,
             today=today,
             cap=options.cap,
             force=options.force,
@@ -687,7 +687,7 @@ def send_requests(
             deliveries = _open_deliveries(plan.to_send, sender_options, connections)
             if secret is not None:
                 secret.forget()  # the servers have it
-            stage = _Sender(journal, deliveries, today, laws)
+            stage = _Sender(journal, deliveries, today, resources.laws)
             sent, failed, not_attempted = stage.send_all(plan.to_send, options.pace, sleep, asks.progress)
     return SendResult(
         plan=plan,

@@ -12,6 +12,8 @@ from clijson import data
 from cliutil import ROOT, Runner
 from pypdf import PdfReader
 
+from broker_audit.services.resources import Resources
+
 CLINIC = ROOT / "examples" / "clinic.toml"
 
 ROWS = [
@@ -183,8 +185,7 @@ def test_a_failure_mid_batch_leaves_no_pdf_and_no_log(
             BatchOptions(kinds=("access",), preset="ice-linked", templates_dir=templates, workers=2),
             out_dir=out,
             today=dt.date(2026, 11, 25),
-            registry=shipped_registry(),
-            laws=shipped_laws(),
+            resources=Resources(registry=shipped_registry(), laws=shipped_laws()),
         )
     assert list(out.iterdir()) == [] if out.exists() else True
     assert data(cli(["bulk", "status", "--json"])[1]) == []

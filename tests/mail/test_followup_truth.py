@@ -86,11 +86,10 @@ def test_followups_send_refuses_a_followup_answered_since_it_was_drafted_unless_
         return send_requests(
             access,
             SendOptions(pace=0, **options),
-            registry=shipped_registry(),
+            resources=Resources(registry=shipped_registry(), laws=shipped_laws()),
             today=LATER,
             password=lambda: PASSWORD,
             asks=SendAsks(confirm=lambda plan: True),
-            laws=shipped_laws(),
         )
 
     dry = send(dry_run=True)

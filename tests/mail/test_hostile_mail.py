@@ -56,7 +56,7 @@ def _inbox(access: VaultAccess, imap: ImapServer, asks: InboxAsks = InboxAsks())
     return read_inbox(
         access,
         InboxOptions(cafile=imap.cafile),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry()),
         today=TODAY,
         password=lambda: PASSWORD,
         asks=asks,
@@ -377,7 +377,7 @@ def _server_inbox(access: VaultAccess, server: Hostile, **options: Any) -> Inbox
     return read_inbox(
         access,
         InboxOptions(cafile=server.cafile, **options),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry()),
         today=TODAY,
         password=lambda: PASSWORD,
     )

@@ -22,6 +22,7 @@ from broker_audit.errors import MailLoginFailed, MailServerUnreachable, MailTLSF
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, open_journal
 from broker_audit.services.inbox import InboxAsks, InboxOptions, InboxResult, read_inbox
+from broker_audit.services.resources import Resources
 from broker_audit.services.send import SendAsks, SendOptions, send_requests
 from broker_audit.tracking.states import State
 
@@ -49,7 +50,7 @@ def _inbox(
     return read_inbox(
         access,
         InboxOptions(**{"cafile": imap.cafile, **options}),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry()),
         today=TODAY,
         password=password,
         asks=asks,
@@ -71,7 +72,7 @@ def sent(access: VaultAccess, tmp_path: Path, smtp_tls: SmtpServer, imap: ImapSe
     result = send_requests(
         access,
         SendOptions(pace=0, cafile=smtp_tls.cafile),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry()),
         today=TODAY,
         password=lambda: PASSWORD,
         asks=SendAsks(confirm=lambda p: True),

@@ -110,7 +110,7 @@ def test_parallel_inbox_and_reply_keep_every_reply_under_its_request(
         read_inbox(
             access,
             InboxOptions(folder=folder, cafile=imap.cafile),
-            registry=shipped_registry(),
+            resources=Resources(registry=shipped_registry()),
             today=TODAY,
             password=lambda: PASSWORD,
         )

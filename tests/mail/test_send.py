@@ -47,7 +47,7 @@ def _send(
     return send_requests(
         access,
         SendOptions(request_ids=tuple(ids or ()), **{"pace": 0.0, **options}),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry()),
         today=TODAY,
         password=password,
         asks=SendAsks(confirm=confirm, ask=ask),
@@ -255,11 +255,10 @@ def test_a_follow_up_by_email_encloses_the_timeline(
     result = send_requests(
         access,
         SendOptions(pace=0),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry(), laws=shipped_laws()),
         today=later,
         password=lambda: PASSWORD,
         asks=SendAsks(confirm=lambda plan: True),
-        laws=shipped_laws(),
     )
     assert [s.request_id for s in result.sent] == [follow.request_id], [k.reason for k in result.plan.skipped]
     msg = email.message_from_bytes(smtp_tls.received[-1].data, policy=email.policy.default)

@@ -25,6 +25,7 @@ from mailservers import PASSWORD, ImapServer, Received, SmtpServer
 from broker_audit.errors import UserError
 from broker_audit.registry.load import shipped_registry
 from broker_audit.services import VaultAccess, mark, open_journal
+from broker_audit.services.resources import Resources
 from broker_audit.services.send import (
     Answer,
     InDoubt,
@@ -53,7 +54,7 @@ def _send(
     return send_requests(
         access,
         SendOptions(request_ids=tuple(ids or ()), **{"pace": 0.0, **options}),
-        registry=shipped_registry(),
+        resources=Resources(registry=shipped_registry()),
         today=TODAY,
         password=password,
         asks=SendAsks(confirm=confirm, ask=ask),

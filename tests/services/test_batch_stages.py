@@ -15,6 +15,7 @@ from broker_audit.law.load import shipped_laws
 from broker_audit.letters import render
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.batch import BatchOptions, choose, run_batch
+from broker_audit.services.resources import Resources
 
 from .test_batch_truth import MESSY, REGISTRY, TODAY, _batch, clinic  # noqa: F401  (the fixture)
 
@@ -68,8 +69,7 @@ def test_a_batch_with_nothing_new_is_refused_and_writes_and_logs_nothing(
             BatchOptions(kinds=("access",), brokers=("mailonly",), workers=1),
             out_dir=again,
             today=TODAY,
-            registry=REGISTRY,
-            laws=shipped_laws(),
+            resources=Resources(registry=REGISTRY, laws=shipped_laws()),
         )
     assert not again.exists()
     with open_journal(clinic) as journal:
@@ -86,8 +86,7 @@ def test_options_are_checked_before_the_spreadsheet_is_read(tmp_path: Path) -> N
             BatchOptions(kinds=("access",), brokers=("mailonly",), workers=0),
             out_dir=tmp_path / "out",
             today=TODAY,
-            registry=REGISTRY,
-            laws=shipped_laws(),
+            resources=Resources(registry=REGISTRY, laws=shipped_laws()),
         )
     chosen = choose(BatchOptions(kinds=("access", "access", "delete"), brokers=("mailonly",)), REGISTRY)
     assert [k.id for k in chosen.letters] == ["access", "delete"]

@@ -19,6 +19,7 @@ from broker_audit.registry.load import Registry, shipped_registry
 from broker_audit.registry.schema import Postal, Route
 from broker_audit.services.access import VaultAccess
 from broker_audit.services.batch import BatchOptions, run_batch
+from broker_audit.services.resources import Resources
 from broker_audit.services.vaults import init_vault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,8 +87,7 @@ def _batch(access: VaultAccess, tmp_path: Path, brokers: list[str], **kw: object
         BatchOptions(kinds=("access",), brokers=tuple(brokers), workers=1, **kw),  # type: ignore[arg-type]
         out_dir=tmp_path / "out",
         today=TODAY,
-        registry=REGISTRY,
-        laws=shipped_laws(),
+        resources=Resources(registry=REGISTRY, laws=shipped_laws()),
     )
 
 
