@@ -44,3 +44,34 @@ def test_evidence_after_an_appeal_states_the_requests_own_deadline(
     assert "due March 10, 2027" in out
     assert "estimated" not in out
     assert "answered (partially-fulfilled) on January 18, 2027, within the deadline" in out
+
+
+def test_profile_control_characters_never_reach_the_vault_or_a_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner
+) -> None:
+    """A name pasted with a terminal escape and a right-to-left override (U+202E) was stored as
+    given and written into the letters, where the override reverses what follows it."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    profile = DEMO.read_text(encoding="utf-8").replace(
+        'name = "María José Núñez Nguyễn"', 'name = "Ana\\u001b[31m Tést\\u202e Gómez"'
+    )
+    profile = profile.replace('city = "Denver"', 'city = "Den\\u202ever"', 1)
+    (tmp_path / "me.toml").write_text(profile, encoding="utf-8")
+    code, _, err = cli(["init", "--passphrase", "--profile", str(tmp_path / "me.toml")])
+    assert code == 0, err
+    code, out, _ = cli(["profile", "show", "--json"])
+    assert code == 0 and "Ana Tést Gómez" in out and "\\u202e" not in out and "\\u001b" not in out
+    code, _, err = cli(
+        ["request", "spokeo", "--kind", "delete", "--out", str(tmp_path / "l"), "--format", "txt"]
+    )
+    assert code == 0, err
+    (letter,) = (tmp_path / "l").glob("*.txt")
+    text = letter.read_text(encoding="utf-8")
+    assert "Ana Tést Gómez" in text
+    assert "\x1b" not in text and "\u202e" not in text
+    code, _, err = cli(["profile", "edit", "--other-name", "Ana\x1b]8;;http://x\x1b\\ G"])
+    assert code == 0, err
+    code, out, _ = cli(["profile", "show", "--json"])
+    assert "\\u001b" not in out and "Ana G" in out
