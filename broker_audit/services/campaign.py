@@ -242,17 +242,28 @@ def start_campaign(
                     warnings=choice.warnings,
                 )
             )
-        if not jobs and any(m.open_request is not None for m in without):
+        still = sum(1 for m in without if m.open_request is not None)
+        if not jobs and still:
             raise UserError(
-                f"every one of the {len(agencies)} agencies with a route has an open records request: "
-                "no letter was written",
-                "`status --campaign ID` shows them and `followup` writes to the late ones; "
-                "--again writes them anyway",
+                ngettext(
+                    "{count} agency with a route has an open records request: no letter was written",
+                    "every one of the {count} agencies with a route has an open records request: "
+                    "no letter was written",
+                    still,
+                ).format(count=still),
+                _(
+                    "`status --campaign ID` shows them and `followup` writes to the late ones; "
+                    "--again writes them anyway"
+                ),
             )
         if not jobs:
             raise UserError(
-                f"none of the {len(agencies)} agencies has a known route: no letter was written",
-                "`broker-audit agencies list --without-route` lists them with what is known",
+                ngettext(
+                    "{count} agency has no known route: no letter was written",
+                    "none of the {count} agencies has a known route: no letter was written",
+                    len(agencies),
+                ).format(count=len(agencies)),
+                _("`broker-audit agencies list --without-route` lists them with what is known"),
             )
 
         if announce is not None:

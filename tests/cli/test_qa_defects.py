@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from clijson import data
 from cliutil import DEMO, Runner
 
 
@@ -75,3 +76,18 @@ def test_profile_control_characters_never_reach_the_vault_or_a_letter(
     assert code == 0, err
     code, out, _ = cli(["profile", "show", "--json"])
     assert "\\u001b" not in out and "Ana G" in out
+
+
+def test_cora_all_again_counts_the_agencies_with_a_route_not_every_agency(
+    vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """A second `cora --all` said 'every one of the 64 agencies with a route has an open records
+    request' when only the agencies written to the first time (those with a route) had one."""
+    code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "s"), "--json"])
+    assert code == 0, err
+    body = data(out)
+    written = len(body["letters"])
+    assert written > 1 and body["without_route"]  # some agencies have no route
+    code, _, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "s2")])
+    assert code == 1
+    assert f"every one of the {written} agencies with a route has an open records request" in err
