@@ -91,3 +91,13 @@ def test_cora_all_again_counts_the_agencies_with_a_route_not_every_agency(
     code, _, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "s2")])
     assert code == 1
     assert f"every one of the {written} agencies with a route has an open records request" in err
+
+
+def test_vault_passwd_without_a_new_passphrase_says_so_and_exits_1(vault: Path, cli: Runner) -> None:
+    """With the vault unlocked by BROKER_AUDIT_PASSPHRASE and no BROKER_AUDIT_NEW_PASSPHRASE,
+    `vault passwd` said 'the vault needs its passphrase' and exited 3 (locked): the vault had
+    opened; what was missing was the new passphrase, an input to fix (exit 1)."""
+    code, _, err = cli(["vault", "passwd"])
+    assert code == 1
+    assert "the new passphrase is needed" in err and "BROKER_AUDIT_NEW_PASSPHRASE" in err
+    assert "the vault needs its passphrase" not in err
