@@ -13,6 +13,7 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
+from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import Current, overdue_on
 from broker_audit.tracking.index import Listed, RequestIndex, listed_of
@@ -115,7 +116,9 @@ def status_report(
     read (not the requests themselves)."""
     query = query or StatusQuery()
     if limit is not None and limit < 0:
-        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is None:
@@ -137,7 +140,9 @@ def iter_status_rows(
     filter's values are checked against them before the first row)."""
     query = query or StatusQuery()
     if limit is not None and limit < 0:
-        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is not None and not _filtered(query):
@@ -197,7 +202,9 @@ def report_of(
 ) -> StatusReport:
     """`status_report` over requests already read (the pure part, for tests and other services)."""
     if limit is not None and limit < 0:
-        raise UserError(f"--limit {limit} is negative", "give a number of rows, or --all")
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
     listed = [listed_of(r, now) for r, now in entries]
     return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
 
@@ -321,7 +328,8 @@ def _state_choice(text: str) -> State:
         return State(key)
     except ValueError:
         raise UserError(
-            f"--state {text!r} is not a state", "states are: " + ", ".join(s.value for s in State)
+            _("--state '{text}' is not a state").format(text=text),
+            _("states are: {states}").format(states=", ".join(s.value for s in State)),
         ) from None
 
 
@@ -400,27 +408,36 @@ def mark(
     check_date(today, "today")
     on = check_date(on or today, "--on")
     if on > today:
-        raise UserError(f"{on.isoformat()} is in the future", "give the day it happened with --on")
+        raise UserError(
+            _("{date} is in the future").format(date=on.isoformat()), _("give the day it happened with --on")
+        )
     if via is not None and via not in VIAS:
-        raise UserError(f"unknown channel {via!r}", "--via is one of: " + ", ".join(VIAS))
+        raise UserError(
+            _("unknown channel '{via}'").format(via=via),
+            _("--via is one of: {channels}").format(channels=", ".join(VIAS)),
+        )
     if state is State.SENT and not via:
         raise UserError(
-            "say how the request was sent",
-            f"e.g. `broker-audit mark {request_id} sent --via mail --tracking 9400...`",
+            _("say how the request was sent"),
+            _("e.g. `broker-audit mark {id} sent --via mail --tracking 9400...`").format(id=request_id),
         )
     with open_journal(access) as journal, journal.write():
         current = journal.view(request_id)
         check_channel(current.request, state, via)
         if state is State.DELIVERED and current.delivered is not None:
             raise UserError(
-                f"request {request_id} was already recorded as received on {current.delivered.isoformat()}",
-                "a request is received once; the legal clock runs from that day",
+                _("request {id} was already recorded as received on {date}").format(
+                    id=request_id, date=current.delivered.isoformat()
+                ),
+                _("a request is received once; the legal clock runs from that day"),
             )
         earliest = current.events[-1].on if current.events else current.request.dated
         if on < earliest:
             raise UserError(
-                f"{on.isoformat()} is before the request's last change ({earliest.isoformat()})",
-                "status changes are recorded in the order they happened",
+                _("{date} is before the request's last change ({last})").format(
+                    date=on.isoformat(), last=earliest.isoformat()
+                ),
+                _("status changes are recorded in the order they happened"),
             )
         events = [journal.status_event(request_id, state, on=on, via=via or "", tracking=tracking, note=note)]
         events += _chain_events(journal, current, state, on)
@@ -437,8 +454,8 @@ def _mark_from_reply(
         reply = journal.replies.get(reply_id)
         if reply is None or reply.request_id != request_id:
             raise UserError(
-                f"request {request_id} has no reply #{reply_id}",
-                f"`broker-audit show {request_id}` lists them",
+                _("request {id} has no reply #{reply}").format(id=request_id, reply=reply_id),
+                _("`broker-audit show {id}` lists them").format(id=request_id),
             )
         apply_reply(journal, reply_id, state_text, today, sender_checked=sender_checked)
         return journal.view(request_id)
@@ -455,8 +472,8 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
         return
     if not allowed or not request.channel:
         raise UserError(
-            f"request {request.id} has no known route: it cannot have been sent",
-            "withdraw it (`broker-audit mark ID withdrawn`) or make a new request once a route is known",
+            _("request {id} has no known route: it cannot have been sent").format(id=request.id),
+            _("withdraw it (`broker-audit mark ID withdrawn`) or make a new request once a route is known"),
         )
     # every artefact written for it counts: a mail letter may have its web form's sheet beside it
     written_for = {request.channel, *(r.partition(":")[0] for r in request.routes)}
@@ -465,14 +482,24 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
         other = channel_done(via) or via
         have = via in allowed
         raise UserError(
-            f"request {request.id} was written to go {made}, so it cannot have gone {other}"
-            + ("" if have else f": {request.recipient_name or 'the recipient'} has no {via} route for it"),
-            (
-                f"to send it {other}, write the letter for that route: `broker-audit resend {request.id} "
-                f"--via {via}`; record this one with `--via {request.channel}`"
+            _("request {id} was written to go {made}, so it cannot have gone {other}").format(
+                id=request.id, made=made, other=other
             )
+            + (
+                ""
+                if have
+                else _(": {recipient} has no {via} route for it").format(
+                    recipient=request.recipient_name or _("the recipient"), via=via
+                )
+            ),
+            _(
+                "to send it {other}, write the letter for that route: `broker-audit resend {id} "
+                "--via {via}`; record this one with `--via {channel}`"
+            ).format(other=other, id=request.id, via=via, channel=request.channel)
             if have
-            else f"its letter goes {made}: `broker-audit mark {request.id} sent --via {request.channel}`",
+            else _("its letter goes {made}: `broker-audit mark {id} sent --via {channel}`").format(
+                made=made, id=request.id, channel=request.channel
+            ),
         )
 
 

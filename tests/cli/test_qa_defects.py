@@ -101,3 +101,41 @@ def test_vault_passwd_without_a_new_passphrase_says_so_and_exits_1(vault: Path, 
     assert code == 1
     assert "the new passphrase is needed" in err and "BROKER_AUDIT_NEW_PASSPHRASE" in err
     assert "the vault needs its passphrase" not in err
+
+
+def test_mark_errors_are_in_spanish_under_lang_es(vault: Path, tmp_path: Path, cli: Runner) -> None:
+    """`mark`'s refusals (a date in the future, no --via, an unknown request, a state the
+    lifecycle forbids, a channel the letter was not written for) came out in English under
+    --lang es, one of them half and half: 'written to go por correo postal'."""
+    code, _, err = cli(
+        ["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"]
+    )
+    assert code == 0, err
+    said = {
+        "future": cli(["--lang", "es", "mark", "1", "sent", "--via", "mail", "--on", "2026-12-09"])[2],
+        "no via": cli(["--lang", "es", "mark", "1", "sent"])[2],
+        "unknown": cli(["--lang", "es", "mark", "99", "sent", "--via", "mail"])[2],
+        "state": cli(["--lang", "es", "mark", "1", "bogus"])[2],
+        "lifecycle": cli(["--lang", "es", "mark", "1", "fulfilled"])[2],
+        "channel": cli(["--lang", "es", "mark", "1", "sent", "--via", "email"])[2],
+    }
+    assert "2026-12-09 está en el futuro" in said["future"]
+    assert "diga cómo se envió la solicitud" in said["no via"]
+    assert "no hay ninguna solicitud con el id 99" in said["unknown"]
+    assert "estado desconocido: 'bogus'" in said["state"]
+    assert "la solicitud 1 está en drafted; no puede pasar a fulfilled" in said["lifecycle"]
+    assert "desde drafted puede pasar a: sent, withdrawn" in said["lifecycle"]
+    assert (
+        "se escribió para ir por correo postal, así que no puede haber ido por correo electrónico"
+        in said["channel"]
+    )
+    for text in said.values():
+        for english in (
+            "is in the future",
+            "say how",
+            "no request with",
+            "unknown state",
+            "cannot become",
+            "written to go",
+        ):
+            assert english not in text
