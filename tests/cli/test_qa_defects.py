@@ -139,3 +139,22 @@ def test_mark_errors_are_in_spanish_under_lang_es(vault: Path, tmp_path: Path, c
             "written to go",
         ):
             assert english not in text
+
+
+def test_mark_says_an_estimated_due_date_is_one_and_gives_none_once_closed(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mark 1 sent --via mail` printed 'due 2027-01-28' as a fact, while `status` shows the
+    same day as '~2027-01-28', an estimate (sent 2026-12-07 + 7 days' mail allowance + 45 days);
+    and `mark 1 fulfilled` still printed a due date for a request that was answered."""
+    code, _, err = cli(
+        ["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"]
+    )
+    assert code == 0, err
+    code, out, _ = cli(["mark", "1", "sent", "--via", "mail"])
+    assert code == 0 and "#1 is now sent, due ~2027-01-28 (estimated:" in out
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-12")
+    code, out, _ = cli(["mark", "1", "delivered", "--on", "2026-12-10"])
+    assert code == 0 and out.strip() == "#1 is now delivered, due 2027-01-24"  # received + 45 days
+    code, out, _ = cli(["mark", "1", "fulfilled"])
+    assert code == 0 and out.strip() == "#1 is now fulfilled"
