@@ -39,6 +39,7 @@ _PATTERN_WORDS = {
     r"^https?://\\S+$": "that is an http(s) URL",
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "of lower-case letters, digits and single hyphens",
     r"^[A-Z]{2}$": "of two capital letters (a state code)",
+    r"^[A-Za-z]{2}$": "of two letters (a state code, e.g. CO)",
     r"^\\d{5}(-\\d{4})?$": "that is a ZIP code (12345 or 12345-6789)",
 }
 

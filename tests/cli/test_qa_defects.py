@@ -158,3 +158,18 @@ def test_mark_says_an_estimated_due_date_is_one_and_gives_none_once_closed(
     assert code == 0 and out.strip() == "#1 is now delivered, due 2027-01-24"  # received + 45 days
     code, out, _ = cli(["mark", "1", "fulfilled"])
     assert code == 0 and out.strip() == "#1 is now fulfilled"
+
+
+def test_profile_file_with_a_state_name_says_what_to_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner
+) -> None:
+    """`state = "Colorado"` in a profile file was refused with msgspec's words: "Expected `str`
+    matching regex '^[A-Za-z]{2}$'"."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    profile = DEMO.read_text(encoding="utf-8").replace('state = "CO"', 'state = "Colorado"', 1)
+    (tmp_path / "me.toml").write_text(profile, encoding="utf-8")
+    code, _, err = cli(["init", "--passphrase", "--profile", str(tmp_path / "me.toml")])
+    assert code == 1
+    assert "state: Expected `str` of two letters (a state code, e.g. CO)" in err
+    assert "regex" not in err
