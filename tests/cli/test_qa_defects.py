@@ -173,3 +173,29 @@ def test_profile_file_with_a_state_name_says_what_to_write(
     assert code == 1
     assert "state: Expected `str` of two letters (a state code, e.g. CO)" in err
     assert "regex" not in err
+
+
+def test_complaint_after_an_appeal_names_the_answer_not_the_appeal(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Denied on 2026-12-18, appealed on 2026-12-20, the appeal unanswered: the complaint said
+    'Answer received: December 18, 2026 (appealed)', the request's state now, where the log
+    says the answer of that day was a denial."""
+    out_dir = tmp_path / "l"
+    code, _, err = cli(
+        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
+    )
+    assert code == 0, err
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
+    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
+    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
+    assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-04-01")  # long after any appeal deadline
+    code, _, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
+    assert code == 0, err
+    (complaint,) = out_dir.glob("*-complaint-*.txt")
+    text = complaint.read_text(encoding="utf-8")
+    assert "Answer received: December 18, 2026 (denied)" in text
+    assert "Appeal sent: December 20, 2026" in text
