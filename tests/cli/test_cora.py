@@ -58,7 +58,7 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
     # The vault tracks the Open Records Act's clock: mailed Friday November 27, received
     # (estimate) Friday December 4, 3 working days: Wednesday December 9.
     code, out, err = cli(["mark", str(made["id"]), "sent", "--via", "mail"])
-    assert code == 0 and "due 2026-12-09" in out, out
+    assert code == 0 and "due ~2026-12-09 (estimated" in out, out
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
     code, out, err = cli(["mark", str(made["id"]), "delivered", "--on", "2026-11-30"])
     assert code == 0 and "due 2026-12-03" in out, out  # Monday + 3 working days
