@@ -199,3 +199,34 @@ def test_complaint_after_an_appeal_names_the_answer_not_the_appeal(
     text = complaint.read_text(encoding="utf-8")
     assert "Answer received: December 18, 2026 (denied)" in text
     assert "Appeal sent: December 20, 2026" in text
+
+
+def test_no_complaint_about_an_appeal_before_the_appeals_own_due_date(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The appeal (#2) mailed 2026-12-20 is estimated received 2026-12-27 (7 days' mail), its
+    decision due 45 days later (C.R.S. 6-1-1306(3)(b)): 2027-02-10. The request it appeals (#1)
+    counts from the day of mailing (2027-02-03), and on 2027-02-05 `followup` wrote a complaint
+    to the Attorney General that the appeal went unanswered, five days before the appeal's own
+    due date; on 2027-02-11 the complaint is due."""
+    out_dir = tmp_path / "l"
+    code, _, err = cli(
+        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
+    )
+    assert code == 0, err
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
+    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
+    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
+    assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-05")
+    code, out, _ = cli(["show", "2", "--json"])
+    assert data(out)["due"] == "2027-02-10"
+    code, out, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
+    assert code == 0, err
+    assert not list(out_dir.glob("*-complaint-*"))
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-11")
+    code, out, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
+    assert code == 0, err
+    assert len(list(out_dir.glob("*-complaint-*.txt"))) == 1
