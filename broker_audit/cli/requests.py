@@ -400,7 +400,9 @@ def mark_command(
     if view.due and view.state in AWAITING:  # a closed request has no date to answer by
         due = _(", due {day}").format(day=("~" if view.due_estimated else "") + view.due.isoformat())
         if view.due_estimated:
-            due += " " + _("(estimated: record the day it was received with `mark ID delivered --on DATE`)")
+            from broker_audit.cli.render.requests import estimate_note
+
+            due += " " + estimate_note(view)
     typer.echo(
         _("#{id} is now {state}{due}").format(id=request_id, state=state_word(view.state.value), due=due)
     )

@@ -230,3 +230,28 @@ def test_no_complaint_about_an_appeal_before_the_appeals_own_due_date(
     code, out, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
     assert code == 0, err
     assert len(list(out_dir.glob("*-complaint-*.txt"))) == 1
+
+
+def test_an_appealed_requests_estimate_points_to_the_appeal_not_to_mark_delivered(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once appealed, a request's due date is the appeal decision's, estimated from the day the
+    appeal went out; `show` told the user to record receipt with `mark ID delivered`, which is
+    refused for that request (it was received on 2026-12-10 already)."""
+    out_dir = tmp_path / "l"
+    code, _, err = cli(
+        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
+    )
+    assert code == 0, err
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
+    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
+    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
+    code, out, _ = cli(["mark", "2", "sent", "--via", "mail"])
+    assert code == 0
+    code, out, _ = cli(["show", "1"])
+    assert code == 0 and "state: appealed; due 2027-02-03 (estimated from the day the appeal went out" in out
+    assert "mark APPEAL-ID delivered" in out and "`mark ID delivered" not in out
+    code, _, err = cli(["mark", "1", "delivered", "--on", "2026-12-20"])
+    assert code == 1 and "already recorded as received" in err  # what the old hint led to
