@@ -3,6 +3,7 @@ failed before its fix."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,32 @@ def test_an_appealed_requests_estimate_points_to_the_appeal_not_to_mark_delivere
     assert "mark APPEAL-ID delivered" in out and "`mark ID delivered" not in out
     code, _, err = cli(["mark", "1", "delivered", "--on", "2026-12-20"])
     assert code == 1 and "already recorded as received" in err  # what the old hint led to
+
+
+def test_bulk_letters_counts_in_words_and_no_none_request_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner
+) -> None:
+    """`bulk letters` said 'Batch ...: 1 letters for 1 clients' for one client, and
+    '0 letters for 1 clients, ... (requests #None to #None)' when every letter repeated an open
+    request (only the cover sheet was printed)."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    clinic = Path(__file__).resolve().parents[2] / "examples" / "clinic.toml"
+    assert cli(["init", "--passphrase", "--clinic", str(clinic)])[0] == 0
+    sheet = tmp_path / "one.csv"
+    sheet.write_text(
+        "Name,Address,City,State,ZIP,Date of birth,Email\n"
+        "Ana Example,12 Elm St,Boulder,CO,80302,1990-01-30,ana@example.org\n",
+        encoding="utf-8",
+    )
+    # two brokers: spokeo gets a letter, appriss-insights none (no route): a cover sheet is made
+    run = ["bulk", "letters", str(sheet), "--brokers", "spokeo,appriss-insights", "--kind", "delete"]
+    code, out, err = cli([*run, "--out", str(tmp_path / "b1")])
+    assert code == 0, err
+    batch = r"Batch B-\d{8}-[0-9A-F]{6}: "
+    assert re.search(batch + r"1 letter for 1 client, \d+ pages? \(requests #1 to #1\)\.", out), out
+    code, out, err = cli([*run, "--out", str(tmp_path / "b2")])
+    assert code == 0, err
+    assert re.search(batch + r"0 letters for 1 client, \d+ pages?\.", out), out
+    assert "None" not in out

@@ -29,17 +29,19 @@ def render_batch(summary: BatchSummary) -> None:
             ).format(clients=summary.clients, letters=summary.letters)
         )
     else:
+        letters = ngettext("{count} letter", "{count} letters", summary.letters).format(count=summary.letters)
+        clients = ngettext("{count} client", "{count} clients", summary.clients).format(count=summary.clients)
+        pages = ngettext("{count} page", "{count} pages", summary.pages).format(count=summary.pages)
+        made = (
+            _(" (requests #{first} to #{last})").format(
+                first=summary.first_request, last=summary.last_request
+            )
+            if summary.first_request is not None
+            else ""
+        )
         say(
-            _(
-                "Batch {batch}: {letters} letters for {clients} clients, {pages} pages "
-                "(requests #{first} to #{last})."
-            ).format(
-                batch=summary.batch,
-                letters=summary.letters,
-                clients=summary.clients,
-                pages=summary.pages,
-                first=summary.first_request,
-                last=summary.last_request,
+            _("Batch {batch}: {letters} for {clients}, {pages}{requests}.").format(
+                batch=summary.batch, letters=letters, clients=clients, pages=pages, requests=made
             )
         )
         for path in summary.files:
