@@ -277,6 +277,8 @@ def test_bulk_letters_counts_in_words_and_no_none_request_ids(
     )
     # two brokers: spokeo gets a letter, appriss-insights none (no route): a cover sheet is made
     run = ["bulk", "letters", str(sheet), "--brokers", "spokeo,appriss-insights", "--kind", "delete"]
+    code, out, err = cli([*run, "--dry-run"])
+    assert code == 0 and "Dry run: 1 client would get 1 letter. Nothing was written." in out, err
     code, out, err = cli([*run, "--out", str(tmp_path / "b1")])
     assert code == 0, err
     batch = r"Batch B-\d{8}-[0-9A-F]{6}: "
