@@ -6,16 +6,18 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import msgspec
 
+from broker_audit.cleantext import clean_line
 from broker_audit.errors import DataFileError, MissingProfileField, UserError
 from broker_audit.geography import US_STATES, state_code, zip_problem
 from broker_audit.i18n import _
 from broker_audit.vocabulary import IdentityField
 
 AnyCaseStateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]  # upper-cased when validated
+_S = TypeVar("_S", bound=msgspec.Struct)
 Year = Annotated[int, msgspec.Meta(ge=1900, le=2100)]
 # A phone's mobile advertising ID (Android's AAID, Apple's IDFA): a UUID. All zeros means the
 # phone hides it (tracking turned off), which is no ID at all.
@@ -112,7 +114,10 @@ class Profile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
 
 
 def validate_profile(profile: Profile) -> Profile:
-    """Normalise and check a profile; raise UserError naming the bad field."""
+    """Normalise and check a profile; raise UserError naming the bad field. Its text goes into
+    letters and onto the terminal: control characters, escape sequences and bidi overrides are
+    taken out (`clean_line`)."""
+    profile = _cleaned(profile)
     name = " ".join(profile.name.split())
     if not name:
         raise UserError(_("the profile's name is empty"), _("give the full name as it appears on mail"))
@@ -142,6 +147,27 @@ def validate_profile(profile: Profile) -> Profile:
         advertising_ids=ad_ids,
         licence_number=" ".join(profile.licence_number.split()),
         disclose=list(dict.fromkeys(profile.disclose)) if profile.disclose is not None else None,
+    )
+
+
+def _clean_fields(record: _S) -> _S:
+    """`record` with each of its text fields (and lists of text) through `clean_line`."""
+    changes: dict[str, object] = {}
+    for field in record.__struct_fields__:
+        value = getattr(record, field)
+        if isinstance(value, str):
+            changes[field] = clean_line(value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            changes[field] = [clean_line(v) for v in value]
+    return msgspec.structs.replace(record, **changes)
+
+
+def _cleaned(profile: Profile) -> Profile:
+    reply = profile.reply_address
+    return msgspec.structs.replace(
+        _clean_fields(profile),
+        addresses=[_clean_fields(a) for a in profile.addresses],
+        reply_address=_clean_fields(reply) if reply is not None else None,
     )
 
 

@@ -42,6 +42,7 @@ _PATTERN_WORDS = {
     r"^https?://\\S+$": N_("that is an http(s) URL"),
     r"^[a-z0-9]+(-[a-z0-9]+)*$": N_("of lower-case letters, digits and single hyphens"),
     r"^[A-Z]{2}$": N_("of two capital letters (a state code)"),
+    r"^[A-Za-z]{2}$": N_("of two letters (a state code, e.g. CO)"),
     r"^\\d{5}(-\\d{4})?$": N_("that is a ZIP code (12345 or 12345-6789)"),
 }
 

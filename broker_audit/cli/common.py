@@ -128,6 +128,11 @@ def passphrase_prompt(*, confirm: bool = False, env_name: str = "BROKER_AUDIT_PA
     if env:
         return env
     if not sys.stdin.isatty():
+        if env_name != "BROKER_AUDIT_PASSPHRASE":  # the vault is open: the new one is missing
+            raise UserError(
+                _("the new passphrase is needed and there is no terminal to ask for it twice"),
+                _("set {variable}, or run the command in a terminal").format(variable=env_name),
+            )
         raise VaultLocked(
             _("the vault needs its passphrase and there is no terminal to ask on"),
             _("set {variable}, or run the command in a terminal").format(variable=env_name),

@@ -393,9 +393,16 @@ def mark_command(
                 "timeline says so"
             ).format(reply=reply)
         )
+    from broker_audit.tracking.states import AWAITING
     from broker_audit.words import state_word
 
-    due = _(", due {day}").format(day=view.due.isoformat()) if view.due else ""
+    due = ""
+    if view.due and view.state in AWAITING:  # a closed request has no date to answer by
+        due = _(", due {day}").format(day=("~" if view.due_estimated else "") + view.due.isoformat())
+        if view.due_estimated:
+            from broker_audit.cli.render.requests import estimate_note
+
+            due += " " + estimate_note(view)
     typer.echo(
         _("#{id} is now {state}{due}").format(id=request_id, state=state_word(view.state.value), due=due)
     )

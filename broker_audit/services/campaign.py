@@ -241,12 +241,15 @@ def start_campaign(
                     warnings=choice.warnings,
                 )
             )
-        if not jobs and any(m.open_request is not None for m in without):
+        still = sum(1 for m in without if m.open_request is not None)
+        if not jobs and still:
             raise UserError(
-                _(
-                    "every one of the {agencies} agencies with a route has an open records "
-                    "request: no letter was written"
-                ).format(agencies=len(agencies)),
+                ngettext(
+                    "{count} agency with a route has an open records request: no letter was written",
+                    "every one of the {count} agencies with a route has an open records request: "
+                    "no letter was written",
+                    still,
+                ).format(count=still),
                 _(
                     "`status --campaign ID` shows them and `followup` writes to the late ones; "
                     "--again writes them anyway"
@@ -254,9 +257,11 @@ def start_campaign(
             )
         if not jobs:
             raise UserError(
-                _("none of the {agencies} agencies has a known route: no letter was written").format(
-                    agencies=len(agencies)
-                ),
+                ngettext(
+                    "{count} agency has no known route: no letter was written",
+                    "none of the {count} agencies has a known route: no letter was written",
+                    len(agencies),
+                ).format(count=len(agencies)),
                 _("`broker-audit agencies list --without-route` lists them with what is known"),
             )
 

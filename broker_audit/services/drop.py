@@ -170,10 +170,13 @@ def record_drop_result(
     """Record the status DROP shows for one broker (its row is made the first time)."""
     registry = resources.registry
     laws = resources.laws
-    state = parse_state(state_text)
+    try:
+        state: State | None = parse_state(state_text)
+    except UserError:  # its hint lists a request's states, not DROP's
+        state = None
     if state not in DROP_RESULTS:
         raise UserError(
-            _("{value!r} is not a status DROP reports").format(value=state.value),
+            _("{value!r} is not a status DROP reports").format(value=state_text.strip()),
             _("DROP statuses: {states}").format(
                 states=", ".join(s.value for s in sorted(DROP_RESULTS, key=lambda s: s.value))
             ),

@@ -22,7 +22,7 @@ from broker_audit.i18n import N_, _, current_language, format_date, gettext_in, 
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.replies import confirmed_state, excerpt
 from broker_audit.services.resources import Resources
-from broker_audit.tracking.due import days_left, is_overdue
+from broker_audit.tracking.due import days_left, due_date, is_overdue
 from broker_audit.tracking.journal import Journal
 from broker_audit.tracking.model import RequestMade, RequestView
 from broker_audit.tracking.states import State
@@ -119,7 +119,12 @@ def _deadline(journal: Journal, view: RequestView, today: dt.date, language: str
     request = view.request
     if request.deadline_days is None and request.courtesy_days and view.due is not None:
         return _courtesy(view, today, language)
-    if request.deadline_days is None or view.due is None:
+    # After an appeal the view's due date is the appeal's: the request's own deadline is the one
+    # its events before the appeal give.
+    appeal_at = next((i for i, e in enumerate(view.events) if e.state is State.APPEALED), len(view.events))
+    before_appeal = view.events[:appeal_at]
+    own = due_date(request, before_appeal)
+    if request.deadline_days is None or own.date is None:
         if view.sent is None:
             return gettext_in(language, "Not sent yet: no deadline runs.")
         return gettext_in(language, "No legal response period applies in our data.")
@@ -130,10 +135,10 @@ def _deadline(journal: Journal, view: RequestView, today: dt.date, language: str
         unit = ngettext_in(language, "{days} day", "{days} days", days).format(days=days)
     counted = (
         gettext_in(language, "from receipt")
-        if not view.due_estimated
+        if not own.estimated
         else gettext_in(language, "from receipt (receipt estimated as the day sent)")
     )
-    extension = next((e for e in view.events if e.state is State.EXTENDED), None)
+    extension = next((e for e in before_appeal if e.state is State.EXTENDED), None)
     period = f"{unit} {counted}"
     if extension is not None and request.extension_days:
         reply = journal.replies.get(extension.reply_id) if extension.reply_id is not None else None
@@ -147,10 +152,10 @@ def _deadline(journal: Journal, view: RequestView, today: dt.date, language: str
             period += gettext_in(language, ", plus the {days}-day extension the company took").format(
                 days=request.extension_days
             )
-    due = _long(view.due, language)
+    due = _long(own.date, language)
     answered = next((e for e in view.events if e.state in ANSWER_STATES), None)
     if answered is not None:
-        late = (answered.on - view.due).days
+        late = (answered.on - own.date).days
         gave = gettext_in(
             language, "The law gave {period}: due {due}. The company answered ({state}) on {date},"
         ).format(

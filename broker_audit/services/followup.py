@@ -57,6 +57,12 @@ def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.da
             return "complaint"
         if sent_followups:
             return None  # a follow-up is out and its grace period is still running
+    if step == "complaint" and view.state is State.APPEALED:
+        # the request's appeal clock counts from the day the appeal went out; the appeal's own
+        # counts from its receipt (estimated or recorded): no complaint before that has passed
+        appeals = [v for v in linked if v.request.kind == "appeal" and v.sent]
+        if any(v.due is not None and today <= v.due for v in appeals):
+            return None
     return step
 
 

@@ -116,7 +116,9 @@ def status_report(
     read (not the requests themselves)."""
     query = query or StatusQuery()
     if limit is not None and limit < 0:
-        raise UserError(f"--limit {limit} is negative", _("give a number of rows, or --all"))
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is None:
@@ -138,7 +140,9 @@ def iter_status_rows(
     filter's values are checked against them before the first row)."""
     query = query or StatusQuery()
     if limit is not None and limit < 0:
-        raise UserError(f"--limit {limit} is negative", _("give a number of rows, or --all"))
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is not None and not _filtered(query):
@@ -198,7 +202,9 @@ def report_of(
 ) -> StatusReport:
     """`status_report` over requests already read (the pure part, for tests and other services)."""
     if limit is not None and limit < 0:
-        raise UserError(f"--limit {limit} is negative", _("give a number of rows, or --all"))
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
     listed = [listed_of(r, now) for r, now in entries]
     return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
 
@@ -324,7 +330,8 @@ def _state_choice(text: str) -> State:
         return State(key)
     except ValueError:
         raise UserError(
-            f"--state {text!r} is not a state", _("states are: ") + ", ".join(s.value for s in State)
+            _("--state '{text}' is not a state").format(text=text),
+            _("states are: {states}").format(states=", ".join(s.value for s in State)),
         ) from None
 
 
@@ -417,32 +424,33 @@ def mark(
     on = check_date(on or today, "--on")
     if on > today:
         raise UserError(
-            _("{on} is in the future").format(on=on.isoformat()), _("give the day it happened with --on")
+            _("{date} is in the future").format(date=on.isoformat()), _("give the day it happened with --on")
         )
     if via is not None and via not in VIAS:
-        raise UserError(_("unknown channel {via!r}").format(via=via), "--via is one of: " + ", ".join(VIAS))
+        raise UserError(
+            _("unknown channel '{via}'").format(via=via),
+            _("--via is one of: {channels}").format(channels=", ".join(VIAS)),
+        )
     if state is State.SENT and not via:
         raise UserError(
             _("say how the request was sent"),
-            _("e.g. `broker-audit mark {request_id} sent --via mail --tracking 9400...`").format(
-                request_id=request_id
-            ),
+            _("e.g. `broker-audit mark {id} sent --via mail --tracking 9400...`").format(id=request_id),
         )
     with open_journal(access) as journal, journal.write():
         current = journal.view(request_id)
         check_channel(current.request, state, via)
         if state is State.DELIVERED and current.delivered is not None:
             raise UserError(
-                _("request {request_id} was already recorded as received on {delivered}").format(
-                    request_id=request_id, delivered=current.delivered.isoformat()
+                _("request {id} was already recorded as received on {date}").format(
+                    id=request_id, date=current.delivered.isoformat()
                 ),
                 _("a request is received once; the legal clock runs from that day"),
             )
         earliest = current.events[-1].on if current.events else current.request.dated
         if on < earliest:
             raise UserError(
-                _("{on} is before the request's last change ({earliest})").format(
-                    on=on.isoformat(), earliest=earliest.isoformat()
+                _("{date} is before the request's last change ({last})").format(
+                    date=on.isoformat(), last=earliest.isoformat()
                 ),
                 _("status changes are recorded in the order they happened"),
             )
@@ -461,10 +469,8 @@ def _mark_from_reply(
         reply = journal.replies.get(reply_id)
         if reply is None or reply.request_id != request_id:
             raise UserError(
-                _("request {request_id} has no reply #{reply_id}").format(
-                    request_id=request_id, reply_id=reply_id
-                ),
-                _("`broker-audit show {request_id}` lists them").format(request_id=request_id),
+                _("request {id} has no reply #{reply}").format(id=request_id, reply=reply_id),
+                _("`broker-audit show {id}` lists them").format(id=request_id),
             )
         apply_reply(journal, reply_id, state_text, today, sender_checked=sender_checked)
         return journal.view(request_id)
@@ -497,16 +503,14 @@ def check_channel(request: RequestMade, state: State, via: str | None) -> None:
             + (
                 ""
                 if have
-                else _(": {value} has no {via} route for it").format(
-                    value=request.recipient_name or _("the recipient"), via=via
+                else _(": {recipient} has no {via} route for it").format(
+                    recipient=request.recipient_name or _("the recipient"), via=via
                 )
             ),
-            (
-                _(
-                    "to send it {other}, write the letter for that route: `broker-audit resend "
-                    "{id} --via {via}`; record this one with `--via {channel}`"
-                ).format(other=other, id=request.id, via=via, channel=request.channel)
-            )
+            _(
+                "to send it {other}, write the letter for that route: `broker-audit resend {id} "
+                "--via {via}`; record this one with `--via {channel}`"
+            ).format(other=other, id=request.id, via=via, channel=request.channel)
             if have
             else _("its letter goes {made}: `broker-audit mark {id} sent --via {channel}`").format(
                 made=made, id=request.id, channel=request.channel

@@ -14,7 +14,8 @@ ANSWERS = (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)
 def earlier_of(view: RequestView) -> Earlier:
     """What a letter about `view`'s request says of it (sent, received, due, answered)."""
     sent = next((e for e in view.events if e.state is State.SENT), None)
-    answered = next((e.on for e in reversed(view.events) if e.state in ANSWERS), None)
+    answer = next((e for e in reversed(view.events) if e.state in ANSWERS), None)
+    answered = answer.on if answer else None
     appealed = next((e.on for e in view.events if e.state is State.APPEALED), None)
     return Earlier(
         reference=view.request.reference,
@@ -26,7 +27,9 @@ def earlier_of(view: RequestView) -> Earlier:
         delivered=view.delivered,
         due=view.due,
         due_estimated=view.due_estimated,
-        state=view.state.value,
+        # what the answer was, once there is one (a complaint after an appeal says "denied",
+        # not the request's state now, "appealed"); else the state now
+        state=answer.state.value if answer else view.state.value,
         answered_on=answered,
         appealed_on=appealed,
     )

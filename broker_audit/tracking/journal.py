@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from broker_audit.errors import UnknownRequest, VaultError, VaultTooNew
+from broker_audit.i18n import _
 from broker_audit.profile import AgentProfile, Profile
 from broker_audit.tracking.campaign_records import AgencyFindingRecorded, CampaignMade, CampaignMember
 from broker_audit.tracking.due import Current, current, fold, next_state
@@ -345,7 +346,8 @@ class Journal:
                 request, events = self.requests.get(request_id), self.events.get(request_id, [])
         if request is None:
             raise UnknownRequest(
-                f"no request with id {request_id}", "run `broker-audit status` to see the ids"
+                _("no request with id {id}").format(id=request_id),
+                _("run `broker-audit status` to see the ids"),
             )
         return fold(request, events)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from broker_audit.errors import IllegalTransition
+from broker_audit.i18n import _
 
 
 class State(StrEnum):
@@ -117,7 +118,9 @@ def parse_state(text: str) -> State:
         return State(key)
     except ValueError:
         known = ", ".join(s.value for s in State)
-        raise IllegalTransition(f"unknown state {text!r}", f"states are: {known}") from None
+        raise IllegalTransition(
+            _("unknown state '{text}'").format(text=text), _("states are: {states}").format(states=known)
+        ) from None
 
 
 def transitions_for(kind: str) -> dict[State, frozenset[State]]:
@@ -132,7 +135,16 @@ def check_transition(current: State, new: State, request_id: int, kind: str = ""
     if new in allowed:
         return
     if allowed:
-        hint = "from " + current.value + " it can go to: " + ", ".join(sorted(s.value for s in allowed))
+        hint = _("from {state} it can go to: {states}").format(
+            state=current.value, states=", ".join(sorted(s.value for s in allowed))
+        )
     else:
-        hint = f"{current.value} is final; make a new request with `broker-audit request`"
-    raise IllegalTransition(f"request {request_id} is {current.value}; it cannot become {new.value}", hint)
+        hint = _("{state} is final; make a new request with `broker-audit request`").format(
+            state=current.value
+        )
+    raise IllegalTransition(
+        _("request {id} is {state}; it cannot become {new}").format(
+            id=request_id, state=current.value, new=new.value
+        ),
+        hint,
+    )

@@ -58,7 +58,7 @@ def test_cora_request_to_a_sheriff(cli: Runner, tmp_path: Path, monkeypatch: pyt
     # The vault tracks the Open Records Act's clock: mailed Friday November 27, received
     # (estimate) Friday December 4, 3 working days: Wednesday December 9.
     code, out, err = cli(["mark", str(made["id"]), "sent", "--via", "mail"])
-    assert code == 0 and "due 2026-12-09" in out, out
+    assert code == 0 and "due ~2026-12-09 (estimated" in out, out
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-01")
     code, out, err = cli(["mark", str(made["id"]), "delivered", "--on", "2026-11-30"])
     assert code == 0 and "due 2026-12-03" in out, out  # Monday + 3 working days
@@ -139,12 +139,16 @@ def test_a_campaign_run_twice_writes_no_agency_twice(
 
     code, out, err = cli(["cora", "--all", "co-sheriffs", "--out", str(tmp_path / "b")])
     assert code == 0, err
-    assert "1 letters, 47 agencies without a known route, 16 asked before" in out
+    assert "1 letter, 47 agencies without a known route, 16 asked before" in out
     assert "Not written again" in out
     assert f"Denver Sheriff Department (sheriff-denver): #{first['sheriff-denver']}" in out
     assert "Teller County Sheriff's Office" in out.split("Not written again")[0]
     assert not any((tmp_path / "b").rglob("*denver*"))
     newest = re.search(r"Campaign (C-[0-9A-Z-]+)", out).group(1)  # type: ignore[union-attr]
+    code, out, err = cli(["campaign", "list"])
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert "17 letters (64 agencies in scope)" in next(v for k, v in lines.items() if k != newest)
+    assert "1 letter (64 agencies in scope)" in lines[newest]
     code, out, err = cli(["status", "--campaign", str(newest), "--json"])
     report = data(out)
     assert (report["letters"], report["asked_before"], report["without_route"]) == (1, 16, 47)

@@ -105,3 +105,13 @@ def test_drop_refusals(californian: Path, tmp_path: Path, cli: Runner) -> None:
     assert cli(["profile", "edit", "--state", "CO"])[0] == 0
     code, out, err = cli(["drop", "record", "--on", "2026-09-02"])
     assert code == 1 and "DROP is for California residents" in err
+
+
+def test_drop_result_with_a_misspelt_status_lists_drops_statuses(californian: Path, cli: Runner) -> None:
+    """`drop result spokeo delted` answered with the hint for a request's 18 states (drafted,
+    sent, ..., appealed), most of which DROP never reports (QA pass)."""
+    assert cli(["drop", "record", "--on", "2026-09-01"])[0] == 0
+    code, _, err = cli(["drop", "result", "spokeo", "delted"])
+    assert code == 1 and "'delted' is not a status DROP reports" in err
+    assert "DROP statuses: deleted, exempted, not-found, opted-out, pending" in err
+    assert "appealed" not in err

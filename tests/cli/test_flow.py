@@ -130,7 +130,7 @@ def test_init_request_mark_status_show(
     )
     assert code == 0, err
     # mailed January 5; until the receipt is known, it is estimated 7 days later: due February 26
-    assert "due 2026-02-26" in out
+    assert "due ~2026-02-26 (estimated" in out
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-01-09")  # the return receipt came back
     code, out, err = cli(["mark", "1", "delivered", "--on", "2026-01-08"])
     assert code == 0 and "due 2026-02-22" in out, out  # 45 days from receipt (6-1-1306(2)(a))

@@ -20,26 +20,28 @@ if TYPE_CHECKING:
 def render_batch(summary: BatchSummary) -> None:
     """`bulk letters`: what was written (or would be), by which routes, what was read, and the
     rows and letters passed over, each part drawn by its own function."""
+    letters = ngettext("{count} letter", "{count} letters", summary.letters).format(count=summary.letters)
     if summary.dry_run:
         say(
             ngettext(
-                "Dry run: {clients} client would get {letters} letters. Nothing was written.",
-                "Dry run: {clients} clients would get {letters} letters. Nothing was written.",
+                "Dry run: {clients} client would get {letters}. Nothing was written.",
+                "Dry run: {clients} clients would get {letters}. Nothing was written.",
                 summary.clients,
-            ).format(clients=summary.clients, letters=summary.letters)
+            ).format(clients=summary.clients, letters=letters)
         )
     else:
+        clients = ngettext("{count} client", "{count} clients", summary.clients).format(count=summary.clients)
+        pages = ngettext("{count} page", "{count} pages", summary.pages).format(count=summary.pages)
+        made = (
+            _(" (requests #{first} to #{last})").format(
+                first=summary.first_request, last=summary.last_request
+            )
+            if summary.first_request is not None
+            else ""
+        )
         say(
-            _(
-                "Batch {batch}: {letters} letters for {clients} clients, {pages} pages "
-                "(requests #{first} to #{last})."
-            ).format(
-                batch=summary.batch,
-                letters=summary.letters,
-                clients=summary.clients,
-                pages=summary.pages,
-                first=summary.first_request,
-                last=summary.last_request,
+            _("Batch {batch}: {letters} for {clients}, {pages}{requests}.").format(
+                batch=summary.batch, letters=letters, clients=clients, pages=pages, requests=made
             )
         )
         for path in summary.files:

@@ -24,16 +24,14 @@ def render_campaign_started(result: CampaignResult) -> None:
     who = _("the clinic") if result.requester == "clinic" else _("you (name and e-mail only)")
     asked = [m for m in result.without_route if m.open_request is not None]
     unknown = [m for m in result.without_route if m.open_request is None]
+    written = len(result.letters)
+    letters = ngettext("{count} letter", "{count} letters", written).format(count=written)
+    without = ngettext(
+        "{count} agency without a known route", "{count} agencies without a known route", len(unknown)
+    ).format(count=len(unknown))
     say(
-        _(
-            "Campaign {campaign} ({scope}), from {who}: {letters} letters, {without} agencies without a "
-            "known route"
-        ).format(
-            campaign=result.campaign_id,
-            scope=clean(result.scope),
-            who=who,
-            letters=len(result.letters),
-            without=len(unknown),
+        _("Campaign {campaign} ({scope}), from {who}: {letters}, {without}").format(
+            campaign=result.campaign_id, scope=clean(result.scope), who=who, letters=letters, without=without
         )
         + (_(", {count} asked before").format(count=len(asked)) if asked else "")
     )
@@ -75,9 +73,12 @@ def render_campaign_list(campaigns: Sequence[CampaignSummary]) -> None:
         )
         return
     for c in campaigns:
+        # `agencies` is the whole scope: letters went only to those with a route
+        letters = ngettext("{count} letter", "{count} letters", c.letters).format(count=c.letters)
+        agencies = ngettext("{count} agency", "{count} agencies", c.agencies).format(count=c.agencies)
         say(
             f"{c.campaign_id}  {c.dated.isoformat()}  {clean(c.scope)}: "
-            + _("{letters} letters to {agencies} agencies").format(letters=c.letters, agencies=c.agencies)
+            + _("{letters} ({agencies} in scope)").format(letters=letters, agencies=agencies)
         )
 
 

@@ -18,6 +18,20 @@ if TYPE_CHECKING:
     from broker_audit.tracking.model import RequestMade, RequestView
 
 
+def estimate_note(view: RequestView) -> str:
+    """Why a due date is an estimate, and how to make it exact. An appealed request's date counts
+    from the day the appeal went out: its receipt is recorded on the appeal, not on the request
+    (which `mark ID delivered` would refuse: it was received once already)."""
+    from broker_audit.tracking.states import State
+
+    if view.state is State.APPEALED:
+        return _(
+            "(estimated from the day the appeal went out: record the appeal's receipt on the appeal, "
+            "`mark APPEAL-ID delivered --on DATE`)"
+        )
+    return _("(estimated: record the day it was received with `mark ID delivered --on DATE`)")
+
+
 def render_letters(
     letters: Sequence[LetterResult],
     no_route: Sequence[NoRoute],
@@ -122,7 +136,7 @@ def render_view(view: RequestView, today: dt.date) -> None:
         if view.due_courtesy:
             due += " " + _("(a courtesy date the letter asked for, not a legal deadline)")
         if view.due_estimated:
-            due += " " + _("(estimated: record the day it was received with `mark ID delivered --on DATE`)")
+            due += " " + estimate_note(view)
     say("  " + _("state: {state}{due}").format(state=state, due=due))
     for n, route in enumerate(r.routes):
         channel, _sep, where = route.partition(": ")
