@@ -285,6 +285,7 @@ class Earlier:
     state: str
     answered_on: dt.date | None
     appealed_on: dt.date | None
+    agent: str = ""  # the organisation that sent it as the requester's authorized agent
 
 
 def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None:
@@ -315,6 +316,7 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
         state=earlier.state,
         answered_on=long_date(earlier.answered_on) if earlier.answered_on else "",
         appealed_on=long_date(earlier.appealed_on) if earlier.appealed_on else "",
+        agent=earlier.agent,
     )
 
 

@@ -154,6 +154,7 @@ class EarlierContext(Context, frozen=True, kw_only=True):
     state: str
     answered_on: str = ""
     appealed_on: str = ""
+    agent: str = ""  # who sent it as the requester's authorized agent ("" the requester)
 
 
 class AgentContext(Context, frozen=True, kw_only=True):

@@ -264,7 +264,7 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         laws=asked.resources.laws,
         today=asked.today,
         details=letter_details,
-        earlier=earlier_of(view),
+        earlier=earlier_of(view, journal.agent),
         linked_to=request.id,
         via=request.channel or None,
         earlier_disclosed=request.disclosed,

@@ -109,7 +109,7 @@ def resend_letter(
         if request.linked_to is not None and request.linked_to in journal.requests:
             from broker_audit.tracking.earlier import earlier_of
 
-            earlier = earlier_of(journal.view(request.linked_to))
+            earlier = earlier_of(journal.view(request.linked_to), journal.agent)
         broker = registry.resolve(request.broker_id)
         job = plan_letter(
             broker,

@@ -5,14 +5,16 @@ appealed. Follow-ups, appeals, complaints, records follow-ups and resends all re
 from __future__ import annotations
 
 from broker_audit.letters.compose import Earlier
+from broker_audit.profile import AgentProfile
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import State
 
 ANSWERS = (State.DENIED, State.PARTIALLY_FULFILLED, State.FULFILLED)
 
 
-def earlier_of(view: RequestView) -> Earlier:
-    """What a letter about `view`'s request says of it (sent, received, due, answered)."""
+def earlier_of(view: RequestView, agent: AgentProfile | None = None) -> Earlier:
+    """What a letter about `view`'s request says of it (sent, received, due, answered, and who
+    sent it: `agent`, the vault's clinic, when the request was written as the client's agent)."""
     sent = next((e for e in view.events if e.state is State.SENT), None)
     answer = next((e for e in reversed(view.events) if e.state in ANSWERS), None)
     answered = answer.on if answer else None
@@ -32,4 +34,5 @@ def earlier_of(view: RequestView) -> Earlier:
         state=answer.state.value if answer else view.state.value,
         answered_on=answered,
         appealed_on=appealed,
+        agent=agent.organization if agent is not None and view.request.as_agent else "",
     )

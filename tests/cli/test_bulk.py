@@ -486,3 +486,67 @@ def test_a_batch_gives_a_company_whose_group_shares_with_government_the_minimal_
         given = shown["disclosed"]["given"]
         assert "current-address" not in given and "phone" not in given, (row, given)
         assert "a company of its group" in shown["disclosed"]["reason"]
+
+
+def test_letters_about_an_agents_request_say_the_agent_sent_it(
+    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up, an appeal and a complaint about a request the clinic made as a client's
+    authorized agent say the clinic sent it, as the agent; they never tell a broker or a state
+    office that the client sent a letter the client did not send. A request the client made
+    in their own voice still says "I sent you"."""
+    made: dict[bool, int] = {}
+    for agent in (True, False):
+        code, out, err = cli(
+            [
+                "bulk",
+                "letters",
+                str(clinic_vault),
+                "--brokers",
+                "equifax",
+                "--kind",
+                "opt-out",
+                *(["--agent"] if agent else ["--again"]),
+                "--out",
+                str(tmp_path / f"batch-{agent}"),
+                "--workers",
+                "1",
+                "--json",
+            ]
+        )
+        assert code == 0, err
+        batch = data(out)["batch"]
+        rows = data(cli(["bulk", "status", "--batch", batch, "--json"])[1])
+        made[agent] = min(r["request_id"] for r in rows)
+        assert cli(["mark", str(made[agent]), "sent", "--via", "web-form", "--on", "2026-11-25"])[0] == 0
+
+    def text_of(result: dict[str, object]) -> str:
+        files = result["letters"][0]["files"]  # type: ignore[index]
+        return " ".join(next(Path(f) for f in files if f.endswith(".txt")).read_text().split())  # type: ignore[union-attr]
+
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-03-01")  # long past the 45 days
+    said = {}
+    for agent, request in made.items():
+        code, out, err = cli(
+            ["followup", str(request), "--format", "txt", "--out", str(tmp_path / f"f-{agent}"), "--json"]
+        )
+        assert code == 0, err
+        said[agent] = text_of(data(out))
+    assert "Centro de Derechos Example Clinic, as my authorized agent, sent you" in said[True]
+    assert "I sent you" not in said[True] and "My letter of" not in said[True]
+    assert "I sent you" in said[False] and "authorized agent" not in said[False]
+
+    # the broker refuses the agent's request: the appeal says who sent it too, and so does its
+    # Spanish reading copy
+    assert cli(["mark", str(made[True]), "denied", "--on", "2027-02-27"])[0] == 0
+    out_dir = tmp_path / "a"
+    code, out, err = cli(
+        ["--lang", "es", "followup", str(made[True]), "--format", "txt", "--out", str(out_dir)]
+    )
+    assert code == 0, err
+    appeal, copy = (
+        " ".join(f.read_text().split())
+        for f in (next(out_dir.glob("*-appeal-*[0-9].txt")), next(out_dir.glob("*-reading-copy-es.txt")))
+    )
+    assert "Centro de Derechos Example Clinic, as my authorized agent, sent you" in appeal
+    assert "Centro de Derechos Example Clinic, como mi agente autorizado, les envió" in copy
