@@ -18,6 +18,7 @@ class Client:
     language: str  # "en" or "es"
     warnings: tuple[str, ...] = ()  # fixable but not fatal: bad phone, unreadable previous address...
     unparsed_addresses: tuple[str, ...] = ()  # previous addresses that could not be split into parts
+    id_generated: bool = False  # client_id is generated_id's, not the sheet's: the vault keys it
 
 
 @dataclass(frozen=True)

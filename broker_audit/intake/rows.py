@@ -27,7 +27,9 @@ _LIST_FIELDS = ("other_names", "previous_address")
 
 
 def generated_id(name: str, birth_date: dt.date | None, zip_code: str) -> str:
-    """A stable id from normalised name + DOB + ZIP5, hashed (BLAKE2b, 64 bits): no personal data shows."""
+    """A stable id from normalised name + DOB + ZIP5, hashed (BLAKE2b, 64 bits). Anyone who can
+    guess a name, a birth date and a ZIP can compute it, so it is never stored or written as it is:
+    the batch keys it with the vault's own key first (services/client_ids.py)."""
     material = f"{norm.name_key(name)}|{birth_date.isoformat() if birth_date else ''}|{zip_code[:5]}"
     digest = hashlib.blake2b(material.encode(), digest_size=8, person=b"broker-audit-cid").hexdigest()
     return "c-" + digest
@@ -132,6 +134,7 @@ class RowReader:
         return Client(
             row=row,
             client_id=given_id or generated_id(name, birth_date, address.zip),
+            id_generated=not given_id,
             profile=profile,
             language=language,
             warnings=tuple(found.warnings),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from broker_audit.errors import UserError
 from broker_audit.i18n import _
 from broker_audit.services.access import VaultAccess, open_journal
+from broker_audit.services.client_ids import vault_client_ids
 from broker_audit.services.duplicates import Key, OpenRequest, open_requests
 from broker_audit.services.letters import (
     LetterJob,
@@ -338,7 +339,7 @@ def run_batch(
     with open_journal(access) as journal, journal.write():  # ids are read under the writer lock
         agent = clinic_of(journal, clinic)
         plan = plan_batch(
-            intake,
+            vault_client_ids(intake, journal),
             chosen,
             batch_id=batch_id,
             laws=laws,
@@ -427,6 +428,7 @@ def _preview(
         with open_journal(access) as journal:
             open_now = {} if options.again else open_requests(journal)
             first_id = journal.next_request_id()
+            intake = vault_client_ids(intake, journal)
     return plan_batch(
         intake,
         chosen,

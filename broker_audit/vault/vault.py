@@ -124,6 +124,13 @@ class Vault:
         self._write_refusal: VaultError | None = None
         self.info = OpenInfo(records=0, last_change=None)
 
+    def derived_key(self, info: bytes) -> bytes:
+        """A key for one purpose (`info`), derived from this vault's data key: stable for the
+        vault's life (a new passphrase rewraps the data key, it does not change it)."""
+        if self._key is None:
+            raise VaultError(_("the vault is closed"))
+        return crypto.hkdf_key(self._key, self._vault_id, info)
+
     # --- create and open ---------------------------------------------------------------------
 
     @classmethod
