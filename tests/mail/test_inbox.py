@@ -349,9 +349,13 @@ def test_no_plaintext_reply_or_attachment_on_disk(
     pdf = _deliver_the_set(imap, sent, marker)
     result = _inbox(access, imap, asks=InboxAsks(decide=lambda r: r.suggested if r.can_apply else None))
     assert len(result.stored) == 6
-    # the reply's text; the attachment's bytes, raw and as one base64 line of the message
-    as_sent = base64.b64encode(pdf[57 * 2 : 57 * 3])
-    needles = [marker.encode(), pdf[200:260], pdf[-120:], as_sent]
+    # the reply's text; the attachment's bytes, raw and as one base64 line of the message. Only
+    # bytes this PDF alone has: every reportlab file shares its first few hundred bytes, which
+    # another test run's letters in the same /tmp hold too
+    other = tiny_pdf(f"Consumer file {uuid.uuid4().hex}")
+    own = next(k for k in range(len(pdf) // 57) if pdf[57 * k : 57 * k + 57] != other[57 * k : 57 * k + 57])
+    as_sent = base64.b64encode(pdf[57 * own : 57 * own + 57])
+    needles = [marker.encode(), pdf[57 * own : 57 * own + 60], pdf[-120:], as_sent]
     roots = [Path(os.environ["HOME"]), tmp_path, private_tmp, system_tmp]
     # the IMAP server's maildir stands for the provider's server: it holds the mail by design
     assert _files_holding(needles, roots, started, skip=imap.root) == []
