@@ -1361,4 +1361,5 @@ def _send_to(job: LetterJob) -> str:
     """Where a letter without a route record goes, as one line: an agency's whole postal address
     (its first line is the agency's name or its office), else the lines after the name."""
     lines = job.recipient if job.broker is None and job.channel == "mail" else job.recipient[1:]
-    return " / ".join(lines)
+    # a complaint office's lines are a label and its form or address ("File online at:", URL)
+    return " / ".join(line for line in lines if not line.endswith(":"))
