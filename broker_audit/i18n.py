@@ -157,6 +157,22 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(_current).ngettext(singular, plural, n)
 
 
+def data_text(text: str) -> str:
+    """A text of the shipped broker data that is guidance to the user (what a broker asks for to
+    verify someone, the risk, the least-risk way: `DATA_MESSAGES`), in the current language where
+    the catalog has it, else as the data writes it."""
+    return _(text) if text else text
+
+
+DATA_MESSAGES = (
+    "broker.verification.details",
+    "broker.verification.asks.when",
+    "broker.verification.asks.risk",
+    "broker.verification.asks.instead",
+)
+"""The fields of brokers.toml whose texts go into the catalog (scripts/i18n.py extracts them)."""
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog; translate it later, where it is shown, with ``_``."""
     return message

@@ -13,7 +13,7 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import NoViaRoute, UserError
-from broker_audit.i18n import N_, _, current_language
+from broker_audit.i18n import N_, _, current_language, data_text
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import Journal, Record, now
@@ -655,14 +655,14 @@ def identity_warnings(
     v = broker.verification
     if v is not None and v.asks:
         for ask in v.asks:
-            when = f" ({ask.when})" if ask.when else ""
+            when = f" ({data_text(ask.when)})" if ask.when else ""
             out.append(
                 _("{id}: known to ask for {item}{when} [{grade}]. Instead: {instead}").format(
                     id=broker.id,
                     item=_(IDENTITY_ITEM_WORDS[ask.item]),
                     when=when,
                     grade=_("{grade} source").format(grade=grade_word(ask.grade)),
-                    instead=ask.instead,
+                    instead=data_text(ask.instead),
                 )
             )
         out.append(

@@ -111,6 +111,24 @@ def test_unknown_broker_in_spanish(person: Path, cli: Runner) -> None:
     )
 
 
+def test_what_a_broker_asks_for_and_the_least_risk_way_are_in_spanish(person: Path, cli: Runner) -> None:
+    """The identity guidance of the broker data (what LexisNexis asks for, the risk, what to do
+    instead) is advice a person at risk acts on: in Spanish, where `request` warns and in
+    `brokers show`; in English without --lang."""
+    spanish = "No lo dé para una solicitud bajo la ley estatal"
+    english = "Do not give it for a state-law request"
+    code, out, err = cli(["--lang", "es", "brokers", "show", "lexisnexis"])
+    assert code == 0 and spanish in out and english not in out
+    assert "En Colorado, las personas que no pueden demostrar presencia legal" in out
+    code, out, err = cli(
+        ["--lang", "es", "request", "lexisnexis", "--kind", "access", "--out", str(person.parent / "l")]
+    )
+    assert code == 0, err
+    assert spanish in err and english not in err
+    code, out, err = cli(["brokers", "show", "lexisnexis"])
+    assert english in out and spanish not in out
+
+
 def test_bad_date_in_spanish(person: Path, cli: Runner) -> None:
     _one_spanish_error(
         cli(["--lang", "es", "status", "--as-of", "2026-02-30"]),

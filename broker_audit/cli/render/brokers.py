@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, joined, say
-from broker_audit.i18n import _
+from broker_audit.i18n import _, data_text
 from broker_audit.words import channel_name, door_word, grade_word, kind_word
 
 if TYPE_CHECKING:
@@ -137,17 +137,17 @@ def _verification_lines(b: Broker) -> list[tuple[str, str]]:
             )
         )
     if v.details:
-        lines.append(("  " + _("verification: {details}").format(details=clean(v.details)), ""))
+        lines.append(("  " + _("verification: {details}").format(details=clean(data_text(v.details))), ""))
     lines.append((_source_line(v.source, v.checked), ""))
     if v.asks:
         from broker_audit.registry.schema import IDENTITY_ITEM_WORDS
 
         lines.append((_("What it asks to identify you, the risk, and the least-risk way"), _BOLD))
         for a in v.asks:
-            when = f" ({clean(a.when)})" if a.when else ""
+            when = f" ({clean(data_text(a.when))})" if a.when else ""
             lines.append((f"  {clean(_(IDENTITY_ITEM_WORDS[a.item]))}{when}", _WARN))
-            lines.append(("      " + _("risk: {risk}").format(risk=clean(a.risk)), ""))
-            lines.append(("      " + _("instead: {instead}").format(instead=clean(a.instead)), ""))
+            lines.append(("      " + _("risk: {risk}").format(risk=clean(data_text(a.risk))), ""))
+            lines.append(("      " + _("instead: {instead}").format(instead=clean(data_text(a.instead))), ""))
             lines.append(
                 (
                     f"      {clean(grade_word(a.grade))}: {clean(a.source)} "
