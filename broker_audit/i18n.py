@@ -158,9 +158,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def data_text(text: str) -> str:
-    """A text of the shipped broker data that is guidance to the user (what a broker asks for to
-    verify someone, the risk, the least-risk way: `DATA_MESSAGES`), in the current language where
-    the catalog has it, else as the data writes it."""
+    """A text of the shipped broker data that the user reads to decide what to do (what a broker
+    asks for to verify someone, the risk, the least-risk way; its documented sales to government;
+    its own words on exempt data: `DATA_MESSAGES`), in the current language where the catalog has
+    it, else as the data writes it."""
     return _(text) if text else text
 
 
@@ -169,6 +170,8 @@ DATA_MESSAGES = (
     "broker.verification.asks.when",
     "broker.verification.asks.risk",
     "broker.verification.asks.instead",
+    "broker.law_enforcement.summary",
+    "broker.exempt_data.summary",
 )
 """The fields of brokers.toml whose texts go into the catalog (scripts/i18n.py extracts them)."""
 

@@ -26,6 +26,14 @@ GRADE_WORDS = {
     "weak": NP_("source grade", "weak"),
 }
 
+RECIPIENT_WORDS = {
+    "immigration-enforcement": NP_("data recipient", "immigration enforcement"),
+    "law-enforcement": NP_("data recipient", "law enforcement"),
+    "federal-government": NP_("data recipient", "federal government"),
+    "corrections": NP_("data recipient", "jails and prisons"),
+}
+"""Who a broker's data went to (registry `law_enforcement.recipient`), as the user reads it."""
+
 STATE_WORDS = {
     "drafted": NP_("request state", "drafted"),
     "sent": NP_("request state", "sent"),
@@ -118,6 +126,12 @@ def door_word(door_kind: str, language: str | None = None) -> str:
     """What kind of door a route is: "request channel", "contact", "registered address"."""
     found = DOOR_WORDS.get(door_kind)
     return pgettext_in(language, "door kind", found) if found else door_kind
+
+
+def recipient_word(recipient: str, language: str | None = None) -> str:
+    """A recipient of a broker's data: "immigration enforcement", "law enforcement", ..."""
+    found = RECIPIENT_WORDS.get(recipient)
+    return pgettext_in(language, "data recipient", found) if found else recipient
 
 
 def grade_word(grade: str, language: str | None = None) -> str:

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from broker_audit.audit.questions import QUESTIONS
-from broker_audit.i18n import N_, _, current_language
+from broker_audit.i18n import N_, _, current_language, data_text
 from broker_audit.registry.schema import Broker
 from broker_audit.tracking.records import Answers, ScanFinding
+from broker_audit.words import recipient_word
 
 TIERS = {  # marked for the catalog: translated where shown
     1: N_("documented sales or sharing with immigration enforcement"),
@@ -117,19 +118,27 @@ def rank_brokers(brokers: Sequence[Broker], answers: Answers, state: str = "") -
         police = [e for e in documented if e.recipient != "immigration-enforcement"]
         local = [e for e in documented if state and state in e.states]
         for e in sorted(ice + police, key=lambda e: (e not in local, -e.year)):
-            who = _("ICE/immigration") if e.recipient == "immigration-enforcement" else e.recipient
+            who = (
+                _("ICE/immigration")
+                if e.recipient == "immigration-enforcement"
+                else recipient_word(e.recipient)
+            )
             where = " " + _("in {state}").format(state=state) if e in local else ""
             reasons.append(
-                Reason(f"{e.year}: {e.agency}: {e.summary}", e.source, short=f"{who}{where} {e.year}")
+                Reason(
+                    f"{e.year}: {e.agency}: {data_text(e.summary)}", e.source, short=f"{who}{where} {e.year}"
+                )
             )
         disclosed = _disclosure_reasons(broker)
         for e in broker.law_enforcement:
             if e.self_reported:
                 disclosed.append(
                     Reason(
-                        f"{e.year}: {e.summary}",
+                        f"{e.year}: {data_text(e.summary)}",
                         e.source,
-                        short=_("registry: shares with {recipient}").format(recipient=e.recipient),
+                        short=_("registry: shares with {recipient}").format(
+                            recipient=recipient_word(e.recipient)
+                        ),
                     )
                 )
         reasons += disclosed

@@ -25,6 +25,7 @@ from broker_audit.findings.ledger import Current, current_findings, next_number
 from broker_audit.findings.names import ROLES, NameDirectory, agency_entries, broker_entries, identify
 from broker_audit.findings.read import ReadResult
 from broker_audit.findings.steps import Step, next_steps
+from broker_audit.i18n import data_text
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.finding_records import (
@@ -532,7 +533,13 @@ def findings_map(journal: Journal, registry: Registry) -> FlowMap:
         except Exception:  # a broker no longer in the registry: nothing documented to draw
             continue
         documented[broker_id] = [
-            (e.recipient, e.agency, e.summary, e.source, identify(e.agency, directory.names).matched)
+            (
+                e.recipient,
+                e.agency,
+                data_text(e.summary),
+                e.source,
+                identify(e.agency, directory.names).matched,
+            )
             for e in broker.law_enforcement
         ]
     return build_map(

@@ -111,15 +111,18 @@ def test_unknown_broker_in_spanish(person: Path, cli: Runner) -> None:
     )
 
 
-def test_what_a_broker_asks_for_and_the_least_risk_way_are_in_spanish(person: Path, cli: Runner) -> None:
+def test_what_a_broker_asks_for_and_its_sales_to_government_are_in_spanish(person: Path, cli: Runner) -> None:
     """The identity guidance of the broker data (what LexisNexis asks for, the risk, what to do
-    instead) is advice a person at risk acts on: in Spanish, where `request` warns and in
-    `brokers show`; in English without --lang."""
+    instead) and its documented sales to government are what a person at risk decides on: in
+    Spanish, where `request` warns and in `brokers show`; in English without --lang."""
     spanish = "No lo dé para una solicitud bajo la ley estatal"
     english = "Do not give it for a state-law request"
     code, out, err = cli(["--lang", "es", "brokers", "show", "lexisnexis"])
     assert code == 0 and spanish in out and english not in out
     assert "En Colorado, las personas que no pueden demostrar presencia legal" in out
+    # its documented sales to immigration enforcement, and who they went to, in Spanish too
+    assert "(control migratorio): LexisNexis firmó un contrato de $16.8 millones" in out
+    assert "immigration-enforcement" not in out and "signed a $16.8 million contract" not in out
     code, out, err = cli(
         ["--lang", "es", "request", "lexisnexis", "--kind", "access", "--out", str(person.parent / "l")]
     )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, joined, say
 from broker_audit.i18n import _, data_text
-from broker_audit.words import channel_name, door_word, grade_word, kind_word
+from broker_audit.words import channel_name, door_word, grade_word, kind_word, recipient_word
 
 if TYPE_CHECKING:
     from broker_audit.registry.schema import Broker, Route
@@ -182,7 +182,9 @@ def _reach_lines(b: Broker, ties: str) -> list[tuple[str, str]]:
         from broker_audit.letters.exempt import cannot_reach
 
         lines.append((f"  {clean(cannot_reach(b, 'delete'))}", "yellow"))
-        lines.append(("      " + _("its words: {words}").format(words=clean(b.exempt_data.summary)), ""))
+        lines.append(
+            ("      " + _("its words: {words}").format(words=clean(data_text(b.exempt_data.summary))), "")
+        )
         lines.append((f"      {clean(grade_word(b.exempt_data.grade))}: {clean(b.exempt_data.source)}", ""))
     if b.residency_limit is not None:
         lines.append(
@@ -205,7 +207,11 @@ def _government_lines(b: Broker) -> list[tuple[str, str]]:
         lines.append((_("Documented sales or sharing with government"), _BOLD))
         for e in b.law_enforcement:
             lines.append(
-                (f"  {clean(e.year)} {clean(e.agency)} ({clean(e.recipient)}): {clean(e.summary)}", "")
+                (
+                    f"  {clean(e.year)} {clean(e.agency)} ({clean(recipient_word(e.recipient))}): "
+                    + clean(data_text(e.summary)),
+                    "",
+                )
             )
             lines.append((_source_line(e.source, e.checked), ""))
     lines.append((_("Sources"), _BOLD))
