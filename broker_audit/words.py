@@ -26,6 +26,18 @@ GRADE_WORDS = {
     "weak": NP_("source grade", "weak"),
 }
 
+CATEGORY_WORDS = {
+    "people-search": NP_("broker category", "people-search"),
+    "public-records": NP_("broker category", "public records"),
+    "background-check": NP_("broker category", "background checks"),
+    "incarceration-data": NP_("broker category", "incarceration data"),
+    "consumer-reporting": NP_("broker category", "consumer reporting"),
+    "location-data": NP_("broker category", "location data"),
+    "marketing": NP_("broker category", "marketing"),
+    "risk-analytics": NP_("broker category", "risk analytics"),
+}
+"""What kind of broker it is (registry `categories`), as the user reads it."""
+
 RECIPIENT_WORDS = {
     "immigration-enforcement": NP_("data recipient", "immigration enforcement"),
     "law-enforcement": NP_("data recipient", "law enforcement"),
@@ -126,6 +138,12 @@ def door_word(door_kind: str, language: str | None = None) -> str:
     """What kind of door a route is: "request channel", "contact", "registered address"."""
     found = DOOR_WORDS.get(door_kind)
     return pgettext_in(language, "door kind", found) if found else door_kind
+
+
+def category_word(category: str, language: str | None = None) -> str:
+    """A broker's category: "people-search", "public records", ... (an unknown one as it is)."""
+    found = CATEGORY_WORDS.get(category)
+    return pgettext_in(language, "broker category", found) if found else category
 
 
 def recipient_word(recipient: str, language: str | None = None) -> str:

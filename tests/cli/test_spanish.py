@@ -123,6 +123,10 @@ def test_what_a_broker_asks_for_and_its_sales_to_government_are_in_spanish(perso
     # its documented sales to immigration enforcement, and who they went to, in Spanish too
     assert "(control migratorio): LexisNexis firmó un contrato de $16.8 millones" in out
     assert "immigration-enforcement" not in out and "signed a $16.8 million contract" not in out
+    # what kind of company it is, what it holds and whose requests it answers
+    assert "categorías: registros públicos, análisis de riesgo" in out
+    assert "tiene: nombres, alias, direcciones actuales y anteriores; números de teléfono" in out
+    assert "se aplica solo a los consumidores de California, Colorado" in out
     code, out, err = cli(
         ["--lang", "es", "request", "lexisnexis", "--kind", "access", "--out", str(person.parent / "l")]
     )

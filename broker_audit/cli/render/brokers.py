@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, joined, say
 from broker_audit.i18n import _, data_text
-from broker_audit.words import channel_name, door_word, grade_word, kind_word, recipient_word
+from broker_audit.words import category_word, channel_name, door_word, grade_word, kind_word, recipient_word
 
 if TYPE_CHECKING:
     from broker_audit.registry.schema import Broker, Route
@@ -93,9 +93,12 @@ def _who_lines(b: Broker) -> list[tuple[str, str]]:
         lines.append(("  " + _("parent: {name}").format(name=clean(b.parent)), ""))
     if b.brands:
         lines.append(("  " + _("brands: {names}").format(names=joined(b.brands)), ""))
-    lines.append(("  " + _("categories: {ids}").format(ids=joined(b.categories)), ""))
+    lines.append(
+        ("  " + _("categories: {ids}").format(ids=joined(category_word(c) for c in b.categories)), "")
+    )
     if b.holds:
-        lines.append(("  " + _("holds: {what}").format(what=joined(b.holds)), ""))
+        held = "; ".join(clean(data_text(h)) for h in b.holds)  # an item may hold commas
+        lines.append(("  " + _("holds: {what}").format(what=held), ""))
     cra = b.consumer_reporting
     if cra is not None:
         who = f" ({clean(cra.entity)})" if cra.entity else ""
@@ -191,7 +194,7 @@ def _reach_lines(b: Broker, ties: str) -> list[tuple[str, str]]:
             (
                 "  "
                 + _("Answers only some states' residents: {limit}").format(
-                    limit=clean(b.residency_limit.value)
+                    limit=clean(data_text(b.residency_limit.value))
                 ),
                 "yellow",
             )

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from broker_audit.cli.render import table
 from broker_audit.i18n import _, ngettext
-from broker_audit.words import channel_name, door_word, grade_word, kind_word, state_word
+from broker_audit.words import (
+    category_word,
+    channel_name,
+    door_word,
+    grade_word,
+    kind_word,
+    recipient_word,
+    state_word,
+)
 
 if TYPE_CHECKING:
     from broker_audit.registry.listing import BrokerRow
@@ -140,8 +148,8 @@ def render_broker_table(brokers: list[BrokerRow]) -> None:
         [
             table.clean(b.id),
             table.clean(b.name),
-            table.clean(", ".join(b.categories)),
-            table.clean(", ".join(b.documented)),
+            table.clean(", ".join(category_word(c) for c in b.categories)),
+            table.clean(", ".join(recipient_word(r) for r in b.documented)),
         ]
         for b in brokers
     ]
