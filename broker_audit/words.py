@@ -5,6 +5,8 @@ person goes through here (and through the catalog, with a context, since "sent" 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from broker_audit.i18n import NP_, pgettext_in
 from broker_audit.vocabulary import CHANNELS
 
@@ -87,16 +89,20 @@ KIND_WORDS = {
 }
 
 
+def _looked_up(table: Mapping[str, str], context: str, value: str, language: str | None) -> str:
+    """`value`'s words in `table`, in `language` (the catalog's `context`); an unknown value as it is."""
+    found = table.get(value)
+    return pgettext_in(language, context, found) if found else value
+
+
 def state_word(state: str, language: str | None = None) -> str:
     """A request state as a reader sees it ("sent", "enviada"); an unknown one as it is."""
-    found = STATE_WORDS.get(state)
-    return pgettext_in(language, "request state", found) if found else state
+    return _looked_up(STATE_WORDS, "request state", state, language)
 
 
 def kind_word(kind: str, language: str | None = None) -> str:
     """A letter kind in a word or two ("access", "acceso")."""
-    found = KIND_WORDS.get(kind)
-    return pgettext_in(language, "letter kind", found) if found else kind
+    return _looked_up(KIND_WORDS, "letter kind", kind, language)
 
 
 def channel_words(channel: str, language: str | None = None) -> str:
@@ -136,23 +142,19 @@ def channel_name(channel: str, language: str | None = None) -> str:
 
 def door_word(door_kind: str, language: str | None = None) -> str:
     """What kind of door a route is: "request channel", "contact", "registered address"."""
-    found = DOOR_WORDS.get(door_kind)
-    return pgettext_in(language, "door kind", found) if found else door_kind
+    return _looked_up(DOOR_WORDS, "door kind", door_kind, language)
 
 
 def category_word(category: str, language: str | None = None) -> str:
     """A broker's category: "people-search", "public records", ... (an unknown one as it is)."""
-    found = CATEGORY_WORDS.get(category)
-    return pgettext_in(language, "broker category", found) if found else category
+    return _looked_up(CATEGORY_WORDS, "broker category", category, language)
 
 
 def recipient_word(recipient: str, language: str | None = None) -> str:
     """A recipient of a broker's data: "immigration enforcement", "law enforcement", ..."""
-    found = RECIPIENT_WORDS.get(recipient)
-    return pgettext_in(language, "data recipient", found) if found else recipient
+    return _looked_up(RECIPIENT_WORDS, "data recipient", recipient, language)
 
 
 def grade_word(grade: str, language: str | None = None) -> str:
     """A source's grade: "primary", "secondary", "weak" (an unknown one as it is)."""
-    found = GRADE_WORDS.get(grade)
-    return pgettext_in(language, "source grade", found) if found else grade
+    return _looked_up(GRADE_WORDS, "source grade", grade, language)

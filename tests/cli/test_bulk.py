@@ -395,29 +395,21 @@ def test_dates_in_intake_the_dry_run_of_the_messy_sheet_prints_what_each_row_rea
     assert not (tmp_path / "none").exists()  # a dry run writes nothing, not even a vault
 
 
+def _equifax_opt_outs(sheet: Path, out: Path, *extra: str) -> list[str]:
+    """`bulk letters` of an opt-out to Equifax for every client of `sheet`, in one worker, as JSON."""
+    return [
+        "bulk", "letters", str(sheet), "--brokers", "equifax", "--kind", "opt-out", *extra,
+        "--out", str(out), "--workers", "1", "--json",
+    ]  # fmt: skip
+
+
 def test_a_letter_written_again_is_written_as_the_agent_when_the_request_was(
     clinic_vault: Path, tmp_path: Path, cli: Runner
 ) -> None:
     """`bulk letters --agent` writes as each client's authorized agent; the log says so, and
     `resend` writes that request's letter again the same way without being told (`--no-agent`:
     in the client's own voice)."""
-    code, stdout, err = cli(
-        [
-            "bulk",
-            "letters",
-            str(clinic_vault),
-            "--brokers",
-            "equifax",
-            "--kind",
-            "opt-out",
-            "--agent",
-            "--out",
-            str(tmp_path / "batch"),
-            "--workers",
-            "1",
-            "--json",
-        ]
-    )
+    code, stdout, err = cli(_equifax_opt_outs(clinic_vault, tmp_path / "batch", "--agent"))
     assert code == 0, err
     rows = data(cli(["bulk", "status", "--json"])[1])
     first = min(r["request_id"] for r in rows)
@@ -498,21 +490,7 @@ def test_letters_about_an_agents_request_say_the_agent_sent_it(
     made: dict[bool, int] = {}
     for agent in (True, False):
         code, out, err = cli(
-            [
-                "bulk",
-                "letters",
-                str(clinic_vault),
-                "--brokers",
-                "equifax",
-                "--kind",
-                "opt-out",
-                *(["--agent"] if agent else ["--again"]),
-                "--out",
-                str(tmp_path / f"batch-{agent}"),
-                "--workers",
-                "1",
-                "--json",
-            ]
+            _equifax_opt_outs(clinic_vault, tmp_path / f"batch-{agent}", "--agent" if agent else "--again")
         )
         assert code == 0, err
         batch = data(out)["batch"]

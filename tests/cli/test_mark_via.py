@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pytest
 from clijson import data
-from cliutil import DEMO, Runner
+from cliutil import Runner, demo_vault
 
 
 @pytest.fixture
 def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
-    path = tmp_path / "v" / "vault.db"
-    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(path))
-    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
-    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-11-25")
-    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
+    path = demo_vault(cli, tmp_path, monkeypatch, "2026-11-25")
     code, out, err = cli(["request", "lexisnexis", "--out", str(tmp_path / "l"), "--json"])
     assert code == 0, err
     (letter,) = data(out)["letters"]

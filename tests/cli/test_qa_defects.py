@@ -8,17 +8,29 @@ from pathlib import Path
 
 import pytest
 from clijson import data
-from cliutil import DEMO, Runner
+from cliutil import DEMO, Runner, demo_vault
 
 
 @pytest.fixture
 def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
-    path = tmp_path / "v" / "vault.db"
-    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(path))
-    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", "correct horse battery staple")
-    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
-    assert cli(["init", "--passphrase", "--profile", str(DEMO)])[0] == 0
-    return path
+    return demo_vault(cli, tmp_path, monkeypatch, "2026-12-07")
+
+
+def _denied_and_appealed(cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A deletion request (#1) mailed 2026-12-07, received 2026-12-10, denied 2026-12-18, and its
+    appeal (#2) written by `followup` and mailed on 2026-12-20; the letters' folder."""
+    out_dir = tmp_path / "l"
+    code, _, err = cli(
+        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
+    )
+    assert code == 0, err
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
+    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
+    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
+    assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
+    return out_dir
 
 
 def test_evidence_after_an_appeal_states_the_requests_own_deadline(
@@ -182,17 +194,7 @@ def test_complaint_after_an_appeal_names_the_answer_not_the_appeal(
     """Denied on 2026-12-18, appealed on 2026-12-20, the appeal unanswered: the complaint said
     'Answer received: December 18, 2026 (appealed)', the request's state now, where the log
     says the answer of that day was a denial."""
-    out_dir = tmp_path / "l"
-    code, _, err = cli(
-        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
-    )
-    assert code == 0, err
-    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
-    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
-    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
-    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
-    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
-    assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
+    out_dir = _denied_and_appealed(cli, tmp_path, monkeypatch)
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-04-01")  # long after any appeal deadline
     code, _, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
     assert code == 0, err
@@ -210,17 +212,7 @@ def test_no_complaint_about_an_appeal_before_the_appeals_own_due_date(
     counts from the day of mailing (2027-02-03), and on 2027-02-05 `followup` wrote a complaint
     to the Attorney General that the appeal went unanswered, five days before the appeal's own
     due date; on 2027-02-11 the complaint is due."""
-    out_dir = tmp_path / "l"
-    code, _, err = cli(
-        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
-    )
-    assert code == 0, err
-    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
-    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
-    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
-    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
-    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
-    assert cli(["mark", "2", "sent", "--via", "mail"])[0] == 0
+    out_dir = _denied_and_appealed(cli, tmp_path, monkeypatch)
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-05")
     code, out, _ = cli(["show", "2", "--json"])
     assert data(out)["due"] == "2027-02-10"
@@ -239,18 +231,7 @@ def test_an_appealed_requests_estimate_points_to_the_appeal_not_to_mark_delivere
     """Once appealed, a request's due date is the appeal decision's, estimated from the day the
     appeal went out; `show` told the user to record receipt with `mark ID delivered`, which is
     refused for that request (it was received on 2026-12-10 already)."""
-    out_dir = tmp_path / "l"
-    code, _, err = cli(
-        ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
-    )
-    assert code == 0, err
-    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
-    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
-    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
-    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
-    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0  # the appeal, #2
-    code, out, _ = cli(["mark", "2", "sent", "--via", "mail"])
-    assert code == 0
+    _denied_and_appealed(cli, tmp_path, monkeypatch)
     code, out, _ = cli(["show", "1"])
     assert code == 0 and "state: appealed; due 2027-02-03 (estimated from the day the appeal went out" in out
     assert "mark APPEAL-ID delivered" in out and "`mark ID delivered" not in out
