@@ -160,7 +160,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def data_text(text: str) -> str:
     """A text of the shipped broker data that the user reads to decide what to do (what a broker
     asks for to verify someone, the risk, the least-risk way; its documented sales to government;
-    its own words on exempt data; what data it holds; whose requests it answers: the fields
+    its own words on exempt data; what data it holds; whose requests it answers; what is unknown
+    of an agency: the fields
     `DATA_MESSAGES` names), in the current language where the catalog has it, else as written."""
     return _(text) if text else text
 
@@ -174,8 +175,10 @@ DATA_MESSAGES = (
     "broker.exempt_data.summary",
     "broker.holds",
     "broker.residency_limit.value",
+    "agency.unknown",
 )
-"""The fields of brokers.toml whose texts go into the catalog (scripts/i18n.py extracts them)."""
+"""The fields of brokers.toml and agencies.toml whose texts go into the catalog (scripts/i18n.py
+extracts them)."""
 
 
 def N_(message: str) -> str:

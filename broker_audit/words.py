@@ -40,6 +40,14 @@ CATEGORY_WORDS = {
 }
 """What kind of broker it is (registry `categories`), as the user reads it."""
 
+AGENCY_KIND_WORDS = {
+    "county-sheriff": NP_("agency kind", "county sheriff"),
+    "city-county-sheriff": NP_("agency kind", "city and county sheriff"),
+    "state-agency": NP_("agency kind", "state agency"),
+    "association": NP_("agency kind", "association"),
+}
+"""What kind of agency a directory entry is (agencies.toml `kind`), as the user reads it."""
+
 RECIPIENT_WORDS = {
     "immigration-enforcement": NP_("data recipient", "immigration enforcement"),
     "law-enforcement": NP_("data recipient", "law enforcement"),
@@ -148,6 +156,11 @@ def door_word(door_kind: str, language: str | None = None) -> str:
 def category_word(category: str, language: str | None = None) -> str:
     """A broker's category: "people-search", "public records", ... (an unknown one as it is)."""
     return _looked_up(CATEGORY_WORDS, "broker category", category, language)
+
+
+def agency_kind_word(kind: str, language: str | None = None) -> str:
+    """What kind of agency: "county sheriff", "state agency", ..."""
+    return _looked_up(AGENCY_KIND_WORDS, "agency kind", kind, language)
 
 
 def recipient_word(recipient: str, language: str | None = None) -> str:

@@ -269,30 +269,30 @@ def extract() -> object:
         if "/cli/" in relative:
             for line, doc in command_docstrings(path):
                 catalog.add(doc, locations=[(relative, line)], auto_comments=["command help (docstring)"])
-    for broker_id, field, text in data_messages(ROOT / "brokers.toml"):
-        catalog.add(
-            text, locations=[("brokers.toml", 0)], auto_comments=[f"broker data: {broker_id}, {field}"]
-        )
+    for name in ("brokers.toml", "agencies.toml"):
+        for record_id, field, text in data_messages(ROOT / name):
+            comment = f"data: {record_id}, {field}"
+            catalog.add(text, locations=[(name, 0)], auto_comments=[comment])
     return catalog
 
 
 def data_messages(path: Path) -> Iterator[tuple[str, str, str]]:
-    """(broker id, field, text) for every text of `path` in a field i18n.DATA_MESSAGES names:
-    guidance the user reads, shown through i18n.data_text."""
+    """(record id, field, text) for every text of `path` in a field i18n.DATA_MESSAGES names:
+    what the user reads to decide, shown through i18n.data_text."""
     import tomllib
 
     from broker_audit.i18n import DATA_MESSAGES
 
-    def walk(node: object, trail: tuple[str, ...], broker_id: str) -> Iterator[tuple[str, str, str]]:
+    def walk(node: object, trail: tuple[str, ...], record_id: str) -> Iterator[tuple[str, str, str]]:
         if isinstance(node, dict):
-            broker_id = node.get("id", broker_id) if trail == ("broker",) else broker_id
+            record_id = node.get("id", record_id) if len(trail) == 1 else record_id
             for key, value in node.items():
-                yield from walk(value, (*trail, key), broker_id)
+                yield from walk(value, (*trail, key), record_id)
         elif isinstance(node, list):
             for item in node:
-                yield from walk(item, trail, broker_id)
+                yield from walk(item, trail, record_id)
         elif isinstance(node, str) and node and ".".join(trail) in DATA_MESSAGES:
-            yield broker_id, trail[-1], node
+            yield record_id, trail[-1], node
 
     with path.open("rb") as handle:
         yield from walk(tomllib.load(handle), (), "")

@@ -348,3 +348,13 @@ def test_a_web_form_letter_gets_its_reading_copy_without_an_envelope_window(
     assert "https://privacyportal" in letter.read_text(encoding="utf-8")  # a web form's URL
     copies = sorted(p.suffix for p in out_dir.glob("*-access-1-reading-copy-es.*"))
     assert copies == [".pdf", ".txt"]
+
+
+def test_an_agency_and_what_is_unknown_of_it_are_in_spanish(cli: Runner) -> None:
+    """`agencies show` for a clinic volunteer reading Spanish: the kind of agency and what the
+    directory does not know of it (the records request itself stays English, to the agency)."""
+    code, out, err = cli(["--lang", "es", "agencies", "show", "sheriff-denver"])
+    assert code == 0, err
+    assert "(sheriff-denver), oficina del sheriff de la ciudad y condado" in out
+    assert "se desconoce: dirección web del formulario" in out
+    assert "city-county-sheriff" not in out and "postal address for records requests" not in out

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, say
-from broker_audit.i18n import _, ngettext
-from broker_audit.words import channel_name, door_word, grade_word
+from broker_audit.i18n import _, data_text, ngettext
+from broker_audit.words import agency_kind_word, channel_name, door_word, grade_word
 
 if TYPE_CHECKING:
     from broker_audit.registry.agencies import Agency, AgencyRouteChoice
@@ -114,7 +114,7 @@ def render_export(result: ExportResult) -> None:
 def render_agency(agency: Agency, choice: AgencyRouteChoice) -> None:
     """`agencies show`: the agency, its routes with where each was read, what is unknown."""
     lines: list[tuple[str, str]] = [
-        (f"{clean(agency.name)} ({clean(agency.id)}), {clean(agency.kind)}", "bold")
+        (f"{clean(agency.name)} ({clean(agency.id)}), {clean(agency_kind_word(agency.kind))}", "bold")
     ]
     if choice.route is not None:
         lines.append(
@@ -144,7 +144,13 @@ def render_agency(agency: Agency, choice: AgencyRouteChoice) -> None:
         if r.note:
             lines.append((f"      {clean(r.note)}", "dim"))
     if agency.unknown:
-        lines.append(("  " + _("unknown: {what}").format(what=clean("; ".join(agency.unknown))), ""))
+        lines.append(
+            (
+                "  "
+                + _("unknown: {what}").format(what=clean("; ".join(data_text(u) for u in agency.unknown))),
+                "",
+            )
+        )
     if agency.notes:
         lines.append(("  " + _("notes: {notes}").format(notes=clean(agency.notes)), ""))
     for text, style in lines:
