@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from broker_audit.cli.common import globals_of
-from broker_audit.i18n import LANGUAGES, N_, _
+from broker_audit.i18n import LANGUAGES, N_, _, current_language
 
 
 @dataclass(frozen=True)
@@ -238,9 +238,10 @@ def localise_typer() -> None:
     words.REQUIRED_LONG_STRING = _("[required]")
     words.DEFAULT_STRING = _("[default: {}]")
     words.ENVVAR_STRING = _("[env var: {}]")
-    from broker_audit.cli.usage_errors import localise_usage_errors
+    if current_language() != "en":  # typer's own words are the English ones: no patterns needed
+        from broker_audit.cli.usage_errors import localise_usage_errors
 
-    localise_usage_errors()
+        localise_usage_errors()
     try:  # the "Usage:" prefix is an argument default deep in typer's copy of click
         from typer._click import formatting
 
