@@ -511,12 +511,7 @@ def plan_unreachable(
         + f": {r.address()}"
         for r in broker.routes
     ]
-    letters = [
-        # i18n: English on purpose (the complaint's words)
-        f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
-        f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
-        for job in out
-    ]
+    letters = [parent_letter_line(job, today, job.reference) for job in out]
     complaint = plan_letter(
         broker,
         kind("unreachable"),
@@ -534,6 +529,44 @@ def plan_unreachable(
         id=broker.id, office=office
     )
     return [*out, replace(complaint, warnings=[note])]
+
+
+def parent_letter_line(job: LetterJob, dated: dt.date, reference: str) -> str:
+    """How a complaint that a broker cannot be reached names a request to its parent company:
+    the request `job` plans, dated `dated` with `reference` (its own, or the open request's it
+    repeats)."""
+    # i18n: English on purpose (the complaint's words)
+    return (
+        f"my {job.kind} request of {dated:%B} {dated.day}, {dated.year}, reference {reference}, "
+        f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
+    )
+
+
+def _cite_open_requests(
+    jobs: list[LetterJob], repeats: Sequence[tuple[LetterJob, OpenRequest]]
+) -> list[LetterJob]:
+    """`jobs` with each complaint that a broker cannot be reached naming, for a request to the
+    parent company left out as a repeat, the open request it repeats (its date and reference),
+    never the reference of a letter that was not written."""
+    instead = {
+        job.reference: parent_letter_line(job, found.dated, found.reference)
+        for job, found in repeats
+        if job.about is not None
+    }
+    if not instead:
+        return jobs
+    out = []
+    for job in jobs:
+        told = job.context.unreachable
+        if told is not None and told.parent_letters:
+            lines = [
+                next((new for ref, new in instead.items() if f"reference {ref}," in line), line)
+                for line in told.parent_letters
+            ]
+            told = msgspec.structs.replace(told, parent_letters=lines)
+            job = replace(job, context=msgspec.structs.replace(job.context, unreachable=told))
+        out.append(job)
+    return out
 
 
 def _without_repeats(
@@ -557,7 +590,8 @@ def _without_repeats(
     if not repeats or (ask_again is not None and ask_again([r for _, r in repeats])):
         return jobs, []
     left_out = {id(job) for job, _ in repeats}
-    return [j for j in jobs if id(j) not in left_out], [repeat_entry(r) for _, r in repeats]
+    kept = _cite_open_requests([j for j in jobs if id(j) not in left_out], repeats)
+    return kept, [repeat_entry(r) for _, r in repeats]
 
 
 def repeat_entry(found: OpenRequest, *, again: str = "add --again") -> NoRoute:
