@@ -71,3 +71,72 @@ def test_a_new_complaint_cites_the_open_request_to_the_parent_not_an_unwritten_l
     complaint = (out_dir / "2026-12-07-appriss-insights-unreachable-4.txt").read_text(encoding="utf-8")
     cited = re.findall(r"reference (BA-\w+),", complaint)
     assert cited == [access, delete]
+
+
+ROSA = """\
+name = "Rosa Elena Quintero Ramírez"
+other_names = ["Rosa Quintero"]
+email = "rosa.q@example.org"
+phone = "+1 720 555 0199"
+birth_date = 1979-09-03
+state = "CO"
+advertising_ids = ["6d92078a-8246-4ba4-ae5b-76104861e7dc"]
+
+[[addresses]]
+line1 = "4412 Tejon St, Unit 2"
+city = "Denver"
+state = "CO"
+zip = "80211"
+current = true
+
+[[addresses]]
+line1 = "901 Peoria St"
+city = "Aurora"
+state = "CO"
+zip = "80011"
+since = 2015
+until = 2021
+
+[reply_address]
+care_of = "c/o Centro Legal"
+line1 = "P.O. Box 18234"
+city = "Denver"
+state = "CO"
+zip = "80218"
+"""
+
+
+@pytest.fixture
+def rosa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
+    """A vault for a Denver resident with a reply P.O. box, a previous address and an ad ID."""
+    from cliutil import PASSPHRASE
+
+    profile = tmp_path / "rosa.toml"
+    profile.write_text(ROSA, encoding="utf-8")
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--profile", str(profile)])[0] == 0
+    return profile
+
+
+def test_an_emailed_letter_holds_the_postal_address_it_asks_the_answer_to_go_to(
+    rosa: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """Venntel (email route, sells to immigration enforcement): the letter withholds the home
+    address and asks for the answer 'to my postal address above', the reply P.O. box. The .eml
+    began at 'Reference:', so the e-mail named a postal address it did not hold."""
+    import email.policy
+    from email.parser import BytesParser
+
+    out_dir = tmp_path / "l"
+    code, _, err = cli(["request", "venntel", "--kind", "delete", "--out", str(out_dir)])
+    assert code == 0, err
+    (eml,) = out_dir.glob("*-venntel-delete-1.eml")
+    msg = BytesParser(policy=email.policy.default).parsebytes(eml.read_bytes())
+    body = msg.get_content().replace("\r\n", "\n")
+    assert body.startswith(
+        "Rosa Elena Quintero Ramírez\nc/o Centro Legal\nP.O. Box 18234\nDenver, CO 80218\n\nReference: BA-"
+    )
+    assert "Please send your answer to my postal address above or to\nrosa.q@example.org" in body
+    assert "4412 Tejon" not in body  # the home address stays out, as in the letter
