@@ -350,7 +350,11 @@ def _request_notes(
     jobs: Sequence[LetterJob], letters: Sequence[LetterKind], profile: Profile, laws: Sequence[Law]
 ) -> list[str]:
     notes = []
-    if any(job.disclosure.reply == "email" for job in jobs):
+    # a complaint office or an agency answers by e-mail by design; a broker's letter asks for an
+    # e-mail answer only when there is no reply address to give, which adding one changes
+    if profile.reply_address is None and any(
+        job.disclosure.reply == "email" and job.recipient_kind == "broker" for job in jobs
+    ):
         notes.append(
             _(
                 "Some letters ask for the answer by e-mail only, because they withhold your home address. "

@@ -140,3 +140,28 @@ def test_an_emailed_letter_holds_the_postal_address_it_asks_the_answer_to_go_to(
     )
     assert "Please send your answer to my postal address above or to\nrosa.q@example.org" in body
     assert "4412 Tejon" not in body  # the home address stays out, as in the letter
+
+
+def test_a_profile_with_a_reply_address_is_not_told_to_add_one(
+    rosa: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """Rosa's profile has a reply P.O. box, and every letter to a broker sends answers there;
+    only the complaint to the Attorney General about Appriss (which cannot be reached) asks for
+    an e-mail answer, as a complaint office's letter does. `request` still told her to 'add a
+    reply_address ... to your profile'."""
+    code, out, err = cli(
+        ["request", "lexisnexis", "appriss", "--kind", "access", "--out", str(tmp_path / "l")]
+    )
+    assert code == 0, err
+    assert "answers go to your reply address" in err
+    assert "add a reply_address" not in out + err
+
+
+def test_a_profile_without_a_reply_address_is_still_told_to_add_one(
+    vault: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """The demo profile has none: LexisNexis's letter withholds the home address and asks for
+    an e-mail answer, so the note saying how to get answers by post stays."""
+    code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l")])
+    assert code == 0, err
+    assert "add a reply_address" in out + err
