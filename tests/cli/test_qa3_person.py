@@ -165,3 +165,24 @@ def test_a_profile_without_a_reply_address_is_still_told_to_add_one(
     code, out, err = cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l")])
     assert code == 0, err
     assert "add a reply_address" in out + err
+
+
+def test_an_appeal_says_the_timeline_is_enclosed_that_followup_says_it_says(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deletion request to LexisNexis (#1), mailed, received 2026-12-10, denied 2026-12-18:
+    `followup` writes the appeal (#2) and prints 'The letter says a timeline with copies is
+    enclosed' (its e-mail form encloses it). The appeal said no such thing."""
+    out_dir = tmp_path / "l"
+    args = ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
+    assert cli(args)[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "mail"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
+    assert cli(["mark", "1", "delivered", "--on", "2026-12-10"])[0] == 0
+    assert cli(["mark", "1", "denied", "--on", "2026-12-18"])[0] == 0
+    code, _, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
+    assert code == 0, err
+    assert "The letter says a timeline with copies is enclosed: broker-audit evidence 1" in err
+    (appeal,) = out_dir.glob("*-appeal-2.txt")
+    text = " ".join(appeal.read_text(encoding="utf-8").split())
+    assert "On December 18, 2026 you declined it. A timeline with copies is enclosed." in text
