@@ -1242,6 +1242,7 @@ def reading_copy_document(
     job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str
 ) -> Document:
     """The job's letter as its requester's reading copy in `language` (never sent)."""
+    from broker_audit.letters.compose import reading_recipient
     from broker_audit.letters.reading_copy import render_reading_copy
 
     return render_reading_copy(
@@ -1249,7 +1250,7 @@ def reading_copy_document(
         job.context,
         language=language,
         sender=job.sender,
-        recipient=job.recipient,
+        recipient=reading_recipient(job.recipient, language),
         date=today,
         reference=job.reference,
         templates_dir=templates_dir,

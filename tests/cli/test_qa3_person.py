@@ -186,3 +186,25 @@ def test_an_appeal_says_the_timeline_is_enclosed_that_followup_says_it_says(
     (appeal,) = out_dir.glob("*-appeal-2.txt")
     text = " ".join(appeal.read_text(encoding="utf-8").split())
     assert "On December 18, 2026 you declined it. A timeline with copies is enclosed." in text
+
+
+def test_a_reading_copy_heads_its_recipient_block_in_spanish(rosa: Path, tmp_path: Path, cli: Runner) -> None:
+    """`--lang es`: the letter to Venntel goes by e-mail and the complaint about Appriss by the
+    Attorney General's form; their Spanish reading copies kept the letter's English headings
+    'By email to:' and 'File online at:' over the address, where a reader of Spanish looks to
+    know where the letter goes. The addresses themselves stay as the letter gives them."""
+    out_dir = tmp_path / "l"
+    code, _, err = cli(
+        ["--lang", "es", "request", "venntel", "appriss", "--kind", "delete", "--out", str(out_dir)]
+    )
+    assert code == 0, err
+    (venntel,) = out_dir.glob("*-venntel-delete-*-reading-copy-es.txt")
+    text = venntel.read_text(encoding="utf-8")
+    assert "Venntel, Inc.\nPor correo electrónico a:\nprivacy@venntel.com\n" in text
+    assert "By email to:" not in text
+    (complaint,) = out_dir.glob("*-appriss-insights-unreachable-*-reading-copy-es.txt")
+    text = complaint.read_text(encoding="utf-8")
+    assert "Presentar en línea en:\nhttps://coag.gov/file-complaint/\n" in text
+    assert "File online at:" not in text
+    (letter,) = out_dir.glob("*-venntel-delete-1.txt")  # the letter itself stays English
+    assert "By email to:\nprivacy@venntel.com" in letter.read_text(encoding="utf-8")
