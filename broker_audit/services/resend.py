@@ -24,6 +24,8 @@ from broker_audit.services.letters import (
     plan_letter,
 )
 from broker_audit.services.resources import Resources
+from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.model import RequestMade
 from broker_audit.tracking.states import State
 
 
@@ -37,6 +39,17 @@ class ResendResult(LettersResult, frozen=True, kw_only=True):
     @property
     def letter(self) -> LetterResult:
         return self.letters[0]
+
+
+def _without_eml(journal: Journal, request: RequestMade) -> bool:
+    """Whether an e-mail request has no `.eml` to send: written without it (`--format txt`), or
+    the file is gone. `send` cannot send it, so writing it again for e-mail makes it sendable."""
+    from broker_audit.services.send import letter_file
+
+    if request.channel != "email":
+        return False
+    path = letter_file(journal, request)
+    return path is None or not (path.exists() or path.is_symlink())
 
 
 def resend_letter(
@@ -75,7 +88,7 @@ def resend_letter(
                     request_id=request_id, value=view.state.value
                 )
             )
-        if via == request.channel and view.state is State.DRAFTED:
+        if via == request.channel and view.state is State.DRAFTED and not _without_eml(journal, request):
             raise UserError(
                 _("request {request_id}'s letter was already written to go {via}").format(
                     request_id=request_id, via=via

@@ -208,3 +208,26 @@ def test_a_reading_copy_heads_its_recipient_block_in_spanish(rosa: Path, tmp_pat
     assert "File online at:" not in text
     (letter,) = out_dir.glob("*-venntel-delete-1.txt")  # the letter itself stays English
     assert "By email to:\nprivacy@venntel.com" in letter.read_text(encoding="utf-8")
+
+
+def test_an_email_request_written_without_its_eml_can_be_written_again_to_send(
+    rosa: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """#1 to Venntel goes by e-mail but was written `--format txt`: `send` cannot send it and
+    said 'make it again with `broker-audit request ... --via email`' (for an appeal or a
+    follow-up, `request` cannot write it), and `resend 1 --via email` refused: 'already written
+    to go email'. Now `send` names `resend 1 --via email`, which writes #2 with its .eml."""
+    out_dir = tmp_path / "l"
+    code, _, err = cli(["request", "venntel", "--kind", "delete", "--out", str(out_dir), "--format", "txt"])
+    assert code == 0, err
+    setup = ["mail", "setup", "--smtp-host", "127.0.0.1", "--smtp-user", "rosa.q@example.org"]
+    code, _, err = cli(setup)
+    assert code == 0, err
+    code, out, err = cli(["send", "--dry-run"])
+    assert "#1: not sent: no .eml letter is recorded for it; write it as an e-mail with " in out + err
+    assert "`broker-audit resend 1 --via email`" in out + err
+    code, out, err = cli(["resend", "1", "--via", "email", "--out", str(out_dir)])
+    assert code == 0, err
+    assert [p.name for p in out_dir.glob("*.eml")] == ["2026-12-07-venntel-delete-2.eml"]
+    code, out, _ = cli(["status", "--json", "--all"])
+    assert {row["id"]: row["state"] for row in data(out)} == {1: "withdrawn", 2: "drafted"}
