@@ -231,3 +231,22 @@ def test_an_email_request_written_without_its_eml_can_be_written_again_to_send(
     assert [p.name for p in out_dir.glob("*.eml")] == ["2026-12-07-venntel-delete-2.eml"]
     code, out, _ = cli(["status", "--json", "--all"])
     assert {row["id"]: row["state"] for row in data(out)} == {1: "withdrawn", 2: "drafted"}
+
+
+def test_inbox_counts_one_message_and_one_reply_in_the_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    """The sandbox broker answered once: `inbox` said '1 messages, 1 replies kept'."""
+    import datetime as dt
+
+    from broker_audit.cli.render.mail import render_inbox
+    from broker_audit.services.inbox import InboxResult
+
+    render_inbox(
+        InboxResult(
+            folder="INBOX", since=dt.date(2027, 1, 25), scanned=1, fetched=1, already_stored=1, ignored=2
+        )
+    )
+    line = " ".join(capsys.readouterr().out.split())
+    assert line == (
+        "INBOX since 2027-01-25: 1 message, 0 replies kept, 1 kept before, "
+        "2 not about a request (not stored)."
+    )
