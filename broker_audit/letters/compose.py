@@ -33,7 +33,7 @@ from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
 from broker_audit.vocabulary import CHANNELS, KINDS, LetterKind, kind
-from broker_audit.words import channel_heading, channel_words
+from broker_audit.words import channel_done, channel_heading, channel_words
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 UNIT_WORDS = {"calendar": "days", "business": "business days"}
@@ -321,6 +321,7 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
         dated=long_date(earlier.dated),
         sent=long_date(earlier.sent) if earlier.sent else "",
         via=channel_words(earlier.via or "", "en"),
+        sent_by=channel_done(earlier.via or "", "en"),
         tracking=earlier.tracking,
         delivered=long_date(earlier.delivered) if earlier.delivered else "",
         due=long_date(legal_due) if legal_due else "",

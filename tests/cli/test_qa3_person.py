@@ -250,3 +250,28 @@ def test_inbox_counts_one_message_and_one_reply_in_the_singular(capsys: pytest.C
         "INBOX since 2027-01-25: 1 message, 0 replies kept, 1 kept before, "
         "2 not about a request (not stored)."
     )
+
+
+def test_a_complaint_to_the_attorney_general_says_its_web_form_not_your_web_form(
+    rosa: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deletion request to Thomson Reuters (CLEAR) went through its web form on 2026-12-07,
+    the follow-up on 2027-01-25 (late: 45 days, C.R.S. 6-1-1306(2)(a)), no answer: the complaint
+    to the Colorado Attorney General said 'Sent: December 7, 2026 through your web form', the
+    Attorney General's form to whoever reads it."""
+    out_dir = tmp_path / "l"
+    args = ["--lang", "es", "request", "thomson-reuters-clear", "--kind", "delete"]
+    assert cli([*args, "--out", str(out_dir), "--format", "txt"])[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "web-form", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-25")
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0
+    assert cli(["mark", "2", "sent", "--via", "web-form"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-20")
+    code, _, err = cli(["--lang", "es", "followup", "--out", str(out_dir), "--format", "txt"])
+    assert code == 0, err
+    (complaint,) = out_dir.glob("*-complaint-3.txt")
+    text = complaint.read_text(encoding="utf-8")
+    assert "Sent: December 7, 2026 through a web form\n" in text
+    assert "your web form" not in text
+    (copy,) = out_dir.glob("*-complaint-3-reading-copy-es.txt")
+    assert "Enviada: 7 de diciembre de 2026 por un formulario web\n" in copy.read_text(encoding="utf-8")
