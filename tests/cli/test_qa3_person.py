@@ -275,3 +275,55 @@ def test_a_complaint_to_the_attorney_general_says_its_web_form_not_your_web_form
     assert "your web form" not in text
     (copy,) = out_dir.glob("*-complaint-3-reading-copy-es.txt")
     assert "Enviada: 7 de diciembre de 2026 por un formulario web\n" in copy.read_text(encoding="utf-8")
+
+
+def _late_and_followed_up_by_mail(cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A deletion request to LexisNexis (#1) mailed 2026-12-07, received 2026-12-11, so due
+    2027-01-25 (45 days, C.R.S. 6-1-1306(2)(a)); unanswered, its follow-up (#2) written and
+    mailed on 2027-01-26; the letters' folder."""
+    out_dir = tmp_path / "l"
+    args = ["request", "lexisnexis", "--kind", "delete", "--out", str(out_dir), "--format", "txt"]
+    assert cli(args)[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-26")
+    assert cli(["mark", "1", "delivered", "--on", "2026-12-11"])[0] == 0
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0
+    (followup,) = out_dir.glob("*-followup-2.txt")
+    assert "within 10 days of receiving this letter" in " ".join(followup.read_text(encoding="utf-8").split())
+    assert cli(["mark", "2", "sent", "--via", "mail", "--on", "2027-01-26"])[0] == 0
+    return out_dir
+
+
+def test_no_complaint_before_the_ten_days_a_mailed_followup_gives_have_passed(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follow-up asks for an answer 'within 10 days of receiving this letter'. Mailed on
+    2027-01-26, it is taken to arrive 2027-02-02 (7 days for mail, until a receipt is recorded),
+    so the company has until 2027-02-12. `followup` wrote the complaint on 2027-02-05, ten days
+    after sending, three after receipt."""
+    out_dir = _late_and_followed_up_by_mail(cli, tmp_path, monkeypatch)
+    for day in ("2027-02-05", "2027-02-12"):
+        monkeypatch.setenv("BROKER_AUDIT_TODAY", day)
+        code, out, err = cli(["followup", "--out", str(out_dir), "--format", "txt"])
+        assert code == 0, err
+        assert not list(out_dir.glob("*-complaint-*")), day
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-13")
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0
+    assert [p.name for p in out_dir.glob("*-complaint-*")] == [
+        "2027-02-13-lexisnexis-risk-solutions-complaint-3.txt"
+    ]
+
+
+def test_a_recorded_receipt_of_the_followup_starts_its_ten_days(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follow-up's return receipt says 2027-01-29: its ten days end 2027-02-08, so the
+    complaint comes on 2027-02-09, not before."""
+    out_dir = _late_and_followed_up_by_mail(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-08")
+    assert cli(["mark", "2", "delivered", "--on", "2027-01-29"])[0] == 0
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0
+    assert not list(out_dir.glob("*-complaint-*"))
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-09")
+    assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0
+    assert len(list(out_dir.glob("*-complaint-*"))) == 1
