@@ -327,3 +327,27 @@ def test_a_recorded_receipt_of_the_followup_starts_its_ten_days(
     monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-09")
     assert cli(["followup", "--out", str(out_dir), "--format", "txt"])[0] == 0
     assert len(list(out_dir.glob("*-complaint-*"))) == 1
+
+
+def test_counts_in_status_lines_agree_with_their_number(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A campaign to one sheriff (Chaffee, by mail) said '1 letters'; `status` in Spanish said
+    '1 atrasadas' for one request past its due date (mailed 2026-12-07, taken to arrive
+    2026-12-14, 45 days: due 2027-01-28)."""
+    agencies = tmp_path / "agencies.txt"
+    agencies.write_text("sheriff-chaffee\n", encoding="utf-8")
+    code, out, err = cli(["cora", "--agencies", str(agencies), "--out", str(tmp_path / "c"), "--json"])
+    assert code == 0, err
+    campaign = data(out)["campaign"]
+    code, out, err = cli(["status", "--campaign", campaign])
+    assert code == 0, err
+    assert f"Campaign {campaign} (" in out
+    assert ": 1 letter, 0 answered, 0 late, 0 asked for fees, 0 without a route" in out
+    args = ["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"]
+    assert cli(args)[0] == 0
+    assert cli(["mark", "2", "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")
+    code, out, err = cli(["--lang", "es", "status", "--broker", "lexisnexis-risk-solutions"])
+    assert code == 0, err
+    assert "1 solicitud al 2027-02-01 (de 2 en la bóveda): 1 atrasada, 0 vencen dentro de una semana" in out
