@@ -351,3 +351,18 @@ def test_counts_in_status_lines_agree_with_their_number(
     code, out, err = cli(["--lang", "es", "status", "--broker", "lexisnexis-risk-solutions"])
     assert code == 0, err
     assert "1 solicitud al 2027-02-01 (de 2 en la bóveda): 1 atrasada, 0 vencen dentro de una semana" in out
+
+
+def test_vault_verify_counts_one_record_and_one_request_in_the_singular(
+    rosa: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """Right after `init` the vault holds one record (the profile): `vault verify` said
+    'Checked 1 records (0 requests)'; after one request, '2 records (1 requests)'."""
+    code, out, err = cli(["vault", "verify"])
+    assert code == 0, err
+    assert out.startswith("Checked 1 record (0 requests) and 0 attachments (0 parts): every seal")
+    assert cli(["request", "lexisnexis", "--kind", "access", "--out", str(tmp_path / "l")])[0] == 0
+    code, out, err = cli(["vault", "verify"])
+    assert out.startswith("Checked 2 records (1 request) and 0 attachments (0 parts)")
+    code, out, err = cli(["--lang", "es", "vault", "verify"])
+    assert out.startswith("Se revisaron 2 registros (1 solicitud) y 0 adjuntos (0 partes)")
