@@ -366,3 +366,19 @@ def test_vault_verify_counts_one_record_and_one_request_in_the_singular(
     assert out.startswith("Checked 2 records (1 request) and 0 attachments (0 parts)")
     code, out, err = cli(["--lang", "es", "vault", "verify"])
     assert out.startswith("Se revisaron 2 registros (1 solicitud) y 0 adjuntos (0 partes)")
+
+
+def test_the_audit_does_not_call_a_whole_refusal_a_partial_one(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Venntel denied the whole access request (#1, `mark 1 denied`): the audit's next step
+    said 'Venntel refused part of a request'."""
+    args = ["request", "venntel", "--kind", "access", "--out", str(tmp_path / "l"), "--format", "txt"]
+    assert cli(args)[0] == 0
+    assert cli(["mark", "1", "sent", "--via", "email"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-01-12")
+    assert cli(["mark", "1", "denied", "--on", "2027-01-10"])[0] == 0
+    code, out, err = cli(["audit", "--json"])
+    assert code == 0, err
+    steps = [step["text"] for step in data(out)["next_actions"]]
+    assert "Venntel refused a request in whole or in part: appeal or complain" in steps
