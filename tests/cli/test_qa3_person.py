@@ -382,3 +382,35 @@ def test_the_audit_does_not_call_a_whole_refusal_a_partial_one(
     assert code == 0, err
     steps = [step["text"] for step in data(out)["next_actions"]]
     assert "Venntel refused a request in whole or in part: appeal or complain" in steps
+
+
+def test_an_extension_told_after_the_deadline_does_not_move_it(
+    vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C.R.S. 6-1-1306(2)(a): 45 days from receipt, extendable once by 45 more if the company
+    says so 'within forty-five days after receipt'. Received 2026-12-10, so due 2027-01-24; an
+    extension told on 2027-02-01 was recorded and moved the due date to 2027-03-10, so the
+    overdue request showed as on time. Now it is refused (exit 1) and the request stays overdue;
+    one told on the last day, 2027-01-24, still counts."""
+    for kind in ("delete", "opt-out"):
+        args = ["request", "lexisnexis", "--kind", kind, "--out", str(tmp_path / "l"), "--format", "txt"]
+        assert cli(args)[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-05")
+    for request in ("1", "2"):
+        assert cli(["mark", request, "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+        assert cli(["mark", request, "delivered", "--on", "2026-12-10"])[0] == 0
+    code, _, err = cli(["mark", "1", "extended", "--on", "2027-02-01"])
+    assert code == 1
+    assert "comes after the deadline of request 1 (2027-01-24)" in err
+    notice = tmp_path / "notice.txt"
+    notice.write_text("We are extending the time to respond by 45 days.\n", encoding="utf-8")
+    code, _, err = cli(["reply", "1", "--file", str(notice), "--state", "extended"])
+    assert code == 1
+    assert "comes after the deadline of request 1 (2027-01-24)" in err
+    code, out, _ = cli(["show", "1", "--json"])
+    shown = data(out)
+    assert (shown["state"], shown["due"], shown["overdue"]) == ("delivered", "2027-01-24", True)
+    code, _, err = cli(["mark", "2", "extended", "--on", "2027-01-24"])
+    assert code == 0, err
+    code, out, _ = cli(["show", "2", "--json"])
+    assert (data(out)["state"], data(out)["due"]) == ("extended", "2027-03-10")
