@@ -414,3 +414,29 @@ def test_an_extension_told_after_the_deadline_does_not_move_it(
     assert code == 0, err
     code, out, _ = cli(["show", "2", "--json"])
     assert (data(out)["state"], data(out)["due"]) == ("extended", "2027-03-10")
+
+
+def test_a_records_request_in_spanish_gets_its_reading_copy(rosa: Path, tmp_path: Path, cli: Runner) -> None:
+    """`--lang es request` writes a Spanish reading copy beside each letter; `--lang es cora`
+    to the Denver Sheriff wrote the English letter alone, though the templates hold its Spanish
+    copy (templates/letters/es/records.txt.j2)."""
+    out_dir = tmp_path / "c"
+    code, _, err = cli(
+        ["--lang", "es", "cora", "--agency", "Denver Sheriff Department", "--address",
+         "5440 Roslyn St;Denver, CO 80216", "--out", str(out_dir)]
+    )  # fmt: skip
+    assert code == 0, err
+    stem = "2026-12-07-agency-denver-sheriff-department-records-1"
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        f"{stem}-reading-copy-es.pdf",
+        f"{stem}-reading-copy-es.txt",
+        f"{stem}.pdf",
+        f"{stem}.txt",
+    ]
+    copy = (out_dir / f"{stem}-reading-copy-es.txt").read_text(encoding="utf-8")
+    assert "COPIA DE LECTURA" in copy and "Al custodio de los registros de Denver Sheriff Department:" in copy
+    letter = (out_dir / f"{stem}.txt").read_text(encoding="utf-8")
+    assert "To the records custodian of the Denver Sheriff Department:" in letter
+    assert f"n.º 1: copia de lectura (una traducción para usted, no se envía): {out_dir / stem}" in err
+    code, out, _ = cli(["show", "1", "--json"])  # the copy is never one of the request's files
+    assert all("reading-copy" not in f for f in data(out)["files"])
