@@ -180,6 +180,7 @@ def _campaign(
         since=parse_date(since, "--since"),
         as_kind=as_kind,  # type: ignore[arg-type]
         prefer=via,
+        reading_copy=current_language(),
         formats=parse_formats(formats) if formats else None,
         announce=render_announcements,
         again=again,

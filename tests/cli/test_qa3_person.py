@@ -440,3 +440,22 @@ def test_a_records_request_in_spanish_gets_its_reading_copy(rosa: Path, tmp_path
     assert f"n.º 1: copia de lectura (una traducción para usted, no se envía): {out_dir / stem}" in err
     code, out, _ = cli(["show", "1", "--json"])  # the copy is never one of the request's files
     assert all("reading-copy" not in f for f in data(out)["files"])
+
+
+def test_a_campaign_in_spanish_writes_each_letters_reading_copy(
+    rosa: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """`--lang es cora --agencies FILE` (Chaffee County's sheriff, by mail): the campaign's
+    letter had no Spanish reading copy beside it."""
+    agencies = tmp_path / "agencies.txt"
+    agencies.write_text("sheriff-chaffee\n", encoding="utf-8")
+    out_dir = tmp_path / "c"
+    code, out, err = cli(["--lang", "es", "cora", "--agencies", str(agencies), "--out", str(out_dir)])
+    assert code == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "2026-12-07-sheriff-chaffee-records-1-reading-copy-es.pdf",
+        "2026-12-07-sheriff-chaffee-records-1-reading-copy-es.txt",
+        "2026-12-07-sheriff-chaffee-records-1.pdf",
+        "2026-12-07-sheriff-chaffee-records-1.txt",
+    ]
+    assert "n.º 1: copia de lectura (una traducción para usted, no se envía):" in out
