@@ -450,6 +450,7 @@ def resend_command(
         resources=resources(ctx),
         templates_dir=templates,
         as_agent=agent,
+        reading_copy=current_language(),
     )
     _print_letters(ctx, result, as_json)
     if not as_json:

@@ -20,6 +20,7 @@ from broker_audit.services.letters import (
     LetterResult,
     LettersResult,
     address_unfit,
+    check_reading_language,
     issue_letters,
     plan_letter,
 )
@@ -63,11 +64,13 @@ def resend_letter(
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
     as_agent: bool | None = None,
+    reading_copy: str | None = None,
 ) -> ResendResult:
     """Write request `request_id`'s letter for the `via` route and log it as a new drafted
     request (see the module's docstring). A clinic client's request is written for the same
     client; as the client's authorized agent (where the law allows it) when the request was, or
-    as `as_agent` says when given."""
+    as `as_agent` says when given. `reading_copy`: a language the requester reads (`es`): the
+    letter's reading copy in it is written beside the letter."""
     registry = resources.registry
     laws = resources.laws
     from broker_audit.vocabulary import kind as kind_of
@@ -170,5 +173,6 @@ def resend_letter(
             templates_dir=templates_dir,
             client_id=request.client_id,
             also=also,
+            reading_copy=check_reading_language(reading_copy),
         )
     return ResendResult(letters=[letter], replaces=request_id, withdrawn=withdraw, warnings=job.warnings)

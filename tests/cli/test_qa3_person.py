@@ -459,3 +459,21 @@ def test_a_campaign_in_spanish_writes_each_letters_reading_copy(
         "2026-12-07-sheriff-chaffee-records-1.txt",
     ]
     assert "n.º 1: copia de lectura (una traducción para usted, no se envía):" in out
+
+
+def test_a_letter_written_again_in_spanish_gets_its_reading_copy(
+    rosa: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """`--lang es resend 1 --via email` (Spokeo's access request, first written for its web form)
+    wrote the new letter without the reading copy `--lang es request` gives every letter."""
+    out_dir = tmp_path / "l"
+    args = ["--lang", "es", "request", "spokeo", "--kind", "access", "--out", str(out_dir)]
+    assert cli(args)[0] == 0
+    code, _, err = cli(["--lang", "es", "resend", "1", "--via", "email", "--out", str(out_dir)])
+    assert code == 0, err
+    copies = sorted(p.name for p in out_dir.glob("*-2-reading-copy-es.*"))
+    assert copies == [
+        "2026-12-07-spokeo-access-2-reading-copy-es.pdf",
+        "2026-12-07-spokeo-access-2-reading-copy-es.txt",
+    ]
+    assert "n.º 2: copia de lectura (una traducción para usted, no se envía):" in err
