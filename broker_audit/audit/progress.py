@@ -131,7 +131,7 @@ def next_actions(
         names = ", ".join(r.ranked.broker.name for r in refused[:3])
         actions.append(
             Action(
-                _("{names} refused part of a request: appeal or complain").format(names=names),
+                _("{names} refused a request in whole or in part: appeal or complain").format(names=names),
                 "broker-audit followup",
             )
         )

@@ -9,7 +9,7 @@ import typer
 
 from broker_audit.cli.common import access, err, parse_date, resources, today
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_, _
+from broker_audit.i18n import N_, _, current_language
 
 
 def cora_command(
@@ -128,6 +128,7 @@ def cora_command(
         as_clinic=as_kind == "clinic",
         clinic=load_clinic_file(clinic) if clinic else None,
         announce=render_announcements,
+        reading_copy=current_language(),
     )
     if as_json:
         emit(ctx, result)
@@ -139,6 +140,12 @@ def cora_command(
             id=result.request_id, agency=result.broker_name, files=", ".join(str(f) for f in result.files)
         )
     )
+    for path in result.reading_copies:
+        err(
+            _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                id=result.request_id, path=path
+            )
+        )
     err(_("Sign the statement at the end of the letter before you send it (C.R.S. 24-72-305.5)."))
     err(
         _("When you send it: {command}").format(
@@ -173,6 +180,7 @@ def _campaign(
         since=parse_date(since, "--since"),
         as_kind=as_kind,  # type: ignore[arg-type]
         prefer=via,
+        reading_copy=current_language(),
         formats=parse_formats(formats) if formats else None,
         announce=render_announcements,
         again=again,

@@ -205,7 +205,7 @@ def followup_command(
     """Write the next letter for every late or refused request.
 
     Late (past the legal due date): a follow-up to the company; still unanswered 10 days after
-    the follow-up was sent: a complaint to the state's complaint office. Denied or partly
+    the follow-up was received: a complaint to the state's complaint office. Denied or partly
     answered: an appeal where the law grants one, else a complaint. Each is logged as a new
     request linked to the first; marking an appeal or complaint sent moves the first along.
 
@@ -450,6 +450,7 @@ def resend_command(
         resources=resources(ctx),
         templates_dir=templates,
         as_agent=agent,
+        reading_copy=current_language(),
     )
     _print_letters(ctx, result, as_json)
     if not as_json:

@@ -7,7 +7,7 @@ import typer
 
 from broker_audit.cli.common import access, err, globals_of, passphrase_prompt
 from broker_audit.cli.output import emit
-from broker_audit.i18n import N_, _
+from broker_audit.i18n import N_, _, ngettext
 
 app = typer.Typer(
     help=N_("Manage the encrypted vault and its keys.\n\nExample: broker-audit vault passwd"),
@@ -133,11 +133,16 @@ def verify(
     if as_json:
         emit(ctx, result)
         return
+    counted = _("{records} ({requests}) and {blobs} ({chunks})").format(
+        records=ngettext("{count} record", "{count} records", result.records).format(count=result.records),
+        requests=ngettext("{count} request", "{count} requests", result.requests).format(
+            count=result.requests
+        ),
+        blobs=ngettext("{count} attachment", "{count} attachments", result.blobs).format(count=result.blobs),
+        chunks=ngettext("{count} part", "{count} parts", result.chunks).format(count=result.chunks),
+    )
     typer.echo(
-        _(
-            "Checked {records} records ({requests} requests) and {blobs} attachments ({chunks} parts): "
-            "every seal and link is whole and the head matches."
-        ).format(records=result.records, requests=result.requests, blobs=result.blobs, chunks=result.chunks)
+        _("Checked {counted}: every seal and link is whole and the head matches.").format(counted=counted)
     )
     typer.echo(
         _("Replies: {count}, each kept with the request it was stored for.").format(count=result.replies)

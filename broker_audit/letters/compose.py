@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from broker_audit.errors import NotConsumerReporting, UserError
 from broker_audit.geography import STATE_NAMES
-from broker_audit.i18n import _
+from broker_audit.i18n import NP_, _, pgettext_in
 from broker_audit.law.claim import Claim, claim_for
 from broker_audit.law.schema import Law, RightRule
 from broker_audit.letters.context import (
@@ -32,7 +33,7 @@ from broker_audit.profile import Address, AgentProfile, Profile, require
 from broker_audit.registry.agencies import AgencyRoute
 from broker_audit.registry.schema import REGISTRY_NAMES, Broker, Route
 from broker_audit.vocabulary import CHANNELS, KINDS, LetterKind, kind
-from broker_audit.words import channel_heading, channel_words
+from broker_audit.words import channel_done, channel_heading, channel_words
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 UNIT_WORDS = {"calendar": "days", "business": "business days"}
@@ -83,6 +84,19 @@ def route_block(name: str, route: Route | AgencyRoute) -> list[str]:
     return [name, channel_heading(route.channel, "en"), route.value]
 
 
+_FILE_ONLINE = NP_("complaint heading", "File online at:")
+
+
+def reading_recipient(lines: Sequence[str], language: str) -> tuple[str, ...]:
+    """A reading copy's recipient block: the letter's, with its headings ("By email to:", "File
+    online at:") in `language`; names, addresses and URLs as the letter gives them."""
+    headings = {
+        spec.heading: channel_heading(channel, language) for channel, spec in CHANNELS.items() if spec.heading
+    }
+    headings[_FILE_ONLINE] = pgettext_in(language, "complaint heading", _FILE_ONLINE)
+    return tuple(headings.get(line, line) for line in lines)
+
+
 def complaint_recipient_lines(law: Law) -> list[str]:
     """The complaint office: its online form or email, not a postal address we cannot source."""
     complaint = law.complaint
@@ -92,7 +106,7 @@ def complaint_recipient_lines(law: Law) -> list[str]:
             "file with your state Attorney General's consumer protection office",
         )
     if complaint.url:
-        return [complaint.office, "File online at:", complaint.url]
+        return [complaint.office, _FILE_ONLINE, complaint.url]
     if complaint.email:
         return [complaint.office, "By email to:", complaint.email]
     raise UserError(
@@ -307,6 +321,7 @@ def _earlier_context(earlier: Earlier | None, law: Law) -> EarlierContext | None
         dated=long_date(earlier.dated),
         sent=long_date(earlier.sent) if earlier.sent else "",
         via=channel_words(earlier.via or "", "en"),
+        sent_by=channel_done(earlier.via or "", "en"),
         tracking=earlier.tracking,
         delivered=long_date(earlier.delivered) if earlier.delivered else "",
         due=long_date(legal_due) if legal_due else "",

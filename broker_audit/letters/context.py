@@ -144,7 +144,8 @@ class EarlierContext(Context, frozen=True, kw_only=True):
     kind: str
     dated: str
     sent: str = ""
-    via: str = ""
+    via: str = ""  # how it went, said to the company: "by mail", "through your web form"
+    sent_by: str = ""  # how it went, said to anyone else (a complaint office): "through a web form"
     tracking: str = ""
     delivered: str = ""  # the day it was received, when known
     due: str = ""  # the legal due date: only when the receipt date is known and the period stated

@@ -44,6 +44,14 @@ def _msgid_domain(address: str | None) -> str:
     return _ID_DOMAIN
 
 
+def _postal_sender(doc: Document) -> bool:
+    """Whether the letter's sender block holds a postal address (a line besides the name that is
+    not an e-mail address): the letter then asks for the answer at "my postal address above" or
+    "care of the clinic at the address above", so the e-mail body starts with that block as the
+    letter does; a block of only the name and e-mail stays out (the From: line says it)."""
+    return any("@" not in line for line in doc.sender[1:])
+
+
 def to_eml(doc: Document) -> bytes:
     """The letter as a UTF-8 e-mail message (CRLF line ends) ready to open in a mail client.
 
@@ -68,6 +76,8 @@ def to_eml(doc: Document) -> bytes:
     msg["Date"] = email.utils.format_datetime(sent)
     msg["Message-ID"] = email.utils.make_msgid(domain=_msgid_domain(doc.email_from))
     first = f"{doc.on_behalf}\n\n" if doc.on_behalf else ""
+    if _postal_sender(doc):  # the letter's "my postal address above" is in the e-mail too
+        first += "\n".join(doc.sender) + "\n\n"
     last = f"\n\n{doc.signed_for}" if doc.signed_for else ""
     body = f"{first}{label('reference', doc.language)}: {doc.reference}\n\n{body_text(doc)}{last}\n"
     msg.set_content(body, charset="utf-8", cte="quoted-printable")

@@ -23,7 +23,7 @@ from broker_audit.i18n import LANGUAGES, N_, NP_, format_date, gettext_in, pgett
 from broker_audit.letters.context import EarlierContext, LetterContext, PeriodContext, RecordsContext
 from broker_audit.letters.document import Document
 from broker_audit.vocabulary import CHANNELS
-from broker_audit.words import channel_words
+from broker_audit.words import channel_done, channel_words
 
 READING_LANGUAGES = tuple(
     language for language in LANGUAGES if language != "en" and (templates_dir() / language).is_dir()
@@ -65,6 +65,15 @@ def _channel(words: str, language: str) -> str:
     return words
 
 
+def _channel_done(words: str, language: str) -> str:
+    """English words for how a request went, said to a third party ("through a web form"), in
+    `language`."""
+    for spec in CHANNELS.values():
+        if words == spec.done:
+            return channel_done(spec.id, language)
+    return words
+
+
 def _unit(unit: str, language: str) -> str:
     found = _UNITS.get(unit)
     return pgettext_in(language, "period unit", found) if found else unit
@@ -92,6 +101,7 @@ def _earlier(earlier: EarlierContext | None, language: str) -> EarlierContext | 
         dated=_date(earlier.dated, language),
         sent=_date(earlier.sent, language),
         via=_channel(earlier.via, language),
+        sent_by=_channel_done(earlier.sent_by, language),
         delivered=_date(earlier.delivered, language),
         due=_date(earlier.due, language),
         period_unit=_unit(earlier.period_unit, language),

@@ -21,7 +21,13 @@ import msgspec
 from broker_audit.errors import UserError
 from broker_audit.i18n import _, ngettext
 from broker_audit.services.access import VaultAccess, open_journal
-from broker_audit.services.letters import Announcement, LetterJob, LetterResult, issue_letters
+from broker_audit.services.letters import (
+    Announcement,
+    LetterJob,
+    LetterResult,
+    check_reading_language,
+    issue_letters,
+)
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.campaign_records import (
     AgencyFindingRecorded,
@@ -165,13 +171,15 @@ def start_campaign(
     templates_dir: Path | None = None,
     announce: Callable[[list[Announcement]], None] | None = None,
     again: bool = False,
+    reading_copy: str | None = None,
 ) -> CampaignResult:
     """Write one records request to each chosen agency that has a route, each as its route's
     artefact, and log them all (and the campaign) in one transaction. Agencies without a route get
     no letter: they are listed, with the leads the directory has for them. Nor does an agency a
     records request is still open with (a campaign run twice would send it twice), unless
     `again`: it is listed with that request. `announce` is called, before anything is written,
-    with what the letters tell the agencies (the same for each)."""
+    with what the letters tell the agencies (the same for each). `reading_copy`: a language the
+    requester reads (`es`): each letter's reading copy in it is written beside the letter."""
     from broker_audit.letters.compose import route_block
     from broker_audit.services.duplicates import open_agency_requests
 
@@ -320,6 +328,7 @@ def start_campaign(
             today=today,
             templates_dir=templates_dir,
             also_log=campaign_record,
+            reading_copy=check_reading_language(reading_copy),
         )
     warnings = [w for job in jobs for w in job.warnings]
     return CampaignResult(

@@ -27,6 +27,7 @@ from broker_audit.services.letters import (
     LetterJob,
     LetterResult,
     announcement_of,
+    check_reading_language,
     issue_letters,
 )
 from broker_audit.services.resources import Resources
@@ -52,6 +53,7 @@ def records_request(
     as_clinic: bool = False,
     clinic: AgentProfile | None = None,
     announce: Callable[[list[Announcement]], None] | None = None,
+    reading_copy: str | None = None,
 ) -> LetterResult:
     """Write the request (with the statement to sign) and log it, through the letter pipeline.
 
@@ -62,7 +64,8 @@ def records_request(
     the e-mail the records go to, no home address and no phone (the Acts let anyone ask;
     `disclose` adds fields). `as_clinic`: the clinic (`clinic`, else the vault's) is the
     requester: the letter names no person at all. `announce` is called with what the letter will
-    tell the agency before it is written.
+    tell the agency before it is written. `reading_copy`: a language the requester reads (`es`):
+    the letter's reading copy in it is written beside the letter (letters/reading_copy.py).
     """
     laws = resources.laws
     from broker_audit.law.claim import claim_for
@@ -87,6 +90,7 @@ def records_request(
     if as_clinic and asked:
         raise UserError("--disclose gives a person's details; with --as clinic the letter names no person")
     letter = kind("records")
+    reading_copy = check_reading_language(reading_copy)
     reference = new_reference()
     with open_journal(access) as journal:
         profile = require_profile(journal)
@@ -144,6 +148,7 @@ def records_request(
             formats=formats or ("pdf", "txt"),
             today=today,
             templates_dir=templates_dir,
+            reading_copy=reading_copy,
         )
     return result
 

@@ -28,6 +28,7 @@ class OpenRequest:
     dated: dt.date
     client_id: str | None = None
     batch_id: str | None = None
+    reference: str = ""
 
     def describe(self) -> str:
         where = f" in batch {self.batch_id}" if self.batch_id else ""
@@ -46,20 +47,26 @@ def _open(journal: Journal, recipient: str) -> Iterator[OpenRequest]:
         yield OpenRequest(
             request_id=request.id,
             broker_id=request.broker_id,
-            broker_name=request.recipient_name if recipient == "broker" else request.agency,
+            broker_name=request.recipient_name if recipient != "agency" else request.agency,
             kind=request.kind,
             state=now.state.value,
             dated=request.dated,
             client_id=request.client_id,
             batch_id=request.batch_id,
+            reference=request.reference,
         )
 
 
 def open_requests(journal: Journal) -> dict[Key, OpenRequest]:
-    """The first open request of each person x broker x kind (requests to a broker only)."""
+    """The first open request of each person x broker x kind: requests to a broker, and the
+    complaints that a broker cannot be reached (`unreachable`, to a complaint office, keyed by
+    the broker they are about), which `request` writes again for the same broker."""
     found: dict[Key, OpenRequest] = {}
     for r in _open(journal, "broker"):
         if r.broker_id:
+            found.setdefault((r.client_id, r.broker_id, r.kind), r)
+    for r in _open(journal, "complaint-office"):
+        if r.broker_id and r.kind == "unreachable":
             found.setdefault((r.client_id, r.broker_id, r.kind), r)
     return found
 

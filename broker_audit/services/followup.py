@@ -43,6 +43,21 @@ class FollowupResult(LettersResult, frozen=True):
     skipped: list[tuple[int, str]] = []  # (request id, why no letter was written)
 
 
+def _grace_over(followup: RequestView, today: dt.date) -> bool:
+    """Whether the days a sent follow-up gives the company have passed: it asks for an answer
+    "within 10 days of receiving this letter", so they count from its receipt (recorded, else
+    estimated: sent plus its channel's delivery allowance), and the tenth day is still the
+    company's."""
+    from broker_audit.tracking.due import delivery_allowance
+
+    if followup.sent is None:
+        return False
+    received = followup.delivered or followup.sent + dt.timedelta(
+        days=delivery_allowance(followup.request.channel)
+    )
+    return (today - received).days > FOLLOWUP_GRACE_DAYS
+
+
 def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.date) -> str | None:
     step = next_step(
         view,
@@ -52,7 +67,7 @@ def _choose(view: RequestView, linked: list[RequestView], law: Law, today: dt.da
     )
     if step == "followup":
         sent_followups = [v for v in linked if v.request.kind == "followup" and v.sent]
-        late = [v for v in sent_followups if (today - v.sent).days >= FOLLOWUP_GRACE_DAYS]  # type: ignore[operator]
+        late = [v for v in sent_followups if _grace_over(v, today)]
         if late and law.complaint is not None and law.complaint.reachable:
             return "complaint"
         if sent_followups:

@@ -350,7 +350,11 @@ def _request_notes(
     jobs: Sequence[LetterJob], letters: Sequence[LetterKind], profile: Profile, laws: Sequence[Law]
 ) -> list[str]:
     notes = []
-    if any(job.disclosure.reply == "email" for job in jobs):
+    # a complaint office or an agency answers by e-mail by design; a broker's letter asks for an
+    # e-mail answer only when there is no reply address to give, which adding one changes
+    if profile.reply_address is None and any(
+        job.disclosure.reply == "email" and job.recipient_kind == "broker" for job in jobs
+    ):
         notes.append(
             _(
                 "Some letters ask for the answer by e-mail only, because they withhold your home address. "
@@ -511,12 +515,7 @@ def plan_unreachable(
         + f": {r.address()}"
         for r in broker.routes
     ]
-    letters = [
-        # i18n: English on purpose (the complaint's words)
-        f"my {job.kind} request of {today:%B} {today.day}, {today.year}, reference {job.reference}, "
-        f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
-        for job in out
-    ]
+    letters = [parent_letter_line(job, today, job.reference) for job in out]
     complaint = plan_letter(
         broker,
         kind("unreachable"),
@@ -534,6 +533,44 @@ def plan_unreachable(
         id=broker.id, office=office
     )
     return [*out, replace(complaint, warnings=[note])]
+
+
+def parent_letter_line(job: LetterJob, dated: dt.date, reference: str) -> str:
+    """How a complaint that a broker cannot be reached names a request to its parent company:
+    the request `job` plans, dated `dated` with `reference` (its own, or the open request's it
+    repeats)."""
+    # i18n: English on purpose (the complaint's words)
+    return (
+        f"my {job.kind} request of {dated:%B} {dated.day}, {dated.year}, reference {reference}, "
+        f"{channel_to(job.channel, 'en')} {job.route.address() if job.route else ''}"
+    )
+
+
+def _cite_open_requests(
+    jobs: list[LetterJob], repeats: Sequence[tuple[LetterJob, OpenRequest]]
+) -> list[LetterJob]:
+    """`jobs` with each complaint that a broker cannot be reached naming, for a request to the
+    parent company left out as a repeat, the open request it repeats (its date and reference),
+    never the reference of a letter that was not written."""
+    instead = {
+        job.reference: parent_letter_line(job, found.dated, found.reference)
+        for job, found in repeats
+        if job.about is not None
+    }
+    if not instead:
+        return jobs
+    out = []
+    for job in jobs:
+        told = job.context.unreachable
+        if told is not None and told.parent_letters:
+            lines = [
+                next((new for ref, new in instead.items() if f"reference {ref}," in line), line)
+                for line in told.parent_letters
+            ]
+            told = msgspec.structs.replace(told, parent_letters=lines)
+            job = replace(job, context=msgspec.structs.replace(job.context, unreachable=told))
+        out.append(job)
+    return out
 
 
 def _without_repeats(
@@ -557,7 +594,8 @@ def _without_repeats(
     if not repeats or (ask_again is not None and ask_again([r for _, r in repeats])):
         return jobs, []
     left_out = {id(job) for job, _ in repeats}
-    return [j for j in jobs if id(j) not in left_out], [repeat_entry(r) for _, r in repeats]
+    kept = _cite_open_requests([j for j in jobs if id(j) not in left_out], repeats)
+    return kept, [repeat_entry(r) for _, r in repeats]
 
 
 def repeat_entry(found: OpenRequest, *, again: str = "add --again") -> NoRoute:
@@ -1204,6 +1242,7 @@ def reading_copy_document(
     job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str
 ) -> Document:
     """The job's letter as its requester's reading copy in `language` (never sent)."""
+    from broker_audit.letters.compose import reading_recipient
     from broker_audit.letters.reading_copy import render_reading_copy
 
     return render_reading_copy(
@@ -1211,7 +1250,7 @@ def reading_copy_document(
         job.context,
         language=language,
         sender=job.sender,
-        recipient=job.recipient,
+        recipient=reading_recipient(job.recipient, language),
         date=today,
         reference=job.reference,
         templates_dir=templates_dir,

@@ -326,6 +326,7 @@ def reply_status_event(
     view = journal.view(reply.request_id)
     on = min(reply.received.date(), today)
     check_reply_date(view, on, what=f"reply #{reply.id}")
+    check_extension_in_time(view, state, on)
     what = reply.subject or reply.original_name
     if not reply.trusted and not sender_checked:
         raise UserError(
@@ -345,6 +346,27 @@ def reply_status_event(
         note=f"reply #{reply.id}: {what}"[: 200 - len(unverified)] + unverified,
         reply_id=reply.id,
     )
+
+
+def check_extension_in_time(view: RequestView, state: State, on: dt.date) -> None:
+    """Refuse an extension told after the deadline counted from a recorded receipt: the laws let
+    a company extend only by telling the requester within the first period (Colorado: "within
+    forty-five days after receipt of the request", C.R.S. 6-1-1306(2)(a)), so a late notice
+    leaves the request overdue rather than moving its due date. A deadline counted from an
+    estimated receipt, or a courtesy date, cannot say the notice was late."""
+    if state is not State.EXTENDED or view.due is None or view.due_estimated or view.due_courtesy:
+        return
+    if on > view.due:
+        raise UserError(
+            _(
+                "an extension told on {date} comes after the deadline of request {id} ({due}): the law "
+                "lets a company extend only by telling you within the first period, so the request "
+                "stays overdue"
+            ).format(date=on.isoformat(), id=view.request.id, due=view.due.isoformat()),
+            _("record its answer when it comes; `broker-audit followup {id}` writes the follow-up").format(
+                id=view.request.id
+            ),
+        )
 
 
 def check_reply_date(view: RequestView, on: dt.date, *, what: str = _("the reply")) -> None:

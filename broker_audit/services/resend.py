@@ -20,10 +20,13 @@ from broker_audit.services.letters import (
     LetterResult,
     LettersResult,
     address_unfit,
+    check_reading_language,
     issue_letters,
     plan_letter,
 )
 from broker_audit.services.resources import Resources
+from broker_audit.tracking.journal import Journal
+from broker_audit.tracking.model import RequestMade
 from broker_audit.tracking.states import State
 
 
@@ -39,6 +42,17 @@ class ResendResult(LettersResult, frozen=True, kw_only=True):
         return self.letters[0]
 
 
+def _without_eml(journal: Journal, request: RequestMade) -> bool:
+    """Whether an e-mail request has no `.eml` to send: written without it (`--format txt`), or
+    the file is gone. `send` cannot send it, so writing it again for e-mail makes it sendable."""
+    from broker_audit.services.send import letter_file
+
+    if request.channel != "email":
+        return False
+    path = letter_file(journal, request)
+    return path is None or not (path.exists() or path.is_symlink())
+
+
 def resend_letter(
     access: VaultAccess,
     request_id: int,
@@ -50,11 +64,13 @@ def resend_letter(
     formats: Sequence[str] | None = None,
     templates_dir: Path | None = None,
     as_agent: bool | None = None,
+    reading_copy: str | None = None,
 ) -> ResendResult:
     """Write request `request_id`'s letter for the `via` route and log it as a new drafted
     request (see the module's docstring). A clinic client's request is written for the same
     client; as the client's authorized agent (where the law allows it) when the request was, or
-    as `as_agent` says when given."""
+    as `as_agent` says when given. `reading_copy`: a language the requester reads (`es`): the
+    letter's reading copy in it is written beside the letter."""
     registry = resources.registry
     laws = resources.laws
     from broker_audit.vocabulary import kind as kind_of
@@ -75,7 +91,7 @@ def resend_letter(
                     request_id=request_id, value=view.state.value
                 )
             )
-        if via == request.channel and view.state is State.DRAFTED:
+        if via == request.channel and view.state is State.DRAFTED and not _without_eml(journal, request):
             raise UserError(
                 _("request {request_id}'s letter was already written to go {via}").format(
                     request_id=request_id, via=via
@@ -157,5 +173,6 @@ def resend_letter(
             templates_dir=templates_dir,
             client_id=request.client_id,
             also=also,
+            reading_copy=check_reading_language(reading_copy),
         )
     return ResendResult(letters=[letter], replaces=request_id, withdrawn=withdraw, warnings=job.warnings)

@@ -345,12 +345,13 @@ def _checked_letter(journal: Journal, request: RequestMade) -> tuple[Path, Lette
     path = letter_file(journal, request)
     if path is None:
         return _(
-            "no .eml letter is recorded for it; make it again with `broker-audit request ... --via email`"
-        )
+            "no .eml letter is recorded for it; write it as an e-mail with "
+            "`broker-audit resend {id} --via email`"
+        ).format(id=request.id)
     if not path.exists() and not path.is_symlink():
         return _(
-            "its letter {path} is gone; make it again with `broker-audit request ... --via email`"
-        ).format(path=path)
+            "its letter {path} is gone; write it again with `broker-audit resend {id} --via email`"
+        ).format(path=path, id=request.id)
     try:
         letter = check_letter(request, path)
     except UserError as exc:

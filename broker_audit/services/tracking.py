@@ -446,6 +446,9 @@ def mark(
                 ),
                 _("a request is received once; the legal clock runs from that day"),
             )
+        from broker_audit.services.replies import check_extension_in_time
+
+        check_extension_in_time(current, state, on)
         earliest = current.events[-1].on if current.events else current.request.dated
         if on < earliest:
             raise UserError(

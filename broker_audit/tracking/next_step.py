@@ -45,7 +45,7 @@ def next_step(
     """The kind of the next letter for `view`, or None when nothing is due yet.
 
     - late (past its legal due date, or marked no-response): a follow-up to the company; once a
-      follow-up has been sent and is still unanswered 10 days on, a complaint;
+      follow-up has been sent and is still unanswered 10 days after its receipt, a complaint;
     - refused in whole or in part: an appeal where the law grants one, else a complaint;
     - an appeal that is itself late or refused: a complaint.
     """

@@ -25,7 +25,11 @@ def test_parses_back_with_headers_and_utf8_body() -> None:
     assert msg.get_content_type() == "text/plain"
     assert msg.get_content_charset() == "utf-8"
     body = msg.get_content().replace("\r\n", "\n")
-    assert body.startswith("Reference: BA-2025-00042\n\nDear Privacy Team,")
+    # the sender's postal block first, as in the letter ("my postal address above")
+    assert body.startswith(
+        "Nguyễn Thị Minh Khai\n1200 Calle Olvera Apt 4B\nLos Angeles, CA 90012\n\n"
+        "Reference: BA-2025-00042\n\nDear Privacy Team,"
+    )
     assert "Trần & Núñez <records>" in body and "Nguyễn Thị Minh Khai" in body
 
 

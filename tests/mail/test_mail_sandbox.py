@@ -193,7 +193,7 @@ def test_the_readme_recipe_sends_to_the_sandbox_and_inbox_reads_the_answer(sandb
 
         # inbox read the answer, kept it with request #1 and suggested its state
         inbox = " ".join(said["broker-audit inbox"].split())
-        assert "1 replies kept" in inbox
+        assert "1 reply kept" in inbox  # one message, one reply: "1 message, 1 reply kept"
         assert "reply #1 to #1 (LexisNexis Risk Solutions)" in inbox and "[suggested acknowledged]" in inbox
         shown = said["broker-audit show 1"]
         assert "consumer.doc" in shown and "acknowledged" in shown

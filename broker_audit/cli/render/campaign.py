@@ -45,6 +45,13 @@ def render_campaign_started(result: CampaignResult) -> None:
                 files=", ".join(clean(f) for f in r.files),
             )
         )
+        for path in r.reading_copies:
+            say(
+                "  "
+                + _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                    id=r.request_id, path=clean(str(path))
+                )
+            )
     if asked:
         say(_("Not written again (a records request to it is still open; --again writes it anyway):"))
         for m in asked:

@@ -47,8 +47,15 @@ def render_status(report: StatusReport) -> None:
     )
     if report.matched != report.total:
         head += " " + _("(of {count} in the vault)").format(count=f"{report.total:,}")
-    urgent = _("{overdue} overdue, {soon} due within a week").format(
-        overdue=f"{report.overdue:,}", soon=f"{report.due_soon:,}"
+    urgent = ", ".join(
+        (
+            ngettext("{count} overdue", "{count} overdue", report.overdue).format(
+                count=f"{report.overdue:,}"
+            ),
+            ngettext("{count} due within a week", "{count} due within a week", report.due_soon).format(
+                count=f"{report.due_soon:,}"
+            ),
+        )
     )
     lines = [head + ": " + urgent]
     if report.by_state:
@@ -168,19 +175,21 @@ def render_broker_table(brokers: list[BrokerRow]) -> None:
 def render_campaign_status(report: CampaignReport) -> None:
     """`status --campaign ID`: who answered, who is late, who asked for fees, agency by agency
     (the late ones first), as a plain table."""
-    head = _(
-        "Campaign {campaign} ({scope}, {dated}) on {day}: {letters} letters, {answered} answered, "
-        "{late} late, {fees} asked for fees, {without} without a route"
-    ).format(
+    counts = [
+        ngettext("{count} letter", "{count} letters", report.letters).format(count=report.letters),
+        ngettext("{count} answered", "{count} answered", report.answered).format(count=report.answered),
+        ngettext("{count} late", "{count} late", report.late).format(count=report.late),
+        ngettext("{count} asked for fees", "{count} asked for fees", report.fees).format(count=report.fees),
+        ngettext("{count} without a route", "{count} without a route", report.without_route).format(
+            count=report.without_route
+        ),
+    ]
+    head = _("Campaign {campaign} ({scope}, {dated}) on {day}: {counts}").format(
         campaign=report.campaign_id,
         scope=table.clean(report.scope),
         dated=report.dated.isoformat(),
         day=report.today.isoformat(),
-        letters=report.letters,
-        answered=report.answered,
-        late=report.late,
-        fees=report.fees,
-        without=report.without_route,
+        counts=", ".join(counts),
     ) + (_(", {count} asked before").format(count=report.asked_before) if report.asked_before else "")
     columns = [
         table.Column("id", right=True, shrink=False),

@@ -307,17 +307,23 @@ def confirm_unauthenticated(r: ReplySummary, state: str) -> bool:
 
 
 def render_inbox(result: InboxResult) -> None:
+    counts = [
+        ngettext("{count} message", "{count} messages", result.scanned).format(count=result.scanned),
+        ngettext("{count} reply kept", "{count} replies kept", len(result.stored)).format(
+            count=len(result.stored)
+        ),
+        ngettext("{count} kept before", "{count} kept before", result.already_stored).format(
+            count=result.already_stored
+        ),
+        ngettext(
+            "{count} not about a request (not stored)",
+            "{count} not about a request (not stored)",
+            result.ignored,
+        ).format(count=result.ignored),
+    ]
     say(
-        _(
-            "{folder} since {day}: {scanned} messages, {stored} replies kept, {before} kept before, "
-            "{ignored} not about a request (not stored)."
-        ).format(
-            folder=result.folder,
-            day=result.since.isoformat(),
-            scanned=result.scanned,
-            stored=len(result.stored),
-            before=result.already_stored,
-            ignored=result.ignored,
+        _("{folder} since {day}: {counts}.").format(
+            folder=result.folder, day=result.since.isoformat(), counts=", ".join(counts)
         )
     )
     for r in result.stored:
