@@ -269,4 +269,8 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         via=request.channel or None,
         earlier_disclosed=request.disclosed,
     )
+    if client is not None:  # filed under the client, its e-mail sent by the clinic
+        import dataclasses
+
+        job = dataclasses.replace(job, client_id=request.client_id)
     return with_timeline(journal, job, view, law, asked.today, asked.formats)

@@ -139,6 +139,9 @@ class LetterJob:
     # Files its e-mail carries as MIME parts (name, type, bytes): the timeline a follow-up says
     # is enclosed. Other formats name them in the text only.
     attachments: tuple[tuple[str, str, bytes], ...] = ()
+    # The clinic client the letter is written for (a follow-up or a letter written again): the
+    # request is filed under the client, and its e-mail goes from the clinic's mailbox.
+    client_id: str | None = None
 
     @property
     def kind(self) -> str:
@@ -1245,6 +1248,10 @@ def _issue_letters_locked(
     # requester has one), never from another mailbox the recipient would learn: with none, no
     # `.eml` is written (letters/eml.py refuses a letter without a sender).
     letters = [render_job(job, today=today, templates_dir=templates_dir) for job in jobs]
+    letters = [
+        _from_clinic(journal, job, letter, today, templates_dir) if client_id or job.client_id else letter
+        for job, letter in zip(jobs, letters, strict=True)
+    ]
     documents = [
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)
@@ -1275,7 +1282,7 @@ def _issue_letters_locked(
             today=today,
             created=created,
             files=result.files,
-            client_id=client_id,
+            client_id=client_id or job.client_id,
             email_draft=email_draft_of(result.files),
         )
         for job, result in zip(jobs, results, strict=True)
@@ -1290,6 +1297,33 @@ def _issue_letters_locked(
             path.unlink(missing_ok=True)
         raise
     return results
+
+
+def _from_clinic(
+    journal: Journal, job: LetterJob, letter: Document, today: dt.date, templates_dir: Path | None
+) -> Document:
+    """A clinic client's e-mail letter as the batch sends it: from the clinic's mailbox, saying
+    who sends it for whom (`sent_for_client`), with the authorization where the clinic acts as
+    the client's agent. Other letters, and a vault without a clinic, as they are."""
+    clinic = journal.agent
+    if job.channel != "email" or clinic is None:
+        return letter
+    from broker_audit.letters.pdf import pdf_bytes
+
+    agent = job.context.agent
+    authorization = (
+        pdf_bytes(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
+        if agent is not None and agent.standing
+        else None
+    )
+    return sent_for_client(
+        letter,
+        job,
+        client=job.context.requester.name,
+        clinic=clinic,
+        mailbox=clinic_mailbox(journal, clinic),
+        authorization=authorization,
+    )
 
 
 def email_draft_of(files: Sequence[Path]) -> EmailDraft | None:

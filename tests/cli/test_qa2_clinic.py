@@ -1,0 +1,85 @@
+"""A community clinic's volunteer, start to finish, in Spanish: what the QA pass found wrong.
+
+The clinic (examples/clinic.toml) sends its clients' e-mails from privacy-desk@example.org;
+its clients here are María (Colorado, with an e-mail) and Fatima (California, no e-mail)."""
+
+from __future__ import annotations
+
+import csv
+import email.policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from clijson import data
+from cliutil import PASSPHRASE, ROOT, Runner
+
+CLINIC = ROOT / "examples" / "clinic.toml"
+CLINIC_NAME = "Centro de Derechos Example Clinic"
+CLINIC_MAILBOX = "privacy-desk@example.org"  # `email` in examples/clinic.toml
+
+ROWS = [
+    ["Nombre", "Apellidos", "Dirección", "Ciudad", "Estado", "Código postal", "Fecha de nacimiento",
+     "Teléfono", "Correo electrónico", "Idioma"],
+    ["María José", "Núñez García", "1550 Calle Ñandú Apt 4B", "Denver", "CO", "80204", "14/04/1988",
+     "(303) 555-0147", "maria.nunez@example.org", "es"],
+    ["Fatima", "Ahmed", "44 Oak Rd", "Los Angeles", "CA", "90012", "25/07/1992", "", "", "es"],
+]  # fmt: skip
+
+
+@pytest.fixture
+def sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Runner) -> Path:
+    """A clinic vault (BROKER_AUDIT_TODAY 2026-12-07) and its Excel-style sheet (BOM, semicolons)."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--clinic", str(CLINIC)])[0] == 0
+    path = tmp_path / "clientes.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(ROWS)
+    return path
+
+
+def _batch(cli: Runner, sheet: Path, out: Path, brokers: str) -> dict[int, str]:
+    """`bulk letters` of access requests to `brokers`; {request id: client name}."""
+    code, stdout, err = cli(
+        ["bulk", "letters", str(sheet), "--brokers", brokers, "--kind", "access", "--out", str(out),
+         "--workers", "1", "--json"]
+    )  # fmt: skip
+    assert code == 0, err
+    batch = data(stdout)["batch"]
+    rows = data(cli(["bulk", "status", "--batch", batch, "--json"])[1])
+    return {row["request_id"]: row["client_name"] for row in rows}
+
+
+def _message(path: Path) -> email.message.EmailMessage:
+    return BytesParser(policy=email.policy.default).parsebytes(path.read_bytes())  # type: ignore[return-value]
+
+
+def test_a_clinic_clients_follow_up_email_comes_from_the_clinic_and_is_on_the_clients_dashboard(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch e-mailed Venntel from the clinic's mailbox, saying the clinic sends it at María's
+    request. The follow-up e-mail was From: María's own address (a mailbox the clinic cannot send
+    from, and an address the answer should not go to), without a word of who sends it; and it was
+    not filed under María, so `bulk status` never showed it."""
+    made = _batch(cli, sheet, tmp_path / "batch", "venntel")
+    maria = next(i for i, name in made.items() if name == "María José Núñez García")
+    assert cli(["mark", str(maria), "sent", "--via", "email", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")  # 45 days (C.R.S. 6-1-1306(2)(a)) are past
+    code, out, err = cli(["followup", str(maria), "--out", str(tmp_path / "fu"), "--json"])
+    assert code == 0, err
+    (letter,) = data(out)["letters"]
+    eml = next(Path(f) for f in letter["files"] if f.endswith(".eml"))
+    msg = _message(eml)
+    assert msg["From"].addresses[0].addr_spec == CLINIC_MAILBOX
+    assert msg["Reply-To"] == CLINIC_MAILBOX
+    body = " ".join(msg.get_body(preferencelist=("plain",)).get_content().split())
+    assert body.startswith(f"{CLINIC_NAME} sends this e-mail at the request of María José Núñez García")
+    assert [a.get_filename() for a in msg.iter_attachments()] == [
+        f"timeline-{data(cli(['show', str(maria), '--json'])[1])['reference']}.pdf"
+    ]
+    rows = data(cli(["bulk", "status", "--json"])[1])
+    followup = next(r for r in rows if r["request_id"] == letter["id"])
+    assert followup["client_name"] == "María José Núñez García"
+    assert followup["kind"] == "followup"
