@@ -83,3 +83,24 @@ def test_a_clinic_clients_follow_up_email_comes_from_the_clinic_and_is_on_the_cl
     followup = next(r for r in rows if r["request_id"] == letter["id"])
     assert followup["client_name"] == "María José Núñez García"
     assert followup["kind"] == "followup"
+
+
+def test_a_clinic_clients_letter_written_again_still_sends_the_answers_to_the_clinic(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """The batch's letters to LexisNexis (it sells to immigration enforcement) give no home
+    address: answers go to the clinic. `resend --via web-form` planned the letter without the
+    clinic: María's answers went to her e-mail alone, and Fatima, who has no e-mail, was refused
+    with a hint to edit "your profile" (the vault's profile is the clinic's)."""
+    made = _batch(cli, sheet, tmp_path / "batch", "lexisnexis")
+    for request, name in made.items():
+        assert data(cli(["show", str(request), "--json"])[1])["disclosed"]["reply"] == "clinic"
+        code, out, err = cli(
+            ["resend", str(request), "--via", "web-form", "--out", str(tmp_path / "r"), "--json"]
+        )
+        assert code == 0, (name, err)
+        again = data(out)["letters"][0]["id"]
+        shown = data(cli(["show", str(again), "--json"])[1])
+        assert shown["disclosed"]["reply"] == "clinic", name
+        assert "current-address" not in shown["disclosed"]["given"]
+        assert shown["disclosed"]["summary"].endswith(f"answers go to {CLINIC_NAME}")
