@@ -50,7 +50,8 @@ def to_eml(doc: Document) -> bytes:
     Every message has From:, Date: and Message-ID: (an e-mail without a sender is refused: the
     caller gives the person's or the clinic's mailbox), Reply-To: when one is chosen, the line
     saying who sends it for whom first (`on_behalf`) and under the signature (`signed_for`),
-    and each attachment as a real MIME part."""
+    the return address above the letter (its closing may ask for the answer there), and each
+    attachment as a real MIME part."""
     if not doc.email_from:
         raise UserError(
             "an e-mail letter needs a From: address, and none is known",
@@ -68,8 +69,12 @@ def to_eml(doc: Document) -> bytes:
     msg["Date"] = email.utils.format_datetime(sent)
     msg["Message-ID"] = email.utils.make_msgid(domain=_msgid_domain(doc.email_from))
     first = f"{doc.on_behalf}\n\n" if doc.on_behalf else ""
+    # the letter's return address, as on paper: the closing asks for the answer "to my postal
+    # address above" (its lines are the letter's reply channel, never more than it gives)
+    head = "".join(f"{line}\n" for line in doc.sender if line.strip())
+    head = f"{head}\n" if head else ""
     last = f"\n\n{doc.signed_for}" if doc.signed_for else ""
-    body = f"{first}{label('reference', doc.language)}: {doc.reference}\n\n{body_text(doc)}{last}\n"
+    body = f"{first}{head}{label('reference', doc.language)}: {doc.reference}\n\n{body_text(doc)}{last}\n"
     msg.set_content(body, charset="utf-8", cte="quoted-printable")
     for name, content_type, data in doc.attachments:
         maintype, _, subtype = content_type.partition("/")

@@ -104,3 +104,22 @@ def test_a_clinic_clients_letter_written_again_still_sends_the_answers_to_the_cl
         assert shown["disclosed"]["reply"] == "clinic", name
         assert "current-address" not in shown["disclosed"]["given"]
         assert shown["disclosed"]["summary"].endswith(f"answers go to {CLINIC_NAME}")
+
+
+def test_an_emailed_letter_that_says_answer_to_the_address_above_has_that_address_above(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """The batch's e-mails to Venntel asked to "send your answer to my postal address above", but
+    an .eml carried no address at all (the letterhead was left out): the broker had nowhere to
+    write. The e-mail now opens with the letter's return address: the client care of the clinic
+    (examples/clinic.toml), never the client's home (Venntel sells to immigration enforcement)."""
+    out = tmp_path / "batch"
+    _batch(cli, sheet, out, "venntel")
+    emails = sorted(out.glob("*-email/*.eml"))
+    assert len(emails) == 2  # María and Fatima, each an access request
+    for path in emails:
+        text = _message(path).get_body(preferencelist=("plain",)).get_content()
+        said = text.index("address above")
+        for line in (f"c/o {CLINIC_NAME}", "100 Example Avenue, Suite 2", "Denver, CO 80205"):
+            assert -1 < text.find(line) < said, (path.name, line)
+        assert "1550 Calle" not in text and "44 Oak Rd" not in text and "555-0147" not in text

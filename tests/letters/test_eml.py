@@ -25,7 +25,8 @@ def test_parses_back_with_headers_and_utf8_body() -> None:
     assert msg.get_content_type() == "text/plain"
     assert msg.get_content_charset() == "utf-8"
     body = msg.get_content().replace("\r\n", "\n")
-    assert body.startswith("Reference: BA-2025-00042\n\nDear Privacy Team,")
+    # the return address heads the letter, as on paper ("send your answer to my address above")
+    assert body.startswith("\n".join(doc.sender) + "\n\nReference: BA-2025-00042\n\nDear Privacy Team,")
     assert "Trần & Núñez <records>" in body and "Nguyễn Thị Minh Khai" in body
 
 
