@@ -20,7 +20,7 @@ from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 from broker_audit.vocabulary import CHANNELS as VIAS
-from broker_audit.words import channel_done
+from broker_audit.words import channel_done, state_word
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -109,7 +109,9 @@ def bulk_mark(
                 )
                 continue
             if state not in transitions_for(request.kind).get(view.state, frozenset()):
-                skipped.append(LeftAlone(request.id, _("it is {value}").format(value=view.state.value)))
+                skipped.append(
+                    LeftAlone(request.id, _("it is {value}").format(value=state_word(view.state.value)))
+                )
                 continue
             if state is State.DELIVERED and view.delivered is not None:
                 skipped.append(LeftAlone(request.id, _("its receipt is already recorded")))

@@ -25,6 +25,7 @@ from broker_audit.tracking.earlier import earlier_of
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
+from broker_audit.words import state_word
 
 if TYPE_CHECKING:
     from broker_audit.letters.compose import Earlier
@@ -244,7 +245,7 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
     if kind is None:
         due = view.due.isoformat() if view.due else "none"
         return (
-            _("nothing to send yet ({value}, due {due})").format(value=view.state.value, due=due)
+            _("nothing to send yet ({value}, due {due})").format(value=state_word(view.state.value), due=due)
             if asked.explicit
             else ""
         )

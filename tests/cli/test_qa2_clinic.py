@@ -123,3 +123,23 @@ def test_an_emailed_letter_that_says_answer_to_the_address_above_has_that_addres
         for line in (f"c/o {CLINIC_NAME}", "100 Example Avenue, Suite 2", "Denver, CO 80205"):
             assert -1 < text.find(line) < said, (path.name, line)
         assert "1550 Calle" not in text and "44 Oak Rd" not in text and "555-0147" not in text
+
+
+def test_in_spanish_bulk_mark_and_followup_name_a_requests_state_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """`bulk mark ... delivered` run twice listed each letter left alone as "está delivered", and
+    `followup ID` of a request not yet due said "(sent, vence ...)": the state's English id in a
+    Spanish sentence. They now say "está entregada" and "(enviada, vence ...)"."""
+    made = _batch(cli, sheet, tmp_path / "batch", "lexisnexis")  # both letters go by mail
+    batch = next(r["batch_id"] for r in data(cli(["bulk", "status", "--json"])[1]))
+    assert cli(["bulk", "mark", batch, "sent", "--via", "mail"])[0] == 0
+    assert cli(["bulk", "mark", batch, "delivered"])[0] == 0
+    code, out, err = cli(["--lang", "es", "bulk", "mark", batch, "delivered"])
+    assert code == 0, err
+    assert f"n.º {min(made)} se dejó como estaba: está entregada" in err
+    assert "delivered" not in err
+    code, out, err = cli(["--lang", "es", "followup", str(min(made)), "--out", str(tmp_path / "f")])
+    assert code == 0, err
+    # delivered 2026-12-07: 45 days (C.R.S. 6-1-1306(2)(a)) run to 2027-01-21
+    assert "todavía no hay nada que enviar (entregada, vence 2027-01-21)" in out + err
