@@ -218,7 +218,7 @@ def status(
             )
         )
     if ics_file:
-        count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
+        count = write_due_calendar(rows, ics_file, calendar_name=_("broker-audit: due dates"))
         err(
             ngettext("wrote {count} due date to {path}", "wrote {count} due dates to {path}", count).format(
                 count=count, path=ics_file

@@ -20,7 +20,7 @@ from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 from broker_audit.vocabulary import CHANNELS as VIAS
-from broker_audit.words import channel_done, state_word
+from broker_audit.words import channel_done, kind_word, state_word
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -270,15 +270,16 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due)
         event.add("dtend", row.due + dt.timedelta(days=1))
-        label = _("Courtesy date") if row.due_courtesy else "Due"
-        if row.due_estimated:
-            label += " (estimate)"
+        if row.due_courtesy:
+            label = _("Courtesy date (estimate)") if row.due_estimated else _("Courtesy date")
+        else:
+            label = _("Due (estimate)") if row.due_estimated else _("Due")
         event.add(
             "summary",
             _("{label}: {broker} {kind} (request #{request_id}, client {client_id})").format(
                 label=label,
                 broker=row.broker,
-                kind=row.kind,
+                kind=kind_word(row.kind),
                 request_id=row.request_id,
                 client_id=row.client_id,
             ),

@@ -143,3 +143,26 @@ def test_in_spanish_bulk_mark_and_followup_name_a_requests_state_in_spanish(
     assert code == 0, err
     # delivered 2026-12-07: 45 days (C.R.S. 6-1-1306(2)(a)) run to 2027-01-21
     assert "todavía no hay nada que enviar (entregada, vence 2027-01-21)" in out + err
+
+
+def test_the_spanish_due_date_calendar_says_each_date_and_estimate_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """`bulk status --ics` in Spanish named each event "Due (estimate): venntel access (solicitud
+    #1, ...)": whether the date is an estimate was said only in English, and the kind by its id.
+    A web form's receipt is not recorded, so its date is an estimate: "Vence (fecha estimada)"."""
+    from icalendar import Calendar
+
+    made = _batch(cli, sheet, tmp_path / "batch", "equifax")  # Equifax takes requests on its web form
+    for request in made:
+        assert cli(["mark", str(request), "sent", "--via", "web-form", "--on", "2026-12-07"])[0] == 0
+    ics = tmp_path / "vence.ics"
+    code, out, err = cli(["--lang", "es", "bulk", "status", "--ics", str(ics)])
+    assert code == 0, err
+    calendar = Calendar.from_ical(ics.read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "broker-audit: fechas de vencimiento"
+    summaries = sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))
+    assert len(summaries) == 2
+    for summary in summaries:
+        assert summary.startswith("Vence (fecha estimada): equifax acceso (solicitud #"), summary
+        assert "Due" not in summary and "estimate)" not in summary
