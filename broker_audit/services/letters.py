@@ -825,7 +825,7 @@ def plan_letter(
         recipient_lines,
         sender_lines,
     )
-    from broker_audit.letters.disclosure import announcement, decide, government_ties, summary
+    from broker_audit.letters.disclosure import announcement, as_in_request, decide, government_ties, summary
     from broker_audit.letters.exempt import cannot_reach
     from broker_audit.registry.routes import choose_route
 
@@ -856,7 +856,7 @@ def plan_letter(
         clinic=clinic,
         earlier=earlier_disclosed.given if earlier_disclosed is not None else None,
         earlier_reason=(
-            f"as in the request it follows ({earlier_disclosed.reason})"
+            as_in_request(earlier_disclosed.reason)
             if earlier_disclosed is not None and earlier_disclosed.reason
             else ""
         ),

@@ -166,3 +166,24 @@ def test_the_spanish_due_date_calendar_says_each_date_and_estimate_in_spanish(
     for summary in summaries:
         assert summary.startswith("Vence (fecha estimada): equifax acceso (solicitud #"), summary
         assert "Due" not in summary and "estimate)" not in summary
+
+
+def test_a_spanish_follow_up_says_why_it_keeps_the_home_back_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up tells no more than its request; in Spanish the line before it said why in
+    English: "No se le dice: ... (as in the request it follows (it sells to immigration
+    enforcement); agregue uno ...)". `show` of the follow-up said the same."""
+    made = _batch(cli, sheet, tmp_path / "batch", "lexisnexis")
+    maria = next(i for i, name in made.items() if name == "María José Núñez García")
+    assert cli(["mark", str(maria), "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")  # 45 days (C.R.S. 6-1-1306(2)(a)) are past
+    code, out, err = cli(["--lang", "es", "followup", str(maria), "--out", str(tmp_path / "fu")])
+    assert code == 0, err
+    why = "como en la solicitud a la que sigue: vende datos al control migratorio"
+    assert why in out, out
+    assert "as in the request" not in out + err
+    followup = max(r["request_id"] for r in data(cli(["bulk", "status", "--json"])[1]))
+    code, shown, err = cli(["--lang", "es", "show", str(followup)])
+    assert code == 0, err
+    assert why in " ".join(shown.split()) and "as in the request" not in shown
