@@ -187,3 +187,32 @@ def test_a_spanish_follow_up_says_why_it_keeps_the_home_back_in_spanish(
     code, shown, err = cli(["--lang", "es", "show", str(followup)])
     assert code == 0, err
     assert why in " ".join(shown.split()) and "as in the request" not in shown
+
+
+def test_a_batch_requests_complaint_packet_has_its_email_or_says_where_its_letter_is(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`evidence ID` of a batch request wrote a packet whose timeline says "Enclosed: copies of
+    the letter" with no letter in it and no word of that: a batch request records no files of its
+    own. Its .eml (Venntel's route) is now copied; a mailed letter, printed in the batch's shared
+    PDF with other clients' letters, is named as not copied, with where it is."""
+    made = _batch(cli, sheet, tmp_path / "batch", "venntel,lexisnexis")
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")
+    by_broker = {}
+    for request, name in made.items():
+        if name == "María José Núñez García":
+            by_broker[data(cli(["show", str(request), "--json"])[1])["broker"]] = request
+    emailed, mailed = by_broker["venntel"], by_broker["lexisnexis-risk-solutions"]
+
+    code, out, err = cli(["evidence", str(emailed), "--out", str(tmp_path / "e1")])
+    assert code == 0, err
+    (copy,) = (tmp_path / "e1").glob(f"letter-{emailed}-*.eml")
+    assert _message(copy)["To"] == "privacy@venntel.com"
+    assert "not copied" not in err
+
+    code, out, err = cli(["--lang", "es", "evidence", str(mailed), "--out", str(tmp_path / "e2")])
+    assert code == 0, err
+    assert not list((tmp_path / "e2").glob("letter-*"))
+    said = " ".join(err.split())
+    assert f"no se copió: la carta de la n.º {mailed} está en el PDF del lote" in said, said
+    assert str(tmp_path / "batch") in said
