@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from broker_audit.errors import DataFileError
+from broker_audit.i18n import N_, _
 
 MAX_SPREADSHEET_BYTES = 64 * 1024 * 1024
 """Size of an intake spreadsheet: 5,000 clients take about 1.5 MB; this is 40 times that."""
@@ -61,9 +62,9 @@ def _open(path: Path) -> BinaryIO:
 
     return open_input(
         path,
-        what="spreadsheet",
+        what=N_("spreadsheet"),
         limit=MAX_SPREADSHEET_BYTES,
-        hint="split the sheet into several files of fewer clients and run one batch per file",
+        hint=_("split the sheet into several files of fewer clients and run one batch per file"),
     )
 
 

@@ -13,7 +13,7 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
-from broker_audit.i18n import _
+from broker_audit.i18n import N_, _
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
@@ -289,7 +289,7 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         count += 1
     from broker_audit.files import write_bytes
 
-    write_bytes(path, cal.to_ical(), what="calendar")
+    write_bytes(path, cal.to_ical(), what=N_("calendar"))
     return count
 
 

@@ -449,7 +449,7 @@ def _read_letter(path: Path, request: RequestMade) -> bytes | str:
     from broker_audit.files import read_own_file
 
     try:
-        data = read_own_file(path, what="letter", limit=_MAX_LETTER_BYTES)
+        data = read_own_file(path, what=N_("letter"), limit=_MAX_LETTER_BYTES)
     except UserError as exc:
         return exc.message
     draft = request.email_draft

@@ -1333,7 +1333,7 @@ def email_draft_of(files: Sequence[Path]) -> EmailDraft | None:
 
     for path in files:
         if path.suffix == ".eml":
-            raw = read_own_file(path, what="letter", limit=LETTER_LIMITS.max_bytes)
+            raw = read_own_file(path, what=N_("letter"), limit=LETTER_LIMITS.max_bytes)
             return draft_of(raw, str(path.resolve()))
     return None
 

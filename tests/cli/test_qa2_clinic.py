@@ -216,3 +216,22 @@ def test_a_batch_requests_complaint_packet_has_its_email_or_says_where_its_lette
     said = " ".join(err.split())
     assert f"no se copió: la carta de la n.º {mailed} está en el PDF del lote" in said, said
     assert str(tmp_path / "batch") in said
+
+
+def test_in_spanish_a_file_error_names_the_file_in_spanish(sheet: Path, tmp_path: Path, cli: Runner) -> None:
+    """A misspelt spreadsheet name in Spanish said "revise la ruta de: spreadsheet", and a calendar
+    whose folder is a file "(carpeta de: calendar) existe y no es una carpeta": the file's kind was
+    looked up in the catalog but never put in it. Every kind of file named to a reader now is."""
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(tmp_path / "clientes.cvs"), "--preset", "ice-linked"]
+    )
+    assert code == 1
+    assert "sugerencia: revise la ruta de: hoja de cálculo" in err
+    assert "spreadsheet" not in err
+    blocker = tmp_path / "un-archivo"
+    blocker.write_text("")
+    _batch(cli, sheet, tmp_path / "batch", "lexisnexis")
+    code, out, err = cli(["--lang", "es", "bulk", "status", "--ics", str(blocker / "vence.ics")])
+    assert code == 1
+    assert "(carpeta de: calendario) existe y no es una carpeta" in err, err
+    assert "calendar)" not in err
