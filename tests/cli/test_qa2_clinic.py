@@ -235,3 +235,19 @@ def test_in_spanish_a_file_error_names_the_file_in_spanish(sheet: Path, tmp_path
     assert code == 1
     assert "(carpeta de: calendario) existe y no es una carpeta" in err, err
     assert "calendar)" not in err
+
+
+def test_a_batch_refused_before_any_letter_shows_no_progress_bar_and_names_the_preset_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """A batch refused before it wrote anything (a misspelt preset) printed "Escribiendo cartas
+    ━━━ 0/?" above the error, as if letters were being written, and the error itself was English:
+    "unknown preset 'ice'", "known presets: ...". No bar now, and the error is Spanish."""
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(sheet), "--preset", "ice", "--out", str(tmp_path / "b")]
+    )
+    assert code == 1
+    assert "Escribiendo cartas" not in err and "Writing letters" not in err
+    assert "error: no existe el conjunto 'ice'" in err
+    assert "sugerencia: los conjuntos son: ice-linked, people-search, consumer-reporting" in err
+    assert not (tmp_path / "b").exists()
