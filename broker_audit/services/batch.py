@@ -661,14 +661,15 @@ def client_documents(
     in `kinds` (the batch's kinds by id), so a worker process needs no table of its own.
 
     As the client's agent, a letter the law lets an agent make is followed by the authorization
-    page for the client to sign; any other letter stays the client's own, signed by the client,
-    with the clinic as the return address.
+    page for the client to sign (and, for a client who reads Spanish, its reading copy); any other
+    letter stays the client's own, signed by the client, with the clinic as the return address.
     """
     from broker_audit.law.choose import platform_for
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
     from broker_audit.letters.disclosure import summary
     from broker_audit.letters.exempt import cannot_reach
+    from broker_audit.letters.reading_copy import READING_LANGUAGES, render_reading_copy
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile
@@ -717,20 +718,38 @@ def client_documents(
         templates_dir=templates_dir,
         language=language,
     )
+
+    def to_sign(job: LetterJob) -> list[Document]:
+        """The authorization the client signs, and its reading copy in the client's language
+        (the client signs the English page, and should read what it says first)."""
+        signed = render_job(
+            job, today=today, email_from=None, templates_dir=templates_dir, template="authorization"
+        )
+        if language not in READING_LANGUAGES:
+            return [signed]
+        copy = render_reading_copy(
+            "authorization",
+            job.context,
+            language=language,
+            sender=job.sender,
+            recipient=job.recipient,
+            date=today,
+            reference=job.reference,
+            templates_dir=templates_dir,
+            postal=job.channel == "mail",
+        )
+        return [signed, copy]
+
     docs = [cover]
     for planned in plan.online():  # the authorization an e-mail will carry: for the client to sign
         job = planned.job
         if job.channel == "email" and job.context.agent is not None and job.context.agent.standing:
-            docs.append(
-                render_job(
-                    job, today=today, email_from=None, templates_dir=templates_dir, template="authorization"
-                )
-            )
+            docs += to_sign(job)
     for planned in plan.by_mail():
         job = planned.job
         docs.append(render_job(job, today=today, templates_dir=templates_dir))
         if job.context.agent is not None and job.context.agent.standing:
-            docs.append(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
+            docs += to_sign(job)
     return docs
 
 

@@ -251,3 +251,31 @@ def test_a_batch_refused_before_any_letter_shows_no_progress_bar_and_names_the_p
     assert "error: no existe el conjunto 'ice'" in err
     assert "sugerencia: los conjuntos son: ice-linked, people-search, consumer-reporting" in err
     assert not (tmp_path / "b").exists()
+
+
+def test_a_spanish_readers_packet_has_the_authorization_she_signs_in_spanish_too(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """With --agent, María's packet (her sheet says "es") held the page she must sign, "Authorization
+    of an agent to make a privacy request", in English only, with nothing in Spanish saying what
+    she signs. Each authorization is now followed by its Spanish reading copy (a translation, not
+    for signing); Fatima's too (her sheet says "es" as well)."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "batch"
+    code, stdout, err = cli(
+        ["bulk", "letters", str(sheet), "--brokers", "venntel", "--kind", "opt-out", "--agent",
+         "--out", str(out), "--workers", "1", "--json"]
+    )  # fmt: skip
+    assert code == 0, err
+    batch = data(stdout)["batch"]
+    text = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(out / f"{batch}.pdf").pages
+    )
+    # Colorado lets an agent opt a consumer out (C.R.S. 6-1-1306(1)(a)(II)); California too
+    # (Cal. Civ. Code 1798.135(e)): one authorization per client, each with its reading copy
+    assert text.count("Authorization of an agent to make a privacy request") == 2
+    assert (
+        text.count("Copia de lectura: Autorización a un agente para hacer una solicitud de privacidad") == 2
+    )
+    assert "Yo, María José Núñez García" in text and "autorizo a Centro de Derechos Example Clinic" in text
