@@ -279,3 +279,33 @@ def test_a_spanish_readers_packet_has_the_authorization_she_signs_in_spanish_too
         text.count("Copia de lectura: Autorización a un agente para hacer una solicitud de privacidad") == 2
     )
     assert "Yo, María José Núñez García" in text and "autorizo a Centro de Derechos Example Clinic" in text
+
+
+def test_in_spanish_what_is_wrong_with_a_row_or_the_file_is_said_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """The volunteer works in Spanish; the spreadsheet checks spoke English inside Spanish
+    sentences: "el código postal (columna 'CP'): has fewer than 5 digits, and CO ZIP codes do
+    not start with 0", and a workbook saved as .xlsx was refused with "is an Excel or
+    LibreOffice workbook" and Excel's English menus."""
+    rows = [["Nombre completo", "Dirección", "Ciudad", "Estado", "CP", "Teléfono"],
+            ["Luis Ortega", "7 Calle Luna", "Pueblo", "CO", "8100", "3.03E+09"]]  # fmt: skip
+    short = tmp_path / "cp.csv"
+    with short.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(short), "--preset", "ice-linked", "--dry-run"]
+    )
+    assert code == 0, err
+    said = " ".join(out.replace("│", " ").split())  # the table's cell, its lines joined
+    # a Colorado ZIP has 5 digits and starts with 8: 8100 lost no leading zero, it lost a digit
+    assert "tiene menos de 5 dígitos, y los códigos postales de CO no empiezan con 0" in said, said
+    assert "has fewer than" not in said
+
+    workbook = tmp_path / "clientes.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + bytes(200))
+    code, out, err = cli(["--lang", "es", "bulk", "letters", str(workbook), "--preset", "ice-linked"])
+    assert code == 1
+    said = " ".join(err.split())
+    assert "es un libro de Excel o LibreOffice (.xlsx/.ods), no un archivo CSV" in said
+    assert "Archivo > Guardar como > 'CSV UTF-8 (delimitado por comas)'" in said
