@@ -131,20 +131,19 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
     from broker_audit.vocabulary import IDENTITY_FIELDS
 
     language = current_language()
-    replies = {
-        "home": N_("the client's home"),
-        "reply-address": N_("the client's reply address"),
-        "email": N_("the client's e-mail only"),
-        "clinic": N_("the clinic"),
+    replies = {  # whole clauses: Spanish joins "a" + "el" as "al"
+        "home": N_("answers go to the client's home"),
+        "reply-address": N_("answers go to the client's reply address"),
+        "email": N_("answers go to the client's e-mail only"),
+        "clinic": N_("answers go to the clinic"),
     }
     fields: dict[tuple[bool, str], set[str]] = {}
     brokers: dict[tuple[bool, str], dict[str, None]] = {}
     for plan in plans:
         for planned in plan.letters:
             d = planned.job.disclosure
-            reply = (
-                d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
-            ) or _(replies[d.reply])
+            clinic = d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
+            reply = _("answers go to {clinic}").format(clinic=clinic) if clinic else _(replies[d.reply])
             key = (d.minimal, reply)
             fields.setdefault(key, set()).update(d.given)
             brokers.setdefault(key, {})[planned.job.recipient_name] = None
@@ -160,9 +159,7 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
                 ", never {kept} (they sell to government, police or immigration enforcement, or "
                 "hold phones' location data)"
             ).format(kept=kept)
-        out[_("{what}; answers go to {reply}").format(what=what, reply=reply)] = list(
-            brokers[(minimal, reply)]
-        )
+        out[_("{what}; {answers}").format(what=what, answers=reply)] = list(brokers[(minimal, reply)])
     return out
 
 

@@ -309,3 +309,16 @@ def test_in_spanish_what_is_wrong_with_a_row_or_the_file_is_said_in_spanish(
     said = " ".join(err.split())
     assert "es un libro de Excel o LibreOffice (.xlsx/.ods), no un archivo CSV" in said
     assert "Archivo > Guardar como > 'CSV UTF-8 (delimitado por comas)'" in said
+
+
+def test_the_spanish_dry_run_says_where_answers_go_in_good_spanish(sheet: Path, cli: Runner) -> None:
+    """Letters to people-search sites that do not sell to government give the client's home, and
+    the answers go there; the Spanish dry run said "las respuestas van a el domicilio del
+    cliente" (Spanish contracts "a el" to "al")."""
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(sheet), "--brokers", "whitepages", "--dry-run"]
+    )
+    assert code == 0, err
+    said = " ".join(err.split())  # what the letters tell is said on stderr, before the rows
+    assert "las respuestas van al domicilio del cliente" in said, said
+    assert " a el " not in said
