@@ -322,3 +322,21 @@ def test_the_spanish_dry_run_says_where_answers_go_in_good_spanish(sheet: Path, 
     said = " ".join(err.split())  # what the letters tell is said on stderr, before the rows
     assert "las respuestas van al domicilio del cliente" in said, said
     assert " a el " not in said
+
+
+def test_a_second_spanish_followup_run_names_the_drafted_letter_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run twice, `followup` skips a request whose follow-up is already drafted; in Spanish it said
+    "ya hay un borrador de followup como #3": the kind's id and an English "#"."""
+    made = _batch(cli, sheet, tmp_path / "batch", "lexisnexis")
+    first = min(made)
+    assert cli(["mark", str(first), "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")  # 45 days (C.R.S. 6-1-1306(2)(a)) are past
+    code, out, err = cli(["followup", str(first), "--out", str(tmp_path / "f1"), "--json"])
+    assert code == 0, err
+    drafted = data(out)["letters"][0]["id"]
+    code, out, err = cli(["--lang", "es", "followup", str(first), "--out", str(tmp_path / "f2")])
+    assert code == 0, err
+    assert f"n.º {first}: se omitió, ya hay un borrador de seguimiento: la n.º {drafted}" in out + err
+    assert "followup" not in out + err
