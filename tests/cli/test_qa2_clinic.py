@@ -340,3 +340,21 @@ def test_a_second_spanish_followup_run_names_the_drafted_letter_in_spanish(
     assert code == 0, err
     assert f"n.º {first}: se omitió, ya hay un borrador de seguimiento: la n.º {drafted}" in out + err
     assert "followup" not in out + err
+
+
+def test_followup_that_skips_a_late_request_does_not_say_nothing_is_late(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second run skipped the late request (its follow-up is already drafted) and then said
+    "Nothing is late or refused: no letter to write.": untrue, the request is 11 days late
+    (sent 2026-12-07, 45 days under C.R.S. 6-1-1306(2)(a): due 2027-01-21)."""
+    made = _batch(cli, sheet, tmp_path / "batch", "lexisnexis")
+    first = min(made)
+    assert cli(["mark", str(first), "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")
+    assert cli(["followup", str(first), "--out", str(tmp_path / "f1")])[0] == 0
+    code, out, err = cli(["followup", "--out", str(tmp_path / "f2")])
+    assert code == 0, err
+    assert f"#{first}: skipped, a followup is already drafted" in err
+    assert "Nothing is late" not in out
+    assert "No new letter to write: each request above was skipped for the reason given." in out
