@@ -358,3 +358,23 @@ def test_followup_that_skips_a_late_request_does_not_say_nothing_is_late(
     assert f"#{first}: skipped, a followup is already drafted" in err
     assert "Nothing is late" not in out
     assert "No new letter to write: each request above was skipped for the reason given." in out
+
+
+def test_a_letter_under_no_state_law_is_not_listed_as_none(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wyoming has no consumer privacy law (laws.toml: "none"); the follow-up's line in Spanish
+    read "n.º 3 LexisNexis Risk Solutions (seguimiento, none, sobre la n.º 1)"."""
+    wyoming = tmp_path / "wy.csv"
+    with wyoming.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(
+            [ROWS[0], ["Juan", "Soto", "8 Oak Ave", "Cheyenne", "WY", "82001", "30/06/1970", "", "", "es"]]
+        )
+    made = _batch(cli, wyoming, tmp_path / "batch", "lexisnexis")
+    first = min(made)
+    assert cli(["mark", str(first), "sent", "--via", "mail", "--on", "2026-12-07"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-02-01")  # past the 45 days the letter asks for
+    code, out, err = cli(["--lang", "es", "followup", str(first), "--out", str(tmp_path / "f")])
+    assert code == 0, err
+    line = next(ln for ln in out.splitlines() if "LexisNexis Risk Solutions (seguimiento" in ln)
+    assert f"(seguimiento, sin ley estatal de privacidad, sobre la n.º {first})" in line, line
