@@ -378,3 +378,16 @@ def test_a_letter_under_no_state_law_is_not_listed_as_none(
     assert code == 0, err
     line = next(ln for ln in out.splitlines() if "LexisNexis Risk Solutions (seguimiento" in ln)
     assert f"(seguimiento, sin ley estatal de privacidad, sobre la n.º {first})" in line, line
+
+
+def test_the_dashboard_by_broker_shows_whole_broker_ids_in_80_columns(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bulk status --by broker` in a terminal of 80 columns cut the broker ids short: "equifax…"
+    could be Equifax or Equifax Workforce Solutions. A long id now wraps onto the next line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    _batch(cli, sheet, tmp_path / "batch", "equifax,equifax-workforce-solutions")
+    code, out, err = cli(["--lang", "es", "bulk", "status", "--by", "broker"])
+    assert code == 0, err
+    rows = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")]
+    assert "".join(rows) == "equifax" + "equifax-workforce-solutions", out  # the first column, read down

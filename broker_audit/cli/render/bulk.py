@@ -179,7 +179,8 @@ def render_clinic_summary(groups: dict[str, Counter[str]], by: str, today: dt.da
     buckets = tuple(BUCKET_WORDS)
     grouping = pgettext_in(None, "grouping", GROUPING_WORDS[by]) if by in GROUPING_WORDS else by
     table = Table(title=_("Requests by {grouping} on {day}").format(grouping=grouping, day=today.isoformat()))
-    table.add_column(grouping)
+    # a long id wraps onto the next line (never "equifax…": which Equifax?)
+    table.add_column(grouping, overflow="fold")
     for b in buckets:
         table.add_column(
             pgettext_in(None, "status bucket", BUCKET_WORDS[b]),
