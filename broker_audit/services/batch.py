@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
-from broker_audit.i18n import _
+from broker_audit.i18n import _, ngettext
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.client_ids import vault_client_ids
 from broker_audit.services.duplicates import Key, OpenRequest, open_requests
@@ -482,15 +482,19 @@ def _check_something_new(plan: BatchPlan, clients_csv: Path) -> None:
         return
     if plan.repeats:
         raise UserError(
-            _(
-                "every letter of this batch repeats an open request ({repeats} letters): nothing written"
+            ngettext(
+                "every letter of this batch repeats an open request ({repeats} letter): nothing written",
+                "every letter of this batch repeats an open request ({repeats} letters): nothing written",
+                len(plan.repeats),
             ).format(repeats=len(plan.repeats)),
             _("`bulk letters ... --dry-run` lists them; --again writes them again"),
         )
     raise UserError(
-        _("no row of {name} can make a letter ({bad} rows to fix): nothing written").format(
-            name=clients_csv.name, bad=len(plan.intake.bad)
-        ),
+        ngettext(
+            "no row of {name} can make a letter ({bad} row to fix): nothing written",
+            "no row of {name} can make a letter ({bad} rows to fix): nothing written",
+            len(plan.intake.bad),
+        ).format(name=clients_csv.name, bad=len(plan.intake.bad)),
         _("`bulk letters ... --dry-run` lists each row and what to fix"),
     )
 

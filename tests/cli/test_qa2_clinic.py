@@ -391,3 +391,30 @@ def test_the_dashboard_by_broker_shows_whole_broker_ids_in_80_columns(
     assert code == 0, err
     rows = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")]
     assert "".join(rows) == "equifax" + "equifax-workforce-solutions", out  # the first column, read down
+
+
+def test_a_batch_with_nothing_new_counts_one_letter_and_one_row_in_the_singular(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """Run again on a sheet of one client, a batch whose one letter repeats an open request said
+    "(1 letters)"; a sheet whose one row cannot make a letter said "(1 rows to fix)"."""
+    one = tmp_path / "una.csv"
+    with one.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(ROWS[:2])  # the header and María
+    _batch(cli, one, tmp_path / "b1", "venntel")
+    code, out, err = cli(["bulk", "letters", str(one), "--brokers", "venntel", "--out", str(tmp_path / "b2")])
+    assert code == 1
+    assert "every letter of this batch repeats an open request (1 letter): nothing written" in err
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(one), "--brokers", "venntel", "--out", str(tmp_path / "b2")]
+    )
+    assert "cada carta de este lote repite una solicitud abierta (1 carta): no se escribió nada" in err
+
+    bad = tmp_path / "mala.csv"
+    with bad.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(
+            [ROWS[0], ["Ana", "López", "", "Denver", "CO", "80204", "", "", "", "es"]]
+        )
+    code, out, err = cli(["bulk", "letters", str(bad), "--brokers", "venntel", "--out", str(tmp_path / "b3")])
+    assert code == 1
+    assert "no row of mala.csv can make a letter (1 row to fix): nothing written" in err
