@@ -380,12 +380,14 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
     if options.language not in LANGUAGES:
         raise UserError(
             _("no cover sheet in {language!r}").format(language=options.language),
-            "languages: " + ", ".join(LANGUAGES),
+            _("languages: {languages}").format(languages=", ".join(LANGUAGES)),
         )
     workers = options.workers
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UserError(
-            f"--workers must be between 1 and {MAX_WORKERS}, not {workers}",
+            _("--workers must be between 1 and {most}, not {workers}").format(
+                most=MAX_WORKERS, workers=workers
+            ),
             _("the number of processes drawing PDFs; leave it out for one per usable core"),
         )
     if workers is None:

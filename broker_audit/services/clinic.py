@@ -206,7 +206,9 @@ GROUPINGS = {"client": "client_name", "broker": "broker"}
 def summarise(rows: Sequence[ClinicRow], by: str) -> dict[str, Counter[str]]:
     """Counts of buckets per client or per broker (`by`: client or broker)."""
     if by not in GROUPINGS:
-        raise UserError(f"--by {by}: group by client or broker", _("use --by client or --by broker"))
+        raise UserError(
+            _("--by {by}: group by client or broker").format(by=by), _("use --by client or --by broker")
+        )
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
         out[getattr(row, GROUPINGS[by])][row.bucket] += 1

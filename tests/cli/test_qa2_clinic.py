@@ -418,3 +418,22 @@ def test_a_batch_with_nothing_new_counts_one_letter_and_one_row_in_the_singular(
     code, out, err = cli(["bulk", "letters", str(bad), "--brokers", "venntel", "--out", str(tmp_path / "b3")])
     assert code == 1
     assert "no row of mala.csv can make a letter (1 row to fix): nothing written" in err
+
+
+def test_the_bulk_commands_refuse_a_bad_option_value_in_spanish(sheet: Path, cli: Runner) -> None:
+    """In Spanish, `bulk letters --lang fr` hinted "languages: en, es", `--workers 99` said
+    "--workers must be between 1 and ...", and `bulk status --by cliente` said "group by client
+    or broker": English in a Spanish error."""
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(sheet), "--brokers", "venntel", "--lang", "fr"]
+    )
+    assert code == 1
+    assert "sugerencia: idiomas: en, es" in err, err
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(sheet), "--brokers", "venntel", "--workers", "999"]
+    )
+    assert code == 1
+    assert "error: --workers debe estar entre 1 y" in err, err
+    code, out, err = cli(["--lang", "es", "bulk", "status", "--by", "cliente"])
+    assert code == 1
+    assert "error: --by cliente: agrupe por cliente o por corredor de datos" in err, err
