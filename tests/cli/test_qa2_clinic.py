@@ -437,3 +437,34 @@ def test_the_bulk_commands_refuse_a_bad_option_value_in_spanish(sheet: Path, cli
     code, out, err = cli(["--lang", "es", "bulk", "status", "--by", "cliente"])
     assert code == 1
     assert "error: --by cliente: agrupe por cliente o por corredor de datos" in err, err
+
+
+def test_a_cover_sheet_for_fcra_requests_does_not_credit_or_deny_a_state_law(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """An FCRA disclosure request claims under the federal Fair Credit Reporting Act (15 U.S.C.
+    1681g), whatever the client's state. The Spanish cover sheet still said "La ley de su estado
+    (Colorado Privacy Act) le da a cada empresa un plazo" to María, and "Su estado no tiene una
+    ley de privacidad que obligue a estas empresas a responder" to Juan in Wyoming."""
+    from pypdf import PdfReader
+
+    two = tmp_path / "fcra.csv"
+    with two.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(
+            [*ROWS[:2], ["Juan", "Soto", "8 Oak Ave", "Cheyenne", "WY", "82001", "30/06/1970", "", "", "es"]]
+        )
+    out = tmp_path / "batch"
+    code, stdout, err = cli(
+        ["bulk", "letters", str(two), "--brokers", "experian", "--kind", "fcra-disclosure", "--split",
+         "--out", str(out), "--workers", "1", "--json"]
+    )  # fmt: skip
+    assert code == 0, err
+    covers = {}
+    for pdf in sorted((out / data(stdout)["batch"]).glob("*.pdf")):
+        text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
+        covers["Juan" if "Juan Soto" in text else "María"] = text
+    assert set(covers) == {"María", "Juan"}
+    for name, text in covers.items():
+        assert "La ley de su estado" not in text, name
+        assert "Su estado no tiene una ley de privacidad" not in text, name
+        assert "Cada solicitud se hace bajo una ley que obliga a la empresa a responder" in text, name
