@@ -116,6 +116,13 @@ def bulk_mark(
             if state is State.DELIVERED and view.delivered is not None:
                 skipped.append(LeftAlone(request.id, _("its receipt is already recorded")))
                 continue
+            last = view.events[-1].on if view.events else request.dated
+            if on < last:  # as `mark` does: never sent (or received) before the letter was written
+                said = _("{date} is before its last change ({last})").format(
+                    date=on.isoformat(), last=last.isoformat()
+                )
+                skipped.append(LeftAlone(request.id, said))
+                continue
             events.append(journal.status_event(request.id, state, on=on, via=via if by_channel else ""))
         journal.append(events)
     return BulkMarkResult(batch_id=batch_id, marked=len(events), skipped=skipped)

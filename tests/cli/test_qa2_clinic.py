@@ -468,3 +468,23 @@ def test_a_cover_sheet_for_fcra_requests_does_not_credit_or_deny_a_state_law(
         assert "La ley de su estado" not in text, name
         assert "Su estado no tiene una ley de privacidad" not in text, name
         assert "Cada solicitud se hace bajo una ley que obliga a la empresa a responder" in text, name
+
+
+def test_bulk_mark_never_records_a_letter_sent_before_it_was_written(
+    sheet: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mark ID sent --on` refuses a day before the request's last change; `bulk mark` did not:
+    a batch written on 2026-12-07 was recorded as mailed on 2026-11-01, and its deadlines (45
+    days from receipt, C.R.S. 6-1-1306(2)(a)) counted from a day before the letters existed."""
+    made = _batch(cli, sheet, tmp_path / "batch", "lexisnexis")  # both go by mail, dated 2026-12-07
+    batch = next(r["batch_id"] for r in data(cli(["bulk", "status", "--json"])[1]))
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-20")
+    code, out, err = cli(["bulk", "mark", batch, "sent", "--via", "mail", "--on", "2026-11-01", "--json"])
+    assert code == 0, err
+    result = data(out)
+    assert result["marked"] == 0
+    for request in made:
+        assert data(cli(["show", str(request), "--json"])[1])["state"] == "drafted"
+    assert {(s["id"], s["reason"]) for s in result["skipped"]} == {
+        (request, "2026-11-01 is before its last change (2026-12-07)") for request in made
+    }
