@@ -29,7 +29,9 @@ def letters(
     preset: str = typer.Option(
         None, "--preset", help=N_("A named set: ice-linked, people-search, consumer-reporting.")
     ),
-    kind: str = typer.Option("access", "--kind", "-k", help=N_("Letter kinds, comma-separated: {kinds}.")),
+    kind: str = typer.Option(
+        "access", "--kind", "-k", help=N_("Letter kinds, comma-separated: {batch_kinds}.")
+    ),
     out: Path = typer.Option(Path("batch"), "--out", "-o", help=N_("Folder for the batch files.")),
     lang: str = typer.Option(
         "en", "--lang", help=N_("Cover sheet language when the spreadsheet has no language column: en or es.")

@@ -33,6 +33,7 @@ from broker_audit.services.letters import (
 from broker_audit.tracking.journal import BatchMade, ClientSet, Journal, Record, now
 from broker_audit.tracking.model import EmailDraft
 from broker_audit.tracking.records import agent_set
+from broker_audit.words import kind_word
 
 if TYPE_CHECKING:
     from broker_audit.intake import BadRow, Client, Intake
@@ -395,6 +396,14 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
 
         workers = min(usable_cores(), MAX_WORKERS)
     letters = tuple({k.id: k for k in (check_kind(k) for k in options.kinds)}.values())
+    for letter in letters:
+        if letter.needs_details:  # no --details in a batch: the letter would say nothing
+            raise UserError(
+                _("a batch does not write {kind} letters: each says what is wrong about one person").format(
+                    kind=kind_word(letter.id)
+                ),
+                _("leave {kind} out of --kind").format(kind=letter.id),
+            )
     disclose = parse_disclose(options.disclose)
     brokers = batch_brokers(registry, options.brokers, options.preset)
     refuse_fcra_to_non_agencies(brokers, letters)

@@ -488,3 +488,22 @@ def test_bulk_mark_never_records_a_letter_sent_before_it_was_written(
     assert {(s["id"], s["reason"]) for s in result["skipped"]} == {
         (request, "2026-11-01 is before its last change (2026-12-07)") for request in made
     }
+
+
+def test_bulk_letters_says_plainly_that_it_cannot_write_a_correction(sheet: Path, cli: Runner) -> None:
+    """`bulk letters --help` listed "correct" among its kinds; asked for it, the batch said "a
+    correction letter needs to say what is wrong" and hinted `add --details ...`, an option
+    `bulk letters` does not have. The help lists only what a batch writes, and the refusal says
+    a correction is not written in a batch."""
+    code, out, err = cli(["bulk", "letters", "--help"])
+    assert code == 0
+    helped = " ".join(out.replace("│", " ").split())
+    assert "access, delete, opt-out or fcra-disclosure" in helped, helped
+    assert "correct," not in helped
+    code, out, err = cli(
+        ["--lang", "es", "bulk", "letters", str(sheet), "--brokers", "spokeo", "--kind", "correct"]
+    )
+    assert code == 1
+    said = " ".join(err.split())
+    assert "error: un lote no escribe cartas de corrección" in said, said
+    assert "--details" not in said
