@@ -507,3 +507,26 @@ def test_bulk_letters_says_plainly_that_it_cannot_write_a_correction(sheet: Path
     said = " ".join(err.split())
     assert "error: un lote no escribe cartas de corrección" in said, said
     assert "--details" not in said
+
+
+def test_a_new_clinic_vault_points_to_bulk_letters_not_to_request(
+    tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clinic's fresh vault holds the clinic's profile, no person's. `status` said "Make one
+    with: broker-audit request BROKER --kind access", and `request` then failed in English with
+    "the vault holds no profile yet; set one with `broker-audit profile edit --from-file
+    me.toml`": both now point the volunteer to `bulk letters`."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--clinic", str(CLINIC)])[0] == 0
+    code, out, err = cli(["--lang", "es", "status"])
+    assert code == 0, err
+    assert "broker-audit bulk letters" in out and "broker-audit request" not in out, out
+    code, out, err = cli(
+        ["--lang", "es", "request", "spokeo", "--kind", "access", "--out", str(tmp_path / "r")]
+    )
+    assert code == 1
+    said = " ".join(err.split())
+    assert "error: esta bóveda es de una clínica" in said, said
+    assert "broker-audit bulk letters" in said and "me.toml" not in said
