@@ -13,7 +13,7 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
-from broker_audit.i18n import N_, _
+from broker_audit.i18n import N_, NP_, _, pgettext_in
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
@@ -44,7 +44,9 @@ def load_clinic_file(path: Path) -> AgentProfile:
 
 def batch_views(journal: Journal, batch_id: str) -> list[RequestView]:
     if batch_id not in journal.batches:
-        known = ", ".join(sorted(journal.batches)[-5:]) or _("none yet")
+        known = ", ".join(sorted(journal.batches)[-5:]) or pgettext_in(
+            None, "batches", NP_("batches", "none yet")
+        )
         raise UserError(
             _("no batch {batch_id!r} in this vault").format(batch_id=batch_id),
             _("recent batches: {known}").format(known=known),

@@ -530,3 +530,22 @@ def test_a_new_clinic_vault_points_to_bulk_letters_not_to_request(
     said = " ".join(err.split())
     assert "error: esta bóveda es de una clínica" in said, said
     assert "broker-audit bulk letters" in said and "me.toml" not in said
+
+
+def test_with_no_batch_or_client_yet_the_spanish_hint_agrees_with_its_noun(
+    tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lote and a cliente are masculine; with none yet the hints said "lotes recientes: ninguna
+    todavía" and "clients: ninguna todavía" (an English label, and the feminine of the requests)."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--clinic", str(CLINIC)])[0] == 0
+    code, out, err = cli(["--lang", "es", "bulk", "mark", "B-20261207-000000", "sent"])
+    assert code == 1
+    assert "sugerencia: lotes recientes: ninguno todavía" in err, err
+    code, out, err = cli(
+        ["--lang", "es", "drop", "record", "--client", "c-x", "--on", "2026-12-01", "--drop-id", "D-1"]
+    )
+    assert code == 1
+    assert "sugerencia: clientes: ninguno todavía" in err, err
