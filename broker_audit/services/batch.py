@@ -144,7 +144,11 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
         for planned in plan.letters:
             d = planned.job.disclosure
             clinic = d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
-            reply = _("answers go to {clinic}").format(clinic=clinic) if clinic else _(replies[d.reply])
+            reply = (
+                _("answers go to {organization}").format(organization=clinic)
+                if clinic
+                else _(replies[d.reply])
+            )
             key = (d.minimal, reply)
             fields.setdefault(key, set()).update(d.given)
             brokers.setdefault(key, {})[planned.job.recipient_name] = None
