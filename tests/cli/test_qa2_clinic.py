@@ -549,3 +549,23 @@ def test_with_no_batch_or_client_yet_the_spanish_hint_agrees_with_its_noun(
     )
     assert code == 1
     assert "sugerencia: clientes: ninguno todavía" in err, err
+
+
+def test_one_letter_not_written_again_is_counted_in_the_singular_and_named_in_spanish(
+    sheet: Path, tmp_path: Path, cli: Runner
+) -> None:
+    """The dry run of a sheet whose one letter repeats an open request titled its table "1 letters
+    not written again" ("1 cartas que no se vuelven a escribir") and named the open request "#1"
+    in Spanish, where every other line says "n.º 1"."""
+    one = tmp_path / "una.csv"
+    with one.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(ROWS[:2])  # the header and María
+    (first,) = _batch(cli, one, tmp_path / "b1", "venntel")
+    code, out, err = cli(["bulk", "letters", str(one), "--brokers", "venntel", "--dry-run"])
+    assert code == 0, err
+    assert "1 letter not written again: an open request of the kind exists" in " ".join(out.split())
+    code, out, err = cli(["--lang", "es", "bulk", "letters", str(one), "--brokers", "venntel", "--dry-run"])
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "1 carta que no se vuelve a escribir" in said, said
+    assert f"n.º {first}" in said and f"#{first}" not in said
