@@ -229,6 +229,13 @@ def status(
     if as_json:
         emit(ctx, rows)
         return
+    if not rows:  # not an empty table: say so, and how to start
+        typer.echo(
+            _("No client requests yet. Make the first batch with: {command}").format(
+                command="broker-audit bulk letters clients.csv --preset ice-linked --dry-run"
+            )
+        )
+        return
     from broker_audit.cli.render.bulk import render_clinic_summary
 
     render_clinic_summary(summary, by, day)

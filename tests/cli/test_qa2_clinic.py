@@ -569,3 +569,19 @@ def test_one_letter_not_written_again_is_counted_in_the_singular_and_named_in_sp
     said = " ".join(out.split())
     assert "1 carta que no se vuelve a escribir" in said, said
     assert f"n.º {first}" in said and f"#{first}" not in said
+
+
+def test_the_dashboard_of_a_vault_with_no_batch_says_so(
+    tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bulk status` on a clinic's new vault drew an empty table with seven headings and nothing
+    under them; it now says there is no clinic request yet and how to make the first batch."""
+    monkeypatch.setenv("BROKER_AUDIT_VAULT", str(tmp_path / "v" / "vault.db"))
+    monkeypatch.setenv("BROKER_AUDIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2026-12-07")
+    assert cli(["init", "--passphrase", "--clinic", str(CLINIC)])[0] == 0
+    code, out, err = cli(["--lang", "es", "bulk", "status"])
+    assert code == 0, err
+    assert "┏" not in out
+    assert "Todavía no hay solicitudes de clientes." in out
+    assert "broker-audit bulk letters clients.csv --preset ice-linked --dry-run" in out
