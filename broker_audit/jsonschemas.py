@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from broker_audit.i18n import N_
+
 SCHEMAS = {
     "brokers.schema.json": "brokers",
     "laws.schema.json": "laws",
@@ -83,7 +85,7 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, which in SCHEMAS.items():
         path = folder / name  # public files for editors, written by a developer: not personal data
-        write_text(path, schema_text(which), what="JSON Schema")
+        write_text(path, schema_text(which), what=N_("JSON Schema"))
         written.append(path)
     return written
 

@@ -13,7 +13,7 @@ import msgspec
 from broker_audit.cleantext import clean_line
 from broker_audit.errors import DataFileError, MissingProfileField, UserError
 from broker_audit.geography import US_STATES, state_code, zip_problem
-from broker_audit.i18n import _
+from broker_audit.i18n import N_, _
 from broker_audit.vocabulary import IdentityField
 
 AnyCaseStateCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]  # upper-cased when validated
@@ -232,7 +232,7 @@ def load_profile_file(path: Path) -> Profile:
     """Read a profile TOML file (see README: `name`, `state`, `[[addresses]]`, ...)."""
     from broker_audit.files import read_input_text
 
-    text = read_input_text(path, what="profile", limit=1024 * 1024)
+    text = read_input_text(path, what=N_("profile"), limit=1024 * 1024)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

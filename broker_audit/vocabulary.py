@@ -416,6 +416,12 @@ def request_kinds() -> tuple[str, ...]:
     return kinds_in("request")
 
 
+def batch_kinds() -> tuple[str, ...]:
+    """The kinds a clinic batch writes: every request kind but those that need the person's own
+    text (a correction says what is wrong about one person)."""
+    return tuple(k for k in request_kinds() if not KINDS[k].needs_details)
+
+
 def register_kind(new: LetterKind) -> None:
     """Add a kind (its template must exist in the templates folder used)."""
     if new.id in KINDS:

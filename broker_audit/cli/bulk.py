@@ -29,7 +29,9 @@ def letters(
     preset: str = typer.Option(
         None, "--preset", help=N_("A named set: ice-linked, people-search, consumer-reporting.")
     ),
-    kind: str = typer.Option("access", "--kind", "-k", help=N_("Letter kinds, comma-separated: {kinds}.")),
+    kind: str = typer.Option(
+        "access", "--kind", "-k", help=N_("Letter kinds, comma-separated: {batch_kinds}.")
+    ),
     out: Path = typer.Option(Path("batch"), "--out", "-o", help=N_("Folder for the batch files.")),
     lang: str = typer.Option(
         "en", "--lang", help=N_("Cover sheet language when the spreadsheet has no language column: en or es.")
@@ -218,7 +220,7 @@ def status(
             )
         )
     if ics_file:
-        count = write_due_calendar(rows, ics_file, calendar_name="broker-audit due dates")
+        count = write_due_calendar(rows, ics_file, calendar_name=_("broker-audit: due dates"))
         err(
             ngettext("wrote {count} due date to {path}", "wrote {count} due dates to {path}", count).format(
                 count=count, path=ics_file
@@ -226,6 +228,13 @@ def status(
         )
     if as_json:
         emit(ctx, rows)
+        return
+    if not rows:  # not an empty table: say so, and how to start
+        typer.echo(
+            _("No client requests yet. Make the first batch with: {command}").format(
+                command="broker-audit bulk letters clients.csv --preset ice-linked --dry-run"
+            )
+        )
         return
     from broker_audit.cli.render.bulk import render_clinic_summary
 

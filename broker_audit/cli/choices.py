@@ -19,6 +19,12 @@ def _kinds() -> Sequence[str]:
     return request_kinds()
 
 
+def _batch_kinds() -> Sequence[str]:
+    from broker_audit.vocabulary import batch_kinds
+
+    return batch_kinds()
+
+
 def _channels() -> Sequence[str]:
     from broker_audit.vocabulary import channels_by_rank
 
@@ -87,7 +93,8 @@ def _groupings() -> Sequence[str]:
 
 
 CHOICES: dict[str, Callable[[], Sequence[str]]] = {
-    "kinds": _kinds,  # what `request` and `bulk letters` write
+    "kinds": _kinds,  # what `request` writes
+    "batch_kinds": _batch_kinds,  # what `bulk letters` writes (not a correction: it needs --details)
     "channels": _channels,  # how a request reaches its recipient
     "agency_channels": _agency_channels,  # the channels a campaign letter can be written for
     "fields": _fields,  # what a letter may tell about the requester

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from broker_audit.i18n import N_
+
 OUTPUT_VERSION = "1"
 """The output contract's version: raise it (and say so in CHANGELOG.md) when a key of any
 command's data is removed or renamed; `tests/cli/test_output_contract.py` fails until then."""
@@ -242,7 +244,7 @@ def write_schema(folder: Path) -> Path:
     from broker_audit.files import write_text
 
     path = folder / SCHEMA_FILE  # a public file for scripts, written by a developer: not personal data
-    write_text(path, schema_text(), what="JSON Schema")
+    write_text(path, schema_text(), what=N_("JSON Schema"))
     return path
 
 

@@ -236,7 +236,10 @@ def followup_command(
             )
         )
     if not result.letters and not as_json:
-        typer.echo(_("Nothing is late or refused: no letter to write."))
+        if result.skipped:  # a late request whose next letter is already drafted is still late
+            typer.echo(_("No new letter to write: each request above was skipped for the reason given."))
+        else:
+            typer.echo(_("Nothing is late or refused: no letter to write."))
 
 
 def _values(options: list[str] | None) -> tuple[str, ...]:

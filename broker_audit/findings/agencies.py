@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from broker_audit.findings.names import AgencyName
+from broker_audit.i18n import N_
 
 COLORADO_COUNTIES = (
     "Adams", "Alamosa", "Arapahoe", "Archuleta", "Baca", "Bent", "Boulder", "Broomfield", "Chaffee",
@@ -155,7 +156,7 @@ def read_agency_names(path: Path) -> list[AgencyName]:
 
     from broker_audit.files import read_input_text
 
-    data = tomllib.loads(read_input_text(path, what="agency directory", limit=16 * 1024 * 1024))
+    data = tomllib.loads(read_input_text(path, what=N_("agency directory"), limit=16 * 1024 * 1024))
     out = []
     for table in data.get("agency", []):
         if not isinstance(table, dict):

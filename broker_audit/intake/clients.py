@@ -9,6 +9,7 @@ from pathlib import Path
 from broker_audit.cleantext import squash
 from broker_audit.errors import DataFileError, UserError
 from broker_audit.geography import state_code
+from broker_audit.i18n import N_, _
 from broker_audit.intake.dates import DATE_ORDERS, ColumnOrder, DateOrder, decide_order
 from broker_audit.intake.headers import FIELDS, Columns, map_columns, recognised_count
 from broker_audit.intake.model import BadRow, Client, Intake
@@ -18,7 +19,7 @@ from broker_audit.intake.rows import RowReader
 
 HEADER_SEARCH_ROWS = 10  # a title or notes above the header row are skipped, up to this many rows
 _NAME_FIELDS = ("first_name", "middle_name", "last_name", "last_name_2", "full_name")
-_MAP_HINT = "rename the column, or map it: --map 'Their column=field' (fields: {})"
+_MAP_HINT = N_("rename the column, or map it: --map 'Their column=field' (fields: {fields})")
 
 
 def _is_blank(cells: list[str]) -> bool:
@@ -41,12 +42,15 @@ def _find_header(path: Path, rows: Iterator[RawRow], column_map: Mapping[str, st
             break
     if not any(not r.error and not _is_blank(r.cells) for r in seen):
         raise DataFileError(
-            f"{path}: has no header row and no clients", "export the sheet with its header row"
+            _("{path}: has no header row and no clients").format(path=path),
+            _("export the sheet with its header row"),
         )
     raise DataFileError(
-        f"{path}: no header row found: none of the first rows names columns like "
-        "'First Name', 'Last Name', 'Address', 'City', 'State', 'ZIP'",
-        "add a header row, or " + _MAP_HINT.format(", ".join(FIELDS)),
+        _(
+            "{path}: no header row found: none of the first rows names columns like "
+            "'First Name', 'Last Name', 'Address', 'City', 'State', 'ZIP'"
+        ).format(path=path),
+        _("add a header row, or {how}").format(how=_(_MAP_HINT).format(fields=", ".join(FIELDS))),
     )
 
 
@@ -54,14 +58,16 @@ def _check_required(path: Path, columns: Columns) -> None:
     """A file without any name or address column cannot make one letter: say so once."""
     missing = []
     if not any(f in columns.fields for f in _NAME_FIELDS):
-        missing.append("a name (e.g. 'First Name' + 'Last Name', or 'Nombre' + 'Apellidos')")
+        missing.append(_("a name (e.g. 'First Name' + 'Last Name', or 'Nombre' + 'Apellidos')"))
     if "line1" not in columns.fields:
-        missing.append("a street address (e.g. 'Address' or 'Dirección')")
+        missing.append(_("a street address (e.g. 'Address' or 'Dirección')"))
     if missing:
-        found = ", ".join(columns.names) or "none"
+        found = ", ".join(columns.names) or _("none")
         raise DataFileError(
-            f"{path}: no column for {' and '.join(missing)}; the columns are: {found}",
-            _MAP_HINT.format(", ".join(FIELDS)),
+            _("{path}: no column for {missing}; the columns are: {found}").format(
+                path=path, missing=_(" and ").join(missing), found=found
+            ),
+            _(_MAP_HINT).format(fields=", ".join(FIELDS)),
         )
 
 
@@ -86,17 +92,22 @@ def read_clients(
     date that could be read both ways with nothing to settle it is a bad row (see intake/dates.py).
     """
     if default_language not in ("en", "es"):
-        raise UserError(f"unknown language {default_language!r}", "use en or es")
+        raise UserError(
+            _("unknown language {language}").format(language=repr(default_language)), _("use en or es")
+        )
     if date_order is not None and date_order not in DATE_ORDERS:
         raise UserError(
-            f"unknown date order {date_order!r}",
-            "--date-order is dmy (14/03/1987), mdy (03/14/1987) or ymd (1987/03/14)",
+            _("unknown date order {order}").format(order=repr(date_order)),
+            _("--date-order is dmy (14/03/1987), mdy (03/14/1987) or ymd (1987/03/14)"),
         )
     state = None
     if default_state:
         state = state_code(default_state)
         if state is None:
-            raise UserError(f"{default_state!r} is not a US state", "use two letters, e.g. CO")
+            raise UserError(
+                _("{state} is not a US state").format(state=repr(default_state)),
+                _("use two letters, e.g. CO"),
+            )
     dialect = sniff(path)
     rows = iter_rows(path, dialect)
     header = _find_header(path, rows, column_map)
@@ -130,7 +141,9 @@ def read_clients(
             collector.add(result, raw.cells, reader, has_id_column="client_id" in columns.fields)
     warnings = list(dialect.warnings)
     if header.row > 1:
-        warnings.append(f"the header is on row {header.row}; the rows above it were skipped")
+        warnings.append(
+            _("the header is on row {row}; the rows above it were skipped").format(row=header.row)
+        )
     unmapped = columns.unmapped + [columns.names[i] for i in sorted(extra_data_columns)]
     return Intake(
         clients=collector.clients,
@@ -200,8 +213,10 @@ class _Collector:
                 self.bad.append(
                     BadRow(
                         client.row,
-                        f"the client id ({reader.label('client_id')}) is already used on row {same_id} "
-                        "by a different person: give each client their own id",
+                        _(
+                            "the client id ({column}) is already used on row {row} by a different person: "
+                            "give each client their own id"
+                        ).format(column=reader.label("client_id"), row=same_id),
                         reader.raw(cells),
                     )
                 )

@@ -14,6 +14,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from broker_audit.i18n import N_
 from broker_audit.intake.model import BadRow
 
 _TRIGGERS = frozenset(
@@ -36,7 +37,7 @@ def write_safe_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[ob
     """Write a CSV where every cell (header included) is neutralised; atomic, mode 0600."""
     from broker_audit.files import atomic_text
 
-    with atomic_text(Path(path), what="CSV file", encoding="utf-8-sig", newline="") as handle:
+    with atomic_text(Path(path), what=N_("CSV file"), encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         writer.writerow([neutralise_cell(str(cell)) for cell in header])
         for row in rows:

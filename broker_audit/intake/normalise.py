@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from broker_audit.cleantext import squash
+from broker_audit.i18n import _
 
 MAX_NAME = 300  # characters; a longer cell is almost surely a paste error
 
@@ -46,9 +47,9 @@ def name_part(text: str) -> str:
         # Zero-width joiners carry meaning in some scripts; keep them inside names.
         value = " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE_KEEP_JOINERS).split())
     if "\ufffd" in value:
-        raise BadValue("has unreadable characters (�): retype it, or save the file as 'CSV UTF-8'")
+        raise BadValue(_("has unreadable characters (�): retype it, or save the file as 'CSV UTF-8'"))
     if len(value) > MAX_NAME:
-        raise BadValue(f"is longer than {MAX_NAME} characters")
+        raise BadValue(_("is longer than {count} characters").format(count=MAX_NAME))
     return value
 
 
@@ -83,22 +84,24 @@ def zip_code(text: str, state: str | None = None) -> str:
     short = len(value.split("-")[0].replace("-", "")) < 5
     if short and state is not None and value.replace("-", "").isdigit() and not zips_start_with_zero(state):
         raise BadValue(
-            f"has fewer than 5 digits, and {state} ZIP codes do not start with 0: write all 5 digits"
+            _(
+                "has fewer than 5 digits, and {state} ZIP codes do not start with 0: write all 5 digits"
+            ).format(state=state)
         )
     digits = value.replace("-", "")
     if not digits.isdigit() or value.count("-") > 1:
-        raise BadValue("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)")
+        raise BadValue(_("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)"))
     if "-" in value:
         head, tail = value.split("-")
         if len(tail) != 4 or not 3 <= len(head) <= 5:
-            raise BadValue("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)")
+            raise BadValue(_("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)"))
         return f"{head.zfill(5)}-{tail}"
     if 3 <= len(digits) <= 5:  # leading zeros lost by Excel: 2134 -> 02134, 501 -> 00501
         return digits.zfill(5)
     if 7 <= len(digits) <= 9:  # ZIP+4 stored as a number: 21341234 -> 02134-1234
         digits = digits.zfill(9)
         return f"{digits[:5]}-{digits[5:]}"
-    raise BadValue("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)")
+    raise BadValue(_("is not a ZIP code: use 5 digits (80204) or ZIP+4 (80204-1234)"))
 
 
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|ext|#)\s*\d{1,6}\s*$", re.I)
@@ -115,23 +118,23 @@ def phone(text: str) -> tuple[str, str]:
     note = ""
     if _EXTENSION.search(value):
         value = _EXTENSION.sub("", value)
-        note = "the phone extension was left out"
+        note = _("the phone extension was left out")
     international = value.startswith(("+", "00")) and not value.startswith(("+1", "001"))
     digits = re.sub(r"\D", "", value)
     if re.fullmatch(r"[\d.]+e\+?\d+", value, re.I):
-        return "", "the phone is not a number (Excel may have turned it into 3.03E+09: format as text)"
+        return "", _("the phone is not a number (Excel may have turned it into 3.03E+09: format as text)")
     if international:
         digits = digits.removeprefix("00")
         if 8 <= len(digits) <= 15:
             return "+" + digits, note
-        return "", "the phone number has the wrong number of digits"
+        return "", _("the phone number has the wrong number of digits")
     digits = digits.removeprefix("001") if len(digits) == 13 else digits
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:
-        return "", "the phone number needs 10 digits with the area code"
+        return "", _("the phone number needs 10 digits with the area code")
     if digits[0] in "01" or digits[3] in "01":
-        return "", "the phone number is not a valid US number (area code or exchange starts with 0 or 1)"
+        return "", _("the phone number is not a valid US number (area code or exchange starts with 0 or 1)")
     return f"+1 {digits[:3]} {digits[3:6]} {digits[6:]}", note
 
 
@@ -144,10 +147,10 @@ def email(text: str) -> tuple[str, str]:
     if not value:
         return "", ""
     parts = [p for p in re.split(r"[;,\s]+", value) if p]
-    note = "only the first of several emails was kept" if len(parts) > 1 else ""
+    note = _("only the first of several emails was kept") if len(parts) > 1 else ""
     first = parts[0].strip("<>")
     if not _EMAIL.fullmatch(first):
-        return "", "the email does not look like an email address; it was left out"
+        return "", _("the email does not look like an email address; it was left out")
     local, domain = first.rsplit("@", 1)
     return f"{local}@{domain.lower()}", note
 
@@ -170,14 +173,16 @@ def language(text: str, default: str) -> tuple[str, str]:
     found = {_LANGUAGE_LOOKUP[w] for w in key.split() if w in _LANGUAGE_LOOKUP}
     if len(found) == 1:
         return found.pop(), ""
-    return default, f"letters in the language given are not available; using {default!r}"
+    return default, _("letters in the language given are not available; using {language}").format(
+        language=repr(default)
+    )
 
 
 def client_id(text: str) -> str:
     """An id cell, Excel float artefact removed ('1042.0' -> '1042')."""
     value = excel_number(clean(text))
     if "\ufffd" in value:
-        raise BadValue("has unreadable characters (�): retype it")
+        raise BadValue(_("has unreadable characters (�): retype it"))
     if len(value) > 100:
-        raise BadValue("is longer than 100 characters")
+        raise BadValue(_("is longer than {count} characters").format(count=100))
     return value

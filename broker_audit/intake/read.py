@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from broker_audit.errors import DataFileError
+from broker_audit.i18n import N_, _
 
 MAX_SPREADSHEET_BYTES = 64 * 1024 * 1024
 """Size of an intake spreadsheet: 5,000 clients take about 1.5 MB; this is 40 times that."""
@@ -28,14 +29,14 @@ _CHUNK = 1024 * 1024
 
 # Magic numbers of files people save instead of a CSV, and what to tell them.
 _NOT_CSV = {
-    b"PK\x03\x04": "an Excel or LibreOffice workbook (.xlsx/.ods), not a CSV file",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls), not a CSV file",
-    b"%PDF": "a PDF, not a spreadsheet",
-    b"\x89PNG": "an image, not a spreadsheet",
-    b"\xff\xd8\xff": "an image, not a spreadsheet",
-    b"{\\rtf": "a Word/RTF document, not a spreadsheet",
+    b"PK\x03\x04": N_("is an Excel or LibreOffice workbook (.xlsx/.ods), not a CSV file"),
+    b"\xd0\xcf\x11\xe0": N_("is an old Excel workbook (.xls), not a CSV file"),
+    b"%PDF": N_("is a PDF, not a spreadsheet"),
+    b"\x89PNG": N_("is an image, not a spreadsheet"),
+    b"\xff\xd8\xff": N_("is an image, not a spreadsheet"),
+    b"{\\rtf": N_("is a Word/RTF document, not a spreadsheet"),
 }
-_SAVE_AS = (
+_SAVE_AS = N_(
     "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in Google Sheets File > Download > CSV"
 )
 
@@ -52,7 +53,8 @@ class Dialect:
 
 
 def _fail(path: Path, what: str, hint: str | None = _SAVE_AS) -> DataFileError:
-    return DataFileError(f"{path}: {what}", hint)
+    """`what` and `hint` are catalog messages, said in the reader's language here."""
+    return DataFileError(f"{path}: {_(what)}", _(hint) if hint else None)
 
 
 def _open(path: Path) -> BinaryIO:
@@ -61,9 +63,9 @@ def _open(path: Path) -> BinaryIO:
 
     return open_input(
         path,
-        what="spreadsheet",
+        what=N_("spreadsheet"),
         limit=MAX_SPREADSHEET_BYTES,
-        hint="split the sheet into several files of fewer clients and run one batch per file",
+        hint=_("split the sheet into several files of fewer clients and run one batch per file"),
     )
 
 
@@ -170,14 +172,16 @@ def sniff(path: Path) -> Dialect:
         with _open(path) as stream:
             sample = stream.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror})", None) from None
+        raise _fail(path, _("cannot be read ({reason})").format(reason=exc.strerror), None) from None
     if not sample.strip(b" \t\r\n,;\xef\xbb\xbf\xff\xfe\x00"):
         raise _fail(
-            path, "is empty: no header row and no clients", "export the sheet again with its header row"
+            path,
+            N_("is empty: no header row and no clients"),
+            N_("export the sheet again with its header row"),
         )
     for magic, what in _NOT_CSV.items():
         if sample.startswith(magic):
-            raise _fail(path, f"is {what}")
+            raise _fail(path, what)
     if sample.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -189,7 +193,7 @@ def sniff(path: Path) -> Dialect:
     else:
         text = sample.decode("utf-8", errors="replace")
     if _looks_binary(text):
-        raise _fail(path, "is not a text spreadsheet (it contains binary data)")
+        raise _fail(path, N_("is not a text spreadsheet (it contains binary data)"))
     line_end = b"\r" if "\n" not in text and "\r" in text else b"\n"
     if not encoding:
         encoding = _classify_8bit(path, line_end)
@@ -200,8 +204,10 @@ def sniff(path: Path) -> Dialect:
     if encoding == "mixed":
         dialect.encoding = "mixed utf-8/cp1252"
         dialect.warnings.append(
-            "the file mixes UTF-8 and Windows-1252 text (rows pasted from different exports); "
-            "each line was decoded on its own: check accented names"
+            _(
+                "the file mixes UTF-8 and Windows-1252 text (rows pasted from different exports); "
+                "each line was decoded on its own: check accented names"
+            )
         )
     return dialect
 
@@ -250,6 +256,6 @@ def iter_rows(path: Path, dialect: Dialect) -> Iterator[RawRow]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield RawRow(row, [], f"the row could not be read as CSV ({exc})")
+            yield RawRow(row, [], _("the row could not be read as CSV ({reason})").format(reason=exc))
             continue
         yield RawRow(row, cells)

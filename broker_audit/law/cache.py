@@ -19,6 +19,7 @@ from pathlib import Path
 import msgspec
 
 from broker_audit.datafiles import sources_key
+from broker_audit.i18n import N_
 from broker_audit.law.schema import Law
 
 FORMAT = b"broker-audit laws cache 1"
@@ -65,7 +66,7 @@ def write(path: Path, key: bytes, laws: tuple[Law, ...]) -> None:
     from broker_audit.files import atomic_file
 
     try:
-        with atomic_file(path, what="laws cache") as out:
+        with atomic_file(path, what=N_("laws cache")) as out:
             out.write(key + msgspec.msgpack.encode(list(laws)))
     except (OSError, BrokerAuditError):
         pass

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from broker_audit.errors import JoinError
+from broker_audit.i18n import N_
 from broker_audit.letters.document import Document
 from broker_audit.letters.join import StreamingJoiner, check_joined, join_pdfs
 
@@ -222,8 +223,8 @@ def write_batch_pdf(
     # replaces path at the end, once read back; both are removed on any error (or by the next
     # run if this one is killed).
     with (
-        work_dir(path.parent, path.name, what="batch PDF chunks") as work,
-        atomic_file(path, what="batch PDF") as out,
+        work_dir(path.parent, path.name, what=N_("batch PDF chunks")) as work,
+        atomic_file(path, what=N_("batch PDF")) as out,
     ):
         # one chunk is drawn here: starting worker processes would take longer than drawing it
         pool = None if one_chunk else _pool(workers, render)
@@ -321,7 +322,7 @@ def write_pdf_per_group(
     written: list[tuple[str, Path]] = []
     first_pages: dict[str, list[int]] = {}
     pages = documents = 0
-    with work_dir(folder, "groups", what="per-client PDFs") as stage:
+    with work_dir(folder, "groups", what=N_("per-client PDFs")) as stage:
         pool = _pool(workers, render)
         try:
             it = iter(groups)
@@ -355,6 +356,6 @@ def write_pdf_per_group(
         paths = []
         for _, staged in written:
             final = folder / staged.name
-            move_into_place(staged, final, what="client PDF")
+            move_into_place(staged, final, what=N_("client PDF"))
             paths.append(final)
     return GroupPdfResult(paths=paths, pages=pages, documents=documents, first_pages=first_pages)

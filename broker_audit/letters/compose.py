@@ -427,8 +427,8 @@ def letter_context(
         disclosure = decide(profile, broker=broker, letter=letter)
     if letter.needs_details and not details.strip():
         raise UserError(
-            "a correction letter needs to say what is wrong",
-            'add --details "my address is listed as X; the correct one is Y"',
+            _("a correction letter needs to say what is wrong"),
+            _('add --details "my address is listed as X; the correct one is Y"'),
         )
     recipient = broker_recipient(broker)
     consumer_reporting = recipient.consumer_reporting

@@ -272,5 +272,8 @@ class CoverContext(Context, frozen=True, kw_only=True):
     online: list[CoverItem] = []
     unsent: list[CoverItem] = []
     law: LawContext
+    # What the "what next" part may say of the letters' deadlines: "state" (the client's state
+    # law sets them), "other" (another law does, such as the FCRA), "none" (no law: we asked).
+    deadlines: str = "state"
     platform: PlatformContext | None = None  # for residents of a state that runs one
     told: list[ToldContext] = []  # what the letters tell the companies about the client

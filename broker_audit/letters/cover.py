@@ -166,6 +166,14 @@ def cover_context(
             groups.setdefault(x.tells, []).append(x.broker_name)
 
     written = [x for x in letters if x.channel]
+    state_law = law_context(claim_for(law, kind("access")))
+    claims = [x.claim or claim_for(law, x.letter_kind()) for x in written]
+    if any(c.applies and c.law.id == law.id for c in claims):
+        deadlines = "state"
+    elif any(c.applies for c in claims):
+        deadlines = "other"  # an FCRA request, whatever the state's own law
+    else:
+        deadlines = "state" if state_law.applies else "none"
     return CoverContext(
         counts=CoverCounts(
             requests=len(written),
@@ -187,7 +195,8 @@ def cover_context(
         mailed=[item(x) for x in letters if x.channel == "mail"],
         online=[item(x) for x in letters if x.channel and x.channel != "mail"],
         unsent=[item(x) for x in letters if not x.channel],
-        law=law_context(claim_for(law, kind("access"))),
+        law=state_law,
+        deadlines=deadlines,
         platform=(
             PlatformContext(
                 name=platform.name,

@@ -96,6 +96,16 @@ AGENCY_SEES = N_(
 )
 """Said after an agency letter's announcement; translate it where it is shown (`_`)."""
 AS_IN_REQUEST = N_("as in the request it follows")
+_AS_IN_REQUEST_WHY = N_("as in the request it follows: {why}")
+_FOLLOWS = re.compile(re.escape(AS_IN_REQUEST) + r" \((?P<why>.*)\)")  # i18n: not user-facing
+
+
+def as_in_request(reason: str) -> str:
+    """Why a follow-up keeps back what its request did, as the vault keeps it (English):
+    "as in the request it follows (<the request's reason>)"; `reason_in` says it in a language."""
+    return f"{AS_IN_REQUEST} ({reason})"  # i18n: not user-facing (stored; reason_in translates)
+
+
 PROFILE_DEFAULT = N_("your profile's default")
 STANDARD_LETTER = N_("the standard letter")
 CLINIC_OWN_NAME = N_("the clinic asks in its own name; no client is named")
@@ -624,6 +634,10 @@ def reason_in(reason: str, language: str | None = None) -> str:
     language = language or current_language()
     if language == "en" or not reason:
         return reason
+    follows = _FOLLOWS.fullmatch(reason)  # its request's reason may itself have parts
+    if follows:
+        why = reason_in(follows.group("why"), language)
+        return gettext_in(language, _AS_IN_REQUEST_WHY).format(why=why)
     parts = []
     for part in reason.split("; "):
         changed = _CHANGED.fullmatch(part)

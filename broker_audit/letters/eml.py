@@ -58,7 +58,8 @@ def to_eml(doc: Document) -> bytes:
     Every message has From:, Date: and Message-ID: (an e-mail without a sender is refused: the
     caller gives the person's or the clinic's mailbox), Reply-To: when one is chosen, the line
     saying who sends it for whom first (`on_behalf`) and under the signature (`signed_for`),
-    and each attachment as a real MIME part."""
+    the return address above the letter (its closing may ask for the answer there), and each
+    attachment as a real MIME part."""
     if not doc.email_from:
         raise UserError(
             "an e-mail letter needs a From: address, and none is known",

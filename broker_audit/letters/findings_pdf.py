@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from broker_audit.i18n import _
+from broker_audit.i18n import N_, _
 from broker_audit.letters.fonts import FONT, FONT_BOLD, register_fonts
 from broker_audit.letters.pdf import CREATOR
 
@@ -71,7 +71,7 @@ def write_findings_pdf(
         canv.drawRightString(page_w - margin, margin / 2, _("Page {page}").format(page=doc.page))
         canv.drawString(margin, margin / 2, _plain(title)[:120])
 
-    with atomic_file(Path(path), what="findings table") as out:
+    with atomic_file(Path(path), what=N_("findings table")) as out:
         doc = SimpleDocTemplate(
             out,
             pagesize=(page_w, page_h),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import N_
 from broker_audit.letters.document import Document
 from broker_audit.vocabulary import CHANNELS
 
@@ -40,7 +41,7 @@ class _Text:
         from broker_audit.files import write_text
         from broker_audit.letters.text import to_text
 
-        write_text(path, to_text(document), what="letter")
+        write_text(path, to_text(document), what=N_("letter"))
 
 
 class _Eml:
@@ -50,7 +51,7 @@ class _Eml:
         from broker_audit.files import write_bytes
         from broker_audit.letters.eml import to_eml
 
-        write_bytes(path, to_eml(document), what="letter")
+        write_bytes(path, to_eml(document), what=N_("letter"))
 
 
 class _Html:
@@ -60,7 +61,7 @@ class _Html:
         from broker_audit.files import write_text
         from broker_audit.letters.html import to_html
 
-        write_text(path, to_html(document), what="letter")
+        write_text(path, to_html(document), what=N_("letter"))
 
 
 WRITERS: dict[str, Writer] = {w.suffix: w for w in (_Pdf(), _Text(), _Eml(), _Html())}

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from broker_audit.errors import BatchCheckFailed, JoinError
+from broker_audit.i18n import N_
 from broker_audit.letters.pdf import CREATOR
 
 _OBJ_HEAD = re.compile(rb"(\d+) (\d+) obj\b")
@@ -485,7 +486,7 @@ def join_pdfs(parts: Iterable[Path], path: Path, *, start_on_odd: bool = False) 
     from broker_audit.files import atomic_file
 
     starts = []
-    with atomic_file(Path(path), what="joined PDF") as out:
+    with atomic_file(Path(path), what=N_("joined PDF")) as out:
         joiner = StreamingJoiner(out, start_on_odd=start_on_odd)
         for part in parts:
             starts.append(joiner.append(Path(part).read_bytes()))

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from broker_audit.i18n import N_
 from broker_audit.letters.document import (
     Bullets,
     Document,
@@ -560,7 +561,7 @@ def write_pdf(docs: Iterable[Document], path: Path, *, start_on_odd: bool = Fals
     """
     from broker_audit.files import atomic_file
 
-    with atomic_file(Path(path), what="PDF letter") as out:
+    with atomic_file(Path(path), what=N_("PDF letter")) as out:
         return write_documents(docs, out, start_on_odd=start_on_odd)
 
 

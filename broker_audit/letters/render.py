@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import msgspec
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import N_
 from broker_audit.letters.document import Block, Bullets, Document, Lines
 from broker_audit.letters.markup import MarkupError, find_placeholder, parse_markup
 
@@ -329,7 +330,7 @@ def _read_regular(fds: list[int], name: str) -> bytes:
     if not stat.S_ISREG(os.fstat(fds[-1]).st_mode):
         raise _refused(name, "is not a regular file")
     try:
-        return read_open_file(fds.pop(), name, what="template", limit=MAX_TEMPLATE_BYTES)
+        return read_open_file(fds.pop(), name, what=N_("template"), limit=MAX_TEMPLATE_BYTES)
     except ReadRefused as exc:
         why = {
             "too-large": f"is larger than {MAX_TEMPLATE_BYTES // 1024} kB",

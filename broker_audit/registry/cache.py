@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from broker_audit.datafiles import sources_key
+from broker_audit.i18n import N_
 from broker_audit.registry.listing import BrokerRow
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def write(
     cached = _records()[0](brokers=brokers, presets=presets, index=index)
     row_bytes = msgspec.msgpack.encode(rows)
     try:
-        with atomic_file(path, what="registry cache") as out:
+        with atomic_file(path, what=N_("registry cache")) as out:
             out.write(key + _LENGTH.pack(len(row_bytes)) + row_bytes + msgspec.msgpack.encode(cached))
     except (OSError, BrokerAuditError):
         pass

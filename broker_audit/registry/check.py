@@ -19,6 +19,7 @@ import msgspec
 
 from broker_audit.errors import DataFileError
 from broker_audit.geography import US_STATES, zip_matches_state
+from broker_audit.i18n import N_
 from broker_audit.provenance import is_proxy_url
 from broker_audit.registry.routevalue import EMAIL, route_host
 from broker_audit.registry.schema import Broker, BrokersFile, Preset, Route
@@ -551,7 +552,7 @@ def shipped_texts(exports: Sequence[Path]) -> dict[str, ShippedText]:
 
     out = {}
     for path in exports:
-        data = read_input(path, what="registry export", limit=20 * 1024 * 1024)
+        data = read_input(path, what=N_("registry export"), limit=20 * 1024 * 1024)
         out[path.name] = ShippedText.of(path.name, data.decode("utf-8-sig", errors="replace"))
     return out
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from broker_audit.errors import UserError
+from broker_audit.i18n import N_
 
 if TYPE_CHECKING:
     import requests
@@ -91,7 +92,7 @@ def download(
         _check_csv(url, body, content_type)
         from broker_audit.files import write_bytes
 
-        write_bytes(dest, body, what="downloaded registry export")
+        write_bytes(dest, body, what=N_("downloaded registry export"))
         return Downloaded(url=url, path=dest, bytes=len(body), attempts=attempt, content_type=content_type)
     raise FetchError(
         f"{url}: download failed after {retries + 1} attempts: {last}",

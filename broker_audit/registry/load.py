@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from broker_audit import datafiles
 from broker_audit.errors import DataFileError, UnknownBroker, UserError
+from broker_audit.i18n import _
 from broker_audit.registry.listing import BrokerRow, filter_rows, normalise_name, row_of
 
 if TYPE_CHECKING:  # the schema is imported where records are parsed, not to list them
@@ -90,8 +91,11 @@ class Registry:
         for preset in self.presets:
             if preset.id == preset_id:
                 return preset
-        known = ", ".join(p.id for p in self.presets) or "none"
-        raise UserError(f"unknown preset {preset_id!r}", f"known presets: {known}")
+        known = ", ".join(p.id for p in self.presets) or _("none")
+        raise UserError(
+            _("unknown preset {preset}").format(preset=repr(preset_id)),
+            _("the presets are: {known}").format(known=known),
+        )
 
     def family(self, broker: Broker) -> tuple[Broker, ...]:
         """The companies of `broker`'s group in the registry: its parent (by `parent`) and the

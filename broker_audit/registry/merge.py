@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from broker_audit.errors import DataFileError
+from broker_audit.i18n import N_
 from broker_audit.registry.schema import (
     Broker,
     Disclosures,
@@ -316,7 +317,7 @@ def load_imported(path: Path) -> ImportedFile:
     """
     from broker_audit.files import read_input
 
-    data = read_input(path, what="imported-brokers file", limit=MAX_IMPORTED_BYTES, hint=_REIMPORT)
+    data = read_input(path, what=N_("imported-brokers file"), limit=MAX_IMPORTED_BYTES, hint=_REIMPORT)
     try:
         imported = msgspec.json.decode(data, type=ImportedFile)
     except msgspec.ValidationError as exc:
@@ -339,7 +340,7 @@ def save_imported(path: Path, data: ImportedFile) -> None:
     from broker_audit.files import write_bytes
 
     payload = msgspec.json.format(msgspec.json.encode(data), indent=1)
-    write_bytes(path, payload + b"\n", what="imported-brokers file")
+    write_bytes(path, payload + b"\n", what=N_("imported-brokers file"))
 
 
 # --- new, changed, gone ---------------------------------------------------------------------------

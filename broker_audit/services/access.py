@@ -79,8 +79,13 @@ def open_journal(access: VaultAccess) -> Iterator[Journal]:
 
 def require_profile(journal: Journal) -> Profile:
     if journal.profile is None:
+        if journal.agent is not None:  # a clinic's vault: its clients' letters come from a batch
+            raise UserError(
+                _("this vault is a clinic's: it holds the clinic's profile, not a person's"),
+                _("write the clients' letters with `broker-audit bulk letters clients.csv`"),
+            )
         raise UserError(
-            "the vault holds no profile yet",
-            "set one with `broker-audit profile edit --from-file me.toml`",
+            _("the vault holds no profile yet"),
+            _("set one with `broker-audit profile edit --from-file me.toml`"),
         )
     return journal.profile

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import UserError
-from broker_audit.i18n import _
+from broker_audit.i18n import _, ngettext
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.services.client_ids import vault_client_ids
 from broker_audit.services.duplicates import Key, OpenRequest, open_requests
@@ -33,6 +33,7 @@ from broker_audit.services.letters import (
 from broker_audit.tracking.journal import BatchMade, ClientSet, Journal, Record, now
 from broker_audit.tracking.model import EmailDraft
 from broker_audit.tracking.records import agent_set
+from broker_audit.words import kind_word
 
 if TYPE_CHECKING:
     from broker_audit.intake import BadRow, Client, Intake
@@ -131,20 +132,23 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
     from broker_audit.vocabulary import IDENTITY_FIELDS
 
     language = current_language()
-    replies = {
-        "home": N_("the client's home"),
-        "reply-address": N_("the client's reply address"),
-        "email": N_("the client's e-mail only"),
-        "clinic": N_("the clinic"),
+    replies = {  # whole clauses: Spanish joins "a" + "el" as "al"
+        "home": N_("answers go to the client's home"),
+        "reply-address": N_("answers go to the client's reply address"),
+        "email": N_("answers go to the client's e-mail only"),
+        "clinic": N_("answers go to the clinic"),
     }
     fields: dict[tuple[bool, str], set[str]] = {}
     brokers: dict[tuple[bool, str], dict[str, None]] = {}
     for plan in plans:
         for planned in plan.letters:
             d = planned.job.disclosure
+            clinic = d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
             reply = (
-                d.reply_lines[0].removeprefix("c/o ") if d.reply == "clinic" and d.reply_lines else ""
-            ) or _(replies[d.reply])
+                _("answers go to {organization}").format(organization=clinic)
+                if clinic
+                else _(replies[d.reply])
+            )
             key = (d.minimal, reply)
             fields.setdefault(key, set()).update(d.given)
             brokers.setdefault(key, {})[planned.job.recipient_name] = None
@@ -160,9 +164,7 @@ def disclosure_groups(plans: Sequence[ClientPlan]) -> dict[str, list[str]]:
                 ", never {kept} (they sell to government, police or immigration enforcement, or "
                 "hold phones' location data)"
             ).format(kept=kept)
-        out[_("{what}; answers go to {reply}").format(what=what, reply=reply)] = list(
-            brokers[(minimal, reply)]
-        )
+        out[_("{what}; {answers}").format(what=what, answers=reply)] = list(brokers[(minimal, reply)])
     return out
 
 
@@ -383,12 +385,14 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
     if options.language not in LANGUAGES:
         raise UserError(
             _("no cover sheet in {language!r}").format(language=options.language),
-            "languages: " + ", ".join(LANGUAGES),
+            _("languages: {languages}").format(languages=", ".join(LANGUAGES)),
         )
     workers = options.workers
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UserError(
-            f"--workers must be between 1 and {MAX_WORKERS}, not {workers}",
+            _("--workers must be between 1 and {most}, not {workers}").format(
+                most=MAX_WORKERS, workers=workers
+            ),
             _("the number of processes drawing PDFs; leave it out for one per usable core"),
         )
     if workers is None:
@@ -396,6 +400,14 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
 
         workers = min(usable_cores(), MAX_WORKERS)
     letters = tuple({k.id: k for k in (check_kind(k) for k in options.kinds)}.values())
+    for letter in letters:
+        if letter.needs_details:  # no --details in a batch: the letter would say nothing
+            raise UserError(
+                _("a batch does not write {kind} letters: each says what is wrong about one person").format(
+                    kind=kind_word(letter.id)
+                ),
+                _("leave {kind} out of --kind").format(kind=letter.id),
+            )
     disclose = parse_disclose(options.disclose)
     brokers = batch_brokers(registry, options.brokers, options.preset)
     refuse_fcra_to_non_agencies(brokers, letters)
@@ -485,15 +497,19 @@ def _check_something_new(plan: BatchPlan, clients_csv: Path) -> None:
         return
     if plan.repeats:
         raise UserError(
-            _(
-                "every letter of this batch repeats an open request ({repeats} letters): nothing written"
+            ngettext(
+                "every letter of this batch repeats an open request ({repeats} letter): nothing written",
+                "every letter of this batch repeats an open request ({repeats} letters): nothing written",
+                len(plan.repeats),
             ).format(repeats=len(plan.repeats)),
             _("`bulk letters ... --dry-run` lists them; --again writes them again"),
         )
     raise UserError(
-        _("no row of {name} can make a letter ({bad} rows to fix): nothing written").format(
-            name=clients_csv.name, bad=len(plan.intake.bad)
-        ),
+        ngettext(
+            "no row of {name} can make a letter ({bad} row to fix): nothing written",
+            "no row of {name} can make a letter ({bad} rows to fix): nothing written",
+            len(plan.intake.bad),
+        ).format(name=clients_csv.name, bad=len(plan.intake.bad)),
         _("`bulk letters ... --dry-run` lists each row and what to fix"),
     )
 
@@ -661,14 +677,15 @@ def client_documents(
     in `kinds` (the batch's kinds by id), so a worker process needs no table of its own.
 
     As the client's agent, a letter the law lets an agent make is followed by the authorization
-    page for the client to sign; any other letter stays the client's own, signed by the client,
-    with the clinic as the return address.
+    page for the client to sign (and, for a client who reads Spanish, its reading copy); any other
+    letter stays the client's own, signed by the client, with the clinic as the return address.
     """
     from broker_audit.law.choose import platform_for
     from broker_audit.letters.compose import sender_lines
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
     from broker_audit.letters.disclosure import summary
     from broker_audit.letters.exempt import cannot_reach
+    from broker_audit.letters.reading_copy import READING_LANGUAGES, render_reading_copy
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile
@@ -717,20 +734,38 @@ def client_documents(
         templates_dir=templates_dir,
         language=language,
     )
+
+    def to_sign(job: LetterJob) -> list[Document]:
+        """The authorization the client signs, and its reading copy in the client's language
+        (the client signs the English page, and should read what it says first)."""
+        signed = render_job(
+            job, today=today, email_from=None, templates_dir=templates_dir, template="authorization"
+        )
+        if language not in READING_LANGUAGES:
+            return [signed]
+        copy = render_reading_copy(
+            "authorization",
+            job.context,
+            language=language,
+            sender=job.sender,
+            recipient=job.recipient,
+            date=today,
+            reference=job.reference,
+            templates_dir=templates_dir,
+            postal=job.channel == "mail",
+        )
+        return [signed, copy]
+
     docs = [cover]
     for planned in plan.online():  # the authorization an e-mail will carry: for the client to sign
         job = planned.job
         if job.channel == "email" and job.context.agent is not None and job.context.agent.standing:
-            docs.append(
-                render_job(
-                    job, today=today, email_from=None, templates_dir=templates_dir, template="authorization"
-                )
-            )
+            docs += to_sign(job)
     for planned in plan.by_mail():
         job = planned.job
         docs.append(render_job(job, today=today, templates_dir=templates_dir))
         if job.context.agent is not None and job.context.agent.standing:
-            docs.append(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
+            docs += to_sign(job)
     return docs
 
 

@@ -13,14 +13,14 @@ import msgspec
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
-from broker_audit.i18n import _
+from broker_audit.i18n import N_, NP_, _, pgettext_in
 from broker_audit.services.access import VaultAccess, open_journal
 from broker_audit.tracking.due import days_left, is_overdue
 from broker_audit.tracking.journal import AgentProfile, Journal
 from broker_audit.tracking.model import RequestView
 from broker_audit.tracking.states import AWAITING, State
 from broker_audit.vocabulary import CHANNELS as VIAS
-from broker_audit.words import channel_done
+from broker_audit.words import channel_done, kind_word, state_word
 
 ANSWERED = frozenset({State.FULFILLED, State.PARTIALLY_FULFILLED, State.DENIED})
 
@@ -44,7 +44,9 @@ def load_clinic_file(path: Path) -> AgentProfile:
 
 def batch_views(journal: Journal, batch_id: str) -> list[RequestView]:
     if batch_id not in journal.batches:
-        known = ", ".join(sorted(journal.batches)[-5:]) or _("none yet")
+        known = ", ".join(sorted(journal.batches)[-5:]) or pgettext_in(
+            None, "batches", NP_("batches", "none yet")
+        )
         raise UserError(
             _("no batch {batch_id!r} in this vault").format(batch_id=batch_id),
             _("recent batches: {known}").format(known=known),
@@ -109,10 +111,19 @@ def bulk_mark(
                 )
                 continue
             if state not in transitions_for(request.kind).get(view.state, frozenset()):
-                skipped.append(LeftAlone(request.id, _("it is {value}").format(value=view.state.value)))
+                skipped.append(
+                    LeftAlone(request.id, _("it is {value}").format(value=state_word(view.state.value)))
+                )
                 continue
             if state is State.DELIVERED and view.delivered is not None:
                 skipped.append(LeftAlone(request.id, _("its receipt is already recorded")))
+                continue
+            last = view.events[-1].on if view.events else request.dated
+            if on < last:  # as `mark` does: never sent (or received) before the letter was written
+                said = _("{date} is before its last change ({last})").format(
+                    date=on.isoformat(), last=last.isoformat()
+                )
+                skipped.append(LeftAlone(request.id, said))
                 continue
             events.append(journal.status_event(request.id, state, on=on, via=via if by_channel else ""))
         journal.append(events)
@@ -204,7 +215,9 @@ GROUPINGS = {"client": "client_name", "broker": "broker"}
 def summarise(rows: Sequence[ClinicRow], by: str) -> dict[str, Counter[str]]:
     """Counts of buckets per client or per broker (`by`: client or broker)."""
     if by not in GROUPINGS:
-        raise UserError(f"--by {by}: group by client or broker", _("use --by client or --by broker"))
+        raise UserError(
+            _("--by {by}: group by client or broker").format(by=by), _("use --by client or --by broker")
+        )
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
         out[getattr(row, GROUPINGS[by])][row.bucket] += 1
@@ -268,15 +281,16 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         event.add("dtstamp", stamp)
         event.add("dtstart", row.due)
         event.add("dtend", row.due + dt.timedelta(days=1))
-        label = _("Courtesy date") if row.due_courtesy else "Due"
-        if row.due_estimated:
-            label += " (estimate)"
+        if row.due_courtesy:
+            label = _("Courtesy date (estimate)") if row.due_estimated else _("Courtesy date")
+        else:
+            label = _("Due (estimate)") if row.due_estimated else _("Due")
         event.add(
             "summary",
             _("{label}: {broker} {kind} (request #{request_id}, client {client_id})").format(
                 label=label,
                 broker=row.broker,
-                kind=row.kind,
+                kind=kind_word(row.kind),
                 request_id=row.request_id,
                 client_id=row.client_id,
             ),
@@ -286,7 +300,7 @@ def write_due_calendar(rows: Sequence[ClinicRow], path: Path, *, calendar_name: 
         count += 1
     from broker_audit.files import write_bytes
 
-    write_bytes(path, cal.to_ical(), what="calendar")
+    write_bytes(path, cal.to_ical(), what=N_("calendar"))
     return count
 
 

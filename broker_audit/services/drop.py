@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from broker_audit.dates import check_date
 from broker_audit.errors import UserError
-from broker_audit.i18n import _
+from broker_audit.i18n import NP_, _, pgettext_in
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import now
@@ -292,9 +292,12 @@ def _requester(journal: Journal, client_id: str | None) -> Profile:
         return require_profile(journal)
     client = journal.clients.get(client_id)
     if client is None:
-        known = ", ".join(sorted(journal.clients)[:12]) or _("none yet")
+        known = ", ".join(sorted(journal.clients)[:12]) or pgettext_in(
+            None, "clients", NP_("clients", "none yet")
+        )
         raise UserError(
-            _("no client {client_id!r} in this vault").format(client_id=client_id), f"clients: {known}"
+            _("no client {client_id!r} in this vault").format(client_id=client_id),
+            _("clients: {known}").format(known=known),
         )
     return client.profile
 

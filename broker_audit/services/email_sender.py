@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broker_audit.errors import MailServerUnreachable, MessageRefused, UserError
-from broker_audit.i18n import _
+from broker_audit.i18n import N_, _
 from broker_audit.services.senders import Delivery, OutgoingLetter, Prepared, SenderOptions, SendOutcome
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def check_letter(request: RequestMade, path: Path) -> Letter:
     from broker_audit.mail.bounds import parse_bounded
     from broker_audit.mail.draft import LETTER_LIMITS, differences, unwritten_headers
 
-    raw = read_own_file(path, what="letter", limit=MAX_LETTER_BYTES)
+    raw = read_own_file(path, what=N_("letter"), limit=MAX_LETTER_BYTES)
     try:
         if request.email_draft is not None:
             changed = differences(request.email_draft, raw)

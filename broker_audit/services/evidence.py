@@ -427,13 +427,29 @@ def timeline_pdf(
     return data
 
 
+def _batch_letter(journal: Journal, request: RequestMade) -> str:
+    """Where a batch request's letter is, since it is not copied: a page of a PDF the batch
+    shares with its other letters (the print file for the post, the work list for the others),
+    which carries other letters and the client's cover sheet."""
+    batch_id = request.batch_id or ""
+    made = journal.batches.get(batch_id)
+    files = [Path(f) for f in made.files] if made is not None else []
+    if request.channel == "mail":
+        shared = [f for f in files if f.name == f"{batch_id}.pdf" or f.stem == request.client_id]
+    else:
+        shared = [f for f in files if f.name == f"{batch_id}-worklist.pdf"]
+    return _(
+        "#{id}'s letter is in the PDF of batch {batch}, {path}, with other letters: add its pages yourself"
+    ).format(id=request.id, batch=batch_id, path=shared[0] if shared else _("not recorded"))
+
+
 def _read_letter(path: Path, request: RequestMade) -> bytes | str:
     """A letter file recorded on the request, or why it is not copied: gone, a link, a hard link,
     not a regular file (the strict safe-read helper), or an `.eml` no longer as written."""
     from broker_audit.files import read_own_file
 
     try:
-        data = read_own_file(path, what="letter", limit=_MAX_LETTER_BYTES)
+        data = read_own_file(path, what=N_("letter"), limit=_MAX_LETTER_BYTES)
     except UserError as exc:
         return exc.message
     draft = request.email_draft
@@ -542,7 +558,13 @@ def _packet(
         outputs.append((f"timeline-{reader}.pdf", timeline_pdf(journal, view, law, today, reader)))
     missing: list[str] = []
     for item in chain:
-        for name in item.request.files:
+        names = list(item.request.files)
+        draft = item.request.email_draft
+        if not names and draft is not None:  # a batch's e-mail: its own .eml, held to the draft
+            names = [draft.file]
+        elif not names and item.request.batch_id:
+            missing.append(_batch_letter(journal, item.request))
+        for name in names:
             data = _read_letter(Path(name), item.request)
             if isinstance(data, str):
                 missing.append(data)

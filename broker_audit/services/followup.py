@@ -25,6 +25,7 @@ from broker_audit.tracking.earlier import earlier_of
 from broker_audit.tracking.model import Disclosed, RequestView
 from broker_audit.tracking.next_step import followable, next_step
 from broker_audit.tracking.states import State
+from broker_audit.words import kind_word, state_word
 
 if TYPE_CHECKING:
     from broker_audit.letters.compose import Earlier
@@ -244,7 +245,9 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         return planned or _("no follow-up letter for a records request")
     if not followable(request.kind):
         return (
-            _("no follow-up letter for a {kind} letter").format(kind=request.kind) if asked.explicit else ""
+            _("no follow-up letter for a {kind} letter").format(kind=kind_word(request.kind))
+            if asked.explicit
+            else ""
         )
     law = asked.law(request.law_id)
     if law is None:
@@ -259,13 +262,15 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
     if kind is None:
         due = view.due.isoformat() if view.due else "none"
         return (
-            _("nothing to send yet ({value}, due {due})").format(value=view.state.value, due=due)
+            _("nothing to send yet ({value}, due {due})").format(value=state_word(view.state.value), due=due)
             if asked.explicit
             else ""
         )
     pending = [v for v in linked if v.request.kind == kind and v.state is State.DRAFTED]
     if pending:
-        return _("a {kind} is already drafted as #{id}").format(kind=kind, id=pending[0].request.id)
+        return _("a {kind} is already drafted as #{id}").format(
+            kind=kind_word(kind), id=pending[0].request.id
+        )
     client = journal.clients.get(request.client_id) if request.client_id else None
     if request.client_id and client is None:
         return _("client {client_id} is not in the vault").format(client_id=request.client_id)
@@ -284,4 +289,8 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         via=request.channel or None,
         earlier_disclosed=request.disclosed,
     )
+    if client is not None:  # filed under the client, its e-mail sent by the clinic
+        import dataclasses
+
+        job = dataclasses.replace(job, client_id=request.client_id)
     return with_timeline(journal, job, view, law, asked.today, asked.formats)

@@ -139,6 +139,9 @@ class LetterJob:
     # Files its e-mail carries as MIME parts (name, type, bytes): the timeline a follow-up says
     # is enclosed. Other formats name them in the text only.
     attachments: tuple[tuple[str, str, bytes], ...] = ()
+    # The clinic client the letter is written for (a follow-up or a letter written again): the
+    # request is filed under the client, and its e-mail goes from the clinic's mailbox.
+    client_id: str | None = None
 
     @property
     def kind(self) -> str:
@@ -860,7 +863,7 @@ def plan_letter(
         recipient_lines,
         sender_lines,
     )
-    from broker_audit.letters.disclosure import announcement, decide, government_ties, summary
+    from broker_audit.letters.disclosure import announcement, as_in_request, decide, government_ties, summary
     from broker_audit.letters.exempt import cannot_reach
     from broker_audit.registry.routes import choose_route
 
@@ -891,7 +894,7 @@ def plan_letter(
         clinic=clinic,
         earlier=earlier_disclosed.given if earlier_disclosed is not None else None,
         earlier_reason=(
-            f"as in the request it follows ({earlier_disclosed.reason})"
+            as_in_request(earlier_disclosed.reason)
             if earlier_disclosed is not None and earlier_disclosed.reason
             else ""
         ),
@@ -1284,6 +1287,10 @@ def _issue_letters_locked(
     # requester has one), never from another mailbox the recipient would learn: with none, no
     # `.eml` is written (letters/eml.py refuses a letter without a sender).
     letters = [render_job(job, today=today, templates_dir=templates_dir) for job in jobs]
+    letters = [
+        _from_clinic(journal, job, letter, today, templates_dir) if client_id or job.client_id else letter
+        for job, letter in zip(jobs, letters, strict=True)
+    ]
     documents = [
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)
@@ -1314,7 +1321,7 @@ def _issue_letters_locked(
             today=today,
             created=created,
             files=result.files,
-            client_id=client_id,
+            client_id=client_id or job.client_id,
             email_draft=email_draft_of(result.files),
         )
         for job, result in zip(jobs, results, strict=True)
@@ -1331,6 +1338,33 @@ def _issue_letters_locked(
     return results
 
 
+def _from_clinic(
+    journal: Journal, job: LetterJob, letter: Document, today: dt.date, templates_dir: Path | None
+) -> Document:
+    """A clinic client's e-mail letter as the batch sends it: from the clinic's mailbox, saying
+    who sends it for whom (`sent_for_client`), with the authorization where the clinic acts as
+    the client's agent. Other letters, and a vault without a clinic, as they are."""
+    clinic = journal.agent
+    if job.channel != "email" or clinic is None:
+        return letter
+    from broker_audit.letters.pdf import pdf_bytes
+
+    agent = job.context.agent
+    authorization = (
+        pdf_bytes(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
+        if agent is not None and agent.standing
+        else None
+    )
+    return sent_for_client(
+        letter,
+        job,
+        client=job.context.requester.name,
+        clinic=clinic,
+        mailbox=clinic_mailbox(journal, clinic),
+        authorization=authorization,
+    )
+
+
 def email_draft_of(files: Sequence[Path]) -> EmailDraft | None:
     """The record of the `.eml` among `files` just written (what `send` will hold it to)."""
     from broker_audit.files import read_own_file
@@ -1338,7 +1372,7 @@ def email_draft_of(files: Sequence[Path]) -> EmailDraft | None:
 
     for path in files:
         if path.suffix == ".eml":
-            raw = read_own_file(path, what="letter", limit=LETTER_LIMITS.max_bytes)
+            raw = read_own_file(path, what=N_("letter"), limit=LETTER_LIMITS.max_bytes)
             return draft_of(raw, str(path.resolve()))
     return None
 

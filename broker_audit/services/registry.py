@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from broker_audit import datafiles
+from broker_audit.i18n import N_
 
 if TYPE_CHECKING:
     from broker_audit.registry.check import CheckReport
@@ -136,7 +137,7 @@ def import_registry(
     from broker_audit.registry.schema import ImportedFile, ImportRun
 
     target = into or imported_file()
-    check_target(target, what="imported-brokers file")  # before reading it: never through a link
+    check_target(target, what=N_("imported-brokers file"))  # before reading it: never through a link
     rows = importer_for(source).parse(file)
     url = source_url or rows.source_url
     _check_url(url)

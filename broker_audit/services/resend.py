@@ -136,6 +136,8 @@ def resend_letter(
             today=today,
             earlier=earlier,
             agent=agent,
+            # a clinic client's letter: answers go to the clinic when it withholds the home, as in the batch
+            clinic=journal.agent if request.client_id is not None else None,
             linked_to=request.linked_to,
             via=via,
             family=registry.family(broker),

@@ -7,7 +7,7 @@ import heapq
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import msgspec
 
@@ -81,6 +81,7 @@ class StatusReport:
     due_soon: int  # awaiting an answer, due within DUE_SOON_DAYS, not yet overdue
     rows: list[StatusRow]  # urgent first (or by id), at most `limit`
     limit: int | None
+    clinic: bool = False  # a clinic's vault (no person's profile): its letters come from `bulk letters`
 
     @property
     def hidden(self) -> int:
@@ -122,13 +123,16 @@ def status_report(
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is None:
-            return report_over(
+            report = report_over(
                 _listed_from(journal), today=today, query=query, limit=limit, urgent_first=urgent_first
             )
-        if _filtered(query) or (urgent_first and limit is None):
+        elif _filtered(query) or (urgent_first and limit is None):
             listed = list(index.all_listed())
-            return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
-        return _report_from_index(index, today=today, limit=limit, urgent_first=urgent_first)
+            report = report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
+        else:
+            report = _report_from_index(index, today=today, limit=limit, urgent_first=urgent_first)
+        clinic = journal.agent is not None and journal.profile is None
+    return replace(report, clinic=clinic) if clinic else report
 
 
 def iter_status_rows(

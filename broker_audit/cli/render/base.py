@@ -75,10 +75,11 @@ class progress_bar:
         self._task: TaskID | None = None
 
     def __enter__(self) -> Callable[[int, int], None]:
-        self._progress.start()
-        self._task = self._progress.add_task("work", total=None, rate="")
-
+        # shown from the first step on: work refused before it starts leaves no bar above its error
         def advance(done: int, total: int) -> None:
+            if self._task is None:
+                self._progress.start()
+                self._task = self._progress.add_task("work", total=None, rate="")
             task = self._progress.tasks[0]
             elapsed = task.elapsed or 0.0
             rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
@@ -88,4 +89,5 @@ class progress_bar:
         return advance
 
     def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
+        if self._task is not None:
+            self._progress.stop()

@@ -132,15 +132,22 @@ def _batch_passed_over(summary: BatchSummary) -> None:
     repeats = summary.repeats_skipped
     if repeats:
         table = Table(
-            title=_(
-                "{count} letters not written again: an open request of the kind exists (--again writes them)"
+            title=ngettext(
+                "{count} letter not written again: an open request of the kind exists (--again writes it)",
+                "{count} letters not written again: an open request of the kind exists (--again writes them)",
+                len(repeats),
             ).format(count=len(repeats))
         )
         for column in (_("row"), _("client"), _("broker"), _("kind"), _("open request")):
             table.add_column(column)
         for rep in repeats[:50]:
             add_text_row(
-                table, str(rep.row), rep.client, rep.broker, kind_word(rep.kind), f"#{rep.open_request}"
+                table,
+                str(rep.row),
+                rep.client,
+                rep.broker,
+                kind_word(rep.kind),
+                _("#{id}").format(id=rep.open_request),
             )
         console.print(table)
     elif summary.dry_run and not summary.repeats_checked:
@@ -179,7 +186,8 @@ def render_clinic_summary(groups: dict[str, Counter[str]], by: str, today: dt.da
     buckets = tuple(BUCKET_WORDS)
     grouping = pgettext_in(None, "grouping", GROUPING_WORDS[by]) if by in GROUPING_WORDS else by
     table = Table(title=_("Requests by {grouping} on {day}").format(grouping=grouping, day=today.isoformat()))
-    table.add_column(grouping)
+    # a long id wraps onto the next line (never "equifax…": which Equifax?)
+    table.add_column(grouping, overflow="fold")
     for b in buckets:
         table.add_column(
             pgettext_in(None, "status bucket", BUCKET_WORDS[b]),

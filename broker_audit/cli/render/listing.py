@@ -36,7 +36,9 @@ def render_status(report: StatusReport) -> None:
         table.show(
             [
                 _("No requests yet. Make one with: {command}").format(
-                    command="broker-audit request BROKER --kind access"
+                    command="broker-audit bulk letters clients.csv --preset ice-linked --dry-run"
+                    if report.clinic
+                    else "broker-audit request BROKER --kind access"
                 )
             ]
         )

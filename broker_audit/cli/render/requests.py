@@ -51,7 +51,7 @@ def render_letters(
                 id=r.request_id,
                 broker=clean(r.broker_name),
                 kind=clean(kind_word(r.kind)),
-                law=clean(r.law_id),
+                law=clean(r.law_id) if r.law_id != "none" else _("no state privacy law"),
                 about=about,
                 channel=clean(channel_name(r.channel)),
                 route=clean(r.route),

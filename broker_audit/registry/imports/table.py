@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broker_audit.errors import DataFileError
+from broker_audit.i18n import N_, _
 
 MAX_EXPORT_BYTES = 16 * 1024 * 1024
 """Size of a registry export file (California's 2020 export is 0.36 MB)."""
@@ -60,9 +61,9 @@ def decode(path: Path) -> tuple[str, str]:
 
     data = read_input(
         path,
-        what="registry export",
+        what=N_("registry export"),
         limit=MAX_EXPORT_BYTES,
-        hint="is this the registry's export? (California's is well under 2 MB)",
+        hint=_("is this the registry's export? (California's is well under 2 MB)"),
     )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
