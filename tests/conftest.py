@@ -102,9 +102,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], tuple[int, 
 
     from broker_audit.cli.app import main
     from broker_audit.cli.common import SECRET_VARIABLES
+    from broker_audit.cli.render import base
 
     def run(args: list[str]) -> tuple[int, str, str]:
         shell = {name: os.environ[name] for name in SECRET_VARIABLES if name in os.environ}
+        # A new process reads COLUMNS when its consoles are made; these were made once, at the
+        # first import, under whatever COLUMNS an earlier test had: read it again, as a shell would.
+        for console in (base.console, base.err_console):
+            console.width = None  # type: ignore[assignment]
         code = 0
         try:
             main(args)

@@ -74,11 +74,7 @@ def exemptions() -> english_output.Exemptions:
 def wide(monkeypatch: pytest.MonkeyPatch) -> None:
     """Table cells on one line each (rich wraps a cell at the console's width, which would cut a
     sentence, or a broker's name, in pieces)."""
-    from broker_audit.cli.render import base
-
-    monkeypatch.setattr(base.console, "width", 1000)
-    monkeypatch.setattr(base.err_console, "width", 1000)
-    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("COLUMNS", "1000")  # read by the consoles at each command (tests/conftest.py)
 
 
 class _Recording:

@@ -92,8 +92,13 @@ def test_request_status_show_and_audit(hostile: Path, cli: Runner, tmp_path: Pat
         assert "privacy[at]example.com" in out, args
 
 
-def test_registry_check_shows_brackets_as_they_are(hostile: Path, cli: Runner) -> None:
+def test_registry_check_shows_brackets_as_they_are(
+    hostile: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """issue 13: `privacy[at]example.com` was shown as `privacyexample.com`; `[/]` crashed it."""
+    # the check judges the shipped data on the real day: on the fixture's 2026-11-25, every fact
+    # checked since would be "in the future" (thousands of errors around the one looked at)
+    monkeypatch.delenv("BROKER_AUDIT_TODAY")
     data = json.loads(hostile.read_text())
     email = next(r for r in data["broker"][0]["routes"] if r["channel"] == "email")
     email["value"] = "privacy[at]example.com [/] " + HOSTILE  # not an address: a finding quotes it
@@ -103,6 +108,7 @@ def test_registry_check_shows_brackets_as_they_are(hostile: Path, cli: Runner) -
     _clean(out + err)
     assert "privacy[at]example.com [/]" in " ".join(out.split())
     assert code == 1  # the malformed email is an error finding
+    assert ": 1 error, " in out.splitlines()[-1]  # the one hostile route
 
 
 def test_an_import_stores_no_control_characters(tmp_path: Path, cli: Runner) -> None:

@@ -94,16 +94,12 @@ def render_check(report: CheckReport) -> None:
     for rule in sorted({f.rule for f in errors}):
         say(f"{rule}: {clean(fixes.get(rule, ''))}")
     extra = _(", {count} links checked").format(count=report.links_checked) if report.links_checked else ""
+    counted = ngettext("{count} error", "{count} errors", report.errors).format(count=report.errors)
+    counted += ", " + ngettext("{count} warning", "{count} warnings", report.warnings).format(
+        count=report.warnings
+    )
     say(
-        _(
-            "{brokers} brokers, {laws} laws and {agencies} agencies checked{extra}: "
-            "{errors} errors, {warnings} warnings"
-        ).format(
-            brokers=report.brokers,
-            laws=report.laws,
-            agencies=report.agencies,
-            extra=extra,
-            errors=report.errors,
-            warnings=report.warnings,
+        _("{brokers} brokers, {laws} laws and {agencies} agencies checked{extra}: {counted}").format(
+            brokers=report.brokers, laws=report.laws, agencies=report.agencies, extra=extra, counted=counted
         )
     )
