@@ -177,7 +177,9 @@ def followup_letters(
 
     Each letter is logged as a new request linked to the one it is about. A request that
     already has a pending letter of the same kind is skipped, so running this twice is safe.
-    `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it.
+    `reading_copy`: a language the requester reads (`es`): each letter's reading copy beside it; a
+    clinic client's letter has its copy in the language the client reads (the sheet's), whatever
+    the run's.
     """
     asked = _Asked(
         today=today,
@@ -292,5 +294,5 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
     if client is not None:  # filed under the client, its e-mail sent by the clinic
         import dataclasses
 
-        job = dataclasses.replace(job, client_id=request.client_id)
+        job = dataclasses.replace(job, client_id=request.client_id, reader_language=client.language)
     return with_timeline(journal, job, view, law, asked.today, asked.formats)

@@ -142,6 +142,9 @@ class LetterJob:
     # The clinic client the letter is written for (a follow-up or a letter written again): the
     # request is filed under the client, and its e-mail goes from the clinic's mailbox.
     client_id: str | None = None
+    # The language that client reads (the sheet's): their reading copy is in it, whatever language
+    # the volunteer runs the tool in. None: the run's.
+    reader_language: str | None = None
 
     @property
     def kind(self) -> str:
@@ -1241,6 +1244,15 @@ def check_reading_language(language: str | None) -> str | None:
     return language
 
 
+def _reading_language(job: LetterJob, run_language: str | None) -> str | None:
+    """The language of `job`'s reading copy: its reader's (a clinic client's), else the run's;
+    None for English or a language without reading-copy templates."""
+    from broker_audit.letters.reading_copy import READING_LANGUAGES
+
+    language = job.reader_language if job.reader_language is not None else run_language
+    return language if language in READING_LANGUAGES else None
+
+
 def reading_copy_document(
     job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str
 ) -> Document:
@@ -1295,11 +1307,12 @@ def _issue_letters_locked(
         (route_document(job, letter), alternative_document(job, letter))
         for job, letter in zip(jobs, letters, strict=True)
     ]
+    languages = [_reading_language(job, reading_copy) for job in jobs]
     copies = [
-        reading_copy_document(job, today=today, templates_dir=templates_dir, language=reading_copy)
-        if reading_copy
+        reading_copy_document(job, today=today, templates_dir=templates_dir, language=language)
+        if language
         else None
-        for job in jobs
+        for job, language in zip(jobs, languages, strict=True)
     ]
     from broker_audit.files import deferred_folder_sync, ensure_folder
 

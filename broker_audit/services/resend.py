@@ -9,12 +9,14 @@ request it was replaced; one already sent stays as it is (the new letter is a se
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
 from broker_audit.errors import UserError
 from broker_audit.i18n import _
+from broker_audit.profile import Profile
 from broker_audit.services.access import VaultAccess, open_journal, require_profile
 from broker_audit.services.letters import (
     LetterResult,
@@ -27,6 +29,7 @@ from broker_audit.services.letters import (
 from broker_audit.services.resources import Resources
 from broker_audit.tracking.journal import Journal
 from broker_audit.tracking.model import RequestMade
+from broker_audit.tracking.records import ClientSet
 from broker_audit.tracking.states import State
 
 
@@ -107,15 +110,7 @@ def resend_letter(
                     law_id=request.law_id, request_id=request_id
                 )
             )
-        if request.client_id is not None:
-            client = journal.clients.get(request.client_id)
-            if client is None:
-                raise UserError(
-                    _("request {request_id}'s client is not in this vault").format(request_id=request_id)
-                )
-            profile = client.profile
-        else:
-            profile = require_profile(journal)
+        client, profile = _requester(journal, request)
         if as_agent is None:
             as_agent = request.as_agent
         agent = journal.agent if as_agent else None
@@ -142,6 +137,8 @@ def resend_letter(
             via=via,
             family=registry.family(broker),
         )
+        if client is not None:  # the reading copy in the language the client reads
+            job = dataclasses.replace(job, reader_language=client.language)
         if job.route is None or job.channel != via:
             raise UserError(
                 _("{recipient_name} has no {via} route for a {kind} request").format(
@@ -178,3 +175,14 @@ def resend_letter(
             reading_copy=check_reading_language(reading_copy),
         )
     return ResendResult(letters=[letter], replaces=request_id, withdrawn=withdraw, warnings=job.warnings)
+
+
+def _requester(journal: Journal, request: RequestMade) -> tuple[ClientSet | None, Profile]:
+    """Whom `request` was written for: its clinic client (and their profile), else the vault's
+    own profile."""
+    if request.client_id is None:
+        return None, require_profile(journal)
+    client = journal.clients.get(request.client_id)
+    if client is None:
+        raise UserError(_("request {request_id}'s client is not in this vault").format(request_id=request.id))
+    return client, client.profile

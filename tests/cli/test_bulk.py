@@ -528,3 +528,29 @@ def test_letters_about_an_agents_request_say_the_agent_sent_it(
     )
     assert "Centro de Derechos Example Clinic, as my authorized agent, sent you" in appeal
     assert "Centro de Derechos Example Clinic, como mi agente autorizado, les envió" in copy
+
+
+def test_a_clients_follow_up_comes_with_a_reading_copy_in_the_language_the_client_reads(
+    clinic_vault: Path, tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheet says María reads Spanish and Trần and Fatima English: a follow-up run by a
+    volunteer in English writes María's Spanish reading copy and none for the others; run in
+    Spanish, it writes none for those who read English (the copies followed the volunteer's
+    language)."""
+    code, out, err = cli(_equifax_opt_outs(clinic_vault, tmp_path / "batch"))
+    assert code == 0, err
+    batch = data(out)["batch"]
+    assert cli(["bulk", "mark", batch, "sent", "--via", "web-form", "--on", "2026-11-25"])[0] == 0
+    monkeypatch.setenv("BROKER_AUDIT_TODAY", "2027-03-01")  # every request long late
+    code, out, err = cli(["followup", "--format", "txt", "--out", str(tmp_path / "f"), "--json"])
+    assert code == 0, err
+    assert len(data(out)["letters"]) == 3
+    copies = sorted((tmp_path / "f").glob("*-reading-copy-es.txt"))
+    assert len(copies) == 1 and "María José Núñez García" in copies[0].read_text(encoding="utf-8")
+
+    for request in data(out)["letters"]:  # never sent: withdrawn, the next run writes them again
+        assert cli(["mark", str(request["id"]), "withdrawn"])[0] == 0
+    code, out, err = cli(["--lang", "es", "followup", "--format", "txt", "--out", str(tmp_path / "g")])
+    assert code == 0, err
+    copies = sorted((tmp_path / "g").glob("*-reading-copy-es.txt"))
+    assert len(copies) == 1 and "María José Núñez García" in copies[0].read_text(encoding="utf-8")
