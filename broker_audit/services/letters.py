@@ -522,6 +522,11 @@ def plan_unreachable(
         for r in broker.routes
     ]
     letters = [parent_letter_line(job, today, job.reference) for job in out]
+    # what --disclose adds is for the company; a state office may forward a complaint to it and
+    # keep it as a public record: the complaint takes only what a complaint may carry
+    from broker_audit.letters.disclosure import ALL, COMPLAINT_FIELDS, field_words
+
+    kept_back = [f for f in disclose if f not in COMPLAINT_FIELDS]
     complaint = plan_letter(
         broker,
         kind("unreachable"),
@@ -532,13 +537,22 @@ def plan_unreachable(
         unreachable=UnreachableContext(
             known=known, parent=parent.name if out and parent else "", parent_letters=letters
         ),
-        disclose=disclose,
+        disclose=[f for f in disclose if f in COMPLAINT_FIELDS],
     )
     office = complaint.law.complaint.office if complaint.law.complaint else _("complaint office")
-    note = _("{id}: no way to reach it is known; a complaint to the {office} says so").format(
-        id=broker.id, office=office
-    )
-    return [*out, replace(complaint, warnings=[note])]
+    notes = [
+        _("{id}: no way to reach it is known; a complaint to the {office} says so").format(
+            id=broker.id, office=office
+        )
+    ]
+    if kept_back:
+        notes.append(
+            _(
+                "the complaint to the {office} does not carry what --disclose adds ({fields}): a "
+                "state office may forward a complaint to the company and keep it as a public record"
+            ).format(office=office, fields=", ".join(f if f == ALL else field_words(f) for f in kept_back))
+        )
+    return [*out, replace(complaint, warnings=notes)]
 
 
 def parent_letter_line(job: LetterJob, dated: dt.date, reference: str) -> str:

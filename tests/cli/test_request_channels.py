@@ -140,6 +140,27 @@ def test_a_broker_no_request_can_reach_gets_a_letter_to_its_parent_and_a_complai
     assert "broker-audit request appriss-insights --kind delete" not in commands
 
 
+def test_what_disclose_adds_for_an_unreachable_broker_stays_out_of_the_complaint(
+    coloradan: Path, cli: Runner
+) -> None:
+    """`--disclose phone,birth-date` for Appriss is for the company (its parent, Equifax, is asked
+    to forward the request); the complaint to the Attorney General, which may forward it and keep
+    it as a public record, carries neither, and says so."""
+    args = ["request", "appriss", "--kind", "delete", "--disclose", "phone,birth-date"]
+    code, out, err = cli([*args, "--out", str(coloradan), "--json"])
+    assert code == 0, err
+    parent, complaint = data(out)["letters"]
+    text = {
+        letter["kind"]: " ".join(
+            Path(next(f for f in letter["files"] if f.endswith(".txt"))).read_text().split()
+        )
+        for letter in (parent, complaint)
+    }
+    assert "303 555 0147" in text["delete"] and "1988" in text["delete"]  # the company's letter: asked
+    assert "303 555 0147" not in text["unreachable"] and "1988" not in text["unreachable"]
+    assert "does not carry what --disclose adds (your phone number, your date of birth)" in err
+
+
 def test_a_contact_route_warns_and_never_says_the_address_you_gave(coloradan: Path, cli: Runner) -> None:
     """Spy Dialer's filing names its site's links for opt-out and deletion, nothing for access: an
     access request can only go to the filing's contact e-mail, info@spydialer.com."""
