@@ -23,6 +23,7 @@ from broker_audit.services.letters import (
     email_draft_of,
     no_route_entry,
     plan_letter,
+    reading_copy_document,
     refuse_fcra_to_non_agencies,
     render_job,
     repeat_entry,
@@ -685,7 +686,7 @@ def client_documents(
     from broker_audit.letters.cover import CoverLetter, cover_context, template_kind
     from broker_audit.letters.disclosure import summary
     from broker_audit.letters.exempt import cannot_reach
-    from broker_audit.letters.reading_copy import READING_LANGUAGES, render_reading_copy
+    from broker_audit.letters.reading_copy import READING_LANGUAGES
     from broker_audit.letters.render import render_letter
 
     profile = plan.client.profile
@@ -743,16 +744,8 @@ def client_documents(
         )
         if language not in READING_LANGUAGES:
             return [signed]
-        copy = render_reading_copy(
-            "authorization",
-            job.context,
-            language=language,
-            sender=job.sender,
-            recipient=job.recipient,
-            date=today,
-            reference=job.reference,
-            templates_dir=templates_dir,
-            postal=job.channel == "mail",
+        copy = reading_copy_document(
+            job, today=today, templates_dir=templates_dir, language=language, template="authorization"
         )
         return [signed, copy]
 
@@ -986,30 +979,15 @@ def _write_eml(
     clinic writes as the client's agent); its draft goes into `drafts`."""
     from broker_audit.files import ensure_folder
     from broker_audit.letters.formats import write_letter
-    from broker_audit.letters.pdf import pdf_bytes
 
     job = planned.job
-    standing = job.context.agent is not None and job.context.agent.standing
-    authorization = (
-        pdf_bytes(
-            render_job(
-                job,
-                today=settings.today,
-                email_from=None,
-                templates_dir=settings.templates_dir,
-                template="authorization",
-            )
-        )
-        if standing
-        else None
-    )
     sent = sent_for_client(
         letter,
         job,
-        client=plan.client.profile.name,
         clinic=settings.clinic,
         mailbox=settings.mailbox,
-        authorization=authorization,
+        today=settings.today,
+        templates_dir=settings.templates_dir,
     )
     email_dir = settings.out_dir / f"{settings.batch_id}-email"
     ensure_folder(email_dir, what=_("folder for the batch's e-mails"))

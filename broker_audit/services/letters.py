@@ -986,20 +986,29 @@ def sent_for_client(
     document: Document,
     job: LetterJob,
     *,
-    client: str,
     clinic: AgentProfile,
     mailbox: str | None,
-    authorization: bytes | None = None,
+    today: dt.date,
+    templates_dir: Path | None,
 ) -> Document:
     """An e-mail letter a clinic sends from its own mailbox for a client: From: the clinic's
     mailbox, Reply-To: what the clinic chose, and the first line and the line under the signature
     saying who sends it for whom: as the client's authorized agent where the law lets an agent
-    act (the authorization attached), otherwise at the client's request."""
+    act (the authorization for the client to sign attached), otherwise at the client's request."""
     import dataclasses
 
+    from broker_audit.letters.pdf import pdf_bytes
+
     organization = clinic.organization
+    client = job.context.requester.name
     agent = job.context.agent
+    authorization = None
     if agent is not None and agent.standing:
+        authorization = pdf_bytes(
+            render_job(
+                job, today=today, email_from=None, templates_dir=templates_dir, template="authorization"
+            )
+        )
         cited = f" ({agent.citation})" if agent.citation else ""
         first = (
             f"{organization} sends this request on behalf of {client}, as {client}'s authorized "
@@ -1268,14 +1277,15 @@ def _reading_language(job: LetterJob, run_language: str | None) -> str | None:
 
 
 def reading_copy_document(
-    job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str
+    job: LetterJob, *, today: dt.date, templates_dir: Path | None, language: str, template: str | None = None
 ) -> Document:
-    """The job's letter as its requester's reading copy in `language` (never sent)."""
+    """The job's letter (or, with `template`, another page of it, such as the authorization the
+    client signs) as its requester's reading copy in `language` (never sent)."""
     from broker_audit.letters.compose import reading_recipient
     from broker_audit.letters.reading_copy import render_reading_copy
 
     return render_reading_copy(
-        job.letter.template_name,
+        template or job.letter.template_name,
         job.context,
         language=language,
         sender=job.sender,
@@ -1368,27 +1378,18 @@ def _issue_letters_locked(
 def _from_clinic(
     journal: Journal, job: LetterJob, letter: Document, today: dt.date, templates_dir: Path | None
 ) -> Document:
-    """A clinic client's e-mail letter as the batch sends it: from the clinic's mailbox, saying
-    who sends it for whom (`sent_for_client`), with the authorization where the clinic acts as
-    the client's agent. Other letters, and a vault without a clinic, as they are."""
+    """A clinic client's e-mail letter as the batch sends it (`sent_for_client`). Other letters,
+    and a vault without a clinic, as they are."""
     clinic = journal.agent
     if job.channel != "email" or clinic is None:
         return letter
-    from broker_audit.letters.pdf import pdf_bytes
-
-    agent = job.context.agent
-    authorization = (
-        pdf_bytes(render_job(job, today=today, templates_dir=templates_dir, template="authorization"))
-        if agent is not None and agent.standing
-        else None
-    )
     return sent_for_client(
         letter,
         job,
-        client=job.context.requester.name,
         clinic=clinic,
         mailbox=clinic_mailbox(journal, clinic),
-        authorization=authorization,
+        today=today,
+        templates_dir=templates_dir,
     )
 
 
