@@ -1461,6 +1461,8 @@ def _write_all(
 def _send_to(job: LetterJob) -> str:
     """Where a letter without a route record goes, as one line: an agency's whole postal address
     (its first line is the agency's name or its office), else the lines after the name."""
+    complaint = job.law.complaint
+    if job.recipient_kind == "complaint-office" and complaint is not None:
+        return complaint.url or complaint.email  # its block: the office, a heading, the form or address
     lines = job.recipient if job.broker is None and job.channel == "mail" else job.recipient[1:]
-    # a complaint office's lines are a label and its form or address ("File online at:", URL)
-    return " / ".join(line for line in lines if not line.endswith(":"))
+    return " / ".join(lines)
