@@ -118,10 +118,9 @@ def bulk_mark(
             if state is State.DELIVERED and view.delivered is not None:
                 skipped.append(LeftAlone(request.id, _("its receipt is already recorded")))
                 continue
-            last = view.events[-1].on if view.events else request.dated
-            if on < last:  # as `mark` does: never sent (or received) before the letter was written
+            if on < view.last_change:  # as `mark` does: never sent (or received) before it was written
                 said = _("{date} is before its last change ({last})").format(
-                    date=on.isoformat(), last=last.isoformat()
+                    date=on.isoformat(), last=view.last_change.isoformat()
                 )
                 skipped.append(LeftAlone(request.id, said))
                 continue

@@ -239,7 +239,7 @@ def record_drop_result(
         else:
             row_id = row.request.id
             current = row.state
-            last = row.events[-1].on if row.events else row.request.dated
+            last = row.last_change
             if on < last:
                 raise UserError(
                     _("{on} is before this row's last status ({last})").format(

@@ -100,6 +100,13 @@ def status_rows(
         return [row_of(item, today) for item in select_listed(listed, query, today)]
 
 
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and limit < 0:
+        raise UserError(
+            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
+        )
+
+
 def status_report(
     access: VaultAccess,
     *,
@@ -116,10 +123,7 @@ def status_report(
     due-date pages) and only the rows shown are read; with one, every request's listed facts are
     read (not the requests themselves)."""
     query = query or StatusQuery()
-    if limit is not None and limit < 0:
-        raise UserError(
-            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
-        )
+    _check_limit(limit)
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is None:
@@ -143,10 +147,7 @@ def iter_status_rows(
     stays flat at a million requests; with one, every request's listed facts are read first (the
     filter's values are checked against them before the first row)."""
     query = query or StatusQuery()
-    if limit is not None and limit < 0:
-        raise UserError(
-            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
-        )
+    _check_limit(limit)
     with open_journal(access) as journal, journal.vault.reading(), paused_gc():
         index = journal.index
         if index is not None and not _filtered(query):
@@ -205,10 +206,7 @@ def report_of(
     urgent_first: bool = True,
 ) -> StatusReport:
     """`status_report` over requests already read (the pure part, for tests and other services)."""
-    if limit is not None and limit < 0:
-        raise UserError(
-            _("--limit {limit} is negative").format(limit=limit), _("give a number of rows, or --all")
-        )
+    _check_limit(limit)
     listed = [listed_of(r, now) for r, now in entries]
     return report_over(listed, today=today, query=query, limit=limit, urgent_first=urgent_first)
 
@@ -453,7 +451,7 @@ def mark(
         from broker_audit.services.replies import check_extension_in_time
 
         check_extension_in_time(current, state, on)
-        earliest = current.events[-1].on if current.events else current.request.dated
+        earliest = current.last_change
         if on < earliest:
             raise UserError(
                 _("{date} is before the request's last change ({last})").format(

@@ -139,3 +139,9 @@ class RequestView(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     delivered: dt.date | None = None
     due_estimated: bool = False
     due_courtesy: bool = False
+
+    @property
+    def last_change(self) -> dt.date:
+        """The day of its last recorded status change, else the letter's own date: nothing
+        recorded of it may be dated earlier (changes are kept in the order they happened)."""
+        return self.events[-1].on if self.events else self.request.dated
