@@ -140,12 +140,9 @@ def cora_command(
             id=result.request_id, agency=result.broker_name, files=", ".join(str(f) for f in result.files)
         )
     )
-    for path in result.reading_copies:
-        err(
-            _("#{id}: reading copy (a translation for you, not sent): {path}").format(
-                id=result.request_id, path=path
-            )
-        )
+    from broker_audit.cli.render.requests import render_reading_copies
+
+    render_reading_copies(result.request_id, result.reading_copies)
     err(_("Sign the statement at the end of the letter before you send it (C.R.S. 24-72-305.5)."))
     err(
         _("When you send it: {command}").format(

@@ -173,13 +173,10 @@ def _print_letters(ctx: typer.Context, result: LettersResult, as_json: bool, *, 
         from broker_audit.cli.render.requests import render_letters
 
         render_letters(result.letters, result.no_route, result.warnings, result.notes, told=told)
+    from broker_audit.cli.render.requests import render_reading_copies
+
     for letter in result.letters:
-        for path in letter.reading_copies:
-            err(
-                _("#{id}: reading copy (a translation for you, not sent): {path}").format(
-                    id=letter.request_id, path=path
-                )
-            )
+        render_reading_copies(letter.request_id, letter.reading_copies)
 
 
 def followup_command(
@@ -396,19 +393,9 @@ def mark_command(
                 "timeline says so"
             ).format(reply=reply)
         )
-    from broker_audit.tracking.states import AWAITING
-    from broker_audit.words import state_word
+    from broker_audit.cli.render.requests import render_marked
 
-    due = ""
-    if view.due and view.state in AWAITING:  # a closed request has no date to answer by
-        due = _(", due {day}").format(day=("~" if view.due_estimated else "") + view.due.isoformat())
-        if view.due_estimated:
-            from broker_audit.cli.render.requests import estimate_note
-
-            due += " " + estimate_note(view)
-    typer.echo(
-        _("#{id} is now {state}{due}").format(id=request_id, state=state_word(view.state.value), due=due)
-    )
+    render_marked(request_id, view)
 
 
 def resend_command(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from broker_audit.cli.render.base import clean, say
+from broker_audit.cli.render.requests import render_reading_copies
 from broker_audit.i18n import _, data_text, ngettext
 from broker_audit.words import agency_kind_word, channel_name, door_word, grade_word
 
@@ -45,13 +46,7 @@ def render_campaign_started(result: CampaignResult) -> None:
                 files=", ".join(clean(f) for f in r.files),
             )
         )
-        for path in r.reading_copies:
-            say(
-                "  "
-                + _("#{id}: reading copy (a translation for you, not sent): {path}").format(
-                    id=r.request_id, path=clean(str(path))
-                )
-            )
+        render_reading_copies(r.request_id, r.reading_copies, err=False, indent="  ")
     if asked:
         say(_("Not written again (a records request to it is still open; --again writes it anyway):"))
         for m in asked:

@@ -32,6 +32,33 @@ def estimate_note(view: RequestView) -> str:
     return _("(estimated: record the day it was received with `mark ID delivered --on DATE`)")
 
 
+def render_reading_copies(
+    request_id: int, paths: Sequence[object], *, err: bool = True, indent: str = ""
+) -> None:
+    """Where each reading copy of request `request_id`'s letter was written."""
+    for path in paths:
+        say(
+            indent
+            + _("#{id}: reading copy (a translation for you, not sent): {path}").format(
+                id=request_id, path=clean(str(path))
+            ),
+            err=err,
+        )
+
+
+def render_marked(request_id: int, view: RequestView) -> None:
+    """`mark`: the request's state now, and the date it awaits an answer by (an estimate said so;
+    a closed request awaits nothing)."""
+    from broker_audit.tracking.states import AWAITING
+
+    due = ""
+    if view.due and view.state in AWAITING:
+        due = _(", due {day}").format(day=("~" if view.due_estimated else "") + view.due.isoformat())
+        if view.due_estimated:
+            due += " " + estimate_note(view)
+    say(_("#{id} is now {state}{due}").format(id=request_id, state=state_word(view.state.value), due=due))
+
+
 def render_letters(
     letters: Sequence[LetterResult],
     no_route: Sequence[NoRoute],
