@@ -145,6 +145,9 @@ class LetterJob:
     # The language that client reads (the sheet's): their reading copy is in it, whatever language
     # the volunteer runs the tool in. None: the run's.
     reader_language: str | None = None
+    # A complaint that a broker cannot be reached: the reference of each letter to its parent
+    # company that its context names (`UnreachableContext.parent_letters`, in the same order).
+    cites: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -552,7 +555,7 @@ def plan_unreachable(
                 "state office may forward a complaint to the company and keep it as a public record"
             ).format(office=office, fields=", ".join(f if f == ALL else field_words(f) for f in kept_back))
         )
-    return [*out, replace(complaint, warnings=notes)]
+    return [*out, replace(complaint, warnings=notes, cites=tuple(job.reference for job in out))]
 
 
 def parent_letter_line(job: LetterJob, dated: dt.date, reference: str) -> str:
@@ -582,11 +585,8 @@ def _cite_open_requests(
     out = []
     for job in jobs:
         told = job.context.unreachable
-        if told is not None and told.parent_letters:
-            lines = [
-                next((new for ref, new in instead.items() if f"reference {ref}," in line), line)
-                for line in told.parent_letters
-            ]
+        if told is not None and job.cites:
+            lines = [instead.get(ref, line) for ref, line in zip(job.cites, told.parent_letters, strict=True)]
             told = msgspec.structs.replace(told, parent_letters=lines)
             job = replace(job, context=msgspec.structs.replace(job.context, unreachable=told))
         out.append(job)
