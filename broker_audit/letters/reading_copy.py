@@ -13,7 +13,7 @@ translation and that the English letter is the one that counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import msgspec
@@ -57,20 +57,12 @@ def _date(text: str, language: str) -> str:
     return format_date(day, "long", language)
 
 
-def _channel(words: str, language: str) -> str:
-    """English channel words ("by mail") in `language`."""
-    for spec in CHANNELS.values():
-        if words == spec.phrase:
-            return channel_words(spec.id, language)
-    return words
-
-
-def _channel_done(words: str, language: str) -> str:
-    """English words for how a request went, said to a third party ("through a web form"), in
-    `language`."""
-    for spec in CHANNELS.values():
-        if words == spec.done:
-            return channel_done(spec.id, language)
+def _said_in(words: str, language: str, say: Callable[[str, str | None], str]) -> str:
+    """English channel words `say` gives ("by mail": `channel_words`; "through a web form":
+    `channel_done`) as `say` gives them in `language`; other words as they are."""
+    for channel in CHANNELS:
+        if words and words == say(channel, "en"):
+            return say(channel, language)
     return words
 
 
@@ -100,8 +92,8 @@ def _earlier(earlier: EarlierContext | None, language: str) -> EarlierContext | 
         title=_title(earlier.kind, earlier.title, language),
         dated=_date(earlier.dated, language),
         sent=_date(earlier.sent, language),
-        via=_channel(earlier.via, language),
-        sent_by=_channel_done(earlier.sent_by, language),
+        via=_said_in(earlier.via, language, channel_words),
+        sent_by=_said_in(earlier.sent_by, language, channel_done),
         delivered=_date(earlier.delivered, language),
         due=_date(earlier.due, language),
         period_unit=_unit(earlier.period_unit, language),

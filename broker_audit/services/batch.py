@@ -401,8 +401,10 @@ def choose(options: BatchOptions, registry: Registry) -> Chosen:
 
         workers = min(usable_cores(), MAX_WORKERS)
     letters = tuple({k.id: k for k in (check_kind(k) for k in options.kinds)}.values())
+    from broker_audit.vocabulary import batch_kinds
+
     for letter in letters:
-        if letter.needs_details:  # no --details in a batch: the letter would say nothing
+        if letter.id not in batch_kinds():  # no --details in a batch: the letter would say nothing
             raise UserError(
                 _("a batch does not write {kind} letters: each says what is wrong about one person").format(
                     kind=kind_word(letter.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Sequence
@@ -292,7 +293,5 @@ def _next_letter(journal: Journal, view: RequestView, asked: _Asked) -> LetterJo
         earlier_disclosed=request.disclosed,
     )
     if client is not None:  # filed under the client, its e-mail sent by the clinic
-        import dataclasses
-
         job = dataclasses.replace(job, client_id=request.client_id, reader_language=client.language)
     return with_timeline(journal, job, view, law, asked.today, asked.formats)
